@@ -1,0 +1,105 @@
+package dev.fleet;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleet.exec.Channels;
+import dev.fleet.exec.LoginEnvironment;
+import dev.fleet.exec.SpillFiles;
+import dev.fleet.member.ActivityRecorder;
+import dev.fleet.member.DataDir;
+import dev.fleet.member.RegistryCodec;
+import dev.fleet.member.RegistryStore;
+import dev.fleet.security.SecretBox;
+import dev.fleet.status.DetailService;
+import dev.fleet.status.StatusService;
+import dev.fleet.tools.ExecuteCommand;
+import dev.fleet.tools.FleetStatus;
+import dev.fleet.tools.ListMembers;
+import dev.fleet.tools.MemberDetail;
+import dev.fleet.tools.MemberTarget;
+import dev.fleet.tools.ReceiveFiles;
+import dev.fleet.tools.RegisterMember;
+import dev.fleet.tools.RemoveMember;
+import dev.fleet.tools.ResetSession;
+import dev.fleet.tools.SendFiles;
+import dev.fleet.tools.ShutdownServer;
+import dev.fleet.tools.Tool;
+import dev.fleet.tools.ToolRunner;
+import dev.fleet.tools.UpdateMember;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The composition root: builds every service once, with its dependencies passed in. Nothing
+ * else in fleet creates services or holds global state.
+ */
+public final class Fleet implements AutoCloseable {
+    private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(10);
+
+    private final DataDir dataDir;
+    private final ObjectMapper mapper;
+    private final RegistryStore store;
+    private final ActivityRecorder activity;
+    private final Channels channels;
+    private final ExecutorService workers;
+    private final ToolRunner tools;
+
+    public Fleet(Map<String, String> env, Clock clock, ShutdownServer.Stopper stopper) {
+        this.dataDir = DataDir.fromEnvironment(env).ensureExists();
+        this.mapper = new ObjectMapper();
+        this.store = new RegistryStore(dataDir, new RegistryCodec(mapper));
+        this.activity = new ActivityRecorder(store, clock);
+        this.workers = Executors.newCachedThreadPool(daemonThreads("fleet-worker"));
+        SecretBox secrets = new SecretBox(dataDir.saltFile(), SecretBox.localMachineIdentity());
+        this.channels = new Channels(new LoginEnvironment(env), new SpillFiles(dataDir.outputDir(), clock), workers);
+        MemberTarget target = new MemberTarget(store, activity);
+        StatusService status = new StatusService(channels, workers, STATUS_TIMEOUT);
+        DetailService details = new DetailService(channels, workers, STATUS_TIMEOUT);
+        List<Tool> all = List.of(
+                new RegisterMember(store, channels, clock),
+                new ListMembers(store, clock),
+                new UpdateMember(store, secrets),
+                new RemoveMember(store, channels),
+                new ExecuteCommand(target, channels),
+                new SendFiles(target, channels),
+                new ReceiveFiles(target, channels),
+                new FleetStatus(store, status, clock),
+                new MemberDetail(target, details, clock),
+                new ResetSession(store),
+                new ShutdownServer(stopper));
+        this.tools = new ToolRunner(all);
+    }
+
+    public ToolRunner tools() {
+        return tools;
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    public DataDir dataDir() {
+        return dataDir;
+    }
+
+    /** Records pending activity and releases connections; safe to call more than once. */
+    @Override
+    public void close() {
+        activity.close();
+        channels.close();
+        workers.shutdownNow();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,30 @@
+package dev.fleet;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/** The product version, written into the build by Maven resource filtering. */
+public final class Version {
+    private static final String VALUE = load();
+
+    private Version() {
+    }
+
+    public static String get() {
+        return VALUE;
+    }
+
+    private static String load() {
+        try (InputStream in = Version.class.getResourceAsStream("version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            String v = p.getProperty("version", "unknown");
+            return v.startsWith("${") ? "unknown" : v;
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

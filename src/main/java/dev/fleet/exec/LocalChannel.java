@@ -1,0 +1,180 @@
+package dev.fleet.exec;
+
+import dev.fleet.os.OsCommands;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/** A member that is a folder on this machine: commands are child processes, transfers are copies. */
+public final class LocalChannel implements MemberChannel {
+    private static final boolean HAS_SETSID = new File("/usr/bin/setsid").canExecute() || new File("/bin/setsid").canExecute();
+
+    private final OsCommands os;
+    private final LoginEnvironment environment;
+    private final SpillFiles spillFiles;
+    private final ExecutorService streamPumps;
+
+    public LocalChannel(OsCommands os, LoginEnvironment environment, SpillFiles spillFiles,
+                        ExecutorService streamPumps) {
+        this.os = os;
+        this.environment = environment;
+        this.spillFiles = spillFiles;
+        this.streamPumps = streamPumps;
+    }
+
+    @Override
+    public CommandResult exec(CommandRequest request) throws ChannelException {
+        List<String> argv = new ArrayList<>();
+        if (HAS_SETSID) {
+            // A new session makes the command a process-group leader, so a timeout can end the whole group.
+            argv.add("setsid");
+        }
+        argv.addAll(os.shellArgv(request.script()));
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.environment().clear();
+        pb.environment().putAll(environment.get());
+        if (request.workFolder() != null) {
+            File dir = new File(request.workFolder());
+            if (!dir.isDirectory()) {
+                throw new ChannelException("work folder " + request.workFolder() + " does not exist on this machine");
+            }
+            pb.directory(dir);
+        }
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File(os.os() == dev.fleet.member.MemberOs.WINDOWS ? "NUL" : "/dev/null")));
+        long start = System.nanoTime();
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new ChannelException("cannot start a local shell: " + e.getMessage(), e);
+        }
+        OutputCapture out = new OutputCapture(request.outputCap(), () -> spillFiles.next("stdout"));
+        OutputCapture err = new OutputCapture(request.outputCap(), () -> spillFiles.next("stderr"));
+        Future<?> outPump = streamPumps.submit(() -> pump(process.getInputStream(), out));
+        Future<?> errPump = streamPumps.submit(() -> pump(process.getErrorStream(), err));
+        boolean timedOut = false;
+        try {
+            if (!process.waitFor(request.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                timedOut = true;
+                ProcessTree.kill(process, HAS_SETSID);
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+            awaitPump(outPump, process);
+            awaitPump(errPump, process);
+        } catch (InterruptedException e) {
+            ProcessTree.kill(process, HAS_SETSID);
+            Thread.currentThread().interrupt();
+            throw new ChannelException("interrupted while the command ran; it was ended");
+        } finally {
+            out.finish();
+            err.finish();
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        Integer exit = timedOut ? null : process.exitValue();
+        return new CommandResult(exit, out.text(), err.text(), timedOut, elapsed,
+                out.totalBytes(), err.totalBytes(), out.spillPath(), err.spillPath());
+    }
+
+    private static Void pump(java.io.InputStream in, OutputCapture capture) throws IOException {
+        try (in) {
+            capture.drain(in);
+        }
+        return null;
+    }
+
+    /**
+     * Waits for a stream to reach end of file. A grandchild that escaped the kill may still hold
+     * the pipe open; after a bounded wait the stream is closed so the call always returns.
+     */
+    private static void awaitPump(Future<?> pump, Process process) throws InterruptedException {
+        try {
+            pump.get(5, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            closeQuietly(process);
+            pump.cancel(true);
+        } catch (java.util.concurrent.ExecutionException e) {
+            // A read error leaves what was captured so far; the exit code still tells the story.
+        }
+    }
+
+    private static void closeQuietly(Process process) {
+        try {
+            process.getInputStream().close();
+            process.getErrorStream().close();
+        } catch (IOException ignored) {
+            // Nothing more to release.
+        }
+    }
+
+    @Override
+    public ConnectionCheck test() {
+        return new ConnectionCheck.Reachable(Duration.ZERO);
+    }
+
+    @Override
+    public void upload(Path localFile, String memberPath) throws IOException {
+        copy(localFile, Path.of(memberPath));
+    }
+
+    @Override
+    public void download(String memberPath, Path localFile) throws IOException {
+        copy(Path.of(memberPath), localFile);
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        if (!Files.isRegularFile(from)) {
+            throw new NoSuchFileException(from.toString(), null, "not a regular file");
+        }
+        Path parent = to.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+    }
+
+    @Override
+    public List<String> listFiles(String memberPath) throws IOException {
+        Path root = Path.of(memberPath);
+        if (Files.isRegularFile(root)) {
+            return List.of(root.toString());
+        }
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(Files::isRegularFile).map(Path::toString).sorted().toList();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    @Override
+    public String realPath(String memberPath) throws IOException {
+        Path p = Path.of(memberPath).toAbsolutePath().normalize();
+        Path existing = p;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return p.toString();
+        }
+        return existing.toRealPath().resolve(existing.relativize(p)).toString();
+    }
+
+    @Override
+    public void close() {
+        // Nothing pooled for local members.
+    }
+}

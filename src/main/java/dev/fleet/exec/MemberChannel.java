@@ -1,0 +1,37 @@
+package dev.fleet.exec;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How fleet reaches one member: run commands, move files, test the connection. Tools talk to
+ * this, never to processes or SSH directly; local and remote differences live in the implementations.
+ */
+public interface MemberChannel extends AutoCloseable {
+
+    CommandResult exec(CommandRequest request) throws ChannelException;
+
+    ConnectionCheck test();
+
+    /** Copies one local file to an absolute path on the member, creating parent folders. */
+    void upload(Path localFile, String memberPath) throws IOException, ChannelException;
+
+    /** Copies one file from an absolute path on the member to a local file, creating parent folders. */
+    void download(String memberPath, Path localFile) throws IOException, ChannelException;
+
+    /**
+     * Regular files at or below {@code memberPath} (the path itself if it is a file), as absolute
+     * member paths; empty if nothing exists there.
+     */
+    List<String> listFiles(String memberPath) throws IOException, ChannelException;
+
+    /**
+     * The path with symbolic links resolved, for the longest part of it that exists (the rest is
+     * appended as written), so a link inside a work folder cannot smuggle a transfer outside it.
+     */
+    String realPath(String memberPath) throws IOException, ChannelException;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,57 @@
+package dev.fleet.exec;
+
+import dev.fleet.member.MemberOs;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * Paths inside a member's work folder. The check is lexical and OS-aware (POSIX or Windows
+ * separators), so it works the same for local and remote members; channels add a symlink-aware
+ * check with {@link MemberChannel#realPath}.
+ */
+public final class MemberPaths {
+    private MemberPaths() {
+    }
+
+    /**
+     * Resolves {@code relative} under {@code root}; null when it is absolute or climbs out of
+     * the root with {@code ..}.
+     */
+    public static String resolveInside(String root, String relative, MemberOs os) {
+        boolean windows = os == MemberOs.WINDOWS;
+        String rel = windows ? relative.replace('\\', '/') : relative;
+        if (rel.startsWith("/") || rel.startsWith("~") || (windows && rel.matches("^[A-Za-z]:.*"))) {
+            return null;
+        }
+        Deque<String> parts = new ArrayDeque<>();
+        for (String part : rel.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                if (parts.isEmpty()) {
+                    return null;
+                }
+                parts.removeLast();
+            } else {
+                parts.addLast(part);
+            }
+        }
+        String sep = windows ? "\\" : "/";
+        String base = root.endsWith("/") || root.endsWith("\\") ? root.substring(0, root.length() - 1) : root;
+        return parts.isEmpty() ? base : base + sep + String.join(sep, parts);
+    }
+
+    /** True when {@code path} is {@code root} or lies below it. */
+    public static boolean isInside(String root, String path) {
+        String r = root.endsWith("/") || root.endsWith("\\") ? root.substring(0, root.length() - 1) : root;
+        return path.equals(r) || path.startsWith(r + "/") || path.startsWith(r + "\\");
+    }
+
+    /** The last name of a member path. */
+    public static String fileName(String path) {
+        String p = path.endsWith("/") || path.endsWith("\\") ? path.substring(0, path.length() - 1) : path;
+        int cut = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
+        return cut < 0 ? p : p.substring(cut + 1);
+    }
+}

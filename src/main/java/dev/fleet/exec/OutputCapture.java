@@ -1,0 +1,109 @@
+package dev.fleet.exec;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/**
+ * Drains one output stream. Up to {@code cap} bytes stay in memory; past that everything (what
+ * was buffered and the rest) goes to a spill file and only the last {@code cap} bytes are kept
+ * for the inline answer, so 20 MB of output costs a file, not the heap.
+ */
+final class OutputCapture {
+    private final int cap;
+    private final Supplier<Path> spillFileFactory;
+    private final ByteArrayOutputStream head = new ByteArrayOutputStream();
+    private byte[] tail;
+    private int tailPos;
+    private boolean tailWrapped;
+    private OutputStream spill;
+    private Path spillPath;
+    private long total;
+
+    OutputCapture(int cap, Supplier<Path> spillFileFactory) {
+        this.cap = cap;
+        this.spillFileFactory = spillFileFactory;
+    }
+
+    void drain(InputStream in) throws IOException {
+        byte[] buf = new byte[8192];
+        int n;
+        while ((n = in.read(buf)) != -1) {
+            accept(buf, n);
+        }
+    }
+
+    private void accept(byte[] buf, int n) throws IOException {
+        total += n;
+        if (spill == null && head.size() + n <= cap) {
+            head.write(buf, 0, n);
+            return;
+        }
+        if (spill == null) {
+            startSpilling();
+        }
+        spill.write(buf, 0, n);
+        appendTail(buf, n);
+    }
+
+    private void startSpilling() throws IOException {
+        spillPath = spillFileFactory.get();
+        spill = Files.newOutputStream(spillPath);
+        byte[] buffered = head.toByteArray();
+        spill.write(buffered);
+        tail = new byte[cap];
+        appendTail(buffered, buffered.length);
+        head.reset();
+    }
+
+    private void appendTail(byte[] buf, int n) {
+        int offset = Math.max(0, n - cap);
+        for (int i = offset; i < n; i++) {
+            tail[tailPos] = buf[i];
+            tailPos = (tailPos + 1) % cap;
+            if (tailPos == 0) {
+                tailWrapped = true;
+            }
+        }
+    }
+
+    /** Closes the spill file, if any. */
+    void finish() {
+        if (spill != null) {
+            try {
+                spill.close();
+            } catch (IOException ignored) {
+                // The inline tail is still correct; the file may be short.
+            }
+        }
+    }
+
+    String text() {
+        if (spill == null) {
+            return head.toString(StandardCharsets.UTF_8);
+        }
+        byte[] out;
+        if (tailWrapped) {
+            out = new byte[cap];
+            System.arraycopy(tail, tailPos, out, 0, cap - tailPos);
+            System.arraycopy(tail, 0, out, cap - tailPos, tailPos);
+        } else {
+            out = java.util.Arrays.copyOf(tail, tailPos);
+        }
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    long totalBytes() {
+        return total;
+    }
+
+    /** Null unless the output exceeded the cap. */
+    String spillPath() {
+        return spillPath == null ? null : spillPath.toString();
+    }
+}

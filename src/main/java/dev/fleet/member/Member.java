@@ -1,0 +1,143 @@
+package dev.fleet.member;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One registered member: a machine plus a working folder.
+ *
+ * <p>Field names follow the registry's JSON. {@code encryptedPassword} is sealed by
+ * {@link dev.fleet.security.SecretBox}; it is never shown. {@code extra} keeps unknown JSON
+ * fields so that a newer or older fleet sharing the data directory loses nothing.
+ */
+public record Member(
+        String id,
+        String friendlyName,
+        AgentType agentType,
+        String host,
+        Integer port,
+        String username,
+        AuthType authType,
+        String encryptedPassword,
+        String keyPath,
+        String workFolder,
+        String sessionId,
+        MemberOs os,
+        Instant createdAt,
+        Instant lastUsed,
+        String icon,
+        String gitAccess,
+        List<String> gitRepos,
+        CloudConfig cloud,
+        Map<String, JsonNode> extra) {
+
+    public Member {
+        gitRepos = gitRepos == null ? null : List.copyOf(gitRepos);
+        // Insertion order kept: unknown fields are rewritten where they stood.
+        extra = extra == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(extra));
+    }
+
+    public boolean isLocal() {
+        return agentType == AgentType.LOCAL;
+    }
+
+    public boolean isCloud() {
+        return cloud != null;
+    }
+
+    /** Host as shown to people and used for duplicate checks; local members live on "localhost". */
+    public String deviceKey() {
+        return isLocal() ? "local" : (host == null ? "" : host.toLowerCase(java.util.Locale.ROOT)) + ":" + (port == null ? 22 : port);
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Member withSessionId(String newSessionId) {
+        return toBuilder().sessionId(newSessionId).build();
+    }
+
+    public Member withLastUsed(Instant when) {
+        return toBuilder().lastUsed(when).build();
+    }
+
+    /** Builder for updates: records stay immutable, changes stay readable. */
+    public static final class Builder {
+        private String id;
+        private String friendlyName;
+        private AgentType agentType = AgentType.REMOTE;
+        private String host;
+        private Integer port;
+        private String username;
+        private AuthType authType;
+        private String encryptedPassword;
+        private String keyPath;
+        private String workFolder;
+        private String sessionId;
+        private MemberOs os;
+        private Instant createdAt;
+        private Instant lastUsed;
+        private String icon;
+        private String gitAccess;
+        private List<String> gitRepos;
+        private CloudConfig cloud;
+        private Map<String, JsonNode> extra = Map.of();
+
+        private Builder() {
+        }
+
+        private Builder(Member m) {
+            id = m.id;
+            friendlyName = m.friendlyName;
+            agentType = m.agentType;
+            host = m.host;
+            port = m.port;
+            username = m.username;
+            authType = m.authType;
+            encryptedPassword = m.encryptedPassword;
+            keyPath = m.keyPath;
+            workFolder = m.workFolder;
+            sessionId = m.sessionId;
+            os = m.os;
+            createdAt = m.createdAt;
+            lastUsed = m.lastUsed;
+            icon = m.icon;
+            gitAccess = m.gitAccess;
+            gitRepos = m.gitRepos;
+            cloud = m.cloud;
+            extra = m.extra;
+        }
+
+        public Builder id(String v) { id = v; return this; }
+        public Builder friendlyName(String v) { friendlyName = v; return this; }
+        public Builder agentType(AgentType v) { agentType = v; return this; }
+        public Builder host(String v) { host = v; return this; }
+        public Builder port(Integer v) { port = v; return this; }
+        public Builder username(String v) { username = v; return this; }
+        public Builder authType(AuthType v) { authType = v; return this; }
+        public Builder encryptedPassword(String v) { encryptedPassword = v; return this; }
+        public Builder keyPath(String v) { keyPath = v; return this; }
+        public Builder workFolder(String v) { workFolder = v; return this; }
+        public Builder sessionId(String v) { sessionId = v; return this; }
+        public Builder os(MemberOs v) { os = v; return this; }
+        public Builder createdAt(Instant v) { createdAt = v; return this; }
+        public Builder lastUsed(Instant v) { lastUsed = v; return this; }
+        public Builder icon(String v) { icon = v; return this; }
+        public Builder gitAccess(String v) { gitAccess = v; return this; }
+        public Builder gitRepos(List<String> v) { gitRepos = v; return this; }
+        public Builder cloud(CloudConfig v) { cloud = v; return this; }
+        public Builder extra(Map<String, JsonNode> v) { extra = v; return this; }
+
+        public Member build() {
+            return new Member(id, friendlyName, agentType, host, port, username, authType, encryptedPassword,
+                    keyPath, workFolder, sessionId, os, createdAt, lastUsed, icon, gitAccess, gitRepos, cloud, extra);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.fleet.member;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads and writes {@code registry.json} in the original product's shape. Known fields map to
+ * records; every other field is carried through untouched so that no rewrite loses data.
+ */
+public final class RegistryCodec {
+    private static final Set<String> TOP_FIELDS = Set.of("version", "agents");
+    private static final Set<String> MEMBER_FIELDS = Set.of("id", "friendlyName", "agentType", "host", "port",
+            "username", "authType", "encryptedPassword", "keyPath", "workFolder", "sessionId", "os", "createdAt",
+            "lastUsed", "icon", "gitAccess", "gitRepos", "cloud");
+    private static final Set<String> CLOUD_FIELDS = Set.of("provider", "instanceId", "region", "profile",
+            "idleTimeoutMin", "sshKeyPath", "activityCommand");
+
+    private final ObjectMapper mapper;
+
+    public RegistryCodec(ObjectMapper mapper) {
+        this.mapper = mapper.copy().enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    public Registry parse(byte[] json) throws IOException {
+        JsonNode root = mapper.readTree(json);
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return Registry.empty();
+        }
+        if (!root.isObject()) {
+            throw new IOException("registry is not a JSON object");
+        }
+        List<Member> members = new ArrayList<>();
+        JsonNode agents = root.get("agents");
+        if (agents != null && agents.isArray()) {
+            for (JsonNode a : agents) {
+                members.add(member(a));
+            }
+        }
+        String version = text(root, "version");
+        return new Registry(version == null ? Registry.CURRENT_VERSION : version, members, extra(root, TOP_FIELDS));
+    }
+
+    public byte[] write(Registry registry) throws IOException {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("version", registry.version());
+        ArrayNode agents = root.putArray("agents");
+        for (Member m : registry.members()) {
+            agents.add(memberNode(m));
+        }
+        registry.extra().forEach(root::set);
+        return mapper.writeValueAsBytes(root);
+    }
+
+    public ObjectNode memberNode(Member m) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("id", m.id());
+        n.put("friendlyName", m.friendlyName());
+        n.put("agentType", m.agentType().json());
+        putIfPresent(n, "host", m.host());
+        if (m.port() != null) {
+            n.put("port", m.port());
+        }
+        putIfPresent(n, "username", m.username());
+        if (m.authType() != null) {
+            n.put("authType", m.authType().json());
+        }
+        putIfPresent(n, "encryptedPassword", m.encryptedPassword());
+        putIfPresent(n, "keyPath", m.keyPath());
+        n.put("workFolder", m.workFolder());
+        putIfPresent(n, "sessionId", m.sessionId());
+        if (m.os() != null) {
+            n.put("os", m.os().json());
+        }
+        if (m.createdAt() != null) {
+            n.put("createdAt", m.createdAt().toString());
+        }
+        if (m.lastUsed() != null) {
+            n.put("lastUsed", m.lastUsed().toString());
+        }
+        putIfPresent(n, "icon", m.icon());
+        putIfPresent(n, "gitAccess", m.gitAccess());
+        if (m.gitRepos() != null) {
+            ArrayNode repos = n.putArray("gitRepos");
+            m.gitRepos().forEach(repos::add);
+        }
+        if (m.cloud() != null) {
+            n.set("cloud", cloudNode(m.cloud()));
+        }
+        m.extra().forEach(n::set);
+        return n;
+    }
+
+    private ObjectNode cloudNode(CloudConfig c) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("provider", c.provider());
+        n.put("instanceId", c.instanceId());
+        n.put("region", c.region());
+        putIfPresent(n, "profile", c.profile());
+        n.put("idleTimeoutMin", c.idleTimeoutMin());
+        putIfPresent(n, "sshKeyPath", c.sshKeyPath());
+        putIfPresent(n, "activityCommand", c.activityCommand());
+        c.extra().forEach(n::set);
+        return n;
+    }
+
+    private Member member(JsonNode a) throws IOException {
+        try {
+            JsonNode port = a.get("port");
+            JsonNode repos = a.get("gitRepos");
+            List<String> gitRepos = null;
+            if (repos != null && repos.isArray()) {
+                gitRepos = new ArrayList<>();
+                for (JsonNode r : repos) {
+                    gitRepos.add(r.asText());
+                }
+            }
+            String agentType = text(a, "agentType");
+            String authType = text(a, "authType");
+            String os = text(a, "os");
+            JsonNode cloud = a.get("cloud");
+            return Member.builder()
+                    .id(text(a, "id"))
+                    .friendlyName(text(a, "friendlyName"))
+                    .agentType(agentType == null ? AgentType.REMOTE : AgentType.fromJson(agentType))
+                    .host(text(a, "host"))
+                    .port(port != null && port.canConvertToInt() ? port.asInt() : null)
+                    .username(text(a, "username"))
+                    .authType(authType == null ? null : AuthType.fromJson(authType))
+                    .encryptedPassword(text(a, "encryptedPassword"))
+                    .keyPath(text(a, "keyPath"))
+                    .workFolder(text(a, "workFolder"))
+                    .sessionId(text(a, "sessionId"))
+                    .os(os == null ? null : MemberOs.fromJson(os))
+                    .createdAt(instant(a, "createdAt"))
+                    .lastUsed(instant(a, "lastUsed"))
+                    .icon(text(a, "icon"))
+                    .gitAccess(text(a, "gitAccess"))
+                    .gitRepos(gitRepos)
+                    .cloud(cloud != null && cloud.isObject() ? cloud(cloud) : null)
+                    .extra(extra(a, MEMBER_FIELDS))
+                    .build();
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            throw new IOException("registry member " + text(a, "friendlyName") + " is malformed: " + e.getMessage(), e);
+        }
+    }
+
+    private CloudConfig cloud(JsonNode c) {
+        JsonNode idle = c.get("idleTimeoutMin");
+        String region = text(c, "region");
+        return new CloudConfig(
+                text(c, "provider"),
+                text(c, "instanceId"),
+                region == null ? CloudConfig.DEFAULT_REGION : region,
+                text(c, "profile"),
+                idle != null && idle.canConvertToInt() ? idle.asInt() : CloudConfig.DEFAULT_IDLE_TIMEOUT_MIN,
+                text(c, "sshKeyPath"),
+                text(c, "activityCommand"),
+                extra(c, CLOUD_FIELDS));
+    }
+
+    private static Map<String, JsonNode> extra(JsonNode node, Set<String> known) {
+        Map<String, JsonNode> extra = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!known.contains(e.getKey())) {
+                extra.put(e.getKey(), e.getValue());
+            }
+        }
+        return extra;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static Instant instant(JsonNode node, String field) {
+        String v = text(node, field);
+        return v == null || v.isBlank() ? null : Instant.parse(v);
+    }
+
+    private static void putIfPresent(ObjectNode n, String field, String value) {
+        if (value != null) {
+            n.put(field, value);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.fleet.member;
+
+import dev.fleet.security.SecureFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
+
+/**
+ * The registry file, shared by every fleet process on the same data directory.
+ *
+ * <p>Readers never lock: the file is only ever replaced by an atomic rename of a fully written
+ * and fsynced temporary file, so a reader sees the old or the new registry, never a mix, even if a
+ * writer is killed at any instant. Writers serialise on an OS file lock ({@code registry.lock})
+ * across processes and on a {@link ReentrantLock} inside this one (the JVM refuses to hand the same
+ * file lock to two of its own threads), then read, change and replace.
+ */
+public final class RegistryStore {
+    private final Path file;
+    private final Path lockFile;
+    private final RegistryCodec codec;
+    private final ReentrantLock inProcess = new ReentrantLock();
+    private final AtomicLong tmpCounter = new AtomicLong();
+
+    public RegistryStore(DataDir dataDir, RegistryCodec codec) {
+        this.file = dataDir.registryFile();
+        this.lockFile = dataDir.lockFile();
+        this.codec = codec;
+    }
+
+    public Registry read() {
+        try {
+            return codec.parse(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            return Registry.empty();
+        } catch (IOException e) {
+            throw new RegistryException("cannot read " + file + ": " + e.getMessage()
+                    + " (the file was left untouched; fix or move it aside)", e);
+        }
+    }
+
+    /**
+     * Applies {@code change} to the current registry under the write lock and stores the result.
+     * If {@code change} throws, nothing is written. If it returns the same instance, nothing is
+     * written either.
+     *
+     * @return the registry as stored
+     */
+    public Registry update(UnaryOperator<Registry> change) {
+        inProcess.lock();
+        try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = lockChannel.lock()) {
+            removeStaleTemporaries();
+            Registry current = read();
+            Registry next = change.apply(current);
+            if (next != current) {
+                replace(next);
+            }
+            return next;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot update " + file, e);
+        } finally {
+            inProcess.unlock();
+        }
+    }
+
+    private void replace(Registry next) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                + tmpCounter.incrementAndGet() + ".tmp");
+        try {
+            SecureFiles.writePrivate(tmp, codec.write(next));
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        syncDirectory();
+    }
+
+    /** Makes the rename itself durable; harmless where directories cannot be opened (Windows). */
+    private void syncDirectory() {
+        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // Best effort: the rename is atomic regardless; only durability across power loss is affected.
+        }
+    }
+
+    /** Under the write lock no one else writes, so any temporary left here belongs to a killed writer. */
+    private void removeStaleTemporaries() throws IOException {
+        try (DirectoryStream<Path> tmps = Files.newDirectoryStream(file.getParent(), file.getFileName() + ".*.tmp")) {
+            for (Path t : tmps) {
+                Files.deleteIfExists(t);
+            }
+        }
+    }
+
+    public static final class RegistryException extends RuntimeException {
+        public RegistryException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

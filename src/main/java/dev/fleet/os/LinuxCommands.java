@@ -1,0 +1,21 @@
+package dev.fleet.os;
+
+import dev.fleet.member.MemberOs;
+
+final class LinuxCommands extends PosixCommands {
+    @Override
+    public MemberOs os() {
+        return MemberOs.LINUX;
+    }
+
+    @Override
+    public String agentProcesses() {
+        return agentProcessLines("readlink /proc/$pid/cwd 2>/dev/null");
+    }
+
+    @Override
+    public String systemProbe() {
+        return "read l1 l5 l15 rest < /proc/loadavg; echo \"load1=$l1\"; echo \"cpus=$(nproc 2>/dev/null || echo 1)\"; "
+                + "awk '/^MemTotal:/ {print \"mem_total_kb=\" $2} /^MemAvailable:/ {print \"mem_available_kb=\" $2}' /proc/meminfo";
+    }
+}

@@ -1,0 +1,23 @@
+package dev.fleet.os;
+
+import dev.fleet.member.MemberOs;
+
+final class MacOsCommands extends PosixCommands {
+    @Override
+    public MemberOs os() {
+        return MemberOs.MACOS;
+    }
+
+    @Override
+    public String agentProcesses() {
+        return agentProcessLines("lsof -a -p $pid -d cwd -Fn 2>/dev/null | sed -n 's/^n//p'");
+    }
+
+    @Override
+    public String systemProbe() {
+        return "echo \"load1=$(sysctl -n vm.loadavg | awk '{print $2}')\"; echo \"cpus=$(sysctl -n hw.ncpu)\"; "
+                + "echo \"mem_total_kb=$(( $(sysctl -n hw.memsize) / 1024 ))\"; "
+                + "vm_stat | awk '/page size of/ {ps=$8} /Pages free/ {f=$3} /Pages inactive/ {i=$3} "
+                + "END {gsub(\"\\\\.\",\"\",f); gsub(\"\\\\.\",\"\",i); print \"mem_available_kb=\" int((f+i)*ps/1024)}'";
+    }
+}

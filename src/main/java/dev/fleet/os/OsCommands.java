@@ -1,0 +1,49 @@
+package dev.fleet.os;
+
+import dev.fleet.member.MemberOs;
+import java.util.List;
+
+/**
+ * Shell text for one member OS. Every OS difference lives behind this interface: callers build
+ * commands here and parse the fixed, line-oriented output formats documented on each method.
+ * Values that come from users (folders, paths) are always quoted here, never by callers.
+ */
+public interface OsCommands {
+
+    static OsCommands forOs(MemberOs os) {
+        return switch (os == null ? MemberOs.LINUX : os) {
+            case LINUX -> new LinuxCommands();
+            case MACOS -> new MacOsCommands();
+            case WINDOWS -> new WindowsCommands();
+        };
+    }
+
+    MemberOs os();
+
+    /** argv that runs {@code script} in this OS's shell on the local machine. */
+    List<String> shellArgv(String script);
+
+    /** Creates a folder and its parents; succeeds if it exists. */
+    String makeDirectory(String folder);
+
+    /** Prints {@code yes} when the folder exists. */
+    String folderExists(String folder);
+
+    /** Prints the agent CLI's version line; exit status non-zero when the CLI is missing. */
+    String agentVersion();
+
+    /**
+     * Lists running agent CLI processes, one per line: {@code pid TAB cwd TAB command line}.
+     * The cwd is empty where the OS cannot tell it.
+     */
+    String agentProcesses();
+
+    /** Prints {@code key=value} lines: {@code load1}, {@code cpus}, {@code mem_total_kb}, {@code mem_available_kb}. */
+    String systemProbe();
+
+    /** Prints {@code key=value} lines for the folder's filesystem: {@code disk_total_kb}, {@code disk_available_kb}. */
+    String diskProbe(String folder);
+
+    /** Prints {@code credentials_file} and/or {@code api_key} lines for the agent auth found; never a value. */
+    String agentAuthProbe();
+}

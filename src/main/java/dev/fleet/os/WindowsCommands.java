@@ -1,0 +1,62 @@
+package dev.fleet.os;
+
+import static dev.fleet.security.ShellQuote.powershell;
+
+import dev.fleet.member.MemberOs;
+import java.util.List;
+
+/** Windows members run PowerShell; every script here is PowerShell text. */
+final class WindowsCommands implements OsCommands {
+    @Override
+    public MemberOs os() {
+        return MemberOs.WINDOWS;
+    }
+
+    @Override
+    public List<String> shellArgv(String script) {
+        return List.of("powershell.exe", "-NoProfile", "-NonInteractive", "-Command", script);
+    }
+
+    @Override
+    public String makeDirectory(String folder) {
+        return "New-Item -ItemType Directory -Force -Path " + powershell(folder) + " | Out-Null";
+    }
+
+    @Override
+    public String folderExists(String folder) {
+        return "if (Test-Path -PathType Container -LiteralPath " + powershell(folder) + ") { 'yes' } else { 'no' }";
+    }
+
+    @Override
+    public String agentVersion() {
+        return "$env:Path = \"$env:USERPROFILE\\.local\\bin;$env:Path\"; claude --version 2>&1";
+    }
+
+    @Override
+    public String agentProcesses() {
+        // Windows does not expose another process's working folder; matching uses the command line.
+        return "Get-CimInstance Win32_Process | Where-Object { $_.CommandLine -match '[c]laude' } | "
+                + "ForEach-Object { \"$($_.ProcessId)`t`t$($_.CommandLine)\" }";
+    }
+
+    @Override
+    public String systemProbe() {
+        return "$os = Get-CimInstance Win32_OperatingSystem; "
+                + "$load = (Get-CimInstance Win32_Processor | Measure-Object -Property LoadPercentage -Average).Average; "
+                + "\"load1=$([math]::Round($load / 100 * $env:NUMBER_OF_PROCESSORS, 2))\"; "
+                + "\"cpus=$env:NUMBER_OF_PROCESSORS\"; "
+                + "\"mem_total_kb=$($os.TotalVisibleMemorySize)\"; \"mem_available_kb=$($os.FreePhysicalMemory)\"";
+    }
+
+    @Override
+    public String diskProbe(String folder) {
+        return "$d = (Get-Item -LiteralPath " + powershell(folder) + ").PSDrive; "
+                + "\"disk_total_kb=$([math]::Floor(($d.Used + $d.Free) / 1024))\"; \"disk_available_kb=$([math]::Floor($d.Free / 1024))\"";
+    }
+
+    @Override
+    public String agentAuthProbe() {
+        return "if (Test-Path \"$env:USERPROFILE\\.claude\\.credentials.json\") { 'credentials_file' }; "
+                + "if ($env:ANTHROPIC_API_KEY -or [Environment]::GetEnvironmentVariable('ANTHROPIC_API_KEY','User')) { 'api_key' }";
+    }
+}

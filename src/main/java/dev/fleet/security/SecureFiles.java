@@ -1,0 +1,60 @@
+package dev.fleet.security;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.ByteBuffer;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
+
+/** File helpers for data that must stay private to the user: folders 0700, files 0600. */
+public final class SecureFiles {
+    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final Set<PosixFilePermission> DIR_0700 = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> FILE_0600 = PosixFilePermissions.fromString("rw-------");
+
+    private SecureFiles() {
+    }
+
+    public static void createPrivateDirectories(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        if (POSIX) {
+            Files.setPosixFilePermissions(dir, DIR_0700);
+        }
+    }
+
+    /** Creates (or truncates) a file with mode 0600 from the first byte, then writes and fsyncs it. */
+    public static void writePrivate(Path file, byte[] content) throws IOException {
+        try (FileChannel ch = openPrivate(file)) {
+            ByteBuffer buf = ByteBuffer.wrap(content);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+    }
+
+    public static FileChannel openPrivate(Path file) throws IOException {
+        var options = EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+        FileChannel ch = POSIX
+                ? FileChannel.open(file, options, PosixFilePermissions.asFileAttribute(FILE_0600))
+                : FileChannel.open(file, options);
+        if (POSIX) {
+            // The attribute applies only when the file is new; an existing file is tightened too.
+            Files.setPosixFilePermissions(file, FILE_0600);
+        }
+        return ch;
+    }
+
+    public static void restrictToOwner(Path file) throws IOException {
+        if (POSIX) {
+            Files.setPosixFilePermissions(file, Files.isDirectory(file) ? DIR_0700 : FILE_0600);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.fleet.tools;
+
+import dev.fleet.member.Member;
+import dev.fleet.member.Registry;
+import dev.fleet.member.RegistryStore;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/** list_members: the registry as people and programs read it, without secrets. */
+public final class ListMembers implements Tool {
+    private final RegistryStore store;
+    private final Clock clock;
+
+    public ListMembers(RegistryStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return "list_members";
+    }
+
+    @Override
+    public String description() {
+        return "List every registered member with its id, type, host, folder, OS, agent session and last use. "
+                + "Reads the registry only (no connection to any member), so it is instant. "
+                + "Use fleet_status to see which members are online or busy.";
+    }
+
+    @Override
+    public ParamSpec params() {
+        return ParamSpec.of();
+    }
+
+    @Override
+    public ToolResult call(ToolInput in, ToolCall call) {
+        Registry r = store.read();
+        List<Map<String, Object>> members = r.members().stream().map(MemberView::structured).toList();
+        if (r.members().isEmpty()) {
+            return ToolResult.ok("No members registered. Use register_member to add one.", Map.of("members", members));
+        }
+        StringBuilder text = new StringBuilder(r.members().size() + " member" + (r.members().size() == 1 ? "" : "s") + ":\n\n");
+        for (Member m : r.members()) {
+            text.append(MemberView.block(m, clock)).append('\n');
+        }
+        return ToolResult.ok(text.toString().stripTrailing(), Map.of("members", members));
+    }
+}

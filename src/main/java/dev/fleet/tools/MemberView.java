@@ -1,0 +1,91 @@
+package dev.fleet.tools;
+
+import dev.fleet.member.CloudConfig;
+import dev.fleet.member.Member;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** How a member is shown: never a secret, only whether one is stored. */
+final class MemberView {
+    private MemberView() {
+    }
+
+    static Map<String, Object> structured(Member m) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", m.id());
+        v.put("name", m.friendlyName());
+        v.put("type", m.agentType().json());
+        if (!m.isLocal()) {
+            v.put("host", m.host());
+            v.put("port", m.port());
+            v.put("username", m.username());
+            v.put("authType", m.authType() == null ? null : m.authType().json());
+        }
+        v.put("workFolder", m.workFolder());
+        v.put("os", m.os() == null ? null : m.os().json());
+        v.put("sessionId", m.sessionId());
+        v.put("createdAt", m.createdAt() == null ? null : m.createdAt().toString());
+        v.put("lastUsed", m.lastUsed() == null ? null : m.lastUsed().toString());
+        v.put("icon", m.icon());
+        v.put("gitAccess", m.gitAccess());
+        v.put("gitRepos", m.gitRepos());
+        if (m.cloud() != null) {
+            CloudConfig c = m.cloud();
+            Map<String, Object> cloud = new LinkedHashMap<>();
+            cloud.put("provider", c.provider());
+            cloud.put("instanceId", c.instanceId());
+            cloud.put("region", c.region());
+            cloud.put("profile", c.profile());
+            cloud.put("idleTimeoutMin", c.idleTimeoutMin());
+            cloud.put("sshKeyPath", c.sshKeyPath());
+            cloud.put("activityCommand", c.activityCommand());
+            v.put("cloud", cloud);
+        }
+        return v;
+    }
+
+    static String block(Member m, Clock clock) {
+        StringBuilder b = new StringBuilder();
+        b.append(m.icon() == null ? "" : m.icon() + " ").append(m.friendlyName())
+                .append(" (").append(m.agentType().json()).append(m.isCloud() ? ", cloud" : "").append(")\n");
+        b.append("  id:        ").append(m.id()).append('\n');
+        if (!m.isLocal()) {
+            b.append("  host:      ").append(m.username()).append('@').append(m.host()).append(':').append(m.port()).append('\n');
+            b.append("  auth:      ").append(m.authType() == null ? "?" : m.authType().json()).append('\n');
+        }
+        b.append("  folder:    ").append(m.workFolder()).append('\n');
+        b.append("  OS:        ").append(m.os() == null ? "unknown" : m.os().json()).append('\n');
+        b.append("  session:   ").append(m.sessionId() == null ? "none" : m.sessionId()).append('\n');
+        b.append("  last used: ").append(ago(m.lastUsed(), clock)).append('\n');
+        if (m.gitAccess() != null || m.gitRepos() != null) {
+            b.append("  git:       ").append(m.gitAccess() == null ? "-" : m.gitAccess())
+                    .append(m.gitRepos() == null ? "" : " " + String.join(", ", m.gitRepos())).append('\n');
+        }
+        if (m.cloud() != null) {
+            CloudConfig c = m.cloud();
+            b.append("  cloud:     ").append(c.provider()).append(' ').append(c.instanceId()).append(" in ").append(c.region())
+                    .append(", idle stop after ").append(c.idleTimeoutMin()).append(" min\n");
+        }
+        return b.toString();
+    }
+
+    static String ago(Instant when, Clock clock) {
+        if (when == null) {
+            return "never";
+        }
+        Duration d = Duration.between(when, clock.instant());
+        if (d.isNegative() || d.toSeconds() < 60) {
+            return "just now";
+        }
+        if (d.toMinutes() < 60) {
+            return d.toMinutes() + "m ago";
+        }
+        if (d.toHours() < 48) {
+            return d.toHours() + "h ago";
+        }
+        return d.toDays() + "d ago";
+    }
+}

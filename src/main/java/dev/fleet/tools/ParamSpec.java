@@ -1,0 +1,161 @@
+package dev.fleet.tools;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The parameters of a tool: generates its JSON input schema and validates calls against it. */
+public final class ParamSpec {
+    private final Map<String, Param> params = new LinkedHashMap<>();
+
+    public static ParamSpec of(Param... params) {
+        ParamSpec spec = new ParamSpec();
+        for (Param p : params) {
+            spec.params.put(p.name(), p);
+        }
+        return spec;
+    }
+
+    public ParamSpec plus(Param... more) {
+        ParamSpec spec = new ParamSpec();
+        spec.params.putAll(params);
+        for (Param p : more) {
+            spec.params.put(p.name(), p);
+        }
+        return spec;
+    }
+
+    public List<Param> params() {
+        return List.copyOf(params.values());
+    }
+
+    public Map<String, Object> jsonSchema() {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        List<String> required = new ArrayList<>();
+        for (Param p : params.values()) {
+            properties.put(p.name(), p.schema());
+            if (p.mandatory()) {
+                required.add(p.name());
+            }
+        }
+        Map<String, Object> schema = new LinkedHashMap<>();
+        schema.put("type", "object");
+        schema.put("properties", properties);
+        if (!required.isEmpty()) {
+            schema.put("required", required);
+        }
+        schema.put("additionalProperties", false);
+        return schema;
+    }
+
+    /** Validates raw arguments; the first violation is reported with the parameter's name and rule. */
+    public ToolInput parse(Map<String, Object> raw) {
+        Map<String, Object> args = raw == null ? Map.of() : raw;
+        for (String key : args.keySet()) {
+            if (!params.containsKey(key)) {
+                throw new InvalidInputException(key, "is not a parameter of this tool; accepted: "
+                        + params.keySet().stream().collect(Collectors.joining(", ")));
+            }
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        List<String> secrets = new ArrayList<>();
+        for (Param p : params.values()) {
+            Object v = args.get(p.name());
+            if (v == null) {
+                if (p.mandatory()) {
+                    throw new InvalidInputException(p.name(), "is required");
+                }
+                if (p.defaultValue() != null) {
+                    values.put(p.name(), p.defaultValue());
+                }
+                continue;
+            }
+            Object checked = check(p, v);
+            values.put(p.name(), checked);
+            if (p.sensitive() && checked instanceof String s && !s.isEmpty()) {
+                secrets.add(s);
+            }
+        }
+        return new ToolInput(values, args.keySet(), secrets);
+    }
+
+    private static Object check(Param p, Object v) {
+        return switch (p.kind()) {
+            case STRING -> checkString(p, v);
+            case INTEGER -> checkInteger(p, v);
+            case BOOLEAN -> {
+                if (!(v instanceof Boolean)) {
+                    throw new InvalidInputException(p.name(), "must be true or false, got " + describe(v));
+                }
+                yield v;
+            }
+            case STRING_LIST -> {
+                if (!(v instanceof List<?> list)) {
+                    throw new InvalidInputException(p.name(), "must be a list of strings, got " + describe(v));
+                }
+                List<String> out = new ArrayList<>();
+                for (Object item : list) {
+                    if (!(item instanceof String s)) {
+                        throw new InvalidInputException(p.name(), "must contain only strings, got " + describe(item));
+                    }
+                    if (p.pattern() != null && !p.pattern().matcher(s).matches()) {
+                        throw new InvalidInputException(p.name(), "item '" + s + "' " + p.patternRule());
+                    }
+                    out.add(s);
+                }
+                yield List.copyOf(out);
+            }
+        };
+    }
+
+    private static String checkString(Param p, Object v) {
+        if (!(v instanceof String s)) {
+            throw new InvalidInputException(p.name(), "must be a string, got " + describe(v));
+        }
+        if (p.allowed() != null && !p.allowed().contains(s)) {
+            throw new InvalidInputException(p.name(), "must be one of " + String.join(", ", p.allowed()) + ", got '" + s + "'");
+        }
+        if (p.min() != null && (s.length() < p.min() || s.length() > p.max())) {
+            throw new InvalidInputException(p.name(), p.min() == 1
+                    ? "must be non-empty and at most " + p.max() + " characters"
+                    : "must be " + p.min() + " to " + p.max() + " characters long");
+        }
+        if (p.pattern() != null && !p.pattern().matcher(s).matches()) {
+            // Secrets never reach a message, even when they are malformed.
+            throw new InvalidInputException(p.name(), p.patternRule() + (p.sensitive() ? "" : ", got '" + s + "'"));
+        }
+        return s;
+    }
+
+    private static Long checkInteger(Param p, Object v) {
+        long value;
+        if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+            value = ((Number) v).longValue();
+        } else if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+                && !Double.isInfinite(n.doubleValue())) {
+            value = n.longValue();
+        } else {
+            throw new InvalidInputException(p.name(), "must be a whole number from " + p.min() + " to " + p.max()
+                    + ", got " + describe(v));
+        }
+        if (value < p.min() || value > p.max()) {
+            throw new InvalidInputException(p.name(), "must be from " + p.min() + " to " + p.max() + ", got " + value);
+        }
+        return value;
+    }
+
+    private static String describe(Object v) {
+        if (v instanceof String s) {
+            return "the string '" + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "'";
+        }
+        if (v instanceof List) {
+            return "a list";
+        }
+        if (v instanceof Map) {
+            return "an object";
+        }
+        return v.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " " + v;
+    }
+}

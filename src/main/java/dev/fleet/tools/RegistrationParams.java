@@ -1,0 +1,76 @@
+package dev.fleet.tools;
+
+import dev.fleet.member.MemberRules;
+
+/** Parameters shared by register_member and update_member, declared once. */
+final class RegistrationParams {
+    /** Absolute POSIX or Windows path, or ~-relative; no control characters (newlines included). */
+    static final String PATH_REGEX = "(?:/|~(?:/|$)|[A-Za-z]:[\\\\/])[^\\x00-\\x1f\\x7f]{0,4095}";
+    static final String PATH_RULE = "must be an absolute path (/..., C:\\... or ~/...) without control characters";
+    static final String HOST_REGEX = "[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\\[?[0-9A-Fa-f:.]{2,45}\\]?";
+    static final String HOST_RULE = "must be a hostname, an IPv4 address or an IPv6 address";
+
+    static final Param FRIENDLY_NAME = Param.string("friendly_name",
+            "Unique name for the member, used in every other tool (member_name). 1-64 of letters, digits, '.', '_', '-'.")
+            .matching(MemberRules.NAME_REGEX, MemberRules.NAME_RULE);
+    static final Param MEMBER_TYPE = Param.oneOf("member_type",
+            "'local' = a folder on this machine; 'remote' = a folder on another machine over SSH.", "local", "remote")
+            .withDefault("remote");
+    static final Param HOST = Param.string("host", "Remote only: hostname or IP address of the SSH server.")
+            .matching(HOST_REGEX, HOST_RULE);
+    static final Param PORT = Param.integer("port", "Remote only: SSH port.", 1, 65535);
+    static final Param USERNAME = Param.string("username", "Remote only: SSH user name.")
+            .matching("[A-Za-z0-9._][A-Za-z0-9._@\\\\-]{0,63}", "must be 1 to 64 characters of letters, digits, '.', '_', '@', '\\' or '-'");
+    static final Param AUTH_TYPE = Param.oneOf("auth_type", "Remote only: 'password' or 'key' (an SSH private key file).",
+            "password", "key");
+    static final Param PASSWORD = Param.string("password",
+            "Remote only, with auth_type=password. Stored encrypted (AES-256-GCM); never shown again.")
+            .length(1, 1024).secret();
+    static final Param KEY_PATH = Param.string("key_path", "Remote only, with auth_type=key: path of the private key on this machine.")
+            .matching(PATH_REGEX, PATH_RULE);
+    static final Param WORK_FOLDER = Param.string("work_folder",
+            "Absolute folder on the member where commands and prompts run; created if missing. One member per folder per machine.")
+            .matching(PATH_REGEX, PATH_RULE);
+    static final Param GIT_ACCESS = Param.oneOf("git_access", "Git access level this member should get: read, push, admin, issues or full.",
+            "read", "push", "admin", "issues", "full");
+    static final Param GIT_REPOS = Param.stringList("git_repos", "Repositories (owner/name) the member works on.")
+            .matching("[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+){1,3}", "must look like owner/name (letters, digits, '.', '_', '-')");
+    static final Param CLOUD_PROVIDER = Param.oneOf("cloud_provider", "Makes this a cloud member: the VM's provider. Only 'aws' for now.", "aws");
+    static final Param CLOUD_INSTANCE_ID = Param.string("cloud_instance_id", "Cloud: the EC2 instance id, e.g. i-0abc12345def67890.")
+            .matching("i-[0-9a-f]{8,17}", "must be 'i-' followed by 8 to 17 lowercase hex digits");
+    static final Param CLOUD_REGION = Param.string("cloud_region", "Cloud: AWS region of the instance (default us-east-1).")
+            .matching("[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}", "must be an AWS region name such as us-east-1 or eu-west-2");
+    static final Param CLOUD_PROFILE = Param.string("cloud_profile", "Cloud: named AWS profile on this machine (default: the default credential chain).")
+            .matching("[A-Za-z0-9._+=@,-]{1,64}", "must be 1 to 64 characters of letters, digits and . _ + = @ , -");
+    static final Param CLOUD_IDLE_TIMEOUT_MIN = Param.integer("cloud_idle_timeout_min",
+            "Cloud: stop the instance after this many idle minutes (default 30).", 1, 1440);
+    static final Param CLOUD_SSH_KEY_PATH = Param.string("cloud_ssh_key_path",
+            "Cloud: private key for SSH to the instance (required for cloud members; also the member's SSH key).")
+            .matching(PATH_REGEX, PATH_RULE);
+    static final Param CLOUD_ACTIVITY_COMMAND = Param.string("cloud_activity_command",
+            "Cloud: shell command run on the instance that prints 'busy' or 'idle'; consulted before an idle stop.")
+            .length(0, 4096);
+
+    static final String[] CLOUD_PARAMS = {"cloud_provider", "cloud_instance_id", "cloud_region", "cloud_profile",
+        "cloud_idle_timeout_min", "cloud_ssh_key_path", "cloud_activity_command"};
+    static final String[] REMOTE_PARAMS = {"host", "port", "username", "auth_type", "password", "key_path"};
+
+    private RegistrationParams() {
+    }
+
+    /** Expands a leading ~ to the home folder of this machine; local members only. */
+    static String expandLocal(String path) {
+        if (path.equals("~")) {
+            return System.getProperty("user.home");
+        }
+        if (path.startsWith("~/")) {
+            return System.getProperty("user.home") + path.substring(1);
+        }
+        return path;
+    }
+
+    /** Canonical form of a local folder for duplicate checks: absolute, normalised, no trailing slash. */
+    static String normaliseLocal(String path) {
+        return java.nio.file.Path.of(expandLocal(path)).toAbsolutePath().normalize().toString();
+    }
+}

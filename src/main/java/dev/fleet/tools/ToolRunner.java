@@ -1,0 +1,68 @@
+package dev.fleet.tools;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs tools by name for every front end (MCP and command line). This is the one place where
+ * failures become error results: invalid input names the parameter, a {@link ToolException}
+ * keeps its message, anything unexpected is reported without its internals, and every secret
+ * passed in the call is redacted from whatever goes back.
+ */
+public final class ToolRunner {
+    private static final Logger log = LoggerFactory.getLogger(ToolRunner.class);
+
+    private final Map<String, Tool> tools = new LinkedHashMap<>();
+
+    public ToolRunner(List<Tool> tools) {
+        for (Tool t : tools) {
+            this.tools.put(t.name(), t);
+        }
+    }
+
+    public List<Tool> tools() {
+        return List.copyOf(tools.values());
+    }
+
+    public ToolResult run(String name, Map<String, Object> arguments, ToolCall call) {
+        Tool tool = tools.get(name);
+        if (tool == null) {
+            return ToolResult.error("Unknown tool '" + name + "'. Tools: " + String.join(", ", tools.keySet()));
+        }
+        ToolInput input;
+        try {
+            input = tool.params().parse(arguments);
+        } catch (InvalidInputException e) {
+            return ToolResult.error(e.getMessage());
+        }
+        try {
+            ToolResult result = tool.call(input, call);
+            return redact(result, input.secrets());
+        } catch (ToolException e) {
+            return redact(ToolResult.error(e.getMessage()), input.secrets());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ToolResult.error(name + " was interrupted");
+        } catch (Exception e) {
+            // Unexpected: log the type for maintainers (never the message, which might quote input).
+            log.error("{} failed unexpectedly: {}", name, e.getClass().getName(), e);
+            String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return redact(ToolResult.error(name + " failed: " + detail), input.secrets());
+        }
+    }
+
+    private static ToolResult redact(ToolResult result, List<String> secrets) {
+        if (secrets.isEmpty()) {
+            return result;
+        }
+        String text = result.text();
+        for (String s : secrets) {
+            text = text.replace(s, "********");
+        }
+        // Structured data is built from records that never hold secrets; text is the only carrier.
+        return new ToolResult(text, result.structured(), result.isError());
+    }
+}
