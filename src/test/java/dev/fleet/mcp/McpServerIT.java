@@ -1,0 +1,201 @@
+package dev.fleet.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleet.testing.TestHome;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The built server, started as a subprocess and driven by the MCP Java SDK client. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class McpServerIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Every tool of this release with the parameter names the original product's prompts use. */
+    private static final Map<String, Set<String>> TOOLS = Map.ofEntries(
+            Map.entry("register_member", Set.of("friendly_name", "member_type", "host", "port", "username", "auth_type",
+                    "password", "key_path", "work_folder", "git_access", "git_repos", "cloud_provider", "cloud_instance_id",
+                    "cloud_region", "cloud_profile", "cloud_idle_timeout_min", "cloud_ssh_key_path", "cloud_activity_command")),
+            Map.entry("list_members", Set.of()),
+            Map.entry("update_member", Set.of("member_id", "member_name", "friendly_name", "host", "port", "username",
+                    "auth_type", "password", "key_path", "work_folder", "git_access", "git_repos", "icon", "cloud_provider",
+                    "cloud_instance_id", "cloud_region", "cloud_profile", "cloud_idle_timeout_min", "cloud_ssh_key_path",
+                    "cloud_activity_command")),
+            Map.entry("remove_member", Set.of("member_id", "member_name")),
+            Map.entry("execute_command", Set.of("member_id", "member_name", "command", "timeout_ms", "work_folder",
+                    "long_running", "max_retries", "restart_command")),
+            Map.entry("send_files", Set.of("member_id", "member_name", "local_paths", "remote_subfolder")),
+            Map.entry("receive_files", Set.of("member_id", "member_name", "remote_paths", "local_dest")),
+            Map.entry("fleet_status", Set.of("format")),
+            Map.entry("member_detail", Set.of("member_id", "member_name")),
+            Map.entry("reset_session", Set.of("member_id", "member_name")),
+            Map.entry("shutdown_server", Set.of()));
+
+    @TempDir
+    static Path tmp;
+    TestHome home;
+    McpSyncClient client;
+    final List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    void start() throws Exception {
+        home = new TestHome(tmp);
+        home.installFakeAgentCli("2.1.0");
+        client = McpClient.sync(new StdioClientTransport(serverParameters(), new JacksonMcpJsonMapper(JSON)))
+                .requestTimeout(Duration.ofSeconds(60))
+                .initializationTimeout(Duration.ofSeconds(60))
+                .progressConsumer(progress::add)
+                .build();
+    }
+
+    private ServerParameters serverParameters() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return ServerParameters.builder(java)
+                .args("-jar", System.getProperty("fleet.jar"), "serve")
+                .env(home.env())
+                .build();
+    }
+
+    @AfterAll
+    void stop() {
+        if (client != null) {
+            client.closeGracefully();
+        }
+    }
+
+    private McpSchema.CallToolResult call(String tool, Object... kv) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            args.put((String) kv[i], kv[i + 1]);
+        }
+        return client.callTool(new McpSchema.CallToolRequest(tool, args));
+    }
+
+    private static String text(McpSchema.CallToolResult r) {
+        return r.content().stream().map(c -> ((McpSchema.TextContent) c).text()).collect(Collectors.joining("\n"));
+    }
+
+    @Test
+    @Order(1)
+    void initializeReportsTheServerNameAndTheBuiltVersion() {
+        McpSchema.InitializeResult init = client.initialize();
+        assertThat(init.serverInfo().name()).isEqualTo("apra-fleet");
+        assertThat(init.serverInfo().version()).isEqualTo(System.getProperty("fleet.version")).isNotBlank();
+        assertThat(init.capabilities().tools()).isNotNull();
+    }
+
+    @Test
+    @Order(2)
+    @SuppressWarnings("unchecked")
+    void everyToolIsListedWithADescriptionAndTheOriginalParameterNames() {
+        List<McpSchema.Tool> tools = client.listTools().tools();
+        assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyInAnyOrderElementsOf(TOOLS.keySet());
+        for (McpSchema.Tool t : tools) {
+            assertThat(t.description()).as(t.name()).hasSizeGreaterThan(80);
+            assertThat(t.inputSchema().get("type")).isEqualTo("object");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> properties = (Map<String, Object>) t.inputSchema().get("properties");
+            Set<String> params = properties == null ? Set.of() : properties.keySet();
+            assertThat(params).as(t.name()).containsExactlyInAnyOrderElementsOf(TOOLS.get(t.name()));
+        }
+        McpSchema.Tool register = tools.stream().filter(t -> t.name().equals("register_member")).findFirst().orElseThrow();
+        assertThat((List<Object>) register.inputSchema().get("required")).containsExactlyInAnyOrder("friendly_name", "work_folder");
+    }
+
+    @Test
+    @Order(3)
+    void registerListAndRunOnALocalMember() throws Exception {
+        Path work = tmp.resolve("work");
+        McpSchema.CallToolResult reg = call("register_member", "friendly_name", "local-1", "member_type", "local",
+                "work_folder", work.toString());
+        assertThat(reg.isError()).isFalse();
+        assertThat(text(reg)).contains("Registered member local-1", "2.1.0");
+        assertThat(reg.structuredContent()).isNotNull();
+        assertThat(Files.isDirectory(work)).isTrue();
+
+        assertThat(text(call("list_members"))).contains("local-1", work.toString()).doesNotContain("encryptedPassword");
+
+        McpSchema.CallToolResult run = call("execute_command", "member_name", "local-1", "command", "echo hi; env");
+        assertThat(run.isError()).isFalse();
+        assertThat(text(run)).contains("Exit code 0", "hi", "HOME=" + home.home()).doesNotContain("FLEET_LEAK_CHECK", "CLAUDECODE");
+    }
+
+    @Test
+    @Order(4)
+    void badInputIsAnErrorResultNamingTheParameter() throws Exception {
+        String before = Files.readString(home.dataDir().resolve("registry.json"));
+        McpSchema.CallToolResult wrongType = call("execute_command", "member_name", "local-1", "command", "true", "timeout_ms", "soon");
+        assertThat(wrongType.isError()).isTrue();
+        assertThat(text(wrongType)).contains("timeout_ms", "whole number");
+        McpSchema.CallToolResult range = call("execute_command", "member_name", "local-1", "command", "true", "timeout_ms", 0);
+        assertThat(text(range)).contains("timeout_ms must be from 100");
+        assertThat(text(call("register_member", "friendly_name", "local-1", "member_type", "local",
+                "work_folder", tmp.resolve("x").toString()))).contains("friendly_name", "already taken");
+        assertThat(text(call("member_detail", "member_id", "no-such-id"))).contains("member_id", "does not match");
+        assertThat(text(call("register_member", "friendly_name", "r", "member_type", "remote", "host", "127.0.0.1",
+                "work_folder", "/w"))).contains("not supported by this version");
+        assertThat(Files.readString(home.dataDir().resolve("registry.json"))).isEqualTo(before);
+    }
+
+    @Test
+    @Order(5)
+    void filesGoBothWaysWithProgress() throws Exception {
+        Path src = Files.writeString(tmp.resolve("model.txt"), "weights");
+        McpSchema.CallToolResult sent = client.callTool(new McpSchema.CallToolRequest("send_files",
+                Map.of("member_name", "local-1", "local_paths", List.of(src.toString()), "remote_subfolder", "data"),
+                Map.of("progressToken", "send-1")));
+        assertThat(text(sent)).contains("Sent 1 of 1");
+        assertThat(Files.readString(tmp.resolve("work/data/model.txt"))).isEqualTo("weights");
+        await().atMost(Duration.ofSeconds(5)).until(() -> progress.stream().anyMatch(p -> "send-1".equals(p.progressToken())));
+
+        McpSchema.CallToolResult got = call("receive_files", "member_name", "local-1", "remote_paths", List.of("data/model.txt"),
+                "local_dest", tmp.resolve("back").toString());
+        assertThat(text(got)).contains("Received 1 of 1");
+        assertThat(Files.readString(tmp.resolve("back/model.txt"))).isEqualTo("weights");
+        assertThat(text(call("receive_files", "member_name", "local-1", "remote_paths", List.of("../../../etc/hostname"),
+                "local_dest", tmp.resolve("back").toString()))).contains("outside the work folder");
+    }
+
+    @Test
+    @Order(6)
+    void statusDetailUpdateResetAndRemove() throws Exception {
+        McpSchema.CallToolResult status = call("fleet_status", "format", "json");
+        JsonNode parsed = JSON.readTree(text(status));
+        assertThat(parsed.get("members").get(0).get("name").asText()).isEqualTo("local-1");
+        assertThat(parsed.get("members").get(0).get("online").asBoolean()).isTrue();
+        assertThat(text(call("fleet_status"))).startsWith("Fleet: 1 member, 1 online");
+
+        assertThat(text(call("member_detail", "member_name", "local-1"))).contains("agent CLI: 2.1.0", "disk:", "system: load");
+        assertThat(text(call("update_member", "member_name", "local-1", "icon", "🔧"))).contains("Updated member local-1: icon");
+        assertThat(text(call("reset_session"))).contains("Cleared the sessions of 0 members");
+        JsonNode registry = JSON.readTree(home.dataDir().resolve("registry.json").toFile());
+        assertThat(registry.get("agents").get(0).get("lastUsed").asText()).isNotBlank();
+        assertThat(text(call("remove_member", "member_name", "local-1"))).contains("Removed member local-1");
+        assertThat(text(call("list_members"))).contains("No members registered");
+    }
+}

@@ -1,0 +1,87 @@
+package dev.fleet.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
+import io.modelcontextprotocol.json.schema.jackson2.DefaultJsonSchemaValidator;
+import dev.fleet.Fleet;
+import dev.fleet.testing.TestHome;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ParamSpecTest {
+    private final ParamSpec spec = ParamSpec.of(
+            Param.string("name", "n").matching("[a-z]{1,5}", "must be 1-5 lowercase letters").required(),
+            Param.integer("count", "c", 1, 10).withDefault(3L),
+            Param.bool("flag", "f"),
+            Param.stringList("items", "i"),
+            Param.oneOf("mode", "m", "fast", "slow"),
+            Param.string("pw", "p").length(1, 10).secret());
+
+    @Test
+    void appliesDefaultsAndKeepsWhatWasGiven() {
+        ToolInput in = spec.parse(Map.of("name", "abc"));
+        assertThat(in.integer("count")).isEqualTo(3);
+        assertThat(in.given("count")).isFalse();
+        assertThat(in.given("name")).isTrue();
+        assertThat(in.bool("flag")).isFalse();
+    }
+
+    @Test
+    void everyViolationNamesTheParameterAndTheRule() {
+        assertThatThrownBy(() -> spec.parse(Map.of())).hasMessage("Invalid input: name is required");
+        assertThatThrownBy(() -> spec.parse(Map.of("name", "ABC"))).hasMessageContaining("name must be 1-5 lowercase letters, got 'ABC'");
+        assertThatThrownBy(() -> spec.parse(Map.of("name", "a", "count", 11))).hasMessageContaining("count must be from 1 to 10, got 11");
+        assertThatThrownBy(() -> spec.parse(Map.of("name", "a", "count", 1.5))).hasMessageContaining("count must be a whole number");
+        assertThatThrownBy(() -> spec.parse(Map.of("name", "a", "flag", "yes"))).hasMessageContaining("flag must be true or false");
+        assertThatThrownBy(() -> spec.parse(Map.of("name", "a", "items", "x"))).hasMessageContaining("items must be a list of strings");
+        assertThatThrownBy(() -> spec.parse(Map.of("name", "a", "items", List.of(1)))).hasMessageContaining("items must contain only strings");
+        assertThatThrownBy(() -> spec.parse(Map.of("name", "a", "mode", "medium"))).hasMessageContaining("mode must be one of fast, slow");
+        assertThatThrownBy(() -> spec.parse(Map.of("name", "a", "extra", 1))).hasMessageContaining("extra is not a parameter");
+        assertThat(spec.parse(Map.of("name", "a", "count", 2.0)).integer("count")).isEqualTo(2);
+    }
+
+    @Test
+    void aSecretNeverAppearsInAnErrorOrAResult() {
+        assertThatThrownBy(() -> spec.parse(Map.of("name", "a", "pw", "hunter2-but-too-long")))
+                .hasMessageContaining("pw must be")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
+        Tool echo = new Tool() {
+            public String name() { return "echo"; }
+            public String description() { return "d"; }
+            public ParamSpec params() { return spec; }
+            public ToolResult call(ToolInput in, ToolCall call) {
+                throw new ToolException("could not log in with " + in.string("pw"));
+            }
+        };
+        ToolResult r = new ToolRunner(List.of(echo)).run("echo", Map.of("name", "a", "pw", "hunter2"), ToolCall.NONE);
+        assertThat(r.isError()).isTrue();
+        assertThat(r.text()).doesNotContain("hunter2").contains("********");
+    }
+
+    @Test
+    void everyToolSchemaIsValidJsonSchemaAndDescribesEveryParameter(@TempDir Path tmp) throws Exception {
+        try (Fleet fleet = new Fleet(new TestHome(tmp).env(), Clock.systemUTC(), () -> { })) {
+            // The SDK's own schema engine, which fleet leaves out of the server to start faster.
+            JsonSchemaValidator sdk = new DefaultJsonSchemaValidator(new ObjectMapper());
+            for (Tool tool : fleet.tools().tools()) {
+                Map<String, Object> schema = tool.params().jsonSchema();
+                assertThat(sdk.validateSchema(schema).valid()).as(tool.name() + " schema").isTrue();
+                assertThat(tool.description()).as(tool.name()).hasSizeGreaterThan(80);
+                @SuppressWarnings("unchecked")
+                Map<String, Map<String, Object>> props = (Map<String, Map<String, Object>>) schema.get("properties");
+                props.forEach((name, p) -> assertThat((String) p.get("description")).as(tool.name() + "." + name).isNotBlank());
+            }
+            Map<String, Object> registration = fleet.tools().tools().get(0).params().jsonSchema();
+            assertThat(sdk.validate(registration, Map.of("friendly_name", "a", "work_folder", "/w")).valid()).isTrue();
+            assertThat(sdk.validate(registration, Map.of("friendly_name", "a b", "work_folder", "/w")).valid()).isFalse();
+            assertThat(sdk.validate(registration, Map.of("friendly_name", "a", "work_folder", "/w", "port", 0)).valid()).isFalse();
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.fleet.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Values that are data (names, folders, session ids) never run as code: each hostile value below
+ * would create a file named PWNED if any shell interpreted it.
+ */
+class ShellSafetyTest {
+    private static final String[] HOSTILE = {
+        "a'b; touch PWNED; echo 'c",
+        "$(touch PWNED)",
+        "`touch PWNED`",
+        "x; touch PWNED",
+        "with space $(touch PWNED) and `touch PWNED`",
+        "quote\"$(touch PWNED)\"",
+        "a\nb; touch PWNED",
+    };
+
+    @TempDir
+    Path tmp;
+    FleetHarness fleet;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fleet = new FleetHarness(tmp);
+    }
+
+    @AfterEach
+    void tearDown() {
+        fleet.close();
+        try (Stream<Path> all = Files.walk(tmp)) {
+            assertThat(all.filter(p -> p.getFileName().toString().equals("PWNED")).toList()).isEmpty();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(Path.of("PWNED")).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5})
+    void hostileFolderNamesAreUsedLiterallyByEveryTool(int i) throws Exception {
+        Path folder = tmp.resolve("ws").resolve(HOSTILE[i]);
+        fleet.registerLocal("m" + i, folder);
+        assertThat(Files.isDirectory(folder)).isTrue();
+
+        assertThat(fleet.call("execute_command", "member_name", "m" + i, "command", "pwd").text()).contains(folder.toString());
+        assertThat(fleet.call("execute_command", "member_name", "m" + i, "command", "pwd",
+                "work_folder", folder.toString()).text()).contains(folder.toString());
+        assertThat(fleet.call("fleet_status").text()).containsPattern("m" + i + "\\s+local\\s+online");
+        assertThat(fleet.call("member_detail", "member_name", "m" + i).text()).contains("disk:").doesNotContain("disk: unavailable");
+        Path file = Files.writeString(tmp.resolve("payload.txt"), "data");
+        assertThat(fleet.call("send_files", "member_name", "m" + i, "local_paths", List.of(file.toString()),
+                "remote_subfolder", HOSTILE[i].replace("\n", "")).text()).contains("Sent 1 of 1");
+        assertThat(fleet.call("receive_files", "member_name", "m" + i, "local_dest", tmp.resolve("back" + i).toString(),
+                "remote_paths", List.of("payload.txt", HOSTILE[i].replace("\n", ""))).isError()).isFalse();
+    }
+
+    @Test
+    void aFolderWithANewlineIsRefused() {
+        ToolResult r = fleet.call("register_member", "friendly_name", "nl", "member_type", "local",
+                "work_folder", tmp.resolve(HOSTILE[6]).toString());
+        assertThat(r.isError()).isTrue();
+        assertThat(r.text()).contains("work_folder", "without control characters");
+    }
+
+    @Test
+    void hostileNamesAreRefusedByTheNameRule() {
+        for (String name : HOSTILE) {
+            ToolResult r = fleet.call("register_member", "friendly_name", name, "member_type", "local",
+                    "work_folder", tmp.resolve("w").toString());
+            assertThat(r.isError()).isTrue();
+            assertThat(r.text()).contains("friendly_name");
+            assertThat(fleet.call("execute_command", "member_name", name, "command", "true").text()).contains("member_name");
+        }
+    }
+
+    @Test
+    void hostileSessionIdsInTheRegistryAreNeverExecuted() throws Exception {
+        Path work = tmp.resolve("session-work");
+        fleet.registerLocal("sess", work);
+        Path file = fleet.home.dataDir().resolve("registry.json");
+        String json = Files.readString(file);
+        Files.writeString(file, json.replace("\"workFolder\"", "\"sessionId\" : \"$(touch PWNED); `touch PWNED`\",\n    \"workFolder\""));
+        Files.writeString(work.resolve("marker"), "");
+        assertThat(fleet.call("fleet_status").text()).containsPattern("sess\\s+local\\s+online");
+        assertThat(fleet.call("member_detail", "member_name", "sess").isError()).isFalse();
+        assertThat(fleet.call("list_members").text()).contains("$(touch PWNED)");
+        assertThat(fleet.call("reset_session", "member_name", "sess").text()).contains("Cleared the session");
+    }
+}
