@@ -1,0 +1,79 @@
+package dev.fleet.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fleet.member.MemberOs;
+import dev.fleet.os.OsCommands;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalChannelTest {
+    @TempDir
+    Path tmp;
+    ExecutorService pumps = Executors.newCachedThreadPool();
+    LocalChannel channel;
+
+    @BeforeEach
+    void setUp() {
+        Map<String, String> env = Map.of("HOME", tmp.toString(), "USER", "tester", "SHELL", "/bin/bash", "LEAKY", "1");
+        channel = new LocalChannel(OsCommands.forOs(MemberOs.LINUX), new LoginEnvironment(env),
+                new SpillFiles(tmp.resolve("out"), Clock.systemUTC()), pumps);
+    }
+
+    @AfterEach
+    void tearDown() {
+        pumps.shutdownNow();
+    }
+
+    @Test
+    void outputUnderTheCapStaysInline() throws Exception {
+        CommandResult r = channel.exec(new CommandRequest("printf 'a%.0s' $(seq 100)", null, Duration.ofSeconds(10), 100));
+        assertThat(r.stdout()).hasSize(100);
+        assertThat(r.stdoutTruncated()).isFalse();
+        assertThat(r.exitCode()).isZero();
+    }
+
+    @Test
+    void outputOverTheCapKeepsTheTailInlineAndEverythingInAFile() throws Exception {
+        CommandResult r = channel.exec(new CommandRequest("seq 1 20000", null, Duration.ofSeconds(10), 1000));
+        assertThat(r.stdoutTruncated()).isTrue();
+        assertThat(r.stdout()).hasSize(1000).endsWith("19999\n20000\n");
+        assertThat(Files.readAllLines(Path.of(r.stdoutFullPath()))).hasSize(20000).startsWith("1", "2");
+        assertThat(r.stdoutBytes()).isEqualTo(Files.size(Path.of(r.stdoutFullPath())));
+        assertThat(r.stderrTruncated()).isFalse();
+    }
+
+    @Test
+    void aMissingWorkFolderIsAClearError() {
+        assertThatThrownBy(() -> channel.exec(new CommandRequest("true", tmp.resolve("nope").toString(), Duration.ofSeconds(5), 10)))
+                .isInstanceOf(ChannelException.class).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void theLoginEnvironmentReplacesTheServersOwn() throws Exception {
+        CommandResult r = channel.exec(CommandRequest.probe("env", Duration.ofSeconds(10)));
+        assertThat(r.stdout()).contains("HOME=" + tmp, "USER=tester").doesNotContain("LEAKY");
+        assertThat(LoginEnvironment.parse("A=1\0B=x=y\0\0")).containsEntry("A", "1").containsEntry("B", "x=y");
+    }
+
+    @Test
+    void spillFilesArePrunedToTheNewest() throws Exception {
+        SpillFiles spills = new SpillFiles(tmp.resolve("spill"), Clock.systemUTC());
+        for (int i = 0; i < SpillFiles.KEEP + 20; i++) {
+            spills.next("stdout");
+        }
+        try (var files = Files.list(tmp.resolve("spill"))) {
+            assertThat(files.count()).isLessThanOrEqualTo(SpillFiles.KEEP);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.fleet.member;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RegistryCodecTest {
+    private final RegistryCodec codec = new RegistryCodec(new ObjectMapper());
+
+    /** A registry as the original product writes it, with a cloud member and fields this version does not know. */
+    private static final String ORIGINAL = """
+            {
+              "version": "1.0",
+              "agents": [
+                {
+                  "id": "6f1c1b0e-1111-4222-8333-444455556666",
+                  "friendlyName": "gpu-box",
+                  "agentType": "remote",
+                  "host": "54.1.2.3",
+                  "port": 22,
+                  "username": "ubuntu",
+                  "authType": "key",
+                  "keyPath": "/home/me/.ssh/gpu.pem",
+                  "workFolder": "/home/ubuntu/train",
+                  "sessionId": "a1b2c3",
+                  "os": "linux",
+                  "createdAt": "2026-03-18T10:00:00.000Z",
+                  "lastUsed": "2026-03-19T11:30:00.000Z",
+                  "icon": "🔥",
+                  "gitAccess": "push",
+                  "gitRepos": ["acme/model"],
+                  "vcsTokenExpiry": "2026-04-01T00:00:00Z",
+                  "cloud": {
+                    "provider": "aws",
+                    "instanceId": "i-0123456789abcdef0",
+                    "region": "eu-west-1",
+                    "profile": "ml",
+                    "idleTimeoutMin": 45,
+                    "sshKeyPath": "/home/me/.ssh/gpu.pem",
+                    "activityCommand": "pgrep -f train.py >/dev/null && echo busy || echo idle",
+                    "spot": false
+                  }
+                }
+              ],
+              "settings": {"theme": "dark"}
+            }
+            """;
+
+    @Test
+    void readsTheOriginalShapeAndWritesItBackWithoutLosingAnything() throws Exception {
+        Registry r = codec.parse(ORIGINAL.getBytes(StandardCharsets.UTF_8));
+        Member m = r.members().get(0);
+        assertThat(m.agentType()).isEqualTo(AgentType.REMOTE);
+        assertThat(m.authType()).isEqualTo(AuthType.KEY);
+        assertThat(m.port()).isEqualTo(22);
+        assertThat(m.cloud().instanceId()).isEqualTo("i-0123456789abcdef0");
+        assertThat(m.cloud().idleTimeoutMin()).isEqualTo(45);
+        assertThat(m.lastUsed()).hasToString("2026-03-19T11:30:00Z");
+
+        ObjectMapper json = new ObjectMapper();
+        assertThat(json.readTree(codec.write(r))).isEqualTo(json.readTree(ORIGINAL.replace(".000Z", "Z")));
+    }
+
+    @Test
+    void aMissingFileIsAnEmptyRegistryAndACorruptOneIsRefusedUntouched(@TempDir Path tmp) throws Exception {
+        RegistryStore store = new RegistryStore(new DataDir(tmp).ensureExists(), codec);
+        assertThat(store.read().members()).isEmpty();
+        Files.writeString(tmp.resolve("registry.json"), "{\"version\": \"1.0\", \"agents\": [");
+        assertThatThrownBy(store::read).hasMessageContaining("left untouched");
+        assertThatThrownBy(() -> store.update(r -> r)).hasMessageContaining("left untouched");
+        assertThat(Files.readString(tmp.resolve("registry.json"))).isEqualTo("{\"version\": \"1.0\", \"agents\": [");
+    }
+}
