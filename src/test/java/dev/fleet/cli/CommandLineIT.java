@@ -1,0 +1,78 @@
+package dev.fleet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fleet.testing.TestHome;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The person-facing commands of the built jar share the tools' implementation. */
+class CommandLineIT {
+    @TempDir
+    Path tmp;
+    TestHome home;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        home = new TestHome(tmp);
+    }
+
+    private Run fleet(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("fleet.jar")));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(home.env());
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Path out = tmp.resolve("out.txt");
+        Path err = tmp.resolve("err.txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("fleet " + String.join(" ", args) + " did not finish");
+        }
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void versionMembersStatusAndExec() throws Exception {
+        assertThat(fleet("--version").out()).contains("fleet " + System.getProperty("fleet.version"));
+
+        Run registered = fleet("call", "register_member",
+                "{\"friendly_name\":\"cli\",\"member_type\":\"local\",\"work_folder\":\"" + tmp.resolve("w") + "\"}");
+        assertThat(registered.exit()).isZero();
+        assertThat(registered.out()).contains("Registered member cli");
+
+        assertThat(fleet("members").out()).contains("cli (local)", tmp.resolve("w").toString());
+        assertThat(fleet("status").out()).contains("Fleet: 1 member, 1 online");
+        assertThat(fleet("status", "--json").out()).contains("\"online\" : true");
+
+        Run ok = fleet("exec", "cli", "--", "echo", "from-cli", "&&", "pwd");
+        assertThat(ok.exit()).isZero();
+        assertThat(ok.out()).contains("from-cli", tmp.resolve("w").toString());
+        assertThat(fleet("exec", "cli", "--", "exit 7").exit()).isEqualTo(7);
+
+        Run unknown = fleet("exec", "nobody", "--", "true");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).contains("member_name", "does not match");
+        assertThat(fleet("call", "list_members", "{not json").err()).contains("JSON must be a JSON object");
+    }
+
+    @Test
+    void installPrintsTheSnippetForOtherClients() throws Exception {
+        Run r = fleet("install", "--print-only");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("\"mcpServers\"", "\"apra-fleet\"", "\"serve\"");
+    }
+}
