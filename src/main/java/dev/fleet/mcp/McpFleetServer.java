@@ -39,7 +39,8 @@ public final class McpFleetServer {
      */
     public static void serve(Map<String, String> env) {
         JacksonMcpJsonMapper json = new JacksonMcpJsonMapper(new ObjectMapper());
-        StdioServerTransportProvider transport = new StdioServerTransportProvider(json);
+        DrainingInput stdin = new DrainingInput(System.in);
+        StdioServerTransportProvider transport = new StdioServerTransportProvider(json, stdin, System.out);
         AtomicReference<McpSyncServer> server = new AtomicReference<>();
         AtomicReference<Fleet> fleetRef = new AtomicReference<>();
         AtomicBoolean stopping = new AtomicBoolean();
@@ -50,7 +51,7 @@ public final class McpFleetServer {
         });
         fleetRef.set(fleet);
         List<McpServerFeatures.SyncToolSpecification> specs = fleet.tools().tools().stream()
-                .map(t -> spec(t, fleet))
+                .map(t -> spec(t, fleet, stdin))
                 .toList();
         server.set(McpServer.sync(transport)
                 .serverInfo(SERVER_NAME, Version.get())
@@ -65,7 +66,7 @@ public final class McpFleetServer {
         log.info("apra-fleet {} serving on stdio; data in {}", Version.get(), fleet.dataDir().root());
     }
 
-    private static McpServerFeatures.SyncToolSpecification spec(Tool tool, Fleet fleet) {
+    private static McpServerFeatures.SyncToolSpecification spec(Tool tool, Fleet fleet, DrainingInput stdin) {
         McpSchema.Tool definition = McpSchema.Tool.builder()
                 .name(tool.name())
                 .description(tool.description())
@@ -74,7 +75,13 @@ public final class McpFleetServer {
         return McpServerFeatures.SyncToolSpecification.builder()
                 .tool(definition)
                 .callHandler((exchange, request) -> {
-                    ToolResult r = fleet.tools().run(tool.name(), request.arguments(), progress(exchange, request));
+                    stdin.started();
+                    ToolResult r;
+                    try {
+                        r = fleet.tools().run(tool.name(), request.arguments(), progress(exchange, request));
+                    } finally {
+                        stdin.finished();
+                    }
                     McpSchema.CallToolResult.Builder b = McpSchema.CallToolResult.builder()
                             .content(List.of(new McpSchema.TextContent(r.text())))
                             .isError(r.isError());

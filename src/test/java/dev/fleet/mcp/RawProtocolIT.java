@@ -62,4 +62,36 @@ class RawProtocolIT {
             p.destroyForcibly();
         }
     }
+
+    @Test
+    void requestsPipedInBeforeEndOfInputAreAllAnswered() throws Exception {
+        TestHome home = new TestHome(tmp);
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("fleet.jar"), "serve");
+        pb.environment().putAll(home.env());
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        try {
+            String work = tmp.resolve("piped").toString();
+            String script = String.join("\n",
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}",
+                    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+                    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}",
+                    "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"register_member\",\"arguments\":{\"friendly_name\":\"p\",\"member_type\":\"local\",\"work_folder\":\"" + work + "\"}}}") + "\n";
+            try (OutputStream in = p.getOutputStream()) {
+                in.write(script.getBytes(StandardCharsets.UTF_8));
+            }
+            String all = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("exits once everything is answered").isTrue();
+            assertThat(all.lines().map(l -> {
+                try {
+                    return new ObjectMapper().readTree(l).get("id").asInt();
+                } catch (Exception e) {
+                    throw new AssertionError("not JSON on stdout: " + l);
+                }
+            }).toList()).containsExactlyInAnyOrder(1, 2, 3);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
 }
