@@ -35,7 +35,9 @@ public final class RegistryCodec {
     public Registry parse(byte[] json) throws IOException {
         JsonNode root = mapper.readTree(json);
         if (root == null || root.isMissingNode() || root.isNull()) {
-            return Registry.empty();
+            // Fleet never writes an empty file; treating one as "no members" would let the next
+            // update silently drop whatever the file held before it was emptied.
+            throw new IOException("registry file is empty");
         }
         if (!root.isObject()) {
             throw new IOException("registry is not a JSON object");

@@ -28,13 +28,22 @@ public final class RegistryStore {
     private final Path file;
     private final Path lockFile;
     private final RegistryCodec codec;
-    private final ReentrantLock inProcess = new ReentrantLock();
+    /**
+     * The JVM hands a file lock to one holder only and throws at a second one, so every store on
+     * the same file in this process shares one in-process lock. Process-wide by nature, like the
+     * file lock it guards.
+     */
+    private static final java.util.concurrent.ConcurrentMap<Path, ReentrantLock> IN_PROCESS_LOCKS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private final ReentrantLock inProcess;
     private final AtomicLong tmpCounter = new AtomicLong();
 
     public RegistryStore(DataDir dataDir, RegistryCodec codec) {
         this.file = dataDir.registryFile();
         this.lockFile = dataDir.lockFile();
         this.codec = codec;
+        this.inProcess = IN_PROCESS_LOCKS.computeIfAbsent(lockFile.toAbsolutePath().normalize(), p -> new ReentrantLock());
     }
 
     public Registry read() {
