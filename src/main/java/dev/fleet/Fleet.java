@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.LoginEnvironment;
 import dev.fleet.exec.SpillFiles;
+import dev.fleet.exec.ssh.SshPool;
+import dev.fleet.exec.ssh.TofuHostKeys;
 import dev.fleet.member.ActivityRecorder;
 import dev.fleet.member.DataDir;
 import dev.fleet.member.RegistryCodec;
@@ -21,6 +23,7 @@ import dev.fleet.tools.RegisterMember;
 import dev.fleet.tools.RemoveMember;
 import dev.fleet.tools.ResetSession;
 import dev.fleet.tools.SendFiles;
+import dev.fleet.tools.SetupSshKey;
 import dev.fleet.tools.ShutdownServer;
 import dev.fleet.tools.Tool;
 import dev.fleet.tools.ToolRunner;
@@ -39,6 +42,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Fleet implements AutoCloseable {
     private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration SSH_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration SSH_IDLE_CLOSE = Duration.ofMinutes(5);
 
     private final DataDir dataDir;
     private final ObjectMapper mapper;
@@ -55,21 +60,23 @@ public final class Fleet implements AutoCloseable {
         this.activity = new ActivityRecorder(store, clock);
         this.workers = Executors.newCachedThreadPool(daemonThreads("fleet-worker"));
         SecretBox secrets = new SecretBox(dataDir.saltFile(), SecretBox.localMachineIdentity());
-        this.channels = new Channels(new LoginEnvironment(env), new SpillFiles(dataDir.outputDir(), clock), workers);
+        SshPool ssh = new SshPool(new TofuHostKeys(dataDir.knownHostsFile()), clock, SSH_CONNECT_TIMEOUT, SSH_IDLE_CLOSE);
+        this.channels = new Channels(new LoginEnvironment(env), new SpillFiles(dataDir.outputDir(), clock), workers, ssh, secrets);
         MemberTarget target = new MemberTarget(store, activity);
         StatusService status = new StatusService(channels, workers, STATUS_TIMEOUT);
         DetailService details = new DetailService(channels, workers, STATUS_TIMEOUT);
         List<Tool> all = List.of(
-                new RegisterMember(store, channels, clock),
+                new RegisterMember(store, channels, secrets, clock),
                 new ListMembers(store, clock),
-                new UpdateMember(store, secrets),
-                new RemoveMember(store, channels),
+                new UpdateMember(store, secrets, channels),
+                new RemoveMember(store, channels, dataDir),
                 new ExecuteCommand(target, channels),
                 new SendFiles(target, channels),
                 new ReceiveFiles(target, channels),
                 new FleetStatus(store, status, clock),
                 new MemberDetail(target, details, clock),
                 new ResetSession(store),
+                new SetupSshKey(target, store, channels, dataDir),
                 new ShutdownServer(stopper));
         this.tools = new ToolRunner(all);
     }
@@ -80,6 +87,10 @@ public final class Fleet implements AutoCloseable {
 
     public ObjectMapper mapper() {
         return mapper;
+    }
+
+    public Channels channels() {
+        return channels;
     }
 
     public DataDir dataDir() {

@@ -1,5 +1,6 @@
 package dev.fleet.exec;
 
+import dev.fleet.member.MemberOs;
 import dev.fleet.os.OsCommands;
 import java.io.File;
 import java.io.IOException;
@@ -52,7 +53,7 @@ public final class LocalChannel implements MemberChannel {
             }
             pb.directory(dir);
         }
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File(os.os() == dev.fleet.member.MemberOs.WINDOWS ? "NUL" : "/dev/null")));
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File(os.os() == MemberOs.WINDOWS ? "NUL" : "/dev/null")));
         long start = System.nanoTime();
         Process process;
         try {
@@ -124,13 +125,20 @@ public final class LocalChannel implements MemberChannel {
     }
 
     @Override
-    public void upload(Path localFile, String memberPath) throws IOException {
-        copy(localFile, Path.of(memberPath));
+    public java.util.Optional<MemberOs> detectOs() {
+        return java.util.Optional.of(os.os());
     }
 
     @Override
-    public void download(String memberPath, Path localFile) throws IOException {
+    public void upload(Path localFile, String memberPath, java.util.function.LongConsumer progress) throws IOException {
+        copy(localFile, Path.of(memberPath));
+        progress.accept(Files.size(localFile));
+    }
+
+    @Override
+    public void download(String memberPath, Path localFile, java.util.function.LongConsumer progress) throws IOException {
         copy(Path.of(memberPath), localFile);
+        progress.accept(Files.size(localFile));
     }
 
     private static void copy(Path from, Path to) throws IOException {

@@ -3,6 +3,7 @@ package dev.fleet.exec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * How fleet reaches one member: run commands, move files, test the connection. Tools talk to
@@ -14,11 +15,17 @@ public interface MemberChannel extends AutoCloseable {
 
     ConnectionCheck test();
 
-    /** Copies one local file to an absolute path on the member, creating parent folders. */
-    void upload(Path localFile, String memberPath) throws IOException, ChannelException;
+    /** The member's OS, asked of the member itself; empty when it cannot be told. */
+    java.util.Optional<dev.fleet.member.MemberOs> detectOs() throws ChannelException;
+
+    /**
+     * Copies one local file to an absolute path on the member, creating parent folders.
+     * {@code progress} receives the bytes copied so far.
+     */
+    void upload(Path localFile, String memberPath, LongConsumer progress) throws IOException, ChannelException;
 
     /** Copies one file from an absolute path on the member to a local file, creating parent folders. */
-    void download(String memberPath, Path localFile) throws IOException, ChannelException;
+    void download(String memberPath, Path localFile, LongConsumer progress) throws IOException, ChannelException;
 
     /**
      * Regular files at or below {@code memberPath} (the path itself if it is a file), as absolute

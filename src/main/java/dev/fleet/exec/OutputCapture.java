@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * was buffered and the rest) goes to a spill file and only the last {@code cap} bytes are kept
  * for the inline answer, so 20 MB of output costs a file, not the heap.
  */
-final class OutputCapture {
+public final class OutputCapture {
     private final int cap;
     private final Supplier<Path> spillFileFactory;
     private final ByteArrayOutputStream head = new ByteArrayOutputStream();
@@ -25,7 +25,7 @@ final class OutputCapture {
     private Path spillPath;
     private long total;
 
-    OutputCapture(int cap, Supplier<Path> spillFileFactory) {
+    public OutputCapture(int cap, Supplier<Path> spillFileFactory) {
         this.cap = cap;
         this.spillFileFactory = spillFileFactory;
     }
@@ -38,7 +38,26 @@ final class OutputCapture {
         }
     }
 
-    private void accept(byte[] buf, int n) throws IOException {
+    /** A stream view for producers that push output (SSH channels) instead of being read. */
+    public OutputStream sink() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                accept(new byte[] {(byte) b}, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (off == 0) {
+                    accept(b, len);
+                } else {
+                    accept(java.util.Arrays.copyOfRange(b, off, off + len), len);
+                }
+            }
+        };
+    }
+
+    private synchronized void accept(byte[] buf, int n) throws IOException {
         total += n;
         if (spill == null && head.size() + n <= cap) {
             head.write(buf, 0, n);
@@ -73,7 +92,7 @@ final class OutputCapture {
     }
 
     /** Closes the spill file, if any. */
-    void finish() {
+    public void finish() {
         if (spill != null) {
             try {
                 spill.close();
@@ -83,7 +102,7 @@ final class OutputCapture {
         }
     }
 
-    String text() {
+    public synchronized String text() {
         if (spill == null) {
             return head.toString(StandardCharsets.UTF_8);
         }
@@ -98,12 +117,12 @@ final class OutputCapture {
         return new String(out, StandardCharsets.UTF_8);
     }
 
-    long totalBytes() {
+    public long totalBytes() {
         return total;
     }
 
     /** Null unless the output exceeded the cap. */
-    String spillPath() {
+    public String spillPath() {
         return spillPath == null ? null : spillPath.toString();
     }
 }

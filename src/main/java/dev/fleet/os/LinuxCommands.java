@@ -14,6 +14,12 @@ final class LinuxCommands extends PosixCommands {
     }
 
     @Override
+    public String killTagged(String runId) {
+        return "for f in $(grep -lzx " + RUN_TAG + "=" + runId + " /proc/[0-9]*/environ 2>/dev/null); do "
+                + "p=${f#/proc/}; kill -KILL \"${p%/environ}\" 2>/dev/null; done; true";
+    }
+
+    @Override
     public String systemProbe() {
         return "read l1 l5 l15 rest < /proc/loadavg; echo \"load1=$l1\"; echo \"cpus=$(nproc 2>/dev/null || echo 1)\"; "
                 + "awk '/^MemTotal:/ {print \"mem_total_kb=\" $2} /^MemAvailable:/ {print \"mem_available_kb=\" $2}' /proc/meminfo";

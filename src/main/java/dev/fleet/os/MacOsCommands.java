@@ -14,6 +14,13 @@ final class MacOsCommands extends PosixCommands {
     }
 
     @Override
+    public String killTagged(String runId) {
+        // ps -E appends each process's environment to its command line.
+        return "ps -axwwE -o pid=,command= | grep -F " + RUN_TAG + "=" + runId + " | grep -v grep | "
+                + "while read -r pid rest; do kill -KILL \"$pid\" 2>/dev/null; done; true";
+    }
+
+    @Override
     public String systemProbe() {
         return "echo \"load1=$(sysctl -n vm.loadavg | awk '{print $2}')\"; echo \"cpus=$(sysctl -n hw.ncpu)\"; "
                 + "echo \"mem_total_kb=$(( $(sysctl -n hw.memsize) / 1024 ))\"; "

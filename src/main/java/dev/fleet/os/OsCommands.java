@@ -23,6 +23,25 @@ public interface OsCommands {
     /** argv that runs {@code script} in this OS's shell on the local machine. */
     List<String> shellArgv(String script);
 
+    /**
+     * The command line sent over SSH: runs {@code script} in {@code folder} (null: the login
+     * folder) tagged with {@code runId}, so that {@link #killTagged} can end it and everything it
+     * started, even processes that left its process group.
+     */
+    String remoteCommand(String script, String folder, String runId);
+
+    /** Ends every process tagged with {@code runId}; prints nothing, always succeeds. */
+    String killTagged(String runId);
+
+    /** Prints the user's home folder. */
+    String homeFolder();
+
+    /** Adds a public key line to the user's authorized keys, once (idempotent). */
+    String authorizeKey(String publicKeyLine);
+
+    /** Removes a public key line from the user's authorized keys, if present. */
+    String revokeKey(String publicKeyLine);
+
     /** Creates a folder and its parents; succeeds if it exists. */
     String makeDirectory(String folder);
 

@@ -16,6 +16,40 @@ abstract class PosixCommands implements OsCommands {
         return List.of(shell, "-c", script);
     }
 
+    static final String RUN_TAG = "FLEET_RUN_ID";
+
+    @Override
+    public String remoteCommand(String script, String folder, String runId) {
+        StringBuilder c = new StringBuilder();
+        if (folder != null) {
+            c.append("cd ").append(posix(folder)).append(" 2>/dev/null || { printf 'fleet: work folder %s does not exist on the member\\n' ")
+                    .append(posix(folder)).append(" >&2; exit 127; }; ");
+        }
+        // exec keeps one process: the tag is in its environment from the start, and in every child's.
+        c.append(RUN_TAG).append('=').append(runId).append(" exec \"$(command -v bash || echo sh)\" -c ").append(posix(script));
+        return c.toString();
+    }
+
+    @Override
+    public String homeFolder() {
+        return "printf '%s\\n' \"$HOME\"";
+    }
+
+    @Override
+    public String authorizeKey(String publicKeyLine) {
+        String line = posix(publicKeyLine);
+        return "umask 077; mkdir -p \"$HOME/.ssh\" && touch \"$HOME/.ssh/authorized_keys\" && "
+                + "{ grep -qxF " + line + " \"$HOME/.ssh/authorized_keys\" || printf '%s\\n' " + line
+                + " >> \"$HOME/.ssh/authorized_keys\"; } && chmod 600 \"$HOME/.ssh/authorized_keys\"";
+    }
+
+    @Override
+    public String revokeKey(String publicKeyLine) {
+        String line = posix(publicKeyLine);
+        return "f=\"$HOME/.ssh/authorized_keys\"; [ -f \"$f\" ] || exit 0; "
+                + "grep -vxF " + line + " \"$f\" > \"$f.fleet-tmp\"; cat \"$f.fleet-tmp\" > \"$f\"; rm -f \"$f.fleet-tmp\"";
+    }
+
     @Override
     public String makeDirectory(String folder) {
         return "mkdir -p -- " + posix(folder);

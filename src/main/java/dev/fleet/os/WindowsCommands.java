@@ -17,6 +17,43 @@ final class WindowsCommands implements OsCommands {
         return List.of("powershell.exe", "-NoProfile", "-NonInteractive", "-Command", script);
     }
 
+    /**
+     * OpenSSH on Windows starts cmd.exe by default; PowerShell gets the script base64-encoded
+     * (UTF-16LE, as -EncodedCommand expects), so no quoting layer can break it.
+     */
+    @Override
+    public String remoteCommand(String script, String folder, String runId) {
+        String body = (folder == null ? "" : "Set-Location -LiteralPath " + powershell(folder) + "; ")
+                + "$env:FLEET_RUN_ID = '" + runId + "'; " + script;
+        return "powershell -NoProfile -NonInteractive -EncodedCommand "
+                + java.util.Base64.getEncoder().encodeToString(body.getBytes(java.nio.charset.StandardCharsets.UTF_16LE));
+    }
+
+    @Override
+    public String killTagged(String runId) {
+        // Windows exposes no other process's environment; ending the SSH channel ends the command's console.
+        return "$null";
+    }
+
+    @Override
+    public String homeFolder() {
+        return "$env:USERPROFILE";
+    }
+
+    @Override
+    public String authorizeKey(String publicKeyLine) {
+        String line = powershell(publicKeyLine);
+        return "$d = Join-Path $env:USERPROFILE '.ssh'; New-Item -ItemType Directory -Force -Path $d | Out-Null; "
+                + "$f = Join-Path $d 'authorized_keys'; if (-not (Test-Path $f) -or -not (Select-String -SimpleMatch -Quiet -Path $f -Pattern "
+                + line + ")) { Add-Content -Path $f -Value " + line + " }";
+    }
+
+    @Override
+    public String revokeKey(String publicKeyLine) {
+        return "$f = Join-Path $env:USERPROFILE '.ssh\\authorized_keys'; if (Test-Path $f) { "
+                + "(Get-Content $f) | Where-Object { $_ -ne " + powershell(publicKeyLine) + " } | Set-Content $f }";
+    }
+
     @Override
     public String makeDirectory(String folder) {
         return "New-Item -ItemType Directory -Force -Path " + powershell(folder) + " | Out-Null";

@@ -75,6 +75,7 @@ public final class ReceiveFiles implements Tool {
                 plan.add(new String[] {f, under});
             }
         }
+        // Sizes are not known before the transfer without a round trip per file; count files instead.
         int done = 0;
         for (String[] p : plan) {
             call.progress(done++, (double) plan.size(), "receiving " + p[1]);
@@ -84,7 +85,7 @@ public final class ReceiveFiles implements Tool {
                     report.failed(p[0], "a link leads outside the work folder; refused");
                     continue;
                 }
-                channel.download(p[0], local);
+                channel.download(p[0], local, bytes -> { });
                 report.ok(p[0], local.toString(), Files.size(local));
             } catch (IOException | ChannelException e) {
                 report.failed(p[0], e.getMessage());

@@ -7,13 +7,18 @@ import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
+import dev.fleet.exec.ConnectionCheck;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.member.AgentType;
+import dev.fleet.member.AuthType;
 import dev.fleet.member.Member;
 import dev.fleet.member.MemberOs;
 import dev.fleet.member.Registry;
 import dev.fleet.member.RegistryStore;
 import dev.fleet.os.OsCommands;
+import dev.fleet.security.SecretBox;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,14 +35,17 @@ public final class RegisterMember implements Tool {
             WORK_FOLDER.required(), GIT_ACCESS, GIT_REPOS,
             CLOUD_PROVIDER, CLOUD_INSTANCE_ID, CLOUD_REGION, CLOUD_PROFILE, CLOUD_IDLE_TIMEOUT_MIN,
             CLOUD_SSH_KEY_PATH, CLOUD_ACTIVITY_COMMAND);
+    private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(20);
 
     private final RegistryStore store;
     private final Channels channels;
+    private final SecretBox secrets;
     private final Clock clock;
 
-    public RegisterMember(RegistryStore store, Channels channels, Clock clock) {
+    public RegisterMember(RegistryStore store, Channels channels, SecretBox secrets, Clock clock) {
         this.store = store;
         this.channels = channels;
+        this.secrets = secrets;
         this.clock = clock;
     }
 
@@ -49,10 +57,11 @@ public final class RegisterMember implements Tool {
     @Override
     public String description() {
         return "Add a member to the fleet: a working folder on this machine (member_type=local) or on another "
-                + "machine over SSH (member_type=remote). Checks the member before saving it: rejects a second member "
-                + "on the same folder of the same machine, detects the OS, checks the agent CLI (claude --version; "
-                + "missing is only a warning) and creates the work folder. Returns the new member's id. "
-                + "Takes a second or two; call once per member, then use member_name in other tools.";
+                + "machine over SSH (member_type=remote, with host, username and either auth_type=key + key_path or "
+                + "auth_type=password + password). Checks the member before saving it: connects and measures latency "
+                + "(remote), detects the OS, checks the agent CLI (claude --version; missing is only a warning), creates "
+                + "the work folder, and rejects a second member on the same folder of the same machine. A member that "
+                + "cannot be reached is not registered; the error says why. Takes a second or two.";
     }
 
     @Override
@@ -64,83 +73,163 @@ public final class RegisterMember implements Tool {
     public ToolResult call(ToolInput in, ToolCall call) throws ChannelException {
         AgentType type = "local".equals(in.string("member_type")) ? AgentType.LOCAL : AgentType.REMOTE;
         String name = in.string("friendly_name");
-        if (type == AgentType.LOCAL) {
-            for (String p : REMOTE_PARAMS) {
-                if (in.given(p)) {
-                    throw new InvalidInputException(p, "applies to remote members only; this is member_type=local");
-                }
-            }
-            for (String p : CLOUD_PARAMS) {
-                if (in.given(p)) {
+        for (String p : CLOUD_PARAMS) {
+            if (in.given(p)) {
+                if (type == AgentType.LOCAL) {
                     throw new InvalidInputException(p, "applies to cloud members, which are remote; this is member_type=local");
                 }
+                throw new ToolException("Cloud members (" + p + ") are not supported by this version of fleet yet; "
+                        + "register the machine as a plain remote member meanwhile.");
             }
-        } else {
-            throw new ToolException("member_type=remote is not supported by this version of fleet yet: "
-                    + "remote (SSH) and cloud members come in a later release. Register a local member instead.");
         }
-        Registry before = store.read();
-        refuseDuplicates(before, name, normaliseLocal(in.string("work_folder")));
-        return registerLocal(in, name);
+        if (store.read().byName(name).isPresent()) {
+            throw new InvalidInputException("friendly_name", "'" + name + "' is already taken by another member; choose a unique name");
+        }
+        Member.Builder draft = Member.builder().id(UUID.randomUUID().toString()).friendlyName(name).agentType(type)
+                .gitAccess(in.string("git_access")).gitRepos(in.stringList("git_repos"));
+        return type == AgentType.LOCAL ? registerLocal(in, draft) : registerRemote(in, draft);
     }
 
-    private ToolResult registerLocal(ToolInput in, String name) throws ChannelException {
+    private ToolResult registerLocal(ToolInput in, Member.Builder draft) throws ChannelException {
+        for (String p : REMOTE_PARAMS) {
+            if (in.given(p)) {
+                throw new InvalidInputException(p, "applies to remote members only; this is member_type=local");
+            }
+        }
         String folder = normaliseLocal(in.string("work_folder"));
-        MemberOs os = MemberOs.current();
-        OsCommands commands = OsCommands.forOs(os);
-        Member draft = Member.builder().id(UUID.randomUUID().toString()).friendlyName(name)
-                .agentType(AgentType.LOCAL).workFolder(folder).os(os).build();
-        MemberChannel channel = channels.forMember(draft);
+        refuseDuplicateFolder(store.read(), null, "local", folder);
+        Member member = draft.workFolder(folder).os(MemberOs.current()).build();
+        return finish(member, channels.forMember(member), 0, new ArrayList<>());
+    }
 
+    private ToolResult registerRemote(ToolInput in, Member.Builder draft) throws ChannelException {
+        if (in.string("host") == null) {
+            throw new InvalidInputException("host", "is required for member_type=remote");
+        }
+        if (in.string("username") == null) {
+            throw new InvalidInputException("username", "is required for member_type=remote");
+        }
+        AuthType auth = in.string("auth_type") != null ? AuthType.fromJson(in.string("auth_type"))
+                : in.string("key_path") != null ? AuthType.KEY
+                : in.string("password") != null ? AuthType.PASSWORD : null;
+        if (auth == null) {
+            throw new InvalidInputException("auth_type", "is required for member_type=remote: 'key' with key_path, or 'password' with password");
+        }
+        if (auth == AuthType.PASSWORD && in.string("password") == null) {
+            throw new InvalidInputException("password", "is required with auth_type=password");
+        }
+        if (auth == AuthType.KEY) {
+            if (in.string("key_path") == null) {
+                throw new InvalidInputException("key_path", "is required with auth_type=key");
+            }
+            if (!Files.isRegularFile(Path.of(expandLocal(in.string("key_path"))))) {
+                throw new InvalidInputException("key_path", "must name an existing private key file on this machine ('"
+                        + in.string("key_path") + "' does not exist)");
+            }
+        }
+        draft.host(in.string("host")).port(in.integer("port")).username(in.string("username")).authType(auth)
+                .keyPath(auth == AuthType.KEY ? expandLocal(in.string("key_path")) : null)
+                .encryptedPassword(auth == AuthType.PASSWORD ? secrets.encrypt(in.string("password")) : null)
+                .workFolder(in.string("work_folder"));
+        Member probe = draft.build();
+        MemberChannel channel = channels.forMember(probe);
         List<String> warnings = new ArrayList<>();
+        try {
+            Optional<MemberOs> os = channel.detectOs();
+            if (os.isEmpty()) {
+                warnings.add("could not tell the member's OS; assuming Linux");
+            }
+            draft.os(os.orElse(MemberOs.LINUX));
+            probe = draft.build();
+            channel = channels.forMember(probe);
+            ConnectionCheck check = channel.test();
+            if (check instanceof ConnectionCheck.Unreachable u) {
+                throw new ChannelException(u.reason());
+            }
+            long latency = ((ConnectionCheck.Reachable) check).latency().toMillis();
+            String folder = resolveRemoteFolder(channel, Channels.osOf(probe), in.string("work_folder"));
+            Member member = draft.workFolder(folder).build();
+            refuseDuplicateFolder(store.read(), null, member.deviceKey(), folder);
+            return finish(member, channel, latency, warnings);
+        } catch (ChannelException e) {
+            channels.release(probe);
+            throw new ToolException("Cannot reach " + probe.username() + "@" + probe.host() + ":" + probe.port() + ": "
+                    + e.getMessage() + ". The member was not registered.");
+        } catch (RuntimeException e) {
+            channels.release(probe);
+            throw e;
+        }
+    }
+
+    /** A ~ folder is expanded on the member, where it means the member user's home. */
+    private static String resolveRemoteFolder(MemberChannel channel, OsCommands os, String folder) throws ChannelException {
+        if (!folder.equals("~") && !folder.startsWith("~/")) {
+            return folder;
+        }
+        CommandResult home = channel.exec(CommandRequest.probe(os.homeFolder(), SETUP_TIMEOUT));
+        String h = home.stdout().strip();
+        if (!home.succeeded() || h.isEmpty()) {
+            throw new ChannelException("cannot find the home folder on the member to expand " + folder);
+        }
+        return folder.equals("~") ? h : h + folder.substring(1);
+    }
+
+    private ToolResult finish(Member draft, MemberChannel channel, long latencyMs, List<String> warnings) throws ChannelException {
+        OsCommands commands = Channels.osOf(draft);
         Optional<String> agent = AgentCli.version(channel, commands);
         if (agent.isEmpty()) {
             warnings.add(AgentCli.MISSING_WARNING);
         }
-        CommandResult mkdir = channel.exec(CommandRequest.probe(commands.makeDirectory(folder), Duration.ofSeconds(15)));
+        CommandResult mkdir = channel.exec(CommandRequest.probe(commands.makeDirectory(draft.workFolder()), SETUP_TIMEOUT));
         if (!mkdir.succeeded()) {
-            throw new ToolException("Cannot create the work folder " + folder + ": " + firstLine(mkdir.stderr()));
+            throw new ToolException("Cannot create the work folder " + draft.workFolder() + ": "
+                    + mkdir.stderr().strip().lines().findFirst().orElse("exit " + mkdir.exitCode())
+                    + ". The member was not registered.");
         }
-        Member member = draft.toBuilder()
-                .createdAt(clock.instant())
-                .lastUsed(clock.instant())
-                .gitAccess(in.string("git_access"))
-                .gitRepos(in.stringList("git_repos"))
-                .build();
+        Member member = draft.toBuilder().createdAt(clock.instant()).lastUsed(clock.instant()).build();
         store.update(current -> {
             // Checked again under the lock: another fleet process may have registered meanwhile.
-            refuseDuplicates(current, name, folder);
+            if (current.byName(member.friendlyName()).isPresent()) {
+                throw new InvalidInputException("friendly_name", "'" + member.friendlyName() + "' is already taken by another member");
+            }
+            refuseDuplicateFolder(current, null, member.deviceKey(), member.workFolder());
             return current.with(member);
         });
+        return result(member, latencyMs, agent, warnings);
+    }
 
+    private static ToolResult result(Member m, long latencyMs, Optional<String> agent, List<String> warnings) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", member.id());
-        out.put("name", name);
-        out.put("type", "local");
-        out.put("os", os.json());
-        out.put("workFolder", folder);
-        out.put("latencyMs", 0);
+        out.put("id", m.id());
+        out.put("name", m.friendlyName());
+        out.put("type", m.agentType().json());
+        if (!m.isLocal()) {
+            out.put("host", m.host());
+            out.put("port", m.port());
+            out.put("username", m.username());
+            out.put("authType", m.authType().json());
+        }
+        out.put("os", m.os().json());
+        out.put("workFolder", m.workFolder());
+        out.put("latencyMs", latencyMs);
         out.put("agentCli", agent.orElse(null));
         out.put("warnings", warnings);
         StringBuilder text = new StringBuilder()
-                .append("Registered member ").append(name).append(" (local)\n")
-                .append("  id:        ").append(member.id()).append('\n')
-                .append("  OS:        ").append(os.json()).append('\n')
-                .append("  folder:    ").append(folder).append('\n')
-                .append("  latency:   0 ms (local)\n")
+                .append("Registered member ").append(m.friendlyName()).append(" (").append(m.agentType().json()).append(")\n")
+                .append("  id:        ").append(m.id()).append('\n');
+        if (!m.isLocal()) {
+            text.append("  host:      ").append(m.username()).append('@').append(m.host()).append(':').append(m.port())
+                    .append(" (").append(m.authType().json()).append(" auth)\n");
+        }
+        text.append("  OS:        ").append(m.os().json()).append('\n')
+                .append("  folder:    ").append(m.workFolder()).append('\n')
+                .append("  latency:   ").append(latencyMs).append(" ms").append(m.isLocal() ? " (local)" : "").append('\n')
                 .append("  agent CLI: ").append(agent.orElse("not found")).append('\n');
         if (!warnings.isEmpty()) {
             text.append("Warnings:\n");
             warnings.forEach(w -> text.append("  - ").append(w).append('\n'));
         }
         return ToolResult.ok(text.toString().stripTrailing(), out);
-    }
-
-    static void refuseDuplicates(Registry registry, String name, String folder) {
-        if (registry.byName(name).isPresent()) {
-            throw new InvalidInputException("friendly_name", "'" + name + "' is already taken by another member; choose a unique name");
-        }
-        refuseDuplicateFolder(registry, null, "local", folder);
     }
 
     /** One member per folder per machine; {@code exceptId} is the member being updated. */
@@ -159,9 +248,5 @@ public final class RegisterMember implements Tool {
 
     private static String strip(String f) {
         return f.length() > 1 && (f.endsWith("/") || f.endsWith("\\")) ? f.substring(0, f.length() - 1) : f;
-    }
-
-    private static String firstLine(String s) {
-        return s.strip().lines().findFirst().orElse("(no message)");
     }
 }

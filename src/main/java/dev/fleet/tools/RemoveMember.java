@@ -1,17 +1,29 @@
 package dev.fleet.tools;
 
+import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
+import dev.fleet.exec.CommandRequest;
+import dev.fleet.exec.CommandResult;
+import dev.fleet.member.DataDir;
 import dev.fleet.member.Member;
 import dev.fleet.member.RegistryStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
-/** remove_member: forgets a member; the folder and its files stay untouched. */
+/** remove_member: forgets a member and takes back what fleet deployed on it; the folder stays. */
 public final class RemoveMember implements Tool {
     private final RegistryStore store;
     private final Channels channels;
+    private final DataDir dataDir;
 
-    public RemoveMember(RegistryStore store, Channels channels) {
+    public RemoveMember(RegistryStore store, Channels channels, DataDir dataDir) {
         this.store = store;
         this.channels = channels;
+        this.dataDir = dataDir;
     }
 
     @Override
@@ -21,8 +33,10 @@ public final class RemoveMember implements Tool {
 
     @Override
     public String description() {
-        return "Remove a member from the fleet: closes its pooled connection and deletes it from the registry. "
-                + "The member's work folder and files are left as they are. An unreachable member is removed anyway.";
+        return "Remove a member from the fleet: takes back (best effort) the credentials fleet deployed on it, such as "
+                + "the SSH key added by setup_ssh_key, closes its pooled connection and deletes it from the registry. "
+                + "The member's work folder and files are left as they are. An unreachable member is removed anyway, "
+                + "with a warning.";
     }
 
     @Override
@@ -32,13 +46,48 @@ public final class RemoveMember implements Tool {
 
     @Override
     public ToolResult call(ToolInput in, ToolCall call) {
+        Member member = MemberTarget.find(store.read(), in);
+        List<String> warnings = new ArrayList<>();
+        revokeFleetKey(member, warnings);
         Member[] removed = new Member[1];
         store.update(registry -> {
             removed[0] = MemberTarget.find(registry, in);
             return registry.without(removed[0].id());
         });
         channels.release(removed[0]);
-        return ToolResult.ok("Removed member " + removed[0].friendlyName() + " (" + removed[0].id() + "). "
-                + "Its folder " + removed[0].workFolder() + " was not touched.", MemberView.structured(removed[0]));
+        StringBuilder text = new StringBuilder("Removed member " + removed[0].friendlyName() + " (" + removed[0].id() + "). "
+                + "Its folder " + removed[0].workFolder() + " was not touched.");
+        warnings.forEach(w -> text.append("\nWarning: ").append(w));
+        return ToolResult.ok(text.toString(), MemberView.structured(removed[0]));
+    }
+
+    /** A key fleet generated (setup_ssh_key) is removed from the member's authorized_keys and deleted here. */
+    private void revokeFleetKey(Member m, List<String> warnings) {
+        if (m.isLocal() || m.keyPath() == null) {
+            return;
+        }
+        Path key = Path.of(m.keyPath());
+        if (!key.toAbsolutePath().normalize().startsWith(dataDir.keysDir().toAbsolutePath().normalize())) {
+            return; // the user's own key: not fleet's to take back
+        }
+        Path pub = key.resolveSibling(key.getFileName() + ".pub");
+        try {
+            if (Files.exists(pub)) {
+                String line = Files.readString(pub).strip();
+                CommandResult r = channels.forMember(m).exec(
+                        CommandRequest.probe(Channels.osOf(m).revokeKey(line), Duration.ofSeconds(15)));
+                if (!r.succeeded()) {
+                    warnings.add("could not remove fleet's key from the member's authorized_keys: " + r.stderr().strip());
+                }
+            }
+        } catch (ChannelException | IOException e) {
+            warnings.add("member unreachable, fleet's key stays in its authorized_keys (" + e.getMessage() + ")");
+        }
+        try {
+            Files.deleteIfExists(key);
+            Files.deleteIfExists(pub);
+        } catch (IOException e) {
+            warnings.add("could not delete " + key + ": " + e.getMessage());
+        }
     }
 }

@@ -83,22 +83,26 @@ public final class SendFiles implements Tool {
                 report.failed(local, "no such file or folder on this machine");
             }
         }
-        int done = 0;
+        long totalBytes = 0;
         for (Transfer t : plan) {
-            call.progress(done, (double) plan.size(), "sending " + t.source.getFileName());
+            totalBytes += Files.size(t.source);
+        }
+        ByteProgress progress = new ByteProgress(call, totalBytes, "sending");
+        for (Transfer t : plan) {
+            String name = t.source.getFileName().toString();
+            long size = Files.size(t.source);
             try {
                 if (t.dest == null || !MemberPaths.isInside(realRoot, channel.realPath(t.dest))) {
                     report.failed(t.source.toString(), "destination escapes the work folder; refused");
                 } else {
-                    channel.upload(t.source, t.dest);
-                    report.ok(t.source.toString(), t.dest, Files.size(t.source));
+                    channel.upload(t.source, t.dest, progress.file(name));
+                    report.ok(t.source.toString(), t.dest, size);
                 }
             } catch (IOException | ChannelException e) {
                 report.failed(t.source.toString(), e.getMessage());
             }
-            done++;
+            progress.fileDone(size, name);
         }
-        call.progress(plan.size(), (double) plan.size(), "done");
         return report.result();
     }
 

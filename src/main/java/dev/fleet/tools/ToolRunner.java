@@ -1,5 +1,6 @@
 package dev.fleet.tools;
 
+import dev.fleet.exec.ChannelException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,9 @@ public final class ToolRunner {
             ToolResult result = tool.call(input, call);
             return redact(result, input.secrets());
         } catch (ToolException e) {
+            return redact(ToolResult.error(e.getMessage()), input.secrets());
+        } catch (ChannelException e) {
+            // The member could not be reached or the channel broke: expected, and the message says why.
             return redact(ToolResult.error(e.getMessage()), input.secrets());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -2,6 +2,7 @@ package dev.fleet.tools;
 
 import static dev.fleet.tools.RegistrationParams.*;
 
+import dev.fleet.exec.Channels;
 import dev.fleet.member.AuthType;
 import dev.fleet.member.CloudConfig;
 import dev.fleet.member.Member;
@@ -23,10 +24,12 @@ public final class UpdateMember implements Tool {
 
     private final RegistryStore store;
     private final SecretBox secrets;
+    private final Channels channels;
 
-    public UpdateMember(RegistryStore store, SecretBox secrets) {
+    public UpdateMember(RegistryStore store, SecretBox secrets, Channels channels) {
         this.store = store;
         this.secrets = secrets;
+        this.channels = channels;
     }
 
     @Override
@@ -60,6 +63,8 @@ public final class UpdateMember implements Tool {
             updated[0] = next;
             return changed.isEmpty() ? registry : registry.replacing(m.id(), old -> next);
         });
+        // New connection details take effect on the next call, not on a connection opened with the old ones.
+        channels.release(updated[0]);
         if (changed.isEmpty()) {
             return ToolResult.ok("Nothing to change for member " + updated[0].friendlyName() + ": no fields given.");
         }
@@ -102,7 +107,7 @@ public final class UpdateMember implements Tool {
             changed.add("username");
         }
         if (in.given("key_path")) {
-            b.keyPath(in.string("key_path"));
+            b.keyPath(expandLocal(in.string("key_path")));
             changed.add("key_path");
         }
         if (sealedPassword != null) {

@@ -1,0 +1,326 @@
+package dev.fleet.exec.ssh;
+
+import dev.fleet.exec.ChannelException;
+import dev.fleet.exec.CommandRequest;
+import dev.fleet.exec.CommandResult;
+import dev.fleet.exec.ConnectionCheck;
+import dev.fleet.exec.MemberChannel;
+import dev.fleet.exec.OutputCapture;
+import dev.fleet.exec.SpillFiles;
+import dev.fleet.member.MemberOs;
+import dev.fleet.os.OsCommands;
+import dev.fleet.os.OsDetection;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.LongConsumer;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
+
+/**
+ * A remote member over a pooled SSH connection: commands on exec channels, files over SFTP.
+ *
+ * <p>A call that finds its pooled connection dead (dropped, server restarted) retries once on a
+ * fresh connection, but only if the command had not started: a command that may have run is never
+ * run twice. A timeout ends the remote command and every process it started (they carry a run tag
+ * in their environment), not only the channel.
+ */
+public final class SshChannel implements MemberChannel {
+    private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(15);
+    private static final int TRANSFER_BUFFER = 256 * 1024;
+
+    private final SshTarget target;
+    private final SshPool pool;
+    private final OsCommands os;
+    private final SpillFiles spillFiles;
+
+    public SshChannel(SshTarget target, SshPool pool, OsCommands os, SpillFiles spillFiles) {
+        this.target = target;
+        this.pool = pool;
+        this.os = os;
+        this.spillFiles = spillFiles;
+    }
+
+    @Override
+    public CommandResult exec(CommandRequest request) throws ChannelException {
+        String runId = UUID.randomUUID().toString().replace("-", "");
+        return run(os.remoteCommand(request.script(), request.workFolder(), runId), runId, request);
+    }
+
+    private CommandResult run(String commandLine, String runId, CommandRequest request) throws ChannelException {
+        for (int attempt = 1; ; attempt++) {
+            try (SshPool.Lease lease = pool.lease(target)) {
+                return runOn(lease.session(), commandLine, runId, request);
+            } catch (NotStarted e) {
+                pool.invalidate(target.key());
+                if (attempt == 2) {
+                    throw new ChannelException("connection to " + target.address() + " failed: " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    private CommandResult runOn(ClientSession session, String commandLine, String runId, CommandRequest request)
+            throws ChannelException, NotStarted {
+        OutputCapture out = new OutputCapture(request.outputCap(), () -> spillFiles.next("stdout"));
+        OutputCapture err = new OutputCapture(request.outputCap(), () -> spillFiles.next("stderr"));
+        long start = System.nanoTime();
+        ChannelExec channel;
+        try {
+            channel = session.createExecChannel(commandLine);
+            channel.setIn(new ByteArrayInputStream(new byte[0]));
+            channel.setOut(out.sink());
+            channel.setErr(err.sink());
+            channel.open().verify(OPEN_TIMEOUT);
+        } catch (IOException | RuntimeException e) {
+            throw new NotStarted(e);
+        }
+        boolean timedOut = false;
+        try {
+            Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED, ClientChannelEvent.EXIT_STATUS),
+                    request.timeout());
+            if (!events.contains(ClientChannelEvent.EXIT_STATUS) && !events.contains(ClientChannelEvent.CLOSED)) {
+                timedOut = true;
+                endRemote(session, runId);
+            } else {
+                // Exit status can arrive before the last output; wait briefly for the channel to close.
+                channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(5));
+            }
+            Integer exit = channel.getExitStatus();
+            if (!timedOut && exit == null) {
+                throw new ChannelException("connection to " + target.address() + " was lost while the command ran "
+                        + "(it may have been cut off on the member)");
+            }
+            return new CommandResult(timedOut ? null : exit, out.text(), err.text(), timedOut,
+                    Duration.ofNanos(System.nanoTime() - start), out.totalBytes(), err.totalBytes(), out.spillPath(), err.spillPath());
+        } finally {
+            channel.close(true);
+            out.finish();
+            err.finish();
+        }
+    }
+
+    /** Ends the tagged command tree over a fresh channel; best effort, bounded. */
+    private void endRemote(ClientSession session, String runId) {
+        try {
+            ChannelExec kill = session.createExecChannel(os.killTagged(runId));
+            kill.open().verify(OPEN_TIMEOUT);
+            kill.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(10));
+            kill.close(true);
+        } catch (IOException | RuntimeException e) {
+            // The channel close that follows still hangs up on the command.
+        }
+    }
+
+    @Override
+    public ConnectionCheck test() {
+        try {
+            long start = System.nanoTime();
+            CommandResult r = run(os.remoteCommand("echo ok", null, "probe"), "probe", CommandRequest.probe("echo ok", OPEN_TIMEOUT));
+            if (!r.succeeded()) {
+                return new ConnectionCheck.Unreachable("the member answered, but a test command failed: "
+                        + r.stderr().strip().lines().findFirst().orElse("exit " + r.exitCode()));
+            }
+            return new ConnectionCheck.Reachable(Duration.ofNanos(System.nanoTime() - start));
+        } catch (ChannelException e) {
+            return new ConnectionCheck.Unreachable(e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<MemberOs> detectOs() throws ChannelException {
+        // Sent as is: the OS, and so the right way to wrap commands, is what is being asked.
+        CommandResult r = run(OsDetection.COMMAND, "detect", CommandRequest.probe(OsDetection.COMMAND, OPEN_TIMEOUT));
+        return OsDetection.parse(r.stdout());
+    }
+
+    @Override
+    public void upload(Path localFile, String memberPath, LongConsumer progress) throws IOException, ChannelException {
+        try (SshPool.Lease lease = pool.lease(target); SftpClient sftp = sftp(lease.session())) {
+            makeParents(sftp, memberPath);
+            try (InputStream in = Files.newInputStream(localFile);
+                 OutputStream out = sftp.write(memberPath, TRANSFER_BUFFER,
+                         SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Truncate)) {
+                copy(in, out, progress);
+            }
+        }
+    }
+
+    @Override
+    public void download(String memberPath, Path localFile, LongConsumer progress) throws IOException, ChannelException {
+        Path parent = localFile.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try (SshPool.Lease lease = pool.lease(target); SftpClient sftp = sftp(lease.session());
+             InputStream in = sftp.read(memberPath, TRANSFER_BUFFER);
+             OutputStream out = Files.newOutputStream(localFile)) {
+            copy(in, out, progress);
+        }
+    }
+
+    private static void copy(InputStream in, OutputStream out, LongConsumer progress) throws IOException {
+        byte[] buf = new byte[TRANSFER_BUFFER];
+        long done = 0;
+        int n;
+        while ((n = in.read(buf)) != -1) {
+            out.write(buf, 0, n);
+            done += n;
+            progress.accept(done);
+        }
+    }
+
+    @Override
+    public List<String> listFiles(String memberPath) throws IOException, ChannelException {
+        try (SshPool.Lease lease = pool.lease(target); SftpClient sftp = sftp(lease.session())) {
+            SftpClient.Attributes attrs;
+            try {
+                attrs = sftp.stat(memberPath);
+            } catch (SftpException e) {
+                if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                    return List.of();
+                }
+                throw e;
+            }
+            if (attrs.isRegularFile()) {
+                return List.of(memberPath);
+            }
+            List<String> files = new ArrayList<>();
+            if (attrs.isDirectory()) {
+                walk(sftp, memberPath, files, 0);
+            }
+            files.sort(null);
+            return files;
+        }
+    }
+
+    private static void walk(SftpClient sftp, String dir, List<String> files, int depth) throws IOException {
+        if (depth > 64) {
+            return; // a link loop or an absurdly deep tree; what was found so far is returned
+        }
+        for (SftpClient.DirEntry e : sftp.readDir(dir)) {
+            String name = e.getFilename();
+            if (name.equals(".") || name.equals("..")) {
+                continue;
+            }
+            String path = dir.endsWith("/") ? dir + name : dir + "/" + name;
+            SftpClient.Attributes a = e.getAttributes();
+            if (a.isDirectory()) {
+                walk(sftp, path, files, depth + 1);
+            } else if (a.isRegularFile() || a.isSymbolicLink()) {
+                files.add(path);
+            }
+        }
+    }
+
+    @Override
+    public String realPath(String memberPath) throws IOException, ChannelException {
+        try (SshPool.Lease lease = pool.lease(target); SftpClient sftp = sftp(lease.session())) {
+            return resolveLinks(sftp, memberPath);
+        }
+    }
+
+    /**
+     * Resolves symbolic links component by component with lstat and readlink, as the kernel would.
+     * SFTP servers differ in whether realpath follows links, so fleet does not rely on it. Parts that
+     * do not exist yet are kept as written.
+     */
+    static String resolveLinks(SftpClient sftp, String path) throws IOException {
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>(List.of(path.split("/")));
+        java.util.Deque<String> done = new java.util.ArrayDeque<>();
+        int hops = 0;
+        while (!todo.isEmpty()) {
+            String part = todo.pollFirst();
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                done.pollLast();
+                continue;
+            }
+            String candidate = "/" + String.join("/", done) + (done.isEmpty() ? "" : "/") + part;
+            SftpClient.Attributes attrs;
+            try {
+                attrs = sftp.lstat(candidate);
+            } catch (SftpException e) {
+                done.addLast(part);
+                done.addAll(todo.stream().filter(p -> !p.isEmpty() && !p.equals(".")).toList());
+                return "/" + String.join("/", done);
+            }
+            if (attrs.isSymbolicLink() && ++hops <= 40) {
+                String link = sftp.readLink(candidate);
+                List<String> parts = List.of(link.split("/"));
+                for (int i = parts.size() - 1; i >= 0; i--) {
+                    todo.addFirst(parts.get(i));
+                }
+                if (link.startsWith("/")) {
+                    done.clear();
+                }
+            } else {
+                done.addLast(part);
+            }
+        }
+        return "/" + String.join("/", done);
+    }
+
+    private static void makeParents(SftpClient sftp, String path) throws IOException {
+        int cut = path.lastIndexOf('/');
+        if (cut <= 0) {
+            return;
+        }
+        String parent = path.substring(0, cut);
+        try {
+            if (sftp.stat(parent).isDirectory()) {
+                return;
+            }
+        } catch (SftpException e) {
+            if (e.getStatus() != SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                throw e;
+            }
+        }
+        makeParents(sftp, parent);
+        try {
+            sftp.mkdir(parent);
+        } catch (SftpException e) {
+            if (!sftp.stat(parent).isDirectory()) {
+                throw e;
+            }
+        }
+    }
+
+    private SftpClient sftp(ClientSession session) throws ChannelException {
+        try {
+            return SftpClientFactory.instance().createSftpClient(session);
+        } catch (IOException e) {
+            throw new ChannelException("cannot open SFTP on " + target.address() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The connection belongs to the pool; {@code Channels.release} ends it. */
+    @Override
+    public void close() {
+        // Nothing held per channel object.
+    }
+
+    /** The command never started, so running it on a fresh connection cannot run it twice. */
+    private static final class NotStarted extends Exception {
+        NotStarted(Throwable cause) {
+            super(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage(), cause);
+        }
+    }
+}

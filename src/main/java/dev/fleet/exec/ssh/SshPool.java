@@ -1,0 +1,290 @@
+package dev.fleet.exec.ssh;
+
+import dev.fleet.exec.ChannelException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.SshException;
+import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.util.security.SecurityUtils;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SSH connection per member, opened on first use, shared by its tool calls, closed after
+ * five idle minutes and re-opened transparently when it has died. The SSH client itself is
+ * created lazily, so a fleet of local members never loads it.
+ */
+public final class SshPool implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SshPool.class);
+    /** OpenSSH allows 10 sessions (channels) per connection by default; stay under it. */
+    static final int CHANNELS_PER_CONNECTION = 8;
+
+    private final TofuHostKeys hostKeys;
+    private final Clock clock;
+    private final Duration connectTimeout;
+    private final Duration idleClose;
+    private final Map<String, Pooled> pool = new ConcurrentHashMap<>();
+    private final Map<String, Object> connectLocks = new ConcurrentHashMap<>();
+    private volatile SshClient client;
+    private volatile ScheduledExecutorService reaper;
+
+    public SshPool(TofuHostKeys hostKeys, Clock clock, Duration connectTimeout, Duration idleClose) {
+        this.hostKeys = hostKeys;
+        this.clock = clock;
+        this.connectTimeout = connectTimeout;
+        this.idleClose = idleClose;
+    }
+
+    /** A pooled connection and the permit to open one channel on it; release the lease when done. */
+    public Lease lease(SshTarget target) throws ChannelException {
+        Pooled p = pool.get(target.key());
+        if (p == null || !p.session.isOpen()) {
+            // One connect at a time per member; different members connect in parallel.
+            synchronized (connectLocks.computeIfAbsent(target.key(), k -> new Object())) {
+                p = pool.get(target.key());
+                if (p == null || !p.session.isOpen()) {
+                    if (p != null) {
+                        pool.remove(target.key(), p);
+                    }
+                    p = new Pooled(connect(target));
+                    pool.put(target.key(), p);
+                }
+            }
+        }
+        try {
+            if (!p.channels.tryAcquire(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new ChannelException("all " + CHANNELS_PER_CONNECTION + " channels to " + target.address()
+                        + " stayed busy for " + connectTimeout.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ChannelException("interrupted while waiting for a free channel");
+        }
+        p.lastUsed = clock.instant();
+        return new Lease(p);
+    }
+
+    /** Closes the member's connection, if any (registration changes, removal, or a dead session). */
+    public void invalidate(String key) {
+        Pooled p = pool.remove(key);
+        if (p != null) {
+            p.session.close(true);
+        }
+    }
+
+    /** Closes every connection whose key starts with {@code prefix} (all of one member's). */
+    public void invalidatePrefix(String prefix) {
+        pool.keySet().stream().filter(k -> k.startsWith(prefix)).toList().forEach(this::invalidate);
+    }
+
+    /** Opens a separate, unpooled connection: used to prove that a login works. */
+    public ClientSession connectOnce(SshTarget target) throws ChannelException {
+        return connect(target);
+    }
+
+    private ClientSession connect(SshTarget target) throws ChannelException {
+        SshClient c = client();
+        ClientSession session = null;
+        try {
+            session = c.connect(target.username(), target.host(), target.port())
+                    .verify(connectTimeout).getSession();
+            if (target.keyFile() != null) {
+                session.addPublicKeyIdentity(loadKey(target));
+            }
+            if (target.password() != null) {
+                session.addPasswordIdentity(target.password());
+            }
+            session.auth().verify(connectTimeout);
+            return session;
+        } catch (ChannelException e) {
+            closeQuietly(session);
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(session);
+            throw classify(target, e);
+        }
+    }
+
+    private KeyPair loadKey(SshTarget target) throws ChannelException {
+        try (InputStream in = Files.newInputStream(target.keyFile())) {
+            // No passphrase support: an encrypted key fails here with a clear message, not a prompt.
+            Iterable<KeyPair> keys = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(target.keyFile().toString()),
+                    in, (session, resource, retry) -> {
+                        throw new EncryptedKeyException();
+                    });
+            if (keys == null || !keys.iterator().hasNext()) {
+                throw new ChannelException("key file " + target.keyFile() + " holds no private key fleet can read");
+            }
+            return keys.iterator().next();
+        } catch (NoSuchFileException e) {
+            throw new ChannelException("key file " + target.keyFile() + " does not exist");
+        } catch (EncryptedKeyException e) {
+            throw new ChannelException("key file " + target.keyFile() + " is protected by a passphrase, which fleet does not "
+                    + "support: use a key without a passphrase (setup_ssh_key can create one for a password member)");
+        } catch (IOException | GeneralSecurityException e) {
+            if (causedBy(e, EncryptedKeyException.class)) {
+                throw new ChannelException("key file " + target.keyFile() + " is protected by a passphrase, which fleet does not "
+                        + "support: use a key without a passphrase (setup_ssh_key can create one for a password member)");
+            }
+            throw new ChannelException("cannot read key file " + target.keyFile() + ": " + e.getMessage());
+        }
+    }
+
+    /** Turns connection failures into a reason a person can act on. */
+    private ChannelException classify(SshTarget target, Exception e) {
+        String where = target.host() + ":" + target.port();
+        String refusal = hostKeys.refusalFor(target.host(), target.port());
+        if (refusal != null) {
+            return new ChannelException(refusal, e);
+        }
+        if (causedBy(e, UnresolvedAddressException.class) || causedBy(e, UnknownHostException.class)) {
+            return new ChannelException("cannot resolve host '" + target.host() + "' (DNS)", e);
+        }
+        if (causedBy(e, ConnectException.class)) {
+            return new ChannelException("connection refused by " + where + " (is an SSH server listening there?)", e);
+        }
+        if (causedBy(e, NoRouteToHostException.class)) {
+            return new ChannelException("no route to " + where, e);
+        }
+        String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        if (message.contains("timeout") || message.contains("timed out")) {
+            return new ChannelException("no answer from " + where + " within " + connectTimeout.toSeconds() + " s (timeout)", e);
+        }
+        if (e instanceof SshException && (message.contains("auth") || message.contains("no more authentication methods"))) {
+            return new ChannelException("authentication failed for " + target.address() + ": the server rejected the "
+                    + (target.keyFile() != null ? "key " + target.keyFile() : "password"), e);
+        }
+        return new ChannelException("cannot connect to " + target.address() + ": " + e.getMessage(), e);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private SshClient client() {
+        SshClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                if (client == null) {
+                    SshClient created = SshClient.setUpDefaultClient();
+                    // Without it every small request/response waits on delayed ACKs (~40 ms each).
+                    CoreModuleProperties.TCP_NODELAY.set(created, true);
+                    created.setServerKeyVerifier(hostKeys);
+                    // Identities come from the member, never from ~/.ssh or an agent.
+                    created.setKeyIdentityProvider(s -> java.util.List.of());
+                    created.setFilePasswordProvider(FilePasswordProvider.EMPTY);
+                    created.start();
+                    client = created;
+                    reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+                        Thread t = new Thread(r, "fleet-ssh-reaper");
+                        t.setDaemon(true);
+                        return t;
+                    });
+                    long every = Math.max(1, idleClose.toSeconds() / 5);
+                    reaper.scheduleWithFixedDelay(this::closeIdle, every, every, TimeUnit.SECONDS);
+                }
+                c = client;
+            }
+        }
+        return c;
+    }
+
+    /** Closes connections nobody used for the idle period and that carry no open channel. */
+    void closeIdle() {
+        Instant cutoff = clock.instant().minus(idleClose);
+        pool.forEach((key, p) -> {
+            if (p.lastUsed.isBefore(cutoff) && p.channels.availablePermits() == CHANNELS_PER_CONNECTION) {
+                if (pool.remove(key, p)) {
+                    log.debug("closing idle SSH connection {}", key);
+                    p.session.close(false);
+                }
+            }
+        });
+    }
+
+    int openConnections() {
+        return (int) pool.values().stream().filter(p -> p.session.isOpen()).count();
+    }
+
+    @Override
+    public void close() {
+        pool.values().forEach(p -> p.session.close(true));
+        pool.clear();
+        if (reaper != null) {
+            reaper.shutdownNow();
+        }
+        if (client != null) {
+            client.stop();
+        }
+    }
+
+    private static void closeQuietly(ClientSession s) {
+        if (s != null) {
+            s.close(true);
+        }
+    }
+
+    private static final class Pooled {
+        final ClientSession session;
+        final Semaphore channels = new Semaphore(CHANNELS_PER_CONNECTION);
+        volatile Instant lastUsed = Instant.EPOCH;
+
+        Pooled(ClientSession session) {
+            this.session = session;
+        }
+    }
+
+    /** One channel's worth of a pooled connection. */
+    public static final class Lease implements AutoCloseable {
+        private final Pooled pooled;
+        private boolean released;
+
+        private Lease(Pooled pooled) {
+            this.pooled = pooled;
+        }
+
+        public ClientSession session() {
+            return pooled.session;
+        }
+
+        @Override
+        public void close() {
+            if (!released) {
+                released = true;
+                pooled.channels.release();
+            }
+        }
+    }
+
+    private static final class EncryptedKeyException extends IOException {
+        EncryptedKeyException() {
+            super("encrypted key");
+        }
+    }
+}

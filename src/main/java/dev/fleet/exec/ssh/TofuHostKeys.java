@@ -1,0 +1,141 @@
+package dev.fleet.exec.ssh;
+
+import dev.fleet.security.SecureFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.net.SocketAddress;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trust on first use, in fleet's own {@code known_hosts} (OpenSSH format): the first key a host
+ * presents is recorded; later it must match. A different key is refused, and the refusal says how
+ * to accept the new key deliberately.
+ */
+public final class TofuHostKeys implements ServerKeyVerifier {
+    private static final Logger log = LoggerFactory.getLogger(TofuHostKeys.class);
+
+    private final Path file;
+    private final Map<String, String> lastRefusal = new ConcurrentHashMap<>();
+
+    public TofuHostKeys(Path file) {
+        this.file = file;
+    }
+
+    @Override
+    public synchronized boolean verifyServerKey(ClientSession session, SocketAddress remoteAddress, PublicKey key) {
+        String host = hostId(session.getConnectAddress() != null ? session.getConnectAddress() : remoteAddress);
+        try {
+            List<PublicKey> known = knownKeys(host);
+            if (known.isEmpty()) {
+                append(host, key);
+                log.info("trusted the host key of {} on first use: {}", host, KeyUtils.getFingerPrint(key));
+                return true;
+            }
+            for (PublicKey k : known) {
+                if (KeyUtils.compareKeys(k, key)) {
+                    lastRefusal.remove(host);
+                    return true;
+                }
+            }
+            lastRefusal.put(host, "the host key of " + host + " has changed (it now presents "
+                    + KeyUtils.getFingerPrint(key) + ", fleet recorded " + KeyUtils.getFingerPrint(known.get(0))
+                    + "). This can mean the machine was reinstalled, or that someone is intercepting the connection. "
+                    + "If you expected the change, accept the new key with: fleet forget-host " + host);
+            log.warn("refused a changed host key for {}", host);
+            return false;
+        } catch (IOException | RuntimeException e) {
+            lastRefusal.put(host, "cannot read or update fleet's known_hosts (" + e.getMessage() + ")");
+            return false;
+        }
+    }
+
+    /** Why the last connection to this host was refused, if it was. */
+    public String refusalFor(String host, int port) {
+        return lastRefusal.get(hostId(host, port));
+    }
+
+    /** Forgets every key recorded for a host; the next connection records the key it presents. */
+    public synchronized int forget(String host, int port) throws IOException {
+        String id = hostId(host, port);
+        List<String> lines = lines();
+        List<String> kept = new ArrayList<>();
+        for (String line : lines) {
+            if (!id.equals(firstField(line))) {
+                kept.add(line);
+            }
+        }
+        if (kept.size() != lines.size()) {
+            SecureFiles.writePrivate(file, (String.join("\n", kept) + (kept.isEmpty() ? "" : "\n")).getBytes(StandardCharsets.UTF_8));
+        }
+        lastRefusal.remove(id);
+        return lines.size() - kept.size();
+    }
+
+    private List<PublicKey> knownKeys(String host) throws IOException {
+        List<PublicKey> keys = new ArrayList<>();
+        for (String line : lines()) {
+            if (host.equals(firstField(line))) {
+                try {
+                    keys.add(PublicKeyEntry.parsePublicKeyEntry(line.substring(line.indexOf(' ') + 1).strip())
+                            .resolvePublicKey(null, java.util.Map.of(), org.apache.sshd.common.config.keys.PublicKeyEntryResolver.FAILING));
+                } catch (Exception e) {
+                    log.warn("ignored an unreadable known_hosts entry for {}", host);
+                }
+            }
+        }
+        return keys;
+    }
+
+    private void append(String host, PublicKey key) throws IOException {
+        String line = host + " " + PublicKeyEntry.toString(key) + "\n";
+        if (!Files.exists(file)) {
+            SecureFiles.writePrivate(file, new byte[0]);
+        }
+        Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    }
+
+    private List<String> lines() throws IOException {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+    }
+
+    private static String firstField(String line) {
+        int space = line.indexOf(' ');
+        return space < 0 ? line : line.substring(0, space);
+    }
+
+    private static String hostId(SocketAddress address) {
+        if (address instanceof SshdSocketAddress s) {
+            return hostId(s.getHostName(), s.getPort());
+        }
+        if (address instanceof java.net.InetSocketAddress i) {
+            return hostId(i.getHostString(), i.getPort());
+        }
+        return String.valueOf(address);
+    }
+
+    /** OpenSSH's spelling: bare host for port 22, {@code [host]:port} otherwise. */
+    static String hostId(String host, int port) {
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        return port == 22 ? h : "[" + h + "]:" + port;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.fleet.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.common.file.nativefs.NativeFileSystemFactory;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.config.keys.AuthorizedKeysAuthenticator;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.shell.InvertedShellWrapper;
+import org.apache.sshd.server.shell.ProcessShell;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+
+/**
+ * An in-process SSH server on 127.0.0.1 for tests: password and key auth, commands run for real
+ * by /bin/sh with the test's own HOME, SFTP on the real file system. It can be stopped, restarted
+ * on the same port, and given a new host key.
+ */
+public final class TestSshServer implements AutoCloseable {
+    public static final String USER = "fleet";
+    public static final String PASSWORD = "s3cret-pw";
+
+    private final TestHome home;
+    private final Path dir;
+    private Path hostKey;
+    private int hostKeyGeneration;
+    private SshServer server;
+    private int port;
+
+    public TestSshServer(TestHome home, Path dir) throws IOException {
+        this.home = home;
+        this.dir = Files.createDirectories(dir);
+        this.hostKey = dir.resolve("hostkey-0.ser");
+    }
+
+    public TestSshServer start() throws IOException {
+        return startOn(0);
+    }
+
+    private TestSshServer startOn(int wantedPort) throws IOException {
+        SshServer s = SshServer.setUpDefaultServer();
+        s.setHost("127.0.0.1");
+        s.setPort(wantedPort);
+        CoreModuleProperties.TCP_NODELAY.set(s, true);
+        s.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(hostKey));
+        s.setPasswordAuthenticator((user, password, session) -> USER.equals(user) && PASSWORD.equals(password));
+        Path authorized = home.home().resolve(".ssh/authorized_keys");
+        AuthorizedKeysAuthenticator keys = new AuthorizedKeysAuthenticator(authorized);
+        s.setPublickeyAuthenticator((user, key, session) -> USER.equals(user) && Files.exists(authorized)
+                && keys.authenticate(user, key, session));
+        String homeDir = home.home().toString();
+        s.setCommandFactory((channel, command) -> new InvertedShellWrapper(
+                new ProcessShell(List.of("/usr/bin/env", "HOME=" + homeDir, "USER=" + USER, "/bin/sh", "-c", command))));
+        s.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+        s.setFileSystemFactory(new NativeFileSystemFactory());
+        s.start();
+        server = s;
+        port = s.getPort();
+        return this;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Drops every connected client at once, as a network failure would. */
+    public void dropConnections() {
+        server.getActiveSessions().forEach(session -> session.close(true));
+    }
+
+    public void stop() throws IOException {
+        if (server != null) {
+            server.stop(true);
+            server = null;
+        }
+    }
+
+    /** Stops and starts again on the same port; clients' pooled connections are dead afterwards. */
+    public void restart() throws IOException {
+        stop();
+        startOn(port);
+    }
+
+    /** Restarts with a brand-new host key, as a reinstalled (or impersonated) machine would. */
+    public void restartWithNewHostKey() throws IOException {
+        stop();
+        hostKey = dir.resolve("hostkey-" + (++hostKeyGeneration) + ".ser");
+        startOn(port);
+    }
+
+    @Override
+    public void close() throws IOException {
+        stop();
+    }
+}
