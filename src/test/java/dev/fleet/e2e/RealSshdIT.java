@@ -1,0 +1,155 @@
+package dev.fleet.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleet.testing.RealSshd;
+import dev.fleet.testing.TestHome;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every remote-member tool, through the built server and a real MCP client, against a real OpenSSH sshd. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RealSshdIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path tmp;
+    RealSshd sshd;
+    TestHome home;
+    McpSyncClient client;
+    Path work;
+    final List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    void start() throws Exception {
+        sshd = RealSshd.startOrUseCi(tmp);
+        home = new TestHome(tmp);
+        work = sshd.home.resolve("fleet-e2e-" + System.nanoTime());
+        // The agent CLI where its installer puts it on the member, outside the non-interactive PATH.
+        Path bin = Files.createDirectories(sshd.home.resolve(".local/bin"));
+        Files.writeString(bin.resolve("claude"), "#!/bin/sh\n[ \"$1\" = --version ] && echo '9.9.9 (Claude Code)' && exit 0\nexit 2\n");
+        Files.setPosixFilePermissions(bin.resolve("claude"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        client = McpClient.sync(new StdioClientTransport(ServerParameters.builder(java)
+                        .args("-jar", System.getProperty("fleet.jar"), "serve").env(home.env()).build(),
+                        new JacksonMcpJsonMapper(JSON)))
+                .requestTimeout(Duration.ofSeconds(120))
+                .progressConsumer(progress::add)
+                .build();
+        client.initialize();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (client != null) {
+            client.closeGracefully();
+        }
+        if (sshd != null) {
+            sshd.close();
+        }
+    }
+
+    private McpSchema.CallToolResult call(String tool, Object... kv) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            args.put((String) kv[i], kv[i + 1]);
+        }
+        return client.callTool(new McpSchema.CallToolRequest(tool, args));
+    }
+
+    private static String text(McpSchema.CallToolResult r) {
+        return r.content().stream().map(c -> ((McpSchema.TextContent) c).text()).collect(Collectors.joining("\n"));
+    }
+
+    @Test
+    @Order(1)
+    void registersAKeyMemberOnTheRealServer() {
+        McpSchema.CallToolResult r = call("register_member", "friendly_name", "openssh", "member_type", "remote",
+                "host", "127.0.0.1", "port", sshd.port, "username", sshd.user, "auth_type", "key",
+                "key_path", sshd.key.toString(), "work_folder", work.toString());
+        assertThat(r.isError()).as(text(r)).isFalse();
+        assertThat(text(r)).contains("Registered member openssh (remote)", "OS:        linux", "9.9.9 (Claude Code)", "latency:");
+        assertThat(Files.isDirectory(work)).isTrue();
+        assertThat(text(call("list_members"))).contains("openssh (remote)", sshd.user + "@127.0.0.1:" + sshd.port);
+    }
+
+    @Test
+    @Order(2)
+    void runsCommandsAndEndsThemOnTimeout() throws Exception {
+        McpSchema.CallToolResult r = call("execute_command", "member_name", "openssh", "command", "pwd; echo $HOME; exit 3");
+        assertThat(text(r)).contains("Exit code 3", work.toString(), sshd.home.toString());
+
+        Path marker = work.resolve("survivor");
+        McpSchema.CallToolResult slow = call("execute_command", "member_name", "openssh", "timeout_ms", 500,
+                "command", "(sleep 1; touch " + marker + ") & sleep 30");
+        assertThat(slow.isError()).isTrue();
+        assertThat(text(slow)).contains("Timed out after 500 ms");
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> !Files.exists(marker));
+    }
+
+    @Test
+    @Order(3)
+    void movesFilesBothWaysWithProgress() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("payload/dir"));
+        Files.write(tmp.resolve("payload/blob.bin"), new byte[5 * 1024 * 1024]);
+        Files.writeString(src.resolve("note.txt"), "hello over sftp");
+        McpSchema.CallToolResult sent = client.callTool(new McpSchema.CallToolRequest("send_files",
+                Map.of("member_name", "openssh", "remote_subfolder", "in",
+                        "local_paths", List.of(tmp.resolve("payload/blob.bin").toString(), tmp.resolve("payload/dir").toString())),
+                Map.of("progressToken", "up")));
+        assertThat(text(sent)).contains("Sent 2 of 2");
+        assertThat(Files.size(work.resolve("in/blob.bin"))).isEqualTo(5 * 1024 * 1024);
+        await().atMost(Duration.ofSeconds(5)).until(() -> progress.stream().filter(p -> "up".equals(p.progressToken())).count() > 2);
+
+        McpSchema.CallToolResult got = call("receive_files", "member_name", "openssh", "remote_paths", List.of("in/dir", "../../etc"),
+                "local_dest", tmp.resolve("back").toString());
+        assertThat(text(got)).contains("Received 1 of 2", "../../etc: outside the work folder");
+        assertThat(Files.readString(tmp.resolve("back/dir/note.txt"))).isEqualTo("hello over sftp");
+    }
+
+    @Test
+    @Order(4)
+    void statusAndDetail() throws Exception {
+        JsonNode status = JSON.readTree(text(call("fleet_status", "format", "json")));
+        assertThat(status.get("members").get(0).get("online").asBoolean()).isTrue();
+        assertThat(status.get("members").get(0).get("busy").asText()).isIn("idle", "idle*");
+        assertThat(text(call("fleet_status"))).containsPattern("openssh\\s+remote\\s+online");
+        assertThat(text(call("member_detail", "member_name", "openssh")))
+                .contains("connectivity: online", "auth method: key", "agent CLI: 9.9.9", "system: load", "disk:");
+    }
+
+    @Test
+    @Order(5)
+    void updateResetAndRemove() {
+        assertThat(text(call("update_member", "member_name", "openssh", "icon", "🐧"))).contains("Updated member openssh: icon");
+        assertThat(text(call("execute_command", "member_name", "openssh", "command", "echo after-update"))).contains("after-update");
+        assertThat(text(call("reset_session", "member_name", "openssh"))).contains("had no stored session");
+        assertThat(text(call("remove_member", "member_name", "openssh"))).contains("Removed member openssh");
+        assertThat(Files.isDirectory(work)).as("the folder stays").isTrue();
+    }
+}

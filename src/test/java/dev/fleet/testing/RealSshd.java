@@ -1,0 +1,59 @@
+package dev.fleet.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real OpenSSH sshd for the end-to-end suite. CI starts one with scripts/test-sshd.sh and passes
+ * its coordinates in FLEET_TEST_SSHD_* variables; without them the suite starts its own with the
+ * same script, and is skipped (with the reason) only where sshd is not installed.
+ */
+public final class RealSshd implements AutoCloseable {
+    public final int port;
+    public final Path key;
+    public final String user;
+    public final Path home;
+    private final Path ownDir;
+
+    private RealSshd(Map<String, String> vars, Path ownDir) {
+        this.port = Integer.parseInt(vars.get("FLEET_TEST_SSHD_PORT"));
+        this.key = Path.of(vars.get("FLEET_TEST_SSHD_KEY"));
+        this.user = vars.get("FLEET_TEST_SSHD_USER");
+        this.home = Path.of(vars.get("FLEET_TEST_SSHD_HOME"));
+        this.ownDir = ownDir;
+    }
+
+    public static RealSshd startOrUseCi(Path scratch) throws IOException, InterruptedException {
+        if (System.getenv("FLEET_TEST_SSHD_PORT") != null) {
+            return new RealSshd(System.getenv(), null);
+        }
+        Path script = Path.of("scripts/test-sshd.sh").toAbsolutePath();
+        Path dir = Files.createDirectories(scratch.resolve("sshd"));
+        Process p = new ProcessBuilder(script.toString(), "start", dir.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        boolean done = p.waitFor(60, TimeUnit.SECONDS);
+        Assumptions.assumeTrue(done && p.exitValue() == 0,
+                "OpenSSH sshd is not available here (apt-get install openssh-server); .ci/run installs it");
+        Map<String, String> vars = new HashMap<>();
+        out.lines().filter(l -> l.startsWith("FLEET_TEST_SSHD_")).forEach(l -> {
+            int eq = l.indexOf('=');
+            vars.put(l.substring(0, eq), l.substring(eq + 1));
+        });
+        return new RealSshd(vars, dir);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (ownDir != null) {
+            new ProcessBuilder(Path.of("scripts/test-sshd.sh").toAbsolutePath().toString(), "stop", ownDir.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+}
