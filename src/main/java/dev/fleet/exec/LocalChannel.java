@@ -53,7 +53,9 @@ public final class LocalChannel implements MemberChannel {
             }
             pb.directory(dir);
         }
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File(os.os() == MemberOs.WINDOWS ? "NUL" : "/dev/null")));
+        if (request.stdin() == null) {
+            pb.redirectInput(ProcessBuilder.Redirect.from(new File(os.os() == MemberOs.WINDOWS ? "NUL" : "/dev/null")));
+        }
         long start = System.nanoTime();
         Process process;
         try {
@@ -63,6 +65,10 @@ public final class LocalChannel implements MemberChannel {
         }
         OutputCapture out = new OutputCapture(request.outputCap(), () -> spillFiles.next("stdout"));
         OutputCapture err = new OutputCapture(request.outputCap(), () -> spillFiles.next("stderr"));
+        if (request.stdin() != null) {
+            byte[] input = request.stdin();
+            streamPumps.submit(() -> feed(process, input));
+        }
         Future<?> outPump = streamPumps.submit(() -> pump(process.getInputStream(), out));
         Future<?> errPump = streamPumps.submit(() -> pump(process.getErrorStream(), err));
         boolean timedOut = false;
@@ -86,6 +92,16 @@ public final class LocalChannel implements MemberChannel {
         Integer exit = timedOut ? null : process.exitValue();
         return new CommandResult(exit, out.text(), err.text(), timedOut, elapsed,
                 out.totalBytes(), err.totalBytes(), out.spillPath(), err.spillPath());
+    }
+
+    /** Writes the input and closes the pipe, so the command sees end of file. */
+    private static Void feed(Process process, byte[] input) {
+        try (java.io.OutputStream stdin = process.getOutputStream()) {
+            stdin.write(input);
+        } catch (IOException e) {
+            // The command exited without reading all of it; its exit code tells the story.
+        }
+        return null;
     }
 
     private static Void pump(java.io.InputStream in, OutputCapture capture) throws IOException {

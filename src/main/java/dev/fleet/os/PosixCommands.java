@@ -30,6 +30,60 @@ abstract class PosixCommands implements OsCommands {
         return c.toString();
     }
 
+    /** A key persisted by fleet (provision_auth) when the non-interactive shell did not load it. */
+    static final String API_KEY_FROM_PROFILE = "[ -n \"${ANTHROPIC_API_KEY:-}\" ] || eval \"$(grep -h '^export ANTHROPIC_API_KEY=' "
+            + "\"$HOME/.profile\" 2>/dev/null | tail -n 1)\"; ";
+    static final String FLEET_MARK = "# added by apra-fleet";
+
+    @Override
+    public String agentPrompt(java.util.List<String> args) {
+        StringBuilder c = new StringBuilder(AGENT_PATH).append(API_KEY_FROM_PROFILE)
+                .append("fleet_prompt=\"$(base64 -d 2>/dev/null || base64 -D)\" || exit 90; ")
+                .append("exec claude -p \"$fleet_prompt\"");
+        for (String a : args) {
+            c.append(' ').append(posix(a));
+        }
+        return c.toString();
+    }
+
+    @Override
+    public String installAgentCredentials() {
+        return "umask 077; mkdir -p \"$HOME/.claude\" && cat > \"$HOME/.claude/.credentials.json.fleet-tmp\" && "
+                + "mv -f \"$HOME/.claude/.credentials.json.fleet-tmp\" \"$HOME/.claude/.credentials.json\" && "
+                + "chmod 600 \"$HOME/.claude/.credentials.json\" && touch \"$HOME/.claude/.fleet-provisioned\"";
+    }
+
+    @Override
+    public String persistApiKey() {
+        // The key is read from stdin and checked against the characters API keys use, so the
+        // quoted line written below can never be broken out of.
+        return "umask 077; key=\"$(cat)\"; case \"$key\" in ''|*[!A-Za-z0-9_-]*) echo 'fleet: malformed key' >&2; exit 2;; esac; "
+                + "for f in \"$HOME/.profile\" \"$HOME/.bashrc\" \"$HOME/.zshrc\"; do "
+                + "[ -f \"$f\" ] || [ \"$f\" = \"$HOME/.profile\" ] || continue; touch \"$f\"; "
+                + "grep -v '" + FLEET_MARK + "$' \"$f\" > \"$f.fleet-tmp\"; "
+                + "printf \"export ANTHROPIC_API_KEY='%s' " + FLEET_MARK + "\\n\" \"$key\" >> \"$f.fleet-tmp\"; "
+                + "cat \"$f.fleet-tmp\" > \"$f\"; rm -f \"$f.fleet-tmp\"; done";
+    }
+
+    @Override
+    public String removeAgentAuth() {
+        return "if [ -f \"$HOME/.claude/.fleet-provisioned\" ]; then rm -f \"$HOME/.claude/.credentials.json\" "
+                + "\"$HOME/.claude/.fleet-provisioned\"; fi; "
+                + "for f in \"$HOME/.profile\" \"$HOME/.bashrc\" \"$HOME/.zshrc\"; do [ -f \"$f\" ] || continue; "
+                + "grep -v '" + FLEET_MARK + "$' \"$f\" > \"$f.fleet-tmp\"; cat \"$f.fleet-tmp\" > \"$f\"; rm -f \"$f.fleet-tmp\"; done; true";
+    }
+
+    @Override
+    public String agentUpdate() {
+        return AGENT_PATH + "claude update 2>&1";
+    }
+
+    @Override
+    public String agentInstall() {
+        return AGENT_PATH + "if command -v npm >/dev/null 2>&1; then npm install -g @anthropic-ai/claude-code 2>&1; "
+                + "else curl -fsSL https://claude.ai/install.sh | bash 2>&1; fi";
+    }
+
     @Override
     public String homeFolder() {
         return "printf '%s\\n' \"$HOME\"";

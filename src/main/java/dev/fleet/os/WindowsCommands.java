@@ -35,6 +35,49 @@ final class WindowsCommands implements OsCommands {
         return "$null";
     }
 
+    private static final String AGENT_PATH_PS = "$env:Path = \"$env:USERPROFILE\\.local\\bin;$env:Path\"; ";
+
+    @Override
+    public String agentPrompt(java.util.List<String> args) {
+        StringBuilder c = new StringBuilder(AGENT_PATH_PS)
+                .append("$p = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String([Console]::In.ReadToEnd().Trim())); ")
+                .append("& claude -p $p");
+        for (String a : args) {
+            c.append(' ').append(powershell(a));
+        }
+        return c.toString();
+    }
+
+    @Override
+    public String installAgentCredentials() {
+        return "$d = Join-Path $env:USERPROFILE '.claude'; New-Item -ItemType Directory -Force -Path $d | Out-Null; "
+                + "[IO.File]::WriteAllText((Join-Path $d '.credentials.json'), [Console]::In.ReadToEnd()); "
+                + "New-Item -ItemType File -Force -Path (Join-Path $d '.fleet-provisioned') | Out-Null";
+    }
+
+    @Override
+    public String persistApiKey() {
+        return "$k = [Console]::In.ReadToEnd().Trim(); if ($k -notmatch '^[A-Za-z0-9_-]+$') { Write-Error 'fleet: malformed key'; exit 2 }; "
+                + "[Environment]::SetEnvironmentVariable('ANTHROPIC_API_KEY', $k, 'User')";
+    }
+
+    @Override
+    public String removeAgentAuth() {
+        return "$d = Join-Path $env:USERPROFILE '.claude'; if (Test-Path (Join-Path $d '.fleet-provisioned')) { "
+                + "Remove-Item -Force (Join-Path $d '.credentials.json'), (Join-Path $d '.fleet-provisioned') -ErrorAction SilentlyContinue }; "
+                + "[Environment]::SetEnvironmentVariable('ANTHROPIC_API_KEY', $null, 'User')";
+    }
+
+    @Override
+    public String agentUpdate() {
+        return AGENT_PATH_PS + "claude update 2>&1";
+    }
+
+    @Override
+    public String agentInstall() {
+        return "npm install -g @anthropic-ai/claude-code 2>&1";
+    }
+
     @Override
     public String homeFolder() {
         return "$env:USERPROFILE";

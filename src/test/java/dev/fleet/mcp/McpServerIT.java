@@ -158,7 +158,7 @@ class McpServerIT {
                 "work_folder", tmp.resolve("x").toString()))).contains("friendly_name", "already taken");
         assertThat(text(call("member_detail", "member_id", "no-such-id"))).contains("member_id", "does not match");
         assertThat(text(call("register_member", "friendly_name", "r", "member_type", "remote", "host", "127.0.0.1",
-                "work_folder", "/w"))).contains("not supported by this version");
+                "work_folder", "/w"))).contains("username is required");
         assertThat(Files.readString(home.dataDir().resolve("registry.json"))).isEqualTo(before);
     }
 

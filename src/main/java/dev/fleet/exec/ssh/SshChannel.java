@@ -87,7 +87,7 @@ public final class SshChannel implements MemberChannel {
         ChannelExec channel;
         try {
             channel = session.createExecChannel(commandLine);
-            channel.setIn(new ByteArrayInputStream(new byte[0]));
+            channel.setIn(new ByteArrayInputStream(request.stdin() == null ? new byte[0] : request.stdin()));
             channel.setOut(out.sink());
             channel.setErr(err.sink());
             channel.open().verify(OPEN_TIMEOUT);
