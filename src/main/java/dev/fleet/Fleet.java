@@ -13,7 +13,11 @@ import dev.fleet.member.RegistryStore;
 import dev.fleet.security.SecretBox;
 import dev.fleet.status.DetailService;
 import dev.fleet.status.StatusService;
+import dev.fleet.agentcli.PromptRunner;
 import dev.fleet.tools.ExecuteCommand;
+import dev.fleet.tools.ExecutePrompt;
+import dev.fleet.tools.ProvisionAuth;
+import dev.fleet.tools.UpdateClaude;
 import dev.fleet.tools.FleetStatus;
 import dev.fleet.tools.ListMembers;
 import dev.fleet.tools.MemberDetail;
@@ -65,12 +69,17 @@ public final class Fleet implements AutoCloseable {
         MemberTarget target = new MemberTarget(store, activity);
         StatusService status = new StatusService(channels, workers, STATUS_TIMEOUT);
         DetailService details = new DetailService(channels, workers, STATUS_TIMEOUT);
+        PromptRunner prompts = new PromptRunner(overloadedBackoff(env));
+        java.nio.file.Path pmHome = java.nio.file.Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
         List<Tool> all = List.of(
                 new RegisterMember(store, channels, secrets, clock),
                 new ListMembers(store, clock),
                 new UpdateMember(store, secrets, channels),
                 new RemoveMember(store, channels, dataDir),
                 new ExecuteCommand(target, channels),
+                new ExecutePrompt(target, store, channels, prompts),
+                new ProvisionAuth(target, channels, prompts, pmHome, clock),
+                new UpdateClaude(target, store, channels, workers),
                 new SendFiles(target, channels),
                 new ReceiveFiles(target, channels),
                 new FleetStatus(store, status, clock),
@@ -79,6 +88,15 @@ public final class Fleet implements AutoCloseable {
                 new SetupSshKey(target, store, channels, dataDir),
                 new ShutdownServer(stopper));
         this.tools = new ToolRunner(all);
+    }
+
+    /** Pause before the one retry of an overloaded agent service; settable for tests and impatient users. */
+    private static Duration overloadedBackoff(Map<String, String> env) {
+        try {
+            return Duration.ofMillis(Long.parseLong(env.getOrDefault("FLEET_OVERLOADED_RETRY_MS", "10000")));
+        } catch (NumberFormatException e) {
+            return Duration.ofSeconds(10);
+        }
     }
 
     public ToolRunner tools() {

@@ -48,6 +48,7 @@ public final class RemoveMember implements Tool {
     public ToolResult call(ToolInput in, ToolCall call) {
         Member member = MemberTarget.find(store.read(), in);
         List<String> warnings = new ArrayList<>();
+        revokeAgentAuth(member, warnings);
         revokeFleetKey(member, warnings);
         Member[] removed = new Member[1];
         store.update(registry -> {
@@ -59,6 +60,31 @@ public final class RemoveMember implements Tool {
                 + "Its folder " + removed[0].workFolder() + " was not touched.");
         warnings.forEach(w -> text.append("\nWarning: ").append(w));
         return ToolResult.ok(text.toString(), MemberView.structured(removed[0]));
+    }
+
+    /**
+     * What provision_auth deployed (a copied login, fleet's API key lines) is removed, unless another
+     * member uses the same login on the same machine. Local members share this machine's own login,
+     * which is never touched.
+     */
+    private void revokeAgentAuth(Member m, List<String> warnings) {
+        if (m.isLocal()) {
+            return;
+        }
+        boolean shared = store.read().members().stream().anyMatch(o -> !o.id().equals(m.id()) && !o.isLocal()
+                && o.deviceKey().equals(m.deviceKey()) && java.util.Objects.equals(o.username(), m.username()));
+        if (shared) {
+            warnings.add("the agent login on " + m.host() + " stays: another member uses the same account there");
+            return;
+        }
+        try {
+            CommandResult r = channels.forMember(m).exec(CommandRequest.probe(Channels.osOf(m).removeAgentAuth(), Duration.ofSeconds(15)));
+            if (!r.succeeded()) {
+                warnings.add("could not remove the agent login fleet deployed: " + r.stderr().strip());
+            }
+        } catch (ChannelException e) {
+            warnings.add("member unreachable, the agent login fleet deployed stays there (" + e.getMessage() + ")");
+        }
     }
 
     /** A key fleet generated (setup_ssh_key) is removed from the member's authorized_keys and deleted here. */
@@ -81,7 +107,7 @@ public final class RemoveMember implements Tool {
                 }
             }
         } catch (ChannelException | IOException e) {
-            warnings.add("member unreachable, fleet's key stays in its authorized_keys (" + e.getMessage() + ")");
+            warnings.add("fleet's key stays in its authorized_keys (" + e.getMessage() + ")");
         }
         try {
             Files.deleteIfExists(key);

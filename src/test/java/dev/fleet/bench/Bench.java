@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -37,21 +38,28 @@ import java.util.stream.Stream;
 /**
  * Benchmark runner for the fleet MCP server (not a test: run it with {@code bench/run}).
  *
- * <p>Measures cold start (to the initialize and tools/list responses), idle RSS, the round trip
- * of {@code execute_command echo hi} on a local member and {@code fleet_status} over 1 and 20
- * local members. The machine it runs on is shared and noisy, so every figure is paired with a
- * baseline measured in the same run, interleaved with the measured calls, and the ratio is printed.
+ * <p>Local section: cold start (to the initialize and tools/list responses), idle RSS, the round
+ * trip of {@code execute_command echo hi} on a local member and {@code fleet_status} over 1 and 20
+ * local members. SSH section ({@link SshBench}): the same against remote members on a throwaway
+ * OpenSSH sshd, and {@code send_files} throughput against scp and sftp. The machine it runs on is
+ * shared and noisy, so every figure is paired with a baseline measured in the same run, interleaved
+ * with the measured calls, and the ratio is printed.
  *
- * <p>Options: {@code --cold-runs=N} (default 12), {@code --exec-calls=N} (default 60),
- * {@code --status-calls=N} (default 15), {@code --repo=PATH} (default: the working directory).
+ * <p>Options: {@code --only=local|ssh|all} (default all), {@code --cold-runs=N} (default 12),
+ * {@code --exec-calls=N} (default 60), {@code --status-calls=N} (default 15), {@code --repo=PATH}
+ * (default: the working directory), and the SSH section's options (see {@link SshBench}).
  */
 public final class Bench {
     /** Longest wait for any single response or process. */
-    private static final long WAIT_MS = 30_000;
+    static final long WAIT_MS = 30_000;
     /** The warm-up may have to build the jar first. */
-    private static final long BUILD_WAIT_MS = 5 * 60_000;
+    static final long BUILD_WAIT_MS = 5 * 60_000;
     /** The whole run is abandoned after this long, whatever it is doing. */
-    private static final long WATCHDOG_MS = 15 * 60_000;
+    private static final long WATCHDOG_MS = 25 * 60_000;
+    /** Things outside this JVM's process tree to undo on any exit (a daemonized sshd, an ssh master). */
+    private static final List<Runnable> CLEANUPS = new CopyOnWriteArrayList<>();
+    private static final String USAGE = "usage: bench/run [--only=local|ssh|all] [--cold-runs=N] [--exec-calls=N] "
+            + "[--status-calls=N] [--repo=PATH]\n                 " + SshBench.USAGE;
     private static final String INIT_REQUEST = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
             + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"fleet-bench\",\"version\":\"1\"}}}";
     private static final String INITIALIZED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
@@ -64,17 +72,19 @@ public final class Bench {
     private static final double TARGET_EXEC_MS = 10, TS_EXEC_MS = 14;
     private static final double TARGET_STATUS_MS = 200, TS_STATUS_MS = 670;
 
-    private final Path repo;
+    final Path repo;
     private final Path launcher;
     private final String javaBin;
     private final Path testClasses;
     private final int coldRuns;
     private final int execCalls;
     private final int statusCalls;
+    private final String only;
+    private final Map<String, String> opts;
     private final ObjectMapper json = new ObjectMapper();
     private final List<Path> tempDirs = Collections.synchronizedList(new ArrayList<>());
-    private final List<String> notes = new ArrayList<>();
-    private final List<Row> summary = new ArrayList<>();
+    final List<String> notes = new ArrayList<>();
+    final List<Row> summary = new ArrayList<>();
 
     private Bench(Map<String, String> opts) {
         this.repo = Path.of(opts.getOrDefault("repo", ".")).toAbsolutePath().normalize();
@@ -86,6 +96,11 @@ public final class Bench {
         this.coldRuns = Math.max(10, intOpt(opts, "cold-runs", 12));
         this.execCalls = Math.max(50, intOpt(opts, "exec-calls", 60));
         this.statusCalls = Math.max(10, intOpt(opts, "status-calls", 15));
+        this.only = opts.getOrDefault("only", "all");
+        if (!List.of("local", "ssh", "all").contains(only)) {
+            throw new IllegalArgumentException("--only must be local, ssh or all, not " + only);
+        }
+        this.opts = opts;
     }
 
     public static void main(String[] args) throws Exception {
@@ -94,7 +109,7 @@ public final class Bench {
         Map<String, String> opts = new HashMap<>();
         for (String a : args) {
             if (a.equals("-h") || a.equals("--help")) {
-                System.out.println("usage: bench/run [--cold-runs=N] [--exec-calls=N] [--status-calls=N] [--repo=PATH]");
+                System.out.println(USAGE);
                 return;
             }
             if (!a.startsWith("--") || !a.contains("=")) {
@@ -103,7 +118,14 @@ public final class Bench {
             }
             opts.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
         }
-        Bench bench = new Bench(opts);
+        Bench bench;
+        try {
+            bench = new Bench(opts);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage() + " (try --help)");
+            System.exit(64);
+            return;
+        }
         Thread watchdog = new Thread(() -> {
             try {
                 Thread.sleep(WATCHDOG_MS);
@@ -111,16 +133,22 @@ public final class Bench {
                 return;
             }
             System.err.println("bench: gave up after " + WATCHDOG_MS / 60_000 + " minutes");
+            runCleanups();
             killChildren();
+            bench.deleteTempDirs();
             Runtime.getRuntime().halt(3);
         }, "bench-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(Bench::killChildren, "bench-cleanup"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            runCleanups();
+            killChildren();
+        }, "bench-cleanup"));
         int rc;
         try {
             rc = bench.run();
         } finally {
+            runCleanups();
             killChildren();
             bench.deleteTempDirs();
         }
@@ -139,12 +167,18 @@ public final class Bench {
         say("Fleet benchmark  " + LocalDate.now() + "  host: " + Runtime.getRuntime().availableProcessors() + " CPUs, "
                 + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java "
                 + System.getProperty("java.version") + "  load avg: " + loadAverage());
-        say("server: " + launcher + " serve   baseline JVM: " + javaBin);
+        say("server: " + launcher + " serve   baseline JVM: " + javaBin + "   sections: " + only
+                + (System.getenv("FLEET_JAVA_OPTS") != null ? "   FLEET_JAVA_OPTS=" + System.getenv("FLEET_JAVA_OPTS") : ""));
         say("");
 
-        coldStart();
-        execCommand();
-        fleetStatus();
+        if (!only.equals("ssh")) {
+            coldStart();
+            execCommand();
+            fleetStatus();
+        }
+        if (!only.equals("local")) {
+            new SshBench(this, opts).run();
+        }
 
         FileTime jarAfter = mtime(jar);
         if (jarBefore == null || !jarBefore.equals(jarAfter)) {
@@ -405,7 +439,7 @@ public final class Bench {
         }
     }
 
-    private double statusCall(McpSyncClient client, int expected) {
+    static double statusCall(McpSyncClient client, int expected) {
         long t0 = System.nanoTime();
         McpSchema.CallToolResult r = client.callTool(call("fleet_status", Map.of("format", "compact")));
         long t1 = System.nanoTime();
@@ -419,7 +453,12 @@ public final class Bench {
 
     // ---------------------------------------------------------------- MCP SDK client helpers
 
-    private McpSyncClient sdkClient(Path dataDir) {
+    McpSyncClient sdkClient(Path dataDir) {
+        return sdkClient(dataDir, WAIT_MS, WAIT_MS);
+    }
+
+    /** A server with its own data folder, initialized; {@code requestTimeoutMs} bounds every tool call. */
+    McpSyncClient sdkClient(Path dataDir, long requestTimeoutMs, long initTimeoutMs) {
         ServerParameters params = ServerParameters.builder(launcher.toString())
                 .args("serve")
                 .env(envWithDataDir(dataDir))
@@ -427,8 +466,8 @@ public final class Bench {
         StdioClientTransport transport = new StdioClientTransport(params, new JacksonMcpJsonMapper(new ObjectMapper()));
         transport.setStdErrorHandler(line -> { });
         McpSyncClient client = McpClient.sync(transport)
-                .requestTimeout(Duration.ofMillis(WAIT_MS))
-                .initializationTimeout(Duration.ofMillis(WAIT_MS))
+                .requestTimeout(Duration.ofMillis(requestTimeoutMs))
+                .initializationTimeout(Duration.ofMillis(initTimeoutMs))
                 .build();
         try {
             client.initialize();
@@ -454,11 +493,11 @@ public final class Bench {
         }
     }
 
-    private static McpSchema.CallToolRequest call(String tool, Map<String, Object> args) {
+    static McpSchema.CallToolRequest call(String tool, Map<String, Object> args) {
         return McpSchema.CallToolRequest.builder(tool).arguments(args).build();
     }
 
-    private static String text(McpSchema.CallToolResult r) {
+    static String text(McpSchema.CallToolResult r) {
         StringBuilder sb = new StringBuilder();
         for (McpSchema.Content c : r.content()) {
             if (c instanceof McpSchema.TextContent t) {
@@ -469,7 +508,7 @@ public final class Bench {
     }
 
     /** RSS of the (only) java server started by an SDK client, found among this JVM's children. */
-    private static double serverRss() {
+    static double serverRss() {
         return ProcessHandle.current().children()
                 .filter(h -> h.info().command().map(c -> c.endsWith("java")).orElse(false))
                 .mapToDouble(h -> vmRssMb(h.pid()))
@@ -483,9 +522,21 @@ public final class Bench {
         String fmt = "  %-42s %10s  %-32s %7s  %10s  %-4s %9s%n";
         System.out.printf(Locale.ROOT, fmt, "metric", "measured", "baseline (same run)", "ratio", "target", "met", "TS server");
         for (Row r : summary) {
+            double ratio = r.value / r.baseline;
+            String target = switch (r.goal) {
+                case AT_MOST -> "<= " + num(r.target, r.unit);
+                case RATIO_AT_MOST -> String.format(Locale.ROOT, "<= %.1fx", r.target);
+                case RATIO_AT_LEAST -> String.format(Locale.ROOT, ">= %.1fx", r.target);
+                case NONE -> "-";
+            };
+            String met = switch (r.goal) {
+                case AT_MOST -> r.value <= r.target ? "yes" : "NO";
+                case RATIO_AT_MOST -> ratio <= r.target ? "yes" : "NO";
+                case RATIO_AT_LEAST -> ratio >= r.target ? "yes" : "NO";
+                case NONE -> "";
+            };
             System.out.printf(Locale.ROOT, fmt, r.metric, num(r.value, r.unit), num(r.baseline, r.unit) + " " + r.baselineName,
-                    String.format(Locale.ROOT, "%.2fx", r.value / r.baseline), "<= " + num(r.target, r.unit),
-                    r.value <= r.target ? "yes" : "NO", Double.isNaN(r.ts) ? "-" : num(r.ts, r.unit));
+                    String.format(Locale.ROOT, "%.2fx", ratio), target, met, Double.isNaN(r.ts) ? "-" : num(r.ts, r.unit));
         }
         say("  load avg at the end: " + loadAverage());
         for (String n : notes) {
@@ -493,14 +544,20 @@ public final class Bench {
         }
     }
 
-    private static String num(double v, String unit) {
+    static String num(double v, String unit) {
         return v >= 100 ? String.format(Locale.ROOT, "%.0f %s", v, unit) : String.format(Locale.ROOT, "%.1f %s", v, unit);
     }
 
-    private record Row(String metric, double value, String unit, double baseline, String baselineName, double target, double ts) {
+    /** How a summary row's target is read: an absolute ceiling, a ceiling or floor on the ratio to the baseline, none. */
+    enum Goal { AT_MOST, RATIO_AT_MOST, RATIO_AT_LEAST, NONE }
+
+    record Row(String metric, double value, String unit, double baseline, String baselineName, double target, double ts, Goal goal) {
+        Row(String metric, double value, String unit, double baseline, String baselineName, double target, double ts) {
+            this(metric, value, unit, baseline, baselineName, target, ts, Goal.AT_MOST);
+        }
     }
 
-    private record Stats(double median, double min, double max, double p95, List<Double> sorted) {
+    record Stats(double median, double min, double max, double p95, List<Double> sorted) {
         static Stats of(List<Double> values) {
             if (values.isEmpty()) {
                 throw new IllegalStateException("no samples");
@@ -534,7 +591,7 @@ public final class Bench {
         return env;
     }
 
-    private Path newTempDir(String label) throws IOException {
+    Path newTempDir(String label) throws IOException {
         Path d = Files.createTempDirectory("fleet-bench-" + label + "-");
         tempDirs.add(d);
         return d;
@@ -552,6 +609,21 @@ public final class Bench {
                 });
             } catch (IOException | UncheckedIOException ignored) {
                 // Best effort.
+            }
+        }
+    }
+
+    /** Registers an undo step run on every exit, also when the watchdog gives up; it must be idempotent and bounded. */
+    static void onExit(Runnable cleanup) {
+        CLEANUPS.add(cleanup);
+    }
+
+    private static void runCleanups() {
+        for (Runnable r : CLEANUPS) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                System.err.println("bench: cleanup failed: " + e);
             }
         }
     }
@@ -588,7 +660,7 @@ public final class Bench {
         return -1;
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return parts[0] + " " + parts[1] + " " + parts[2];
@@ -613,16 +685,16 @@ public final class Bench {
         }
     }
 
-    private static int intOpt(Map<String, String> opts, String key, int dflt) {
+    static int intOpt(Map<String, String> opts, String key, int dflt) {
         String v = opts.get(key);
         return v == null ? dflt : Integer.parseInt(v);
     }
 
-    private static double ms(long nanos) {
+    static double ms(long nanos) {
         return nanos / 1_000_000.0;
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
@@ -630,7 +702,7 @@ public final class Bench {
         }
     }
 
-    private static void say(String s) {
+    static void say(String s) {
         System.out.println(s);
         System.out.flush();
     }

@@ -15,7 +15,6 @@ import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,9 +50,7 @@ class RealSshdIT {
         home = new TestHome(tmp);
         work = sshd.home.resolve("fleet-e2e-" + System.nanoTime());
         // The agent CLI where its installer puts it on the member, outside the non-interactive PATH.
-        Path bin = Files.createDirectories(sshd.home.resolve(".local/bin"));
-        Files.writeString(bin.resolve("claude"), "#!/bin/sh\n[ \"$1\" = --version ] && echo '9.9.9 (Claude Code)' && exit 0\nexit 2\n");
-        Files.setPosixFilePermissions(bin.resolve("claude"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        TestHome.installFakeAgentCli(sshd.home, "9.9.9");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         client = McpClient.sync(new StdioClientTransport(ServerParameters.builder(java)
                         .args("-jar", System.getProperty("fleet.jar"), "serve").env(home.env()).build(),
@@ -145,10 +142,29 @@ class RealSshdIT {
 
     @Test
     @Order(5)
+    void promptsTravelIntactAndSessionsResume() throws Exception {
+        String prompt = "It's \"quoted\", $(not run) `nor this`; ünïcødé\n" + "y".repeat(100_000);
+        McpSchema.CallToolResult first = call("execute_prompt", "member_name", "openssh", "prompt", prompt);
+        assertThat(first.isError()).as(text(first)).isFalse();
+        Path state = sshd.home.resolve(".fake-claude");
+        try (var prompts = Files.list(state)) {
+            Path last = prompts.filter(p -> p.getFileName().toString().startsWith("prompt-"))
+                    .max(java.util.Comparator.comparingLong(p -> p.toFile().lastModified())).orElseThrow();
+            assertThat(Files.readString(last)).isEqualTo(prompt);
+        }
+        McpSchema.CallToolResult second = call("execute_prompt", "member_name", "openssh", "prompt", "continue");
+        assertThat(text(second)).contains("Done: received 8 bytes.");
+        List<String> calls = Files.readAllLines(state.resolve("calls.log"));
+        assertThat(calls.get(calls.size() - 1)).contains("--resume");
+        assertThat(text(call("update_claude", "member_name", "openssh"))).contains("openssh: 9.9.9 (Claude Code) -> 2.0.0 (Claude Code)");
+    }
+
+    @Test
+    @Order(6)
     void updateResetAndRemove() {
         assertThat(text(call("update_member", "member_name", "openssh", "icon", "🐧"))).contains("Updated member openssh: icon");
         assertThat(text(call("execute_command", "member_name", "openssh", "command", "echo after-update"))).contains("after-update");
-        assertThat(text(call("reset_session", "member_name", "openssh"))).contains("had no stored session");
+        assertThat(text(call("reset_session", "member_name", "openssh"))).contains("Cleared the session of member openssh");
         assertThat(text(call("remove_member", "member_name", "openssh"))).contains("Removed member openssh");
         assertThat(Files.isDirectory(work)).as("the folder stays").isTrue();
     }

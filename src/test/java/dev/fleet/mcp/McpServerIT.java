@@ -54,7 +54,12 @@ class McpServerIT {
             Map.entry("fleet_status", Set.of("format")),
             Map.entry("member_detail", Set.of("member_id", "member_name")),
             Map.entry("reset_session", Set.of("member_id", "member_name")),
-            Map.entry("shutdown_server", Set.of()));
+            Map.entry("shutdown_server", Set.of()),
+            Map.entry("execute_prompt", Set.of("member_id", "member_name", "prompt", "resume", "timeout_ms", "max_turns",
+                    "model", "dangerously_skip_permissions")),
+            Map.entry("provision_auth", Set.of("member_id", "member_name", "api_key")),
+            Map.entry("update_claude", Set.of("member_id", "member_name", "install_if_missing")),
+            Map.entry("setup_ssh_key", Set.of("member_id", "member_name")));
 
     @TempDir
     static Path tmp;
@@ -191,8 +196,11 @@ class McpServerIT {
         assertThat(text(call("fleet_status"))).startsWith("Fleet: 1 member, 1 online");
 
         assertThat(text(call("member_detail", "member_name", "local-1"))).contains("agent CLI: 2.1.0", "disk:", "system: load");
+        McpSchema.CallToolResult prompt = call("execute_prompt", "member_name", "local-1", "prompt", "say hi");
+        assertThat(prompt.isError()).as(text(prompt)).isFalse();
+        assertThat(text(prompt)).contains("Done: received 6 bytes.", "tokens 150 in / 45 out");
         assertThat(text(call("update_member", "member_name", "local-1", "icon", "🔧"))).contains("Updated member local-1: icon");
-        assertThat(text(call("reset_session"))).contains("Cleared the sessions of 0 members");
+        assertThat(text(call("reset_session"))).contains("Cleared the sessions of 1 member");
         JsonNode registry = JSON.readTree(home.dataDir().resolve("registry.json").toFile());
         assertThat(registry.get("agents").get(0).get("lastUsed").asText()).isNotBlank();
         assertThat(text(call("remove_member", "member_name", "local-1"))).contains("Removed member local-1");

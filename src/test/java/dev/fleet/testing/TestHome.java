@@ -38,19 +38,37 @@ public final class TestHome {
         env.put("APRA_FLEET_DATA_DIR", dataDir.toString());
         env.put("CLAUDECODE", "1");
         env.put("FLEET_LEAK_CHECK", "parent-only");
+        env.put("FLEET_OVERLOADED_RETRY_MS", "50");
         return env;
     }
 
     /**
-     * Installs a fake agent CLI at ~/.local/bin/claude (where the real installer puts it, and
-     * where non-interactive shells do not look by default) that answers --version.
+     * Installs the fake agent CLI (src/test/resources/fake/claude) at ~/.local/bin/claude, where
+     * the real installer puts it and where non-interactive shells do not look by default.
      */
     public Path installFakeAgentCli(String version) throws IOException {
+        return installFakeAgentCli(home, version);
+    }
+
+    /** The same, into any home folder (for example a remote test member's). */
+    public static Path installFakeAgentCli(Path home, String version) throws IOException {
         Path bin = Files.createDirectories(home.resolve(".local/bin"));
         Path claude = bin.resolve("claude");
-        Files.writeString(claude, "#!/bin/sh\nif [ \"$1\" = \"--version\" ]; then echo '" + version + " (Claude Code)'; exit 0; fi\n"
-                + "echo 'fake claude: unsupported arguments' >&2; exit 2\n");
+        try (var in = TestHome.class.getResourceAsStream("/fake/claude")) {
+            Files.write(claude, in.readAllBytes());
+        }
         Files.setPosixFilePermissions(claude, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path state = Files.createDirectories(home.resolve(".fake-claude"));
+        Files.writeString(state.resolve("version"), version + " (Claude Code)\n");
         return claude;
+    }
+
+    /** Chooses how the fake agent CLI behaves next (see the script's header). */
+    public void fakeAgentMode(String mode) throws IOException {
+        Files.writeString(Files.createDirectories(home.resolve(".fake-claude")).resolve("mode"), mode + "\n");
+    }
+
+    public Path fakeAgentState() {
+        return home.resolve(".fake-claude");
     }
 }

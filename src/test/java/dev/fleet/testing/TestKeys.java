@@ -39,7 +39,11 @@ public final class TestKeys {
 
     /** Appends the key's public half to the test home's authorized_keys. */
     public static void authorize(TestHome home, Path privateKey) throws Exception {
-        Path ssh = Files.createDirectories(home.home().resolve(".ssh"));
+        authorize(home.home(), privateKey);
+    }
+
+    public static void authorize(Path home, Path privateKey) throws Exception {
+        Path ssh = Files.createDirectories(home.resolve(".ssh"));
         Path pub = privateKey.resolveSibling(privateKey.getFileName() + ".pub");
         Files.writeString(ssh.resolve("authorized_keys"), Files.readString(pub, StandardCharsets.UTF_8),
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);

@@ -22,15 +22,21 @@ public final class TestSshServer implements AutoCloseable {
     public static final String USER = "fleet";
     public static final String PASSWORD = "s3cret-pw";
 
-    private final TestHome home;
     private final Path dir;
     private Path hostKey;
     private int hostKeyGeneration;
     private SshServer server;
     private int port;
 
+    private final Path memberHome;
+
     public TestSshServer(TestHome home, Path dir) throws IOException {
-        this.home = home;
+        this(home, dir, home.home());
+    }
+
+    /** A server whose user has its own home, apart from the PM's (as a real remote machine would). */
+    public TestSshServer(TestHome home, Path dir, Path memberHome) throws IOException {
+        this.memberHome = Files.createDirectories(memberHome);
         this.dir = Files.createDirectories(dir);
         this.hostKey = dir.resolve("hostkey-0.ser");
     }
@@ -46,11 +52,11 @@ public final class TestSshServer implements AutoCloseable {
         CoreModuleProperties.TCP_NODELAY.set(s, true);
         s.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(hostKey));
         s.setPasswordAuthenticator((user, password, session) -> USER.equals(user) && PASSWORD.equals(password));
-        Path authorized = home.home().resolve(".ssh/authorized_keys");
+        Path authorized = memberHome.resolve(".ssh/authorized_keys");
         AuthorizedKeysAuthenticator keys = new AuthorizedKeysAuthenticator(authorized);
         s.setPublickeyAuthenticator((user, key, session) -> USER.equals(user) && Files.exists(authorized)
                 && keys.authenticate(user, key, session));
-        String homeDir = home.home().toString();
+        String homeDir = memberHome.toString();
         s.setCommandFactory((channel, command) -> new InvertedShellWrapper(
                 new ProcessShell(List.of("/usr/bin/env", "HOME=" + homeDir, "USER=" + USER, "/bin/sh", "-c", command))));
         s.setSubsystemFactories(List.of(new SftpSubsystemFactory()));

@@ -1,0 +1,611 @@
+package dev.fleet.bench;
+
+import static dev.fleet.bench.Bench.WAIT_MS;
+import static dev.fleet.bench.Bench.call;
+import static dev.fleet.bench.Bench.intOpt;
+import static dev.fleet.bench.Bench.ms;
+import static dev.fleet.bench.Bench.say;
+import static dev.fleet.bench.Bench.text;
+
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+/**
+ * The SSH section of the benchmark: remote members on a throwaway OpenSSH sshd on 127.0.0.1
+ * (started with {@code scripts/test-sshd.sh} in a temp folder, stopped at the end, also on failure
+ * and when the watchdog gives up). Each figure is paired with a baseline from OpenSSH's own tools
+ * against the same sshd, measured in the same run and interleaved with it:
+ *
+ * <ol>
+ *   <li>{@code execute_command echo hi} on a pooled remote member vs {@code ssh ... echo hi} reusing a
+ *       ControlMaster connection (target: median ratio &lt;= 1);
+ *   <li>{@code fleet_status} over 50 remote members (50 folders on the same sshd) vs over 1 (target:
+ *       ratio &lt;= 3);
+ *   <li>{@code send_files} of a 256 MiB file vs {@code scp} and {@code sftp -b} of the same file
+ *       (target: throughput ratio fleet/scp &gt;= 1).
+ * </ol>
+ *
+ * <p>Options: {@code --ssh-exec-calls=N} (default 60, at least 50), {@code --ssh-status-calls=N}
+ * (default 12, at least 10), {@code --ssh-members=N} (default 50), {@code --transfer-mb=N} (MiB,
+ * default 256), {@code --transfer-runs=N} (default 3, at least 3).
+ */
+final class SshBench {
+    static final String USAGE = "[--ssh-exec-calls=N] [--ssh-status-calls=N] [--ssh-members=N] [--transfer-mb=N] [--transfer-runs=N]";
+    private static final int WARMUPS = 10;
+    /** A send_files call of the big file may take a while if fleet is slow; every call is still bounded. */
+    private static final long TRANSFER_WAIT_MS = 5 * 60_000;
+    private static final String HOST = "127.0.0.1";
+    private static final double MIB = 1024 * 1024;
+    private static final String SCP_MASTER = "scp, ControlMaster";
+
+    private final Bench bench;
+    private final int execCalls;
+    private final int statusCalls;
+    private final int members;
+    private final int transferMb;
+    private final int transferRuns;
+    /** Reads child processes' stdout so that every wait has a timeout. */
+    private final ExecutorService readers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "bench-ssh-reader");
+        t.setDaemon(true);
+        return t;
+    });
+
+    // Set once the sshd is up.
+    private Path sshdDir;
+    private int port;
+    private Path key;
+    private String user;
+    private Path home;
+    /** ssh/scp/sftp stderr, for the diagnosis when one fails. */
+    private Path clientLog;
+
+    SshBench(Bench bench, Map<String, String> opts) {
+        this.bench = bench;
+        this.execCalls = Math.max(50, intOpt(opts, "ssh-exec-calls", 60));
+        this.statusCalls = Math.max(10, intOpt(opts, "ssh-status-calls", 12));
+        this.members = Math.max(2, intOpt(opts, "ssh-members", 50));
+        this.transferMb = Math.max(1, intOpt(opts, "transfer-mb", 256));
+        this.transferRuns = Math.max(3, intOpt(opts, "transfer-runs", 3));
+    }
+
+    void run() throws Exception {
+        String missing = Stream.of("sshd", "ssh", "scp", "sftp").filter(t -> which(t) == null).findFirst().orElse(null);
+        if (missing != null) {
+            say("== 5. SSH section SKIPPED: `" + missing + "` is not installed (apt-get install openssh-server openssh-client) ==");
+            say("");
+            bench.notes.add("SSH section skipped: " + missing + " is not installed");
+            return;
+        }
+        say("== 5. SSH section: remote members on a throwaway OpenSSH sshd on " + HOST + " (scripts/test-sshd.sh) ==");
+        Path script = bench.repo.resolve("scripts/test-sshd.sh");
+        sshdDir = bench.newTempDir("sshd");
+        clientLog = sshdDir.resolve("clients.log");
+        AtomicBoolean stopped = new AtomicBoolean();
+        Runnable stopSshd = () -> {
+            if (stopped.compareAndSet(false, true)) {
+                try {
+                    runQuiet(List.of(script.toString(), "stop", sshdDir.toString()), 30_000);
+                } catch (IOException | RuntimeException e) {
+                    System.err.println("bench: stopping the test sshd failed: " + e);
+                }
+            }
+        };
+        Bench.onExit(stopSshd);
+        try {
+            startSshd(script);
+            say(String.format(Locale.ROOT, "  sshd on %s:%d (user %s, key %s), %s; client: %s", HOST, port, user, key,
+                    which("sshd"), firstLine(List.of("ssh", "-V"))));
+            say("");
+            remoteExec();
+            remoteStatus();
+            transfer();
+        } finally {
+            stopSshd.run();
+            readers.shutdownNow();
+        }
+    }
+
+    private void startSshd(Path script) throws Exception {
+        Process p = new ProcessBuilder(script.toString(), "start", sshdDir.toString())
+                .redirectError(ProcessBuilder.Redirect.appendTo(clientLog.toFile()))
+                .start();
+        p.getOutputStream().close();
+        Proc r = finish(p, System.nanoTime(), 60_000, true);
+        Map<String, String> vars = new HashMap<>();
+        r.out.lines().filter(l -> l.startsWith("FLEET_TEST_SSHD_") && l.contains("=")).forEach(l -> {
+            int eq = l.indexOf('=');
+            vars.put(l.substring(0, eq), l.substring(eq + 1));
+        });
+        if (r.exit != 0 || !vars.keySet().containsAll(List.of("FLEET_TEST_SSHD_PORT", "FLEET_TEST_SSHD_KEY",
+                "FLEET_TEST_SSHD_USER", "FLEET_TEST_SSHD_HOME"))) {
+            throw new IllegalStateException("scripts/test-sshd.sh start failed (exit " + r.exit + "): " + r.out + tail(clientLog));
+        }
+        port = Integer.parseInt(vars.get("FLEET_TEST_SSHD_PORT"));
+        key = Path.of(vars.get("FLEET_TEST_SSHD_KEY"));
+        user = vars.get("FLEET_TEST_SSHD_USER");
+        home = Path.of(vars.get("FLEET_TEST_SSHD_HOME"));
+    }
+
+    // ---------------------------------------------------------------- 5a. execute_command vs ssh ControlMaster
+
+    private void remoteExec() throws Exception {
+        say("== 5a. execute_command `echo hi` on a pooled remote member (MCP SDK client) vs `ssh ... echo hi` over an "
+                + "OpenSSH ControlMaster connection; " + execCalls + " timed calls each after " + WARMUPS
+                + " warm-ups, interleaved ==");
+        Path dataDir = bench.newTempDir("ssh-exec-data");
+        try (Master master = new Master("cm"); McpSyncClient client = bench.sdkClient(dataDir, WAIT_MS, Bench.BUILD_WAIT_MS)) {
+            List<String> sshOpts = master.opts("-p");
+            List<String> echo = concat(List.of("ssh"), sshOpts, List.of(user + "@" + HOST, "echo", "hi"));
+            double masterMs = master.open();
+            long r0 = System.nanoTime();
+            registerRemote(client, "ssh-0", home.resolve("fleet-bench-exec"));
+            double registerMs = ms(System.nanoTime() - r0);
+
+            Map<String, Object> args = Map.of("member_name", "ssh-0", "command", "echo hi");
+            List<Double> fleet = new ArrayList<>();
+            List<Double> serverSide = new ArrayList<>();
+            List<Double> ssh = new ArrayList<>();
+            List<Double> floor = new ArrayList<>();
+            for (int i = 0; i < WARMUPS + execCalls; i++) {
+                double s = -1;
+                // Alternate which goes first so neither always follows the other.
+                if (i % 2 == 1) {
+                    s = sshEcho(echo);
+                }
+                long t0 = System.nanoTime();
+                McpSchema.CallToolResult r = client.callTool(call("execute_command", args));
+                long t1 = System.nanoTime();
+                String text = text(r);
+                if (Boolean.TRUE.equals(r.isError()) || !text.contains("hi")) {
+                    throw new IllegalStateException("remote execute_command failed: " + text);
+                }
+                if (i % 2 == 0) {
+                    s = sshEcho(echo);
+                }
+                // Protocol floor: a tool that touches neither SSH nor a process.
+                long f0 = System.nanoTime();
+                McpSchema.CallToolResult lm = client.callTool(call("list_members", Map.of()));
+                long f1 = System.nanoTime();
+                if (Boolean.TRUE.equals(lm.isError())) {
+                    throw new IllegalStateException("list_members failed: " + text(lm));
+                }
+                if (i >= WARMUPS) {
+                    fleet.add(ms(t1 - t0));
+                    ssh.add(s);
+                    floor.add(ms(f1 - f0));
+                    Object d = r.structuredContent() instanceof Map<?, ?> m ? m.get("durationMs") : null;
+                    if (d instanceof Number n) {
+                        serverSide.add(n.doubleValue());
+                    }
+                }
+            }
+            boolean masterAlive = master.alive();
+            // For context: what a connection costs when it is not reused (10 calls, not interleaved).
+            List<Double> fresh = new ArrayList<>();
+            List<String> noMaster = concat(List.of("ssh", "-F", "/dev/null", "-o", "ControlMaster=no", "-o", "ControlPath=none",
+                    "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                    "-i", key.toString(), "-p", String.valueOf(port), user + "@" + HOST), List.of("echo", "hi"));
+            for (int i = 0; i < 10; i++) {
+                fresh.add(sshEcho(noMaster));
+            }
+            master.close();
+
+            Bench.Stats sFleet = Bench.Stats.of(fleet);
+            Bench.Stats sSsh = Bench.Stats.of(ssh);
+            say(String.format(Locale.ROOT, "  %-48s %s   p95 %.1f ms", "execute_command round trip, remote", sFleet.brief(), sFleet.p95()));
+            if (!serverSide.isEmpty()) {
+                say(String.format(Locale.ROOT, "  %-48s median %.0f ms (whole ms, as reported in durationMs)",
+                        "  of which the command on the channel", Bench.Stats.of(serverSide).median()));
+            }
+            say(String.format(Locale.ROOT, "  %-48s %s", "  protocol floor: list_members round trip", Bench.Stats.of(floor).brief()));
+            say(String.format(Locale.ROOT, "  %-48s %s   p95 %.1f ms", "baseline: ssh echo hi over a ControlMaster", sSsh.brief(), sSsh.p95()));
+            say(String.format(Locale.ROOT, "  ratio execute_command / ssh ControlMaster: %.2fx (median)   %.2fx (p95)",
+                    sFleet.median() / sSsh.median(), sFleet.p95() / sSsh.p95()));
+            say(String.format(Locale.ROOT, "  %-48s %s", "context: ssh echo hi, new connection each time", Bench.Stats.of(fresh).brief()));
+            say(String.format(Locale.ROOT, "  (opening the ssh master: %.0f ms; register_member, remote: %.0f ms; master still up at the end: %s)",
+                    masterMs, registerMs, masterAlive ? "yes" : "NO - some baseline calls may have opened their own connection"));
+            say("  all execute_command times (ms): " + sFleet.all());
+            say("  all ssh ControlMaster times (ms): " + sSsh.all());
+            double rss = Bench.serverRss();
+            if (rss > 0) {
+                say(String.format(Locale.ROOT, "  server RSS after these calls: %.1f MB", rss));
+            }
+            say("");
+            if (!masterAlive) {
+                bench.notes.add("the ssh ControlMaster was gone at the end of 5a: its baseline may include new connections");
+            }
+            bench.summary.add(new Bench.Row("execute_command echo hi, remote (median)", sFleet.median(), "ms", sSsh.median(),
+                    "ssh ControlMaster", 1.0, Double.NaN, Bench.Goal.RATIO_AT_MOST));
+            bench.summary.add(new Bench.Row("execute_command echo hi, remote (p95)", sFleet.p95(), "ms", sSsh.p95(),
+                    "ssh ControlMaster (p95)", Double.NaN, Double.NaN, Bench.Goal.NONE));
+        }
+    }
+
+    /**
+     * An OpenSSH master connection (ControlMaster=auto, ControlPersist=60) in a short folder of its
+     * own (the socket path must stay under 108 bytes); closed with {@code ssh -O exit}, also on any exit.
+     */
+    private final class Master implements AutoCloseable {
+        private final Path dir;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        Master(String label) throws IOException {
+            this.dir = bench.newTempDir(label);
+            Bench.onExit(this::close);
+        }
+
+        /** The options for ssh ({@code portFlag} "-p") or scp/sftp ("-P"), without the destination. */
+        List<String> opts(String portFlag) {
+            return List.of("-F", "/dev/null", "-o", "ControlMaster=auto", "-o", "ControlPath=" + dir + "/cm-%C",
+                    "-o", "ControlPersist=60", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
+                    "-o", "UserKnownHostsFile=/dev/null", "-i", key.toString(), portFlag, String.valueOf(port));
+        }
+
+        /** Opens the master (this call forks it into the background and returns); the time it took. */
+        double open() throws IOException {
+            long m0 = System.nanoTime();
+            Proc open = runQuiet(concat(List.of("ssh"), opts("-p"), List.of(user + "@" + HOST, "true")), WAIT_MS);
+            double took = ms(System.nanoTime() - m0);
+            if (open.exit != 0 || !alive()) {
+                throw new IllegalStateException("could not open an ssh master connection (exit " + open.exit + ")" + tail(clientLog));
+            }
+            return took;
+        }
+
+        boolean alive() throws IOException {
+            return runQuiet(concat(List.of("ssh", "-O", "check"), opts("-p"), List.of(user + "@" + HOST)), WAIT_MS).exit == 0;
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                try {
+                    runQuiet(concat(List.of("ssh", "-O", "exit"), opts("-p"), List.of(user + "@" + HOST)), 15_000);
+                } catch (IOException | RuntimeException e) {
+                    System.err.println("bench: closing the ssh master failed: " + e);
+                }
+            }
+        }
+    }
+
+    /** One {@code ssh ... echo hi}: start, read all of stdout, wait; the time of the whole. */
+    private double sshEcho(List<String> command) throws Exception {
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectError(ProcessBuilder.Redirect.appendTo(clientLog.toFile()))
+                .start();
+        Proc r = finish(p, t0, WAIT_MS, true);
+        if (r.exit != 0 || !r.out.strip().equals("hi")) {
+            throw new IllegalStateException("ssh echo hi: exit " + r.exit + ", printed '" + r.out + "'" + tail(clientLog));
+        }
+        return r.ms;
+    }
+
+    // ---------------------------------------------------------------- 5b. fleet_status over N remote members vs 1
+
+    private void remoteStatus() throws Exception {
+        say("== 5b. fleet_status over " + members + " remote members (" + members + " folders on the same sshd) vs over 1 "
+                + "(two servers, calls interleaved, " + statusCalls + " timed calls each after 3 warm-ups) ==");
+        try (McpSyncClient one = bench.sdkClient(bench.newTempDir("ssh-status1-data"));
+             McpSyncClient many = bench.sdkClient(bench.newTempDir("ssh-statusN-data"))) {
+            registerRemote(one, "solo", home.resolve("fleet-bench-status-solo"));
+            List<Double> registrations = new ArrayList<>();
+            for (int i = 0; i < members; i++) {
+                long r0 = System.nanoTime();
+                registerRemote(many, "r" + i, home.resolve("fleet-bench-status-" + i));
+                registrations.add(ms(System.nanoTime() - r0));
+            }
+            List<Double> tOne = new ArrayList<>();
+            List<Double> tMany = new ArrayList<>();
+            for (int i = 0; i < 3 + statusCalls; i++) {
+                double a;
+                double b;
+                if (i % 2 == 0) {
+                    a = Bench.statusCall(one, 1);
+                    b = Bench.statusCall(many, members);
+                } else {
+                    b = Bench.statusCall(many, members);
+                    a = Bench.statusCall(one, 1);
+                }
+                if (i >= 3) {
+                    tOne.add(a);
+                    tMany.add(b);
+                }
+            }
+            Bench.Stats sOne = Bench.Stats.of(tOne);
+            Bench.Stats sMany = Bench.Stats.of(tMany);
+            Bench.Stats sReg = Bench.Stats.of(registrations);
+            say(String.format(Locale.ROOT, "  %-48s %s", "fleet_status, " + members + " remote members", sMany.brief()));
+            say(String.format(Locale.ROOT, "  %-48s %s", "fleet_status, 1 remote member", sOne.brief()));
+            say(String.format(Locale.ROOT, "  ratio %d members / 1 member: %.2fx (median)", members, sMany.median() / sOne.median()));
+            say(String.format(Locale.ROOT, "  (register_member, remote: %s)", sReg.brief()));
+            say("");
+            bench.summary.add(new Bench.Row("fleet_status, " + members + " remote members (median)", sMany.median(), "ms",
+                    sOne.median(), "fleet_status, 1 remote", 3.0, Double.NaN, Bench.Goal.RATIO_AT_MOST));
+        }
+    }
+
+    // ---------------------------------------------------------------- 5c. send_files vs scp / sftp
+
+    private void transfer() throws Exception {
+        long size = transferMb * (long) MIB;
+        say("== 5c. send_files of a " + transferMb + " MiB file vs scp and sftp -b of the same file to the same sshd; "
+                + transferRuns + " timed runs each after one untimed 16 MiB warm-up, order rotated per run ==");
+        Path srcDir = bench.newTempDir("xfer-src");
+        Path work = home.resolve("fleet-bench-xfer");
+        Path blob = srcDir.resolve("blob.bin");
+        Path small = srcDir.resolve("warm.bin");
+        Path dest = work.resolve("blob.bin");
+        try {
+            long w0 = System.nanoTime();
+            writeRandom(blob, size, 42);
+            writeRandom(small, 16 * (long) MIB, 7);
+            say(String.format(Locale.ROOT, "  source: %s (%d MiB, pseudo-random, written in %.1f s)", blob, transferMb,
+                    ms(System.nanoTime() - w0) / 1000));
+            List<String> common = List.of("-F", "/dev/null", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
+                    "-o", "UserKnownHostsFile=/dev/null", "-i", key.toString());
+            Path batch = srcDir.resolve("put.batch");
+            Path smallBatch = srcDir.resolve("warm.batch");
+            Files.writeString(batch, "put " + blob + " " + dest + "\n");
+            Files.writeString(smallBatch, "put " + small + " " + work.resolve("warm.bin") + "\n");
+
+            try (Master master = new Master("cmx");
+                 McpSyncClient client = bench.sdkClient(bench.newTempDir("ssh-xfer-data"), TRANSFER_WAIT_MS, WAIT_MS)) {
+                registerRemote(client, "xfer", work);
+                master.open();
+                Map<String, Transfer> tools = new LinkedHashMap<>();
+                tools.put("fleet send_files", f -> sendFiles(client, f));
+                tools.put("scp", f -> scpOrSftp(concat(List.of("scp", "-q"), common,
+                        List.of("-P", String.valueOf(port), f.toString(), user + "@" + HOST + ":" + work.resolve(f.getFileName())))));
+                tools.put("sftp -b", f -> scpOrSftp(concat(List.of("sftp", "-q"), common,
+                        List.of("-P", String.valueOf(port), "-b", (f.equals(blob) ? batch : smallBatch).toString(), user + "@" + HOST))));
+                // Context, not a target: scp without its handshake, like fleet's pooled connection.
+                tools.put(SCP_MASTER, f -> scpOrSftp(concat(List.of("scp", "-q"), master.opts("-P"),
+                        List.of(f.toString(), user + "@" + HOST + ":" + work.resolve(f.getFileName())))));
+                List<String> names = new ArrayList<>(tools.keySet());
+
+                // Warm-up: loads fleet's SFTP classes and the clients' binaries; untimed.
+                for (String name : names) {
+                    tools.get(name).send(small);
+                    checkCopy(small, work.resolve("warm.bin"), name);
+                    Files.delete(work.resolve("warm.bin"));
+                }
+
+                Map<String, List<Double>> mibs = new LinkedHashMap<>();
+                names.forEach(n -> mibs.put(n, new ArrayList<>()));
+                for (int run = 0; run < transferRuns; run++) {
+                    for (int k = 0; k < names.size(); k++) {
+                        String name = names.get((run + k) % names.size());
+                        Files.deleteIfExists(dest);
+                        sync();
+                        long t0 = System.nanoTime();
+                        tools.get(name).send(blob);
+                        double seconds = (System.nanoTime() - t0) / 1e9;
+                        checkCopy(blob, dest, name);
+                        Files.delete(dest);
+                        mibs.get(name).add(size / MIB / seconds);
+                    }
+                }
+                Map<String, Double> median = new LinkedHashMap<>();
+                for (String name : names) {
+                    List<Double> v = mibs.get(name);
+                    Bench.Stats s = Bench.Stats.of(v);
+                    median.put(name, s.median());
+                    StringBuilder runs = new StringBuilder();
+                    for (double x : v) {
+                        runs.append(runs.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.0f", x));
+                    }
+                    say(String.format(Locale.ROOT, "  %-19s median %6.1f MiB/s  (%.2f s for %d MiB; runs in order: %s MiB/s)",
+                            name, s.median(), transferMb / s.median(), transferMb, runs));
+                }
+                double fleet = median.get("fleet send_files");
+                say(String.format(Locale.ROOT, "  throughput ratio fleet / scp: %.2fx   fleet / sftp -b: %.2fx   fleet / %s: %.2fx   (medians)",
+                        fleet / median.get("scp"), fleet / median.get("sftp -b"), SCP_MASTER, fleet / median.get(SCP_MASTER)));
+                say("  (scp and sftp -b open a new SSH connection per run, which is in their time; fleet, and scp over the"
+                        + " master, reuse one; since OpenSSH 9.0 scp speaks SFTP by default)");
+                double rss = Bench.serverRss();
+                if (rss > 0) {
+                    say(String.format(Locale.ROOT, "  server RSS after the transfers: %.1f MB", rss));
+                }
+                say("");
+                bench.summary.add(new Bench.Row("send_files " + transferMb + " MiB (median)", fleet, "MiB/s",
+                        median.get("scp"), "scp", 1.0, Double.NaN, Bench.Goal.RATIO_AT_LEAST));
+                bench.summary.add(new Bench.Row("  same, vs sftp -b batch put", fleet, "MiB/s",
+                        median.get("sftp -b"), "sftp -b", Double.NaN, Double.NaN, Bench.Goal.NONE));
+                bench.summary.add(new Bench.Row("  same, vs scp over a ControlMaster", fleet, "MiB/s",
+                        median.get(SCP_MASTER), "scp, ControlMaster", Double.NaN, Double.NaN, Bench.Goal.NONE));
+            }
+        } finally {
+            // Keep disk use bounded even when the rest of the run goes on.
+            for (Path p : List.of(blob, small, dest, work.resolve("warm.bin"))) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Transfer {
+        void send(Path file) throws Exception;
+    }
+
+    private static void sendFiles(McpSyncClient client, Path file) {
+        McpSchema.CallToolResult r = client.callTool(call("send_files",
+                Map.of("member_name", "xfer", "local_paths", List.of(file.toString()))));
+        String text = text(r);
+        if (Boolean.TRUE.equals(r.isError()) || !text.contains("Sent 1 of 1")) {
+            throw new IllegalStateException("send_files failed: " + text);
+        }
+    }
+
+    private void scpOrSftp(List<String> command) throws Exception {
+        Proc r = runQuiet(command, TRANSFER_WAIT_MS);
+        if (r.exit != 0) {
+            throw new IllegalStateException(command.get(0) + " failed with exit " + r.exit + tail(clientLog));
+        }
+    }
+
+    private static void checkCopy(Path source, Path copy, String tool) throws IOException {
+        if (!Files.isRegularFile(copy) || Files.size(copy) != Files.size(source) || Files.mismatch(source, copy) != -1) {
+            throw new IllegalStateException(tool + ": the copy " + copy + " differs from " + source);
+        }
+    }
+
+    /** Pseudo-random bytes (incompressible, so neither side gains from compression), 1 MiB at a time. */
+    private static void writeRandom(Path file, long size, long seed) throws IOException {
+        SplittableRandom random = new SplittableRandom(seed);
+        byte[] buf = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (long done = 0; done < size; done += buf.length) {
+                for (int i = 0; i < buf.length; i += 8) {
+                    long v = random.nextLong();
+                    for (int b = 0; b < 8; b++) {
+                        buf[i + b] = (byte) (v >>> (8 * b));
+                    }
+                }
+                out.write(buf, 0, (int) Math.min(buf.length, size - done));
+            }
+        }
+    }
+
+    /** Flushes earlier writes so that one run's write-back does not land in the next run's time. */
+    private void sync() throws IOException {
+        runQuiet(List.of("sync"), 120_000);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void registerRemote(McpSyncClient client, String name, Path folder) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("friendly_name", name);
+        args.put("member_type", "remote");
+        args.put("host", HOST);
+        args.put("port", port);
+        args.put("username", user);
+        args.put("auth_type", "key");
+        args.put("key_path", key.toString());
+        args.put("work_folder", folder.toString());
+        McpSchema.CallToolResult r = client.callTool(call("register_member", args));
+        if (Boolean.TRUE.equals(r.isError())) {
+            throw new IllegalStateException("register_member " + name + " (remote) failed: " + text(r));
+        }
+    }
+
+    private record Proc(int exit, String out, double ms) {
+    }
+
+    /** Runs a command with stdin and stdout on /dev/null and stderr to the client log; bounded. */
+    private Proc runQuiet(List<String> command, long timeoutMs) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.redirectError(clientLog != null ? ProcessBuilder.Redirect.appendTo(clientLog.toFile()) : ProcessBuilder.Redirect.DISCARD);
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        try {
+            return finish(p, t0, timeoutMs, false);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + command.get(0));
+        }
+    }
+
+    /**
+     * Waits for {@code p} (and, when {@code readOut}, for all of its stdout) within the timeout; the
+     * process is ended when it does not finish. Stdout is read on another thread, so a background
+     * child that keeps the pipe open cannot hang the bench.
+     */
+    private Proc finish(Process p, long startNanos, long timeoutMs, boolean readOut) throws InterruptedException {
+        CompletableFuture<String> out = readOut
+                ? CompletableFuture.supplyAsync(() -> {
+                    try (InputStream in = p.getInputStream()) {
+                        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }, readers)
+                : CompletableFuture.completedFuture("");
+        long deadline = startNanos + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor(5, TimeUnit.SECONDS);
+            throw new IllegalStateException(p.info().command().orElse("a process") + " did not finish within " + timeoutMs + " ms");
+        }
+        String text;
+        try {
+            text = out.get(Math.max(1_000, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("a process exited but something kept its stdout open (a forked ssh master?)");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("reading a process's output failed: " + e.getCause());
+        }
+        long end = System.nanoTime();
+        return new Proc(p.exitValue(), text, ms(end - startNanos));
+    }
+
+    private String firstLine(List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            return finish(p, System.nanoTime(), WAIT_MS, true).out.lines().findFirst().orElse("?");
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    /** The tool on PATH, else in /usr/sbin (where sshd usually is), else null. */
+    private static String which(String tool) {
+        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
+        dirs.add("/usr/sbin");
+        dirs.add("/usr/bin");
+        for (String d : dirs) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) {
+                return Path.of(d, tool).toString();
+            }
+        }
+        return null;
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = log != null && Files.exists(log) ? Files.readAllLines(log) : List.of();
+            return lines.isEmpty() ? "" : "\n--- ssh client / script stderr (last lines) ---\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... parts) {
+        List<String> all = new ArrayList<>();
+        for (List<String> p : parts) {
+            all.addAll(p);
+        }
+        return all;
+    }
+}

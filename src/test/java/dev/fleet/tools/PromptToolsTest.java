@@ -1,0 +1,241 @@
+package dev.fleet.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleet.testing.TestHome;
+import dev.fleet.testing.TestKeys;
+import dev.fleet.testing.TestSshServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * execute_prompt, provision_auth and update_claude with a fake agent CLI, on a local member and on
+ * a remote member (in-process SSH server whose user has a home of its own).
+ */
+class PromptToolsTest {
+    private static final String HOSTILE_PROMPT = "Fix it: 'quotes' \"double\" $(rm -rf /) `whoami` ; & | > <\n"
+            + "second line\ttab \\ backslash — ünïcødé 日本語 🚀\n";
+
+    @TempDir
+    Path tmp;
+    FleetHarness fleet;
+    TestSshServer sshd;
+    Path memberHome;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fleet = new FleetHarness(tmp);
+        memberHome = tmp.resolve("member-home");
+        sshd = new TestSshServer(fleet.home, tmp.resolve("sshd"), memberHome).start();
+        Path key = TestKeys.write(tmp.resolve("keys/id"), "ssh-ed25519", 256, null);
+        TestKeys.authorize(memberHome, key);
+        TestHome.installFakeAgentCli(memberHome, "1.0.0");
+        fleet.home.installFakeAgentCli("1.0.0");
+        assertThat(fleet.call("register_member", "friendly_name", "remote", "member_type", "remote", "host", "127.0.0.1",
+                "port", sshd.port(), "username", TestSshServer.USER, "key_path", key.toString(),
+                "work_folder", memberHome.resolve("work").toString()).isError()).isFalse();
+        fleet.registerLocal("local", tmp.resolve("local-work"));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        fleet.close();
+        sshd.close();
+    }
+
+    /** The fake agent's state folder of a member: the PM's home for local, the member's for remote. */
+    private Path state(String member) {
+        return (member.equals("local") ? fleet.home.home() : memberHome).resolve(".fake-claude");
+    }
+
+    private void mode(String member, String mode) throws Exception {
+        Files.writeString(Files.createDirectories(state(member)).resolve("mode"), mode + "\n");
+    }
+
+    private List<String> calls(String member) throws Exception {
+        Path log = state(member).resolve("calls.log");
+        return Files.exists(log) ? Files.readAllLines(log) : List.of();
+    }
+
+    private String storedSession(String member) throws Exception {
+        for (var m : new ObjectMapper().readTree(fleet.home.dataDir().resolve("registry.json").toFile()).get("agents")) {
+            if (m.get("friendlyName").asText().equals(member)) {
+                return m.has("sessionId") ? m.get("sessionId").asText() : null;
+            }
+        }
+        throw new AssertionError("no member " + member);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "remote"})
+    void aPromptArrivesByteForByteAndTheAnswerComesBackWithItsMeta(String member) throws Exception {
+        String big = HOSTILE_PROMPT + "x".repeat(100 * 1024);
+        ToolResult r = fleet.call("execute_prompt", "member_name", member, "prompt", big, "model", "sonnet",
+                "max_turns", 7, "dangerously_skip_permissions", true);
+        assertThat(r.isError()).as(r.text()).isFalse();
+        assertThat(Files.readString(state(member).resolve("prompt-1.txt"), StandardCharsets.UTF_8)).isEqualTo(big);
+        assertThat(r.text()).contains("Done: received " + big.getBytes(StandardCharsets.UTF_8).length + " bytes.",
+                "tokens 150 in / 45 out", "$0.0123", "2 turns");
+        assertThat(calls(member).get(0)).isEqualTo("--output-format json --max-turns 7 --model sonnet --dangerously-skip-permissions");
+        String session = storedSession(member);
+        assertThat(session).isNotBlank();
+        assertThat(r.text()).contains("session " + session.substring(0, 8));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> data = (Map<String, Object>) r.structured();
+        assertThat(data).containsEntry("sessionId", session).containsEntry("costUsd", 0.0123);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "remote"})
+    void theNextPromptResumesTheStoredSessionUnlessToldNot(String member) throws Exception {
+        fleet.call("execute_prompt", "member_name", member, "prompt", "first");
+        String session = storedSession(member);
+        fleet.call("execute_prompt", "member_name", member, "prompt", "second");
+        assertThat(calls(member).get(1)).contains("--resume " + session);
+        fleet.call("execute_prompt", "member_name", member, "prompt", "third", "resume", false);
+        assertThat(calls(member).get(2)).doesNotContain("--resume");
+    }
+
+    @Test
+    void aSessionTheCliForgotIsRetriedOnceAsAFreshSessionAndReplaced() throws Exception {
+        fleet.call("execute_prompt", "member_name", "remote", "prompt", "first");
+        String old = storedSession("remote");
+        Files.delete(state("remote").resolve("sessions"));
+        ToolResult r = fleet.call("execute_prompt", "member_name", "remote", "prompt", "again");
+        assertThat(r.isError()).as(r.text()).isFalse();
+        assertThat(r.text()).contains("could not be resumed", "fresh session");
+        assertThat(calls("remote")).hasSize(3);
+        assertThat(calls("remote").get(1)).contains("--resume " + old);
+        assertThat(calls("remote").get(2)).doesNotContain("--resume");
+        assertThat(storedSession("remote")).isNotEqualTo(old);
+    }
+
+    @Test
+    void authAndRateLimitFailuresAreExplainedAndNotRetried() throws Exception {
+        mode("remote", "auth");
+        ToolResult auth = fleet.call("execute_prompt", "member_name", "remote", "prompt", "hi");
+        assertThat(auth.isError()).isTrue();
+        assertThat(auth.text()).contains("not logged in", "/login", "provision_auth for remote");
+        assertThat(calls("remote")).hasSize(1);
+
+        mode("remote", "ratelimit");
+        ToolResult limit = fleet.call("execute_prompt", "member_name", "remote", "prompt", "hi");
+        assertThat(limit.text()).contains("usage limit reached", "resets at 2026-01-01 00:00 UTC", "Not retried");
+        assertThat(calls("remote")).hasSize(2);
+    }
+
+    @Test
+    void anOverloadedServiceGetsExactlyOneRetry() throws Exception {
+        mode("local", "overloaded-once");
+        ToolResult recovered = fleet.call("execute_prompt", "member_name", "local", "prompt", "hi");
+        assertThat(recovered.isError()).as(recovered.text()).isFalse();
+        assertThat(calls("local")).hasSize(2);
+
+        mode("local", "overloaded");
+        ToolResult failed = fleet.call("execute_prompt", "member_name", "local", "prompt", "hi", "resume", false);
+        assertThat(failed.text()).contains("overloaded", "retried once");
+        assertThat(calls("local")).hasSize(4);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "remote"})
+    void aTimeoutEndsTheAgentProcessAndSaysSo(String member) throws Exception {
+        mode(member, "slow");
+        ToolResult r = fleet.call("execute_prompt", "member_name", member, "prompt", "take your time", "timeout_ms", 1500);
+        assertThat(r.text()).contains("Time limit of 1500 ms reached", "agent process was ended");
+        await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.allProcesses()
+                .noneMatch(p -> p.info().commandLine().orElse("").contains(state(member).getParent().toString() + "/.local/bin/claude")));
+    }
+
+    @Test
+    void otherFailuresShowTheCliOutput() throws Exception {
+        mode("local", "fail");
+        assertThat(fleet.call("execute_prompt", "member_name", "local", "prompt", "hi").text())
+                .contains("failed on local (exit 3)", "something unexpected happened");
+    }
+
+    @Test
+    void provisionCopiesThisMachinesLoginPrivatelyAndVerifiesIt() throws Exception {
+        writePmCredentials(Instant.now().plus(Duration.ofDays(30)), "refresh-token-value");
+        ToolResult r = fleet.call("provision_auth", "member_name", "remote");
+        assertThat(r.isError()).as(r.text()).isFalse();
+        assertThat(r.text()).contains("copied", "Verified").doesNotContain("access-token-value", "refresh-token-value");
+        Path copied = memberHome.resolve(".claude/.credentials.json");
+        assertThat(Files.readString(copied)).contains("access-token-value");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copied))).isEqualTo("rw-------");
+        assertThat(calls("remote").get(0)).contains("--max-turns 1");
+
+        fleet.call("remove_member", "member_name", "remote");
+        assertThat(copied).doesNotExist();
+    }
+
+    @Test
+    void anExpiredLoginThatCannotRefreshIsRefusedAndANearExpiryIsFlagged() throws Exception {
+        writePmCredentials(Instant.now().minus(Duration.ofHours(1)), null);
+        ToolResult expired = fleet.call("provision_auth", "member_name", "remote");
+        assertThat(expired.isError()).isTrue();
+        assertThat(expired.text()).contains("expired", "cannot refresh", "/login");
+        assertThat(memberHome.resolve(".claude/.credentials.json")).doesNotExist();
+
+        writePmCredentials(Instant.now().plus(Duration.ofHours(3)), null);
+        assertThat(fleet.call("provision_auth", "member_name", "remote").text()).contains("Warning:", "within a day");
+    }
+
+    @Test
+    void anApiKeyIsPersistedOnceAndNeverShown() throws Exception {
+        String key = "sk-ant-api03-" + "A1b2C3d4".repeat(6);
+        Files.writeString(Files.createDirectories(memberHome).resolve(".bashrc"), "# user's bashrc\nalias ll='ls -l'\n");
+        ToolResult first = fleet.call("provision_auth", "member_name", "remote", "api_key", key);
+        ToolResult second = fleet.call("provision_auth", "member_name", "remote", "api_key", key);
+        assertThat(first.isError()).as(first.text()).isFalse();
+        assertThat(first.text() + second.text()).doesNotContain(key).contains("Verified");
+        for (String profile : new String[] {".profile", ".bashrc"}) {
+            String content = Files.readString(memberHome.resolve(profile));
+            assertThat(content.split(key, -1)).as(profile).hasSize(2);
+        }
+        assertThat(Files.readString(memberHome.resolve(".bashrc"))).contains("alias ll='ls -l'");
+        assertThat(Files.readString(state("remote").resolve("env-1.txt")).strip()).isEqualTo("api_key_set");
+
+        fleet.call("remove_member", "member_name", "remote");
+        assertThat(Files.readString(memberHome.resolve(".bashrc"))).doesNotContain(key).contains("alias ll='ls -l'");
+        assertThat(fleet.call("provision_auth", "member_name", "local", "api_key", "short").text())
+                .contains("api_key must be an API key").doesNotContain("short'");
+    }
+
+    @Test
+    void updateClaudeReportsOldAndNewVersionsOnEveryMember() throws Exception {
+        ToolResult all = fleet.call("update_claude");
+        assertThat(all.text()).contains("remote: 1.0.0 (Claude Code) -> 2.0.0 (Claude Code)",
+                "local: 1.0.0 (Claude Code) -> 2.0.0 (Claude Code)");
+
+        Files.delete(memberHome.resolve(".local/bin/claude"));
+        assertThat(fleet.call("update_claude", "member_name", "remote").text()).contains("not installed", "install_if_missing");
+        Path npm = memberHome.resolve(".local/bin/npm");
+        Files.writeString(npm, "#!/bin/sh\ncp '" + fleet.home.home().resolve(".local/bin/claude") + "' \"$HOME/.local/bin/claude\"\n"
+                + "echo added 1 package\n");
+        Files.setPosixFilePermissions(npm, PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertThat(fleet.call("update_claude", "member_name", "remote", "install_if_missing", true).text())
+                .contains("remote: installed 2.0.0 (Claude Code)");
+    }
+
+    private void writePmCredentials(Instant expiresAt, String refreshToken) throws Exception {
+        Path file = Files.createDirectories(fleet.home.home().resolve(".claude")).resolve(".credentials.json");
+        Files.writeString(file, "{\"claudeAiOauth\":{\"accessToken\":\"access-token-value\","
+                + (refreshToken == null ? "" : "\"refreshToken\":\"" + refreshToken + "\",")
+                + "\"expiresAt\":" + expiresAt.toEpochMilli() + ",\"scopes\":[\"user:inference\"]}}");
+    }
+}
