@@ -1,6 +1,12 @@
 package dev.fleet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleet.cloud.CloudLifecycle;
+import dev.fleet.cloud.CloudProviders;
+import dev.fleet.cloud.CloudStatus;
+import dev.fleet.cloud.Ec2Provider;
+import dev.fleet.cloud.Pricing;
+import dev.fleet.tools.CloudControl;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.LoginEnvironment;
 import dev.fleet.exec.SpillFiles;
@@ -56,6 +62,7 @@ public final class Fleet implements AutoCloseable {
     private final Channels channels;
     private final ExecutorService workers;
     private final ToolRunner tools;
+    private final CloudProviders cloudProviders;
 
     public Fleet(Map<String, String> env, Clock clock, ShutdownServer.Stopper stopper) {
         this.dataDir = DataDir.fromEnvironment(env).ensureExists();
@@ -69,34 +76,49 @@ public final class Fleet implements AutoCloseable {
         MemberTarget target = new MemberTarget(store, activity);
         StatusService status = new StatusService(channels, workers, STATUS_TIMEOUT);
         DetailService details = new DetailService(channels, workers, STATUS_TIMEOUT);
-        PromptRunner prompts = new PromptRunner(overloadedBackoff(env));
+        PromptRunner prompts = new PromptRunner(Duration.ofMillis(setting(env, "FLEET_OVERLOADED_RETRY_MS", 10_000)));
         java.nio.file.Path pmHome = java.nio.file.Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
+        this.cloudProviders = new CloudProviders(() -> new Ec2Provider(env.get("FLEET_EC2_ENDPOINT")));
+        CloudLifecycle lifecycle = new CloudLifecycle(cloudProviders, store, clock, cloudTiming(env), CloudLifecycle.Sleeper.REAL,
+                new ReprovisionAgentLogin(channels, pmHome, clock));
+        CloudStatus cloudStatus = new CloudStatus(cloudProviders, new Pricing(dataDir.root().resolve("pricing.json")), channels, clock);
         List<Tool> all = List.of(
-                new RegisterMember(store, channels, secrets, clock),
+                new RegisterMember(store, channels, secrets, cloudProviders, clock),
                 new ListMembers(store, clock),
                 new UpdateMember(store, secrets, channels),
                 new RemoveMember(store, channels, dataDir),
-                new ExecuteCommand(target, channels),
-                new ExecutePrompt(target, store, channels, prompts),
+                new ExecuteCommand(target, channels, lifecycle),
+                new ExecutePrompt(target, store, channels, prompts, lifecycle),
                 new ProvisionAuth(target, channels, prompts, pmHome, clock),
                 new UpdateClaude(target, store, channels, workers),
-                new SendFiles(target, channels),
-                new ReceiveFiles(target, channels),
-                new FleetStatus(store, status, clock),
-                new MemberDetail(target, details, clock),
+                new SendFiles(target, channels, lifecycle),
+                new ReceiveFiles(target, channels, lifecycle),
+                new FleetStatus(store, status, cloudStatus, workers, clock),
+                new MemberDetail(target, details, cloudStatus, clock),
+                new CloudControl(target, lifecycle, cloudProviders, cloudStatus, channels),
                 new ResetSession(store),
                 new SetupSshKey(target, store, channels, dataDir),
                 new ShutdownServer(stopper));
         this.tools = new ToolRunner(all);
     }
 
-    /** Pause before the one retry of an overloaded agent service; settable for tests and impatient users. */
-    private static Duration overloadedBackoff(Map<String, String> env) {
+    /** A whole-number setting from the environment (milliseconds, mostly); bad values fall back to the default. */
+    private static long setting(Map<String, String> env, String name, long fallback) {
         try {
-            return Duration.ofMillis(Long.parseLong(env.getOrDefault("FLEET_OVERLOADED_RETRY_MS", "10000")));
+            return Long.parseLong(env.getOrDefault(name, String.valueOf(fallback)).strip());
         } catch (NumberFormatException e) {
-            return Duration.ofSeconds(10);
+            return fallback;
         }
+    }
+
+    /** Cloud waits; FLEET_CLOUD_POLL_MS shortens the first poll (tests, fast private clouds). */
+    private static CloudLifecycle.Timing cloudTiming(Map<String, String> env) {
+        CloudLifecycle.Timing t = CloudLifecycle.Timing.standard();
+        long poll = setting(env, "FLEET_CLOUD_POLL_MS", t.firstPoll().toMillis());
+        long wait = setting(env, "FLEET_CLOUD_WAIT_MS", t.stateWait().toMillis());
+        return new CloudLifecycle.Timing(t.confirmedFor(), Duration.ofMillis(wait),
+                Duration.ofMillis(setting(env, "FLEET_SSH_WAIT_MS", t.sshWait().toMillis())),
+                Duration.ofMillis(poll), Duration.ofMillis(Math.max(poll, Math.min(t.maxPoll().toMillis(), poll * 10))));
     }
 
     public ToolRunner tools() {
@@ -120,6 +142,7 @@ public final class Fleet implements AutoCloseable {
     public void close() {
         activity.close();
         channels.close();
+        cloudProviders.close();
         workers.shutdownNow();
     }
 

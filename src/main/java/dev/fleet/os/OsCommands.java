@@ -85,6 +85,12 @@ public interface OsCommands {
     /** Installs the agent CLI (npm when present, else the official installer). */
     String agentInstall();
 
+    /**
+     * Prints one CSV line per GPU: utilization %, memory used MiB, memory total MiB. Non-zero exit
+     * when there is no GPU tool.
+     */
+    String gpuUtilization();
+
     /** Prints {@code credentials_file} and/or {@code api_key} lines for the agent auth found; never a value. */
     String agentAuthProbe();
 }

@@ -85,6 +85,11 @@ abstract class PosixCommands implements OsCommands {
     }
 
     @Override
+    public String gpuUtilization() {
+        return "nvidia-smi --query-gpu=utilization.gpu,memory.used,memory.total --format=csv,noheader,nounits";
+    }
+
+    @Override
     public String homeFolder() {
         return "printf '%s\\n' \"$HOME\"";
     }

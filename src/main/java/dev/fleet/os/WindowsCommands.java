@@ -79,6 +79,11 @@ final class WindowsCommands implements OsCommands {
     }
 
     @Override
+    public String gpuUtilization() {
+        return "nvidia-smi --query-gpu=utilization.gpu,memory.used,memory.total --format=csv,noheader,nounits";
+    }
+
+    @Override
     public String homeFolder() {
         return "$env:USERPROFILE";
     }

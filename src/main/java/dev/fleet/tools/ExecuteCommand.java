@@ -1,6 +1,5 @@
 package dev.fleet.tools;
 
-import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
@@ -26,10 +25,12 @@ public final class ExecuteCommand implements Tool {
 
     private final MemberTarget target;
     private final Channels channels;
+    private final CloudGate cloud;
 
-    public ExecuteCommand(MemberTarget target, Channels channels) {
+    public ExecuteCommand(MemberTarget target, Channels channels, dev.fleet.cloud.CloudLifecycle lifecycle) {
         this.target = target;
         this.channels = channels;
+        this.cloud = new CloudGate(lifecycle);
     }
 
     @Override
@@ -51,7 +52,7 @@ public final class ExecuteCommand implements Tool {
     }
 
     @Override
-    public ToolResult call(ToolInput in, ToolCall call) throws ChannelException {
+    public ToolResult call(ToolInput in, ToolCall call) throws Exception {
         if (in.bool("long_running")) {
             throw new ToolException("long_running=true is not supported by this version of fleet yet; "
                     + "run the command synchronously with a larger timeout_ms instead");
@@ -61,14 +62,15 @@ public final class ExecuteCommand implements Tool {
                 throw new InvalidInputException(p, "applies only with long_running=true");
             }
         }
-        Member member = target.use(in);
-        String folder = in.string("work_folder") != null
-                ? (member.isLocal() ? RegistrationParams.expandLocal(in.string("work_folder")) : in.string("work_folder"))
-                : member.workFolder();
-        CommandRequest request = new CommandRequest(in.string("command"), folder,
-                Duration.ofMillis(in.longValue("timeout_ms")), CommandRequest.DEFAULT_OUTPUT_CAP);
-        CommandResult r = channels.forMember(member).exec(request);
-        return render(member, r, in.longValue("timeout_ms"));
+        return cloud.run(target.use(in), call, member -> {
+            String folder = in.string("work_folder") != null
+                    ? (member.isLocal() ? RegistrationParams.expandLocal(in.string("work_folder")) : in.string("work_folder"))
+                    : member.workFolder();
+            CommandRequest request = new CommandRequest(in.string("command"), folder,
+                    Duration.ofMillis(in.longValue("timeout_ms")), CommandRequest.DEFAULT_OUTPUT_CAP);
+            CommandResult r = channels.forMember(member).exec(request);
+            return render(member, r, in.longValue("timeout_ms"));
+        });
     }
 
     static ToolResult render(Member member, CommandResult r, long timeoutMs) {

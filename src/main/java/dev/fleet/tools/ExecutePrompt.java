@@ -32,7 +32,11 @@ public final class ExecutePrompt implements Tool {
     private final Channels channels;
     private final PromptRunner runner;
 
-    public ExecutePrompt(MemberTarget target, RegistryStore store, Channels channels, PromptRunner runner) {
+    private final CloudGate cloud;
+
+    public ExecutePrompt(MemberTarget target, RegistryStore store, Channels channels, PromptRunner runner,
+                         dev.fleet.cloud.CloudLifecycle lifecycle) {
+        this.cloud = new CloudGate(lifecycle);
         this.target = target;
         this.store = store;
         this.channels = channels;
@@ -58,8 +62,11 @@ public final class ExecutePrompt implements Tool {
     }
 
     @Override
-    public ToolResult call(ToolInput in, ToolCall call) throws ChannelException {
-        Member member = target.use(in);
+    public ToolResult call(ToolInput in, ToolCall call) throws Exception {
+        return cloud.run(target.use(in), call, member -> prompt(member, in, call));
+    }
+
+    private ToolResult prompt(Member member, ToolInput in, ToolCall call) throws ChannelException {
         PromptRequest request = new PromptRequest(in.string("prompt"), in.bool("resume"),
                 Duration.ofMillis(in.longValue("timeout_ms")), in.integer("max_turns"), in.string("model"),
                 in.bool("dangerously_skip_permissions"));

@@ -1,5 +1,8 @@
 package dev.fleet.tools;
 
+import dev.fleet.cloud.CloudStatus;
+import dev.fleet.cloud.CloudSummary;
+import dev.fleet.member.Member;
 import dev.fleet.member.Registry;
 import dev.fleet.member.RegistryStore;
 import dev.fleet.status.BusyState;
@@ -9,16 +12,23 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /** fleet_status: every member's online and busy state, checked in parallel. */
 public final class FleetStatus implements Tool {
     private final RegistryStore store;
     private final StatusService status;
+    private final CloudStatus cloud;
+    private final ExecutorService pool;
     private final Clock clock;
 
-    public FleetStatus(RegistryStore store, StatusService status, Clock clock) {
+    public FleetStatus(RegistryStore store, StatusService status, CloudStatus cloud, ExecutorService pool, Clock clock) {
         this.store = store;
         this.status = status;
+        this.cloud = cloud;
+        this.pool = pool;
         this.clock = clock;
     }
 
@@ -31,7 +41,8 @@ public final class FleetStatus implements Tool {
     public String description() {
         return "Check every member at once: online or OFFLINE (with the reason), busy state (BUSY = an agent is "
                 + "working in its folder or session; idle* = agents run on that machine but not for this member; idle; "
-                + "unknown), short session id and last activity. All members are checked in parallel, so the call "
+                + "unknown), short session id and last activity. Cloud members add instance state (a stopped one is "
+                + "OFF(cloud) and is not contacted), type, uptime, estimated cost and rate, GPU use and warnings. All members are checked in parallel, so the call "
                 + "takes about as long as the slowest member (bounded at 10 s). format=compact (default) gives one "
                 + "line per member; format=json gives the same as data.";
     }
@@ -45,7 +56,27 @@ public final class FleetStatus implements Tool {
     @Override
     public ToolResult call(ToolInput in, ToolCall call) throws Exception {
         Registry registry = store.read();
-        List<MemberStatus> states = status.check(registry.members());
+        // Cloud members first: a stopped instance is reported as such and never contacted over SSH.
+        Map<String, CompletableFuture<CloudSummary>> asked = new LinkedHashMap<>();
+        for (Member m : registry.members()) {
+            if (m.cloud() != null) {
+                asked.put(m.id(), CompletableFuture.supplyAsync(() -> cloud.summarize(m, true), pool));
+            }
+        }
+        Map<String, CloudSummary> clouds = new LinkedHashMap<>();
+        for (Map.Entry<String, CompletableFuture<CloudSummary>> e : asked.entrySet()) {
+            clouds.put(e.getKey(), e.getValue().get(60, TimeUnit.SECONDS));
+        }
+        List<Member> reachable = registry.members().stream()
+                .filter(m -> m.cloud() == null || clouds.get(m.id()).isRunning()).toList();
+        Map<String, MemberStatus> probed = new LinkedHashMap<>();
+        status.check(reachable).forEach(st -> probed.put(st.id(), st));
+        List<MemberStatus> states = registry.members().stream().map(m -> probed.containsKey(m.id()) ? probed.get(m.id())
+                : new MemberStatus(m.id(), m.friendlyName(), m.agentType().json(), false,
+                        clouds.get(m.id()).error() != null ? "cloud error: " + clouds.get(m.id()).error()
+                                : "instance " + clouds.get(m.id()).stateLabel(),
+                        BusyState.UNKNOWN, m.sessionId(), m.lastUsed(), m.workFolder())).toList();
+
         long online = states.stream().filter(MemberStatus::online).count();
         long busy = states.stream().filter(s -> s.busy() == BusyState.BUSY).count();
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -53,17 +84,17 @@ public final class FleetStatus implements Tool {
         summary.put("online", online);
         summary.put("offline", states.size() - online);
         summary.put("busy", busy);
-        List<Map<String, Object>> members = states.stream().map(FleetStatus::structured).toList();
+        List<Map<String, Object>> members = states.stream().map(st -> structured(st, clouds.get(st.id()))).toList();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("summary", summary);
         data.put("members", members);
         if ("json".equals(in.string("format"))) {
             return ToolResult.ok(Json.pretty(data), data);
         }
-        return ToolResult.ok(compact(states, online, busy), data);
+        return ToolResult.ok(compact(states, clouds, online, busy), data);
     }
 
-    private String compact(List<MemberStatus> states, long online, long busy) {
+    private String compact(List<MemberStatus> states, Map<String, CloudSummary> clouds, long online, long busy) {
         if (states.isEmpty()) {
             return "Fleet: no members registered. Use register_member to add one.";
         }
@@ -73,11 +104,19 @@ public final class FleetStatus implements Tool {
         int width = states.stream().mapToInt(s -> s.name().length()).max().orElse(4);
         boolean footnote = false;
         for (MemberStatus s : states) {
-            t.append(String.format("  %-" + width + "s  %-6s  %-7s  %-7s  session %-8s  last %s",
-                    s.name(), s.type(), s.online() ? "online" : "OFFLINE", s.busy().label(), s.shortSession(),
+            CloudSummary c = clouds.get(s.id());
+            boolean off = c != null && c.error() == null && !c.isRunning();
+            t.append(String.format("  %-" + width + "s  %-6s  %-10s  %-7s  session %-8s  last %s",
+                    s.name(), s.type(), off ? "OFF(cloud)" : s.online() ? "online" : "OFFLINE", s.busy().label(), s.shortSession(),
                     MemberView.ago(s.lastUsed(), clock)));
-            if (!s.online()) {
+            if (c != null) {
+                t.append("  ").append(c.compact());
+            }
+            if (!s.online() && !off) {
                 t.append("  (").append(s.problem()).append(')');
+            }
+            if (c != null && !c.warnings().isEmpty()) {
+                t.append("\n").append(" ".repeat(width + 4)).append("warnings: ").append(String.join("; ", c.warnings()));
             }
             t.append('\n');
             footnote |= s.busy() == BusyState.IDLE_OTHERS;
@@ -88,7 +127,7 @@ public final class FleetStatus implements Tool {
         return t.toString().stripTrailing();
     }
 
-    private static Map<String, Object> structured(MemberStatus s) {
+    private static Map<String, Object> structured(MemberStatus s, CloudSummary cloud) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", s.id());
         m.put("name", s.name());
@@ -99,6 +138,9 @@ public final class FleetStatus implements Tool {
         m.put("sessionId", s.sessionId());
         m.put("lastUsed", s.lastUsed() == null ? null : s.lastUsed().toString());
         m.put("workFolder", s.workFolder());
+        if (cloud != null) {
+            m.put("cloud", cloud.structured());
+        }
         return m;
     }
 }

@@ -1,5 +1,7 @@
 package dev.fleet.tools;
 
+import dev.fleet.cloud.CloudStatus;
+import dev.fleet.cloud.CloudSummary;
 import dev.fleet.member.Member;
 import dev.fleet.status.DetailService;
 import dev.fleet.status.ProbeResult;
@@ -11,11 +13,13 @@ import java.util.Map;
 public final class MemberDetail implements Tool {
     private final MemberTarget target;
     private final DetailService details;
+    private final CloudStatus cloud;
     private final Clock clock;
 
-    public MemberDetail(MemberTarget target, DetailService details, Clock clock) {
+    public MemberDetail(MemberTarget target, DetailService details, CloudStatus cloud, Clock clock) {
         this.target = target;
         this.details = details;
+        this.cloud = cloud;
         this.clock = clock;
     }
 
@@ -29,7 +33,8 @@ public final class MemberDetail implements Tool {
         return "Inspect one member in depth: connectivity and latency, auth method, agent CLI version and which "
                 + "agent auth it has (credentials file or API key; never the secret), stored session, busy state, "
                 + "CPU load, memory, and disk space of the work folder. Probes run in parallel; one that fails shows "
-                + "'unavailable' without failing the rest. Takes about a second.";
+                + "'unavailable' without failing the rest. Cloud members add their instance (region, state, address, "
+                + "type, uptime, cost, idle timeout, GPU). Takes about a second.";
     }
 
     @Override
@@ -40,8 +45,15 @@ public final class MemberDetail implements Tool {
     @Override
     public ToolResult call(ToolInput in, ToolCall call) {
         Member m = target.use(in);
-        Map<String, ProbeResult> probes = details.probe(m);
+        CloudSummary c = m.cloud() == null ? null : cloud.summarize(m, true);
+        // A stopped instance is not contacted (that would need a start); its probes say why.
+        Map<String, ProbeResult> probes = c != null && !c.isRunning()
+                ? Map.of("connectivity", new ProbeResult.Unavailable("instance " + c.stateLabel() + "; cloud_control start brings it up"))
+                : details.probe(m);
         Map<String, Object> data = new LinkedHashMap<>(MemberView.structured(m));
+        if (c != null) {
+            data.put("cloudStatus", c.structured());
+        }
         data.put("auth", m.isLocal() ? "local user (no credentials)" : m.authType() == null ? "unknown" : m.authType().json());
         StringBuilder t = new StringBuilder(MemberView.block(m, clock));
         t.append("  auth method: ").append(data.get("auth")).append('\n');
@@ -56,6 +68,9 @@ public final class MemberDetail implements Tool {
             }
         });
         data.put("probes", probeData);
+        if (c != null) {
+            t.append(c.block());
+        }
         return ToolResult.ok(t.toString().stripTrailing(), data);
     }
 

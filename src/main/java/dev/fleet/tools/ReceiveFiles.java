@@ -16,10 +16,12 @@ import java.util.List;
 public final class ReceiveFiles implements Tool {
     private final MemberTarget target;
     private final Channels channels;
+    private final CloudGate cloud;
 
-    public ReceiveFiles(MemberTarget target, Channels channels) {
+    public ReceiveFiles(MemberTarget target, Channels channels, dev.fleet.cloud.CloudLifecycle lifecycle) {
         this.target = target;
         this.channels = channels;
+        this.cloud = new CloudGate(lifecycle);
     }
 
     @Override
@@ -43,12 +45,15 @@ public final class ReceiveFiles implements Tool {
     }
 
     @Override
-    public ToolResult call(ToolInput in, ToolCall call) throws ChannelException, IOException {
-        List<String> remotes = in.stringList("remote_paths");
-        if (remotes.isEmpty()) {
+    public ToolResult call(ToolInput in, ToolCall call) throws Exception {
+        if (in.stringList("remote_paths").isEmpty()) {
             throw new InvalidInputException("remote_paths", "must name at least one file or folder");
         }
-        Member member = target.use(in);
+        return cloud.run(target.use(in), call, member -> transfer(member, in, call));
+    }
+
+    private ToolResult transfer(Member member, ToolInput in, ToolCall call) throws ChannelException, IOException {
+        List<String> remotes = in.stringList("remote_paths");
         MemberChannel channel = channels.forMember(member);
         MemberOs os = Channels.osOf(member).os();
         Path dest = Path.of(RegistrationParams.expandLocal(in.string("local_dest")));

@@ -10,7 +10,12 @@ import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.ConnectionCheck;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.member.AgentType;
+import dev.fleet.cloud.CloudException;
+import dev.fleet.cloud.CloudProviders;
+import dev.fleet.cloud.InstanceDetails;
+import dev.fleet.cloud.InstanceState;
 import dev.fleet.member.AuthType;
+import dev.fleet.member.CloudConfig;
 import dev.fleet.member.Member;
 import dev.fleet.member.MemberOs;
 import dev.fleet.member.Registry;
@@ -40,12 +45,14 @@ public final class RegisterMember implements Tool {
     private final RegistryStore store;
     private final Channels channels;
     private final SecretBox secrets;
+    private final CloudProviders clouds;
     private final Clock clock;
 
-    public RegisterMember(RegistryStore store, Channels channels, SecretBox secrets, Clock clock) {
+    public RegisterMember(RegistryStore store, Channels channels, SecretBox secrets, CloudProviders clouds, Clock clock) {
         this.store = store;
         this.channels = channels;
         this.secrets = secrets;
+        this.clouds = clouds;
         this.clock = clock;
     }
 
@@ -73,13 +80,13 @@ public final class RegisterMember implements Tool {
     public ToolResult call(ToolInput in, ToolCall call) throws ChannelException {
         AgentType type = "local".equals(in.string("member_type")) ? AgentType.LOCAL : AgentType.REMOTE;
         String name = in.string("friendly_name");
+        boolean cloud = false;
         for (String p : CLOUD_PARAMS) {
             if (in.given(p)) {
                 if (type == AgentType.LOCAL) {
                     throw new InvalidInputException(p, "applies to cloud members, which are remote; this is member_type=local");
                 }
-                throw new ToolException("Cloud members (" + p + ") are not supported by this version of fleet yet; "
-                        + "register the machine as a plain remote member meanwhile.");
+                cloud = true;
             }
         }
         if (store.read().byName(name).isPresent()) {
@@ -87,6 +94,9 @@ public final class RegisterMember implements Tool {
         }
         Member.Builder draft = Member.builder().id(UUID.randomUUID().toString()).friendlyName(name).agentType(type)
                 .gitAccess(in.string("git_access")).gitRepos(in.stringList("git_repos"));
+        if (cloud) {
+            return registerCloud(in, draft);
+        }
         return type == AgentType.LOCAL ? registerLocal(in, draft) : registerRemote(in, draft);
     }
 
@@ -131,9 +141,84 @@ public final class RegisterMember implements Tool {
                 .keyPath(auth == AuthType.KEY ? expandLocal(in.string("key_path")) : null)
                 .encryptedPassword(auth == AuthType.PASSWORD ? secrets.encrypt(in.string("password")) : null)
                 .workFolder(in.string("work_folder"));
+        return connectAndFinish(draft, new ArrayList<>());
+    }
+
+    /**
+     * A cloud member is a remote member with a cloud block. Its instance is read first: a
+     * terminated one is refused, a running one gives its public IP (when host is not given) and is
+     * checked like any remote member, a stopped one is registered without SSH checks.
+     */
+    private ToolResult registerCloud(ToolInput in, Member.Builder draft) throws ChannelException {
+        if (in.string("cloud_instance_id") == null) {
+            throw new InvalidInputException("cloud_instance_id", "is required for a cloud member");
+        }
+        if (in.string("cloud_ssh_key_path") == null) {
+            throw new InvalidInputException("cloud_ssh_key_path", "is required for a cloud member (it is also the member's SSH key)");
+        }
+        if (in.string("username") == null) {
+            throw new InvalidInputException("username", "is required for a cloud member (e.g. ubuntu or ec2-user)");
+        }
+        if ("password".equals(in.string("auth_type"))) {
+            throw new InvalidInputException("auth_type", "must be key for a cloud member (cloud_ssh_key_path)");
+        }
+        String keyPath = expandLocal(in.string("cloud_ssh_key_path"));
+        if (!Files.isRegularFile(Path.of(keyPath))) {
+            throw new InvalidInputException("cloud_ssh_key_path", "must name an existing private key file on this machine ('"
+                    + in.string("cloud_ssh_key_path") + "' does not exist)");
+        }
+        CloudConfig cloud = new CloudConfig(in.string("cloud_provider") == null ? "aws" : in.string("cloud_provider"),
+                in.string("cloud_instance_id"), in.string("cloud_region") == null ? CloudConfig.DEFAULT_REGION : in.string("cloud_region"),
+                in.string("cloud_profile"), in.integer("cloud_idle_timeout_min") == null ? CloudConfig.DEFAULT_IDLE_TIMEOUT_MIN
+                        : in.integer("cloud_idle_timeout_min"), keyPath,
+                in.string("cloud_activity_command") == null || in.string("cloud_activity_command").isEmpty()
+                        ? null : in.string("cloud_activity_command"), null);
+        InstanceDetails instance;
+        try {
+            instance = clouds.forConfig(cloud).describe(cloud);
+        } catch (CloudException e) {
+            throw new ToolException("Cannot read instance " + cloud.instanceId() + ": " + e.getMessage() + ". The member was not registered.");
+        }
+        if (instance.state().isGone()) {
+            throw new ToolException("Instance " + cloud.instanceId() + " is " + instance.state().label()
+                    + "; a terminated instance cannot be used. The member was not registered.");
+        }
+        String host = in.string("host") != null ? in.string("host") : instance.publicIp();
+        draft.cloud(cloud).host(host).port(in.integer("port")).username(in.string("username")).authType(AuthType.KEY)
+                .keyPath(in.string("key_path") != null ? expandLocal(in.string("key_path")) : keyPath)
+                .workFolder(in.string("work_folder"));
+        if (instance.state() == InstanceState.RUNNING) {
+            if (host == null) {
+                throw new ToolException("Instance " + cloud.instanceId() + " is running but has no public IP; give host. "
+                        + "The member was not registered.");
+            }
+            return connectAndFinish(draft, new ArrayList<>());
+        }
+        return saveUnchecked(draft, instance);
+    }
+
+    /** A stopped (or starting/stopping) instance: saved as given; the first tool call starts and checks it. */
+    private ToolResult saveUnchecked(Member.Builder draft, InstanceDetails instance) {
+        Member member = draft.os(MemberOs.LINUX).createdAt(clock.instant()).lastUsed(clock.instant()).build();
+        if (member.workFolder().startsWith("~")) {
+            throw new InvalidInputException("work_folder", "must be absolute for a cloud member whose instance is not running "
+                    + "(fleet cannot ask it for its home folder now)");
+        }
+        store.update(current -> {
+            if (current.byName(member.friendlyName()).isPresent()) {
+                throw new InvalidInputException("friendly_name", "'" + member.friendlyName() + "' is already taken by another member");
+            }
+            return current.with(member);
+        });
+        List<String> warnings = List.of("instance " + instance.instanceId() + " is " + instance.state().label()
+                + ": registered without SSH checks (OS assumed linux); the first tool call on this member starts it, "
+                + "then checks it");
+        return result(member, -1, Optional.empty(), new ArrayList<>(warnings));
+    }
+
+    private ToolResult connectAndFinish(Member.Builder draft, List<String> warnings) throws ChannelException {
         Member probe = draft.build();
         MemberChannel channel = channels.forMember(probe);
-        List<String> warnings = new ArrayList<>();
         try {
             Optional<MemberOs> os = channel.detectOs();
             if (os.isEmpty()) {
@@ -147,7 +232,7 @@ public final class RegisterMember implements Tool {
                 throw new ChannelException(u.reason());
             }
             long latency = ((ConnectionCheck.Reachable) check).latency().toMillis();
-            String folder = resolveRemoteFolder(channel, Channels.osOf(probe), in.string("work_folder"));
+            String folder = resolveRemoteFolder(channel, Channels.osOf(probe), probe.workFolder());
             Member member = draft.workFolder(folder).build();
             refuseDuplicateFolder(store.read(), null, member.deviceKey(), folder);
             return finish(member, channel, latency, warnings);
@@ -223,8 +308,12 @@ public final class RegisterMember implements Tool {
         }
         text.append("  OS:        ").append(m.os().json()).append('\n')
                 .append("  folder:    ").append(m.workFolder()).append('\n')
-                .append("  latency:   ").append(latencyMs).append(" ms").append(m.isLocal() ? " (local)" : "").append('\n')
+                .append("  latency:   ").append(latencyMs < 0 ? "not measured" : latencyMs + " ms").append(m.isLocal() ? " (local)" : "").append('\n')
                 .append("  agent CLI: ").append(agent.orElse("not found")).append('\n');
+        if (m.cloud() != null) {
+            text.append("  cloud:     ").append(m.cloud().provider()).append(' ').append(m.cloud().instanceId()).append(" in ")
+                    .append(m.cloud().region()).append(", idle stop after ").append(m.cloud().idleTimeoutMin()).append(" min\n");
+        }
         if (!warnings.isEmpty()) {
             text.append("Warnings:\n");
             warnings.forEach(w -> text.append("  - ").append(w).append('\n'));

@@ -17,10 +17,12 @@ import java.util.stream.Stream;
 public final class SendFiles implements Tool {
     private final MemberTarget target;
     private final Channels channels;
+    private final CloudGate cloud;
 
-    public SendFiles(MemberTarget target, Channels channels) {
+    public SendFiles(MemberTarget target, Channels channels, dev.fleet.cloud.CloudLifecycle lifecycle) {
         this.target = target;
         this.channels = channels;
+        this.cloud = new CloudGate(lifecycle);
     }
 
     @Override
@@ -45,21 +47,27 @@ public final class SendFiles implements Tool {
     }
 
     @Override
-    public ToolResult call(ToolInput in, ToolCall call) throws ChannelException, IOException {
-        List<String> locals = in.stringList("local_paths");
-        if (locals.isEmpty()) {
+    public ToolResult call(ToolInput in, ToolCall call) throws Exception {
+        if (in.stringList("local_paths").isEmpty()) {
             throw new InvalidInputException("local_paths", "must name at least one file or folder");
         }
-        Member member = target.use(in);
+        Member chosen = target.use(in);
+        String sub = in.string("remote_subfolder");
+        if (sub != null && MemberPaths.resolveInside(chosen.workFolder(), sub, Channels.osOf(chosen).os()) == null) {
+            throw new InvalidInputException("remote_subfolder", "must stay inside the work folder " + chosen.workFolder()
+                    + " (relative, no leading / or ~, no '..' above it)");
+        }
+        return cloud.run(chosen, call, member -> transfer(member, in, call));
+    }
+
+    private ToolResult transfer(Member member, ToolInput in, ToolCall call) throws ChannelException, IOException {
+        List<String> locals = in.stringList("local_paths");
         MemberChannel channel = channels.forMember(member);
         String root = member.workFolder();
         String destRoot = root;
         if (in.string("remote_subfolder") != null) {
+            // Checked in call(), before any cloud instance is started for it.
             destRoot = MemberPaths.resolveInside(root, in.string("remote_subfolder"), Channels.osOf(member).os());
-            if (destRoot == null) {
-                throw new InvalidInputException("remote_subfolder", "must stay inside the work folder " + root
-                        + " (relative, no leading / or ~, no '..' above it)");
-            }
         }
         String realRoot = channel.realPath(root);
 

@@ -110,16 +110,6 @@ class LocalMemberToolsTest {
     }
 
     @Test
-    void cloudRegistrationIsRefusedClearlyUntilSupported() {
-        ToolResult r = fleet.call("register_member", "friendly_name", "gpu", "member_type", "remote", "host", "127.0.0.1",
-                "username", "me", "auth_type", "key", "key_path", "/tmp/key", "work_folder", "/srv/w",
-                "cloud_provider", "aws", "cloud_instance_id", "i-0123456789abcdef0");
-        assertThat(r.isError()).isTrue();
-        assertThat(r.text()).contains("Cloud members", "not supported by this version");
-        assertThat(fleet.call("list_members").text()).contains("No members registered");
-    }
-
-    @Test
     void executesInTheWorkFolderWithExitCodeAndBothStreams() throws Exception {
         fleet.registerLocal("exec", work);
         ToolResult r = fleet.call("execute_command", "member_name", "exec", "command", "pwd; echo out; echo err >&2; exit 3");

@@ -1,6 +1,7 @@
 package dev.fleet.exec.ssh;
 
 import dev.fleet.exec.ChannelException;
+import dev.fleet.exec.UnreachableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -152,30 +153,30 @@ public final class SshPool implements AutoCloseable {
     }
 
     /** Turns connection failures into a reason a person can act on. */
-    private ChannelException classify(SshTarget target, Exception e) {
+    private UnreachableException classify(SshTarget target, Exception e) {
         String where = target.host() + ":" + target.port();
         String refusal = hostKeys.refusalFor(target.host(), target.port());
         if (refusal != null) {
-            return new ChannelException(refusal, e);
+            return new UnreachableException(refusal, e);
         }
         if (causedBy(e, UnresolvedAddressException.class) || causedBy(e, UnknownHostException.class)) {
-            return new ChannelException("cannot resolve host '" + target.host() + "' (DNS)", e);
+            return new UnreachableException("cannot resolve host '" + target.host() + "' (DNS)", e);
         }
         if (causedBy(e, ConnectException.class)) {
-            return new ChannelException("connection refused by " + where + " (is an SSH server listening there?)", e);
+            return new UnreachableException("connection refused by " + where + " (is an SSH server listening there?)", e);
         }
         if (causedBy(e, NoRouteToHostException.class)) {
-            return new ChannelException("no route to " + where, e);
+            return new UnreachableException("no route to " + where, e);
         }
         String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
         if (message.contains("timeout") || message.contains("timed out")) {
-            return new ChannelException("no answer from " + where + " within " + connectTimeout.toSeconds() + " s (timeout)", e);
+            return new UnreachableException("no answer from " + where + " within " + connectTimeout.toSeconds() + " s (timeout)", e);
         }
         if (e instanceof SshException && (message.contains("auth") || message.contains("no more authentication methods"))) {
-            return new ChannelException("authentication failed for " + target.address() + ": the server rejected the "
+            return new UnreachableException("authentication failed for " + target.address() + ": the server rejected the "
                     + (target.keyFile() != null ? "key " + target.keyFile() : "password"), e);
         }
-        return new ChannelException("cannot connect to " + target.address() + ": " + e.getMessage(), e);
+        return new UnreachableException("cannot connect to " + target.address() + ": " + e.getMessage(), e);
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {

@@ -1,0 +1,222 @@
+package dev.fleet.cloud;
+
+import dev.fleet.member.CloudConfig;
+import dev.fleet.member.Member;
+import dev.fleet.member.RegistryStore;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * "Ensure ready": before a tool touches a cloud member, its instance must be running and its
+ * address current. A stopped instance is started, a stopping one is waited out and started, a
+ * pending one is waited for; terminated ones are refused. After a start the new public IP is
+ * saved, the SSH port is awaited, and the agent login is put back (best effort). Calls racing on
+ * one member start it once. A member confirmed running in the last 30 seconds costs no AWS call.
+ */
+public final class CloudLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(CloudLifecycle.class);
+
+    /** Progress of a long wait, for MCP progress notifications. */
+    public interface Progress {
+        Progress NONE = message -> { };
+
+        void report(String message);
+    }
+
+    /** Put back what a fresh start may have lost (the agent login); errors are logged, never thrown. */
+    public interface AfterStart {
+        AfterStart NONE = member -> { };
+
+        void reprovision(Member member) throws Exception;
+    }
+
+    /** Timing of the waits; tests shorten them. */
+    public record Timing(Duration confirmedFor, Duration stateWait, Duration sshWait, Duration firstPoll, Duration maxPoll) {
+        public static Timing standard() {
+            return new Timing(Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(3),
+                    Duration.ofSeconds(1), Duration.ofSeconds(10));
+        }
+    }
+
+    private final CloudProviders providers;
+    private final RegistryStore store;
+    private final Clock clock;
+    private final Timing timing;
+    private final Sleeper sleeper;
+    private final AfterStart afterStart;
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final Map<String, Confirmed> confirmed = new ConcurrentHashMap<>();
+
+    public CloudLifecycle(CloudProviders providers, RegistryStore store, Clock clock, Timing timing, Sleeper sleeper,
+                          AfterStart afterStart) {
+        this.providers = providers;
+        this.store = store;
+        this.clock = clock;
+        this.timing = timing;
+        this.sleeper = sleeper;
+        this.afterStart = afterStart;
+    }
+
+    private record Confirmed(String ip, Instant at) {
+    }
+
+    /** Pauses between polls; a test can make time pass without sleeping. */
+    public interface Sleeper {
+        Sleeper REAL = d -> Thread.sleep(d.toMillis());
+
+        void sleep(Duration d) throws InterruptedException;
+    }
+
+    /** The member with a running instance and its current address; non-cloud members pass through. */
+    public Member ensureReady(Member member, Progress progress) throws CloudException {
+        if (member.cloud() == null) {
+            return member;
+        }
+        Confirmed c = confirmed.get(member.id());
+        if (c != null && c.ip().equals(member.host()) && c.at().plus(timing.confirmedFor()).isAfter(clock.instant())) {
+            return member;
+        }
+        ReentrantLock lock = locks.computeIfAbsent(member.id(), k -> new ReentrantLock());
+        lock.lock();
+        try {
+            // Whoever held the lock may have just started it: look again before asking AWS.
+            Member current = store.read().byId(member.id()).orElse(member);
+            c = confirmed.get(member.id());
+            if (c != null && c.ip().equals(current.host()) && c.at().plus(timing.confirmedFor()).isAfter(clock.instant())) {
+                return current;
+            }
+            return bringUp(current, progress);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Forgets that a member was confirmed running (an SSH failure makes fleet look again). */
+    public void forget(Member member) {
+        confirmed.remove(member.id());
+    }
+
+    private Member bringUp(Member m, Progress progress) throws CloudException {
+        CloudConfig cloud = m.cloud();
+        CloudProvider provider = providers.forConfig(cloud);
+        InstanceDetails d = provider.describe(cloud);
+        boolean started = false;
+        switch (d.state()) {
+            case RUNNING -> { }
+            case PENDING -> {
+                progress.report("instance " + cloud.instanceId() + " is starting; waiting for it to run");
+                d = waitFor(provider, cloud, InstanceState.RUNNING, progress);
+                started = true;
+            }
+            case STOPPING -> {
+                progress.report("instance " + cloud.instanceId() + " is stopping; waiting to start it again");
+                waitFor(provider, cloud, InstanceState.STOPPED, progress);
+                d = start(provider, cloud, progress);
+                started = true;
+            }
+            case STOPPED -> {
+                d = start(provider, cloud, progress);
+                started = true;
+            }
+            case SHUTTING_DOWN, TERMINATED -> throw new CloudException("instance " + cloud.instanceId() + " of member "
+                    + m.friendlyName() + " is " + d.state().label() + " and cannot be started; remove the member or "
+                    + "point it at another instance with update_member cloud_instance_id");
+            default -> throw new CloudException("instance " + cloud.instanceId() + " is in an unknown state");
+        }
+        if (d.publicIp() == null || d.publicIp().isBlank()) {
+            throw new CloudException("instance " + cloud.instanceId() + " is running but has no public IP address; "
+                    + "fleet reaches members over SSH on their public address");
+        }
+        Member ready = m;
+        if (!d.publicIp().equals(m.host())) {
+            String ip = d.publicIp();
+            log.info("{}: instance address is now {}", m.friendlyName(), ip);
+            store.update(r -> r.replacing(m.id(), old -> old.toBuilder().host(ip).build()));
+            ready = m.toBuilder().host(ip).build();
+        }
+        if (started) {
+            awaitSsh(ready, progress);
+            try {
+                afterStart.reprovision(ready);
+            } catch (Exception e) {
+                log.warn("{}: could not put the agent login back after the start ({})", m.friendlyName(),
+                        e.getClass().getSimpleName());
+            }
+        }
+        confirmed.put(m.id(), new Confirmed(ready.host(), clock.instant()));
+        return ready;
+    }
+
+    private InstanceDetails start(CloudProvider provider, CloudConfig cloud, Progress progress) throws CloudException {
+        progress.report("starting instance " + cloud.instanceId());
+        log.info("starting instance {}", cloud.instanceId());
+        provider.start(cloud);
+        return waitFor(provider, cloud, InstanceState.RUNNING, progress);
+    }
+
+    /** Polls with growing pauses until the state is reached; bounded, and says what it waited for. */
+    private InstanceDetails waitFor(CloudProvider provider, CloudConfig cloud, InstanceState target, Progress progress)
+            throws CloudException {
+        Instant deadline = clock.instant().plus(timing.stateWait());
+        Duration pause = timing.firstPoll();
+        InstanceDetails d = provider.describe(cloud);
+        while (d.state() != target) {
+            if (d.state().isGone()) {
+                throw new CloudException("instance " + cloud.instanceId() + " became " + d.state().label()
+                        + " while fleet waited for it to be " + target.label());
+            }
+            if (!clock.instant().isBefore(deadline)) {
+                throw new CloudException("instance " + cloud.instanceId() + " was still " + d.state().label() + " after "
+                        + CostReport.human(timing.stateWait()) + " of waiting for it to be " + target.label());
+            }
+            progress.report("instance " + cloud.instanceId() + " is " + d.state().label() + "; waiting for " + target.label());
+            sleep(pause);
+            pause = min(pause.multipliedBy(2), timing.maxPoll());
+            d = provider.describe(cloud);
+        }
+        return d;
+    }
+
+    /** Waits until the SSH port accepts connections, with back-off; bounded. */
+    private void awaitSsh(Member m, Progress progress) throws CloudException {
+        int port = m.port() == null ? 22 : m.port();
+        Instant deadline = clock.instant().plus(timing.sshWait());
+        Duration pause = timing.firstPoll();
+        while (true) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(m.host(), port), 3000);
+                return;
+            } catch (IOException e) {
+                if (!clock.instant().isBefore(deadline)) {
+                    throw new CloudException("instance of " + m.friendlyName() + " is running at " + m.host()
+                            + " but its SSH port " + port + " did not answer within " + CostReport.human(timing.sshWait()));
+                }
+            }
+            progress.report("waiting for SSH on " + m.host() + ":" + port);
+            sleep(pause);
+            pause = min(pause.multipliedBy(2), timing.maxPoll());
+        }
+    }
+
+    private void sleep(Duration d) throws CloudException {
+        try {
+            sleeper.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CloudException("interrupted while waiting for the instance");
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.fleet.cloud;
+
+import dev.fleet.member.CloudConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse;
+import software.amazon.awssdk.services.ec2.model.Ec2Exception;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceStateChange;
+
+/**
+ * AWS EC2 through the AWS SDK for Java v2, with the PM machine's own AWS configuration (default
+ * chain or a named profile, including SSO); fleet stores no AWS keys. Clients are created on first
+ * use, one per region, profile and endpoint. Every call has a timeout and the SDK's standard retry
+ * (with back-off, throttling included). The endpoint can be overridden by the SDK's own
+ * {@code AWS_ENDPOINT_URL_EC2} / {@code AWS_ENDPOINT_URL}, or by fleet's {@code FLEET_EC2_ENDPOINT}.
+ */
+public final class Ec2Provider implements CloudProvider {
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final String endpointOverride;
+    private final Map<String, Ec2Client> clients = new ConcurrentHashMap<>();
+
+    public Ec2Provider(String endpointOverride) {
+        this.endpointOverride = endpointOverride == null || endpointOverride.isBlank() ? null : endpointOverride;
+    }
+
+    @Override
+    public String name() {
+        return "aws";
+    }
+
+    @Override
+    public InstanceDetails describe(CloudConfig cloud) throws CloudException {
+        try {
+            DescribeInstancesResponse r = client(cloud).describeInstances(b -> b.instanceIds(cloud.instanceId()));
+            Instance i = r.reservations().stream().flatMap(res -> res.instances().stream())
+                    .filter(x -> cloud.instanceId().equals(x.instanceId())).findFirst()
+                    .orElseThrow(() -> new CloudException("instance " + cloud.instanceId() + " not found in " + cloud.region()));
+            return new InstanceDetails(i.instanceId(), InstanceState.fromName(i.state() == null ? null : i.state().nameAsString()),
+                    i.publicIpAddress(), i.instanceTypeAsString(), i.launchTime());
+        } catch (SdkException e) {
+            throw translate("describe", cloud, e);
+        }
+    }
+
+    @Override
+    public InstanceState start(CloudConfig cloud) throws CloudException {
+        try {
+            return current(client(cloud).startInstances(b -> b.instanceIds(cloud.instanceId())).startingInstances());
+        } catch (SdkException e) {
+            throw translate("start", cloud, e);
+        }
+    }
+
+    @Override
+    public InstanceState stop(CloudConfig cloud) throws CloudException {
+        try {
+            return current(client(cloud).stopInstances(b -> b.instanceIds(cloud.instanceId())).stoppingInstances());
+        } catch (SdkException e) {
+            throw translate("stop", cloud, e);
+        }
+    }
+
+    private static InstanceState current(java.util.List<InstanceStateChange> changes) {
+        return changes.isEmpty() || changes.get(0).currentState() == null ? InstanceState.UNKNOWN
+                : InstanceState.fromName(changes.get(0).currentState().nameAsString());
+    }
+
+    private static CloudException translate(String action, CloudConfig c, SdkException e) {
+        String where = c.instanceId() + " in " + c.region() + (c.profile() == null ? "" : " (profile " + c.profile() + ")");
+        if (e instanceof Ec2Exception ec2 && ec2.awsErrorDetails() != null) {
+            String code = ec2.awsErrorDetails().errorCode();
+            String msg = ec2.awsErrorDetails().errorMessage();
+            String hint = switch (code == null ? "" : code) {
+                case "InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed" -> " (check cloud_instance_id and cloud_region)";
+                case "UnauthorizedOperation", "AuthFailure" -> " (the AWS identity lacks permission; see docs/cloud.md)";
+                case "RequestLimitExceeded" -> " (AWS kept throttling after retries; try again shortly)";
+                default -> "";
+            };
+            return new CloudException("AWS refused to " + action + " " + where + ": " + code + " " + msg + hint, e);
+        }
+        if (e instanceof SdkClientException) {
+            return new CloudException("could not " + action + " " + where + ": " + e.getMessage(), e);
+        }
+        return new CloudException("AWS error while trying to " + action + " " + where + ": " + e.getMessage(), e);
+    }
+
+    private Ec2Client client(CloudConfig c) {
+        String key = c.region() + "|" + c.profile();
+        return clients.computeIfAbsent(key, k -> {
+            AwsCredentialsProvider credentials = c.profile() == null ? DefaultCredentialsProvider.builder().build()
+                    : ProfileCredentialsProvider.builder().profileName(c.profile()).build();
+            var builder = Ec2Client.builder()
+                    .region(Region.of(c.region()))
+                    .credentialsProvider(credentials)
+                    .httpClient(UrlConnectionHttpClient.builder()
+                            .connectionTimeout(Duration.ofSeconds(5))
+                            .socketTimeout(ATTEMPT_TIMEOUT)
+                            .build())
+                    .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT).apiCallAttemptTimeout(ATTEMPT_TIMEOUT));
+            if (endpointOverride != null) {
+                builder.endpointOverride(URI.create(endpointOverride));
+            }
+            return builder.build();
+        });
+    }
+
+    public void close() {
+        clients.values().forEach(Ec2Client::close);
+        clients.clear();
+    }
+}
