@@ -78,9 +78,9 @@ public final class Fleet implements AutoCloseable {
         DetailService details = new DetailService(channels, workers, STATUS_TIMEOUT);
         PromptRunner prompts = new PromptRunner(Duration.ofMillis(setting(env, "FLEET_OVERLOADED_RETRY_MS", 10_000)));
         java.nio.file.Path pmHome = java.nio.file.Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
-        this.cloudProviders = new CloudProviders(() -> new Ec2Provider(env.get("FLEET_EC2_ENDPOINT")));
+        this.cloudProviders = new CloudProviders(() -> new Ec2Provider(env));
         CloudLifecycle lifecycle = new CloudLifecycle(cloudProviders, store, clock, cloudTiming(env), CloudLifecycle.Sleeper.REAL,
-                new ReprovisionAgentLogin(channels, pmHome, clock));
+                new AfterCloudStart(channels, pmHome, clock));
         CloudStatus cloudStatus = new CloudStatus(cloudProviders, new Pricing(dataDir.root().resolve("pricing.json")), channels, clock);
         List<Tool> all = List.of(
                 new RegisterMember(store, channels, secrets, cloudProviders, clock),

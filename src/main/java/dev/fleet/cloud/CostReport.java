@@ -53,6 +53,9 @@ public record CostReport(Duration uptime, Double hourlyRate, Double estimatedCos
     }
 
     public static String human(Duration d) {
+        if (d.toSeconds() < 60) {
+            return d.toSeconds() + "s";
+        }
         long m = d.toMinutes();
         if (m < 60) {
             return m + "m";

@@ -5,7 +5,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -29,11 +32,15 @@ public final class Ec2Provider implements CloudProvider {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
 
+    private final Map<String, String> env;
     private final String endpointOverride;
     private final Map<String, Ec2Client> clients = new ConcurrentHashMap<>();
 
-    public Ec2Provider(String endpointOverride) {
-        this.endpointOverride = endpointOverride == null || endpointOverride.isBlank() ? null : endpointOverride;
+    /** {@code env}: the server's environment, where AWS keys and fleet's endpoint setting are looked up. */
+    public Ec2Provider(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+        String endpoint = env.get("FLEET_EC2_ENDPOINT");
+        this.endpointOverride = endpoint == null || endpoint.isBlank() ? null : endpoint;
     }
 
     @Override
@@ -100,8 +107,7 @@ public final class Ec2Provider implements CloudProvider {
     private Ec2Client client(CloudConfig c) {
         String key = c.region() + "|" + c.profile();
         return clients.computeIfAbsent(key, k -> {
-            AwsCredentialsProvider credentials = c.profile() == null ? DefaultCredentialsProvider.builder().build()
-                    : ProfileCredentialsProvider.builder().profileName(c.profile()).build();
+            AwsCredentialsProvider credentials = credentials(c.profile());
             var builder = Ec2Client.builder()
                     .region(Region.of(c.region()))
                     .credentialsProvider(credentials)
@@ -115,6 +121,24 @@ public final class Ec2Provider implements CloudProvider {
             }
             return builder.build();
         });
+    }
+
+    /**
+     * A named profile from the user's AWS files (SSO and role profiles included); else keys in the
+     * environment; else the SDK's default chain. Nothing is stored by fleet.
+     */
+    private AwsCredentialsProvider credentials(String profile) {
+        if (profile != null) {
+            return ProfileCredentialsProvider.builder().profileName(profile).build();
+        }
+        String id = env.get("AWS_ACCESS_KEY_ID");
+        String secret = env.get("AWS_SECRET_ACCESS_KEY");
+        if (id != null && secret != null) {
+            String token = env.get("AWS_SESSION_TOKEN");
+            return StaticCredentialsProvider.create(token == null ? AwsBasicCredentials.create(id, secret)
+                    : AwsSessionCredentials.create(id, secret, token));
+        }
+        return DefaultCredentialsProvider.builder().build();
     }
 
     public void close() {

@@ -41,13 +41,21 @@ public final class TestSshServer implements AutoCloseable {
         this.hostKey = dir.resolve("hostkey-0.ser");
     }
 
+    private String host = "127.0.0.1";
+
     public TestSshServer start() throws IOException {
         return startOn(0);
     }
 
+    /** Starts on another loopback address (127.0.0.2, …) and a given port, as a started cloud instance would. */
+    public TestSshServer start(String bindHost, int bindPort) throws IOException {
+        this.host = bindHost;
+        return startOn(bindPort);
+    }
+
     private TestSshServer startOn(int wantedPort) throws IOException {
         SshServer s = SshServer.setUpDefaultServer();
-        s.setHost("127.0.0.1");
+        s.setHost(host);
         s.setPort(wantedPort);
         CoreModuleProperties.TCP_NODELAY.set(s, true);
         s.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(hostKey));

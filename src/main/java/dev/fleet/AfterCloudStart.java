@@ -14,18 +14,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * After a cloud instance starts, puts this machine's agent login back on it (a fresh instance, or
- * one restored from an image, may have an old one). Best effort: nothing is thrown for a missing
- * login, and nothing secret is logged.
+ * After a cloud instance starts: makes sure the work folder exists (a member registered while its
+ * instance was stopped has not been checked yet), then puts this machine's agent login back (a
+ * fresh instance, or one restored from an image, may have an old one). Best effort: nothing is
+ * thrown for a missing login, and nothing secret is logged.
  */
-final class ReprovisionAgentLogin implements CloudLifecycle.AfterStart {
-    private static final Logger log = LoggerFactory.getLogger(ReprovisionAgentLogin.class);
+final class AfterCloudStart implements CloudLifecycle.AfterStart {
+    private static final Logger log = LoggerFactory.getLogger(AfterCloudStart.class);
 
     private final Channels channels;
     private final Path pmHome;
     private final Clock clock;
 
-    ReprovisionAgentLogin(Channels channels, Path pmHome, Clock clock) {
+    AfterCloudStart(Channels channels, Path pmHome, Clock clock) {
         this.channels = channels;
         this.pmHome = pmHome;
         this.clock = clock;
@@ -33,6 +34,11 @@ final class ReprovisionAgentLogin implements CloudLifecycle.AfterStart {
 
     @Override
     public void reprovision(Member member) throws Exception {
+        CommandResult folder = channels.forMember(member).exec(CommandRequest.probe(
+                Channels.osOf(member).makeDirectory(member.workFolder()), Duration.ofSeconds(30)));
+        if (!folder.succeeded()) {
+            log.warn("{}: could not create the work folder {} (exit {})", member.friendlyName(), member.workFolder(), folder.exitCode());
+        }
         Path file = AgentCredentials.defaultFile(pmHome);
         if (!Files.exists(file)) {
             return;

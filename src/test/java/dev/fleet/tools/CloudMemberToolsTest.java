@@ -1,0 +1,292 @@
+package dev.fleet.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleet.Fleet;
+import dev.fleet.testing.FakeEc2;
+import dev.fleet.testing.TestHome;
+import dev.fleet.testing.TestKeys;
+import dev.fleet.testing.TestSshServer;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
+/**
+ * Cloud members against a simulated EC2 (the real AWS SDK on a fake endpoint) whose instances,
+ * when started, bring up an SSH server on a new loopback address, and take it down when stopped.
+ */
+class CloudMemberToolsTest {
+    static final String ID = "i-0123456789abcdef0";
+
+    @TempDir
+    Path tmp;
+    FakeEc2 ec2;
+    TestHome home;
+    Fleet fleet;
+    Path key;
+    Path memberHome;
+    int sshPort;
+    final List<TestSshServer> machines = new CopyOnWriteArrayList<>();
+    final List<String> progress = new CopyOnWriteArrayList<>();
+    int started;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        ec2 = new FakeEc2().start();
+        home = new TestHome(tmp);
+        memberHome = tmp.resolve("instance-home");
+        key = TestKeys.write(tmp.resolve("keys/cloud.pem"), "ssh-ed25519", 256, null);
+        TestKeys.authorize(memberHome, key);
+        try (ServerSocket s = new ServerSocket(0)) {
+            sshPort = s.getLocalPort();
+        }
+        Map<String, String> env = new LinkedHashMap<>(home.env());
+        env.put("FLEET_EC2_ENDPOINT", ec2.endpoint().toString());
+        env.put("AWS_ACCESS_KEY_ID", "AKIDFLEETTEST");
+        env.put("AWS_SECRET_ACCESS_KEY", "fleet-test-secret");
+        env.put("FLEET_CLOUD_POLL_MS", "50");
+        env.put("FLEET_CLOUD_WAIT_MS", "20000");
+        env.put("FLEET_SSH_WAIT_MS", "3000");
+        fleet = new Fleet(env, Clock.systemUTC(), () -> { });
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        fleet.close();
+        ec2.close();
+        for (TestSshServer m : machines) {
+            m.close();
+        }
+    }
+
+    /** An instance whose start boots an SSH server on the next loopback address (same host key each time). */
+    private FakeEc2.SimInstance machine(String id, String type, FakeEc2.State state) throws Exception {
+        FakeEc2.SimInstance i = ec2.addInstance(id, type, state);
+        Path hostKeys = Files.createDirectories(tmp.resolve("hostkeys-" + id));
+        i.hooks(new FakeEc2.Hooks() {
+            TestSshServer current;
+
+            @Override
+            public String onStarted(FakeEc2.SimInstance instance) throws Exception {
+                String ip = "127.0.0." + (10 + (++started));
+                current = new TestSshServer(home, hostKeys, memberHome).start(ip, sshPort);
+                machines.add(current);
+                return ip;
+            }
+
+            @Override
+            public void onStopped(FakeEc2.SimInstance instance) throws Exception {
+                if (current != null) {
+                    current.stop();
+                }
+            }
+        });
+        if (state == FakeEc2.State.RUNNING) {
+            String ip = "127.0.0." + (10 + (++started));
+            machines.add(new TestSshServer(home, hostKeys, memberHome).start(ip, sshPort));
+            i.setPublicIp(ip);
+        }
+        return i;
+    }
+
+    private ToolResult call(String tool, Object... kv) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            args.put((String) kv[i], kv[i + 1]);
+        }
+        return fleet.tools().run(tool, args, (done, total, message) -> progress.add(message));
+    }
+
+    private ToolResult register(String name, String id) {
+        return call("register_member", "friendly_name", name, "member_type", "remote", "username", TestSshServer.USER,
+                "port", sshPort, "work_folder", memberHome.resolve("work-" + name).toString(),
+                "cloud_provider", "aws", "cloud_instance_id", id, "cloud_region", "us-east-1",
+                "cloud_ssh_key_path", key.toString(), "cloud_idle_timeout_min", 45);
+    }
+
+    private JsonNode member(String name) throws Exception {
+        for (JsonNode m : new ObjectMapper().readTree(home.dataDir().resolve("registry.json").toFile()).get("agents")) {
+            if (m.get("friendlyName").asText().equals(name)) {
+                return m;
+            }
+        }
+        throw new AssertionError("no member " + name);
+    }
+
+    @Test
+    void aRunningInstanceIsRegisteredAtItsPublicAddressAndChecked() throws Exception {
+        machine(ID, "g5.2xlarge", FakeEc2.State.RUNNING);
+        ToolResult r = register("gpu", ID);
+        assertThat(r.isError()).as(r.text()).isFalse();
+        assertThat(r.text()).contains("Registered member gpu (remote)", "127.0.0.11", "cloud:     aws " + ID + " in us-east-1");
+        JsonNode m = member("gpu");
+        assertThat(m.get("host").asText()).isEqualTo("127.0.0.11");
+        assertThat(m.get("cloud").get("idleTimeoutMin").asInt()).isEqualTo(45);
+        assertThat(m.get("cloud").get("sshKeyPath").asText()).isEqualTo(key.toString());
+        assertThat(Files.isDirectory(memberHome.resolve("work-gpu"))).isTrue();
+    }
+
+    @Test
+    void aStoppedInstanceIsRegisteredWithoutSshChecksAndATerminatedOneIsRefused() throws Exception {
+        machine(ID, "g5.xlarge", FakeEc2.State.STOPPED);
+        ToolResult stopped = register("later", ID);
+        assertThat(stopped.isError()).as(stopped.text()).isFalse();
+        assertThat(stopped.text()).contains("is stopped: registered without SSH checks");
+        assertThat(ec2.requests("StartInstances")).isZero();
+
+        machine("i-0000000000000dead", "t3.micro", FakeEc2.State.TERMINATED);
+        ToolResult dead = register("dead", "i-0000000000000dead");
+        assertThat(dead.isError()).isTrue();
+        assertThat(dead.text()).contains("terminated", "not registered");
+
+        assertThat(call("register_member", "friendly_name", "x", "member_type", "remote", "username", "u",
+                "work_folder", "/w", "cloud_instance_id", ID).text()).contains("cloud_ssh_key_path is required");
+        assertThat(call("register_member", "friendly_name", "x", "member_type", "remote", "username", "u",
+                "work_folder", "/w", "cloud_instance_id", ID, "cloud_ssh_key_path", key.toString(), "cloud_region", "moon-1")
+                .text()).contains("cloud_region", "AWS region");
+        assertThat(call("register_member", "friendly_name", "x", "member_type", "remote", "username", "u", "work_folder", "/w",
+                "cloud_instance_id", "i-00000000000000404", "cloud_ssh_key_path", key.toString()).text())
+                .contains("InvalidInstanceID.NotFound", "not registered");
+    }
+
+    @Test
+    void aCommandOnAStoppedMemberStartsItAndRunsAtTheNewAddress() throws Exception {
+        machine(ID, "g5.xlarge", FakeEc2.State.STOPPED);
+        register("auto", ID);
+        ToolResult r = call("execute_command", "member_name", "auto", "command", "echo woke up; pwd");
+        assertThat(r.isError()).as(r.text()).isFalse();
+        assertThat(r.text()).contains("woke up", "work-auto");
+        assertThat(member("auto").get("host").asText()).isEqualTo("127.0.0.11");
+        assertThat(ec2.requests("StartInstances")).isEqualTo(1);
+        assertThat(progress).anyMatch(p -> p.contains("starting instance " + ID));
+
+        // Confirmed running moments ago: the next call asks AWS nothing.
+        int describes = ec2.requests("DescribeInstances");
+        assertThat(call("execute_command", "member_name", "auto", "command", "echo again").text()).contains("again");
+        assertThat(ec2.requests("DescribeInstances")).isEqualTo(describes);
+
+        // Stopped and started again: a new address, followed.
+        assertThat(call("cloud_control", "member_name", "auto", "action", "stop").text()).contains("Stopping instance");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> ec2.instance(ID).state() == FakeEc2.State.STOPPED);
+        assertThat(call("execute_command", "member_name", "auto", "command", "echo second life").text()).contains("second life");
+        assertThat(member("auto").get("host").asText()).isEqualTo("127.0.0.12");
+    }
+
+    @Test
+    void twoConcurrentCallsStartTheInstanceOnce() throws Exception {
+        machine(ID, "t3.small", FakeEc2.State.STOPPED).pendingDelay(Duration.ofMillis(800));
+        register("race", ID);
+        List<CompletableFuture<ToolResult>> calls = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            int n = i;
+            calls.add(CompletableFuture.supplyAsync(() -> call("execute_command", "member_name", "race", "command", "echo racer-" + n)));
+        }
+        for (int i = 0; i < 2; i++) {
+            assertThat(calls.get(i).get(60, TimeUnit.SECONDS).text()).contains("racer-" + i);
+        }
+        assertThat(ec2.requests("StartInstances")).isEqualTo(1);
+    }
+
+    @Test
+    void stoppingAndPendingInstancesAreWaitedOut() throws Exception {
+        FakeEc2.SimInstance i = machine(ID, "t3.small", FakeEc2.State.RUNNING).stoppingDelay(Duration.ofMillis(600));
+        register("wait", ID);
+        try (Ec2Client aws = FakeEc2.client(ec2.endpoint())) {
+            aws.stopInstances(b -> b.instanceIds(ID));
+        }
+        assertThat(i.state()).isEqualTo(FakeEc2.State.STOPPING);
+        assertThat(call("execute_command", "member_name", "wait", "command", "echo after stopping").text()).contains("after stopping");
+        assertThat(progress).anyMatch(p -> p.contains("is stopping"));
+
+        call("cloud_control", "member_name", "wait", "action", "stop");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> i.state() == FakeEc2.State.STOPPED);
+        i.pendingDelay(Duration.ofMillis(600));
+        try (Ec2Client aws = FakeEc2.client(ec2.endpoint())) {
+            aws.startInstances(b -> b.instanceIds(ID));
+        }
+        assertThat(call("execute_command", "member_name", "wait", "command", "echo after pending").text()).contains("after pending");
+        assertThat(ec2.requests("StartInstances")).isEqualTo(2); // ours above only; fleet waited instead of starting
+    }
+
+    @Test
+    void throttlingIsSurvivedAndTerminationIsAClearError() throws Exception {
+        FakeEc2.SimInstance i = machine(ID, "t3.small", FakeEc2.State.STOPPED);
+        register("rough", ID);
+        ec2.throttleNext(2);
+        assertThat(call("execute_command", "member_name", "rough", "command", "echo through").text()).contains("through");
+
+        call("cloud_control", "member_name", "rough", "action", "stop");
+        i.setState(FakeEc2.State.TERMINATED);
+        ToolResult r = call("execute_command", "member_name", "rough", "command", "echo never");
+        assertThat(r.isError()).isTrue();
+        assertThat(r.text()).contains("terminated", "cannot be started");
+    }
+
+    @Test
+    void anInstanceThatNeverAnswersOnSshGivesABoundedClearError() throws Exception {
+        FakeEc2.SimInstance i = ec2.addInstance(ID, "t3.small", FakeEc2.State.STOPPED);
+        i.hooks(instance -> "127.0.0.99"); // boots, but nothing listens there
+        register("mute", ID);
+        ToolResult r = call("execute_command", "member_name", "mute", "command", "echo never");
+        assertThat(r.isError()).isTrue();
+        assertThat(r.text()).contains("127.0.0.99", "did not answer within 3s");
+    }
+
+    @Test
+    void cloudControlStartStopAndStatus() throws Exception {
+        machine(ID, "g5.2xlarge", FakeEc2.State.STOPPED);
+        register("ctl", ID);
+        Files.writeString(home.dataDir().resolve("pricing.json"), "{\"g5.2xlarge\": 2.5}");
+
+        ToolResult start = call("cloud_control", "member_name", "ctl", "action", "start");
+        assertThat(start.text()).contains("is running at 127.0.0.11", "started");
+        ToolResult status = call("cloud_control", "member_name", "ctl", "action", "status");
+        assertThat(status.text()).contains(ID, "running", "g5.2xlarge", "$2.500/h", "idle stop: after 45 min", "GPU:");
+        ToolResult stop = call("cloud_control", "member_name", "ctl", "action", "stop");
+        assertThat(stop.text()).contains("now stopping");
+        assertThat(call("cloud_control", "member_name", "ctl", "action", "reboot").text()).contains("action must be one of");
+
+        Path plain = Files.createDirectories(tmp.resolve("plain"));
+        fleet.tools().run("register_member", Map.of("friendly_name", "plain", "member_type", "local", "work_folder", plain.toString()),
+                ToolCall.NONE);
+        assertThat(call("cloud_control", "member_name", "plain", "action", "stop").text())
+                .contains("member_name", "not a cloud member");
+    }
+
+    @Test
+    void statusShowsStoppedMembersOffWithoutContactingThemAndRunningOnesWithCost() throws Exception {
+        machine(ID, "g5.2xlarge", FakeEc2.State.RUNNING);
+        machine("i-0fedcba9876543210", "p5.48xlarge", FakeEc2.State.STOPPED);
+        register("on", ID);
+        register("off", "i-0fedcba9876543210");
+        ToolResult status = call("fleet_status");
+        assertThat(status.text()).containsPattern("on\\s+remote\\s+online").contains("[cloud:running g5.2xlarge");
+        assertThat(status.text()).containsPattern("off\\s+remote\\s+OFF\\(cloud\\)").contains("[cloud:stopped p5.48xlarge]");
+        assertThat(ec2.requests("StartInstances")).isZero();
+
+        JsonNode json = new ObjectMapper().readTree(call("fleet_status", "format", "json").text());
+        assertThat(json.get("members").get(0).get("cloud").get("hourlyRateUsd").asDouble()).isEqualTo(1.212);
+        assertThat(json.get("members").get(1).get("cloud").get("state").asText()).isEqualTo("stopped");
+
+        assertThat(call("member_detail", "member_name", "off").text()).contains("instance stopped", "idle stop: after 45 min");
+        ec2.failNext(10);
+        assertThat(call("fleet_status").text()).contains("cloud error");
+    }
+}
