@@ -1,7 +1,9 @@
 package dev.fleet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleet.cloud.ActivityProbe;
 import dev.fleet.cloud.CloudLifecycle;
+import dev.fleet.cloud.IdleWatcher;
 import dev.fleet.cloud.CloudProviders;
 import dev.fleet.cloud.CloudStatus;
 import dev.fleet.cloud.Ec2Provider;
@@ -63,6 +65,8 @@ public final class Fleet implements AutoCloseable {
     private final ExecutorService workers;
     private final ToolRunner tools;
     private final CloudProviders cloudProviders;
+    private final IdleWatcher idleWatcher;
+    private final Duration idleInterval;
 
     public Fleet(Map<String, String> env, Clock clock, ShutdownServer.Stopper stopper) {
         this.dataDir = DataDir.fromEnvironment(env).ensureExists();
@@ -81,6 +85,10 @@ public final class Fleet implements AutoCloseable {
         this.cloudProviders = new CloudProviders(() -> new Ec2Provider(env));
         CloudLifecycle lifecycle = new CloudLifecycle(cloudProviders, store, clock, cloudTiming(env), CloudLifecycle.Sleeper.REAL,
                 new AfterCloudStart(channels, pmHome, clock));
+        this.idleWatcher = new IdleWatcher(store, cloudProviders,
+                new ActivityProbe(channels, Duration.ofMillis(setting(env, "FLEET_ACTIVITY_TIMEOUT_MS", 30_000))),
+                activity, lifecycle, clock, 16);
+        this.idleInterval = Duration.ofSeconds(setting(env, "FLEET_IDLE_CHECK_SECONDS", 60));
         CloudStatus cloudStatus = new CloudStatus(cloudProviders, new Pricing(dataDir.root().resolve("pricing.json")), channels, clock);
         List<Tool> all = List.of(
                 new RegisterMember(store, channels, secrets, cloudProviders, clock),
@@ -129,6 +137,15 @@ public final class Fleet implements AutoCloseable {
         return mapper;
     }
 
+    /** Starts the idle auto-stop of cloud members (the MCP server does; one-shot commands do not). */
+    public void startIdleWatcher() {
+        idleWatcher.start(idleInterval);
+    }
+
+    public IdleWatcher idleWatcher() {
+        return idleWatcher;
+    }
+
     public Channels channels() {
         return channels;
     }
@@ -140,6 +157,7 @@ public final class Fleet implements AutoCloseable {
     /** Records pending activity and releases connections; safe to call more than once. */
     @Override
     public void close() {
+        idleWatcher.close();
         activity.close();
         channels.close();
         cloudProviders.close();

@@ -63,6 +63,7 @@ public final class McpFleetServer {
                 .tools(specs)
                 .build());
         Runtime.getRuntime().addShutdownHook(new Thread(fleet::close, "fleet-shutdown"));
+        fleet.startIdleWatcher();
         log.info("apra-fleet {} serving on stdio; data in {}", Version.get(), fleet.dataDir().root());
     }
 

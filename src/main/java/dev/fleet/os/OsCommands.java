@@ -91,6 +91,20 @@ public interface OsCommands {
      */
     String gpuUtilization();
 
+    /**
+     * Prints the id of each live fleet task on the member, one per line: a task under
+     * {@code ~/.fleet-tasks/} whose process (task.pid) is alive, or whose {@code activity} marker
+     * was touched within the last {@code freshSeconds} (two marker intervals).
+     */
+    String liveTasks(long freshSeconds);
+
+    /**
+     * Prints one line per process using a GPU for compute ({@code pid, used memory MiB}); nothing
+     * when none. Exit status 127 when there is no GPU tool at all, another non-zero one when the
+     * tool failed.
+     */
+    String gpuComputeProcesses();
+
     /** Prints {@code credentials_file} and/or {@code api_key} lines for the agent auth found; never a value. */
     String agentAuthProbe();
 }

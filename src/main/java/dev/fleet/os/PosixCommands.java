@@ -86,7 +86,22 @@ abstract class PosixCommands implements OsCommands {
 
     @Override
     public String gpuUtilization() {
-        return "nvidia-smi --query-gpu=utilization.gpu,memory.used,memory.total --format=csv,noheader,nounits";
+        return AGENT_PATH + "nvidia-smi --query-gpu=utilization.gpu,memory.used,memory.total --format=csv,noheader,nounits";
+    }
+
+    @Override
+    public String liveTasks(long freshSeconds) {
+        long minutes = Math.max(1, (freshSeconds + 59) / 60);
+        return "for d in \"$HOME\"/.fleet-tasks/task-*/; do [ -d \"$d\" ] || continue; id=$(basename \"$d\"); "
+                + "p=$(cat \"$d/task.pid\" 2>/dev/null); "
+                + "if [ -n \"$p\" ] && kill -0 \"$p\" 2>/dev/null; then echo \"$id\"; "
+                + "elif [ -n \"$(find \"$d/activity\" -mmin -" + minutes + " 2>/dev/null)\" ]; then echo \"$id\"; fi; done; true";
+    }
+
+    @Override
+    public String gpuComputeProcesses() {
+        return AGENT_PATH + "command -v nvidia-smi >/dev/null 2>&1 || exit 127; "
+                + "nvidia-smi --query-compute-apps=pid,used_memory --format=csv,noheader,nounits";
     }
 
     @Override

@@ -84,6 +84,19 @@ final class WindowsCommands implements OsCommands {
     }
 
     @Override
+    public String liveTasks(long freshSeconds) {
+        return "$root = Join-Path $env:USERPROFILE '.fleet-tasks'; if (Test-Path $root) { Get-ChildItem $root -Directory -Filter 'task-*' | "
+                + "Where-Object { $a = Join-Path $_.FullName 'activity'; (Test-Path $a) -and ((Get-Date) - (Get-Item $a).LastWriteTime).TotalSeconds -lt "
+                + freshSeconds + " } | ForEach-Object { $_.Name } }";
+    }
+
+    @Override
+    public String gpuComputeProcesses() {
+        return "if (-not (Get-Command nvidia-smi -ErrorAction SilentlyContinue)) { exit 127 }; "
+                + "nvidia-smi --query-compute-apps=pid,used_memory --format=csv,noheader,nounits";
+    }
+
+    @Override
     public String homeFolder() {
         return "$env:USERPROFILE";
     }

@@ -1,0 +1,145 @@
+package dev.fleet.cloud;
+
+import dev.fleet.member.ActivityRecorder;
+import dev.fleet.member.Member;
+import dev.fleet.member.RegistryStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stops cloud instances nobody uses, and only those. Each cycle (one a minute by default), every
+ * cloud member whose last fleet activity ({@code lastUsed}, persisted, so a restart does not
+ * stop anything early) is older than its idle timeout and whose instance runs is checked for
+ * work; it is stopped only when the check says idle. Busy counts as activity (the idle clock
+ * restarts), unknown leaves it running. Members are checked in parallel, a bounded number at a
+ * time; a member still being checked or stopped is skipped. Every decision is logged with its reason.
+ */
+public final class IdleWatcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(IdleWatcher.class);
+
+    private final RegistryStore store;
+    private final CloudProviders providers;
+    private final ActivityProbe probe;
+    private final ActivityRecorder activity;
+    private final CloudLifecycle lifecycle;
+    private final Clock clock;
+    private final ExecutorService checkers;
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private ScheduledExecutorService ticker;
+
+    /** What one cycle decided for one member (for logs and tests). */
+    public record Decision(String member, String action, String reason) {
+    }
+
+    public IdleWatcher(RegistryStore store, CloudProviders providers, ActivityProbe probe, ActivityRecorder activity,
+                       CloudLifecycle lifecycle, Clock clock, int parallelChecks) {
+        this.store = store;
+        this.providers = providers;
+        this.probe = probe;
+        this.activity = activity;
+        this.lifecycle = lifecycle;
+        this.clock = clock;
+        this.checkers = Executors.newFixedThreadPool(parallelChecks, r -> {
+            Thread t = new Thread(r, "fleet-idle-check");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Runs a cycle every {@code interval}, starting one interval from now. */
+    public synchronized void start(Duration interval) {
+        if (ticker != null) {
+            return;
+        }
+        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fleet-idle-watcher");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleWithFixedDelay(() -> {
+            try {
+                cycle();
+            } catch (RuntimeException e) {
+                log.warn("idle check cycle failed: {}", e.getMessage());
+            }
+        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        log.info("idle watcher checks cloud members every {} s", interval.toSeconds());
+    }
+
+    /** One pass over every cloud member; returns once every started check has decided. */
+    public List<Decision> cycle() {
+        List<CompletableFuture<Decision>> checks = new ArrayList<>();
+        for (Member m : store.read().members()) {
+            if (m.cloud() == null || !idleLongEnough(m) || !inFlight.add(m.id())) {
+                continue;
+            }
+            checks.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return decide(m);
+                } finally {
+                    inFlight.remove(m.id());
+                }
+            }, checkers));
+        }
+        List<Decision> decisions = new ArrayList<>();
+        for (CompletableFuture<Decision> c : checks) {
+            Decision d = c.join();
+            decisions.add(d);
+            log.info("idle check {}: {} ({})", d.member(), d.action(), d.reason());
+        }
+        return decisions;
+    }
+
+    private boolean idleLongEnough(Member m) {
+        Instant last = m.lastUsed() != null ? m.lastUsed() : m.createdAt();
+        return last != null && last.plus(Duration.ofMinutes(m.cloud().idleTimeoutMin())).isBefore(clock.instant());
+    }
+
+    private Decision decide(Member m) {
+        InstanceDetails d;
+        try {
+            d = providers.forConfig(m.cloud()).describe(m.cloud());
+        } catch (CloudException e) {
+            return new Decision(m.friendlyName(), "keep", "unknown: " + e.getMessage());
+        }
+        if (d.state() != InstanceState.RUNNING) {
+            return new Decision(m.friendlyName(), "skip", "instance is " + d.state().label());
+        }
+        Activity a = probe.check(m);
+        if (a instanceof Activity.Busy busy) {
+            activity.touch(m.id());
+            return new Decision(m.friendlyName(), "keep", "busy: " + busy.reason());
+        }
+        if (a instanceof Activity.Unknown unknown) {
+            return new Decision(m.friendlyName(), "keep", "unknown: " + unknown.cause());
+        }
+        try {
+            InstanceState now = providers.forConfig(m.cloud()).stop(m.cloud());
+            lifecycle.forget(m);
+            return new Decision(m.friendlyName(), "stop", "idle for more than " + m.cloud().idleTimeoutMin()
+                    + " min; instance now " + now.label());
+        } catch (CloudException e) {
+            return new Decision(m.friendlyName(), "keep", "stop failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (ticker != null) {
+            ticker.shutdownNow();
+        }
+        checkers.shutdownNow();
+    }
+}
