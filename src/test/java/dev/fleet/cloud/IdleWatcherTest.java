@@ -1,0 +1,250 @@
+package dev.fleet.cloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fleet.Fleet;
+import dev.fleet.testing.FakeEc2;
+import dev.fleet.testing.MutableClock;
+import dev.fleet.testing.TestHome;
+import dev.fleet.testing.TestKeys;
+import dev.fleet.testing.TestSshServer;
+import dev.fleet.tools.ToolCall;
+import dev.fleet.tools.ToolResult;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The idle watcher against a simulated cloud, driven by a clock the test moves: idle instances
+ * stop after their own timeout and not before; any sign of work, or any doubt, keeps them running.
+ */
+class IdleWatcherTest {
+    static final String ID = "i-0aaaaaaaaaaaaaaa1";
+    static final String ID2 = "i-0bbbbbbbbbbbbbbb2";
+
+    @TempDir
+    Path tmp;
+    FakeEc2 ec2;
+    TestHome home;
+    Path memberHome;
+    Path key;
+    int sshPort;
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
+    Map<String, String> env;
+    Fleet fleet;
+    final List<TestSshServer> machines = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        ec2 = new FakeEc2().start();
+        home = new TestHome(tmp);
+        memberHome = tmp.resolve("instance-home");
+        key = TestKeys.write(tmp.resolve("keys/k"), "ssh-ed25519", 256, null);
+        TestKeys.authorize(memberHome, key);
+        try (ServerSocket s = new ServerSocket(0)) {
+            sshPort = s.getLocalPort();
+        }
+        env = new LinkedHashMap<>(home.env());
+        env.put("FLEET_EC2_ENDPOINT", ec2.endpoint().toString());
+        env.put("AWS_ACCESS_KEY_ID", "AKIDFLEETTEST");
+        env.put("AWS_SECRET_ACCESS_KEY", "fleet-test-secret");
+        env.put("FLEET_ACTIVITY_TIMEOUT_MS", "2000");
+        fleet = new Fleet(env, clock, () -> { });
+        gpu("none");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        fleet.close();
+        ec2.close();
+        for (TestSshServer m : machines) {
+            m.close();
+        }
+    }
+
+    /** A running instance with an SSH server on its own loopback address. */
+    private TestSshServer running(String id, String ip) throws Exception {
+        FakeEc2.SimInstance i = ec2.addInstance(id, "g5.xlarge", FakeEc2.State.RUNNING);
+        TestSshServer machine = new TestSshServer(home, tmp.resolve("hk-" + id), memberHome).start(ip, sshPort);
+        machines.add(machine);
+        i.setPublicIp(ip);
+        i.hooks(new FakeEc2.Hooks() {
+            @Override
+            public String onStarted(FakeEc2.SimInstance x) {
+                return ip;
+            }
+
+            @Override
+            public void onStopped(FakeEc2.SimInstance x) throws Exception {
+                machine.stop();
+            }
+        });
+        return machine;
+    }
+
+    private void register(String name, String id, int timeoutMin, String activityCommand) {
+        Map<String, Object> args = new LinkedHashMap<>(Map.of("friendly_name", name, "member_type", "remote",
+                "username", TestSshServer.USER, "port", sshPort, "work_folder", memberHome.resolve("w-" + name).toString(),
+                "cloud_instance_id", id, "cloud_ssh_key_path", key.toString(), "cloud_idle_timeout_min", timeoutMin));
+        if (activityCommand != null) {
+            args.put("cloud_activity_command", activityCommand);
+        }
+        ToolResult r = fleet.tools().run("register_member", args, ToolCall.NONE);
+        assertThat(r.isError()).as(r.text()).isFalse();
+        fleet.channels().sshPool().invalidatePrefix(""); // each cycle connects afresh, as after minutes of quiet
+    }
+
+    /** The member's fake nvidia-smi: none | busy | hang | fail. */
+    private void gpu(String mode) throws Exception {
+        Path bin = Files.createDirectories(memberHome.resolve(".local/bin"));
+        Path smi = bin.resolve("nvidia-smi");
+        String body = switch (mode) {
+            case "busy" -> "echo '4242, 19000'";
+            case "hang" -> "sleep 60";
+            case "fail" -> "echo 'NVIDIA-SMI has failed' >&2; exit 9";
+            default -> "true";
+        };
+        Files.writeString(smi, "#!/bin/sh\ncase \"$*\" in *query-compute-apps*) " + body + " ;; *) echo '0, 0, 24000' ;; esac\n");
+        Files.setPosixFilePermissions(smi, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private List<IdleWatcher.Decision> cycleAfter(Duration d) {
+        clock.advance(d);
+        return fleet.idleWatcher().cycle();
+    }
+
+    @Test
+    void anIdleInstanceStopsAfterItsTimeoutAndNotBefore() throws Exception {
+        running(ID, "127.0.0.41");
+        register("idle", ID, 30, null);
+        assertThat(cycleAfter(Duration.ofMinutes(29))).isEmpty();
+        assertThat(ec2.requests("StopInstances")).isZero();
+
+        List<IdleWatcher.Decision> d = cycleAfter(Duration.ofMinutes(2));
+        assertThat(d).singleElement().satisfies(x -> assertThat(x.action()).isEqualTo("stop"));
+        assertThat(ec2.requests("StopInstances")).isEqualTo(1);
+        assertThat(cycleAfter(Duration.ofMinutes(1))).allSatisfy(x -> assertThat(x.action()).isNotEqualTo("stop"));
+        assertThat(ec2.requests("StopInstances")).isEqualTo(1);
+    }
+
+    @Test
+    void gpuWorkKeepsItRunningAndCountsAsActivity() throws Exception {
+        running(ID, "127.0.0.42");
+        register("gpu", ID, 30, null);
+        gpu("busy");
+        assertThat(cycleAfter(Duration.ofMinutes(31))).singleElement()
+                .satisfies(x -> assertThat(x.reason()).contains("busy: 1 GPU compute process"));
+        // Busy restarted the idle clock: a minute later nothing is even checked.
+        Thread.sleep(400); // lastUsed is written in the background
+        assertThat(cycleAfter(Duration.ofMinutes(1))).isEmpty();
+        assertThat(ec2.requests("StopInstances")).isZero();
+    }
+
+    @Test
+    void theActivityCommandLiveTasksAndAgentsKeepItRunning() throws Exception {
+        running(ID, "127.0.0.43");
+        Path flag = memberHome.resolve("busy.flag");
+        register("custom", ID, 10, "if [ -f " + flag + " ]; then echo busy; else echo idle; fi");
+        Files.writeString(flag, "x");
+        assertThat(cycleAfter(Duration.ofMinutes(11))).singleElement()
+                .satisfies(x -> assertThat(x.reason()).contains("activity command says busy"));
+        Files.delete(flag);
+
+        // A live task: its PID runs.
+        Path task = Files.createDirectories(memberHome.resolve(".fleet-tasks/task-abcd1234"));
+        Process sleeper = new ProcessBuilder("sleep", "60").start();
+        try {
+            Files.writeString(task.resolve("task.pid"), String.valueOf(sleeper.pid()));
+            assertThat(cycleAfter(Duration.ofMinutes(11))).singleElement()
+                    .satisfies(x -> assertThat(x.reason()).contains("1 live fleet task"));
+        } finally {
+            sleeper.destroyForcibly();
+        }
+        // A task whose process is gone but whose activity marker is fresh.
+        Files.writeString(task.resolve("task.pid"), "999999");
+        Files.writeString(task.resolve("activity"), "");
+        assertThat(cycleAfter(Duration.ofMinutes(11))).singleElement()
+                .satisfies(x -> assertThat(x.reason()).contains("1 live fleet task"));
+        Files.setLastModifiedTime(task.resolve("activity"), java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(3600)));
+
+        // An agent working in the member's folder.
+        Path folder = memberHome.resolve("w-custom");
+        Process agent = new ProcessBuilder("/bin/bash", "-c", "exec -a claude-agent sleep 60").directory(folder.toFile()).start();
+        try {
+            assertThat(cycleAfter(Duration.ofMinutes(11))).singleElement()
+                    .satisfies(x -> assertThat(x.reason()).contains("agent running in the work folder"));
+        } finally {
+            agent.destroyForcibly();
+        }
+        assertThat(ec2.requests("StopInstances")).isZero();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !agent.isAlive());
+        assertThat(cycleAfter(Duration.ofMinutes(11))).singleElement().satisfies(x -> assertThat(x.action()).isEqualTo("stop"));
+    }
+
+    @Test
+    void doubtNeverStopsAnInstance() throws Exception {
+        TestSshServer machine = running(ID, "127.0.0.44");
+        register("doubt", ID, 10, null);
+
+        gpu("hang");
+        assertThat(cycleAfter(Duration.ofMinutes(11))).singleElement()
+                .satisfies(x -> assertThat(x.reason()).contains("unknown", "nvidia-smi did not answer"));
+        gpu("fail");
+        assertThat(cycleAfter(Duration.ofMinutes(1))).singleElement()
+                .satisfies(x -> assertThat(x.reason()).contains("unknown", "nvidia-smi failed"));
+        gpu("none");
+
+        ec2.failNext(50);
+        assertThat(cycleAfter(Duration.ofMinutes(1))).singleElement().satisfies(x -> assertThat(x.reason()).contains("unknown"));
+        ec2.failNext(0);
+        ec2.throttleNext(50);
+        assertThat(cycleAfter(Duration.ofMinutes(1))).singleElement().satisfies(x -> assertThat(x.reason()).contains("unknown"));
+        ec2.throttleNext(0);
+
+        machine.stop();
+        assertThat(cycleAfter(Duration.ofMinutes(1))).singleElement()
+                .satisfies(x -> assertThat(x.reason()).contains("unknown", "unreachable"));
+        assertThat(ec2.requests("StopInstances")).isZero();
+    }
+
+    @Test
+    void timeoutsArePerMemberAndARestartedServerDoesNotStopEarly() throws Exception {
+        running(ID, "127.0.0.45");
+        running(ID2, "127.0.0.46");
+        register("short", ID, 10, null);
+        register("long", ID2, 60, null);
+
+        // A new server (another process) reads lastUsed from the registry: nothing stops early.
+        fleet.close();
+        fleet = new Fleet(env, clock, () -> { });
+        List<IdleWatcher.Decision> at20 = cycleAfter(Duration.ofMinutes(20));
+        assertThat(at20).extracting(IdleWatcher.Decision::member).containsExactly("short");
+        assertThat(ec2.instance(ID2).state()).isEqualTo(FakeEc2.State.RUNNING);
+        assertThat(cycleAfter(Duration.ofMinutes(41))).extracting(IdleWatcher.Decision::action).contains("stop");
+        assertThat(ec2.requests("StopInstances")).isEqualTo(2);
+    }
+
+    @Test
+    void concurrentCyclesStopAnInstanceOnce() throws Exception {
+        running(ID, "127.0.0.47");
+        register("once", ID, 5, null);
+        clock.advance(Duration.ofMinutes(6));
+        CompletableFuture<List<IdleWatcher.Decision>> a = CompletableFuture.supplyAsync(() -> fleet.idleWatcher().cycle());
+        CompletableFuture<List<IdleWatcher.Decision>> b = CompletableFuture.supplyAsync(() -> fleet.idleWatcher().cycle());
+        a.join();
+        b.join();
+        assertThat(ec2.requests("StopInstances")).isEqualTo(1);
+    }
+}
