@@ -23,6 +23,11 @@ import dev.fleet.status.DetailService;
 import dev.fleet.status.StatusService;
 import dev.fleet.agentcli.PromptRunner;
 import dev.fleet.tools.ExecuteCommand;
+import dev.fleet.tasks.TaskId;
+import dev.fleet.tasks.TaskLauncher;
+import dev.fleet.tasks.TaskMonitor;
+import dev.fleet.tools.MonitorTask;
+import dev.fleet.tools.StopTask;
 import dev.fleet.tools.ExecutePrompt;
 import dev.fleet.tools.ProvisionAuth;
 import dev.fleet.tools.UpdateClaude;
@@ -90,12 +95,16 @@ public final class Fleet implements AutoCloseable {
                 activity, lifecycle, clock, 16);
         this.idleInterval = Duration.ofSeconds(setting(env, "FLEET_IDLE_CHECK_SECONDS", 60));
         CloudStatus cloudStatus = new CloudStatus(cloudProviders, new Pricing(dataDir.root().resolve("pricing.json")), channels, clock);
+        Duration taskActivity = Duration.ofSeconds(setting(env, "FLEET_TASK_ACTIVITY_SEC", 300));
+        TaskMonitor tasks = new TaskMonitor(channels, taskActivity);
         List<Tool> all = List.of(
                 new RegisterMember(store, channels, secrets, cloudProviders, clock),
                 new ListMembers(store, clock),
                 new UpdateMember(store, secrets, channels),
                 new RemoveMember(store, channels, dataDir),
-                new ExecuteCommand(target, channels, lifecycle),
+                new ExecuteCommand(target, channels, lifecycle, new TaskLauncher(channels, new TaskId.Generator(clock), taskActivity)),
+                new MonitorTask(target, tasks, lifecycle, cloudProviders, channels),
+                new StopTask(target, tasks, lifecycle, cloudProviders),
                 new ExecutePrompt(target, store, channels, prompts, lifecycle),
                 new ProvisionAuth(target, channels, prompts, pmHome, clock),
                 new UpdateClaude(target, store, channels, workers),

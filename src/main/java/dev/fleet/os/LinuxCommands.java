@@ -24,4 +24,10 @@ final class LinuxCommands extends PosixCommands {
         return "read l1 l5 l15 rest < /proc/loadavg; echo \"load1=$l1\"; echo \"cpus=$(nproc 2>/dev/null || echo 1)\"; "
                 + "awk '/^MemTotal:/ {print \"mem_total_kb=\" $2} /^MemAvailable:/ {print \"mem_available_kb=\" $2}' /proc/meminfo";
     }
+
+    @Override
+    String killTaskTagged() {
+        return "for f in $(grep -lzx \"FLEET_TASK_ID=$id\" /proc/[0-9]*/environ 2>/dev/null); do "
+                + "p=${f#/proc/}; p=${p%/environ}; [ \"$p\" = \"$$\" ] || kill -KILL \"$p\" 2>/dev/null; done; ";
+    }
 }

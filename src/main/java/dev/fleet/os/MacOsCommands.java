@@ -27,4 +27,11 @@ final class MacOsCommands extends PosixCommands {
                 + "vm_stat | awk '/page size of/ {ps=$8} /Pages free/ {f=$3} /Pages inactive/ {i=$3} "
                 + "END {gsub(\"\\\\.\",\"\",f); gsub(\"\\\\.\",\"\",i); print \"mem_available_kb=\" int((f+i)*ps/1024)}'";
     }
+
+    @Override
+    String killTaskTagged() {
+        // ps -E appends each process's environment to its command line.
+        return "ps -axwwE -o pid=,command= | grep -F \"FLEET_TASK_ID=$id\" | grep -v grep | "
+                + "while read -r p rest; do [ \"$p\" = \"$$\" ] || kill -KILL \"$p\" 2>/dev/null; done; ";
+    }
 }

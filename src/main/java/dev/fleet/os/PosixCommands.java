@@ -26,7 +26,9 @@ abstract class PosixCommands implements OsCommands {
                     .append(posix(folder)).append(" >&2; exit 127; }; ");
         }
         // exec keeps one process: the tag is in its environment from the start, and in every child's.
-        c.append(RUN_TAG).append('=').append(runId).append(" exec \"$(command -v bash || echo sh)\" -c ").append(posix(script));
+        // The shell is chosen without a $(...) subshell: that fork cost ~2 ms on every call.
+        c.append("if command -v bash >/dev/null 2>&1; then fleet_sh=bash; else fleet_sh=sh; fi; ")
+                .append(RUN_TAG).append('=').append(runId).append(" exec \"$fleet_sh\" -c ").append(posix(script));
         return c.toString();
     }
 
@@ -92,9 +94,10 @@ abstract class PosixCommands implements OsCommands {
     @Override
     public String liveTasks(long freshSeconds) {
         long minutes = Math.max(1, (freshSeconds + 59) / 60);
-        return "for d in \"$HOME\"/.fleet-tasks/task-*/; do [ -d \"$d\" ] || continue; id=$(basename \"$d\"); "
+        return TASK_FUNCTIONS + "for d in \"$HOME\"/.fleet-tasks/task-*/; do [ -d \"$d\" ] || continue; id=$(basename \"$d\"); "
                 + "p=$(cat \"$d/task.pid\" 2>/dev/null); "
-                + "if [ -n \"$p\" ] && kill -0 \"$p\" 2>/dev/null; then echo \"$id\"; "
+                + "if [ -n \"$p\" ] && fleet_alive \"$p\"; then echo \"$id\"; "
+                + "elif grep -qE '\"status\":\"(completed|failed|cancelled)\"' \"$d/status.json\" 2>/dev/null; then :; "
                 + "elif [ -n \"$(find \"$d/activity\" -mmin -" + minutes + " 2>/dev/null)\" ]; then echo \"$id\"; fi; done; true";
     }
 
@@ -149,6 +152,80 @@ abstract class PosixCommands implements OsCommands {
         return "[ -f \"$HOME/.claude/.credentials.json\" ] && echo credentials_file; "
                 + "[ -n \"${ANTHROPIC_API_KEY:-}\" ] && echo api_key; "
                 + "grep -qs '^export ANTHROPIC_API_KEY=' \"$HOME/.profile\" \"$HOME/.bashrc\" \"$HOME/.zshrc\" && echo api_key; true";
+    }
+
+    // --- Long-running tasks (see OsCommands for the output formats).
+
+    /** Shell functions for task checks: a pid is alive when it runs (zombies do not count) and is still the task's wrapper. */
+    static final String TASK_FUNCTIONS = "fleet_alive() { s=$(ps -o stat= -p \"$1\" 2>/dev/null); case \"$s\" in "
+            + "'') kill -0 \"$1\" 2>/dev/null ;; *Z*) return 1 ;; *) return 0 ;; esac; }; "
+            + "fleet_task_alive() { fleet_alive \"$1\" || return 1; a=$(ps -o args= -p \"$1\" 2>/dev/null) || return 0; "
+            + "case \"$a\" in '') return 0 ;; *\"/$2/run.sh\"*) return 0 ;; *) return 1 ;; esac; }; ";
+
+    private static String taskVars(String taskId) {
+        return "id=" + posix(taskId) + "; d=\"$HOME/.fleet-tasks/$id\"; ";
+    }
+
+    private static final String TASK_PID = "pid=$(cat \"$d/task.pid\" 2>/dev/null); case \"$pid\" in ''|*[!0-9]*) pid='' ;; esac; ";
+
+    /** Ends every process whose environment holds {@code FLEET_TASK_ID=$id} (those that left the task's process group). */
+    abstract String killTaskTagged();
+
+    @Override
+    public String taskLaunch(String taskId, long activitySeconds) {
+        return "[ -n \"${HOME:-}\" ] || { echo 'fleet: HOME is not set on the member' >&2; exit 72; }; "
+                + "command -v bash >/dev/null 2>&1 || { echo 'fleet: long-running tasks need bash on the member' >&2; exit 75; }; "
+                + "umask 077; " + taskVars(taskId)
+                + "mkdir -p \"$HOME/.fleet-tasks\" && chmod 700 \"$HOME/.fleet-tasks\" || exit 71; "
+                + "if ! mkdir \"$d\" 2>/dev/null; then [ -e \"$d\" ] && { echo fleet-task-exists; exit 73; }; "
+                + "echo \"fleet: cannot create $d\" >&2; exit 71; fi; "
+                + "echo \"fleet-task-dir=$d\"; "
+                + "cat > \"$d/run.sh\" && chmod 700 \"$d/run.sh\" || exit 74; "
+                // The task must not carry the launching command's tag: a later timeout kill must never reach it.
+                + "unset FLEET_RUN_ID; FLEET_TASK_ACTIVITY_INTERVAL=" + activitySeconds + "; export FLEET_TASK_ACTIVITY_INTERVAL; "
+                + "if command -v setsid >/dev/null 2>&1; then nohup setsid bash \"$d/run.sh\" >/dev/null 2>&1 </dev/null & "
+                + "else set -m; nohup bash \"$d/run.sh\" >/dev/null 2>&1 </dev/null & fi; "
+                + "i=0; while [ ! -f \"$d/status.json\" ] && [ \"$i\" -lt 100 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; "
+                + "if [ -f \"$d/status.json\" ]; then echo fleet-task-started; else echo fleet-task-not-started; fi";
+    }
+
+    @Override
+    public String taskReport(String taskId, int logLines) {
+        return taskVars(taskId) + "[ -d \"$d\" ] || { echo '@@fleet-task:missing'; exit 0; }; " + TASK_FUNCTIONS + AGENT_PATH
+                + "fleet_gpu() { if command -v timeout >/dev/null 2>&1; then timeout 10 nvidia-smi \"$@\"; else nvidia-smi \"$@\"; fi; }; "
+                + "echo '@@fleet-task:dir'; echo \"$d\"; "
+                + "echo '@@fleet-task:pid'; " + TASK_PID
+                + "if [ -n \"$pid\" ]; then if fleet_task_alive \"$pid\" \"$id\"; then echo \"$pid alive\"; else echo \"$pid dead\"; fi; fi; "
+                + "echo '@@fleet-task:status'; cat \"$d/status.json\" 2>/dev/null; echo; "
+                + "echo '@@fleet-task:activity'; cat \"$d/activity\" 2>/dev/null; echo \"now $(date +%s)\"; "
+                + "echo '@@fleet-task:cancel'; [ -f \"$d/cancel\" ] && echo yes; "
+                + "echo '@@fleet-task:gpu'; fleet_gpu --query-gpu=utilization.gpu,memory.used,memory.total "
+                + "--format=csv,noheader,nounits 2>/dev/null || echo unavailable; "
+                + "echo '@@fleet-task:gpu-apps'; fleet_gpu --query-compute-apps=pid,used_memory --format=csv,noheader,nounits "
+                + "2>/dev/null || echo unavailable; "
+                + "echo '@@fleet-task:log'; tail -n " + Math.max(1, logLines) + " \"$d/task.log\" 2>/dev/null; exit 0";
+    }
+
+    @Override
+    public String taskStop(String taskId) {
+        return taskVars(taskId) + "[ -d \"$d\" ] || { echo '@@fleet-task:missing'; exit 0; }; " + TASK_FUNCTIONS + TASK_PID
+                + "running=no; [ -n \"$pid\" ] && fleet_task_alive \"$pid\" \"$id\" && running=yes; "
+                + "if [ \"$running\" = no ] && ! grep -qE '\"status\":\"(running|retrying)\"' \"$d/status.json\" 2>/dev/null; then "
+                + "echo '@@fleet-task:finished'; exit 0; fi; "
+                + ": > \"$d/cancel\"; "
+                + "if [ -n \"$pid\" ]; then "
+                // The wrapper leads the task's process group; its TERM trap ends the command and records 'cancelled'.
+                + "kill -TERM -- \"-$pid\" 2>/dev/null || { [ \"$running\" = yes ] && kill -TERM \"$pid\" 2>/dev/null; }; "
+                + "i=0; while fleet_task_alive \"$pid\" \"$id\" && [ \"$i\" -lt 100 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; "
+                + "kill -KILL -- \"-$pid\" 2>/dev/null; fleet_task_alive \"$pid\" \"$id\" && kill -KILL \"$pid\" 2>/dev/null; fi; "
+                + killTaskTagged()
+                + "if grep -qE '\"status\":\"(running|retrying)\"' \"$d/status.json\" 2>/dev/null; then "
+                + "now=$(date -u +%Y-%m-%dT%H:%M:%SZ); "
+                + "sed -e 's/\"status\":\"[a-z]*\"/\"status\":\"cancelled\"/' -e \"s/\\\"updated\\\":\\\"[^\\\"]*\\\"/\\\"updated\\\":\\\"$now\\\"/\" "
+                + "\"$d/status.json\" > \"$d/status.json.tmp\" && mv -f \"$d/status.json.tmp\" \"$d/status.json\"; "
+                + "printf '[fleet-task %s] task cancelled by stop_task (its wrapper had ended without recording it)\\n' \"$now\" "
+                + ">> \"$d/task.log\"; fi; "
+                + "rm -f \"$d/task.pid\"; echo '@@fleet-task:stopped'";
     }
 
     /**

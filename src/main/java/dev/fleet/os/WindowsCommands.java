@@ -157,4 +157,27 @@ final class WindowsCommands implements OsCommands {
         return "if (Test-Path \"$env:USERPROFILE\\.claude\\.credentials.json\") { 'credentials_file' }; "
                 + "if ($env:ANTHROPIC_API_KEY -or [Environment]::GetEnvironmentVariable('ANTHROPIC_API_KEY','User')) { 'api_key' }";
     }
+
+    static final String NO_TASKS = "long-running tasks are not supported on Windows members (the task wrapper is a bash "
+            + "script); run the command without long_running, with a larger timeout_ms";
+
+    @Override
+    public boolean supportsTasks() {
+        return false;
+    }
+
+    @Override
+    public String taskLaunch(String taskId, long activitySeconds) {
+        throw new UnsupportedOperationException(NO_TASKS);
+    }
+
+    @Override
+    public String taskReport(String taskId, int logLines) {
+        throw new UnsupportedOperationException(NO_TASKS);
+    }
+
+    @Override
+    public String taskStop(String taskId) {
+        throw new UnsupportedOperationException(NO_TASKS);
+    }
 }

@@ -4,6 +4,8 @@ import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
 import dev.fleet.member.Member;
+import dev.fleet.tasks.TaskException;
+import dev.fleet.tasks.TaskLauncher;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +19,9 @@ public final class ExecuteCommand implements Tool {
                     100, 86_400_000).withDefault(120_000L),
             Param.string("work_folder", "Folder to run in instead of the member's work folder (absolute path).")
                     .matching(RegistrationParams.PATH_REGEX, RegistrationParams.PATH_RULE),
-            Param.bool("long_running", "Run as a background task and return its task_id at once (for jobs longer than a few minutes).")
+            Param.bool("long_running", "Run as a detached background task on the member (survives this call and the "
+                    + "connection) and return its task_id at once; follow it with monitor_task, end it with stop_task. "
+                    + "For jobs longer than a few minutes (training, long builds). timeout_ms does not apply.")
                     .withDefault(false),
             Param.integer("max_retries", "With long_running: retries after a non-zero exit.", 0, 10).withDefault(3L),
             Param.string("restart_command", "With long_running: command used for retries instead of the original "
@@ -26,11 +30,13 @@ public final class ExecuteCommand implements Tool {
     private final MemberTarget target;
     private final Channels channels;
     private final CloudGate cloud;
+    private final TaskLauncher tasks;
 
-    public ExecuteCommand(MemberTarget target, Channels channels, dev.fleet.cloud.CloudLifecycle lifecycle) {
+    public ExecuteCommand(MemberTarget target, Channels channels, dev.fleet.cloud.CloudLifecycle lifecycle, TaskLauncher tasks) {
         this.target = target;
         this.channels = channels;
         this.cloud = new CloudGate(lifecycle);
+        this.tasks = tasks;
     }
 
     @Override
@@ -43,7 +49,10 @@ public final class ExecuteCommand implements Tool {
         return "Run a shell command on a member, in its work folder, and return the exit code, stdout and stderr. "
                 + "Use it for builds, tests, git, inspecting files. Output over 50 KB per stream is cut to its last "
                 + "50 KB and the full output is saved to a file whose path is returned. The command is ended after "
-                + "timeout_ms (default 2 minutes). Cost: one process start on the member, milliseconds for local members.";
+                + "timeout_ms (default 2 minutes). Cost: one process start on the member, milliseconds for local members. "
+                + "With long_running=true it starts a background task instead (a bash wrapper under ~/.fleet-tasks on the "
+                + "member that retries up to max_retries times after a failure, with restart_command if given, e.g. to "
+                + "resume from a checkpoint) and returns its task_id within seconds.";
     }
 
     @Override
@@ -53,24 +62,57 @@ public final class ExecuteCommand implements Tool {
 
     @Override
     public ToolResult call(ToolInput in, ToolCall call) throws Exception {
-        if (in.bool("long_running")) {
-            throw new ToolException("long_running=true is not supported by this version of fleet yet; "
-                    + "run the command synchronously with a larger timeout_ms instead");
-        }
+        boolean longRunning = in.bool("long_running");
         for (String p : new String[] {"max_retries", "restart_command"}) {
-            if (in.given(p)) {
+            if (!longRunning && in.given(p)) {
                 throw new InvalidInputException(p, "applies only with long_running=true");
             }
+        }
+        if (longRunning && in.given("timeout_ms")) {
+            throw new InvalidInputException("timeout_ms", "does not apply with long_running=true: a task runs until it ends "
+                    + "or stop_task ends it");
         }
         return cloud.run(target.use(in), call, member -> {
             String folder = in.string("work_folder") != null
                     ? (member.isLocal() ? RegistrationParams.expandLocal(in.string("work_folder")) : in.string("work_folder"))
                     : member.workFolder();
+            if (longRunning) {
+                return launch(member, folder, in);
+            }
             CommandRequest request = new CommandRequest(in.string("command"), folder,
                     Duration.ofMillis(in.longValue("timeout_ms")), CommandRequest.DEFAULT_OUTPUT_CAP);
             CommandResult r = channels.forMember(member).exec(request);
             return render(member, r, in.longValue("timeout_ms"));
         });
+    }
+
+    private ToolResult launch(Member member, String folder, ToolInput in) throws Exception {
+        int maxRetries = in.integer("max_retries");
+        String restart = in.string("restart_command");
+        TaskLauncher.Launched t;
+        try {
+            t = tasks.launch(member, folder, in.string("command"), restart, maxRetries);
+        } catch (TaskException e) {
+            throw new ToolException(e.getMessage());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("member", member.friendlyName());
+        out.put("taskId", t.id().value());
+        out.put("taskDir", t.taskDir());
+        out.put("logFile", t.taskDir() + "/task.log");
+        out.put("workFolder", folder);
+        out.put("maxRetries", maxRetries);
+        out.put("restartCommand", restart != null);
+        out.put("running", t.confirmed());
+        String text = "Started task " + t.id() + " on " + member.friendlyName() + " in " + folder + ".\n"
+                + "It runs detached from this call and from the connection, and is retried up to " + maxRetries
+                + " time" + (maxRetries == 1 ? "" : "s") + " after a non-zero exit"
+                + (restart != null ? " with restart_command" : maxRetries > 0 ? " (the same command again)" : "") + ".\n"
+                + (t.confirmed() ? "" : "Its wrapper had not reported yet when this call returned; monitor_task shows whether it runs.\n")
+                + "Files: " + t.taskDir() + " (task.log holds all output, status.json the state).\n"
+                + "Follow it with monitor_task task_id=" + t.id() + " (auto_stop=true stops a cloud instance once it is done); "
+                + "end it with stop_task task_id=" + t.id() + ".";
+        return ToolResult.ok(text, out);
     }
 
     static ToolResult render(Member member, CommandResult r, long timeoutMs) {

@@ -59,7 +59,8 @@ class McpServerIT {
                     "model", "dangerously_skip_permissions")),
             Map.entry("provision_auth", Set.of("member_id", "member_name", "api_key")),
             Map.entry("update_claude", Set.of("member_id", "member_name", "install_if_missing")),
-            Map.entry("setup_ssh_key", Set.of("member_id", "member_name")));
+            Map.entry("setup_ssh_key", Set.of("member_id", "member_name")),
+            Map.entry("cloud_control", Set.of("member_id", "member_name", "action")));
 
     @TempDir
     static Path tmp;

@@ -25,6 +25,7 @@ import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.SshException;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
@@ -197,6 +198,11 @@ public final class SshPool implements AutoCloseable {
                     // Without it every small request/response waits on delayed ACKs (~40 ms each).
                     CoreModuleProperties.TCP_NODELAY.set(created, true);
                     created.setServerKeyVerifier(hostKeys);
+                    // AES-GCM first: the JIT turns it into the CPU's AES instructions; MINA's default
+                    // (ChaCha20 in plain Java) moved files at a third of scp's speed.
+                    created.setCipherFactories(java.util.List.of(BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm,
+                            BuiltinCiphers.cc20p1305_openssh, BuiltinCiphers.aes128ctr, BuiltinCiphers.aes192ctr,
+                            BuiltinCiphers.aes256ctr));
                     // Identities come from the member, never from ~/.ssh or an agent.
                     created.setKeyIdentityProvider(s -> java.util.List.of());
                     created.setFilePasswordProvider(FilePasswordProvider.EMPTY);

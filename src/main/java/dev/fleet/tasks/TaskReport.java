@@ -1,0 +1,128 @@
+package dev.fleet.tasks;
+
+import dev.fleet.cloud.GpuReading;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What one look at a task on its member showed (the output of {@code OsCommands.taskReport}).
+ *
+ * @param status          empty until the wrapper's first write
+ * @param pid             the wrapper's pid from {@code task.pid}; null once it has ended
+ * @param pidAlive        that process runs (not a zombie) and is still this task's wrapper
+ * @param activityAgeSec  seconds since the last activity mark; null when there is none
+ * @param gpu             GPU use when {@code nvidia-smi} answered
+ * @param gpuProcesses    processes holding GPU memory ({@code --query-compute-apps}); empty without GPU tool
+ * @param logTail         the last lines of {@code task.log}
+ */
+public record TaskReport(TaskId id, String taskDir, Optional<TaskStatus> status, Long pid, boolean pidAlive,
+                         boolean cancelRequested, Long activityAgeSec, Integer activityIntervalSec, Optional<GpuReading> gpu,
+                         List<GpuProcess> gpuProcesses, String logTail) {
+
+    /** One process holding GPU memory. */
+    public record GpuProcess(long pid, long usedMemoryMiB) {
+    }
+
+    /** The status says running or retrying, yet no wrapper process lives: nobody will finish or retry it. */
+    public boolean crashed() {
+        return status.map(TaskStatus::active).orElse(false) && !pidAlive;
+    }
+
+    /** GPU memory is held while this task has no live process (the dead-DataLoader case). */
+    public boolean orphanedGpuMemory() {
+        return !pidAlive && gpuProcesses.stream().anyMatch(p -> p.usedMemoryMiB() > 0);
+    }
+
+    public long gpuMemoryHeldMiB() {
+        return gpuProcesses.stream().mapToLong(GpuProcess::usedMemoryMiB).sum();
+    }
+
+    static final String MARK = "@@fleet-task:";
+
+    /** Parses a report; empty when the task's folder does not exist. */
+    static Optional<TaskReport> parse(TaskId id, String output, int maxLogChars) {
+        Map<String, String> sections = new LinkedHashMap<>();
+        int logAt = output.indexOf(MARK + "log\n");
+        String head = logAt < 0 ? output : output.substring(0, logAt);
+        String log = logAt < 0 ? "" : output.substring(logAt + (MARK + "log\n").length());
+        String current = null;
+        StringBuilder body = new StringBuilder();
+        for (String line : head.split("\n", -1)) {
+            if (line.startsWith(MARK)) {
+                if (current != null) {
+                    sections.put(current, body.toString().strip());
+                }
+                current = line.substring(MARK.length()).strip();
+                body.setLength(0);
+            } else if (current != null) {
+                body.append(line).append('\n');
+            }
+        }
+        if (current != null) {
+            sections.put(current, body.toString().strip());
+        }
+        if (sections.containsKey("missing") || !sections.containsKey("dir")) {
+            return Optional.empty();
+        }
+
+        Long pid = null;
+        boolean alive = false;
+        String[] pidLine = sections.getOrDefault("pid", "").split("\\s+");
+        if (pidLine.length == 2) {
+            try {
+                pid = Long.parseLong(pidLine[0]);
+                alive = "alive".equals(pidLine[1]);
+            } catch (NumberFormatException e) {
+                pid = null;
+            }
+        }
+
+        Long age = null;
+        Integer interval = null;
+        Long now = null;
+        long[] mark = null;
+        for (String line : sections.getOrDefault("activity", "").split("\n")) {
+            String[] f = line.strip().split("\\s+");
+            try {
+                if (f.length == 2 && "now".equals(f[0])) {
+                    now = Long.parseLong(f[1]);
+                } else if (f.length == 2) {
+                    mark = new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])};
+                }
+            } catch (NumberFormatException e) {
+                // an unreadable marker counts as none
+            }
+        }
+        if (mark != null && now != null) {
+            age = Math.max(0, now - mark[0]);
+            interval = (int) mark[1];
+        }
+
+        String gpuText = sections.getOrDefault("gpu", "");
+        Optional<GpuReading> gpu = "unavailable".equals(gpuText) ? Optional.empty() : GpuReading.parse(gpuText);
+        List<GpuProcess> holders = new ArrayList<>();
+        String apps = sections.getOrDefault("gpu-apps", "");
+        if (!"unavailable".equals(apps)) {
+            for (String line : apps.split("\n")) {
+                String[] f = line.split(",");
+                if (f.length >= 2) {
+                    try {
+                        holders.add(new GpuProcess(Long.parseLong(f[0].strip()), Long.parseLong(f[1].strip())));
+                    } catch (NumberFormatException e) {
+                        // "[N/A]" and the like: not a reading
+                    }
+                }
+            }
+        }
+        if (log.length() > maxLogChars) {
+            log = log.substring(log.length() - maxLogChars);
+            int nl = log.indexOf('\n');
+            log = nl >= 0 && nl < log.length() - 1 ? log.substring(nl + 1) : log;
+        }
+        return Optional.of(new TaskReport(id, sections.get("dir"), TaskStatus.parse(sections.get("status")), pid, alive,
+                "yes".equals(sections.get("cancel")), age, interval, gpu, List.copyOf(holders), log));
+    }
+}

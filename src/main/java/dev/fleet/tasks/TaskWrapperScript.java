@@ -1,0 +1,51 @@
+package dev.fleet.tasks;
+
+import dev.fleet.security.ShellQuote;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * The bash wrapper that runs one long-running task on a member ({@code task-wrapper.sh} beside
+ * this class, with the task's values filled in). It is self-contained: bash and coreutils, no
+ * python or jq. The commands travel base64-encoded inside it and are decoded by the wrapper, so
+ * no quoting layer between here and the member's shell can alter them.
+ */
+public final class TaskWrapperScript {
+    private static final String TEMPLATE = load();
+
+    private TaskWrapperScript() {
+    }
+
+    /**
+     * @param restartCommand command for retries (checkpoint resume); null: retries rerun {@code command}
+     * @param workFolder     absolute folder on the member the commands run in
+     */
+    public static String render(TaskId id, String command, String restartCommand, int maxRetries, String workFolder) {
+        if (maxRetries < 0 || maxRetries > 10) {
+            throw new IllegalArgumentException("maxRetries must be 0 to 10");
+        }
+        return TEMPLATE.replace("@TASK_ID@", ShellQuote.posix(id.value()))
+                .replace("@MAX_RETRIES@", Integer.toString(maxRetries))
+                .replace("@WORK_FOLDER@", ShellQuote.posix(workFolder))
+                .replace("@COMMAND_B64@", "'" + base64(command) + "'")
+                .replace("@RESTART_B64@", restartCommand == null ? "''" : "'" + base64(restartCommand) + "'");
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String load() {
+        try (InputStream in = TaskWrapperScript.class.getResourceAsStream("task-wrapper.sh")) {
+            if (in == null) {
+                throw new IllegalStateException("task-wrapper.sh is missing from the fleet jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
