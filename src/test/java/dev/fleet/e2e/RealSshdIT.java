@@ -6,21 +6,15 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.testing.RealSshd;
+import dev.fleet.testing.FleetServer;
 import dev.fleet.testing.TestHome;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -40,9 +34,9 @@ class RealSshdIT {
     static Path tmp;
     RealSshd sshd;
     TestHome home;
+    FleetServer server;
     McpSyncClient client;
     Path work;
-    final List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     void start() throws Exception {
@@ -51,20 +45,15 @@ class RealSshdIT {
         work = sshd.home.resolve("fleet-e2e-" + System.nanoTime());
         // The agent CLI where its installer puts it on the member, outside the non-interactive PATH.
         TestHome.installFakeAgentCli(sshd.home, "9.9.9");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        client = McpClient.sync(new StdioClientTransport(ServerParameters.builder(java)
-                        .args("-jar", System.getProperty("fleet.jar"), "serve").env(home.env()).build(),
-                        new JacksonMcpJsonMapper(JSON)))
-                .requestTimeout(Duration.ofSeconds(120))
-                .progressConsumer(progress::add)
-                .build();
+        server = new FleetServer(home.env());
+        client = server.client();
         client.initialize();
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (client != null) {
-            client.closeGracefully();
+        if (server != null) {
+            server.close();
         }
         if (sshd != null) {
             sshd.close();
@@ -72,15 +61,11 @@ class RealSshdIT {
     }
 
     private McpSchema.CallToolResult call(String tool, Object... kv) {
-        Map<String, Object> args = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            args.put((String) kv[i], kv[i + 1]);
-        }
-        return client.callTool(new McpSchema.CallToolRequest(tool, args));
+        return server.call(tool, kv);
     }
 
     private static String text(McpSchema.CallToolResult r) {
-        return r.content().stream().map(c -> ((McpSchema.TextContent) c).text()).collect(Collectors.joining("\n"));
+        return FleetServer.text(r);
     }
 
     @Test
@@ -121,7 +106,7 @@ class RealSshdIT {
                 Map.of("progressToken", "up")));
         assertThat(text(sent)).contains("Sent 2 of 2");
         assertThat(Files.size(work.resolve("in/blob.bin"))).isEqualTo(5 * 1024 * 1024);
-        await().atMost(Duration.ofSeconds(5)).until(() -> progress.stream().filter(p -> "up".equals(p.progressToken())).count() > 2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.progress().stream().filter(p -> "up".equals(p.progressToken())).count() > 2);
 
         McpSchema.CallToolResult got = call("receive_files", "member_name", "openssh", "remote_paths", List.of("in/dir", "../../etc"),
                 "local_dest", tmp.resolve("back").toString());

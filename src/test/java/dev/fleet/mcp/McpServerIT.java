@@ -5,22 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleet.testing.FleetServer;
 import dev.fleet.testing.TestHome;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -60,50 +54,37 @@ class McpServerIT {
             Map.entry("provision_auth", Set.of("member_id", "member_name", "api_key")),
             Map.entry("update_claude", Set.of("member_id", "member_name", "install_if_missing")),
             Map.entry("setup_ssh_key", Set.of("member_id", "member_name")),
-            Map.entry("cloud_control", Set.of("member_id", "member_name", "action")));
+            Map.entry("cloud_control", Set.of("member_id", "member_name", "action")),
+            Map.entry("monitor_task", Set.of("member_id", "member_name", "task_id", "auto_stop")),
+            Map.entry("stop_task", Set.of("member_id", "member_name", "task_id")));
 
     @TempDir
     static Path tmp;
     TestHome home;
+    FleetServer server;
     McpSyncClient client;
-    final List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     void start() throws Exception {
         home = new TestHome(tmp);
         home.installFakeAgentCli("2.1.0");
-        client = McpClient.sync(new StdioClientTransport(serverParameters(), new JacksonMcpJsonMapper(JSON)))
-                .requestTimeout(Duration.ofSeconds(60))
-                .initializationTimeout(Duration.ofSeconds(60))
-                .progressConsumer(progress::add)
-                .build();
-    }
-
-    private ServerParameters serverParameters() {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return ServerParameters.builder(java)
-                .args("-jar", System.getProperty("fleet.jar"), "serve")
-                .env(home.env())
-                .build();
+        server = new FleetServer(home.env());
+        client = server.client();
     }
 
     @AfterAll
     void stop() {
-        if (client != null) {
-            client.closeGracefully();
+        if (server != null) {
+            server.close();
         }
     }
 
     private McpSchema.CallToolResult call(String tool, Object... kv) {
-        Map<String, Object> args = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            args.put((String) kv[i], kv[i + 1]);
-        }
-        return client.callTool(new McpSchema.CallToolRequest(tool, args));
+        return server.call(tool, kv);
     }
 
     private static String text(McpSchema.CallToolResult r) {
-        return r.content().stream().map(c -> ((McpSchema.TextContent) c).text()).collect(Collectors.joining("\n"));
+        return FleetServer.text(r);
     }
 
     @Test
@@ -177,7 +158,7 @@ class McpServerIT {
                 Map.of("progressToken", "send-1")));
         assertThat(text(sent)).contains("Sent 1 of 1");
         assertThat(Files.readString(tmp.resolve("work/data/model.txt"))).isEqualTo("weights");
-        await().atMost(Duration.ofSeconds(5)).until(() -> progress.stream().anyMatch(p -> "send-1".equals(p.progressToken())));
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.progress().stream().anyMatch(p -> "send-1".equals(p.progressToken())));
 
         McpSchema.CallToolResult got = call("receive_files", "member_name", "local-1", "remote_paths", List.of("data/model.txt"),
                 "local_dest", tmp.resolve("back").toString());
