@@ -90,12 +90,12 @@ public final class Fleet implements AutoCloseable {
         this.cloudProviders = new CloudProviders(() -> new Ec2Provider(env));
         CloudLifecycle lifecycle = new CloudLifecycle(cloudProviders, store, clock, cloudTiming(env), CloudLifecycle.Sleeper.REAL,
                 new AfterCloudStart(channels, pmHome, clock));
+        Duration taskActivity = Duration.ofSeconds(setting(env, "FLEET_TASK_ACTIVITY_SEC", 300));
         this.idleWatcher = new IdleWatcher(store, cloudProviders,
-                new ActivityProbe(channels, Duration.ofMillis(setting(env, "FLEET_ACTIVITY_TIMEOUT_MS", 30_000))),
+                new ActivityProbe(channels, Duration.ofMillis(setting(env, "FLEET_ACTIVITY_TIMEOUT_MS", 30_000)), taskActivity),
                 activity, lifecycle, clock, 16);
         this.idleInterval = Duration.ofSeconds(setting(env, "FLEET_IDLE_CHECK_SECONDS", 60));
         CloudStatus cloudStatus = new CloudStatus(cloudProviders, new Pricing(dataDir.root().resolve("pricing.json")), channels, clock);
-        Duration taskActivity = Duration.ofSeconds(setting(env, "FLEET_TASK_ACTIVITY_SEC", 300));
         TaskMonitor tasks = new TaskMonitor(channels, taskActivity);
         List<Tool> all = List.of(
                 new RegisterMember(store, channels, secrets, cloudProviders, clock),

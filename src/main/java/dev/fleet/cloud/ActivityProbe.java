@@ -19,15 +19,18 @@ import java.util.Locale;
  * that hangs or fails) makes the answer unknown, and unknown never stops an instance.
  */
 public final class ActivityProbe {
-    /** Task wrappers touch their activity marker every 5 minutes; two intervals without it means dead. */
-    static final long LIVE_MARKER_SECONDS = 600;
-
     private final Channels channels;
     private final Duration checkTimeout;
+    private final long liveMarkerSeconds;
 
-    public ActivityProbe(Channels channels, Duration checkTimeout) {
+    /**
+     * @param taskActivityInterval how often task wrappers touch their activity marker; a marker
+     *                             older than two intervals no longer counts as a live task
+     */
+    public ActivityProbe(Channels channels, Duration checkTimeout, Duration taskActivityInterval) {
         this.channels = channels;
         this.checkTimeout = checkTimeout;
+        this.liveMarkerSeconds = 2 * taskActivityInterval.toSeconds();
     }
 
     public Activity check(Member m) {
@@ -85,7 +88,7 @@ public final class ActivityProbe {
     }
 
     private Activity tasks(MemberChannel channel, OsCommands os) throws ChannelException {
-        CommandResult r = run(channel, os.liveTasks(LIVE_MARKER_SECONDS));
+        CommandResult r = run(channel, os.liveTasks(liveMarkerSeconds));
         if (!r.succeeded()) {
             return new Activity.Unknown("could not list fleet tasks (exit " + r.exitCode() + ")");
         }

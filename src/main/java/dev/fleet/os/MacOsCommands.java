@@ -31,7 +31,7 @@ final class MacOsCommands extends PosixCommands {
     @Override
     String killTaskTagged() {
         // ps -E appends each process's environment to its command line.
-        return "ps -axwwE -o pid=,command= | grep -F \"FLEET_TASK_ID=$id\" | grep -v grep | "
+        return "ps -axwwE -o pid=,command= 2>/dev/null | grep -F \"FLEET_TASK_ID=$id\" | grep -v grep | "
                 + "while read -r p rest; do [ \"$p\" = \"$$\" ] || kill -KILL \"$p\" 2>/dev/null; done; ";
     }
 }

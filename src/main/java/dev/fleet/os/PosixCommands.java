@@ -191,18 +191,15 @@ abstract class PosixCommands implements OsCommands {
 
     @Override
     public String taskReport(String taskId, int logLines) {
-        return taskVars(taskId) + "[ -d \"$d\" ] || { echo '@@fleet-task:missing'; exit 0; }; " + TASK_FUNCTIONS + AGENT_PATH
-                + "fleet_gpu() { if command -v timeout >/dev/null 2>&1; then timeout 10 nvidia-smi \"$@\"; else nvidia-smi \"$@\"; fi; }; "
+        return taskVars(taskId) + "[ -d \"$d\" ] || { echo '@@fleet-task:missing'; exit 0; }; " + TASK_FUNCTIONS
                 + "echo '@@fleet-task:dir'; echo \"$d\"; "
                 + "echo '@@fleet-task:pid'; " + TASK_PID
                 + "if [ -n \"$pid\" ]; then if fleet_task_alive \"$pid\" \"$id\"; then echo \"$pid alive\"; else echo \"$pid dead\"; fi; fi; "
                 + "echo '@@fleet-task:status'; cat \"$d/status.json\" 2>/dev/null; echo; "
                 + "echo '@@fleet-task:activity'; cat \"$d/activity\" 2>/dev/null; echo \"now $(date +%s)\"; "
                 + "echo '@@fleet-task:cancel'; [ -f \"$d/cancel\" ] && echo yes; "
-                + "echo '@@fleet-task:gpu'; fleet_gpu --query-gpu=utilization.gpu,memory.used,memory.total "
-                + "--format=csv,noheader,nounits 2>/dev/null || echo unavailable; "
-                + "echo '@@fleet-task:gpu-apps'; fleet_gpu --query-compute-apps=pid,used_memory --format=csv,noheader,nounits "
-                + "2>/dev/null || echo unavailable; "
+                + "echo '@@fleet-task:gpu'; ( " + gpuUtilization() + " ) 2>/dev/null || echo unavailable; "
+                + "echo '@@fleet-task:gpu-apps'; ( " + gpuComputeProcesses() + " ) 2>/dev/null || echo unavailable; "
                 + "echo '@@fleet-task:log'; tail -n " + Math.max(1, logLines) + " \"$d/task.log\" 2>/dev/null; exit 0";
     }
 

@@ -16,7 +16,8 @@ class LayeringTest {
     @Test
     void servicesDoNotKnowAboutToolsMcpOrTheCommandLine() {
         noClasses().that().resideInAnyPackage("dev.fleet.member..", "dev.fleet.exec..", "dev.fleet.os..",
-                        "dev.fleet.agentcli..", "dev.fleet.status..", "dev.fleet.security..", "dev.fleet.cloud..")
+                        "dev.fleet.agentcli..", "dev.fleet.status..", "dev.fleet.security..", "dev.fleet.cloud..",
+                        "dev.fleet.tasks..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.fleet.tools..", "dev.fleet.mcp..", "dev.fleet.cli..",
                         "io.modelcontextprotocol..")
                 .check(classes);

@@ -13,8 +13,15 @@ final class FleetHarness implements AutoCloseable {
     final Fleet fleet;
 
     FleetHarness(Path root) throws Exception {
+        this(root, Map.of());
+    }
+
+    /** With extra server settings (for example {@code FLEET_TASK_ACTIVITY_SEC}) on top of the test home's environment. */
+    FleetHarness(Path root, Map<String, String> settings) throws Exception {
         this.home = new TestHome(root);
-        this.fleet = new Fleet(home.env(), Clock.systemUTC(), () -> { });
+        Map<String, String> env = new LinkedHashMap<>(home.env());
+        env.putAll(settings);
+        this.fleet = new Fleet(env, Clock.systemUTC(), () -> { });
     }
 
     ToolResult call(String tool, Object... keyValues) {

@@ -1,0 +1,171 @@
+package dev.fleet.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleet.Fleet;
+import dev.fleet.testing.FakeEc2;
+import dev.fleet.testing.TestHome;
+import dev.fleet.testing.TestKeys;
+import dev.fleet.testing.TestSshServer;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Long-running tasks on a cloud member (simulated EC2 whose instance runs an in-process SSH
+ * server): monitor_task with auto_stop stops the instance once the task is done, and never starts
+ * a stopped instance just to stop it.
+ */
+class CloudTaskToolsTest {
+    static final String ID = "i-0123456789abcdef0";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+    FakeEc2 ec2;
+    TestHome home;
+    Fleet fleet;
+    Path key;
+    Path memberHome;
+    int sshPort;
+    int started;
+    final List<TestSshServer> machines = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        ec2 = new FakeEc2().start();
+        home = new TestHome(tmp);
+        memberHome = tmp.resolve("instance-home");
+        key = TestKeys.write(tmp.resolve("keys/cloud.pem"), "ssh-ed25519", 256, null);
+        TestKeys.authorize(memberHome, key);
+        try (ServerSocket s = new ServerSocket(0)) {
+            sshPort = s.getLocalPort();
+        }
+        Map<String, String> env = new LinkedHashMap<>(home.env());
+        env.put("FLEET_EC2_ENDPOINT", ec2.endpoint().toString());
+        env.put("AWS_ACCESS_KEY_ID", "AKIDFLEETTEST");
+        env.put("AWS_SECRET_ACCESS_KEY", "fleet-test-secret");
+        env.put("FLEET_CLOUD_POLL_MS", "50");
+        env.put("FLEET_CLOUD_WAIT_MS", "20000");
+        env.put("FLEET_SSH_WAIT_MS", "3000");
+        env.put("FLEET_TASK_ACTIVITY_SEC", "1");
+        fleet = new Fleet(env, Clock.systemUTC(), () -> { });
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        fleet.close();
+        ec2.close();
+        for (TestSshServer m : machines) {
+            m.close();
+        }
+    }
+
+    /** A running instance whose stop takes its SSH server down (and whose start would bring one up). */
+    private FakeEc2.SimInstance runningMachine() throws Exception {
+        FakeEc2.SimInstance i = ec2.addInstance(ID, "g5.xlarge", FakeEc2.State.RUNNING);
+        Path hostKeys = Files.createDirectories(tmp.resolve("hostkeys"));
+        TestSshServer first = new TestSshServer(home, hostKeys, memberHome).start("127.0.0.21", sshPort);
+        machines.add(first);
+        i.setPublicIp("127.0.0.21");
+        i.hooks(new FakeEc2.Hooks() {
+            TestSshServer current = first;
+
+            @Override
+            public String onStarted(FakeEc2.SimInstance instance) throws Exception {
+                String ip = "127.0.0." + (22 + started++);
+                current = new TestSshServer(home, hostKeys, memberHome).start(ip, sshPort);
+                machines.add(current);
+                return ip;
+            }
+
+            @Override
+            public void onStopped(FakeEc2.SimInstance instance) throws Exception {
+                current.stop();
+            }
+        });
+        return i;
+    }
+
+    private ToolResult call(String tool, Object... kv) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            args.put((String) kv[i], kv[i + 1]);
+        }
+        return fleet.tools().run(tool, args, ToolCall.NONE);
+    }
+
+    private String launch(String command) {
+        ToolResult r = call("execute_command", "member_name", "gpu", "command", command, "long_running", true);
+        assertThat(r.isError()).as(r.text()).isFalse();
+        return (String) ((Map<?, ?>) r.structured()).get("taskId");
+    }
+
+    private JsonNode monitor(String id, boolean autoStop) throws Exception {
+        ToolResult r = call("monitor_task", "member_name", "gpu", "task_id", id, "auto_stop", autoStop);
+        assertThat(r.isError()).as(r.text()).isFalse();
+        return JSON.readTree(r.text());
+    }
+
+    @Test
+    void autoStopStopsTheInstanceOnceTheTaskIsDoneAndNeverStartsItAgainForThat() throws Exception {
+        FakeEc2.SimInstance instance = runningMachine();
+        ToolResult reg = call("register_member", "friendly_name", "gpu", "member_type", "remote", "username", TestSshServer.USER,
+                "port", sshPort, "work_folder", memberHome.resolve("train").toString(), "cloud_provider", "aws",
+                "cloud_instance_id", ID, "cloud_region", "us-east-1", "cloud_ssh_key_path", key.toString());
+        assertThat(reg.isError()).as(reg.text()).isFalse();
+
+        String training = launch("echo epoch 1; sleep 3; echo trained");
+        assertThat(memberHome.resolve(".fleet-tasks/" + training + "/run.sh")).exists();
+
+        // Still running: auto_stop waits.
+        JsonNode early = monitor(training, true);
+        assertThat(early.get("status").asText()).isEqualTo("running");
+        assertThat(early.get("autoStop").asText()).startsWith("not yet");
+        assertThat(ec2.requests("StopInstances")).isZero();
+
+        // A second task that still runs holds the instance even after the first is done.
+        String other = launch("sleep 60");
+        await().atMost(Duration.ofSeconds(30)).until(() -> monitor(training, false).get("status").asText().equals("completed"));
+        JsonNode held = monitor(training, true);
+        assertThat(held.get("autoStop").asText()).contains("not stopped", other);
+        assertThat(ec2.requests("StopInstances")).isZero();
+        assertThat(call("stop_task", "member_name", "gpu", "task_id", other).isError()).isFalse();
+
+        JsonNode done = monitor(training, true);
+        assertThat(done.get("status").asText()).isEqualTo("completed");
+        assertThat(done.get("logTail").asText()).contains("trained");
+        assertThat(done.get("autoStop").asText()).contains("stopped instance " + ID);
+        assertThat(ec2.requests("StopInstances")).isEqualTo(1);
+        assertThat(instance.state()).isIn(FakeEc2.State.STOPPING, FakeEc2.State.STOPPED);
+
+        // Asked again while it is stopping or stopped: nothing is started, nothing stopped twice.
+        JsonNode again = monitor(training, true);
+        assertThat(again.get("autoStop").asText()).contains("nothing to do", "already");
+        assertThat(again.get("summary").asText()).contains("not started");
+        await().atMost(Duration.ofSeconds(10)).until(() -> instance.state() == FakeEc2.State.STOPPED);
+        assertThat(monitor(training, true).get("instanceState").asText()).isEqualTo("stopped");
+        ToolResult stop = call("stop_task", "member_name", "gpu", "task_id", training);
+        assertThat(stop.text()).contains("Nothing to stop", "stopped");
+        assertThat(ec2.requests("StartInstances")).isZero();
+        assertThat(ec2.requests("StopInstances")).isEqualTo(1);
+
+        // Without auto_stop, monitor_task ensures the instance is ready like execute_command, and reads the task.
+        JsonNode woken = monitor(training, false);
+        assertThat(woken.get("status").asText()).isEqualTo("completed");
+        assertThat(ec2.requests("StartInstances")).isEqualTo(1);
+    }
+}
