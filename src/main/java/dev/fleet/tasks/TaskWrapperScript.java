@@ -27,11 +27,12 @@ public final class TaskWrapperScript {
         if (maxRetries < 0 || maxRetries > 10) {
             throw new IllegalArgumentException("maxRetries must be 0 to 10");
         }
+        // The folder is the only free text; it goes in last so no later placeholder can match inside it.
         return TEMPLATE.replace("@TASK_ID@", ShellQuote.posix(id.value()))
                 .replace("@MAX_RETRIES@", Integer.toString(maxRetries))
-                .replace("@WORK_FOLDER@", ShellQuote.posix(workFolder))
                 .replace("@COMMAND_B64@", "'" + base64(command) + "'")
-                .replace("@RESTART_B64@", restartCommand == null ? "''" : "'" + base64(restartCommand) + "'");
+                .replace("@RESTART_B64@", restartCommand == null ? "''" : "'" + base64(restartCommand) + "'")
+                .replace("@WORK_FOLDER@", ShellQuote.posix(workFolder));
     }
 
     private static String base64(String text) {
