@@ -4,19 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleet.Fleet;
 import dev.fleet.testing.FakeEc2;
+import dev.fleet.testing.SimulatedCloud;
 import dev.fleet.testing.MutableClock;
 import dev.fleet.testing.TestHome;
-import dev.fleet.testing.TestKeys;
 import dev.fleet.testing.TestSshServer;
 import dev.fleet.tools.ToolCall;
 import dev.fleet.tools.ToolResult;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,23 +42,19 @@ class IdleWatcherTest {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
     Map<String, String> env;
     Fleet fleet;
-    final List<TestSshServer> machines = new ArrayList<>();
+    SimulatedCloud cloud;
 
     @BeforeEach
     void setUp() throws Exception {
-        ec2 = new FakeEc2().start();
-        home = new TestHome(tmp);
-        memberHome = tmp.resolve("instance-home");
-        key = TestKeys.write(tmp.resolve("keys/k"), "ssh-ed25519", 256, null);
-        TestKeys.authorize(memberHome, key);
-        try (ServerSocket s = new ServerSocket(0)) {
-            sshPort = s.getLocalPort();
-        }
-        env = new LinkedHashMap<>(home.env());
-        env.put("FLEET_EC2_ENDPOINT", ec2.endpoint().toString());
-        env.put("AWS_ACCESS_KEY_ID", "AKIDFLEETTEST");
-        env.put("AWS_SECRET_ACCESS_KEY", "fleet-test-secret");
+        cloud = new SimulatedCloud(tmp, 41);
+        ec2 = cloud.ec2;
+        home = cloud.home;
+        memberHome = cloud.memberHome;
+        key = cloud.key;
+        sshPort = cloud.sshPort;
+        Map<String, String> env = cloud.env();
         env.put("FLEET_ACTIVITY_TIMEOUT_MS", "2000");
+        this.env = env;
         fleet = new Fleet(env, clock, () -> { });
         gpu("none");
     }
@@ -68,30 +62,13 @@ class IdleWatcherTest {
     @AfterEach
     void tearDown() throws Exception {
         fleet.close();
-        ec2.close();
-        for (TestSshServer m : machines) {
-            m.close();
-        }
+        cloud.close();
     }
 
     /** A running instance with an SSH server on its own loopback address. */
-    private TestSshServer running(String id, String ip) throws Exception {
-        FakeEc2.SimInstance i = ec2.addInstance(id, "g5.xlarge", FakeEc2.State.RUNNING);
-        TestSshServer machine = new TestSshServer(home, tmp.resolve("hk-" + id), memberHome).start(ip, sshPort);
-        machines.add(machine);
-        i.setPublicIp(ip);
-        i.hooks(new FakeEc2.Hooks() {
-            @Override
-            public String onStarted(FakeEc2.SimInstance x) {
-                return ip;
-            }
-
-            @Override
-            public void onStopped(FakeEc2.SimInstance x) throws Exception {
-                machine.stop();
-            }
-        });
-        return machine;
+    private TestSshServer running(String id) throws Exception {
+        cloud.machine(id, "g5.xlarge", FakeEc2.State.RUNNING);
+        return cloud.server(id);
     }
 
     private void register(String name, String id, int timeoutMin, String activityCommand) {
@@ -127,7 +104,7 @@ class IdleWatcherTest {
 
     @Test
     void anIdleInstanceStopsAfterItsTimeoutAndNotBefore() throws Exception {
-        running(ID, "127.0.0.41");
+        running(ID);
         register("idle", ID, 30, null);
         assertThat(cycleAfter(Duration.ofMinutes(29))).isEmpty();
         assertThat(ec2.requests("StopInstances")).isZero();
@@ -141,7 +118,7 @@ class IdleWatcherTest {
 
     @Test
     void gpuWorkKeepsItRunningAndCountsAsActivity() throws Exception {
-        running(ID, "127.0.0.42");
+        running(ID);
         register("gpu", ID, 30, null);
         gpu("busy");
         assertThat(cycleAfter(Duration.ofMinutes(31))).singleElement()
@@ -154,7 +131,7 @@ class IdleWatcherTest {
 
     @Test
     void theActivityCommandLiveTasksAndAgentsKeepItRunning() throws Exception {
-        running(ID, "127.0.0.43");
+        running(ID);
         Path flag = memberHome.resolve("busy.flag");
         register("custom", ID, 10, "if [ -f " + flag + " ]; then echo busy; else echo idle; fi");
         Files.writeString(flag, "x");
@@ -195,7 +172,7 @@ class IdleWatcherTest {
 
     @Test
     void doubtNeverStopsAnInstance() throws Exception {
-        TestSshServer machine = running(ID, "127.0.0.44");
+        TestSshServer machine = running(ID);
         register("doubt", ID, 10, null);
 
         gpu("hang");
@@ -221,8 +198,8 @@ class IdleWatcherTest {
 
     @Test
     void timeoutsArePerMemberAndARestartedServerDoesNotStopEarly() throws Exception {
-        running(ID, "127.0.0.45");
-        running(ID2, "127.0.0.46");
+        running(ID);
+        running(ID2);
         register("short", ID, 10, null);
         register("long", ID2, 60, null);
 
@@ -238,7 +215,7 @@ class IdleWatcherTest {
 
     @Test
     void concurrentCyclesStopAnInstanceOnce() throws Exception {
-        running(ID, "127.0.0.47");
+        running(ID);
         register("once", ID, 5, null);
         clock.advance(Duration.ofMinutes(6));
         CompletableFuture<List<IdleWatcher.Decision>> a = CompletableFuture.supplyAsync(() -> fleet.idleWatcher().cycle());

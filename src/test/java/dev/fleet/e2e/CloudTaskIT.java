@@ -8,17 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.testing.FakeEc2;
 import dev.fleet.testing.FleetServer;
-import dev.fleet.testing.TestHome;
-import dev.fleet.testing.TestKeys;
+import dev.fleet.testing.SimulatedCloud;
 import dev.fleet.testing.TestSshServer;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -37,40 +33,18 @@ class CloudTaskIT {
 
     @Test
     void aTaskStartsTheInstanceRunsToCompletionAndAutoStopStopsIt() throws Exception {
-        TestHome home = new TestHome(tmp);
-        Path memberHome = tmp.resolve("instance-home");
-        Path key = TestKeys.write(tmp.resolve("keys/k"), "ssh-ed25519", 256, null);
-        TestKeys.authorize(memberHome, key);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        AtomicReference<TestSshServer> machine = new AtomicReference<>();
-        int sshPort = port;
-        try (FakeEc2 ec2 = new FakeEc2().start()) {
-            ec2.addInstance(ID, "g5.xlarge", FakeEc2.State.STOPPED).hooks(new FakeEc2.Hooks() {
-                @Override
-                public String onStarted(FakeEc2.SimInstance i) throws Exception {
-                    machine.set(new TestSshServer(home, tmp.resolve("hostkeys"), memberHome).start("127.0.0.61", sshPort));
-                    return "127.0.0.61";
-                }
-
-                @Override
-                public void onStopped(FakeEc2.SimInstance i) throws Exception {
-                    machine.get().stop();
-                }
-            });
-            Map<String, String> env = new LinkedHashMap<>(home.env());
-            env.put("FLEET_EC2_ENDPOINT", ec2.endpoint().toString());
-            env.put("AWS_ACCESS_KEY_ID", "AKIDFLEETTEST");
-            env.put("AWS_SECRET_ACCESS_KEY", "fleet-test-secret");
+        try (SimulatedCloud cloud = new SimulatedCloud(tmp, 61)) {
+            FakeEc2 ec2 = cloud.ec2;
+            cloud.machine(ID, "g5.xlarge", FakeEc2.State.STOPPED);
+            Path memberHome = cloud.memberHome;
+            Map<String, String> env = cloud.env();
             env.put("FLEET_CLOUD_POLL_MS", "100");
             try (FleetServer fleet = new FleetServer(env)) {
                 fleet.client().initialize();
                 Path work = memberHome.resolve("train");
                 McpSchema.CallToolResult reg = fleet.call("register_member", "friendly_name", "trainer", "member_type", "remote",
-                        "username", TestSshServer.USER, "port", port, "work_folder", work.toString(),
-                        "cloud_provider", "aws", "cloud_instance_id", ID, "cloud_ssh_key_path", key.toString());
+                        "username", TestSshServer.USER, "port", cloud.sshPort, "work_folder", work.toString(),
+                        "cloud_provider", "aws", "cloud_instance_id", ID, "cloud_ssh_key_path", cloud.key.toString());
                 assertThat(text(reg)).contains("is stopped: registered without SSH checks");
 
                 McpSchema.CallToolResult launched = fleet.client().callTool(new McpSchema.CallToolRequest("execute_command",
@@ -96,10 +70,6 @@ class CloudTaskIT {
                 assertThat(text(stop)).contains("completed", "stop");
                 assertThat(ec2.requests("StopInstances")).isEqualTo(1);
                 await().atMost(Duration.ofSeconds(10)).until(() -> ec2.instance(ID).state() == FakeEc2.State.STOPPED);
-            }
-        } finally {
-            if (machine.get() != null) {
-                machine.get().close();
             }
         }
     }

@@ -6,10 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.Fleet;
 import dev.fleet.testing.FakeEc2;
+import dev.fleet.testing.SimulatedCloud;
 import dev.fleet.testing.TestHome;
-import dev.fleet.testing.TestKeys;
 import dev.fleet.testing.TestSshServer;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -42,67 +41,29 @@ class CloudMemberToolsTest {
     Path key;
     Path memberHome;
     int sshPort;
-    final List<TestSshServer> machines = new CopyOnWriteArrayList<>();
+    SimulatedCloud cloud;
     final List<String> progress = new CopyOnWriteArrayList<>();
-    int started;
 
     @BeforeEach
     void setUp() throws Exception {
-        ec2 = new FakeEc2().start();
-        home = new TestHome(tmp);
-        memberHome = tmp.resolve("instance-home");
-        key = TestKeys.write(tmp.resolve("keys/cloud.pem"), "ssh-ed25519", 256, null);
-        TestKeys.authorize(memberHome, key);
-        try (ServerSocket s = new ServerSocket(0)) {
-            sshPort = s.getLocalPort();
-        }
-        Map<String, String> env = new LinkedHashMap<>(home.env());
-        env.put("FLEET_EC2_ENDPOINT", ec2.endpoint().toString());
-        env.put("AWS_ACCESS_KEY_ID", "AKIDFLEETTEST");
-        env.put("AWS_SECRET_ACCESS_KEY", "fleet-test-secret");
-        env.put("FLEET_CLOUD_POLL_MS", "50");
-        env.put("FLEET_CLOUD_WAIT_MS", "20000");
-        env.put("FLEET_SSH_WAIT_MS", "3000");
+        cloud = new SimulatedCloud(tmp, 11);
+        ec2 = cloud.ec2;
+        home = cloud.home;
+        memberHome = cloud.memberHome;
+        key = cloud.key;
+        sshPort = cloud.sshPort;
+        Map<String, String> env = cloud.env();
         fleet = new Fleet(env, Clock.systemUTC(), () -> { });
     }
 
     @AfterEach
     void tearDown() throws Exception {
         fleet.close();
-        ec2.close();
-        for (TestSshServer m : machines) {
-            m.close();
-        }
+        cloud.close();
     }
 
-    /** An instance whose start boots an SSH server on the next loopback address (same host key each time). */
     private FakeEc2.SimInstance machine(String id, String type, FakeEc2.State state) throws Exception {
-        FakeEc2.SimInstance i = ec2.addInstance(id, type, state);
-        Path hostKeys = Files.createDirectories(tmp.resolve("hostkeys-" + id));
-        i.hooks(new FakeEc2.Hooks() {
-            TestSshServer current;
-
-            @Override
-            public String onStarted(FakeEc2.SimInstance instance) throws Exception {
-                String ip = "127.0.0." + (10 + (++started));
-                current = new TestSshServer(home, hostKeys, memberHome).start(ip, sshPort);
-                machines.add(current);
-                return ip;
-            }
-
-            @Override
-            public void onStopped(FakeEc2.SimInstance instance) throws Exception {
-                if (current != null) {
-                    current.stop();
-                }
-            }
-        });
-        if (state == FakeEc2.State.RUNNING) {
-            String ip = "127.0.0." + (10 + (++started));
-            machines.add(new TestSshServer(home, hostKeys, memberHome).start(ip, sshPort));
-            i.setPublicIp(ip);
-        }
-        return i;
+        return cloud.machine(id, type, state);
     }
 
     private ToolResult call(String tool, Object... kv) {

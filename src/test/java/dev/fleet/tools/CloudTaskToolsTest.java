@@ -7,18 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.Fleet;
 import dev.fleet.testing.FakeEc2;
+import dev.fleet.testing.SimulatedCloud;
 import dev.fleet.testing.TestHome;
-import dev.fleet.testing.TestKeys;
 import dev.fleet.testing.TestSshServer;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,26 +37,17 @@ class CloudTaskToolsTest {
     Path key;
     Path memberHome;
     int sshPort;
-    int started;
-    final List<TestSshServer> machines = new CopyOnWriteArrayList<>();
+    SimulatedCloud cloud;
 
     @BeforeEach
     void setUp() throws Exception {
-        ec2 = new FakeEc2().start();
-        home = new TestHome(tmp);
-        memberHome = tmp.resolve("instance-home");
-        key = TestKeys.write(tmp.resolve("keys/cloud.pem"), "ssh-ed25519", 256, null);
-        TestKeys.authorize(memberHome, key);
-        try (ServerSocket s = new ServerSocket(0)) {
-            sshPort = s.getLocalPort();
-        }
-        Map<String, String> env = new LinkedHashMap<>(home.env());
-        env.put("FLEET_EC2_ENDPOINT", ec2.endpoint().toString());
-        env.put("AWS_ACCESS_KEY_ID", "AKIDFLEETTEST");
-        env.put("AWS_SECRET_ACCESS_KEY", "fleet-test-secret");
-        env.put("FLEET_CLOUD_POLL_MS", "50");
-        env.put("FLEET_CLOUD_WAIT_MS", "20000");
-        env.put("FLEET_SSH_WAIT_MS", "3000");
+        cloud = new SimulatedCloud(tmp, 21);
+        ec2 = cloud.ec2;
+        home = cloud.home;
+        memberHome = cloud.memberHome;
+        key = cloud.key;
+        sshPort = cloud.sshPort;
+        Map<String, String> env = cloud.env();
         env.put("FLEET_TASK_ACTIVITY_SEC", "1");
         fleet = new Fleet(env, Clock.systemUTC(), () -> { });
     }
@@ -68,36 +55,12 @@ class CloudTaskToolsTest {
     @AfterEach
     void tearDown() throws Exception {
         fleet.close();
-        ec2.close();
-        for (TestSshServer m : machines) {
-            m.close();
-        }
+        cloud.close();
     }
 
     /** A running instance whose stop takes its SSH server down (and whose start would bring one up). */
     private FakeEc2.SimInstance runningMachine() throws Exception {
-        FakeEc2.SimInstance i = ec2.addInstance(ID, "g5.xlarge", FakeEc2.State.RUNNING);
-        Path hostKeys = Files.createDirectories(tmp.resolve("hostkeys"));
-        TestSshServer first = new TestSshServer(home, hostKeys, memberHome).start("127.0.0.21", sshPort);
-        machines.add(first);
-        i.setPublicIp("127.0.0.21");
-        i.hooks(new FakeEc2.Hooks() {
-            TestSshServer current = first;
-
-            @Override
-            public String onStarted(FakeEc2.SimInstance instance) throws Exception {
-                String ip = "127.0.0." + (22 + started++);
-                current = new TestSshServer(home, hostKeys, memberHome).start(ip, sshPort);
-                machines.add(current);
-                return ip;
-            }
-
-            @Override
-            public void onStopped(FakeEc2.SimInstance instance) throws Exception {
-                current.stop();
-            }
-        });
-        return i;
+        return cloud.machine(ID, "g5.xlarge", FakeEc2.State.RUNNING);
     }
 
     private ToolResult call(String tool, Object... kv) {
