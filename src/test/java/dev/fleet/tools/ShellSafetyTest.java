@@ -67,6 +67,30 @@ class ShellSafetyTest {
                 "remote_paths", List.of("payload.txt", HOSTILE[i].replace("\n", ""))).isError()).isFalse();
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5})
+    void hostileFolderNamesAreUsedLiterallyOverSshToo(int i) throws Exception {
+        Path memberHome = tmp.resolve("remote-home");
+        try (dev.fleet.testing.TestSshServer sshd = new dev.fleet.testing.TestSshServer(fleet.home, tmp.resolve("sshd"), memberHome).start()) {
+            Path key = dev.fleet.testing.TestKeys.write(tmp.resolve("keys/k"), "ssh-ed25519", 256, null);
+            dev.fleet.testing.TestKeys.authorize(memberHome, key);
+            Path folder = memberHome.resolve(HOSTILE[i]);
+            ToolResult reg = fleet.call("register_member", "friendly_name", "r" + i, "member_type", "remote", "host", "127.0.0.1",
+                    "port", sshd.port(), "username", dev.fleet.testing.TestSshServer.USER, "key_path", key.toString(),
+                    "work_folder", folder.toString());
+            assertThat(reg.isError()).as(reg.text()).isFalse();
+            assertThat(Files.isDirectory(folder)).isTrue();
+            assertThat(fleet.call("execute_command", "member_name", "r" + i, "command", "pwd").text()).contains(folder.toString());
+            assertThat(fleet.call("fleet_status").text()).containsPattern("r" + i + "\\s+remote\\s+online");
+            assertThat(fleet.call("member_detail", "member_name", "r" + i).text()).doesNotContain("disk: unavailable");
+            Path file = Files.writeString(tmp.resolve("payload.txt"), "data");
+            assertThat(fleet.call("send_files", "member_name", "r" + i, "local_paths", List.of(file.toString())).text())
+                    .contains("Sent 1 of 1");
+            ToolResult task = fleet.call("execute_command", "member_name", "r" + i, "command", "true", "long_running", true);
+            assertThat(task.isError()).as(task.text()).isFalse();
+        }
+    }
+
     @Test
     void aFolderWithANewlineIsRefused() {
         ToolResult r = fleet.call("register_member", "friendly_name", "nl", "member_type", "local",
