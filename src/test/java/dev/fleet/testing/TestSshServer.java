@@ -79,6 +79,11 @@ public final class TestSshServer implements AutoCloseable {
         return port;
     }
 
+    /** Connected client sessions right now. */
+    public int sessions() {
+        return server.getActiveSessions().size();
+    }
+
     /** Drops every connected client at once, as a network failure would. */
     public void dropConnections() {
         server.getActiveSessions().forEach(session -> session.close(true));
