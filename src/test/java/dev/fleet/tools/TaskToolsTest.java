@@ -246,7 +246,9 @@ class TaskToolsTest {
         assertThat(((Map<?, ?>) stop.structured()).get("stopped")).isEqualTo(true);
         assertThat(taggedProcesses(id)).as("the command and its children are gone").isEmpty();
 
-        Thread.sleep(1500); // a retry would have started by now
+        // A retry would have started within this time; the task must stay cancelled throughout.
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+                .until(() -> "cancelled".equals(monitor(t, id).get("status").asText()));
         JsonNode m = monitor(t, id);
         assertThat(m.get("status").asText()).isEqualTo("cancelled");
         assertThat(m.get("retries").asInt()).isZero();
