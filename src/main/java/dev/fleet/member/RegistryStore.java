@@ -66,7 +66,7 @@ public final class RegistryStore {
      */
     public Registry update(UnaryOperator<Registry> change) {
         inProcess.lock();
-        try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try (FileChannel lockChannel = SecureFiles.openLockFile(lockFile);
              FileLock ignored = lockChannel.lock()) {
             removeStaleTemporaries();
             Registry current = read();

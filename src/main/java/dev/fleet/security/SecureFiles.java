@@ -52,6 +52,14 @@ public final class SecureFiles {
         return ch;
     }
 
+    /** Opens (creating with mode 0600 if needed) a file for locking; its content is left alone. */
+    public static FileChannel openLockFile(Path file) throws IOException {
+        var options = EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        return POSIX
+                ? FileChannel.open(file, options, PosixFilePermissions.asFileAttribute(FILE_0600))
+                : FileChannel.open(file, options);
+    }
+
     public static void restrictToOwner(Path file) throws IOException {
         if (POSIX) {
             Files.setPosixFilePermissions(file, Files.isDirectory(file) ? DIR_0700 : FILE_0600);

@@ -54,6 +54,8 @@ class LocalMemberToolsTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fleet.home.dataDir().resolve("registry.json"))))
                 .isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fleet.home.dataDir()))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fleet.home.dataDir().resolve("registry.lock"))))
+                .isEqualTo("rw-------");
     }
 
     @Test
