@@ -227,10 +227,13 @@ class RemoteMemberToolsTest {
                 "local_paths", List.of(tmp.resolve("src/big.bin").toString())).text()).contains("remote_subfolder", "inside");
 
         Files.createSymbolicLink(work.resolve("escape"), tmp);
+        // A link through a folder that does not exist still climbs out: resolved by name, then refused.
+        Files.createSymbolicLink(work.resolve("sneaky"), Path.of("missing/../../.."));
         Path back = tmp.resolve("back");
         ToolResult got = fleet.call("receive_files", "member_name", "files", "local_dest", back.toString(),
-                "remote_paths", List.of("incoming/tree", "incoming/big.bin", "../", "escape/src/big.bin"));
-        assertThat(got.text()).contains("Received 2 of 4", "../: outside the work folder", "escape/src/big.bin: outside");
+                "remote_paths", List.of("incoming/tree", "incoming/big.bin", "../", "escape/src/big.bin", "sneaky/src/big.bin"));
+        assertThat(got.text()).contains("Received 2 of 5", "../: outside the work folder", "escape/src/big.bin: outside",
+                "sneaky/src/big.bin: outside");
         assertThat(Files.readString(back.resolve("tree/deeper/leaf.txt"))).isEqualTo("leaf");
         assertThat(Files.size(back.resolve("big.bin"))).isEqualTo(3 * 1024 * 1024 + 7);
     }

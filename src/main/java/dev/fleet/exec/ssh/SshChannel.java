@@ -245,41 +245,47 @@ public final class SshChannel implements MemberChannel {
      * do not exist yet are kept as written.
      */
     static String resolveLinks(SftpClient sftp, String path) throws IOException {
-        java.util.Deque<String> todo = new java.util.ArrayDeque<>(List.of(path.split("/")));
-        java.util.Deque<String> done = new java.util.ArrayDeque<>();
+        java.util.Deque<String> unresolved = new java.util.ArrayDeque<>(List.of(path.split("/")));
+        java.util.Deque<String> resolved = new java.util.ArrayDeque<>();
         int hops = 0;
-        while (!todo.isEmpty()) {
-            String part = todo.pollFirst();
+        boolean beyondExisting = false;
+        while (!unresolved.isEmpty()) {
+            String part = unresolved.pollFirst();
             if (part.isEmpty() || part.equals(".")) {
                 continue;
             }
             if (part.equals("..")) {
-                done.pollLast();
+                resolved.pollLast();
                 continue;
             }
-            String candidate = "/" + String.join("/", done) + (done.isEmpty() ? "" : "/") + part;
+            if (beyondExisting) {
+                // Below a missing folder nothing can be a link: the rest is resolved by name only.
+                resolved.addLast(part);
+                continue;
+            }
+            String candidate = "/" + String.join("/", resolved) + (resolved.isEmpty() ? "" : "/") + part;
             SftpClient.Attributes attrs;
             try {
                 attrs = sftp.lstat(candidate);
             } catch (SftpException e) {
-                done.addLast(part);
-                done.addAll(todo.stream().filter(p -> !p.isEmpty() && !p.equals(".")).toList());
-                return "/" + String.join("/", done);
+                beyondExisting = true;
+                resolved.addLast(part);
+                continue;
             }
             if (attrs.isSymbolicLink() && ++hops <= 40) {
                 String link = sftp.readLink(candidate);
                 List<String> parts = List.of(link.split("/"));
                 for (int i = parts.size() - 1; i >= 0; i--) {
-                    todo.addFirst(parts.get(i));
+                    unresolved.addFirst(parts.get(i));
                 }
                 if (link.startsWith("/")) {
-                    done.clear();
+                    resolved.clear();
                 }
             } else {
-                done.addLast(part);
+                resolved.addLast(part);
             }
         }
-        return "/" + String.join("/", done);
+        return "/" + String.join("/", resolved);
     }
 
     private static void makeParents(SftpClient sftp, String path) throws IOException {
