@@ -88,7 +88,10 @@ public final class ActivityProbe {
     }
 
     private Activity tasks(MemberChannel channel, OsCommands os) throws ChannelException {
-        CommandResult r = run(channel, os.liveTasks(liveMarkerSeconds));
+        if (os.tasks().isEmpty()) {
+            return new Activity.Idle(); // no fleet tasks can run on this OS
+        }
+        CommandResult r = run(channel, os.tasks().get().liveTasks(liveMarkerSeconds));
         if (!r.succeeded()) {
             return new Activity.Unknown("could not list fleet tasks (exit " + r.exitCode() + ")");
         }

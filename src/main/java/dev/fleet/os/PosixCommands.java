@@ -6,7 +6,7 @@ import java.io.File;
 import java.util.List;
 
 /** What Linux and macOS share: a POSIX shell and the usual tools. */
-abstract class PosixCommands implements OsCommands {
+abstract class PosixCommands implements OsCommands, TaskCommands {
     /** The agent CLI often installs into ~/.local/bin, which non-interactive shells may not have on PATH. */
     static final String AGENT_PATH = "PATH=\"$HOME/.local/bin:$HOME/.claude/local:$PATH\"; export PATH; ";
 
@@ -89,6 +89,11 @@ abstract class PosixCommands implements OsCommands {
     @Override
     public String gpuUtilization() {
         return AGENT_PATH + "nvidia-smi --query-gpu=utilization.gpu,memory.used,memory.total --format=csv,noheader,nounits";
+    }
+
+    @Override
+    public java.util.Optional<TaskCommands> tasks() {
+        return java.util.Optional.of(this);
     }
 
     @Override

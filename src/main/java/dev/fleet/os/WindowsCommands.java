@@ -84,13 +84,6 @@ final class WindowsCommands implements OsCommands {
     }
 
     @Override
-    public String liveTasks(long freshSeconds) {
-        return "$root = Join-Path $env:USERPROFILE '.fleet-tasks'; if (Test-Path $root) { Get-ChildItem $root -Directory -Filter 'task-*' | "
-                + "Where-Object { $a = Join-Path $_.FullName 'activity'; (Test-Path $a) -and ((Get-Date) - (Get-Item $a).LastWriteTime).TotalSeconds -lt "
-                + freshSeconds + " } | ForEach-Object { $_.Name } }";
-    }
-
-    @Override
     public String gpuComputeProcesses() {
         return "if (-not (Get-Command nvidia-smi -ErrorAction SilentlyContinue)) { exit 127 }; "
                 + "nvidia-smi --query-compute-apps=pid,used_memory --format=csv,noheader,nounits";
@@ -158,26 +151,9 @@ final class WindowsCommands implements OsCommands {
                 + "if ($env:ANTHROPIC_API_KEY -or [Environment]::GetEnvironmentVariable('ANTHROPIC_API_KEY','User')) { 'api_key' }";
     }
 
-    static final String NO_TASKS = "long-running tasks are not supported on Windows members (the task wrapper is a bash "
-            + "script); run the command without long_running, with a larger timeout_ms";
-
+    /** The task wrapper is a bash script; Windows members run commands synchronously only. */
     @Override
-    public boolean supportsTasks() {
-        return false;
-    }
-
-    @Override
-    public String taskLaunch(String taskId, long activitySeconds) {
-        throw new UnsupportedOperationException(NO_TASKS);
-    }
-
-    @Override
-    public String taskReport(String taskId, int logLines) {
-        throw new UnsupportedOperationException(NO_TASKS);
-    }
-
-    @Override
-    public String taskStop(String taskId) {
-        throw new UnsupportedOperationException(NO_TASKS);
+    public java.util.Optional<TaskCommands> tasks() {
+        return java.util.Optional.empty();
     }
 }

@@ -6,6 +6,7 @@ import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
 import dev.fleet.member.Member;
 import dev.fleet.os.OsCommands;
+import dev.fleet.os.TaskCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -38,8 +39,7 @@ public final class TaskLauncher {
      */
     public Launched launch(Member member, String folder, String command, String restartCommand, int maxRetries)
             throws TaskException, ChannelException {
-        OsCommands os = Channels.osOf(member);
-        requireSupport(member, os);
+        TaskCommands os = taskCommands(member);
         long seconds = Math.max(1, activityInterval.toSeconds());
         for (int attempt = 1; ; attempt++) {
             TaskId id = ids.next();
@@ -65,11 +65,11 @@ public final class TaskLauncher {
         }
     }
 
-    static void requireSupport(Member member, OsCommands os) throws TaskException {
-        if (!os.supportsTasks()) {
-            throw new TaskException(member.friendlyName() + " is a " + os.os().name().toLowerCase(java.util.Locale.ROOT)
-                    + " member: long-running tasks are not supported on Windows members (the task wrapper is a bash "
-                    + "script); run the command without long_running and with a larger timeout_ms");
-        }
+    /** The member's task commands; a clear refusal where tasks cannot run (Windows). */
+    static TaskCommands taskCommands(Member member) throws TaskException {
+        OsCommands os = Channels.osOf(member);
+        return os.tasks().orElseThrow(() -> new TaskException(member.friendlyName() + " is a "
+                + os.os().json() + " member: long-running tasks are not supported there (the task wrapper is a bash "
+                + "script); run the command without long_running and with a larger timeout_ms"));
     }
 }

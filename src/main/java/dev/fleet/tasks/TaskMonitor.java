@@ -5,7 +5,7 @@ import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
 import dev.fleet.member.Member;
-import dev.fleet.os.OsCommands;
+import dev.fleet.os.TaskCommands;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -39,15 +39,13 @@ public final class TaskMonitor {
 
     /** The task's state, output tail and GPU picture; empty when the member has no such task. */
     public Optional<TaskReport> read(Member member, TaskId id) throws TaskException, ChannelException {
-        OsCommands os = Channels.osOf(member);
-        TaskLauncher.requireSupport(member, os);
+        TaskCommands os = TaskLauncher.taskCommands(member);
         CommandResult r = run(member, os.taskReport(id.value(), LOG_LINES), READ_TIMEOUT, "read task " + id);
         return TaskReport.parse(id, r.stdout(), MAX_LOG_CHARS);
     }
 
     public StopOutcome stop(Member member, TaskId id) throws TaskException, ChannelException {
-        OsCommands os = Channels.osOf(member);
-        TaskLauncher.requireSupport(member, os);
+        TaskCommands os = TaskLauncher.taskCommands(member);
         String out = run(member, os.taskStop(id.value()), STOP_TIMEOUT, "stop task " + id).stdout();
         if (out.contains(TaskReport.MARK + "missing")) {
             return StopOutcome.MISSING;
@@ -64,11 +62,11 @@ public final class TaskMonitor {
 
     /** The member's live tasks (see {@code OsCommands.liveTasks}); empty on members that cannot run tasks. */
     public List<TaskId> liveTasks(Member member) throws TaskException, ChannelException {
-        OsCommands os = Channels.osOf(member);
-        if (!os.supportsTasks()) {
+        Optional<TaskCommands> os = Channels.osOf(member).tasks();
+        if (os.isEmpty()) {
             return List.of();
         }
-        String out = run(member, os.liveTasks(2 * Math.max(1, activityInterval.toSeconds())), READ_TIMEOUT, "list tasks").stdout();
+        String out = run(member, os.get().liveTasks(2 * Math.max(1, activityInterval.toSeconds())), READ_TIMEOUT, "list tasks").stdout();
         return out.lines().map(String::strip).filter(TaskId::isValid).map(TaskId::new).toList();
     }
 

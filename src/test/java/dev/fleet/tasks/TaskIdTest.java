@@ -43,12 +43,11 @@ class TaskIdTest {
     @Test
     void windowsMembersGetAClearRefusal() {
         Member win = Member.builder().id("w").friendlyName("winbox").agentType(AgentType.REMOTE).os(MemberOs.WINDOWS).build();
-        OsCommands os = OsCommands.forOs(MemberOs.WINDOWS);
-        assertThat(os.supportsTasks()).isFalse();
-        assertThatThrownBy(() -> TaskLauncher.requireSupport(win, os)).isInstanceOf(TaskException.class)
-                .hasMessageContaining("not supported on Windows members");
-        assertThat(OsCommands.forOs(MemberOs.LINUX).supportsTasks()).isTrue();
-        assertThat(OsCommands.forOs(MemberOs.MACOS).supportsTasks()).isTrue();
+        assertThat(OsCommands.forOs(MemberOs.WINDOWS).tasks()).isEmpty();
+        assertThatThrownBy(() -> TaskLauncher.taskCommands(win)).isInstanceOf(TaskException.class)
+                .hasMessageContaining("winbox is a windows member: long-running tasks are not supported there");
+        assertThat(OsCommands.forOs(MemberOs.LINUX).tasks()).isPresent();
+        assertThat(OsCommands.forOs(MemberOs.MACOS).tasks()).isPresent();
     }
 
     @Test

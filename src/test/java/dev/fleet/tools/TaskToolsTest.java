@@ -289,7 +289,7 @@ class TaskToolsTest {
         assertThat(m.get("pidAlive").asBoolean()).isTrue();
 
         // The shared live-task listing (used by the idle watcher) sees it, and stops seeing it once it ends.
-        String list = OsCommands.forOs(MemberOs.LINUX).liveTasks(2);
+        String list = OsCommands.forOs(MemberOs.LINUX).tasks().orElseThrow().liveTasks(2);
         assertThat(runAs(t.home(), list)).contains(id);
         fleet.call("stop_task", "member_name", t.name(), "task_id", id);
         assertThat(runAs(t.home(), list)).doesNotContain(id);
