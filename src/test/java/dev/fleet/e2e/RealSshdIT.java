@@ -1,5 +1,6 @@
 package dev.fleet.e2e;
 
+import static dev.fleet.testing.FleetServer.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -60,34 +61,26 @@ class RealSshdIT {
         }
     }
 
-    private McpSchema.CallToolResult call(String tool, Object... kv) {
-        return server.call(tool, kv);
-    }
-
-    private static String text(McpSchema.CallToolResult r) {
-        return FleetServer.text(r);
-    }
-
     @Test
     @Order(1)
     void registersAKeyMemberOnTheRealServer() {
-        McpSchema.CallToolResult r = call("register_member", "friendly_name", "openssh", "member_type", "remote",
+        McpSchema.CallToolResult r = server.call("register_member", "friendly_name", "openssh", "member_type", "remote",
                 "host", "127.0.0.1", "port", sshd.port, "username", sshd.user, "auth_type", "key",
                 "key_path", sshd.key.toString(), "work_folder", work.toString());
         assertThat(r.isError()).as(text(r)).isFalse();
         assertThat(text(r)).contains("Registered member openssh (remote)", "OS:        linux", "9.9.9 (Claude Code)", "latency:");
         assertThat(Files.isDirectory(work)).isTrue();
-        assertThat(text(call("list_members"))).contains("openssh (remote)", sshd.user + "@127.0.0.1:" + sshd.port);
+        assertThat(text(server.call("list_members"))).contains("openssh (remote)", sshd.user + "@127.0.0.1:" + sshd.port);
     }
 
     @Test
     @Order(2)
     void runsCommandsAndEndsThemOnTimeout() throws Exception {
-        McpSchema.CallToolResult r = call("execute_command", "member_name", "openssh", "command", "pwd; echo $HOME; exit 3");
+        McpSchema.CallToolResult r = server.call("execute_command", "member_name", "openssh", "command", "pwd; echo $HOME; exit 3");
         assertThat(text(r)).contains("Exit code 3", work.toString(), sshd.home.toString());
 
         Path marker = work.resolve("survivor");
-        McpSchema.CallToolResult slow = call("execute_command", "member_name", "openssh", "timeout_ms", 500,
+        McpSchema.CallToolResult slow = server.call("execute_command", "member_name", "openssh", "timeout_ms", 500,
                 "command", "(sleep 1; touch " + marker + ") & sleep 30");
         assertThat(slow.isError()).isTrue();
         assertThat(text(slow)).contains("Timed out after 500 ms");
@@ -108,7 +101,7 @@ class RealSshdIT {
         assertThat(Files.size(work.resolve("in/blob.bin"))).isEqualTo(5 * 1024 * 1024);
         await().atMost(Duration.ofSeconds(5)).until(() -> server.progress().stream().filter(p -> "up".equals(p.progressToken())).count() > 2);
 
-        McpSchema.CallToolResult got = call("receive_files", "member_name", "openssh", "remote_paths", List.of("in/dir", "../../etc"),
+        McpSchema.CallToolResult got = server.call("receive_files", "member_name", "openssh", "remote_paths", List.of("in/dir", "../../etc"),
                 "local_dest", tmp.resolve("back").toString());
         assertThat(text(got)).contains("Received 1 of 2", "../../etc: outside the work folder");
         assertThat(Files.readString(tmp.resolve("back/dir/note.txt"))).isEqualTo("hello over sftp");
@@ -117,11 +110,11 @@ class RealSshdIT {
     @Test
     @Order(4)
     void statusAndDetail() throws Exception {
-        JsonNode status = JSON.readTree(text(call("fleet_status", "format", "json")));
+        JsonNode status = JSON.readTree(text(server.call("fleet_status", "format", "json")));
         assertThat(status.get("members").get(0).get("online").asBoolean()).isTrue();
         assertThat(status.get("members").get(0).get("busy").asText()).isIn("idle", "idle*");
-        assertThat(text(call("fleet_status"))).containsPattern("openssh\\s+remote\\s+online");
-        assertThat(text(call("member_detail", "member_name", "openssh")))
+        assertThat(text(server.call("fleet_status"))).containsPattern("openssh\\s+remote\\s+online");
+        assertThat(text(server.call("member_detail", "member_name", "openssh")))
                 .contains("connectivity: online", "auth method: key", "agent CLI: 9.9.9", "system: load", "disk:");
     }
 
@@ -129,7 +122,7 @@ class RealSshdIT {
     @Order(5)
     void promptsTravelIntactAndSessionsResume() throws Exception {
         String prompt = "It's \"quoted\", $(not run) `nor this`; ünïcødé\n" + "y".repeat(100_000);
-        McpSchema.CallToolResult first = call("execute_prompt", "member_name", "openssh", "prompt", prompt);
+        McpSchema.CallToolResult first = server.call("execute_prompt", "member_name", "openssh", "prompt", prompt);
         assertThat(first.isError()).as(text(first)).isFalse();
         Path state = sshd.home.resolve(".fake-claude");
         try (var prompts = Files.list(state)) {
@@ -137,20 +130,20 @@ class RealSshdIT {
                     .max(java.util.Comparator.comparingLong(p -> p.toFile().lastModified())).orElseThrow();
             assertThat(Files.readString(last)).isEqualTo(prompt);
         }
-        McpSchema.CallToolResult second = call("execute_prompt", "member_name", "openssh", "prompt", "continue");
+        McpSchema.CallToolResult second = server.call("execute_prompt", "member_name", "openssh", "prompt", "continue");
         assertThat(text(second)).contains("Done: received 8 bytes.");
         List<String> calls = Files.readAllLines(state.resolve("calls.log"));
         assertThat(calls.get(calls.size() - 1)).contains("--resume");
-        assertThat(text(call("update_claude", "member_name", "openssh"))).contains("openssh: 9.9.9 (Claude Code) -> 2.0.0 (Claude Code)");
+        assertThat(text(server.call("update_claude", "member_name", "openssh"))).contains("openssh: 9.9.9 (Claude Code) -> 2.0.0 (Claude Code)");
     }
 
     @Test
     @Order(6)
     void updateResetAndRemove() {
-        assertThat(text(call("update_member", "member_name", "openssh", "icon", "🐧"))).contains("Updated member openssh: icon");
-        assertThat(text(call("execute_command", "member_name", "openssh", "command", "echo after-update"))).contains("after-update");
-        assertThat(text(call("reset_session", "member_name", "openssh"))).contains("Cleared the session of member openssh");
-        assertThat(text(call("remove_member", "member_name", "openssh"))).contains("Removed member openssh");
+        assertThat(text(server.call("update_member", "member_name", "openssh", "icon", "🐧"))).contains("Updated member openssh: icon");
+        assertThat(text(server.call("execute_command", "member_name", "openssh", "command", "echo after-update"))).contains("after-update");
+        assertThat(text(server.call("reset_session", "member_name", "openssh"))).contains("Cleared the session of member openssh");
+        assertThat(text(server.call("remove_member", "member_name", "openssh"))).contains("Removed member openssh");
         assertThat(Files.isDirectory(work)).as("the folder stays").isTrue();
     }
 }

@@ -1,5 +1,6 @@
 package dev.fleet.mcp;
 
+import static dev.fleet.testing.FleetServer.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -79,14 +80,6 @@ class McpServerIT {
         }
     }
 
-    private McpSchema.CallToolResult call(String tool, Object... kv) {
-        return server.call(tool, kv);
-    }
-
-    private static String text(McpSchema.CallToolResult r) {
-        return FleetServer.text(r);
-    }
-
     @Test
     @Order(1)
     void initializeReportsTheServerNameAndTheBuiltVersion() {
@@ -118,16 +111,16 @@ class McpServerIT {
     @Order(3)
     void registerListAndRunOnALocalMember() throws Exception {
         Path work = tmp.resolve("work");
-        McpSchema.CallToolResult reg = call("register_member", "friendly_name", "local-1", "member_type", "local",
+        McpSchema.CallToolResult reg = server.call("register_member", "friendly_name", "local-1", "member_type", "local",
                 "work_folder", work.toString());
         assertThat(reg.isError()).isFalse();
         assertThat(text(reg)).contains("Registered member local-1", "2.1.0");
         assertThat(reg.structuredContent()).isNotNull();
         assertThat(Files.isDirectory(work)).isTrue();
 
-        assertThat(text(call("list_members"))).contains("local-1", work.toString()).doesNotContain("encryptedPassword");
+        assertThat(text(server.call("list_members"))).contains("local-1", work.toString()).doesNotContain("encryptedPassword");
 
-        McpSchema.CallToolResult run = call("execute_command", "member_name", "local-1", "command", "echo hi; env");
+        McpSchema.CallToolResult run = server.call("execute_command", "member_name", "local-1", "command", "echo hi; env");
         assertThat(run.isError()).isFalse();
         assertThat(text(run)).contains("Exit code 0", "hi", "HOME=" + home.home()).doesNotContain("FLEET_LEAK_CHECK", "CLAUDECODE");
     }
@@ -136,15 +129,15 @@ class McpServerIT {
     @Order(4)
     void badInputIsAnErrorResultNamingTheParameter() throws Exception {
         String before = Files.readString(home.dataDir().resolve("registry.json"));
-        McpSchema.CallToolResult wrongType = call("execute_command", "member_name", "local-1", "command", "true", "timeout_ms", "soon");
+        McpSchema.CallToolResult wrongType = server.call("execute_command", "member_name", "local-1", "command", "true", "timeout_ms", "soon");
         assertThat(wrongType.isError()).isTrue();
         assertThat(text(wrongType)).contains("timeout_ms", "whole number");
-        McpSchema.CallToolResult range = call("execute_command", "member_name", "local-1", "command", "true", "timeout_ms", 0);
+        McpSchema.CallToolResult range = server.call("execute_command", "member_name", "local-1", "command", "true", "timeout_ms", 0);
         assertThat(text(range)).contains("timeout_ms must be from 100");
-        assertThat(text(call("register_member", "friendly_name", "local-1", "member_type", "local",
+        assertThat(text(server.call("register_member", "friendly_name", "local-1", "member_type", "local",
                 "work_folder", tmp.resolve("x").toString()))).contains("friendly_name", "already taken");
-        assertThat(text(call("member_detail", "member_id", "no-such-id"))).contains("member_id", "does not match");
-        assertThat(text(call("register_member", "friendly_name", "r", "member_type", "remote", "host", "127.0.0.1",
+        assertThat(text(server.call("member_detail", "member_id", "no-such-id"))).contains("member_id", "does not match");
+        assertThat(text(server.call("register_member", "friendly_name", "r", "member_type", "remote", "host", "127.0.0.1",
                 "work_folder", "/w"))).contains("username is required");
         assertThat(Files.readString(home.dataDir().resolve("registry.json"))).isEqualTo(before);
     }
@@ -160,32 +153,32 @@ class McpServerIT {
         assertThat(Files.readString(tmp.resolve("work/data/model.txt"))).isEqualTo("weights");
         await().atMost(Duration.ofSeconds(5)).until(() -> server.progress().stream().anyMatch(p -> "send-1".equals(p.progressToken())));
 
-        McpSchema.CallToolResult got = call("receive_files", "member_name", "local-1", "remote_paths", List.of("data/model.txt"),
+        McpSchema.CallToolResult got = server.call("receive_files", "member_name", "local-1", "remote_paths", List.of("data/model.txt"),
                 "local_dest", tmp.resolve("back").toString());
         assertThat(text(got)).contains("Received 1 of 1");
         assertThat(Files.readString(tmp.resolve("back/model.txt"))).isEqualTo("weights");
-        assertThat(text(call("receive_files", "member_name", "local-1", "remote_paths", List.of("../../../etc/hostname"),
+        assertThat(text(server.call("receive_files", "member_name", "local-1", "remote_paths", List.of("../../../etc/hostname"),
                 "local_dest", tmp.resolve("back").toString()))).contains("outside the work folder");
     }
 
     @Test
     @Order(6)
     void statusDetailUpdateResetAndRemove() throws Exception {
-        McpSchema.CallToolResult status = call("fleet_status", "format", "json");
+        McpSchema.CallToolResult status = server.call("fleet_status", "format", "json");
         JsonNode parsed = JSON.readTree(text(status));
         assertThat(parsed.get("members").get(0).get("name").asText()).isEqualTo("local-1");
         assertThat(parsed.get("members").get(0).get("online").asBoolean()).isTrue();
-        assertThat(text(call("fleet_status"))).startsWith("Fleet: 1 member, 1 online");
+        assertThat(text(server.call("fleet_status"))).startsWith("Fleet: 1 member, 1 online");
 
-        assertThat(text(call("member_detail", "member_name", "local-1"))).contains("agent CLI: 2.1.0", "disk:", "system: load");
-        McpSchema.CallToolResult prompt = call("execute_prompt", "member_name", "local-1", "prompt", "say hi");
+        assertThat(text(server.call("member_detail", "member_name", "local-1"))).contains("agent CLI: 2.1.0", "disk:", "system: load");
+        McpSchema.CallToolResult prompt = server.call("execute_prompt", "member_name", "local-1", "prompt", "say hi");
         assertThat(prompt.isError()).as(text(prompt)).isFalse();
         assertThat(text(prompt)).contains("Done: received 6 bytes.", "tokens 150 in / 45 out");
-        assertThat(text(call("update_member", "member_name", "local-1", "icon", "🔧"))).contains("Updated member local-1: icon");
-        assertThat(text(call("reset_session"))).contains("Cleared the sessions of 1 member");
+        assertThat(text(server.call("update_member", "member_name", "local-1", "icon", "🔧"))).contains("Updated member local-1: icon");
+        assertThat(text(server.call("reset_session"))).contains("Cleared the sessions of 1 member");
         JsonNode registry = JSON.readTree(home.dataDir().resolve("registry.json").toFile());
         assertThat(registry.get("agents").get(0).get("lastUsed").asText()).isNotBlank();
-        assertThat(text(call("remove_member", "member_name", "local-1"))).contains("Removed member local-1");
-        assertThat(text(call("list_members"))).contains("No members registered");
+        assertThat(text(server.call("remove_member", "member_name", "local-1"))).contains("Removed member local-1");
+        assertThat(text(server.call("list_members"))).contains("No members registered");
     }
 }
