@@ -163,6 +163,15 @@ public final class Fleet implements AutoCloseable {
         return dataDir;
     }
 
+    /** The registry (the daemon reads its cloud members before exiting on idle). */
+    public RegistryStore store() {
+        return store;
+    }
+
+    public CloudProviders cloudProviders() {
+        return cloudProviders;
+    }
+
     /** Records pending activity and releases connections; safe to call more than once. */
     @Override
     public void close() {
