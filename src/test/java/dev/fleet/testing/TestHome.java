@@ -39,6 +39,8 @@ public final class TestHome {
         env.put("CLAUDECODE", "1");
         env.put("FLEET_LEAK_CHECK", "parent-only");
         env.put("FLEET_OVERLOADED_RETRY_MS", "50");
+        // A daemon a test leaves behind (through the relay) goes away on its own soon.
+        env.put("FLEET_DAEMON_IDLE_EXIT", "20s");
         return env;
     }
 
