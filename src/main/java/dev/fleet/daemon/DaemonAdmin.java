@@ -24,7 +24,13 @@ public final class DaemonAdmin {
 
     /** Prints what runs; 0 when a daemon answers, 3 when none runs (the LSB convention for "not running"). */
     public int status() throws IOException {
-        String answer = DaemonControl.ask(paths, "status");
+        String answer;
+        try {
+            answer = DaemonControl.ask(paths, "status");
+        } catch (IOException unsafe) {
+            out.println("fleet daemon: its socket is unusable: " + unsafe.getMessage() + "; 'fleet daemon restart' replaces it");
+            return 1;
+        }
         if (answer == null || !answer.startsWith(RelayProtocol.STATUS)) {
             out.println("fleet daemon: not running (data dir " + paths.dataDir() + ")");
             return 3;
@@ -41,7 +47,14 @@ public final class DaemonAdmin {
 
     /** Stops the daemon (its calls in flight are cut short); 0 when none runs afterwards. */
     public int stop() throws IOException, InterruptedException {
-        String answer = DaemonControl.ask(paths, "stop");
+        String answer;
+        try {
+            answer = DaemonControl.ask(paths, "stop");
+        } catch (IOException unsafe) {
+            // A socket fleet will not talk through (wrong owner or mode): stop the lock holder by signal.
+            out.println("fleet daemon: not using its socket: " + unsafe.getMessage());
+            answer = null;
+        }
         long pid = DaemonLock.read(paths.lock()).pid();
         if (answer == null) {
             Optional<ProcessHandle> holder = lockHolder(pid);

@@ -35,11 +35,15 @@ public final class FleetServer implements AutoCloseable {
 
     /** @param relay through {@code fleet serve} and the daemon, else {@code fleet serve --standalone} */
     public FleetServer(Map<String, String> env, boolean relay) {
+        this(env, relay, System.getProperty("fleet.jar"));
+    }
+
+    /** @param jar which build of fleet to run (tests of version mismatch run another one) */
+    public FleetServer(Map<String, String> env, boolean relay, String jar) {
         this.env = env;
         this.relay = relay;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> args = relay ? List.of("-jar", System.getProperty("fleet.jar"), "serve")
-                : List.of("-jar", System.getProperty("fleet.jar"), "serve", "--standalone");
+        List<String> args = relay ? List.of("-jar", jar, "serve") : List.of("-jar", jar, "serve", "--standalone");
         client = McpClient.sync(new StdioClientTransport(ServerParameters.builder(java)
                         .args(args).env(env).build(),
                         new JacksonMcpJsonMapper(new ObjectMapper())))
@@ -67,6 +71,11 @@ public final class FleetServer implements AutoCloseable {
 
     public static String text(McpSchema.CallToolResult r) {
         return r.content().stream().map(c -> ((McpSchema.TextContent) c).text()).collect(Collectors.joining("\n"));
+    }
+
+    /** Ends this client only; a daemon stays up (it exits on its own when idle). */
+    public void disconnect() {
+        client.closeGracefully();
     }
 
     /** Ends this client; through the relay, also stops the daemon this test started. */
