@@ -30,6 +30,21 @@ class LayeringTest {
                 .check(classes);
     }
 
+    /** fleet serve must start in a fraction of the server's time: the relay path loads none of the heavy parts. */
+    @Test
+    void theRelayPathLoadsNoMcpSdkDatabindSshOrCloudClasses() {
+        noClasses().that().haveSimpleNameStartingWith("Relay").or().haveSimpleNameStartingWith("DaemonLink")
+                .or().haveSimpleNameStartingWith("LineScan").or().haveSimpleNameStartingWith("DaemonStarter")
+                .or().haveSimpleNameStartingWith("DaemonControl").or().haveSimpleNameStartingWith("SocketSafety")
+                .or().haveSimpleNameStartingWith("ChannelStreams").or().haveSimpleNameStartingWith("BuildId")
+                .or().haveSimpleNameStartingWith("DaemonPaths")
+                .should().dependOnClassesThat().resideInAnyPackage("io.modelcontextprotocol..", "com.fasterxml.jackson.databind..",
+                        "org.apache.sshd..", "software.amazon..", "reactor..", "dev.fleet.mcp..", "dev.fleet.tools..", "dev.fleet.exec..",
+                        "dev.fleet.cloud..")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.fleet.Fleet")
+                .check(classes);
+    }
+
     @Test
     void securityDependsOnNothingOfFleet() {
         noClasses().that().resideInAPackage("dev.fleet.security..")
