@@ -46,7 +46,8 @@ public final class DaemonStarter {
         pb.environment().put(DataDir.ENV, paths.dataDir().toString());
         pb.environment().put(SKIP_BUILD_CHECK, "1");
         pb.directory(paths.dataDir().toFile());
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        boolean windows = System.getProperty("os.name", "").startsWith("Windows");
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File(windows ? "NUL" : "/dev/null")));
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.redirectErrorStream(true);
         return pb.start();
