@@ -2,6 +2,7 @@ package dev.fleet.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.fleet.daemon.DaemonStarter;
 import dev.fleet.mcp.McpFleetServer;
 import java.io.File;
 import java.nio.file.Path;
@@ -69,16 +70,6 @@ final class InstallCommand implements Callable<Integer> {
     }
 
     private static String onPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            File f = new File(dir, name);
-            if (f.canExecute()) {
-                return f.getAbsolutePath();
-            }
-        }
-        return null;
+        return DaemonStarter.onPath(System.getenv(), name);
     }
 }

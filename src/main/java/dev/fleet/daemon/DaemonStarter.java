@@ -68,7 +68,8 @@ public final class DaemonStarter {
                 "dev.fleet.cli.Main", "daemon");
     }
 
-    private static String onPath(Map<String, String> env, String name) {
+    /** The executable {@code name} on {@code env}'s PATH, or null. */
+    public static String onPath(Map<String, String> env, String name) {
         String path = env.get("PATH");
         if (path == null) {
             return null;

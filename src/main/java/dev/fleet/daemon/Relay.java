@@ -33,6 +33,9 @@ public final class Relay {
     private static final Duration START_LIMIT = Duration.ofSeconds(90);
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(70);
     private static final Duration STOP_LIMIT = Duration.ofSeconds(30);
+    private static final Duration LAUNCHER_START_LIMIT = Duration.ofSeconds(30);
+    /** Set by the launcher script when it started a daemon alongside this relay. */
+    static final String LAUNCHER_STARTED_ENV = "FLEET_DAEMON_STARTING";
 
     private final DaemonPaths paths;
     private final Map<String, String> env;
@@ -47,6 +50,7 @@ public final class Relay {
     private String initializeId;
     private String initialized;
     private boolean inputEnded;
+    private boolean launcherStartedDaemon;
 
     Relay(DaemonPaths paths, Map<String, String> env, String build, OutputStream stdout, PrintStream log, IntConsumer exit) {
         this.paths = paths;
@@ -55,6 +59,7 @@ public final class Relay {
         this.stdout = stdout;
         this.log = log;
         this.exit = exit;
+        this.launcherStartedDaemon = "1".equals(env.get(LAUNCHER_STARTED_ENV));
     }
 
     /** Relays stdin/stdout until the client's input ends; returns the exit code. */
@@ -309,13 +314,30 @@ public final class Relay {
     }
 
     private DaemonLink startAndConnect() throws RelayException {
+        if (launcherStartedDaemon) {
+            // The launcher script started one while this JVM booted: wait for it rather than start a rival.
+            launcherStartedDaemon = false;
+            DaemonLink l = awaitDaemon(null, LAUNCHER_START_LIMIT);
+            if (l != null) {
+                return l;
+            }
+        }
         Process daemon;
         try {
             daemon = DaemonStarter.start(paths, env, List.of());
         } catch (IOException e) {
             throw new RelayException("cannot start the fleet daemon: " + e.getMessage());
         }
-        long deadline = System.nanoTime() + START_LIMIT.toNanos();
+        DaemonLink l = awaitDaemon(daemon, START_LIMIT);
+        if (l == null) {
+            throw new RelayException("the fleet daemon did not answer within " + START_LIMIT.toSeconds() + " s; see " + paths.log());
+        }
+        return l;
+    }
+
+    /** Polls the socket until a daemon answers; null at the deadline. {@code daemon} (if known) failing early ends the wait. */
+    private DaemonLink awaitDaemon(Process daemon, Duration limit) throws RelayException {
+        long deadline = System.nanoTime() + limit.toNanos();
         long exitedAt = 0;
         long pause = 5;
         try {
@@ -324,7 +346,7 @@ public final class Relay {
                 if (l != null) {
                     return l;
                 }
-                if (!daemon.isAlive()) {
+                if (daemon != null && !daemon.isAlive()) {
                     // It may have lost a start race to another relay's daemon: give that one time to bind.
                     if (exitedAt == 0) {
                         exitedAt = System.nanoTime();
@@ -339,7 +361,7 @@ public final class Relay {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        throw new RelayException("the fleet daemon did not answer within " + START_LIMIT.toSeconds() + " s; see " + paths.log());
+        return null;
     }
 
     /** Why the relay cannot reach a usable daemon; the text goes to the client and to stderr. */
