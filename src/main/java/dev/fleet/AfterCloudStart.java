@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * After a cloud instance starts: makes sure the work folder exists (a member registered while its
  * instance was stopped has not been checked yet), then puts this machine's agent login back (a
- * fresh instance, or one restored from an image, may have an old one). Best effort: nothing is
+ * fresh instance, or one restored from an image, may have an old one), and mints its GitHub App
+ * token again. Best effort: nothing is
  * thrown for a missing login, and nothing secret is logged.
  */
 final class AfterCloudStart implements CloudLifecycle.AfterStart {
@@ -25,11 +26,13 @@ final class AfterCloudStart implements CloudLifecycle.AfterStart {
     private final Channels channels;
     private final Path pmHome;
     private final Clock clock;
+    private final dev.fleet.vcs.VcsAuthService vcs;
 
-    AfterCloudStart(Channels channels, Path pmHome, Clock clock) {
+    AfterCloudStart(Channels channels, Path pmHome, Clock clock, dev.fleet.vcs.VcsAuthService vcs) {
         this.channels = channels;
         this.pmHome = pmHome;
         this.clock = clock;
+        this.vcs = vcs;
     }
 
     @Override
@@ -39,6 +42,8 @@ final class AfterCloudStart implements CloudLifecycle.AfterStart {
         if (!folder.succeeded()) {
             log.warn("{}: could not create the work folder {} (exit {})", member.friendlyName(), member.workFolder(), folder.exitCode());
         }
+        // Its GitHub App token has most likely expired while the instance was stopped.
+        vcs.afterCloudStart(member);
         Path file = AgentCredentials.defaultFile(pmHome);
         if (!Files.exists(file)) {
             return;

@@ -45,6 +45,18 @@ import dev.fleet.tools.ShutdownServer;
 import dev.fleet.tools.Tool;
 import dev.fleet.tools.ToolRunner;
 import dev.fleet.tools.UpdateMember;
+import dev.fleet.member.MemberIcons;
+import dev.fleet.permissions.PermissionComposer;
+import dev.fleet.permissions.ProfileLibrary;
+import dev.fleet.statusline.StatuslineService;
+import dev.fleet.tools.ComposePermissions;
+import dev.fleet.tools.ProvisionVcsAuth;
+import dev.fleet.tools.RevokeVcsAuth;
+import dev.fleet.tools.SetupGitApp;
+import dev.fleet.tools.StatuslineTracking;
+import dev.fleet.vcs.GitAppStore;
+import dev.fleet.vcs.VcsAuthService;
+import dev.fleet.vcs.VcsSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -72,11 +84,13 @@ public final class Fleet implements AutoCloseable {
     private final CloudProviders cloudProviders;
     private final IdleWatcher idleWatcher;
     private final Duration idleInterval;
+    private final StatuslineService statusline;
 
     public Fleet(Map<String, String> env, Clock clock, ShutdownServer.Stopper stopper) {
         this.dataDir = DataDir.fromEnvironment(env).ensureExists();
         this.mapper = new ObjectMapper();
         this.store = new RegistryStore(dataDir, new RegistryCodec(mapper));
+        backfillIcons(store);
         this.activity = new ActivityRecorder(store, clock);
         this.workers = Executors.newCachedThreadPool(daemonThreads("fleet-worker"));
         SecretBox secrets = new SecretBox(dataDir.saltFile(), SecretBox.localMachineIdentity());
@@ -88,8 +102,11 @@ public final class Fleet implements AutoCloseable {
         PromptRunner prompts = new PromptRunner(Duration.ofMillis(setting(env, "FLEET_OVERLOADED_RETRY_MS", 10_000)));
         java.nio.file.Path pmHome = java.nio.file.Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
         this.cloudProviders = new CloudProviders(() -> new Ec2Provider(env));
+        VcsAuthService vcs = new VcsAuthService(store, channels, new GitAppStore(dataDir, mapper),
+                VcsSettings.fromEnvironment(env), mapper, clock);
+        this.statusline = new StatuslineService(dataDir, store, mapper);
         CloudLifecycle lifecycle = new CloudLifecycle(cloudProviders, store, clock, cloudTiming(env), CloudLifecycle.Sleeper.REAL,
-                new AfterCloudStart(channels, pmHome, clock));
+                new AfterCloudStart(channels, pmHome, clock, vcs));
         Duration taskActivity = Duration.ofSeconds(setting(env, "FLEET_TASK_ACTIVITY_SEC", 300));
         this.idleWatcher = new IdleWatcher(store, cloudProviders,
                 new ActivityProbe(channels, Duration.ofMillis(setting(env, "FLEET_ACTIVITY_TIMEOUT_MS", 30_000)), taskActivity),
@@ -101,11 +118,11 @@ public final class Fleet implements AutoCloseable {
                 new RegisterMember(store, channels, secrets, cloudProviders, clock),
                 new ListMembers(store, clock),
                 new UpdateMember(store, secrets, channels),
-                new RemoveMember(store, channels, dataDir),
-                new ExecuteCommand(target, channels, lifecycle, new TaskLauncher(channels, new TaskId.Generator(clock), taskActivity)),
+                new RemoveMember(store, channels, dataDir, vcs),
+                new ExecuteCommand(target, channels, lifecycle, new TaskLauncher(channels, new TaskId.Generator(clock), taskActivity), vcs),
                 new MonitorTask(target, tasks, lifecycle, cloudProviders, channels),
                 new StopTask(target, tasks, lifecycle, cloudProviders),
-                new ExecutePrompt(target, store, channels, prompts, lifecycle),
+                new ExecutePrompt(target, store, channels, prompts, lifecycle, vcs),
                 new ProvisionAuth(target, channels, prompts, pmHome, clock),
                 new UpdateClaude(target, store, channels, workers),
                 new SendFiles(target, channels, lifecycle),
@@ -115,8 +132,26 @@ public final class Fleet implements AutoCloseable {
                 new CloudControl(target, lifecycle, cloudProviders, cloudStatus, channels),
                 new ResetSession(store),
                 new SetupSshKey(target, store, channels, dataDir),
-                new ShutdownServer(stopper));
-        this.tools = new ToolRunner(all);
+                new ShutdownServer(stopper),
+                new SetupGitApp(vcs),
+                new ProvisionVcsAuth(target, vcs),
+                new RevokeVcsAuth(target, vcs),
+                new ComposePermissions(target, new PermissionComposer(channels,
+                        new ProfileLibrary(dataDir.root().resolve("permission-profiles"), mapper), mapper, clock), lifecycle));
+        this.tools = new ToolRunner(StatuslineTracking.wrap(all, statusline, store));
+    }
+
+    /** Members registered without an icon (by an older version, or by hand) get one from the pool. */
+    private static void backfillIcons(RegistryStore store) {
+        try {
+            dev.fleet.member.Registry current = store.read();
+            if (MemberIcons.backfill(current) != current) {
+                store.update(MemberIcons::backfill);
+            }
+        } catch (RuntimeException e) {
+            // An unreadable registry is reported by every tool that needs it; start anyway.
+            org.slf4j.LoggerFactory.getLogger(Fleet.class).warn("member icons not back-filled: {}", e.getMessage());
+        }
     }
 
     /** A whole-number setting from the environment (milliseconds, mostly); bad values fall back to the default. */
@@ -167,6 +202,7 @@ public final class Fleet implements AutoCloseable {
     @Override
     public void close() {
         idleWatcher.close();
+        statusline.close();
         activity.close();
         channels.close();
         cloudProviders.close();

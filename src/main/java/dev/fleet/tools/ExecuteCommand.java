@@ -31,12 +31,15 @@ public final class ExecuteCommand implements Tool {
     private final Channels channels;
     private final CloudGate cloud;
     private final TaskLauncher tasks;
+    private final dev.fleet.vcs.VcsAuthService vcs;
 
-    public ExecuteCommand(MemberTarget target, Channels channels, dev.fleet.cloud.CloudLifecycle lifecycle, TaskLauncher tasks) {
+    public ExecuteCommand(MemberTarget target, Channels channels, dev.fleet.cloud.CloudLifecycle lifecycle, TaskLauncher tasks,
+                          dev.fleet.vcs.VcsAuthService vcs) {
         this.target = target;
         this.channels = channels;
         this.cloud = new CloudGate(lifecycle);
         this.tasks = tasks;
+        this.vcs = vcs;
     }
 
     @Override
@@ -73,6 +76,7 @@ public final class ExecuteCommand implements Tool {
                     + "or stop_task ends it");
         }
         return cloud.run(target.use(in), call, member -> {
+            vcs.renewIfExpiring(member);
             String folder = in.string("work_folder") != null
                     ? (member.isLocal() ? RegistrationParams.expandLocal(in.string("work_folder")) : in.string("work_folder"))
                     : member.workFolder();

@@ -34,9 +34,12 @@ public final class ExecutePrompt implements Tool {
 
     private final CloudGate cloud;
 
+    private final dev.fleet.vcs.VcsAuthService vcs;
+
     public ExecutePrompt(MemberTarget target, RegistryStore store, Channels channels, PromptRunner runner,
-                         dev.fleet.cloud.CloudLifecycle lifecycle) {
+                         dev.fleet.cloud.CloudLifecycle lifecycle, dev.fleet.vcs.VcsAuthService vcs) {
         this.cloud = new CloudGate(lifecycle);
+        this.vcs = vcs;
         this.target = target;
         this.store = store;
         this.channels = channels;
@@ -67,6 +70,7 @@ public final class ExecutePrompt implements Tool {
     }
 
     private ToolResult prompt(Member member, ToolInput in, ToolCall call) throws ChannelException {
+        vcs.renewIfExpiring(member);
         PromptRequest request = new PromptRequest(in.string("prompt"), in.bool("resume"),
                 Duration.ofMillis(in.longValue("timeout_ms")), in.integer("max_turns"), in.string("model"),
                 in.bool("dangerously_skip_permissions"));

@@ -3,6 +3,7 @@ package dev.fleet.tools;
 import dev.fleet.cloud.CloudStatus;
 import dev.fleet.cloud.CloudSummary;
 import dev.fleet.member.Member;
+import dev.fleet.member.MemberIcons;
 import dev.fleet.member.Registry;
 import dev.fleet.member.RegistryStore;
 import dev.fleet.status.BusyState;
@@ -84,17 +85,20 @@ public final class FleetStatus implements Tool {
         summary.put("online", online);
         summary.put("offline", states.size() - online);
         summary.put("busy", busy);
-        List<Map<String, Object>> members = states.stream().map(st -> structured(st, clouds.get(st.id()))).toList();
+        Map<String, String> icons = new java.util.HashMap<>();
+        registry.members().forEach(m -> icons.put(m.id(), MemberIcons.display(m)));
+        List<Map<String, Object>> members = states.stream().map(st -> structured(st, icons.get(st.id()), clouds.get(st.id()))).toList();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("summary", summary);
         data.put("members", members);
         if ("json".equals(in.string("format"))) {
             return ToolResult.ok(Json.pretty(data), data);
         }
-        return ToolResult.ok(compact(states, clouds, online, busy), data);
+        return ToolResult.ok(compact(states, icons, clouds, online, busy), data);
     }
 
-    private String compact(List<MemberStatus> states, Map<String, CloudSummary> clouds, long online, long busy) {
+    private String compact(List<MemberStatus> states, Map<String, String> icons, Map<String, CloudSummary> clouds, long online,
+                           long busy) {
         if (states.isEmpty()) {
             return "Fleet: no members registered. Use register_member to add one.";
         }
@@ -106,8 +110,8 @@ public final class FleetStatus implements Tool {
         for (MemberStatus s : states) {
             CloudSummary c = clouds.get(s.id());
             boolean off = c != null && c.error() == null && !c.isRunning();
-            t.append(String.format("  %-" + width + "s  %-6s  %-10s  %-7s  session %-8s  last %s",
-                    s.name(), s.type(), off ? "OFF(cloud)" : s.online() ? "online" : "OFFLINE", s.busy().label(), s.shortSession(),
+            t.append(String.format("  %s %-" + width + "s  %-6s  %-10s  %-7s  session %-8s  last %s",
+                    icons.get(s.id()), s.name(), s.type(), off ? "OFF(cloud)" : s.online() ? "online" : "OFFLINE", s.busy().label(), s.shortSession(),
                     MemberView.ago(s.lastUsed(), clock)));
             if (c != null) {
                 t.append("  ").append(c.compact());
@@ -127,10 +131,11 @@ public final class FleetStatus implements Tool {
         return t.toString().stripTrailing();
     }
 
-    private static Map<String, Object> structured(MemberStatus s, CloudSummary cloud) {
+    private static Map<String, Object> structured(MemberStatus s, String icon, CloudSummary cloud) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", s.id());
         m.put("name", s.name());
+        m.put("icon", icon);
         m.put("type", s.type());
         m.put("online", s.online());
         m.put("problem", s.problem());

@@ -34,12 +34,14 @@ public final class MemberDetail implements Tool {
                 + "agent auth it has (credentials file or API key; never the secret), stored session, busy state, "
                 + "CPU load, memory, and disk space of the work folder. Probes run in parallel; one that fails shows "
                 + "'unavailable' without failing the rest. Cloud members add their instance (region, state, address, "
-                + "type, uptime, cost, idle timeout, GPU). Takes about a second.";
+                + "type, uptime, cost, idle timeout, GPU). Shows the member's git credentials (provision_vcs_auth) and when they "
+                + "expire. format=json gives one line of JSON (connectivity, claude, session, resources, cloud, vcs). "
+                + "Takes about a second.";
     }
 
     @Override
     public ParamSpec params() {
-        return ParamSpec.of(MemberTarget.MEMBER_ID, MemberTarget.MEMBER_NAME);
+        return ParamSpec.of(MemberTarget.MEMBER_ID, MemberTarget.MEMBER_NAME, MemberFormat.PARAM);
     }
 
     @Override
@@ -50,13 +52,19 @@ public final class MemberDetail implements Tool {
         Map<String, ProbeResult> probes = c != null && !c.isRunning()
                 ? Map.of("connectivity", new ProbeResult.Unavailable("instance " + c.stateLabel() + "; cloud_control start brings it up"))
                 : details.probe(m);
+        if (MemberFormat.json(in)) {
+            Map<String, Object> json = OriginalJson.detail(m, probes, c, VcsView.structured(m, clock));
+            return ToolResult.ok(OriginalJson.text(json), json);
+        }
         Map<String, Object> data = new LinkedHashMap<>(MemberView.structured(m));
+        data.put("vcs", VcsView.structured(m, clock));
         if (c != null) {
             data.put("cloudStatus", c.structured());
         }
         data.put("auth", m.isLocal() ? "local user (no credentials)" : m.authType() == null ? "unknown" : m.authType().json());
         StringBuilder t = new StringBuilder(MemberView.block(m, clock));
         t.append("  auth method: ").append(data.get("auth")).append('\n');
+        t.append(VcsView.block(m, clock));
         Map<String, Object> probeData = new LinkedHashMap<>();
         probes.forEach((name, result) -> {
             if (result instanceof ProbeResult.Value v) {
@@ -86,7 +94,7 @@ public final class MemberDetail implements Tool {
         };
     }
 
-    private static String render(String probe, Map<String, String> v) {
+    static String render(String probe, Map<String, String> v) {
         return switch (probe) {
             case "connectivity" -> "online, " + v.get("latencyMs") + " ms";
             case "agentCli" -> v.get("version");

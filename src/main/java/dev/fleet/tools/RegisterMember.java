@@ -17,6 +17,7 @@ import dev.fleet.cloud.InstanceState;
 import dev.fleet.member.AuthType;
 import dev.fleet.member.CloudConfig;
 import dev.fleet.member.Member;
+import dev.fleet.member.MemberIcons;
 import dev.fleet.member.MemberOs;
 import dev.fleet.member.Registry;
 import dev.fleet.member.RegistryStore;
@@ -204,16 +205,16 @@ public final class RegisterMember implements Tool {
             throw new InvalidInputException("work_folder", "must be absolute for a cloud member whose instance is not running "
                     + "(fleet cannot ask it for its home folder now)");
         }
-        store.update(current -> {
+        Member saved = store.update(current -> {
             if (current.byName(member.friendlyName()).isPresent()) {
                 throw new InvalidInputException("friendly_name", "'" + member.friendlyName() + "' is already taken by another member");
             }
-            return current.with(member);
-        });
+            return MemberIcons.withNewMember(current, member);
+        }).byId(member.id()).orElse(member);
         List<String> warnings = List.of("instance " + instance.instanceId() + " is " + instance.state().label()
                 + ": registered without SSH checks (OS assumed linux); the first tool call on this member starts it, "
                 + "then checks it");
-        return result(member, -1, Optional.empty(), new ArrayList<>(warnings));
+        return result(saved, -1, Optional.empty(), new ArrayList<>(warnings));
     }
 
     private ToolResult connectAndFinish(Member.Builder draft, List<String> warnings) throws ChannelException {
@@ -272,15 +273,15 @@ public final class RegisterMember implements Tool {
                     + ". The member was not registered.");
         }
         Member member = draft.toBuilder().createdAt(clock.instant()).lastUsed(clock.instant()).build();
-        store.update(current -> {
+        Member saved = store.update(current -> {
             // Checked again under the lock: another fleet process may have registered meanwhile.
             if (current.byName(member.friendlyName()).isPresent()) {
                 throw new InvalidInputException("friendly_name", "'" + member.friendlyName() + "' is already taken by another member");
             }
             refuseDuplicateFolder(current, null, member.deviceKey(), member.workFolder());
-            return current.with(member);
-        });
-        return result(member, latencyMs, agent, warnings);
+            return MemberIcons.withNewMember(current, member);
+        }).byId(member.id()).orElse(member);
+        return result(saved, latencyMs, agent, warnings);
     }
 
     private static ToolResult result(Member m, long latencyMs, Optional<String> agent, List<String> warnings) {
@@ -295,6 +296,7 @@ public final class RegisterMember implements Tool {
             out.put("authType", m.authType().json());
         }
         out.put("os", m.os().json());
+        out.put("icon", m.icon());
         out.put("workFolder", m.workFolder());
         out.put("latencyMs", latencyMs);
         out.put("agentCli", agent.orElse(null));
@@ -306,7 +308,8 @@ public final class RegisterMember implements Tool {
             text.append("  host:      ").append(m.username()).append('@').append(m.host()).append(':').append(m.port())
                     .append(" (").append(m.authType().json()).append(" auth)\n");
         }
-        text.append("  OS:        ").append(m.os().json()).append('\n')
+        text.append("  Icon:      ").append(MemberIcons.display(m)).append('\n')
+                .append("  OS:        ").append(m.os().json()).append('\n')
                 .append("  folder:    ").append(m.workFolder()).append('\n')
                 .append("  latency:   ").append(latencyMs < 0 ? "not measured" : latencyMs + " ms").append(m.isLocal() ? " (local)" : "").append('\n')
                 .append("  agent CLI: ").append(agent.orElse("not found")).append('\n');

@@ -19,11 +19,13 @@ public final class RemoveMember implements Tool {
     private final RegistryStore store;
     private final Channels channels;
     private final DataDir dataDir;
+    private final dev.fleet.vcs.VcsAuthService vcs;
 
-    public RemoveMember(RegistryStore store, Channels channels, DataDir dataDir) {
+    public RemoveMember(RegistryStore store, Channels channels, DataDir dataDir, dev.fleet.vcs.VcsAuthService vcs) {
         this.store = store;
         this.channels = channels;
         this.dataDir = dataDir;
+        this.vcs = vcs;
     }
 
     @Override
@@ -34,7 +36,7 @@ public final class RemoveMember implements Tool {
     @Override
     public String description() {
         return "Remove a member from the fleet: takes back (best effort) the credentials fleet deployed on it, such as "
-                + "the SSH key added by setup_ssh_key, closes its pooled connection and deletes it from the registry. "
+                + "the SSH key added by setup_ssh_key and the git credentials of provision_vcs_auth, closes its pooled connection and deletes it from the registry. "
                 + "The member's work folder and files are left as they are. An unreachable member is removed anyway, "
                 + "with a warning.";
     }
@@ -49,6 +51,7 @@ public final class RemoveMember implements Tool {
         Member member = MemberTarget.find(store.read(), in);
         List<String> warnings = new ArrayList<>();
         revokeAgentAuth(member, warnings);
+        warnings.addAll(vcs.revokeAllBeforeRemoval(member));
         revokeFleetKey(member, warnings);
         Member[] removed = new Member[1];
         store.update(registry -> {

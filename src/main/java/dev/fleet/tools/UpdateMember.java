@@ -6,6 +6,7 @@ import dev.fleet.exec.Channels;
 import dev.fleet.member.AuthType;
 import dev.fleet.member.CloudConfig;
 import dev.fleet.member.Member;
+import dev.fleet.member.MemberIcons;
 import dev.fleet.member.Registry;
 import dev.fleet.member.RegistryStore;
 import dev.fleet.security.SecretBox;
@@ -17,7 +18,8 @@ public final class UpdateMember implements Tool {
     private static final ParamSpec PARAMS = ParamSpec.of(
             MemberTarget.MEMBER_ID, MemberTarget.MEMBER_NAME,
             FRIENDLY_NAME, HOST, PORT, USERNAME, AUTH_TYPE, PASSWORD, KEY_PATH, WORK_FOLDER, GIT_ACCESS, GIT_REPOS,
-            Param.string("icon", "A short icon (emoji or up to 16 characters) shown before the member's name.").length(0, 16),
+            Param.string("icon", "Icon shown before the member's name: a name such as blue-circle, red-square, green-square "
+                    + "(blue, green, red, yellow, purple, orange, brown, black; -circle or -square), or an emoji.").length(1, 32),
             CLOUD_PROVIDER, CLOUD_INSTANCE_ID, CLOUD_REGION, CLOUD_PROFILE, CLOUD_IDLE_TIMEOUT_MIN, CLOUD_SSH_KEY_PATH,
             CLOUD_ACTIVITY_COMMAND.description(
                     "Cloud: shell command that prints 'busy' or 'idle'; an empty string removes it."));
@@ -68,8 +70,8 @@ public final class UpdateMember implements Tool {
         if (changed.isEmpty()) {
             return ToolResult.ok("Nothing to change for member " + updated[0].friendlyName() + ": no fields given.");
         }
-        return ToolResult.ok("Updated member " + updated[0].friendlyName() + ": " + String.join(", ", changed) + ".",
-                MemberView.structured(updated[0]));
+        return ToolResult.ok("Updated member " + updated[0].friendlyName() + ": " + String.join(", ", changed) + "."
+                + (changed.contains("icon") ? "\n  Icon:      " + updated[0].icon() : ""), MemberView.structured(updated[0]));
     }
 
     private Member apply(Registry registry, Member m, ToolInput in, String sealedPassword, List<String> changed) {
@@ -143,7 +145,8 @@ public final class UpdateMember implements Tool {
             changed.add("git_repos");
         }
         if (in.given("icon")) {
-            b.icon(in.string("icon").isEmpty() ? null : in.string("icon"));
+            b.icon(MemberIcons.resolve(in.string("icon")).orElseThrow(() -> new InvalidInputException("icon",
+                    MemberIcons.RULE + ", got '" + in.string("icon") + "'")));
             changed.add("icon");
         }
         CloudConfig cloud = updatedCloud(m.cloud(), in, changed);
