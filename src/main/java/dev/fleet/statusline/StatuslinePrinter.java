@@ -1,15 +1,12 @@
 package dev.fleet.statusline;
 
 import dev.fleet.member.DataDir;
+import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -28,7 +25,8 @@ public final class StatuslinePrinter {
     /** Prints the status line; always exit code 0 (a status line must never show an error box). */
     public static int run(Map<String, String> env, InputStream stdin, OutputStream out) {
         Thread drain = drain(stdin);
-        String text = render(StatuslineService.lineFile(DataDir.fromEnvironment(env)), Instant.now());
+        String text = render(DataDir.fromEnvironment(env).root().resolve(StatuslineService.FILE_NAME).toFile(),
+                System.currentTimeMillis());
         try {
             out.write((text + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
@@ -43,27 +41,32 @@ public final class StatuslinePrinter {
         return 0;
     }
 
-    /** The line and its freshness marker, or {@link #NO_STATUS} when no server has written one yet. */
-    public static String render(Path file, Instant now) {
-        try {
-            String content = Files.readString(file, StandardCharsets.UTF_8);
-            int eol = content.indexOf('\n');
-            String line = (eol < 0 ? content : content.substring(0, eol)).strip();
-            if (line.isEmpty()) {
-                return NO_STATUS;
-            }
-            Duration age = Duration.between(Files.getLastModifiedTime(file).toInstant(), now);
-            return line + "  " + freshness(age);
-        } catch (NoSuchFileException e) {
-            return NO_STATUS;
-        } catch (IOException | RuntimeException e) {
+    /**
+     * The line and its freshness marker, or {@link #NO_STATUS} when no server has written one yet.
+     * Plain java.io on purpose: NIO channels load a native library this command has no time for.
+     */
+    public static String render(File file, long nowMillis) {
+        long modified = file.lastModified();
+        if (modified == 0) {
             return NO_STATUS;
         }
+        String content;
+        try (FileInputStream in = new FileInputStream(file)) {
+            content = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return NO_STATUS;
+        }
+        int eol = content.indexOf('\n');
+        String line = (eol < 0 ? content : content.substring(0, eol)).strip();
+        if (line.isEmpty()) {
+            return NO_STATUS;
+        }
+        return line + "  " + freshness((nowMillis - modified) / 1000);
     }
 
     /** From ✅ (written in the last 10 seconds) to 🔴 (two hours or more). */
-    public static String freshness(Duration age) {
-        long s = Math.max(0, age.toSeconds());
+    public static String freshness(long ageSeconds) {
+        long s = Math.max(0, ageSeconds);
         if (s < 10) {
             return "✅";
         }
@@ -88,19 +91,32 @@ public final class StatuslinePrinter {
         return "🔴";
     }
 
+    /** A plain thread class, not a lambda: a lambda's bootstrap alone costs this short-lived process a tenth of its start-up. */
     private static Thread drain(InputStream stdin) {
-        Thread t = new Thread(() -> {
+        Thread t = new Drain(stdin);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static final class Drain extends Thread {
+        private final InputStream in;
+
+        Drain(InputStream in) {
+            super("statusline-stdin");
+            this.in = in;
+        }
+
+        @Override
+        public void run() {
             byte[] buf = new byte[8192];
             try {
-                while (stdin.read(buf) >= 0) {
+                while (in.read(buf) >= 0) {
                     // discard
                 }
             } catch (IOException e) {
                 // Closed or unreadable: nothing to drain.
             }
-        }, "statusline-stdin");
-        t.setDaemon(true);
-        t.start();
-        return t;
+        }
     }
 }

@@ -69,8 +69,11 @@ public final class StatuslineService implements AutoCloseable {
         this.inProcess = IN_PROCESS_LOCKS.computeIfAbsent(lockFile.toAbsolutePath().normalize(), p -> new ReentrantLock());
     }
 
+    /** The line's file in the data dir (the printer reads it without loading this class). */
+    public static final String FILE_NAME = "statusline.txt";
+
     public static Path lineFile(DataDir dataDir) {
-        return dataDir.root().resolve("statusline.txt");
+        return dataDir.root().resolve(FILE_NAME);
     }
 
     /** A command, prompt or transfer started on the member. */

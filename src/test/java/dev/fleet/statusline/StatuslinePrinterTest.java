@@ -26,14 +26,15 @@ class StatuslinePrinterTest {
     void theLineGetsAMarkerForHowFreshItIs() throws Exception {
         Path file = tmp.resolve("statusline.txt");
         Instant now = Instant.parse("2026-12-01T10:00:00Z");
-        assertThat(StatuslinePrinter.render(file, now)).isEqualTo("Fleet: no status");
+        assertThat(StatuslinePrinter.render(file.toFile(), now.toEpochMilli())).isEqualTo("Fleet: no status");
         Files.writeString(file, "🔵 a:💤 idle\n");
         Map<Duration, String> markers = Map.of(Duration.ofSeconds(3), "✅", Duration.ofSeconds(30), "☑️", Duration.ofMinutes(2), "✔️",
                 Duration.ofMinutes(10), "⏳", Duration.ofMinutes(20), "⚠️", Duration.ofMinutes(45), "🟡", Duration.ofMinutes(90), "🟠",
                 Duration.ofHours(5), "🔴");
         for (Map.Entry<Duration, String> m : markers.entrySet()) {
             Files.setLastModifiedTime(file, FileTime.from(now.minus(m.getKey())));
-            assertThat(StatuslinePrinter.render(file, now)).as(m.getKey().toString()).isEqualTo("🔵 a:💤 idle  " + m.getValue());
+            assertThat(StatuslinePrinter.render(file.toFile(), now.toEpochMilli())).as(m.getKey().toString())
+                    .isEqualTo("🔵 a:💤 idle  " + m.getValue());
         }
     }
 
