@@ -170,17 +170,7 @@ public final class StatuslineService implements AutoCloseable {
         }
     }
 
-    /** Waits for pending writes (tests, and shutdown so the last state is on disk). */
-    public void flush() {
-        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-        try {
-            writer.execute(() -> done.complete(null));
-            done.get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            log.debug("statusline flush: {}", e.getMessage());
-        }
-    }
-
+    /** Lets pending writes finish (briefly), so the last state reaches the disk. */
     @Override
     public void close() {
         writer.shutdown();

@@ -15,8 +15,8 @@ public final class ComposePermissions implements Tool {
     private static final ParamSpec PARAMS = ParamSpec.of(MemberTarget.MEMBER_ID, MemberTarget.MEMBER_NAME,
             Param.oneOf("role", "doer (writes code: edit, build, test tools) or reviewer (reads code, runs tests, writes "
                     + "feedback files only).", "doer", "reviewer").required(),
-            Param.string("project_folder", "Folder on this machine holding the project's permissions.json ledger (stacks "
-                    + "found, permissions granted); created there if missing. Without it no ledger is kept.")
+            Param.string("project_folder", "Existing folder on this machine that keeps the project's permissions.json ledger "
+                    + "(stacks found, permissions granted; the file is created if missing). Without it no ledger is kept.")
                     .matching(RegistrationParams.PATH_REGEX, RegistrationParams.PATH_RULE),
             Param.stringList("grant", "Mid-sprint: permissions to add now (Claude Code rules such as Bash(docker:*)), for a "
                     + "member that was denied one. Added to what it has; role is then not used. sudo, su, env, printenv, nc, "
