@@ -17,8 +17,7 @@ import org.slf4j.LoggerFactory;
  * After a cloud instance starts: makes sure the work folder exists (a member registered while its
  * instance was stopped has not been checked yet), then puts this machine's agent login back (a
  * fresh instance, or one restored from an image, may have an old one), and mints its GitHub App
- * token again. Best effort: nothing is
- * thrown for a missing login, and nothing secret is logged.
+ * token again. Best effort: nothing is thrown for a missing login, and nothing secret is logged.
  */
 final class AfterCloudStart implements CloudLifecycle.AfterStart {
     private static final Logger log = LoggerFactory.getLogger(AfterCloudStart.class);

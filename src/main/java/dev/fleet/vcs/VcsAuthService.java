@@ -327,10 +327,7 @@ public final class VcsAuthService {
     private void deploy(Member m, Issued issued) throws VcsException {
         try {
             helper.install(m, issued.host(), issued.username(), issued.secret());
-        } catch (ChannelException e) {
-            throw new VcsException("Failed to deploy " + issued.provider().json() + " credentials on \"" + m.friendlyName() + "\": "
-                    + e.getMessage());
-        } catch (VcsException e) {
+        } catch (ChannelException | VcsException e) {
             throw new VcsException("Failed to deploy " + issued.provider().json() + " credentials on \"" + m.friendlyName() + "\": "
                     + e.getMessage());
         }
