@@ -106,7 +106,7 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         // The SDK and the bench log through slf4j-simple (stderr); keep it to warnings.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        // Load the bench's own classes now: a concurrent build may empty target/test-classes mid-run.
+        // Load the bench's own classes now: a concurrent build may empty target/bench-classes mid-run.
         for (Class<?> c : List.of(Bench.class, SshBench.class)) {
             for (Class<?> nested : c.getDeclaredClasses()) {
                 Class.forName(nested.getName(), true, Bench.class.getClassLoader());
