@@ -83,6 +83,15 @@ public record Settings(
         return fallback;
     }
 
+    /** Never shows the environment: it may hold credentials (AWS keys, for one). */
+    @Override
+    public String toString() {
+        return "Settings[home=" + home + ", dataDir=" + dataDir + ", ec2Endpoint=" + ec2Endpoint + ", overloadedRetry="
+                + overloadedRetry + ", taskActivity=" + taskActivity + ", activityTimeout=" + activityTimeout
+                + ", idleCheckInterval=" + idleCheckInterval + ", cloudFirstPoll=" + cloudFirstPoll + ", cloudStateWait="
+                + cloudStateWait + ", sshWait=" + sshWait + ", problems=" + problems + "]";
+    }
+
     private static String nonBlank(String value) {
         return value == null || value.isBlank() ? null : value;
     }

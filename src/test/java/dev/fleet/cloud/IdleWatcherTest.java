@@ -2,11 +2,9 @@ package dev.fleet.cloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fleet.Fleet;
 import dev.fleet.testing.FakeEc2;
 import dev.fleet.testing.CloudFleet;
 import dev.fleet.testing.MutableClock;
-import dev.fleet.testing.TestHome;
 import dev.fleet.testing.TestSshServer;
 import dev.fleet.tools.ToolCall;
 import dev.fleet.tools.ToolResult;

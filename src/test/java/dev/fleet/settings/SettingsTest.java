@@ -27,12 +27,16 @@ class SettingsTest {
     @Test
     void givenValuesAreUsed() {
         Settings s = Settings.from(Map.of("HOME", "/home/pm", "APRA_FLEET_DATA_DIR", "/srv/fleet/../fleet-data",
-                "FLEET_EC2_ENDPOINT", "http://127.0.0.1:4566", "FLEET_TASK_ACTIVITY_SEC", " 7 ", "FLEET_CLOUD_POLL_MS", "50"));
+                "FLEET_EC2_ENDPOINT", "http://127.0.0.1:4566", "FLEET_TASK_ACTIVITY_SEC", " 7 ", "FLEET_CLOUD_POLL_MS", "50",
+                "AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI-never-shown"));
         assertThat(s.dataDir()).isEqualTo(Path.of("/srv/fleet-data"));
         assertThat(s.ec2Endpoint()).isEqualTo("http://127.0.0.1:4566");
         assertThat(s.taskActivity()).isEqualTo(Duration.ofSeconds(7));
         assertThat(s.cloudFirstPoll()).isEqualTo(Duration.ofMillis(50));
         assertThat(s.problems()).isEmpty();
+        assertThat(s.environment()).containsKey("AWS_SECRET_ACCESS_KEY");
+        assertThat(s.toString()).as("settings may be logged; the environment's secrets never are")
+                .contains("/srv/fleet-data").doesNotContain("never-shown");
     }
 
     @Test
