@@ -94,10 +94,9 @@ public final class MemberIcons {
         return POOL.get(0) + "100";
     }
 
-    /** The registry with {@code added} appended, carrying the next free icon unless it has one. */
-    public static Registry withNewMember(Registry registry, Member added) {
-        Member m = added.icon() != null ? added : added.toBuilder().icon(next(registry)).build();
-        return registry.with(m);
+    /** {@code added}, about to join {@code registry}, with the next free icon unless it has one. */
+    public static Member withIcon(Registry registry, Member added) {
+        return added.icon() != null ? added : added.toBuilder().icon(next(registry)).build();
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.fleet.statusline;
 
-import dev.fleet.member.DataDir;
+import dev.fleet.settings.Settings;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -25,7 +25,7 @@ public final class StatuslinePrinter {
     /** Prints the status line; always exit code 0 (a status line must never show an error box). */
     public static int run(Map<String, String> env, InputStream stdin, OutputStream out) {
         Thread drain = drain(stdin);
-        String text = render(DataDir.fromEnvironment(env).root().resolve(StatuslineService.FILE_NAME).toFile(),
+        String text = render(Settings.dataDirOf(env).resolve(StatuslineService.FILE_NAME).toFile(),
                 System.currentTimeMillis());
         try {
             out.write((text + "\n").getBytes(StandardCharsets.UTF_8));

@@ -5,7 +5,6 @@ import dev.fleet.member.Member;
 import dev.fleet.permissions.PermissionComposer;
 import dev.fleet.permissions.PermissionException;
 import dev.fleet.permissions.Role;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +27,10 @@ public final class ComposePermissions implements Tool {
 
     private final MemberTarget target;
     private final PermissionComposer composer;
-    private final CloudGate cloud;
 
-    public ComposePermissions(MemberTarget target, PermissionComposer composer, dev.fleet.cloud.CloudLifecycle lifecycle) {
+    public ComposePermissions(MemberTarget target, PermissionComposer composer) {
         this.target = target;
         this.composer = composer;
-        this.cloud = new CloudGate(lifecycle);
     }
 
     @Override
@@ -60,25 +57,25 @@ public final class ComposePermissions implements Tool {
     @Override
     public ToolResult call(ToolInput in, ToolCall call) throws Exception {
         Role role = Role.fromJson(in.string("role")).orElseThrow();
-        Path ledger = in.string("project_folder") == null ? null : Path.of(RegistrationParams.expandLocal(in.string("project_folder")));
+        String ledger = in.string("project_folder");
         List<String> grants = in.stringList("grant");
-        if (in.given("grant_reason") && (grants == null || grants.isEmpty())) {
+        boolean granting = grants != null && !grants.isEmpty();
+        if (in.given("grant_reason") && !granting) {
             throw new InvalidInputException("grant_reason", "applies only with grant");
         }
-        return cloud.run(target.use(in), call, member -> {
-            try {
-                return grants != null && !grants.isEmpty() ? granted(member, grants, in.string("grant_reason"), ledger)
-                        : composed(member, role, ledger);
-            } catch (PermissionException e) {
-                return ToolResult.error("❌ " + e.getMessage());
-            } catch (ChannelException e) {
-                return ToolResult.error("❌ Member \"" + member.friendlyName() + "\" is offline: " + e.getMessage());
-            }
-        });
+        Member member = target.use(in);
+        try {
+            return granting ? granted(composer.grant(member, grants, in.string("grant_reason"), ledger, call))
+                    : composed(composer.compose(member, role, ledger, call), role);
+        } catch (PermissionException e) {
+            return ToolResult.error("❌ " + e.getMessage());
+        } catch (ChannelException e) {
+            return ToolResult.error("❌ Member \"" + member.friendlyName() + "\" is offline: " + e.getMessage());
+        }
     }
 
-    private ToolResult composed(Member m, Role role, Path ledger) throws PermissionException, ChannelException {
-        PermissionComposer.Composed c = composer.compose(m, role, ledger);
+    private static ToolResult composed(PermissionComposer.Composed c, Role role) {
+        Member m = c.member();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("member", m.friendlyName());
         out.put("role", role.json());
@@ -94,8 +91,8 @@ public final class ComposePermissions implements Tool {
                 + "  Written to: " + c.settingsFile(), out);
     }
 
-    private ToolResult granted(Member m, List<String> grants, String reason, Path ledger) throws PermissionException, ChannelException {
-        PermissionComposer.Granted g = composer.grant(m, grants, reason, ledger);
+    private static ToolResult granted(PermissionComposer.Granted g) {
+        Member m = g.member();
         StringBuilder text = new StringBuilder("✅ Granted ").append(g.permissions().size()).append(" permissions on \"")
                 .append(m.friendlyName()).append("\":");
         g.permissions().forEach(p -> text.append("\n  ").append(p));

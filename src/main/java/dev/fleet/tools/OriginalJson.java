@@ -2,12 +2,15 @@ package dev.fleet.tools;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleet.base.Durations;
 import dev.fleet.cloud.CloudSummary;
-import dev.fleet.cloud.CostReport;
 import dev.fleet.member.Member;
 import dev.fleet.member.MemberIcons;
 import dev.fleet.member.Registry;
-import dev.fleet.status.ProbeResult;
+import dev.fleet.probe.ProbeKind;
+import dev.fleet.probe.ProbeResult;
+import dev.fleet.status.CloudReading;
+import dev.fleet.status.FleetProbe;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,8 +68,10 @@ final class OriginalJson {
     }
 
     /** member_detail; an unreachable member is answered with its identity, the error and its cloud section only. */
-    static Map<String, Object> detail(Member m, Map<String, ProbeResult> probes, CloudSummary cloud,
-                                      List<Map<String, Object>> vcs) {
+    static Map<String, Object> detail(FleetProbe.Detail d, List<Map<String, Object>> vcs) {
+        Member m = d.member();
+        Map<ProbeKind, ProbeResult> probes = d.probes();
+        CloudReading cloud = d.cloud();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", m.friendlyName());
         out.put("icon", MemberIcons.display(m));
@@ -79,7 +84,7 @@ final class OriginalJson {
         out.put("os", m.os() == null ? "linux" : m.os().json());
         out.put("folder", m.workFolder());
         Map<String, Object> connectivity = new LinkedHashMap<>();
-        ProbeResult conn = probes.get("connectivity");
+        ProbeResult conn = probes.get(ProbeKind.CONNECTIVITY);
         if (conn instanceof ProbeResult.Unavailable u) {
             connectivity.put("status", "offline");
             connectivity.put("error", u.reason());
@@ -89,7 +94,7 @@ final class OriginalJson {
             out.put("connectivity", connectivity);
             out.put("offline", true);
             if (cloud != null) {
-                out.put("cloud", cloud(m, cloud));
+                out.put("cloud", cloud(cloud));
             }
             return out;
         }
@@ -97,7 +102,7 @@ final class OriginalJson {
         if (m.isLocal()) {
             connectivity.put("type", "local");
         } else {
-            connectivity.put("latencyMs", Long.parseLong(values(probes, "connectivity").getOrDefault("latencyMs", "0")));
+            connectivity.put("latencyMs", Long.parseLong(values(probes, ProbeKind.CONNECTIVITY).getOrDefault("latencyMs", "0")));
             connectivity.put("auth", m.authType() == null ? null : m.authType().json());
             if (m.keyPath() != null) {
                 connectivity.put("keyPath", m.keyPath());
@@ -105,10 +110,10 @@ final class OriginalJson {
         }
         out.put("connectivity", connectivity);
         Map<String, Object> claude = new LinkedHashMap<>();
-        String version = values(probes, "agentCli").get("version");
+        String version = values(probes, ProbeKind.AGENT_CLI).get("version");
         claude.put("version", version == null || version.isBlank() ? "unknown" : version.strip());
         List<String> auth = new ArrayList<>();
-        Map<String, String> agentAuth = values(probes, "agentAuth");
+        Map<String, String> agentAuth = values(probes, ProbeKind.AGENT_AUTH);
         if ("true".equals(agentAuth.get("credentialsFile"))) {
             auth.add("OAuth credentials file");
         }
@@ -120,20 +125,19 @@ final class OriginalJson {
         Map<String, Object> session = new LinkedHashMap<>();
         session.put("id", m.sessionId());
         session.put("lastActivity", m.lastUsed() == null ? "never" : m.lastUsed().toString());
-        session.put("status", sessionStatus(values(probes, "processes").get("busy")));
+        session.put("status", sessionStatus(values(probes, ProbeKind.PROCESSES).get("busy")));
         out.put("session", session);
         Map<String, Object> resources = new LinkedHashMap<>();
-        resources.put("cpu", resource(probes, "system", v -> "load " + v.getOrDefault("load1", "?") + " on "
-                + v.getOrDefault("cpus", "?") + " CPUs"));
-        resources.put("memory", resource(probes, "system", v -> MemberDetail.render("system", v).replaceFirst("^.*memory ", "")));
-        resources.put("disk", resource(probes, "disk", v -> MemberDetail.render("disk", v)));
+        resources.put("cpu", resource(probes, ProbeKind.SYSTEM, ProbeText::cpu));
+        resources.put("memory", resource(probes, ProbeKind.SYSTEM, ProbeText::memory));
+        resources.put("disk", resource(probes, ProbeKind.DISK, v -> ProbeText.render(ProbeKind.DISK, v)));
         if (cloud != null) {
-            resources.put("gpu", cloud.error() != null ? "unavailable"
+            resources.put("gpu", cloud.summary().error() != null ? "unavailable"
                     : cloud.gpu() == null ? "N/A" : cloud.gpu().utilizationPercent() + "%");
         }
         out.put("resources", resources);
         if (cloud != null) {
-            out.put("cloud", cloud(m, cloud));
+            out.put("cloud", cloud(cloud));
         }
         if (!vcs.isEmpty()) {
             out.put("vcs", vcs);
@@ -141,12 +145,13 @@ final class OriginalJson {
         return out;
     }
 
-    private static Map<String, String> values(Map<String, ProbeResult> probes, String name) {
-        return probes.get(name) instanceof ProbeResult.Value v ? v.values() : Map.of();
+    private static Map<String, String> values(Map<ProbeKind, ProbeResult> probes, ProbeKind kind) {
+        return probes.get(kind) instanceof ProbeResult.Value v ? v.values() : Map.of();
     }
 
-    private static String resource(Map<String, ProbeResult> probes, String name, java.util.function.Function<Map<String, String>, String> f) {
-        return probes.get(name) instanceof ProbeResult.Value v ? f.apply(v.values()) : "unavailable";
+    private static String resource(Map<ProbeKind, ProbeResult> probes, ProbeKind kind,
+                                   java.util.function.Function<Map<String, String>, String> f) {
+        return probes.get(kind) instanceof ProbeResult.Value v ? f.apply(v.values()) : "unavailable";
     }
 
     private static String sessionStatus(String busyLabel) {
@@ -161,7 +166,8 @@ final class OriginalJson {
         };
     }
 
-    private static Map<String, Object> cloud(Member m, CloudSummary c) {
+    private static Map<String, Object> cloud(CloudReading reading) {
+        CloudSummary c = reading.summary();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("instanceId", c.instanceId());
         out.put("region", c.region());
@@ -174,12 +180,12 @@ final class OriginalJson {
         out.put("publicIp", c.details().publicIp());
         out.put("instanceType", c.details().instanceType());
         if (c.isRunning()) {
-            out.put("uptime", CostReport.human(c.cost().uptime()));
+            out.put("uptime", Durations.human(c.cost().uptime()));
         }
-        out.put("estimatedCost", c.cost().costText());
+        out.put("estimatedCost", CloudText.costText(c.cost()));
         out.put("idleTimeoutMin", c.idleTimeoutMin());
-        if (c.gpu() != null) {
-            out.put("gpuUtilization", c.gpu().utilizationPercent() + "%");
+        if (reading.gpu() != null) {
+            out.put("gpuUtilization", reading.gpu().utilizationPercent() + "%");
         }
         return out;
     }

@@ -1,8 +1,8 @@
 package dev.fleet.tools;
 
+import dev.fleet.member.GitAccess;
 import dev.fleet.member.Member;
 import dev.fleet.vcs.CredentialSource;
-import dev.fleet.vcs.GitAccess;
 import dev.fleet.vcs.VcsAuthService;
 import dev.fleet.vcs.VcsException;
 import dev.fleet.vcs.VcsProvider;
@@ -103,7 +103,9 @@ public final class ProvisionVcsAuth implements Tool {
                     throw new InvalidInputException("token", "is not used with github_mode=github-app (fleet mints the token from the "
                             + "App); pass github_mode=pat to deploy a personal access token");
                 }
-                return new CredentialSource.GitHubApp(GitAccess.fromJson(in.string("git_access")), in.stringList("repos"));
+                return new CredentialSource.GitHubApp(
+                        in.string("git_access") == null ? null : GitAccess.fromJson(in.string("git_access")).orElseThrow(),
+                        in.stringList("repos"));
             }
             case BITBUCKET -> {
                 for (String p : new String[] {"email", "api_token", "workspace"}) {

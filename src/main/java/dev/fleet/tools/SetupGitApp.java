@@ -2,7 +2,6 @@ package dev.fleet.tools;
 
 import dev.fleet.vcs.VcsAuthService;
 import dev.fleet.vcs.VcsException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -45,8 +44,7 @@ public final class SetupGitApp implements Tool {
     public ToolResult call(ToolInput in, ToolCall call) {
         VcsAuthService.AppSetup app;
         try {
-            app = vcs.setupApp(in.string("app_id"), Path.of(RegistrationParams.expandLocal(in.string("private_key_path"))),
-                    in.longValue("installation_id"));
+            app = vcs.setupApp(in.string("app_id"), in.string("private_key_path"), in.longValue("installation_id"));
         } catch (VcsException e) {
             return ToolResult.error("❌ " + e.getMessage());
         }

@@ -73,7 +73,7 @@ public final class StatuslineTracking implements Tool {
     private ToolResult work(ToolInput in, ToolCall call) throws Exception {
         Member m;
         try {
-            m = MemberTarget.find(store.read(), in);
+            m = MemberTarget.ref(in).resolve(store.read());
         } catch (RuntimeException e) {
             return tool.call(in, call); // the tool reports the bad member itself
         }

@@ -11,7 +11,7 @@ import java.net.URI;
  * @param name the organization as shown (the segment after dev.azure.com/, else the whole URL)
  */
 record AzureOrg(String name, URI api, String host) {
-    private static final String CLOUD_HOST = "dev.azure.com";
+    static final String CLOUD_HOST = "dev.azure.com";
 
     static AzureOrg of(String orgUrl, URI azureApi) throws VcsException {
         URI u;

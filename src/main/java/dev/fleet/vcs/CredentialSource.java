@@ -1,5 +1,6 @@
 package dev.fleet.vcs;
 
+import dev.fleet.member.GitAccess;
 import java.util.List;
 
 /** What provision_vcs_auth was given to make a member's credential from. */

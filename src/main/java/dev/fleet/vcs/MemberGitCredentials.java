@@ -4,6 +4,7 @@ import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
+import dev.fleet.exec.MemberChannel;
 import dev.fleet.member.Member;
 import dev.fleet.os.GitCredentialCommands;
 import java.nio.charset.StandardCharsets;
@@ -19,14 +20,16 @@ final class MemberGitCredentials {
         this.channels = channels;
     }
 
-    private static GitCredentialCommands commands(Member m) {
-        return GitCredentialCommands.forOs(Channels.osOf(m).os());
+    /** The helper's shell text for the OS the channel reaches. */
+    private static GitCredentialCommands commands(MemberChannel channel) {
+        return GitCredentialCommands.forOs(channel.os().os());
     }
 
     /** The secret travels on standard input, never on a command line. */
     void install(Member m, String host, String username, String secret) throws VcsException, ChannelException {
         byte[] stdin = (username + "\n" + secret + "\n").getBytes(StandardCharsets.UTF_8);
-        CommandResult r = channels.forMember(m).exec(CommandRequest.probe(commands(m).install(host), COMMAND_TIMEOUT).withStdin(stdin));
+        MemberChannel channel = channels.forMember(m);
+        CommandResult r = channel.exec(CommandRequest.probe(commands(channel).install(host), COMMAND_TIMEOUT).withStdin(stdin));
         if (!r.succeeded()) {
             throw new VcsException(failure(r, "the credential helper could not be installed"));
         }
@@ -34,7 +37,8 @@ final class MemberGitCredentials {
 
     /** True when the helper is gone for good; false when it stays for the member's other hosts. */
     boolean remove(Member m, String host) throws VcsException, ChannelException {
-        CommandResult r = channels.forMember(m).exec(CommandRequest.probe(commands(m).remove(host), COMMAND_TIMEOUT));
+        MemberChannel channel = channels.forMember(m);
+        CommandResult r = channel.exec(CommandRequest.probe(commands(channel).remove(host), COMMAND_TIMEOUT));
         if (!r.succeeded()) {
             throw new VcsException(failure(r, "the credential could not be removed"));
         }
@@ -43,13 +47,15 @@ final class MemberGitCredentials {
 
     /** Whether git, run in the member's work folder, gets exactly {@code secret} for the host. Nothing of the answer leaves here. */
     boolean answers(Member m, String host, String secret) throws ChannelException {
-        CommandResult r = channels.forMember(m).exec(new CommandRequest(commands(m).fill(host), m.workFolder(), COMMAND_TIMEOUT,
+        MemberChannel channel = channels.forMember(m);
+        CommandResult r = channel.exec(new CommandRequest(commands(channel).fill(host), m.workFolder(), COMMAND_TIMEOUT,
                 CommandRequest.DEFAULT_OUTPUT_CAP));
         return r.stdout().lines().anyMatch(line -> line.equals("password=" + secret));
     }
 
     boolean reaches(Member m, String url) throws ChannelException {
-        return channels.forMember(m).exec(new CommandRequest(commands(m).lsRemote(url), m.workFolder(), COMMAND_TIMEOUT,
+        MemberChannel channel = channels.forMember(m);
+        return channel.exec(new CommandRequest(commands(channel).lsRemote(url), m.workFolder(), COMMAND_TIMEOUT,
                 CommandRequest.DEFAULT_OUTPUT_CAP)).succeeded();
     }
 

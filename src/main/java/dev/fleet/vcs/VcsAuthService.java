@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.ConnectionCheck;
+import dev.fleet.member.GitAccess;
+import dev.fleet.member.LocalPaths;
 import dev.fleet.member.Member;
 import dev.fleet.member.RegistryStore;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * expire. Secrets live only in memory here and in the member's 0600 files; the registry keeps
  * their first four characters and their expiry ({@link VcsCredential}).
  */
-public final class VcsAuthService {
+public final class VcsAuthService implements CredentialRenewal {
     private static final Logger log = LoggerFactory.getLogger(VcsAuthService.class);
     /** A GitHub App token is minted again when it has less than this left (they live an hour). */
     public static final Duration RENEW_BEFORE = Duration.ofMinutes(15);
@@ -48,6 +49,7 @@ public final class VcsAuthService {
     private final Channels channels;
     private final GitAppStore apps;
     private final VcsSettings settings;
+    private final LocalPaths localPaths;
     private final ObjectMapper mapper;
     private final Clock clock;
     private final GitHubApi github;
@@ -55,12 +57,13 @@ public final class VcsAuthService {
     private final MemberGitCredentials helper;
     private final Map<String, ReentrantLock> renewing = new ConcurrentHashMap<>();
 
-    public VcsAuthService(RegistryStore store, Channels channels, GitAppStore apps, VcsSettings settings, ObjectMapper mapper,
-                          Clock clock) {
+    public VcsAuthService(RegistryStore store, Channels channels, GitAppStore apps, VcsSettings settings, LocalPaths localPaths,
+                          ObjectMapper mapper, Clock clock) {
         this.store = store;
         this.channels = channels;
         this.apps = apps;
         this.settings = settings;
+        this.localPaths = localPaths;
         this.mapper = mapper;
         this.clock = clock;
         ApiClient http = new ApiClient(mapper, settings.httpTimeout());
@@ -84,9 +87,10 @@ public final class VcsAuthService {
 
     /**
      * setup_git_app: checks the App and its installation against GitHub with a JWT signed by the
-     * key, and only then stores the key and the settings.
+     * key, and only then stores the key and the settings. {@code keyPath} is on this machine ({@code ~}: the PM's home).
      */
-    public AppSetup setupApp(String appId, Path keyFile, long installationId) throws VcsException {
+    public AppSetup setupApp(String appId, String keyPath, long installationId) throws VcsException {
+        Path keyFile = Path.of(localPaths.expand(keyPath));
         String pem;
         try {
             if (!Files.isRegularFile(keyFile)) {
@@ -184,6 +188,7 @@ public final class VcsAuthService {
      * {@link #RENEW_BEFORE} is minted again and deployed. Failures are logged, never thrown: the
      * work goes ahead, and git on the member reports what it lacks.
      */
+    @Override
     public void renewIfExpiring(Member member) {
         VcsCredential c = VcsCredential.of(member).get(VcsProvider.GITHUB);
         if (c == null || !c.isGitHubApp() || !expiring(c)) {
@@ -229,7 +234,7 @@ public final class VcsAuthService {
             if (!always && !expiring(c)) {
                 return;
             }
-            Issued issued = issue(current, new CredentialSource.GitHubApp(GitAccess.fromJson(c.access()), c.repos()));
+            Issued issued = issue(current, new CredentialSource.GitHubApp(GitAccess.fromJson(c.access()).orElse(null), c.repos()));
             deploy(current, issued);
             record(current, issued);
             log.info("{}: GitHub App token minted again because {} (expires {})", member.friendlyName(), why, issued.expiresAt());
@@ -288,7 +293,7 @@ public final class VcsAuthService {
 
     private Issued mint(Member m, CredentialSource.GitHubApp source) throws VcsException {
         GitAppStore.GitHubApp app = apps.load().orElseThrow(() -> new VcsException("GitHub App not configured. Run setup_git_app first."));
-        GitAccess access = source.access() != null ? source.access() : GitAccess.fromJson(m.gitAccess());
+        GitAccess access = source.access() != null ? source.access() : m.gitAccess();
         if (access == null) {
             throw new VcsException("No git_access level specified and none on the member's registration "
                     + "(pass git_access, or set it with update_member).");
@@ -305,7 +310,8 @@ public final class VcsAuthService {
         }
         List<String> names = repos.stream().filter(r -> !r.equals("*")).map(r -> r.substring(r.lastIndexOf('/') + 1)).distinct().toList();
         String jwt = AppJwt.create(app.appId(), apps.key(app), clock);
-        GitHubApi.Minted minted = github.mint(jwt, app.installationId(), access.permissions(), names);
+        Map<String, String> permissions = TokenPermissions.of(access);
+        GitHubApi.Minted minted = github.mint(jwt, app.installationId(), permissions, names);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("mode", VcsCredential.GITHUB_APP);
         meta.put("access", access.json());
@@ -313,9 +319,9 @@ public final class VcsAuthService {
         meta.put("token", VcsCredential.hint(minted.token()));
         meta.put("expiresAt", minted.expiresAt().toString());
         try {
-            meta.put("permissions", mapper.writeValueAsString(access.permissions()));
+            meta.put("permissions", mapper.writeValueAsString(permissions));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            meta.put("permissions", access.permissions().toString());
+            meta.put("permissions", permissions.toString());
         }
         return new Issued(VcsProvider.GITHUB, VcsCredential.GITHUB_APP, settings.githubHost(), GITHUB_USER, minted.token(),
                 access.json(), repos, null, minted.expiresAt(), "GitHub App credentials deployed (expires " + minted.expiresAt() + ")",
@@ -404,7 +410,7 @@ public final class VcsAuthService {
         return switch (p) {
             case GITHUB -> settings.githubHost();
             case BITBUCKET -> settings.bitbucketHost();
-            case AZURE_DEVOPS -> URI.create(VcsSettings.PUBLIC_AZURE_DEVOPS).getHost();
+            case AZURE_DEVOPS -> AzureOrg.CLOUD_HOST;
         };
     }
 }

@@ -49,6 +49,6 @@ class MemberIconsTest {
         Registry filled = MemberIcons.backfill(r);
         assertThat(filled.members()).extracting(Member::icon).containsExactly("🔴", "🔵", "🟡", "🟢");
         assertThat(MemberIcons.backfill(filled)).isSameAs(filled);
-        assertThat(MemberIcons.withNewMember(filled, member("e", null)).byName("e").orElseThrow().icon()).isEqualTo("🟣");
+        assertThat(MemberIcons.withIcon(filled, member("e", null)).icon()).isEqualTo("🟣");
     }
 }
