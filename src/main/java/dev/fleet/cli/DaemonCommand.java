@@ -1,15 +1,18 @@
 package dev.fleet.cli;
 
+import dev.fleet.base.Durations;
 import dev.fleet.daemon.Daemon;
 import dev.fleet.daemon.DaemonAdmin;
 import dev.fleet.daemon.DaemonOptions;
 import dev.fleet.daemon.ServiceInstaller;
-import java.nio.file.Path;
+import dev.fleet.settings.Settings;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -20,24 +23,25 @@ import picocli.CommandLine.Option;
             DaemonCommand.Install.class, DaemonCommand.Uninstall.class})
 final class DaemonCommand implements Callable<Integer> {
     @Mixin
-    Settings settings;
+    Options options;
 
     @Override
     public Integer call() throws Exception {
-        return Daemon.run(System.getenv(), settings.options());
+        Settings settings = Settings.from(System.getenv());
+        return Daemon.run(settings, options.options(settings));
     }
 
     /** The options every form of starting a daemon shares. */
-    static final class Settings {
+    static final class Options {
         @Option(names = "--http", paramLabel = "HOST:PORT",
                 description = "Also serve MCP over Streamable HTTP at http://HOST:PORT/mcp (loopback only by default; "
                         + "a bearer token from the data dir's http-token file is required).")
         String http;
 
-        @Option(names = "--idle-exit", paramLabel = "DURATION",
+        @Option(names = "--idle-exit", paramLabel = "DURATION", converter = IdleExitConverter.class,
                 description = "Exit after this long with no clients, no calls and no cloud member running: 0 (never), "
                         + "or e.g. 90s, 30m, 2h. Default: $FLEET_DAEMON_IDLE_EXIT or 30m.")
-        String idleExit;
+        Duration idleExit;
 
         @Option(names = "--allow-remote", description = "Allow a non-loopback --http address.")
         boolean allowRemote;
@@ -46,10 +50,8 @@ final class DaemonCommand implements Callable<Integer> {
                 description = "Also accept the token as http://HOST:PORT/mcp/TOKEN, for clients that cannot send headers.")
         boolean tokenInPath;
 
-        DaemonOptions options() {
-            DaemonOptions d = DaemonOptions.defaults(System.getenv());
-            Duration idle = idleExit == null ? d.idleExit() : DaemonOptions.parseDuration(idleExit);
-            return new DaemonOptions(http, idle, allowRemote, tokenInPath);
+        DaemonOptions options(Settings settings) {
+            return new DaemonOptions(http, idleExit == null ? settings.daemonIdleExit() : idleExit, allowRemote, tokenInPath);
         }
 
         boolean given() {
@@ -57,11 +59,23 @@ final class DaemonCommand implements Callable<Integer> {
         }
     }
 
+    /** {@code --idle-exit} read like {@code FLEET_DAEMON_IDLE_EXIT}; a bad value is refused, naming the rule. */
+    static final class IdleExitConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return Durations.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     @Command(name = "status", description = "Show whether the daemon runs, its clients and its addresses. Exit 3 when not running.")
     static final class Status implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
-            return new DaemonAdmin(System.getenv(), System.out).status();
+            return new DaemonAdmin(Settings.from(System.getenv()), System.out).status();
         }
     }
 
@@ -69,39 +83,41 @@ final class DaemonCommand implements Callable<Integer> {
     static final class Stop implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
-            return new DaemonAdmin(System.getenv(), System.out).stop();
+            return new DaemonAdmin(Settings.from(System.getenv()), System.out).stop();
         }
     }
 
     @Command(name = "restart", description = "Stop the daemon and start it in the background, with the given options or the ones it had.")
     static final class Restart implements Callable<Integer> {
         @Mixin
-        Settings settings;
+        Options options;
 
         @Override
         public Integer call() throws Exception {
-            List<String> args = settings.given() ? settings.options().toArgs() : List.of();
-            return new DaemonAdmin(System.getenv(), System.out).restart(args);
+            Settings settings = Settings.from(System.getenv());
+            List<String> args = options.given() ? options.options(settings).toArgs() : List.of();
+            return new DaemonAdmin(settings, System.out).restart(args);
         }
     }
 
     @Command(name = "install", description = "Run the daemon at login: write a systemd user unit (Linux) or a launchd agent (macOS) and start it.")
     static final class Install implements Callable<Integer> {
         @Mixin
-        Settings settings;
+        Options options;
 
         @Option(names = "--no-start", description = "Only write the file; do not enable or start the service.")
         boolean noStart;
 
         @Override
         public Integer call() throws Exception {
-            ServiceInstaller installer = installer();
+            Settings settings = Settings.from(System.getenv());
+            ServiceInstaller installer = installer(settings);
             if (installer == null) {
                 return 1;
             }
-            DaemonOptions o = settings.options();
+            DaemonOptions o = options.options(settings);
             // A login service has no editor to wait for: it stays up unless told otherwise.
-            DaemonOptions forService = settings.idleExit == null ? new DaemonOptions(o.http(), Duration.ZERO, o.allowRemote(), o.tokenInPath()) : o;
+            DaemonOptions forService = options.idleExit == null ? new DaemonOptions(o.http(), Duration.ZERO, o.allowRemote(), o.tokenInPath()) : o;
             return installer.install(forService, !noStart);
         }
     }
@@ -113,18 +129,18 @@ final class DaemonCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            ServiceInstaller installer = installer();
+            ServiceInstaller installer = installer(Settings.from(System.getenv()));
             return installer == null ? 1 : installer.uninstall(!noStop);
         }
     }
 
-    private static ServiceInstaller installer() {
+    private static ServiceInstaller installer(Settings settings) {
         ServiceInstaller.Platform platform = ServiceInstaller.Platform.current();
         if (platform == null) {
             System.err.println("fleet daemon install supports Linux (systemd) and macOS (launchd) only");
             return null;
         }
-        return new ServiceInstaller(platform, Path.of(System.getProperty("user.home")), System.getenv(),
+        return new ServiceInstaller(platform, settings,
                 ServiceInstaller.defaultDaemonCommand(), command -> {
                     Process p = new ProcessBuilder(command).inheritIO().start();
                     if (!p.waitFor(60, TimeUnit.SECONDS)) {

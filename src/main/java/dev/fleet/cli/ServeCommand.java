@@ -13,6 +13,6 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return Main.serve(System.getenv(), standalone || "1".equals(System.getenv(Main.STANDALONE_ENV)));
+        return Main.serve(System.getenv(), standalone);
     }
 }

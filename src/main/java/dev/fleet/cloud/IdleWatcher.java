@@ -3,11 +3,14 @@ package dev.fleet.cloud;
 import dev.fleet.member.ActivityRecorder;
 import dev.fleet.member.Member;
 import dev.fleet.member.RegistryStore;
+import dev.fleet.probe.Activity;
+import dev.fleet.probe.ActivityProbe;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,7 +33,6 @@ public final class IdleWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IdleWatcher.class);
 
     private final RegistryStore store;
-    private final CloudProviders providers;
     private final ActivityProbe probe;
     private final ActivityRecorder activity;
     private final CloudLifecycle lifecycle;
@@ -40,13 +42,12 @@ public final class IdleWatcher implements AutoCloseable {
     private ScheduledExecutorService ticker;
 
     /** What one cycle decided for one member (for logs and tests). */
-    public record Decision(String member, String action, String reason) {
+    public record Decision(String member, IdleAction action, String reason) {
     }
 
-    public IdleWatcher(RegistryStore store, CloudProviders providers, ActivityProbe probe, ActivityRecorder activity,
+    public IdleWatcher(RegistryStore store, ActivityProbe probe, ActivityRecorder activity,
                        CloudLifecycle lifecycle, Clock clock, int parallelChecks) {
         this.store = store;
-        this.providers = providers;
         this.probe = probe;
         this.activity = activity;
         this.lifecycle = lifecycle;
@@ -97,7 +98,7 @@ public final class IdleWatcher implements AutoCloseable {
         for (CompletableFuture<Decision> c : checks) {
             Decision d = c.join();
             decisions.add(d);
-            log.info("idle check {}: {} ({})", d.member(), d.action(), d.reason());
+            log.info("idle check {}: {} ({})", d.member(), d.action().label(), d.reason());
         }
         return decisions;
     }
@@ -110,29 +111,51 @@ public final class IdleWatcher implements AutoCloseable {
     private Decision decide(Member m) {
         InstanceDetails d;
         try {
-            d = providers.forConfig(m.cloud()).describe(m.cloud());
+            d = lifecycle.describe(m);
         } catch (CloudException e) {
-            return new Decision(m.friendlyName(), "keep", "unknown: " + e.getMessage());
+            return new Decision(m.friendlyName(), IdleAction.KEEP, "unknown: " + e.getMessage());
         }
         if (d.state() != InstanceState.RUNNING) {
-            return new Decision(m.friendlyName(), "skip", "instance is " + d.state().label());
+            return new Decision(m.friendlyName(), IdleAction.SKIP, "instance is " + d.state().label());
         }
         Activity a = probe.check(m);
         if (a instanceof Activity.Busy busy) {
             activity.touch(m.id());
-            return new Decision(m.friendlyName(), "keep", "busy: " + busy.reason());
+            return new Decision(m.friendlyName(), IdleAction.KEEP, "busy: " + busy.reason());
         }
         if (a instanceof Activity.Unknown unknown) {
-            return new Decision(m.friendlyName(), "keep", "unknown: " + unknown.cause());
+            return new Decision(m.friendlyName(), IdleAction.KEEP, "unknown: " + unknown.cause());
         }
         try {
-            InstanceState now = providers.forConfig(m.cloud()).stop(m.cloud());
-            lifecycle.forget(m);
-            return new Decision(m.friendlyName(), "stop", "idle for more than " + m.cloud().idleTimeoutMin()
+            InstanceState now = lifecycle.stop(m);
+            return new Decision(m.friendlyName(), IdleAction.STOP, "idle for more than " + m.cloud().idleTimeoutMin()
                     + " min; instance now " + now.label());
         } catch (CloudException e) {
-            return new Decision(m.friendlyName(), "keep", "stop failed: " + e.getMessage());
+            return new Decision(m.friendlyName(), IdleAction.KEEP, "stop failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * A cloud member whose instance may still run (running, starting, stopping, or its state
+     * unreadable), with what is known of it: this watcher is what will stop it, so a server that
+     * could exit on its own stays up while there is one. Empty when every instance is stopped.
+     */
+    public Optional<String> instanceStillToStop() {
+        for (Member m : store.read().members()) {
+            if (m.cloud() == null) {
+                continue;
+            }
+            InstanceState state;
+            try {
+                state = lifecycle.describe(m).state();
+            } catch (CloudException e) {
+                return Optional.of("cannot read the state of cloud member " + m.friendlyName() + ": " + e.getMessage());
+            }
+            if (state != InstanceState.STOPPED && state != InstanceState.TERMINATED) {
+                return Optional.of("cloud member " + m.friendlyName() + " is " + state.label());
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -2,12 +2,15 @@ package dev.fleet.daemon;
 
 import dev.fleet.Fleet;
 import dev.fleet.Version;
+import dev.fleet.base.Sleeper;
+import dev.fleet.cloud.IdleWatcher;
 import dev.fleet.mcp.FleetMcp;
 import dev.fleet.mcp.LineSessions;
 import dev.fleet.mcp.SessionStopper;
 import dev.fleet.mcp.StreamableHttpServer;
 import dev.fleet.member.DataDir;
 import dev.fleet.security.SecureFiles;
+import dev.fleet.settings.Settings;
 import io.modelcontextprotocol.server.McpSyncServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +31,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,7 +50,7 @@ public final class Daemon {
 
     private final DaemonPaths paths;
     private final DaemonOptions options;
-    private final Map<String, String> env;
+    private final Settings settings;
     private final Clock clock;
     private final String build = BuildId.current();
     private final long pid = ProcessHandle.current().pid();
@@ -64,19 +66,19 @@ public final class Daemon {
     private volatile Instant lastClientChange;
     private volatile String lastStayReason;
 
-    Daemon(DaemonPaths paths, DaemonOptions options, Map<String, String> env, Clock clock) {
+    Daemon(DaemonPaths paths, DaemonOptions options, Settings settings, Clock clock) {
         this.paths = paths;
         this.options = options;
-        this.env = env;
+        this.settings = settings;
         this.clock = clock;
         this.started = clock.instant();
         this.lastClientChange = started;
     }
 
     /** Runs a daemon in this process until it stops; returns the exit code. */
-    public static int run(Map<String, String> env, DaemonOptions options) throws IOException, InterruptedException {
-        DataDir.fromEnvironment(env).ensureExists();
-        return new Daemon(DaemonPaths.fromEnvironment(env), options, env, Clock.systemUTC()).serve();
+    public static int run(Settings settings, DaemonOptions options) throws IOException, InterruptedException {
+        new DataDir(settings.dataDir()).ensureExists();
+        return new Daemon(new DaemonPaths(settings.dataDir()), options, settings, Clock.systemUTC()).serve();
     }
 
     int serve() throws IOException, InterruptedException {
@@ -97,7 +99,7 @@ public final class Daemon {
             acceptor.start();
 
             SessionStopper stopper = new SessionStopper();
-            Fleet fleet = new Fleet(env, clock, stopper);
+            Fleet fleet = new Fleet(settings, clock, Sleeper.REAL, stopper);
             mcp = new FleetMcp(fleet, stopper, clock);
             sessions = mcp.lineSessions();
             McpSyncServer socketServer = mcp.serve(sessions);
@@ -110,7 +112,7 @@ public final class Daemon {
             }
             ready.countDown();
             fleet.startIdleWatcher();
-            ScheduledExecutorService idle = idleChecks(new CloudWork(fleet.store(), fleet.cloudProviders()));
+            ScheduledExecutorService idle = idleChecks(fleet.idleWatcher());
             log.info("fleet daemon {} (pid {}) serving {} on {}{}", Version.get(), pid, paths.dataDir(), paths.socket(),
                     http == null ? "" : " and " + http.url());
             stop.await();
@@ -151,7 +153,7 @@ public final class Daemon {
             listener.close();
             Files.deleteIfExists(fresh);
             throw new IOException("cannot listen on " + socket + " (" + e.getMessage() + "); a shorter "
-                    + DataDir.ENV + " helps if the path is too long for a socket", e);
+                    + Settings.DATA_DIR + " helps if the path is too long for a socket", e);
         }
         return listener;
     }
@@ -255,7 +257,7 @@ public final class Daemon {
         lastClientChange = clock.instant();
     }
 
-    private ScheduledExecutorService idleChecks(CloudWork cloud) {
+    private ScheduledExecutorService idleChecks(IdleWatcher watcher) {
         ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fleet-daemon-idle");
             t.setDaemon(true);
@@ -264,12 +266,12 @@ public final class Daemon {
         IdleExit idle = new IdleExit(clock, options.idleExit());
         if (idle.enabled()) {
             long every = idle.checkEvery().toMillis();
-            s.scheduleWithFixedDelay(() -> checkIdle(idle, cloud), every, every, TimeUnit.MILLISECONDS);
+            s.scheduleWithFixedDelay(() -> checkIdle(idle, watcher), every, every, TimeUnit.MILLISECONDS);
         }
         return s;
     }
 
-    private void checkIdle(IdleExit idle, CloudWork cloud) {
+    private void checkIdle(IdleExit idle, IdleWatcher watcher) {
         try {
             Instant last = latest(lastClientChange, mcp.calls().lastChange(), http == null ? null : http.lastRequest());
             synchronized (clientsLock) {
@@ -277,7 +279,8 @@ public final class Daemon {
                     return;
                 }
             }
-            String stay = cloud.reasonToStay();
+            // While a cloud instance may run, this daemon's idle watcher is what will stop it.
+            String stay = watcher.instanceStillToStop().orElse(null);
             if (stay != null) {
                 if (!stay.equals(lastStayReason)) {
                     log.info("no clients, but staying up for the idle watcher: {}", stay);

@@ -1,5 +1,6 @@
 package dev.fleet.daemon;
 
+import dev.fleet.settings.Settings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -16,9 +17,9 @@ public final class DaemonAdmin {
     private final Map<String, String> env;
     private final PrintStream out;
 
-    public DaemonAdmin(Map<String, String> env, PrintStream out) {
-        this.paths = DaemonPaths.fromEnvironment(env);
-        this.env = env;
+    public DaemonAdmin(Settings settings, PrintStream out) {
+        this.paths = new DaemonPaths(settings.dataDir());
+        this.env = settings.environment();
         this.out = out;
     }
 

@@ -1,15 +1,9 @@
 package dev.fleet.daemon;
 
-import dev.fleet.member.DataDir;
 import java.nio.file.Path;
-import java.util.Map;
 
 /** The daemon's files, all inside the user's private data dir: one daemon per data dir. */
 public record DaemonPaths(Path dataDir) {
-    public static DaemonPaths fromEnvironment(Map<String, String> env) {
-        return new DaemonPaths(DataDir.fromEnvironment(env).root());
-    }
-
     /** Where relays connect (a Unix domain socket, mode 0600). */
     public Path socket() {
         return dataDir.resolve("fleet.sock");

@@ -1,7 +1,7 @@
 package dev.fleet.daemon;
 
-import dev.fleet.member.DataDir;
 import dev.fleet.security.SecureFiles;
+import dev.fleet.settings.Settings;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ public final class DaemonStarter {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().clear();
         pb.environment().putAll(env);
-        pb.environment().put(DataDir.ENV, paths.dataDir().toString());
+        pb.environment().put(Settings.DATA_DIR, paths.dataDir().toString());
         pb.environment().put(SKIP_BUILD_CHECK, "1");
         pb.directory(paths.dataDir().toFile());
         boolean windows = System.getProperty("os.name", "").startsWith("Windows");

@@ -1,5 +1,6 @@
 package dev.fleet.daemon;
 
+import dev.fleet.settings.RelaySettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,8 +35,6 @@ public final class Relay {
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(70);
     private static final Duration STOP_LIMIT = Duration.ofSeconds(30);
     private static final Duration LAUNCHER_START_LIMIT = Duration.ofSeconds(30);
-    /** Set by the launcher script when it started a daemon alongside this relay. */
-    static final String LAUNCHER_STARTED_ENV = "FLEET_DAEMON_STARTING";
 
     private final DaemonPaths paths;
     private final Map<String, String> env;
@@ -52,20 +51,21 @@ public final class Relay {
     private boolean inputEnded;
     private boolean launcherStartedDaemon;
 
-    Relay(DaemonPaths paths, Map<String, String> env, String build, OutputStream stdout, PrintStream log, IntConsumer exit) {
-        this.paths = paths;
-        this.env = env;
+    Relay(RelaySettings settings, String build, OutputStream stdout, PrintStream log, IntConsumer exit) {
+        this.paths = new DaemonPaths(settings.dataDir());
+        this.env = settings.environment();
         this.build = build;
         this.stdout = stdout;
         this.log = log;
         this.exit = exit;
-        this.launcherStartedDaemon = "1".equals(env.get(LAUNCHER_STARTED_ENV));
+        // The launcher script started one while this JVM booted.
+        this.launcherStartedDaemon = settings.daemonStarting();
     }
 
     /** Relays stdin/stdout until the client's input ends; returns the exit code. */
-    public static int run(Map<String, String> env) throws IOException, InterruptedException {
+    public static int run(RelaySettings settings) throws IOException, InterruptedException {
         PrintStream out = System.out;
-        Relay relay = new Relay(DaemonPaths.fromEnvironment(env), env, BuildId.current(), out, System.err, code -> {
+        Relay relay = new Relay(settings, BuildId.current(), out, System.err, code -> {
             out.flush();
             System.exit(code);
         });

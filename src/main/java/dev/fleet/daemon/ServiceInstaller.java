@@ -1,6 +1,6 @@
 package dev.fleet.daemon;
 
-import dev.fleet.member.DataDir;
+import dev.fleet.settings.Settings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -38,17 +38,18 @@ public final class ServiceInstaller {
 
     private final Platform platform;
     private final Path home;
+    private final Path dataDir;
     private final Map<String, String> env;
     private final List<String> daemonCommand;
     private final Runner runner;
     private final PrintStream out;
 
     /** @param daemonCommand how to start {@code fleet daemon}, without options */
-    public ServiceInstaller(Platform platform, Path home, Map<String, String> env, List<String> daemonCommand,
-                            Runner runner, PrintStream out) {
+    public ServiceInstaller(Platform platform, Settings settings, List<String> daemonCommand, Runner runner, PrintStream out) {
         this.platform = platform;
-        this.home = home;
-        this.env = env;
+        this.home = settings.home();
+        this.dataDir = settings.dataDir();
+        this.env = settings.environment();
         this.daemonCommand = daemonCommand;
         this.runner = runner;
         this.out = out;
@@ -162,7 +163,7 @@ public final class ServiceInstaller {
         for (Map.Entry<String, String> e : serviceEnvironment().entrySet()) {
             p.append("    <key>").append(xml(e.getKey())).append("</key>\n    <string>").append(xml(e.getValue())).append("</string>\n");
         }
-        Path log = DaemonPaths.fromEnvironment(env).log();
+        Path log = new DaemonPaths(dataDir).log();
         p.append("  </dict>\n")
                 .append("  <key>RunAtLoad</key>\n  <true/>\n")
                 .append("  <key>KeepAlive</key>\n  <dict>\n    <key>SuccessfulExit</key>\n    <false/>\n  </dict>\n")
@@ -174,7 +175,7 @@ public final class ServiceInstaller {
     /** What the service needs from this environment: where the data lives, and a PATH to find agents and ssh. */
     private Map<String, String> serviceEnvironment() {
         Map<String, String> e = new java.util.LinkedHashMap<>();
-        e.put(DataDir.ENV, DaemonPaths.fromEnvironment(env).dataDir().toString());
+        e.put(Settings.DATA_DIR, dataDir.toString());
         if (env.get("PATH") != null) {
             e.put("PATH", env.get("PATH"));
         }

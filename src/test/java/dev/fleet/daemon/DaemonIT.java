@@ -144,6 +144,68 @@ class DaemonIT {
         }
     }
 
+    @Test
+    void anIdleDaemonStaysUpWhileACloudInstanceRunsAndExitsOnceItIsStopped() throws Exception {
+        try (SimulatedCloud cloud = new SimulatedCloud(tmp.resolve("cloud"), 73)) {
+            cloud.machine("i-0d0d0d0d0d0d0d0d3", "t3.small", FakeEc2.State.RUNNING);
+            env = cloud.env();
+            env.put("FLEET_DAEMON_IDLE_EXIT", "2s");
+            home = cloud.home;
+            FleetServer fleet = new FleetServer(env, true);
+            fleet.client().initialize();
+            McpSchema.CallToolResult reg = fleet.call("register_member", "friendly_name", "trainer", "member_type", "remote",
+                    "username", TestSshServer.USER, "port", cloud.sshPort, "work_folder", cloud.memberHome.resolve("w").toString(),
+                    "cloud_provider", "aws", "cloud_instance_id", "i-0d0d0d0d0d0d0d0d3", "cloud_ssh_key_path", cloud.key.toString());
+            assertThat(reg.isError()).as(text(reg)).isFalse();
+            fleet.disconnect();
+
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> daemonLog().contains("staying up for the idle watcher: cloud member trainer is running"));
+            assertThat(FleetCommand.run(env, "daemon", "status").exit()).as("still running with no client").isZero();
+
+            FleetCommand.Run stop = FleetCommand.run(env, "call", "cloud_control", "{\"member_name\":\"trainer\",\"action\":\"stop\"}");
+            assertThat(stop.exit()).as(stop.out() + stop.err()).isZero();
+            await().atMost(Duration.ofSeconds(60)).until(() -> FleetCommand.run(env, "daemon", "status").exit() == 3);
+            assertThat(daemonLog()).contains("no clients for 2 s");
+        }
+    }
+
+    @Test
+    void theRelayLoadsNoneOfTheServersMachineryAndMalformedSettingsAreNamed() throws Exception {
+        env.put("FLEET_STANDALONE", "yes");
+        env.put("FLEET_DAEMON_IDLE_EXIT", "soon");
+        Path classes = tmp.resolve("relay-classes.log");
+        Path script = Files.writeString(tmp.resolve("client.jsonl"), String.join("\n",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                        + "\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}",
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+                "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}") + "\n");
+        ProcessBuilder pb = new ProcessBuilder(FleetCommand.java(), "-Xlog:class+load=info:file=" + classes,
+                "-jar", System.getProperty("fleet.jar"), "serve");
+        pb.environment().putAll(env);
+        pb.redirectInput(script.toFile());
+        pb.redirectOutput(tmp.resolve("relay.out").toFile());
+        pb.redirectError(tmp.resolve("relay.err").toFile());
+        Process relay = pb.start();
+        assertThat(relay.waitFor(120, TimeUnit.SECONDS)).as("the relay ends once its input is answered").isTrue();
+
+        assertThat(Files.readString(tmp.resolve("relay.out"))).as("tools/list answered through the daemon")
+                .contains("\"id\":2", "execute_command");
+        assertThat(Files.readString(tmp.resolve("relay.err")))
+                .contains("FLEET_STANDALONE='yes' is not 1 or 0; relaying to the fleet daemon");
+        String loaded = Files.readString(classes);
+        assertThat(loaded).contains("dev.fleet.daemon.Relay ")
+                .doesNotContain("io.modelcontextprotocol.", "com.fasterxml.jackson.databind.", "org.apache.sshd.",
+                        "software.amazon.", "reactor.", "picocli.", "dev.fleet.Fleet ", "dev.fleet.mcp.", "dev.fleet.tools.",
+                        "dev.fleet.exec.");
+        assertThat(daemonLog()).as("the daemon reports its own settings")
+                .contains("FLEET_DAEMON_IDLE_EXIT='soon' is not 0 or a whole number with s, m or h");
+
+        FleetCommand.Run refused = FleetCommand.run(env, "daemon", "--idle-exit", "soon");
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("--idle-exit", "'soon' is not 0 or a whole number with s, m or h");
+    }
+
     private static void makeIdleForAnHour(Path registry) throws Exception {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = (ObjectNode) json.readTree(registry.toFile());

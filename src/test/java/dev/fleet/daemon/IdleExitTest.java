@@ -1,11 +1,12 @@
 package dev.fleet.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fleet.settings.Settings;
 import dev.fleet.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class IdleExitTest {
@@ -34,15 +35,12 @@ class IdleExitTest {
     }
 
     @Test
-    void idleTimesAreReadWithUnitsAndBadOnesNamed() {
-        assertThat(DaemonOptions.parseDuration("90s")).isEqualTo(Duration.ofSeconds(90));
-        assertThat(DaemonOptions.parseDuration("30")).isEqualTo(Duration.ofMinutes(30));
-        assertThat(DaemonOptions.parseDuration("2h")).isEqualTo(Duration.ofHours(2));
-        assertThat(DaemonOptions.parseDuration("0")).isZero();
-        assertThatThrownBy(() -> DaemonOptions.parseDuration("soon")).hasMessageContaining("idle exit 'soon'");
-        assertThatThrownBy(() -> DaemonOptions.parseDuration("5d")).hasMessageContaining("s, m or h");
-        assertThatThrownBy(() -> DaemonOptions.parseDuration("-1m")).hasMessageContaining("negative");
-        assertThat(DaemonOptions.defaults(java.util.Map.of()).idleExit()).isEqualTo(Duration.ofMinutes(30));
-        assertThat(DaemonOptions.defaults(java.util.Map.of(DaemonOptions.IDLE_EXIT_ENV, "5m")).idleExit()).isEqualTo(Duration.ofMinutes(5));
+    void aDaemonStartedForRelaysTakesItsIdleTimeFromTheSettingsAndNothingElse() {
+        DaemonOptions d = DaemonOptions.defaults(Settings.from(Map.of("HOME", "/home/pm", "FLEET_DAEMON_IDLE_EXIT", "90s")));
+        assertThat(d.idleExit()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(d.http()).isNull();
+        assertThat(d.toArgs()).containsExactly("--idle-exit", "90s");
+        assertThat(new DaemonOptions("127.0.0.1:0", Duration.ZERO, true, true).toArgs())
+                .containsExactly("--http", "127.0.0.1:0", "--idle-exit", "0", "--allow-remote", "--token-in-path");
     }
 }

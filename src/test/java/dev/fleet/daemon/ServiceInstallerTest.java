@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import dev.fleet.settings.Settings;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,7 +24,9 @@ class ServiceInstallerTest {
     final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
     private ServiceInstaller installer(ServiceInstaller.Platform platform, Map<String, String> env) {
-        return new ServiceInstaller(platform, home, env, List.of("/opt/my fleet/fleet", "daemon"), command -> {
+        Map<String, String> withHome = new HashMap<>(env);
+        withHome.put("HOME", home.toString());
+        return new ServiceInstaller(platform, Settings.from(withHome), List.of("/opt/my fleet/fleet", "daemon"), command -> {
             ran.add(command);
             return 0;
         }, new PrintStream(printed, true, StandardCharsets.UTF_8));
