@@ -81,8 +81,11 @@ public final class ExecuteCommand implements Tool {
             }
             CommandRequest request = new CommandRequest(in.string("command"), folder,
                     Duration.ofMillis(in.longValue("timeout_ms")), CommandRequest.DEFAULT_OUTPUT_CAP);
-            CommandResult r = channels.forMember(member).exec(request);
-            return render(member, r, in.longValue("timeout_ms"));
+            // Live output: straight to the caller's terminal, or its newest lines as progress.
+            try (OutputTail tail = call.liveOutput() == null ? OutputTail.startIf(call) : null) {
+                CommandResult r = channels.forMember(member).exec(request.withListener(tail != null ? tail : call.liveOutput()));
+                return render(member, r, in.longValue("timeout_ms"));
+            }
         });
     }
 
