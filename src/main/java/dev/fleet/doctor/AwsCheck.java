@@ -29,16 +29,15 @@ import software.amazon.awssdk.profiles.ProfileFile;
  * environment, or a profile (keys, SSO with a current login, a role, or a credential process) in
  * the user's AWS files; and a valid region for each member.
  */
-public final class AwsCheck implements Check {
+public final class AwsCheck extends MemberCheck {
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
 
-    private final RegistryStore store;
     private final Map<String, String> env;
     private final Path home;
     private final Clock clock;
 
     public AwsCheck(RegistryStore store, Map<String, String> env, Path home, Clock clock) {
-        this.store = store;
+        super(store);
         this.env = env;
         this.home = home;
         this.clock = clock;
@@ -50,13 +49,7 @@ public final class AwsCheck implements Check {
     }
 
     @Override
-    public List<Finding> run() {
-        Registry registry;
-        try {
-            registry = store.read();
-        } catch (RuntimeException e) {
-            return List.of(Finding.note("skipped: the registry cannot be read (see the registry check)"));
-        }
+    List<Finding> check(Registry registry) {
         Map<String, List<String>> byProfile = new LinkedHashMap<>();
         List<Finding> found = new ArrayList<>();
         for (Member m : registry.members()) {

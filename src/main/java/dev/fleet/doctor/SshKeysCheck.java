@@ -20,12 +20,11 @@ import org.apache.sshd.common.util.security.SecurityUtils;
  * The private keys members log in with: present, private to the user, and without a passphrase
  * (fleet runs unattended, so it cannot type one).
  */
-public final class SshKeysCheck implements Check {
-    private final RegistryStore store;
+public final class SshKeysCheck extends MemberCheck {
     private final Path home;
 
     public SshKeysCheck(RegistryStore store, Path home) {
-        this.store = store;
+        super(store);
         this.home = home;
     }
 
@@ -35,13 +34,7 @@ public final class SshKeysCheck implements Check {
     }
 
     @Override
-    public List<Finding> run() {
-        Registry registry;
-        try {
-            registry = store.read();
-        } catch (RuntimeException e) {
-            return List.of(Finding.note("skipped: the registry cannot be read (see the registry check)"));
-        }
+    List<Finding> check(Registry registry) {
         Map<Path, List<String>> keys = new LinkedHashMap<>();
         for (Member m : registry.members()) {
             String key = m.keyPath() != null ? m.keyPath() : m.cloud() != null ? m.cloud().sshKeyPath() : null;
