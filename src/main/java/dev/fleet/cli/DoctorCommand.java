@@ -9,6 +9,7 @@ import dev.fleet.doctor.Finding;
 import dev.fleet.doctor.StandardChecks;
 import dev.fleet.install.FleetLaunch;
 import dev.fleet.mcp.McpFleetServer;
+import dev.fleet.settings.Settings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,7 +28,7 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Doctor.Report report = new Doctor(StandardChecks.of(System.getenv(), Path.of("").toAbsolutePath(),
+        Doctor.Report report = new Doctor(StandardChecks.of(Settings.from(System.getenv()), Path.of("").toAbsolutePath(),
                 FleetLaunch.current(), McpFleetServer.SERVER_NAME, Clock.systemUTC())).run();
         if (json) {
             System.out.println(json(report));

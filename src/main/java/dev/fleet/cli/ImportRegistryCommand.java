@@ -7,8 +7,8 @@ import dev.fleet.member.DataDir;
 import dev.fleet.member.RegistryCodec;
 import dev.fleet.member.RegistryStore;
 import dev.fleet.security.SecretBox;
+import dev.fleet.settings.Settings;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,8 +34,7 @@ final class ImportRegistryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, String> env = System.getenv();
-        DataDir data = DataDir.fromEnvironment(env);
+        DataDir data = new DataDir(Settings.from(System.getenv()).dataDir());
         Path source = path != null ? path.toAbsolutePath().normalize() : data.root();
         RegistryImport importer = new RegistryImport(new RegistryStore(data, new RegistryCodec(new ObjectMapper())),
                 data, new RegistryCodec(new ObjectMapper()),

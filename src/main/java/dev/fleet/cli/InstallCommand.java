@@ -9,6 +9,7 @@ import dev.fleet.install.FleetLaunch;
 import dev.fleet.install.InstallScope;
 import dev.fleet.mcp.McpFleetServer;
 import dev.fleet.member.DataDir;
+import dev.fleet.settings.Settings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -54,10 +55,11 @@ final class InstallCommand implements Callable<Integer> {
     }
 
     static ClaudeCodeWiring wiring(InstallScope scope) {
-        Map<String, String> env = System.getenv();
-        ClaudeCodeLayout layout = ClaudeCodeLayout.of(scope, env, Path.of("").toAbsolutePath());
+        Settings settings = Settings.from(System.getenv());
+        ClaudeCodeLayout layout = ClaudeCodeLayout.of(scope, settings.home(), Path.of("").toAbsolutePath());
         return new ClaudeCodeWiring(layout, FleetLaunch.current(), McpFleetServer.SERVER_NAME,
-                ClaudeCli.find(env, layout.home()), DataDir.fromEnvironment(env).root().resolve("installs"), Clock.systemUTC());
+                ClaudeCli.find(settings.environment(), layout.home()), new DataDir(settings.dataDir()).installsDir(),
+                Clock.systemUTC());
     }
 
     /** Turns --scope into a scope, with picocli's usage message for anything else. */

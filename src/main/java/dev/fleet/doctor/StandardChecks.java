@@ -10,6 +10,7 @@ import dev.fleet.member.DataDir;
 import dev.fleet.member.RegistryCodec;
 import dev.fleet.member.RegistryStore;
 import dev.fleet.security.SecretBox;
+import dev.fleet.settings.Settings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -23,23 +24,30 @@ public final class StandardChecks {
     private StandardChecks() {
     }
 
-    public static List<Check> of(Map<String, String> env, Path currentDir, FleetLaunch launch, String serverName, Clock clock) {
-        DataDir data = DataDir.fromEnvironment(env);
+    /**
+     * @param settings what fleet read from its environment: the data folder and home come from here;
+     *                 the environment itself only where the checks look up what other programs read
+     *                 there (PATH, the agent's API key, AWS credentials)
+     */
+    public static List<Check> of(Settings settings, Path currentDir, FleetLaunch launch, String serverName, Clock clock) {
+        Map<String, String> env = settings.environment();
+        DataDir data = new DataDir(settings.dataDir());
         RegistryStore store = new RegistryStore(data, new RegistryCodec(new ObjectMapper()));
-        Path home = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
-        ClaudeCodeLayout layout = ClaudeCodeLayout.of(InstallScope.USER, env, currentDir);
+        Path home = settings.home();
+        ClaudeCodeLayout layout = ClaudeCodeLayout.of(InstallScope.USER, home, currentDir);
         var claude = ClaudeCli.find(env, home);
         ClaudeCodeWiring wiring = new ClaudeCodeWiring(layout, launch, serverName, claude,
-                data.root().resolve("installs"), clock);
+                data.installsDir(), clock);
         return List.of(
                 JavaCheck.current(),
+                new SettingsCheck(settings),
                 new DataDirCheck(data),
                 new RegistryCheck(data.registryFile(), store, () -> new SecretBox(data.saltFile(), SecretBox.localMachineIdentity())),
                 new KnownHostsCheck(data.knownHostsFile()),
                 new SshKeysCheck(store, home),
                 new AgentCliCheck(env, home, clock),
                 new AwsCheck(store, env, home, clock),
-                new PricingCheck(data.root().resolve("pricing.json")),
+                new PricingCheck(data.pricingFile()),
                 new ClaudeWiringCheck(wiring, claude.isPresent()));
     }
 }

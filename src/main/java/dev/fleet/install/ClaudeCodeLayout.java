@@ -1,13 +1,12 @@
 package dev.fleet.install;
 
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * Where Claude Code keeps what fleet wires, for one scope.
  *
  * @param scope         user or project
- * @param home          the user's home ({@code $HOME})
+ * @param home          the user's home (the settings' {@code HOME})
  * @param projectDir    the project folder (project scope; the current folder)
  * @param settingsFile  {@code ~/.claude/settings.json} or {@code <project>/.claude/settings.json}
  * @param skillDir      {@code ~/.claude/skills/fleet} or {@code <project>/.claude/skills/fleet}
@@ -18,8 +17,8 @@ import java.util.Map;
 public record ClaudeCodeLayout(InstallScope scope, Path home, Path projectDir, Path settingsFile, Path skillDir,
                                Path serversFile, String skillReadRule) {
 
-    public static ClaudeCodeLayout of(InstallScope scope, Map<String, String> env, Path currentDir) {
-        Path home = Path.of(env.getOrDefault("HOME", System.getProperty("user.home"))).toAbsolutePath().normalize();
+    public static ClaudeCodeLayout of(InstallScope scope, Path userHome, Path currentDir) {
+        Path home = userHome.toAbsolutePath().normalize();
         if (scope == InstallScope.USER) {
             Path claude = home.resolve(".claude");
             return new ClaudeCodeLayout(scope, home, null, claude.resolve("settings.json"), claude.resolve("skills").resolve("fleet"),

@@ -1,10 +1,9 @@
 package dev.fleet.tools;
 
-import dev.fleet.cloud.CloudStatus;
-import dev.fleet.cloud.CloudSummary;
 import dev.fleet.member.Member;
-import dev.fleet.status.DetailService;
-import dev.fleet.status.ProbeResult;
+import dev.fleet.probe.ProbeKind;
+import dev.fleet.probe.ProbeResult;
+import dev.fleet.status.FleetProbe;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,14 +11,12 @@ import java.util.Map;
 /** member_detail: one member in depth; each probe can fail without failing the report. */
 public final class MemberDetail implements Tool {
     private final MemberTarget target;
-    private final DetailService details;
-    private final CloudStatus cloud;
+    private final FleetProbe probe;
     private final Clock clock;
 
-    public MemberDetail(MemberTarget target, DetailService details, CloudStatus cloud, Clock clock) {
+    public MemberDetail(MemberTarget target, FleetProbe probe, Clock clock) {
         this.target = target;
-        this.details = details;
-        this.cloud = cloud;
+        this.probe = probe;
         this.clock = clock;
     }
 
@@ -44,62 +41,45 @@ public final class MemberDetail implements Tool {
 
     @Override
     public ToolResult call(ToolInput in, ToolCall call) {
-        Member m = target.use(in);
-        CloudSummary c = m.cloud() == null ? null : cloud.summarize(m, true);
-        // A stopped instance is not contacted (that would need a start); its probes say why.
-        Map<String, ProbeResult> probes = c != null && !c.isRunning()
-                ? Map.of("connectivity", new ProbeResult.Unavailable("instance " + c.stateLabel() + "; cloud_control start brings it up"))
-                : details.probe(m);
+        FleetProbe.Detail d = probe.detail(target.use(in));
+        Member m = d.member();
         Map<String, Object> data = new LinkedHashMap<>(MemberView.structured(m));
-        if (c != null) {
-            data.put("cloudStatus", c.structured());
+        if (d.cloud() != null) {
+            data.put("cloudStatus", CloudText.structured(d.cloud()));
         }
         data.put("auth", m.isLocal() ? "local user (no credentials)" : m.authType() == null ? "unknown" : m.authType().json());
         StringBuilder t = new StringBuilder(MemberView.block(m, clock));
         t.append("  auth method: ").append(data.get("auth")).append('\n');
         Map<String, Object> probeData = new LinkedHashMap<>();
-        probes.forEach((name, result) -> {
+        d.probes().forEach((kind, result) -> {
             if (result instanceof ProbeResult.Value v) {
-                probeData.put(name, v.values());
-                t.append("  ").append(label(name)).append(": ").append(render(name, v.values())).append('\n');
+                probeData.put(kind.json(), v.values());
+                t.append("  ").append(kind.label()).append(": ").append(render(kind, v.values())).append('\n');
             } else if (result instanceof ProbeResult.Unavailable u) {
-                probeData.put(name, Map.of("unavailable", u.reason()));
-                t.append("  ").append(label(name)).append(": unavailable (").append(u.reason()).append(")\n");
+                probeData.put(kind.json(), Map.of("unavailable", u.reason()));
+                t.append("  ").append(kind.label()).append(": unavailable (").append(u.reason()).append(")\n");
             }
         });
         data.put("probes", probeData);
-        if (c != null) {
-            t.append(c.block());
+        if (d.cloud() != null) {
+            t.append(CloudText.block(d.cloud()));
         }
         return ToolResult.ok(t.toString().stripTrailing(), data);
     }
 
-    private static String label(String probe) {
+    private static String render(ProbeKind probe, Map<String, String> v) {
         return switch (probe) {
-            case "connectivity" -> "connectivity";
-            case "agentCli" -> "agent CLI";
-            case "agentAuth" -> "agent auth";
-            case "processes" -> "busy";
-            case "system" -> "system";
-            case "disk" -> "disk";
-            default -> probe;
-        };
-    }
-
-    private static String render(String probe, Map<String, String> v) {
-        return switch (probe) {
-            case "connectivity" -> "online, " + v.get("latencyMs") + " ms";
-            case "agentCli" -> v.get("version");
-            case "agentAuth" -> {
+            case CONNECTIVITY -> "online, " + v.get("latencyMs") + " ms";
+            case AGENT_CLI -> v.get("version");
+            case AGENT_AUTH -> {
                 boolean file = "true".equals(v.get("credentialsFile"));
                 boolean key = "true".equals(v.get("apiKey"));
                 yield file && key ? "credentials file and API key" : file ? "credentials file" : key ? "API key" : "none found";
             }
-            case "processes" -> v.get("busy") + " (" + v.get("agentProcesses") + " agent processes on the machine)";
-            case "system" -> "load " + v.getOrDefault("load1", "?") + " on " + v.getOrDefault("cpus", "?") + " CPUs, memory "
+            case PROCESSES -> v.get("busy") + " (" + v.get("agentProcesses") + " agent processes on the machine)";
+            case SYSTEM -> "load " + v.getOrDefault("load1", "?") + " on " + v.getOrDefault("cpus", "?") + " CPUs, memory "
                     + mib(v.get("mem_available_kb")) + " free of " + mib(v.get("mem_total_kb"));
-            case "disk" -> mib(v.get("disk_available_kb")) + " free of " + mib(v.get("disk_total_kb"));
-            default -> v.toString();
+            case DISK -> mib(v.get("disk_available_kb")) + " free of " + mib(v.get("disk_total_kb"));
         };
     }
 

@@ -1,9 +1,10 @@
 package dev.fleet.tools;
 
+import dev.fleet.base.Progress;
 import dev.fleet.exec.OutputListener;
 
-/** What a running tool call may tell its caller while it works. */
-public interface ToolCall {
+/** What a running tool call may tell its caller while it works; services receive it as their {@link Progress}. */
+public interface ToolCall extends Progress {
     /** A caller that wants nothing while the call runs. */
     ToolCall NONE = new ToolCall() {
         @Override
@@ -11,7 +12,7 @@ public interface ToolCall {
         }
 
         @Override
-        public boolean wantsProgress() {
+        public boolean wanted() {
             return false;
         }
     };
@@ -19,9 +20,9 @@ public interface ToolCall {
     /** Progress of a long operation; {@code total} may be null when unknown. */
     void progress(double done, Double total, String message);
 
-    /** False when progress goes nowhere, so a tool need not prepare any. */
-    default boolean wantsProgress() {
-        return true;
+    @Override
+    default void report(double done, Double total, String message) {
+        progress(done, total, message);
     }
 
     /**

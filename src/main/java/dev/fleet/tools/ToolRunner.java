@@ -1,5 +1,7 @@
 package dev.fleet.tools;
 
+import dev.fleet.base.InvalidRequest;
+import dev.fleet.base.RequestRefused;
 import dev.fleet.exec.ChannelException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs tools by name for every front end (MCP and command line). This is the one place where
- * failures become error results: invalid input names the parameter, a {@link ToolException}
- * keeps its message, anything unexpected is reported without its internals, and every secret
+ * failures become error results: invalid input names the parameter, a {@link RequestRefused}
+ * (from a tool or a service) keeps its message, anything unexpected is reported without its internals, and every secret
  * passed in the call is redacted from whatever goes back.
  */
 public final class ToolRunner {
@@ -36,13 +38,13 @@ public final class ToolRunner {
         ToolInput input;
         try {
             input = tool.params().parse(arguments);
-        } catch (InvalidInputException e) {
+        } catch (InvalidRequest e) {
             return ToolResult.error(e.getMessage());
         }
         try {
             ToolResult result = tool.call(input, call);
             return redact(result, input.secrets());
-        } catch (ToolException e) {
+        } catch (RequestRefused e) {
             return redact(ToolResult.error(e.getMessage()), input.secrets());
         } catch (ChannelException e) {
             // The member could not be reached or the channel broke: expected, and the message says why.

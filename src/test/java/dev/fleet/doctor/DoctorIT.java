@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.install.FleetLaunch;
+import dev.fleet.settings.Settings;
 import dev.fleet.testing.FakeEc2;
 import dev.fleet.testing.SimulatedCloud;
 import dev.fleet.testing.TestKeys;
@@ -101,7 +102,7 @@ class DoctorIT {
         assertThat(json.get("problems").asInt()).isZero();
         List<String> checks = new ArrayList<>();
         json.get("findings").forEach(f -> checks.add(f.get("check").asText()));
-        assertThat(checks).contains("java", "data folder", "registry", "known hosts", "ssh keys", "agent cli", "aws",
+        assertThat(checks).contains("java", "settings", "data folder", "registry", "known hosts", "ssh keys", "agent cli", "aws",
                 "pricing", "claude code");
 
         broken(() -> chmod(data, "rwxr-xr-x"), "data folder", "is open to other users", "chmod 700 " + data);
@@ -125,6 +126,8 @@ class DoctorIT {
                 "USD per hour");
         broken(() -> write(home.resolve(".claude/settings.json"), "{}\n"), "claude code", "not set up", "fleet install");
 
+        assertThat(doctor(env -> env.put("FLEET_IDLE_CHECK_SECONDS", "soon")))
+                .contains("settings: FLEET_IDLE_CHECK_SECONDS='soon' is not a whole number", "unset the variable");
         assertThat(doctor(env -> env.put("PATH", System.getenv("PATH"))))
                 .contains("agent cli: Claude Code (claude) is not on PATH", "install Claude Code");
         assertThat(doctor(env -> {
@@ -190,7 +193,7 @@ class DoctorIT {
         // The same launch command the jar's own install registered.
         FleetLaunch jar = new FleetLaunch(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 Path.of(System.getProperty("fleet.jar")).toAbsolutePath().toString()));
-        return new Doctor(StandardChecks.of(env, Path.of("").toAbsolutePath(), jar, "apra-fleet", java.time.Clock.systemUTC())).run();
+        return new Doctor(StandardChecks.of(Settings.from(env), Path.of("").toAbsolutePath(), jar, "apra-fleet", java.time.Clock.systemUTC())).run();
     }
 
     private static String problems(Doctor.Report report) {
