@@ -1,6 +1,8 @@
 package dev.fleet.exec;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * A shell command to run on a member.
@@ -34,11 +36,11 @@ public record CommandRequest(String script, String workFolder, Duration timeout,
     }
 
     /** Captures for stdout and stderr that also pass what they read to the listener, if any. */
-    public OutputCapture stdoutCapture(java.util.function.Supplier<java.nio.file.Path> spill) {
+    public OutputCapture stdoutCapture(Supplier<Path> spill) {
         return new OutputCapture(outputCap, spill, listener == null ? null : listener::stdout);
     }
 
-    public OutputCapture stderrCapture(java.util.function.Supplier<java.nio.file.Path> spill) {
+    public OutputCapture stderrCapture(Supplier<Path> spill) {
         return new OutputCapture(outputCap, spill, listener == null ? null : listener::stderr);
     }
 
