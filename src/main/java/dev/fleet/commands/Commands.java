@@ -11,12 +11,13 @@ import dev.fleet.member.LocalPaths;
 import dev.fleet.member.Member;
 import dev.fleet.tasks.TaskException;
 import dev.fleet.tasks.TaskLauncher;
+import dev.fleet.vcs.CredentialRenewal;
 import java.time.Duration;
 
 /**
  * Shell commands on a member: run one and wait for it, or start it as a long-running task. A
- * cloud member is brought up first; the folder defaults to the member's work folder, and a local
- * member's {@code ~} is the PM's home.
+ * cloud member is brought up first and the member's git credentials renewed when they near expiry;
+ * the folder defaults to the member's work folder, and a local member's {@code ~} is the PM's home.
  */
 public final class Commands {
     /**
@@ -50,16 +51,19 @@ public final class Commands {
     private final Channels channels;
     private final TaskLauncher tasks;
     private final LocalPaths localPaths;
+    private final CredentialRenewal credentials;
 
-    public Commands(CloudGate gate, Channels channels, TaskLauncher tasks, LocalPaths localPaths) {
+    public Commands(CloudGate gate, Channels channels, TaskLauncher tasks, LocalPaths localPaths, CredentialRenewal credentials) {
         this.gate = gate;
         this.channels = channels;
         this.tasks = tasks;
         this.localPaths = localPaths;
+        this.credentials = credentials;
     }
 
     public Outcome run(Member m, Spec spec, Progress progress) throws Exception {
         return gate.run(m, progress, member -> {
+            credentials.renewIfExpiring(member);
             String folder = spec.workFolder() == null ? member.workFolder()
                     : member.isLocal() ? localPaths.expand(spec.workFolder()) : spec.workFolder();
             if (spec.longRunning()) {

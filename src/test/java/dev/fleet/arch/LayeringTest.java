@@ -12,7 +12,7 @@ class LayeringTest {
     private static final String[] SERVICES = {"dev.fleet.member..", "dev.fleet.exec..", "dev.fleet.os..",
         "dev.fleet.agentcli..", "dev.fleet.probe..", "dev.fleet.status..", "dev.fleet.security..", "dev.fleet.cloud..",
         "dev.fleet.tasks..", "dev.fleet.registration..", "dev.fleet.transfer..", "dev.fleet.commands..",
-        "dev.fleet.settings..", "dev.fleet.base.."};
+        "dev.fleet.settings..", "dev.fleet.base..", "dev.fleet.vcs..", "dev.fleet.permissions..", "dev.fleet.statusline.."};
 
     private final JavaClasses classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
