@@ -95,6 +95,11 @@ class ReleaseArchiveIT {
         env.put("APRA_FLEET_DATA_DIR", tmp.resolve("data").toString());
         assertThat(run(List.of(bin.resolve("bash").toString(), "-c", "command -v mvn || echo no-maven"), env)).contains("no-maven");
 
+        // Claude Code's status line runs this often: it answers without recording a class-data archive.
+        Path cache = home.resolve(".cache/fleet");
+        assertThat(run(List.of(launcher.toString(), "statusline"), env)).contains("Fleet: no status");
+        assertThat(Files.isDirectory(cache) ? jsaFiles(cache) : 0).isZero();
+
         assertThat(run(List.of(launcher.toString(), "--version"), env)).contains("fleet " + VERSION);
 
         McpSyncClient client = McpClient.sync(new StdioClientTransport(
@@ -112,7 +117,6 @@ class ReleaseArchiveIT {
             client.closeGracefully();
         }
         // The class-data archive is recorded in the user's cache, never in the (read-only) install folder.
-        Path cache = home.resolve(".cache/fleet");
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.isDirectory(cache) && jsaFiles(cache) > 0);
         try (Stream<Path> files = Files.walk(root)) {
             assertThat(files.filter(p -> p.toString().endsWith(".jsa"))).isEmpty();
