@@ -107,6 +107,8 @@ class InstallIT {
         assertThat(decision.get("decision").asText()).isEqualTo("block");
         assertThat(decision.at("/hookSpecificOutput/hookEventName").asText()).isEqualTo("PostToolUse");
         assertThat(decision.at("/hookSpecificOutput/additionalContext").asText()).contains("setup_ssh_key", "member_detail");
+        // So does the status line: no server has written one in this data folder yet.
+        assertThat(shell(s.at("/statusLine/command").asText(), "{}")).contains("Fleet: no status");
 
         byte[] afterFirst = Files.readAllBytes(settings);
         Run again = fleet(home, "install");
