@@ -14,13 +14,13 @@ import java.util.Map;
  * @param environment    the relay's environment, handed on to a daemon it starts
  * @param dataDir        the data dir, as {@link Settings#dataDir()}: one daemon per data dir
  * @param standalone     {@code FLEET_STANDALONE=1}: the whole fleet runs in this process; {@code 0} or unset: relay
+ *                       (read by the same rule as {@link Settings#standalone()})
  * @param daemonStarting {@code FLEET_DAEMON_STARTING=1}, set by the {@code fleet} launcher (not by users) when it
  *                       started a daemon alongside this process: the relay waits for that one instead of starting another
  * @param problems       malformed values, each naming its variable and what is done instead
  */
 public record RelaySettings(Map<String, String> environment, Path dataDir, boolean standalone, boolean daemonStarting,
                             List<String> problems) {
-    public static final String STANDALONE = "FLEET_STANDALONE";
     public static final String DAEMON_STARTING = "FLEET_DAEMON_STARTING";
 
     public RelaySettings {
@@ -30,25 +30,8 @@ public record RelaySettings(Map<String, String> environment, Path dataDir, boole
 
     public static RelaySettings from(Map<String, String> env) {
         List<String> problems = new ArrayList<>();
-        return new RelaySettings(env, Settings.dataDirOf(env),
-                onOff(env, STANDALONE, "relaying to the fleet daemon (the default)", problems),
+        return new RelaySettings(env, Settings.dataDirOf(env), Settings.standaloneOf(env, problems),
                 "1".equals(env.get(DAEMON_STARTING)), problems);
-    }
-
-    /**
-     * {@code 1} or {@code 0} (unset or empty: 0). Exactly these, as the {@code fleet} launcher
-     * compares them: the launcher sizes the JVM for a relay unless the value is {@code 1}.
-     */
-    private static boolean onOff(Map<String, String> env, String name, String otherwise, List<String> problems) {
-        String raw = env.get(name);
-        if (raw == null || raw.isEmpty() || raw.equals("0")) {
-            return false;
-        }
-        if (raw.equals("1")) {
-            return true;
-        }
-        problems.add(name + "='" + Settings.shown(raw) + "' is not 1 or 0; " + otherwise);
-        return false;
     }
 
     /** Never shows the environment: it may hold credentials. */

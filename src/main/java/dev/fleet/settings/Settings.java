@@ -35,6 +35,9 @@ import java.util.Map;
  * @param bitbucketHost     {@code FLEET_BITBUCKET_HOST}: the host git talks to for Bitbucket, default {@code bitbucket.org}
  * @param azureDevOpsApi    {@code FLEET_AZURE_DEVOPS_API_URL}: where organizations given as
  *                          {@code https://dev.azure.com/<org>} are asked, default {@code https://dev.azure.com}
+ * @param standalone        {@code FLEET_STANDALONE}: {@code 1} serves the whole fleet in the {@code fleet serve} process,
+ *                          {@code 0} or unset relays to the daemon. {@code fleet serve} reads it before anything else,
+ *                          through {@link RelaySettings}; it is here too so that it is checked with the others
  * @param daemonIdleExit    {@code FLEET_DAEMON_IDLE_EXIT}: a daemon started for relays exits after this long with no
  *                          client, no call and no running cloud member (e.g. {@code 90s}, {@code 30m}, {@code 2h}; a bare
  *                          number is minutes); zero: never. Default 30 minutes
@@ -57,10 +60,12 @@ public record Settings(
         URI bitbucketApi,
         String bitbucketHost,
         URI azureDevOpsApi,
+        boolean standalone,
         Duration daemonIdleExit,
         List<String> problems) {
 
     public static final String DATA_DIR = "APRA_FLEET_DATA_DIR";
+    public static final String STANDALONE = "FLEET_STANDALONE";
     public static final String PUBLIC_GITHUB_API = "https://api.github.com";
     public static final String PUBLIC_BITBUCKET_API = "https://api.bitbucket.org/2.0";
     public static final String PUBLIC_AZURE_DEVOPS = "https://dev.azure.com";
@@ -96,6 +101,7 @@ public record Settings(
                 url(env, "FLEET_BITBUCKET_API_URL", PUBLIC_BITBUCKET_API, problems),
                 host(env, "FLEET_BITBUCKET_HOST", "bitbucket.org", problems),
                 url(env, "FLEET_AZURE_DEVOPS_API_URL", PUBLIC_AZURE_DEVOPS, problems),
+                standaloneOf(env, problems),
                 duration(env, "FLEET_DAEMON_IDLE_EXIT", Duration.ofMinutes(30), problems),
                 problems);
     }
@@ -155,6 +161,23 @@ public record Settings(
         return data != null ? Path.of(data).toAbsolutePath().normalize() : home.resolve(".apra-fleet").resolve("data");
     }
 
+    /**
+     * {@code FLEET_STANDALONE}: exactly {@code 1} or {@code 0} (unset or empty: 0), as the {@code fleet}
+     * launcher compares it (it sizes the JVM for a relay unless the value is {@code 1}); anything
+     * else is a problem, and the relay is used.
+     */
+    static boolean standaloneOf(Map<String, String> env, List<String> problems) {
+        String raw = env.get(STANDALONE);
+        if (raw == null || raw.isEmpty() || raw.equals("0")) {
+            return false;
+        }
+        if (raw.equals("1")) {
+            return true;
+        }
+        problems.add(STANDALONE + "='" + shown(raw) + "' is not 1 or 0; relaying to the fleet daemon (the default)");
+        return false;
+    }
+
     /** A duration as {@link Durations#parse} reads it; anything else is a problem, and the default is used. */
     private static Duration duration(Map<String, String> env, String name, Duration fallback, List<String> problems) {
         String raw = nonBlank(env.get(name));
@@ -197,15 +220,14 @@ public record Settings(
                 + ", idleCheckInterval=" + idleCheckInterval + ", cloudFirstPoll=" + cloudFirstPoll + ", cloudStateWait="
                 + cloudStateWait + ", sshWait=" + sshWait + ", githubApi=" + githubApi + ", githubHost=" + githubHost
                 + ", bitbucketApi=" + bitbucketApi + ", bitbucketHost=" + bitbucketHost + ", azureDevOpsApi=" + azureDevOpsApi
-                + ", daemonIdleExit=" + daemonIdleExit + ", problems=" + problems + "]";
+                + ", standalone=" + standalone + ", daemonIdleExit=" + daemonIdleExit + ", problems=" + problems + "]";
     }
 
     private static String nonBlank(String value) {
         return value == null || value.isBlank() ? null : value;
     }
 
-    /** A value as a problem shows it: on one line, cut short. */
-    static String shown(String raw) {
+    private static String shown(String raw) {
         String oneLine = raw.replaceAll("\\p{Cntrl}", "?");
         return oneLine.length() > 40 ? oneLine.substring(0, 40) + "…" : oneLine;
     }

@@ -48,9 +48,13 @@ class DaemonSettingsTest {
         for (String bad : new String[] {"yes", "true", " 1"}) {
             RelaySettings s = RelaySettings.from(Map.of("HOME", "/h", "FLEET_STANDALONE", bad));
             assertThat(s.standalone()).as(bad).isFalse();
-            assertThat(s.problems()).containsExactly("FLEET_STANDALONE='" + bad
-                    + "' is not 1 or 0; relaying to the fleet daemon (the default)");
+            String problem = "FLEET_STANDALONE='" + bad + "' is not 1 or 0; relaying to the fleet daemon (the default)";
+            assertThat(s.problems()).containsExactly(problem);
+            Settings all = Settings.from(Map.of("HOME", "/h", "FLEET_STANDALONE", bad));
+            assertThat(all.standalone()).isFalse();
+            assertThat(all.problems()).as("checked with the other settings (fleet doctor lists them)").containsExactly(problem);
         }
+        assertThat(Settings.from(Map.of("HOME", "/h", "FLEET_STANDALONE", "1")).standalone()).isTrue();
     }
 
     @Test
