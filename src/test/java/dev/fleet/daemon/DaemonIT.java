@@ -247,6 +247,9 @@ class DaemonIT {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.dataDir()))).isEqualTo("rwx------");
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+            FleetCommand.Run doctor = FleetCommand.run(env, "doctor");
+            assertThat(doctor.exit()).isEqualTo(1);
+            assertThat(doctor.out()).contains("can be opened by other users", "fix: fleet daemon restart");
 
             FleetServer refused = new FleetServer(env, true);
             try {
@@ -284,6 +287,8 @@ class DaemonIT {
             refused.disconnect();
         }
         assertThat(ProcessHandle.of(oldPid)).as("the daemon in use keeps running").isPresent();
+        assertThat(FleetCommand.run(env, "doctor").out()).contains("running, pid " + oldPid, "the daemon runs build",
+                "relays restart it once no client uses it");
 
         old.disconnect();
         await().atMost(Duration.ofSeconds(30)).until(() -> FleetCommand.run(env, "daemon", "status").out().contains("clients: 0"));
@@ -334,11 +339,14 @@ class DaemonIT {
         assertThat(restart.exit()).as(restart.out() + restart.err()).isZero();
         assertThat(restart.out()).contains("fleet daemon started", "--idle-exit 600s");
         long pid = daemonPid();
+        assertThat(FleetCommand.run(env, "doctor").out()).contains("running, pid " + pid + ", 0 client(s), 0 call(s) in flight")
+                .doesNotContain("the daemon runs build");
         FleetCommand.Run restartAgain = FleetCommand.run(env, "daemon", "restart");
         assertThat(restartAgain.out()).as("keeps the options it had").contains("--idle-exit 600s");
         assertThat(daemonPid()).isNotEqualTo(pid);
         FleetCommand.Run stop = FleetCommand.run(env, "daemon", "stop");
         assertThat(stop.out()).contains("fleet daemon stopped");
         assertThat(FleetCommand.run(env, "daemon", "status").out()).contains("not running");
+        assertThat(FleetCommand.run(env, "doctor").out()).contains("no daemon running", "the first fleet serve starts one");
     }
 }
