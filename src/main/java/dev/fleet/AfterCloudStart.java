@@ -1,35 +1,33 @@
 package dev.fleet;
 
-import dev.fleet.agentcli.AgentCredentials;
+import dev.fleet.agentcli.AgentLogin;
+import dev.fleet.agentcli.LlmProvider;
+import dev.fleet.agentcli.MemberAgent;
+import dev.fleet.agentcli.ProviderAdapter;
 import dev.fleet.cloud.CloudLifecycle;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
 import dev.fleet.member.Member;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * After a cloud instance starts: makes sure the work folder exists (a member registered while its
- * instance was stopped has not been checked yet), then puts this machine's agent login back (a
- * fresh instance, or one restored from an image, may have an old one). Best effort: nothing is
- * thrown for a missing login, and nothing secret is logged.
+ * instance was stopped has not been checked yet), then puts this machine's login for the member's
+ * agent CLI back (a fresh instance, or one restored from an image, may have an old one). Best
+ * effort: nothing is thrown for a missing login, and nothing secret is logged.
  */
 final class AfterCloudStart implements CloudLifecycle.AfterStart {
     private static final Logger log = LoggerFactory.getLogger(AfterCloudStart.class);
 
     private final Channels channels;
-    private final Path pmHome;
-    private final Clock clock;
+    private final AgentLogin login;
 
-    AfterCloudStart(Channels channels, Path pmHome, Clock clock) {
+    AfterCloudStart(Channels channels, AgentLogin login) {
         this.channels = channels;
-        this.pmHome = pmHome;
-        this.clock = clock;
+        this.login = login;
     }
 
     @Override
@@ -39,17 +37,17 @@ final class AfterCloudStart implements CloudLifecycle.AfterStart {
         if (!folder.succeeded()) {
             log.warn("{}: could not create the work folder {} (exit {})", member.friendlyName(), member.workFolder(), folder.exitCode());
         }
-        Path file = AgentCredentials.defaultFile(pmHome);
-        if (!Files.exists(file)) {
+        ProviderAdapter cli = MemberAgent.provider(member).flatMap(LlmProvider::adapter).orElse(null);
+        if (cli == null) {
             return;
         }
-        AgentCredentials.Loaded creds = AgentCredentials.load(file, clock);
-        CommandResult r = channels.forMember(member).exec(CommandRequest.probe(Channels.osOf(member).installAgentCredentials(),
-                Duration.ofSeconds(30)).withStdin(creds.content()));
-        if (r.succeeded()) {
-            log.info("{}: agent login put back after the instance started", member.friendlyName());
-        } else {
-            log.warn("{}: could not put the agent login back (exit {})", member.friendlyName(), r.exitCode());
+        try {
+            AgentLogin.Copied copied = login.copyLogin(member, channels.forMember(member), Channels.osOf(member), cli);
+            if (!copied.files().isEmpty()) {
+                log.info("{}: {} login put back after the instance started", member.friendlyName(), cli.displayName());
+            }
+        } catch (AgentLogin.LoginProblem e) {
+            log.warn("{}: could not put the {} login back ({})", member.friendlyName(), cli.displayName(), e.getMessage());
         }
     }
 }

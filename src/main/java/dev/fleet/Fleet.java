@@ -21,13 +21,20 @@ import dev.fleet.member.RegistryStore;
 import dev.fleet.security.SecretBox;
 import dev.fleet.status.DetailService;
 import dev.fleet.status.StatusService;
+import dev.fleet.agentcli.AgentLogin;
+import dev.fleet.agentcli.PricingTable;
 import dev.fleet.agentcli.PromptRunner;
+import dev.fleet.agentcli.PromptStopper;
+import dev.fleet.agentcli.PromptSupervisor;
+import dev.fleet.agentcli.RunningPrompts;
 import dev.fleet.tools.ExecuteCommand;
 import dev.fleet.tasks.TaskId;
 import dev.fleet.tasks.TaskLauncher;
 import dev.fleet.tasks.TaskMonitor;
 import dev.fleet.tools.MonitorTask;
+import dev.fleet.tools.StopPrompt;
 import dev.fleet.tools.StopTask;
+import dev.fleet.tools.ToolAlias;
 import dev.fleet.tools.ExecutePrompt;
 import dev.fleet.tools.ProvisionAuth;
 import dev.fleet.tools.UpdateClaude;
@@ -85,11 +92,15 @@ public final class Fleet implements AutoCloseable {
         MemberTarget target = new MemberTarget(store, activity);
         StatusService status = new StatusService(channels, workers, STATUS_TIMEOUT);
         DetailService details = new DetailService(channels, workers, STATUS_TIMEOUT);
-        PromptRunner prompts = new PromptRunner(Duration.ofMillis(setting(env, "FLEET_OVERLOADED_RETRY_MS", 10_000)));
+        RunningPrompts running = new RunningPrompts();
+        PromptRunner prompts = new PromptRunner(new PromptSupervisor(running, workers, clock),
+                new PricingTable(dataDir.root().resolve("llm-pricing.json")), secrets,
+                Duration.ofMillis(setting(env, "FLEET_OVERLOADED_RETRY_MS", 10_000)), clock, PromptRunner.Sleeper.REAL);
         java.nio.file.Path pmHome = java.nio.file.Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
+        AgentLogin login = new AgentLogin(store, secrets, prompts, pmHome, clock);
         this.cloudProviders = new CloudProviders(() -> new Ec2Provider(env));
         CloudLifecycle lifecycle = new CloudLifecycle(cloudProviders, store, clock, cloudTiming(env), CloudLifecycle.Sleeper.REAL,
-                new AfterCloudStart(channels, pmHome, clock));
+                new AfterCloudStart(channels, login));
         Duration taskActivity = Duration.ofSeconds(setting(env, "FLEET_TASK_ACTIVITY_SEC", 300));
         this.idleWatcher = new IdleWatcher(store, cloudProviders,
                 new ActivityProbe(channels, Duration.ofMillis(setting(env, "FLEET_ACTIVITY_TIMEOUT_MS", 30_000)), taskActivity),
@@ -97,7 +108,7 @@ public final class Fleet implements AutoCloseable {
         this.idleInterval = Duration.ofSeconds(setting(env, "FLEET_IDLE_CHECK_SECONDS", 60));
         CloudStatus cloudStatus = new CloudStatus(cloudProviders, new Pricing(dataDir.root().resolve("pricing.json")), channels, clock);
         TaskMonitor tasks = new TaskMonitor(channels, taskActivity);
-        List<Tool> all = List.of(
+        List<Tool> all = new java.util.ArrayList<>(List.of(
                 new RegisterMember(store, channels, secrets, cloudProviders, clock),
                 new ListMembers(store, clock),
                 new UpdateMember(store, secrets, channels),
@@ -106,8 +117,7 @@ public final class Fleet implements AutoCloseable {
                 new MonitorTask(target, tasks, lifecycle, cloudProviders, channels),
                 new StopTask(target, tasks, lifecycle, cloudProviders),
                 new ExecutePrompt(target, store, channels, prompts, lifecycle),
-                new ProvisionAuth(target, channels, prompts, pmHome, clock),
-                new UpdateClaude(target, store, channels, workers),
+                new StopPrompt(target, channels, new PromptStopper(running)),
                 new SendFiles(target, channels, lifecycle),
                 new ReceiveFiles(target, channels, lifecycle),
                 new FleetStatus(store, status, cloudStatus, workers, clock),
@@ -115,7 +125,10 @@ public final class Fleet implements AutoCloseable {
                 new CloudControl(target, lifecycle, cloudProviders, cloudStatus, channels),
                 new ResetSession(store),
                 new SetupSshKey(target, store, channels, dataDir),
-                new ShutdownServer(stopper));
+                new ShutdownServer(stopper)));
+        // The original's later releases named these for any agent CLI; both names work.
+        all.addAll(ToolAlias.both(new ProvisionAuth(target, channels, login), "provision_llm_auth"));
+        all.addAll(ToolAlias.both(new UpdateClaude(target, store, channels, workers), "update_llm_cli"));
         this.tools = new ToolRunner(all);
     }
 

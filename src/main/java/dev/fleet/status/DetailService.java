@@ -1,5 +1,9 @@
 package dev.fleet.status;
 
+import dev.fleet.agentcli.AgentCli;
+import dev.fleet.agentcli.LlmProvider;
+import dev.fleet.agentcli.MemberAgent;
+import dev.fleet.agentcli.ProviderAdapter;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
@@ -7,6 +11,7 @@ import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.ConnectionCheck;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.member.Member;
+import dev.fleet.os.AgentShell;
 import dev.fleet.os.OsCommands;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -50,13 +55,17 @@ public final class DetailService {
                 String.valueOf(((ConnectionCheck.Reachable) check).latency().toMillis()))));
 
         Map<String, CompletableFuture<ProbeResult>> futures = new LinkedHashMap<>();
-        futures.put("agentCli", run(channel, os.agentVersion(), r -> Map.of("version",
-                r.stdout().strip().lines().findFirst().orElse("")), "agent CLI not found"));
-        futures.put("agentAuth", run(channel, os.agentAuthProbe(), r -> {
-            List<String> found = r.stdout().lines().map(String::strip).distinct().toList();
-            return Map.of("credentialsFile", String.valueOf(found.contains("credentials_file")),
-                    "apiKey", String.valueOf(found.contains("api_key")));
-        }, null));
+        ProviderAdapter cli = MemberAgent.provider(member).flatMap(LlmProvider::adapter).orElse(null);
+        if (cli != null) {
+            futures.put("agentCli", run(channel, AgentCli.versionCommand(os, cli), r -> Map.of("version",
+                    r.stdout().strip().lines().findFirst().orElse("")), cli.executable() + " not found"));
+            futures.put("agentAuth", run(channel, AgentShell.forOs(os.os()).authProbe(
+                    cli.loginFiles().stream().map(AgentShell.HomeFile::path).toList(), cli.keyVariables()), r -> {
+                List<String> found = r.stdout().lines().map(String::strip).distinct().toList();
+                return Map.of("credentialsFile", String.valueOf(found.stream().anyMatch(l -> l.startsWith("file "))),
+                        "apiKey", String.valueOf(found.stream().anyMatch(l -> l.startsWith("variable "))));
+            }, null));
+        }
         futures.put("processes", run(channel, os.agentProcesses(),
                 r -> Map.of("busy", AgentProcess.busyState(AgentProcess.parse(r.stdout()), member).label(),
                         "agentProcesses", String.valueOf(AgentProcess.parse(r.stdout()).size())), null));

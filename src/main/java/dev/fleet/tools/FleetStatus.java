@@ -1,5 +1,6 @@
 package dev.fleet.tools;
 
+import dev.fleet.agentcli.MemberAgent;
 import dev.fleet.cloud.CloudStatus;
 import dev.fleet.cloud.CloudSummary;
 import dev.fleet.member.Member;
@@ -41,7 +42,7 @@ public final class FleetStatus implements Tool {
     public String description() {
         return "Check every member at once: online or OFFLINE (with the reason), busy state (BUSY = an agent is "
                 + "working in its folder or session; idle* = agents run on that machine but not for this member; idle; "
-                + "unknown), short session id and last activity. Cloud members add instance state (a stopped one is "
+                + "unknown), agent (llm_provider), short session id and last activity. Cloud members add instance state (a stopped one is "
                 + "OFF(cloud) and is not contacted), type, uptime, estimated cost and rate, GPU use and warnings. All members are checked in parallel, so the call "
                 + "takes about as long as the slowest member (bounded at 10 s). format=compact (default) gives one "
                 + "line per member; format=json gives the same as data.";
@@ -84,17 +85,20 @@ public final class FleetStatus implements Tool {
         summary.put("online", online);
         summary.put("offline", states.size() - online);
         summary.put("busy", busy);
-        List<Map<String, Object>> members = states.stream().map(st -> structured(st, clouds.get(st.id()))).toList();
+        Map<String, String> providers = new LinkedHashMap<>();
+        registry.members().forEach(m -> providers.put(m.id(), MemberAgent.providerName(m)));
+        List<Map<String, Object>> members = states.stream().map(st -> structured(st, clouds.get(st.id()), providers.get(st.id()))).toList();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("summary", summary);
         data.put("members", members);
         if ("json".equals(in.string("format"))) {
             return ToolResult.ok(Json.pretty(data), data);
         }
-        return ToolResult.ok(compact(states, clouds, online, busy), data);
+        return ToolResult.ok(compact(states, clouds, providers, online, busy), data);
     }
 
-    private String compact(List<MemberStatus> states, Map<String, CloudSummary> clouds, long online, long busy) {
+    private String compact(List<MemberStatus> states, Map<String, CloudSummary> clouds, Map<String, String> providers, long online,
+                           long busy) {
         if (states.isEmpty()) {
             return "Fleet: no members registered. Use register_member to add one.";
         }
@@ -106,9 +110,9 @@ public final class FleetStatus implements Tool {
         for (MemberStatus s : states) {
             CloudSummary c = clouds.get(s.id());
             boolean off = c != null && c.error() == null && !c.isRunning();
-            t.append(String.format("  %-" + width + "s  %-6s  %-10s  %-7s  session %-8s  last %s",
-                    s.name(), s.type(), off ? "OFF(cloud)" : s.online() ? "online" : "OFFLINE", s.busy().label(), s.shortSession(),
-                    MemberView.ago(s.lastUsed(), clock)));
+            t.append(String.format("  %-" + width + "s  %-6s  %-10s  %-7s  %-8s  session %-8s  last %s",
+                    s.name(), s.type(), off ? "OFF(cloud)" : s.online() ? "online" : "OFFLINE", s.busy().label(), providers.get(s.id()),
+                    s.shortSession(), MemberView.ago(s.lastUsed(), clock)));
             if (c != null) {
                 t.append("  ").append(c.compact());
             }
@@ -127,7 +131,7 @@ public final class FleetStatus implements Tool {
         return t.toString().stripTrailing();
     }
 
-    private static Map<String, Object> structured(MemberStatus s, CloudSummary cloud) {
+    private static Map<String, Object> structured(MemberStatus s, CloudSummary cloud, String provider) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", s.id());
         m.put("name", s.name());
@@ -135,6 +139,7 @@ public final class FleetStatus implements Tool {
         m.put("online", s.online());
         m.put("problem", s.problem());
         m.put("busy", s.busy().label());
+        m.put("llmProvider", provider);
         m.put("sessionId", s.sessionId());
         m.put("lastUsed", s.lastUsed() == null ? null : s.lastUsed().toString());
         m.put("workFolder", s.workFolder());

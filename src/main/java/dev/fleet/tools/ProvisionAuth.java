@@ -1,38 +1,24 @@
 package dev.fleet.tools;
 
-import dev.fleet.agentcli.AgentCredentials;
-import dev.fleet.agentcli.PromptOutcome;
-import dev.fleet.agentcli.PromptRequest;
-import dev.fleet.agentcli.PromptRunner;
+import dev.fleet.agentcli.AgentLogin;
+import dev.fleet.agentcli.AgentUnavailable;
+import dev.fleet.agentcli.Failure;
+import dev.fleet.agentcli.FailureClass;
+import dev.fleet.agentcli.PromptResult;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
-import dev.fleet.exec.CommandRequest;
-import dev.fleet.exec.CommandResult;
-import dev.fleet.exec.MemberChannel;
 import dev.fleet.member.Member;
-import dev.fleet.os.OsCommands;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 
-/** provision_auth: gives a member's agent CLI a login, from this machine's login or an API key. */
+/** provision_auth (also provision_llm_auth): gives a member's agent CLI a login, from this machine's login or an API key. */
 public final class ProvisionAuth implements Tool {
-    private static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(120);
-
     private final MemberTarget target;
     private final Channels channels;
-    private final PromptRunner runner;
-    private final Path pmHome;
-    private final Clock clock;
+    private final AgentLogin login;
 
-    public ProvisionAuth(MemberTarget target, Channels channels, PromptRunner runner, Path pmHome, Clock clock) {
+    public ProvisionAuth(MemberTarget target, Channels channels, AgentLogin login) {
         this.target = target;
         this.channels = channels;
-        this.runner = runner;
-        this.pmHome = pmHome;
-        this.clock = clock;
+        this.login = login;
     }
 
     @Override
@@ -42,79 +28,55 @@ public final class ProvisionAuth implements Tool {
 
     @Override
     public String description() {
-        return "Log a member's agent CLI in. Without api_key: copies this machine's agent login "
-                + "(~/.claude/.credentials.json) to the member (mode 0600); an expired login that cannot refresh is "
-                + "refused, one expiring within a day is flagged. With api_key: stores ANTHROPIC_API_KEY in the member's "
-                + "shell profiles (idempotent). Then verifies with a one-turn prompt (costs a few tokens). The token or "
-                + "key is never shown. Use it after an auth error from execute_prompt.";
+        return "Log a member's agent CLI in (its llm_provider). With api_key: the key goes into that CLI's variable "
+                + "(ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN, CODEX_API_KEY, COPILOT_GITHUB_TOKEN, ANTIGRAVITY_API_KEY), "
+                + "stored sealed by fleet and sent with each prompt, and set in the member's shell profiles. Without "
+                + "api_key: copies this machine's login files for that CLI (Claude Code, Codex, OpenCode, Antigravity) to the "
+                + "member (mode 0600); an expired Claude login that cannot refresh is refused, one expiring within a day is "
+                + "flagged. Then verifies with a one-turn prompt where that is cheap (costs a few tokens; not for Copilot). "
+                + "The token or key is never shown. Use it after an auth error from execute_prompt.";
     }
 
     @Override
     public ParamSpec params() {
         return ParamSpec.of(MemberTarget.MEMBER_ID, MemberTarget.MEMBER_NAME,
-                Param.string("api_key", "An Anthropic API key to use instead of this machine's login.")
+                Param.string("api_key", "An API key or token for the member's CLI, to use instead of this machine's login.")
                         .matching("[A-Za-z0-9_-]{20,300}", "must be an API key (20 to 300 letters, digits, '_' or '-')").secret());
     }
 
     @Override
     public ToolResult call(ToolInput in, ToolCall call) throws ChannelException {
         Member m = target.use(in);
-        MemberChannel channel = channels.forMember(m);
-        OsCommands os = Channels.osOf(m);
-        String how;
-        String warning = null;
-        CommandResult deployed;
-        if (in.string("api_key") != null) {
-            how = "API key stored as ANTHROPIC_API_KEY in the member's shell profiles";
-            deployed = channel.exec(CommandRequest.probe(os.persistApiKey(), DEPLOY_TIMEOUT)
-                    .withStdin(in.string("api_key").getBytes(StandardCharsets.UTF_8)));
-        } else if (m.isLocal()) {
-            // A local member is this machine: its agent already uses this login; copying it onto itself
-            // would only mark the user's own file as fleet's (and remove_member would then delete it).
-            how = "local member: it uses this machine's own agent login";
-            deployed = null;
-        } else {
-            AgentCredentials.Loaded creds;
-            try {
-                creds = AgentCredentials.load(AgentCredentials.defaultFile(pmHome), clock);
-            } catch (AgentCredentials.CredentialsProblem e) {
-                throw new ToolException("Cannot provision " + m.friendlyName() + ": " + e.getMessage() + ".");
-            }
-            how = "this machine's agent login copied to ~/.claude/.credentials.json (0600)";
-            warning = creds.warning();
-            deployed = channel.exec(CommandRequest.probe(os.installAgentCredentials(), DEPLOY_TIMEOUT).withStdin(creds.content()));
+        AgentLogin.Provisioned p;
+        try {
+            p = login.provision(m, channels.forMember(m), Channels.osOf(m), in.string("api_key"));
+        } catch (AgentUnavailable | AgentLogin.LoginProblem e) {
+            throw new ToolException("Cannot provision " + m.friendlyName() + ": " + e.getMessage());
         }
-        if (deployed != null && !deployed.succeeded()) {
-            throw new ToolException("Could not store the login on " + m.friendlyName() + ": "
-                    + deployed.stderr().strip().lines().findFirst().orElse("exit " + deployed.exitCode()));
+        StringBuilder t = new StringBuilder("Provisioned " + m.friendlyName() + " (" + p.cli().displayName() + "): " + p.how() + ".\n");
+        if (p.warning() != null) {
+            t.append("Warning: ").append(p.warning()).append('\n');
         }
-        PromptRunner.Run verify = runner.run(m, channel, os, new PromptRequest(
-                "Reply with the single word OK.", false, VERIFY_TIMEOUT, 1, null, false));
-        StringBuilder t = new StringBuilder("Provisioned " + m.friendlyName() + ": " + how + ".\n");
-        if (warning != null) {
-            t.append("Warning: ").append(warning).append('\n');
+        if (p.verification() == null) {
+            return ToolResult.ok(t.append("Note: ").append(p.unverified()).append('.').toString());
         }
-        if (verify.outcome() instanceof PromptOutcome.Answered) {
-            t.append("Verified: a one-turn prompt succeeded.");
-            return ToolResult.ok(t.toString());
+        PromptResult v = p.verification();
+        if (v.answered()) {
+            return ToolResult.ok(t.append("Verified: a one-turn prompt succeeded.").toString());
         }
-        t.append("Verification failed: ").append(describe(verify.outcome()));
-        return ToolResult.error(t.toString());
+        return ToolResult.error(t.append("Verification failed: ").append(describe(v.failure())).toString());
     }
 
-    private static String describe(PromptOutcome o) {
-        if (o instanceof PromptOutcome.AuthFailed f) {
+    private static String describe(Failure f) {
+        if (f.kind() == FailureClass.AUTH) {
             return "the agent still reports an auth problem (" + f.detail() + ")";
         }
-        if (o instanceof PromptOutcome.RateLimited f) {
+        if (f.kind() == FailureClass.USAGE_LIMIT) {
             return "the login works but a usage limit is reached" + (f.resetsAt() == null ? "" : " until " + f.resetsAt());
         }
-        if (o instanceof PromptOutcome.TimedOut) {
+        if (f.kind() == FailureClass.TIMEOUT) {
             return "the test prompt did not finish in time";
         }
-        if (o instanceof PromptOutcome.Failed f) {
-            return f.output();
-        }
-        return o.toString();
+        return "[" + f.kind().json() + "] " + f.detail();
     }
 }

@@ -3,6 +3,9 @@ package dev.fleet.tools;
 import static dev.fleet.tools.RegistrationParams.*;
 
 import dev.fleet.agentcli.AgentCli;
+import dev.fleet.agentcli.LlmProvider;
+import dev.fleet.agentcli.MemberAgent;
+import dev.fleet.agentcli.ProviderAdapter;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
@@ -37,7 +40,7 @@ import java.util.UUID;
 public final class RegisterMember implements Tool {
     private static final ParamSpec PARAMS = ParamSpec.of(
             FRIENDLY_NAME.required(), MEMBER_TYPE, HOST, PORT.withDefault(22L), USERNAME, AUTH_TYPE, PASSWORD, KEY_PATH,
-            WORK_FOLDER.required(), GIT_ACCESS, GIT_REPOS,
+            WORK_FOLDER.required(), GIT_ACCESS, GIT_REPOS, LLM_PROVIDER.withDefault(LlmProvider.DEFAULT.json()), MODEL_TIERS,
             CLOUD_PROVIDER, CLOUD_INSTANCE_ID, CLOUD_REGION, CLOUD_PROFILE, CLOUD_IDLE_TIMEOUT_MIN,
             CLOUD_SSH_KEY_PATH, CLOUD_ACTIVITY_COMMAND);
     private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(20);
@@ -66,7 +69,8 @@ public final class RegisterMember implements Tool {
         return "Add a member to the fleet: a working folder on this machine (member_type=local) or on another "
                 + "machine over SSH (member_type=remote, with host, username and either auth_type=key + key_path or "
                 + "auth_type=password + password). Checks the member before saving it: connects and measures latency "
-                + "(remote), detects the OS, checks the agent CLI (claude --version; missing is only a warning), creates "
+                + "(remote), detects the OS, checks the member's agent CLI (llm_provider, default claude: its --version; missing is "
+                + "only a warning that says how to install it), creates "
                 + "the work folder, and rejects a second member on the same folder of the same machine. A member that "
                 + "cannot be reached is not registered; the error says why. Takes a second or two.";
     }
@@ -94,6 +98,9 @@ public final class RegisterMember implements Tool {
         }
         Member.Builder draft = Member.builder().id(UUID.randomUUID().toString()).friendlyName(name).agentType(type)
                 .gitAccess(in.string("git_access")).gitRepos(in.stringList("git_repos"));
+        LlmProvider provider = LlmProvider.fromJson(in.string("llm_provider")).orElseThrow();
+        draft = MemberAgent.withModelTiers(MemberAgent.withProvider(draft.build(), provider),
+                in.given("model_tiers") ? tiers(in.stringList("model_tiers")) : java.util.Map.of()).toBuilder();
         if (cloud) {
             return registerCloud(in, draft);
         }
@@ -261,9 +268,10 @@ public final class RegisterMember implements Tool {
 
     private ToolResult finish(Member draft, MemberChannel channel, long latencyMs, List<String> warnings) throws ChannelException {
         OsCommands commands = Channels.osOf(draft);
-        Optional<String> agent = AgentCli.version(channel, commands);
-        if (agent.isEmpty()) {
-            warnings.add(AgentCli.MISSING_WARNING);
+        ProviderAdapter cli = MemberAgent.provider(draft).flatMap(LlmProvider::adapter).orElse(null);
+        Optional<String> agent = cli == null ? Optional.empty() : AgentCli.version(channel, commands, cli);
+        if (cli != null && agent.isEmpty()) {
+            warnings.add(AgentCli.missingWarning(cli));
         }
         CommandResult mkdir = channel.exec(CommandRequest.probe(commands.makeDirectory(draft.workFolder()), SETUP_TIMEOUT));
         if (!mkdir.succeeded()) {
@@ -297,6 +305,7 @@ public final class RegisterMember implements Tool {
         out.put("os", m.os().json());
         out.put("workFolder", m.workFolder());
         out.put("latencyMs", latencyMs);
+        out.put("llmProvider", MemberAgent.providerName(m));
         out.put("agentCli", agent.orElse(null));
         out.put("warnings", warnings);
         StringBuilder text = new StringBuilder()
@@ -309,7 +318,9 @@ public final class RegisterMember implements Tool {
         text.append("  OS:        ").append(m.os().json()).append('\n')
                 .append("  folder:    ").append(m.workFolder()).append('\n')
                 .append("  latency:   ").append(latencyMs < 0 ? "not measured" : latencyMs + " ms").append(m.isLocal() ? " (local)" : "").append('\n')
-                .append("  agent CLI: ").append(agent.orElse("not found")).append('\n');
+                .append("  provider:  ").append(MemberAgent.providerName(m)).append('\n')
+                .append("  agent CLI: ").append(MemberAgent.providerName(m).equals("none") ? "none (commands only)"
+                        : agent.orElse("not found")).append('\n');
         if (m.cloud() != null) {
             text.append("  cloud:     ").append(m.cloud().provider()).append(' ').append(m.cloud().instanceId()).append(" in ")
                     .append(m.cloud().region()).append(", idle stop after ").append(m.cloud().idleTimeoutMin()).append(" min\n");

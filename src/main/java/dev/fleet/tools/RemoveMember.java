@@ -1,5 +1,6 @@
 package dev.fleet.tools;
 
+import dev.fleet.agentcli.AgentLogin;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
@@ -78,7 +79,7 @@ public final class RemoveMember implements Tool {
             return;
         }
         try {
-            CommandResult r = channels.forMember(m).exec(CommandRequest.probe(Channels.osOf(m).removeAgentAuth(), Duration.ofSeconds(15)));
+            CommandResult r = channels.forMember(m).exec(CommandRequest.probe(AgentLogin.removalScript(Channels.osOf(m)), Duration.ofSeconds(15)));
             if (!r.succeeded()) {
                 warnings.add("could not remove the agent login fleet deployed: " + r.stderr().strip());
             }

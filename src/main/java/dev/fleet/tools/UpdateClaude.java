@@ -1,6 +1,9 @@
 package dev.fleet.tools;
 
 import dev.fleet.agentcli.AgentCli;
+import dev.fleet.agentcli.AgentUnavailable;
+import dev.fleet.agentcli.MemberAgent;
+import dev.fleet.agentcli.ProviderAdapter;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
@@ -19,7 +22,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** update_claude: updates (or installs) the agent CLI on one member or on every member, in parallel. */
+/**
+ * update_claude (also update_llm_cli): updates (or installs) each member's own agent CLI (its
+ * llm_provider) on one member or on every member, in parallel.
+ */
 public final class UpdateClaude implements Tool {
     private static final Duration UPDATE_TIMEOUT = Duration.ofMinutes(10);
 
@@ -42,15 +48,17 @@ public final class UpdateClaude implements Tool {
 
     @Override
     public String description() {
-        return "Update the agent CLI (claude update) on one member, or on every reachable member in parallel when no "
-                + "member is given; with install_if_missing=true, install it where it is missing. Reports old -> new "
-                + "version per member. Can take a minute or more per member (downloads).";
+        return "Update the member's agent CLI (its llm_provider: claude update, codex via npm, opencode upgrade, copilot "
+                + "update, agy update) on one member, or on every reachable member in parallel when no member is given; with "
+                + "install_if_missing=true, install it where it is missing (npm package or the CLI's official installer). "
+                + "Reports old -> new version per member; members with llm_provider=none are skipped. Can take a minute or "
+                + "more per member (downloads).";
     }
 
     @Override
     public ParamSpec params() {
         return ParamSpec.of(MemberTarget.MEMBER_ID, MemberTarget.MEMBER_NAME,
-                Param.bool("install_if_missing", "Install the agent CLI on members that do not have it.").withDefault(false));
+                Param.bool("install_if_missing", "Install the member's agent CLI where it is missing.").withDefault(false));
     }
 
     @Override
@@ -85,18 +93,28 @@ public final class UpdateClaude implements Tool {
     private Map<String, Object> update(Member m, boolean install) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("member", m.friendlyName());
+        ProviderAdapter cli;
+        try {
+            cli = MemberAgent.adapter(m);
+        } catch (AgentUnavailable e) {
+            boolean none = MemberAgent.providerName(m).equals("none");
+            r.put("status", none ? "skipped" : "failed");
+            r.put("summary", none ? "skipped (llm_provider none: no agent CLI)" : e.getMessage());
+            return r;
+        }
+        r.put("provider", cli.provider().json());
         try {
             MemberChannel channel = channels.forMember(m);
             OsCommands os = Channels.osOf(m);
-            Optional<String> before = AgentCli.version(channel, os);
+            Optional<String> before = AgentCli.version(channel, os, cli);
             if (before.isEmpty() && !install) {
                 r.put("status", "missing");
-                r.put("summary", "not installed (pass install_if_missing=true to install it)");
+                r.put("summary", cli.executable() + " not installed (pass install_if_missing=true to install it)");
                 return r;
             }
-            CommandResult run = channel.exec(CommandRequest.probe(before.isEmpty() ? os.agentInstall() : os.agentUpdate(),
-                    UPDATE_TIMEOUT));
-            Optional<String> after = AgentCli.version(channel, os);
+            CommandResult run = channel.exec(CommandRequest.probe(before.isEmpty() ? AgentCli.installCommand(os, cli)
+                    : AgentCli.updateCommand(os, cli), UPDATE_TIMEOUT));
+            Optional<String> after = AgentCli.version(channel, os, cli);
             r.put("before", before.orElse(null));
             r.put("after", after.orElse(null));
             if (!run.succeeded() || after.isEmpty()) {

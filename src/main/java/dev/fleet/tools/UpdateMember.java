@@ -2,6 +2,8 @@ package dev.fleet.tools;
 
 import static dev.fleet.tools.RegistrationParams.*;
 
+import dev.fleet.agentcli.LlmProvider;
+import dev.fleet.agentcli.MemberAgent;
 import dev.fleet.exec.Channels;
 import dev.fleet.member.AuthType;
 import dev.fleet.member.CloudConfig;
@@ -17,6 +19,8 @@ public final class UpdateMember implements Tool {
     private static final ParamSpec PARAMS = ParamSpec.of(
             MemberTarget.MEMBER_ID, MemberTarget.MEMBER_NAME,
             FRIENDLY_NAME, HOST, PORT, USERNAME, AUTH_TYPE, PASSWORD, KEY_PATH, WORK_FOLDER, GIT_ACCESS, GIT_REPOS,
+            LLM_PROVIDER.description(LLM_PROVIDER.description() + " Changing it forgets the stored session (it belongs to the "
+                    + "old CLI); run update_llm_cli to check or install the new CLI."), MODEL_TIERS,
             Param.string("icon", "A short icon (emoji or up to 16 characters) shown before the member's name.").length(0, 16),
             CLOUD_PROVIDER, CLOUD_INSTANCE_ID, CLOUD_REGION, CLOUD_PROFILE, CLOUD_IDLE_TIMEOUT_MIN, CLOUD_SSH_KEY_PATH,
             CLOUD_ACTIVITY_COMMAND.description(
@@ -40,7 +44,7 @@ public final class UpdateMember implements Tool {
     @Override
     public String description() {
         return "Change a member's registration: name, folder, connection details, password or key, git access, icon, "
-                + "or its cloud settings. Only the parameters given change. Metadata only: nothing is tested or "
+                + "agent (llm_provider, model_tiers), or its cloud settings. Only the parameters given change. Metadata only: nothing is tested or "
                 + "created on the member (a new work folder is not created; run register_member again for that). "
                 + "Refuses a folder already used by another member on the same machine.";
     }
@@ -149,6 +153,14 @@ public final class UpdateMember implements Tool {
         CloudConfig cloud = updatedCloud(m.cloud(), in, changed);
         b.cloud(cloud);
         Member next = b.build();
+        if (in.given("llm_provider")) {
+            next = MemberAgent.withProvider(next, LlmProvider.fromJson(in.string("llm_provider")).orElseThrow());
+            changed.add(next.sessionId() == null && m.sessionId() != null ? "llm_provider (stored session cleared)" : "llm_provider");
+        }
+        if (in.given("model_tiers")) {
+            next = MemberAgent.withModelTiers(next, tiers(in.stringList("model_tiers")));
+            changed.add("model_tiers");
+        }
         if (changed.contains("work_folder") || changed.contains("host") || changed.contains("port")) {
             RegisterMember.refuseDuplicateFolder(registry, m.id(), next.deviceKey(), next.workFolder());
         }
