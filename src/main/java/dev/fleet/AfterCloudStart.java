@@ -1,7 +1,6 @@
 package dev.fleet;
 
 import dev.fleet.agentcli.AgentLogin;
-import dev.fleet.agentcli.LlmProvider;
 import dev.fleet.agentcli.MemberAgent;
 import dev.fleet.agentcli.ProviderAdapter;
 import dev.fleet.cloud.CloudLifecycle;
@@ -37,7 +36,7 @@ final class AfterCloudStart implements CloudLifecycle.AfterStart {
         if (!folder.succeeded()) {
             log.warn("{}: could not create the work folder {} (exit {})", member.friendlyName(), member.workFolder(), folder.exitCode());
         }
-        ProviderAdapter cli = MemberAgent.provider(member).flatMap(LlmProvider::adapter).orElse(null);
+        ProviderAdapter cli = MemberAgent.cli(member).orElse(null);
         if (cli == null) {
             return;
         }

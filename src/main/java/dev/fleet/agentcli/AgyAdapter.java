@@ -103,16 +103,6 @@ public final class AgyAdapter implements ProviderAdapter {
     }
 
     @Override
-    public boolean supportsResume() {
-        return true;
-    }
-
-    @Override
-    public boolean supportsMaxTurns() {
-        return false;
-    }
-
-    @Override
     public Map<ModelTier, String> defaultTiers() {
         // agy takes display names, not ids.
         return Map.of(ModelTier.CHEAP, "Gemini 3.5 Flash (Medium)", ModelTier.STANDARD, "Gemini 3.1 Pro (Low)",
@@ -123,11 +113,6 @@ public final class AgyAdapter implements ProviderAdapter {
     public List<PromptLaunch.WatchedFolder> transcripts() {
         // ~/.gemini/antigravity-cli/brain/<conversation>/.system_generated/logs/transcript.jsonl
         return List.of(new PromptLaunch.WatchedFolder(".gemini/antigravity-cli/brain", 5));
-    }
-
-    @Override
-    public List<String> versionArgs() {
-        return List.of("--version");
     }
 
     @Override
@@ -159,11 +144,6 @@ public final class AgyAdapter implements ProviderAdapter {
     @Override
     public List<AgentShell.HomeFile> loginFiles() {
         return List.of(AgentShell.HomeFile.of(".gemini/oauth_creds.json"), AgentShell.HomeFile.of(".gemini/google_accounts.json"));
-    }
-
-    @Override
-    public boolean cheapToVerify() {
-        return true;
     }
 
     @Override

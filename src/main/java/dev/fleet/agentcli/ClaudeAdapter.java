@@ -198,11 +198,6 @@ public final class ClaudeAdapter implements ProviderAdapter {
     }
 
     @Override
-    public boolean supportsResume() {
-        return true;
-    }
-
-    @Override
     public boolean supportsMaxTurns() {
         return true;
     }
@@ -217,11 +212,6 @@ public final class ClaudeAdapter implements ProviderAdapter {
     public List<PromptLaunch.WatchedFolder> transcripts() {
         // ~/.claude/projects/<folder>/<session>.jsonl, sub-agent transcripts one level deeper.
         return List.of(new PromptLaunch.WatchedFolder(".claude/projects", 3));
-    }
-
-    @Override
-    public List<String> versionArgs() {
-        return List.of("--version");
     }
 
     @Override
@@ -254,11 +244,6 @@ public final class ClaudeAdapter implements ProviderAdapter {
     public List<AgentShell.HomeFile> loginFiles() {
         // The marker name predates other providers; members provisioned earlier carry it.
         return List.of(new AgentShell.HomeFile(".claude/.credentials.json", ".claude/.fleet-provisioned"));
-    }
-
-    @Override
-    public boolean cheapToVerify() {
-        return true;
     }
 
     @Override

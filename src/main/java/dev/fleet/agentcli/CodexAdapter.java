@@ -148,16 +148,6 @@ public final class CodexAdapter implements ProviderAdapter {
     }
 
     @Override
-    public boolean supportsResume() {
-        return true;
-    }
-
-    @Override
-    public boolean supportsMaxTurns() {
-        return false;
-    }
-
-    @Override
     public Map<ModelTier, String> defaultTiers() {
         return Map.of(ModelTier.CHEAP, "gpt-5.4-mini", ModelTier.STANDARD, "gpt-5.4", ModelTier.PREMIUM, "gpt-5.4");
     }
@@ -166,11 +156,6 @@ public final class CodexAdapter implements ProviderAdapter {
     public List<PromptLaunch.WatchedFolder> transcripts() {
         // ~/.codex/sessions/YYYY/MM/DD/rollout-….jsonl
         return List.of(new PromptLaunch.WatchedFolder(".codex/sessions", 4));
-    }
-
-    @Override
-    public List<String> versionArgs() {
-        return List.of("--version");
     }
 
     @Override
@@ -203,11 +188,6 @@ public final class CodexAdapter implements ProviderAdapter {
     public List<AgentShell.HomeFile> loginFiles() {
         // Codex documents copying auth.json to a headless machine.
         return List.of(AgentShell.HomeFile.of(".codex/auth.json"));
-    }
-
-    @Override
-    public boolean cheapToVerify() {
-        return true;
     }
 
     @Override

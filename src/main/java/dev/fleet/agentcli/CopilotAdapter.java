@@ -158,16 +158,6 @@ public final class CopilotAdapter implements ProviderAdapter {
     }
 
     @Override
-    public boolean supportsResume() {
-        return true;
-    }
-
-    @Override
-    public boolean supportsMaxTurns() {
-        return false;
-    }
-
-    @Override
     public Map<ModelTier, String> defaultTiers() {
         return Map.of(ModelTier.CHEAP, "claude-haiku-4.5", ModelTier.STANDARD, "claude-sonnet-4.6", ModelTier.PREMIUM, "claude-opus-4.6");
     }
@@ -176,11 +166,6 @@ public final class CopilotAdapter implements ProviderAdapter {
     public List<PromptLaunch.WatchedFolder> transcripts() {
         // ~/.copilot/session-state/<session>/events.jsonl
         return List.of(new PromptLaunch.WatchedFolder(".copilot/session-state", 2));
-    }
-
-    @Override
-    public List<String> versionArgs() {
-        return List.of("--version");
     }
 
     @Override

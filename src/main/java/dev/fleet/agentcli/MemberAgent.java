@@ -43,6 +43,16 @@ public final class MemberAgent {
         return LlmProvider.fromJson(providerName(m));
     }
 
+    /** The member's CLI adapter; empty for a command-only member or a provider this fleet does not know. */
+    public static Optional<ProviderAdapter> cli(Member m) {
+        return provider(m).flatMap(LlmProvider::adapter);
+    }
+
+    /** Whether the member is registered for commands only. */
+    public static boolean commandsOnly(Member m) {
+        return provider(m).orElse(null) == LlmProvider.NONE;
+    }
+
     /** The member's CLI adapter; refused with a message that says what to do when there is none. */
     public static ProviderAdapter adapter(Member m) {
         LlmProvider p = provider(m).orElseThrow(() -> new AgentUnavailable("member " + m.friendlyName() + " names llm_provider '"

@@ -144,16 +144,6 @@ public final class OpenCodeAdapter implements ProviderAdapter {
     }
 
     @Override
-    public boolean supportsResume() {
-        return true;
-    }
-
-    @Override
-    public boolean supportsMaxTurns() {
-        return false;
-    }
-
-    @Override
     public Map<ModelTier, String> defaultTiers() {
         // Free models of OpenCode's own provider; members usually set their own (model_tiers).
         return Map.of(ModelTier.CHEAP, "opencode/north-mini-code-free", ModelTier.STANDARD, "opencode/deepseek-v4-flash-free",
@@ -164,11 +154,6 @@ public final class OpenCodeAdapter implements ProviderAdapter {
     public List<PromptLaunch.WatchedFolder> transcripts() {
         // Sessions, messages and parts (files or its database) live under ~/.local/share/opencode.
         return List.of(new PromptLaunch.WatchedFolder(".local/share/opencode", 5));
-    }
-
-    @Override
-    public List<String> versionArgs() {
-        return List.of("--version");
     }
 
     @Override
@@ -200,11 +185,6 @@ public final class OpenCodeAdapter implements ProviderAdapter {
     @Override
     public List<AgentShell.HomeFile> loginFiles() {
         return List.of(AgentShell.HomeFile.of(".local/share/opencode/auth.json"));
-    }
-
-    @Override
-    public boolean cheapToVerify() {
-        return true;
     }
 
     @Override

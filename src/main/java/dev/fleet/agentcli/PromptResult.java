@@ -1,6 +1,8 @@
 package dev.fleet.agentcli;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The result of execute_prompt for every provider: the answer, the session it belongs to, tokens,
@@ -19,7 +21,18 @@ public record PromptResult(LlmProvider provider, String answer, String sessionId
         notes = List.copyOf(notes);
     }
 
+    /** Runs cut short whose session holds the work so far: the next prompt continues it. */
+    private static final Set<FailureClass> RESUMABLE = Set.of(FailureClass.MAX_TURNS, FailureClass.CANCELLED, FailureClass.STALLED);
+
     public boolean answered() {
         return failure == null;
+    }
+
+    /**
+     * The session the member should continue next time: the one that answered, or one cut short
+     * by max_turns, a stall or a stop. A session from another failure may not exist.
+     */
+    public Optional<String> sessionToKeep() {
+        return sessionId != null && (failure == null || RESUMABLE.contains(failure.kind())) ? Optional.of(sessionId) : Optional.empty();
     }
 }

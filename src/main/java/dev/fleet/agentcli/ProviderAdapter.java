@@ -31,11 +31,15 @@ public sealed interface ProviderAdapter permits ClaudeAdapter, CodexAdapter, Ope
     /** Reads the CLI's output into one reply, classifying failures from its structured result and exit status. */
     AgentReply parse(CliOutput output);
 
-    /** Whether a session id captured from the output can be continued. */
-    boolean supportsResume();
+    /** Whether a session id captured from the output can be continued (all five CLIs can). */
+    default boolean supportsResume() {
+        return true;
+    }
 
-    /** Whether the CLI can bound the number of agent turns. */
-    boolean supportsMaxTurns();
+    /** Whether the CLI can bound the number of agent turns (only Claude Code can). */
+    default boolean supportsMaxTurns() {
+        return false;
+    }
 
     /** The model for each tier when the member sets none. */
     Map<ModelTier, String> defaultTiers();
@@ -46,7 +50,9 @@ public sealed interface ProviderAdapter permits ClaudeAdapter, CodexAdapter, Ope
      */
     List<PromptLaunch.WatchedFolder> transcripts();
 
-    List<String> versionArgs();
+    default List<String> versionArgs() {
+        return List.of("--version");
+    }
 
     AgentShell.Installer installer();
 
@@ -66,7 +72,9 @@ public sealed interface ProviderAdapter permits ClaudeAdapter, CodexAdapter, Ope
     List<AgentShell.HomeFile> loginFiles();
 
     /** Whether a one-turn prompt is cheap enough to verify a login with (Copilot bills every prompt as a premium request). */
-    boolean cheapToVerify();
+    default boolean cheapToVerify() {
+        return true;
+    }
 
     /** What to do about an auth failure on a member. */
     String authHelp(String member);

@@ -1,7 +1,6 @@
 package dev.fleet.status;
 
 import dev.fleet.agentcli.AgentCli;
-import dev.fleet.agentcli.LlmProvider;
 import dev.fleet.agentcli.MemberAgent;
 import dev.fleet.agentcli.ProviderAdapter;
 import dev.fleet.exec.ChannelException;
@@ -55,7 +54,7 @@ public final class DetailService {
                 String.valueOf(((ConnectionCheck.Reachable) check).latency().toMillis()))));
 
         Map<String, CompletableFuture<ProbeResult>> futures = new LinkedHashMap<>();
-        ProviderAdapter cli = MemberAgent.provider(member).flatMap(LlmProvider::adapter).orElse(null);
+        ProviderAdapter cli = MemberAgent.cli(member).orElse(null);
         if (cli != null) {
             futures.put("agentCli", run(channel, AgentCli.versionCommand(os, cli), r -> Map.of("version",
                     r.stdout().strip().lines().findFirst().orElse("")), cli.executable() + " not found"));

@@ -2,7 +2,6 @@ package dev.fleet.tools;
 
 import dev.fleet.agentcli.AgentUnavailable;
 import dev.fleet.agentcli.Failure;
-import dev.fleet.agentcli.FailureClass;
 import dev.fleet.agentcli.MemberAgent;
 import dev.fleet.agentcli.PromptRequest;
 import dev.fleet.agentcli.PromptResult;
@@ -41,10 +40,6 @@ public final class ExecutePrompt implements Tool {
                     + "dangerous = everything, for sandboxes you trust.", UnattendedMode.names().toArray(String[]::new)),
             Param.bool("dangerously_skip_permissions", "Same as unattended=dangerous (kept for existing prompts).")
                     .withDefault(false));
-
-    /** Runs that were cut short but whose session holds the work so far: the next prompt continues it. */
-    private static final java.util.Set<FailureClass> RESUMABLE = java.util.Set.of(FailureClass.MAX_TURNS, FailureClass.CANCELLED,
-            FailureClass.STALLED);
 
     private final MemberTarget target;
     private final RegistryStore store;
@@ -112,9 +107,7 @@ public final class ExecutePrompt implements Tool {
         call.progress(0, null, "prompting " + member.friendlyName() + " (" + cli.displayName() + ")");
         PromptRunner.Run run = runner.run(member, channels.forMember(member), Channels.osOf(member), request);
         PromptResult r = run.result();
-        if (r.sessionId() != null && (r.answered() || RESUMABLE.contains(r.failure().kind()))) {
-            store.update(reg -> reg.replacing(member.id(), old -> old.withSessionId(r.sessionId())));
-        }
+        r.sessionToKeep().ifPresent(session -> store.update(reg -> reg.replacing(member.id(), old -> old.withSessionId(session))));
         return render(member, cli, run);
     }
 

@@ -268,7 +268,7 @@ public final class RegisterMember implements Tool {
 
     private ToolResult finish(Member draft, MemberChannel channel, long latencyMs, List<String> warnings) throws ChannelException {
         OsCommands commands = Channels.osOf(draft);
-        ProviderAdapter cli = MemberAgent.provider(draft).flatMap(LlmProvider::adapter).orElse(null);
+        ProviderAdapter cli = MemberAgent.cli(draft).orElse(null);
         Optional<String> agent = cli == null ? Optional.empty() : AgentCli.version(channel, commands, cli);
         if (cli != null && agent.isEmpty()) {
             warnings.add(AgentCli.missingWarning(cli));
@@ -319,7 +319,7 @@ public final class RegisterMember implements Tool {
                 .append("  folder:    ").append(m.workFolder()).append('\n')
                 .append("  latency:   ").append(latencyMs < 0 ? "not measured" : latencyMs + " ms").append(m.isLocal() ? " (local)" : "").append('\n')
                 .append("  provider:  ").append(MemberAgent.providerName(m)).append('\n')
-                .append("  agent CLI: ").append(MemberAgent.providerName(m).equals("none") ? "none (commands only)"
+                .append("  agent CLI: ").append(MemberAgent.commandsOnly(m) ? "none (commands only)"
                         : agent.orElse("not found")).append('\n');
         if (m.cloud() != null) {
             text.append("  cloud:     ").append(m.cloud().provider()).append(' ').append(m.cloud().instanceId()).append(" in ")

@@ -97,7 +97,7 @@ public final class UpdateClaude implements Tool {
         try {
             cli = MemberAgent.adapter(m);
         } catch (AgentUnavailable e) {
-            boolean none = MemberAgent.providerName(m).equals("none");
+            boolean none = MemberAgent.commandsOnly(m);
             r.put("status", none ? "skipped" : "failed");
             r.put("summary", none ? "skipped (llm_provider none: no agent CLI)" : e.getMessage());
             return r;
