@@ -116,6 +116,9 @@ public final class PromptSupervisor {
                 if (handle.awaitFinish(interval.toMillis())) {
                     return;
                 }
+                if (!limited && handle.endedBy() == null) {
+                    continue; // nothing to watch for: no inactivity limit, no stop waiting for the CLI to start
+                }
                 Map<String, String> seen = look(channel, shell, handle.runId(), cli.transcripts());
                 if (seen == null || seen.containsKey("state")) {
                     continue;
