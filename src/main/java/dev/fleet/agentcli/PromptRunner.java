@@ -65,7 +65,7 @@ public final class PromptRunner {
         AgentShell shell = AgentShell.forOs(os.os());
         ModelChoice model = ModelChoice.resolve(cli, request.model(), MemberAgent.modelTiers(member));
         List<String> notes = new ArrayList<>();
-        if (!cli.supportsMaxTurns()) {
+        if (request.maxTurns() != null && !cli.supportsMaxTurns()) {
             notes.add(cli.displayName() + " has no turn limit; max_turns was not applied");
         }
         if (request.resume() && !cli.supportsResume()) {
@@ -108,7 +108,7 @@ public final class PromptRunner {
             return new AgentReply(null, null, null, null, null, null, null, null,
                     Failure.of(FailureClass.TIMEOUT, "no time left of " + request.timeout().toMillis() + " ms"), false);
         }
-        Invocation inv = new Invocation(session, model.model(), request.unattended(), request.maxTurns(), null);
+        Invocation inv = new Invocation(session, model.model(), request.unattended(), request.turnLimit(), null);
         return supervisor.run(member, channel, shell, cli, inv, input, left, request.inactivity());
     }
 

@@ -29,8 +29,8 @@ public final class ExecutePrompt implements Tool {
             Param.integer("inactivity_timeout_ms", "End the prompt when the agent printed nothing and its session transcript "
                     + "did not change for this long (default 15 minutes; 0 = never). A long but active prompt is never ended "
                     + "by this.", 0, 86_400_000).withDefault(900_000L),
-            Param.integer("max_turns", "Maximum agent turns (default 50), where the CLI has a turn limit (Claude Code).", 1, 500)
-                    .withDefault(50L),
+            Param.integer("max_turns", "Maximum agent turns (default " + PromptRequest.DEFAULT_MAX_TURNS + "), where the CLI has "
+                    + "a turn limit (Claude Code).", 1, 500),
             Param.string("model", "A model tier (cheap, standard, premium: the member's model_tiers or the provider's defaults) "
                     + "or a model id, e.g. sonnet, gpt-5.4, anthropic/claude-sonnet-4-5. Default: the member's standard tier if it "
                     + "set one, else the CLI's default.").matching(RegistrationParams.MODEL_REGEX, "must be a tier (cheap, standard, premium) or a model name of "

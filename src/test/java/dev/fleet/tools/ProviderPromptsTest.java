@@ -270,8 +270,10 @@ class ProviderPromptsTest {
     @Test
     void memberToolsShowTheProviderAndChangingItForgetsTheSession() throws Exception {
         register("c", "remote", "codex", "model_tiers", List.of("cheap=gpt-5-mini", "premium=gpt-5"));
-        fleet.call("execute_prompt", "member_name", "c", "prompt", "hi", "model", "premium");
+        ToolResult premium = fleet.call("execute_prompt", "member_name", "c", "prompt", "hi", "model", "premium", "max_turns", 5);
         assertThat(argv("remote", "codex", 1)).contains("gpt-5");
+        assertThat(premium.text()).contains("Note: Codex CLI has no turn limit; max_turns was not applied.");
+        assertThat(fleet.call("execute_prompt", "member_name", "c", "prompt", "hi").text()).doesNotContain("max_turns");
         assertThat(registered("c").get("llmProvider").asText()).isEqualTo("codex");
         assertThat(registered("c").get("modelTiers").get("cheap").asText()).isEqualTo("gpt-5-mini");
 
