@@ -133,7 +133,16 @@ class McpServerIT {
     @Test
     @Order(4)
     void badInputIsAnErrorResultNamingTheParameter() throws Exception {
-        String before = Files.readString(home.dataDir().resolve("registry.json"));
+        // The previous test's calls record the member's activity a moment later (a delayed write):
+        // the registry is compared once that write has landed, i.e. once it holds still.
+        String[] seen = {null};
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            String now = Files.readString(home.dataDir().resolve("registry.json"));
+            boolean still = now.equals(seen[0]);
+            seen[0] = now;
+            return still;
+        });
+        String before = seen[0];
         McpSchema.CallToolResult wrongType = server.call("execute_command", "member_name", "local-1", "command", "true", "timeout_ms", "soon");
         assertThat(wrongType.isError()).isTrue();
         assertThat(text(wrongType)).contains("timeout_ms", "whole number");
