@@ -1,77 +1,115 @@
 package dev.fleet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fleet.cloud.ActivityProbe;
-import dev.fleet.cloud.CloudLifecycle;
-import dev.fleet.cloud.IdleWatcher;
-import dev.fleet.cloud.CloudProviders;
-import dev.fleet.cloud.CloudStatus;
-import dev.fleet.cloud.Ec2Provider;
-import dev.fleet.cloud.Pricing;
-import dev.fleet.tools.CloudControl;
-import dev.fleet.exec.Channels;
-import dev.fleet.exec.LoginEnvironment;
-import dev.fleet.exec.SpillFiles;
-import dev.fleet.exec.ssh.SshPool;
-import dev.fleet.exec.ssh.TofuHostKeys;
-import dev.fleet.member.ActivityRecorder;
-import dev.fleet.member.DataDir;
-import dev.fleet.member.RegistryCodec;
-import dev.fleet.member.RegistryStore;
-import dev.fleet.security.SecretBox;
-import dev.fleet.status.DetailService;
-import dev.fleet.status.StatusService;
+import dev.fleet.agentcli.AgentCli;
 import dev.fleet.agentcli.AgentLogin;
+import dev.fleet.agentcli.AgentUpdates;
 import dev.fleet.agentcli.PricingTable;
 import dev.fleet.agentcli.PromptRunner;
 import dev.fleet.agentcli.PromptStopper;
 import dev.fleet.agentcli.PromptSupervisor;
+import dev.fleet.agentcli.Prompts;
 import dev.fleet.agentcli.RunningPrompts;
-import dev.fleet.tools.ExecuteCommand;
+import dev.fleet.base.Sleeper;
+import dev.fleet.cloud.CloudGate;
+import dev.fleet.cloud.CloudLifecycle;
+import dev.fleet.cloud.CloudProviders;
+import dev.fleet.cloud.CloudStatus;
+import dev.fleet.cloud.Ec2Provider;
+import dev.fleet.cloud.IdleWatcher;
+import dev.fleet.cloud.Pricing;
+import dev.fleet.commands.Commands;
+import dev.fleet.exec.Channels;
+import dev.fleet.exec.LocalChannel;
+import dev.fleet.exec.LoginEnvironment;
+import dev.fleet.exec.SpillFiles;
+import dev.fleet.exec.ssh.SshChannels;
+import dev.fleet.exec.ssh.SshPool;
+import dev.fleet.exec.ssh.TofuHostKeys;
+import dev.fleet.member.ActivityRecorder;
+import dev.fleet.member.DataDir;
+import dev.fleet.member.LocalPaths;
+import dev.fleet.member.MemberOs;
+import dev.fleet.member.RegistryCodec;
+import dev.fleet.member.RegistryStore;
+import dev.fleet.os.OsCommands;
+import dev.fleet.permissions.PermissionComposer;
+import dev.fleet.permissions.ProfileLibrary;
+import dev.fleet.probe.ActivityProbe;
+import dev.fleet.probe.DetailService;
+import dev.fleet.probe.GpuProbe;
+import dev.fleet.probe.StatusService;
+import dev.fleet.registration.AfterCloudStart;
+import dev.fleet.registration.MemberCleanup;
+import dev.fleet.registration.Registrar;
+import dev.fleet.registration.SshKeySetup;
+import dev.fleet.security.SecretBox;
+import dev.fleet.settings.Settings;
+import dev.fleet.status.FleetProbe;
+import dev.fleet.statusline.StatuslineService;
+import dev.fleet.tasks.TaskControl;
 import dev.fleet.tasks.TaskId;
 import dev.fleet.tasks.TaskLauncher;
 import dev.fleet.tasks.TaskMonitor;
-import dev.fleet.tools.MonitorTask;
-import dev.fleet.tools.StopPrompt;
-import dev.fleet.tools.StopTask;
-import dev.fleet.tools.ToolAlias;
+import dev.fleet.tools.CloudControl;
+import dev.fleet.tools.ComposePermissions;
+import dev.fleet.tools.ExecuteCommand;
 import dev.fleet.tools.ExecutePrompt;
-import dev.fleet.tools.ProvisionAuth;
-import dev.fleet.tools.UpdateClaude;
 import dev.fleet.tools.FleetStatus;
 import dev.fleet.tools.ListMembers;
 import dev.fleet.tools.MemberDetail;
 import dev.fleet.tools.MemberTarget;
+import dev.fleet.tools.MonitorTask;
+import dev.fleet.tools.ProvisionAuth;
+import dev.fleet.tools.ProvisionVcsAuth;
 import dev.fleet.tools.ReceiveFiles;
 import dev.fleet.tools.RegisterMember;
 import dev.fleet.tools.RemoveMember;
 import dev.fleet.tools.ResetSession;
+import dev.fleet.tools.RevokeVcsAuth;
 import dev.fleet.tools.SendFiles;
+import dev.fleet.tools.SetupGitApp;
 import dev.fleet.tools.SetupSshKey;
 import dev.fleet.tools.ShutdownServer;
+import dev.fleet.tools.StatuslineTracking;
+import dev.fleet.tools.StopPrompt;
+import dev.fleet.tools.StopTask;
 import dev.fleet.tools.Tool;
 import dev.fleet.tools.ToolRunner;
+import dev.fleet.tools.UpdateClaude;
 import dev.fleet.tools.UpdateMember;
+import dev.fleet.transfer.FileTransfers;
+import dev.fleet.vcs.GitAppStore;
+import dev.fleet.vcs.VcsAuthService;
+import dev.fleet.vcs.VcsSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The composition root: builds every service once, with its dependencies passed in. Nothing
- * else in fleet creates services or holds global state.
+ * The composition root: builds every service once, with its dependencies passed in, and the tools
+ * over them. Nothing else in fleet creates services or holds global state. Creating services is
+ * cheap: what is slow to set up (the SSH client, the AWS SDK, the login environment, the secret
+ * key) is set up on first use, so {@code fleet serve} answers quickly.
  */
 public final class Fleet implements AutoCloseable {
-    private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(10);
+    private static final Logger log = LoggerFactory.getLogger(Fleet.class);
+    private static final Duration MACHINE_PROBE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CLOUD_ANSWER_DEADLINE = Duration.ofSeconds(60);
     private static final Duration SSH_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SSH_IDLE_CLOSE = Duration.ofMinutes(5);
+    private static final int PARALLEL_IDLE_CHECKS = 16;
+    private static final Duration GIT_HOSTING_API_TIMEOUT = Duration.ofSeconds(30);
 
     private final DataDir dataDir;
     private final ObjectMapper mapper;
-    private final RegistryStore store;
     private final ActivityRecorder activity;
     private final Channels channels;
     private final ExecutorService workers;
@@ -79,76 +117,99 @@ public final class Fleet implements AutoCloseable {
     private final CloudProviders cloudProviders;
     private final IdleWatcher idleWatcher;
     private final Duration idleInterval;
+    private final StatuslineService statusline;
 
+    /** Reads the settings from {@code env} (a process environment). */
     public Fleet(Map<String, String> env, Clock clock, ShutdownServer.Stopper stopper) {
-        this.dataDir = DataDir.fromEnvironment(env).ensureExists();
+        this(Settings.from(env), clock, Sleeper.REAL, stopper);
+    }
+
+    public Fleet(Settings settings, Clock clock, Sleeper sleeper, ShutdownServer.Stopper stopper) {
+        settings.problems().forEach(p -> log.warn("setting ignored: {}", p));
+        this.dataDir = new DataDir(settings.dataDir()).ensureExists();
         this.mapper = new ObjectMapper();
-        this.store = new RegistryStore(dataDir, new RegistryCodec(mapper));
-        this.activity = new ActivityRecorder(store, clock);
         this.workers = Executors.newCachedThreadPool(daemonThreads("fleet-worker"));
+        LocalPaths localPaths = new LocalPaths(settings.home());
+        RegistryStore store = new RegistryStore(dataDir, new RegistryCodec(mapper));
+        this.activity = new ActivityRecorder(store, clock);
         SecretBox secrets = new SecretBox(dataDir.saltFile(), SecretBox.localMachineIdentity());
+        SpillFiles spills = new SpillFiles(dataDir.outputDir(), clock);
+
+        // The member boundary: how each member is reached.
         SshPool ssh = new SshPool(new TofuHostKeys(dataDir.knownHostsFile()), clock, SSH_CONNECT_TIMEOUT, SSH_IDLE_CLOSE);
-        this.channels = new Channels(new LoginEnvironment(env), new SpillFiles(dataDir.outputDir(), clock), workers, ssh, secrets);
-        MemberTarget target = new MemberTarget(store, activity);
-        StatusService status = new StatusService(channels, workers, STATUS_TIMEOUT);
-        DetailService details = new DetailService(channels, workers, STATUS_TIMEOUT);
+        this.channels = new Channels(
+                new LocalChannel(OsCommands.forOs(MemberOs.current()), new LoginEnvironment(settings.environment(), settings.home()),
+                        spills, workers),
+                new SshChannels(ssh, secrets, spills, localPaths));
+
+        // Git credentials on members: needed after a cloud start, before work, and when a member is removed.
+        VcsAuthService vcs = new VcsAuthService(store, channels, new GitAppStore(dataDir, mapper),
+                new VcsSettings(settings.githubApi(), settings.githubHost(), settings.bitbucketApi(), settings.bitbucketHost(),
+                        settings.azureDevOpsApi(), GIT_HOSTING_API_TIMEOUT),
+                localPaths, mapper, clock);
+        this.statusline = new StatuslineService(dataDir, store, mapper);
+
+        // Prompts on members' agent CLIs, and their logins (put back after a cloud start too).
         RunningPrompts running = new RunningPrompts();
-        PromptRunner prompts = new PromptRunner(new PromptSupervisor(running, workers, clock),
-                new PricingTable(dataDir.root().resolve("llm-pricing.json")), secrets,
-                Duration.ofMillis(setting(env, "FLEET_OVERLOADED_RETRY_MS", 10_000)), clock, PromptRunner.Sleeper.REAL);
-        java.nio.file.Path pmHome = java.nio.file.Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
-        AgentLogin login = new AgentLogin(store, secrets, prompts, pmHome, clock);
-        this.cloudProviders = new CloudProviders(() -> new Ec2Provider(env));
-        CloudLifecycle lifecycle = new CloudLifecycle(cloudProviders, store, clock, cloudTiming(env), CloudLifecycle.Sleeper.REAL,
-                new AfterCloudStart(channels, login));
-        Duration taskActivity = Duration.ofSeconds(setting(env, "FLEET_TASK_ACTIVITY_SEC", 300));
-        this.idleWatcher = new IdleWatcher(store, cloudProviders,
-                new ActivityProbe(channels, Duration.ofMillis(setting(env, "FLEET_ACTIVITY_TIMEOUT_MS", 30_000)), taskActivity),
-                activity, lifecycle, clock, 16);
-        this.idleInterval = Duration.ofSeconds(setting(env, "FLEET_IDLE_CHECK_SECONDS", 60));
-        CloudStatus cloudStatus = new CloudStatus(cloudProviders, new Pricing(dataDir.root().resolve("pricing.json")), channels, clock);
-        TaskMonitor tasks = new TaskMonitor(channels, taskActivity);
-        List<Tool> all = new java.util.ArrayList<>(List.of(
-                new RegisterMember(store, channels, secrets, cloudProviders, clock),
+        PromptRunner prompter = new PromptRunner(new PromptSupervisor(running, workers, clock),
+                new PricingTable(dataDir.root().resolve(PricingTable.OVERRIDE_FILE)), secrets, settings.overloadedRetry(), clock, sleeper);
+        AgentLogin login = new AgentLogin(channels, store, secrets, prompter, settings.home(), clock);
+
+        // Cloud instances: start, stop, idle stop.
+        this.cloudProviders = new CloudProviders(() -> new Ec2Provider(settings.ec2Endpoint(), settings.environment()));
+        CloudLifecycle lifecycle = new CloudLifecycle(cloudProviders, store, clock,
+                CloudLifecycle.Timing.of(settings.cloudStateWait(), settings.sshWait(), settings.cloudFirstPoll()), sleeper,
+                new AfterCloudStart(channels, login, vcs), channels, CloudLifecycle.WorkInFlight.NONE);
+        CloudGate gate = new CloudGate(lifecycle);
+        this.idleWatcher = new IdleWatcher(store,
+                new ActivityProbe(channels, settings.activityTimeout(), settings.taskActivity()),
+                activity, lifecycle, clock, PARALLEL_IDLE_CHECKS);
+        this.idleInterval = settings.idleCheckInterval();
+
+        // The services the tools call.
+        Registrar registrar = new Registrar(store, channels, secrets, lifecycle, localPaths,
+                new MemberCleanup(store, channels, dataDir, vcs), clock);
+        registrar.backfillIcons();
+        FleetProbe fleetProbe = new FleetProbe(store, new StatusService(channels, workers, MACHINE_PROBE_TIMEOUT),
+                new DetailService(channels, workers, MACHINE_PROBE_TIMEOUT, AgentCli::checks),
+                new CloudStatus(lifecycle, new Pricing(dataDir.pricingFile()), clock), new GpuProbe(channels), workers,
+                CLOUD_ANSWER_DEADLINE);
+        Prompts prompts = new Prompts(gate, channels, prompter, store, vcs);
+        TaskControl tasks = new TaskControl(new TaskMonitor(channels, settings.taskActivity()), lifecycle, gate);
+        FileTransfers transfers = new FileTransfers(gate, channels, localPaths);
+        Commands commands = new Commands(gate, channels,
+                new TaskLauncher(channels, new TaskId.Generator(clock), settings.taskActivity()), localPaths, vcs);
+
+        MemberTarget target = new MemberTarget(store, activity);
+        List<Tool> all = List.of(
+                new RegisterMember(registrar),
                 new ListMembers(store, clock),
-                new UpdateMember(store, secrets, channels),
-                new RemoveMember(store, channels, dataDir),
-                new ExecuteCommand(target, channels, lifecycle, new TaskLauncher(channels, new TaskId.Generator(clock), taskActivity)),
-                new MonitorTask(target, tasks, lifecycle, cloudProviders, channels),
-                new StopTask(target, tasks, lifecycle, cloudProviders),
-                new ExecutePrompt(target, store, channels, prompts, lifecycle),
-                new StopPrompt(target, channels, new PromptStopper(running)),
-                new SendFiles(target, channels, lifecycle),
-                new ReceiveFiles(target, channels, lifecycle),
-                new FleetStatus(store, status, cloudStatus, workers, clock),
-                new MemberDetail(target, details, cloudStatus, clock),
-                new CloudControl(target, lifecycle, cloudProviders, cloudStatus, channels),
-                new ResetSession(store),
-                new SetupSshKey(target, store, channels, dataDir),
-                new ShutdownServer(stopper)));
-        // The original's later releases named these for any agent CLI; both names work.
-        all.addAll(ToolAlias.both(new ProvisionAuth(target, channels, login), "provision_llm_auth"));
-        all.addAll(ToolAlias.both(new UpdateClaude(target, store, channels, workers), "update_llm_cli"));
-        this.tools = new ToolRunner(all);
-    }
-
-    /** A whole-number setting from the environment (milliseconds, mostly); bad values fall back to the default. */
-    private static long setting(Map<String, String> env, String name, long fallback) {
-        try {
-            return Long.parseLong(env.getOrDefault(name, String.valueOf(fallback)).strip());
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
-    }
-
-    /** Cloud waits; FLEET_CLOUD_POLL_MS shortens the first poll (tests, fast private clouds). */
-    private static CloudLifecycle.Timing cloudTiming(Map<String, String> env) {
-        CloudLifecycle.Timing t = CloudLifecycle.Timing.standard();
-        long poll = setting(env, "FLEET_CLOUD_POLL_MS", t.firstPoll().toMillis());
-        long wait = setting(env, "FLEET_CLOUD_WAIT_MS", t.stateWait().toMillis());
-        return new CloudLifecycle.Timing(t.confirmedFor(), Duration.ofMillis(wait),
-                Duration.ofMillis(setting(env, "FLEET_SSH_WAIT_MS", t.sshWait().toMillis())),
-                Duration.ofMillis(poll), Duration.ofMillis(Math.max(poll, Math.min(t.maxPoll().toMillis(), poll * 10))));
+                new UpdateMember(registrar),
+                new RemoveMember(registrar),
+                new ExecuteCommand(target, commands),
+                new MonitorTask(target, tasks),
+                new StopTask(target, tasks),
+                new ExecutePrompt(target, prompts),
+                new StopPrompt(target, new PromptStopper(running, channels)),
+                new ProvisionAuth(target, login),
+                new UpdateClaude(target, new AgentUpdates(channels, store, workers)),
+                new SendFiles(target, transfers),
+                new ReceiveFiles(target, transfers),
+                new FleetStatus(fleetProbe, clock),
+                new MemberDetail(target, fleetProbe, clock),
+                new CloudControl(target, lifecycle, fleetProbe),
+                new ResetSession(prompts),
+                new SetupSshKey(target, new SshKeySetup(store, channels, dataDir)),
+                new ShutdownServer(stopper),
+                new SetupGitApp(vcs),
+                new ProvisionVcsAuth(target, vcs),
+                new RevokeVcsAuth(target, vcs),
+                new ComposePermissions(target, new PermissionComposer(gate, channels,
+                        new ProfileLibrary(dataDir.root().resolve("permission-profiles"), mapper), localPaths, mapper, clock)));
+        // The statusline follows the calls that change what it shows, without those tools knowing.
+        // The original's later releases named these two for any agent CLI; both names call the same tool.
+        this.tools = new ToolRunner(StatuslineTracking.wrap(all, statusline, store),
+                Map.of("provision_llm_auth", "provision_auth", "update_llm_cli", "update_claude"));
     }
 
     public ToolRunner tools() {
@@ -180,13 +241,14 @@ public final class Fleet implements AutoCloseable {
     @Override
     public void close() {
         idleWatcher.close();
+        statusline.close();
         activity.close();
         channels.close();
         cloudProviders.close();
         workers.shutdownNow();
     }
 
-    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+    private static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());

@@ -4,8 +4,10 @@ import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.MemberChannel;
+import dev.fleet.member.Member;
 import dev.fleet.os.AgentShell;
 import dev.fleet.os.OsCommands;
+import dev.fleet.probe.AgentChecks;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -17,8 +19,8 @@ public final class AgentCli {
     }
 
     /** The version line of the CLI on the member, or empty when it is not installed or does not answer. */
-    public static Optional<String> version(MemberChannel channel, OsCommands os, ProviderAdapter cli) throws ChannelException {
-        CommandResult r = channel.exec(CommandRequest.probe(versionCommand(os, cli), VERSION_TIMEOUT));
+    public static Optional<String> version(MemberChannel channel, ProviderAdapter cli) throws ChannelException {
+        CommandResult r = channel.exec(CommandRequest.probe(versionCommand(channel.os(), cli), VERSION_TIMEOUT));
         if (!r.succeeded()) {
             return Optional.empty();
         }
@@ -28,6 +30,13 @@ public final class AgentCli {
 
     public static String versionCommand(OsCommands os, ProviderAdapter cli) {
         return AgentShell.forOs(os.os()).cli(cli.executable(), cli.versionArgs());
+    }
+
+    /** member_detail's questions about the member's CLI (its version, its login); none for a command-only member. */
+    public static Optional<AgentChecks.Scripts> checks(Member member, OsCommands os) {
+        return MemberAgent.cli(member).map(cli -> new AgentChecks.Scripts(cli.executable(), versionCommand(os, cli),
+                AgentShell.forOs(os.os()).authProbe(cli.loginFiles().stream().map(AgentShell.HomeFile::path).toList(),
+                        cli.keyVariables())));
     }
 
     public static String installCommand(OsCommands os, ProviderAdapter cli) {

@@ -1,6 +1,8 @@
 package dev.fleet.agentcli;
 
+import dev.fleet.base.RequestRefused;
 import dev.fleet.exec.ChannelException;
+import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.MemberChannel;
@@ -28,13 +30,15 @@ public final class AgentLogin {
     private static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(120);
 
+    private final Channels channels;
     private final RegistryStore store;
     private final SecretBox secrets;
     private final PromptRunner runner;
     private final Path pmHome;
     private final Clock clock;
 
-    public AgentLogin(RegistryStore store, SecretBox secrets, PromptRunner runner, Path pmHome, Clock clock) {
+    public AgentLogin(Channels channels, RegistryStore store, SecretBox secrets, PromptRunner runner, Path pmHome, Clock clock) {
+        this.channels = channels;
         this.store = store;
         this.secrets = secrets;
         this.runner = runner;
@@ -48,19 +52,31 @@ public final class AgentLogin {
      * @param verification the one-turn prompt's result, or null when it was not run
      * @param unverified   why no prompt was run, or null
      */
-    public record Provisioned(ProviderAdapter cli, String how, String warning, PromptResult verification, String unverified) {
+    public record Provisioned(Member member, ProviderAdapter cli, String how, String warning, PromptResult verification,
+                              String unverified) {
     }
 
     /** A problem the user must fix; the message is safe to show and says what to do. */
-    public static final class LoginProblem extends RuntimeException {
+    public static final class LoginProblem extends RequestRefused {
         public LoginProblem(String message) {
             super(message);
         }
     }
 
-    /** @throws AgentUnavailable when the member has no agent CLI; LoginProblem when there is nothing to deploy */
-    public Provisioned provision(Member member, MemberChannel channel, OsCommands os, String apiKey) throws ChannelException {
-        ProviderAdapter cli = MemberAgent.adapter(member);
+    /**
+     * @param apiKey use this key instead of this machine's login (null: the login)
+     * @throws RequestRefused when the member has no agent CLI, or there is nothing to deploy
+     */
+    public Provisioned provision(Member member, String apiKey) throws ChannelException {
+        try {
+            ProviderAdapter cli = MemberAgent.adapter(member);
+            return provision(member, channels.forMember(member), cli, apiKey);
+        } catch (AgentUnavailable | LoginProblem e) {
+            throw new RequestRefused("Cannot provision " + member.friendlyName() + ": " + e.getMessage());
+        }
+    }
+
+    private Provisioned provision(Member member, MemberChannel channel, ProviderAdapter cli, String apiKey) throws ChannelException {
         String how;
         String warning = null;
         if (apiKey != null) {
@@ -68,7 +84,7 @@ public final class AgentLogin {
                     + " takes no API key from fleet. " + cli.authHelp(member.friendlyName())));
             String sealed = secrets.encrypt(apiKey);
             store.update(r -> r.replacing(member.id(), m -> MemberAgent.withApiKey(m, new MemberAgent.StoredKey(variable, sealed))));
-            deploy(channel, AgentShell.forOs(os.os()).persistVariable(variable), apiKey.getBytes(StandardCharsets.UTF_8), member);
+            deploy(channel, AgentShell.forOs(channel.os().os()).persistVariable(variable), apiKey.getBytes(StandardCharsets.UTF_8), member);
             how = "API key stored sealed by fleet (sent with each prompt as " + variable + ") and set as " + variable
                     + " in the member's shell profiles";
         } else if (member.isLocal()) {
@@ -76,7 +92,7 @@ public final class AgentLogin {
             // would only mark the user's own file as fleet's (and remove_member would then delete it).
             how = "local member: it uses this machine's own " + cli.displayName() + " login";
         } else {
-            Copied copied = copyLogin(member, channel, os, cli);
+            Copied copied = copyLogin(member, channel, cli);
             if (copied.files().isEmpty()) {
                 throw new LoginProblem(cli.loginFiles().isEmpty()
                         ? cli.displayName() + " keeps its login where fleet cannot copy it. " + cli.authHelp(member.friendlyName())
@@ -87,13 +103,13 @@ public final class AgentLogin {
             warning = copied.warning();
         }
         if (!cli.cheapToVerify()) {
-            return new Provisioned(cli, how, warning, null, "not verified with a prompt: every " + cli.displayName()
+            return new Provisioned(member, cli, how, warning, null, "not verified with a prompt: every " + cli.displayName()
                     + " prompt is billed (a premium request); the next execute_prompt shows whether the login works");
         }
         Member current = store.read().byId(member.id()).orElse(member);
-        PromptRunner.Run verify = runner.run(current, channel, os, new PromptRequest("Reply with the single word OK.", false,
+        PromptRunner.Run verify = runner.run(current, channel, new PromptRequest("Reply with the single word OK.", false,
                 VERIFY_TIMEOUT, Duration.ZERO, 1, null, UnattendedMode.OFF));
-        return new Provisioned(cli, how, warning, verify.result(), null);
+        return new Provisioned(current, cli, how, warning, verify.result(), null);
     }
 
     /** The login files copied (home-relative) and a warning about them, if any. */
@@ -104,8 +120,8 @@ public final class AgentLogin {
      * Copies the CLI's login files that exist on this machine to the member (owner-only, marked as
      * fleet's). Claude's login is checked first: an expired one that cannot refresh is refused.
      */
-    public Copied copyLogin(Member member, MemberChannel channel, OsCommands os, ProviderAdapter cli) throws ChannelException {
-        AgentShell shell = AgentShell.forOs(os.os());
+    public Copied copyLogin(Member member, MemberChannel channel, ProviderAdapter cli) throws ChannelException {
+        AgentShell shell = AgentShell.forOs(channel.os().os());
         List<String> copied = new ArrayList<>();
         String warning = null;
         for (AgentShell.HomeFile f : cli.loginFiles()) {

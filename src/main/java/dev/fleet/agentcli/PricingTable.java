@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class PricingTable {
     private static final Logger log = LoggerFactory.getLogger(PricingTable.class);
     private static final String RESOURCE = "llm-pricing.json";
+    /** The user's corrections, in the data directory; same shape as the shipped table. */
+    public static final String OVERRIDE_FILE = "llm-pricing.json";
 
     /** US dollars per million input and output tokens. */
     public record Price(double inputPerMillion, double outputPerMillion) {

@@ -1,11 +1,11 @@
 package dev.fleet.agentcli;
 
+import dev.fleet.base.Sleeper;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.member.Member;
 import dev.fleet.member.MemberRules;
 import dev.fleet.os.AgentShell;
-import dev.fleet.os.OsCommands;
 import dev.fleet.security.SecretBox;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,13 +38,6 @@ public final class PromptRunner {
     private final Clock clock;
     private final Sleeper sleeper;
 
-    /** Waits out the back-off before a retry; tests may pass one that does not wait. */
-    public interface Sleeper {
-        void sleep(Duration d) throws InterruptedException;
-
-        Sleeper REAL = d -> Thread.sleep(d.toMillis());
-    }
-
     public PromptRunner(PromptSupervisor supervisor, PricingTable pricing, SecretBox secrets, Duration overloadedBackoff, Clock clock,
                         Sleeper sleeper) {
         this.supervisor = supervisor;
@@ -60,9 +53,9 @@ public final class PromptRunner {
     }
 
     /** @throws AgentUnavailable when the member has no agent CLI fleet can drive */
-    public Run run(Member member, MemberChannel channel, OsCommands os, PromptRequest request) throws ChannelException {
+    public Run run(Member member, MemberChannel channel, PromptRequest request) throws ChannelException {
         ProviderAdapter cli = MemberAgent.adapter(member);
-        AgentShell shell = AgentShell.forOs(os.os());
+        AgentShell shell = AgentShell.forOs(channel.os().os());
         ModelChoice model = ModelChoice.resolve(cli, request.model(), MemberAgent.modelTiers(member));
         List<String> notes = new ArrayList<>();
         if (request.maxTurns() != null && !cli.supportsMaxTurns()) {

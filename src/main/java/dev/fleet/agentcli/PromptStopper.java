@@ -1,28 +1,31 @@
 package dev.fleet.agentcli;
 
 import dev.fleet.exec.ChannelException;
+import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.member.Member;
 import dev.fleet.os.AgentShell;
-import dev.fleet.os.OsCommands;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * stop_prompt's service: ends every prompt running for a member, and everything those prompts
  * started, on the member itself (so prompts started by another fleet process stop too), then waits
- * briefly for this process's own runs to report {@code cancelled}. Nothing happens when nothing runs.
+ * briefly for this process's own runs to report {@code cancelled}. Nothing happens when nothing runs,
+ * and a stopped cloud instance is not started (nothing can run there).
  */
 public final class PromptStopper {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(40);
     private static final long SETTLE_MS = 15_000;
 
     private final RunningPrompts running;
+    private final Channels channels;
 
-    public PromptStopper(RunningPrompts running) {
+    public PromptStopper(RunningPrompts running, Channels channels) {
         this.running = running;
+        this.channels = channels;
     }
 
     /**
@@ -37,10 +40,11 @@ public final class PromptStopper {
         }
     }
 
-    public Stopped stop(Member member, MemberChannel channel, OsCommands os) throws ChannelException {
+    public Stopped stop(Member member) throws ChannelException {
         List<RunningPrompts.Handle> mine = running.of(member.id());
         mine.forEach(h -> h.end(FailureClass.CANCELLED));
-        CommandResult r = channel.exec(CommandRequest.probe(AgentShell.forOs(os.os()).stopPrompts(member.id(), null, "cancelled"),
+        MemberChannel channel = channels.forMember(member);
+        CommandResult r = channel.exec(CommandRequest.probe(AgentShell.forOs(channel.os().os()).stopPrompts(member.id(), null, "cancelled"),
                 STOP_TIMEOUT));
         int stopped = 0;
         int pending = 0;

@@ -30,8 +30,9 @@ public final class CloudProviders implements AutoCloseable {
 
     @Override
     public void close() {
-        if (aws instanceof Ec2Provider ec2) {
-            ec2.close();
+        CloudProvider p = aws;
+        if (p != null) {
+            p.close();
         }
     }
 }

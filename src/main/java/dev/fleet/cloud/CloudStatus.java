@@ -1,50 +1,29 @@
 package dev.fleet.cloud;
 
-import dev.fleet.exec.Channels;
-import dev.fleet.exec.CommandRequest;
-import dev.fleet.exec.CommandResult;
+import dev.fleet.member.CloudConfig;
 import dev.fleet.member.Member;
 import java.time.Clock;
-import java.time.Duration;
 
-/** Reads a cloud member's instance, cost and GPU use; a provider failure becomes the summary's error. */
+/** Reads a cloud member's instance and what it costs; a provider failure becomes the summary's error. */
 public final class CloudStatus {
-    private static final Duration GPU_TIMEOUT = Duration.ofSeconds(10);
-
-    private final CloudProviders providers;
+    private final CloudLifecycle lifecycle;
     private final Pricing pricing;
-    private final Channels channels;
     private final Clock clock;
 
-    public CloudStatus(CloudProviders providers, Pricing pricing, Channels channels, Clock clock) {
-        this.providers = providers;
+    public CloudStatus(CloudLifecycle lifecycle, Pricing pricing, Clock clock) {
+        this.lifecycle = lifecycle;
         this.pricing = pricing;
-        this.channels = channels;
         this.clock = clock;
     }
 
-    /** {@code probeGpu}: also ask the running instance for its GPU use (one SSH command). */
-    public CloudSummary summarize(Member m, boolean probeGpu) {
-        var c = m.cloud();
+    public CloudSummary summarize(Member m) {
+        CloudConfig c = m.cloud();
         try {
-            InstanceDetails d = providers.forConfig(c).describe(c);
+            InstanceDetails d = lifecycle.describe(m);
             CostReport cost = CostReport.of(d, pricing, m.lastUsed(), c.idleTimeoutMin(), clock);
-            GpuReading gpu = null;
-            if (probeGpu && d.state() == InstanceState.RUNNING && d.publicIp() != null && d.publicIp().equals(m.host())) {
-                gpu = readGpu(m);
-            }
-            return new CloudSummary(c.instanceId(), c.region(), d, cost, gpu, c.idleTimeoutMin(), null);
+            return new CloudSummary(c.instanceId(), c.region(), d, cost, c.idleTimeoutMin(), null);
         } catch (CloudException e) {
-            return new CloudSummary(c.instanceId(), c.region(), null, null, null, c.idleTimeoutMin(), e.getMessage());
-        }
-    }
-
-    private GpuReading readGpu(Member m) {
-        try {
-            CommandResult r = channels.forMember(m).exec(CommandRequest.probe(Channels.osOf(m).gpuUtilization(), GPU_TIMEOUT));
-            return r.succeeded() ? GpuReading.parse(r.stdout()).orElse(null) : null;
-        } catch (Exception e) {
-            return null;
+            return new CloudSummary(c.instanceId(), c.region(), null, null, c.idleTimeoutMin(), e.getMessage());
         }
     }
 }

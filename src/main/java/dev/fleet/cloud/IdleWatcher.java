@@ -3,6 +3,8 @@ package dev.fleet.cloud;
 import dev.fleet.member.ActivityRecorder;
 import dev.fleet.member.Member;
 import dev.fleet.member.RegistryStore;
+import dev.fleet.probe.Activity;
+import dev.fleet.probe.ActivityProbe;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +32,6 @@ public final class IdleWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IdleWatcher.class);
 
     private final RegistryStore store;
-    private final CloudProviders providers;
     private final ActivityProbe probe;
     private final ActivityRecorder activity;
     private final CloudLifecycle lifecycle;
@@ -40,13 +41,12 @@ public final class IdleWatcher implements AutoCloseable {
     private ScheduledExecutorService ticker;
 
     /** What one cycle decided for one member (for logs and tests). */
-    public record Decision(String member, String action, String reason) {
+    public record Decision(String member, IdleAction action, String reason) {
     }
 
-    public IdleWatcher(RegistryStore store, CloudProviders providers, ActivityProbe probe, ActivityRecorder activity,
+    public IdleWatcher(RegistryStore store, ActivityProbe probe, ActivityRecorder activity,
                        CloudLifecycle lifecycle, Clock clock, int parallelChecks) {
         this.store = store;
-        this.providers = providers;
         this.probe = probe;
         this.activity = activity;
         this.lifecycle = lifecycle;
@@ -97,7 +97,7 @@ public final class IdleWatcher implements AutoCloseable {
         for (CompletableFuture<Decision> c : checks) {
             Decision d = c.join();
             decisions.add(d);
-            log.info("idle check {}: {} ({})", d.member(), d.action(), d.reason());
+            log.info("idle check {}: {} ({})", d.member(), d.action().label(), d.reason());
         }
         return decisions;
     }
@@ -110,28 +110,27 @@ public final class IdleWatcher implements AutoCloseable {
     private Decision decide(Member m) {
         InstanceDetails d;
         try {
-            d = providers.forConfig(m.cloud()).describe(m.cloud());
+            d = lifecycle.describe(m);
         } catch (CloudException e) {
-            return new Decision(m.friendlyName(), "keep", "unknown: " + e.getMessage());
+            return new Decision(m.friendlyName(), IdleAction.KEEP, "unknown: " + e.getMessage());
         }
         if (d.state() != InstanceState.RUNNING) {
-            return new Decision(m.friendlyName(), "skip", "instance is " + d.state().label());
+            return new Decision(m.friendlyName(), IdleAction.SKIP, "instance is " + d.state().label());
         }
         Activity a = probe.check(m);
         if (a instanceof Activity.Busy busy) {
             activity.touch(m.id());
-            return new Decision(m.friendlyName(), "keep", "busy: " + busy.reason());
+            return new Decision(m.friendlyName(), IdleAction.KEEP, "busy: " + busy.reason());
         }
         if (a instanceof Activity.Unknown unknown) {
-            return new Decision(m.friendlyName(), "keep", "unknown: " + unknown.cause());
+            return new Decision(m.friendlyName(), IdleAction.KEEP, "unknown: " + unknown.cause());
         }
         try {
-            InstanceState now = providers.forConfig(m.cloud()).stop(m.cloud());
-            lifecycle.forget(m);
-            return new Decision(m.friendlyName(), "stop", "idle for more than " + m.cloud().idleTimeoutMin()
+            InstanceState now = lifecycle.stop(m);
+            return new Decision(m.friendlyName(), IdleAction.STOP, "idle for more than " + m.cloud().idleTimeoutMin()
                     + " min; instance now " + now.label());
         } catch (CloudException e) {
-            return new Decision(m.friendlyName(), "keep", "stop failed: " + e.getMessage());
+            return new Decision(m.friendlyName(), IdleAction.KEEP, "stop failed: " + e.getMessage());
         }
     }
 

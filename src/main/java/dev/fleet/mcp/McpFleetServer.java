@@ -3,7 +3,7 @@ package dev.fleet.mcp;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.Fleet;
 import dev.fleet.Version;
-import dev.fleet.tools.Tool;
+import dev.fleet.tools.ToolRunner;
 import dev.fleet.tools.ToolCall;
 import dev.fleet.tools.ToolResult;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
@@ -50,7 +50,7 @@ public final class McpFleetServer {
             }
         });
         fleetRef.set(fleet);
-        List<McpServerFeatures.SyncToolSpecification> specs = fleet.tools().tools().stream()
+        List<McpServerFeatures.SyncToolSpecification> specs = fleet.tools().listings().stream()
                 .map(t -> spec(t, fleet, stdin))
                 .toList();
         server.set(McpServer.sync(transport)
@@ -67,11 +67,11 @@ public final class McpFleetServer {
         log.info("apra-fleet {} serving on stdio; data in {}", Version.get(), fleet.dataDir().root());
     }
 
-    private static McpServerFeatures.SyncToolSpecification spec(Tool tool, Fleet fleet, DrainingInput stdin) {
+    private static McpServerFeatures.SyncToolSpecification spec(ToolRunner.Listing tool, Fleet fleet, DrainingInput stdin) {
         McpSchema.Tool definition = McpSchema.Tool.builder()
                 .name(tool.name())
                 .description(tool.description())
-                .inputSchema(tool.params().jsonSchema())
+                .inputSchema(tool.tool().params().jsonSchema())
                 .build();
         return McpServerFeatures.SyncToolSpecification.builder()
                 .tool(definition)

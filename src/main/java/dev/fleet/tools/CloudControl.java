@@ -2,12 +2,10 @@ package dev.fleet.tools;
 
 import dev.fleet.cloud.CloudException;
 import dev.fleet.cloud.CloudLifecycle;
-import dev.fleet.cloud.CloudProviders;
-import dev.fleet.cloud.CloudStatus;
-import dev.fleet.cloud.CloudSummary;
 import dev.fleet.cloud.InstanceState;
-import dev.fleet.exec.Channels;
 import dev.fleet.member.Member;
+import dev.fleet.status.CloudReading;
+import dev.fleet.status.FleetProbe;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,17 +13,12 @@ import java.util.Map;
 public final class CloudControl implements Tool {
     private final MemberTarget target;
     private final CloudLifecycle lifecycle;
-    private final CloudProviders providers;
-    private final CloudStatus status;
-    private final Channels channels;
+    private final FleetProbe probe;
 
-    public CloudControl(MemberTarget target, CloudLifecycle lifecycle, CloudProviders providers, CloudStatus status,
-                        Channels channels) {
+    public CloudControl(MemberTarget target, CloudLifecycle lifecycle, FleetProbe probe) {
         this.target = target;
         this.lifecycle = lifecycle;
-        this.providers = providers;
-        this.status = status;
-        this.channels = channels;
+        this.probe = probe;
     }
 
     @Override
@@ -51,35 +44,34 @@ public final class CloudControl implements Tool {
     public ToolResult call(ToolInput in, ToolCall call) {
         Member m = target.use(in);
         if (m.cloud() == null) {
-            throw new InvalidInputException(in.given("member_id") ? "member_id" : "member_name", "names " + m.friendlyName()
+            throw new InvalidInputException(MemberTarget.ref(in).parameter(), "names " + m.friendlyName()
                     + ", which is not a cloud member (it has no cloud block); cloud_control applies to cloud members only");
         }
         String action = in.string("action");
+        String instance = m.cloud().instanceId();
         try {
             if ("start".equals(action)) {
-                boolean wasRunning = status.summarize(m, false).isRunning();
-                Member ready = lifecycle.ensureReady(m, message -> call.progress(0, null, message));
+                boolean wasRunning = lifecycle.describe(m).state() == InstanceState.RUNNING;
+                Member ready = lifecycle.ensureReady(m, call);
                 Map<String, Object> data = new LinkedHashMap<>();
                 data.put("member", m.friendlyName());
                 data.put("state", "running");
                 data.put("publicIp", ready.host());
                 data.put("started", !wasRunning);
-                return ToolResult.ok("Instance " + m.cloud().instanceId() + " of " + m.friendlyName() + " is running at "
+                return ToolResult.ok("Instance " + instance + " of " + m.friendlyName() + " is running at "
                         + ready.host() + (wasRunning ? " (it was already running)." : " (started; SSH answers).") , data);
             }
             if ("stop".equals(action)) {
-                InstanceState now = providers.forConfig(m.cloud()).stop(m.cloud());
-                lifecycle.forget(m);
-                channels.release(m);
-                return ToolResult.ok("Stopping instance " + m.cloud().instanceId() + " of " + m.friendlyName() + " (now "
+                InstanceState now = lifecycle.stop(m);
+                return ToolResult.ok("Stopping instance " + instance + " of " + m.friendlyName() + " (now "
                         + now.label() + "). The next tool call on it starts it again.", Map.of("member", m.friendlyName(),
                         "state", now.label()));
             }
-            CloudSummary s = status.summarize(m, true);
-            if (s.error() != null) {
-                return ToolResult.error("Cannot read the instance of " + m.friendlyName() + ": " + s.error());
+            CloudReading s = probe.cloud(m);
+            if (s.summary().error() != null) {
+                return ToolResult.error("Cannot read the instance of " + m.friendlyName() + ": " + s.summary().error());
             }
-            return ToolResult.ok(m.friendlyName() + "\n" + s.block().stripTrailing(), s.structured());
+            return ToolResult.ok(m.friendlyName() + "\n" + CloudText.block(s).stripTrailing(), CloudText.structured(s));
         } catch (CloudException e) {
             return ToolResult.error("cloud_control " + action + " on " + m.friendlyName() + " failed: " + e.getMessage());
         }

@@ -1,17 +1,13 @@
 package dev.fleet.tools;
 
-import dev.fleet.agentcli.AgentUnavailable;
 import dev.fleet.agentcli.Failure;
-import dev.fleet.agentcli.MemberAgent;
 import dev.fleet.agentcli.PromptRequest;
 import dev.fleet.agentcli.PromptResult;
 import dev.fleet.agentcli.PromptRunner;
+import dev.fleet.agentcli.Prompts;
 import dev.fleet.agentcli.ProviderAdapter;
 import dev.fleet.agentcli.UnattendedMode;
-import dev.fleet.exec.ChannelException;
-import dev.fleet.exec.Channels;
 import dev.fleet.member.Member;
-import dev.fleet.member.RegistryStore;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -42,19 +38,11 @@ public final class ExecutePrompt implements Tool {
                     .withDefault(false));
 
     private final MemberTarget target;
-    private final RegistryStore store;
-    private final Channels channels;
-    private final PromptRunner runner;
+    private final Prompts prompts;
 
-    private final CloudGate cloud;
-
-    public ExecutePrompt(MemberTarget target, RegistryStore store, Channels channels, PromptRunner runner,
-                         dev.fleet.cloud.CloudLifecycle lifecycle) {
-        this.cloud = new CloudGate(lifecycle);
+    public ExecutePrompt(MemberTarget target, Prompts prompts) {
         this.target = target;
-        this.store = store;
-        this.channels = channels;
-        this.runner = runner;
+        this.prompts = prompts;
     }
 
     @Override
@@ -80,8 +68,8 @@ public final class ExecutePrompt implements Tool {
 
     @Override
     public ToolResult call(ToolInput in, ToolCall call) throws Exception {
-        PromptRequest request = request(in);
-        return cloud.run(target.use(in), call, member -> prompt(member, request, call));
+        Prompts.Prompted p = prompts.prompt(target.use(in), request(in), call);
+        return render(p.member(), p.cli(), p.run());
     }
 
     private static PromptRequest request(ToolInput in) {
@@ -95,20 +83,6 @@ public final class ExecutePrompt implements Tool {
         }
         return new PromptRequest(in.string("prompt"), in.bool("resume"), Duration.ofMillis(in.longValue("timeout_ms")),
                 Duration.ofMillis(in.longValue("inactivity_timeout_ms")), in.integer("max_turns"), in.string("model"), mode);
-    }
-
-    private ToolResult prompt(Member member, PromptRequest request, ToolCall call) throws ChannelException {
-        ProviderAdapter cli;
-        try {
-            cli = MemberAgent.adapter(member);
-        } catch (AgentUnavailable e) {
-            throw new ToolException("Cannot prompt " + member.friendlyName() + ": " + e.getMessage() + ".");
-        }
-        call.progress(0, null, "prompting " + member.friendlyName() + " (" + cli.displayName() + ")");
-        PromptRunner.Run run = runner.run(member, channels.forMember(member), Channels.osOf(member), request);
-        PromptResult r = run.result();
-        r.sessionToKeep().ifPresent(session -> store.update(reg -> reg.replacing(member.id(), old -> old.withSessionId(session))));
-        return render(member, cli, run);
     }
 
     private static ToolResult render(Member m, ProviderAdapter cli, PromptRunner.Run run) {

@@ -40,7 +40,7 @@ final class MemberView {
         v.put("createdAt", m.createdAt() == null ? null : m.createdAt().toString());
         v.put("lastUsed", m.lastUsed() == null ? null : m.lastUsed().toString());
         v.put("icon", m.icon());
-        v.put("gitAccess", m.gitAccess());
+        v.put("gitAccess", m.gitAccess() == null ? null : m.gitAccess().json());
         v.put("gitRepos", m.gitRepos());
         if (m.cloud() != null) {
             CloudConfig c = m.cloud();
@@ -79,15 +79,18 @@ final class MemberView {
         b.append("  session:   ").append(m.sessionId() == null ? "none" : m.sessionId()).append('\n');
         b.append("  last used: ").append(ago(m.lastUsed(), clock)).append('\n');
         if (m.gitAccess() != null || m.gitRepos() != null) {
-            b.append("  git:       ").append(m.gitAccess() == null ? "-" : m.gitAccess())
+            b.append("  git:       ").append(m.gitAccess() == null ? "-" : m.gitAccess().json())
                     .append(m.gitRepos() == null ? "" : " " + String.join(", ", m.gitRepos())).append('\n');
         }
         if (m.cloud() != null) {
-            CloudConfig c = m.cloud();
-            b.append("  cloud:     ").append(c.provider()).append(' ').append(c.instanceId()).append(" in ").append(c.region())
-                    .append(", idle stop after ").append(c.idleTimeoutMin()).append(" min\n");
+            b.append("  cloud:     ").append(cloudLine(m.cloud())).append('\n');
         }
         return b.toString();
+    }
+
+    /** e.g. {@code aws i-0abc in us-east-1, idle stop after 30 min}. */
+    static String cloudLine(CloudConfig c) {
+        return c.provider() + " " + c.instanceId() + " in " + c.region() + ", idle stop after " + c.idleTimeoutMin() + " min";
     }
 
     static String ago(Instant when, Clock clock) {

@@ -1,23 +1,18 @@
 package dev.fleet.tools;
 
 import dev.fleet.agentcli.AgentLogin;
-import dev.fleet.agentcli.AgentUnavailable;
 import dev.fleet.agentcli.Failure;
 import dev.fleet.agentcli.FailureClass;
 import dev.fleet.agentcli.PromptResult;
 import dev.fleet.exec.ChannelException;
-import dev.fleet.exec.Channels;
-import dev.fleet.member.Member;
 
 /** provision_auth (also provision_llm_auth): gives a member's agent CLI a login, from this machine's login or an API key. */
 public final class ProvisionAuth implements Tool {
     private final MemberTarget target;
-    private final Channels channels;
     private final AgentLogin login;
 
-    public ProvisionAuth(MemberTarget target, Channels channels, AgentLogin login) {
+    public ProvisionAuth(MemberTarget target, AgentLogin login) {
         this.target = target;
-        this.channels = channels;
         this.login = login;
     }
 
@@ -46,14 +41,8 @@ public final class ProvisionAuth implements Tool {
 
     @Override
     public ToolResult call(ToolInput in, ToolCall call) throws ChannelException {
-        Member m = target.use(in);
-        AgentLogin.Provisioned p;
-        try {
-            p = login.provision(m, channels.forMember(m), Channels.osOf(m), in.string("api_key"));
-        } catch (AgentUnavailable | AgentLogin.LoginProblem e) {
-            throw new ToolException("Cannot provision " + m.friendlyName() + ": " + e.getMessage());
-        }
-        StringBuilder t = new StringBuilder("Provisioned " + m.friendlyName() + " (" + p.cli().displayName() + "): " + p.how() + ".\n");
+        AgentLogin.Provisioned p = login.provision(target.use(in), in.string("api_key"));
+        StringBuilder t = new StringBuilder("Provisioned " + p.member().friendlyName() + " (" + p.cli().displayName() + "): " + p.how() + ".\n");
         if (p.warning() != null) {
             t.append("Warning: ").append(p.warning()).append('\n');
         }

@@ -2,7 +2,11 @@ package dev.fleet.tools;
 
 import dev.fleet.agentcli.LlmProvider;
 import dev.fleet.agentcli.ModelTier;
+import dev.fleet.member.AgentType;
+import dev.fleet.member.AuthType;
+import dev.fleet.member.GitAccess;
 import dev.fleet.member.MemberRules;
+import dev.fleet.registration.MemberFields;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +41,7 @@ final class RegistrationParams {
             "Absolute folder on the member where commands and prompts run; created if missing. One member per folder per machine.")
             .matching(PATH_REGEX, PATH_RULE);
     static final Param GIT_ACCESS = Param.oneOf("git_access", "Git access level this member should get: read, push, admin, issues or full.",
-            "read", "push", "admin", "issues", "full");
+            GitAccess.names());
     static final Param GIT_REPOS = Param.stringList("git_repos", "Repositories (owner/name) the member works on.")
             .matching("[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+){1,3}", "must look like owner/name (letters, digits, '.', '_', '-')");
     static final Param CLOUD_PROVIDER = Param.oneOf("cloud_provider", "Makes this a cloud member: the VM's provider. Only 'aws' for now.", "aws");
@@ -68,11 +72,25 @@ final class RegistrationParams {
             .matching("(?:cheap|standard|premium)=" + MODEL_REGEX, "must be tier=model with tier cheap, standard or premium "
                     + "and a model name of " + MODEL_CHARS);
 
-    static final String[] CLOUD_PARAMS = {"cloud_provider", "cloud_instance_id", "cloud_region", "cloud_profile",
-        "cloud_idle_timeout_min", "cloud_ssh_key_path", "cloud_activity_command"};
-    static final String[] REMOTE_PARAMS = {"host", "port", "username", "auth_type", "password", "key_path"};
-
     private RegistrationParams() {
+    }
+
+    /** What register_member and update_member were told, for the registrar. */
+    static MemberFields fields(ToolInput in) {
+        String type = in.string("member_type");
+        return new MemberFields(in.string("friendly_name"),
+                type == null ? null : "local".equals(type) ? AgentType.LOCAL : AgentType.REMOTE,
+                in.string("host"), in.integer("port"), in.string("username"),
+                in.string("auth_type") == null ? null : AuthType.fromJson(in.string("auth_type")),
+                in.string("password"), in.string("key_path"), in.string("work_folder"),
+                in.string("git_access") == null ? null : GitAccess.fromJson(in.string("git_access")).orElseThrow(),
+                in.stringList("git_repos"), in.string("icon"),
+                in.string("llm_provider") == null ? null : LlmProvider.fromJson(in.string("llm_provider")).orElseThrow(),
+                in.given("model_tiers") ? tiers(in.stringList("model_tiers")) : null,
+                new MemberFields.CloudFields(in.string("cloud_provider"), in.string("cloud_instance_id"),
+                        in.string("cloud_region"), in.string("cloud_profile"), in.integer("cloud_idle_timeout_min"),
+                        in.string("cloud_ssh_key_path"), in.string("cloud_activity_command")),
+                in.givenNames());
     }
 
     /** The tier=model items of model_tiers; a tier given twice is refused. */
@@ -86,21 +104,5 @@ final class RegistrationParams {
             }
         }
         return tiers;
-    }
-
-    /** Expands a leading ~ to the home folder of this machine; local members only. */
-    static String expandLocal(String path) {
-        if (path.equals("~")) {
-            return System.getProperty("user.home");
-        }
-        if (path.startsWith("~/")) {
-            return System.getProperty("user.home") + path.substring(1);
-        }
-        return path;
-    }
-
-    /** Canonical form of a local folder for duplicate checks: absolute, normalised, no trailing slash. */
-    static String normaliseLocal(String path) {
-        return java.nio.file.Path.of(expandLocal(path)).toAbsolutePath().normalize().toString();
     }
 }

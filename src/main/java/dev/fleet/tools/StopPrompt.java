@@ -2,7 +2,6 @@ package dev.fleet.tools;
 
 import dev.fleet.agentcli.PromptStopper;
 import dev.fleet.exec.ChannelException;
-import dev.fleet.exec.Channels;
 import dev.fleet.member.Member;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,12 +9,10 @@ import java.util.Map;
 /** stop_prompt: ends the prompt running on a member and everything it started. */
 public final class StopPrompt implements Tool {
     private final MemberTarget target;
-    private final Channels channels;
     private final PromptStopper stopper;
 
-    public StopPrompt(MemberTarget target, Channels channels, PromptStopper stopper) {
+    public StopPrompt(MemberTarget target, PromptStopper stopper) {
         this.target = target;
-        this.channels = channels;
         this.stopper = stopper;
     }
 
@@ -40,7 +37,7 @@ public final class StopPrompt implements Tool {
     @Override
     public ToolResult call(ToolInput in, ToolCall call) throws ChannelException {
         Member m = target.resolve(in);
-        PromptStopper.Stopped s = stopper.stop(m, channels.forMember(m), Channels.osOf(m));
+        PromptStopper.Stopped s = stopper.stop(m);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("member", m.friendlyName());
         data.put("stopped", s.stopped());

@@ -91,7 +91,7 @@ class AgentPromptKeepsInstanceUpTest {
         assertThat(call("stop_prompt", "member_name", "gpu-codex").text()).contains("Stopped the prompt");
         assertThat(prompt.get(30, TimeUnit.SECONDS).text()).contains("[cancelled]");
         // Idle again: the usual timeout applies, counted from the last time work was seen.
-        assertThat(cycleAfter(Duration.ofMinutes(11))).singleElement().satisfies(d -> assertThat(d.action()).isEqualTo("stop"));
+        assertThat(cycleAfter(Duration.ofMinutes(11))).singleElement().satisfies(d -> assertThat(d.action()).isEqualTo(IdleAction.STOP));
         assertThat(cloud.ec2.requests("StopInstances")).isEqualTo(1);
     }
 }
