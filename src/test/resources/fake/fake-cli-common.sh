@@ -16,6 +16,8 @@
 #   chatty    prints progress every 0.2 s for chatty-seconds (default 3 s), then answers
 #   stubborn  ignores SIGTERM, starts two children that ignore it too (their pids, and its own,
 #             go to children.txt), prints progress, then waits forever
+#   echoes    prints the work folder's notes.txt (what an agent read from the member) and exits 1
+#             without any error of its own, as a CLI that crashed mid-run
 fake_state="$HOME/.fake-$FAKE_NAME"
 mkdir -p "$fake_state"
 fake_version="$(cat "$fake_state/version" 2>/dev/null || echo "$FAKE_DEFAULT_VERSION")"
@@ -49,6 +51,7 @@ fake_uuid() {
 fake_common_modes() {
   case "$fake_mode" in
     slow) sleep 30 ;;
+    echoes) cat notes.txt; exit 1 ;;
     silent) emit_progress; sleep 120; exit 0 ;;
     chatty)
       i=0; end=$(( $(cat "$fake_state/chatty-seconds" 2>/dev/null || echo 3) * 5 ))

@@ -69,7 +69,7 @@ public final class AgyAdapter implements ProviderAdapter {
         }
         if (envelope == null) {
             return new AgentReply(null, null, null, null, null, null, null, null,
-                    Failure.of(classify(out.rawDetail()), out.rawDetail()), false);
+                    Failure.of(classify(out.ownWords()), out.rawDetail()), false);
         }
         String session = JsonLines.text(envelope, "conversation_id");
         JsonNode usage = envelope.path("usage");
@@ -77,7 +77,7 @@ public final class AgyAdapter implements ProviderAdapter {
         Long outTokens = JsonLines.number(usage, "output_tokens");
         String error = JsonLines.text(envelope, "error");
         boolean failed = "ERROR".equalsIgnoreCase(JsonLines.text(envelope, "status")) || !out.exitedCleanly();
-        Failure failure = failed ? Failure.of(classify(error != null ? error : out.rawDetail()), error != null ? error : out.rawDetail()) : null;
+        Failure failure = failed ? Failure.of(classify(error != null ? error : out.ownWords()), error != null ? error : out.rawDetail()) : null;
         String answer = JsonLines.text(envelope, "response");
         return new AgentReply(answer == null && failure == null ? "" : answer, session, in, outTokens, null, null, null, null, failure, false);
     }

@@ -21,7 +21,7 @@ public final class ClaudeAdapter implements ProviderAdapter {
     static final ClaudeAdapter INSTANCE = new ClaudeAdapter();
 
     /** The stderr line of an API failure before any result exists: {@code API Error: 529 {"type":"error",...}}. */
-    private static final Pattern API_ERROR = Pattern.compile("API Error: (\\d{3})\\s*(\\{.*\\})?");
+    private static final Pattern API_ERROR = Pattern.compile("(?m)^API Error: (\\d{3})\\s*(\\{.*\\})?");
 
     private ClaudeAdapter() {
     }
@@ -111,8 +111,12 @@ public final class ClaudeAdapter implements ProviderAdapter {
         if (maxTurns) {
             failure = Failure.of(FailureClass.MAX_TURNS, text == null || text.isBlank() ? "the agent reached max_turns" : text);
         } else if (isError || !out.exitedCleanly()) {
-            String detail = errorText(result, out);
-            FailureClass kind = HttpStatus.classify(JsonLines.number(result, "api_error_status")).orElseGet(() -> classify(detail));
+            String said = errorText(result);
+            String detail = said.isEmpty() ? out.rawDetail() : said;
+            // An error result's text is Claude Code's own message; a clean-looking result that exited
+            // badly holds the agent's answer, so only stderr speaks for the failure then.
+            String own = isError && !said.isEmpty() ? said : out.ownWords();
+            FailureClass kind = HttpStatus.classify(JsonLines.number(result, "api_error_status")).orElseGet(() -> classify(own));
             failure = Failure.of(kind, detail);
         } else if (answer == null) {
             answer = "";
@@ -131,7 +135,8 @@ public final class ClaudeAdapter implements ProviderAdapter {
         return t.toString();
     }
 
-    private static String errorText(JsonNode result, CliOutput out) {
+    /** The error result's own text and errors; empty when it has none. */
+    private static String errorText(JsonNode result) {
         StringBuilder t = new StringBuilder();
         if (JsonLines.text(result, "result") != null) {
             t.append(JsonLines.text(result, "result"));
@@ -139,22 +144,23 @@ public final class ClaudeAdapter implements ProviderAdapter {
         for (JsonNode e : result.path("errors")) {
             t.append(t.isEmpty() ? "" : "\n").append(e.isTextual() ? e.asText() : e.toString());
         }
-        return t.isEmpty() ? out.rawDetail() : t.toString();
+        return t.toString();
     }
 
     /** No result event: the CLI failed before answering. Its stderr is Claude Code's own error line. */
     private static AgentReply noResult(CliOutput out, String session) {
         String detail = out.rawDetail();
-        if (detail.contains("No conversation found with session ID")) {
+        String own = out.ownWords();
+        if (own.contains("No conversation found with session ID")) {
             return new AgentReply(null, null, null, null, null, null, null, null, Failure.of(FailureClass.OTHER, detail), true);
         }
-        Matcher api = API_ERROR.matcher(detail);
+        Matcher api = API_ERROR.matcher(own);
         FailureClass kind = null;
         if (api.find()) {
             kind = errorType(api.group(2)).orElseGet(() -> HttpStatus.classify(Long.parseLong(api.group(1))).orElse(null));
         }
         return new AgentReply(null, session, null, null, null, null, null, null,
-                Failure.of(kind != null ? kind : classify(detail), detail), false);
+                Failure.of(kind != null ? kind : classify(own), detail), false);
     }
 
     /** The Anthropic API error object's {@code error.type}. */

@@ -41,6 +41,15 @@ public record CliOutput(String stdout, String stderr, Integer exitCode, String e
         return stdout.lines().toList();
     }
 
+    /**
+     * What the CLI itself said about a failure, for telling failures apart: its stderr only. stdout
+     * carries what the agent read and wrote (a member's files, command output), which is untrusted:
+     * a file that mentions "401" must not make a run look like a refused login.
+     */
+    public String ownWords() {
+        return stderr.strip();
+    }
+
     /** stderr, else stdout: what to show when the CLI printed nothing structured. */
     public String rawDetail() {
         String e = stderr.strip();

@@ -109,9 +109,9 @@ public final class CodexAdapter implements ProviderAdapter {
         if (turnFailed || !out.exitedCleanly() || (answer == null && error != null)) {
             // Without an error event, Codex's own stderr line says what went wrong (it fails before any event).
             String detail = error != null ? error : out.rawDetail();
-            failure = Failure.of(classify(detail), detail);
+            failure = Failure.of(classify(error != null ? error : out.ownWords()), detail);
         }
-        String raw = out.rawDetail().toLowerCase(Locale.ROOT);
+        String raw = out.ownWords().toLowerCase(Locale.ROOT);
         boolean notFound = failure != null && (raw.contains("no saved session found") || raw.contains("no rollout found"));
         return new AgentReply(answer == null && failure == null ? "" : answer, thread, in, outTokens, null,
                 turns == 0 ? null : turns, null, null, failure, notFound);

@@ -124,7 +124,7 @@ public final class CopilotAdapter implements ProviderAdapter {
         if (failed) {
             failure = error != null ? Failure.of(classify(error), error.path("message").asText(out.rawDetail()))
                     : Failure.of(out.exitedCleanly() && exitCode == null && out.stdout().isBlank() ? FailureClass.OTHER
-                            : classifyText(out.rawDetail()), out.rawDetail());
+                            : classifyText(out.ownWords()), out.rawDetail());
         }
         return new AgentReply(answer, session, in, outTokens, usage, null, null, premium, failure, false);
     }

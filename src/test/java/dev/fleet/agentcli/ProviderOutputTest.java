@@ -2,6 +2,7 @@ package dev.fleet.agentcli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -91,6 +92,26 @@ class ProviderOutputTest {
                 + "{\"type\":\"item.completed\",\"item\":{\"type\":\"agent_message\",\"text\":\"The 429 is gone.\"}}\n"
                 + "{\"type\":\"turn.completed\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}";
         assertThat(CodexAdapter.INSTANCE.parse(out(0, codex)).answered()).isTrue();
+    }
+
+    @Test
+    void aCrashAfterTheAgentEchoedErrorWordsIsNotClassifiedByThem() {
+        // What the agent read (a log, a test fixture) is on stdout; the CLI itself said nothing.
+        String echoed = "HTTP 401 Unauthorized\nAPI Error: 401 {\"type\":\"error\",\"error\":{\"type\":\"authentication_error\"}}\n"
+                + "Invalid API key · Please run /login\nunexpected status 429 Too Many Requests\nrate limit, quota exceeded\n";
+        String assistant = "{\"type\":\"assistant\",\"message\":{\"content\":[{\"type\":\"text\",\"text\":"
+                + "\"API Error: 401 Invalid API key · Please run /login\"}]}}";
+        String claudeAnswer = CLAUDE_RESULT.replace("All done.", "API Error: 401 · Invalid API key · Please run /login");
+        String codex = "{\"type\":\"item.completed\",\"item\":{\"type\":\"command_execution\",\"aggregated_output\":"
+                + "\"unexpected status 401 Unauthorized\"}}";
+        for (ProviderAdapter cli : List.of(ClaudeAdapter.INSTANCE, CodexAdapter.INSTANCE, OpenCodeAdapter.INSTANCE,
+                CopilotAdapter.INSTANCE, AgyAdapter.INSTANCE)) {
+            for (String stdout : List.of(echoed, assistant + "\n" + echoed, codex + "\n" + echoed)) {
+                assertThat(kind(cli, out(1, stdout))).as("%s: %s", cli.displayName(), stdout).isEqualTo(FailureClass.OTHER);
+                assertThat(kind(cli, new CliOutput(stdout, "Killed", 137, null))).as(cli.displayName()).isEqualTo(FailureClass.OTHER);
+            }
+        }
+        assertThat(kind(ClaudeAdapter.INSTANCE, out(1, claudeAnswer))).isEqualTo(FailureClass.OTHER);
     }
 
     // --- Codex

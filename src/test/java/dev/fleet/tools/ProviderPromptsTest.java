@@ -253,6 +253,28 @@ class ProviderPromptsTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("clis")
+    @SuppressWarnings("unchecked")
+    void aFileThatMentionsAuthOrRateLimitErrorsDoesNotMakeACrashLookLikeOne(String cli) throws Exception {
+        // The agent printed a member's file, then the CLI died without an error of its own: the
+        // member's words are untrusted and must not decide the failure class (nor stop a retry).
+        register("m", "local", cli);
+        Files.writeString(tmp.resolve("local-m/notes.txt"), "HTTP 401 Unauthorized\nAPI Error: 401 {\"type\":\"error\",\"error\":"
+                + "{\"type\":\"authentication_error\"}}\nInvalid API key · Please run /login\nunexpected status 401 Unauthorized\n"
+                + "429 Too Many Requests: rate limit, quota exceeded, usage limit reached|1767225600\nnot logged in\n");
+        Files.writeString(state("local", cli).resolve("mode"), "echoes");
+        ToolResult r = fleet.call("execute_prompt", "member_name", "m", "prompt", "read notes.txt", "resume", false);
+        assertThat(r.isError()).isTrue();
+        Map<String, Object> failure = (Map<String, Object>) data(r).get("failure");
+        assertThat(failure).as(r.text()).containsEntry("class", "other");
+        assertThat(r.text()).contains("[other]").doesNotContain("provision_auth", "resets");
+    }
+
+    static Stream<String> clis() {
+        return CLIS.stream();
+    }
+
     @Test
     void aForgottenSessionIsRetriedFreshOnceForEveryCliThatReportsIt() throws Exception {
         for (String cli : List.of("codex", "opencode")) {
