@@ -102,6 +102,18 @@ abstract sealed class AgentPermissionFile {
         return n != null && n.isObject() ? (ObjectNode) n : parent.putObject(field);
     }
 
+    /** Adds {@code more} to the {@code allow} array of {@code parent}, each entry once, keeping what is there. */
+    static void addTo(ObjectNode parent, List<JsonNode> more) {
+        Set<JsonNode> all = new LinkedHashSet<>();
+        JsonNode had = parent.get("allow");
+        if (had != null && had.isArray()) {
+            had.forEach(all::add);
+        }
+        all.addAll(more);
+        ArrayNode list = parent.putArray("allow");
+        all.forEach(list::add);
+    }
+
     /** Pretty JSON and a newline, ASCII only (escapes survive any console code page on the way to the member). */
     static String text(ObjectNode root, ObjectMapper mapper) {
         try {
@@ -204,15 +216,7 @@ abstract sealed class AgentPermissionFile {
         @Override
         String grant(String existing, List<String> more, String where) throws PermissionException {
             ObjectNode root = json(existing, MAPPER, where);
-            ObjectNode tools = object(root, "tools");
-            Set<String> all = new LinkedHashSet<>();
-            JsonNode had = tools.get("allow");
-            if (had != null && had.isArray()) {
-                had.forEach(n -> all.add(n.asText()));
-            }
-            all.addAll(tools(more));
-            ArrayNode list = tools.putArray("allow");
-            all.forEach(list::add);
+            addTo(object(root, "tools"), tools(more).stream().map(t -> (JsonNode) MAPPER.getNodeFactory().textNode(t)).toList());
             return text(root, MAPPER);
         }
 
@@ -251,15 +255,7 @@ abstract sealed class AgentPermissionFile {
         @Override
         String grant(String existing, List<String> more, String where) throws PermissionException {
             ObjectNode root = json(existing, MAPPER, where);
-            ObjectNode permissions = object(root, "permissions");
-            Set<JsonNode> all = new LinkedHashSet<>();
-            JsonNode had = permissions.get("allow");
-            if (had != null && had.isArray()) {
-                had.forEach(all::add);
-            }
-            all.addAll(entries(more));
-            ArrayNode list = permissions.putArray("allow");
-            all.forEach(list::add);
+            addTo(object(root, "permissions"), List.copyOf(entries(more)));
             return text(root, MAPPER);
         }
 
