@@ -1,10 +1,15 @@
 package dev.fleet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleet.agentcli.AgentCli;
 import dev.fleet.agentcli.AgentLogin;
 import dev.fleet.agentcli.AgentUpdates;
+import dev.fleet.agentcli.PricingTable;
 import dev.fleet.agentcli.PromptRunner;
+import dev.fleet.agentcli.PromptStopper;
+import dev.fleet.agentcli.PromptSupervisor;
 import dev.fleet.agentcli.Prompts;
+import dev.fleet.agentcli.RunningPrompts;
 import dev.fleet.base.Sleeper;
 import dev.fleet.cloud.CloudGate;
 import dev.fleet.cloud.CloudLifecycle;
@@ -67,6 +72,7 @@ import dev.fleet.tools.SetupGitApp;
 import dev.fleet.tools.SetupSshKey;
 import dev.fleet.tools.ShutdownServer;
 import dev.fleet.tools.StatuslineTracking;
+import dev.fleet.tools.StopPrompt;
 import dev.fleet.tools.StopTask;
 import dev.fleet.tools.Tool;
 import dev.fleet.tools.ToolRunner;
@@ -143,11 +149,17 @@ public final class Fleet implements AutoCloseable {
                 localPaths, mapper, clock);
         this.statusline = new StatuslineService(dataDir, store, mapper);
 
+        // Prompts on members' agent CLIs, and their logins (put back after a cloud start too).
+        RunningPrompts running = new RunningPrompts();
+        PromptRunner prompter = new PromptRunner(new PromptSupervisor(running, workers, clock),
+                new PricingTable(dataDir.root().resolve(PricingTable.OVERRIDE_FILE)), secrets, settings.overloadedRetry(), clock, sleeper);
+        AgentLogin login = new AgentLogin(channels, store, secrets, prompter, settings.home(), clock);
+
         // Cloud instances: start, stop, idle stop.
         this.cloudProviders = new CloudProviders(() -> new Ec2Provider(settings.ec2Endpoint(), settings.environment()));
         CloudLifecycle lifecycle = new CloudLifecycle(cloudProviders, store, clock,
                 CloudLifecycle.Timing.of(settings.cloudStateWait(), settings.sshWait(), settings.cloudFirstPoll()), sleeper,
-                new AfterCloudStart(channels, settings.home(), clock, vcs), channels, CloudLifecycle.WorkInFlight.NONE);
+                new AfterCloudStart(channels, login, vcs), channels, CloudLifecycle.WorkInFlight.NONE);
         CloudGate gate = new CloudGate(lifecycle);
         this.idleWatcher = new IdleWatcher(store,
                 new ActivityProbe(channels, settings.activityTimeout(), settings.taskActivity()),
@@ -159,10 +171,9 @@ public final class Fleet implements AutoCloseable {
                 new MemberCleanup(store, channels, dataDir, vcs), clock);
         registrar.backfillIcons();
         FleetProbe fleetProbe = new FleetProbe(store, new StatusService(channels, workers, MACHINE_PROBE_TIMEOUT),
-                new DetailService(channels, workers, MACHINE_PROBE_TIMEOUT),
+                new DetailService(channels, workers, MACHINE_PROBE_TIMEOUT, AgentCli::checks),
                 new CloudStatus(lifecycle, new Pricing(dataDir.pricingFile()), clock), new GpuProbe(channels), workers,
                 CLOUD_ANSWER_DEADLINE);
-        PromptRunner prompter = new PromptRunner(settings.overloadedRetry(), sleeper);
         Prompts prompts = new Prompts(gate, channels, prompter, store, vcs);
         TaskControl tasks = new TaskControl(new TaskMonitor(channels, settings.taskActivity()), lifecycle, gate);
         FileTransfers transfers = new FileTransfers(gate, channels, localPaths);
@@ -179,7 +190,8 @@ public final class Fleet implements AutoCloseable {
                 new MonitorTask(target, tasks),
                 new StopTask(target, tasks),
                 new ExecutePrompt(target, prompts),
-                new ProvisionAuth(target, new AgentLogin(channels, prompter, settings.home(), clock)),
+                new StopPrompt(target, new PromptStopper(running, channels)),
+                new ProvisionAuth(target, login),
                 new UpdateClaude(target, new AgentUpdates(channels, store, workers)),
                 new SendFiles(target, transfers),
                 new ReceiveFiles(target, transfers),
@@ -195,7 +207,9 @@ public final class Fleet implements AutoCloseable {
                 new ComposePermissions(target, new PermissionComposer(gate, channels,
                         new ProfileLibrary(dataDir.root().resolve("permission-profiles"), mapper), localPaths, mapper, clock)));
         // The statusline follows the calls that change what it shows, without those tools knowing.
-        this.tools = new ToolRunner(StatuslineTracking.wrap(all, statusline, store));
+        // The original's later releases named these two for any agent CLI; both names call the same tool.
+        this.tools = new ToolRunner(StatuslineTracking.wrap(all, statusline, store),
+                Map.of("provision_llm_auth", "provision_auth", "update_llm_cli", "update_claude"));
     }
 
     public ToolRunner tools() {

@@ -12,7 +12,8 @@ import java.util.Map;
  * that supports it. Built from the tool's structured answer, so it shows what MCP clients get.
  */
 final class StatusTable {
-    private static final List<String> HEADERS = List.of("MEMBER", "TYPE", "STATE", "BUSY", "SESSION", "LAST USED", "CLOUD", "NOTE");
+    private static final List<String> HEADERS = List.of("MEMBER", "TYPE", "STATE", "BUSY", "AGENT", "SESSION", "LAST USED", "CLOUD",
+            "NOTE");
 
     private StatusTable() {
     }
@@ -30,7 +31,7 @@ final class StatusTable {
             boolean offCloud = cloud != null && cloud.get("error") == null && !"running".equals(cloud.get("state"));
             String state = offCloud ? "OFF(cloud)" : Boolean.TRUE.equals(m.get("online")) ? "online" : "OFFLINE";
             String session = m.get("sessionId") == null ? "-" : String.valueOf(m.get("sessionId"));
-            rows.add(List.of(text(m.get("name")), text(m.get("type")), state, text(m.get("busy")),
+            rows.add(List.of(text(m.get("name")), text(m.get("type")), state, text(m.get("busy")), text(m.get("llmProvider")),
                     session.length() > 8 ? session.substring(0, 8) : session, ago(m.get("lastUsed"), clock), cloud(cloud),
                     !Boolean.TRUE.equals(m.get("online")) && !offCloud ? text(m.get("problem")) : ""));
         }
@@ -38,7 +39,7 @@ final class StatusTable {
         List<Integer> shown = new ArrayList<>();
         for (int i = 0; i < HEADERS.size(); i++) {
             int col = i;
-            if (i < 6 || rows.stream().anyMatch(r -> !r.get(col).isEmpty())) {
+            if (i < 7 || rows.stream().anyMatch(r -> !r.get(col).isEmpty())) {
                 shown.add(i);
             }
         }

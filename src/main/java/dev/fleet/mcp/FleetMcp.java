@@ -3,7 +3,7 @@ package dev.fleet.mcp;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.Fleet;
 import dev.fleet.Version;
-import dev.fleet.tools.Tool;
+import dev.fleet.tools.ToolRunner;
 import dev.fleet.tools.ToolCall;
 import dev.fleet.tools.ToolResult;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
@@ -43,7 +43,7 @@ public final class FleetMcp {
         this.json = new JacksonMcpJsonMapper(mapper);
         this.gate = new JsonRpcGate(mapper);
         this.calls = new CallCounter(clock);
-        this.specs = fleet.tools().tools().stream().map(this::spec).toList();
+        this.specs = fleet.tools().listings().stream().map(this::spec).toList();
     }
 
     public JsonRpcGate gate() {
@@ -84,11 +84,11 @@ public final class FleetMcp {
                 .tools(specs);
     }
 
-    private McpServerFeatures.SyncToolSpecification spec(Tool tool) {
+    private McpServerFeatures.SyncToolSpecification spec(ToolRunner.Listing tool) {
         McpSchema.Tool definition = McpSchema.Tool.builder()
                 .name(tool.name())
                 .description(tool.description())
-                .inputSchema(tool.params().jsonSchema())
+                .inputSchema(tool.tool().params().jsonSchema())
                 .build();
         return McpServerFeatures.SyncToolSpecification.builder()
                 .tool(definition)

@@ -48,9 +48,6 @@ public interface OsCommands {
     /** Prints {@code yes} when the folder exists. */
     String folderExists(String folder);
 
-    /** Prints the agent CLI's version line; exit status non-zero when the CLI is missing. */
-    String agentVersion();
-
     /**
      * Lists running agent CLI processes, one per line: {@code pid TAB cwd TAB command line}.
      * The cwd is empty where the OS cannot tell it.
@@ -62,28 +59,6 @@ public interface OsCommands {
 
     /** Prints {@code key=value} lines for the folder's filesystem: {@code disk_total_kb}, {@code disk_available_kb}. */
     String diskProbe(String folder);
-
-    /**
-     * Runs the agent CLI as {@code claude -p <prompt> <args…>}. The prompt arrives base64-encoded
-     * on stdin and is decoded on the member, so no quoting layer can alter it. {@code args} are
-     * quoted here.
-     */
-    String agentPrompt(java.util.List<String> args);
-
-    /** Stores the credentials file content arriving on stdin as the agent's credentials (0600). */
-    String installAgentCredentials();
-
-    /** Persists the API key arriving on stdin in the user's shell profiles, replacing fleet's earlier line. */
-    String persistApiKey();
-
-    /** Removes what the two commands above deployed; leaves what the user set up alone. */
-    String removeAgentAuth();
-
-    /** Updates the agent CLI in place. */
-    String agentUpdate();
-
-    /** Installs the agent CLI (npm when present, else the official installer). */
-    String agentInstall();
 
     /**
      * Prints one CSV line per GPU: utilization %, memory used MiB, memory total MiB. Non-zero exit
@@ -98,9 +73,6 @@ public interface OsCommands {
      * tool failed.
      */
     String gpuComputeProcesses();
-
-    /** Prints {@code credentials_file} and/or {@code api_key} lines for the agent auth found; never a value. */
-    String agentAuthProbe();
 
     /**
      * The commands of long-running tasks, where this OS can run them (their wrapper is a bash

@@ -7,7 +7,7 @@ import java.util.List;
 
 /** What Linux and macOS share: a POSIX shell and the usual tools. */
 abstract class PosixCommands implements OsCommands, TaskCommands {
-    /** The agent CLI often installs into ~/.local/bin, which non-interactive shells may not have on PATH. */
+    /** Tools (nvidia-smi, agent CLIs) often install into ~/.local/bin, which non-interactive shells may not have on PATH. */
     static final String AGENT_PATH = "PATH=\"$HOME/.local/bin:$HOME/.claude/local:$PATH\"; export PATH; ";
 
     @Override
@@ -30,60 +30,6 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
         c.append("if command -v bash >/dev/null 2>&1; then fleet_sh=bash; else fleet_sh=sh; fi; ")
                 .append(RUN_TAG).append('=').append(runId).append(" exec \"$fleet_sh\" -c ").append(posix(script));
         return c.toString();
-    }
-
-    /** A key persisted by fleet (provision_auth) when the non-interactive shell did not load it. */
-    static final String API_KEY_FROM_PROFILE = "[ -n \"${ANTHROPIC_API_KEY:-}\" ] || eval \"$(grep -h '^export ANTHROPIC_API_KEY=' "
-            + "\"$HOME/.profile\" 2>/dev/null | tail -n 1)\"; ";
-    static final String FLEET_MARK = "# added by apra-fleet";
-
-    @Override
-    public String agentPrompt(java.util.List<String> args) {
-        StringBuilder c = new StringBuilder(AGENT_PATH).append(API_KEY_FROM_PROFILE)
-                .append("fleet_prompt=\"$(base64 -d 2>/dev/null || base64 -D)\" || exit 90; ")
-                .append("exec claude -p \"$fleet_prompt\"");
-        for (String a : args) {
-            c.append(' ').append(posix(a));
-        }
-        return c.toString();
-    }
-
-    @Override
-    public String installAgentCredentials() {
-        return "umask 077; mkdir -p \"$HOME/.claude\" && cat > \"$HOME/.claude/.credentials.json.fleet-tmp\" && "
-                + "mv -f \"$HOME/.claude/.credentials.json.fleet-tmp\" \"$HOME/.claude/.credentials.json\" && "
-                + "chmod 600 \"$HOME/.claude/.credentials.json\" && touch \"$HOME/.claude/.fleet-provisioned\"";
-    }
-
-    @Override
-    public String persistApiKey() {
-        // The key is read from stdin and checked against the characters API keys use, so the
-        // quoted line written below can never be broken out of.
-        return "umask 077; key=\"$(cat)\"; case \"$key\" in ''|*[!A-Za-z0-9_-]*) echo 'fleet: malformed key' >&2; exit 2;; esac; "
-                + "for f in \"$HOME/.profile\" \"$HOME/.bashrc\" \"$HOME/.zshrc\"; do "
-                + "[ -f \"$f\" ] || [ \"$f\" = \"$HOME/.profile\" ] || continue; touch \"$f\"; "
-                + "grep -v '" + FLEET_MARK + "$' \"$f\" > \"$f.fleet-tmp\"; "
-                + "printf \"export ANTHROPIC_API_KEY='%s' " + FLEET_MARK + "\\n\" \"$key\" >> \"$f.fleet-tmp\"; "
-                + "cat \"$f.fleet-tmp\" > \"$f\"; rm -f \"$f.fleet-tmp\"; done";
-    }
-
-    @Override
-    public String removeAgentAuth() {
-        return "if [ -f \"$HOME/.claude/.fleet-provisioned\" ]; then rm -f \"$HOME/.claude/.credentials.json\" "
-                + "\"$HOME/.claude/.fleet-provisioned\"; fi; "
-                + "for f in \"$HOME/.profile\" \"$HOME/.bashrc\" \"$HOME/.zshrc\"; do [ -f \"$f\" ] || continue; "
-                + "grep -v '" + FLEET_MARK + "$' \"$f\" > \"$f.fleet-tmp\"; cat \"$f.fleet-tmp\" > \"$f\"; rm -f \"$f.fleet-tmp\"; done; true";
-    }
-
-    @Override
-    public String agentUpdate() {
-        return AGENT_PATH + "claude update 2>&1";
-    }
-
-    @Override
-    public String agentInstall() {
-        return AGENT_PATH + "if command -v npm >/dev/null 2>&1; then npm install -g @anthropic-ai/claude-code 2>&1; "
-                + "else curl -fsSL https://claude.ai/install.sh | bash 2>&1; fi";
     }
 
     @Override
@@ -143,20 +89,8 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     }
 
     @Override
-    public String agentVersion() {
-        return AGENT_PATH + "claude --version 2>&1";
-    }
-
-    @Override
     public String diskProbe(String folder) {
         return "df -Pk -- " + posix(folder) + " | awk 'NR==2 {print \"disk_total_kb=\" $2; print \"disk_available_kb=\" $4}'";
-    }
-
-    @Override
-    public String agentAuthProbe() {
-        return "[ -f \"$HOME/.claude/.credentials.json\" ] && echo credentials_file; "
-                + "[ -n \"${ANTHROPIC_API_KEY:-}\" ] && echo api_key; "
-                + "grep -qs '^export ANTHROPIC_API_KEY=' \"$HOME/.profile\" \"$HOME/.bashrc\" \"$HOME/.zshrc\" && echo api_key; true";
     }
 
     // --- Long-running tasks (see OsCommands for the output formats).
@@ -231,14 +165,13 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     }
 
     /**
-     * Lines {@code pid TAB cwd TAB args} of processes that look like the agent CLI. The probe
-     * shell and its own children are skipped: their command lines are this script, which may
-     * quote folder names containing the word.
+     * Lines {@code pid TAB cwd TAB args} of processes that look like an agent CLI of any kind
+     * ({@link AgentProcessNames}). The probe shell and its own children are skipped: their command
+     * lines are this script, which may quote folder names containing the words.
      */
     static String agentProcessLines(String cwdOfPid) {
-        return "ps -axo pid=,ppid=,args= 2>/dev/null | while read -r pid ppid args; do "
+        return "ps -axo pid=,ppid=,args= 2>/dev/null | grep -E '" + AgentProcessNames.POSIX_ERE + "' | while read -r pid ppid args; do "
                 + "{ [ \"$pid\" = \"$$\" ] || [ \"$ppid\" = \"$$\" ]; } && continue; "
-                + "case \"$args\" in *[c]laude*) "
-                + "printf '%s\\t%s\\t%s\\n' \"$pid\" \"$(" + cwdOfPid + ")\" \"$args\";; esac; done; true";
+                + "printf '%s\\t%s\\t%s\\n' \"$pid\" \"$(" + cwdOfPid + ")\" \"$args\"; done; true";
     }
 }

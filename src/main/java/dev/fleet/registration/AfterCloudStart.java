@@ -1,6 +1,8 @@
 package dev.fleet.registration;
 
-import dev.fleet.agentcli.AgentCredentials;
+import dev.fleet.agentcli.AgentLogin;
+import dev.fleet.agentcli.MemberAgent;
+import dev.fleet.agentcli.ProviderAdapter;
 import dev.fleet.cloud.CloudLifecycle;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
@@ -8,31 +10,27 @@ import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.member.Member;
 import dev.fleet.vcs.VcsAuthService;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * After a cloud instance starts: makes sure the work folder exists (a member registered while its
- * instance was stopped has not been checked yet), then puts this machine's agent login back (a
- * fresh instance, or one restored from an image, may have an old one), and mints its GitHub App
- * token again. Best effort: nothing is thrown for a missing login, and nothing secret is logged.
+ * instance was stopped has not been checked yet), mints its GitHub App token again, then puts this
+ * machine's login for the member's agent CLI back (a fresh instance, or one restored from an image,
+ * may have an old one). Best effort: nothing is thrown for a missing login, and nothing secret is
+ * logged.
  */
 public final class AfterCloudStart implements CloudLifecycle.AfterStart {
     private static final Logger log = LoggerFactory.getLogger(AfterCloudStart.class);
 
     private final Channels channels;
-    private final Path pmHome;
-    private final Clock clock;
+    private final AgentLogin login;
     private final VcsAuthService vcs;
 
-    public AfterCloudStart(Channels channels, Path pmHome, Clock clock, VcsAuthService vcs) {
+    public AfterCloudStart(Channels channels, AgentLogin login, VcsAuthService vcs) {
         this.channels = channels;
-        this.pmHome = pmHome;
-        this.clock = clock;
+        this.login = login;
         this.vcs = vcs;
     }
 
@@ -46,17 +44,17 @@ public final class AfterCloudStart implements CloudLifecycle.AfterStart {
         }
         // Its GitHub App token has most likely expired while the instance was stopped.
         vcs.afterCloudStart(member);
-        Path file = AgentCredentials.defaultFile(pmHome);
-        if (!Files.exists(file)) {
-            return;
+        ProviderAdapter cli = MemberAgent.cli(member).orElse(null);
+        if (cli == null) {
+            return; // a command-only member has no agent login
         }
-        AgentCredentials.Loaded creds = AgentCredentials.load(file, clock);
-        CommandResult r = channel.exec(CommandRequest.probe(channel.os().installAgentCredentials(),
-                Duration.ofSeconds(30)).withStdin(creds.content()));
-        if (r.succeeded()) {
-            log.info("{}: agent login put back after the instance started", member.friendlyName());
-        } else {
-            log.warn("{}: could not put the agent login back (exit {})", member.friendlyName(), r.exitCode());
+        try {
+            AgentLogin.Copied copied = login.copyLogin(member, channel, cli);
+            if (!copied.files().isEmpty()) {
+                log.info("{}: {} login put back after the instance started", member.friendlyName(), cli.displayName());
+            }
+        } catch (AgentLogin.LoginProblem e) {
+            log.warn("{}: could not put the {} login back ({})", member.friendlyName(), cli.displayName(), e.getMessage());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.fleet.registration;
 
+import dev.fleet.agentcli.AgentLogin;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
@@ -18,10 +19,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What removing a member takes back from it: the agent login provision_auth deployed (unless
- * another member uses the same account on the same machine), the git credentials of
- * provision_vcs_auth (with the same exception) and a key setup_ssh_key made. Best
- * effort: what cannot be taken back is reported, never a reason to keep the member.
+ * What removing a member takes back from it: the agent login provision_auth deployed for any agent
+ * CLI (unless another member uses the same account on the same machine), the git credentials of
+ * provision_vcs_auth (with the same exception) and a key setup_ssh_key made. Best effort: what
+ * cannot be taken back is reported, never a reason to keep the member.
  */
 public final class MemberCleanup {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
@@ -64,7 +65,7 @@ public final class MemberCleanup {
         }
         try {
             MemberChannel channel = channels.forMember(m);
-            CommandResult r = channel.exec(CommandRequest.probe(channel.os().removeAgentAuth(), TIMEOUT));
+            CommandResult r = channel.exec(CommandRequest.probe(AgentLogin.removalScript(channel.os()), TIMEOUT));
             if (!r.succeeded()) {
                 warnings.add("could not remove the agent login fleet deployed: " + r.stderr().strip());
             }

@@ -1,15 +1,20 @@
 package dev.fleet.registration;
 
+import dev.fleet.agentcli.LlmProvider;
+import dev.fleet.agentcli.ModelTier;
 import dev.fleet.member.AgentType;
 import dev.fleet.member.AuthType;
 import dev.fleet.member.GitAccess;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * What a register or update request says about a member, with the tools' defaults applied.
  * {@code given} names the parameters the caller passed: an update changes exactly those, and a
  * parameter that does not fit the member's kind is refused by name even when its value is empty.
+ * {@code llmProvider} is null when not given; {@code modelTiers} is null when not given and empty
+ * to remove the member's own tiers.
  */
 public record MemberFields(
         String friendlyName,
@@ -24,6 +29,8 @@ public record MemberFields(
         GitAccess gitAccess,
         List<String> gitRepos,
         String icon,
+        LlmProvider llmProvider,
+        Map<ModelTier, String> modelTiers,
         CloudFields cloud,
         Set<String> given) {
 
@@ -32,6 +39,7 @@ public record MemberFields(
 
     public MemberFields {
         given = Set.copyOf(given);
+        modelTiers = modelTiers == null ? null : Map.copyOf(modelTiers);
     }
 
     public boolean given(String parameter) {

@@ -1,6 +1,9 @@
 package dev.fleet.registration;
 
 import dev.fleet.agentcli.AgentCli;
+import dev.fleet.agentcli.LlmProvider;
+import dev.fleet.agentcli.MemberAgent;
+import dev.fleet.agentcli.ProviderAdapter;
 import dev.fleet.base.InvalidRequest;
 import dev.fleet.base.RequestRefused;
 import dev.fleet.cloud.CloudException;
@@ -30,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -40,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * before it is saved (reached, OS told, work folder created), names are unique, one member per
  * folder per machine, {@code ~} means the PM's home for local paths and the member user's home on
  * a remote member, and a password is stored only sealed. Removal takes back what fleet deployed
- * ({@link MemberCleanup}). Every member gets an icon from the pool when it is registered.
+ * ({@link MemberCleanup}). Every member gets an icon from the pool when it is registered. A member's
+ * agent CLI (llm_provider, claude by default) is checked at registration; a missing one is only a
+ * warning that says how to install it.
  */
 public final class Registrar {
     private static final Logger log = LoggerFactory.getLogger(Registrar.class);
@@ -102,6 +108,9 @@ public final class Registrar {
         }
         Member.Builder draft = Member.builder().id(UUID.randomUUID().toString()).friendlyName(f.friendlyName())
                 .agentType(local ? AgentType.LOCAL : AgentType.REMOTE).gitAccess(f.gitAccess()).gitRepos(f.gitRepos());
+        draft = MemberAgent.withModelTiers(MemberAgent.withProvider(draft.build(),
+                        f.llmProvider() == null ? LlmProvider.DEFAULT : f.llmProvider()),
+                f.modelTiers() == null ? Map.of() : f.modelTiers()).toBuilder();
         if (cloud) {
             return registerCloud(f, draft);
         }
@@ -268,9 +277,10 @@ public final class Registrar {
     }
 
     private Registered finish(Member draft, MemberChannel channel, long latencyMs, List<String> warnings) throws ChannelException {
-        Optional<String> agent = AgentCli.version(channel, channel.os());
-        if (agent.isEmpty()) {
-            warnings.add(AgentCli.MISSING_WARNING);
+        ProviderAdapter cli = MemberAgent.cli(draft).orElse(null);
+        Optional<String> agent = cli == null ? Optional.empty() : AgentCli.version(channel, cli);
+        if (cli != null && agent.isEmpty()) {
+            warnings.add(AgentCli.missingWarning(cli));
         }
         CommandResult mkdir = channel.exec(CommandRequest.probe(channel.os().makeDirectory(draft.workFolder()), SETUP_TIMEOUT));
         if (!mkdir.succeeded()) {

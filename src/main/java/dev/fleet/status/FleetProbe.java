@@ -1,5 +1,6 @@
 package dev.fleet.status;
 
+import dev.fleet.agentcli.MemberAgent;
 import dev.fleet.cloud.CloudStatus;
 import dev.fleet.cloud.CloudSummary;
 import dev.fleet.member.Member;
@@ -29,8 +30,11 @@ import java.util.concurrent.TimeoutException;
  * whole call; each machine's probe is bounded on its own (see {@link StatusService}).
  */
 public final class FleetProbe {
-    /** One member of fleet_status: its icon as shown; {@code cloud} is null for a member without a cloud block. */
-    public record MemberState(MemberStatus status, String icon, CloudReading cloud) {
+    /**
+     * One member of fleet_status: its icon as shown and its agent CLI (llm_provider); {@code cloud}
+     * is null for a member without a cloud block.
+     */
+    public record MemberState(MemberStatus status, String icon, String llmProvider, CloudReading cloud) {
     }
 
     /** One member in depth: its probes, and its instance when it has one. */
@@ -80,7 +84,7 @@ public final class FleetProbe {
         machines.check(reachable).forEach(st -> probed.put(st.id(), st));
         return registry.members().stream().map(m -> new MemberState(
                 probed.containsKey(m.id()) ? probed.get(m.id()) : notContacted(m, clouds.get(m.id()).summary()),
-                MemberIcons.display(m), clouds.get(m.id()))).toList();
+                MemberIcons.display(m), MemberAgent.providerName(m), clouds.get(m.id()))).toList();
     }
 
     /** One member in depth; a stopped instance's probes say why they were not taken. */

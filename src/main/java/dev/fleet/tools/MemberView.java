@@ -1,5 +1,7 @@
 package dev.fleet.tools;
 
+import dev.fleet.agentcli.MemberAgent;
+import dev.fleet.agentcli.ModelTier;
 import dev.fleet.member.CloudConfig;
 import dev.fleet.member.Member;
 import java.time.Clock;
@@ -27,6 +29,14 @@ final class MemberView {
         v.put("workFolder", m.workFolder());
         v.put("os", m.os() == null ? null : m.os().json());
         v.put("sessionId", m.sessionId());
+        v.put("llmProvider", MemberAgent.providerName(m));
+        Map<ModelTier, String> tiers = MemberAgent.modelTiers(m);
+        if (!tiers.isEmpty()) {
+            Map<String, String> t = new LinkedHashMap<>();
+            tiers.forEach((tier, model) -> t.put(tier.json(), model));
+            v.put("modelTiers", t);
+        }
+        MemberAgent.apiKey(m).ifPresent(k -> v.put("llmApiKey", "stored (" + k.variable() + ")"));
         v.put("createdAt", m.createdAt() == null ? null : m.createdAt().toString());
         v.put("lastUsed", m.lastUsed() == null ? null : m.lastUsed().toString());
         v.put("icon", m.icon());
@@ -58,6 +68,14 @@ final class MemberView {
         }
         b.append("  folder:    ").append(m.workFolder()).append('\n');
         b.append("  OS:        ").append(m.os() == null ? "unknown" : m.os().json()).append('\n');
+        b.append("  agent:     ").append(MemberAgent.providerName(m));
+        Map<ModelTier, String> tiers = MemberAgent.modelTiers(m);
+        if (!tiers.isEmpty()) {
+            b.append(" (tiers: ").append(tiers.entrySet().stream().map(e -> e.getKey().json() + "=" + e.getValue())
+                    .collect(java.util.stream.Collectors.joining(", "))).append(')');
+        }
+        MemberAgent.apiKey(m).ifPresent(k -> b.append(", API key stored (").append(k.variable()).append(')'));
+        b.append('\n');
         b.append("  session:   ").append(m.sessionId() == null ? "none" : m.sessionId()).append('\n');
         b.append("  last used: ").append(ago(m.lastUsed(), clock)).append('\n');
         if (m.gitAccess() != null || m.gitRepos() != null) {

@@ -111,6 +111,10 @@ public final class ParamSpec {
     }
 
     private static String checkString(Param p, Object v) {
+        if (v instanceof Boolean b && p.allowed() != null && p.allowed().contains(b.toString())) {
+            // A choice that includes "false" (unattended) also takes the JSON boolean clients naturally send.
+            v = b.toString();
+        }
         if (!(v instanceof String s)) {
             throw new InvalidInputException(p.name(), "must be a string, got " + describe(v));
         }
