@@ -45,6 +45,9 @@ import dev.fleet.tools.ShutdownServer;
 import dev.fleet.tools.Tool;
 import dev.fleet.tools.ToolRunner;
 import dev.fleet.tools.UpdateMember;
+import dev.fleet.tools.BudgetNotes;
+import dev.fleet.budget.MeteredProvider;
+import dev.fleet.budget.SpendLedger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -72,6 +75,7 @@ public final class Fleet implements AutoCloseable {
     private final CloudProviders cloudProviders;
     private final IdleWatcher idleWatcher;
     private final Duration idleInterval;
+    private final CostSafety costSafety;
 
     public Fleet(Map<String, String> env, Clock clock, ShutdownServer.Stopper stopper) {
         this.dataDir = DataDir.fromEnvironment(env).ensureExists();
@@ -87,23 +91,29 @@ public final class Fleet implements AutoCloseable {
         DetailService details = new DetailService(channels, workers, STATUS_TIMEOUT);
         PromptRunner prompts = new PromptRunner(Duration.ofMillis(setting(env, "FLEET_OVERLOADED_RETRY_MS", 10_000)));
         java.nio.file.Path pmHome = java.nio.file.Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
-        this.cloudProviders = new CloudProviders(() -> new Ec2Provider(env));
+        Pricing pricing = new Pricing(dataDir.root().resolve("pricing.json"));
+        // Every describe and stop is metered for the daily budgets, at no extra cloud call.
+        SpendLedger ledger = new SpendLedger(dataDir.root(), clock);
+        this.cloudProviders = new CloudProviders(() -> new MeteredProvider(new Ec2Provider(env), ledger, pricing));
+        this.costSafety = new CostSafety(env, ledger, clock, channels, cloudProviders, store);
         CloudLifecycle lifecycle = new CloudLifecycle(cloudProviders, store, clock, cloudTiming(env), CloudLifecycle.Sleeper.REAL,
-                new AfterCloudStart(channels, pmHome, clock));
+                costSafety.afterStart(new AfterCloudStart(channels, pmHome, clock)), costSafety.startGate());
         Duration taskActivity = Duration.ofSeconds(setting(env, "FLEET_TASK_ACTIVITY_SEC", 300));
         this.idleWatcher = new IdleWatcher(store, cloudProviders,
-                new ActivityProbe(channels, Duration.ofMillis(setting(env, "FLEET_ACTIVITY_TIMEOUT_MS", 30_000)), taskActivity),
-                activity, lifecycle, clock, 16);
+                new ActivityProbe(channels, Duration.ofMillis(setting(env, "FLEET_ACTIVITY_TIMEOUT_MS", 30_000)), taskActivity,
+                        costSafety.gpuCheck()),
+                activity, lifecycle, clock, 16, costSafety::idleTimeoutMin);
         this.idleInterval = Duration.ofSeconds(setting(env, "FLEET_IDLE_CHECK_SECONDS", 60));
-        CloudStatus cloudStatus = new CloudStatus(cloudProviders, new Pricing(dataDir.root().resolve("pricing.json")), channels, clock);
+        CloudStatus cloudStatus = new CloudStatus(cloudProviders, pricing, channels, clock, costSafety.findings());
         TaskMonitor tasks = new TaskMonitor(channels, taskActivity);
         List<Tool> all = List.of(
-                new RegisterMember(store, channels, secrets, cloudProviders, clock),
+                new RegisterMember(store, channels, secrets, cloudProviders, clock, costSafety.guard),
                 new ListMembers(store, clock),
-                new UpdateMember(store, secrets, channels),
-                new RemoveMember(store, channels, dataDir),
-                new ExecuteCommand(target, channels, lifecycle, new TaskLauncher(channels, new TaskId.Generator(clock), taskActivity)),
-                new MonitorTask(target, tasks, lifecycle, cloudProviders, channels),
+                new UpdateMember(store, secrets, channels, costSafety.guard),
+                new RemoveMember(store, channels, dataDir, costSafety.guard),
+                new ExecuteCommand(target, channels, lifecycle, new TaskLauncher(channels, new TaskId.Generator(clock), taskActivity),
+                        costSafety.resume),
+                new MonitorTask(target, tasks, lifecycle, cloudProviders, channels, costSafety.gpu),
                 new StopTask(target, tasks, lifecycle, cloudProviders),
                 new ExecutePrompt(target, store, channels, prompts, lifecycle),
                 new ProvisionAuth(target, channels, prompts, pmHome, clock),
@@ -111,16 +121,16 @@ public final class Fleet implements AutoCloseable {
                 new SendFiles(target, channels, lifecycle),
                 new ReceiveFiles(target, channels, lifecycle),
                 new FleetStatus(store, status, cloudStatus, workers, clock),
-                new MemberDetail(target, details, cloudStatus, clock),
-                new CloudControl(target, lifecycle, cloudProviders, cloudStatus, channels),
+                new MemberDetail(target, details, cloudStatus, clock, costSafety.guard, costSafety.budgets),
+                new CloudControl(target, lifecycle, cloudProviders, cloudStatus, channels, costSafety.guard),
                 new ResetSession(store),
                 new SetupSshKey(target, store, channels, dataDir),
                 new ShutdownServer(stopper));
-        this.tools = new ToolRunner(all);
+        this.tools = new ToolRunner(all, new BudgetNotes(store, costSafety.budgets));
     }
 
     /** A whole-number setting from the environment (milliseconds, mostly); bad values fall back to the default. */
-    private static long setting(Map<String, String> env, String name, long fallback) {
+    static long setting(Map<String, String> env, String name, long fallback) {
         try {
             return Long.parseLong(env.getOrDefault(name, String.valueOf(fallback)).strip());
         } catch (NumberFormatException e) {
@@ -149,6 +159,12 @@ public final class Fleet implements AutoCloseable {
     /** Starts the idle auto-stop of cloud members (the MCP server does; one-shot commands do not). */
     public void startIdleWatcher() {
         idleWatcher.start(idleInterval);
+        costSafety.start(idleInterval);
+    }
+
+    /** Keeps budgets current and the guards' idle timeouts in step with them (the server runs it every cycle). */
+    public dev.fleet.budget.BudgetWatcher budgetWatcher() {
+        return costSafety.budgetWatcher;
     }
 
     public IdleWatcher idleWatcher() {
@@ -167,6 +183,7 @@ public final class Fleet implements AutoCloseable {
     @Override
     public void close() {
         idleWatcher.close();
+        costSafety.close();
         activity.close();
         channels.close();
         cloudProviders.close();

@@ -22,12 +22,25 @@ public final class ActivityProbe {
     private final Channels channels;
     private final Duration checkTimeout;
     private final long liveMarkerSeconds;
+    private final GpuCheck gpuCheck;
+
+    /** The GPU step as a utilization policy judges it; empty: the plain check (any compute process is work). */
+    public interface GpuCheck {
+        GpuCheck PLAIN = (channel, member, timeout) -> java.util.Optional.empty();
+
+        java.util.Optional<Activity> check(MemberChannel channel, Member member, Duration timeout) throws ChannelException;
+    }
 
     /**
      * @param taskActivityInterval how often task wrappers touch their activity marker; a marker
      *                             older than two intervals no longer counts as a live task
      */
     public ActivityProbe(Channels channels, Duration checkTimeout, Duration taskActivityInterval) {
+        this(channels, checkTimeout, taskActivityInterval, GpuCheck.PLAIN);
+    }
+
+    public ActivityProbe(Channels channels, Duration checkTimeout, Duration taskActivityInterval, GpuCheck gpuCheck) {
+        this.gpuCheck = gpuCheck;
         this.channels = channels;
         this.checkTimeout = checkTimeout;
         this.liveMarkerSeconds = 2 * taskActivityInterval.toSeconds();
@@ -37,7 +50,8 @@ public final class ActivityProbe {
         OsCommands os = Channels.osOf(m);
         try {
             MemberChannel channel = channels.forMember(m);
-            Activity gpu = gpu(channel, os);
+            Activity gpu = gpuCheck.check(channel, m, checkTimeout).orElse(null);
+            gpu = gpu != null ? gpu : gpu(channel, os);
             if (!(gpu instanceof Activity.Idle)) {
                 return gpu;
             }

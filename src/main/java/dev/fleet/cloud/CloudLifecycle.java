@@ -39,6 +39,13 @@ public final class CloudLifecycle {
         void reprovision(Member member) throws Exception;
     }
 
+    /** May refuse a start fleet would make by itself (a member over its budget); an explicit override passes. */
+    public interface StartGate {
+        StartGate OPEN = (member, override) -> { };
+
+        void check(Member member, boolean override) throws CloudException;
+    }
+
     /** Timing of the waits; tests shorten them. */
     public record Timing(Duration confirmedFor, Duration stateWait, Duration sshWait, Duration firstPoll, Duration maxPoll) {
         public static Timing standard() {
@@ -53,11 +60,18 @@ public final class CloudLifecycle {
     private final Timing timing;
     private final Sleeper sleeper;
     private final AfterStart afterStart;
+    private final StartGate startGate;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Map<String, Confirmed> confirmed = new ConcurrentHashMap<>();
 
     public CloudLifecycle(CloudProviders providers, RegistryStore store, Clock clock, Timing timing, Sleeper sleeper,
                           AfterStart afterStart) {
+        this(providers, store, clock, timing, sleeper, afterStart, StartGate.OPEN);
+    }
+
+    public CloudLifecycle(CloudProviders providers, RegistryStore store, Clock clock, Timing timing, Sleeper sleeper,
+                          AfterStart afterStart, StartGate startGate) {
+        this.startGate = startGate;
         this.providers = providers;
         this.store = store;
         this.clock = clock;
@@ -78,6 +92,11 @@ public final class CloudLifecycle {
 
     /** The member with a running instance and its current address; non-cloud members pass through. */
     public Member ensureReady(Member member, Progress progress) throws CloudException {
+        return ensureReady(member, progress, false);
+    }
+
+    /** {@code overrideGate}: a person asked for this start explicitly (cloud_control start override_budget=true). */
+    public Member ensureReady(Member member, Progress progress, boolean overrideGate) throws CloudException {
         if (member.cloud() == null) {
             return member;
         }
@@ -94,7 +113,7 @@ public final class CloudLifecycle {
             if (c != null && c.ip().equals(current.host()) && c.at().plus(timing.confirmedFor()).isAfter(clock.instant())) {
                 return current;
             }
-            return bringUp(current, progress);
+            return bringUp(current, progress, overrideGate);
         } finally {
             lock.unlock();
         }
@@ -105,7 +124,7 @@ public final class CloudLifecycle {
         confirmed.remove(member.id());
     }
 
-    private Member bringUp(Member m, Progress progress) throws CloudException {
+    private Member bringUp(Member m, Progress progress, boolean overrideGate) throws CloudException {
         CloudConfig cloud = m.cloud();
         CloudProvider provider = providers.forConfig(cloud);
         InstanceDetails d = provider.describe(cloud);
@@ -118,12 +137,14 @@ public final class CloudLifecycle {
                 started = true;
             }
             case STOPPING -> {
+                startGate.check(m, overrideGate);
                 progress.report("instance " + cloud.instanceId() + " is stopping; waiting to start it again");
                 waitFor(provider, cloud, InstanceState.STOPPED, progress);
                 d = start(provider, cloud, progress);
                 started = true;
             }
             case STOPPED -> {
+                startGate.check(m, overrideGate);
                 d = start(provider, cloud, progress);
                 started = true;
             }

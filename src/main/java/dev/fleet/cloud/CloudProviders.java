@@ -32,6 +32,12 @@ public final class CloudProviders implements AutoCloseable {
     public void close() {
         if (aws instanceof Ec2Provider ec2) {
             ec2.close();
+        } else if (aws instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // closing at shutdown: nothing left to tell
+            }
         }
     }
 }

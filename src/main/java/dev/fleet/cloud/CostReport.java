@@ -44,6 +44,16 @@ public record CostReport(Duration uptime, Double hourlyRate, Double estimatedCos
         return new CostReport(uptime, rate, cost, List.copyOf(warnings));
     }
 
+    /** The same report with more warnings (budgets, GPU held idle) after its own. */
+    public CostReport withWarnings(List<String> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        List<String> all = new ArrayList<>(warnings);
+        all.addAll(more);
+        return new CostReport(uptime, hourlyRate, estimatedCost, List.copyOf(all));
+    }
+
     public String rateText() {
         return hourlyRate == null ? "$?/h" : String.format(Locale.ROOT, "$%.3f/h", hourlyRate);
     }

@@ -35,6 +35,7 @@ public final class IdleWatcher implements AutoCloseable {
     private final ActivityRecorder activity;
     private final CloudLifecycle lifecycle;
     private final Clock clock;
+    private final java.util.function.ToIntFunction<Member> idleTimeoutMin;
     private final ExecutorService checkers;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService ticker;
@@ -45,6 +46,14 @@ public final class IdleWatcher implements AutoCloseable {
 
     public IdleWatcher(RegistryStore store, CloudProviders providers, ActivityProbe probe, ActivityRecorder activity,
                        CloudLifecycle lifecycle, Clock clock, int parallelChecks) {
+        this(store, providers, probe, activity, lifecycle, clock, parallelChecks, m -> m.cloud().idleTimeoutMin());
+    }
+
+    /** @param idleTimeoutMin the idle timeout in force for a member (a budget may shorten it) */
+    public IdleWatcher(RegistryStore store, CloudProviders providers, ActivityProbe probe, ActivityRecorder activity,
+                       CloudLifecycle lifecycle, Clock clock, int parallelChecks,
+                       java.util.function.ToIntFunction<Member> idleTimeoutMin) {
+        this.idleTimeoutMin = idleTimeoutMin;
         this.store = store;
         this.providers = providers;
         this.probe = probe;
@@ -104,7 +113,7 @@ public final class IdleWatcher implements AutoCloseable {
 
     private boolean idleLongEnough(Member m) {
         Instant last = m.lastUsed() != null ? m.lastUsed() : m.createdAt();
-        return last != null && last.plus(Duration.ofMinutes(m.cloud().idleTimeoutMin())).isBefore(clock.instant());
+        return last != null && last.plus(Duration.ofMinutes(idleTimeoutMin.applyAsInt(m))).isBefore(clock.instant());
     }
 
     private Decision decide(Member m) {
@@ -128,7 +137,7 @@ public final class IdleWatcher implements AutoCloseable {
         try {
             InstanceState now = providers.forConfig(m.cloud()).stop(m.cloud());
             lifecycle.forget(m);
-            return new Decision(m.friendlyName(), "stop", "idle for more than " + m.cloud().idleTimeoutMin()
+            return new Decision(m.friendlyName(), "stop", "idle for more than " + idleTimeoutMin.applyAsInt(m)
                     + " min; instance now " + now.label());
         } catch (CloudException e) {
             return new Decision(m.friendlyName(), "keep", "stop failed: " + e.getMessage());

@@ -24,7 +24,7 @@ public final class RegistryCodec {
             "username", "authType", "encryptedPassword", "keyPath", "workFolder", "sessionId", "os", "createdAt",
             "lastUsed", "icon", "gitAccess", "gitRepos", "cloud");
     private static final Set<String> CLOUD_FIELDS = Set.of("provider", "instanceId", "region", "profile",
-            "idleTimeoutMin", "sshKeyPath", "activityCommand");
+            "idleTimeoutMin", "sshKeyPath", "activityCommand", "budgetUsdPerDay", "gpuBusyMinUtil", "guard");
 
     private final ObjectMapper mapper;
 
@@ -112,6 +112,16 @@ public final class RegistryCodec {
         n.put("idleTimeoutMin", c.idleTimeoutMin());
         putIfPresent(n, "sshKeyPath", c.sshKeyPath());
         putIfPresent(n, "activityCommand", c.activityCommand());
+        // Cost-safety fields are written only when set, so a registry without them stays as it was.
+        if (c.budgetUsdPerDay() != null) {
+            n.put("budgetUsdPerDay", c.budgetUsdPerDay());
+        }
+        if (c.gpuBusyMinUtil() != 0) {
+            n.put("gpuBusyMinUtil", c.gpuBusyMinUtil());
+        }
+        if (c.guardOff()) {
+            n.put("guard", "off");
+        }
         c.extra().forEach(n::set);
         return n;
     }
@@ -159,6 +169,8 @@ public final class RegistryCodec {
 
     private CloudConfig cloud(JsonNode c) {
         JsonNode idle = c.get("idleTimeoutMin");
+        JsonNode budget = c.get("budgetUsdPerDay");
+        JsonNode gpuMin = c.get("gpuBusyMinUtil");
         String region = text(c, "region");
         return new CloudConfig(
                 text(c, "provider"),
@@ -168,6 +180,9 @@ public final class RegistryCodec {
                 idle != null && idle.canConvertToInt() ? idle.asInt() : CloudConfig.DEFAULT_IDLE_TIMEOUT_MIN,
                 text(c, "sshKeyPath"),
                 text(c, "activityCommand"),
+                budget != null && budget.isNumber() && budget.asDouble() > 0 ? budget.asDouble() : null,
+                gpuMin != null && gpuMin.canConvertToInt() ? Math.max(0, Math.min(100, gpuMin.asInt())) : 0,
+                "off".equals(text(c, "guard")),
                 extra(c, CLOUD_FIELDS));
     }
 

@@ -17,11 +17,16 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     }
 
     static final String RUN_TAG = "FLEET_RUN_ID";
+    /** {@code true}, not {@code :}: a failed redirection of a special builtin would end a POSIX sh. */
+    static final String GUARD_HEARTBEAT = "[ -d \"$HOME/.fleet/guard\" ] && true 2>/dev/null > \"$HOME/.fleet/guard/heartbeat\"; ";
 
     @Override
     public String remoteCommand(String script, String folder, String runId) {
         StringBuilder c = new StringBuilder();
         if (folder != null) {
+            // A command in a folder is real use (probes run without one): the on-instance guard's
+            // heartbeat is refreshed on the way, with builtins only (no extra process, no round trip).
+            c.append(GUARD_HEARTBEAT);
             c.append("cd ").append(posix(folder)).append(" 2>/dev/null || { printf 'fleet: work folder %s does not exist on the member\\n' ")
                     .append(posix(folder)).append(" >&2; exit 127; }; ");
         }
@@ -102,7 +107,7 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
         return TASK_FUNCTIONS + "for d in \"$HOME\"/.fleet-tasks/task-*/; do [ -d \"$d\" ] || continue; id=$(basename \"$d\"); "
                 + "p=$(cat \"$d/task.pid\" 2>/dev/null); "
                 + "if [ -n \"$p\" ] && fleet_alive \"$p\"; then echo \"$id\"; "
-                + "elif grep -qE '\"status\":\"(completed|failed|cancelled)\"' \"$d/status.json\" 2>/dev/null; then :; "
+                + "elif grep -qE '\"status\":\"(completed|failed|cancelled|interrupted)\"' \"$d/status.json\" 2>/dev/null; then :; "
                 + "elif [ -n \"$(find \"$d/activity\" -mmin -" + minutes + " 2>/dev/null)\" ]; then echo \"$id\"; fi; done; true";
     }
 
@@ -212,7 +217,7 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     public String taskStop(String taskId) {
         return taskVars(taskId) + "[ -d \"$d\" ] || { echo '@@fleet-task:missing'; exit 0; }; " + TASK_FUNCTIONS + TASK_PID
                 + "running=no; [ -n \"$pid\" ] && fleet_task_alive \"$pid\" \"$id\" && running=yes; "
-                + "if [ \"$running\" = no ] && ! grep -qE '\"status\":\"(running|retrying)\"' \"$d/status.json\" 2>/dev/null; then "
+                + "if [ \"$running\" = no ] && ! grep -qE '\"status\":\"(running|retrying|resumed|interrupted)\"' \"$d/status.json\" 2>/dev/null; then "
                 + "echo '@@fleet-task:finished'; exit 0; fi; "
                 + ": > \"$d/cancel\"; "
                 + "if [ -n \"$pid\" ]; then "
@@ -221,7 +226,7 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
                 + "i=0; while fleet_task_alive \"$pid\" \"$id\" && [ \"$i\" -lt 100 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; "
                 + "kill -KILL -- \"-$pid\" 2>/dev/null; fleet_task_alive \"$pid\" \"$id\" && kill -KILL \"$pid\" 2>/dev/null; fi; "
                 + killTaskTagged()
-                + "if grep -qE '\"status\":\"(running|retrying)\"' \"$d/status.json\" 2>/dev/null; then "
+                + "if grep -qE '\"status\":\"(running|retrying|resumed|interrupted)\"' \"$d/status.json\" 2>/dev/null; then "
                 + "now=$(date -u +%Y-%m-%dT%H:%M:%SZ); "
                 + "sed -e 's/\"status\":\"[a-z]*\"/\"status\":\"cancelled\"/' -e \"s/\\\"updated\\\":\\\"[^\\\"]*\\\"/\\\"updated\\\":\\\"$now\\\"/\" "
                 + "\"$d/status.json\" > \"$d/status.json.tmp\" && mv -f \"$d/status.json.tmp\" \"$d/status.json\"; "

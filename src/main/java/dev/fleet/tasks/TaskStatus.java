@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * A task's {@code status.json}, as its wrapper last wrote it.
  *
- * @param status    running, retrying, completed, failed or cancelled
+ * @param status    running, retrying, completed, failed or cancelled; resumed (relaunched after an
+ *                  instance stop) or interrupted (stopped under it, not relaunched)
  * @param exitCode  exit code of the last finished attempt; null while the first one runs
  * @param retries   retries started so far
  */
@@ -22,7 +23,7 @@ public record TaskStatus(String taskId, String status, String started, String up
 
     /** The status says a command is (or should be) running. */
     public boolean active() {
-        return "running".equals(status) || "retrying".equals(status);
+        return "running".equals(status) || "retrying".equals(status) || "resumed".equals(status);
     }
 
     /** Parses status.json; empty when it is absent or unreadable. */

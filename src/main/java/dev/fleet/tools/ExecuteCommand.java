@@ -25,14 +25,20 @@ public final class ExecuteCommand implements Tool {
                     .withDefault(false),
             Param.integer("max_retries", "With long_running: retries after a non-zero exit.", 0, 10).withDefault(3L),
             Param.string("restart_command", "With long_running: command used for retries instead of the original "
-                    + "(e.g. resume from a checkpoint).").length(1, 100_000));
+                    + "(e.g. resume from a checkpoint).").length(1, 100_000),
+            Param.bool("resume_on_restart", "With long_running, on a cloud member: if the instance stops under the task "
+                    + "(idle stop, guard, spot reclaim, a person), fleet relaunches it once with restart_command (or the "
+                    + "command) when it next starts the instance; monitor_task then shows status resumed.").withDefault(false));
 
     private final MemberTarget target;
     private final Channels channels;
     private final CloudGate cloud;
     private final TaskLauncher tasks;
+    private final dev.fleet.tasks.TaskResume resume;
 
-    public ExecuteCommand(MemberTarget target, Channels channels, dev.fleet.cloud.CloudLifecycle lifecycle, TaskLauncher tasks) {
+    public ExecuteCommand(MemberTarget target, Channels channels, dev.fleet.cloud.CloudLifecycle lifecycle, TaskLauncher tasks,
+                          dev.fleet.tasks.TaskResume resume) {
+        this.resume = resume;
         this.target = target;
         this.channels = channels;
         this.cloud = new CloudGate(lifecycle);
@@ -63,7 +69,7 @@ public final class ExecuteCommand implements Tool {
     @Override
     public ToolResult call(ToolInput in, ToolCall call) throws Exception {
         boolean longRunning = in.bool("long_running");
-        for (String p : new String[] {"max_retries", "restart_command"}) {
+        for (String p : new String[] {"max_retries", "restart_command", "resume_on_restart"}) {
             if (!longRunning && in.given(p)) {
                 throw new InvalidInputException(p, "applies only with long_running=true");
             }
@@ -72,7 +78,12 @@ public final class ExecuteCommand implements Tool {
             throw new InvalidInputException("timeout_ms", "does not apply with long_running=true: a task runs until it ends "
                     + "or stop_task ends it");
         }
-        return cloud.run(target.use(in), call, member -> {
+        Member named = target.use(in);
+        if (in.bool("resume_on_restart") && named.cloud() == null) {
+            throw new InvalidInputException("resume_on_restart", "applies to cloud members only (fleet relaunches the task "
+                    + "when it next starts the instance); " + named.friendlyName() + " has no cloud block");
+        }
+        return cloud.run(named, call, member -> {
             String folder = in.string("work_folder") != null
                     ? (member.isLocal() ? RegistrationParams.expandLocal(in.string("work_folder")) : in.string("work_folder"))
                     : member.workFolder();
@@ -92,6 +103,9 @@ public final class ExecuteCommand implements Tool {
         TaskLauncher.Launched t;
         try {
             t = tasks.launch(member, folder, in.string("command"), restart, maxRetries);
+            if (in.bool("resume_on_restart")) {
+                resume.markResumable(member, t.id());
+            }
         } catch (TaskException e) {
             throw new ToolException(e.getMessage());
         }
@@ -103,11 +117,14 @@ public final class ExecuteCommand implements Tool {
         out.put("workFolder", folder);
         out.put("maxRetries", maxRetries);
         out.put("restartCommand", restart != null);
+        out.put("resumeOnRestart", in.bool("resume_on_restart"));
         out.put("running", t.confirmed());
         String text = "Started task " + t.id() + " on " + member.friendlyName() + " in " + folder + ".\n"
                 + "It runs detached from this call and from the connection, and is retried up to " + maxRetries
                 + " time" + (maxRetries == 1 ? "" : "s") + " after a non-zero exit"
                 + (restart != null ? " with restart_command" : maxRetries > 0 ? " (the same command again)" : "") + ".\n"
+                + (in.bool("resume_on_restart") ? "If the instance stops under it, it is relaunched once with "
+                        + (restart != null ? "restart_command" : "the command") + " when fleet next starts the instance.\n" : "")
                 + (t.confirmed() ? "" : "Its wrapper had not reported yet when this call returned; monitor_task shows whether it runs.\n")
                 + "Files: " + t.taskDir() + " (task.log holds all output, status.json the state).\n"
                 + "Follow it with monitor_task task_id=" + t.id() + " (auto_stop=true stops a cloud instance once it is done); "

@@ -15,8 +15,13 @@ public final class MemberDetail implements Tool {
     private final DetailService details;
     private final CloudStatus cloud;
     private final Clock clock;
+    private final dev.fleet.guard.GuardService guard;
+    private final dev.fleet.budget.Budgets budgets;
 
-    public MemberDetail(MemberTarget target, DetailService details, CloudStatus cloud, Clock clock) {
+    public MemberDetail(MemberTarget target, DetailService details, CloudStatus cloud, Clock clock,
+                        dev.fleet.guard.GuardService guard, dev.fleet.budget.Budgets budgets) {
+        this.guard = guard;
+        this.budgets = budgets;
         this.target = target;
         this.details = details;
         this.cloud = cloud;
@@ -34,7 +39,8 @@ public final class MemberDetail implements Tool {
                 + "agent auth it has (credentials file or API key; never the secret), stored session, busy state, "
                 + "CPU load, memory, and disk space of the work folder. Probes run in parallel; one that fails shows "
                 + "'unavailable' without failing the rest. Cloud members add their instance (region, state, address, "
-                + "type, uptime, cost, idle timeout, GPU). Takes about a second.";
+                + "type, uptime, cost, idle timeout, GPU), their daily budget and their on-instance guard (version, "
+                + "scheduler, last decision and its reason). Takes about a second.";
     }
 
     @Override
@@ -70,6 +76,15 @@ public final class MemberDetail implements Tool {
         data.put("probes", probeData);
         if (c != null) {
             t.append(c.block());
+            dev.fleet.guard.GuardState g = c.isRunning() ? guard.inspect(m)
+                    : dev.fleet.guard.GuardState.unknown("not checked: the instance is " + c.stateLabel());
+            data.put("guard", g.structured());
+            t.append(g.text());
+            dev.fleet.budget.BudgetCheck b = budgets.check(m);
+            if (b.level() != dev.fleet.budget.BudgetCheck.Level.NONE) {
+                data.put("budget", java.util.Map.of("level", b.level().name().toLowerCase(java.util.Locale.ROOT), "summary", b.summary()));
+                t.append("  budget:    ").append(b.summary()).append('\n');
+            }
         }
         return ToolResult.ok(t.toString().stripTrailing(), data);
     }

@@ -26,9 +26,11 @@ public final class MonitorTask implements Tool {
     private final CloudLifecycle lifecycle;
     private final CloudProviders providers;
     private final Channels channels;
+    private final dev.fleet.gpu.GpuWatch gpu;
 
     public MonitorTask(MemberTarget target, TaskMonitor monitor, CloudLifecycle lifecycle, CloudProviders providers,
-                       Channels channels) {
+                       Channels channels, dev.fleet.gpu.GpuWatch gpu) {
+        this.gpu = gpu;
         this.target = target;
         this.monitor = monitor;
         this.cloud = new CloudGate(lifecycle);
@@ -45,9 +47,10 @@ public final class MonitorTask implements Tool {
     @Override
     public String description() {
         return "Check a long-running task started by execute_command(long_running=true). Returns JSON: status "
-                + "(running|retrying|completed|failed|cancelled), exitCode, retries, started/updated times, pidAlive, "
+                + "(running|retrying|completed|failed|cancelled; interrupted or resumed after an instance stop), exitCode, retries, started/updated times, pidAlive, "
                 + "crashed (status says running but its process is gone), gpuUtilization, orphanedGpuMemory (GPU memory "
-                + "held while no task process lives) and the last 50 lines of its output (logTail). With auto_stop=true "
+                + "held while no task process lives), gpuHoldingIdle (GPU memory held at 0 % for longer than the idle "
+                + "timeout) and the last 50 lines of its output (logTail). With auto_stop=true "
                 + "and a finished task on a cloud member, the instance is stopped (unless other fleet tasks still run "
                 + "there); a stopped instance is not started just to be stopped. Cost: one short command on the member "
                 + "(a cloud member is started first if needed, like execute_command).";
@@ -79,6 +82,7 @@ public final class MonitorTask implements Tool {
                 throw new ToolException(e.getMessage());
             }
             Map<String, Object> out = describe(ready, report);
+            flagGpuHeldIdle(ready, report, out);
             if (autoStop) {
                 out.put("autoStop", autoStop(ready, report));
             }
@@ -129,6 +133,23 @@ public final class MonitorTask implements Tool {
             return "stopped instance " + m.cloud().instanceId() + " (now " + now.label() + ")";
         } catch (CloudException e) {
             return "stopping instance " + m.cloud().instanceId() + " failed: " + e.getMessage();
+        }
+    }
+
+    /** Processes holding the GPU at 0 % for longer than the idle timeout keep nothing up: the reader should know. */
+    private void flagGpuHeldIdle(Member m, TaskReport report, Map<String, Object> out) {
+        out.put("gpuHoldingIdle", false);
+        if (report.gpuProcesses().isEmpty() || !dev.fleet.gpu.GpuWatch.supports(m)) {
+            return;
+        }
+        try {
+            dev.fleet.gpu.GpuVerdict v = gpu.judge(m, gpu.look(channels.forMember(m), m, java.time.Duration.ofSeconds(15)));
+            if (v instanceof dev.fleet.gpu.GpuVerdict.HoldingIdle) {
+                out.put("gpuHoldingIdle", true);
+                out.put("summary", out.get("summary") + " Note: " + v.reason() + ".");
+            }
+        } catch (Exception e) {
+            // the flag stays false: the rest of the report is still right
         }
     }
 
@@ -190,6 +211,11 @@ public final class MonitorTask implements Tool {
                 case "failed" -> t.append("Failed with exit code ").append(s.exitCode()).append(" after ")
                         .append(s.retries()).append(" retr").append(s.retries() == 1 ? "y" : "ies").append('.');
                 case "cancelled" -> t.append("Cancelled by stop_task; no retry followed.");
+                case "resumed" -> t.append("Resumed: the instance stopped under the task (interrupted), and fleet relaunched "
+                        + "it when it started the instance again; see logTail.");
+                case "interrupted" -> t.append("Interrupted: the instance stopped under the task, and it is not relaunched "
+                        + "(it had been resumed once already). Start it again with execute_command, or stop_task to mark it "
+                        + "cancelled.");
                 default -> t.append("Status: ").append(s.status()).append('.');
             }
         }

@@ -39,7 +39,7 @@ public final class RegisterMember implements Tool {
             FRIENDLY_NAME.required(), MEMBER_TYPE, HOST, PORT.withDefault(22L), USERNAME, AUTH_TYPE, PASSWORD, KEY_PATH,
             WORK_FOLDER.required(), GIT_ACCESS, GIT_REPOS,
             CLOUD_PROVIDER, CLOUD_INSTANCE_ID, CLOUD_REGION, CLOUD_PROFILE, CLOUD_IDLE_TIMEOUT_MIN,
-            CLOUD_SSH_KEY_PATH, CLOUD_ACTIVITY_COMMAND);
+            CLOUD_SSH_KEY_PATH, CLOUD_ACTIVITY_COMMAND, CostSafetyParams.BUDGET, CostSafetyParams.GPU_BUSY_MIN_UTIL);
     private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(20);
 
     private final RegistryStore store;
@@ -47,8 +47,11 @@ public final class RegisterMember implements Tool {
     private final SecretBox secrets;
     private final CloudProviders clouds;
     private final Clock clock;
+    private final dev.fleet.guard.GuardService guard;
 
-    public RegisterMember(RegistryStore store, Channels channels, SecretBox secrets, CloudProviders clouds, Clock clock) {
+    public RegisterMember(RegistryStore store, Channels channels, SecretBox secrets, CloudProviders clouds, Clock clock,
+                          dev.fleet.guard.GuardService guard) {
+        this.guard = guard;
         this.store = store;
         this.channels = channels;
         this.secrets = secrets;
@@ -173,6 +176,7 @@ public final class RegisterMember implements Tool {
                         : in.integer("cloud_idle_timeout_min"), keyPath,
                 in.string("cloud_activity_command") == null || in.string("cloud_activity_command").isEmpty()
                         ? null : in.string("cloud_activity_command"), null);
+        cloud = CostSafetyParams.forRegistration(cloud, in);
         InstanceDetails instance;
         try {
             instance = clouds.forConfig(cloud).describe(cloud);
@@ -280,6 +284,9 @@ public final class RegisterMember implements Tool {
             refuseDuplicateFolder(current, null, member.deviceKey(), member.workFolder());
             return current.with(member);
         });
+        if (member.cloud() != null) {
+            warnings.addAll(guard.install(member).warnings());
+        }
         return result(member, latencyMs, agent, warnings);
     }
 

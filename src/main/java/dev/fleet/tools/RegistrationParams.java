@@ -52,7 +52,8 @@ final class RegistrationParams {
             .length(0, 4096);
 
     static final String[] CLOUD_PARAMS = {"cloud_provider", "cloud_instance_id", "cloud_region", "cloud_profile",
-        "cloud_idle_timeout_min", "cloud_ssh_key_path", "cloud_activity_command"};
+        "cloud_idle_timeout_min", "cloud_ssh_key_path", "cloud_activity_command", "cloud_budget_usd_per_day",
+        "cloud_gpu_busy_min_util"};
     static final String[] REMOTE_PARAMS = {"host", "port", "username", "auth_type", "password", "key_path"};
 
     private RegistrationParams() {

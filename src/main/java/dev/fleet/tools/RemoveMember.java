@@ -19,8 +19,10 @@ public final class RemoveMember implements Tool {
     private final RegistryStore store;
     private final Channels channels;
     private final DataDir dataDir;
+    private final dev.fleet.guard.GuardService guard;
 
-    public RemoveMember(RegistryStore store, Channels channels, DataDir dataDir) {
+    public RemoveMember(RegistryStore store, Channels channels, DataDir dataDir, dev.fleet.guard.GuardService guard) {
+        this.guard = guard;
         this.store = store;
         this.channels = channels;
         this.dataDir = dataDir;
@@ -33,8 +35,9 @@ public final class RemoveMember implements Tool {
 
     @Override
     public String description() {
-        return "Remove a member from the fleet: takes back (best effort) the credentials fleet deployed on it, such as "
-                + "the SSH key added by setup_ssh_key, closes its pooled connection and deletes it from the registry. "
+        return "Remove a member from the fleet: takes back (best effort) what fleet deployed on it (credentials such as "
+                + "the SSH key added by setup_ssh_key, and the on-instance guard of a cloud member), closes its pooled "
+                + "connection and deletes it from the registry. "
                 + "The member's work folder and files are left as they are. An unreachable member is removed anyway, "
                 + "with a warning.";
     }
@@ -50,6 +53,12 @@ public final class RemoveMember implements Tool {
         List<String> warnings = new ArrayList<>();
         revokeAgentAuth(member, warnings);
         revokeFleetKey(member, warnings);
+        if (member.cloud() != null) {
+            dev.fleet.guard.GuardReport g = guard.remove(member);
+            if (g.outcome() == dev.fleet.guard.GuardReport.Outcome.FAILED) {
+                warnings.add(g.sentence());
+            }
+        }
         Member[] removed = new Member[1];
         store.update(registry -> {
             removed[0] = MemberTarget.find(registry, in);

@@ -17,8 +17,21 @@ public final class ToolRunner {
     private static final Logger log = LoggerFactory.getLogger(ToolRunner.class);
 
     private final Map<String, Tool> tools = new LinkedHashMap<>();
+    private final ResultNotes notes;
+
+    /** Warnings every result about a member carries (a budget nearly spent), from the call's raw arguments. */
+    public interface ResultNotes {
+        ResultNotes NONE = arguments -> List.of();
+
+        List<String> about(Map<String, Object> arguments);
+    }
 
     public ToolRunner(List<Tool> tools) {
+        this(tools, ResultNotes.NONE);
+    }
+
+    public ToolRunner(List<Tool> tools, ResultNotes notes) {
+        this.notes = notes;
         for (Tool t : tools) {
             this.tools.put(t.name(), t);
         }
@@ -41,7 +54,7 @@ public final class ToolRunner {
         }
         try {
             ToolResult result = tool.call(input, call);
-            return redact(result, input.secrets());
+            return redact(withNotes(result, arguments), input.secrets());
         } catch (ToolException e) {
             return redact(ToolResult.error(e.getMessage()), input.secrets());
         } catch (ChannelException e) {
@@ -56,6 +69,27 @@ public final class ToolRunner {
             String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return redact(ToolResult.error(name + " failed: " + detail), input.secrets());
         }
+    }
+
+    private ToolResult withNotes(ToolResult result, Map<String, Object> arguments) {
+        List<String> extra;
+        try {
+            extra = notes.about(arguments).stream().filter(n -> !result.text().contains(n)).toList();
+        } catch (RuntimeException e) {
+            return result; // a note must never cost the result
+        }
+        if (extra.isEmpty()) {
+            return result;
+        }
+        StringBuilder text = new StringBuilder(result.text());
+        extra.forEach(n -> text.append("\nWarning: ").append(n));
+        Object structured = result.structured();
+        if (structured instanceof Map<?, ?> map) {
+            Map<Object, Object> copy = new LinkedHashMap<>(map);
+            copy.put("budgetWarnings", extra);
+            structured = copy;
+        }
+        return new ToolResult(text.toString(), structured, result.isError());
     }
 
     private static ToolResult redact(ToolResult result, List<String> secrets) {

@@ -20,13 +20,16 @@ public final class UpdateMember implements Tool {
             Param.string("icon", "A short icon (emoji or up to 16 characters) shown before the member's name.").length(0, 16),
             CLOUD_PROVIDER, CLOUD_INSTANCE_ID, CLOUD_REGION, CLOUD_PROFILE, CLOUD_IDLE_TIMEOUT_MIN, CLOUD_SSH_KEY_PATH,
             CLOUD_ACTIVITY_COMMAND.description(
-                    "Cloud: shell command that prints 'busy' or 'idle'; an empty string removes it."));
+                    "Cloud: shell command that prints 'busy' or 'idle'; an empty string removes it."),
+            CostSafetyParams.BUDGET, CostSafetyParams.GPU_BUSY_MIN_UTIL);
 
     private final RegistryStore store;
     private final SecretBox secrets;
     private final Channels channels;
+    private final dev.fleet.guard.GuardService guard;
 
-    public UpdateMember(RegistryStore store, SecretBox secrets, Channels channels) {
+    public UpdateMember(RegistryStore store, SecretBox secrets, Channels channels, dev.fleet.guard.GuardService guard) {
+        this.guard = guard;
         this.store = store;
         this.secrets = secrets;
         this.channels = channels;
@@ -41,7 +44,8 @@ public final class UpdateMember implements Tool {
     public String description() {
         return "Change a member's registration: name, folder, connection details, password or key, git access, icon, "
                 + "or its cloud settings. Only the parameters given change. Metadata only: nothing is tested or "
-                + "created on the member (a new work folder is not created; run register_member again for that). "
+                + "created on the member (a new work folder is not created; run register_member again for that), "
+                + "except that new idle settings of a running cloud member reach its on-instance guard. "
                 + "Refuses a folder already used by another member on the same machine.";
     }
 
@@ -68,7 +72,11 @@ public final class UpdateMember implements Tool {
         if (changed.isEmpty()) {
             return ToolResult.ok("Nothing to change for member " + updated[0].friendlyName() + ": no fields given.");
         }
-        return ToolResult.ok("Updated member " + updated[0].friendlyName() + ": " + String.join(", ", changed) + ".",
+        String guardNote = "";
+        if (updated[0].cloud() != null && changed.stream().anyMatch(CostSafetyParams.GUARD_SETTINGS::contains)) {
+            guardNote = "\nOn the instance: " + guard.settingsChanged(updated[0]).sentence() + ".";
+        }
+        return ToolResult.ok("Updated member " + updated[0].friendlyName() + ": " + String.join(", ", changed) + "." + guardNote,
                 MemberView.structured(updated[0]));
     }
 
@@ -178,6 +186,7 @@ public final class UpdateMember implements Tool {
                 in.string("cloud_ssh_key_path") != null ? in.string("cloud_ssh_key_path") : c.sshKeyPath(),
                 activity == null || activity.isEmpty() ? null : activity,
                 c == null ? null : c.extra());
+        next = CostSafetyParams.forUpdate(c, next, in);
         for (String p : CLOUD_PARAMS) {
             if (in.given(p)) {
                 changed.add(p);

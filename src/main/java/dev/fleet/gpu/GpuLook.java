@@ -1,0 +1,69 @@
+package dev.fleet.gpu;
+
+import dev.fleet.cloud.GpuReading;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one run of {@link GpuSampler#command} saw on a member.
+ *
+ * @param tool        whether nvidia-smi is there and answered
+ * @param nowEpochSec the member's clock
+ * @param reading     utilization and memory now (when the tool answered)
+ * @param history     recent samples, oldest first, this look's own sample last
+ */
+public record GpuLook(Tool tool, long nowEpochSec, Optional<GpuReading> reading, List<GpuSample> history) {
+
+    public enum Tool {
+        /** No nvidia-smi on the member: no GPU to judge. */
+        ABSENT,
+        /** nvidia-smi failed; nothing can be concluded. */
+        FAILED,
+        ANSWERED
+    }
+
+    static final String MARK = "@@gpu:";
+
+    /** Parses the sampler's output (see {@link GpuSampler#command}). */
+    static GpuLook parse(String output) {
+        String section = "";
+        long now = 0;
+        StringBuilder reading = new StringBuilder();
+        List<GpuSample> history = new ArrayList<>();
+        GpuSample current = null;
+        for (String line : output.split("\n")) {
+            if (line.startsWith(MARK)) {
+                section = line.substring(MARK.length()).strip();
+                if (section.equals("none")) {
+                    return new GpuLook(Tool.ABSENT, 0, Optional.empty(), List.of());
+                }
+                if (section.startsWith("failed")) {
+                    return new GpuLook(Tool.FAILED, 0, Optional.empty(), List.of());
+                }
+                continue;
+            }
+            switch (section) {
+                case "now" -> {
+                    try {
+                        now = Long.parseLong(line.strip());
+                    } catch (NumberFormatException e) {
+                        return new GpuLook(Tool.FAILED, 0, Optional.empty(), List.of());
+                    }
+                }
+                case "sample" -> current = GpuSample.parse(line).orElse(current);
+                case "reading" -> reading.append(line).append('\n');
+                case "history" -> GpuSample.parse(line).ifPresent(history::add);
+                default -> { }
+            }
+        }
+        if (now == 0 || current == null) {
+            return new GpuLook(Tool.FAILED, 0, Optional.empty(), List.of());
+        }
+        // The history file may be unwritable; the current look always ends the history judged.
+        if (history.isEmpty() || !history.get(history.size() - 1).equals(current)) {
+            history.add(current);
+        }
+        return new GpuLook(Tool.ANSWERED, now, GpuReading.parse(reading.toString()), List.copyOf(history));
+    }
+}

@@ -1,0 +1,111 @@
+package dev.fleet.guard;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The guard as found on a member, for member_detail.
+ *
+ * @param version      installed version; null when none is installed
+ * @param lastDecision the last line of decisions.log: {@code <UTC time> <action> <reason>}; null before the first run
+ * @param note         why the state is unknown or not applicable; null otherwise
+ */
+public record GuardState(Integer version, String scheduler, String powerOff, Integer timeoutMin, Integer graceMin,
+                         String lastDecision, String note) {
+
+    public static GuardState unknown(String why) {
+        return new GuardState(null, null, null, null, null, null, why);
+    }
+
+    public boolean installed() {
+        return version != null;
+    }
+
+    static String schedulerText(String scheduler) {
+        if (scheduler == null) {
+            return "unknown";
+        }
+        return switch (scheduler) {
+            case "systemd-system" -> "a systemd system timer";
+            case "systemd-user" -> "a systemd user timer";
+            case "cron" -> "cron";
+            case "none" -> "nothing (no systemd and no cron found: it does not run by itself)";
+            default -> scheduler;
+        };
+    }
+
+    static String powerOffText(String powerOff) {
+        if (powerOff == null) {
+            return "unknown";
+        }
+        return switch (powerOff) {
+            case "sudo" -> "sudo -n shutdown -h now";
+            case "custom" -> "FLEET_GUARD_POWEROFF from guard.env";
+            case "none" -> "not possible (no passwordless sudo)";
+            default -> powerOff;
+        };
+    }
+
+    /** Parses the output of {@link GuardScripts#inspect()}. */
+    static GuardState parse(String out) {
+        if (out.contains("@@guard:absent")) {
+            return new GuardState(null, null, null, null, null, null, "not installed");
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        String last = null;
+        boolean inLast = false;
+        for (String line : out.split("\n")) {
+            if (line.equals("@@guard:last")) {
+                inLast = true;
+            } else if (inLast) {
+                last = line.isBlank() ? last : line.strip();
+            } else if (line.contains("=")) {
+                values.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1).strip());
+            }
+        }
+        Integer version = number(values.get("version"));
+        return new GuardState(version == null ? 0 : version, values.get("scheduler"), values.get("poweroff"),
+                number(values.get("timeout-min")), number(values.get("grace-min")), last, null);
+    }
+
+    private static Integer number(String v) {
+        try {
+            return v == null || v.isBlank() ? null : Integer.valueOf(v.strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Lines for member_detail. */
+    public String text() {
+        if (!installed()) {
+            return "  guard:     " + (note == null ? "not installed" : note) + "\n";
+        }
+        StringBuilder b = new StringBuilder("  guard:     installed, version ").append(version);
+        if (version < GuardScripts.VERSION) {
+            b.append(" (older than this fleet's ").append(GuardScripts.VERSION).append(')');
+        }
+        b.append(", run by ").append(schedulerText(scheduler)).append('\n');
+        b.append("             powers off after ").append(timeoutMin == null ? "?" : timeoutMin).append(" + ")
+                .append(graceMin == null ? "?" : graceMin).append(" idle min via ").append(powerOffText(powerOff)).append('\n');
+        b.append("             last decision: ").append(lastDecision == null ? "none yet" : lastDecision).append('\n');
+        return b.toString();
+    }
+
+    public Map<String, Object> structured() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("installed", installed());
+        m.put("version", version);
+        m.put("latestVersion", GuardScripts.VERSION);
+        m.put("scheduler", scheduler);
+        m.put("powerOff", powerOff);
+        m.put("timeoutMin", timeoutMin);
+        m.put("graceMin", graceMin);
+        String[] parts = lastDecision == null ? new String[0] : lastDecision.split(" ", 3);
+        m.put("lastDecisionAt", parts.length > 0 ? parts[0] : null);
+        m.put("lastDecision", parts.length > 1 ? parts[1] : null);
+        m.put("lastDecisionReason", parts.length > 2 ? parts[2] : null);
+        m.put("note", note);
+        return m;
+    }
+}
