@@ -74,6 +74,12 @@ public final class Budgets {
         String text = String.format(Locale.ROOT, "about $%.2f of %s ($%.2f) spent today (UTC), %.0f %%, estimated from "
                 + "hourly rates and running time", spent.usd(), which, budget, share * 100)
                 + (spent.unpriced() ? "; running time of instance types without a known price is not counted" : "");
-        return new BudgetCheck(level, text);
+        Optional<String> warning = switch (level) {
+            case WARNING -> Optional.of("budget nearly spent: " + text);
+            case OVER -> Optional.of("over budget: " + text + "; fleet does not start the instance by itself and stops it "
+                    + "after " + budgetIdleTimeoutMin + " idle minutes (or its own idle timeout, if shorter)");
+            default -> Optional.empty();
+        };
+        return new BudgetCheck(level, text, warning);
     }
 }
