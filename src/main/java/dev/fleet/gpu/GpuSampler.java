@@ -17,7 +17,8 @@ import java.time.Duration;
 public final class GpuSampler {
     /** History kept on the member: more than a day at one sample a minute. */
     static final int KEEP_LINES = 1500;
-    private static final int MAX_PRINTED = 2000;
+    /** About 40 KB: within the inline output limit, so nothing spills. */
+    private static final int MAX_PRINTED = 1500;
 
     private GpuSampler() {
     }

@@ -63,6 +63,7 @@ public final class GpuWatch {
     }
 
     private Duration window(Member m) {
-        return Duration.ofMinutes(idleTimeoutMin.applyAsInt(m)).plus(UtilizationPolicy.DEFAULT_MAX_GAP).plusMinutes(5);
+        // Enough to see a hold well past the timeout; the printed history is bounded in lines as well.
+        return Duration.ofMinutes(idleTimeoutMin.applyAsInt(m)).plus(UtilizationPolicy.DEFAULT_MAX_GAP).plusMinutes(60);
     }
 }

@@ -17,7 +17,7 @@ class LayeringTest {
     void servicesDoNotKnowAboutToolsMcpOrTheCommandLine() {
         noClasses().that().resideInAnyPackage("dev.fleet.member..", "dev.fleet.exec..", "dev.fleet.os..",
                         "dev.fleet.agentcli..", "dev.fleet.status..", "dev.fleet.security..", "dev.fleet.cloud..",
-                        "dev.fleet.tasks..")
+                        "dev.fleet.tasks..", "dev.fleet.guard..", "dev.fleet.budget..", "dev.fleet.gpu..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.fleet.tools..", "dev.fleet.mcp..", "dev.fleet.cli..",
                         "io.modelcontextprotocol..")
                 .check(classes);
