@@ -12,8 +12,9 @@ import java.util.Optional;
  * @param nowEpochSec the member's clock
  * @param reading     utilization and memory now (when the tool answered)
  * @param history     recent samples, oldest first, this look's own sample last
+ * @param problem     what went wrong when the tool failed; null otherwise
  */
-public record GpuLook(Tool tool, long nowEpochSec, Optional<GpuReading> reading, List<GpuSample> history) {
+public record GpuLook(Tool tool, long nowEpochSec, Optional<GpuReading> reading, List<GpuSample> history, String problem) {
 
     public enum Tool {
         /** No nvidia-smi on the member: no GPU to judge. */
@@ -36,10 +37,10 @@ public record GpuLook(Tool tool, long nowEpochSec, Optional<GpuReading> reading,
             if (line.startsWith(MARK)) {
                 section = line.substring(MARK.length()).strip();
                 if (section.equals("none")) {
-                    return new GpuLook(Tool.ABSENT, 0, Optional.empty(), List.of());
+                    return new GpuLook(Tool.ABSENT, 0, Optional.empty(), List.of(), null);
                 }
                 if (section.startsWith("failed")) {
-                    return new GpuLook(Tool.FAILED, 0, Optional.empty(), List.of());
+                    return failed("nvidia-smi failed (exit " + section.substring("failed".length()).strip() + ")");
                 }
                 continue;
             }
@@ -48,7 +49,7 @@ public record GpuLook(Tool tool, long nowEpochSec, Optional<GpuReading> reading,
                     try {
                         now = Long.parseLong(line.strip());
                     } catch (NumberFormatException e) {
-                        return new GpuLook(Tool.FAILED, 0, Optional.empty(), List.of());
+                        return failed("the GPU sample could not be read");
                     }
                 }
                 case "sample" -> current = GpuSample.parse(line).orElse(current);
@@ -58,12 +59,16 @@ public record GpuLook(Tool tool, long nowEpochSec, Optional<GpuReading> reading,
             }
         }
         if (now == 0 || current == null) {
-            return new GpuLook(Tool.FAILED, 0, Optional.empty(), List.of());
+            return failed("the GPU sample could not be read");
         }
         // The history file may be unwritable; the current look always ends the history judged.
         if (history.isEmpty() || !history.get(history.size() - 1).equals(current)) {
             history.add(current);
         }
-        return new GpuLook(Tool.ANSWERED, now, GpuReading.parse(reading.toString()), List.copyOf(history));
+        return new GpuLook(Tool.ANSWERED, now, GpuReading.parse(reading.toString()), List.copyOf(history), null);
+    }
+
+    static GpuLook failed(String problem) {
+        return new GpuLook(Tool.FAILED, 0, Optional.empty(), List.of(), problem);
     }
 }

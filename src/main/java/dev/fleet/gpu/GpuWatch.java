@@ -36,8 +36,11 @@ public final class GpuWatch {
     /** One look: takes a sample (recorded in the member's history) and reads the recent history. */
     public GpuLook look(MemberChannel channel, Member m, Duration timeout) throws ChannelException {
         CommandResult r = channel.exec(CommandRequest.probe(GpuSampler.command(window(m)), timeout));
-        if (r.timedOut() || !r.succeeded()) {
-            return new GpuLook(GpuLook.Tool.FAILED, 0, java.util.Optional.empty(), java.util.List.of());
+        if (r.timedOut()) {
+            return GpuLook.failed("nvidia-smi did not answer within " + timeout.toSeconds() + " s");
+        }
+        if (!r.succeeded()) {
+            return GpuLook.failed("the GPU sample failed (exit " + r.exitCode() + ")");
         }
         return GpuLook.parse(r.stdout());
     }
@@ -51,7 +54,7 @@ public final class GpuWatch {
         GpuLook look = look(channel, m, timeout);
         return switch (look.tool()) {
             case ABSENT -> new Activity.Idle();
-            case FAILED -> new Activity.Unknown("nvidia-smi failed or did not answer within " + timeout.toSeconds() + " s");
+            case FAILED -> new Activity.Unknown(look.problem());
             case ANSWERED -> judge(m, look) instanceof GpuVerdict.Busy busy ? new Activity.Busy(busy.reason()) : new Activity.Idle();
         };
     }

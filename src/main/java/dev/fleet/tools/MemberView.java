@@ -42,6 +42,9 @@ final class MemberView {
             cloud.put("idleTimeoutMin", c.idleTimeoutMin());
             cloud.put("sshKeyPath", c.sshKeyPath());
             cloud.put("activityCommand", c.activityCommand());
+            cloud.put("budgetUsdPerDay", c.budgetUsdPerDay());
+            cloud.put("gpuBusyMinUtil", c.gpuBusyMinUtil());
+            cloud.put("guard", c.guardOff() ? "off" : "on");
             v.put("cloud", cloud);
         }
         return v;
@@ -67,7 +70,10 @@ final class MemberView {
         if (m.cloud() != null) {
             CloudConfig c = m.cloud();
             b.append("  cloud:     ").append(c.provider()).append(' ').append(c.instanceId()).append(" in ").append(c.region())
-                    .append(", idle stop after ").append(c.idleTimeoutMin()).append(" min\n");
+                    .append(", idle stop after ").append(c.idleTimeoutMin()).append(" min")
+                    .append(c.budgetUsdPerDay() == null ? "" : String.format(java.util.Locale.ROOT, ", budget $%.2f/day", c.budgetUsdPerDay()))
+                    .append(c.gpuBusyMinUtil() == 0 ? "" : ", GPU busy from " + c.gpuBusyMinUtil() + " %")
+                    .append(c.guardOff() ? ", guard off" : "").append('\n');
         }
         return b.toString();
     }
