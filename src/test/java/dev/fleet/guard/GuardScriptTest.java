@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The real guard script, installed by the real installer and run by bash on this machine, with a
  * fake nvidia-smi, a clock read from a file and a power-off command that only records. The
  * machine's own boot time is real, so the fake clock runs ahead of the real one.
+ * {@link GuardScriptOverSshTest} runs the same through the in-process SSH server.
  */
 class GuardScriptTest {
     @TempDir
@@ -51,12 +52,13 @@ class GuardScriptTest {
     }
 
     @AfterEach
-    void endProcesses() {
+    void endProcesses() throws Exception {
         started.forEach(p -> p.descendants().forEach(ProcessHandle::destroyForcibly));
         started.forEach(Process::destroyForcibly);
     }
 
-    private String bash(String stdin, Map<String, String> extraEnv) throws Exception {
+    /** Runs a bash script as the member's user, with its HOME and the given extra variables; returns its output. */
+    protected String bash(String stdin, Map<String, String> extraEnv) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("bash", "-s").redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().put("HOME", home.toString());
