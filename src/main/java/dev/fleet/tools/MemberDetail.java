@@ -82,7 +82,8 @@ public final class MemberDetail implements Tool {
             t.append(g.text());
             dev.fleet.budget.BudgetCheck b = budgets.check(m);
             if (b.level() != dev.fleet.budget.BudgetCheck.Level.NONE) {
-                data.put("budget", java.util.Map.of("level", b.level().name().toLowerCase(java.util.Locale.ROOT), "summary", b.summary()));
+                data.put("budget", java.util.Map.of("level", b.level().name().toLowerCase(java.util.Locale.ROOT),
+                        "summary", b.summary()));
                 t.append("  budget:    ").append(b.summary()).append('\n');
             }
         }

@@ -47,7 +47,8 @@ public final class MonitorTask implements Tool {
     @Override
     public String description() {
         return "Check a long-running task started by execute_command(long_running=true). Returns JSON: status "
-                + "(running|retrying|completed|failed|cancelled; interrupted or resumed after an instance stop), exitCode, retries, started/updated times, pidAlive, "
+                + "(running|retrying|completed|failed|cancelled; interrupted or resumed after an instance stop), exitCode, "
+                + "retries, started/updated times, pidAlive, "
                 + "crashed (status says running but its process is gone), gpuUtilization, orphanedGpuMemory (GPU memory "
                 + "held while no task process lives), gpuHoldingIdle (GPU memory held at 0 % for longer than the idle "
                 + "timeout) and the last 50 lines of its output (logTail). With auto_stop=true "

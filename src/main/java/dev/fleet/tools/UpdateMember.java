@@ -74,7 +74,8 @@ public final class UpdateMember implements Tool {
         }
         String guardNote = "";
         if (updated[0].cloud() != null && changed.stream().anyMatch(CostSafetyParams.GUARD_SETTINGS::contains)) {
-            guardNote = "\nOn the instance: " + guard.settingsChanged(updated[0]).sentence() + ".";
+            dev.fleet.guard.GuardReport g = guard.settingsChanged(updated[0]);
+            guardNote = g.outcome() == dev.fleet.guard.GuardReport.Outcome.SKIPPED ? "" : "\nOn the instance: " + g.sentence() + ".";
         }
         return ToolResult.ok("Updated member " + updated[0].friendlyName() + ": " + String.join(", ", changed) + "." + guardNote,
                 MemberView.structured(updated[0]));

@@ -12,7 +12,6 @@ import dev.fleet.testing.TestSshServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -50,11 +49,7 @@ class BudgetToolsTest {
     }
 
     private ToolResult call(String tool, Object... kv) {
-        Map<String, Object> args = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            args.put((String) kv[i], kv[i + 1]);
-        }
-        return fleet.tools().run(tool, args, ToolCall.NONE);
+        return FleetHarness.call(fleet, tool, kv);
     }
 
     private void register(Object... extra) {
