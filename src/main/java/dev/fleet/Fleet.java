@@ -1,151 +1,225 @@
 package dev.fleet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fleet.cloud.ActivityProbe;
+import dev.fleet.agentcli.AgentLogin;
+import dev.fleet.agentcli.AgentUpdates;
+import dev.fleet.agentcli.PromptRunner;
+import dev.fleet.agentcli.Prompts;
+import dev.fleet.base.Sleeper;
+import dev.fleet.budget.BudgetWatcher;
+import dev.fleet.budget.Budgets;
+import dev.fleet.budget.MeteredProvider;
+import dev.fleet.budget.SpendLedger;
+import dev.fleet.cloud.CloudGate;
 import dev.fleet.cloud.CloudLifecycle;
-import dev.fleet.cloud.IdleWatcher;
 import dev.fleet.cloud.CloudProviders;
 import dev.fleet.cloud.CloudStatus;
 import dev.fleet.cloud.Ec2Provider;
+import dev.fleet.cloud.IdleWatcher;
 import dev.fleet.cloud.Pricing;
-import dev.fleet.tools.CloudControl;
+import dev.fleet.commands.Commands;
 import dev.fleet.exec.Channels;
+import dev.fleet.exec.LocalChannel;
 import dev.fleet.exec.LoginEnvironment;
 import dev.fleet.exec.SpillFiles;
+import dev.fleet.exec.ssh.SshChannels;
 import dev.fleet.exec.ssh.SshPool;
 import dev.fleet.exec.ssh.TofuHostKeys;
+import dev.fleet.guard.GuardService;
+import dev.fleet.guard.GuardSettings;
 import dev.fleet.member.ActivityRecorder;
 import dev.fleet.member.DataDir;
+import dev.fleet.member.LocalPaths;
+import dev.fleet.member.MemberOs;
 import dev.fleet.member.RegistryCodec;
 import dev.fleet.member.RegistryStore;
+import dev.fleet.os.OsCommands;
+import dev.fleet.permissions.PermissionComposer;
+import dev.fleet.permissions.ProfileLibrary;
+import dev.fleet.probe.ActivityProbe;
+import dev.fleet.probe.DetailService;
+import dev.fleet.probe.GpuProbe;
+import dev.fleet.probe.StatusService;
+import dev.fleet.registration.AfterCloudStart;
+import dev.fleet.registration.MemberCleanup;
+import dev.fleet.registration.Registrar;
+import dev.fleet.registration.SshKeySetup;
 import dev.fleet.security.SecretBox;
-import dev.fleet.status.DetailService;
-import dev.fleet.status.StatusService;
-import dev.fleet.agentcli.PromptRunner;
-import dev.fleet.tools.ExecuteCommand;
+import dev.fleet.settings.Settings;
+import dev.fleet.status.FleetProbe;
+import dev.fleet.statusline.StatuslineService;
+import dev.fleet.tasks.TaskControl;
 import dev.fleet.tasks.TaskId;
 import dev.fleet.tasks.TaskLauncher;
 import dev.fleet.tasks.TaskMonitor;
-import dev.fleet.tools.MonitorTask;
-import dev.fleet.tools.StopTask;
+import dev.fleet.tasks.TaskResume;
+import dev.fleet.tools.CloudControl;
+import dev.fleet.tools.BudgetNotes;
+import dev.fleet.tools.ComposePermissions;
+import dev.fleet.tools.ExecuteCommand;
 import dev.fleet.tools.ExecutePrompt;
-import dev.fleet.tools.ProvisionAuth;
-import dev.fleet.tools.UpdateClaude;
 import dev.fleet.tools.FleetStatus;
 import dev.fleet.tools.ListMembers;
 import dev.fleet.tools.MemberDetail;
 import dev.fleet.tools.MemberTarget;
+import dev.fleet.tools.MonitorTask;
+import dev.fleet.tools.ProvisionAuth;
+import dev.fleet.tools.ProvisionVcsAuth;
 import dev.fleet.tools.ReceiveFiles;
 import dev.fleet.tools.RegisterMember;
 import dev.fleet.tools.RemoveMember;
 import dev.fleet.tools.ResetSession;
+import dev.fleet.tools.RevokeVcsAuth;
 import dev.fleet.tools.SendFiles;
+import dev.fleet.tools.SetupGitApp;
 import dev.fleet.tools.SetupSshKey;
 import dev.fleet.tools.ShutdownServer;
+import dev.fleet.tools.StatuslineTracking;
+import dev.fleet.tools.StopTask;
 import dev.fleet.tools.Tool;
 import dev.fleet.tools.ToolRunner;
+import dev.fleet.tools.UpdateClaude;
 import dev.fleet.tools.UpdateMember;
-import dev.fleet.tools.BudgetNotes;
-import dev.fleet.budget.MeteredProvider;
-import dev.fleet.budget.SpendLedger;
+import dev.fleet.transfer.FileTransfers;
+import dev.fleet.vcs.GitAppStore;
+import dev.fleet.vcs.VcsAuthService;
+import dev.fleet.vcs.VcsSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The composition root: builds every service once, with its dependencies passed in. Nothing
- * else in fleet creates services or holds global state.
+ * The composition root: builds every service once, with its dependencies passed in, and the tools
+ * over them. Nothing else in fleet creates services or holds global state. Creating services is
+ * cheap: what is slow to set up (the SSH client, the AWS SDK, the login environment, the secret
+ * key) is set up on first use, so {@code fleet serve} answers quickly.
  */
 public final class Fleet implements AutoCloseable {
-    private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(10);
+    private static final Logger log = LoggerFactory.getLogger(Fleet.class);
+    private static final Duration MACHINE_PROBE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CLOUD_ANSWER_DEADLINE = Duration.ofSeconds(60);
     private static final Duration SSH_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SSH_IDLE_CLOSE = Duration.ofMinutes(5);
+    private static final int PARALLEL_IDLE_CHECKS = 16;
+    private static final Duration GIT_HOSTING_API_TIMEOUT = Duration.ofSeconds(30);
 
     private final DataDir dataDir;
     private final ObjectMapper mapper;
-    private final RegistryStore store;
     private final ActivityRecorder activity;
     private final Channels channels;
     private final ExecutorService workers;
     private final ToolRunner tools;
     private final CloudProviders cloudProviders;
     private final IdleWatcher idleWatcher;
+    private final SpendLedger ledger;
+    private final BudgetWatcher budgetWatcher;
     private final Duration idleInterval;
-    private final CostSafety costSafety;
+    private final StatuslineService statusline;
 
+    /** Reads the settings from {@code env} (a process environment). */
     public Fleet(Map<String, String> env, Clock clock, ShutdownServer.Stopper stopper) {
-        this.dataDir = DataDir.fromEnvironment(env).ensureExists();
+        this(Settings.from(env), clock, Sleeper.REAL, stopper);
+    }
+
+    public Fleet(Settings settings, Clock clock, Sleeper sleeper, ShutdownServer.Stopper stopper) {
+        settings.problems().forEach(p -> log.warn("setting ignored: {}", p));
+        this.dataDir = new DataDir(settings.dataDir()).ensureExists();
         this.mapper = new ObjectMapper();
-        this.store = new RegistryStore(dataDir, new RegistryCodec(mapper));
-        this.activity = new ActivityRecorder(store, clock);
         this.workers = Executors.newCachedThreadPool(daemonThreads("fleet-worker"));
+        LocalPaths localPaths = new LocalPaths(settings.home());
+        RegistryStore store = new RegistryStore(dataDir, new RegistryCodec(mapper));
+        this.activity = new ActivityRecorder(store, clock);
         SecretBox secrets = new SecretBox(dataDir.saltFile(), SecretBox.localMachineIdentity());
+        SpillFiles spills = new SpillFiles(dataDir.outputDir(), clock);
+
+        // The member boundary: how each member is reached.
         SshPool ssh = new SshPool(new TofuHostKeys(dataDir.knownHostsFile()), clock, SSH_CONNECT_TIMEOUT, SSH_IDLE_CLOSE);
-        this.channels = new Channels(new LoginEnvironment(env), new SpillFiles(dataDir.outputDir(), clock), workers, ssh, secrets);
+        this.channels = new Channels(
+                new LocalChannel(OsCommands.forOs(MemberOs.current()), new LoginEnvironment(settings.environment(), settings.home()),
+                        spills, workers),
+                new SshChannels(ssh, secrets, spills, localPaths));
+
+        // Git credentials on members: needed after a cloud start, before work, and when a member is removed.
+        VcsAuthService vcs = new VcsAuthService(store, channels, new GitAppStore(dataDir, mapper),
+                new VcsSettings(settings.githubApi(), settings.githubHost(), settings.bitbucketApi(), settings.bitbucketHost(),
+                        settings.azureDevOpsApi(), GIT_HOSTING_API_TIMEOUT),
+                localPaths, mapper, clock);
+        this.statusline = new StatuslineService(dataDir, store, mapper);
+
+        // Cloud instances: start, stop, idle stop. Every describe and stop is metered for the daily
+        // budgets (at no extra cloud call); a member over budget is not started by fleet itself and
+        // has a shorter idle timeout, which the idle watcher, the GPU policy and the guard all apply.
+        Pricing pricing = new Pricing(dataDir.pricingFile());
+        this.ledger = new SpendLedger(dataDir.root(), clock);
+        this.cloudProviders = new CloudProviders(() -> new MeteredProvider(
+                new Ec2Provider(settings.ec2Endpoint(), settings.environment()), ledger, pricing));
+        Budgets budgets = new Budgets(ledger, settings.budgetUsdPerDay(), (int) settings.budgetIdleTimeout().toMinutes(), clock);
+        GuardService guard = new GuardService(channels, cloudProviders, store, new GuardSettings(settings.guard(),
+                settings.guardAllowLoopback(), (int) settings.guardGrace().toMinutes(), settings.gpuSamples()),
+                budgets::idleTimeoutMin);
+        GpuProbe gpu = new GpuProbe(channels, settings.gpuSamples(), budgets::idleTimeoutMin);
+        CloudLifecycle lifecycle = new CloudLifecycle(cloudProviders, store, clock,
+                CloudLifecycle.Timing.of(settings.cloudStateWait(), settings.sshWait(), settings.cloudFirstPoll()), sleeper,
+                new AfterCloudStart(channels, settings.home(), clock, vcs, guard, new TaskResume(channels)), channels,
+                CloudLifecycle.WorkInFlight.NONE, budgets::gateStart);
+        CloudGate gate = new CloudGate(lifecycle);
+        this.idleWatcher = new IdleWatcher(store,
+                new ActivityProbe(channels, settings.activityTimeout(), settings.taskActivity(), gpu),
+                activity, lifecycle, clock, PARALLEL_IDLE_CHECKS, budgets::idleTimeoutMin);
+        // A budget crossed (or a new day) changes the idle timeout in force: the guard on the instance learns it.
+        this.budgetWatcher = new BudgetWatcher(store, lifecycle, budgets,
+                m -> log.info("{}: {}", m.friendlyName(), guard.settingsChanged(m).sentence()));
+        this.idleInterval = settings.idleCheckInterval();
+
+        // The services the tools call.
+        Registrar registrar = new Registrar(store, channels, secrets, lifecycle, localPaths,
+                new MemberCleanup(store, channels, dataDir, vcs, guard), guard, clock);
+        registrar.backfillIcons();
+        FleetProbe fleetProbe = new FleetProbe(store, new StatusService(channels, workers, MACHINE_PROBE_TIMEOUT),
+                new DetailService(channels, workers, MACHINE_PROBE_TIMEOUT),
+                new CloudStatus(lifecycle, pricing, clock), gpu, budgets, guard, workers, CLOUD_ANSWER_DEADLINE);
+        PromptRunner prompter = new PromptRunner(settings.overloadedRetry(), sleeper);
+        Prompts prompts = new Prompts(gate, channels, prompter, store, vcs);
+        TaskControl tasks = new TaskControl(new TaskMonitor(channels, settings.taskActivity()), lifecycle, gate, gpu);
+        FileTransfers transfers = new FileTransfers(gate, channels, localPaths);
+        Commands commands = new Commands(gate, channels,
+                new TaskLauncher(channels, new TaskId.Generator(clock), settings.taskActivity()), new TaskResume(channels),
+                localPaths, vcs);
+
         MemberTarget target = new MemberTarget(store, activity);
-        StatusService status = new StatusService(channels, workers, STATUS_TIMEOUT);
-        DetailService details = new DetailService(channels, workers, STATUS_TIMEOUT);
-        PromptRunner prompts = new PromptRunner(Duration.ofMillis(setting(env, "FLEET_OVERLOADED_RETRY_MS", 10_000)));
-        java.nio.file.Path pmHome = java.nio.file.Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
-        Pricing pricing = new Pricing(dataDir.root().resolve("pricing.json"));
-        // Every describe and stop is metered for the daily budgets, at no extra cloud call.
-        SpendLedger ledger = new SpendLedger(dataDir.root(), clock);
-        this.cloudProviders = new CloudProviders(() -> new MeteredProvider(new Ec2Provider(env), ledger, pricing));
-        this.costSafety = new CostSafety(env, ledger, clock, channels, cloudProviders, store);
-        CloudLifecycle lifecycle = new CloudLifecycle(cloudProviders, store, clock, cloudTiming(env), CloudLifecycle.Sleeper.REAL,
-                costSafety.afterStart(new AfterCloudStart(channels, pmHome, clock)), costSafety.startGate());
-        Duration taskActivity = Duration.ofSeconds(setting(env, "FLEET_TASK_ACTIVITY_SEC", 300));
-        this.idleWatcher = new IdleWatcher(store, cloudProviders,
-                new ActivityProbe(channels, Duration.ofMillis(setting(env, "FLEET_ACTIVITY_TIMEOUT_MS", 30_000)), taskActivity,
-                        costSafety.gpuCheck()),
-                activity, lifecycle, clock, 16, costSafety::idleTimeoutMin);
-        this.idleInterval = Duration.ofSeconds(setting(env, "FLEET_IDLE_CHECK_SECONDS", 60));
-        CloudStatus cloudStatus = new CloudStatus(cloudProviders, pricing, channels, clock, costSafety.findings());
-        TaskMonitor tasks = new TaskMonitor(channels, taskActivity);
         List<Tool> all = List.of(
-                new RegisterMember(store, channels, secrets, cloudProviders, clock, costSafety.guard),
+                new RegisterMember(registrar),
                 new ListMembers(store, clock),
-                new UpdateMember(store, secrets, channels, costSafety.guard),
-                new RemoveMember(store, channels, dataDir, costSafety.guard),
-                new ExecuteCommand(target, channels, lifecycle, new TaskLauncher(channels, new TaskId.Generator(clock), taskActivity),
-                        costSafety.resume),
-                new MonitorTask(target, tasks, lifecycle, cloudProviders, channels, costSafety.gpu),
-                new StopTask(target, tasks, lifecycle, cloudProviders),
-                new ExecutePrompt(target, store, channels, prompts, lifecycle),
-                new ProvisionAuth(target, channels, prompts, pmHome, clock),
-                new UpdateClaude(target, store, channels, workers),
-                new SendFiles(target, channels, lifecycle),
-                new ReceiveFiles(target, channels, lifecycle),
-                new FleetStatus(store, status, cloudStatus, workers, clock),
-                new MemberDetail(target, details, cloudStatus, clock, costSafety.guard, costSafety.budgets),
-                new CloudControl(target, lifecycle, cloudProviders, cloudStatus, channels, costSafety.guard),
-                new ResetSession(store),
-                new SetupSshKey(target, store, channels, dataDir),
-                new ShutdownServer(stopper));
-        this.tools = new ToolRunner(all, new BudgetNotes(store, costSafety.budgets));
-    }
-
-    /** A whole-number setting from the environment (milliseconds, mostly); bad values fall back to the default. */
-    static long setting(Map<String, String> env, String name, long fallback) {
-        try {
-            return Long.parseLong(env.getOrDefault(name, String.valueOf(fallback)).strip());
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
-    }
-
-    /** Cloud waits; FLEET_CLOUD_POLL_MS shortens the first poll (tests, fast private clouds). */
-    private static CloudLifecycle.Timing cloudTiming(Map<String, String> env) {
-        CloudLifecycle.Timing t = CloudLifecycle.Timing.standard();
-        long poll = setting(env, "FLEET_CLOUD_POLL_MS", t.firstPoll().toMillis());
-        long wait = setting(env, "FLEET_CLOUD_WAIT_MS", t.stateWait().toMillis());
-        return new CloudLifecycle.Timing(t.confirmedFor(), Duration.ofMillis(wait),
-                Duration.ofMillis(setting(env, "FLEET_SSH_WAIT_MS", t.sshWait().toMillis())),
-                Duration.ofMillis(poll), Duration.ofMillis(Math.max(poll, Math.min(t.maxPoll().toMillis(), poll * 10))));
+                new UpdateMember(registrar),
+                new RemoveMember(registrar),
+                new ExecuteCommand(target, commands),
+                new MonitorTask(target, tasks),
+                new StopTask(target, tasks),
+                new ExecutePrompt(target, prompts),
+                new ProvisionAuth(target, new AgentLogin(channels, prompter, settings.home(), clock)),
+                new UpdateClaude(target, new AgentUpdates(channels, store, workers)),
+                new SendFiles(target, transfers),
+                new ReceiveFiles(target, transfers),
+                new FleetStatus(fleetProbe, clock),
+                new MemberDetail(target, fleetProbe, clock),
+                new CloudControl(target, lifecycle, fleetProbe, guard),
+                new ResetSession(prompts),
+                new SetupSshKey(target, new SshKeySetup(store, channels, dataDir)),
+                new ShutdownServer(stopper),
+                new SetupGitApp(vcs),
+                new ProvisionVcsAuth(target, vcs),
+                new RevokeVcsAuth(target, vcs),
+                new ComposePermissions(target, new PermissionComposer(gate, channels,
+                        new ProfileLibrary(dataDir.root().resolve("permission-profiles"), mapper), localPaths, mapper, clock)));
+        // The statusline follows the calls that change what it shows, without those tools knowing.
+        this.tools = new ToolRunner(StatuslineTracking.wrap(all, statusline, store), new BudgetNotes(store, budgets));
     }
 
     public ToolRunner tools() {
@@ -159,16 +233,16 @@ public final class Fleet implements AutoCloseable {
     /** Starts the idle auto-stop of cloud members (the MCP server does; one-shot commands do not). */
     public void startIdleWatcher() {
         idleWatcher.start(idleInterval);
-        costSafety.start(idleInterval);
-    }
-
-    /** Keeps budgets current and the guards' idle timeouts in step with them (the server runs it every cycle). */
-    public dev.fleet.budget.BudgetWatcher budgetWatcher() {
-        return costSafety.budgetWatcher;
+        budgetWatcher.start(idleInterval);
     }
 
     public IdleWatcher idleWatcher() {
         return idleWatcher;
+    }
+
+    /** Keeps budgets current and the guards' idle timeouts in step with them (the server runs it every cycle). */
+    public BudgetWatcher budgetWatcher() {
+        return budgetWatcher;
     }
 
     public Channels channels() {
@@ -183,14 +257,16 @@ public final class Fleet implements AutoCloseable {
     @Override
     public void close() {
         idleWatcher.close();
-        costSafety.close();
+        budgetWatcher.close();
+        ledger.flush();
+        statusline.close();
         activity.close();
         channels.close();
         cloudProviders.close();
         workers.shutdownNow();
     }
 
-    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+    private static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());

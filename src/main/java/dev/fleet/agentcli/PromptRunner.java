@@ -1,5 +1,6 @@
 package dev.fleet.agentcli;
 
+import dev.fleet.base.Sleeper;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
@@ -24,16 +25,19 @@ public final class PromptRunner {
     private static final Logger log = LoggerFactory.getLogger(PromptRunner.class);
 
     private final Duration overloadedBackoff;
+    private final Sleeper sleeper;
 
-    public PromptRunner(Duration overloadedBackoff) {
+    public PromptRunner(Duration overloadedBackoff, Sleeper sleeper) {
         this.overloadedBackoff = overloadedBackoff;
+        this.sleeper = sleeper;
     }
 
     /** The outcome, and whether a resume was attempted and abandoned for a fresh session. */
     public record Run(PromptOutcome outcome, boolean resumed, boolean fellBackToFresh, int attempts) {
     }
 
-    public Run run(Member member, MemberChannel channel, OsCommands os, PromptRequest request) throws ChannelException {
+    public Run run(Member member, MemberChannel channel, PromptRequest request) throws ChannelException {
+        OsCommands os = channel.os();
         String session = request.resume() && MemberRules.isValidSessionId(member.sessionId()) ? member.sessionId() : null;
         int attempts = 1;
         PromptOutcome outcome = once(member, channel, os, request, session);
@@ -75,9 +79,9 @@ public final class PromptRunner {
         return AgentOutput.parse(r, request.timeout().toMillis());
     }
 
-    private static void sleep(Duration d) {
+    private void sleep(Duration d) {
         try {
-            Thread.sleep(d.toMillis());
+            sleeper.sleep(d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

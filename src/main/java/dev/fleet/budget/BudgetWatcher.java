@@ -1,7 +1,7 @@
 package dev.fleet.budget;
 
 import dev.fleet.cloud.CloudException;
-import dev.fleet.cloud.CloudProviders;
+import dev.fleet.cloud.CloudLifecycle;
 import dev.fleet.cloud.InstanceState;
 import dev.fleet.member.Member;
 import dev.fleet.member.RegistryStore;
@@ -25,15 +25,15 @@ public final class BudgetWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BudgetWatcher.class);
 
     private final RegistryStore store;
-    private final CloudProviders providers;
+    private final CloudLifecycle lifecycle;
     private final Budgets budgets;
     private final Consumer<Member> timeoutChanged;
     private final Map<String, Integer> timeoutInForce = new ConcurrentHashMap<>();
     private ScheduledExecutorService ticker;
 
-    public BudgetWatcher(RegistryStore store, CloudProviders providers, Budgets budgets, Consumer<Member> timeoutChanged) {
+    public BudgetWatcher(RegistryStore store, CloudLifecycle lifecycle, Budgets budgets, Consumer<Member> timeoutChanged) {
         this.store = store;
-        this.providers = providers;
+        this.lifecycle = lifecycle;
         this.budgets = budgets;
         this.timeoutChanged = timeoutChanged;
     }
@@ -64,7 +64,7 @@ public final class BudgetWatcher implements AutoCloseable {
                 continue;
             }
             try {
-                if (providers.forConfig(m.cloud()).describe(m.cloud()).state() != InstanceState.RUNNING) {
+                if (lifecycle.describe(m).state() != InstanceState.RUNNING) {
                     continue;
                 }
             } catch (CloudException e) {

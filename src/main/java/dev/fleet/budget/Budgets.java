@@ -1,5 +1,6 @@
 package dev.fleet.budget;
 
+import dev.fleet.cloud.CloudException;
 import dev.fleet.member.CloudConfig;
 import dev.fleet.member.Member;
 import java.time.Clock;
@@ -7,6 +8,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Daily budgets of cloud members: each member's own ({@code cloud_budget_usd_per_day}) and the
@@ -16,6 +19,7 @@ import java.util.Optional;
  */
 public final class Budgets {
     public static final double WARN_AT = 0.8;
+    private static final Logger log = LoggerFactory.getLogger(Budgets.class);
 
     private final SpendLedger ledger;
     private final Double fleetUsdPerDay;
@@ -58,13 +62,28 @@ public final class Budgets {
     }
 
     /** Why an automatic start is refused; empty when it may go ahead. */
-    public Optional<String> startRefusal(Member m) {
+    Optional<String> startRefusal(Member m) {
         BudgetCheck b = check(m);
         if (!b.over()) {
             return Optional.empty();
         }
         return Optional.of(m.friendlyName() + " is " + b.warning().orElse("over budget") + ". Its instance is not started "
                 + "automatically; cloud_control action=start override_budget=true starts it anyway");
+    }
+
+    /**
+     * The start gate of the cloud life cycle: a start fleet would make by itself is refused over
+     * budget; one a person asked for explicitly ({@code override_budget=true}) goes ahead, logged.
+     */
+    public void gateStart(Member m, boolean override) throws CloudException {
+        Optional<String> refusal = startRefusal(m);
+        if (refusal.isEmpty()) {
+            return;
+        }
+        if (!override) {
+            throw new CloudException(refusal.get());
+        }
+        log.info("{}: started over budget on explicit request", m.friendlyName());
     }
 
     private BudgetCheck judge(SpendLedger.Spend spent, double budget, String which) {

@@ -12,7 +12,7 @@ import dev.fleet.member.CloudConfig;
  * for ensure-ready, status and the idle watcher) records the running time, and every stop closes
  * the run. Metering costs no extra cloud call.
  */
-public final class MeteredProvider implements CloudProvider, AutoCloseable {
+public final class MeteredProvider implements CloudProvider {
     private final CloudProvider delegate;
     private final SpendLedger ledger;
     private final Pricing pricing;
@@ -47,11 +47,7 @@ public final class MeteredProvider implements CloudProvider, AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        if (delegate instanceof AutoCloseable c) {
-            c.close();
-        } else if (delegate instanceof dev.fleet.cloud.Ec2Provider ec2) {
-            ec2.close();
-        }
+    public void close() {
+        delegate.close();
     }
 }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         versionProvider = FleetCommand.VersionProvider.class,
         description = "Run work across many machines from one AI coding agent (an MCP server) or from this command line.",
         subcommands = {ServeCommand.class, InstallCommand.class, MembersCommand.class, StatusCommand.class,
-            ExecCommand.class, DetailCommand.class, CallCommand.class, ForgetHostCommand.class})
+            ExecCommand.class, DetailCommand.class, CallCommand.class, ForgetHostCommand.class, StatuslineCommand.class})
 final class FleetCommand implements Runnable {
     @Override
     public void run() {

@@ -2,6 +2,7 @@ package dev.fleet.cli;
 
 import dev.fleet.exec.ssh.TofuHostKeys;
 import dev.fleet.member.DataDir;
+import dev.fleet.settings.Settings;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -25,7 +26,7 @@ final class ForgetHostCommand implements Callable<Integer> {
             host = plain.group(1);
             port = Integer.parseInt(plain.group(2));
         }
-        DataDir data = DataDir.fromEnvironment(System.getenv());
+        DataDir data = new DataDir(Settings.from(System.getenv()).dataDir());
         int removed = new TofuHostKeys(data.knownHostsFile()).forget(host, port);
         System.out.println(removed == 0 ? "No key was recorded for " + hostPort + "."
                 : "Forgot " + removed + " key" + (removed == 1 ? "" : "s") + " of " + hostPort

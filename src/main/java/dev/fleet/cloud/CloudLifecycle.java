@@ -1,5 +1,9 @@
 package dev.fleet.cloud;
 
+import dev.fleet.base.Durations;
+import dev.fleet.base.Progress;
+import dev.fleet.base.Sleeper;
+import dev.fleet.exec.Channels;
 import dev.fleet.member.CloudConfig;
 import dev.fleet.member.Member;
 import dev.fleet.member.RegistryStore;
@@ -10,36 +14,55 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * "Ensure ready": before a tool touches a cloud member, its instance must be running and its
+ * The life of a cloud member's instance, start to stop; the only place that starts or stops one.
+ *
+ * <p>"Ensure ready": before fleet touches a cloud member, its instance must be running and its
  * address current. A stopped instance is started, a stopping one is waited out and started, a
- * pending one is waited for; terminated ones are refused. After a start the new public IP is
- * saved, the SSH port is awaited, and the agent login is put back (best effort). Calls racing on
- * one member start it once. A member confirmed running in the last 30 seconds costs no AWS call.
+ * pending one is waited for; terminated ones are refused, and so is a start the {@link StartGate}
+ * refuses (over budget). After a start the new public IP is saved, the SSH port is awaited, and
+ * {@link AfterStart} puts back what the start may have lost (best effort). Calls racing on one
+ * member start it once. A member confirmed running in the last 30 seconds costs no AWS call.
+ *
+ * <p>{@link #stop}: every stop (by hand, after a finished task, when idle) goes through one path,
+ * which first asks {@link WorkInFlight}, then stops the instance, forgets that it was confirmed
+ * running and ends its pooled connection.
  */
 public final class CloudLifecycle {
     private static final Logger log = LoggerFactory.getLogger(CloudLifecycle.class);
 
-    /** Progress of a long wait, for MCP progress notifications. */
-    public interface Progress {
-        Progress NONE = message -> { };
-
-        void report(String message);
-    }
-
-    /** Put back what a fresh start may have lost (the agent login); errors are logged, never thrown. */
+    /**
+     * Put back what a fresh start may have lost (the work folder, the agent login, the on-instance
+     * guard, interrupted tasks); errors are logged, never thrown.
+     */
     public interface AfterStart {
         AfterStart NONE = member -> { };
 
         void reprovision(Member member) throws Exception;
     }
 
-    /** May refuse a start fleet would make by itself (a member over its budget); an explicit override passes. */
+    /**
+     * Fleet's own work in flight on a member, which a stop must not cut off. The stop path asks it
+     * before stopping; {@link #NONE} (the default) knows of no work.
+     */
+    public interface WorkInFlight {
+        WorkInFlight NONE = member -> Optional.empty();
+
+        /** What fleet is doing on the member right now, or empty when nothing. */
+        Optional<String> describe(Member member);
+    }
+
+    /**
+     * May refuse a start fleet would make by itself (a member over its daily budget); a start a
+     * person asked for explicitly ({@code cloud_control action=start override_budget=true}) passes.
+     * Consulted only when the instance is stopped or stopping, i.e. when a start would cost money.
+     */
     public interface StartGate {
         StartGate OPEN = (member, override) -> { };
 
@@ -48,9 +71,14 @@ public final class CloudLifecycle {
 
     /** Timing of the waits; tests shorten them. */
     public record Timing(Duration confirmedFor, Duration stateWait, Duration sshWait, Duration firstPoll, Duration maxPoll) {
-        public static Timing standard() {
-            return new Timing(Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(3),
-                    Duration.ofSeconds(1), Duration.ofSeconds(10));
+        private static final Duration CONFIRMED_FOR = Duration.ofSeconds(30);
+        private static final Duration LONGEST_POLL = Duration.ofSeconds(10);
+
+        /** Pauses start at {@code firstPoll} and grow to ten times that, at most 10 s (never below the first). */
+        public static Timing of(Duration stateWait, Duration sshWait, Duration firstPoll) {
+            long poll = firstPoll.toMillis();
+            return new Timing(CONFIRMED_FOR, stateWait, sshWait, firstPoll,
+                    Duration.ofMillis(Math.max(poll, Math.min(LONGEST_POLL.toMillis(), poll * 10))));
         }
     }
 
@@ -60,34 +88,26 @@ public final class CloudLifecycle {
     private final Timing timing;
     private final Sleeper sleeper;
     private final AfterStart afterStart;
+    private final Channels channels;
+    private final WorkInFlight workInFlight;
     private final StartGate startGate;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Map<String, Confirmed> confirmed = new ConcurrentHashMap<>();
 
     public CloudLifecycle(CloudProviders providers, RegistryStore store, Clock clock, Timing timing, Sleeper sleeper,
-                          AfterStart afterStart) {
-        this(providers, store, clock, timing, sleeper, afterStart, StartGate.OPEN);
-    }
-
-    public CloudLifecycle(CloudProviders providers, RegistryStore store, Clock clock, Timing timing, Sleeper sleeper,
-                          AfterStart afterStart, StartGate startGate) {
-        this.startGate = startGate;
+                          AfterStart afterStart, Channels channels, WorkInFlight workInFlight, StartGate startGate) {
         this.providers = providers;
         this.store = store;
         this.clock = clock;
         this.timing = timing;
         this.sleeper = sleeper;
         this.afterStart = afterStart;
+        this.channels = channels;
+        this.workInFlight = workInFlight;
+        this.startGate = startGate;
     }
 
     private record Confirmed(String ip, Instant at) {
-    }
-
-    /** Pauses between polls; a test can make time pass without sleeping. */
-    public interface Sleeper {
-        Sleeper REAL = d -> Thread.sleep(d.toMillis());
-
-        void sleep(Duration d) throws InterruptedException;
     }
 
     /** The member with a running instance and its current address; non-cloud members pass through. */
@@ -95,7 +115,7 @@ public final class CloudLifecycle {
         return ensureReady(member, progress, false);
     }
 
-    /** {@code overrideGate}: a person asked for this start explicitly (cloud_control start override_budget=true). */
+    /** {@code overrideGate}: a person asked for this start explicitly, so the {@link StartGate} lets it pass. */
     public Member ensureReady(Member member, Progress progress, boolean overrideGate) throws CloudException {
         if (member.cloud() == null) {
             return member;
@@ -124,6 +144,31 @@ public final class CloudLifecycle {
         confirmed.remove(member.id());
     }
 
+    /** What the provider says about the member's instance right now (one provider call, no cache). */
+    public InstanceDetails describe(Member member) throws CloudException {
+        return providers.forConfig(member.cloud()).describe(member.cloud());
+    }
+
+    /**
+     * Stops the member's instance: the one stop path. Refused while fleet has work in flight on
+     * it; otherwise the stop is requested, the member is no longer taken for running and its
+     * pooled connection is ended (the instance is going away). Returns the state right after the
+     * request.
+     */
+    public InstanceState stop(Member member) throws CloudException {
+        CloudConfig cloud = member.cloud();
+        Optional<String> busy = workInFlight.describe(member);
+        if (busy.isPresent()) {
+            throw new CloudException("instance " + cloud.instanceId() + " of " + member.friendlyName()
+                    + " was not stopped: fleet has work in flight there (" + busy.get() + ")");
+        }
+        InstanceState now = providers.forConfig(cloud).stop(cloud);
+        confirmed.remove(member.id());
+        channels.release(member);
+        log.info("{}: stop requested for instance {} (now {})", member.friendlyName(), cloud.instanceId(), now.label());
+        return now;
+    }
+
     private Member bringUp(Member m, Progress progress, boolean overrideGate) throws CloudException {
         CloudConfig cloud = m.cloud();
         CloudProvider provider = providers.forConfig(cloud);
@@ -132,13 +177,13 @@ public final class CloudLifecycle {
         switch (d.state()) {
             case RUNNING -> { }
             case PENDING -> {
-                progress.report("instance " + cloud.instanceId() + " is starting; waiting for it to run");
+                progress.message("instance " + cloud.instanceId() + " is starting; waiting for it to run");
                 d = waitFor(provider, cloud, InstanceState.RUNNING, progress);
                 started = true;
             }
             case STOPPING -> {
                 startGate.check(m, overrideGate);
-                progress.report("instance " + cloud.instanceId() + " is stopping; waiting to start it again");
+                progress.message("instance " + cloud.instanceId() + " is stopping; waiting to start it again");
                 waitFor(provider, cloud, InstanceState.STOPPED, progress);
                 d = start(provider, cloud, progress);
                 started = true;
@@ -178,7 +223,7 @@ public final class CloudLifecycle {
     }
 
     private InstanceDetails start(CloudProvider provider, CloudConfig cloud, Progress progress) throws CloudException {
-        progress.report("starting instance " + cloud.instanceId());
+        progress.message("starting instance " + cloud.instanceId());
         log.info("starting instance {}", cloud.instanceId());
         provider.start(cloud);
         return waitFor(provider, cloud, InstanceState.RUNNING, progress);
@@ -197,9 +242,9 @@ public final class CloudLifecycle {
             }
             if (!clock.instant().isBefore(deadline)) {
                 throw new CloudException("instance " + cloud.instanceId() + " was still " + d.state().label() + " after "
-                        + CostReport.human(timing.stateWait()) + " of waiting for it to be " + target.label());
+                        + Durations.human(timing.stateWait()) + " of waiting for it to be " + target.label());
             }
-            progress.report("instance " + cloud.instanceId() + " is " + d.state().label() + "; waiting for " + target.label());
+            progress.message("instance " + cloud.instanceId() + " is " + d.state().label() + "; waiting for " + target.label());
             sleep(pause);
             pause = min(pause.multipliedBy(2), timing.maxPoll());
             d = provider.describe(cloud);
@@ -219,10 +264,10 @@ public final class CloudLifecycle {
             } catch (IOException e) {
                 if (!clock.instant().isBefore(deadline)) {
                     throw new CloudException("instance of " + m.friendlyName() + " is running at " + m.host()
-                            + " but its SSH port " + port + " did not answer within " + CostReport.human(timing.sshWait()));
+                            + " but its SSH port " + port + " did not answer within " + Durations.human(timing.sshWait()));
                 }
             }
-            progress.report("waiting for SSH on " + m.host() + ":" + port);
+            progress.message("waiting for SSH on " + m.host() + ":" + port);
             sleep(pause);
             pause = min(pause.multipliedBy(2), timing.maxPoll());
         }

@@ -5,9 +5,9 @@ import dev.fleet.member.CloudConfig;
 /**
  * One cloud's VM operations. Tools and the life-cycle logic use only this, so another provider
  * (GCP, Azure) is a new implementation, not a change to tools. Every call is bounded in time and
- * retried on throttling and transient errors by the implementation.
+ * retried on throttling and transient errors by the implementation. Closing releases its clients.
  */
-public interface CloudProvider {
+public interface CloudProvider extends AutoCloseable {
     /** Provider name as used in {@code cloud_provider} (e.g. "aws"). */
     String name();
 
@@ -18,4 +18,7 @@ public interface CloudProvider {
 
     /** Asks the instance to stop; returns the state reported right after the request. */
     InstanceState stop(CloudConfig cloud) throws CloudException;
+
+    @Override
+    void close();
 }

@@ -30,14 +30,9 @@ public final class CloudProviders implements AutoCloseable {
 
     @Override
     public void close() {
-        if (aws instanceof Ec2Provider ec2) {
-            ec2.close();
-        } else if (aws instanceof AutoCloseable c) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // closing at shutdown: nothing left to tell
-            }
+        CloudProvider p = aws;
+        if (p != null) {
+            p.close();
         }
     }
 }

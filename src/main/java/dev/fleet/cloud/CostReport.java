@@ -1,5 +1,6 @@
 package dev.fleet.cloud;
 
+import dev.fleet.base.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,17 +35,17 @@ public record CostReport(Duration uptime, Double hourlyRate, Double estimatedCos
                 warnings.add(String.format(Locale.ROOT, "this run has cost about $%.2f", cost));
             }
             if (uptime.compareTo(LONG_UPTIME) > 0) {
-                warnings.add("running for " + human(uptime));
+                warnings.add("running for " + Durations.human(uptime));
             }
             if (lastActivity == null || Duration.between(lastActivity, now).toMinutes() > idleTimeoutMin) {
                 warnings.add("running with no fleet activity for "
-                        + (lastActivity == null ? "ever" : human(Duration.between(lastActivity, now))));
+                        + (lastActivity == null ? "ever" : Durations.human(Duration.between(lastActivity, now))));
             }
         }
         return new CostReport(uptime, rate, cost, List.copyOf(warnings));
     }
 
-    /** The same report with more warnings (budgets, GPU held idle) after its own. */
+    /** The same report with more warnings after its own (a budget nearly spent, a GPU held idle). */
     public CostReport withWarnings(List<String> more) {
         if (more.isEmpty()) {
             return this;
@@ -52,27 +53,5 @@ public record CostReport(Duration uptime, Double hourlyRate, Double estimatedCos
         List<String> all = new ArrayList<>(warnings);
         all.addAll(more);
         return new CostReport(uptime, hourlyRate, estimatedCost, List.copyOf(all));
-    }
-
-    public String rateText() {
-        return hourlyRate == null ? "$?/h" : String.format(Locale.ROOT, "$%.3f/h", hourlyRate);
-    }
-
-    public String costText() {
-        return estimatedCost == null ? "$?" : String.format(Locale.ROOT, "$%.2f", estimatedCost);
-    }
-
-    public static String human(Duration d) {
-        if (d.toSeconds() < 60) {
-            return d.toSeconds() + "s";
-        }
-        long m = d.toMinutes();
-        if (m < 60) {
-            return m + "m";
-        }
-        if (m < 48 * 60) {
-            return (m / 60) + "h" + (m % 60 == 0 ? "" : String.format("%02dm", m % 60));
-        }
-        return d.toDays() + "d" + (d.toHours() % 24) + "h";
     }
 }

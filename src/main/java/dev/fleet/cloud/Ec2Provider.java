@@ -36,11 +36,13 @@ public final class Ec2Provider implements CloudProvider {
     private final String endpointOverride;
     private final Map<String, Ec2Client> clients = new ConcurrentHashMap<>();
 
-    /** {@code env}: the server's environment, where AWS keys and fleet's endpoint setting are looked up. */
-    public Ec2Provider(Map<String, String> env) {
+    /**
+     * @param endpointOverride another EC2 endpoint ({@code FLEET_EC2_ENDPOINT}); null: the SDK's own choice
+     * @param env              the server's environment, where AWS keys are looked up
+     */
+    public Ec2Provider(String endpointOverride, Map<String, String> env) {
         this.env = Map.copyOf(env);
-        String endpoint = env.get("FLEET_EC2_ENDPOINT");
-        this.endpointOverride = endpoint == null || endpoint.isBlank() ? null : endpoint;
+        this.endpointOverride = endpointOverride;
     }
 
     @Override
@@ -141,6 +143,7 @@ public final class Ec2Provider implements CloudProvider {
         return DefaultCredentialsProvider.builder().build();
     }
 
+    @Override
     public void close() {
         clients.values().forEach(Ec2Client::close);
         clients.clear();

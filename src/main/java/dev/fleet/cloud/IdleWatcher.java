@@ -3,6 +3,8 @@ package dev.fleet.cloud;
 import dev.fleet.member.ActivityRecorder;
 import dev.fleet.member.Member;
 import dev.fleet.member.RegistryStore;
+import dev.fleet.probe.Activity;
+import dev.fleet.probe.ActivityProbe;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,13 +17,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Stops cloud instances nobody uses, and only those. Each cycle (one a minute by default), every
  * cloud member whose last fleet activity ({@code lastUsed}, persisted, so a restart does not
- * stop anything early) is older than its idle timeout and whose instance runs is checked for
+ * stop anything early) is older than its idle timeout in force (a budget may shorten it) and whose instance runs is checked for
  * work; it is stopped only when the check says idle. Busy counts as activity (the idle clock
  * restarts), unknown leaves it running. Members are checked in parallel, a bounded number at a
  * time; a member still being checked or stopped is skipped. Every decision is logged with its reason.
@@ -30,32 +33,24 @@ public final class IdleWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IdleWatcher.class);
 
     private final RegistryStore store;
-    private final CloudProviders providers;
     private final ActivityProbe probe;
     private final ActivityRecorder activity;
     private final CloudLifecycle lifecycle;
     private final Clock clock;
-    private final java.util.function.ToIntFunction<Member> idleTimeoutMin;
+    private final ToIntFunction<Member> idleTimeoutMin;
     private final ExecutorService checkers;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService ticker;
 
     /** What one cycle decided for one member (for logs and tests). */
-    public record Decision(String member, String action, String reason) {
+    public record Decision(String member, IdleAction action, String reason) {
     }
 
-    public IdleWatcher(RegistryStore store, CloudProviders providers, ActivityProbe probe, ActivityRecorder activity,
-                       CloudLifecycle lifecycle, Clock clock, int parallelChecks) {
-        this(store, providers, probe, activity, lifecycle, clock, parallelChecks, m -> m.cloud().idleTimeoutMin());
-    }
-
-    /** @param idleTimeoutMin the idle timeout in force for a member (a budget may shorten it) */
-    public IdleWatcher(RegistryStore store, CloudProviders providers, ActivityProbe probe, ActivityRecorder activity,
-                       CloudLifecycle lifecycle, Clock clock, int parallelChecks,
-                       java.util.function.ToIntFunction<Member> idleTimeoutMin) {
-        this.idleTimeoutMin = idleTimeoutMin;
+    /** @param idleTimeoutMin the idle timeout in force for a member (its own, or shorter while it is over budget) */
+    public IdleWatcher(RegistryStore store, ActivityProbe probe, ActivityRecorder activity, CloudLifecycle lifecycle,
+                       Clock clock, int parallelChecks, ToIntFunction<Member> idleTimeoutMin) {
         this.store = store;
-        this.providers = providers;
+        this.idleTimeoutMin = idleTimeoutMin;
         this.probe = probe;
         this.activity = activity;
         this.lifecycle = lifecycle;
@@ -106,7 +101,7 @@ public final class IdleWatcher implements AutoCloseable {
         for (CompletableFuture<Decision> c : checks) {
             Decision d = c.join();
             decisions.add(d);
-            log.info("idle check {}: {} ({})", d.member(), d.action(), d.reason());
+            log.info("idle check {}: {} ({})", d.member(), d.action().label(), d.reason());
         }
         return decisions;
     }
@@ -119,28 +114,27 @@ public final class IdleWatcher implements AutoCloseable {
     private Decision decide(Member m) {
         InstanceDetails d;
         try {
-            d = providers.forConfig(m.cloud()).describe(m.cloud());
+            d = lifecycle.describe(m);
         } catch (CloudException e) {
-            return new Decision(m.friendlyName(), "keep", "unknown: " + e.getMessage());
+            return new Decision(m.friendlyName(), IdleAction.KEEP, "unknown: " + e.getMessage());
         }
         if (d.state() != InstanceState.RUNNING) {
-            return new Decision(m.friendlyName(), "skip", "instance is " + d.state().label());
+            return new Decision(m.friendlyName(), IdleAction.SKIP, "instance is " + d.state().label());
         }
         Activity a = probe.check(m);
         if (a instanceof Activity.Busy busy) {
             activity.touch(m.id());
-            return new Decision(m.friendlyName(), "keep", "busy: " + busy.reason());
+            return new Decision(m.friendlyName(), IdleAction.KEEP, "busy: " + busy.reason());
         }
         if (a instanceof Activity.Unknown unknown) {
-            return new Decision(m.friendlyName(), "keep", "unknown: " + unknown.cause());
+            return new Decision(m.friendlyName(), IdleAction.KEEP, "unknown: " + unknown.cause());
         }
         try {
-            InstanceState now = providers.forConfig(m.cloud()).stop(m.cloud());
-            lifecycle.forget(m);
-            return new Decision(m.friendlyName(), "stop", "idle for more than " + idleTimeoutMin.applyAsInt(m)
+            InstanceState now = lifecycle.stop(m);
+            return new Decision(m.friendlyName(), IdleAction.STOP, "idle for more than " + idleTimeoutMin.applyAsInt(m)
                     + " min; instance now " + now.label());
         } catch (CloudException e) {
-            return new Decision(m.friendlyName(), "keep", "stop failed: " + e.getMessage());
+            return new Decision(m.friendlyName(), IdleAction.KEEP, "stop failed: " + e.getMessage());
         }
     }
 

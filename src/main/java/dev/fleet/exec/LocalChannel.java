@@ -36,6 +36,11 @@ public final class LocalChannel implements MemberChannel {
     }
 
     @Override
+    public OsCommands os() {
+        return os;
+    }
+
+    @Override
     public CommandResult exec(CommandRequest request) throws ChannelException {
         List<String> argv = new ArrayList<>();
         if (HAS_SETSID) {
@@ -145,16 +150,37 @@ public final class LocalChannel implements MemberChannel {
         return java.util.Optional.of(os.os());
     }
 
+    /** Local files need no session: every operation works on the file system directly. */
     @Override
-    public void upload(Path localFile, String memberPath, java.util.function.LongConsumer progress) throws IOException {
-        copy(localFile, Path.of(memberPath));
-        progress.accept(Files.size(localFile));
-    }
+    public FileSession files() {
+        return new FileSession() {
+            @Override
+            public void upload(Path localFile, String memberPath, java.util.function.LongConsumer progress) throws IOException {
+                copy(localFile, Path.of(memberPath));
+                progress.accept(Files.size(localFile));
+            }
 
-    @Override
-    public void download(String memberPath, Path localFile, java.util.function.LongConsumer progress) throws IOException {
-        copy(Path.of(memberPath), localFile);
-        progress.accept(Files.size(localFile));
+            @Override
+            public void download(String memberPath, Path localFile, java.util.function.LongConsumer progress) throws IOException {
+                copy(Path.of(memberPath), localFile);
+                progress.accept(Files.size(localFile));
+            }
+
+            @Override
+            public List<String> listFiles(String memberPath) throws IOException {
+                return LocalChannel.listFiles(Path.of(memberPath));
+            }
+
+            @Override
+            public String realPath(String memberPath) throws IOException {
+                return LocalChannel.realPath(Path.of(memberPath));
+            }
+
+            @Override
+            public void close() {
+                // nothing held
+            }
+        };
     }
 
     private static void copy(Path from, Path to) throws IOException {
@@ -168,9 +194,7 @@ public final class LocalChannel implements MemberChannel {
         Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
     }
 
-    @Override
-    public List<String> listFiles(String memberPath) throws IOException {
-        Path root = Path.of(memberPath);
+    private static List<String> listFiles(Path root) throws IOException {
         if (Files.isRegularFile(root)) {
             return List.of(root.toString());
         }
@@ -184,9 +208,8 @@ public final class LocalChannel implements MemberChannel {
         }
     }
 
-    @Override
-    public String realPath(String memberPath) throws IOException {
-        Path p = Path.of(memberPath).toAbsolutePath().normalize();
+    private static String realPath(Path path) throws IOException {
+        Path p = path.toAbsolutePath().normalize();
         Path existing = p;
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();

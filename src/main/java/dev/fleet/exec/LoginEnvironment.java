@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -26,10 +27,13 @@ public final class LoginEnvironment {
     private static final long CAPTURE_TIMEOUT_SECONDS = 15;
 
     private final Map<String, String> serverEnv;
+    private final Path home;
     private volatile Map<String, String> captured;
 
-    public LoginEnvironment(Map<String, String> serverEnv) {
+    /** {@code home}: the user's home as the settings found it; the login starts there. */
+    public LoginEnvironment(Map<String, String> serverEnv, Path home) {
         this.serverEnv = Map.copyOf(serverEnv);
+        this.home = home;
     }
 
     public Map<String, String> get() {
@@ -48,9 +52,8 @@ public final class LoginEnvironment {
     /** The few variables a login needs to find the user's profile; nothing else crosses over. */
     Map<String, String> seed() {
         Map<String, String> seed = new LinkedHashMap<>();
-        String home = serverEnv.getOrDefault("HOME", System.getProperty("user.home"));
         String user = serverEnv.getOrDefault("USER", System.getProperty("user.name"));
-        seed.put("HOME", home);
+        seed.put("HOME", home.toString());
         seed.put("USER", user);
         seed.put("LOGNAME", serverEnv.getOrDefault("LOGNAME", user));
         seed.put("SHELL", loginShell());

@@ -1,43 +1,60 @@
 package dev.fleet.exec;
 
+import dev.fleet.member.MemberOs;
+import dev.fleet.os.OsCommands;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.LongConsumer;
 
 /**
- * How fleet reaches one member: run commands, move files, test the connection. Tools talk to
+ * How fleet reaches one member: run commands, move files, test the connection. Services talk to
  * this, never to processes or SSH directly; local and remote differences live in the implementations.
+ * The channel knows the member's OS: shell text for it comes from {@link #os()}.
  */
 public interface MemberChannel extends AutoCloseable {
+
+    /** The shell text of the member's OS, for the commands sent over this channel. */
+    OsCommands os();
 
     CommandResult exec(CommandRequest request) throws ChannelException;
 
     ConnectionCheck test();
 
     /** The member's OS, asked of the member itself; empty when it cannot be told. */
-    java.util.Optional<dev.fleet.member.MemberOs> detectOs() throws ChannelException;
+    Optional<MemberOs> detectOs() throws ChannelException;
 
-    /**
-     * Copies one local file to an absolute path on the member, creating parent folders.
-     * {@code progress} receives the bytes copied so far.
-     */
-    void upload(Path localFile, String memberPath, LongConsumer progress) throws IOException, ChannelException;
+    /** The member's files for a batch of operations (one SFTP session over SSH); close it when done. */
+    FileSession files() throws ChannelException;
 
-    /** Copies one file from an absolute path on the member to a local file, creating parent folders. */
-    void download(String memberPath, Path localFile, LongConsumer progress) throws IOException, ChannelException;
+    /** One upload in a session of its own; batches use {@link #files()}. */
+    default void upload(Path localFile, String memberPath, LongConsumer progress) throws IOException, ChannelException {
+        try (FileSession f = files()) {
+            f.upload(localFile, memberPath, progress);
+        }
+    }
 
-    /**
-     * Regular files at or below {@code memberPath} (the path itself if it is a file), as absolute
-     * member paths; empty if nothing exists there.
-     */
-    List<String> listFiles(String memberPath) throws IOException, ChannelException;
+    /** One download in a session of its own; batches use {@link #files()}. */
+    default void download(String memberPath, Path localFile, LongConsumer progress) throws IOException, ChannelException {
+        try (FileSession f = files()) {
+            f.download(memberPath, localFile, progress);
+        }
+    }
 
-    /**
-     * The path with symbolic links resolved, for the longest part of it that exists (the rest is
-     * appended as written), so a link inside a work folder cannot smuggle a transfer outside it.
-     */
-    String realPath(String memberPath) throws IOException, ChannelException;
+    /** See {@link FileSession#listFiles}. */
+    default List<String> listFiles(String memberPath) throws IOException, ChannelException {
+        try (FileSession f = files()) {
+            return f.listFiles(memberPath);
+        }
+    }
+
+    /** See {@link FileSession#realPath}. */
+    default String realPath(String memberPath) throws IOException, ChannelException {
+        try (FileSession f = files()) {
+            return f.realPath(memberPath);
+        }
+    }
 
     @Override
     void close();

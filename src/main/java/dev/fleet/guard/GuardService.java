@@ -33,6 +33,7 @@ public final class GuardService {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(15);
 
     private final Channels channels;
+    // The providers, not the life cycle: the life cycle calls this service after a start.
     private final CloudProviders providers;
     private final RegistryStore store;
     private final GuardSettings settings;
@@ -192,13 +193,11 @@ public final class GuardService {
     }
 
     private Member setOff(Member m, boolean off) {
-        Member[] changed = new Member[1];
-        store.update(r -> r.replacing(m.id(), old -> {
-            CloudConfig c = old.cloud();
-            changed[0] = old.toBuilder().cloud(c.withCostSafety(c.budgetUsdPerDay(), c.gpuBusyMinUtil(), off)).build();
-            return changed[0];
-        }));
-        return changed[0];
+        return store.update(r -> {
+            Member current = r.byId(m.id()).orElse(m);
+            CloudConfig c = current.cloud();
+            return current.toBuilder().cloud(c.withCostSafety(c.budgetUsdPerDay(), c.gpuBusyMinUtil(), off)).build();
+        }, (r, changed) -> r.replacing(changed.id(), old -> changed));
     }
 
     private GuardReport uninstall(Member m) {

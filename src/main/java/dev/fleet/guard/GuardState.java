@@ -2,6 +2,7 @@ package dev.fleet.guard;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The guard as found on a member, for member_detail.
@@ -21,7 +22,26 @@ public record GuardState(Integer version, String scheduler, String powerOff, Int
         return version != null;
     }
 
-    static String schedulerText(String scheduler) {
+    /** Older than this fleet's guard (it is replaced when fleet next looks at a running instance). */
+    public boolean outdated() {
+        return installed() && version < GuardScripts.VERSION;
+    }
+
+    /** The last decision split into its time, action and reason; empty before the first run. */
+    public Optional<Decision> decision() {
+        if (lastDecision == null) {
+            return Optional.empty();
+        }
+        String[] parts = lastDecision.split(" ", 3);
+        return Optional.of(new Decision(parts[0], parts.length > 1 ? parts[1] : null, parts.length > 2 ? parts[2] : null));
+    }
+
+    /** One line of decisions.log: {@code <UTC time> <action> <reason>}. */
+    public record Decision(String at, String action, String reason) {
+    }
+
+    /** What runs the guard, as people read it. */
+    public static String schedulerText(String scheduler) {
         if (scheduler == null) {
             return "unknown";
         }
@@ -34,7 +54,8 @@ public record GuardState(Integer version, String scheduler, String powerOff, Int
         };
     }
 
-    static String powerOffText(String powerOff) {
+    /** How the guard powers the machine off, as people read it. */
+    public static String powerOffText(String powerOff) {
         if (powerOff == null) {
             return "unknown";
         }
@@ -74,38 +95,5 @@ public record GuardState(Integer version, String scheduler, String powerOff, Int
         } catch (NumberFormatException e) {
             return null;
         }
-    }
-
-    /** Lines for member_detail. */
-    public String text() {
-        if (!installed()) {
-            return "  guard:     " + (note == null ? "not installed" : note) + "\n";
-        }
-        StringBuilder b = new StringBuilder("  guard:     installed, version ").append(version);
-        if (version < GuardScripts.VERSION) {
-            b.append(" (older than this fleet's ").append(GuardScripts.VERSION).append(')');
-        }
-        b.append(", run by ").append(schedulerText(scheduler)).append('\n');
-        b.append("             powers off after ").append(timeoutMin == null ? "?" : timeoutMin).append(" + ")
-                .append(graceMin == null ? "?" : graceMin).append(" idle min via ").append(powerOffText(powerOff)).append('\n');
-        b.append("             last decision: ").append(lastDecision == null ? "none yet" : lastDecision).append('\n');
-        return b.toString();
-    }
-
-    public Map<String, Object> structured() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("installed", installed());
-        m.put("version", version);
-        m.put("latestVersion", GuardScripts.VERSION);
-        m.put("scheduler", scheduler);
-        m.put("powerOff", powerOff);
-        m.put("timeoutMin", timeoutMin);
-        m.put("graceMin", graceMin);
-        String[] parts = lastDecision == null ? new String[0] : lastDecision.split(" ", 3);
-        m.put("lastDecisionAt", parts.length > 0 ? parts[0] : null);
-        m.put("lastDecision", parts.length > 1 ? parts[1] : null);
-        m.put("lastDecisionReason", parts.length > 2 ? parts[2] : null);
-        m.put("note", note);
-        return m;
     }
 }

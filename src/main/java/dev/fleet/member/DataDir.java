@@ -4,19 +4,9 @@ import dev.fleet.security.SecureFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.Map;
 
-/** Where fleet keeps its state: {@code $APRA_FLEET_DATA_DIR}, else {@code ~/.apra-fleet/data}. */
+/** Where fleet keeps its state (the folder comes from the settings: {@code $APRA_FLEET_DATA_DIR}, else {@code ~/.apra-fleet/data}). */
 public record DataDir(Path root) {
-    public static final String ENV = "APRA_FLEET_DATA_DIR";
-
-    public static DataDir fromEnvironment(Map<String, String> env) {
-        String configured = env.get(ENV);
-        if (configured != null && !configured.isBlank()) {
-            return new DataDir(Path.of(configured).toAbsolutePath().normalize());
-        }
-        return new DataDir(Path.of(System.getProperty("user.home"), ".apra-fleet", "data"));
-    }
 
     /** Creates the folder (0700) if needed; every later file lands inside a private folder. */
     public DataDir ensureExists() {
@@ -46,6 +36,11 @@ public record DataDir(Path root) {
 
     public Path knownHostsFile() {
         return root.resolve("known_hosts");
+    }
+
+    /** Users' corrections to the built-in hourly rates of instance types. */
+    public Path pricingFile() {
+        return root.resolve("pricing.json");
     }
 
     /** Full output of commands whose stdout/stderr exceeded the inline cap. */

@@ -8,9 +8,12 @@ import java.util.Map;
 /**
  * One registered member: a machine plus a working folder.
  *
- * <p>Field names follow the registry's JSON. {@code encryptedPassword} is sealed by
- * {@link dev.fleet.security.SecretBox}; it is never shown. {@code extra} keeps unknown JSON
- * fields so that a newer or older fleet sharing the data directory loses nothing.
+ * <p>Components follow the registry's JSON one to one, so the file is read and written back
+ * exactly as it was (see docs/decisions.md). What kind of member it is, and what reaching it
+ * takes, is {@link #kind()}: code that differs by kind switches on that type rather than testing
+ * these fields for null. {@code encryptedPassword} is sealed by {@link dev.fleet.security.SecretBox};
+ * it is never shown. {@code extra} keeps unknown JSON fields so that a newer or older fleet sharing
+ * the data directory loses nothing.
  */
 public record Member(
         String id,
@@ -28,7 +31,7 @@ public record Member(
         Instant createdAt,
         Instant lastUsed,
         String icon,
-        String gitAccess,
+        GitAccess gitAccess,
         List<String> gitRepos,
         CloudConfig cloud,
         Map<String, JsonNode> extra) {
@@ -45,6 +48,26 @@ public record Member(
 
     public boolean isCloud() {
         return cloud != null;
+    }
+
+    /** Local, remote over SSH, or cloud (SSH plus an instance); a cloud block makes a remote member a cloud one. */
+    public MemberKind kind() {
+        if (isLocal()) {
+            return new MemberKind.Local();
+        }
+        SshLogin login = new SshLogin(host, port, username, authType, encryptedPassword, keyPath);
+        return cloud != null ? new MemberKind.Cloud(login, cloud) : new MemberKind.Remote(login);
+    }
+
+    /**
+     * The member's OS as registered. A registry entry without one (written by hand, or by an old
+     * version) means this machine's OS for a local member and Linux for a remote one.
+     */
+    public MemberOs osOrAssumed() {
+        if (os != null) {
+            return os;
+        }
+        return isLocal() ? MemberOs.current() : MemberOs.LINUX;
     }
 
     /** Host as shown to people and used for duplicate checks; local members live on "localhost". */
@@ -85,7 +108,7 @@ public record Member(
         private Instant createdAt;
         private Instant lastUsed;
         private String icon;
-        private String gitAccess;
+        private GitAccess gitAccess;
         private List<String> gitRepos;
         private CloudConfig cloud;
         private Map<String, JsonNode> extra = Map.of();
@@ -130,7 +153,7 @@ public record Member(
         public Builder createdAt(Instant v) { createdAt = v; return this; }
         public Builder lastUsed(Instant v) { lastUsed = v; return this; }
         public Builder icon(String v) { icon = v; return this; }
-        public Builder gitAccess(String v) { gitAccess = v; return this; }
+        public Builder gitAccess(GitAccess v) { gitAccess = v; return this; }
         public Builder gitRepos(List<String> v) { gitRepos = v; return this; }
         public Builder cloud(CloudConfig v) { cloud = v; return this; }
         public Builder extra(Map<String, JsonNode> v) { extra = v; return this; }

@@ -23,6 +23,8 @@ public final class RegistryCodec {
     private static final Set<String> MEMBER_FIELDS = Set.of("id", "friendlyName", "agentType", "host", "port",
             "username", "authType", "encryptedPassword", "keyPath", "workFolder", "sessionId", "os", "createdAt",
             "lastUsed", "icon", "gitAccess", "gitRepos", "cloud");
+    private static final Set<String> MEMBER_FIELDS_BUT_GIT_ACCESS = MEMBER_FIELDS.stream()
+            .filter(f -> !f.equals("gitAccess")).collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final Set<String> CLOUD_FIELDS = Set.of("provider", "instanceId", "region", "profile",
             "idleTimeoutMin", "sshKeyPath", "activityCommand", "budgetUsdPerDay", "gpuBusyMinUtil", "guard");
 
@@ -91,7 +93,9 @@ public final class RegistryCodec {
             n.put("lastUsed", m.lastUsed().toString());
         }
         putIfPresent(n, "icon", m.icon());
-        putIfPresent(n, "gitAccess", m.gitAccess());
+        if (m.gitAccess() != null) {
+            n.put("gitAccess", m.gitAccess().json());
+        }
         if (m.gitRepos() != null) {
             ArrayNode repos = n.putArray("gitRepos");
             m.gitRepos().forEach(repos::add);
@@ -99,7 +103,12 @@ public final class RegistryCodec {
         if (m.cloud() != null) {
             n.set("cloud", cloudNode(m.cloud()));
         }
-        m.extra().forEach(n::set);
+        // Unknown fields go back as they were; a field set above (a git level chosen since) wins over its old raw value.
+        m.extra().forEach((field, value) -> {
+            if (!n.has(field)) {
+                n.set(field, value);
+            }
+        });
         return n;
     }
 
@@ -141,6 +150,9 @@ public final class RegistryCodec {
             String authType = text(a, "authType");
             String os = text(a, "os");
             JsonNode cloud = a.get("cloud");
+            // A level this version does not know stays in the file as written (carried as an unknown field).
+            GitAccess gitAccess = GitAccess.fromJson(text(a, "gitAccess")).orElse(null);
+            Map<String, JsonNode> extra = extra(a, gitAccess == null ? MEMBER_FIELDS_BUT_GIT_ACCESS : MEMBER_FIELDS);
             return Member.builder()
                     .id(text(a, "id"))
                     .friendlyName(text(a, "friendlyName"))
@@ -157,10 +169,10 @@ public final class RegistryCodec {
                     .createdAt(instant(a, "createdAt"))
                     .lastUsed(instant(a, "lastUsed"))
                     .icon(text(a, "icon"))
-                    .gitAccess(text(a, "gitAccess"))
+                    .gitAccess(gitAccess)
                     .gitRepos(gitRepos)
                     .cloud(cloud != null && cloud.isObject() ? cloud(cloud) : null)
-                    .extra(extra(a, MEMBER_FIELDS))
+                    .extra(extra)
                     .build();
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
             throw new IOException("registry member " + text(a, "friendlyName") + " is malformed: " + e.getMessage(), e);

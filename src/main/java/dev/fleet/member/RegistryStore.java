@@ -13,6 +13,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -65,16 +67,36 @@ public final class RegistryStore {
      * @return the registry as stored
      */
     public Registry update(UnaryOperator<Registry> change) {
+        return locked(current -> null, (current, nothing) -> change.apply(current)).registry();
+    }
+
+    /**
+     * Like {@link #update(UnaryOperator)}, for changes that have something to tell their caller:
+     * under the same lock, {@code read} takes what the caller needs from the current registry (it
+     * may refuse by throwing, and nothing changes), then {@code change} derives the registry to
+     * store from the current one and that value.
+     *
+     * @return what {@code read} gave
+     */
+    public <T> T update(Function<Registry, T> read, BiFunction<Registry, T, Registry> change) {
+        return locked(read, change).value();
+    }
+
+    private record Stored<T>(Registry registry, T value) {
+    }
+
+    private <T> Stored<T> locked(Function<Registry, T> read, BiFunction<Registry, T, Registry> change) {
         inProcess.lock();
         try (FileChannel lockChannel = SecureFiles.openLockFile(lockFile);
              FileLock ignored = lockChannel.lock()) {
             removeStaleTemporaries();
             Registry current = read();
-            Registry next = change.apply(current);
+            T value = read.apply(current);
+            Registry next = change.apply(current, value);
             if (next != current) {
                 replace(next);
             }
-            return next;
+            return new Stored<>(next, value);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot update " + file, e);
         } finally {

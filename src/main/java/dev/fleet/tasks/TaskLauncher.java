@@ -4,6 +4,7 @@ import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
+import dev.fleet.exec.MemberChannel;
 import dev.fleet.member.Member;
 import dev.fleet.os.OsCommands;
 import dev.fleet.os.TaskCommands;
@@ -39,13 +40,14 @@ public final class TaskLauncher {
      */
     public Launched launch(Member member, String folder, String command, String restartCommand, int maxRetries)
             throws TaskException, ChannelException {
-        TaskCommands os = taskCommands(member);
+        MemberChannel channel = channels.forMember(member);
+        TaskCommands os = taskCommands(member, channel.os());
         long seconds = Math.max(1, activityInterval.toSeconds());
         for (int attempt = 1; ; attempt++) {
             TaskId id = ids.next();
             byte[] script = TaskWrapperScript.render(id, command, restartCommand, maxRetries, folder)
                     .getBytes(StandardCharsets.UTF_8);
-            CommandResult r = channels.forMember(member).exec(new CommandRequest(os.taskLaunch(id.value(), seconds), folder,
+            CommandResult r = channel.exec(new CommandRequest(os.taskLaunch(id.value(), seconds), folder,
                     LAUNCH_TIMEOUT, CommandRequest.DEFAULT_OUTPUT_CAP).withStdin(script));
             if (r.timedOut()) {
                 throw new TaskException("starting task " + id + " on " + member.friendlyName() + " did not finish within "
@@ -66,8 +68,7 @@ public final class TaskLauncher {
     }
 
     /** The member's task commands; a clear refusal where tasks cannot run (Windows). */
-    static TaskCommands taskCommands(Member member) throws TaskException {
-        OsCommands os = Channels.osOf(member);
+    static TaskCommands taskCommands(Member member, OsCommands os) throws TaskException {
         return os.tasks().orElseThrow(() -> new TaskException(member.friendlyName() + " is a "
                 + os.os().json() + " member: long-running tasks are not supported there (the task wrapper is a bash "
                 + "script); run the command without long_running and with a larger timeout_ms"));

@@ -4,6 +4,7 @@ import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
+import dev.fleet.exec.MemberChannel;
 import dev.fleet.member.Member;
 import dev.fleet.os.TaskCommands;
 import java.time.Duration;
@@ -39,14 +40,16 @@ public final class TaskMonitor {
 
     /** The task's state, output tail and GPU picture; empty when the member has no such task. */
     public Optional<TaskReport> read(Member member, TaskId id) throws TaskException, ChannelException {
-        TaskCommands os = TaskLauncher.taskCommands(member);
-        CommandResult r = run(member, os.taskReport(id.value(), LOG_LINES), READ_TIMEOUT, "read task " + id);
+        MemberChannel channel = channels.forMember(member);
+        TaskCommands os = TaskLauncher.taskCommands(member, channel.os());
+        CommandResult r = run(channel, member, os.taskReport(id.value(), LOG_LINES), READ_TIMEOUT, "read task " + id);
         return TaskReport.parse(id, r.stdout(), MAX_LOG_CHARS);
     }
 
     public StopOutcome stop(Member member, TaskId id) throws TaskException, ChannelException {
-        TaskCommands os = TaskLauncher.taskCommands(member);
-        String out = run(member, os.taskStop(id.value()), STOP_TIMEOUT, "stop task " + id).stdout();
+        MemberChannel channel = channels.forMember(member);
+        TaskCommands os = TaskLauncher.taskCommands(member, channel.os());
+        String out = run(channel, member, os.taskStop(id.value()), STOP_TIMEOUT, "stop task " + id).stdout();
         if (out.contains(TaskReport.MARK + "missing")) {
             return StopOutcome.MISSING;
         }
@@ -62,17 +65,18 @@ public final class TaskMonitor {
 
     /** The member's live tasks (see {@code OsCommands.liveTasks}); empty on members that cannot run tasks. */
     public List<TaskId> liveTasks(Member member) throws TaskException, ChannelException {
-        Optional<TaskCommands> os = Channels.osOf(member).tasks();
+        MemberChannel channel = channels.forMember(member);
+        Optional<TaskCommands> os = channel.os().tasks();
         if (os.isEmpty()) {
             return List.of();
         }
-        String out = run(member, os.get().liveTasks(2 * Math.max(1, activityInterval.toSeconds())), READ_TIMEOUT, "list tasks").stdout();
+        String out = run(channel, member, os.get().liveTasks(2 * Math.max(1, activityInterval.toSeconds())), READ_TIMEOUT, "list tasks").stdout();
         return out.lines().map(String::strip).filter(TaskId::isValid).map(TaskId::new).toList();
     }
 
-    private CommandResult run(Member member, String script, Duration timeout, String what)
+    private CommandResult run(MemberChannel channel, Member member, String script, Duration timeout, String what)
             throws TaskException, ChannelException {
-        CommandResult r = channels.forMember(member).exec(CommandRequest.probe(script, timeout));
+        CommandResult r = channel.exec(CommandRequest.probe(script, timeout));
         if (r.timedOut()) {
             throw new TaskException("could not " + what + " on " + member.friendlyName() + ": no answer within "
                     + timeout.toSeconds() + " s");

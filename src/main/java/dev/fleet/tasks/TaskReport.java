@@ -1,6 +1,6 @@
 package dev.fleet.tasks;
 
-import dev.fleet.cloud.GpuReading;
+import dev.fleet.probe.GpuReading;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

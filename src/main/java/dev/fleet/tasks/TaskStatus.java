@@ -7,26 +7,25 @@ import java.util.Optional;
 /**
  * A task's {@code status.json}, as its wrapper last wrote it.
  *
- * @param status    running, retrying, completed, failed or cancelled; resumed (relaunched after an
- *                  instance stop) or interrupted (stopped under it, not relaunched)
+ * @param status    what the wrapper recorded last
  * @param exitCode  exit code of the last finished attempt; null while the first one runs
  * @param retries   retries started so far
  */
-public record TaskStatus(String taskId, String status, String started, String updated, Integer exitCode, int retries,
+public record TaskStatus(String taskId, TaskState status, String started, String updated, Integer exitCode, int retries,
                          Integer maxRetries, Long pid, Integer activityIntervalSec) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The wrapper has ended and recorded how (completed, failed or cancelled). */
     public boolean finished() {
-        return "completed".equals(status) || "failed".equals(status) || "cancelled".equals(status);
+        return status.finished();
     }
 
     /** The status says a command is (or should be) running. */
     public boolean active() {
-        return "running".equals(status) || "retrying".equals(status) || "resumed".equals(status);
+        return status.active();
     }
 
-    /** Parses status.json; empty when it is absent or unreadable. */
+    /** Parses status.json; empty when it is absent or unreadable (a state this version does not know included). */
     public static Optional<TaskStatus> parse(String json) {
         if (json == null || json.isBlank()) {
             return Optional.empty();
@@ -36,7 +35,11 @@ public record TaskStatus(String taskId, String status, String started, String up
             if (n == null || !n.isObject() || !n.path("status").isTextual()) {
                 return Optional.empty();
             }
-            return Optional.of(new TaskStatus(text(n, "taskId"), text(n, "status"), text(n, "started"), text(n, "updated"),
+            Optional<TaskState> state = TaskState.fromJson(n.path("status").asText());
+            if (state.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new TaskStatus(text(n, "taskId"), state.get(), text(n, "started"), text(n, "updated"),
                     n.path("exitCode").isIntegralNumber() ? n.path("exitCode").intValue() : null,
                     n.path("retries").asInt(0),
                     n.path("maxRetries").isIntegralNumber() ? n.path("maxRetries").intValue() : null,

@@ -2,11 +2,8 @@ package dev.fleet.tools;
 
 import dev.fleet.budget.Budgets;
 import dev.fleet.member.Member;
-import dev.fleet.member.Registry;
 import dev.fleet.member.RegistryStore;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /** From 80 % of a daily budget on, every result about that member says so. */
 public final class BudgetNotes implements ToolRunner.ResultNotes {
@@ -19,14 +16,17 @@ public final class BudgetNotes implements ToolRunner.ResultNotes {
     }
 
     @Override
-    public List<String> about(Map<String, Object> arguments) {
-        Object id = arguments == null ? null : arguments.get("member_id");
-        Object name = arguments == null ? null : arguments.get("member_name");
-        if (!(id instanceof String) && !(name instanceof String)) {
+    public List<String> about(ToolInput in) {
+        // A format=json answer is one JSON document: member_detail carries the budget as a key there.
+        if (!MemberTarget.named(in) || "json".equals(in.string("format"))) {
             return List.of();
         }
-        Registry registry = store.read();
-        Optional<Member> m = id instanceof String s ? registry.byId(s) : registry.byName((String) name);
-        return m.filter(budgets::applies).flatMap(x -> budgets.check(x).warning()).stream().toList();
+        Member m;
+        try {
+            m = MemberTarget.ref(in).resolve(store.read());
+        } catch (RuntimeException e) {
+            return List.of(); // removed by this very call, or never there: nothing to note
+        }
+        return budgets.check(m).warning().stream().toList();
     }
 }

@@ -2,32 +2,28 @@ package dev.fleet.tools;
 
 import dev.fleet.cloud.CloudException;
 import dev.fleet.cloud.CloudLifecycle;
-import dev.fleet.cloud.CloudProviders;
-import dev.fleet.cloud.CloudStatus;
-import dev.fleet.cloud.CloudSummary;
 import dev.fleet.cloud.InstanceState;
-import dev.fleet.exec.Channels;
+import dev.fleet.guard.GuardReport;
+import dev.fleet.guard.GuardService;
 import dev.fleet.member.Member;
+import dev.fleet.status.CloudReading;
+import dev.fleet.status.FleetProbe;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
-/** cloud_control: start, stop or inspect a cloud member's instance by hand. */
+/** cloud_control: start, stop or inspect a cloud member's instance by hand, or turn its on-instance guard off or on. */
 public final class CloudControl implements Tool {
     private final MemberTarget target;
     private final CloudLifecycle lifecycle;
-    private final CloudProviders providers;
-    private final CloudStatus status;
-    private final Channels channels;
-    private final dev.fleet.guard.GuardService guard;
+    private final FleetProbe probe;
+    private final GuardService guard;
 
-    public CloudControl(MemberTarget target, CloudLifecycle lifecycle, CloudProviders providers, CloudStatus status,
-                        Channels channels, dev.fleet.guard.GuardService guard) {
-        this.guard = guard;
+    public CloudControl(MemberTarget target, CloudLifecycle lifecycle, FleetProbe probe, GuardService guard) {
         this.target = target;
         this.lifecycle = lifecycle;
-        this.providers = providers;
-        this.status = status;
-        this.channels = channels;
+        this.probe = probe;
+        this.guard = guard;
     }
 
     @Override
@@ -59,7 +55,7 @@ public final class CloudControl implements Tool {
     public ToolResult call(ToolInput in, ToolCall call) {
         Member m = target.use(in);
         if (m.cloud() == null) {
-            throw new InvalidInputException(in.given("member_id") ? "member_id" : "member_name", "names " + m.friendlyName()
+            throw new InvalidInputException(MemberTarget.ref(in).parameter(), "names " + m.friendlyName()
                     + ", which is not a cloud member (it has no cloud block); cloud_control applies to cloud members only");
         }
         String action = in.string("action");
@@ -67,36 +63,34 @@ public final class CloudControl implements Tool {
             throw new InvalidInputException("override_budget", "applies only with action=start");
         }
         if (action.startsWith("guard_")) {
-            dev.fleet.guard.GuardReport r = "guard_off".equals(action) ? guard.turnOff(m) : guard.turnOn(m);
+            GuardReport r = "guard_off".equals(action) ? guard.turnOff(m) : guard.turnOn(m);
             return new ToolResult(m.friendlyName() + ": " + r.sentence() + ".", Map.of("member", m.friendlyName(),
-                    "guard", r.outcome().name().toLowerCase(java.util.Locale.ROOT)),
-                    r.outcome() == dev.fleet.guard.GuardReport.Outcome.FAILED);
+                    "guard", r.outcome().name().toLowerCase(Locale.ROOT)), r.outcome() == GuardReport.Outcome.FAILED);
         }
+        String instance = m.cloud().instanceId();
         try {
             if ("start".equals(action)) {
-                boolean wasRunning = status.summarize(m, false).isRunning();
-                Member ready = lifecycle.ensureReady(m, message -> call.progress(0, null, message), in.bool("override_budget"));
+                boolean wasRunning = lifecycle.describe(m).state() == InstanceState.RUNNING;
+                Member ready = lifecycle.ensureReady(m, call, in.bool("override_budget"));
                 Map<String, Object> data = new LinkedHashMap<>();
                 data.put("member", m.friendlyName());
                 data.put("state", "running");
                 data.put("publicIp", ready.host());
                 data.put("started", !wasRunning);
-                return ToolResult.ok("Instance " + m.cloud().instanceId() + " of " + m.friendlyName() + " is running at "
+                return ToolResult.ok("Instance " + instance + " of " + m.friendlyName() + " is running at "
                         + ready.host() + (wasRunning ? " (it was already running)." : " (started; SSH answers).") , data);
             }
             if ("stop".equals(action)) {
-                InstanceState now = providers.forConfig(m.cloud()).stop(m.cloud());
-                lifecycle.forget(m);
-                channels.release(m);
-                return ToolResult.ok("Stopping instance " + m.cloud().instanceId() + " of " + m.friendlyName() + " (now "
+                InstanceState now = lifecycle.stop(m);
+                return ToolResult.ok("Stopping instance " + instance + " of " + m.friendlyName() + " (now "
                         + now.label() + "). The next tool call on it starts it again.", Map.of("member", m.friendlyName(),
                         "state", now.label()));
             }
-            CloudSummary s = status.summarize(m, true);
-            if (s.error() != null) {
-                return ToolResult.error("Cannot read the instance of " + m.friendlyName() + ": " + s.error());
+            CloudReading s = probe.cloud(m);
+            if (s.summary().error() != null) {
+                return ToolResult.error("Cannot read the instance of " + m.friendlyName() + ": " + s.summary().error());
             }
-            return ToolResult.ok(m.friendlyName() + "\n" + s.block().stripTrailing(), s.structured());
+            return ToolResult.ok(m.friendlyName() + "\n" + CloudText.block(s).stripTrailing(), CloudText.structured(s));
         } catch (CloudException e) {
             return ToolResult.error("cloud_control " + action + " on " + m.friendlyName() + " failed: " + e.getMessage());
         }

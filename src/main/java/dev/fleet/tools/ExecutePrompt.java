@@ -3,10 +3,8 @@ package dev.fleet.tools;
 import dev.fleet.agentcli.PromptOutcome;
 import dev.fleet.agentcli.PromptRequest;
 import dev.fleet.agentcli.PromptRunner;
-import dev.fleet.exec.ChannelException;
-import dev.fleet.exec.Channels;
+import dev.fleet.agentcli.Prompts;
 import dev.fleet.member.Member;
-import dev.fleet.member.RegistryStore;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -28,19 +26,11 @@ public final class ExecutePrompt implements Tool {
                     .withDefault(false));
 
     private final MemberTarget target;
-    private final RegistryStore store;
-    private final Channels channels;
-    private final PromptRunner runner;
+    private final Prompts prompts;
 
-    private final CloudGate cloud;
-
-    public ExecutePrompt(MemberTarget target, RegistryStore store, Channels channels, PromptRunner runner,
-                         dev.fleet.cloud.CloudLifecycle lifecycle) {
-        this.cloud = new CloudGate(lifecycle);
+    public ExecutePrompt(MemberTarget target, Prompts prompts) {
         this.target = target;
-        this.store = store;
-        this.channels = channels;
-        this.runner = runner;
+        this.prompts = prompts;
     }
 
     @Override
@@ -63,24 +53,16 @@ public final class ExecutePrompt implements Tool {
 
     @Override
     public ToolResult call(ToolInput in, ToolCall call) throws Exception {
-        return cloud.run(target.use(in), call, member -> prompt(member, in, call));
-    }
-
-    private ToolResult prompt(Member member, ToolInput in, ToolCall call) throws ChannelException {
         PromptRequest request = new PromptRequest(in.string("prompt"), in.bool("resume"),
                 Duration.ofMillis(in.longValue("timeout_ms")), in.integer("max_turns"), in.string("model"),
                 in.bool("dangerously_skip_permissions"));
-        call.progress(0, null, "prompting " + member.friendlyName());
-        PromptRunner.Run run = runner.run(member, channels.forMember(member), Channels.osOf(member), request);
-        return render(member, run);
+        Prompts.Prompted p = prompts.prompt(target.use(in), request, call);
+        return render(p.member(), p.run());
     }
 
-    private ToolResult render(Member m, PromptRunner.Run run) {
+    private static ToolResult render(Member m, PromptRunner.Run run) {
         String name = m.friendlyName();
         if (run.outcome() instanceof PromptOutcome.Answered a) {
-            if (a.sessionId() != null) {
-                store.update(r -> r.replacing(m.id(), old -> old.withSessionId(a.sessionId())));
-            }
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("member", name);
             data.put("response", a.text());

@@ -1,34 +1,21 @@
 package dev.fleet.tools;
 
-import dev.fleet.cloud.CloudStatus;
-import dev.fleet.cloud.CloudSummary;
-import dev.fleet.member.Member;
-import dev.fleet.member.Registry;
-import dev.fleet.member.RegistryStore;
-import dev.fleet.status.BusyState;
-import dev.fleet.status.MemberStatus;
-import dev.fleet.status.StatusService;
+import dev.fleet.probe.BusyState;
+import dev.fleet.probe.MemberStatus;
+import dev.fleet.status.CloudReading;
+import dev.fleet.status.FleetProbe;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /** fleet_status: every member's online and busy state, checked in parallel. */
 public final class FleetStatus implements Tool {
-    private final RegistryStore store;
-    private final StatusService status;
-    private final CloudStatus cloud;
-    private final ExecutorService pool;
+    private final FleetProbe probe;
     private final Clock clock;
 
-    public FleetStatus(RegistryStore store, StatusService status, CloudStatus cloud, ExecutorService pool, Clock clock) {
-        this.store = store;
-        this.status = status;
-        this.cloud = cloud;
-        this.pool = pool;
+    public FleetStatus(FleetProbe probe, Clock clock) {
+        this.probe = probe;
         this.clock = clock;
     }
 
@@ -54,69 +41,48 @@ public final class FleetStatus implements Tool {
     }
 
     @Override
-    public ToolResult call(ToolInput in, ToolCall call) throws Exception {
-        Registry registry = store.read();
-        // Cloud members first: a stopped instance is reported as such and never contacted over SSH.
-        Map<String, CompletableFuture<CloudSummary>> asked = new LinkedHashMap<>();
-        for (Member m : registry.members()) {
-            if (m.cloud() != null) {
-                asked.put(m.id(), CompletableFuture.supplyAsync(() -> cloud.summarize(m, true), pool));
-            }
-        }
-        Map<String, CloudSummary> clouds = new LinkedHashMap<>();
-        for (Map.Entry<String, CompletableFuture<CloudSummary>> e : asked.entrySet()) {
-            clouds.put(e.getKey(), e.getValue().get(60, TimeUnit.SECONDS));
-        }
-        List<Member> reachable = registry.members().stream()
-                .filter(m -> m.cloud() == null || clouds.get(m.id()).isRunning()).toList();
-        Map<String, MemberStatus> probed = new LinkedHashMap<>();
-        status.check(reachable).forEach(st -> probed.put(st.id(), st));
-        List<MemberStatus> states = registry.members().stream().map(m -> probed.containsKey(m.id()) ? probed.get(m.id())
-                : new MemberStatus(m.id(), m.friendlyName(), m.agentType().json(), false,
-                        clouds.get(m.id()).error() != null ? "cloud error: " + clouds.get(m.id()).error()
-                                : "instance " + clouds.get(m.id()).stateLabel(),
-                        BusyState.UNKNOWN, m.sessionId(), m.lastUsed(), m.workFolder())).toList();
-
-        long online = states.stream().filter(MemberStatus::online).count();
-        long busy = states.stream().filter(s -> s.busy() == BusyState.BUSY).count();
+    public ToolResult call(ToolInput in, ToolCall call) {
+        List<FleetProbe.MemberState> states = probe.fleet();
+        long online = states.stream().filter(s -> s.status().online()).count();
+        long busy = states.stream().filter(s -> s.status().busy() == BusyState.BUSY).count();
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("total", states.size());
         summary.put("online", online);
         summary.put("offline", states.size() - online);
         summary.put("busy", busy);
-        List<Map<String, Object>> members = states.stream().map(st -> structured(st, clouds.get(st.id()))).toList();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("summary", summary);
-        data.put("members", members);
+        data.put("members", states.stream().map(FleetStatus::structured).toList());
         if ("json".equals(in.string("format"))) {
             return ToolResult.ok(Json.pretty(data), data);
         }
-        return ToolResult.ok(compact(states, clouds, online, busy), data);
+        return ToolResult.ok(compact(states, online, busy), data);
     }
 
-    private String compact(List<MemberStatus> states, Map<String, CloudSummary> clouds, long online, long busy) {
+    private String compact(List<FleetProbe.MemberState> states, long online, long busy) {
         if (states.isEmpty()) {
             return "Fleet: no members registered. Use register_member to add one.";
         }
         StringBuilder t = new StringBuilder("Fleet: ").append(states.size()).append(" member").append(states.size() == 1 ? "" : "s")
                 .append(", ").append(online).append(" online, ").append(busy).append(" busy, ")
                 .append(states.size() - online).append(" offline\n");
-        int width = states.stream().mapToInt(s -> s.name().length()).max().orElse(4);
+        int width = states.stream().mapToInt(s -> s.status().name().length()).max().orElse(4);
         boolean footnote = false;
-        for (MemberStatus s : states) {
-            CloudSummary c = clouds.get(s.id());
-            boolean off = c != null && c.error() == null && !c.isRunning();
-            t.append(String.format("  %-" + width + "s  %-6s  %-10s  %-7s  session %-8s  last %s",
-                    s.name(), s.type(), off ? "OFF(cloud)" : s.online() ? "online" : "OFFLINE", s.busy().label(), s.shortSession(),
+        for (FleetProbe.MemberState state : states) {
+            MemberStatus s = state.status();
+            CloudReading c = state.cloud();
+            boolean off = c != null && c.summary().error() == null && !c.isRunning();
+            t.append(String.format("  %s %-" + width + "s  %-6s  %-10s  %-7s  session %-8s  last %s",
+                    state.icon(), s.name(), s.type(), off ? "OFF(cloud)" : s.online() ? "online" : "OFFLINE", s.busy().label(), s.shortSession(),
                     MemberView.ago(s.lastUsed(), clock)));
             if (c != null) {
-                t.append("  ").append(c.compact());
+                t.append("  ").append(CloudText.compact(c));
             }
             if (!s.online() && !off) {
                 t.append("  (").append(s.problem()).append(')');
             }
-            if (c != null && !c.warnings().isEmpty()) {
-                t.append("\n").append(" ".repeat(width + 4)).append("warnings: ").append(String.join("; ", c.warnings()));
+            if (c != null && !c.summary().warnings().isEmpty()) {
+                t.append("\n").append(" ".repeat(width + 4)).append("warnings: ").append(String.join("; ", c.summary().warnings()));
             }
             t.append('\n');
             footnote |= s.busy() == BusyState.IDLE_OTHERS;
@@ -127,10 +93,12 @@ public final class FleetStatus implements Tool {
         return t.toString().stripTrailing();
     }
 
-    private static Map<String, Object> structured(MemberStatus s, CloudSummary cloud) {
+    private static Map<String, Object> structured(FleetProbe.MemberState state) {
+        MemberStatus s = state.status();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", s.id());
         m.put("name", s.name());
+        m.put("icon", state.icon());
         m.put("type", s.type());
         m.put("online", s.online());
         m.put("problem", s.problem());
@@ -138,8 +106,8 @@ public final class FleetStatus implements Tool {
         m.put("sessionId", s.sessionId());
         m.put("lastUsed", s.lastUsed() == null ? null : s.lastUsed().toString());
         m.put("workFolder", s.workFolder());
-        if (cloud != null) {
-            m.put("cloud", cloud.structured());
+        if (state.cloud() != null) {
+            m.put("cloud", CloudText.structured(state.cloud()));
         }
         return m;
     }

@@ -1,15 +1,10 @@
 package dev.fleet.tools;
 
+import dev.fleet.base.InvalidRequest;
+
 /** A parameter broke its rule. The call changes nothing. */
-public final class InvalidInputException extends ToolException {
-    private final String parameter;
-
+public final class InvalidInputException extends InvalidRequest {
     public InvalidInputException(String parameter, String rule) {
-        super("Invalid input: " + parameter + " " + rule);
-        this.parameter = parameter;
-    }
-
-    public String parameter() {
-        return parameter;
+        super(parameter, rule);
     }
 }

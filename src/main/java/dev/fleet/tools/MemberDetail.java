@@ -1,10 +1,9 @@
 package dev.fleet.tools;
 
-import dev.fleet.cloud.CloudStatus;
-import dev.fleet.cloud.CloudSummary;
+import dev.fleet.budget.BudgetCheck;
 import dev.fleet.member.Member;
-import dev.fleet.status.DetailService;
-import dev.fleet.status.ProbeResult;
+import dev.fleet.probe.ProbeResult;
+import dev.fleet.status.FleetProbe;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,19 +11,12 @@ import java.util.Map;
 /** member_detail: one member in depth; each probe can fail without failing the report. */
 public final class MemberDetail implements Tool {
     private final MemberTarget target;
-    private final DetailService details;
-    private final CloudStatus cloud;
+    private final FleetProbe probe;
     private final Clock clock;
-    private final dev.fleet.guard.GuardService guard;
-    private final dev.fleet.budget.Budgets budgets;
 
-    public MemberDetail(MemberTarget target, DetailService details, CloudStatus cloud, Clock clock,
-                        dev.fleet.guard.GuardService guard, dev.fleet.budget.Budgets budgets) {
-        this.guard = guard;
-        this.budgets = budgets;
+    public MemberDetail(MemberTarget target, FleetProbe probe, Clock clock) {
         this.target = target;
-        this.details = details;
-        this.cloud = cloud;
+        this.probe = probe;
         this.clock = clock;
     }
 
@@ -40,91 +32,60 @@ public final class MemberDetail implements Tool {
                 + "CPU load, memory, and disk space of the work folder. Probes run in parallel; one that fails shows "
                 + "'unavailable' without failing the rest. Cloud members add their instance (region, state, address, "
                 + "type, uptime, cost, idle timeout, GPU), their daily budget and their on-instance guard (version, "
-                + "scheduler, last decision and its reason). Takes about a second.";
+                + "scheduler, last decision and its reason). Shows the member's git credentials (provision_vcs_auth) and when they "
+                + "expire. format=json gives one line of JSON (connectivity, claude, session, resources, cloud, vcs). "
+                + "Takes about a second.";
     }
 
     @Override
     public ParamSpec params() {
-        return ParamSpec.of(MemberTarget.MEMBER_ID, MemberTarget.MEMBER_NAME);
+        return ParamSpec.of(MemberTarget.MEMBER_ID, MemberTarget.MEMBER_NAME, MemberFormat.PARAM);
     }
 
     @Override
     public ToolResult call(ToolInput in, ToolCall call) {
-        Member m = target.use(in);
-        CloudSummary c = m.cloud() == null ? null : cloud.summarize(m, true);
-        // A stopped instance is not contacted (that would need a start); its probes say why.
-        Map<String, ProbeResult> probes = c != null && !c.isRunning()
-                ? Map.of("connectivity", new ProbeResult.Unavailable("instance " + c.stateLabel() + "; cloud_control start brings it up"))
-                : details.probe(m);
+        FleetProbe.Detail d = probe.detail(target.use(in));
+        Member m = d.member();
+        if (MemberFormat.json(in)) {
+            Map<String, Object> json = OriginalJson.detail(d, VcsView.structured(m, clock));
+            if (d.guard() != null) {
+                // fleet's own keys come last, after the original's
+                json.put("guard", GuardText.structured(d.guard()));
+                if (d.budget().level() != BudgetCheck.Level.NONE) {
+                    json.put("budget", GuardText.budget(d.budget()));
+                }
+            }
+            return ToolResult.ok(OriginalJson.text(json), json);
+        }
         Map<String, Object> data = new LinkedHashMap<>(MemberView.structured(m));
-        if (c != null) {
-            data.put("cloudStatus", c.structured());
+        data.put("vcs", VcsView.structured(m, clock));
+        if (d.cloud() != null) {
+            data.put("cloudStatus", CloudText.structured(d.cloud()));
         }
         data.put("auth", m.isLocal() ? "local user (no credentials)" : m.authType() == null ? "unknown" : m.authType().json());
         StringBuilder t = new StringBuilder(MemberView.block(m, clock));
         t.append("  auth method: ").append(data.get("auth")).append('\n');
+        t.append(VcsView.block(m, clock));
         Map<String, Object> probeData = new LinkedHashMap<>();
-        probes.forEach((name, result) -> {
+        d.probes().forEach((kind, result) -> {
             if (result instanceof ProbeResult.Value v) {
-                probeData.put(name, v.values());
-                t.append("  ").append(label(name)).append(": ").append(render(name, v.values())).append('\n');
+                probeData.put(kind.json(), v.values());
+                t.append("  ").append(kind.label()).append(": ").append(ProbeText.render(kind, v.values())).append('\n');
             } else if (result instanceof ProbeResult.Unavailable u) {
-                probeData.put(name, Map.of("unavailable", u.reason()));
-                t.append("  ").append(label(name)).append(": unavailable (").append(u.reason()).append(")\n");
+                probeData.put(kind.json(), Map.of("unavailable", u.reason()));
+                t.append("  ").append(kind.label()).append(": unavailable (").append(u.reason()).append(")\n");
             }
         });
         data.put("probes", probeData);
-        if (c != null) {
-            t.append(c.block());
-            dev.fleet.guard.GuardState g = c.isRunning() ? guard.inspect(m)
-                    : dev.fleet.guard.GuardState.unknown("not checked: the instance is " + c.stateLabel());
-            data.put("guard", g.structured());
-            t.append(g.text());
-            dev.fleet.budget.BudgetCheck b = budgets.check(m);
-            if (b.level() != dev.fleet.budget.BudgetCheck.Level.NONE) {
-                data.put("budget", java.util.Map.of("level", b.level().name().toLowerCase(java.util.Locale.ROOT),
-                        "summary", b.summary()));
-                t.append("  budget:    ").append(b.summary()).append('\n');
+        if (d.cloud() != null) {
+            t.append(CloudText.block(d.cloud()));
+            data.put("guard", GuardText.structured(d.guard()));
+            t.append(GuardText.block(d.guard()));
+            if (d.budget().level() != BudgetCheck.Level.NONE) {
+                data.put("budget", GuardText.budget(d.budget()));
+                t.append(GuardText.budgetLine(d.budget()));
             }
         }
         return ToolResult.ok(t.toString().stripTrailing(), data);
-    }
-
-    private static String label(String probe) {
-        return switch (probe) {
-            case "connectivity" -> "connectivity";
-            case "agentCli" -> "agent CLI";
-            case "agentAuth" -> "agent auth";
-            case "processes" -> "busy";
-            case "system" -> "system";
-            case "disk" -> "disk";
-            default -> probe;
-        };
-    }
-
-    private static String render(String probe, Map<String, String> v) {
-        return switch (probe) {
-            case "connectivity" -> "online, " + v.get("latencyMs") + " ms";
-            case "agentCli" -> v.get("version");
-            case "agentAuth" -> {
-                boolean file = "true".equals(v.get("credentialsFile"));
-                boolean key = "true".equals(v.get("apiKey"));
-                yield file && key ? "credentials file and API key" : file ? "credentials file" : key ? "API key" : "none found";
-            }
-            case "processes" -> v.get("busy") + " (" + v.get("agentProcesses") + " agent processes on the machine)";
-            case "system" -> "load " + v.getOrDefault("load1", "?") + " on " + v.getOrDefault("cpus", "?") + " CPUs, memory "
-                    + mib(v.get("mem_available_kb")) + " free of " + mib(v.get("mem_total_kb"));
-            case "disk" -> mib(v.get("disk_available_kb")) + " free of " + mib(v.get("disk_total_kb"));
-            default -> v.toString();
-        };
-    }
-
-    private static String mib(String kb) {
-        try {
-            double gib = Long.parseLong(kb) / (1024.0 * 1024.0);
-            return gib >= 1 ? String.format("%.1f GiB", gib) : String.format("%d MiB", Long.parseLong(kb) / 1024);
-        } catch (NumberFormatException | NullPointerException e) {
-            return "?";
-        }
     }
 }

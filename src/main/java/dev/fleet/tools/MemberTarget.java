@@ -2,13 +2,13 @@ package dev.fleet.tools;
 
 import dev.fleet.member.ActivityRecorder;
 import dev.fleet.member.Member;
+import dev.fleet.member.MemberRef;
 import dev.fleet.member.MemberRules;
-import dev.fleet.member.Registry;
 import dev.fleet.member.RegistryStore;
 
 /**
- * Resolves the member a call is about from {@code member_id} or {@code member_name}, and records
- * that the member was used.
+ * Resolves the member a call is about from {@code member_id} or {@code member_name} (the rule is
+ * {@link MemberRef}'s), and records that the member was used.
  */
 public final class MemberTarget {
     public static final Param MEMBER_ID = Param.string("member_id",
@@ -26,7 +26,7 @@ public final class MemberTarget {
 
     /** The member named by the call; an error names the parameter when none matches. */
     public Member resolve(ToolInput in) {
-        return find(store.read(), in);
+        return ref(in).resolve(store.read());
     }
 
     /** Like {@link #resolve} and also records the use ({@code lastUsed}). */
@@ -36,30 +36,12 @@ public final class MemberTarget {
         return m;
     }
 
-    public void touch(Member m) {
-        activity.touch(m.id());
+    /** How the call names its member (either parameter may be missing). */
+    public static MemberRef ref(ToolInput in) {
+        return new MemberRef(in.string("member_id"), in.string("member_name"));
     }
 
     public static boolean named(ToolInput in) {
-        return in.string("member_id") != null || in.string("member_name") != null;
-    }
-
-    public static Member find(Registry registry, ToolInput in) {
-        String id = in.string("member_id");
-        String name = in.string("member_name");
-        if (id == null && name == null) {
-            throw new InvalidInputException("member_id", "or member_name is required");
-        }
-        if (id != null) {
-            Member byId = registry.byId(id).orElseThrow(() -> new InvalidInputException("member_id",
-                    "does not match any registered member ('" + id + "'); list_members shows the ids"));
-            if (name != null && !name.equals(byId.friendlyName())) {
-                throw new InvalidInputException("member_name", "'" + name + "' names a different member than member_id '"
-                        + id + "' (" + byId.friendlyName() + "); give one of them");
-            }
-            return byId;
-        }
-        return registry.byName(name).orElseThrow(() -> new InvalidInputException("member_name",
-                "does not match any registered member ('" + name + "'); list_members shows the names"));
+        return ref(in).given();
     }
 }

@@ -30,7 +30,7 @@ final class MemberView {
         v.put("createdAt", m.createdAt() == null ? null : m.createdAt().toString());
         v.put("lastUsed", m.lastUsed() == null ? null : m.lastUsed().toString());
         v.put("icon", m.icon());
-        v.put("gitAccess", m.gitAccess());
+        v.put("gitAccess", m.gitAccess() == null ? null : m.gitAccess().json());
         v.put("gitRepos", m.gitRepos());
         if (m.cloud() != null) {
             CloudConfig c = m.cloud();
@@ -64,18 +64,21 @@ final class MemberView {
         b.append("  session:   ").append(m.sessionId() == null ? "none" : m.sessionId()).append('\n');
         b.append("  last used: ").append(ago(m.lastUsed(), clock)).append('\n');
         if (m.gitAccess() != null || m.gitRepos() != null) {
-            b.append("  git:       ").append(m.gitAccess() == null ? "-" : m.gitAccess())
+            b.append("  git:       ").append(m.gitAccess() == null ? "-" : m.gitAccess().json())
                     .append(m.gitRepos() == null ? "" : " " + String.join(", ", m.gitRepos())).append('\n');
         }
         if (m.cloud() != null) {
-            CloudConfig c = m.cloud();
-            b.append("  cloud:     ").append(c.provider()).append(' ').append(c.instanceId()).append(" in ").append(c.region())
-                    .append(", idle stop after ").append(c.idleTimeoutMin()).append(" min")
-                    .append(c.budgetUsdPerDay() == null ? "" : String.format(java.util.Locale.ROOT, ", budget $%.2f/day", c.budgetUsdPerDay()))
-                    .append(c.gpuBusyMinUtil() == 0 ? "" : ", GPU busy from " + c.gpuBusyMinUtil() + " %")
-                    .append(c.guardOff() ? ", guard off" : "").append('\n');
+            b.append("  cloud:     ").append(cloudLine(m.cloud())).append('\n');
         }
         return b.toString();
+    }
+
+    /** e.g. {@code aws i-0abc in us-east-1, idle stop after 30 min, budget $20.00/day, GPU busy from 10 %}. */
+    static String cloudLine(CloudConfig c) {
+        return c.provider() + " " + c.instanceId() + " in " + c.region() + ", idle stop after " + c.idleTimeoutMin() + " min"
+                + (c.budgetUsdPerDay() == null ? "" : String.format(java.util.Locale.ROOT, ", budget $%.2f/day", c.budgetUsdPerDay()))
+                + (c.gpuBusyMinUtil() == 0 ? "" : ", GPU busy from " + c.gpuBusyMinUtil() + " %")
+                + (c.guardOff() ? ", guard off" : "");
     }
 
     static String ago(Instant when, Clock clock) {

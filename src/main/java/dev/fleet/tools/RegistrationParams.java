@@ -1,6 +1,10 @@
 package dev.fleet.tools;
 
+import dev.fleet.member.AgentType;
+import dev.fleet.member.AuthType;
+import dev.fleet.member.GitAccess;
 import dev.fleet.member.MemberRules;
+import dev.fleet.registration.MemberFields;
 
 /** Parameters shared by register_member and update_member, declared once. */
 final class RegistrationParams {
@@ -32,7 +36,7 @@ final class RegistrationParams {
             "Absolute folder on the member where commands and prompts run; created if missing. One member per folder per machine.")
             .matching(PATH_REGEX, PATH_RULE);
     static final Param GIT_ACCESS = Param.oneOf("git_access", "Git access level this member should get: read, push, admin, issues or full.",
-            "read", "push", "admin", "issues", "full");
+            GitAccess.names());
     static final Param GIT_REPOS = Param.stringList("git_repos", "Repositories (owner/name) the member works on.")
             .matching("[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+){1,3}", "must look like owner/name (letters, digits, '.', '_', '-')");
     static final Param CLOUD_PROVIDER = Param.oneOf("cloud_provider", "Makes this a cloud member: the VM's provider. Only 'aws' for now.", "aws");
@@ -50,28 +54,33 @@ final class RegistrationParams {
     static final Param CLOUD_ACTIVITY_COMMAND = Param.string("cloud_activity_command",
             "Cloud: shell command run on the instance that prints 'busy' or 'idle'; consulted before an idle stop.")
             .length(0, 4096);
-
-    static final String[] CLOUD_PARAMS = {"cloud_provider", "cloud_instance_id", "cloud_region", "cloud_profile",
-        "cloud_idle_timeout_min", "cloud_ssh_key_path", "cloud_activity_command", "cloud_budget_usd_per_day",
-        "cloud_gpu_busy_min_util"};
-    static final String[] REMOTE_PARAMS = {"host", "port", "username", "auth_type", "password", "key_path"};
+    static final Param CLOUD_BUDGET_USD_PER_DAY = Param.number("cloud_budget_usd_per_day",
+            "Cloud: daily budget in US dollars for this member's instance, checked against its estimated spend (hourly "
+                    + "rate x running time, per UTC day). At 80 % every result warns; at 100 % fleet no longer starts it by "
+                    + "itself and stops it after a short idle time. 0 removes the budget.", 0, 1_000_000);
+    static final Param CLOUD_GPU_BUSY_MIN_UTIL = Param.integer("cloud_gpu_busy_min_util",
+            "Cloud: GPU utilization (percent) that counts as work when deciding whether the instance is idle. 0 (default): "
+                    + "any GPU compute process keeps it running; e.g. 10: only a GPU used at 10 % or more on average over the "
+                    + "last samples. A process holding GPU memory at 0 % for longer than the idle timeout never keeps it up.",
+            0, 100);
 
     private RegistrationParams() {
     }
 
-    /** Expands a leading ~ to the home folder of this machine; local members only. */
-    static String expandLocal(String path) {
-        if (path.equals("~")) {
-            return System.getProperty("user.home");
-        }
-        if (path.startsWith("~/")) {
-            return System.getProperty("user.home") + path.substring(1);
-        }
-        return path;
-    }
-
-    /** Canonical form of a local folder for duplicate checks: absolute, normalised, no trailing slash. */
-    static String normaliseLocal(String path) {
-        return java.nio.file.Path.of(expandLocal(path)).toAbsolutePath().normalize().toString();
+    /** What register_member and update_member were told, for the registrar. */
+    static MemberFields fields(ToolInput in) {
+        String type = in.string("member_type");
+        return new MemberFields(in.string("friendly_name"),
+                type == null ? null : "local".equals(type) ? AgentType.LOCAL : AgentType.REMOTE,
+                in.string("host"), in.integer("port"), in.string("username"),
+                in.string("auth_type") == null ? null : AuthType.fromJson(in.string("auth_type")),
+                in.string("password"), in.string("key_path"), in.string("work_folder"),
+                in.string("git_access") == null ? null : GitAccess.fromJson(in.string("git_access")).orElseThrow(),
+                in.stringList("git_repos"), in.string("icon"),
+                new MemberFields.CloudFields(in.string("cloud_provider"), in.string("cloud_instance_id"),
+                        in.string("cloud_region"), in.string("cloud_profile"), in.integer("cloud_idle_timeout_min"),
+                        in.string("cloud_ssh_key_path"), in.string("cloud_activity_command"),
+                        in.decimal("cloud_budget_usd_per_day"), in.integer("cloud_gpu_busy_min_util")),
+                in.givenNames());
     }
 }

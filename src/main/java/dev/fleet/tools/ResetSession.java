@@ -1,14 +1,13 @@
 package dev.fleet.tools;
 
-import dev.fleet.member.Member;
-import dev.fleet.member.RegistryStore;
+import dev.fleet.agentcli.Prompts;
 
 /** reset_session: forgets stored agent sessions so the next prompt starts fresh. */
 public final class ResetSession implements Tool {
-    private final RegistryStore store;
+    private final Prompts prompts;
 
-    public ResetSession(RegistryStore store) {
-        this.store = store;
+    public ResetSession(Prompts prompts) {
+        this.prompts = prompts;
     }
 
     @Override
@@ -30,21 +29,12 @@ public final class ResetSession implements Tool {
     @Override
     public ToolResult call(ToolInput in, ToolCall call) {
         if (MemberTarget.named(in)) {
-            Member[] target = new Member[1];
-            store.update(registry -> {
-                target[0] = MemberTarget.find(registry, in);
-                return target[0].sessionId() == null ? registry
-                        : registry.replacing(target[0].id(), m -> m.withSessionId(null));
-            });
-            return ToolResult.ok(target[0].sessionId() == null
-                    ? "Member " + target[0].friendlyName() + " had no stored session."
-                    : "Cleared the session of member " + target[0].friendlyName() + ".");
+            Prompts.Reset r = prompts.resetSession(MemberTarget.ref(in));
+            return ToolResult.ok(r.hadSession()
+                    ? "Cleared the session of member " + r.member().friendlyName() + "."
+                    : "Member " + r.member().friendlyName() + " had no stored session.");
         }
-        int[] cleared = new int[1];
-        store.update(registry -> {
-            cleared[0] = (int) registry.members().stream().filter(m -> m.sessionId() != null).count();
-            return cleared[0] == 0 ? registry : registry.mapMembers(m -> m.withSessionId(null));
-        });
-        return ToolResult.ok("Cleared the sessions of " + cleared[0] + " member" + (cleared[0] == 1 ? "" : "s") + ".");
+        int cleared = prompts.resetAllSessions();
+        return ToolResult.ok("Cleared the sessions of " + cleared + " member" + (cleared == 1 ? "" : "s") + ".");
     }
 }

@@ -1,29 +1,16 @@
 package dev.fleet.tools;
 
-import dev.fleet.cloud.CloudLifecycle;
-import dev.fleet.cloud.CloudProviders;
-import dev.fleet.cloud.InstanceState;
-import dev.fleet.member.Member;
-import dev.fleet.tasks.TaskException;
-import dev.fleet.tasks.TaskId;
-import dev.fleet.tasks.TaskMonitor;
-import dev.fleet.tasks.TaskReport;
-import java.util.LinkedHashMap;
+import dev.fleet.tasks.TaskControl;
 import java.util.Map;
-import java.util.Optional;
 
 /** stop_task: ends a long-running task and everything it started; no retry follows. */
 public final class StopTask implements Tool {
     private final MemberTarget target;
-    private final TaskMonitor monitor;
-    private final CloudGate cloud;
-    private final CloudProviders providers;
+    private final TaskControl tasks;
 
-    public StopTask(MemberTarget target, TaskMonitor monitor, CloudLifecycle lifecycle, CloudProviders providers) {
+    public StopTask(MemberTarget target, TaskControl tasks) {
         this.target = target;
-        this.monitor = monitor;
-        this.cloud = new CloudGate(lifecycle);
-        this.providers = providers;
+        this.tasks = tasks;
     }
 
     @Override
@@ -41,40 +28,27 @@ public final class StopTask implements Tool {
 
     @Override
     public ParamSpec params() {
-        return ParamSpec.of(MemberTarget.MEMBER_ID, MemberTarget.MEMBER_NAME, TaskTargets.TASK_ID);
+        return ParamSpec.of(MemberTarget.MEMBER_ID, MemberTarget.MEMBER_NAME, TaskText.TASK_ID);
     }
 
     @Override
     public ToolResult call(ToolInput in, ToolCall call) throws Exception {
-        Member m = target.use(in);
-        TaskId id = TaskTargets.taskId(in);
-        Optional<InstanceState> down = TaskTargets.notRunning(providers, m);
-        if (down.isPresent()) {
-            return ToolResult.ok("Nothing to stop: instance " + m.cloud().instanceId() + " of " + m.friendlyName() + " is "
-                    + down.get().label() + ", so no task runs on it (it was not started).",
-                    Map.of("taskId", id.value(), "member", m.friendlyName(), "stopped", false,
-                            "instanceState", down.get().label()));
+        TaskControl.Stop stop = tasks.stop(target.use(in), TaskText.taskId(in), call);
+        if (stop instanceof TaskControl.InstanceDown d) {
+            return ToolResult.ok("Nothing to stop: instance " + d.member().cloud().instanceId() + " of " + d.member().friendlyName()
+                    + " is " + d.state().label() + ", so no task runs on it (it was not started).",
+                    Map.of("taskId", d.id().value(), "member", d.member().friendlyName(), "stopped", false,
+                            "instanceState", d.state().label()));
         }
-        return cloud.run(m, call, ready -> {
-            try {
-                TaskMonitor.StopOutcome outcome = monitor.stop(ready, id);
-                if (outcome == TaskMonitor.StopOutcome.MISSING) {
-                    throw TaskTargets.noSuchTask(id, ready);
-                }
-                TaskReport r = monitor.read(ready, id).orElseThrow(() -> TaskTargets.noSuchTask(id, ready));
-                Map<String, Object> out = new LinkedHashMap<>(MonitorTask.describe(ready, r));
-                boolean stopped = outcome == TaskMonitor.StopOutcome.STOPPED;
-                out.put("stopped", stopped);
-                String status = String.valueOf(out.get("status"));
-                String text = stopped
-                        ? "Stopped task " + id + " on " + ready.friendlyName() + ": status " + status
-                                + ", no retry will follow. The log is in " + out.get("logFile") + "."
-                        : "Task " + id + " on " + ready.friendlyName() + " had already finished (" + status
-                                + (out.get("exitCode") != null ? ", exit code " + out.get("exitCode") : "") + "); nothing was changed.";
-                return ToolResult.ok(text + "\n" + Json.pretty(out), out);
-            } catch (TaskException e) {
-                throw new ToolException(e.getMessage());
-            }
-        });
+        TaskControl.Stopped s = (TaskControl.Stopped) stop;
+        Map<String, Object> out = TaskText.describe(s.member(), s.report());
+        out.put("stopped", s.stopped());
+        String status = String.valueOf(out.get("status"));
+        String text = s.stopped()
+                ? "Stopped task " + s.report().id() + " on " + s.member().friendlyName() + ": status " + status
+                        + ", no retry will follow. The log is in " + out.get("logFile") + "."
+                : "Task " + s.report().id() + " on " + s.member().friendlyName() + " had already finished (" + status
+                        + (out.get("exitCode") != null ? ", exit code " + out.get("exitCode") : "") + "); nothing was changed.";
+        return ToolResult.ok(text + "\n" + Json.pretty(out), out);
     }
 }

@@ -16,6 +16,11 @@ public final class ToolInput {
         this.secrets = List.copyOf(secrets);
     }
 
+    /** The parameters the caller passed (defaults do not count). */
+    public Set<String> givenNames() {
+        return given;
+    }
+
     /** True when the caller passed this parameter (defaults do not count). */
     public boolean given(String name) {
         return given.contains(name);

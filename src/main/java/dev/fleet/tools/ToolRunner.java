@@ -1,5 +1,7 @@
 package dev.fleet.tools;
 
+import dev.fleet.base.InvalidRequest;
+import dev.fleet.base.RequestRefused;
 import dev.fleet.exec.ChannelException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,9 +11,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs tools by name for every front end (MCP and command line). This is the one place where
- * failures become error results: invalid input names the parameter, a {@link ToolException}
- * keeps its message, anything unexpected is reported without its internals, and every secret
- * passed in the call is redacted from whatever goes back.
+ * failures become error results: invalid input names the parameter, a {@link RequestRefused}
+ * (from a tool or a service) keeps its message, anything unexpected is reported without its internals, and every secret
+ * passed in the call is redacted from whatever goes back. It is also the one place where notes that
+ * concern every result about a member ({@link ResultNotes}: a budget nearly spent) are added.
  */
 public final class ToolRunner {
     private static final Logger log = LoggerFactory.getLogger(ToolRunner.class);
@@ -19,11 +22,11 @@ public final class ToolRunner {
     private final Map<String, Tool> tools = new LinkedHashMap<>();
     private final ResultNotes notes;
 
-    /** Warnings every result about a member carries (a budget nearly spent), from the call's raw arguments. */
+    /** Warnings every successful result about a member carries (its budget nearly spent), from the call's input. */
     public interface ResultNotes {
-        ResultNotes NONE = arguments -> List.of();
+        ResultNotes NONE = input -> List.of();
 
-        List<String> about(Map<String, Object> arguments);
+        List<String> about(ToolInput input);
     }
 
     public ToolRunner(List<Tool> tools) {
@@ -49,13 +52,13 @@ public final class ToolRunner {
         ToolInput input;
         try {
             input = tool.params().parse(arguments);
-        } catch (InvalidInputException e) {
+        } catch (InvalidRequest e) {
             return ToolResult.error(e.getMessage());
         }
         try {
             ToolResult result = tool.call(input, call);
-            return redact(withNotes(result, arguments), input.secrets());
-        } catch (ToolException e) {
+            return redact(withNotes(result, input), input.secrets());
+        } catch (RequestRefused e) {
             return redact(ToolResult.error(e.getMessage()), input.secrets());
         } catch (ChannelException e) {
             // The member could not be reached or the channel broke: expected, and the message says why.
@@ -71,10 +74,10 @@ public final class ToolRunner {
         }
     }
 
-    private ToolResult withNotes(ToolResult result, Map<String, Object> arguments) {
+    private ToolResult withNotes(ToolResult result, ToolInput input) {
         List<String> extra;
         try {
-            extra = notes.about(arguments).stream().filter(n -> !result.text().contains(n)).toList();
+            extra = notes.about(input).stream().filter(n -> !result.text().contains(n)).toList();
         } catch (RuntimeException e) {
             return result; // a note must never cost the result
         }

@@ -1,38 +1,18 @@
 package dev.fleet.tools;
 
-import dev.fleet.agentcli.AgentCli;
-import dev.fleet.exec.ChannelException;
-import dev.fleet.exec.Channels;
-import dev.fleet.exec.CommandRequest;
-import dev.fleet.exec.CommandResult;
-import dev.fleet.exec.MemberChannel;
-import dev.fleet.member.Member;
-import dev.fleet.member.RegistryStore;
-import dev.fleet.os.OsCommands;
-import java.time.Duration;
-import java.util.ArrayList;
+import dev.fleet.agentcli.AgentUpdates;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /** update_claude: updates (or installs) the agent CLI on one member or on every member, in parallel. */
 public final class UpdateClaude implements Tool {
-    private static final Duration UPDATE_TIMEOUT = Duration.ofMinutes(10);
-
     private final MemberTarget target;
-    private final RegistryStore store;
-    private final Channels channels;
-    private final ExecutorService pool;
+    private final AgentUpdates updates;
 
-    public UpdateClaude(MemberTarget target, RegistryStore store, Channels channels, ExecutorService pool) {
+    public UpdateClaude(MemberTarget target, AgentUpdates updates) {
         this.target = target;
-        this.store = store;
-        this.channels = channels;
-        this.pool = pool;
+        this.updates = updates;
     }
 
     @Override
@@ -54,69 +34,36 @@ public final class UpdateClaude implements Tool {
     }
 
     @Override
-    public ToolResult call(ToolInput in, ToolCall call) throws Exception {
-        List<Member> members = MemberTarget.named(in) ? List.of(target.use(in)) : store.read().members();
-        if (members.isEmpty()) {
+    public ToolResult call(ToolInput in, ToolCall call) {
+        boolean install = in.bool("install_if_missing");
+        List<AgentUpdates.Outcome> outcomes = MemberTarget.named(in)
+                ? updates.update(List.of(target.use(in)), install) : updates.updateEveryMember(install);
+        if (outcomes.isEmpty()) {
             return ToolResult.ok("No members registered.");
         }
-        boolean install = in.bool("install_if_missing");
-        List<CompletableFuture<Map<String, Object>>> runs = new ArrayList<>();
-        for (Member m : members) {
-            runs.add(CompletableFuture.supplyAsync(() -> update(m, install), pool));
-        }
-        List<Map<String, Object>> results = new ArrayList<>();
-        StringBuilder t = new StringBuilder("Agent CLI on " + members.size() + " member" + (members.size() == 1 ? "" : "s") + ":\n");
+        StringBuilder t = new StringBuilder("Agent CLI on " + outcomes.size() + " member" + (outcomes.size() == 1 ? "" : "s") + ":\n");
+        List<Map<String, Object>> results = outcomes.stream().map(UpdateClaude::structured).toList();
         boolean anyFailed = false;
-        for (int i = 0; i < runs.size(); i++) {
-            Map<String, Object> r;
-            try {
-                r = runs.get(i).get(UPDATE_TIMEOUT.toMillis() + 30_000, TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                r = Map.of("member", members.get(i).friendlyName(), "status", "failed", "detail", "no answer in time");
-            }
-            results.add(r);
-            anyFailed |= "failed".equals(r.get("status"));
-            t.append("  ").append(r.get("member")).append(": ").append(r.get("summary") != null ? r.get("summary") : r.get("detail")).append('\n');
+        for (AgentUpdates.Outcome o : outcomes) {
+            anyFailed |= o.status() == AgentUpdates.Status.FAILED;
+            t.append("  ").append(o.member()).append(": ").append(o.summary() != null ? o.summary() : o.detail()).append('\n');
         }
-        Map<String, Object> data = Map.of("members", results);
-        return new ToolResult(t.toString().stripTrailing(), data, anyFailed && members.size() == 1);
+        return new ToolResult(t.toString().stripTrailing(), Map.of("members", results), anyFailed && outcomes.size() == 1);
     }
 
-    private Map<String, Object> update(Member m, boolean install) {
+    private static Map<String, Object> structured(AgentUpdates.Outcome o) {
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("member", m.friendlyName());
-        try {
-            MemberChannel channel = channels.forMember(m);
-            OsCommands os = Channels.osOf(m);
-            Optional<String> before = AgentCli.version(channel, os);
-            if (before.isEmpty() && !install) {
-                r.put("status", "missing");
-                r.put("summary", "not installed (pass install_if_missing=true to install it)");
-                return r;
-            }
-            CommandResult run = channel.exec(CommandRequest.probe(before.isEmpty() ? os.agentInstall() : os.agentUpdate(),
-                    UPDATE_TIMEOUT));
-            Optional<String> after = AgentCli.version(channel, os);
-            r.put("before", before.orElse(null));
-            r.put("after", after.orElse(null));
-            if (!run.succeeded() || after.isEmpty()) {
-                r.put("status", "failed");
-                r.put("summary", (before.isEmpty() ? "install" : "update") + " failed: "
-                        + (run.timedOut() ? "timed out" : lastLine(run.stdout() + "\n" + run.stderr())));
-                return r;
-            }
-            r.put("status", before.equals(after) ? "current" : before.isEmpty() ? "installed" : "updated");
-            r.put("summary", before.isEmpty() ? "installed " + after.get()
-                    : before.equals(after) ? "already current (" + after.get() + ")" : before.get() + " -> " + after.get());
-        } catch (ChannelException e) {
-            r.put("status", "offline");
-            r.put("summary", "skipped, unreachable: " + e.getMessage());
+        r.put("member", o.member());
+        if (o.versionsRead()) {
+            r.put("before", o.before());
+            r.put("after", o.after());
+        }
+        r.put("status", o.status().json());
+        if (o.summary() != null) {
+            r.put("summary", o.summary());
+        } else {
+            r.put("detail", o.detail());
         }
         return r;
-    }
-
-    private static String lastLine(String s) {
-        List<String> lines = s.strip().lines().toList();
-        return lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1);
     }
 }

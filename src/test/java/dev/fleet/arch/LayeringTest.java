@@ -7,17 +7,21 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The layers of DESIGN.md: front ends → tools → services → security; nothing reaches back up. */
+/** The layers of DESIGN.md: front ends → tools → services → member → security and base; nothing reaches back up. */
 class LayeringTest {
+    private static final String[] SERVICES = {"dev.fleet.member..", "dev.fleet.exec..", "dev.fleet.os..",
+        "dev.fleet.agentcli..", "dev.fleet.probe..", "dev.fleet.status..", "dev.fleet.security..", "dev.fleet.cloud..",
+        "dev.fleet.tasks..", "dev.fleet.registration..", "dev.fleet.transfer..", "dev.fleet.commands..",
+        "dev.fleet.settings..", "dev.fleet.base..", "dev.fleet.vcs..", "dev.fleet.permissions..", "dev.fleet.statusline..",
+        "dev.fleet.guard..", "dev.fleet.budget.."};
+
     private final JavaClasses classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.fleet");
 
     @Test
     void servicesDoNotKnowAboutToolsMcpOrTheCommandLine() {
-        noClasses().that().resideInAnyPackage("dev.fleet.member..", "dev.fleet.exec..", "dev.fleet.os..",
-                        "dev.fleet.agentcli..", "dev.fleet.status..", "dev.fleet.security..", "dev.fleet.cloud..",
-                        "dev.fleet.tasks..", "dev.fleet.guard..", "dev.fleet.budget..", "dev.fleet.gpu..")
+        noClasses().that().resideInAnyPackage(SERVICES)
                 .should().dependOnClassesThat().resideInAnyPackage("dev.fleet.tools..", "dev.fleet.mcp..", "dev.fleet.cli..",
                         "io.modelcontextprotocol..")
                 .check(classes);
@@ -31,9 +35,33 @@ class LayeringTest {
     }
 
     @Test
-    void securityDependsOnNothingOfFleet() {
-        noClasses().that().resideInAPackage("dev.fleet.security..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.fleet.member..", "dev.fleet.exec..", "dev.fleet.tools..")
+    void noToolUsesAnotherTool() {
+        Layers.noToolUsesAnotherTool().check(classes);
+    }
+
+    @Test
+    void toolsDoNotReachIntoSsh() {
+        Layers.toolsDoNotReachIntoSsh("dev.fleet.tools..").check(classes);
+    }
+
+    @Test
+    void noPackageDependsOnAnotherThatDependsBackOnIt() {
+        Layers.noPackageCycles("dev.fleet.(**)").check(classes);
+    }
+
+    @Test
+    void securityBaseAndSettingsDependOnNothingOfFleet() {
+        noClasses().that().resideInAnyPackage("dev.fleet.security..", "dev.fleet.base..", "dev.fleet.settings..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.fleet.member..", "dev.fleet.exec..", "dev.fleet.tools..",
+                        "dev.fleet.cloud..", "dev.fleet.os..")
+                .check(classes);
+    }
+
+    @Test
+    void cloudKeepsToCloudConcerns() {
+        noClasses().that().resideInAPackage("dev.fleet.cloud..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.fleet.agentcli..", "dev.fleet.tasks..",
+                        "dev.fleet.registration..", "dev.fleet.status..", "dev.fleet.os..", "dev.fleet.guard..", "dev.fleet.budget..")
                 .check(classes);
     }
 

@@ -2,11 +2,9 @@ package dev.fleet.cloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fleet.Fleet;
 import dev.fleet.testing.FakeEc2;
-import dev.fleet.testing.SimulatedCloud;
+import dev.fleet.testing.CloudFleet;
 import dev.fleet.testing.MutableClock;
-import dev.fleet.testing.TestHome;
 import dev.fleet.testing.TestSshServer;
 import dev.fleet.tools.ToolCall;
 import dev.fleet.tools.ToolResult;
@@ -34,58 +32,41 @@ class IdleWatcherTest {
 
     @TempDir
     Path tmp;
-    FakeEc2 ec2;
-    TestHome home;
-    Path memberHome;
-    Path key;
-    int sshPort;
     MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
-    Map<String, String> env;
-    Fleet fleet;
-    SimulatedCloud cloud;
+    CloudFleet sim;
 
     @BeforeEach
     void setUp() throws Exception {
-        cloud = new SimulatedCloud(tmp, 41);
-        ec2 = cloud.ec2;
-        home = cloud.home;
-        memberHome = cloud.memberHome;
-        key = cloud.key;
-        sshPort = cloud.sshPort;
-        Map<String, String> env = cloud.env();
-        env.put("FLEET_ACTIVITY_TIMEOUT_MS", "2000");
-        this.env = env;
-        fleet = new Fleet(env, clock, () -> { });
+        sim = new CloudFleet(tmp, 41, clock, Map.of("FLEET_ACTIVITY_TIMEOUT_MS", "2000"));
         gpu("none");
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        fleet.close();
-        cloud.close();
+        sim.close();
     }
 
     /** A running instance with an SSH server on its own loopback address. */
     private TestSshServer running(String id) throws Exception {
-        cloud.machine(id, "g5.xlarge", FakeEc2.State.RUNNING);
-        return cloud.server(id);
+        sim.cloud.machine(id, "g5.xlarge", FakeEc2.State.RUNNING);
+        return sim.cloud.server(id);
     }
 
     private void register(String name, String id, int timeoutMin, String activityCommand) {
         Map<String, Object> args = new LinkedHashMap<>(Map.of("friendly_name", name, "member_type", "remote",
-                "username", TestSshServer.USER, "port", sshPort, "work_folder", memberHome.resolve("w-" + name).toString(),
-                "cloud_instance_id", id, "cloud_ssh_key_path", key.toString(), "cloud_idle_timeout_min", timeoutMin));
+                "username", TestSshServer.USER, "port", sim.sshPort, "work_folder", sim.memberHome.resolve("w-" + name).toString(),
+                "cloud_instance_id", id, "cloud_ssh_key_path", sim.key.toString(), "cloud_idle_timeout_min", timeoutMin));
         if (activityCommand != null) {
             args.put("cloud_activity_command", activityCommand);
         }
-        ToolResult r = fleet.tools().run("register_member", args, ToolCall.NONE);
+        ToolResult r = sim.fleet().tools().run("register_member", args, ToolCall.NONE);
         assertThat(r.isError()).as(r.text()).isFalse();
-        fleet.channels().sshPool().invalidatePrefix(""); // each cycle connects afresh, as after minutes of quiet
+        sim.fleet().channels().releaseAll(); // each cycle connects afresh, as after minutes of quiet
     }
 
     /** The member's fake nvidia-smi: none | busy | hang | fail. */
     private void gpu(String mode) throws Exception {
-        Path bin = Files.createDirectories(memberHome.resolve(".local/bin"));
+        Path bin = Files.createDirectories(sim.memberHome.resolve(".local/bin"));
         Path smi = bin.resolve("nvidia-smi");
         String body = switch (mode) {
             case "busy" -> "echo '4242, 19000'";
@@ -98,7 +79,7 @@ class IdleWatcherTest {
     }
 
     private boolean lastUsedIsAtLeast(String name, Instant at) throws Exception {
-        for (var m : new com.fasterxml.jackson.databind.ObjectMapper().readTree(cloud.home.dataDir().resolve("registry.json").toFile())
+        for (var m : new com.fasterxml.jackson.databind.ObjectMapper().readTree(sim.cloud.home.dataDir().resolve("registry.json").toFile())
                 .get("agents")) {
             if (m.get("friendlyName").asText().equals(name)) {
                 return !Instant.parse(m.get("lastUsed").asText()).isBefore(at);
@@ -109,7 +90,7 @@ class IdleWatcherTest {
 
     private List<IdleWatcher.Decision> cycleAfter(Duration d) {
         clock.advance(d);
-        return fleet.idleWatcher().cycle();
+        return sim.fleet().idleWatcher().cycle();
     }
 
     @Test
@@ -117,13 +98,13 @@ class IdleWatcherTest {
         running(ID);
         register("idle", ID, 30, null);
         assertThat(cycleAfter(Duration.ofMinutes(29))).isEmpty();
-        assertThat(ec2.requests("StopInstances")).isZero();
+        assertThat(sim.ec2.requests("StopInstances")).isZero();
 
         List<IdleWatcher.Decision> d = cycleAfter(Duration.ofMinutes(2));
-        assertThat(d).singleElement().satisfies(x -> assertThat(x.action()).isEqualTo("stop"));
-        assertThat(ec2.requests("StopInstances")).isEqualTo(1);
-        assertThat(cycleAfter(Duration.ofMinutes(1))).allSatisfy(x -> assertThat(x.action()).isNotEqualTo("stop"));
-        assertThat(ec2.requests("StopInstances")).isEqualTo(1);
+        assertThat(d).singleElement().satisfies(x -> assertThat(x.action()).isEqualTo(IdleAction.STOP));
+        assertThat(sim.ec2.requests("StopInstances")).isEqualTo(1);
+        assertThat(cycleAfter(Duration.ofMinutes(1))).allSatisfy(x -> assertThat(x.action()).isNotEqualTo(IdleAction.STOP));
+        assertThat(sim.ec2.requests("StopInstances")).isEqualTo(1);
     }
 
     @Test
@@ -137,13 +118,13 @@ class IdleWatcherTest {
         Instant busyAt = clock.instant();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> lastUsedIsAtLeast("gpu", busyAt));
         assertThat(cycleAfter(Duration.ofMinutes(1))).isEmpty();
-        assertThat(ec2.requests("StopInstances")).isZero();
+        assertThat(sim.ec2.requests("StopInstances")).isZero();
     }
 
     @Test
     void theActivityCommandLiveTasksAndAgentsKeepItRunning() throws Exception {
         running(ID);
-        Path flag = memberHome.resolve("busy.flag");
+        Path flag = sim.memberHome.resolve("busy.flag");
         register("custom", ID, 10, "if [ -f " + flag + " ]; then echo busy; else echo idle; fi");
         Files.writeString(flag, "x");
         assertThat(cycleAfter(Duration.ofMinutes(11))).singleElement()
@@ -151,7 +132,7 @@ class IdleWatcherTest {
         Files.delete(flag);
 
         // A live task: its PID runs.
-        Path task = Files.createDirectories(memberHome.resolve(".fleet-tasks/task-abcd1234"));
+        Path task = Files.createDirectories(sim.memberHome.resolve(".fleet-tasks/task-abcd1234"));
         Process sleeper = new ProcessBuilder("sleep", "60").start();
         try {
             Files.writeString(task.resolve("task.pid"), String.valueOf(sleeper.pid()));
@@ -168,7 +149,7 @@ class IdleWatcherTest {
         Files.setLastModifiedTime(task.resolve("activity"), java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(3600)));
 
         // An agent working in the member's folder.
-        Path folder = memberHome.resolve("w-custom");
+        Path folder = sim.memberHome.resolve("w-custom");
         Process agent = new ProcessBuilder("/bin/bash", "-c", "exec -a claude-agent sleep 60").directory(folder.toFile()).start();
         try {
             assertThat(cycleAfter(Duration.ofMinutes(11))).singleElement()
@@ -176,9 +157,9 @@ class IdleWatcherTest {
         } finally {
             agent.destroyForcibly();
         }
-        assertThat(ec2.requests("StopInstances")).isZero();
+        assertThat(sim.ec2.requests("StopInstances")).isZero();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !agent.isAlive());
-        assertThat(cycleAfter(Duration.ofMinutes(11))).singleElement().satisfies(x -> assertThat(x.action()).isEqualTo("stop"));
+        assertThat(cycleAfter(Duration.ofMinutes(11))).singleElement().satisfies(x -> assertThat(x.action()).isEqualTo(IdleAction.STOP));
     }
 
     @Test
@@ -194,17 +175,17 @@ class IdleWatcherTest {
                 .satisfies(x -> assertThat(x.reason()).contains("unknown", "nvidia-smi failed"));
         gpu("none");
 
-        ec2.failNext(50);
+        sim.ec2.failNext(50);
         assertThat(cycleAfter(Duration.ofMinutes(1))).singleElement().satisfies(x -> assertThat(x.reason()).contains("unknown"));
-        ec2.failNext(0);
-        ec2.throttleNext(50);
+        sim.ec2.failNext(0);
+        sim.ec2.throttleNext(50);
         assertThat(cycleAfter(Duration.ofMinutes(1))).singleElement().satisfies(x -> assertThat(x.reason()).contains("unknown"));
-        ec2.throttleNext(0);
+        sim.ec2.throttleNext(0);
 
         machine.stop();
         assertThat(cycleAfter(Duration.ofMinutes(1))).singleElement()
                 .satisfies(x -> assertThat(x.reason()).contains("unknown", "unreachable"));
-        assertThat(ec2.requests("StopInstances")).isZero();
+        assertThat(sim.ec2.requests("StopInstances")).isZero();
     }
 
     @Test
@@ -215,13 +196,12 @@ class IdleWatcherTest {
         register("long", ID2, 60, null);
 
         // A new server (another process) reads lastUsed from the registry: nothing stops early.
-        fleet.close();
-        fleet = new Fleet(env, clock, () -> { });
+        sim.restart();
         List<IdleWatcher.Decision> at20 = cycleAfter(Duration.ofMinutes(20));
         assertThat(at20).extracting(IdleWatcher.Decision::member).containsExactly("short");
-        assertThat(ec2.instance(ID2).state()).isEqualTo(FakeEc2.State.RUNNING);
-        assertThat(cycleAfter(Duration.ofMinutes(41))).extracting(IdleWatcher.Decision::action).contains("stop");
-        assertThat(ec2.requests("StopInstances")).isEqualTo(2);
+        assertThat(sim.ec2.instance(ID2).state()).isEqualTo(FakeEc2.State.RUNNING);
+        assertThat(cycleAfter(Duration.ofMinutes(41))).extracting(IdleWatcher.Decision::action).contains(IdleAction.STOP);
+        assertThat(sim.ec2.requests("StopInstances")).isEqualTo(2);
     }
 
     @Test
@@ -229,10 +209,10 @@ class IdleWatcherTest {
         running(ID);
         register("once", ID, 5, null);
         clock.advance(Duration.ofMinutes(6));
-        CompletableFuture<List<IdleWatcher.Decision>> a = CompletableFuture.supplyAsync(() -> fleet.idleWatcher().cycle());
-        CompletableFuture<List<IdleWatcher.Decision>> b = CompletableFuture.supplyAsync(() -> fleet.idleWatcher().cycle());
+        CompletableFuture<List<IdleWatcher.Decision>> a = CompletableFuture.supplyAsync(() -> sim.fleet().idleWatcher().cycle());
+        CompletableFuture<List<IdleWatcher.Decision>> b = CompletableFuture.supplyAsync(() -> sim.fleet().idleWatcher().cycle());
         a.join();
         b.join();
-        assertThat(ec2.requests("StopInstances")).isEqualTo(1);
+        assertThat(sim.ec2.requests("StopInstances")).isEqualTo(1);
     }
 }

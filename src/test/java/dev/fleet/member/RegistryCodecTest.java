@@ -76,4 +76,16 @@ class RegistryCodecTest {
         assertThatThrownBy(() -> store.update(r -> r)).hasMessageContaining("left untouched");
         assertThat(Files.readString(tmp.resolve("registry.json"))).isEqualTo("{\"version\": \"1.0\", \"agents\": [");
     }
+
+    @Test
+    void aGitLevelThisVersionDoesNotKnowIsWrittenBackAsItWas() throws Exception {
+        String json = ORIGINAL.replace("\"gitAccess\": \"push\"", "\"gitAccess\": \"maintain\"");
+        Registry r = codec.parse(json.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.members().get(0).gitAccess()).isNull();
+
+        ObjectMapper mapper = new ObjectMapper();
+        assertThat(mapper.readTree(codec.write(r))).isEqualTo(mapper.readTree(json.replace(".000Z", "Z")));
+        Registry chosen = r.replacing(r.members().get(0).id(), m -> m.toBuilder().gitAccess(GitAccess.READ).build());
+        assertThat(mapper.readTree(codec.write(chosen)).get("agents").get(0).get("gitAccess").asText()).isEqualTo("read");
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.fleet.Fleet;
+import dev.fleet.cloud.IdleAction;
 import dev.fleet.cloud.IdleWatcher;
 import dev.fleet.testing.FakeEc2;
 import dev.fleet.testing.MutableClock;
@@ -104,10 +105,10 @@ class BudgetToolsTest {
 
         // Over budget, the idle timeout in force is 5 minutes instead of 30.
         clock.advance(Duration.ofMinutes(6));
-        fleet.channels().sshPool().invalidatePrefix("");
+        fleet.channels().releaseAll();
         List<IdleWatcher.Decision> decisions = fleet.idleWatcher().cycle();
         assertThat(decisions).singleElement().satisfies(d -> {
-            assertThat(d.action()).isEqualTo("stop");
+            assertThat(d.action()).isEqualTo(IdleAction.STOP);
             assertThat(d.reason()).contains("idle for more than 5 min");
         });
         awaitState(FakeEc2.State.STOPPED);

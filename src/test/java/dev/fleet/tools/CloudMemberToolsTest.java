@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fleet.Fleet;
 import dev.fleet.testing.FakeEc2;
-import dev.fleet.testing.SimulatedCloud;
-import dev.fleet.testing.TestHome;
+import dev.fleet.testing.CloudFleet;
 import dev.fleet.testing.TestSshServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,54 +32,36 @@ class CloudMemberToolsTest {
 
     @TempDir
     Path tmp;
-    FakeEc2 ec2;
-    TestHome home;
-    Fleet fleet;
-    Path key;
-    Path memberHome;
-    int sshPort;
-    SimulatedCloud cloud;
     final List<String> progress = new CopyOnWriteArrayList<>();
+    CloudFleet sim;
 
     @BeforeEach
     void setUp() throws Exception {
-        cloud = new SimulatedCloud(tmp, 11);
-        ec2 = cloud.ec2;
-        home = cloud.home;
-        memberHome = cloud.memberHome;
-        key = cloud.key;
-        sshPort = cloud.sshPort;
-        Map<String, String> env = cloud.env();
-        fleet = new Fleet(env, Clock.systemUTC(), () -> { });
+        sim = new CloudFleet(tmp, 11, Clock.systemUTC(), Map.of());
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        fleet.close();
-        cloud.close();
+        sim.close();
     }
 
     private FakeEc2.SimInstance machine(String id, String type, FakeEc2.State state) throws Exception {
-        return cloud.machine(id, type, state);
+        return sim.cloud.machine(id, type, state);
     }
 
     private ToolResult call(String tool, Object... kv) {
-        Map<String, Object> args = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            args.put((String) kv[i], kv[i + 1]);
-        }
-        return fleet.tools().run(tool, args, (done, total, message) -> progress.add(message));
+        return sim.call((done, total, message) -> progress.add(message), tool, kv);
     }
 
     private ToolResult register(String name, String id) {
         return call("register_member", "friendly_name", name, "member_type", "remote", "username", TestSshServer.USER,
-                "port", sshPort, "work_folder", memberHome.resolve("work-" + name).toString(),
+                "port", sim.sshPort, "work_folder", sim.memberHome.resolve("work-" + name).toString(),
                 "cloud_provider", "aws", "cloud_instance_id", id, "cloud_region", "us-east-1",
-                "cloud_ssh_key_path", key.toString(), "cloud_idle_timeout_min", 45);
+                "cloud_ssh_key_path", sim.key.toString(), "cloud_idle_timeout_min", 45);
     }
 
     private JsonNode member(String name) throws Exception {
-        for (JsonNode m : new ObjectMapper().readTree(home.dataDir().resolve("registry.json").toFile()).get("agents")) {
+        for (JsonNode m : new ObjectMapper().readTree(sim.home.dataDir().resolve("registry.json").toFile()).get("agents")) {
             if (m.get("friendlyName").asText().equals(name)) {
                 return m;
             }
@@ -99,8 +78,8 @@ class CloudMemberToolsTest {
         JsonNode m = member("gpu");
         assertThat(m.get("host").asText()).isEqualTo("127.0.0.11");
         assertThat(m.get("cloud").get("idleTimeoutMin").asInt()).isEqualTo(45);
-        assertThat(m.get("cloud").get("sshKeyPath").asText()).isEqualTo(key.toString());
-        assertThat(Files.isDirectory(memberHome.resolve("work-gpu"))).isTrue();
+        assertThat(m.get("cloud").get("sshKeyPath").asText()).isEqualTo(sim.key.toString());
+        assertThat(Files.isDirectory(sim.memberHome.resolve("work-gpu"))).isTrue();
     }
 
     @Test
@@ -109,7 +88,7 @@ class CloudMemberToolsTest {
         ToolResult stopped = register("later", ID);
         assertThat(stopped.isError()).as(stopped.text()).isFalse();
         assertThat(stopped.text()).contains("is stopped: registered without SSH checks");
-        assertThat(ec2.requests("StartInstances")).isZero();
+        assertThat(sim.ec2.requests("StartInstances")).isZero();
 
         machine("i-0000000000000dead", "t3.micro", FakeEc2.State.TERMINATED);
         ToolResult dead = register("dead", "i-0000000000000dead");
@@ -119,10 +98,10 @@ class CloudMemberToolsTest {
         assertThat(call("register_member", "friendly_name", "x", "member_type", "remote", "username", "u",
                 "work_folder", "/w", "cloud_instance_id", ID).text()).contains("cloud_ssh_key_path is required");
         assertThat(call("register_member", "friendly_name", "x", "member_type", "remote", "username", "u",
-                "work_folder", "/w", "cloud_instance_id", ID, "cloud_ssh_key_path", key.toString(), "cloud_region", "moon-1")
+                "work_folder", "/w", "cloud_instance_id", ID, "cloud_ssh_key_path", sim.key.toString(), "cloud_region", "moon-1")
                 .text()).contains("cloud_region", "AWS region");
         assertThat(call("register_member", "friendly_name", "x", "member_type", "remote", "username", "u", "work_folder", "/w",
-                "cloud_instance_id", "i-00000000000000404", "cloud_ssh_key_path", key.toString()).text())
+                "cloud_instance_id", "i-00000000000000404", "cloud_ssh_key_path", sim.key.toString()).text())
                 .contains("InvalidInstanceID.NotFound", "not registered");
     }
 
@@ -134,18 +113,18 @@ class CloudMemberToolsTest {
         assertThat(r.isError()).as(r.text()).isFalse();
         assertThat(r.text()).contains("woke up", "work-auto");
         assertThat(member("auto").get("host").asText()).isEqualTo("127.0.0.11");
-        assertThat(ec2.requests("StartInstances")).isEqualTo(1);
+        assertThat(sim.ec2.requests("StartInstances")).isEqualTo(1);
         assertThat(progress).anyMatch(p -> p.contains("starting instance " + ID));
 
         // Confirmed running moments ago: the next call asks AWS nothing.
-        int describes = ec2.requests("DescribeInstances");
+        int describes = sim.ec2.requests("DescribeInstances");
         assertThat(call("execute_command", "member_name", "auto", "command", "echo again").text()).contains("again");
-        assertThat(ec2.requests("DescribeInstances")).isEqualTo(describes);
+        assertThat(sim.ec2.requests("DescribeInstances")).isEqualTo(describes);
 
         // Stopped and started again: a new address, followed.
         assertThat(call("cloud_control", "member_name", "auto", "action", "stop").text()).contains("Stopping instance");
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-                .until(() -> ec2.instance(ID).state() == FakeEc2.State.STOPPED);
+                .until(() -> sim.ec2.instance(ID).state() == FakeEc2.State.STOPPED);
         assertThat(call("execute_command", "member_name", "auto", "command", "echo second life").text()).contains("second life");
         assertThat(member("auto").get("host").asText()).isEqualTo("127.0.0.12");
     }
@@ -162,14 +141,14 @@ class CloudMemberToolsTest {
         for (int i = 0; i < 2; i++) {
             assertThat(calls.get(i).get(60, TimeUnit.SECONDS).text()).contains("racer-" + i);
         }
-        assertThat(ec2.requests("StartInstances")).isEqualTo(1);
+        assertThat(sim.ec2.requests("StartInstances")).isEqualTo(1);
     }
 
     @Test
     void stoppingAndPendingInstancesAreWaitedOut() throws Exception {
         FakeEc2.SimInstance i = machine(ID, "t3.small", FakeEc2.State.RUNNING).stoppingDelay(Duration.ofMillis(600));
         register("wait", ID);
-        try (Ec2Client aws = FakeEc2.client(ec2.endpoint())) {
+        try (Ec2Client aws = FakeEc2.client(sim.ec2.endpoint())) {
             aws.stopInstances(b -> b.instanceIds(ID));
         }
         assertThat(i.state()).isEqualTo(FakeEc2.State.STOPPING);
@@ -179,18 +158,18 @@ class CloudMemberToolsTest {
         call("cloud_control", "member_name", "wait", "action", "stop");
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> i.state() == FakeEc2.State.STOPPED);
         i.pendingDelay(Duration.ofMillis(600));
-        try (Ec2Client aws = FakeEc2.client(ec2.endpoint())) {
+        try (Ec2Client aws = FakeEc2.client(sim.ec2.endpoint())) {
             aws.startInstances(b -> b.instanceIds(ID));
         }
         assertThat(call("execute_command", "member_name", "wait", "command", "echo after pending").text()).contains("after pending");
-        assertThat(ec2.requests("StartInstances")).isEqualTo(2); // ours above only; fleet waited instead of starting
+        assertThat(sim.ec2.requests("StartInstances")).isEqualTo(2); // ours above only; fleet waited instead of starting
     }
 
     @Test
     void throttlingIsSurvivedAndTerminationIsAClearError() throws Exception {
         FakeEc2.SimInstance i = machine(ID, "t3.small", FakeEc2.State.STOPPED);
         register("rough", ID);
-        ec2.throttleNext(2);
+        sim.ec2.throttleNext(2);
         assertThat(call("execute_command", "member_name", "rough", "command", "echo through").text()).contains("through");
 
         call("cloud_control", "member_name", "rough", "action", "stop");
@@ -202,7 +181,7 @@ class CloudMemberToolsTest {
 
     @Test
     void anInstanceThatNeverAnswersOnSshGivesABoundedClearError() throws Exception {
-        FakeEc2.SimInstance i = ec2.addInstance(ID, "t3.small", FakeEc2.State.STOPPED);
+        FakeEc2.SimInstance i = sim.ec2.addInstance(ID, "t3.small", FakeEc2.State.STOPPED);
         i.hooks(instance -> "127.0.0.99"); // boots, but nothing listens there
         register("mute", ID);
         ToolResult r = call("execute_command", "member_name", "mute", "command", "echo never");
@@ -214,7 +193,7 @@ class CloudMemberToolsTest {
     void cloudControlStartStopAndStatus() throws Exception {
         machine(ID, "g5.2xlarge", FakeEc2.State.STOPPED);
         register("ctl", ID);
-        Files.writeString(home.dataDir().resolve("pricing.json"), "{\"g5.2xlarge\": 2.5}");
+        Files.writeString(sim.home.dataDir().resolve("pricing.json"), "{\"g5.2xlarge\": 2.5}");
 
         ToolResult start = call("cloud_control", "member_name", "ctl", "action", "start");
         assertThat(start.text()).contains("is running at 127.0.0.11", "started");
@@ -225,7 +204,7 @@ class CloudMemberToolsTest {
         assertThat(call("cloud_control", "member_name", "ctl", "action", "reboot").text()).contains("action must be one of");
 
         Path plain = Files.createDirectories(tmp.resolve("plain"));
-        fleet.tools().run("register_member", Map.of("friendly_name", "plain", "member_type", "local", "work_folder", plain.toString()),
+        sim.fleet().tools().run("register_member", Map.of("friendly_name", "plain", "member_type", "local", "work_folder", plain.toString()),
                 ToolCall.NONE);
         assertThat(call("cloud_control", "member_name", "plain", "action", "stop").text())
                 .contains("member_name", "not a cloud member");
@@ -240,14 +219,14 @@ class CloudMemberToolsTest {
         ToolResult status = call("fleet_status");
         assertThat(status.text()).containsPattern("on\\s+remote\\s+online").contains("[cloud:running g5.2xlarge");
         assertThat(status.text()).containsPattern("off\\s+remote\\s+OFF\\(cloud\\)").contains("[cloud:stopped p5.48xlarge]");
-        assertThat(ec2.requests("StartInstances")).isZero();
+        assertThat(sim.ec2.requests("StartInstances")).isZero();
 
         JsonNode json = new ObjectMapper().readTree(call("fleet_status", "format", "json").text());
         assertThat(json.get("members").get(0).get("cloud").get("hourlyRateUsd").asDouble()).isEqualTo(1.212);
         assertThat(json.get("members").get(1).get("cloud").get("state").asText()).isEqualTo("stopped");
 
         assertThat(call("member_detail", "member_name", "off").text()).contains("instance stopped", "idle stop: after 45 min");
-        ec2.failNext(10);
+        sim.ec2.failNext(10);
         assertThat(call("fleet_status").text()).contains("cloud error");
     }
 }

@@ -5,15 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fleet.Fleet;
 import dev.fleet.testing.FakeEc2;
-import dev.fleet.testing.SimulatedCloud;
-import dev.fleet.testing.TestHome;
+import dev.fleet.testing.CloudFleet;
 import dev.fleet.testing.TestSshServer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,44 +28,25 @@ class CloudTaskToolsTest {
 
     @TempDir
     Path tmp;
-    FakeEc2 ec2;
-    TestHome home;
-    Fleet fleet;
-    Path key;
-    Path memberHome;
-    int sshPort;
-    SimulatedCloud cloud;
+    CloudFleet sim;
 
     @BeforeEach
     void setUp() throws Exception {
-        cloud = new SimulatedCloud(tmp, 21);
-        ec2 = cloud.ec2;
-        home = cloud.home;
-        memberHome = cloud.memberHome;
-        key = cloud.key;
-        sshPort = cloud.sshPort;
-        Map<String, String> env = cloud.env();
-        env.put("FLEET_TASK_ACTIVITY_SEC", "1");
-        fleet = new Fleet(env, Clock.systemUTC(), () -> { });
+        sim = new CloudFleet(tmp, 21, Clock.systemUTC(), Map.of("FLEET_TASK_ACTIVITY_SEC", "1"));
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        fleet.close();
-        cloud.close();
+        sim.close();
     }
 
     /** A running instance whose stop takes its SSH server down (and whose start would bring one up). */
     private FakeEc2.SimInstance runningMachine() throws Exception {
-        return cloud.machine(ID, "g5.xlarge", FakeEc2.State.RUNNING);
+        return sim.cloud.machine(ID, "g5.xlarge", FakeEc2.State.RUNNING);
     }
 
     private ToolResult call(String tool, Object... kv) {
-        Map<String, Object> args = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            args.put((String) kv[i], kv[i + 1]);
-        }
-        return fleet.tools().run(tool, args, ToolCall.NONE);
+        return sim.call(tool, kv);
     }
 
     private String launch(String command) {
@@ -87,32 +65,32 @@ class CloudTaskToolsTest {
     void autoStopStopsTheInstanceOnceTheTaskIsDoneAndNeverStartsItAgainForThat() throws Exception {
         FakeEc2.SimInstance instance = runningMachine();
         ToolResult reg = call("register_member", "friendly_name", "gpu", "member_type", "remote", "username", TestSshServer.USER,
-                "port", sshPort, "work_folder", memberHome.resolve("train").toString(), "cloud_provider", "aws",
-                "cloud_instance_id", ID, "cloud_region", "us-east-1", "cloud_ssh_key_path", key.toString());
+                "port", sim.sshPort, "work_folder", sim.memberHome.resolve("train").toString(), "cloud_provider", "aws",
+                "cloud_instance_id", ID, "cloud_region", "us-east-1", "cloud_ssh_key_path", sim.key.toString());
         assertThat(reg.isError()).as(reg.text()).isFalse();
 
         String training = launch("echo epoch 1; sleep 3; echo trained");
-        assertThat(memberHome.resolve(".fleet-tasks/" + training + "/run.sh")).exists();
+        assertThat(sim.memberHome.resolve(".fleet-tasks/" + training + "/run.sh")).exists();
 
         // Still running: auto_stop waits.
         JsonNode early = monitor(training, true);
         assertThat(early.get("status").asText()).isEqualTo("running");
         assertThat(early.get("autoStop").asText()).startsWith("not yet");
-        assertThat(ec2.requests("StopInstances")).isZero();
+        assertThat(sim.ec2.requests("StopInstances")).isZero();
 
         // A second task that still runs holds the instance even after the first is done.
         String other = launch("sleep 60");
         await().atMost(Duration.ofSeconds(30)).until(() -> monitor(training, false).get("status").asText().equals("completed"));
         JsonNode held = monitor(training, true);
         assertThat(held.get("autoStop").asText()).contains("not stopped", other);
-        assertThat(ec2.requests("StopInstances")).isZero();
+        assertThat(sim.ec2.requests("StopInstances")).isZero();
         assertThat(call("stop_task", "member_name", "gpu", "task_id", other).isError()).isFalse();
 
         JsonNode done = monitor(training, true);
         assertThat(done.get("status").asText()).isEqualTo("completed");
         assertThat(done.get("logTail").asText()).contains("trained");
         assertThat(done.get("autoStop").asText()).contains("stopped instance " + ID);
-        assertThat(ec2.requests("StopInstances")).isEqualTo(1);
+        assertThat(sim.ec2.requests("StopInstances")).isEqualTo(1);
         assertThat(instance.state()).isIn(FakeEc2.State.STOPPING, FakeEc2.State.STOPPED);
 
         // Asked again while it is stopping or stopped: nothing is started, nothing stopped twice.
@@ -123,12 +101,12 @@ class CloudTaskToolsTest {
         assertThat(monitor(training, true).get("instanceState").asText()).isEqualTo("stopped");
         ToolResult stop = call("stop_task", "member_name", "gpu", "task_id", training);
         assertThat(stop.text()).contains("Nothing to stop", "stopped");
-        assertThat(ec2.requests("StartInstances")).isZero();
-        assertThat(ec2.requests("StopInstances")).isEqualTo(1);
+        assertThat(sim.ec2.requests("StartInstances")).isZero();
+        assertThat(sim.ec2.requests("StopInstances")).isEqualTo(1);
 
         // Without auto_stop, monitor_task ensures the instance is ready like execute_command, and reads the task.
         JsonNode woken = monitor(training, false);
         assertThat(woken.get("status").asText()).isEqualTo("completed");
-        assertThat(ec2.requests("StartInstances")).isEqualTo(1);
+        assertThat(sim.ec2.requests("StartInstances")).isEqualTo(1);
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.Fleet;
+import dev.fleet.cloud.IdleAction;
 import dev.fleet.cloud.IdleWatcher;
 import dev.fleet.testing.FakeEc2;
 import dev.fleet.testing.GuardFakes;
@@ -81,7 +82,7 @@ class GpuPolicyToolsTest {
 
     private List<IdleWatcher.Decision> idleCycle() {
         clock.advance(Duration.ofMinutes(31));
-        fleet.channels().sshPool().invalidatePrefix("");
+        fleet.channels().releaseAll();
         return fleet.idleWatcher().cycle();
     }
 
@@ -104,7 +105,7 @@ class GpuPolicyToolsTest {
         assertThat(report.get("summary").asText()).contains("Note: holding the GPU idle");
 
         List<IdleWatcher.Decision> decisions = idleCycle();
-        assertThat(decisions).singleElement().satisfies(d -> assertThat(d.action()).isEqualTo("stop"));
+        assertThat(decisions).singleElement().satisfies(d -> assertThat(d.action()).isEqualTo(IdleAction.STOP));
     }
 
     @Test
@@ -112,14 +113,14 @@ class GpuPolicyToolsTest {
         register(30);
         history(10, 80, "4242:19000");
         assertThat(idleCycle()).singleElement().satisfies(d -> {
-            assertThat(d.action()).isEqualTo("keep");
+            assertThat(d.action()).isEqualTo(IdleAction.KEEP);
             assertThat(d.reason()).contains("busy: 1 GPU compute process, GPU at 80 % on average over the last 5 samples",
                     "threshold 30 %");
         });
         assertThat(call("cloud_control", "member_name", "gpu", "action", "status").text()).doesNotContain("holding");
 
         history(10, 4, "4242:19000");
-        assertThat(idleCycle()).singleElement().satisfies(d -> assertThat(d.action()).isEqualTo("stop"));
+        assertThat(idleCycle()).singleElement().satisfies(d -> assertThat(d.action()).isEqualTo(IdleAction.STOP));
         assertThat(cloud.ec2.requests("StopInstances")).isEqualTo(1);
     }
 
@@ -128,7 +129,7 @@ class GpuPolicyToolsTest {
         register(0);
         history(10, 0, "4242:19000");
         assertThat(idleCycle()).singleElement().satisfies(d -> {
-            assertThat(d.action()).isEqualTo("keep");
+            assertThat(d.action()).isEqualTo(IdleAction.KEEP);
             assertThat(d.reason()).isEqualTo("busy: 1 GPU compute process");
         });
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.Fleet;
+import dev.fleet.cloud.IdleAction;
 import dev.fleet.cloud.IdleWatcher;
 import dev.fleet.guard.GuardScripts;
 import dev.fleet.testing.FakeEc2;
@@ -192,9 +193,9 @@ class GuardToolsTest {
                 .contains("run by a systemd user timer", "not possible (no passwordless sudo)");
 
         clock.advance(Duration.ofMinutes(31));
-        fleet.channels().sshPool().invalidatePrefix("");
+        fleet.channels().releaseAll();
         List<IdleWatcher.Decision> decisions = fleet.idleWatcher().cycle();
-        assertThat(decisions).singleElement().satisfies(d -> assertThat(d.action()).isEqualTo("stop"));
+        assertThat(decisions).singleElement().satisfies(d -> assertThat(d.action()).isEqualTo(IdleAction.STOP));
         assertThat(cloud.ec2.requests("StopInstances")).isEqualTo(1);
         assertThat(fakes.powerOffs()).isEmpty();
     }

@@ -105,8 +105,8 @@ class TaskToolsTest {
             last[0] = monitor(t, id);
             assertThat(last[0].get("status").asText()).as(last[0].toPrettyString()).isEqualTo(status);
             if (List.of("completed", "failed", "cancelled").contains(status)) {
-                // The wrapper records the end, then exits: give it that moment on a busy machine.
-                assertThat(last[0].get("pidAlive").asBoolean()).as(last[0].toPrettyString()).isFalse();
+                // The wrapper records its final status, then exits: on a busy machine the two are apart.
+                assertThat(last[0].get("pidAlive").asBoolean()).as("the wrapper has exited").isFalse();
             }
         });
         return last[0];
@@ -116,10 +116,8 @@ class TaskToolsTest {
         return t.home().resolve(".fleet-tasks").resolve(id);
     }
 
-    /** The task's log; empty until the wrapper's first line (it writes its status first). */
     private static String log(Target t, String id) throws IOException {
-        Path log = taskDir(t, id).resolve("task.log");
-        return Files.exists(log) ? Files.readString(log) : "";
+        return Files.readString(taskDir(t, id).resolve("task.log"));
     }
 
     private static long pidOf(Target t, String id) throws IOException {
@@ -243,8 +241,9 @@ class TaskToolsTest {
     void stopTaskEndsTheTaskAndNothingRetriesIt(String kind) throws Exception {
         Target t = member(kind);
         String id = launch(t, "echo started; sleep 60 & sleep 60; echo never", "max_retries", 3);
-        await().atMost(WAIT).until(() -> log(t, id).contains("started"));
-        assertThat(taggedProcesses(id)).isNotEmpty();
+        // task.log appears when the wrapper starts, and the background sleep just after "started".
+        await().atMost(WAIT).ignoreExceptions().until(() -> log(t, id).contains("started"));
+        await().atMost(WAIT).until(() -> !taggedProcesses(id).isEmpty());
 
         ToolResult stop = fleet.call("stop_task", "member_name", t.name(), "task_id", id);
         assertThat(stop.isError()).as(stop.text()).isFalse();

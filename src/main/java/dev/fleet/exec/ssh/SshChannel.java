@@ -4,6 +4,7 @@ import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.ConnectionCheck;
+import dev.fleet.exec.FileSession;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.exec.OutputCapture;
 import dev.fleet.exec.SpillFiles;
@@ -58,6 +59,11 @@ public final class SshChannel implements MemberChannel {
         this.pool = pool;
         this.os = os;
         this.spillFiles = spillFiles;
+    }
+
+    @Override
+    public OsCommands os() {
+        return os;
     }
 
     @Override
@@ -153,9 +159,29 @@ public final class SshChannel implements MemberChannel {
         return OsDetection.parse(r.stdout());
     }
 
+    /** One pooled channel and one SFTP session for the whole batch; both are given back on close. */
     @Override
-    public void upload(Path localFile, String memberPath, LongConsumer progress) throws IOException, ChannelException {
-        try (SshPool.Lease lease = pool.lease(target); SftpClient sftp = sftp(lease.session())) {
+    public FileSession files() throws ChannelException {
+        SshPool.Lease lease = pool.lease(target);
+        try {
+            return new SftpSession(lease, sftp(lease.session()));
+        } catch (ChannelException | RuntimeException e) {
+            lease.close();
+            throw e;
+        }
+    }
+
+    private static final class SftpSession implements FileSession {
+        private final SshPool.Lease lease;
+        private final SftpClient sftp;
+
+        SftpSession(SshPool.Lease lease, SftpClient sftp) {
+            this.lease = lease;
+            this.sftp = sftp;
+        }
+
+        @Override
+        public void upload(Path localFile, String memberPath, LongConsumer progress) throws IOException {
             makeParents(sftp, memberPath);
             try (InputStream in = Files.newInputStream(localFile);
                  OutputStream out = sftp.write(memberPath, TRANSFER_BUFFER,
@@ -163,35 +189,21 @@ public final class SshChannel implements MemberChannel {
                 copy(in, out, progress);
             }
         }
-    }
 
-    @Override
-    public void download(String memberPath, Path localFile, LongConsumer progress) throws IOException, ChannelException {
-        Path parent = localFile.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
+        @Override
+        public void download(String memberPath, Path localFile, LongConsumer progress) throws IOException {
+            Path parent = localFile.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            try (InputStream in = sftp.read(memberPath, TRANSFER_BUFFER);
+                 OutputStream out = Files.newOutputStream(localFile)) {
+                copy(in, out, progress);
+            }
         }
-        try (SshPool.Lease lease = pool.lease(target); SftpClient sftp = sftp(lease.session());
-             InputStream in = sftp.read(memberPath, TRANSFER_BUFFER);
-             OutputStream out = Files.newOutputStream(localFile)) {
-            copy(in, out, progress);
-        }
-    }
 
-    private static void copy(InputStream in, OutputStream out, LongConsumer progress) throws IOException {
-        byte[] buf = new byte[TRANSFER_BUFFER];
-        long done = 0;
-        int n;
-        while ((n = in.read(buf)) != -1) {
-            out.write(buf, 0, n);
-            done += n;
-            progress.accept(done);
-        }
-    }
-
-    @Override
-    public List<String> listFiles(String memberPath) throws IOException, ChannelException {
-        try (SshPool.Lease lease = pool.lease(target); SftpClient sftp = sftp(lease.session())) {
+        @Override
+        public List<String> listFiles(String memberPath) throws IOException {
             SftpClient.Attributes attrs;
             try {
                 attrs = sftp.stat(memberPath);
@@ -211,6 +223,31 @@ public final class SshChannel implements MemberChannel {
             files.sort(null);
             return files;
         }
+
+        @Override
+        public String realPath(String memberPath) throws IOException {
+            return resolveLinks(sftp, memberPath);
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                sftp.close();
+            } finally {
+                lease.close();
+            }
+        }
+    }
+
+    private static void copy(InputStream in, OutputStream out, LongConsumer progress) throws IOException {
+        byte[] buf = new byte[TRANSFER_BUFFER];
+        long done = 0;
+        int n;
+        while ((n = in.read(buf)) != -1) {
+            out.write(buf, 0, n);
+            done += n;
+            progress.accept(done);
+        }
     }
 
     private static void walk(SftpClient sftp, String dir, List<String> files, int depth) throws IOException {
@@ -229,13 +266,6 @@ public final class SshChannel implements MemberChannel {
             } else if (a.isRegularFile() || a.isSymbolicLink()) {
                 files.add(path);
             }
-        }
-    }
-
-    @Override
-    public String realPath(String memberPath) throws IOException, ChannelException {
-        try (SshPool.Lease lease = pool.lease(target); SftpClient sftp = sftp(lease.session())) {
-            return resolveLinks(sftp, memberPath);
         }
     }
 
@@ -321,7 +351,7 @@ public final class SshChannel implements MemberChannel {
         }
     }
 
-    /** The connection belongs to the pool; {@code Channels.release} ends it. */
+    /** The connection belongs to the pool; {@link SshChannels#release} ends it. */
     @Override
     public void close() {
         // Nothing held per channel object.

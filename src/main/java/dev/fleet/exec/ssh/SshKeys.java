@@ -1,8 +1,5 @@
 package dev.fleet.exec.ssh;
 
-import dev.fleet.exec.ChannelException;
-import dev.fleet.exec.Channels;
-import dev.fleet.member.Member;
 import dev.fleet.security.SecureFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,11 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.time.Duration;
-import java.util.EnumSet;
-import org.apache.sshd.client.channel.ChannelExec;
-import org.apache.sshd.client.channel.ClientChannelEvent;
-import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
@@ -41,23 +33,6 @@ public final class SshKeys {
             return new Generated(file, pubFile, pub, KeyUtils.getFingerPrint(pair.getPublic()));
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot generate an Ed25519 key: " + e.getMessage(), e);
-        }
-    }
-
-    /** Opens a fresh connection with the member's key only and runs a trivial command. */
-    public static void proveLogin(Channels channels, Member keyMember) throws ChannelException {
-        SshTarget target = channels.target(keyMember);
-        try (ClientSession session = channels.sshPool().connectOnce(target)) {
-            ChannelExec exec = session.createExecChannel("echo fleet-key-ok");
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            exec.setOut(out);
-            exec.open().verify(Duration.ofSeconds(10));
-            exec.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(10));
-            if (!out.toString(StandardCharsets.UTF_8).contains("fleet-key-ok")) {
-                throw new ChannelException("the key login opened but the test command did not answer");
-            }
-        } catch (IOException e) {
-            throw new ChannelException("key login test failed: " + e.getMessage(), e);
         }
     }
 }

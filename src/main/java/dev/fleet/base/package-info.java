@@ -1,0 +1,5 @@
+/**
+ * The vocabulary every layer shares: refusals whose message is safe to show, progress, the
+ * injectable sleeper, and how durations read. Depends on nothing else in fleet.
+ */
+package dev.fleet.base;

@@ -1,0 +1,37 @@
+package dev.fleet.exec;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * A member's files, open for a batch of operations: over SSH one SFTP session serves the whole
+ * batch, so a transfer of many files does not pay a session per file. Close it when done.
+ */
+public interface FileSession extends AutoCloseable {
+
+    /**
+     * Copies one local file to an absolute path on the member, creating parent folders.
+     * {@code progress} receives the bytes copied so far.
+     */
+    void upload(Path localFile, String memberPath, LongConsumer progress) throws IOException, ChannelException;
+
+    /** Copies one file from an absolute path on the member to a local file, creating parent folders. */
+    void download(String memberPath, Path localFile, LongConsumer progress) throws IOException, ChannelException;
+
+    /**
+     * Regular files at or below {@code memberPath} (the path itself if it is a file), as absolute
+     * member paths; empty if nothing exists there.
+     */
+    List<String> listFiles(String memberPath) throws IOException, ChannelException;
+
+    /**
+     * The path with symbolic links resolved, for the longest part of it that exists (the rest is
+     * appended as written), so a link inside a work folder cannot smuggle a transfer outside it.
+     */
+    String realPath(String memberPath) throws IOException, ChannelException;
+
+    @Override
+    void close() throws IOException;
+}

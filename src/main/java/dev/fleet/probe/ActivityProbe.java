@@ -1,0 +1,101 @@
+package dev.fleet.probe;
+
+import dev.fleet.exec.ChannelException;
+import dev.fleet.exec.Channels;
+import dev.fleet.exec.CommandRequest;
+import dev.fleet.exec.CommandResult;
+import dev.fleet.exec.MemberChannel;
+import dev.fleet.member.Member;
+import dev.fleet.os.OsCommands;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Decides whether a running cloud member is doing work, in the order users rely on: GPU compute
+ * processes (as the member's utilization policy judges them, see {@link GpuProbe}), the member's
+ * own activity command, live fleet tasks, then agent processes in its work folder. The first sign
+ * of work wins. Any check that cannot be completed (SSH down, a command
+ * that hangs or fails) makes the answer unknown, and unknown never stops an instance.
+ */
+public final class ActivityProbe {
+    private final Channels channels;
+    private final Duration checkTimeout;
+    private final long liveMarkerSeconds;
+    private final GpuProbe gpu;
+
+    /**
+     * @param taskActivityInterval how often task wrappers touch their activity marker; a marker
+     *                             older than two intervals no longer counts as a live task
+     * @param gpu                  the GPU step, as the member's utilization policy judges it
+     */
+    public ActivityProbe(Channels channels, Duration checkTimeout, Duration taskActivityInterval, GpuProbe gpu) {
+        this.channels = channels;
+        this.gpu = gpu;
+        this.checkTimeout = checkTimeout;
+        this.liveMarkerSeconds = 2 * taskActivityInterval.toSeconds();
+    }
+
+    public Activity check(Member m) {
+        try {
+            MemberChannel channel = channels.forMember(m);
+            OsCommands os = channel.os();
+            Activity gpus = gpu.activity(channel, m, checkTimeout);
+            if (!(gpus instanceof Activity.Idle)) {
+                return gpus;
+            }
+            if (m.cloud() != null && m.cloud().activityCommand() != null) {
+                Activity custom = custom(channel, m.cloud().activityCommand());
+                if (!(custom instanceof Activity.Idle)) {
+                    return custom;
+                }
+            }
+            Activity tasks = tasks(channel, os);
+            if (!(tasks instanceof Activity.Idle)) {
+                return tasks;
+            }
+            return agents(channel, os, m);
+        } catch (ChannelException e) {
+            return new Activity.Unknown("member unreachable: " + e.getMessage());
+        }
+    }
+
+    private Activity custom(MemberChannel channel, String command) throws ChannelException {
+        CommandResult r = run(channel, command);
+        if (r.timedOut()) {
+            return new Activity.Unknown("activity command did not finish within " + checkTimeout.toSeconds() + " s");
+        }
+        String said = r.stdout().strip().toLowerCase(Locale.ROOT);
+        if (said.equals("busy")) {
+            return new Activity.Busy("activity command says busy");
+        }
+        if (said.equals("idle")) {
+            return new Activity.Idle();
+        }
+        return new Activity.Unknown("activity command printed neither busy nor idle (exit " + r.exitCode() + ")");
+    }
+
+    private Activity tasks(MemberChannel channel, OsCommands os) throws ChannelException {
+        if (os.tasks().isEmpty()) {
+            return new Activity.Idle(); // no fleet tasks can run on this OS
+        }
+        CommandResult r = run(channel, os.tasks().get().liveTasks(liveMarkerSeconds));
+        if (!r.succeeded()) {
+            return new Activity.Unknown("could not list fleet tasks (exit " + r.exitCode() + ")");
+        }
+        long live = r.stdout().lines().filter(l -> !l.isBlank()).count();
+        return live > 0 ? new Activity.Busy(live + " live fleet task" + (live == 1 ? "" : "s")) : new Activity.Idle();
+    }
+
+    private Activity agents(MemberChannel channel, OsCommands os, Member m) throws ChannelException {
+        CommandResult r = run(channel, os.agentProcesses());
+        if (!r.succeeded()) {
+            return new Activity.Unknown("could not list agent processes (exit " + r.exitCode() + ")");
+        }
+        return AgentProcess.busyState(AgentProcess.parse(r.stdout()), m) == BusyState.BUSY
+                ? new Activity.Busy("agent running in the work folder") : new Activity.Idle();
+    }
+
+    private CommandResult run(MemberChannel channel, String script) throws ChannelException {
+        return channel.exec(CommandRequest.probe(script, checkTimeout));
+    }
+}

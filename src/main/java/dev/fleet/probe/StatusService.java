@@ -1,0 +1,132 @@
+package dev.fleet.probe;
+
+import dev.fleet.exec.ChannelException;
+import dev.fleet.exec.Channels;
+import dev.fleet.exec.CommandRequest;
+import dev.fleet.exec.CommandResult;
+import dev.fleet.exec.MemberChannel;
+import dev.fleet.member.Member;
+import dev.fleet.os.OsCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Checks many members at once. Members on the same machine and login share one probe (one
+ * command lists the agent processes and tests every folder), machines are probed in parallel,
+ * and each probe is bounded, so the whole check takes about as long as the slowest machine.
+ */
+public final class StatusService {
+    private static final String MARK = "@@fleet:";
+
+    private final Channels channels;
+    private final ExecutorService pool;
+    private final Duration perMachineTimeout;
+
+    public StatusService(Channels channels, ExecutorService pool, Duration perMachineTimeout) {
+        this.channels = channels;
+        this.pool = pool;
+        this.perMachineTimeout = perMachineTimeout;
+    }
+
+    public List<MemberStatus> check(List<Member> members) {
+        Map<String, List<Member>> byMachine = new LinkedHashMap<>();
+        for (Member m : members) {
+            byMachine.computeIfAbsent(machineKey(m), k -> new ArrayList<>()).add(m);
+        }
+        Map<String, CompletableFuture<Map<String, MemberStatus>>> probes = new LinkedHashMap<>();
+        byMachine.forEach((key, group) -> probes.put(key, CompletableFuture.supplyAsync(() -> probeMachine(group), pool)));
+
+        long deadline = System.nanoTime() + perMachineTimeout.toNanos();
+        Map<String, MemberStatus> byId = new HashMap<>();
+        probes.forEach((key, future) -> {
+            List<Member> group = byMachine.get(key);
+            try {
+                long left = Math.max(0, deadline - System.nanoTime());
+                byId.putAll(future.get(left, TimeUnit.NANOSECONDS));
+            } catch (TimeoutException e) {
+                future.cancel(true);
+                group.forEach(m -> byId.put(m.id(), offline(m, "no answer within " + perMachineTimeout.toSeconds() + " s")));
+            } catch (ExecutionException e) {
+                group.forEach(m -> byId.put(m.id(), offline(m, e.getCause().getMessage())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                group.forEach(m -> byId.put(m.id(), offline(m, "interrupted")));
+            }
+        });
+        return members.stream().map(m -> byId.get(m.id())).toList();
+    }
+
+    /** Members reached through the same login on the same machine. */
+    static String machineKey(Member m) {
+        return m.isLocal() ? "local" : m.username() + "@" + m.deviceKey();
+    }
+
+    private Map<String, MemberStatus> probeMachine(List<Member> group) {
+        Map<String, MemberStatus> out = new HashMap<>();
+        Member first = group.get(0);
+        try {
+            MemberChannel channel = channels.forMember(first);
+            OsCommands os = channel.os();
+            StringBuilder script = new StringBuilder();
+            for (int i = 0; i < group.size(); i++) {
+                script.append("echo '").append(MARK).append("folder ").append(i).append("'; ")
+                        .append(os.folderExists(group.get(i).workFolder())).append("; ");
+            }
+            script.append("echo '").append(MARK).append("procs'; ").append(os.agentProcesses());
+            CommandResult r = channel.exec(CommandRequest.probe(script.toString(), perMachineTimeout));
+            if (r.timedOut()) {
+                group.forEach(m -> out.put(m.id(), offline(m, "probe timed out")));
+                return out;
+            }
+            Map<String, String> sections = sections(r.stdout());
+            List<AgentProcess> processes = AgentProcess.parse(sections.getOrDefault("procs", ""));
+            for (int i = 0; i < group.size(); i++) {
+                Member m = group.get(i);
+                boolean folderOk = "yes".equals(sections.getOrDefault("folder " + i, "").strip());
+                out.put(m.id(), folderOk
+                        ? new MemberStatus(m.id(), m.friendlyName(), m.agentType().json(), true, null,
+                                AgentProcess.busyState(processes, m), m.sessionId(), m.lastUsed(), m.workFolder())
+                        : offline(m, "work folder " + m.workFolder() + " is missing"));
+            }
+        } catch (ChannelException e) {
+            group.forEach(m -> out.put(m.id(), offline(m, e.getMessage())));
+        }
+        return out;
+    }
+
+    private static MemberStatus offline(Member m, String problem) {
+        return new MemberStatus(m.id(), m.friendlyName(), m.agentType().json(), false, problem, BusyState.UNKNOWN,
+                m.sessionId(), m.lastUsed(), m.workFolder());
+    }
+
+    /** Splits probe output at marker lines into named sections. */
+    static Map<String, String> sections(String stdout) {
+        Map<String, String> sections = new HashMap<>();
+        String current = null;
+        StringBuilder body = new StringBuilder();
+        for (String line : stdout.split("\\R", -1)) {
+            if (line.startsWith(MARK)) {
+                if (current != null) {
+                    sections.put(current, body.toString());
+                }
+                current = line.substring(MARK.length()).strip();
+                body.setLength(0);
+            } else if (current != null) {
+                body.append(line).append('\n');
+            }
+        }
+        if (current != null) {
+            sections.put(current, body.toString());
+        }
+        return sections;
+    }
+}

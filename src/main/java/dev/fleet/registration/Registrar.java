@@ -1,0 +1,384 @@
+package dev.fleet.registration;
+
+import dev.fleet.agentcli.AgentCli;
+import dev.fleet.base.InvalidRequest;
+import dev.fleet.base.RequestRefused;
+import dev.fleet.cloud.CloudException;
+import dev.fleet.cloud.CloudLifecycle;
+import dev.fleet.cloud.InstanceDetails;
+import dev.fleet.cloud.InstanceState;
+import dev.fleet.exec.ChannelException;
+import dev.fleet.exec.Channels;
+import dev.fleet.exec.CommandRequest;
+import dev.fleet.exec.CommandResult;
+import dev.fleet.exec.ConnectionCheck;
+import dev.fleet.exec.MemberChannel;
+import dev.fleet.guard.GuardReport;
+import dev.fleet.guard.GuardService;
+import dev.fleet.member.AgentType;
+import dev.fleet.member.AuthType;
+import dev.fleet.member.CloudConfig;
+import dev.fleet.member.LocalPaths;
+import dev.fleet.member.Member;
+import dev.fleet.member.MemberIcons;
+import dev.fleet.member.MemberOs;
+import dev.fleet.member.MemberRef;
+import dev.fleet.member.Registry;
+import dev.fleet.member.RegistryStore;
+import dev.fleet.security.SecretBox;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Adding, changing and removing members, with every rule about them: a member must be usable
+ * before it is saved (reached, OS told, work folder created), names are unique, one member per
+ * folder per machine, {@code ~} means the PM's home for local paths and the member user's home on
+ * a remote member, and a password is stored only sealed. Removal takes back what fleet deployed
+ * ({@link MemberCleanup}). Every member gets an icon from the pool when it is registered; a cloud
+ * member whose instance runs gets the on-instance guard, which learns of its new idle settings.
+ */
+public final class Registrar {
+    private static final Logger log = LoggerFactory.getLogger(Registrar.class);
+    private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(20);
+
+    /** A member just registered. {@code latencyMs} is -1 when it was not measured (a stopped instance). */
+    public record Registered(Member member, long latencyMs, Optional<String> agentCli, List<String> warnings) {
+        public Registered {
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /**
+     * A member after an update; {@code changed} lists the parameters that changed it (empty: nothing
+     * given). {@code onInstance}: what the change did on a cloud member's instance (its guard got the
+     * new idle settings, or gets them at the next start); empty when nothing there concerned it.
+     */
+    public record Updated(Member member, List<String> changed, Optional<String> onInstance) {
+        public Updated {
+            changed = List.copyOf(changed);
+        }
+    }
+
+    /** A member just removed, and what could not be taken back from it. */
+    public record Removed(Member member, List<String> warnings) {
+        public Removed {
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    private final RegistryStore store;
+    private final Channels channels;
+    private final SecretBox secrets;
+    private final CloudLifecycle lifecycle;
+    private final LocalPaths localPaths;
+    private final MemberCleanup cleanup;
+    private final GuardService guard;
+    private final Clock clock;
+
+    public Registrar(RegistryStore store, Channels channels, SecretBox secrets, CloudLifecycle lifecycle,
+                     LocalPaths localPaths, MemberCleanup cleanup, GuardService guard, Clock clock) {
+        this.store = store;
+        this.channels = channels;
+        this.secrets = secrets;
+        this.lifecycle = lifecycle;
+        this.localPaths = localPaths;
+        this.cleanup = cleanup;
+        this.guard = guard;
+        this.clock = clock;
+    }
+
+    public Registered register(MemberFields f) throws ChannelException {
+        boolean local = f.memberType() == AgentType.LOCAL;
+        boolean cloud = false;
+        for (String p : MemberFields.CloudFields.PARAMS) {
+            if (f.given(p)) {
+                if (local) {
+                    throw new InvalidRequest(p, "applies to cloud members, which are remote; this is member_type=local");
+                }
+                cloud = true;
+            }
+        }
+        if (store.read().byName(f.friendlyName()).isPresent()) {
+            throw new InvalidRequest("friendly_name", "'" + f.friendlyName() + "' is already taken by another member; choose a unique name");
+        }
+        Member.Builder draft = Member.builder().id(UUID.randomUUID().toString()).friendlyName(f.friendlyName())
+                .agentType(local ? AgentType.LOCAL : AgentType.REMOTE).gitAccess(f.gitAccess()).gitRepos(f.gitRepos());
+        if (cloud) {
+            return registerCloud(f, draft);
+        }
+        return local ? registerLocal(f, draft) : registerRemote(f, draft);
+    }
+
+    private Registered registerLocal(MemberFields f, Member.Builder draft) throws ChannelException {
+        for (String p : MemberFields.REMOTE_PARAMS) {
+            if (f.given(p)) {
+                throw new InvalidRequest(p, "applies to remote members only; this is member_type=local");
+            }
+        }
+        String folder = localPaths.normalise(f.workFolder());
+        refuseDuplicateFolder(store.read(), null, "local", folder);
+        Member member = draft.workFolder(folder).os(MemberOs.current()).build();
+        return finish(member, channels.forMember(member), 0, new ArrayList<>());
+    }
+
+    private Registered registerRemote(MemberFields f, Member.Builder draft) throws ChannelException {
+        if (f.host() == null) {
+            throw new InvalidRequest("host", "is required for member_type=remote");
+        }
+        if (f.username() == null) {
+            throw new InvalidRequest("username", "is required for member_type=remote");
+        }
+        AuthType auth = f.authType() != null ? f.authType()
+                : f.keyPath() != null ? AuthType.KEY
+                : f.password() != null ? AuthType.PASSWORD : null;
+        if (auth == null) {
+            throw new InvalidRequest("auth_type", "is required for member_type=remote: 'key' with key_path, or 'password' with password");
+        }
+        if (auth == AuthType.PASSWORD && f.password() == null) {
+            throw new InvalidRequest("password", "is required with auth_type=password");
+        }
+        if (auth == AuthType.KEY) {
+            if (f.keyPath() == null) {
+                throw new InvalidRequest("key_path", "is required with auth_type=key");
+            }
+            requireKeyFile("key_path", f.keyPath());
+        }
+        draft.host(f.host()).port(f.port()).username(f.username()).authType(auth)
+                .keyPath(auth == AuthType.KEY ? localPaths.expand(f.keyPath()) : null)
+                .encryptedPassword(auth == AuthType.PASSWORD ? secrets.encrypt(f.password()) : null)
+                .workFolder(f.workFolder());
+        return connectAndFinish(draft, new ArrayList<>());
+    }
+
+    /**
+     * A cloud member is a remote member with a cloud block. Its instance is read first: a
+     * terminated one is refused, a running one gives its public IP (when host is not given) and is
+     * checked like any remote member, a stopped one is registered without SSH checks.
+     */
+    private Registered registerCloud(MemberFields f, Member.Builder draft) throws ChannelException {
+        MemberFields.CloudFields c = f.cloud();
+        if (c.instanceId() == null) {
+            throw new InvalidRequest("cloud_instance_id", "is required for a cloud member");
+        }
+        if (c.sshKeyPath() == null) {
+            throw new InvalidRequest("cloud_ssh_key_path", "is required for a cloud member (it is also the member's SSH key)");
+        }
+        if (f.username() == null) {
+            throw new InvalidRequest("username", "is required for a cloud member (e.g. ubuntu or ec2-user)");
+        }
+        if (f.authType() == AuthType.PASSWORD) {
+            throw new InvalidRequest("auth_type", "must be key for a cloud member (cloud_ssh_key_path)");
+        }
+        String keyPath = requireKeyFile("cloud_ssh_key_path", c.sshKeyPath());
+        CloudConfig cloud = new CloudConfig(c.provider() == null ? "aws" : c.provider(), c.instanceId(),
+                c.region() == null ? CloudConfig.DEFAULT_REGION : c.region(), c.profile(),
+                c.idleTimeoutMin() == null ? CloudConfig.DEFAULT_IDLE_TIMEOUT_MIN : c.idleTimeoutMin(), keyPath,
+                c.activityCommand() == null || c.activityCommand().isEmpty() ? null : c.activityCommand(),
+                c.budget(), c.gpuBusyMinUtil() == null ? 0 : c.gpuBusyMinUtil(), false, null);
+        draft.cloud(cloud);
+        InstanceDetails instance;
+        try {
+            instance = lifecycle.describe(draft.build());
+        } catch (CloudException e) {
+            throw new RequestRefused("Cannot read instance " + cloud.instanceId() + ": " + e.getMessage() + ". The member was not registered.");
+        }
+        if (instance.state().isGone()) {
+            throw new RequestRefused("Instance " + cloud.instanceId() + " is " + instance.state().label()
+                    + "; a terminated instance cannot be used. The member was not registered.");
+        }
+        String host = f.host() != null ? f.host() : instance.publicIp();
+        draft.host(host).port(f.port()).username(f.username()).authType(AuthType.KEY)
+                .keyPath(f.keyPath() != null ? localPaths.expand(f.keyPath()) : keyPath)
+                .workFolder(f.workFolder());
+        if (instance.state() == InstanceState.RUNNING) {
+            if (host == null) {
+                throw new RequestRefused("Instance " + cloud.instanceId() + " is running but has no public IP; give host. "
+                        + "The member was not registered.");
+            }
+            return connectAndFinish(draft, new ArrayList<>());
+        }
+        return saveUnchecked(draft, instance);
+    }
+
+    /** The key file, {@code ~} expanded; it must exist on this machine. */
+    private String requireKeyFile(String parameter, String path) {
+        String expanded = localPaths.expand(path);
+        if (!Files.isRegularFile(Path.of(expanded))) {
+            throw new InvalidRequest(parameter, "must name an existing private key file on this machine ('" + path + "' does not exist)");
+        }
+        return expanded;
+    }
+
+    /** A stopped (or starting/stopping) instance: saved as given; the first call on it starts and checks it. */
+    private Registered saveUnchecked(Member.Builder draft, InstanceDetails instance) {
+        Member member = draft.os(MemberOs.LINUX).createdAt(clock.instant()).lastUsed(clock.instant()).build();
+        if (member.workFolder().startsWith("~")) {
+            throw new InvalidRequest("work_folder", "must be absolute for a cloud member whose instance is not running "
+                    + "(fleet cannot ask it for its home folder now)");
+        }
+        Member saved = store.update(current -> {
+            refuseTakenName(current, member.friendlyName());
+            return MemberIcons.withIcon(current, member);
+        }, Registry::with);
+        List<String> warnings = List.of("instance " + instance.instanceId() + " is " + instance.state().label()
+                + ": registered without SSH checks (OS assumed linux); the first tool call on this member starts it, "
+                + "then checks it");
+        return new Registered(saved, -1, Optional.empty(), warnings);
+    }
+
+    private Registered connectAndFinish(Member.Builder draft, List<String> warnings) throws ChannelException {
+        Member probe = draft.build();
+        MemberChannel channel = channels.forMember(probe);
+        try {
+            Optional<MemberOs> os = channel.detectOs();
+            if (os.isEmpty()) {
+                warnings.add("could not tell the member's OS; assuming Linux");
+            }
+            draft.os(os.orElse(MemberOs.LINUX));
+            probe = draft.build();
+            channel = channels.forMember(probe);
+            ConnectionCheck check = channel.test();
+            if (check instanceof ConnectionCheck.Unreachable u) {
+                throw new ChannelException(u.reason());
+            }
+            long latency = ((ConnectionCheck.Reachable) check).latency().toMillis();
+            String folder = resolveRemoteFolder(channel, probe.workFolder());
+            Member member = draft.workFolder(folder).build();
+            refuseDuplicateFolder(store.read(), null, member.deviceKey(), folder);
+            return finish(member, channel, latency, warnings);
+        } catch (ChannelException e) {
+            channels.release(probe);
+            throw new RequestRefused("Cannot reach " + probe.username() + "@" + probe.host() + ":" + probe.port() + ": "
+                    + e.getMessage() + ". The member was not registered.");
+        } catch (RuntimeException e) {
+            channels.release(probe);
+            throw e;
+        }
+    }
+
+    /** A ~ folder is expanded on the member, where it means the member user's home. */
+    private static String resolveRemoteFolder(MemberChannel channel, String folder) throws ChannelException {
+        if (!folder.equals("~") && !folder.startsWith("~/")) {
+            return folder;
+        }
+        CommandResult home = channel.exec(CommandRequest.probe(channel.os().homeFolder(), SETUP_TIMEOUT));
+        String h = home.stdout().strip();
+        if (!home.succeeded() || h.isEmpty()) {
+            throw new ChannelException("cannot find the home folder on the member to expand " + folder);
+        }
+        return folder.equals("~") ? h : h + folder.substring(1);
+    }
+
+    private Registered finish(Member draft, MemberChannel channel, long latencyMs, List<String> warnings) throws ChannelException {
+        Optional<String> agent = AgentCli.version(channel, channel.os());
+        if (agent.isEmpty()) {
+            warnings.add(AgentCli.MISSING_WARNING);
+        }
+        CommandResult mkdir = channel.exec(CommandRequest.probe(channel.os().makeDirectory(draft.workFolder()), SETUP_TIMEOUT));
+        if (!mkdir.succeeded()) {
+            throw new RequestRefused("Cannot create the work folder " + draft.workFolder() + ": "
+                    + mkdir.stderr().strip().lines().findFirst().orElse("exit " + mkdir.exitCode())
+                    + ". The member was not registered.");
+        }
+        Member member = draft.toBuilder().createdAt(clock.instant()).lastUsed(clock.instant()).build();
+        Member saved = store.update(current -> {
+            // Checked again under the lock: another fleet process may have registered meanwhile.
+            refuseTakenName(current, member.friendlyName());
+            refuseDuplicateFolder(current, null, member.deviceKey(), member.workFolder());
+            return MemberIcons.withIcon(current, member);
+        }, Registry::with);
+        if (saved.cloud() != null) {
+            // The backstop for when no fleet server watches the instance.
+            warnings.addAll(guard.install(saved).warnings());
+        }
+        return new Registered(saved, latencyMs, agent, warnings);
+    }
+
+    /**
+     * Changes registration metadata; only the parameters given change, and nothing is tested or
+     * created on the member. New connection details take effect on the next call.
+     */
+    public Updated update(MemberRef ref, MemberFields f) {
+        // Encrypt outside the lock: key derivation is slow and must not hold other writers.
+        String sealedPassword = f.password() == null ? null : secrets.encrypt(f.password());
+        Updated updated = store.update(registry -> {
+            Member m = ref.resolve(registry);
+            List<String> changed = new ArrayList<>();
+            Member next = MemberChanges.apply(registry, m, f, sealedPassword, changed, localPaths);
+            if (changed.contains("work_folder") || changed.contains("host") || changed.contains("port")) {
+                refuseDuplicateFolder(registry, m.id(), next.deviceKey(), next.workFolder());
+            }
+            return new Updated(next, changed, Optional.empty());
+        }, (registry, u) -> u.changed().isEmpty() ? registry : registry.replacing(u.member().id(), old -> u.member()));
+        // A connection opened with the old details must not serve the next call.
+        channels.release(updated.member());
+        return new Updated(updated.member(), updated.changed(), guardLearns(updated));
+    }
+
+    /** New idle settings of a cloud member reach the guard on its instance (now if it runs, else at its next start). */
+    private Optional<String> guardLearns(Updated u) {
+        if (u.member().cloud() == null || u.changed().stream().noneMatch(p -> p.equals("work_folder")
+                || MemberFields.CloudFields.GUARD_SETTINGS.contains(p))) {
+            return Optional.empty();
+        }
+        GuardReport g = guard.settingsChanged(u.member());
+        return g.outcome() == GuardReport.Outcome.SKIPPED ? Optional.empty() : Optional.of(g.sentence());
+    }
+
+    /** Takes back what fleet deployed on the member (best effort), forgets it and ends its connection. */
+    public Removed remove(MemberRef ref) {
+        Member member = ref.resolve(store.read());
+        List<String> warnings = cleanup.takeBack(member);
+        Member removed = store.update(ref::resolve, (registry, m) -> registry.without(m.id()));
+        channels.release(removed);
+        return new Removed(removed, warnings);
+    }
+
+    /**
+     * Members registered without an icon (by an older version, or by hand) get one from the pool.
+     * Takes no write lock when every member has one. An unreadable registry is left alone: every
+     * tool that needs it reports the problem.
+     */
+    public void backfillIcons() {
+        try {
+            Registry current = store.read();
+            if (MemberIcons.backfill(current) != current) {
+                store.update(MemberIcons::backfill);
+            }
+        } catch (RuntimeException e) {
+            log.warn("member icons not back-filled: {}", e.getMessage());
+        }
+    }
+
+    private static void refuseTakenName(Registry registry, String name) {
+        if (registry.byName(name).isPresent()) {
+            throw new InvalidRequest("friendly_name", "'" + name + "' is already taken by another member");
+        }
+    }
+
+    /** One member per folder per machine; {@code exceptId} is the member being updated. */
+    static void refuseDuplicateFolder(Registry registry, String exceptId, String deviceKey, String folder) {
+        for (Member m : registry.members()) {
+            if (!m.id().equals(exceptId) && m.deviceKey().equals(deviceKey) && sameFolder(m.workFolder(), folder)) {
+                throw new InvalidRequest("work_folder", "'" + folder + "' is already the folder of member "
+                        + m.friendlyName() + " on the same machine; one member per folder");
+            }
+        }
+    }
+
+    private static boolean sameFolder(String a, String b) {
+        return strip(a).equals(strip(b));
+    }
+
+    private static String strip(String f) {
+        return f.length() > 1 && (f.endsWith("/") || f.endsWith("\\")) ? f.substring(0, f.length() - 1) : f;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.fleet.tools;
+
+import dev.fleet.transfer.FileTransfers;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** How send_files and receive_files report their files. */
+final class TransferText {
+    private TransferText() {
+    }
+
+    /** {@code verb}: "Sent" or "Received". The call is an error only when every file failed. */
+    static ToolResult result(String verb, FileTransfers.Report report) {
+        int ok = 0;
+        int failed = 0;
+        long bytes = 0;
+        List<Map<String, Object>> files = new ArrayList<>();
+        for (FileTransfers.FileResult r : report.files()) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("from", r.from());
+            if (r.ok()) {
+                f.put("to", r.to());
+                f.put("ok", true);
+                f.put("bytes", r.bytes());
+                ok++;
+                bytes += r.bytes();
+            } else {
+                f.put("ok", false);
+                f.put("error", r.error());
+                failed++;
+            }
+            files.add(f);
+        }
+        StringBuilder t = new StringBuilder(verb).append(' ').append(ok).append(" of ").append(ok + failed)
+                .append(" file").append(ok + failed == 1 ? "" : "s").append(" (").append(bytes).append(" bytes)")
+                .append(verb.equals("Sent") ? " to " : " from ").append(report.member().friendlyName()).append('\n');
+        for (Map<String, Object> f : files) {
+            if (Boolean.TRUE.equals(f.get("ok"))) {
+                t.append("  ok      ").append(f.get("from")).append(" -> ").append(f.get("to"))
+                        .append(" (").append(f.get("bytes")).append(" bytes)\n");
+            } else {
+                t.append("  FAILED  ").append(f.get("from")).append(": ").append(f.get("error")).append('\n');
+            }
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("succeeded", ok);
+        data.put("failed", failed);
+        data.put("bytes", bytes);
+        data.put("files", files);
+        return new ToolResult(t.toString().stripTrailing(), data, ok == 0 && failed > 0);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.fleet.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class TaskReportTest {
+    @Test
+    void aReportIsParsedSectionBySectionAndTheLogKeepsWhatLooksLikeMarkers() {
+        String out = """
+                @@fleet-task:dir
+                /home/u/.fleet-tasks/task-abcd
+                @@fleet-task:pid
+                4321 dead
+                @@fleet-task:status
+                {"taskId":"task-abcd","status":"running","started":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:01:00Z","exitCode":null,"retries":0,"maxRetries":3,"pid":4321,"activityIntervalSec":300}
+
+                @@fleet-task:activity
+                1000 300
+                now 1090
+                @@fleet-task:cancel
+                @@fleet-task:gpu
+                No devices were found
+                unavailable
+                @@fleet-task:gpu-apps
+                1234, 19000
+                5678, [N/A]
+                @@fleet-task:log
+                line one
+                @@fleet-task:status
+                last line
+                """;
+        TaskReport r = TaskReport.parse(new TaskId("task-abcd"), out, 10_000).orElseThrow();
+        assertThat(r.taskDir()).isEqualTo("/home/u/.fleet-tasks/task-abcd");
+        assertThat(r.pid()).isEqualTo(4321);
+        assertThat(r.pidAlive()).isFalse();
+        assertThat(r.status().orElseThrow().status()).isEqualTo(TaskState.RUNNING);
+        assertThat(r.status().orElseThrow().exitCode()).isNull();
+        assertThat(r.crashed()).isTrue();
+        assertThat(r.activityAgeSec()).isEqualTo(90);
+        assertThat(r.activityIntervalSec()).isEqualTo(300);
+        assertThat(r.gpu()).isEmpty();
+        assertThat(r.gpuProcesses()).containsExactly(new TaskReport.GpuProcess(1234, 19000));
+        assertThat(r.orphanedGpuMemory()).isTrue();
+        assertThat(r.logTail()).isEqualTo("line one\n@@fleet-task:status\nlast line\n");
+
+        assertThat(TaskReport.parse(new TaskId("task-abcd"), "@@fleet-task:missing\n", 100)).isEmpty();
+        String longLog = "@@fleet-task:dir\n/d\n@@fleet-task:log\n" + "x".repeat(50) + "\n" + "tail line\n";
+        assertThat(TaskReport.parse(new TaskId("task-abcd"), longLog, 20).orElseThrow().logTail()).isEqualTo("tail line\n");
+    }
+}
