@@ -60,6 +60,11 @@ public final class GuardService {
         if (m.cloud().guardOff()) {
             return Optional.of("turned off for this member (cloud_control action=guard_on turns it back on)");
         }
+        return neverThere(m);
+    }
+
+    /** Why fleet never puts a guard on this member, whatever the settings; empty when it may. */
+    private Optional<String> neverThere(Member m) {
         if (m.os() != null && m.os() != MemberOs.LINUX) {
             return Optional.of("the guard runs on Linux members only; fleet's own idle watcher still applies");
         }
@@ -113,6 +118,10 @@ public final class GuardService {
     public GuardReport remove(Member m) {
         if (m.cloud() == null) {
             return GuardReport.of(GuardReport.Outcome.SKIPPED, "not a cloud member");
+        }
+        Optional<String> never = neverThere(m);
+        if (never.isPresent()) {
+            return GuardReport.of(GuardReport.Outcome.SKIPPED, never.get());
         }
         Optional<String> down = notRunning(m);
         if (down.isPresent()) {
@@ -201,6 +210,10 @@ public final class GuardService {
     }
 
     private GuardReport uninstall(Member m) {
+        Optional<String> never = neverThere(m);
+        if (never.isPresent()) {
+            return GuardReport.of(GuardReport.Outcome.SKIPPED, never.get()); // nothing of fleet's to take back there
+        }
         try {
             CommandResult r = channels.forMember(m).exec(CommandRequest.probe(GuardScripts.uninstall(), READ_TIMEOUT));
             if (r.stdout().contains("@@guard:removed")) {
