@@ -3,6 +3,8 @@ package dev.fleet.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.Fleet;
 import dev.fleet.cloud.IdleAction;
 import dev.fleet.cloud.IdleWatcher;
@@ -86,6 +88,11 @@ class BudgetToolsTest {
         assertThat(run.text()).contains("hello", "Warning: budget nearly spent");
         assertThat(((Map<?, ?>) run.structured()).get("budgetWarnings")).asList().hasSize(1);
         assertThat(call("fleet_status").text()).contains("budget nearly spent");
+        // format=json stays one JSON document: the budget is a key of its own there, not a line after it.
+        JsonNode detail = new ObjectMapper().readTree(call("member_detail", "member_name", "gpu", "format", "json").text());
+        assertThat(detail.path("budget").path("level").asText()).isEqualTo("warning");
+        assertThat(detail.path("budget").path("summary").asText()).contains("81 %");
+        assertThat(detail.path("guard").path("note").asText()).contains("loopback address");
 
         // Stopped, then a restarted server: the spend is still known.
         call("cloud_control", "member_name", "gpu", "action", "stop");
