@@ -106,7 +106,8 @@ public final class FleetProbe {
         if (c == null) {
             return new Detail(m, null, probes, null, null);
         }
-        GuardState g = c.isRunning() ? guard.inspect(m) : GuardState.unknown("not checked: the instance is " + c.summary().stateLabel());
+        GuardState g = c.isRunning() ? guard.inspect(m)
+                : GuardState.unknown("not checked: the instance is " + c.summary().stateLabel());
         return new Detail(m, c, probes, g, budgets.check(m));
     }
 
