@@ -50,7 +50,7 @@ public final class GuardService {
     }
 
     /** Why the guard does not belong on this member; empty when it does. */
-    public Optional<String> notApplicable(Member m) {
+    private Optional<String> notApplicable(Member m) {
         if (m.cloud() == null) {
             return Optional.of("not a cloud member");
         }
