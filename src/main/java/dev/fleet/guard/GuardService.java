@@ -63,6 +63,21 @@ public final class GuardService {
         return neverThere(m);
     }
 
+    /**
+     * A warning when the guard would belong on this member but a person turned it off (for the
+     * member or for the whole fleet): then the instance stops when idle only while a fleet server
+     * watches it. Empty when the guard is on, or when it never belongs there anyway.
+     */
+    public Optional<String> turnedOff(Member m) {
+        if (m.cloud() == null || neverThere(m).isPresent()) {
+            return Optional.empty();
+        }
+        String how = !settings.enabled() ? "for this fleet (FLEET_GUARD=off)"
+                : m.cloud().guardOff() ? "for this member (cloud_control action=guard_on turns it back on)" : null;
+        return Optional.ofNullable(how).map(h -> "on-instance guard off " + h + ": the instance is stopped when idle "
+                + "only while a fleet server runs");
+    }
+
     /** Why fleet never puts a guard on this member, whatever the settings; empty when it may. */
     private Optional<String> neverThere(Member m) {
         if (m.os() != null && m.os() != MemberOs.LINUX) {

@@ -113,7 +113,8 @@ public final class FleetProbe {
 
     /**
      * A cloud member's instance and, when it runs at the member's address, its GPU use (one SSH
-     * command); its warnings include a budget nearly spent and GPU memory held idle.
+     * command); its warnings include a budget nearly spent, GPU memory held idle and, while it runs,
+     * an on-instance guard someone turned off.
      */
     public CloudReading cloud(Member m) {
         CloudSummary s = cloudStatus.summarize(m);
@@ -121,6 +122,9 @@ public final class FleetProbe {
         GpuProbe.Picture g = atMembersAddress ? gpu.picture(m) : GpuProbe.Picture.NONE;
         List<String> more = new ArrayList<>(budgets.check(m).warning().stream().toList());
         g.heldIdle().ifPresent(more::add);
+        if (s.isRunning()) {
+            guard.turnedOff(m).ifPresent(more::add);
+        }
         return new CloudReading(s.withWarnings(more), g.reading());
     }
 

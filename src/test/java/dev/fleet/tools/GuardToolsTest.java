@@ -136,8 +136,11 @@ class GuardToolsTest {
         assertThat(fakes.calls()).contains("sudo -n systemctl disable --now fleet-guard-" + user() + ".timer");
         assertThat(Files.readString(cloud.home.dataDir().resolve("registry.json"))).contains("\"guard\" : \"off\"");
         assertThat(detail().get("note").asText()).contains("turned off for this member");
+        assertThat(call("fleet_status").text()).contains("warnings: on-instance guard off for this member",
+                "stopped when idle only while a fleet server runs");
         ToolResult on = call("cloud_control", "member_name", "trainer", "action", "guard_on");
         assertThat(on.text()).contains("guard installed");
+        assertThat(call("fleet_status").text()).doesNotContain("guard off");
         assertThat(guard.resolve("run-once")).exists();
         assertThat(Files.readString(cloud.home.dataDir().resolve("registry.json"))).doesNotContain("\"guard\"");
 
