@@ -75,6 +75,20 @@ public interface OsCommands {
     String gpuComputeProcesses();
 
     /**
+     * Takes one GPU sample for the utilization policy, appends it to the member's sample history
+     * ({@code ~/.fleet/gpu-samples}, which the on-instance guard appends to as well) and prints it
+     * with the history of the last {@code windowSeconds}; empty where no such history is kept
+     * (Windows: the plain {@link #gpuComputeProcesses} check applies there).
+     *
+     * <p>Output, each section introduced by a line {@code @@gpu:<name>}: {@code none} alone when
+     * there is no nvidia-smi; {@code failed <exit>} alone when it failed; otherwise {@code now}
+     * (epoch seconds on the member), {@code sample} (this look as a history line), {@code reading}
+     * (as {@link #gpuUtilization}) and {@code history} (history lines, oldest first:
+     * {@code <epoch seconds> <average utilization %|-> <pid:MiB,pid:MiB,…|->}).
+     */
+    java.util.Optional<String> gpuSample(long windowSeconds);
+
+    /**
      * The commands of long-running tasks, where this OS can run them (their wrapper is a bash
      * script); empty on Windows members.
      */

@@ -17,11 +17,16 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     }
 
     static final String RUN_TAG = "FLEET_RUN_ID";
+    /** {@code true}, not {@code :}: a failed redirection of a special builtin would end a POSIX sh. */
+    static final String GUARD_HEARTBEAT = "[ -d \"$HOME/.fleet/guard\" ] && true 2>/dev/null > \"$HOME/.fleet/guard/heartbeat\"; ";
 
     @Override
     public String remoteCommand(String script, String folder, String runId) {
         StringBuilder c = new StringBuilder();
         if (folder != null) {
+            // A command in a folder is real use (probes run without one): the on-instance guard's
+            // heartbeat is refreshed on the way, with builtins only (no extra process, no round trip).
+            c.append(GUARD_HEARTBEAT);
             c.append("cd ").append(posix(folder)).append(" 2>/dev/null || { printf 'fleet: work folder %s does not exist on the member\\n' ")
                     .append(posix(folder)).append(" >&2; exit 127; }; ");
         }
@@ -48,7 +53,7 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
         return TASK_FUNCTIONS + "for d in \"$HOME\"/.fleet-tasks/task-*/; do [ -d \"$d\" ] || continue; id=$(basename \"$d\"); "
                 + "p=$(cat \"$d/task.pid\" 2>/dev/null); "
                 + "if [ -n \"$p\" ] && fleet_alive \"$p\"; then echo \"$id\"; "
-                + "elif grep -qE '\"status\":\"(completed|failed|cancelled)\"' \"$d/status.json\" 2>/dev/null; then :; "
+                + "elif grep -qE '\"status\":\"(completed|failed|cancelled|interrupted)\"' \"$d/status.json\" 2>/dev/null; then :; "
                 + "elif [ -n \"$(find \"$d/activity\" -mmin -" + minutes + " 2>/dev/null)\" ]; then echo \"$id\"; fi; done; true";
     }
 
@@ -56,6 +61,33 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     public String gpuComputeProcesses() {
         return AGENT_PATH + "command -v nvidia-smi >/dev/null 2>&1 || exit 127; "
                 + "nvidia-smi --query-compute-apps=pid,used_memory --format=csv,noheader,nounits";
+    }
+
+    /** GPU sample history kept on the member: more than a day at one sample a minute. */
+    static final int GPU_SAMPLES_KEPT = 1500;
+
+    @Override
+    public java.util.Optional<String> gpuSample(long windowSeconds) {
+        // At most GPU_SAMPLES_KEPT lines (about 40 KB) are printed: within the inline output limit.
+        return java.util.Optional.of(AGENT_PATH
+                + "command -v nvidia-smi >/dev/null 2>&1 || { echo '@@gpu:none'; exit 0; }; "
+                + "u=$(nvidia-smi --query-gpu=utilization.gpu,memory.used,memory.total --format=csv,noheader,nounits 2>/dev/null) "
+                + "|| { echo \"@@gpu:failed $?\"; exit 0; }; "
+                + "a=$(nvidia-smi --query-compute-apps=pid,used_memory --format=csv,noheader,nounits 2>/dev/null) "
+                + "|| { echo \"@@gpu:failed $?\"; exit 0; }; "
+                + "now=$(date +%s); "
+                + "avg=$(printf '%s\\n' \"$u\" | awk -F', *' '$1 ~ /^[0-9]+$/ {s+=$1; n++} END {if (n) printf \"%d\", s/n; else printf \"-\"}'); "
+                + "procs=$(printf '%s\\n' \"$a\" | awk -F', *' '$1 ~ /^[0-9]+$/ {printf \"%s%s:%s\", sep, $1, ($2 ~ /^[0-9]+$/ ? $2 : 0); sep=\",\"}'); "
+                + "[ -n \"$procs\" ] || procs=-; "
+                + "f=\"$HOME/.fleet/gpu-samples\"; "
+                + "if mkdir -p \"$HOME/.fleet\" 2>/dev/null; then chmod 700 \"$HOME/.fleet\" 2>/dev/null; "
+                + "printf '%s %s %s\\n' \"$now\" \"$avg\" \"$procs\" >> \"$f\"; "
+                + "if [ \"$(wc -l < \"$f\")\" -gt " + (2 * GPU_SAMPLES_KEPT) + " ]; then tail -n " + GPU_SAMPLES_KEPT
+                + " \"$f\" > \"$f.tmp\" && mv -f \"$f.tmp\" \"$f\"; fi; fi; "
+                + "echo '@@gpu:now'; echo \"$now\"; echo '@@gpu:sample'; printf '%s %s %s\\n' \"$now\" \"$avg\" \"$procs\"; "
+                + "echo '@@gpu:reading'; printf '%s\\n' \"$u\"; echo '@@gpu:history'; "
+                + "awk -v since=$((now - " + Math.max(60, windowSeconds) + ")) '$1 >= since' \"$f\" 2>/dev/null | tail -n "
+                + GPU_SAMPLES_KEPT + "; true");
     }
 
     @Override
@@ -107,6 +139,34 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
 
     private static final String TASK_PID = "pid=$(cat \"$d/task.pid\" 2>/dev/null); case \"$pid\" in ''|*[!0-9]*) pid='' ;; esac; ";
 
+    @Override
+    public String markResumable(String taskId) {
+        return taskVars(taskId) + "[ -d \"$d\" ] && true > \"$d/resume-on-restart\"";
+    }
+
+    @Override
+    public String resumeInterrupted() {
+        return "[ -d \"$HOME/.fleet-tasks\" ] || exit 0; unset FLEET_RUN_ID; umask 077; " + TASK_FUNCTIONS
+                + "for d in \"$HOME\"/.fleet-tasks/task-*/; do d=${d%/}; [ -f \"$d/resume-on-restart\" ] || continue; id=${d##*/}; "
+                + "grep -qE '\"status\":\"(running|retrying|resumed)\"' \"$d/status.json\" 2>/dev/null || continue; "
+                + "pid=$(tr -dc '0-9' 2>/dev/null < \"$d/task.pid\"); "
+                + "if [ -n \"$pid\" ] && fleet_task_alive \"$pid\" \"$id\"; then continue; fi; "
+                + "now=$(date -u +%Y-%m-%dT%H:%M:%SZ); "
+                + "sed -e 's/\"status\":\"[a-z]*\"/\"status\":\"interrupted\"/' -e \"s/\\\"updated\\\":\\\"[^\\\"]*\\\"/\\\"updated\\\":\\\"$now\\\"/\" "
+                + "\"$d/status.json\" > \"$d/status.json.tmp\" && mv -f \"$d/status.json.tmp\" \"$d/status.json\"; rm -f \"$d/task.pid\"; "
+                + "if mkdir \"$d/resumed\" 2>/dev/null; then "
+                + "what='the command'; [ -s \"$d/restart.sh\" ] && what=restart_command; "
+                + "printf '[fleet-task %s] interrupted by an instance stop; relaunched once with %s\\n' \"$now\" \"$what\" >> \"$d/task.log\"; "
+                + "iv=$(grep -oE '\"activityIntervalSec\":[0-9]+' \"$d/status.json\" | tr -dc '0-9'); [ -n \"$iv\" ] || iv=300; "
+                + "FLEET_TASK_RESUME=1 FLEET_TASK_ACTIVITY_INTERVAL=$iv; export FLEET_TASK_RESUME FLEET_TASK_ACTIVITY_INTERVAL; "
+                + "if command -v setsid >/dev/null 2>&1; then nohup setsid bash \"$d/run.sh\" >/dev/null 2>&1 </dev/null & "
+                + "else ( set -m; nohup bash \"$d/run.sh\" >/dev/null 2>&1 </dev/null & ); fi; "
+                + "i=0; while grep -q '\"status\":\"interrupted\"' \"$d/status.json\" 2>/dev/null && [ \"$i\" -lt 100 ]; do "
+                + "sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; echo \"resumed $id\"; "
+                + "else printf '[fleet-task %s] interrupted by an instance stop again; it was resumed once already and is not relaunched\\n' "
+                + "\"$now\" >> \"$d/task.log\"; echo \"interrupted $id\"; fi; done; true";
+    }
+
     /** Ends every process whose environment holds {@code FLEET_TASK_ID=$id} (those that left the task's process group). */
     abstract String killTaskTagged();
 
@@ -146,7 +206,7 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     public String taskStop(String taskId) {
         return taskVars(taskId) + "[ -d \"$d\" ] || { echo '@@fleet-task:missing'; exit 0; }; " + TASK_FUNCTIONS + TASK_PID
                 + "running=no; [ -n \"$pid\" ] && fleet_task_alive \"$pid\" \"$id\" && running=yes; "
-                + "if [ \"$running\" = no ] && ! grep -qE '\"status\":\"(running|retrying)\"' \"$d/status.json\" 2>/dev/null; then "
+                + "if [ \"$running\" = no ] && ! grep -qE '\"status\":\"(running|retrying|resumed|interrupted)\"' \"$d/status.json\" 2>/dev/null; then "
                 + "echo '@@fleet-task:finished'; exit 0; fi; "
                 + ": > \"$d/cancel\"; "
                 + "if [ -n \"$pid\" ]; then "
@@ -155,7 +215,7 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
                 + "i=0; while fleet_task_alive \"$pid\" \"$id\" && [ \"$i\" -lt 100 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; "
                 + "kill -KILL -- \"-$pid\" 2>/dev/null; fleet_task_alive \"$pid\" \"$id\" && kill -KILL \"$pid\" 2>/dev/null; fi; "
                 + killTaskTagged()
-                + "if grep -qE '\"status\":\"(running|retrying)\"' \"$d/status.json\" 2>/dev/null; then "
+                + "if grep -qE '\"status\":\"(running|retrying|resumed|interrupted)\"' \"$d/status.json\" 2>/dev/null; then "
                 + "now=$(date -u +%Y-%m-%dT%H:%M:%SZ); "
                 + "sed -e 's/\"status\":\"[a-z]*\"/\"status\":\"cancelled\"/' -e \"s/\\\"updated\\\":\\\"[^\\\"]*\\\"/\\\"updated\\\":\\\"$now\\\"/\" "
                 + "\"$d/status.json\" > \"$d/status.json.tmp\" && mv -f \"$d/status.json.tmp\" \"$d/status.json\"; "

@@ -47,6 +47,11 @@ final class WindowsCommands implements OsCommands {
     }
 
     @Override
+    public java.util.Optional<String> gpuSample(long windowSeconds) {
+        return java.util.Optional.empty();
+    }
+
+    @Override
     public String homeFolder() {
         return "$env:USERPROFILE";
     }

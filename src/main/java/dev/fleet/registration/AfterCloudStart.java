@@ -8,7 +8,9 @@ import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.MemberChannel;
+import dev.fleet.guard.GuardService;
 import dev.fleet.member.Member;
+import dev.fleet.tasks.TaskResume;
 import dev.fleet.vcs.VcsAuthService;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -18,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * After a cloud instance starts: makes sure the work folder exists (a member registered while its
  * instance was stopped has not been checked yet), mints its GitHub App token again, then puts this
  * machine's login for the member's agent CLI back (a fresh instance, or one restored from an image,
- * may have an old one). Best effort: nothing is thrown for a missing login, and nothing secret is
- * logged.
+ * may have an old one). Then, whatever became of those, the on-instance guard is installed or
+ * brought up to date (or removed, when the user turned it off) and tasks the stop interrupted are
+ * resumed ({@link TaskResume}). Best effort: nothing is thrown for a missing login, and nothing
+ * secret is logged.
  */
 public final class AfterCloudStart implements CloudLifecycle.AfterStart {
     private static final Logger log = LoggerFactory.getLogger(AfterCloudStart.class);
@@ -27,15 +31,39 @@ public final class AfterCloudStart implements CloudLifecycle.AfterStart {
     private final Channels channels;
     private final AgentLogin login;
     private final VcsAuthService vcs;
+    private final GuardService guard;
+    private final TaskResume resume;
 
-    public AfterCloudStart(Channels channels, AgentLogin login, VcsAuthService vcs) {
+    public AfterCloudStart(Channels channels, AgentLogin login, VcsAuthService vcs, GuardService guard, TaskResume resume) {
         this.channels = channels;
         this.login = login;
         this.vcs = vcs;
+        this.guard = guard;
+        this.resume = resume;
     }
 
     @Override
     public void reprovision(Member member) throws Exception {
+        try {
+            putBack(member);
+        } finally {
+            guard.afterStart(member);
+            resumeInterrupted(member);
+        }
+    }
+
+    private void resumeInterrupted(Member member) {
+        try {
+            for (TaskResume.Outcome o : resume.afterStart(member)) {
+                log.info("{}: task {} was interrupted by the instance stop{}", member.friendlyName(), o.id(),
+                        o.resumed() ? "; relaunched" : "; already relaunched once, left interrupted");
+            }
+        } catch (Exception e) {
+            log.warn("{}: could not look for interrupted tasks ({})", member.friendlyName(), e.getMessage());
+        }
+    }
+
+    private void putBack(Member member) throws Exception {
         MemberChannel channel = channels.forMember(member);
         CommandResult folder = channel.exec(CommandRequest.probe(
                 channel.os().makeDirectory(member.workFolder()), Duration.ofSeconds(30)));

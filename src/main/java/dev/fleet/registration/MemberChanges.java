@@ -127,6 +127,9 @@ final class MemberChanges {
                         : c == null ? CloudConfig.DEFAULT_IDLE_TIMEOUT_MIN : c.idleTimeoutMin(),
                 in.sshKeyPath() != null ? in.sshKeyPath() : c.sshKeyPath(),
                 activity == null || activity.isEmpty() ? null : activity,
+                f.given("cloud_budget_usd_per_day") ? in.budget() : c == null ? null : c.budgetUsdPerDay(),
+                f.given("cloud_gpu_busy_min_util") ? in.gpuBusyMinUtil() : c == null ? 0 : c.gpuBusyMinUtil(),
+                c != null && c.guardOff(),
                 c == null ? null : c.extra());
         for (String p : MemberFields.CloudFields.PARAMS) {
             if (f.given(p)) {

@@ -46,12 +46,27 @@ public record MemberFields(
         return given.contains(parameter);
     }
 
-    /** The cloud block's parameters, each null when not given. */
+    /**
+     * The cloud block's parameters, each null when not given.
+     *
+     * @param budgetUsdPerDay daily budget in US dollars; 0 removes it
+     * @param gpuBusyMinUtil  GPU utilization (percent) that counts as work; 0: any compute process
+     */
     public record CloudFields(String provider, String instanceId, String region, String profile, Integer idleTimeoutMin,
-                              String sshKeyPath, String activityCommand) {
+                              String sshKeyPath, String activityCommand, Double budgetUsdPerDay, Integer gpuBusyMinUtil) {
         /** Parameters that make a member a cloud member. */
         public static final List<String> PARAMS = List.of("cloud_provider", "cloud_instance_id", "cloud_region",
-                "cloud_profile", "cloud_idle_timeout_min", "cloud_ssh_key_path", "cloud_activity_command");
+                "cloud_profile", "cloud_idle_timeout_min", "cloud_ssh_key_path", "cloud_activity_command",
+                "cloud_budget_usd_per_day", "cloud_gpu_busy_min_util");
+
+        /** Parameters whose change the on-instance guard must learn of (with work_folder). */
+        static final List<String> GUARD_SETTINGS = List.of("cloud_idle_timeout_min", "cloud_activity_command",
+                "cloud_gpu_busy_min_util", "cloud_budget_usd_per_day");
+
+        /** The budget as stored: none when not given or 0. */
+        Double budget() {
+            return budgetUsdPerDay == null || budgetUsdPerDay == 0 ? null : budgetUsdPerDay;
+        }
     }
 
     boolean anyCloudGiven() {

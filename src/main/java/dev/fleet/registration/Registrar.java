@@ -16,6 +16,8 @@ import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.ConnectionCheck;
 import dev.fleet.exec.MemberChannel;
+import dev.fleet.guard.GuardReport;
+import dev.fleet.guard.GuardService;
 import dev.fleet.member.AgentType;
 import dev.fleet.member.AuthType;
 import dev.fleet.member.CloudConfig;
@@ -44,9 +46,10 @@ import org.slf4j.LoggerFactory;
  * before it is saved (reached, OS told, work folder created), names are unique, one member per
  * folder per machine, {@code ~} means the PM's home for local paths and the member user's home on
  * a remote member, and a password is stored only sealed. Removal takes back what fleet deployed
- * ({@link MemberCleanup}). Every member gets an icon from the pool when it is registered. A member's
- * agent CLI (llm_provider, claude by default) is checked at registration; a missing one is only a
- * warning that says how to install it.
+ * ({@link MemberCleanup}). Every member gets an icon from the pool when it is registered; a cloud
+ * member whose instance runs gets the on-instance guard, which learns of its new idle settings. A
+ * member's agent CLI (llm_provider, claude by default) is checked at registration; a missing one is
+ * only a warning that says how to install it.
  */
 public final class Registrar {
     private static final Logger log = LoggerFactory.getLogger(Registrar.class);
@@ -59,8 +62,12 @@ public final class Registrar {
         }
     }
 
-    /** A member after an update; {@code changed} lists the parameters that changed it (empty: nothing given). */
-    public record Updated(Member member, List<String> changed) {
+    /**
+     * A member after an update; {@code changed} lists the parameters that changed it (empty: nothing
+     * given). {@code onInstance}: what the change did on a cloud member's instance (its guard got the
+     * new idle settings, or gets them at the next start); empty when nothing there concerned it.
+     */
+    public record Updated(Member member, List<String> changed, Optional<String> onInstance) {
         public Updated {
             changed = List.copyOf(changed);
         }
@@ -79,16 +86,18 @@ public final class Registrar {
     private final CloudLifecycle lifecycle;
     private final LocalPaths localPaths;
     private final MemberCleanup cleanup;
+    private final GuardService guard;
     private final Clock clock;
 
     public Registrar(RegistryStore store, Channels channels, SecretBox secrets, CloudLifecycle lifecycle,
-                     LocalPaths localPaths, MemberCleanup cleanup, Clock clock) {
+                     LocalPaths localPaths, MemberCleanup cleanup, GuardService guard, Clock clock) {
         this.store = store;
         this.channels = channels;
         this.secrets = secrets;
         this.lifecycle = lifecycle;
         this.localPaths = localPaths;
         this.cleanup = cleanup;
+        this.guard = guard;
         this.clock = clock;
     }
 
@@ -181,7 +190,8 @@ public final class Registrar {
         CloudConfig cloud = new CloudConfig(c.provider() == null ? "aws" : c.provider(), c.instanceId(),
                 c.region() == null ? CloudConfig.DEFAULT_REGION : c.region(), c.profile(),
                 c.idleTimeoutMin() == null ? CloudConfig.DEFAULT_IDLE_TIMEOUT_MIN : c.idleTimeoutMin(), keyPath,
-                c.activityCommand() == null || c.activityCommand().isEmpty() ? null : c.activityCommand(), null);
+                c.activityCommand() == null || c.activityCommand().isEmpty() ? null : c.activityCommand(),
+                c.budget(), c.gpuBusyMinUtil() == null ? 0 : c.gpuBusyMinUtil(), false, null);
         draft.cloud(cloud);
         InstanceDetails instance;
         try {
@@ -295,6 +305,10 @@ public final class Registrar {
             refuseDuplicateFolder(current, null, member.deviceKey(), member.workFolder());
             return MemberIcons.withIcon(current, member);
         }, Registry::with);
+        if (saved.cloud() != null) {
+            // The backstop for when no fleet server watches the instance.
+            warnings.addAll(guard.install(saved).warnings());
+        }
         return new Registered(saved, latencyMs, agent, warnings);
     }
 
@@ -312,11 +326,21 @@ public final class Registrar {
             if (changed.contains("work_folder") || changed.contains("host") || changed.contains("port")) {
                 refuseDuplicateFolder(registry, m.id(), next.deviceKey(), next.workFolder());
             }
-            return new Updated(next, changed);
+            return new Updated(next, changed, Optional.empty());
         }, (registry, u) -> u.changed().isEmpty() ? registry : registry.replacing(u.member().id(), old -> u.member()));
         // A connection opened with the old details must not serve the next call.
         channels.release(updated.member());
-        return updated;
+        return new Updated(updated.member(), updated.changed(), guardLearns(updated));
+    }
+
+    /** New idle settings of a cloud member reach the guard on its instance (now if it runs, else at its next start). */
+    private Optional<String> guardLearns(Updated u) {
+        if (u.member().cloud() == null || u.changed().stream().noneMatch(p -> p.equals("work_folder")
+                || MemberFields.CloudFields.GUARD_SETTINGS.contains(p))) {
+            return Optional.empty();
+        }
+        GuardReport g = guard.settingsChanged(u.member());
+        return g.outcome() == GuardReport.Outcome.SKIPPED ? Optional.empty() : Optional.of(g.sentence());
     }
 
     /** Takes back what fleet deployed on the member (best effort), forgets it and ends its connection. */

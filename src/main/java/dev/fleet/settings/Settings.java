@@ -41,6 +41,14 @@ import java.util.Map;
  * @param daemonIdleExit    {@code FLEET_DAEMON_IDLE_EXIT}: a daemon started for relays exits after this long with no
  *                          client, no call and no running cloud member (e.g. {@code 90s}, {@code 30m}, {@code 2h}; a bare
  *                          number is minutes); zero: never. Default 30 minutes
+ * @param budgetUsdPerDay   {@code FLEET_BUDGET_USD_PER_DAY}: the fleet-wide daily budget in US dollars; null: none
+ * @param budgetIdleTimeout {@code FLEET_BUDGET_IDLE_TIMEOUT_MIN}: the idle timeout of a member over its budget
+ *                          (default 5 minutes; the member's own when that is shorter)
+ * @param guard             {@code FLEET_GUARD}: {@code off} never installs the on-instance guard (default on)
+ * @param guardAllowLoopback {@code FLEET_GUARD_ALLOW_LOOPBACK=1}: install the guard on members reached at a
+ *                          loopback address too. Only tests want that: such a member is this very machine
+ * @param guardGrace        {@code FLEET_GUARD_GRACE_MIN}: how long the guard waits beyond the idle timeout (10 minutes)
+ * @param gpuSamples        {@code FLEET_GPU_SAMPLES}: samples a GPU utilization threshold is averaged over (5)
  * @param problems          malformed values, each naming its variable and the default used instead
  */
 public record Settings(
@@ -62,6 +70,12 @@ public record Settings(
         URI azureDevOpsApi,
         boolean standalone,
         Duration daemonIdleExit,
+        Double budgetUsdPerDay,
+        Duration budgetIdleTimeout,
+        boolean guard,
+        boolean guardAllowLoopback,
+        Duration guardGrace,
+        int gpuSamples,
         List<String> problems) {
 
     public static final String DATA_DIR = "APRA_FLEET_DATA_DIR";
@@ -103,6 +117,12 @@ public record Settings(
                 url(env, "FLEET_AZURE_DEVOPS_API_URL", PUBLIC_AZURE_DEVOPS, problems),
                 standaloneOf(env, problems),
                 duration(env, "FLEET_DAEMON_IDLE_EXIT", Duration.ofMinutes(30), problems),
+                dollars(env, "FLEET_BUDGET_USD_PER_DAY", problems),
+                Duration.ofMinutes(whole(env, "FLEET_BUDGET_IDLE_TIMEOUT_MIN", 5, 1, 1440, problems)),
+                flag(env, "FLEET_GUARD", "on", "off", true, problems),
+                flag(env, "FLEET_GUARD_ALLOW_LOOPBACK", "1", "0", false, problems),
+                Duration.ofMinutes(whole(env, "FLEET_GUARD_GRACE_MIN", 10, 0, 1440, problems)),
+                (int) whole(env, "FLEET_GPU_SAMPLES", 5, 1, 60, problems),
                 problems);
     }
 
@@ -195,20 +215,61 @@ public record Settings(
 
     /** A whole number of at least {@code min}; anything else is a problem, and the default is used. */
     private static long whole(Map<String, String> env, String name, long fallback, long min, List<String> problems) {
+        return whole(env, name, fallback, min, Long.MAX_VALUE, problems);
+    }
+
+    /** A whole number from {@code min} to {@code max}; anything else is a problem, and the default is used. */
+    private static long whole(Map<String, String> env, String name, long fallback, long min, long max, List<String> problems) {
         String raw = env.get(name);
         if (raw == null) {
             return fallback;
         }
         try {
             long value = Long.parseLong(raw.strip());
-            if (value >= min) {
+            if (value >= min && value <= max) {
                 return value;
             }
         } catch (NumberFormatException e) {
             // reported below, like a value out of range
         }
-        problems.add(name + "='" + shown(raw) + "' is not a whole number" + (min > 0 ? " of at least " + min : " of 0 or more")
-                + "; using the default " + fallback);
+        String range = max != Long.MAX_VALUE ? " from " + min + " to " + max : min > 0 ? " of at least " + min : " of 0 or more";
+        problems.add(name + "='" + shown(raw) + "' is not a whole number" + range + "; using the default " + fallback);
+        return fallback;
+    }
+
+    /** A positive amount of US dollars (decimals allowed); unset or blank: none. Anything else is a problem, and none is used. */
+    private static Double dollars(Map<String, String> env, String name, List<String> problems) {
+        String raw = nonBlank(env.get(name));
+        if (raw == null) {
+            return null;
+        }
+        try {
+            double value = Double.parseDouble(raw.strip());
+            if (value > 0 && !Double.isInfinite(value)) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, like a value out of range
+        }
+        problems.add(name + "='" + shown(raw) + "' is not a positive amount of US dollars; no fleet-wide budget applies");
+        return null;
+    }
+
+    /** A switch written {@code on} or {@code off} (case ignored); unset or blank: the default. Anything else is a problem. */
+    private static boolean flag(Map<String, String> env, String name, String on, String off, boolean fallback,
+                                List<String> problems) {
+        String raw = nonBlank(env.get(name));
+        if (raw == null) {
+            return fallback;
+        }
+        if (raw.strip().equalsIgnoreCase(on)) {
+            return true;
+        }
+        if (raw.strip().equalsIgnoreCase(off)) {
+            return false;
+        }
+        problems.add(name + "='" + shown(raw) + "' is neither " + on + " nor " + off + "; using the default "
+                + (fallback ? on : off));
         return fallback;
     }
 
@@ -220,7 +281,10 @@ public record Settings(
                 + ", idleCheckInterval=" + idleCheckInterval + ", cloudFirstPoll=" + cloudFirstPoll + ", cloudStateWait="
                 + cloudStateWait + ", sshWait=" + sshWait + ", githubApi=" + githubApi + ", githubHost=" + githubHost
                 + ", bitbucketApi=" + bitbucketApi + ", bitbucketHost=" + bitbucketHost + ", azureDevOpsApi=" + azureDevOpsApi
-                + ", standalone=" + standalone + ", daemonIdleExit=" + daemonIdleExit + ", problems=" + problems + "]";
+                + ", standalone=" + standalone + ", daemonIdleExit=" + daemonIdleExit
+                + ", budgetUsdPerDay=" + budgetUsdPerDay + ", budgetIdleTimeout=" + budgetIdleTimeout + ", guard=" + guard
+                + ", guardAllowLoopback=" + guardAllowLoopback + ", guardGrace=" + guardGrace + ", gpuSamples=" + gpuSamples
+                + ", problems=" + problems + "]";
     }
 
     private static String nonBlank(String value) {

@@ -52,6 +52,9 @@ final class MemberView {
             cloud.put("idleTimeoutMin", c.idleTimeoutMin());
             cloud.put("sshKeyPath", c.sshKeyPath());
             cloud.put("activityCommand", c.activityCommand());
+            cloud.put("budgetUsdPerDay", c.budgetUsdPerDay());
+            cloud.put("gpuBusyMinUtil", c.gpuBusyMinUtil());
+            cloud.put("guard", c.guardOff() ? "off" : "on");
             v.put("cloud", cloud);
         }
         return v;
@@ -88,9 +91,12 @@ final class MemberView {
         return b.toString();
     }
 
-    /** e.g. {@code aws i-0abc in us-east-1, idle stop after 30 min}. */
+    /** e.g. {@code aws i-0abc in us-east-1, idle stop after 30 min, budget $20.00/day, GPU busy from 10 %}. */
     static String cloudLine(CloudConfig c) {
-        return c.provider() + " " + c.instanceId() + " in " + c.region() + ", idle stop after " + c.idleTimeoutMin() + " min";
+        return c.provider() + " " + c.instanceId() + " in " + c.region() + ", idle stop after " + c.idleTimeoutMin() + " min"
+                + (c.budgetUsdPerDay() == null ? "" : String.format(java.util.Locale.ROOT, ", budget $%.2f/day", c.budgetUsdPerDay()))
+                + (c.gpuBusyMinUtil() == 0 ? "" : ", GPU busy from " + c.gpuBusyMinUtil() + " %")
+                + (c.guardOff() ? ", guard off" : "");
     }
 
     static String ago(Instant when, Clock clock) {

@@ -17,7 +17,7 @@ public final class RegisterMember implements Tool {
             FRIENDLY_NAME.required(), MEMBER_TYPE, HOST, PORT.withDefault(22L), USERNAME, AUTH_TYPE, PASSWORD, KEY_PATH,
             WORK_FOLDER.required(), GIT_ACCESS, GIT_REPOS, LLM_PROVIDER.withDefault(LlmProvider.DEFAULT.json()), MODEL_TIERS,
             CLOUD_PROVIDER, CLOUD_INSTANCE_ID, CLOUD_REGION, CLOUD_PROFILE, CLOUD_IDLE_TIMEOUT_MIN,
-            CLOUD_SSH_KEY_PATH, CLOUD_ACTIVITY_COMMAND);
+            CLOUD_SSH_KEY_PATH, CLOUD_ACTIVITY_COMMAND, CLOUD_BUDGET_USD_PER_DAY, CLOUD_GPU_BUSY_MIN_UTIL);
 
     private final Registrar registrar;
 

@@ -59,6 +59,15 @@ final class RegistrationParams {
     static final Param CLOUD_ACTIVITY_COMMAND = Param.string("cloud_activity_command",
             "Cloud: shell command run on the instance that prints 'busy' or 'idle'; consulted before an idle stop.")
             .length(0, 4096);
+    static final Param CLOUD_BUDGET_USD_PER_DAY = Param.number("cloud_budget_usd_per_day",
+            "Cloud: daily budget in US dollars for this member's instance, checked against its estimated spend (hourly "
+                    + "rate x running time, per UTC day). At 80 % every result warns; at 100 % fleet no longer starts it by "
+                    + "itself and stops it after a short idle time. 0 removes the budget.", 0, 1_000_000);
+    static final Param CLOUD_GPU_BUSY_MIN_UTIL = Param.integer("cloud_gpu_busy_min_util",
+            "Cloud: GPU utilization (percent) that counts as work when deciding whether the instance is idle. 0 (default): "
+                    + "any GPU compute process keeps it running; e.g. 10: only a GPU used at 10 % or more on average over the "
+                    + "last samples. A process holding GPU memory at 0 % for longer than the idle timeout never keeps it up.",
+            0, 100);
 
     /** A model id (provider/model for OpenCode, display names for agy) or a tier; never an option. */
     static final String MODEL_REGEX = "[A-Za-z0-9][A-Za-z0-9._:/()\\[\\] -]{0,99}";
@@ -89,7 +98,8 @@ final class RegistrationParams {
                 in.given("model_tiers") ? tiers(in.stringList("model_tiers")) : null,
                 new MemberFields.CloudFields(in.string("cloud_provider"), in.string("cloud_instance_id"),
                         in.string("cloud_region"), in.string("cloud_profile"), in.integer("cloud_idle_timeout_min"),
-                        in.string("cloud_ssh_key_path"), in.string("cloud_activity_command")),
+                        in.string("cloud_ssh_key_path"), in.string("cloud_activity_command"),
+                        in.decimal("cloud_budget_usd_per_day"), in.integer("cloud_gpu_busy_min_util")),
                 in.givenNames());
     }
 

@@ -130,6 +130,8 @@ class DoctorIT {
 
         assertThat(doctor(env -> env.put("FLEET_IDLE_CHECK_SECONDS", "soon")))
                 .contains("settings: FLEET_IDLE_CHECK_SECONDS='soon' is not a whole number", "unset the variable");
+        assertThat(doctor(env -> env.put("FLEET_BUDGET_USD_PER_DAY", "lots")))
+                .contains("settings: FLEET_BUDGET_USD_PER_DAY='lots' is not a positive amount of US dollars", "unset the variable");
         assertThat(doctor(env -> env.put("PATH", System.getenv("PATH"))))
                 .contains("agent cli: Claude Code (claude) is not on PATH", "install Claude Code");
         assertThat(doctor(env -> {
