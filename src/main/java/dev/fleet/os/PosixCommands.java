@@ -60,19 +60,38 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
         // The key is read from stdin and checked against the characters API keys use, so the
         // quoted line written below can never be broken out of.
         return "umask 077; key=\"$(cat)\"; case \"$key\" in ''|*[!A-Za-z0-9_-]*) echo 'fleet: malformed key' >&2; exit 2;; esac; "
-                + "for f in \"$HOME/.profile\" \"$HOME/.bashrc\" \"$HOME/.zshrc\"; do "
-                + "[ -f \"$f\" ] || [ \"$f\" = \"$HOME/.profile\" ] || continue; touch \"$f\"; "
-                + "grep -v '" + FLEET_MARK + "$' \"$f\" > \"$f.fleet-tmp\"; "
-                + "printf \"export ANTHROPIC_API_KEY='%s' " + FLEET_MARK + "\\n\" \"$key\" >> \"$f.fleet-tmp\"; "
-                + "cat \"$f.fleet-tmp\" > \"$f\"; rm -f \"$f.fleet-tmp\"; done";
+                + "failed=0; for f in \"$HOME/.profile\" \"$HOME/.bashrc\" \"$HOME/.zshrc\"; do "
+                + "[ -f \"$f\" ] || [ \"$f\" = \"$HOME/.profile\" ] || continue; [ -e \"$f\" ] || touch \"$f\" || { failed=1; continue; }; "
+                + rewrite("-v -e '" + FLEET_MARK + "$'",
+                        "printf \"export ANTHROPIC_API_KEY='%s' " + FLEET_MARK + "\\n\" \"$key\" >> \"$n\"")
+                + "done; exit $failed";
     }
 
     @Override
     public String removeAgentAuth() {
         return "if [ -f \"$HOME/.claude/.fleet-provisioned\" ]; then rm -f \"$HOME/.claude/.credentials.json\" "
                 + "\"$HOME/.claude/.fleet-provisioned\"; fi; "
-                + "for f in \"$HOME/.profile\" \"$HOME/.bashrc\" \"$HOME/.zshrc\"; do [ -f \"$f\" ] || continue; "
-                + "grep -v '" + FLEET_MARK + "$' \"$f\" > \"$f.fleet-tmp\"; cat \"$f.fleet-tmp\" > \"$f\"; rm -f \"$f.fleet-tmp\"; done; true";
+                + "failed=0; for f in \"$HOME/.profile\" \"$HOME/.bashrc\" \"$HOME/.zshrc\"; do [ -f \"$f\" ] || continue; "
+                + "grep -q -e '" + FLEET_MARK + "$' -- \"$f\" 2>/dev/null; [ $? = 1 ] && continue; "
+                + rewrite("-v -e '" + FLEET_MARK + "$'", null)
+                + "done; exit $failed";
+    }
+
+    /**
+     * Rewrites the file named by {@code $f} without the lines {@code grep <filter>} drops, then
+     * runs {@code append} (shell that adds to {@code "$n"}, the new content; null: nothing), all or
+     * nothing: the new content is built in a copy beside the file (same mode) and renamed over it,
+     * so a failure at any step (a full disk, a read error) leaves the file as it was, removes the
+     * copy, says so on stderr and sets {@code failed=1}. A linked file is edited where the link
+     * points, so the user's link stays a link.
+     */
+    static String rewrite(String filter, String append) {
+        return "t=\"$f\"; if [ -L \"$f\" ]; then t=$(readlink -f -- \"$f\" 2>/dev/null) || t=''; fi; n=''; "
+                + "if [ -n \"$t\" ] && n=\"$t.fleet-tmp\" && cp -p -- \"$t\" \"$n\" "
+                + "&& { grep " + filter + " -- \"$t\" > \"$n\"; [ $? -le 1 ]; }"
+                + (append == null ? "" : " && " + append)
+                + " && mv -f -- \"$n\" \"$t\"; then :; else [ -z \"$n\" ] || rm -f -- \"$n\"; "
+                + "printf 'fleet: could not rewrite %s; it was left as it was\\n' \"$f\" >&2; failed=1; fi; ";
     }
 
     @Override
@@ -128,8 +147,9 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     @Override
     public String revokeKey(String publicKeyLine) {
         String line = posix(publicKeyLine);
-        return "f=\"$HOME/.ssh/authorized_keys\"; [ -f \"$f\" ] || exit 0; "
-                + "grep -vxF " + line + " \"$f\" > \"$f.fleet-tmp\"; cat \"$f.fleet-tmp\" > \"$f\"; rm -f \"$f.fleet-tmp\"";
+        return "failed=0; f=\"$HOME/.ssh/authorized_keys\"; [ -f \"$f\" ] || exit 0; "
+                + "grep -qxF -e " + line + " -- \"$f\" 2>/dev/null; [ $? = 1 ] && exit 0; "
+                + rewrite("-vxF -e " + line, null) + "exit $failed";
     }
 
     @Override
