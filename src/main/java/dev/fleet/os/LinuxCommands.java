@@ -30,4 +30,9 @@ final class LinuxCommands extends PosixCommands {
         return "for f in $(grep -lzx \"FLEET_TASK_ID=$id\" /proc/[0-9]*/environ 2>/dev/null); do "
                 + "p=${f#/proc/}; p=${p%/environ}; [ \"$p\" = \"$$\" ] || kill -KILL \"$p\" 2>/dev/null; done; ";
     }
+
+    @Override
+    String taskTagged(String pid) {
+        return "grep -qzx \"FLEET_TASK_ID=$id\" \"/proc/" + pid + "/environ\" 2>/dev/null";
+    }
 }

@@ -34,4 +34,10 @@ final class MacOsCommands extends PosixCommands {
         return "ps -axwwE -o pid=,command= 2>/dev/null | grep -F \"FLEET_TASK_ID=$id\" | grep -v grep | "
                 + "while read -r p rest; do [ \"$p\" = \"$$\" ] || kill -KILL \"$p\" 2>/dev/null; done; ";
     }
+
+    @Override
+    String taskTagged(String pid) {
+        // ps -E appends the environment to the command line, variables separated by spaces.
+        return "ps -wwE -o command= -p \"" + pid + "\" 2>/dev/null | grep -qE \"(^| )FLEET_TASK_ID=$id( |\\$)\"";
+    }
 }

@@ -196,6 +196,12 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     /** Ends every process whose environment holds {@code FLEET_TASK_ID=$id} (those that left the task's process group). */
     abstract String killTaskTagged();
 
+    /**
+     * A shell condition: the process {@code pid} (shell text) carries {@code FLEET_TASK_ID=$id} in
+     * its environment, so it belongs to the task's process tree, even after its wrapper died.
+     */
+    abstract String taskTagged(String pid);
+
     @Override
     public String taskLaunch(String taskId, long activitySeconds) {
         return "[ -n \"${HOME:-}\" ] || { echo 'fleet: HOME is not set on the member' >&2; exit 72; }; "
@@ -224,7 +230,10 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
                 + "echo '@@fleet-task:activity'; cat \"$d/activity\" 2>/dev/null; echo \"now $(date +%s)\"; "
                 + "echo '@@fleet-task:cancel'; [ -f \"$d/cancel\" ] && echo yes; "
                 + "echo '@@fleet-task:gpu'; ( " + gpuUtilization() + " ) 2>/dev/null || echo unavailable; "
-                + "echo '@@fleet-task:gpu-apps'; ( " + gpuComputeProcesses() + " ) 2>/dev/null || echo unavailable; "
+                + "echo '@@fleet-task:gpu-apps'; if apps=$( ( " + gpuComputeProcesses() + " ) 2>/dev/null ); then "
+                + "printf '%s\\n' \"$apps\" | while IFS=', ' read -r p mem rest; do case \"$p\" in ''|*[!0-9]*) continue ;; esac; "
+                + "if " + taskTagged("$p") + "; then echo \"$p, $mem, task\"; else echo \"$p, $mem, other\"; fi; done; "
+                + "else echo unavailable; fi; "
                 + "echo '@@fleet-task:log'; tail -n " + Math.max(1, logLines) + " \"$d/task.log\" 2>/dev/null; exit 0";
     }
 

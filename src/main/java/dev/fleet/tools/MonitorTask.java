@@ -24,7 +24,7 @@ public final class MonitorTask implements Tool {
         return "Check a long-running task started by execute_command(long_running=true). Returns JSON: status "
                 + "(running|retrying|completed|failed|cancelled), exitCode, retries, started/updated times, pidAlive, "
                 + "crashed (status says running but its process is gone), gpuUtilization, orphanedGpuMemory (GPU memory "
-                + "held while no task process lives) and the last 50 lines of its output (logTail). With auto_stop=true "
+                + "held by the task's own processes while its wrapper is gone) and the last 50 lines of its output (logTail). With auto_stop=true "
                 + "and a finished task on a cloud member, the instance is stopped (unless other fleet tasks still run "
                 + "there); a stopped instance is not started just to be stopped. Cost: one short command on the member "
                 + "(a cloud member is started first if needed, like execute_command).";
