@@ -27,6 +27,7 @@ import dev.fleet.member.LocalPaths;
 import dev.fleet.member.MemberOs;
 import dev.fleet.member.RegistryCodec;
 import dev.fleet.member.RegistryStore;
+import dev.fleet.member.StoredPasswords;
 import dev.fleet.os.OsCommands;
 import dev.fleet.probe.ActivityProbe;
 import dev.fleet.probe.DetailService;
@@ -121,7 +122,7 @@ public final class Fleet implements AutoCloseable {
         this.channels = new Channels(
                 new LocalChannel(OsCommands.forOs(MemberOs.current()), new LoginEnvironment(settings.environment(), settings.home()),
                         spills, workers),
-                new SshChannels(ssh, secrets, spills, localPaths));
+                new SshChannels(ssh, new StoredPasswords(secrets, store), spills, localPaths));
 
         // Cloud instances: start, stop, idle stop.
         this.cloudProviders = new CloudProviders(() -> new Ec2Provider(settings.ec2Endpoint(), settings.environment()));
