@@ -75,11 +75,15 @@ public final class SshChannel implements MemberChannel {
     private CommandResult run(String commandLine, String runId, CommandRequest request) throws ChannelException {
         for (int attempt = 1; ; attempt++) {
             try (SshPool.Lease lease = pool.lease(target)) {
-                return runOn(lease.session(), commandLine, runId, request);
-            } catch (NotStarted e) {
-                pool.invalidate(target.key());
-                if (attempt == 2) {
-                    throw new ChannelException("connection to " + target.address() + " failed: " + e.getMessage(), e);
+                try {
+                    return runOn(lease.session(), commandLine, runId, request);
+                } catch (NotStarted e) {
+                    // Dead, or refusing channels (its server's session limit): new work goes to a fresh
+                    // connection; commands still running on this one are not cut off.
+                    lease.retire();
+                    if (attempt == 2) {
+                        throw new ChannelException("connection to " + target.address() + " failed: " + e.getMessage(), e);
+                    }
                 }
             }
         }
