@@ -66,7 +66,8 @@ public final class SshChannels implements RemoteChannels {
         String fingerprint = Integer.toHexString(Objects.hash(login.host(), port, login.username(), keyPath,
                 login.encryptedPassword()));
         return new SshTarget(m.id() + "|" + fingerprint, login.host(), port, login.username(), password,
-                keyPath == null ? null : Path.of(localPaths.expand(keyPath)));
+                keyPath == null ? null : Path.of(localPaths.expand(keyPath)),
+                m.cloud() == null ? null : m.cloud().instanceId());
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
@@ -122,7 +123,9 @@ public final class SshPool implements AutoCloseable {
         SshClient c = client();
         ClientSession session = null;
         try {
-            session = c.connect(target.username(), target.host(), target.port())
+            AttributeRepository context = target.hostKeyPin() == null ? null
+                    : AttributeRepository.ofKeyValuePair(TofuHostKeys.PINNED_TO, target.hostKeyPin());
+            session = c.connect(target.username(), target.host(), target.port(), context, null)
                     .verify(connectTimeout).getSession();
             if (target.keyFile() != null) {
                 session.addPublicKeyIdentity(loadKey(target));
@@ -169,7 +172,7 @@ public final class SshPool implements AutoCloseable {
     /** Turns connection failures into a reason a person can act on. */
     private UnreachableException classify(SshTarget target, Exception e) {
         String where = target.host() + ":" + target.port();
-        String refusal = hostKeys.refusalFor(target.host(), target.port());
+        String refusal = hostKeys.refusalFor(target.hostKeyName(), target.port());
         if (refusal != null) {
             return new UnreachableException(refusal, e);
         }
