@@ -86,7 +86,8 @@ import org.slf4j.LoggerFactory;
 public final class Fleet implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Fleet.class);
     private static final Duration MACHINE_PROBE_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration CLOUD_ANSWER_DEADLINE = Duration.ofSeconds(60);
+    /** fleet_status answers within this, cloud and machines together (its description promises it). */
+    private static final Duration STATUS_DEADLINE = Duration.ofSeconds(10);
     private static final Duration SSH_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SSH_IDLE_CLOSE = Duration.ofMinutes(5);
     private static final int PARALLEL_IDLE_CHECKS = 16;
@@ -141,7 +142,7 @@ public final class Fleet implements AutoCloseable {
         FleetProbe fleetProbe = new FleetProbe(store, new StatusService(channels, workers, MACHINE_PROBE_TIMEOUT),
                 new DetailService(channels, workers, MACHINE_PROBE_TIMEOUT),
                 new CloudStatus(lifecycle, new Pricing(dataDir.pricingFile()), clock), new GpuProbe(channels), workers,
-                CLOUD_ANSWER_DEADLINE);
+                STATUS_DEADLINE);
         PromptRunner prompter = new PromptRunner(settings.overloadedRetry(), sleeper);
         Prompts prompts = new Prompts(gate, channels, prompter, store);
         TaskControl tasks = new TaskControl(new TaskMonitor(channels, settings.taskActivity()), lifecycle, gate);
