@@ -29,6 +29,8 @@ import dev.fleet.member.RegistryCodec;
 import dev.fleet.member.RegistryStore;
 import dev.fleet.member.StoredPasswords;
 import dev.fleet.os.OsCommands;
+import dev.fleet.permissions.PermissionComposer;
+import dev.fleet.permissions.ProfileLibrary;
 import dev.fleet.probe.ActivityProbe;
 import dev.fleet.probe.DetailService;
 import dev.fleet.probe.GpuProbe;
@@ -40,11 +42,13 @@ import dev.fleet.registration.SshKeySetup;
 import dev.fleet.security.SecretBox;
 import dev.fleet.settings.Settings;
 import dev.fleet.status.FleetProbe;
+import dev.fleet.statusline.StatuslineService;
 import dev.fleet.tasks.TaskControl;
 import dev.fleet.tasks.TaskId;
 import dev.fleet.tasks.TaskLauncher;
 import dev.fleet.tasks.TaskMonitor;
 import dev.fleet.tools.CloudControl;
+import dev.fleet.tools.ComposePermissions;
 import dev.fleet.tools.ExecuteCommand;
 import dev.fleet.tools.ExecutePrompt;
 import dev.fleet.tools.FleetStatus;
@@ -53,19 +57,26 @@ import dev.fleet.tools.MemberDetail;
 import dev.fleet.tools.MemberTarget;
 import dev.fleet.tools.MonitorTask;
 import dev.fleet.tools.ProvisionAuth;
+import dev.fleet.tools.ProvisionVcsAuth;
 import dev.fleet.tools.ReceiveFiles;
 import dev.fleet.tools.RegisterMember;
 import dev.fleet.tools.RemoveMember;
 import dev.fleet.tools.ResetSession;
+import dev.fleet.tools.RevokeVcsAuth;
 import dev.fleet.tools.SendFiles;
+import dev.fleet.tools.SetupGitApp;
 import dev.fleet.tools.SetupSshKey;
 import dev.fleet.tools.ShutdownServer;
+import dev.fleet.tools.StatuslineTracking;
 import dev.fleet.tools.StopTask;
 import dev.fleet.tools.Tool;
 import dev.fleet.tools.ToolRunner;
 import dev.fleet.tools.UpdateClaude;
 import dev.fleet.tools.UpdateMember;
 import dev.fleet.transfer.FileTransfers;
+import dev.fleet.vcs.GitAppStore;
+import dev.fleet.vcs.VcsAuthService;
+import dev.fleet.vcs.VcsSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -91,6 +102,7 @@ public final class Fleet implements AutoCloseable {
     private static final Duration SSH_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SSH_IDLE_CLOSE = Duration.ofMinutes(5);
     private static final int PARALLEL_IDLE_CHECKS = 16;
+    private static final Duration GIT_HOSTING_API_TIMEOUT = Duration.ofSeconds(30);
 
     private final DataDir dataDir;
     private final ObjectMapper mapper;
@@ -101,6 +113,7 @@ public final class Fleet implements AutoCloseable {
     private final CloudProviders cloudProviders;
     private final IdleWatcher idleWatcher;
     private final Duration idleInterval;
+    private final StatuslineService statusline;
 
     /** Reads the settings from {@code env} (a process environment). */
     public Fleet(Map<String, String> env, Clock clock, ShutdownServer.Stopper stopper) {
@@ -125,11 +138,18 @@ public final class Fleet implements AutoCloseable {
                         spills, workers),
                 new SshChannels(ssh, new StoredPasswords(secrets, store), spills, localPaths));
 
+        // Git credentials on members: needed after a cloud start, before work, and when a member is removed.
+        VcsAuthService vcs = new VcsAuthService(store, channels, new GitAppStore(dataDir, mapper),
+                new VcsSettings(settings.githubApi(), settings.githubHost(), settings.bitbucketApi(), settings.bitbucketHost(),
+                        settings.azureDevOpsApi(), GIT_HOSTING_API_TIMEOUT),
+                localPaths, mapper, clock);
+        this.statusline = new StatuslineService(dataDir, store, mapper);
+
         // Cloud instances: start, stop, idle stop.
         this.cloudProviders = new CloudProviders(() -> new Ec2Provider(settings.ec2Endpoint(), settings.environment()));
         CloudLifecycle lifecycle = new CloudLifecycle(cloudProviders, store, clock,
                 CloudLifecycle.Timing.of(settings.cloudStateWait(), settings.sshWait(), settings.cloudFirstPoll()), sleeper,
-                new AfterCloudStart(channels, settings.home(), clock), channels, CloudLifecycle.WorkInFlight.NONE);
+                new AfterCloudStart(channels, settings.home(), clock, vcs), channels, CloudLifecycle.WorkInFlight.NONE);
         CloudGate gate = new CloudGate(lifecycle);
         this.idleWatcher = new IdleWatcher(store,
                 new ActivityProbe(channels, settings.activityTimeout(), settings.taskActivity()),
@@ -138,17 +158,18 @@ public final class Fleet implements AutoCloseable {
 
         // The services the tools call.
         Registrar registrar = new Registrar(store, channels, secrets, lifecycle, localPaths,
-                new MemberCleanup(store, channels, dataDir), clock);
+                new MemberCleanup(store, channels, dataDir, vcs), clock);
+        registrar.backfillIcons();
         FleetProbe fleetProbe = new FleetProbe(store, new StatusService(channels, workers, MACHINE_PROBE_TIMEOUT),
                 new DetailService(channels, workers, MACHINE_PROBE_TIMEOUT),
                 new CloudStatus(lifecycle, new Pricing(dataDir.pricingFile()), clock), new GpuProbe(channels), workers,
                 STATUS_DEADLINE);
         PromptRunner prompter = new PromptRunner(settings.overloadedRetry(), sleeper);
-        Prompts prompts = new Prompts(gate, channels, prompter, store);
+        Prompts prompts = new Prompts(gate, channels, prompter, store, vcs);
         TaskControl tasks = new TaskControl(new TaskMonitor(channels, settings.taskActivity()), lifecycle, gate);
         FileTransfers transfers = new FileTransfers(gate, channels, localPaths);
         Commands commands = new Commands(gate, channels,
-                new TaskLauncher(channels, new TaskId.Generator(clock), settings.taskActivity()), localPaths);
+                new TaskLauncher(channels, new TaskId.Generator(clock), settings.taskActivity()), localPaths, vcs);
 
         MemberTarget target = new MemberTarget(store, activity);
         List<Tool> all = List.of(
@@ -169,8 +190,14 @@ public final class Fleet implements AutoCloseable {
                 new CloudControl(target, lifecycle, fleetProbe),
                 new ResetSession(prompts),
                 new SetupSshKey(target, new SshKeySetup(store, channels, dataDir)),
-                new ShutdownServer(stopper));
-        this.tools = new ToolRunner(all);
+                new ShutdownServer(stopper),
+                new SetupGitApp(vcs),
+                new ProvisionVcsAuth(target, vcs),
+                new RevokeVcsAuth(target, vcs),
+                new ComposePermissions(target, new PermissionComposer(gate, channels,
+                        new ProfileLibrary(dataDir.root().resolve("permission-profiles"), mapper), localPaths, mapper, clock)));
+        // The statusline follows the calls that change what it shows, without those tools knowing.
+        this.tools = new ToolRunner(StatuslineTracking.wrap(all, statusline, store));
     }
 
     public ToolRunner tools() {
@@ -202,6 +229,7 @@ public final class Fleet implements AutoCloseable {
     @Override
     public void close() {
         idleWatcher.close();
+        statusline.close();
         activity.close();
         channels.close();
         cloudProviders.close();

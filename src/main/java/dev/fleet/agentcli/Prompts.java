@@ -6,10 +6,13 @@ import dev.fleet.exec.Channels;
 import dev.fleet.member.Member;
 import dev.fleet.member.MemberRef;
 import dev.fleet.member.RegistryStore;
+import dev.fleet.vcs.CredentialRenewal;
 
 /**
  * Prompts for members' agents and the sessions they continue: an answer's session id is stored so
  * the next prompt resumes it, and a reset forgets it. The retry rules are {@link PromptRunner}'s.
+ * Before a prompt, the member's git credentials are renewed when they near expiry (the agent's git
+ * commands need them).
  */
 public final class Prompts {
     /** A prompt's run on a member (the member as it was reached). */
@@ -24,16 +27,19 @@ public final class Prompts {
     private final Channels channels;
     private final PromptRunner runner;
     private final RegistryStore store;
+    private final CredentialRenewal credentials;
 
-    public Prompts(CloudGate gate, Channels channels, PromptRunner runner, RegistryStore store) {
+    public Prompts(CloudGate gate, Channels channels, PromptRunner runner, RegistryStore store, CredentialRenewal credentials) {
         this.gate = gate;
         this.channels = channels;
         this.runner = runner;
         this.store = store;
+        this.credentials = credentials;
     }
 
     public Prompted prompt(Member m, PromptRequest request, Progress progress) throws Exception {
         return gate.run(m, progress, member -> {
+            credentials.renewIfExpiring(member);
             progress.message("prompting " + member.friendlyName());
             PromptRunner.Run run = runner.run(member, channels.forMember(member), request);
             if (run.outcome() instanceof PromptOutcome.Answered a && a.sessionId() != null) {

@@ -6,16 +6,18 @@ import dev.fleet.cloud.CloudGate;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
+import dev.fleet.exec.OutputListener;
 import dev.fleet.member.LocalPaths;
 import dev.fleet.member.Member;
 import dev.fleet.tasks.TaskException;
 import dev.fleet.tasks.TaskLauncher;
+import dev.fleet.vcs.CredentialRenewal;
 import java.time.Duration;
 
 /**
  * Shell commands on a member: run one and wait for it, or start it as a long-running task. A
- * cloud member is brought up first; the folder defaults to the member's work folder, and a local
- * member's {@code ~} is the PM's home.
+ * cloud member is brought up first and the member's git credentials renewed when they near expiry;
+ * the folder defaults to the member's work folder, and a local member's {@code ~} is the PM's home.
  */
 public final class Commands {
     /**
@@ -24,9 +26,11 @@ public final class Commands {
      * @param workFolder     folder to run in instead of the member's (null: the member's)
      * @param timeout        limit of a command waited for; not used for a task
      * @param restartCommand a task's retries run this instead (null: the command again)
+     * @param liveOutput     sees a waited-for command's output as it arrives (the terminal of {@code fleet exec});
+     *                       null: its newest lines go out as progress instead, when the caller wants progress
      */
     public record Spec(String command, String workFolder, Duration timeout, boolean longRunning, int maxRetries,
-                       String restartCommand) {
+                       String restartCommand, OutputListener liveOutput) {
     }
 
     /** What came of it. */
@@ -47,16 +51,19 @@ public final class Commands {
     private final Channels channels;
     private final TaskLauncher tasks;
     private final LocalPaths localPaths;
+    private final CredentialRenewal credentials;
 
-    public Commands(CloudGate gate, Channels channels, TaskLauncher tasks, LocalPaths localPaths) {
+    public Commands(CloudGate gate, Channels channels, TaskLauncher tasks, LocalPaths localPaths, CredentialRenewal credentials) {
         this.gate = gate;
         this.channels = channels;
         this.tasks = tasks;
         this.localPaths = localPaths;
+        this.credentials = credentials;
     }
 
     public Outcome run(Member m, Spec spec, Progress progress) throws Exception {
         return gate.run(m, progress, member -> {
+            credentials.renewIfExpiring(member);
             String folder = spec.workFolder() == null ? member.workFolder()
                     : member.isLocal() ? localPaths.expand(spec.workFolder()) : spec.workFolder();
             if (spec.longRunning()) {
@@ -67,9 +74,12 @@ public final class Commands {
                     throw new RequestRefused(e.getMessage());
                 }
             }
-            CommandResult r = channels.forMember(member).exec(new CommandRequest(spec.command(), folder, spec.timeout(),
-                    CommandRequest.DEFAULT_OUTPUT_CAP));
-            return new Ran(member, r, spec.timeout());
+            CommandRequest request = new CommandRequest(spec.command(), folder, spec.timeout(), CommandRequest.DEFAULT_OUTPUT_CAP);
+            // A long command should be seen moving: its output goes to the caller's terminal, or its newest lines as progress.
+            try (OutputTail tail = spec.liveOutput() == null ? OutputTail.startIf(progress) : null) {
+                CommandResult r = channels.forMember(member).exec(request.withListener(tail != null ? tail : spec.liveOutput()));
+                return new Ran(member, r, spec.timeout());
+            }
         });
     }
 }

@@ -5,6 +5,7 @@ import dev.fleet.member.AuthType;
 import dev.fleet.member.CloudConfig;
 import dev.fleet.member.LocalPaths;
 import dev.fleet.member.Member;
+import dev.fleet.member.MemberIcons;
 import dev.fleet.member.Registry;
 import java.util.List;
 
@@ -85,7 +86,8 @@ final class MemberChanges {
             changed.add("git_repos");
         }
         if (f.given("icon")) {
-            b.icon(f.icon() == null || f.icon().isEmpty() ? null : f.icon());
+            b.icon(MemberIcons.resolve(f.icon()).orElseThrow(() -> new InvalidRequest("icon",
+                    MemberIcons.RULE + ", got '" + f.icon() + "'")));
             changed.add("icon");
         }
         b.cloud(cloud(m.cloud(), f, changed));

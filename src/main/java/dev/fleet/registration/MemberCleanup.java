@@ -8,6 +8,7 @@ import dev.fleet.exec.MemberChannel;
 import dev.fleet.member.DataDir;
 import dev.fleet.member.Member;
 import dev.fleet.member.RegistryStore;
+import dev.fleet.vcs.VcsAuthService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,8 @@ import java.util.Objects;
 
 /**
  * What removing a member takes back from it: the agent login provision_auth deployed (unless
- * another member uses the same account on the same machine) and a key setup_ssh_key made. Best
+ * another member uses the same account on the same machine), the git credentials of
+ * provision_vcs_auth (with the same exception) and a key setup_ssh_key made. Best
  * effort: what cannot be taken back is reported, never a reason to keep the member.
  */
 public final class MemberCleanup {
@@ -27,17 +29,20 @@ public final class MemberCleanup {
     private final RegistryStore store;
     private final Channels channels;
     private final DataDir dataDir;
+    private final VcsAuthService vcs;
 
-    public MemberCleanup(RegistryStore store, Channels channels, DataDir dataDir) {
+    public MemberCleanup(RegistryStore store, Channels channels, DataDir dataDir, VcsAuthService vcs) {
         this.store = store;
         this.channels = channels;
         this.dataDir = dataDir;
+        this.vcs = vcs;
     }
 
     /** Warnings about what stays on the member; empty when everything was taken back. */
     public List<String> takeBack(Member m) {
         List<String> warnings = new ArrayList<>();
         revokeAgentAuth(m, warnings);
+        warnings.addAll(vcs.revokeAllBeforeRemoval(m));
         revokeFleetKey(m, warnings);
         return warnings;
     }

@@ -18,6 +18,7 @@ import dev.fleet.member.AuthType;
 import dev.fleet.member.CloudConfig;
 import dev.fleet.member.LocalPaths;
 import dev.fleet.member.Member;
+import dev.fleet.member.MemberIcons;
 import dev.fleet.member.MemberOs;
 import dev.fleet.member.MemberRef;
 import dev.fleet.member.Registry;
@@ -31,15 +32,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Adding, changing and removing members, with every rule about them: a member must be usable
  * before it is saved (reached, OS told, work folder created), names are unique, one member per
  * folder per machine, {@code ~} means the PM's home for local paths and the member user's home on
  * a remote member, and a password is stored only sealed. Removal takes back what fleet deployed
- * ({@link MemberCleanup}).
+ * ({@link MemberCleanup}). Every member gets an icon from the pool when it is registered.
  */
 public final class Registrar {
+    private static final Logger log = LoggerFactory.getLogger(Registrar.class);
     private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(20);
 
     /** A member just registered. {@code latencyMs} is -1 when it was not measured (a stopped instance). */
@@ -210,14 +214,14 @@ public final class Registrar {
             throw new InvalidRequest("work_folder", "must be absolute for a cloud member whose instance is not running "
                     + "(fleet cannot ask it for its home folder now)");
         }
-        store.update(current -> {
+        Member saved = store.update(current -> {
             refuseTakenName(current, member.friendlyName());
-            return current.with(member);
-        });
+            return MemberIcons.withIcon(current, member);
+        }, Registry::with);
         List<String> warnings = List.of("instance " + instance.instanceId() + " is " + instance.state().label()
                 + ": registered without SSH checks (OS assumed linux); the first tool call on this member starts it, "
                 + "then checks it");
-        return new Registered(member, -1, Optional.empty(), warnings);
+        return new Registered(saved, -1, Optional.empty(), warnings);
     }
 
     private Registered connectAndFinish(Member.Builder draft, List<String> warnings) throws ChannelException {
@@ -275,13 +279,13 @@ public final class Registrar {
                     + ". The member was not registered.");
         }
         Member member = draft.toBuilder().createdAt(clock.instant()).lastUsed(clock.instant()).build();
-        store.update(current -> {
+        Member saved = store.update(current -> {
             // Checked again under the lock: another fleet process may have registered meanwhile.
             refuseTakenName(current, member.friendlyName());
             refuseDuplicateFolder(current, null, member.deviceKey(), member.workFolder());
-            return current.with(member);
-        });
-        return new Registered(member, latencyMs, agent, warnings);
+            return MemberIcons.withIcon(current, member);
+        }, Registry::with);
+        return new Registered(saved, latencyMs, agent, warnings);
     }
 
     /**
@@ -312,6 +316,22 @@ public final class Registrar {
         Member removed = store.update(ref::resolve, (registry, m) -> registry.without(m.id()));
         channels.release(removed);
         return new Removed(removed, warnings);
+    }
+
+    /**
+     * Members registered without an icon (by an older version, or by hand) get one from the pool.
+     * Takes no write lock when every member has one. An unreadable registry is left alone: every
+     * tool that needs it reports the problem.
+     */
+    public void backfillIcons() {
+        try {
+            Registry current = store.read();
+            if (MemberIcons.backfill(current) != current) {
+                store.update(MemberIcons::backfill);
+            }
+        } catch (RuntimeException e) {
+            log.warn("member icons not back-filled: {}", e.getMessage());
+        }
     }
 
     private static void refuseTakenName(Registry registry, String name) {

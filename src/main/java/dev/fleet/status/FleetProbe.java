@@ -3,6 +3,7 @@ package dev.fleet.status;
 import dev.fleet.cloud.CloudStatus;
 import dev.fleet.cloud.CloudSummary;
 import dev.fleet.member.Member;
+import dev.fleet.member.MemberIcons;
 import dev.fleet.member.Registry;
 import dev.fleet.member.RegistryStore;
 import dev.fleet.probe.BusyState;
@@ -29,8 +30,8 @@ import java.util.concurrent.TimeoutException;
  * {@link StatusService}).
  */
 public final class FleetProbe {
-    /** One member of fleet_status; {@code cloud} is null for a member without a cloud block. */
-    public record MemberState(MemberStatus status, CloudReading cloud) {
+    /** One member of fleet_status: its icon as shown; {@code cloud} is null for a member without a cloud block. */
+    public record MemberState(MemberStatus status, String icon, CloudReading cloud) {
     }
 
     /** One member in depth: its probes, and its instance when it has one. */
@@ -93,7 +94,8 @@ public final class FleetProbe {
                 probed.put(m.id(), st != null ? st : c == null ? notContacted(m, clouds.get(m.id()).summary()) : offline(m, noAnswer()));
             }
         }
-        return registry.members().stream().map(m -> new MemberState(probed.get(m.id()), clouds.get(m.id()))).toList();
+        return registry.members().stream()
+                .map(m -> new MemberState(probed.get(m.id()), MemberIcons.display(m), clouds.get(m.id()))).toList();
     }
 
     /** One member in depth; a stopped instance's probes say why they were not taken. */

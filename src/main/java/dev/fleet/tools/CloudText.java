@@ -87,7 +87,7 @@ final class CloudText {
         return cost.hourlyRate() == null ? "$?/h" : String.format(Locale.ROOT, "$%.3f/h", cost.hourlyRate());
     }
 
-    private static String costText(CostReport cost) {
+    static String costText(CostReport cost) {
         return cost.estimatedCost() == null ? "$?" : String.format(Locale.ROOT, "$%.2f", cost.estimatedCost());
     }
 

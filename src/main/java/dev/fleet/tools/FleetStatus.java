@@ -72,8 +72,8 @@ public final class FleetStatus implements Tool {
             MemberStatus s = state.status();
             CloudReading c = state.cloud();
             boolean off = c != null && c.summary().error() == null && !c.isRunning();
-            t.append(String.format("  %-" + width + "s  %-6s  %-10s  %-7s  session %-8s  last %s",
-                    s.name(), s.type(), off ? "OFF(cloud)" : s.online() ? "online" : "OFFLINE", s.busy().label(), s.shortSession(),
+            t.append(String.format("  %s %-" + width + "s  %-6s  %-10s  %-7s  session %-8s  last %s",
+                    state.icon(), s.name(), s.type(), off ? "OFF(cloud)" : s.online() ? "online" : "OFFLINE", s.busy().label(), s.shortSession(),
                     MemberView.ago(s.lastUsed(), clock)));
             if (c != null) {
                 t.append("  ").append(CloudText.compact(c));
@@ -98,6 +98,7 @@ public final class FleetStatus implements Tool {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", s.id());
         m.put("name", s.name());
+        m.put("icon", state.icon());
         m.put("type", s.type());
         m.put("online", s.online());
         m.put("problem", s.problem());

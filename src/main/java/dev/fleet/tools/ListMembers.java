@@ -26,17 +26,22 @@ public final class ListMembers implements Tool {
     public String description() {
         return "List every registered member with its id, type, host, folder, OS, agent session and last use. "
                 + "Reads the registry only (no connection to any member), so it is instant. "
-                + "Use fleet_status to see which members are online or busy.";
+                + "Use fleet_status to see which members are online or busy. format=json gives one line of JSON "
+                + "(total, members with id, name, icon, type, host, username, os, folder, auth, session, created, lastUsed).";
     }
 
     @Override
     public ParamSpec params() {
-        return ParamSpec.of();
+        return ParamSpec.of(MemberFormat.PARAM);
     }
 
     @Override
     public ToolResult call(ToolInput in, ToolCall call) {
         Registry r = store.read();
+        if (MemberFormat.json(in) && !r.members().isEmpty()) {
+            Map<String, Object> json = OriginalJson.listing(r);
+            return ToolResult.ok(OriginalJson.text(json), json);
+        }
         List<Map<String, Object>> members = r.members().stream().map(MemberView::structured).toList();
         if (r.members().isEmpty()) {
             return ToolResult.ok("No members registered. Use register_member to add one.", Map.of("members", members));

@@ -4,6 +4,7 @@ import static dev.fleet.tools.RegistrationParams.*;
 
 import dev.fleet.exec.ChannelException;
 import dev.fleet.member.Member;
+import dev.fleet.member.MemberIcons;
 import dev.fleet.registration.Registrar;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -60,6 +61,7 @@ public final class RegisterMember implements Tool {
             out.put("authType", m.authType().json());
         }
         out.put("os", m.os().json());
+        out.put("icon", m.icon());
         out.put("workFolder", m.workFolder());
         out.put("latencyMs", r.latencyMs());
         out.put("agentCli", r.agentCli().orElse(null));
@@ -71,7 +73,8 @@ public final class RegisterMember implements Tool {
             text.append("  host:      ").append(m.username()).append('@').append(m.host()).append(':').append(m.port())
                     .append(" (").append(m.authType().json()).append(" auth)\n");
         }
-        text.append("  OS:        ").append(m.os().json()).append('\n')
+        text.append("  Icon:      ").append(MemberIcons.display(m)).append('\n')
+                .append("  OS:        ").append(m.os().json()).append('\n')
                 .append("  folder:    ").append(m.workFolder()).append('\n')
                 .append("  latency:   ").append(r.latencyMs() < 0 ? "not measured" : r.latencyMs() + " ms")
                 .append(m.isLocal() ? " (local)" : "").append('\n')

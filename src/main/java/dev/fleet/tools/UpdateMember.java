@@ -9,7 +9,8 @@ public final class UpdateMember implements Tool {
     private static final ParamSpec PARAMS = ParamSpec.of(
             MemberTarget.MEMBER_ID, MemberTarget.MEMBER_NAME,
             FRIENDLY_NAME, HOST, PORT, USERNAME, AUTH_TYPE, PASSWORD, KEY_PATH, WORK_FOLDER, GIT_ACCESS, GIT_REPOS,
-            Param.string("icon", "A short icon (emoji or up to 16 characters) shown before the member's name.").length(0, 16),
+            Param.string("icon", "Icon shown before the member's name: a name such as blue-circle, red-square, green-square "
+                    + "(blue, green, red, yellow, purple, orange, brown, black; -circle or -square), or an emoji.").length(1, 32),
             CLOUD_PROVIDER, CLOUD_INSTANCE_ID, CLOUD_REGION, CLOUD_PROFILE, CLOUD_IDLE_TIMEOUT_MIN, CLOUD_SSH_KEY_PATH,
             CLOUD_ACTIVITY_COMMAND.description(
                     "Cloud: shell command that prints 'busy' or 'idle'; an empty string removes it."));
@@ -44,7 +45,7 @@ public final class UpdateMember implements Tool {
         if (u.changed().isEmpty()) {
             return ToolResult.ok("Nothing to change for member " + u.member().friendlyName() + ": no fields given.");
         }
-        return ToolResult.ok("Updated member " + u.member().friendlyName() + ": " + String.join(", ", u.changed()) + ".",
-                MemberView.structured(u.member()));
+        return ToolResult.ok("Updated member " + u.member().friendlyName() + ": " + String.join(", ", u.changed()) + "."
+                + (u.changed().contains("icon") ? "\n  Icon:      " + u.member().icon() : ""), MemberView.structured(u.member()));
     }
 }

@@ -12,7 +12,7 @@ class LayeringTest {
     private static final String[] SERVICES = {"dev.fleet.member..", "dev.fleet.exec..", "dev.fleet.os..",
         "dev.fleet.agentcli..", "dev.fleet.probe..", "dev.fleet.status..", "dev.fleet.security..", "dev.fleet.cloud..",
         "dev.fleet.tasks..", "dev.fleet.registration..", "dev.fleet.transfer..", "dev.fleet.commands..",
-        "dev.fleet.settings..", "dev.fleet.base.."};
+        "dev.fleet.settings..", "dev.fleet.base..", "dev.fleet.vcs..", "dev.fleet.permissions..", "dev.fleet.statusline.."};
 
     private final JavaClasses classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -71,5 +71,29 @@ class LayeringTest {
                 .orShould().dependOnClassesThat().haveSimpleName("MacOsCommands")
                 .orShould().dependOnClassesThat().haveSimpleName("WindowsCommands")
                 .check(classes);
+    }
+
+    /** install, doctor and importer are the command line's own services: below cli, beside no tool. */
+    private static final String[] COMMAND_LINE_SERVICES = {"dev.fleet.install..", "dev.fleet.doctor..", "dev.fleet.importer.."};
+
+    @Test
+    void theCommandLinesOwnServicesDoNotKnowAboutToolsMcpOrTheCommandLine() {
+        noClasses().that().resideInAnyPackage(COMMAND_LINE_SERVICES)
+                .should().dependOnClassesThat().resideInAnyPackage("dev.fleet.tools..", "dev.fleet.mcp..", "dev.fleet.cli..",
+                        "io.modelcontextprotocol..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheCommandLineUsesItsOwnServices() {
+        noClasses().that().resideOutsideOfPackages(concat(COMMAND_LINE_SERVICES, "dev.fleet.cli.."))
+                .should().dependOnClassesThat().resideInAnyPackage(COMMAND_LINE_SERVICES)
+                .check(classes);
+    }
+
+    private static String[] concat(String[] packages, String more) {
+        String[] all = java.util.Arrays.copyOf(packages, packages.length + 1);
+        all[packages.length] = more;
+        return all;
     }
 }

@@ -36,7 +36,7 @@ class McpServerIT {
             Map.entry("register_member", Set.of("friendly_name", "member_type", "host", "port", "username", "auth_type",
                     "password", "key_path", "work_folder", "git_access", "git_repos", "cloud_provider", "cloud_instance_id",
                     "cloud_region", "cloud_profile", "cloud_idle_timeout_min", "cloud_ssh_key_path", "cloud_activity_command")),
-            Map.entry("list_members", Set.of()),
+            Map.entry("list_members", Set.of("format")),
             Map.entry("update_member", Set.of("member_id", "member_name", "friendly_name", "host", "port", "username",
                     "auth_type", "password", "key_path", "work_folder", "git_access", "git_repos", "icon", "cloud_provider",
                     "cloud_instance_id", "cloud_region", "cloud_profile", "cloud_idle_timeout_min", "cloud_ssh_key_path",
@@ -47,7 +47,7 @@ class McpServerIT {
             Map.entry("send_files", Set.of("member_id", "member_name", "local_paths", "remote_subfolder")),
             Map.entry("receive_files", Set.of("member_id", "member_name", "remote_paths", "local_dest")),
             Map.entry("fleet_status", Set.of("format")),
-            Map.entry("member_detail", Set.of("member_id", "member_name")),
+            Map.entry("member_detail", Set.of("member_id", "member_name", "format")),
             Map.entry("reset_session", Set.of("member_id", "member_name")),
             Map.entry("shutdown_server", Set.of()),
             Map.entry("execute_prompt", Set.of("member_id", "member_name", "prompt", "resume", "timeout_ms", "max_turns",
@@ -57,7 +57,12 @@ class McpServerIT {
             Map.entry("setup_ssh_key", Set.of("member_id", "member_name")),
             Map.entry("cloud_control", Set.of("member_id", "member_name", "action")),
             Map.entry("monitor_task", Set.of("member_id", "member_name", "task_id", "auto_stop")),
-            Map.entry("stop_task", Set.of("member_id", "member_name", "task_id")));
+            Map.entry("stop_task", Set.of("member_id", "member_name", "task_id")),
+            Map.entry("setup_git_app", Set.of("app_id", "private_key_path", "installation_id")),
+            Map.entry("provision_vcs_auth", Set.of("member_id", "member_name", "provider", "github_mode", "token", "git_access",
+                    "repos", "email", "api_token", "workspace", "org_url", "pat")),
+            Map.entry("revoke_vcs_auth", Set.of("member_id", "member_name", "provider")),
+            Map.entry("compose_permissions", Set.of("member_id", "member_name", "role", "project_folder", "grant", "grant_reason")));
 
     @TempDir
     static Path tmp;

@@ -2,6 +2,7 @@ package dev.fleet.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -21,7 +22,57 @@ class SettingsTest {
         assertThat(s.cloudFirstPoll()).isEqualTo(Duration.ofSeconds(1));
         assertThat(s.cloudStateWait()).isEqualTo(Duration.ofMinutes(5));
         assertThat(s.sshWait()).isEqualTo(Duration.ofMinutes(3));
+        assertThat(s.githubApi()).isEqualTo(URI.create("https://api.github.com"));
+        assertThat(s.githubHost()).isEqualTo("github.com");
+        assertThat(s.bitbucketApi()).isEqualTo(URI.create("https://api.bitbucket.org/2.0"));
+        assertThat(s.bitbucketHost()).isEqualTo("bitbucket.org");
+        assertThat(s.azureDevOpsApi()).isEqualTo(URI.create("https://dev.azure.com"));
         assertThat(s.problems()).isEmpty();
+    }
+
+    @Test
+    void gitHubEnterpriseNeedsOnlyItsApiUrlAndTheOtherServicesTakeTheirs() {
+        Settings s = Settings.from(Map.of("HOME", "/home/pm", "FLEET_GITHUB_API_URL", "https://git.corp.example/api/v3/",
+                "FLEET_BITBUCKET_API_URL", "http://127.0.0.1:8080/bitbucket/2.0", "FLEET_BITBUCKET_HOST", "bb.corp.example",
+                "FLEET_AZURE_DEVOPS_API_URL", "http://127.0.0.1:8080/azure"));
+        assertThat(s.githubApi()).as("a trailing slash is dropped").isEqualTo(URI.create("https://git.corp.example/api/v3"));
+        assertThat(s.githubHost()).as("git talks to the API's host").isEqualTo("git.corp.example");
+        assertThat(s.bitbucketApi()).isEqualTo(URI.create("http://127.0.0.1:8080/bitbucket/2.0"));
+        assertThat(s.bitbucketHost()).isEqualTo("bb.corp.example");
+        assertThat(s.azureDevOpsApi()).isEqualTo(URI.create("http://127.0.0.1:8080/azure"));
+        assertThat(s.problems()).isEmpty();
+        assertThat(Settings.from(Map.of("HOME", "/h", "FLEET_GITHUB_API_URL", "http://127.0.0.1:9/github",
+                "FLEET_GITHUB_HOST", "github.com")).githubHost()).isEqualTo("github.com");
+    }
+
+    @Test
+    void malformedGitHostingSettingsAreReportedAndThePublicServicesUsed() {
+        Settings s = Settings.from(Map.of("HOME", "/home/pm", "FLEET_GITHUB_API_URL", "api.github.com",
+                "FLEET_GITHUB_HOST", "github.com/../../x", "FLEET_BITBUCKET_API_URL", "ftp://bitbucket.example",
+                "FLEET_BITBUCKET_HOST", "bitbucket.org:22", "FLEET_AZURE_DEVOPS_API_URL", "https://me:s3cret-pass@dev.azure.com"));
+        assertThat(s.githubApi()).isEqualTo(URI.create("https://api.github.com"));
+        assertThat(s.githubHost()).isEqualTo("github.com");
+        assertThat(s.bitbucketApi()).isEqualTo(URI.create("https://api.bitbucket.org/2.0"));
+        assertThat(s.bitbucketHost()).isEqualTo("bitbucket.org");
+        assertThat(s.azureDevOpsApi()).isEqualTo(URI.create("https://dev.azure.com"));
+        assertThat(s.problems()).containsExactlyInAnyOrder(
+                "FLEET_GITHUB_API_URL='api.github.com' is not an http(s) URL; using the default https://api.github.com",
+                "FLEET_GITHUB_HOST='github.com/../../x' is not a host name (letters, digits, dots and dashes); using the default "
+                        + "github.com",
+                "FLEET_BITBUCKET_API_URL='ftp://bitbucket.example' is not an http(s) URL; using the default "
+                        + "https://api.bitbucket.org/2.0",
+                "FLEET_BITBUCKET_HOST='bitbucket.org:22' is not a host name (letters, digits, dots and dashes); using the default "
+                        + "bitbucket.org",
+                "FLEET_AZURE_DEVOPS_API_URL holds a user name or password, which fleet does not send; using the default "
+                        + "https://dev.azure.com");
+        assertThat(String.join("\n", s.problems()) + s).doesNotContain("s3cret");
+    }
+
+    @Test
+    void theStatusLineFindsTheDataDirectoryByTheSameRule() {
+        assertThat(Settings.dataDirOf(Map.of("HOME", "/home/pm"))).isEqualTo(Path.of("/home/pm/.apra-fleet/data"));
+        assertThat(Settings.dataDirOf(Map.of("HOME", "/home/pm", "APRA_FLEET_DATA_DIR", "/srv/a/../fleet")))
+                .isEqualTo(Path.of("/srv/fleet"));
     }
 
     @Test

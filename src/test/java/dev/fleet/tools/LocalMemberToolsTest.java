@@ -210,7 +210,7 @@ class LocalMemberToolsTest {
         Files.writeString(file, Files.readString(file)
                 .replaceFirst("\\{", "{\n  \"futureTop\" : {\"x\" : 1},")
                 .replace("\"workFolder\"", "\"futureField\" : [1, 2],\n    \"workFolder\""));
-        fleet.call("update_member", "member_name", "keep", "icon", "*");
+        fleet.call("update_member", "member_name", "keep", "icon", "purple-square");
         assertThat(registry().get("futureTop").get("x").asInt()).isEqualTo(1);
         assertThat(registry().get("agents").get(0).get("futureField").size()).isEqualTo(2);
     }

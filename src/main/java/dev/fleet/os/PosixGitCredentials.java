@@ -1,0 +1,78 @@
+package dev.fleet.os;
+
+import static dev.fleet.security.ShellQuote.posix;
+
+/** The credential helper on Linux and macOS: a /bin/sh script. */
+final class PosixGitCredentials implements GitCredentialCommands {
+    /**
+     * Answers git's {@code get} for HTTPS hosts with a file in {@code hosts/}; everything else
+     * (store, erase, other hosts, plain HTTP) gets no answer. Kept free of external commands, so it
+     * costs one shell start per lookup and puts nothing on a process command line.
+     */
+    static final String HELPER = String.join("\n",
+            "#!/bin/sh",
+            "# fleet's git credential helper. Credentials: hosts/<host> beside this file (user name, secret).",
+            "[ \"$1\" = get ] || { cat >/dev/null; exit 0; }",
+            "protocol=; host=",
+            "while IFS= read -r line; do",
+            "  case $line in",
+            "    '') break ;;",
+            "    protocol=*) protocol=${line#protocol=} ;;",
+            "    host=*) host=${line#host=} ;;",
+            "  esac",
+            "done",
+            "[ \"$protocol\" = https ] || exit 0",
+            "case $host in ''|.*|*..*|*[!A-Za-z0-9.-]*) exit 0 ;; esac",
+            "f=\"${0%/*}/hosts/$host\"",
+            "[ -f \"$f\" ] || exit 0",
+            "{ IFS= read -r user; IFS= read -r secret; } < \"$f\"",
+            "printf 'username=%s\\npassword=%s\\n' \"$user\" \"$secret\"",
+            "");
+
+    private static final String DIR = "d=\"$HOME/.fleet-git\"; ";
+
+    @Override
+    public String install(String host) {
+        return "[ -n \"${HOME:-}\" ] || { echo 'fleet: HOME is not set on the member' >&2; exit 4; }; "
+                + "command -v git >/dev/null 2>&1 || { echo 'fleet: git is not installed on the member' >&2; exit 3; }; "
+                + "umask 077; " + DIR
+                + "mkdir -p \"$d/hosts\" && chmod 700 \"$d\" \"$d/hosts\" || { echo \"fleet: cannot create $d\" >&2; exit 4; }\n"
+                + "cat > \"$d/helper.tmp\" <<'FLEET_GIT_HELPER'\n" + HELPER + "FLEET_GIT_HELPER\n"
+                + "chmod 700 \"$d/helper.tmp\" && mv -f \"$d/helper.tmp\" \"$d/helper\" || { echo 'fleet: cannot write the helper' >&2; exit 4; }; "
+                // The user's own helpers, saved once: a later install must not save fleet's as "theirs".
+                + "if [ ! -f \"$d/previous-helpers\" ]; then "
+                + "git config --global --get-all credential.helper 2>/dev/null | grep -v 'fleet-git/helper' > \"$d/previous-helpers.tmp\"; "
+                + "mv -f \"$d/previous-helpers.tmp\" \"$d/previous-helpers\" || exit 4; fi; "
+                + "f=\"$d/hosts/\"" + posix(host) + "; "
+                + "cat > \"$f.tmp\" && chmod 600 \"$f.tmp\" && mv -f \"$f.tmp\" \"$f\" "
+                + "|| { rm -f \"$f.tmp\"; echo 'fleet: cannot store the credential' >&2; exit 4; }; "
+                + "if [ \"$(git config --global --get-all credential.helper 2>/dev/null | tr '\\n' '|')\" != "
+                + posix("|" + HELPER_CONFIG_VALUE + "|") + " ]; then "
+                + "git config --global --unset-all credential.helper 2>/dev/null; "
+                + "git config --global --add credential.helper '' && git config --global --add credential.helper "
+                + posix(HELPER_CONFIG_VALUE) + " || { echo 'fleet: cannot change the global git config' >&2; exit 5; }; fi; "
+                + "echo fleet-git:installed";
+    }
+
+    @Override
+    public String remove(String host) {
+        return DIR + "rm -f \"$d/hosts/\"" + posix(host) + "; "
+                + "for f in \"$d\"/hosts/*; do [ -e \"$f\" ] && { echo fleet-git:kept; exit 0; }; done; "
+                + "if [ -d \"$d\" ] || git config --global --get-all credential.helper 2>/dev/null | grep -q 'fleet-git/helper'; then "
+                + "git config --global --unset-all credential.helper 2>/dev/null; "
+                + "if [ -f \"$d/previous-helpers\" ]; then while IFS= read -r h; do "
+                + "git config --global --add credential.helper \"$h\"; done < \"$d/previous-helpers\"; fi; "
+                + "rm -rf \"$d\"; fi; echo fleet-git:removed";
+    }
+
+    @Override
+    public String fill(String host) {
+        return "printf 'protocol=https\\nhost=%s\\n\\n' " + posix(host)
+                + " | GIT_TERMINAL_PROMPT=0 GIT_ASKPASS= SSH_ASKPASS= git credential fill 2>/dev/null; true";
+    }
+
+    @Override
+    public String lsRemote(String url) {
+        return "GIT_TERMINAL_PROMPT=0 GIT_ASKPASS= SSH_ASKPASS= git ls-remote " + posix(url) + " HEAD >/dev/null";
+    }
+}

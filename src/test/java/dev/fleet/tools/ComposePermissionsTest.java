@@ -1,0 +1,223 @@
+package dev.fleet.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleet.testing.TestKeys;
+import dev.fleet.testing.TestSshServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** compose_permissions on fixture project folders: what a member's agent may do, per role and stack. */
+class ComposePermissionsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+    FleetHarness fleet;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fleet = new FleetHarness(tmp);
+    }
+
+    @AfterEach
+    void tearDown() {
+        fleet.close();
+    }
+
+    /** A local member on a folder holding the given marker files. */
+    private Path project(String name, String... markers) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("projects/" + name));
+        for (String m : markers) {
+            Files.writeString(dir.resolve(m), "");
+        }
+        fleet.registerLocal(name, dir);
+        return dir;
+    }
+
+    private static List<String> allow(Path folder) throws Exception {
+        List<String> out = new ArrayList<>();
+        JSON.readTree(folder.resolve(".claude/settings.local.json").toFile()).get("permissions").get("allow").forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    @Test
+    void eachStackAddsItsCommandsForTheRole() throws Exception {
+        Map<String, String[]> fixtures = Map.of(
+                "node", new String[] {"package.json"}, "python", new String[] {"pyproject.toml"}, "rust", new String[] {"Cargo.toml"},
+                "go", new String[] {"go.mod"}, "jvm", new String[] {"pom.xml"}, "cpp", new String[] {"CMakeLists.txt"},
+                "dotnet", new String[] {"Shop.sln"});
+        Map<String, String> doerCommand = Map.of("node", "Bash(npm:*)", "python", "Bash(pip:*)", "rust", "Bash(cargo:*)",
+                "go", "Bash(go:*)", "jvm", "Bash(mvn:*)", "cpp", "Bash(make:*)", "dotnet", "Bash(dotnet:*)");
+        Map<String, String> reviewerCommand = Map.of("node", "Bash(npm test:*)", "python", "Bash(python -m pytest:*)",
+                "rust", "Bash(cargo clippy:*)", "go", "Bash(go vet:*)", "jvm", "Bash(mvn test:*)", "cpp", "Bash(ctest:*)",
+                "dotnet", "Bash(dotnet test:*)");
+        for (Map.Entry<String, String[]> f : fixtures.entrySet()) {
+            String stack = f.getKey();
+            Path dir = project(stack, f.getValue());
+            ToolResult doer = fleet.call("compose_permissions", "member_name", stack, "role", "doer");
+            assertThat(doer.text()).as(stack).startsWith("✅ Permissions composed for \"" + stack + "\" (doer):\n  Stacks: " + stack + "\n");
+            assertThat(allow(dir)).as(stack).contains("Read", "Write", "Edit", "Bash(git:*)", doerCommand.get(stack))
+                    .doesNotHaveDuplicates();
+            assertThat(doer.text()).contains("Permissions: " + allow(dir).size() + " entries", "Ledger grants: 0");
+
+            fleet.call("compose_permissions", "member_name", stack, "role", "reviewer");
+            assertThat(allow(dir)).as(stack).contains("Read", "Grep", "Edit(feedback.md)", reviewerCommand.get(stack))
+                    .doesNotContain("Write", "Edit", doerCommand.get(stack));
+        }
+    }
+
+    @Test
+    void severalStacksAndNoneAreReportedAndOnlyTheWorkFolderCounts() throws Exception {
+        Files.writeString(fleet.home.home().resolve("package.json"), "{}"); // the home is not the project
+        Path mixed = project("mixed", "Makefile", "go.mod", "package.json", "App.csproj", "composer.json");
+        ToolResult r = fleet.call("compose_permissions", "member_name", "mixed", "role", "doer");
+        assertThat(r.text()).contains("Stacks: node, go, cpp, php, dotnet");
+        assertThat(allow(mixed)).contains("Bash(npm:*)", "Bash(go:*)", "Bash(make:*)", "Bash(dotnet:*)");
+
+        Path empty = project("empty");
+        assertThat(fleet.call("compose_permissions", "member_name", "empty", "role", "doer").text()).contains("Stacks: none detected");
+        assertThat(allow(empty)).doesNotContain("Bash(npm:*)").contains("Bash(git:*)");
+    }
+
+    @Test
+    void otherSettingsInTheFileAreKeptAndTheAllowListIsReplaced() throws Exception {
+        Path dir = project("keep", "package.json");
+        Files.createDirectories(dir.resolve(".claude"));
+        Files.writeString(dir.resolve(".claude/settings.local.json"), "{\"env\":{\"FOO\":\"bär\"},\"hooks\":{\"Stop\":[]},"
+                + "\"permissions\":{\"allow\":[\"Bash(old:*)\"],\"deny\":[\"Bash(rm -rf /:*)\"],\"defaultMode\":\"acceptEdits\"}}");
+        fleet.call("compose_permissions", "member_name", "keep", "role", "reviewer");
+        JsonNode s = JSON.readTree(dir.resolve(".claude/settings.local.json").toFile());
+        assertThat(s.get("env").get("FOO").asText()).isEqualTo("bär");
+        assertThat(s.get("hooks").has("Stop")).isTrue();
+        assertThat(s.get("permissions").get("deny").get(0).asText()).isEqualTo("Bash(rm -rf /:*)");
+        assertThat(s.get("permissions").get("defaultMode").asText()).isEqualTo("acceptEdits");
+        assertThat(allow(dir)).doesNotContain("Bash(old:*)").contains("Bash(npm test:*)");
+
+        Files.writeString(dir.resolve(".claude/settings.local.json"), "{ not json");
+        ToolResult broken = fleet.call("compose_permissions", "member_name", "keep", "role", "doer");
+        assertThat(broken.isError()).isTrue();
+        assertThat(broken.text()).startsWith("❌ ").contains("settings.local.json is not a JSON object");
+        assertThat(Files.readString(dir.resolve(".claude/settings.local.json"))).isEqualTo("{ not json");
+    }
+
+    @Test
+    void theLedgerRecordsStacksAndItsGrantsJoinEveryComposition() throws Exception {
+        Path dir = project("led", "requirements.txt");
+        Path pm = Files.createDirectories(tmp.resolve("pm-project"));
+        Files.writeString(pm.resolve("permissions.json"), "{\"_example_granted_entry\":{\"permission\":\"x\"},\"stacks\":[],"
+                + "\"granted\":[{\"permission\":\"Bash(docker:*)\",\"reason\":\"images\",\"date\":\"2026-01-02\"}]}");
+        ToolResult r = fleet.call("compose_permissions", "member_name", "led", "role", "reviewer", "project_folder", pm.toString());
+        assertThat(r.text()).contains("Stacks: python", "Ledger grants: 1");
+        assertThat(allow(dir)).contains("Bash(docker:*)", "Bash(pytest:*)");
+        JsonNode ledger = JSON.readTree(pm.resolve("permissions.json").toFile());
+        assertThat(ledger.get("stacks").get(0).asText()).isEqualTo("python");
+        assertThat(ledger.has("_example_granted_entry")).isTrue();
+        assertThat(Files.readString(pm.resolve("permissions.json"))).endsWith("}\n");
+
+        Path fresh = Files.createDirectories(tmp.resolve("fresh-project"));
+        fleet.call("compose_permissions", "member_name", "led", "role", "doer", "project_folder", fresh.toString());
+        assertThat(JSON.readTree(fresh.resolve("permissions.json").toFile()).get("stacks").get(0).asText()).isEqualTo("python");
+        assertThat(fleet.call("compose_permissions", "member_name", "led", "role", "doer", "project_folder",
+                tmp.resolve("nope").toString()).text()).startsWith("❌ project_folder ").contains("is not a folder");
+    }
+
+    @Test
+    void grantsAddWhatComesWithThemAndAreRecordedOnce() throws Exception {
+        Path dir = project("grantee", "package.json");
+        Path pm = Files.createDirectories(tmp.resolve("pm"));
+        fleet.call("compose_permissions", "member_name", "grantee", "role", "doer");
+        int before = allow(dir).size();
+        ToolResult r = fleet.call("compose_permissions", "member_name", "grantee", "role", "doer", "project_folder", pm.toString(),
+                "grant", List.of("Bash(docker:*)", "Bash(python:*)"), "grant_reason", "integration tests need containers");
+        assertThat(r.text()).isEqualTo("✅ Granted 5 permissions on \"grantee\":\n  Bash(docker:*)\n  Bash(docker-compose:*)\n"
+                + "  Bash(docker buildx:*)\n  Bash(python:*)\n  Bash(python3:*)");
+        assertThat(allow(dir)).hasSize(before + 5).contains("Bash(npm:*)", "Bash(docker buildx:*)", "Bash(python3:*)");
+        JsonNode granted = JSON.readTree(pm.resolve("permissions.json").toFile()).get("granted");
+        assertThat(granted).hasSize(5);
+        assertThat(granted.get(0).get("reason").asText()).isEqualTo("integration tests need containers");
+        assertThat(granted.get(0).get("date").asText()).isEqualTo(LocalDate.now(ZoneOffset.UTC).toString());
+
+        fleet.call("compose_permissions", "member_name", "grantee", "role", "doer", "project_folder", pm.toString(),
+                "grant", List.of("Bash(docker:*)", "Bash(kubectl:*)"));
+        granted = JSON.readTree(pm.resolve("permissions.json").toFile()).get("granted");
+        assertThat(granted).hasSize(7);
+        assertThat(granted.get(6).get("permission").asText()).isEqualTo("Bash(helm:*)");
+        assertThat(granted.get(6).get("reason").asText()).isEqualTo("granted mid-sprint");
+
+        // A later composition keeps them: they are in the ledger.
+        fleet.call("compose_permissions", "member_name", "grantee", "role", "reviewer", "project_folder", pm.toString());
+        assertThat(allow(dir)).contains("Bash(helm:*)", "Bash(docker-compose:*)");
+    }
+
+    @Test
+    void dangerousGrantsAreRefusedAndChangeNothing() throws Exception {
+        Path dir = project("guarded", "go.mod");
+        fleet.call("compose_permissions", "member_name", "guarded", "role", "doer");
+        String before = Files.readString(dir.resolve(".claude/settings.local.json"));
+        for (List<String> bad : List.of(List.of("Bash(sudo:*)"), List.of("Bash(npm:*)", "Bash(printenv:*)"),
+                List.of("Bash(sudo apt-get install:*)"), List.of("Bash(chmod 777:*)"), List.of("Bash(*)"), List.of("Bash"),
+                List.of("Bash(nc -l:*)"), List.of("Bash(env:*)"))) {
+            ToolResult r = fleet.call("compose_permissions", "member_name", "guarded", "role", "doer", "grant", bad);
+            assertThat(r.isError()).as(bad.toString()).isTrue();
+            assertThat(r.text()).startsWith("❌ Cannot auto-grant dangerous permissions: ").endsWith(". Escalate to user.")
+                    .doesNotContain("Bash(npm:*)");
+        }
+        assertThat(Files.readString(dir.resolve(".claude/settings.local.json"))).isEqualTo(before);
+        assertThat(fleet.call("compose_permissions", "member_name", "guarded", "role", "doer", "grant", List.of("rm -rf /")).text())
+                .startsWith("Invalid input: grant item 'rm -rf /' must be a Claude Code permission rule");
+        assertThat(fleet.call("compose_permissions", "member_name", "guarded", "role", "doer", "grant_reason", "x").text())
+                .isEqualTo("Invalid input: grant_reason applies only with grant");
+    }
+
+    @Test
+    void profilesInTheDataDirReplaceTheShippedOnes() throws Exception {
+        Path dir = project("custom", "package.json");
+        Path profiles = Files.createDirectories(fleet.home.dataDir().resolve("permission-profiles"));
+        Files.writeString(profiles.resolve("node.json"), "{\"dev\":[\"Bash(bun:*)\"],\"reviewer\":[\"Bash(bun test:*)\"]}");
+        fleet.call("compose_permissions", "member_name", "custom", "role", "doer");
+        assertThat(allow(dir)).contains("Bash(bun:*)").doesNotContain("Bash(npm:*)");
+        Files.writeString(profiles.resolve("base-dev.json"), "[oops");
+        assertThat(fleet.call("compose_permissions", "member_name", "custom", "role", "doer").text())
+                .startsWith("❌ Permission profile ").contains("base-dev.json is not valid JSON");
+    }
+
+    @Test
+    void onARemoteMemberTheWorkFolderIsInspectedAndWrittenNotTheHome() throws Exception {
+        Path memberHome = tmp.resolve("member-home");
+        try (TestSshServer sshd = new TestSshServer(fleet.home, tmp.resolve("sshd"), memberHome).start()) {
+            Path key = TestKeys.write(tmp.resolve("keys/id"), "ssh-ed25519", 256, null);
+            TestKeys.authorize(memberHome, key);
+            Files.writeString(memberHome.resolve("Cargo.toml"), "");
+            Path work = Files.createDirectories(memberHome.resolve("proj"));
+            Files.writeString(work.resolve("go.mod"), "module x\n");
+            assertThat(fleet.call("register_member", "friendly_name", "far", "member_type", "remote", "host", "127.0.0.1",
+                    "port", sshd.port(), "username", TestSshServer.USER, "auth_type", "key", "key_path", key.toString(),
+                    "work_folder", work.toString()).isError()).isFalse();
+            ToolResult r = fleet.call("compose_permissions", "member_name", "far", "role", "doer");
+            assertThat(r.text()).contains("Stacks: go\n", "Written to: " + work + "/.claude/settings.local.json");
+            assertThat(allow(work)).contains("Bash(go:*)").doesNotContain("Bash(cargo:*)");
+            assertThat(memberHome.resolve(".claude/settings.local.json")).doesNotExist();
+
+            ToolResult granted = fleet.call("compose_permissions", "member_name", "far", "role", "doer", "grant", List.of("Bash(pip:*)"));
+            assertThat(granted.text()).contains("Bash(pip3:*)");
+            assertThat(allow(work)).contains("Bash(go:*)", "Bash(pip3:*)");
+
+            sshd.stop();
+            ToolResult offline = fleet.call("compose_permissions", "member_name", "far", "role", "doer");
+            assertThat(offline.isError()).isTrue();
+            assertThat(offline.text()).startsWith("❌ Member \"far\" is offline: ");
+        }
+    }
+}
