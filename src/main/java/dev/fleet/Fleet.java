@@ -6,6 +6,7 @@ import dev.fleet.agentcli.AgentUpdates;
 import dev.fleet.agentcli.PromptRunner;
 import dev.fleet.agentcli.Prompts;
 import dev.fleet.base.Sleeper;
+import dev.fleet.cloud.CloudException;
 import dev.fleet.cloud.CloudGate;
 import dev.fleet.cloud.CloudLifecycle;
 import dev.fleet.cloud.CloudProviders;
@@ -22,6 +23,8 @@ import dev.fleet.exec.ssh.SshChannels;
 import dev.fleet.exec.ssh.SshPool;
 import dev.fleet.exec.ssh.TofuHostKeys;
 import dev.fleet.member.ActivityRecorder;
+import dev.fleet.member.Member;
+import dev.fleet.member.WorkLedger;
 import dev.fleet.member.DataDir;
 import dev.fleet.member.LocalPaths;
 import dev.fleet.member.MemberOs;
@@ -81,6 +84,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -128,6 +132,7 @@ public final class Fleet implements AutoCloseable {
         LocalPaths localPaths = new LocalPaths(settings.home());
         RegistryStore store = new RegistryStore(dataDir, new RegistryCodec(mapper));
         this.activity = new ActivityRecorder(store, clock);
+        WorkLedger work = new WorkLedger(clock, activity);
         SecretBox secrets = new SecretBox(dataDir.saltFile(), SecretBox.localMachineIdentity());
         SpillFiles spills = new SpillFiles(dataDir.outputDir(), clock);
 
@@ -149,11 +154,11 @@ public final class Fleet implements AutoCloseable {
         this.cloudProviders = new CloudProviders(() -> new Ec2Provider(settings.ec2Endpoint(), settings.environment()));
         CloudLifecycle lifecycle = new CloudLifecycle(cloudProviders, store, clock,
                 CloudLifecycle.Timing.of(settings.cloudStateWait(), settings.sshWait(), settings.cloudFirstPoll()), sleeper,
-                new AfterCloudStart(channels, settings.home(), clock, vcs), channels, CloudLifecycle.WorkInFlight.NONE);
+                new AfterCloudStart(channels, settings.home(), clock, vcs), channels, workInFlight(work));
         CloudGate gate = new CloudGate(lifecycle);
         this.idleWatcher = new IdleWatcher(store,
                 new ActivityProbe(channels, settings.activityTimeout(), settings.taskActivity()),
-                activity, lifecycle, clock, PARALLEL_IDLE_CHECKS);
+                activity, work, lifecycle, clock, PARALLEL_IDLE_CHECKS);
         this.idleInterval = settings.idleCheckInterval();
 
         // The services the tools call.
@@ -171,7 +176,7 @@ public final class Fleet implements AutoCloseable {
         Commands commands = new Commands(gate, channels,
                 new TaskLauncher(channels, new TaskId.Generator(clock), settings.taskActivity()), localPaths, vcs);
 
-        MemberTarget target = new MemberTarget(store, activity);
+        MemberTarget target = new MemberTarget(store, activity, work);
         List<Tool> all = List.of(
                 new RegisterMember(registrar),
                 new ListMembers(store, clock),
@@ -234,6 +239,21 @@ public final class Fleet implements AutoCloseable {
         channels.close();
         cloudProviders.close();
         workers.shutdownNow();
+    }
+
+    /** The stop path's view of the ledger of calls in flight. */
+    private static CloudLifecycle.WorkInFlight workInFlight(WorkLedger work) {
+        return new CloudLifecycle.WorkInFlight() {
+            @Override
+            public Optional<String> describe(Member member) {
+                return work.describe(member.id());
+            }
+
+            @Override
+            public <T> T exclusive(Member member, CloudLifecycle.Guarded<T> body) throws CloudException {
+                return work.exclusive(member.id(), body::run);
+            }
+        };
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

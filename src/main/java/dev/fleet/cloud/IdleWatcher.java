@@ -3,6 +3,7 @@ package dev.fleet.cloud;
 import dev.fleet.member.ActivityRecorder;
 import dev.fleet.member.Member;
 import dev.fleet.member.RegistryStore;
+import dev.fleet.member.WorkLedger;
 import dev.fleet.probe.Activity;
 import dev.fleet.probe.ActivityProbe;
 import java.time.Clock;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,8 +26,12 @@ import org.slf4j.LoggerFactory;
  * Stops cloud instances nobody uses, and only those. Each cycle (one a minute by default), every
  * cloud member whose last fleet activity ({@code lastUsed}, persisted, so a restart does not
  * stop anything early) is older than its idle timeout and whose instance runs is checked for
- * work; it is stopped only when the check says idle. Busy counts as activity (the idle clock
- * restarts), unknown leaves it running. Members are checked in parallel, a bounded number at a
+ * work; it is stopped only when the check says idle. Work is, first, a fleet call still in flight
+ * in this server (a 200 s {@code execute_command} started long ago is not idle), then what the
+ * member shows (see {@link ActivityProbe}: fleet commands any fleet server started among it).
+ * Right before the stop the watcher looks again: a call that used the member while it was being
+ * checked (here or in another server on the same registry) keeps it. Busy counts as activity (the
+ * idle clock restarts), unknown leaves it running. Members are checked in parallel, a bounded number at a
  * time; a member still being checked or stopped is skipped. Every decision is logged with its reason.
  */
 public final class IdleWatcher implements AutoCloseable {
@@ -34,6 +40,7 @@ public final class IdleWatcher implements AutoCloseable {
     private final RegistryStore store;
     private final ActivityProbe probe;
     private final ActivityRecorder activity;
+    private final WorkLedger work;
     private final CloudLifecycle lifecycle;
     private final Clock clock;
     private final ExecutorService checkers;
@@ -44,11 +51,12 @@ public final class IdleWatcher implements AutoCloseable {
     public record Decision(String member, IdleAction action, String reason) {
     }
 
-    public IdleWatcher(RegistryStore store, ActivityProbe probe, ActivityRecorder activity,
+    public IdleWatcher(RegistryStore store, ActivityProbe probe, ActivityRecorder activity, WorkLedger work,
                        CloudLifecycle lifecycle, Clock clock, int parallelChecks) {
         this.store = store;
         this.probe = probe;
         this.activity = activity;
+        this.work = work;
         this.lifecycle = lifecycle;
         this.clock = clock;
         this.checkers = Executors.newFixedThreadPool(parallelChecks, r -> {
@@ -108,6 +116,11 @@ public final class IdleWatcher implements AutoCloseable {
     }
 
     private Decision decide(Member m) {
+        Optional<String> calls = work.describe(m.id());
+        if (calls.isPresent()) {
+            activity.touch(m.id());
+            return new Decision(m.friendlyName(), IdleAction.KEEP, "busy: fleet work in flight (" + calls.get() + ")");
+        }
         InstanceDetails d;
         try {
             d = lifecycle.describe(m);
@@ -125,10 +138,22 @@ public final class IdleWatcher implements AutoCloseable {
         if (a instanceof Activity.Unknown unknown) {
             return new Decision(m.friendlyName(), IdleAction.KEEP, "unknown: " + unknown.cause());
         }
+        // The check took a while: look again at what was recorded meanwhile, by this server or another.
+        activity.flush();
+        Member now = store.read().byId(m.id()).orElse(null);
+        if (now == null || now.cloud() == null) {
+            return new Decision(m.friendlyName(), IdleAction.SKIP, "no longer a cloud member");
+        }
+        if (!idleLongEnough(now)) {
+            return new Decision(m.friendlyName(), IdleAction.KEEP, "used while it was checked");
+        }
         try {
-            InstanceState now = lifecycle.stop(m);
-            return new Decision(m.friendlyName(), IdleAction.STOP, "idle for more than " + m.cloud().idleTimeoutMin()
-                    + " min; instance now " + now.label());
+            CloudLifecycle.Stopped stopped = lifecycle.stop(now, false);
+            return new Decision(m.friendlyName(), IdleAction.STOP, "idle for more than " + now.cloud().idleTimeoutMin()
+                    + " min; instance now " + stopped.state().label());
+        } catch (CloudLifecycle.WorkInFlightException e) {
+            activity.touch(m.id());
+            return new Decision(m.friendlyName(), IdleAction.KEEP, "busy: " + e.getMessage());
         } catch (CloudException e) {
             return new Decision(m.friendlyName(), IdleAction.KEEP, "stop failed: " + e.getMessage());
         }

@@ -39,6 +39,12 @@ final class WindowsCommands implements OsCommands {
         return "$null";
     }
 
+    @Override
+    public java.util.Optional<String> fleetCommands(String runTag) {
+        // No other process's environment is visible: the activity check relies on the other signs.
+        return java.util.Optional.empty();
+    }
+
     private static final String AGENT_PATH_PS = "$env:Path = \"$env:USERPROFILE\\.local\\bin;$env:Path\"; ";
 
     @Override

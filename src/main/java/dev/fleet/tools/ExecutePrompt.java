@@ -56,7 +56,7 @@ public final class ExecutePrompt implements Tool {
         PromptRequest request = new PromptRequest(in.string("prompt"), in.bool("resume"),
                 Duration.ofMillis(in.longValue("timeout_ms")), in.integer("max_turns"), in.string("model"),
                 in.bool("dangerously_skip_permissions"));
-        Prompts.Prompted p = prompts.prompt(target.use(in), request, call);
+        Prompts.Prompted p = prompts.prompt(target.work(in), request, call);
         return render(p.member(), p.run());
     }
 

@@ -37,7 +37,7 @@ public final class ToolRunner {
         }
         ToolInput input;
         try {
-            input = tool.params().parse(arguments);
+            input = tool.params().parse(arguments).forTool(name);
         } catch (InvalidRequest e) {
             return ToolResult.error(e.getMessage());
         }
@@ -58,6 +58,9 @@ public final class ToolRunner {
             log.error("{} failed unexpectedly: {}", name, withoutMessages(e));
             String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return redact(ToolResult.error(name + " failed: " + detail), input.secrets());
+        } finally {
+            // Work the call entered (see MemberTarget.work) leaves the ledger, whatever the outcome.
+            input.end();
         }
     }
 

@@ -55,7 +55,7 @@ class McpServerIT {
             Map.entry("provision_auth", Set.of("member_id", "member_name", "api_key")),
             Map.entry("update_claude", Set.of("member_id", "member_name", "install_if_missing")),
             Map.entry("setup_ssh_key", Set.of("member_id", "member_name")),
-            Map.entry("cloud_control", Set.of("member_id", "member_name", "action")),
+            Map.entry("cloud_control", Set.of("member_id", "member_name", "action", "force")),
             Map.entry("monitor_task", Set.of("member_id", "member_name", "task_id", "auto_stop")),
             Map.entry("stop_task", Set.of("member_id", "member_name", "task_id")),
             Map.entry("setup_git_app", Set.of("app_id", "private_key_path", "installation_id")),

@@ -71,7 +71,9 @@ public final class SshChannel implements MemberChannel {
 
     @Override
     public CommandResult exec(CommandRequest request) throws ChannelException {
-        String runId = UUID.randomUUID().toString().replace("-", "");
+        // The tag names the member, so any fleet server's activity check can find this command.
+        String memberId = target.key().contains("|") ? target.key().substring(0, target.key().indexOf('|')) : target.key();
+        String runId = OsCommands.runTag(memberId) + "-" + UUID.randomUUID().toString().replace("-", "");
         return run(os.remoteCommand(request.script(), request.workFolder(), runId), runId, request);
     }
 
