@@ -15,6 +15,7 @@ import dev.fleet.budget.BudgetWatcher;
 import dev.fleet.budget.Budgets;
 import dev.fleet.budget.MeteredProvider;
 import dev.fleet.budget.SpendLedger;
+import dev.fleet.cloud.CloudException;
 import dev.fleet.cloud.CloudGate;
 import dev.fleet.cloud.CloudLifecycle;
 import dev.fleet.cloud.CloudProviders;
@@ -33,11 +34,14 @@ import dev.fleet.exec.ssh.TofuHostKeys;
 import dev.fleet.guard.GuardService;
 import dev.fleet.guard.GuardSettings;
 import dev.fleet.member.ActivityRecorder;
+import dev.fleet.member.Member;
+import dev.fleet.member.WorkLedger;
 import dev.fleet.member.DataDir;
 import dev.fleet.member.LocalPaths;
 import dev.fleet.member.MemberOs;
 import dev.fleet.member.RegistryCodec;
 import dev.fleet.member.RegistryStore;
+import dev.fleet.member.StoredPasswords;
 import dev.fleet.os.OsCommands;
 import dev.fleet.permissions.PermissionComposer;
 import dev.fleet.permissions.ProfileLibrary;
@@ -94,6 +98,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -110,7 +115,8 @@ import org.slf4j.LoggerFactory;
 public final class Fleet implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Fleet.class);
     private static final Duration MACHINE_PROBE_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration CLOUD_ANSWER_DEADLINE = Duration.ofSeconds(60);
+    /** fleet_status answers within this, cloud and machines together (its description promises it). */
+    private static final Duration STATUS_DEADLINE = Duration.ofSeconds(10);
     private static final Duration SSH_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SSH_IDLE_CLOSE = Duration.ofMinutes(5);
     private static final int PARALLEL_IDLE_CHECKS = 16;
@@ -142,6 +148,7 @@ public final class Fleet implements AutoCloseable {
         LocalPaths localPaths = new LocalPaths(settings.home());
         RegistryStore store = new RegistryStore(dataDir, new RegistryCodec(mapper));
         this.activity = new ActivityRecorder(store, clock);
+        WorkLedger work = new WorkLedger(clock, activity);
         SecretBox secrets = new SecretBox(dataDir.saltFile(), SecretBox.localMachineIdentity());
         SpillFiles spills = new SpillFiles(dataDir.outputDir(), clock);
 
@@ -150,7 +157,7 @@ public final class Fleet implements AutoCloseable {
         this.channels = new Channels(
                 new LocalChannel(OsCommands.forOs(MemberOs.current()), new LoginEnvironment(settings.environment(), settings.home()),
                         spills, workers),
-                new SshChannels(ssh, secrets, spills, localPaths));
+                new SshChannels(ssh, new StoredPasswords(secrets, store), spills, localPaths));
 
         // Git credentials on members: needed after a cloud start, before work, and when a member is removed.
         VcsAuthService vcs = new VcsAuthService(store, channels, new GitAppStore(dataDir, mapper),
@@ -180,11 +187,11 @@ public final class Fleet implements AutoCloseable {
         CloudLifecycle lifecycle = new CloudLifecycle(cloudProviders, store, clock,
                 CloudLifecycle.Timing.of(settings.cloudStateWait(), settings.sshWait(), settings.cloudFirstPoll()), sleeper,
                 new AfterCloudStart(channels, login, vcs, guard, new TaskResume(channels)), channels,
-                CloudLifecycle.WorkInFlight.NONE, budgets::gateStart);
+                workInFlight(work), budgets::gateStart);
         CloudGate gate = new CloudGate(lifecycle);
         this.idleWatcher = new IdleWatcher(store,
                 new ActivityProbe(channels, settings.activityTimeout(), settings.taskActivity(), gpu),
-                activity, lifecycle, clock, PARALLEL_IDLE_CHECKS, budgets::idleTimeoutMin);
+                activity, work, lifecycle, clock, PARALLEL_IDLE_CHECKS, budgets::idleTimeoutMin);
         // A budget crossed (or a new day) changes the idle timeout in force: the guard on the instance learns it.
         this.budgetWatcher = new BudgetWatcher(store, lifecycle, budgets,
                 m -> log.info("{}: {}", m.friendlyName(), guard.settingsChanged(m).sentence()));
@@ -196,7 +203,7 @@ public final class Fleet implements AutoCloseable {
         registrar.backfillIcons();
         FleetProbe fleetProbe = new FleetProbe(store, new StatusService(channels, workers, MACHINE_PROBE_TIMEOUT),
                 new DetailService(channels, workers, MACHINE_PROBE_TIMEOUT, AgentCli::checks),
-                new CloudStatus(lifecycle, pricing, clock), gpu, budgets, guard, workers, CLOUD_ANSWER_DEADLINE);
+                new CloudStatus(lifecycle, pricing, clock), gpu, budgets, guard, workers, STATUS_DEADLINE);
         Prompts prompts = new Prompts(gate, channels, prompter, store, vcs);
         TaskControl tasks = new TaskControl(new TaskMonitor(channels, settings.taskActivity()), lifecycle, gate, gpu);
         FileTransfers transfers = new FileTransfers(gate, channels, localPaths);
@@ -204,7 +211,7 @@ public final class Fleet implements AutoCloseable {
                 new TaskLauncher(channels, new TaskId.Generator(clock), settings.taskActivity()), new TaskResume(channels),
                 localPaths, vcs);
 
-        MemberTarget target = new MemberTarget(store, activity);
+        MemberTarget target = new MemberTarget(store, activity, work);
         List<Tool> all = List.of(
                 new RegisterMember(registrar),
                 new ListMembers(store, clock),
@@ -278,6 +285,21 @@ public final class Fleet implements AutoCloseable {
         channels.close();
         cloudProviders.close();
         workers.shutdownNow();
+    }
+
+    /** The stop path's view of the ledger of calls in flight. */
+    private static CloudLifecycle.WorkInFlight workInFlight(WorkLedger work) {
+        return new CloudLifecycle.WorkInFlight() {
+            @Override
+            public Optional<String> describe(Member member) {
+                return work.describe(member.id());
+            }
+
+            @Override
+            public <T> T exclusive(Member member, CloudLifecycle.Guarded<T> body) throws CloudException {
+                return work.exclusive(member.id(), body::run);
+            }
+        };
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

@@ -8,9 +8,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "forget-host", description = "Forget the recorded SSH host key of HOST[:PORT], to accept a key that changed "
-        + "deliberately (for example after reinstalling the machine). The next connection records the new key.")
+        + "deliberately (for example after reinstalling the machine). The next connection records the new key. A cloud "
+        + "member's key is recorded under its instance id, not its address.")
 final class ForgetHostCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "HOST[:PORT]", description = "As shown in the refusal, e.g. 10.0.0.5 or [10.0.0.5]:2222.")
+    @Parameters(index = "0", paramLabel = "HOST[:PORT]", description = "As shown in the refusal, e.g. 10.0.0.5, [10.0.0.5]:2222 or i-0abc123def4567890.")
     String hostPort;
 
     @Override

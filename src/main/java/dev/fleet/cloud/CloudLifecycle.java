@@ -49,13 +49,39 @@ public final class CloudLifecycle {
 
     /**
      * Fleet's own work in flight on a member, which a stop must not cut off. The stop path asks it
-     * before stopping; {@link #NONE} (the default) knows of no work.
+     * while holding it: no new work begins on the member until the stop has been requested.
+     * {@link #NONE} knows of no work.
      */
     public interface WorkInFlight {
-        WorkInFlight NONE = member -> Optional.empty();
+        WorkInFlight NONE = new WorkInFlight() {
+            @Override
+            public Optional<String> describe(Member member) {
+                return Optional.empty();
+            }
+
+            @Override
+            public <T> T exclusive(Member member, Guarded<T> body) throws CloudException {
+                return body.run();
+            }
+        };
 
         /** What fleet is doing on the member right now, or empty when nothing. */
         Optional<String> describe(Member member);
+
+        /** Runs {@code body} while no new fleet work can begin on the member. */
+        <T> T exclusive(Member member, Guarded<T> body) throws CloudException;
+    }
+
+    /** What runs under {@link WorkInFlight#exclusive}. */
+    public interface Guarded<T> {
+        T run() throws CloudException;
+    }
+
+    /**
+     * What a stop did: the state right after the request, and the work it cut off (only ever
+     * present for a forced stop; null when nothing was in flight).
+     */
+    public record Stopped(InstanceState state, String cutOff) {
     }
 
     /**
@@ -151,22 +177,37 @@ public final class CloudLifecycle {
 
     /**
      * Stops the member's instance: the one stop path. Refused while fleet has work in flight on
-     * it; otherwise the stop is requested, the member is no longer taken for running and its
-     * pooled connection is ended (the instance is going away). Returns the state right after the
-     * request.
+     * it, unless {@code force} (the user's explicit word: that work is cut off and the result says
+     * which). Otherwise the stop is requested, the member is no longer taken for running and its
+     * pooled connection is ended (the instance is going away). No new fleet work begins on the
+     * member between the check and the request.
      */
-    public InstanceState stop(Member member) throws CloudException {
+    public Stopped stop(Member member, boolean force) throws CloudException {
         CloudConfig cloud = member.cloud();
-        Optional<String> busy = workInFlight.describe(member);
-        if (busy.isPresent()) {
-            throw new CloudException("instance " + cloud.instanceId() + " of " + member.friendlyName()
-                    + " was not stopped: fleet has work in flight there (" + busy.get() + ")");
+        return workInFlight.exclusive(member, () -> {
+            Optional<String> busy = workInFlight.describe(member);
+            if (busy.isPresent() && !force) {
+                throw new WorkInFlightException("instance " + cloud.instanceId() + " of " + member.friendlyName()
+                        + " was not stopped: fleet has work in flight there (" + busy.get() + ")");
+            }
+            InstanceState now = providers.forConfig(cloud).stop(cloud);
+            confirmed.remove(member.id());
+            channels.release(member);
+            if (busy.isPresent()) {
+                log.warn("{}: stop of instance {} forced while fleet work was in flight ({}); now {}",
+                        member.friendlyName(), cloud.instanceId(), busy.get(), now.label());
+            } else {
+                log.info("{}: stop requested for instance {} (now {})", member.friendlyName(), cloud.instanceId(), now.label());
+            }
+            return new Stopped(now, busy.orElse(null));
+        });
+    }
+
+    /** A stop refused because fleet work is in flight on the member. */
+    public static final class WorkInFlightException extends CloudException {
+        WorkInFlightException(String message) {
+            super(message);
         }
-        InstanceState now = providers.forConfig(cloud).stop(cloud);
-        confirmed.remove(member.id());
-        channels.release(member);
-        log.info("{}: stop requested for instance {} (now {})", member.friendlyName(), cloud.instanceId(), now.label());
-        return now;
     }
 
     private Member bringUp(Member m, Progress progress, boolean overrideGate) throws CloudException {

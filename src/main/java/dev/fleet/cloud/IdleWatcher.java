@@ -3,6 +3,7 @@ package dev.fleet.cloud;
 import dev.fleet.member.ActivityRecorder;
 import dev.fleet.member.Member;
 import dev.fleet.member.RegistryStore;
+import dev.fleet.member.WorkLedger;
 import dev.fleet.probe.Activity;
 import dev.fleet.probe.ActivityProbe;
 import java.time.Clock;
@@ -25,9 +26,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Stops cloud instances nobody uses, and only those. Each cycle (one a minute by default), every
  * cloud member whose last fleet activity ({@code lastUsed}, persisted, so a restart does not
- * stop anything early) is older than its idle timeout in force (a budget may shorten it) and whose instance runs is checked for
- * work; it is stopped only when the check says idle. Busy counts as activity (the idle clock
- * restarts), unknown leaves it running. Members are checked in parallel, a bounded number at a
+ * stop anything early) is older than its idle timeout in force (a budget may shorten it) and whose
+ * instance runs is checked for work; it is stopped only when the check says idle. Work is, first, a
+ * fleet call still in flight in this server (a 200 s {@code execute_command} started long ago is not
+ * idle), then what the member shows (see {@link ActivityProbe}: fleet commands any fleet server
+ * started among it). Right before the stop the watcher looks again: a call that used the member
+ * while it was being checked (here or in another server on the same registry) keeps it. Busy counts
+ * as activity (the idle clock restarts), unknown leaves it running. Members are checked in parallel, a bounded number at a
  * time; a member still being checked or stopped is skipped. Every decision is logged with its reason.
  */
 public final class IdleWatcher implements AutoCloseable {
@@ -36,6 +41,7 @@ public final class IdleWatcher implements AutoCloseable {
     private final RegistryStore store;
     private final ActivityProbe probe;
     private final ActivityRecorder activity;
+    private final WorkLedger work;
     private final CloudLifecycle lifecycle;
     private final Clock clock;
     private final ToIntFunction<Member> idleTimeoutMin;
@@ -48,12 +54,13 @@ public final class IdleWatcher implements AutoCloseable {
     }
 
     /** @param idleTimeoutMin the idle timeout in force for a member (its own, or shorter while it is over budget) */
-    public IdleWatcher(RegistryStore store, ActivityProbe probe, ActivityRecorder activity, CloudLifecycle lifecycle,
-                       Clock clock, int parallelChecks, ToIntFunction<Member> idleTimeoutMin) {
+    public IdleWatcher(RegistryStore store, ActivityProbe probe, ActivityRecorder activity, WorkLedger work,
+                       CloudLifecycle lifecycle, Clock clock, int parallelChecks, ToIntFunction<Member> idleTimeoutMin) {
         this.store = store;
         this.idleTimeoutMin = idleTimeoutMin;
         this.probe = probe;
         this.activity = activity;
+        this.work = work;
         this.lifecycle = lifecycle;
         this.clock = clock;
         this.checkers = Executors.newFixedThreadPool(parallelChecks, r -> {
@@ -113,6 +120,11 @@ public final class IdleWatcher implements AutoCloseable {
     }
 
     private Decision decide(Member m) {
+        Optional<String> calls = work.describe(m.id());
+        if (calls.isPresent()) {
+            activity.touch(m.id());
+            return new Decision(m.friendlyName(), IdleAction.KEEP, "busy: fleet work in flight (" + calls.get() + ")");
+        }
         InstanceDetails d;
         try {
             d = lifecycle.describe(m);
@@ -130,10 +142,22 @@ public final class IdleWatcher implements AutoCloseable {
         if (a instanceof Activity.Unknown unknown) {
             return new Decision(m.friendlyName(), IdleAction.KEEP, "unknown: " + unknown.cause());
         }
+        // The check took a while: look again at what was recorded meanwhile, by this server or another.
+        activity.flush();
+        Member now = store.read().byId(m.id()).orElse(null);
+        if (now == null || now.cloud() == null) {
+            return new Decision(m.friendlyName(), IdleAction.SKIP, "no longer a cloud member");
+        }
+        if (!idleLongEnough(now)) {
+            return new Decision(m.friendlyName(), IdleAction.KEEP, "used while it was checked");
+        }
         try {
-            InstanceState now = lifecycle.stop(m);
-            return new Decision(m.friendlyName(), IdleAction.STOP, "idle for more than " + idleTimeoutMin.applyAsInt(m)
-                    + " min; instance now " + now.label());
+            CloudLifecycle.Stopped stopped = lifecycle.stop(now, false);
+            return new Decision(m.friendlyName(), IdleAction.STOP, "idle for more than " + idleTimeoutMin.applyAsInt(now)
+                    + " min; instance now " + stopped.state().label());
+        } catch (CloudLifecycle.WorkInFlightException e) {
+            activity.touch(m.id());
+            return new Decision(m.friendlyName(), IdleAction.KEEP, "busy: " + e.getMessage());
         } catch (CloudException e) {
             return new Decision(m.friendlyName(), IdleAction.KEEP, "stop failed: " + e.getMessage());
         }

@@ -12,8 +12,9 @@ import java.util.function.LongConsumer;
 public interface FileSession extends AutoCloseable {
 
     /**
-     * Copies one local file to an absolute path on the member, creating parent folders.
-     * {@code progress} receives the bytes copied so far.
+     * Copies one local file to an absolute path on the member, creating parent folders. The bytes go
+     * to a part file beside the destination, renamed into place when complete: a copy cut off midway
+     * never leaves half a file under the name. {@code progress} receives the bytes copied so far.
      */
     void upload(Path localFile, String memberPath, LongConsumer progress) throws IOException, ChannelException;
 
@@ -29,6 +30,7 @@ public interface FileSession extends AutoCloseable {
     /**
      * The path with symbolic links resolved, for the longest part of it that exists (the rest is
      * appended as written), so a link inside a work folder cannot smuggle a transfer outside it.
+     * More links than the kernel follows (a loop) is an {@link IOException}, never a guess.
      */
     String realPath(String memberPath) throws IOException, ChannelException;
 

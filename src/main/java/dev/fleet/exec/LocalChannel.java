@@ -156,7 +156,15 @@ public final class LocalChannel implements MemberChannel {
         return new FileSession() {
             @Override
             public void upload(Path localFile, String memberPath, java.util.function.LongConsumer progress) throws IOException {
-                copy(localFile, Path.of(memberPath));
+                Path to = Path.of(memberPath);
+                // A part file renamed into place: an interrupted copy never leaves half a file under the name.
+                Path part = to.resolveSibling("." + to.getFileName() + ".fleet-part-" + Long.toHexString(System.nanoTime()));
+                try {
+                    copy(localFile, part);
+                    Files.move(part, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(part);
+                }
                 progress.accept(Files.size(localFile));
             }
 

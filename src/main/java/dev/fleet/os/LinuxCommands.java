@@ -9,6 +9,13 @@ final class LinuxCommands extends PosixCommands {
     }
 
     @Override
+    public java.util.Optional<String> fleetCommands(String runTag) {
+        // Each environment is one NUL-separated record per variable; a command's processes share its tag.
+        return java.util.Optional.of("grep -ahzx '" + RUN_TAG + "=" + runTag + "-[0-9a-f]*' /proc/[0-9]*/environ 2>/dev/null "
+                + "| tr '\\0' '\\n' | grep -vxF \"" + RUN_TAG + "=${" + RUN_TAG + ":-}\" | sort -u; true");
+    }
+
+    @Override
     public String agentProcesses() {
         return agentProcessLines("readlink /proc/$pid/cwd 2>/dev/null");
     }
@@ -29,5 +36,10 @@ final class LinuxCommands extends PosixCommands {
     String killTaskTagged() {
         return "for f in $(grep -lzx \"FLEET_TASK_ID=$id\" /proc/[0-9]*/environ 2>/dev/null); do "
                 + "p=${f#/proc/}; p=${p%/environ}; [ \"$p\" = \"$$\" ] || kill -KILL \"$p\" 2>/dev/null; done; ";
+    }
+
+    @Override
+    String taskTagged(String pid) {
+        return "grep -qzx \"FLEET_TASK_ID=$id\" \"/proc/" + pid + "/environ\" 2>/dev/null";
     }
 }

@@ -9,6 +9,13 @@ final class MacOsCommands extends PosixCommands {
     }
 
     @Override
+    public java.util.Optional<String> fleetCommands(String runTag) {
+        // ps -E appends each process's environment to its command line, variables separated by spaces.
+        return java.util.Optional.of("ps -axwwE -o command= 2>/dev/null | grep -oE '(^| )" + RUN_TAG + "=" + runTag
+                + "-[0-9a-f]+( |$)' | tr -d ' ' | grep -vxF \"" + RUN_TAG + "=${" + RUN_TAG + ":-}\" | sort -u; true");
+    }
+
+    @Override
     public String agentProcesses() {
         return agentProcessLines("lsof -a -p $pid -d cwd -Fn 2>/dev/null | sed -n 's/^n//p'");
     }
@@ -33,5 +40,11 @@ final class MacOsCommands extends PosixCommands {
         // ps -E appends each process's environment to its command line.
         return "ps -axwwE -o pid=,command= 2>/dev/null | grep -F \"FLEET_TASK_ID=$id\" | grep -v grep | "
                 + "while read -r p rest; do [ \"$p\" = \"$$\" ] || kill -KILL \"$p\" 2>/dev/null; done; ";
+    }
+
+    @Override
+    String taskTagged(String pid) {
+        // ps -E appends the environment to the command line, variables separated by spaces.
+        return "ps -wwE -o command= -p \"" + pid + "\" 2>/dev/null | grep -qE \"(^| )FLEET_TASK_ID=$id( |\\$)\"";
     }
 }

@@ -33,6 +33,23 @@ public interface OsCommands {
     /** Ends every process tagged with {@code runId}; prints nothing, always succeeds. */
     String killTagged(String runId);
 
+    /**
+     * The start of every run id fleet gives a command on this member ({@code <tag>-<random hex>}),
+     * the same in every fleet server: it lets {@link #fleetCommands} find the member's commands
+     * whoever started them. Made from the member id (letters and digits only, so it needs no quoting).
+     */
+    static String runTag(String memberId) {
+        String tag = memberId == null ? "" : memberId.replaceAll("[^A-Za-z0-9]", "").toLowerCase(java.util.Locale.ROOT);
+        return tag.isEmpty() ? "m" : tag.substring(0, Math.min(12, tag.length()));
+    }
+
+    /**
+     * Prints one line per fleet command still running on the machine whose run id starts with
+     * {@code runTag} (started by any fleet server), leaving out the command that asks. Empty where
+     * the OS does not show other processes' environments (Windows).
+     */
+    java.util.Optional<String> fleetCommands(String runTag);
+
     /** Prints the user's home folder. */
     String homeFolder();
 

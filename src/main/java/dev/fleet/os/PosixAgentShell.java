@@ -67,11 +67,11 @@ final class PosixAgentShell implements AgentShell {
         // The value is read from stdin and checked against the characters keys and tokens use, so
         // the quoted line written below can never be broken out of.
         return "umask 077; key=\"$(cat)\"; case \"$key\" in ''|*[!A-Za-z0-9_-]*) echo 'fleet: malformed key' >&2; exit 2;; esac; "
-                + "for f in " + PROFILES + "; do "
-                + "[ -f \"$f\" ] || [ \"$f\" = \"$HOME/.profile\" ] || continue; touch \"$f\"; "
-                + "grep -v '^export " + variable + "=.*" + FLEET_MARK + "$' \"$f\" > \"$f.fleet-tmp\"; "
-                + "printf \"export " + variable + "='%s' " + FLEET_MARK + "\\n\" \"$key\" >> \"$f.fleet-tmp\"; "
-                + "cat \"$f.fleet-tmp\" > \"$f\"; rm -f \"$f.fleet-tmp\"; done";
+                + "failed=0; for f in " + PROFILES + "; do "
+                + "[ -f \"$f\" ] || [ \"$f\" = \"$HOME/.profile\" ] || continue; [ -e \"$f\" ] || touch \"$f\" || { failed=1; continue; }; "
+                + PosixCommands.rewrite("-v -e '^export " + variable + "=.*" + FLEET_MARK + "$'",
+                        "printf \"export " + variable + "='%s' " + FLEET_MARK + "\\n\" \"$key\" >> \"$n\"")
+                + "done; exit $failed";
     }
 
     @Override
@@ -87,9 +87,11 @@ final class PosixAgentShell implements AgentShell {
             c.append("if [ -f \"$HOME\"/").append(posix(f.marker())).append(" ]; then rm -f \"$HOME\"/").append(posix(f.path()))
                     .append(" \"$HOME\"/").append(posix(f.marker())).append("; fi; ");
         }
-        return c.append("for f in ").append(PROFILES).append("; do [ -f \"$f\" ] || continue; ")
-                .append("grep -v '").append(FLEET_MARK).append("$' \"$f\" > \"$f.fleet-tmp\"; cat \"$f.fleet-tmp\" > \"$f\"; ")
-                .append("rm -f \"$f.fleet-tmp\"; done; true").toString();
+        // Each profile is rewritten all or nothing (see PosixCommands.rewrite): a full disk never truncates it.
+        return c.append("failed=0; for f in ").append(PROFILES).append("; do [ -f \"$f\" ] || continue; ")
+                .append("grep -q -e '").append(FLEET_MARK).append("$' -- \"$f\" 2>/dev/null; [ $? = 1 ] && continue; ")
+                .append(PosixCommands.rewrite("-v -e '" + FLEET_MARK + "$'", null))
+                .append("done; exit $failed").toString();
     }
 
     private static String runDir(String runId) {

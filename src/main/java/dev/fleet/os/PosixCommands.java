@@ -37,6 +37,23 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
         return c.toString();
     }
 
+    /**
+     * Rewrites the file named by {@code $f} without the lines {@code grep <filter>} drops, then
+     * runs {@code append} (shell that adds to {@code "$n"}, the new content; null: nothing), all or
+     * nothing: the new content is built in a copy beside the file (same mode) and renamed over it,
+     * so a failure at any step (a full disk, a read error) leaves the file as it was, removes the
+     * copy, says so on stderr and sets {@code failed=1}. A linked file is edited where the link
+     * points, so the user's link stays a link.
+     */
+    static String rewrite(String filter, String append) {
+        return "t=\"$f\"; if [ -L \"$f\" ]; then t=$(readlink -f -- \"$f\" 2>/dev/null) || t=''; fi; n=''; "
+                + "if [ -n \"$t\" ] && n=\"$t.fleet-tmp\" && cp -p -- \"$t\" \"$n\" "
+                + "&& { grep " + filter + " -- \"$t\" > \"$n\"; [ $? -le 1 ]; }"
+                + (append == null ? "" : " && " + append)
+                + " && mv -f -- \"$n\" \"$t\"; then :; else [ -z \"$n\" ] || rm -f -- \"$n\"; "
+                + "printf 'fleet: could not rewrite %s; it was left as it was\\n' \"$f\" >&2; failed=1; fi; ";
+    }
+
     @Override
     public String gpuUtilization() {
         return AGENT_PATH + "nvidia-smi --query-gpu=utilization.gpu,memory.used,memory.total --format=csv,noheader,nounits";
@@ -106,8 +123,9 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     @Override
     public String revokeKey(String publicKeyLine) {
         String line = posix(publicKeyLine);
-        return "f=\"$HOME/.ssh/authorized_keys\"; [ -f \"$f\" ] || exit 0; "
-                + "grep -vxF " + line + " \"$f\" > \"$f.fleet-tmp\"; cat \"$f.fleet-tmp\" > \"$f\"; rm -f \"$f.fleet-tmp\"";
+        return "failed=0; f=\"$HOME/.ssh/authorized_keys\"; [ -f \"$f\" ] || exit 0; "
+                + "grep -qxF -e " + line + " -- \"$f\" 2>/dev/null; [ $? = 1 ] && exit 0; "
+                + rewrite("-vxF -e " + line, null) + "exit $failed";
     }
 
     @Override
@@ -170,6 +188,12 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     /** Ends every process whose environment holds {@code FLEET_TASK_ID=$id} (those that left the task's process group). */
     abstract String killTaskTagged();
 
+    /**
+     * A shell condition: the process {@code pid} (shell text) carries {@code FLEET_TASK_ID=$id} in
+     * its environment, so it belongs to the task's process tree, even after its wrapper died.
+     */
+    abstract String taskTagged(String pid);
+
     @Override
     public String taskLaunch(String taskId, long activitySeconds) {
         return "[ -n \"${HOME:-}\" ] || { echo 'fleet: HOME is not set on the member' >&2; exit 72; }; "
@@ -198,7 +222,10 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
                 + "echo '@@fleet-task:activity'; cat \"$d/activity\" 2>/dev/null; echo \"now $(date +%s)\"; "
                 + "echo '@@fleet-task:cancel'; [ -f \"$d/cancel\" ] && echo yes; "
                 + "echo '@@fleet-task:gpu'; ( " + gpuUtilization() + " ) 2>/dev/null || echo unavailable; "
-                + "echo '@@fleet-task:gpu-apps'; ( " + gpuComputeProcesses() + " ) 2>/dev/null || echo unavailable; "
+                + "echo '@@fleet-task:gpu-apps'; if apps=$( ( " + gpuComputeProcesses() + " ) 2>/dev/null ); then "
+                + "printf '%s\\n' \"$apps\" | while IFS=', ' read -r p mem rest; do case \"$p\" in ''|*[!0-9]*) continue ;; esac; "
+                + "if " + taskTagged("$p") + "; then echo \"$p, $mem, task\"; else echo \"$p, $mem, other\"; fi; done; "
+                + "else echo unavailable; fi; "
                 + "echo '@@fleet-task:log'; tail -n " + Math.max(1, logLines) + " \"$d/task.log\" 2>/dev/null; exit 0";
     }
 

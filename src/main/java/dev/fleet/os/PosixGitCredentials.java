@@ -42,7 +42,9 @@ final class PosixGitCredentials implements GitCredentialCommands {
                 // The user's own helpers, saved once: a later install must not save fleet's as "theirs".
                 + "if [ ! -f \"$d/previous-helpers\" ]; then "
                 + "git config --global --get-all credential.helper 2>/dev/null | grep -v 'fleet-git/helper' > \"$d/previous-helpers.tmp\"; "
-                + "mv -f \"$d/previous-helpers.tmp\" \"$d/previous-helpers\" || exit 4; fi; "
+                // grep -v exits 1 when nothing is left (no helper of theirs); 2 means the copy failed.
+                + "[ $? -le 1 ] && mv -f \"$d/previous-helpers.tmp\" \"$d/previous-helpers\" "
+                + "|| { rm -f \"$d/previous-helpers.tmp\"; echo 'fleet: cannot save the previous credential helpers' >&2; exit 4; }; fi; "
                 + "f=\"$d/hosts/\"" + posix(host) + "; "
                 + "cat > \"$f.tmp\" && chmod 600 \"$f.tmp\" && mv -f \"$f.tmp\" \"$f\" "
                 + "|| { rm -f \"$f.tmp\"; echo 'fleet: cannot store the credential' >&2; exit 4; }; "

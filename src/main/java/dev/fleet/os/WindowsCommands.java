@@ -23,7 +23,11 @@ final class WindowsCommands implements OsCommands {
      */
     @Override
     public String remoteCommand(String script, String folder, String runId) {
-        String body = (folder == null ? "" : "Set-Location -LiteralPath " + powershell(folder) + "; ")
+        // A Set-Location failure is not terminating by itself: without the catch the command would
+        // run in the login folder. Exit 127 with a message, as on POSIX members.
+        String body = (folder == null ? "" : "try { Set-Location -LiteralPath " + powershell(folder) + " -ErrorAction Stop } "
+                + "catch { [Console]::Error.WriteLine('fleet: work folder ' + " + powershell(folder)
+                + " + ' does not exist on the member'); exit 127 }; ")
                 + "$env:FLEET_RUN_ID = '" + runId + "'; " + script;
         return "powershell -NoProfile -NonInteractive -EncodedCommand "
                 + java.util.Base64.getEncoder().encodeToString(body.getBytes(java.nio.charset.StandardCharsets.UTF_16LE));
@@ -33,6 +37,12 @@ final class WindowsCommands implements OsCommands {
     public String killTagged(String runId) {
         // Windows exposes no other process's environment; ending the SSH channel ends the command's console.
         return "$null";
+    }
+
+    @Override
+    public java.util.Optional<String> fleetCommands(String runTag) {
+        // No other process's environment is visible: the activity check relies on the other signs.
+        return java.util.Optional.empty();
     }
 
     @Override

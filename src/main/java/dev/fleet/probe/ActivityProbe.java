@@ -13,8 +13,9 @@ import java.util.Locale;
 /**
  * Decides whether a running cloud member is doing work, in the order users rely on: GPU compute
  * processes (as the member's utilization policy judges them, see {@link GpuProbe}), the member's
- * own activity command, live fleet tasks, then agent processes in its work folder. The first sign
- * of work wins. Any check that cannot be completed (SSH down, a command
+ * own activity command, fleet commands still running there (whichever fleet server started them:
+ * they carry the member's run tag in their environment), live fleet tasks, then agent processes in
+ * its work folder. The first sign of work wins. Any check that cannot be completed (SSH down, a command
  * that hangs or fails) makes the answer unknown, and unknown never stops an instance.
  */
 public final class ActivityProbe {
@@ -49,6 +50,10 @@ public final class ActivityProbe {
                     return custom;
                 }
             }
+            Activity commands = commands(channel, os, m);
+            if (!(commands instanceof Activity.Idle)) {
+                return commands;
+            }
             Activity tasks = tasks(channel, os);
             if (!(tasks instanceof Activity.Idle)) {
                 return tasks;
@@ -72,6 +77,19 @@ public final class ActivityProbe {
             return new Activity.Idle();
         }
         return new Activity.Unknown("activity command printed neither busy nor idle (exit " + r.exitCode() + ")");
+    }
+
+    private Activity commands(MemberChannel channel, OsCommands os, Member m) throws ChannelException {
+        if (os.fleetCommands(OsCommands.runTag(m.id())).isEmpty()) {
+            return new Activity.Idle(); // the OS does not show them; the other signs decide
+        }
+        CommandResult r = run(channel, os.fleetCommands(OsCommands.runTag(m.id())).get());
+        if (!r.succeeded()) {
+            return new Activity.Unknown("could not list fleet commands (exit " + r.exitCode() + ")");
+        }
+        long running = r.stdout().lines().filter(l -> !l.isBlank()).count();
+        return running > 0 ? new Activity.Busy(running + " fleet command" + (running == 1 ? "" : "s")
+                + " still running there (started by this or another fleet session)") : new Activity.Idle();
     }
 
     private Activity tasks(MemberChannel channel, OsCommands os) throws ChannelException {

@@ -2,7 +2,9 @@ package dev.fleet.security;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -18,29 +20,48 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Encrypts secrets at rest with AES-256-GCM.
  *
- * <p>The key is derived (PBKDF2-HMAC-SHA256) from the machine identity (hostname and OS user) and
- * a random per-installation salt kept in a 0600 file, so a copied registry file alone cannot be
- * decrypted on another machine or by another user. The key is derived lazily: a fleet without
- * stored passwords never reads or writes the salt.
+ * <p>The key is 256 random bits kept in {@code secret.key} (0600) in the data directory, created
+ * on the first encryption. Nothing about the machine goes into it, so a secret keeps opening when
+ * the host name changes (macOS renames hosts with the network), while a registry copied without
+ * its data directory opens nowhere. Sealed values read {@code v2:} + base64(IV ‖ ciphertext ‖ tag).
+ *
+ * <p>Earlier versions derived the key (PBKDF2-HMAC-SHA256) from the host name, the OS user and a
+ * salt file; such values ({@code v1:}) still decrypt while that host name holds, and
+ * {@link #isCurrent} tells callers to seal them again with the key. The key is read lazily: a
+ * fleet without stored secrets never reads or writes it.
  */
 public final class SecretBox {
-    private static final String PREFIX = "v1:";
+    /** The key file's name in the data directory. */
+    public static final String KEY_FILE = "secret.key";
+    private static final String PREFIX = "v2:";
+    private static final String LEGACY_PREFIX = "v1:";
+    private static final int KEY_BYTES = 32;
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
-    private static final int SALT_BYTES = 32;
     private static final int PBKDF2_ROUNDS = 100_000;
 
-    private final Path saltFile;
-    private final String machineIdentity;
+    private final Path keyFile;
+    private final Path legacySaltFile;
+    private final String legacyIdentity;
     private final SecureRandom random = new SecureRandom();
     private volatile SecretKey key;
+    private volatile SecretKey legacyKey;
 
+    /**
+     * The secrets of the data directory holding {@code saltFile}: the key file lives beside it;
+     * the salt and {@code machineIdentity} open values sealed by earlier versions.
+     */
     public SecretBox(Path saltFile, String machineIdentity) {
-        this.saltFile = saltFile;
-        this.machineIdentity = machineIdentity;
+        this(saltFile.resolveSibling(KEY_FILE), saltFile, machineIdentity);
     }
 
-    /** Machine identity as hostname plus OS user; neither is secret, both are stable. */
+    public SecretBox(Path keyFile, Path legacySaltFile, String legacyIdentity) {
+        this.keyFile = keyFile;
+        this.legacySaltFile = legacySaltFile;
+        this.legacyIdentity = legacyIdentity;
+    }
+
+    /** Host name plus OS user: what earlier versions derived their key from (to open their secrets). */
     public static String localMachineIdentity() {
         String host = System.getenv("HOSTNAME");
         if (host == null || host.isBlank()) {
@@ -58,7 +79,7 @@ public final class SecretBox {
             byte[] iv = new byte[IV_BYTES];
             random.nextBytes(iv);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, key(), new GCMParameterSpec(TAG_BITS, iv));
+            cipher.init(Cipher.ENCRYPT_MODE, key(true), new GCMParameterSpec(TAG_BITS, iv));
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
             byte[] out = new byte[IV_BYTES + sealed.length];
             System.arraycopy(iv, 0, out, 0, IV_BYTES);
@@ -69,32 +90,50 @@ public final class SecretBox {
         }
     }
 
+    /** Opens a value sealed by {@link #encrypt} (or by an earlier version, while its host name holds). */
     public String decrypt(String sealed) {
-        if (sealed == null || !sealed.startsWith(PREFIX)) {
+        boolean legacy = sealed != null && sealed.startsWith(LEGACY_PREFIX);
+        if (sealed == null || !(legacy || sealed.startsWith(PREFIX))) {
             throw new SecretBoxException("stored secret has an unknown format");
         }
+        byte[] raw;
         try {
-            byte[] raw = Base64.getDecoder().decode(sealed.substring(PREFIX.length()));
-            if (raw.length <= IV_BYTES) {
-                throw new SecretBoxException("stored secret is truncated");
-            }
+            raw = Base64.getDecoder().decode(sealed.substring(PREFIX.length()));
+        } catch (IllegalArgumentException e) {
+            throw new SecretBoxException("stored secret is damaged (not base64)");
+        }
+        if (raw.length <= IV_BYTES) {
+            throw new SecretBoxException("stored secret is truncated");
+        }
+        SecretKey k = legacy ? legacyKey() : key(false);
+        try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key(), new GCMParameterSpec(TAG_BITS, raw, 0, IV_BYTES));
+            cipher.init(Cipher.DECRYPT_MODE, k, new GCMParameterSpec(TAG_BITS, raw, 0, IV_BYTES));
             byte[] plain = cipher.doFinal(raw, IV_BYTES, raw.length - IV_BYTES);
             return new String(plain, StandardCharsets.UTF_8);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+        } catch (GeneralSecurityException e) {
             // Deliberately vague: the cause never includes key material or plaintext.
-            throw new SecretBoxException(
-                    "stored secret cannot be decrypted on this machine (different host, user or salt)");
+            throw new SecretBoxException(legacy
+                    ? "stored secret cannot be decrypted on this machine (it was sealed by an earlier fleet under "
+                            + "another host name or user)"
+                    : "stored secret cannot be decrypted with this data directory's key " + keyFile.getFileName()
+                            + " (it was sealed by another installation, or the key was replaced)");
         }
     }
 
-    private SecretKey key() throws GeneralSecurityException {
+    /** True when the value is sealed with the key file; false for a value an earlier version sealed. */
+    public boolean isCurrent(String sealed) {
+        return sealed != null && sealed.startsWith(PREFIX);
+    }
+
+    private SecretKey key(boolean create) {
         SecretKey k = key;
         if (k == null) {
             synchronized (this) {
                 if (key == null) {
-                    key = derive(loadOrCreateSalt());
+                    byte[] bytes = readOrCreateKey(create);
+                    key = new SecretKeySpec(bytes, "AES");
+                    Arrays.fill(bytes, (byte) 0);
                 }
                 k = key;
             }
@@ -102,36 +141,71 @@ public final class SecretBox {
         return k;
     }
 
-    private SecretKey derive(byte[] salt) throws GeneralSecurityException {
-        PBEKeySpec spec = new PBEKeySpec(machineIdentity.toCharArray(), salt, PBKDF2_ROUNDS, 256);
+    private byte[] readOrCreateKey(boolean create) {
+        try {
+            if (!Files.exists(keyFile)) {
+                if (!create) {
+                    throw new SecretBoxException("stored secret cannot be decrypted: the key file " + keyFile
+                            + " is missing (secrets open only with the data directory they were sealed in)");
+                }
+                byte[] fresh = new byte[KEY_BYTES];
+                random.nextBytes(fresh);
+                Path tmp = keyFile.resolveSibling(keyFile.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+                SecureFiles.writePrivate(tmp, fresh);
+                Arrays.fill(fresh, (byte) 0);
+                try {
+                    // Another process may have created the key meanwhile: the first one wins.
+                    Files.move(tmp, keyFile);
+                } catch (FileAlreadyExistsException raced) {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+            byte[] bytes = Files.readAllBytes(keyFile);
+            if (bytes.length != KEY_BYTES) {
+                throw new SecretBoxException("the key file " + keyFile + " is damaged (" + bytes.length + " bytes, not "
+                        + KEY_BYTES + ")");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new SecretBoxException("cannot read or create the key file " + keyFile + ": " + e.getMessage());
+        }
+    }
+
+    private SecretKey legacyKey() {
+        SecretKey k = legacyKey;
+        if (k == null) {
+            synchronized (this) {
+                if (legacyKey == null) {
+                    legacyKey = derive(readSalt());
+                }
+                k = legacyKey;
+            }
+        }
+        return k;
+    }
+
+    private byte[] readSalt() {
+        try {
+            return Files.readAllBytes(legacySaltFile);
+        } catch (NoSuchFileException e) {
+            throw new SecretBoxException("stored secret cannot be decrypted: it was sealed by an earlier fleet whose salt file "
+                    + legacySaltFile + " is missing");
+        } catch (IOException e) {
+            throw new SecretBoxException("cannot read the salt file " + legacySaltFile + ": " + e.getMessage());
+        }
+    }
+
+    private SecretKey derive(byte[] salt) {
+        PBEKeySpec spec = new PBEKeySpec(legacyIdentity.toCharArray(), salt, PBKDF2_ROUNDS, 256);
         try {
             byte[] bytes = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
             SecretKey derived = new SecretKeySpec(bytes, "AES");
             Arrays.fill(bytes, (byte) 0);
             return derived;
+        } catch (GeneralSecurityException e) {
+            throw new SecretBoxException("could not derive the earlier key (" + e.getClass().getSimpleName() + ")");
         } finally {
             spec.clearPassword();
-        }
-    }
-
-    private byte[] loadOrCreateSalt() {
-        try {
-            if (Files.exists(saltFile)) {
-                return Files.readAllBytes(saltFile);
-            }
-            byte[] salt = new byte[SALT_BYTES];
-            random.nextBytes(salt);
-            Path tmp = saltFile.resolveSibling(saltFile.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-            SecureFiles.writePrivate(tmp, salt);
-            try {
-                // Another process may have created the salt meanwhile: first one wins.
-                Files.move(tmp, saltFile);
-            } catch (java.nio.file.FileAlreadyExistsException raced) {
-                Files.deleteIfExists(tmp);
-            }
-            return Files.readAllBytes(saltFile);
-        } catch (IOException e) {
-            throw new SecretBoxException("cannot read or create the salt file " + saltFile + ": " + e.getMessage());
         }
     }
 

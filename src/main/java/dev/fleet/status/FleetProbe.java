@@ -31,8 +31,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * What fleet_status, member_detail and cloud_control status report: the cloud's answer about
  * each instance, then the SSH probes of what can be reached. A stopped instance is reported as
- * such and never contacted (that would need a start). Cloud answers share one deadline for the
- * whole call; each machine's probe is bounded on its own (see {@link StatusService}).
+ * such and never contacted (that would need a start). fleet_status has one deadline for the whole
+ * call, cloud answers and probes alike (each machine's probe is also bounded on its own, see
+ * {@link StatusService}).
  */
 public final class FleetProbe {
     /**
@@ -58,11 +59,11 @@ public final class FleetProbe {
     private final Budgets budgets;
     private final GuardService guard;
     private final ExecutorService pool;
-    private final Duration cloudDeadline;
+    private final Duration statusDeadline;
 
-    /** @param cloudDeadline how long one call waits for all the cloud's answers together */
+    /** @param statusDeadline how long one fleet_status call waits for all answers together, cloud and machines */
     public FleetProbe(RegistryStore store, StatusService machines, DetailService details, CloudStatus cloudStatus,
-                      GpuProbe gpu, Budgets budgets, GuardService guard, ExecutorService pool, Duration cloudDeadline) {
+                      GpuProbe gpu, Budgets budgets, GuardService guard, ExecutorService pool, Duration statusDeadline) {
         this.store = store;
         this.budgets = budgets;
         this.guard = guard;
@@ -71,33 +72,47 @@ public final class FleetProbe {
         this.cloudStatus = cloudStatus;
         this.gpu = gpu;
         this.pool = pool;
-        this.cloudDeadline = cloudDeadline;
+        this.statusDeadline = statusDeadline;
     }
 
-    /** Every member, in registration order. */
+    /**
+     * Every member, in registration order, within one deadline: the cloud is asked about every
+     * instance while the machines without an instance are probed; a member whose instance runs is
+     * probed as soon as the cloud says so. Whatever has not answered when the deadline passes is
+     * reported as such; nothing waits for it.
+     */
     public List<MemberState> fleet() {
         Registry registry = store.read();
+        long deadline = System.nanoTime() + deadline().toNanos();
+        List<Member> plain = registry.members().stream().filter(m -> m.cloud() == null).toList();
+        CompletableFuture<List<MemberStatus>> plainProbes = CompletableFuture.supplyAsync(() -> machines.check(plain), pool);
         Map<String, CompletableFuture<CloudReading>> asked = new LinkedHashMap<>();
+        Map<String, CompletableFuture<MemberStatus>> cloudProbes = new LinkedHashMap<>();
         for (Member m : registry.members()) {
             if (m.cloud() != null) {
-                asked.put(m.id(), CompletableFuture.supplyAsync(() -> cloud(m), pool));
+                CompletableFuture<CloudReading> reading = CompletableFuture.supplyAsync(() -> cloud(m), pool);
+                asked.put(m.id(), reading);
+                cloudProbes.put(m.id(), reading.thenApplyAsync(c -> c.isRunning()
+                        ? machines.check(List.of(m)).get(0) : notContacted(m, c.summary()), pool));
             }
         }
-        long deadline = System.nanoTime() + cloudDeadline.toNanos();
+        Map<String, MemberStatus> probed = new LinkedHashMap<>();
+        List<MemberStatus> plainAnswers = await(plainProbes, deadline);
+        for (int i = 0; i < plain.size(); i++) {
+            Member m = plain.get(i);
+            probed.put(m.id(), plainAnswers != null ? plainAnswers.get(i) : offline(m, noAnswer()));
+        }
         Map<String, CloudReading> clouds = new LinkedHashMap<>();
         for (Member m : registry.members()) {
-            CompletableFuture<CloudReading> answer = asked.get(m.id());
-            if (answer != null) {
-                clouds.put(m.id(), await(answer, m, deadline));
+            if (m.cloud() != null) {
+                CloudReading c = await(asked.get(m.id()), deadline);
+                clouds.put(m.id(), c != null ? c : failed(m, noAnswer()));
+                MemberStatus st = await(cloudProbes.get(m.id()), deadline);
+                probed.put(m.id(), st != null ? st : c == null ? notContacted(m, clouds.get(m.id()).summary()) : offline(m, noAnswer()));
             }
         }
-        List<Member> reachable = registry.members().stream()
-                .filter(m -> m.cloud() == null || clouds.get(m.id()).isRunning()).toList();
-        Map<String, MemberStatus> probed = new LinkedHashMap<>();
-        machines.check(reachable).forEach(st -> probed.put(st.id(), st));
-        return registry.members().stream().map(m -> new MemberState(
-                probed.containsKey(m.id()) ? probed.get(m.id()) : notContacted(m, clouds.get(m.id()).summary()),
-                MemberIcons.display(m), MemberAgent.providerName(m), clouds.get(m.id()))).toList();
+        return registry.members().stream().map(m -> new MemberState(probed.get(m.id()), MemberIcons.display(m),
+                MemberAgent.providerName(m), clouds.get(m.id()))).toList();
     }
 
     /** One member in depth; a stopped instance's probes say why they were not taken. */
@@ -132,23 +147,37 @@ public final class FleetProbe {
         return new CloudReading(s.withWarnings(more), g.reading());
     }
 
-    private CloudReading await(CompletableFuture<CloudReading> answer, Member m, long deadline) {
+    /** The answer if it came before the deadline; null (and the work abandoned) if it did not or failed unexpectedly. */
+    private static <T> T await(CompletableFuture<T> answer, long deadline) {
         try {
             return answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             answer.cancel(true);
-            return failed(m, "no answer within " + cloudDeadline.toSeconds() + " s");
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return failed(m, "interrupted");
+            return null;
         } catch (java.util.concurrent.ExecutionException e) {
-            return failed(m, String.valueOf(e.getCause().getMessage()));
+            return null;
         }
+    }
+
+    private Duration deadline() {
+        return statusDeadline;
+    }
+
+    private String noAnswer() {
+        return "no answer within " + statusDeadline.toSeconds() + " s";
     }
 
     private static CloudReading failed(Member m, String why) {
         return new CloudReading(new CloudSummary(m.cloud().instanceId(), m.cloud().region(), null, null,
                 m.cloud().idleTimeoutMin(), why), null);
+    }
+
+    private static MemberStatus offline(Member m, String why) {
+        return new MemberStatus(m.id(), m.friendlyName(), m.agentType().json(), false, why, BusyState.UNKNOWN,
+                m.sessionId(), m.lastUsed(), m.workFolder());
     }
 
     private static MemberStatus notContacted(Member m, CloudSummary cloud) {

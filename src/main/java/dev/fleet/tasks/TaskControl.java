@@ -118,7 +118,7 @@ public final class TaskControl {
             return "not stopped: other fleet tasks still run on the instance: " + String.join(", ", others);
         }
         try {
-            InstanceState now = lifecycle.stop(m);
+            InstanceState now = lifecycle.stop(m, false).state();
             return "stopped instance " + m.cloud().instanceId() + " (now " + now.label() + ")";
         } catch (CloudException e) {
             return "stopping instance " + m.cloud().instanceId() + " failed: " + e.getMessage();

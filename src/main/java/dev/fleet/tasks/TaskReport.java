@@ -15,15 +15,16 @@ import java.util.Optional;
  * @param pidAlive        that process runs (not a zombie) and is still this task's wrapper
  * @param activityAgeSec  seconds since the last activity mark; null when there is none
  * @param gpu             GPU use when {@code nvidia-smi} answered
- * @param gpuProcesses    processes holding GPU memory ({@code --query-compute-apps}); empty without GPU tool
+ * @param gpuProcesses    processes holding GPU memory ({@code --query-compute-apps}), each marked when it
+ *                        belongs to the task; empty without GPU tool
  * @param logTail         the last lines of {@code task.log}
  */
 public record TaskReport(TaskId id, String taskDir, Optional<TaskStatus> status, Long pid, boolean pidAlive,
                          boolean cancelRequested, Long activityAgeSec, Integer activityIntervalSec, Optional<GpuReading> gpu,
                          List<GpuProcess> gpuProcesses, String logTail) {
 
-    /** One process holding GPU memory. */
-    public record GpuProcess(long pid, long usedMemoryMiB) {
+    /** One process holding GPU memory; {@code ofTask}: it carries this task's tag (its own process tree). */
+    public record GpuProcess(long pid, long usedMemoryMiB, boolean ofTask) {
     }
 
     /** The status says running or retrying, yet no wrapper process lives: nobody will finish or retry it. */
@@ -31,13 +32,22 @@ public record TaskReport(TaskId id, String taskDir, Optional<TaskStatus> status,
         return status.map(TaskStatus::active).orElse(false) && !pidAlive;
     }
 
-    /** GPU memory is held while this task has no live process (the dead-DataLoader case). */
+    /**
+     * GPU memory is held by processes of this task's own tree while its wrapper is gone (the
+     * dead-DataLoader case). Other jobs' GPU processes never count: they are not this task's to free.
+     */
     public boolean orphanedGpuMemory() {
-        return !pidAlive && gpuProcesses.stream().anyMatch(p -> p.usedMemoryMiB() > 0);
+        return !pidAlive && orphans().stream().anyMatch(p -> p.usedMemoryMiB() > 0);
     }
 
+    /** The task's own processes that hold GPU memory. */
+    public List<GpuProcess> orphans() {
+        return gpuProcesses.stream().filter(GpuProcess::ofTask).toList();
+    }
+
+    /** GPU memory held by the task's own processes. */
     public long gpuMemoryHeldMiB() {
-        return gpuProcesses.stream().mapToLong(GpuProcess::usedMemoryMiB).sum();
+        return orphans().stream().mapToLong(GpuProcess::usedMemoryMiB).sum();
     }
 
     static final String MARK = "@@fleet-task:";
@@ -110,7 +120,9 @@ public record TaskReport(TaskId id, String taskDir, Optional<TaskStatus> status,
                 String[] f = line.split(",");
                 if (f.length >= 2) {
                     try {
-                        holders.add(new GpuProcess(Long.parseLong(f[0].strip()), Long.parseLong(f[1].strip())));
+                        // Without the owner column nothing is known: the process is not taken for the task's.
+                        boolean ofTask = f.length >= 3 && "task".equals(f[2].strip());
+                        holders.add(new GpuProcess(Long.parseLong(f[0].strip()), Long.parseLong(f[1].strip()), ofTask));
                     } catch (NumberFormatException e) {
                         // "[N/A]" and the like: not a reading
                     }

@@ -34,8 +34,9 @@ public final class CloudControl implements Tool {
     @Override
     public String description() {
         return "Control a cloud member's VM. action=start: start it if needed, wait until SSH answers, put the agent "
-                + "login back, and return the new address (takes 1-3 minutes from stopped). action=stop: stop it now, "
-                + "without any activity check (running work is lost). action=status: state, type, address, uptime, "
+                + "login back, and return the new address (takes 1-3 minutes from stopped). action=stop: stop it now; "
+                + "refused while a fleet call (command, prompt, transfer) is still working on it, unless force=true "
+                + "(that work is cut off). action=status: state, type, address, uptime, "
                 + "hourly rate, estimated cost, GPU use, idle timeout and warnings (one AWS call). action=guard_off: remove "
                 + "the on-instance guard (which powers the machine off when idle even with no fleet running) and stop "
                 + "installing it; action=guard_on: install it again. A member over its daily budget is not started "
@@ -48,7 +49,9 @@ public final class CloudControl implements Tool {
                 Param.oneOf("action", "start, stop, status, guard_off or guard_on.", "start", "stop", "status", "guard_off",
                         "guard_on").required(),
                 Param.bool("override_budget", "With action=start: start the instance even though its daily budget is "
-                        + "spent.").withDefault(false));
+                        + "spent.").withDefault(false),
+                Param.bool("force", "With action=stop: stop even though fleet work is in flight on the member; "
+                        + "that work is cut off. Default false."));
     }
 
     @Override
@@ -59,6 +62,9 @@ public final class CloudControl implements Tool {
                     + ", which is not a cloud member (it has no cloud block); cloud_control applies to cloud members only");
         }
         String action = in.string("action");
+        if (in.given("force") && !"stop".equals(action)) {
+            throw new InvalidInputException("force", "applies to action=stop only; leave it out for action=" + action);
+        }
         if (in.given("override_budget") && !"start".equals(action)) {
             throw new InvalidInputException("override_budget", "applies only with action=start");
         }
@@ -81,16 +87,26 @@ public final class CloudControl implements Tool {
                         + ready.host() + (wasRunning ? " (it was already running)." : " (started; SSH answers).") , data);
             }
             if ("stop".equals(action)) {
-                InstanceState now = lifecycle.stop(m);
-                return ToolResult.ok("Stopping instance " + instance + " of " + m.friendlyName() + " (now "
-                        + now.label() + "). The next tool call on it starts it again.", Map.of("member", m.friendlyName(),
-                        "state", now.label()));
+                CloudLifecycle.Stopped stopped = lifecycle.stop(m, in.bool("force"));
+                String now = stopped.state().label();
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("member", m.friendlyName());
+                data.put("state", now);
+                if (stopped.cutOff() != null) {
+                    data.put("cutOff", stopped.cutOff());
+                }
+                return ToolResult.ok("Stopping instance " + instance + " of " + m.friendlyName() + " (now " + now + ")."
+                        + (stopped.cutOff() == null ? "" : " Forced: fleet work in flight there was cut off ("
+                        + stopped.cutOff() + ").") + " The next tool call on it starts it again.", data);
             }
             CloudReading s = probe.cloud(m);
             if (s.summary().error() != null) {
                 return ToolResult.error("Cannot read the instance of " + m.friendlyName() + ": " + s.summary().error());
             }
             return ToolResult.ok(m.friendlyName() + "\n" + CloudText.block(s).stripTrailing(), CloudText.structured(s));
+        } catch (CloudLifecycle.WorkInFlightException e) {
+            return ToolResult.error("cloud_control stop on " + m.friendlyName() + " refused: " + e.getMessage()
+                    + ". Wait for that work to end, or pass force=true to stop it anyway (the work is cut off).");
         } catch (CloudException e) {
             return ToolResult.error("cloud_control " + action + " on " + m.friendlyName() + " failed: " + e.getMessage());
         }

@@ -66,7 +66,7 @@ public final class ComposePermissions implements Tool {
         if (in.given("grant_reason") && !granting) {
             throw new InvalidInputException("grant_reason", "applies only with grant");
         }
-        Member member = target.use(in);
+        Member member = target.work(in);
         try {
             return granting ? granted(composer.grant(member, grants, in.string("grant_reason"), ledger, call))
                     : composed(composer.compose(member, role, ledger, call), role);

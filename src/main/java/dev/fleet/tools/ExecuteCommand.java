@@ -67,7 +67,7 @@ public final class ExecuteCommand implements Tool {
         Commands.Spec spec = new Commands.Spec(in.string("command"), in.string("work_folder"),
                 Duration.ofMillis(in.longValue("timeout_ms")), longRunning, in.integer("max_retries"), in.string("restart_command"),
                 in.bool("resume_on_restart"), call.liveOutput());
-        Commands.Outcome outcome = commands.run(target.use(in), spec, call);
+        Commands.Outcome outcome = commands.run(target.work(in), spec, call);
         if (outcome instanceof Commands.Launched t) {
             return CommandText.launched(t);
         }

@@ -68,7 +68,7 @@ public final class ExecutePrompt implements Tool {
 
     @Override
     public ToolResult call(ToolInput in, ToolCall call) throws Exception {
-        Prompts.Prompted p = prompts.prompt(target.use(in), request(in), call);
+        Prompts.Prompted p = prompts.prompt(target.work(in), request(in), call);
         return render(p.member(), p.cli(), p.run());
     }
 

@@ -5,10 +5,12 @@ import dev.fleet.member.Member;
 import dev.fleet.member.MemberRef;
 import dev.fleet.member.MemberRules;
 import dev.fleet.member.RegistryStore;
+import dev.fleet.member.WorkLedger;
 
 /**
  * Resolves the member a call is about from {@code member_id} or {@code member_name} (the rule is
- * {@link MemberRef}'s), and records that the member was used.
+ * {@link MemberRef}'s), and records that the member was used; calls that work on the member are
+ * also entered in the {@link WorkLedger} until they end, so no stop cuts them off.
  */
 public final class MemberTarget {
     public static final Param MEMBER_ID = Param.string("member_id",
@@ -18,10 +20,12 @@ public final class MemberTarget {
 
     private final RegistryStore store;
     private final ActivityRecorder activity;
+    private final WorkLedger work;
 
-    public MemberTarget(RegistryStore store, ActivityRecorder activity) {
+    public MemberTarget(RegistryStore store, ActivityRecorder activity, WorkLedger work) {
         this.store = store;
         this.activity = activity;
+        this.work = work;
     }
 
     /** The member named by the call; an error names the parameter when none matches. */
@@ -33,6 +37,17 @@ public final class MemberTarget {
     public Member use(ToolInput in) {
         Member m = resolve(in);
         activity.touch(m.id());
+        return m;
+    }
+
+    /**
+     * Like {@link #use}, for a call that works on the member (runs something there or moves
+     * files): it counts as work in flight until the call ends.
+     */
+    public Member work(ToolInput in) {
+        Member m = use(in);
+        WorkLedger.Entry entry = work.begin(m.id(), in.tool().isEmpty() ? "a fleet call" : in.tool());
+        in.atEnd(entry::close);
         return m;
     }
 

@@ -25,8 +25,8 @@ public final class MonitorTask implements Tool {
                 + "(running|retrying|completed|failed|cancelled; interrupted or resumed after an instance stop), exitCode, "
                 + "retries, started/updated times, pidAlive, "
                 + "crashed (status says running but its process is gone), gpuUtilization, orphanedGpuMemory (GPU memory "
-                + "held while no task process lives), gpuHoldingIdle (GPU memory held at 0 % for longer than the idle "
-                + "timeout) and the last 50 lines of its output (logTail). With auto_stop=true "
+                + "held by the task's own processes while its wrapper is gone), gpuHoldingIdle (GPU memory held at 0 % for "
+                + "longer than the idle timeout) and the last 50 lines of its output (logTail). With auto_stop=true "
                 + "and a finished task on a cloud member, the instance is stopped (unless other fleet tasks still run "
                 + "there); a stopped instance is not started just to be stopped. Cost: one short command on the member "
                 + "(a cloud member is started first if needed, like execute_command).";

@@ -41,7 +41,7 @@ public final class ProvisionAuth implements Tool {
 
     @Override
     public ToolResult call(ToolInput in, ToolCall call) throws ChannelException {
-        AgentLogin.Provisioned p = login.provision(target.use(in), in.string("api_key"));
+        AgentLogin.Provisioned p = login.provision(target.work(in), in.string("api_key"));
         StringBuilder t = new StringBuilder("Provisioned " + p.member().friendlyName() + " (" + p.cli().displayName() + "): " + p.how() + ".\n");
         if (p.warning() != null) {
             t.append("Warning: ").append(p.warning()).append('\n');

@@ -66,7 +66,7 @@ public final class ProvisionVcsAuth implements Tool {
     @Override
     public ToolResult call(ToolInput in, ToolCall call) {
         CredentialSource source = source(in);
-        Member member = target.use(in);
+        Member member = target.work(in);
         VcsAuthService.Provisioned p;
         try {
             p = vcs.provision(member, source);

@@ -38,6 +38,6 @@ public final class ReceiveFiles implements Tool {
             throw new InvalidInputException("remote_paths", "must name at least one file or folder");
         }
         return TransferText.result("Received",
-                transfers.receive(target.use(in), in.stringList("remote_paths"), in.string("local_dest"), call));
+                transfers.receive(target.work(in), in.stringList("remote_paths"), in.string("local_dest"), call));
     }
 }

@@ -38,7 +38,7 @@ public final class RevokeVcsAuth implements Tool {
     @Override
     public ToolResult call(ToolInput in, ToolCall call) {
         VcsProvider provider = VcsParams.provider(in);
-        Member member = target.use(in);
+        Member member = target.work(in);
         VcsAuthService.Revoked r;
         try {
             r = vcs.revoke(member, provider);

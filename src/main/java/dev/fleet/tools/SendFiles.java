@@ -39,6 +39,6 @@ public final class SendFiles implements Tool {
             throw new InvalidInputException("local_paths", "must name at least one file or folder");
         }
         return TransferText.result("Sent",
-                transfers.send(target.use(in), in.stringList("local_paths"), in.string("remote_subfolder"), call));
+                transfers.send(target.work(in), in.stringList("local_paths"), in.string("remote_subfolder"), call));
     }
 }

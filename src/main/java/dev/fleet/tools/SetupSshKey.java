@@ -32,7 +32,7 @@ public final class SetupSshKey implements Tool {
 
     @Override
     public ToolResult call(ToolInput in, ToolCall call) throws Exception {
-        SshKeySetup.Switched s = keys.switchToKey(target.use(in), in.given("member_id") ? "member_id" : "member_name");
+        SshKeySetup.Switched s = keys.switchToKey(target.work(in), in.given("member_id") ? "member_id" : "member_name");
         return ToolResult.ok("Member " + s.member().friendlyName() + " now uses SSH key auth.\n"
                 + "  key:         " + s.keyFile() + " (Ed25519, " + s.fingerprint() + ")\n"
                 + "  password:    deleted from fleet's registry\n"

@@ -51,6 +51,7 @@ final class TaskText {
             Map<String, Object> h = new LinkedHashMap<>();
             h.put("pid", p.pid());
             h.put("usedMemoryMiB", p.usedMemoryMiB());
+            h.put("ofTask", p.ofTask());
             holders.add(h);
         }
         out.put("gpuProcesses", holders);
@@ -101,8 +102,8 @@ final class TaskText {
         }
         if (r.orphanedGpuMemory()) {
             t.append(" ORPHANED GPU MEMORY: ").append(r.gpuMemoryHeldMiB()).append(" MiB held by pid(s) ")
-                    .append(String.join(", ", r.gpuProcesses().stream().map(p -> String.valueOf(p.pid())).toList()))
-                    .append(" while no process of this task lives; end them (or stop the instance) to free the GPU.");
+                    .append(String.join(", ", r.orphans().stream().map(p -> String.valueOf(p.pid())).toList()))
+                    .append(" of this task while its wrapper is gone; end them (or stop the instance) to free the GPU.");
         }
         return t.toString();
     }

@@ -1,5 +1,6 @@
 package dev.fleet.tools;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,6 +10,9 @@ public final class ToolInput {
     private final Map<String, Object> values;
     private final Set<String> given;
     private final List<String> secrets;
+    /** The tool this input was given to, and what must happen when its call ends (set by {@link ToolRunner}). */
+    private String tool = "";
+    private final List<Runnable> atEnd = new ArrayList<>();
 
     ToolInput(Map<String, Object> values, Set<String> given, List<String> secrets) {
         this.values = values;
@@ -52,6 +56,29 @@ public final class ToolInput {
     @SuppressWarnings("unchecked")
     public List<String> stringList(String name) {
         return (List<String>) values.get(name);
+    }
+
+    /** The name of the tool the input was given to (empty outside {@link ToolRunner}). */
+    String tool() {
+        return tool;
+    }
+
+    ToolInput forTool(String name) {
+        this.tool = name;
+        return this;
+    }
+
+    /** Runs {@code action} when the call ends, however it ends. */
+    synchronized void atEnd(Runnable action) {
+        atEnd.add(action);
+    }
+
+    /** Ends the call: runs what was registered, last first. */
+    synchronized void end() {
+        for (int i = atEnd.size() - 1; i >= 0; i--) {
+            atEnd.get(i).run();
+        }
+        atEnd.clear();
     }
 
     /** Secret values passed in this call, to be redacted from anything shown. */

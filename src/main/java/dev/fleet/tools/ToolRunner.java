@@ -87,7 +87,7 @@ public final class ToolRunner {
         }
         ToolInput input;
         try {
-            input = tool.params().parse(arguments);
+            input = tool.params().parse(arguments).forTool(name);
         } catch (InvalidRequest e) {
             return ToolResult.error(e.getMessage());
         }
@@ -103,10 +103,14 @@ public final class ToolRunner {
             Thread.currentThread().interrupt();
             return ToolResult.error(name + " was interrupted");
         } catch (Exception e) {
-            // Unexpected: log the type for maintainers (never the message, which might quote input).
-            log.error("{} failed unexpectedly: {}", name, e.getClass().getName(), e);
+            // Unexpected: log the types and where they were thrown for maintainers, never a message
+            // (messages can quote input, a secret among it).
+            log.error("{} failed unexpectedly: {}", name, withoutMessages(e));
             String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return redact(ToolResult.error(name + " failed: " + detail), input.secrets());
+        } finally {
+            // Work the call entered (see MemberTarget.work) leaves the ledger, whatever the outcome.
+            input.end();
         }
     }
 
@@ -129,6 +133,23 @@ public final class ToolRunner {
             structured = copy;
         }
         return new ToolResult(text.toString(), structured, result.isError());
+    }
+
+    /** The exception and its causes as type names and stack frames only. */
+    static String withoutMessages(Throwable e) {
+        StringBuilder t = new StringBuilder();
+        int depth = 0;
+        for (Throwable c = e; c != null && depth < 10; c = c.getCause(), depth++) {
+            t.append(depth == 0 ? "" : "\ncaused by: ").append(c.getClass().getName());
+            StackTraceElement[] frames = c.getStackTrace();
+            for (int i = 0; i < Math.min(frames.length, 12); i++) {
+                t.append("\n\tat ").append(frames[i]);
+            }
+            if (frames.length > 12) {
+                t.append("\n\t... ").append(frames.length - 12).append(" more");
+            }
+        }
+        return t.toString();
     }
 
     private static ToolResult redact(ToolResult result, List<String> secrets) {

@@ -42,7 +42,7 @@ public final class UpdateClaude implements Tool {
     public ToolResult call(ToolInput in, ToolCall call) {
         boolean install = in.bool("install_if_missing");
         List<AgentUpdates.Outcome> outcomes = MemberTarget.named(in)
-                ? updates.update(List.of(target.use(in)), install) : updates.updateEveryMember(install);
+                ? updates.update(List.of(target.work(in)), install) : updates.updateEveryMember(install);
         if (outcomes.isEmpty()) {
             return ToolResult.ok("No members registered.");
         }

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -74,7 +75,8 @@ public final class FileTransfers {
         return gate.run(chosen, progress, member -> download(member, remotePaths, localDest, progress));
     }
 
-    private record Planned(Path source, String dest) {
+    /** One file to send: its local source and its path on the member, or why the policy refused it. */
+    private record Planned(Path source, String dest, String refused) {
     }
 
     private Report upload(Member member, List<String> locals, String subfolder, Progress progress)
@@ -90,14 +92,13 @@ public final class FileTransfers {
             if (Files.isDirectory(source)) {
                 try (Stream<Path> walk = Files.walk(source)) {
                     for (Path f : (Iterable<Path>) walk.filter(Files::isRegularFile).sorted()::iterator) {
-                        String rel = source.getFileName() + "/" + source.relativize(f).toString().replace('\\', '/');
-                        plan.add(new Planned(f, MemberPaths.resolveInside(destRoot, rel, os)));
+                        plan.add(planned(f, source.getFileName() + "/" + source.relativize(f), destRoot, os));
                     }
                 } catch (UncheckedIOException e) {
                     results.add(FileResult.failed(local, e.getCause().getMessage()));
                 }
             } else if (Files.isRegularFile(source)) {
-                plan.add(new Planned(source, MemberPaths.resolveInside(destRoot, source.getFileName().toString(), os)));
+                plan.add(planned(source, source.getFileName().toString(), destRoot, os));
             } else {
                 results.add(FileResult.failed(local, "no such file or folder on this machine"));
             }
@@ -113,7 +114,9 @@ public final class FileTransfers {
                 String name = p.source().getFileName().toString();
                 long size = Files.size(p.source());
                 try {
-                    if (p.dest() == null || !MemberPaths.isInside(realRoot, files.realPath(p.dest()))) {
+                    if (p.refused() != null) {
+                        results.add(FileResult.failed(p.source().toString(), p.refused()));
+                    } else if (!MemberPaths.isInside(realRoot, files.realPath(p.dest()))) {
                         results.add(FileResult.failed(p.source().toString(), "destination escapes the work folder; refused"));
                     } else {
                         files.upload(p.source(), p.dest(), bytes.file(name));
@@ -128,15 +131,23 @@ public final class FileTransfers {
         return new Report(member, results);
     }
 
-    private record Fetch(String source, String under) {
+    private static Planned planned(Path source, String name, String destRoot, MemberOs os) {
+        try {
+            return new Planned(source, TransferPaths.onMember(destRoot, TransferPaths.parts(name), os), null);
+        } catch (TransferPaths.Refused e) {
+            return new Planned(source, null, e.getMessage());
+        }
+    }
+
+    /** One file to fetch: its path on the member and its name below the destination, as parts. */
+    private record Fetch(String source, String name) {
     }
 
     private Report download(Member member, List<String> remotes, String localDest, Progress progress)
             throws ChannelException, IOException {
         MemberChannel channel = channels.forMember(member);
         MemberOs os = channel.os().os();
-        Path dest = Path.of(localPaths.expand(localDest));
-        Files.createDirectories(dest);
+        Path dest = Files.createDirectories(Path.of(localPaths.expand(localDest))).toRealPath();
         String root = member.workFolder();
         List<FileResult> results = new ArrayList<>();
         try (FileSession files = channel.files()) {
@@ -144,38 +155,67 @@ public final class FileTransfers {
             List<Fetch> plan = new ArrayList<>();
             for (String rel : remotes) {
                 String source = MemberPaths.resolveInside(root, rel, os);
-                if (source == null || !MemberPaths.isInside(realRoot, files.realPath(source))) {
-                    results.add(FileResult.failed(rel, "outside the work folder " + root + "; refused"));
-                    continue;
-                }
-                List<String> found = files.listFiles(source);
-                if (found.isEmpty()) {
-                    results.add(FileResult.failed(rel, "no such file or folder in the work folder"));
-                    continue;
-                }
-                String base = MemberPaths.fileName(source);
-                for (String f : found) {
-                    plan.add(new Fetch(f, f.equals(source) ? base : base + "/" + f.substring(source.length() + 1).replace('\\', '/')));
+                try {
+                    if (source == null || !MemberPaths.isInside(realRoot, files.realPath(source))) {
+                        results.add(FileResult.failed(rel, "outside the work folder " + root + "; refused"));
+                        continue;
+                    }
+                    List<String> found = files.listFiles(source);
+                    if (found.isEmpty()) {
+                        results.add(FileResult.failed(rel, "no such file or folder in the work folder"));
+                        continue;
+                    }
+                    String base = MemberPaths.fileName(source);
+                    for (String f : found) {
+                        plan.add(new Fetch(f, f.equals(source) ? base : base + "/" + f.substring(source.length() + 1)));
+                    }
+                } catch (IOException e) {
+                    results.add(FileResult.failed(rel, e.getMessage()));
                 }
             }
             // Sizes are not known before the transfer without a round trip per file; count files instead.
             int done = 0;
             for (Fetch f : plan) {
-                progress.report(done++, (double) plan.size(), "receiving " + f.under());
-                Path local = dest.resolve(f.under()).normalize();
-                try {
-                    if (!MemberPaths.isInside(realRoot, files.realPath(f.source()))) {
-                        results.add(FileResult.failed(f.source(), "a link leads outside the work folder; refused"));
-                        continue;
-                    }
-                    files.download(f.source(), local, bytes -> { });
-                    results.add(FileResult.done(f.source(), local.toString(), Files.size(local)));
-                } catch (IOException | ChannelException e) {
-                    results.add(FileResult.failed(f.source(), e.getMessage()));
-                }
+                progress.report(done++, (double) plan.size(), "receiving " + f.name());
+                results.add(fetch(files, realRoot, dest, f));
             }
             progress.report(plan.size(), (double) plan.size(), "done");
         }
         return new Report(member, results);
+    }
+
+    /**
+     * One file from the member: its name must pass the policy, its real path on the member must lie
+     * in the work folder, and its local path in the destination (links resolved), before a byte is
+     * written. The bytes go to a part file beside it, renamed into place only when complete, so a
+     * transfer cut off midway never leaves a half file under the expected name.
+     */
+    private static FileResult fetch(FileSession files, String realRoot, Path dest, Fetch f) {
+        Path part = null;
+        try {
+            Path local = TransferPaths.local(dest, TransferPaths.parts(f.name()));
+            if (!MemberPaths.isInside(realRoot, files.realPath(f.source()))) {
+                return FileResult.failed(f.source(), "a link leads outside the work folder; refused");
+            }
+            Files.createDirectories(local.getParent());
+            TransferPaths.stillInside(dest, local);
+            part = local.resolveSibling("." + local.getFileName() + ".fleet-part-" + Long.toHexString(System.nanoTime()));
+            files.download(f.source(), part, bytes -> { });
+            Files.move(part, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            part = null;
+            return FileResult.done(f.source(), local.toString(), Files.size(local));
+        } catch (TransferPaths.Refused e) {
+            return FileResult.failed(f.source(), e.getMessage());
+        } catch (IOException | ChannelException e) {
+            return FileResult.failed(f.source(), e.getMessage());
+        } finally {
+            if (part != null) {
+                try {
+                    Files.deleteIfExists(part);
+                } catch (IOException ignored) {
+                    // A part file that cannot be removed carries its own name: it is never taken for the file.
+                }
+            }
+        }
     }
 }

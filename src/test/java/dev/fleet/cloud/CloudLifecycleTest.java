@@ -66,13 +66,27 @@ class CloudLifecycleTest {
         try (CloudProviders providers = new CloudProviders(() -> new Ec2Provider(sim.ec2.endpoint().toString(), sim.cloud.env()))) {
             CloudLifecycle lifecycle = new CloudLifecycle(providers, store, Clock.systemUTC(),
                     CloudLifecycle.Timing.of(Duration.ofSeconds(20), Duration.ofSeconds(3), Duration.ofMillis(50)), Sleeper.REAL,
-                    CloudLifecycle.AfterStart.NONE, sim.fleet().channels(), member -> Optional.of("a prompt runs on " + member.friendlyName()),
-                    CloudLifecycle.StartGate.OPEN);
+                    CloudLifecycle.AfterStart.NONE, sim.fleet().channels(), new CloudLifecycle.WorkInFlight() {
+                        @Override
+                        public Optional<String> describe(Member member) {
+                            return Optional.of("a prompt runs on " + member.friendlyName());
+                        }
 
-            assertThatThrownBy(() -> lifecycle.stop(box)).isInstanceOf(CloudException.class)
+                        @Override
+                        public <T> T exclusive(Member member, CloudLifecycle.Guarded<T> body) throws CloudException {
+                            return body.run();
+                        }
+                    }, CloudLifecycle.StartGate.OPEN);
+
+            assertThatThrownBy(() -> lifecycle.stop(box, false)).isInstanceOf(CloudLifecycle.WorkInFlightException.class)
                     .hasMessageContaining("was not stopped").hasMessageContaining("a prompt runs on box");
+            assertThat(sim.ec2.requests("StopInstances")).isZero();
+            assertThat(sim.ec2.instance(ID).state()).isEqualTo(FakeEc2.State.RUNNING);
+
+            // The user's explicit word stops it, and says what was cut off.
+            CloudLifecycle.Stopped forced = lifecycle.stop(box, true);
+            assertThat(forced.cutOff()).isEqualTo("a prompt runs on box");
         }
-        assertThat(sim.ec2.requests("StopInstances")).isZero();
-        assertThat(sim.ec2.instance(ID).state()).isEqualTo(FakeEc2.State.RUNNING);
+        assertThat(sim.ec2.requests("StopInstances")).isEqualTo(1);
     }
 }

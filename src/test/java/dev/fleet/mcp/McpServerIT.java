@@ -60,7 +60,7 @@ class McpServerIT {
             Map.entry("update_claude", Set.of("member_id", "member_name", "install_if_missing")),
             Map.entry("update_llm_cli", Set.of("member_id", "member_name", "install_if_missing")),
             Map.entry("setup_ssh_key", Set.of("member_id", "member_name")),
-            Map.entry("cloud_control", Set.of("member_id", "member_name", "action", "override_budget")),
+            Map.entry("cloud_control", Set.of("member_id", "member_name", "action", "override_budget", "force")),
             Map.entry("monitor_task", Set.of("member_id", "member_name", "task_id", "auto_stop")),
             Map.entry("stop_task", Set.of("member_id", "member_name", "task_id")),
             Map.entry("setup_git_app", Set.of("app_id", "private_key_path", "installation_id")),

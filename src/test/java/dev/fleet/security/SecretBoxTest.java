@@ -3,6 +3,7 @@ package dev.fleet.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fleet.testing.LegacySeal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -13,26 +14,65 @@ class SecretBoxTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void roundTripsAndNeverStoresThePlaintext() throws Exception {
-        SecretBox box = new SecretBox(tmp.resolve("salt"), "host\0user");
-        String sealed = box.encrypt("correct horse battery staple");
-        assertThat(sealed).startsWith("v1:").doesNotContain("horse");
-        assertThat(box.encrypt("correct horse battery staple")).as("fresh IV each time").isNotEqualTo(sealed);
-        assertThat(box.decrypt(sealed)).isEqualTo("correct horse battery staple");
-        assertThat(new SecretBox(tmp.resolve("salt"), "host\0user").decrypt(sealed)).as("another process, same install")
-                .isEqualTo("correct horse battery staple");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("salt")))).isEqualTo("rw-------");
+    private SecretBox box(Path dataDir, String identity) {
+        return new SecretBox(dataDir.resolve("salt"), identity);
     }
 
     @Test
-    void anotherMachineOrUserCannotDecryptAndTheErrorRevealsNothing() {
-        String sealed = new SecretBox(tmp.resolve("salt"), "host\0user").encrypt("s3cret-value");
-        assertThatThrownBy(() -> new SecretBox(tmp.resolve("salt"), "other-host\0user").decrypt(sealed))
-                .hasMessageContaining("cannot be decrypted on this machine")
+    void roundTripsAndNeverStoresThePlaintext() {
+        SecretBox box = box(tmp, "host\0user");
+        String sealed = box.encrypt("correct horse battery staple");
+        assertThat(sealed).startsWith("v2:").doesNotContain("horse");
+        assertThat(box.isCurrent(sealed)).isTrue();
+        assertThat(box.encrypt("correct horse battery staple")).as("fresh IV each time").isNotEqualTo(sealed);
+        assertThat(box.decrypt(sealed)).isEqualTo("correct horse battery staple");
+        assertThat(box(tmp, "host\0user").decrypt(sealed)).as("another process, same install")
+                .isEqualTo("correct horse battery staple");
+    }
+
+    @Test
+    void theKeyIsRandom256BitsKeptInTheDataDirReadableByTheOwnerOnly() throws Exception {
+        box(tmp, "host\0user").encrypt("x");
+        Path key = tmp.resolve("secret.key");
+        assertThat(Files.readAllBytes(key)).hasSize(32);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+        Path other = Files.createDirectories(tmp.resolve("other-install"));
+        box(other, "host\0user").encrypt("x");
+        assertThat(Files.readAllBytes(other.resolve("secret.key"))).isNotEqualTo(Files.readAllBytes(key));
+    }
+
+    @Test
+    void aSecretStillOpensAfterTheMachinesNameChanges() {
+        String sealed = box(tmp, "laptop.home\0user").encrypt("s3cret-value");
+        assertThat(box(tmp, "laptop.office-wifi\0user").decrypt(sealed)).isEqualTo("s3cret-value");
+    }
+
+    @Test
+    void anotherInstallationCannotDecryptAndTheErrorRevealsNothing() throws Exception {
+        String sealed = box(tmp, "host\0user").encrypt("s3cret-value");
+        Path other = Files.createDirectories(tmp.resolve("other-install"));
+        box(other, "host\0user").encrypt("something else");
+        assertThatThrownBy(() -> box(other, "host\0user").decrypt(sealed))
+                .hasMessageContaining("cannot be decrypted")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret"));
-        assertThatThrownBy(() -> new SecretBox(tmp.resolve("salt"), "host\0user").decrypt(tampered(sealed)))
-                .hasMessageContaining("cannot be decrypted");
+        assertThatThrownBy(() -> box(tmp, "host\0user").decrypt(tampered(sealed))).hasMessageContaining("cannot be decrypted");
+    }
+
+    @Test
+    void withoutItsKeyFileASecretCannotBeOpenedAndNoNewKeyIsMadeForIt() throws Exception {
+        String sealed = box(tmp, "host\0user").encrypt("s3cret-value");
+        Path fresh = Files.createDirectories(tmp.resolve("copied-registry-only"));
+        assertThatThrownBy(() -> box(fresh, "host\0user").decrypt(sealed)).hasMessageContaining("secret.key");
+        assertThat(fresh.resolve("secret.key")).doesNotExist();
+    }
+
+    @Test
+    void secretsSealedTheOldWayStillOpenAndAreNotCurrent() throws Exception {
+        String old = LegacySeal.seal("old-password", tmp.resolve("salt"), "host\0user");
+        SecretBox box = box(tmp, "host\0user");
+        assertThat(box.isCurrent(old)).isFalse();
+        assertThat(box.decrypt(old)).isEqualTo("old-password");
+        assertThatThrownBy(() -> box(tmp, "renamed-host\0user").decrypt(old)).hasMessageContaining("cannot be decrypted");
     }
 
     private static String tampered(String sealed) {

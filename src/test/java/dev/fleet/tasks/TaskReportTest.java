@@ -23,8 +23,9 @@ class TaskReportTest {
                 No devices were found
                 unavailable
                 @@fleet-task:gpu-apps
-                1234, 19000
-                5678, [N/A]
+                1234, 19000, task
+                5678, [N/A], task
+                9999, 4000, other
                 @@fleet-task:log
                 line one
                 @@fleet-task:status
@@ -40,8 +41,10 @@ class TaskReportTest {
         assertThat(r.activityAgeSec()).isEqualTo(90);
         assertThat(r.activityIntervalSec()).isEqualTo(300);
         assertThat(r.gpu()).isEmpty();
-        assertThat(r.gpuProcesses()).containsExactly(new TaskReport.GpuProcess(1234, 19000));
+        assertThat(r.gpuProcesses()).containsExactly(new TaskReport.GpuProcess(1234, 19000, true),
+                new TaskReport.GpuProcess(9999, 4000, false));
         assertThat(r.orphanedGpuMemory()).isTrue();
+        assertThat(r.gpuMemoryHeldMiB()).as("only the task's own").isEqualTo(19000);
         assertThat(r.logTail()).isEqualTo("line one\n@@fleet-task:status\nlast line\n");
 
         assertThat(TaskReport.parse(new TaskId("task-abcd"), "@@fleet-task:missing\n", 100)).isEmpty();

@@ -46,6 +46,11 @@ public final class CloudFleet implements AutoCloseable {
         return fleet;
     }
 
+    /** Another fleet server on the same data directory, running beside this one (another editor window). */
+    public Fleet another() {
+        return new Fleet(env, clock, () -> { });
+    }
+
     /** A new server process on the same data directory, as after a restart. */
     public void restart() {
         fleet.close();

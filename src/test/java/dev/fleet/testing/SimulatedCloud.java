@@ -28,6 +28,7 @@ public final class SimulatedCloud implements AutoCloseable {
     private final AtomicInteger nextHost;
     private final List<TestSshServer> machines = new CopyOnWriteArrayList<>();
     private final Map<String, TestSshServer> current = new ConcurrentHashMap<>();
+    private volatile String reusedAddress;
 
     /** {@code firstHost}: the last octet of the first instance address (keeps test classes apart). */
     public SimulatedCloud(Path dir, int firstHost) throws Exception {
@@ -78,13 +79,29 @@ public final class SimulatedCloud implements AutoCloseable {
         return instance;
     }
 
+    /** The next instance to boot gets {@code ip}, as AWS hands a released address to another instance. */
+    public void nextBootAt(String ip) {
+        reusedAddress = ip;
+    }
+
+    /** The instance boots with a new host key from its next start on (a reinstalled, or impersonated, machine). */
+    public void newHostKey(String id) throws IOException {
+        try (var keys = Files.list(dir.resolve("hostkeys-" + id))) {
+            for (Path k : (Iterable<Path>) keys::iterator) {
+                Files.delete(k);
+            }
+        }
+    }
+
     /** The SSH server of a running instance (to take it down behind fleet's back). */
     public TestSshServer server(String id) {
         return current.get(id);
     }
 
     private String boot(String id) throws IOException {
-        String ip = "127.0.0." + nextHost.getAndIncrement();
+        String reused = reusedAddress;
+        reusedAddress = null;
+        String ip = reused != null ? reused : "127.0.0." + nextHost.getAndIncrement();
         TestSshServer server = new TestSshServer(home, Files.createDirectories(dir.resolve("hostkeys-" + id)), memberHome)
                 .start(ip, sshPort);
         machines.add(server);

@@ -29,6 +29,7 @@ public final class TestSshServer implements AutoCloseable {
     private int port;
 
     private final Path memberHome;
+    private Integer channelLimit;
 
     public TestSshServer(TestHome home, Path dir) throws IOException {
         this(home, dir, home.home());
@@ -58,6 +59,9 @@ public final class TestSshServer implements AutoCloseable {
         s.setHost(host);
         s.setPort(wantedPort);
         CoreModuleProperties.TCP_NODELAY.set(s, true);
+        if (channelLimit != null) {
+            s.setChannelFactories(List.of(limitedSessions(channelLimit)));
+        }
         s.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(hostKey));
         s.setPasswordAuthenticator((user, password, session) -> USER.equals(user) && PASSWORD.equals(password));
         Path authorized = memberHome.resolve(".ssh/authorized_keys");
@@ -75,6 +79,33 @@ public final class TestSshServer implements AutoCloseable {
         return this;
     }
 
+    /** Refuses session channels beyond {@code n} open per connection (applies from the next start). */
+    public TestSshServer limitChannels(int n) {
+        this.channelLimit = n;
+        return this;
+    }
+
+    /**
+     * Session channels, refused (SSH_MSG_CHANNEL_OPEN_FAILURE, the connection stays up) while
+     * {@code limit} are open on the connection, as OpenSSH's MaxSessions does.
+     */
+    private static org.apache.sshd.common.channel.ChannelFactory limitedSessions(int limit) {
+        return new org.apache.sshd.common.channel.ChannelFactory() {
+            @Override
+            public String getName() {
+                return org.apache.sshd.server.channel.ChannelSessionFactory.INSTANCE.getName();
+            }
+
+            @Override
+            public org.apache.sshd.common.channel.Channel createChannel(org.apache.sshd.common.session.Session session)
+                    throws IOException {
+                var service = session.getService(org.apache.sshd.common.session.ConnectionService.class);
+                int open = ((org.apache.sshd.common.session.helpers.AbstractConnectionService) service).getChannels().size();
+                return open >= limit ? null : org.apache.sshd.server.channel.ChannelSessionFactory.INSTANCE.createChannel(session);
+            }
+        };
+    }
+
     public int port() {
         return port;
     }
@@ -82,6 +113,24 @@ public final class TestSshServer implements AutoCloseable {
     /** Connected client sessions right now. */
     public int sessions() {
         return server.getActiveSessions().size();
+    }
+
+    /** Channels open right now over all connections. */
+    public int openChannels() {
+        return server.getActiveSessions().stream().mapToInt(session -> {
+            try {
+                var service = session.getService(org.apache.sshd.common.session.ConnectionService.class);
+                return service instanceof org.apache.sshd.common.session.helpers.AbstractConnectionService c ? c.getChannels().size() : 0;
+            } catch (IllegalStateException notYetAuthenticated) {
+                return 0;
+            }
+        }).sum();
+    }
+
+    /** Restarts (same port and host key) refusing channels beyond {@code n} per connection, as a server's MaxSessions would. */
+    public void restartLimitedTo(int n) throws IOException {
+        limitChannels(n);
+        restart();
     }
 
     /** Drops every connected client at once, as a network failure would. */

@@ -91,6 +91,27 @@ class RemoteMemberToolsTest {
     }
 
     @Test
+    void aPasswordSealedByAnEarlierVersionStillLogsInAndIsSealedAgainWithTheKeyOnFirstUse() throws Exception {
+        ToolResult r = fleet.call("register_member", "friendly_name", "pw", "member_type", "remote", "host", "127.0.0.1",
+                "port", sshd.port(), "username", TestSshServer.USER, "auth_type", "password", "password", TestSshServer.PASSWORD,
+                "work_folder", work.toString());
+        assertThat(r.isError()).as(r.text()).isFalse();
+        // The registry as an earlier fleet on this machine left it: the password sealed with the host-derived key.
+        Path registry = fleet.home.dataDir().resolve("registry.json");
+        String current = registry().get("agents").get(0).get("encryptedPassword").asText();
+        String old = dev.fleet.testing.LegacySeal.seal(TestSshServer.PASSWORD, fleet.home.dataDir().resolve("salt"),
+                dev.fleet.security.SecretBox.localMachineIdentity());
+        Files.writeString(registry, Files.readString(registry).replace(current, old));
+
+        assertThat(fleet.call("execute_command", "member_name", "pw", "command", "echo via-old-seal").text()).contains("via-old-seal");
+        String migrated = registry().get("agents").get(0).get("encryptedPassword").asText();
+        assertThat(migrated).startsWith("v2:").isNotEqualTo(current);
+        assertThat(Files.readString(registry)).doesNotContain(old).doesNotContain(TestSshServer.PASSWORD);
+        fleet.fleet.channels().releaseAll();
+        assertThat(fleet.call("execute_command", "member_name", "pw", "command", "echo via-new-seal").text()).contains("via-new-seal");
+    }
+
+    @Test
     void anUnreachableMemberIsNotRegisteredAndTheErrorSaysWhy() throws Exception {
         ToolResult wrongPassword = fleet.call("register_member", "friendly_name", "x", "member_type", "remote",
                 "host", "127.0.0.1", "port", sshd.port(), "username", TestSshServer.USER, "auth_type", "password",

@@ -30,6 +30,7 @@ import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 
@@ -48,6 +49,8 @@ public final class SshChannel implements MemberChannel {
      * 256 KiB; 63 KiB requests (pipelined by the SFTP streams) stay well inside every server's limit.
      */
     private static final int TRANSFER_BUFFER = 63 * 1024;
+    /** As many links as Linux follows in one path. */
+    private static final int MAX_LINKS = 40;
 
     private final SshTarget target;
     private final SshPool pool;
@@ -68,18 +71,24 @@ public final class SshChannel implements MemberChannel {
 
     @Override
     public CommandResult exec(CommandRequest request) throws ChannelException {
-        String runId = UUID.randomUUID().toString().replace("-", "");
+        // The tag names the member, so any fleet server's activity check can find this command.
+        String memberId = target.key().contains("|") ? target.key().substring(0, target.key().indexOf('|')) : target.key();
+        String runId = OsCommands.runTag(memberId) + "-" + UUID.randomUUID().toString().replace("-", "");
         return run(os.remoteCommand(request.script(), request.workFolder(), runId), runId, request);
     }
 
     private CommandResult run(String commandLine, String runId, CommandRequest request) throws ChannelException {
         for (int attempt = 1; ; attempt++) {
             try (SshPool.Lease lease = pool.lease(target)) {
-                return runOn(lease.session(), commandLine, runId, request);
-            } catch (NotStarted e) {
-                pool.invalidate(target.key());
-                if (attempt == 2) {
-                    throw new ChannelException("connection to " + target.address() + " failed: " + e.getMessage(), e);
+                try {
+                    return runOn(lease.session(), commandLine, runId, request);
+                } catch (NotStarted e) {
+                    // Dead, or refusing channels (its server's session limit): new work goes to a fresh
+                    // connection; commands still running on this one are not cut off.
+                    lease.retire();
+                    if (attempt == 2) {
+                        throw new ChannelException("connection to " + target.address() + " failed: " + e.getMessage(), e);
+                    }
                 }
             }
         }
@@ -180,13 +189,79 @@ public final class SshChannel implements MemberChannel {
             this.sftp = sftp;
         }
 
+        /**
+         * Writes a part file beside the destination and renames it into place once complete, so a
+         * transfer cut off midway leaves the earlier file (or none) under the name, never half a file.
+         */
         @Override
         public void upload(Path localFile, String memberPath, LongConsumer progress) throws IOException {
             makeParents(sftp, memberPath);
-            try (InputStream in = Files.newInputStream(localFile);
-                 OutputStream out = sftp.write(memberPath, TRANSFER_BUFFER,
-                         SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Truncate)) {
-                copy(in, out, progress);
+            int cut = memberPath.lastIndexOf('/') + 1;
+            String part = memberPath.substring(0, cut) + "." + memberPath.substring(cut) + ".fleet-part-"
+                    + Long.toHexString(System.nanoTime());
+            boolean placed = false;
+            try {
+                try (InputStream in = Files.newInputStream(localFile);
+                     OutputStream out = sftp.write(part, TRANSFER_BUFFER,
+                             SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive)) {
+                    copy(in, out, progress);
+                }
+                replace(part, memberPath);
+                placed = true;
+            } finally {
+                if (!placed) {
+                    removeQuietly(part);
+                }
+            }
+        }
+
+        /** Renames over an existing file: atomically where the server offers POSIX rename (OpenSSH does). */
+        private void replace(String from, String to) throws IOException {
+            OpenSSHPosixRenameExtension posix = sftp.getExtension(OpenSSHPosixRenameExtension.class);
+            if (posix != null && posix.isSupported()) {
+                posix.posixRename(from, to);
+                return;
+            }
+            try {
+                sftp.rename(from, to, SftpClient.CopyMode.Overwrite);
+            } catch (IOException | UnsupportedOperationException e) {
+                // Plain SFTP v3 refuses to rename over a file: move the old one aside first.
+                String aside = to + ".fleet-old-" + Long.toHexString(System.nanoTime());
+                boolean hadOld = exists(to);
+                if (hadOld) {
+                    sftp.rename(to, aside);
+                }
+                try {
+                    sftp.rename(from, to);
+                } catch (IOException renameFailed) {
+                    if (hadOld) {
+                        sftp.rename(aside, to);
+                    }
+                    throw renameFailed;
+                }
+                if (hadOld) {
+                    removeQuietly(aside);
+                }
+            }
+        }
+
+        private boolean exists(String path) throws IOException {
+            try {
+                sftp.lstat(path);
+                return true;
+            } catch (SftpException e) {
+                if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                    return false;
+                }
+                throw e;
+            }
+        }
+
+        private void removeQuietly(String path) {
+            try {
+                sftp.remove(path);
+            } catch (IOException | RuntimeException e) {
+                // The session may be gone (that is often why): the part file keeps its own name.
             }
         }
 
@@ -272,7 +347,7 @@ public final class SshChannel implements MemberChannel {
     /**
      * Resolves symbolic links component by component with lstat and readlink, as the kernel would.
      * SFTP servers differ in whether realpath follows links, so fleet does not rely on it. Parts that
-     * do not exist yet are kept as written.
+     * do not exist yet are kept as written; more than 40 links (a loop) is an error, never a guess.
      */
     static String resolveLinks(SftpClient sftp, String path) throws IOException {
         java.util.Deque<String> unresolved = new java.util.ArrayDeque<>(List.of(path.split("/")));
@@ -302,7 +377,12 @@ public final class SshChannel implements MemberChannel {
                 resolved.addLast(part);
                 continue;
             }
-            if (attrs.isSymbolicLink() && ++hops <= 40) {
+            if (attrs.isSymbolicLink()) {
+                if (++hops > MAX_LINKS) {
+                    // Fail closed: a name kept unresolved would pass the boundary check wherever it leads.
+                    throw new IOException("more than " + MAX_LINKS + " symbolic links on the way to " + path
+                            + " (a loop?); refused");
+                }
                 String link = sftp.readLink(candidate);
                 List<String> parts = List.of(link.split("/"));
                 for (int i = parts.size() - 1; i >= 0; i--) {

@@ -8,6 +8,7 @@ import dev.fleet.member.AuthType;
 import dev.fleet.member.LocalPaths;
 import dev.fleet.member.Member;
 import dev.fleet.member.SshLogin;
+import dev.fleet.member.StoredPasswords;
 import dev.fleet.os.OsCommands;
 import dev.fleet.security.SecretBox;
 import java.io.ByteArrayOutputStream;
@@ -24,13 +25,13 @@ import org.apache.sshd.client.session.ClientSession;
 /** Remote members over SSH: their logins, their pooled connections, and the proof that a login works. */
 public final class SshChannels implements RemoteChannels {
     private final SshPool pool;
-    private final SecretBox secrets;
+    private final StoredPasswords passwords;
     private final SpillFiles spillFiles;
     private final LocalPaths localPaths;
 
-    public SshChannels(SshPool pool, SecretBox secrets, SpillFiles spillFiles, LocalPaths localPaths) {
+    public SshChannels(SshPool pool, StoredPasswords passwords, SpillFiles spillFiles, LocalPaths localPaths) {
         this.pool = pool;
-        this.secrets = secrets;
+        this.passwords = passwords;
         this.spillFiles = spillFiles;
         this.localPaths = localPaths;
     }
@@ -54,7 +55,7 @@ public final class SshChannels implements RemoteChannels {
                         + "set one with update_member");
             }
             try {
-                password = secrets.decrypt(login.encryptedPassword());
+                password = passwords.open(m, login.encryptedPassword());
             } catch (SecretBox.SecretBoxException e) {
                 throw new ChannelException("the stored password of " + m.friendlyName() + " " + e.getMessage()
                         + "; set it again with update_member");
@@ -65,7 +66,8 @@ public final class SshChannels implements RemoteChannels {
         String fingerprint = Integer.toHexString(Objects.hash(login.host(), port, login.username(), keyPath,
                 login.encryptedPassword()));
         return new SshTarget(m.id() + "|" + fingerprint, login.host(), port, login.username(), password,
-                keyPath == null ? null : Path.of(localPaths.expand(keyPath)));
+                keyPath == null ? null : Path.of(localPaths.expand(keyPath)),
+                m.cloud() == null ? null : m.cloud().instanceId());
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
@@ -84,7 +85,20 @@ public final class SshPool implements AutoCloseable {
             throw new ChannelException("interrupted while waiting for a free channel");
         }
         p.lastUsed = clock.instant();
-        return new Lease(p);
+        return new Lease(this, target.key(), p);
+    }
+
+    /**
+     * Takes a connection out of the pool because it could not open a channel: new calls get a fresh
+     * connection, while the commands still running on this one go on; it closes when the last of
+     * them has ended (at once when none runs).
+     */
+    private void retire(String key, Pooled p) {
+        pool.remove(key, p);
+        synchronized (p) {
+            p.retired = true;
+        }
+        log.debug("SSH connection {} takes no new work; it closes when its commands have ended", key);
     }
 
     /** Closes the member's connection, if any (registration changes, removal, or a dead session). */
@@ -109,7 +123,9 @@ public final class SshPool implements AutoCloseable {
         SshClient c = client();
         ClientSession session = null;
         try {
-            session = c.connect(target.username(), target.host(), target.port())
+            AttributeRepository context = target.hostKeyPin() == null ? null
+                    : AttributeRepository.ofKeyValuePair(TofuHostKeys.PINNED_TO, target.hostKeyPin());
+            session = c.connect(target.username(), target.host(), target.port(), context, null)
                     .verify(connectTimeout).getSession();
             if (target.keyFile() != null) {
                 session.addPublicKeyIdentity(loadKey(target));
@@ -156,7 +172,7 @@ public final class SshPool implements AutoCloseable {
     /** Turns connection failures into a reason a person can act on. */
     private UnreachableException classify(SshTarget target, Exception e) {
         String where = target.host() + ":" + target.port();
-        String refusal = hostKeys.refusalFor(target.host(), target.port());
+        String refusal = hostKeys.refusalFor(target.hostKeyName(), target.port());
         if (refusal != null) {
             return new UnreachableException(refusal, e);
         }
@@ -261,6 +277,8 @@ public final class SshPool implements AutoCloseable {
         final ClientSession session;
         final Semaphore channels = new Semaphore(CHANNELS_PER_CONNECTION);
         volatile Instant lastUsed = Instant.EPOCH;
+        /** Out of the pool: closed when its last lease is given back. */
+        boolean retired;
 
         Pooled(ClientSession session) {
             this.session = session;
@@ -269,10 +287,14 @@ public final class SshPool implements AutoCloseable {
 
     /** One channel's worth of a pooled connection. */
     public static final class Lease implements AutoCloseable {
+        private final SshPool owner;
+        private final String key;
         private final Pooled pooled;
         private boolean released;
 
-        private Lease(Pooled pooled) {
+        private Lease(SshPool owner, String key, Pooled pooled) {
+            this.owner = owner;
+            this.key = key;
             this.pooled = pooled;
         }
 
@@ -280,11 +302,24 @@ public final class SshPool implements AutoCloseable {
             return pooled.session;
         }
 
+        /**
+         * This connection could not open a channel: it takes no new work. Commands running on it go
+         * on (one refused channel must not end them); it closes once they have all ended.
+         */
+        public void retire() {
+            owner.retire(key, pooled);
+        }
+
         @Override
         public void close() {
             if (!released) {
                 released = true;
-                pooled.channels.release();
+                synchronized (pooled) {
+                    pooled.channels.release();
+                    if (pooled.retired && pooled.channels.availablePermits() == CHANNELS_PER_CONNECTION) {
+                        pooled.session.close(false);
+                    }
+                }
             }
         }
     }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
@@ -25,9 +26,16 @@ import org.slf4j.LoggerFactory;
  * Trust on first use, in fleet's own {@code known_hosts} (OpenSSH format): the first key a host
  * presents is recorded; later it must match. A different key is refused, and the refusal says how
  * to accept the new key deliberately.
+ *
+ * <p>A connection may carry a pin ({@link #PINNED_TO}, a cloud instance's id): its key is then
+ * recorded and checked under that name instead of the address, because a cloud instance gets a new
+ * public address with every start and AWS hands released addresses to other instances.
  */
 public final class TofuHostKeys implements ServerKeyVerifier {
     private static final Logger log = LoggerFactory.getLogger(TofuHostKeys.class);
+
+    /** The name a connection's host key is recorded under instead of its address (set in the connection context). */
+    public static final AttributeRepository.AttributeKey<String> PINNED_TO = new AttributeRepository.AttributeKey<>();
 
     private final Path file;
     private final Map<String, String> lastRefusal = new ConcurrentHashMap<>();
@@ -38,7 +46,10 @@ public final class TofuHostKeys implements ServerKeyVerifier {
 
     @Override
     public synchronized boolean verifyServerKey(ClientSession session, SocketAddress remoteAddress, PublicKey key) {
-        String host = hostId(session.getConnectAddress() != null ? session.getConnectAddress() : remoteAddress);
+        SocketAddress address = session.getConnectAddress() != null ? session.getConnectAddress() : remoteAddress;
+        AttributeRepository context = session.getConnectionContext();
+        String pin = context == null ? null : context.getAttribute(PINNED_TO);
+        String host = pin != null ? hostId(pin, port(address)) : hostId(address);
         try {
             List<PublicKey> known = knownKeys(host);
             if (known.isEmpty()) {
@@ -121,6 +132,13 @@ public final class TofuHostKeys implements ServerKeyVerifier {
     private static String firstField(String line) {
         int space = line.indexOf(' ');
         return space < 0 ? line : line.substring(0, space);
+    }
+
+    private static int port(SocketAddress address) {
+        if (address instanceof SshdSocketAddress s) {
+            return s.getPort();
+        }
+        return address instanceof java.net.InetSocketAddress i ? i.getPort() : 22;
     }
 
     private static String hostId(SocketAddress address) {

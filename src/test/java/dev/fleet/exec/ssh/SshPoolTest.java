@@ -67,6 +67,31 @@ class SshPoolTest {
     }
 
     @Test
+    void aChannelThatCannotBeOpenedFailsOnlyItsOwnCallAndLeavesOtherCommandsOnTheConnectionRunning() throws Exception {
+        sshd.restartLimitedTo(1);
+        java.util.concurrent.CompletableFuture<dev.fleet.exec.CommandResult> first = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> {
+                    try {
+                        return channel.exec(CommandRequest.probe("echo started; sleep 3; echo finished", Duration.ofSeconds(30)));
+                    } catch (dev.fleet.exec.ChannelException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sshd.openChannels() == 1);
+
+        // The server refuses a second channel on that connection: the call moves to a new connection.
+        assertThat(channel.exec(CommandRequest.probe("echo second", Duration.ofSeconds(10))).stdout()).contains("second");
+
+        dev.fleet.exec.CommandResult r = first.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.exitCode()).as("the first command ran to its end: " + r.stderr()).isZero();
+        assertThat(r.stdout()).contains("started", "finished");
+        // The old connection takes no new work and closes once its last command has ended.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sshd.sessions() == 1);
+        assertThat(pool.openConnections()).isEqualTo(1);
+        assertThat(channel.exec(CommandRequest.probe("echo after", Duration.ofSeconds(10))).stdout()).contains("after");
+    }
+
+    @Test
     void aRefusedConnectionIsUnreachableSoCallersMayRetrySafely() throws Exception {
         sshd.stop();
         assertThatThrownBy(() -> channel.exec(CommandRequest.probe("true", Duration.ofSeconds(5))))

@@ -1,0 +1,119 @@
+package dev.fleet.os;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fleet.member.MemberOs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shell edits of authorized_keys and shell profiles, run by bash on a throwaway home: each
+ * file is replaced whole or left as it was, whatever fails on the way.
+ */
+class ProfileEditsTest {
+    private static final String KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFleetFleetFleetFleetFleetFleetFleetFleet fleet-key";
+    private static final String MARK = "# added by apra-fleet";
+    private final OsCommands linux = OsCommands.forOs(MemberOs.LINUX);
+    private final AgentShell agents = AgentShell.forOs(MemberOs.LINUX);
+    private static final java.util.List<AgentShell.HomeFile> CLAUDE_LOGIN =
+            java.util.List.of(AgentShell.HomeFile.of(".claude/.credentials.json"));
+
+    @TempDir
+    Path home;
+
+    private record Run(int exit, String stderr) {
+    }
+
+    /** Runs the script as the member would, optionally with a grep that fails as on a full disk. */
+    private Run run(String script, String stdin, boolean failingGrep) throws Exception {
+        Path bin = Files.createDirectories(home.resolve("fake-bin"));
+        String path = System.getenv("PATH");
+        if (failingGrep) {
+            Path grep = bin.resolve("grep");
+            Files.writeString(grep, "#!/bin/sh\necho 'grep: write error: No space left on device' >&2\nexit 2\n");
+            Files.setPosixFilePermissions(grep, PosixFilePermissions.fromString("rwxr-xr-x"));
+            path = bin + ":" + path;
+        }
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", script);
+        pb.environment().put("HOME", home.toString());
+        pb.environment().put("PATH", path);
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), err);
+    }
+
+    private Path file(String name, String content, String mode) throws IOException {
+        Path f = home.resolve(name);
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, content);
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(mode));
+        return f;
+    }
+
+    private static String mode(Path f) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(f));
+    }
+
+    @Test
+    void revokingAKeyRemovesOnlyItsLineAndKeepsTheFileWholeWhenTheFilterFails() throws Exception {
+        String others = "ssh-rsa AAAAB3Nza-users-own-key user@laptop\nssh-ed25519 AAAAC3-other other@ci\n";
+        Path keys = file(".ssh/authorized_keys", others + KEY + "\n", "rw-------");
+
+        Run failed = run(linux.revokeKey(KEY), "", true);
+        assertThat(failed.exit()).as(failed.stderr()).isNotZero();
+        assertThat(Files.readString(keys)).isEqualTo(others + KEY + "\n");
+        assertThat(home.resolve(".ssh")).isDirectoryNotContaining(p -> p.getFileName().toString().contains("fleet-tmp"));
+
+        Run ok = run(linux.revokeKey(KEY), "", false);
+        assertThat(ok.exit()).as(ok.stderr()).isZero();
+        assertThat(Files.readString(keys)).isEqualTo(others);
+        assertThat(mode(keys)).isEqualTo("rw-------");
+    }
+
+    @Test
+    void persistingAnApiKeyReplacesFleetsLineAndKeepsProfilesWholeWhenTheFilterFails() throws Exception {
+        String own = "export PATH=\"$HOME/bin:$PATH\"\nalias ll='ls -l'\n";
+        Path profile = file(".profile", own + "export ANTHROPIC_API_KEY='sk-ant-old' " + MARK + "\n", "rw-r--r--");
+        Path bashrc = file(".bashrc", "set -o vi\n", "rw-r--r--");
+
+        Run failed = run(agents.persistVariable("ANTHROPIC_API_KEY"), "sk-ant-new-0123456789", true);
+        assertThat(failed.exit()).as(failed.stderr()).isNotZero();
+        assertThat(Files.readString(profile)).isEqualTo(own + "export ANTHROPIC_API_KEY='sk-ant-old' " + MARK + "\n");
+        assertThat(Files.readString(bashrc)).isEqualTo("set -o vi\n");
+
+        Run ok = run(agents.persistVariable("ANTHROPIC_API_KEY"), "sk-ant-new-0123456789", false);
+        assertThat(ok.exit()).as(ok.stderr()).isZero();
+        assertThat(Files.readString(profile)).isEqualTo(own + "export ANTHROPIC_API_KEY='sk-ant-new-0123456789' " + MARK + "\n");
+        assertThat(Files.readString(bashrc)).isEqualTo("set -o vi\nexport ANTHROPIC_API_KEY='sk-ant-new-0123456789' " + MARK + "\n");
+        assertThat(mode(profile)).isEqualTo("rw-r--r--");
+        assertThat(home).isDirectoryNotContaining(p -> p.getFileName().toString().contains("fleet-tmp"));
+    }
+
+    @Test
+    void removingTheAgentLoginLeavesProfilesWholeWhenTheFilterFailsAndEditsALinkedProfileInPlace() throws Exception {
+        String own = "export EDITOR=vim\n";
+        Path dotfiles = file("dotfiles/bashrc", own + "export ANTHROPIC_API_KEY='sk-ant-x' " + MARK + "\n", "rw-r--r--");
+        Path bashrc = home.resolve(".bashrc");
+        Files.createSymbolicLink(bashrc, dotfiles);
+
+        Run failed = run(agents.removeFleetAuth(CLAUDE_LOGIN), "", true);
+        assertThat(failed.stderr()).contains("could not");
+        assertThat(Files.readString(dotfiles)).isEqualTo(own + "export ANTHROPIC_API_KEY='sk-ant-x' " + MARK + "\n");
+
+        Run ok = run(agents.removeFleetAuth(CLAUDE_LOGIN), "", false);
+        assertThat(ok.exit()).as(ok.stderr()).isZero();
+        assertThat(Files.isSymbolicLink(bashrc)).as("the user's link stays a link").isTrue();
+        assertThat(Files.readString(dotfiles)).isEqualTo(own);
+    }
+}

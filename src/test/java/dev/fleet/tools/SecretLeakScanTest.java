@@ -1,0 +1,103 @@
+package dev.fleet.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleet.testing.FakeGitHosting;
+import dev.fleet.testing.SecretWatch;
+import dev.fleet.testing.TestHome;
+import dev.fleet.testing.TestSshServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The leak scan: a password member, an agent API key and a VCS token go through the tools a user
+ * would call with them; then every tool result, every line fleet logged, every process command
+ * line seen meanwhile, and every file fleet wrote on this machine (the registry included) are
+ * searched for the three secrets in plain text. Zero hits.
+ */
+class SecretLeakScanTest {
+    static final String API_KEY = "sk-ant-api03-leakscanKEY0123456789abcdef";
+    static final String PAT = "ghp_leakscanTOKEN0123456789abcdefABCDEF";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void noSecretShowsInResultsLogsCommandLinesOrFilesFleetWrote() throws Exception {
+        List<String> secrets = List.of(TestSshServer.PASSWORD, API_KEY, PAT);
+        List<String> seen = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        Path memberHome = tmp.resolve("member-home");
+        Path received = tmp.resolve("received");
+        try (FakeGitHosting hosting = new FakeGitHosting(); SecretWatch watch = new SecretWatch();
+             FleetHarness fleet = new FleetHarness(tmp.resolve("pm"), hosting.env())) {
+            hosting.validPats.add(PAT);
+            TestHome.installFakeAgentCli(memberHome, "2.1.0");
+            try (TestSshServer sshd = new TestSshServer(fleet.home, tmp.resolve("sshd"), memberHome).start()) {
+                Path work = Files.createDirectories(memberHome.resolve("work"));
+                Files.writeString(work.resolve("notes.txt"), "results\n");
+                Path upload = Files.writeString(tmp.resolve("upload.txt"), "data\n");
+                List<ToolResult> results = new ArrayList<>();
+                results.add(fleet.call("register_member", "friendly_name", "pw", "member_type", "remote", "host", "127.0.0.1",
+                        "port", sshd.port(), "username", TestSshServer.USER, "auth_type", "password",
+                        "password", TestSshServer.PASSWORD, "work_folder", work.toString()));
+                assertThat(results.get(0).isError()).as(results.get(0).text()).isFalse();
+                results.add(fleet.call("list_members"));
+                results.add(fleet.call("member_detail", "member_name", "pw"));
+                results.add(fleet.call("fleet_status"));
+                results.add(fleet.call("execute_command", "member_name", "pw", "command", "echo hello; ls"));
+                results.add(fleet.call("execute_command", "member_name", "pw", "command", "exit 3"));
+                results.add(fleet.call("send_files", "member_name", "pw", "local_paths", List.of(upload.toString())));
+                results.add(fleet.call("receive_files", "member_name", "pw", "remote_paths", List.of("notes.txt"),
+                        "local_dest", received.toString()));
+                results.add(fleet.call("provision_auth", "member_name", "pw", "api_key", API_KEY));
+                // A key that is not one: the error must not quote it.
+                results.add(fleet.call("provision_auth", "member_name", "pw", "api_key", API_KEY + "'$(x)"));
+                results.add(fleet.call("provision_vcs_auth", "member_name", "pw", "provider", "github", "github_mode", "pat",
+                        "token", PAT, "git_access", "push"));
+                results.add(fleet.call("provision_vcs_auth", "member_name", "nobody", "provider", "github", "github_mode", "pat",
+                        "token", PAT, "git_access", "push"));
+                results.add(fleet.call("update_member", "member_name", "pw", "password", TestSshServer.PASSWORD));
+                results.add(fleet.call("execute_command", "member_name", "pw", "command", "echo after"));
+                results.add(fleet.call("revoke_vcs_auth", "member_name", "pw", "provider", "github"));
+                assertThat(results.get(4).text()).contains("hello", "notes.txt");
+                // The secrets really went where they were meant to go (on the member, on stdin).
+                assertThat(results.get(8).isError()).as(results.get(8).text()).isFalse();
+                assertThat(results.get(9).isError()).as(results.get(9).text()).isTrue();
+                assertThat(results.get(10).isError()).as(results.get(10).text()).isFalse();
+                assertThat(results.get(12).isError()).as(results.get(12).text()).isFalse();
+                assertThat(Files.readString(memberHome.resolve(".profile"))).contains(API_KEY);
+                assertThat(results.get(results.size() - 2).text()).contains("after");
+                for (ToolResult r : results) {
+                    seen.add(r.text());
+                    seen.add(json.writeValueAsString(r.structured()));
+                }
+                results.add(fleet.call("remove_member", "member_name", "pw"));
+                seen.add(results.get(results.size() - 1).text());
+            }
+            seen.add(watch.logs());
+            seen.addAll(watch.commandLines());
+            assertThat(watch.logs()).as("fleet logged while it worked").isNotBlank();
+        }
+        List<Path> written = new ArrayList<>();
+        for (Path root : List.of(tmp.resolve("pm"), received)) {
+            try (Stream<Path> files = Files.walk(root)) {
+                files.filter(Files::isRegularFile).forEach(written::add);
+            }
+        }
+        assertThat(written).anyMatch(p -> p.getFileName().toString().equals("registry.json") || p.toString().contains("registry"));
+        for (Path f : written) {
+            seen.add(f + "\n" + new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
+        }
+        for (String secret : secrets) {
+            assertThat(seen).as("places holding " + secret.substring(0, 4) + "…").noneMatch(s -> s.contains(secret));
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.fleet.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fleet.testing.TestKeys;
+import dev.fleet.testing.TestSshServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The path policy of send_files and receive_files against names a member (or a cloned repository)
+ * can hold, on a local member and on a remote one over SFTP: nothing lands outside local_dest or the
+ * work folder, each refused file says why, and the other files still travel.
+ */
+class TransferBoundaryTest {
+    @TempDir
+    Path tmp;
+    FleetHarness fleet;
+    TestSshServer sshd;
+    Path outside;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fleet = new FleetHarness(tmp.resolve("pm"));
+        sshd = new TestSshServer(fleet.home, tmp.resolve("sshd"), tmp.resolve("member-home")).start();
+        outside = Files.createDirectories(tmp.resolve("outside"));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        fleet.close();
+        sshd.close();
+    }
+
+    /** Registers the member; returns its work folder (on this machine either way). */
+    private Path member(String kind) throws Exception {
+        if (kind.equals("local")) {
+            Path work = Files.createDirectories(tmp.resolve("local-work"));
+            fleet.registerLocal("m", work);
+            return work;
+        }
+        Path key = TestKeys.write(tmp.resolve("keys/id"), "ssh-ed25519", 256, null);
+        TestKeys.authorize(tmp.resolve("member-home"), key);
+        Path work = tmp.resolve("member-home/work");
+        ToolResult r = fleet.call("register_member", "friendly_name", "m", "member_type", "remote", "host", "127.0.0.1",
+                "port", sshd.port(), "username", TestSshServer.USER, "auth_type", "key", "key_path", key.toString(),
+                "work_folder", work.toString());
+        assertThat(r.isError()).as(r.text()).isFalse();
+        return work;
+    }
+
+    /** Every regular file below {@code root}, relative. */
+    private static List<String> files(Path root) throws Exception {
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> results(ToolResult r) {
+        return (List<Map<String, Object>>) ((Map<String, Object>) r.structured()).get("files");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "remote"})
+    void aMemberFileNamedWithWindowsSeparatorsAndDotDotStaysInsideLocalDest(String kind) throws Exception {
+        Path work = member(kind);
+        Path out = Files.createDirectories(work.resolve("out"));
+        Files.writeString(out.resolve("..\\..\\escaped.txt"), "escaped");
+        Files.writeString(out.resolve("..\\..\\..\\..\\..\\..\\tmp-escaped.txt"), "escaped");
+        Files.writeString(out.resolve("C:\\drive.txt"), "drive");
+        Files.writeString(out.resolve("sub\\inner.txt"), "inner");
+        Files.writeString(out.resolve("plain.txt"), "plain");
+        Path dest = Files.createDirectories(tmp.resolve("pm-side/deep/dest"));
+
+        ToolResult r = fleet.call("receive_files", "member_name", "m", "remote_paths", List.of("out"), "local_dest", dest.toString());
+
+        assertThat(files(tmp.resolve("pm-side"))).containsExactlyInAnyOrder("deep/dest/out/plain.txt", "deep/dest/out/sub/inner.txt");
+        assertThat(Files.readString(dest.resolve("out/sub/inner.txt"))).isEqualTo("inner");
+        assertThat(tmp.resolve("escaped.txt")).doesNotExist();
+        assertThat(results(r)).filteredOn(f -> Boolean.FALSE.equals(f.get("ok"))).hasSize(3)
+                .allSatisfy(f -> assertThat((String) f.get("error")).contains("refused"));
+        assertThat(r.text()).contains("Received 2 of 5 files", "'..'", "drive letter");
+        assertThat(r.isError()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "remote"})
+    void aLinkInLocalDestCannotCarryAReceivedFileOutside(String kind) throws Exception {
+        Path work = member(kind);
+        Files.createDirectories(work.resolve("out"));
+        Files.writeString(work.resolve("out/data.txt"), "data");
+        Files.writeString(work.resolve("top.txt"), "top");
+        Path dest = Files.createDirectories(tmp.resolve("dest"));
+        Files.createSymbolicLink(dest.resolve("out"), outside);
+        Files.createSymbolicLink(dest.resolve("top.txt"), outside.resolve("written-through-link.txt"));
+
+        ToolResult r = fleet.call("receive_files", "member_name", "m", "remote_paths", List.of("out", "top.txt"),
+                "local_dest", dest.toString());
+
+        assertThat(files(outside)).isEmpty();
+        assertThat(results(r)).hasSize(2).allSatisfy(f -> assertThat((String) f.get("error")).contains("outside", "refused"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "remote"})
+    void aChainOfMoreLinksThanTheKernelFollowsIsRefusedNotGuessed(String kind) throws Exception {
+        Path work = member(kind);
+        Files.writeString(outside.resolve("secret.txt"), "outside the work folder");
+        // link0 -> link1 -> ... -> link44 -> the outside folder
+        Files.createSymbolicLink(work.resolve("link44"), outside);
+        for (int i = 43; i >= 0; i--) {
+            Files.createSymbolicLink(work.resolve("link" + i), Path.of("link" + (i + 1)));
+        }
+        Path dest = Files.createDirectories(tmp.resolve("dest"));
+
+        ToolResult r = fleet.call("receive_files", "member_name", "m", "remote_paths", List.of("link0/secret.txt"),
+                "local_dest", dest.toString());
+
+        assertThat(r.isError()).as(r.text()).isTrue();
+        assertThat(files(dest)).isEmpty();
+        assertThat(r.text()).contains("link0/secret.txt");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "remote"})
+    void aLocalFileWhoseNameClimbsOnAnotherOsIsNotSent(String kind) throws Exception {
+        Path work = member(kind);
+        Path folder = Files.createDirectories(tmp.resolve("to-send/project"));
+        Files.writeString(folder.resolve("..\\..\\..\\escaped.txt"), "escaped");
+        Files.writeString(folder.resolve("main.c"), "int main;");
+
+        ToolResult r = fleet.call("send_files", "member_name", "m", "local_paths", List.of(folder.toString()));
+
+        assertThat(files(work)).containsExactly("project/main.c");
+        assertThat(results(r)).filteredOn(f -> Boolean.FALSE.equals(f.get("ok"))).singleElement()
+                .satisfies(f -> assertThat((String) f.get("error")).contains("'..'", "refused"));
+    }
+}
