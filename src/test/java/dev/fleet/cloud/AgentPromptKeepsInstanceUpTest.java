@@ -26,8 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A cloud member whose agent is Codex: while a Codex prompt runs on the instance, the idle
- * watcher sees it and keeps the instance up, however long past its idle timeout the prompt runs;
- * once the prompt has ended, the instance stops after its idle timeout as usual.
+ * watcher keeps the instance up, however long past its idle timeout the prompt runs: the watcher
+ * of the server running the prompt knows its call is in flight, and the watcher of another fleet
+ * server on the same registry sees the prompt's processes on the member. Once the prompt has
+ * ended, the instance stops after its idle timeout as usual.
  */
 class AgentPromptKeepsInstanceUpTest {
     static final String ID = "i-0ccccccccccccccc3";
@@ -37,6 +39,7 @@ class AgentPromptKeepsInstanceUpTest {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
     SimulatedCloud cloud;
     Fleet fleet;
+    Fleet other;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -44,6 +47,7 @@ class AgentPromptKeepsInstanceUpTest {
         Map<String, String> env = cloud.env();
         env.put("FLEET_ACTIVITY_TIMEOUT_MS", "5000");
         fleet = new Fleet(env, clock, () -> { });
+        other = new Fleet(env, clock, () -> { });
         TestHome.installFakeCli(cloud.memberHome, "codex", "codex-cli 0.46.0");
         cloud.machine(ID, "g5.xlarge", FakeEc2.State.RUNNING);
         ToolResult r = call("register_member", "friendly_name", "gpu-codex", "member_type", "remote", "username", TestSshServer.USER,
@@ -54,6 +58,7 @@ class AgentPromptKeepsInstanceUpTest {
 
     @AfterEach
     void tearDown() throws Exception {
+        other.close();
         fleet.close();
         cloud.close();
     }
@@ -66,9 +71,9 @@ class AgentPromptKeepsInstanceUpTest {
         return fleet.tools().run(tool, args, ToolCall.NONE);
     }
 
-    private List<IdleWatcher.Decision> cycleAfter(Duration d) {
+    private List<IdleWatcher.Decision> cycleAfter(Duration d, Fleet server) {
         clock.advance(d);
-        return fleet.idleWatcher().cycle();
+        return server.idleWatcher().cycle();
     }
 
     @Test
@@ -82,8 +87,13 @@ class AgentPromptKeepsInstanceUpTest {
                 && Files.readAllLines(state.resolve("children.txt")).size() >= 4);
 
         for (int i = 0; i < 3; i++) {
-            assertThat(cycleAfter(Duration.ofMinutes(11))).singleElement()
-                    .satisfies(d -> assertThat(d.reason()).contains("agent running in the work folder"));
+            assertThat(cycleAfter(Duration.ofMinutes(11), fleet)).singleElement()
+                    .satisfies(d -> assertThat(d.reason()).contains("fleet work in flight (execute_prompt"));
+            assertThat(cycleAfter(Duration.ofMinutes(11), other)).as("another server sees the prompt on the member").singleElement()
+                    .satisfies(d -> {
+                        assertThat(d.action()).isEqualTo(IdleAction.KEEP);
+                        assertThat(d.reason()).contains("fleet command");
+                    });
         }
         assertThat(cloud.ec2.requests("StopInstances")).isZero();
         assertThat(cloud.ec2.instance(ID).state()).isEqualTo(FakeEc2.State.RUNNING);
@@ -91,7 +101,7 @@ class AgentPromptKeepsInstanceUpTest {
         assertThat(call("stop_prompt", "member_name", "gpu-codex").text()).contains("Stopped the prompt");
         assertThat(prompt.get(30, TimeUnit.SECONDS).text()).contains("[cancelled]");
         // Idle again: the usual timeout applies, counted from the last time work was seen.
-        assertThat(cycleAfter(Duration.ofMinutes(11))).singleElement().satisfies(d -> assertThat(d.action()).isEqualTo(IdleAction.STOP));
+        assertThat(cycleAfter(Duration.ofMinutes(11), other)).singleElement().satisfies(d -> assertThat(d.action()).isEqualTo(IdleAction.STOP));
         assertThat(cloud.ec2.requests("StopInstances")).isEqualTo(1);
     }
 }
