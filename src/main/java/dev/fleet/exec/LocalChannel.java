@@ -12,13 +12,23 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
-/** A member that is a folder on this machine: commands are child processes, transfers are copies. */
+/**
+ * A member that is a folder on this machine: commands are child processes, transfers are copies.
+ *
+ * <p>Every command carries a run tag in its environment, so a timeout ends it and everything it
+ * started, also what left its process tree. A command must never reach the terminal of the editor
+ * or agent that started fleet (a password prompt would steal its keystrokes): when fleet itself
+ * has a controlling terminal, each command starts in a session of its own ({@code setsid}, one
+ * more process start); when fleet has none (the launcher starts {@code fleet serve} detached),
+ * its commands cannot have one either and start directly.
+ */
 public final class LocalChannel implements MemberChannel {
     private static final boolean HAS_SETSID = new File("/usr/bin/setsid").canExecute() || new File("/bin/setsid").canExecute();
 
@@ -26,13 +36,21 @@ public final class LocalChannel implements MemberChannel {
     private final LoginEnvironment environment;
     private final SpillFiles spillFiles;
     private final ExecutorService streamPumps;
+    private final boolean ownSessions;
 
     public LocalChannel(OsCommands os, LoginEnvironment environment, SpillFiles spillFiles,
                         ExecutorService streamPumps) {
+        this(os, environment, spillFiles, streamPumps, HAS_SETSID && ControllingTerminal.present());
+    }
+
+    /** {@code ownSessions}: start each command in a new session (needs setsid). */
+    LocalChannel(OsCommands os, LoginEnvironment environment, SpillFiles spillFiles, ExecutorService streamPumps,
+                 boolean ownSessions) {
         this.os = os;
         this.environment = environment;
         this.spillFiles = spillFiles;
         this.streamPumps = streamPumps;
+        this.ownSessions = ownSessions;
     }
 
     @Override
@@ -42,15 +60,18 @@ public final class LocalChannel implements MemberChannel {
 
     @Override
     public CommandResult exec(CommandRequest request) throws ChannelException {
-        List<String> argv = new ArrayList<>();
-        if (HAS_SETSID) {
-            // A new session makes the command a process-group leader, so a timeout can end the whole group.
+        List<String> argv = new ArrayList<>(4);
+        if (ownSessions) {
+            // A new session: no controlling terminal, and a process group a timeout can end whole.
             argv.add("setsid");
         }
         argv.addAll(os.shellArgv(request.script()));
+        String runId = RunTag.next();
         ProcessBuilder pb = new ProcessBuilder(argv);
-        pb.environment().clear();
-        pb.environment().putAll(environment.get());
+        Map<String, String> env = pb.environment();
+        env.clear();
+        env.putAll(environment.get());
+        env.put(OsCommands.RUN_TAG, runId);
         if (request.workFolder() != null) {
             File dir = new File(request.workFolder());
             if (!dir.isDirectory()) {
@@ -80,13 +101,13 @@ public final class LocalChannel implements MemberChannel {
         try {
             if (!process.waitFor(request.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 timedOut = true;
-                ProcessTree.kill(process, HAS_SETSID);
+                ProcessTree.kill(process, ownSessions, os, runId);
                 process.waitFor(5, TimeUnit.SECONDS);
             }
             awaitPump(outPump, process);
             awaitPump(errPump, process);
         } catch (InterruptedException e) {
-            ProcessTree.kill(process, HAS_SETSID);
+            ProcessTree.kill(process, ownSessions, os, runId);
             Thread.currentThread().interrupt();
             throw new ChannelException("interrupted while the command ran; it was ended");
         } finally {

@@ -9,6 +9,8 @@ import java.util.List;
  * Values that come from users (folders, paths) are always quoted here, never by callers.
  */
 public interface OsCommands {
+    /** The environment variable that tags a command fleet runs, and every process it starts (see {@link #killTagged}). */
+    String RUN_TAG = "FLEET_RUN_ID";
 
     static OsCommands forOs(MemberOs os) {
         return switch (os == null ? MemberOs.LINUX : os) {

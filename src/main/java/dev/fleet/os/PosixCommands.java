@@ -16,8 +16,6 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
         return List.of(shell, "-c", script);
     }
 
-    static final String RUN_TAG = "FLEET_RUN_ID";
-
     @Override
     public String remoteCommand(String script, String folder, String runId) {
         StringBuilder c = new StringBuilder();
