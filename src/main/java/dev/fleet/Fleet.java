@@ -3,6 +3,7 @@ package dev.fleet;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.agentcli.AgentLogin;
 import dev.fleet.agentcli.AgentUpdates;
+import dev.fleet.agentcli.AgentVersions;
 import dev.fleet.agentcli.PromptRunner;
 import dev.fleet.agentcli.Prompts;
 import dev.fleet.base.Sleeper;
@@ -156,7 +157,7 @@ public final class Fleet implements AutoCloseable {
 
         // The services the tools call.
         Registrar registrar = new Registrar(store, channels, secrets, lifecycle, localPaths,
-                new MemberCleanup(store, channels, dataDir, vcs), clock);
+                new MemberCleanup(store, channels, dataDir, vcs), clock, new AgentVersions(), workers);
         registrar.backfillIcons();
         FleetProbe fleetProbe = new FleetProbe(store, new StatusService(channels, workers, MACHINE_PROBE_TIMEOUT),
                 new DetailService(channels, workers, MACHINE_PROBE_TIMEOUT),

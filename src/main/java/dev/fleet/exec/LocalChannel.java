@@ -162,6 +162,11 @@ public final class LocalChannel implements MemberChannel {
     }
 
     @Override
+    public java.util.Optional<Map<String, String>> localEnvironment() {
+        return java.util.Optional.of(environment.get());
+    }
+
+    @Override
     public ConnectionCheck test() {
         return new ConnectionCheck.Reachable(Duration.ZERO);
     }
