@@ -198,6 +198,44 @@ public final class LocalChannel implements MemberChannel {
             }
 
             @Override
+            public java.util.Map<String, FileStat> listFileStats(String memberPath) throws IOException {
+                java.util.Map<String, FileStat> stats = new java.util.LinkedHashMap<>();
+                for (String f : LocalChannel.listFiles(Path.of(memberPath))) {
+                    FileStat s = LocalChannel.stat(Path.of(f));
+                    if (s != null) {
+                        stats.put(f, s);
+                    }
+                }
+                return stats;
+            }
+
+            @Override
+            public java.util.Map<String, FileStat> describe(java.util.Collection<String> memberFolders) throws IOException {
+                java.util.Map<String, FileStat> stats = new java.util.HashMap<>();
+                for (String folder : memberFolders) {
+                    Path dir = Path.of(folder);
+                    if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        continue;
+                    }
+                    try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                        for (Path e : entries) {
+                            FileStat s = LocalChannel.stat(e);
+                            if (s != null) {
+                                stats.put(e.toString(), s);
+                            }
+                        }
+                    }
+                }
+                return stats;
+            }
+
+            @Override
+            public void setModified(String memberPath, long epochSeconds) throws IOException {
+                Files.setLastModifiedTime(Path.of(memberPath), java.nio.file.attribute.FileTime.from(epochSeconds,
+                        java.util.concurrent.TimeUnit.SECONDS));
+            }
+
+            @Override
             public String realPath(String memberPath) throws IOException {
                 return LocalChannel.realPath(Path.of(memberPath));
             }
@@ -218,6 +256,17 @@ public final class LocalChannel implements MemberChannel {
             Files.createDirectories(parent);
         }
         Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+    }
+
+    /** A regular file's size and time, links not followed; null for anything else. */
+    private static FileStat stat(Path p) {
+        try {
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return a.isRegularFile() ? new FileStat(a.size(), a.lastModifiedTime().to(java.util.concurrent.TimeUnit.SECONDS)) : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static List<String> listFiles(Path root) throws IOException {

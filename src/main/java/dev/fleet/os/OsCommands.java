@@ -50,6 +50,14 @@ public interface OsCommands {
     /** Prints {@code yes} when the folder exists. */
     String folderExists(String folder);
 
+    /**
+     * Prints {@code <sha256 hex>  <path>} for each file whose absolute path arrives NUL-separated on
+     * stdin (a file that cannot be read is left out); empty where this OS has no such tool.
+     */
+    default java.util.Optional<String> sha256Files() {
+        return java.util.Optional.empty();
+    }
+
     /** Prints the agent CLI's version line; exit status non-zero when the CLI is missing. */
     String agentVersion();
 

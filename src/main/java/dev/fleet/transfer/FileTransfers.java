@@ -6,6 +6,7 @@ import dev.fleet.cloud.CloudGate;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.FileSession;
+import dev.fleet.exec.FileStat;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.exec.MemberPaths;
 import dev.fleet.member.LocalPaths;
@@ -16,7 +17,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -42,8 +47,11 @@ public final class FileTransfers {
         }
     }
 
-    /** The outcome of one call, file by file in the order they were tried. */
-    public record Report(Member member, List<FileResult> files) {
+    /**
+     * The outcome of one call, file by file in the order they were tried; {@code skipped} counts
+     * the files left alone because their destination already held the same file.
+     */
+    public record Report(Member member, List<FileResult> files, int skipped) {
         public Report {
             files = List.copyOf(files);
         }
@@ -60,24 +68,26 @@ public final class FileTransfers {
     }
 
     /** Sends files and folders (recursively, keeping their structure) into the work folder or {@code subfolder} of it. */
-    public Report send(Member chosen, List<String> localPaths, String subfolder, Progress progress) throws Exception {
+    public Report send(Member chosen, List<String> localPaths, String subfolder, SkipUnchanged skip, Progress progress)
+            throws Exception {
         // Checked before a cloud instance is started for it.
         if (subfolder != null && MemberPaths.resolveInside(chosen.workFolder(), subfolder, chosen.osOrAssumed()) == null) {
             throw new InvalidRequest("remote_subfolder", "must stay inside the work folder " + chosen.workFolder()
                     + " (relative, no leading / or ~, no '..' above it)");
         }
-        return gate.run(chosen, progress, member -> upload(member, localPaths, subfolder, progress));
+        return gate.run(chosen, progress, member -> upload(member, localPaths, subfolder, skip, progress));
     }
 
     /** Brings files and folders of the work folder back into {@code localDest}, each under its own name. */
-    public Report receive(Member chosen, List<String> remotePaths, String localDest, Progress progress) throws Exception {
-        return gate.run(chosen, progress, member -> download(member, remotePaths, localDest, progress));
+    public Report receive(Member chosen, List<String> remotePaths, String localDest, SkipUnchanged skip, Progress progress)
+            throws Exception {
+        return gate.run(chosen, progress, member -> download(member, remotePaths, localDest, skip, progress));
     }
 
     private record Planned(Path source, String dest) {
     }
 
-    private Report upload(Member member, List<String> locals, String subfolder, Progress progress)
+    private Report upload(Member member, List<String> locals, String subfolder, SkipUnchanged skip, Progress progress)
             throws ChannelException, IOException {
         MemberChannel channel = channels.forMember(member);
         MemberOs os = channel.os().os();
@@ -107,31 +117,59 @@ public final class FileTransfers {
             totalBytes += Files.size(p.source());
         }
         ByteProgress bytes = new ByteProgress(progress, totalBytes, "sending");
+        int skipped;
         try (FileSession files = channel.files()) {
             String realRoot = files.realPath(root);
-            for (Planned p : plan) {
-                String name = p.source().getFileName().toString();
-                long size = Files.size(p.source());
-                try {
-                    if (p.dest() == null || !MemberPaths.isInside(realRoot, files.realPath(p.dest()))) {
-                        results.add(FileResult.failed(p.source().toString(), "destination escapes the work folder; refused"));
-                    } else {
-                        files.upload(p.source(), p.dest(), bytes.file(name));
-                        results.add(FileResult.done(p.source().toString(), p.dest(), size));
-                    }
-                } catch (IOException | ChannelException e) {
-                    results.add(FileResult.failed(p.source().toString(), e.getMessage()));
+            Map<Path, String> destinations = new LinkedHashMap<>();
+            plan.stream().filter(p -> p.dest() != null).forEach(p -> destinations.put(p.source(), p.dest()));
+            Set<String> same = Unchanged.onMember(skip, channel, files, destinations);
+            FileResult[] done = new FileResult[plan.size()];
+            SideBySide.run(files, channel, plan.size(), (session, i) -> {
+                Planned p = plan.get(i);
+                done[i] = sendOne(session, p, realRoot, same, bytes);
+            });
+            skipped = 0;
+            for (FileResult r : done) {
+                if (r == null) {
+                    skipped++;
+                } else {
+                    results.add(r);
                 }
-                bytes.fileDone(size, name);
             }
         }
-        return new Report(member, results);
+        return new Report(member, results, skipped);
+    }
+
+    /** One file through the path policy, then left alone when unchanged (null), else sent with its time. */
+    private static FileResult sendOne(FileSession files, Planned p, String realRoot, Set<String> same, ByteProgress bytes) {
+        String name = p.source().getFileName().toString();
+        ByteProgress.File progress = bytes.file(name);
+        try {
+            long size = Files.size(p.source());
+            try {
+                if (p.dest() == null || !MemberPaths.isInside(realRoot, files.realPath(p.dest()))) {
+                    return FileResult.failed(p.source().toString(), "destination escapes the work folder; refused");
+                }
+                if (same.contains(p.dest())) {
+                    return null;
+                }
+                long modified = Files.getLastModifiedTime(p.source()).to(java.util.concurrent.TimeUnit.SECONDS);
+                files.upload(p.source(), p.dest(), progress);
+                // The source's time: a later send of the same file can tell it is unchanged.
+                files.setModified(p.dest(), modified);
+                return FileResult.done(p.source().toString(), p.dest(), size);
+            } finally {
+                progress.done(size);
+            }
+        } catch (IOException | ChannelException e) {
+            return FileResult.failed(p.source().toString(), e.getMessage());
+        }
     }
 
     private record Fetch(String source, String under) {
     }
 
-    private Report download(Member member, List<String> remotes, String localDest, Progress progress)
+    private Report download(Member member, List<String> remotes, String localDest, SkipUnchanged skip, Progress progress)
             throws ChannelException, IOException {
         MemberChannel channel = channels.forMember(member);
         MemberOs os = channel.os().os();
@@ -139,16 +177,20 @@ public final class FileTransfers {
         Files.createDirectories(dest);
         String root = member.workFolder();
         List<FileResult> results = new ArrayList<>();
+        int skipped = 0;
         try (FileSession files = channel.files()) {
             String realRoot = files.realPath(root);
             List<Fetch> plan = new ArrayList<>();
+            Map<String, FileStat> listed = new HashMap<>();
             for (String rel : remotes) {
                 String source = MemberPaths.resolveInside(root, rel, os);
                 if (source == null || !MemberPaths.isInside(realRoot, files.realPath(source))) {
                     results.add(FileResult.failed(rel, "outside the work folder " + root + "; refused"));
                     continue;
                 }
-                List<String> found = files.listFiles(source);
+                Map<String, FileStat> stats = files.listFileStats(source);
+                listed.putAll(stats);
+                List<String> found = new ArrayList<>(stats.keySet());
                 if (found.isEmpty()) {
                     results.add(FileResult.failed(rel, "no such file or folder in the work folder"));
                     continue;
@@ -158,7 +200,10 @@ public final class FileTransfers {
                     plan.add(new Fetch(f, f.equals(source) ? base : base + "/" + f.substring(source.length() + 1).replace('\\', '/')));
                 }
             }
-            // Sizes are not known before the transfer without a round trip per file; count files instead.
+            Map<String, Path> locals = new LinkedHashMap<>();
+            plan.forEach(f -> locals.put(f.source(), dest.resolve(f.under()).normalize()));
+            Set<String> same = Unchanged.onThisMachine(skip, channel, listed, locals);
+            // Counted in files: a progress in bytes would need every size before the first byte moves.
             int done = 0;
             for (Fetch f : plan) {
                 progress.report(done++, (double) plan.size(), "receiving " + f.under());
@@ -168,7 +213,17 @@ public final class FileTransfers {
                         results.add(FileResult.failed(f.source(), "a link leads outside the work folder; refused"));
                         continue;
                     }
+                    if (same.contains(f.source())) {
+                        skipped++;
+                        continue;
+                    }
                     files.download(f.source(), local, bytes -> { });
+                    FileStat remote = listed.get(f.source());
+                    if (remote != null && remote.modifiedSeconds() >= 0) {
+                        // The member's time: a later receive of the same file can tell it is unchanged.
+                        Files.setLastModifiedTime(local, java.nio.file.attribute.FileTime.from(remote.modifiedSeconds(),
+                                java.util.concurrent.TimeUnit.SECONDS));
+                    }
                     results.add(FileResult.done(f.source(), local.toString(), Files.size(local)));
                 } catch (IOException | ChannelException e) {
                     results.add(FileResult.failed(f.source(), e.getMessage()));
@@ -176,6 +231,6 @@ public final class FileTransfers {
             }
             progress.report(plan.size(), (double) plan.size(), "done");
         }
-        return new Report(member, results);
+        return new Report(member, results, skipped);
     }
 }
