@@ -31,7 +31,6 @@ import java.util.function.UnaryOperator;
  * <p>A read parses the file only when it changed: the last registry parsed is kept with the
  * file's identity, modification time and size (every write is a new file, renamed over the old),
  * so a call that only looks something up costs one stat call, also with a thousand members.
- * Writers always parse what is on disk, under the lock.
  */
 public final class RegistryStore {
     private final Path file;
@@ -90,18 +89,6 @@ public final class RegistryStore {
         }
     }
 
-    /** What is on disk, parsed whatever was read before: writers decide on this. */
-    private Registry readFromDisk() {
-        try {
-            return codec.parse(Files.readAllBytes(file));
-        } catch (NoSuchFileException e) {
-            return Registry.empty();
-        } catch (IOException e) {
-            throw new RegistryException("cannot read " + file + ": " + e.getMessage()
-                    + " (the file was left untouched; fix or move it aside)", e);
-        }
-    }
-
     /**
      * Applies {@code change} to the current registry under the write lock and stores the result.
      * If {@code change} throws, nothing is written. If it returns the same instance, nothing is
@@ -133,7 +120,8 @@ public final class RegistryStore {
         try (FileChannel lockChannel = SecureFiles.openLockFile(lockFile);
              FileLock ignored = lockChannel.lock()) {
             removeStaleTemporaries();
-            Registry current = readFromDisk();
+            // The file cannot change while the lock is held; a parse kept from it is what is on disk.
+            Registry current = read();
             T value = read.apply(current);
             Registry next = change.apply(current, value);
             if (next != current) {
