@@ -9,8 +9,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "exec", description = "Run a shell command on a member (execute_command): fleet exec MEMBER -- COMMAND...")
+@Command(name = "exec", description = {"Run a shell command on a member (execute_command): fleet exec MEMBER -- COMMAND...",
+        "Its stdout and stderr stream to yours as they come, and fleet exits with the command's exit code "
+                + "(124 when the time limit ended it)."})
 final class ExecCommand implements Callable<Integer> {
+    /** The exit code of a command ended by its time limit, as GNU timeout uses. */
+    static final int TIMED_OUT = 124;
+
     @Parameters(index = "0", paramLabel = "MEMBER", description = "Member name.")
     String member;
 
@@ -19,6 +24,9 @@ final class ExecCommand implements Callable<Integer> {
 
     @Option(names = "--timeout-ms", description = "Time limit in milliseconds (default 120000).")
     Long timeoutMs;
+
+    @Option(names = {"-v", "--verbose"}, description = "Say on stderr where the command runs, and how it ended.")
+    boolean verbose;
 
     @Override
     public Integer call() {
@@ -32,12 +40,25 @@ final class ExecCommand implements Callable<Integer> {
         if (timeoutMs != null) {
             args.put("timeout_ms", timeoutMs);
         }
-        ToolResult r = ToolCli.run("execute_command", args);
-        int printed = ToolCli.print(r, System.out, System.err);
-        // The command's own exit code becomes ours, so scripts can test it.
-        if (r.structured() instanceof Map<?, ?> data && data.get("exitCode") instanceof Integer exit) {
-            return exit;
+        if (verbose) {
+            System.err.println("fleet: on " + member + ": " + args.get("command"));
         }
-        return printed;
+        ProgressDisplay display = new ProgressDisplay(System.err, Terminal.stderr(System.getenv()));
+        ToolResult r = ToolCli.run("execute_command", args, TerminalCall.streaming(display, System.out, System.err));
+        display.clear();
+        System.out.flush();
+        // The output went to the terminal already; what is left to say is how it ended.
+        if (r.structured() instanceof Map<?, ?> data && data.containsKey("exitCode")) {
+            Object exit = data.get("exitCode");
+            if (Boolean.TRUE.equals(data.get("timedOut")) || !(exit instanceof Integer)) {
+                System.err.println("fleet: " + r.text().lines().findFirst().orElse("timed out"));
+                return TIMED_OUT;
+            }
+            if (verbose) {
+                System.err.println("fleet: exit code " + exit + " after " + data.get("durationMs") + " ms");
+            }
+            return (Integer) exit;
+        }
+        return ToolCli.print(r, System.out, System.err);
     }
 }

@@ -2,83 +2,88 @@ package dev.fleet.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.fleet.install.ClaudeCli;
+import dev.fleet.install.ClaudeCodeLayout;
+import dev.fleet.install.ClaudeCodeWiring;
+import dev.fleet.install.FleetLaunch;
+import dev.fleet.install.InstallScope;
 import dev.fleet.mcp.McpFleetServer;
-import java.io.File;
+import dev.fleet.member.DataDir;
+import dev.fleet.settings.Settings;
+import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "install", description = "Register fleet with Claude Code (claude mcp add) and print the config snippet for other MCP clients.")
+@Command(name = "install", description = {
+        "Set up Claude Code to use fleet: register the MCP server (claude mcp add), install fleet's skill, and add to "
+                + "settings.json the post-registration hook, the status line and the permission for fleet's tools "
+                + "(after a backup copy; your own settings are kept). Running it again changes nothing; fleet uninstall "
+                + "takes back exactly what it added.",
+        "Also prints the JSON snippet for other MCP clients."})
 final class InstallCommand implements Callable<Integer> {
-    @Option(names = "--print-only", description = "Only print the snippet; do not call claude.")
+    @Option(names = "--dry-run", description = "Show every change and make none.")
+    boolean dryRun;
+
+    @Option(names = "--scope", paramLabel = "user|project", defaultValue = "user", converter = InstallCommand.ScopeConverter.class,
+            description = "user (default): for you in every project; project: for the project in the current folder only.")
+    InstallScope scope;
+
+    @Option(names = "--print-only", description = "Only print the snippet for other MCP clients; change nothing.")
     boolean printOnly;
 
     @Override
     public Integer call() throws Exception {
-        List<String> launch = launchCommand();
+        FleetLaunch launch = FleetLaunch.current();
+        if (!printOnly) {
+            ClaudeCodeWiring wiring = wiring(scope);
+            ClaudeCodeWiring.Report report = wiring.install(dryRun);
+            print(report, dryRun, "install", System.out);
+        }
+        List<String> serve = launch.argv("serve");
         String snippet = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(
                 Map.of("mcpServers", Map.of(McpFleetServer.SERVER_NAME,
-                        Map.of("command", launch.get(0), "args", launch.subList(1, launch.size())))));
-        int code = 0;
-        if (!printOnly) {
-            code = registerWithClaude(launch);
-        }
+                        Map.of("command", serve.get(0), "args", serve.subList(1, serve.size())))));
         System.out.println();
         System.out.println("For other MCP clients (Claude Desktop, Cursor, VS Code), add this to their MCP config:");
         System.out.println(snippet);
-        return code;
+        return 0;
     }
 
-    private static int registerWithClaude(List<String> launch) throws Exception {
-        String claude = onPath("claude");
-        if (claude == null) {
-            System.out.println("Claude Code (claude) is not on PATH: skipped 'claude mcp add'.");
-            return 0;
-        }
-        List<String> cmd = new ArrayList<>(List.of(claude, "mcp", "add", "--scope", "user", McpFleetServer.SERVER_NAME, "--"));
-        cmd.addAll(launch);
-        System.out.println("Running: " + String.join(" ", cmd));
-        Process p = new ProcessBuilder(cmd).inheritIO().start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            System.err.println("claude mcp add did not finish within 60 s");
-            return 1;
-        }
-        if (p.exitValue() != 0) {
-            System.err.println("claude mcp add failed (exit " + p.exitValue() + "); if apra-fleet is already registered, "
-                    + "remove it first with: claude mcp remove --scope user " + McpFleetServer.SERVER_NAME);
-        }
-        return p.exitValue();
+    static ClaudeCodeWiring wiring(InstallScope scope) {
+        Settings settings = Settings.from(System.getenv());
+        ClaudeCodeLayout layout = ClaudeCodeLayout.of(scope, settings.home(), Path.of("").toAbsolutePath());
+        return new ClaudeCodeWiring(layout, FleetLaunch.current(), McpFleetServer.SERVER_NAME,
+                ClaudeCli.find(settings.environment(), layout.home()), new DataDir(settings.dataDir()).installsDir(),
+                Clock.systemUTC());
     }
 
-    /** The launcher script when started through it, else java -jar on this jar. */
-    static List<String> launchCommand() {
-        String launcher = System.getProperty("fleet.launcher");
-        if (launcher != null && new File(launcher).canExecute()) {
-            return List.of(Path.of(launcher).toAbsolutePath().normalize().toString(), "serve");
-        }
-        String jar = Path.of(InstallCommand.class.getProtectionDomain().getCodeSource().getLocation().getPath())
-                .toAbsolutePath().toString();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-jar", jar, "serve");
-    }
-
-    private static String onPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            File f = new File(dir, name);
-            if (f.canExecute()) {
-                return f.getAbsolutePath();
+    /** Turns --scope into a scope, with picocli's usage message for anything else. */
+    static final class ScopeConverter implements picocli.CommandLine.ITypeConverter<InstallScope> {
+        @Override
+        public InstallScope convert(String value) {
+            try {
+                return InstallScope.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
             }
         }
-        return null;
+    }
+
+    static void print(ClaudeCodeWiring.Report report, boolean dryRun, String verb, PrintStream out) {
+        if (report.changes().isEmpty()) {
+            out.println("fleet " + verb + ": nothing to change.");
+        } else {
+            out.println(dryRun ? "fleet " + verb + " would (dry run; nothing was changed):" : "fleet " + verb + ":");
+            report.changes().forEach(c -> out.println("  - " + c));
+        }
+        report.notes().forEach(n -> out.println("Note: " + n));
+        if (!dryRun && !report.changes().isEmpty() && verb.equals("install")) {
+            out.println("In Claude Code, run /mcp (or start a new session) to load fleet.");
+        }
     }
 }

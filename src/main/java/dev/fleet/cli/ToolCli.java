@@ -13,9 +13,18 @@ final class ToolCli {
     }
 
     static ToolResult run(String tool, Map<String, Object> args) {
+        return run(tool, args, ToolCall.NONE);
+    }
+
+    static ToolResult run(String tool, Map<String, Object> args, ToolCall call) {
         try (Fleet fleet = new Fleet(System.getenv(), Clock.systemUTC(), () -> { })) {
-            return fleet.tools().run(tool, args, ToolCall.NONE);
+            return fleet.tools().run(tool, args, call);
         }
+    }
+
+    /** A call for long operations: progress on stderr, a bar on a terminal. */
+    static TerminalCall withProgress() {
+        return TerminalCall.withProgress(new ProgressDisplay(System.err, Terminal.stderr(System.getenv())));
     }
 
     /** Prints the answer (errors to stderr) and gives the process exit code. */

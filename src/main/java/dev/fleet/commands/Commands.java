@@ -6,6 +6,7 @@ import dev.fleet.cloud.CloudGate;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
+import dev.fleet.exec.OutputListener;
 import dev.fleet.member.LocalPaths;
 import dev.fleet.member.Member;
 import dev.fleet.tasks.TaskException;
@@ -25,9 +26,11 @@ public final class Commands {
      * @param workFolder     folder to run in instead of the member's (null: the member's)
      * @param timeout        limit of a command waited for; not used for a task
      * @param restartCommand a task's retries run this instead (null: the command again)
+     * @param liveOutput     sees a waited-for command's output as it arrives (the terminal of {@code fleet exec});
+     *                       null: its newest lines go out as progress instead, when the caller wants progress
      */
     public record Spec(String command, String workFolder, Duration timeout, boolean longRunning, int maxRetries,
-                       String restartCommand) {
+                       String restartCommand, OutputListener liveOutput) {
     }
 
     /** What came of it. */
@@ -71,9 +74,12 @@ public final class Commands {
                     throw new RequestRefused(e.getMessage());
                 }
             }
-            CommandResult r = channels.forMember(member).exec(new CommandRequest(spec.command(), folder, spec.timeout(),
-                    CommandRequest.DEFAULT_OUTPUT_CAP));
-            return new Ran(member, r, spec.timeout());
+            CommandRequest request = new CommandRequest(spec.command(), folder, spec.timeout(), CommandRequest.DEFAULT_OUTPUT_CAP);
+            // A long command should be seen moving: its output goes to the caller's terminal, or its newest lines as progress.
+            try (OutputTail tail = spec.liveOutput() == null ? OutputTail.startIf(progress) : null) {
+                CommandResult r = channels.forMember(member).exec(request.withListener(tail != null ? tail : spec.liveOutput()));
+                return new Ran(member, r, spec.timeout());
+            }
         });
     }
 }

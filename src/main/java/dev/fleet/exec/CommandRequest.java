@@ -1,6 +1,8 @@
 package dev.fleet.exec;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * A shell command to run on a member.
@@ -11,16 +13,35 @@ import java.time.Duration;
  * @param outputCap  bytes of stdout and of stderr (each) returned inline; the rest spills to a file
  * @param stdin      bytes fed to the command's standard input (null: none). Secrets and large
  *                   payloads travel here, never on a command line where other users could see them
+ * @param listener   sees the output as it arrives (null: nobody); the result is the same either way
  */
-public record CommandRequest(String script, String workFolder, Duration timeout, int outputCap, byte[] stdin) {
+public record CommandRequest(String script, String workFolder, Duration timeout, int outputCap, byte[] stdin,
+                             OutputListener listener) {
     public static final int DEFAULT_OUTPUT_CAP = 50 * 1024;
 
     public CommandRequest(String script, String workFolder, Duration timeout, int outputCap) {
-        this(script, workFolder, timeout, outputCap, null);
+        this(script, workFolder, timeout, outputCap, null, null);
+    }
+
+    public CommandRequest(String script, String workFolder, Duration timeout, int outputCap, byte[] stdin) {
+        this(script, workFolder, timeout, outputCap, stdin, null);
     }
 
     public CommandRequest withStdin(byte[] input) {
-        return new CommandRequest(script, workFolder, timeout, outputCap, input);
+        return new CommandRequest(script, workFolder, timeout, outputCap, input, listener);
+    }
+
+    public CommandRequest withListener(OutputListener outputListener) {
+        return new CommandRequest(script, workFolder, timeout, outputCap, stdin, outputListener);
+    }
+
+    /** Captures for stdout and stderr that also pass what they read to the listener, if any. */
+    public OutputCapture stdoutCapture(Supplier<Path> spill) {
+        return new OutputCapture(outputCap, spill, listener == null ? null : listener::stdout);
+    }
+
+    public OutputCapture stderrCapture(Supplier<Path> spill) {
+        return new OutputCapture(outputCap, spill, listener == null ? null : listener::stderr);
     }
 
     public CommandRequest withOutputCap(int cap) {

@@ -89,8 +89,8 @@ public final class LocalChannel implements MemberChannel {
         } catch (IOException e) {
             throw new ChannelException("cannot start a local shell: " + e.getMessage(), e);
         }
-        OutputCapture out = new OutputCapture(request.outputCap(), () -> spillFiles.next("stdout"));
-        OutputCapture err = new OutputCapture(request.outputCap(), () -> spillFiles.next("stderr"));
+        OutputCapture out = request.stdoutCapture(() -> spillFiles.next("stdout"));
+        OutputCapture err = request.stderrCapture(() -> spillFiles.next("stderr"));
         if (request.stdin() != null) {
             byte[] input = request.stdin();
             streamPumps.submit(() -> feed(process, input));

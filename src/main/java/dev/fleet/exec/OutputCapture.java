@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 public final class OutputCapture {
     private final int cap;
     private final Supplier<Path> spillFileFactory;
+    private final Tee tee;
     private final ByteArrayOutputStream head = new ByteArrayOutputStream();
     private byte[] tail;
     private int tailPos;
@@ -25,9 +26,20 @@ public final class OutputCapture {
     private Path spillPath;
     private long total;
 
+    /** Where output goes as well as into the capture (an {@link OutputListener}'s stream). */
+    @FunctionalInterface
+    interface Tee {
+        void accept(byte[] bytes, int offset, int length);
+    }
+
     public OutputCapture(int cap, Supplier<Path> spillFileFactory) {
+        this(cap, spillFileFactory, null);
+    }
+
+    OutputCapture(int cap, Supplier<Path> spillFileFactory, Tee tee) {
         this.cap = cap;
         this.spillFileFactory = spillFileFactory;
+        this.tee = tee;
     }
 
     void drain(InputStream in) throws IOException {
@@ -58,6 +70,9 @@ public final class OutputCapture {
     }
 
     private synchronized void accept(byte[] buf, int n) throws IOException {
+        if (tee != null) {
+            tee.accept(buf, 0, n);
+        }
         total += n;
         if (spill == null && head.size() + n <= cap) {
             head.write(buf, 0, n);

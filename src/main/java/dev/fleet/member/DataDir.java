@@ -47,4 +47,9 @@ public record DataDir(Path root) {
     public Path outputDir() {
         return root.resolve("output");
     }
+
+    /** What {@code fleet install} changed in Claude Code's files, so {@code fleet uninstall} can take it back. */
+    public Path installsDir() {
+        return root.resolve("installs");
+    }
 }

@@ -62,7 +62,8 @@ public final class ExecuteCommand implements Tool {
                     + "or stop_task ends it");
         }
         Commands.Spec spec = new Commands.Spec(in.string("command"), in.string("work_folder"),
-                Duration.ofMillis(in.longValue("timeout_ms")), longRunning, in.integer("max_retries"), in.string("restart_command"));
+                Duration.ofMillis(in.longValue("timeout_ms")), longRunning, in.integer("max_retries"), in.string("restart_command"),
+                call.liveOutput());
         Commands.Outcome outcome = commands.run(target.use(in), spec, call);
         if (outcome instanceof Commands.Launched t) {
             return CommandText.launched(t);

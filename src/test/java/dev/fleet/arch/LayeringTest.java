@@ -72,4 +72,28 @@ class LayeringTest {
                 .orShould().dependOnClassesThat().haveSimpleName("WindowsCommands")
                 .check(classes);
     }
+
+    /** install, doctor and importer are the command line's own services: below cli, beside no tool. */
+    private static final String[] COMMAND_LINE_SERVICES = {"dev.fleet.install..", "dev.fleet.doctor..", "dev.fleet.importer.."};
+
+    @Test
+    void theCommandLinesOwnServicesDoNotKnowAboutToolsMcpOrTheCommandLine() {
+        noClasses().that().resideInAnyPackage(COMMAND_LINE_SERVICES)
+                .should().dependOnClassesThat().resideInAnyPackage("dev.fleet.tools..", "dev.fleet.mcp..", "dev.fleet.cli..",
+                        "io.modelcontextprotocol..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheCommandLineUsesItsOwnServices() {
+        noClasses().that().resideOutsideOfPackages(concat(COMMAND_LINE_SERVICES, "dev.fleet.cli.."))
+                .should().dependOnClassesThat().resideInAnyPackage(COMMAND_LINE_SERVICES)
+                .check(classes);
+    }
+
+    private static String[] concat(String[] packages, String more) {
+        String[] all = java.util.Arrays.copyOf(packages, packages.length + 1);
+        all[packages.length] = more;
+        return all;
+    }
 }

@@ -88,8 +88,8 @@ public final class SshChannel implements MemberChannel {
 
     private CommandResult runOn(ClientSession session, String commandLine, String runId, CommandRequest request)
             throws ChannelException, NotStarted {
-        OutputCapture out = new OutputCapture(request.outputCap(), () -> spillFiles.next("stdout"));
-        OutputCapture err = new OutputCapture(request.outputCap(), () -> spillFiles.next("stderr"));
+        OutputCapture out = request.stdoutCapture(() -> spillFiles.next("stdout"));
+        OutputCapture err = request.stderrCapture(() -> spillFiles.next("stderr"));
         long start = System.nanoTime();
         ChannelExec channel;
         try {

@@ -1,0 +1,164 @@
+package dev.fleet.doctor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleet.member.Member;
+import dev.fleet.member.Registry;
+import dev.fleet.member.RegistryStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.profiles.Profile;
+import software.amazon.awssdk.profiles.ProfileFile;
+
+/**
+ * Whether the AWS credentials cloud members need can be found, without calling AWS: keys in the
+ * environment, or a profile (keys, SSO with a current login, a role, or a credential process) in
+ * the user's AWS files; and a valid region for each member.
+ */
+public final class AwsCheck extends MemberCheck {
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
+
+    private final Map<String, String> env;
+    private final Path home;
+    private final Clock clock;
+
+    public AwsCheck(RegistryStore store, Map<String, String> env, Path home, Clock clock) {
+        super(store);
+        this.env = env;
+        this.home = home;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return "aws";
+    }
+
+    @Override
+    List<Finding> check(Registry registry) {
+        Map<String, List<String>> byProfile = new LinkedHashMap<>();
+        List<Finding> found = new ArrayList<>();
+        for (Member m : registry.members()) {
+            if (m.cloud() == null) {
+                continue;
+            }
+            byProfile.computeIfAbsent(m.cloud().profile() == null ? "" : m.cloud().profile(), p -> new ArrayList<>()).add(m.friendlyName());
+            if (!REGION.matcher(m.cloud().region()).matches()) {
+                found.add(Finding.problem(m.friendlyName() + ": \"" + m.cloud().region() + "\" is not an AWS region name",
+                        "update_member member_name=" + m.friendlyName() + " cloud_region=us-east-1 (the instance's region)"));
+            }
+        }
+        if (byProfile.isEmpty()) {
+            return List.of(Finding.note("no cloud members, so no AWS credentials are needed"));
+        }
+        ProfileFile files = profileFiles();
+        for (Map.Entry<String, List<String>> e : byProfile.entrySet()) {
+            found.add(credentials(e.getKey(), String.join(", ", e.getValue()), files));
+        }
+        return found;
+    }
+
+    private Finding credentials(String memberProfile, String members, ProfileFile files) {
+        if (memberProfile.isEmpty()) {
+            if (present("AWS_ACCESS_KEY_ID") && present("AWS_SECRET_ACCESS_KEY")) {
+                return Finding.ok(members + ": AWS keys from the environment" + (present("AWS_SESSION_TOKEN") ? " (with a session token)" : ""));
+            }
+            String profile = present("AWS_PROFILE") ? env.get("AWS_PROFILE") : "default";
+            return profile(profile, members, files, present("AWS_PROFILE") ? "AWS_PROFILE" : "the default profile");
+        }
+        return profile(memberProfile, members, files, "its cloud_profile");
+    }
+
+    private Finding profile(String name, String members, ProfileFile files, String source) {
+        Optional<Profile> found = files.profile(name);
+        if (found.isEmpty()) {
+            return Finding.problem(members + ": no AWS credentials: " + source + " \"" + name + "\" is not in "
+                    + configFile() + " or " + credentialsFile() + ", and no keys are in the environment",
+                    "aws configure --profile " + name + " (or aws configure sso), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+        }
+        Profile p = found.get();
+        String who = members + ": profile " + name;
+        if (p.property("aws_access_key_id").isPresent()) {
+            return Finding.ok(who + " has access keys");
+        }
+        if (p.property("sso_session").isPresent() || p.property("sso_start_url").isPresent()) {
+            return sso(p, who, name);
+        }
+        if (p.property("role_arn").isPresent()) {
+            return Finding.ok(who + " assumes role " + p.property("role_arn").get()
+                    + p.property("source_profile").map(s -> " from profile " + s).orElse(""));
+        }
+        if (p.property("credential_process").isPresent()) {
+            return Finding.ok(who + " gets credentials from a credential_process");
+        }
+        return Finding.problem(who + " has no keys, SSO, role or credential process",
+                "aws configure --profile " + name + " (or aws configure sso --profile " + name + ")");
+    }
+
+    /** SSO logins are cached under ~/.aws/sso/cache/, named by the SHA-1 of the session name (or start URL). */
+    private Finding sso(Profile p, String who, String name) {
+        String cacheKey = p.property("sso_session").orElseGet(() -> p.property("sso_start_url").orElse(""));
+        Path cached = home.resolve(".aws").resolve("sso").resolve("cache").resolve(sha1(cacheKey) + ".json");
+        String login = "aws sso login --profile " + name;
+        if (!Files.exists(cached)) {
+            return Finding.problem(who + " uses AWS SSO and is not logged in", login);
+        }
+        try {
+            JsonNode token = new ObjectMapper().readTree(cached.toFile());
+            Instant expires = Instant.parse(token.path("expiresAt").asText());
+            if (expires.isBefore(clock.instant())) {
+                return Finding.problem(who + " uses AWS SSO; the login expired at " + expires, login);
+            }
+            return Finding.ok(who + " uses AWS SSO, logged in until " + expires);
+        } catch (IOException | DateTimeParseException e) {
+            return Finding.problem(who + " uses AWS SSO; its cached login cannot be read", login);
+        }
+    }
+
+    private ProfileFile profileFiles() {
+        ProfileFile.Aggregator all = ProfileFile.aggregator();
+        if (Files.isRegularFile(credentialsFile())) {
+            all.addFile(ProfileFile.builder().content(credentialsFile()).type(ProfileFile.Type.CREDENTIALS).build());
+        }
+        if (Files.isRegularFile(configFile())) {
+            all.addFile(ProfileFile.builder().content(configFile()).type(ProfileFile.Type.CONFIGURATION).build());
+        }
+        return all.build();
+    }
+
+    private Path configFile() {
+        return present("AWS_CONFIG_FILE") ? Path.of(env.get("AWS_CONFIG_FILE")) : home.resolve(".aws").resolve("config");
+    }
+
+    private Path credentialsFile() {
+        return present("AWS_SHARED_CREDENTIALS_FILE") ? Path.of(env.get("AWS_SHARED_CREDENTIALS_FILE"))
+                : home.resolve(".aws").resolve("credentials");
+    }
+
+    private boolean present(String name) {
+        String v = env.get(name);
+        return v != null && !v.isBlank();
+    }
+
+    private static String sha1(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

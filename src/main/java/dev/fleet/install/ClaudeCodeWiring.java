@@ -1,0 +1,218 @@
+package dev.fleet.install;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Sets Claude Code up to use fleet, for one scope: the MCP server registration, fleet's skill,
+ * and in settings.json the post-registration hook, the status line and the permission for
+ * fleet's tools. Every step first compares what is there with what fleet wants, so a second
+ * install changes nothing and a dry run lists exactly what a real run would do. What was changed
+ * is recorded, and {@link #uninstall} takes back exactly that.
+ */
+public final class ClaudeCodeWiring {
+    private static final DateTimeFormatter BACKUP_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private final ClaudeCodeLayout layout;
+    private final FleetLaunch launch;
+    private final String serverName;
+    private final Optional<ClaudeCli> claude;
+    private final Path recordFile;
+    private final Clock clock;
+
+    /** What a run did (or, for a dry run, would do), and what the user should know. */
+    public record Report(List<String> changes, List<String> notes) {
+        public Report {
+            changes = List.copyOf(changes);
+            notes = List.copyOf(notes);
+        }
+    }
+
+    public ClaudeCodeWiring(ClaudeCodeLayout layout, FleetLaunch launch, String serverName, Optional<ClaudeCli> claude,
+                            Path recordDir, Clock clock) {
+        this.layout = layout;
+        this.launch = launch;
+        this.serverName = serverName;
+        this.claude = claude;
+        this.recordFile = recordDir.resolve(layout.recordName());
+        this.clock = clock;
+    }
+
+    public ClaudeCodeLayout layout() {
+        return layout;
+    }
+
+    SettingsWiring.Wanted wanted() {
+        return new SettingsWiring.Wanted(serverName, launch.shellCommand("hook", "post-register-member"),
+                launch.shellCommand("statusline"), layout.skillReadRule());
+    }
+
+    public Report install(boolean dryRun) throws IOException {
+        List<String> changes = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+
+        ObjectNode settings = JsonFiles.readObject(layout.settingsFile());
+        SettingsWiring.Outcome wired = SettingsWiring.install(settings, wanted());
+        wired.said().forEach(s -> changes.add(layout.settingsFile() + ": " + s));
+
+        Map<String, byte[]> skill = SkillBundle.files();
+        List<String> skillWrites = new ArrayList<>();
+        for (Map.Entry<String, byte[]> f : skill.entrySet()) {
+            Path target = layout.skillDir().resolve(f.getKey());
+            boolean exists = Files.isRegularFile(target);
+            if (!exists || !Arrays.equals(Files.readAllBytes(target), f.getValue())) {
+                skillWrites.add(f.getKey());
+                changes.add("skill: " + (exists ? "update " : "write ") + target);
+            }
+        }
+
+        List<String> argv = launch.argv("serve");
+        Optional<List<String>> current = ClaudeCli.registered(layout.serversFile(), serverName);
+        boolean register = !current.equals(Optional.of(argv));
+        if (register && claude.isEmpty()) {
+            notes.add("Claude Code (claude) was not found on PATH: the MCP server is not registered. "
+                    + "Install Claude Code, then run fleet install again, or run: " + ClaudeCli.shown(layout.scope(), serverName, argv));
+            register = false;
+        } else if (register) {
+            changes.add("register the MCP server with Claude Code: " + ClaudeCli.shown(layout.scope(), serverName, argv)
+                    + current.map(c -> " (replacing " + String.join(" ", c) + ")").orElse(""));
+        }
+
+        if (dryRun || changes.isEmpty()) {
+            return new Report(changes, notes);
+        }
+        InstallRecord earlier = InstallRecord.read(recordFile);
+        String backup = null;
+        if (!wired.said().isEmpty()) {
+            backup = backup(layout.settingsFile());
+            JsonFiles.replace(layout.settingsFile(), JsonFiles.pretty(wired.settings()).getBytes(StandardCharsets.UTF_8));
+        }
+        boolean skillDirCreated = !Files.isDirectory(layout.skillDir());
+        for (String name : skillWrites) {
+            JsonFiles.replace(layout.skillDir().resolve(name), skill.get(name));
+        }
+        if (register) {
+            if (current.isPresent()) {
+                claude.get().remove(layout.scope(), serverName, workingDir());
+            }
+            claude.get().add(layout.scope(), serverName, argv, workingDir());
+        }
+        new InstallRecord(settings == null && !wired.said().isEmpty(), backup, wired.changes(),
+                skillDirCreated && !skillWrites.isEmpty(), skillWrites,
+                register ? argv : null, register ? current.orElse(null) : null).after(earlier).write(recordFile);
+        return new Report(changes, notes);
+    }
+
+    public Report uninstall(boolean dryRun) throws IOException {
+        InstallRecord record = InstallRecord.read(recordFile);
+        if (record == null) {
+            return new Report(List.of(), List.of("fleet install has not set up Claude Code for this " + layout.scope().cliName()
+                    + " scope (no record in " + recordFile.getParent() + "): nothing to take back."));
+        }
+        List<String> changes = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+
+        ObjectNode settings = JsonFiles.readObject(layout.settingsFile());
+        byte[] newSettings = null;
+        boolean deleteSettings = false;
+        if (settings != null) {
+            SettingsWiring.Outcome undone = SettingsWiring.uninstall(settings, record.settings());
+            if (!undone.settings().equals(settings)) {
+                undone.said().forEach(s -> changes.add(layout.settingsFile() + ": " + s));
+                ObjectNode original = record.settingsOriginal() == null ? null : JsonFiles.readObject(Path.of(record.settingsOriginal()));
+                if (record.settingsCreated() && undone.settings().isEmpty()) {
+                    deleteSettings = true;
+                    changes.add("remove " + layout.settingsFile() + " (fleet created it and nothing else is in it)");
+                } else if (original != null && original.equals(undone.settings())) {
+                    // Back to the content it had: restore the user's own bytes, formatting included.
+                    newSettings = Files.readAllBytes(Path.of(record.settingsOriginal()));
+                } else {
+                    newSettings = JsonFiles.pretty(undone.settings()).getBytes(StandardCharsets.UTF_8);
+                }
+            }
+        }
+
+        List<Path> skillFiles = new ArrayList<>();
+        for (String name : record.skillFiles()) {
+            Path f = layout.skillDir().resolve(name);
+            if (Files.isRegularFile(f)) {
+                skillFiles.add(f);
+                changes.add("skill: remove " + f);
+            }
+        }
+
+        boolean unregister = false;
+        if (record.registered() != null) {
+            Optional<List<String>> current = ClaudeCli.registered(layout.serversFile(), serverName);
+            if (current.equals(Optional.of(record.registered()))) {
+                if (claude.isEmpty()) {
+                    notes.add("Claude Code (claude) was not found on PATH: remove the server yourself with: claude mcp remove --scope "
+                            + layout.scope().cliName() + " " + serverName);
+                } else {
+                    unregister = true;
+                    changes.add("unregister the MCP server: claude mcp remove --scope " + layout.scope().cliName() + " " + serverName
+                            + (record.replacedServer() == null ? ""
+                            : ", then register again what it replaced: " + String.join(" ", record.replacedServer())));
+                }
+            }
+        }
+        if (dryRun) {
+            return new Report(changes, notes);
+        }
+        if (deleteSettings) {
+            backup(layout.settingsFile());
+            Files.delete(layout.settingsFile());
+        } else if (newSettings != null) {
+            backup(layout.settingsFile());
+            JsonFiles.replace(layout.settingsFile(), newSettings);
+        }
+        for (Path f : skillFiles) {
+            Files.delete(f);
+        }
+        if (record.skillDirCreated() && Files.isDirectory(layout.skillDir())) {
+            try (var left = Files.list(layout.skillDir())) {
+                if (left.findAny().isEmpty()) {
+                    Files.delete(layout.skillDir());
+                }
+            }
+        }
+        if (unregister) {
+            claude.get().remove(layout.scope(), serverName, workingDir());
+            if (record.replacedServer() != null) {
+                claude.get().add(layout.scope(), serverName, record.replacedServer(), workingDir());
+            }
+        }
+        Files.delete(recordFile);
+        return new Report(changes, notes);
+    }
+
+    private Path workingDir() {
+        return layout.projectDir() != null ? layout.projectDir() : layout.home();
+    }
+
+    /** A dated copy of the file next to it, before fleet changes it; null when there is no file yet. */
+    private String backup(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        String stamp = BACKUP_STAMP.format(clock.instant().atZone(ZoneId.systemDefault()));
+        Path copy = file.resolveSibling(file.getFileName() + ".fleet-backup-" + stamp);
+        for (int n = 2; Files.exists(copy); n++) {
+            copy = file.resolveSibling(file.getFileName() + ".fleet-backup-" + stamp + "-" + n);
+        }
+        Files.copy(file, copy, StandardCopyOption.COPY_ATTRIBUTES);
+        return copy.toString();
+    }
+}

@@ -1,0 +1,121 @@
+package dev.fleet.install;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fleet.security.SecureFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * What {@code fleet install} changed for one scope, kept in fleet's data folder so that
+ * {@code fleet uninstall} takes back exactly that and nothing of the user's.
+ *
+ * @param settingsCreated  settings.json did not exist before fleet wrote it
+ * @param settingsOriginal the backup of settings.json as it was before the first install (null: none)
+ * @param settings         what was added to or replaced in settings.json
+ * @param skillDirCreated  the skill folder did not exist before
+ * @param skillFiles       skill files fleet wrote
+ * @param registered       the server command fleet registered with Claude Code (null: it did not)
+ * @param replacedServer   the command registered under the same name before (null: none)
+ */
+record InstallRecord(boolean settingsCreated, String settingsOriginal, SettingsWiring.Changes settings,
+                     boolean skillDirCreated, List<String> skillFiles, List<String> registered, List<String> replacedServer) {
+
+    static final InstallRecord NONE = new InstallRecord(false, null, SettingsWiring.Changes.NONE, false, List.of(), null, null);
+
+    InstallRecord {
+        skillFiles = List.copyOf(skillFiles);
+        registered = registered == null ? null : List.copyOf(registered);
+        replacedServer = replacedServer == null ? null : List.copyOf(replacedServer);
+    }
+
+    /** This install on top of an earlier one: what existed before the first install is kept from the first. */
+    InstallRecord after(InstallRecord earlier) {
+        if (earlier == null) {
+            return this;
+        }
+        LinkedHashSet<String> files = new LinkedHashSet<>(earlier.skillFiles);
+        files.addAll(skillFiles);
+        boolean earlierSettings = earlier.settingsCreated || earlier.settingsOriginal != null
+                || !earlier.settings.equals(SettingsWiring.Changes.NONE);
+        return new InstallRecord(earlierSettings ? earlier.settingsCreated : settingsCreated,
+                earlierSettings ? earlier.settingsOriginal : settingsOriginal,
+                settings.after(earlier.settings),
+                earlier.skillDirCreated || (earlier.skillFiles.isEmpty() && skillDirCreated),
+                List.copyOf(files),
+                registered != null ? registered : earlier.registered,
+                earlier.registered != null ? earlier.replacedServer : replacedServer);
+    }
+
+    static InstallRecord read(Path file) throws IOException {
+        ObjectNode n = JsonFiles.readObject(file);
+        if (n == null) {
+            return null;
+        }
+        JsonNode s = n.path("settings");
+        return new InstallRecord(n.path("settingsCreated").asBoolean(), text(n, "settingsOriginal"),
+                new SettingsWiring.Changes(strings(s.path("addedAllow")), strings(s.path("createdContainers")),
+                        node(s, "hookEntry"), node(s, "replacedHookEntry"), node(s, "statusLine"), node(s, "previousStatusLine")),
+                n.path("skillDirCreated").asBoolean(), strings(n.path("skillFiles")),
+                n.has("registered") ? strings(n.get("registered")) : null,
+                n.has("replacedServer") ? strings(n.get("replacedServer")) : null);
+    }
+
+    void write(Path file) throws IOException {
+        ObjectNode n = JsonFiles.MAPPER.createObjectNode();
+        n.put("settingsCreated", settingsCreated);
+        if (settingsOriginal != null) {
+            n.put("settingsOriginal", settingsOriginal);
+        }
+        ObjectNode s = n.putObject("settings");
+        strings(s.putArray("addedAllow"), settings.addedAllow());
+        strings(s.putArray("createdContainers"), settings.createdContainers());
+        putNode(s, "hookEntry", settings.hookEntry());
+        putNode(s, "replacedHookEntry", settings.replacedHookEntry());
+        putNode(s, "statusLine", settings.statusLine());
+        putNode(s, "previousStatusLine", settings.previousStatusLine());
+        n.put("skillDirCreated", skillDirCreated);
+        strings(n.putArray("skillFiles"), skillFiles);
+        if (registered != null) {
+            strings(n.putArray("registered"), registered);
+        }
+        if (replacedServer != null) {
+            strings(n.putArray("replacedServer"), replacedServer);
+        }
+        SecureFiles.createPrivateDirectories(file.getParent());
+        SecureFiles.writePrivate(file, JsonFiles.pretty(n).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void putNode(ObjectNode n, String field, JsonNode value) {
+        if (value != null) {
+            n.set(field, value);
+        }
+    }
+
+    private static void strings(ArrayNode array, List<String> values) {
+        values.forEach(array::add);
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asText()));
+        return out;
+    }
+
+    private static JsonNode node(JsonNode parent, String field) {
+        JsonNode v = parent.get(field);
+        return v == null || v.isNull() ? null : v;
+    }
+
+    private static String text(JsonNode parent, String field) {
+        JsonNode v = parent.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+}

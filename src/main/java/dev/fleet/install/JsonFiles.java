@@ -1,0 +1,73 @@
+package dev.fleet.install;
+
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+
+/** JSON files a person also edits: read as trees, written with two-space indents, replaced atomically. */
+final class JsonFiles {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter()
+            .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+
+    private JsonFiles() {
+    }
+
+    /** The file's object, or null when the file does not exist. */
+    static ObjectNode readObject(Path file) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {
+            return MAPPER.createObjectNode();
+        }
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw new IOException(file + " is not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + "); "
+                    + "fix it by hand first, fleet changes nothing in it");
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw new IOException(file + " does not hold a JSON object; fix it by hand first, fleet changes nothing in it");
+        }
+        return object;
+    }
+
+    static String pretty(JsonNode node) throws IOException {
+        return MAPPER.writer(PRETTY).writeValueAsString(node) + "\n";
+    }
+
+    /** Writes through a temporary file and a rename, keeping the permissions of the file it replaces. */
+    static void replace(Path file, byte[] content) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempFile(parent, file.getFileName() + ".", ".fleet-tmp");
+        try {
+            Files.write(tmp, content);
+            if (Files.exists(file) && Files.getFileAttributeView(file, PosixFileAttributeView.class) != null) {
+                Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(file));
+            } else if (Files.getFileAttributeView(tmp, PosixFileAttributeView.class) != null) {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.fleet.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The first run of ./fleet in a fresh clone builds with Maven. Maven (as packaged by Debian, for
+ * one) prints colour resets even in batch mode; an MCP client's log is not a terminal, so the
+ * launcher must pass the build's messages on without them, and keep stdout for the protocol.
+ */
+class LauncherIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void buildOutputReachesALogWithoutTerminalEscapes() throws Exception {
+        Path clone = Files.createDirectories(tmp.resolve("clone"));
+        Files.copy(Path.of("fleet"), clone.resolve("fleet"));
+        Files.writeString(clone.resolve("pom.xml"), "<project/>\n");
+        Files.createDirectories(clone.resolve("src/main"));
+        Files.writeString(clone.resolve("src/main/Source.java"), "// a source newer than any jar\n");
+        Path realTarget = Path.of(System.getProperty("fleet.jar")).toAbsolutePath().getParent();
+
+        // A stand-in for mvn that talks like Debian's Maven 3.8 and "builds" by copying the real jar.
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Files.writeString(bin.resolve("mvn"), "#!/bin/sh\n"
+                + "printf '\\033[0m\\033[0m'\n"
+                + "printf '\\033[1;34m[INFO]\\033[m fake maven building %s\\n' \"$*\" >&2\n"
+                + "mkdir -p target && cp '" + realTarget.resolve("fleet.jar") + "' target/fleet.jar"
+                + " && ln -sfn '" + realTarget.resolve("lib") + "' target/lib\n"
+                + "printf '\\033[0m\\033[0m' >&2\n");
+        Files.setPosixFilePermissions(bin.resolve("mvn"), PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        ProcessBuilder pb = new ProcessBuilder(clone.resolve("fleet").toString(), "--version").directory(tmp.toFile());
+        pb.environment().put("PATH", bin + File.pathSeparator + System.getenv("PATH"));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Path out = tmp.resolve("out.txt");
+        Path err = tmp.resolve("err.txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        try {
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            // The link into the real build output goes; what it points at stays.
+            Files.deleteIfExists(clone.resolve("target/lib"));
+        }
+
+        assertThat(p.exitValue()).as(Files.readString(err)).isZero();
+        assertThat(Files.readString(out)).isEqualTo("fleet " + System.getProperty("fleet.version") + "\n");
+        assertThat(Files.readString(err)).contains("fleet: building", "[INFO] fake maven building", "-Dfleet.release.phase=none")
+                .doesNotContain("\u001b");
+    }
+}

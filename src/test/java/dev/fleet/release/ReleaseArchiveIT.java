@@ -1,0 +1,195 @@
+package dev.fleet.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The release archive as a user gets it: checked against its checksum file, unpacked into a
+ * read-only folder, and started with a PATH that has a Java runtime but no Maven.
+ */
+class ReleaseArchiveIT {
+    private static final String VERSION = System.getProperty("fleet.version");
+    private static final Path TARGET = Path.of(System.getProperty("fleet.release.dir", "target"));
+
+    /** What bin/fleet needs besides java; deliberately no mvn. */
+    private static final List<String> SHELL_TOOLS = List.of("bash", "dirname", "uname", "cksum", "cut", "sed", "head",
+            "mkdir", "chmod", "mv", "rm", "readlink");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void checksumFileMatchesBothArchives() throws Exception {
+        Path sums = TARGET.resolve("fleet-" + VERSION + ".sha256");
+        Map<String, String> expected = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(sums)) {
+            // sha256sum format: "<hex> *<name>" (binary) or "<hex>  <name>"
+            String[] parts = line.split("\\s+\\*?", 2);
+            expected.put(parts[1], parts[0]);
+        }
+        assertThat(expected).containsOnlyKeys("fleet-" + VERSION + ".tar.gz", "fleet-" + VERSION + ".zip");
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            assertThat(sha256(TARGET.resolve(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
+        }
+    }
+
+    @Test
+    void zipHoldsTheSameLayoutWithWindowsLauncher() throws Exception {
+        try (ZipFile zip = new ZipFile(TARGET.resolve("fleet-" + VERSION + ".zip").toFile())) {
+            String base = "fleet-" + VERSION + "/";
+            for (String name : List.of("bin/fleet", "bin/fleet.cmd", "lib/fleet.jar", "LICENSE", "THIRD-PARTY-NOTICES.txt")) {
+                assertThat(zip.getEntry(base + name)).as(name).isNotNull();
+            }
+            String cmd = new String(zip.getInputStream(zip.getEntry(base + "bin/fleet.cmd")).readAllBytes());
+            assertThat(cmd).contains("\r\n", "lib\\fleet.jar");
+        }
+    }
+
+    @Test
+    void unpackedArchiveServesWithOnlyJavaOnThePath() throws Exception {
+        Path install = tmp.resolve("opt");
+        Files.createDirectories(install);
+        run(List.of("tar", "-xzf", TARGET.resolve("fleet-" + VERSION + ".tar.gz").toString(), "-C", install.toString()), Map.of());
+        Path root = install.resolve("fleet-" + VERSION);
+        Path launcher = root.resolve("bin/fleet");
+        assertThat(Files.isExecutable(launcher)).isTrue();
+        assertThat(root.resolve("LICENSE")).content().contains("Apache License");
+        assertThat(root.resolve("THIRD-PARTY-NOTICES.txt")).content().contains("sshd-core", "jackson-databind", "mcp-core");
+        readOnly(root);
+
+        Path bin = Files.createDirectories(tmp.resolve("path-bin"));
+        forward(bin.resolve("java"), Path.of(System.getProperty("java.home"), "bin", "java"));
+        for (String tool : SHELL_TOOLS) {
+            forward(bin.resolve(tool), which(tool));
+        }
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("HOME", home.toString());
+        env.put("PATH", bin.toString());
+        env.put("APRA_FLEET_DATA_DIR", tmp.resolve("data").toString());
+        assertThat(run(List.of(bin.resolve("bash").toString(), "-c", "command -v mvn || echo no-maven"), env)).contains("no-maven");
+
+        // Claude Code's status line runs this often: it answers without recording a class-data archive.
+        Path cache = home.resolve(".cache/fleet");
+        assertThat(run(List.of(launcher.toString(), "statusline"), env)).contains("Fleet: no status");
+        assertThat(Files.isDirectory(cache) ? jsaFiles(cache) : 0).isZero();
+
+        assertThat(run(List.of(launcher.toString(), "--version"), env)).contains("fleet " + VERSION);
+
+        McpSyncClient client = McpClient.sync(new StdioClientTransport(
+                        ServerParameters.builder(launcher.toString()).args("serve").env(env).build(),
+                        new JacksonMcpJsonMapper(new ObjectMapper())))
+                .requestTimeout(Duration.ofSeconds(60))
+                .initializationTimeout(Duration.ofSeconds(60))
+                .build();
+        try {
+            McpSchema.InitializeResult init = client.initialize();
+            assertThat(init.serverInfo().version()).isEqualTo(VERSION);
+            List<String> tools = client.listTools().tools().stream().map(McpSchema.Tool::name).toList();
+            assertThat(tools).contains("register_member", "execute_command", "fleet_status");
+        } finally {
+            client.closeGracefully();
+        }
+        // The class-data archive is recorded in the user's cache, never in the (read-only) install folder.
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.isDirectory(cache) && jsaFiles(cache) > 0);
+        try (Stream<Path> files = Files.walk(root)) {
+            assertThat(files.filter(p -> p.toString().endsWith(".jsa"))).isEmpty();
+        }
+        // The next start adopts it and still answers.
+        assertThat(run(List.of(launcher.toString(), "--version"), env)).contains("fleet " + VERSION);
+        assertThat(cache.resolve(Files.list(cache).map(p -> p.getFileName().toString())
+                .filter(n -> n.matches("fleet-\\d+\\.jsa")).findFirst().orElseThrow())).exists();
+    }
+
+    private static long jsaFiles(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(".jsa")).count();
+        }
+    }
+
+    private static void readOnly(Path root) throws IOException {
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.toList()) {
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+                perms.removeAll(Set.of(PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_WRITE,
+                        PosixFilePermission.OTHERS_WRITE));
+                Files.setPosixFilePermissions(p, perms);
+            }
+        }
+    }
+
+    /** A one-line script that runs the real program: the PATH offers exactly these names. */
+    private static void forward(Path script, Path real) throws IOException {
+        Files.writeString(script, "#!/bin/sh\nexec '" + real + "' \"$@\"\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private static Path which(String tool) {
+        for (String dir : System.getenv("PATH").split(":")) {
+            Path p = Path.of(dir, tool);
+            if (Files.isExecutable(p) && !dir.isEmpty()) {
+                return p;
+            }
+        }
+        throw new AssertionError(tool + " is not on PATH");
+    }
+
+    private static String run(List<String> cmd, Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true);
+        if (!env.isEmpty()) {
+            pb.environment().clear();
+            pb.environment().putAll(env);
+        }
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p = pb.start();
+        byte[] out;
+        try (InputStream in = p.getInputStream()) {
+            out = in.readAllBytes();
+        }
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", cmd) + " did not finish");
+        }
+        String text = new String(out);
+        assertThat(p.exitValue()).as(String.join(" ", cmd) + " said: " + text).isZero();
+        return text;
+    }
+
+    private static String sha256(Path file) throws Exception {
+        MessageDigest d = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                d.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(d.digest());
+    }
+}
