@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -59,7 +60,7 @@ public final class Bench {
     /** Things outside this JVM's process tree to undo on any exit (a daemonized sshd, an ssh master). */
     private static final List<Runnable> CLEANUPS = new CopyOnWriteArrayList<>();
     private static final String USAGE = "usage: bench/run [--only=local|ssh|all] [--cold-runs=N] [--exec-calls=N] "
-            + "[--status-calls=N] [--repo=PATH]\n                 " + SshBench.USAGE;
+            + "[--status-calls=N] [--repo=PATH] [--sections=L1,S3,...]\n                 " + SshBench.USAGE;
     private static final String INIT_REQUEST = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
             + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"fleet-bench\",\"version\":\"1\"}}}";
     private static final String INITIALIZED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
@@ -79,6 +80,9 @@ public final class Bench {
     private final int execCalls;
     private final int statusCalls;
     private final String only;
+    /** Sections that {@code --sections} names (empty: all); the figures of issue 13 one at a time on a shared machine. */
+    private static final List<String> SECTIONS = List.of("COLD", "L1", "L3", "STATUS", "5A", "5C", "S1", "S2", "S3", "S5", "S6");
+    private final Set<String> sections;
     private final Map<String, String> opts;
     final ObjectMapper json = new ObjectMapper();
     private final List<Path> tempDirs = Collections.synchronizedList(new ArrayList<>());
@@ -100,6 +104,17 @@ public final class Bench {
             throw new IllegalArgumentException("--only must be local, ssh or all, not " + only);
         }
         this.opts = opts;
+        String named = opts.getOrDefault("sections", "");
+        this.sections = named.isEmpty() ? Set.of() : Set.of(named.toUpperCase(Locale.ROOT).split(","));
+        if (!SECTIONS.containsAll(sections)) {
+            throw new IllegalArgumentException("--sections takes a comma-separated list of " + String.join(", ", SECTIONS)
+                    + ", not " + named);
+        }
+    }
+
+    /** Whether the section of that name runs: every one of the chosen part (--only) unless --sections names some. */
+    boolean wants(String section) {
+        return sections.isEmpty() || sections.contains(section);
     }
 
     public static void main(String[] args) throws Exception {
@@ -172,16 +187,20 @@ public final class Bench {
         say("Fleet benchmark  " + LocalDate.now() + "  host: " + Runtime.getRuntime().availableProcessors() + " CPUs, "
                 + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java "
                 + System.getProperty("java.version") + "  load avg: " + loadAverage());
-        say("server: " + launcher + " serve   baseline JVM: " + javaBin + "   sections: " + only
+        say("server: " + launcher + " serve   baseline JVM: " + javaBin + "   part: " + only + (sections.isEmpty() ? "" : "   sections: " + String.join(",", sections))
                 + (System.getenv("FLEET_JAVA_OPTS") != null ? "   FLEET_JAVA_OPTS=" + System.getenv("FLEET_JAVA_OPTS") : ""));
         say("");
 
         if (!only.equals("ssh")) {
-            coldStart();
+            if (wants("COLD")) {
+                coldStart();
+            }
             new LocalTargets(this, execCalls).run();
-            fleetStatus();
+            if (wants("STATUS")) {
+                fleetStatus();
+            }
         }
-        if (!only.equals("local")) {
+        if (!only.equals("local") && Stream.of("5A", "5C", "S1", "S2", "S3", "S5", "S6").anyMatch(this::wants)) {
             new SshBench(this, opts).run();
         }
 

@@ -48,8 +48,12 @@ final class LocalTargets {
     }
 
     void run() throws Exception {
-        execAndRegister();
-        thousandMembers();
+        if (bench.wants("L1")) {
+            execAndRegister();
+        }
+        if (bench.wants("L3")) {
+            thousandMembers();
+        }
     }
 
     private void execAndRegister() throws Exception {

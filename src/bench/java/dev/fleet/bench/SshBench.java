@@ -53,7 +53,7 @@ import java.util.stream.Stream;
  */
 final class SshBench {
     static final String USAGE = "[--ssh-exec-calls=N] [--ssh-status-calls=N] [--transfer-mb=N] [--transfer-runs=N] "
-            + "[--scale-members=N] [--small-files=N] [--resend-mb=N] [--first-call-rounds=N]";
+            + "[--scale-members=N] [--small-files=N] [--resend-mb=N] [--first-call-rounds=N] [--first-transfer-rounds=N]";
     private static final int WARMUPS = 10;
     /** A send_files call of the big file may take a while if fleet is slow; every call is still bounded. */
     private static final long TRANSFER_WAIT_MS = 5 * 60_000;
@@ -71,6 +71,7 @@ final class SshBench {
     private final int smallFileCount;
     private final int resendMb;
     private final int firstCallRounds;
+    private final int firstTransferRounds;
     /** Reads child processes' stdout so that every wait has a timeout. */
     private final ExecutorService readers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "bench-ssh-reader");
@@ -98,6 +99,7 @@ final class SshBench {
         this.smallFileCount = Math.max(10, intOpt(opts, "small-files", 2000));
         this.resendMb = Math.max(16, intOpt(opts, "resend-mb", 1024));
         this.firstCallRounds = Math.max(3, intOpt(opts, "first-call-rounds", 5));
+        this.firstTransferRounds = Math.max(1, intOpt(opts, "first-transfer-rounds", 3));
     }
 
     void run() throws Exception {
@@ -128,13 +130,19 @@ final class SshBench {
             say(String.format(Locale.ROOT, "  sshd on %s:%d (user %s, key %s), %s; client: %s", HOST, port, user, key,
                     which("sshd"), firstLine(List.of("ssh", "-V"))));
             say("");
-            remoteExec();
-            firstRemoteCall();
-            remoteScale();
-            memoryAndFirstTransfer();
-            transfer();
-            smallFiles();
-            resend();
+            Map<String, ThrowingRunnable> sections = new LinkedHashMap<>();
+            sections.put("5A", this::remoteExec);
+            sections.put("S1", this::firstRemoteCall);
+            sections.put("S2", this::remoteScale);
+            sections.put("S3", this::memoryAndFirstTransfer);
+            sections.put("5C", this::transfer);
+            sections.put("S5", this::smallFiles);
+            sections.put("S6", this::resend);
+            for (Map.Entry<String, ThrowingRunnable> e : sections.entrySet()) {
+                if (bench.wants(e.getKey())) {
+                    e.getValue().run();
+                }
+            }
         } finally {
             stopSshd.run();
             readers.shutdownNow();
@@ -588,43 +596,61 @@ final class SshBench {
     /**
      * S3. On a server just started: its idle RSS, then 50 remote commands and one transfer of the
      * big file (the first after start, timed against scp over a ControlMaster right after it), and
-     * the RSS again.
+     * the RSS again. {@code --first-transfer-rounds=N} servers, one after another; medians reported.
      */
     private void memoryAndFirstTransfer() throws Exception {
         long size = transferMb * (long) MIB;
-        say("== S3. Server just started: idle RSS; 50 remote execute_command; the first send_files of " + transferMb
-                + " MiB (vs scp over a ControlMaster right after); RSS ==");
+        say("== S3. Server just started (" + firstTransferRounds + " servers): idle RSS; 50 remote execute_command; the first "
+                + "send_files of " + transferMb + " MiB (vs scp over a ControlMaster right after); RSS ==");
         Path srcDir = bench.newTempDir("s3-src");
         Path blob = srcDir.resolve("first.bin");
         Path work = home.resolve("fleet-bench-s3");
         Path dest = work.resolve("first.bin");
         writeRandom(blob, size, 11);
-        Path data = bench.newTempDir("s3-data");
-        try (Master master = new Master("cm3"); Bench.RawServer s = Bench.RawServer.serve(bench, data, null)) {
-            master.open();
-            Bench.sleep(1000);
-            double idle = s.rssMb();
-            s.ok("register_member", remoteArgs("mem", work), WAIT_MS, bench.json);
-            for (int i = 0; i < 50; i++) {
-                s.ok("execute_command", Map.of("member_name", "mem", "command", "echo " + i), WAIT_MS, bench.json);
+        List<Double> fleetMibs = new ArrayList<>();
+        List<Double> scpMibs = new ArrayList<>();
+        List<Double> idles = new ArrayList<>();
+        List<Double> afters = new ArrayList<>();
+        try {
+            for (int round = 0; round < firstTransferRounds; round++) {
+                Path data = bench.newTempDir("s3-data");
+                try (Master master = new Master("cm3"); Bench.RawServer s = Bench.RawServer.serve(bench, data, null)) {
+                    master.open();
+                    Bench.sleep(1000);
+                    double idle = s.rssMb();
+                    s.ok("register_member", remoteArgs("mem", work), WAIT_MS, bench.json);
+                    for (int i = 0; i < 50; i++) {
+                        s.ok("execute_command", Map.of("member_name", "mem", "command", "echo " + i), WAIT_MS, bench.json);
+                    }
+                    sync();
+                    long t0 = System.nanoTime();
+                    s.ok("send_files", Map.of("member_name", "mem", "local_paths", List.of(blob.toString())), TRANSFER_WAIT_MS, bench.json);
+                    double fleet = size / MIB / ((System.nanoTime() - t0) / 1e9);
+                    checkCopy(blob, dest, "first send_files");
+                    Files.delete(dest);
+                    sync();
+                    long t1 = System.nanoTime();
+                    scpOrSftp(concat(List.of("scp", "-q"), master.opts("-P"), List.of(blob.toString(), user + "@" + HOST + ":" + dest)));
+                    double scp = size / MIB / ((System.nanoTime() - t1) / 1e9);
+                    checkCopy(blob, dest, "scp");
+                    Files.delete(dest);
+                    Bench.sleep(1000);
+                    double after = s.rssMb();
+                    say(String.format(Locale.ROOT, "  server %d: first send_files after start %.1f MiB/s; scp over a ControlMaster right after "
+                            + "%.1f MiB/s; RSS idle %.1f MB, after 50 remote calls and the transfer %.1f MB (+%.1f MB)",
+                            round + 1, fleet, scp, idle, after, after - idle));
+                    fleetMibs.add(fleet);
+                    scpMibs.add(scp);
+                    idles.add(idle);
+                    afters.add(after);
+                }
             }
-            sync();
-            long t0 = System.nanoTime();
-            s.ok("send_files", Map.of("member_name", "mem", "local_paths", List.of(blob.toString())), TRANSFER_WAIT_MS, bench.json);
-            double fleet = size / MIB / ((System.nanoTime() - t0) / 1e9);
-            checkCopy(blob, dest, "first send_files");
-            Files.delete(dest);
-            sync();
-            long t1 = System.nanoTime();
-            scpOrSftp(concat(List.of("scp", "-q"), master.opts("-P"), List.of(blob.toString(), user + "@" + HOST + ":" + dest)));
-            double scp = size / MIB / ((System.nanoTime() - t1) / 1e9);
-            checkCopy(blob, dest, "scp");
-            Files.delete(dest);
-            Bench.sleep(1000);
-            double after = s.rssMb();
-            say(String.format(Locale.ROOT, "  first send_files after start: %.1f MiB/s; scp over a ControlMaster right after: %.1f MiB/s", fleet, scp));
-            say(String.format(Locale.ROOT, "  server RSS: idle %.1f MB; after 50 remote calls and the transfer %.1f MB (+%.1f MB)",
-                    idle, after, after - idle));
+            double fleet = Bench.Stats.of(fleetMibs).median();
+            double scp = Bench.Stats.of(scpMibs).median();
+            double idle = Bench.Stats.of(idles).median();
+            double after = Bench.Stats.of(afters).median();
+            say(String.format(Locale.ROOT, "  medians: send_files %.1f MiB/s, scp %.1f MiB/s (%.2fx); RSS idle %.1f MB, after %.1f MB",
+                    fleet, scp, fleet / scp, idle, after));
             say("");
             bench.summary.add(new Bench.Row("S3 send_files " + transferMb + " MiB, first after start", fleet, "MiB/s", scp,
                     "scp, ControlMaster", 0.8, Double.NaN, Bench.Goal.RATIO_AT_LEAST));
@@ -740,6 +766,11 @@ final class SshBench {
             deleteTree(work);
             deleteTree(tree);
         }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
     }
 
     private static void deleteTree(Path root) throws IOException {
