@@ -836,16 +836,7 @@ final class SshBench {
     // ---------------------------------------------------------------- helpers
 
     private void registerRemote(McpSyncClient client, String name, Path folder) {
-        Map<String, Object> args = new LinkedHashMap<>();
-        args.put("friendly_name", name);
-        args.put("member_type", "remote");
-        args.put("host", HOST);
-        args.put("port", port);
-        args.put("username", user);
-        args.put("auth_type", "key");
-        args.put("key_path", key.toString());
-        args.put("work_folder", folder.toString());
-        McpSchema.CallToolResult r = client.callTool(call("register_member", args));
+        McpSchema.CallToolResult r = client.callTool(call("register_member", remoteArgs(name, folder)));
         if (Boolean.TRUE.equals(r.isError())) {
             throw new IllegalStateException("register_member " + name + " (remote) failed: " + text(r));
         }
