@@ -1,12 +1,21 @@
 package dev.fleet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleet.agentcli.AgentCli;
 import dev.fleet.agentcli.AgentLogin;
 import dev.fleet.agentcli.AgentUpdates;
 import dev.fleet.agentcli.AgentVersions;
+import dev.fleet.agentcli.PricingTable;
 import dev.fleet.agentcli.PromptRunner;
+import dev.fleet.agentcli.PromptStopper;
+import dev.fleet.agentcli.PromptSupervisor;
 import dev.fleet.agentcli.Prompts;
+import dev.fleet.agentcli.RunningPrompts;
 import dev.fleet.base.Sleeper;
+import dev.fleet.budget.BudgetWatcher;
+import dev.fleet.budget.Budgets;
+import dev.fleet.budget.MeteredProvider;
+import dev.fleet.budget.SpendLedger;
 import dev.fleet.cloud.CloudGate;
 import dev.fleet.cloud.CloudLifecycle;
 import dev.fleet.cloud.CloudProviders;
@@ -22,6 +31,8 @@ import dev.fleet.exec.SpillFiles;
 import dev.fleet.exec.ssh.SshChannels;
 import dev.fleet.exec.ssh.SshPool;
 import dev.fleet.exec.ssh.TofuHostKeys;
+import dev.fleet.guard.GuardService;
+import dev.fleet.guard.GuardSettings;
 import dev.fleet.member.ActivityRecorder;
 import dev.fleet.member.DataDir;
 import dev.fleet.member.LocalPaths;
@@ -47,6 +58,8 @@ import dev.fleet.tasks.TaskControl;
 import dev.fleet.tasks.TaskId;
 import dev.fleet.tasks.TaskLauncher;
 import dev.fleet.tasks.TaskMonitor;
+import dev.fleet.tasks.TaskResume;
+import dev.fleet.tools.BudgetNotes;
 import dev.fleet.tools.CloudControl;
 import dev.fleet.tools.ComposePermissions;
 import dev.fleet.tools.ExecuteCommand;
@@ -68,6 +81,7 @@ import dev.fleet.tools.SetupGitApp;
 import dev.fleet.tools.SetupSshKey;
 import dev.fleet.tools.ShutdownServer;
 import dev.fleet.tools.StatuslineTracking;
+import dev.fleet.tools.StopPrompt;
 import dev.fleet.tools.StopTask;
 import dev.fleet.tools.Tool;
 import dev.fleet.tools.ToolRunner;
@@ -111,6 +125,8 @@ public final class Fleet implements AutoCloseable {
     private final ToolRunner tools;
     private final CloudProviders cloudProviders;
     private final IdleWatcher idleWatcher;
+    private final SpendLedger ledger;
+    private final BudgetWatcher budgetWatcher;
     private final Duration idleInterval;
     private final StatuslineService statusline;
 
@@ -144,31 +160,50 @@ public final class Fleet implements AutoCloseable {
                 localPaths, mapper, clock);
         this.statusline = new StatuslineService(dataDir, store, mapper);
 
-        // Cloud instances: start, stop, idle stop.
-        this.cloudProviders = new CloudProviders(() -> new Ec2Provider(settings.ec2Endpoint(), settings.environment()));
+        // Prompts on members' agent CLIs, and their logins (put back after a cloud start too).
+        RunningPrompts running = new RunningPrompts();
+        PromptRunner prompter = new PromptRunner(new PromptSupervisor(running, workers, clock),
+                new PricingTable(dataDir.root().resolve(PricingTable.OVERRIDE_FILE)), secrets, settings.overloadedRetry(), clock, sleeper);
+        AgentLogin login = new AgentLogin(channels, store, secrets, prompter, settings.home(), clock);
+
+        // Cloud instances: start, stop, idle stop. Every describe and stop is metered for the daily
+        // budgets (at no extra cloud call); a member over budget is not started by fleet itself and
+        // has a shorter idle timeout, which the idle watcher, the GPU policy and the guard all apply.
+        Pricing pricing = new Pricing(dataDir.pricingFile());
+        this.ledger = new SpendLedger(dataDir.root(), clock);
+        this.cloudProviders = new CloudProviders(() -> new MeteredProvider(
+                new Ec2Provider(settings.ec2Endpoint(), settings.environment()), ledger, pricing));
+        Budgets budgets = new Budgets(ledger, settings.budgetUsdPerDay(), (int) settings.budgetIdleTimeout().toMinutes(), clock);
+        GuardService guard = new GuardService(channels, cloudProviders, store, new GuardSettings(settings.guard(),
+                settings.guardAllowLoopback(), (int) settings.guardGrace().toMinutes(), settings.gpuSamples()),
+                budgets::idleTimeoutMin);
+        GpuProbe gpu = new GpuProbe(channels, settings.gpuSamples(), budgets::idleTimeoutMin);
         CloudLifecycle lifecycle = new CloudLifecycle(cloudProviders, store, clock,
                 CloudLifecycle.Timing.of(settings.cloudStateWait(), settings.sshWait(), settings.cloudFirstPoll()), sleeper,
-                new AfterCloudStart(channels, settings.home(), clock, vcs), channels, CloudLifecycle.WorkInFlight.NONE);
+                new AfterCloudStart(channels, login, vcs, guard, new TaskResume(channels)), channels,
+                CloudLifecycle.WorkInFlight.NONE, budgets::gateStart);
         CloudGate gate = new CloudGate(lifecycle);
         this.idleWatcher = new IdleWatcher(store,
-                new ActivityProbe(channels, settings.activityTimeout(), settings.taskActivity()),
-                activity, lifecycle, clock, PARALLEL_IDLE_CHECKS);
+                new ActivityProbe(channels, settings.activityTimeout(), settings.taskActivity(), gpu),
+                activity, lifecycle, clock, PARALLEL_IDLE_CHECKS, budgets::idleTimeoutMin);
+        // A budget crossed (or a new day) changes the idle timeout in force: the guard on the instance learns it.
+        this.budgetWatcher = new BudgetWatcher(store, lifecycle, budgets,
+                m -> log.info("{}: {}", m.friendlyName(), guard.settingsChanged(m).sentence()));
         this.idleInterval = settings.idleCheckInterval();
 
         // The services the tools call.
         Registrar registrar = new Registrar(store, channels, secrets, lifecycle, localPaths,
-                new MemberCleanup(store, channels, dataDir, vcs), clock, new AgentVersions(), workers);
+                new MemberCleanup(store, channels, dataDir, vcs, guard), guard, clock, new AgentVersions(), workers);
         registrar.backfillIcons();
         FleetProbe fleetProbe = new FleetProbe(store, new StatusService(channels, workers, MACHINE_PROBE_TIMEOUT),
-                new DetailService(channels, workers, MACHINE_PROBE_TIMEOUT),
-                new CloudStatus(lifecycle, new Pricing(dataDir.pricingFile()), clock), new GpuProbe(channels), workers,
-                CLOUD_ANSWER_DEADLINE);
-        PromptRunner prompter = new PromptRunner(settings.overloadedRetry(), sleeper);
+                new DetailService(channels, workers, MACHINE_PROBE_TIMEOUT, AgentCli::checks),
+                new CloudStatus(lifecycle, pricing, clock), gpu, budgets, guard, workers, CLOUD_ANSWER_DEADLINE);
         Prompts prompts = new Prompts(gate, channels, prompter, store, vcs);
-        TaskControl tasks = new TaskControl(new TaskMonitor(channels, settings.taskActivity()), lifecycle, gate);
+        TaskControl tasks = new TaskControl(new TaskMonitor(channels, settings.taskActivity()), lifecycle, gate, gpu);
         FileTransfers transfers = new FileTransfers(gate, channels, localPaths);
         Commands commands = new Commands(gate, channels,
-                new TaskLauncher(channels, new TaskId.Generator(clock), settings.taskActivity()), localPaths, vcs);
+                new TaskLauncher(channels, new TaskId.Generator(clock), settings.taskActivity()), new TaskResume(channels),
+                localPaths, vcs);
 
         MemberTarget target = new MemberTarget(store, activity);
         List<Tool> all = List.of(
@@ -180,13 +215,14 @@ public final class Fleet implements AutoCloseable {
                 new MonitorTask(target, tasks),
                 new StopTask(target, tasks),
                 new ExecutePrompt(target, prompts),
-                new ProvisionAuth(target, new AgentLogin(channels, prompter, settings.home(), clock)),
+                new StopPrompt(target, new PromptStopper(running, channels)),
+                new ProvisionAuth(target, login),
                 new UpdateClaude(target, new AgentUpdates(channels, store, workers)),
                 new SendFiles(target, transfers),
                 new ReceiveFiles(target, transfers),
                 new FleetStatus(fleetProbe, clock),
                 new MemberDetail(target, fleetProbe, clock),
-                new CloudControl(target, lifecycle, fleetProbe),
+                new CloudControl(target, lifecycle, fleetProbe, guard),
                 new ResetSession(prompts),
                 new SetupSshKey(target, new SshKeySetup(store, channels, dataDir)),
                 new ShutdownServer(stopper),
@@ -196,7 +232,9 @@ public final class Fleet implements AutoCloseable {
                 new ComposePermissions(target, new PermissionComposer(gate, channels,
                         new ProfileLibrary(dataDir.root().resolve("permission-profiles"), mapper), localPaths, mapper, clock)));
         // The statusline follows the calls that change what it shows, without those tools knowing.
-        this.tools = new ToolRunner(StatuslineTracking.wrap(all, statusline, store));
+        // The original's later releases named these two for any agent CLI; both names call the same tool.
+        this.tools = new ToolRunner(StatuslineTracking.wrap(all, statusline, store),
+                Map.of("provision_llm_auth", "provision_auth", "update_llm_cli", "update_claude"), new BudgetNotes(store, budgets));
     }
 
     public ToolRunner tools() {
@@ -210,10 +248,16 @@ public final class Fleet implements AutoCloseable {
     /** Starts the idle auto-stop of cloud members (the MCP server does; one-shot commands do not). */
     public void startIdleWatcher() {
         idleWatcher.start(idleInterval);
+        budgetWatcher.start(idleInterval);
     }
 
     public IdleWatcher idleWatcher() {
         return idleWatcher;
+    }
+
+    /** Keeps budgets current and the guards' idle timeouts in step with them (the server runs it every cycle). */
+    public BudgetWatcher budgetWatcher() {
+        return budgetWatcher;
     }
 
     public Channels channels() {
@@ -228,6 +272,8 @@ public final class Fleet implements AutoCloseable {
     @Override
     public void close() {
         idleWatcher.close();
+        budgetWatcher.close();
+        ledger.flush();
         statusline.close();
         activity.close();
         channels.close();

@@ -309,7 +309,8 @@ public final class Bench {
     }
 
     List<String> launcherCommand() {
-        return List.of(launcher.toString(), "serve");
+        // The in-process server: RelayBench measures the relay against it.
+        return List.of(launcher.toString(), "serve", "--standalone");
     }
 
     /** Time until a hello-world JVM's first line arrives (the process then exits). */
@@ -401,7 +402,7 @@ public final class Bench {
     /** A server with its own data folder, initialized; {@code requestTimeoutMs} bounds every tool call. */
     McpSyncClient sdkClient(Path dataDir, long requestTimeoutMs, long initTimeoutMs) {
         ServerParameters params = ServerParameters.builder(launcher.toString())
-                .args("serve")
+                .args("serve", "--standalone")
                 .env(envWithDataDir(dataDir))
                 .build();
         StdioClientTransport transport = new StdioClientTransport(params, new JacksonMcpJsonMapper(new ObjectMapper()));

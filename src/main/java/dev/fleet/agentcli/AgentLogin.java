@@ -7,69 +7,168 @@ import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.member.Member;
+import dev.fleet.member.RegistryStore;
+import dev.fleet.os.AgentShell;
+import dev.fleet.os.OsCommands;
+import dev.fleet.security.SecretBox;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Logs a member's agent CLI in: with this machine's login (copied, 0600) or with an API key
- * (stored in its shell profiles), then proves it with a one-turn prompt. The secret travels on
- * stdin only and is never shown. A local member already uses this machine's login.
+ * provision_auth's service: gives a member's agent CLI a login, whatever the CLI. An API key goes
+ * into that CLI's variable: sealed in fleet's registry (delivered on stdin with each prompt) and set
+ * in the member's shell profiles. Without a key, the CLI's login files are copied from this machine
+ * where the CLI supports that. Then, where a one-turn prompt is cheap, it proves the login works.
  */
 public final class AgentLogin {
     private static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(120);
 
-    /** What was done ({@code how}), a warning about the login if any, and how the test prompt went. */
-    public record Provisioned(Member member, String how, String warning, PromptOutcome verification) {
-    }
-
     private final Channels channels;
+    private final RegistryStore store;
+    private final SecretBox secrets;
     private final PromptRunner runner;
     private final Path pmHome;
     private final Clock clock;
 
-    public AgentLogin(Channels channels, PromptRunner runner, Path pmHome, Clock clock) {
+    public AgentLogin(Channels channels, RegistryStore store, SecretBox secrets, PromptRunner runner, Path pmHome, Clock clock) {
         this.channels = channels;
+        this.store = store;
+        this.secrets = secrets;
         this.runner = runner;
         this.pmHome = pmHome;
         this.clock = clock;
     }
 
-    /** {@code apiKey}: use this key instead of this machine's login (null: the login). */
-    public Provisioned provision(Member m, String apiKey) throws ChannelException {
-        MemberChannel channel = channels.forMember(m);
+    /**
+     * @param how          what was deployed, in words (never a secret)
+     * @param warning      something to tell the user, or null
+     * @param verification the one-turn prompt's result, or null when it was not run
+     * @param unverified   why no prompt was run, or null
+     */
+    public record Provisioned(Member member, ProviderAdapter cli, String how, String warning, PromptResult verification,
+                              String unverified) {
+    }
+
+    /** A problem the user must fix; the message is safe to show and says what to do. */
+    public static final class LoginProblem extends RequestRefused {
+        public LoginProblem(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * @param apiKey use this key instead of this machine's login (null: the login)
+     * @throws RequestRefused when the member has no agent CLI, or there is nothing to deploy
+     */
+    public Provisioned provision(Member member, String apiKey) throws ChannelException {
+        try {
+            ProviderAdapter cli = MemberAgent.adapter(member);
+            return provision(member, channels.forMember(member), cli, apiKey);
+        } catch (AgentUnavailable | LoginProblem e) {
+            throw new RequestRefused("Cannot provision " + member.friendlyName() + ": " + e.getMessage());
+        }
+    }
+
+    private Provisioned provision(Member member, MemberChannel channel, ProviderAdapter cli, String apiKey) throws ChannelException {
         String how;
         String warning = null;
-        CommandResult deployed;
         if (apiKey != null) {
-            how = "API key stored as ANTHROPIC_API_KEY in the member's shell profiles";
-            deployed = channel.exec(CommandRequest.probe(channel.os().persistApiKey(), DEPLOY_TIMEOUT)
-                    .withStdin(apiKey.getBytes(StandardCharsets.UTF_8)));
-        } else if (m.isLocal()) {
-            // A local member is this machine: its agent already uses this login; copying it onto itself
+            String variable = cli.keyVariableFor(apiKey).orElseThrow(() -> new LoginProblem(cli.displayName()
+                    + " takes no API key from fleet. " + cli.authHelp(member.friendlyName())));
+            String sealed = secrets.encrypt(apiKey);
+            store.update(r -> r.replacing(member.id(), m -> MemberAgent.withApiKey(m, new MemberAgent.StoredKey(variable, sealed))));
+            deploy(channel, AgentShell.forOs(channel.os().os()).persistVariable(variable), apiKey.getBytes(StandardCharsets.UTF_8), member);
+            how = "API key stored sealed by fleet (sent with each prompt as " + variable + ") and set as " + variable
+                    + " in the member's shell profiles";
+        } else if (member.isLocal()) {
+            // A local member is this machine: its CLI already uses this login; copying it onto itself
             // would only mark the user's own file as fleet's (and remove_member would then delete it).
-            how = "local member: it uses this machine's own agent login";
-            deployed = null;
+            how = "local member: it uses this machine's own " + cli.displayName() + " login";
         } else {
-            AgentCredentials.Loaded creds;
-            try {
-                creds = AgentCredentials.load(AgentCredentials.defaultFile(pmHome), clock);
-            } catch (AgentCredentials.CredentialsProblem e) {
-                throw new RequestRefused("Cannot provision " + m.friendlyName() + ": " + e.getMessage() + ".");
+            Copied copied = copyLogin(member, channel, cli);
+            if (copied.files().isEmpty()) {
+                throw new LoginProblem(cli.loginFiles().isEmpty()
+                        ? cli.displayName() + " keeps its login where fleet cannot copy it. " + cli.authHelp(member.friendlyName())
+                        : "no " + cli.displayName() + " login found on this machine (~/" + cli.loginFiles().get(0).path() + "). "
+                        + cli.authHelp(member.friendlyName()));
             }
-            how = "this machine's agent login copied to ~/.claude/.credentials.json (0600)";
-            warning = creds.warning();
-            deployed = channel.exec(CommandRequest.probe(channel.os().installAgentCredentials(), DEPLOY_TIMEOUT)
-                    .withStdin(creds.content()));
+            how = "this machine's " + cli.displayName() + " login copied to ~/" + String.join(", ~/", copied.files()) + " (0600)";
+            warning = copied.warning();
         }
-        if (deployed != null && !deployed.succeeded()) {
-            throw new RequestRefused("Could not store the login on " + m.friendlyName() + ": "
-                    + deployed.stderr().strip().lines().findFirst().orElse("exit " + deployed.exitCode()));
+        if (!cli.cheapToVerify()) {
+            return new Provisioned(member, cli, how, warning, null, "not verified with a prompt: every " + cli.displayName()
+                    + " prompt is billed (a premium request); the next execute_prompt shows whether the login works");
         }
-        PromptRunner.Run verify = runner.run(m, channel, new PromptRequest(
-                "Reply with the single word OK.", false, VERIFY_TIMEOUT, 1, null, false));
-        return new Provisioned(m, how, warning, verify.outcome());
+        Member current = store.read().byId(member.id()).orElse(member);
+        PromptRunner.Run verify = runner.run(current, channel, new PromptRequest("Reply with the single word OK.", false,
+                VERIFY_TIMEOUT, Duration.ZERO, 1, null, UnattendedMode.OFF));
+        return new Provisioned(current, cli, how, warning, verify.result(), null);
+    }
+
+    /** The login files copied (home-relative) and a warning about them, if any. */
+    public record Copied(List<String> files, String warning) {
+    }
+
+    /**
+     * Copies the CLI's login files that exist on this machine to the member (owner-only, marked as
+     * fleet's). Claude's login is checked first: an expired one that cannot refresh is refused.
+     */
+    public Copied copyLogin(Member member, MemberChannel channel, ProviderAdapter cli) throws ChannelException {
+        AgentShell shell = AgentShell.forOs(channel.os().os());
+        List<String> copied = new ArrayList<>();
+        String warning = null;
+        for (AgentShell.HomeFile f : cli.loginFiles()) {
+            Path local = pmHome.resolve(f.path());
+            if (!Files.isRegularFile(local)) {
+                continue;
+            }
+            byte[] content;
+            if (cli.provider() == LlmProvider.CLAUDE) {
+                AgentCredentials.Loaded creds;
+                try {
+                    creds = AgentCredentials.load(local, clock);
+                } catch (AgentCredentials.CredentialsProblem e) {
+                    throw new LoginProblem(e.getMessage());
+                }
+                content = creds.content();
+                warning = creds.warning();
+            } else {
+                try {
+                    content = Files.readAllBytes(local);
+                } catch (IOException e) {
+                    throw new LoginProblem("cannot read " + local + " (" + e.getClass().getSimpleName() + ")");
+                }
+            }
+            deploy(channel, shell.installHomeFile(f), content, member);
+            copied.add(f.path());
+        }
+        return new Copied(copied, warning);
+    }
+
+    /**
+     * Removes what provision_auth deployed on a member for any CLI (a member may have changed
+     * provider since): login files fleet marked as its own, and the variables it persisted.
+     */
+    public static String removalScript(OsCommands os) {
+        List<AgentShell.HomeFile> files = new ArrayList<>();
+        for (LlmProvider p : LlmProvider.values()) {
+            p.adapter().ifPresent(a -> files.addAll(a.loginFiles()));
+        }
+        return AgentShell.forOs(os.os()).removeFleetAuth(files);
+    }
+
+    private static void deploy(MemberChannel channel, String script, byte[] stdin, Member member) throws ChannelException {
+        CommandResult r = channel.exec(CommandRequest.probe(script, DEPLOY_TIMEOUT).withStdin(stdin));
+        if (!r.succeeded()) {
+            throw new LoginProblem("could not store the login on " + member.friendlyName() + ": "
+                    + r.stderr().strip().lines().findFirst().orElse("exit " + r.exitCode()));
+        }
     }
 }

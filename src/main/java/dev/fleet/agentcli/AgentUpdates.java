@@ -18,14 +18,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Updates (or installs) the agent CLI on members, all in parallel; each member's outcome stands
- * alone, and one that does not answer in time is reported failed without holding up the rest.
+ * Updates (or installs) each member's own agent CLI (its llm_provider) on members, all in
+ * parallel; each member's outcome stands alone, and one that does not answer in time is reported
+ * failed without holding up the rest. A command-only member (llm_provider none) is skipped.
  */
 public final class AgentUpdates {
     private static final Duration UPDATE_TIMEOUT = Duration.ofMinutes(10);
 
     public enum Status {
-        MISSING, FAILED, CURRENT, INSTALLED, UPDATED, OFFLINE;
+        MISSING, FAILED, CURRENT, INSTALLED, UPDATED, OFFLINE, SKIPPED;
 
         public String json() {
             return name().toLowerCase(Locale.ROOT);
@@ -33,11 +34,12 @@ public final class AgentUpdates {
     }
 
     /**
-     * One member's outcome. {@code versionsRead}: before and after were asked (they may still be
-     * null); {@code summary} says what happened, or is null when the member gave no answer in time
+     * One member's outcome. {@code provider}: the CLI it concerns (null when the member has none
+     * fleet drives); {@code versionsRead}: before and after were asked (they may still be null);
+     * {@code summary} says what happened, or is null when the member gave no answer in time
      * ({@code detail} says so).
      */
-    public record Outcome(String member, Status status, boolean versionsRead, String before, String after,
+    public record Outcome(String member, LlmProvider provider, Status status, boolean versionsRead, String before, String after,
                           String summary, String detail) {
     }
 
@@ -66,8 +68,8 @@ public final class AgentUpdates {
             try {
                 results.add(runs.get(i).get(UPDATE_TIMEOUT.toMillis() + 30_000, TimeUnit.MILLISECONDS));
             } catch (Exception e) {
-                results.add(new Outcome(members.get(i).friendlyName(), Status.FAILED, false, null, null, null,
-                        "no answer in time"));
+                results.add(new Outcome(members.get(i).friendlyName(), MemberAgent.cli(members.get(i))
+                        .map(ProviderAdapter::provider).orElse(null), Status.FAILED, false, null, null, null, "no answer in time"));
             }
         }
         return results;
@@ -75,28 +77,38 @@ public final class AgentUpdates {
 
     private Outcome update(Member m, boolean install) {
         String name = m.friendlyName();
+        ProviderAdapter cli;
+        try {
+            cli = MemberAgent.adapter(m);
+        } catch (AgentUnavailable e) {
+            return MemberAgent.commandsOnly(m)
+                    ? new Outcome(name, LlmProvider.NONE, Status.SKIPPED, false, null, null,
+                            "skipped (llm_provider none: no agent CLI)", null)
+                    : new Outcome(name, null, Status.FAILED, false, null, null, e.getMessage(), null);
+        }
+        LlmProvider provider = cli.provider();
         try {
             MemberChannel channel = channels.forMember(m);
             OsCommands os = channel.os();
-            Optional<String> before = AgentCli.version(channel, os);
+            Optional<String> before = AgentCli.version(channel, cli);
             if (before.isEmpty() && !install) {
-                return new Outcome(name, Status.MISSING, false, null, null,
-                        "not installed (pass install_if_missing=true to install it)", null);
+                return new Outcome(name, provider, Status.MISSING, false, null, null,
+                        cli.executable() + " not installed (pass install_if_missing=true to install it)", null);
             }
-            CommandResult run = channel.exec(CommandRequest.probe(before.isEmpty() ? os.agentInstall() : os.agentUpdate(),
-                    UPDATE_TIMEOUT));
-            Optional<String> after = AgentCli.version(channel, os);
+            CommandResult run = channel.exec(CommandRequest.probe(before.isEmpty() ? AgentCli.installCommand(os, cli)
+                    : AgentCli.updateCommand(os, cli), UPDATE_TIMEOUT));
+            Optional<String> after = AgentCli.version(channel, cli);
             if (!run.succeeded() || after.isEmpty()) {
-                return new Outcome(name, Status.FAILED, true, before.orElse(null), after.orElse(null),
+                return new Outcome(name, provider, Status.FAILED, true, before.orElse(null), after.orElse(null),
                         (before.isEmpty() ? "install" : "update") + " failed: "
                                 + (run.timedOut() ? "timed out" : lastLine(run.stdout() + "\n" + run.stderr())), null);
             }
             Status status = before.equals(after) ? Status.CURRENT : before.isEmpty() ? Status.INSTALLED : Status.UPDATED;
             String summary = before.isEmpty() ? "installed " + after.get()
                     : before.equals(after) ? "already current (" + after.get() + ")" : before.get() + " -> " + after.get();
-            return new Outcome(name, status, true, before.orElse(null), after.orElse(null), summary, null);
+            return new Outcome(name, provider, status, true, before.orElse(null), after.orElse(null), summary, null);
         } catch (ChannelException e) {
-            return new Outcome(name, Status.OFFLINE, false, null, null, "skipped, unreachable: " + e.getMessage(), null);
+            return new Outcome(name, provider, Status.OFFLINE, false, null, null, "skipped, unreachable: " + e.getMessage(), null);
         }
     }
 

@@ -3,7 +3,6 @@ package dev.fleet.agentcli;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.member.MemberOs;
-import dev.fleet.os.OsCommands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * process at all. Remote members are asked every time.
  */
 public final class AgentVersions {
-    /** The folders the OS commands put before PATH when they run the CLI (see {@code PosixCommands.AGENT_PATH}). */
-    private static final List<String> HOME_BIN = List.of(".local/bin", ".claude/local");
-    private static final String BINARY = "claude";
+    /** The folders the agent shell puts before PATH when it runs a CLI (see {@code PosixAgentShell.AGENT_PATH}), in order. */
+    private static final List<String> HOME_BIN = List.of(".local/bin", ".claude/local", ".opencode/bin", ".npm-global/bin");
+    private static final List<String> FIXED_BIN = List.of("/opt/homebrew/bin", "/usr/local/bin");
 
-    record Binary(Path realPath, long modified, long size) {
+    /** One installed binary as the CLI of one provider (its version arguments are the provider's). */
+    record Binary(LlmProvider provider, Path realPath, long modified, long size) {
     }
 
     /** Where the PATH search ended. */
@@ -44,14 +44,14 @@ public final class AgentVersions {
 
     private final Map<Binary, Optional<String>> known = new ConcurrentHashMap<>();
 
-    public Optional<String> version(MemberChannel channel, OsCommands os) throws ChannelException {
+    public Optional<String> version(MemberChannel channel, ProviderAdapter cli) throws ChannelException {
         Optional<Map<String, String>> env = channel.localEnvironment();
-        if (env.isEmpty() || os.os() == MemberOs.WINDOWS) {
-            return AgentCli.version(channel, os);
+        if (env.isEmpty() || channel.os().os() == MemberOs.WINDOWS) {
+            return AgentCli.version(channel, cli);
         }
-        Lookup lookup = find(env.get());
+        Lookup lookup = find(env.get(), cli);
         if (lookup instanceof Lookup.Unsure) {
-            return AgentCli.version(channel, os);
+            return AgentCli.version(channel, cli);
         }
         if (!(lookup instanceof Lookup.Found binary)) {
             return Optional.empty();
@@ -60,18 +60,19 @@ public final class AgentVersions {
         if (cached != null) {
             return cached;
         }
-        Optional<String> asked = AgentCli.version(channel, os);
+        Optional<String> asked = AgentCli.version(channel, cli);
         known.put(binary.binary(), asked);
         return asked;
     }
 
     /** The first executable named like the CLI on the PATH the OS commands give it, as bash would find it. */
-    static Lookup find(Map<String, String> env) {
+    static Lookup find(Map<String, String> env, ProviderAdapter cli) {
         List<Path> dirs = new ArrayList<>();
         String home = env.get("HOME");
         if (home != null) {
             HOME_BIN.forEach(d -> dirs.add(Path.of(home, d)));
         }
+        FIXED_BIN.forEach(d -> dirs.add(Path.of(d)));
         for (String d : env.getOrDefault("PATH", "").split(":")) {
             // A relative entry would be looked up from the command's folder: such a PATH is asked the slow way.
             if (!d.isEmpty()) {
@@ -82,11 +83,11 @@ public final class AgentVersions {
             if (!d.isAbsolute()) {
                 return new Lookup.Unsure();
             }
-            Path candidate = d.resolve(BINARY);
+            Path candidate = d.resolve(cli.executable());
             try {
                 BasicFileAttributes a = Files.readAttributes(candidate, BasicFileAttributes.class);
                 if (a.isRegularFile() && Files.isExecutable(candidate)) {
-                    return new Lookup.Found(new Binary(candidate.toRealPath(), a.lastModifiedTime().toMillis(), a.size()));
+                    return new Lookup.Found(new Binary(cli.provider(), candidate.toRealPath(), a.lastModifiedTime().toMillis(), a.size()));
                 }
             } catch (IOException e) {
                 // Not here; the next folder.

@@ -1,6 +1,7 @@
 package dev.fleet.agentcli;
 
 import dev.fleet.base.Progress;
+import dev.fleet.base.RequestRefused;
 import dev.fleet.cloud.CloudGate;
 import dev.fleet.exec.Channels;
 import dev.fleet.member.Member;
@@ -12,11 +13,12 @@ import dev.fleet.vcs.CredentialRenewal;
  * Prompts for members' agents and the sessions they continue: an answer's session id is stored so
  * the next prompt resumes it, and a reset forgets it. The retry rules are {@link PromptRunner}'s.
  * Before a prompt, the member's git credentials are renewed when they near expiry (the agent's git
- * commands need them).
+ * commands need them). A member without an agent CLI (llm_provider none) is refused before its
+ * instance would be started.
  */
 public final class Prompts {
-    /** A prompt's run on a member (the member as it was reached). */
-    public record Prompted(Member member, PromptRunner.Run run) {
+    /** A prompt's run on a member (the member as it was reached) with its agent CLI. */
+    public record Prompted(Member member, ProviderAdapter cli, PromptRunner.Run run) {
     }
 
     /** A session reset of one member: whether it had a session to forget. */
@@ -38,14 +40,19 @@ public final class Prompts {
     }
 
     public Prompted prompt(Member m, PromptRequest request, Progress progress) throws Exception {
+        ProviderAdapter cli;
+        try {
+            cli = MemberAgent.adapter(m);
+        } catch (AgentUnavailable e) {
+            throw new RequestRefused("Cannot prompt " + m.friendlyName() + ": " + e.getMessage() + ".");
+        }
         return gate.run(m, progress, member -> {
             credentials.renewIfExpiring(member);
-            progress.message("prompting " + member.friendlyName());
+            progress.message("prompting " + member.friendlyName() + " (" + cli.displayName() + ")");
             PromptRunner.Run run = runner.run(member, channels.forMember(member), request);
-            if (run.outcome() instanceof PromptOutcome.Answered a && a.sessionId() != null) {
-                store.update(r -> r.replacing(member.id(), old -> old.withSessionId(a.sessionId())));
-            }
-            return new Prompted(member, run);
+            run.result().sessionToKeep().ifPresent(session ->
+                    store.update(r -> r.replacing(member.id(), old -> old.withSessionId(session))));
+            return new Prompted(member, cli, run);
         });
     }
 

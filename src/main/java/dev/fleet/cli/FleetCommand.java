@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = FleetCommand.VersionProvider.class,
         description = "Run work across many machines from one AI coding agent (an MCP server) or from this command line.",
-        subcommands = {ServeCommand.class, InstallCommand.class, UninstallCommand.class, MembersCommand.class, StatusCommand.class,
-            ExecCommand.class, SendCommand.class, ReceiveCommand.class, CloudCommand.class, DetailCommand.class, CallCommand.class,
+        subcommands = {ServeCommand.class, DaemonCommand.class, InstallCommand.class, UninstallCommand.class, MembersCommand.class,
+            StatusCommand.class, ExecCommand.class, SendCommand.class, ReceiveCommand.class, CloudCommand.class, DetailCommand.class, CallCommand.class,
             ForgetHostCommand.class, StatuslineCommand.class, DoctorCommand.class, ImportRegistryCommand.class, HookCommand.class})
 final class FleetCommand implements Runnable {
     @Override

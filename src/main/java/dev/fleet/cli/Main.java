@@ -1,28 +1,62 @@
 package dev.fleet.cli;
 
+import dev.fleet.daemon.Daemon;
+import dev.fleet.daemon.DaemonOptions;
+import dev.fleet.daemon.Relay;
 import dev.fleet.mcp.McpFleetServer;
+import dev.fleet.settings.RelaySettings;
+import dev.fleet.settings.Settings;
 import dev.fleet.statusline.StatuslinePrinter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 
-/** Entry point. {@code fleet} alone, or {@code fleet serve}, starts the MCP server. */
+/**
+ * Entry point. {@code fleet} alone, or {@code fleet serve}, relays MCP to the user's daemon;
+ * {@code FLEET_STANDALONE=1} or {@code --standalone} serves in this process instead.
+ */
 public final class Main {
     private Main() {
     }
 
-    public static void main(String[] args) {
-        if (args.length == 0 || (args.length == 1 && args[0].equals("serve"))) {
-            // The server path skips command-line parsing entirely: start-up time matters to MCP clients.
-            McpFleetServer.serve(System.getenv());
+    public static void main(String[] args) throws Exception {
+        // The hot paths skip command-line parsing entirely: start-up time matters to MCP clients.
+        List<String> a = Arrays.asList(args);
+        Map<String, String> env = System.getenv();
+        if (a.isEmpty() || a.equals(List.of("serve"))) {
+            System.exit(serve(env, false));
+        }
+        if (a.equals(List.of("serve", "--standalone"))) {
+            System.exit(serve(env, true));
+        }
+        if (a.equals(List.of("statusline"))) {
+            // Run by Claude Code for every status line refresh: one file read, no server machinery.
+            StatuslinePrinter.run(env, System.in, new FileOutputStream(FileDescriptor.out));
             return;
         }
-        if (args.length == 1 && args[0].equals("statusline")) {
-            // Run by Claude Code for every status line refresh: one file read, no server machinery.
-            StatuslinePrinter.run(System.getenv(), System.in, new FileOutputStream(FileDescriptor.out));
-            return;
+        if (a.equals(List.of("daemon"))) {
+            Settings settings = Settings.from(env);
+            System.exit(Daemon.run(settings, DaemonOptions.defaults(settings)));
         }
         int code = new CommandLine(new FleetCommand()).execute(args);
         System.exit(code);
+    }
+
+    /**
+     * Serves MCP on stdio: relays to the daemon, or runs the whole fleet here when asked to
+     * ({@code --standalone} or {@code FLEET_STANDALONE=1}). Only what the relay needs is read from
+     * the environment before that choice, so the relay starts without any of the server's machinery.
+     */
+    static int serve(Map<String, String> env, boolean standalone) throws Exception {
+        RelaySettings settings = RelaySettings.from(env);
+        settings.problems().forEach(p -> System.err.println("fleet: setting ignored: " + p));
+        if (standalone || settings.standalone()) {
+            McpFleetServer.serve(env);
+            return 0;
+        }
+        return Relay.run(settings);
     }
 }

@@ -1,15 +1,18 @@
 package dev.fleet.cli;
 
-import dev.fleet.mcp.McpFleetServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-@Command(name = "serve", description = "Run the MCP server on stdio (the default). stdout carries protocol messages only.")
+@Command(name = "serve", description = {
+    "Serve MCP on stdio (the default command). stdout carries protocol messages only.",
+    "Relays to this user's fleet daemon, starting it when none runs; with --standalone (or FLEET_STANDALONE=1) "
+        + "the whole fleet runs in this process instead."})
 final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+    @Option(names = "--standalone", description = "Run the whole fleet in this process, without the daemon.")
+    boolean standalone;
+
     @Override
-    public Integer call() throws InterruptedException {
-        McpFleetServer.serve(System.getenv());
-        // Serve returns at once; the transport's threads end when stdin closes.
-        Thread.currentThread().join();
-        return 0;
+    public Integer call() throws Exception {
+        return Main.serve(System.getenv(), standalone);
     }
 }

@@ -6,13 +6,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * fleet_status's data as a table for a person: one row per member, states coloured on a terminal
  * that supports it. Built from the tool's structured answer, so it shows what MCP clients get.
  */
 final class StatusTable {
-    private static final List<String> HEADERS = List.of("MEMBER", "TYPE", "STATE", "BUSY", "SESSION", "LAST USED", "CLOUD", "NOTE");
+    private static final List<String> HEADERS = List.of("MEMBER", "TYPE", "STATE", "BUSY", "AGENT", "SESSION", "LAST USED", "CLOUD",
+            "NOTE");
+    private static final String WARNING = "warning: ";
 
     private StatusTable() {
     }
@@ -30,15 +33,16 @@ final class StatusTable {
             boolean offCloud = cloud != null && cloud.get("error") == null && !"running".equals(cloud.get("state"));
             String state = offCloud ? "OFF(cloud)" : Boolean.TRUE.equals(m.get("online")) ? "online" : "OFFLINE";
             String session = m.get("sessionId") == null ? "-" : String.valueOf(m.get("sessionId"));
-            rows.add(List.of(text(m.get("name")), text(m.get("type")), state, text(m.get("busy")),
+            String problem = !Boolean.TRUE.equals(m.get("online")) && !offCloud ? text(m.get("problem")) : "";
+            rows.add(List.of(text(m.get("name")), text(m.get("type")), state, text(m.get("busy")), text(m.get("llmProvider")),
                     session.length() > 8 ? session.substring(0, 8) : session, ago(m.get("lastUsed"), clock), cloud(cloud),
-                    !Boolean.TRUE.equals(m.get("online")) && !offCloud ? text(m.get("problem")) : ""));
+                    note(problem, cloud)));
         }
         // CLOUD and NOTE only when some member has something to show there.
         List<Integer> shown = new ArrayList<>();
         for (int i = 0; i < HEADERS.size(); i++) {
             int col = i;
-            if (i < 6 || rows.stream().anyMatch(r -> !r.get(col).isEmpty())) {
+            if (i < 7 || rows.stream().anyMatch(r -> !r.get(col).isEmpty())) {
                 shown.add(i);
             }
         }
@@ -80,10 +84,24 @@ final class StatusTable {
                 default -> term.dim(cell);
             };
             case "BUSY" -> cell.equals("BUSY") ? term.yellow(cell) : cell;
-            case "NOTE" -> term.red(cell);
+            case "NOTE" -> cell.startsWith(WARNING) ? term.yellow(cell) : term.red(cell);
             default -> cell;
         };
         return coloured + pad;
+    }
+
+    /**
+     * Why a member is offline; else the cloud warnings a person should not miss in a table (a budget
+     * nearly or fully spent, GPU memory held idle, the on-instance guard turned off).
+     */
+    private static String note(String problem, Map<?, ?> cloud) {
+        if (!problem.isEmpty()) {
+            return problem;
+        }
+        if (cloud != null && cloud.get("warnings") instanceof List<?> warnings && !warnings.isEmpty()) {
+            return WARNING + warnings.stream().map(String::valueOf).collect(Collectors.joining("; "));
+        }
+        return "";
     }
 
     private static String cloud(Map<?, ?> cloud) {

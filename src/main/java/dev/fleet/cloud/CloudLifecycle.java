@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>"Ensure ready": before fleet touches a cloud member, its instance must be running and its
  * address current. A stopped instance is started, a stopping one is waited out and started, a
- * pending one is waited for; terminated ones are refused. After a start the new public IP is
- * saved, the SSH port is awaited, and the agent login is put back (best effort). Calls racing on
- * one member start it once. A member confirmed running in the last 30 seconds costs no AWS call.
+ * pending one is waited for; terminated ones are refused, and so is a start the {@link StartGate}
+ * refuses (over budget). After a start the new public IP is saved, the SSH port is awaited, and
+ * {@link AfterStart} puts back what the start may have lost (best effort). Calls racing on one
+ * member start it once. A member confirmed running in the last 30 seconds costs no AWS call.
  *
  * <p>{@link #stop}: every stop (by hand, after a finished task, when idle) goes through one path,
  * which first asks {@link WorkInFlight}, then stops the instance, forgets that it was confirmed
@@ -36,7 +37,10 @@ import org.slf4j.LoggerFactory;
 public final class CloudLifecycle {
     private static final Logger log = LoggerFactory.getLogger(CloudLifecycle.class);
 
-    /** Put back what a fresh start may have lost (the agent login); errors are logged, never thrown. */
+    /**
+     * Put back what a fresh start may have lost (the work folder, the agent login, the on-instance
+     * guard, interrupted tasks); errors are logged, never thrown.
+     */
     public interface AfterStart {
         AfterStart NONE = member -> { };
 
@@ -52,6 +56,17 @@ public final class CloudLifecycle {
 
         /** What fleet is doing on the member right now, or empty when nothing. */
         Optional<String> describe(Member member);
+    }
+
+    /**
+     * May refuse a start fleet would make by itself (a member over its daily budget); a start a
+     * person asked for explicitly ({@code cloud_control action=start override_budget=true}) passes.
+     * Consulted only when the instance is stopped or stopping, i.e. when a start would cost money.
+     */
+    public interface StartGate {
+        StartGate OPEN = (member, override) -> { };
+
+        void check(Member member, boolean override) throws CloudException;
     }
 
     /** Timing of the waits; tests shorten them. */
@@ -75,11 +90,12 @@ public final class CloudLifecycle {
     private final AfterStart afterStart;
     private final Channels channels;
     private final WorkInFlight workInFlight;
+    private final StartGate startGate;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Map<String, Confirmed> confirmed = new ConcurrentHashMap<>();
 
     public CloudLifecycle(CloudProviders providers, RegistryStore store, Clock clock, Timing timing, Sleeper sleeper,
-                          AfterStart afterStart, Channels channels, WorkInFlight workInFlight) {
+                          AfterStart afterStart, Channels channels, WorkInFlight workInFlight, StartGate startGate) {
         this.providers = providers;
         this.store = store;
         this.clock = clock;
@@ -88,6 +104,7 @@ public final class CloudLifecycle {
         this.afterStart = afterStart;
         this.channels = channels;
         this.workInFlight = workInFlight;
+        this.startGate = startGate;
     }
 
     private record Confirmed(String ip, Instant at) {
@@ -95,6 +112,11 @@ public final class CloudLifecycle {
 
     /** The member with a running instance and its current address; non-cloud members pass through. */
     public Member ensureReady(Member member, Progress progress) throws CloudException {
+        return ensureReady(member, progress, false);
+    }
+
+    /** {@code overrideGate}: a person asked for this start explicitly, so the {@link StartGate} lets it pass. */
+    public Member ensureReady(Member member, Progress progress, boolean overrideGate) throws CloudException {
         if (member.cloud() == null) {
             return member;
         }
@@ -111,7 +133,7 @@ public final class CloudLifecycle {
             if (c != null && c.ip().equals(current.host()) && c.at().plus(timing.confirmedFor()).isAfter(clock.instant())) {
                 return current;
             }
-            return bringUp(current, progress);
+            return bringUp(current, progress, overrideGate);
         } finally {
             lock.unlock();
         }
@@ -147,7 +169,7 @@ public final class CloudLifecycle {
         return now;
     }
 
-    private Member bringUp(Member m, Progress progress) throws CloudException {
+    private Member bringUp(Member m, Progress progress, boolean overrideGate) throws CloudException {
         CloudConfig cloud = m.cloud();
         CloudProvider provider = providers.forConfig(cloud);
         InstanceDetails d = provider.describe(cloud);
@@ -160,12 +182,14 @@ public final class CloudLifecycle {
                 started = true;
             }
             case STOPPING -> {
+                startGate.check(m, overrideGate);
                 progress.message("instance " + cloud.instanceId() + " is stopping; waiting to start it again");
                 waitFor(provider, cloud, InstanceState.STOPPED, progress);
                 d = start(provider, cloud, progress);
                 started = true;
             }
             case STOPPED -> {
+                startGate.check(m, overrideGate);
                 d = start(provider, cloud, progress);
                 started = true;
             }

@@ -21,4 +21,10 @@ public record CloudSummary(String instanceId, String region, InstanceDetails det
     public List<String> warnings() {
         return cost == null ? List.of() : cost.warnings();
     }
+
+    /** The same summary with more warnings; a summary without a cost report (the provider failed) stays as it is. */
+    public CloudSummary withWarnings(List<String> more) {
+        return cost == null || more.isEmpty() ? this
+                : new CloudSummary(instanceId, region, details, cost.withWarnings(more), idleTimeoutMin, error);
+    }
 }

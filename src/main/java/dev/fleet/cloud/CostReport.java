@@ -44,4 +44,14 @@ public record CostReport(Duration uptime, Double hourlyRate, Double estimatedCos
         }
         return new CostReport(uptime, rate, cost, List.copyOf(warnings));
     }
+
+    /** The same report with more warnings after its own (a budget nearly spent, a GPU held idle). */
+    public CostReport withWarnings(List<String> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        List<String> all = new ArrayList<>(warnings);
+        all.addAll(more);
+        return new CostReport(uptime, hourlyRate, estimatedCost, List.copyOf(all));
+    }
 }

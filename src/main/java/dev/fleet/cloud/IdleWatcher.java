@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,13 +18,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Stops cloud instances nobody uses, and only those. Each cycle (one a minute by default), every
  * cloud member whose last fleet activity ({@code lastUsed}, persisted, so a restart does not
- * stop anything early) is older than its idle timeout and whose instance runs is checked for
+ * stop anything early) is older than its idle timeout in force (a budget may shorten it) and whose instance runs is checked for
  * work; it is stopped only when the check says idle. Busy counts as activity (the idle clock
  * restarts), unknown leaves it running. Members are checked in parallel, a bounded number at a
  * time; a member still being checked or stopped is skipped. Every decision is logged with its reason.
@@ -36,6 +38,7 @@ public final class IdleWatcher implements AutoCloseable {
     private final ActivityRecorder activity;
     private final CloudLifecycle lifecycle;
     private final Clock clock;
+    private final ToIntFunction<Member> idleTimeoutMin;
     private final ExecutorService checkers;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService ticker;
@@ -44,9 +47,11 @@ public final class IdleWatcher implements AutoCloseable {
     public record Decision(String member, IdleAction action, String reason) {
     }
 
-    public IdleWatcher(RegistryStore store, ActivityProbe probe, ActivityRecorder activity,
-                       CloudLifecycle lifecycle, Clock clock, int parallelChecks) {
+    /** @param idleTimeoutMin the idle timeout in force for a member (its own, or shorter while it is over budget) */
+    public IdleWatcher(RegistryStore store, ActivityProbe probe, ActivityRecorder activity, CloudLifecycle lifecycle,
+                       Clock clock, int parallelChecks, ToIntFunction<Member> idleTimeoutMin) {
         this.store = store;
+        this.idleTimeoutMin = idleTimeoutMin;
         this.probe = probe;
         this.activity = activity;
         this.lifecycle = lifecycle;
@@ -104,7 +109,7 @@ public final class IdleWatcher implements AutoCloseable {
 
     private boolean idleLongEnough(Member m) {
         Instant last = m.lastUsed() != null ? m.lastUsed() : m.createdAt();
-        return last != null && last.plus(Duration.ofMinutes(m.cloud().idleTimeoutMin())).isBefore(clock.instant());
+        return last != null && last.plus(Duration.ofMinutes(idleTimeoutMin.applyAsInt(m))).isBefore(clock.instant());
     }
 
     private Decision decide(Member m) {
@@ -127,11 +132,34 @@ public final class IdleWatcher implements AutoCloseable {
         }
         try {
             InstanceState now = lifecycle.stop(m);
-            return new Decision(m.friendlyName(), IdleAction.STOP, "idle for more than " + m.cloud().idleTimeoutMin()
+            return new Decision(m.friendlyName(), IdleAction.STOP, "idle for more than " + idleTimeoutMin.applyAsInt(m)
                     + " min; instance now " + now.label());
         } catch (CloudException e) {
             return new Decision(m.friendlyName(), IdleAction.KEEP, "stop failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * A cloud member whose instance may still run (running, starting, stopping, or its state
+     * unreadable), with what is known of it: this watcher is what will stop it, so a server that
+     * could exit on its own stays up while there is one. Empty when every instance is stopped.
+     */
+    public Optional<String> instanceStillToStop() {
+        for (Member m : store.read().members()) {
+            if (m.cloud() == null) {
+                continue;
+            }
+            InstanceState state;
+            try {
+                state = lifecycle.describe(m).state();
+            } catch (CloudException e) {
+                return Optional.of("cannot read the state of cloud member " + m.friendlyName() + ": " + e.getMessage());
+            }
+            if (state != InstanceState.STOPPED && state != InstanceState.TERMINATED) {
+                return Optional.of("cloud member " + m.friendlyName() + " is " + state.label());
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.fleet.commands;
 
+import dev.fleet.base.InvalidRequest;
 import dev.fleet.base.Progress;
 import dev.fleet.base.RequestRefused;
 import dev.fleet.cloud.CloudGate;
@@ -11,6 +12,7 @@ import dev.fleet.member.LocalPaths;
 import dev.fleet.member.Member;
 import dev.fleet.tasks.TaskException;
 import dev.fleet.tasks.TaskLauncher;
+import dev.fleet.tasks.TaskResume;
 import dev.fleet.vcs.CredentialRenewal;
 import java.time.Duration;
 
@@ -18,6 +20,7 @@ import java.time.Duration;
  * Shell commands on a member: run one and wait for it, or start it as a long-running task. A
  * cloud member is brought up first and the member's git credentials renewed when they near expiry;
  * the folder defaults to the member's work folder, and a local member's {@code ~} is the PM's home.
+ * A task on a cloud member may be marked to resume after an instance stop ({@link TaskResume}).
  */
 public final class Commands {
     /**
@@ -26,11 +29,13 @@ public final class Commands {
      * @param workFolder     folder to run in instead of the member's (null: the member's)
      * @param timeout        limit of a command waited for; not used for a task
      * @param restartCommand a task's retries run this instead (null: the command again)
+     * @param resumeOnRestart a task on a cloud member is relaunched once when fleet next starts an
+     *                        instance that stopped under it
      * @param liveOutput     sees a waited-for command's output as it arrives (the terminal of {@code fleet exec});
      *                       null: its newest lines go out as progress instead, when the caller wants progress
      */
     public record Spec(String command, String workFolder, Duration timeout, boolean longRunning, int maxRetries,
-                       String restartCommand, OutputListener liveOutput) {
+                       String restartCommand, boolean resumeOnRestart, OutputListener liveOutput) {
     }
 
     /** What came of it. */
@@ -43,8 +48,8 @@ public final class Commands {
     }
 
     /** The command runs on as a task. */
-    public record Launched(Member member, String folder, TaskLauncher.Launched task, int maxRetries, boolean restartCommand)
-            implements Outcome {
+    public record Launched(Member member, String folder, TaskLauncher.Launched task, int maxRetries, boolean restartCommand,
+                           boolean resumeOnRestart) implements Outcome {
     }
 
     private final CloudGate gate;
@@ -52,8 +57,11 @@ public final class Commands {
     private final TaskLauncher tasks;
     private final LocalPaths localPaths;
     private final CredentialRenewal credentials;
+    private final TaskResume resume;
 
-    public Commands(CloudGate gate, Channels channels, TaskLauncher tasks, LocalPaths localPaths, CredentialRenewal credentials) {
+    public Commands(CloudGate gate, Channels channels, TaskLauncher tasks, TaskResume resume, LocalPaths localPaths,
+                    CredentialRenewal credentials) {
+        this.resume = resume;
         this.gate = gate;
         this.channels = channels;
         this.tasks = tasks;
@@ -62,6 +70,10 @@ public final class Commands {
     }
 
     public Outcome run(Member m, Spec spec, Progress progress) throws Exception {
+        if (spec.resumeOnRestart() && m.cloud() == null) {
+            throw new InvalidRequest("resume_on_restart", "applies to cloud members only (fleet relaunches the task "
+                    + "when it next starts the instance); " + m.friendlyName() + " has no cloud block");
+        }
         return gate.run(m, progress, member -> {
             credentials.renewIfExpiring(member);
             String folder = spec.workFolder() == null ? member.workFolder()
@@ -69,7 +81,11 @@ public final class Commands {
             if (spec.longRunning()) {
                 try {
                     TaskLauncher.Launched t = tasks.launch(member, folder, spec.command(), spec.restartCommand(), spec.maxRetries());
-                    return new Launched(member, folder, t, spec.maxRetries(), spec.restartCommand() != null);
+                    if (spec.resumeOnRestart()) {
+                        resume.markResumable(member, t.id());
+                    }
+                    return new Launched(member, folder, t, spec.maxRetries(), spec.restartCommand() != null,
+                            spec.resumeOnRestart());
                 } catch (TaskException e) {
                     throw new RequestRefused(e.getMessage());
                 }

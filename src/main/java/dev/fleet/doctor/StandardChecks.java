@@ -48,6 +48,7 @@ public final class StandardChecks {
                 new AgentCliCheck(env, home, clock),
                 new AwsCheck(store, env, home, clock),
                 new PricingCheck(data.pricingFile()),
-                new ClaudeWiringCheck(wiring, claude.isPresent()));
+                new ClaudeWiringCheck(wiring, claude.isPresent()),
+                DaemonCheck.of(settings.dataDir(), settings.standalone()));
     }
 }

@@ -26,7 +26,7 @@ public final class RegistryCodec {
     private static final Set<String> MEMBER_FIELDS_BUT_GIT_ACCESS = MEMBER_FIELDS.stream()
             .filter(f -> !f.equals("gitAccess")).collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final Set<String> CLOUD_FIELDS = Set.of("provider", "instanceId", "region", "profile",
-            "idleTimeoutMin", "sshKeyPath", "activityCommand");
+            "idleTimeoutMin", "sshKeyPath", "activityCommand", "budgetUsdPerDay", "gpuBusyMinUtil", "guard");
 
     private final ObjectMapper mapper;
 
@@ -121,6 +121,16 @@ public final class RegistryCodec {
         n.put("idleTimeoutMin", c.idleTimeoutMin());
         putIfPresent(n, "sshKeyPath", c.sshKeyPath());
         putIfPresent(n, "activityCommand", c.activityCommand());
+        // Cost-safety fields are written only when set, so a registry without them stays as it was.
+        if (c.budgetUsdPerDay() != null) {
+            n.put("budgetUsdPerDay", c.budgetUsdPerDay());
+        }
+        if (c.gpuBusyMinUtil() != 0) {
+            n.put("gpuBusyMinUtil", c.gpuBusyMinUtil());
+        }
+        if (c.guardOff()) {
+            n.put("guard", "off");
+        }
         c.extra().forEach(n::set);
         return n;
     }
@@ -171,6 +181,8 @@ public final class RegistryCodec {
 
     private CloudConfig cloud(JsonNode c) {
         JsonNode idle = c.get("idleTimeoutMin");
+        JsonNode budget = c.get("budgetUsdPerDay");
+        JsonNode gpuMin = c.get("gpuBusyMinUtil");
         String region = text(c, "region");
         return new CloudConfig(
                 text(c, "provider"),
@@ -180,6 +192,9 @@ public final class RegistryCodec {
                 idle != null && idle.canConvertToInt() ? idle.asInt() : CloudConfig.DEFAULT_IDLE_TIMEOUT_MIN,
                 text(c, "sshKeyPath"),
                 text(c, "activityCommand"),
+                budget != null && budget.isNumber() && budget.asDouble() > 0 ? budget.asDouble() : null,
+                gpuMin != null && gpuMin.canConvertToInt() ? Math.max(0, Math.min(100, gpuMin.asInt())) : 0,
+                "off".equals(text(c, "guard")),
                 extra(c, CLOUD_FIELDS));
     }
 

@@ -58,9 +58,6 @@ public interface OsCommands {
         return java.util.Optional.empty();
     }
 
-    /** Prints the agent CLI's version line; exit status non-zero when the CLI is missing. */
-    String agentVersion();
-
     /**
      * Lists running agent CLI processes, one per line: {@code pid TAB cwd TAB command line}.
      * The cwd is empty where the OS cannot tell it.
@@ -72,28 +69,6 @@ public interface OsCommands {
 
     /** Prints {@code key=value} lines for the folder's filesystem: {@code disk_total_kb}, {@code disk_available_kb}. */
     String diskProbe(String folder);
-
-    /**
-     * Runs the agent CLI as {@code claude -p <prompt> <args…>}. The prompt arrives base64-encoded
-     * on stdin and is decoded on the member, so no quoting layer can alter it. {@code args} are
-     * quoted here.
-     */
-    String agentPrompt(java.util.List<String> args);
-
-    /** Stores the credentials file content arriving on stdin as the agent's credentials (0600). */
-    String installAgentCredentials();
-
-    /** Persists the API key arriving on stdin in the user's shell profiles, replacing fleet's earlier line. */
-    String persistApiKey();
-
-    /** Removes what the two commands above deployed; leaves what the user set up alone. */
-    String removeAgentAuth();
-
-    /** Updates the agent CLI in place. */
-    String agentUpdate();
-
-    /** Installs the agent CLI (npm when present, else the official installer). */
-    String agentInstall();
 
     /**
      * Prints one CSV line per GPU: utilization %, memory used MiB, memory total MiB. Non-zero exit
@@ -109,8 +84,19 @@ public interface OsCommands {
      */
     String gpuComputeProcesses();
 
-    /** Prints {@code credentials_file} and/or {@code api_key} lines for the agent auth found; never a value. */
-    String agentAuthProbe();
+    /**
+     * Takes one GPU sample for the utilization policy, appends it to the member's sample history
+     * ({@code ~/.fleet/gpu-samples}, which the on-instance guard appends to as well) and prints it
+     * with the history of the last {@code windowSeconds}; empty where no such history is kept
+     * (Windows: the plain {@link #gpuComputeProcesses} check applies there).
+     *
+     * <p>Output, each section introduced by a line {@code @@gpu:<name>}: {@code none} alone when
+     * there is no nvidia-smi; {@code failed <exit>} alone when it failed; otherwise {@code now}
+     * (epoch seconds on the member), {@code sample} (this look as a history line), {@code reading}
+     * (as {@link #gpuUtilization}) and {@code history} (history lines, oldest first:
+     * {@code <epoch seconds> <average utilization %|-> <pid:MiB,pid:MiB,…|->}).
+     */
+    java.util.Optional<String> gpuSample(long windowSeconds);
 
     /**
      * The commands of long-running tasks, where this OS can run them (their wrapper is a bash

@@ -7,7 +7,7 @@ import java.util.List;
 
 /** What Linux and macOS share: a POSIX shell and the usual tools. */
 abstract class PosixCommands implements OsCommands, TaskCommands {
-    /** The agent CLI often installs into ~/.local/bin, which non-interactive shells may not have on PATH. */
+    /** Tools (nvidia-smi, agent CLIs) often install into ~/.local/bin, which non-interactive shells may not have on PATH. */
     static final String AGENT_PATH = "PATH=\"$HOME/.local/bin:$HOME/.claude/local:$PATH\"; export PATH; ";
 
     @Override
@@ -16,10 +16,16 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
         return List.of(shell, "-c", script);
     }
 
+    /** {@code true}, not {@code :}: a failed redirection of a special builtin would end a POSIX sh. */
+    static final String GUARD_HEARTBEAT = "[ -d \"$HOME/.fleet/guard\" ] && true 2>/dev/null > \"$HOME/.fleet/guard/heartbeat\"; ";
+
     @Override
     public String remoteCommand(String script, String folder, String runId) {
         StringBuilder c = new StringBuilder();
         if (folder != null) {
+            // A command in a folder is real use (probes run without one): the on-instance guard's
+            // heartbeat is refreshed on the way, with builtins only (no extra process, no round trip).
+            c.append(GUARD_HEARTBEAT);
             c.append("cd ").append(posix(folder)).append(" 2>/dev/null || { printf 'fleet: work folder %s does not exist on the member\\n' ")
                     .append(posix(folder)).append(" >&2; exit 127; }; ");
         }
@@ -28,60 +34,6 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
         c.append("if command -v bash >/dev/null 2>&1; then fleet_sh=bash; else fleet_sh=sh; fi; ")
                 .append(RUN_TAG).append('=').append(runId).append(" exec \"$fleet_sh\" -c ").append(posix(script));
         return c.toString();
-    }
-
-    /** A key persisted by fleet (provision_auth) when the non-interactive shell did not load it. */
-    static final String API_KEY_FROM_PROFILE = "[ -n \"${ANTHROPIC_API_KEY:-}\" ] || eval \"$(grep -h '^export ANTHROPIC_API_KEY=' "
-            + "\"$HOME/.profile\" 2>/dev/null | tail -n 1)\"; ";
-    static final String FLEET_MARK = "# added by apra-fleet";
-
-    @Override
-    public String agentPrompt(java.util.List<String> args) {
-        StringBuilder c = new StringBuilder(AGENT_PATH).append(API_KEY_FROM_PROFILE)
-                .append("fleet_prompt=\"$(base64 -d 2>/dev/null || base64 -D)\" || exit 90; ")
-                .append("exec claude -p \"$fleet_prompt\"");
-        for (String a : args) {
-            c.append(' ').append(posix(a));
-        }
-        return c.toString();
-    }
-
-    @Override
-    public String installAgentCredentials() {
-        return "umask 077; mkdir -p \"$HOME/.claude\" && cat > \"$HOME/.claude/.credentials.json.fleet-tmp\" && "
-                + "mv -f \"$HOME/.claude/.credentials.json.fleet-tmp\" \"$HOME/.claude/.credentials.json\" && "
-                + "chmod 600 \"$HOME/.claude/.credentials.json\" && touch \"$HOME/.claude/.fleet-provisioned\"";
-    }
-
-    @Override
-    public String persistApiKey() {
-        // The key is read from stdin and checked against the characters API keys use, so the
-        // quoted line written below can never be broken out of.
-        return "umask 077; key=\"$(cat)\"; case \"$key\" in ''|*[!A-Za-z0-9_-]*) echo 'fleet: malformed key' >&2; exit 2;; esac; "
-                + "for f in \"$HOME/.profile\" \"$HOME/.bashrc\" \"$HOME/.zshrc\"; do "
-                + "[ -f \"$f\" ] || [ \"$f\" = \"$HOME/.profile\" ] || continue; touch \"$f\"; "
-                + "grep -v '" + FLEET_MARK + "$' \"$f\" > \"$f.fleet-tmp\"; "
-                + "printf \"export ANTHROPIC_API_KEY='%s' " + FLEET_MARK + "\\n\" \"$key\" >> \"$f.fleet-tmp\"; "
-                + "cat \"$f.fleet-tmp\" > \"$f\"; rm -f \"$f.fleet-tmp\"; done";
-    }
-
-    @Override
-    public String removeAgentAuth() {
-        return "if [ -f \"$HOME/.claude/.fleet-provisioned\" ]; then rm -f \"$HOME/.claude/.credentials.json\" "
-                + "\"$HOME/.claude/.fleet-provisioned\"; fi; "
-                + "for f in \"$HOME/.profile\" \"$HOME/.bashrc\" \"$HOME/.zshrc\"; do [ -f \"$f\" ] || continue; "
-                + "grep -v '" + FLEET_MARK + "$' \"$f\" > \"$f.fleet-tmp\"; cat \"$f.fleet-tmp\" > \"$f\"; rm -f \"$f.fleet-tmp\"; done; true";
-    }
-
-    @Override
-    public String agentUpdate() {
-        return AGENT_PATH + "claude update 2>&1";
-    }
-
-    @Override
-    public String agentInstall() {
-        return AGENT_PATH + "if command -v npm >/dev/null 2>&1; then npm install -g @anthropic-ai/claude-code 2>&1; "
-                + "else curl -fsSL https://claude.ai/install.sh | bash 2>&1; fi";
     }
 
     @Override
@@ -100,7 +52,7 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
         return TASK_FUNCTIONS + "for d in \"$HOME\"/.fleet-tasks/task-*/; do [ -d \"$d\" ] || continue; id=$(basename \"$d\"); "
                 + "p=$(cat \"$d/task.pid\" 2>/dev/null); "
                 + "if [ -n \"$p\" ] && fleet_alive \"$p\"; then echo \"$id\"; "
-                + "elif grep -qE '\"status\":\"(completed|failed|cancelled)\"' \"$d/status.json\" 2>/dev/null; then :; "
+                + "elif grep -qE '\"status\":\"(completed|failed|cancelled|interrupted)\"' \"$d/status.json\" 2>/dev/null; then :; "
                 + "elif [ -n \"$(find \"$d/activity\" -mmin -" + minutes + " 2>/dev/null)\" ]; then echo \"$id\"; fi; done; true";
     }
 
@@ -108,6 +60,33 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     public String gpuComputeProcesses() {
         return AGENT_PATH + "command -v nvidia-smi >/dev/null 2>&1 || exit 127; "
                 + "nvidia-smi --query-compute-apps=pid,used_memory --format=csv,noheader,nounits";
+    }
+
+    /** GPU sample history kept on the member: more than a day at one sample a minute. */
+    static final int GPU_SAMPLES_KEPT = 1500;
+
+    @Override
+    public java.util.Optional<String> gpuSample(long windowSeconds) {
+        // At most GPU_SAMPLES_KEPT lines (about 40 KB) are printed: within the inline output limit.
+        return java.util.Optional.of(AGENT_PATH
+                + "command -v nvidia-smi >/dev/null 2>&1 || { echo '@@gpu:none'; exit 0; }; "
+                + "u=$(nvidia-smi --query-gpu=utilization.gpu,memory.used,memory.total --format=csv,noheader,nounits 2>/dev/null) "
+                + "|| { echo \"@@gpu:failed $?\"; exit 0; }; "
+                + "a=$(nvidia-smi --query-compute-apps=pid,used_memory --format=csv,noheader,nounits 2>/dev/null) "
+                + "|| { echo \"@@gpu:failed $?\"; exit 0; }; "
+                + "now=$(date +%s); "
+                + "avg=$(printf '%s\\n' \"$u\" | awk -F', *' '$1 ~ /^[0-9]+$/ {s+=$1; n++} END {if (n) printf \"%d\", s/n; else printf \"-\"}'); "
+                + "procs=$(printf '%s\\n' \"$a\" | awk -F', *' '$1 ~ /^[0-9]+$/ {printf \"%s%s:%s\", sep, $1, ($2 ~ /^[0-9]+$/ ? $2 : 0); sep=\",\"}'); "
+                + "[ -n \"$procs\" ] || procs=-; "
+                + "f=\"$HOME/.fleet/gpu-samples\"; "
+                + "if mkdir -p \"$HOME/.fleet\" 2>/dev/null; then chmod 700 \"$HOME/.fleet\" 2>/dev/null; "
+                + "printf '%s %s %s\\n' \"$now\" \"$avg\" \"$procs\" >> \"$f\"; "
+                + "if [ \"$(wc -l < \"$f\")\" -gt " + (2 * GPU_SAMPLES_KEPT) + " ]; then tail -n " + GPU_SAMPLES_KEPT
+                + " \"$f\" > \"$f.tmp\" && mv -f \"$f.tmp\" \"$f\"; fi; fi; "
+                + "echo '@@gpu:now'; echo \"$now\"; echo '@@gpu:sample'; printf '%s %s %s\\n' \"$now\" \"$avg\" \"$procs\"; "
+                + "echo '@@gpu:reading'; printf '%s\\n' \"$u\"; echo '@@gpu:history'; "
+                + "awk -v since=$((now - " + Math.max(60, windowSeconds) + ")) '$1 >= since' \"$f\" 2>/dev/null | tail -n "
+                + GPU_SAMPLES_KEPT + "; true");
     }
 
     @Override
@@ -141,20 +120,8 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     }
 
     @Override
-    public String agentVersion() {
-        return AGENT_PATH + "claude --version 2>&1";
-    }
-
-    @Override
     public String diskProbe(String folder) {
         return "df -Pk -- " + posix(folder) + " | awk 'NR==2 {print \"disk_total_kb=\" $2; print \"disk_available_kb=\" $4}'";
-    }
-
-    @Override
-    public String agentAuthProbe() {
-        return "[ -f \"$HOME/.claude/.credentials.json\" ] && echo credentials_file; "
-                + "[ -n \"${ANTHROPIC_API_KEY:-}\" ] && echo api_key; "
-                + "grep -qs '^export ANTHROPIC_API_KEY=' \"$HOME/.profile\" \"$HOME/.bashrc\" \"$HOME/.zshrc\" && echo api_key; true";
     }
 
     // --- Long-running tasks (see OsCommands for the output formats).
@@ -170,6 +137,34 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     }
 
     private static final String TASK_PID = "pid=$(cat \"$d/task.pid\" 2>/dev/null); case \"$pid\" in ''|*[!0-9]*) pid='' ;; esac; ";
+
+    @Override
+    public String markResumable(String taskId) {
+        return taskVars(taskId) + "[ -d \"$d\" ] && true > \"$d/resume-on-restart\"";
+    }
+
+    @Override
+    public String resumeInterrupted() {
+        return "[ -d \"$HOME/.fleet-tasks\" ] || exit 0; unset FLEET_RUN_ID; umask 077; " + TASK_FUNCTIONS
+                + "for d in \"$HOME\"/.fleet-tasks/task-*/; do d=${d%/}; [ -f \"$d/resume-on-restart\" ] || continue; id=${d##*/}; "
+                + "grep -qE '\"status\":\"(running|retrying|resumed)\"' \"$d/status.json\" 2>/dev/null || continue; "
+                + "pid=$(tr -dc '0-9' 2>/dev/null < \"$d/task.pid\"); "
+                + "if [ -n \"$pid\" ] && fleet_task_alive \"$pid\" \"$id\"; then continue; fi; "
+                + "now=$(date -u +%Y-%m-%dT%H:%M:%SZ); "
+                + "sed -e 's/\"status\":\"[a-z]*\"/\"status\":\"interrupted\"/' -e \"s/\\\"updated\\\":\\\"[^\\\"]*\\\"/\\\"updated\\\":\\\"$now\\\"/\" "
+                + "\"$d/status.json\" > \"$d/status.json.tmp\" && mv -f \"$d/status.json.tmp\" \"$d/status.json\"; rm -f \"$d/task.pid\"; "
+                + "if mkdir \"$d/resumed\" 2>/dev/null; then "
+                + "what='the command'; [ -s \"$d/restart.sh\" ] && what=restart_command; "
+                + "printf '[fleet-task %s] interrupted by an instance stop; relaunched once with %s\\n' \"$now\" \"$what\" >> \"$d/task.log\"; "
+                + "iv=$(grep -oE '\"activityIntervalSec\":[0-9]+' \"$d/status.json\" | tr -dc '0-9'); [ -n \"$iv\" ] || iv=300; "
+                + "FLEET_TASK_RESUME=1 FLEET_TASK_ACTIVITY_INTERVAL=$iv; export FLEET_TASK_RESUME FLEET_TASK_ACTIVITY_INTERVAL; "
+                + "if command -v setsid >/dev/null 2>&1; then nohup setsid bash \"$d/run.sh\" >/dev/null 2>&1 </dev/null & "
+                + "else ( set -m; nohup bash \"$d/run.sh\" >/dev/null 2>&1 </dev/null & ); fi; "
+                + "i=0; while grep -q '\"status\":\"interrupted\"' \"$d/status.json\" 2>/dev/null && [ \"$i\" -lt 100 ]; do "
+                + "sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; echo \"resumed $id\"; "
+                + "else printf '[fleet-task %s] interrupted by an instance stop again; it was resumed once already and is not relaunched\\n' "
+                + "\"$now\" >> \"$d/task.log\"; echo \"interrupted $id\"; fi; done; true";
+    }
 
     /** Ends every process whose environment holds {@code FLEET_TASK_ID=$id} (those that left the task's process group). */
     abstract String killTaskTagged();
@@ -210,7 +205,7 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     public String taskStop(String taskId) {
         return taskVars(taskId) + "[ -d \"$d\" ] || { echo '@@fleet-task:missing'; exit 0; }; " + TASK_FUNCTIONS + TASK_PID
                 + "running=no; [ -n \"$pid\" ] && fleet_task_alive \"$pid\" \"$id\" && running=yes; "
-                + "if [ \"$running\" = no ] && ! grep -qE '\"status\":\"(running|retrying)\"' \"$d/status.json\" 2>/dev/null; then "
+                + "if [ \"$running\" = no ] && ! grep -qE '\"status\":\"(running|retrying|resumed|interrupted)\"' \"$d/status.json\" 2>/dev/null; then "
                 + "echo '@@fleet-task:finished'; exit 0; fi; "
                 + ": > \"$d/cancel\"; "
                 + "if [ -n \"$pid\" ]; then "
@@ -219,7 +214,7 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
                 + "i=0; while fleet_task_alive \"$pid\" \"$id\" && [ \"$i\" -lt 100 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; "
                 + "kill -KILL -- \"-$pid\" 2>/dev/null; fleet_task_alive \"$pid\" \"$id\" && kill -KILL \"$pid\" 2>/dev/null; fi; "
                 + killTaskTagged()
-                + "if grep -qE '\"status\":\"(running|retrying)\"' \"$d/status.json\" 2>/dev/null; then "
+                + "if grep -qE '\"status\":\"(running|retrying|resumed|interrupted)\"' \"$d/status.json\" 2>/dev/null; then "
                 + "now=$(date -u +%Y-%m-%dT%H:%M:%SZ); "
                 + "sed -e 's/\"status\":\"[a-z]*\"/\"status\":\"cancelled\"/' -e \"s/\\\"updated\\\":\\\"[^\\\"]*\\\"/\\\"updated\\\":\\\"$now\\\"/\" "
                 + "\"$d/status.json\" > \"$d/status.json.tmp\" && mv -f \"$d/status.json.tmp\" \"$d/status.json\"; "
@@ -229,14 +224,13 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     }
 
     /**
-     * Lines {@code pid TAB cwd TAB args} of processes that look like the agent CLI. The probe
-     * shell and its own children are skipped: their command lines are this script, which may
-     * quote folder names containing the word.
+     * Lines {@code pid TAB cwd TAB args} of processes that look like an agent CLI of any kind
+     * ({@link AgentProcessNames}). The probe shell and its own children are skipped: their command
+     * lines are this script, which may quote folder names containing the words.
      */
     static String agentProcessLines(String cwdOfPid) {
-        return "ps -axo pid=,ppid=,args= 2>/dev/null | while read -r pid ppid args; do "
+        return "ps -axo pid=,ppid=,args= 2>/dev/null | grep -E '" + AgentProcessNames.POSIX_ERE + "' | while read -r pid ppid args; do "
                 + "{ [ \"$pid\" = \"$$\" ] || [ \"$ppid\" = \"$$\" ]; } && continue; "
-                + "case \"$args\" in *[c]laude*) "
-                + "printf '%s\\t%s\\t%s\\n' \"$pid\" \"$(" + cwdOfPid + ")\" \"$args\";; esac; done; true";
+                + "printf '%s\\t%s\\t%s\\n' \"$pid\" \"$(" + cwdOfPid + ")\" \"$args\"; done; true";
     }
 }

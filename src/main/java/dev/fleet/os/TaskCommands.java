@@ -11,8 +11,8 @@ public interface TaskCommands {
      * Prints the id of each live fleet task on the member, one per line: a task under
      * {@code ~/.fleet-tasks/} whose process (task.pid) is alive, or whose {@code activity} marker
      * was touched within the last {@code freshSeconds} (two marker intervals). A zombie does not
-     * count as alive, and a task whose {@code status.json} is final (completed, failed, cancelled)
-     * and whose process is gone is not live, however fresh its marker.
+     * count as alive, and a task whose {@code status.json} is final (completed, failed, cancelled,
+     * or interrupted by an instance stop) and whose process is gone is not live, however fresh its marker.
      */
     String liveTasks(long freshSeconds);
 
@@ -58,4 +58,21 @@ public interface TaskCommands {
      * {@code @@fleet-task:finished} (already over; nothing touched) or {@code @@fleet-task:stopped}.
      */
     String taskStop(String taskId);
+
+    /**
+     * Marks a task for resumption after an instance stop: an empty {@code resume-on-restart} file in
+     * its folder. Fails (non-zero exit) when the task's folder does not exist.
+     */
+    String markResumable(String taskId);
+
+    /**
+     * Run after the instance started: every task marked for resumption whose {@code status.json}
+     * still says it runs (running, retrying, resumed) but whose wrapper is gone was stopped under it.
+     * Its status becomes {@code interrupted}; the first time, it is relaunched detached with
+     * {@code FLEET_TASK_RESUME=1} (the wrapper then starts with its restart command and records
+     * {@code resumed}), waiting up to 10 s for that status. Prints {@code resumed <task id>} or, when
+     * it had been resumed once already and is left interrupted, {@code interrupted <task id>}, one
+     * line per such task.
+     */
+    String resumeInterrupted();
 }

@@ -35,49 +35,6 @@ final class WindowsCommands implements OsCommands {
         return "$null";
     }
 
-    private static final String AGENT_PATH_PS = "$env:Path = \"$env:USERPROFILE\\.local\\bin;$env:Path\"; ";
-
-    @Override
-    public String agentPrompt(java.util.List<String> args) {
-        StringBuilder c = new StringBuilder(AGENT_PATH_PS)
-                .append("$p = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String([Console]::In.ReadToEnd().Trim())); ")
-                .append("& claude -p $p");
-        for (String a : args) {
-            c.append(' ').append(powershell(a));
-        }
-        return c.toString();
-    }
-
-    @Override
-    public String installAgentCredentials() {
-        return "$d = Join-Path $env:USERPROFILE '.claude'; New-Item -ItemType Directory -Force -Path $d | Out-Null; "
-                + "[IO.File]::WriteAllText((Join-Path $d '.credentials.json'), [Console]::In.ReadToEnd()); "
-                + "New-Item -ItemType File -Force -Path (Join-Path $d '.fleet-provisioned') | Out-Null";
-    }
-
-    @Override
-    public String persistApiKey() {
-        return "$k = [Console]::In.ReadToEnd().Trim(); if ($k -notmatch '^[A-Za-z0-9_-]+$') { Write-Error 'fleet: malformed key'; exit 2 }; "
-                + "[Environment]::SetEnvironmentVariable('ANTHROPIC_API_KEY', $k, 'User')";
-    }
-
-    @Override
-    public String removeAgentAuth() {
-        return "$d = Join-Path $env:USERPROFILE '.claude'; if (Test-Path (Join-Path $d '.fleet-provisioned')) { "
-                + "Remove-Item -Force (Join-Path $d '.credentials.json'), (Join-Path $d '.fleet-provisioned') -ErrorAction SilentlyContinue }; "
-                + "[Environment]::SetEnvironmentVariable('ANTHROPIC_API_KEY', $null, 'User')";
-    }
-
-    @Override
-    public String agentUpdate() {
-        return AGENT_PATH_PS + "claude update 2>&1";
-    }
-
-    @Override
-    public String agentInstall() {
-        return "npm install -g @anthropic-ai/claude-code 2>&1";
-    }
-
     @Override
     public String gpuUtilization() {
         return "nvidia-smi --query-gpu=utilization.gpu,memory.used,memory.total --format=csv,noheader,nounits";
@@ -87,6 +44,11 @@ final class WindowsCommands implements OsCommands {
     public String gpuComputeProcesses() {
         return "if (-not (Get-Command nvidia-smi -ErrorAction SilentlyContinue)) { exit 127 }; "
                 + "nvidia-smi --query-compute-apps=pid,used_memory --format=csv,noheader,nounits";
+    }
+
+    @Override
+    public java.util.Optional<String> gpuSample(long windowSeconds) {
+        return java.util.Optional.empty();
     }
 
     @Override
@@ -119,14 +81,9 @@ final class WindowsCommands implements OsCommands {
     }
 
     @Override
-    public String agentVersion() {
-        return "$env:Path = \"$env:USERPROFILE\\.local\\bin;$env:Path\"; claude --version 2>&1";
-    }
-
-    @Override
     public String agentProcesses() {
         // Windows does not expose another process's working folder; matching uses the command line.
-        return "Get-CimInstance Win32_Process | Where-Object { $_.CommandLine -match '[c]laude' } | "
+        return "Get-CimInstance Win32_Process | Where-Object { $_.CommandLine -match '" + AgentProcessNames.DOTNET_REGEX + "' } | "
                 + "ForEach-Object { \"$($_.ProcessId)`t`t$($_.CommandLine)\" }";
     }
 
@@ -143,12 +100,6 @@ final class WindowsCommands implements OsCommands {
     public String diskProbe(String folder) {
         return "$d = (Get-Item -LiteralPath " + powershell(folder) + ").PSDrive; "
                 + "\"disk_total_kb=$([math]::Floor(($d.Used + $d.Free) / 1024))\"; \"disk_available_kb=$([math]::Floor($d.Free / 1024))\"";
-    }
-
-    @Override
-    public String agentAuthProbe() {
-        return "if (Test-Path \"$env:USERPROFILE\\.claude\\.credentials.json\") { 'credentials_file' }; "
-                + "if ($env:ANTHROPIC_API_KEY -or [Environment]::GetEnvironmentVariable('ANTHROPIC_API_KEY','User')) { 'api_key' }";
     }
 
     /** The task wrapper is a bash script; Windows members run commands synchronously only. */

@@ -3,6 +3,8 @@ package dev.fleet.permissions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.base.Progress;
 import dev.fleet.cloud.CloudGate;
+import dev.fleet.agentcli.MemberAgent;
+import dev.fleet.agentcli.ProviderAdapter;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
@@ -22,8 +24,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Claude Code permissions for a member, written to {@code .claude/settings.local.json} in its
- * work folder (where the agent fleet starts runs). Proactively: the role's base profile, the
+ * A member's agent permissions, written to the permission file its agent CLI reads in its work
+ * folder (Claude Code: {@code .claude/settings.local.json}; the others: {@link AgentPermissionFile}). Proactively: the role's base profile, the
  * profiles of the stacks found in the work folder, and everything the project's ledger granted.
  * Reactively (mid-sprint): single grants added to what the member has, recorded in the ledger,
  * except the ones only the user may give. A cloud member is brought up first; the project folder
@@ -96,6 +98,7 @@ public final class PermissionComposer {
 
     private Composed compose(Member m, MemberChannel channel, Role role, Path projectFolder)
             throws PermissionException, ChannelException {
+        AgentPermissionFile file = fileOf(m);
         List<Stack> stacks = detect(m, channel);
         List<String> stackNames = stacks.stream().map(Stack::json).toList();
         PermissionLedger ledger = projectFolder == null ? null : PermissionLedger.load(projectFolder, mapper);
@@ -105,30 +108,28 @@ public final class PermissionComposer {
             allow.addAll(profiles.forStack(s, role));
         }
         allow.addAll(granted);
-        ClaudeSettings settings = readSettings(m, channel);
-        settings.replaceAllow(List.copyOf(allow));
+        String text = file.compose(readSettings(m, channel, file), List.copyOf(allow), settingsPath(m, file));
         if (ledger != null) {
             ledger.setStacks(stackNames);
             ledger.save();
         }
-        writeSettings(m, channel, settings);
-        return new Composed(m, stackNames, List.copyOf(allow), granted.size(), settingsPath(m), ledger == null ? null : ledger.file());
+        writeSettings(m, channel, file, text);
+        return new Composed(m, stackNames, List.copyOf(allow), granted.size(), settingsPath(m, file), ledger == null ? null : ledger.file());
     }
 
     private Granted grant(Member m, MemberChannel channel, List<String> requested, String reason, Path projectFolder)
             throws PermissionException, ChannelException {
+        AgentPermissionFile file = fileOf(m);
         List<String> expanded = GrantRules.expand(requested);
         PermissionLedger ledger = projectFolder == null ? null : PermissionLedger.load(projectFolder, mapper);
-        ClaudeSettings settings = readSettings(m, channel);
-        settings.addToAllow(expanded);
-        writeSettings(m, channel, settings);
+        writeSettings(m, channel, file, file.grant(readSettings(m, channel, file), expanded, settingsPath(m, file)));
         if (ledger != null) {
             String date = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).toString();
             String why = reason == null || reason.isBlank() ? DEFAULT_REASON : reason;
             expanded.forEach(p -> ledger.grant(p, why, date));
             ledger.save();
         }
-        return new Granted(m, expanded, settingsPath(m), ledger == null ? null : ledger.file());
+        return new Granted(m, expanded, settingsPath(m, file), ledger == null ? null : ledger.file());
     }
 
     /** The folder file commands for the OS the channel reaches. */
@@ -148,30 +149,42 @@ public final class PermissionComposer {
         return Stack.fromFound(r.stdout().lines().map(String::strip).toList());
     }
 
-    private ClaudeSettings readSettings(Member m, MemberChannel channel) throws PermissionException, ChannelException {
+    /** The permission file of the member's own agent CLI (a command-only member has none). */
+    private static AgentPermissionFile fileOf(Member m) throws PermissionException {
+        ProviderAdapter cli = MemberAgent.cli(m).orElse(null);
+        if (cli == null) {
+            throw new PermissionException("\"" + m.friendlyName() + "\" has no agent CLI fleet drives (llm_provider "
+                    + MemberAgent.providerName(m) + "); set llm_provider with update_member first");
+        }
+        return AgentPermissionFile.of(cli);
+    }
+
+    /** The file's text; null when there is none. */
+    private String readSettings(Member m, MemberChannel channel, AgentPermissionFile file) throws PermissionException, ChannelException {
         CommandResult r = channel.exec(CommandRequest.probe(
-                files(channel).read(m.workFolder(), ClaudeSettings.RELATIVE_PATH), COMMAND_TIMEOUT));
+                files(channel).read(m.workFolder(), file.relativePath()), COMMAND_TIMEOUT));
         if (r.exitCode() != null && r.exitCode() == FolderFileCommands.MISSING) {
-            return ClaudeSettings.parse(null, mapper, settingsPath(m));
+            return null;
         }
         if (!r.succeeded() || r.stdoutTruncated()) {
-            throw new PermissionException("Cannot read " + settingsPath(m) + ": "
+            throw new PermissionException("Cannot read " + settingsPath(m, file) + ": "
                     + (r.stdoutTruncated() ? "it is larger than a settings file should be" : firstLine(r)));
         }
-        return ClaudeSettings.parse(r.stdout(), mapper, settingsPath(m));
+        return r.stdout();
     }
 
-    private void writeSettings(Member m, MemberChannel channel, ClaudeSettings settings) throws PermissionException, ChannelException {
+    private void writeSettings(Member m, MemberChannel channel, AgentPermissionFile file, String text)
+            throws PermissionException, ChannelException {
         CommandResult r = channel.exec(CommandRequest.probe(
-                files(channel).write(m.workFolder(), ClaudeSettings.RELATIVE_PATH), COMMAND_TIMEOUT)
-                .withStdin(settings.text(mapper).getBytes(StandardCharsets.UTF_8)));
+                files(channel).write(m.workFolder(), file.relativePath()), COMMAND_TIMEOUT)
+                .withStdin(text.getBytes(StandardCharsets.UTF_8)));
         if (!r.succeeded()) {
-            throw new PermissionException("Cannot write " + settingsPath(m) + ": " + firstLine(r));
+            throw new PermissionException("Cannot write " + settingsPath(m, file) + ": " + firstLine(r));
         }
     }
 
-    private static String settingsPath(Member m) {
-        return m.workFolder() + "/" + ClaudeSettings.RELATIVE_PATH;
+    private static String settingsPath(Member m, AgentPermissionFile file) {
+        return m.workFolder() + "/" + file.relativePath();
     }
 
     private static String firstLine(CommandResult r) {

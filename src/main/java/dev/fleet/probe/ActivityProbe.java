@@ -12,21 +12,25 @@ import java.util.Locale;
 
 /**
  * Decides whether a running cloud member is doing work, in the order users rely on: GPU compute
- * processes, the member's own activity command, live fleet tasks, then agent processes in its work
- * folder. The first sign of work wins. Any check that cannot be completed (SSH down, a command
+ * processes (as the member's utilization policy judges them, see {@link GpuProbe}), the member's
+ * own activity command, live fleet tasks, then agent processes in its work folder. The first sign
+ * of work wins. Any check that cannot be completed (SSH down, a command
  * that hangs or fails) makes the answer unknown, and unknown never stops an instance.
  */
 public final class ActivityProbe {
     private final Channels channels;
     private final Duration checkTimeout;
     private final long liveMarkerSeconds;
+    private final GpuProbe gpu;
 
     /**
      * @param taskActivityInterval how often task wrappers touch their activity marker; a marker
      *                             older than two intervals no longer counts as a live task
+     * @param gpu                  the GPU step, as the member's utilization policy judges it
      */
-    public ActivityProbe(Channels channels, Duration checkTimeout, Duration taskActivityInterval) {
+    public ActivityProbe(Channels channels, Duration checkTimeout, Duration taskActivityInterval, GpuProbe gpu) {
         this.channels = channels;
+        this.gpu = gpu;
         this.checkTimeout = checkTimeout;
         this.liveMarkerSeconds = 2 * taskActivityInterval.toSeconds();
     }
@@ -35,9 +39,9 @@ public final class ActivityProbe {
         try {
             MemberChannel channel = channels.forMember(m);
             OsCommands os = channel.os();
-            Activity gpu = gpu(channel, os);
-            if (!(gpu instanceof Activity.Idle)) {
-                return gpu;
+            Activity gpus = gpu.activity(channel, m, checkTimeout);
+            if (!(gpus instanceof Activity.Idle)) {
+                return gpus;
             }
             if (m.cloud() != null && m.cloud().activityCommand() != null) {
                 Activity custom = custom(channel, m.cloud().activityCommand());
@@ -53,21 +57,6 @@ public final class ActivityProbe {
         } catch (ChannelException e) {
             return new Activity.Unknown("member unreachable: " + e.getMessage());
         }
-    }
-
-    private Activity gpu(MemberChannel channel, OsCommands os) throws ChannelException {
-        CommandResult r = run(channel, os.gpuComputeProcesses());
-        if (r.timedOut()) {
-            return new Activity.Unknown("nvidia-smi did not answer within " + checkTimeout.toSeconds() + " s");
-        }
-        if (r.exitCode() != null && r.exitCode() == 127) {
-            return new Activity.Idle(); // no GPU tool: nothing to learn here
-        }
-        if (!r.succeeded()) {
-            return new Activity.Unknown("nvidia-smi failed (exit " + r.exitCode() + ")");
-        }
-        long processes = r.stdout().lines().filter(l -> !l.isBlank()).count();
-        return processes > 0 ? new Activity.Busy(processes + " GPU compute process" + (processes == 1 ? "" : "es")) : new Activity.Idle();
     }
 
     private Activity custom(MemberChannel channel, String command) throws ChannelException {

@@ -22,11 +22,13 @@ public final class DetailService {
     private final Channels channels;
     private final ExecutorService pool;
     private final Duration probeTimeout;
+    private final AgentChecks agents;
 
-    public DetailService(Channels channels, ExecutorService pool, Duration probeTimeout) {
+    public DetailService(Channels channels, ExecutorService pool, Duration probeTimeout, AgentChecks agents) {
         this.channels = channels;
         this.pool = pool;
         this.probeTimeout = probeTimeout;
+        this.agents = agents;
     }
 
     /** Each probe's result, in the order of {@link ProbeKind}: connectivity, agent, auth, processes, system, disk. */
@@ -50,13 +52,16 @@ public final class DetailService {
                 String.valueOf(((ConnectionCheck.Reachable) check).latency().toMillis()))));
 
         Map<ProbeKind, CompletableFuture<ProbeResult>> futures = new LinkedHashMap<>();
-        futures.put(ProbeKind.AGENT_CLI, run(channel, os.agentVersion(), r -> Map.of("version",
-                r.stdout().strip().lines().findFirst().orElse("")), "agent CLI not found"));
-        futures.put(ProbeKind.AGENT_AUTH, run(channel, os.agentAuthProbe(), r -> {
-            List<String> found = r.stdout().lines().map(String::strip).distinct().toList();
-            return Map.of("credentialsFile", String.valueOf(found.contains("credentials_file")),
-                    "apiKey", String.valueOf(found.contains("api_key")));
-        }, null));
+        // A command-only member has no agent CLI to ask about.
+        agents.forMember(member, os).ifPresent(cli -> {
+            futures.put(ProbeKind.AGENT_CLI, run(channel, cli.version(), r -> Map.of("version",
+                    r.stdout().strip().lines().findFirst().orElse("")), cli.executable() + " not found"));
+            futures.put(ProbeKind.AGENT_AUTH, run(channel, cli.login(), r -> {
+                List<String> found = r.stdout().lines().map(String::strip).distinct().toList();
+                return Map.of("credentialsFile", String.valueOf(found.stream().anyMatch(l -> l.startsWith("file "))),
+                        "apiKey", String.valueOf(found.stream().anyMatch(l -> l.startsWith("variable "))));
+            }, null));
+        });
         futures.put(ProbeKind.PROCESSES, run(channel, os.agentProcesses(),
                 r -> Map.of("busy", AgentProcess.busyState(AgentProcess.parse(r.stdout()), member).label(),
                         "agentProcesses", String.valueOf(AgentProcess.parse(r.stdout()).size())), null));

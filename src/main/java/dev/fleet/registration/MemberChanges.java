@@ -1,5 +1,6 @@
 package dev.fleet.registration;
 
+import dev.fleet.agentcli.MemberAgent;
 import dev.fleet.base.InvalidRequest;
 import dev.fleet.member.AuthType;
 import dev.fleet.member.CloudConfig;
@@ -9,7 +10,10 @@ import dev.fleet.member.MemberIcons;
 import dev.fleet.member.Registry;
 import java.util.List;
 
-/** How update_member's parameters change a member: only those given, each checked against the member's kind. */
+/**
+ * How update_member's parameters change a member: only those given, each checked against the
+ * member's kind. A new llm_provider forgets the stored session, which belongs to the old CLI.
+ */
 final class MemberChanges {
     private MemberChanges() {
     }
@@ -91,7 +95,17 @@ final class MemberChanges {
             changed.add("icon");
         }
         b.cloud(cloud(m.cloud(), f, changed));
-        return b.build();
+        Member next = b.build();
+        if (f.llmProvider() != null) {
+            // A session belongs to the CLI that made it: a new provider forgets it.
+            next = MemberAgent.withProvider(next, f.llmProvider());
+            changed.add(next.sessionId() == null && m.sessionId() != null ? "llm_provider (stored session cleared)" : "llm_provider");
+        }
+        if (f.modelTiers() != null) {
+            next = MemberAgent.withModelTiers(next, f.modelTiers());
+            changed.add("model_tiers");
+        }
+        return next;
     }
 
     private static CloudConfig cloud(CloudConfig c, MemberFields f, List<String> changed) {
@@ -113,6 +127,9 @@ final class MemberChanges {
                         : c == null ? CloudConfig.DEFAULT_IDLE_TIMEOUT_MIN : c.idleTimeoutMin(),
                 in.sshKeyPath() != null ? in.sshKeyPath() : c.sshKeyPath(),
                 activity == null || activity.isEmpty() ? null : activity,
+                f.given("cloud_budget_usd_per_day") ? in.budget() : c == null ? null : c.budgetUsdPerDay(),
+                f.given("cloud_gpu_busy_min_util") ? in.gpuBusyMinUtil() : c == null ? 0 : c.gpuBusyMinUtil(),
+                c != null && c.guardOff(),
                 c == null ? null : c.extra());
         for (String p : MemberFields.CloudFields.PARAMS) {
             if (f.given(p)) {

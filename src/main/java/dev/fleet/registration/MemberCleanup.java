@@ -1,10 +1,13 @@
 package dev.fleet.registration;
 
+import dev.fleet.agentcli.AgentLogin;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.MemberChannel;
+import dev.fleet.guard.GuardReport;
+import dev.fleet.guard.GuardService;
 import dev.fleet.member.DataDir;
 import dev.fleet.member.Member;
 import dev.fleet.member.RegistryStore;
@@ -18,10 +21,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What removing a member takes back from it: the agent login provision_auth deployed (unless
- * another member uses the same account on the same machine), the git credentials of
- * provision_vcs_auth (with the same exception) and a key setup_ssh_key made. Best
- * effort: what cannot be taken back is reported, never a reason to keep the member.
+ * What removing a member takes back from it: the agent login provision_auth deployed for any agent
+ * CLI (unless another member uses the same account on the same machine), the git credentials of
+ * provision_vcs_auth (with the same exception), a key setup_ssh_key made, and a cloud member's
+ * on-instance guard (first: left behind, it would power the machine off when idle). Best effort:
+ * what cannot be taken back is reported, never a reason to keep the member.
  */
 public final class MemberCleanup {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
@@ -30,17 +34,25 @@ public final class MemberCleanup {
     private final Channels channels;
     private final DataDir dataDir;
     private final VcsAuthService vcs;
+    private final GuardService guard;
 
-    public MemberCleanup(RegistryStore store, Channels channels, DataDir dataDir, VcsAuthService vcs) {
+    public MemberCleanup(RegistryStore store, Channels channels, DataDir dataDir, VcsAuthService vcs, GuardService guard) {
         this.store = store;
         this.channels = channels;
         this.dataDir = dataDir;
         this.vcs = vcs;
+        this.guard = guard;
     }
 
     /** Warnings about what stays on the member; empty when everything was taken back. */
     public List<String> takeBack(Member m) {
         List<String> warnings = new ArrayList<>();
+        if (m.cloud() != null) {
+            GuardReport g = guard.remove(m);
+            if (g.outcome() == GuardReport.Outcome.FAILED) {
+                warnings.add(g.sentence());
+            }
+        }
         revokeAgentAuth(m, warnings);
         warnings.addAll(vcs.revokeAllBeforeRemoval(m));
         revokeFleetKey(m, warnings);
@@ -64,7 +76,7 @@ public final class MemberCleanup {
         }
         try {
             MemberChannel channel = channels.forMember(m);
-            CommandResult r = channel.exec(CommandRequest.probe(channel.os().removeAgentAuth(), TIMEOUT));
+            CommandResult r = channel.exec(CommandRequest.probe(AgentLogin.removalScript(channel.os()), TIMEOUT));
             if (!r.succeeded()) {
                 warnings.add("could not remove the agent login fleet deployed: " + r.stderr().strip());
             }

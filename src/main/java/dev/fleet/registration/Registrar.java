@@ -2,6 +2,9 @@ package dev.fleet.registration;
 
 import dev.fleet.agentcli.AgentCli;
 import dev.fleet.agentcli.AgentVersions;
+import dev.fleet.agentcli.LlmProvider;
+import dev.fleet.agentcli.MemberAgent;
+import dev.fleet.agentcli.ProviderAdapter;
 import dev.fleet.base.InvalidRequest;
 import dev.fleet.base.RequestRefused;
 import dev.fleet.cloud.CloudException;
@@ -13,6 +16,8 @@ import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.MemberChannel;
+import dev.fleet.guard.GuardReport;
+import dev.fleet.guard.GuardService;
 import dev.fleet.member.AgentType;
 import dev.fleet.member.AuthType;
 import dev.fleet.member.CloudConfig;
@@ -31,6 +36,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -44,7 +50,10 @@ import org.slf4j.LoggerFactory;
  * before it is saved (reached, OS told, work folder created), names are unique, one member per
  * folder per machine, {@code ~} means the PM's home for local paths and the member user's home on
  * a remote member, and a password is stored only sealed. Removal takes back what fleet deployed
- * ({@link MemberCleanup}). Every member gets an icon from the pool when it is registered.
+ * ({@link MemberCleanup}). Every member gets an icon from the pool when it is registered; a cloud
+ * member whose instance runs gets the on-instance guard, which learns of its new idle settings. A
+ * member's agent CLI (llm_provider, claude by default) is checked at registration; a missing one is
+ * only a warning that says how to install it.
  */
 public final class Registrar {
     private static final Logger log = LoggerFactory.getLogger(Registrar.class);
@@ -57,8 +66,12 @@ public final class Registrar {
         }
     }
 
-    /** A member after an update; {@code changed} lists the parameters that changed it (empty: nothing given). */
-    public record Updated(Member member, List<String> changed) {
+    /**
+     * A member after an update; {@code changed} lists the parameters that changed it (empty: nothing
+     * given). {@code onInstance}: what the change did on a cloud member's instance (its guard got the
+     * new idle settings, or gets them at the next start); empty when nothing there concerned it.
+     */
+    public record Updated(Member member, List<String> changed, Optional<String> onInstance) {
         public Updated {
             changed = List.copyOf(changed);
         }
@@ -77,19 +90,22 @@ public final class Registrar {
     private final CloudLifecycle lifecycle;
     private final LocalPaths localPaths;
     private final MemberCleanup cleanup;
+    private final GuardService guard;
     private final Clock clock;
     private final AgentVersions agents;
     private final ExecutorService probes;
 
     /** {@code probes} runs a new member's independent checks side by side. */
     public Registrar(RegistryStore store, Channels channels, SecretBox secrets, CloudLifecycle lifecycle,
-                     LocalPaths localPaths, MemberCleanup cleanup, Clock clock, AgentVersions agents, ExecutorService probes) {
+                     LocalPaths localPaths, MemberCleanup cleanup, GuardService guard, Clock clock, AgentVersions agents,
+                     ExecutorService probes) {
         this.store = store;
         this.channels = channels;
         this.secrets = secrets;
         this.lifecycle = lifecycle;
         this.localPaths = localPaths;
         this.cleanup = cleanup;
+        this.guard = guard;
         this.clock = clock;
         this.agents = agents;
         this.probes = probes;
@@ -111,6 +127,9 @@ public final class Registrar {
         }
         Member.Builder draft = Member.builder().id(UUID.randomUUID().toString()).friendlyName(f.friendlyName())
                 .agentType(local ? AgentType.LOCAL : AgentType.REMOTE).gitAccess(f.gitAccess()).gitRepos(f.gitRepos());
+        draft = MemberAgent.withModelTiers(MemberAgent.withProvider(draft.build(),
+                        f.llmProvider() == null ? LlmProvider.DEFAULT : f.llmProvider()),
+                f.modelTiers() == null ? Map.of() : f.modelTiers()).toBuilder();
         if (cloud) {
             return registerCloud(f, draft);
         }
@@ -181,7 +200,8 @@ public final class Registrar {
         CloudConfig cloud = new CloudConfig(c.provider() == null ? "aws" : c.provider(), c.instanceId(),
                 c.region() == null ? CloudConfig.DEFAULT_REGION : c.region(), c.profile(),
                 c.idleTimeoutMin() == null ? CloudConfig.DEFAULT_IDLE_TIMEOUT_MIN : c.idleTimeoutMin(), keyPath,
-                c.activityCommand() == null || c.activityCommand().isEmpty() ? null : c.activityCommand(), null);
+                c.activityCommand() == null || c.activityCommand().isEmpty() ? null : c.activityCommand(),
+                c.budget(), c.gpuBusyMinUtil() == null ? 0 : c.gpuBusyMinUtil(), false, null);
         draft.cloud(cloud);
         InstanceDetails instance;
         try {
@@ -250,7 +270,7 @@ public final class Registrar {
             boolean inHome = folder.equals("~") || folder.startsWith("~/");
             // The second: the independent probes side by side, each on its own channel of the connection.
             Future<CommandResult> test = probeAsync(channel, CommandRequest.probe(CONNECTION_TEST, SETUP_TIMEOUT));
-            Future<Optional<String>> agent = agentAsync(channel, shell);
+            Future<Optional<String>> agent = agentAsync(channel, probe);
             Future<CommandResult> homeOrMkdir = probeAsync(channel,
                     CommandRequest.probe(inHome ? shell.homeFolder() : shell.makeDirectory(folder), SETUP_TIMEOUT));
             CommandResult tested = await(test);
@@ -287,8 +307,14 @@ public final class Registrar {
         return probes.submit(() -> channel.exec(request));
     }
 
-    private Future<Optional<String>> agentAsync(MemberChannel channel, OsCommands shell) {
-        return probes.submit(() -> agents.version(channel, shell));
+    private Future<Optional<String>> agentAsync(MemberChannel channel, Member member) {
+        return probes.submit(() -> agentVersion(channel, member));
+    }
+
+    /** The version of the member's agent CLI; empty when it is missing or the member runs commands only. */
+    private Optional<String> agentVersion(MemberChannel channel, Member member) throws ChannelException {
+        Optional<ProviderAdapter> cli = MemberAgent.cli(member);
+        return cli.isEmpty() ? Optional.empty() : agents.version(channel, cli.get());
     }
 
     private static <T> T await(Future<T> f) throws ChannelException {
@@ -322,7 +348,7 @@ public final class Registrar {
      * agent CLI's version comes from a cache kept per binary (see {@link AgentVersions}).
      */
     private Registered finishLocal(Member draft, MemberChannel channel, List<String> warnings) throws ChannelException {
-        Optional<String> agent = agents.version(channel, channel.os());
+        Optional<String> agent = agentVersion(channel, draft);
         try {
             Files.createDirectories(Path.of(draft.workFolder()));
         } catch (java.io.IOException | RuntimeException e) {
@@ -341,8 +367,9 @@ public final class Registrar {
     }
 
     private Registered save(Member draft, long latencyMs, Optional<String> agent, List<String> warnings) {
-        if (agent.isEmpty()) {
-            warnings.add(AgentCli.MISSING_WARNING);
+        Optional<ProviderAdapter> cli = MemberAgent.cli(draft);
+        if (cli.isPresent() && agent.isEmpty()) {
+            warnings.add(AgentCli.missingWarning(cli.get()));
         }
         Member member = draft.toBuilder().createdAt(clock.instant()).lastUsed(clock.instant()).build();
         Member saved = store.update(current -> {
@@ -351,6 +378,10 @@ public final class Registrar {
             refuseDuplicateFolder(current, null, member.deviceKey(), member.workFolder());
             return MemberIcons.withIcon(current, member);
         }, Registry::with);
+        if (saved.cloud() != null) {
+            // The backstop for when no fleet server watches the instance.
+            warnings.addAll(guard.install(saved).warnings());
+        }
         return new Registered(saved, latencyMs, agent, warnings);
     }
 
@@ -368,11 +399,21 @@ public final class Registrar {
             if (changed.contains("work_folder") || changed.contains("host") || changed.contains("port")) {
                 refuseDuplicateFolder(registry, m.id(), next.deviceKey(), next.workFolder());
             }
-            return new Updated(next, changed);
+            return new Updated(next, changed, Optional.empty());
         }, (registry, u) -> u.changed().isEmpty() ? registry : registry.replacing(u.member().id(), old -> u.member()));
         // A connection opened with the old details must not serve the next call.
         channels.release(updated.member());
-        return updated;
+        return new Updated(updated.member(), updated.changed(), guardLearns(updated));
+    }
+
+    /** New idle settings of a cloud member reach the guard on its instance (now if it runs, else at its next start). */
+    private Optional<String> guardLearns(Updated u) {
+        if (u.member().cloud() == null || u.changed().stream().noneMatch(p -> p.equals("work_folder")
+                || MemberFields.CloudFields.GUARD_SETTINGS.contains(p))) {
+            return Optional.empty();
+        }
+        GuardReport g = guard.settingsChanged(u.member());
+        return g.outcome() == GuardReport.Outcome.SKIPPED ? Optional.empty() : Optional.of(g.sentence());
     }
 
     /** Takes back what fleet deployed on the member (best effort), forgets it and ends its connection. */

@@ -1,5 +1,6 @@
 package dev.fleet.settings;
 
+import dev.fleet.base.Durations;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +12,8 @@ import java.util.Map;
  * Everything fleet reads from its environment, parsed once at start. Nothing else in fleet looks
  * at environment variables or at the JVM's idea of the home folder. A malformed value is not
  * ignored silently: it is listed in {@link #problems()} (naming the variable and the default used)
- * and the composition root reports it on stderr.
+ * and the composition root reports it on stderr. ({@code fleet serve} reads the few values it needs
+ * before choosing to relay through {@link RelaySettings}, by the same rules.)
  *
  * @param environment       the server's own environment, passed on only where it must be: the
  *                          seed of the login environment and the AWS SDK's credential lookup
@@ -33,6 +35,20 @@ import java.util.Map;
  * @param bitbucketHost     {@code FLEET_BITBUCKET_HOST}: the host git talks to for Bitbucket, default {@code bitbucket.org}
  * @param azureDevOpsApi    {@code FLEET_AZURE_DEVOPS_API_URL}: where organizations given as
  *                          {@code https://dev.azure.com/<org>} are asked, default {@code https://dev.azure.com}
+ * @param standalone        {@code FLEET_STANDALONE}: {@code 1} serves the whole fleet in the {@code fleet serve} process,
+ *                          {@code 0} or unset relays to the daemon. {@code fleet serve} reads it before anything else,
+ *                          through {@link RelaySettings}; it is here too so that it is checked with the others
+ * @param daemonIdleExit    {@code FLEET_DAEMON_IDLE_EXIT}: a daemon started for relays exits after this long with no
+ *                          client, no call and no running cloud member (e.g. {@code 90s}, {@code 30m}, {@code 2h}; a bare
+ *                          number is minutes); zero: never. Default 30 minutes
+ * @param budgetUsdPerDay   {@code FLEET_BUDGET_USD_PER_DAY}: the fleet-wide daily budget in US dollars; null: none
+ * @param budgetIdleTimeout {@code FLEET_BUDGET_IDLE_TIMEOUT_MIN}: the idle timeout of a member over its budget
+ *                          (default 5 minutes; the member's own when that is shorter)
+ * @param guard             {@code FLEET_GUARD}: {@code off} never installs the on-instance guard (default on)
+ * @param guardAllowLoopback {@code FLEET_GUARD_ALLOW_LOOPBACK=1}: install the guard on members reached at a
+ *                          loopback address too. Only tests want that: such a member is this very machine
+ * @param guardGrace        {@code FLEET_GUARD_GRACE_MIN}: how long the guard waits beyond the idle timeout (10 minutes)
+ * @param gpuSamples        {@code FLEET_GPU_SAMPLES}: samples a GPU utilization threshold is averaged over (5)
  * @param problems          malformed values, each naming its variable and the default used instead
  */
 public record Settings(
@@ -52,9 +68,18 @@ public record Settings(
         URI bitbucketApi,
         String bitbucketHost,
         URI azureDevOpsApi,
+        boolean standalone,
+        Duration daemonIdleExit,
+        Double budgetUsdPerDay,
+        Duration budgetIdleTimeout,
+        boolean guard,
+        boolean guardAllowLoopback,
+        Duration guardGrace,
+        int gpuSamples,
         List<String> problems) {
 
     public static final String DATA_DIR = "APRA_FLEET_DATA_DIR";
+    public static final String STANDALONE = "FLEET_STANDALONE";
     public static final String PUBLIC_GITHUB_API = "https://api.github.com";
     public static final String PUBLIC_BITBUCKET_API = "https://api.bitbucket.org/2.0";
     public static final String PUBLIC_AZURE_DEVOPS = "https://dev.azure.com";
@@ -90,6 +115,14 @@ public record Settings(
                 url(env, "FLEET_BITBUCKET_API_URL", PUBLIC_BITBUCKET_API, problems),
                 host(env, "FLEET_BITBUCKET_HOST", "bitbucket.org", problems),
                 url(env, "FLEET_AZURE_DEVOPS_API_URL", PUBLIC_AZURE_DEVOPS, problems),
+                standaloneOf(env, problems),
+                duration(env, "FLEET_DAEMON_IDLE_EXIT", Duration.ofMinutes(30), problems),
+                dollars(env, "FLEET_BUDGET_USD_PER_DAY", problems),
+                Duration.ofMinutes(whole(env, "FLEET_BUDGET_IDLE_TIMEOUT_MIN", 5, 1, 1440, problems)),
+                flag(env, "FLEET_GUARD", "on", "off", true, problems),
+                flag(env, "FLEET_GUARD_ALLOW_LOOPBACK", "1", "0", false, problems),
+                Duration.ofMinutes(whole(env, "FLEET_GUARD_GRACE_MIN", 10, 0, 1440, problems)),
+                (int) whole(env, "FLEET_GPU_SAMPLES", 5, 1, 60, problems),
                 problems);
     }
 
@@ -148,22 +181,95 @@ public record Settings(
         return data != null ? Path.of(data).toAbsolutePath().normalize() : home.resolve(".apra-fleet").resolve("data");
     }
 
+    /**
+     * {@code FLEET_STANDALONE}: exactly {@code 1} or {@code 0} (unset or empty: 0), as the {@code fleet}
+     * launcher compares it (it sizes the JVM for a relay unless the value is {@code 1}); anything
+     * else is a problem, and the relay is used.
+     */
+    static boolean standaloneOf(Map<String, String> env, List<String> problems) {
+        String raw = env.get(STANDALONE);
+        if (raw == null || raw.isEmpty() || raw.equals("0")) {
+            return false;
+        }
+        if (raw.equals("1")) {
+            return true;
+        }
+        problems.add(STANDALONE + "='" + shown(raw) + "' is not 1 or 0; relaying to the fleet daemon (the default)");
+        return false;
+    }
+
+    /** A duration as {@link Durations#parse} reads it; anything else is a problem, and the default is used. */
+    private static Duration duration(Map<String, String> env, String name, Duration fallback, List<String> problems) {
+        String raw = nonBlank(env.get(name));
+        if (raw == null) {
+            return fallback;
+        }
+        try {
+            return Durations.parse(raw);
+        } catch (IllegalArgumentException e) {
+            problems.add(name + "='" + shown(raw) + "' is not 0 or a whole number with s, m or h (e.g. 30m); using the default "
+                    + Durations.human(fallback));
+            return fallback;
+        }
+    }
+
     /** A whole number of at least {@code min}; anything else is a problem, and the default is used. */
     private static long whole(Map<String, String> env, String name, long fallback, long min, List<String> problems) {
+        return whole(env, name, fallback, min, Long.MAX_VALUE, problems);
+    }
+
+    /** A whole number from {@code min} to {@code max}; anything else is a problem, and the default is used. */
+    private static long whole(Map<String, String> env, String name, long fallback, long min, long max, List<String> problems) {
         String raw = env.get(name);
         if (raw == null) {
             return fallback;
         }
         try {
             long value = Long.parseLong(raw.strip());
-            if (value >= min) {
+            if (value >= min && value <= max) {
                 return value;
             }
         } catch (NumberFormatException e) {
             // reported below, like a value out of range
         }
-        problems.add(name + "='" + shown(raw) + "' is not a whole number" + (min > 0 ? " of at least " + min : " of 0 or more")
-                + "; using the default " + fallback);
+        String range = max != Long.MAX_VALUE ? " from " + min + " to " + max : min > 0 ? " of at least " + min : " of 0 or more";
+        problems.add(name + "='" + shown(raw) + "' is not a whole number" + range + "; using the default " + fallback);
+        return fallback;
+    }
+
+    /** A positive amount of US dollars (decimals allowed); unset or blank: none. Anything else is a problem, and none is used. */
+    private static Double dollars(Map<String, String> env, String name, List<String> problems) {
+        String raw = nonBlank(env.get(name));
+        if (raw == null) {
+            return null;
+        }
+        try {
+            double value = Double.parseDouble(raw.strip());
+            if (value > 0 && !Double.isInfinite(value)) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, like a value out of range
+        }
+        problems.add(name + "='" + shown(raw) + "' is not a positive amount of US dollars; no fleet-wide budget applies");
+        return null;
+    }
+
+    /** A switch written {@code on} or {@code off} (case ignored); unset or blank: the default. Anything else is a problem. */
+    private static boolean flag(Map<String, String> env, String name, String on, String off, boolean fallback,
+                                List<String> problems) {
+        String raw = nonBlank(env.get(name));
+        if (raw == null) {
+            return fallback;
+        }
+        if (raw.strip().equalsIgnoreCase(on)) {
+            return true;
+        }
+        if (raw.strip().equalsIgnoreCase(off)) {
+            return false;
+        }
+        problems.add(name + "='" + shown(raw) + "' is neither " + on + " nor " + off + "; using the default "
+                + (fallback ? on : off));
         return fallback;
     }
 
@@ -175,6 +281,9 @@ public record Settings(
                 + ", idleCheckInterval=" + idleCheckInterval + ", cloudFirstPoll=" + cloudFirstPoll + ", cloudStateWait="
                 + cloudStateWait + ", sshWait=" + sshWait + ", githubApi=" + githubApi + ", githubHost=" + githubHost
                 + ", bitbucketApi=" + bitbucketApi + ", bitbucketHost=" + bitbucketHost + ", azureDevOpsApi=" + azureDevOpsApi
+                + ", standalone=" + standalone + ", daemonIdleExit=" + daemonIdleExit
+                + ", budgetUsdPerDay=" + budgetUsdPerDay + ", budgetIdleTimeout=" + budgetIdleTimeout + ", guard=" + guard
+                + ", guardAllowLoopback=" + guardAllowLoopback + ", guardGrace=" + guardGrace + ", gpuSamples=" + gpuSamples
                 + ", problems=" + problems + "]";
     }
 

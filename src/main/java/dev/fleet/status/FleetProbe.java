@@ -1,7 +1,12 @@
 package dev.fleet.status;
 
+import dev.fleet.agentcli.MemberAgent;
+import dev.fleet.budget.BudgetCheck;
+import dev.fleet.budget.Budgets;
 import dev.fleet.cloud.CloudStatus;
 import dev.fleet.cloud.CloudSummary;
+import dev.fleet.guard.GuardService;
+import dev.fleet.guard.GuardState;
 import dev.fleet.member.Member;
 import dev.fleet.member.MemberIcons;
 import dev.fleet.member.Registry;
@@ -14,6 +19,7 @@ import dev.fleet.probe.ProbeKind;
 import dev.fleet.probe.ProbeResult;
 import dev.fleet.probe.StatusService;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +35,19 @@ import java.util.concurrent.TimeoutException;
  * whole call; each machine's probe is bounded on its own (see {@link StatusService}).
  */
 public final class FleetProbe {
-    /** One member of fleet_status: its icon as shown; {@code cloud} is null for a member without a cloud block. */
-    public record MemberState(MemberStatus status, String icon, CloudReading cloud) {
+    /**
+     * One member of fleet_status: its icon as shown and its agent CLI (llm_provider); {@code cloud}
+     * is null for a member without a cloud block.
+     */
+    public record MemberState(MemberStatus status, String icon, String llmProvider, CloudReading cloud) {
     }
 
-    /** One member in depth: its probes, and its instance when it has one. */
-    public record Detail(Member member, CloudReading cloud, Map<ProbeKind, ProbeResult> probes) {
+    /**
+     * One member in depth: its probes, and for a cloud member its instance, its on-instance guard
+     * and where it stands against its budgets ({@code guard} and {@code budget} null otherwise).
+     */
+    public record Detail(Member member, CloudReading cloud, Map<ProbeKind, ProbeResult> probes, GuardState guard,
+                         BudgetCheck budget) {
     }
 
     private final RegistryStore store;
@@ -42,13 +55,17 @@ public final class FleetProbe {
     private final DetailService details;
     private final CloudStatus cloudStatus;
     private final GpuProbe gpu;
+    private final Budgets budgets;
+    private final GuardService guard;
     private final ExecutorService pool;
     private final Duration cloudDeadline;
 
     /** @param cloudDeadline how long one call waits for all the cloud's answers together */
     public FleetProbe(RegistryStore store, StatusService machines, DetailService details, CloudStatus cloudStatus,
-                      GpuProbe gpu, ExecutorService pool, Duration cloudDeadline) {
+                      GpuProbe gpu, Budgets budgets, GuardService guard, ExecutorService pool, Duration cloudDeadline) {
         this.store = store;
+        this.budgets = budgets;
+        this.guard = guard;
         this.machines = machines;
         this.details = details;
         this.cloudStatus = cloudStatus;
@@ -80,7 +97,7 @@ public final class FleetProbe {
         machines.check(reachable).forEach(st -> probed.put(st.id(), st));
         return registry.members().stream().map(m -> new MemberState(
                 probed.containsKey(m.id()) ? probed.get(m.id()) : notContacted(m, clouds.get(m.id()).summary()),
-                MemberIcons.display(m), clouds.get(m.id()))).toList();
+                MemberIcons.display(m), MemberAgent.providerName(m), clouds.get(m.id()))).toList();
     }
 
     /** One member in depth; a stopped instance's probes say why they were not taken. */
@@ -90,14 +107,29 @@ public final class FleetProbe {
                 ? Map.of(ProbeKind.CONNECTIVITY, new ProbeResult.Unavailable("instance " + c.summary().stateLabel()
                         + "; cloud_control start brings it up"))
                 : details.probe(m);
-        return new Detail(m, c, probes);
+        if (c == null) {
+            return new Detail(m, null, probes, null, null);
+        }
+        GuardState g = c.isRunning() ? guard.inspect(m)
+                : GuardState.unknown("not checked: the instance is " + c.summary().stateLabel());
+        return new Detail(m, c, probes, g, budgets.check(m));
     }
 
-    /** A cloud member's instance and, when it runs at the member's address, its GPU use (one SSH command). */
+    /**
+     * A cloud member's instance and, when it runs at the member's address, its GPU use (one SSH
+     * command); its warnings include a budget nearly spent, GPU memory held idle and, while it runs,
+     * an on-instance guard someone turned off.
+     */
     public CloudReading cloud(Member m) {
         CloudSummary s = cloudStatus.summarize(m);
         boolean atMembersAddress = s.isRunning() && s.details().publicIp() != null && s.details().publicIp().equals(m.host());
-        return new CloudReading(s, atMembersAddress ? gpu.read(m).orElse(null) : null);
+        GpuProbe.Picture g = atMembersAddress ? gpu.picture(m) : GpuProbe.Picture.NONE;
+        List<String> more = new ArrayList<>(budgets.check(m).warning().stream().toList());
+        g.heldIdle().ifPresent(more::add);
+        if (s.isRunning()) {
+            guard.turnedOff(m).ifPresent(more::add);
+        }
+        return new CloudReading(s.withWarnings(more), g.reading());
     }
 
     private CloudReading await(CompletableFuture<CloudReading> answer, Member m, long deadline) {

@@ -8,6 +8,7 @@ import dev.fleet.cloud.CloudGate;
 import dev.fleet.cloud.CloudLifecycle;
 import dev.fleet.cloud.InstanceState;
 import dev.fleet.member.Member;
+import dev.fleet.probe.GpuProbe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,8 +23,12 @@ public final class TaskControl {
     public record InstanceDown(Member member, TaskId id, InstanceState state) implements Look, Stop {
     }
 
-    /** What a look at a task found. {@code autoStop}: what auto_stop did and why; null when it was not asked for. */
-    public record Seen(Member member, TaskReport report, String autoStop) implements Look {
+    /**
+     * What a look at a task found. {@code autoStop}: what auto_stop did and why; null when it was not
+     * asked for. {@code gpuHeldIdle}: why GPU processes on the member keep nothing up (they hold GPU
+     * memory at 0 % for longer than the idle timeout); empty otherwise.
+     */
+    public record Seen(Member member, TaskReport report, String autoStop, Optional<String> gpuHeldIdle) implements Look {
     }
 
     /** A stop request carried out; {@code stopped} is false when the task had already finished. */
@@ -39,9 +44,11 @@ public final class TaskControl {
     private final TaskMonitor monitor;
     private final CloudLifecycle lifecycle;
     private final CloudGate gate;
+    private final GpuProbe gpu;
 
-    public TaskControl(TaskMonitor monitor, CloudLifecycle lifecycle, CloudGate gate) {
+    public TaskControl(TaskMonitor monitor, CloudLifecycle lifecycle, CloudGate gate, GpuProbe gpu) {
         this.monitor = monitor;
+        this.gpu = gpu;
         this.lifecycle = lifecycle;
         this.gate = gate;
     }
@@ -56,7 +63,8 @@ public final class TaskControl {
         }
         return gate.run(m, progress, ready -> {
             TaskReport report = read(ready, id);
-            return new Seen(ready, report, autoStop ? autoStop(ready, report) : null);
+            Optional<String> heldIdle = report.gpuProcesses().isEmpty() ? Optional.empty() : gpu.heldIdle(ready);
+            return new Seen(ready, report, autoStop ? autoStop(ready, report) : null, heldIdle);
         });
     }
 

@@ -2,9 +2,14 @@ package dev.fleet.tasks;
 
 import java.util.Optional;
 
-/** The states a task's wrapper records in {@code status.json}. */
+/**
+ * The states a task's wrapper records in {@code status.json}. {@code resumed} and
+ * {@code interrupted} belong to resume after restart ({@link TaskResume}): relaunched after an
+ * instance stop, or stopped under it and not relaunched.
+ */
 public enum TaskState {
-    RUNNING("running"), RETRYING("retrying"), COMPLETED("completed"), FAILED("failed"), CANCELLED("cancelled");
+    RUNNING("running"), RETRYING("retrying"), RESUMED("resumed"), INTERRUPTED("interrupted"), COMPLETED("completed"),
+    FAILED("failed"), CANCELLED("cancelled");
 
     private final String json;
 
@@ -24,7 +29,7 @@ public enum TaskState {
 
     /** A command is (or should be) running. */
     public boolean active() {
-        return this == RUNNING || this == RETRYING;
+        return this == RUNNING || this == RETRYING || this == RESUMED;
     }
 
     public static Optional<TaskState> fromJson(String value) {

@@ -3,22 +3,27 @@ package dev.fleet.tools;
 import dev.fleet.cloud.CloudException;
 import dev.fleet.cloud.CloudLifecycle;
 import dev.fleet.cloud.InstanceState;
+import dev.fleet.guard.GuardReport;
+import dev.fleet.guard.GuardService;
 import dev.fleet.member.Member;
 import dev.fleet.status.CloudReading;
 import dev.fleet.status.FleetProbe;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
-/** cloud_control: start, stop or inspect a cloud member's instance by hand. */
+/** cloud_control: start, stop or inspect a cloud member's instance by hand, or turn its on-instance guard off or on. */
 public final class CloudControl implements Tool {
     private final MemberTarget target;
     private final CloudLifecycle lifecycle;
     private final FleetProbe probe;
+    private final GuardService guard;
 
-    public CloudControl(MemberTarget target, CloudLifecycle lifecycle, FleetProbe probe) {
+    public CloudControl(MemberTarget target, CloudLifecycle lifecycle, FleetProbe probe, GuardService guard) {
         this.target = target;
         this.lifecycle = lifecycle;
         this.probe = probe;
+        this.guard = guard;
     }
 
     @Override
@@ -31,13 +36,19 @@ public final class CloudControl implements Tool {
         return "Control a cloud member's VM. action=start: start it if needed, wait until SSH answers, put the agent "
                 + "login back, and return the new address (takes 1-3 minutes from stopped). action=stop: stop it now, "
                 + "without any activity check (running work is lost). action=status: state, type, address, uptime, "
-                + "hourly rate, estimated cost, GPU use, idle timeout and warnings (one AWS call).";
+                + "hourly rate, estimated cost, GPU use, idle timeout and warnings (one AWS call). action=guard_off: remove "
+                + "the on-instance guard (which powers the machine off when idle even with no fleet running) and stop "
+                + "installing it; action=guard_on: install it again. A member over its daily budget is not started "
+                + "unless override_budget=true is given with action=start.";
     }
 
     @Override
     public ParamSpec params() {
         return ParamSpec.of(MemberTarget.MEMBER_ID, MemberTarget.MEMBER_NAME,
-                Param.oneOf("action", "start, stop or status.", "start", "stop", "status").required());
+                Param.oneOf("action", "start, stop, status, guard_off or guard_on.", "start", "stop", "status", "guard_off",
+                        "guard_on").required(),
+                Param.bool("override_budget", "With action=start: start the instance even though its daily budget is "
+                        + "spent.").withDefault(false));
     }
 
     @Override
@@ -48,11 +59,19 @@ public final class CloudControl implements Tool {
                     + ", which is not a cloud member (it has no cloud block); cloud_control applies to cloud members only");
         }
         String action = in.string("action");
+        if (in.given("override_budget") && !"start".equals(action)) {
+            throw new InvalidInputException("override_budget", "applies only with action=start");
+        }
+        if (action.startsWith("guard_")) {
+            GuardReport r = "guard_off".equals(action) ? guard.turnOff(m) : guard.turnOn(m);
+            return new ToolResult(m.friendlyName() + ": " + r.sentence() + ".", Map.of("member", m.friendlyName(),
+                    "guard", r.outcome().name().toLowerCase(Locale.ROOT)), r.outcome() == GuardReport.Outcome.FAILED);
+        }
         String instance = m.cloud().instanceId();
         try {
             if ("start".equals(action)) {
                 boolean wasRunning = lifecycle.describe(m).state() == InstanceState.RUNNING;
-                Member ready = lifecycle.ensureReady(m, call);
+                Member ready = lifecycle.ensureReady(m, call, in.bool("override_budget"));
                 Map<String, Object> data = new LinkedHashMap<>();
                 data.put("member", m.friendlyName());
                 data.put("state", "running");

@@ -24,11 +24,14 @@ final class CommandText {
         out.put("workFolder", l.folder());
         out.put("maxRetries", maxRetries);
         out.put("restartCommand", l.restartCommand());
+        out.put("resumeOnRestart", l.resumeOnRestart());
         out.put("running", t.confirmed());
         String text = "Started task " + t.id() + " on " + member.friendlyName() + " in " + l.folder() + ".\n"
                 + "It runs detached from this call and from the connection, and is retried up to " + maxRetries
                 + " time" + (maxRetries == 1 ? "" : "s") + " after a non-zero exit"
                 + (l.restartCommand() ? " with restart_command" : maxRetries > 0 ? " (the same command again)" : "") + ".\n"
+                + (l.resumeOnRestart() ? "If the instance stops under it, it is relaunched once with "
+                        + (l.restartCommand() ? "restart_command" : "the command") + " when fleet next starts the instance.\n" : "")
                 + (t.confirmed() ? "" : "Its wrapper had not reported yet when this call returned; monitor_task shows whether it runs.\n")
                 + "Files: " + t.taskDir() + " (task.log holds all output, status.json the state).\n"
                 + "Follow it with monitor_task task_id=" + t.id() + " (auto_stop=true stops a cloud instance once it is done); "

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** compose_permissions: writes a member's Claude Code allow-list for its role and project, or grants more mid-sprint. */
+/** compose_permissions: writes the allow-list of a member's agent CLI for its role and project, or grants more mid-sprint. */
 public final class ComposePermissions implements Tool {
     private static final ParamSpec PARAMS = ParamSpec.of(MemberTarget.MEMBER_ID, MemberTarget.MEMBER_NAME,
             Param.oneOf("role", "doer (writes code: edit, build, test tools) or reviewer (reads code, runs tests, writes "
@@ -43,8 +43,11 @@ public final class ComposePermissions implements Tool {
         return "Set what a member's agent may do without asking, before a sprint: detects the project's stacks from marker "
                 + "files in the member's work folder (package.json, pyproject.toml, Cargo.toml, go.mod, pom.xml, "
                 + "build.gradle, Makefile, *.sln, …), composes the role's base permissions with each stack's commands and "
-                + "the ledger's earlier grants, and writes them as permissions.allow of .claude/settings.local.json in the "
-                + "work folder (other settings in that file are kept). With grant, adds single permissions mid-sprint "
+                + "the ledger's earlier grants, and writes them into the permission file the member's agent CLI reads in the "
+                + "work folder: permissions.allow of .claude/settings.local.json for Claude Code; Codex .codex/config.toml "
+                + "(sandbox only); OpenCode opencode.json (permission); Copilot .github/copilot/settings.local.json; "
+                + "Antigravity .gemini/antigravity-cli/settings.json (other settings in those files are kept). With grant, "
+                + "adds single permissions mid-sprint "
                 + "(docker also brings docker-compose, kubectl brings helm, …) and records them in the ledger. "
                 + "A second or two.";
     }

@@ -18,7 +18,10 @@ public final class ExecuteCommand implements Tool {
                     .withDefault(false),
             Param.integer("max_retries", "With long_running: retries after a non-zero exit.", 0, 10).withDefault(3L),
             Param.string("restart_command", "With long_running: command used for retries instead of the original "
-                    + "(e.g. resume from a checkpoint).").length(1, 100_000));
+                    + "(e.g. resume from a checkpoint).").length(1, 100_000),
+            Param.bool("resume_on_restart", "With long_running, on a cloud member: if the instance stops under the task "
+                    + "(idle stop, guard, spot reclaim, a person), fleet relaunches it once with restart_command (or the "
+                    + "command) when it next starts the instance; monitor_task then shows status resumed.").withDefault(false));
 
     private final MemberTarget target;
     private final Commands commands;
@@ -52,7 +55,7 @@ public final class ExecuteCommand implements Tool {
     @Override
     public ToolResult call(ToolInput in, ToolCall call) throws Exception {
         boolean longRunning = in.bool("long_running");
-        for (String p : new String[] {"max_retries", "restart_command"}) {
+        for (String p : new String[] {"max_retries", "restart_command", "resume_on_restart"}) {
             if (!longRunning && in.given(p)) {
                 throw new InvalidInputException(p, "applies only with long_running=true");
             }
@@ -63,7 +66,7 @@ public final class ExecuteCommand implements Tool {
         }
         Commands.Spec spec = new Commands.Spec(in.string("command"), in.string("work_folder"),
                 Duration.ofMillis(in.longValue("timeout_ms")), longRunning, in.integer("max_retries"), in.string("restart_command"),
-                call.liveOutput());
+                in.bool("resume_on_restart"), call.liveOutput());
         Commands.Outcome outcome = commands.run(target.use(in), spec, call);
         if (outcome instanceof Commands.Launched t) {
             return CommandText.launched(t);

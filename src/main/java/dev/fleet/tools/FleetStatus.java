@@ -28,7 +28,7 @@ public final class FleetStatus implements Tool {
     public String description() {
         return "Check every member at once: online or OFFLINE (with the reason), busy state (BUSY = an agent is "
                 + "working in its folder or session; idle* = agents run on that machine but not for this member; idle; "
-                + "unknown), short session id and last activity. Cloud members add instance state (a stopped one is "
+                + "unknown), agent (llm_provider), short session id and last activity. Cloud members add instance state (a stopped one is "
                 + "OFF(cloud) and is not contacted), type, uptime, estimated cost and rate, GPU use and warnings. All members are checked in parallel, so the call "
                 + "takes about as long as the slowest member (bounded at 10 s). format=compact (default) gives one "
                 + "line per member; format=json gives the same as data.";
@@ -72,9 +72,9 @@ public final class FleetStatus implements Tool {
             MemberStatus s = state.status();
             CloudReading c = state.cloud();
             boolean off = c != null && c.summary().error() == null && !c.isRunning();
-            t.append(String.format("  %s %-" + width + "s  %-6s  %-10s  %-7s  session %-8s  last %s",
-                    state.icon(), s.name(), s.type(), off ? "OFF(cloud)" : s.online() ? "online" : "OFFLINE", s.busy().label(), s.shortSession(),
-                    MemberView.ago(s.lastUsed(), clock)));
+            t.append(String.format("  %s %-" + width + "s  %-6s  %-10s  %-7s  %-8s  session %-8s  last %s",
+                    state.icon(), s.name(), s.type(), off ? "OFF(cloud)" : s.online() ? "online" : "OFFLINE", s.busy().label(),
+                    state.llmProvider(), s.shortSession(), MemberView.ago(s.lastUsed(), clock)));
             if (c != null) {
                 t.append("  ").append(CloudText.compact(c));
             }
@@ -103,6 +103,7 @@ public final class FleetStatus implements Tool {
         m.put("online", s.online());
         m.put("problem", s.problem());
         m.put("busy", s.busy().label());
+        m.put("llmProvider", state.llmProvider());
         m.put("sessionId", s.sessionId());
         m.put("lastUsed", s.lastUsed() == null ? null : s.lastUsed().toString());
         m.put("workFolder", s.workFolder());

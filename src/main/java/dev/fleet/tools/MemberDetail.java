@@ -1,5 +1,6 @@
 package dev.fleet.tools;
 
+import dev.fleet.budget.BudgetCheck;
 import dev.fleet.member.Member;
 import dev.fleet.probe.ProbeResult;
 import dev.fleet.status.FleetProbe;
@@ -30,7 +31,8 @@ public final class MemberDetail implements Tool {
                 + "agent auth it has (credentials file or API key; never the secret), stored session, busy state, "
                 + "CPU load, memory, and disk space of the work folder. Probes run in parallel; one that fails shows "
                 + "'unavailable' without failing the rest. Cloud members add their instance (region, state, address, "
-                + "type, uptime, cost, idle timeout, GPU). Shows the member's git credentials (provision_vcs_auth) and when they "
+                + "type, uptime, cost, idle timeout, GPU), their daily budget and their on-instance guard (version, "
+                + "scheduler, last decision and its reason). Shows the member's git credentials (provision_vcs_auth) and when they "
                 + "expire. format=json gives one line of JSON (connectivity, claude, session, resources, cloud, vcs). "
                 + "Takes about a second.";
     }
@@ -46,6 +48,13 @@ public final class MemberDetail implements Tool {
         Member m = d.member();
         if (MemberFormat.json(in)) {
             Map<String, Object> json = OriginalJson.detail(d, VcsView.structured(m, clock));
+            if (d.guard() != null) {
+                // fleet's own keys come last, after the original's
+                json.put("guard", GuardText.structured(d.guard()));
+                if (d.budget().level() != BudgetCheck.Level.NONE) {
+                    json.put("budget", GuardText.budget(d.budget()));
+                }
+            }
             return ToolResult.ok(OriginalJson.text(json), json);
         }
         Map<String, Object> data = new LinkedHashMap<>(MemberView.structured(m));
@@ -70,6 +79,12 @@ public final class MemberDetail implements Tool {
         data.put("probes", probeData);
         if (d.cloud() != null) {
             t.append(CloudText.block(d.cloud()));
+            data.put("guard", GuardText.structured(d.guard()));
+            t.append(GuardText.block(d.guard()));
+            if (d.budget().level() != BudgetCheck.Level.NONE) {
+                data.put("budget", GuardText.budget(d.budget()));
+                t.append(GuardText.budgetLine(d.budget()));
+            }
         }
         return ToolResult.ok(t.toString().stripTrailing(), data);
     }

@@ -1,5 +1,7 @@
 package dev.fleet.tools;
 
+import dev.fleet.agentcli.MemberAgent;
+import dev.fleet.agentcli.ModelTier;
 import dev.fleet.member.CloudConfig;
 import dev.fleet.member.Member;
 import java.time.Clock;
@@ -27,6 +29,14 @@ final class MemberView {
         v.put("workFolder", m.workFolder());
         v.put("os", m.os() == null ? null : m.os().json());
         v.put("sessionId", m.sessionId());
+        v.put("llmProvider", MemberAgent.providerName(m));
+        Map<ModelTier, String> tiers = MemberAgent.modelTiers(m);
+        if (!tiers.isEmpty()) {
+            Map<String, String> t = new LinkedHashMap<>();
+            tiers.forEach((tier, model) -> t.put(tier.json(), model));
+            v.put("modelTiers", t);
+        }
+        MemberAgent.apiKey(m).ifPresent(k -> v.put("llmApiKey", "stored (" + k.variable() + ")"));
         v.put("createdAt", m.createdAt() == null ? null : m.createdAt().toString());
         v.put("lastUsed", m.lastUsed() == null ? null : m.lastUsed().toString());
         v.put("icon", m.icon());
@@ -42,6 +52,9 @@ final class MemberView {
             cloud.put("idleTimeoutMin", c.idleTimeoutMin());
             cloud.put("sshKeyPath", c.sshKeyPath());
             cloud.put("activityCommand", c.activityCommand());
+            cloud.put("budgetUsdPerDay", c.budgetUsdPerDay());
+            cloud.put("gpuBusyMinUtil", c.gpuBusyMinUtil());
+            cloud.put("guard", c.guardOff() ? "off" : "on");
             v.put("cloud", cloud);
         }
         return v;
@@ -58,6 +71,14 @@ final class MemberView {
         }
         b.append("  folder:    ").append(m.workFolder()).append('\n');
         b.append("  OS:        ").append(m.os() == null ? "unknown" : m.os().json()).append('\n');
+        b.append("  agent:     ").append(MemberAgent.providerName(m));
+        Map<ModelTier, String> tiers = MemberAgent.modelTiers(m);
+        if (!tiers.isEmpty()) {
+            b.append(" (tiers: ").append(tiers.entrySet().stream().map(e -> e.getKey().json() + "=" + e.getValue())
+                    .collect(java.util.stream.Collectors.joining(", "))).append(')');
+        }
+        MemberAgent.apiKey(m).ifPresent(k -> b.append(", API key stored (").append(k.variable()).append(')'));
+        b.append('\n');
         b.append("  session:   ").append(m.sessionId() == null ? "none" : m.sessionId()).append('\n');
         b.append("  last used: ").append(ago(m.lastUsed(), clock)).append('\n');
         if (m.gitAccess() != null || m.gitRepos() != null) {
@@ -70,9 +91,12 @@ final class MemberView {
         return b.toString();
     }
 
-    /** e.g. {@code aws i-0abc in us-east-1, idle stop after 30 min}. */
+    /** e.g. {@code aws i-0abc in us-east-1, idle stop after 30 min, budget $20.00/day, GPU busy from 10 %}. */
     static String cloudLine(CloudConfig c) {
-        return c.provider() + " " + c.instanceId() + " in " + c.region() + ", idle stop after " + c.idleTimeoutMin() + " min";
+        return c.provider() + " " + c.instanceId() + " in " + c.region() + ", idle stop after " + c.idleTimeoutMin() + " min"
+                + (c.budgetUsdPerDay() == null ? "" : String.format(java.util.Locale.ROOT, ", budget $%.2f/day", c.budgetUsdPerDay()))
+                + (c.gpuBusyMinUtil() == 0 ? "" : ", GPU busy from " + c.gpuBusyMinUtil() + " %")
+                + (c.guardOff() ? ", guard off" : "");
     }
 
     static String ago(Instant when, Clock clock) {

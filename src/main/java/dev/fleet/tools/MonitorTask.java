@@ -22,9 +22,11 @@ public final class MonitorTask implements Tool {
     @Override
     public String description() {
         return "Check a long-running task started by execute_command(long_running=true). Returns JSON: status "
-                + "(running|retrying|completed|failed|cancelled), exitCode, retries, started/updated times, pidAlive, "
+                + "(running|retrying|completed|failed|cancelled; interrupted or resumed after an instance stop), exitCode, "
+                + "retries, started/updated times, pidAlive, "
                 + "crashed (status says running but its process is gone), gpuUtilization, orphanedGpuMemory (GPU memory "
-                + "held while no task process lives) and the last 50 lines of its output (logTail). With auto_stop=true "
+                + "held while no task process lives), gpuHoldingIdle (GPU memory held at 0 % for longer than the idle "
+                + "timeout) and the last 50 lines of its output (logTail). With auto_stop=true "
                 + "and a finished task on a cloud member, the instance is stopped (unless other fleet tasks still run "
                 + "there); a stopped instance is not started just to be stopped. Cost: one short command on the member "
                 + "(a cloud member is started first if needed, like execute_command).";
@@ -54,6 +56,10 @@ public final class MonitorTask implements Tool {
         } else {
             TaskControl.Seen seen = (TaskControl.Seen) look;
             out = TaskText.describe(seen.member(), seen.report());
+            out.put("gpuHoldingIdle", seen.gpuHeldIdle().isPresent());
+            if (seen.gpuHeldIdle().isPresent()) {
+                out.put("summary", out.get("summary") + " Note: " + seen.gpuHeldIdle().get() + ".");
+            }
             if (seen.autoStop() != null) {
                 out.put("autoStop", seen.autoStop());
             }

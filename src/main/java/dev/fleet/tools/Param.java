@@ -23,7 +23,7 @@ public record Param(
         boolean sensitive) {
 
     public enum Kind {
-        STRING("string"), INTEGER("integer"), BOOLEAN("boolean"), STRING_LIST("array");
+        STRING("string"), INTEGER("integer"), NUMBER("number"), BOOLEAN("boolean"), STRING_LIST("array");
 
         final String jsonType;
 
@@ -38,6 +38,11 @@ public record Param(
 
     public static Param integer(String name, String description, long min, long max) {
         return new Param(name, Kind.INTEGER, description, false, null, min, max, null, null, null, false);
+    }
+
+    /** A decimal number (amounts of money) within whole-number bounds. */
+    public static Param number(String name, String description, long min, long max) {
+        return new Param(name, Kind.NUMBER, description, false, null, min, max, null, null, null, false);
     }
 
     public static Param bool(String name, String description) {
@@ -89,7 +94,7 @@ public record Param(
         if (allowed != null) {
             s.put("enum", allowed);
         }
-        if (kind == Kind.INTEGER) {
+        if (kind == Kind.INTEGER || kind == Kind.NUMBER) {
             s.put("minimum", min);
             s.put("maximum", max);
         }

@@ -85,6 +85,7 @@ public final class ParamSpec {
         return switch (p.kind()) {
             case STRING -> checkString(p, v);
             case INTEGER -> checkInteger(p, v);
+            case NUMBER -> checkNumber(p, v);
             case BOOLEAN -> {
                 if (!(v instanceof Boolean)) {
                     throw new InvalidInputException(p.name(), "must be true or false, got " + describe(v));
@@ -111,6 +112,10 @@ public final class ParamSpec {
     }
 
     private static String checkString(Param p, Object v) {
+        if (v instanceof Boolean b && p.allowed() != null && p.allowed().contains(b.toString())) {
+            // A choice that includes "false" (unattended) also takes the JSON boolean clients naturally send.
+            v = b.toString();
+        }
         if (!(v instanceof String s)) {
             throw new InvalidInputException(p.name(), "must be a string, got " + describe(v));
         }
@@ -142,6 +147,17 @@ public final class ParamSpec {
         }
         if (value < p.min() || value > p.max()) {
             throw new InvalidInputException(p.name(), "must be from " + p.min() + " to " + p.max() + ", got " + value);
+        }
+        return value;
+    }
+
+    private static Double checkNumber(Param p, Object v) {
+        if (!(v instanceof Number n) || Double.isNaN(n.doubleValue()) || Double.isInfinite(n.doubleValue())) {
+            throw new InvalidInputException(p.name(), "must be a number from " + p.min() + " to " + p.max() + ", got " + describe(v));
+        }
+        double value = n.doubleValue();
+        if (value < p.min() || value > p.max()) {
+            throw new InvalidInputException(p.name(), "must be from " + p.min() + " to " + p.max() + ", got " + n);
         }
         return value;
     }

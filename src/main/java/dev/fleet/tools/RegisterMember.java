@@ -2,6 +2,8 @@ package dev.fleet.tools;
 
 import static dev.fleet.tools.RegistrationParams.*;
 
+import dev.fleet.agentcli.LlmProvider;
+import dev.fleet.agentcli.MemberAgent;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.member.Member;
 import dev.fleet.member.MemberIcons;
@@ -13,9 +15,9 @@ import java.util.Map;
 public final class RegisterMember implements Tool {
     private static final ParamSpec PARAMS = ParamSpec.of(
             FRIENDLY_NAME.required(), MEMBER_TYPE, HOST, PORT.withDefault(22L), USERNAME, AUTH_TYPE, PASSWORD, KEY_PATH,
-            WORK_FOLDER.required(), GIT_ACCESS, GIT_REPOS,
+            WORK_FOLDER.required(), GIT_ACCESS, GIT_REPOS, LLM_PROVIDER.withDefault(LlmProvider.DEFAULT.json()), MODEL_TIERS,
             CLOUD_PROVIDER, CLOUD_INSTANCE_ID, CLOUD_REGION, CLOUD_PROFILE, CLOUD_IDLE_TIMEOUT_MIN,
-            CLOUD_SSH_KEY_PATH, CLOUD_ACTIVITY_COMMAND);
+            CLOUD_SSH_KEY_PATH, CLOUD_ACTIVITY_COMMAND, CLOUD_BUDGET_USD_PER_DAY, CLOUD_GPU_BUSY_MIN_UTIL);
 
     private final Registrar registrar;
 
@@ -33,7 +35,8 @@ public final class RegisterMember implements Tool {
         return "Add a member to the fleet: a working folder on this machine (member_type=local) or on another "
                 + "machine over SSH (member_type=remote, with host, username and either auth_type=key + key_path or "
                 + "auth_type=password + password). Checks the member before saving it: connects and measures latency "
-                + "(remote), detects the OS, checks the agent CLI (claude --version; missing is only a warning), creates "
+                + "(remote), detects the OS, checks the member's agent CLI (llm_provider, default claude: its --version; missing is "
+                + "only a warning that says how to install it), creates "
                 + "the work folder, and rejects a second member on the same folder of the same machine. A member that "
                 + "cannot be reached is not registered; the error says why. Takes a second or two.";
     }
@@ -64,6 +67,7 @@ public final class RegisterMember implements Tool {
         out.put("icon", m.icon());
         out.put("workFolder", m.workFolder());
         out.put("latencyMs", r.latencyMs());
+        out.put("llmProvider", MemberAgent.providerName(m));
         out.put("agentCli", r.agentCli().orElse(null));
         out.put("warnings", r.warnings());
         StringBuilder text = new StringBuilder()
@@ -78,7 +82,9 @@ public final class RegisterMember implements Tool {
                 .append("  folder:    ").append(m.workFolder()).append('\n')
                 .append("  latency:   ").append(r.latencyMs() < 0 ? "not measured" : r.latencyMs() + " ms")
                 .append(m.isLocal() ? " (local)" : "").append('\n')
-                .append("  agent CLI: ").append(r.agentCli().orElse("not found")).append('\n');
+                .append("  provider:  ").append(MemberAgent.providerName(m)).append('\n')
+                .append("  agent CLI: ").append(MemberAgent.commandsOnly(m) ? "none (commands only)"
+                        : r.agentCli().orElse(r.latencyMs() < 0 ? "not checked" : "not found")).append('\n');
         if (m.cloud() != null) {
             text.append("  cloud:     ").append(MemberView.cloudLine(m.cloud())).append('\n');
         }

@@ -1,10 +1,15 @@
 package dev.fleet.tools;
 
+import dev.fleet.agentcli.LlmProvider;
+import dev.fleet.agentcli.ModelTier;
 import dev.fleet.member.AgentType;
 import dev.fleet.member.AuthType;
 import dev.fleet.member.GitAccess;
 import dev.fleet.member.MemberRules;
 import dev.fleet.registration.MemberFields;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 
 /** Parameters shared by register_member and update_member, declared once. */
 final class RegistrationParams {
@@ -54,6 +59,27 @@ final class RegistrationParams {
     static final Param CLOUD_ACTIVITY_COMMAND = Param.string("cloud_activity_command",
             "Cloud: shell command run on the instance that prints 'busy' or 'idle'; consulted before an idle stop.")
             .length(0, 4096);
+    static final Param CLOUD_BUDGET_USD_PER_DAY = Param.number("cloud_budget_usd_per_day",
+            "Cloud: daily budget in US dollars for this member's instance, checked against its estimated spend (hourly "
+                    + "rate x running time, per UTC day). At 80 % every result warns; at 100 % fleet no longer starts it by "
+                    + "itself and stops it after a short idle time. 0 removes the budget.", 0, 1_000_000);
+    static final Param CLOUD_GPU_BUSY_MIN_UTIL = Param.integer("cloud_gpu_busy_min_util",
+            "Cloud: GPU utilization (percent) that counts as work when deciding whether the instance is idle. 0 (default): "
+                    + "any GPU compute process keeps it running; e.g. 10: only a GPU used at 10 % or more on average over the "
+                    + "last samples. A process holding GPU memory at 0 % for longer than the idle timeout never keeps it up.",
+            0, 100);
+
+    /** A model id (provider/model for OpenCode, display names for agy) or a tier; never an option. */
+    static final String MODEL_REGEX = "[A-Za-z0-9][A-Za-z0-9._:/()\\[\\] -]{0,99}";
+    static final String MODEL_CHARS = "letters, digits, spaces and . _ : / - ( ) [ ], starting with a letter or digit";
+    static final Param LLM_PROVIDER = Param.oneOf("llm_provider", "The member's coding agent CLI: claude (Claude Code), codex "
+            + "(OpenAI Codex CLI), opencode (OpenCode, also for local models), copilot (GitHub Copilot CLI), agy (Google "
+            + "Antigravity CLI), or none for a member used for commands only.", LlmProvider.names().toArray(String[]::new));
+    static final Param MODEL_TIERS = Param.stringList("model_tiers", "The member's own model for each tier, as tier=model "
+            + "items, e.g. [\"cheap=gpt-5.4-mini\", \"premium=gpt-5.4\"]; tiers not given use the provider's defaults. "
+            + "execute_prompt's model=cheap|standard|premium picks from these. An empty list removes the member's tiers.")
+            .matching("(?:cheap|standard|premium)=" + MODEL_REGEX, "must be tier=model with tier cheap, standard or premium "
+                    + "and a model name of " + MODEL_CHARS);
 
     private RegistrationParams() {
     }
@@ -68,9 +94,25 @@ final class RegistrationParams {
                 in.string("password"), in.string("key_path"), in.string("work_folder"),
                 in.string("git_access") == null ? null : GitAccess.fromJson(in.string("git_access")).orElseThrow(),
                 in.stringList("git_repos"), in.string("icon"),
+                in.string("llm_provider") == null ? null : LlmProvider.fromJson(in.string("llm_provider")).orElseThrow(),
+                in.given("model_tiers") ? tiers(in.stringList("model_tiers")) : null,
                 new MemberFields.CloudFields(in.string("cloud_provider"), in.string("cloud_instance_id"),
                         in.string("cloud_region"), in.string("cloud_profile"), in.integer("cloud_idle_timeout_min"),
-                        in.string("cloud_ssh_key_path"), in.string("cloud_activity_command")),
+                        in.string("cloud_ssh_key_path"), in.string("cloud_activity_command"),
+                        in.decimal("cloud_budget_usd_per_day"), in.integer("cloud_gpu_busy_min_util")),
                 in.givenNames());
+    }
+
+    /** The tier=model items of model_tiers; a tier given twice is refused. */
+    static Map<ModelTier, String> tiers(List<String> items) {
+        Map<ModelTier, String> tiers = new EnumMap<>(ModelTier.class);
+        for (String item : items) {
+            int eq = item.indexOf('=');
+            ModelTier tier = ModelTier.fromJson(item.substring(0, eq)).orElseThrow();
+            if (tiers.put(tier, item.substring(eq + 1).strip()) != null) {
+                throw new InvalidInputException("model_tiers", "names tier " + tier.json() + " twice");
+            }
+        }
+        return tiers;
     }
 }

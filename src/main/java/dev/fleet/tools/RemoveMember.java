@@ -18,8 +18,10 @@ public final class RemoveMember implements Tool {
 
     @Override
     public String description() {
-        return "Remove a member from the fleet: takes back (best effort) the credentials fleet deployed on it, such as "
-                + "the SSH key added by setup_ssh_key and the git credentials of provision_vcs_auth, closes its pooled connection and deletes it from the registry. "
+        return "Remove a member from the fleet: takes back (best effort) what fleet deployed on it: credentials such as "
+                + "the agent login or API key of provision_auth (for any llm_provider), the SSH key added by setup_ssh_key "
+                + "and the git credentials of provision_vcs_auth, and the on-instance guard of a cloud member; closes its "
+                + "pooled connection and deletes it from the registry. "
                 + "The member's work folder and files are left as they are. An unreachable member is removed anyway, "
                 + "with a warning.";
     }

@@ -92,6 +92,11 @@ final class TaskText {
                 case FAILED -> t.append("Failed with exit code ").append(s.exitCode()).append(" after ")
                         .append(s.retries()).append(" retr").append(s.retries() == 1 ? "y" : "ies").append('.');
                 case CANCELLED -> t.append("Cancelled by stop_task; no retry followed.");
+                case RESUMED -> t.append("Resumed: the instance stopped under the task (interrupted), and fleet relaunched "
+                        + "it when it started the instance again; see logTail.");
+                case INTERRUPTED -> t.append("Interrupted: the instance stopped under the task, and it is not relaunched "
+                        + "(it had been resumed once already). Start it again with execute_command, or stop_task to mark it "
+                        + "cancelled.");
             }
         }
         if (r.orphanedGpuMemory()) {

@@ -40,6 +40,11 @@ public final class ToolInput {
         return v == null ? null : ((Number) v).longValue();
     }
 
+    public Double decimal(String name) {
+        Object v = values.get(name);
+        return v == null ? null : ((Number) v).doubleValue();
+    }
+
     public boolean bool(String name) {
         return Boolean.TRUE.equals(values.get(name));
     }

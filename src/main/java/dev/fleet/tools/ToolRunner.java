@@ -3,9 +3,11 @@ package dev.fleet.tools;
 import dev.fleet.base.InvalidRequest;
 import dev.fleet.base.RequestRefused;
 import dev.fleet.exec.ChannelException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,27 +15,75 @@ import org.slf4j.LoggerFactory;
  * Runs tools by name for every front end (MCP and command line). This is the one place where
  * failures become error results: invalid input names the parameter, a {@link RequestRefused}
  * (from a tool or a service) keeps its message, anything unexpected is reported without its internals, and every secret
- * passed in the call is redacted from whatever goes back.
+ * passed in the call is redacted from whatever goes back. It is also the one place where notes that
+ * concern every result about a member ({@link ResultNotes}: a budget nearly spent) are added.
  */
 public final class ToolRunner {
     private static final Logger log = LoggerFactory.getLogger(ToolRunner.class);
 
+    /** A name callers may call: a tool's own, or another name for the same tool. */
+    public record Listing(String name, String description, Tool tool) {
+    }
+
     private final Map<String, Tool> tools = new LinkedHashMap<>();
+    /** Every callable name: the tools' own and their other names. */
+    private final Map<String, Tool> byName = new LinkedHashMap<>();
+    private final List<Listing> listings = new ArrayList<>();
+    private final ResultNotes notes;
+
+    /** Warnings every successful result about a member carries (its budget nearly spent), from the call's input. */
+    public interface ResultNotes {
+        ResultNotes NONE = input -> List.of();
+
+        List<String> about(ToolInput input);
+    }
 
     public ToolRunner(List<Tool> tools) {
+        this(tools, Map.of(), ResultNotes.NONE);
+    }
+
+    /**
+     * @param aliases other names (key) for tools (value: the tool's own name). The original product's
+     *                later releases renamed some tools; a PM prompt written for either name keeps working,
+     *                and both names reach the one tool.
+     * @param notes   warnings added to every successful result about a member
+     */
+    public ToolRunner(List<Tool> tools, Map<String, String> aliases, ResultNotes notes) {
+        this.notes = notes;
         for (Tool t : tools) {
             this.tools.put(t.name(), t);
+            byName.put(t.name(), t);
+        }
+        Map<String, List<String>> othersOf = new LinkedHashMap<>();
+        new TreeMap<>(aliases).forEach((alias, name) -> {
+            if (!this.tools.containsKey(name) || this.tools.containsKey(alias)) {
+                throw new IllegalArgumentException("alias " + alias + " -> " + name + ": no such tool, or the name is taken");
+            }
+            byName.put(alias, this.tools.get(name));
+            othersOf.computeIfAbsent(name, k -> new ArrayList<>()).add(alias);
+        });
+        for (Tool t : tools) {
+            listings.add(new Listing(t.name(), t.description(), t));
+            for (String alias : othersOf.getOrDefault(t.name(), List.of())) {
+                listings.add(new Listing(alias, t.description() + " (Same tool as " + t.name() + ".)", t));
+            }
         }
     }
 
+    /** The tools, each once. */
     public List<Tool> tools() {
         return List.copyOf(tools.values());
     }
 
+    /** Every name a caller may use, an alias right after its tool: what a front end lists. */
+    public List<Listing> listings() {
+        return List.copyOf(listings);
+    }
+
     public ToolResult run(String name, Map<String, Object> arguments, ToolCall call) {
-        Tool tool = tools.get(name);
+        Tool tool = byName.get(name);
         if (tool == null) {
-            return ToolResult.error("Unknown tool '" + name + "'. Tools: " + String.join(", ", tools.keySet()));
+            return ToolResult.error("Unknown tool '" + name + "'. Tools: " + String.join(", ", byName.keySet()));
         }
         ToolInput input;
         try {
@@ -43,7 +93,7 @@ public final class ToolRunner {
         }
         try {
             ToolResult result = tool.call(input, call);
-            return redact(result, input.secrets());
+            return redact(withNotes(result, input), input.secrets());
         } catch (RequestRefused e) {
             return redact(ToolResult.error(e.getMessage()), input.secrets());
         } catch (ChannelException e) {
@@ -58,6 +108,27 @@ public final class ToolRunner {
             String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return redact(ToolResult.error(name + " failed: " + detail), input.secrets());
         }
+    }
+
+    private ToolResult withNotes(ToolResult result, ToolInput input) {
+        List<String> extra;
+        try {
+            extra = notes.about(input).stream().filter(n -> !result.text().contains(n)).toList();
+        } catch (RuntimeException e) {
+            return result; // a note must never cost the result
+        }
+        if (extra.isEmpty()) {
+            return result;
+        }
+        StringBuilder text = new StringBuilder(result.text());
+        extra.forEach(n -> text.append("\nWarning: ").append(n));
+        Object structured = result.structured();
+        if (structured instanceof Map<?, ?> map) {
+            Map<Object, Object> copy = new LinkedHashMap<>(map);
+            copy.put("budgetWarnings", extra);
+            structured = copy;
+        }
+        return new ToolResult(text.toString(), structured, result.isError());
     }
 
     private static ToolResult redact(ToolResult result, List<String> secrets) {

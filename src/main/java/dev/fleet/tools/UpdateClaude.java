@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** update_claude: updates (or installs) the agent CLI on one member or on every member, in parallel. */
+/**
+ * update_claude (also update_llm_cli): updates (or installs) each member's own agent CLI (its
+ * llm_provider) on one member or on every member, in parallel.
+ */
 public final class UpdateClaude implements Tool {
     private final MemberTarget target;
     private final AgentUpdates updates;
@@ -22,15 +25,17 @@ public final class UpdateClaude implements Tool {
 
     @Override
     public String description() {
-        return "Update the agent CLI (claude update) on one member, or on every reachable member in parallel when no "
-                + "member is given; with install_if_missing=true, install it where it is missing. Reports old -> new "
-                + "version per member. Can take a minute or more per member (downloads).";
+        return "Update the member's agent CLI (its llm_provider: claude update, codex via npm, opencode upgrade, copilot "
+                + "update, agy update) on one member, or on every reachable member in parallel when no member is given; with "
+                + "install_if_missing=true, install it where it is missing (npm package or the CLI's official installer). "
+                + "Reports old -> new version per member; members with llm_provider=none are skipped. Can take a minute or "
+                + "more per member (downloads).";
     }
 
     @Override
     public ParamSpec params() {
         return ParamSpec.of(MemberTarget.MEMBER_ID, MemberTarget.MEMBER_NAME,
-                Param.bool("install_if_missing", "Install the agent CLI on members that do not have it.").withDefault(false));
+                Param.bool("install_if_missing", "Install the member's agent CLI where it is missing.").withDefault(false));
     }
 
     @Override
@@ -54,6 +59,9 @@ public final class UpdateClaude implements Tool {
     private static Map<String, Object> structured(AgentUpdates.Outcome o) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("member", o.member());
+        if (o.provider() != null) {
+            r.put("provider", o.provider().json());
+        }
         if (o.versionsRead()) {
             r.put("before", o.before());
             r.put("after", o.after());

@@ -9,6 +9,8 @@
 #   activity     "<epoch seconds> <interval seconds>", rewritten every interval while a command runs
 #   cancel       written by stop_task: end now and never retry
 #   command.sh, restart.sh  the commands, decoded from the base64 below
+# Relaunched after an instance stop (FLEET_TASK_RESUME=1, see TaskResume), it starts with the
+# restart command and reports "resumed" instead of "running".
 set -u
 umask 077
 
@@ -26,6 +28,8 @@ dir=$(cd "$(dirname "$0")" && pwd) || exit 70
 log="$dir/task.log"
 export FLEET_TASK_ID="$task_id"
 unset FLEET_RUN_ID
+resume="${FLEET_TASK_RESUME:-}"
+unset FLEET_TASK_RESUME
 
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 exit_code=null
@@ -131,11 +135,21 @@ if ! decode "$command_b64" > "$dir/command.sh" || { [ -n "$restart_b64" ] && ! d
     finish failed
 fi
 
-write_status running
+first="$dir/command.sh"
+first_label=command
+first_status=running
+if [ "$resume" = 1 ]; then
+    first_status=resumed
+    if [ -n "$restart_b64" ]; then
+        first="$dir/restart.sh"
+        first_label=restart_command
+    fi
+fi
+write_status "$first_status"
 mark_activity
-note "task $task_id started (pid $$, up to $max_retries retries, activity mark every ${interval}s)"
-note "attempt 1: command"
-attempt "$dir/command.sh"
+note "task $task_id $first_status (pid $$, up to $max_retries retries, activity mark every ${interval}s)"
+note "attempt 1: $first_label"
+attempt "$first"
 note "attempt 1 ended with exit code $code"
 
 while [ "$code" -ne 0 ] && [ ! -f "$dir/cancel" ] && [ "$retries" -lt "$max_retries" ]; do

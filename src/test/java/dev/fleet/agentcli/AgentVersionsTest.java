@@ -28,6 +28,7 @@ class AgentVersionsTest {
     LocalChannel channel;
     OsCommands os = OsCommands.forOs(MemberOs.LINUX);
     Path calls;
+    static final ProviderAdapter CLAUDE = ClaudeAdapter.INSTANCE;
 
     @BeforeEach
     void setUp() {
@@ -58,8 +59,8 @@ class AgentVersionsTest {
     void theSameBinaryIsAskedOnce() throws Exception {
         installCli("1.0.1", 10);
         AgentVersions versions = new AgentVersions();
-        assertThat(versions.version(channel, os)).contains("1.0.1 (Claude Code)");
-        assertThat(versions.version(channel, os)).contains("1.0.1 (Claude Code)");
+        assertThat(versions.version(channel, CLAUDE)).contains("1.0.1 (Claude Code)");
+        assertThat(versions.version(channel, CLAUDE)).contains("1.0.1 (Claude Code)");
         assertThat(timesAsked()).isEqualTo(1);
     }
 
@@ -67,17 +68,17 @@ class AgentVersionsTest {
     void anUpdatedBinaryIsAskedAgain() throws Exception {
         installCli("1.0.1", 10);
         AgentVersions versions = new AgentVersions();
-        assertThat(versions.version(channel, os)).contains("1.0.1 (Claude Code)");
+        assertThat(versions.version(channel, CLAUDE)).contains("1.0.1 (Claude Code)");
         installCli("1.0.2", 20);
-        assertThat(versions.version(channel, os)).contains("1.0.2 (Claude Code)");
+        assertThat(versions.version(channel, CLAUDE)).contains("1.0.2 (Claude Code)");
         assertThat(timesAsked()).isEqualTo(2);
     }
 
     @Test
     void aMissingCliIsReportedMissing() throws Exception {
-        assertThat(AgentVersions.find(Map.of("HOME", home.toString(), "PATH", home.resolve("nowhere").toString())))
+        assertThat(AgentVersions.find(Map.of("HOME", home.toString(), "PATH", home.resolve("nowhere").toString()), CLAUDE))
                 .isInstanceOf(AgentVersions.Lookup.Missing.class);
-        assertThat(AgentVersions.find(Map.of("HOME", home.toString(), "PATH", "bin:/usr/bin")))
+        assertThat(AgentVersions.find(Map.of("HOME", home.toString(), "PATH", "bin:/usr/bin"), CLAUDE))
                 .as("a relative PATH folder depends on where the command runs").isInstanceOf(AgentVersions.Lookup.Unsure.class);
     }
 }

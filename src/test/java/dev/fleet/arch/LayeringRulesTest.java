@@ -26,6 +26,13 @@ class LayeringRulesTest {
     }
 
     @Test
+    void aRelayClassThatReachesJacksonDatabindThroughAnotherClassIsCaught() {
+        assertThatThrownBy(() -> Layers.relayLoadsNoServerMachinery().check(broken))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("RelayWithAHeavyHelper").hasMessageContaining("ObjectMapper");
+    }
+
+    @Test
     void aPackageCycleIsCaught() {
         assertThatThrownBy(() -> Layers.noPackageCycles("dev.fleet.arch.violations.(*)..").check(broken))
                 .isInstanceOf(AssertionError.class)

@@ -12,7 +12,8 @@ class LayeringTest {
     private static final String[] SERVICES = {"dev.fleet.member..", "dev.fleet.exec..", "dev.fleet.os..",
         "dev.fleet.agentcli..", "dev.fleet.probe..", "dev.fleet.status..", "dev.fleet.security..", "dev.fleet.cloud..",
         "dev.fleet.tasks..", "dev.fleet.registration..", "dev.fleet.transfer..", "dev.fleet.commands..",
-        "dev.fleet.settings..", "dev.fleet.base..", "dev.fleet.vcs..", "dev.fleet.permissions..", "dev.fleet.statusline.."};
+        "dev.fleet.settings..", "dev.fleet.base..", "dev.fleet.vcs..", "dev.fleet.permissions..", "dev.fleet.statusline..",
+        "dev.fleet.guard..", "dev.fleet.budget.."};
 
     private final JavaClasses classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -22,14 +23,27 @@ class LayeringTest {
     void servicesDoNotKnowAboutToolsMcpOrTheCommandLine() {
         noClasses().that().resideInAnyPackage(SERVICES)
                 .should().dependOnClassesThat().resideInAnyPackage("dev.fleet.tools..", "dev.fleet.mcp..", "dev.fleet.cli..",
-                        "io.modelcontextprotocol..")
+                        "dev.fleet.daemon..", "io.modelcontextprotocol..")
                 .check(classes);
     }
 
     @Test
     void toolsDoNotKnowAboutMcpOrTheCommandLine() {
         noClasses().that().resideInAPackage("dev.fleet.tools..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.fleet.mcp..", "dev.fleet.cli..", "io.modelcontextprotocol..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.fleet.mcp..", "dev.fleet.cli..", "dev.fleet.daemon..",
+                        "io.modelcontextprotocol..")
+                .check(classes);
+    }
+
+    @Test
+    void theRelayPathLoadsNoMcpSdkDatabindSshOrCloudClasses() {
+        Layers.relayLoadsNoServerMachinery().check(classes);
+    }
+
+    @Test
+    void mcpDoesNotKnowAboutTheDaemonOrTheCommandLine() {
+        noClasses().that().resideInAPackage("dev.fleet.mcp..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.fleet.daemon..", "dev.fleet.cli..")
                 .check(classes);
     }
 
@@ -60,7 +74,7 @@ class LayeringTest {
     void cloudKeepsToCloudConcerns() {
         noClasses().that().resideInAPackage("dev.fleet.cloud..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.fleet.agentcli..", "dev.fleet.tasks..",
-                        "dev.fleet.registration..", "dev.fleet.status..", "dev.fleet.os..")
+                        "dev.fleet.registration..", "dev.fleet.status..", "dev.fleet.os..", "dev.fleet.guard..", "dev.fleet.budget..")
                 .check(classes);
     }
 

@@ -48,6 +48,24 @@ final class Layers {
         return slices().matching(slicePattern).should().beFreeOfCycles();
     }
 
+    /**
+     * {@code fleet serve} must start in a fraction of the server's time: the relay's classes, and
+     * every fleet class they use in turn, load none of the server's machinery (MCP SDK, Jackson
+     * databind, SSH, AWS, reactor, the tools, the composition root).
+     */
+    static ArchRule relayLoadsNoServerMachinery() {
+        return noClasses().that().haveSimpleNameStartingWith("Relay").or().haveSimpleNameStartingWith("DaemonLink")
+                .or().haveSimpleNameStartingWith("LineScan").or().haveSimpleNameStartingWith("DaemonStarter")
+                .or().haveSimpleNameStartingWith("DaemonControl").or().haveSimpleNameStartingWith("SocketSafety")
+                .or().haveSimpleNameStartingWith("ChannelStreams").or().haveSimpleNameStartingWith("BuildId")
+                .or().haveSimpleNameStartingWith("DaemonPaths")
+                .should().transitivelyDependOnClassesThat().resideInAnyPackage("io.modelcontextprotocol..",
+                        "com.fasterxml.jackson.databind..", "org.apache.sshd..", "software.amazon..", "reactor..", "picocli..",
+                        "dev.fleet.mcp..", "dev.fleet.tools..", "dev.fleet.exec..", "dev.fleet.cloud..")
+                .orShould().transitivelyDependOnClassesThat().haveFullyQualifiedName("dev.fleet.Fleet")
+                .allowEmptyShould(false);
+    }
+
     private static JavaClass outermost(JavaClass c) {
         JavaClass outer = c;
         while (outer.getEnclosingClass().isPresent()) {

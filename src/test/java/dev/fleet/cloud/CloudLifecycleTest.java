@@ -66,7 +66,8 @@ class CloudLifecycleTest {
         try (CloudProviders providers = new CloudProviders(() -> new Ec2Provider(sim.ec2.endpoint().toString(), sim.cloud.env()))) {
             CloudLifecycle lifecycle = new CloudLifecycle(providers, store, Clock.systemUTC(),
                     CloudLifecycle.Timing.of(Duration.ofSeconds(20), Duration.ofSeconds(3), Duration.ofMillis(50)), Sleeper.REAL,
-                    CloudLifecycle.AfterStart.NONE, sim.fleet().channels(), member -> Optional.of("a prompt runs on " + member.friendlyName()));
+                    CloudLifecycle.AfterStart.NONE, sim.fleet().channels(), member -> Optional.of("a prompt runs on " + member.friendlyName()),
+                    CloudLifecycle.StartGate.OPEN);
 
             assertThatThrownBy(() -> lifecycle.stop(box)).isInstanceOf(CloudException.class)
                     .hasMessageContaining("was not stopped").hasMessageContaining("a prompt runs on box");

@@ -189,6 +189,25 @@ class IdleWatcherTest {
     }
 
     @Test
+    void aServerThatCouldExitLearnsWhichInstanceTheWatcherMustStillStop() throws Exception {
+        IdleWatcher watcher = sim.fleet().idleWatcher();
+        assertThat(watcher.instanceStillToStop()).as("no cloud member").isEmpty();
+        running(ID);
+        register("trainer", ID, 30, null);
+        assertThat(watcher.instanceStillToStop()).contains("cloud member trainer is running");
+
+        sim.ec2.failNext(50);
+        assertThat(watcher.instanceStillToStop()).hasValueSatisfying(r -> assertThat(r)
+                .startsWith("cannot read the state of cloud member trainer"));
+        sim.ec2.failNext(0);
+
+        assertThat(cycleAfter(Duration.ofMinutes(31))).singleElement().satisfies(x -> assertThat(x.action()).isEqualTo(IdleAction.STOP));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> sim.ec2.instance(ID).state() == FakeEc2.State.STOPPED);
+        assertThat(watcher.instanceStillToStop()).as("nothing left to stop").isEmpty();
+    }
+
+    @Test
     void timeoutsArePerMemberAndARestartedServerDoesNotStopEarly() throws Exception {
         running(ID);
         running(ID2);

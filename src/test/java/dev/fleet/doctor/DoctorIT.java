@@ -103,7 +103,7 @@ class DoctorIT {
         List<String> checks = new ArrayList<>();
         json.get("findings").forEach(f -> checks.add(f.get("check").asText()));
         assertThat(checks).contains("java", "settings", "data folder", "registry", "known hosts", "ssh keys", "agent cli", "aws",
-                "pricing", "claude code");
+                "pricing", "claude code", "daemon");
 
         broken(() -> chmod(data, "rwxr-xr-x"), "data folder", "is open to other users", "chmod 700 " + data);
         broken(() -> chmod(data.resolve("registry.json"), "rw-r--r--"), "data folder", "registry.json is readable by other users",
@@ -125,9 +125,13 @@ class DoctorIT {
         broken(() -> write(data.resolve("pricing.json"), "{\"t3.small\": \"cheap\"}"), "pricing", "t3.small is not a positive number",
                 "USD per hour");
         broken(() -> write(home.resolve(".claude/settings.json"), "{}\n"), "claude code", "not set up", "fleet install");
+        broken(() -> chmod(Files.createFile(data.resolve("fleet.sock")), "rw-rw-rw-"), "daemon", "can be opened by other users",
+                "fleet daemon restart");
 
         assertThat(doctor(env -> env.put("FLEET_IDLE_CHECK_SECONDS", "soon")))
                 .contains("settings: FLEET_IDLE_CHECK_SECONDS='soon' is not a whole number", "unset the variable");
+        assertThat(doctor(env -> env.put("FLEET_BUDGET_USD_PER_DAY", "lots")))
+                .contains("settings: FLEET_BUDGET_USD_PER_DAY='lots' is not a positive amount of US dollars", "unset the variable");
         assertThat(doctor(env -> env.put("PATH", System.getenv("PATH"))))
                 .contains("agent cli: Claude Code (claude) is not on PATH", "install Claude Code");
         assertThat(doctor(env -> {

@@ -74,6 +74,9 @@ class RealSshdTaskIT {
     void aTaskOutlivesItsSessionAndTheServerAndCanBeStoppedByTheNextOne() throws Exception {
         String finishing;
         String endless;
+        // The real sshd's home outlives a run (a developer's sshd is started once and reused): a
+        // release file left by the last run would end the task before the first look at it.
+        Files.deleteIfExists(sshd.home.resolve("tasks-e2e").resolve("release"));
         try (FleetServer first = new FleetServer(env)) {
             first.client().initialize();
             // The task waits for a file only the test creates, so "launch returned while it still runs"

@@ -116,15 +116,23 @@ class ReleaseArchiveIT {
         } finally {
             client.closeGracefully();
         }
-        // The class-data archive is recorded in the user's cache, never in the (read-only) install folder.
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.isDirectory(cache) && jsaFiles(cache) > 0);
+        // fleet serve relayed to the user's daemon, which the launcher started; it stops on request.
+        assertThat(run(List.of(launcher.toString(), "daemon", "stop"), env)).contains("fleet daemon stopped");
+        // The class-data archives are recorded in the user's cache, never in the (read-only) install
+        // folder; the relay's is its own, so it never stands in for the server's.
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.isDirectory(cache) && cacheHolds("fleet-relay-\\d+\\.\\d+\\.jsa"));
         try (Stream<Path> files = Files.walk(root)) {
             assertThat(files.filter(p -> p.toString().endsWith(".jsa"))).isEmpty();
         }
-        // The next start adopts it and still answers.
+        // The next start adopts the server's and still answers.
         assertThat(run(List.of(launcher.toString(), "--version"), env)).contains("fleet " + VERSION);
-        assertThat(cache.resolve(Files.list(cache).map(p -> p.getFileName().toString())
-                .filter(n -> n.matches("fleet-\\d+\\.jsa")).findFirst().orElseThrow())).exists();
+        assertThat(cacheHolds("fleet-\\d+\\.jsa")).isTrue();
+    }
+
+    private boolean cacheHolds(String namePattern) throws IOException {
+        try (Stream<Path> s = Files.list(tmp.resolve("home/.cache/fleet"))) {
+            return s.anyMatch(p -> p.getFileName().toString().matches(namePattern));
+        }
     }
 
     private static long jsaFiles(Path dir) throws IOException {

@@ -27,7 +27,42 @@ class SettingsTest {
         assertThat(s.bitbucketApi()).isEqualTo(URI.create("https://api.bitbucket.org/2.0"));
         assertThat(s.bitbucketHost()).isEqualTo("bitbucket.org");
         assertThat(s.azureDevOpsApi()).isEqualTo(URI.create("https://dev.azure.com"));
+        assertThat(s.budgetUsdPerDay()).as("no fleet-wide budget").isNull();
+        assertThat(s.budgetIdleTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(s.guard()).isTrue();
+        assertThat(s.guardAllowLoopback()).isFalse();
+        assertThat(s.guardGrace()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(s.gpuSamples()).isEqualTo(5);
         assertThat(s.problems()).isEmpty();
+    }
+
+    @Test
+    void costSafetySettingsAreReadAndMalformedOnesReported() {
+        Settings given = Settings.from(Map.of("HOME", "/home/pm", "FLEET_BUDGET_USD_PER_DAY", " 12.50 ",
+                "FLEET_BUDGET_IDLE_TIMEOUT_MIN", "3", "FLEET_GUARD", "OFF", "FLEET_GUARD_ALLOW_LOOPBACK", "1",
+                "FLEET_GUARD_GRACE_MIN", "0", "FLEET_GPU_SAMPLES", "12"));
+        assertThat(given.budgetUsdPerDay()).isEqualTo(12.5);
+        assertThat(given.budgetIdleTimeout()).isEqualTo(Duration.ofMinutes(3));
+        assertThat(given.guard()).isFalse();
+        assertThat(given.guardAllowLoopback()).isTrue();
+        assertThat(given.guardGrace()).isEqualTo(Duration.ZERO);
+        assertThat(given.gpuSamples()).isEqualTo(12);
+        assertThat(given.problems()).isEmpty();
+
+        Settings bad = Settings.from(Map.of("HOME", "/home/pm", "FLEET_BUDGET_USD_PER_DAY", "-3",
+                "FLEET_GUARD", "disabled", "FLEET_GUARD_ALLOW_LOOPBACK", "yes", "FLEET_GUARD_GRACE_MIN", "2000",
+                "FLEET_GPU_SAMPLES", "0"));
+        assertThat(bad.budgetUsdPerDay()).isNull();
+        assertThat(bad.guard()).as("a guard setting nobody can read leaves the guard on").isTrue();
+        assertThat(bad.guardAllowLoopback()).isFalse();
+        assertThat(bad.guardGrace()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(bad.gpuSamples()).isEqualTo(5);
+        assertThat(bad.problems()).containsExactlyInAnyOrder(
+                "FLEET_BUDGET_USD_PER_DAY='-3' is not a positive amount of US dollars; no fleet-wide budget applies",
+                "FLEET_GUARD='disabled' is neither on nor off; using the default on",
+                "FLEET_GUARD_ALLOW_LOOPBACK='yes' is neither 1 nor 0; using the default 0",
+                "FLEET_GUARD_GRACE_MIN='2000' is not a whole number from 0 to 1440; using the default 10",
+                "FLEET_GPU_SAMPLES='0' is not a whole number from 1 to 60; using the default 5");
     }
 
     @Test

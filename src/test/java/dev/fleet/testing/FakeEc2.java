@@ -111,6 +111,8 @@ public final class FakeEc2 implements AutoCloseable {
     private final AtomicInteger nextLoopbackHost = new AtomicInteger(2);
     private final AtomicInteger nextPrivateHost = new AtomicInteger(10);
     private final Hooks defaultHooks = instance -> "127.0.0." + nextLoopbackHost.getAndIncrement();
+    /** Launch times come from here (a test's fake clock keeps them in step with the server's). */
+    private volatile java.time.Clock clock = java.time.Clock.systemUTC();
 
     private int throttle;
     private int fail;
@@ -122,6 +124,12 @@ public final class FakeEc2 implements AutoCloseable {
     private ExecutorService httpThreads;
     private ScheduledExecutorService scheduler;
     private ExecutorService hookThreads;
+
+    /** Takes launch times from {@code c} (a test's fake clock) instead of the real one. */
+    public FakeEc2 clock(java.time.Clock c) {
+        this.clock = Objects.requireNonNull(c);
+        return this;
+    }
 
     /** Starts the endpoint on 127.0.0.1 on a free port. */
     public FakeEc2 start() throws IOException {
@@ -236,7 +244,7 @@ public final class FakeEc2 implements AutoCloseable {
             this.instanceType = instanceType;
             this.state = state;
             this.privateIp = privateIp;
-            this.launchTime = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            this.launchTime = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         }
 
         public String id() {
@@ -800,7 +808,7 @@ public final class FakeEc2 implements AutoCloseable {
                 return;
             }
             i.publicIp = ip;
-            i.launchTime = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            i.launchTime = clock.instant().truncatedTo(ChronoUnit.MILLIS);
             i.changeState(State.RUNNING);
         }
     }

@@ -15,15 +15,37 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
-/** The built server (target/fleet.jar) as a subprocess, driven by the MCP Java SDK client. */
+/**
+ * The built server (target/fleet.jar) as a subprocess, driven by the MCP Java SDK client. By
+ * default it runs standalone ({@code serve --standalone}); with {@code -Dfleet.test.relay=true}
+ * every suite that uses this fixture goes through the relay and the user's daemon instead.
+ */
 public final class FleetServer implements AutoCloseable {
+    /** The switch that runs the end-to-end suites through the relay. */
+    public static final boolean THROUGH_RELAY = Boolean.getBoolean("fleet.test.relay");
+
     private final McpSyncClient client;
     private final List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
+    private final Map<String, String> env;
+    private final boolean relay;
 
     public FleetServer(Map<String, String> env) {
+        this(env, THROUGH_RELAY);
+    }
+
+    /** @param relay through {@code fleet serve} and the daemon, else {@code fleet serve --standalone} */
+    public FleetServer(Map<String, String> env, boolean relay) {
+        this(env, relay, System.getProperty("fleet.jar"));
+    }
+
+    /** @param jar which build of fleet to run (tests of version mismatch run another one) */
+    public FleetServer(Map<String, String> env, boolean relay, String jar) {
+        this.env = env;
+        this.relay = relay;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> args = relay ? List.of("-jar", jar, "serve") : List.of("-jar", jar, "serve", "--standalone");
         client = McpClient.sync(new StdioClientTransport(ServerParameters.builder(java)
-                        .args("-jar", System.getProperty("fleet.jar"), "serve").env(env).build(),
+                        .args(args).env(env).build(),
                         new JacksonMcpJsonMapper(new ObjectMapper())))
                 .requestTimeout(Duration.ofSeconds(120))
                 .initializationTimeout(Duration.ofSeconds(60))
@@ -51,8 +73,21 @@ public final class FleetServer implements AutoCloseable {
         return r.content().stream().map(c -> ((McpSchema.TextContent) c).text()).collect(Collectors.joining("\n"));
     }
 
+    /** Ends this client only; a daemon stays up (it exits on its own when idle). */
+    public void disconnect() {
+        client.closeGracefully();
+    }
+
+    /** Ends this client; through the relay, also stops the daemon this test started. */
     @Override
     public void close() {
         client.closeGracefully();
+        if (relay) {
+            try {
+                FleetCommand.stopDaemon(env);
+            } catch (Exception e) {
+                throw new IllegalStateException("could not stop the test's fleet daemon", e);
+            }
+        }
     }
 }

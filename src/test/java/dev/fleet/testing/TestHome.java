@@ -39,6 +39,8 @@ public final class TestHome {
         env.put("CLAUDECODE", "1");
         env.put("FLEET_LEAK_CHECK", "parent-only");
         env.put("FLEET_OVERLOADED_RETRY_MS", "50");
+        // A daemon a test leaves behind (through the relay) goes away on its own soon.
+        env.put("FLEET_DAEMON_IDLE_EXIT", "20s");
         return env;
     }
 
@@ -52,15 +54,25 @@ public final class TestHome {
 
     /** The same, into any home folder (for example a remote test member's). */
     public static Path installFakeAgentCli(Path home, String version) throws IOException {
+        return installFakeCli(home, "claude", version + " (Claude Code)");
+    }
+
+    /**
+     * Installs one of the fake agent CLIs of src/test/resources/fake (claude, codex, opencode,
+     * copilot, agy) into ~/.local/bin of {@code home}, with the version line it prints.
+     */
+    public static Path installFakeCli(Path home, String name, String versionLine) throws IOException {
         Path bin = Files.createDirectories(home.resolve(".local/bin"));
-        Path claude = bin.resolve("claude");
-        try (var in = TestHome.class.getResourceAsStream("/fake/claude")) {
-            Files.write(claude, in.readAllBytes());
+        for (String file : new String[] {name, "fake-cli-common.sh"}) {
+            Path target = bin.resolve(file);
+            try (var in = TestHome.class.getResourceAsStream("/fake/" + file)) {
+                Files.write(target, in.readAllBytes());
+            }
+            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-        Files.setPosixFilePermissions(claude, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path state = Files.createDirectories(home.resolve(".fake-claude"));
-        Files.writeString(state.resolve("version"), version + " (Claude Code)\n");
-        return claude;
+        Path state = Files.createDirectories(home.resolve(".fake-" + name));
+        Files.writeString(state.resolve("version"), versionLine + "\n");
+        return bin.resolve(name);
     }
 
     /** Chooses how the fake agent CLI behaves next (see the script's header). */

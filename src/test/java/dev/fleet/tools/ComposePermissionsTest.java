@@ -78,6 +78,101 @@ class ComposePermissionsTest {
         }
     }
 
+    /** A local member on a node project whose agent is {@code provider}. */
+    private Path agentProject(String name, String provider) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("projects/" + name));
+        Files.writeString(dir.resolve("package.json"), "{}");
+        ToolResult r = fleet.call("register_member", "friendly_name", name, "member_type", "local", "work_folder", dir.toString(),
+                "llm_provider", provider);
+        assertThat(r.isError()).as(r.text()).isFalse();
+        return dir;
+    }
+
+    @Test
+    void eachAgentCliGetsThePermissionFileItReadsInItsOwnFormat() throws Exception {
+        Path codex = agentProject("codex", "codex");
+        Path opencode = agentProject("opencode", "opencode");
+        Path copilot = agentProject("copilot", "copilot");
+        Path agy = agentProject("agy", "agy");
+        Files.writeString(opencode.resolve("opencode.json"), "{\"mcp\": {\"db\": {\"type\": \"local\"}}, \"model\": \"ollama/qwen\"}");
+        for (String m : List.of("codex", "opencode", "copilot", "agy")) {
+            ToolResult r = fleet.call("compose_permissions", "member_name", m, "role", "doer");
+            assertThat(r.isError()).as(r.text()).isFalse();
+        }
+        assertThat(fleet.call("compose_permissions", "member_name", "codex", "role", "doer").text())
+                .contains("Written to: " + codex + "/.codex/config.toml");
+        assertThat(Files.readString(codex.resolve(".codex/config.toml")))
+                .contains("approval_policy = \"never\"", "sandbox_mode = \"workspace-write\"", "network_access = true");
+
+        JsonNode oc = JSON.readTree(opencode.resolve("opencode.json").toFile());
+        assertThat(oc.at("/permission/edit").asText()).isEqualTo("allow");
+        assertThat(oc.at("/permission/bash/npm *").asText()).isEqualTo("allow");
+        assertThat(oc.at("/permission/bash/git *").asText()).isEqualTo("allow");
+        assertThat(oc.at("/permission/bash/*").asText()).isEqualTo("deny");
+        assertThat(oc.at("/mcp/db/type").asText()).as("the user's own keys are kept").isEqualTo("local");
+        assertThat(oc.get("model").asText()).isEqualTo("ollama/qwen");
+
+        JsonNode cp = JSON.readTree(copilot.resolve(".github/copilot/settings.local.json").toFile());
+        assertThat(cp.get("allow-all-tools").asBoolean(true)).isFalse();
+        assertThat(cp.at("/tools/allow").toString()).contains("\"write\"", "\"shell(npm)\"", "\"shell(git)\"");
+
+        JsonNode ag = JSON.readTree(agy.resolve(".gemini/antigravity-cli/settings.json").toFile());
+        assertThat(ag.at("/permissions/allow").toString()).contains("{\"action\":\"command\",\"target\":\"npm\"}",
+                "{\"action\":\"write_file\",\"target\":\"*\"}", "{\"action\":\"read_file\",\"target\":\"*\"}");
+
+        for (Path dir : List.of(codex, opencode, copilot, agy)) {
+            assertThat(dir.resolve(".claude/settings.local.json")).as("a file the member's CLI does not read").doesNotExist();
+        }
+
+        // A reviewer gets the narrower file of each CLI.
+        for (String m : List.of("codex", "opencode", "copilot", "agy")) {
+            fleet.call("compose_permissions", "member_name", m, "role", "reviewer");
+        }
+        assertThat(Files.readString(codex.resolve(".codex/config.toml"))).contains("sandbox_mode = \"read-only\"")
+                .doesNotContain("workspace-write");
+        oc = JSON.readTree(opencode.resolve("opencode.json").toFile());
+        assertThat(oc.at("/permission/edit").asText()).isEqualTo("deny");
+        assertThat(oc.at("/permission/bash/npm test *").asText()).isEqualTo("allow");
+        assertThat(oc.at("/permission/bash").has("npm *")).isFalse();
+        assertThat(JSON.readTree(copilot.resolve(".github/copilot/settings.local.json").toFile()).at("/tools/allow").toString())
+                .doesNotContain("\"write\"").contains("shell(npm test)");
+        assertThat(JSON.readTree(agy.resolve(".gemini/antigravity-cli/settings.json").toFile()).at("/permissions/allow").toString())
+                .contains("{\"action\":\"write_file\",\"target\":\"feedback.md\"}").doesNotContain("{\"action\":\"write_file\",\"target\":\"*\"}");
+    }
+
+    @Test
+    void grantsGoIntoTheMembersOwnFileAndCodexWhichHasNoCommandListSaysSo() throws Exception {
+        Path opencode = agentProject("opencode", "opencode");
+        Path codex = agentProject("codex", "codex");
+        fleet.call("compose_permissions", "member_name", "opencode", "role", "reviewer");
+        ToolResult g = fleet.call("compose_permissions", "member_name", "opencode", "role", "reviewer", "grant", List.of("Bash(docker:*)"));
+        assertThat(g.isError()).as(g.text()).isFalse();
+        JsonNode bash = JSON.readTree(opencode.resolve("opencode.json").toFile()).at("/permission/bash");
+        assertThat(bash.get("docker *").asText()).isEqualTo("allow");
+        assertThat(bash.get("npm test *").asText()).as("kept").isEqualTo("allow");
+        List<String> order = new ArrayList<>();
+        bash.fieldNames().forEachRemaining(order::add);
+        assertThat(order).last().as("the catch-all stays last").isEqualTo("*");
+
+        fleet.call("compose_permissions", "member_name", "codex", "role", "doer");
+        String before = Files.readString(codex.resolve(".codex/config.toml"));
+        ToolResult refused = fleet.call("compose_permissions", "member_name", "codex", "role", "doer", "grant", List.of("Bash(docker:*)"));
+        assertThat(refused.isError()).isTrue();
+        assertThat(refused.text()).contains("Codex has no per-command permissions");
+        assertThat(Files.readString(codex.resolve(".codex/config.toml"))).isEqualTo(before);
+    }
+
+    @Test
+    void aCodexConfigTheUserWroteIsNotOverwritten() throws Exception {
+        Path codex = agentProject("codex", "codex");
+        Files.createDirectories(codex.resolve(".codex"));
+        Files.writeString(codex.resolve(".codex/config.toml"), "model = \"o3\"\n");
+        ToolResult r = fleet.call("compose_permissions", "member_name", "codex", "role", "doer");
+        assertThat(r.isError()).isTrue();
+        assertThat(r.text()).contains(".codex/config.toml exists and was not written by fleet");
+        assertThat(Files.readString(codex.resolve(".codex/config.toml"))).isEqualTo("model = \"o3\"\n");
+    }
+
     @Test
     void severalStacksAndNoneAreReportedAndOnlyTheWorkFolderCounts() throws Exception {
         Files.writeString(fleet.home.home().resolve("package.json"), "{}"); // the home is not the project

@@ -25,6 +25,11 @@ final class FleetHarness implements AutoCloseable {
     }
 
     ToolResult call(String tool, Object... keyValues) {
+        return call(fleet, tool, keyValues);
+    }
+
+    /** Runs a tool on any fleet, arguments given as name, value, name, value, … */
+    static ToolResult call(Fleet fleet, String tool, Object... keyValues) {
         Map<String, Object> args = new LinkedHashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) {
             args.put((String) keyValues[i], keyValues[i + 1]);

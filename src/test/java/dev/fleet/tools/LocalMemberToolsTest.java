@@ -62,7 +62,7 @@ class LocalMemberToolsTest {
     void aMissingAgentCliIsAWarningNotAFailure() {
         ToolResult r = fleet.registerLocal("no-agent", work);
         assertThat(r.isError()).isFalse();
-        assertThat(r.text()).contains("Warnings:", "agent CLI (claude) not found");
+        assertThat(r.text()).contains("Warnings:", "Claude Code (claude) not found", "update_llm_cli");
     }
 
     @Test

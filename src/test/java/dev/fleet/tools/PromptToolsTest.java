@@ -89,14 +89,16 @@ class PromptToolsTest {
         assertThat(r.isError()).as(r.text()).isFalse();
         assertThat(Files.readString(state(member).resolve("prompt-1.txt"), StandardCharsets.UTF_8)).isEqualTo(big);
         assertThat(r.text()).contains("Done: received " + big.getBytes(StandardCharsets.UTF_8).length + " bytes.",
-                "tokens 150 in / 45 out", "$0.0123", "2 turns");
-        assertThat(calls(member).get(0)).isEqualTo("--output-format json --max-turns 7 --model sonnet --dangerously-skip-permissions");
+                "tokens 150 in / 45 out", "~$0.0011", "the CLI reports $0.0123", "2 turns");
+        assertThat(calls(member).get(0)).isEqualTo("-p --output-format json --max-turns 7 --model sonnet --dangerously-skip-permissions");
         String session = storedSession(member);
         assertThat(session).isNotBlank();
         assertThat(r.text()).contains("session " + session.substring(0, 8));
         @SuppressWarnings("unchecked")
         Map<String, Object> data = (Map<String, Object>) r.structured();
-        assertThat(data).containsEntry("sessionId", session).containsEntry("costUsd", 0.0123);
+        // 150 input tokens at $3 and 45 output tokens at $15 per million (sonnet, from the shipped table).
+        assertThat(data).containsEntry("sessionId", session).containsEntry("provider", "claude").containsEntry("cliReportedCostUsd", 0.0123);
+        assertThat((Double) data.get("costUsd")).isCloseTo(0.001125, org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @ParameterizedTest
@@ -129,12 +131,12 @@ class PromptToolsTest {
         mode("remote", "auth");
         ToolResult auth = fleet.call("execute_prompt", "member_name", "remote", "prompt", "hi");
         assertThat(auth.isError()).isTrue();
-        assertThat(auth.text()).contains("not logged in", "/login", "provision_auth for remote");
+        assertThat(auth.text()).contains("not logged in", "/login", "provision_auth for remote", "[auth]");
         assertThat(calls("remote")).hasSize(1);
 
         mode("remote", "ratelimit");
         ToolResult limit = fleet.call("execute_prompt", "member_name", "remote", "prompt", "hi");
-        assertThat(limit.text()).contains("usage limit reached", "resets at 2026-01-01 00:00 UTC", "Not retried");
+        assertThat(limit.text()).contains("usage limit reached", "resets at 2026-01-01 00:00 UTC", "Not retried", "[usage_limit]");
         assertThat(calls("remote")).hasSize(2);
     }
 
@@ -156,7 +158,7 @@ class PromptToolsTest {
     void aTimeoutEndsTheAgentProcessAndSaysSo(String member) throws Exception {
         mode(member, "slow");
         ToolResult r = fleet.call("execute_prompt", "member_name", member, "prompt", "take your time", "timeout_ms", 1500);
-        assertThat(r.text()).contains("Time limit of 1500 ms reached", "agent process was ended");
+        assertThat(r.text()).contains("Time limit reached", "agent process was ended", "timeout_ms=1500", "[timeout]");
         await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.allProcesses()
                 .noneMatch(p -> p.info().commandLine().orElse("").contains(state(member).getParent().toString() + "/.local/bin/claude")));
     }
@@ -165,7 +167,7 @@ class PromptToolsTest {
     void otherFailuresShowTheCliOutput() throws Exception {
         mode("local", "fail");
         assertThat(fleet.call("execute_prompt", "member_name", "local", "prompt", "hi").text())
-                .contains("failed on local (exit 3)", "something unexpected happened");
+                .contains("failed [other]", "something unexpected happened", "(exit 3)");
     }
 
     @Test
@@ -208,7 +210,9 @@ class PromptToolsTest {
             assertThat(content.split(key, -1)).as(profile).hasSize(2);
         }
         assertThat(Files.readString(memberHome.resolve(".bashrc"))).contains("alias ll='ls -l'");
-        assertThat(Files.readString(state("remote").resolve("env-1.txt")).strip()).isEqualTo("api_key_set");
+        // The key reaches the CLI's variable (sent sealed with the prompt), never its command line.
+        assertThat(Files.readAllLines(state("remote").resolve("env-1.txt"))).contains("ANTHROPIC_API_KEY=" + key);
+        assertThat(Files.readString(state("remote").resolve("argv-1.txt"))).doesNotContain(key);
 
         fleet.call("remove_member", "member_name", "remote");
         assertThat(Files.readString(memberHome.resolve(".bashrc"))).doesNotContain(key).contains("alias ll='ls -l'");

@@ -1,0 +1,158 @@
+package dev.fleet.bench;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The relay against today's standalone server, measured in the same run and interleaved: time
+ * from starting {@code ./fleet serve} to the {@code tools/list} answer (standalone; relay with the
+ * daemon running; relay that must start the daemon) and the resident memory of the process the
+ * MCP client starts. A main, not a test: run it with {@code bench/relay [--runs=N]}. Linux only
+ * (reads /proc for RSS).
+ */
+public final class RelayBench {
+    private static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+            + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}";
+    private static final String INITIALIZED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
+    private static final String TOOLS_LIST = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
+    private static final long LIMIT_MS = 120_000;
+
+    private final Path launcher;
+    private final Map<String, String> env;
+
+    private RelayBench(Path repo, Path scratch) {
+        this.launcher = repo.resolve("fleet").toAbsolutePath();
+        this.env = new LinkedHashMap<>(System.getenv());
+        env.put("HOME", scratch.resolve("home").toString());
+        env.put("APRA_FLEET_DATA_DIR", scratch.resolve("data").toString());
+        env.remove("FLEET_STANDALONE");
+    }
+
+    /** One start of the server the way an MCP client starts it. */
+    record Start(double toolsListMs, double rssMb) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path repo = Path.of(".");
+        int runs = 8;
+        for (String a : args) {
+            if (a.startsWith("--repo=")) {
+                repo = Path.of(a.substring(7));
+            } else if (a.startsWith("--runs=")) {
+                runs = Integer.parseInt(a.substring(7));
+            } else {
+                System.err.println("usage: RelayBench [--repo=PATH] [--runs=N]");
+                System.exit(2);
+            }
+        }
+        Path scratch = Files.createTempDirectory("fleet-relay-bench");
+        Files.createDirectories(scratch.resolve("home"));
+        RelayBench bench = new RelayBench(repo, scratch);
+        try {
+            bench.run(runs);
+        } finally {
+            bench.stopDaemon();
+        }
+    }
+
+    private void run(int runs) throws Exception {
+        // Untimed first starts record each class-data archive (server, relay) and warm the page cache.
+        start(List.of("serve", "--standalone"));
+        stopDaemon();
+        start(List.of("serve"));
+        List<Start> standalone = new ArrayList<>();
+        List<Start> warm = new ArrayList<>();
+        List<Start> cold = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            standalone.add(start(List.of("serve", "--standalone")));
+            stopDaemon();
+            cold.add(start(List.of("serve")));
+            warm.add(start(List.of("serve")));
+        }
+        double base = median(standalone, Start::toolsListMs);
+        System.out.printf(Locale.ROOT, "RelayBench: %d runs each, interleaved; load average %s%n", runs,
+                Files.readString(Path.of("/proc/loadavg")).strip());
+        row("standalone server (today)", standalone, base);
+        row("relay, daemon running", warm, base);
+        row("relay, daemon started by it", cold, base);
+    }
+
+    private static void row(String name, List<Start> starts, double base) {
+        double ms = median(starts, Start::toolsListMs);
+        System.out.printf(Locale.ROOT, "  %-30s tools/list %7.1f ms (min %.1f)  %.2fx standalone   RSS %5.1f MB%n",
+                name, ms, starts.stream().mapToDouble(Start::toolsListMs).min().orElse(0), ms / base,
+                median(starts, Start::rssMb));
+    }
+
+    private static double median(List<Start> starts, java.util.function.ToDoubleFunction<Start> f) {
+        List<Double> v = new ArrayList<>(starts.stream().map(f::applyAsDouble).toList());
+        Collections.sort(v);
+        return v.get(v.size() / 2);
+    }
+
+    private Start start(List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        try {
+            OutputStream in = p.getOutputStream();
+            in.write((INIT + "\n" + INITIALIZED + "\n" + TOOLS_LIST + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = out.readLine()) != null && !line.contains("\"id\":2")) {
+                if (System.nanoTime() - t0 > TimeUnit.MILLISECONDS.toNanos(LIMIT_MS)) {
+                    throw new IllegalStateException("no tools/list answer within " + LIMIT_MS + " ms");
+                }
+            }
+            if (line == null) {
+                throw new IllegalStateException("the server ended before answering tools/list");
+            }
+            double ms = (System.nanoTime() - t0) / 1e6;
+            Thread.sleep(300); // let the process settle before reading its memory
+            return new Start(ms, rssMb(p.pid()));
+        } finally {
+            p.getOutputStream().close();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static double rssMb(long pid) throws Exception {
+        for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (l.startsWith("VmRSS:")) {
+                return Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        }
+        return Double.NaN;
+    }
+
+    private void stopDaemon() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "daemon", "stop")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,379 @@
+package dev.fleet.daemon;
+
+import dev.fleet.Fleet;
+import dev.fleet.Version;
+import dev.fleet.base.Sleeper;
+import dev.fleet.cloud.IdleWatcher;
+import dev.fleet.mcp.FleetMcp;
+import dev.fleet.mcp.LineSessions;
+import dev.fleet.mcp.SessionStopper;
+import dev.fleet.mcp.StreamableHttpServer;
+import dev.fleet.member.DataDir;
+import dev.fleet.security.SecureFiles;
+import dev.fleet.settings.Settings;
+import io.modelcontextprotocol.server.McpSyncServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code fleet daemon}: one fleet per user and data dir. It owns the registry, the SSH pools and
+ * the idle watcher, and serves MCP to every relay on a Unix socket (and, if asked, to HTTP
+ * clients). It exits after its idle time with no client, no call in flight and no cloud member
+ * running, or when asked to stop.
+ */
+public final class Daemon {
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+    private static final Duration LOCK_WAIT = Duration.ofSeconds(10);
+
+    private final DaemonPaths paths;
+    private final DaemonOptions options;
+    private final Settings settings;
+    private final Clock clock;
+    private final String build = BuildId.current();
+    private final long pid = ProcessHandle.current().pid();
+    private final Instant started;
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Object clientsLock = new Object();
+    private volatile LineSessions sessions;
+    private volatile FleetMcp mcp;
+    private volatile StreamableHttpServer http;
+    private volatile boolean stopping;
+    private volatile Instant lastClientChange;
+    private volatile String lastStayReason;
+
+    Daemon(DaemonPaths paths, DaemonOptions options, Settings settings, Clock clock) {
+        this.paths = paths;
+        this.options = options;
+        this.settings = settings;
+        this.clock = clock;
+        this.started = clock.instant();
+        this.lastClientChange = started;
+    }
+
+    /** Runs a daemon in this process until it stops; returns the exit code. */
+    public static int run(Settings settings, DaemonOptions options) throws IOException, InterruptedException {
+        new DataDir(settings.dataDir()).ensureExists();
+        return new Daemon(new DaemonPaths(settings.dataDir()), options, settings, Clock.systemUTC()).serve();
+    }
+
+    int serve() throws IOException, InterruptedException {
+        DaemonLock lock = DaemonLock.acquire(paths.lock(), LOCK_WAIT);
+        if (lock == null) {
+            long other = DaemonLock.read(paths.lock()).pid();
+            System.err.println("fleet: a fleet daemon already runs for " + paths.dataDir() + " (pid " + other
+                    + "); 'fleet daemon status' shows it, 'fleet daemon stop' stops it");
+            return 1;
+        }
+        try (lock) {
+            lock.record(pid, build, options.toArgs());
+            InetSocketAddress httpAddress = options.http() == null ? null : httpAddress(options.http(), options.allowRemote());
+            ServerSocketChannel listener = bind();
+            Runtime.getRuntime().addShutdownHook(new Thread(this::stopFromSignal, "fleet-daemon-stop"));
+            Thread acceptor = new Thread(() -> acceptAll(listener), "fleet-daemon-accept");
+            acceptor.setDaemon(true);
+            acceptor.start();
+
+            SessionStopper stopper = new SessionStopper();
+            Fleet fleet = new Fleet(settings, clock, Sleeper.REAL, stopper);
+            mcp = new FleetMcp(fleet, stopper, clock);
+            sessions = mcp.lineSessions();
+            McpSyncServer socketServer = mcp.serve(sessions);
+            McpSyncServer httpServer = null;
+            if (httpAddress != null) {
+                http = new StreamableHttpServer(new StreamableHttpServer.Config(httpAddress, token(), options.tokenInPath()),
+                        mcp.json(), mcp.gate(), clock);
+                httpServer = mcp.serve(http, http::end);
+                http.start();
+            }
+            ready.countDown();
+            fleet.startIdleWatcher();
+            ScheduledExecutorService idle = idleChecks(fleet.idleWatcher());
+            log.info("fleet daemon {} (pid {}) serving {} on {}{}", Version.get(), pid, paths.dataDir(), paths.socket(),
+                    http == null ? "" : " and " + http.url());
+            stop.await();
+
+            log.info("fleet daemon stopping");
+            idle.shutdownNow();
+            listener.close();
+            Files.deleteIfExists(paths.socket());
+            socketServer.close();
+            if (httpServer != null) {
+                httpServer.close();
+            }
+            fleet.close();
+        } finally {
+            stopped.countDown();
+        }
+        return 0;
+    }
+
+    /**
+     * A private socket in the data dir; any file already there is stale, since this daemon holds
+     * the lock. It is bound under a temporary name and made private before it takes the real name,
+     * so no relay ever sees it open to others.
+     */
+    private ServerSocketChannel bind() throws IOException {
+        Path socket = paths.socket();
+        Path fresh = paths.dataDir().resolve("fleet.sock." + pid);
+        Files.deleteIfExists(fresh);
+        ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            listener.bind(UnixDomainSocketAddress.of(fresh));
+            SecureFiles.restrictToOwner(fresh);
+            if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+                log.info("replacing a stale socket file {}", socket);
+            }
+            Files.move(fresh, socket, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            listener.close();
+            Files.deleteIfExists(fresh);
+            throw new IOException("cannot listen on " + socket + " (" + e.getMessage() + "); a shorter "
+                    + Settings.DATA_DIR + " helps if the path is too long for a socket", e);
+        }
+        return listener;
+    }
+
+    private void acceptAll(ServerSocketChannel listener) {
+        while (listener.isOpen()) {
+            SocketChannel ch;
+            try {
+                ch = listener.accept();
+            } catch (IOException e) {
+                return;
+            }
+            Thread t = new Thread(() -> handle(ch), "fleet-daemon-conn");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private void handle(SocketChannel ch) {
+        try {
+            InputStream in = ChannelStreams.in(ch);
+            OutputStream out = ChannelStreams.out(ch);
+            String peer = SocketSafety.peerProblem(ch);
+            if (peer != null) {
+                log.warn("refused a connection: {}", peer);
+                RelayProtocol.writeLine(out, RelayProtocol.REFUSED + " " + RelayProtocol.VERSION + " other-user");
+                ch.close();
+                return;
+            }
+            String hello = RelayProtocol.readLine(in);
+            String[] words = hello == null ? new String[0] : hello.split(" ");
+            ready.await();
+            if (words.length >= 3 && words[0].equals(RelayProtocol.RELAY)) {
+                relay(ch, in, out, words[2]);
+            } else if (words.length >= 3 && words[0].equals(RelayProtocol.CONTROL)) {
+                RelayProtocol.writeLine(out, control(words[2]));
+                ch.close();
+            } else {
+                ch.close();
+            }
+        } catch (IOException e) {
+            log.debug("connection ended during the handshake: {}", e.getMessage());
+            closeQuietly(ch);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(ch);
+        }
+    }
+
+    private void relay(SocketChannel ch, InputStream in, OutputStream out, String relayBuild) throws IOException {
+        synchronized (clientsLock) {
+            if (stopping) {
+                RelayProtocol.writeLine(out, RelayProtocol.REFUSED + " " + RelayProtocol.VERSION + " stopping");
+                ch.close();
+                return;
+            }
+            if (!relayBuild.equals(build)) {
+                log.info("refused a relay of build {} (this daemon is {})", relayBuild, build);
+                RelayProtocol.writeLine(out, String.join(" ", RelayProtocol.MISMATCH, RelayProtocol.VERSION, build,
+                        String.valueOf(pid), String.valueOf(clients())));
+                ch.close();
+                return;
+            }
+            RelayProtocol.writeLine(out, String.join(" ", RelayProtocol.ACCEPTED, RelayProtocol.VERSION, build, String.valueOf(pid)));
+            sessions.open(in, out, ch, RelayProtocol.END, s -> clientsChanged());
+            clientsChanged();
+        }
+        log.info("relay connected ({} client(s))", clients());
+    }
+
+    private String control(String command) {
+        switch (command) {
+            case "status":
+                return String.join(" ", RelayProtocol.STATUS, RelayProtocol.VERSION, "pid=" + pid, "build=" + build,
+                        "clients=" + clients(), "calls=" + mcp.calls().running(), "since=" + started,
+                        "http=" + (http == null ? "-" : http.url()), "socket=" + paths.socket());
+            case "stop":
+                requestStop("asked to stop");
+                return RelayProtocol.STOPPING + " " + RelayProtocol.VERSION;
+            case "stop-if-unused":
+                synchronized (clientsLock) {
+                    int clients = clients();
+                    if (clients > 0 || mcp.calls().running() > 0) {
+                        return RelayProtocol.BUSY + " " + RelayProtocol.VERSION + " " + clients;
+                    }
+                    requestStop("a relay of another version asked to replace this daemon");
+                    return RelayProtocol.STOPPING + " " + RelayProtocol.VERSION;
+                }
+            default:
+                return RelayProtocol.REFUSED + " " + RelayProtocol.VERSION + " unknown-command";
+        }
+    }
+
+    private int clients() {
+        int n = sessions == null ? 0 : sessions.count();
+        StreamableHttpServer h = http;
+        return h == null ? n : n + h.activeSessions(options.idleExit().isZero() ? Duration.ofHours(1) : options.idleExit());
+    }
+
+    private void clientsChanged() {
+        lastClientChange = clock.instant();
+    }
+
+    private ScheduledExecutorService idleChecks(IdleWatcher watcher) {
+        ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fleet-daemon-idle");
+            t.setDaemon(true);
+            return t;
+        });
+        IdleExit idle = new IdleExit(clock, options.idleExit());
+        if (idle.enabled()) {
+            long every = idle.checkEvery().toMillis();
+            s.scheduleWithFixedDelay(() -> checkIdle(idle, watcher), every, every, TimeUnit.MILLISECONDS);
+        }
+        return s;
+    }
+
+    private void checkIdle(IdleExit idle, IdleWatcher watcher) {
+        try {
+            Instant last = latest(lastClientChange, mcp.calls().lastChange(), http == null ? null : http.lastRequest());
+            synchronized (clientsLock) {
+                if (!idle.due(clients(), mcp.calls().running(), last)) {
+                    return;
+                }
+            }
+            // While a cloud instance may run, this daemon's idle watcher is what will stop it.
+            String stay = watcher.instanceStillToStop().orElse(null);
+            if (stay != null) {
+                if (!stay.equals(lastStayReason)) {
+                    log.info("no clients, but staying up for the idle watcher: {}", stay);
+                }
+                lastStayReason = stay;
+                return;
+            }
+            synchronized (clientsLock) {
+                if (idle.due(clients(), mcp.calls().running(), last)) {
+                    requestStop("no clients for " + options.idleExit().toSeconds() + " s");
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("idle check failed: {}", e.getMessage());
+        }
+    }
+
+    private static Instant latest(Instant... times) {
+        Instant max = Instant.MIN;
+        for (Instant t : times) {
+            if (t != null && t.isAfter(max)) {
+                max = t;
+            }
+        }
+        return max;
+    }
+
+    private void requestStop(String why) {
+        synchronized (clientsLock) {
+            if (!stopping) {
+                stopping = true;
+                log.info("fleet daemon stops: {}", why);
+            }
+        }
+        stop.countDown();
+    }
+
+    /** SIGTERM or SIGINT: stop as if asked, and let the cleanup finish before the JVM goes. */
+    private void stopFromSignal() {
+        requestStop("signal");
+        try {
+            stopped.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The HTTP bearer token: made once (0600) and kept, so configured clients keep working across restarts. */
+    private String token() throws IOException {
+        Path file = paths.httpToken();
+        if (Files.exists(file)) {
+            SecureFiles.restrictToOwner(file);
+            String existing = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (existing.length() >= 32) {
+                return existing;
+            }
+        }
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        SecureFiles.writePrivate(file, (token + "\n").getBytes(StandardCharsets.UTF_8));
+        return token;
+    }
+
+    /** {@code HOST:PORT} or {@code PORT}; loopback only unless remote addresses are allowed. */
+    static InetSocketAddress httpAddress(String spec, boolean allowRemote) throws IOException {
+        int colon = spec.lastIndexOf(':');
+        String host = colon < 0 ? "127.0.0.1" : spec.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(spec.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--http '" + spec + "' must be HOST:PORT or PORT, e.g. 127.0.0.1:7777");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--http port " + port + " must be from 0 to 65535");
+        }
+        InetAddress address = InetAddress.getByName(host);
+        if (!address.isLoopbackAddress() && !allowRemote) {
+            throw new IllegalArgumentException("--http " + host + " is not a loopback address; fleet listens on loopback "
+                    + "only unless --allow-remote is given (the token still guards every request)");
+        }
+        return new InetSocketAddress(address, port);
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+}

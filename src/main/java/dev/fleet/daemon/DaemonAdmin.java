@@ -1,0 +1,120 @@
+package dev.fleet.daemon;
+
+import dev.fleet.settings.Settings;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code fleet daemon status|stop|restart}, for a person at the terminal. */
+public final class DaemonAdmin {
+    private static final Duration STOP_LIMIT = Duration.ofSeconds(30);
+    private static final Duration START_LIMIT = Duration.ofSeconds(90);
+
+    private final DaemonPaths paths;
+    private final Map<String, String> env;
+    private final PrintStream out;
+
+    public DaemonAdmin(Settings settings, PrintStream out) {
+        this.paths = new DaemonPaths(settings.dataDir());
+        this.env = settings.environment();
+        this.out = out;
+    }
+
+    /** Prints what runs; 0 when a daemon answers, 3 when none runs (the LSB convention for "not running"). */
+    public int status() throws IOException {
+        String answer;
+        try {
+            answer = DaemonControl.ask(paths, "status");
+        } catch (IOException unsafe) {
+            out.println("fleet daemon: its socket is unusable: " + unsafe.getMessage() + "; 'fleet daemon restart' replaces it");
+            return 1;
+        }
+        if (answer == null || !answer.startsWith(RelayProtocol.STATUS)) {
+            out.println("fleet daemon: not running (data dir " + paths.dataDir() + ")");
+            return 3;
+        }
+        Map<String, String> f = DaemonControl.fields(answer);
+        out.println("fleet daemon: running, pid " + f.get("pid") + ", build " + f.get("build") + ", since " + f.get("since"));
+        out.println("  clients: " + f.get("clients") + ", calls in flight: " + f.get("calls"));
+        out.println("  socket: " + f.get("socket"));
+        out.println("  http: " + ("-".equals(f.get("http")) ? "off" : f.get("http")));
+        out.println("  log: " + paths.log());
+        out.println("  this fleet: " + BuildId.current());
+        return 0;
+    }
+
+    /** Stops the daemon (its calls in flight are cut short); 0 when none runs afterwards. */
+    public int stop() throws IOException, InterruptedException {
+        String answer;
+        try {
+            answer = DaemonControl.ask(paths, "stop");
+        } catch (IOException unsafe) {
+            // A socket fleet will not talk through (wrong owner or mode): stop the lock holder by signal.
+            out.println("fleet daemon: not using its socket: " + unsafe.getMessage());
+            answer = null;
+        }
+        long pid = DaemonLock.read(paths.lock()).pid();
+        if (answer == null) {
+            Optional<ProcessHandle> holder = lockHolder(pid);
+            if (holder.isEmpty()) {
+                out.println("fleet daemon: not running");
+                return 0;
+            }
+            // Holds the lock but does not answer on its socket: ask the OS.
+            out.println("fleet daemon (pid " + pid + ") does not answer on its socket; sending it SIGTERM");
+            holder.get().destroy();
+        }
+        if (!awaitUnlocked(STOP_LIMIT)) {
+            out.println("fleet daemon (pid " + pid + ") did not stop within " + STOP_LIMIT.toSeconds() + " s");
+            return 1;
+        }
+        out.println("fleet daemon stopped");
+        return 0;
+    }
+
+    /** Stops the daemon and starts it again in the background, with {@code options} or else the ones it had. */
+    public int restart(List<String> options) throws IOException, InterruptedException {
+        List<String> previous = DaemonLock.read(paths.lock()).options();
+        int stopped = stop();
+        if (stopped != 0) {
+            return stopped;
+        }
+        List<String> use = options.isEmpty() ? previous : options;
+        Process p = DaemonStarter.start(paths, env, use);
+        long deadline = System.nanoTime() + START_LIMIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String answer = DaemonControl.ask(paths, "status");
+            if (answer != null && answer.startsWith(RelayProtocol.STATUS)) {
+                out.println("fleet daemon started (pid " + DaemonControl.fields(answer).get("pid") + ")"
+                        + (use.isEmpty() ? "" : " with " + String.join(" ", use)));
+                return 0;
+            }
+            if (!p.isAlive() && p.exitValue() != 0) {
+                out.println("fleet daemon did not start (exit " + p.exitValue() + "); see " + paths.log());
+                return 1;
+            }
+            Thread.sleep(50);
+        }
+        out.println("fleet daemon did not answer within " + START_LIMIT.toSeconds() + " s; see " + paths.log());
+        return 1;
+    }
+
+    /** The process holding the daemon lock, if the lock is held. */
+    private Optional<ProcessHandle> lockHolder(long pid) throws IOException, InterruptedException {
+        try (DaemonLock free = DaemonLock.acquire(paths.lock(), Duration.ZERO)) {
+            if (free != null) {
+                return Optional.empty();
+            }
+        }
+        return pid > 0 ? ProcessHandle.of(pid) : Optional.empty();
+    }
+
+    private boolean awaitUnlocked(Duration limit) throws IOException, InterruptedException {
+        try (DaemonLock free = DaemonLock.acquire(paths.lock(), limit)) {
+            return free != null;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.fleet.daemon;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import java.io.IOException;
+
+/**
+ * What the relay needs to know about one MCP line, read with Jackson's streaming parser only (the
+ * relay stays small): its method and its id, as JSON text so {@code 1} and {@code "1"} differ.
+ * Lines that are not JSON objects scan as {@link #NONE}; the daemon answers those.
+ */
+record LineScan(String method, String id, boolean isResponse) {
+    static final LineScan NONE = new LineScan(null, null, false);
+    private static final JsonFactory JSON = new JsonFactory();
+
+    boolean isRequest() {
+        return method != null && id != null;
+    }
+
+    static LineScan of(String line) {
+        try (JsonParser p = JSON.createParser(line)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return NONE;
+            }
+            String method = null;
+            String id = null;
+            boolean result = false;
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (name) {
+                    case "method" -> method = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "id" -> id = v == JsonToken.VALUE_STRING ? quote(p.getText())
+                            : v == JsonToken.VALUE_NUMBER_INT ? p.getText() : null;
+                    case "result", "error" -> result = true;
+                    default -> { }
+                }
+                p.skipChildren();
+            }
+            return t == JsonToken.END_OBJECT ? new LineScan(method, id, method == null && result) : NONE;
+        } catch (IOException e) {
+            return NONE;
+        }
+    }
+
+    static String quote(String text) {
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
+    }
+
+    /** A JSON-RPC error response to {@code id} (JSON text). */
+    static String error(String id, int code, String message) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"error\":{\"code\":" + code + ",\"message\":" + quote(message) + "}}";
+    }
+}

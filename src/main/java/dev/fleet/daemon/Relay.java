@@ -1,0 +1,373 @@
+package dev.fleet.daemon;
+
+import dev.fleet.settings.RelaySettings;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
+
+/**
+ * {@code fleet serve}: relays MCP lines between the client on stdin/stdout and the user's daemon
+ * on its Unix socket, starting the daemon when none answers. It reads only what it must (a
+ * message's method and id, with a streaming parser), so it starts fast and stays small.
+ *
+ * <p>If the daemon goes away, every call in flight is answered with an error saying so, and the
+ * next message starts a new daemon; the relay replays the client's {@code initialize} there, so
+ * the client's session carries on. A deliberate end (shutdown_server) ends the relay too.
+ */
+public final class Relay {
+    /** JSON-RPC "server error" range: the daemon, not the request, is the problem. */
+    static final int DAEMON_ERROR = -32000;
+    private static final Duration HANDSHAKE_LIMIT = Duration.ofSeconds(60);
+    private static final Duration START_LIMIT = Duration.ofSeconds(90);
+    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(70);
+    private static final Duration STOP_LIMIT = Duration.ofSeconds(30);
+    private static final Duration LAUNCHER_START_LIMIT = Duration.ofSeconds(30);
+
+    private final DaemonPaths paths;
+    private final Map<String, String> env;
+    private final String build;
+    private final OutputStream stdout;
+    private final PrintStream log;
+    private final IntConsumer exit;
+    private final Object state = new Object();
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private DaemonLink link;
+    private String initialize;
+    private String initializeId;
+    private String initialized;
+    private boolean inputEnded;
+    private boolean launcherStartedDaemon;
+
+    Relay(RelaySettings settings, String build, OutputStream stdout, PrintStream log, IntConsumer exit) {
+        this.paths = new DaemonPaths(settings.dataDir());
+        this.env = settings.environment();
+        this.build = build;
+        this.stdout = stdout;
+        this.log = log;
+        this.exit = exit;
+        // The launcher script started one while this JVM booted.
+        this.launcherStartedDaemon = settings.daemonStarting();
+    }
+
+    /** Relays stdin/stdout until the client's input ends; returns the exit code. */
+    public static int run(RelaySettings settings) throws IOException, InterruptedException {
+        PrintStream out = System.out;
+        Relay relay = new Relay(settings, BuildId.current(), out, System.err, code -> {
+            out.flush();
+            System.exit(code);
+        });
+        return relay.pump(System.in);
+    }
+
+    int pump(InputStream stdin) throws IOException, InterruptedException {
+        synchronized (state) {
+            try {
+                // Connect before the client speaks: a daemon that must start warms up meanwhile.
+                connected(LineScan.NONE);
+            } catch (RelayException e) {
+                log.println("fleet: " + e.getMessage());
+            }
+        }
+        BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (!line.isBlank()) {
+                forward(line);
+            }
+        }
+        DaemonLink last;
+        synchronized (state) {
+            inputEnded = true;
+            last = link;
+        }
+        if (last != null) {
+            last.finishWriting();
+            last.awaitClosed(DRAIN_LIMIT);
+        }
+        return 0;
+    }
+
+    private void forward(String line) {
+        LineScan scan = LineScan.of(line);
+        synchronized (state) {
+            if (scan.isRequest() && "initialize".equals(scan.method())) {
+                initialize = line;
+                initializeId = scan.id();
+            } else if (scan.id() == null && "notifications/initialized".equals(scan.method())) {
+                initialized = line;
+            }
+            DaemonLink l;
+            try {
+                l = connected(scan);
+            } catch (RelayException e) {
+                log.println("fleet: " + e.getMessage());
+                if (scan.isRequest()) {
+                    answer(LineScan.error(scan.id(), DAEMON_ERROR, "fleet could not reach its daemon: " + e.getMessage()));
+                }
+                return;
+            }
+            if (scan.isRequest()) {
+                inFlight.add(scan.id());
+            }
+            try {
+                l.send(line);
+            } catch (IOException e) {
+                lost(l);
+            }
+        }
+    }
+
+    /** The live link, connecting (and starting the daemon, and replaying the client's handshake) if needed. */
+    private DaemonLink connected(LineScan next) throws RelayException {
+        if (link != null) {
+            return link;
+        }
+        DaemonLink l = open();
+        if (initialize != null && !(next.isRequest() && "initialize".equals(next.method()))) {
+            replayHandshake(l);
+        }
+        link = l;
+        Thread reader = new Thread(() -> readFrom(l), "fleet-relay-daemon");
+        reader.setDaemon(true);
+        reader.start();
+        return l;
+    }
+
+    /** A new daemon knows nothing of this client: send its initialize again and drop the answer. */
+    private void replayHandshake(DaemonLink l) throws RelayException {
+        try {
+            l.send(initialize);
+            String answer = l.within(HANDSHAKE_LIMIT, () -> {
+                try {
+                    String got;
+                    while ((got = l.readLine()) != null) {
+                        if (initializeId.equals(LineScan.of(got).id())) {
+                            return got;
+                        }
+                    }
+                    return null;
+                } catch (IOException e) {
+                    return null;
+                }
+            });
+            if (answer == null) {
+                throw new RelayException("the new fleet daemon did not answer initialize");
+            }
+            if (initialized != null) {
+                l.send(initialized);
+            }
+            log.println("fleet: reconnected to a new fleet daemon");
+        } catch (IOException e) {
+            l.close();
+            throw new RelayException("the new fleet daemon closed the connection: " + e.getMessage());
+        }
+    }
+
+    private void readFrom(DaemonLink l) {
+        try {
+            String line;
+            while ((line = l.readLine()) != null) {
+                if (line.equals(RelayProtocol.END)) {
+                    // shutdown_server: the client sees its server end, as with a standalone fleet.
+                    exit.accept(0);
+                    return;
+                }
+                LineScan scan = LineScan.of(line);
+                if (scan.isResponse() && scan.id() != null) {
+                    inFlight.remove(scan.id());
+                }
+                answer(line);
+            }
+        } catch (IOException | RuntimeException e) {
+            // the daemon went away mid-line; handled below like a close
+        }
+        synchronized (state) {
+            if (inputEnded) {
+                l.markClosed();
+            } else {
+                lost(l);
+            }
+        }
+    }
+
+    /** The daemon is gone: every call it had is answered with an error; the next message reconnects. */
+    private void lost(DaemonLink l) {
+        l.markClosed();
+        if (link != l) {
+            return;
+        }
+        link = null;
+        l.close();
+        List<String> unanswered = new ArrayList<>(inFlight);
+        inFlight.clear();
+        if (!unanswered.isEmpty()) {
+            log.println("fleet: the fleet daemon went away with " + unanswered.size() + " call(s) in flight");
+        }
+        for (String id : unanswered) {
+            answer(LineScan.error(id, DAEMON_ERROR, "The fleet daemon stopped while this call was running, so its "
+                    + "result is unknown (the work may be partly done). The next call starts a new daemon; see "
+                    + paths.log() + " for why it stopped."));
+        }
+    }
+
+    private void answer(String line) {
+        byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+        synchronized (stdout) {
+            try {
+                stdout.write(bytes);
+                stdout.flush();
+            } catch (IOException e) {
+                // the client is gone; its input ends next and the relay with it
+            }
+        }
+    }
+
+    /** Connects to this user's daemon of this build, starting one when needed. */
+    private DaemonLink open() throws RelayException {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            DaemonLink l = connectSafely();
+            if (l == null) {
+                l = startAndConnect();
+            }
+            String reply;
+            try {
+                reply = l.ask(RelayProtocol.RELAY + " " + RelayProtocol.VERSION + " " + build, HANDSHAKE_LIMIT);
+            } catch (IOException e) {
+                reply = null;
+            }
+            String[] words = reply == null ? new String[0] : reply.split(" ");
+            if (words.length >= 3 && words[0].equals(RelayProtocol.ACCEPTED)) {
+                return l;
+            }
+            l.close();
+            if (words.length >= 3 && words[0].equals(RelayProtocol.REFUSED) && words[2].equals("stopping")) {
+                awaitGone();
+                continue;
+            }
+            if (words.length >= 5 && words[0].equals(RelayProtocol.MISMATCH)) {
+                retireOther(words[2], words[3], Integer.parseInt(words[4]));
+                continue;
+            }
+            throw new RelayException(reply == null ? "the fleet daemon closed the connection during the handshake; see " + paths.log()
+                    : "the fleet daemon refused this relay: " + reply);
+        }
+        throw new RelayException("could not get a fleet daemon of this version (" + build + ") running; see " + paths.log());
+    }
+
+    /** A daemon of another build: stop it if no client uses it, else refuse to mix the two. */
+    private void retireOther(String otherBuild, String pid, int clients) throws RelayException {
+        String refusal = "the running fleet daemon (pid " + pid + ") is " + otherBuild + " but this fleet is " + build
+                + ", and it serves " + clients + " other client(s); fleet does not mix versions. Close those clients "
+                + "or run 'fleet daemon restart' (their calls in flight are cut short).";
+        if (clients > 0) {
+            throw new RelayException(refusal);
+        }
+        try {
+            String answer = DaemonControl.ask(paths, "stop-if-unused");
+            if (answer != null && answer.startsWith(RelayProtocol.BUSY)) {
+                throw new RelayException(refusal);
+            }
+            log.println("fleet: stopping the fleet daemon of version " + otherBuild + " (pid " + pid + ") to start " + build);
+        } catch (IOException e) {
+            throw new RelayException(e.getMessage());
+        }
+        awaitGone();
+    }
+
+    /** A daemon on its way out: wait until it is gone, so the next attempt starts a new one. */
+    private void awaitGone() throws RelayException {
+        try {
+            if (!DaemonControl.awaitGone(paths, STOP_LIMIT)) {
+                throw new RelayException("the fleet daemon is stopping but did not finish within " + STOP_LIMIT.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RelayException("interrupted");
+        }
+    }
+
+    private DaemonLink connectSafely() throws RelayException {
+        try {
+            if (Files.exists(paths.socket(), LinkOption.NOFOLLOW_LINKS)) {
+                String problem = SocketSafety.fileProblem(paths.socket());
+                if (problem != null) {
+                    throw new RelayException(problem + "; fleet will not use it. 'fleet daemon restart' makes a new one.");
+                }
+            }
+            return DaemonLink.connect(paths.socket());
+        } catch (IOException | IllegalStateException e) {
+            throw new RelayException(e.getMessage());
+        }
+    }
+
+    private DaemonLink startAndConnect() throws RelayException {
+        if (launcherStartedDaemon) {
+            // The launcher script started one while this JVM booted: wait for it rather than start a rival.
+            launcherStartedDaemon = false;
+            DaemonLink l = awaitDaemon(null, LAUNCHER_START_LIMIT);
+            if (l != null) {
+                return l;
+            }
+        }
+        Process daemon;
+        try {
+            daemon = DaemonStarter.start(paths, env, List.of());
+        } catch (IOException e) {
+            throw new RelayException("cannot start the fleet daemon: " + e.getMessage());
+        }
+        DaemonLink l = awaitDaemon(daemon, START_LIMIT);
+        if (l == null) {
+            throw new RelayException("the fleet daemon did not answer within " + START_LIMIT.toSeconds() + " s; see " + paths.log());
+        }
+        return l;
+    }
+
+    /** Polls the socket until a daemon answers; null at the deadline. {@code daemon} (if known) failing early ends the wait. */
+    private DaemonLink awaitDaemon(Process daemon, Duration limit) throws RelayException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        long exitedAt = 0;
+        long pause = 5;
+        try {
+            while (System.nanoTime() < deadline) {
+                DaemonLink l = connectSafely();
+                if (l != null) {
+                    return l;
+                }
+                if (daemon != null && !daemon.isAlive()) {
+                    // It may have lost a start race to another relay's daemon: give that one time to bind.
+                    if (exitedAt == 0) {
+                        exitedAt = System.nanoTime();
+                    } else if (System.nanoTime() - exitedAt > Duration.ofSeconds(15).toNanos()) {
+                        throw new RelayException("the fleet daemon exited (code " + daemon.exitValue() + ") without "
+                                + "answering; see " + paths.log());
+                    }
+                }
+                Thread.sleep(pause);
+                pause = Math.min(50, pause + 5);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return null;
+    }
+
+    /** Why the relay cannot reach a usable daemon; the text goes to the client and to stderr. */
+    static final class RelayException extends Exception {
+        RelayException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.fleet.guard;
+
+import dev.fleet.security.ShellQuote;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * The shell text of the on-instance guard (bash, Linux): {@code run-once.sh} (one decision),
+ * {@code uninstall.sh} and {@code install.sh} beside this class. The installer travels on stdin with
+ * the two scripts base64-encoded inside it, so no quoting layer can alter them.
+ */
+public final class GuardScripts {
+    /** Raised whenever the guard's behaviour changes: members with an older guard get the new one. */
+    public static final int VERSION = 1;
+    static final String FOLDER = "$HOME/.fleet/guard";
+
+    private static final String RUN_ONCE = load("run-once.sh").replace("@VERSION@", Integer.toString(VERSION));
+    private static final String UNINSTALL = load("uninstall.sh");
+    private static final String INSTALL = load("install.sh");
+
+    private GuardScripts() {
+    }
+
+    /** The guard's settings on one member. */
+    public record Config(String member, String workFolder, int timeoutMin, int graceMin, int gpuBusyMinUtil, int gpuSamples,
+                         String activityCommand) {
+    }
+
+    /** The run-once script itself (tests run it directly). */
+    public static String runOnce() {
+        return RUN_ONCE;
+    }
+
+    /** The installer, to be run with {@code bash -s} from stdin. */
+    public static String installer(Config c) {
+        // The work folder and the activity command are free text: base64, placed last.
+        return INSTALL.replace("@RUN_ONCE_B64@", b64(RUN_ONCE))
+                .replace("@UNINSTALL_B64@", b64(UNINSTALL))
+                .replace("@VERSION@", Integer.toString(VERSION))
+                .replace("@TIMEOUT_MIN@", Integer.toString(c.timeoutMin()))
+                .replace("@GRACE_MIN@", Integer.toString(c.graceMin()))
+                .replace("@GPU_MIN_UTIL@", Integer.toString(c.gpuBusyMinUtil()))
+                .replace("@GPU_SAMPLES@", Integer.toString(c.gpuSamples()))
+                .replace("@MEMBER@", ShellQuote.posix(c.member()))
+                .replace("@ACTIVITY_B64@", c.activityCommand() == null ? "''" : b64(c.activityCommand()))
+                .replace("@WORK_FOLDER_B64@", b64(c.workFolder()));
+    }
+
+    /** Runs the guard's own uninstaller; prints {@code @@guard:removed}, or {@code @@guard:absent} when there is none. */
+    static String uninstall() {
+        return "g=\"" + FOLDER + "\"; if [ -f \"$g/uninstall\" ]; then bash \"$g/uninstall\"; "
+                + "elif [ -d \"$g\" ]; then rm -rf -- \"$g\"; echo '@@guard:removed'; else echo '@@guard:absent'; fi";
+    }
+
+    /** Prints {@code key=value} lines of the installed guard and, after {@code @@guard:last}, its last decision. */
+    static String inspect() {
+        return "g=\"" + FOLDER + "\"; [ -f \"$g/run-once\" ] || { echo '@@guard:absent'; exit 0; }; "
+                + "for k in version scheduler poweroff timeout-min grace-min; do printf '%s=%s\\n' \"$k\" \"$(cat \"$g/$k\" 2>/dev/null)\"; done; "
+                + "echo '@@guard:last'; tail -n 1 \"$g/decisions.log\" 2>/dev/null; true";
+    }
+
+    private static String b64(String text) {
+        return "'" + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)) + "'";
+    }
+
+    private static String load(String name) {
+        try (InputStream in = GuardScripts.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the fleet jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

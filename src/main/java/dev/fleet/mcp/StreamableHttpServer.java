@@ -1,0 +1,367 @@
+package dev.fleet.mcp;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
+import io.modelcontextprotocol.server.transport.ServerTransportSecurityException;
+import io.modelcontextprotocol.spec.HttpHeaders;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpStreamableServerSession;
+import io.modelcontextprotocol.spec.McpStreamableServerTransport;
+import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.ProtocolVersions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * MCP's Streamable HTTP transport on the JDK's own HTTP server, at {@code /mcp}: a POST carries
+ * one JSON-RPC message; a request is answered on an SSE stream (progress first, then the result),
+ * {@code initialize} with plain JSON and a new {@code Mcp-Session-Id}; DELETE ends a session. No
+ * server-initiated stream is offered (GET answers 405), which the protocol allows.
+ *
+ * <p>Every request needs {@code Authorization: Bearer TOKEN}; the {@code Origin} and {@code Host}
+ * headers must name a loopback host (or the configured one), so a web page cannot reach the
+ * server through DNS rebinding. Malformed bodies get a JSON-RPC error and change nothing.
+ */
+public final class StreamableHttpServer implements McpStreamableServerTransportProvider {
+    private static final Logger log = LoggerFactory.getLogger(StreamableHttpServer.class);
+    private static final String PATH = "/mcp";
+    private static final int MAX_BODY = 16 * 1024 * 1024;
+    private static final Duration FORGET_UNUSED_SESSION = Duration.ofDays(1);
+
+    /**
+     * @param bind        where to listen
+     * @param token       the bearer token every request must carry
+     * @param tokenInPath also accept {@code /mcp/TOKEN} (clients that cannot set headers)
+     */
+    public record Config(InetSocketAddress bind, String token, boolean tokenInPath) {
+    }
+
+    private final Config config;
+    private final McpJsonMapper json;
+    private final JsonRpcGate gate;
+    private final Clock clock;
+    private final DefaultServerTransportSecurityValidator headers;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final ExecutorService workers;
+    private volatile McpStreamableServerSession.Factory factory;
+    private volatile Instant lastRequest;
+    private HttpServer server;
+
+    private static final class Session {
+        final McpStreamableServerSession mcp;
+        volatile Instant lastUsed;
+        volatile boolean ending;
+
+        Session(McpStreamableServerSession mcp, Instant now) {
+            this.mcp = mcp;
+            this.lastUsed = now;
+        }
+    }
+
+    public StreamableHttpServer(Config config, McpJsonMapper json, JsonRpcGate gate, Clock clock) {
+        this.config = config;
+        this.json = json;
+        this.gate = gate;
+        this.clock = clock;
+        this.lastRequest = clock.instant();
+        List<String> hosts = new ArrayList<>(List.of("127.0.0.1", "localhost", "[::1]"));
+        String bound = config.bind().getHostString();
+        if (!hosts.contains(bound)) {
+            hosts.add(bound.contains(":") ? "[" + bound + "]" : bound);
+        }
+        DefaultServerTransportSecurityValidator.Builder b = DefaultServerTransportSecurityValidator.builder();
+        for (String h : hosts) {
+            b.allowedHost(h + ":*").allowedOrigin("http://" + h + ":*").allowedOrigin("https://" + h + ":*");
+        }
+        this.headers = b.build();
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "fleet-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts listening; the MCP server must have been built on this provider first. */
+    public void start() throws IOException {
+        server = HttpServer.create(config.bind(), 64);
+        server.createContext(PATH, this::handle);
+        server.setExecutor(workers);
+        server.start();
+        log.info("Streamable HTTP on {}", url());
+    }
+
+    public String url() {
+        InetSocketAddress a = server.getAddress();
+        String host = a.getAddress().getHostAddress();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort() + PATH;
+    }
+
+    /** Sessions used within {@code window}: HTTP clients leave without notice, so activity is what counts. */
+    public int activeSessions(Duration window) {
+        Instant since = clock.instant().minus(window);
+        sessions.values().removeIf(s -> s.lastUsed.isBefore(clock.instant().minus(FORGET_UNUSED_SESSION)));
+        return (int) sessions.values().stream().filter(s -> s.lastUsed.isAfter(since)).count();
+    }
+
+    public Instant lastRequest() {
+        return lastRequest;
+    }
+
+    /** shutdown_server over HTTP: the session ends once its answer is out. */
+    public void end(String sessionId) {
+        Session s = sessions.get(sessionId);
+        if (s != null) {
+            s.ending = true;
+        }
+    }
+
+    @Override
+    public void setSessionFactory(McpStreamableServerSession.Factory sessionFactory) {
+        this.factory = sessionFactory;
+    }
+
+    @Override
+    public List<String> protocolVersions() {
+        return List.of(ProtocolVersions.MCP_2024_11_05, ProtocolVersions.MCP_2025_03_26, ProtocolVersions.MCP_2025_06_18,
+                ProtocolVersions.MCP_2025_11_25);
+    }
+
+    @Override
+    public Mono<Void> notifyClients(String method, Object params) {
+        return Mono.fromRunnable(() -> sessions.values().forEach(s ->
+                s.mcp.sendNotification(method, params).onErrorResume(e -> Mono.empty()).block()));
+    }
+
+    @Override
+    public Mono<Void> closeGracefully() {
+        return Mono.fromRunnable(() -> {
+            if (server != null) {
+                server.stop(0);
+            }
+            sessions.values().forEach(s -> s.mcp.close());
+            sessions.clear();
+            workers.shutdownNow();
+        });
+    }
+
+    private void handle(HttpExchange ex) {
+        try {
+            lastRequest = clock.instant();
+            String path = ex.getRequestURI().getPath();
+            String pathToken = path.startsWith(PATH + "/") ? path.substring(PATH.length() + 1) : null;
+            if (!path.equals(PATH) && !(config.tokenInPath() && pathToken != null && !pathToken.contains("/"))) {
+                plain(ex, 404, "not found");
+                return;
+            }
+            if (!authorized(ex.getRequestHeaders().getFirst("Authorization"), config.tokenInPath() ? pathToken : null)) {
+                ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+                plain(ex, 401, "a bearer token is required (Authorization: Bearer <token from the data dir's http-token file>)");
+                return;
+            }
+            try {
+                headers.validateHeaders(ex.getRequestHeaders());
+            } catch (ServerTransportSecurityException e) {
+                log.warn("refused an HTTP request: {}", e.getMessage());
+                plain(ex, e.getStatusCode(), e.getMessage());
+                return;
+            }
+            switch (ex.getRequestMethod()) {
+                case "POST" -> post(ex);
+                case "DELETE" -> delete(ex);
+                default -> {
+                    ex.getResponseHeaders().set("Allow", "POST, DELETE");
+                    plain(ex, 405, "use POST for messages and DELETE to end a session");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("HTTP exchange ended: {}", e.getMessage());
+        } finally {
+            ex.close();
+        }
+    }
+
+    private boolean authorized(String header, String pathToken) {
+        String offered = null;
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            offered = header.substring(7).strip();
+        } else if (pathToken != null) {
+            offered = pathToken;
+        }
+        return offered != null && MessageDigest.isEqual(offered.getBytes(StandardCharsets.UTF_8),
+                config.token().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void post(HttpExchange ex) throws IOException {
+        byte[] body;
+        try (InputStream in = ex.getRequestBody()) {
+            body = in.readNBytes(MAX_BODY + 1);
+        }
+        if (body.length > MAX_BODY) {
+            plain(ex, 413, "a message may be at most " + MAX_BODY + " bytes");
+            return;
+        }
+        JsonRpcGate.Verdict verdict = gate.check(new String(body, StandardCharsets.UTF_8));
+        if (verdict instanceof JsonRpcGate.Rejected rejected) {
+            json(ex, 400, rejected.errorResponse());
+            return;
+        }
+        McpSchema.JSONRPCMessage message = ((JsonRpcGate.Accepted) verdict).message();
+        if (message instanceof McpSchema.JSONRPCRequest request && McpSchema.METHOD_INITIALIZE.equals(request.method())) {
+            initialize(ex, request);
+            return;
+        }
+        String id = ex.getRequestHeaders().getFirst(HttpHeaders.MCP_SESSION_ID);
+        Object requestId = message instanceof McpSchema.JSONRPCRequest r ? r.id() : null;
+        if (id == null || id.isBlank()) {
+            json(ex, 400, gate.errorResponse(requestId, McpSchema.ErrorCodes.INVALID_REQUEST,
+                    "Invalid Request: the Mcp-Session-Id header is required after initialize"));
+            return;
+        }
+        Session s = sessions.get(id);
+        if (s == null) {
+            json(ex, 404, gate.errorResponse(requestId, McpSchema.ErrorCodes.INVALID_REQUEST,
+                    "Session not found: initialize again"));
+            return;
+        }
+        s.lastUsed = clock.instant();
+        if (message instanceof McpSchema.JSONRPCRequest request) {
+            ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+            ex.getResponseHeaders().set("Cache-Control", "no-cache");
+            ex.sendResponseHeaders(200, 0);
+            try (OutputStream out = ex.getResponseBody()) {
+                s.mcp.responseStream(request, new SseStream(out, json)).block();
+            }
+            s.lastUsed = clock.instant();
+            if (s.ending) {
+                sessions.remove(id);
+                s.mcp.delete().onErrorResume(e -> Mono.empty()).block();
+            }
+            return;
+        }
+        if (message instanceof McpSchema.JSONRPCNotification n) {
+            s.mcp.accept(n).onErrorResume(e -> Mono.empty()).block();
+        } else if (message instanceof McpSchema.JSONRPCResponse r) {
+            s.mcp.accept(r).onErrorResume(e -> Mono.empty()).block();
+        }
+        ex.sendResponseHeaders(202, -1);
+    }
+
+    private void initialize(HttpExchange ex, McpSchema.JSONRPCRequest request) throws IOException {
+        McpSchema.InitializeRequest init;
+        try {
+            init = json.convertValue(request.params(), new TypeRef<McpSchema.InitializeRequest>() { });
+        } catch (RuntimeException e) {
+            json(ex, 400, gate.errorResponse(request.id(), McpSchema.ErrorCodes.INVALID_PARAMS,
+                    "Invalid params: initialize needs protocolVersion, capabilities and clientInfo"));
+            return;
+        }
+        McpStreamableServerSession.McpStreamableServerSessionInit started = factory.startSession(init);
+        McpSchema.InitializeResult result = started.initResult().block();
+        sessions.put(started.session().getId(), new Session(started.session(), clock.instant()));
+        ex.getResponseHeaders().set(HttpHeaders.MCP_SESSION_ID, started.session().getId());
+        json(ex, 200, json.writeValueAsString(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, request.id(), result, null)));
+    }
+
+    private void delete(HttpExchange ex) throws IOException {
+        String id = ex.getRequestHeaders().getFirst(HttpHeaders.MCP_SESSION_ID);
+        Session s = id == null ? null : sessions.remove(id);
+        if (s == null) {
+            plain(ex, 404, "no such session");
+            return;
+        }
+        s.mcp.delete().onErrorResume(e -> Mono.empty()).block();
+        ex.sendResponseHeaders(200, -1);
+    }
+
+    private static void json(HttpExchange ex, int status, String body) throws IOException {
+        send(ex, status, "application/json", body);
+    }
+
+    private static void plain(HttpExchange ex, int status, String body) throws IOException {
+        send(ex, status, "text/plain; charset=utf-8", body);
+    }
+
+    private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        Headers h = ex.getResponseHeaders();
+        h.set("Content-Type", type);
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** One POST's SSE stream: the call's progress notifications, then its result. */
+    private static final class SseStream implements McpStreamableServerTransport {
+        private final OutputStream out;
+        private final McpJsonMapper json;
+        private volatile boolean closed;
+
+        SseStream(OutputStream out, McpJsonMapper json) {
+            this.out = out;
+            this.json = json;
+        }
+
+        @Override
+        public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
+            return sendMessage(message, null);
+        }
+
+        @Override
+        public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message, String eventId) {
+            return Mono.fromRunnable(() -> {
+                synchronized (out) {
+                    if (closed) {
+                        return;
+                    }
+                    try {
+                        String event = (eventId == null ? "" : "id: " + eventId + "\n") + "event: message\ndata: "
+                                + json.writeValueAsString(message) + "\n\n";
+                        out.write(event.getBytes(StandardCharsets.UTF_8));
+                        out.flush();
+                    } catch (IOException e) {
+                        closed = true;
+                        log.debug("SSE client went away: {}", e.getMessage());
+                    }
+                }
+            });
+        }
+
+        @Override
+        public <T> T unmarshalFrom(Object data, TypeRef<T> typeRef) {
+            return json.convertValue(data, typeRef);
+        }
+
+        @Override
+        public Mono<Void> closeGracefully() {
+            return Mono.fromRunnable(this::close);
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+}

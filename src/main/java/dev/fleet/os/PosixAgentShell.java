@@ -1,0 +1,208 @@
+package dev.fleet.os;
+
+import static dev.fleet.security.ShellQuote.posix;
+
+import java.util.List;
+
+/** Agent CLI shell text for Linux and macOS members (POSIX sh; bash where the wrapper needs job control). */
+final class PosixAgentShell implements AgentShell {
+    /**
+     * Where agent CLIs install themselves: non-interactive shells often lack these on PATH
+     * (~/.local/bin: Claude Code's and many installers'; ~/.opencode/bin: OpenCode's script;
+     * ~/.npm-global/bin: a user-level npm prefix; Homebrew on macOS).
+     */
+    static final String AGENT_PATH = "PATH=\"$HOME/.local/bin:$HOME/.claude/local:$HOME/.opencode/bin:$HOME/.npm-global/bin:"
+            + "/opt/homebrew/bin:/usr/local/bin:$PATH\"; export PATH; ";
+    private static final String FLEET_MARK = "# added by apra-fleet";
+    private static final String PROFILES = "\"$HOME/.profile\" \"$HOME/.bashrc\" \"$HOME/.zshrc\"";
+    private static final String RUN_TAG = "FLEET_PROMPT_RUN";
+
+    private final boolean macos;
+
+    PosixAgentShell(boolean macos) {
+        this.macos = macos;
+    }
+
+    @Override
+    public String cli(String executable, List<String> args) {
+        return AGENT_PATH + command(executable, args) + " 2>&1";
+    }
+
+    private static String command(String executable, List<String> args) {
+        StringBuilder c = new StringBuilder(executable);
+        args.forEach(a -> c.append(' ').append(posix(a)));
+        return c.toString();
+    }
+
+    @Override
+    public String install(Installer installer) {
+        String npm = installer.npmPackage() == null ? null : "npm install -g " + posix(installer.npmPackage()) + " 2>&1";
+        String script = installer.posixScriptUrl() == null ? null
+                : "curl -fsSL " + posix(installer.posixScriptUrl()) + " | bash 2>&1";
+        if (npm == null) {
+            return AGENT_PATH + script;
+        }
+        String otherwise = script != null ? script
+                : "echo " + posix("fleet: npm is needed to install " + installer.npmPackage() + " (install Node.js first)") + " >&2; exit 127";
+        return AGENT_PATH + "if command -v npm >/dev/null 2>&1; then " + npm + "; else " + otherwise + "; fi";
+    }
+
+    @Override
+    public String authProbe(List<String> homeFiles, List<String> variables) {
+        StringBuilder c = new StringBuilder();
+        for (String f : homeFiles) {
+            c.append("[ -f \"$HOME\"/").append(posix(f)).append(" ] && echo ").append(posix("file " + f)).append("; ");
+        }
+        for (String v : variables) {
+            checkVariable(v);
+            c.append("{ [ -n \"${").append(v).append(":-}\" ] || grep -qs '^export ").append(v).append("=' ").append(PROFILES)
+                    .append("; } && echo ").append(posix("variable " + v)).append("; ");
+        }
+        return c.append("true").toString();
+    }
+
+    @Override
+    public String persistVariable(String variable) {
+        checkVariable(variable);
+        // The value is read from stdin and checked against the characters keys and tokens use, so
+        // the quoted line written below can never be broken out of.
+        return "umask 077; key=\"$(cat)\"; case \"$key\" in ''|*[!A-Za-z0-9_-]*) echo 'fleet: malformed key' >&2; exit 2;; esac; "
+                + "for f in " + PROFILES + "; do "
+                + "[ -f \"$f\" ] || [ \"$f\" = \"$HOME/.profile\" ] || continue; touch \"$f\"; "
+                + "grep -v '^export " + variable + "=.*" + FLEET_MARK + "$' \"$f\" > \"$f.fleet-tmp\"; "
+                + "printf \"export " + variable + "='%s' " + FLEET_MARK + "\\n\" \"$key\" >> \"$f.fleet-tmp\"; "
+                + "cat \"$f.fleet-tmp\" > \"$f\"; rm -f \"$f.fleet-tmp\"; done";
+    }
+
+    @Override
+    public String installHomeFile(HomeFile file) {
+        return "umask 077; f=\"$HOME\"/" + posix(file.path()) + "; mkdir -p \"$(dirname \"$f\")\" && "
+                + "cat > \"$f.fleet-tmp\" && mv -f \"$f.fleet-tmp\" \"$f\" && chmod 600 \"$f\" && touch \"$HOME\"/" + posix(file.marker());
+    }
+
+    @Override
+    public String removeFleetAuth(List<HomeFile> files) {
+        StringBuilder c = new StringBuilder();
+        for (HomeFile f : files) {
+            c.append("if [ -f \"$HOME\"/").append(posix(f.marker())).append(" ]; then rm -f \"$HOME\"/").append(posix(f.path()))
+                    .append(" \"$HOME\"/").append(posix(f.marker())).append("; fi; ");
+        }
+        return c.append("for f in ").append(PROFILES).append("; do [ -f \"$f\" ] || continue; ")
+                .append("grep -v '").append(FLEET_MARK).append("$' \"$f\" > \"$f.fleet-tmp\"; cat \"$f.fleet-tmp\" > \"$f\"; ")
+                .append("rm -f \"$f.fleet-tmp\"; done; true").toString();
+    }
+
+    private static String runDir(String runId) {
+        return "\"$HOME/.fleet-prompts/" + runId + "\"";
+    }
+
+    @Override
+    public String launchPrompt(PromptLaunch l) {
+        String exe = l.executable();
+        StringBuilder c = new StringBuilder("umask 077; ")
+                .append("fleet_b64d() { base64 -d 2>/dev/null || base64 -D; }; ")
+                .append("r=\"$HOME/.fleet-prompts\"; d=").append(runDir(l.runId())).append("; ")
+                .append("mkdir -p \"$r\" && mkdir \"$d\" || { echo \"fleet: cannot create the prompt folder $d\" >&2; exit 70; }; ")
+                // Runs that ended without their wrapper (killed by a time limit) leave folders: an
+                // hour-old folder whose CLI is gone is removed.
+                .append("for o in \"$r\"/*/; do o=${o%/}; [ \"$o\" = \"$d\" ] && continue; [ -d \"$o\" ] || continue; ")
+                .append("[ -n \"$(find \"$o\" -maxdepth 0 -mmin +60 2>/dev/null)\" ] || continue; p=$(cat \"$o/pid\" 2>/dev/null); ")
+                .append("{ [ -n \"$p\" ] && kill -0 \"$p\" 2>/dev/null; } || rm -rf \"$o\"; done; ")
+                .append("printf '%s\\n' ").append(posix(l.memberId())).append(" > \"$d/member\"; : > \"$d/mark\"; ")
+                .append("IFS= read -r fleet_secret || { echo 'fleet: no prompt arrived on stdin' >&2; rm -rf \"$d\"; exit 90; }; ")
+                .append("fleet_b64d > \"$d/prompt\" || { echo 'fleet: the prompt could not be decoded' >&2; rm -rf \"$d\"; exit 90; }; ");
+        if (l.secretVariable() != null) {
+            String v = l.secretVariable();
+            // A key stored by provision_auth arrives with the prompt; without one, the profile line
+            // fleet wrote earlier is used, since non-interactive shells do not read profiles.
+            c.append("if [ \"$fleet_secret\" != - ]; then ").append(v).append("=$(printf '%s' \"$fleet_secret\" | fleet_b64d); ")
+                    .append("export ").append(v).append("; else [ -n \"${").append(v).append(":-}\" ] || eval \"$(grep -h '^export ")
+                    .append(v).append("=' \"$HOME/.profile\" 2>/dev/null | tail -n 1)\"; fi; ");
+        }
+        c.append("unset fleet_secret; ").append(AGENT_PATH)
+                .append("command -v ").append(exe).append(" >/dev/null 2>&1 || { echo ")
+                .append(posix("fleet: " + exe + " is not installed on the member (not found on PATH)"))
+                .append(" >&2; rm -rf \"$d\"; exit 127; }; ")
+                .append(RUN_TAG).append('=').append(l.runId()).append("; export ").append(RUN_TAG).append("; ");
+        boolean file = l.input() == PromptLaunch.Input.FILE_IN_FOLDER;
+        if (file) {
+            c.append("cp \"$d/prompt\" ").append(posix(l.promptFileName()))
+                    .append(" || { echo 'fleet: cannot write the prompt file into the work folder' >&2; rm -rf \"$d\"; exit 73; }; ");
+        }
+        // A stop that came before the CLI started leaves its reason: the CLI is then never started.
+        c.append("if [ -f \"$d/ended-by\" ]; then fleet_code=130; else set -m; ");
+        if (file) {
+            c.append(command(exe, l.args())).append(" < /dev/null > \"$d/out\" 2> \"$d/err\" & fleet_pid=$!; ");
+        } else {
+            // The prompt file is opened here and unlinked before the CLI starts: only the open
+            // descriptor holds it.
+            c.append("exec 3< \"$d/prompt\"; rm -f \"$d/prompt\"; ").append(command(exe, l.args()))
+                    .append(" <&3 > \"$d/out\" 2> \"$d/err\" & fleet_pid=$!; exec 3<&-; ");
+        }
+        c.append("printf '%s\\n' \"$fleet_pid\" > \"$d/pid\"; { wait \"$fleet_pid\"; } 2>/dev/null; fleet_code=$?; set +m; fi; ");
+        if (file) {
+            c.append("rm -f ").append(posix(l.promptFileName())).append("; ");
+        }
+        return c.append("cat \"$d/out\" 2>/dev/null; cat \"$d/err\" >&2 2>/dev/null; ")
+                .append("if [ -f \"$d/ended-by\" ]; then printf '\\n%s%s\\n' '").append(ENDED_BY_MARK)
+                .append("' \"$(cat \"$d/ended-by\")\" >&2; fi; ")
+                .append("rm -rf \"$d\"; exit \"$fleet_code\"").toString();
+    }
+
+    @Override
+    public String pollPrompt(String runId, List<PromptLaunch.WatchedFolder> watched) {
+        StringBuilder c = new StringBuilder("d=").append(runDir(runId)).append("; [ -d \"$d\" ] || { echo state=gone; exit 0; }; ")
+                .append("echo \"out=$(wc -c < \"$d/out\" 2>/dev/null | tr -d ' ')\"; ")
+                .append("echo \"err=$(wc -c < \"$d/err\" 2>/dev/null | tr -d ' ')\"; ")
+                .append("p=$(cat \"$d/pid\" 2>/dev/null); if [ -z \"$p\" ]; then echo alive=starting; ")
+                .append("elif kill -0 \"$p\" 2>/dev/null; then echo alive=yes; else echo alive=no; fi; ")
+                // The next mark is set before looking, so a change made while looking counts next time too.
+                .append("touch \"$d/mark.next\"; changed=; ");
+        for (PromptLaunch.WatchedFolder w : watched) {
+            c.append("[ -z \"$changed\" ] && [ -d \"$HOME\"/").append(posix(w.homeRelativePath())).append(" ] && ")
+                    .append("[ -n \"$(find \"$HOME\"/").append(posix(w.homeRelativePath())).append(" -maxdepth ").append(w.depth())
+                    .append(" -type f -newer \"$d/mark\" 2>/dev/null | head -n 1)\" ] && changed=1; ");
+        }
+        return c.append("[ -n \"$changed\" ] && echo transcript=changed; mv -f \"$d/mark.next\" \"$d/mark\" 2>/dev/null; true").toString();
+    }
+
+    @Override
+    public String stopPrompts(String memberId, String runId, String reason) {
+        if (!reason.matches("[a-z_]{1,32}")) {
+            throw new IllegalArgumentException("reason must be a lower-case word");
+        }
+        String tagged = macos
+                // ps -E appends each process's environment to its command line.
+                ? "fleet_tagged() { ps -axwwE -o pid=,command= 2>/dev/null | grep -F \"" + RUN_TAG + "=$1\" | grep -v grep | "
+                        + "while read -r p rest; do echo \"$p\"; done; }; "
+                : "fleet_tagged() { for f in $(grep -lzx \"" + RUN_TAG + "=$1\" /proc/[0-9]*/environ 2>/dev/null); do "
+                        + "p=${f#/proc/}; echo \"${p%/environ}\"; done; }; ";
+        return PosixCommands.TASK_FUNCTIONS
+                // Every descendant of a pid, from one process listing (children that left the group included).
+                + "fleet_tree() { ps -A -o pid= -o ppid= 2>/dev/null | awk -v root=\"$1\" '{ parent[$1] = $2 } END { keep[root] = 1; "
+                + "for (i = 0; i < 64; i++) { added = 0; for (p in parent) if (!(p in keep) && (parent[p] in keep)) { keep[p] = 1; added = 1 } "
+                + "if (!added) break } for (p in keep) print p }'; }; "
+                + tagged
+                + "fleet_any_alive() { for x in \"$@\"; do fleet_alive \"$x\" && return 0; done; return 1; }; "
+                + "fleet_not_me() { for x in \"$@\"; do [ \"$x\" = \"$$\" ] || echo \"$x\"; done; }; "
+                + "fleet_mark() { [ -f \"$1/ended-by\" ] || printf '%s\\n' '" + reason + "' > \"$1/ended-by\"; }; "
+                + "for d in \"$HOME\"/.fleet-prompts/*/; do d=${d%/}; [ -f \"$d/member\" ] || continue; "
+                + "[ \"$(cat \"$d/member\" 2>/dev/null)\" = " + posix(memberId) + " ] || continue; id=${d##*/}; "
+                + (runId == null ? "" : "[ \"$id\" = " + posix(runId) + " ] || continue; ")
+                // A run whose CLI already ended is left alone: it is finishing, not running.
+                + "p=$(cat \"$d/pid\" 2>/dev/null); case \"$p\" in ''|*[!0-9]*) fleet_mark \"$d\"; echo \"pending $id\"; continue;; esac; "
+                + "fleet_alive \"$p\" || continue; fleet_mark \"$d\"; "
+                + "t=$(fleet_not_me $(fleet_tree \"$p\") $(fleet_tagged \"$id\")); "
+                + "kill -TERM -- \"-$p\" 2>/dev/null; kill -TERM $t 2>/dev/null; "
+                + "i=0; while [ \"$i\" -lt 20 ] && fleet_any_alive $t; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; "
+                // Whatever ignored the polite signal, or was started meanwhile, is killed.
+                + "t=$(fleet_not_me $t $(fleet_tree \"$p\") $(fleet_tagged \"$id\")); "
+                + "kill -KILL -- \"-$p\" 2>/dev/null; kill -KILL $t 2>/dev/null; echo \"stopped $p\"; done; true";
+    }
+
+    private static void checkVariable(String v) {
+        if (!v.matches("[A-Z][A-Z0-9_]{0,63}")) {
+            throw new IllegalArgumentException("not a variable name: " + v);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.fleet.probe;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Decides whether GPU compute processes are doing work, from the recent sample history.
+ *
+ * <ul>
+ *   <li>No compute process: nothing to say.</li>
+ *   <li>Processes held GPU memory at 0 % in every sample of a stretch longer than the idle
+ *       timeout: "holding the GPU idle" (a dead DataLoader worker, a forgotten notebook kernel).
+ *       Such a stretch counts only when its samples are close together ({@code maxGap}): a long
+ *       gap could hide work, and doubt must never stop a machine.</li>
+ *   <li>Threshold 0 (the default): any other compute process is work.</li>
+ *   <li>Threshold above 0: work when the average utilization over the last {@code samples}
+ *       samples is at or above it. An average, not a minimum: a job that pauses for data loading
+ *       or a checkpoint for a minute is still working.</li>
+ * </ul>
+ * The same rules run in bash in the on-instance guard.
+ */
+public record UtilizationPolicy(int busyMinUtil, int samples, Duration idleTimeout, Duration maxGap) {
+    public static final int DEFAULT_SAMPLES = 5;
+    public static final Duration DEFAULT_MAX_GAP = Duration.ofMinutes(10);
+
+    public UtilizationPolicy {
+        if (busyMinUtil < 0 || busyMinUtil > 100 || samples < 1) {
+            throw new IllegalArgumentException("threshold must be 0-100 and samples at least 1");
+        }
+    }
+
+    /** @param history samples oldest first, the newest being the current look; {@code nowEpochSec} on the member's clock */
+    public GpuVerdict judge(List<GpuSample> history, long nowEpochSec) {
+        if (history.isEmpty() || !history.get(history.size() - 1).hasProcesses()) {
+            return new GpuVerdict.NoProcesses();
+        }
+        GpuSample latest = history.get(history.size() - 1);
+        long heldSince = latest.epochSec();
+        long newer = latest.epochSec();
+        for (int i = history.size() - 1; i >= 0; i--) {
+            GpuSample s = history.get(i);
+            boolean idleHold = s.hasProcesses() && s.utilizationPercent() != null && s.utilizationPercent() == 0;
+            if (!idleHold || newer - s.epochSec() > maxGap.toSeconds()) {
+                break;
+            }
+            heldSince = s.epochSec();
+            newer = s.epochSec();
+        }
+        boolean latestIdle = latest.utilizationPercent() != null && latest.utilizationPercent() == 0;
+        Duration held = Duration.ofSeconds(Math.max(0, nowEpochSec - heldSince));
+        if (latestIdle && nowEpochSec - latest.epochSec() <= maxGap.toSeconds() && held.compareTo(idleTimeout) > 0) {
+            return new GpuVerdict.HoldingIdle(latest.processes(), held);
+        }
+        int n = latest.processes().size();
+        String processes = n + " GPU compute process" + (n == 1 ? "" : "es");
+        if (busyMinUtil == 0) {
+            return new GpuVerdict.Busy(processes);
+        }
+        List<GpuSample> recent = history.subList(Math.max(0, history.size() - samples), history.size()).stream()
+                .filter(s -> s.utilizationPercent() != null).toList();
+        if (recent.isEmpty()) {
+            return new GpuVerdict.Busy(processes + " (utilization unreadable)");
+        }
+        double average = recent.stream().mapToInt(GpuSample::utilizationPercent).average().orElse(0);
+        String measured = String.format(Locale.ROOT, "GPU at %.0f %% on average over the last %d sample%s", average,
+                recent.size(), recent.size() == 1 ? "" : "s");
+        return average >= busyMinUtil
+                ? new GpuVerdict.Busy(processes + ", " + measured + " (threshold " + busyMinUtil + " %)")
+                : new GpuVerdict.BelowThreshold(processes + " but " + measured + ", below the threshold of " + busyMinUtil + " %");
+    }
+}

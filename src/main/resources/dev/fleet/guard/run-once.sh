@@ -1,0 +1,246 @@
+#!/usr/bin/env bash
+# Fleet guard, version @VERSION@. Installed by fleet in ~/.fleet/guard/ and run every minute by a
+# systemd timer or cron. Each run makes one decision and exits: the machine is powered off only
+# when fleet has not used it for longer than its idle timeout plus a grace period AND every
+# activity check says idle. A check that cannot be completed keeps the machine up. The guard talks
+# to nobody; everything it needs is in this folder:
+#   timeout-min, grace-min   idle timeout and grace period, in minutes (fleet writes them)
+#   heartbeat                touched by fleet whenever it uses this machine; its time counts
+#   last-busy                epoch seconds of the last run that found work
+#   gpu-busy-min-util        GPU utilization (%) that counts as work; 0: any compute process
+#   gpu-samples-n            how many recent GPU samples that threshold is averaged over
+#   work-folder, activity-command   what the checks look at
+#   guard.env                your settings, read as shell on every run (fleet keeps it):
+#                              FLEET_GUARD_POWEROFF  replaces 'sudo -n shutdown -h now'
+#                              FLEET_GUARD_NOW_FILE  a file holding the current epoch seconds (tests)
+#   decisions.log            one line per decision: <UTC time> <keep|poweroff|wait|failed> <reason>
+#   poweroff-issued          when a power-off was issued; not repeated until the machine restarts
+# GPU samples go to ~/.fleet/gpu-samples, shared with fleet. Remove the guard with ./uninstall.
+set -u
+umask 077
+g=$(cd "$(dirname "$0")" && pwd) || exit 70
+HOME=${HOME:-${g%/.fleet/guard}}
+export HOME
+PATH="$HOME/.local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}"
+export PATH
+FLEET_GUARD_POWEROFF=''
+FLEET_GUARD_NOW_FILE=''
+if [ -f "$g/guard.env" ]; then
+    . "$g/guard.env"
+fi
+
+# One decision at a time: a slow check must not overlap the next minute's run.
+exec 9>>"$g/run.lock"
+if command -v flock >/dev/null 2>&1; then
+    flock -n 9 || exit 0
+fi
+
+now=''
+if [ -n "$FLEET_GUARD_NOW_FILE" ] && [ -r "$FLEET_GUARD_NOW_FILE" ]; then
+    now=$(tr -dc '0-9' < "$FLEET_GUARD_NOW_FILE")
+fi
+[ -n "$now" ] || now=$(date +%s)
+
+setting() {
+    local v
+    v=$(tr -dc '0-9' 2>/dev/null < "$g/$1")
+    if [ -n "$v" ]; then echo "$v"; else echo "$2"; fi
+}
+timeout_min=$(setting timeout-min 30)
+grace_min=$(setting grace-min 10)
+min_util=$(setting gpu-busy-min-util 0)
+n_samples=$(setting gpu-samples-n 5)
+work=$(cat "$g/work-folder" 2>/dev/null)
+max_gap=600
+
+trim() {
+    local f=$1 keep=$2
+    if [ -f "$f" ] && [ "$(wc -l < "$f")" -gt $((2 * keep)) ]; then
+        tail -n "$keep" "$f" > "$f.tmp" && mv -f "$f.tmp" "$f"
+    fi
+}
+
+decide() {
+    local ts
+    ts=$(date -u -d "@$now" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null || date -u +%Y-%m-%dT%H:%M:%SZ)
+    printf '%s %s %s\n' "$ts" "$1" "$2" | tee -a "$g/decisions.log"
+    trim "$g/decisions.log" 2000
+}
+
+limited() {
+    local seconds=$1
+    shift
+    if command -v timeout >/dev/null 2>&1; then timeout "$seconds" "$@"; else "$@"; fi
+}
+
+mtime() {
+    stat -c %Y "$1" 2>/dev/null || date -r "$1" +%s 2>/dev/null || echo 0
+}
+
+# Running and not a zombie.
+alive() {
+    local state
+    state=$(ps -o stat= -p "$1" 2>/dev/null)
+    case "$state" in
+        '') kill -0 "$1" 2>/dev/null ;;
+        *Z*) return 1 ;;
+        *) return 0 ;;
+    esac
+}
+
+boot=$(awk '/^btime/ {print $2}' /proc/stat 2>/dev/null)
+case "$boot" in ''|*[!0-9]*) boot=0 ;; esac
+
+if [ -f "$g/poweroff-issued" ]; then
+    issued=$(setting poweroff-issued 0)
+    if [ "$issued" -ge "$boot" ]; then
+        decide wait "power-off already issued at epoch $issued; not repeated"
+        exit 0
+    fi
+    rm -f "$g/poweroff-issued" # issued before the last boot: this is a new start
+fi
+
+# --- GPU: sampled on every run, so the utilization policy has a history to judge.
+gpu=idle
+gpu_reason='no GPU tool (nvidia-smi)'
+if command -v nvidia-smi >/dev/null 2>&1; then
+    if u=$(limited 20 nvidia-smi --query-gpu=utilization.gpu --format=csv,noheader,nounits 2>/dev/null) \
+        && a=$(limited 20 nvidia-smi --query-compute-apps=pid,used_memory --format=csv,noheader,nounits 2>/dev/null); then
+        avg=$(printf '%s\n' "$u" | awk -F', *' '$1 ~ /^[0-9]+$/ {s+=$1; n++} END {if (n) printf "%d", s/n; else printf "-"}')
+        procs=$(printf '%s\n' "$a" | awk -F', *' '$1 ~ /^[0-9]+$/ {printf "%s%s:%s", sep, $1, ($2 ~ /^[0-9]+$/ ? $2 : 0); sep=","}')
+        [ -n "$procs" ] || procs=-
+        samples="$HOME/.fleet/gpu-samples"
+        printf '%s %s %s\n' "$now" "$avg" "$procs" >> "$samples"
+        trim "$samples" 1500
+        verdict=$(awk -v now="$now" -v tmo=$((timeout_min * 60)) -v gap="$max_gap" -v min="$min_util" -v n="$n_samples" '
+            { t[NR] = $1; u[NR] = $2; p[NR] = $3 }
+            END {
+                if (NR == 0 || p[NR] == "-") { print "idle no GPU compute process"; exit }
+                since = t[NR]; newer = t[NR]
+                for (i = NR; i >= 1; i--) {
+                    if (p[i] == "-" || u[i] != "0" || newer - t[i] > gap) break
+                    since = t[i]; newer = t[i]
+                }
+                np = split(p[NR], procs, ",")
+                if (u[NR] == "0" && now - t[NR] <= gap && now - since > tmo) {
+                    mem = 0; pids = ""
+                    for (j = 1; j <= np; j++) { split(procs[j], pm, ":"); mem += pm[2]; pids = pids (j > 1 ? ", " : "") pm[1] }
+                    printf "idle holding the GPU idle: pid %s hold%s %d MiB of GPU memory at 0 %% utilization for %d min\n", pids, (np == 1 ? "s" : ""), mem, int((now - since) / 60)
+                    exit
+                }
+                what = np " GPU compute process" (np == 1 ? "" : "es")
+                if (min == 0) { print "busy " what; exit }
+                s = 0; c = 0
+                for (i = NR; i >= 1 && i > NR - n; i--) if (u[i] ~ /^[0-9]+$/) { s += u[i]; c++ }
+                if (c == 0) { print "busy " what " (utilization unreadable)"; exit }
+                avg = s / c
+                measured = sprintf("GPU at %.0f %% on average over the last %d sample%s", avg, c, (c == 1 ? "" : "s"))
+                if (avg >= min) printf "busy %s, %s (threshold %d %%)\n", what, measured, min
+                else printf "idle %s but %s, below the threshold of %d %%\n", what, measured, min
+            }' "$samples")
+        gpu=${verdict%% *}
+        gpu_reason=${verdict#* }
+    else
+        gpu=unknown
+        gpu_reason='nvidia-smi failed or did not answer within 20 s'
+    fi
+fi
+
+busy() {
+    echo "$now" > "$g/last-busy"
+    decide keep "busy: $1"
+    exit 0
+}
+
+unknown() {
+    decide keep "unknown: $1 (unknown never powers off)"
+    exit 0
+}
+
+heartbeat=$(mtime "$g/heartbeat")
+last_busy=$(setting last-busy 0)
+idle_since=$heartbeat
+[ "$last_busy" -gt "$idle_since" ] && idle_since=$last_busy
+[ "$boot" -gt "$idle_since" ] && idle_since=$boot
+idle_for=$((now - idle_since))
+limit=$(((timeout_min + grace_min) * 60))
+[ "$gpu" = busy ] && busy "$gpu_reason"
+if [ "$idle_for" -le "$limit" ]; then
+    decide keep "idle for $((idle_for / 60)) min of $((limit / 60)) (timeout $timeout_min + grace $grace_min min since the last fleet use, work or boot)"
+    exit 0
+fi
+
+# --- The activity checks, in the order fleet's own watcher uses. The first sign of work wins.
+[ "$gpu" = unknown ] && unknown "$gpu_reason"
+
+if [ -s "$g/activity-command" ]; then
+    said=$(cd "$HOME" && limited 30 bash "$g/activity-command" 2>/dev/null < /dev/null)
+    code=$?
+    said=$(printf '%s' "$said" | tr -d '[:space:]' | tr '[:upper:]' '[:lower:]')
+    case "$said" in
+        busy) busy 'activity command says busy' ;;
+        idle) ;;
+        *) if [ "$code" -eq 124 ]; then unknown 'activity command did not finish within 30 s'; fi
+           unknown "activity command printed neither busy nor idle (exit $code)" ;;
+    esac
+fi
+
+live=0
+for d in "$HOME"/.fleet-tasks/task-*/; do
+    [ -d "$d" ] || continue
+    id=$(basename "$d")
+    pid=$(tr -dc '0-9' 2>/dev/null < "$d/task.pid")
+    if [ -n "$pid" ] && alive "$pid"; then
+        case "$(ps -o args= -p "$pid" 2>/dev/null)" in
+            *"/$id/run.sh"*|'') live=$((live + 1)); continue ;;
+        esac
+    fi
+    grep -qE '"status":"(completed|failed|cancelled|interrupted)"' "$d/status.json" 2>/dev/null && continue
+    read -r at interval 2>/dev/null < "$d/activity" || continue
+    case "$at$interval" in ''|*[!0-9]*) continue ;; esac
+    [ $((now - at)) -lt $((2 * interval)) ] && live=$((live + 1))
+done
+[ "$live" -gt 0 ] && busy "$live live fleet task(s)"
+
+# Commands fleet started and that still run carry FLEET_RUN_ID (and this user's HOME) in their
+# environment; the command that runs this guard by hand, if any, does not count.
+running=0
+own=${FLEET_RUN_ID:-}
+for f in $(grep -lzxF "HOME=$HOME" /proc/[0-9]*/environ 2>/dev/null); do
+    p=${f#/proc/}
+    p=${p%/environ}
+    [ "$p" = "$$" ] && continue
+    tag=$(tr '\0' '\n' 2>/dev/null < "$f" | sed -n 's/^FLEET_RUN_ID=//p' | head -n 1)
+    [ -n "$tag" ] && [ "$tag" != "$own" ] && running=$((running + 1))
+done
+[ "$running" -gt 0 ] && busy "$running process(es) of fleet commands still running"
+
+if [ -n "$work" ]; then
+    agents=$(ps -axo pid=,args= 2>/dev/null | while read -r pid args; do
+        case "$args" in *.fleet/guard/*) continue ;; *[c]laude*) ;; *) continue ;; esac
+        cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null) || continue
+        case "$cwd/" in "${work%/}"/*) echo "$pid" ;; esac
+    done | wc -l)
+    [ "$agents" -gt 0 ] && busy "agent running in the work folder"
+fi
+
+if command -v who >/dev/null 2>&1; then
+    logins=$(who 2>/dev/null | grep -c .)
+    [ "$logins" -gt 0 ] && busy "$logins login session(s) open (who)"
+fi
+
+# --- Idle: power off, once.
+echo "$now" > "$g/poweroff-issued"
+decide poweroff "idle for $((idle_for / 60)) min (timeout $timeout_min + grace $grace_min min); ${gpu_reason}; no other activity"
+if [ -n "$FLEET_GUARD_POWEROFF" ]; then
+    out=$(bash -c "$FLEET_GUARD_POWEROFF" 2>&1 < /dev/null)
+else
+    out=$(sudo -n shutdown -h now 2>&1 < /dev/null)
+fi
+code=$?
+if [ "$code" -ne 0 ]; then
+    rm -f "$g/poweroff-issued"
+    decide failed "power-off command failed (exit $code): $(printf '%s' "$out" | head -n 1)"
+    exit 1
+fi
+exit 0

@@ -1,0 +1,256 @@
+package dev.fleet.guard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fleet.testing.GpuScenarios;
+import dev.fleet.testing.GuardFakes;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The real guard script, installed by the real installer and run by bash on this machine, with a
+ * fake nvidia-smi, a clock read from a file and a power-off command that only records. The
+ * machine's own boot time is real, so the fake clock runs ahead of the real one.
+ * {@link GuardScriptOverSshTest} runs the same through the in-process SSH server.
+ */
+class GuardScriptTest {
+    @TempDir
+    Path tmp;
+    Path home;
+    Path work;
+    Path guard;
+    GuardFakes fakes;
+    long base;
+    final List<Process> started = new ArrayList<>();
+
+    @BeforeEach
+    void install() throws Exception {
+        home = Files.createDirectories(tmp.resolve("home"));
+        work = Files.createDirectories(home.resolve("work"));
+        fakes = GuardFakes.install(home);
+        guard = fakes.guardFolder();
+        base = Instant.now().getEpochSecond();
+        String out = bash(GuardScripts.installer(new GuardScripts.Config("trainer", work.toString(), 30, 10, 0, 5, null)), Map.of());
+        assertThat(out).contains("@@guard:version=" + GuardScripts.VERSION, "@@guard:scheduler=cron", "@@guard:poweroff=custom");
+        heartbeatAt(base);
+    }
+
+    @AfterEach
+    void endProcesses() throws Exception {
+        started.forEach(p -> p.descendants().forEach(ProcessHandle::destroyForcibly));
+        started.forEach(Process::destroyForcibly);
+    }
+
+    /** Runs a bash script as the member's user, with its HOME and the given extra variables; returns its output. */
+    protected String bash(String stdin, Map<String, String> extraEnv) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-s").redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().put("HOME", home.toString());
+        pb.environment().put("PATH", System.getenv("PATH"));
+        pb.environment().putAll(extraEnv);
+        Process p = pb.start();
+        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("bash finished").isTrue();
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** One decision at {@code minutes} after the heartbeat; returns the decision line. */
+    private String decideAt(long minutes) throws Exception {
+        fakes.now(base + minutes * 60);
+        String out = bash("exec bash \"$HOME/.fleet/guard/run-once\"\n", Map.of());
+        List<String> lines = out.lines().toList();
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    }
+
+    private void heartbeatAt(long epoch) throws IOException {
+        Files.setLastModifiedTime(guard.resolve("heartbeat"), FileTime.fromMillis(epoch * 1000));
+    }
+
+    private Process start(ProcessBuilder pb) throws IOException {
+        Process p = pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        started.add(p);
+        return p;
+    }
+
+    @Test
+    void idlePastTimeoutPlusGracePowersOffOnceAndNeverTwice() throws Exception {
+        assertThat(decideAt(39)).contains("keep idle for 39 min of 40");
+        assertThat(fakes.powerOffs()).isEmpty();
+
+        String off = decideAt(41);
+        assertThat(off).contains("poweroff idle for 41 min (timeout 30 + grace 10 min)", "no GPU tool");
+        assertThat(fakes.powerOffs()).containsExactly("powered-off");
+
+        assertThat(decideAt(42)).contains("wait power-off already issued");
+        assertThat(decideAt(60)).contains("wait");
+        assertThat(fakes.powerOffs()).hasSize(1);
+        assertThat(Files.readAllLines(guard.resolve("decisions.log"))).hasSize(4)
+                .anySatisfy(l -> assertThat(l).contains(" poweroff "));
+    }
+
+    @Test
+    void aFreshHeartbeatKeepsTheMachineUp() throws Exception {
+        heartbeatAt(base + 55 * 60);
+        assertThat(decideAt(60)).contains("keep idle for 5 min of 40");
+        assertThat(fakes.powerOffs()).isEmpty();
+    }
+
+    @Test
+    void theTimeoutFileIsWhatCounts() throws Exception {
+        Files.writeString(guard.resolve("timeout-min"), "90\n");
+        assertThat(decideAt(60)).contains("keep idle for 60 min of 100");
+        assertThat(fakes.powerOffs()).isEmpty();
+    }
+
+    @Test
+    void eachSignOfWorkKeepsTheMachineUp() throws Exception {
+        // A GPU compute process.
+        fakes.gpu(87, "4242, 19000");
+        assertThat(decideAt(50)).contains("keep busy: 1 GPU compute process");
+        fakes.gpuTool(false);
+        notBusyBefore();
+
+        // The member's activity command.
+        Files.writeString(guard.resolve("activity-command"), "echo BUSY\n");
+        assertThat(decideAt(50)).contains("keep busy: activity command says busy");
+        Files.writeString(guard.resolve("activity-command"), "echo idle\n");
+        notBusyBefore();
+
+        // A live fleet task (its wrapper runs) and one whose marker is fresh (its wrapper died, its command did not).
+        Path task = Files.createDirectories(home.resolve(".fleet-tasks/task-live0001"));
+        Files.writeString(task.resolve("run.sh"), "sleep 60\n");
+        Process wrapper = start(new ProcessBuilder("bash", task.resolve("run.sh").toString()));
+        Files.writeString(task.resolve("task.pid"), wrapper.pid() + "\n");
+        assertThat(decideAt(50)).contains("keep busy: 1 live fleet task");
+        wrapper.destroyForcibly().waitFor();
+        notBusyBefore();
+        Files.writeString(task.resolve("status.json"), "{\"taskId\":\"task-live0001\",\"status\":\"running\"}\n");
+        Files.writeString(task.resolve("activity"), (base + 50 * 60 - 120) + " 300\n");
+        assertThat(decideAt(50)).contains("keep busy: 1 live fleet task");
+        Files.writeString(task.resolve("status.json"), "{\"taskId\":\"task-live0001\",\"status\":\"completed\"}\n");
+        notBusyBefore();
+
+        // A command fleet started that still runs (tagged FLEET_RUN_ID in this user's HOME).
+        ProcessBuilder tagged = new ProcessBuilder("sleep", "60");
+        tagged.environment().put("HOME", home.toString());
+        tagged.environment().put("FLEET_RUN_ID", "0123456789abcdef");
+        Process command = start(tagged);
+        assertThat(decideAt(50)).contains("keep busy: 1 process(es) of fleet commands still running");
+        // ...but not the fleet command that runs the guard itself.
+        assertThat(bash("exec bash \"$HOME/.fleet/guard/run-once\"\n", Map.of("FLEET_RUN_ID", "0123456789abcdef")))
+                .doesNotContain("fleet commands still running");
+        command.destroyForcibly().waitFor();
+        Files.deleteIfExists(guard.resolve("last-busy"));
+
+        // An agent process in the work folder.
+        Path agent = Files.copy(Path.of("/bin/sleep"), Files.createDirectories(tmp.resolve("bin")).resolve("claude"),
+                StandardCopyOption.COPY_ATTRIBUTES);
+        Process claude = start(new ProcessBuilder(agent.toString(), "60").directory(work.toFile()));
+        assertThat(decideAt(50)).contains("keep busy: agent running in the work folder");
+        claude.destroyForcibly().waitFor();
+        notBusyBefore();
+
+        // Somebody logged in over SSH.
+        fakes.logins("ubuntu   pts/0        2026-11-28 09:12 (203.0.113.7)\n");
+        assertThat(decideAt(50)).contains("keep busy: 1 login session(s) open");
+        fakes.logins("");
+        notBusyBefore();
+
+        assertThat(fakes.powerOffs()).isEmpty();
+        assertThat(decideAt(50)).contains("poweroff");
+        assertThat(fakes.powerOffs()).hasSize(1);
+    }
+
+    /** Busy counts as activity: after work was found, the guard waits its full timeout again. */
+    private void notBusyBefore() throws IOException {
+        assertThat(guard.resolve("last-busy")).exists();
+        Files.delete(guard.resolve("last-busy"));
+    }
+
+    @Test
+    void whatCannotBeCheckedKeepsTheMachineUp() throws Exception {
+        fakes.gpuFailing();
+        assertThat(decideAt(50)).contains("keep unknown: nvidia-smi failed");
+        fakes.gpuTool(false);
+
+        Files.writeString(guard.resolve("activity-command"), "echo 'checkpoint 12 of 40'\n");
+        assertThat(decideAt(50)).contains("keep unknown: activity command printed neither busy nor idle");
+        Files.writeString(guard.resolve("activity-command"), "exit 3\n");
+        assertThat(decideAt(50)).contains("keep unknown");
+        assertThat(fakes.powerOffs()).isEmpty();
+    }
+
+    @Test
+    void aFailedPowerOffIsLoggedAndTriedAgainNextMinute() throws Exception {
+        Files.writeString(guard.resolve("guard.env"), "FLEET_GUARD_POWEROFF='echo \"sudo: a password is required\" >&2; exit 1'\n"
+                + "FLEET_GUARD_NOW_FILE=\"$HOME/.fake-guard/now\"\n");
+        assertThat(decideAt(45)).contains("failed power-off command failed (exit 1): sudo: a password is required");
+        assertThat(decideAt(46)).contains("failed power-off command failed");
+    }
+
+    static Stream<GpuScenarios.Scenario> scenarios() {
+        return GpuScenarios.all().stream();
+    }
+
+    /** The same recorded histories as UtilizationPolicyTest, judged by the guard's bash. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void theUtilizationPolicyOnRecordedSamples(GpuScenarios.Scenario s) throws Exception {
+        Files.writeString(guard.resolve("gpu-busy-min-util"), s.threshold() + "\n");
+        long now = base + 50 * 60;
+        List<String> history = s.lines(now);
+        Files.write(home.resolve(".fleet/gpu-samples"), history.subList(0, history.size() - 1));
+        GpuScenarios.Look current = s.current();
+        fakes.gpu(current.utilization(), current.processes().equals("-") ? "" : current.processes().replace(":", ", ")
+                .replace(",4", "\n4"));
+        String decision = decideAt(50);
+        switch (s.expect()) {
+            case BUSY -> assertThat(decision).contains("keep busy: ", "GPU compute process");
+            case BELOW_THRESHOLD -> assertThat(decision).contains("poweroff", "below the threshold of " + s.threshold() + " %");
+            case HOLDING_IDLE -> assertThat(decision).contains("poweroff", "holding the GPU idle: pid 4242 holds 19000 MiB",
+                    "for 45 min");
+            case NO_PROCESSES -> assertThat(decision).contains("poweroff", "no GPU compute process");
+        }
+        assertThat(Files.readAllLines(home.resolve(".fleet/gpu-samples"))).hasSize(history.size())
+                .last().asString().startsWith(now + " " + current.utilization() + " ");
+    }
+
+    @Test
+    void uninstallRemovesTheScheduleAndTheFolder() throws Exception {
+        assertThat(fakes.crontab()).contains("# fleet-guard", guard.resolve("run-once").toString());
+        String out = bash("exec bash \"$HOME/.fleet/guard/uninstall\"\n", Map.of());
+        assertThat(out).contains("@@guard:removed");
+        assertThat(fakes.crontab()).doesNotContain("fleet-guard");
+        assertThat(guard).doesNotExist();
+    }
+
+    @Test
+    void aReinstallKeepsTheUsersSettingsAndHistory() throws Exception {
+        decideAt(5);
+        Files.writeString(guard.resolve("guard.env"), Files.readString(guard.resolve("guard.env")) + "# mine\n");
+        bash(GuardScripts.installer(new GuardScripts.Config("trainer", work.toString(), 45, 10, 20, 5, "echo idle")), Map.of());
+        assertThat(Files.readString(guard.resolve("guard.env"))).contains("# mine", "FLEET_GUARD_POWEROFF");
+        assertThat(Files.readAllLines(guard.resolve("decisions.log"))).hasSize(1);
+        assertThat(Files.readString(guard.resolve("timeout-min")).strip()).isEqualTo("45");
+        assertThat(Files.readString(guard.resolve("gpu-busy-min-util")).strip()).isEqualTo("20");
+        assertThat(Files.readString(guard.resolve("activity-command")).strip()).isEqualTo("echo idle");
+        assertThat(fakes.crontab().lines().filter(l -> l.contains("fleet-guard")).count()).isEqualTo(1);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.fleet.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fleet.testing.GpuScenarios;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The utilization policy on recorded GPU histories (the guard's bash judges the same ones in GuardScriptTest). */
+class UtilizationPolicyTest {
+    private static final long NOW = 1_790_000_000L;
+
+    static Stream<GpuScenarios.Scenario> scenarios() {
+        return GpuScenarios.all().stream();
+    }
+
+    private static GpuVerdict judge(GpuScenarios.Scenario s) {
+        List<GpuSample> history = s.lines(NOW).stream().map(l -> GpuSample.parse(l).orElseThrow()).toList();
+        return new UtilizationPolicy(s.threshold(), UtilizationPolicy.DEFAULT_SAMPLES,
+                Duration.ofMinutes(GpuScenarios.IDLE_TIMEOUT_MIN), UtilizationPolicy.DEFAULT_MAX_GAP).judge(history, NOW);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void recordedHistoriesGetTheVerdictUsersExpect(GpuScenarios.Scenario s) {
+        GpuVerdict v = judge(s);
+        Class<?> expected = switch (s.expect()) {
+            case BUSY -> GpuVerdict.Busy.class;
+            case BELOW_THRESHOLD -> GpuVerdict.BelowThreshold.class;
+            case HOLDING_IDLE -> GpuVerdict.HoldingIdle.class;
+            case NO_PROCESSES -> GpuVerdict.NoProcesses.class;
+        };
+        assertThat(v).as(v.reason()).isInstanceOf(expected);
+    }
+
+    @Test
+    void aProcessHeldIdleIsNamedWithItsMemoryAndHowLong() {
+        GpuVerdict v = judge(GpuScenarios.all().get(1));
+        assertThat(v.reason()).contains("holding the GPU idle", "pid 4242", "19000 MiB", "45 min", "does not keep the instance up");
+    }
+
+    @Test
+    void theThresholdReasonSaysWhatWasMeasured() {
+        assertThat(judge(GpuScenarios.all().get(5)).reason()).contains("GPU at 54 % on average over the last 5 samples",
+                "threshold 30 %");
+        assertThat(judge(GpuScenarios.all().get(4)).reason()).contains("below the threshold of 30 %");
+    }
+
+    @Test
+    void malformedHistoryLinesAreSkippedNotTrusted() {
+        assertThat(GpuSample.parse("1790000000 87 4242:19000,77:10")).get()
+                .satisfies(s -> assertThat(s.processes()).hasSize(2));
+        assertThat(GpuSample.parse("1790000000 - -")).get().satisfies(s -> assertThat(s.utilizationPercent()).isNull());
+        assertThat(GpuSample.parse("1790000000 87")).isEmpty();
+        assertThat(GpuSample.parse("garbage 87 -")).isEmpty();
+        assertThat(GpuSample.parse("1790000000 87 4242")).isEmpty();
+    }
+}
