@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.agentcli.AgentCli;
 import dev.fleet.agentcli.AgentLogin;
 import dev.fleet.agentcli.AgentUpdates;
+import dev.fleet.agentcli.AgentVersions;
 import dev.fleet.agentcli.PricingTable;
 import dev.fleet.agentcli.PromptRunner;
 import dev.fleet.agentcli.PromptStopper;
@@ -199,7 +200,7 @@ public final class Fleet implements AutoCloseable {
 
         // The services the tools call.
         Registrar registrar = new Registrar(store, channels, secrets, lifecycle, localPaths,
-                new MemberCleanup(store, channels, dataDir, vcs, guard), guard, clock);
+                new MemberCleanup(store, channels, dataDir, vcs, guard), guard, clock, new AgentVersions(), workers);
         registrar.backfillIcons();
         FleetProbe fleetProbe = new FleetProbe(store, new StatusService(channels, workers, MACHINE_PROBE_TIMEOUT),
                 new DetailService(channels, workers, MACHINE_PROBE_TIMEOUT, AgentCli::checks),

@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -59,7 +60,7 @@ public final class Bench {
     /** Things outside this JVM's process tree to undo on any exit (a daemonized sshd, an ssh master). */
     private static final List<Runnable> CLEANUPS = new CopyOnWriteArrayList<>();
     private static final String USAGE = "usage: bench/run [--only=local|ssh|all] [--cold-runs=N] [--exec-calls=N] "
-            + "[--status-calls=N] [--repo=PATH]\n                 " + SshBench.USAGE;
+            + "[--status-calls=N] [--repo=PATH] [--sections=L1,S3,...]\n                 " + SshBench.USAGE;
     private static final String INIT_REQUEST = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
             + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"fleet-bench\",\"version\":\"1\"}}}";
     private static final String INITIALIZED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
@@ -69,7 +70,6 @@ public final class Bench {
     // Targets and the original TypeScript server's figures.
     private static final double TARGET_COLD_MS = 500, TS_COLD_MS = 610;
     private static final double TARGET_RSS_MB = 80, TS_RSS_MB = 78;
-    private static final double TARGET_EXEC_MS = 10, TS_EXEC_MS = 14;
     private static final double TARGET_STATUS_MS = 200, TS_STATUS_MS = 670;
 
     final Path repo;
@@ -80,8 +80,11 @@ public final class Bench {
     private final int execCalls;
     private final int statusCalls;
     private final String only;
+    /** Sections that {@code --sections} names (empty: all); the figures of issue 13 one at a time on a shared machine. */
+    private static final List<String> SECTIONS = List.of("COLD", "L1", "L3", "STATUS", "5A", "5C", "S1", "S2", "S3", "S5", "S6");
+    private final Set<String> sections;
     private final Map<String, String> opts;
-    private final ObjectMapper json = new ObjectMapper();
+    final ObjectMapper json = new ObjectMapper();
     private final List<Path> tempDirs = Collections.synchronizedList(new ArrayList<>());
     final List<String> notes = new ArrayList<>();
     final List<Row> summary = new ArrayList<>();
@@ -101,6 +104,17 @@ public final class Bench {
             throw new IllegalArgumentException("--only must be local, ssh or all, not " + only);
         }
         this.opts = opts;
+        String named = opts.getOrDefault("sections", "");
+        this.sections = named.isEmpty() ? Set.of() : Set.of(named.toUpperCase(Locale.ROOT).split(","));
+        if (!SECTIONS.containsAll(sections)) {
+            throw new IllegalArgumentException("--sections takes a comma-separated list of " + String.join(", ", SECTIONS)
+                    + ", not " + named);
+        }
+    }
+
+    /** Whether the section of that name runs: every one of the chosen part (--only) unless --sections names some. */
+    boolean wants(String section) {
+        return sections.isEmpty() || sections.contains(section);
     }
 
     public static void main(String[] args) throws Exception {
@@ -173,16 +187,20 @@ public final class Bench {
         say("Fleet benchmark  " + LocalDate.now() + "  host: " + Runtime.getRuntime().availableProcessors() + " CPUs, "
                 + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java "
                 + System.getProperty("java.version") + "  load avg: " + loadAverage());
-        say("server: " + launcher + " serve   baseline JVM: " + javaBin + "   sections: " + only
+        say("server: " + launcher + " serve   baseline JVM: " + javaBin + "   part: " + only + (sections.isEmpty() ? "" : "   sections: " + String.join(",", sections))
                 + (System.getenv("FLEET_JAVA_OPTS") != null ? "   FLEET_JAVA_OPTS=" + System.getenv("FLEET_JAVA_OPTS") : ""));
         say("");
 
         if (!only.equals("ssh")) {
-            coldStart();
-            execCommand();
-            fleetStatus();
+            if (wants("COLD")) {
+                coldStart();
+            }
+            new LocalTargets(this, execCalls).run();
+            if (wants("STATUS")) {
+                fleetStatus();
+            }
         }
-        if (!only.equals("local")) {
+        if (!only.equals("local") && Stream.of("5A", "5C", "S1", "S2", "S3", "S5", "S6").anyMatch(this::wants)) {
             new SshBench(this, opts).run();
         }
 
@@ -290,7 +308,7 @@ public final class Bench {
         summary.add(new Row("idle RSS (after 1 s idle)", rssLater, "MB", jvmRss, "trivial JVM", TARGET_RSS_MB, TS_RSS_MB));
     }
 
-    private List<String> launcherCommand() {
+    List<String> launcherCommand() {
         // The in-process server: RelayBench measures the relay against it.
         return List.of(launcher.toString(), "serve", "--standalone");
     }
@@ -324,89 +342,6 @@ public final class Bench {
             s.closeAndWait();
             return rss;
         }
-    }
-
-    // ---------------------------------------------------------------- 3. execute_command
-
-    private void execCommand() throws Exception {
-        say("== 3. execute_command `echo hi` on a local member (MCP SDK client), " + execCalls
-                + " timed calls after 10 warm-ups, interleaved with the baseline ==");
-        Path dataDir = newTempDir("exec-data");
-        Path folder = newTempDir("exec-member");
-        try (McpSyncClient client = sdkClient(dataDir)) {
-            register(client, "bench-0", folder);
-            Map<String, Object> args = Map.of("member_name", "bench-0", "command", "echo hi");
-            Map<String, Object> noArgs = Map.of();
-            List<Double> fleet = new ArrayList<>();
-            List<Double> serverSide = new ArrayList<>();
-            List<Double> bash = new ArrayList<>();
-            List<Double> floor = new ArrayList<>();
-            for (int i = 0; i < 10 + execCalls; i++) {
-                long t0 = System.nanoTime();
-                McpSchema.CallToolResult r = client.callTool(call("execute_command", args));
-                long t1 = System.nanoTime();
-                String text = text(r);
-                if (Boolean.TRUE.equals(r.isError()) || !text.contains("hi")) {
-                    throw new IllegalStateException("execute_command failed: " + text);
-                }
-                double b = bashEcho();
-                // Protocol floor: a tool that starts no process (reads the registry file only).
-                long f0 = System.nanoTime();
-                McpSchema.CallToolResult lm = client.callTool(call("list_members", noArgs));
-                long f1 = System.nanoTime();
-                if (Boolean.TRUE.equals(lm.isError())) {
-                    throw new IllegalStateException("list_members failed: " + text(lm));
-                }
-                if (i >= 10) {
-                    floor.add(ms(f1 - f0));
-                    fleet.add(ms(t1 - t0));
-                    bash.add(b);
-                    Object d = r.structuredContent() instanceof Map<?, ?> m ? m.get("durationMs") : null;
-                    if (d instanceof Number n) {
-                        serverSide.add(n.doubleValue());
-                    }
-                }
-            }
-            Stats sFleet = Stats.of(fleet);
-            Stats sBash = Stats.of(bash);
-            say(String.format(Locale.ROOT, "  %-44s %s   p95 %.1f ms", "execute_command round trip", sFleet.brief(), sFleet.p95));
-            if (!serverSide.isEmpty()) {
-                Stats sServer = Stats.of(serverSide);
-                say(String.format(Locale.ROOT, "  %-44s median %.0f ms (whole ms, as reported in durationMs)",
-                        "  of which the command itself (server side)", sServer.median));
-            }
-            say(String.format(Locale.ROOT, "  %-44s %s", "  protocol floor: list_members round trip", Stats.of(floor).brief()));
-            say(String.format(Locale.ROOT, "  %-44s %s   p95 %.1f ms", "baseline: ProcessBuilder bash -c 'echo hi'", sBash.brief(), sBash.p95));
-            say(String.format(Locale.ROOT, "  ratio execute_command / bash baseline: %.2fx (median)", sFleet.median / sBash.median));
-            double rss = serverRss();
-            if (rss > 0) {
-                say(String.format(Locale.ROOT, "  server RSS after these calls: %.1f MB", rss));
-            }
-            say("");
-            summary.add(new Row("execute_command echo hi (median)", sFleet.median, "ms", sBash.median, "bash -c echo",
-                    TARGET_EXEC_MS, TS_EXEC_MS));
-            summary.add(new Row("execute_command echo hi (p95)", sFleet.p95, "ms", sBash.p95, "bash -c echo (p95)",
-                    TARGET_EXEC_MS, Double.NaN));
-        }
-    }
-
-    /** One {@code bash -c 'echo hi'} from this JVM: start, read all of stdout, wait. */
-    private static double bashEcho() throws Exception {
-        long t0 = System.nanoTime();
-        Process p = new ProcessBuilder("/bin/bash", "-c", "echo hi").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out;
-        try (InputStream in = p.getInputStream()) {
-            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        if (!p.waitFor(WAIT_MS, TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("bash -c 'echo hi' did not finish");
-        }
-        long t1 = System.nanoTime();
-        if (!out.strip().equals("hi")) {
-            throw new IllegalStateException("bash printed " + out);
-        }
-        return ms(t1 - t0);
     }
 
     // ---------------------------------------------------------------- 4. fleet_status
@@ -592,7 +527,7 @@ public final class Bench {
 
     // ---------------------------------------------------------------- utilities
 
-    private Map<String, String> envWithDataDir(Path dataDir) {
+    Map<String, String> envWithDataDir(Path dataDir) {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("APRA_FLEET_DATA_DIR", dataDir.toString());
         return env;
@@ -653,7 +588,7 @@ public final class Bench {
         all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
-    private static double vmRssMb(long pid) {
+    static double vmRssMb(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                 if (line.startsWith("VmRSS:")) {
@@ -718,7 +653,7 @@ public final class Bench {
      * A child process spoken to with newline-delimited lines: stdout is read by a daemon thread
      * into a queue, so every wait has a timeout.
      */
-    private static final class RawServer implements AutoCloseable {
+    static final class RawServer implements AutoCloseable {
         final Process process;
         final long startedNanos;
         private final OutputStream stdin;
@@ -755,6 +690,50 @@ public final class Bench {
 
         static RawServer attach(Process p, long startedNanos) {
             return new RawServer(p, startedNanos);
+        }
+
+        private int nextId = 100;
+
+        /** A new server: {@code fleet serve} with its own data folder, initialized; stderr to {@code stderrFile}. */
+        static RawServer serve(Bench bench, Path dataDir, Path stderrFile) throws Exception {
+            RawServer s = start(bench.launcherCommand(), bench.envWithDataDir(dataDir), stderrFile);
+            s.send(INIT_REQUEST);
+            s.awaitResponse(1, BUILD_WAIT_MS, bench.json);
+            s.send(INITIALIZED);
+            s.send(TOOLS_LIST);
+            s.awaitResponse(2, WAIT_MS, bench.json);
+            return s;
+        }
+
+        /** One tools/call; the response's result (content, structuredContent, isError). */
+        JsonNode call(String tool, Map<String, Object> args, long timeoutMs, ObjectMapper json) throws Exception {
+            int id = nextId++;
+            Map<String, Object> req = new LinkedHashMap<>();
+            req.put("jsonrpc", "2.0");
+            req.put("id", id);
+            req.put("method", "tools/call");
+            req.put("params", Map.of("name", tool, "arguments", args));
+            send(json.writeValueAsString(req));
+            return awaitResponse(id, timeoutMs, json).path("result");
+        }
+
+        /** Like {@link #call}, failing when the tool reports an error. */
+        JsonNode ok(String tool, Map<String, Object> args, long timeoutMs, ObjectMapper json) throws Exception {
+            JsonNode r = call(tool, args, timeoutMs, json);
+            if (r.path("isError").asBoolean(false)) {
+                throw new IllegalStateException(tool + " failed: " + text(r));
+            }
+            return r;
+        }
+
+        static String text(JsonNode result) {
+            StringBuilder sb = new StringBuilder();
+            result.path("content").forEach(c -> sb.append(c.path("text").asText("")));
+            return sb.toString();
+        }
+
+        double rssMb() {
+            return vmRssMb(process.pid());
         }
 
         void send(String line) throws IOException {

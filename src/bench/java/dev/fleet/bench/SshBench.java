@@ -9,6 +9,7 @@ import static dev.fleet.bench.Bench.text;
 
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -51,7 +52,8 @@ import java.util.stream.Stream;
  * default 256), {@code --transfer-runs=N} (default 3, at least 3).
  */
 final class SshBench {
-    static final String USAGE = "[--ssh-exec-calls=N] [--ssh-status-calls=N] [--ssh-members=N] [--transfer-mb=N] [--transfer-runs=N]";
+    static final String USAGE = "[--ssh-exec-calls=N] [--ssh-status-calls=N] [--transfer-mb=N] [--transfer-runs=N] "
+            + "[--scale-members=N] [--small-files=N] [--resend-mb=N] [--first-call-rounds=N] [--first-transfer-rounds=N]";
     private static final int WARMUPS = 10;
     /** A send_files call of the big file may take a while if fleet is slow; every call is still bounded. */
     private static final long TRANSFER_WAIT_MS = 5 * 60_000;
@@ -65,6 +67,11 @@ final class SshBench {
     private final int members;
     private final int transferMb;
     private final int transferRuns;
+    private final int scaleMembers;
+    private final int smallFileCount;
+    private final int resendMb;
+    private final int firstCallRounds;
+    private final int firstTransferRounds;
     /** Reads child processes' stdout so that every wait has a timeout. */
     private final ExecutorService readers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "bench-ssh-reader");
@@ -88,6 +95,11 @@ final class SshBench {
         this.members = Math.max(2, intOpt(opts, "ssh-members", 50));
         this.transferMb = Math.max(1, intOpt(opts, "transfer-mb", 256));
         this.transferRuns = Math.max(3, intOpt(opts, "transfer-runs", 3));
+        this.scaleMembers = Math.max(2, intOpt(opts, "scale-members", 200));
+        this.smallFileCount = Math.max(10, intOpt(opts, "small-files", 2000));
+        this.resendMb = Math.max(16, intOpt(opts, "resend-mb", 1024));
+        this.firstCallRounds = Math.max(3, intOpt(opts, "first-call-rounds", 5));
+        this.firstTransferRounds = Math.max(1, intOpt(opts, "first-transfer-rounds", 3));
     }
 
     void run() throws Exception {
@@ -118,9 +130,19 @@ final class SshBench {
             say(String.format(Locale.ROOT, "  sshd on %s:%d (user %s, key %s), %s; client: %s", HOST, port, user, key,
                     which("sshd"), firstLine(List.of("ssh", "-V"))));
             say("");
-            remoteExec();
-            remoteStatus();
-            transfer();
+            Map<String, ThrowingRunnable> sections = new LinkedHashMap<>();
+            sections.put("5A", this::remoteExec);
+            sections.put("S1", this::firstRemoteCall);
+            sections.put("S2", this::remoteScale);
+            sections.put("S3", this::memoryAndFirstTransfer);
+            sections.put("5C", this::transfer);
+            sections.put("S5", this::smallFiles);
+            sections.put("S6", this::resend);
+            for (Map.Entry<String, ThrowingRunnable> e : sections.entrySet()) {
+                if (bench.wants(e.getKey())) {
+                    e.getValue().run();
+                }
+            }
         } finally {
             stopSshd.run();
             readers.shutdownNow();
@@ -236,10 +258,8 @@ final class SshBench {
             if (!masterAlive) {
                 bench.notes.add("the ssh ControlMaster was gone at the end of 5a: its baseline may include new connections");
             }
-            bench.summary.add(new Bench.Row("execute_command echo hi, remote (median)", sFleet.median(), "ms", sSsh.median(),
+            bench.summary.add(new Bench.Row("execute_command echo hi, remote (SDK client)", sFleet.median(), "ms", sSsh.median(),
                     "ssh ControlMaster", 1.0, Double.NaN, Bench.Goal.RATIO_AT_MOST));
-            bench.summary.add(new Bench.Row("execute_command echo hi, remote (p95)", sFleet.p95(), "ms", sSsh.p95(),
-                    "ssh ControlMaster (p95)", Double.NaN, Double.NaN, Bench.Goal.NONE));
         }
     }
 
@@ -431,16 +451,334 @@ final class SshBench {
                     say(String.format(Locale.ROOT, "  server RSS after the transfers: %.1f MB", rss));
                 }
                 say("");
-                bench.summary.add(new Bench.Row("send_files " + transferMb + " MiB (median)", fleet, "MiB/s",
-                        median.get("scp"), "scp", 1.0, Double.NaN, Bench.Goal.RATIO_AT_LEAST));
-                bench.summary.add(new Bench.Row("  same, vs sftp -b batch put", fleet, "MiB/s",
+                bench.summary.add(new Bench.Row("S4 send_files " + transferMb + " MiB, warm", fleet, "MiB/s",
+                        median.get(SCP_MASTER), "scp, ControlMaster", 1.2, Double.NaN, Bench.Goal.RATIO_AT_LEAST));
+                bench.summary.add(new Bench.Row("   same, vs scp (new connection)", fleet, "MiB/s",
+                        median.get("scp"), "scp", Double.NaN, Double.NaN, Bench.Goal.NONE));
+                bench.summary.add(new Bench.Row("   same, vs sftp -b batch put", fleet, "MiB/s",
                         median.get("sftp -b"), "sftp -b", Double.NaN, Double.NaN, Bench.Goal.NONE));
-                bench.summary.add(new Bench.Row("  same, vs scp over a ControlMaster", fleet, "MiB/s",
-                        median.get(SCP_MASTER), "scp, ControlMaster", Double.NaN, Double.NaN, Bench.Goal.NONE));
             }
         } finally {
             // Keep disk use bounded even when the rest of the run goes on.
             for (Path p : List.of(blob, small, dest, work.resolve("warm.bin"))) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- issue 13 targets (plain stdio client)
+
+    private Map<String, Object> remoteArgs(String name, Path folder) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("friendly_name", name);
+        args.put("member_type", "remote");
+        args.put("host", HOST);
+        args.put("port", port);
+        args.put("username", user);
+        args.put("auth_type", "key");
+        args.put("key_path", key.toString());
+        args.put("work_folder", folder.toString());
+        return args;
+    }
+
+    private List<String> sshTrue() {
+        return List.of("ssh", "-F", "/dev/null", "-o", "ControlMaster=no", "-o", "ControlPath=none", "-o", "BatchMode=yes",
+                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-i", key.toString(), "-p",
+                String.valueOf(port), user + "@" + HOST, "true");
+    }
+
+    /**
+     * S1. The first call over a fresh connection: register_member of a remote member as the first
+     * SSH use of a server just started (class loading, key parsing, key exchange, probes), against
+     * {@code ssh host true} with a new connection. Each round starts a new server.
+     */
+    private void firstRemoteCall() throws Exception {
+        say("== S1. First SSH use after start: register_member remote on a server just started (" + firstCallRounds
+                + " servers) vs `ssh host true`, new connection, interleaved ==");
+        List<Double> fleet = new ArrayList<>();
+        List<Double> ssh = new ArrayList<>();
+        List<Double> then = new ArrayList<>();
+        for (int i = 0; i < firstCallRounds; i++) {
+            Proc t = runQuiet(sshTrue(), WAIT_MS);
+            if (t.exit != 0) {
+                throw new IllegalStateException("ssh true failed" + tail(clientLog));
+            }
+            ssh.add(t.ms);
+            Path data = bench.newTempDir("s1-data");
+            try (Bench.RawServer s = Bench.RawServer.serve(bench, data, null)) {
+                long t0 = System.nanoTime();
+                s.ok("register_member", remoteArgs("first", home.resolve("fleet-bench-first-" + i)), WAIT_MS, bench.json);
+                fleet.add(ms(System.nanoTime() - t0));
+                long t1 = System.nanoTime();
+                s.ok("execute_command", Map.of("member_name", "first", "command", "echo hi"), WAIT_MS, bench.json);
+                then.add(ms(System.nanoTime() - t1));
+            }
+        }
+        Bench.Stats sf = Bench.Stats.of(fleet);
+        Bench.Stats ss = Bench.Stats.of(ssh);
+        say(String.format(Locale.ROOT, "  %-48s %s", "register_member remote, first SSH use", sf.brief()));
+        say(String.format(Locale.ROOT, "  %-48s %s", "baseline: ssh host true, new connection", ss.brief()));
+        say(String.format(Locale.ROOT, "  %-48s %s", "the execute_command right after it", Bench.Stats.of(then).brief()));
+        say("  all register times (ms): " + sf.all() + "   all ssh times (ms): " + ss.all());
+        say("");
+        bench.summary.add(new Bench.Row("S1 first remote call (register, fresh server)", sf.median(), "ms", ss.median(),
+                "ssh true, new connection", 2.0, Double.NaN, Bench.Goal.RATIO_AT_MOST));
+    }
+
+    /**
+     * S2. fleet_status over many remote members (one folder each on the same sshd, registry written
+     * before the server starts) vs over one; then one command on every member, so that each holds a
+     * pooled connection, and the server's RSS.
+     */
+    private void remoteScale() throws Exception {
+        int n = scaleMembers;
+        say("== S2. fleet_status over " + n + " remote members vs over 1 (two servers, " + statusCalls
+                + " calls each after 3 warm-ups, interleaved); then a command on each of the " + n + " (one pooled connection each) ==");
+        Path many = bench.newTempDir("s2-data");
+        Path one = bench.newTempDir("s2-data1");
+        LocalTargets.writeRegistry(many, remoteMembers(n, "s2"));
+        LocalTargets.writeRegistry(one, remoteMembers(1, "s2one"));
+        // The host key is learnt once, by a registration on each server's own data dir.
+        try (Bench.RawServer sMany = Bench.RawServer.serve(bench, many, null);
+             Bench.RawServer sOne = Bench.RawServer.serve(bench, one, null)) {
+            sMany.ok("register_member", remoteArgs("keyed", home.resolve("fleet-bench-s2-keyed")), WAIT_MS, bench.json);
+            sOne.ok("register_member", remoteArgs("keyed", home.resolve("fleet-bench-s2one-keyed")), WAIT_MS, bench.json);
+            List<Double> tMany = new ArrayList<>();
+            List<Double> tOne = new ArrayList<>();
+            for (int i = 0; i < 3 + statusCalls; i++) {
+                long t0 = System.nanoTime();
+                JsonNode r = sMany.ok("fleet_status", Map.of("format", "compact"), WAIT_MS, bench.json);
+                double a = ms(System.nanoTime() - t0);
+                long t1 = System.nanoTime();
+                sOne.ok("fleet_status", Map.of("format", "compact"), WAIT_MS, bench.json);
+                double b = ms(System.nanoTime() - t1);
+                String text = Bench.RawServer.text(r);
+                if (!text.startsWith("Fleet: " + (n + 1) + " members, " + (n + 1) + " online")) {
+                    throw new IllegalStateException("fleet_status over " + n + ": " + text.lines().findFirst().orElse(""));
+                }
+                if (i >= 3) {
+                    tMany.add(a);
+                    tOne.add(b);
+                }
+            }
+            Bench.Stats sm = Bench.Stats.of(tMany);
+            Bench.Stats so = Bench.Stats.of(tOne);
+            say(String.format(Locale.ROOT, "  %-48s %s", "fleet_status, " + n + " remote members", sm.brief()));
+            say(String.format(Locale.ROOT, "  %-48s %s", "baseline: fleet_status, 1 remote member", so.brief()));
+            bench.summary.add(new Bench.Row("S2 fleet_status, " + n + " remote members", sm.median(), "ms", so.median(),
+                    "fleet_status, 1 remote", 2.0, Double.NaN, Bench.Goal.RATIO_AT_MOST));
+
+            long c0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                sMany.ok("execute_command", Map.of("member_name", "s2-" + i, "command", "echo hi"), WAIT_MS, bench.json);
+            }
+            double rss = sMany.rssMb();
+            say(String.format(Locale.ROOT, "  a command on each of the %d members took %.1f s; server RSS with %d pooled connections: %.1f MB",
+                    n, ms(System.nanoTime() - c0) / 1000, n, rss));
+            say("");
+            bench.summary.add(new Bench.Row("S2 RSS, " + n + " pooled remote members", rss, "MB", 200, "the target",
+                    200, Double.NaN, Bench.Goal.AT_MOST));
+        }
+    }
+
+    private List<dev.fleet.member.Member> remoteMembers(int n, String prefix) throws IOException {
+        List<dev.fleet.member.Member> members = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Path folder = Files.createDirectories(home.resolve("fleet-bench-" + prefix + "-" + i));
+            members.add(dev.fleet.member.Member.builder().id(java.util.UUID.randomUUID().toString()).friendlyName(prefix + "-" + i)
+                    .agentType(dev.fleet.member.AgentType.REMOTE).host(HOST).port(port).username(user)
+                    .authType(dev.fleet.member.AuthType.KEY).keyPath(key.toString()).workFolder(folder.toString())
+                    .os(dev.fleet.member.MemberOs.LINUX).createdAt(java.time.Instant.now()).lastUsed(java.time.Instant.now()).build());
+        }
+        return members;
+    }
+
+    /**
+     * S3. On a server just started: its idle RSS, then 50 remote commands and one transfer of the
+     * big file (the first after start, timed against scp over a ControlMaster right after it), and
+     * the RSS again. {@code --first-transfer-rounds=N} servers, one after another; medians reported.
+     */
+    private void memoryAndFirstTransfer() throws Exception {
+        long size = transferMb * (long) MIB;
+        say("== S3. Server just started (" + firstTransferRounds + " servers): idle RSS; 50 remote execute_command; the first "
+                + "send_files of " + transferMb + " MiB (vs scp over a ControlMaster right after); RSS ==");
+        Path srcDir = bench.newTempDir("s3-src");
+        Path blob = srcDir.resolve("first.bin");
+        Path work = home.resolve("fleet-bench-s3");
+        Path dest = work.resolve("first.bin");
+        writeRandom(blob, size, 11);
+        List<Double> fleetMibs = new ArrayList<>();
+        List<Double> scpMibs = new ArrayList<>();
+        List<Double> idles = new ArrayList<>();
+        List<Double> afters = new ArrayList<>();
+        try {
+            for (int round = 0; round < firstTransferRounds; round++) {
+                Path data = bench.newTempDir("s3-data");
+                try (Master master = new Master("cm3"); Bench.RawServer s = Bench.RawServer.serve(bench, data, null)) {
+                    master.open();
+                    Bench.sleep(1000);
+                    double idle = s.rssMb();
+                    s.ok("register_member", remoteArgs("mem", work), WAIT_MS, bench.json);
+                    for (int i = 0; i < 50; i++) {
+                        s.ok("execute_command", Map.of("member_name", "mem", "command", "echo " + i), WAIT_MS, bench.json);
+                    }
+                    sync();
+                    long t0 = System.nanoTime();
+                    s.ok("send_files", Map.of("member_name", "mem", "local_paths", List.of(blob.toString())), TRANSFER_WAIT_MS, bench.json);
+                    double fleet = size / MIB / ((System.nanoTime() - t0) / 1e9);
+                    checkCopy(blob, dest, "first send_files");
+                    Files.delete(dest);
+                    sync();
+                    long t1 = System.nanoTime();
+                    scpOrSftp(concat(List.of("scp", "-q"), master.opts("-P"), List.of(blob.toString(), user + "@" + HOST + ":" + dest)));
+                    double scp = size / MIB / ((System.nanoTime() - t1) / 1e9);
+                    checkCopy(blob, dest, "scp");
+                    Files.delete(dest);
+                    Bench.sleep(1000);
+                    double after = s.rssMb();
+                    say(String.format(Locale.ROOT, "  server %d: first send_files after start %.1f MiB/s; scp over a ControlMaster right after "
+                            + "%.1f MiB/s; RSS idle %.1f MB, after 50 remote calls and the transfer %.1f MB (+%.1f MB)",
+                            round + 1, fleet, scp, idle, after, after - idle));
+                    fleetMibs.add(fleet);
+                    scpMibs.add(scp);
+                    idles.add(idle);
+                    afters.add(after);
+                }
+            }
+            double fleet = Bench.Stats.of(fleetMibs).median();
+            double scp = Bench.Stats.of(scpMibs).median();
+            double idle = Bench.Stats.of(idles).median();
+            double after = Bench.Stats.of(afters).median();
+            say(String.format(Locale.ROOT, "  medians: send_files %.1f MiB/s, scp %.1f MiB/s (%.2fx); RSS idle %.1f MB, after %.1f MB",
+                    fleet, scp, fleet / scp, idle, after));
+            say("");
+            bench.summary.add(new Bench.Row("S3 send_files " + transferMb + " MiB, first after start", fleet, "MiB/s", scp,
+                    "scp, ControlMaster", 0.8, Double.NaN, Bench.Goal.RATIO_AT_LEAST));
+            bench.summary.add(new Bench.Row("S3 RSS after 50 remote calls + 1 transfer", after, "MB", idle + 30,
+                    "idle RSS + 30 MB", 1.0, Double.NaN, Bench.Goal.RATIO_AT_MOST));
+        } finally {
+            Files.deleteIfExists(blob);
+            Files.deleteIfExists(dest);
+        }
+    }
+
+    /** S5. A folder of many small files: send_files vs {@code scp -r} over a ControlMaster, alternating, 3 runs each. */
+    private void smallFiles() throws Exception {
+        int n = smallFileCount;
+        say("== S5. A folder of " + n + " small files (1-8 KiB, 20 subfolders): send_files vs scp -r over a ControlMaster, "
+                + "3 runs each, alternating, the copy removed between runs ==");
+        Path srcDir = bench.newTempDir("s5-src");
+        Path tree = srcDir.resolve("small");
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        long bytes = 0;
+        for (int i = 0; i < n; i++) {
+            Path f = Files.createDirectories(tree.resolve("d" + (i % 20))).resolve("f" + i + ".txt");
+            byte[] b = new byte[1024 + random.nextInt(7 * 1024)];
+            random.nextBytes(b);
+            Files.write(f, b);
+            bytes += b.length;
+        }
+        Path work = home.resolve("fleet-bench-s5");
+        Files.createDirectories(work);
+        Path data = bench.newTempDir("s5-data");
+        try (Master master = new Master("cm5"); Bench.RawServer s = Bench.RawServer.serve(bench, data, null)) {
+            master.open();
+            s.ok("register_member", remoteArgs("small", work), WAIT_MS, bench.json);
+            List<Double> fleet = new ArrayList<>();
+            List<Double> scp = new ArrayList<>();
+            for (int run = 0; run < 4; run++) {
+                for (int k = 0; k < 2; k++) {
+                    boolean fleetTurn = (run + k) % 2 == 0;
+                    deleteTree(work.resolve("small"));
+                    sync();
+                    long t0 = System.nanoTime();
+                    if (fleetTurn) {
+                        JsonNode r = s.ok("send_files", Map.of("member_name", "small", "local_paths", List.of(tree.toString())),
+                                TRANSFER_WAIT_MS, bench.json);
+                        if (r.path("structuredContent").path("succeeded").asInt() != n) {
+                            throw new IllegalStateException("send_files of the small files: " + Bench.RawServer.text(r).lines().findFirst().orElse(""));
+                        }
+                    } else {
+                        scpOrSftp(concat(List.of("scp", "-q", "-r"), master.opts("-P"), List.of(tree.toString(), user + "@" + HOST + ":" + work)));
+                    }
+                    double sec = (System.nanoTime() - t0) / 1e9;
+                    if (run > 0) {
+                        (fleetTurn ? fleet : scp).add(sec * 1000);
+                    }
+                }
+            }
+            Bench.Stats sf = Bench.Stats.of(fleet);
+            Bench.Stats ss = Bench.Stats.of(scp);
+            say(String.format(Locale.ROOT, "  %d files, %.1f MiB; the first run of each was a warm-up", n, bytes / MIB));
+            say(String.format(Locale.ROOT, "  %-48s %s", "send_files", sf.brief()));
+            say(String.format(Locale.ROOT, "  %-48s %s", "baseline: scp -r over a ControlMaster", ss.brief()));
+            say("");
+            // Throughput ratio: the baseline's time over fleet's.
+            bench.summary.add(new Bench.Row("S5 send_files " + n + " small files (files/s)", n / (sf.median() / 1000), "files/s",
+                    n / (ss.median() / 1000), "scp -r, ControlMaster", 1.0, Double.NaN, Bench.Goal.RATIO_AT_LEAST));
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    /**
+     * S6. Sending only what changed: a folder of {@code resendMb} MiB (16 MiB files) sent once, then
+     * again unchanged (target: at most 5 % of the first send's time), then with one file changed
+     * (only that file may be sent).
+     */
+    private void resend() throws Exception {
+        int files = Math.max(1, resendMb / 16);
+        say("== S6. A folder of " + files + " x 16 MiB: first send_files, again unchanged, again with one file changed ==");
+        Path srcDir = bench.newTempDir("s6-src");
+        Path tree = srcDir.resolve("big");
+        for (int i = 0; i < files; i++) {
+            writeRandom(Files.createDirectories(tree.resolve("part" + (i % 4))).resolve("blob" + i + ".bin"), 16 * (long) MIB, 100 + i);
+        }
+        Path work = home.resolve("fleet-bench-s6");
+        Path data = bench.newTempDir("s6-data");
+        try (Bench.RawServer s = Bench.RawServer.serve(bench, data, null)) {
+            s.ok("register_member", remoteArgs("resend", work), WAIT_MS, bench.json);
+            Map<String, Object> args = Map.of("member_name", "resend", "local_paths", List.of(tree.toString()));
+            sync();
+            long t0 = System.nanoTime();
+            JsonNode first = s.ok("send_files", args, TRANSFER_WAIT_MS, bench.json);
+            double firstMs = ms(System.nanoTime() - t0);
+            long t1 = System.nanoTime();
+            JsonNode again = s.ok("send_files", args, TRANSFER_WAIT_MS, bench.json);
+            double againMs = ms(System.nanoTime() - t1);
+            Path changed = tree.resolve("part1/blob1.bin");
+            writeRandom(changed, 16 * (long) MIB, 999);
+            long t2 = System.nanoTime();
+            JsonNode one = s.ok("send_files", args, TRANSFER_WAIT_MS, bench.json);
+            double oneMs = ms(System.nanoTime() - t2);
+            checkCopy(changed, work.resolve("big/part1/blob1.bin"), "the changed file");
+            JsonNode sc = one.path("structuredContent");
+            boolean onlyThatOne = sc.path("succeeded").asInt() == 1 && sc.path("skipped").asInt() == files - 1;
+            say(String.format(Locale.ROOT, "  first send: %.0f ms (%d files sent); unchanged: %.0f ms (%d skipped); one changed: %.0f ms "
+                            + "(%d sent, %d skipped)", firstMs, first.path("structuredContent").path("succeeded").asInt(), againMs,
+                    again.path("structuredContent").path("skipped").asInt(), oneMs, sc.path("succeeded").asInt(), sc.path("skipped").asInt()));
+            say("");
+            bench.summary.add(new Bench.Row("S6 send_files unchanged " + files * 16 + " MiB folder", againMs, "ms", firstMs,
+                    "the first send", 0.05, Double.NaN, Bench.Goal.RATIO_AT_MOST));
+            bench.summary.add(new Bench.Row("S6 one file changed: only it sent", onlyThatOne ? 1 : 0, "", 1, "yes = 1",
+                    1.0, Double.NaN, Bench.Goal.RATIO_AT_LEAST));
+        } finally {
+            deleteTree(work);
+            deleteTree(tree);
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
                 Files.deleteIfExists(p);
             }
         }
@@ -498,16 +836,7 @@ final class SshBench {
     // ---------------------------------------------------------------- helpers
 
     private void registerRemote(McpSyncClient client, String name, Path folder) {
-        Map<String, Object> args = new LinkedHashMap<>();
-        args.put("friendly_name", name);
-        args.put("member_type", "remote");
-        args.put("host", HOST);
-        args.put("port", port);
-        args.put("username", user);
-        args.put("auth_type", "key");
-        args.put("key_path", key.toString());
-        args.put("work_folder", folder.toString());
-        McpSchema.CallToolResult r = client.callTool(call("register_member", args));
+        McpSchema.CallToolResult r = client.callTool(call("register_member", remoteArgs(name, folder)));
         if (Boolean.TRUE.equals(r.isError())) {
             throw new IllegalStateException("register_member " + name + " (remote) failed: " + text(r));
         }

@@ -44,6 +44,10 @@ public record CommandRequest(String script, String workFolder, Duration timeout,
         return new OutputCapture(outputCap, spill, listener == null ? null : listener::stderr);
     }
 
+    public CommandRequest withOutputCap(int cap) {
+        return new CommandRequest(script, workFolder, timeout, cap, stdin);
+    }
+
     public static CommandRequest probe(String script, Duration timeout) {
         return new CommandRequest(script, null, timeout, DEFAULT_OUTPUT_CAP);
     }

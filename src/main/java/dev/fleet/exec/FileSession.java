@@ -28,6 +28,21 @@ public interface FileSession extends AutoCloseable {
     List<String> listFiles(String memberPath) throws IOException, ChannelException;
 
     /**
+     * Like {@link #listFiles}, with each file's size and modification time, in the same order;
+     * one listing per folder, not a request per file.
+     */
+    java.util.Map<String, FileStat> listFileStats(String memberPath) throws IOException, ChannelException;
+
+    /**
+     * Size and modification time of the regular files directly in each of {@code memberFolders}
+     * (links and folders are left out, as are folders that do not exist), by absolute member path.
+     */
+    java.util.Map<String, FileStat> describe(java.util.Collection<String> memberFolders) throws IOException, ChannelException;
+
+    /** Sets a member file's modification time, so that a later transfer can tell it is unchanged. */
+    void setModified(String memberPath, long epochSeconds) throws IOException, ChannelException;
+
+    /**
      * The path with symbolic links resolved, for the longest part of it that exists (the rest is
      * appended as written), so a link inside a work folder cannot smuggle a transfer outside it.
      * More links than the kernel follows (a loop) is an {@link IOException}, never a guess.

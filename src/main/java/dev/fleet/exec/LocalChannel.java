@@ -12,13 +12,23 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
-/** A member that is a folder on this machine: commands are child processes, transfers are copies. */
+/**
+ * A member that is a folder on this machine: commands are child processes, transfers are copies.
+ *
+ * <p>Every command carries a run tag in its environment, so a timeout ends it and everything it
+ * started, also what left its process tree. A command must never reach the terminal of the editor
+ * or agent that started fleet (a password prompt would steal its keystrokes): when fleet itself
+ * has a controlling terminal, each command starts in a session of its own ({@code setsid}, one
+ * more process start); when fleet has none (the launcher starts {@code fleet serve} detached),
+ * its commands cannot have one either and start directly.
+ */
 public final class LocalChannel implements MemberChannel {
     private static final boolean HAS_SETSID = new File("/usr/bin/setsid").canExecute() || new File("/bin/setsid").canExecute();
 
@@ -26,13 +36,21 @@ public final class LocalChannel implements MemberChannel {
     private final LoginEnvironment environment;
     private final SpillFiles spillFiles;
     private final ExecutorService streamPumps;
+    private final boolean ownSessions;
 
     public LocalChannel(OsCommands os, LoginEnvironment environment, SpillFiles spillFiles,
                         ExecutorService streamPumps) {
+        this(os, environment, spillFiles, streamPumps, HAS_SETSID && ControllingTerminal.present());
+    }
+
+    /** {@code ownSessions}: start each command in a new session (needs setsid). */
+    LocalChannel(OsCommands os, LoginEnvironment environment, SpillFiles spillFiles, ExecutorService streamPumps,
+                 boolean ownSessions) {
         this.os = os;
         this.environment = environment;
         this.spillFiles = spillFiles;
         this.streamPumps = streamPumps;
+        this.ownSessions = ownSessions;
     }
 
     @Override
@@ -42,15 +60,18 @@ public final class LocalChannel implements MemberChannel {
 
     @Override
     public CommandResult exec(CommandRequest request) throws ChannelException {
-        List<String> argv = new ArrayList<>();
-        if (HAS_SETSID) {
-            // A new session makes the command a process-group leader, so a timeout can end the whole group.
+        List<String> argv = new ArrayList<>(4);
+        if (ownSessions) {
+            // A new session: no controlling terminal, and a process group a timeout can end whole.
             argv.add("setsid");
         }
         argv.addAll(os.shellArgv(request.script()));
+        String runId = RunTag.next();
         ProcessBuilder pb = new ProcessBuilder(argv);
-        pb.environment().clear();
-        pb.environment().putAll(environment.get());
+        Map<String, String> env = pb.environment();
+        env.clear();
+        env.putAll(environment.get());
+        env.put(OsCommands.RUN_TAG, runId);
         if (request.workFolder() != null) {
             File dir = new File(request.workFolder());
             if (!dir.isDirectory()) {
@@ -80,13 +101,13 @@ public final class LocalChannel implements MemberChannel {
         try {
             if (!process.waitFor(request.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 timedOut = true;
-                ProcessTree.kill(process, HAS_SETSID);
+                ProcessTree.kill(process, ownSessions, os, runId);
                 process.waitFor(5, TimeUnit.SECONDS);
             }
             awaitPump(outPump, process);
             awaitPump(errPump, process);
         } catch (InterruptedException e) {
-            ProcessTree.kill(process, HAS_SETSID);
+            ProcessTree.kill(process, ownSessions, os, runId);
             Thread.currentThread().interrupt();
             throw new ChannelException("interrupted while the command ran; it was ended");
         } finally {
@@ -141,6 +162,11 @@ public final class LocalChannel implements MemberChannel {
     }
 
     @Override
+    public java.util.Optional<Map<String, String>> localEnvironment() {
+        return java.util.Optional.of(environment.get());
+    }
+
+    @Override
     public ConnectionCheck test() {
         return new ConnectionCheck.Reachable(Duration.ZERO);
     }
@@ -180,6 +206,44 @@ public final class LocalChannel implements MemberChannel {
             }
 
             @Override
+            public java.util.Map<String, FileStat> listFileStats(String memberPath) throws IOException {
+                java.util.Map<String, FileStat> stats = new java.util.LinkedHashMap<>();
+                for (String f : LocalChannel.listFiles(Path.of(memberPath))) {
+                    FileStat s = LocalChannel.stat(Path.of(f));
+                    if (s != null) {
+                        stats.put(f, s);
+                    }
+                }
+                return stats;
+            }
+
+            @Override
+            public java.util.Map<String, FileStat> describe(java.util.Collection<String> memberFolders) throws IOException {
+                java.util.Map<String, FileStat> stats = new java.util.HashMap<>();
+                for (String folder : memberFolders) {
+                    Path dir = Path.of(folder);
+                    if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        continue;
+                    }
+                    try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                        for (Path e : entries) {
+                            FileStat s = LocalChannel.stat(e);
+                            if (s != null) {
+                                stats.put(e.toString(), s);
+                            }
+                        }
+                    }
+                }
+                return stats;
+            }
+
+            @Override
+            public void setModified(String memberPath, long epochSeconds) throws IOException {
+                Files.setLastModifiedTime(Path.of(memberPath), java.nio.file.attribute.FileTime.from(epochSeconds,
+                        java.util.concurrent.TimeUnit.SECONDS));
+            }
+
+            @Override
             public String realPath(String memberPath) throws IOException {
                 return LocalChannel.realPath(Path.of(memberPath));
             }
@@ -200,6 +264,17 @@ public final class LocalChannel implements MemberChannel {
             Files.createDirectories(parent);
         }
         Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+    }
+
+    /** A regular file's size and time, links not followed; null for anything else. */
+    private static FileStat stat(Path p) {
+        try {
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return a.isRegularFile() ? new FileStat(a.size(), a.lastModifiedTime().to(java.util.concurrent.TimeUnit.SECONDS)) : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static List<String> listFiles(Path root) throws IOException {

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -13,40 +15,65 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The environment a fresh login of the user would have, captured once per server process.
+ * The environment a fresh login of the user would have, captured once and captured again when a
+ * shell profile changes.
  *
  * <p>Local commands must not inherit the server's own environment: fleet usually runs inside an
  * agent session whose variables (session markers, entry points) make a nested agent CLI misbehave.
  * So fleet starts the user's login shell from an empty environment, records what it exports, and
  * runs every local command with exactly that. Capturing once keeps a command's cost to one
- * process start instead of a full login (profiles can take half a second).
+ * process start instead of a full login (profiles can take half a second). The profiles a login
+ * reads are looked at (modification time and size, a few stat calls) before every use; when one
+ * was edited, added or removed, the next command gets a fresh capture.
  */
 public final class LoginEnvironment {
     private static final Logger log = LoggerFactory.getLogger(LoginEnvironment.class);
     private static final Set<String> SHELL_BOOKKEEPING = Set.of("PWD", "OLDPWD", "SHLVL", "_");
     private static final long CAPTURE_TIMEOUT_SECONDS = 15;
 
+    /** Files a login of bash, zsh, sh or fish reads, relative to the home folder. */
+    private static final List<String> HOME_PROFILES = List.of(".profile", ".bash_profile", ".bash_login", ".bashrc",
+            ".zshenv", ".zprofile", ".zlogin", ".zshrc", ".config/fish/config.fish", ".pam_environment");
+    /** System-wide ones; the files of profile.d folders are added when the fingerprint is taken. */
+    private static final List<String> SYSTEM_PROFILES = List.of("/etc/profile", "/etc/profile.d", "/etc/bash.bashrc",
+            "/etc/bashrc", "/etc/environment", "/etc/zshenv", "/etc/zprofile", "/etc/zlogin", "/etc/zsh",
+            "/etc/zsh/zshenv", "/etc/zsh/zprofile", "/etc/zsh/zlogin", "/etc/zsh/zshrc", "/etc/paths", "/etc/paths.d");
+
     private final Map<String, String> serverEnv;
     private final Path home;
-    private volatile Map<String, String> captured;
+    private final List<Path> profiles;
+    private volatile Captured captured;
+
+    /** A captured environment and the state of the profiles it came from. */
+    private record Captured(Map<String, String> env, ProfileFingerprint fingerprint) {
+    }
 
     /** {@code home}: the user's home as the settings found it; the login starts there. */
     public LoginEnvironment(Map<String, String> serverEnv, Path home) {
         this.serverEnv = Map.copyOf(serverEnv);
         this.home = home;
+        List<Path> files = new ArrayList<>();
+        HOME_PROFILES.forEach(f -> files.add(home.resolve(f)));
+        SYSTEM_PROFILES.forEach(f -> files.add(Path.of(f)));
+        this.profiles = List.copyOf(files);
     }
 
+    /** The login environment, captured again first if a profile changed since the last capture. */
     public Map<String, String> get() {
-        Map<String, String> env = captured;
-        if (env == null) {
-            synchronized (this) {
-                if (captured == null) {
-                    captured = capture();
-                }
-                env = captured;
-            }
+        Captured c = captured;
+        if (c != null && c.fingerprint().isCurrent()) {
+            return c.env();
         }
-        return env;
+        synchronized (this) {
+            c = captured;
+            if (c == null || !c.fingerprint().isCurrent()) {
+                // Taken before the capture: an edit made while the login runs shows as a change next time.
+                ProfileFingerprint before = ProfileFingerprint.of(profiles);
+                c = new Captured(capture(), before);
+                captured = c;
+            }
+            return c.env();
+        }
     }
 
     /** The few variables a login needs to find the user's profile; nothing else crosses over. */

@@ -56,6 +56,14 @@ public interface MemberChannel extends AutoCloseable {
         }
     }
 
+    /**
+     * The environment commands run with when the member is this machine (its files can then be
+     * looked at directly); empty for a remote member.
+     */
+    default Optional<java.util.Map<String, String>> localEnvironment() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 }

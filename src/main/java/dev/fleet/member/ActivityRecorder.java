@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ActivityRecorder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ActivityRecorder.class);
-    private static final long WRITE_DELAY_MS = 200;
+    private static final long WRITE_DELAY_MS = 1000;
 
     private final RegistryStore store;
     private final Clock clock;

@@ -11,6 +11,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
@@ -25,6 +27,10 @@ import java.util.function.UnaryOperator;
  * writer is killed at any instant. Writers serialise on an OS file lock ({@code registry.lock})
  * across processes and on a {@link ReentrantLock} inside this one (the JVM refuses to hand the same
  * file lock to two of its own threads), then read, change and replace.
+ *
+ * <p>A read parses the file only when it changed: the last registry parsed is kept with the
+ * file's identity, modification time and size (every write is a new file, renamed over the old),
+ * so a call that only looks something up costs one stat call, also with a thousand members.
  */
 public final class RegistryStore {
     private final Path file;
@@ -40,6 +46,18 @@ public final class RegistryStore {
 
     private final ReentrantLock inProcess;
     private final AtomicLong tmpCounter = new AtomicLong();
+    private volatile Parsed lastParsed;
+
+    /** A registry as parsed from the file whose attributes were these, before and after reading it. */
+    private record Parsed(Object fileKey, FileTime modified, long size, Registry registry) {
+        static Parsed of(BasicFileAttributes a, Registry registry) {
+            return new Parsed(a.fileKey(), a.lastModifiedTime(), a.size(), registry);
+        }
+
+        boolean describes(BasicFileAttributes a) {
+            return java.util.Objects.equals(fileKey, a.fileKey()) && modified.equals(a.lastModifiedTime()) && size == a.size();
+        }
+    }
 
     public RegistryStore(DataDir dataDir, RegistryCodec codec) {
         this.file = dataDir.registryFile();
@@ -48,9 +66,21 @@ public final class RegistryStore {
         this.inProcess = IN_PROCESS_LOCKS.computeIfAbsent(lockFile.toAbsolutePath().normalize(), p -> new ReentrantLock());
     }
 
+    /** The registry as it is on disk now (parsed again only if the file changed since the last read). */
     public Registry read() {
         try {
-            return codec.parse(Files.readAllBytes(file));
+            BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class);
+            Parsed p = lastParsed;
+            if (p != null && p.describes(before)) {
+                return p.registry();
+            }
+            Registry registry = codec.parse(Files.readAllBytes(file));
+            BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class);
+            if (Parsed.of(before, registry).describes(after)) {
+                // Kept only when no writer replaced the file while it was read.
+                lastParsed = Parsed.of(after, registry);
+            }
+            return registry;
         } catch (NoSuchFileException e) {
             return Registry.empty();
         } catch (IOException e) {
@@ -90,6 +120,7 @@ public final class RegistryStore {
         try (FileChannel lockChannel = SecureFiles.openLockFile(lockFile);
              FileLock ignored = lockChannel.lock()) {
             removeStaleTemporaries();
+            // The file cannot change while the lock is held; a parse kept from it is what is on disk.
             Registry current = read();
             T value = read.apply(current);
             Registry next = change.apply(current, value);
@@ -114,6 +145,8 @@ public final class RegistryStore {
             Files.deleteIfExists(tmp);
         }
         syncDirectory();
+        // Under the write lock nobody else replaced it since: the next read need not parse it again.
+        lastParsed = Parsed.of(Files.readAttributes(file, BasicFileAttributes.class), next);
     }
 
     /** Makes the rename itself durable; harmless where directories cannot be opened (Windows). */

@@ -21,6 +21,11 @@ final class LinuxCommands extends PosixCommands {
     }
 
     @Override
+    public java.util.Optional<String> sha256Files() {
+        return java.util.Optional.of("xargs -0 -r sha256sum -- 2>/dev/null; true");
+    }
+
+    @Override
     public String killTagged(String runId) {
         return "for f in $(grep -lzx " + RUN_TAG + "=" + runId + " /proc/[0-9]*/environ 2>/dev/null); do "
                 + "p=${f#/proc/}; kill -KILL \"${p%/environ}\" 2>/dev/null; done; true";

@@ -21,6 +21,11 @@ final class MacOsCommands extends PosixCommands {
     }
 
     @Override
+    public java.util.Optional<String> sha256Files() {
+        return java.util.Optional.of("xargs -0 shasum -a 256 -- 2>/dev/null; true");
+    }
+
+    @Override
     public String killTagged(String runId) {
         // ps -E appends each process's environment to its command line.
         return "ps -axwwE -o pid=,command= | grep -F " + RUN_TAG + "=" + runId + " | grep -v grep | "

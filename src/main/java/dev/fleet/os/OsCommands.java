@@ -9,6 +9,8 @@ import java.util.List;
  * Values that come from users (folders, paths) are always quoted here, never by callers.
  */
 public interface OsCommands {
+    /** The environment variable that tags a command fleet runs, and every process it starts (see {@link #killTagged}). */
+    String RUN_TAG = "FLEET_RUN_ID";
 
     static OsCommands forOs(MemberOs os) {
         return switch (os == null ? MemberOs.LINUX : os) {
@@ -64,6 +66,14 @@ public interface OsCommands {
 
     /** Prints {@code yes} when the folder exists. */
     String folderExists(String folder);
+
+    /**
+     * Prints {@code <sha256 hex>  <path>} for each file whose absolute path arrives NUL-separated on
+     * stdin (a file that cannot be read is left out); empty where this OS has no such tool.
+     */
+    default java.util.Optional<String> sha256Files() {
+        return java.util.Optional.empty();
+    }
 
     /**
      * Lists running agent CLI processes, one per line: {@code pid TAB cwd TAB command line}.

@@ -16,7 +16,6 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
         return List.of(shell, "-c", script);
     }
 
-    static final String RUN_TAG = "FLEET_RUN_ID";
     /** {@code true}, not {@code :}: a failed redirection of a special builtin would end a POSIX sh. */
     static final String GUARD_HEARTBEAT = "[ -d \"$HOME/.fleet/guard\" ] && true 2>/dev/null > \"$HOME/.fleet/guard/heartbeat\"; ";
 

@@ -1,6 +1,7 @@
 package dev.fleet.registration;
 
 import dev.fleet.agentcli.AgentCli;
+import dev.fleet.agentcli.AgentVersions;
 import dev.fleet.agentcli.LlmProvider;
 import dev.fleet.agentcli.MemberAgent;
 import dev.fleet.agentcli.ProviderAdapter;
@@ -14,7 +15,6 @@ import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
-import dev.fleet.exec.ConnectionCheck;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.guard.GuardReport;
 import dev.fleet.guard.GuardService;
@@ -28,6 +28,7 @@ import dev.fleet.member.MemberOs;
 import dev.fleet.member.MemberRef;
 import dev.fleet.member.Registry;
 import dev.fleet.member.RegistryStore;
+import dev.fleet.os.OsCommands;
 import dev.fleet.security.SecretBox;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,9 +92,13 @@ public final class Registrar {
     private final MemberCleanup cleanup;
     private final GuardService guard;
     private final Clock clock;
+    private final AgentVersions agents;
+    private final ExecutorService probes;
 
+    /** {@code probes} runs a new member's independent checks side by side. */
     public Registrar(RegistryStore store, Channels channels, SecretBox secrets, CloudLifecycle lifecycle,
-                     LocalPaths localPaths, MemberCleanup cleanup, GuardService guard, Clock clock) {
+                     LocalPaths localPaths, MemberCleanup cleanup, GuardService guard, Clock clock, AgentVersions agents,
+                     ExecutorService probes) {
         this.store = store;
         this.channels = channels;
         this.secrets = secrets;
@@ -99,6 +107,8 @@ public final class Registrar {
         this.cleanup = cleanup;
         this.guard = guard;
         this.clock = clock;
+        this.agents = agents;
+        this.probes = probes;
     }
 
     public Registered register(MemberFields f) throws ChannelException {
@@ -135,7 +145,7 @@ public final class Registrar {
         String folder = localPaths.normalise(f.workFolder());
         refuseDuplicateFolder(store.read(), null, "local", folder);
         Member member = draft.workFolder(folder).os(MemberOs.current()).build();
-        return finish(member, channels.forMember(member), 0, new ArrayList<>());
+        return finishLocal(member, channels.forMember(member), new ArrayList<>());
     }
 
     private Registered registerRemote(MemberFields f, Member.Builder draft) throws ChannelException {
@@ -247,6 +257,7 @@ public final class Registrar {
         Member probe = draft.build();
         MemberChannel channel = channels.forMember(probe);
         try {
+            // The first round trip opens the connection and tells the OS, which every later command's shell text needs.
             Optional<MemberOs> os = channel.detectOs();
             if (os.isEmpty()) {
                 warnings.add("could not tell the member's OS; assuming Linux");
@@ -254,15 +265,31 @@ public final class Registrar {
             draft.os(os.orElse(MemberOs.LINUX));
             probe = draft.build();
             channel = channels.forMember(probe);
-            ConnectionCheck check = channel.test();
-            if (check instanceof ConnectionCheck.Unreachable u) {
-                throw new ChannelException(u.reason());
+            OsCommands shell = channel.os();
+            String folder = probe.workFolder();
+            boolean inHome = folder.equals("~") || folder.startsWith("~/");
+            // The second: the independent probes side by side, each on its own channel of the connection.
+            Future<CommandResult> test = probeAsync(channel, CommandRequest.probe(CONNECTION_TEST, SETUP_TIMEOUT));
+            Future<Optional<String>> agent = agentAsync(channel, probe);
+            Future<CommandResult> homeOrMkdir = probeAsync(channel,
+                    CommandRequest.probe(inHome ? shell.homeFolder() : shell.makeDirectory(folder), SETUP_TIMEOUT));
+            CommandResult tested = await(test);
+            if (!tested.succeeded() || !tested.stdout().contains("ok")) {
+                throw new ChannelException("the member answered, but a test command failed: "
+                        + tested.stderr().strip().lines().findFirst().orElse("exit " + tested.exitCode()));
             }
-            long latency = ((ConnectionCheck.Reachable) check).latency().toMillis();
-            String folder = resolveRemoteFolder(channel, probe.workFolder());
+            long latency = tested.elapsed().toMillis();
+            CommandResult mkdir;
+            if (inHome) {
+                folder = expandHome(await(homeOrMkdir), folder);
+                mkdir = channel.exec(CommandRequest.probe(shell.makeDirectory(folder), SETUP_TIMEOUT));
+            } else {
+                mkdir = await(homeOrMkdir);
+            }
             Member member = draft.workFolder(folder).build();
             refuseDuplicateFolder(store.read(), null, member.deviceKey(), folder);
-            return finish(member, channel, latency, warnings);
+            requireFolder(member, mkdir);
+            return save(member, latency, await(agent), warnings);
         } catch (ChannelException e) {
             channels.release(probe);
             throw new RequestRefused("Cannot reach " + probe.username() + "@" + probe.host() + ":" + probe.port() + ": "
@@ -273,12 +300,42 @@ public final class Registrar {
         }
     }
 
-    /** A ~ folder is expanded on the member, where it means the member user's home. */
-    private static String resolveRemoteFolder(MemberChannel channel, String folder) throws ChannelException {
-        if (!folder.equals("~") && !folder.startsWith("~/")) {
-            return folder;
+    /** The command that proves the member runs commands (its answer's time is the latency reported). */
+    private static final String CONNECTION_TEST = "echo ok";
+
+    private Future<CommandResult> probeAsync(MemberChannel channel, CommandRequest request) {
+        return probes.submit(() -> channel.exec(request));
+    }
+
+    private Future<Optional<String>> agentAsync(MemberChannel channel, Member member) {
+        return probes.submit(() -> agentVersion(channel, member));
+    }
+
+    /** The version of the member's agent CLI; empty when it is missing or the member runs commands only. */
+    private Optional<String> agentVersion(MemberChannel channel, Member member) throws ChannelException {
+        Optional<ProviderAdapter> cli = MemberAgent.cli(member);
+        return cli.isEmpty() ? Optional.empty() : agents.version(channel, cli.get());
+    }
+
+    private static <T> T await(Future<T> f) throws ChannelException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ChannelException("interrupted while probing the member");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ChannelException c) {
+                throw c;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new ChannelException(String.valueOf(e.getCause().getMessage()), e.getCause());
         }
-        CommandResult home = channel.exec(CommandRequest.probe(channel.os().homeFolder(), SETUP_TIMEOUT));
+    }
+
+    /** A ~ folder is expanded on the member, where it means the member user's home. */
+    private static String expandHome(CommandResult home, String folder) throws ChannelException {
         String h = home.stdout().strip();
         if (!home.succeeded() || h.isEmpty()) {
             throw new ChannelException("cannot find the home folder on the member to expand " + folder);
@@ -286,17 +343,33 @@ public final class Registrar {
         return folder.equals("~") ? h : h + folder.substring(1);
     }
 
-    private Registered finish(Member draft, MemberChannel channel, long latencyMs, List<String> warnings) throws ChannelException {
-        ProviderAdapter cli = MemberAgent.cli(draft).orElse(null);
-        Optional<String> agent = cli == null ? Optional.empty() : AgentCli.version(channel, cli);
-        if (cli != null && agent.isEmpty()) {
-            warnings.add(AgentCli.missingWarning(cli));
+    /**
+     * A local member: its folder is on this machine, so it is created here, without a shell; the
+     * agent CLI's version comes from a cache kept per binary (see {@link AgentVersions}).
+     */
+    private Registered finishLocal(Member draft, MemberChannel channel, List<String> warnings) throws ChannelException {
+        Optional<String> agent = agentVersion(channel, draft);
+        try {
+            Files.createDirectories(Path.of(draft.workFolder()));
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new RequestRefused("Cannot create the work folder " + draft.workFolder() + ": " + e.getMessage()
+                    + ". The member was not registered.");
         }
-        CommandResult mkdir = channel.exec(CommandRequest.probe(channel.os().makeDirectory(draft.workFolder()), SETUP_TIMEOUT));
+        return save(draft, 0, agent, warnings);
+    }
+
+    private static void requireFolder(Member draft, CommandResult mkdir) {
         if (!mkdir.succeeded()) {
             throw new RequestRefused("Cannot create the work folder " + draft.workFolder() + ": "
                     + mkdir.stderr().strip().lines().findFirst().orElse("exit " + mkdir.exitCode())
                     + ". The member was not registered.");
+        }
+    }
+
+    private Registered save(Member draft, long latencyMs, Optional<String> agent, List<String> warnings) {
+        Optional<ProviderAdapter> cli = MemberAgent.cli(draft);
+        if (cli.isPresent() && agent.isEmpty()) {
+            warnings.add(AgentCli.missingWarning(cli.get()));
         }
         Member member = draft.toBuilder().createdAt(clock.instant()).lastUsed(clock.instant()).build();
         Member saved = store.update(current -> {

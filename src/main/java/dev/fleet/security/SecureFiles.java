@@ -30,12 +30,19 @@ public final class SecureFiles {
 
     /** Creates (or truncates) a file with mode 0600 from the first byte, then writes and fsyncs it. */
     public static void writePrivate(Path file, byte[] content) throws IOException {
+        writePrivate(file, content, true);
+    }
+
+    /** Like {@link #writePrivate(Path, byte[])}; {@code durable} false skips the fsync (for files that only show a state). */
+    public static void writePrivate(Path file, byte[] content, boolean durable) throws IOException {
         try (FileChannel ch = openPrivate(file)) {
             ByteBuffer buf = ByteBuffer.wrap(content);
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
-            ch.force(true);
+            if (durable) {
+                ch.force(true);
+            }
         }
     }
 

@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * {@code statusline-state.json} ({@code {"<member id>":"<state>"}}), shared by every fleet process
  * on the data dir under a file lock. Writes happen on one background thread, in order, so a tool
  * call never waits for the disk; a failed write is logged and the next one repairs the file.
+ * Changes that arrive while a render waits join it (a command of a few milliseconds is busy and
+ * idle again before anything is written), a file whose content would not change is not written,
+ * and neither file is flushed to the disk: they show a state, they do not keep data.
  */
 public final class StatuslineService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatuslineService.class);
@@ -54,6 +57,9 @@ public final class StatuslineService implements AutoCloseable {
     private final ObjectMapper mapper;
     private final ReentrantLock inProcess;
     private final ConcurrentMap<String, Integer> working = new ConcurrentHashMap<>();
+    /** Changes not rendered yet, in arrival order (a later state of a member replaces an earlier one). */
+    private final Map<String, MemberState> pending = new LinkedHashMap<>();
+    private boolean renderQueued;
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "fleet-statusline");
         t.setDaemon(true);
@@ -104,11 +110,28 @@ public final class StatuslineService implements AutoCloseable {
     }
 
     private void submit(Map<String, MemberState> overrides) {
+        synchronized (pending) {
+            pending.putAll(overrides);
+            if (renderQueued) {
+                return;
+            }
+            renderQueued = true;
+        }
         try {
-            writer.execute(() -> render(overrides));
+            writer.execute(this::renderPending);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // Closing: the line is left as it was.
         }
+    }
+
+    private void renderPending() {
+        Map<String, MemberState> overrides;
+        synchronized (pending) {
+            overrides = new LinkedHashMap<>(pending);
+            pending.clear();
+            renderQueued = false;
+        }
+        render(overrides);
     }
 
     private void render(Map<String, MemberState> overrides) {
@@ -120,8 +143,15 @@ public final class StatuslineService implements AutoCloseable {
             states.keySet().retainAll(registry.members().stream().map(Member::id).toList());
             ObjectNode stateJson = mapper.createObjectNode();
             states.forEach((id, s) -> stateJson.put(id, s.json()));
-            replace(stateFile, mapper.writeValueAsBytes(stateJson));
-            replace(lineFile, (line(registry, states) + "\n").getBytes(StandardCharsets.UTF_8));
+            byte[] state = mapper.writeValueAsBytes(stateJson);
+            byte[] line = (line(registry, states) + "\n").getBytes(StandardCharsets.UTF_8);
+            // Compared with what is on disk (another process may have written): an unchanged file is left alone.
+            if (!java.util.Arrays.equals(state, readQuietly(stateFile))) {
+                replace(stateFile, state);
+            }
+            if (!java.util.Arrays.equals(line, readQuietly(lineFile))) {
+                replace(lineFile, line);
+            }
         } catch (IOException | RuntimeException e) {
             log.warn("statusline not updated: {}", e.getMessage());
         } finally {
@@ -159,11 +189,19 @@ public final class StatuslineService implements AutoCloseable {
         return states;
     }
 
+    private static byte[] readQuietly(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Readers (the status line command) see the old file or the new one, never half of one. */
     private static void replace(Path file, byte[] content) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
-            SecureFiles.writePrivate(tmp, content);
+            SecureFiles.writePrivate(tmp, content, false);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);

@@ -1,6 +1,7 @@
 package dev.fleet.tools;
 
 import dev.fleet.transfer.FileTransfers;
+import dev.fleet.transfer.SkipUnchanged;
 
 /** receive_files: copies files and folders from a member's work folder to this machine. */
 public final class ReceiveFiles implements Tool {
@@ -21,7 +22,8 @@ public final class ReceiveFiles implements Tool {
     public String description() {
         return "Download files from a member's work folder to a folder on this machine. remote_paths are relative "
                 + "to the work folder; a folder comes back recursively under its own name, a file under its name. "
-                + "Paths outside the work folder are refused. Each file gets its own result.";
+                + "Paths outside the work folder are refused. Each file gets its own result. Files already in local_dest and "
+                + "unchanged are skipped (skip_unchanged).";
     }
 
     @Override
@@ -29,7 +31,8 @@ public final class ReceiveFiles implements Tool {
         return ParamSpec.of(MemberTarget.MEMBER_ID, MemberTarget.MEMBER_NAME,
                 Param.stringList("remote_paths", "Files or folders relative to the member's work folder.").required(),
                 Param.string("local_dest", "Absolute folder on this machine to put them in (created if missing).")
-                        .matching(RegistrationParams.PATH_REGEX, RegistrationParams.PATH_RULE).required());
+                        .matching(RegistrationParams.PATH_REGEX, RegistrationParams.PATH_RULE).required(),
+                TransferText.SKIP_UNCHANGED);
     }
 
     @Override
@@ -38,6 +41,7 @@ public final class ReceiveFiles implements Tool {
             throw new InvalidInputException("remote_paths", "must name at least one file or folder");
         }
         return TransferText.result("Received",
-                transfers.receive(target.work(in), in.stringList("remote_paths"), in.string("local_dest"), call));
+                transfers.receive(target.work(in), in.stringList("remote_paths"), in.string("local_dest"),
+                        SkipUnchanged.fromParam(in.string("skip_unchanged")), call));
     }
 }

@@ -1,6 +1,7 @@
 package dev.fleet.tools;
 
 import dev.fleet.transfer.FileTransfers;
+import dev.fleet.transfer.SkipUnchanged;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,14 @@ import java.util.Map;
 final class TransferText {
     private TransferText() {
     }
+
+    /** Shared by send_files and receive_files. */
+    static final Param SKIP_UNCHANGED = Param.oneOf("skip_unchanged", "Leave alone files whose destination already "
+            + "holds the same file. size_and_mtime (default): same size and modification time (whole seconds); "
+            + "checksum: same size and SHA-256, computed on both ends (for files edited within a second; reads every "
+            + "candidate once; Linux and macOS members); never: transfer every file. Transferred files keep their "
+            + "source's modification time, so the next transfer of unchanged files moves nothing.",
+            SkipUnchanged.params().toArray(String[]::new)).withDefault(SkipUnchanged.SIZE_AND_MTIME.param());
 
     /** {@code verb}: "Sent" or "Received". The call is an error only when every file failed. */
     static ToolResult result(String verb, FileTransfers.Report report) {
@@ -35,7 +44,12 @@ final class TransferText {
         }
         StringBuilder t = new StringBuilder(verb).append(' ').append(ok).append(" of ").append(ok + failed)
                 .append(" file").append(ok + failed == 1 ? "" : "s").append(" (").append(bytes).append(" bytes)")
-                .append(verb.equals("Sent") ? " to " : " from ").append(report.member().friendlyName()).append('\n');
+                .append(verb.equals("Sent") ? " to " : " from ").append(report.member().friendlyName());
+        if (report.skipped() > 0) {
+            t.append("; ").append(report.skipped()).append(" unchanged file").append(report.skipped() == 1 ? "" : "s")
+                    .append(" skipped");
+        }
+        t.append('\n');
         for (Map<String, Object> f : files) {
             if (Boolean.TRUE.equals(f.get("ok"))) {
                 t.append("  ok      ").append(f.get("from")).append(" -> ").append(f.get("to"))
@@ -48,7 +62,8 @@ final class TransferText {
         data.put("succeeded", ok);
         data.put("failed", failed);
         data.put("bytes", bytes);
+        data.put("skipped", report.skipped());
         data.put("files", files);
-        return new ToolResult(t.toString().stripTrailing(), data, ok == 0 && failed > 0);
+        return new ToolResult(t.toString().stripTrailing(), data, ok == 0 && failed > 0 && report.skipped() == 0);
     }
 }

@@ -5,13 +5,14 @@ import java.util.function.LongConsumer;
 
 /**
  * Progress of a transfer in bytes across all its files, reported at most every 1% (and at each
- * file's end) so a large transfer sends a hundred notifications, not a million.
+ * file's end) so a large transfer sends a hundred notifications, not a million. Files may move
+ * side by side: each file's consumer adds what it moved since its last report.
  */
 final class ByteProgress {
     private final Progress call;
     private final long total;
     private final String verb;
-    private long base;
+    private long done;
     private long lastReported = -1;
 
     ByteProgress(Progress call, long total, String verb) {
@@ -20,17 +21,33 @@ final class ByteProgress {
         this.verb = verb;
     }
 
-    LongConsumer file(String name) {
-        long start = base;
-        return doneInFile -> report(start + doneInFile, name);
+    /** One file's bytes; {@link File#done} accounts for what its reports did not cover. */
+    File file(String name) {
+        return new File(name);
     }
 
-    void fileDone(long size, String name) {
-        base += size;
-        report(base, name);
+    final class File implements LongConsumer {
+        private final String name;
+        private long seen;
+
+        private File(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void accept(long doneInFile) {
+            add(doneInFile - seen, name);
+            seen = doneInFile;
+        }
+
+        void done(long size) {
+            add(size - seen, name);
+            seen = size;
+        }
     }
 
-    private void report(long done, String name) {
+    private synchronized void add(long delta, String name) {
+        done += delta;
         if (lastReported < 0 || done - lastReported >= total / 100 || done >= total) {
             lastReported = done;
             call.report(done, (double) total, verb + " " + name);

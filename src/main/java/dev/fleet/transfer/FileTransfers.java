@@ -6,6 +6,7 @@ import dev.fleet.cloud.CloudGate;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.FileSession;
+import dev.fleet.exec.FileStat;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.exec.MemberPaths;
 import dev.fleet.member.LocalPaths;
@@ -16,8 +17,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -43,8 +50,11 @@ public final class FileTransfers {
         }
     }
 
-    /** The outcome of one call, file by file in the order they were tried. */
-    public record Report(Member member, List<FileResult> files) {
+    /**
+     * The outcome of one call, file by file in the order they were tried; {@code skipped} counts
+     * the files left alone because their destination already held the same file.
+     */
+    public record Report(Member member, List<FileResult> files, int skipped) {
         public Report {
             files = List.copyOf(files);
         }
@@ -61,25 +71,27 @@ public final class FileTransfers {
     }
 
     /** Sends files and folders (recursively, keeping their structure) into the work folder or {@code subfolder} of it. */
-    public Report send(Member chosen, List<String> localPaths, String subfolder, Progress progress) throws Exception {
+    public Report send(Member chosen, List<String> localPaths, String subfolder, SkipUnchanged skip, Progress progress)
+            throws Exception {
         // Checked before a cloud instance is started for it.
         if (subfolder != null && MemberPaths.resolveInside(chosen.workFolder(), subfolder, chosen.osOrAssumed()) == null) {
             throw new InvalidRequest("remote_subfolder", "must stay inside the work folder " + chosen.workFolder()
                     + " (relative, no leading / or ~, no '..' above it)");
         }
-        return gate.run(chosen, progress, member -> upload(member, localPaths, subfolder, progress));
+        return gate.run(chosen, progress, member -> upload(member, localPaths, subfolder, skip, progress));
     }
 
     /** Brings files and folders of the work folder back into {@code localDest}, each under its own name. */
-    public Report receive(Member chosen, List<String> remotePaths, String localDest, Progress progress) throws Exception {
-        return gate.run(chosen, progress, member -> download(member, remotePaths, localDest, progress));
+    public Report receive(Member chosen, List<String> remotePaths, String localDest, SkipUnchanged skip, Progress progress)
+            throws Exception {
+        return gate.run(chosen, progress, member -> download(member, remotePaths, localDest, skip, progress));
     }
 
     /** One file to send: its local source and its path on the member, or why the policy refused it. */
     private record Planned(Path source, String dest, String refused) {
     }
 
-    private Report upload(Member member, List<String> locals, String subfolder, Progress progress)
+    private Report upload(Member member, List<String> locals, String subfolder, SkipUnchanged skip, Progress progress)
             throws ChannelException, IOException {
         MemberChannel channel = channels.forMember(member);
         MemberOs os = channel.os().os();
@@ -108,27 +120,56 @@ public final class FileTransfers {
             totalBytes += Files.size(p.source());
         }
         ByteProgress bytes = new ByteProgress(progress, totalBytes, "sending");
+        int skipped;
         try (FileSession files = channel.files()) {
             String realRoot = files.realPath(root);
-            for (Planned p : plan) {
-                String name = p.source().getFileName().toString();
-                long size = Files.size(p.source());
-                try {
-                    if (p.refused() != null) {
-                        results.add(FileResult.failed(p.source().toString(), p.refused()));
-                    } else if (!MemberPaths.isInside(realRoot, files.realPath(p.dest()))) {
-                        results.add(FileResult.failed(p.source().toString(), "destination escapes the work folder; refused"));
-                    } else {
-                        files.upload(p.source(), p.dest(), bytes.file(name));
-                        results.add(FileResult.done(p.source().toString(), p.dest(), size));
-                    }
-                } catch (IOException | ChannelException e) {
-                    results.add(FileResult.failed(p.source().toString(), e.getMessage()));
+            Map<Path, String> destinations = new LinkedHashMap<>();
+            plan.stream().filter(p -> p.dest() != null).forEach(p -> destinations.put(p.source(), p.dest()));
+            Set<String> same = Unchanged.onMember(skip, channel, files, destinations);
+            FileResult[] done = new FileResult[plan.size()];
+            SideBySide.run(files, channel, plan.size(), (session, i) -> {
+                Planned p = plan.get(i);
+                done[i] = sendOne(session, p, realRoot, same, bytes);
+            });
+            skipped = 0;
+            for (FileResult r : done) {
+                if (r == null) {
+                    skipped++;
+                } else {
+                    results.add(r);
                 }
-                bytes.fileDone(size, name);
             }
         }
-        return new Report(member, results);
+        return new Report(member, results, skipped);
+    }
+
+    /** One file through the path policy, then left alone when unchanged (null), else sent with its time. */
+    private static FileResult sendOne(FileSession files, Planned p, String realRoot, Set<String> same, ByteProgress bytes) {
+        String name = p.source().getFileName().toString();
+        ByteProgress.File progress = bytes.file(name);
+        try {
+            long size = Files.size(p.source());
+            try {
+                if (p.refused() != null) {
+                    return FileResult.failed(p.source().toString(), p.refused());
+                }
+                if (!MemberPaths.isInside(realRoot, files.realPath(p.dest()))) {
+                    return FileResult.failed(p.source().toString(), "destination escapes the work folder; refused");
+                }
+                if (same.contains(p.dest())) {
+                    return null;
+                }
+                long modified = Files.getLastModifiedTime(p.source()).to(TimeUnit.SECONDS);
+                files.upload(p.source(), p.dest(), progress);
+                // The source's time: a later send of the same file can tell it is unchanged.
+                files.setModified(p.dest(), modified);
+                return FileResult.done(p.source().toString(), p.dest(), size);
+            } finally {
+                progress.done(size);
+            }
+        } catch (IOException | ChannelException e) {
+            return FileResult.failed(p.source().toString(), e.getMessage());
+        }
     }
 
     private static Planned planned(Path source, String name, String destRoot, MemberOs os) {
@@ -143,16 +184,18 @@ public final class FileTransfers {
     private record Fetch(String source, String name) {
     }
 
-    private Report download(Member member, List<String> remotes, String localDest, Progress progress)
+    private Report download(Member member, List<String> remotes, String localDest, SkipUnchanged skip, Progress progress)
             throws ChannelException, IOException {
         MemberChannel channel = channels.forMember(member);
         MemberOs os = channel.os().os();
         Path dest = Files.createDirectories(Path.of(localPaths.expand(localDest))).toRealPath();
         String root = member.workFolder();
         List<FileResult> results = new ArrayList<>();
+        int skipped = 0;
         try (FileSession files = channel.files()) {
             String realRoot = files.realPath(root);
             List<Fetch> plan = new ArrayList<>();
+            Map<String, FileStat> listed = new HashMap<>();
             for (String rel : remotes) {
                 String source = MemberPaths.resolveInside(root, rel, os);
                 try {
@@ -160,47 +203,72 @@ public final class FileTransfers {
                         results.add(FileResult.failed(rel, "outside the work folder " + root + "; refused"));
                         continue;
                     }
-                    List<String> found = files.listFiles(source);
-                    if (found.isEmpty()) {
+                    Map<String, FileStat> stats = files.listFileStats(source);
+                    listed.putAll(stats);
+                    if (stats.isEmpty()) {
                         results.add(FileResult.failed(rel, "no such file or folder in the work folder"));
                         continue;
                     }
                     String base = MemberPaths.fileName(source);
-                    for (String f : found) {
+                    for (String f : stats.keySet()) {
                         plan.add(new Fetch(f, f.equals(source) ? base : base + "/" + f.substring(source.length() + 1)));
                     }
                 } catch (IOException e) {
                     results.add(FileResult.failed(rel, e.getMessage()));
                 }
             }
-            // Sizes are not known before the transfer without a round trip per file; count files instead.
+            // Only names the policy accepts are compared; a refused one fails in fetch, unread.
+            Map<String, Path> locals = new LinkedHashMap<>();
+            for (Fetch f : plan) {
+                try {
+                    locals.put(f.source(), TransferPaths.local(dest, TransferPaths.parts(f.name())));
+                } catch (TransferPaths.Refused refused) {
+                    // reported by fetch
+                }
+            }
+            Set<String> same = Unchanged.onThisMachine(skip, channel, listed, locals);
+            // Counted in files: a progress in bytes would need every size before the first byte moves.
             int done = 0;
             for (Fetch f : plan) {
                 progress.report(done++, (double) plan.size(), "receiving " + f.name());
-                results.add(fetch(files, realRoot, dest, f));
+                FileResult r = fetch(files, realRoot, dest, f, same.contains(f.source()), listed.get(f.source()));
+                if (r == null) {
+                    skipped++;
+                } else {
+                    results.add(r);
+                }
             }
             progress.report(plan.size(), (double) plan.size(), "done");
         }
-        return new Report(member, results);
+        return new Report(member, results, skipped);
     }
 
     /**
      * One file from the member: its name must pass the policy, its real path on the member must lie
      * in the work folder, and its local path in the destination (links resolved), before a byte is
      * written. The bytes go to a part file beside it, renamed into place only when complete, so a
-     * transfer cut off midway never leaves a half file under the expected name.
+     * transfer cut off midway never leaves a half file under the expected name. Null when the file
+     * passed those checks and the destination already holds the same file ({@code unchanged}).
      */
-    private static FileResult fetch(FileSession files, String realRoot, Path dest, Fetch f) {
+    private static FileResult fetch(FileSession files, String realRoot, Path dest, Fetch f, boolean unchanged,
+                                    FileStat remote) {
         Path part = null;
         try {
             Path local = TransferPaths.local(dest, TransferPaths.parts(f.name()));
             if (!MemberPaths.isInside(realRoot, files.realPath(f.source()))) {
                 return FileResult.failed(f.source(), "a link leads outside the work folder; refused");
             }
+            if (unchanged) {
+                return null;
+            }
             Files.createDirectories(local.getParent());
             TransferPaths.stillInside(dest, local);
             part = local.resolveSibling("." + local.getFileName() + ".fleet-part-" + Long.toHexString(System.nanoTime()));
             files.download(f.source(), part, bytes -> { });
+            if (remote != null && remote.modifiedSeconds() >= 0) {
+                // The member's time: a later receive of the same file can tell it is unchanged.
+                Files.setLastModifiedTime(part, FileTime.from(remote.modifiedSeconds(), TimeUnit.SECONDS));
+            }
             Files.move(part, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             part = null;
             return FileResult.done(f.source(), local.toString(), Files.size(local));

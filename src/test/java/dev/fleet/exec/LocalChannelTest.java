@@ -64,4 +64,24 @@ class LocalChannelTest {
         CommandResult r = channel.exec(CommandRequest.probe("env", Duration.ofSeconds(10)));
         assertThat(r.stdout()).contains("HOME=" + tmp, "USER=tester").doesNotContain("LEAKY");
     }
+
+    @Test
+    void aTimeoutEndsWhatLeftTheProcessTreeWithoutASessionOfItsOwn() throws Exception {
+        // The fast path (no setsid per command): the run tag still finds a child that started a session of its own.
+        Map<String, String> env = Map.of("HOME", tmp.toString(), "USER", "tester", "SHELL", "/bin/bash");
+        LocalChannel direct = new LocalChannel(OsCommands.forOs(MemberOs.LINUX), new LoginEnvironment(env, tmp),
+                new SpillFiles(tmp.resolve("out"), Clock.systemUTC()), pumps, false);
+        Path marker = tmp.resolve("escaped");
+        CommandResult r = direct.exec(new CommandRequest("setsid sh -c 'sleep 2; touch " + marker + "' </dev/null >/dev/null 2>&1 & "
+                + "sleep 30", null, Duration.ofMillis(500), 100));
+        assertThat(r.timedOut()).isTrue();
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5))
+                .until(() -> !Files.exists(marker));
+    }
+
+    @Test
+    void commandsCarryTheirRunTag() throws Exception {
+        CommandResult r = channel.exec(CommandRequest.probe("printf %s \"$" + OsCommands.RUN_TAG + "\"", Duration.ofSeconds(10)));
+        assertThat(r.stdout()).matches("[0-9a-f]{32}");
+    }
 }

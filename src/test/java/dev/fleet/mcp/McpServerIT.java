@@ -46,8 +46,9 @@ class McpServerIT {
             Map.entry("remove_member", Set.of("member_id", "member_name")),
             Map.entry("execute_command", Set.of("member_id", "member_name", "command", "timeout_ms", "work_folder",
                     "long_running", "max_retries", "restart_command", "resume_on_restart")),
-            Map.entry("send_files", Set.of("member_id", "member_name", "local_paths", "remote_subfolder")),
-            Map.entry("receive_files", Set.of("member_id", "member_name", "remote_paths", "local_dest")),
+            // skip_unchanged is fleet's own addition (send only what changed); the rest are the original's names.
+            Map.entry("send_files", Set.of("member_id", "member_name", "local_paths", "remote_subfolder", "skip_unchanged")),
+            Map.entry("receive_files", Set.of("member_id", "member_name", "remote_paths", "local_dest", "skip_unchanged")),
             Map.entry("fleet_status", Set.of("format")),
             Map.entry("member_detail", Set.of("member_id", "member_name", "format")),
             Map.entry("reset_session", Set.of("member_id", "member_name")),

@@ -49,4 +49,30 @@ class RegistryStoreTest {
         assertThat(unchanged).isEqualTo(1);
         assertThat(Files.readString(tmp.resolve("registry.json"))).isEqualTo(before);
     }
+
+    @Test
+    void anUnchangedFileIsNotParsedAgain() {
+        RegistryStore store = store();
+        store.update(r -> r.with(local("a", null)));
+        assertThat(store.read()).isSameAs(store.read());
+    }
+
+    @Test
+    void aChangeByAnotherProcessIsSeenByTheNextRead() throws Exception {
+        RegistryStore mine = store();
+        mine.update(r -> r.with(local("a", null)));
+        assertThat(mine.read().members()).extracting(Member::friendlyName).containsExactly("a");
+
+        // Another fleet process: its own store on the same data dir (a different object, the same file).
+        RegistryStore theirs = store();
+        theirs.update(r -> r.with(local("b", null)));
+        assertThat(mine.read().members()).extracting(Member::friendlyName).containsExactly("a", "b");
+
+        // A hand edit that keeps the size and the inode: only the modification time tells.
+        Path file = tmp.resolve("registry.json");
+        String json = Files.readString(file);
+        Files.writeString(file, json.replace("\"b\"", "\"c\""));
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(5)));
+        assertThat(mine.read().members()).extracting(Member::friendlyName).containsExactly("a", "c");
+    }
 }

@@ -5,6 +5,7 @@ import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.ConnectionCheck;
 import dev.fleet.exec.FileSession;
+import dev.fleet.exec.FileStat;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.exec.OutputCapture;
 import dev.fleet.exec.SpillFiles;
@@ -300,6 +301,52 @@ public final class SshChannel implements MemberChannel {
         }
 
         @Override
+        public java.util.Map<String, FileStat> listFileStats(String memberPath) throws IOException {
+            java.util.Map<String, FileStat> stats = new java.util.TreeMap<>();
+            SftpClient.Attributes attrs;
+            try {
+                attrs = sftp.stat(memberPath);
+            } catch (SftpException e) {
+                if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                    return stats;
+                }
+                throw e;
+            }
+            if (attrs.isRegularFile()) {
+                stats.put(memberPath, stat(attrs));
+            } else if (attrs.isDirectory()) {
+                walkStats(sftp, memberPath, stats, 0);
+            }
+            return stats;
+        }
+
+        @Override
+        public java.util.Map<String, FileStat> describe(java.util.Collection<String> memberFolders) throws IOException {
+            java.util.Map<String, FileStat> stats = new java.util.HashMap<>();
+            for (String folder : memberFolders) {
+                try {
+                    // The listing is read lazily: a missing folder shows while iterating.
+                    for (SftpClient.DirEntry e : sftp.readDir(folder)) {
+                        if (e.getAttributes().isRegularFile()) {
+                            stats.put(child(folder, e.getFilename()), stat(e.getAttributes()));
+                        }
+                    }
+                } catch (java.io.UncheckedIOException e) {
+                    if (!(e.getCause() instanceof SftpException f) || f.getStatus() != SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                        throw e.getCause();
+                    }
+                }
+            }
+            return stats;
+        }
+
+        @Override
+        public void setModified(String memberPath, long epochSeconds) throws IOException {
+            java.nio.file.attribute.FileTime t = java.nio.file.attribute.FileTime.from(epochSeconds, java.util.concurrent.TimeUnit.SECONDS);
+            sftp.setStat(memberPath, new SftpClient.Attributes().modifyTime(t).accessTime(t));
+        }
+
+        @Override
         public String realPath(String memberPath) throws IOException {
             return resolveLinks(sftp, memberPath);
         }
@@ -322,6 +369,34 @@ public final class SshChannel implements MemberChannel {
             out.write(buf, 0, n);
             done += n;
             progress.accept(done);
+        }
+    }
+
+    private static FileStat stat(SftpClient.Attributes a) {
+        return new FileStat(a.getSize(), a.getModifyTime() == null ? -1 : a.getModifyTime().to(java.util.concurrent.TimeUnit.SECONDS));
+    }
+
+    private static String child(String dir, String name) {
+        return dir.endsWith("/") ? dir + name : dir + "/" + name;
+    }
+
+    /** Like {@link #walk}, keeping each entry's size and time (links keep their own, so they never look unchanged). */
+    private static void walkStats(SftpClient sftp, String dir, java.util.Map<String, FileStat> files, int depth) throws IOException {
+        if (depth > 64) {
+            return;
+        }
+        for (SftpClient.DirEntry e : sftp.readDir(dir)) {
+            String name = e.getFilename();
+            if (name.equals(".") || name.equals("..")) {
+                continue;
+            }
+            String path = child(dir, name);
+            SftpClient.Attributes a = e.getAttributes();
+            if (a.isDirectory()) {
+                walkStats(sftp, path, files, depth + 1);
+            } else if (a.isRegularFile() || a.isSymbolicLink()) {
+                files.put(path, a.isRegularFile() ? stat(a) : new FileStat(-1, -1));
+            }
         }
     }
 

@@ -1,0 +1,98 @@
+package dev.fleet.agentcli;
+
+import dev.fleet.exec.ChannelException;
+import dev.fleet.exec.MemberChannel;
+import dev.fleet.member.MemberOs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The agent CLI's version on a member, for registration. On this machine the CLI is found on the
+ * login PATH without a shell, and its answer is kept per binary (real path, modification time,
+ * size): asking it starts a Node.js process (hundreds of milliseconds), and the answer changes
+ * only when the binary does, which an update or reinstall always changes. A missing CLI costs no
+ * process at all. Remote members are asked every time.
+ */
+public final class AgentVersions {
+    /** The folders the agent shell puts before PATH when it runs a CLI (see {@code PosixAgentShell.AGENT_PATH}), in order. */
+    private static final List<String> HOME_BIN = List.of(".local/bin", ".claude/local", ".opencode/bin", ".npm-global/bin");
+    private static final List<String> FIXED_BIN = List.of("/opt/homebrew/bin", "/usr/local/bin");
+
+    /** One installed binary as the CLI of one provider (its version arguments are the provider's). */
+    record Binary(LlmProvider provider, Path realPath, long modified, long size) {
+    }
+
+    /** Where the PATH search ended. */
+    sealed interface Lookup {
+        record Found(Binary binary) implements Lookup {
+        }
+
+        record Missing() implements Lookup {
+        }
+
+        /** The PATH has a relative folder, which depends on the command's folder: the shell must look. */
+        record Unsure() implements Lookup {
+        }
+    }
+
+    private final Map<Binary, Optional<String>> known = new ConcurrentHashMap<>();
+
+    public Optional<String> version(MemberChannel channel, ProviderAdapter cli) throws ChannelException {
+        Optional<Map<String, String>> env = channel.localEnvironment();
+        if (env.isEmpty() || channel.os().os() == MemberOs.WINDOWS) {
+            return AgentCli.version(channel, cli);
+        }
+        Lookup lookup = find(env.get(), cli);
+        if (lookup instanceof Lookup.Unsure) {
+            return AgentCli.version(channel, cli);
+        }
+        if (!(lookup instanceof Lookup.Found binary)) {
+            return Optional.empty();
+        }
+        Optional<String> cached = known.get(binary.binary());
+        if (cached != null) {
+            return cached;
+        }
+        Optional<String> asked = AgentCli.version(channel, cli);
+        known.put(binary.binary(), asked);
+        return asked;
+    }
+
+    /** The first executable named like the CLI on the PATH the OS commands give it, as bash would find it. */
+    static Lookup find(Map<String, String> env, ProviderAdapter cli) {
+        List<Path> dirs = new ArrayList<>();
+        String home = env.get("HOME");
+        if (home != null) {
+            HOME_BIN.forEach(d -> dirs.add(Path.of(home, d)));
+        }
+        FIXED_BIN.forEach(d -> dirs.add(Path.of(d)));
+        for (String d : env.getOrDefault("PATH", "").split(":")) {
+            // A relative entry would be looked up from the command's folder: such a PATH is asked the slow way.
+            if (!d.isEmpty()) {
+                dirs.add(Path.of(d));
+            }
+        }
+        for (Path d : dirs) {
+            if (!d.isAbsolute()) {
+                return new Lookup.Unsure();
+            }
+            Path candidate = d.resolve(cli.executable());
+            try {
+                BasicFileAttributes a = Files.readAttributes(candidate, BasicFileAttributes.class);
+                if (a.isRegularFile() && Files.isExecutable(candidate)) {
+                    return new Lookup.Found(new Binary(cli.provider(), candidate.toRealPath(), a.lastModifiedTime().toMillis(), a.size()));
+                }
+            } catch (IOException e) {
+                // Not here; the next folder.
+            }
+        }
+        return new Lookup.Missing();
+    }
+}

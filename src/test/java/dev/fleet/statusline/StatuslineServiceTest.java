@@ -1,0 +1,100 @@
+package dev.fleet.statusline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleet.member.AgentType;
+import dev.fleet.member.DataDir;
+import dev.fleet.member.Member;
+import dev.fleet.member.RegistryCodec;
+import dev.fleet.member.RegistryStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The status line file written by fleet: changes that come faster than the disk join one write,
+ * and whatever joins, the file ends up showing each member's latest state.
+ */
+class StatuslineServiceTest {
+    @TempDir
+    Path tmp;
+    DataDir dataDir;
+    RegistryStore store;
+
+    @BeforeEach
+    void setUp() {
+        dataDir = new DataDir(tmp).ensureExists();
+        store = new RegistryStore(dataDir, new RegistryCodec(new ObjectMapper()));
+        store.update(r -> r.with(local("alpha")).with(local("beta")));
+    }
+
+    private static Member local(String name) {
+        return Member.builder().id(name + "-id").friendlyName(name).agentType(AgentType.LOCAL).workFolder("/w/" + name)
+                .createdAt(Instant.parse("2026-01-01T00:00:00Z")).build();
+    }
+
+    private StatuslineService service() {
+        return new StatuslineService(dataDir, store, new ObjectMapper());
+    }
+
+    private String line() throws Exception {
+        return Files.readString(StatuslineService.lineFile(dataDir)).strip();
+    }
+
+    @Test
+    void aBurstOfQuickCommandsEndsShowingTheLatestState() throws Exception {
+        try (StatuslineService statusline = service()) {
+            // Hundreds of commands of a few milliseconds each, on both members, faster than the writer.
+            for (int i = 0; i < 300; i++) {
+                statusline.workStarted("alpha-id");
+                statusline.workStarted("beta-id");
+                statusline.workEnded("alpha-id", MemberState.IDLE);
+                statusline.workEnded("beta-id", MemberState.IDLE);
+            }
+            // The last word: alpha is working, beta went offline.
+            statusline.workStarted("alpha-id");
+            statusline.workEnded("beta-id", MemberState.OFFLINE);
+        }
+        assertThat(line()).contains("alpha:⚡ busy", "beta:❌ offline").doesNotContain("idle");
+        assertThat(Files.readString(tmp.resolve("statusline-state.json")))
+                .contains("\"alpha-id\":\"busy\"", "\"beta-id\":\"offline\"");
+    }
+
+    @Test
+    void aMemberStaysBusyWhileAnotherOfItsCommandsRuns() throws Exception {
+        try (StatuslineService statusline = service()) {
+            statusline.workStarted("alpha-id");
+            statusline.workStarted("alpha-id");
+            statusline.workEnded("alpha-id", MemberState.IDLE);
+        }
+        assertThat(line()).contains("alpha:⚡ busy", "beta:💤 idle");
+    }
+
+    @Test
+    void anotherProcessesStatesAreKeptAndAnUnchangedLineIsNotRewritten() throws Exception {
+        try (StatuslineService first = service()) {
+            first.workStarted("alpha-id");
+        }
+        // Another fleet process on the same data dir: its change joins the first one's.
+        try (StatuslineService second = service()) {
+            second.observed(Map.of("beta-id", MemberState.OFFLINE));
+        }
+        assertThat(line()).contains("alpha:⚡ busy", "beta:❌ offline");
+
+        Path lineFile = StatuslineService.lineFile(dataDir);
+        FileTime past = FileTime.from(Instant.parse("2026-01-01T00:00:00Z"));
+        Files.setLastModifiedTime(lineFile, past);
+        try (StatuslineService third = service()) {
+            third.refresh();
+            third.observed(Map.of("alpha-id", MemberState.BUSY));
+        }
+        assertThat(Files.getLastModifiedTime(lineFile)).as("the same line is not written again").isEqualTo(past);
+        assertThat(line()).contains("alpha:⚡ busy", "beta:❌ offline");
+    }
+}

@@ -1,0 +1,193 @@
+package dev.fleet.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fleet.testing.TestKeys;
+import dev.fleet.testing.TestSshServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * send_files and receive_files leave unchanged files alone, over SFTP to the in-process SSH server:
+ * what they skip is really identical, what changed is sent, and a send cut short is completed by the
+ * next one without sending again what had arrived whole.
+ */
+class TransferSkipUnchangedTest {
+    private static final int FILES = 40;
+
+    @TempDir
+    Path tmp;
+    FleetHarness fleet;
+    TestSshServer sshd;
+    Path work;
+    Path src;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fleet = new FleetHarness(tmp);
+        sshd = new TestSshServer(fleet.home, tmp.resolve("sshd")).start();
+        Path key = TestKeys.write(tmp.resolve("keys/id_ed25519"), "ssh-ed25519", 256, null);
+        TestKeys.authorize(fleet.home, key);
+        work = tmp.resolve("remote-work");
+        ToolResult r = fleet.call("register_member", "friendly_name", "m", "member_type", "remote", "host", "127.0.0.1",
+                "port", sshd.port(), "username", TestSshServer.USER, "auth_type", "key", "key_path", key.toString(),
+                "work_folder", work.toString());
+        assertThat(r.isError()).as(r.text()).isFalse();
+        // Enough files to be sent over several sessions side by side, in nested folders.
+        src = tmp.resolve("src/data");
+        Instant past = Instant.parse("2026-01-02T03:04:05Z");
+        for (int i = 0; i < FILES; i++) {
+            Path f = src.resolve("d" + (i % 4) + "/file-" + i + ".txt");
+            Files.createDirectories(f.getParent());
+            Files.writeString(f, "content of file " + i + "\n".repeat(i));
+            Files.setLastModifiedTime(f, FileTime.from(past.plusSeconds(i)));
+        }
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        fleet.close();
+        sshd.close();
+    }
+
+    private ToolResult send(Object... extra) {
+        Object[] args = Stream.concat(Stream.of("member_name", "m", "local_paths", List.of(src.toString())), Stream.of(extra)).toArray();
+        ToolResult r = fleet.call("send_files", args);
+        assertThat(r.isError()).as(r.text()).isFalse();
+        return r;
+    }
+
+    private static int count(ToolResult r, String key) {
+        return ((Number) ((Map<?, ?>) r.structured()).get(key)).intValue();
+    }
+
+    /** Every source file has a byte-identical copy under the work folder. */
+    private void assertAllIdentical() throws Exception {
+        try (Stream<Path> files = Files.walk(src)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                Path copy = work.resolve("data").resolve(src.relativize(f).toString());
+                assertThat(Files.mismatch(f, copy)).as(copy.toString()).isEqualTo(-1L);
+            }
+        }
+    }
+
+    @Test
+    void anUnchangedFolderIsNotSentAgainAndWhatWasSkippedIsIdentical() throws Exception {
+        ToolResult first = send();
+        assertThat(count(first, "succeeded")).isEqualTo(FILES);
+        assertThat(count(first, "skipped")).isZero();
+
+        ToolResult again = send();
+        assertThat(count(again, "succeeded")).isZero();
+        assertThat(count(again, "skipped")).isEqualTo(FILES);
+        assertThat(again.text()).contains("Sent 0 of 0 files", FILES + " unchanged files skipped");
+        assertAllIdentical();
+    }
+
+    @Test
+    void oneChangedFileIsTheOnlyOneSent() throws Exception {
+        send();
+        Path changed = src.resolve("d1/file-5.txt");
+        // Same size, other content, a later time: the quick check sees the time.
+        Files.writeString(changed, Files.readString(changed).replace("content", "CONTENT"));
+        Files.setLastModifiedTime(changed, FileTime.from(Instant.parse("2026-02-01T00:00:00Z")));
+
+        ToolResult again = send();
+        assertThat(count(again, "succeeded")).isEqualTo(1);
+        assertThat(count(again, "skipped")).isEqualTo(FILES - 1);
+        assertThat(again.text()).contains("file-5.txt");
+        assertAllIdentical();
+    }
+
+    @Test
+    void checksumModeFindsAChangeThatKeptSizeAndTime() throws Exception {
+        send();
+        // Changed on the member behind fleet's back, size and time kept: only the content tells.
+        Path copy = work.resolve("data/d2/file-6.txt");
+        FileTime kept = Files.getLastModifiedTime(copy);
+        Files.writeString(copy, Files.readString(copy).replace("content", "CONTENT"));
+        Files.setLastModifiedTime(copy, kept);
+
+        assertThat(count(send(), "skipped")).as("the quick check cannot see it").isEqualTo(FILES);
+        ToolResult checked = send("skip_unchanged", "checksum");
+        assertThat(count(checked, "succeeded")).isEqualTo(1);
+        assertThat(count(checked, "skipped")).isEqualTo(FILES - 1);
+        assertAllIdentical();
+    }
+
+    @Test
+    void aSendCutShortIsCompletedWithoutSendingWhatArrivedWhole() throws Exception {
+        // What a send interrupted at file-7 leaves: the files before it complete, file-7 half written
+        // (and written just now), the rest missing.
+        Path partialSource = src.resolve("d3/file-7.txt");
+        send();
+        try (Stream<Path> copies = Files.walk(work.resolve("data"))) {
+            for (Path c : (Iterable<Path>) copies.filter(Files::isRegularFile)::iterator) {
+                String n = c.getFileName().toString();
+                int i = Integer.parseInt(n.substring(5, n.length() - 4));
+                if (i > 7) {
+                    Files.delete(c);
+                }
+            }
+        }
+        Path partial = work.resolve("data/d3/file-7.txt");
+        byte[] all = Files.readAllBytes(partialSource);
+        Files.write(partial, java.util.Arrays.copyOf(all, all.length / 2));
+
+        ToolResult resumed = send();
+        assertThat(count(resumed, "skipped")).as("files 0-6 arrived whole").isEqualTo(7);
+        assertThat(count(resumed, "succeeded")).isEqualTo(FILES - 7);
+        assertAllIdentical();
+
+        // A file whose bytes all arrived but whose time was not yet set is sent again too.
+        Files.setLastModifiedTime(work.resolve("data/d0/file-0.txt"), FileTime.from(Instant.now()));
+        ToolResult once = send();
+        assertThat(count(once, "succeeded")).isEqualTo(1);
+        assertAllIdentical();
+    }
+
+    @Test
+    void neverSendsEverything() throws Exception {
+        send();
+        assertThat(count(send("skip_unchanged", "never"), "succeeded")).isEqualTo(FILES);
+    }
+
+    @Test
+    void receiveLeavesUnchangedLocalCopiesAlone() throws Exception {
+        send();
+        Path back = tmp.resolve("back");
+        ToolResult first = fleet.call("receive_files", "member_name", "m", "remote_paths", List.of("data"), "local_dest", back.toString());
+        assertThat(count(first, "succeeded")).isEqualTo(FILES);
+        ToolResult again = fleet.call("receive_files", "member_name", "m", "remote_paths", List.of("data"), "local_dest", back.toString());
+        assertThat(count(again, "succeeded")).isZero();
+        assertThat(count(again, "skipped")).isEqualTo(FILES);
+
+        Path changed = work.resolve("data/d0/file-4.txt");
+        Files.writeString(changed, "changed on the member");
+        Files.setLastModifiedTime(changed, FileTime.from(Instant.parse("2026-03-01T00:00:00Z")));
+        ToolResult third = fleet.call("receive_files", "member_name", "m", "remote_paths", List.of("data"), "local_dest", back.toString());
+        assertThat(count(third, "succeeded")).isEqualTo(1);
+        assertThat(Files.readString(back.resolve("data/d0/file-4.txt"))).isEqualTo("changed on the member");
+
+        ToolResult checked = fleet.call("receive_files", "member_name", "m", "remote_paths", List.of("data"),
+                "local_dest", back.toString(), "skip_unchanged", "checksum");
+        assertThat(count(checked, "skipped")).isEqualTo(FILES);
+    }
+
+    @Test
+    void anUnknownModeIsRefusedByName() {
+        ToolResult r = fleet.call("send_files", "member_name", "m", "local_paths", List.of(src.toString()), "skip_unchanged", "mtime");
+        assertThat(r.isError()).isTrue();
+        assertThat(r.text()).contains("skip_unchanged", "size_and_mtime", "checksum", "never");
+        assertThat(work.resolve("data")).doesNotExist();
+    }
+}
