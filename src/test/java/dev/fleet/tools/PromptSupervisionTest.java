@@ -126,8 +126,10 @@ class PromptSupervisionTest {
         assertThat(r.text()).contains("went silent", "inactivity_timeout_ms");
         assertThat(Files.readAllLines(state(member).resolve("calls.log"))).as("a stall is not retried").hasSize(1);
         String cli = member.substring(member.indexOf('-') + 1);
+        // This test's own fake CLI only (its home is in this test's folder): other suites may run theirs meanwhile.
+        String own = (member.startsWith("local") ? fleet.home.home() : memberHome).resolve(".local/bin/" + cli).toString();
         await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.allProcesses()
-                .noneMatch(p -> p.info().commandLine().orElse("").contains(".local/bin/" + cli)));
+                .noneMatch(p -> p.info().commandLine().orElse("").contains(own)));
     }
 
     /**
