@@ -65,13 +65,15 @@ public final class FileTransfers {
         // Checked before a cloud instance is started for it.
         if (subfolder != null && MemberPaths.resolveInside(chosen.workFolder(), subfolder, chosen.osOrAssumed()) == null) {
             throw new InvalidRequest("remote_subfolder", "must stay inside the work folder " + chosen.workFolder()
-                    + " (relative, no leading / or ~, no '..' above it)");
+                    + " (relative, no leading / or ~, no '..' above it, no NUL character)");
         }
+        localPaths.forEach(local -> this.localPaths.absolute(local, "local_paths"));
         return gate.run(chosen, progress, member -> upload(member, localPaths, subfolder, progress));
     }
 
     /** Brings files and folders of the work folder back into {@code localDest}, each under its own name. */
     public Report receive(Member chosen, List<String> remotePaths, String localDest, Progress progress) throws Exception {
+        localPaths.absolute(localDest, "local_dest");
         return gate.run(chosen, progress, member -> download(member, remotePaths, localDest, progress));
     }
 
@@ -88,7 +90,7 @@ public final class FileTransfers {
         List<FileResult> results = new ArrayList<>();
         List<Planned> plan = new ArrayList<>();
         for (String local : locals) {
-            Path source = Path.of(localPaths.expand(local));
+            Path source = localPaths.absolute(local, "local_paths");
             if (Files.isDirectory(source)) {
                 try (Stream<Path> walk = Files.walk(source)) {
                     for (Path f : (Iterable<Path>) walk.filter(Files::isRegularFile).sorted()::iterator) {
@@ -147,7 +149,7 @@ public final class FileTransfers {
             throws ChannelException, IOException {
         MemberChannel channel = channels.forMember(member);
         MemberOs os = channel.os().os();
-        Path dest = Files.createDirectories(Path.of(localPaths.expand(localDest))).toRealPath();
+        Path dest = Files.createDirectories(localPaths.absolute(localDest, "local_dest")).toRealPath();
         String root = member.workFolder();
         List<FileResult> results = new ArrayList<>();
         try (FileSession files = channel.files()) {
@@ -157,7 +159,8 @@ public final class FileTransfers {
                 String source = MemberPaths.resolveInside(root, rel, os);
                 try {
                     if (source == null || !MemberPaths.isInside(realRoot, files.realPath(source))) {
-                        results.add(FileResult.failed(rel, "outside the work folder " + root + "; refused"));
+                        results.add(FileResult.failed(rel, MemberPaths.holdsNul(rel) ? "holds a NUL character, which no path can; refused"
+                                : "outside the work folder " + root + "; refused"));
                         continue;
                     }
                     List<String> found = files.listFiles(source);
