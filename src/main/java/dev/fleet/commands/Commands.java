@@ -74,10 +74,13 @@ public final class Commands {
             throw new InvalidRequest("resume_on_restart", "applies to cloud members only (fleet relaunches the task "
                     + "when it next starts the instance); " + m.friendlyName() + " has no cloud block");
         }
+        if (spec.workFolder() != null && m.isLocal()) {
+            localPaths.absolute(spec.workFolder(), "work_folder"); // refused before a thing runs
+        }
         return gate.run(m, progress, member -> {
             credentials.renewIfExpiring(member);
             String folder = spec.workFolder() == null ? member.workFolder()
-                    : member.isLocal() ? localPaths.expand(spec.workFolder()) : spec.workFolder();
+                    : member.isLocal() ? localPaths.absolute(spec.workFolder(), "work_folder").toString() : spec.workFolder();
             if (spec.longRunning()) {
                 try {
                     TaskLauncher.Launched t = tasks.launch(member, folder, spec.command(), spec.restartCommand(), spec.maxRetries());

@@ -182,7 +182,7 @@ public final class LocalChannel implements MemberChannel {
         return new FileSession() {
             @Override
             public void upload(Path localFile, String memberPath, java.util.function.LongConsumer progress) throws IOException {
-                Path to = Path.of(memberPath);
+                Path to = path(memberPath);
                 // A part file renamed into place: an interrupted copy never leaves half a file under the name.
                 Path part = to.resolveSibling("." + to.getFileName() + ".fleet-part-" + Long.toHexString(System.nanoTime()));
                 try {
@@ -196,13 +196,13 @@ public final class LocalChannel implements MemberChannel {
 
             @Override
             public void download(String memberPath, Path localFile, java.util.function.LongConsumer progress) throws IOException {
-                copy(Path.of(memberPath), localFile);
+                copy(path(memberPath), localFile);
                 progress.accept(Files.size(localFile));
             }
 
             @Override
             public List<String> listFiles(String memberPath) throws IOException {
-                return LocalChannel.listFiles(Path.of(memberPath));
+                return LocalChannel.listFiles(path(memberPath));
             }
 
             @Override
@@ -245,7 +245,7 @@ public final class LocalChannel implements MemberChannel {
 
             @Override
             public String realPath(String memberPath) throws IOException {
-                return LocalChannel.realPath(Path.of(memberPath));
+                return LocalChannel.realPath(path(memberPath));
             }
 
             @Override
@@ -253,6 +253,15 @@ public final class LocalChannel implements MemberChannel {
                 // nothing held
             }
         };
+    }
+
+    /** A member path as the file system's: a string no path can be (a NUL) fails like any other bad path, as over SFTP. */
+    private static Path path(String memberPath) throws IOException {
+        try {
+            return Path.of(memberPath);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IOException("not a valid path on this machine: " + e.getReason(), e);
+        }
     }
 
     private static void copy(Path from, Path to) throws IOException {

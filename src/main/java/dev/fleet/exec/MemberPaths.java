@@ -14,10 +14,14 @@ public final class MemberPaths {
     }
 
     /**
-     * Resolves {@code relative} under {@code root}; null when it is absolute or climbs out of
-     * the root with {@code ..}.
+     * Resolves {@code relative} under {@code root}; null when it is absolute, climbs out of
+     * the root with {@code ..}, or holds a NUL (no OS has such a path; Java and SFTP servers each
+     * fail on it in their own way, so it is refused here, before it reaches either).
      */
     public static String resolveInside(String root, String relative, MemberOs os) {
+        if (holdsNul(relative)) {
+            return null;
+        }
         boolean windows = os == MemberOs.WINDOWS;
         String rel = windows ? relative.replace('\\', '/') : relative;
         if (rel.startsWith("/") || rel.startsWith("~") || (windows && rel.matches("^[A-Za-z]:.*"))) {
@@ -40,6 +44,11 @@ public final class MemberPaths {
         String sep = windows ? "\\" : "/";
         String base = root.endsWith("/") || root.endsWith("\\") ? root.substring(0, root.length() - 1) : root;
         return parts.isEmpty() ? base : base + sep + String.join(sep, parts);
+    }
+
+    /** True when {@code path} holds a NUL character, which no file name on any OS can. */
+    public static boolean holdsNul(String path) {
+        return path.indexOf('\0') >= 0;
     }
 
     /** True when {@code path} is {@code root} or lies below it. */

@@ -1,5 +1,7 @@
 package dev.fleet.member;
 
+import dev.fleet.base.InvalidRequest;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
@@ -29,8 +31,28 @@ public final class LocalPaths {
         return path;
     }
 
-    /** Canonical form of a local folder for duplicate checks: absolute, normalised, no trailing slash. */
-    public String normalise(String path) {
-        return Path.of(expand(path)).toAbsolutePath().normalize().toString();
+    /**
+     * A path a user gave for this machine, {@code ~} expanded, refused (naming {@code parameter})
+     * unless it is absolute here. A form that is absolute only on another OS ({@code C:\x} on
+     * Linux, {@code /x} on Windows) would otherwise be taken relative to the server's working
+     * folder, wherever that is, and files would be written there.
+     */
+    public Path absolute(String path, String parameter) {
+        Path p;
+        try {
+            p = Path.of(expand(path));
+        } catch (InvalidPathException e) {
+            throw new InvalidRequest(parameter, "is not a valid path on this machine: " + e.getReason());
+        }
+        if (!p.isAbsolute()) {
+            throw new InvalidRequest(parameter, "must be an absolute path on this machine (" + this.home.getRoot()
+                    + "... or ~/...), got '" + path + "'");
+        }
+        return p;
+    }
+
+    /** Canonical form of a local folder for duplicate checks: absolute here, normalised, no trailing slash. */
+    public String normalise(String path, String parameter) {
+        return absolute(path, parameter).normalize().toString();
     }
 }

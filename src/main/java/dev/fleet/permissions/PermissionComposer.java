@@ -93,7 +93,7 @@ public final class PermissionComposer {
     }
 
     private Path ledgerFolder(String projectFolder) {
-        return projectFolder == null ? null : Path.of(localPaths.expand(projectFolder));
+        return projectFolder == null ? null : localPaths.absolute(projectFolder, "project_folder");
     }
 
     private Composed compose(Member m, MemberChannel channel, Role role, Path projectFolder)

@@ -78,7 +78,7 @@ final class MemberChanges {
             changed.add("auth_type");
         }
         if (f.given("work_folder")) {
-            b.workFolder(m.isLocal() ? localPaths.normalise(f.workFolder()) : f.workFolder());
+            b.workFolder(m.isLocal() ? localPaths.normalise(f.workFolder(), "work_folder") : f.workFolder());
             changed.add("work_folder");
         }
         if (f.given("git_access")) {

@@ -142,7 +142,7 @@ public final class Registrar {
                 throw new InvalidRequest(p, "applies to remote members only; this is member_type=local");
             }
         }
-        String folder = localPaths.normalise(f.workFolder());
+        String folder = localPaths.normalise(f.workFolder(), "work_folder");
         refuseDuplicateFolder(store.read(), null, "local", folder);
         Member member = draft.workFolder(folder).os(MemberOs.current()).build();
         return finishLocal(member, channels.forMember(member), new ArrayList<>());

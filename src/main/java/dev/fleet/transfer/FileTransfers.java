@@ -76,14 +76,16 @@ public final class FileTransfers {
         // Checked before a cloud instance is started for it.
         if (subfolder != null && MemberPaths.resolveInside(chosen.workFolder(), subfolder, chosen.osOrAssumed()) == null) {
             throw new InvalidRequest("remote_subfolder", "must stay inside the work folder " + chosen.workFolder()
-                    + " (relative, no leading / or ~, no '..' above it)");
+                    + " (relative, no leading / or ~, no '..' above it, no NUL character)");
         }
+        localPaths.forEach(local -> this.localPaths.absolute(local, "local_paths"));
         return gate.run(chosen, progress, member -> upload(member, localPaths, subfolder, skip, progress));
     }
 
     /** Brings files and folders of the work folder back into {@code localDest}, each under its own name. */
     public Report receive(Member chosen, List<String> remotePaths, String localDest, SkipUnchanged skip, Progress progress)
             throws Exception {
+        localPaths.absolute(localDest, "local_dest");
         return gate.run(chosen, progress, member -> download(member, remotePaths, localDest, skip, progress));
     }
 
@@ -100,7 +102,7 @@ public final class FileTransfers {
         List<FileResult> results = new ArrayList<>();
         List<Planned> plan = new ArrayList<>();
         for (String local : locals) {
-            Path source = Path.of(localPaths.expand(local));
+            Path source = localPaths.absolute(local, "local_paths");
             if (Files.isDirectory(source)) {
                 try (Stream<Path> walk = Files.walk(source)) {
                     for (Path f : (Iterable<Path>) walk.filter(Files::isRegularFile).sorted()::iterator) {
@@ -188,7 +190,7 @@ public final class FileTransfers {
             throws ChannelException, IOException {
         MemberChannel channel = channels.forMember(member);
         MemberOs os = channel.os().os();
-        Path dest = Files.createDirectories(Path.of(localPaths.expand(localDest))).toRealPath();
+        Path dest = Files.createDirectories(localPaths.absolute(localDest, "local_dest")).toRealPath();
         String root = member.workFolder();
         List<FileResult> results = new ArrayList<>();
         int skipped = 0;
@@ -200,7 +202,8 @@ public final class FileTransfers {
                 String source = MemberPaths.resolveInside(root, rel, os);
                 try {
                     if (source == null || !MemberPaths.isInside(realRoot, files.realPath(source))) {
-                        results.add(FileResult.failed(rel, "outside the work folder " + root + "; refused"));
+                        results.add(FileResult.failed(rel, MemberPaths.holdsNul(rel) ? "holds a NUL character, which no path can; refused"
+                                : "outside the work folder " + root + "; refused"));
                         continue;
                     }
                     Map<String, FileStat> stats = files.listFileStats(source);

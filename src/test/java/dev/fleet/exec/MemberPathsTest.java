@@ -22,6 +22,7 @@ class MemberPathsTest {
         assertThat(MemberPaths.resolveInside("/w", "~/x", MemberOs.LINUX)).isNull();
         assertThat(MemberPaths.resolveInside("C:\\w", "..\\x", MemberOs.WINDOWS)).isNull();
         assertThat(MemberPaths.resolveInside("C:\\w", "D:\\x", MemberOs.WINDOWS)).isNull();
+        assertThat(MemberPaths.resolveInside("/w", "a\0b", MemberOs.LINUX)).as("a NUL is no path on any OS").isNull();
         assertThat(MemberPaths.isInside("/w", "/w2/x")).isFalse();
         assertThat(MemberPaths.isInside("/w", "/w/x")).isTrue();
     }
