@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -19,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Faults at the member boundary: the instance's SSH server goes away mid-command. The call ends
- * in a clear error and the server keeps serving.
+ * Faults at the member boundary: the instance's SSH server goes away mid-command or mid-transfer.
+ * The call ends in a clear error (a transfer: file by file), nothing half-written is left under a
+ * file's name, and the server keeps serving.
  */
 class FaultsTest {
     static final String ID = "i-0fa017000000000f1";
@@ -64,5 +67,108 @@ class FaultsTest {
         assertThat(r.isError()).as(r.text()).isTrue();
         assertThat(r.text()).doesNotContain("finished").doesNotContain("at dev.fleet").doesNotContain("Exception");
         stillServing();
+    }
+
+    static final int BIG = 8 << 20;
+    static final long CUT_AT = 1 << 20;
+    static final Duration KILL_WAIT = Duration.ofSeconds(10);
+
+    private static byte[] bigContent() {
+        byte[] b = new byte[BIG];
+        new Random(7).nextBytes(b);
+        return b;
+    }
+
+    private static List<String> names(Path dir) throws Exception {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /**
+     * small.txt is copied first, then the server dies 1 MiB into big.bin (cut from the server side
+     * at a byte count, not after a sleep): small.txt stays, big.bin is reported failed with how far
+     * it got, and no half big.bin or part file is left in local_dest. The same call works again
+     * once the server is back.
+     */
+    @Test
+    void theSshServerKilledMidReceiveKeepsTheFileThatArrivedAndLeavesNoHalfFile() throws Exception {
+        Files.writeString(work.resolve("small.txt"), "small and whole\n");
+        byte[] big = bigContent();
+        Files.write(work.resolve("big.bin"), big);
+        Path dest = tmp.resolve("got");
+        var killed = sim.cloud.server(ID).dieMidTransferOf("big.bin", CUT_AT);
+
+        ToolResult r = sim.call("receive_files", "member_name", "box", "remote_paths", List.of("small.txt", "big.bin"),
+                "local_dest", dest.toString());
+        assertThat(killed).as("the server was killed while big.bin was read").succeedsWithin(KILL_WAIT);
+        assertThat(r.text()).startsWith("Received 1 of 2 files").containsPattern("ok +\\S*small\\.txt")
+                .containsPattern("FAILED +\\S*big\\.bin: the connection to \\S+ was lost after \\d+ bytes of this file")
+                .doesNotContain("at dev.fleet").doesNotContain("Exception");
+        assertThat(names(dest)).as("the small file arrived; no half big.bin, no part file").containsExactly("small.txt");
+        assertThat(Files.readString(dest.resolve("small.txt"))).isEqualTo("small and whole\n");
+        stillServing();
+
+        sim.cloud.server(ID).restart();
+        ToolResult again = sim.call("receive_files", "member_name", "box", "remote_paths", List.of("small.txt", "big.bin"),
+                "local_dest", dest.toString());
+        assertThat(again.isError()).as(again.text()).isFalse();
+        assertThat(names(dest)).containsExactly("big.bin", "small.txt");
+        assertThat(Files.readAllBytes(dest.resolve("big.bin"))).isEqualTo(big);
+    }
+
+    /**
+     * A folder's files go in name order, so here big.bin goes first: the file after the cut is
+     * reported as not copied (the result never claims it), and nothing of either is left behind.
+     */
+    @Test
+    void aFileAfterTheCutIsReportedNotCopied() throws Exception {
+        Path data = Files.createDirectories(work.resolve("data"));
+        Files.write(data.resolve("big.bin"), bigContent());
+        Files.writeString(data.resolve("small.txt"), "small and whole\n");
+        Path dest = tmp.resolve("got");
+        var killed = sim.cloud.server(ID).dieMidTransferOf("big.bin", CUT_AT);
+
+        ToolResult r = sim.call("receive_files", "member_name", "box", "remote_paths", List.of("data"),
+                "local_dest", dest.toString());
+        assertThat(killed).succeedsWithin(KILL_WAIT);
+        assertThat(r.isError()).as("every file failed").isTrue();
+        assertThat(r.text()).startsWith("Received 0 of 2 files")
+                .containsPattern("FAILED +\\S*big\\.bin: the connection to \\S+ was lost after")
+                .containsPattern("FAILED +\\S*small\\.txt: the connection to \\S+ was lost before this file; not copied");
+        assertThat(names(dest.resolve("data"))).isEmpty();
+        stillServing();
+    }
+
+    /**
+     * The same cut while sending: small.txt is in place on the member, big.bin is not there under
+     * its name (at most a hidden part file the dead connection could not remove), and the result
+     * says which is which. Sent again once the server is back, big.bin arrives whole.
+     */
+    @Test
+    void theSshServerKilledMidSendKeepsTheFileThatArrivedAndLeavesNoHalfFile() throws Exception {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Files.writeString(out.resolve("small.txt"), "small and whole\n");
+        byte[] big = bigContent();
+        Files.write(out.resolve("big.bin"), big);
+        var killed = sim.cloud.server(ID).dieMidTransferOf("big.bin", CUT_AT);
+
+        ToolResult r = sim.call("send_files", "member_name", "box", "local_paths",
+                List.of(out.resolve("small.txt").toString(), out.resolve("big.bin").toString()), "remote_subfolder", "in");
+        assertThat(killed).as("the server was killed while big.bin was written").succeedsWithin(KILL_WAIT);
+        assertThat(r.text()).startsWith("Sent 1 of 2 files").containsPattern("ok +\\S*small\\.txt")
+                .containsPattern("FAILED +\\S*big\\.bin: the connection to \\S+ was lost after \\d+ bytes of this file")
+                .doesNotContain("at dev.fleet").doesNotContain("Exception");
+        Path in = work.resolve("in");
+        assertThat(Files.readString(in.resolve("small.txt"))).isEqualTo("small and whole\n");
+        assertThat(in.resolve("big.bin")).as("no half file under the expected name").doesNotExist();
+        assertThat(names(in)).allMatch(n -> n.equals("small.txt") || n.startsWith(".big.bin.fleet-part-"));
+        stillServing();
+
+        sim.cloud.server(ID).restart();
+        ToolResult again = sim.call("send_files", "member_name", "box", "local_paths",
+                List.of(out.resolve("big.bin").toString()), "remote_subfolder", "in");
+        assertThat(again.isError()).as(again.text()).isFalse();
+        assertThat(Files.readAllBytes(in.resolve("big.bin"))).isEqualTo(big);
     }
 }
