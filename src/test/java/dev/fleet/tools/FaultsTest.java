@@ -30,12 +30,38 @@ class FaultsTest {
 
     @TempDir
     Path tmp;
+    /** Real time (waits and deadlines work), moved ahead by hand to make members idle. */
+    final JumpingClock clock = new JumpingClock();
     CloudFleet sim;
+
+    /** The system clock plus an offset the test can grow. */
+    static final class JumpingClock extends Clock {
+        private volatile Duration ahead = Duration.ZERO;
+
+        void jump(Duration d) {
+            ahead = ahead.plus(d);
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.now().plus(ahead);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
     Path work;
 
     @BeforeEach
     void setUp() throws Exception {
-        sim = new CloudFleet(tmp, 121, Clock.systemUTC(), Map.of());
+        sim = new CloudFleet(tmp, 121, clock, Map.of());
         sim.cloud.machine(ID, "c6i.large", FakeEc2.State.RUNNING);
         work = Files.createDirectories(sim.memberHome.resolve("w"));
         ToolResult r = sim.call("register_member", "friendly_name", "box", "member_type", "remote", "username",
@@ -170,5 +196,58 @@ class FaultsTest {
                 List.of(out.resolve("big.bin").toString()), "remote_subfolder", "in");
         assertThat(again.isError()).as(again.text()).isFalse();
         assertThat(Files.readAllBytes(in.resolve("big.bin"))).isEqualTo(big);
+    }
+
+    static final String COLD = "i-0fa017000000000c2";
+
+    /** A cloud call's error during an outage: says what AWS answered, in words, without internals or keys. */
+    private static void clearCloudError(ToolResult r, String awsCode) {
+        assertThat(r.isError()).as(r.text()).isTrue();
+        assertThat(r.text()).contains("cold", COLD, awsCode, "try again shortly")
+                .doesNotContain("at dev.fleet").doesNotContain("at software.amazon").doesNotContain("Exception")
+                .doesNotContain(SECRET_KEY).doesNotContain("AKIDFLEETTEST");
+    }
+
+    /** The AWS secret key in the simulated cloud's environment. */
+    static final String SECRET_KEY = "fleet-test-secret";
+
+    /**
+     * The EC2 endpoint fails every request (500, then throttling) until the test ends the outage
+     * (a count of failing requests, not a wait): starting a stopped member and reading its status
+     * end in a clear error naming AWS's answer; the idle watcher, unable to read any state, keeps
+     * every instance (even one idle for hours); the server keeps serving; and once the endpoint
+     * answers again the very same calls work.
+     */
+    @Test
+    void anEc2OutageGivesClearErrorsStopsNothingAndTheSameCallsWorkOnceItEnds() throws Exception {
+        sim.cloud.machine(COLD, "t3.small", FakeEc2.State.STOPPED);
+        ToolResult reg = sim.call("register_member", "friendly_name", "cold", "member_type", "remote", "username",
+                TestSshServer.USER, "port", sim.sshPort, "work_folder", work.toString(), "cloud_instance_id", COLD,
+                "cloud_ssh_key_path", sim.key.toString());
+        assertThat(reg.isError()).as(reg.text()).isFalse();
+        clock.jump(Duration.ofMinutes(5)); // past any remembered instance state
+
+        sim.ec2.failNext(Integer.MAX_VALUE);
+        clearCloudError(sim.call("execute_command", "member_name", "cold", "command", "echo up"), "InternalError");
+        clearCloudError(sim.call("cloud_control", "member_name", "cold", "action", "status"), "InternalError");
+        sim.ec2.failNext(0);
+        sim.ec2.throttleNext(Integer.MAX_VALUE);
+        clearCloudError(sim.call("cloud_control", "member_name", "cold", "action", "status"), "RequestLimitExceeded");
+        stillServing();
+
+        clock.jump(Duration.ofHours(3));
+        var decisions = sim.fleet().idleWatcher().cycle();
+        assertThat(decisions).hasSize(2).allSatisfy(d -> {
+            assertThat(d.action()).isEqualTo(dev.fleet.cloud.IdleAction.KEEP);
+            assertThat(d.reason()).startsWith("unknown");
+        });
+        assertThat(sim.ec2.requests("StopInstances")).isZero();
+        assertThat(sim.ec2.instance(ID).state()).isEqualTo(FakeEc2.State.RUNNING);
+
+        sim.ec2.throttleNext(0);
+        ToolResult up = sim.call("execute_command", "member_name", "cold", "command", "echo up");
+        assertThat(up.isError()).as(up.text()).isFalse();
+        assertThat(up.text()).contains("up");
+        assertThat(sim.call("cloud_control", "member_name", "cold", "action", "status").text()).contains(COLD, "running");
     }
 }
