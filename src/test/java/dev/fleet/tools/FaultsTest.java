@@ -250,4 +250,63 @@ class FaultsTest {
         assertThat(up.text()).contains("up");
         assertThat(sim.call("cloud_control", "member_name", "cold", "action", "status").text()).contains(COLD, "running");
     }
+
+    /**
+     * Makes the registry file unchangeable. Tests run as root here, which ignores permissions, so
+     * it gets the immutable attribute (no rename over it, no write); otherwise its folder loses
+     * write permission. Skipped where neither is possible. Undone on close.
+     */
+    private static AutoCloseable readOnly(Path registry) throws Exception {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (!root) {
+            Path dir = registry.getParent();
+            var before = Files.getPosixFilePermissions(dir);
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+            return () -> Files.setPosixFilePermissions(dir, before);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(chattr("+i", registry),
+                "the file system cannot make a file immutable (chattr), and root ignores permissions");
+        return () -> assertThat(chattr("-i", registry)).as("registry writable again").isTrue();
+    }
+
+    private static boolean chattr(String change, Path file) throws Exception {
+        try {
+            Process p = new ProcessBuilder("chattr", change, file.toString()).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (java.io.IOException noChattr) {
+            return false;
+        }
+    }
+
+    /**
+     * The registry cannot be written: every change (register, update, remove) ends in a clear error
+     * naming the registry and why, the registry is byte for byte as before, and everything that
+     * only reads it still works, a command on a member included. Writable again, the same change works.
+     */
+    @Test
+    void aReadOnlyRegistryRefusesChangesClearlyLosesNothingAndReadsStillWork() throws Exception {
+        Path registry = sim.home.dataDir().resolve("registry.json");
+        byte[] before = Files.readAllBytes(registry);
+        Path extra = Files.createDirectories(tmp.resolve("extra"));
+        try (AutoCloseable frozen = readOnly(registry)) {
+            for (ToolResult change : List.of(
+                    sim.call("register_member", "friendly_name", "extra", "member_type", "local", "work_folder", extra.toString()),
+                    sim.call("update_member", "member_name", "box", "icon", "red-square"),
+                    sim.call("remove_member", "member_name", "box"))) {
+                assertThat(change.isError()).as(change.text()).isTrue();
+                assertThat(change.text()).contains("registry.json", "nothing was changed").containsPattern("not permitted|denied")
+                        .doesNotContain("Exception").doesNotContain("at dev.fleet");
+            }
+            assertThat(Files.readAllBytes(registry)).as("nothing lost, nothing half-written").isEqualTo(before);
+            stillServing();
+            assertThat(sim.call("list_members").text()).doesNotContain("extra");
+            ToolResult cmd = sim.call("execute_command", "member_name", "box", "command", "echo still works");
+            assertThat(cmd.isError()).as(cmd.text()).isFalse();
+            assertThat(cmd.text()).contains("still works");
+        }
+        ToolResult add = sim.call("register_member", "friendly_name", "extra", "member_type", "local", "work_folder", extra.toString());
+        assertThat(add.isError()).as(add.text()).isFalse();
+        assertThat(sim.call("list_members").text()).contains("extra", "box");
+    }
 }
