@@ -96,6 +96,8 @@ public final class Ec2Provider implements CloudProvider {
                 case "InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed" -> " (check cloud_instance_id and cloud_region)";
                 case "UnauthorizedOperation", "AuthFailure" -> " (the AWS identity lacks permission; see docs/cloud.md)";
                 case "RequestLimitExceeded" -> " (AWS kept throttling after retries; try again shortly)";
+                case "InternalError", "InternalFailure", "ServiceUnavailable", "Unavailable" ->
+                        " (a fault on AWS's side that lasted through retries; try again shortly)";
                 default -> "";
             };
             return new CloudException("AWS refused to " + action + " " + where + ": " + code + " " + msg + hint, e);

@@ -216,7 +216,8 @@ public final class FileTransfers {
                     for (String f : stats.keySet()) {
                         plan.add(new Fetch(f, f.equals(source) ? base : base + "/" + f.substring(source.length() + 1)));
                     }
-                } catch (IOException e) {
+                } catch (IOException | ChannelException e) {
+                    // One path's failure (a lost connection included) is its own result; those gathered so far stand.
                     results.add(FileResult.failed(rel, e.getMessage()));
                 }
             }

@@ -11,6 +11,9 @@ import org.apache.sshd.server.config.keys.AuthorizedKeysAuthenticator;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.shell.InvertedShellWrapper;
 import org.apache.sshd.server.shell.ProcessShell;
+import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.sftp.server.FileHandle;
+import org.apache.sshd.sftp.server.SftpEventListener;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 /**
@@ -30,6 +33,11 @@ public final class TestSshServer implements AutoCloseable {
 
     private final Path memberHome;
     private Integer channelLimit;
+    private final java.util.concurrent.atomic.AtomicReference<TransferCut> cut = new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** A pending kill: the file (by a part of its name) and how many of its bytes pass first. */
+    private record TransferCut(String nameContains, long afterBytes, java.util.concurrent.CompletableFuture<Void> done) {
+    }
 
     public TestSshServer(TestHome home, Path dir) throws IOException {
         this(home, dir, home.home());
@@ -71,7 +79,9 @@ public final class TestSshServer implements AutoCloseable {
         String homeDir = memberHome.toString();
         s.setCommandFactory((channel, command) -> new InvertedShellWrapper(
                 new ProcessShell(List.of("/usr/bin/env", "HOME=" + homeDir, "USER=" + USER, "/bin/sh", "-c", command))));
-        s.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+        SftpSubsystemFactory sftp = new SftpSubsystemFactory();
+        sftp.addSftpEventListener(cutter());
+        s.setSubsystemFactories(List.of(sftp));
         s.setFileSystemFactory(new NativeFileSystemFactory());
         s.start();
         server = s;
@@ -136,6 +146,58 @@ public final class TestSshServer implements AutoCloseable {
     /** Drops every connected client at once, as a network failure would. */
     public void dropConnections() {
         server.getActiveSessions().forEach(session -> session.close(true));
+    }
+
+    /**
+     * Kills the server (every connection dropped, no new ones accepted) once {@code afterBytes} of a
+     * file whose name contains {@code nameContains} have passed over SFTP, read or written: a server
+     * killed mid-transfer at a known point, not after a guessed sleep. The future completes once the
+     * server is down.
+     */
+    public java.util.concurrent.CompletableFuture<Void> dieMidTransferOf(String nameContains, long afterBytes) {
+        TransferCut c = new TransferCut(nameContains, afterBytes, new java.util.concurrent.CompletableFuture<>());
+        cut.set(c);
+        return c.done();
+    }
+
+    private SftpEventListener cutter() {
+        return new SftpEventListener() {
+            @Override
+            public void reading(ServerSession session, String remoteHandle, FileHandle localHandle, long offset,
+                    byte[] data, int dataOffset, int dataLen) throws IOException {
+                cutIfDue(session, localHandle, offset);
+            }
+
+            @Override
+            public void writing(ServerSession session, String remoteHandle, FileHandle localHandle, long offset,
+                    byte[] data, int dataOffset, int dataLen) throws IOException {
+                cutIfDue(session, localHandle, offset);
+            }
+        };
+    }
+
+    /**
+     * Past the mark: this connection is closed at once (the request is never answered) and the
+     * server stopped from another thread, since stopping waits for this very request to end.
+     */
+    private void cutIfDue(ServerSession session, FileHandle file, long offset) throws IOException {
+        TransferCut c = cut.get();
+        if (c == null || offset < c.afterBytes() || !file.getFile().getFileName().toString().contains(c.nameContains())
+                || !cut.compareAndSet(c, null)) {
+            return;
+        }
+        session.close(true);
+        Thread killer = new Thread(() -> {
+            try {
+                stop();
+                c.done().complete(null);
+            } catch (IOException | RuntimeException e) {
+                c.done().completeExceptionally(e);
+            }
+        }, "test-sshd-killer");
+        killer.setDaemon(true);
+        killer.start();
+        throw new IOException("server killed mid-transfer");
     }
 
     public void stop() throws IOException {

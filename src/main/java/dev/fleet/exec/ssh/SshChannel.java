@@ -174,7 +174,7 @@ public final class SshChannel implements MemberChannel {
     public FileSession files() throws ChannelException {
         SshPool.Lease lease = pool.lease(target);
         try {
-            return new SftpSession(lease, sftp(lease.session()));
+            return new SftpSession(lease, sftp(lease.session()), target.address());
         } catch (ChannelException | RuntimeException e) {
             lease.close();
             throw e;
@@ -184,10 +184,59 @@ public final class SshChannel implements MemberChannel {
     private static final class SftpSession implements FileSession {
         private final SshPool.Lease lease;
         private final SftpClient sftp;
+        private final String address;
 
-        SftpSession(SshPool.Lease lease, SftpClient sftp) {
+        SftpSession(SshPool.Lease lease, SftpClient sftp, String address) {
             this.lease = lease;
             this.sftp = sftp;
+            this.address = address;
+        }
+
+        /** One SFTP operation. */
+        private interface SftpCall<T> {
+            T run() throws IOException;
+        }
+
+        /**
+         * Runs one operation. If the connection is gone, before or during it, the error says so in
+         * words ({@code during}: how far it got) instead of the SSH library's internals; any other
+         * I/O error passes as it is.
+         */
+        private <T> T overConnection(SftpCall<T> call, java.util.function.Supplier<String> during)
+                throws IOException, ChannelException {
+            if (!connected()) {
+                throw new ChannelException("the connection to " + address + " was lost before this file; not copied");
+            }
+            try {
+                return call.run();
+            } catch (IOException e) {
+                if (connected()) {
+                    throw e;
+                }
+                throw new ChannelException("the connection to " + address + " was lost " + during.get(), e);
+            }
+        }
+
+        /** One file's copy, reporting the bytes passed so far. */
+        private interface Copy {
+            void run(LongConsumer progress) throws IOException;
+        }
+
+        /** A copy of one file; cut off by a lost connection, the error tells how many of its bytes had passed. */
+        private void copyOne(LongConsumer progress, Copy copy) throws IOException, ChannelException {
+            long[] passed = {0};
+            overConnection(() -> {
+                copy.run(done -> {
+                    passed[0] = done;
+                    progress.accept(done);
+                });
+                return null;
+            }, () -> "after " + passed[0] + " bytes of this file; the partial copy was not put in its place");
+        }
+
+        private boolean connected() {
+            ClientSession session = lease.session();
+            return sftp.isOpen() && session.isOpen() && !session.isClosing();
         }
 
         /**
@@ -195,7 +244,11 @@ public final class SshChannel implements MemberChannel {
          * transfer cut off midway leaves the earlier file (or none) under the name, never half a file.
          */
         @Override
-        public void upload(Path localFile, String memberPath, LongConsumer progress) throws IOException {
+        public void upload(Path localFile, String memberPath, LongConsumer progress) throws IOException, ChannelException {
+            copyOne(progress, p -> uploadVia(localFile, memberPath, p));
+        }
+
+        private void uploadVia(Path localFile, String memberPath, LongConsumer progress) throws IOException {
             makeParents(sftp, memberPath);
             int cut = memberPath.lastIndexOf('/') + 1;
             String part = memberPath.substring(0, cut) + "." + memberPath.substring(cut) + ".fleet-part-"
@@ -267,7 +320,11 @@ public final class SshChannel implements MemberChannel {
         }
 
         @Override
-        public void download(String memberPath, Path localFile, LongConsumer progress) throws IOException {
+        public void download(String memberPath, Path localFile, LongConsumer progress) throws IOException, ChannelException {
+            copyOne(progress, p -> downloadVia(memberPath, localFile, p));
+        }
+
+        private void downloadVia(String memberPath, Path localFile, LongConsumer progress) throws IOException {
             Path parent = localFile.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
@@ -279,7 +336,11 @@ public final class SshChannel implements MemberChannel {
         }
 
         @Override
-        public List<String> listFiles(String memberPath) throws IOException {
+        public List<String> listFiles(String memberPath) throws IOException, ChannelException {
+            return overConnection(() -> list(memberPath), () -> "while listing it; not copied");
+        }
+
+        private List<String> list(String memberPath) throws IOException {
             SftpClient.Attributes attrs;
             try {
                 attrs = sftp.stat(memberPath);
@@ -301,7 +362,11 @@ public final class SshChannel implements MemberChannel {
         }
 
         @Override
-        public java.util.Map<String, FileStat> listFileStats(String memberPath) throws IOException {
+        public java.util.Map<String, FileStat> listFileStats(String memberPath) throws IOException, ChannelException {
+            return overConnection(() -> statsOf(memberPath), () -> "while listing it; not copied");
+        }
+
+        private java.util.Map<String, FileStat> statsOf(String memberPath) throws IOException {
             java.util.Map<String, FileStat> stats = new java.util.TreeMap<>();
             SftpClient.Attributes attrs;
             try {
@@ -321,7 +386,12 @@ public final class SshChannel implements MemberChannel {
         }
 
         @Override
-        public java.util.Map<String, FileStat> describe(java.util.Collection<String> memberFolders) throws IOException {
+        public java.util.Map<String, FileStat> describe(java.util.Collection<String> memberFolders)
+                throws IOException, ChannelException {
+            return overConnection(() -> statsIn(memberFolders), () -> "while comparing files; nothing was copied");
+        }
+
+        private java.util.Map<String, FileStat> statsIn(java.util.Collection<String> memberFolders) throws IOException {
             java.util.Map<String, FileStat> stats = new java.util.HashMap<>();
             for (String folder : memberFolders) {
                 try {
@@ -347,8 +417,8 @@ public final class SshChannel implements MemberChannel {
         }
 
         @Override
-        public String realPath(String memberPath) throws IOException {
-            return resolveLinks(sftp, memberPath);
+        public String realPath(String memberPath) throws IOException, ChannelException {
+            return overConnection(() -> resolveLinks(sftp, memberPath), () -> "while checking where it lies; not copied");
         }
 
         @Override
