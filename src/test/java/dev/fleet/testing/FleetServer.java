@@ -47,7 +47,8 @@ public final class FleetServer implements AutoCloseable {
         client = McpClient.sync(new StdioClientTransport(ServerParameters.builder(java)
                         .args(args).env(env).build(),
                         new JacksonMcpJsonMapper(new ObjectMapper())))
-                .requestTimeout(Duration.ofSeconds(120))
+                // The longest call a suite makes (a 200 s synchronous command) must fit.
+                .requestTimeout(Duration.ofSeconds(300))
                 .initializationTimeout(Duration.ofSeconds(60))
                 .progressConsumer(progress::add)
                 .build();
