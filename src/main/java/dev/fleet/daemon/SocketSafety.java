@@ -46,15 +46,19 @@ public final class SocketSafety {
     }
 
     /**
-     * The user at the other end of a connected socket differs from this process's user: why, else
-     * null (also when the OS does not say).
+     * The user at the other end of a connected socket differs from this process's user, or cannot
+     * be read: why; else null. Where the OS has no peer credentials at all (the option is
+     * unsupported) the socket file's owner and mode, checked by {@link #fileProblem}, are the guard.
      */
     public static String peerProblem(SocketChannel ch) {
         String peer;
         try {
             peer = ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().getName();
-        } catch (UnsupportedOperationException | IOException e) {
+        } catch (UnsupportedOperationException noPeerCredentials) {
             return null;
+        } catch (IOException unreadable) {
+            // The OS offers peer credentials but would not give them: refuse rather than trust.
+            return "the peer's user could not be read (" + unreadable.getMessage() + ")";
         }
         String me = System.getProperty("user.name");
         return peer.equals(me) ? null : "the peer runs as " + peer + ", not as " + me;

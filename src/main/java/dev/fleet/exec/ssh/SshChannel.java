@@ -278,24 +278,30 @@ public final class SshChannel implements MemberChannel {
             }
             try {
                 sftp.rename(from, to, SftpClient.CopyMode.Overwrite);
-            } catch (IOException | UnsupportedOperationException e) {
-                // Plain SFTP v3 refuses to rename over a file: move the old one aside first.
-                String aside = to + ".fleet-old-" + Long.toHexString(System.nanoTime());
-                boolean hadOld = exists(to);
+            } catch (SftpException | UnsupportedOperationException refused) {
+                // The server refused (plain SFTP v3 will not rename over a file), as opposed to a
+                // lost connection, which passes as it is: move the old file aside first.
+                renameAside(from, to, refused);
+            }
+        }
+
+        private void renameAside(String from, String to, Exception refused) throws IOException {
+            String aside = to + ".fleet-old-" + Long.toHexString(System.nanoTime());
+            boolean hadOld = exists(to);
+            if (hadOld) {
+                sftp.rename(to, aside);
+            }
+            try {
+                sftp.rename(from, to);
+            } catch (IOException renameFailed) {
+                renameFailed.addSuppressed(refused);
                 if (hadOld) {
-                    sftp.rename(to, aside);
+                    sftp.rename(aside, to);
                 }
-                try {
-                    sftp.rename(from, to);
-                } catch (IOException renameFailed) {
-                    if (hadOld) {
-                        sftp.rename(aside, to);
-                    }
-                    throw renameFailed;
-                }
-                if (hadOld) {
-                    removeQuietly(aside);
-                }
+                throw renameFailed;
+            }
+            if (hadOld) {
+                removeQuietly(aside);
             }
         }
 
