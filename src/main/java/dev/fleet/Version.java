@@ -16,6 +16,12 @@ public final class Version {
     }
 
     private static String load() {
+        // A jar's manifest (already read when its first class was loaded) carries it for free; a
+        // resource read costs a JVM that has just started a few milliseconds. Classes folders have no manifest.
+        String fromManifest = Version.class.getPackage().getImplementationVersion();
+        if (fromManifest != null) {
+            return fromManifest;
+        }
         try (InputStream in = Version.class.getResourceAsStream("version.properties")) {
             Properties p = new Properties();
             if (in != null) {

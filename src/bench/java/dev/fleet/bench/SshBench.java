@@ -498,6 +498,7 @@ final class SshBench {
         List<Double> fleet = new ArrayList<>();
         List<Double> ssh = new ArrayList<>();
         List<Double> then = new ArrayList<>();
+        List<Double> second = new ArrayList<>();
         for (int i = 0; i < firstCallRounds; i++) {
             Proc t = runQuiet(sshTrue(), WAIT_MS);
             if (t.exit != 0) {
@@ -512,6 +513,10 @@ final class SshBench {
                 long t1 = System.nanoTime();
                 s.ok("execute_command", Map.of("member_name", "first", "command", "echo hi"), WAIT_MS, bench.json);
                 then.add(ms(System.nanoTime() - t1));
+                // The same work again on a warm JVM: what of the first call is the JVM's warm-up.
+                long t2 = System.nanoTime();
+                s.ok("register_member", remoteArgs("second", home.resolve("fleet-bench-second-" + i)), WAIT_MS, bench.json);
+                second.add(ms(System.nanoTime() - t2));
             }
         }
         Bench.Stats sf = Bench.Stats.of(fleet);
@@ -519,6 +524,7 @@ final class SshBench {
         say(String.format(Locale.ROOT, "  %-48s %s", "register_member remote, first SSH use", sf.brief()));
         say(String.format(Locale.ROOT, "  %-48s %s", "baseline: ssh host true, new connection", ss.brief()));
         say(String.format(Locale.ROOT, "  %-48s %s", "the execute_command right after it", Bench.Stats.of(then).brief()));
+        say(String.format(Locale.ROOT, "  %-48s %s", "a second remote member, new connection, warm JVM", Bench.Stats.of(second).brief()));
         say("  all register times (ms): " + sf.all() + "   all ssh times (ms): " + ss.all());
         say("");
         bench.summary.add(new Bench.Row("S1 first remote call (register, fresh server)", sf.median(), "ms", ss.median(),

@@ -2,10 +2,10 @@ package dev.fleet.daemon;
 
 import dev.fleet.Version;
 import java.io.File;
-import java.net.URISyntaxException;
 
 /**
- * Which build of fleet this process runs: the version plus the jar's modification time, so a
+ * Which build of fleet this process runs: the version plus {@code fleet.jar}'s modification time
+ * (also in the relay, which runs from the small jar beside it), so a
  * rebuilt or upgraded fleet does not talk to a daemon still running the old code.
  */
 public final class BuildId {
@@ -19,15 +19,9 @@ public final class BuildId {
     }
 
     private static String compute() {
-        String stamp = "dev";
-        try {
-            File code = new File(BuildId.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (code.isFile()) {
-                stamp = Long.toHexString(code.lastModified());
-            }
-        } catch (URISyntaxException | SecurityException | NullPointerException e) {
-            // no code source to read: a development build
-        }
+        // A development run from a classes folder has no jar to date.
+        File server = CodeLocation.serverJar();
+        String stamp = server == null ? "dev" : Long.toHexString(server.lastModified());
         return Version.get().replace(' ', '_') + "+" + stamp;
     }
 }

@@ -1,9 +1,7 @@
 package dev.fleet.daemon;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -11,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -21,7 +20,9 @@ final class DaemonLink implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
     private final CountDownLatch closed = new CountDownLatch(1);
-    private BufferedReader lines;
+    private byte[] buffer = new byte[64 * 1024];
+    private int start;
+    private int end;
 
     private DaemonLink(SocketChannel ch) {
         this.ch = ch;
@@ -87,12 +88,38 @@ final class DaemonLink implements AutoCloseable {
         }
     }
 
-    /** The next MCP line from the daemon; null when it closed the connection. */
-    String readLine() throws IOException {
-        if (lines == null) {
-            lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    /**
+     * The next MCP line from the daemon, without its newline, as the bytes that came: the relay
+     * passes them on undecoded (a tools/list answer is 40 KB, and decoding and encoding it again in
+     * a JVM that has just started cost milliseconds). Null when the daemon closed the connection.
+     */
+    byte[] readLine() throws IOException {
+        int scanned = start;
+        while (true) {
+            for (int i = scanned; i < end; i++) {
+                if (buffer[i] == '\n') {
+                    byte[] line = Arrays.copyOfRange(buffer, start, i);
+                    start = i + 1;
+                    return line;
+                }
+            }
+            if (start > 0) {
+                System.arraycopy(buffer, start, buffer, 0, end - start);
+                end -= start;
+                start = 0;
+            }
+            if (end == buffer.length) {
+                buffer = Arrays.copyOf(buffer, buffer.length * 2);
+            }
+            scanned = end;
+            int n = in.read(buffer, end, buffer.length - end);
+            if (n < 0) {
+                byte[] rest = end > start ? Arrays.copyOfRange(buffer, start, end) : null;
+                start = end;
+                return rest;
+            }
+            end += n;
         }
-        return lines.readLine();
     }
 
     /** Tells the daemon no more requests come; it answers what it has, then closes. */

@@ -59,9 +59,15 @@ public final class DaemonStarter {
         if (launcher != null && new File(launcher).canExecute()) {
             return List.of(Path.of(launcher).toAbsolutePath().normalize().toString(), "daemon");
         }
+        // The relay's own jar holds no server: the daemon runs from fleet.jar beside it.
+        File server = CodeLocation.serverJar();
         List<String> classpath = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            classpath.add(Path.of(entry).toAbsolutePath().normalize().toString());
+        if (server != null) {
+            classpath.add(server.getAbsolutePath());
+        } else {
+            for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+                classpath.add(Path.of(entry).toAbsolutePath().normalize().toString());
+            }
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return List.of(java, "-XX:+UseSerialGC", "-Xshare:auto", "-cp", String.join(File.pathSeparator, classpath),

@@ -21,29 +21,47 @@ record LineScan(String method, String id, boolean isResponse) {
 
     static LineScan of(String line) {
         try (JsonParser p = JSON.createParser(line)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return NONE;
-            }
-            String method = null;
-            String id = null;
-            boolean result = false;
-            JsonToken t;
-            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken v = p.nextToken();
-                switch (name) {
-                    case "method" -> method = v == JsonToken.VALUE_STRING ? p.getText() : null;
-                    case "id" -> id = v == JsonToken.VALUE_STRING ? quote(p.getText())
-                            : v == JsonToken.VALUE_NUMBER_INT ? p.getText() : null;
-                    case "result", "error" -> result = true;
-                    default -> { }
-                }
-                p.skipChildren();
-            }
-            return t == JsonToken.END_OBJECT ? new LineScan(method, id, method == null && result) : NONE;
+            return scan(p);
         } catch (IOException e) {
             return NONE;
         }
+    }
+
+    /** The same for a line as UTF-8 bytes (what the relay reads from the daemon). */
+    static LineScan of(byte[] line) {
+        try (JsonParser p = JSON.createParser(line)) {
+            return scan(p);
+        } catch (IOException e) {
+            return NONE;
+        }
+    }
+
+    private static LineScan scan(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            return NONE;
+        }
+        String method = null;
+        String id = null;
+        boolean result = false;
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "method" -> method = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                case "id" -> id = v == JsonToken.VALUE_STRING ? quote(p.getText())
+                        : v == JsonToken.VALUE_NUMBER_INT ? p.getText() : null;
+                case "result", "error" -> result = true;
+                default -> { }
+            }
+            if (result && id != null && method == null) {
+                // A response: nothing after its id and result changes that, and a result can be
+                // large (tools/list is 40 KB), so it is relayed without being read through.
+                return new LineScan(null, id, true);
+            }
+            p.skipChildren();
+        }
+        return t == JsonToken.END_OBJECT ? new LineScan(method, id, method == null && result) : NONE;
     }
 
     static String quote(String text) {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,6 +36,7 @@ public final class Relay {
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(70);
     private static final Duration STOP_LIMIT = Duration.ofSeconds(30);
     private static final Duration LAUNCHER_START_LIMIT = Duration.ofSeconds(30);
+    private static final byte[] END = RelayProtocol.END.getBytes(StandardCharsets.UTF_8);
 
     private final DaemonPaths paths;
     private final Map<String, String> env;
@@ -60,6 +62,29 @@ public final class Relay {
         this.exit = exit;
         // The launcher script started one while this JVM booted.
         this.launcherStartedDaemon = settings.daemonStarting();
+    }
+
+    /**
+     * Entry point of {@code fleet-relay.jar}, which the launcher runs for {@code fleet serve}: the
+     * relay alone, so that it starts without the server's class path (see {@link CodeLocation}).
+     * The launcher runs the full jar instead for {@code FLEET_STANDALONE=1} and {@code --standalone}.
+     */
+    public static void main(String[] args) throws IOException, InterruptedException {
+        if (!(args.length == 0 || (args.length == 1 && args[0].equals("serve")))) {
+            System.err.println("fleet: " + CodeLocation.RELAY_JAR + " only relays 'fleet serve'; run " + CodeLocation.SERVER_JAR
+                    + " for '" + String.join(" ", args) + "'");
+            System.exit(2);
+        }
+        RelaySettings settings = RelaySettings.from(System.getenv());
+        for (String problem : settings.problems()) {
+            System.err.println("fleet: setting ignored: " + problem);
+        }
+        if (settings.standalone()) {
+            System.err.println("fleet: FLEET_STANDALONE=1 serves in-process, which " + CodeLocation.RELAY_JAR
+                    + " cannot; run " + CodeLocation.SERVER_JAR + " (the fleet launcher does)");
+            System.exit(2);
+        }
+        System.exit(run(settings));
     }
 
     /** Relays stdin/stdout until the client's input ends; returns the exit code. */
@@ -150,9 +175,9 @@ public final class Relay {
     private void replayHandshake(DaemonLink l) throws RelayException {
         try {
             l.send(initialize);
-            String answer = l.within(HANDSHAKE_LIMIT, () -> {
+            byte[] answer = l.within(HANDSHAKE_LIMIT, () -> {
                 try {
-                    String got;
+                    byte[] got;
                     while ((got = l.readLine()) != null) {
                         if (initializeId.equals(LineScan.of(got).id())) {
                             return got;
@@ -178,9 +203,9 @@ public final class Relay {
 
     private void readFrom(DaemonLink l) {
         try {
-            String line;
+            byte[] line;
             while ((line = l.readLine()) != null) {
-                if (line.equals(RelayProtocol.END)) {
+                if (Arrays.equals(line, END)) {
                     // shutdown_server: the client sees its server end, as with a standalone fleet.
                     exit.accept(0);
                     return;
@@ -224,10 +249,14 @@ public final class Relay {
     }
 
     private void answer(String line) {
-        byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+        answer(line.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void answer(byte[] line) {
         synchronized (stdout) {
             try {
-                stdout.write(bytes);
+                stdout.write(line);
+                stdout.write('\n');
                 stdout.flush();
             } catch (IOException e) {
                 // the client is gone; its input ends next and the relay with it
@@ -339,7 +368,9 @@ public final class Relay {
     private DaemonLink awaitDaemon(Process daemon, Duration limit) throws RelayException {
         long deadline = System.nanoTime() + limit.toNanos();
         long exitedAt = 0;
-        long pause = 5;
+        // A connect attempt to a socket not yet there costs microseconds; a long pause would be
+        // added whole to the client's wait for a daemon that is just starting.
+        long pause = 2;
         try {
             while (System.nanoTime() < deadline) {
                 DaemonLink l = connectSafely();
@@ -356,7 +387,7 @@ public final class Relay {
                     }
                 }
                 Thread.sleep(pause);
-                pause = Math.min(50, pause + 5);
+                pause = Math.min(10, pause + 2);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

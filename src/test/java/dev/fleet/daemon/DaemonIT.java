@@ -181,7 +181,7 @@ class DaemonIT {
                 "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
                 "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}") + "\n");
         ProcessBuilder pb = new ProcessBuilder(FleetCommand.java(), "-Xlog:class+load=info:file=" + classes,
-                "-jar", System.getProperty("fleet.jar"), "serve");
+                "-jar", FleetServer.relayJar(System.getProperty("fleet.jar")), "serve");
         pb.environment().putAll(env);
         pb.redirectInput(script.toFile());
         pb.redirectOutput(tmp.resolve("relay.out").toFile());
@@ -200,6 +200,19 @@ class DaemonIT {
                         "dev.fleet.exec.");
         assertThat(daemonLog()).as("the daemon reports its own settings")
                 .contains("FLEET_DAEMON_IDLE_EXIT='soon' is not 0 or a whole number with s, m or h");
+
+        // The small jar's relay started that daemon from fleet.jar; a relay from the full jar is the same build.
+        long daemon = daemonPid();
+        ProcessBuilder full = new ProcessBuilder(FleetCommand.java(), "-jar", System.getProperty("fleet.jar"), "serve");
+        full.environment().putAll(env);
+        full.redirectInput(script.toFile());
+        full.redirectOutput(tmp.resolve("full.out").toFile());
+        full.redirectError(tmp.resolve("full.err").toFile());
+        Process fullRelay = full.start();
+        assertThat(fullRelay.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(tmp.resolve("full.out"))).contains("\"id\":2", "execute_command");
+        assertThat(daemonPid()).as("both jars name the same build, so the daemon is kept").isEqualTo(daemon);
+        assertThat(daemonLog()).doesNotContain("stopping the fleet daemon");
 
         FleetCommand.Run refused = FleetCommand.run(env, "daemon", "--idle-exit", "soon");
         assertThat(refused.exit()).isEqualTo(2);

@@ -29,6 +29,17 @@ class LineScanTest {
     }
 
     @Test
+    void aResponseIsKnownByItsIdAndResultWithoutReadingTheResultThrough() {
+        // A 40 KB tools/list answer is relayed as it is: the scan stops once id and result are seen.
+        String big = "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"tools\":[" + "{\"name\":\"x\"},".repeat(5000);
+        LineScan scan = LineScan.of(big);
+        assertThat(scan.isResponse()).isTrue();
+        assertThat(scan.id()).isEqualTo("7");
+        assertThat(LineScan.of("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":1},\"id\":\"e\"}").id()).isEqualTo("\"e\"");
+        assertThat(LineScan.of("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":1},\"id\":\"e\"}").isResponse()).isTrue();
+    }
+
+    @Test
     void errorAnswersAreValidJsonRpcWithTheSameId() throws Exception {
         var error = new ObjectMapper().readTree(LineScan.error("\"x\\ny\"", -32000, "daemon \"gone\"\nnext line"));
         assertThat(error.get("id").asText()).isEqualTo("x\ny");

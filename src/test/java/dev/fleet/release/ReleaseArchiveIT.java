@@ -63,7 +63,8 @@ class ReleaseArchiveIT {
     void zipHoldsTheSameLayoutWithWindowsLauncher() throws Exception {
         try (ZipFile zip = new ZipFile(TARGET.resolve("fleet-" + VERSION + ".zip").toFile())) {
             String base = "fleet-" + VERSION + "/";
-            for (String name : List.of("bin/fleet", "bin/fleet.cmd", "lib/fleet.jar", "LICENSE", "THIRD-PARTY-NOTICES.txt")) {
+            for (String name : List.of("bin/fleet", "bin/fleet.cmd", "lib/fleet.jar", "lib/fleet-relay.jar", "LICENSE",
+                    "THIRD-PARTY-NOTICES.txt")) {
                 assertThat(zip.getEntry(base + name)).as(name).isNotNull();
             }
             String cmd = new String(zip.getInputStream(zip.getEntry(base + "bin/fleet.cmd")).readAllBytes());

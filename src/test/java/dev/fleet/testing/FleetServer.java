@@ -43,7 +43,7 @@ public final class FleetServer implements AutoCloseable {
         this.env = env;
         this.relay = relay;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> args = relay ? List.of("-jar", jar, "serve") : List.of("-jar", jar, "serve", "--standalone");
+        List<String> args = relay ? List.of("-jar", relayJar(jar), "serve") : List.of("-jar", jar, "serve", "--standalone");
         client = McpClient.sync(new StdioClientTransport(ServerParameters.builder(java)
                         .args(args).env(env).build(),
                         new JacksonMcpJsonMapper(new ObjectMapper())))
@@ -52,6 +52,12 @@ public final class FleetServer implements AutoCloseable {
                 .initializationTimeout(Duration.ofSeconds(60))
                 .progressConsumer(progress::add)
                 .build();
+    }
+
+    /** What the launcher runs for {@code fleet serve}: fleet-relay.jar beside the jar, where the build made one. */
+    public static String relayJar(String jar) {
+        Path relay = Path.of(jar).resolveSibling("fleet-relay.jar");
+        return java.nio.file.Files.isRegularFile(relay) ? relay.toString() : jar;
     }
 
     public McpSyncClient client() {
