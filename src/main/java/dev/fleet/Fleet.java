@@ -37,6 +37,7 @@ import dev.fleet.guard.GuardSettings;
 import dev.fleet.member.ActivityRecorder;
 import dev.fleet.member.Member;
 import dev.fleet.member.WorkLedger;
+import dev.fleet.member.IdleMemoryTrim;
 import dev.fleet.member.DataDir;
 import dev.fleet.member.LocalPaths;
 import dev.fleet.member.MemberOs;
@@ -102,6 +103,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -120,6 +123,9 @@ public final class Fleet implements AutoCloseable {
     private static final Duration STATUS_DEADLINE = Duration.ofSeconds(10);
     private static final Duration SSH_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SSH_IDLE_CLOSE = Duration.ofMinutes(5);
+    /** After this long with no call, memory a burst of work grew is handed back; checked this often. */
+    private static final Duration MEMORY_TRIM_QUIET = Duration.ofSeconds(10);
+    private static final Duration MEMORY_TRIM_CHECK = Duration.ofSeconds(5);
     private static final int PARALLEL_IDLE_CHECKS = 16;
     private static final Duration GIT_HOSTING_API_TIMEOUT = Duration.ofSeconds(30);
 
@@ -135,6 +141,8 @@ public final class Fleet implements AutoCloseable {
     private final BudgetWatcher budgetWatcher;
     private final Duration idleInterval;
     private final StatuslineService statusline;
+    private final IdleMemoryTrim memoryTrim;
+    private final ScheduledExecutorService trimChecks = Executors.newSingleThreadScheduledExecutor(daemonThreads("fleet-memory-trim"));
 
     /** Reads the settings from {@code env} (a process environment). */
     public Fleet(Map<String, String> env, Clock clock, ShutdownServer.Stopper stopper) {
@@ -150,6 +158,7 @@ public final class Fleet implements AutoCloseable {
         RegistryStore store = new RegistryStore(dataDir, new RegistryCodec(mapper));
         this.activity = new ActivityRecorder(store, clock);
         WorkLedger work = new WorkLedger(clock, activity);
+        this.memoryTrim = new IdleMemoryTrim(work, clock, MEMORY_TRIM_QUIET, System::gc);
         SecretBox secrets = new SecretBox(dataDir.saltFile(), SecretBox.localMachineIdentity());
         SpillFiles spills = new SpillFiles(dataDir.outputDir(), clock);
 
@@ -256,6 +265,9 @@ public final class Fleet implements AutoCloseable {
     public void startIdleWatcher() {
         idleWatcher.start(idleInterval);
         budgetWatcher.start(idleInterval);
+        // A long-lived server also hands memory back after work (one-shot commands end instead).
+        trimChecks.scheduleWithFixedDelay(memoryTrim::check, MEMORY_TRIM_CHECK.toSeconds(), MEMORY_TRIM_CHECK.toSeconds(),
+                TimeUnit.SECONDS);
     }
 
     public IdleWatcher idleWatcher() {
@@ -278,6 +290,7 @@ public final class Fleet implements AutoCloseable {
     /** Records pending activity and releases connections; safe to call more than once. */
     @Override
     public void close() {
+        trimChecks.shutdownNow();
         idleWatcher.close();
         budgetWatcher.close();
         ledger.flush();

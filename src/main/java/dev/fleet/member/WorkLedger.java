@@ -40,6 +40,7 @@ public final class WorkLedger {
     private final ActivityRecorder activity;
     private final Map<String, Object> guards = new ConcurrentHashMap<>();
     private final Map<Object, Work> inFlight = new ConcurrentHashMap<>();
+    private volatile Instant lastEnded;
 
     public WorkLedger(Clock clock, ActivityRecorder activity) {
         this.clock = clock;
@@ -54,10 +55,21 @@ public final class WorkLedger {
         }
         return () -> {
             if (inFlight.remove(key) != null) {
+                lastEnded = clock.instant();
                 // The idle clock counts from the end of the work, not its start.
                 activity.touch(memberId);
             }
         };
+    }
+
+    /** Whether no call is in flight on any member. */
+    public boolean idle() {
+        return inFlight.isEmpty();
+    }
+
+    /** When the last call ended, whatever member it was on; null before the first. */
+    public Instant lastEnded() {
+        return lastEnded;
     }
 
     /** The calls in flight on the member, oldest first. */
