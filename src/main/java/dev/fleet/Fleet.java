@@ -142,6 +142,8 @@ public final class Fleet implements AutoCloseable {
     private final Duration idleInterval;
     private final StatuslineService statusline;
     private final IdleMemoryTrim memoryTrim;
+    private final SshPool ssh;
+    private final RegistryStore store;
     private final ScheduledExecutorService trimChecks = Executors.newSingleThreadScheduledExecutor(daemonThreads("fleet-memory-trim"));
 
     /** Reads the settings from {@code env} (a process environment). */
@@ -156,6 +158,7 @@ public final class Fleet implements AutoCloseable {
         this.workers = Executors.newCachedThreadPool(daemonThreads("fleet-worker"));
         LocalPaths localPaths = new LocalPaths(settings.home());
         RegistryStore store = new RegistryStore(dataDir, new RegistryCodec(mapper));
+        this.store = store;
         this.activity = new ActivityRecorder(store, clock);
         WorkLedger work = new WorkLedger(clock, activity);
         this.memoryTrim = new IdleMemoryTrim(work, clock, MEMORY_TRIM_QUIET, System::gc);
@@ -163,7 +166,7 @@ public final class Fleet implements AutoCloseable {
         SpillFiles spills = new SpillFiles(dataDir.outputDir(), clock);
 
         // The member boundary: how each member is reached.
-        SshPool ssh = new SshPool(new TofuHostKeys(dataDir.knownHostsFile()), clock, SSH_CONNECT_TIMEOUT, SSH_IDLE_CLOSE);
+        this.ssh = new SshPool(new TofuHostKeys(dataDir.knownHostsFile()), clock, SSH_CONNECT_TIMEOUT, SSH_IDLE_CLOSE);
         this.channels = new Channels(
                 new LocalChannel(OsCommands.forOs(MemberOs.current()), new LoginEnvironment(settings.environment(), settings.home()),
                         spills, workers),
@@ -265,9 +268,34 @@ public final class Fleet implements AutoCloseable {
     public void startIdleWatcher() {
         idleWatcher.start(idleInterval);
         budgetWatcher.start(idleInterval);
+        prepareSshIfUsed();
         // A long-lived server also hands memory back after work (one-shot commands end instead).
         trimChecks.scheduleWithFixedDelay(memoryTrim::check, MEMORY_TRIM_CHECK.toSeconds(), MEMORY_TRIM_CHECK.toSeconds(),
                 TimeUnit.SECONDS);
+    }
+
+    /**
+     * When the registry holds members reached over SSH, the SSH machinery is readied in the
+     * background (no connection is made), so the first call to one of them does not also pay for
+     * a JVM that has never done SSH. A fleet of local members only never loads it.
+     */
+    private void prepareSshIfUsed() {
+        boolean used;
+        try {
+            used = store.read().members().stream().anyMatch(m -> !m.isLocal());
+        } catch (RuntimeException e) {
+            return; // an unreadable registry is reported by the calls that need it
+        }
+        if (used) {
+            workers.submit(() -> {
+                Thread.currentThread().setPriority(Thread.MIN_PRIORITY);
+                try {
+                    ssh.prepare();
+                } finally {
+                    Thread.currentThread().setPriority(Thread.NORM_PRIORITY);
+                }
+            });
+        }
     }
 
     public IdleWatcher idleWatcher() {

@@ -32,6 +32,11 @@ import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.kex.KeyExchangeFactory;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.signature.BuiltinSignatures;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.slf4j.Logger;
@@ -130,6 +135,47 @@ public final class SshPool implements AutoCloseable {
     /** Closes every connection whose key starts with {@code prefix} (all of one member's). */
     public void invalidatePrefix(String prefix) {
         pool.keySet().stream().filter(k -> k.startsWith(prefix)).toList().forEach(this::invalidate);
+    }
+
+    /**
+     * Does the work of a first connection that does not need a server: starts the client and runs
+     * once the key exchange, signature and cipher code a login uses, so that the first call to a
+     * member does not also pay for a JVM that has never done SSH (class loading, the signed
+     * Bouncy Castle jar checked and its provider set up, code run cold). No connection is made.
+     * Failures only mean the first real connection does the work itself; returns whether it ran through.
+     */
+    public boolean prepare() {
+        try {
+            client();
+            KeyPair pair = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+            // The key file format a login reads (written and read back in memory; no user file is touched).
+            java.io.ByteArrayOutputStream keyFile = new java.io.ByteArrayOutputStream();
+            OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(pair, "warm-up", null, keyFile);
+            SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName("warm-up"),
+                    new java.io.ByteArrayInputStream(keyFile.toByteArray()), null);
+            PublicKeyEntry.parsePublicKeyEntry(PublicKeyEntry.toString(pair.getPublic())).resolvePublicKey(null, null, null);
+            byte[] data = new byte[64];
+            org.apache.sshd.common.signature.Signature signer = BuiltinSignatures.ed25519.create();
+            signer.initSigner(null, pair.getPrivate());
+            signer.update(null, data);
+            byte[] signature = signer.sign(null);
+            org.apache.sshd.common.signature.Signature verifier = BuiltinSignatures.ed25519.create();
+            verifier.initVerifier(null, pair.getPublic());
+            verifier.update(null, data);
+            verifier.verify(null, signature);
+            for (BuiltinDHFactories kex : java.util.List.of(BuiltinDHFactories.curve25519, BuiltinDHFactories.ecdhp256)) {
+                kex.create().getE();
+            }
+            org.apache.sshd.common.cipher.Cipher cipher = BuiltinCiphers.aes128gcm.create();
+            cipher.init(org.apache.sshd.common.cipher.Cipher.Mode.Encrypt, new byte[cipher.getKdfSize()],
+                    new byte[cipher.getIVSize()]);
+            cipher.updateAAD(data, 0, 4);
+            cipher.update(data, 4, data.length - 4 - cipher.getAuthenticationTagSize());
+            return true;
+        } catch (Exception | LinkageError e) {
+            log.debug("SSH warm-up skipped: {}", e.toString());
+            return false;
+        }
     }
 
     /** Opens a separate, unpooled connection: used to prove that a login works. */

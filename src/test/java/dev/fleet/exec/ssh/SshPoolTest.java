@@ -47,6 +47,15 @@ class SshPoolTest {
     }
 
     @Test
+    void theWarmUpConnectsNowhereAndTheFirstCallAfterItWorks() throws Exception {
+        assertThat(pool.prepare()).as("ran through: key pair, signature, key exchange, cipher").isTrue();
+        assertThat(sshd.sessions()).as("no connection made").isZero();
+        assertThat(pool.openConnections()).isZero();
+        assertThat(channel.exec(CommandRequest.probe("echo after", Duration.ofSeconds(10))).stdout()).contains("after");
+        assertThat(sshd.sessions()).isEqualTo(1);
+    }
+
+    @Test
     void callsShareOneConnectionWhichClosesAfterFiveIdleMinutes() throws Exception {
         for (int i = 0; i < 3; i++) {
             assertThat(channel.exec(CommandRequest.probe("echo " + i, Duration.ofSeconds(10))).stdout()).contains(String.valueOf(i));
