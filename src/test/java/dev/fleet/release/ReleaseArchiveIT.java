@@ -125,9 +125,13 @@ class ReleaseArchiveIT {
         try (Stream<Path> files = Files.walk(root)) {
             assertThat(files.filter(p -> p.toString().endsWith(".jsa"))).isEmpty();
         }
-        // The next start adopts the server's and still answers.
+        // The daemon's own, recorded as its JVM ended (just after it let go of its socket).
+        await().atMost(Duration.ofSeconds(30)).until(() -> cacheHolds("fleet-daemon-\\d+\\.\\d+\\.jsa"));
+        // Each kind of start keeps its own: the next command-line start adopts the one the first
+        // recorded, and still answers; no command-line run recorded the server's or the daemon's.
         assertThat(run(List.of(launcher.toString(), "--version"), env)).contains("fleet " + VERSION);
-        assertThat(cacheHolds("fleet-\\d+\\.jsa")).isTrue();
+        assertThat(cacheHolds("fleet-cli-\\d+\\.jsa")).isTrue();
+        assertThat(cacheHolds("fleet-\\d+(\\.\\d+)?\\.jsa")).as("no standalone server ran").isFalse();
     }
 
     private boolean cacheHolds(String namePattern) throws IOException {
