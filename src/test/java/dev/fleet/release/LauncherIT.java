@@ -58,4 +58,54 @@ class LauncherIT {
         assertThat(Files.readString(err)).contains("fleet: building", "[INFO] fake maven building", "-Dfleet.release.phase=none")
                 .doesNotContain("\u001b");
     }
+    @Test
+    void anEditedSourceRebuildsAndAnEditorsSwapFileBesideItDoesNot() throws Exception {
+        Path clone = Files.createDirectories(tmp.resolve("clone2"));
+        Files.copy(Path.of("fleet"), clone.resolve("fleet"));
+        Files.writeString(clone.resolve("pom.xml"), "<project/>\n");
+        Path source = clone.resolve("src/main/java/Source.java");
+        Files.createDirectories(source.getParent());
+        Files.writeString(source, "// first\n");
+        Path realTarget = Path.of(System.getProperty("fleet.jar")).toAbsolutePath().getParent();
+        Path builds = tmp.resolve("builds.log");
+        // A stand-in for mvn that "builds" by copying the real jars, and counts its runs.
+        Path bin = Files.createDirectories(tmp.resolve("bin2"));
+        Files.writeString(bin.resolve("mvn"), "#!/bin/sh\n"
+                + "echo build >> '" + builds + "'\n"
+                + "mkdir -p target && cp '" + realTarget.resolve("fleet.jar") + "' '" + realTarget.resolve("fleet-relay.jar")
+                + "' target/ && ln -sfn '" + realTarget.resolve("lib") + "' target/lib\n");
+        Files.setPosixFilePermissions(bin.resolve("mvn"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        try {
+            assertThat(version(clone, bin)).as("first run builds").isZero();
+            assertThat(Files.readAllLines(builds)).hasSize(1);
+
+            // An editor's swap file comes and goes beside the source: its folder changes, no source does.
+            Files.setLastModifiedTime(clone.resolve("target/fleet.jar"), java.nio.file.attribute.FileTime.fromMillis(
+                    System.currentTimeMillis() - 60_000));
+            Files.setLastModifiedTime(source, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 120_000));
+            Files.setLastModifiedTime(clone.resolve("pom.xml"), java.nio.file.attribute.FileTime.fromMillis(
+                    System.currentTimeMillis() - 120_000));
+            Path swap = Files.writeString(source.resolveSibling(".Source.java.swp"), "x");
+            Files.delete(swap);
+            assertThat(version(clone, bin)).isZero();
+            assertThat(Files.readAllLines(builds)).as("no rebuild for a folder change").hasSize(1);
+
+            Files.writeString(source, "// edited\n");
+            assertThat(version(clone, bin)).isZero();
+            assertThat(Files.readAllLines(builds)).as("an edited source rebuilds").hasSize(2);
+        } finally {
+            Files.deleteIfExists(clone.resolve("target/lib"));
+        }
+    }
+
+    private int version(Path clone, Path bin) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(clone.resolve("fleet").toString(), "--version").directory(tmp.toFile());
+        pb.environment().put("PATH", bin + File.pathSeparator + System.getenv("PATH"));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return p.exitValue();
+    }
 }
