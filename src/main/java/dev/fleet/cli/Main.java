@@ -51,8 +51,7 @@ public final class Main {
      * the environment before that choice, so the relay starts without any of the server's machinery.
      */
     static int serve(Map<String, String> env, boolean standalone) throws Exception {
-        RelaySettings settings = RelaySettings.from(env);
-        settings.problems().forEach(p -> System.err.println("fleet: setting ignored: " + p));
+        RelaySettings settings = Relay.settings(env);
         if (standalone || settings.standalone()) {
             McpFleetServer.serve(env);
             return 0;

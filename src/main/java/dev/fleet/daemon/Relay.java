@@ -75,16 +75,22 @@ public final class Relay {
                     + " for '" + String.join(" ", args) + "'");
             System.exit(2);
         }
-        RelaySettings settings = RelaySettings.from(System.getenv());
-        for (String problem : settings.problems()) {
-            System.err.println("fleet: setting ignored: " + problem);
-        }
+        RelaySettings settings = settings(System.getenv());
         if (settings.standalone()) {
             System.err.println("fleet: FLEET_STANDALONE=1 serves in-process, which " + CodeLocation.RELAY_JAR
                     + " cannot; run " + CodeLocation.SERVER_JAR + " (the fleet launcher does)");
             System.exit(2);
         }
         System.exit(run(settings));
+    }
+
+    /** What {@code fleet serve} reads before it chooses to relay; malformed values are named on stderr. */
+    public static RelaySettings settings(Map<String, String> env) {
+        RelaySettings settings = RelaySettings.from(env);
+        for (String problem : settings.problems()) {
+            System.err.println("fleet: setting ignored: " + problem);
+        }
+        return settings;
     }
 
     /** Relays stdin/stdout until the client's input ends; returns the exit code. */

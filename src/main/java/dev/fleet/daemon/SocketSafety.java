@@ -55,6 +55,8 @@ public final class SocketSafety {
         try {
             peer = ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().getName();
         } catch (UnsupportedOperationException noPeerCredentials) {
+            // This OS has no SO_PEERCRED (Windows): nothing to compare, and fileProblem (owner and
+            // mode of the socket file) is the guard there. Not a refusal, so not a reason string.
             return null;
         } catch (IOException unreadable) {
             // The OS offers peer credentials but would not give them: refuse rather than trust.

@@ -180,16 +180,9 @@ class DaemonIT {
                         + "\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}",
                 "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
                 "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}") + "\n");
-        ProcessBuilder pb = new ProcessBuilder(FleetCommand.java(), "-Xlog:class+load=info:file=" + classes,
-                "-jar", FleetServer.relayJar(System.getProperty("fleet.jar")), "serve");
-        pb.environment().putAll(env);
-        pb.redirectInput(script.toFile());
-        pb.redirectOutput(tmp.resolve("relay.out").toFile());
-        pb.redirectError(tmp.resolve("relay.err").toFile());
-        Process relay = pb.start();
-        assertThat(relay.waitFor(120, TimeUnit.SECONDS)).as("the relay ends once its input is answered").isTrue();
-
-        assertThat(Files.readString(tmp.resolve("relay.out"))).as("tools/list answered through the daemon")
+        Path relayOut = relayOnce(script, "relay", "-Xlog:class+load=info:file=" + classes, "-jar",
+                FleetServer.relayJar(System.getProperty("fleet.jar")), "serve");
+        assertThat(Files.readString(relayOut)).as("tools/list answered through the daemon")
                 .contains("\"id\":2", "execute_command");
         assertThat(Files.readString(tmp.resolve("relay.err")))
                 .contains("FLEET_STANDALONE='yes' is not 1 or 0; relaying to the fleet daemon");
@@ -203,20 +196,29 @@ class DaemonIT {
 
         // The small jar's relay started that daemon from fleet.jar; a relay from the full jar is the same build.
         long daemon = daemonPid();
-        ProcessBuilder full = new ProcessBuilder(FleetCommand.java(), "-jar", System.getProperty("fleet.jar"), "serve");
-        full.environment().putAll(env);
-        full.redirectInput(script.toFile());
-        full.redirectOutput(tmp.resolve("full.out").toFile());
-        full.redirectError(tmp.resolve("full.err").toFile());
-        Process fullRelay = full.start();
-        assertThat(fullRelay.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(Files.readString(tmp.resolve("full.out"))).contains("\"id\":2", "execute_command");
+        Path fullOut = relayOnce(script, "full", "-jar", System.getProperty("fleet.jar"), "serve");
+        assertThat(Files.readString(fullOut)).contains("\"id\":2", "execute_command");
         assertThat(daemonPid()).as("both jars name the same build, so the daemon is kept").isEqualTo(daemon);
         assertThat(daemonLog()).doesNotContain("stopping the fleet daemon");
 
         FleetCommand.Run refused = FleetCommand.run(env, "daemon", "--idle-exit", "soon");
         assertThat(refused.exit()).isEqualTo(2);
         assertThat(refused.err()).contains("--idle-exit", "'soon' is not 0 or a whole number with s, m or h");
+    }
+
+    /** One relay process fed {@code script}, run until its input is answered; its stdout (stderr beside it as NAME.err). */
+    private Path relayOnce(Path script, String name, String... javaArgs) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(FleetCommand.java()));
+        cmd.addAll(List.of(javaArgs));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
+        pb.redirectInput(script.toFile());
+        Path out = tmp.resolve(name + ".out");
+        pb.redirectOutput(out.toFile());
+        pb.redirectError(tmp.resolve(name + ".err").toFile());
+        Process relay = pb.start();
+        assertThat(relay.waitFor(120, TimeUnit.SECONDS)).as("the relay ends once its input is answered").isTrue();
+        return out;
     }
 
     private static void makeIdleForAnHour(Path registry) throws Exception {

@@ -279,8 +279,10 @@ public final class SshChannel implements MemberChannel {
             try {
                 sftp.rename(from, to, SftpClient.CopyMode.Overwrite);
             } catch (SftpException | UnsupportedOperationException refused) {
-                // The server refused (plain SFTP v3 will not rename over a file), as opposed to a
-                // lost connection, which passes as it is: move the old file aside first.
+                // The server refused: an SFTP status error, or MINA declining the overwrite mode
+                // (UnsupportedOperationException) on a server of SFTP v3, which will not rename
+                // over a file. A lost connection is an IOException of another kind and passes as
+                // it is. Either refusal is answered the same way: move the old file aside first.
                 renameAside(from, to, refused);
             }
         }
