@@ -129,16 +129,25 @@ public final class FileTransfers {
             plan.stream().filter(p -> p.dest() != null).forEach(p -> destinations.put(p.source(), p.dest()));
             Set<String> same = Unchanged.onMember(skip, channel, files, destinations);
             FileResult[] done = new FileResult[plan.size()];
+            boolean[] unchanged = new boolean[plan.size()];
             SideBySide.run(files, channel, plan.size(), (session, i) -> {
                 Planned p = plan.get(i);
-                done[i] = sendOne(session, p, realRoot, same, bytes);
+                try {
+                    FileResult r = sendOne(session, p, realRoot, same, bytes);
+                    unchanged[i] = r == null;
+                    done[i] = r;
+                } catch (RuntimeException e) {
+                    done[i] = FileResult.failed(p.source().toString(), "not copied: " + e.getClass().getSimpleName());
+                }
             });
             skipped = 0;
-            for (FileResult r : done) {
-                if (r == null) {
+            for (int i = 0; i < done.length; i++) {
+                if (unchanged[i]) {
                     skipped++;
                 } else {
-                    results.add(r);
+                    // No result and not skipped: the transfer was cut short before this file; never counted as unchanged.
+                    results.add(done[i] != null ? done[i]
+                            : FileResult.failed(plan.get(i).source().toString(), "not copied: the transfer was interrupted before it"));
                 }
             }
         }

@@ -23,6 +23,8 @@ final class SideBySide {
     static final int MAX_SESSIONS = 4;
     /** Files per extra session: fewer files than this use one session. */
     static final int FILES_PER_SESSION = 16;
+    /** How long an interrupted transfer waits for a worker to finish its current file before closing its session. */
+    private static final long SESSION_CLOSE_WAIT_MS = 5_000;
 
     /** The work for file {@code index}, over {@code session}; it records its own outcome. */
     @FunctionalInterface
@@ -36,6 +38,7 @@ final class SideBySide {
     static void run(FileSession first, MemberChannel channel, int count, Work work) {
         int wanted = Math.min(MAX_SESSIONS, Math.max(1, count / FILES_PER_SESSION));
         List<FileSession> extra = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
         try {
             for (int i = 1; i < wanted; i++) {
                 try {
@@ -47,7 +50,6 @@ final class SideBySide {
             }
             AtomicInteger next = new AtomicInteger();
             Runnable firstWorker = () -> drain(first, next, count, work);
-            List<Thread> threads = new ArrayList<>();
             for (FileSession s : extra) {
                 Thread t = new Thread(() -> drain(s, next, count, work), "fleet-transfer");
                 t.setDaemon(true);
@@ -59,6 +61,15 @@ final class SideBySide {
                 t.join();
             }
         } catch (InterruptedException e) {
+            // The workers stop at their next file; their sessions are closed only once they have.
+            threads.forEach(Thread::interrupt);
+            for (Thread t : threads) {
+                try {
+                    t.join(SESSION_CLOSE_WAIT_MS);
+                } catch (InterruptedException again) {
+                    break;
+                }
+            }
             Thread.currentThread().interrupt();
         } finally {
             for (FileSession s : extra) {
