@@ -256,6 +256,7 @@ public final class Registrar {
     private Registered connectAndFinish(Member.Builder draft, List<String> warnings) throws ChannelException {
         Member probe = draft.build();
         MemberChannel channel = channels.forMember(probe);
+        List<Future<?>> running = new ArrayList<>();
         try {
             // The first round trip opens the connection and tells the OS, which every later command's shell text needs.
             Optional<MemberOs> os = channel.detectOs();
@@ -273,6 +274,7 @@ public final class Registrar {
             Future<Optional<String>> agent = agentAsync(channel, probe);
             Future<CommandResult> homeOrMkdir = probeAsync(channel,
                     CommandRequest.probe(inHome ? shell.homeFolder() : shell.makeDirectory(folder), SETUP_TIMEOUT));
+            running.addAll(List.of(test, agent, homeOrMkdir));
             CommandResult tested = await(test);
             if (!tested.succeeded() || !tested.stdout().contains("ok")) {
                 throw new ChannelException("the member answered, but a test command failed: "
@@ -291,10 +293,13 @@ public final class Registrar {
             requireFolder(member, mkdir);
             return save(member, latency, await(agent), warnings);
         } catch (ChannelException e) {
+            // Probes still running on a member that is refused end before its connection goes.
+            running.forEach(f -> f.cancel(true));
             channels.release(probe);
             throw new RequestRefused("Cannot reach " + probe.username() + "@" + probe.host() + ":" + probe.port() + ": "
                     + e.getMessage() + ". The member was not registered.");
         } catch (RuntimeException e) {
+            running.forEach(f -> f.cancel(true));
             channels.release(probe);
             throw e;
         }
