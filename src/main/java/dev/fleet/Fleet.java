@@ -43,7 +43,7 @@ import dev.fleet.member.LocalPaths;
 import dev.fleet.member.MemberOs;
 import dev.fleet.member.RegistryCodec;
 import dev.fleet.member.RegistryStore;
-import dev.fleet.member.StoredPasswords;
+import dev.fleet.member.StoredSecrets;
 import dev.fleet.os.OsCommands;
 import dev.fleet.permissions.PermissionComposer;
 import dev.fleet.permissions.ProfileLibrary;
@@ -163,6 +163,7 @@ public final class Fleet implements AutoCloseable {
         WorkLedger work = new WorkLedger(clock, activity);
         this.memoryTrim = new IdleMemoryTrim(work, clock, MEMORY_TRIM_QUIET, System::gc);
         SecretBox secrets = new SecretBox(dataDir.saltFile(), SecretBox.localMachineIdentity());
+        StoredSecrets stored = new StoredSecrets(secrets, store);
         SpillFiles spills = new SpillFiles(dataDir.outputDir(), clock);
 
         // The member boundary: how each member is reached.
@@ -170,7 +171,7 @@ public final class Fleet implements AutoCloseable {
         this.channels = new Channels(
                 new LocalChannel(OsCommands.forOs(MemberOs.current()), new LoginEnvironment(settings.environment(), settings.home()),
                         spills, workers),
-                new SshChannels(ssh, new StoredPasswords(secrets, store), spills, localPaths));
+                new SshChannels(ssh, stored, spills, localPaths));
 
         // Git credentials on members: needed after a cloud start, before work, and when a member is removed.
         VcsAuthService vcs = new VcsAuthService(store, channels, new GitAppStore(dataDir, mapper),
@@ -182,7 +183,7 @@ public final class Fleet implements AutoCloseable {
         // Prompts on members' agent CLIs, and their logins (put back after a cloud start too).
         RunningPrompts running = new RunningPrompts();
         PromptRunner prompter = new PromptRunner(new PromptSupervisor(running, workers, clock),
-                new PricingTable(dataDir.root().resolve(PricingTable.OVERRIDE_FILE)), secrets, settings.overloadedRetry(), clock, sleeper);
+                new PricingTable(dataDir.root().resolve(PricingTable.OVERRIDE_FILE)), stored, settings.overloadedRetry(), clock, sleeper);
         AgentLogin login = new AgentLogin(channels, store, secrets, prompter, settings.home(), clock);
 
         // Cloud instances: start, stop, idle stop. Every describe and stop is metered for the daily

@@ -4,6 +4,7 @@ import dev.fleet.base.Sleeper;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.member.Member;
+import dev.fleet.member.StoredSecrets;
 import dev.fleet.member.MemberRules;
 import dev.fleet.os.AgentShell;
 import dev.fleet.security.SecretBox;
@@ -33,12 +34,12 @@ public final class PromptRunner {
 
     private final PromptSupervisor supervisor;
     private final PricingTable pricing;
-    private final SecretBox secrets;
+    private final StoredSecrets secrets;
     private final Duration overloadedBackoff;
     private final Clock clock;
     private final Sleeper sleeper;
 
-    public PromptRunner(PromptSupervisor supervisor, PricingTable pricing, SecretBox secrets, Duration overloadedBackoff, Clock clock,
+    public PromptRunner(PromptSupervisor supervisor, PricingTable pricing, StoredSecrets secrets, Duration overloadedBackoff, Clock clock,
                         Sleeper sleeper) {
         this.supervisor = supervisor;
         this.pricing = pricing;
@@ -129,7 +130,11 @@ public final class PromptRunner {
         Optional<MemberAgent.StoredKey> stored = MemberAgent.apiKey(member).filter(k -> cli.keyVariables().contains(k.variable()));
         if (stored.isPresent()) {
             try {
-                return new PromptSupervisor.Input(prompt, stored.get().variable(), secrets.decrypt(stored.get().sealed()));
+                MemberAgent.StoredKey key = stored.get();
+                String plain = secrets.open(member, key.sealed(), "stored API key",
+                        m -> MemberAgent.apiKey(m).map(MemberAgent.StoredKey::sealed).orElse(null),
+                        (m, fresh) -> MemberAgent.withApiKey(m, new MemberAgent.StoredKey(key.variable(), fresh)));
+                return new PromptSupervisor.Input(prompt, key.variable(), plain);
             } catch (SecretBox.SecretBoxException e) {
                 log.warn("{}: the stored API key {}; run provision_auth again", member.friendlyName(), e.getMessage());
             }

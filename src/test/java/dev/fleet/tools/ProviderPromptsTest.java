@@ -368,6 +368,20 @@ class ProviderPromptsTest {
         Files.writeString(memberHome.resolve(".profile"), "");
         fleet.call("execute_prompt", "member_name", "cx", "prompt", "hi");
         assertThat(Files.readAllLines(state("remote", "codex").resolve("env-2.txt"))).contains("CODEX_API_KEY=" + key);
+
+        // A key an earlier fleet sealed with the host-derived key still reaches the CLI, and is sealed again.
+        Path registryFile = fleet.home.dataDir().resolve("registry.json");
+        String current = new com.fasterxml.jackson.databind.ObjectMapper().readTree(registryFile.toFile()).get("agents").get(0)
+                .findValue("sealed").asText();
+        String old = dev.fleet.testing.LegacySeal.seal(key, fleet.home.dataDir().resolve("salt"),
+                dev.fleet.security.SecretBox.localMachineIdentity());
+        Files.writeString(registryFile, Files.readString(registryFile).replace(current, old));
+        fleet.call("execute_prompt", "member_name", "cx", "prompt", "hi again");
+        assertThat(Files.readAllLines(state("remote", "codex").resolve("env-3.txt"))).contains("CODEX_API_KEY=" + key);
+        String resealed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(registryFile.toFile()).get("agents").get(0)
+                .findValue("sealed").asText();
+        assertThat(resealed).startsWith("v2:");
+        assertThat(Files.readString(registryFile)).doesNotContain(old).doesNotContain(key);
     }
 
     @Test

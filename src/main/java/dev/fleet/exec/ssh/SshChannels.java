@@ -8,7 +8,7 @@ import dev.fleet.member.AuthType;
 import dev.fleet.member.LocalPaths;
 import dev.fleet.member.Member;
 import dev.fleet.member.SshLogin;
-import dev.fleet.member.StoredPasswords;
+import dev.fleet.member.StoredSecrets;
 import dev.fleet.os.OsCommands;
 import dev.fleet.security.SecretBox;
 import java.io.ByteArrayOutputStream;
@@ -25,11 +25,11 @@ import org.apache.sshd.client.session.ClientSession;
 /** Remote members over SSH: their logins, their pooled connections, and the proof that a login works. */
 public final class SshChannels implements RemoteChannels {
     private final SshPool pool;
-    private final StoredPasswords passwords;
+    private final StoredSecrets passwords;
     private final SpillFiles spillFiles;
     private final LocalPaths localPaths;
 
-    public SshChannels(SshPool pool, StoredPasswords passwords, SpillFiles spillFiles, LocalPaths localPaths) {
+    public SshChannels(SshPool pool, StoredSecrets passwords, SpillFiles spillFiles, LocalPaths localPaths) {
         this.pool = pool;
         this.passwords = passwords;
         this.spillFiles = spillFiles;
@@ -55,7 +55,7 @@ public final class SshChannels implements RemoteChannels {
                         + "set one with update_member");
             }
             try {
-                password = passwords.open(m, login.encryptedPassword());
+                password = passwords.password(m, login.encryptedPassword());
             } catch (SecretBox.SecretBoxException e) {
                 throw new ChannelException("the stored password of " + m.friendlyName() + " " + e.getMessage()
                         + "; set it again with update_member");
