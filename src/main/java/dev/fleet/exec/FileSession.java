@@ -2,7 +2,6 @@ package dev.fleet.exec;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.function.LongConsumer;
 
 /**
@@ -22,14 +21,9 @@ public interface FileSession extends AutoCloseable {
     void download(String memberPath, Path localFile, LongConsumer progress) throws IOException, ChannelException;
 
     /**
-     * Regular files at or below {@code memberPath} (the path itself if it is a file), as absolute
-     * member paths; empty if nothing exists there.
-     */
-    List<String> listFiles(String memberPath) throws IOException, ChannelException;
-
-    /**
-     * Like {@link #listFiles}, with each file's size and modification time, in the same order;
-     * one listing per folder, not a request per file.
+     * Regular files at or below {@code memberPath} (the path itself if it is a file), by absolute
+     * member path in name order, with each one's size and modification time; empty if nothing
+     * exists there. One listing per folder, not a request per file.
      */
     java.util.Map<String, FileStat> listFileStats(String memberPath) throws IOException, ChannelException;
 

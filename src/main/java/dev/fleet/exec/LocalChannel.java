@@ -201,14 +201,9 @@ public final class LocalChannel implements MemberChannel {
             }
 
             @Override
-            public List<String> listFiles(String memberPath) throws IOException {
-                return LocalChannel.listFiles(path(memberPath));
-            }
-
-            @Override
             public java.util.Map<String, FileStat> listFileStats(String memberPath) throws IOException {
                 java.util.Map<String, FileStat> stats = new java.util.LinkedHashMap<>();
-                for (String f : LocalChannel.listFiles(Path.of(memberPath))) {
+                for (String f : LocalChannel.listFiles(path(memberPath))) {
                     FileStat s = LocalChannel.stat(Path.of(f));
                     if (s != null) {
                         stats.put(f, s);

@@ -4,7 +4,6 @@ import dev.fleet.member.MemberOs;
 import dev.fleet.os.OsCommands;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 
@@ -39,13 +38,6 @@ public interface MemberChannel extends AutoCloseable {
     default void download(String memberPath, Path localFile, LongConsumer progress) throws IOException, ChannelException {
         try (FileSession f = files()) {
             f.download(memberPath, localFile, progress);
-        }
-    }
-
-    /** See {@link FileSession#listFiles}. */
-    default List<String> listFiles(String memberPath) throws IOException, ChannelException {
-        try (FileSession f = files()) {
-            return f.listFiles(memberPath);
         }
     }
 

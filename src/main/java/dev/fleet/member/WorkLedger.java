@@ -73,7 +73,7 @@ public final class WorkLedger {
     }
 
     /** The calls in flight on the member, oldest first. */
-    public List<Work> on(String memberId) {
+    private List<Work> on(String memberId) {
         return inFlight.values().stream().filter(w -> w.memberId().equals(memberId))
                 .sorted(Comparator.comparing(Work::since)).toList();
     }

@@ -80,10 +80,11 @@ public final class ActivityProbe {
     }
 
     private Activity commands(MemberChannel channel, OsCommands os, Member m) throws ChannelException {
-        if (os.fleetCommands(OsCommands.runTag(m.id())).isEmpty()) {
+        java.util.Optional<String> list = os.fleetCommands(OsCommands.runTag(m.id()));
+        if (list.isEmpty()) {
             return new Activity.Idle(); // the OS does not show them; the other signs decide
         }
-        CommandResult r = run(channel, os.fleetCommands(OsCommands.runTag(m.id())).get());
+        CommandResult r = run(channel, list.get());
         if (!r.succeeded()) {
             return new Activity.Unknown("could not list fleet commands (exit " + r.exitCode() + ")");
         }

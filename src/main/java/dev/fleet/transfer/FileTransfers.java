@@ -285,9 +285,7 @@ public final class FileTransfers {
             Files.move(part, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             part = null;
             return FileResult.done(f.source(), local.toString(), Files.size(local));
-        } catch (TransferPaths.Refused e) {
-            return FileResult.failed(f.source(), e.getMessage());
-        } catch (IOException | ChannelException e) {
+        } catch (TransferPaths.Refused | IOException | ChannelException e) {
             return FileResult.failed(f.source(), e.getMessage());
         } finally {
             if (part != null) {

@@ -344,32 +344,6 @@ public final class SshChannel implements MemberChannel {
         }
 
         @Override
-        public List<String> listFiles(String memberPath) throws IOException, ChannelException {
-            return overConnection(() -> list(memberPath), () -> "while listing it; not copied");
-        }
-
-        private List<String> list(String memberPath) throws IOException {
-            SftpClient.Attributes attrs;
-            try {
-                attrs = sftp.stat(memberPath);
-            } catch (SftpException e) {
-                if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
-                    return List.of();
-                }
-                throw e;
-            }
-            if (attrs.isRegularFile()) {
-                return List.of(memberPath);
-            }
-            List<String> files = new ArrayList<>();
-            if (attrs.isDirectory()) {
-                walk(sftp, memberPath, files, 0);
-            }
-            files.sort(null);
-            return files;
-        }
-
-        @Override
         public java.util.Map<String, FileStat> listFileStats(String memberPath) throws IOException, ChannelException {
             return overConnection(() -> statsOf(memberPath), () -> "while listing it; not copied");
         }
@@ -458,7 +432,10 @@ public final class SshChannel implements MemberChannel {
         return dir.endsWith("/") ? dir + name : dir + "/" + name;
     }
 
-    /** Like {@link #walk}, keeping each entry's size and time (links keep their own, so they never look unchanged). */
+    /**
+     * Regular files and links below {@code dir} with their size and time (links get none, so they
+     * never look unchanged); stops at a depth of 64 (a link loop or an absurdly deep tree).
+     */
     private static void walkStats(SftpClient sftp, String dir, java.util.Map<String, FileStat> files, int depth) throws IOException {
         if (depth > 64) {
             return;
@@ -474,25 +451,6 @@ public final class SshChannel implements MemberChannel {
                 walkStats(sftp, path, files, depth + 1);
             } else if (a.isRegularFile() || a.isSymbolicLink()) {
                 files.put(path, a.isRegularFile() ? stat(a) : new FileStat(-1, -1));
-            }
-        }
-    }
-
-    private static void walk(SftpClient sftp, String dir, List<String> files, int depth) throws IOException {
-        if (depth > 64) {
-            return; // a link loop or an absurdly deep tree; what was found so far is returned
-        }
-        for (SftpClient.DirEntry e : sftp.readDir(dir)) {
-            String name = e.getFilename();
-            if (name.equals(".") || name.equals("..")) {
-                continue;
-            }
-            String path = dir.endsWith("/") ? dir + name : dir + "/" + name;
-            SftpClient.Attributes a = e.getAttributes();
-            if (a.isDirectory()) {
-                walk(sftp, path, files, depth + 1);
-            } else if (a.isRegularFile() || a.isSymbolicLink()) {
-                files.add(path);
             }
         }
     }
