@@ -11,6 +11,7 @@ import dev.fleet.agentcli.PromptStopper;
 import dev.fleet.agentcli.PromptSupervisor;
 import dev.fleet.agentcli.Prompts;
 import dev.fleet.agentcli.RunningPrompts;
+import dev.fleet.base.Background;
 import dev.fleet.base.Sleeper;
 import dev.fleet.budget.BudgetWatcher;
 import dev.fleet.budget.Budgets;
@@ -35,15 +36,15 @@ import dev.fleet.exec.ssh.TofuHostKeys;
 import dev.fleet.guard.GuardService;
 import dev.fleet.guard.GuardSettings;
 import dev.fleet.member.ActivityRecorder;
-import dev.fleet.member.Member;
-import dev.fleet.member.WorkLedger;
-import dev.fleet.member.IdleMemoryTrim;
 import dev.fleet.member.DataDir;
+import dev.fleet.member.IdleMemoryTrim;
 import dev.fleet.member.LocalPaths;
+import dev.fleet.member.Member;
 import dev.fleet.member.MemberOs;
 import dev.fleet.member.RegistryCodec;
 import dev.fleet.member.RegistryStore;
 import dev.fleet.member.StoredSecrets;
+import dev.fleet.member.WorkLedger;
 import dev.fleet.os.OsCommands;
 import dev.fleet.permissions.PermissionComposer;
 import dev.fleet.permissions.ProfileLibrary;
@@ -104,9 +105,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,7 +142,8 @@ public final class Fleet implements AutoCloseable {
     private final IdleMemoryTrim memoryTrim;
     private final SshPool ssh;
     private final RegistryStore store;
-    private final ScheduledExecutorService trimChecks = Executors.newSingleThreadScheduledExecutor(daemonThreads("fleet-memory-trim"));
+    /** Started with the idle watcher: only a long-lived server hands memory back. */
+    private volatile ScheduledExecutorService trimChecks;
 
     /** Reads the settings from {@code env} (a process environment). */
     public Fleet(Map<String, String> env, Clock clock, ShutdownServer.Stopper stopper) {
@@ -155,7 +154,7 @@ public final class Fleet implements AutoCloseable {
         settings.problems().forEach(p -> log.warn("setting ignored: {}", p));
         this.dataDir = new DataDir(settings.dataDir()).ensureExists();
         this.mapper = new ObjectMapper();
-        this.workers = Executors.newCachedThreadPool(daemonThreads("fleet-worker"));
+        this.workers = Executors.newCachedThreadPool(Background.threads("fleet-worker"));
         LocalPaths localPaths = new LocalPaths(settings.home());
         RegistryStore store = new RegistryStore(dataDir, new RegistryCodec(mapper));
         this.store = store;
@@ -271,8 +270,8 @@ public final class Fleet implements AutoCloseable {
         budgetWatcher.start(idleInterval);
         prepareSshIfUsed();
         // A long-lived server also hands memory back after work (one-shot commands end instead).
-        trimChecks.scheduleWithFixedDelay(memoryTrim::check, MEMORY_TRIM_CHECK.toSeconds(), MEMORY_TRIM_CHECK.toSeconds(),
-                TimeUnit.SECONDS);
+        trimChecks = Background.repeat("fleet-memory-trim", MEMORY_TRIM_CHECK, memoryTrim::check,
+                e -> log.warn("returning memory after work failed: {}", e.toString()));
     }
 
     /**
@@ -319,7 +318,9 @@ public final class Fleet implements AutoCloseable {
     /** Records pending activity and releases connections; safe to call more than once. */
     @Override
     public void close() {
-        trimChecks.shutdownNow();
+        if (trimChecks != null) {
+            trimChecks.shutdownNow();
+        }
         idleWatcher.close();
         budgetWatcher.close();
         ledger.flush();
@@ -345,12 +346,4 @@ public final class Fleet implements AutoCloseable {
         };
     }
 
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
 }

@@ -1,5 +1,6 @@
 package dev.fleet.budget;
 
+import dev.fleet.base.Background;
 import dev.fleet.cloud.CloudException;
 import dev.fleet.cloud.CloudLifecycle;
 import dev.fleet.cloud.InstanceState;
@@ -8,9 +9,7 @@ import dev.fleet.member.RegistryStore;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,18 +41,8 @@ public final class BudgetWatcher implements AutoCloseable {
         if (ticker != null) {
             return;
         }
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fleet-budget-watcher");
-            t.setDaemon(true);
-            return t;
-        });
-        ticker.scheduleWithFixedDelay(() -> {
-            try {
-                cycle();
-            } catch (RuntimeException e) {
-                log.warn("budget check failed: {}", e.getMessage());
-            }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        ticker = Background.repeat("fleet-budget-watcher", interval, this::cycle,
+                e -> log.warn("budget check failed: {}", e.getMessage()));
     }
 
     /** One pass; returns how many members were told about a new idle timeout. */

@@ -1,5 +1,6 @@
 package dev.fleet.cloud;
 
+import dev.fleet.base.Background;
 import dev.fleet.member.ActivityRecorder;
 import dev.fleet.member.Member;
 import dev.fleet.member.RegistryStore;
@@ -18,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,11 +63,7 @@ public final class IdleWatcher implements AutoCloseable {
         this.work = work;
         this.lifecycle = lifecycle;
         this.clock = clock;
-        this.checkers = Executors.newFixedThreadPool(parallelChecks, r -> {
-            Thread t = new Thread(r, "fleet-idle-check");
-            t.setDaemon(true);
-            return t;
-        });
+        this.checkers = Executors.newFixedThreadPool(parallelChecks, Background.threads("fleet-idle-check"));
     }
 
     /** Runs a cycle every {@code interval}, starting one interval from now. */
@@ -75,18 +71,8 @@ public final class IdleWatcher implements AutoCloseable {
         if (ticker != null) {
             return;
         }
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fleet-idle-watcher");
-            t.setDaemon(true);
-            return t;
-        });
-        ticker.scheduleWithFixedDelay(() -> {
-            try {
-                cycle();
-            } catch (RuntimeException e) {
-                log.warn("idle check cycle failed: {}", e.getMessage());
-            }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        ticker = Background.repeat("fleet-idle-watcher", interval, this::cycle,
+                e -> log.warn("idle check cycle failed: {}", e.getMessage()));
         log.info("idle watcher checks cloud members every {} s", interval.toSeconds());
     }
 

@@ -1,13 +1,13 @@
 package dev.fleet.commands;
 
+import dev.fleet.base.Background;
 import dev.fleet.base.Progress;
 import dev.fleet.exec.OutputListener;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Turns a running command's output into progress notifications carrying its newest lines, at
@@ -28,12 +28,8 @@ final class OutputTail implements OutputListener, AutoCloseable {
 
     private OutputTail(Progress progress) {
         this.progress = progress;
-        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fleet-output-tail");
-            t.setDaemon(true);
-            return t;
-        });
-        ticker.scheduleWithFixedDelay(this::send, EVERY_MS, EVERY_MS, TimeUnit.MILLISECONDS);
+        this.ticker = Background.repeat("fleet-output-tail", Duration.ofMillis(EVERY_MS), this::send,
+                e -> { }); // a progress message that could not be sent is simply not seen; the next one may be
     }
 
     /** A tail for callers that want progress; null for those that do not. */

@@ -2,6 +2,7 @@ package dev.fleet.daemon;
 
 import dev.fleet.Fleet;
 import dev.fleet.Version;
+import dev.fleet.base.Background;
 import dev.fleet.base.Sleeper;
 import dev.fleet.cloud.IdleWatcher;
 import dev.fleet.mcp.FleetMcp;
@@ -24,15 +25,14 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -258,17 +258,12 @@ public final class Daemon {
     }
 
     private ScheduledExecutorService idleChecks(IdleWatcher watcher) {
-        ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fleet-daemon-idle");
-            t.setDaemon(true);
-            return t;
-        });
         IdleExit idle = new IdleExit(clock, options.idleExit());
-        if (idle.enabled()) {
-            long every = idle.checkEvery().toMillis();
-            s.scheduleWithFixedDelay(() -> checkIdle(idle, watcher), every, every, TimeUnit.MILLISECONDS);
+        if (!idle.enabled()) {
+            return Background.scheduler("fleet-daemon-idle");
         }
-        return s;
+        return Background.repeat("fleet-daemon-idle", idle.checkEvery(), () -> checkIdle(idle, watcher),
+                e -> log.warn("idle exit check failed: {}", e.toString()));
     }
 
     private void checkIdle(IdleExit idle, IdleWatcher watcher) {

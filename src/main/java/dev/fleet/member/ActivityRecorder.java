@@ -1,10 +1,10 @@
 package dev.fleet.member;
 
+import dev.fleet.base.Background;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,11 +28,7 @@ public final class ActivityRecorder implements AutoCloseable {
     private final Clock clock;
     private final Map<String, Instant> pending = new ConcurrentHashMap<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "fleet-activity");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService writer = Background.scheduler("fleet-activity");
 
     public ActivityRecorder(RegistryStore store, Clock clock) {
         this.store = store;

@@ -1,5 +1,6 @@
 package dev.fleet.exec.ssh;
 
+import dev.fleet.base.Background;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.UnreachableException;
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -29,12 +29,12 @@ import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
-import org.apache.sshd.common.kex.BuiltinDHFactories;
-import org.apache.sshd.common.kex.KeyExchangeFactory;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
+import org.apache.sshd.common.kex.BuiltinDHFactories;
+import org.apache.sshd.common.kex.KeyExchangeFactory;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.signature.BuiltinSignatures;
 import org.apache.sshd.common.util.security.SecurityUtils;
@@ -289,13 +289,9 @@ public final class SshPool implements AutoCloseable {
                     created.setFilePasswordProvider(FilePasswordProvider.EMPTY);
                     created.start();
                     client = created;
-                    reaper = Executors.newSingleThreadScheduledExecutor(r -> {
-                        Thread t = new Thread(r, "fleet-ssh-reaper");
-                        t.setDaemon(true);
-                        return t;
-                    });
-                    long every = Math.max(1, idleClose.toSeconds() / 5);
-                    reaper.scheduleWithFixedDelay(this::closeIdle, every, every, TimeUnit.SECONDS);
+                    Duration every = Duration.ofSeconds(Math.max(1, idleClose.toSeconds() / 5));
+                    reaper = Background.repeat("fleet-ssh-reaper", every, this::closeIdle,
+                            e -> log.warn("closing idle SSH connections failed: {}", e.toString()));
                 }
                 c = client;
             }
