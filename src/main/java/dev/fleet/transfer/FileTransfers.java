@@ -76,19 +76,22 @@ public final class FileTransfers {
     /** Sends files and folders (recursively, keeping their structure) into the work folder or {@code subfolder} of it. */
     public Report send(Member chosen, List<String> localPaths, String subfolder, SkipUnchanged skip, Progress progress)
             throws Exception {
-        // Checked before a cloud instance is started for it.
+        // Bad input is refused before anything changes: before a cloud instance is started for it.
         if (subfolder != null && MemberPaths.resolveInside(chosen.workFolder(), subfolder, chosen.osOrAssumed()) == null) {
             throw new InvalidRequest("remote_subfolder", "must stay inside the work folder " + chosen.workFolder()
                     + " (relative, no leading / or ~, no '..' above it, no NUL character)");
         }
         List<Given> sources = localPaths.stream().map(local -> new Given(local, this.localPaths.absolute(local, "local_paths"))).toList();
+        Unchanged.refuseUnsupported(skip, channels.os(chosen));
         return gate.run(chosen, progress, member -> upload(member, sources, subfolder, skip, progress));
     }
 
     /** Brings files and folders of the work folder back into {@code localDest}, each under its own name. */
     public Report receive(Member chosen, List<String> remotePaths, String localDest, SkipUnchanged skip, Progress progress)
             throws Exception {
+        // Bad input is refused before anything changes: before a cloud instance is started for it.
         Path dest = localPaths.absolute(localDest, "local_dest");
+        Unchanged.refuseUnsupported(skip, channels.os(chosen));
         return gate.run(chosen, progress, member -> download(member, remotePaths, dest, skip, progress));
     }
 

@@ -55,6 +55,16 @@ final class Unchanged {
     record Pair<L>(String member, L local) {
     }
 
+    /**
+     * Refuses a mode the member cannot compare by, before anything is started or changed: checksums
+     * need a hash command on the member.
+     */
+    static void refuseUnsupported(SkipUnchanged mode, OsCommands member) {
+        if (mode == SkipUnchanged.CHECKSUM) {
+            checksumCommand(member);
+        }
+    }
+
     /** Member destinations (of files about to be sent) that already hold the same file. */
     static Set<String> onMember(SkipUnchanged mode, MemberChannel channel, FileSession files, List<Pair<SourceFile>> plan)
             throws IOException, ChannelException {

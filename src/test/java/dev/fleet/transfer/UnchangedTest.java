@@ -1,8 +1,12 @@
 package dev.fleet.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fleet.base.InvalidRequest;
 import dev.fleet.exec.FileStat;
+import dev.fleet.member.MemberOs;
+import dev.fleet.os.OsCommands;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -84,5 +88,16 @@ class UnchangedTest {
         End<Integer> link = new End<>();
         link.stats.put(1, null);
         assertThat(Unchanged.same(SkipUnchanged.SIZE_AND_MTIME, List.of(new Unchanged.Pair<>("/w/same", 1)), member, link)).isEmpty();
+    }
+
+    @Test
+    void checksumsAreRefusedByNameWhereTheMemberHasNoHashCommand() {
+        assertThatThrownBy(() -> Unchanged.refuseUnsupported(SkipUnchanged.CHECKSUM, OsCommands.forOs(MemberOs.WINDOWS)))
+                .isInstanceOf(InvalidRequest.class).hasMessageContaining("skip_unchanged")
+                .hasMessageContaining("checksum needs a Linux or macOS member");
+        Unchanged.refuseUnsupported(SkipUnchanged.SIZE_AND_MTIME, OsCommands.forOs(MemberOs.WINDOWS));
+        Unchanged.refuseUnsupported(SkipUnchanged.NEVER, OsCommands.forOs(MemberOs.WINDOWS));
+        Unchanged.refuseUnsupported(SkipUnchanged.CHECKSUM, OsCommands.forOs(MemberOs.LINUX));
+        Unchanged.refuseUnsupported(SkipUnchanged.CHECKSUM, OsCommands.forOs(MemberOs.MACOS));
     }
 }
