@@ -18,7 +18,7 @@ final class TransferText {
             + "checksum: same size and SHA-256, computed on both ends (for files edited within a second; reads every "
             + "candidate once; Linux and macOS members); never: transfer every file. Transferred files keep their "
             + "source's modification time, so the next transfer of unchanged files moves nothing.",
-            SkipUnchanged.params().toArray(String[]::new)).withDefault(SkipUnchanged.SIZE_AND_MTIME.param());
+            SkipUnchanged.params().toArray(String[]::new)).withDefault(SkipUnchanged.DEFAULT.param());
 
     /** {@code verb}: "Sent" or "Received". The call is an error only when every file failed. */
     static ToolResult result(String verb, FileTransfers.Report report) {
