@@ -61,6 +61,27 @@ public final class FileTransfers {
         public Report {
             files = List.copyOf(files);
         }
+
+        public int succeeded() {
+            return (int) files.stream().filter(FileResult::ok).count();
+        }
+
+        public int failed() {
+            return files.size() - succeeded();
+        }
+
+        /** Bytes of the files that were copied. */
+        public long bytes() {
+            return files.stream().filter(FileResult::ok).mapToLong(FileResult::bytes).sum();
+        }
+
+        /**
+         * True when the call failed as a whole: every file it tried failed and none was found
+         * unchanged. A call with nothing to do, or with some files done, is no failure.
+         */
+        public boolean allFailed() {
+            return !files.isEmpty() && succeeded() == 0 && skipped == 0;
+        }
     }
 
     private final CloudGate gate;
