@@ -20,7 +20,15 @@ public final class Channels implements AutoCloseable {
         if (member.isLocal()) {
             return local;
         }
-        return remote.open(member, OsCommands.forOs(member.osOrAssumed()));
+        return remote.open(member, os(member));
+    }
+
+    /**
+     * The OS commands the member's channel carries, known without reaching the member: what a
+     * service checks input against before it starts anything (a stopped instance included).
+     */
+    public OsCommands os(Member member) {
+        return member.isLocal() ? local.os() : OsCommands.forOs(member.osOrAssumed());
     }
 
     /** Ends the pooled connection of one member, if any. */

@@ -184,7 +184,7 @@ public final class LocalChannel implements MemberChannel {
             public void upload(Path localFile, String memberPath, java.util.function.LongConsumer progress) throws IOException {
                 Path to = path(memberPath);
                 // A part file renamed into place: an interrupted copy never leaves half a file under the name.
-                Path part = to.resolveSibling("." + to.getFileName() + ".fleet-part-" + Long.toHexString(System.nanoTime()));
+                Path part = PartFile.beside(to);
                 try {
                     copy(localFile, part);
                     Files.move(part, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -204,7 +204,7 @@ public final class LocalChannel implements MemberChannel {
             public java.util.Map<String, FileStat> listFileStats(String memberPath) throws IOException {
                 java.util.Map<String, FileStat> stats = new java.util.LinkedHashMap<>();
                 for (String f : LocalChannel.listFiles(path(memberPath))) {
-                    FileStat s = LocalChannel.stat(Path.of(f));
+                    FileStat s = FileStat.ofLocal(Path.of(f));
                     if (s != null) {
                         stats.put(f, s);
                     }
@@ -222,7 +222,7 @@ public final class LocalChannel implements MemberChannel {
                     }
                     try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
                         for (Path e : entries) {
-                            FileStat s = LocalChannel.stat(e);
+                            FileStat s = FileStat.ofLocal(e);
                             if (s != null) {
                                 stats.put(e.toString(), s);
                             }
@@ -268,17 +268,6 @@ public final class LocalChannel implements MemberChannel {
             Files.createDirectories(parent);
         }
         Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-    }
-
-    /** A regular file's size and time, links not followed; null for anything else. */
-    private static FileStat stat(Path p) {
-        try {
-            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
-                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            return a.isRegularFile() ? new FileStat(a.size(), a.lastModifiedTime().to(java.util.concurrent.TimeUnit.SECONDS)) : null;
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     private static List<String> listFiles(Path root) throws IOException {

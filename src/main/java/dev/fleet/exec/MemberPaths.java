@@ -2,6 +2,7 @@ package dev.fleet.exec;
 
 import dev.fleet.member.MemberOs;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Deque;
 
 /**
@@ -41,7 +42,15 @@ public final class MemberPaths {
                 parts.addLast(part);
             }
         }
-        String sep = windows ? "\\" : "/";
+        return join(root, parts, os);
+    }
+
+    /**
+     * The path of {@code parts} (plain names, already checked) below {@code root}, with the
+     * member's separator; {@code root} itself when there are none.
+     */
+    public static String join(String root, Collection<String> parts, MemberOs os) {
+        String sep = os == MemberOs.WINDOWS ? "\\" : "/";
         String base = root.endsWith("/") || root.endsWith("\\") ? root.substring(0, root.length() - 1) : root;
         return parts.isEmpty() ? base : base + sep + String.join(sep, parts);
     }

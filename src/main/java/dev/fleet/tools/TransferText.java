@@ -18,13 +18,13 @@ final class TransferText {
             + "checksum: same size and SHA-256, computed on both ends (for files edited within a second; reads every "
             + "candidate once; Linux and macOS members); never: transfer every file. Transferred files keep their "
             + "source's modification time, so the next transfer of unchanged files moves nothing.",
-            SkipUnchanged.params().toArray(String[]::new)).withDefault(SkipUnchanged.SIZE_AND_MTIME.param());
+            SkipUnchanged.params().toArray(String[]::new)).withDefault(SkipUnchanged.DEFAULT.param());
 
-    /** {@code verb}: "Sent" or "Received". The call is an error only when every file failed. */
+    /** {@code verb}: "Sent" or "Received". The call is an error when the report says it failed as a whole. */
     static ToolResult result(String verb, FileTransfers.Report report) {
-        int ok = 0;
-        int failed = 0;
-        long bytes = 0;
+        int ok = report.succeeded();
+        int tried = report.files().size();
+        long bytes = report.bytes();
         List<Map<String, Object>> files = new ArrayList<>();
         for (FileTransfers.FileResult r : report.files()) {
             Map<String, Object> f = new LinkedHashMap<>();
@@ -33,17 +33,14 @@ final class TransferText {
                 f.put("to", r.to());
                 f.put("ok", true);
                 f.put("bytes", r.bytes());
-                ok++;
-                bytes += r.bytes();
             } else {
                 f.put("ok", false);
                 f.put("error", r.error());
-                failed++;
             }
             files.add(f);
         }
-        StringBuilder t = new StringBuilder(verb).append(' ').append(ok).append(" of ").append(ok + failed)
-                .append(" file").append(ok + failed == 1 ? "" : "s").append(" (").append(bytes).append(" bytes)")
+        StringBuilder t = new StringBuilder(verb).append(' ').append(ok).append(" of ").append(tried)
+                .append(" file").append(tried == 1 ? "" : "s").append(" (").append(bytes).append(" bytes)")
                 .append(verb.equals("Sent") ? " to " : " from ").append(report.member().friendlyName());
         if (report.skipped() > 0) {
             t.append("; ").append(report.skipped()).append(" unchanged file").append(report.skipped() == 1 ? "" : "s")
@@ -60,10 +57,10 @@ final class TransferText {
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("succeeded", ok);
-        data.put("failed", failed);
+        data.put("failed", report.failed());
         data.put("bytes", bytes);
         data.put("skipped", report.skipped());
         data.put("files", files);
-        return new ToolResult(t.toString().stripTrailing(), data, ok == 0 && failed > 0 && report.skipped() == 0);
+        return new ToolResult(t.toString().stripTrailing(), data, report.allFailed());
     }
 }

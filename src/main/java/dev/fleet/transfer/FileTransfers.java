@@ -9,23 +9,26 @@ import dev.fleet.exec.FileSession;
 import dev.fleet.exec.FileStat;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.exec.MemberPaths;
+import dev.fleet.exec.PartFile;
 import dev.fleet.member.LocalPaths;
 import dev.fleet.member.Member;
 import dev.fleet.member.MemberOs;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Files between this machine and a member's work folder, both ways. The path policy lives here:
@@ -58,6 +61,27 @@ public final class FileTransfers {
         public Report {
             files = List.copyOf(files);
         }
+
+        public int succeeded() {
+            return (int) files.stream().filter(FileResult::ok).count();
+        }
+
+        public int failed() {
+            return files.size() - succeeded();
+        }
+
+        /** Bytes of the files that were copied. */
+        public long bytes() {
+            return files.stream().filter(FileResult::ok).mapToLong(FileResult::bytes).sum();
+        }
+
+        /**
+         * True when the call failed as a whole: every file it tried failed and none was found
+         * unchanged. A call with nothing to do, or with some files done, is no failure.
+         */
+        public boolean allFailed() {
+            return !files.isEmpty() && succeeded() == 0 && skipped == 0;
+        }
     }
 
     private final CloudGate gate;
@@ -73,27 +97,34 @@ public final class FileTransfers {
     /** Sends files and folders (recursively, keeping their structure) into the work folder or {@code subfolder} of it. */
     public Report send(Member chosen, List<String> localPaths, String subfolder, SkipUnchanged skip, Progress progress)
             throws Exception {
-        // Checked before a cloud instance is started for it.
+        // Bad input is refused before anything changes: before a cloud instance is started for it.
         if (subfolder != null && MemberPaths.resolveInside(chosen.workFolder(), subfolder, chosen.osOrAssumed()) == null) {
             throw new InvalidRequest("remote_subfolder", "must stay inside the work folder " + chosen.workFolder()
                     + " (relative, no leading / or ~, no '..' above it, no NUL character)");
         }
-        localPaths.forEach(local -> this.localPaths.absolute(local, "local_paths"));
-        return gate.run(chosen, progress, member -> upload(member, localPaths, subfolder, skip, progress));
+        List<Given> sources = localPaths.stream().map(local -> new Given(local, this.localPaths.absolute(local, "local_paths"))).toList();
+        Unchanged.refuseUnsupported(skip, channels.os(chosen));
+        return gate.run(chosen, progress, member -> upload(member, sources, subfolder, skip, progress));
     }
 
     /** Brings files and folders of the work folder back into {@code localDest}, each under its own name. */
     public Report receive(Member chosen, List<String> remotePaths, String localDest, SkipUnchanged skip, Progress progress)
             throws Exception {
-        localPaths.absolute(localDest, "local_dest");
-        return gate.run(chosen, progress, member -> download(member, remotePaths, localDest, skip, progress));
+        // Bad input is refused before anything changes: before a cloud instance is started for it.
+        Path dest = localPaths.absolute(localDest, "local_dest");
+        Unchanged.refuseUnsupported(skip, channels.os(chosen));
+        return gate.run(chosen, progress, member -> download(member, remotePaths, dest, skip, progress));
+    }
+
+    /** A local path as the caller wrote it (for its result) and as this machine resolves it. */
+    private record Given(String written, Path path) {
     }
 
     /** One file to send: its local source and its path on the member, or why the policy refused it. */
-    private record Planned(Path source, String dest, String refused) {
+    private record Planned(SourceFile source, String dest, String refused) {
     }
 
-    private Report upload(Member member, List<String> locals, String subfolder, SkipUnchanged skip, Progress progress)
+    private Report upload(Member member, List<Given> sources, String subfolder, SkipUnchanged skip, Progress progress)
             throws ChannelException, IOException {
         MemberChannel channel = channels.forMember(member);
         MemberOs os = channel.os().os();
@@ -101,32 +132,32 @@ public final class FileTransfers {
         String destRoot = subfolder == null ? root : MemberPaths.resolveInside(root, subfolder, os);
         List<FileResult> results = new ArrayList<>();
         List<Planned> plan = new ArrayList<>();
-        for (String local : locals) {
-            Path source = localPaths.absolute(local, "local_paths");
-            if (Files.isDirectory(source)) {
-                try (Stream<Path> walk = Files.walk(source)) {
-                    for (Path f : (Iterable<Path>) walk.filter(Files::isRegularFile).sorted()::iterator) {
-                        plan.add(planned(f, source.getFileName() + "/" + source.relativize(f), destRoot, os));
+        for (Given given : sources) {
+            Path source = given.path();
+            BasicFileAttributes own = SourceFile.own(source);
+            BasicFileAttributes target = own == null ? null : SourceFile.leadsTo(source, own);
+            if (target != null && target.isDirectory()) {
+                try {
+                    for (SourceFile f : filesBelow(source)) {
+                        plan.add(planned(f, source.getFileName() + "/" + source.relativize(f.path()), destRoot, os));
                     }
-                } catch (UncheckedIOException e) {
-                    results.add(FileResult.failed(local, e.getCause().getMessage()));
+                } catch (IOException e) {
+                    results.add(FileResult.failed(given.written(), e.getMessage()));
                 }
-            } else if (Files.isRegularFile(source)) {
-                plan.add(planned(source, source.getFileName().toString(), destRoot, os));
+            } else if (target != null && target.isRegularFile()) {
+                plan.add(planned(new SourceFile(source, FileStat.of(target), own.isSymbolicLink()), source.getFileName().toString(),
+                        destRoot, os));
             } else {
-                results.add(FileResult.failed(local, "no such file or folder on this machine"));
+                results.add(FileResult.failed(given.written(), "no such file or folder on this machine"));
             }
         }
-        long totalBytes = 0;
-        for (Planned p : plan) {
-            totalBytes += Files.size(p.source());
-        }
+        long totalBytes = plan.stream().mapToLong(p -> p.source().stat().size()).sum();
         ByteProgress bytes = new ByteProgress(progress, totalBytes, "sending");
         int skipped;
         try (FileSession files = channel.files()) {
             String realRoot = files.realPath(root);
-            Map<Path, String> destinations = new LinkedHashMap<>();
-            plan.stream().filter(p -> p.dest() != null).forEach(p -> destinations.put(p.source(), p.dest()));
+            List<Unchanged.Pair<SourceFile>> destinations = plan.stream().filter(p -> p.dest() != null)
+                    .map(p -> new Unchanged.Pair<>(p.dest(), p.source())).toList();
             Set<String> same = Unchanged.onMember(skip, channel, files, destinations);
             FileResult[] done = new FileResult[plan.size()];
             boolean[] unchanged = new boolean[plan.size()];
@@ -137,7 +168,7 @@ public final class FileTransfers {
                     unchanged[i] = r == null;
                     done[i] = r;
                 } catch (RuntimeException e) {
-                    done[i] = FileResult.failed(p.source().toString(), "not copied: " + e.getClass().getSimpleName());
+                    done[i] = FileResult.failed(p.source().path().toString(), "not copied: " + e.getClass().getSimpleName());
                 }
             });
             skipped = 0;
@@ -147,59 +178,82 @@ public final class FileTransfers {
                 } else {
                     // No result and not skipped: the transfer was cut short before this file; never counted as unchanged.
                     results.add(done[i] != null ? done[i]
-                            : FileResult.failed(plan.get(i).source().toString(), "not copied: the transfer was interrupted before it"));
+                            : FileResult.failed(plan.get(i).source().path().toString(),
+                                    "not copied: the transfer was interrupted before it"));
                 }
             }
         }
         return new Report(member, results, skipped);
     }
 
+    /**
+     * The regular files below {@code folder} (links to regular files included, as files), in name
+     * order, each with the attributes the walk read. Links to folders are not followed.
+     */
+    private static List<SourceFile> filesBelow(Path folder) throws IOException {
+        List<SourceFile> found = new ArrayList<>();
+        Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes own) {
+                SourceFile f = SourceFile.of(file, own);
+                if (f != null) {
+                    found.add(f);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        found.sort(Comparator.comparing(SourceFile::path));
+        return found;
+    }
+
     /** One file through the path policy, then left alone when unchanged (null), else sent with its time. */
     private static FileResult sendOne(FileSession files, Planned p, String realRoot, Set<String> same, ByteProgress bytes) {
-        String name = p.source().getFileName().toString();
-        ByteProgress.File progress = bytes.file(name);
+        Path source = p.source().path();
+        long size = p.source().stat().size();
+        ByteProgress.File progress = bytes.file(source.getFileName().toString());
         try {
-            long size = Files.size(p.source());
-            try {
-                if (p.refused() != null) {
-                    return FileResult.failed(p.source().toString(), p.refused());
-                }
-                if (!MemberPaths.isInside(realRoot, files.realPath(p.dest()))) {
-                    return FileResult.failed(p.source().toString(), "destination escapes the work folder; refused");
-                }
-                if (same.contains(p.dest())) {
-                    return null;
-                }
-                long modified = Files.getLastModifiedTime(p.source()).to(TimeUnit.SECONDS);
-                files.upload(p.source(), p.dest(), progress);
-                // The source's time: a later send of the same file can tell it is unchanged.
-                files.setModified(p.dest(), modified);
-                return FileResult.done(p.source().toString(), p.dest(), size);
-            } finally {
-                progress.done(size);
+            if (p.refused() != null) {
+                return FileResult.failed(source.toString(), p.refused());
             }
+            // Resolved on the member just before the copy, on purpose: a link made since the plan cannot lead outside.
+            if (!MemberPaths.isInside(realRoot, files.realPath(p.dest()))) {
+                return FileResult.failed(source.toString(), "destination escapes the work folder; refused");
+            }
+            if (same.contains(p.dest())) {
+                return null;
+            }
+            files.upload(source, p.dest(), progress);
+            // The source's time as planned, read before its bytes were: a file changed since then looks
+            // changed to a later send (and is sent again), never unchanged.
+            files.setModified(p.dest(), p.source().stat().modifiedSeconds());
+            return FileResult.done(source.toString(), p.dest(), size);
         } catch (IOException | ChannelException e) {
-            return FileResult.failed(p.source().toString(), e.getMessage());
+            return FileResult.failed(source.toString(), e.getMessage());
+        } finally {
+            progress.done(size);
         }
     }
 
-    private static Planned planned(Path source, String name, String destRoot, MemberOs os) {
+    private static Planned planned(SourceFile source, String name, String destRoot, MemberOs os) {
         try {
-            return new Planned(source, TransferPaths.onMember(destRoot, TransferPaths.parts(name), os), null);
+            return new Planned(source, MemberPaths.join(destRoot, TransferPaths.parts(name), os), null);
         } catch (TransferPaths.Refused e) {
             return new Planned(source, null, e.getMessage());
         }
     }
 
-    /** One file to fetch: its path on the member and its name below the destination, as parts. */
-    private record Fetch(String source, String name) {
+    /**
+     * One file to fetch: its path on the member, its name below the destination, and its path
+     * there (resolved once, when planned), or why it has none (the policy refused the name).
+     */
+    private record Fetch(String source, String name, Path local, String error) {
     }
 
-    private Report download(Member member, List<String> remotes, String localDest, SkipUnchanged skip, Progress progress)
+    private Report download(Member member, List<String> remotes, Path localDest, SkipUnchanged skip, Progress progress)
             throws ChannelException, IOException {
         MemberChannel channel = channels.forMember(member);
         MemberOs os = channel.os().os();
-        Path dest = Files.createDirectories(localPaths.absolute(localDest, "local_dest")).toRealPath();
+        Path dest = Files.createDirectories(localDest).toRealPath();
         String root = member.workFolder();
         List<FileResult> results = new ArrayList<>();
         int skipped = 0;
@@ -223,7 +277,7 @@ public final class FileTransfers {
                     }
                     String base = MemberPaths.fileName(source);
                     for (String f : stats.keySet()) {
-                        plan.add(new Fetch(f, f.equals(source) ? base : base + "/" + f.substring(source.length() + 1)));
+                        plan.add(planFetch(dest, f, f.equals(source) ? base : base + "/" + f.substring(source.length() + 1)));
                     }
                 } catch (IOException | ChannelException e) {
                     // One path's failure (a lost connection included) is its own result; those gathered so far stand.
@@ -232,14 +286,10 @@ public final class FileTransfers {
             }
             // Only names the policy accepts are compared; a refused one fails in fetch, unread.
             Map<String, Path> locals = new LinkedHashMap<>();
-            for (Fetch f : plan) {
-                try {
-                    locals.put(f.source(), TransferPaths.local(dest, TransferPaths.parts(f.name())));
-                } catch (TransferPaths.Refused refused) {
-                    // reported by fetch
-                }
-            }
-            Set<String> same = Unchanged.onThisMachine(skip, channel, listed, locals);
+            plan.stream().filter(f -> f.local() != null).forEach(f -> locals.put(f.source(), f.local()));
+            List<Unchanged.Pair<Path>> pairs = locals.entrySet().stream()
+                    .map(e -> new Unchanged.Pair<>(e.getKey(), e.getValue())).toList();
+            Set<String> same = Unchanged.onThisMachine(skip, channel, listed, pairs);
             // Counted in files: a progress in bytes would need every size before the first byte moves.
             int done = 0;
             for (Fetch f : plan) {
@@ -256,18 +306,35 @@ public final class FileTransfers {
         return new Report(member, results, skipped);
     }
 
+    /** A member file planned by its name below {@code dest}: the local path the policy gives it, or why there is none. */
+    private static Fetch planFetch(Path dest, String source, String name) {
+        try {
+            return new Fetch(source, name, TransferPaths.local(dest, TransferPaths.parts(name)), null);
+        } catch (TransferPaths.Refused | IOException e) {
+            return new Fetch(source, name, null, e.getMessage());
+        }
+    }
+
     /**
-     * One file from the member: its name must pass the policy, its real path on the member must lie
-     * in the work folder, and its local path in the destination (links resolved), before a byte is
-     * written. The bytes go to a part file beside it, renamed into place only when complete, so a
-     * transfer cut off midway never leaves a half file under the expected name. Null when the file
-     * passed those checks and the destination already holds the same file ({@code unchanged}).
+     * One file from the member: its name must have passed the policy, its real path on the member
+     * must lie in the work folder, and its local path in the destination (links resolved), before a
+     * byte is written. The bytes go to a part file beside it, renamed into place only when
+     * complete, so a transfer cut off midway never leaves a half file under the expected name.
+     * Null when the file passed those checks and the destination already holds the same file
+     * ({@code unchanged}).
      */
     private static FileResult fetch(FileSession files, String realRoot, Path dest, Fetch f, boolean unchanged,
                                     FileStat remote) {
+        if (f.error() != null) {
+            return FileResult.failed(f.source(), f.error());
+        }
+        Path local = f.local();
         Path part = null;
         try {
-            Path local = TransferPaths.local(dest, TransferPaths.parts(f.name()));
+            // Links resolved again on purpose, just before this file's turn: comparing files (checksums
+            // above all) and the files before it take time, and a link that appeared since the plan
+            // must not lead the writes out.
+            TransferPaths.linksStayInside(dest, local);
             if (!MemberPaths.isInside(realRoot, files.realPath(f.source()))) {
                 return FileResult.failed(f.source(), "a link leads outside the work folder; refused");
             }
@@ -276,7 +343,7 @@ public final class FileTransfers {
             }
             Files.createDirectories(local.getParent());
             TransferPaths.stillInside(dest, local);
-            part = local.resolveSibling("." + local.getFileName() + ".fleet-part-" + Long.toHexString(System.nanoTime()));
+            part = PartFile.beside(local);
             files.download(f.source(), part, bytes -> { });
             if (remote != null && remote.modifiedSeconds() >= 0) {
                 // The member's time: a later receive of the same file can tell it is unchanged.

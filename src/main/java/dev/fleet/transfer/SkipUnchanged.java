@@ -16,6 +16,9 @@ public enum SkipUnchanged {
     /** Every file is transferred. */
     NEVER("never");
 
+    /** The mode of a call that names none. */
+    public static final SkipUnchanged DEFAULT = SIZE_AND_MTIME;
+
     private final String param;
 
     SkipUnchanged(String param) {
@@ -31,11 +34,8 @@ public enum SkipUnchanged {
         return Arrays.stream(values()).map(SkipUnchanged::param).toList();
     }
 
-    /** The mode a (validated) parameter value names; null gives the default. */
+    /** The mode a (validated) parameter value names; the tools fill in {@link #DEFAULT} when none was given. */
     public static SkipUnchanged fromParam(String value) {
-        if (value == null) {
-            return SIZE_AND_MTIME;
-        }
         for (SkipUnchanged s : values()) {
             if (s.param.equals(value)) {
                 return s;

@@ -1,6 +1,6 @@
 package dev.fleet.transfer;
 
-import dev.fleet.member.MemberOs;
+import dev.fleet.exec.MemberPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -35,7 +35,7 @@ final class TransferPaths {
 
     /** The parts of a relative name, split on {@code /} and {@code \}; refused when it could leave its folder. */
     static List<String> parts(String name) throws Refused {
-        if (name.indexOf('\0') >= 0) {
+        if (MemberPaths.holdsNul(name)) {
             throw new Refused("its name holds a NUL character; refused");
         }
         if (name.startsWith("/") || name.startsWith("\\")) {
@@ -63,13 +63,6 @@ final class TransferPaths {
         return parts;
     }
 
-    /** The path on the member for {@code parts} below {@code root}, with the member's separator. */
-    static String onMember(String root, List<String> parts, MemberOs os) {
-        String sep = os == MemberOs.WINDOWS ? "\\" : "/";
-        String base = root.endsWith("/") || root.endsWith("\\") ? root.substring(0, root.length() - 1) : root;
-        return base + sep + String.join(sep, parts);
-    }
-
     /**
      * The local file for {@code parts} below {@code realDest} (the destination folder, real path),
      * checked with every existing link resolved: refused when it would lie outside.
@@ -84,10 +77,22 @@ final class TransferPaths {
         } catch (InvalidPathException e) {
             throw new Refused("its name cannot be a file name on this machine; refused");
         }
-        if (!target.normalize().startsWith(realDest) || !real(target, 0).startsWith(realDest)) {
+        if (!target.normalize().startsWith(realDest)) {
             throw new Refused("it would be written outside " + realDest + " (through a link); refused");
         }
+        linksStayInside(realDest, target);
         return target;
+    }
+
+    /**
+     * Refuses {@code target} (a path {@link #local} gave) when, with every existing link
+     * resolved, it lies outside {@code realDest}. {@link #local} checks it; a caller checks it once
+     * more just before it creates folders or writes, as links may have appeared since.
+     */
+    static void linksStayInside(Path realDest, Path target) throws Refused, IOException {
+        if (!real(target, 0).startsWith(realDest)) {
+            throw new Refused("it would be written outside " + realDest + " (through a link); refused");
+        }
     }
 
     /** Confirms, after its folders were created, that the file's folder still resolves inside {@code realDest}. */

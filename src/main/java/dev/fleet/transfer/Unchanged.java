@@ -7,31 +7,34 @@ import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.FileSession;
 import dev.fleet.exec.FileStat;
 import dev.fleet.exec.MemberChannel;
+import dev.fleet.os.OsCommands;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Which files of a transfer are already the same at their destination (see {@link SkipUnchanged}).
- * The member's side is read in one listing per folder and, for checksums, one command for all
- * candidates; the files of this machine are looked at directly. A file that cannot be compared is
- * transferred.
+ * One rule for both directions: same size and time (or, for checksums, same size and SHA-256),
+ * each file's member end against its end on this machine. The member's side is read in one
+ * listing per folder and, for checksums, one command for all candidates; the files of this
+ * machine are looked at directly. A file that cannot be compared is transferred.
  */
 final class Unchanged {
     private static final Duration CHECKSUM_TIMEOUT = Duration.ofMinutes(30);
@@ -39,81 +42,124 @@ final class Unchanged {
     private Unchanged() {
     }
 
+    /** One end of the files of a transfer, as the comparison sees it. */
+    interface Side<F> {
+        /** The file's size and time; null when it cannot be compared (missing, a link, not a plain file). */
+        FileStat stat(F file);
+
+        /** SHA-256 of the files, in hex, by file; a file left out of the answer is not the same. */
+        Map<F, String> hashes(Collection<F> files) throws IOException, ChannelException;
+    }
+
+    /** One file of a transfer: its path on the member and its counterpart on this machine. */
+    record Pair<L>(String member, L local) {
+    }
+
     /**
-     * Destinations on the member (of {@code plan}: local file to member path) that already hold the
-     * same file.
+     * Refuses a mode the member cannot compare by, before anything is started or changed: checksums
+     * need a hash command on the member.
      */
-    static Set<String> onMember(SkipUnchanged mode, MemberChannel channel, FileSession files, Map<Path, String> plan)
+    static void refuseUnsupported(SkipUnchanged mode, OsCommands member) {
+        if (mode == SkipUnchanged.CHECKSUM) {
+            checksumCommand(member);
+        }
+    }
+
+    /** Member destinations (of files about to be sent) that already hold the same file. */
+    static Set<String> onMember(SkipUnchanged mode, MemberChannel channel, FileSession files, List<Pair<SourceFile>> plan)
             throws IOException, ChannelException {
         if (mode == SkipUnchanged.NEVER || plan.isEmpty()) {
             return Set.of();
         }
         Set<String> folders = new HashSet<>();
-        plan.values().forEach(dest -> folders.add(parent(dest)));
-        Map<String, FileStat> there = files.describe(folders);
-        Map<Path, String> candidates = new LinkedHashMap<>();
-        for (Map.Entry<Path, String> e : plan.entrySet()) {
-            FileStat local = localStat(e.getKey());
-            FileStat remote = there.get(e.getValue());
-            if (local != null && remote != null && local.size() == remote.size()
-                    && (mode == SkipUnchanged.CHECKSUM || local.modifiedSeconds() == remote.modifiedSeconds())) {
-                candidates.put(e.getKey(), e.getValue());
-            }
-        }
-        if (mode == SkipUnchanged.SIZE_AND_MTIME) {
-            return new HashSet<>(candidates.values());
-        }
-        Map<String, String> remoteHashes = memberHashes(channel, candidates.values());
-        Set<String> same = new HashSet<>();
-        for (Map.Entry<Path, String> e : candidates.entrySet()) {
-            String theirs = remoteHashes.get(e.getValue());
-            if (theirs != null && theirs.equals(localHash(e.getKey()))) {
-                same.add(e.getValue());
-            }
-        }
-        return same;
+        plan.forEach(p -> folders.add(parent(p.member())));
+        return same(mode, plan, member(channel, files.describe(folders)), thisMachine(SourceFile::comparable, SourceFile::path));
     }
 
-    /**
-     * Member files (with their size and time as listed) whose copy at the given local path is
-     * already the same.
-     */
+    /** Member files (with their size and time as listed) whose copy at the given local path is already the same. */
     static Set<String> onThisMachine(SkipUnchanged mode, MemberChannel channel, Map<String, FileStat> listed,
-                                     Map<String, Path> plan) throws ChannelException, IOException {
+                                     List<Pair<Path>> plan) throws ChannelException, IOException {
         if (mode == SkipUnchanged.NEVER || plan.isEmpty()) {
             return Set.of();
         }
-        Map<String, Path> candidates = new LinkedHashMap<>();
-        for (Map.Entry<String, Path> e : plan.entrySet()) {
-            FileStat remote = listed.get(e.getKey());
-            FileStat local = localStat(e.getValue());
-            if (local != null && remote != null && local.size() == remote.size()
-                    && (mode == SkipUnchanged.CHECKSUM || local.modifiedSeconds() == remote.modifiedSeconds())) {
-                candidates.put(e.getKey(), e.getValue());
+        return same(mode, plan, member(channel, listed), thisMachine(FileStat::ofLocal, Function.identity()));
+    }
+
+    /**
+     * The member paths of {@code pairs} whose two ends hold the same file. The member's hashes come
+     * first, in one command; only files the member could hash are read here.
+     */
+    static <L> Set<String> same(SkipUnchanged mode, List<Pair<L>> pairs, Side<String> member, Side<L> local)
+            throws IOException, ChannelException {
+        if (mode == SkipUnchanged.NEVER) {
+            return Set.of();
+        }
+        List<Pair<L>> candidates = new ArrayList<>();
+        for (Pair<L> p : pairs) {
+            FileStat there = member.stat(p.member());
+            FileStat here = local.stat(p.local());
+            if (there != null && here != null && there.size() == here.size()
+                    && (mode == SkipUnchanged.CHECKSUM || there.modifiedSeconds() == here.modifiedSeconds())) {
+                candidates.add(p);
             }
         }
-        if (mode == SkipUnchanged.SIZE_AND_MTIME) {
-            return new HashSet<>(candidates.keySet());
-        }
-        Map<String, String> remoteHashes = memberHashes(channel, candidates.keySet());
         Set<String> same = new HashSet<>();
-        for (Map.Entry<String, Path> e : candidates.entrySet()) {
-            String theirs = remoteHashes.get(e.getKey());
-            if (theirs != null && theirs.equals(localHash(e.getValue()))) {
-                same.add(e.getKey());
+        if (mode == SkipUnchanged.SIZE_AND_MTIME) {
+            candidates.forEach(p -> same.add(p.member()));
+            return same;
+        }
+        Set<String> onMember = new LinkedHashSet<>();
+        candidates.forEach(p -> onMember.add(p.member()));
+        Map<String, String> theirs = member.hashes(onMember);
+        Set<L> hashedThere = new LinkedHashSet<>();
+        candidates.stream().filter(p -> theirs.containsKey(p.member())).forEach(p -> hashedThere.add(p.local()));
+        Map<L, String> ours = local.hashes(hashedThere);
+        for (Pair<L> p : candidates) {
+            String hash = theirs.get(p.member());
+            if (hash != null && hash.equals(ours.get(p.local()))) {
+                same.add(p.member());
             }
         }
         return same;
     }
 
-    /** A regular file's size and time on this machine (links not followed); null when there is none. */
-    static FileStat localStat(Path p) {
-        try {
-            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            return a.isRegularFile() ? new FileStat(a.size(), a.lastModifiedTime().to(TimeUnit.SECONDS)) : null;
-        } catch (IOException e) {
-            return null;
-        }
+    /** The member's end: size and time as already listed, hashes by one command. */
+    private static Side<String> member(MemberChannel channel, Map<String, FileStat> listed) {
+        return new Side<>() {
+            @Override
+            public FileStat stat(String file) {
+                return listed.get(file);
+            }
+
+            @Override
+            public Map<String, String> hashes(Collection<String> files) throws ChannelException {
+                return memberHashes(channel, files);
+            }
+        };
+    }
+
+    /** An end on this machine: {@code stat} gives what is compared, the hash is read from {@code file}. */
+    private static <F> Side<F> thisMachine(Function<F, FileStat> stat, Function<F, Path> file) {
+        return new Side<>() {
+            @Override
+            public FileStat stat(F f) {
+                return stat.apply(f);
+            }
+
+            @Override
+            public Map<F, String> hashes(Collection<F> files) throws IOException {
+                Map<F, String> hashes = new HashMap<>();
+                for (F f : files) {
+                    hashes.put(f, localHash(file.apply(f)));
+                }
+                return hashes;
+            }
+        };
+    }
+
+    private static String checksumCommand(OsCommands member) {
+        return member.sha256Files().orElseThrow(() -> new InvalidRequest("skip_unchanged",
+                "checksum needs a Linux or macOS member; use size_and_mtime or never"));
     }
 
     /** SHA-256 of member files, one command for all of them; paths travel on stdin, never on a command line. */
@@ -121,8 +167,7 @@ final class Unchanged {
         if (paths.isEmpty()) {
             return Map.of();
         }
-        String command = channel.os().sha256Files().orElseThrow(() -> new InvalidRequest("skip_unchanged",
-                "checksum needs a Linux or macOS member; use size_and_mtime or never"));
+        String command = checksumCommand(channel.os());
         ByteArrayOutputStream in = new ByteArrayOutputStream();
         for (String p : paths) {
             in.writeBytes(p.getBytes(StandardCharsets.UTF_8));
@@ -134,7 +179,7 @@ final class Unchanged {
         for (String line : r.stdout().split("\n")) {
             // "<64 hex>  <path>"; a line starting with a backslash has an escaped name and is not trusted.
             if (line.length() > 66 && line.charAt(64) == ' ' && !line.startsWith("\\")) {
-                hashes.put(line.substring(66), line.substring(0, 64).toLowerCase(java.util.Locale.ROOT));
+                hashes.put(line.substring(66), line.substring(0, 64).toLowerCase(Locale.ROOT));
             }
         }
         return hashes;

@@ -3,6 +3,7 @@ package dev.fleet.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleet.member.MemberOs;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MemberPathsTest {
@@ -25,5 +26,12 @@ class MemberPathsTest {
         assertThat(MemberPaths.resolveInside("/w", "a\0b", MemberOs.LINUX)).as("a NUL is no path on any OS").isNull();
         assertThat(MemberPaths.isInside("/w", "/w2/x")).isFalse();
         assertThat(MemberPaths.isInside("/w", "/w/x")).isTrue();
+    }
+
+    @Test
+    void joinsCheckedNamesWithTheMembersSeparator() {
+        assertThat(MemberPaths.join("/w/", List.of("a", "b.txt"), MemberOs.LINUX)).isEqualTo("/w/a/b.txt");
+        assertThat(MemberPaths.join("C:\\w\\", List.of("a", "b.txt"), MemberOs.WINDOWS)).isEqualTo("C:\\w\\a\\b.txt");
+        assertThat(MemberPaths.join("/w", List.of(), MemberOs.LINUX)).isEqualTo("/w");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fleet.testing.FakeEc2;
 import dev.fleet.testing.CloudFleet;
 import dev.fleet.testing.TestSshServer;
@@ -228,5 +229,41 @@ class CloudMemberToolsTest {
         assertThat(call("member_detail", "member_name", "off").text()).contains("instance stopped", "idle stop: after 45 min");
         sim.ec2.failNext(10);
         assertThat(call("fleet_status").text()).contains("cloud error");
+    }
+
+    /**
+     * Checksums need a hash command on the member, which Windows lacks: asked for one, send_files
+     * and receive_files refuse by the parameter's name before a stopped instance is started for it,
+     * and nothing is written on either side.
+     */
+    @Test
+    void aChecksumRequestForAWindowsMemberIsRefusedBeforeItsInstanceIsStarted() throws Exception {
+        machine(ID, "g5.xlarge", FakeEc2.State.STOPPED);
+        assertThat(register("win", ID).isError()).isFalse();
+        // Registered while stopped, so never probed: the registry says which OS it runs.
+        Path registry = sim.home.dataDir().resolve("registry.json");
+        ObjectMapper json = new ObjectMapper();
+        JsonNode root = json.readTree(registry.toFile());
+        root.get("agents").forEach(m -> ((ObjectNode) m).put("os", "windows"));
+        Files.writeString(registry, json.writeValueAsString(root));
+        sim.restart();
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Files.writeString(out.resolve("a.txt"), "a\n");
+        Path back = tmp.resolve("back");
+        int describes = sim.ec2.requests("DescribeInstances");
+
+        ToolResult sent = call("send_files", "member_name", "win", "local_paths", List.of(out.toString()),
+                "skip_unchanged", "checksum");
+        ToolResult received = call("receive_files", "member_name", "win", "remote_paths", List.of("."),
+                "local_dest", back.toString(), "skip_unchanged", "checksum");
+
+        for (ToolResult r : List.of(sent, received)) {
+            assertThat(r.isError()).as(r.text()).isTrue();
+            assertThat(r.text()).contains("skip_unchanged", "checksum needs a Linux or macOS member");
+        }
+        assertThat(sim.ec2.requests("StartInstances")).as("the instance was never started").isZero();
+        assertThat(sim.ec2.requests("DescribeInstances")).as("AWS was not even asked").isEqualTo(describes);
+        assertThat(progress).noneMatch(p -> p.contains("starting instance"));
+        assertThat(back).doesNotExist();
     }
 }

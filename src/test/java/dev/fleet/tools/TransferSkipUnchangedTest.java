@@ -190,4 +190,30 @@ class TransferSkipUnchangedTest {
         assertThat(r.text()).contains("skip_unchanged", "size_and_mtime", "checksum", "never");
         assertThat(work.resolve("data")).doesNotExist();
     }
+
+    /**
+     * A link in a sent folder to a file is sent as that file, and every time (a link is never
+     * taken for unchanged); a link to a folder is not followed.
+     */
+    @Test
+    void aLinkedFileIsSentAsAFileEveryTimeAndALinkedFolderIsNotFollowed() throws Exception {
+        Path target = Files.writeString(tmp.resolve("target.txt"), "reached through a link\n");
+        Files.createSymbolicLink(src.resolve("d0/linked.txt"), target);
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.writeString(elsewhere.resolve("not-sent.txt"), "x");
+        Files.createSymbolicLink(src.resolve("folder-link"), elsewhere);
+
+        ToolResult first = send();
+        assertThat(count(first, "succeeded")).isEqualTo(FILES + 1);
+        Path copy = work.resolve("data/d0/linked.txt");
+        assertThat(Files.isSymbolicLink(copy)).isFalse();
+        assertThat(Files.readString(copy)).isEqualTo("reached through a link\n");
+        assertThat(work.resolve("data/folder-link")).doesNotExist();
+
+        ToolResult again = send();
+        assertThat(count(again, "succeeded")).isEqualTo(1);
+        assertThat(again.text()).contains("linked.txt");
+        assertThat(count(again, "skipped")).isEqualTo(FILES);
+        assertAllIdentical();
+    }
 }

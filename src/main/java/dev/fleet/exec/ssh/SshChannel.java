@@ -8,6 +8,7 @@ import dev.fleet.exec.FileSession;
 import dev.fleet.exec.FileStat;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.exec.OutputCapture;
+import dev.fleet.exec.PartFile;
 import dev.fleet.exec.SpillFiles;
 import dev.fleet.member.MemberOs;
 import dev.fleet.os.OsCommands;
@@ -250,9 +251,7 @@ public final class SshChannel implements MemberChannel {
 
         private void uploadVia(Path localFile, String memberPath, LongConsumer progress) throws IOException {
             makeParents(sftp, memberPath);
-            int cut = memberPath.lastIndexOf('/') + 1;
-            String part = memberPath.substring(0, cut) + "." + memberPath.substring(cut) + ".fleet-part-"
-                    + Long.toHexString(System.nanoTime());
+            String part = PartFile.beside(memberPath);
             boolean placed = false;
             try {
                 try (InputStream in = Files.newInputStream(localFile);
