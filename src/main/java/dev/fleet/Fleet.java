@@ -219,7 +219,7 @@ public final class Fleet implements AutoCloseable {
                 new CloudStatus(lifecycle, pricing, clock), gpu, budgets, guard, workers, STATUS_DEADLINE);
         Prompts prompts = new Prompts(gate, channels, prompter, store, vcs);
         TaskControl tasks = new TaskControl(new TaskMonitor(channels, settings.taskActivity()), lifecycle, gate, gpu);
-        FileTransfers transfers = new FileTransfers(gate, channels, localPaths);
+        FileTransfers transfers = new FileTransfers(gate, channels, localPaths, clock);
         Commands commands = new Commands(gate, channels,
                 new TaskLauncher(channels, new TaskId.Generator(clock), settings.taskActivity()), new TaskResume(channels),
                 localPaths, vcs);

@@ -36,6 +36,9 @@ public interface FileSession extends AutoCloseable {
     /** Sets a member file's modification time, so that a later transfer can tell it is unchanged. */
     void setModified(String memberPath, long epochSeconds) throws IOException, ChannelException;
 
+    /** Removes one regular file on the member (a link is removed, not what it leads to); a file already gone is no error. */
+    void removeFile(String memberPath) throws IOException, ChannelException;
+
     /**
      * The path with symbolic links resolved, for the longest part of it that exists (the rest is
      * appended as written), so a link inside a work folder cannot smuggle a transfer outside it.

@@ -233,6 +233,11 @@ public final class LocalChannel implements MemberChannel {
             }
 
             @Override
+            public void removeFile(String memberPath) throws IOException {
+                Files.deleteIfExists(Path.of(memberPath));
+            }
+
+            @Override
             public void setModified(String memberPath, long epochSeconds) throws IOException {
                 Files.setLastModifiedTime(Path.of(memberPath), java.nio.file.attribute.FileTime.from(epochSeconds,
                         java.util.concurrent.TimeUnit.SECONDS));

@@ -25,6 +25,24 @@ public final class PartFile {
         return memberPath.substring(0, cut) + partName(memberPath.substring(cut));
     }
 
+    /**
+     * The destination whose copy left {@code path} (a member path, separated by slashes or
+     * backslashes), when it is a part file; null for any other file.
+     */
+    public static String destinationOf(String path) {
+        int cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1;
+        String name = path.substring(cut);
+        int mark = name.lastIndexOf(MARK);
+        if (!name.startsWith(".") || mark < 2) {
+            return null;
+        }
+        String stamp = name.substring(mark + MARK.length());
+        if (stamp.isEmpty() || !stamp.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            return null;
+        }
+        return path.substring(0, cut) + name.substring(1, mark);
+    }
+
     private static String partName(String name) {
         return "." + name + MARK + Long.toHexString(System.nanoTime());
     }

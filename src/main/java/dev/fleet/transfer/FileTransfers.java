@@ -21,14 +21,19 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Files between this machine and a member's work folder, both ways. The path policy lives here:
@@ -84,14 +89,25 @@ public final class FileTransfers {
         }
     }
 
+    /**
+     * How long a part file must have been left untouched before a later send to its destination
+     * removes it: a copy in progress writes to its part file all the time, so this only ever
+     * finds the leftovers of copies cut off (a lost connection, a killed server), with room for a
+     * member clock that is behind this machine's.
+     */
+    static final Duration LEFT_PART_AGE = Duration.ofHours(1);
+    private static final Logger log = LoggerFactory.getLogger(FileTransfers.class);
+
     private final CloudGate gate;
     private final Channels channels;
     private final LocalPaths localPaths;
+    private final Clock clock;
 
-    public FileTransfers(CloudGate gate, Channels channels, LocalPaths localPaths) {
+    public FileTransfers(CloudGate gate, Channels channels, LocalPaths localPaths, Clock clock) {
         this.gate = gate;
         this.channels = channels;
         this.localPaths = localPaths;
+        this.clock = clock;
     }
 
     /** Sends files and folders (recursively, keeping their structure) into the work folder or {@code subfolder} of it. */
@@ -158,7 +174,11 @@ public final class FileTransfers {
             String realRoot = files.realPath(root);
             List<Unchanged.Pair<SourceFile>> destinations = plan.stream().filter(p -> p.dest() != null)
                     .map(p -> new Unchanged.Pair<>(p.dest(), p.source())).toList();
-            Set<String> same = Unchanged.onMember(skip, channel, files, destinations);
+            Set<String> folders = new HashSet<>();
+            destinations.forEach(d -> folders.add(Unchanged.parent(d.member())));
+            Map<String, FileStat> listed = files.describe(folders);
+            Set<String> same = Unchanged.onMember(skip, channel, listed, destinations);
+            removeLeftParts(files, listed, destinations);
             FileResult[] done = new FileResult[plan.size()];
             boolean[] unchanged = new boolean[plan.size()];
             SideBySide.run(files, channel, plan.size(), (session, i) -> {
@@ -184,6 +204,29 @@ public final class FileTransfers {
             }
         }
         return new Report(member, results, skipped);
+    }
+
+    /**
+     * Removes the part files that earlier copies to these destinations left behind when they were
+     * cut off, so that a checkpoint upload cut midway does not hold the member's disk for good. Only
+     * part files of this call's destinations, untouched for {@link #LEFT_PART_AGE}; one that cannot
+     * be removed is left (the copy itself does not depend on it).
+     */
+    private void removeLeftParts(FileSession files, Map<String, FileStat> listed, List<Unchanged.Pair<SourceFile>> destinations) {
+        Set<String> dests = new HashSet<>();
+        destinations.forEach(d -> dests.add(d.member()));
+        long untouchedSince = clock.instant().minus(LEFT_PART_AGE).getEpochSecond();
+        for (Map.Entry<String, FileStat> e : listed.entrySet()) {
+            String of = PartFile.destinationOf(e.getKey());
+            if (of != null && dests.contains(of) && e.getValue().modifiedSeconds() < untouchedSince) {
+                try {
+                    files.removeFile(e.getKey());
+                    log.info("removed {}, left by an earlier copy to {} that was cut off", e.getKey(), of);
+                } catch (IOException | ChannelException | RuntimeException failed) {
+                    log.debug("could not remove the left part file {}: {}", e.getKey(), failed.toString());
+                }
+            }
+        }
     }
 
     /**

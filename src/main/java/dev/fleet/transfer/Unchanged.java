@@ -65,15 +65,16 @@ final class Unchanged {
         }
     }
 
-    /** Member destinations (of files about to be sent) that already hold the same file. */
-    static Set<String> onMember(SkipUnchanged mode, MemberChannel channel, FileSession files, List<Pair<SourceFile>> plan)
+    /**
+     * Member destinations (of files about to be sent) that already hold the same file;
+     * {@code listed} holds the member's files in the destinations' folders ({@link FileSession#describe}).
+     */
+    static Set<String> onMember(SkipUnchanged mode, MemberChannel channel, Map<String, FileStat> listed, List<Pair<SourceFile>> plan)
             throws IOException, ChannelException {
         if (mode == SkipUnchanged.NEVER || plan.isEmpty()) {
             return Set.of();
         }
-        Set<String> folders = new HashSet<>();
-        plan.forEach(p -> folders.add(parent(p.member())));
-        return same(mode, plan, member(channel, files.describe(folders)), thisMachine(SourceFile::comparable, SourceFile::path));
+        return same(mode, plan, member(channel, listed), thisMachine(SourceFile::comparable, SourceFile::path));
     }
 
     /** Member files (with their size and time as listed) whose copy at the given local path is already the same. */
@@ -199,7 +200,7 @@ final class Unchanged {
         }
     }
 
-    private static String parent(String memberPath) {
+    static String parent(String memberPath) {
         int cut = Math.max(memberPath.lastIndexOf('/'), memberPath.lastIndexOf('\\'));
         return cut <= 0 ? memberPath.substring(0, Math.max(cut, 0) + 1) : memberPath.substring(0, cut);
     }

@@ -3,6 +3,7 @@ package dev.fleet.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PartFileTest {
@@ -19,5 +20,16 @@ class PartFileTest {
     @Test
     void eachCopyHasItsOwn() {
         assertThat(PartFile.beside("/w/a")).isNotEqualTo(PartFile.beside("/w/a"));
+    }
+
+    @Test
+    void aPartFileNamesTheDestinationItWasFor() {
+        assertThat(PartFile.destinationOf(PartFile.beside("/w/in/big.bin"))).isEqualTo("/w/in/big.bin");
+        assertThat(PartFile.destinationOf(PartFile.beside(Path.of("/d/x.tar")).toString())).isEqualTo("/d/x.tar");
+        assertThat(PartFile.destinationOf("C:\\w\\.model.pt.fleet-part-ab12")).isEqualTo("C:\\w\\model.pt");
+        for (String other : List.of("/w/big.bin", "/w/.big.bin", "/w/.big.bin.fleet-part-", "/w/.big.bin.fleet-part-xyz",
+                "/w/big.bin.fleet-part-ab", "/w/..fleet-part-ab")) {
+            assertThat(PartFile.destinationOf(other)).as(other).isNull();
+        }
     }
 }

@@ -156,6 +156,34 @@ class TransferSkipUnchangedTest {
     }
 
     @Test
+    void partFilesLeftByCutCopiesAreRemovedByTheNextSendToTheirDestination() throws Exception {
+        send();
+        Path folder = work.resolve("data/d3");
+        Instant longAgo = Instant.now().minus(java.time.Duration.ofHours(3));
+        // What copies cut off hours ago left: part files of two of this send's destinations.
+        Path leftOfSent = Files.writeString(folder.resolve(".file-7.txt.fleet-part-1a2b3c"), "half");
+        Path leftOfSkipped = Files.writeString(folder.resolve(".file-3.txt.fleet-part-9f"), "half");
+        // Not this send's to touch: a copy still writing (fresh), a file this send does not write,
+        // and a user's file that only looks alike.
+        Path fresh = Files.writeString(folder.resolve(".file-11.txt.fleet-part-77"), "being written");
+        Path otherFile = Files.writeString(folder.resolve(".notes.txt.fleet-part-55"), "half");
+        Path lookalike = Files.writeString(folder.resolve(".file-15.txt.fleet-part-draft"), "mine");
+        for (Path p : List.of(leftOfSent, leftOfSkipped, otherFile, lookalike)) {
+            Files.setLastModifiedTime(p, FileTime.from(longAgo));
+        }
+        Files.writeString(src.resolve("d3/file-7.txt"), "changed");
+
+        ToolResult r = send();
+        assertThat(count(r, "succeeded")).isEqualTo(1);
+        assertThat(leftOfSent).doesNotExist();
+        assertThat(leftOfSkipped).as("its destination was unchanged, still this send's").doesNotExist();
+        assertThat(fresh).exists();
+        assertThat(otherFile).exists();
+        assertThat(lookalike).exists();
+        assertAllIdentical();
+    }
+
+    @Test
     void neverSendsEverything() throws Exception {
         send();
         assertThat(count(send("skip_unchanged", "never"), "succeeded")).isEqualTo(FILES);

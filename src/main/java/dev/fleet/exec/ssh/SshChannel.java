@@ -398,6 +398,17 @@ public final class SshChannel implements MemberChannel {
         }
 
         @Override
+        public void removeFile(String memberPath) throws IOException {
+            try {
+                sftp.remove(memberPath);
+            } catch (SftpException e) {
+                if (e.getStatus() != SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                    throw e;
+                }
+            }
+        }
+
+        @Override
         public String realPath(String memberPath) throws IOException, ChannelException {
             return overConnection(() -> resolveLinks(sftp, memberPath), () -> "while checking where it lies; not copied");
         }
