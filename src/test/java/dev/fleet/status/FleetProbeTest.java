@@ -16,12 +16,9 @@ import dev.fleet.cloud.CloudStatus;
 import dev.fleet.cloud.InstanceDetails;
 import dev.fleet.cloud.InstanceState;
 import dev.fleet.cloud.Pricing;
-import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.LocalChannel;
 import dev.fleet.exec.LoginEnvironment;
-import dev.fleet.exec.MemberChannel;
-import dev.fleet.exec.RemoteChannels;
 import dev.fleet.exec.SpillFiles;
 import dev.fleet.guard.GuardService;
 import dev.fleet.guard.GuardSettings;
@@ -39,6 +36,7 @@ import dev.fleet.os.OsCommands;
 import dev.fleet.probe.DetailService;
 import dev.fleet.probe.GpuProbe;
 import dev.fleet.probe.StatusService;
+import dev.fleet.testing.NoRemoteMembers;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -146,31 +144,6 @@ class FleetProbeTest {
         @Override
         public InstanceState stop(CloudConfig cloud) throws CloudException {
             throw new CloudException("not stopped in this test");
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    /** The member is never reached: its cloud check fails before. */
-    private static final class NoRemoteMembers implements RemoteChannels {
-        @Override
-        public MemberChannel open(Member member, OsCommands os) throws ChannelException {
-            throw new ChannelException("no remote member is reached in this test");
-        }
-
-        @Override
-        public void release(Member member) {
-        }
-
-        @Override
-        public void releaseAll() {
-        }
-
-        @Override
-        public void proveLogin(Member member) throws ChannelException {
-            throw new ChannelException("no remote member is reached in this test");
         }
 
         @Override
