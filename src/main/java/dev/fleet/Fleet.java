@@ -17,7 +17,6 @@ import dev.fleet.budget.BudgetWatcher;
 import dev.fleet.budget.Budgets;
 import dev.fleet.budget.MeteredProvider;
 import dev.fleet.budget.SpendLedger;
-import dev.fleet.cloud.CloudException;
 import dev.fleet.cloud.CloudGate;
 import dev.fleet.cloud.CloudLifecycle;
 import dev.fleet.cloud.CloudProviders;
@@ -101,7 +100,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -200,7 +198,7 @@ public final class Fleet implements AutoCloseable {
         CloudLifecycle lifecycle = new CloudLifecycle(cloudProviders, store, clock,
                 CloudLifecycle.Timing.of(settings.cloudStateWait(), settings.sshWait(), settings.cloudFirstPoll()), sleeper,
                 new AfterCloudStart(channels, login, vcs, guard, new TaskResume(channels)), channels,
-                workInFlight(work), budgets::gateStart);
+                work, budgets::gateStart);
         CloudGate gate = new CloudGate(lifecycle);
         this.idleWatcher = new IdleWatcher(store,
                 new ActivityProbe(channels, settings.activityTimeout(), settings.taskActivity(), gpu),
@@ -331,20 +329,4 @@ public final class Fleet implements AutoCloseable {
         cloudProviders.close();
         workers.shutdownNow();
     }
-
-    /** The stop path's view of the ledger of calls in flight. */
-    private static CloudLifecycle.WorkInFlight workInFlight(WorkLedger work) {
-        return new CloudLifecycle.WorkInFlight() {
-            @Override
-            public Optional<String> describe(Member member) {
-                return work.describe(member.id());
-            }
-
-            @Override
-            public <T> T exclusive(Member member, CloudLifecycle.Guarded<T> body) throws CloudException {
-                return work.exclusive(member.id(), body::run);
-            }
-        };
-    }
-
 }

@@ -3,6 +3,7 @@ package dev.fleet.agentcli;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.member.MemberOs;
+import dev.fleet.os.AgentFolders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,10 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * process at all. Remote members are asked every time.
  */
 public final class AgentVersions {
-    /** The folders the agent shell puts before PATH when it runs a CLI (see {@code PosixAgentShell.AGENT_PATH}), in order. */
-    private static final List<String> HOME_BIN = List.of(".local/bin", ".claude/local", ".opencode/bin", ".npm-global/bin");
-    private static final List<String> FIXED_BIN = List.of("/opt/homebrew/bin", "/usr/local/bin");
-
     /** One installed binary as the CLI of one provider (its version arguments are the provider's). */
     record Binary(LlmProvider provider, Path realPath, long modified, long size) {
     }
@@ -67,12 +64,8 @@ public final class AgentVersions {
 
     /** The first executable named like the CLI on the PATH the OS commands give it, as bash would find it. */
     static Lookup find(Map<String, String> env, ProviderAdapter cli) {
-        List<Path> dirs = new ArrayList<>();
-        String home = env.get("HOME");
-        if (home != null) {
-            HOME_BIN.forEach(d -> dirs.add(Path.of(home, d)));
-        }
-        FIXED_BIN.forEach(d -> dirs.add(Path.of(d)));
+        // First the folders the agent shell puts before PATH when it runs a CLI.
+        List<Path> dirs = new ArrayList<>(AgentFolders.posix(env.get("HOME")));
         for (String d : env.getOrDefault("PATH", "").split(":")) {
             // A relative entry would be looked up from the command's folder: such a PATH is asked the slow way.
             if (!d.isEmpty()) {

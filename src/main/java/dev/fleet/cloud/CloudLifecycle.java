@@ -7,6 +7,7 @@ import dev.fleet.exec.Channels;
 import dev.fleet.member.CloudConfig;
 import dev.fleet.member.Member;
 import dev.fleet.member.RegistryStore;
+import dev.fleet.member.WorkLedger;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * member start it once. A member confirmed running in the last 30 seconds costs no AWS call.
  *
  * <p>{@link #stop}: every stop (by hand, after a finished task, when idle) goes through one path,
- * which first asks {@link WorkInFlight}, then stops the instance, forgets that it was confirmed
+ * which first asks the {@link WorkLedger} of fleet's calls in flight, then stops the instance, forgets that it was confirmed
  * running and ends its pooled connection.
  */
 public final class CloudLifecycle {
@@ -45,36 +46,6 @@ public final class CloudLifecycle {
         AfterStart NONE = member -> { };
 
         void reprovision(Member member) throws Exception;
-    }
-
-    /**
-     * Fleet's own work in flight on a member, which a stop must not cut off. The stop path asks it
-     * while holding it: no new work begins on the member until the stop has been requested.
-     * {@link #NONE} knows of no work.
-     */
-    public interface WorkInFlight {
-        WorkInFlight NONE = new WorkInFlight() {
-            @Override
-            public Optional<String> describe(Member member) {
-                return Optional.empty();
-            }
-
-            @Override
-            public <T> T exclusive(Member member, Guarded<T> body) throws CloudException {
-                return body.run();
-            }
-        };
-
-        /** What fleet is doing on the member right now, or empty when nothing. */
-        Optional<String> describe(Member member);
-
-        /** Runs {@code body} while no new fleet work can begin on the member. */
-        <T> T exclusive(Member member, Guarded<T> body) throws CloudException;
-    }
-
-    /** What runs under {@link WorkInFlight#exclusive}. */
-    public interface Guarded<T> {
-        T run() throws CloudException;
     }
 
     /**
@@ -115,13 +86,13 @@ public final class CloudLifecycle {
     private final Sleeper sleeper;
     private final AfterStart afterStart;
     private final Channels channels;
-    private final WorkInFlight workInFlight;
+    private final WorkLedger work;
     private final StartGate startGate;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Map<String, Confirmed> confirmed = new ConcurrentHashMap<>();
 
     public CloudLifecycle(CloudProviders providers, RegistryStore store, Clock clock, Timing timing, Sleeper sleeper,
-                          AfterStart afterStart, Channels channels, WorkInFlight workInFlight, StartGate startGate) {
+                          AfterStart afterStart, Channels channels, WorkLedger work, StartGate startGate) {
         this.providers = providers;
         this.store = store;
         this.clock = clock;
@@ -129,7 +100,7 @@ public final class CloudLifecycle {
         this.sleeper = sleeper;
         this.afterStart = afterStart;
         this.channels = channels;
-        this.workInFlight = workInFlight;
+        this.work = work;
         this.startGate = startGate;
     }
 
@@ -184,8 +155,9 @@ public final class CloudLifecycle {
      */
     public Stopped stop(Member member, boolean force) throws CloudException {
         CloudConfig cloud = member.cloud();
-        return workInFlight.exclusive(member, () -> {
-            Optional<String> busy = workInFlight.describe(member);
+        // No new fleet work begins on the member between this check and the stop request.
+        return work.exclusive(member.id(), () -> {
+            Optional<String> busy = work.describe(member.id());
             if (busy.isPresent() && !force) {
                 throw new WorkInFlightException("instance " + cloud.instanceId() + " of " + member.friendlyName()
                         + " was not stopped: fleet has work in flight there (" + busy.get() + ")");

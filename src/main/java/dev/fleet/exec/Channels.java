@@ -4,8 +4,9 @@ import dev.fleet.member.Member;
 import dev.fleet.os.OsCommands;
 
 /**
- * Gives the channel for a member: local members share one stateless channel, remote members get
- * a channel over their pooled connection. The channel carries the member's OS.
+ * Gives the channel for a member: local members share this machine's shell (each through a view
+ * that tags its commands with the member), remote members get a channel over their pooled
+ * connection. The channel carries the member's OS.
  */
 public final class Channels implements AutoCloseable {
     private final LocalChannel local;
@@ -18,7 +19,7 @@ public final class Channels implements AutoCloseable {
 
     public MemberChannel forMember(Member member) throws ChannelException {
         if (member.isLocal()) {
-            return local;
+            return local.forMember(member.id());
         }
         return remote.open(member, os(member));
     }

@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * A member that is a folder on this machine: commands are child processes, transfers are copies.
  *
  * <p>Every command carries a run tag in its environment, so a timeout ends it and everything it
- * started, also what left its process tree. A command must never reach the terminal of the editor
+ * started, also what left its process tree. The tag names the member the command runs for (see
+ * {@link #forMember}), as on remote members, so the member's activity check finds it. A command must never reach the terminal of the editor
  * or agent that started fleet (a password prompt would steal its keystrokes): when fleet itself
  * has a controlling terminal, each command starts in a session of its own ({@code setsid}, one
  * more process start); when fleet has none (the launcher starts {@code fleet serve} detached),
@@ -37,6 +38,8 @@ public final class LocalChannel implements MemberChannel {
     private final SpillFiles spillFiles;
     private final ExecutorService streamPumps;
     private final boolean ownSessions;
+    /** The member whose commands this channel runs; null for commands run for no member. */
+    private final String memberId;
 
     public LocalChannel(OsCommands os, LoginEnvironment environment, SpillFiles spillFiles,
                         ExecutorService streamPumps) {
@@ -46,11 +49,22 @@ public final class LocalChannel implements MemberChannel {
     /** {@code ownSessions}: start each command in a new session (needs setsid). */
     LocalChannel(OsCommands os, LoginEnvironment environment, SpillFiles spillFiles, ExecutorService streamPumps,
                  boolean ownSessions) {
+        this(os, environment, spillFiles, streamPumps, ownSessions, null);
+    }
+
+    private LocalChannel(OsCommands os, LoginEnvironment environment, SpillFiles spillFiles, ExecutorService streamPumps,
+                         boolean ownSessions, String memberId) {
         this.os = os;
         this.environment = environment;
         this.spillFiles = spillFiles;
         this.streamPumps = streamPumps;
         this.ownSessions = ownSessions;
+        this.memberId = memberId;
+    }
+
+    /** The same machine for one local member: its commands carry that member's run tag. */
+    public LocalChannel forMember(String id) {
+        return new LocalChannel(os, environment, spillFiles, streamPumps, ownSessions, id);
     }
 
     @Override
@@ -66,7 +80,7 @@ public final class LocalChannel implements MemberChannel {
             argv.add("setsid");
         }
         argv.addAll(os.shellArgv(request.script()));
-        String runId = RunTag.next();
+        String runId = RunTag.next(memberId);
         ProcessBuilder pb = new ProcessBuilder(argv);
         Map<String, String> env = pb.environment();
         env.clear();

@@ -1,15 +1,21 @@
 package dev.fleet.exec;
 
+import dev.fleet.os.OsCommands;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** The tag a command carries in its environment, so that it and everything it starts can be found and ended. */
-final class RunTag {
+/**
+ * The run id a command carries in its environment ({@link OsCommands#RUN_TAG}), so that it and
+ * everything it starts can be found and ended. Local and remote commands get the same shape: the
+ * member's tag ({@link OsCommands#runTag}), then random hex, so any fleet server's activity check
+ * finds a member's commands wherever the member lives.
+ */
+public final class RunTag {
     private RunTag() {
     }
 
-    /** 32 hex digits, unguessable enough that no other process carries the same tag by chance. */
-    static String next() {
+    /** {@code <member tag>-<32 hex digits>}: unguessable enough that no other process carries it by chance. */
+    public static String next(String memberId) {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        return String.format("%016x%016x", r.nextLong(), r.nextLong());
+        return OsCommands.runTag(memberId) + "-" + String.format("%016x%016x", r.nextLong(), r.nextLong());
     }
 }

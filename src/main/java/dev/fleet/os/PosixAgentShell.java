@@ -6,13 +6,8 @@ import java.util.List;
 
 /** Agent CLI shell text for Linux and macOS members (POSIX sh; bash where the wrapper needs job control). */
 final class PosixAgentShell implements AgentShell {
-    /**
-     * Where agent CLIs install themselves: non-interactive shells often lack these on PATH
-     * (~/.local/bin: Claude Code's and many installers'; ~/.opencode/bin: OpenCode's script;
-     * ~/.npm-global/bin: a user-level npm prefix; Homebrew on macOS).
-     */
-    static final String AGENT_PATH = "PATH=\"$HOME/.local/bin:$HOME/.claude/local:$HOME/.opencode/bin:$HOME/.npm-global/bin:"
-            + "/opt/homebrew/bin:/usr/local/bin:$PATH\"; export PATH; ";
+    /** Puts the folders agent CLIs install into before PATH (see {@link AgentFolders}). */
+    static final String AGENT_PATH = AgentFolders.posixPathExport();
     private static final String FLEET_MARK = "# added by apra-fleet";
     private static final String PROFILES = "\"$HOME/.profile\" \"$HOME/.bashrc\" \"$HOME/.zshrc\"";
     private static final String RUN_TAG = "FLEET_PROMPT_RUN";

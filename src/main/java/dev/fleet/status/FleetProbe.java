@@ -1,6 +1,7 @@
 package dev.fleet.status;
 
 import dev.fleet.agentcli.MemberAgent;
+import dev.fleet.base.Failures;
 import dev.fleet.budget.BudgetCheck;
 import dev.fleet.budget.Budgets;
 import dev.fleet.cloud.CloudStatus;
@@ -23,10 +24,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What fleet_status, member_detail and cloud_control status report: the cloud's answer about
@@ -36,6 +41,8 @@ import java.util.concurrent.TimeoutException;
  * {@link StatusService}).
  */
 public final class FleetProbe {
+    private static final Logger log = LoggerFactory.getLogger(FleetProbe.class);
+
     /**
      * One member of fleet_status: its icon as shown and its agent CLI (llm_provider); {@code cloud}
      * is null for a member without a cloud block.
@@ -79,11 +86,12 @@ public final class FleetProbe {
      * Every member, in registration order, within one deadline: the cloud is asked about every
      * instance while the machines without an instance are probed; a member whose instance runs is
      * probed as soon as the cloud says so. Whatever has not answered when the deadline passes is
-     * reported as such; nothing waits for it.
+     * reported as such; nothing waits for it. A check that failed unexpectedly is reported as that
+     * failure, not as a missing answer.
      */
     public List<MemberState> fleet() {
         Registry registry = store.read();
-        long deadline = System.nanoTime() + deadline().toNanos();
+        long deadline = System.nanoTime() + statusDeadline.toNanos();
         List<Member> plain = registry.members().stream().filter(m -> m.cloud() == null).toList();
         CompletableFuture<List<MemberStatus>> plainProbes = CompletableFuture.supplyAsync(() -> machines.check(plain), pool);
         Map<String, CompletableFuture<CloudReading>> asked = new LinkedHashMap<>();
@@ -97,18 +105,25 @@ public final class FleetProbe {
             }
         }
         Map<String, MemberStatus> probed = new LinkedHashMap<>();
-        List<MemberStatus> plainAnswers = await(plainProbes, deadline);
+        Answer<List<MemberStatus>> plainAnswers = await(plainProbes, deadline, "the members without an instance");
         for (int i = 0; i < plain.size(); i++) {
             Member m = plain.get(i);
-            probed.put(m.id(), plainAnswers != null ? plainAnswers.get(i) : offline(m, noAnswer()));
+            probed.put(m.id(), plainAnswers.value() != null ? plainAnswers.value().get(i) : offline(m, plainAnswers.problem()));
         }
         Map<String, CloudReading> clouds = new LinkedHashMap<>();
         for (Member m : registry.members()) {
             if (m.cloud() != null) {
-                CloudReading c = await(asked.get(m.id()), deadline);
-                clouds.put(m.id(), c != null ? c : failed(m, noAnswer()));
-                MemberStatus st = await(cloudProbes.get(m.id()), deadline);
-                probed.put(m.id(), st != null ? st : c == null ? notContacted(m, clouds.get(m.id()).summary()) : offline(m, noAnswer()));
+                Answer<CloudReading> c = await(asked.get(m.id()), deadline, m.friendlyName());
+                if (c.value() == null) {
+                    // The probe waited on this reading, so it ended with it: the reading's problem is the member's.
+                    CloudReading failed = failed(m, c.problem());
+                    clouds.put(m.id(), failed);
+                    probed.put(m.id(), notContacted(m, failed.summary()));
+                } else {
+                    clouds.put(m.id(), c.value());
+                    Answer<MemberStatus> st = await(cloudProbes.get(m.id()), deadline, m.friendlyName());
+                    probed.put(m.id(), st.value() != null ? st.value() : offline(m, st.problem()));
+                }
             }
         }
         return registry.members().stream().map(m -> new MemberState(probed.get(m.id()), MemberIcons.display(m),
@@ -147,23 +162,32 @@ public final class FleetProbe {
         return new CloudReading(s.withWarnings(more), g.reading());
     }
 
-    /** The answer if it came before the deadline; null (and the work abandoned) if it did not or failed unexpectedly. */
-    private static <T> T await(CompletableFuture<T> answer, long deadline) {
-        try {
-            return answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            answer.cancel(true);
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (java.util.concurrent.ExecutionException e) {
-            return null;
-        }
+    /** An answer, or (value null) why there is none. */
+    private record Answer<T>(T value, String problem) {
     }
 
-    private Duration deadline() {
-        return statusDeadline;
+    /**
+     * The answer if it came before the deadline; otherwise the work is abandoned and the problem
+     * says why: no answer in time, or the failure that ended it (its kind only; the log has where).
+     */
+    private <T> Answer<T> await(CompletableFuture<T> answer, long deadline, String about) {
+        try {
+            return new Answer<>(answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS), null);
+        } catch (TimeoutException | CancellationException e) {
+            answer.cancel(true);
+            return new Answer<>(null, noAnswer());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            answer.cancel(true);
+            return new Answer<>(null, "interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof CancellationException) {
+                return new Answer<>(null, noAnswer());
+            }
+            log.warn("status of {} failed unexpectedly: {}", about, Failures.withoutMessages(cause));
+            return new Answer<>(null, "status check failed: " + Failures.shown(cause));
+        }
     }
 
     private String noAnswer() {

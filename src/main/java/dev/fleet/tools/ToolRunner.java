@@ -1,5 +1,6 @@
 package dev.fleet.tools;
 
+import dev.fleet.base.Failures;
 import dev.fleet.base.InvalidRequest;
 import dev.fleet.base.RequestRefused;
 import dev.fleet.exec.ChannelException;
@@ -105,7 +106,7 @@ public final class ToolRunner {
         } catch (Exception e) {
             // Unexpected: log the types and where they were thrown for maintainers, never a message
             // (messages can quote input, a secret among it).
-            log.error("{} failed unexpectedly: {}", name, withoutMessages(e));
+            log.error("{} failed unexpectedly: {}", name, Failures.withoutMessages(e));
             String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return redact(ToolResult.error(name + " failed: " + detail), input.secrets());
         } finally {
@@ -133,23 +134,6 @@ public final class ToolRunner {
             structured = copy;
         }
         return new ToolResult(text.toString(), structured, result.isError());
-    }
-
-    /** The exception and its causes as type names and stack frames only. */
-    static String withoutMessages(Throwable e) {
-        StringBuilder t = new StringBuilder();
-        int depth = 0;
-        for (Throwable c = e; c != null && depth < 10; c = c.getCause(), depth++) {
-            t.append(depth == 0 ? "" : "\ncaused by: ").append(c.getClass().getName());
-            StackTraceElement[] frames = c.getStackTrace();
-            for (int i = 0; i < Math.min(frames.length, 12); i++) {
-                t.append("\n\tat ").append(frames[i]);
-            }
-            if (frames.length > 12) {
-                t.append("\n\t... ").append(frames.length - 12).append(" more");
-            }
-        }
-        return t.toString();
     }
 
     private static ToolResult redact(ToolResult result, List<String> secrets) {

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.base.Sleeper;
+import dev.fleet.member.ActivityRecorder;
 import dev.fleet.member.DataDir;
 import dev.fleet.member.Member;
 import dev.fleet.member.RegistryCodec;
 import dev.fleet.member.RegistryStore;
+import dev.fleet.member.WorkLedger;
 import dev.fleet.testing.CloudFleet;
 import dev.fleet.testing.FakeEc2;
 import dev.fleet.testing.TestSshServer;
@@ -16,8 +18,9 @@ import dev.fleet.tools.ToolResult;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,29 +66,24 @@ class CloudLifecycleTest {
     void workInFlightKeepsTheInstanceRunningAndSaysWhy() throws Exception {
         RegistryStore store = new RegistryStore(new DataDir(sim.home.dataDir()), new RegistryCodec(new ObjectMapper()));
         Member box = store.read().byName("box").orElseThrow();
-        try (CloudProviders providers = new CloudProviders(() -> new Ec2Provider(sim.ec2.endpoint().toString(), sim.cloud.env()))) {
+        Clock clock = Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC);
+        try (CloudProviders providers = new CloudProviders(() -> new Ec2Provider(sim.ec2.endpoint().toString(), sim.cloud.env()));
+             ActivityRecorder activity = new ActivityRecorder(store, clock)) {
+            WorkLedger work = new WorkLedger(clock, activity);
             CloudLifecycle lifecycle = new CloudLifecycle(providers, store, Clock.systemUTC(),
                     CloudLifecycle.Timing.of(Duration.ofSeconds(20), Duration.ofSeconds(3), Duration.ofMillis(50)), Sleeper.REAL,
-                    CloudLifecycle.AfterStart.NONE, sim.fleet().channels(), new CloudLifecycle.WorkInFlight() {
-                        @Override
-                        public Optional<String> describe(Member member) {
-                            return Optional.of("a prompt runs on " + member.friendlyName());
-                        }
-
-                        @Override
-                        public <T> T exclusive(Member member, CloudLifecycle.Guarded<T> body) throws CloudException {
-                            return body.run();
-                        }
-                    }, CloudLifecycle.StartGate.OPEN);
+                    CloudLifecycle.AfterStart.NONE, sim.fleet().channels(), work, CloudLifecycle.StartGate.OPEN);
+            WorkLedger.Entry prompt = work.begin(box.id(), "execute_prompt");
 
             assertThatThrownBy(() -> lifecycle.stop(box, false)).isInstanceOf(CloudLifecycle.WorkInFlightException.class)
-                    .hasMessageContaining("was not stopped").hasMessageContaining("a prompt runs on box");
+                    .hasMessageContaining("was not stopped").hasMessageContaining("(execute_prompt for 0s)");
             assertThat(sim.ec2.requests("StopInstances")).isZero();
             assertThat(sim.ec2.instance(ID).state()).isEqualTo(FakeEc2.State.RUNNING);
 
             // The user's explicit word stops it, and says what was cut off.
             CloudLifecycle.Stopped forced = lifecycle.stop(box, true);
-            assertThat(forced.cutOff()).isEqualTo("a prompt runs on box");
+            assertThat(forced.cutOff()).isEqualTo("execute_prompt for 0s");
+            prompt.close();
         }
         assertThat(sim.ec2.requests("StopInstances")).isEqualTo(1);
     }

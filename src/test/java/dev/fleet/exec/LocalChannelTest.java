@@ -80,8 +80,9 @@ class LocalChannelTest {
     }
 
     @Test
-    void commandsCarryTheirRunTag() throws Exception {
-        CommandResult r = channel.exec(CommandRequest.probe("printf %s \"$" + OsCommands.RUN_TAG + "\"", Duration.ofSeconds(10)));
-        assertThat(r.stdout()).matches("[0-9a-f]{32}");
+    void commandsCarryTheirMembersRunTagAsRemoteOnesDo() throws Exception {
+        CommandResult r = channel.forMember("Local-7f3e9a21-b0c4").exec(
+                CommandRequest.probe("printf %s \"$" + OsCommands.RUN_TAG + "\"", Duration.ofSeconds(10)));
+        assertThat(r.stdout()).matches(OsCommands.runTag("Local-7f3e9a21-b0c4") + "-[0-9a-f]{32}").startsWith("local7f3e9a2-");
     }
 }

@@ -9,6 +9,7 @@ import dev.fleet.exec.FileStat;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.exec.OutputCapture;
 import dev.fleet.exec.PartFile;
+import dev.fleet.exec.RunTag;
 import dev.fleet.exec.SpillFiles;
 import dev.fleet.member.MemberOs;
 import dev.fleet.os.OsCommands;
@@ -25,7 +26,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.LongConsumer;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
@@ -75,7 +75,7 @@ public final class SshChannel implements MemberChannel {
     public CommandResult exec(CommandRequest request) throws ChannelException {
         // The tag names the member, so any fleet server's activity check can find this command.
         String memberId = target.key().contains("|") ? target.key().substring(0, target.key().indexOf('|')) : target.key();
-        String runId = OsCommands.runTag(memberId) + "-" + UUID.randomUUID().toString().replace("-", "");
+        String runId = RunTag.next(memberId);
         return run(os.remoteCommand(request.script(), request.workFolder(), runId), runId, request);
     }
 

@@ -1,0 +1,40 @@
+package dev.fleet.exec.ssh;
+
+import dev.fleet.exec.SpillFiles;
+import dev.fleet.member.MemberOs;
+import dev.fleet.os.OsCommands;
+import dev.fleet.testing.MutableClock;
+import dev.fleet.testing.TestHome;
+import dev.fleet.testing.TestKeys;
+import dev.fleet.testing.TestSshServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One member reached over SSH, for the tests of this package: the in-process SSH server on
+ * 127.0.0.1 (key login), a connection pool on a clock the test moves (5 s to connect, closed after
+ * 5 idle minutes) and the member's channel through it. Everything lives under the given folder.
+ */
+final class SshChannelFixture implements AutoCloseable {
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
+    final TestSshServer sshd;
+    final SshPool pool;
+    final SshChannel channel;
+
+    SshChannelFixture(Path dir) throws Exception {
+        TestHome home = new TestHome(dir);
+        sshd = new TestSshServer(home, dir.resolve("sshd")).start();
+        Path key = TestKeys.write(dir.resolve("keys/k"), "ssh-ed25519", 256, null);
+        TestKeys.authorize(home, key);
+        pool = new SshPool(new TofuHostKeys(dir.resolve("known_hosts")), clock, Duration.ofSeconds(5), Duration.ofMinutes(5));
+        channel = new SshChannel(new SshTarget("m1|x", "127.0.0.1", sshd.port(), TestSshServer.USER, null, key), pool,
+                OsCommands.forOs(MemberOs.LINUX), new SpillFiles(dir.resolve("out"), clock));
+    }
+
+    @Override
+    public void close() throws Exception {
+        pool.close();
+        sshd.close();
+    }
+}
