@@ -38,7 +38,6 @@ import dev.fleet.member.ActivityRecorder;
 import dev.fleet.member.DataDir;
 import dev.fleet.member.IdleMemoryTrim;
 import dev.fleet.member.LocalPaths;
-import dev.fleet.member.Member;
 import dev.fleet.member.MemberOs;
 import dev.fleet.member.RegistryCodec;
 import dev.fleet.member.RegistryStore;
