@@ -265,35 +265,34 @@ public final class Fleet implements AutoCloseable {
     public void startIdleWatcher() {
         idleWatcher.start(idleInterval);
         budgetWatcher.start(idleInterval);
+        prepareSshIfUsed();
         // A long-lived server also hands memory back after work (one-shot commands end instead).
         trimChecks = Background.repeat("fleet-memory-trim", MEMORY_TRIM_CHECK, memoryTrim::check,
                 e -> log.warn("returning memory after work failed: {}", e.toString()));
     }
 
     /**
-     * For a server (not a one-shot command), called as soon as this fleet is built: when the
-     * registry holds members reached over SSH, the SSH machinery is readied in the background (no
-     * connection is made) while the server finishes starting, so the first call to one of them
-     * does not also pay for a JVM that has never done SSH. A fleet of local members only never
-     * loads it. The registry is read on that background thread too.
+     * When the registry holds members reached over SSH, the SSH machinery is readied in the
+     * background (no connection is made), so the first call to one of them does not also pay for
+     * a JVM that has never done SSH. A fleet of local members only never loads it.
      */
-    public void prepareSshIfUsed() {
-        workers.submit(() -> {
-            boolean used;
-            try {
-                used = store.read().members().stream().anyMatch(m -> !m.isLocal());
-            } catch (RuntimeException e) {
-                return; // an unreadable registry is reported by the calls that need it
-            }
-            if (used) {
+    private void prepareSshIfUsed() {
+        boolean used;
+        try {
+            used = store.read().members().stream().anyMatch(m -> !m.isLocal());
+        } catch (RuntimeException e) {
+            return; // an unreadable registry is reported by the calls that need it
+        }
+        if (used) {
+            workers.submit(() -> {
                 Thread.currentThread().setPriority(Thread.MIN_PRIORITY);
                 try {
                     ssh.prepare();
                 } finally {
                     Thread.currentThread().setPriority(Thread.NORM_PRIORITY);
                 }
-            }
-        });
+            });
+        }
     }
 
     public IdleWatcher idleWatcher() {

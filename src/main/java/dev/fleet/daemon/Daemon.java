@@ -100,7 +100,6 @@ public final class Daemon {
 
             SessionStopper stopper = new SessionStopper();
             Fleet fleet = new Fleet(settings, clock, Sleeper.REAL, stopper);
-            fleet.prepareSshIfUsed();
             mcp = new FleetMcp(fleet, stopper, clock);
             sessions = mcp.lineSessions();
             McpSyncServer socketServer = mcp.serve(sessions);

@@ -29,7 +29,6 @@ public final class McpFleetServer {
         Clock clock = Clock.systemUTC();
         SessionStopper stopper = new SessionStopper();
         Fleet fleet = new Fleet(env, clock, stopper);
-        fleet.prepareSshIfUsed();
         FleetMcp mcp = new FleetMcp(fleet, stopper, clock);
         LineSessions sessions = mcp.lineSessions();
         McpSyncServer server = mcp.serve(sessions);
