@@ -16,6 +16,12 @@ public final class RunTag {
     /** {@code <member tag>-<32 hex digits>}: unguessable enough that no other process carries it by chance. */
     public static String next(String memberId) {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        return OsCommands.runTag(memberId) + "-" + String.format("%016x%016x", r.nextLong(), r.nextLong());
+        return OsCommands.runTag(memberId) + "-" + hex16(r.nextLong()) + hex16(r.nextLong());
+    }
+
+    /** Sixteen hex digits; not String.format, whose first use costs a fresh server tens of milliseconds. */
+    private static String hex16(long v) {
+        String h = Long.toHexString(v);
+        return "0".repeat(16 - h.length()) + h;
     }
 }
