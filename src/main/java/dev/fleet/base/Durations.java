@@ -17,7 +17,7 @@ public final class Durations {
             return m + "m";
         }
         if (m < 48 * 60) {
-            return (m / 60) + "h" + (m % 60 == 0 ? "" : String.format("%02dm", m % 60));
+            return (m / 60) + "h" + (m % 60 == 0 ? "" : (m % 60 < 10 ? "0" : "") + (m % 60) + "m");
         }
         return d.toDays() + "d" + (d.toHours() % 24) + "h";
     }

@@ -59,6 +59,12 @@ public final class FleetStatus implements Tool {
         return ToolResult.ok(compact(states, online, busy), data);
     }
 
+    /** {@code value} as text, filled with spaces to {@code width} (never cut). */
+    static String padded(Object value, int width) {
+        String text = String.valueOf(value);
+        return text.length() >= width ? text : text + " ".repeat(width - text.length());
+    }
+
     private String compact(List<FleetProbe.MemberState> states, long online, long busy) {
         if (states.isEmpty()) {
             return "Fleet: no members registered. Use register_member to add one.";
@@ -72,9 +78,14 @@ public final class FleetStatus implements Tool {
             MemberStatus s = state.status();
             CloudReading c = state.cloud();
             boolean off = c != null && c.summary().error() == null && !c.isRunning();
-            t.append(String.format("  %s %-" + width + "s  %-6s  %-10s  %-7s  %-8s  session %-8s  last %s",
-                    state.icon(), s.name(), s.type(), off ? "OFF(cloud)" : s.online() ? "online" : "OFFLINE", s.busy().label(),
-                    state.llmProvider(), s.shortSession(), MemberView.ago(s.lastUsed(), clock)));
+            // Columns padded by hand: String.format's first use costs a fresh server tens of milliseconds.
+            t.append("  ").append(state.icon()).append(' ').append(padded(s.name(), width))
+                    .append("  ").append(padded(s.type(), 6))
+                    .append("  ").append(padded(off ? "OFF(cloud)" : s.online() ? "online" : "OFFLINE", 10))
+                    .append("  ").append(padded(s.busy().label(), 7))
+                    .append("  ").append(padded(state.llmProvider(), 8))
+                    .append("  session ").append(padded(s.shortSession(), 8))
+                    .append("  last ").append(MemberView.ago(s.lastUsed(), clock));
             if (c != null) {
                 t.append("  ").append(CloudText.compact(c));
             }
