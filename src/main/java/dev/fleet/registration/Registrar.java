@@ -13,7 +13,6 @@ import dev.fleet.cloud.InstanceDetails;
 import dev.fleet.cloud.InstanceState;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
-import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.guard.GuardReport;
@@ -28,20 +27,16 @@ import dev.fleet.member.MemberOs;
 import dev.fleet.member.MemberRef;
 import dev.fleet.member.Registry;
 import dev.fleet.member.RegistryStore;
-import dev.fleet.os.OsCommands;
 import dev.fleet.security.SecretBox;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +52,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Registrar {
     private static final Logger log = LoggerFactory.getLogger(Registrar.class);
-    private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(20);
 
     /** A member just registered. {@code latencyMs} is -1 when it was not measured (a stopped instance). */
     public record Registered(Member member, long latencyMs, Optional<String> agentCli, List<String> warnings) {
@@ -92,8 +86,7 @@ public final class Registrar {
     private final MemberCleanup cleanup;
     private final GuardService guard;
     private final Clock clock;
-    private final AgentVersions agents;
-    private final ExecutorService probes;
+    private final FirstContact firstContact;
 
     /** {@code probes} runs a new member's independent checks side by side. */
     public Registrar(RegistryStore store, Channels channels, SecretBox secrets, CloudLifecycle lifecycle,
@@ -107,8 +100,7 @@ public final class Registrar {
         this.cleanup = cleanup;
         this.guard = guard;
         this.clock = clock;
-        this.agents = agents;
-        this.probes = probes;
+        this.firstContact = new FirstContact(channels, agents, probes);
     }
 
     public Registered register(MemberFields f) throws ChannelException {
@@ -253,99 +245,23 @@ public final class Registrar {
         return new Registered(saved, -1, Optional.empty(), warnings);
     }
 
+    /** A remote member is saved only once it has shown that it works (see {@link FirstContact}). */
     private Registered connectAndFinish(Member.Builder draft, List<String> warnings) throws ChannelException {
-        Member probe = draft.build();
-        MemberChannel channel = channels.forMember(probe);
-        List<Future<?>> running = new ArrayList<>();
         try {
-            // The first round trip opens the connection and tells the OS, which every later command's shell text needs.
-            Optional<MemberOs> os = channel.detectOs();
-            if (os.isEmpty()) {
-                warnings.add("could not tell the member's OS; assuming Linux");
-            }
-            draft.os(os.orElse(MemberOs.LINUX));
-            probe = draft.build();
-            channel = channels.forMember(probe);
-            OsCommands shell = channel.os();
-            String folder = probe.workFolder();
-            boolean inHome = folder.equals("~") || folder.startsWith("~/");
-            // The second: the independent probes side by side, each on its own channel of the connection.
-            Future<CommandResult> test = probeAsync(channel, CommandRequest.probe(CONNECTION_TEST, SETUP_TIMEOUT));
-            Future<Optional<String>> agent = agentAsync(channel, probe);
-            Future<CommandResult> homeOrMkdir = probeAsync(channel,
-                    CommandRequest.probe(inHome ? shell.homeFolder() : shell.makeDirectory(folder), SETUP_TIMEOUT));
-            running.addAll(List.of(test, agent, homeOrMkdir));
-            CommandResult tested = await(test);
-            if (!tested.succeeded() || !tested.stdout().contains("ok")) {
-                throw new ChannelException("the member answered, but a test command failed: "
-                        + tested.stderr().strip().lines().findFirst().orElse("exit " + tested.exitCode()));
-            }
-            long latency = tested.elapsed().toMillis();
-            CommandResult mkdir;
-            if (inHome) {
-                folder = expandHome(await(homeOrMkdir), folder);
-                mkdir = channel.exec(CommandRequest.probe(shell.makeDirectory(folder), SETUP_TIMEOUT));
-            } else {
-                mkdir = await(homeOrMkdir);
-            }
-            Member member = draft.workFolder(folder).build();
-            refuseDuplicateFolder(store.read(), null, member.deviceKey(), folder);
-            requireFolder(member, mkdir);
-            return save(member, latency, await(agent), warnings);
+            FirstContact.Contacted c = firstContact.reach(draft);
+            warnings.addAll(c.warnings());
+            refuseDuplicateFolder(store.read(), null, c.member().deviceKey(), c.member().workFolder());
+            requireFolder(c.member(), c.folderMade());
+            return save(c.member(), c.latencyMs(), c.agent(), warnings);
         } catch (ChannelException e) {
-            // Probes still running on a member that is refused end before its connection goes.
-            running.forEach(f -> f.cancel(true));
+            Member probe = draft.build();
             channels.release(probe);
             throw new RequestRefused("Cannot reach " + probe.username() + "@" + probe.host() + ":" + probe.port() + ": "
                     + e.getMessage() + ". The member was not registered.");
         } catch (RuntimeException e) {
-            running.forEach(f -> f.cancel(true));
-            channels.release(probe);
+            channels.release(draft.build());
             throw e;
         }
-    }
-
-    /** The command that proves the member runs commands (its answer's time is the latency reported). */
-    private static final String CONNECTION_TEST = "echo ok";
-
-    private Future<CommandResult> probeAsync(MemberChannel channel, CommandRequest request) {
-        return probes.submit(() -> channel.exec(request));
-    }
-
-    private Future<Optional<String>> agentAsync(MemberChannel channel, Member member) {
-        return probes.submit(() -> agentVersion(channel, member));
-    }
-
-    /** The version of the member's agent CLI; empty when it is missing or the member runs commands only. */
-    private Optional<String> agentVersion(MemberChannel channel, Member member) throws ChannelException {
-        Optional<ProviderAdapter> cli = MemberAgent.cli(member);
-        return cli.isEmpty() ? Optional.empty() : agents.version(channel, cli.get());
-    }
-
-    private static <T> T await(Future<T> f) throws ChannelException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ChannelException("interrupted while probing the member");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof ChannelException c) {
-                throw c;
-            }
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new ChannelException(String.valueOf(e.getCause().getMessage()), e.getCause());
-        }
-    }
-
-    /** A ~ folder is expanded on the member, where it means the member user's home. */
-    private static String expandHome(CommandResult home, String folder) throws ChannelException {
-        String h = home.stdout().strip();
-        if (!home.succeeded() || h.isEmpty()) {
-            throw new ChannelException("cannot find the home folder on the member to expand " + folder);
-        }
-        return folder.equals("~") ? h : h + folder.substring(1);
     }
 
     /**
@@ -353,7 +269,7 @@ public final class Registrar {
      * agent CLI's version comes from a cache kept per binary (see {@link AgentVersions}).
      */
     private Registered finishLocal(Member draft, MemberChannel channel, List<String> warnings) throws ChannelException {
-        Optional<String> agent = agentVersion(channel, draft);
+        Optional<String> agent = firstContact.agentVersion(channel, draft);
         try {
             Files.createDirectories(Path.of(draft.workFolder()));
         } catch (java.io.IOException | RuntimeException e) {
