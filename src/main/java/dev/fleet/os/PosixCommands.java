@@ -7,8 +7,12 @@ import java.util.List;
 
 /** What Linux and macOS share: a POSIX shell and the usual tools. */
 abstract class PosixCommands implements OsCommands, TaskCommands {
-    /** Tools (nvidia-smi, agent CLIs) often install into ~/.local/bin, which non-interactive shells may not have on PATH. */
-    static final String AGENT_PATH = "PATH=\"$HOME/.local/bin:$HOME/.claude/local:$PATH\"; export PATH; ";
+    /**
+     * Tools fleet runs on the member (nvidia-smi) are looked for where the agent shell looks
+     * ({@link AgentFolders}, ~/.local/bin first): folders tools install into that non-interactive
+     * shells may not have on PATH.
+     */
+    static final String AGENT_PATH = AgentFolders.posixPathExport();
 
     @Override
     public List<String> shellArgv(String script) {

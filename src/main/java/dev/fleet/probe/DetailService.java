@@ -1,5 +1,6 @@
 package dev.fleet.probe;
 
+import dev.fleet.base.Failures;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
@@ -12,13 +13,24 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The probes behind member_detail, run in parallel; a failing probe reports "unavailable" alone. */
+/**
+ * The probes behind member_detail, run in parallel; a failing probe reports "unavailable" alone,
+ * with why: fleet's own words for what it foresaw (a channel error, a timeout, a failed command),
+ * the kind of failure for anything else (its message may quote anything; the log has where).
+ */
 public final class DetailService {
+    private static final Logger log = LoggerFactory.getLogger(DetailService.class);
+
     private final Channels channels;
     private final ExecutorService pool;
     private final Duration probeTimeout;
@@ -67,15 +79,26 @@ public final class DetailService {
                         "agentProcesses", String.valueOf(AgentProcess.parse(r.stdout()).size())), null));
         futures.put(ProbeKind.SYSTEM, run(channel, os.systemProbe(), r -> keyValues(r.stdout()), null));
         futures.put(ProbeKind.DISK, run(channel, os.diskProbe(member.workFolder()), r -> keyValues(r.stdout()), null));
-        futures.forEach((name, f) -> {
-            try {
-                out.put(name, f.get(probeTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS));
-            } catch (Exception e) {
-                f.cancel(true);
-                out.put(name, new ProbeResult.Unavailable("no answer within " + probeTimeout.toSeconds() + " s"));
-            }
-        });
+        futures.forEach((kind, f) -> out.put(kind, await(kind, f, member)));
         return out;
+    }
+
+    /** The probe's result, or why there is none: no answer in time, or the failure that ended it. */
+    private ProbeResult await(ProbeKind kind, CompletableFuture<ProbeResult> f, Member member) {
+        try {
+            return f.get(probeTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | CancellationException e) {
+            f.cancel(true);
+            return new ProbeResult.Unavailable("no answer within " + probeTimeout.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.cancel(true);
+            return new ProbeResult.Unavailable("interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            log.warn("{} probe of {} failed unexpectedly: {}", kind.json(), member.friendlyName(), Failures.withoutMessages(cause));
+            return new ProbeResult.Unavailable("probe failed: " + Failures.shown(cause));
+        }
     }
 
     private CompletableFuture<ProbeResult> run(MemberChannel channel, String script,
@@ -92,7 +115,7 @@ public final class DetailService {
                 }
                 Map<String, String> values = parse.apply(r);
                 return values.isEmpty() ? new ProbeResult.Unavailable("no output") : new ProbeResult.Value(values);
-            } catch (ChannelException | RuntimeException e) {
+            } catch (ChannelException e) {
                 return new ProbeResult.Unavailable(e.getMessage());
             }
         }, pool);

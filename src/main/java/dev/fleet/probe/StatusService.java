@@ -1,5 +1,6 @@
 package dev.fleet.probe;
 
+import dev.fleet.base.Failures;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
@@ -18,13 +19,18 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks many members at once. Members on the same machine and login share one probe (one
  * command lists the agent processes and tests every folder), machines are probed in parallel,
  * and each probe is bounded, so the whole check takes about as long as the slowest machine.
+ * A member that cannot be reached says why in fleet's words; a probe that failed unexpectedly
+ * says so by the failure's kind (its message may quote anything), never as a missing answer.
  */
 public final class StatusService {
+    private static final Logger log = LoggerFactory.getLogger(StatusService.class);
     private static final String MARK = "@@fleet:";
 
     private final Channels channels;
@@ -56,7 +62,11 @@ public final class StatusService {
                 future.cancel(true);
                 group.forEach(m -> byId.put(m.id(), offline(m, "no answer within " + perMachineTimeout.toSeconds() + " s")));
             } catch (ExecutionException e) {
-                group.forEach(m -> byId.put(m.id(), offline(m, e.getCause().getMessage())));
+                // A ChannelException is answered inside the probe; what arrives here was not expected.
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                log.warn("status probe of {} failed unexpectedly: {}", group.stream().map(Member::friendlyName).toList(),
+                        Failures.withoutMessages(cause));
+                group.forEach(m -> byId.put(m.id(), offline(m, "status check failed: " + Failures.shown(cause))));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 group.forEach(m -> byId.put(m.id(), offline(m, "interrupted")));

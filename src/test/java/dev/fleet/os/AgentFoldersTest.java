@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The agent shell's PATH and the lookup without a shell search the same folders, in the same order. */
+/**
+ * The agent shell's PATH, the GPU commands' PATH and the lookup without a shell search the same
+ * folders, in the same order.
+ */
 class AgentFoldersTest {
     @Test
     void theShellPutsTheLookupsFoldersBeforePathInTheSameOrder() throws Exception {
@@ -26,6 +29,15 @@ class AgentFoldersTest {
         assertThat(folders).first().isEqualTo(Path.of(home, ".local/bin"));
         assertThat(Arrays.stream(path.split(":")).map(Path::of).toList())
                 .containsExactlyElementsOf(concat(folders, Path.of("/usr/bin"), Path.of("/bin")));
+    }
+
+    @Test
+    void theGpuCommandsLookInTheSameFoldersAsTheAgentShell() {
+        for (PosixCommands os : List.of(new LinuxCommands(), new MacOsCommands())) {
+            assertThat(os.gpuUtilization()).startsWith(PosixAgentShell.AGENT_PATH + "nvidia-smi ");
+            assertThat(os.gpuComputeProcesses()).startsWith(PosixAgentShell.AGENT_PATH);
+            assertThat(os.gpuSample(600)).hasValueSatisfying(s -> assertThat(s).startsWith(PosixAgentShell.AGENT_PATH));
+        }
     }
 
     @Test

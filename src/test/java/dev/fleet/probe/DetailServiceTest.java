@@ -1,0 +1,86 @@
+package dev.fleet.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fleet.base.RequestRefused;
+import dev.fleet.exec.Channels;
+import dev.fleet.exec.LocalChannel;
+import dev.fleet.exec.LoginEnvironment;
+import dev.fleet.exec.SpillFiles;
+import dev.fleet.member.AgentType;
+import dev.fleet.member.AuthType;
+import dev.fleet.member.Member;
+import dev.fleet.member.MemberOs;
+import dev.fleet.os.OsCommands;
+import dev.fleet.testing.FailingRemoteMembers;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * member_detail tells a probe that failed from one that took too long: an unexpected failure is
+ * reported as that failure (its kind, never what its message quotes).
+ */
+class DetailServiceTest {
+    private static final String SECRET = "sk-live-0123456789";
+
+    @TempDir
+    Path tmp;
+    ExecutorService pool = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void tearDown() {
+        pool.shutdownNow();
+    }
+
+    @Test
+    void anUnexpectedFailureIsReportedByItsKindNotAsATimeoutAndWithoutItsMessage() {
+        Map<ProbeKind, ProbeResult> probes = probe(() -> new IllegalStateException("the probe quoted " + SECRET));
+
+        assertThat(probes.get(ProbeKind.CONNECTIVITY)).isInstanceOf(ProbeResult.Value.class);
+        assertThat(probes).containsOnlyKeys(ProbeKind.values());
+        probes.forEach((kind, result) -> {
+            if (kind != ProbeKind.CONNECTIVITY) {
+                assertThat(result).isEqualTo(new ProbeResult.Unavailable("probe failed: IllegalStateException"));
+            }
+        });
+        assertThat(probes.toString()).doesNotContain(SECRET).doesNotContain("no answer within");
+    }
+
+    @Test
+    void anErrorIsReportedByItsKindNotAsATimeout() {
+        Map<ProbeKind, ProbeResult> probes = probe(() -> new AssertionError("the probe quoted " + SECRET));
+
+        assertThat(probes.get(ProbeKind.DISK)).isEqualTo(new ProbeResult.Unavailable("probe failed: AssertionError"));
+        assertThat(probes.toString()).doesNotContain(SECRET).doesNotContain("no answer within");
+    }
+
+    @Test
+    void aRefusalMeantForPeopleIsReportedInItsOwnWords() {
+        Map<ProbeKind, ProbeResult> probes = probe(() -> new RequestRefused("the member's shell is not supported"));
+
+        assertThat(probes.get(ProbeKind.SYSTEM))
+                .isEqualTo(new ProbeResult.Unavailable("probe failed: the member's shell is not supported"));
+    }
+
+    private Map<ProbeKind, ProbeResult> probe(Supplier<? extends Throwable> failure) {
+        Clock clock = Clock.systemUTC();
+        Channels channels = new Channels(new LocalChannel(OsCommands.forOs(MemberOs.current()),
+                new LoginEnvironment(Map.of("HOME", tmp.toString()), tmp), new SpillFiles(tmp.resolve("out"), clock), pool),
+                new FailingRemoteMembers(failure));
+        Member m = Member.builder().id("gpu-id").friendlyName("gpu").agentType(AgentType.REMOTE)
+                .host("127.0.0.1").port(22).username("fleet").authType(AuthType.KEY).workFolder("/w")
+                .createdAt(Instant.parse("2026-01-01T00:00:00Z")).build();
+        AgentChecks agent = (member, os) -> Optional.of(new AgentChecks.Scripts("claude", "claude --version", "true"));
+        return new DetailService(channels, pool, Duration.ofSeconds(5), agent).probe(m);
+    }
+}

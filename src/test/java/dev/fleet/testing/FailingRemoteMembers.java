@@ -1,0 +1,91 @@
+package dev.fleet.testing;
+
+import dev.fleet.exec.ChannelException;
+import dev.fleet.exec.CommandRequest;
+import dev.fleet.exec.CommandResult;
+import dev.fleet.exec.ConnectionCheck;
+import dev.fleet.exec.FileSession;
+import dev.fleet.exec.MemberChannel;
+import dev.fleet.exec.RemoteChannels;
+import dev.fleet.member.Member;
+import dev.fleet.member.MemberOs;
+import dev.fleet.os.OsCommands;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The remote side of {@code Channels} for tests of how an unexpected failure is reported: every
+ * remote member answers its connection test, and every command sent to it fails with what
+ * {@code failure} gives: an unchecked exception or an error no channel error covers.
+ */
+public final class FailingRemoteMembers implements RemoteChannels {
+    private final Supplier<? extends Throwable> failure;
+
+    public FailingRemoteMembers(Supplier<? extends Throwable> failure) {
+        this.failure = failure;
+    }
+
+    @Override
+    public MemberChannel open(Member member, OsCommands os) {
+        return new FailingChannel(os);
+    }
+
+    @Override
+    public void release(Member member) {
+    }
+
+    @Override
+    public void releaseAll() {
+    }
+
+    @Override
+    public void proveLogin(Member member) throws ChannelException {
+        throw new ChannelException("no login is proved in this test");
+    }
+
+    @Override
+    public void close() {
+    }
+
+    private final class FailingChannel implements MemberChannel {
+        private final OsCommands os;
+
+        FailingChannel(OsCommands os) {
+            this.os = os;
+        }
+
+        @Override
+        public OsCommands os() {
+            return os;
+        }
+
+        @Override
+        public CommandResult exec(CommandRequest request) {
+            Throwable t = failure.get();
+            if (t instanceof RuntimeException r) {
+                throw r;
+            }
+            throw (Error) t;
+        }
+
+        @Override
+        public ConnectionCheck test() {
+            return new ConnectionCheck.Reachable(Duration.ofMillis(1));
+        }
+
+        @Override
+        public Optional<MemberOs> detectOs() {
+            return Optional.of(MemberOs.LINUX);
+        }
+
+        @Override
+        public FileSession files() throws ChannelException {
+            throw new ChannelException("no files are moved in this test");
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
