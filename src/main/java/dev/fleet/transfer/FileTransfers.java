@@ -154,8 +154,11 @@ public final class FileTransfers {
             BasicFileAttributes target = own == null ? null : SourceFile.leadsTo(source, own);
             if (target != null && target.isDirectory()) {
                 try {
-                    for (SourceFile f : filesBelow(source)) {
-                        plan.add(planned(f, source.getFileName() + "/" + source.relativize(f.path()), destRoot, os));
+                    // A folder named through a link is the caller's own choice and is sent, under the
+                    // link's name, as scp does; links met inside it are still not followed.
+                    Path folder = own.isSymbolicLink() ? source.toRealPath() : source;
+                    for (SourceFile f : filesBelow(folder)) {
+                        plan.add(planned(f, source.getFileName() + "/" + folder.relativize(f.path()), destRoot, os));
                     }
                 } catch (IOException e) {
                     results.add(FileResult.failed(given.written(), e.getMessage()));

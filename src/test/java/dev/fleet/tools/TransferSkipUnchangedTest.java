@@ -244,4 +244,21 @@ class TransferSkipUnchangedTest {
         assertThat(count(again, "skipped")).isEqualTo(FILES);
         assertAllIdentical();
     }
+
+    @Test
+    void aFolderNamedThroughALinkIsSentUnderTheLinksNameAndLinksInsideItAreNot() throws Exception {
+        Path real = Files.createDirectories(tmp.resolve("real-results"));
+        Files.writeString(real.resolve("metrics.csv"), "step,loss\n1,0.5\n");
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.writeString(outside.resolve("private.txt"), "x");
+        Files.createSymbolicLink(real.resolve("escape"), outside);
+        Path named = Files.createSymbolicLink(tmp.resolve("results"), real);
+
+        ToolResult r = fleet.call("send_files", "member_name", "m", "local_paths", List.of(named.toString()));
+        assertThat(r.isError()).as(r.text()).isFalse();
+        assertThat(count(r, "succeeded")).isEqualTo(1);
+        assertThat(Files.readString(work.resolve("results/metrics.csv"))).isEqualTo("step,loss\n1,0.5\n");
+        assertThat(work.resolve("results/escape")).doesNotExist();
+        assertThat(work.resolve("real-results")).doesNotExist();
+    }
 }
