@@ -54,12 +54,15 @@ public final class SshChannel implements MemberChannel {
     /** As many links as Linux follows in one path. */
     private static final int MAX_LINKS = 40;
 
+    private final String memberId;
     private final SshTarget target;
     private final SshPool pool;
     private final OsCommands os;
     private final SpillFiles spillFiles;
 
-    public SshChannel(SshTarget target, SshPool pool, OsCommands os, SpillFiles spillFiles) {
+    /** {@code memberId}: the member this channel reaches, whose run tag its commands carry. */
+    public SshChannel(String memberId, SshTarget target, SshPool pool, OsCommands os, SpillFiles spillFiles) {
+        this.memberId = memberId;
         this.target = target;
         this.pool = pool;
         this.os = os;
@@ -74,7 +77,6 @@ public final class SshChannel implements MemberChannel {
     @Override
     public CommandResult exec(CommandRequest request) throws ChannelException {
         // The tag names the member, so any fleet server's activity check can find this command.
-        String memberId = target.key().contains("|") ? target.key().substring(0, target.key().indexOf('|')) : target.key();
         String runId = RunTag.next(memberId);
         return run(os.remoteCommand(request.script(), request.workFolder(), runId), runId, request);
     }

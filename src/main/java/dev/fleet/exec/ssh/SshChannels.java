@@ -38,7 +38,7 @@ public final class SshChannels implements RemoteChannels {
 
     @Override
     public MemberChannel open(Member member, OsCommands os) throws ChannelException {
-        return new SshChannel(target(member), pool, os, spillFiles);
+        return new SshChannel(member.id(), target(member), pool, os, spillFiles);
     }
 
     /** Login details of a remote member; the password is decrypted only here, only in memory. */

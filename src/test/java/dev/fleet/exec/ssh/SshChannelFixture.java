@@ -28,7 +28,7 @@ final class SshChannelFixture implements AutoCloseable {
         Path key = TestKeys.write(dir.resolve("keys/k"), "ssh-ed25519", 256, null);
         TestKeys.authorize(home, key);
         pool = new SshPool(new TofuHostKeys(dir.resolve("known_hosts")), clock, Duration.ofSeconds(5), Duration.ofMinutes(5));
-        channel = new SshChannel(new SshTarget("m1|x", "127.0.0.1", sshd.port(), TestSshServer.USER, null, key), pool,
+        channel = new SshChannel("m1", new SshTarget("m1|x", "127.0.0.1", sshd.port(), TestSshServer.USER, null, key), pool,
                 OsCommands.forOs(MemberOs.LINUX), new SpillFiles(dir.resolve("out"), clock));
     }
 
