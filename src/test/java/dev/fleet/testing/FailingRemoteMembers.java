@@ -6,7 +6,6 @@ import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.ConnectionCheck;
 import dev.fleet.exec.FileSession;
 import dev.fleet.exec.MemberChannel;
-import dev.fleet.exec.RemoteChannels;
 import dev.fleet.member.Member;
 import dev.fleet.member.MemberOs;
 import dev.fleet.os.OsCommands;
@@ -19,7 +18,7 @@ import java.util.function.Supplier;
  * remote member answers its connection test, and every command sent to it fails with what
  * {@code failure} gives: an unchecked exception or an error no channel error covers.
  */
-public final class FailingRemoteMembers implements RemoteChannels {
+public final class FailingRemoteMembers extends NoRemoteMembers {
     private final Supplier<? extends Throwable> failure;
 
     public FailingRemoteMembers(Supplier<? extends Throwable> failure) {
@@ -29,23 +28,6 @@ public final class FailingRemoteMembers implements RemoteChannels {
     @Override
     public MemberChannel open(Member member, OsCommands os) {
         return new FailingChannel(os);
-    }
-
-    @Override
-    public void release(Member member) {
-    }
-
-    @Override
-    public void releaseAll() {
-    }
-
-    @Override
-    public void proveLogin(Member member) throws ChannelException {
-        throw new ChannelException("no login is proved in this test");
-    }
-
-    @Override
-    public void close() {
     }
 
     private final class FailingChannel implements MemberChannel {

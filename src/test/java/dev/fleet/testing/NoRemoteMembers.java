@@ -6,8 +6,11 @@ import dev.fleet.exec.RemoteChannels;
 import dev.fleet.member.Member;
 import dev.fleet.os.OsCommands;
 
-/** The remote side of {@code Channels} for tests that reach no remote member: every attempt is refused. */
-public final class NoRemoteMembers implements RemoteChannels {
+/**
+ * The remote side of {@code Channels} for tests that reach no remote member: every attempt is
+ * refused. A test double that reaches members in its own way extends it and opens channels.
+ */
+public class NoRemoteMembers implements RemoteChannels {
     @Override
     public MemberChannel open(Member member, OsCommands os) throws ChannelException {
         throw new ChannelException("no remote member is reached in this test");
