@@ -30,6 +30,7 @@ import java.util.function.LongConsumer;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.client.session.ClientSession.ClientSessionEvent;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
@@ -51,6 +52,8 @@ public final class SshChannel implements MemberChannel {
      * 256 KiB; 63 KiB requests (pipelined by the SFTP streams) stay well inside every server's limit.
      */
     private static final int TRANSFER_BUFFER = 63 * 1024;
+    /** How long a transport failure may wait for its session to show that it is closing. */
+    private static final java.time.Duration CLOSE_SETTLE = java.time.Duration.ofMillis(300);
     /** As many links as Linux follows in one path. */
     private static final int MAX_LINKS = 40;
 
@@ -213,11 +216,24 @@ public final class SshChannel implements MemberChannel {
             try {
                 return call.run();
             } catch (IOException e) {
-                if (connected()) {
+                if (stillConnected(e)) {
                     throw e;
                 }
                 throw new ChannelException("the connection to " + address + " was lost " + during.get(), e);
             }
+        }
+
+        /**
+         * Whether the connection is still up after {@code e}. A write aborted by the transport
+         * can arrive a moment before the session knows that it is closing, so such a failure is
+         * given that moment (at most {@link #CLOSE_SETTLE}) before it is told apart from a
+         * failure on a live connection; an SFTP status error is the server's answer and needs none.
+         */
+        private boolean stillConnected(IOException e) {
+            if (!(e instanceof SftpException) && connected()) {
+                lease.session().waitFor(EnumSet.of(ClientSessionEvent.CLOSED), CLOSE_SETTLE);
+            }
+            return connected();
         }
 
         /** One file's copy, reporting the bytes passed so far. */
