@@ -4,19 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleet.base.RequestRefused;
 import dev.fleet.exec.Channels;
-import dev.fleet.exec.LocalChannel;
-import dev.fleet.exec.LoginEnvironment;
-import dev.fleet.exec.SpillFiles;
-import dev.fleet.member.AgentType;
-import dev.fleet.member.AuthType;
-import dev.fleet.member.Member;
-import dev.fleet.member.MemberOs;
-import dev.fleet.os.OsCommands;
 import dev.fleet.testing.FailingRemoteMembers;
+import dev.fleet.testing.ProbeChannels;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -73,14 +64,8 @@ class DetailServiceTest {
     }
 
     private Map<ProbeKind, ProbeResult> probe(Supplier<? extends Throwable> failure) {
-        Clock clock = Clock.systemUTC();
-        Channels channels = new Channels(new LocalChannel(OsCommands.forOs(MemberOs.current()),
-                new LoginEnvironment(Map.of("HOME", tmp.toString()), tmp), new SpillFiles(tmp.resolve("out"), clock), pool),
-                new FailingRemoteMembers(failure));
-        Member m = Member.builder().id("gpu-id").friendlyName("gpu").agentType(AgentType.REMOTE)
-                .host("127.0.0.1").port(22).username("fleet").authType(AuthType.KEY).workFolder("/w")
-                .createdAt(Instant.parse("2026-01-01T00:00:00Z")).build();
+        Channels channels = ProbeChannels.with(new FailingRemoteMembers(failure), tmp, pool);
         AgentChecks agent = (member, os) -> Optional.of(new AgentChecks.Scripts("claude", "claude --version", "true"));
-        return new DetailService(channels, pool, Duration.ofSeconds(5), agent).probe(m);
+        return new DetailService(channels, pool, Duration.ofSeconds(5), agent).probe(ProbeChannels.remoteMember());
     }
 }

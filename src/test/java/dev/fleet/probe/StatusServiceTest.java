@@ -3,23 +3,13 @@ package dev.fleet.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleet.exec.Channels;
-import dev.fleet.exec.LocalChannel;
-import dev.fleet.exec.LoginEnvironment;
 import dev.fleet.exec.RemoteChannels;
-import dev.fleet.exec.SpillFiles;
-import dev.fleet.member.AgentType;
-import dev.fleet.member.AuthType;
-import dev.fleet.member.Member;
-import dev.fleet.member.MemberOs;
-import dev.fleet.os.OsCommands;
 import dev.fleet.testing.FailingRemoteMembers;
 import dev.fleet.testing.NoRemoteMembers;
+import dev.fleet.testing.ProbeChannels;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
@@ -63,13 +53,7 @@ class StatusServiceTest {
     }
 
     private MemberStatus check(RemoteChannels remote) {
-        Clock clock = Clock.systemUTC();
-        Channels channels = new Channels(new LocalChannel(OsCommands.forOs(MemberOs.current()),
-                new LoginEnvironment(Map.of("HOME", tmp.toString()), tmp), new SpillFiles(tmp.resolve("out"), clock), pool),
-                remote);
-        Member m = Member.builder().id("gpu-id").friendlyName("gpu").agentType(AgentType.REMOTE)
-                .host("127.0.0.1").port(22).username("fleet").authType(AuthType.KEY).workFolder("/w")
-                .createdAt(Instant.parse("2026-01-01T00:00:00Z")).build();
-        return new StatusService(channels, pool, Duration.ofSeconds(5)).check(List.of(m)).get(0);
+        Channels channels = ProbeChannels.with(remote, tmp, pool);
+        return new StatusService(channels, pool, Duration.ofSeconds(5)).check(List.of(ProbeChannels.remoteMember())).get(0);
     }
 }
