@@ -12,6 +12,7 @@ import dev.fleet.agentcli.PromptSupervisor;
 import dev.fleet.agentcli.Prompts;
 import dev.fleet.agentcli.RunningPrompts;
 import dev.fleet.base.Background;
+import dev.fleet.base.Failures;
 import dev.fleet.base.Sleeper;
 import dev.fleet.budget.BudgetWatcher;
 import dev.fleet.budget.Budgets;
@@ -268,7 +269,7 @@ public final class Fleet implements AutoCloseable {
         prepareSshIfUsed();
         // A long-lived server also hands memory back after work (one-shot commands end instead).
         trimChecks = Background.repeat("fleet-memory-trim", MEMORY_TRIM_CHECK, memoryTrim::check,
-                e -> log.warn("returning memory after work failed: {}", e.toString()));
+                e -> log.warn("returning memory after work failed: {}", Failures.shown(e)));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.fleet.daemon;
 import dev.fleet.Fleet;
 import dev.fleet.Version;
 import dev.fleet.base.Background;
+import dev.fleet.base.Failures;
 import dev.fleet.base.Sleeper;
 import dev.fleet.cloud.IdleWatcher;
 import dev.fleet.mcp.FleetMcp;
@@ -263,7 +264,7 @@ public final class Daemon {
             return Background.scheduler("fleet-daemon-idle");
         }
         return Background.repeat("fleet-daemon-idle", idle.checkEvery(), () -> checkIdle(idle, watcher),
-                e -> log.warn("idle exit check failed: {}", e.toString()));
+                e -> log.warn("idle exit check failed: {}", Failures.shown(e)));
     }
 
     private void checkIdle(IdleExit idle, IdleWatcher watcher) {

@@ -296,10 +296,10 @@ public final class SshChannel implements MemberChannel {
             try {
                 sftp.rename(from, to, SftpClient.CopyMode.Overwrite);
             } catch (SftpException | UnsupportedOperationException refused) {
-                // The server refused: an SFTP status error, or MINA declining the overwrite mode
-                // (UnsupportedOperationException) on a server of SFTP v3, which will not rename
-                // over a file. A lost connection is an IOException of another kind and passes as
-                // it is. Either refusal is answered the same way: move the old file aside first.
+                // The server refused. Either it answered with an SFTP status error, or MINA would not
+                // ask for an overwriting rename at all, because an SFTP v3 server cannot do one, and
+                // threw UnsupportedOperationException. Both get the same answer: move the old file
+                // aside first. A lost connection is another kind of IOException and passes as it is.
                 renameAside(from, to, refused);
             }
         }

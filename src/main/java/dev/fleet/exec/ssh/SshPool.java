@@ -1,6 +1,7 @@
 package dev.fleet.exec.ssh;
 
 import dev.fleet.base.Background;
+import dev.fleet.base.Failures;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.UnreachableException;
 import java.io.IOException;
@@ -291,7 +292,7 @@ public final class SshPool implements AutoCloseable {
                     client = created;
                     Duration every = Duration.ofSeconds(Math.max(1, idleClose.toSeconds() / 5));
                     reaper = Background.repeat("fleet-ssh-reaper", every, this::closeIdle,
-                            e -> log.warn("closing idle SSH connections failed: {}", e.toString()));
+                            e -> log.warn("closing idle SSH connections failed: {}", Failures.shown(e)));
                 }
                 c = client;
             }
