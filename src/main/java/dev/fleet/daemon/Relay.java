@@ -104,12 +104,14 @@ public final class Relay {
     }
 
     int pump(InputStream stdin) throws IOException, InterruptedException {
-        // Connect before the client speaks (a daemon that must start warms up meanwhile), on a
-        // thread of its own: the client's first line is read and scanned while the socket code
-        // loads, and is sent once the connection is up (forwarding waits for the state lock).
-        Thread early = new Thread(this::connectEarly, "fleet-relay-connect");
-        early.setDaemon(true);
-        early.start();
+        synchronized (state) {
+            try {
+                // Connect before the client speaks: a daemon that must start warms up meanwhile.
+                connected(LineScan.NONE);
+            } catch (RelayException e) {
+                log.println("fleet: " + e.getMessage());
+            }
+        }
         BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
@@ -117,8 +119,6 @@ public final class Relay {
                 forward(line);
             }
         }
-        // A client that said nothing still had the daemon connected (and started) for it.
-        early.join();
         DaemonLink last;
         synchronized (state) {
             inputEnded = true;
@@ -129,16 +129,6 @@ public final class Relay {
             last.awaitClosed(DRAIN_LIMIT);
         }
         return 0;
-    }
-
-    private void connectEarly() {
-        synchronized (state) {
-            try {
-                connected(LineScan.NONE);
-            } catch (RelayException e) {
-                log.println("fleet: " + e.getMessage());
-            }
-        }
     }
 
     private void forward(String line) {
