@@ -12,6 +12,7 @@ import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.shell.InvertedShellWrapper;
 import org.apache.sshd.server.shell.ProcessShell;
 import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.sftp.SftpModuleProperties;
 import org.apache.sshd.sftp.server.FileHandle;
 import org.apache.sshd.sftp.server.SftpEventListener;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
@@ -33,6 +34,8 @@ public final class TestSshServer implements AutoCloseable {
 
     private final Path memberHome;
     private Integer channelLimit;
+    private int[] sftpLimits;
+    private final java.util.concurrent.atomic.AtomicInteger largestWrite = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicReference<TransferCut> cut = new java.util.concurrent.atomic.AtomicReference<>();
 
     /** A pending kill: the file (by a part of its name) and how many of its bytes pass first. */
@@ -79,8 +82,12 @@ public final class TestSshServer implements AutoCloseable {
         String homeDir = memberHome.toString();
         s.setCommandFactory((channel, command) -> new InvertedShellWrapper(
                 new ProcessShell(List.of("/usr/bin/env", "HOME=" + homeDir, "USER=" + USER, "/bin/sh", "-c", command))));
+        if (sftpLimits != null) {
+            SftpModuleProperties.MAX_READDATA_PACKET_LENGTH.set(s, sftpLimits[0]);
+            SftpModuleProperties.MAX_WRITEDATA_PACKET_LENGTH.set(s, sftpLimits[1]);
+        }
         SftpSubsystemFactory sftp = new SftpSubsystemFactory();
-        sftp.addSftpEventListener(cutter());
+        sftp.addSftpEventListener(sftpWatch());
         s.setSubsystemFactories(List.of(sftp));
         s.setFileSystemFactory(new NativeFileSystemFactory());
         s.start();
@@ -114,6 +121,20 @@ public final class TestSshServer implements AutoCloseable {
                 return open >= limit ? null : org.apache.sshd.server.channel.ChannelSessionFactory.INSTANCE.createChannel(session);
             }
         };
+    }
+
+    /**
+     * The largest SFTP read and write requests the server takes (and states in its
+     * {@code limits@openssh.com} answer); a larger write is refused. Applies from the next start.
+     */
+    public TestSshServer limitSftpRequests(int read, int write) {
+        this.sftpLimits = new int[] {read, write};
+        return this;
+    }
+
+    /** The most data any one SFTP write request carried so far. */
+    public int largestSftpWrite() {
+        return largestWrite.get();
     }
 
     public int port() {
@@ -160,7 +181,8 @@ public final class TestSshServer implements AutoCloseable {
         return c.done();
     }
 
-    private SftpEventListener cutter() {
+    /** Records the size of each write, and kills the server mid-transfer when asked to. */
+    private SftpEventListener sftpWatch() {
         return new SftpEventListener() {
             @Override
             public void reading(ServerSession session, String remoteHandle, FileHandle localHandle, long offset,
@@ -171,6 +193,7 @@ public final class TestSshServer implements AutoCloseable {
             @Override
             public void writing(ServerSession session, String remoteHandle, FileHandle localHandle, long offset,
                     byte[] data, int dataOffset, int dataLen) throws IOException {
+                largestWrite.accumulateAndGet(dataLen, Math::max);
                 cutIfDue(session, localHandle, offset);
             }
         };

@@ -47,11 +47,6 @@ import org.apache.sshd.sftp.common.SftpException;
  */
 public final class SshChannel implements MemberChannel {
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(15);
-    /**
-     * Bytes per SFTP read/write request. OpenSSH's sftp-server drops the channel on messages over
-     * 256 KiB; 63 KiB requests (pipelined by the SFTP streams) stay well inside every server's limit.
-     */
-    private static final int TRANSFER_BUFFER = 63 * 1024;
     /** How long a transport failure may wait for its session to show that it is closing. */
     private static final java.time.Duration CLOSE_SETTLE = java.time.Duration.ofMillis(300);
     /** As many links as Linux follows in one path. */
@@ -198,6 +193,11 @@ public final class SshChannel implements MemberChannel {
             this.address = address;
         }
 
+        /** Asked by the first copy, so a batch that only lists or stats pays no round trip for it. */
+        private SftpRequestSizes sizes() {
+            return SftpRequestSizes.of(lease.session(), sftp);
+        }
+
         /** One SFTP operation. */
         private interface SftpCall<T> {
             T run() throws IOException;
@@ -272,10 +272,11 @@ public final class SshChannel implements MemberChannel {
             String part = PartFile.beside(memberPath);
             boolean placed = false;
             try {
+                int request = sizes().write();
                 try (InputStream in = Files.newInputStream(localFile);
-                     OutputStream out = sftp.write(part, TRANSFER_BUFFER,
+                     OutputStream out = sftp.write(part, request,
                              SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive)) {
-                    copy(in, out, progress);
+                    copy(in, out, request, progress);
                 }
                 replace(part, memberPath);
                 placed = true;
@@ -354,9 +355,10 @@ public final class SshChannel implements MemberChannel {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            try (InputStream in = sftp.read(memberPath, TRANSFER_BUFFER);
+            int request = sizes().read();
+            try (InputStream in = sftp.read(memberPath, request);
                  OutputStream out = Files.newOutputStream(localFile)) {
-                copy(in, out, progress);
+                copy(in, out, request, progress);
             }
         }
 
@@ -441,8 +443,9 @@ public final class SshChannel implements MemberChannel {
         }
     }
 
-    private static void copy(InputStream in, OutputStream out, LongConsumer progress) throws IOException {
-        byte[] buf = new byte[TRANSFER_BUFFER];
+    /** Copies in pieces of one SFTP request, so each local read or write matches one request. */
+    private static void copy(InputStream in, OutputStream out, int piece, LongConsumer progress) throws IOException {
+        byte[] buf = new byte[piece];
         long done = 0;
         int n;
         while ((n = in.read(buf)) != -1) {
