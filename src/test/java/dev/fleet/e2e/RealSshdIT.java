@@ -91,20 +91,25 @@ class RealSshdIT {
     @Order(3)
     void movesFilesBothWaysWithProgress() throws Exception {
         Path src = Files.createDirectories(tmp.resolve("payload/dir"));
-        Files.write(tmp.resolve("payload/blob.bin"), new byte[5 * 1024 * 1024]);
+        // Random bytes, not a size a request divides evenly: OpenSSH states its limits, so this
+        // travels in fleet's largest SFTP requests, and any misplaced request would show.
+        byte[] blob = new byte[5 * 1024 * 1024 + 4321];
+        new java.util.Random(13).nextBytes(blob);
+        Files.write(tmp.resolve("payload/blob.bin"), blob);
         Files.writeString(src.resolve("note.txt"), "hello over sftp");
         McpSchema.CallToolResult sent = client.callTool(new McpSchema.CallToolRequest("send_files",
                 Map.of("member_name", "openssh", "remote_subfolder", "in",
                         "local_paths", List.of(tmp.resolve("payload/blob.bin").toString(), tmp.resolve("payload/dir").toString())),
                 Map.of("progressToken", "up")));
         assertThat(text(sent)).contains("Sent 2 of 2");
-        assertThat(Files.size(work.resolve("in/blob.bin"))).isEqualTo(5 * 1024 * 1024);
+        assertThat(Files.mismatch(tmp.resolve("payload/blob.bin"), work.resolve("in/blob.bin"))).isEqualTo(-1);
         await().atMost(Duration.ofSeconds(5)).until(() -> server.progress().stream().filter(p -> "up".equals(p.progressToken())).count() > 2);
 
-        McpSchema.CallToolResult got = server.call("receive_files", "member_name", "openssh", "remote_paths", List.of("in/dir", "../../etc"),
-                "local_dest", tmp.resolve("back").toString());
-        assertThat(text(got)).contains("Received 1 of 2", "../../etc: outside the work folder");
+        McpSchema.CallToolResult got = server.call("receive_files", "member_name", "openssh", "remote_paths",
+                List.of("in/dir", "in/blob.bin", "../../etc"), "local_dest", tmp.resolve("back").toString());
+        assertThat(text(got)).contains("Received 2 of 3", "../../etc: outside the work folder");
         assertThat(Files.readString(tmp.resolve("back/dir/note.txt"))).isEqualTo("hello over sftp");
+        assertThat(Files.mismatch(tmp.resolve("payload/blob.bin"), tmp.resolve("back/blob.bin"))).isEqualTo(-1);
     }
 
     @Test
