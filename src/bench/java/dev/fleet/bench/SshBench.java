@@ -49,10 +49,11 @@ import java.util.stream.Stream;
  *
  * <p>Options: {@code --ssh-exec-calls=N} (default 60, at least 50), {@code --ssh-status-calls=N}
  * (default 12, at least 10), {@code --ssh-members=N} (default 50), {@code --transfer-mb=N} (MiB,
- * default 256), {@code --transfer-runs=N} (default 3, at least 3).
+ * default 256), {@code --transfer-runs=N} (default 3, at least 3), {@code --transfer-warmups=N}
+ * (untimed full-size sends by each tool before the timed ones, default 2).
  */
 final class SshBench {
-    static final String USAGE = "[--ssh-exec-calls=N] [--ssh-status-calls=N] [--transfer-mb=N] [--transfer-runs=N] "
+    static final String USAGE = "[--ssh-exec-calls=N] [--ssh-status-calls=N] [--transfer-mb=N] [--transfer-runs=N] [--transfer-warmups=N] "
             + "[--scale-members=N] [--small-files=N] [--resend-mb=N] [--first-call-rounds=N] [--first-transfer-rounds=N]";
     private static final int WARMUPS = 10;
     /** A send_files call of the big file may take a while if fleet is slow; every call is still bounded. */
@@ -67,6 +68,7 @@ final class SshBench {
     private final int members;
     private final int transferMb;
     private final int transferRuns;
+    private final int transferWarmups;
     private final int scaleMembers;
     private final int smallFileCount;
     private final int resendMb;
@@ -95,6 +97,7 @@ final class SshBench {
         this.members = Math.max(2, intOpt(opts, "ssh-members", 50));
         this.transferMb = Math.max(1, intOpt(opts, "transfer-mb", 256));
         this.transferRuns = Math.max(3, intOpt(opts, "transfer-runs", 3));
+        this.transferWarmups = Math.max(0, intOpt(opts, "transfer-warmups", 2));
         this.scaleMembers = Math.max(2, intOpt(opts, "scale-members", 200));
         this.smallFileCount = Math.max(10, intOpt(opts, "small-files", 2000));
         this.resendMb = Math.max(16, intOpt(opts, "resend-mb", 1024));
@@ -373,7 +376,8 @@ final class SshBench {
     private void transfer() throws Exception {
         long size = transferMb * (long) MIB;
         say("== 5c. send_files of a " + transferMb + " MiB file vs scp and sftp -b of the same file to the same sshd; "
-                + transferRuns + " timed runs each after one untimed 16 MiB warm-up, order rotated per run ==");
+                + transferRuns + " timed runs each after one untimed 16 MiB warm-up and " + transferWarmups + " untimed "
+                + transferMb + " MiB ones (warm: the JIT has compiled fleet's transfer path), order rotated per run ==");
         Path srcDir = bench.newTempDir("xfer-src");
         Path work = home.resolve("fleet-bench-xfer");
         Path blob = srcDir.resolve("blob.bin");
@@ -414,9 +418,13 @@ final class SshBench {
                     Files.delete(work.resolve("warm.bin"));
                 }
 
+                Map<String, List<Double>> warming = new LinkedHashMap<>();
                 Map<String, List<Double>> mibs = new LinkedHashMap<>();
-                names.forEach(n -> mibs.put(n, new ArrayList<>()));
-                for (int run = 0; run < transferRuns; run++) {
+                names.forEach(n -> {
+                    warming.put(n, new ArrayList<>());
+                    mibs.put(n, new ArrayList<>());
+                });
+                for (int run = 0; run < transferWarmups + transferRuns; run++) {
                     for (int k = 0; k < names.size(); k++) {
                         String name = names.get((run + k) % names.size());
                         Files.deleteIfExists(dest);
@@ -426,8 +434,15 @@ final class SshBench {
                         double seconds = (System.nanoTime() - t0) / 1e9;
                         checkCopy(blob, dest, name);
                         Files.delete(dest);
-                        mibs.get(name).add(size / MIB / seconds);
+                        (run < transferWarmups ? warming : mibs).get(name).add(size / MIB / seconds);
                     }
+                }
+                if (transferWarmups > 0) {
+                    StringBuilder w = new StringBuilder();
+                    for (double x : warming.get("fleet send_files")) {
+                        w.append(w.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.0f", x));
+                    }
+                    say("  fleet's untimed full-size warm-ups (the second transfer of the server, then on): " + w + " MiB/s");
                 }
                 Map<String, Double> median = new LinkedHashMap<>();
                 for (String name : names) {
