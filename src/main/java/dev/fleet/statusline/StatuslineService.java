@@ -3,6 +3,7 @@ package dev.fleet.statusline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fleet.base.Background;
 import dev.fleet.member.DataDir;
 import dev.fleet.member.Member;
 import dev.fleet.member.MemberIcons;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -24,8 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -41,14 +42,18 @@ import org.slf4j.LoggerFactory;
  * {@code statusline-state.json} ({@code {"<member id>":"<state>"}}), shared by every fleet process
  * on the data dir under a file lock. Writes happen on one background thread, in order, so a tool
  * call never waits for the disk; a failed write is logged and the next one repairs the file.
- * Changes that arrive while a render waits join it (a command of a few milliseconds is busy and
- * idle again before anything is written), a file whose content would not change is not written,
- * and neither file is flushed to the disk: they show a state, they do not keep data.
+ * A change waits {@link #JOIN} for others to join it before anything is read or written: a
+ * command of a few milliseconds is busy and idle again within that, so it costs one render after
+ * it ended (which finds nothing changed) instead of two renders beside it, competing with it for
+ * the CPU. A file whose content would not change is not written, and neither file is flushed to
+ * the disk: they show a state, they do not keep data.
  */
 public final class StatuslineService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatuslineService.class);
     /** Fleet processes in this JVM that share a data dir share its lock (the JVM hands a file lock out once). */
     private static final ConcurrentMap<Path, ReentrantLock> IN_PROCESS_LOCKS = new ConcurrentHashMap<>();
+    /** Well under what a person or Claude Code's status line (polled every few hundred ms) notices. */
+    static final Duration JOIN = Duration.ofMillis(100);
 
     private final Path lineFile;
     private final Path stateFile;
@@ -60,13 +65,16 @@ public final class StatuslineService implements AutoCloseable {
     /** Changes not rendered yet, in arrival order (a later state of a member replaces an earlier one). */
     private final Map<String, MemberState> pending = new LinkedHashMap<>();
     private boolean renderQueued;
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "fleet-statusline");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledThreadPoolExecutor writer = new ScheduledThreadPoolExecutor(1, Background.threads("fleet-statusline"));
+    private final Duration join;
 
     public StatuslineService(DataDir dataDir, RegistryStore store, ObjectMapper mapper) {
+        this(dataDir, store, mapper, JOIN);
+    }
+
+    /** {@code join}: how long a change waits for others (tests set it). */
+    StatuslineService(DataDir dataDir, RegistryStore store, ObjectMapper mapper, Duration join) {
+        this.join = join;
         this.lineFile = lineFile(dataDir);
         this.stateFile = dataDir.root().resolve("statusline-state.json");
         this.lockFile = dataDir.root().resolve("statusline.lock");
@@ -118,7 +126,7 @@ public final class StatuslineService implements AutoCloseable {
             renderQueued = true;
         }
         try {
-            writer.execute(this::renderPending);
+            writer.schedule(this::renderPending, join.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // Closing: the line is left as it was.
         }
@@ -208,14 +216,23 @@ public final class StatuslineService implements AutoCloseable {
         }
     }
 
-    /** Lets pending writes finish (briefly), so the last state reaches the disk. */
+    /** Writes what is still waiting to join, at once, so the last state reaches the disk. */
     @Override
     public void close() {
+        writer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         writer.shutdown();
         try {
+            // A render already running finishes; one still waiting is dropped and done here instead.
             writer.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        boolean waiting;
+        synchronized (pending) {
+            waiting = renderQueued;
+        }
+        if (waiting) {
+            renderPending();
         }
     }
 }

@@ -66,6 +66,42 @@ class StatuslineServiceTest {
                 .contains("\"alpha-id\":\"busy\"", "\"beta-id\":\"offline\"");
     }
 
+    private Object fileKey(Path file) throws Exception {
+        return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    }
+
+    private StatuslineService joiningFor(java.time.Duration join) {
+        return new StatuslineService(dataDir, store, new ObjectMapper(), join);
+    }
+
+    @Test
+    void aQuickCommandCostsOneRenderAfterItNotTwoBesideIt() throws Exception {
+        try (StatuslineService statusline = service()) {
+            statusline.observed(Map.of("alpha-id", MemberState.IDLE));
+        }
+        Path state = tmp.resolve("statusline-state.json");
+        Object lineBefore = fileKey(StatuslineService.lineFile(dataDir));
+        Object stateBefore = fileKey(state);
+        // A join far longer than the test: busy and idle meet before anything is rendered.
+        try (StatuslineService statusline = joiningFor(java.time.Duration.ofHours(1))) {
+            statusline.workStarted("alpha-id");
+            statusline.workEnded("alpha-id", MemberState.IDLE);
+        }
+        // Neither file was replaced: "busy" never reached the disk, and "idle" was already there.
+        assertThat(fileKey(StatuslineService.lineFile(dataDir))).isEqualTo(lineBefore);
+        assertThat(fileKey(state)).isEqualTo(stateBefore);
+        assertThat(line()).contains("alpha:💤 idle");
+    }
+
+    @Test
+    void nothingIsWrittenWhileAChangeWaitsAndClosingWritesIt() throws Exception {
+        try (StatuslineService statusline = joiningFor(java.time.Duration.ofHours(1))) {
+            statusline.workStarted("beta-id");
+            assertThat(StatuslineService.lineFile(dataDir)).doesNotExist();
+        }
+        assertThat(line()).contains("beta:⚡ busy");
+    }
+
     @Test
     void aMemberStaysBusyWhileAnotherOfItsCommandsRuns() throws Exception {
         try (StatuslineService statusline = service()) {
