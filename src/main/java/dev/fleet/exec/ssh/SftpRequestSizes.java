@@ -23,6 +23,7 @@ record SftpRequestSizes(int read, int write) {
      * drafts promise only about 32 KiB; OpenSSH drops messages over 256 KiB).
      */
     static final SftpRequestSizes UNSTATED = new SftpRequestSizes(63 * 1024, 63 * 1024);
+    private static final int UNSTATED_SIZE = UNSTATED.write();
     /**
      * The most fleet asks for even where a server allows more: OpenSSH's own limit, and big enough
      * that the per-request work no longer shows.
@@ -43,7 +44,7 @@ record SftpRequestSizes(int read, int write) {
 
     /** Zero means "no limit stated" in the extension. */
     private static int within(long length, long packetLength) {
-        long size = length > 0 ? length : UNSTATED.read;
+        long size = length > 0 ? length : UNSTATED_SIZE;
         if (packetLength > 0) {
             size = Math.min(size, packetLength - REQUEST_OVERHEAD);
         }
@@ -72,7 +73,7 @@ record SftpRequestSizes(int read, int write) {
         try {
             return stated(limits.limits());
         } catch (IOException | RuntimeException e) {
-            // A server that offers the extension and then fails it: the sizes every server takes.
+            // A server that offers the extension and then fails it is treated as one that states nothing.
             return UNSTATED;
         }
     }
