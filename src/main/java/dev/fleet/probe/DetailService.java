@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -54,8 +55,15 @@ public final class DetailService {
             return all;
         }
         OsCommands os = channel.os();
-        ConnectionCheck check = channel.test();
         Map<ProbeKind, ProbeResult> out = new LinkedHashMap<>();
+        ConnectionCheck check;
+        try {
+            check = channel.test();
+        } catch (RuntimeException e) {
+            // Like every probe below: reported by its kind, and the rest of the answer still comes.
+            out.put(ProbeKind.CONNECTIVITY, unexpected(ProbeKind.CONNECTIVITY, e, member));
+            return out;
+        }
         if (check instanceof ConnectionCheck.Unreachable u) {
             out.put(ProbeKind.CONNECTIVITY, new ProbeResult.Unavailable(u.reason()));
             return out;
@@ -65,7 +73,14 @@ public final class DetailService {
 
         Map<ProbeKind, CompletableFuture<ProbeResult>> futures = new LinkedHashMap<>();
         // A command-only member has no agent CLI to ask about.
-        agents.forMember(member, os).ifPresent(cli -> {
+        Optional<AgentChecks.Scripts> agent;
+        try {
+            agent = agents.forMember(member, os);
+        } catch (RuntimeException e) {
+            out.put(ProbeKind.AGENT_CLI, unexpected(ProbeKind.AGENT_CLI, e, member));
+            agent = Optional.empty();
+        }
+        agent.ifPresent(cli -> {
             futures.put(ProbeKind.AGENT_CLI, run(channel, cli.version(), r -> Map.of("version",
                     r.stdout().strip().lines().findFirst().orElse("")), cli.executable() + " not found"));
             futures.put(ProbeKind.AGENT_AUTH, run(channel, cli.login(), r -> {
@@ -95,10 +110,14 @@ public final class DetailService {
             f.cancel(true);
             return new ProbeResult.Unavailable("interrupted");
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            log.warn("{} probe of {} failed unexpectedly: {}", kind.json(), member.friendlyName(), Failures.withoutMessages(cause));
-            return new ProbeResult.Unavailable("probe failed: " + Failures.shown(cause));
+            return unexpected(kind, e.getCause() != null ? e.getCause() : e, member);
         }
+    }
+
+    /** A failure no channel error covers: logged and shown by its kind, never by what its message quotes. */
+    private static ProbeResult unexpected(ProbeKind kind, Throwable cause, Member member) {
+        log.warn("{} probe of {} failed unexpectedly: {}", kind.json(), member.friendlyName(), Failures.withoutMessages(cause));
+        return new ProbeResult.Unavailable("probe failed: " + Failures.shown(cause));
     }
 
     private CompletableFuture<ProbeResult> run(MemberChannel channel, String script,

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * member_detail tells a probe that failed from one that took too long: an unexpected failure is
- * reported as that failure (its kind, never what its message quotes).
+ * reported as that failure (its kind, never what its message quotes), the connection test and the
+ * agent lookup included, and the rest of the answer still comes.
  */
 class DetailServiceTest {
     private static final String SECRET = "sk-live-0123456789";
@@ -63,9 +64,35 @@ class DetailServiceTest {
                 .isEqualTo(new ProbeResult.Unavailable("probe failed: the member's shell is not supported"));
     }
 
+    @Test
+    void aConnectionTestThatFailsUnexpectedlyIsReportedAsAProbeNotAsTheWholeCallsError() {
+        Channels channels = ProbeChannels.with(new FailingRemoteMembers(() -> new IllegalStateException("quoted " + SECRET))
+                .inConnectionTestToo(), tmp, pool);
+        Map<ProbeKind, ProbeResult> probes = detail(channels, (member, os) -> Optional.empty());
+
+        assertThat(probes).containsExactly(Map.entry(ProbeKind.CONNECTIVITY,
+                new ProbeResult.Unavailable("probe failed: IllegalStateException")));
+    }
+
+    @Test
+    void anAgentLookupThatFailsIsReportedAndTheOtherProbesStillRun() {
+        Channels channels = ProbeChannels.with(new FailingRemoteMembers(() -> new RequestRefused("no commands here")), tmp, pool);
+        Map<ProbeKind, ProbeResult> probes = detail(channels, (member, os) -> {
+            throw new IllegalArgumentException("quoted " + SECRET);
+        });
+
+        assertThat(probes.get(ProbeKind.CONNECTIVITY)).isInstanceOf(ProbeResult.Value.class);
+        assertThat(probes.get(ProbeKind.AGENT_CLI)).isEqualTo(new ProbeResult.Unavailable("probe failed: IllegalArgumentException"));
+        assertThat(probes).containsKeys(ProbeKind.PROCESSES, ProbeKind.SYSTEM, ProbeKind.DISK);
+        assertThat(probes.toString()).doesNotContain(SECRET);
+    }
+
     private Map<ProbeKind, ProbeResult> probe(Supplier<? extends Throwable> failure) {
         Channels channels = ProbeChannels.with(new FailingRemoteMembers(failure), tmp, pool);
-        AgentChecks agent = (member, os) -> Optional.of(new AgentChecks.Scripts("claude", "claude --version", "true"));
+        return detail(channels, (member, os) -> Optional.of(new AgentChecks.Scripts("claude", "claude --version", "true")));
+    }
+
+    private Map<ProbeKind, ProbeResult> detail(Channels channels, AgentChecks agent) {
         return new DetailService(channels, pool, Duration.ofSeconds(5), agent).probe(ProbeChannels.remoteMember());
     }
 }

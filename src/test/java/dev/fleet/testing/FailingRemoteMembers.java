@@ -15,14 +15,29 @@ import java.util.function.Supplier;
 
 /**
  * The remote side of {@code Channels} for tests of how an unexpected failure is reported: every
- * remote member answers its connection test, and every command sent to it fails with what
- * {@code failure} gives: an unchecked exception or an error no channel error covers.
+ * remote member answers its connection test (unless told otherwise), and every command sent to it
+ * fails with what {@code failure} gives: an unchecked exception or an error no channel error covers.
  */
 public final class FailingRemoteMembers extends NoRemoteMembers {
     private final Supplier<? extends Throwable> failure;
+    private boolean connectionTestFails;
 
     public FailingRemoteMembers(Supplier<? extends Throwable> failure) {
         this.failure = failure;
+    }
+
+    /** The connection test fails the same way, instead of answering. */
+    public FailingRemoteMembers inConnectionTestToo() {
+        connectionTestFails = true;
+        return this;
+    }
+
+    private RuntimeException thrown() {
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        throw (Error) t;
     }
 
     @Override
@@ -44,15 +59,14 @@ public final class FailingRemoteMembers extends NoRemoteMembers {
 
         @Override
         public CommandResult exec(CommandRequest request) {
-            Throwable t = failure.get();
-            if (t instanceof RuntimeException r) {
-                throw r;
-            }
-            throw (Error) t;
+            throw thrown();
         }
 
         @Override
         public ConnectionCheck test() {
+            if (connectionTestFails) {
+                throw thrown();
+            }
             return new ConnectionCheck.Reachable(Duration.ofMillis(1));
         }
 
