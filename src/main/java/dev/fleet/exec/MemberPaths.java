@@ -69,7 +69,30 @@ public final class MemberPaths {
     /** The last name of a member path. */
     public static String fileName(String path) {
         String p = path.endsWith("/") || path.endsWith("\\") ? path.substring(0, path.length() - 1) : path;
-        int cut = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
-        return cut < 0 ? p : p.substring(cut + 1);
+        return p.substring(nameStart(p));
+    }
+
+    /** Where the last name of a member path starts: after its last separator ('/' or, on Windows members, '\'). */
+    static int nameStart(String path) {
+        return Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1;
+    }
+
+    /**
+     * The folder that holds a member path: {@code /a} for {@code /a/b}, {@code /} for {@code /a},
+     * {@code C:\} for {@code C:\a}; null when nothing is above it (a root, or a bare name).
+     */
+    public static String parent(String path) {
+        int start = nameStart(path);
+        if (start == 0 || start == path.length()) {
+            return null;
+        }
+        String folder = path.substring(0, start - 1);
+        // A root keeps its separator: "" is "/", and "C:" alone would mean C's current folder.
+        return folder.isEmpty() || folder.endsWith(":") ? path.substring(0, start) : folder;
+    }
+
+    /** True for a root as {@link #parent} gives it ({@code /}, {@code C:\}, {@code /C:/}): nothing to create above it. */
+    public static boolean isRoot(String folder) {
+        return !folder.isEmpty() && nameStart(folder) == folder.length();
     }
 }

@@ -19,9 +19,9 @@ public final class PartFile {
         return destination.resolveSibling(partName(destination.getFileName().toString()));
     }
 
-    /** The part file beside a member path as SFTP names it ({@code /}-separated). */
+    /** The part file beside a member path (separated by slashes or, on Windows members, backslashes). */
     public static String beside(String memberPath) {
-        int cut = memberPath.lastIndexOf('/') + 1;
+        int cut = MemberPaths.nameStart(memberPath);
         return memberPath.substring(0, cut) + partName(memberPath.substring(cut));
     }
 
@@ -30,7 +30,7 @@ public final class PartFile {
      * backslashes), when it is a part file; null for any other file.
      */
     public static String destinationOf(String path) {
-        int cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1;
+        int cut = MemberPaths.nameStart(path);
         String name = path.substring(cut);
         int mark = name.lastIndexOf(MARK);
         if (!name.startsWith(".") || mark < 2) {

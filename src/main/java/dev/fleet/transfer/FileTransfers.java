@@ -178,7 +178,8 @@ public final class FileTransfers {
             List<Unchanged.Pair<SourceFile>> destinations = plan.stream().filter(p -> p.dest() != null)
                     .map(p -> new Unchanged.Pair<>(p.dest(), p.source())).toList();
             Set<String> folders = new HashSet<>();
-            destinations.forEach(d -> folders.add(Unchanged.parent(d.member())));
+            // Destinations are absolute, so each has a folder above it.
+            destinations.forEach(d -> folders.add(MemberPaths.parent(d.member())));
             Map<String, FileStat> listed = files.describe(folders);
             Set<String> same = Unchanged.onMember(skip, channel, listed, destinations);
             removeLeftParts(files, listed, destinations);

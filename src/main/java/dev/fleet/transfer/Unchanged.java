@@ -200,8 +200,4 @@ final class Unchanged {
         }
     }
 
-    static String parent(String memberPath) {
-        int cut = Math.max(memberPath.lastIndexOf('/'), memberPath.lastIndexOf('\\'));
-        return cut <= 0 ? memberPath.substring(0, Math.max(cut, 0) + 1) : memberPath.substring(0, cut);
-    }
 }

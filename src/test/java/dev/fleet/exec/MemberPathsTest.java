@@ -34,4 +34,19 @@ class MemberPathsTest {
         assertThat(MemberPaths.join("C:\\w\\", List.of("a", "b.txt"), MemberOs.WINDOWS)).isEqualTo("C:\\w\\a\\b.txt");
         assertThat(MemberPaths.join("/w", List.of(), MemberOs.LINUX)).isEqualTo("/w");
     }
+
+    @Test
+    void theFolderAboveAPathOnEitherKindOfMember() {
+        assertThat(MemberPaths.parent("/w/in/big.bin")).isEqualTo("/w/in");
+        assertThat(MemberPaths.parent("/big.bin")).isEqualTo("/");
+        assertThat(MemberPaths.parent("C:\\w\\in\\big.bin")).isEqualTo("C:\\w\\in");
+        assertThat(MemberPaths.parent("C:\\big.bin")).isEqualTo("C:\\");
+        assertThat(MemberPaths.parent("/C:/w/big.bin")).isEqualTo("/C:/w");
+        assertThat(MemberPaths.parent("/C:/big.bin")).isEqualTo("/C:/");
+        for (String none : List.of("/", "C:\\", "big.bin")) {
+            assertThat(MemberPaths.parent(none)).as(none).isNull();
+        }
+        assertThat(List.of("/", "C:\\", "/C:/")).allMatch(MemberPaths::isRoot);
+        assertThat(List.of("/w", "C:\\w", "")).noneMatch(MemberPaths::isRoot);
+    }
 }

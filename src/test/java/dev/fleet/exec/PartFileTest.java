@@ -15,6 +15,9 @@ class PartFileTest {
 
         assertThat(PartFile.beside("/w/in/big.bin")).matches("/w/in/\\.big\\.bin\\.fleet-part-[0-9a-f]+");
         assertThat(PartFile.beside("big.bin")).matches("\\.big\\.bin\\.fleet-part-[0-9a-f]+");
+        // A Windows member's path: beside the destination, not a name made of the whole path.
+        assertThat(PartFile.beside("C:\\w\\in\\big.bin")).matches("C:\\\\w\\\\in\\\\\\.big\\.bin\\.fleet-part-[0-9a-f]+");
+        assertThat(PartFile.destinationOf(PartFile.beside("C:\\w\\in\\big.bin"))).isEqualTo("C:\\w\\in\\big.bin");
     }
 
     @Test

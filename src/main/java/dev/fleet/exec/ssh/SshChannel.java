@@ -7,6 +7,7 @@ import dev.fleet.exec.ConnectionCheck;
 import dev.fleet.exec.FileSession;
 import dev.fleet.exec.FileStat;
 import dev.fleet.exec.MemberChannel;
+import dev.fleet.exec.MemberPaths;
 import dev.fleet.exec.OutputCapture;
 import dev.fleet.exec.PartFile;
 import dev.fleet.exec.RunTag;
@@ -541,11 +542,10 @@ public final class SshChannel implements MemberChannel {
     }
 
     private static void makeParents(SftpClient sftp, String path) throws IOException {
-        int cut = path.lastIndexOf('/');
-        if (cut <= 0) {
+        String parent = MemberPaths.parent(path);
+        if (parent == null || MemberPaths.isRoot(parent)) {
             return;
         }
-        String parent = path.substring(0, cut);
         try {
             if (sftp.stat(parent).isDirectory()) {
                 return;
