@@ -49,7 +49,7 @@ import org.apache.sshd.sftp.common.SftpException;
 public final class SshChannel implements MemberChannel {
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(15);
     /** How long a transport failure may wait for its session to show that it is closing. */
-    private static final java.time.Duration CLOSE_SETTLE = java.time.Duration.ofMillis(300);
+    private static final Duration CLOSE_SETTLE = Duration.ofMillis(300);
     /** As many links as Linux follows in one path. */
     private static final int MAX_LINKS = 40;
 
@@ -298,10 +298,10 @@ public final class SshChannel implements MemberChannel {
             try {
                 sftp.rename(from, to, SftpClient.CopyMode.Overwrite);
             } catch (SftpException | UnsupportedOperationException refused) {
-                // The server refused. Either it answered with an SFTP status error, or MINA would not
-                // ask for an overwriting rename at all, because an SFTP v3 server cannot do one, and
-                // threw UnsupportedOperationException. Both get the same answer: move the old file
-                // aside first. A lost connection is another kind of IOException and passes as it is.
+                // An SFTP status error is the server refusing; UnsupportedOperationException is MINA
+                // refusing to ask, since an SFTP v3 server has no overwriting rename. In both cases
+                // the old file is moved aside and the new one renamed into its place. A lost
+                // connection is an IOException of another kind and is not caught here.
                 renameAside(from, to, refused);
             }
         }
