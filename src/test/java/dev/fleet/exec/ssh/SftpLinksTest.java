@@ -17,13 +17,11 @@ class SftpLinksTest {
     @TempDir
     Path tmp;
     SshChannelFixture ssh;
-    Path work;
     Path outside;
 
     @BeforeEach
     void setUp() throws Exception {
         ssh = new SshChannelFixture(tmp);
-        work = Files.createDirectories(tmp.resolve("work")).toRealPath();
         outside = Files.createDirectories(tmp.resolve("outside")).toRealPath();
     }
 
@@ -34,9 +32,9 @@ class SftpLinksTest {
 
     /** link0 -> link1 -> … -> link{n-1} -> the outside folder. */
     private void chain(int n) throws IOException {
-        Files.createSymbolicLink(work.resolve("link" + (n - 1)), outside);
+        Files.createSymbolicLink(ssh.work.resolve("link" + (n - 1)), outside);
         for (int i = n - 2; i >= 0; i--) {
-            Files.createSymbolicLink(work.resolve("link" + i), Path.of("link" + (i + 1)));
+            Files.createSymbolicLink(ssh.work.resolve("link" + i), Path.of("link" + (i + 1)));
         }
     }
 
@@ -44,7 +42,7 @@ class SftpLinksTest {
     void linksAreFollowedToWhereTheyLead() throws Exception {
         chain(10);
         try (FileSession files = ssh.channel.files()) {
-            assertThat(files.realPath(work + "/link0/secret.txt")).isEqualTo(outside + "/secret.txt");
+            assertThat(files.realPath(ssh.work + "/link0/secret.txt")).isEqualTo(outside + "/secret.txt");
         }
     }
 
@@ -52,13 +50,13 @@ class SftpLinksTest {
     void moreLinksThanTheKernelFollowsFailInsteadOfKeepingTheUnresolvedName() throws Exception {
         chain(45);
         try (FileSession files = ssh.channel.files()) {
-            assertThatThrownBy(() -> files.realPath(work + "/link0/secret.txt"))
+            assertThatThrownBy(() -> files.realPath(ssh.work + "/link0/secret.txt"))
                     .isInstanceOf(IOException.class).hasMessageContaining("symbolic links");
         }
-        Files.createSymbolicLink(work.resolve("loop-a"), Path.of("loop-b"));
-        Files.createSymbolicLink(work.resolve("loop-b"), Path.of("loop-a"));
+        Files.createSymbolicLink(ssh.work.resolve("loop-a"), Path.of("loop-b"));
+        Files.createSymbolicLink(ssh.work.resolve("loop-b"), Path.of("loop-a"));
         try (FileSession files = ssh.channel.files()) {
-            assertThatThrownBy(() -> files.realPath(work + "/loop-a/x")).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> files.realPath(ssh.work + "/loop-a/x")).isInstanceOf(IOException.class);
         }
     }
 }

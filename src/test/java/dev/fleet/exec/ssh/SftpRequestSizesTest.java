@@ -19,13 +19,11 @@ class SftpRequestSizesTest {
     @TempDir
     Path tmp;
     SshChannelFixture ssh;
-    Path work;
     Path file;
 
     @BeforeEach
     void setUp() throws Exception {
         ssh = new SshChannelFixture(tmp);
-        work = Files.createDirectories(tmp.resolve("work")).toRealPath();
         file = tmp.resolve("blob.bin");
         byte[] bytes = new byte[3 * 1024 * KIB + 123];
         new Random(7).nextBytes(bytes);
@@ -64,7 +62,7 @@ class SftpRequestSizesTest {
 
     @Test
     void aServerThatStatesLargeLimitsGetsLargeWrites() throws Exception {
-        String dest = work + "/blob.bin";
+        String dest = ssh.work + "/blob.bin";
         try (FileSession files = ssh.channel.files()) {
             files.upload(file, dest, done -> { });
         }
@@ -77,7 +75,7 @@ class SftpRequestSizesTest {
     void aServerThatStatesSmallLimitsIsNeverSentMore() throws Exception {
         // The server refuses (and fails the copy on) any write over its limit.
         ssh.sshd.limitSftpRequests(36_000, 40_000).restart();
-        String dest = work + "/blob.bin";
+        String dest = ssh.work + "/blob.bin";
         Path back = tmp.resolve("back.bin");
         try (FileSession files = ssh.channel.files()) {
             files.upload(file, dest, done -> { });

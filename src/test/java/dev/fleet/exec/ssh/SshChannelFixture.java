@@ -21,6 +21,8 @@ final class SshChannelFixture implements AutoCloseable {
     final TestSshServer sshd;
     final SshPool pool;
     final SshChannel channel;
+    /** A folder on the member (the same machine), by its real path, for files the test copies or links. */
+    final Path work;
 
     SshChannelFixture(Path dir) throws Exception {
         TestHome home = new TestHome(dir);
@@ -30,6 +32,7 @@ final class SshChannelFixture implements AutoCloseable {
         pool = new SshPool(new TofuHostKeys(dir.resolve("known_hosts")), clock, Duration.ofSeconds(5), Duration.ofMinutes(5));
         channel = new SshChannel("m1", new SshTarget("m1|x", "127.0.0.1", sshd.port(), TestSshServer.USER, null, key), pool,
                 OsCommands.forOs(MemberOs.LINUX), new SpillFiles(dir.resolve("out"), clock));
+        work = java.nio.file.Files.createDirectories(dir.resolve("work")).toRealPath();
     }
 
     @Override
