@@ -1,12 +1,25 @@
 package dev.fleet.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.io.BufferedReader;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,6 +108,76 @@ class LauncherIT {
             assertThat(Files.readAllLines(builds)).as("an edited source rebuilds").hasSize(2);
         } finally {
             Files.deleteIfExists(clone.resolve("target/lib"));
+        }
+    }
+
+    @Test
+    void theRelaysClassDataArchiveIsMadeInTheBackgroundAndMappedByTheNextRelay() throws Exception {
+        Path clone = Files.createDirectories(tmp.resolve("clone3"));
+        Files.copy(Path.of("fleet"), clone.resolve("fleet"));
+        Path realTarget = Path.of(System.getProperty("fleet.jar")).toAbsolutePath().getParent();
+        Path target = Files.createDirectories(clone.resolve("target"));
+        Files.copy(realTarget.resolve("fleet.jar"), target.resolve("fleet.jar"));
+        Files.copy(realTarget.resolve("fleet-relay.jar"), target.resolve("fleet-relay.jar"));
+        Files.createSymbolicLink(target.resolve("lib"), realTarget.resolve("lib"));
+        // Sources older than the jars: no build.
+        FileTime old = FileTime.fromMillis(System.currentTimeMillis() - 60_000);
+        Files.writeString(clone.resolve("pom.xml"), "<project/>\n");
+        Files.setLastModifiedTime(clone.resolve("pom.xml"), old);
+        Files.createDirectories(clone.resolve("src/main"));
+        Map<String, String> env = Map.of("HOME", Files.createDirectories(tmp.resolve("home3")).toString(),
+                "APRA_FLEET_DATA_DIR", tmp.resolve("data3").toString(), "JAVA_HOME", System.getProperty("java.home"));
+        Path archive = target.resolve("fleet-relay.jsa");
+        try {
+            // The first relay has no archive yet: it answers, and the archive follows in the background.
+            assertThat(relayExchange(clone, env, tmp.resolve("relay-first.log"))).allSatisfy(line -> assertThat(line).startsWith("{\"jsonrpc\":\"2.0\""))
+                    .anySatisfy(line -> assertThat(line).contains("\"id\":2", "register_member"));
+            await().atMost(Duration.ofSeconds(90)).until(() -> Files.isRegularFile(archive));
+            await().atMost(Duration.ofSeconds(10)).until(() -> leftovers(target).isEmpty());
+            assertThat(target.resolve("fleet-relay.jsa.failed")).doesNotExist();
+
+            // The next relay maps it: -Xshare:on makes its JVM refuse to start otherwise, and its own
+            // classes come from that one archive (a dynamic archive would say "(top)").
+            Map<String, String> strict = new HashMap<>(env);
+            strict.put("FLEET_JAVA_OPTS", "-Xshare:on -Xlog:class+load=info:stderr");
+            Path log = tmp.resolve("relay-classes.log");
+            assertThat(relayExchange(clone, strict, log)).anySatisfy(line -> assertThat(line).contains("\"id\":2", "register_member"));
+            assertThat(log).content().contains("dev.fleet.daemon.Relay source: shared objects file\n");
+        } finally {
+            ProcessBuilder stop = new ProcessBuilder(clone.resolve("fleet").toString(), "daemon", "stop").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            stop.environment().putAll(env);
+            stop.start().waitFor(60, TimeUnit.SECONDS);
+            Files.deleteIfExists(target.resolve("lib"));
+        }
+    }
+
+    /** Starts {@code fleet serve} as an MCP client does, sends initialize and tools/list, and returns stdout once it ended. */
+    private static List<String> relayExchange(Path clone, Map<String, String> env, Path stderr) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(clone.resolve("fleet").toString(), "serve").redirectError(stderr.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        List<String> lines = new ArrayList<>();
+        try (OutputStream in = p.getOutputStream();
+                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            in.write(("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                    + "\"capabilities\":{},\"clientInfo\":{\"name\":\"test\",\"version\":\"1\"}}}\n"
+                    + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n"
+                    + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}\n").getBytes(StandardCharsets.UTF_8));
+            in.close();
+            String line;
+            while ((line = out.readLine()) != null) {
+                lines.add(line);
+            }
+        } finally {
+            assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("the relay ends once its input has").isTrue();
+        }
+        return lines;
+    }
+
+    private static List<Path> leftovers(Path target) throws IOException {
+        try (Stream<Path> files = Files.list(target)) {
+            return files.filter(f -> f.getFileName().toString().matches("fleet-relay\\.\\d+\\..*")).toList();
         }
     }
 

@@ -118,11 +118,19 @@ class ReleaseArchiveIT {
         } finally {
             client.closeGracefully();
         }
+        // The class-data archives are recorded in the user's cache, never in the (read-only) install
+        // folder; the relay's is its own, so it never stands in for the server's. It is made in the
+        // background once the first relay has started (without sleep or flock on the PATH here).
+        await().atMost(Duration.ofSeconds(90)).until(() -> Files.isDirectory(cache) && cacheHolds("fleet-relay-\\d+\\.jsa")
+                && !cacheHolds("fleet-relay-\\d+\\.\\d+\\..*"));
+        assertThat(cacheHolds("fleet-relay-\\d+\\.jsa\\.failed")).isFalse();
+        // The next relay maps it: with -Xshare:on its JVM would refuse to start otherwise, and its
+        // own classes come from that one archive (from a dynamic one they would say "(top)").
+        Map<String, String> strict = new LinkedHashMap<>(env);
+        strict.put("FLEET_JAVA_OPTS", "-Xshare:on -Xlog:class+load=info:stderr");
+        assertThat(run(List.of(launcher.toString(), "serve"), strict)).contains("dev.fleet.daemon.Relay source: shared objects file\n");
         // fleet serve relayed to the user's daemon, which the launcher started; it stops on request.
         assertThat(run(List.of(launcher.toString(), "daemon", "stop"), env)).contains("fleet daemon stopped");
-        // The class-data archives are recorded in the user's cache, never in the (read-only) install
-        // folder; the relay's is its own, so it never stands in for the server's.
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.isDirectory(cache) && cacheHolds("fleet-relay-\\d+\\.\\d+\\.jsa"));
         try (Stream<Path> files = Files.walk(root)) {
             assertThat(files.filter(p -> p.toString().endsWith(".jsa"))).isEmpty();
         }
