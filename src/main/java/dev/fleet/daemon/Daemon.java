@@ -34,6 +34,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -76,10 +78,19 @@ public final class Daemon {
         this.lastClientChange = started;
     }
 
-    /** Runs a daemon in this process until it stops; returns the exit code. */
-    public static int run(Settings settings, DaemonOptions options) throws IOException, InterruptedException {
-        new DataDir(settings.dataDir()).ensureExists();
-        return new Daemon(new DaemonPaths(settings.dataDir()), options, settings, Clock.systemUTC()).serve();
+    /**
+     * Runs a daemon in this process until it stops; returns the exit code. A daemon that cannot
+     * start (its folder or socket unusable) says why on stderr, which is the daemon log when a
+     * relay started it.
+     */
+    public static int run(Settings settings, DaemonOptions options) throws InterruptedException {
+        try {
+            new DataDir(settings.dataDir()).ensureExists();
+            return new Daemon(new DaemonPaths(settings.dataDir()), options, settings, Clock.systemUTC()).serve();
+        } catch (IOException e) {
+            System.err.println("fleet: the daemon cannot start: " + e.getMessage());
+            return 1;
+        }
     }
 
     int serve() throws IOException, InterruptedException {
@@ -93,14 +104,33 @@ public final class Daemon {
         try (lock) {
             lock.record(pid, build, options.toArgs());
             InetSocketAddress httpAddress = options.http() == null ? null : httpAddress(options.http(), options.allowRemote());
-            ServerSocketChannel listener = bind();
+            // Binding sets up the JDK's socket and secure-random classes, about 20 ms of a start: it
+            // runs beside building fleet, so a relay that started this daemon waits only for the
+            // slower of the two. Connections are served once the daemon is ready, as before.
+            FutureTask<ServerSocketChannel> binding = new FutureTask<>(this::bind);
+            Thread binder = new Thread(binding, "fleet-daemon-bind");
+            binder.setDaemon(true);
+            binder.start();
+            SessionStopper stopper = new SessionStopper();
+            Fleet fleet;
+            try {
+                fleet = new Fleet(settings, clock, Sleeper.REAL, stopper);
+            } catch (RuntimeException | Error e) {
+                closeWhenBound(binding);
+                throw e;
+            }
+            ServerSocketChannel listener;
+            try {
+                listener = bound(binding);
+            } catch (IOException e) {
+                fleet.close();
+                throw e;
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(this::stopFromSignal, "fleet-daemon-stop"));
             Thread acceptor = new Thread(() -> acceptAll(listener), "fleet-daemon-accept");
             acceptor.setDaemon(true);
             acceptor.start();
 
-            SessionStopper stopper = new SessionStopper();
-            Fleet fleet = new Fleet(settings, clock, Sleeper.REAL, stopper);
             mcp = new FleetMcp(fleet, stopper, clock);
             sessions = mcp.lineSessions();
             McpSyncServer socketServer = mcp.serve(sessions);
@@ -157,6 +187,33 @@ public final class Daemon {
                     + Settings.DATA_DIR + " helps if the path is too long for a socket", e);
         }
         return listener;
+    }
+
+    /** The listening socket once {@link #bind} has made it; its failure as the IOException it was. */
+    private static ServerSocketChannel bound(FutureTask<ServerSocketChannel> binding) throws IOException, InterruptedException {
+        try {
+            return binding.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Fleet failed to start: the socket goes again (once bound), so no relay finds it open. */
+    private void closeWhenBound(FutureTask<ServerSocketChannel> binding) {
+        try {
+            bound(binding).close();
+            Files.deleteIfExists(paths.socket());
+        } catch (IOException | RuntimeException e) {
+            // not bound, or already gone
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void acceptAll(ServerSocketChannel listener) {

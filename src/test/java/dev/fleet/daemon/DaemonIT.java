@@ -22,6 +22,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -335,6 +337,23 @@ class DaemonIT {
             assertThat(second.err()).contains("a fleet daemon already runs", "pid " + daemonPid());
         } finally {
             racing.forEach(FleetServer::disconnect);
+        }
+    }
+
+    @Test
+    void aDataDirTooLongForASocketIsNamedAndLeavesNoSocketBehind() throws Exception {
+        // A Unix socket path holds at most about 107 bytes.
+        Path deep = tmp.resolve("d".repeat(60)).resolve("e".repeat(60));
+        Map<String, String> longEnv = new HashMap<>(env);
+        longEnv.put("APRA_FLEET_DATA_DIR", deep.toString());
+
+        FleetCommand.Run run = FleetCommand.run(longEnv, Duration.ofSeconds(60), System.getProperty("fleet.jar"), "daemon");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("fleet: the daemon cannot start: cannot listen on " + deep.resolve("fleet.sock"),
+                "a shorter APRA_FLEET_DATA_DIR helps").doesNotContain("Exception", "\tat ");
+        try (Stream<Path> files = Files.list(deep)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(name -> name.startsWith("fleet.sock"));
         }
     }
 
