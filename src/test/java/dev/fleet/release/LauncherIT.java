@@ -3,6 +3,8 @@ package dev.fleet.release;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.fleet.testing.TestHome;
+import dev.fleet.testing.TestSshServer;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -113,18 +115,8 @@ class LauncherIT {
 
     @Test
     void theRelaysClassDataArchiveIsMadeInTheBackgroundAndMappedByTheNextRelay() throws Exception {
-        Path clone = Files.createDirectories(tmp.resolve("clone3"));
-        Files.copy(Path.of("fleet"), clone.resolve("fleet"));
-        Path realTarget = Path.of(System.getProperty("fleet.jar")).toAbsolutePath().getParent();
-        Path target = Files.createDirectories(clone.resolve("target"));
-        Files.copy(realTarget.resolve("fleet.jar"), target.resolve("fleet.jar"));
-        Files.copy(realTarget.resolve("fleet-relay.jar"), target.resolve("fleet-relay.jar"));
-        Files.createSymbolicLink(target.resolve("lib"), realTarget.resolve("lib"));
-        // Sources older than the jars: no build.
-        FileTime old = FileTime.fromMillis(System.currentTimeMillis() - 60_000);
-        Files.writeString(clone.resolve("pom.xml"), "<project/>\n");
-        Files.setLastModifiedTime(clone.resolve("pom.xml"), old);
-        Files.createDirectories(clone.resolve("src/main"));
+        Path clone = fakeClone("clone3");
+        Path target = clone.resolve("target");
         Map<String, String> env = Map.of("HOME", Files.createDirectories(tmp.resolve("home3")).toString(),
                 "APRA_FLEET_DATA_DIR", tmp.resolve("data3").toString(), "JAVA_HOME", System.getProperty("java.home"));
         Path archive = target.resolve("fleet-relay.jsa");
@@ -152,9 +144,82 @@ class LauncherIT {
         }
     }
 
+    @Test
+    void aShortFirstServerRunWithRemoteMembersRecordsTheSshClassesAndVersionRecordsNothing() throws Exception {
+        Path clone = fakeClone("clone4");
+        TestHome home = new TestHome(tmp.resolve("h4"));
+        Map<String, String> env = new HashMap<>(home.env());
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        Path target = clone.resolve("target");
+        TestSshServer sshd = new TestSshServer(home, tmp.resolve("sshd4")).start();
+        try {
+            // `fleet --version` loads too little to be what every later command maps.
+            assertThat(launch(clone, env, "--version")).contains("fleet ");
+            assertThat(target.resolve("fleet-cli.jsa")).doesNotExist();
+            assertThat(launch(clone, env, "call", "register_member", "{\"friendly_name\":\"r\",\"member_type\":\"remote\","
+                    + "\"host\":\"127.0.0.1\",\"port\":" + sshd.port() + ",\"username\":\"" + TestSshServer.USER
+                    + "\",\"auth_type\":\"password\",\"password\":\"" + TestSshServer.PASSWORD + "\",\"work_folder\":\""
+                    + tmp.resolve("w4") + "\"}")).contains("Registered member r");
+            assertThat(target.resolve("fleet-cli.jsa")).exists();
+
+            // The first server after the build ends right after tools/list, long before its SSH
+            // warm-up would finish by itself: it waits for it, and the archive holds MINA's classes.
+            assertThat(relayExchange(clone, env, tmp.resolve("server4.log"), "serve", "--standalone"))
+                    .anySatisfy(line -> assertThat(line).contains("\"id\":2", "register_member"));
+            assertThat(target.resolve("fleet.jsa")).exists();
+            assertThat(archivedClasses(target.resolve("fleet.jsa"), target.resolve("fleet.jar")))
+                    .contains("org.apache.sshd.client.SshClient", "org.apache.sshd.common.cipher.BuiltinCiphers",
+                            "org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter");
+        } finally {
+            sshd.stop();
+            Files.deleteIfExists(target.resolve("lib"));
+        }
+    }
+
+    /** The names of the classes a class-data archive holds, from the JVM's listing ("12: a.B app_loader"). */
+    private static List<String> archivedClasses(Path archive, Path jar) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:SharedArchiveFile=" + archive, "-XX:+PrintSharedArchiveAndExit", "-jar", jar.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return out.lines().map(String::strip).filter(l -> l.matches("\\d+: \\S+ \\S+")).map(l -> l.split(" ")[1]).toList();
+    }
+
+    /** A clone whose jars are the real build's, newer than its sources (so no build runs). */
+    private Path fakeClone(String name) throws IOException {
+        Path clone = Files.createDirectories(tmp.resolve(name));
+        Files.copy(Path.of("fleet"), clone.resolve("fleet"));
+        Path realTarget = Path.of(System.getProperty("fleet.jar")).toAbsolutePath().getParent();
+        Path target = Files.createDirectories(clone.resolve("target"));
+        Files.copy(realTarget.resolve("fleet.jar"), target.resolve("fleet.jar"));
+        Files.copy(realTarget.resolve("fleet-relay.jar"), target.resolve("fleet-relay.jar"));
+        Files.createSymbolicLink(target.resolve("lib"), realTarget.resolve("lib"));
+        Files.writeString(clone.resolve("pom.xml"), "<project/>\n");
+        Files.setLastModifiedTime(clone.resolve("pom.xml"), FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        Files.createDirectories(clone.resolve("src/main"));
+        return clone;
+    }
+
+    /** Runs the clone's launcher with stdin closed; returns stdout and stderr together. */
+    private static String launch(Path clone, Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(clone.resolve("fleet").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+
     /** Starts {@code fleet serve} as an MCP client does, sends initialize and tools/list, and returns stdout once it ended. */
-    private static List<String> relayExchange(Path clone, Map<String, String> env, Path stderr) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(clone.resolve("fleet").toString(), "serve").redirectError(stderr.toFile());
+    private static List<String> relayExchange(Path clone, Map<String, String> env, Path stderr, String... serve) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(clone.resolve("fleet").toString()));
+        cmd.addAll(serve.length == 0 ? List.of("serve") : List.of(serve));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(stderr.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
         List<String> lines = new ArrayList<>();

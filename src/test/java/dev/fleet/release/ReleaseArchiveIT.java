@@ -103,6 +103,8 @@ class ReleaseArchiveIT {
 
         // The JVM options the launcher gives (compiler commands among them) print nothing of their own.
         assertThat(run(List.of(launcher.toString(), "--version"), env)).contains("fleet " + VERSION).doesNotContain("CompileCommand");
+        // ... and records nothing: it loads too little to be what every later command maps.
+        assertThat(Files.isDirectory(cache) ? jsaFiles(cache) : 0).isZero();
 
         McpSyncClient client = McpClient.sync(new StdioClientTransport(
                         ServerParameters.builder(launcher.toString()).args("serve").env(env).build(),
@@ -137,7 +139,8 @@ class ReleaseArchiveIT {
         // The daemon's own, recorded as its JVM ended (just after it let go of its socket).
         await().atMost(Duration.ofSeconds(30)).until(() -> cacheHolds("fleet-daemon-\\d+\\.\\d+\\.jsa"));
         // Each kind of start keeps its own: the next command-line start adopts the one the first
-        // recorded, and still answers; no command-line run recorded the server's or the daemon's.
+        // (`daemon stop`) recorded, and still answers; no command-line run recorded the server's or
+        // the daemon's.
         // The JVM options the launcher gives (compiler commands among them) print nothing of their own.
         assertThat(run(List.of(launcher.toString(), "--version"), env)).contains("fleet " + VERSION).doesNotContain("CompileCommand");
         assertThat(cacheHolds("fleet-cli-\\d+\\.jsa")).isTrue();
