@@ -132,6 +132,7 @@ final class SshBench {
             startSshd(script);
             say(String.format(Locale.ROOT, "  sshd on %s:%d (user %s, key %s), %s; client: %s", HOST, port, user, key,
                     which("sshd"), firstLine(List.of("ssh", "-V"))));
+            recordArchiveOfAnSshUser();
             say("");
             Map<String, ThrowingRunnable> sections = new LinkedHashMap<>();
             sections.put("5A", this::remoteExec);
@@ -150,6 +151,22 @@ final class SshBench {
             stopSshd.run();
             readers.shutdownNow();
         }
+    }
+
+    /**
+     * The server's class-data archive as a user with remote members has it: recorded by a server
+     * whose registry holds one (the first local sections' warm-up recorded it with an empty
+     * registry, which leaves MINA's classes out and every first remote call to load them).
+     */
+    private void recordArchiveOfAnSshUser() throws Exception {
+        Path jsa = bench.repo.resolve("target/fleet.jsa");
+        Files.deleteIfExists(jsa);
+        Path data = bench.newTempDir("archive-data");
+        try (Bench.RawServer s = Bench.RawServer.serve(bench, data, null)) {
+            s.ok("register_member", remoteArgs("archive", home.resolve("fleet-bench-archive")), WAIT_MS, bench.json);
+        }
+        say(String.format(Locale.ROOT, "  server class-data archive recorded by a server with a remote member: %s",
+                Files.isRegularFile(jsa) ? Files.size(jsa) / (1024 * 1024) + " MB" : "MISSING"));
     }
 
     private void startSshd(Path script) throws Exception {
