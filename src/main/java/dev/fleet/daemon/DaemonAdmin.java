@@ -3,6 +3,7 @@ package dev.fleet.daemon;
 import dev.fleet.settings.Settings;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +105,9 @@ public final class DaemonAdmin {
 
     /** The process holding the daemon lock, if the lock is held. */
     private Optional<ProcessHandle> lockHolder(long pid) throws IOException, InterruptedException {
+        if (!Files.isDirectory(paths.dataDir())) {
+            return Optional.empty(); // no data dir, so no daemon ever ran here (and none is made by asking)
+        }
         try (DaemonLock free = DaemonLock.acquire(paths.lock(), Duration.ZERO)) {
             if (free != null) {
                 return Optional.empty();

@@ -52,6 +52,7 @@ public final class Relay {
     private String initialized;
     private boolean inputEnded;
     private boolean launcherStartedDaemon;
+    private final boolean recording;
 
     Relay(RelaySettings settings, String build, OutputStream stdout, PrintStream log, IntConsumer exit) {
         this.paths = new DaemonPaths(settings.dataDir());
@@ -62,6 +63,7 @@ public final class Relay {
         this.exit = exit;
         // The launcher script started one while this JVM booted.
         this.launcherStartedDaemon = settings.daemonStarting();
+        this.recording = settings.recording();
     }
 
     /**
@@ -110,6 +112,10 @@ public final class Relay {
                 connected(LineScan.NONE);
             } catch (RelayException e) {
                 log.println("fleet: " + e.getMessage());
+                if (recording) {
+                    // A recording of the path to no daemon would make a poor archive: the launcher records none.
+                    return 1;
+                }
             }
         }
         BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
@@ -349,6 +355,9 @@ public final class Relay {
     }
 
     private DaemonLink startAndConnect() throws RelayException {
+        if (recording) {
+            throw new RelayException("no fleet daemon answers, and the launcher's class-data recording starts none");
+        }
         if (launcherStartedDaemon) {
             // The launcher script started one while this JVM booted: wait for it rather than start a rival.
             launcherStartedDaemon = false;

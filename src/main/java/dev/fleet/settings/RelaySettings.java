@@ -17,11 +17,15 @@ import java.util.Map;
  *                       (read by the same rule as {@link Settings#standalone()})
  * @param daemonStarting {@code FLEET_DAEMON_STARTING=1}, set by the {@code fleet} launcher (not by users) when it
  *                       started a daemon alongside this process: the relay waits for that one instead of starting another
+ * @param recording      {@code FLEET_RELAY_RECORDING=1}, set by the launcher (not by users) for the short relay whose
+ *                       classes it records into the relay's class-data archive: it uses a running daemon only, and
+ *                       never starts one
  * @param problems       malformed values, each naming its variable and what is done instead
  */
 public record RelaySettings(Map<String, String> environment, Path dataDir, boolean standalone, boolean daemonStarting,
-                            List<String> problems) {
+                            boolean recording, List<String> problems) {
     public static final String DAEMON_STARTING = "FLEET_DAEMON_STARTING";
+    public static final String RECORDING = "FLEET_RELAY_RECORDING";
 
     public RelaySettings {
         environment = Map.copyOf(environment);
@@ -31,13 +35,13 @@ public record RelaySettings(Map<String, String> environment, Path dataDir, boole
     public static RelaySettings from(Map<String, String> env) {
         List<String> problems = new ArrayList<>();
         return new RelaySettings(env, Settings.dataDirOf(env), Settings.standaloneOf(env, problems),
-                "1".equals(env.get(DAEMON_STARTING)), problems);
+                "1".equals(env.get(DAEMON_STARTING)), "1".equals(env.get(RECORDING)), problems);
     }
 
     /** Never shows the environment: it may hold credentials. */
     @Override
     public String toString() {
         return "RelaySettings[dataDir=" + dataDir + ", standalone=" + standalone + ", daemonStarting=" + daemonStarting
-                + ", problems=" + problems + "]";
+                + ", recording=" + recording + ", problems=" + problems + "]";
     }
 }

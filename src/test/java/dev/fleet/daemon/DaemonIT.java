@@ -358,6 +358,20 @@ class DaemonIT {
     }
 
     @Test
+    void stopAndStatusBeforeAnyDaemonRanSayNotRunningAndMakeNoDataDir() throws Exception {
+        Path none = tmp.resolve("never-used");
+        Map<String, String> fresh = new HashMap<>(env);
+        fresh.put("APRA_FLEET_DATA_DIR", none.toString());
+
+        FleetCommand.Run stop = FleetCommand.run(fresh, "daemon", "stop");
+        assertThat(stop.exit()).as(stop.err()).isZero();
+        assertThat(stop.out()).contains("not running");
+        assertThat(stop.err()).doesNotContain("Exception");
+        assertThat(FleetCommand.run(fresh, "daemon", "status").out()).contains("not running");
+        assertThat(none).doesNotExist();
+    }
+
+    @Test
     void theDaemonExitsOnItsOwnWhenIdleAndTheLifeCycleCommandsWork() throws Exception {
         env.put("FLEET_DAEMON_IDLE_EXIT", "2s");
         FleetServer fleet = new FleetServer(env, true);

@@ -145,6 +145,29 @@ class LauncherIT {
     }
 
     @Test
+    void theRelaysArchiveRecordingNeverStartsADaemonOfItsOwn() throws Exception {
+        Path clone = fakeClone("clone5");
+        Path data = tmp.resolve("data5");
+        Map<String, String> env = Map.of("HOME", Files.createDirectories(tmp.resolve("home5")).toString(),
+                "APRA_FLEET_DATA_DIR", data.toString(), "JAVA_HOME", System.getProperty("java.home"));
+        try {
+            assertThat(relayExchange(clone, env, tmp.resolve("relay5.log"))).anySatisfy(line -> assertThat(line).contains("\"id\":2"));
+            // The daemon goes about when the recording (a second after the daemon is up) begins:
+            // before it, and the recording gives up after 10 s; during it, and the recording relay
+            // fails (RelayRecordingTest); after it, and the archive is made. In no case does the
+            // recording start a daemon of its own.
+            assertThat(launch(clone, env, "daemon", "stop")).contains("fleet daemon stopped");
+            Thread.sleep(13_000);
+            assertThat(launch(clone, env, 3, "daemon", "status")).contains("not running");
+            assertThat(Files.readString(data.resolve("daemon.log"))).containsOnlyOnce("serving");
+            assertThat(leftovers(clone.resolve("target"))).isEmpty();
+        } finally {
+            launch(clone, env, 0, "daemon", "stop");
+            Files.deleteIfExists(clone.resolve("target/lib"));
+        }
+    }
+
+    @Test
     void aShortFirstServerRunWithRemoteMembersRecordsTheSshClassesAndVersionRecordsNothing() throws Exception {
         Path clone = fakeClone("clone4");
         TestHome home = new TestHome(tmp.resolve("h4"));
@@ -203,6 +226,10 @@ class LauncherIT {
 
     /** Runs the clone's launcher with stdin closed; returns stdout and stderr together. */
     private static String launch(Path clone, Map<String, String> env, String... args) throws Exception {
+        return launch(clone, env, 0, args);
+    }
+
+    private static String launch(Path clone, Map<String, String> env, int exit, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(clone.resolve("fleet").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -211,7 +238,7 @@ class LauncherIT {
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(p.exitValue()).as(out).isEqualTo(exit);
         return out;
     }
 

@@ -39,7 +39,7 @@ class ReleaseArchiveIT {
 
     /** What bin/fleet needs besides java; deliberately no mvn. */
     private static final List<String> SHELL_TOOLS = List.of("bash", "dirname", "uname", "cksum", "cut", "sed", "head",
-            "mkdir", "chmod", "mv", "rm", "readlink");
+            "mkdir", "chmod", "mv", "rm", "readlink", "sleep");
 
     @TempDir
     Path tmp;
@@ -122,7 +122,8 @@ class ReleaseArchiveIT {
         }
         // The class-data archives are recorded in the user's cache, never in the (read-only) install
         // folder; the relay's is its own, so it never stands in for the server's. It is made in the
-        // background once the first relay has started (without sleep or flock on the PATH here).
+        // background once the first relay has started and its daemon is up (without flock on the
+        // PATH here, so without the lock that keeps recordings to one at a time).
         await().atMost(Duration.ofSeconds(90)).until(() -> Files.isDirectory(cache) && cacheHolds("fleet-relay-\\d+\\.jsa")
                 && !cacheHolds("fleet-relay-\\d+\\.\\d+\\..*"));
         assertThat(cacheHolds("fleet-relay-\\d+\\.jsa\\.failed")).isFalse();
