@@ -117,8 +117,7 @@ class LauncherIT {
     void theRelaysClassDataArchiveIsMadeInTheBackgroundAndMappedByTheNextRelay() throws Exception {
         Path clone = fakeClone("clone3");
         Path target = clone.resolve("target");
-        Map<String, String> env = Map.of("HOME", Files.createDirectories(tmp.resolve("home3")).toString(),
-                "APRA_FLEET_DATA_DIR", tmp.resolve("data3").toString(), "JAVA_HOME", System.getProperty("java.home"));
+        Map<String, String> env = cloneEnv("3");
         Path archive = target.resolve("fleet-relay.jsa");
         try {
             // The first relay has no archive yet: it answers, and the archive follows in the background.
@@ -136,10 +135,7 @@ class LauncherIT {
             assertThat(relayExchange(clone, strict, log)).anySatisfy(line -> assertThat(line).contains("\"id\":2", "register_member"));
             assertThat(log).content().contains("dev.fleet.daemon.Relay source: shared objects file\n");
         } finally {
-            ProcessBuilder stop = new ProcessBuilder(clone.resolve("fleet").toString(), "daemon", "stop").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            stop.environment().putAll(env);
-            stop.start().waitFor(60, TimeUnit.SECONDS);
+            launch(clone, env, "daemon", "stop");
             Files.deleteIfExists(target.resolve("lib"));
         }
     }
@@ -148,8 +144,7 @@ class LauncherIT {
     void theRelaysArchiveRecordingNeverStartsADaemonOfItsOwn() throws Exception {
         Path clone = fakeClone("clone5");
         Path data = tmp.resolve("data5");
-        Map<String, String> env = Map.of("HOME", Files.createDirectories(tmp.resolve("home5")).toString(),
-                "APRA_FLEET_DATA_DIR", data.toString(), "JAVA_HOME", System.getProperty("java.home"));
+        Map<String, String> env = cloneEnv("5");
         try {
             assertThat(relayExchange(clone, env, tmp.resolve("relay5.log"))).anySatisfy(line -> assertThat(line).contains("\"id\":2"));
             // The daemon goes about when the recording (a second after the daemon is up) begins:
@@ -162,7 +157,7 @@ class LauncherIT {
             assertThat(Files.readString(data.resolve("daemon.log"))).containsOnlyOnce("serving");
             assertThat(leftovers(clone.resolve("target"))).isEmpty();
         } finally {
-            launch(clone, env, 0, "daemon", "stop");
+            launch(clone, env, "daemon", "stop");
             Files.deleteIfExists(clone.resolve("target/lib"));
         }
     }
@@ -207,6 +202,12 @@ class LauncherIT {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return out.lines().map(String::strip).filter(l -> l.matches("\\d+: \\S+ \\S+")).map(l -> l.split(" ")[1]).toList();
+    }
+
+    /** A home and data dir of their own (named by {@code n}), and this JVM's Java. */
+    private Map<String, String> cloneEnv(String n) throws IOException {
+        return Map.of("HOME", Files.createDirectories(tmp.resolve("home" + n)).toString(),
+                "APRA_FLEET_DATA_DIR", tmp.resolve("data" + n).toString(), "JAVA_HOME", System.getProperty("java.home"));
     }
 
     /** A clone whose jars are the real build's, newer than its sources (so no build runs). */
