@@ -1,5 +1,6 @@
 package dev.fleet.doctor;
 
+import dev.fleet.exec.ssh.CryptoProviders;
 import dev.fleet.member.Member;
 import dev.fleet.member.Registry;
 import dev.fleet.member.RegistryStore;
@@ -72,6 +73,7 @@ public final class SshKeysCheck extends MemberCheck {
     }
 
     private static Finding load(Path key, String who) {
+        CryptoProviders.restrictBouncyCastle();
         try (InputStream in = Files.newInputStream(key)) {
             Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(key.toString()), in,
                     (session, resource, retry) -> {

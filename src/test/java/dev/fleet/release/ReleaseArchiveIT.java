@@ -73,6 +73,24 @@ class ReleaseArchiveIT {
     }
 
     @Test
+    void bouncyCastleShipsOnceAndWithoutSignatureFiles() throws Exception {
+        try (ZipFile zip = new ZipFile(TARGET.resolve("fleet-" + VERSION + ".zip").toFile())) {
+            List<String> copies = zip.stream().map(java.util.zip.ZipEntry::getName)
+                    .filter(n -> n.contains("/lib/bcprov-")).toList();
+            assertThat(copies).hasSize(1);
+            Path jar = Files.write(tmp.resolve("bcprov.jar"), zip.getInputStream(zip.getEntry(copies.get(0))).readAllBytes());
+            try (java.util.jar.JarFile bc = new java.util.jar.JarFile(jar.toFile())) {
+                // Signed, the JVM would check every class it reads and keep none in a class-data archive.
+                assertThat(bc.stream().map(java.util.zip.ZipEntry::getName))
+                        .noneMatch(n -> n.startsWith("META-INF/") && n.matches("(?i).*\\.(sf|rsa|dsa|ec)$"));
+                // Its classes for newer JDKs are found only in a multi-release jar.
+                assertThat(bc.isMultiRelease()).isTrue();
+                assertThat(bc.getEntry("META-INF/services/java.security.Provider")).isNotNull();
+            }
+        }
+    }
+
+    @Test
     void unpackedArchiveServesWithOnlyJavaOnThePath() throws Exception {
         Path install = tmp.resolve("opt");
         Files.createDirectories(install);

@@ -1,5 +1,6 @@
 package dev.fleet.testing;
 
+import dev.fleet.exec.ssh.CryptoProviders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +67,8 @@ public final class TestSshServer implements AutoCloseable {
     }
 
     private TestSshServer startOn(int wantedPort) throws IOException {
+        // As fleet's own MINA users do: the first lookup of each algorithm is cached for the JVM.
+        CryptoProviders.restrictBouncyCastle();
         SshServer s = SshServer.setUpDefaultServer();
         s.setHost(host);
         s.setPort(wantedPort);

@@ -1,0 +1,90 @@
+package dev.fleet.exec.ssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.KeyPair;
+import java.security.Provider;
+import java.util.List;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.mac.BuiltinMacs;
+import org.apache.sshd.common.signature.BuiltinSignatures;
+import org.apache.sshd.common.signature.Signature;
+import org.apache.sshd.common.util.security.SecurityUtils;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bouncy Castle ships unsigned (so its classes can be archived), and Oracle's JDK refuses ciphers,
+ * MACs and key agreements from an unsigned provider: none of those may ever come from it.
+ */
+class CryptoProvidersTest {
+    @BeforeAll
+    static void restrict() {
+        CryptoProviders.restrictBouncyCastle();
+    }
+
+    @Test
+    void everyCipherAnSshConnectionCanUseComesFromTheJdk() throws Exception {
+        for (BuiltinCiphers c : BuiltinCiphers.VALUES) {
+            // MINA computes ChaCha20-Poly1305 itself: that cipher asks no provider for anything.
+            if (c.isSupported() && c != BuiltinCiphers.none && c != BuiltinCiphers.cc20p1305_openssh) {
+                assertThat(provider(SecurityUtils.getCipher(c.getTransformation()).getProvider()))
+                        .as("cipher %s (%s)", c.getName(), c.getTransformation()).isNotEqualTo("BC");
+            }
+        }
+    }
+
+    @Test
+    void everyMacComesFromTheJdk() throws Exception {
+        for (BuiltinMacs m : BuiltinMacs.VALUES) {
+            if (m.isSupported()) {
+                assertThat(provider(SecurityUtils.getMac(m.getAlgorithm()).getProvider()))
+                        .as("MAC %s", m.getName()).isNotEqualTo("BC");
+            }
+        }
+    }
+
+    @Test
+    void theKeyAgreementsOfEveryKeyExchangeComeFromTheJdk() throws Exception {
+        // X25519: curve25519 and the hybrids built on it; ECDH: ecdh-sha2-nistp*; DH: the groups.
+        for (String algorithm : List.of("X25519", "X448", "ECDH", "DH")) {
+            assertThat(provider(SecurityUtils.getKeyAgreement(algorithm).getProvider())).as(algorithm).isNotEqualTo("BC");
+            assertThat(provider(SecurityUtils.getKeyPairGenerator(algorithm.equals("ECDH") ? "EC" : algorithm).getProvider()))
+                    .as("key pairs for " + algorithm).isNotEqualTo("BC");
+        }
+    }
+
+    @Test
+    void rsaAndEcdsaKeysAndSignaturesComeFromTheJdk() throws Exception {
+        for (String algorithm : List.of("RSA", "EC")) {
+            assertThat(provider(SecurityUtils.getKeyFactory(algorithm).getProvider())).as(algorithm).isNotEqualTo("BC");
+        }
+        for (String algorithm : List.of("SHA256withRSA", "SHA512withRSA", "SHA256withECDSA")) {
+            assertThat(provider(SecurityUtils.getSignature(algorithm).getProvider())).as(algorithm).isNotEqualTo("BC");
+        }
+        assertThat(provider(SecurityUtils.getMessageDigest("SHA-256").getProvider())).isNotEqualTo("BC");
+    }
+
+    @Test
+    void ed25519StillWorksThroughBouncyCastle() throws Exception {
+        assertThat(SecurityUtils.isEDDSACurveSupported()).isTrue();
+        assertThat(provider(SecurityUtils.getSignature("Ed25519").getProvider())).isEqualTo("BC");
+
+        KeyPair pair = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+        byte[] data = "fleet".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Signature signer = BuiltinSignatures.ed25519.create();
+        signer.initSigner(null, pair.getPrivate());
+        signer.update(null, data);
+        byte[] signature = signer.sign(null);
+        Signature verifier = BuiltinSignatures.ed25519.create();
+        verifier.initVerifier(null, pair.getPublic());
+        verifier.update(null, data);
+        assertThat(verifier.verify(null, signature)).isTrue();
+    }
+
+    private static String provider(Provider p) {
+        return p.getName();
+    }
+}
