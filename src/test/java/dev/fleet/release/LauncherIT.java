@@ -197,6 +197,32 @@ class LauncherIT {
         }
     }
 
+    @Test
+    void aFleetOfLocalMembersNeverSetsUpSshOrBouncyCastle() throws Exception {
+        Path clone = fakeClone("clone5");
+        Map<String, String> env = new HashMap<>(cloneEnv("5"));
+        try {
+            // Idle memory and start-up of a fleet without remote members pay nothing for SSH.
+            Path register = tmp.resolve("classes5-register.log");
+            env.put("FLEET_JAVA_OPTS", "-Xlog:class+load=info:file=" + register);
+            assertThat(launch(clone, env, "call", "register_member", "{\"friendly_name\":\"l\",\"member_type\":\"local\","
+                    + "\"work_folder\":\"" + Files.createDirectories(tmp.resolve("w5")) + "\"}")).contains("Registered member l");
+            Path exec = tmp.resolve("classes5-exec.log");
+            env.put("FLEET_JAVA_OPTS", "-Xlog:class+load=info:file=" + exec);
+            assertThat(launch(clone, env, "call", "execute_command", "{\"member_name\":\"l\",\"command\":\"echo hi\"}"))
+                    .contains("hi");
+            for (Path log : List.of(register, exec)) {
+                // A few of MINA's interfaces are named by fleet's own types; its client and its
+                // security set-up (which builds Bouncy Castle's provider) are not loaded.
+                assertThat(Files.readString(log)).as(log.toString()).contains("dev.fleet.Fleet ")
+                        .doesNotContain("org.bouncycastle.", "org.apache.sshd.common.util.security.",
+                                "org.apache.sshd.client.SshClient ");
+            }
+        } finally {
+            Files.deleteIfExists(clone.resolve("target/lib"));
+        }
+    }
+
     /** The names of the classes a class-data archive holds, from the JVM's listing ("12: a.B app_loader"). */
     private static List<String> archivedClasses(Path archive, Path jar) throws Exception {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

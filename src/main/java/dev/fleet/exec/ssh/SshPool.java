@@ -53,10 +53,6 @@ public final class SshPool implements AutoCloseable {
     /** OpenSSH allows 10 sessions (channels) per connection by default; stay under it. */
     static final int CHANNELS_PER_CONNECTION = 8;
 
-    static {
-        CryptoProviders.restrictBouncyCastle();
-    }
-
     /**
      * Key exchanges in the order offered. ML-KEM hybrid first (post-quantum, and quick); then
      * X25519, before sntrup761: MINA computes sntrup761 in plain Java, and on a fresh JVM that
@@ -279,6 +275,7 @@ public final class SshPool implements AutoCloseable {
         if (c == null) {
             synchronized (this) {
                 if (client == null) {
+                    CryptoProviders.restrictBouncyCastle();
                     SshClient created = SshClient.setUpDefaultClient();
                     // Without it every small request/response waits on delayed ACKs (~40 ms each).
                     CoreModuleProperties.TCP_NODELAY.set(created, true);
