@@ -1,5 +1,6 @@
 package dev.fleet.doctor;
 
+import dev.fleet.exec.ssh.CryptoProviders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,8 @@ public final class KnownHostsCheck implements Check {
                         + "trust their machine", "chmod 600 " + file));
             }
             List<String> lines = Files.readAllLines(file);
+            // Reading a key is MINA's first use of its providers when the doctor runs before any connection.
+            CryptoProviders.restrictBouncyCastle();
             int entries = 0;
             for (int i = 0; i < lines.size(); i++) {
                 String line = lines.get(i).strip();

@@ -1,10 +1,15 @@
 package dev.fleet.arch;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.fleet.exec.ssh.CryptoProviders;
+import dev.fleet.exec.ssh.TofuHostKeys;
 import org.junit.jupiter.api.Test;
 
 /** The layers of DESIGN.md: front ends → tools → services → member → security and base; nothing reaches back up. */
@@ -84,6 +89,32 @@ class LayeringTest {
                 .should().dependOnClassesThat().haveSimpleName("LinuxCommands")
                 .orShould().dependOnClassesThat().haveSimpleName("MacOsCommands")
                 .orShould().dependOnClassesThat().haveSimpleName("WindowsCommands")
+                .check(classes);
+    }
+
+    /**
+     * MINA caches the provider of each algorithm at its first lookup, for the life of the JVM, so the
+     * restriction of Bouncy Castle (CryptoProviders) must come before any class reads a key, registers
+     * MINA's providers or starts its client. Every class that can do one of those calls it; the host
+     * key verifier is the exception that proves it: it only runs inside a connection of SshPool's client.
+     */
+    @Test
+    void everyUserOfMinasKeysOrProvidersRestrictsBouncyCastleFirst() {
+        DescribedPredicate<JavaClass> minaCrypto = JavaClass.Predicates.resideInAnyPackage(
+                        "org.apache.sshd.common.config.keys..", "org.apache.sshd.common.util.security..",
+                        "org.apache.sshd.common.keyprovider..", "org.apache.sshd.common.signature..",
+                        "org.apache.sshd.common.cipher..", "org.apache.sshd.common.kex..", "org.apache.sshd.client.config.hosts..")
+                .or(JavaClass.Predicates.equivalentTo(org.apache.sshd.client.SshClient.class));
+        DescribedPredicate<JavaClass> usesMinaCrypto = new DescribedPredicate<>("use MINA's keys, providers, ciphers or client") {
+            @Override
+            public boolean test(JavaClass c) {
+                return c.getDirectDependenciesFromSelf().stream().anyMatch(d -> minaCrypto.test(d.getTargetClass()));
+            }
+        };
+        classes().that(usesMinaCrypto)
+                .and().doNotBelongToAnyOf(CryptoProviders.class, TofuHostKeys.class)
+                .should().dependOnClassesThat().belongToAnyOf(CryptoProviders.class)
+                .because("MINA would otherwise take every algorithm it first looks up from Bouncy Castle, for the JVM's life")
                 .check(classes);
     }
 
