@@ -47,7 +47,8 @@ import java.util.stream.Stream;
  * with the measured calls, and the ratio is printed.
  *
  * <p>Options: {@code --only=local|ssh|all} (default all), {@code --cold-runs=N} (default 12),
- * {@code --exec-calls=N} (default 60), {@code --status-calls=N} (default 15), {@code --repo=PATH}
+ * {@code --exec-calls=N} (default 60), {@code --exec-warm-calls=N} (default 2000: L1's warm figures are taken
+ * once the server has served that many calls), {@code --status-calls=N} (default 15), {@code --repo=PATH}
  * (default: the working directory), and the SSH section's options (see {@link SshBench}).
  */
 public final class Bench {
@@ -59,7 +60,7 @@ public final class Bench {
     private static final long WATCHDOG_MS = 25 * 60_000;
     /** Things outside this JVM's process tree to undo on any exit (a daemonized sshd, an ssh master). */
     private static final List<Runnable> CLEANUPS = new CopyOnWriteArrayList<>();
-    private static final String USAGE = "usage: bench/run [--only=local|ssh|all] [--cold-runs=N] [--exec-calls=N] "
+    private static final String USAGE = "usage: bench/run [--only=local|ssh|all] [--cold-runs=N] [--exec-calls=N] [--exec-warm-calls=N] "
             + "[--status-calls=N] [--repo=PATH] [--sections=L1,S3,...]\n                 " + SshBench.USAGE;
     private static final String INIT_REQUEST = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
             + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"fleet-bench\",\"version\":\"1\"}}}";
@@ -78,6 +79,8 @@ public final class Bench {
     private final Path testClasses;
     private final int coldRuns;
     private final int execCalls;
+    /** L1's warm figures are taken once the server has served this many calls. */
+    private final int execWarmCalls;
     private final int statusCalls;
     private final String only;
     /** Sections that {@code --sections} names (empty: all); the figures of issue 13 one at a time on a shared machine. */
@@ -98,6 +101,7 @@ public final class Bench {
         this.testClasses = ownClassesDir();
         this.coldRuns = Math.max(10, intOpt(opts, "cold-runs", 12));
         this.execCalls = Math.max(50, intOpt(opts, "exec-calls", 60));
+        this.execWarmCalls = Math.max(0, intOpt(opts, "exec-warm-calls", 2000));
         this.statusCalls = Math.max(10, intOpt(opts, "status-calls", 15));
         this.only = opts.getOrDefault("only", "all");
         if (!List.of("local", "ssh", "all").contains(only)) {
@@ -195,7 +199,7 @@ public final class Bench {
             if (wants("COLD")) {
                 coldStart();
             }
-            new LocalTargets(this, execCalls).run();
+            new LocalTargets(this, execCalls, execWarmCalls).run();
             if (wants("STATUS")) {
                 fleetStatus();
             }
