@@ -12,7 +12,7 @@ rem which would slow every later server start.
 if /i "%~1"=="statusline" if "%~2"=="" goto :statusline
 set "FLEET_CDS=-XX:ArchiveClassesAtExit=%FLEET_CACHE%\fleet.jsa"
 if exist "%FLEET_CACHE%\fleet.jsa" set "FLEET_CDS=-XX:SharedArchiveFile=%FLEET_CACHE%\fleet.jsa"
-"%FLEET_JAVA%" -XX:+UseSerialGC -Xss512k -XX:MaxRAM=1g -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -Xshare:auto -Xlog:disable -Xlog:all=warning:stderr %FLEET_CDS% %FLEET_JAVA_OPTS% "-Dfleet.launcher=%~f0" -jar "%FLEET_HOME%\lib\fleet.jar" %*
+"%FLEET_JAVA%" -XX:+UseSerialGC -Xss512k -XX:MaxRAM=1g -XX:-ShrinkHeapInSteps -Xshare:auto -Xlog:disable -Xlog:all=warning:stderr %FLEET_CDS% %FLEET_JAVA_OPTS% "-Dfleet.launcher=%~f0" -jar "%FLEET_HOME%\lib\fleet.jar" %*
 exit /b %ERRORLEVEL%
 
 :statusline
