@@ -262,7 +262,8 @@ public final class FileTransfers {
             if (p.refused() != null) {
                 return FileResult.failed(source.toString(), p.refused());
             }
-            // Resolved on the member just before the copy, on purpose: a link made since the plan cannot lead outside.
+            // Resolved on the member just before the copy, on purpose: the file's own name each time, its
+            // folder when the transfer first uses it, so a link made since the plan cannot lead outside.
             if (!MemberPaths.isInside(realRoot, files.realPath(p.dest()))) {
                 return FileResult.failed(source.toString(), "destination escapes the work folder; refused");
             }

@@ -187,6 +187,9 @@ public final class SshChannel implements MemberChannel {
         private final SshPool.Lease lease;
         private final SftpClient sftp;
         private final String address;
+        private final ResolvedFolders folders = new ResolvedFolders();
+        /** Folders this session has seen exist or has made: a folder of many files asks about each once. */
+        private final java.util.Set<String> madeFolders = new java.util.HashSet<>();
 
         SftpSession(SshPool.Lease lease, SftpClient sftp, String address) {
             this.lease = lease;
@@ -269,7 +272,7 @@ public final class SshChannel implements MemberChannel {
         }
 
         private void uploadVia(Path localFile, String memberPath, LongConsumer progress) throws IOException {
-            makeParents(sftp, memberPath);
+            makeParents(sftp, memberPath, madeFolders);
             String part = PartFile.beside(memberPath);
             boolean placed = false;
             try {
@@ -431,7 +434,7 @@ public final class SshChannel implements MemberChannel {
 
         @Override
         public String realPath(String memberPath) throws IOException, ChannelException {
-            return overConnection(() -> resolveLinks(sftp, memberPath), () -> "while checking where it lies; not copied");
+            return overConnection(() -> folders.realPath(sftp, memberPath), () -> "while checking where it lies; not copied");
         }
 
         @Override
@@ -493,6 +496,14 @@ public final class SshChannel implements MemberChannel {
      * do not exist yet are kept as written; more than 40 links (a loop) is an error, never a guess.
      */
     static String resolveLinks(SftpClient sftp, String path) throws IOException {
+        return resolve(sftp, path).path();
+    }
+
+    /** Where {@link #resolveLinks} ended, and whether every part of the path exists (none was kept by name only). */
+    record Resolved(String path, boolean exists) {
+    }
+
+    static Resolved resolve(SftpClient sftp, String path) throws IOException {
         java.util.Deque<String> unresolved = new java.util.ArrayDeque<>(List.of(path.split("/")));
         java.util.Deque<String> resolved = new java.util.ArrayDeque<>();
         int hops = 0;
@@ -538,16 +549,18 @@ public final class SshChannel implements MemberChannel {
                 resolved.addLast(part);
             }
         }
-        return "/" + String.join("/", resolved);
+        return new Resolved("/" + String.join("/", resolved), !beyondExisting);
     }
 
-    private static void makeParents(SftpClient sftp, String path) throws IOException {
+    /** Makes the folders missing above {@code path}; {@code known} holds those seen to exist, and gains those found or made. */
+    private static void makeParents(SftpClient sftp, String path, java.util.Set<String> known) throws IOException {
         String parent = MemberPaths.parent(path);
-        if (parent == null || MemberPaths.isRoot(parent)) {
+        if (parent == null || MemberPaths.isRoot(parent) || known.contains(parent)) {
             return;
         }
         try {
             if (sftp.stat(parent).isDirectory()) {
+                known.add(parent);
                 return;
             }
         } catch (SftpException e) {
@@ -555,7 +568,7 @@ public final class SshChannel implements MemberChannel {
                 throw e;
             }
         }
-        makeParents(sftp, parent);
+        makeParents(sftp, parent, known);
         try {
             sftp.mkdir(parent);
         } catch (SftpException e) {
@@ -563,6 +576,7 @@ public final class SshChannel implements MemberChannel {
                 throw e;
             }
         }
+        known.add(parent);
     }
 
     private SftpClient sftp(ClientSession session) throws ChannelException {

@@ -59,4 +59,30 @@ class SftpLinksTest {
             assertThatThrownBy(() -> files.realPath(ssh.work + "/loop-a/x")).isInstanceOf(IOException.class);
         }
     }
+
+    @Test
+    void aFolderResolvedOnceStillHasEachFilesOwnNameChecked() throws Exception {
+        Path sub = Files.createDirectories(ssh.work.resolve("sub")).toRealPath();
+        Files.createSymbolicLink(sub.resolve("out"), outside);
+        Files.createSymbolicLink(sub.resolve("named"), outside.resolve("file.txt"));
+        try (FileSession files = ssh.channel.files()) {
+            assertThat(files.realPath(ssh.work + "/sub/a.txt")).isEqualTo(sub + "/a.txt");
+            // The same folder again (remembered): a name that is a link still leads where it points.
+            assertThat(files.realPath(ssh.work + "/sub/named")).isEqualTo(outside + "/file.txt");
+            assertThat(files.realPath(ssh.work + "/sub/out")).isEqualTo(outside.toString());
+            assertThat(files.realPath(ssh.work + "/sub/out/secret.txt")).isEqualTo(outside + "/secret.txt");
+            assertThat(files.realPath(ssh.work + "/sub/../sub/b.txt")).isEqualTo(sub + "/b.txt");
+        }
+    }
+
+    @Test
+    void aFolderNotThereAtFirstIsResolvedAgainOnceItIs() throws Exception {
+        Path work = ssh.work.toRealPath();
+        try (FileSession files = ssh.channel.files()) {
+            assertThat(files.realPath(ssh.work + "/later/a.txt")).isEqualTo(work + "/later/a.txt");
+            // It appears as a link before a copy makes it: the next file in it is seen to lead outside.
+            Files.createSymbolicLink(ssh.work.resolve("later"), outside);
+            assertThat(files.realPath(ssh.work + "/later/b.txt")).isEqualTo(outside + "/b.txt");
+        }
+    }
 }
