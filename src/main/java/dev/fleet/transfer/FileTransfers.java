@@ -263,7 +263,8 @@ public final class FileTransfers {
                 return FileResult.failed(source.toString(), p.refused());
             }
             // Resolved on the member just before the copy, on purpose: the file's own name each time, its
-            // folder when the transfer first uses it, so a link made since the plan cannot lead outside.
+            // folder when the transfer first uses it, so a link made since the plan (in the name, or in a
+            // folder before the transfer reached it) cannot lead outside.
             if (!MemberPaths.isInside(realRoot, files.realPath(p.dest()))) {
                 return FileResult.failed(source.toString(), "destination escapes the work folder; refused");
             }
@@ -381,7 +382,8 @@ public final class FileTransfers {
         try {
             // Links resolved again on purpose, just before this file's turn: comparing files (checksums
             // above all) and the files before it take time, and a link that appeared since the plan
-            // must not lead the writes out.
+            // must not lead the writes out (on the member: the file's own name each time, its folder
+            // when the transfer first uses it).
             TransferPaths.linksStayInside(dest, local);
             if (!MemberPaths.isInside(realRoot, files.realPath(f.source()))) {
                 return FileResult.failed(f.source(), "a link leads outside the work folder; refused");
