@@ -144,4 +144,35 @@ class TransferBoundaryTest {
         assertThat(results(r)).filteredOn(f -> Boolean.FALSE.equals(f.get("ok"))).singleElement()
                 .satisfies(f -> assertThat((String) f.get("error")).contains("'..'", "refused"));
     }
+
+    /**
+     * A member whose folder holds links where a sent folder's files would land: a subfolder that is
+     * a link out, and a file name that is one. Several files go into each folder, so a folder
+     * already resolved for one file is checked the same way for the next.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "remote"})
+    void linksOnTheMemberWhereSentFilesWouldLandCannotCarryThemOutside(String kind) throws Exception {
+        Path work = member(kind);
+        Path landing = Files.createDirectories(work.resolve("project"));
+        Files.createSymbolicLink(landing.resolve("sub"), outside);
+        Files.writeString(outside.resolve("victim.txt"), "keep");
+        Files.createSymbolicLink(landing.resolve("named.txt"), outside.resolve("victim.txt"));
+        Path folder = Files.createDirectories(tmp.resolve("to-send/project"));
+        Files.createDirectories(folder.resolve("sub"));
+        Files.createDirectories(folder.resolve("ok"));
+        for (String name : List.of("a.txt", "b.txt", "named.txt", "sub/x.txt", "sub/y.txt", "sub/z.txt", "ok/p.txt", "ok/q.txt")) {
+            Files.writeString(folder.resolve(name), "sent " + name);
+        }
+
+        ToolResult r = fleet.call("send_files", "member_name", "m", "local_paths", List.of(folder.toString()));
+
+        assertThat(files(outside)).containsExactly("victim.txt");
+        assertThat(Files.readString(outside.resolve("victim.txt"))).isEqualTo("keep");
+        assertThat(results(r)).filteredOn(f -> Boolean.FALSE.equals(f.get("ok"))).hasSize(4)
+                .allSatisfy(f -> assertThat((String) f.get("error")).contains("escapes the work folder"));
+        assertThat(Files.readString(landing.resolve("a.txt"))).isEqualTo("sent a.txt");
+        assertThat(Files.readString(landing.resolve("ok/q.txt"))).isEqualTo("sent ok/q.txt");
+        assertThat(r.text()).contains("4 of 8");
+    }
 }
