@@ -28,7 +28,8 @@ public final class CryptoProviders {
 
     /**
      * Restricts MINA's use of Bouncy Castle; runs once per JVM, before MINA's first lookup (each
-     * lookup is cached for the life of the JVM). Every class that uses MINA calls it first.
+     * lookup is cached for the life of the JVM). Every class that uses MINA's keys, providers,
+     * ciphers or client calls it first; an architecture rule (LayeringTest) fails when one does not.
      */
     public static synchronized void restrictBouncyCastle() {
         if (done) {
