@@ -36,7 +36,7 @@ public final class KnownHostsCheck implements Check {
             }
             List<String> lines = Files.readAllLines(file);
             // Reading a key is MINA's first use of its providers when the doctor runs before any connection.
-            CryptoProviders.restrictBouncyCastle();
+            CryptoProviders.install();
             int entries = 0;
             for (int i = 0; i < lines.size(); i++) {
                 String line = lines.get(i).strip();

@@ -73,7 +73,7 @@ public final class SshKeysCheck extends MemberCheck {
     }
 
     private static Finding load(Path key, String who) {
-        CryptoProviders.restrictBouncyCastle();
+        CryptoProviders.install();
         try (InputStream in = Files.newInputStream(key)) {
             Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(key.toString()), in,
                     (session, resource, retry) -> {

@@ -93,13 +93,14 @@ class LayeringTest {
     }
 
     /**
-     * MINA caches the provider of each algorithm at its first lookup, for the life of the JVM, so the
-     * restriction of Bouncy Castle (CryptoProviders) must come before any class reads a key, registers
-     * MINA's providers or starts its client. Every class that can do one of those calls it; the host
-     * key verifier is the exception that proves it: it only runs inside a connection of SshPool's client.
+     * MINA caches the provider of each algorithm at its first lookup, for the life of the JVM, so
+     * fleet's choice of providers (CryptoProviders: the JDK's, Ed25519 included) must be installed
+     * before any class reads a key, registers MINA's providers or starts its client. Every class that
+     * can do one of those calls it; the exceptions are the JDK Ed25519 classes it installs, and the
+     * host key verifier, which only runs inside a connection of SshPool's client.
      */
     @Test
-    void everyUserOfMinasKeysOrProvidersRestrictsBouncyCastleFirst() {
+    void everyUserOfMinasKeysOrProvidersInstallsFleetsProvidersFirst() {
         DescribedPredicate<JavaClass> minaCrypto = JavaClass.Predicates.resideInAnyPackage(
                         "org.apache.sshd.common.config.keys..", "org.apache.sshd.common.util.security..",
                         "org.apache.sshd.common.keyprovider..", "org.apache.sshd.common.signature..",
@@ -113,6 +114,7 @@ class LayeringTest {
         };
         classes().that(usesMinaCrypto)
                 .and().doNotBelongToAnyOf(CryptoProviders.class, TofuHostKeys.class)
+                .and().haveNameNotMatching("dev\\.fleet\\.exec\\.ssh\\.JdkEd25519.*")
                 .should().dependOnClassesThat().belongToAnyOf(CryptoProviders.class)
                 .because("MINA would otherwise take every algorithm it first looks up from Bouncy Castle, for the JVM's life")
                 .check(classes);

@@ -181,16 +181,16 @@ class LauncherIT {
             assertThat(target.resolve("fleet-cli.jsa")).exists();
 
             // The first server after the build ends right after tools/list, long before its SSH
-            // warm-up would finish by itself: it waits for it, and the archive holds MINA's classes,
-            // and Bouncy Castle's (whose jar the build ships unsigned: a signed jar's are never archived).
+            // warm-up would finish by itself: it waits for it, and the archive holds MINA's classes and
+            // fleet's Ed25519 through the JDK; Bouncy Castle's provider is never built.
             assertThat(relayExchange(clone, env, tmp.resolve("server4.log"), "serve", "--standalone"))
                     .anySatisfy(line -> assertThat(line).contains("\"id\":2", "register_member"));
             assertThat(target.resolve("fleet.jsa")).exists();
             assertThat(archivedClasses(target.resolve("fleet.jsa"), target.resolve("fleet.jar")))
                     .contains("org.apache.sshd.client.SshClient", "org.apache.sshd.common.cipher.BuiltinCiphers",
                             "org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter",
-                            "org.bouncycastle.jce.provider.BouncyCastleProvider",
-                            "org.bouncycastle.math.ec.rfc8032.Ed25519");
+                            "dev.fleet.exec.ssh.JdkEd25519")
+                    .doesNotContain("org.bouncycastle.jce.provider.BouncyCastleProvider");
         } finally {
             sshd.stop();
             Files.deleteIfExists(target.resolve("lib"));

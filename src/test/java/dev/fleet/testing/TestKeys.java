@@ -1,5 +1,6 @@
 package dev.fleet.testing;
 
+import dev.fleet.exec.ssh.CryptoProviders;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ public final class TestKeys {
 
     /** Writes a private key ({@code type}: ssh-ed25519, ecdsa-sha2-nistp256 or ssh-rsa) and returns its path. */
     public static Path write(Path file, String type, int bits, String passphrase) throws Exception {
+        CryptoProviders.install();
         KeyPair pair = KeyUtils.generateKeyPair(type, bits);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         OpenSSHKeyEncryptionContext encryption = null;

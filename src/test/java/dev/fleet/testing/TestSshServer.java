@@ -68,7 +68,7 @@ public final class TestSshServer implements AutoCloseable {
 
     private TestSshServer startOn(int wantedPort) throws IOException {
         // As fleet's own MINA users do: the first lookup of each algorithm is cached for the JVM.
-        CryptoProviders.restrictBouncyCastle();
+        CryptoProviders.install();
         SshServer s = SshServer.setUpDefaultServer();
         s.setHost(host);
         s.setPort(wantedPort);

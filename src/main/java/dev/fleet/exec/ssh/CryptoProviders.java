@@ -1,53 +1,41 @@
 package dev.fleet.exec.ssh;
 
-import java.util.Map;
 import org.apache.sshd.common.util.security.SecurityProviderChoice;
-import org.apache.sshd.common.util.security.SecurityProviderRegistrar;
 import org.apache.sshd.common.util.security.SecurityUtils;
 
 /**
- * Which provider MINA takes each piece of cryptography from: Bouncy Castle for Ed25519 keys and
- * signatures only (Java 17's own Ed25519 is not one MINA can use), the JDK for everything else.
+ * Which provider MINA takes each piece of cryptography from: the JDK's, for everything, Ed25519
+ * included ({@link JdkEd25519}). MINA never registers Bouncy Castle as a provider; fleet's own code
+ * uses a few of its classes directly (PEM files of GitHub App keys, scrypt), not its provider.
  *
- * <p>Left to itself, MINA takes from Bouncy Castle every key agreement, key, signature and digest
- * it finds there. Fleet ships Bouncy Castle's jar without its signature files, so that the JVM can
- * keep its classes in the class-data archive (a signed jar's classes are never archived, and
- * checking the signature of each class read cost a quarter of a second on the first SSH
- * connection). Oracle's JDK refuses ciphers, MACs and key agreements from an unsigned provider;
- * keys, key factories and signatures it does not check. With this restriction no service that
- * check applies to is ever asked of Bouncy Castle, so an unsigned copy works on every JDK.
+ * <p>Left to itself, MINA registers Bouncy Castle's provider when it finds the jar, which builds
+ * the provider (about a thousand algorithms registered: on a fresh server a quarter of the first
+ * SSH registration), and then takes every key agreement, key, signature and digest from it, and
+ * Ed25519 from nowhere else. MINA's own parsers read the key files (OpenSSH, PEM, PKCS#8, encrypted
+ * or not) without it. Leaving the provider out also keeps an unsigned Bouncy Castle harmless:
+ * Oracle's JDK refuses ciphers, MACs and key agreements from an unsigned provider.
  */
 public final class CryptoProviders {
-    /** MINA's names for the services Bouncy Castle still gives: Ed25519 keys and signatures. */
-    static final String ED25519_ONLY = "Ed25519,EdDSA";
-
     private static boolean done;
 
     private CryptoProviders() {
     }
 
     /**
-     * Restricts MINA's use of Bouncy Castle; runs once per JVM, before MINA's first lookup (each
-     * lookup is cached for the life of the JVM). Every class that uses MINA's keys, providers,
-     * ciphers or client calls it first; an architecture rule (LayeringTest) fails when one does not.
+     * Sets MINA's providers; runs once per JVM, before MINA's first lookup (each lookup is cached
+     * for the life of the JVM, and MINA's key types are fixed when its key utilities first load).
+     * Every class that uses MINA's keys, providers, ciphers or client calls it first; an
+     * architecture rule (LayeringTest) fails when one does not.
      */
-    public static synchronized void restrictBouncyCastle() {
+    public static synchronized void install() {
         if (done) {
             return;
         }
         done = true;
-        // Registers MINA's providers (Bouncy Castle among them when its jar is present).
-        if (!SecurityUtils.isBouncyCastleRegistered()) {
-            return;
-        }
-        SecurityProviderRegistrar bc = SecurityUtils.getRegisteredProvider(SecurityUtils.BOUNCY_CASTLE);
-        Map<String, Object> props = bc.getProperties();
-        props.put(bc.getConfigurationPropertyName("supportAll"), SecurityProviderRegistrar.NO_OPTIONS_VALUE);
-        for (String entity : new String[] {"KeyFactory", "KeyPairGenerator", "Signature"}) {
-            props.put(bc.getConfigurationPropertyName(entity), ED25519_ONLY);
-        }
-        // MINA makes Bouncy Castle the provider of anything no registrar claims; the JDK's own
-        // lookup (its providers in their configured order) is what the rest should get.
+        SecurityUtils.setAPrioriDisabledProvider(SecurityUtils.BOUNCY_CASTLE, true);
+        // Registers MINA's default registrars (the JDK's), then the JDK's Ed25519 under the name MINA looks up first.
+        SecurityUtils.registerSecurityProvider(new JdkEd25519Registrar());
+        // Anything no registrar claims goes to the JDK's own lookup (its providers in their configured order).
         SecurityUtils.setDefaultProviderChoice(SecurityProviderChoice.EMPTY);
     }
 }

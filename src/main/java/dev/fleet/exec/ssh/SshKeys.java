@@ -21,7 +21,7 @@ public final class SshKeys {
 
     /** Writes {@code file} (0600, OpenSSH private key) and {@code file.pub}. */
     public static Generated generateEd25519(Path file, String comment) throws IOException {
-        CryptoProviders.restrictBouncyCastle();
+        CryptoProviders.install();
         try {
             SecureFiles.createPrivateDirectories(file.getParent());
             KeyPair pair = KeyUtils.generateKeyPair(org.apache.sshd.common.keyprovider.KeyPairProvider.SSH_ED25519, 256);

@@ -275,7 +275,7 @@ public final class SshPool implements AutoCloseable {
         if (c == null) {
             synchronized (this) {
                 if (client == null) {
-                    CryptoProviders.restrictBouncyCastle();
+                    CryptoProviders.install();
                     SshClient created = SshClient.setUpDefaultClient();
                     // Without it every small request/response waits on delayed ACKs (~40 ms each).
                     CoreModuleProperties.TCP_NODELAY.set(created, true);

@@ -16,13 +16,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bouncy Castle ships unsigned (so its classes can be archived), and Oracle's JDK refuses ciphers,
- * MACs and key agreements from an unsigned provider: none of those may ever come from it.
+ * Every algorithm an SSH connection uses comes from the JDK, Ed25519 included. Bouncy Castle ships
+ * unsigned (so its classes can be archived), and Oracle's JDK refuses ciphers, MACs and key
+ * agreements from an unsigned provider; building its provider also cost a quarter of a first
+ * registration.
  */
 class CryptoProvidersTest {
     @BeforeAll
     static void restrict() {
-        CryptoProviders.restrictBouncyCastle();
+        CryptoProviders.install();
     }
 
     @Test
@@ -68,11 +70,13 @@ class CryptoProvidersTest {
     }
 
     @Test
-    void ed25519StillWorksThroughBouncyCastle() throws Exception {
+    void ed25519KeysAndSignaturesComeFromTheJdk() throws Exception {
         assertThat(SecurityUtils.isEDDSACurveSupported()).isTrue();
-        assertThat(provider(SecurityUtils.getSignature("Ed25519").getProvider())).isEqualTo("BC");
+        assertThat(provider(SecurityUtils.getSignature("Ed25519").getProvider())).isEqualTo("SunEC");
+        assertThat(provider(SecurityUtils.getKeyFactory("EdDSA").getProvider())).isEqualTo("SunEC");
 
         KeyPair pair = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+        assertThat(pair.getPublic()).isInstanceOf(java.security.interfaces.EdECPublicKey.class);
         byte[] data = "fleet".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         Signature signer = BuiltinSignatures.ed25519.create();
         signer.initSigner(null, pair.getPrivate());
@@ -82,6 +86,22 @@ class CryptoProvidersTest {
         verifier.initVerifier(null, pair.getPublic());
         verifier.update(null, data);
         assertThat(verifier.verify(null, signature)).isTrue();
+
+        Signature tampered = BuiltinSignatures.ed25519.create();
+        tampered.initVerifier(null, pair.getPublic());
+        tampered.update(null, "fleeT".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(tampered.verify(null, signature)).isFalse();
+    }
+
+    @Test
+    void noAlgorithmIsEverTakenFromBouncyCastle() throws Exception {
+        for (String algorithm : List.of("Ed25519", "EdDSA", "RSA", "EC")) {
+            assertThat(provider(SecurityUtils.getKeyFactory(algorithm).getProvider())).as(algorithm).isNotEqualTo("BC");
+            assertThat(provider(SecurityUtils.getKeyPairGenerator(algorithm).getProvider())).as(algorithm).isNotEqualTo("BC");
+        }
+        assertThat(SecurityUtils.isBouncyCastleRegistered()).isFalse();
+        // Building Bouncy Castle's provider is the cost this avoids; MINA would install it in the JDK's list.
+        assertThat(java.security.Security.getProvider("BC")).isNull();
     }
 
     private static String provider(Provider p) {
