@@ -141,8 +141,8 @@ public final class SshPool implements AutoCloseable {
     /**
      * Does the work of a first connection that does not need a server: starts the client and runs
      * once the key exchange, signature and cipher code a login uses, so that the first call to a
-     * member does not also pay for a JVM that has never done SSH (class loading, Bouncy Castle's
-     * provider set up, code run cold). No connection is made.
+     * member does not also pay for a JVM that has never done SSH (class loading, the JDK's
+     * providers set up, code run cold). No connection is made.
      * Failures only mean the first real connection does the work itself; returns whether it ran through.
      */
     public boolean prepare() {
