@@ -50,9 +50,18 @@ import java.util.stream.Stream;
  * <p>Options: {@code --ssh-exec-calls=N} (default 60, at least 50), {@code --ssh-status-calls=N}
  * (default 12, at least 10), {@code --ssh-members=N} (default 50), {@code --transfer-mb=N} (MiB,
  * default 256), {@code --transfer-runs=N} (default 3, at least 3), {@code --transfer-warmups=N}
- * (untimed full-size sends by each tool before the timed ones, default 2).
+ * (untimed full-size sends by each tool before the timed ones, default 8, see
+ * {@link #DEFAULT_TRANSFER_WARMUPS}).
  */
 final class SshBench {
+    /**
+     * Full-size sends before the timed ones. A server's JIT is still compiling the transfer path
+     * during its first few (C2 took a third of the server's CPU in the runs after two warm-ups,
+     * an eighth after eight; its sends went from about 240 to 480 MiB/s over the first ten), and
+     * "warm" means after that.
+     */
+    static final int DEFAULT_TRANSFER_WARMUPS = 8;
+
     static final String USAGE = "[--ssh-exec-calls=N] [--ssh-status-calls=N] [--transfer-mb=N] [--transfer-runs=N] [--transfer-warmups=N] "
             + "[--scale-members=N] [--small-files=N] [--resend-mb=N] [--first-call-rounds=N] [--first-transfer-rounds=N]";
     private static final int WARMUPS = 10;
@@ -97,7 +106,7 @@ final class SshBench {
         this.members = Math.max(2, intOpt(opts, "ssh-members", 50));
         this.transferMb = Math.max(1, intOpt(opts, "transfer-mb", 256));
         this.transferRuns = Math.max(3, intOpt(opts, "transfer-runs", 3));
-        this.transferWarmups = Math.max(0, intOpt(opts, "transfer-warmups", 2));
+        this.transferWarmups = Math.max(0, intOpt(opts, "transfer-warmups", DEFAULT_TRANSFER_WARMUPS));
         this.scaleMembers = Math.max(2, intOpt(opts, "scale-members", 200));
         this.smallFileCount = Math.max(10, intOpt(opts, "small-files", 2000));
         this.resendMb = Math.max(16, intOpt(opts, "resend-mb", 1024));
@@ -483,7 +492,7 @@ final class SshBench {
                     say(String.format(Locale.ROOT, "  server RSS after the transfers: %.1f MB", rss));
                 }
                 say("");
-                bench.summary.add(new Bench.Row("S4 send_files " + transferMb + " MiB, warm", fleet, "MiB/s",
+                bench.summary.add(new Bench.Row("S4 send_files " + transferMb + " MiB, warm (" + transferWarmups + " sends before)", fleet, "MiB/s",
                         median.get(SCP_MASTER), "scp, ControlMaster", 1.2, Double.NaN, Bench.Goal.RATIO_AT_LEAST));
                 bench.summary.add(new Bench.Row("   same, vs scp (new connection)", fleet, "MiB/s",
                         median.get("scp"), "scp", Double.NaN, Double.NaN, Bench.Goal.NONE));

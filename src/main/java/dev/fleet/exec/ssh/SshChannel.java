@@ -19,8 +19,13 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -35,6 +40,7 @@ import org.apache.sshd.client.session.ClientSession.ClientSessionEvent;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
+import org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 
@@ -277,10 +283,15 @@ public final class SshChannel implements MemberChannel {
             boolean placed = false;
             try {
                 int request = sizes().write();
-                try (InputStream in = Files.newInputStream(localFile);
+                try (FileChannel in = FileChannel.open(localFile, StandardOpenOption.READ);
                      OutputStream out = sftp.write(part, request,
                              SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive)) {
-                    copy(in, out, request, progress);
+                    if (out instanceof SftpOutputStreamAsync requests) {
+                        // Reads the file straight into each request's buffer: one copy of every byte fewer.
+                        requests.transferFrom(new CountingChannel(in, progress), Long.MAX_VALUE);
+                    } else {
+                        copy(Channels.newInputStream(in), out, request, progress);
+                    }
                 }
                 replace(part, memberPath);
                 placed = true;
@@ -444,6 +455,38 @@ public final class SshChannel implements MemberChannel {
             } finally {
                 lease.close();
             }
+        }
+    }
+
+    /** A file being sent, telling how much of it has been read. */
+    private static final class CountingChannel implements ReadableByteChannel {
+        private final ReadableByteChannel file;
+        private final LongConsumer progress;
+        private long done;
+
+        CountingChannel(ReadableByteChannel file, LongConsumer progress) {
+            this.file = file;
+            this.progress = progress;
+        }
+
+        @Override
+        public int read(ByteBuffer into) throws IOException {
+            int n = file.read(into);
+            if (n > 0) {
+                done += n;
+                progress.accept(done);
+            }
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return file.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            file.close();
         }
     }
 
