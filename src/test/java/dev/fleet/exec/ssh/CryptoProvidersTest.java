@@ -104,6 +104,45 @@ class CryptoProvidersTest {
         assertThat(java.security.Security.getProvider("BC")).isNull();
     }
 
+    /** An ECDSA key as `ssh-keygen -t ecdsa -m PEM -N ""` writes it, made for this test alone; it guards nothing. */
+    private static final String SSH_KEYGEN_EC_PEM = """
+            -----BEGIN EC PRIVATE KEY-----
+            MHcCAQEEIOsfOEYYheWb/fWRIswteTv5akLJem71jmz8JvQhp8YyoAoGCCqGSM49
+            AwEHoUQDQgAEi60hHl8Mh++URsQddLRJEGdwdeKYzIcwpyDuO/YJv6lEtJyp4sg9
+            UQle3M+RPZBXiKDGVZMNWdhRSsOFX4p4Lg==
+            -----END EC PRIVATE KEY-----
+            """;
+    private static final String SSH_KEYGEN_EC_PUBLIC = "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBIu"
+            + "tIR5fDIfvlEbEHXS0SRBncHXimMyHMKcg7jv2Cb+pRLScqeLIPVEJXtzPkT2QV4igxlWTDVnYUUrDhV+KeC4=";
+
+    /** PEM key files (PKCS#1, SEC1, PKCS#8): MINA's own parsers read them, with no provider of Bouncy Castle's. */
+    @Test
+    void pemKeyFilesStillRead() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair rsa = generator.generateKeyPair();
+        java.io.StringWriter pkcs1 = new java.io.StringWriter();
+        try (org.bouncycastle.openssl.jcajce.JcaPEMWriter writer = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(pkcs1)) {
+            writer.writeObject(rsa);
+        }
+        String pkcs8 = "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                        .encodeToString(rsa.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        for (String file : List.of(pkcs1.toString(), pkcs8)) {
+            assertThat(KeyUtils.compareKeys(readKey(file).getPublic(), rsa.getPublic())).as(file.lines().findFirst().orElse("")).isTrue();
+        }
+        assertThat(pkcs1.toString()).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+        assertThat(org.apache.sshd.common.config.keys.PublicKeyEntry.toString(readKey(SSH_KEYGEN_EC_PEM).getPublic()))
+                .isEqualTo(SSH_KEYGEN_EC_PUBLIC);
+        assertThat(SecurityUtils.isBouncyCastleRegistered()).isFalse();
+    }
+
+    private static KeyPair readKey(String file) throws Exception {
+        return SecurityUtils.loadKeyPairIdentities(null, org.apache.sshd.common.NamedResource.ofName("test key"),
+                new java.io.ByteArrayInputStream(file.getBytes(java.nio.charset.StandardCharsets.US_ASCII)), null).iterator().next();
+    }
+
     private static String provider(Provider p) {
         return p.getName();
     }
