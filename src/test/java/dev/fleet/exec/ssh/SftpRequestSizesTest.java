@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fleet.exec.FileSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHLimitsExtensionInfo;
 import org.junit.jupiter.api.AfterEach;
@@ -84,5 +86,28 @@ class SftpRequestSizesTest {
         assertThat(Files.mismatch(file, Path.of(dest))).isEqualTo(-1);
         assertThat(Files.mismatch(file, back)).isEqualTo(-1);
         assertThat(ssh.sshd.largestSftpWrite()).isLessThanOrEqualTo(40_000).isGreaterThan(32 * KIB);
+    }
+
+    /** Uploads read the file straight into the requests: every size around a request's boundary arrives whole. */
+    @Test
+    void filesOfEverySizeAroundARequestArriveWholeWithProgressUpToTheirSize() throws Exception {
+        int request = SftpRequestSizes.LARGEST;
+        Random random = new Random(13);
+        try (FileSession files = ssh.channel.files()) {
+            for (int size : new int[] {0, 1, request - 1, request, request + 1, 3 * request + 7}) {
+                byte[] bytes = new byte[size];
+                random.nextBytes(bytes);
+                Path sent = Files.write(tmp.resolve("f" + size), bytes);
+                String dest = ssh.work + "/f" + size;
+                List<Long> progress = new ArrayList<>();
+                files.upload(sent, dest, progress::add);
+                assertThat(Files.mismatch(sent, Path.of(dest))).as("%d bytes", size).isEqualTo(-1);
+                assertThat(progress).as("progress of %d bytes", size).isSorted();
+                if (size > 0) {
+                    assertThat(progress).last().isEqualTo((long) size);
+                    assertThat(progress).hasSizeGreaterThanOrEqualTo((size + request - 1) / request);
+                }
+            }
+        }
     }
 }
