@@ -135,10 +135,30 @@ final class JdkEd25519 implements EdDSASupport<EdECPublicKey, EdECPrivateKey> {
         return buffer;
     }
 
-    /** The agent protocol's form of a key pair; fleet never hands keys to an agent, nor does MINA's own code for Ed25519. */
+    /**
+     * The SSH agent protocol's form of a key pair: the key type, the 32-byte public key, then the
+     * 64 bytes of seed and public key (as OpenSSH keeps an Ed25519 private key). MINA's
+     * {@code Buffer.putKeyPair} leaves all three to this method.
+     */
     @Override
     public <B extends Buffer> B putEDDSAKeyPair(B buffer, PublicKey publicKey, PrivateKey privateKey) {
-        throw new UnsupportedOperationException("writing an Ed25519 key pair for an SSH agent is not supported");
+        byte[] pub = rawPublicKey(publicKey);
+        byte[] seed = null;
+        byte[] both = null;
+        try {
+            seed = EdDSAUtils.getBytes(privateKey);
+            both = Arrays.copyOf(seed, seed.length + pub.length);
+            System.arraycopy(pub, 0, both, seed.length, pub.length);
+            buffer.putString(org.apache.sshd.common.keyprovider.KeyPairProvider.SSH_ED25519);
+            buffer.putBytes(pub);
+            buffer.putBytes(both);
+            return buffer;
+        } catch (InvalidKeyException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        } finally {
+            wipe(seed);
+            wipe(both);
+        }
     }
 
     @Override

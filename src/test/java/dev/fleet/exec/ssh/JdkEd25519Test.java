@@ -117,6 +117,23 @@ class JdkEd25519Test {
     }
 
     @Test
+    void aKeyPairInTheAgentProtocolsFormIsTypePublicKeyThenSeedAndPublicKey() throws Exception {
+        KeyPair pair = read(OPENSSH_PRIVATE);
+        org.apache.sshd.common.util.buffer.Buffer buffer = new org.apache.sshd.common.util.buffer.ByteArrayBuffer();
+        buffer.putKeyPair(pair);
+        byte[] raw = Base64.getDecoder().decode(OPENSSH_PUBLIC.split(" ")[1]);
+        byte[] publicKey = java.util.Arrays.copyOfRange(raw, raw.length - 32, raw.length);
+        assertThat(buffer.getString()).isEqualTo("ssh-ed25519");
+        assertThat(buffer.getBytes()).isEqualTo(publicKey);
+        byte[] secret = buffer.getBytes();
+        assertThat(secret).hasSize(64);
+        assertThat(java.util.Arrays.copyOfRange(secret, 32, 64)).isEqualTo(publicKey);
+        assertThat(new JdkEd25519().generateEDDSAPrivateKey(java.util.Arrays.copyOf(secret, 32)).getEncoded())
+                .isEqualTo(pair.getPrivate().getEncoded());
+        assertThat(buffer.available()).isZero();
+    }
+
+    @Test
     void keySizesOtherThanEd25519sAreRefusedByName() throws Exception {
         assertThat(SecurityUtils.getEDDSAKeySize(KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256).getPublic()))
                 .isEqualTo(256);
