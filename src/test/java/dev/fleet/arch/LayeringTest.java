@@ -116,7 +116,7 @@ class LayeringTest {
                 .and().doNotBelongToAnyOf(CryptoProviders.class, TofuHostKeys.class)
                 .and().haveNameNotMatching("dev\\.fleet\\.exec\\.ssh\\.JdkEd25519.*")
                 .should().dependOnClassesThat().belongToAnyOf(CryptoProviders.class)
-                .because("MINA would otherwise take every algorithm it first looks up from Bouncy Castle, for the JVM's life")
+                .because("MINA would otherwise build Bouncy Castle's provider and take its algorithms from it, for the JVM's life")
                 .check(classes);
     }
 
