@@ -153,14 +153,16 @@ public final class LineSession implements McpServerTransport {
     @Override
     public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
         return Mono.fromRunnable(() -> {
-            String text;
+            byte[] utf8;
             try {
-                text = json.writeValueAsString(message);
+                // Straight to UTF-8: a large answer (list_members over a thousand members is half a
+                // megabyte) is not built once more as a String, in UTF-16 when it holds an emoji.
+                utf8 = json.writeValueAsBytes(message);
             } catch (IOException e) {
                 log.warn("could not serialise a message: {}", e.getMessage());
                 return;
             }
-            writeLine(text);
+            writeLine(utf8);
             if (message instanceof McpSchema.JSONRPCResponse response && response.id() != null) {
                 answered(response.id());
             }
@@ -175,13 +177,18 @@ public final class LineSession implements McpServerTransport {
     }
 
     private void writeLine(String text) {
-        byte[] bytes = (text + "\n").getBytes(StandardCharsets.UTF_8);
+        writeLine(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One message: its JSON (which never holds a raw line break) and the line break that ends it. */
+    private void writeLine(byte[] utf8) {
         synchronized (out) {
             if (closed.get()) {
                 return;
             }
             try {
-                out.write(bytes);
+                out.write(utf8);
+                out.write('\n');
                 out.flush();
             } catch (IOException e) {
                 log.debug("session output closed: {}", e.getMessage());

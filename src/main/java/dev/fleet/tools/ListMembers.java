@@ -9,6 +9,7 @@ import java.util.Map;
 
 /** list_members: the registry as people and programs read it, without secrets. */
 public final class ListMembers implements Tool {
+    private static final int TYPICAL_BLOCK_CHARS = 256;
     private final RegistryStore store;
     private final Clock clock;
 
@@ -46,10 +47,13 @@ public final class ListMembers implements Tool {
         if (r.members().isEmpty()) {
             return ToolResult.ok("No members registered. Use register_member to add one.", Map.of("members", members));
         }
-        StringBuilder text = new StringBuilder(r.members().size() + " member" + (r.members().size() == 1 ? "" : "s") + ":\n\n");
+        // Sized for a typical block, so a large registry's listing is not copied as it grows.
+        StringBuilder text = new StringBuilder(64 + TYPICAL_BLOCK_CHARS * r.members().size())
+                .append(r.members().size()).append(" member").append(r.members().size() == 1 ? "" : "s").append(":\n");
         for (Member m : r.members()) {
-            text.append(MemberView.block(m, clock)).append('\n');
+            text.append('\n').append(MemberView.block(m, clock));
         }
-        return ToolResult.ok(text.toString().stripTrailing(), Map.of("members", members));
+        text.setLength(text.length() - 1); // the last block's line break
+        return ToolResult.ok(text.toString(), Map.of("members", members));
     }
 }

@@ -195,6 +195,29 @@ class LocalMemberToolsTest {
     }
 
     @Test
+    void listingShowsEachMemberOnceAndLeavesAbsentFieldsOut() throws Exception {
+        fleet.registerLocal("one", work);
+        fleet.registerLocal("two", tmp.resolve("two"));
+        ToolResult r = fleet.call("list_members");
+        assertThat(r.text()).startsWith("2 members:\n\n").endsWith("last used: just now")
+                .containsOnlyOnce(" one (local)\n  id:").containsOnlyOnce(" two (local)\n  id:")
+                .contains("last used: just now\n\n").doesNotContain("\n\n\n");
+        assertThat(r.text().indexOf(" one (local)")).isLessThan(r.text().indexOf(" two (local)"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> members = (List<Map<String, Object>>) ((Map<String, Object>) r.structured()).get("members");
+        assertThat(members).hasSize(2).allSatisfy(m -> {
+            assertThat(m).containsKeys("id", "name", "type", "workFolder", "os", "llmProvider", "createdAt", "icon")
+                    .doesNotContainKeys("sessionId", "gitAccess", "gitRepos", "host");
+            assertThat(m.values()).doesNotContainNull();
+        });
+        Path file = fleet.home.dataDir().resolve("registry.json");
+        Files.writeString(file, Files.readString(file).replaceFirst("\"workFolder\"", "\"sessionId\" : \"abc-123\",\n    \"workFolder\""));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> after = (List<Map<String, Object>>) ((Map<String, Object>) fleet.call("list_members").structured()).get("members");
+        assertThat(after.get(0)).containsEntry("sessionId", "abc-123");
+    }
+
+    @Test
     void updateRefusesAFolderAlreadyUsedOnTheSameMachine() throws Exception {
         fleet.registerLocal("a", work);
         fleet.registerLocal("b", tmp.resolve("b"));
