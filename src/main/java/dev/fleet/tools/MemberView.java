@@ -17,7 +17,7 @@ final class MemberView {
 
     /**
      * The member for programs. A field the member does not have is left out rather than sent as
-     * null: list_members over a thousand members is about a fifth smaller for it.
+     * null (those nulls were about a seventh of list_members' structured part).
      */
     static Map<String, Object> structured(Member m) {
         Map<String, Object> v = new LinkedHashMap<>(32);
