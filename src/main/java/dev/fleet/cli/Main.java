@@ -1,5 +1,6 @@
 package dev.fleet.cli;
 
+import dev.fleet.base.ClassDataArchive;
 import dev.fleet.daemon.Daemon;
 import dev.fleet.daemon.DaemonOptions;
 import dev.fleet.daemon.Relay;
@@ -23,6 +24,7 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        ClassDataArchive.checkAtStart();
         // The hot paths skip command-line parsing entirely: start-up time matters to MCP clients.
         List<String> a = Arrays.asList(args);
         Map<String, String> env = System.getenv();

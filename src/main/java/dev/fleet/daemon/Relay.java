@@ -1,5 +1,6 @@
 package dev.fleet.daemon;
 
+import dev.fleet.base.ClassDataArchive;
 import dev.fleet.settings.RelaySettings;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -72,6 +73,7 @@ public final class Relay {
      * The launcher runs the full jar instead for {@code FLEET_STANDALONE=1} and {@code --standalone}.
      */
     public static void main(String[] args) throws IOException, InterruptedException {
+        ClassDataArchive.checkAtStart();
         if (!(args.length == 0 || (args.length == 1 && args[0].equals("serve")))) {
             System.err.println("fleet: " + CodeLocation.RELAY_JAR + " only relays 'fleet serve'; run " + CodeLocation.SERVER_JAR
                     + " for '" + String.join(" ", args) + "'");

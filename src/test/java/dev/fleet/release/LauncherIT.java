@@ -223,6 +223,39 @@ class LauncherIT {
         }
     }
 
+    @Test
+    void anArchiveRecordedByAnotherJavaRuntimeIsRemovedAndRecordedAgain() throws Exception {
+        Path clone = fakeClone("clone6");
+        Path target = clone.resolve("target");
+        Map<String, String> env = cloneEnv("6");
+        Path archive = target.resolve("fleet-cli.jsa");
+        Path stamp = target.resolve("fleet-cli.jsa.jdk");
+        String thisRuntime = System.getProperty("java.home") + " " + System.getProperty("java.vm.version");
+        try {
+            assertThat(launch(clone, env, "members")).contains("No members");
+            assertThat(archive).exists();
+            assertThat(stamp).hasContent(thisRuntime);
+
+            // A Java update: the JVM would start without the archive, silently, every time.
+            Files.writeString(stamp, "/opt/an-older-java 17.0.1+12\n");
+            assertThat(launch(clone, env, "members")).contains("No members", "fleet-cli.jsa was recorded by another Java runtime");
+            assertThat(archive).doesNotExist();
+            assertThat(stamp).doesNotExist();
+
+            // The next start records one for this runtime, and the one after maps it (with
+            // -Xshare:on the JVM refuses to start otherwise).
+            assertThat(launch(clone, env, "members")).doesNotContain("another Java runtime");
+            assertThat(archive).exists();
+            assertThat(stamp).hasContent(thisRuntime);
+            Map<String, String> strict = new HashMap<>(env);
+            strict.put("FLEET_JAVA_OPTS", "-Xshare:on");
+            assertThat(launch(clone, strict, "members")).contains("No members").doesNotContain("another Java runtime");
+            assertThat(archive).exists();
+        } finally {
+            Files.deleteIfExists(target.resolve("lib"));
+        }
+    }
+
     /** The names of the classes a class-data archive holds, from the JVM's listing ("12: a.B app_loader"). */
     private static List<String> archivedClasses(Path archive, Path jar) throws Exception {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

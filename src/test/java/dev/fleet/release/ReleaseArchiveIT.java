@@ -164,6 +164,27 @@ class ReleaseArchiveIT {
         assertThat(run(List.of(launcher.toString(), "--version"), env)).contains("fleet " + VERSION).doesNotContain("CompileCommand");
         assertThat(cacheHolds("fleet-cli-\\d+\\.jsa")).isTrue();
         assertThat(cacheHolds("fleet-\\d+(\\.\\d+)?\\.jsa")).as("no standalone server ran").isFalse();
+
+        // Each archive names the Java runtime that recorded it. After a Java update the first start
+        // that finds one of another runtime removes it and says so, and the next records a new one.
+        String thisRuntime = System.getProperty("java.home") + " " + System.getProperty("java.vm.version");
+        assertThat(cacheFile("fleet-relay-\\d+\\.jsa\\.jdk")).hasContent(thisRuntime);
+        Path cliStamp = cacheFile("fleet-cli-\\d+\\.jsa\\.jdk");
+        assertThat(cliStamp).hasContent(thisRuntime);
+        Files.writeString(cliStamp, "/opt/an-older-java 17.0.1+12\n");
+        assertThat(run(List.of(launcher.toString(), "--version"), env)).contains("fleet " + VERSION, "recorded by another Java runtime");
+        assertThat(cacheHolds("fleet-cli-\\d+\\.jsa")).isFalse();
+        assertThat(run(List.of(launcher.toString(), "members"), env)).doesNotContain("another Java runtime");
+        assertThat(run(List.of(launcher.toString(), "--version"), env)).doesNotContain("another Java runtime");
+        assertThat(cacheHolds("fleet-cli-\\d+\\.jsa")).isTrue();
+        assertThat(cliStamp).hasContent(thisRuntime);
+    }
+
+    private Path cacheFile(String namePattern) throws IOException {
+        try (Stream<Path> s = Files.list(tmp.resolve("home/.cache/fleet"))) {
+            return s.filter(p -> p.getFileName().toString().matches(namePattern)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no file like " + namePattern + " in the cache"));
+        }
     }
 
     private boolean cacheHolds(String namePattern) throws IOException {
