@@ -12,6 +12,7 @@ import dev.fleet.agentcli.PromptSupervisor;
 import dev.fleet.agentcli.Prompts;
 import dev.fleet.agentcli.RunningPrompts;
 import dev.fleet.base.Background;
+import dev.fleet.base.ClassDataArchive;
 import dev.fleet.base.Failures;
 import dev.fleet.base.Sleeper;
 import dev.fleet.budget.BudgetWatcher;
@@ -136,7 +137,7 @@ public final class Fleet implements AutoCloseable {
      * a first call right after start here. A fleet of local members only records none of them,
      * and keeps its smaller archive (a start about 18 ms sooner, 6 MB less memory).
      */
-    private static final boolean RECORDING_CLASS_DATA = Boolean.getBoolean(dev.fleet.base.ClassDataArchive.RECORDING);
+    private static final boolean RECORDING_CLASS_DATA = Boolean.getBoolean(ClassDataArchive.RECORDING);
     private static final Duration RECORDING_WARM_UP_WAIT = Duration.ofSeconds(20);
 
     private final DataDir dataDir;
