@@ -5,6 +5,7 @@ import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpServerSession;
 import io.modelcontextprotocol.spec.McpServerTransport;
+import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
@@ -57,7 +58,9 @@ public final class LineSession implements McpServerTransport {
         this.gate = gate;
         this.json = json;
         this.in = in;
-        this.out = out;
+        // A message and its line break leave in one write (the daemon's socket stream writes each
+        // call through); writeLine flushes after every message.
+        this.out = new BufferedOutputStream(out);
         this.connection = connection;
         this.farewell = farewell;
         this.onClosed = onClosed;
