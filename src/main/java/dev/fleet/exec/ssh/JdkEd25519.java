@@ -3,10 +3,12 @@ package dev.fleet.exec.ssh;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
+import java.security.InvalidParameterException;
 import java.security.Key;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -21,8 +23,10 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import org.apache.sshd.common.config.keys.PrivateKeyEntryDecoder;
 import org.apache.sshd.common.config.keys.PublicKeyEntryDecoder;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.signature.Signature;
 import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.common.util.security.eddsa.generic.EdDSASupport;
 import org.apache.sshd.common.util.security.eddsa.generic.EdDSAUtils;
 import org.apache.sshd.common.util.security.eddsa.generic.GenericEd25519PublicKeyDecoder;
@@ -90,7 +94,7 @@ final class JdkEd25519 implements EdDSASupport<EdECPublicKey, EdECPrivateKey> {
         try {
             a = EdDSAUtils.getBytes(k1);
             b = EdDSAUtils.getBytes(k2);
-            return java.security.MessageDigest.isEqual(a, b);
+            return MessageDigest.isEqual(a, b);
         } catch (InvalidKeyException notEd25519) {
             return false;
         } finally {
@@ -149,7 +153,7 @@ final class JdkEd25519 implements EdDSASupport<EdECPublicKey, EdECPrivateKey> {
             seed = EdDSAUtils.getBytes(privateKey);
             both = Arrays.copyOf(seed, seed.length + pub.length);
             System.arraycopy(pub, 0, both, seed.length, pub.length);
-            buffer.putString(org.apache.sshd.common.keyprovider.KeyPairProvider.SSH_ED25519);
+            buffer.putString(KeyPairProvider.SSH_ED25519);
             buffer.putBytes(pub);
             buffer.putBytes(both);
             return buffer;
@@ -192,7 +196,7 @@ final class JdkEd25519 implements EdDSASupport<EdECPublicKey, EdECPrivateKey> {
     }
 
     private static KeyFactory keyFactory() throws GeneralSecurityException {
-        return org.apache.sshd.common.util.security.SecurityUtils.getKeyFactory(ALGORITHM);
+        return SecurityUtils.getKeyFactory(ALGORITHM);
     }
 
     /** The 32 bytes SSH carries: the end of the X.509 encoding. */
@@ -226,7 +230,7 @@ final class JdkEd25519 implements EdDSASupport<EdECPublicKey, EdECPrivateKey> {
         @Override
         public KeyPair generateKeyPair(int keySize) throws GeneralSecurityException {
             if (keySize != KEY_SIZE && keySize != 255) {
-                throw new java.security.InvalidParameterException("an Ed25519 key has 256 bits, not " + keySize);
+                throw new InvalidParameterException("an Ed25519 key has 256 bits, not " + keySize);
             }
             KeyPairGenerator generator = getKeyPairGenerator();
             generator.initialize(NamedParameterSpec.ED25519);
