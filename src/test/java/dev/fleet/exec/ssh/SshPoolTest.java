@@ -38,6 +38,16 @@ class SshPoolTest {
     }
 
     @Test
+    void theFirstConnectionStartsTheCipherWarmUpAndItEndsOnItsOwn() throws Exception {
+        assertThat(ssh.pool.cipherWarmUpStarted()).as("no connection yet").isFalse();
+        assertThat(ssh.channel.exec(CommandRequest.probe("echo hi", Duration.ofSeconds(10))).stdout()).contains("hi");
+        assertThat(ssh.pool.cipherWarmUpStarted()).isTrue();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().equals("fleet-cipher-warm-up")));
+        assertThat(ssh.channel.exec(CommandRequest.probe("echo again", Duration.ofSeconds(10))).stdout()).contains("again");
+    }
+
+    @Test
     void callsShareOneConnectionWhichClosesAfterFiveIdleMinutes() throws Exception {
         for (int i = 0; i < 3; i++) {
             assertThat(ssh.channel.exec(CommandRequest.probe("echo " + i, Duration.ofSeconds(10))).stdout())
