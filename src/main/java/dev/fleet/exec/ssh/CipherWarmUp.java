@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Once per fleet process, right after its first SSH connection: runs a few megabytes of dummy
  * packets through the cipher that connection negotiated (encrypting as an upload does, decrypting
- * as a download does), on a low-priority thread, so that the JIT has compiled the encryption into
- * the CPU's AES instructions before the first file transfer needs it.
+ * as a download does), on a background thread of its own, so that the JIT has compiled the
+ * encryption into the CPU's AES instructions before the first file transfer needs it.
  *
  * <p>Why: on a fresh JVM the first 256 MiB upload ran at under 0.6x {@code scp}'s speed, partly
  * because AES-GCM still ran as plain Java while the JIT caught up; with the warm-up, about 0.65-0.7x
