@@ -74,6 +74,8 @@ final class CipherWarmUp {
      * ends the warm-up instead of heating a broken path.
      */
     long run(BuiltinCiphers up, BuiltinCiphers down) throws Exception {
+        // The pool installed them before its first connection; a caller without a pool needs them too.
+        CryptoProviders.install();
         Cipher upload = started(up, Cipher.Mode.Encrypt);
         Cipher sealer = up == down ? upload : started(down, Cipher.Mode.Encrypt);
         Cipher download = started(down, Cipher.Mode.Decrypt);
