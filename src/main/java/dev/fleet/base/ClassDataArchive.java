@@ -52,8 +52,13 @@ public final class ClassDataArchive {
             if (recording) {
                 // Renamed into place, so a start that reads it never sees half a line.
                 Path part = stamp.resolveSibling(stamp.getFileName() + "." + ProcessHandle.current().pid());
-                Files.writeString(part, runtime + "\n", StandardCharsets.UTF_8);
-                Files.move(part, stamp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                try {
+                    Files.writeString(part, runtime + "\n", StandardCharsets.UTF_8);
+                    Files.move(part, stamp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    // Gone after the rename; left behind only by a write or rename that failed.
+                    Files.deleteIfExists(part);
+                }
                 return Optional.empty();
             }
             String recordedBy;

@@ -66,6 +66,17 @@ class ClassDataArchiveTest {
     }
 
     @Test
+    void aStampThatCannotBeReplacedLeavesNoPartFileBehind() throws Exception {
+        // A folder where the stamp belongs: the rename fails, the start goes on, nothing is left over.
+        Path stamp = Files.createDirectories(tmp.resolve("fleet.jsa.jdk"));
+        Files.writeString(stamp.resolve("keep"), "x");
+        assertThat(ClassDataArchive.check(tmp.resolve("fleet.jsa").toString(), true, THIS_RUNTIME)).isEmpty();
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertThat(files).containsExactly(stamp);
+        }
+    }
+
+    @Test
     void theRuntimeIsNamedByItsFolderAndExactBuild() {
         assertThat(ClassDataArchive.runtime()).isEqualTo(System.getProperty("java.home") + " " + System.getProperty("java.vm.version"));
     }
