@@ -46,12 +46,12 @@ final class CipherWarmUp {
         return started.get();
     }
 
-    /** Starts the warm-up for {@code session}'s ciphers if none has run in this pool yet; returns whether it did. */
-    boolean startAfterFirstConnection(ClientSession session) {
+    /** Starts the warm-up for {@code session}'s ciphers unless one has run in this pool already. */
+    void startAfterFirstConnection(ClientSession session) {
         BuiltinCiphers up = BuiltinCiphers.fromFactoryName(session.getNegotiatedKexParameter(KexProposalOption.C2SENC));
         BuiltinCiphers down = BuiltinCiphers.fromFactoryName(session.getNegotiatedKexParameter(KexProposalOption.S2CENC));
         if (up == null || down == null || !started.compareAndSet(false, true)) {
-            return false;
+            return;
         }
         Thread thread = new Thread(() -> {
             try {
@@ -64,7 +64,6 @@ final class CipherWarmUp {
         thread.setDaemon(true);
         thread.setPriority(Thread.MIN_PRIORITY);
         thread.start();
-        return true;
     }
 
     /**
