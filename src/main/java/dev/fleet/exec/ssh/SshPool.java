@@ -81,6 +81,8 @@ public final class SshPool implements AutoCloseable {
     private final Map<String, Pooled> pool = new ConcurrentHashMap<>();
     private final Map<String, Object> connectLocks = new ConcurrentHashMap<>();
     private final CipherWarmUp cipherWarmUp = new CipherWarmUp(CipherWarmUp.BUDGET_BYTES, System::nanoTime);
+    /** Only a long-lived server warms the cipher: a one-shot command would spend the CPU on no later transfer. */
+    private volatile boolean warmCipher;
     private volatile SshClient client;
     private volatile ScheduledExecutorService reaper;
 
@@ -104,7 +106,9 @@ public final class SshPool implements AutoCloseable {
                     }
                     p = new Pooled(connect(target));
                     pool.put(target.key(), p);
-                    cipherWarmUp.startAfterFirstConnection(p.session);
+                    if (warmCipher) {
+                        cipherWarmUp.startAfterFirstConnection(p.session);
+                    }
                 }
             }
         }
@@ -186,6 +190,14 @@ public final class SshPool implements AutoCloseable {
             log.debug("SSH warm-up skipped: {}", e.toString());
             return false;
         }
+    }
+
+    /**
+     * From now on, the first new connection starts the cipher warm-up ({@link CipherWarmUp}); a
+     * server calls this as it starts, one-shot commands do not.
+     */
+    public void warmCipherAfterFirstConnection() {
+        warmCipher = true;
     }
 
     /** Whether the cipher warm-up after the first connection has begun (tests). */

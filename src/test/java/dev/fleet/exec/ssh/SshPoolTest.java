@@ -38,7 +38,15 @@ class SshPoolTest {
     }
 
     @Test
-    void theFirstConnectionStartsTheCipherWarmUpAndItEndsOnItsOwn() throws Exception {
+    void aPoolOfAOneShotCommandNeverWarmsTheCipher() throws Exception {
+        assertThat(ssh.channel.exec(CommandRequest.probe("echo hi", Duration.ofSeconds(10))).stdout()).contains("hi");
+        assertThat(ssh.pool.cipherWarmUpStarted()).isFalse();
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("fleet-cipher-warm-up"));
+    }
+
+    @Test
+    void aServersFirstConnectionStartsTheCipherWarmUpAndItEndsOnItsOwn() throws Exception {
+        ssh.pool.warmCipherAfterFirstConnection();
         assertThat(ssh.pool.cipherWarmUpStarted()).as("no connection yet").isFalse();
         assertThat(ssh.channel.exec(CommandRequest.probe("echo hi", Duration.ofSeconds(10))).stdout()).contains("hi");
         assertThat(ssh.pool.cipherWarmUpStarted()).isTrue();
