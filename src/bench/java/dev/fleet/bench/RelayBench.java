@@ -29,6 +29,12 @@ public final class RelayBench {
     private static final String INITIALIZED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
     private static final String TOOLS_LIST = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
     private static final long LIMIT_MS = 120_000;
+    /**
+     * Quiet time before every timed start: each begins on a machine where the process before it
+     * (the last relay, the server, or the stopped daemon and the `daemon stop` command) has ended
+     * and settled, so no row pays for another's exit.
+     */
+    private static final long SETTLE_MS = 300;
 
     private final Path repo;
     private final Path launcher;
@@ -155,6 +161,7 @@ public final class RelayBench {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().clear();
         pb.environment().putAll(env);
+        Thread.sleep(SETTLE_MS);
         long t0 = System.nanoTime();
         Process p = pb.start();
         try {
@@ -191,7 +198,9 @@ public final class RelayBench {
         return Double.NaN;
     }
 
+    /** Stops the daemon and waits until its process has ended, not only until it released its lock. */
     private void stopDaemon() throws Exception {
+        java.util.Optional<ProcessHandle> daemon = daemonProcess();
         ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "daemon", "stop")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -201,5 +210,22 @@ public final class RelayBench {
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
         }
+        if (daemon.isPresent()) {
+            daemon.get().onExit().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The daemon's process, from the pid its lock file names, if it runs. */
+    private java.util.Optional<ProcessHandle> daemonProcess() throws IOException {
+        Path lock = Path.of(env.get("APRA_FLEET_DATA_DIR")).resolve("daemon.lock");
+        if (!Files.isRegularFile(lock)) {
+            return java.util.Optional.empty();
+        }
+        for (String l : Files.readAllLines(lock)) {
+            if (l.startsWith("pid ")) {
+                return ProcessHandle.of(Long.parseLong(l.substring(4).strip())).filter(ProcessHandle::isAlive);
+            }
+        }
+        return java.util.Optional.empty();
     }
 }
