@@ -234,7 +234,7 @@ class LauncherIT {
         try {
             assertThat(launch(clone, env, "members")).contains("No members");
             assertThat(archive).exists();
-            assertThat(stamp).hasContent(thisRuntime);
+            assertThat(Files.readAllLines(stamp)).first().isEqualTo(thisRuntime);
 
             // A Java update: the JVM would start without the archive, silently, every time.
             Files.writeString(stamp, "/opt/an-older-java 17.0.1+12\n");
@@ -246,10 +246,47 @@ class LauncherIT {
             // -Xshare:on the JVM refuses to start otherwise).
             assertThat(launch(clone, env, "members")).doesNotContain("another Java runtime");
             assertThat(archive).exists();
-            assertThat(stamp).hasContent(thisRuntime);
+            assertThat(Files.readAllLines(stamp)).first().isEqualTo(thisRuntime);
             Map<String, String> strict = new HashMap<>(env);
             strict.put("FLEET_JAVA_OPTS", "-Xshare:on");
             assertThat(launch(clone, strict, "members")).contains("No members").doesNotContain("another Java runtime");
+            assertThat(archive).exists();
+        } finally {
+            Files.deleteIfExists(target.resolve("lib"));
+        }
+    }
+
+    @Test
+    void anArchiveOfAJarReplacedUnderAnOlderDateIsRemovedAndRecordedAgain() throws Exception {
+        // A release unpacked over an install keeps its build date, older than the archive recorded
+        // since: the launcher's date check passes the archive on, and the JVM cannot map it.
+        Path clone = fakeClone("clone7");
+        Path target = clone.resolve("target");
+        Path jar = target.resolve("fleet.jar");
+        Map<String, String> env = cloneEnv("7");
+        Path archive = target.resolve("fleet-cli.jsa");
+        Path stamp = target.resolve("fleet-cli.jsa.jdk");
+        try {
+            assertThat(launch(clone, env, "members")).contains("No members");
+            assertThat(archive).exists();
+            assertThat(Files.readAllLines(stamp)).hasSize(2).last().asString()
+                    .isEqualTo("jar fleet.jar " + Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis());
+
+            FileTime older = FileTime.fromMillis(Files.getLastModifiedTime(archive).toMillis() - 3_600_000);
+            Files.setLastModifiedTime(jar, older);
+            // Still no build: the clone's sources stay older than its jar.
+            Files.setLastModifiedTime(clone.resolve("pom.xml"), FileTime.fromMillis(older.toMillis() - 60_000));
+            assertThat(launch(clone, env, "members")).contains("No members", "fleet-cli.jsa was recorded with another fleet jar");
+            assertThat(archive).doesNotExist();
+            assertThat(stamp).doesNotExist();
+
+            // The next start records one for this jar, and the one after maps it (with -Xshare:on
+            // the JVM refuses to start otherwise).
+            assertThat(launch(clone, env, "members")).doesNotContain("another fleet jar");
+            assertThat(archive).exists();
+            Map<String, String> strict = new HashMap<>(env);
+            strict.put("FLEET_JAVA_OPTS", "-Xshare:on");
+            assertThat(launch(clone, strict, "members")).contains("No members").doesNotContain("another fleet jar");
             assertThat(archive).exists();
         } finally {
             Files.deleteIfExists(target.resolve("lib"));

@@ -68,7 +68,11 @@ class ReleaseArchiveIT {
                 assertThat(zip.getEntry(base + name)).as(name).isNotNull();
             }
             String cmd = new String(zip.getInputStream(zip.getEntry(base + "bin/fleet.cmd")).readAllBytes());
-            assertThat(cmd).contains("\r\n", "lib\\fleet.jar");
+            assertThat(cmd).contains("\r\n", "lib\\fleet.jar", "lib\\fleet-relay.jar");
+            // Like the Unix launchers: an archive per kind of start, named to the JVM so that fleet
+            // removes one a Java or fleet update cannot map, and the JVM's archive messages off stdout.
+            assertThat(cmd).contains("fleet-relay", "fleet-daemon", "fleet-cli", "\"-Dfleet.classdata.archive=%FLEET_ARCHIVE%\"",
+                    "-Dfleet.classdata.recording=true", "-Xlog:cds=off:stderr");
         }
     }
 
@@ -165,19 +169,25 @@ class ReleaseArchiveIT {
         assertThat(cacheHolds("fleet-cli-\\d+\\.jsa")).isTrue();
         assertThat(cacheHolds("fleet-\\d+(\\.\\d+)?\\.jsa")).as("no standalone server ran").isFalse();
 
-        // Each archive names the Java runtime that recorded it. After a Java update the first start
-        // that finds one of another runtime removes it and says so, and the next records a new one.
+        // Each archive names the Java runtime and the jar that recorded it. After a Java update the
+        // first start that finds one of another runtime removes it and says so, and the next records a new one.
         String thisRuntime = System.getProperty("java.home") + " " + System.getProperty("java.vm.version");
-        assertThat(cacheFile("fleet-relay-\\d+\\.jsa\\.jdk")).hasContent(thisRuntime);
+        assertThat(Files.readAllLines(cacheFile("fleet-relay-\\d+\\.jsa\\.jdk")))
+                .containsExactly(thisRuntime, jarLine(root.resolve("lib/fleet-relay.jar")));
         Path cliStamp = cacheFile("fleet-cli-\\d+\\.jsa\\.jdk");
-        assertThat(cliStamp).hasContent(thisRuntime);
+        assertThat(Files.readAllLines(cliStamp)).containsExactly(thisRuntime, jarLine(root.resolve("lib/fleet.jar")));
         Files.writeString(cliStamp, "/opt/an-older-java 17.0.1+12\n");
         assertThat(run(List.of(launcher.toString(), "--version"), env)).contains("fleet " + VERSION, "recorded by another Java runtime");
         assertThat(cacheHolds("fleet-cli-\\d+\\.jsa")).isFalse();
         assertThat(run(List.of(launcher.toString(), "members"), env)).doesNotContain("another Java runtime");
         assertThat(run(List.of(launcher.toString(), "--version"), env)).doesNotContain("another Java runtime");
         assertThat(cacheHolds("fleet-cli-\\d+\\.jsa")).isTrue();
-        assertThat(cliStamp).hasContent(thisRuntime);
+        assertThat(Files.readAllLines(cliStamp)).first().isEqualTo(thisRuntime);
+    }
+
+    /** How an archive's stamp names the jar it was recorded with. */
+    private static String jarLine(Path jar) throws IOException {
+        return "jar " + jar.getFileName() + " " + Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis();
     }
 
     private Path cacheFile(String namePattern) throws IOException {
