@@ -17,7 +17,10 @@ public interface FileSession extends AutoCloseable {
      */
     void upload(Path localFile, String memberPath, LongConsumer progress) throws IOException, ChannelException;
 
-    /** Copies one file from an absolute path on the member to a local file, creating parent folders. */
+    /**
+     * Copies one file from an absolute path on the member to a new local file, creating parent
+     * folders; a file or link already under that name is an error, never written through.
+     */
     void download(String memberPath, Path localFile, LongConsumer progress) throws IOException, ChannelException;
 
     /**

@@ -286,7 +286,8 @@ public final class LocalChannel implements MemberChannel {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        // A new file only (callers copy to fresh part files): a file or link already there is never written through.
+        Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
     }
 
     private static List<String> listFiles(Path root) throws IOException {

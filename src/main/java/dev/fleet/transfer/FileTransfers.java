@@ -177,10 +177,7 @@ public final class FileTransfers {
             String realRoot = files.realPath(root);
             List<Unchanged.Pair<SourceFile>> destinations = plan.stream().filter(p -> p.dest() != null)
                     .map(p -> new Unchanged.Pair<>(p.dest(), p.source())).toList();
-            Set<String> folders = new HashSet<>();
-            // Destinations are absolute, so each has a folder above it.
-            destinations.forEach(d -> folders.add(MemberPaths.parent(d.member())));
-            Map<String, FileStat> listed = files.describe(folders);
+            Map<String, FileStat> listed = files.describe(foldersInside(files, realRoot, destinations));
             Set<String> same = Unchanged.onMember(skip, channel, listed, destinations);
             removeLeftParts(files, listed, destinations);
             FileResult[] done = new FileResult[plan.size()];
@@ -208,6 +205,25 @@ public final class FileTransfers {
             }
         }
         return new Report(member, results, skipped);
+    }
+
+    /**
+     * The destinations' folders that lie in the work folder once links are resolved. Only these are
+     * listed, to compare files and to clean up left part files: a folder a link leads outside is
+     * neither read nor cleaned, and its files are refused one by one when their turn comes.
+     */
+    private static Set<String> foldersInside(FileSession files, String realRoot, List<Unchanged.Pair<SourceFile>> destinations)
+            throws IOException, ChannelException {
+        Set<String> folders = new HashSet<>();
+        // Destinations are absolute, so each has a folder above it.
+        destinations.forEach(d -> folders.add(MemberPaths.parent(d.member())));
+        Set<String> inside = new HashSet<>();
+        for (String folder : folders) {
+            if (MemberPaths.isInside(realRoot, files.realPath(folder))) {
+                inside.add(folder);
+            }
+        }
+        return inside;
     }
 
     /**

@@ -85,4 +85,19 @@ class LocalChannelTest {
                 CommandRequest.probe("printf %s \"$" + OsCommands.RUN_TAG + "\"", Duration.ofSeconds(10)));
         assertThat(r.stdout()).matches(OsCommands.runTag("Local-7f3e9a21-b0c4") + "-[0-9a-f]{32}").startsWith("local7f3e9a2-");
     }
+
+    @Test
+    void aDownloadNeverWritesThroughALinkOrFileAlreadyUnderItsName() throws Exception {
+        Path source = Files.writeString(tmp.resolve("from-member.txt"), "member bytes");
+        Path victim = Files.writeString(tmp.resolve("victim.txt"), "keep");
+        Path planted = Files.createSymbolicLink(tmp.resolve("planted.part"), victim);
+        try (dev.fleet.exec.FileSession files = channel.files()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> files.download(source.toString(), planted, n -> { }))
+                    .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> files.download(source.toString(), victim, n -> { }))
+                    .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+        }
+        assertThat(victim).hasContent("keep");
+        assertThat(Files.isSymbolicLink(planted)).isTrue();
+    }
 }

@@ -175,4 +175,32 @@ class TransferBoundaryTest {
         assertThat(Files.readString(landing.resolve("ok/q.txt"))).isEqualTo("sent ok/q.txt");
         assertThat(r.text()).contains("4 of 8");
     }
+
+    /**
+     * Before a send, fleet lists each destination folder, to skip unchanged files and to remove the
+     * part files that copies cut off there left behind. A folder reached through a link that leads
+     * outside the work folder is not listed and nothing in it is removed: an old part file of the
+     * same name in that other folder stays, and the file is refused as before.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "remote"})
+    void aFolderThatALinkLeadsOutsideIsNeitherListedNorCleanedUp(String kind) throws Exception {
+        Path work = member(kind);
+        Path project = Files.createDirectories(work.resolve("project"));
+        Path elsewhere = Files.createDirectories(outside.resolve("other/lib"));
+        Files.createSymbolicLink(project.resolve("shared"), outside.resolve("other"));
+        Path leftPart = Files.writeString(elsewhere.resolve(".util.c.fleet-part-3f"), "not fleet's to remove");
+        Files.setLastModifiedTime(leftPart, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofHours(3))));
+        Path lib = Files.createDirectories(tmp.resolve("to-send/lib"));
+        Files.writeString(lib.resolve("util.c"), "int main;");
+
+        ToolResult r = fleet.call("send_files", "member_name", "m", "remote_subfolder", "project/shared",
+                "local_paths", List.of(lib.toString()));
+
+        assertThat(leftPart).hasContent("not fleet's to remove");
+        assertThat(files(outside)).containsExactly("other/lib/.util.c.fleet-part-3f");
+        assertThat(results(r)).singleElement()
+                .satisfies(f -> assertThat((String) f.get("error")).contains("escapes the work folder"));
+    }
 }

@@ -372,7 +372,8 @@ public final class SshChannel implements MemberChannel {
             }
             int request = sizes().read();
             try (InputStream in = sftp.read(memberPath, request);
-                 OutputStream out = Files.newOutputStream(localFile)) {
+                 // A new file only: a file or link already under this name is never written through.
+                 OutputStream out = Files.newOutputStream(localFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 copy(in, out, request, progress);
             }
         }

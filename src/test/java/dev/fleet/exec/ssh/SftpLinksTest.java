@@ -85,4 +85,19 @@ class SftpLinksTest {
             assertThat(files.realPath(ssh.work + "/later/b.txt")).isEqualTo(outside + "/b.txt");
         }
     }
+
+    @Test
+    void aDownloadNeverWritesThroughALinkOrFileAlreadyUnderItsName() throws Exception {
+        Path source = Files.writeString(ssh.work.resolve("from-member.txt"), "member bytes");
+        Path victim = Files.writeString(tmp.resolve("victim.txt"), "keep");
+        Path planted = Files.createSymbolicLink(tmp.resolve("planted.part"), victim);
+        try (FileSession files = ssh.channel.files()) {
+            assertThatThrownBy(() -> files.download(source.toString(), planted, n -> { }))
+                    .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+            assertThatThrownBy(() -> files.download(source.toString(), victim, n -> { }))
+                    .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+        }
+        assertThat(victim).hasContent("keep");
+        assertThat(Files.isSymbolicLink(planted)).isTrue();
+    }
 }
