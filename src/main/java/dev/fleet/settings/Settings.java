@@ -133,13 +133,13 @@ public record Settings(
             return URI.create(fallback);
         }
         String v = raw.strip();
+        if (v.contains("@")) {
+            // Not shown: what precedes the @ may be a password (one Java cannot even parse included).
+            problems.add(name + " holds a user name or password, which fleet does not send; using the default " + fallback);
+            return URI.create(fallback);
+        }
         try {
             URI u = new URI(v.endsWith("/") ? v.substring(0, v.length() - 1) : v);
-            if (u.getRawUserInfo() != null) {
-                // Not shown: what precedes the @ may be a password.
-                problems.add(name + " holds a user name or password, which fleet does not send; using the default " + fallback);
-                return URI.create(fallback);
-            }
             if (u.getHost() != null && ("https".equals(u.getScheme()) || "http".equals(u.getScheme()))) {
                 return u;
             }

@@ -88,18 +88,18 @@ public final class ParamSpec {
             case NUMBER -> checkNumber(p, v);
             case BOOLEAN -> {
                 if (!(v instanceof Boolean)) {
-                    throw new InvalidInputException(p.name(), "must be true or false, got " + describe(v));
+                    throw new InvalidInputException(p.name(), "must be true or false, got " + describe(p, v));
                 }
                 yield v;
             }
             case STRING_LIST -> {
                 if (!(v instanceof List<?> list)) {
-                    throw new InvalidInputException(p.name(), "must be a list of strings, got " + describe(v));
+                    throw new InvalidInputException(p.name(), "must be a list of strings, got " + describe(p, v));
                 }
                 List<String> out = new ArrayList<>();
                 for (Object item : list) {
                     if (!(item instanceof String s)) {
-                        throw new InvalidInputException(p.name(), "must contain only strings, got " + describe(item));
+                        throw new InvalidInputException(p.name(), "must contain only strings, got " + describe(p, item));
                     }
                     if (p.pattern() != null && !p.pattern().matcher(s).matches()) {
                         throw new InvalidInputException(p.name(), "item '" + s + "' " + p.patternRule());
@@ -117,7 +117,7 @@ public final class ParamSpec {
             v = b.toString();
         }
         if (!(v instanceof String s)) {
-            throw new InvalidInputException(p.name(), "must be a string, got " + describe(v));
+            throw new InvalidInputException(p.name(), "must be a string, got " + describe(p, v));
         }
         if (p.allowed() != null && !p.allowed().contains(s)) {
             throw new InvalidInputException(p.name(), "must be one of " + String.join(", ", p.allowed()) + ", got '" + s + "'");
@@ -143,7 +143,7 @@ public final class ParamSpec {
             value = n.longValue();
         } else {
             throw new InvalidInputException(p.name(), "must be a whole number from " + p.min() + " to " + p.max()
-                    + ", got " + describe(v));
+                    + ", got " + describe(p, v));
         }
         if (value < p.min() || value > p.max()) {
             throw new InvalidInputException(p.name(), "must be from " + p.min() + " to " + p.max() + ", got " + value);
@@ -153,13 +153,30 @@ public final class ParamSpec {
 
     private static Double checkNumber(Param p, Object v) {
         if (!(v instanceof Number n) || Double.isNaN(n.doubleValue()) || Double.isInfinite(n.doubleValue())) {
-            throw new InvalidInputException(p.name(), "must be a number from " + p.min() + " to " + p.max() + ", got " + describe(v));
+            throw new InvalidInputException(p.name(), "must be a number from " + p.min() + " to " + p.max() + ", got " + describe(p, v));
         }
         double value = n.doubleValue();
         if (value < p.min() || value > p.max()) {
             throw new InvalidInputException(p.name(), "must be from " + p.min() + " to " + p.max() + ", got " + n);
         }
         return value;
+    }
+
+    /** What a bad value was, for the error: its kind only when the parameter is a secret (even a number may be one). */
+    private static String describe(Param p, Object v) {
+        if (!p.sensitive()) {
+            return describe(v);
+        }
+        if (v instanceof String) {
+            return "a string";
+        }
+        if (v instanceof Number) {
+            return "a number";
+        }
+        if (v instanceof Boolean) {
+            return "true or false";
+        }
+        return v instanceof List ? "a list" : "an object";
     }
 
     private static String describe(Object v) {

@@ -101,6 +101,11 @@ class SettingsTest {
                 "FLEET_AZURE_DEVOPS_API_URL holds a user name or password, which fleet does not send; using the default "
                         + "https://dev.azure.com");
         assertThat(String.join("\n", s.problems()) + s).doesNotContain("s3cret");
+        // A password Java's URL parser rejects (a % not followed by hex digits, a #) is not quoted either.
+        Settings unparsed = Settings.from(Map.of("HOME", "/home/pm", "FLEET_GITHUB_API_URL", "https://admin:pa%ss#1@ghe.example/api"));
+        assertThat(unparsed.githubApi()).isEqualTo(URI.create("https://api.github.com"));
+        assertThat(unparsed.problems()).singleElement().asString().contains("FLEET_GITHUB_API_URL holds a user name or password");
+        assertThat(String.join("\n", unparsed.problems()) + unparsed).doesNotContain("pa%ss");
     }
 
     @Test

@@ -52,6 +52,12 @@ class ParamSpecTest {
         assertThatThrownBy(() -> spec.parse(Map.of("name", "a", "pw", "hunter2-but-too-long")))
                 .hasMessageContaining("pw must be")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
+        // A client may send a numeric password as a JSON number: the error names its kind only.
+        assertThatThrownBy(() -> spec.parse(Map.of("name", "a", "pw", 12345678)))
+                .hasMessageContaining("pw must be a string, got a number")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("12345678"));
+        assertThatThrownBy(() -> spec.parse(Map.of("name", "a", "pw", List.of("hunter2"))))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
         Tool echo = new Tool() {
             public String name() { return "echo"; }
             public String description() { return "d"; }
