@@ -5,14 +5,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.util.Set;
 
 /**
  * Checks one inbound text (a stdio line or an HTTP body) before it reaches the MCP SDK, which
  * ends the whole session on anything it cannot read. Input that is not JSON is answered with a
  * JSON-RPC Parse error (-32700), JSON that is not a JSON-RPC 2.0 message with Invalid Request
  * (-32600); either way the session carries on.
+ *
+ * <p>Nothing a client sends reaches the SDK in a form the SDK would log or answer with in full
+ * (its logs and errors print the whole message, a password among the arguments included): a
+ * {@code tools/call} whose arguments are not an object (a client that encoded them twice) is
+ * answered with Invalid params (-32602) here, and a notification the server has no use for (a
+ * {@code tools/call} sent without its id, say) is dropped, as JSON-RPC lets a server do.
  */
 public final class JsonRpcGate {
+    /** The notifications the SDK's server handles; any other it would only log, whole. */
+    private static final Set<String> HANDLED_NOTIFICATIONS = Set.of("notifications/initialized", "notifications/roots/list_changed");
     private final ObjectMapper mapper;
 
     public JsonRpcGate(ObjectMapper mapper) {
@@ -20,11 +29,15 @@ public final class JsonRpcGate {
     }
 
     /** What became of one inbound text. */
-    public sealed interface Verdict permits Accepted, Rejected {
+    public sealed interface Verdict permits Accepted, Rejected, Ignored {
     }
 
     /** A well-formed message for the SDK; {@code requestId} is set for requests (they await an answer). */
     public record Accepted(McpSchema.JSONRPCMessage message, Object requestId) implements Verdict {
+    }
+
+    /** A notification no part of fleet handles: not answered (a notification never is) and not passed on. */
+    public record Ignored() implements Verdict {
     }
 
     /** The JSON-RPC error response to send back instead (one line of JSON). */
@@ -64,7 +77,14 @@ public final class JsonRpcGate {
                     return reject(echoId, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: \"params\" must be an object");
                 }
                 if (echoId == null) {
+                    if (!HANDLED_NOTIFICATIONS.contains(method.asText())) {
+                        return new Ignored();
+                    }
                     return new Accepted(mapper.treeToValue(node, McpSchema.JSONRPCNotification.class), null);
+                }
+                if (McpSchema.METHOD_TOOLS_CALL.equals(method.asText()) && !toolCallShaped(params)) {
+                    return reject(echoId, McpSchema.ErrorCodes.INVALID_PARAMS,
+                            "Invalid params: tools/call needs \"name\" (a string) and \"arguments\" (an object)");
                 }
                 McpSchema.JSONRPCRequest request = mapper.treeToValue(node, McpSchema.JSONRPCRequest.class);
                 return new Accepted(request, request.id());
@@ -96,6 +116,14 @@ public final class JsonRpcGate {
         error.put("code", code);
         error.put("message", message);
         return new Rejected(response.toString(), code);
+    }
+
+    private static boolean toolCallShaped(JsonNode params) {
+        if (params == null || !params.isObject() || !params.path("name").isTextual()) {
+            return false;
+        }
+        JsonNode arguments = params.get("arguments");
+        return arguments == null || arguments.isNull() || arguments.isObject();
     }
 
     private static String text(JsonNode n) {

@@ -114,6 +114,10 @@ public final class LineSession implements McpServerTransport {
             writeLine(rejected.errorResponse());
             return;
         }
+        if (verdict instanceof JsonRpcGate.Ignored) {
+            log.debug("ignored a notification fleet does not handle");
+            return;
+        }
         JsonRpcGate.Accepted accepted = (JsonRpcGate.Accepted) verdict;
         if (accepted.requestId() != null) {
             unanswered.add(key(accepted.requestId()));

@@ -227,6 +227,11 @@ public final class StreamableHttpServer implements McpStreamableServerTransportP
             json(ex, 400, rejected.errorResponse());
             return;
         }
+        if (verdict instanceof JsonRpcGate.Ignored) {
+            // Accepted as any notification is, and passed nowhere.
+            ex.sendResponseHeaders(202, -1);
+            return;
+        }
         McpSchema.JSONRPCMessage message = ((JsonRpcGate.Accepted) verdict).message();
         if (message instanceof McpSchema.JSONRPCRequest request && McpSchema.METHOD_INITIALIZE.equals(request.method())) {
             initialize(ex, request);

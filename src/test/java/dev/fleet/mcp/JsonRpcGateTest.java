@@ -64,4 +64,28 @@ class JsonRpcGateTest {
         assertThat(response.message()).isInstanceOf(McpSchema.JSONRPCResponse.class);
         assertThat(response.requestId()).isNull();
     }
+
+    @Test
+    void aCallWhoseArgumentsAreNotAnObjectIsRefusedWithoutQuotingThem() throws Exception {
+        JsonNode error = rejected("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"tools/call\",\"params\":{\"name\":\"register_member\","
+                + "\"arguments\":\"{\\\"password\\\":\\\"hunter2\\\"}\"}}");
+        assertThat(error.get("id").asInt()).isEqualTo(8);
+        assertThat(error.get("error").get("code").asInt()).isEqualTo(-32602);
+        assertThat(error.toString()).doesNotContain("hunter2");
+        assertThat(rejected("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"arguments\":{}}}")
+                .get("error").get("code").asInt()).isEqualTo(-32602);
+        assertThat(gate.check("{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"tools/call\",\"params\":{\"name\":\"x\"}}"))
+                .isInstanceOf(JsonRpcGate.Accepted.class);
+    }
+
+    @Test
+    void aNotificationNoPartOfFleetHandlesIsDroppedUnanswered() {
+        // A call whose id a client dropped is a notification; the SDK would log it, arguments and all.
+        assertThat(gate.check("{\"jsonrpc\":\"2.0\",\"method\":\"tools/call\",\"params\":{\"name\":\"x\","
+                + "\"arguments\":{\"password\":\"hunter2\"}}}")).isInstanceOf(JsonRpcGate.Ignored.class);
+        assertThat(gate.check("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":1}}"))
+                .isInstanceOf(JsonRpcGate.Ignored.class);
+        assertThat(gate.check("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/roots/list_changed\"}"))
+                .isInstanceOf(JsonRpcGate.Accepted.class);
+    }
 }

@@ -89,6 +89,50 @@ class RawProtocolIT {
         return r;
     }
 
+    /**
+     * A client that drops a call's id, or encodes its arguments twice, must not get a password into
+     * the server's log or an answer: the MCP SDK would log either message whole (and answer the
+     * second with the text that failed to parse).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"standalone", "relay"})
+    void aPasswordInAMalformedCallReachesNeitherAnAnswerNorTheLog(String mode) throws Exception {
+        Process p = start(mode);
+        try {
+            OutputStream in = p.getOutputStream();
+            BlockingQueue<JsonNode> replies = replies(p);
+            send(in, INIT, INITIALIZED,
+                    "{\"jsonrpc\":\"2.0\",\"method\":\"tools/call\",\"params\":{\"name\":\"register_member\",\"arguments\":"
+                            + "{\"friendly_name\":\"r\",\"member_type\":\"remote\",\"host\":\"127.0.0.1\",\"username\":\"u\","
+                            + "\"auth_type\":\"password\",\"password\":\"Secret-Pass-0001\"}}}",
+                    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"register_member\","
+                            + "\"arguments\":\"{\\\"friendly_name\\\":\\\"r\\\",\\\"password\\\":\\\"Secret-Pass-0002\\\"}\"}}",
+                    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":2,"
+                            + "\"reason\":\"Secret-Pass-0003\"}}",
+                    "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}");
+            assertThat(next(replies).get("id").asInt()).isEqualTo(1);
+            JsonNode doubleEncoded = next(replies);
+            assertThat(doubleEncoded.get("id").asInt()).isEqualTo(2);
+            assertThat(doubleEncoded.get("error").get("code").asInt()).isEqualTo(-32602);
+            assertThat(doubleEncoded.toString()).contains("arguments").doesNotContain("Secret-Pass");
+            JsonNode ping = next(replies);
+            assertThat(ping.get("id").asInt()).isEqualTo(3);
+            assertThat(ping.has("result")).isTrue();
+            in.close();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(replies.poll(1, TimeUnit.SECONDS)).as("nothing else answered").isNull();
+        } finally {
+            p.destroyForcibly();
+        }
+        String log = java.nio.file.Files.readString(tmp.resolve("stderr.log"));
+        java.nio.file.Path daemonLog = home.dataDir().resolve("daemon.log");
+        if (mode.equals("relay")) {
+            FleetCommand.stopDaemon(home.env());
+            log += java.nio.file.Files.readString(daemonLog);
+        }
+        assertThat(log).doesNotContain("Secret-Pass");
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"standalone", "relay"})
     void badLinesAreAnsweredWithJsonRpcErrorsAndEveryValidRequestIsAnswered(String mode) throws Exception {
