@@ -10,6 +10,14 @@ final class PosixAgentShell implements AgentShell {
     static final String AGENT_PATH = AgentFolders.posixPathExport();
     private static final String FLEET_MARK = "# added by apra-fleet";
     private static final String PROFILES = "\"$HOME/.profile\" \"$HOME/.bashrc\" \"$HOME/.zshrc\"";
+    /**
+     * Where persisted API keys live: a file only its owner can read, which the profiles source.
+     * Profiles are commonly readable by every user of the machine (0644), and may be links into a
+     * dotfiles repository, so a key never goes into one.
+     */
+    static final String KEY_FILE = "\"$HOME/.apra-fleet-keys\"";
+    /** The line each profile gets instead of a key (it names the file, never a value). */
+    private static final String SOURCE_LINE = "[ -f \"$HOME/.apra-fleet-keys\" ] && . \"$HOME/.apra-fleet-keys\" " + FLEET_MARK;
     private static final String RUN_TAG = "FLEET_PROMPT_RUN";
 
     private final boolean macos;
@@ -50,8 +58,9 @@ final class PosixAgentShell implements AgentShell {
         }
         for (String v : variables) {
             checkVariable(v);
-            c.append("{ [ -n \"${").append(v).append(":-}\" ] || grep -qs '^export ").append(v).append("=' ").append(PROFILES)
-                    .append("; } && echo ").append(posix("variable " + v)).append("; ");
+            // Profiles too: an earlier fleet wrote keys there.
+            c.append("{ [ -n \"${").append(v).append(":-}\" ] || grep -qs '^export ").append(v).append("=' ").append(KEY_FILE)
+                    .append(' ').append(PROFILES).append("; } && echo ").append(posix("variable " + v)).append("; ");
         }
         return c.append("true").toString();
     }
@@ -61,11 +70,18 @@ final class PosixAgentShell implements AgentShell {
         checkVariable(variable);
         // The value is read from stdin and checked against the characters keys and tokens use, so
         // the quoted line written below can never be broken out of.
+        // The key file is owner-only (made so, and kept so by the rewrite's copy of its mode). Each
+        // profile loses any key line an earlier fleet wrote there and gets the one line that
+        // sources the file; a profile that fails keeps its old content, and the call fails.
         return "umask 077; key=\"$(cat)\"; case \"$key\" in ''|*[!A-Za-z0-9_-]*) echo 'fleet: malformed key' >&2; exit 2;; esac; "
-                + "failed=0; for f in " + PROFILES + "; do "
+                + "failed=0; f=" + KEY_FILE + "; { [ -f \"$f\" ] || : > \"$f\"; } && chmod 600 \"$f\" || exit 1; "
+                + PosixCommands.rewrite("-v -e '^export " + variable + "='",
+                        "printf \"export " + variable + "='%s'\\n\" \"$key\" >> \"$n\"")
+                + "[ $failed = 0 ] || exit 1; "
+                + "for f in " + PROFILES + "; do "
                 + "[ -f \"$f\" ] || [ \"$f\" = \"$HOME/.profile\" ] || continue; [ -e \"$f\" ] || touch \"$f\" || { failed=1; continue; }; "
-                + PosixCommands.rewrite("-v -e '^export " + variable + "=.*" + FLEET_MARK + "$'",
-                        "printf \"export " + variable + "='%s' " + FLEET_MARK + "\\n\" \"$key\" >> \"$n\"")
+                + PosixCommands.rewrite("-v -e '^export " + variable + "=.*" + FLEET_MARK + "$' -e '^\\[ -f \"$HOME/.apra-fleet-keys\" \\].*"
+                        + FLEET_MARK + "$'", "printf '%s\\n' " + posix(SOURCE_LINE) + " >> \"$n\"")
                 + "done; exit $failed";
     }
 
@@ -83,7 +99,7 @@ final class PosixAgentShell implements AgentShell {
                     .append(" \"$HOME\"/").append(posix(f.marker())).append("; fi; ");
         }
         // Each profile is rewritten all or nothing (see PosixCommands.rewrite): a full disk never truncates it.
-        return c.append("failed=0; for f in ").append(PROFILES).append("; do [ -f \"$f\" ] || continue; ")
+        return c.append("rm -f ").append(KEY_FILE).append("; failed=0; for f in ").append(PROFILES).append("; do [ -f \"$f\" ] || continue; ")
                 .append("grep -q -e '").append(FLEET_MARK).append("$' -- \"$f\" 2>/dev/null; [ $? = 1 ] && continue; ")
                 .append(PosixCommands.rewrite("-v -e '" + FLEET_MARK + "$'", null))
                 .append("done; exit $failed").toString();

@@ -82,22 +82,55 @@ class ProfileEditsTest {
     }
 
     @Test
-    void persistingAnApiKeyReplacesFleetsLineAndKeepsProfilesWholeWhenTheFilterFails() throws Exception {
+    void aPersistedApiKeyLivesInAnOwnerOnlyFileThatProfilesSourceAndFailedEditsLeaveFilesWhole() throws Exception {
         String own = "export PATH=\"$HOME/bin:$PATH\"\nalias ll='ls -l'\n";
+        // A key line an earlier fleet wrote into a profile every user of the machine can read.
         Path profile = file(".profile", own + "export ANTHROPIC_API_KEY='sk-ant-old' " + MARK + "\n", "rw-r--r--");
         Path bashrc = file(".bashrc", "set -o vi\n", "rw-r--r--");
+        Path keys = home.resolve(".apra-fleet-keys");
+        String source = "[ -f \"$HOME/.apra-fleet-keys\" ] && . \"$HOME/.apra-fleet-keys\" " + MARK + "\n";
 
         Run failed = run(agents.persistVariable("ANTHROPIC_API_KEY"), "sk-ant-new-0123456789", true);
         assertThat(failed.exit()).as(failed.stderr()).isNotZero();
         assertThat(Files.readString(profile)).isEqualTo(own + "export ANTHROPIC_API_KEY='sk-ant-old' " + MARK + "\n");
         assertThat(Files.readString(bashrc)).isEqualTo("set -o vi\n");
+        assertThat(keys).content().doesNotContain("sk-ant-new");
 
         Run ok = run(agents.persistVariable("ANTHROPIC_API_KEY"), "sk-ant-new-0123456789", false);
         assertThat(ok.exit()).as(ok.stderr()).isZero();
-        assertThat(Files.readString(profile)).isEqualTo(own + "export ANTHROPIC_API_KEY='sk-ant-new-0123456789' " + MARK + "\n");
-        assertThat(Files.readString(bashrc)).isEqualTo("set -o vi\nexport ANTHROPIC_API_KEY='sk-ant-new-0123456789' " + MARK + "\n");
+        Run again = run(agents.persistVariable("CODEX_API_KEY"), "sk-proj-another-key", false);
+        assertThat(again.exit()).as(again.stderr()).isZero();
+        assertThat(keys).hasContent("export ANTHROPIC_API_KEY='sk-ant-new-0123456789'\nexport CODEX_API_KEY='sk-proj-another-key'");
+        assertThat(mode(keys)).isEqualTo("rw-------");
+        // Each profile: its own lines kept, the old key line gone, one line that sources the file.
+        assertThat(Files.readString(profile)).isEqualTo(own + source);
+        assertThat(Files.readString(bashrc)).isEqualTo("set -o vi\n" + source);
         assertThat(mode(profile)).isEqualTo("rw-r--r--");
         assertThat(home).isDirectoryNotContaining(p -> p.getFileName().toString().contains("fleet-tmp"));
+
+        // A login shell gets both keys from the profile.
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", ". \"$HOME/.profile\"; echo \"$ANTHROPIC_API_KEY $CODEX_API_KEY\"");
+        pb.environment().put("HOME", home.toString());
+        Process p = pb.start();
+        assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip())
+                .isEqualTo("sk-ant-new-0123456789 sk-proj-another-key");
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        // fleet's check for a persisted key finds it in the file (and names it, never its value).
+        ProcessBuilder probe = new ProcessBuilder("sh", "-c", agents.authProbe(java.util.List.of(),
+                java.util.List.of("ANTHROPIC_API_KEY", "OTHER_KEY")));
+        probe.environment().put("HOME", home.toString());
+        probe.environment().remove("ANTHROPIC_API_KEY");
+        Process checked = probe.start();
+        assertThat(new String(checked.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip())
+                .isEqualTo("variable ANTHROPIC_API_KEY");
+        assertThat(checked.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        Run removed = run(agents.removeFleetAuth(CLAUDE_LOGIN), "", false);
+        assertThat(removed.exit()).as(removed.stderr()).isZero();
+        assertThat(keys).doesNotExist();
+        assertThat(Files.readString(profile)).isEqualTo(own);
+        assertThat(Files.readString(bashrc)).isEqualTo("set -o vi\n");
     }
 
     @Test

@@ -205,9 +205,15 @@ class PromptToolsTest {
         ToolResult second = fleet.call("provision_auth", "member_name", "remote", "api_key", key);
         assertThat(first.isError()).as(first.text()).isFalse();
         assertThat(first.text() + second.text()).doesNotContain(key).contains("Verified");
+        // Once, in a file only the member's user can read, which each profile sources (a profile is
+        // usually readable by every user of the machine).
+        Path keys = memberHome.resolve(".apra-fleet-keys");
+        assertThat(Files.readString(keys).split(key, -1)).hasSize(2);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(keys))).isEqualTo("rw-------");
         for (String profile : new String[] {".profile", ".bashrc"}) {
             String content = Files.readString(memberHome.resolve(profile));
-            assertThat(content.split(key, -1)).as(profile).hasSize(2);
+            assertThat(content).as(profile).doesNotContain(key);
+            assertThat(content.split("apra-fleet-keys\" ]", -1)).as(profile).hasSize(2);
         }
         assertThat(Files.readString(memberHome.resolve(".bashrc"))).contains("alias ll='ls -l'");
         // The key reaches the CLI's variable (sent sealed with the prompt), never its command line.
@@ -215,7 +221,8 @@ class PromptToolsTest {
         assertThat(Files.readString(state("remote").resolve("argv-1.txt"))).doesNotContain(key);
 
         fleet.call("remove_member", "member_name", "remote");
-        assertThat(Files.readString(memberHome.resolve(".bashrc"))).doesNotContain(key).contains("alias ll='ls -l'");
+        assertThat(Files.readString(memberHome.resolve(".bashrc"))).doesNotContain("apra-fleet").contains("alias ll='ls -l'");
+        assertThat(keys).doesNotExist();
         assertThat(fleet.call("provision_auth", "member_name", "local", "api_key", "short").text())
                 .contains("api_key must be an API key").doesNotContain("short'");
     }

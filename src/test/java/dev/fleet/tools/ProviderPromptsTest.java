@@ -361,11 +361,13 @@ class ProviderPromptsTest {
         assertThat(Files.readString(state("remote", "codex").resolve("argv-1.txt"))).doesNotContain(key);
         String registry = Files.readString(fleet.home.dataDir().resolve("registry.json"));
         assertThat(registry).doesNotContain(key).contains("\"variable\" : \"CODEX_API_KEY\"");
-        assertThat(Files.readString(memberHome.resolve(".profile"))).contains("export CODEX_API_KEY=");
+        assertThat(Files.readString(memberHome.resolve(".apra-fleet-keys"))).contains("export CODEX_API_KEY=");
+        assertThat(Files.readString(memberHome.resolve(".profile"))).doesNotContain(key).contains(".apra-fleet-keys");
         assertThat(fleet.call("list_members").text()).contains("API key stored (CODEX_API_KEY)").doesNotContain(key);
 
         // Every later prompt gets it too, even from a shell that reads no profile.
         Files.writeString(memberHome.resolve(".profile"), "");
+        Files.delete(memberHome.resolve(".apra-fleet-keys"));
         fleet.call("execute_prompt", "member_name", "cx", "prompt", "hi");
         assertThat(Files.readAllLines(state("remote", "codex").resolve("env-2.txt"))).contains("CODEX_API_KEY=" + key);
 

@@ -73,7 +73,7 @@ class SecretLeakScanTest {
                 assertThat(results.get(9).isError()).as(results.get(9).text()).isTrue();
                 assertThat(results.get(10).isError()).as(results.get(10).text()).isFalse();
                 assertThat(results.get(12).isError()).as(results.get(12).text()).isFalse();
-                assertThat(Files.readString(memberHome.resolve(".profile"))).contains(API_KEY);
+                assertThat(Files.readString(memberHome.resolve(".apra-fleet-keys"))).contains(API_KEY);
                 assertThat(results.get(results.size() - 2).text()).contains("after");
                 for (ToolResult r : results) {
                     seen.add(r.text());
