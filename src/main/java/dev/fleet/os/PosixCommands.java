@@ -96,15 +96,16 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
                 + "a=$(nvidia-smi --query-compute-apps=pid,used_memory --format=csv,noheader,nounits 2>/dev/null) "
                 + "|| { echo \"@@gpu:failed $?\"; exit 0; }; "
                 + "now=$(date +%s); "
-                + "avg=$(printf '%s\\n' \"$u\" | awk -F', *' '$1 ~ /^[0-9]+$/ {s+=$1; n++} END {if (n) printf \"%d\", s/n; else printf \"-\"}'); "
+                // The busiest GPU, not the average: one GPU of eight at full load is a job at work.
+                + "top=$(printf '%s\\n' \"$u\" | awk -F', *' '$1 ~ /^[0-9]+$/ {if (!n || $1 > m) m = $1; n++} END {if (n) printf \"%d\", m; else printf \"-\"}'); "
                 + "procs=$(printf '%s\\n' \"$a\" | awk -F', *' '$1 ~ /^[0-9]+$/ {printf \"%s%s:%s\", sep, $1, ($2 ~ /^[0-9]+$/ ? $2 : 0); sep=\",\"}'); "
                 + "[ -n \"$procs\" ] || procs=-; "
                 + "f=\"$HOME/.fleet/gpu-samples\"; "
                 + "if mkdir -p \"$HOME/.fleet\" 2>/dev/null; then chmod 700 \"$HOME/.fleet\" 2>/dev/null; "
-                + "printf '%s %s %s\\n' \"$now\" \"$avg\" \"$procs\" >> \"$f\"; "
+                + "printf '%s %s %s\\n' \"$now\" \"$top\" \"$procs\" >> \"$f\"; "
                 + "if [ \"$(wc -l < \"$f\")\" -gt " + (2 * GPU_SAMPLES_KEPT) + " ]; then tail -n " + GPU_SAMPLES_KEPT
                 + " \"$f\" > \"$f.tmp\" && mv -f \"$f.tmp\" \"$f\"; fi; fi; "
-                + "echo '@@gpu:now'; echo \"$now\"; echo '@@gpu:sample'; printf '%s %s %s\\n' \"$now\" \"$avg\" \"$procs\"; "
+                + "echo '@@gpu:now'; echo \"$now\"; echo '@@gpu:sample'; printf '%s %s %s\\n' \"$now\" \"$top\" \"$procs\"; "
                 + "echo '@@gpu:reading'; printf '%s\\n' \"$u\"; echo '@@gpu:history'; "
                 + "awk -v since=$((now - " + Math.max(60, windowSeconds) + ")) '$1 >= since' \"$f\" 2>/dev/null | tail -n "
                 + GPU_SAMPLES_KEPT + "; true");

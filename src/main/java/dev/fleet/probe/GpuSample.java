@@ -6,11 +6,11 @@ import java.util.Optional;
 
 /**
  * One look at a member's GPUs, as a line of {@code ~/.fleet/gpu-samples}:
- * {@code <epoch seconds> <average utilization %|-> <pid:MiB,pid:MiB,…|->}. Fleet and the
+ * {@code <epoch seconds> <busiest GPU's utilization %|-> <pid:MiB,pid:MiB,…|->}. Fleet and the
  * on-instance guard both append such lines, so either can judge from the same history.
  *
  * @param epochSec            the member's clock when the sample was taken
- * @param utilizationPercent  average over all GPUs; null when nvidia-smi gave no number
+ * @param utilizationPercent  the busiest GPU's (one of eight at full load is work); null when nvidia-smi gave no number
  * @param processes           compute processes holding GPU memory
  */
 public record GpuSample(long epochSec, Integer utilizationPercent, List<GpuProcess> processes) {

@@ -106,11 +106,12 @@ gpu_reason='no GPU tool (nvidia-smi)'
 if command -v nvidia-smi >/dev/null 2>&1; then
     if u=$(limited 20 nvidia-smi --query-gpu=utilization.gpu --format=csv,noheader,nounits 2>/dev/null) \
         && a=$(limited 20 nvidia-smi --query-compute-apps=pid,used_memory --format=csv,noheader,nounits 2>/dev/null); then
-        avg=$(printf '%s\n' "$u" | awk -F', *' '$1 ~ /^[0-9]+$/ {s+=$1; n++} END {if (n) printf "%d", s/n; else printf "-"}')
+        # The busiest GPU, not the average: one GPU of eight at full load is a job at work.
+        top=$(printf '%s\n' "$u" | awk -F', *' '$1 ~ /^[0-9]+$/ {if (!n || $1 > m) m = $1; n++} END {if (n) printf "%d", m; else printf "-"}')
         procs=$(printf '%s\n' "$a" | awk -F', *' '$1 ~ /^[0-9]+$/ {printf "%s%s:%s", sep, $1, ($2 ~ /^[0-9]+$/ ? $2 : 0); sep=","}')
         [ -n "$procs" ] || procs=-
         samples="$HOME/.fleet/gpu-samples"
-        printf '%s %s %s\n' "$now" "$avg" "$procs" >> "$samples"
+        printf '%s %s %s\n' "$now" "$top" "$procs" >> "$samples"
         trim "$samples" 1500
         verdict=$(awk -v now="$now" -v tmo=$((timeout_min * 60)) -v gap="$max_gap" -v min="$min_util" -v n="$n_samples" '
             { t[NR] = $1; u[NR] = $2; p[NR] = $3 }

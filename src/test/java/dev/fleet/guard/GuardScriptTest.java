@@ -209,6 +209,25 @@ class GuardScriptTest {
         return GpuScenarios.all().stream();
     }
 
+    /**
+     * Eight GPUs, one of them at full load: the sample records the busiest GPU (100 %), not the
+     * average (12 %), which a threshold of 30 % would have judged idle, and the machine stays up.
+     */
+    @Test
+    void oneBusyGpuOfEightIsAJobAtWork() throws Exception {
+        Files.writeString(guard.resolve("gpu-busy-min-util"), "30\n");
+        long now = base + 50 * 60;
+        List<String> history = new java.util.ArrayList<>();
+        for (int m = 10; m >= 1; m--) {
+            history.add((now - m * 60L) + " 100 4242:19000");
+        }
+        Files.write(home.resolve(".fleet/gpu-samples"), history);
+        fakes.gpus(List.of(0, 0, 0, 100, 0, 0, 0, 0), "4242, 19000");
+        assertThat(decideAt(50)).contains("keep busy: ", "GPU at 100 %");
+        assertThat(Files.readAllLines(home.resolve(".fleet/gpu-samples"))).last().asString().startsWith(now + " 100 ");
+        assertThat(fakes.powerOffs()).isEmpty();
+    }
+
     /** The same recorded histories as UtilizationPolicyTest, judged by the guard's bash. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")

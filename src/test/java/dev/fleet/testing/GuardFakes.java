@@ -151,6 +151,16 @@ public final class GuardFakes {
         return this;
     }
 
+    /** Several GPUs: one utilization per GPU, and compute processes as {@code "pid, MiB"} lines. */
+    public GuardFakes gpus(List<Integer> utilizations, String computeApps) throws IOException {
+        gpuTool(true);
+        StringBuilder lines = new StringBuilder();
+        utilizations.forEach(u -> lines.append(u).append(", 19000, 81920\n"));
+        write("gpu-util", lines.toString());
+        write("gpu-apps", computeApps.isEmpty() ? "" : computeApps + "\n");
+        return this;
+    }
+
     /** The guard's clock (epoch seconds). */
     public GuardFakes now(long epochSeconds) throws IOException {
         write("now", epochSeconds + "\n");

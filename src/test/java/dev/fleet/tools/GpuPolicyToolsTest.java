@@ -125,6 +125,20 @@ class GpuPolicyToolsTest {
     }
 
     @Test
+    void oneBusyGpuOfEightKeepsTheInstanceUp() throws Exception {
+        register(30);
+        history(10, 100, "4242:19000");
+        // The busiest GPU is recorded (100 %), not the average over all eight (12 %, below the threshold).
+        fakes.gpus(List.of(0, 0, 100, 0, 0, 0, 0, 0), "4242, 19000");
+        assertThat(idleCycle()).singleElement().satisfies(d -> {
+            assertThat(d.action()).isEqualTo(IdleAction.KEEP);
+            assertThat(d.reason()).contains("GPU at 100 % on average over the last 5 samples");
+        });
+        assertThat(Files.readAllLines(cloud.memberHome.resolve(".fleet/gpu-samples"))).last().asString().contains(" 100 4242:19000");
+        assertThat(cloud.ec2.requests("StopInstances")).isZero();
+    }
+
+    @Test
     void withoutAThresholdAnyComputeProcessStillCounts() throws Exception {
         register(0);
         history(10, 0, "4242:19000");
