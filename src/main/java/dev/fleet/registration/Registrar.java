@@ -194,6 +194,7 @@ public final class Registrar {
                 c.idleTimeoutMin() == null ? CloudConfig.DEFAULT_IDLE_TIMEOUT_MIN : c.idleTimeoutMin(), keyPath,
                 c.activityCommand() == null || c.activityCommand().isEmpty() ? null : c.activityCommand(),
                 c.budget(), c.gpuBusyMinUtil() == null ? 0 : c.gpuBusyMinUtil(), false, null);
+        refuseTakenInstance(store.read(), null, cloud);
         draft.cloud(cloud);
         InstanceDetails instance;
         try {
@@ -237,6 +238,7 @@ public final class Registrar {
         }
         Member saved = store.update(current -> {
             refuseTakenName(current, member.friendlyName());
+            refuseTakenInstance(current, null, member.cloud());
             return MemberIcons.withIcon(current, member);
         }, Registry::with);
         List<String> warnings = List.of("instance " + instance.instanceId() + " is " + instance.state().label()
@@ -297,6 +299,7 @@ public final class Registrar {
             // Checked again under the lock: another fleet process may have registered meanwhile.
             refuseTakenName(current, member.friendlyName());
             refuseDuplicateFolder(current, null, member.deviceKey(), member.workFolder());
+            refuseTakenInstance(current, null, member.cloud());
             return MemberIcons.withIcon(current, member);
         }, Registry::with);
         if (saved.cloud() != null) {
@@ -320,6 +323,7 @@ public final class Registrar {
             if (changed.contains("work_folder") || changed.contains("host") || changed.contains("port")) {
                 refuseDuplicateFolder(registry, m.id(), next.deviceKey(), next.workFolder());
             }
+            refuseTakenInstance(registry, m.id(), next.cloud());
             return new Updated(next, changed, Optional.empty());
         }, (registry, u) -> u.changed().isEmpty() ? registry : registry.replacing(u.member().id(), old -> u.member()));
         // A connection opened with the old details must not serve the next call.
@@ -365,6 +369,27 @@ public final class Registrar {
     private static void refuseTakenName(Registry registry, String name) {
         if (registry.byName(name).isPresent()) {
             throw new InvalidRequest("friendly_name", "'" + name + "' is already taken by another member");
+        }
+    }
+
+    /**
+     * One member per cloud instance; {@code exceptId} is the member being updated. The idle
+     * watcher judges an instance by its own member's work (its calls, its tagged commands, its
+     * agents), so a second member on the same instance would have it stopped under the first's
+     * running command, or the reverse.
+     */
+    static void refuseTakenInstance(Registry registry, String exceptId, CloudConfig cloud) {
+        if (cloud == null) {
+            return;
+        }
+        for (Member m : registry.members()) {
+            CloudConfig other = m.cloud();
+            if (other != null && !m.id().equals(exceptId) && other.provider().equals(cloud.provider())
+                    && other.region().equals(cloud.region()) && other.instanceId().equals(cloud.instanceId())) {
+                throw new InvalidRequest("cloud_instance_id", "'" + cloud.instanceId() + "' is already the instance of member "
+                        + m.friendlyName() + "; one member per cloud instance (the idle watcher judges an instance by its "
+                        + "member's work, and would stop it under another member's); use that member, or remove it first");
+            }
         }
     }
 

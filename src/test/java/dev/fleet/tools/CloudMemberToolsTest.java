@@ -106,6 +106,27 @@ class CloudMemberToolsTest {
                 .contains("InvalidInstanceID.NotFound", "not registered");
     }
 
+    /**
+     * The idle watcher judges an instance by its member's work: a second member on the same
+     * instance would have it stopped under the first one's running command. So there is one.
+     */
+    @Test
+    void aSecondMemberForTheSameInstanceIsRefusedNamingTheFirst() throws Exception {
+        machine(ID, "g5.xlarge", FakeEc2.State.STOPPED);
+        assertThat(register("first", ID).isError()).isFalse();
+        ToolResult second = register("second", ID);
+        assertThat(second.isError()).isTrue();
+        assertThat(second.text()).contains("cloud_instance_id", ID, "already the instance of member first", "one member per cloud instance");
+        assertThat(call("list_members").text()).doesNotContain("second");
+
+        machine("i-0000000000000beef", "g5.xlarge", FakeEc2.State.STOPPED);
+        assertThat(register("other", "i-0000000000000beef").isError()).isFalse();
+        ToolResult moved = call("update_member", "member_name", "other", "cloud_instance_id", ID);
+        assertThat(moved.isError()).isTrue();
+        assertThat(moved.text()).contains("already the instance of member first");
+        assertThat(member("other").get("cloud").get("instanceId").asText()).isEqualTo("i-0000000000000beef");
+    }
+
     @Test
     void aCommandOnAStoppedMemberStartsItAndRunsAtTheNewAddress() throws Exception {
         machine(ID, "g5.xlarge", FakeEc2.State.STOPPED);
