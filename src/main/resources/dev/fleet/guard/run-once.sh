@@ -204,17 +204,27 @@ done
 [ "$live" -gt 0 ] && busy "$live live fleet task(s)"
 
 # Commands fleet started and that still run carry FLEET_RUN_ID (and this user's HOME) in their
-# environment; the command that runs this guard by hand, if any, does not count.
+# environment; the command that runs this guard by hand, if any, does not count. A file transfer
+# runs no such command: OpenSSH serves each SFTP session (fleet opens one per transfer and closes
+# it after) with an sftp-server process of this user, which counts as work too.
 running=0
+transfers=0
 own=${FLEET_RUN_ID:-}
 for f in $(grep -lzxF "HOME=$HOME" /proc/[0-9]*/environ 2>/dev/null); do
     p=${f#/proc/}
     p=${p%/environ}
     [ "$p" = "$$" ] && continue
     tag=$(tr '\0' '\n' 2>/dev/null < "$f" | sed -n 's/^FLEET_RUN_ID=//p' | head -n 1)
-    [ -n "$tag" ] && [ "$tag" != "$own" ] && running=$((running + 1))
+    if [ -n "$tag" ] && [ "$tag" != "$own" ]; then
+        running=$((running + 1))
+        continue
+    fi
+    case "$(tr '\0' ' ' 2>/dev/null < "/proc/$p/cmdline")" in
+        sftp-server*|*/sftp-server*) transfers=$((transfers + 1)) ;;
+    esac
 done
 [ "$running" -gt 0 ] && busy "$running process(es) of fleet commands still running"
+[ "$transfers" -gt 0 ] && busy "$transfers file transfer(s) in progress (sftp-server)"
 
 if [ -n "$work" ]; then
     agents=$(ps -axo pid=,args= 2>/dev/null | while read -r pid args; do

@@ -159,6 +159,16 @@ class GuardScriptTest {
         command.destroyForcibly().waitFor();
         Files.deleteIfExists(guard.resolve("last-busy"));
 
+        // A file transfer: OpenSSH's sftp-server for this user, which runs no tagged command.
+        Path sftpServer = Files.copy(Path.of("/bin/sleep"), Files.createDirectories(tmp.resolve("openssh")).resolve("sftp-server"),
+                StandardCopyOption.COPY_ATTRIBUTES);
+        ProcessBuilder sftp = new ProcessBuilder(sftpServer.toString(), "60");
+        sftp.environment().put("HOME", home.toString());
+        Process transfer = start(sftp);
+        assertThat(decideAt(50)).contains("keep busy: 1 file transfer(s) in progress (sftp-server)");
+        transfer.destroyForcibly().waitFor();
+        notBusyBefore();
+
         // An agent process in the work folder.
         Path agent = Files.copy(Path.of("/bin/sleep"), Files.createDirectories(tmp.resolve("bin")).resolve("claude"),
                 StandardCopyOption.COPY_ATTRIBUTES);
