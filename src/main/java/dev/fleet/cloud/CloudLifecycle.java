@@ -177,7 +177,7 @@ public final class CloudLifecycle {
 
     /** A stop refused because fleet work is in flight on the member. */
     public static final class WorkInFlightException extends CloudException {
-        WorkInFlightException(String message) {
+        public WorkInFlightException(String message) {
             super(message);
         }
     }

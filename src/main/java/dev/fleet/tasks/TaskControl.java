@@ -7,11 +7,14 @@ import dev.fleet.cloud.CloudException;
 import dev.fleet.cloud.CloudGate;
 import dev.fleet.cloud.CloudLifecycle;
 import dev.fleet.cloud.InstanceState;
+import dev.fleet.exec.ChannelException;
 import dev.fleet.member.Member;
 import dev.fleet.probe.GpuProbe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Looking at and stopping long-running tasks, with the rules around cloud instances: a call about
@@ -19,6 +22,7 @@ import java.util.Optional;
  * instance only once its task has finished and no other fleet task runs there.
  */
 public final class TaskControl {
+    private static final Logger log = LoggerFactory.getLogger(TaskControl.class);
     /** The member's instance is stopped, stopping or gone: no task runs there, and it was not started. */
     public record InstanceDown(Member member, TaskId id, InstanceState state) implements Look, Stop {
     }
@@ -66,6 +70,31 @@ public final class TaskControl {
             Optional<String> heldIdle = report.gpuProcesses().isEmpty() ? Optional.empty() : gpu.heldIdle(ready);
             return new Seen(ready, report, autoStop ? autoStop(ready, report) : null, heldIdle);
         });
+    }
+
+    /**
+     * {@code cloud_control stop}: refused, like a stop with fleet calls in flight, while fleet tasks
+     * run on the instance, unless {@code force}. A task leaves fleet's record of work in flight
+     * once it is launched, so only the instance can say whether one still runs: one SSH look. When
+     * that look fails (the machine hung, say), the user's explicit stop goes ahead.
+     */
+    public CloudLifecycle.Stopped stopInstance(Member m, boolean force) throws CloudException {
+        if (!force && notRunning(m).isEmpty()) {
+            List<String> live = new ArrayList<>();
+            try {
+                monitor.liveTasks(m).forEach(t -> live.add(t.value()));
+            } catch (TaskException | ChannelException e) {
+                log.warn("{}: could not check for live fleet tasks before the stop ({}); stopping as asked", m.friendlyName(),
+                        e.getMessage());
+            }
+            if (!live.isEmpty()) {
+                throw new CloudLifecycle.WorkInFlightException("instance " + m.cloud().instanceId() + " of " + m.friendlyName()
+                        + " was not stopped: fleet tasks still run there (" + String.join(", ", live) + "; a stop interrupts "
+                        + "them: those launched with resume_on_restart are relaunched from their checkpoint at the next "
+                        + "start, the others end as interrupted)");
+            }
+        }
+        return lifecycle.stop(m, force);
     }
 
     /** Ends the task and everything it started; no retry follows. A stopped instance is left stopped. */

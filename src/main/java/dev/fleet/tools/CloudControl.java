@@ -8,6 +8,7 @@ import dev.fleet.guard.GuardService;
 import dev.fleet.member.Member;
 import dev.fleet.status.CloudReading;
 import dev.fleet.status.FleetProbe;
+import dev.fleet.tasks.TaskControl;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -18,12 +19,14 @@ public final class CloudControl implements Tool {
     private final CloudLifecycle lifecycle;
     private final FleetProbe probe;
     private final GuardService guard;
+    private final TaskControl tasks;
 
-    public CloudControl(MemberTarget target, CloudLifecycle lifecycle, FleetProbe probe, GuardService guard) {
+    public CloudControl(MemberTarget target, CloudLifecycle lifecycle, FleetProbe probe, GuardService guard, TaskControl tasks) {
         this.target = target;
         this.lifecycle = lifecycle;
         this.probe = probe;
         this.guard = guard;
+        this.tasks = tasks;
     }
 
     @Override
@@ -35,8 +38,8 @@ public final class CloudControl implements Tool {
     public String description() {
         return "Control a cloud member's VM. action=start: start it if needed, wait until SSH answers, put the agent "
                 + "login back, and return the new address (takes 1-3 minutes from stopped). action=stop: stop it now; "
-                + "refused while a fleet call (command, prompt, transfer) is still working on it, unless force=true "
-                + "(that work is cut off). action=status: state, type, address, uptime, "
+                + "refused while a fleet call (command, prompt, transfer) is still working on it or a fleet task "
+                + "(execute_command long_running) still runs there, unless force=true (that work is cut off). action=status: state, type, address, uptime, "
                 + "hourly rate, estimated cost, GPU use, idle timeout and warnings (one AWS call). action=guard_off: remove "
                 + "the on-instance guard (which powers the machine off when idle even with no fleet running) and stop "
                 + "installing it; action=guard_on: install it again. A member over its daily budget is not started "
@@ -87,7 +90,7 @@ public final class CloudControl implements Tool {
                         + ready.host() + (wasRunning ? " (it was already running)." : " (started; SSH answers).") , data);
             }
             if ("stop".equals(action)) {
-                CloudLifecycle.Stopped stopped = lifecycle.stop(m, in.bool("force"));
+                CloudLifecycle.Stopped stopped = tasks.stopInstance(m, in.bool("force"));
                 String now = stopped.state().label();
                 Map<String, Object> data = new LinkedHashMap<>();
                 data.put("member", m.friendlyName());

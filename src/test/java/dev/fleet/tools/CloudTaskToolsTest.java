@@ -61,6 +61,31 @@ class CloudTaskToolsTest {
         return JSON.readTree(r.text());
     }
 
+    /**
+     * A task leaves fleet's record of calls in flight once launched; cloud_control stop still
+     * refuses while it runs on the instance (it would be cut off), unless force=true.
+     */
+    @Test
+    void anExplicitStopIsRefusedWhileAFleetTaskRunsUnlessForced() throws Exception {
+        FakeEc2.SimInstance instance = runningMachine();
+        ToolResult reg = call("register_member", "friendly_name", "gpu", "member_type", "remote", "username", TestSshServer.USER,
+                "port", sim.sshPort, "work_folder", sim.memberHome.resolve("train").toString(), "cloud_provider", "aws",
+                "cloud_instance_id", ID, "cloud_region", "us-east-1", "cloud_ssh_key_path", sim.key.toString());
+        assertThat(reg.isError()).as(reg.text()).isFalse();
+        String training = launch("sleep 60");
+        await().atMost(Duration.ofSeconds(30)).until(() -> monitor(training, false).get("status").asText().equals("running"));
+
+        ToolResult refused = call("cloud_control", "member_name", "gpu", "action", "stop");
+        assertThat(refused.isError()).isTrue();
+        assertThat(refused.text()).contains("refused", "fleet tasks still run there", training, "force=true");
+        assertThat(sim.ec2.requests("StopInstances")).isZero();
+
+        ToolResult forced = call("cloud_control", "member_name", "gpu", "action", "stop", "force", true);
+        assertThat(forced.isError()).as(forced.text()).isFalse();
+        assertThat(sim.ec2.requests("StopInstances")).isEqualTo(1);
+        assertThat(instance.state()).isIn(FakeEc2.State.STOPPING, FakeEc2.State.STOPPED);
+    }
+
     @Test
     void autoStopStopsTheInstanceOnceTheTaskIsDoneAndNeverStartsItAgainForThat() throws Exception {
         FakeEc2.SimInstance instance = runningMachine();

@@ -71,7 +71,8 @@ class TaskResumeToolsTest {
             wrapper.destroyForcibly();
         });
         await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
-        assertThat(call("cloud_control", "member_name", "gpu", "action", "stop").isError()).isFalse();
+        // Forced: the task's activity marker is still fresh, and an explicit stop refuses while a task looks live.
+        assertThat(call("cloud_control", "member_name", "gpu", "action", "stop", "force", true).isError()).isFalse();
         await().atMost(Duration.ofSeconds(20)).until(() -> cloud.ec2.instance(ID).state() == FakeEc2.State.STOPPED);
     }
 
