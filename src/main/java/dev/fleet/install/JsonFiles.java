@@ -40,8 +40,11 @@ final class JsonFiles {
         try {
             node = MAPPER.readTree(bytes);
         } catch (IOException e) {
-            throw new IOException(file + " is not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + "); "
-                    + "fix it by hand first, fleet changes nothing in it");
+            // Where, never what: the parser's own message quotes the text it stopped at, which in a
+            // settings file may be a token or key.
+            String where = e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
+                    ? " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() : "";
+            throw new IOException(file + " is not valid JSON" + where + "; fix it by hand first, fleet changes nothing in it");
         }
         if (!(node instanceof ObjectNode object)) {
             throw new IOException(file + " does not hold a JSON object; fix it by hand first, fleet changes nothing in it");

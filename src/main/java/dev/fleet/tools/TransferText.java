@@ -20,6 +20,33 @@ final class TransferText {
             + "source's modification time, so the next transfer of unchanged files moves nothing.",
             SkipUnchanged.params().toArray(String[]::new)).withDefault(SkipUnchanged.DEFAULT.param());
 
+    /**
+     * A file name (or a message quoting one) on one line of the text: names come from the member
+     * and are untrusted, and a newline or carriage return in one would let it write lines of its
+     * own ("ok ..." for a file that failed). Control characters are shown escaped; the structured
+     * result keeps the names as they are.
+     */
+    static String oneLine(Object value) {
+        String v = String.valueOf(value);
+        StringBuilder b = new StringBuilder(v.length());
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029' || c == '\u0085') {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.toString();
+    }
+
     /** {@code verb}: "Sent" or "Received". The call is an error when the report says it failed as a whole. */
     static ToolResult result(String verb, FileTransfers.Report report) {
         int ok = report.succeeded();
@@ -49,10 +76,10 @@ final class TransferText {
         t.append('\n');
         for (Map<String, Object> f : files) {
             if (Boolean.TRUE.equals(f.get("ok"))) {
-                t.append("  ok      ").append(f.get("from")).append(" -> ").append(f.get("to"))
+                t.append("  ok      ").append(oneLine(f.get("from"))).append(" -> ").append(oneLine(f.get("to")))
                         .append(" (").append(f.get("bytes")).append(" bytes)\n");
             } else {
-                t.append("  FAILED  ").append(f.get("from")).append(": ").append(f.get("error")).append('\n');
+                t.append("  FAILED  ").append(oneLine(f.get("from"))).append(": ").append(oneLine(f.get("error"))).append('\n');
             }
         }
         Map<String, Object> data = new LinkedHashMap<>();

@@ -92,6 +92,22 @@ class TransferBoundaryTest {
         assertThat(r.isError()).isFalse();
     }
 
+    /** A member's file name with a newline cannot write a line of its own into the result text. */
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "remote"})
+    void aMemberFileNameWithANewlineStaysOnItsOwnLineOfTheResult(String kind) throws Exception {
+        Path work = member(kind);
+        Path out = Files.createDirectories(work.resolve("out"));
+        Files.writeString(out.resolve("real.txt\n  ok      shadow -> stolen (1 bytes)"), "odd name");
+        Path dest = Files.createDirectories(tmp.resolve("pm-side"));
+
+        ToolResult r = fleet.call("receive_files", "member_name", "m", "remote_paths", List.of("out"), "local_dest", dest.toString());
+
+        assertThat(r.text().lines()).hasSize(2).noneMatch(l -> l.startsWith("  ok      shadow"));
+        assertThat(r.text()).contains("real.txt\\n  ok      shadow");
+        assertThat(results(r)).singleElement().satisfies(f -> assertThat((String) f.get("from")).contains("real.txt\n"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"local", "remote"})
     void aLinkInLocalDestCannotCarryAReceivedFileOutside(String kind) throws Exception {
