@@ -157,8 +157,13 @@ public final class FileTransfers {
                     // A folder named through a link is the caller's own choice and is sent, under the
                     // link's name, as scp does; links met inside it are still not followed.
                     Path folder = own.isSymbolicLink() ? source.toRealPath() : source;
-                    for (SourceFile f : filesBelow(folder)) {
+                    List<Path> leadingOut = new ArrayList<>();
+                    for (SourceFile f : filesBelow(folder, leadingOut)) {
                         plan.add(planned(f, source.getFileName() + "/" + folder.relativize(f.path()), destRoot, os));
+                    }
+                    for (Path link : leadingOut) {
+                        results.add(FileResult.failed(link.toString(), "a link to a file outside " + source
+                                + "; not sent (name the file itself in local_paths to send it)"));
                     }
                 } catch (IOException e) {
                     results.add(FileResult.failed(given.written(), e.getMessage()));
@@ -250,23 +255,38 @@ public final class FileTransfers {
     }
 
     /**
-     * The regular files below {@code folder} (links to regular files included, as files), in name
-     * order, each with the attributes the walk read. Links to folders are not followed.
+     * The regular files below {@code folder}, in name order, each with the attributes the walk read.
+     * Links to folders are not followed. A link to a file is sent as that file when the file lies in
+     * {@code folder} too; one that leads outside it goes to {@code leadingOut} instead: a folder
+     * never carries a file from elsewhere on this machine (a cloned repository's link to
+     * {@code ~/.ssh/id_ed25519}, say) to a member.
      */
-    private static List<SourceFile> filesBelow(Path folder) throws IOException {
+    private static List<SourceFile> filesBelow(Path folder, List<Path> leadingOut) throws IOException {
+        Path realFolder = folder.toRealPath();
         List<SourceFile> found = new ArrayList<>();
         Files.walkFileTree(folder, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes own) {
                 SourceFile f = SourceFile.of(file, own);
-                if (f != null) {
+                if (f != null && f.link() && !leadsInside(file, realFolder)) {
+                    leadingOut.add(file);
+                } else if (f != null) {
                     found.add(f);
                 }
                 return FileVisitResult.CONTINUE;
             }
         });
         found.sort(Comparator.comparing(SourceFile::path));
+        leadingOut.sort(Comparator.naturalOrder());
         return found;
+    }
+
+    private static boolean leadsInside(Path link, Path realFolder) {
+        try {
+            return link.toRealPath().startsWith(realFolder);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** One file through the path policy, then left alone when unchanged (null), else sent with its time. */

@@ -225,23 +225,35 @@ class TransferSkipUnchangedTest {
      */
     @Test
     void aLinkedFileIsSentAsAFileEveryTimeAndALinkedFolderIsNotFollowed() throws Exception {
-        Path target = Files.writeString(tmp.resolve("target.txt"), "reached through a link\n");
-        Files.createSymbolicLink(src.resolve("d0/linked.txt"), target);
+        // A link to a file in the sent folder is sent as that file.
+        Files.createSymbolicLink(src.resolve("d0/linked.txt"), Path.of("..", "d1", "file-1.txt"));
+        // A link to a file elsewhere on this machine is not: a folder never carries one to a member.
+        Path target = Files.writeString(tmp.resolve("id_ed25519"), "a private key\n");
+        Files.createSymbolicLink(src.resolve("d0/key"), target);
         Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
         Files.writeString(elsewhere.resolve("not-sent.txt"), "x");
         Files.createSymbolicLink(src.resolve("folder-link"), elsewhere);
 
         ToolResult first = send();
         assertThat(count(first, "succeeded")).isEqualTo(FILES + 1);
+        assertThat(count(first, "failed")).isEqualTo(1);
+        assertThat(first.text()).contains(src.resolve("d0/key") + ": a link to a file outside " + src + "; not sent");
         Path copy = work.resolve("data/d0/linked.txt");
         assertThat(Files.isSymbolicLink(copy)).isFalse();
-        assertThat(Files.readString(copy)).isEqualTo("reached through a link\n");
+        assertThat(Files.readString(copy)).isEqualTo(Files.readString(src.resolve("d1/file-1.txt")));
+        assertThat(work.resolve("data/d0/key")).doesNotExist();
         assertThat(work.resolve("data/folder-link")).doesNotExist();
 
         ToolResult again = send();
         assertThat(count(again, "succeeded")).isEqualTo(1);
         assertThat(again.text()).contains("linked.txt");
         assertThat(count(again, "skipped")).isEqualTo(FILES);
+
+        // Named by itself, the file a link leads to is the caller's own choice.
+        ToolResult named = fleet.call("send_files", "member_name", "m", "local_paths", List.of(src.resolve("d0/key").toString()));
+        assertThat(count(named, "succeeded")).isEqualTo(1);
+        assertThat(work.resolve("key")).hasContent("a private key");
+        Files.delete(src.resolve("d0/key"));
         assertAllIdentical();
     }
 
