@@ -216,9 +216,9 @@ public final class Fleet implements AutoCloseable {
                 new AfterCloudStart(channels, login, vcs, guard, new TaskResume(channels)), channels,
                 work, budgets::gateStart);
         CloudGate gate = new CloudGate(lifecycle);
-        this.idleWatcher = new IdleWatcher(store,
-                new ActivityProbe(channels, settings.activityTimeout(), settings.taskActivity(), gpu),
-                activity, work, lifecycle, clock, PARALLEL_IDLE_CHECKS, budgets::idleTimeoutMin);
+        ActivityProbe activityProbe = new ActivityProbe(channels, settings.activityTimeout(), settings.taskActivity(), gpu);
+        this.idleWatcher = new IdleWatcher(store, activityProbe, activity, work, lifecycle, clock, PARALLEL_IDLE_CHECKS,
+                budgets::idleTimeoutMin);
         // A budget crossed (or a new day) changes the idle timeout in force: the guard on the instance learns it.
         this.budgetWatcher = new BudgetWatcher(store, lifecycle, budgets,
                 m -> log.info("{}: {}", m.friendlyName(), guard.settingsChanged(m).sentence()));
@@ -232,7 +232,8 @@ public final class Fleet implements AutoCloseable {
                 new DetailService(channels, workers, MACHINE_PROBE_TIMEOUT, AgentCli::checks),
                 new CloudStatus(lifecycle, pricing, clock), gpu, budgets, guard, workers, STATUS_DEADLINE);
         Prompts prompts = new Prompts(gate, channels, prompter, store, vcs);
-        TaskControl tasks = new TaskControl(new TaskMonitor(channels, settings.taskActivity()), lifecycle, gate, gpu);
+        TaskControl tasks = new TaskControl(new TaskMonitor(channels, settings.taskActivity()), lifecycle, gate, gpu,
+                activityProbe);
         FileTransfers transfers = new FileTransfers(gate, channels, localPaths, clock);
         Commands commands = new Commands(gate, channels,
                 new TaskLauncher(channels, new TaskId.Generator(clock), settings.taskActivity()), new TaskResume(channels),

@@ -9,6 +9,8 @@ import dev.fleet.cloud.CloudLifecycle;
 import dev.fleet.cloud.InstanceState;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.member.Member;
+import dev.fleet.probe.Activity;
+import dev.fleet.probe.ActivityProbe;
 import dev.fleet.probe.GpuProbe;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,10 +51,12 @@ public final class TaskControl {
     private final CloudLifecycle lifecycle;
     private final CloudGate gate;
     private final GpuProbe gpu;
+    private final ActivityProbe activity;
 
-    public TaskControl(TaskMonitor monitor, CloudLifecycle lifecycle, CloudGate gate, GpuProbe gpu) {
+    public TaskControl(TaskMonitor monitor, CloudLifecycle lifecycle, CloudGate gate, GpuProbe gpu, ActivityProbe activity) {
         this.monitor = monitor;
         this.gpu = gpu;
+        this.activity = activity;
         this.lifecycle = lifecycle;
         this.gate = gate;
     }
@@ -145,6 +149,16 @@ public final class TaskControl {
         }
         if (!others.isEmpty()) {
             return "not stopped: other fleet tasks still run on the instance: " + String.join(", ", others);
+        }
+        // The rest of what the idle watcher looks at: GPU work that is no fleet task, the member's
+        // activity command, fleet commands still running (a background job an earlier command
+        // started), agents in the work folder. The task being done does not make the machine idle.
+        Activity now = activity.check(m);
+        if (now instanceof Activity.Busy busy) {
+            return "not stopped: the instance is still working (" + busy.reason() + ")";
+        }
+        if (now instanceof Activity.Unknown unknown) {
+            return "not stopped: could not tell whether the instance is idle (" + unknown.cause() + ")";
         }
         try {
             InstanceState now = lifecycle.stop(m, false).state();

@@ -86,6 +86,30 @@ class CloudTaskToolsTest {
         assertThat(instance.state()).isIn(FakeEc2.State.STOPPING, FakeEc2.State.STOPPED);
     }
 
+    /**
+     * The task is done but the machine is not idle: a job an earlier command left running in the
+     * background (tagged like every fleet command) keeps auto_stop from stopping it, as it keeps
+     * the idle watcher from doing so.
+     */
+    @Test
+    void autoStopLeavesAnInstanceThatStillWorksRunning() throws Exception {
+        runningMachine();
+        ToolResult reg = call("register_member", "friendly_name", "gpu", "member_type", "remote", "username", TestSshServer.USER,
+                "port", sim.sshPort, "work_folder", sim.memberHome.resolve("train").toString(), "cloud_provider", "aws",
+                "cloud_instance_id", ID, "cloud_region", "us-east-1", "cloud_ssh_key_path", sim.key.toString());
+        assertThat(reg.isError()).as(reg.text()).isFalse();
+        ToolResult background = call("execute_command", "member_name", "gpu", "command", "nohup sleep 60 >/dev/null 2>&1 & echo $! > background.pid");
+        assertThat(background.isError()).as(background.text()).isFalse();
+        String done = launch("echo trained");
+        await().atMost(Duration.ofSeconds(30)).until(() -> monitor(done, false).get("status").asText().equals("completed"));
+
+        JsonNode seen = monitor(done, true);
+        assertThat(seen.get("autoStop").asText()).startsWith("not stopped: the instance is still working")
+                .contains("fleet command");
+        assertThat(sim.ec2.requests("StopInstances")).isZero();
+        call("execute_command", "member_name", "gpu", "command", "kill $(cat background.pid)");
+    }
+
     @Test
     void autoStopStopsTheInstanceOnceTheTaskIsDoneAndNeverStartsItAgainForThat() throws Exception {
         FakeEc2.SimInstance instance = runningMachine();
