@@ -153,11 +153,11 @@ public final class TaskControl {
         // The rest of what the idle watcher looks at: GPU work that is no fleet task, the member's
         // activity command, fleet commands still running (a background job an earlier command
         // started), agents in the work folder. The task being done does not make the machine idle.
-        Activity now = activity.check(m);
-        if (now instanceof Activity.Busy busy) {
+        Activity machine = activity.check(m);
+        if (machine instanceof Activity.Busy busy) {
             return "not stopped: the instance is still working (" + busy.reason() + ")";
         }
-        if (now instanceof Activity.Unknown unknown) {
+        if (machine instanceof Activity.Unknown unknown) {
             return "not stopped: could not tell whether the instance is idle (" + unknown.cause() + ")";
         }
         try {
