@@ -12,16 +12,22 @@ final class CallCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TOOL", description = "Tool name, as listed by the MCP server.")
     String tool;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "JSON", description = "Arguments as a JSON object (default {}).")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "JSON", description = {"Arguments as a JSON object (default {}).",
+        "- reads them from standard input instead: arguments that hold a secret (a password, a token, an API key) "
+            + "then stay out of the process list and the shell's history."})
     String json;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
+        String text = "-".equals(json) ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8) : json;
         Map<String, Object> args;
         try {
-            args = json == null ? Map.of() : new ObjectMapper().readValue(json, new TypeReference<Map<String, Object>>() { });
-        } catch (Exception e) {
-            System.err.println("Invalid input: JSON must be a JSON object of arguments: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+            args = text == null || text.isBlank() ? Map.of() : new ObjectMapper().readValue(text, new TypeReference<Map<String, Object>>() { });
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // Where, never what: the parser's message quotes the text it stopped at, which may be a secret.
+            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")";
+            System.err.println("Invalid input: JSON must be a JSON object of arguments; this is not one" + where);
             return 2;
         }
         return ToolCli.print(ToolCli.run(tool, args), System.out, System.err);

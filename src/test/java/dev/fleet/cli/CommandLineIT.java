@@ -28,12 +28,18 @@ class CommandLineIT {
     }
 
     private Run fleet(String... args) throws Exception {
+        return fleetWithInput(null, args);
+    }
+
+    /** The built jar with {@code stdin} (or nothing) on its standard input. */
+    private Run fleetWithInput(String stdin, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", System.getProperty("fleet.jar")));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(home.env());
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
+                : ProcessBuilder.Redirect.from(Files.writeString(tmp.resolve("in.txt"), stdin).toFile()));
         Path out = tmp.resolve("out.txt");
         Path err = tmp.resolve("err.txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -67,6 +73,19 @@ class CommandLineIT {
         assertThat(unknown.exit()).isEqualTo(1);
         assertThat(unknown.err()).contains("member_name", "does not match");
         assertThat(fleet("call", "list_members", "{not json").err()).contains("JSON must be a JSON object");
+    }
+
+    /** Arguments that hold a secret can come on stdin, out of the process list; a bad one is never quoted. */
+    @Test
+    void callTakesItsArgumentsFromStdinAndNeverQuotesBadInput() throws Exception {
+        Run registered = fleetWithInput("{\"friendly_name\":\"piped\",\"member_type\":\"local\",\"work_folder\":\""
+                + tmp.resolve("p") + "\"}", "call", "register_member", "-");
+        assertThat(registered.exit()).as(registered.err()).isZero();
+        assertThat(registered.out()).contains("Registered member piped");
+
+        Run bad = fleetWithInput("{\"member_name\":\"piped\",\"password\": hunter2-not-quoted}", "call", "update_member", "-");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("JSON must be a JSON object", "line 1, column").doesNotContain("hunter2");
     }
 
     @Test
