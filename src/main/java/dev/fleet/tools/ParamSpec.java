@@ -1,13 +1,18 @@
 package dev.fleet.tools;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** The parameters of a tool: generates its JSON input schema and validates calls against it. */
 public final class ParamSpec {
+    /** Shorter secrets are not redacted from results: the stars would give them away (see {@link #parse}). */
+    static final int SHORTEST_REDACTED = 4;
+
     private final Map<String, Param> params = new LinkedHashMap<>();
 
     public static ParamSpec of(Param... params) {
@@ -78,6 +83,17 @@ public final class ParamSpec {
                 secrets.add(s);
             }
         }
+        // Redaction replaces a secret wherever it appears in the result, which marks each place: a
+        // password that is also the user name would show as "********@host", and one of a letter or
+        // two would star out every such letter. Those are not redacted (a result shows nothing of
+        // them that the call's other arguments do not show anyway).
+        Set<Object> plain = new HashSet<>();
+        for (Param p : params.values()) {
+            if (!p.sensitive() && values.get(p.name()) instanceof String s) {
+                plain.add(s);
+            }
+        }
+        secrets.removeIf(s -> s.length() < SHORTEST_REDACTED || plain.contains(s));
         return new ToolInput(values, args.keySet(), secrets);
     }
 

@@ -72,6 +72,28 @@ class ParamSpecTest {
     }
 
     @Test
+    void aSecretWhoseStarsWouldGiveItAwayIsLeftAsTheResultHasIt() {
+        Tool greet = new Tool() {
+            public String name() { return "greet"; }
+            public String description() { return "d"; }
+            public ParamSpec params() { return spec; }
+            public ToolResult call(ToolInput in, ToolCall call) {
+                return ToolResult.ok("registered " + in.string("name") + "@host, an ordinary sentence");
+            }
+        };
+        ToolRunner runner = new ToolRunner(List.of(greet));
+        // The password is the user name: stars in place of the name would say so.
+        assertThat(runner.run("greet", Map.of("name", "alice", "pw", "alice"), ToolCall.NONE).text())
+                .isEqualTo("registered alice@host, an ordinary sentence");
+        // A password of one letter would star out every such letter of the text, and show itself.
+        assertThat(runner.run("greet", Map.of("name", "a", "pw", "o"), ToolCall.NONE).text())
+                .isEqualTo("registered a@host, an ordinary sentence");
+        // Any other password is still starred wherever it appears.
+        assertThat(runner.run("greet", Map.of("name", "abc", "pw", "ordinary"), ToolCall.NONE).text())
+                .isEqualTo("registered abc@host, an ******** sentence");
+    }
+
+    @Test
     void everyToolSchemaIsValidJsonSchemaAndDescribesEveryParameter(@TempDir Path tmp) throws Exception {
         try (Fleet fleet = new Fleet(new TestHome(tmp).env(), Clock.systemUTC(), () -> { })) {
             // The SDK's own schema engine, which fleet leaves out of the server to start faster.
