@@ -87,8 +87,12 @@ final class PosixAgentShell implements AgentShell {
 
     @Override
     public String installHomeFile(HomeFile file) {
+        // Written owner-only (umask) beside the file and renamed into place; a copy that fails midway
+        // (a full disk) is removed, never left behind. The marker comes right after the rename, so
+        // remove_member finds every file fleet put there.
         return "umask 077; f=\"$HOME\"/" + posix(file.path()) + "; mkdir -p \"$(dirname \"$f\")\" && "
-                + "cat > \"$f.fleet-tmp\" && mv -f \"$f.fleet-tmp\" \"$f\" && chmod 600 \"$f\" && touch \"$HOME\"/" + posix(file.marker());
+                + "{ cat > \"$f.fleet-tmp\" && mv -f \"$f.fleet-tmp\" \"$f\" || { rm -f \"$f.fleet-tmp\"; exit 1; }; } && "
+                + "touch \"$HOME\"/" + posix(file.marker()) + " && chmod 600 \"$f\"";
     }
 
     @Override

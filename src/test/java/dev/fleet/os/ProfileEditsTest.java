@@ -149,4 +149,32 @@ class ProfileEditsTest {
         assertThat(Files.isSymbolicLink(bashrc)).as("the user's link stays a link").isTrue();
         assertThat(Files.readString(dotfiles)).isEqualTo(own);
     }
+
+    @Test
+    void aLoginFileCopiedInFullIsPrivateAndMarkedAndOneCutOffLeavesNothingBehind() throws Exception {
+        AgentShell.HomeFile login = CLAUDE_LOGIN.get(0);
+        Run ok = run(agents.installHomeFile(login), "{\"token\":\"secret\"}", false);
+        assertThat(ok.exit()).as(ok.stderr()).isZero();
+        Path file = home.resolve(login.path());
+        assertThat(file).hasContent("{\"token\":\"secret\"}");
+        assertThat(mode(file)).isEqualTo("rw-------");
+        assertThat(home.resolve(login.marker())).exists();
+
+        // A rename that fails (as on a full disk) leaves neither a temporary copy nor a changed file.
+        Path bin = Files.createDirectories(home.resolve("fake-mv"));
+        Files.writeString(bin.resolve("mv"), "#!/bin/sh\necho 'mv: No space left on device' >&2\nexit 1\n");
+        Files.setPosixFilePermissions(bin.resolve("mv"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", agents.installHomeFile(login));
+        pb.environment().put("HOME", home.toString());
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        Process p = pb.redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) {
+            in.write("{\"token\":\"newer\"}".getBytes(StandardCharsets.UTF_8));
+        }
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isNotZero();
+        assertThat(file).hasContent("{\"token\":\"secret\"}");
+        assertThat(file.getParent()).isDirectoryNotContaining(f -> f.getFileName().toString().contains("fleet-tmp"));
+    }
 }
