@@ -11,7 +11,9 @@ final class LinuxCommands extends PosixCommands {
     @Override
     public java.util.Optional<String> fleetCommands(String runTag) {
         // Each environment is one NUL-separated record per variable; a command's processes share its tag.
-        return java.util.Optional.of("grep -ahzx '" + RUN_TAG + "=" + runTag + "-[0-9a-f]*' /proc/[0-9]*/environ 2>/dev/null "
+        // Without a readable /proc nothing would be listed, and that would read as idle.
+        return java.util.Optional.of("[ -r /proc/self/environ ] || { echo 'fleet: /proc is not readable' >&2; exit 3; }; "
+                + "grep -ahzx '" + RUN_TAG + "=" + runTag + "-[0-9a-f]*' /proc/[0-9]*/environ 2>/dev/null "
                 + "| tr '\\0' '\\n' | grep -vxF \"" + RUN_TAG + "=${" + RUN_TAG + ":-}\" | sort -u; true");
     }
 

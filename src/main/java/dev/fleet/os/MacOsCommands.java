@@ -11,7 +11,7 @@ final class MacOsCommands extends PosixCommands {
     @Override
     public java.util.Optional<String> fleetCommands(String runTag) {
         // ps -E appends each process's environment to its command line, variables separated by spaces.
-        return java.util.Optional.of("ps -axwwE -o command= 2>/dev/null | grep -oE '(^| )" + RUN_TAG + "=" + runTag
+        return java.util.Optional.of(needs("ps") + "ps -axwwE -o command= 2>/dev/null | grep -oE '(^| )" + RUN_TAG + "=" + runTag
                 + "-[0-9a-f]+( |$)' | tr -d ' ' | grep -vxF \"" + RUN_TAG + "=${" + RUN_TAG + ":-}\" | sort -u; true");
     }
 

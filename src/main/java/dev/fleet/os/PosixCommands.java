@@ -260,8 +260,16 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
      * ({@link AgentProcessNames}). The probe shell and its own children are skipped: their command
      * lines are this script, which may quote folder names containing the words.
      */
+    /**
+     * Ends a check with exit 3 (which the caller reads as "could not check", never as idle) when a
+     * tool it needs is missing: without it the pipeline would print nothing and look idle.
+     */
+    static String needs(String tool) {
+        return "command -v " + tool + " >/dev/null 2>&1 || { echo 'fleet: " + tool + " not found' >&2; exit 3; }; ";
+    }
+
     static String agentProcessLines(String cwdOfPid) {
-        return "ps -axo pid=,ppid=,args= 2>/dev/null | grep -E '" + AgentProcessNames.POSIX_ERE + "' | while read -r pid ppid args; do "
+        return needs("ps") + "ps -axo pid=,ppid=,args= 2>/dev/null | grep -E '" + AgentProcessNames.POSIX_ERE + "' | while read -r pid ppid args; do "
                 + "{ [ \"$pid\" = \"$$\" ] || [ \"$ppid\" = \"$$\" ]; } && continue; "
                 + "printf '%s\\t%s\\t%s\\n' \"$pid\" \"$(" + cwdOfPid + ")\" \"$args\"; done; true";
     }
