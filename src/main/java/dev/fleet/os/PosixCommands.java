@@ -256,11 +256,6 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     }
 
     /**
-     * Lines {@code pid TAB cwd TAB args} of processes that look like an agent CLI of any kind
-     * ({@link AgentProcessNames}). The probe shell and its own children are skipped: their command
-     * lines are this script, which may quote folder names containing the words.
-     */
-    /**
      * Ends a check with exit 3 (which the caller reads as "could not check", never as idle) when a
      * tool it needs is missing: without it the pipeline would print nothing and look idle.
      */
@@ -268,6 +263,11 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
         return "command -v " + tool + " >/dev/null 2>&1 || { echo 'fleet: " + tool + " not found' >&2; exit 3; }; ";
     }
 
+    /**
+     * Lines {@code pid TAB cwd TAB args} of processes that look like an agent CLI of any kind
+     * ({@link AgentProcessNames}). The probe shell and its own children are skipped: their command
+     * lines are this script, which may quote folder names containing the words.
+     */
     static String agentProcessLines(String cwdOfPid) {
         return needs("ps") + "ps -axo pid=,ppid=,args= 2>/dev/null | grep -E '" + AgentProcessNames.POSIX_ERE + "' | while read -r pid ppid args; do "
                 + "{ [ \"$pid\" = \"$$\" ] || [ \"$ppid\" = \"$$\" ]; } && continue; "

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Looking at and stopping long-running tasks, with the rules around cloud instances: a call about
- * a task never starts a stopped instance (nothing can run there), and {@code auto_stop} stops an
- * instance only once its task has finished and no other fleet task runs there.
+ * a task never starts a stopped instance (nothing can run there); {@code auto_stop} stops an
+ * instance only once its task has finished, no other fleet task runs there and the idle watcher's
+ * checks find it idle; and an explicit stop is refused while a fleet task runs, unless forced.
  */
 public final class TaskControl {
     private static final Logger log = LoggerFactory.getLogger(TaskControl.class);

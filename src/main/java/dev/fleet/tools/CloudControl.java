@@ -39,8 +39,9 @@ public final class CloudControl implements Tool {
         return "Control a cloud member's VM. action=start: start it if needed, wait until SSH answers, put the agent "
                 + "login back, and return the new address (takes 1-3 minutes from stopped). action=stop: stop it now; "
                 + "refused while a fleet call (command, prompt, transfer) is still working on it or a fleet task "
-                + "(execute_command long_running) still runs there, unless force=true (that work is cut off). action=status: state, type, address, uptime, "
-                + "hourly rate, estimated cost, GPU use, idle timeout and warnings (one AWS call). action=guard_off: remove "
+                + "(execute_command long_running) still runs there, unless force=true (that work is cut off). "
+                + "action=status: state, type, address, uptime, hourly rate, estimated cost, GPU use, idle timeout and "
+                + "warnings (one AWS call). action=guard_off: remove "
                 + "the on-instance guard (which powers the machine off when idle even with no fleet running) and stop "
                 + "installing it; action=guard_on: install it again. A member over its daily budget is not started "
                 + "unless override_budget=true is given with action=start.";

@@ -45,6 +45,14 @@ class CloudTaskToolsTest {
         return sim.cloud.machine(ID, "g5.xlarge", FakeEc2.State.RUNNING);
     }
 
+    /** The cloud member "gpu" on the instance, its work folder train/. */
+    private void registerGpu() {
+        ToolResult reg = call("register_member", "friendly_name", "gpu", "member_type", "remote", "username", TestSshServer.USER,
+                "port", sim.sshPort, "work_folder", sim.memberHome.resolve("train").toString(), "cloud_provider", "aws",
+                "cloud_instance_id", ID, "cloud_region", "us-east-1", "cloud_ssh_key_path", sim.key.toString());
+        assertThat(reg.isError()).as(reg.text()).isFalse();
+    }
+
     private ToolResult call(String tool, Object... kv) {
         return sim.call(tool, kv);
     }
@@ -68,10 +76,7 @@ class CloudTaskToolsTest {
     @Test
     void anExplicitStopIsRefusedWhileAFleetTaskRunsUnlessForced() throws Exception {
         FakeEc2.SimInstance instance = runningMachine();
-        ToolResult reg = call("register_member", "friendly_name", "gpu", "member_type", "remote", "username", TestSshServer.USER,
-                "port", sim.sshPort, "work_folder", sim.memberHome.resolve("train").toString(), "cloud_provider", "aws",
-                "cloud_instance_id", ID, "cloud_region", "us-east-1", "cloud_ssh_key_path", sim.key.toString());
-        assertThat(reg.isError()).as(reg.text()).isFalse();
+        registerGpu();
         String training = launch("sleep 60");
         await().atMost(Duration.ofSeconds(30)).until(() -> monitor(training, false).get("status").asText().equals("running"));
 
@@ -94,10 +99,7 @@ class CloudTaskToolsTest {
     @Test
     void autoStopLeavesAnInstanceThatStillWorksRunning() throws Exception {
         runningMachine();
-        ToolResult reg = call("register_member", "friendly_name", "gpu", "member_type", "remote", "username", TestSshServer.USER,
-                "port", sim.sshPort, "work_folder", sim.memberHome.resolve("train").toString(), "cloud_provider", "aws",
-                "cloud_instance_id", ID, "cloud_region", "us-east-1", "cloud_ssh_key_path", sim.key.toString());
-        assertThat(reg.isError()).as(reg.text()).isFalse();
+        registerGpu();
         ToolResult background = call("execute_command", "member_name", "gpu", "command", "nohup sleep 60 >/dev/null 2>&1 & echo $! > background.pid");
         assertThat(background.isError()).as(background.text()).isFalse();
         String done = launch("echo trained");
@@ -113,10 +115,7 @@ class CloudTaskToolsTest {
     @Test
     void autoStopStopsTheInstanceOnceTheTaskIsDoneAndNeverStartsItAgainForThat() throws Exception {
         FakeEc2.SimInstance instance = runningMachine();
-        ToolResult reg = call("register_member", "friendly_name", "gpu", "member_type", "remote", "username", TestSshServer.USER,
-                "port", sim.sshPort, "work_folder", sim.memberHome.resolve("train").toString(), "cloud_provider", "aws",
-                "cloud_instance_id", ID, "cloud_region", "us-east-1", "cloud_ssh_key_path", sim.key.toString());
-        assertThat(reg.isError()).as(reg.text()).isFalse();
+        registerGpu();
 
         String training = launch("echo epoch 1; sleep 3; echo trained");
         assertThat(sim.memberHome.resolve(".fleet-tasks/" + training + "/run.sh")).exists();
