@@ -55,6 +55,11 @@ public final class StreamableHttpServer implements McpStreamableServerTransportP
      * @param tokenInPath also accept {@code /mcp/TOKEN} (clients that cannot set headers)
      */
     public record Config(InetSocketAddress bind, String token, boolean tokenInPath) {
+        /** Never the token: a record's own text would print it. */
+        @Override
+        public String toString() {
+            return "Config[bind=" + bind + ", token=(hidden), tokenInPath=" + tokenInPath + "]";
+        }
     }
 
     private final Config config;

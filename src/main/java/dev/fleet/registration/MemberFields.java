@@ -46,6 +46,16 @@ public record MemberFields(
         return given.contains(parameter);
     }
 
+    /** Every field but the password, which shows only as given or not: a record's own text would print it. */
+    @Override
+    public String toString() {
+        return "MemberFields[friendlyName=" + friendlyName + ", memberType=" + memberType + ", host=" + host + ", port=" + port
+                + ", username=" + username + ", authType=" + authType + ", password=" + (password == null ? "none" : "(given)")
+                + ", keyPath=" + keyPath + ", workFolder=" + workFolder + ", gitAccess=" + gitAccess + ", gitRepos=" + gitRepos
+                + ", icon=" + icon + ", llmProvider=" + llmProvider + ", modelTiers=" + modelTiers + ", cloud=" + cloud
+                + ", given=" + given + "]";
+    }
+
     /**
      * The cloud block's parameters, each null when not given.
      *

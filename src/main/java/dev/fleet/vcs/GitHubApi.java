@@ -17,6 +17,11 @@ final class GitHubApi {
     }
 
     record Minted(String token, Instant expiresAt) {
+        /** Never the token: a record's own text would print it. */
+        @Override
+        public String toString() {
+            return "Minted[token=(hidden), expiresAt=" + expiresAt + "]";
+        }
     }
 
     private final URI base;
