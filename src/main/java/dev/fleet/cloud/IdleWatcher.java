@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * fleet call still in flight in this server (a 200 s {@code execute_command} started long ago is not
  * idle), then what the member shows (see {@link ActivityProbe}: fleet commands any fleet server
  * started among it). Right before the stop the watcher looks again: a call that used the member
- * while it was being checked (here or in another server on the same registry) keeps it. Busy counts
+ * while it was being checked keeps it, when made in this server or recorded in the registry by
+ * another server by then (another server writes its {@code lastUsed} up to about a second late, so
+ * a call it began in the last second before the stop can be missed). Busy counts
  * as activity (the idle clock restarts), unknown leaves it running. Members are checked in parallel, a bounded number at a
  * time; a member still being checked or stopped is skipped. Every decision is logged with its reason.
  */
