@@ -1,7 +1,10 @@
 package dev.fleet.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,12 +21,12 @@ final class CallCommand implements Callable<Integer> {
     String json;
 
     @Override
-    public Integer call() throws java.io.IOException {
-        String text = "-".equals(json) ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8) : json;
+    public Integer call() throws IOException {
+        String text = "-".equals(json) ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : json;
         Map<String, Object> args;
         try {
             args = text == null || text.isBlank() ? Map.of() : new ObjectMapper().readValue(text, new TypeReference<Map<String, Object>>() { });
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             // Where, never what: the parser's message quotes the text it stopped at, which may be a secret.
             String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ")";

@@ -21,7 +21,8 @@ import java.util.Set;
  */
 public final class JsonRpcGate {
     /** The notifications the SDK's server handles; any other it would only log, whole. */
-    private static final Set<String> HANDLED_NOTIFICATIONS = Set.of("notifications/initialized", "notifications/roots/list_changed");
+    private static final Set<String> HANDLED_NOTIFICATIONS = Set.of(McpSchema.METHOD_NOTIFICATION_INITIALIZED,
+            McpSchema.METHOD_NOTIFICATION_ROOTS_LIST_CHANGED);
     private final ObjectMapper mapper;
 
     public JsonRpcGate(ObjectMapper mapper) {

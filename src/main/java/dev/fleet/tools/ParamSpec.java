@@ -87,7 +87,7 @@ public final class ParamSpec {
         // password that is also the user name would show as "********@host", and one of a letter or
         // two would star out every such letter. Those are not redacted (a result shows nothing of
         // them that the call's other arguments do not show anyway).
-        Set<Object> plain = new HashSet<>();
+        Set<String> plain = new HashSet<>();
         for (Param p : params.values()) {
             if (!p.sensitive() && values.get(p.name()) instanceof String s) {
                 plain.add(s);
