@@ -24,6 +24,7 @@ import dev.fleet.cloud.CloudLifecycle;
 import dev.fleet.cloud.CloudProviders;
 import dev.fleet.cloud.CloudStatus;
 import dev.fleet.cloud.Ec2Provider;
+import dev.fleet.cloud.IdleStop;
 import dev.fleet.cloud.IdleWatcher;
 import dev.fleet.cloud.Pricing;
 import dev.fleet.commands.Commands;
@@ -216,9 +217,11 @@ public final class Fleet implements AutoCloseable {
                 new AfterCloudStart(channels, login, vcs, guard, new TaskResume(channels)), channels,
                 work, budgets::gateStart);
         CloudGate gate = new CloudGate(lifecycle);
-        ActivityProbe activityProbe = new ActivityProbe(channels, settings.activityTimeout(), settings.taskActivity(), gpu);
-        this.idleWatcher = new IdleWatcher(store, activityProbe, activity, work, lifecycle, clock, PARALLEL_IDLE_CHECKS,
-                budgets::idleTimeoutMin);
+        TaskMonitor taskMonitor = new TaskMonitor(channels, settings.taskActivity());
+        ActivityProbe activityProbe = new ActivityProbe(channels, settings.activityTimeout(), taskMonitor.asProbeStep(), gpu);
+        // The one place fleet decides on its own to stop an instance: the idle watcher and auto_stop.
+        IdleStop idleStop = new IdleStop(work, activityProbe, activity, store, lifecycle, clock);
+        this.idleWatcher = new IdleWatcher(store, idleStop, lifecycle, clock, PARALLEL_IDLE_CHECKS, budgets::idleTimeoutMin);
         // A budget crossed (or a new day) changes the idle timeout in force: the guard on the instance learns it.
         this.budgetWatcher = new BudgetWatcher(store, lifecycle, budgets,
                 m -> log.info("{}: {}", m.friendlyName(), guard.settingsChanged(m).sentence()));
@@ -232,8 +235,7 @@ public final class Fleet implements AutoCloseable {
                 new DetailService(channels, workers, MACHINE_PROBE_TIMEOUT, AgentCli::checks),
                 new CloudStatus(lifecycle, pricing, clock), gpu, budgets, guard, workers, STATUS_DEADLINE);
         Prompts prompts = new Prompts(gate, channels, prompter, store, vcs);
-        TaskControl tasks = new TaskControl(new TaskMonitor(channels, settings.taskActivity()), lifecycle, gate, gpu,
-                activityProbe);
+        TaskControl tasks = new TaskControl(taskMonitor, lifecycle, gate, gpu, idleStop);
         FileTransfers transfers = new FileTransfers(gate, channels, localPaths, clock);
         Commands commands = new Commands(gate, channels,
                 new TaskLauncher(channels, new TaskId.Generator(clock), settings.taskActivity()), new TaskResume(channels),

@@ -1,12 +1,8 @@
 package dev.fleet.cloud;
 
 import dev.fleet.base.Background;
-import dev.fleet.member.ActivityRecorder;
 import dev.fleet.member.Member;
 import dev.fleet.member.RegistryStore;
-import dev.fleet.member.WorkLedger;
-import dev.fleet.probe.Activity;
-import dev.fleet.probe.ActivityProbe;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,24 +22,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Stops cloud instances nobody uses, and only those. Each cycle (one a minute by default), every
  * cloud member whose last fleet activity ({@code lastUsed}, persisted, so a restart does not
- * stop anything early) is older than its idle timeout in force (a budget may shorten it) and whose
- * instance runs is checked for work; it is stopped only when the check says idle. Work is, first, a
- * fleet call still in flight in this server (a 200 s {@code execute_command} started long ago is not
- * idle), then what the member shows (see {@link ActivityProbe}: fleet commands any fleet server
- * started among it). Right before the stop the watcher looks again: a call that used the member
- * while it was being checked keeps it, when made in this server or recorded in the registry by
- * another server by then (another server writes its {@code lastUsed} up to about a second late, so
- * a call it began in the last second before the stop can be missed). Busy counts
- * as activity (the idle clock restarts), unknown leaves it running. Members are checked in parallel, a bounded number at a
- * time; a member still being checked or stopped is skipped. Every decision is logged with its reason.
+ * stop anything early) is older than its idle timeout in force (a budget may shorten it) is handed
+ * to {@link IdleStop}, which stops its instance only when nothing works there (fleet calls in
+ * flight, what the member shows, a call that used it while it was looked at; see there). Busy counts
+ * as activity (the idle clock restarts), unknown leaves it running. Members are checked in
+ * parallel, a bounded number at a time; a member still being checked or stopped is skipped. Every
+ * decision is logged with its reason.
  */
 public final class IdleWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IdleWatcher.class);
 
     private final RegistryStore store;
-    private final ActivityProbe probe;
-    private final ActivityRecorder activity;
-    private final WorkLedger work;
+    private final IdleStop stop;
     private final CloudLifecycle lifecycle;
     private final Clock clock;
     private final ToIntFunction<Member> idleTimeoutMin;
@@ -56,13 +46,11 @@ public final class IdleWatcher implements AutoCloseable {
     }
 
     /** @param idleTimeoutMin the idle timeout in force for a member (its own, or shorter while it is over budget) */
-    public IdleWatcher(RegistryStore store, ActivityProbe probe, ActivityRecorder activity, WorkLedger work,
-                       CloudLifecycle lifecycle, Clock clock, int parallelChecks, ToIntFunction<Member> idleTimeoutMin) {
+    public IdleWatcher(RegistryStore store, IdleStop stop, CloudLifecycle lifecycle, Clock clock, int parallelChecks,
+                       ToIntFunction<Member> idleTimeoutMin) {
         this.store = store;
         this.idleTimeoutMin = idleTimeoutMin;
-        this.probe = probe;
-        this.activity = activity;
-        this.work = work;
+        this.stop = stop;
         this.lifecycle = lifecycle;
         this.clock = clock;
         this.checkers = Executors.newFixedThreadPool(parallelChecks, Background.threads("fleet-idle-check"));
@@ -108,47 +96,28 @@ public final class IdleWatcher implements AutoCloseable {
     }
 
     private Decision decide(Member m) {
-        Optional<String> calls = work.describe(m.id());
-        if (calls.isPresent()) {
-            activity.touch(m.id());
-            return new Decision(m.friendlyName(), IdleAction.KEEP, "busy: fleet work in flight (" + calls.get() + ")");
+        String name = m.friendlyName();
+        IdleStop.Outcome outcome = stop.stopIdle(m, this::idleLongEnough);
+        if (outcome instanceof IdleStop.Stopped stopped) {
+            return new Decision(name, IdleAction.STOP, "idle for more than " + idleTimeoutMin.applyAsInt(m)
+                    + " min; instance now " + stopped.now().label());
         }
-        InstanceDetails d;
-        try {
-            d = lifecycle.describe(m);
-        } catch (CloudException e) {
-            return new Decision(m.friendlyName(), IdleAction.KEEP, "unknown: " + e.getMessage());
+        if (outcome instanceof IdleStop.Working w) {
+            return new Decision(name, IdleAction.KEEP, "busy: " + w.reason());
         }
-        if (d.state() != InstanceState.RUNNING) {
-            return new Decision(m.friendlyName(), IdleAction.SKIP, "instance is " + d.state().label());
+        if (outcome instanceof IdleStop.Unsure u) {
+            return new Decision(name, IdleAction.KEEP, "unknown: " + u.cause());
         }
-        Activity a = probe.check(m);
-        if (a instanceof Activity.Busy busy) {
-            activity.touch(m.id());
-            return new Decision(m.friendlyName(), IdleAction.KEEP, "busy: " + busy.reason());
+        if (outcome instanceof IdleStop.NotRunning n) {
+            return new Decision(name, IdleAction.SKIP, "instance is " + n.state().label());
         }
-        if (a instanceof Activity.Unknown unknown) {
-            return new Decision(m.friendlyName(), IdleAction.KEEP, "unknown: " + unknown.cause());
+        if (outcome instanceof IdleStop.NoLongerCloud) {
+            return new Decision(name, IdleAction.SKIP, "no longer a cloud member");
         }
-        // The check took a while: look again at what was recorded meanwhile, by this server or another.
-        activity.flush();
-        Member now = store.read().byId(m.id()).orElse(null);
-        if (now == null || now.cloud() == null) {
-            return new Decision(m.friendlyName(), IdleAction.SKIP, "no longer a cloud member");
+        if (outcome instanceof IdleStop.UsedMeanwhile) {
+            return new Decision(name, IdleAction.KEEP, "used while it was checked");
         }
-        if (!idleLongEnough(now)) {
-            return new Decision(m.friendlyName(), IdleAction.KEEP, "used while it was checked");
-        }
-        try {
-            CloudLifecycle.Stopped stopped = lifecycle.stop(now, false);
-            return new Decision(m.friendlyName(), IdleAction.STOP, "idle for more than " + idleTimeoutMin.applyAsInt(now)
-                    + " min; instance now " + stopped.state().label());
-        } catch (CloudLifecycle.WorkInFlightException e) {
-            activity.touch(m.id());
-            return new Decision(m.friendlyName(), IdleAction.KEEP, "busy: " + e.getMessage());
-        } catch (CloudException e) {
-            return new Decision(m.friendlyName(), IdleAction.KEEP, "stop failed: " + e.getMessage());
-        }
+        return new Decision(name, IdleAction.KEEP, "stop failed: " + ((IdleStop.StopFailed) outcome).cause());
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.fleet.exec.MemberChannel;
 import dev.fleet.member.Member;
 import dev.fleet.os.OsCommands;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -19,24 +20,35 @@ import java.util.Locale;
  * that hangs or fails) makes the answer unknown, and unknown never stops an instance.
  */
 public final class ActivityProbe {
+    /** How many live tasks a busy answer names; the rest are counted. */
+    private static final int TASKS_NAMED = 5;
+
     private final Channels channels;
     private final Duration checkTimeout;
-    private final long liveMarkerSeconds;
+    private final LiveTasks liveTasks;
     private final GpuProbe gpu;
 
     /**
-     * @param taskActivityInterval how often task wrappers touch their activity marker; a marker
-     *                             older than two intervals no longer counts as a live task
-     * @param gpu                  the GPU step, as the member's utilization policy judges it
+     * @param checkTimeout bound of each check on the member
+     * @param liveTasks    the task step: which fleet tasks are alive on a member
+     * @param gpu          the GPU step, as the member's utilization policy judges it
      */
-    public ActivityProbe(Channels channels, Duration checkTimeout, Duration taskActivityInterval, GpuProbe gpu) {
+    public ActivityProbe(Channels channels, Duration checkTimeout, LiveTasks liveTasks, GpuProbe gpu) {
         this.channels = channels;
         this.gpu = gpu;
         this.checkTimeout = checkTimeout;
-        this.liveMarkerSeconds = 2 * taskActivityInterval.toSeconds();
+        this.liveTasks = liveTasks;
     }
 
     public Activity check(Member m) {
+        return check(m, null);
+    }
+
+    /**
+     * The same, not counting the task {@code finishedTask} (null: none): auto_stop asks about the
+     * machine its task ran on, and that task's wrapper may still be exiting.
+     */
+    public Activity check(Member m, String finishedTask) {
         try {
             MemberChannel channel = channels.forMember(m);
             OsCommands os = channel.os();
@@ -54,7 +66,7 @@ public final class ActivityProbe {
             if (!(commands instanceof Activity.Idle)) {
                 return commands;
             }
-            Activity tasks = tasks(channel, os);
+            Activity tasks = tasks(m, finishedTask);
             if (!(tasks instanceof Activity.Idle)) {
                 return tasks;
             }
@@ -93,16 +105,19 @@ public final class ActivityProbe {
                 + " still running there (started by this or another fleet session)") : new Activity.Idle();
     }
 
-    private Activity tasks(MemberChannel channel, OsCommands os) throws ChannelException {
-        if (os.tasks().isEmpty()) {
-            return new Activity.Idle(); // no fleet tasks can run on this OS
+    private Activity tasks(Member m, String finishedTask) {
+        List<String> live;
+        try {
+            live = liveTasks.on(m, checkTimeout).stream().filter(t -> !t.equals(finishedTask)).toList();
+        } catch (Exception e) {
+            return new Activity.Unknown("could not list fleet tasks (" + e.getMessage() + ")");
         }
-        CommandResult r = run(channel, os.tasks().get().liveTasks(liveMarkerSeconds));
-        if (!r.succeeded()) {
-            return new Activity.Unknown("could not list fleet tasks (exit " + r.exitCode() + ")");
+        if (live.isEmpty()) {
+            return new Activity.Idle();
         }
-        long live = r.stdout().lines().filter(l -> !l.isBlank()).count();
-        return live > 0 ? new Activity.Busy(live + " live fleet task" + (live == 1 ? "" : "s")) : new Activity.Idle();
+        String named = String.join(", ", live.subList(0, Math.min(TASKS_NAMED, live.size())))
+                + (live.size() > TASKS_NAMED ? " and " + (live.size() - TASKS_NAMED) + " more" : "");
+        return new Activity.Busy(live.size() + " live fleet task" + (live.size() == 1 ? "" : "s") + ": " + named);
     }
 
     private Activity agents(MemberChannel channel, OsCommands os, Member m) throws ChannelException {

@@ -6,11 +6,10 @@ import dev.fleet.base.RequestRefused;
 import dev.fleet.cloud.CloudException;
 import dev.fleet.cloud.CloudGate;
 import dev.fleet.cloud.CloudLifecycle;
+import dev.fleet.cloud.IdleStop;
 import dev.fleet.cloud.InstanceState;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.member.Member;
-import dev.fleet.probe.Activity;
-import dev.fleet.probe.ActivityProbe;
 import dev.fleet.probe.GpuProbe;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Looking at and stopping long-running tasks, with the rules around cloud instances: a call about
  * a task never starts a stopped instance (nothing can run there); {@code auto_stop} stops an
- * instance only once its task has finished, no other fleet task runs there and the idle watcher's
- * checks find it idle; and an explicit stop is refused while a fleet task runs, unless forced.
+ * instance only once its task has finished and then as the idle watcher would ({@link IdleStop}:
+ * no other fleet task, no other work, no other call meanwhile); and an explicit stop is refused
+ * while a fleet task runs, unless forced.
  */
 public final class TaskControl {
     private static final Logger log = LoggerFactory.getLogger(TaskControl.class);
@@ -52,12 +52,12 @@ public final class TaskControl {
     private final CloudLifecycle lifecycle;
     private final CloudGate gate;
     private final GpuProbe gpu;
-    private final ActivityProbe activity;
+    private final IdleStop idleStop;
 
-    public TaskControl(TaskMonitor monitor, CloudLifecycle lifecycle, CloudGate gate, GpuProbe gpu, ActivityProbe activity) {
+    public TaskControl(TaskMonitor monitor, CloudLifecycle lifecycle, CloudGate gate, GpuProbe gpu, IdleStop idleStop) {
         this.monitor = monitor;
         this.gpu = gpu;
-        this.activity = activity;
+        this.idleStop = idleStop;
         this.lifecycle = lifecycle;
         this.gate = gate;
     }
@@ -129,7 +129,7 @@ public final class TaskControl {
         }
     }
 
-    private String autoStop(Member m, TaskReport report) throws Exception {
+    private String autoStop(Member m, TaskReport report) {
         if (m.cloud() == null) {
             return "does not apply: " + m.friendlyName() + " is not a cloud member";
         }
@@ -138,35 +138,28 @@ public final class TaskControl {
             return "not yet: the task has not finished" + (report.crashed() ? " (it crashed: stop_task records it as "
                     + "cancelled, after which auto_stop applies)" : "") + "; the instance keeps running";
         }
-        List<String> others = new ArrayList<>();
-        try {
-            for (TaskId t : monitor.liveTasks(m)) {
-                if (!t.equals(report.id())) {
-                    others.add(t.value());
-                }
-            }
-        } catch (TaskException e) {
-            return "not stopped: could not check for other tasks on the instance (" + e.getMessage() + ")";
+        // The task being done does not make the machine idle: the idle watcher's checks decide.
+        String instance = m.cloud().instanceId();
+        IdleStop.Outcome outcome = idleStop.stopAfterTask(m, report.id().value());
+        if (outcome instanceof IdleStop.Stopped stopped) {
+            return "stopped instance " + instance + " (now " + stopped.now().label() + ")";
         }
-        if (!others.isEmpty()) {
-            return "not stopped: other fleet tasks still run on the instance: " + String.join(", ", others);
+        if (outcome instanceof IdleStop.Working w) {
+            return "not stopped: the instance is still working (" + w.reason() + ")";
         }
-        // The rest of what the idle watcher looks at: GPU work that is no fleet task, the member's
-        // activity command, fleet commands still running (a background job an earlier command
-        // started), agents in the work folder. The task being done does not make the machine idle.
-        Activity machine = activity.check(m);
-        if (machine instanceof Activity.Busy busy) {
-            return "not stopped: the instance is still working (" + busy.reason() + ")";
+        if (outcome instanceof IdleStop.Unsure u) {
+            return "not stopped: could not tell whether the instance is idle (" + u.cause() + ")";
         }
-        if (machine instanceof Activity.Unknown unknown) {
-            return "not stopped: could not tell whether the instance is idle (" + unknown.cause() + ")";
+        if (outcome instanceof IdleStop.NotRunning n) {
+            return "nothing to do: instance " + instance + " is already " + n.state().label();
         }
-        try {
-            InstanceState now = lifecycle.stop(m, false).state();
-            return "stopped instance " + m.cloud().instanceId() + " (now " + now.label() + ")";
-        } catch (CloudException e) {
-            return "stopping instance " + m.cloud().instanceId() + " failed: " + e.getMessage();
+        if (outcome instanceof IdleStop.NoLongerCloud) {
+            return "does not apply: " + m.friendlyName() + " is no longer a cloud member";
         }
+        if (outcome instanceof IdleStop.UsedMeanwhile) {
+            return "not stopped: another fleet call used the instance while it was checked";
+        }
+        return "stopping instance " + instance + " failed: " + ((IdleStop.StopFailed) outcome).cause();
     }
 
     /**

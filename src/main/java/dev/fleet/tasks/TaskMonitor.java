@@ -7,6 +7,7 @@ import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.member.Member;
 import dev.fleet.os.TaskCommands;
+import dev.fleet.probe.LiveTasks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -65,13 +66,23 @@ public final class TaskMonitor {
 
     /** The member's live tasks (see {@code OsCommands.liveTasks}); empty on members that cannot run tasks. */
     public List<TaskId> liveTasks(Member member) throws TaskException, ChannelException {
+        return liveTasks(member, READ_TIMEOUT);
+    }
+
+    /** The same, asked within {@code timeout}: the idle checks bound each of their steps. */
+    public List<TaskId> liveTasks(Member member, Duration timeout) throws TaskException, ChannelException {
         MemberChannel channel = channels.forMember(member);
         Optional<TaskCommands> os = channel.os().tasks();
         if (os.isEmpty()) {
             return List.of();
         }
-        String out = run(channel, member, os.get().liveTasks(2 * Math.max(1, activityInterval.toSeconds())), READ_TIMEOUT, "list tasks").stdout();
+        String out = run(channel, member, os.get().liveTasks(2 * Math.max(1, activityInterval.toSeconds())), timeout, "list tasks").stdout();
         return out.lines().map(String::strip).filter(TaskId::isValid).map(TaskId::new).toList();
+    }
+
+    /** The activity probe's task step (see {@link LiveTasks}). */
+    public LiveTasks asProbeStep() {
+        return (member, timeout) -> liveTasks(member, timeout).stream().map(TaskId::value).toList();
     }
 
     private CommandResult run(MemberChannel channel, Member member, String script, Duration timeout, String what)

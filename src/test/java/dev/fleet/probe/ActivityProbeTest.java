@@ -14,6 +14,7 @@ import dev.fleet.member.AgentType;
 import dev.fleet.member.Member;
 import dev.fleet.member.MemberOs;
 import dev.fleet.os.OsCommands;
+import dev.fleet.tasks.TaskMonitor;
 import dev.fleet.testing.NoRemoteMembers;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -49,7 +50,8 @@ class ActivityProbeTest {
         Map<String, String> env = Map.of("HOME", home.toString(), "USER", "tester", "SHELL", "/bin/sh");
         channels = new Channels(new LocalChannel(OsCommands.forOs(MemberOs.current()), new LoginEnvironment(env, home),
                 new SpillFiles(tmp.resolve("out"), Clock.systemUTC()), pool), new NoRemoteMembers());
-        probe = new ActivityProbe(channels, Duration.ofSeconds(10), Duration.ofSeconds(30), new GpuProbe(channels));
+        probe = new ActivityProbe(channels, Duration.ofSeconds(10), new TaskMonitor(channels, Duration.ofSeconds(30)).asProbeStep(),
+                new GpuProbe(channels));
     }
 
     @AfterEach
@@ -83,6 +85,25 @@ class ActivityProbeTest {
         Files.delete(started);
         assertThat(command.get(30, TimeUnit.SECONDS).exitCode()).isZero();
         assertThat(probe.check(here)).isEqualTo(new Activity.Idle());
+    }
+
+    /**
+     * Live fleet tasks keep a machine busy and are named; the task auto_stop asks about does not
+     * count, and a task whose status is final no longer does. Folder names that are no task id
+     * (a member's files are untrusted) are neither counted nor shown.
+     */
+    @Test
+    void liveTasksAreNamedAndTheFinishedTaskAutoStopAsksAboutIsNotCounted() throws Exception {
+        Member here = local("5c1d2e3f-aaaa-4bbb-8ccc-000000000003", "tasks");
+        Path tasks = tmp.resolve("home/.fleet-tasks");
+        for (String id : new String[] {"task-abcd1234", "task-efgh5678", "task-x; echo forged"}) {
+            Files.writeString(Files.createDirectories(tasks.resolve(id)).resolve("activity"), "");
+        }
+        assertThat(probe.check(here)).isEqualTo(new Activity.Busy("2 live fleet tasks: task-abcd1234, task-efgh5678"));
+        assertThat(probe.check(here, "task-abcd1234")).isEqualTo(new Activity.Busy("1 live fleet task: task-efgh5678"));
+
+        Files.writeString(tasks.resolve("task-efgh5678/status.json"), "{\"status\":\"completed\"}");
+        assertThat(probe.check(here, "task-abcd1234")).isEqualTo(new Activity.Idle());
     }
 
     private CommandResult exec(Member m, String script) {

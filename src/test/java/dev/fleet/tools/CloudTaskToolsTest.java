@@ -8,10 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.testing.FakeEc2;
 import dev.fleet.testing.CloudFleet;
 import dev.fleet.testing.TestSshServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -110,6 +114,36 @@ class CloudTaskToolsTest {
                 .contains("fleet command");
         assertThat(sim.ec2.requests("StopInstances")).isZero();
         call("execute_command", "member_name", "gpu", "command", "kill $(cat background.pid)");
+    }
+
+    /**
+     * auto_stop looks at the machine for a few seconds (here its activity command takes 3 s); a
+     * call that used the member meanwhile and was over before the stop keeps the instance, as it
+     * keeps it from the idle watcher: both take the same decision (IdleStop).
+     */
+    @Test
+    void autoStopLeavesAnInstanceThatACallUsedWhileItWasChecked() throws Exception {
+        runningMachine();
+        registerGpu();
+        Path checking = sim.memberHome.resolve("train/checking");
+        ToolResult update = call("update_member", "member_name", "gpu",
+                "cloud_activity_command", "touch " + checking + "; sleep 3; echo idle");
+        assertThat(update.isError()).as(update.text()).isFalse();
+        String done = launch("echo trained");
+        await().atMost(Duration.ofSeconds(30)).until(() -> monitor(done, false).get("status").asText().equals("completed"));
+
+        CompletableFuture<JsonNode> seen = CompletableFuture.supplyAsync(() -> {
+            try {
+                return monitor(done, true);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(checking));
+        assertThat(call("execute_command", "member_name", "gpu", "command", "echo quick").text()).contains("quick");
+        assertThat(seen.get(60, TimeUnit.SECONDS).get("autoStop").asText())
+                .isEqualTo("not stopped: another fleet call used the instance while it was checked");
+        assertThat(sim.ec2.requests("StopInstances")).isZero();
     }
 
     @Test

@@ -1,0 +1,136 @@
+package dev.fleet.cloud;
+
+import dev.fleet.member.ActivityRecorder;
+import dev.fleet.member.Member;
+import dev.fleet.member.RegistryStore;
+import dev.fleet.member.WorkLedger;
+import dev.fleet.probe.Activity;
+import dev.fleet.probe.ActivityProbe;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Fleet's own decision to stop an instance, taken in this one place: by the idle watcher for a
+ * member idle past its timeout, and by {@code monitor_task auto_stop} once the member's task has
+ * finished. Either way the instance is stopped only when nothing works there, looked at in this
+ * order: fleet calls in flight in this server; the instance running at all; what the member shows
+ * ({@link ActivityProbe}: GPU work, its activity command, fleet commands, live fleet tasks, agents
+ * in its work folder); and, since that look takes a few seconds, whether a call used the member
+ * meanwhile (in this server, or in another one that has written its {@code lastUsed} by then:
+ * another server writes it up to about a second after its call, so a call it began in the last
+ * second before the stop can be missed). The stop itself ({@link CloudLifecycle#stop}) is refused when a call began after all that. Work found
+ * counts as use: the member's idle clock starts again.
+ */
+public final class IdleStop {
+    /** What the decision came to. Only {@link Stopped} means a stop was requested. */
+    public sealed interface Outcome permits Stopped, Working, Unsure, NotRunning, NoLongerCloud, UsedMeanwhile, StopFailed {
+    }
+
+    /** Nothing worked there: the stop was requested; {@code now} is the state the provider reported. */
+    public record Stopped(InstanceState now) implements Outcome {
+    }
+
+    /** Work was found; {@code reason} says which. */
+    public record Working(String reason) implements Outcome {
+    }
+
+    /** A look could not be completed; an instance in doubt keeps running. */
+    public record Unsure(String cause) implements Outcome {
+    }
+
+    /** The instance is not running (stopped, stopping, gone): nothing to stop. */
+    public record NotRunning(InstanceState state) implements Outcome {
+    }
+
+    /** The member was removed, or lost its cloud block, while it was looked at. */
+    public record NoLongerCloud() implements Outcome {
+    }
+
+    /** A fleet call used the member while it was looked at. */
+    public record UsedMeanwhile() implements Outcome {
+    }
+
+    /** The provider refused or failed the stop. */
+    public record StopFailed(String cause) implements Outcome {
+    }
+
+    private final WorkLedger work;
+    private final ActivityProbe probe;
+    private final ActivityRecorder activity;
+    private final RegistryStore store;
+    private final CloudLifecycle lifecycle;
+    private final Clock clock;
+
+    public IdleStop(WorkLedger work, ActivityProbe probe, ActivityRecorder activity, RegistryStore store, CloudLifecycle lifecycle,
+                    Clock clock) {
+        this.work = work;
+        this.probe = probe;
+        this.activity = activity;
+        this.store = store;
+        this.lifecycle = lifecycle;
+        this.clock = clock;
+    }
+
+    /**
+     * The idle watcher's stop. {@code stillIdle} is asked of the member as the registry has it
+     * after the look: whether it is still idle past its timeout.
+     */
+    public Outcome stopIdle(Member m, Predicate<Member> stillIdle) {
+        return stopUnlessWorking(m, null, stillIdle);
+    }
+
+    /**
+     * auto_stop's: the task {@code finishedTask} has finished (its wrapper may still be exiting,
+     * so it does not count as work); any use of the member from now on keeps the instance.
+     */
+    public Outcome stopAfterTask(Member m, String finishedTask) {
+        Instant asked = clock.instant();
+        return stopUnlessWorking(m, finishedTask, now -> now.lastUsed() == null || !now.lastUsed().isAfter(asked));
+    }
+
+    private Outcome stopUnlessWorking(Member m, String finishedTask, Predicate<Member> unused) {
+        Optional<String> calls = work.describe(m.id());
+        if (calls.isPresent()) {
+            return working(m, "fleet work in flight (" + calls.get() + ")");
+        }
+        InstanceState state;
+        try {
+            state = lifecycle.describe(m).state();
+        } catch (CloudException e) {
+            return new Unsure(e.getMessage());
+        }
+        if (state != InstanceState.RUNNING) {
+            return new NotRunning(state);
+        }
+        Activity seen = probe.check(m, finishedTask);
+        if (seen instanceof Activity.Busy busy) {
+            return working(m, busy.reason());
+        }
+        if (seen instanceof Activity.Unknown unknown) {
+            return new Unsure(unknown.cause());
+        }
+        // The look took a while: read again what was recorded meanwhile, by this server or another.
+        activity.flush();
+        Member now = store.read().byId(m.id()).orElse(null);
+        if (now == null || now.cloud() == null) {
+            return new NoLongerCloud();
+        }
+        if (!unused.test(now)) {
+            return new UsedMeanwhile();
+        }
+        try {
+            return new Stopped(lifecycle.stop(now, false).state());
+        } catch (CloudLifecycle.WorkInFlightException e) {
+            return working(m, e.getMessage());
+        } catch (CloudException e) {
+            return new StopFailed(e.getMessage());
+        }
+    }
+
+    private Working working(Member m, String reason) {
+        activity.touch(m.id());
+        return new Working(reason);
+    }
+}
