@@ -36,18 +36,28 @@ final class CipherWarmUp {
     private final long budgetBytes;
     private final LongSupplier nanoTime;
     private final AtomicBoolean started = new AtomicBoolean();
+    /** Only a long-lived server warms the cipher: a one-shot command would spend the CPU on no later transfer. */
+    private volatile boolean enabled;
 
     CipherWarmUp(long budgetBytes, LongSupplier nanoTime) {
         this.budgetBytes = budgetBytes;
         this.nanoTime = nanoTime;
     }
 
+    /** From now on, the next connection starts the warm-up (once). */
+    void enable() {
+        enabled = true;
+    }
+
     boolean hasStarted() {
         return started.get();
     }
 
-    /** Starts the warm-up for {@code session}'s ciphers unless one has run in this pool already. */
+    /** Starts the warm-up for {@code session}'s ciphers if enabled and none has run in this pool already. */
     void startAfterFirstConnection(ClientSession session) {
+        if (!enabled || started.get()) {
+            return;
+        }
         BuiltinCiphers up = BuiltinCiphers.fromFactoryName(session.getNegotiatedKexParameter(KexProposalOption.C2SENC));
         BuiltinCiphers down = BuiltinCiphers.fromFactoryName(session.getNegotiatedKexParameter(KexProposalOption.S2CENC));
         if (up == null || down == null || !started.compareAndSet(false, true)) {
@@ -62,6 +72,7 @@ final class CipherWarmUp {
             }
         }, "fleet-cipher-warm-up");
         thread.setDaemon(true);
+        // Behind the server's own threads where the OS honours Java priorities (Linux does not).
         thread.setPriority(Thread.MIN_PRIORITY);
         thread.start();
     }

@@ -81,8 +81,6 @@ public final class SshPool implements AutoCloseable {
     private final Map<String, Pooled> pool = new ConcurrentHashMap<>();
     private final Map<String, Object> connectLocks = new ConcurrentHashMap<>();
     private final CipherWarmUp cipherWarmUp = new CipherWarmUp(CipherWarmUp.BUDGET_BYTES, System::nanoTime);
-    /** Only a long-lived server warms the cipher: a one-shot command would spend the CPU on no later transfer. */
-    private volatile boolean warmCipher;
     private volatile SshClient client;
     private volatile ScheduledExecutorService reaper;
 
@@ -106,9 +104,7 @@ public final class SshPool implements AutoCloseable {
                     }
                     p = new Pooled(connect(target));
                     pool.put(target.key(), p);
-                    if (warmCipher) {
-                        cipherWarmUp.startAfterFirstConnection(p.session);
-                    }
+                    cipherWarmUp.startAfterFirstConnection(p.session);
                 }
             }
         }
@@ -197,7 +193,7 @@ public final class SshPool implements AutoCloseable {
      * server calls this as it starts, one-shot commands do not.
      */
     public void warmCipherAfterFirstConnection() {
-        warmCipher = true;
+        cipherWarmUp.enable();
     }
 
     /** Whether the cipher warm-up after the first connection has begun (tests). */
