@@ -11,6 +11,11 @@ import java.util.List;
 public interface FolderFileCommands {
     /** Exit status of {@link #read} when the file does not exist. */
     int MISSING = 3;
+    /**
+     * Exit status of {@link #read} and {@link #write} when the file, or a folder on its way, is a
+     * link leading out of the work folder (the file itself: any link): nothing was read or written.
+     */
+    int OUTSIDE = 5;
 
     static FolderFileCommands forOs(MemberOs os) {
         return os == MemberOs.WINDOWS ? new WindowsFolderFiles() : new PosixFolderFiles();
@@ -23,12 +28,15 @@ public interface FolderFileCommands {
      */
     String existing(String folder, List<String> names, List<String> globs);
 
-    /** Prints the file {@code folder/relative}; prints nothing and exits {@value #MISSING} when it does not exist. */
+    /**
+     * Prints the file {@code folder/relative}; prints nothing and exits {@value #MISSING} when it
+     * does not exist, {@value #OUTSIDE} when reading it would go through a link (see there).
+     */
     String read(String folder, String relative);
 
     /**
      * Replaces {@code folder/relative} with standard input (UTF-8), creating its parent folders;
-     * readers never see a half-written file.
+     * readers never see a half-written file. Nothing is written through a link ({@value #OUTSIDE}).
      */
     String write(String folder, String relative);
 }

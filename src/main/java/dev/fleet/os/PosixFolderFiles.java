@@ -27,12 +27,41 @@ final class PosixFolderFiles implements FolderFileCommands {
 
     @Override
     public String read(String folder, String relative) {
-        return "f=" + posix(folder + "/" + relative) + "; [ -f \"$f\" ] || exit " + MISSING + "; cat -- \"$f\"";
+        return inFolder(folder, relative, false) + "[ -f \"$f\" ] || exit " + MISSING + "; cat -- \"$f\"";
     }
 
     @Override
     public String write(String folder, String relative) {
-        return "f=" + posix(folder + "/" + relative) + "; mkdir -p -- \"${f%/*}\" && cat > \"$f.fleet-tmp\" && mv -f \"$f.fleet-tmp\" \"$f\" "
-                + "|| { rm -f \"$f.fleet-tmp\"; exit 4; }";
+        // A new file under a random name (mktemp creates it, never through a link planted under
+        // a known name), then renamed over the target: a reader never sees half of it.
+        String name = relative.substring(relative.lastIndexOf('/') + 1);
+        return inFolder(folder, relative, true) + "t=$(mktemp \"$d/." + name + ".fleet-XXXXXX\") || exit 4; "
+                + "cat > \"$t\" && mv -f -- \"$t\" \"$f\" || { rm -f -- \"$t\"; exit 4; }";
+    }
+
+    /**
+     * Shell text that goes to the work folder and sets {@code d} to the file's folder and {@code f}
+     * to the file, refusing (exit {@value #OUTSIDE}) when a folder on the way is a link that leads
+     * out of the work folder or the file itself is a link: a cloned repository can hold such links,
+     * and fleet reads and writes only inside the folder it was given. Missing folders are created
+     * one by one when {@code create}; otherwise a missing one means a missing file.
+     */
+    private static String inFolder(String folder, String relative, boolean create) {
+        String[] parts = relative.split("/");
+        StringBuilder c = new StringBuilder("cd -- ").append(posix(folder))
+                .append(" 2>/dev/null || { echo 'fleet: work folder does not exist' >&2; exit 3; }; w=$(pwd -P); d=.; ");
+        for (int i = 0; i < parts.length - 1; i++) {
+            String part = posix(parts[i]);
+            c.append("if [ -e \"$d\"/").append(part).append(" ] || [ -L \"$d\"/").append(part).append(" ]; then ")
+                    .append("r=$(cd -- \"$d\"/").append(part).append(" 2>/dev/null && pwd -P) && case \"$r/\" in \"$w\"/*) ;; *) r=;; esac; ")
+                    .append("[ -n \"$r\" ] || { echo ").append(posix("fleet: " + parts[i] + " in the work folder leads out of it "
+                            + "(a link); fleet reads and writes nothing through it")).append(" >&2; exit ").append(OUTSIDE).append("; }; ");
+            c.append(create ? "else mkdir -- \"$d\"/" + part + " || exit 4; fi; " : "else exit " + MISSING + "; fi; ");
+            c.append("d=\"$d\"/").append(part).append("; ");
+        }
+        String name = posix(parts[parts.length - 1]);
+        return c.append("f=\"$d\"/").append(name).append("; [ -L \"$f\" ] && { echo ")
+                .append(posix("fleet: " + relative + " is a link; fleet reads and writes nothing through it")).append(" >&2; exit ")
+                .append(OUTSIDE).append("; }; ").toString();
     }
 }

@@ -288,6 +288,48 @@ class ComposePermissionsTest {
                 .startsWith("❌ Permission profile ").contains("base-dev.json is not valid JSON");
     }
 
+    /**
+     * A cloned repository can hold links. Fleet reads and writes the settings file only inside the
+     * work folder: never through a folder on the way that leads out of it, never through the file
+     * when it is a link (it could lead to a secret, which would then be copied into the repository).
+     */
+    @Test
+    void linksInTheWorkFolderAreNeitherReadNorWrittenThrough() throws Exception {
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Path victim = Files.writeString(outside.resolve("victim"), "precious");
+        Path creds = Files.writeString(outside.resolve("creds.json"), "{\"claudeAiOauth\":{\"accessToken\":\"SECRET-TOKEN\"}}");
+
+        Path linkedFile = project("linked-file", "go.mod");
+        Files.createSymbolicLink(Files.createDirectories(linkedFile.resolve(".claude")).resolve("settings.local.json"), creds);
+        ToolResult r = fleet.call("compose_permissions", "member_name", "linked-file", "role", "doer");
+        assertThat(r.isError()).isTrue();
+        assertThat(r.text()).contains(".claude/settings.local.json is a link").doesNotContain("SECRET");
+        assertThat(Files.isSymbolicLink(linkedFile.resolve(".claude/settings.local.json"))).isTrue();
+        assertThat(Files.readString(creds)).doesNotContain("permissions");
+
+        Path linkedFolder = project("linked-folder", "go.mod");
+        Files.createSymbolicLink(linkedFolder.resolve(".claude"), outside);
+        r = fleet.call("compose_permissions", "member_name", "linked-folder", "role", "doer");
+        assertThat(r.isError()).isTrue();
+        assertThat(r.text()).contains(".claude in the work folder leads out of it");
+        assertThat(outside.resolve("settings.local.json")).doesNotExist();
+
+        // The temporary name an earlier fleet wrote through, planted as a link: not used any more.
+        Path planted = project("planted", "go.mod");
+        Files.createSymbolicLink(Files.createDirectories(planted.resolve(".claude")).resolve("settings.local.json.fleet-tmp"), victim);
+        r = fleet.call("compose_permissions", "member_name", "planted", "role", "doer");
+        assertThat(r.isError()).as(r.text()).isFalse();
+        assertThat(Files.readString(victim)).isEqualTo("precious");
+        assertThat(allow(planted)).contains("Bash(go:*)");
+
+        // A link that stays inside the work folder is followed.
+        Path inside = project("inside", "go.mod");
+        Files.createSymbolicLink(inside.resolve(".claude"), Files.createDirectories(inside.resolve("shared")));
+        r = fleet.call("compose_permissions", "member_name", "inside", "role", "doer");
+        assertThat(r.isError()).as(r.text()).isFalse();
+        assertThat(inside.resolve("shared/settings.local.json")).exists();
+    }
+
     @Test
     void onARemoteMemberTheWorkFolderIsInspectedAndWrittenNotTheHome() throws Exception {
         Path memberHome = tmp.resolve("member-home");
