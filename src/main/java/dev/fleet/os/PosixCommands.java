@@ -159,7 +159,11 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
         return "id=" + posix(taskId) + "; d=\"$HOME/.fleet-tasks/$id\"; ";
     }
 
-    private static final String TASK_PID = "pid=$(cat \"$d/task.pid\" 2>/dev/null); case \"$pid\" in ''|*[!0-9]*) pid='' ;; esac; ";
+    /**
+     * The wrapper's pid from {@code task.pid}, a file on the member: digits only, and never 0, 1 or
+     * one written with leading zeros ({@code kill -- -1} would signal every process of the user).
+     */
+    private static final String TASK_PID = "pid=$(cat \"$d/task.pid\" 2>/dev/null); case \"$pid\" in ''|*[!0-9]*|0*|1) pid='' ;; esac; ";
 
     @Override
     public String markResumable(String taskId) {
@@ -240,9 +244,12 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
                 + "if [ \"$running\" = no ] && ! grep -qE '\"status\":\"(running|retrying|resumed|interrupted)\"' \"$d/status.json\" 2>/dev/null; then "
                 + "echo '@@fleet-task:finished'; exit 0; fi; "
                 + ": > \"$d/cancel\"; "
-                + "if [ -n \"$pid\" ]; then "
                 // The wrapper leads the task's process group; its TERM trap ends the command and records 'cancelled'.
-                + "kill -TERM -- \"-$pid\" 2>/dev/null || { [ \"$running\" = yes ] && kill -TERM \"$pid\" 2>/dev/null; }; "
+                // Only a wrapper seen alive as this task's is signalled, with its group: the pid of one that
+                // died may belong to another process by now. The task's own processes carry its tag and
+                // are ended below either way.
+                + "if [ \"$running\" = yes ]; then "
+                + "kill -TERM -- \"-$pid\" 2>/dev/null || kill -TERM \"$pid\" 2>/dev/null; "
                 + "i=0; while fleet_task_alive \"$pid\" \"$id\" && [ \"$i\" -lt 100 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; "
                 + "kill -KILL -- \"-$pid\" 2>/dev/null; fleet_task_alive \"$pid\" \"$id\" && kill -KILL \"$pid\" 2>/dev/null; fi; "
                 + killTaskTagged()

@@ -210,6 +210,38 @@ class TaskToolsTest {
         assertThat(log).contains("retry 2 of 2: command", "task failed");
     }
 
+    /**
+     * A task whose wrapper died unrecorded (an OOM kill, a reboot) still says running, and its
+     * task.pid may name another process by now: stop_task signals no process group it has not
+     * seen alive as this task's wrapper, and never "-1" (every process of the user).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "remote"})
+    void stopTaskSignalsNoProcessGroupItDidNotSeeAliveAsTheTasksWrapper(String kind) throws Exception {
+        Target t = member(kind);
+        Process stranger = new ProcessBuilder("setsid", "sleep", "300").start();
+        try {
+            for (String[] task : new String[][] {{"task-abcd1234", String.valueOf(stranger.pid())}, {"task-efgh5678", "1"},
+                {"task-ijkl9012", "0" + stranger.pid()}}) {
+                Path d = Files.createDirectories(t.home().resolve(".fleet-tasks").resolve(task[0]));
+                Files.writeString(d.resolve("status.json"), "{\"status\":\"running\",\"updated\":\"2026-12-01T00:00:00Z\"}");
+                Files.writeString(d.resolve("task.pid"), task[1]);
+                if (!task[1].equals(String.valueOf(stranger.pid()))) {
+                    // Read with the same rule stop_task applies: checked first, so that a broken rule fails
+                    // here rather than have stop_task signal "-1".
+                    JsonNode seen = monitor(t, task[0]);
+                    assertThat(seen.get("pid").isNull()).as(seen.toPrettyString()).isTrue();
+                }
+                ToolResult stop = fleet.call("stop_task", "member_name", t.name(), "task_id", task[0]);
+                assertThat(stop.isError()).as(stop.text()).isFalse();
+                assertThat(monitor(t, task[0]).get("status").asText()).isEqualTo("cancelled");
+                assertThat(stranger.isAlive()).as("the process %s named in %s", task[1], task[0]).isTrue();
+            }
+        } finally {
+            stranger.destroyForcibly();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"local", "remote"})
     void aWrapperKilledFromOutsideIsReportedAsCrashedAndStopTaskCleansUp(String kind) throws Exception {
