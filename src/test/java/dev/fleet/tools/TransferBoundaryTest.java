@@ -6,6 +6,7 @@ import dev.fleet.testing.TestKeys;
 import dev.fleet.testing.TestSshServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -93,6 +94,34 @@ class TransferBoundaryTest {
     }
 
     /** A member's file name with a newline cannot write a line of its own into the result text. */
+    /**
+     * A copy is no more open than its source, both ways (as {@code scp -p}): a file only its owner
+     * may read (a .env, a credentials file) stays so on the other side, and a script stays
+     * executable. Over SFTP the bits are set before the first byte is written.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "remote"})
+    void aCopyIsNoMoreOpenThanItsSourceInEitherDirection(String kind) throws Exception {
+        Path work = member(kind);
+        Path src = Files.createDirectories(tmp.resolve("pm-src"));
+        Path secret = Files.writeString(src.resolve(".env"), "TOKEN=SECRET");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        Path script = Files.writeString(src.resolve("run.sh"), "#!/bin/sh\necho hi\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        ToolResult sent = fleet.call("send_files", "member_name", "m", "local_paths", List.of(secret.toString(), script.toString()));
+        assertThat(sent.isError()).as(sent.text()).isFalse();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve(".env")))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("run.sh")))).isEqualTo("rwxr-xr-x");
+
+        Path back = Files.createDirectories(tmp.resolve("pm-back"));
+        ToolResult got = fleet.call("receive_files", "member_name", "m", "remote_paths", List.of(".env", "run.sh"),
+                "local_dest", back.toString());
+        assertThat(got.isError()).as(got.text()).isFalse();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(back.resolve(".env")))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(back.resolve("run.sh")))).isEqualTo("rwxr-xr-x");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"local", "remote"})
     void aMemberFileNameWithANewlineStaysOnItsOwnLineOfTheResult(String kind) throws Exception {

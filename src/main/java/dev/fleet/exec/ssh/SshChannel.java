@@ -284,8 +284,15 @@ public final class SshChannel implements MemberChannel {
             try {
                 int request = sizes().write();
                 try (FileChannel in = FileChannel.open(localFile, StandardOpenOption.READ);
-                     OutputStream out = sftp.write(part, request,
-                             SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive)) {
+                     SftpClient.CloseableHandle handle = sftp.open(part,
+                             SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive);
+                     OutputStream out = writer(part, handle, request)) {
+                    // Before the first byte: the copy gets the file's own permission bits, so a file only
+                    // its owner may read is never readable by others on the member, not even midway.
+                    int mode = FileModes.of(localFile);
+                    if (mode != FileModes.UNKNOWN && mode != FileModes.USUAL) {
+                        sftp.setStat(handle, new SftpClient.Attributes().perms(mode));
+                    }
                     if (out instanceof SftpOutputStreamAsync requests) {
                         // Reads the file straight into each request's buffer: one copy of every byte fewer.
                         requests.transferFrom(new CountingChannel(in, progress), Long.MAX_VALUE);
@@ -300,6 +307,14 @@ public final class SshChannel implements MemberChannel {
                     removeQuietly(part);
                 }
             }
+        }
+
+        /** Pipelined writes to the part file just created (the stream leaves the handle to its caller). */
+        private OutputStream writer(String part, SftpClient.CloseableHandle handle, int request) throws IOException {
+            if (sftp instanceof org.apache.sshd.sftp.client.impl.AbstractSftpClient client) {
+                return new SftpOutputStreamAsync(client, request, part, handle, false);
+            }
+            return sftp.write(part, request, SftpClient.OpenMode.Write);
         }
 
         /** Renames over an existing file: atomically where the server offers POSIX rename (OpenSSH does). */
@@ -371,9 +386,12 @@ public final class SshChannel implements MemberChannel {
                 Files.createDirectories(parent);
             }
             int request = sizes().read();
+            // The copy gets the member file's permission bits (this machine's umask applies), set as
+            // it is created: a file only its owner may read there is never readable by others here.
+            int mode = sftp.stat(memberPath).getPermissions() & FileModes.BITS;
             try (InputStream in = sftp.read(memberPath, request);
                  // A new file only: a file or link already under this name is never written through.
-                 OutputStream out = Files.newOutputStream(localFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                 OutputStream out = FileModes.createNew(localFile, mode)) {
                 copy(in, out, request, progress);
             }
         }
