@@ -16,6 +16,8 @@ final class PosixAgentShell implements AgentShell {
      * dotfiles repository, so a key never goes into one.
      */
     static final String KEY_FILE = "\"$HOME/.apra-fleet-keys\"";
+    /** A key line an earlier fleet wrote into a profile, for any variable (grep pattern, quoted). */
+    private static final String OLD_KEY_LINE = "'^export [A-Za-z_][A-Za-z0-9_]*=.*" + FLEET_MARK + "$'";
     /** The line each profile gets instead of a key (it names the file, never a value). */
     private static final String SOURCE_LINE = "[ -f \"$HOME/.apra-fleet-keys\" ] && . \"$HOME/.apra-fleet-keys\" " + FLEET_MARK;
     private static final String RUN_TAG = "FLEET_PROMPT_RUN";
@@ -73,14 +75,19 @@ final class PosixAgentShell implements AgentShell {
         // The key file is owner-only (made so, and kept so by the rewrite's copy of its mode). Each
         // profile loses any key line an earlier fleet wrote there and gets the one line that
         // sources the file; a profile that fails keeps its old content, and the call fails.
-        return "umask 077; key=\"$(cat)\"; case \"$key\" in ''|*[!A-Za-z0-9_-]*) echo 'fleet: malformed key' >&2; exit 2;; esac; "
+        return "{ set +x; } 2>/dev/null; umask 077; key=\"$(cat)\"; case \"$key\" in ''|*[!A-Za-z0-9_-]*) echo 'fleet: malformed key' >&2; exit 2;; esac; "
                 + "failed=0; f=" + KEY_FILE + "; { [ -f \"$f\" ] || : > \"$f\"; } && chmod 600 \"$f\" || exit 1; "
                 + PosixCommands.rewrite("-v -e '^export " + variable + "='",
                         "printf \"export " + variable + "='%s'\\n\" \"$key\" >> \"$n\"")
                 + "[ $failed = 0 ] || exit 1; "
+                // Key lines an earlier fleet wrote into the profiles for other variables move into the
+                // file first (unless it has that variable already), so none stays readable by others.
+                + "for f in " + PROFILES + "; do [ -f \"$f\" ] && grep -h -e " + OLD_KEY_LINE + " -- \"$f\"; done 2>/dev/null "
+                + "| while IFS= read -r l; do v=${l#export }; v=${v%%=*}; [ \"$v\" = " + variable + " ] && continue; "
+                + "grep -qs \"^export $v=\" " + KEY_FILE + " || printf '%s\\n' \"${l% " + FLEET_MARK + "}\" >> " + KEY_FILE + "; done; "
                 + "for f in " + PROFILES + "; do "
                 + "[ -f \"$f\" ] || [ \"$f\" = \"$HOME/.profile\" ] || continue; [ -e \"$f\" ] || touch \"$f\" || { failed=1; continue; }; "
-                + PosixCommands.rewrite("-v -e '^export " + variable + "=.*" + FLEET_MARK + "$' -e '^\\[ -f \"$HOME/.apra-fleet-keys\" \\].*"
+                + PosixCommands.rewrite("-v -e " + OLD_KEY_LINE + " -e '^\\[ -f \"$HOME/.apra-fleet-keys\" \\].*"
                         + FLEET_MARK + "$'", "printf '%s\\n' " + posix(SOURCE_LINE) + " >> \"$n\"")
                 + "done; exit $failed";
     }
@@ -116,7 +123,9 @@ final class PosixAgentShell implements AgentShell {
     @Override
     public String launchPrompt(PromptLaunch l) {
         String exe = l.executable();
-        StringBuilder c = new StringBuilder("umask 077; ")
+        // Tracing a login environment may have turned on (BASH_ENV with set -x) would print the key
+        // into the output fleet returns: off before anything touches it.
+        StringBuilder c = new StringBuilder("{ set +x; } 2>/dev/null; umask 077; ")
                 .append("fleet_b64d() { base64 -d 2>/dev/null || base64 -D; }; ")
                 .append("r=\"$HOME/.fleet-prompts\"; d=").append(runDir(l.runId())).append("; ")
                 .append("mkdir -p \"$r\" && mkdir \"$d\" || { echo \"fleet: cannot create the prompt folder $d\" >&2; exit 70; }; ")
@@ -134,7 +143,7 @@ final class PosixAgentShell implements AgentShell {
             // fleet wrote earlier is used, since non-interactive shells do not read profiles.
             c.append("if [ \"$fleet_secret\" != - ]; then ").append(v).append("=$(printf '%s' \"$fleet_secret\" | fleet_b64d); ")
                     .append("export ").append(v).append("; else [ -n \"${").append(v).append(":-}\" ] || eval \"$(grep -h '^export ")
-                    .append(v).append("=' \"$HOME/.profile\" 2>/dev/null | tail -n 1)\"; fi; ");
+                    .append(v).append("=' \"$HOME/.profile\" ").append(KEY_FILE).append(" 2>/dev/null | tail -n 1)\"; fi; ");
         }
         c.append("unset fleet_secret; ").append(AGENT_PATH)
                 .append("command -v ").append(exe).append(" >/dev/null 2>&1 || { echo ")

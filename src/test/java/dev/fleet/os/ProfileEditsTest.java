@@ -32,6 +32,10 @@ class ProfileEditsTest {
 
     /** Runs the script as the member would, optionally with a grep that fails as on a full disk. */
     private Run run(String script, String stdin, boolean failingGrep) throws Exception {
+        return run(script, stdin, failingGrep, java.util.Map.of());
+    }
+
+    private Run run(String script, String stdin, boolean failingGrep, java.util.Map<String, String> env) throws Exception {
         Path bin = Files.createDirectories(home.resolve("fake-bin"));
         String path = System.getenv("PATH");
         if (failingGrep) {
@@ -43,6 +47,7 @@ class ProfileEditsTest {
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", script);
         pb.environment().put("HOME", home.toString());
         pb.environment().put("PATH", path);
+        pb.environment().putAll(env);
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         Process p = pb.start();
         try (var in = p.getOutputStream()) {
@@ -63,6 +68,26 @@ class ProfileEditsTest {
 
     private static String mode(Path f) throws IOException {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(f));
+    }
+
+    /**
+     * A login environment may turn shell tracing on for every bash (BASH_ENV with set -x): the
+     * scripts that handle a key turn it off first, so the key never reaches their stderr, which
+     * fleet shows when something fails.
+     */
+    @Test
+    void tracingTheMemberTurnedOnNeverPrintsAKey() throws Exception {
+        Path traced = file("trace.sh", "set -x\n", "rw-r--r--");
+        java.util.Map<String, String> env = java.util.Map.of("BASH_ENV", traced.toString());
+        Run persisted = run(agents.persistVariable("ANTHROPIC_API_KEY"), "sk-ant-traced-0123456789", false, env);
+        assertThat(persisted.exit()).as(persisted.stderr()).isZero();
+        assertThat(persisted.stderr()).doesNotContain("sk-ant-traced");
+
+        PromptLaunch launch = new PromptLaunch("0a1b2c3d4e5f60718293a4b5", "member-1", "no-such-agent-cli", java.util.List.of("-"),
+                "CODEX_API_KEY", PromptLaunch.Input.STDIN, null);
+        Run prompted = run(agents.launchPrompt(launch),
+                new String(PromptLaunch.payload("sk-codex-traced-0123456789", "hello"), StandardCharsets.US_ASCII), false, env);
+        assertThat(prompted.stderr()).contains("no-such-agent-cli").doesNotContain("sk-codex-traced");
     }
 
     @Test
@@ -86,21 +111,23 @@ class ProfileEditsTest {
         String own = "export PATH=\"$HOME/bin:$PATH\"\nalias ll='ls -l'\n";
         // A key line an earlier fleet wrote into a profile every user of the machine can read.
         Path profile = file(".profile", own + "export ANTHROPIC_API_KEY='sk-ant-old' " + MARK + "\n", "rw-r--r--");
-        Path bashrc = file(".bashrc", "set -o vi\n", "rw-r--r--");
+        // And one for another agent's variable: it moves into the owner-only file too.
+        Path bashrc = file(".bashrc", "set -o vi\nexport OPENAI_API_KEY='sk-openai-old' " + MARK + "\n", "rw-r--r--");
         Path keys = home.resolve(".apra-fleet-keys");
         String source = "[ -f \"$HOME/.apra-fleet-keys\" ] && . \"$HOME/.apra-fleet-keys\" " + MARK + "\n";
 
         Run failed = run(agents.persistVariable("ANTHROPIC_API_KEY"), "sk-ant-new-0123456789", true);
         assertThat(failed.exit()).as(failed.stderr()).isNotZero();
         assertThat(Files.readString(profile)).isEqualTo(own + "export ANTHROPIC_API_KEY='sk-ant-old' " + MARK + "\n");
-        assertThat(Files.readString(bashrc)).isEqualTo("set -o vi\n");
+        assertThat(Files.readString(bashrc)).isEqualTo("set -o vi\nexport OPENAI_API_KEY='sk-openai-old' " + MARK + "\n");
         assertThat(keys).content().doesNotContain("sk-ant-new");
 
         Run ok = run(agents.persistVariable("ANTHROPIC_API_KEY"), "sk-ant-new-0123456789", false);
         assertThat(ok.exit()).as(ok.stderr()).isZero();
         Run again = run(agents.persistVariable("CODEX_API_KEY"), "sk-proj-another-key", false);
         assertThat(again.exit()).as(again.stderr()).isZero();
-        assertThat(keys).hasContent("export ANTHROPIC_API_KEY='sk-ant-new-0123456789'\nexport CODEX_API_KEY='sk-proj-another-key'");
+        assertThat(keys).hasContent("export ANTHROPIC_API_KEY='sk-ant-new-0123456789'\nexport OPENAI_API_KEY='sk-openai-old'\n"
+                + "export CODEX_API_KEY='sk-proj-another-key'");
         assertThat(mode(keys)).isEqualTo("rw-------");
         // Each profile: its own lines kept, the old key line gone, one line that sources the file.
         assertThat(Files.readString(profile)).isEqualTo(own + source);
