@@ -229,7 +229,7 @@ public final class Fleet implements AutoCloseable {
 
         // The services the tools call.
         Registrar registrar = new Registrar(store, channels, secrets, lifecycle, localPaths,
-                new MemberCleanup(store, channels, dataDir, vcs, guard), guard, clock, new AgentVersions(), workers);
+                new MemberCleanup(store, channels, dataDir, vcs, guard, settings.home()), guard, clock, new AgentVersions(), workers);
         registrar.backfillIcons();
         FleetProbe fleetProbe = new FleetProbe(store, new StatusService(channels, workers, MACHINE_PROBE_TIMEOUT),
                 new DetailService(channels, workers, MACHINE_PROBE_TIMEOUT, AgentCli::checks),

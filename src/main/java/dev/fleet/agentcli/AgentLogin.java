@@ -6,6 +6,7 @@ import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.MemberChannel;
+import dev.fleet.exec.ThisAccount;
 import dev.fleet.member.Member;
 import dev.fleet.member.RegistryStore;
 import dev.fleet.os.AgentShell;
@@ -87,10 +88,12 @@ public final class AgentLogin {
             deploy(channel, AgentShell.forOs(channel.os().os()).persistVariable(variable), apiKey.getBytes(StandardCharsets.UTF_8), member);
             how = "API key stored sealed by fleet (sent with each prompt as " + variable + ") and set as " + variable
                     + " in the member's shell profiles";
-        } else if (member.isLocal()) {
-            // A local member is this machine: its CLI already uses this login; copying it onto itself
-            // would only mark the user's own file as fleet's (and remove_member would then delete it).
-            how = "local member: it uses this machine's own " + cli.displayName() + " login";
+        } else if (ThisAccount.is(member, channel, pmHome)) {
+            // This machine's own account (a local member, or one reached over SSH at a loopback
+            // address): its CLI already uses this login; copying it onto itself would only mark the
+            // user's own file as fleet's (and remove_member would then delete it).
+            how = (member.isLocal() ? "local member" : "this machine's own account, reached over SSH")
+                    + ": it uses this machine's own " + cli.displayName() + " login";
         } else {
             Copied copied = copyLogin(member, channel, cli);
             if (copied.files().isEmpty()) {

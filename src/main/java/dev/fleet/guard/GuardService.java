@@ -7,6 +7,7 @@ import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
+import dev.fleet.exec.ThisAccount;
 import dev.fleet.member.CloudConfig;
 import dev.fleet.member.Member;
 import dev.fleet.member.MemberOs;
@@ -15,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
@@ -83,7 +83,7 @@ public final class GuardService {
         if (m.os() != null && m.os() != MemberOs.LINUX) {
             return Optional.of("the guard runs on Linux members only; fleet's own idle watcher still applies");
         }
-        if (isLoopback(m.host()) && !settings.allowLoopback()) {
+        if (ThisAccount.isLoopback(m.host()) && !settings.allowLoopback()) {
             return Optional.of("the member is reached at a loopback address, i.e. this machine: fleet never installs "
                     + "a power-off guard on the machine it runs on");
         }
@@ -269,13 +269,5 @@ public final class GuardService {
     private static String firstLine(String text) {
         String s = text.strip();
         return s.isEmpty() ? "" : ": " + s.lines().findFirst().orElse("");
-    }
-
-    static boolean isLoopback(String host) {
-        if (host == null) {
-            return false;
-        }
-        String h = host.toLowerCase(Locale.ROOT).replace("[", "").replace("]", "");
-        return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
     }
 }

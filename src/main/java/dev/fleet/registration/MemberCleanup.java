@@ -6,6 +6,7 @@ import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.MemberChannel;
+import dev.fleet.exec.ThisAccount;
 import dev.fleet.guard.GuardReport;
 import dev.fleet.guard.GuardService;
 import dev.fleet.member.DataDir;
@@ -35,13 +36,15 @@ public final class MemberCleanup {
     private final DataDir dataDir;
     private final VcsAuthService vcs;
     private final GuardService guard;
+    private final Path home;
 
-    public MemberCleanup(RegistryStore store, Channels channels, DataDir dataDir, VcsAuthService vcs, GuardService guard) {
+    public MemberCleanup(RegistryStore store, Channels channels, DataDir dataDir, VcsAuthService vcs, GuardService guard, Path home) {
         this.store = store;
         this.channels = channels;
         this.dataDir = dataDir;
         this.vcs = vcs;
         this.guard = guard;
+        this.home = home;
     }
 
     /** Warnings about what stays on the member; empty when everything was taken back. */
@@ -76,6 +79,12 @@ public final class MemberCleanup {
         }
         try {
             MemberChannel channel = channels.forMember(m);
+            if (ThisAccount.is(m, channel, home)) {
+                // Reached over SSH, but this machine's own account: the login there is the user's own
+                // (an earlier fleet may have marked it as copied).
+                warnings.add("the agent login on " + m.host() + " stays: the member is this machine's own account");
+                return;
+            }
             CommandResult r = channel.exec(CommandRequest.probe(AgentLogin.removalScript(channel.os()), TIMEOUT));
             if (!r.succeeded()) {
                 warnings.add("could not remove the agent login fleet deployed: " + r.stderr().strip());

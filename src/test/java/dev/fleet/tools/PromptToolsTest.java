@@ -185,6 +185,38 @@ class PromptToolsTest {
         assertThat(copied).doesNotExist();
     }
 
+    /**
+     * An SSH member on 127.0.0.1 whose home is this machine's home is this machine's own account:
+     * its login is the user's own, so provision_auth copies and marks nothing, and remove_member
+     * deletes nothing, even when an earlier fleet had marked the file as copied.
+     */
+    @Test
+    void aMemberThatIsThisMachinesOwnAccountOverSshKeepsItsLogin() throws Exception {
+        writePmCredentials(Instant.now().plus(Duration.ofDays(30)), "refresh-token-value");
+        Path own = fleet.home.home().resolve(".claude/.credentials.json");
+        String login = Files.readString(own);
+        try (TestSshServer self = new TestSshServer(fleet.home, tmp.resolve("self-sshd")).start()) {
+            Path key = TestKeys.write(tmp.resolve("keys/self"), "ssh-ed25519", 256, null);
+            TestKeys.authorize(fleet.home.home(), key);
+            ToolResult reg = fleet.call("register_member", "friendly_name", "self", "member_type", "remote", "host", "127.0.0.1",
+                    "port", self.port(), "username", TestSshServer.USER, "key_path", key.toString(),
+                    "work_folder", tmp.resolve("self-work").toString());
+            assertThat(reg.isError()).as(reg.text()).isFalse();
+
+            ToolResult r = fleet.call("provision_auth", "member_name", "self");
+            assertThat(r.isError()).as(r.text()).isFalse();
+            assertThat(r.text()).contains("this machine's own account");
+            assertThat(fleet.home.home().resolve(".claude/.fleet-provisioned")).doesNotExist();
+
+            // As an earlier fleet left it: the user's own login marked as copied.
+            Files.createFile(fleet.home.home().resolve(".claude/.fleet-provisioned"));
+            ToolResult removed = fleet.call("remove_member", "member_name", "self");
+            assertThat(removed.isError()).as(removed.text()).isFalse();
+            assertThat(removed.text()).contains("this machine's own account");
+            assertThat(own).hasContent(login);
+        }
+    }
+
     @Test
     void anExpiredLoginThatCannotRefreshIsRefusedAndANearExpiryIsFlagged() throws Exception {
         writePmCredentials(Instant.now().minus(Duration.ofHours(1)), null);
