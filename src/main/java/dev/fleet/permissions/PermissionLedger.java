@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,6 +39,11 @@ final class PermissionLedger {
             throw new PermissionException("project_folder " + projectFolder + " is not a folder on this machine");
         }
         Path file = projectFolder.resolve(FILE);
+        if (Files.isSymbolicLink(file)) {
+            // A cloned project can hold links: what one leads to is no ledger of this folder, and its
+            // content would be copied into it.
+            throw new PermissionException(file + " is a link; fleet reads and writes the ledger only as a plain file in project_folder");
+        }
         try {
             JsonNode n = mapper.readTree(Files.readAllBytes(file));
             if (n == null || !n.isObject()) {
@@ -87,7 +93,9 @@ final class PermissionLedger {
         Path tmp = file.resolveSibling(FILE + "." + ProcessHandle.current().pid() + ".tmp");
         try {
             String text = mapper.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            // A new file only: a file or link already under the temporary name is never written through.
+            Files.deleteIfExists(tmp);
+            Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new PermissionException("Cannot write " + file + ": " + e.getMessage());

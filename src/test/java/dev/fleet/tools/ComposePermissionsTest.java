@@ -226,6 +226,21 @@ class ComposePermissionsTest {
         assertThat(JSON.readTree(fresh.resolve("permissions.json").toFile()).get("stacks").get(0).asText()).isEqualTo("python");
         assertThat(fleet.call("compose_permissions", "member_name", "led", "role", "doer", "project_folder",
                 tmp.resolve("nope").toString()).text()).startsWith("❌ project_folder ").contains("is not a folder");
+
+        // A project cloned with links: the ledger is neither read nor written through one.
+        Path elsewhere = Files.writeString(tmp.resolve("elsewhere.json"), "{\"token\":\"SECRET\"}");
+        Path linked = Files.createDirectories(tmp.resolve("linked-project"));
+        Files.createSymbolicLink(linked.resolve("permissions.json"), elsewhere);
+        ToolResult refused = fleet.call("compose_permissions", "member_name", "led", "role", "doer", "project_folder", linked.toString());
+        assertThat(refused.isError()).isTrue();
+        assertThat(refused.text()).contains("is a link").doesNotContain("SECRET");
+        assertThat(elsewhere).hasContent("{\"token\":\"SECRET\"}");
+        Path planted = Files.createDirectories(tmp.resolve("planted-project"));
+        Files.createSymbolicLink(planted.resolve("permissions.json." + ProcessHandle.current().pid() + ".tmp"), elsewhere);
+        ToolResult saved = fleet.call("compose_permissions", "member_name", "led", "role", "doer", "project_folder", planted.toString());
+        assertThat(saved.isError()).as(saved.text()).isFalse();
+        assertThat(elsewhere).hasContent("{\"token\":\"SECRET\"}");
+        assertThat(JSON.readTree(planted.resolve("permissions.json").toFile()).get("stacks").get(0).asText()).isEqualTo("python");
     }
 
     @Test
