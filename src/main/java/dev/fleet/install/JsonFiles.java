@@ -56,8 +56,13 @@ final class JsonFiles {
         return MAPPER.writer(PRETTY).writeValueAsString(node) + "\n";
     }
 
-    /** Writes through a temporary file and a rename, keeping the permissions of the file it replaces. */
-    static void replace(Path file, byte[] content) throws IOException {
+    /**
+     * Writes through a temporary file and a rename, keeping the permissions of the file it replaces.
+     * A file that is a link (a settings file kept in a dotfiles repository) stays a link: the file
+     * it leads to is replaced.
+     */
+    static void replace(Path link, byte[] content) throws IOException {
+        Path file = Files.isSymbolicLink(link) && Files.exists(link) ? link.toRealPath() : link;
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempFile(parent, file.getFileName() + ".", ".fleet-tmp");

@@ -1,10 +1,12 @@
 package dev.fleet.install;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,5 +23,20 @@ class JsonFilesTest {
                 .hasMessageContaining("settings.json is not valid JSON at line 2")
                 .hasMessageContaining("fix it by hand first")
                 .hasMessageNotContaining("sk-ant");
+    }
+
+    /** A settings file kept in a dotfiles repository is a link: it stays one, its target gets the new content and keeps its mode. */
+    @Test
+    void aLinkedFileStaysALinkAndItsTargetIsReplaced() throws Exception {
+        Path target = Files.writeString(Files.createDirectories(tmp.resolve("dotfiles")).resolve("settings.json"), "{}\n");
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
+        Path link = Files.createSymbolicLink(Files.createDirectories(tmp.resolve(".claude")).resolve("settings.json"), target);
+
+        JsonFiles.replace(link, "{\"statusLine\":{}}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(target).hasContent("{\"statusLine\":{}}");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-------");
+        assertThat(tmp.resolve("dotfiles")).isDirectoryNotContaining(p -> p.getFileName().toString().contains("fleet-tmp"));
     }
 }
