@@ -78,6 +78,12 @@ final class MemberChanges {
             changed.add("auth_type");
         }
         if (f.given("work_folder")) {
+            if (!m.isLocal() && f.workFolder() != null && f.workFolder().startsWith("~")) {
+                // register_member expands ~ on the member; an update does not contact it, and a folder
+                // kept as "~/x" would later be made as a folder literally named "~" in the login folder.
+                throw new InvalidRequest("work_folder", "must be an absolute path on the member when changed with update_member "
+                        + "(~ is expanded on the member by register_member only), got '" + f.workFolder() + "'");
+            }
             b.workFolder(m.isLocal() ? localPaths.normalise(f.workFolder(), "work_folder") : f.workFolder());
             changed.add("work_folder");
         }

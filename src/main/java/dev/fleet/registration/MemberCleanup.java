@@ -81,8 +81,7 @@ public final class MemberCleanup {
             MemberChannel channel = channels.forMember(m);
             if (ThisAccount.is(m, channel, home)) {
                 // Reached over SSH, but this machine's own account: the login there is the user's own
-                // (an earlier fleet may have marked it as copied).
-                warnings.add("the agent login on " + m.host() + " stays: the member is this machine's own account");
+                // (an earlier fleet may have marked it as copied), like a local member's.
                 return;
             }
             CommandResult r = channel.exec(CommandRequest.probe(AgentLogin.removalScript(channel.os()), TIMEOUT));

@@ -78,6 +78,20 @@ class RemoteMemberToolsTest {
         assertThat(fleet.home.dataDir().resolve("known_hosts")).exists();
     }
 
+    /**
+     * update_member does not contact the member, so it cannot expand ~ there: a remote work folder
+     * in that form is refused by name (kept as written, it would later be made as a folder named
+     * "~" in the login folder), and nothing changes.
+     */
+    @Test
+    void aRemoteWorkFolderChangedToATildeFormIsRefusedAndChangesNothing() throws Exception {
+        assertThat(registerKey("ed", key, work).isError()).isFalse();
+        ToolResult r = fleet.call("update_member", "member_name", "ed", "work_folder", "~/w2");
+        assertThat(r.isError()).isTrue();
+        assertThat(r.text()).contains("work_folder", "must be an absolute path on the member", "'~/w2'");
+        assertThat(registry().get("agents").get(0).get("workFolder").asText()).isEqualTo(work.toString());
+    }
+
     @Test
     void passwordMembersWorkAndTheirPasswordIsStoredEncrypted() throws Exception {
         ToolResult r = fleet.call("register_member", "friendly_name", "pw", "member_type", "remote", "host", "127.0.0.1",
