@@ -62,8 +62,14 @@ final class PosixGitCredentials implements GitCredentialCommands {
                 + "for f in \"$d\"/hosts/*; do [ -e \"$f\" ] && { echo fleet-git:kept; exit 0; }; done; "
                 + "if [ -d \"$d\" ] || git config --global --get-all credential.helper 2>/dev/null | grep -q 'fleet-git/helper'; then "
                 + "git config --global --unset-all credential.helper 2>/dev/null; "
-                + "if [ -f \"$d/previous-helpers\" ]; then while IFS= read -r h; do "
-                + "git config --global --add credential.helper \"$h\"; done < \"$d/previous-helpers\"; fi; "
+                // The user's own helpers go back into git's global file as config text, written by the
+                // shell itself: 'git config --add' would put each on a command line, which every user of
+                // the member can read, and a helper may hold a token inline.
+                + "if [ -s \"$d/previous-helpers\" ]; then g=\"$HOME/.gitconfig\"; x=\"${XDG_CONFIG_HOME:-$HOME/.config}/git/config\"; "
+                + "[ ! -f \"$g\" ] && [ -f \"$x\" ] && g=\"$x\"; "
+                + "{ printf '[credential]\\n'; while IFS= read -r h; do "
+                + "h=$(printf '%s' \"$h\" | sed -e 's/\\\\/\\\\\\\\/g' -e 's/\"/\\\\\"/g'); printf '\\thelper = \"%s\"\\n' \"$h\"; "
+                + "done < \"$d/previous-helpers\"; } >> \"$g\" || { echo 'fleet: cannot put back the earlier credential helpers' >&2; exit 5; }; fi; "
                 + "rm -rf \"$d\"; fi; echo fleet-git:removed";
     }
 
