@@ -42,8 +42,9 @@ final class MacOsCommands extends PosixCommands {
 
     @Override
     String killTaskTagged() {
-        // ps -E appends each process's environment to its command line.
-        return "ps -axwwE -o pid=,command= 2>/dev/null | grep -F \"FLEET_TASK_ID=$id\" | grep -v grep | "
+        // ps -E appends each process's environment to its command line, variables separated by
+        // spaces: the whole variable is matched, so task-abcd never matches task-abcd1234.
+        return "ps -axwwE -o pid=,command= 2>/dev/null | grep -E \"(^| )FLEET_TASK_ID=$id( |\\$)\" | grep -v grep | "
                 + "while read -r p rest; do [ \"$p\" = \"$$\" ] || kill -KILL \"$p\" 2>/dev/null; done; ";
     }
 
