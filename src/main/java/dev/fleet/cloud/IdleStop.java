@@ -20,8 +20,8 @@ import java.util.function.Predicate;
  * in its work folder); and, since that look takes a few seconds, whether a call used the member
  * meanwhile (in this server, or in another one that has written its {@code lastUsed} by then:
  * another server writes it up to about a second after its call, so a call it began in the last
- * second before the stop can be missed). The stop itself ({@link CloudLifecycle#stop}) is refused when a call began after all that. Work found
- * counts as use: the member's idle clock starts again.
+ * second before the stop can be missed). The stop itself ({@link CloudLifecycle#stop}) is refused
+ * when a call began after all that. Work found counts as use: the member's idle clock starts again.
  */
 public final class IdleStop {
     /** What the decision came to. Only {@link Stopped} means a stop was requested. */

@@ -1,6 +1,7 @@
 package dev.fleet.exec;
 
 import dev.fleet.member.Member;
+import dev.fleet.member.MemberOs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,12 +40,16 @@ public final class ThisAccount {
         if (!isLoopback(m.host())) {
             return false;
         }
-        CommandResult r = channel.exec(CommandRequest.probe(channel.os().os() == dev.fleet.member.MemberOs.WINDOWS
+        CommandResult r = channel.exec(CommandRequest.probe(channel.os().os() == MemberOs.WINDOWS
                 ? "[Console]::Out.Write($env:USERPROFILE)" : "printf '%s' \"$HOME\"", LOOK));
         if (!r.succeeded() || r.stdout().isBlank()) {
             throw new ChannelException("could not read the home folder of " + m.friendlyName());
         }
-        return sameFolder(Path.of(r.stdout().strip()), home);
+        try {
+            return sameFolder(Path.of(r.stdout().strip()), home);
+        } catch (java.nio.file.InvalidPathException e) {
+            return false; // no path this machine could have as its home
+        }
     }
 
     private static boolean sameFolder(Path a, Path b) {

@@ -75,7 +75,8 @@ final class PosixAgentShell implements AgentShell {
         // The key file is owner-only (made so, and kept so by the rewrite's copy of its mode). Each
         // profile loses any key line an earlier fleet wrote there and gets the one line that
         // sources the file; a profile that fails keeps its old content, and the call fails.
-        return "{ set +x; } 2>/dev/null; umask 077; key=\"$(cat)\"; case \"$key\" in ''|*[!A-Za-z0-9_-]*) echo 'fleet: malformed key' >&2; exit 2;; esac; "
+        return "{ set +x; } 2>/dev/null; umask 077; key=\"$(cat)\"; "
+                + "case \"$key\" in ''|*[!A-Za-z0-9_-]*) echo 'fleet: malformed key' >&2; exit 2;; esac; "
                 + "failed=0; f=" + KEY_FILE + "; { [ -f \"$f\" ] || : > \"$f\"; } && chmod 600 \"$f\" || exit 1; "
                 + PosixCommands.rewrite("-v -e '^export " + variable + "='",
                         "printf \"export " + variable + "='%s'\\n\" \"$key\" >> \"$n\"")
