@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
@@ -280,25 +279,21 @@ public final class SshChannel implements MemberChannel {
         private void uploadVia(Path localFile, String memberPath, LongConsumer progress) throws IOException {
             makeParents(sftp, memberPath, madeFolders);
             String part = PartFile.beside(memberPath);
+            int mode = CopiedModes.of(localFile);
             boolean placed = false;
             try {
                 int request = sizes().write();
                 try (FileChannel in = FileChannel.open(localFile, StandardOpenOption.READ);
                      SftpClient.CloseableHandle handle = sftp.open(part,
                              SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive);
-                     OutputStream out = writer(part, handle, request)) {
+                     SftpOutputStreamAsync out = writer(part, handle, request)) {
                     // Before the first byte: the copy gets the file's own permission bits, so a file only
                     // its owner may read is never readable by others on the member, not even midway.
-                    int mode = FileModes.of(localFile);
-                    if (mode != FileModes.UNKNOWN && mode != FileModes.USUAL) {
+                    if (mode != CopiedModes.UNKNOWN && mode != CopiedModes.USUAL) {
                         sftp.setStat(handle, new SftpClient.Attributes().perms(mode));
                     }
-                    if (out instanceof SftpOutputStreamAsync requests) {
-                        // Reads the file straight into each request's buffer: one copy of every byte fewer.
-                        requests.transferFrom(new CountingChannel(in, progress), Long.MAX_VALUE);
-                    } else {
-                        copy(Channels.newInputStream(in), out, request, progress);
-                    }
+                    // Reads the file straight into each request's buffer: one copy of every byte fewer.
+                    out.transferFrom(new CountingChannel(in, progress), Long.MAX_VALUE);
                 }
                 replace(part, memberPath);
                 placed = true;
@@ -309,12 +304,15 @@ public final class SshChannel implements MemberChannel {
             }
         }
 
-        /** Pipelined writes to the part file just created (the stream leaves the handle to its caller). */
-        private OutputStream writer(String part, SftpClient.CloseableHandle handle, int request) throws IOException {
-            if (sftp instanceof org.apache.sshd.sftp.client.impl.AbstractSftpClient client) {
-                return new SftpOutputStreamAsync(client, request, part, handle, false);
+        /**
+         * Pipelined writes to the part file just created (the stream leaves the handle to its
+         * caller). MINA's SFTP client is always its AbstractSftpClient; anything else is a setup fault.
+         */
+        private SftpOutputStreamAsync writer(String part, SftpClient.CloseableHandle handle, int request) throws IOException {
+            if (!(sftp instanceof org.apache.sshd.sftp.client.impl.AbstractSftpClient client)) {
+                throw new IOException("the SFTP client " + sftp.getClass().getName() + " cannot pipeline writes");
             }
-            return sftp.write(part, request, SftpClient.OpenMode.Write);
+            return new SftpOutputStreamAsync(client, request, part, handle, false);
         }
 
         /** Renames over an existing file: atomically where the server offers POSIX rename (OpenSSH does). */
@@ -388,10 +386,10 @@ public final class SshChannel implements MemberChannel {
             int request = sizes().read();
             // The copy gets the member file's permission bits (this machine's umask applies), set as
             // it is created: a file only its owner may read there is never readable by others here.
-            int mode = sftp.stat(memberPath).getPermissions() & FileModes.BITS;
+            int mode = sftp.stat(memberPath).getPermissions() & CopiedModes.BITS;
             try (InputStream in = sftp.read(memberPath, request);
                  // A new file only: a file or link already under this name is never written through.
-                 OutputStream out = FileModes.createNew(localFile, mode)) {
+                 OutputStream out = CopiedModes.createNew(localFile, mode)) {
                 copy(in, out, request, progress);
             }
         }
