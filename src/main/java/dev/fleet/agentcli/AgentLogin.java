@@ -24,8 +24,9 @@ import java.util.List;
 /**
  * provision_auth's service: gives a member's agent CLI a login, whatever the CLI. An API key goes
  * into that CLI's variable: sealed in fleet's registry (delivered on stdin with each prompt) and set
- * in the member's shell profiles. Without a key, the CLI's login files are copied from this machine
- * where the CLI supports that. Then, where a one-turn prompt is cheap, it proves the login works.
+ * for the member's own shells (in its owner-only ~/.apra-fleet-keys, which its profiles source).
+ * Without a key, the CLI's login files are copied from this machine where the CLI supports that.
+ * Then, where a one-turn prompt is cheap, it proves the login works.
  */
 public final class AgentLogin {
     private static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(30);
@@ -87,7 +88,7 @@ public final class AgentLogin {
             store.update(r -> r.replacing(member.id(), m -> MemberAgent.withApiKey(m, new MemberAgent.StoredKey(variable, sealed))));
             deploy(channel, AgentShell.forOs(channel.os().os()).persistVariable(variable), apiKey.getBytes(StandardCharsets.UTF_8), member);
             how = "API key stored sealed by fleet (sent with each prompt as " + variable + ") and set as " + variable
-                    + " in the member's shell profiles";
+                    + " for the member's shells (~/.apra-fleet-keys, owner-only, sourced by its profiles)";
         } else if (ThisAccount.is(member, channel, pmHome)) {
             // This machine's own account (a local member, or one reached over SSH at a loopback
             // address): its CLI already uses this login; copying it onto itself would only mark the
