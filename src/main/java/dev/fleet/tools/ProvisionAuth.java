@@ -25,7 +25,8 @@ public final class ProvisionAuth implements Tool {
     public String description() {
         return "Log a member's agent CLI in (its llm_provider). With api_key: the key goes into that CLI's variable "
                 + "(ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN, CODEX_API_KEY, COPILOT_GITHUB_TOKEN, ANTIGRAVITY_API_KEY), "
-                + "stored sealed by fleet and sent with each prompt, and set for the member's shells (its owner-only ~/.apra-fleet-keys, sourced by its profiles). Without "
+                + "stored sealed by fleet and sent with each prompt, and set for the member's shells (its owner-only "
+                + "~/.apra-fleet-keys, sourced by its profiles). Without "
                 + "api_key: copies this machine's login files for that CLI (Claude Code, Codex, OpenCode, Antigravity) to the "
                 + "member (mode 0600); an expired Claude login that cannot refresh is refused, one expiring within a day is "
                 + "flagged. Then verifies with a one-turn prompt where that is cheap (costs a few tokens; not for Copilot). "
