@@ -90,10 +90,11 @@ public final class AgentLogin {
             how = "API key stored sealed by fleet (sent with each prompt as " + variable + ") and set as " + variable
                     + " for the member's shells (~/.apra-fleet-keys, owner-only, sourced by its profiles)";
         } else if (ThisAccount.is(member, channel, pmHome)) {
-            // This machine's own account (a local member, or one reached over SSH at a loopback
-            // address): its CLI already uses this login; copying it onto itself would only mark the
-            // user's own file as fleet's (and remove_member would then delete it).
-            how = (member.isLocal() ? "local member" : "this machine's own account, reached over SSH")
+            // The member's home is this machine's (a local member, this account reached over SSH by
+            // any name, or a shared home): its CLI already uses this login; copying it onto itself
+            // would only mark the user's own file as fleet's (and remove_member would then delete it).
+            how = (member.isLocal() ? "local member" : "its home is this machine's home (this machine's own account, "
+                    + "or a home shared with it)")
                     + ": it uses this machine's own " + cli.displayName() + " login";
         } else {
             Copied copied = copyLogin(member, channel, cli);

@@ -3,60 +3,126 @@ package dev.fleet.exec;
 import dev.fleet.member.Member;
 import dev.fleet.member.MemberOs;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Whether a member is this machine's own user account: a local member always is; an SSH member is
- * when it is reached at a loopback address and its home is this machine's home. Fleet never copies
- * this machine's login onto such a member, nor takes it back (which would delete the user's own).
+ * Whether a member's home is this machine's home: a local member's always is; an SSH member's is
+ * when it is this machine's own account (by any address or name) or another machine sharing the
+ * same home (NFS). Fleet never copies this machine's login onto such a member, nor takes it back
+ * (which would delete the user's own).
+ *
+ * <p>The test is a file, not an address: a file with a random name is made in this machine's
+ * home for the length of one look, and the member says whether its home holds it. An address
+ * cannot tell this machine's LAN name or a shared home from another machine.
  */
 public final class ThisAccount {
     private static final Duration LOOK = Duration.ofSeconds(15);
+    private static final String MARKER_PREFIX = ".fleet-same-home-";
+    private static final Pattern DOTTED_QUAD = Pattern.compile("(\\d{1,3})\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
 
     private ThisAccount() {
     }
 
-    /** localhost, 127.0.0.0/8 or ::1: this machine. */
+    /**
+     * localhost, or an address literal of this machine (127.0.0.0/8, 0.0.0.0, ::1, ::, an
+     * IPv4-mapped 127 address). Names other than localhost are not resolved: this is for checks
+     * that must not wait on DNS.
+     */
     public static boolean isLoopback(String host) {
-        if (host == null) {
+        if (host == null || host.isBlank()) {
             return false;
         }
-        String h = host.toLowerCase(Locale.ROOT).replace("[", "").replace("]", "");
-        return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
+        String h = host.strip().toLowerCase(Locale.ROOT).replace("[", "").replace("]", "");
+        if (h.equals("localhost") || h.endsWith(".localhost")) {
+            return true;
+        }
+        Matcher v4 = DOTTED_QUAD.matcher(h);
+        if (v4.matches()) {
+            return v4.group(1).equals("127") || h.equals("0.0.0.0");
+        }
+        if (!h.contains(":")) {
+            return false;
+        }
+        try {
+            InetAddress a = InetAddress.getByName("[" + h + "]"); // bracketed: parsed as IPv6, never looked up
+            return a.isLoopbackAddress() || a.isAnyLocalAddress();
+        } catch (UnknownHostException e) {
+            return false; // not an address literal
+        }
     }
 
     /**
      * @param home this machine's home, as the settings read it
-     * @throws ChannelException when the member's home could not be read (the caller then keeps
-     *                          its hands off, as it would for this account)
+     * @throws ChannelException when the member could not answer (the caller then keeps its hands
+     *                          off, as it would for this account)
      */
     public static boolean is(Member m, MemberChannel channel, Path home) throws ChannelException {
         if (m.isLocal()) {
             return true;
         }
-        if (!isLoopback(m.host())) {
-            return false;
-        }
-        CommandResult r = channel.exec(CommandRequest.probe(channel.os().os() == MemberOs.WINDOWS
-                ? "[Console]::Out.Write($env:USERPROFILE)" : "printf '%s' \"$HOME\"", LOOK));
-        if (!r.succeeded() || r.stdout().isBlank()) {
-            throw new ChannelException("could not read the home folder of " + m.friendlyName());
-        }
+        Optional<Path> marker = makeMarker(home);
         try {
-            return sameFolder(Path.of(r.stdout().strip()), home);
-        } catch (java.nio.file.InvalidPathException e) {
-            return false; // no path this machine could have as its home
+            String name = marker.map(p -> p.getFileName().toString()).orElse(MARKER_PREFIX + "none");
+            boolean windows = channel.os().os() == MemberOs.WINDOWS;
+            CommandResult r = channel.exec(CommandRequest.probe(windows
+                    ? "[Console]::Out.Write($env:USERPROFILE + \"`n\" + (Test-Path -LiteralPath (Join-Path $env:USERPROFILE '"
+                    + name + "')))"
+                    : "printf '%s\\n' \"$HOME\"; if [ -e \"$HOME/" + name + "\" ]; then printf True; else printf False; fi", LOOK));
+            List<String> lines = r.stdout().strip().lines().toList();
+            if (!r.succeeded() || lines.size() != 2 || !List.of("True", "False").contains(lines.get(1).strip())) {
+                throw new ChannelException("could not look at the home folder of " + m.friendlyName());
+            }
+            if (marker.isPresent()) {
+                return lines.get(1).strip().equals("True");
+            }
+            // No marker could be made here (a read-only home): the best left is the path itself.
+            return isLoopback(m.host()) && sameFolder(lines.get(0).strip(), home);
+        } finally {
+            marker.ifPresent(ThisAccount::remove);
         }
     }
 
-    private static boolean sameFolder(Path a, Path b) {
+    private static Optional<Path> makeMarker(Path home) {
         try {
-            return Files.isSameFile(a, b);
+            Path p = home.resolve(MARKER_PREFIX + UUID.randomUUID());
+            return Optional.of(home.getFileSystem().supportedFileAttributeViews().contains("posix")
+                    ? Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                    : Files.createFile(p));
+        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void remove(Path marker) {
+        try {
+            Files.deleteIfExists(marker);
         } catch (IOException e) {
-            return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+            // An empty file with a random name stays in the home; nothing depends on it.
+        }
+    }
+
+    private static boolean sameFolder(String memberHome, Path home) {
+        try {
+            Path a = Path.of(memberHome);
+            try {
+                return Files.isSameFile(a, home);
+            } catch (IOException e) {
+                return a.toAbsolutePath().normalize().equals(home.toAbsolutePath().normalize());
+            }
+        } catch (InvalidPathException e) {
+            return false; // no path this machine could have as its home
         }
     }
 }

@@ -80,7 +80,7 @@ public final class MemberCleanup {
         try {
             MemberChannel channel = channels.forMember(m);
             if (ThisAccount.is(m, channel, home)) {
-                // Reached over SSH, but this machine's own account: the login there is the user's own
+                // Reached over SSH, but its home is this machine's: the login there is the user's own
                 // (an earlier fleet may have marked it as copied), like a local member's.
                 return;
             }

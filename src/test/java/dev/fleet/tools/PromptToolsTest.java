@@ -17,10 +17,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * execute_prompt, provision_auth and update_claude with a fake agent CLI, on a local member and on
@@ -190,15 +190,17 @@ class PromptToolsTest {
      * its login is the user's own, so provision_auth copies and marks nothing, and remove_member
      * deletes nothing, even when an earlier fleet had marked the file as copied.
      */
-    @Test
-    void aMemberThatIsThisMachinesOwnAccountOverSshKeepsItsLogin() throws Exception {
+    /** By whatever address it is reached: fleet looks for a file it made in this home, not at the address. */
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "::ffff:127.0.0.1"})
+    void aMemberThatIsThisMachinesOwnAccountOverSshKeepsItsLogin(String address) throws Exception {
         writePmCredentials(Instant.now().plus(Duration.ofDays(30)), "refresh-token-value");
         Path own = fleet.home.home().resolve(".claude/.credentials.json");
         String login = Files.readString(own);
         try (TestSshServer self = new TestSshServer(fleet.home, tmp.resolve("self-sshd")).start()) {
             Path key = TestKeys.write(tmp.resolve("keys/self"), "ssh-ed25519", 256, null);
             TestKeys.authorize(fleet.home.home(), key);
-            ToolResult reg = fleet.call("register_member", "friendly_name", "self", "member_type", "remote", "host", "127.0.0.1",
+            ToolResult reg = fleet.call("register_member", "friendly_name", "self", "member_type", "remote", "host", address,
                     "port", self.port(), "username", TestSshServer.USER, "key_path", key.toString(),
                     "work_folder", tmp.resolve("self-work").toString());
             assertThat(reg.isError()).as(reg.text()).isFalse();
@@ -207,6 +209,9 @@ class PromptToolsTest {
             assertThat(r.isError()).as(r.text()).isFalse();
             assertThat(r.text()).contains("this machine's own account");
             assertThat(fleet.home.home().resolve(".claude/.fleet-provisioned")).doesNotExist();
+            try (var left = Files.list(fleet.home.home())) {
+                assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".fleet-same-home"));
+            }
 
             // As an earlier fleet left it: the user's own login marked as copied.
             Files.createFile(fleet.home.home().resolve(".claude/.fleet-provisioned"));
