@@ -147,6 +147,20 @@ public final class CloudLifecycle {
     }
 
     /**
+     * The member at the public address {@code d} reports, saved when it changed (a start, by
+     * fleet or outside it, gives most instances a new one). Unchanged without an address.
+     */
+    public Member withCurrentAddress(Member m, InstanceDetails d) {
+        String ip = d.publicIp();
+        if (ip == null || ip.isBlank() || ip.equals(m.host())) {
+            return m;
+        }
+        log.info("{}: instance address is now {}", m.friendlyName(), ip);
+        store.update(r -> r.replacing(m.id(), old -> old.toBuilder().host(ip).build()));
+        return m.toBuilder().host(ip).build();
+    }
+
+    /**
      * Stops the member's instance: the one stop path. Refused while fleet has work in flight on
      * it, unless {@code force} (the user's explicit word: that work is cut off and the result says
      * which). Otherwise the stop is requested, the member is no longer taken for running and its
@@ -215,13 +229,7 @@ public final class CloudLifecycle {
             throw new CloudException("instance " + cloud.instanceId() + " is running but has no public IP address; "
                     + "fleet reaches members over SSH on their public address");
         }
-        Member ready = m;
-        if (!d.publicIp().equals(m.host())) {
-            String ip = d.publicIp();
-            log.info("{}: instance address is now {}", m.friendlyName(), ip);
-            store.update(r -> r.replacing(m.id(), old -> old.toBuilder().host(ip).build()));
-            ready = m.toBuilder().host(ip).build();
-        }
+        Member ready = withCurrentAddress(m, d);
         if (started) {
             awaitSsh(ready, progress);
             try {

@@ -6,8 +6,11 @@ import dev.fleet.member.RegistryStore;
 import dev.fleet.member.WorkLedger;
 import dev.fleet.probe.Activity;
 import dev.fleet.probe.ActivityProbe;
+import dev.fleet.member.CloudConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -15,17 +18,20 @@ import java.util.function.Predicate;
  * Fleet's own decision to stop an instance, taken in this one place: by the idle watcher for a
  * member idle past its timeout, and by {@code monitor_task auto_stop} once the member's task has
  * finished. Either way the instance is stopped only when nothing works there, looked at in this
- * order: fleet calls in flight in this server; the instance running at all; what the member shows
+ * order: fleet calls in flight in this server; the instance running at all, and (for the idle
+ * watcher) started longer than the idle timeout ago; what the member shows
  * ({@link ActivityProbe}: GPU work, its activity command, fleet commands, live fleet tasks, agents
  * in its work folder); and, since that look takes a few seconds, whether a call used the member
  * meanwhile (in this server, or in another one that has written its {@code lastUsed} by then:
  * another server writes it up to about a second after its call, so a call it began in the last
- * second before the stop can be missed). The stop itself ({@link CloudLifecycle#stop}) is refused
+ * second before the stop can be missed), and whether the member still points at what was looked
+ * at (an {@code update_member} meanwhile). The stop itself ({@link CloudLifecycle#stop}) is refused
  * when a call began after all that. Work found counts as use: the member's idle clock starts again.
  */
 public final class IdleStop {
     /** What the decision came to. Only {@link Stopped} means a stop was requested. */
-    public sealed interface Outcome permits Stopped, Working, Unsure, NotRunning, NoLongerCloud, UsedMeanwhile, StopFailed {
+    public sealed interface Outcome permits Stopped, Working, RecentlyStarted, Unsure, NotRunning, NoLongerCloud, UsedMeanwhile,
+            ChangedMeanwhile, StopFailed {
     }
 
     /** Nothing worked there: the stop was requested; {@code now} is the state the provider reported. */
@@ -34,6 +40,13 @@ public final class IdleStop {
 
     /** Work was found; {@code reason} says which. */
     public record Working(String reason) implements Outcome {
+    }
+
+    /**
+     * The instance was started less than the idle timeout ago, by fleet or anyone else (the
+     * console, a script): its start counts as use.
+     */
+    public record RecentlyStarted(Instant launchTime) implements Outcome {
     }
 
     /** A look could not be completed; an instance in doubt keeps running. */
@@ -50,6 +63,13 @@ public final class IdleStop {
 
     /** A fleet call used the member while it was looked at. */
     public record UsedMeanwhile() implements Outcome {
+    }
+
+    /**
+     * The member was pointed at another instance, address or work folder (or given another
+     * activity command) while it was looked at: what would be stopped is not what was looked at.
+     */
+    public record ChangedMeanwhile() implements Outcome {
     }
 
     /** The provider refused or failed the stop. */
@@ -77,8 +97,8 @@ public final class IdleStop {
      * The idle watcher's stop. {@code stillIdle} is asked of the member as the registry has it
      * after the look: whether it is still idle past its timeout.
      */
-    public Outcome stopIdle(Member m, Predicate<Member> stillIdle) {
-        return stopUnlessWorking(m, null, stillIdle);
+    public Outcome stopIdle(Member m, Duration idleTimeout, Predicate<Member> stillIdle) {
+        return stopUnlessWorking(m, null, idleTimeout, stillIdle);
     }
 
     /**
@@ -87,23 +107,33 @@ public final class IdleStop {
      */
     public Outcome stopAfterTask(Member m, String finishedTask) {
         Instant asked = clock.instant();
-        return stopUnlessWorking(m, finishedTask, now -> now.lastUsed() == null || !now.lastUsed().isAfter(asked));
+        // The task that just finished may have been the first work after a start: no wait for the idle timeout.
+        return stopUnlessWorking(m, finishedTask, null, now -> now.lastUsed() == null || !now.lastUsed().isAfter(asked));
     }
 
-    private Outcome stopUnlessWorking(Member m, String finishedTask, Predicate<Member> unused) {
+    /** {@code idleTimeout}: a start less than this long ago counts as use (null: it does not). */
+    private Outcome stopUnlessWorking(Member m, String finishedTask, Duration idleTimeout, Predicate<Member> unused) {
         Optional<String> calls = work.describe(m.id());
         if (calls.isPresent()) {
             return working(m, "fleet work in flight (" + calls.get() + ")");
         }
-        InstanceState state;
+        InstanceDetails details;
         try {
-            state = lifecycle.describe(m).state();
+            details = lifecycle.describe(m);
         } catch (CloudException e) {
             return new Unsure(e.getMessage());
         }
-        if (state != InstanceState.RUNNING) {
-            return new NotRunning(state);
+        if (details.state() != InstanceState.RUNNING) {
+            return new NotRunning(details.state());
         }
+        Instant launched = details.launchTime();
+        if (idleTimeout != null && launched != null && launched.plus(idleTimeout).isAfter(clock.instant())) {
+            // Started by someone, maybe outside fleet, and not yet idle for a whole timeout since.
+            activity.touch(m.id(), launched);
+            return new RecentlyStarted(launched);
+        }
+        // Started again outside fleet, the instance may have a new address: look there, not at the old one.
+        m = lifecycle.withCurrentAddress(m, details);
         Activity seen = probe.check(m, finishedTask);
         if (seen instanceof Activity.Busy busy) {
             return working(m, busy.reason());
@@ -120,6 +150,9 @@ public final class IdleStop {
         if (!unused.test(now)) {
             return new UsedMeanwhile();
         }
+        if (!sameTarget(m, now)) {
+            return new ChangedMeanwhile();
+        }
         try {
             return new Stopped(lifecycle.stop(now, false).state());
         } catch (CloudLifecycle.WorkInFlightException e) {
@@ -127,6 +160,17 @@ public final class IdleStop {
         } catch (CloudException e) {
             return new StopFailed(e.getMessage());
         }
+    }
+
+    /** Whether {@code now} is still what was looked at: the same instance, address, folder and activity command. */
+    private static boolean sameTarget(Member looked, Member now) {
+        CloudConfig a = looked.cloud();
+        CloudConfig b = now.cloud();
+        return Objects.equals(a.provider(), b.provider()) && Objects.equals(a.instanceId(), b.instanceId())
+                && Objects.equals(a.region(), b.region()) && Objects.equals(a.profile(), b.profile())
+                && Objects.equals(a.activityCommand(), b.activityCommand()) && a.gpuBusyMinUtil() == b.gpuBusyMinUtil()
+                && Objects.equals(looked.host(), now.host()) && looked.port() == now.port()
+                && Objects.equals(looked.username(), now.username()) && Objects.equals(looked.workFolder(), now.workFolder());
     }
 
     private Working working(Member m, String reason) {

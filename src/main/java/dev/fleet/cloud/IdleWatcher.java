@@ -97,13 +97,20 @@ public final class IdleWatcher implements AutoCloseable {
 
     private Decision decide(Member m) {
         String name = m.friendlyName();
-        IdleStop.Outcome outcome = stop.stopIdle(m, this::idleLongEnough);
+        IdleStop.Outcome outcome = stop.stopIdle(m, Duration.ofMinutes(idleTimeoutMin.applyAsInt(m)), this::idleLongEnough);
         if (outcome instanceof IdleStop.Stopped stopped) {
             return new Decision(name, IdleAction.STOP, "idle for more than " + idleTimeoutMin.applyAsInt(m)
                     + " min; instance now " + stopped.now().label());
         }
         if (outcome instanceof IdleStop.Working w) {
             return new Decision(name, IdleAction.KEEP, "busy: " + w.reason());
+        }
+        if (outcome instanceof IdleStop.RecentlyStarted r) {
+            return new Decision(name, IdleAction.KEEP, "instance started at " + r.launchTime() + ", less than its idle timeout of "
+                    + idleTimeoutMin.applyAsInt(m) + " min ago (a start counts as use)");
+        }
+        if (outcome instanceof IdleStop.ChangedMeanwhile) {
+            return new Decision(name, IdleAction.KEEP, "the member was changed while it was checked; checked again next cycle");
         }
         if (outcome instanceof IdleStop.Unsure u) {
             return new Decision(name, IdleAction.KEEP, "unknown: " + u.cause());

@@ -80,7 +80,7 @@ public final class LocalChannel implements MemberChannel {
             argv.add("setsid");
         }
         argv.addAll(os.shellArgv(request.script()));
-        String runId = RunTag.next(memberId);
+        String runId = RunTag.next(memberId, request.look());
         ProcessBuilder pb = new ProcessBuilder(argv);
         Map<String, String> env = pb.environment();
         env.clear();

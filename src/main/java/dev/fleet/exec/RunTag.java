@@ -15,9 +15,20 @@ public final class RunTag {
 
     /** {@code <member tag>-<32 hex digits>}: unguessable enough that no other process carries it by chance. */
     public static String next(String memberId) {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        return OsCommands.runTag(memberId) + "-" + hex16(r.nextLong()) + hex16(r.nextLong());
+        return next(memberId, false);
     }
+
+    /**
+     * For a {@code look} (see {@link CommandRequest#look}), {@code <member tag>-look-<32 hex
+     * digits>}: still found and ended by its id, but not of the shape activity checks count.
+     */
+    public static String next(String memberId, boolean look) {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return OsCommands.runTag(memberId) + (look ? LOOK : "-") + hex16(r.nextLong()) + hex16(r.nextLong());
+    }
+
+    /** What a look's id holds after the member's tag. */
+    public static final String LOOK = "-look-";
 
     /** Sixteen hex digits; not String.format, whose first use costs a fresh server tens of milliseconds. */
     private static String hex16(long v) {

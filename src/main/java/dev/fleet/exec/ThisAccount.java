@@ -76,7 +76,7 @@ public final class ThisAccount {
         try {
             String name = marker.map(p -> p.getFileName().toString()).orElse(MARKER_PREFIX + "none");
             boolean windows = channel.os().os() == MemberOs.WINDOWS;
-            CommandResult r = channel.exec(CommandRequest.probe(windows
+            CommandResult r = channel.exec(CommandRequest.look(windows
                     ? "[Console]::Out.Write($env:USERPROFILE + \"`n\" + (Test-Path -LiteralPath (Join-Path $env:USERPROFILE '"
                     + name + "')))"
                     : "printf '%s\\n' \"$HOME\"; if [ -e \"$HOME/" + name + "\" ]; then printf True; else printf False; fi", LOOK));

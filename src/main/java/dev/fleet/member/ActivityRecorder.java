@@ -37,11 +37,16 @@ public final class ActivityRecorder implements AutoCloseable {
 
     public Instant touch(String memberId) {
         Instant now = clock.instant();
-        pending.merge(memberId, now, (a, b) -> a.isAfter(b) ? a : b);
+        touch(memberId, now);
+        return now;
+    }
+
+    /** Records a use at {@code at} (an instance's start, say); like every time here, a later one already recorded stays. */
+    public void touch(String memberId, Instant at) {
+        pending.merge(memberId, at, (a, b) -> a.isAfter(b) ? a : b);
         if (scheduled.compareAndSet(false, true)) {
             writer.schedule(this::flushQuietly, WRITE_DELAY_MS, TimeUnit.MILLISECONDS);
         }
-        return now;
     }
 
     private void flushQuietly() {

@@ -52,6 +52,16 @@ public interface OsCommands {
      */
     java.util.Optional<String> fleetCommands(String runTag);
 
+    /**
+     * Prints {@code transfers <n>}, the user's file transfers in progress (OpenSSH's
+     * {@code sftp-server} serving an SFTP session: fleet's from any server, or anyone's), and,
+     * where the machine keeps a login record, {@code logins <n>}: open login sessions (people
+     * working there by hand; fleet's own commands open none). Empty where the OS shows neither.
+     */
+    default java.util.Optional<String> transfersAndLogins() {
+        return java.util.Optional.empty();
+    }
+
     /** Prints the user's home folder. */
     String homeFolder();
 

@@ -71,8 +71,7 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     public String liveTasks(long freshSeconds) {
         long minutes = Math.max(1, (freshSeconds + 59) / 60);
         return TASK_FUNCTIONS + "for d in \"$HOME\"/.fleet-tasks/task-*/; do [ -d \"$d\" ] || continue; id=$(basename \"$d\"); "
-                + "p=$(cat \"$d/task.pid\" 2>/dev/null); "
-                + "if [ -n \"$p\" ] && fleet_alive \"$p\"; then echo \"$id\"; "
+                + TASK_PID + "if [ -n \"$pid\" ] && fleet_task_alive \"$pid\" \"$id\"; then echo \"$id\"; "
                 + "elif grep -qE '\"status\":\"(completed|failed|cancelled|interrupted)\"' \"$d/status.json\" 2>/dev/null; then :; "
                 + "elif [ -n \"$(find \"$d/activity\" -mmin -" + minutes + " 2>/dev/null)\" ]; then echo \"$id\"; fi; done; true";
     }
@@ -149,10 +148,14 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
 
     // --- Long-running tasks (see OsCommands for the output formats).
 
-    /** Shell functions for task checks: a pid is alive when it runs (zombies do not count) and is still the task's wrapper. */
+    /**
+     * Shell functions for task checks: a pid is alive when it runs (zombies do not count) and is
+     * still the task's wrapper; 0, 1 or a pid written with leading zeros never is.
+     */
     static final String TASK_FUNCTIONS = "fleet_alive() { s=$(ps -o stat= -p \"$1\" 2>/dev/null); case \"$s\" in "
             + "'') kill -0 \"$1\" 2>/dev/null ;; *Z*) return 1 ;; *) return 0 ;; esac; }; "
-            + "fleet_task_alive() { fleet_alive \"$1\" || return 1; a=$(ps -o args= -p \"$1\" 2>/dev/null) || return 0; "
+            + "fleet_task_alive() { case \"$1\" in ''|*[!0-9]*|0*|1) return 1 ;; esac; fleet_alive \"$1\" || return 1; "
+            + "a=$(ps -o args= -p \"$1\" 2>/dev/null) || return 0; "
             + "case \"$a\" in '') return 0 ;; *\"/$2/run.sh\"*) return 0 ;; *) return 1 ;; esac; }; ";
 
     private static String taskVars(String taskId) {
@@ -266,6 +269,14 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
      * Ends a check with exit 3 (which the caller reads as "could not check", never as idle) when a
      * tool it needs is missing: without it the pipeline would print nothing and look idle.
      */
+    @Override
+    public java.util.Optional<String> transfersAndLogins() {
+        // who comes from the agents' PATH as well: a machine's own tools first in its usual folders.
+        return java.util.Optional.of(AGENT_PATH + needs("ps") + "u=$(id -u) || exit 3; "
+                + "t=$(ps -o args= -u \"$u\" 2>/dev/null | grep -cE '^([^ ]*/)?sftp-server( |$)'); echo \"transfers ${t:-0}\"; "
+                + "if command -v who >/dev/null 2>&1; then echo \"logins $(who 2>/dev/null | grep -c .)\"; fi");
+    }
+
     static String needs(String tool) {
         return "command -v " + tool + " >/dev/null 2>&1 || { echo 'fleet: " + tool + " not found' >&2; exit 3; }; ";
     }

@@ -15,8 +15,9 @@ import java.util.Locale;
  * Decides whether a running cloud member is doing work, in the order users rely on: GPU compute
  * processes (as the member's utilization policy judges them, see {@link GpuProbe}), the member's
  * own activity command, fleet commands still running there (whichever fleet server started them:
- * they carry the member's run tag in their environment), live fleet tasks, then agent processes in
- * its work folder. The first sign of work wins. Any check that cannot be completed (SSH down, a command
+ * they carry the member's run tag in their environment), live fleet tasks, agent processes in its
+ * work folder, then file transfers in progress (an SFTP server process of the member's user) and
+ * open login sessions (someone working there by hand). The first sign of work wins. Any check that cannot be completed (SSH down, a command
  * that hangs or fails) makes the answer unknown, and unknown never stops an instance.
  */
 public final class ActivityProbe {
@@ -70,7 +71,11 @@ public final class ActivityProbe {
             if (!(tasks instanceof Activity.Idle)) {
                 return tasks;
             }
-            return agents(channel, os, m);
+            Activity agents = agents(channel, os, m);
+            if (!(agents instanceof Activity.Idle)) {
+                return agents;
+            }
+            return transfersAndLogins(channel, os);
         } catch (ChannelException e) {
             return new Activity.Unknown("member unreachable: " + e.getMessage());
         }
@@ -86,7 +91,9 @@ public final class ActivityProbe {
             return new Activity.Busy("activity command says busy");
         }
         if (said.equals("idle")) {
-            return new Activity.Idle();
+            // An error on the way (a volume not mounted, a tool missing) must not read as idle.
+            return r.exitCode() == 0 ? new Activity.Idle()
+                    : new Activity.Unknown("activity command printed idle but exited " + r.exitCode());
         }
         return new Activity.Unknown("activity command printed neither busy nor idle (exit " + r.exitCode() + ")");
     }
@@ -129,7 +136,36 @@ public final class ActivityProbe {
                 ? new Activity.Busy("agent running in the work folder") : new Activity.Idle();
     }
 
+    /**
+     * A file transfer runs no fleet command (another server's would be seen nowhere else), and a
+     * person logged in by hand runs no fleet work at all: both are work all the same.
+     */
+    private Activity transfersAndLogins(MemberChannel channel, OsCommands os) throws ChannelException {
+        java.util.Optional<String> script = os.transfersAndLogins();
+        if (script.isEmpty()) {
+            return new Activity.Idle();
+        }
+        CommandResult r = run(channel, script.get());
+        java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        for (String line : r.stdout().strip().split("\n")) {
+            String[] kv = line.strip().split(" ");
+            if (kv.length == 2 && kv[1].matches("[0-9]{1,6}")) {
+                counts.put(kv[0], Integer.parseInt(kv[1]));
+            }
+        }
+        if (!r.succeeded() || !counts.containsKey("transfers")) {
+            return new Activity.Unknown("could not list file transfers and logins (exit " + r.exitCode() + ")");
+        }
+        int transfers = counts.get("transfers");
+        if (transfers > 0) {
+            return new Activity.Busy(transfers + " file transfer" + (transfers == 1 ? "" : "s") + " in progress (sftp-server)");
+        }
+        int logins = counts.getOrDefault("logins", 0);
+        return logins > 0 ? new Activity.Busy(logins + " login session" + (logins == 1 ? "" : "s") + " open (who)")
+                : new Activity.Idle();
+    }
+
     private CommandResult run(MemberChannel channel, String script) throws ChannelException {
-        return channel.exec(CommandRequest.probe(script, checkTimeout));
+        return channel.exec(CommandRequest.look(script, checkTimeout));
     }
 }

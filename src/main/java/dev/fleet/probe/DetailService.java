@@ -124,7 +124,7 @@ public final class DetailService {
                                                Function<CommandResult, Map<String, String>> parse, String whenFailed) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                CommandResult r = channel.exec(CommandRequest.probe(script, probeTimeout));
+                CommandResult r = channel.exec(CommandRequest.look(script, probeTimeout));
                 if (r.timedOut()) {
                     return new ProbeResult.Unavailable("timed out");
                 }

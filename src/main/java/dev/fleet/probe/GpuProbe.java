@@ -54,7 +54,7 @@ public final class GpuProbe {
             MemberChannel channel = channels.forMember(m);
             Optional<GpuLook> look = look(channel, m, TIMEOUT);
             if (look.isEmpty()) {
-                CommandResult r = channel.exec(CommandRequest.probe(channel.os().gpuUtilization(), TIMEOUT));
+                CommandResult r = channel.exec(CommandRequest.look(channel.os().gpuUtilization(), TIMEOUT));
                 return new Picture(r.succeeded() ? GpuReading.parse(r.stdout()).orElse(null) : null, Optional.empty());
             }
             GpuVerdict v = judge(m, look.get());
@@ -93,7 +93,7 @@ public final class GpuProbe {
         if (command.isEmpty()) {
             return Optional.empty();
         }
-        CommandResult r = channel.exec(CommandRequest.probe(command.get(), timeout));
+        CommandResult r = channel.exec(CommandRequest.look(command.get(), timeout));
         if (r.timedOut()) {
             return Optional.of(GpuLook.failed("nvidia-smi did not answer within " + timeout.toSeconds() + " s"));
         }
@@ -115,7 +115,7 @@ public final class GpuProbe {
     }
 
     private static Activity plainActivity(MemberChannel channel, OsCommands os, Duration timeout) throws ChannelException {
-        CommandResult r = channel.exec(CommandRequest.probe(os.gpuComputeProcesses(), timeout));
+        CommandResult r = channel.exec(CommandRequest.look(os.gpuComputeProcesses(), timeout));
         if (r.timedOut()) {
             return new Activity.Unknown("nvidia-smi did not answer within " + timeout.toSeconds() + " s");
         }

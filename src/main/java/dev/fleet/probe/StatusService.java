@@ -92,7 +92,7 @@ public final class StatusService {
                         .append(os.folderExists(group.get(i).workFolder())).append("; ");
             }
             script.append("echo '").append(MARK).append("procs'; ").append(os.agentProcesses());
-            CommandResult r = channel.exec(CommandRequest.probe(script.toString(), perMachineTimeout));
+            CommandResult r = channel.exec(CommandRequest.look(script.toString(), perMachineTimeout));
             if (r.timedOut()) {
                 group.forEach(m -> out.put(m.id(), offline(m, "probe timed out")));
                 return out;

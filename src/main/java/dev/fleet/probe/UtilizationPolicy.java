@@ -8,7 +8,8 @@ import java.util.Locale;
  * Decides whether GPU compute processes are doing work, from the recent sample history.
  *
  * <ul>
- *   <li>No compute process: nothing to say.</li>
+ *   <li>No compute process: nothing to say, unless the busiest GPU is in use anyway (at or
+ *       above the threshold, and above 0 %): work nvidia-smi cannot show the processes of.</li>
  *   <li>Processes held GPU memory at 0 % in every sample of a stretch longer than the idle
  *       timeout: "holding the GPU idle" (a dead DataLoader worker, a forgotten notebook kernel).
  *       Such a stretch counts only when its samples are close together ({@code maxGap}): a long
@@ -32,10 +33,18 @@ public record UtilizationPolicy(int busyMinUtil, int samples, Duration idleTimeo
 
     /** @param history samples oldest first, the newest being the current look; {@code nowEpochSec} on the member's clock */
     public GpuVerdict judge(List<GpuSample> history, long nowEpochSec) {
-        if (history.isEmpty() || !history.get(history.size() - 1).hasProcesses()) {
+        if (history.isEmpty()) {
             return new GpuVerdict.NoProcesses();
         }
         GpuSample latest = history.get(history.size() - 1);
+        if (!latest.hasProcesses()) {
+            Integer u = latest.utilizationPercent();
+            // Work whose processes nvidia-smi cannot show (another container or PID namespace, some
+            // virtual GPUs) still keeps the GPU busy; a GPU at rest shows 0 %.
+            return u != null && u > 0 && u >= busyMinUtil
+                    ? new GpuVerdict.Busy("GPU at " + u + " % with no compute process visible (another container's or user's)")
+                    : new GpuVerdict.NoProcesses();
+        }
         long heldSince = latest.epochSec();
         long newer = latest.epochSec();
         for (int i = history.size() - 1; i >= 0; i--) {

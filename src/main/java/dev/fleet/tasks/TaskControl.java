@@ -159,6 +159,12 @@ public final class TaskControl {
         if (outcome instanceof IdleStop.UsedMeanwhile) {
             return "not stopped: another fleet call used the instance while it was checked";
         }
+        if (outcome instanceof IdleStop.ChangedMeanwhile) {
+            return "not stopped: the member was changed (update_member) while it was checked";
+        }
+        if (outcome instanceof IdleStop.RecentlyStarted r) { // the idle watcher's rule; listed so no outcome goes unnamed
+            return "not stopped: the instance was started at " + r.launchTime();
+        }
         return "stopping instance " + instance + " failed: " + ((IdleStop.StopFailed) outcome).cause();
     }
 

@@ -43,14 +43,14 @@ public final class TaskMonitor {
     public Optional<TaskReport> read(Member member, TaskId id) throws TaskException, ChannelException {
         MemberChannel channel = channels.forMember(member);
         TaskCommands os = TaskLauncher.taskCommands(member, channel.os());
-        CommandResult r = run(channel, member, os.taskReport(id.value(), LOG_LINES), READ_TIMEOUT, "read task " + id);
+        CommandResult r = run(channel, member, CommandRequest.look(os.taskReport(id.value(), LOG_LINES), READ_TIMEOUT), "read task " + id);
         return TaskReport.parse(id, r.stdout(), MAX_LOG_CHARS);
     }
 
     public StopOutcome stop(Member member, TaskId id) throws TaskException, ChannelException {
         MemberChannel channel = channels.forMember(member);
         TaskCommands os = TaskLauncher.taskCommands(member, channel.os());
-        String out = run(channel, member, os.taskStop(id.value()), STOP_TIMEOUT, "stop task " + id).stdout();
+        String out = run(channel, member, CommandRequest.probe(os.taskStop(id.value()), STOP_TIMEOUT), "stop task " + id).stdout();
         if (out.contains(TaskReport.MARK + "missing")) {
             return StopOutcome.MISSING;
         }
@@ -76,7 +76,8 @@ public final class TaskMonitor {
         if (os.isEmpty()) {
             return List.of();
         }
-        String out = run(channel, member, os.get().liveTasks(2 * Math.max(1, activityInterval.toSeconds())), timeout, "list tasks").stdout();
+        String out = run(channel, member, CommandRequest.look(os.get().liveTasks(2 * Math.max(1, activityInterval.toSeconds())), timeout),
+                "list tasks").stdout();
         return out.lines().map(String::strip).filter(TaskId::isValid).map(TaskId::new).toList();
     }
 
@@ -85,12 +86,12 @@ public final class TaskMonitor {
         return (member, timeout) -> liveTasks(member, timeout).stream().map(TaskId::value).toList();
     }
 
-    private CommandResult run(MemberChannel channel, Member member, String script, Duration timeout, String what)
+    private CommandResult run(MemberChannel channel, Member member, CommandRequest request, String what)
             throws TaskException, ChannelException {
-        CommandResult r = channel.exec(CommandRequest.probe(script, timeout));
+        CommandResult r = channel.exec(request);
         if (r.timedOut()) {
             throw new TaskException("could not " + what + " on " + member.friendlyName() + ": no answer within "
-                    + timeout.toSeconds() + " s");
+                    + request.timeout().toSeconds() + " s");
         }
         if (r.exitCode() != 0) {
             String why = r.stderr().strip();

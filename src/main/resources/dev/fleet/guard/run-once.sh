@@ -116,7 +116,12 @@ if command -v nvidia-smi >/dev/null 2>&1; then
         verdict=$(awk -v now="$now" -v tmo=$((timeout_min * 60)) -v gap="$max_gap" -v min="$min_util" -v n="$n_samples" '
             { t[NR] = $1; u[NR] = $2; p[NR] = $3 }
             END {
-                if (NR == 0 || p[NR] == "-") { print "idle no GPU compute process"; exit }
+                if (NR == 0 || p[NR] == "-") {
+                    if (NR > 0 && u[NR] ~ /^[0-9]+$/ && u[NR] > 0 && u[NR] >= min + 0) {
+                        printf "busy GPU at %d %% with no compute process visible (another container'"'"'s or user'"'"'s)\n", u[NR]
+                    } else print "idle no GPU compute process"
+                    exit
+                }
                 since = t[NR]; newer = t[NR]
                 for (i = NR; i >= 1; i--) {
                     if (p[i] == "-" || u[i] != "0" || newer - t[i] > gap) break
@@ -180,7 +185,7 @@ if [ -s "$g/activity-command" ]; then
     said=$(printf '%s' "$said" | tr -d '[:space:]' | tr '[:upper:]' '[:lower:]')
     case "$said" in
         busy) busy 'activity command says busy' ;;
-        idle) ;;
+        idle) [ "$code" -eq 0 ] || unknown "activity command printed idle but exited $code" ;;
         *) if [ "$code" -eq 124 ]; then unknown 'activity command did not finish within 30 s'; fi
            unknown "activity command printed neither busy nor idle (exit $code)" ;;
     esac
@@ -204,7 +209,8 @@ done
 [ "$live" -gt 0 ] && busy "$live live fleet task(s)"
 
 # Commands fleet started and that still run carry FLEET_RUN_ID (and this user's HOME) in their
-# environment; the command that runs this guard by hand, if any, does not count. A file transfer
+# environment; the command that runs this guard by hand, if any, does not count, nor do fleet's
+# looks at the machine (their id holds "-look-"). A file transfer
 # runs no such command: OpenSSH serves each SFTP session (fleet opens one per transfer and closes
 # it after) with an sftp-server process of this user, which counts as work too.
 running=0
@@ -215,6 +221,7 @@ for f in $(grep -lzxF "HOME=$HOME" /proc/[0-9]*/environ 2>/dev/null); do
     p=${p%/environ}
     [ "$p" = "$$" ] && continue
     tag=$(tr '\0' '\n' 2>/dev/null < "$f" | sed -n 's/^FLEET_RUN_ID=//p' | head -n 1)
+    case "$tag" in *-look-*) tag='' ;; esac # fleet looking at the machine (status, activity) is no work
     if [ -n "$tag" ] && [ "$tag" != "$own" ]; then
         running=$((running + 1))
         continue
@@ -227,8 +234,10 @@ done
 [ "$transfers" -gt 0 ] && busy "$transfers file transfer(s) in progress (sftp-server)"
 
 if [ -n "$work" ]; then
-    agents=$(ps -axo pid=,args= 2>/dev/null | while read -r pid args; do
-        case "$args" in *.fleet/guard/*) continue ;; *[c]laude*) ;; *) continue ;; esac
+    # Every agent CLI fleet drives (AgentProcessNames), not only Claude Code.
+    agents=$(ps -axo pid=,args= 2>/dev/null | grep -E '(^|[/ @])(claude|codex|opencode|copilot|agy)([-. /]|$)' \
+        | while read -r pid args; do
+        case "$args" in *.fleet/guard/*) continue ;; esac
         cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null) || continue
         case "$cwd/" in "${work%/}"/*) echo "$pid" ;; esac
     done | wc -l)

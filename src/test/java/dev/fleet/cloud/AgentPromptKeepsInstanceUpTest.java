@@ -44,6 +44,7 @@ class AgentPromptKeepsInstanceUpTest {
     @BeforeEach
     void setUp() throws Exception {
         cloud = new SimulatedCloud(tmp, 61);
+        cloud.ec2.clock(clock); // launch times on the clock the fleet reads
         Map<String, String> env = cloud.env();
         env.put("FLEET_ACTIVITY_TIMEOUT_MS", "5000");
         fleet = new Fleet(env, clock, () -> { });

@@ -88,6 +88,16 @@ class IdleWatcherTest {
         return false;
     }
 
+    private String hostOf(String name) throws Exception {
+        for (var m : new com.fasterxml.jackson.databind.ObjectMapper().readTree(sim.cloud.home.dataDir().resolve("registry.json").toFile())
+                .get("agents")) {
+            if (m.get("friendlyName").asText().equals(name)) {
+                return m.get("host").asText();
+            }
+        }
+        throw new AssertionError("no member " + name);
+    }
+
     private List<IdleWatcher.Decision> cycleAfter(Duration d) {
         clock.advance(d);
         return sim.fleet().idleWatcher().cycle();
@@ -131,9 +141,10 @@ class IdleWatcherTest {
                 .satisfies(x -> assertThat(x.reason()).contains("activity command says busy"));
         Files.delete(flag);
 
-        // A live task: its PID runs.
+        // A live task: its wrapper runs.
         Path task = Files.createDirectories(sim.memberHome.resolve(".fleet-tasks/task-abcd1234"));
-        Process sleeper = new ProcessBuilder("sleep", "60").start();
+        Files.writeString(task.resolve("run.sh"), "sleep 60\n");
+        Process sleeper = new ProcessBuilder("bash", task.resolve("run.sh").toString()).start();
         try {
             Files.writeString(task.resolve("task.pid"), String.valueOf(sleeper.pid()));
             assertThat(cycleAfter(Duration.ofMinutes(11))).singleElement()
@@ -159,7 +170,16 @@ class IdleWatcherTest {
         }
         assertThat(sim.ec2.requests("StopInstances")).isZero();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !agent.isAlive());
-        assertThat(cycleAfter(Duration.ofMinutes(11))).singleElement().satisfies(x -> assertThat(x.action()).isEqualTo(IdleAction.STOP));
+
+        // The task's pid now belongs to another process (its wrapper died unrecorded, the pid was
+        // reused): that process is not the task, which keeps the instance no longer.
+        Process other = new ProcessBuilder("sleep", "60").start();
+        try {
+            Files.writeString(task.resolve("task.pid"), String.valueOf(other.pid()));
+            assertThat(cycleAfter(Duration.ofMinutes(11))).singleElement().satisfies(x -> assertThat(x.action()).isEqualTo(IdleAction.STOP));
+        } finally {
+            other.destroyForcibly();
+        }
     }
 
     @Test
@@ -233,5 +253,73 @@ class IdleWatcherTest {
         a.join();
         b.join();
         assertThat(sim.ec2.requests("StopInstances")).isEqualTo(1);
+    }
+
+    /**
+     * Started outside fleet (the console, a script) hours after fleet last used it: the start counts
+     * as use for one idle timeout, and the check then looks at the instance's new address, not
+     * the one it had before (where nothing answers any more, so the instance was never stopped).
+     */
+    @Test
+    void anInstanceStartedOutsideFleetKeepsItsTimeoutAndIsCheckedAtItsNewAddress() throws Exception {
+        running(ID);
+        register("byhand", ID, 30, null);
+        String before = hostOf("byhand");
+        try (var console = FakeEc2.client(sim.ec2.endpoint())) {
+            console.stopInstances(b -> b.instanceIds(ID));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> sim.ec2.instance(ID).state() == FakeEc2.State.STOPPED);
+            clock.advance(Duration.ofHours(3));
+            console.startInstances(b -> b.instanceIds(ID));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> sim.ec2.instance(ID).state() == FakeEc2.State.RUNNING);
+        }
+        String after = sim.ec2.instance(ID).publicIp();
+        assertThat(after).isNotEqualTo(before);
+
+        assertThat(cycleAfter(Duration.ofMinutes(5))).singleElement().satisfies(x -> {
+            assertThat(x.action()).isEqualTo(IdleAction.KEEP);
+            assertThat(x.reason()).contains("started at", "less than its idle timeout");
+        });
+        // The start was recorded as the last use (in the background): until its timeout, nothing is even checked.
+        Instant launched = sim.ec2.instance(ID).launchTime();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> lastUsedIsAtLeast("byhand", launched));
+        assertThat(cycleAfter(Duration.ofMinutes(20))).isEmpty();
+        assertThat(cycleAfter(Duration.ofMinutes(6))).singleElement().satisfies(x -> assertThat(x.action()).isEqualTo(IdleAction.STOP));
+        assertThat(hostOf("byhand")).isEqualTo(after);
+    }
+
+    /**
+     * Another fleet server points the member at another instance while this one checks it: the
+     * stop must not hit the instance nobody looked at (nor does the one looked at stop: the next
+     * cycle looks at the member as it is now).
+     */
+    @Test
+    void aMemberPointedElsewhereWhileItIsCheckedStopsNothing() throws Exception {
+        running(ID);
+        String other = "i-0bbbbbbbbbbbbbbb2";
+        running(other);
+        Path started = sim.memberHome.resolve("look.started");
+        Path go = sim.memberHome.resolve("look.go");
+        register("moved", ID, 10, "touch " + started + "; i=0; while [ ! -f " + go + " ] && [ $i -lt 200 ]; do sleep 0.05; "
+                + "i=$((i+1)); done; echo idle");
+        clock.advance(Duration.ofMinutes(11));
+        CompletableFuture<List<IdleWatcher.Decision>> cycle = CompletableFuture.supplyAsync(() -> sim.fleet().idleWatcher().cycle());
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(started));
+            try (var beside = sim.another()) {
+                ToolResult r = beside.tools().run("update_member", Map.of("member_name", "moved", "cloud_instance_id", other),
+                        ToolCall.NONE);
+                assertThat(r.isError()).as(r.text()).isFalse();
+            }
+        } finally {
+            Files.writeString(go, "");
+        }
+        assertThat(cycle.get(30, java.util.concurrent.TimeUnit.SECONDS)).singleElement().satisfies(x -> {
+            assertThat(x.action()).isEqualTo(IdleAction.KEEP);
+            assertThat(x.reason()).contains("changed while it was checked");
+        });
+        assertThat(sim.ec2.requests("StopInstances")).isZero();
+        assertThat(sim.ec2.instance(other).state()).isEqualTo(FakeEc2.State.RUNNING);
     }
 }

@@ -158,6 +158,14 @@ class GuardScriptTest {
                 .doesNotContain("fleet commands still running");
         command.destroyForcibly().waitFor();
         Files.deleteIfExists(guard.resolve("last-busy"));
+        // ...nor a look fleet takes at the machine (status, activity checks), from any server.
+        tagged.environment().put("FLEET_RUN_ID", "f1e2d3c4b5a69788-look-0123456789abcdef");
+        Process look = start(tagged);
+        fakes.logins("ubuntu   pts/0        2026-11-28 09:12 (203.0.113.7)\n"); // a later sign, so nothing powers off
+        assertThat(decideAt(50)).contains("keep busy: 1 login session(s) open");
+        fakes.logins("");
+        look.destroyForcibly().waitFor();
+        Files.deleteIfExists(guard.resolve("last-busy"));
 
         // A file transfer: OpenSSH's sftp-server for this user, which runs no tagged command.
         Path sftpServer = Files.copy(Path.of("/bin/sleep"), Files.createDirectories(tmp.resolve("openssh")).resolve("sftp-server"),
@@ -176,6 +184,14 @@ class GuardScriptTest {
         assertThat(decideAt(50)).contains("keep busy: agent running in the work folder");
         claude.destroyForcibly().waitFor();
         notBusyBefore();
+        // Any agent CLI fleet drives, not only Claude Code.
+        Path codexBin = Files.copy(Path.of("/bin/sleep"), tmp.resolve("bin").resolve("codex"), StandardCopyOption.COPY_ATTRIBUTES);
+        Process codex = start(new ProcessBuilder(codexBin.toString(), "60").directory(work.toFile()));
+        assertThat(decideAt(50)).contains("keep busy: agent running in the work folder");
+        codex.destroyForcibly().waitFor();
+        notBusyBefore();
+        assertThat(GuardScripts.runOnce()).as("the guard knows every agent CLI fleet does")
+                .contains("(" + String.join("|", dev.fleet.os.AgentProcessNames.NAMES) + ")");
 
         // Somebody logged in over SSH.
         fakes.logins("ubuntu   pts/0        2026-11-28 09:12 (203.0.113.7)\n");
@@ -204,6 +220,8 @@ class GuardScriptTest {
         assertThat(decideAt(50)).contains("keep unknown: activity command printed neither busy nor idle");
         Files.writeString(guard.resolve("activity-command"), "exit 3\n");
         assertThat(decideAt(50)).contains("keep unknown");
+        Files.writeString(guard.resolve("activity-command"), "echo idle; exit 2\n");
+        assertThat(decideAt(50)).contains("keep unknown: activity command printed idle but exited 2");
         assertThat(fakes.powerOffs()).isEmpty();
     }
 
@@ -251,7 +269,8 @@ class GuardScriptTest {
                 .replace(",4", "\n4"));
         String decision = decideAt(50);
         switch (s.expect()) {
-            case BUSY -> assertThat(decision).contains("keep busy: ", "GPU compute process");
+            case BUSY -> assertThat(decision).contains("keep busy: ", current.processes().equals("-") ? "no compute process visible"
+                    : "GPU compute process");
             case BELOW_THRESHOLD -> assertThat(decision).contains("poweroff", "below the threshold of " + s.threshold() + " %");
             case HOLDING_IDLE -> assertThat(decision).contains("poweroff", "holding the GPU idle: pid 4242 holds 19000 MiB",
                     "for 45 min");

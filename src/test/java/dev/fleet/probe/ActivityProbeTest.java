@@ -16,6 +16,7 @@ import dev.fleet.member.MemberOs;
 import dev.fleet.os.OsCommands;
 import dev.fleet.tasks.TaskMonitor;
 import dev.fleet.testing.NoRemoteMembers;
+import dev.fleet.testing.TestLogins;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,7 @@ class ActivityProbeTest {
     @BeforeEach
     void setUp() throws Exception {
         Path home = Files.createDirectories(tmp.resolve("home"));
+        TestLogins.install(home);
         Map<String, String> env = Map.of("HOME", home.toString(), "USER", "tester", "SHELL", "/bin/sh");
         channels = new Channels(new LocalChannel(OsCommands.forOs(MemberOs.current()), new LoginEnvironment(env, home),
                 new SpillFiles(tmp.resolve("out"), Clock.systemUTC()), pool), new NoRemoteMembers());
@@ -104,6 +106,95 @@ class ActivityProbeTest {
 
         Files.writeString(tasks.resolve("task-efgh5678/status.json"), "{\"status\":\"completed\"}");
         assertThat(probe.check(here, "task-abcd1234")).isEqualTo(new Activity.Idle());
+    }
+
+    /**
+     * Fleet's own looks at a member (status, activity, GPU samples), from this server or another,
+     * are no work there: a look that takes long is not counted, a command is.
+     */
+    @Test
+    void fleetsOwnLooksAtAMemberAreNotTakenForWork() throws Exception {
+        Member here = local("5c1d2e3f-aaaa-4bbb-8ccc-000000000005", "looked");
+        Path started = Path.of(here.workFolder(), "look-started");
+        CompletableFuture<CommandResult> look = CompletableFuture.supplyAsync(() -> {
+            try {
+                return channels.forMember(here).exec(CommandRequest.look("touch '" + started + "'; i=0; while [ -f '" + started
+                        + "' ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i+1)); done", Duration.ofSeconds(60)));
+            } catch (ChannelException e) {
+                throw new CompletionException(e);
+            }
+        }, pool);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(started) || look.isDone());
+        assertThat(look.isDone()).as("still running").isFalse();
+        assertThat(probe.check(here)).isEqualTo(new Activity.Idle());
+        Files.delete(started);
+        assertThat(look.get(30, TimeUnit.SECONDS).exitCode()).isZero();
+    }
+
+    /**
+     * Work that runs no fleet command: a file transfer (OpenSSH's sftp-server of the member's user,
+     * serving another fleet server or anyone) and a person logged in by hand.
+     */
+    @Test
+    void aFileTransferOrSomeoneLoggedInKeepsTheMachine() throws Exception {
+        Member here = local("5c1d2e3f-aaaa-4bbb-8ccc-000000000007", "byhand");
+        Path home = tmp.resolve("home");
+        assertThat(probe.check(here)).isEqualTo(new Activity.Idle());
+
+        TestLogins.show(home, "ubuntu   pts/0        2026-11-28 09:12 (203.0.113.7)\n");
+        assertThat(probe.check(here)).isEqualTo(new Activity.Busy("1 login session open (who)"));
+        TestLogins.show(home, "");
+
+        Path sftpServer = Files.copy(Path.of("/bin/sleep"), Files.createDirectories(tmp.resolve("openssh")).resolve("sftp-server"),
+                java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        Process transfer = new ProcessBuilder(sftpServer.toString(), "60").start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> probe.check(here) instanceof Activity.Busy);
+            assertThat(probe.check(here)).isEqualTo(new Activity.Busy("1 file transfer in progress (sftp-server)"));
+        } finally {
+            transfer.destroyForcibly().waitFor();
+        }
+        assertThat(probe.check(here)).isEqualTo(new Activity.Idle());
+    }
+
+    /** "idle" from an activity command that failed (a volume not mounted, a tool missing) is no answer. */
+    @Test
+    void anActivityCommandThatSaysIdleButFailsIsUnknown() throws Exception {
+        Member plain = local("5c1d2e3f-aaaa-4bbb-8ccc-000000000006", "custom");
+        java.util.function.Function<String, Member> with = command -> plain.toBuilder()
+                .cloud(new dev.fleet.member.CloudConfig("aws", "i-0123456789abcdef0", "us-east-1", null, 30, null, command, null, 0,
+                        false, Map.of()))
+                .build();
+        assertThat(probe.check(with.apply("echo idle"))).isEqualTo(new Activity.Idle());
+        assertThat(probe.check(with.apply("echo idle; exit 2"))).isEqualTo(
+                new Activity.Unknown("activity command printed idle but exited 2"));
+        assertThat(probe.check(with.apply("echo busy; exit 1"))).isInstanceOf(Activity.Busy.class);
+    }
+
+    /**
+     * A task is live while its wrapper runs: a pid in {@code task.pid} that another process has
+     * by now (the wrapper died unrecorded), or 0, 1, -1, is no live task; the wrapper itself is.
+     */
+    @Test
+    void aTaskPidThatIsNotTheTasksWrapperIsNoLiveTask() throws Exception {
+        Member here = local("5c1d2e3f-aaaa-4bbb-8ccc-000000000004", "pids");
+        Path task = Files.createDirectories(tmp.resolve("home/.fleet-tasks/task-0badc0de"));
+        Files.writeString(task.resolve("activity"), "");
+        Files.setLastModifiedTime(task.resolve("activity"), java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(7200)));
+        Files.writeString(task.resolve("run.sh"), "sleep 60\n");
+        Process other = new ProcessBuilder("sleep", "60").start();
+        Process wrapper = new ProcessBuilder("bash", task.resolve("run.sh").toString()).start();
+        try {
+            for (String pid : new String[] {String.valueOf(other.pid()), "0", "1", "-1", "00" + wrapper.pid()}) {
+                Files.writeString(task.resolve("task.pid"), pid);
+                assertThat(probe.check(here)).as("task.pid " + pid).isEqualTo(new Activity.Idle());
+            }
+            Files.writeString(task.resolve("task.pid"), String.valueOf(wrapper.pid()));
+            assertThat(probe.check(here)).isEqualTo(new Activity.Busy("1 live fleet task: task-0badc0de"));
+        } finally {
+            other.destroyForcibly();
+            wrapper.destroyForcibly();
+        }
     }
 
     private CommandResult exec(Member m, String script) {

@@ -31,7 +31,8 @@ public final class CloudFleet implements AutoCloseable {
      */
     public CloudFleet(Path dir, int firstHost, Clock clock, Map<String, String> settings) throws Exception {
         this.cloud = new SimulatedCloud(dir, firstHost);
-        this.ec2 = cloud.ec2;
+        // One time for both sides: the provider's launch times are on the clock the fleet reads.
+        this.ec2 = cloud.ec2.clock(clock);
         this.home = cloud.home;
         this.memberHome = cloud.memberHome;
         this.key = cloud.key;

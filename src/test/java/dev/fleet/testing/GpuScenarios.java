@@ -49,7 +49,11 @@ public final class GpuScenarios {
                         pattern(new int[] {91, 0, 88, 93, 0}, "4242:19000")),
                 new Scenario("short spike, below the threshold on average", 30, Expect.BELOW_THRESHOLD,
                         pattern(new int[] {0, 0, 0, 0, 100}, "4242:19000")),
-                new Scenario("no compute process", 0, Expect.NO_PROCESSES, minutes(10, m -> 0, "-")));
+                new Scenario("no compute process", 0, Expect.NO_PROCESSES, minutes(10, m -> 0, "-")),
+                new Scenario("GPU in full use by processes nvidia-smi cannot show (another container)", 0, Expect.BUSY,
+                        minutes(10, m -> 100, "-")),
+                new Scenario("GPU in light use by unseen processes, below the threshold", 30, Expect.NO_PROCESSES,
+                        minutes(10, m -> 12, "-")));
     }
 
     private static List<Look> minutes(int count, java.util.function.IntUnaryOperator util, String processes) {

@@ -39,6 +39,7 @@ public final class SimulatedCloud implements AutoCloseable {
         this.memberHome = dir.resolve("instance-home");
         this.key = TestKeys.write(dir.resolve("keys/cloud.pem"), "ssh-ed25519", 256, null);
         TestKeys.authorize(memberHome, key);
+        TestLogins.install(memberHome);
         try (ServerSocket s = new ServerSocket(0)) {
             this.sshPort = s.getLocalPort();
         }

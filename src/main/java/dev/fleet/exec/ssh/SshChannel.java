@@ -81,7 +81,7 @@ public final class SshChannel implements MemberChannel {
     @Override
     public CommandResult exec(CommandRequest request) throws ChannelException {
         // The tag names the member, so any fleet server's activity check can find this command.
-        String runId = RunTag.next(memberId);
+        String runId = RunTag.next(memberId, request.look());
         return run(os.remoteCommand(request.script(), request.workFolder(), runId), runId, request);
     }
 
