@@ -224,9 +224,24 @@ public final class Daemon {
             } catch (IOException e) {
                 return;
             }
-            Thread t = new Thread(() -> handle(ch), "fleet-daemon-conn");
-            t.setDaemon(true);
-            t.start();
+            try {
+                Thread t = new Thread(() -> handle(ch), "fleet-daemon-conn");
+                t.setDaemon(true);
+                t.start();
+            } catch (OutOfMemoryError | RuntimeException e) {
+                // No thread to spare right now (the user's process limit): this relay is turned away,
+                // but the daemon keeps accepting; ending this loop left every later relay unanswered.
+                log.warn("could not take a connection: {}", e.toString());
+                try {
+                    ch.close();
+                    Thread.sleep(100);
+                } catch (IOException closing) {
+                    // already gone
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 

@@ -53,6 +53,8 @@ public final class Relay {
     private String initialized;
     private boolean inputEnded;
     private boolean launcherStartedDaemon;
+    /** Options of a daemon of another build this relay retired: the one it starts takes them over. */
+    private List<String> inheritedOptions = List.of();
     private final boolean recording;
 
     Relay(RelaySettings settings, String build, OutputStream stdout, PrintStream log, IntConsumer exit) {
@@ -323,7 +325,12 @@ public final class Relay {
             if (answer != null && answer.startsWith(RelayProtocol.BUSY)) {
                 throw new RelayException(refusal);
             }
-            log.println("fleet: stopping the fleet daemon of version " + otherBuild + " (pid " + pid + ") to start " + build);
+            // The new daemon gets the options the user started this one with (an HTTP endpoint, a
+            // service's idle time): with the defaults, its HTTP port would be free for anyone to
+            // take while clients kept sending their bearer token there.
+            inheritedOptions = DaemonLock.read(paths.lock()).options();
+            log.println("fleet: stopping the fleet daemon of version " + otherBuild + " (pid " + pid + ") to start " + build
+                    + (inheritedOptions.isEmpty() ? "" : " with " + String.join(" ", inheritedOptions)));
         } catch (IOException e) {
             throw new RelayException(e.getMessage());
         }
@@ -370,7 +377,7 @@ public final class Relay {
         }
         Process daemon;
         try {
-            daemon = DaemonStarter.start(paths, env, List.of());
+            daemon = DaemonStarter.start(paths, env, inheritedOptions);
         } catch (IOException e) {
             throw new RelayException("cannot start the fleet daemon: " + e.getMessage());
         }

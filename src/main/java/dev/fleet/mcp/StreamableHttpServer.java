@@ -48,6 +48,14 @@ public final class StreamableHttpServer implements McpStreamableServerTransportP
     private static final String PATH = "/mcp";
     private static final int MAX_BODY = 16 * 1024 * 1024;
     private static final Duration FORGET_UNUSED_SESSION = Duration.ofDays(1);
+    /** Requests served at once (a long tool call holds one); more wait their turn. */
+    static final int MAX_WORKERS = 32;
+    /**
+     * The JDK server's limit, in seconds, for a request to arrive whole (headers and body): a
+     * client that stops midway is cut off rather than holding a worker for ever. Read once, by
+     * the JVM's first HTTP server (the daemon has no other); a value the user set stays.
+     */
+    private static final String MAX_REQUEST_SECONDS = "sun.net.httpserver.maxReqTime";
 
     /**
      * @param bind        where to listen
@@ -101,7 +109,10 @@ public final class StreamableHttpServer implements McpStreamableServerTransportP
         }
         this.headers = b.build();
         AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newCachedThreadPool(r -> {
+        // Bounded: the JDK's server reads a request's headers on a worker, so an unbounded pool gave
+        // anyone who can reach the port (no token needed) a thread per unfinished request, until
+        // the user's process limit stopped the daemon from starting threads at all.
+        this.workers = Executors.newFixedThreadPool(MAX_WORKERS, r -> {
             Thread t = new Thread(r, "fleet-http-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -110,6 +121,9 @@ public final class StreamableHttpServer implements McpStreamableServerTransportP
 
     /** Starts listening; the MCP server must have been built on this provider first. */
     public void start() throws IOException {
+        if (System.getProperty(MAX_REQUEST_SECONDS) == null) {
+            System.setProperty(MAX_REQUEST_SECONDS, "30");
+        }
         server = HttpServer.create(config.bind(), 64);
         server.createContext(PATH, this::handle);
         server.setExecutor(workers);
@@ -173,7 +187,6 @@ public final class StreamableHttpServer implements McpStreamableServerTransportP
 
     private void handle(HttpExchange ex) {
         try {
-            lastRequest = clock.instant();
             String path = ex.getRequestURI().getPath();
             String pathToken = path.startsWith(PATH + "/") ? path.substring(PATH.length() + 1) : null;
             if (!path.equals(PATH) && !(config.tokenInPath() && pathToken != null && !pathToken.contains("/"))) {
@@ -185,6 +198,8 @@ public final class StreamableHttpServer implements McpStreamableServerTransportP
                 plain(ex, 401, "a bearer token is required (Authorization: Bearer <token from the data dir's http-token file>)");
                 return;
             }
+            // Only a request with the token is use: anyone else's must not keep an idle daemon running.
+            lastRequest = clock.instant();
             try {
                 headers.validateHeaders(ex.getRequestHeaders());
             } catch (ServerTransportSecurityException e) {

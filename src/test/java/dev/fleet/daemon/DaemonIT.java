@@ -320,6 +320,32 @@ class DaemonIT {
         }
     }
 
+    /**
+     * A daemon the user started with options of their own (an HTTP endpoint, a service install's
+     * "never exit"), replaced by a relay of a newer build once no client uses it: the new daemon
+     * runs with the same options. Before, it got the defaults: its HTTP port was free for anyone
+     * to take, and clients kept sending their bearer token there.
+     */
+    @Test
+    void aDaemonReplacedByANewerBuildKeepsTheOptionsItWasStartedWith() throws Exception {
+        Path otherDir = Files.createDirectories(tmp.resolve("older-build"));
+        Path jar = Path.of(System.getProperty("fleet.jar")).toAbsolutePath();
+        Path otherJar = Files.copy(jar, otherDir.resolve("fleet.jar"));
+        Files.setLastModifiedTime(otherJar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 3_600_000));
+        Files.createSymbolicLink(otherDir.resolve("lib"), jar.resolveSibling("lib"));
+        FleetCommand.Run started = FleetCommand.run(env, Duration.ofSeconds(90), otherJar.toString(), "daemon", "restart",
+                "--idle-exit", "7m");
+        assertThat(started.out()).as(started.err()).contains("fleet daemon started");
+        long oldPid = daemonPid();
+        assertThat(DaemonLock.read(home.dataDir().resolve("daemon.lock")).options()).containsExactly("--idle-exit", "420s");
+
+        try (FleetServer current = new FleetServer(env, true)) {
+            current.client().initialize();
+            assertThat(daemonPid()).isNotEqualTo(oldPid);
+            assertThat(DaemonLock.read(home.dataDir().resolve("daemon.lock")).options()).containsExactly("--idle-exit", "420s");
+        }
+    }
+
     @Test
     void aSecondDaemonStartedByHandRefusesAndRacingRelaysEndWithOneDaemon() throws Exception {
         List<FleetServer> racing = List.of(new FleetServer(env, true), new FleetServer(env, true));

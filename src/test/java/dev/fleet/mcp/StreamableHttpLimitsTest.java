@@ -1,0 +1,95 @@
+package dev.fleet.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleet.testing.MutableClock;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What anyone who can reach the HTTP port can do without the token: neither tie up the server's threads nor keep it alive. */
+class StreamableHttpLimitsTest {
+    private static final String TOKEN = "t0ken-for-this-test-only-0123456789abcdef";
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
+    private StreamableHttpServer server;
+    private URI uri;
+
+    @BeforeEach
+    void start() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        server = new StreamableHttpServer(new StreamableHttpServer.Config(new InetSocketAddress("127.0.0.1", 0), TOKEN, false),
+                new JacksonMcpJsonMapper(mapper), new JsonRpcGate(mapper), clock);
+        server.start();
+        uri = URI.create(server.url());
+    }
+
+    @AfterEach
+    void stop() {
+        server.closeGracefully().block();
+    }
+
+    /** Requests that never finish their headers (a slow client, or another user on purpose) take a bounded number of threads. */
+    @Test
+    void unfinishedRequestsTakeABoundedNumberOfThreads() throws Exception {
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 150; i++) {
+                Socket s = new Socket("127.0.0.1", uri.getPort());
+                OutputStream out = s.getOutputStream();
+                out.write(("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                held.add(s);
+            }
+            // Give the server time to hand each connection to a worker, as the unbounded pool did.
+            await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+            assertThat(httpThreads()).isLessThanOrEqualTo(StreamableHttpServer.MAX_WORKERS);
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+        // Once they are gone, a request with the token is served again.
+        await().atMost(Duration.ofSeconds(20)).until(() -> post("Bearer " + TOKEN).statusCode() != 401);
+    }
+
+    /** A request without the token is refused and does not count as use (the daemon exits when idle all the same). */
+    @Test
+    void aRequestWithoutTheTokenDoesNotKeepTheServerInUse() throws Exception {
+        Instant before = server.lastRequest();
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(post(null).statusCode()).isEqualTo(401);
+        assertThat(post("Bearer wrong").statusCode()).isEqualTo(401);
+        assertThat(server.lastRequest()).isEqualTo(before);
+        post("Bearer " + TOKEN);
+        assertThat(server.lastRequest()).isEqualTo(clock.instant());
+    }
+
+    private static long httpThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("fleet-http-")).count();
+    }
+
+    private HttpResponse<String> post(String authorization) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
