@@ -92,7 +92,10 @@ public final class IdleWatcher implements AutoCloseable {
 
     private boolean idleLongEnough(Member m) {
         Instant last = m.lastUsed() != null ? m.lastUsed() : m.createdAt();
-        return last != null && last.plus(Duration.ofMinutes(idleTimeoutMin.applyAsInt(m))).isBefore(clock.instant());
+        // A member with no date at all (written by hand, or by an older tool) is checked: the checks
+        // themselves decide, and the instance's start still counts as use. Never checking it left
+        // an idle instance running (and billing) for good.
+        return last == null || last.plus(Duration.ofMinutes(idleTimeoutMin.applyAsInt(m))).isBefore(clock.instant());
     }
 
     private Decision decide(Member m) {

@@ -70,10 +70,14 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     @Override
     public String liveTasks(long freshSeconds) {
         long minutes = Math.max(1, (freshSeconds + 59) / 60);
+        // A task launched with an interval of its own (status.json's activityIntervalSec) refreshes its
+        // marker that often: fresh means within two of its intervals, not this server's.
         return TASK_FUNCTIONS + "for d in \"$HOME\"/.fleet-tasks/task-*/; do [ -d \"$d\" ] || continue; id=$(basename \"$d\"); "
                 + TASK_PID + "if [ -n \"$pid\" ] && fleet_task_alive \"$pid\" \"$id\"; then echo \"$id\"; "
                 + "elif grep -qE '\"status\":\"(completed|failed|cancelled|interrupted)\"' \"$d/status.json\" 2>/dev/null; then :; "
-                + "elif [ -n \"$(find \"$d/activity\" -mmin -" + minutes + " 2>/dev/null)\" ]; then echo \"$id\"; fi; done; true";
+                + "else m=" + minutes + "; iv=$(grep -oE '\"activityIntervalSec\":[0-9]{1,7}' \"$d/status.json\" 2>/dev/null "
+                + "| head -n 1 | tr -dc '0-9'); [ -n \"$iv\" ] && [ \"$iv\" -gt 0 ] && m=$(( (2 * iv + 59) / 60 )); "
+                + "[ -n \"$(find \"$d/activity\" -mmin -\"$m\" 2>/dev/null)\" ] && echo \"$id\"; fi; done; true";
     }
 
     @Override

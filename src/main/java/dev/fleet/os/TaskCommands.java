@@ -10,7 +10,8 @@ public interface TaskCommands {
     /**
      * Prints the id of each live fleet task on the member, one per line: a task under
      * {@code ~/.fleet-tasks/} whose process (task.pid) is alive, or whose {@code activity} marker
-     * was touched within the last {@code freshSeconds} (two marker intervals). A zombie does not
+     * was touched within two of the task's own marker intervals ({@code activityIntervalSec} in
+     * its status.json), or within {@code freshSeconds} for a task that names none. A zombie does not
      * count as alive, and a task whose {@code status.json} is final (completed, failed, cancelled,
      * or interrupted by an instance stop) and whose process is gone is not live, however fresh its marker.
      */

@@ -322,4 +322,19 @@ class IdleWatcherTest {
         assertThat(sim.ec2.requests("StopInstances")).isZero();
         assertThat(sim.ec2.instance(other).state()).isEqualTo(FakeEc2.State.RUNNING);
     }
+
+    /** A member the registry holds no date for (written by hand, or by an older tool) is checked like any other. */
+    @Test
+    void aMemberWithoutAnyDateIsCheckedAndStoppedWhenIdle() throws Exception {
+        running(ID);
+        register("undated", ID, 10, null);
+        Path registry = sim.cloud.home.dataDir().resolve("registry.json");
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var root = mapper.readTree(registry.toFile());
+        for (var m : root.get("agents")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) m).remove(List.of("lastUsed", "createdAt"));
+        }
+        mapper.writeValue(registry.toFile(), root);
+        assertThat(cycleAfter(Duration.ofMinutes(11))).singleElement().satisfies(x -> assertThat(x.action()).isEqualTo(IdleAction.STOP));
+    }
 }

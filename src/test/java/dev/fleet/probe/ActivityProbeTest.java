@@ -197,6 +197,21 @@ class ActivityProbeTest {
         }
     }
 
+    /** A task's marker is fresh within two of the task's own intervals, whatever this server's setting. */
+    @Test
+    void aTasksMarkerIsJudgedByTheTasksOwnInterval() throws Exception {
+        Member here = local("5c1d2e3f-aaaa-4bbb-8ccc-000000000008", "intervals");
+        Path task = Files.createDirectories(tmp.resolve("home/.fleet-tasks/task-1a2b3c4d"));
+        Files.writeString(task.resolve("activity"), "");
+        Files.setLastModifiedTime(task.resolve("activity"), java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(90 * 60)));
+        Files.writeString(task.resolve("status.json"), "{\"status\":\"running\",\"activityIntervalSec\":3600}");
+        assertThat(probe.check(here)).as("an hourly marker 90 min old").isEqualTo(new Activity.Busy("1 live fleet task: task-1a2b3c4d"));
+
+        Files.writeString(task.resolve("status.json"), "{\"status\":\"running\",\"activityIntervalSec\":60}");
+        Files.setLastModifiedTime(task.resolve("activity"), java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(10 * 60)));
+        assertThat(probe.check(here)).as("a one-minute marker 10 min old").isEqualTo(new Activity.Idle());
+    }
+
     private CommandResult exec(Member m, String script) {
         try {
             return channels.forMember(m).exec(new CommandRequest(script, m.workFolder(), Duration.ofSeconds(60), 1000));
