@@ -78,6 +78,14 @@ public interface OsCommands {
     String folderExists(String folder);
 
     /**
+     * Shell text printing the folder with every link resolved (nothing when it does not exist),
+     * as process working folders are shown; empty where this OS has no such tool here.
+     */
+    default java.util.Optional<String> resolvedFolder(String folder) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Prints {@code <sha256 hex>  <path>} for each file whose absolute path arrives NUL-separated on
      * stdin (a file that cannot be read is left out); empty where this OS has no such tool.
      */

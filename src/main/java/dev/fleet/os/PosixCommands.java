@@ -146,6 +146,11 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     }
 
     @Override
+    public java.util.Optional<String> resolvedFolder(String folder) {
+        return java.util.Optional.of("cd -- " + posix(folder) + " 2>/dev/null && pwd -P");
+    }
+
+    @Override
     public String diskProbe(String folder) {
         return "df -Pk -- " + posix(folder) + " | awk 'NR==2 {print \"disk_total_kb=\" $2; print \"disk_available_kb=\" $4}'";
     }

@@ -23,6 +23,8 @@ import java.util.Locale;
 public final class ActivityProbe {
     /** How many live tasks a busy answer names; the rest are counted. */
     private static final int TASKS_NAMED = 5;
+    /** Marks the line with the work folder's resolved name (no process line starts so). */
+    private static final String RESOLVED = "@@folder ";
 
     private final Channels channels;
     private final Duration checkTimeout;
@@ -128,13 +130,22 @@ public final class ActivityProbe {
     }
 
     private Activity agents(MemberChannel channel, OsCommands os, Member m) throws ChannelException {
-        CommandResult r = run(channel, os.agentProcesses());
+        // Processes show their folder with links resolved: a work folder registered through a link
+        // is looked for under its resolved name too (in the same round trip).
+        java.util.Optional<String> resolve = m.workFolder() == null ? java.util.Optional.empty() : os.resolvedFolder(m.workFolder());
+        String script = resolve.map(s -> "printf '" + RESOLVED + "%s\\n' \"$(" + s + ")\"; ").orElse("") + os.agentProcesses();
+        CommandResult r = run(channel, script);
         if (!r.succeeded()) {
             return new Activity.Unknown("could not list agent processes (exit " + r.exitCode() + ")");
         }
-        return AgentProcess.busyState(AgentProcess.parse(r.stdout()), m) == BusyState.BUSY
-                ? new Activity.Busy("agent running in the work folder") : new Activity.Idle();
+        List<AgentProcess> seen = AgentProcess.parse(r.stdout());
+        String resolved = r.stdout().lines().filter(l -> l.startsWith(RESOLVED)).map(l -> l.substring(RESOLVED.length()).strip())
+                .filter(f -> !f.isEmpty()).findFirst().orElse(null);
+        boolean busy = AgentProcess.busyState(seen, m) == BusyState.BUSY
+                || resolved != null && AgentProcess.busyState(seen, m.toBuilder().workFolder(resolved).build()) == BusyState.BUSY;
+        return busy ? new Activity.Busy("agent running in the work folder") : new Activity.Idle();
     }
+
 
     /**
      * A file transfer runs no fleet command (another server's would be seen nowhere else), and a

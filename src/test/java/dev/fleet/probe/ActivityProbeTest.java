@@ -212,6 +212,23 @@ class ActivityProbeTest {
         assertThat(probe.check(here)).as("a one-minute marker 10 min old").isEqualTo(new Activity.Idle());
     }
 
+    /** Processes show their folder with links resolved: an agent in a work folder registered through a link is seen. */
+    @Test
+    void anAgentInAWorkFolderRegisteredThroughALinkIsSeen() throws Exception {
+        Path real = Files.createDirectories(tmp.resolve("data/project"));
+        Path link = Files.createSymbolicLink(tmp.resolve("project-link"), real);
+        Member linked = Member.builder().id("5c1d2e3f-aaaa-4bbb-8ccc-000000000009").friendlyName("linked")
+                .agentType(AgentType.LOCAL).workFolder(link.toString()).build();
+        assertThat(probe.check(linked)).isEqualTo(new Activity.Idle());
+        Process agent = new ProcessBuilder("/bin/bash", "-c", "exec -a claude-agent sleep 60").directory(link.toFile()).start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> probe.check(linked) instanceof Activity.Busy);
+            assertThat(probe.check(linked)).isEqualTo(new Activity.Busy("agent running in the work folder"));
+        } finally {
+            agent.destroyForcibly().waitFor();
+        }
+    }
+
     private CommandResult exec(Member m, String script) {
         try {
             return channels.forMember(m).exec(new CommandRequest(script, m.workFolder(), Duration.ofSeconds(60), 1000));
