@@ -140,6 +140,29 @@ class LauncherIT {
         }
     }
 
+    /**
+     * A message of several megabytes (a long prompt, a file's text in an argument) passes the
+     * relay the launcher runs, as it passes a standalone server: the relay's small heap once ended
+     * it there, and every call of the session with it.
+     */
+    @Test
+    void aMessageOfSeveralMegabytesPassesTheRelayAndTheSessionGoesOn() throws Exception {
+        Path clone = fakeClone("clone7");
+        Map<String, String> env = cloneEnv("7");
+        try {
+            String padding = "x".repeat(12 * 1024 * 1024);
+            List<String> lines = relayMessages(clone, env, tmp.resolve("relay7.log"),
+                    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"list_members\","
+                            + "\"arguments\":{\"padding\":\"" + padding + "\"}}}",
+                    "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}");
+            assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"id\":2"))
+                    .anySatisfy(line -> assertThat(line).contains("\"id\":3", "register_member"));
+        } finally {
+            launch(clone, env, "daemon", "stop");
+            Files.deleteIfExists(clone.resolve("target/lib"));
+        }
+    }
+
     @Test
     void theRelaysArchiveRecordingNeverStartsADaemonOfItsOwn() throws Exception {
         Path clone = fakeClone("clone5");
@@ -344,8 +367,21 @@ class LauncherIT {
 
     /** Starts {@code fleet serve} as an MCP client does, sends initialize and tools/list, and returns stdout once it ended. */
     private static List<String> relayExchange(Path clone, Map<String, String> env, Path stderr, String... serve) throws Exception {
+        return relayExchange(clone, env, stderr, List.of(serve), "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+    }
+
+    /** {@code initialize}, {@code notifications/initialized}, then {@code messages}, one per line, through {@code fleet serve}. */
+    private static List<String> relayMessages(Path clone, Map<String, String> env, Path stderr, String first, String... messages)
+            throws Exception {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(messages));
+        return relayExchange(clone, env, stderr, List.of(), all.toArray(String[]::new));
+    }
+
+    private static List<String> relayExchange(Path clone, Map<String, String> env, Path stderr, List<String> serve,
+                                              String... messages) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(clone.resolve("fleet").toString()));
-        cmd.addAll(serve.length == 0 ? List.of("serve") : List.of(serve));
+        cmd.addAll(serve.isEmpty() ? List.of("serve") : serve);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(stderr.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
@@ -355,7 +391,7 @@ class LauncherIT {
             in.write(("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
                     + "\"capabilities\":{},\"clientInfo\":{\"name\":\"test\",\"version\":\"1\"}}}\n"
                     + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n"
-                    + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}\n").getBytes(StandardCharsets.UTF_8));
+                    + String.join("\n", messages) + "\n").getBytes(StandardCharsets.UTF_8));
             in.close();
             String line;
             while ((line = out.readLine()) != null) {

@@ -75,7 +75,7 @@ class ReleaseArchiveIT {
                     "-Dfleet.classdata.recording=true", "-Xlog:cds=off:stderr");
             // And the same JVM options per kind: the relay's small G1 heap, the servers' early
             // compilation of the transfer path (its output kept off stdout).
-            assertThat(cmd).contains("%FLEET_KIND_OPTS%", "-XX:+UseG1GC -Xss256k -Xms8m -Xmx24m",
+            assertThat(cmd).contains("%FLEET_KIND_OPTS%", "-XX:+UseG1GC -Xss256k -Xms8m -Xmx96m",
                     "-XX:CompileCommand=quiet \"-XX:CompileCommand=option,com.sun.crypto.provider.*::*");
         }
     }
