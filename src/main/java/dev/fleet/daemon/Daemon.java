@@ -434,6 +434,10 @@ public final class Daemon {
             throw new IllegalArgumentException("--http " + host + " is not a loopback address; fleet listens on loopback "
                     + "only unless --allow-remote is given (the token still guards every request)");
         }
+        if (!address.isLoopbackAddress()) {
+            log.warn("the HTTP endpoint on {} can be reached from other machines (--allow-remote): it is plain HTTP, so "
+                    + "the token and every call, passwords and keys among them, cross the network unencrypted", host);
+        }
         return new InetSocketAddress(address, port);
     }
 

@@ -16,13 +16,18 @@ import io.modelcontextprotocol.spec.ProtocolVersions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -99,9 +104,10 @@ public final class StreamableHttpServer implements McpStreamableServerTransportP
         this.clock = clock;
         this.lastRequest = clock.instant();
         List<String> hosts = new ArrayList<>(List.of("127.0.0.1", "localhost", "[::1]"));
-        String bound = config.bind().getHostString();
-        if (!hosts.contains(bound)) {
-            hosts.add(bound.contains(":") ? "[" + bound + "]" : bound);
+        for (String h : boundHosts(config.bind())) {
+            if (!hosts.contains(h)) {
+                hosts.add(h);
+            }
         }
         DefaultServerTransportSecurityValidator.Builder b = DefaultServerTransportSecurityValidator.builder();
         for (String h : hosts) {
@@ -117,6 +123,41 @@ public final class StreamableHttpServer implements McpStreamableServerTransportP
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * The names a client reaching this server may give in {@code Host}: the address it listens on,
+     * or, listening on every address (0.0.0.0, ::), each IPv4 address of this machine's interfaces
+     * (a remote client names the one it reached; "0.0.0.0" is no address a client sends).
+     */
+    static List<String> boundHosts(InetSocketAddress bind) {
+        List<InetAddress> addresses = new ArrayList<>();
+        if (bind.getAddress() != null && bind.getAddress().isAnyLocalAddress()) {
+            try {
+                for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                    addresses.addAll(Collections.list(nic.getInetAddresses()));
+                }
+            } catch (SocketException e) {
+                log.warn("could not list this machine's addresses for the HTTP Host check: {}", e.getMessage());
+            }
+        }
+        List<String> hosts = new ArrayList<>();
+        if (addresses.isEmpty()) {
+            String h = bind.getHostString();
+            if (h.contains(":")) {
+                // Java writes IPv6 in full; a client's URL usually has the short form (zeros as "::").
+                hosts.add("[" + h.replaceFirst("(^|:)(0(:|$)){2,}", "::") + "]");
+            }
+            hosts.add(h.contains(":") ? "[" + h + "]" : h);
+        }
+        for (InetAddress a : addresses) {
+            // IPv6 interface addresses come in Java's long form, which clients do not send: such a
+            // client reaches a server on "::" only by the address it was given with --http.
+            if (!(a instanceof Inet6Address)) {
+                hosts.add(a.getHostAddress());
+            }
+        }
+        return hosts;
     }
 
     /** Starts listening; the MCP server must have been built on this provider first. */

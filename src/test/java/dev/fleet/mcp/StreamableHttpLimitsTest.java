@@ -92,4 +92,25 @@ class StreamableHttpLimitsTest {
         }
         return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
+
+    /**
+     * Listening on every address (--allow-remote with 0.0.0.0), a remote client names the
+     * address it reached in Host: each of this machine's addresses is accepted, "0.0.0.0" is no
+     * address a client sends. Listening on one address, that one.
+     */
+    @Test
+    void hostNamesAcceptedAreThisMachinesAddressesWhenListeningOnAll() throws Exception {
+        List<String> all = StreamableHttpServer.boundHosts(new InetSocketAddress("0.0.0.0", 0));
+        for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            for (var a : java.util.Collections.list(nic.getInetAddresses())) {
+                if (a instanceof java.net.Inet4Address) {
+                    assertThat(all).contains(a.getHostAddress());
+                }
+            }
+        }
+        assertThat(all).contains("127.0.0.1").doesNotContain("0.0.0.0");
+        assertThat(StreamableHttpServer.boundHosts(new InetSocketAddress("127.0.0.2", 0))).containsExactly("127.0.0.2");
+        assertThat(StreamableHttpServer.boundHosts(new InetSocketAddress("::1", 0))).contains("[::1]");
+        assertThat(StreamableHttpServer.boundHosts(new InetSocketAddress("2001:db8::5", 0))).contains("[2001:db8::5]");
+    }
 }
