@@ -233,7 +233,7 @@ public final class Fleet implements AutoCloseable {
         registrar.backfillIcons();
         FleetProbe fleetProbe = new FleetProbe(store, new StatusService(channels, workers, MACHINE_PROBE_TIMEOUT),
                 new DetailService(channels, workers, MACHINE_PROBE_TIMEOUT, AgentCli::checks),
-                new CloudStatus(lifecycle, pricing, clock), gpu, budgets, guard, workers, STATUS_DEADLINE);
+                new CloudStatus(lifecycle, pricing, clock), gpu, budgets, guard, workers, STATUS_DEADLINE, idleWatcher::inDoubt);
         Prompts prompts = new Prompts(gate, channels, prompter, store, vcs);
         TaskControl tasks = new TaskControl(taskMonitor, lifecycle, gate, gpu, idleStop);
         FileTransfers transfers = new FileTransfers(gate, channels, localPaths, clock);

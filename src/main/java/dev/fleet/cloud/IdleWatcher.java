@@ -1,6 +1,7 @@
 package dev.fleet.cloud;
 
 import dev.fleet.base.Background;
+import dev.fleet.base.Durations;
 import dev.fleet.member.Member;
 import dev.fleet.member.RegistryStore;
 import java.time.Clock;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +41,11 @@ public final class IdleWatcher implements AutoCloseable {
     private final ToIntFunction<Member> idleTimeoutMin;
     private final ExecutorService checkers;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** Members whose checks could not tell, since when and why: unknown never stops, so the user must hear of it. */
+    private final Map<String, Doubt> doubts = new ConcurrentHashMap<>();
+
+    private record Doubt(Instant since, String cause) {
+    }
     private ScheduledExecutorService ticker;
 
     /** What one cycle decided for one member (for logs and tests). */
@@ -70,7 +77,11 @@ public final class IdleWatcher implements AutoCloseable {
     public List<Decision> cycle() {
         List<CompletableFuture<Decision>> checks = new ArrayList<>();
         for (Member m : store.read().members()) {
-            if (m.cloud() == null || !idleLongEnough(m) || !inFlight.add(m.id())) {
+            if (m.cloud() == null || !idleLongEnough(m)) {
+                doubts.remove(m.id()); // used since: no longer in doubt
+                continue;
+            }
+            if (!inFlight.add(m.id())) {
                 continue;
             }
             checks.add(CompletableFuture.supplyAsync(() -> {
@@ -98,9 +109,34 @@ public final class IdleWatcher implements AutoCloseable {
         return last == null || last.plus(Duration.ofMinutes(idleTimeoutMin.applyAsInt(m))).isBefore(clock.instant());
     }
 
+    /**
+     * Why this server's idle checks could not tell whether the member's instance is idle, when
+     * they have not for longer than its idle timeout (a broken nvidia-smi after a driver update, an
+     * activity command that always fails, SSH refused): the instance runs, and bills, until a
+     * check succeeds. Empty otherwise.
+     */
+    public Optional<String> inDoubt(Member m) {
+        Doubt d = doubts.get(m.id());
+        if (d == null) {
+            return Optional.empty();
+        }
+        Duration doubtful = Duration.between(d.since(), clock.instant());
+        if (doubtful.compareTo(Duration.ofMinutes(idleTimeoutMin.applyAsInt(m))) < 0) {
+            return Optional.empty();
+        }
+        return Optional.of("idle checks have not been able to tell whether this instance is idle for "
+                + Durations.human(doubtful) + " (" + d.cause() + "); it keeps running, and costing, until one can: "
+                + "cloud_control stop stops it if it is idle");
+    }
+
     private Decision decide(Member m) {
         String name = m.friendlyName();
         IdleStop.Outcome outcome = stop.stopIdle(m, Duration.ofMinutes(idleTimeoutMin.applyAsInt(m)), this::idleLongEnough);
+        if (outcome instanceof IdleStop.Unsure u) {
+            doubts.merge(m.id(), new Doubt(clock.instant(), u.cause()), (was, now) -> new Doubt(was.since(), now.cause()));
+        } else {
+            doubts.remove(m.id());
+        }
         if (outcome instanceof IdleStop.Stopped stopped) {
             return new Decision(name, IdleAction.STOP, "idle for more than " + idleTimeoutMin.applyAsInt(m)
                     + " min; instance now " + stopped.now().label());

@@ -24,11 +24,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,10 +69,16 @@ public final class FleetProbe {
     private final GuardService guard;
     private final ExecutorService pool;
     private final Duration statusDeadline;
+    private final Function<Member, Optional<String>> idleDoubt;
 
-    /** @param statusDeadline how long one fleet_status call waits for all answers together, cloud and machines */
+    /**
+     * @param statusDeadline how long one fleet_status call waits for all answers together, cloud and machines
+     * @param idleDoubt      why the idle watcher has long been unable to tell whether a member is idle, if it has
+     */
     public FleetProbe(RegistryStore store, StatusService machines, DetailService details, CloudStatus cloudStatus,
-                      GpuProbe gpu, Budgets budgets, GuardService guard, ExecutorService pool, Duration statusDeadline) {
+                      GpuProbe gpu, Budgets budgets, GuardService guard, ExecutorService pool, Duration statusDeadline,
+                      Function<Member, Optional<String>> idleDoubt) {
+        this.idleDoubt = idleDoubt;
         this.store = store;
         this.budgets = budgets;
         this.guard = guard;
@@ -158,6 +166,7 @@ public final class FleetProbe {
         g.heldIdle().ifPresent(more::add);
         if (s.isRunning()) {
             guard.turnedOff(m).ifPresent(more::add);
+            idleDoubt.apply(m).ifPresent(more::add);
         }
         return new CloudReading(s.withWarnings(more), g.reading());
     }

@@ -88,6 +88,12 @@ class IdleWatcherTest {
         return false;
     }
 
+    private String statusText() {
+        ToolResult r = sim.fleet().tools().run("fleet_status", Map.of(), ToolCall.NONE);
+        assertThat(r.isError()).as(r.text()).isFalse();
+        return r.text();
+    }
+
     private String hostOf(String name) throws Exception {
         for (var m : new com.fasterxml.jackson.databind.ObjectMapper().readTree(sim.cloud.home.dataDir().resolve("registry.json").toFile())
                 .get("agents")) {
@@ -193,6 +199,11 @@ class IdleWatcherTest {
         gpu("fail");
         assertThat(cycleAfter(Duration.ofMinutes(1))).singleElement()
                 .satisfies(x -> assertThat(x.reason()).contains("unknown", "nvidia-smi failed"));
+        // Unknown for longer than the idle timeout: the instance runs on, and the user hears of it.
+        assertThat(statusText()).doesNotContain("idle checks have not been able to tell");
+        assertThat(cycleAfter(Duration.ofMinutes(10))).singleElement().satisfies(x -> assertThat(x.reason()).contains("unknown"));
+        assertThat(statusText()).contains("idle checks have not been able to tell whether this instance is idle for 11m",
+                "nvidia-smi failed", "cloud_control stop");
         gpu("none");
 
         sim.ec2.failNext(50);

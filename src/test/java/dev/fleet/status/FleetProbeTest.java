@@ -98,7 +98,7 @@ class FleetProbeTest {
                 new DetailService(channels, pool, Duration.ofSeconds(5), AgentCli::checks),
                 new CloudStatus(lifecycle, new Pricing(tmp.resolve("pricing.json")), clock), new GpuProbe(channels), budgets,
                 new GuardService(channels, providers, store, new GuardSettings(true, false, 5, 3), m -> 30), pool,
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), m -> java.util.Optional.empty());
     }
 
     @Test
