@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -156,7 +157,11 @@ public final class CloudLifecycle {
             return m;
         }
         log.info("{}: instance address is now {}", m.friendlyName(), ip);
-        store.update(r -> r.replacing(m.id(), old -> old.toBuilder().host(ip).build()));
+        // Only while the member still names this instance at the old address: an update_member
+        // meanwhile (another instance) must not get this one's address.
+        store.update(r -> r.replacing(m.id(), old -> old.cloud() != null
+                && Objects.equals(old.cloud().instanceId(), m.cloud().instanceId()) && Objects.equals(old.host(), m.host())
+                ? old.toBuilder().host(ip).build() : old));
         return m.toBuilder().host(ip).build();
     }
 

@@ -126,7 +126,7 @@ public final class IdleWatcher implements AutoCloseable {
         }
         return Optional.of("idle checks have not been able to tell whether this instance is idle for "
                 + Durations.human(doubtful) + " (" + d.cause() + "); it keeps running, and costing, until one can: "
-                + "cloud_control stop stops it if it is idle");
+                + "if nothing runs there, cloud_control stop stops it");
     }
 
     private Decision decide(Member m) {

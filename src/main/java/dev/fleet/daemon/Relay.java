@@ -299,6 +299,9 @@ public final class Relay {
             }
             l.close();
             if (words.length >= 3 && words[0].equals(RelayProtocol.REFUSED) && words[2].equals("stopping")) {
+                // Maybe retired by another relay of this build that raced this one: whichever starts
+                // the next daemon gives it the options of the one going away.
+                inheritedOptions = recordedOptions();
                 awaitGone();
                 continue;
             }
@@ -328,13 +331,22 @@ public final class Relay {
             // The new daemon gets the options the user started this one with (an HTTP endpoint, a
             // service's idle time): with the defaults, its HTTP port would be free for anyone to
             // take while clients kept sending their bearer token there.
-            inheritedOptions = DaemonLock.read(paths.lock()).options();
+            inheritedOptions = recordedOptions();
             log.println("fleet: stopping the fleet daemon of version " + otherBuild + " (pid " + pid + ") to start " + build
                     + (inheritedOptions.isEmpty() ? "" : " with " + String.join(" ", inheritedOptions)));
         } catch (IOException e) {
             throw new RelayException(e.getMessage());
         }
         awaitGone();
+    }
+
+    /** The options the running (or stopping) daemon was started with, as its lock file records them. */
+    private List<String> recordedOptions() throws RelayException {
+        try {
+            return DaemonLock.read(paths.lock()).options();
+        } catch (IOException e) {
+            throw new RelayException("cannot read " + paths.lock() + ": " + e.getMessage());
+        }
     }
 
     /** A daemon on its way out: wait until it is gone, so the next attempt starts a new one. */

@@ -30,15 +30,16 @@ import java.util.regex.Pattern;
 public final class ThisAccount {
     private static final Duration LOOK = Duration.ofSeconds(15);
     private static final String MARKER_PREFIX = ".fleet-same-home-";
+    private static final Pattern SHORT_127 = Pattern.compile("127(\\.\\d{1,8}){1,2}");
     private static final Pattern DOTTED_QUAD = Pattern.compile("(\\d{1,3})\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
 
     private ThisAccount() {
     }
 
     /**
-     * localhost, or an address literal of this machine (127.0.0.0/8, 0.0.0.0, ::1, ::, an
-     * IPv4-mapped 127 address). Names other than localhost are not resolved: this is for checks
-     * that must not wait on DNS.
+     * localhost, or an address literal of this machine (127.0.0.0/8, also written short as 127.1,
+     * 0.0.0.0, ::1, ::, an IPv4-mapped 127 address). Names other than localhost are not resolved:
+     * this is for checks that must not wait on DNS.
      */
     public static boolean isLoopback(String host) {
         if (host == null || host.isBlank()) {
@@ -51,6 +52,9 @@ public final class ThisAccount {
         Matcher v4 = DOTTED_QUAD.matcher(h);
         if (v4.matches()) {
             return v4.group(1).equals("127") || h.equals("0.0.0.0");
+        }
+        if (SHORT_127.matcher(h).matches()) {
+            return true; // 127.1, 127.0.1: the short forms inet_aton (and so ssh) reads as 127.0.0.1
         }
         if (!h.contains(":")) {
             return false;
@@ -76,22 +80,39 @@ public final class ThisAccount {
         try {
             String name = marker.map(p -> p.getFileName().toString()).orElse(MARKER_PREFIX + "none");
             boolean windows = channel.os().os() == MemberOs.WINDOWS;
+            // Marked lines: whatever else the member's shell prints on start is ignored.
             CommandResult r = channel.exec(CommandRequest.look(windows
-                    ? "[Console]::Out.Write($env:USERPROFILE + \"`n\" + (Test-Path -LiteralPath (Join-Path $env:USERPROFILE '"
-                    + name + "')))"
-                    : "printf '%s\\n' \"$HOME\"; if [ -e \"$HOME/" + name + "\" ]; then printf True; else printf False; fi", LOOK));
-            List<String> lines = r.stdout().strip().lines().toList();
-            if (!r.succeeded() || lines.size() != 2 || !List.of("True", "False").contains(lines.get(1).strip())) {
+                    ? "[Console]::Out.Write(\"`n" + HOME + "\" + $env:USERPROFILE + \"`n" + SEEN + "\" + (Test-Path -LiteralPath "
+                    + "(Join-Path $env:USERPROFILE '" + name + "')) + \"`n\")"
+                    : "printf '\\n" + HOME + "%s\\n' \"$HOME\"; if [ -e \"$HOME/" + name + "\" ]; then echo " + SEEN + "True; "
+                    + "else echo " + SEEN + "False; fi", LOOK));
+            String memberHome = marked(r, HOME);
+            String seen = marked(r, SEEN);
+            if (!r.succeeded() || memberHome == null || !List.of("True", "False").contains(seen)) {
                 throw new ChannelException("could not look at the home folder of " + m.friendlyName());
             }
             if (marker.isPresent()) {
-                return lines.get(1).strip().equals("True");
+                return seen.equals("True");
             }
             // No marker could be made here (a read-only home): the best left is the path itself.
-            return isLoopback(m.host()) && sameFolder(lines.get(0).strip(), home);
+            return isLoopback(m.host()) && sameFolder(memberHome, home);
         } finally {
             marker.ifPresent(ThisAccount::remove);
         }
+    }
+
+    private static final String HOME = "@@home ";
+    private static final String SEEN = "@@marker ";
+
+    /** The last line the member printed with {@code mark}, without it; null when none. */
+    private static String marked(CommandResult r, String mark) {
+        String found = null;
+        for (String line : r.stdout().split("\\R")) {
+            if (line.startsWith(mark)) {
+                found = line.substring(mark.length()).strip();
+            }
+        }
+        return found;
     }
 
     private static Optional<Path> makeMarker(Path home) {

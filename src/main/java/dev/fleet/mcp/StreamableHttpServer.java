@@ -146,7 +146,7 @@ public final class StreamableHttpServer implements McpStreamableServerTransportP
             String h = bind.getHostString();
             if (h.contains(":")) {
                 // Java writes IPv6 in full; a client's URL usually has the short form (zeros as "::").
-                hosts.add("[" + h.replaceFirst("(^|:)(0(:|$)){2,}", "::") + "]");
+                hosts.add("[" + shortIpv6(h) + "]");
             }
             hosts.add(h.contains(":") ? "[" + h + "]" : h);
         }
@@ -158,6 +158,33 @@ public final class StreamableHttpServer implements McpStreamableServerTransportP
             }
         }
         return hosts;
+    }
+
+    /** An IPv6 address in Java's full form written short (RFC 5952): the longest run of two or more zero groups as "::". */
+    static String shortIpv6(String full) {
+        String[] groups = full.split(":", -1);
+        if (groups.length != 8) {
+            return full;
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; i++) {
+            int j = i;
+            while (j < 8 && groups[j].equals("0")) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = Math.max(i, j);
+        }
+        if (bestStart < 0) {
+            return full;
+        }
+        String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
+        String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, 8));
+        return head + "::" + tail;
     }
 
     /** Starts listening; the MCP server must have been built on this provider first. */

@@ -55,10 +55,11 @@ public interface OsCommands {
     /**
      * Prints {@code transfers <n>}, the user's file transfers in progress (OpenSSH's
      * {@code sftp-server} serving an SFTP session: fleet's from any server, or anyone's), and,
-     * where the machine keeps a login record, {@code logins <n>}: open login sessions (people
-     * working there by hand; fleet's own commands open none). Empty where the OS shows neither.
+     * where the machine keeps a login record, {@code logins <n>}: login sessions whose terminal
+     * saw input within {@code activeWithinMinutes} (people working there by hand; fleet's own
+     * commands open none). Empty where the OS shows neither.
      */
-    default java.util.Optional<String> transfersAndLogins() {
+    default java.util.Optional<String> transfersAndLogins(int activeWithinMinutes) {
         return java.util.Optional.empty();
     }
 

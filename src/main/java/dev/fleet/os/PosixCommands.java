@@ -76,7 +76,7 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
                 + TASK_PID + "if [ -n \"$pid\" ] && fleet_task_alive \"$pid\" \"$id\"; then echo \"$id\"; "
                 + "elif grep -qE '\"status\":\"(completed|failed|cancelled|interrupted)\"' \"$d/status.json\" 2>/dev/null; then :; "
                 + "else m=" + minutes + "; iv=$(grep -oE '\"activityIntervalSec\":[0-9]{1,7}' \"$d/status.json\" 2>/dev/null "
-                + "| head -n 1 | tr -dc '0-9'); [ -n \"$iv\" ] && [ \"$iv\" -gt 0 ] && m=$(( (2 * iv + 59) / 60 )); "
+                + "| head -n 1 | tr -dc '0-9'); [ -n \"$iv\" ] && [ \"$iv\" -gt 0 ] && [ \"$iv\" -le 86400 ] && m=$(( (2 * iv + 59) / 60 )); "
                 + "[ -n \"$(find \"$d/activity\" -mmin -\"$m\" 2>/dev/null)\" ] && echo \"$id\"; fi; done; true";
     }
 
@@ -274,18 +274,25 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
                 + "rm -f \"$d/task.pid\"; echo '@@fleet-task:stopped'";
     }
 
+    @Override
+    public java.util.Optional<String> transfersAndLogins(int activeWithinMinutes) {
+        // ps failing must read as unknown, not as no transfer. A login counts while its terminal saw
+        // input within the idle time (who -u's idle column): a session left open for days, or a
+        // stale record whose terminal is gone ('?'), is nobody working. The PATH is the agents'
+        // (~/.local/bin first), as for every look.
+        return java.util.Optional.of(AGENT_PATH + needs("ps") + "u=$(id -u) || exit 3; p=$(ps -o args= -u \"$u\") || exit 3; "
+                + "t=$(printf '%s\\n' \"$p\" | grep -cE '^([^ ]*/)?sftp-server( |$)'); echo \"transfers ${t:-0}\"; "
+                + "command -v who >/dev/null 2>&1 || exit 0; "
+                // who -u: ... IDLE PID [(COMMENT)], IDLE being '.' (input this minute), HH:MM, 'old' or '?'.
+                + "who -u 2>/dev/null | awk -v lim=" + Math.max(1, activeWithinMinutes) + " '{ i = NF; if ($i ~ /^[(]/) i--; "
+                + "idle = $(i - 1); if (idle == \".\") n++; else if (idle ~ /^[0-9]+:[0-9][0-9]$/) { split(idle, t, \":\"); "
+                + "if (t[1] * 60 + t[2] < lim) n++ } } END { print \"logins \" n + 0 }'");
+    }
+
     /**
      * Ends a check with exit 3 (which the caller reads as "could not check", never as idle) when a
      * tool it needs is missing: without it the pipeline would print nothing and look idle.
      */
-    @Override
-    public java.util.Optional<String> transfersAndLogins() {
-        // who comes from the agents' PATH as well: a machine's own tools first in its usual folders.
-        return java.util.Optional.of(AGENT_PATH + needs("ps") + "u=$(id -u) || exit 3; "
-                + "t=$(ps -o args= -u \"$u\" 2>/dev/null | grep -cE '^([^ ]*/)?sftp-server( |$)'); echo \"transfers ${t:-0}\"; "
-                + "if command -v who >/dev/null 2>&1; then echo \"logins $(who 2>/dev/null | grep -c .)\"; fi");
-    }
-
     static String needs(String tool) {
         return "command -v " + tool + " >/dev/null 2>&1 || { echo 'fleet: " + tool + " not found' >&2; exit 3; }; ";
     }

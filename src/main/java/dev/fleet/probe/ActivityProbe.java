@@ -77,7 +77,7 @@ public final class ActivityProbe {
             if (!(agents instanceof Activity.Idle)) {
                 return agents;
             }
-            return transfersAndLogins(channel, os);
+            return transfersAndLogins(channel, os, m);
         } catch (ChannelException e) {
             return new Activity.Unknown("member unreachable: " + e.getMessage());
         }
@@ -151,8 +151,8 @@ public final class ActivityProbe {
      * A file transfer runs no fleet command (another server's would be seen nowhere else), and a
      * person logged in by hand runs no fleet work at all: both are work all the same.
      */
-    private Activity transfersAndLogins(MemberChannel channel, OsCommands os) throws ChannelException {
-        java.util.Optional<String> script = os.transfersAndLogins();
+    private Activity transfersAndLogins(MemberChannel channel, OsCommands os, Member m) throws ChannelException {
+        java.util.Optional<String> script = os.transfersAndLogins(m.cloud() != null ? m.cloud().idleTimeoutMin() : 30);
         if (script.isEmpty()) {
             return new Activity.Idle();
         }
@@ -172,7 +172,7 @@ public final class ActivityProbe {
             return new Activity.Busy(transfers + " file transfer" + (transfers == 1 ? "" : "s") + " in progress (sftp-server)");
         }
         int logins = counts.getOrDefault("logins", 0);
-        return logins > 0 ? new Activity.Busy(logins + " login session" + (logins == 1 ? "" : "s") + " open (who)")
+        return logins > 0 ? new Activity.Busy(logins + " login session" + (logins == 1 ? "" : "s") + " in use (who)")
                 : new Activity.Idle();
     }
 

@@ -234,12 +234,15 @@ done
 [ "$transfers" -gt 0 ] && busy "$transfers file transfer(s) in progress (sftp-server)"
 
 if [ -n "$work" ]; then
+    # Processes show their folder with links resolved: a work folder registered through a link
+    # is matched under its resolved name too.
+    real=$(cd "$work" 2>/dev/null && pwd -P) || real=$work
     # Every agent CLI fleet drives (AgentProcessNames), not only Claude Code.
     agents=$(ps -axo pid=,args= 2>/dev/null | grep -E '(^|[/ @])(claude|codex|opencode|copilot|agy)([-. /]|$)' \
         | while read -r pid args; do
         case "$args" in *.fleet/guard/*) continue ;; esac
         cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null) || continue
-        case "$cwd/" in "${work%/}"/*) echo "$pid" ;; esac
+        case "$cwd/" in "${work%/}"/*|"${real%/}"/*) echo "$pid" ;; esac
     done | wc -l)
     [ "$agents" -gt 0 ] && busy "agent running in the work folder"
 fi

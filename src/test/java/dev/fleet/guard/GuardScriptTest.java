@@ -42,7 +42,8 @@ class GuardScriptTest {
     @BeforeEach
     void install() throws Exception {
         home = Files.createDirectories(tmp.resolve("home"));
-        work = Files.createDirectories(home.resolve("work"));
+        // Registered through a link (processes show their folder resolved): the guard must match either.
+        work = Files.createSymbolicLink(home.resolve("work"), Files.createDirectories(home.resolve("projects/work")));
         fakes = GuardFakes.install(home);
         guard = fakes.guardFolder();
         base = Instant.now().getEpochSecond();

@@ -112,5 +112,9 @@ class StreamableHttpLimitsTest {
         assertThat(StreamableHttpServer.boundHosts(new InetSocketAddress("127.0.0.2", 0))).containsExactly("127.0.0.2");
         assertThat(StreamableHttpServer.boundHosts(new InetSocketAddress("::1", 0))).contains("[::1]");
         assertThat(StreamableHttpServer.boundHosts(new InetSocketAddress("2001:db8::5", 0))).contains("[2001:db8::5]");
+        assertThat(StreamableHttpServer.shortIpv6("2001:0:0:1:0:0:0:1")).isEqualTo("2001:0:0:1::1");
+        assertThat(StreamableHttpServer.shortIpv6("0:0:0:0:0:0:0:0")).isEqualTo("::");
+        assertThat(StreamableHttpServer.shortIpv6("fe80:0:0:0:1:2:3:4")).isEqualTo("fe80::1:2:3:4");
+        assertThat(StreamableHttpServer.shortIpv6("2001:db8:0:1:1:1:1:1")).isEqualTo("2001:db8:0:1:1:1:1:1");
     }
 }

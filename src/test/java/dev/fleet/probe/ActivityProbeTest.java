@@ -141,8 +141,15 @@ class ActivityProbeTest {
         Path home = tmp.resolve("home");
         assertThat(probe.check(here)).isEqualTo(new Activity.Idle());
 
-        TestLogins.show(home, "ubuntu   pts/0        2026-11-28 09:12 (203.0.113.7)\n");
-        assertThat(probe.check(here)).isEqualTo(new Activity.Busy("1 login session open (who)"));
+        // As who -u shows them: a session typed in this minute and one 5 minutes ago count; one
+        // untouched for 45 minutes or a day, or a stale record whose terminal is gone, do not.
+        TestLogins.show(home, "dan      pts/3        2026-11-28 09:12   old   4245 (198.51.100.9)\n"
+                + "eve      pts/4        2026-11-28 09:12   ?     4246\n"
+                + "bob      pts/1        Nov 28 09:12       00:45 4243 (10.0.0.1)\n");
+        assertThat(probe.check(here)).isEqualTo(new Activity.Idle());
+        TestLogins.show(home, "ubuntu   pts/0        2026-11-28 09:12   .     4242 (203.0.113.7)\n"
+                + "carl     pts/2        Nov 28 09:12       00:05 4244\n");
+        assertThat(probe.check(here)).isEqualTo(new Activity.Busy("2 login sessions in use (who)"));
         TestLogins.show(home, "");
 
         Path sftpServer = Files.copy(Path.of("/bin/sleep"), Files.createDirectories(tmp.resolve("openssh")).resolve("sftp-server"),
