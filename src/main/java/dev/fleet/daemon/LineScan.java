@@ -64,6 +64,29 @@ record LineScan(String method, String id, boolean isResponse) {
         return t == JsonToken.END_OBJECT ? new LineScan(method, id, method == null && result) : NONE;
     }
 
+    /**
+     * The id of a message known only by its start (one too long to pass on), when the id comes
+     * before the cut (it usually leads); JSON text, or null.
+     */
+    static String idOfStart(String start) {
+        try (JsonParser p = JSON.createParser(start)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                if (name.equals("id")) {
+                    return v == JsonToken.VALUE_STRING ? quote(p.getText()) : v == JsonToken.VALUE_NUMBER_INT ? p.getText() : null;
+                }
+                p.skipChildren();
+            }
+        } catch (IOException e) {
+            // cut before the id
+        }
+        return null;
+    }
+
     static String quote(String text) {
         return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
     }

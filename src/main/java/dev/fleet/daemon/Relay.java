@@ -2,10 +2,10 @@ package dev.fleet.daemon;
 
 import dev.fleet.base.ClassDataArchive;
 import dev.fleet.settings.RelaySettings;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +32,9 @@ import java.util.function.IntConsumer;
 public final class Relay {
     /** JSON-RPC "server error" range: the daemon, not the request, is the problem. */
     static final int DAEMON_ERROR = -32000;
+    private static final int INVALID_REQUEST = -32600;
+    /** The longest message passed on, in characters: what the HTTP endpoint takes, in bytes. */
+    static final int MAX_LINE = 16 * 1024 * 1024;
     private static final Duration HANDSHAKE_LIMIT = Duration.ofSeconds(60);
     private static final Duration START_LIMIT = Duration.ofSeconds(90);
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(70);
@@ -122,13 +125,7 @@ public final class Relay {
                 }
             }
         }
-        BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
-        String line;
-        while ((line = in.readLine()) != null) {
-            if (!line.isBlank()) {
-                forward(line);
-            }
-        }
+        readLines(new InputStreamReader(stdin, StandardCharsets.UTF_8));
         DaemonLink last;
         synchronized (state) {
             inputEnded = true;
@@ -139,6 +136,62 @@ public final class Relay {
             last.awaitClosed(DRAIN_LIMIT);
         }
         return 0;
+    }
+
+    /**
+     * The client's lines, each forwarded; one longer than {@link #MAX_LINE} characters is not read
+     * into memory whole: it is answered with an error and skipped to its end, and the session goes on.
+     */
+    private void readLines(Reader in) throws IOException {
+        char[] chunk = new char[8192];
+        StringBuilder line = new StringBuilder();
+        String startOfLong = null;
+        int n;
+        while ((n = in.read(chunk)) != -1) {
+            int from = 0;
+            for (int i = 0; i < n; i++) {
+                if (chunk[i] == '\n') {
+                    if (startOfLong == null) {
+                        line.append(chunk, from, i - from);
+                        lineEnded(line);
+                    } else {
+                        tooLong(startOfLong);
+                        startOfLong = null;
+                    }
+                    line.setLength(0);
+                    from = i + 1;
+                }
+            }
+            if (startOfLong == null) {
+                line.append(chunk, from, n - from);
+                if (line.length() > MAX_LINE) {
+                    startOfLong = line.substring(0, 4096);
+                    line = new StringBuilder();
+                }
+            }
+        }
+        if (startOfLong != null) {
+            tooLong(startOfLong);
+        } else {
+            lineEnded(line);
+        }
+    }
+
+    private void lineEnded(StringBuilder line) {
+        int end = line.length() > 0 && line.charAt(line.length() - 1) == '\r' ? line.length() - 1 : line.length();
+        String text = line.substring(0, end);
+        if (!text.isBlank()) {
+            forward(text);
+        }
+    }
+
+    private void tooLong(String start) {
+        String id = LineScan.idOfStart(start);
+        log.println("fleet: a message of more than " + MAX_LINE + " characters was not passed on");
+        if (id != null) {
+            answer(LineScan.error(id, INVALID_REQUEST, "the message is longer than fleet takes (" + MAX_LINE
+                    + " characters); it was not passed on"));
+        }
     }
 
     private void forward(String line) {

@@ -150,12 +150,14 @@ class LauncherIT {
         Path clone = fakeClone("clone7");
         Map<String, String> env = cloneEnv("7");
         try {
-            String padding = "x".repeat(12 * 1024 * 1024);
+            String call = "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":{\"name\":\"list_members\","
+                    + "\"arguments\":{\"padding\":\"%s\"}}}";
+            // 12 MB passes; 20 MB, more than fleet takes (16 MB, as over HTTP), is refused; the session goes on.
             List<String> lines = relayMessages(clone, env, tmp.resolve("relay7.log"),
-                    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"list_members\","
-                            + "\"arguments\":{\"padding\":\"" + padding + "\"}}}",
+                    String.format(call, 2, "x".repeat(12 * 1024 * 1024)), String.format(call, 4, "y".repeat(20 * 1024 * 1024)),
                     "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}");
-            assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"id\":2"))
+            assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"id\":2").doesNotContain("longer than fleet takes"))
+                    .anySatisfy(line -> assertThat(line).contains("\"id\":4", "-32600", "longer than fleet takes"))
                     .anySatisfy(line -> assertThat(line).contains("\"id\":3", "register_member"));
         } finally {
             launch(clone, env, "daemon", "stop");
