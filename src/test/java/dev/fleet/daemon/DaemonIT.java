@@ -60,6 +60,16 @@ class DaemonIT {
         FleetCommand.stopDaemon(env);
     }
 
+    /** This build's jar copied under an older date: to fleet, another build. */
+    private Path olderBuild() throws Exception {
+        Path otherDir = Files.createDirectories(tmp.resolve("older-build"));
+        Path jar = Path.of(System.getProperty("fleet.jar")).toAbsolutePath();
+        Path otherJar = Files.copy(jar, otherDir.resolve("fleet.jar"));
+        Files.setLastModifiedTime(otherJar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 3_600_000));
+        Files.createSymbolicLink(otherDir.resolve("lib"), jar.resolveSibling("lib"));
+        return otherJar;
+    }
+
     private long daemonPid() throws Exception {
         FleetCommand.Run status = FleetCommand.run(env, "daemon", "status");
         assertThat(status.exit()).as(status.out() + status.err()).isZero();
@@ -287,11 +297,7 @@ class DaemonIT {
 
     @Test
     void aDaemonOfAnotherBuildIsRefusedWhileInUseAndReplacedOnceUnused() throws Exception {
-        Path otherDir = Files.createDirectories(tmp.resolve("other-build"));
-        Path jar = Path.of(System.getProperty("fleet.jar")).toAbsolutePath();
-        Path otherJar = Files.copy(jar, otherDir.resolve("fleet.jar"));
-        Files.setLastModifiedTime(otherJar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 3_600_000));
-        Files.createSymbolicLink(otherDir.resolve("lib"), jar.resolveSibling("lib"));
+        Path otherJar = olderBuild();
 
         FleetServer old = new FleetServer(env, true, otherJar.toString());
         old.client().initialize();
@@ -328,11 +334,7 @@ class DaemonIT {
      */
     @Test
     void aDaemonReplacedByANewerBuildKeepsTheOptionsItWasStartedWith() throws Exception {
-        Path otherDir = Files.createDirectories(tmp.resolve("older-build"));
-        Path jar = Path.of(System.getProperty("fleet.jar")).toAbsolutePath();
-        Path otherJar = Files.copy(jar, otherDir.resolve("fleet.jar"));
-        Files.setLastModifiedTime(otherJar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 3_600_000));
-        Files.createSymbolicLink(otherDir.resolve("lib"), jar.resolveSibling("lib"));
+        Path otherJar = olderBuild();
         FleetCommand.Run started = FleetCommand.run(env, Duration.ofSeconds(90), otherJar.toString(), "daemon", "restart",
                 "--idle-exit", "7m");
         assertThat(started.out()).as(started.err()).contains("fleet daemon started");
