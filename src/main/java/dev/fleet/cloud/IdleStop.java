@@ -1,12 +1,12 @@
 package dev.fleet.cloud;
 
 import dev.fleet.member.ActivityRecorder;
+import dev.fleet.member.CloudConfig;
 import dev.fleet.member.Member;
 import dev.fleet.member.RegistryStore;
 import dev.fleet.member.WorkLedger;
 import dev.fleet.probe.Activity;
 import dev.fleet.probe.ActivityProbe;
-import dev.fleet.member.CloudConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -43,10 +43,10 @@ public final class IdleWatcher implements AutoCloseable {
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     /** Members whose checks could not tell, since when and why: unknown never stops, so the user must hear of it. */
     private final Map<String, Doubt> doubts = new ConcurrentHashMap<>();
+    private ScheduledExecutorService ticker;
 
     private record Doubt(Instant since, String cause) {
     }
-    private ScheduledExecutorService ticker;
 
     /** What one cycle decided for one member (for logs and tests). */
     public record Decision(String member, IdleAction action, String reason) {

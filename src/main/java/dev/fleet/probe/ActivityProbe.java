@@ -17,8 +17,9 @@ import java.util.Locale;
  * own activity command, fleet commands still running there (whichever fleet server started them:
  * they carry the member's run tag in their environment), live fleet tasks, agent processes in its
  * work folder, then file transfers in progress (an SFTP server process of the member's user) and
- * open login sessions (someone working there by hand). The first sign of work wins. Any check that cannot be completed (SSH down, a command
- * that hangs or fails) makes the answer unknown, and unknown never stops an instance.
+ * login sessions in use (someone working there by hand). The first sign of work wins. Any check
+ * that cannot be completed (SSH down, a command that hangs or fails) makes the answer unknown, and
+ * unknown never stops an instance.
  */
 public final class ActivityProbe {
     /** How many live tasks a busy answer names; the rest are counted. */
@@ -145,7 +146,6 @@ public final class ActivityProbe {
                 || resolved != null && AgentProcess.busyState(seen, m.toBuilder().workFolder(resolved).build()) == BusyState.BUSY;
         return busy ? new Activity.Busy("agent running in the work folder") : new Activity.Idle();
     }
-
 
     /**
      * A file transfer runs no fleet command (another server's would be seen nowhere else), and a
