@@ -2,13 +2,13 @@ package dev.fleet.exec;
 
 import dev.fleet.member.Member;
 import dev.fleet.member.MemberOs;
+import dev.fleet.security.SecureFiles;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whether a member's home is this machine's home: a local member's always is; an SSH member's is
@@ -28,6 +30,7 @@ import java.util.regex.Pattern;
  * cannot tell this machine's LAN name or a shared home from another machine.
  */
 public final class ThisAccount {
+    private static final Logger log = LoggerFactory.getLogger(ThisAccount.class);
     private static final Duration LOOK = Duration.ofSeconds(15);
     private static final String MARKER_PREFIX = ".fleet-same-home-";
     private static final Pattern SHORT_127 = Pattern.compile("127(\\.\\d{1,8}){1,2}");
@@ -115,13 +118,14 @@ public final class ThisAccount {
         return found;
     }
 
+    /** The marker file, or empty when this home takes no new file (read-only): the caller then falls back to the path. */
     private static Optional<Path> makeMarker(Path home) {
+        Path p = home.resolve(MARKER_PREFIX + UUID.randomUUID());
         try {
-            Path p = home.resolve(MARKER_PREFIX + UUID.randomUUID());
-            return Optional.of(home.getFileSystem().supportedFileAttributeViews().contains("posix")
-                    ? Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-                    : Files.createFile(p));
-        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.of(SecureFiles.createPrivateNew(p));
+        } catch (IOException e) {
+            log.warn("could not make a marker file in {} ({}); telling this machine's own account by address and path only",
+                    home, e.getClass().getSimpleName());
             return Optional.empty();
         }
     }
@@ -130,7 +134,8 @@ public final class ThisAccount {
         try {
             Files.deleteIfExists(marker);
         } catch (IOException e) {
-            // An empty file with a random name stays in the home; nothing depends on it.
+            log.warn("could not remove {} ({}): an empty file fleet made, which nothing reads; it may be deleted",
+                    marker, e.getClass().getSimpleName());
         }
     }
 

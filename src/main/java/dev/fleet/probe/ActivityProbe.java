@@ -8,8 +8,11 @@ import dev.fleet.exec.MemberChannel;
 import dev.fleet.member.Member;
 import dev.fleet.os.OsCommands;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Decides whether a running cloud member is doing work, in the order users rely on: GPU compute
@@ -102,7 +105,7 @@ public final class ActivityProbe {
     }
 
     private Activity commands(MemberChannel channel, OsCommands os, Member m) throws ChannelException {
-        java.util.Optional<String> list = os.fleetCommands(OsCommands.runTag(m.id()));
+        Optional<String> list = os.fleetCommands(OsCommands.runTag(m.id()));
         if (list.isEmpty()) {
             return new Activity.Idle(); // the OS does not show them; the other signs decide
         }
@@ -133,7 +136,7 @@ public final class ActivityProbe {
     private Activity agents(MemberChannel channel, OsCommands os, Member m) throws ChannelException {
         // Processes show their folder with links resolved: a work folder registered through a link
         // is looked for under its resolved name too (in the same round trip).
-        java.util.Optional<String> resolve = m.workFolder() == null ? java.util.Optional.empty() : os.resolvedFolder(m.workFolder());
+        Optional<String> resolve = m.workFolder() == null ? Optional.empty() : os.resolvedFolder(m.workFolder());
         String script = resolve.map(s -> "printf '" + RESOLVED + "%s\\n' \"$(" + s + ")\"; ").orElse("") + os.agentProcesses();
         CommandResult r = run(channel, script);
         if (!r.succeeded()) {
@@ -152,12 +155,12 @@ public final class ActivityProbe {
      * person logged in by hand runs no fleet work at all: both are work all the same.
      */
     private Activity transfersAndLogins(MemberChannel channel, OsCommands os, Member m) throws ChannelException {
-        java.util.Optional<String> script = os.transfersAndLogins(m.cloud() != null ? m.cloud().idleTimeoutMin() : 30);
+        Optional<String> script = os.transfersAndLogins(m.cloud() != null ? m.cloud().idleTimeoutMin() : 30);
         if (script.isEmpty()) {
             return new Activity.Idle();
         }
         CommandResult r = run(channel, script.get());
-        java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        Map<String, Integer> counts = new HashMap<>();
         for (String line : r.stdout().strip().split("\n")) {
             String[] kv = line.strip().split(" ");
             if (kv.length == 2 && kv[1].matches("[0-9]{1,6}")) {

@@ -46,6 +46,14 @@ public final class SecureFiles {
         }
     }
 
+    /**
+     * Creates a new empty file, mode 0600 from the start; fails if anything (a file, a link) is
+     * already under that name, so nothing is ever written through.
+     */
+    public static Path createPrivateNew(Path file) throws IOException {
+        return POSIX ? Files.createFile(file, PosixFilePermissions.asFileAttribute(FILE_0600)) : Files.createFile(file);
+    }
+
     public static FileChannel openPrivate(Path file) throws IOException {
         var options = EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
