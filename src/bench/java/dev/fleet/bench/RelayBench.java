@@ -18,16 +18,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The relay against today's standalone server, measured in the same run and interleaved: time
- * from starting {@code ./fleet serve} to the {@code tools/list} answer (standalone; relay with the
- * daemon running; relay that must start the daemon) and the resident memory of the process the
- * MCP client starts. A main, not a test: run it with {@code bench/relay [--runs=N]}. Linux only
- * (reads /proc for RSS).
+ * from starting {@code ./fleet serve} to the {@code tools/list} answer and to the answer of a first
+ * tool call sent after it (standalone; relay with the daemon running; relay that must start the
+ * daemon, with the record of a daemon's first answers a previous session left and without one,
+ * as after an upgrade) and the resident memory of the process the MCP client starts. A main, not
+ * a test: run it with {@code bench/relay [--runs=N]}. Linux only (reads /proc for RSS).
  */
 public final class RelayBench {
     private static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
             + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}";
     private static final String INITIALIZED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
     private static final String TOOLS_LIST = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
+    private static final String FIRST_CALL = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":"
+            + "{\"name\":\"list_members\",\"arguments\":{}}}";
     private static final long LIMIT_MS = 120_000;
     /**
      * Quiet time before every timed start: each begins on a machine where the process before it
@@ -49,8 +52,8 @@ public final class RelayBench {
         env.remove("FLEET_STANDALONE");
     }
 
-    /** One start of the server the way an MCP client starts it. */
-    record Start(double toolsListMs, double rssMb) {
+    /** One start of the server the way an MCP client starts it: its first answers, from process start. */
+    record Start(double toolsListMs, double firstCallMs, double rssMb) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -94,18 +97,25 @@ public final class RelayBench {
         List<Start> standalone = new ArrayList<>();
         List<Start> warm = new ArrayList<>();
         List<Start> cold = new ArrayList<>();
+        List<Start> coldUnrecorded = new ArrayList<>();
+        Path record = Path.of(env.get("APRA_FLEET_DATA_DIR")).resolve("relay-welcome");
         for (int i = 0; i < runs; i++) {
             standalone.add(start(List.of("serve", "--standalone")));
             stopDaemon();
             cold.add(start(List.of("serve")));
             warm.add(start(List.of("serve")));
+            stopDaemon();
+            Files.deleteIfExists(record);
+            coldUnrecorded.add(start(List.of("serve")));
         }
         double base = median(standalone, Start::toolsListMs);
+        double callBase = median(standalone, Start::firstCallMs);
         System.out.printf(Locale.ROOT, "RelayBench: %d runs each, interleaved; load average %s%n", runs,
                 Files.readString(Path.of("/proc/loadavg")).strip());
-        row("standalone server (today)", standalone, base);
-        row("relay, daemon running", warm, base);
-        row("relay, daemon started by it", cold, base);
+        row("standalone server (today)", standalone, base, callBase);
+        row("relay, daemon running", warm, base, callBase);
+        row("relay, daemon started by it", cold, base, callBase);
+        row("  the same, no record (upgrade)", coldUnrecorded, base, callBase);
     }
 
     /** The launcher makes the relay's archive in the background after its first start: time only relays that map it. */
@@ -142,10 +152,12 @@ public final class RelayBench {
         }
     }
 
-    private static void row(String name, List<Start> starts, double base) {
+    private static void row(String name, List<Start> starts, double base, double callBase) {
         double ms = median(starts, Start::toolsListMs);
-        System.out.printf(Locale.ROOT, "  %-30s tools/list %7.1f ms (min %.1f)  %.2fx standalone   RSS %5.1f MB%n",
-                name, ms, starts.stream().mapToDouble(Start::toolsListMs).min().orElse(0), ms / base,
+        double call = median(starts, Start::firstCallMs);
+        System.out.printf(Locale.ROOT, "  %-32s tools/list %7.1f ms (min %.1f) %.2fx standalone   first call %7.1f ms %.2fx"
+                        + "   RSS %5.1f MB%n",
+                name, ms, starts.stream().mapToDouble(Start::toolsListMs).min().orElse(0), ms / base, call, call / callBase,
                 median(starts, Start::rssMb));
     }
 
@@ -169,23 +181,33 @@ public final class RelayBench {
             in.write((INIT + "\n" + INITIALIZED + "\n" + TOOLS_LIST + "\n").getBytes(StandardCharsets.UTF_8));
             in.flush();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            while ((line = out.readLine()) != null && !line.contains("\"id\":2")) {
-                if (System.nanoTime() - t0 > TimeUnit.MILLISECONDS.toNanos(LIMIT_MS)) {
-                    throw new IllegalStateException("no tools/list answer within " + LIMIT_MS + " ms");
-                }
-            }
-            if (line == null) {
-                throw new IllegalStateException("the server ended before answering tools/list");
-            }
+            awaitAnswer(out, "\"id\":2", "tools/list", t0);
             double ms = (System.nanoTime() - t0) / 1e6;
+            // A client's first call comes after the tool list; for a relay answering from its
+            // record, this is where the daemon's start shows.
+            in.write((FIRST_CALL + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            awaitAnswer(out, "\"id\":3", "the first tools/call", t0);
+            double callMs = (System.nanoTime() - t0) / 1e6;
             Thread.sleep(300); // let the process settle before reading its memory
-            return new Start(ms, rssMb(p.pid()));
+            return new Start(ms, callMs, rssMb(p.pid()));
         } finally {
             p.getOutputStream().close();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }
+        }
+    }
+
+    private static void awaitAnswer(BufferedReader out, String id, String what, long t0) throws IOException {
+        String line;
+        while ((line = out.readLine()) != null && !line.contains(id)) {
+            if (System.nanoTime() - t0 > TimeUnit.MILLISECONDS.toNanos(LIMIT_MS)) {
+                throw new IllegalStateException("no answer to " + what + " within " + LIMIT_MS + " ms");
+            }
+        }
+        if (line == null) {
+            throw new IllegalStateException("the server ended before answering " + what);
         }
     }
 

@@ -19,6 +19,11 @@ public record DaemonPaths(Path dataDir) {
         return dataDir.resolve("daemon.log");
     }
 
+    /** The daemon's answers to initialize and tools/list, recorded by a relay ({@link RelayWelcome}). */
+    public Path welcome() {
+        return dataDir.resolve("relay-welcome");
+    }
+
     /** The bearer token of the Streamable HTTP endpoint (0600). */
     public Path httpToken() {
         return dataDir.resolve("http-token");

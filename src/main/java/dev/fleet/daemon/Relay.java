@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.IntConsumer;
 
 /**
@@ -28,6 +30,14 @@ import java.util.function.IntConsumer;
  * <p>If the daemon goes away, every call in flight is answered with an error saying so, and the
  * next message starts a new daemon; the relay replays the client's {@code initialize} there, so
  * the client's session carries on. A deliberate end (shutdown_server) ends the relay too.
+ *
+ * <p>A daemon that must first start takes most of a JVM's start-up before it answers. Meanwhile
+ * the relay answers the client's {@code initialize} and {@code tools/list} itself, with what a
+ * daemon of this very build answered before ({@link RelayWelcome}, recorded by every relay from
+ * its real session), so the client counts fleet as ready at once; every other message waits for
+ * the daemon. Once it answers, the relay replays the handshake there and asks it for its tools:
+ * should they differ from the record, the client is told the list changed (MCP's
+ * {@code notifications/tools/list_changed}) and the record is dropped.
  */
 public final class Relay {
     /** JSON-RPC "server error" range: the daemon, not the request, is the problem. */
@@ -59,6 +69,15 @@ public final class Relay {
     /** Options of a daemon of another build this relay retired: the one it starts takes them over. */
     private List<String> inheritedOptions = List.of();
     private final boolean recording;
+    private final WelcomeRecorder recorder = new WelcomeRecorder();
+    /** This build's recorded answers, while the client is answered from them (the daemon still starting). */
+    private RelayWelcome welcome;
+    /** The connection to the daemon opened beside the client's first lines, until the relay takes it. */
+    private FutureTask<DaemonLink> opening;
+    private boolean initializeAnsweredLocally;
+    /** The record whose tools/list the client got: the daemon's own answer is compared with it. */
+    private RelayWelcome toolsToCheck;
+    private volatile String toolsCheckId;
 
     Relay(RelaySettings settings, String build, OutputStream stdout, PrintStream log, IntConsumer exit) {
         this.paths = new DaemonPaths(settings.dataDir());
@@ -113,15 +132,28 @@ public final class Relay {
     }
 
     int pump(InputStream stdin) throws IOException, InterruptedException {
-        synchronized (state) {
-            try {
-                // Connect before the client speaks: a daemon that must start warms up meanwhile.
-                connected(LineScan.NONE);
-            } catch (RelayException e) {
-                log.println("fleet: " + e.getMessage());
-                if (recording) {
-                    // A recording of the path to no daemon would make a poor archive: the launcher records none.
-                    return 1;
+        welcome = daemonMustStart() ? RelayWelcome.read(paths.welcome(), build) : null;
+        if (welcome != null) {
+            // Answer the client's first lines from the record while another thread waits for the daemon.
+            FutureTask<DaemonLink> task = new FutureTask<>(this::open);
+            opening = task;
+            Thread connector = new Thread(() -> {
+                task.run();
+                adopt(task);
+            }, "fleet-relay-connect");
+            connector.setDaemon(true);
+            connector.start();
+        } else {
+            synchronized (state) {
+                try {
+                    // Connect before the client speaks: a daemon that must start warms up meanwhile.
+                    connected(LineScan.NONE);
+                } catch (RelayException e) {
+                    log.println("fleet: " + e.getMessage());
+                    if (recording) {
+                        // A recording of the path to no daemon would make a poor archive: the launcher records none.
+                        return 1;
+                    }
                 }
             }
         }
@@ -197,11 +229,21 @@ public final class Relay {
     private void forward(String line) {
         LineScan scan = LineScan.of(line);
         synchronized (state) {
-            if (scan.isRequest() && "initialize".equals(scan.method())) {
+            boolean isInitialize = scan.isRequest() && "initialize".equals(scan.method());
+            if (isInitialize) {
                 initialize = line;
                 initializeId = scan.id();
-            } else if (scan.id() == null && "notifications/initialized".equals(scan.method())) {
+            } else if (isInitialized(scan)) {
                 initialized = line;
+            }
+            if (answeredFromWelcome(scan, line)) {
+                return;
+            }
+            if (isInitialize) {
+                recorder.initialize(scan.id(), RelayWelcome.Params.of(line).protocolVersion());
+            } else if (scan.isRequest() && "tools/list".equals(scan.method()) && recorder.wantsTools()
+                    && !RelayWelcome.Params.of(line).hasCursor()) {
+                recorder.toolsList(scan.id());
             }
             DaemonLink l;
             try {
@@ -224,24 +266,149 @@ public final class Relay {
         }
     }
 
+    private static boolean isInitialized(LineScan scan) {
+        return scan.id() == null && "notifications/initialized".equals(scan.method());
+    }
+
+    /** The whether-and-how of answering a line from the record while the daemon starts; true when answered. */
+    private boolean answeredFromWelcome(LineScan scan, String line) {
+        if (welcome == null || link != null || opening == null || opening.isDone()) {
+            return false;
+        }
+        if (scan.isRequest() && "initialize".equals(scan.method())) {
+            if (!welcome.protocolVersion().equals(RelayWelcome.Params.of(line).protocolVersion())) {
+                return false;
+            }
+            answer(welcome.initializeAnswer(scan.id()));
+            initializeAnsweredLocally = true;
+            return true;
+        }
+        if (!initializeAnsweredLocally) {
+            return false;
+        }
+        if (isInitialized(scan)) {
+            // Sent to the daemon after the client's initialize, when the relay replays the handshake there.
+            return true;
+        }
+        if (scan.isRequest() && "tools/list".equals(scan.method()) && !RelayWelcome.Params.of(line).hasCursor()) {
+            answer(welcome.toolsAnswer(scan.id()));
+            toolsToCheck = welcome;
+            return true;
+        }
+        return false;
+    }
+
+    /** The connection opened beside the client's first lines, taken as soon as it is there. */
+    private void adopt(FutureTask<DaemonLink> task) {
+        synchronized (state) {
+            if (opening != task) {
+                return;
+            }
+            if (inputEnded) {
+                opening = null;
+                try {
+                    task.get().close();
+                } catch (ExecutionException e) {
+                    // nothing was opened
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
+            }
+            try {
+                connected(LineScan.NONE);
+            } catch (RelayException e) {
+                // The client's next message tries again and is told why if that fails too.
+                log.println("fleet: " + e.getMessage());
+            }
+        }
+    }
+
     /** The live link, connecting (and starting the daemon, and replaying the client's handshake) if needed. */
     private DaemonLink connected(LineScan next) throws RelayException {
         if (link != null) {
             return link;
         }
-        DaemonLink l = open();
+        DaemonLink l = opening != null ? opened() : open();
+        boolean reconnect = !initializeAnsweredLocally;
+        initializeAnsweredLocally = false;
         if (initialize != null && !(next.isRequest() && "initialize".equals(next.method()))) {
-            replayHandshake(l);
+            replayHandshake(l, next, reconnect);
         }
         link = l;
         Thread reader = new Thread(() -> readFrom(l), "fleet-relay-daemon");
         reader.setDaemon(true);
         reader.start();
+        if (toolsToCheck != null) {
+            checkTools(l);
+        }
         return l;
     }
 
-    /** A new daemon knows nothing of this client: send its initialize again and drop the answer. */
-    private void replayHandshake(DaemonLink l) throws RelayException {
+    /** The connection the connector thread opened (waiting for it if need be); from now on the daemon answers. */
+    private DaemonLink opened() throws RelayException {
+        FutureTask<DaemonLink> task = opening;
+        opening = null;
+        welcome = null;
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RelayException r) {
+                throw r;
+            }
+            throw new RelayException("could not reach the fleet daemon: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RelayException("interrupted");
+        }
+    }
+
+    /**
+     * The client got its tools from the record: the daemon is asked too, under an id of the relay's
+     * own (its answer is not passed on), and {@link #toolsChecked} compares the two.
+     */
+    private void checkTools(DaemonLink l) {
+        String id = LineScan.quote("fleet-relay-tools-check-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        toolsCheckId = id;
+        try {
+            l.send("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/list\"}");
+        } catch (IOException e) {
+            toolsCheckId = null;
+            // the daemon is gone; the reader thread finds out
+        }
+    }
+
+    /** The daemon's own tools/list, after the client got the record's: the client is told if they differ. */
+    private void toolsChecked(byte[] line) {
+        RelayWelcome told = toolsToCheck;
+        toolsCheckId = null;
+        toolsToCheck = null;
+        byte[] actual = RelayWelcome.resultOf(line);
+        if (told == null || actual != null && Arrays.equals(actual, told.tools())) {
+            return;
+        }
+        log.println("fleet: the daemon's tools differ from those recorded for this build; the client is told to list them again");
+        try {
+            Files.deleteIfExists(paths.welcome());
+        } catch (IOException e) {
+            log.println("fleet: could not remove " + paths.welcome() + ": " + e.getMessage());
+        }
+        answer("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}");
+    }
+
+    /**
+     * Whether no daemon is there to answer now: the launcher just started one, or there is no
+     * socket. (A socket of a daemon that died is found out by connecting, as before.)
+     */
+    private boolean daemonMustStart() {
+        return !recording && (launcherStartedDaemon || !Files.exists(paths.socket(), LinkOption.NOFOLLOW_LINKS));
+    }
+
+    /**
+     * A new daemon knows nothing of this client (or the relay answered its initialize from the
+     * record): send its initialize there and drop the answer.
+     */
+    private void replayHandshake(DaemonLink l, LineScan next, boolean reconnect) throws RelayException {
         try {
             l.send(initialize);
             byte[] answer = l.within(HANDSHAKE_LIMIT, () -> {
@@ -260,10 +427,13 @@ public final class Relay {
             if (answer == null) {
                 throw new RelayException("the new fleet daemon did not answer initialize");
             }
-            if (initialized != null) {
+            // The client's initialized notification, unless it is the message on its way there now.
+            if (initialized != null && !isInitialized(next)) {
                 l.send(initialized);
             }
-            log.println("fleet: reconnected to a new fleet daemon");
+            if (reconnect) {
+                log.println("fleet: reconnected to a new fleet daemon");
+            }
         } catch (IOException e) {
             l.close();
             throw new RelayException("the new fleet daemon closed the connection: " + e.getMessage());
@@ -281,9 +451,16 @@ public final class Relay {
                 }
                 LineScan scan = LineScan.of(line);
                 if (scan.isResponse() && scan.id() != null) {
+                    if (scan.id().equals(toolsCheckId)) {
+                        toolsChecked(line);
+                        continue;
+                    }
                     inFlight.remove(scan.id());
                 }
                 answer(line);
+                if (scan.isResponse()) {
+                    recorder.answered(scan.id(), line);
+                }
             }
         } catch (IOException | RuntimeException e) {
             // the daemon went away mid-line; handled below like a close
@@ -482,6 +659,83 @@ public final class Relay {
             Thread.currentThread().interrupt();
         }
         return null;
+    }
+
+    /**
+     * Records the daemon's answers to the client's {@code initialize} and first {@code tools/list}
+     * for the next relay that must wait for a daemon to start. When the record already holds these
+     * answers (the usual case) it costs a byte comparison, after the client has its answer.
+     */
+    private final class WelcomeRecorder {
+        private String initializeId;
+        private String protocolVersion;
+        private String toolsId;
+        private byte[] initializeResult;
+        private byte[] toolsResult;
+        private boolean done;
+
+        synchronized void initialize(String id, String protocolVersion) {
+            if (!done && initializeId == null) {
+                initializeId = id;
+                this.protocolVersion = protocolVersion;
+                done = !RelayWelcome.recordable(build, protocolVersion);
+            }
+        }
+
+        synchronized boolean wantsTools() {
+            return !done && initializeId != null && toolsId == null;
+        }
+
+        synchronized void toolsList(String id) {
+            toolsId = id;
+        }
+
+        /** The record there is, read once (null when none or another build's). */
+        private RelayWelcome existing;
+        private boolean existingRead;
+
+        void answered(String id, byte[] line) {
+            RelayWelcome made;
+            synchronized (this) {
+                if (done || id == null) {
+                    return;
+                }
+                if (id.equals(initializeId) && initializeResult == null) {
+                    initializeResult = result(line, existing() == null ? null : existing.initialize());
+                    done = initializeResult == null;
+                } else if (id.equals(toolsId) && toolsResult == null) {
+                    toolsResult = result(line, existing() == null ? null : existing.tools());
+                    done = toolsResult == null;
+                }
+                if (done || initializeResult == null || toolsResult == null) {
+                    return;
+                }
+                done = true;
+                made = new RelayWelcome(build, protocolVersion, initializeResult, toolsResult);
+                if (made.sameAs(existing)) {
+                    return;
+                }
+            }
+            try {
+                made.write(paths.welcome());
+            } catch (IOException e) {
+                log.println("fleet: could not record the daemon's first answers in " + paths.welcome() + ": " + e.getMessage());
+            }
+        }
+
+        private RelayWelcome existing() {
+            if (!existingRead) {
+                existingRead = true;
+                RelayWelcome w = RelayWelcome.read(paths.welcome(), build);
+                existing = w != null && w.protocolVersion().equals(protocolVersion) ? w : null;
+            }
+            return existing;
+        }
+
+        /** The answer's result: the recorded bytes when the answer ends with them (no parsing), else parsed out. */
+        private static byte[] result(byte[] line, byte[] recorded) {
+            return recorded != null && RelayWelcome.endsWithResult(line, recorded) ? recorded : RelayWelcome.resultOf(line);
+        }
     }
 
     /** Why the relay cannot reach a usable daemon; the text goes to the client and to stderr. */

@@ -267,6 +267,36 @@ class DaemonIT {
     }
 
     @Test
+    void aClientWhoseDaemonMustStartIsAnsweredFromTheLastSessionsRecordWhichTheDaemonThenConfirms() throws Exception {
+        List<McpSchema.Tool> tools;
+        try (FleetServer fleet = new FleetServer(env, true)) {
+            fleet.client().initialize();
+            tools = fleet.client().listTools().tools();
+        }
+        Path record = home.dataDir().resolve("relay-welcome");
+        assertThat(record).as("the session's first answers were recorded").exists();
+
+        // The daemon stopped with the last client; the next one gets the recorded answers and its calls work.
+        try (FleetServer fleet = new FleetServer(env, true)) {
+            fleet.client().initialize();
+            assertThat(fleet.client().listTools().tools()).isEqualTo(tools);
+            assertThat(text(fleet.call("list_members"))).doesNotContain("error");
+        }
+
+        // A record that says more than the daemon: the client sees it first, then the daemon's own list.
+        List<String> lines = Files.readAllLines(record, StandardCharsets.UTF_8);
+        lines.set(2, lines.get(2).replaceFirst("^\\{\"tools\":\\[",
+                "{\"tools\":[{\"name\":\"from_the_record\",\"description\":\"x\",\"inputSchema\":{\"type\":\"object\"}},"));
+        Files.write(record, lines, StandardCharsets.UTF_8);
+        try (FleetServer fleet = new FleetServer(env, true)) {
+            fleet.client().initialize();
+            assertThat(fleet.client().listTools().tools()).extracting(McpSchema.Tool::name).contains("from_the_record");
+            await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(record));
+            assertThat(fleet.client().listTools().tools()).isEqualTo(tools);
+        }
+    }
+
+    @Test
     void aSocketOthersCouldOpenIsRefusedUntilTheDaemonIsRestarted() throws Exception {
         try (FleetServer first = new FleetServer(env, true)) {
             first.client().initialize();

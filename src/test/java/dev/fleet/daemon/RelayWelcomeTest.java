@@ -1,0 +1,257 @@
+package dev.fleet.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fleet.settings.RelaySettings;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A relay whose daemon must first start answers the client's initialize and tools/list from what
+ * a daemon of the same build answered before, checks them against the daemon once it is up, and
+ * records them from every real session. Run against a scripted daemon on a real Unix socket.
+ */
+class RelayWelcomeTest {
+    private static final String BUILD = "9.9.9+test";
+    private static final String VERSION = "2025-06-18";
+    private static final String INIT = "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"tools\":{\"listChanged\":true}},"
+            + "\"serverInfo\":{\"name\":\"fleet\",\"version\":\"9.9.9\"}}";
+    private static final String TOOLS = "{\"tools\":[{\"name\":\"list_members\",\"description\":\"Lists \\\"members\\\"\","
+            + "\"inputSchema\":{\"type\":\"object\"}}]}";
+    private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\""
+            + VERSION + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"test\",\"version\":\"1\"}}}";
+    private static final String INITIALIZED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
+    private static final String TOOLS_LIST = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
+    private static final String CALL = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"list_members\"}}";
+
+    @TempDir
+    Path tmp;
+    DaemonPaths paths;
+    ClientEnd client;
+    ScriptedDaemon daemon;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        paths = new DaemonPaths(Files.createDirectories(tmp.resolve("data")));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (client != null) {
+            client.close();
+        }
+        if (daemon != null) {
+            daemon.close();
+        }
+    }
+
+    @Test
+    void whileTheDaemonStartsTheClientIsAnsweredFromTheRecordAndEverythingElseWaitsForTheDaemon() throws Exception {
+        new RelayWelcome(BUILD, VERSION, bytes(INIT), bytes(TOOLS)).write(paths.welcome());
+        client = ClientEnd.start(paths, true);
+
+        client.send(INITIALIZE);
+        assertThat(client.next()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":" + INIT + "}");
+        client.send(INITIALIZED);
+        client.send(TOOLS_LIST);
+        assertThat(client.next()).as("no daemon exists yet").isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":" + TOOLS + "}");
+
+        client.send(CALL);
+        assertThat(client.poll(300)).as("a call waits for the daemon").isNull();
+        daemon = ScriptedDaemon.start(paths, BUILD, INIT, TOOLS);
+        assertThat(client.next()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{\"content\":[]}}");
+
+        // The daemon got the client's handshake once, in order, and was asked for its tools by the relay.
+        awaitReceived(4);
+        assertThat(daemon.received().get(0)).isEqualTo(INITIALIZE);
+        assertThat(daemon.received().get(1)).isEqualTo(INITIALIZED);
+        assertThat(daemon.received().subList(2, 4)).anyMatch(l -> l.equals(CALL))
+                .anyMatch(l -> l.contains("\"method\":\"tools/list\"") && l.contains("fleet-relay-tools-check"));
+        assertThat(daemon.received()).hasSize(4);
+        assertThat(client.poll(300)).as("the relay's own check is not passed on; the tools were the same").isNull();
+        assertThat(client.log()).doesNotContain("reconnected");
+    }
+
+    @Test
+    void toolsThatDifferFromTheRecordAreAnnouncedAsChangedAndTheRecordIsDropped() throws Exception {
+        new RelayWelcome(BUILD, VERSION, bytes(INIT), bytes(TOOLS)).write(paths.welcome());
+        client = ClientEnd.start(paths, true);
+        client.send(INITIALIZE);
+        client.next();
+        client.send(INITIALIZED);
+        client.send(TOOLS_LIST);
+        client.next();
+
+        String otherTools = "{\"tools\":[]}";
+        daemon = ScriptedDaemon.start(paths, BUILD, INIT, otherTools);
+        assertThat(client.next()).isEqualTo("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}");
+        assertThat(paths.welcome()).doesNotExist();
+        client.send(TOOLS_LIST.replace("\"id\":2", "\"id\":4"));
+        assertThat(client.next()).as("asked again, the daemon answers").isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":" + otherTools + "}");
+    }
+
+    @Test
+    void aRealSessionIsRecordedPrivatelyAndARecordOfAnotherBuildOrVersionIsNotUsed() throws Exception {
+        daemon = ScriptedDaemon.start(paths, BUILD, INIT, TOOLS);
+        client = ClientEnd.start(paths, false);
+        client.send(INITIALIZE);
+        assertThat(client.next()).contains(INIT);
+        client.send(INITIALIZED);
+        client.send(TOOLS_LIST);
+        assertThat(client.next()).contains(TOOLS);
+        client.close();
+        client = null;
+
+        RelayWelcome recorded = RelayWelcome.read(paths.welcome(), BUILD);
+        assertThat(recorded).isNotNull();
+        assertThat(recorded.sameAs(new RelayWelcome(BUILD, VERSION, bytes(INIT), bytes(TOOLS)))).isTrue();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(paths.welcome()))).isEqualTo("rw-------");
+        assertThat(RelayWelcome.read(paths.welcome(), "another+build")).isNull();
+        try (var files = Files.list(paths.dataDir())) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("no temporary file left")
+                    .containsExactlyInAnyOrder("fleet.sock", "relay-welcome");
+        }
+
+        // The daemon is gone; a client asking for another protocol version waits for the new one.
+        daemon.close();
+        Files.delete(paths.socket());
+        client = ClientEnd.start(paths, true);
+        client.send(INITIALIZE.replace(VERSION, "2024-11-05"));
+        assertThat(client.poll(300)).as("not answered from a record of another version").isNull();
+        daemon = ScriptedDaemon.start(paths, BUILD, INIT, TOOLS);
+        assertThat(client.next()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":" + INIT + "}");
+    }
+
+    @Test
+    void aRecordCutShortOrThroughALinkIsNotRead() throws Exception {
+        RelayWelcome welcome = new RelayWelcome(BUILD, VERSION, bytes(INIT), bytes(TOOLS));
+        welcome.write(paths.welcome());
+        byte[] whole = Files.readAllBytes(paths.welcome());
+        assertThat(RelayWelcome.read(paths.welcome(), BUILD)).isNotNull();
+
+        Files.write(paths.welcome(), java.util.Arrays.copyOf(whole, whole.length - 10));
+        assertThat(RelayWelcome.read(paths.welcome(), BUILD)).isNull();
+
+        Path elsewhere = tmp.resolve("elsewhere");
+        Files.write(elsewhere, whole);
+        Files.delete(paths.welcome());
+        Files.createSymbolicLink(paths.welcome(), elsewhere);
+        assertThat(RelayWelcome.read(paths.welcome(), BUILD)).isNull();
+    }
+
+    @Test
+    void resultsAreTakenFromAnswersExactlyAsWritten() {
+        byte[] answer = bytes("{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"result\":" + TOOLS + "}");
+        assertThat(new String(RelayWelcome.resultOf(answer), StandardCharsets.UTF_8)).isEqualTo(TOOLS);
+        assertThat(RelayWelcome.endsWithResult(answer, bytes(TOOLS))).isTrue();
+        assertThat(RelayWelcome.endsWithResult(answer, bytes("{\"tools\":[]}"))).isFalse();
+        assertThat(RelayWelcome.resultOf(bytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":1,\"message\":\"no\"}}"))).isNull();
+        assertThat(RelayWelcome.Params.of(INITIALIZE).protocolVersion()).isEqualTo(VERSION);
+        assertThat(RelayWelcome.Params.of("{\"id\":2,\"method\":\"tools/list\",\"params\":{\"cursor\":\"x\"}}").hasCursor()).isTrue();
+        assertThat(RelayWelcome.Params.of(TOOLS_LIST).hasCursor()).isFalse();
+        assertThat(RelayWelcome.recordable(BUILD, "2025-06-18 x")).as("a space would break the header").isFalse();
+    }
+
+    private void awaitReceived(int n) throws InterruptedException {
+        for (int i = 0; i < 100 && daemon.received().size() < n; i++) {
+            Thread.sleep(50);
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The client's side of a relay running on a thread of this test: its stdin, stdout lines and stderr. */
+    static final class ClientEnd implements AutoCloseable {
+        private final PipedOutputStream stdin;
+        private final BlockingQueue<String> lines;
+        private final ByteArrayOutputStream log;
+        private final Thread pump;
+
+        private ClientEnd(PipedOutputStream stdin, BlockingQueue<String> lines, ByteArrayOutputStream log, Thread pump) {
+            this.stdin = stdin;
+            this.lines = lines;
+            this.log = log;
+            this.pump = pump;
+        }
+
+        static ClientEnd start(DaemonPaths paths, boolean launcherStartedDaemon) throws IOException {
+            RelaySettings settings = RelaySettings.from(Map.of("HOME", paths.dataDir().getParent().toString(),
+                    "APRA_FLEET_DATA_DIR", paths.dataDir().toString(),
+                    RelaySettings.DAEMON_STARTING, launcherStartedDaemon ? "1" : "0"));
+            PipedOutputStream stdin = new PipedOutputStream();
+            PipedInputStream relayIn = new PipedInputStream(stdin, 1 << 16);
+            BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            OutputStream stdout = new OutputStream() {
+                private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+                @Override
+                public synchronized void write(int b) {
+                    if (b == '\n') {
+                        lines.add(line.toString(StandardCharsets.UTF_8));
+                        line.reset();
+                    } else {
+                        line.write(b);
+                    }
+                }
+            };
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            Relay relay = new Relay(settings, BUILD, stdout, new PrintStream(log, true, StandardCharsets.UTF_8), code -> {
+            });
+            Thread pump = new Thread(() -> {
+                try {
+                    relay.pump(relayIn);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "test-relay");
+            pump.setDaemon(true);
+            pump.start();
+            return new ClientEnd(stdin, lines, log, pump);
+        }
+
+        void send(String line) throws IOException {
+            stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+        }
+
+        String next() throws InterruptedException {
+            String line = lines.poll(20, TimeUnit.SECONDS);
+            assertThat(line).as("an answer within 20 s; relay log: " + log()).isNotNull();
+            return line;
+        }
+
+        String poll(long millis) throws InterruptedException {
+            return lines.poll(millis, TimeUnit.MILLISECONDS);
+        }
+
+        String log() {
+            return log.toString(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void close() throws Exception {
+            stdin.close();
+            pump.join(10_000);
+        }
+    }
+}
