@@ -19,9 +19,12 @@ public record DaemonPaths(Path dataDir) {
         return dataDir.resolve("daemon.log");
     }
 
-    /** The daemon's answers to initialize and tools/list, recorded by a relay ({@link RelayWelcome}). */
-    public Path welcome() {
-        return dataDir.resolve("relay-welcome");
+    /**
+     * The daemon's answers to initialize and tools/list for clients asking for this protocol version
+     * (a plain word: {@link RelayWelcome#recordable}), recorded by a relay.
+     */
+    public Path welcome(String protocolVersion) {
+        return dataDir.resolve("relay-welcome-" + protocolVersion);
     }
 
     /** The bearer token of the Streamable HTTP endpoint (0600). */

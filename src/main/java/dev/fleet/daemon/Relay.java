@@ -20,6 +20,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntConsumer;
 
 /**
@@ -70,13 +72,16 @@ public final class Relay {
     private List<String> inheritedOptions = List.of();
     private final boolean recording;
     private final WelcomeRecorder recorder = new WelcomeRecorder();
-    /** This build's recorded answers, while the client is answered from them (the daemon still starting). */
-    private RelayWelcome welcome;
     /** The connection to the daemon opened beside the client's first lines, until the relay takes it. */
     private FutureTask<DaemonLink> opening;
-    private boolean initializeAnsweredLocally;
-    /** The record whose tools/list the client got: the daemon's own answer is compared with it. */
-    private RelayWelcome toolsToCheck;
+    /** The record the client's initialize was answered from, until the handshake is replayed to the daemon. */
+    private RelayWelcome answeredWith;
+    /** Whether the client's tools/list was answered from that record too. */
+    private boolean toolsAnsweredLocally;
+    /** The record whose tools the daemon is to be asked for, once the line at hand has gone there. */
+    private RelayWelcome checkPending;
+    /** The record being checked, and the id of the relay's own tools/list (read by the daemon-reader thread). */
+    private volatile RelayWelcome toolsToCheck;
     private volatile String toolsCheckId;
 
     Relay(RelaySettings settings, String build, OutputStream stdout, PrintStream log, IntConsumer exit) {
@@ -132,9 +137,8 @@ public final class Relay {
     }
 
     int pump(InputStream stdin) throws IOException, InterruptedException {
-        welcome = daemonMustStart() ? RelayWelcome.read(paths.welcome(), build) : null;
-        if (welcome != null) {
-            // Answer the client's first lines from the record while another thread waits for the daemon.
+        if (daemonMustStart()) {
+            // Another thread waits for the daemon, while the client's first lines may be answered from a record.
             FutureTask<DaemonLink> task = new FutureTask<>(this::open);
             opening = task;
             Thread connector = new Thread(() -> {
@@ -159,9 +163,19 @@ public final class Relay {
         }
         readLines(new InputStreamReader(stdin, StandardCharsets.UTF_8));
         DaemonLink last;
+        FutureTask<DaemonLink> pending;
         synchronized (state) {
             inputEnded = true;
             last = link;
+            pending = opening;
+        }
+        if (pending != null) {
+            // A start (or the retiring of another build's daemon) under way is seen through, not cut off.
+            try {
+                pending.get(START_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // said in the log by the thread that opened it, or nothing opened in time
+            }
         }
         if (last != null) {
             last.finishWriting();
@@ -260,6 +274,7 @@ public final class Relay {
             }
             try {
                 l.send(line);
+                sendToolsCheck(l);
             } catch (IOException e) {
                 lost(l);
             }
@@ -270,20 +285,24 @@ public final class Relay {
         return scan.id() == null && "notifications/initialized".equals(scan.method());
     }
 
-    /** The whether-and-how of answering a line from the record while the daemon starts; true when answered. */
+    /**
+     * While the daemon starts: answers the client's initialize from this build's record for the
+     * protocol version it asks for, and then its tools/list; true when the line was answered here.
+     */
     private boolean answeredFromWelcome(LineScan scan, String line) {
-        if (welcome == null || link != null || opening == null || opening.isDone()) {
+        if (link != null || opening == null || opening.isDone()) {
             return false;
         }
         if (scan.isRequest() && "initialize".equals(scan.method())) {
-            if (!welcome.protocolVersion().equals(RelayWelcome.Params.of(line).protocolVersion())) {
+            RelayWelcome w = RelayWelcome.read(paths, build, RelayWelcome.Params.of(line).protocolVersion());
+            if (w == null) {
                 return false;
             }
-            answer(welcome.initializeAnswer(scan.id()));
-            initializeAnsweredLocally = true;
+            answer(w.initializeAnswer(scan.id()));
+            answeredWith = w;
             return true;
         }
-        if (!initializeAnsweredLocally) {
+        if (answeredWith == null) {
             return false;
         }
         if (isInitialized(scan)) {
@@ -291,8 +310,8 @@ public final class Relay {
             return true;
         }
         if (scan.isRequest() && "tools/list".equals(scan.method()) && !RelayWelcome.Params.of(line).hasCursor()) {
-            answer(welcome.toolsAnswer(scan.id()));
-            toolsToCheck = welcome;
+            answer(answeredWith.toolsAnswer(scan.id()));
+            toolsAnsweredLocally = true;
             return true;
         }
         return false;
@@ -316,10 +335,12 @@ public final class Relay {
                 return;
             }
             try {
-                connected(LineScan.NONE);
+                sendToolsCheck(connected(LineScan.NONE));
             } catch (RelayException e) {
                 // The client's next message tries again and is told why if that fails too.
                 log.println("fleet: " + e.getMessage());
+            } catch (IOException e) {
+                lost(link);
             }
         }
     }
@@ -329,18 +350,21 @@ public final class Relay {
         if (link != null) {
             return link;
         }
+        // Taken before the wait: whatever happens next, the record's part ends here.
+        RelayWelcome used = answeredWith;
+        boolean checkTools = toolsAnsweredLocally;
+        answeredWith = null;
+        toolsAnsweredLocally = false;
         DaemonLink l = opening != null ? opened() : open();
-        boolean reconnect = !initializeAnsweredLocally;
-        initializeAnsweredLocally = false;
         if (initialize != null && !(next.isRequest() && "initialize".equals(next.method()))) {
-            replayHandshake(l, next, reconnect);
+            replayHandshake(l, next, used);
         }
         link = l;
         Thread reader = new Thread(() -> readFrom(l), "fleet-relay-daemon");
         reader.setDaemon(true);
         reader.start();
-        if (toolsToCheck != null) {
-            checkTools(l);
+        if (checkTools && used != null) {
+            checkPending = used;
         }
         return l;
     }
@@ -349,7 +373,6 @@ public final class Relay {
     private DaemonLink opened() throws RelayException {
         FutureTask<DaemonLink> task = opening;
         opening = null;
-        welcome = null;
         try {
             return task.get();
         } catch (ExecutionException e) {
@@ -365,17 +388,19 @@ public final class Relay {
 
     /**
      * The client got its tools from the record: the daemon is asked too, under an id of the relay's
-     * own (its answer is not passed on), and {@link #toolsChecked} compares the two.
+     * own (its answer is not passed on), and {@link #toolsChecked} compares the two. Sent after the
+     * client's line at hand and its initialized notification, so the daemon sees the client's
+     * handshake whole first.
      */
-    private void checkTools(DaemonLink l) {
+    private void sendToolsCheck(DaemonLink l) throws IOException {
+        if (checkPending == null || initialized == null) {
+            return;
+        }
+        toolsToCheck = checkPending;
+        checkPending = null;
         String id = LineScan.quote("fleet-relay-tools-check-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         toolsCheckId = id;
-        try {
-            l.send("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/list\"}");
-        } catch (IOException e) {
-            toolsCheckId = null;
-            // the daemon is gone; the reader thread finds out
-        }
+        l.send("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/list\"}");
     }
 
     /** The daemon's own tools/list, after the client got the record's: the client is told if they differ. */
@@ -384,16 +409,27 @@ public final class Relay {
         toolsCheckId = null;
         toolsToCheck = null;
         byte[] actual = RelayWelcome.resultOf(line);
-        if (told == null || actual != null && Arrays.equals(actual, told.tools())) {
+        if (told == null) {
+            return;
+        }
+        if (actual == null) {
+            log.println("fleet: the daemon did not list its tools for the relay's check; the record of its first answers is kept");
+            return;
+        }
+        if (Arrays.equals(actual, told.tools())) {
             return;
         }
         log.println("fleet: the daemon's tools differ from those recorded for this build; the client is told to list them again");
-        try {
-            Files.deleteIfExists(paths.welcome());
-        } catch (IOException e) {
-            log.println("fleet: could not remove " + paths.welcome() + ": " + e.getMessage());
-        }
+        drop(told);
         answer("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}");
+    }
+
+    private void drop(RelayWelcome record) {
+        try {
+            record.drop(paths);
+        } catch (IOException e) {
+            log.println("fleet: could not remove the record of the daemon's first answers: " + e.getMessage());
+        }
     }
 
     /**
@@ -408,7 +444,7 @@ public final class Relay {
      * A new daemon knows nothing of this client (or the relay answered its initialize from the
      * record): send its initialize there and drop the answer.
      */
-    private void replayHandshake(DaemonLink l, LineScan next, boolean reconnect) throws RelayException {
+    private void replayHandshake(DaemonLink l, LineScan next, RelayWelcome used) throws RelayException {
         try {
             l.send(initialize);
             byte[] answer = l.within(HANDSHAKE_LIMIT, () -> {
@@ -425,13 +461,22 @@ public final class Relay {
                 }
             });
             if (answer == null) {
+                l.close();
                 throw new RelayException("the new fleet daemon did not answer initialize");
+            }
+            if (used != null) {
+                // The client got the record's answer: the daemon's own must be the same.
+                byte[] result = RelayWelcome.resultOf(answer);
+                if (result == null || !Arrays.equals(result, used.initialize())) {
+                    log.println("fleet: the daemon answered initialize otherwise than recorded for this build; the record is removed");
+                    drop(used);
+                }
             }
             // The client's initialized notification, unless it is the message on its way there now.
             if (initialized != null && !isInitialized(next)) {
                 l.send(initialized);
             }
-            if (reconnect) {
+            if (used == null) {
                 log.println("fleet: reconnected to a new fleet daemon");
             }
         } catch (IOException e) {
@@ -678,7 +723,8 @@ public final class Relay {
             if (!done && initializeId == null) {
                 initializeId = id;
                 this.protocolVersion = protocolVersion;
-                done = !RelayWelcome.recordable(build, protocolVersion);
+                // The launcher's class-data recording is no client: it records no answers.
+                done = recording || !RelayWelcome.recordable(build, protocolVersion);
             }
         }
 
@@ -717,17 +763,17 @@ public final class Relay {
                 }
             }
             try {
-                made.write(paths.welcome());
+                made.write(paths);
             } catch (IOException e) {
-                log.println("fleet: could not record the daemon's first answers in " + paths.welcome() + ": " + e.getMessage());
+                log.println("fleet: could not record the daemon's first answers in " + paths.welcome(protocolVersion) + ": "
+                        + e.getMessage());
             }
         }
 
         private RelayWelcome existing() {
             if (!existingRead) {
                 existingRead = true;
-                RelayWelcome w = RelayWelcome.read(paths.welcome(), build);
-                existing = w != null && w.protocolVersion().equals(protocolVersion) ? w : null;
+                existing = RelayWelcome.read(paths, build, protocolVersion);
             }
             return existing;
         }

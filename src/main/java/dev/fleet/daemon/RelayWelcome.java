@@ -6,12 +6,15 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.fleet.security.SecureFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.regex.Pattern;
 
@@ -22,8 +25,8 @@ import java.util.regex.Pattern;
  * start gives the client these answers at once, while the daemon boots, and checks them against
  * the daemon once it answers (see {@link Relay}).
  *
- * <p>The file is three lines in the private data dir: a header naming the build and the protocol
- * version, then each answer's {@code result} exactly as the daemon wrote it (an MCP line holds no
+ * <p>The file ({@link DaemonPaths#welcome}, one per protocol version) is three lines in the private
+ * data dir: a header naming the build and the protocol version, then each answer's {@code result} exactly as the daemon wrote it (an MCP line holds no
  * newline). Reading it parses no JSON: a relay that must answer within milliseconds of its start
  * only splits three lines.
  *
@@ -40,60 +43,92 @@ record RelayWelcome(String build, String protocolVersion, byte[] initialize, byt
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9._+-]{1,100}");
     private static final JsonFactory JSON = new JsonFactory();
 
-    /** This build's record for a client asking for {@code protocolVersion}, or null when there is none usable. */
-    static RelayWelcome read(Path file, String build) {
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!a.isRegularFile() || a.size() > MAX_FILE) {
+    /**
+     * This build's record for a client asking for {@code protocolVersion}, or null when there is none
+     * usable: none, cut short, another build's, or not fleet's. Read through one channel that does
+     * not follow links, and never more than {@link #MAX_FILE} bytes.
+     */
+    static RelayWelcome read(DaemonPaths paths, String build, String protocolVersion) {
+        if (!recordable(build, protocolVersion)) {
+            return null;
+        }
+        try (SeekableByteChannel ch = Files.newByteChannel(paths.welcome(protocolVersion), StandardOpenOption.READ,
+                LinkOption.NOFOLLOW_LINKS)) {
+            long size = ch.size();
+            if (size > MAX_FILE) {
                 return null;
             }
-            byte[] all = Files.readAllBytes(file);
-            int first = indexOf(all, 0);
-            int second = first < 0 ? -1 : indexOf(all, first + 1);
-            int third = second < 0 ? -1 : indexOf(all, second + 1);
-            // A whole file ends with its third newline; anything else was cut short or is not fleet's.
-            if (third < 0 || third != all.length - 1) {
-                return null;
+            ByteBuffer buffer = ByteBuffer.allocate((int) size);
+            while (buffer.hasRemaining() && ch.read(buffer) > 0) {
+                // read to the end
             }
-            String[] header = new String(all, 0, first, StandardCharsets.UTF_8).split(" ");
-            if (header.length != 4 || !(header[0] + " " + header[1]).equals(HEADER) || !header[2].equals(build)
-                    || second == first + 1 || third == second + 1) {
-                return null;
-            }
-            return new RelayWelcome(build, header[3], Arrays.copyOfRange(all, first + 1, second),
-                    Arrays.copyOfRange(all, second + 1, third));
+            return parse(Arrays.copyOf(buffer.array(), buffer.position()), build, protocolVersion);
         } catch (IOException | RuntimeException e) {
             return null;
         }
     }
 
-    /** Whether recording is possible: both words fit the header. */
+    private static RelayWelcome parse(byte[] all, String build, String protocolVersion) {
+        int first = indexOf(all, 0);
+        int second = first < 0 ? -1 : indexOf(all, first + 1);
+        int third = second < 0 ? -1 : indexOf(all, second + 1);
+        // A whole file ends with its third newline; anything else was cut short or is not fleet's.
+        if (third < 0 || third != all.length - 1) {
+            return null;
+        }
+        String header = new String(all, 0, first, StandardCharsets.UTF_8);
+        byte[] initialize = Arrays.copyOfRange(all, first + 1, second);
+        byte[] tools = Arrays.copyOfRange(all, second + 1, third);
+        if (!header.equals(HEADER + " " + build + " " + protocolVersion) || !isObject(initialize) || !isObject(tools)) {
+            return null;
+        }
+        return new RelayWelcome(build, protocolVersion, initialize, tools);
+    }
+
+    /** The outline of a JSON object (what every result is); its inside the daemon wrote. */
+    private static boolean isObject(byte[] text) {
+        return text.length >= 2 && text[0] == '{' && text[text.length - 1] == '}';
+    }
+
+    /** Whether recording is possible: both words fit the header (and the version the file name). */
     static boolean recordable(String build, String protocolVersion) {
         return build != null && protocolVersion != null && WORD.matcher(build).matches()
                 && WORD.matcher(protocolVersion).matches();
     }
 
     /**
-     * Writes the record under a new private name and renames it into place, so that a relay reading
-     * it meanwhile sees the old record or the new one, never a part.
+     * Writes the record under a new private name, flushed to disk, and renames it into place, so that
+     * a relay reading it meanwhile (or after a power loss) sees the old record or the new one, never a part.
      */
-    void write(Path file) throws IOException {
+    void write(DaemonPaths paths) throws IOException {
         ByteArrayOutputStream text = new ByteArrayOutputStream(initialize.length + tools.length + 128);
         text.writeBytes((HEADER + " " + build + " " + protocolVersion + "\n").getBytes(StandardCharsets.UTF_8));
         text.writeBytes(initialize);
         text.write('\n');
         text.writeBytes(tools);
         text.write('\n');
+        Path file = paths.welcome(protocolVersion);
         // A name no other relay uses at the same time; creating it fails rather than reuse anything there.
         Path fresh = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "."
                 + Long.toHexString(System.nanoTime()));
         try {
             SecureFiles.createPrivateNew(fresh);
-            Files.write(fresh, text.toByteArray());
+            try (FileChannel ch = FileChannel.open(fresh, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                ByteBuffer buffer = ByteBuffer.wrap(text.toByteArray());
+                while (buffer.hasRemaining()) {
+                    ch.write(buffer);
+                }
+                ch.force(true);
+            }
             Files.move(fresh, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(fresh);
         }
+    }
+
+    /** Removes this record (the daemon answered otherwise); true when there was one. */
+    boolean drop(DaemonPaths paths) throws IOException {
+        return Files.deleteIfExists(paths.welcome(protocolVersion));
     }
 
     /** Whether this record says the same as {@code other}. */

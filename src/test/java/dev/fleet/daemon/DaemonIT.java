@@ -273,8 +273,11 @@ class DaemonIT {
             fleet.client().initialize();
             tools = fleet.client().listTools().tools();
         }
-        Path record = home.dataDir().resolve("relay-welcome");
-        assertThat(record).as("the session's first answers were recorded").exists();
+        Path record;
+        try (Stream<Path> files = Files.list(home.dataDir())) {
+            record = files.filter(f -> f.getFileName().toString().startsWith("relay-welcome-")).findFirst().orElseThrow(
+                    () -> new AssertionError("the session's first answers were not recorded"));
+        }
 
         // The daemon stopped with the last client; the next one gets the recorded answers and its calls work.
         try (FleetServer fleet = new FleetServer(env, true)) {
@@ -282,6 +285,7 @@ class DaemonIT {
             assertThat(fleet.client().listTools().tools()).isEqualTo(tools);
             assertThat(text(fleet.call("list_members"))).doesNotContain("error");
         }
+        assertThat(record).as("the daemon confirmed the record: its initialize and tools are the recorded ones").exists();
 
         // A record that says more than the daemon: the client sees it first, then the daemon's own list.
         List<String> lines = Files.readAllLines(record, StandardCharsets.UTF_8);

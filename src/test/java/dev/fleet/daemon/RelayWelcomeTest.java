@@ -63,7 +63,7 @@ class RelayWelcomeTest {
 
     @Test
     void whileTheDaemonStartsTheClientIsAnsweredFromTheRecordAndEverythingElseWaitsForTheDaemon() throws Exception {
-        new RelayWelcome(BUILD, VERSION, bytes(INIT), bytes(TOOLS)).write(paths.welcome());
+        new RelayWelcome(BUILD, VERSION, bytes(INIT), bytes(TOOLS)).write(paths);
         client = ClientEnd.start(paths, true);
 
         client.send(INITIALIZE);
@@ -90,7 +90,7 @@ class RelayWelcomeTest {
 
     @Test
     void toolsThatDifferFromTheRecordAreAnnouncedAsChangedAndTheRecordIsDropped() throws Exception {
-        new RelayWelcome(BUILD, VERSION, bytes(INIT), bytes(TOOLS)).write(paths.welcome());
+        new RelayWelcome(BUILD, VERSION, bytes(INIT), bytes(TOOLS)).write(paths);
         client = ClientEnd.start(paths, true);
         client.send(INITIALIZE);
         client.next();
@@ -101,9 +101,40 @@ class RelayWelcomeTest {
         String otherTools = "{\"tools\":[]}";
         daemon = ScriptedDaemon.start(paths, BUILD, INIT, otherTools);
         assertThat(client.next()).isEqualTo("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}");
-        assertThat(paths.welcome()).doesNotExist();
+        assertThat(paths.welcome(VERSION)).doesNotExist();
         client.send(TOOLS_LIST.replace("\"id\":2", "\"id\":4"));
         assertThat(client.next()).as("asked again, the daemon answers").isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":" + otherTools + "}");
+    }
+
+    @Test
+    void aDaemonThatAnswersInitializeOtherwiseHasTheRecordRemoved() throws Exception {
+        new RelayWelcome(BUILD, VERSION, bytes(INIT), bytes(TOOLS)).write(paths);
+        client = ClientEnd.start(paths, true);
+        client.send(INITIALIZE);
+        assertThat(client.next()).contains(INIT);
+        client.send(INITIALIZED);
+
+        daemon = ScriptedDaemon.start(paths, BUILD, INIT.replace("9.9.9", "9.9.10"), TOOLS);
+        client.send(CALL);
+        assertThat(client.next()).contains("\"id\":3");
+        assertThat(paths.welcome(VERSION)).doesNotExist();
+        assertThat(client.log()).contains("answered initialize otherwise than recorded");
+    }
+
+    @Test
+    void aClientThatLeavesWhileTheDaemonStartsDoesNotCutTheStartShort() throws Exception {
+        new RelayWelcome(BUILD, VERSION, bytes(INIT), bytes(TOOLS)).write(paths);
+        client = ClientEnd.start(paths, true);
+        client.send(INITIALIZE);
+        client.next();
+        client.stdinClosed();
+        Thread.sleep(300);
+        assertThat(client.pumping()).as("the relay waits for the daemon it is connecting to").isTrue();
+
+        daemon = ScriptedDaemon.start(paths, BUILD, INIT, TOOLS);
+        client.awaitEnd();
+        assertThat(client.pumping()).isFalse();
+        assertThat(daemon.received()).as("nothing is replayed for a client that has gone").isEmpty();
     }
 
     @Test
@@ -118,14 +149,14 @@ class RelayWelcomeTest {
         client.close();
         client = null;
 
-        RelayWelcome recorded = RelayWelcome.read(paths.welcome(), BUILD);
+        RelayWelcome recorded = RelayWelcome.read(paths, BUILD, VERSION);
         assertThat(recorded).isNotNull();
         assertThat(recorded.sameAs(new RelayWelcome(BUILD, VERSION, bytes(INIT), bytes(TOOLS)))).isTrue();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(paths.welcome()))).isEqualTo("rw-------");
-        assertThat(RelayWelcome.read(paths.welcome(), "another+build")).isNull();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(paths.welcome(VERSION)))).isEqualTo("rw-------");
+        assertThat(RelayWelcome.read(paths, "another+build", VERSION)).isNull();
         try (var files = Files.list(paths.dataDir())) {
             assertThat(files.map(f -> f.getFileName().toString())).as("no temporary file left")
-                    .containsExactlyInAnyOrder("fleet.sock", "relay-welcome");
+                    .containsExactlyInAnyOrder("fleet.sock", "relay-welcome-" + VERSION);
         }
 
         // The daemon is gone; a client asking for another protocol version waits for the new one.
@@ -141,18 +172,18 @@ class RelayWelcomeTest {
     @Test
     void aRecordCutShortOrThroughALinkIsNotRead() throws Exception {
         RelayWelcome welcome = new RelayWelcome(BUILD, VERSION, bytes(INIT), bytes(TOOLS));
-        welcome.write(paths.welcome());
-        byte[] whole = Files.readAllBytes(paths.welcome());
-        assertThat(RelayWelcome.read(paths.welcome(), BUILD)).isNotNull();
+        welcome.write(paths);
+        byte[] whole = Files.readAllBytes(paths.welcome(VERSION));
+        assertThat(RelayWelcome.read(paths, BUILD, VERSION)).isNotNull();
 
-        Files.write(paths.welcome(), java.util.Arrays.copyOf(whole, whole.length - 10));
-        assertThat(RelayWelcome.read(paths.welcome(), BUILD)).isNull();
+        Files.write(paths.welcome(VERSION), java.util.Arrays.copyOf(whole, whole.length - 10));
+        assertThat(RelayWelcome.read(paths, BUILD, VERSION)).isNull();
 
         Path elsewhere = tmp.resolve("elsewhere");
         Files.write(elsewhere, whole);
-        Files.delete(paths.welcome());
-        Files.createSymbolicLink(paths.welcome(), elsewhere);
-        assertThat(RelayWelcome.read(paths.welcome(), BUILD)).isNull();
+        Files.delete(paths.welcome(VERSION));
+        Files.createSymbolicLink(paths.welcome(VERSION), elsewhere);
+        assertThat(RelayWelcome.read(paths, BUILD, VERSION)).isNull();
     }
 
     @Test
@@ -227,6 +258,18 @@ class RelayWelcomeTest {
             pump.setDaemon(true);
             pump.start();
             return new ClientEnd(stdin, lines, log, pump);
+        }
+
+        void stdinClosed() throws IOException {
+            stdin.close();
+        }
+
+        boolean pumping() {
+            return pump.isAlive();
+        }
+
+        void awaitEnd() throws InterruptedException {
+            pump.join(20_000);
         }
 
         void send(String line) throws IOException {
