@@ -1,5 +1,6 @@
 package dev.fleet.guard;
 
+import dev.fleet.os.GpuHoldersCpu;
 import dev.fleet.security.ShellQuote;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,10 +15,12 @@ import java.util.Base64;
  */
 public final class GuardScripts {
     /** Raised whenever the guard's behaviour changes: members with an older guard get the new one. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     static final String FOLDER = "$HOME/.fleet/guard";
 
-    private static final String RUN_ONCE = load("run-once.sh").replace("@VERSION@", Integer.toString(VERSION));
+    private static final String RUN_ONCE = load("run-once.sh").replace("@VERSION@", Integer.toString(VERSION))
+            .replace("@GPU_HOLDERS_CPU@", GpuHoldersCpu.FUNCTION.strip())
+            .replace("@CPU_WORK_PERCENT@", Integer.toString(GpuHoldersCpu.WORK_PERCENT));
     private static final String UNINSTALL = load("uninstall.sh");
     private static final String INSTALL = load("install.sh");
 

@@ -92,7 +92,7 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     @Override
     public java.util.Optional<String> gpuSample(long windowSeconds) {
         // At most GPU_SAMPLES_KEPT lines (about 40 KB) are printed: within the inline output limit.
-        return java.util.Optional.of(AGENT_PATH
+        return java.util.Optional.of(AGENT_PATH + GpuHoldersCpu.FUNCTION + "\n"
                 + "command -v nvidia-smi >/dev/null 2>&1 || { echo '@@gpu:none'; exit 0; }; "
                 + "u=$(nvidia-smi --query-gpu=utilization.gpu,memory.used,memory.total --format=csv,noheader,nounits 2>/dev/null) "
                 + "|| { echo \"@@gpu:failed $?\"; exit 0; }; "
@@ -103,12 +103,15 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
                 + "top=$(printf '%s\\n' \"$u\" | awk -F', *' '$1 ~ /^[0-9]+$/ {if (!n || $1 > m) m = $1; n++} END {if (n) printf \"%d\", m; else printf \"-\"}'); "
                 + "procs=$(printf '%s\\n' \"$a\" | awk -F', *' '$1 ~ /^[0-9]+$/ {printf \"%s%s:%s\", sep, $1, ($2 ~ /^[0-9]+$/ ? $2 : 0); sep=\",\"}'); "
                 + "[ -n \"$procs\" ] || procs=-; "
+                // Memory held at 0 %: do the holders work on the CPU meanwhile (a job's CPU phase)?
+                + "cpu=-; if [ \"$procs\" != - ] && [ \"$top\" = 0 ]; then cpu=$(fleet_holders_cpu \"$procs\"); fi; "
                 + "f=\"$HOME/.fleet/gpu-samples\"; "
                 + "if mkdir -p \"$HOME/.fleet\" 2>/dev/null; then chmod 700 \"$HOME/.fleet\" 2>/dev/null; "
                 + "printf '%s %s %s\\n' \"$now\" \"$top\" \"$procs\" >> \"$f\"; "
                 + "if [ \"$(wc -l < \"$f\")\" -gt " + (2 * GPU_SAMPLES_KEPT) + " ]; then tail -n " + GPU_SAMPLES_KEPT
                 + " \"$f\" > \"$f.tmp\" && mv -f \"$f.tmp\" \"$f\"; fi; fi; "
                 + "echo '@@gpu:now'; echo \"$now\"; echo '@@gpu:sample'; printf '%s %s %s\\n' \"$now\" \"$top\" \"$procs\"; "
+                + "echo '@@gpu:cpu'; printf '%s\\n' \"$cpu\"; "
                 + "echo '@@gpu:reading'; printf '%s\\n' \"$u\"; echo '@@gpu:history'; "
                 + "awk -v since=$((now - " + Math.max(60, windowSeconds) + ")) '$1 >= since' \"$f\" 2>/dev/null | tail -n "
                 + GPU_SAMPLES_KEPT + "; true");

@@ -106,7 +106,7 @@ public final class GpuProbe {
     private GpuVerdict judge(Member m, GpuLook look) {
         int threshold = m.cloud() == null ? 0 : m.cloud().gpuBusyMinUtil();
         return new UtilizationPolicy(threshold, samples, Duration.ofMinutes(idleTimeoutMin.applyAsInt(m)),
-                UtilizationPolicy.DEFAULT_MAX_GAP).judge(look.history(), look.nowEpochSec());
+                UtilizationPolicy.DEFAULT_MAX_GAP).judge(look.history(), look.nowEpochSec(), look.holdersCpu());
     }
 
     /** Enough history to see a hold well past the timeout; the printed history is bounded in lines as well. */

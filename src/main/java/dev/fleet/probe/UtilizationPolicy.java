@@ -1,5 +1,6 @@
 package dev.fleet.probe;
 
+import dev.fleet.os.GpuHoldersCpu;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +14,9 @@ import java.util.Locale;
  *   <li>Processes held GPU memory at 0 % in every sample of a stretch longer than the idle
  *       timeout: "holding the GPU idle" (a dead DataLoader worker, a forgotten notebook kernel).
  *       Such a stretch counts only when its samples are close together ({@code maxGap}): a long
- *       gap could hide work, and doubt must never stop a machine.</li>
+ *       gap could hide work, and doubt must never stop a machine. Nor when the holders' sessions
+ *       use the CPU meanwhile ({@link GpuHoldersCpu#WORK_PERCENT} of a core or more: a job in a
+ *       CPU phase, such as evaluation or writing a checkpoint), or cannot be seen to tell.</li>
  *   <li>Threshold 0 (the default): any other compute process is work.</li>
  *   <li>Threshold above 0: work when the average utilization over the last {@code samples}
  *       samples is at or above it. An average, not a minimum: a job that pauses for data loading
@@ -31,8 +34,12 @@ public record UtilizationPolicy(int busyMinUtil, int samples, Duration idleTimeo
         }
     }
 
-    /** @param history samples oldest first, the newest being the current look; {@code nowEpochSec} on the member's clock */
-    public GpuVerdict judge(List<GpuSample> history, long nowEpochSec) {
+    /**
+     * @param history     samples oldest first, the newest being the current look; {@code nowEpochSec} on the member's clock
+     * @param holdersCpu  the share of one core (%) the holders' sessions used during the current look, when it found
+     *                    GPU memory held at 0 %; null when that could not be seen
+     */
+    public GpuVerdict judge(List<GpuSample> history, long nowEpochSec, Integer holdersCpu) {
         if (history.isEmpty()) {
             return new GpuVerdict.NoProcesses();
         }
@@ -59,6 +66,13 @@ public record UtilizationPolicy(int busyMinUtil, int samples, Duration idleTimeo
         boolean latestIdle = latest.utilizationPercent() != null && latest.utilizationPercent() == 0;
         Duration held = Duration.ofSeconds(Math.max(0, nowEpochSec - heldSince));
         if (latestIdle && nowEpochSec - latest.epochSec() <= maxGap.toSeconds() && held.compareTo(idleTimeout) > 0) {
+            String heldText = "GPU memory held at 0 % for " + held.toMinutes() + " min";
+            if (holdersCpu == null) {
+                return new GpuVerdict.Busy(heldText + ", by processes whose CPU use cannot be seen (kept: they may be working)");
+            }
+            if (holdersCpu >= GpuHoldersCpu.WORK_PERCENT) {
+                return new GpuVerdict.Busy(heldText + " while its processes use " + holdersCpu + " % of a CPU core (a CPU phase of a job)");
+            }
             return new GpuVerdict.HoldingIdle(latest.processes(), held);
         }
         int n = latest.processes().size();

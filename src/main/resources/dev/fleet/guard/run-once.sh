@@ -73,6 +73,8 @@ limited() {
     if command -v timeout >/dev/null 2>&1; then timeout "$seconds" "$@"; else "$@"; fi
 }
 
+@GPU_HOLDERS_CPU@
+
 mtime() {
     stat -c %Y "$1" 2>/dev/null || date -r "$1" +%s 2>/dev/null || echo 0
 }
@@ -110,10 +112,14 @@ if command -v nvidia-smi >/dev/null 2>&1; then
         top=$(printf '%s\n' "$u" | awk -F', *' '$1 ~ /^[0-9]+$/ {if (!n || $1 > m) m = $1; n++} END {if (n) printf "%d", m; else printf "-"}')
         procs=$(printf '%s\n' "$a" | awk -F', *' '$1 ~ /^[0-9]+$/ {printf "%s%s:%s", sep, $1, ($2 ~ /^[0-9]+$/ ? $2 : 0); sep=","}')
         [ -n "$procs" ] || procs=-
+        # Memory held at 0 %: do the holders work on the CPU meanwhile (a job's CPU phase)?
+        cpu=-
+        if [ "$procs" != - ] && [ "$top" = 0 ]; then cpu=$(fleet_holders_cpu "$procs"); fi
         samples="$HOME/.fleet/gpu-samples"
         printf '%s %s %s\n' "$now" "$top" "$procs" >> "$samples"
         trim "$samples" 1500
-        verdict=$(awk -v now="$now" -v tmo=$((timeout_min * 60)) -v gap="$max_gap" -v min="$min_util" -v n="$n_samples" '
+        verdict=$(awk -v now="$now" -v tmo=$((timeout_min * 60)) -v gap="$max_gap" -v min="$min_util" -v n="$n_samples" \
+                -v cpu="$cpu" -v cpu_work=@CPU_WORK_PERCENT@ '
             { t[NR] = $1; u[NR] = $2; p[NR] = $3 }
             END {
                 if (NR == 0 || p[NR] == "-") {
@@ -129,6 +135,9 @@ if command -v nvidia-smi >/dev/null 2>&1; then
                 }
                 np = split(p[NR], procs, ",")
                 if (u[NR] == "0" && now - t[NR] <= gap && now - since > tmo) {
+                    held = sprintf("GPU memory held at 0 %% for %d min", int((now - since) / 60))
+                    if (cpu !~ /^[0-9]+$/) { print "busy " held ", by processes whose CPU use cannot be seen (kept: they may be working)"; exit }
+                    if (cpu + 0 >= cpu_work) { printf "busy %s while its processes use %d %% of a CPU core (a CPU phase of a job)\n", held, cpu; exit }
                     mem = 0; pids = ""
                     for (j = 1; j <= np; j++) { split(procs[j], pm, ":"); mem += pm[2]; pids = pids (j > 1 ? ", " : "") pm[1] }
                     printf "idle holding the GPU idle: pid %s hold%s %d MiB of GPU memory at 0 %% utilization for %d min\n", pids, (np == 1 ? "s" : ""), mem, int((now - since) / 60)

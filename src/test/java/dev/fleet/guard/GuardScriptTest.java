@@ -2,6 +2,7 @@ package dev.fleet.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fleet.testing.GpuHolderProcesses;
 import dev.fleet.testing.GpuScenarios;
 import dev.fleet.testing.GuardFakes;
 import java.io.IOException;
@@ -38,6 +39,7 @@ class GuardScriptTest {
     GuardFakes fakes;
     long base;
     final List<Process> started = new ArrayList<>();
+    final GpuHolderProcesses holders = new GpuHolderProcesses();
 
     @BeforeEach
     void install() throws Exception {
@@ -56,6 +58,7 @@ class GuardScriptTest {
     void endProcesses() throws Exception {
         started.forEach(p -> p.descendants().forEach(ProcessHandle::destroyForcibly));
         started.forEach(Process::destroyForcibly);
+        holders.close();
     }
 
     /** Runs a bash script as the member's user, with its HOME and the given extra variables; returns its output. */
@@ -263,17 +266,22 @@ class GuardScriptTest {
     void theUtilizationPolicyOnRecordedSamples(GpuScenarios.Scenario s) throws Exception {
         Files.writeString(guard.resolve("gpu-busy-min-util"), s.threshold() + "\n");
         long now = base + 50 * 60;
-        List<String> history = s.lines(now);
+        // The holder is a real process (or a pid no process has): the guard measures its CPU use.
+        String pid = holders.of(s.holders());
+        List<String> history = s.lines(now, pid);
         Files.write(home.resolve(".fleet/gpu-samples"), history.subList(0, history.size() - 1));
         GpuScenarios.Look current = s.current();
-        fakes.gpu(current.utilization(), current.processes().equals("-") ? "" : current.processes().replace(":", ", ")
-                .replace(",4", "\n4"));
+        fakes.gpu(current.utilization(), current.processes().equals("-") ? "" : current.processes().replace(GpuScenarios.PID, pid)
+                .replace(":", ", "));
         String decision = decideAt(50);
         switch (s.expect()) {
-            case BUSY -> assertThat(decision).contains("keep busy: ", current.processes().equals("-") ? "no compute process visible"
-                    : "GPU compute process");
+            case BUSY -> assertThat(decision).contains("keep busy: ", switch (s.holders()) {
+                case WORKING -> "GPU memory held at 0 % for 45 min while its processes use";
+                case UNSEEN -> "GPU memory held at 0 % for 45 min, by processes whose CPU use cannot be seen";
+                case IDLE -> current.processes().equals("-") ? "no compute process visible" : "GPU compute process";
+            });
             case BELOW_THRESHOLD -> assertThat(decision).contains("poweroff", "below the threshold of " + s.threshold() + " %");
-            case HOLDING_IDLE -> assertThat(decision).contains("poweroff", "holding the GPU idle: pid 4242 holds 19000 MiB",
+            case HOLDING_IDLE -> assertThat(decision).contains("poweroff", "holding the GPU idle: pid " + pid + " holds 19000 MiB",
                     "for 45 min");
             case NO_PROCESSES -> assertThat(decision).contains("poweroff", "no GPU compute process");
         }

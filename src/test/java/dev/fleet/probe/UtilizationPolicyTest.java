@@ -21,7 +21,7 @@ class UtilizationPolicyTest {
     private static GpuVerdict judge(GpuScenarios.Scenario s) {
         List<GpuSample> history = s.lines(NOW).stream().map(l -> GpuSample.parse(l).orElseThrow()).toList();
         return new UtilizationPolicy(s.threshold(), UtilizationPolicy.DEFAULT_SAMPLES,
-                Duration.ofMinutes(GpuScenarios.IDLE_TIMEOUT_MIN), UtilizationPolicy.DEFAULT_MAX_GAP).judge(history, NOW);
+                Duration.ofMinutes(GpuScenarios.IDLE_TIMEOUT_MIN), UtilizationPolicy.DEFAULT_MAX_GAP).judge(history, NOW, s.holdersCpu());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -39,15 +39,26 @@ class UtilizationPolicyTest {
 
     @Test
     void aProcessHeldIdleIsNamedWithItsMemoryAndHowLong() {
-        GpuVerdict v = judge(GpuScenarios.all().get(1));
+        GpuVerdict v = judge(scenario("dead DataLoader worker"));
         assertThat(v.reason()).contains("holding the GPU idle", "pid 4242", "19000 MiB", "45 min", "does not keep the instance up");
     }
 
     @Test
+    void memoryHeldAtZeroPercentByProcessesWorkingOnTheCpuOrUnseenKeepsTheMachine() {
+        assertThat(judge(scenario("a job in a CPU phase")).reason()).contains("GPU memory held at 0 % for 45 min",
+                "use 95 % of a CPU core");
+        assertThat(judge(scenario("by processes that cannot be seen")).reason()).contains("cannot be seen");
+    }
+
+    private static GpuScenarios.Scenario scenario(String part) {
+        return GpuScenarios.all().stream().filter(s -> s.name().contains(part)).findFirst().orElseThrow();
+    }
+
+    @Test
     void theThresholdReasonSaysWhatWasMeasured() {
-        assertThat(judge(GpuScenarios.all().get(5)).reason()).contains("GPU at 54 % on average over the last 5 samples",
+        assertThat(judge(scenario("training with data-loading dips")).reason()).contains("GPU at 54 % on average over the last 5 samples",
                 "threshold 30 %");
-        assertThat(judge(GpuScenarios.all().get(4)).reason()).contains("below the threshold of 30 %");
+        assertThat(judge(scenario("notebook kernel idling")).reason()).contains("below the threshold of 30 %");
     }
 
     @Test

@@ -14,14 +14,42 @@ public final class GpuScenarios {
     /** What the policy concludes: the GPU counts as work, does not (below the threshold), is held idle, or is unused. */
     public enum Expect { BUSY, BELOW_THRESHOLD, HOLDING_IDLE, NO_PROCESSES }
 
+    /**
+     * What the processes holding GPU memory do on the CPU while the GPU is at 0 %: next to nothing
+     * (a forgotten kernel), a core's worth (a job's CPU phase), or they cannot be seen in /proc.
+     */
+    public enum Holders { IDLE, WORKING, UNSEEN }
+
+    /** The holder's pid in the recorded looks; tests that measure real processes put a real pid in its place. */
+    public static final String PID = "4242";
+
     /** One look: how long ago, average utilization, compute processes ({@code pid:MiB,…} or {@code -}). */
     public record Look(long secondsAgo, int utilization, String processes) {
     }
 
-    public record Scenario(String name, int threshold, Expect expect, List<Look> looks) {
+    public record Scenario(String name, int threshold, Expect expect, List<Look> looks, Holders holders) {
+        Scenario(String name, int threshold, Expect expect, List<Look> looks) {
+            this(name, threshold, expect, looks, Holders.IDLE);
+        }
+
         /** History lines ({@code <epoch> <util> <processes>}) for a clock at {@code now}, oldest first. */
         public List<String> lines(long now) {
-            return looks.stream().map(l -> (now - l.secondsAgo()) + " " + l.utilization() + " " + l.processes()).toList();
+            return lines(now, PID);
+        }
+
+        /** The same with the holder's pid given. */
+        public List<String> lines(long now, String pid) {
+            return looks.stream().map(l -> (now - l.secondsAgo()) + " " + l.utilization() + " " + l.processes().replace(PID, pid))
+                    .toList();
+        }
+
+        /** What the holders' sessions used of a CPU core during the current look (%), as the sample measures it; null: unseen. */
+        public Integer holdersCpu() {
+            return switch (holders) {
+                case IDLE -> 0;
+                case WORKING -> 95;
+                case UNSEEN -> null;
+            };
         }
 
         public Look current() {
@@ -43,6 +71,10 @@ public final class GpuScenarios {
                 new Scenario("dead DataLoader worker holding 19 GB at 0 % for 45 min", 0, Expect.HOLDING_IDLE,
                         minutes(45, m -> 0, "4242:19000")),
                 new Scenario("GPU held at 0 % for only 20 min", 0, Expect.BUSY, minutes(20, m -> 0, "4242:19000")),
+                new Scenario("a job in a CPU phase holding 19 GB at 0 % for 45 min", 0, Expect.BUSY,
+                        minutes(45, m -> 0, "4242:19000"), Holders.WORKING),
+                new Scenario("GPU memory held at 0 % for 45 min by processes that cannot be seen", 0, Expect.BUSY,
+                        minutes(45, m -> 0, "4242:19000"), Holders.UNSEEN),
                 new Scenario("a 15-minute gap in the samples could hide work", 0, Expect.BUSY, gap()),
                 new Scenario("notebook kernel idling below the threshold", 30, Expect.BELOW_THRESHOLD, minutes(8, m -> 4, "777:3000")),
                 new Scenario("training with data-loading dips, above the threshold on average", 30, Expect.BUSY,

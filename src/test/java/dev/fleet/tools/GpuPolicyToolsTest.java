@@ -9,6 +9,7 @@ import dev.fleet.Fleet;
 import dev.fleet.cloud.IdleAction;
 import dev.fleet.cloud.IdleWatcher;
 import dev.fleet.testing.FakeEc2;
+import dev.fleet.testing.GpuHolderProcesses;
 import dev.fleet.testing.GuardFakes;
 import dev.fleet.testing.MutableClock;
 import dev.fleet.testing.SimulatedCloud;
@@ -39,6 +40,7 @@ class GpuPolicyToolsTest {
     MutableClock clock = new MutableClock(Instant.now());
     Fleet fleet;
     GuardFakes fakes;
+    final GpuHolderProcesses holders = new GpuHolderProcesses();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -53,6 +55,7 @@ class GpuPolicyToolsTest {
 
     @AfterEach
     void tearDown() throws Exception {
+        holders.close();
         fleet.close();
         cloud.close();
     }
@@ -89,12 +92,14 @@ class GpuPolicyToolsTest {
     @Test
     void aProcessHoldingTheGpuIdleIsReportedAndDoesNotKeepTheInstanceUp() throws Exception {
         register(0);
-        history(45, 0, "4242:19000");
+        // A real process that sleeps, in a session of its own (the look measures its CPU use).
+        String pid = holders.idle();
+        history(45, 0, pid + ":19000");
 
         ToolResult status = call("cloud_control", "member_name", "gpu", "action", "status");
         assertThat(status.text()).contains("GPU:       0% (1 GPU, 19000/24576 MiB)",
-                "warning:   holding the GPU idle: pid 4242 holds 19000 MiB of GPU memory at 0 % utilization for 45 min");
-        assertThat(call("fleet_status").text()).contains("holding the GPU idle: pid 4242");
+                "warning:   holding the GPU idle: pid " + pid + " holds 19000 MiB of GPU memory at 0 % utilization for 45 min");
+        assertThat(call("fleet_status").text()).contains("holding the GPU idle: pid " + pid);
 
         ToolResult launched = call("execute_command", "member_name", "gpu", "long_running", true, "command", "echo epoch done");
         String task = (String) ((Map<?, ?>) launched.structured()).get("taskId");
@@ -106,6 +111,24 @@ class GpuPolicyToolsTest {
 
         List<IdleWatcher.Decision> decisions = idleCycle();
         assertThat(decisions).singleElement().satisfies(d -> assertThat(d.action()).isEqualTo(IdleAction.STOP));
+    }
+
+    /**
+     * A job that holds GPU memory at 0 % for longer than the idle timeout while it works on the CPU
+     * (evaluation, preprocessing, writing a checkpoint) is at work: it is neither flagged nor stopped.
+     */
+    @Test
+    void aJobInACpuPhaseHoldingTheGpuAtZeroPercentKeepsTheInstanceUp() throws Exception {
+        register(0);
+        String pid = holders.working();
+        history(45, 0, pid + ":19000");
+
+        assertThat(call("cloud_control", "member_name", "gpu", "action", "status").text()).doesNotContain("holding");
+        assertThat(idleCycle()).singleElement().satisfies(d -> {
+            assertThat(d.action()).isEqualTo(IdleAction.KEEP);
+            assertThat(d.reason()).contains("GPU memory held at 0 % for 4", "% of a CPU core (a CPU phase of a job)");
+        });
+        assertThat(cloud.ec2.requests("StopInstances")).isZero();
     }
 
     @Test
