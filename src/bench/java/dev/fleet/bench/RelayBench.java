@@ -98,7 +98,7 @@ public final class RelayBench {
         List<Start> warm = new ArrayList<>();
         List<Start> cold = new ArrayList<>();
         List<Start> coldUnrecorded = new ArrayList<>();
-        Path record = Path.of(env.get("APRA_FLEET_DATA_DIR")).resolve("relay-welcome");
+        Path record = Path.of(env.get("APRA_FLEET_DATA_DIR")).resolve("relay-welcome-2025-06-18"); // the version INIT asks for
         for (int i = 0; i < runs; i++) {
             standalone.add(start(List.of("serve", "--standalone")));
             stopDaemon();
