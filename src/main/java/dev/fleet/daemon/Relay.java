@@ -71,7 +71,7 @@ public final class Relay {
     /** Options of a daemon of another build this relay retired: the one it starts takes them over. */
     private List<String> inheritedOptions = List.of();
     private final boolean recording;
-    private final WelcomeRecorder recorder = new WelcomeRecorder();
+    private final RelayWelcomeRecorder recorder;
     /** The connection to the daemon opened beside the client's first lines, until the relay takes it. */
     private FutureTask<DaemonLink> opening;
     /** The record the client's initialize was answered from, until the handshake is replayed to the daemon. */
@@ -94,6 +94,8 @@ public final class Relay {
         // The launcher script started one while this JVM booted.
         this.launcherStartedDaemon = settings.daemonStarting();
         this.recording = settings.recording();
+        // The launcher's class-data recording is no client: it records no answers.
+        this.recorder = new RelayWelcomeRecorder(paths, build, !recording, log);
     }
 
     /**
@@ -704,84 +706,6 @@ public final class Relay {
             Thread.currentThread().interrupt();
         }
         return null;
-    }
-
-    /**
-     * Records the daemon's answers to the client's {@code initialize} and first {@code tools/list}
-     * for the next relay that must wait for a daemon to start. When the record already holds these
-     * answers (the usual case) it costs a byte comparison, after the client has its answer.
-     */
-    private final class WelcomeRecorder {
-        private String initializeId;
-        private String protocolVersion;
-        private String toolsId;
-        private byte[] initializeResult;
-        private byte[] toolsResult;
-        private boolean done;
-
-        synchronized void initialize(String id, String protocolVersion) {
-            if (!done && initializeId == null) {
-                initializeId = id;
-                this.protocolVersion = protocolVersion;
-                // The launcher's class-data recording is no client: it records no answers.
-                done = recording || !RelayWelcome.recordable(build, protocolVersion);
-            }
-        }
-
-        synchronized boolean wantsTools() {
-            return !done && initializeId != null && toolsId == null;
-        }
-
-        synchronized void toolsList(String id) {
-            toolsId = id;
-        }
-
-        /** The record there is, read once (null when none or another build's). */
-        private RelayWelcome existing;
-        private boolean existingRead;
-
-        void answered(String id, byte[] line) {
-            RelayWelcome made;
-            synchronized (this) {
-                if (done || id == null) {
-                    return;
-                }
-                if (id.equals(initializeId) && initializeResult == null) {
-                    initializeResult = result(line, existing() == null ? null : existing.initialize());
-                    done = initializeResult == null;
-                } else if (id.equals(toolsId) && toolsResult == null) {
-                    toolsResult = result(line, existing() == null ? null : existing.tools());
-                    done = toolsResult == null;
-                }
-                if (done || initializeResult == null || toolsResult == null) {
-                    return;
-                }
-                done = true;
-                made = new RelayWelcome(build, protocolVersion, initializeResult, toolsResult);
-                if (made.sameAs(existing)) {
-                    return;
-                }
-            }
-            try {
-                made.write(paths);
-            } catch (IOException e) {
-                log.println("fleet: could not record the daemon's first answers in " + paths.welcome(protocolVersion) + ": "
-                        + e.getMessage());
-            }
-        }
-
-        private RelayWelcome existing() {
-            if (!existingRead) {
-                existingRead = true;
-                existing = RelayWelcome.read(paths, build, protocolVersion);
-            }
-            return existing;
-        }
-
-        /** The answer's result: the recorded bytes when the answer ends with them (no parsing), else parsed out. */
-        private static byte[] result(byte[] line, byte[] recorded) {
-            return recorded != null && RelayWelcome.endsWithResult(line, recorded) ? recorded : RelayWelcome.resultOf(line);
-        }
     }
 
     /** Why the relay cannot reach a usable daemon; the text goes to the client and to stderr. */
