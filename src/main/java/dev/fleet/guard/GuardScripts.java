@@ -20,7 +20,9 @@ public final class GuardScripts {
 
     private static final String RUN_ONCE = load("run-once.sh").replace("@VERSION@", Integer.toString(VERSION))
             .replace("@GPU_HOLDERS_CPU@", GpuHoldersCpu.FUNCTION.strip())
-            .replace("@CPU_WORK_PERCENT@", Integer.toString(GpuHoldersCpu.WORK_PERCENT));
+            .replace("@CPU_WORK_PERCENT@", Integer.toString(GpuHoldersCpu.WORK_PERCENT))
+            .replace("@CPU_WINDOW_SEC@", Long.toString(GpuHoldersCpu.WINDOW.toSeconds()))
+            .replace("@CPU_READINGS@", Integer.toString(GpuHoldersCpu.READINGS));
     private static final String UNINSTALL = load("uninstall.sh");
     private static final String INSTALL = load("install.sh");
 

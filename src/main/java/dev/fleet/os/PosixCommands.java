@@ -107,11 +107,10 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
                 + "cpu=-; if [ \"$procs\" != - ] && [ \"$top\" = 0 ]; then cpu=$(fleet_holders_cpu \"$procs\"); fi; "
                 + "f=\"$HOME/.fleet/gpu-samples\"; "
                 + "if mkdir -p \"$HOME/.fleet\" 2>/dev/null; then chmod 700 \"$HOME/.fleet\" 2>/dev/null; "
-                + "printf '%s %s %s\\n' \"$now\" \"$top\" \"$procs\" >> \"$f\"; "
+                + "printf '%s %s %s %s\\n' \"$now\" \"$top\" \"$procs\" \"$cpu\" >> \"$f\"; "
                 + "if [ \"$(wc -l < \"$f\")\" -gt " + (2 * GPU_SAMPLES_KEPT) + " ]; then tail -n " + GPU_SAMPLES_KEPT
                 + " \"$f\" > \"$f.tmp\" && mv -f \"$f.tmp\" \"$f\"; fi; fi; "
-                + "echo '@@gpu:now'; echo \"$now\"; echo '@@gpu:sample'; printf '%s %s %s\\n' \"$now\" \"$top\" \"$procs\"; "
-                + "echo '@@gpu:cpu'; printf '%s\\n' \"$cpu\"; "
+                + "echo '@@gpu:now'; echo \"$now\"; echo '@@gpu:sample'; printf '%s %s %s %s\\n' \"$now\" \"$top\" \"$procs\" \"$cpu\"; "
                 + "echo '@@gpu:reading'; printf '%s\\n' \"$u\"; echo '@@gpu:history'; "
                 + "awk -v since=$((now - " + Math.max(60, windowSeconds) + ")) '$1 >= since' \"$f\" 2>/dev/null | tail -n "
                 + GPU_SAMPLES_KEPT + "; true");

@@ -12,12 +12,9 @@ import java.util.Optional;
  * @param nowEpochSec the member's clock
  * @param reading     utilization and memory now (when the tool answered)
  * @param history     recent samples, oldest first, this look's own sample last
- * @param holdersCpu  when this look found GPU memory held at 0 %: how much of one CPU core (%) the holders'
- *                    sessions used over a second; null when not measured or when no holder could be seen
  * @param problem     what went wrong when the tool failed; null otherwise
  */
-public record GpuLook(Tool tool, long nowEpochSec, Optional<GpuReading> reading, List<GpuSample> history, Integer holdersCpu,
-                      String problem) {
+public record GpuLook(Tool tool, long nowEpochSec, Optional<GpuReading> reading, List<GpuSample> history, String problem) {
 
     public enum Tool {
         /** No nvidia-smi on the member: no GPU to judge. */
@@ -36,12 +33,11 @@ public record GpuLook(Tool tool, long nowEpochSec, Optional<GpuReading> reading,
         StringBuilder reading = new StringBuilder();
         List<GpuSample> history = new ArrayList<>();
         GpuSample current = null;
-        Integer holdersCpu = null;
         for (String line : output.split("\n")) {
             if (line.startsWith(MARK)) {
                 section = line.substring(MARK.length()).strip();
                 if (section.equals("none")) {
-                    return new GpuLook(Tool.ABSENT, 0, Optional.empty(), List.of(), null, null);
+                    return new GpuLook(Tool.ABSENT, 0, Optional.empty(), List.of(), null);
                 }
                 if (section.startsWith("failed")) {
                     return failed("nvidia-smi failed (exit " + section.substring("failed".length()).strip() + ")");
@@ -57,7 +53,6 @@ public record GpuLook(Tool tool, long nowEpochSec, Optional<GpuReading> reading,
                     }
                 }
                 case "sample" -> current = GpuSample.parse(line).orElse(current);
-                case "cpu" -> holdersCpu = percent(line.strip());
                 case "reading" -> reading.append(line).append('\n');
                 case "history" -> GpuSample.parse(line).ifPresent(history::add);
                 default -> { }
@@ -70,18 +65,10 @@ public record GpuLook(Tool tool, long nowEpochSec, Optional<GpuReading> reading,
         if (history.isEmpty() || !history.get(history.size() - 1).equals(current)) {
             history.add(current);
         }
-        return new GpuLook(Tool.ANSWERED, now, GpuReading.parse(reading.toString()), List.copyOf(history), holdersCpu, null);
-    }
-
-    /** A share of a core as the sample prints it; null for {@code -} (not measured, or no holder visible) or junk. */
-    private static Integer percent(String text) {
-        if (!text.matches("[0-9]{1,6}")) {
-            return null;
-        }
-        return Integer.valueOf(text);
+        return new GpuLook(Tool.ANSWERED, now, GpuReading.parse(reading.toString()), List.copyOf(history), null);
     }
 
     static GpuLook failed(String problem) {
-        return new GpuLook(Tool.FAILED, 0, Optional.empty(), List.of(), null, problem);
+        return new GpuLook(Tool.FAILED, 0, Optional.empty(), List.of(), problem);
     }
 }

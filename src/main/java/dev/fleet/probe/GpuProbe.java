@@ -82,9 +82,19 @@ public final class GpuProbe {
         return switch (look.get().tool()) {
             case ABSENT -> new Activity.Idle();
             case FAILED -> new Activity.Unknown(look.get().problem());
-            case ANSWERED -> judge(m, look.get()) instanceof GpuVerdict.Busy busy
-                    ? new Activity.Busy(busy.reason()) : new Activity.Idle();
+            case ANSWERED -> activity(judge(m, look.get()));
         };
+    }
+
+    /** Only work counts as busy; doubt is unknown (which never stops a machine); anything else is idle. */
+    private static Activity activity(GpuVerdict verdict) {
+        if (verdict instanceof GpuVerdict.Busy busy) {
+            return new Activity.Busy(busy.reason());
+        }
+        if (verdict instanceof GpuVerdict.Unknown doubt) {
+            return new Activity.Unknown(doubt.reason());
+        }
+        return new Activity.Idle();
     }
 
     /** One sample with the recent history; empty where the member's OS keeps none. */
@@ -106,7 +116,7 @@ public final class GpuProbe {
     private GpuVerdict judge(Member m, GpuLook look) {
         int threshold = m.cloud() == null ? 0 : m.cloud().gpuBusyMinUtil();
         return new UtilizationPolicy(threshold, samples, Duration.ofMinutes(idleTimeoutMin.applyAsInt(m)),
-                UtilizationPolicy.DEFAULT_MAX_GAP).judge(look.history(), look.nowEpochSec(), look.holdersCpu());
+                UtilizationPolicy.DEFAULT_MAX_GAP).judge(look.history(), look.nowEpochSec());
     }
 
     /** Enough history to see a hold well past the timeout; the printed history is bounded in lines as well. */

@@ -18,6 +18,10 @@ public sealed interface GpuVerdict {
     record Busy(String reason) implements GpuVerdict {
     }
 
+    /** Whether the GPU's holders work cannot be told: the machine is kept, and the doubt shown once it lasts. */
+    record Unknown(String reason) implements GpuVerdict {
+    }
+
     /** Compute processes run, but the GPU's recent utilization is below the member's threshold. */
     record BelowThreshold(String reason) implements GpuVerdict {
     }

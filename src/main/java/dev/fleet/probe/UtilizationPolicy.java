@@ -14,9 +14,11 @@ import java.util.Locale;
  *   <li>Processes held GPU memory at 0 % in every sample of a stretch longer than the idle
  *       timeout: "holding the GPU idle" (a dead DataLoader worker, a forgotten notebook kernel).
  *       Such a stretch counts only when its samples are close together ({@code maxGap}): a long
- *       gap could hide work, and doubt must never stop a machine. Nor when the holders' sessions
- *       use the CPU meanwhile ({@link GpuHoldersCpu#WORK_PERCENT} of a core or more: a job in a
- *       CPU phase, such as evaluation or writing a checkpoint), or cannot be seen to tell.</li>
+ *       gap could hide work, and doubt must never stop a machine. Nor when the holders (with their
+ *       descendants) used the CPU in any reading of the last {@link GpuHoldersCpu#WINDOW}
+ *       ({@link GpuHoldersCpu#WORK_PERCENT} of a core or more: a job in a CPU phase, such as
+ *       evaluation or writing a checkpoint); and fewer than {@link GpuHoldersCpu#READINGS} readings there,
+ *       or one that could not tell, is doubt (unknown), never idle.</li>
  *   <li>Threshold 0 (the default): any other compute process is work.</li>
  *   <li>Threshold above 0: work when the average utilization over the last {@code samples}
  *       samples is at or above it. An average, not a minimum: a job that pauses for data loading
@@ -34,12 +36,8 @@ public record UtilizationPolicy(int busyMinUtil, int samples, Duration idleTimeo
         }
     }
 
-    /**
-     * @param history     samples oldest first, the newest being the current look; {@code nowEpochSec} on the member's clock
-     * @param holdersCpu  the share of one core (%) the holders' sessions used during the current look, when it found
-     *                    GPU memory held at 0 %; null when that could not be seen
-     */
-    public GpuVerdict judge(List<GpuSample> history, long nowEpochSec, Integer holdersCpu) {
+    /** @param history samples oldest first, the newest being the current look; {@code nowEpochSec} on the member's clock */
+    public GpuVerdict judge(List<GpuSample> history, long nowEpochSec) {
         if (history.isEmpty()) {
             return new GpuVerdict.NoProcesses();
         }
@@ -66,14 +64,8 @@ public record UtilizationPolicy(int busyMinUtil, int samples, Duration idleTimeo
         boolean latestIdle = latest.utilizationPercent() != null && latest.utilizationPercent() == 0;
         Duration held = Duration.ofSeconds(Math.max(0, nowEpochSec - heldSince));
         if (latestIdle && nowEpochSec - latest.epochSec() <= maxGap.toSeconds() && held.compareTo(idleTimeout) > 0) {
-            String heldText = "GPU memory held at 0 % for " + held.toMinutes() + " min";
-            if (holdersCpu == null) {
-                return new GpuVerdict.Busy(heldText + ", by processes whose CPU use cannot be seen (kept: they may be working)");
-            }
-            if (holdersCpu >= GpuHoldersCpu.WORK_PERCENT) {
-                return new GpuVerdict.Busy(heldText + " while its processes use " + holdersCpu + " % of a CPU core (a CPU phase of a job)");
-            }
-            return new GpuVerdict.HoldingIdle(latest.processes(), held);
+            GpuVerdict cpu = holdersOnTheCpu(history, nowEpochSec, "GPU memory held at 0 % for " + held.toMinutes() + " min");
+            return cpu != null ? cpu : new GpuVerdict.HoldingIdle(latest.processes(), held);
         }
         int n = latest.processes().size();
         String processes = n + " GPU compute process" + (n == 1 ? "" : "es");
@@ -91,5 +83,38 @@ public record UtilizationPolicy(int busyMinUtil, int samples, Duration idleTimeo
         return average >= busyMinUtil
                 ? new GpuVerdict.Busy(processes + ", " + measured + " (threshold " + busyMinUtil + " %)")
                 : new GpuVerdict.BelowThreshold(processes + " but " + measured + ", below the threshold of " + busyMinUtil + " %");
+    }
+
+    /**
+     * The holders' CPU readings of the last {@link GpuHoldersCpu#WINDOW} (all in the held stretch, at 0 %):
+     * busy when any reached {@link GpuHoldersCpu#WORK_PERCENT}; unknown when one could not tell or
+     * there are too few; null when they show the holders idle.
+     */
+    private static GpuVerdict holdersOnTheCpu(List<GpuSample> history, long nowEpochSec, String held) {
+        int readings = 0;
+        int most = 0;
+        boolean doubt = false;
+        for (int i = history.size() - 1; i >= 0 && nowEpochSec - history.get(i).epochSec() <= GpuHoldersCpu.WINDOW.toSeconds(); i--) {
+            Integer cpu = history.get(i).holdersCpu();
+            if (cpu == null) {
+                doubt = true;
+            } else {
+                readings++;
+                most = Math.max(most, cpu);
+            }
+        }
+        if (most >= GpuHoldersCpu.WORK_PERCENT) {
+            return new GpuVerdict.Busy(held + " while its processes used up to " + most + " % of a CPU core in the last "
+                    + GpuHoldersCpu.WINDOW.toMinutes() + " min (a CPU phase of a job)");
+        }
+        if (doubt) {
+            return new GpuVerdict.Unknown(held + ", and whether its processes work on the CPU cannot be told (they cannot "
+                    + "be seen, or a reading is missing)");
+        }
+        if (readings < GpuHoldersCpu.READINGS) {
+            return new GpuVerdict.Unknown(held + ", with only " + readings + " CPU reading" + (readings == 1 ? "" : "s")
+                    + " of its processes in the last " + GpuHoldersCpu.WINDOW.toMinutes() + " min");
+        }
+        return null;
     }
 }

@@ -116,11 +116,11 @@ if command -v nvidia-smi >/dev/null 2>&1; then
         cpu=-
         if [ "$procs" != - ] && [ "$top" = 0 ]; then cpu=$(fleet_holders_cpu "$procs"); fi
         samples="$HOME/.fleet/gpu-samples"
-        printf '%s %s %s\n' "$now" "$top" "$procs" >> "$samples"
+        printf '%s %s %s %s\n' "$now" "$top" "$procs" "$cpu" >> "$samples"
         trim "$samples" 1500
         verdict=$(awk -v now="$now" -v tmo=$((timeout_min * 60)) -v gap="$max_gap" -v min="$min_util" -v n="$n_samples" \
-                -v cpu="$cpu" -v cpu_work=@CPU_WORK_PERCENT@ '
-            { t[NR] = $1; u[NR] = $2; p[NR] = $3 }
+                -v cpu_work=@CPU_WORK_PERCENT@ -v cwin=@CPU_WINDOW_SEC@ -v creads=@CPU_READINGS@ '
+            { t[NR] = $1; u[NR] = $2; p[NR] = $3; cr[NR] = (NF >= 4 ? $4 : "-") }
             END {
                 if (NR == 0 || p[NR] == "-") {
                     if (NR > 0 && u[NR] ~ /^[0-9]+$/ && u[NR] > 0 && u[NR] >= min + 0) {
@@ -136,8 +136,14 @@ if command -v nvidia-smi >/dev/null 2>&1; then
                 np = split(p[NR], procs, ",")
                 if (u[NR] == "0" && now - t[NR] <= gap && now - since > tmo) {
                     held = sprintf("GPU memory held at 0 %% for %d min", int((now - since) / 60))
-                    if (cpu !~ /^[0-9]+$/) { print "busy " held ", by processes whose CPU use cannot be seen (kept: they may be working)"; exit }
-                    if (cpu + 0 >= cpu_work) { printf "busy %s while its processes use %d %% of a CPU core (a CPU phase of a job)\n", held, cpu; exit }
+                    # CPU readings of the holders in the last window: any at work is work; doubt or too few is unknown.
+                    r = 0; most = 0; doubt = 0
+                    for (i = NR; i >= 1 && now - t[i] <= cwin; i--) {
+                        if (cr[i] ~ /^[0-9]+$/) { r++; if (cr[i] + 0 > most) most = cr[i] + 0 } else doubt = 1
+                    }
+                    if (most >= cpu_work) { printf "busy %s while its processes used up to %d %% of a CPU core in the last %d min (a CPU phase of a job)\n", held, most, cwin / 60; exit }
+                    if (doubt) { print "unknown " held ", and whether its processes work on the CPU cannot be told (they cannot be seen, or a reading is missing)"; exit }
+                    if (r < creads) { printf "unknown %s, with only %d CPU reading%s of its processes in the last %d min\n", held, r, (r == 1 ? "" : "s"), cwin / 60; exit }
                     mem = 0; pids = ""
                     for (j = 1; j <= np; j++) { split(procs[j], pm, ":"); mem += pm[2]; pids = pids (j > 1 ? ", " : "") pm[1] }
                     printf "idle holding the GPU idle: pid %s hold%s %d MiB of GPU memory at 0 %% utilization for %d min\n", pids, (np == 1 ? "s" : ""), mem, int((now - since) / 60)
@@ -155,6 +161,11 @@ if command -v nvidia-smi >/dev/null 2>&1; then
             }' "$samples")
         gpu=${verdict%% *}
         gpu_reason=${verdict#* }
+        # A verdict that did not come out (awk failing) is doubt, never idle.
+        case $gpu in
+            busy|idle|unknown) ;;
+            *) gpu=unknown; gpu_reason='the GPU samples could not be judged' ;;
+        esac
     else
         gpu=unknown
         gpu_reason='nvidia-smi failed or did not answer within 20 s'

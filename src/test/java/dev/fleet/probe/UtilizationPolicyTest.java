@@ -21,7 +21,7 @@ class UtilizationPolicyTest {
     private static GpuVerdict judge(GpuScenarios.Scenario s) {
         List<GpuSample> history = s.lines(NOW).stream().map(l -> GpuSample.parse(l).orElseThrow()).toList();
         return new UtilizationPolicy(s.threshold(), UtilizationPolicy.DEFAULT_SAMPLES,
-                Duration.ofMinutes(GpuScenarios.IDLE_TIMEOUT_MIN), UtilizationPolicy.DEFAULT_MAX_GAP).judge(history, NOW, s.holdersCpu());
+                Duration.ofMinutes(GpuScenarios.IDLE_TIMEOUT_MIN), UtilizationPolicy.DEFAULT_MAX_GAP).judge(history, NOW);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -33,6 +33,7 @@ class UtilizationPolicyTest {
             case BELOW_THRESHOLD -> GpuVerdict.BelowThreshold.class;
             case HOLDING_IDLE -> GpuVerdict.HoldingIdle.class;
             case NO_PROCESSES -> GpuVerdict.NoProcesses.class;
+            case UNKNOWN -> GpuVerdict.Unknown.class;
         };
         assertThat(v).as(v.reason()).isInstanceOf(expected);
     }
@@ -46,8 +47,30 @@ class UtilizationPolicyTest {
     @Test
     void memoryHeldAtZeroPercentByProcessesWorkingOnTheCpuOrUnseenKeepsTheMachine() {
         assertThat(judge(scenario("a job in a CPU phase")).reason()).contains("GPU memory held at 0 % for 45 min",
-                "use 95 % of a CPU core");
-        assertThat(judge(scenario("by processes that cannot be seen")).reason()).contains("cannot be seen");
+                "used up to 95 % of a CPU core in the last 10 min");
+        assertThat(judge(scenario("in bursts")).reason()).contains("used up to 60 % of a CPU core");
+        assertThat(judge(scenario("by processes that cannot be seen")).reason()).contains("cannot be told");
+    }
+
+    /** Readings one every {@code everyMin} minutes over 45 minutes at 0 %, each {@code cpu}. */
+    private static GpuVerdict heldWithReadings(int everyMin, String cpu) {
+        List<GpuSample> history = new java.util.ArrayList<>();
+        for (int m = 45; m >= 0; m -= everyMin) {
+            history.add(GpuSample.parse((NOW - m * 60L) + " 0 4242:19000 " + cpu).orElseThrow());
+        }
+        return new UtilizationPolicy(0, UtilizationPolicy.DEFAULT_SAMPLES, Duration.ofMinutes(GpuScenarios.IDLE_TIMEOUT_MIN),
+                UtilizationPolicy.DEFAULT_MAX_GAP).judge(history, NOW);
+    }
+
+    @Test
+    void aTenthOfACoreIsWorkAndThreeReadingsInTenMinutesAreNeededToCallTheHoldersIdle() {
+        assertThat(heldWithReadings(1, "9")).isInstanceOf(GpuVerdict.HoldingIdle.class);
+        assertThat(heldWithReadings(1, "10")).isInstanceOf(GpuVerdict.Busy.class);
+        // One every 5 minutes: readings at 0, 5 and 10 minutes ago, enough.
+        assertThat(heldWithReadings(5, "0")).isInstanceOf(GpuVerdict.HoldingIdle.class);
+        // One every 9 minutes: two readings in the last 10 minutes, too few to call a job idle.
+        assertThat(heldWithReadings(9, "0")).isInstanceOf(GpuVerdict.Unknown.class)
+                .satisfies(v -> assertThat(v.reason()).contains("only 2 CPU readings"));
     }
 
     private static GpuScenarios.Scenario scenario(String part) {

@@ -27,6 +27,32 @@ public final class GpuHolderProcesses implements AutoCloseable {
         return start("while :; do :; done");
     }
 
+    /** The pid of a process that waits while a child of its own keeps a core busy (a job and its data-loading worker). */
+    public String idleWithAWorkingChild() throws IOException {
+        return start("sh -c 'while :; do :; done' & wait");
+    }
+
+    /**
+     * The pid of a sleeping process whose parent keeps a core busy: the parent is no part of the
+     * holder's work (a terminal's busy loop beside a forgotten job) and must not count.
+     */
+    public String idleBesideAWorkingParent() throws IOException, InterruptedException {
+        Path file = Files.createTempFile("holder", ".pid");
+        try {
+            start("sleep 600 & echo $! > '" + file + "'; while :; do :; done");
+            for (int i = 0; i < 200; i++) {
+                String pid = Files.readString(file).strip();
+                if (!pid.isEmpty()) {
+                    return pid;
+                }
+                Thread.sleep(10);
+            }
+            throw new IllegalStateException("the holder's pid was not written");
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
     /** The pid standing for holders of this kind. */
     public String of(GpuScenarios.Holders holders) throws IOException {
         return switch (holders) {
@@ -61,6 +87,7 @@ public final class GpuHolderProcesses implements AutoCloseable {
 
     @Override
     public void close() {
+        started.forEach(p -> p.descendants().forEach(ProcessHandle::destroyForcibly));
         started.forEach(Process::destroyForcibly);
     }
 }

@@ -11,20 +11,28 @@ import java.util.List;
 public final class GpuScenarios {
     public static final int IDLE_TIMEOUT_MIN = 30;
 
-    /** What the policy concludes: the GPU counts as work, does not (below the threshold), is held idle, or is unused. */
-    public enum Expect { BUSY, BELOW_THRESHOLD, HOLDING_IDLE, NO_PROCESSES }
+    /** What the policy concludes: the GPU counts as work, does not (below the threshold), is held idle, is unused, or cannot tell. */
+    public enum Expect { BUSY, BELOW_THRESHOLD, HOLDING_IDLE, NO_PROCESSES, UNKNOWN }
 
     /**
-     * What the processes holding GPU memory do on the CPU while the GPU is at 0 %: next to nothing
-     * (a forgotten kernel), a core's worth (a job's CPU phase), or they cannot be seen in /proc.
+     * What the processes holding GPU memory do on the CPU during the current look, while the GPU is
+     * at 0 %: next to nothing (a forgotten kernel), a core's worth (a job's CPU phase), or they
+     * cannot be seen in /proc. Tests that measure for real start such processes.
      */
     public enum Holders { IDLE, WORKING, UNSEEN }
 
     /** The holder's pid in the recorded looks; tests that measure real processes put a real pid in its place. */
     public static final String PID = "4242";
 
-    /** One look: how long ago, average utilization, compute processes ({@code pid:MiB,…} or {@code -}). */
-    public record Look(long secondsAgo, int utilization, String processes) {
+    /**
+     * One look: how long ago, average utilization, compute processes ({@code pid:MiB,…} or {@code -}),
+     * and the holders' CPU reading as the sample line's fourth field ({@code -}; empty: a line of an
+     * older version, without the field).
+     */
+    public record Look(long secondsAgo, int utilization, String processes, String cpu) {
+        String line(long now, String pid) {
+            return (now - secondsAgo) + " " + utilization + " " + processes.replace(PID, pid) + (cpu.isEmpty() ? "" : " " + cpu);
+        }
     }
 
     public record Scenario(String name, int threshold, Expect expect, List<Look> looks, Holders holders) {
@@ -32,24 +40,28 @@ public final class GpuScenarios {
             this(name, threshold, expect, looks, Holders.IDLE);
         }
 
-        /** History lines ({@code <epoch> <util> <processes>}) for a clock at {@code now}, oldest first. */
+        /** History lines ({@code <epoch> <util> <processes> [<cpu>]}) for a clock at {@code now}, oldest first. */
         public List<String> lines(long now) {
             return lines(now, PID);
         }
 
-        /** The same with the holder's pid given. */
+        /**
+         * The same with the holder's pid given; the current look (the last line) carries the reading
+         * the holders give (as {@code fleet_holders_cpu} would measure them).
+         */
         public List<String> lines(long now, String pid) {
-            return looks.stream().map(l -> (now - l.secondsAgo()) + " " + l.utilization() + " " + l.processes().replace(PID, pid))
-                    .toList();
-        }
-
-        /** What the holders' sessions used of a CPU core during the current look (%), as the sample measures it; null: unseen. */
-        public Integer holdersCpu() {
-            return switch (holders) {
-                case IDLE -> 0;
-                case WORKING -> 95;
-                case UNSEEN -> null;
-            };
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < looks.size() - 1; i++) {
+                lines.add(looks.get(i).line(now, pid));
+            }
+            Look current = current();
+            boolean measured = current.utilization() == 0 && !current.processes().equals("-");
+            lines.add(new Look(current.secondsAgo(), current.utilization(), current.processes(), measured ? switch (holders) {
+                case IDLE -> "0";
+                case WORKING -> "95";
+                case UNSEEN -> "-";
+            } : "-").line(now, pid));
+            return lines;
         }
 
         public Look current() {
@@ -73,8 +85,11 @@ public final class GpuScenarios {
                 new Scenario("GPU held at 0 % for only 20 min", 0, Expect.BUSY, minutes(20, m -> 0, "4242:19000")),
                 new Scenario("a job in a CPU phase holding 19 GB at 0 % for 45 min", 0, Expect.BUSY,
                         minutes(45, m -> 0, "4242:19000"), Holders.WORKING),
-                new Scenario("GPU memory held at 0 % for 45 min by processes that cannot be seen", 0, Expect.BUSY,
+                new Scenario("a job whose CPU use comes in bursts: 60 % of a core 3 minutes ago, nothing now", 0, Expect.BUSY,
+                        cpuBurst()),
+                new Scenario("GPU memory held at 0 % for 45 min by processes that cannot be seen", 0, Expect.UNKNOWN,
                         minutes(45, m -> 0, "4242:19000"), Holders.UNSEEN),
+                new Scenario("a history written before CPU readings were taken", 0, Expect.UNKNOWN, olderVersion()),
                 new Scenario("a 15-minute gap in the samples could hide work", 0, Expect.BUSY, gap()),
                 new Scenario("notebook kernel idling below the threshold", 30, Expect.BELOW_THRESHOLD, minutes(8, m -> 4, "777:3000")),
                 new Scenario("training with data-loading dips, above the threshold on average", 30, Expect.BUSY,
@@ -88,10 +103,16 @@ public final class GpuScenarios {
                         minutes(10, m -> 12, "-")));
     }
 
+    /** A reading where the GPU sample takes one: memory held at 0 % (the holders idle on the CPU), else none. */
+    private static String reading(int utilization, String processes) {
+        return utilization == 0 && !processes.equals("-") ? "0" : "-";
+    }
+
     private static List<Look> minutes(int count, java.util.function.IntUnaryOperator util, String processes) {
         List<Look> looks = new ArrayList<>();
         for (int m = count; m >= 0; m--) {
-            looks.add(new Look(m * 60L, util.applyAsInt(m), processes));
+            int u = util.applyAsInt(m);
+            looks.add(new Look(m * 60L, u, processes, reading(u, processes)));
         }
         return looks;
     }
@@ -99,7 +120,7 @@ public final class GpuScenarios {
     private static List<Look> pattern(int[] utils, String processes) {
         List<Look> looks = new ArrayList<>();
         for (int i = 0; i < utils.length; i++) {
-            looks.add(new Look((utils.length - 1 - i) * 60L, utils[i], processes));
+            looks.add(new Look((utils.length - 1 - i) * 60L, utils[i], processes, reading(utils[i], processes)));
         }
         return looks;
     }
@@ -108,10 +129,28 @@ public final class GpuScenarios {
     private static List<Look> gap() {
         List<Look> looks = new ArrayList<>();
         for (int m = 50; m >= 30; m--) {
-            looks.add(new Look(m * 60L, 0, "4242:19000"));
+            looks.add(new Look(m * 60L, 0, "4242:19000", "0"));
         }
         for (int m = 15; m >= 0; m--) {
-            looks.add(new Look(m * 60L, 0, "4242:19000"));
+            looks.add(new Look(m * 60L, 0, "4242:19000", "0"));
+        }
+        return looks;
+    }
+
+    /** 45 minutes at 0 % with the holders idle on the CPU, except one reading of 60 % three minutes ago. */
+    private static List<Look> cpuBurst() {
+        List<Look> looks = new ArrayList<>();
+        for (int m = 45; m >= 0; m--) {
+            looks.add(new Look(m * 60L, 0, "4242:19000", m == 3 ? "60" : "0"));
+        }
+        return looks;
+    }
+
+    /** 45 minutes at 0 % recorded by a fleet or guard of before the CPU readings: three fields a line. */
+    private static List<Look> olderVersion() {
+        List<Look> looks = new ArrayList<>();
+        for (int m = 45; m >= 0; m--) {
+            looks.add(new Look(m * 60L, 0, "4242:19000", ""));
         }
         return looks;
     }
