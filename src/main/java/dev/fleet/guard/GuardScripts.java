@@ -1,10 +1,8 @@
 package dev.fleet.guard;
 
+import dev.fleet.base.BundledText;
 import dev.fleet.os.GpuHoldersCpu;
 import dev.fleet.security.ShellQuote;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -72,13 +70,6 @@ public final class GuardScripts {
     }
 
     private static String load(String name) {
-        try (InputStream in = GuardScripts.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException(name + " is missing from the fleet jar");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return BundledText.of(GuardScripts.class, name);
     }
 }

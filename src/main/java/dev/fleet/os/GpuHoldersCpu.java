@@ -1,9 +1,6 @@
 package dev.fleet.os;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.fleet.base.BundledText;
 import java.time.Duration;
 
 /**
@@ -24,19 +21,8 @@ public final class GpuHoldersCpu {
     /** Readings needed in that window before holders count as idle: one second is no proof. */
     public static final int READINGS = 3;
     /** Defines {@code fleet_holders_cpu} and its helper; prints a percentage, or {@code -} when no holder can be seen. */
-    public static final String FUNCTION = load();
+    public static final String FUNCTION = BundledText.of(GpuHoldersCpu.class, "gpu-holders-cpu.sh");
 
     private GpuHoldersCpu() {
-    }
-
-    private static String load() {
-        try (InputStream in = GpuHoldersCpu.class.getResourceAsStream("gpu-holders-cpu.sh")) {
-            if (in == null) {
-                throw new IllegalStateException("gpu-holders-cpu.sh is missing from the jar");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

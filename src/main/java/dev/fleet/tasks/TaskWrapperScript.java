@@ -1,9 +1,7 @@
 package dev.fleet.tasks;
 
+import dev.fleet.base.BundledText;
 import dev.fleet.security.ShellQuote;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -40,13 +38,6 @@ public final class TaskWrapperScript {
     }
 
     private static String load() {
-        try (InputStream in = TaskWrapperScript.class.getResourceAsStream("task-wrapper.sh")) {
-            if (in == null) {
-                throw new IllegalStateException("task-wrapper.sh is missing from the fleet jar");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return BundledText.of(TaskWrapperScript.class, "task-wrapper.sh");
     }
 }
