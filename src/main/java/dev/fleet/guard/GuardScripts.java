@@ -1,6 +1,7 @@
 package dev.fleet.guard;
 
 import dev.fleet.base.BundledText;
+import dev.fleet.os.ActiveLogins;
 import dev.fleet.os.GpuHoldersCpu;
 import dev.fleet.security.ShellQuote;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ public final class GuardScripts {
 
     private static final String RUN_ONCE = load("run-once.sh").replace("@VERSION@", Integer.toString(VERSION))
             .replace("@GPU_HOLDERS_CPU@", GpuHoldersCpu.FUNCTION.strip())
+            .replace("@ACTIVE_LOGINS@", ActiveLogins.FUNCTION.strip())
             .replace("@CPU_WORK_PERCENT@", Integer.toString(GpuHoldersCpu.WORK_PERCENT))
             .replace("@CPU_WINDOW_SEC@", Long.toString(GpuHoldersCpu.WINDOW.toSeconds()))
             .replace("@CPU_READINGS@", Integer.toString(GpuHoldersCpu.READINGS));

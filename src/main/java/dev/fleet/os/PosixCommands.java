@@ -284,11 +284,8 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
         // (~/.local/bin first), as for every look.
         return java.util.Optional.of(AGENT_PATH + needs("ps") + "u=$(id -u) || exit 3; p=$(ps -o args= -u \"$u\") || exit 3; "
                 + "t=$(printf '%s\\n' \"$p\" | grep -cE '^([^ ]*/)?sftp-server( |$)'); echo \"transfers ${t:-0}\"; "
-                + "command -v who >/dev/null 2>&1 || exit 0; "
-                // who -u: ... IDLE PID [(COMMENT)], IDLE being '.' (input this minute), HH:MM, 'old' or '?'.
-                + "who -u 2>/dev/null | awk -v lim=" + Math.max(1, activeWithinMinutes) + " '{ i = NF; if ($i ~ /^[(]/) i--; "
-                + "idle = $(i - 1); if (idle == \".\") n++; else if (idle ~ /^[0-9]+:[0-9][0-9]$/) { split(idle, t, \":\"); "
-                + "if (t[1] * 60 + t[2] < lim) n++ } } END { print \"logins \" n + 0 }'");
+                + "command -v who >/dev/null 2>&1 || exit 0\n" + ActiveLogins.FUNCTION
+                + "\necho \"logins $(fleet_active_logins " + Math.max(1, activeWithinMinutes) + ")\"");
     }
 
     /**

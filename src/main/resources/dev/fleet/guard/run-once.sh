@@ -75,6 +75,8 @@ limited() {
 
 @GPU_HOLDERS_CPU@
 
+@ACTIVE_LOGINS@
+
 mtime() {
     stat -c %Y "$1" 2>/dev/null || date -r "$1" +%s 2>/dev/null || echo 0
 }
@@ -268,8 +270,9 @@ if [ -n "$work" ]; then
 fi
 
 if command -v who >/dev/null 2>&1; then
-    logins=$(who 2>/dev/null | grep -c .)
-    [ "$logins" -gt 0 ] && busy "$logins login session(s) open (who)"
+    # Input within the timeout plus grace: a session left open and untouched is nobody working.
+    logins=$(fleet_active_logins $((timeout_min + grace_min)))
+    [ "${logins:-0}" -gt 0 ] && busy "$logins login session(s) with input in the last $((timeout_min + grace_min)) min (who -u)"
 fi
 
 # --- Idle: power off, once.

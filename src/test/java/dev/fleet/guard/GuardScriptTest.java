@@ -165,8 +165,8 @@ class GuardScriptTest {
         // ...nor a look fleet takes at the machine (status, activity checks), from any server.
         tagged.environment().put("FLEET_RUN_ID", "f1e2d3c4b5a69788-look-0123456789abcdef");
         Process look = start(tagged);
-        fakes.logins("ubuntu   pts/0        2026-11-28 09:12 (203.0.113.7)\n"); // a later sign, so nothing powers off
-        assertThat(decideAt(50)).contains("keep busy: 1 login session(s) open");
+        fakes.logins("ubuntu   pts/0        2026-11-28 09:12   .          4321 (203.0.113.7)\n"); // a later sign, so nothing powers off
+        assertThat(decideAt(50)).contains("keep busy: 1 login session(s) with input");
         fakes.logins("");
         look.destroyForcibly().waitFor();
         Files.deleteIfExists(guard.resolve("last-busy"));
@@ -197,11 +197,22 @@ class GuardScriptTest {
         assertThat(GuardScripts.runOnce()).as("the guard knows every agent CLI fleet does")
                 .contains("(" + String.join("|", dev.fleet.os.AgentProcessNames.NAMES) + ")");
 
-        // Somebody logged in over SSH.
-        fakes.logins("ubuntu   pts/0        2026-11-28 09:12 (203.0.113.7)\n");
-        assertThat(decideAt(50)).contains("keep busy: 1 login session(s) open");
+        // Somebody logged in over SSH and typing there (who -u: input this minute)...
+        fakes.logins("ubuntu   pts/0        2026-11-28 09:12   .          4321 (203.0.113.7)\n");
+        assertThat(decideAt(50)).contains("keep busy: 1 login session(s) with input in the last 40 min (who -u)");
+        notBusyBefore();
+        // ...but sessions left open and untouched for longer than the timeout and grace are nobody working.
+        fakes.logins("ubuntu   pts/1        2026-11-20 08:00  old          999 (198.51.100.2)\n"
+                + "ubuntu   pts/2        2026-11-28 09:00 00:55         1000 (198.51.100.3)\n"
+                + "ubuntu   pts/3        2026-11-28 09:00   ?          1001\n");
+        assertThat(decideAt(50)).doesNotContain("login session").contains("poweroff");
+        assertThat(fakes.powerOffs()).hasSize(1);
+        fakes.logins("ubuntu   pts/2        2026-11-28 09:00 00:39         1000 (198.51.100.3)\n");
+        Files.deleteIfExists(guard.resolve("poweroff-issued"));
+        assertThat(decideAt(51)).contains("keep busy: 1 login session(s) with input");
         fakes.logins("");
         notBusyBefore();
+        Files.deleteIfExists(home.resolve(".fake-guard/poweroffs"));
 
         assertThat(fakes.powerOffs()).isEmpty();
         assertThat(decideAt(50)).contains("poweroff");
