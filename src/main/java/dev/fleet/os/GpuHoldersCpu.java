@@ -12,7 +12,7 @@ import java.time.Duration;
  */
 public final class GpuHoldersCpu {
     /**
-     * The share of one core (%) over a second at and above which the holders' sessions are at work:
+     * The share of one core (%) over a second at and above which the holders and their descendants are at work:
      * a job's CPU phase uses most of a core, an idle notebook kernel or a dead worker next to none.
      */
     public static final int WORK_PERCENT = 10;
@@ -20,7 +20,7 @@ public final class GpuHoldersCpu {
     public static final Duration WINDOW = Duration.ofMinutes(10);
     /** Readings needed in that window before holders count as idle: one second is no proof. */
     public static final int READINGS = 3;
-    /** Defines {@code fleet_holders_cpu} and its helper; prints a percentage, or {@code -} when no holder can be seen. */
+    /** Defines {@code fleet_holders_cpu} and its helpers; prints a percentage, or {@code -} when that cannot be told. */
     public static final String FUNCTION = BundledText.of(GpuHoldersCpu.class, "gpu-holders-cpu.sh");
 
     private GpuHoldersCpu() {

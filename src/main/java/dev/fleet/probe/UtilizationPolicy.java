@@ -94,7 +94,8 @@ public record UtilizationPolicy(int busyMinUtil, int samples, Duration idleTimeo
         int readings = 0;
         int most = 0;
         boolean doubt = false;
-        for (int i = history.size() - 1; i >= 0 && nowEpochSec - history.get(i).epochSec() <= GpuHoldersCpu.WINDOW.toSeconds(); i--) {
+        long since = nowEpochSec - GpuHoldersCpu.WINDOW.toSeconds();
+        for (int i = history.size() - 1; i >= 0 && history.get(i).epochSec() >= since; i--) {
             Integer cpu = history.get(i).holdersCpu();
             if (cpu == null) {
                 doubt = true;
