@@ -27,6 +27,8 @@ final class ScriptedDaemon implements AutoCloseable {
     private final String toolsResult;
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final List<SocketChannel> connections = new CopyOnWriteArrayList<>();
+    /** Set: every relay is refused with this reason (a daemon on its way out says {@code stopping}). */
+    private volatile String refusal;
 
     private ScriptedDaemon(ServerSocketChannel server, String build, String initializeResult, String toolsResult) {
         this.server = server;
@@ -47,6 +49,12 @@ final class ScriptedDaemon implements AutoCloseable {
         acceptor.setDaemon(true);
         acceptor.start();
         return daemon;
+    }
+
+    /** From now on, refuses every relay with {@code fleet-refused 1 <reason>}, as a daemon that is stopping does. */
+    ScriptedDaemon refusing(String reason) {
+        refusal = reason;
+        return this;
     }
 
     /** Every MCP line the relays sent, in order of arrival. */
@@ -73,6 +81,10 @@ final class ScriptedDaemon implements AutoCloseable {
             InputStream in = ChannelStreams.in(ch);
             OutputStream out = ChannelStreams.out(ch);
             String hello = RelayProtocol.readLine(in);
+            if (refusal != null) {
+                RelayProtocol.writeLine(out, RelayProtocol.REFUSED + " " + RelayProtocol.VERSION + " " + refusal);
+                return;
+            }
             if (hello == null || !hello.equals(RelayProtocol.RELAY + " " + RelayProtocol.VERSION + " " + build)) {
                 RelayProtocol.writeLine(out, RelayProtocol.REFUSED + " " + RelayProtocol.VERSION + " unexpected");
                 return;

@@ -23,11 +23,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A relay whose daemon must first start answers the client's initialize and tools/list from what
- * a daemon of the same build answered before, checks them against the daemon once it is up, and
- * records them from every real session. Run against a scripted daemon on a real Unix socket.
+ * The relay against a scripted daemon on a real Unix socket. A relay whose daemon must first start
+ * answers the client's initialize and tools/list from what a daemon of the same build answered
+ * before, checks them against the daemon once it is up, and records them from every real session;
+ * and a relay that finds the daemon stopping starts the next one with the options it ran with.
  */
-class RelayWelcomeTest {
+class RelayTest {
     private static final String BUILD = "9.9.9+test";
     private static final String VERSION = "2025-06-18";
     private static final String INIT = "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"tools\":{\"listChanged\":true}},"
@@ -167,6 +168,45 @@ class RelayWelcomeTest {
         assertThat(client.poll(300)).as("not answered from a record of another version").isNull();
         daemon = ScriptedDaemon.start(paths, BUILD, INIT, TOOLS);
         assertThat(client.next()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":" + INIT + "}");
+    }
+
+    /**
+     * Two relays of a new build race to retire an old daemon: the loser finds it already stopping
+     * (refused, "stopping"), waits for it to go and, if it is the one to start the next daemon,
+     * starts it with the options the old one ran with (its HTTP endpoint), read from its lock file.
+     * The daemon is started through a launcher that only records how it was called.
+     */
+    @Test
+    void aRelayThatFindsTheDaemonStoppingStartsTheNextWithTheOptionsItRanWith() throws Exception {
+        Files.writeString(paths.lock(), "pid 4242\nbuild 0.9+old\noption --http\noption 127.0.0.1:8765\n");
+        Path calls = tmp.resolve("launcher-calls");
+        Path launcher = tmp.resolve("fleet");
+        Files.writeString(launcher, "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '" + calls + "'\n");
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
+        ScriptedDaemon stopping = ScriptedDaemon.start(paths, BUILD, INIT, TOOLS).refusing("stopping");
+        String before = System.getProperty("fleet.launcher");
+        System.setProperty("fleet.launcher", launcher.toString());
+        try {
+            client = ClientEnd.start(paths, false);
+            client.send(INITIALIZE);
+            Thread.sleep(300);
+            // The old daemon goes; the relay starts the next one through the launcher.
+            stopping.close();
+            Files.delete(paths.socket());
+            for (int i = 0; i < 200 && !Files.exists(calls); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(calls).as("the relay started a daemon; relay log: " + client.log()).exists();
+            assertThat(Files.readString(calls).strip()).isEqualTo("daemon --http 127.0.0.1:8765");
+            daemon = ScriptedDaemon.start(paths, BUILD, INIT, TOOLS);
+            assertThat(client.next()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":" + INIT + "}");
+        } finally {
+            if (before == null) {
+                System.clearProperty("fleet.launcher");
+            } else {
+                System.setProperty("fleet.launcher", before);
+            }
+        }
     }
 
     @Test
