@@ -57,7 +57,7 @@ public final class Budgets {
 
     /** The idle timeout in force: the member's own, or the budget timeout when over budget and shorter. */
     public int idleTimeoutMin(Member m) {
-        int own = m.cloud() == null ? CloudConfig.DEFAULT_IDLE_TIMEOUT_MIN : m.cloud().idleTimeoutMin();
+        int own = m.ownIdleTimeoutMin();
         return check(m).over() ? Math.min(own, budgetIdleTimeoutMin) : own;
     }
 

@@ -46,6 +46,11 @@ public record Member(
         return agentType == AgentType.LOCAL;
     }
 
+    /** The member's own idle timeout in minutes (the default for a member without one); a budget may shorten it. */
+    public int ownIdleTimeoutMin() {
+        return cloud == null ? CloudConfig.DEFAULT_IDLE_TIMEOUT_MIN : cloud.idleTimeoutMin();
+    }
+
     public boolean isCloud() {
         return cloud != null;
     }

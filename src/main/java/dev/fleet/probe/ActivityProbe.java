@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToIntFunction;
 
 /**
  * Decides whether a running cloud member is doing work, in the order users rely on: GPU compute
@@ -34,14 +35,19 @@ public final class ActivityProbe {
     private final Duration checkTimeout;
     private final LiveTasks liveTasks;
     private final GpuProbe gpu;
+    private final ToIntFunction<Member> idleTimeoutMin;
 
     /**
-     * @param checkTimeout bound of each check on the member
-     * @param liveTasks    the task step: which fleet tasks are alive on a member
-     * @param gpu          the GPU step, as the member's utilization policy judges it
+     * @param checkTimeout   bound of each check on the member
+     * @param liveTasks      the task step: which fleet tasks are alive on a member
+     * @param gpu            the GPU step, as the member's utilization policy judges it
+     * @param idleTimeoutMin the member's idle timeout in force (a budget may have shortened it): a login counts as
+     *                       someone working when its terminal saw input within it
      */
-    public ActivityProbe(Channels channels, Duration checkTimeout, LiveTasks liveTasks, GpuProbe gpu) {
+    public ActivityProbe(Channels channels, Duration checkTimeout, LiveTasks liveTasks, GpuProbe gpu,
+                         ToIntFunction<Member> idleTimeoutMin) {
         this.channels = channels;
+        this.idleTimeoutMin = idleTimeoutMin;
         this.gpu = gpu;
         this.checkTimeout = checkTimeout;
         this.liveTasks = liveTasks;
@@ -155,7 +161,7 @@ public final class ActivityProbe {
      * person logged in by hand runs no fleet work at all: both are work all the same.
      */
     private Activity transfersAndLogins(MemberChannel channel, OsCommands os, Member m) throws ChannelException {
-        Optional<String> script = os.transfersAndLogins(m.cloud() != null ? m.cloud().idleTimeoutMin() : 30);
+        Optional<String> script = os.transfersAndLogins(idleTimeoutMin.applyAsInt(m));
         if (script.isEmpty()) {
             return new Activity.Idle();
         }

@@ -5,7 +5,6 @@ import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.MemberChannel;
-import dev.fleet.member.CloudConfig;
 import dev.fleet.member.Member;
 import dev.fleet.os.OsCommands;
 import java.time.Duration;
@@ -34,8 +33,7 @@ public final class GpuProbe {
 
     /** The default policy: the member's own idle timeout, {@link UtilizationPolicy#DEFAULT_SAMPLES} samples. */
     public GpuProbe(Channels channels) {
-        this(channels, UtilizationPolicy.DEFAULT_SAMPLES,
-                m -> m.cloud() == null ? CloudConfig.DEFAULT_IDLE_TIMEOUT_MIN : m.cloud().idleTimeoutMin());
+        this(channels, UtilizationPolicy.DEFAULT_SAMPLES, Member::ownIdleTimeoutMin);
     }
 
     /**

@@ -53,7 +53,7 @@ class ActivityProbeTest {
         channels = new Channels(new LocalChannel(OsCommands.forOs(MemberOs.current()), new LoginEnvironment(env, home),
                 new SpillFiles(tmp.resolve("out"), Clock.systemUTC()), pool), new NoRemoteMembers());
         probe = new ActivityProbe(channels, Duration.ofSeconds(10), new TaskMonitor(channels, Duration.ofSeconds(30)).asProbeStep(),
-                new GpuProbe(channels));
+                new GpuProbe(channels), Member::ownIdleTimeoutMin);
     }
 
     @AfterEach
