@@ -33,6 +33,9 @@ public final class ThisAccount {
     private static final Logger log = LoggerFactory.getLogger(ThisAccount.class);
     private static final Duration LOOK = Duration.ofSeconds(15);
     private static final String MARKER_PREFIX = ".fleet-same-home-";
+    /** Marks the member's answer lines: whatever else its shell prints on start is ignored. */
+    private static final String HOME = "@@home ";
+    private static final String SEEN = "@@marker ";
     private static final Pattern SHORT_127 = Pattern.compile("127(\\.\\d{1,8}){1,2}");
     private static final Pattern DOTTED_QUAD = Pattern.compile("(\\d{1,3})\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
 
@@ -103,9 +106,6 @@ public final class ThisAccount {
             marker.ifPresent(ThisAccount::remove);
         }
     }
-
-    private static final String HOME = "@@home ";
-    private static final String SEEN = "@@marker ";
 
     /** The last line the member printed with {@code mark}, without it; null when none. */
     private static String marked(CommandResult r, String mark) {

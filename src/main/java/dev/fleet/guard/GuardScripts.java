@@ -2,6 +2,7 @@ package dev.fleet.guard;
 
 import dev.fleet.base.BundledText;
 import dev.fleet.os.ActiveLogins;
+import dev.fleet.os.AgentProcessNames;
 import dev.fleet.os.GpuHoldersCpu;
 import dev.fleet.security.ShellQuote;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,8 @@ public final class GuardScripts {
             .replace("@ACTIVE_LOGINS@", ActiveLogins.FUNCTION.strip())
             .replace("@CPU_WORK_PERCENT@", Integer.toString(GpuHoldersCpu.WORK_PERCENT))
             .replace("@CPU_WINDOW_SEC@", Long.toString(GpuHoldersCpu.WINDOW.toSeconds()))
-            .replace("@CPU_READINGS@", Integer.toString(GpuHoldersCpu.READINGS));
+            .replace("@CPU_READINGS@", Integer.toString(GpuHoldersCpu.READINGS))
+            .replace("@AGENT_PROCESS_ERE@", AgentProcessNames.POSIX_ERE);
     private static final String UNINSTALL = load("uninstall.sh");
     private static final String INSTALL = load("install.sh");
 

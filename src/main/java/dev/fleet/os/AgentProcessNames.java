@@ -14,8 +14,8 @@ public final class AgentProcessNames {
 
     private static final String ALTERNATION = String.join("|", NAMES);
 
-    /** Extended regular expression for {@code grep -E} over {@code ps} command lines. */
-    static final String POSIX_ERE = "(^|[/ @])(" + ALTERNATION + ")([-. /]|$)";
+    /** Extended regular expression for {@code grep -E} over {@code ps} command lines (the guard's too). */
+    public static final String POSIX_ERE = "(^|[/ @])(" + ALTERNATION + ")([-. /]|$)";
 
     /** .NET regular expression for PowerShell's {@code -match} over Win32_Process command lines. */
     static final String DOTNET_REGEX = "(^|[\\\\/ @\"])(" + ALTERNATION + ")([-. \\\\/\"]|$)";

@@ -30,8 +30,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +78,6 @@ public final class FleetProbe {
     public FleetProbe(RegistryStore store, StatusService machines, DetailService details, CloudStatus cloudStatus,
                       GpuProbe gpu, Budgets budgets, GuardService guard, ExecutorService pool, Duration statusDeadline,
                       Function<Member, Optional<String>> idleDoubt) {
-        this.idleDoubt = idleDoubt;
         this.store = store;
         this.budgets = budgets;
         this.guard = guard;
@@ -88,6 +87,7 @@ public final class FleetProbe {
         this.gpu = gpu;
         this.pool = pool;
         this.statusDeadline = statusDeadline;
+        this.idleDoubt = idleDoubt;
     }
 
     /**

@@ -259,8 +259,8 @@ if [ -n "$work" ]; then
     # Processes show their folder with links resolved: a work folder registered through a link
     # is matched under its resolved name too.
     real=$(cd "$work" 2>/dev/null && pwd -P) || real=$work
-    # Every agent CLI fleet drives (AgentProcessNames), not only Claude Code.
-    agents=$(ps -axo pid=,args= 2>/dev/null | grep -E '(^|[/ @])(claude|codex|opencode|copilot|agy)([-. /]|$)' \
+    # Every agent CLI fleet drives (AgentProcessNames, the same expression as fleet's own checks).
+    agents=$(ps -axo pid=,args= 2>/dev/null | grep -E '@AGENT_PROCESS_ERE@' \
         | while read -r pid args; do
         case "$args" in *.fleet/guard/*) continue ;; esac
         cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null) || continue
