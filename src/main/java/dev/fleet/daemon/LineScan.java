@@ -70,19 +70,29 @@ record LineScan(String method, String id, boolean isResponse) {
      */
     static String idOfStart(String start) {
         try (JsonParser p = JSON.createParser(start)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken v = p.nextToken();
-                if (name.equals("id")) {
-                    return v == JsonToken.VALUE_STRING ? quote(p.getText()) : v == JsonToken.VALUE_NUMBER_INT ? p.getText() : null;
-                }
-                p.skipChildren();
-            }
+            JsonToken v = toField(p, "id");
+            return v == JsonToken.VALUE_STRING ? quote(p.getText()) : v == JsonToken.VALUE_NUMBER_INT ? p.getText() : null;
         } catch (IOException e) {
-            // cut before the id
+            return null; // cut before the id
+        }
+    }
+
+    /**
+     * Moves a parser at the start of a message to the value of its top-level field {@code name},
+     * skipping the others whole; that value's token, or null when the message is no object or has
+     * no such field.
+     */
+    static JsonToken toField(JsonParser p, String name) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            return null;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (field.equals(name)) {
+                return value;
+            }
+            p.skipChildren();
         }
         return null;
     }

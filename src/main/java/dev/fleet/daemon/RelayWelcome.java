@@ -162,27 +162,16 @@ record RelayWelcome(String build, String protocolVersion, byte[] initialize, byt
      */
     static byte[] resultOf(byte[] line) {
         try (JsonParser p = JSON.createParser(line)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
+            if (LineScan.toField(p, "result") != JsonToken.START_OBJECT) {
                 return null;
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                if (name.equals("result")) {
-                    if (value != JsonToken.START_OBJECT) {
-                        return null;
-                    }
-                    int from = (int) p.currentTokenLocation().getByteOffset();
-                    p.skipChildren();
-                    int to = (int) p.currentLocation().getByteOffset();
-                    return from >= 0 && to > from && to <= line.length ? Arrays.copyOfRange(line, from, to) : null;
-                }
-                p.skipChildren();
-            }
+            int from = (int) p.currentTokenLocation().getByteOffset();
+            p.skipChildren();
+            int to = (int) p.currentLocation().getByteOffset();
+            return from >= 0 && to > from && to <= line.length ? Arrays.copyOfRange(line, from, to) : null;
         } catch (IOException e) {
-            // not JSON: no result
+            return null; // not JSON: no result
         }
-        return null;
     }
 
     /**
@@ -207,21 +196,10 @@ record RelayWelcome(String build, String protocolVersion, byte[] initialize, byt
 
         static Params of(String line) {
             try (JsonParser p = JSON.createParser(line)) {
-                if (p.nextToken() != JsonToken.START_OBJECT) {
-                    return NONE;
-                }
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    JsonToken value = p.nextToken();
-                    if (name.equals("params") && value == JsonToken.START_OBJECT) {
-                        return inside(p);
-                    }
-                    p.skipChildren();
-                }
+                return LineScan.toField(p, "params") == JsonToken.START_OBJECT ? inside(p) : NONE;
             } catch (IOException e) {
-                // not JSON
+                return NONE; // not JSON
             }
-            return NONE;
         }
 
         private static Params inside(JsonParser p) throws IOException {
