@@ -37,6 +37,8 @@ public final class TestSshServer implements AutoCloseable {
     private Integer channelLimit;
     private int[] sftpLimits;
     private final java.util.concurrent.atomic.AtomicInteger largestWrite = new java.util.concurrent.atomic.AtomicInteger();
+    /** Every file written over SFTP, as the server resolved it, and how many bytes each received. */
+    private final java.util.Map<Path, java.util.concurrent.atomic.AtomicLong> written = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicReference<TransferCut> cut = new java.util.concurrent.atomic.AtomicReference<>();
 
     /** A pending kill: the file (by a part of its name) and how many of its bytes pass first. */
@@ -140,6 +142,13 @@ public final class TestSshServer implements AutoCloseable {
         return largestWrite.get();
     }
 
+    /** The files SFTP clients have written to so far, with the bytes each received. */
+    public java.util.Map<Path, Long> writtenFiles() {
+        java.util.Map<Path, Long> copy = new java.util.HashMap<>();
+        written.forEach((f, n) -> copy.put(f, n.get()));
+        return copy;
+    }
+
     public int port() {
         return port;
     }
@@ -197,6 +206,7 @@ public final class TestSshServer implements AutoCloseable {
             public void writing(ServerSession session, String remoteHandle, FileHandle localHandle, long offset,
                     byte[] data, int dataOffset, int dataLen) throws IOException {
                 largestWrite.accumulateAndGet(dataLen, Math::max);
+                written.computeIfAbsent(localHandle.getFile(), f -> new java.util.concurrent.atomic.AtomicLong()).addAndGet(dataLen);
                 cutIfDue(session, localHandle, offset);
             }
         };

@@ -32,6 +32,8 @@ final class CipherWarmUp {
     static final long BUDGET_BYTES = 16L * 1024 * 1024;
     /** A machine without AES instructions would take long over the budget: the warm-up stops here. */
     private static final long TIME_LIMIT_NANOS = 2_000_000_000L;
+    /** The warm-up's thread, which then runs the upload warm-up too. */
+    static final String THREAD_NAME = "fleet-transfer-warm-up";
 
     private final long budgetBytes;
     private final LongSupplier nanoTime;
@@ -53,8 +55,11 @@ final class CipherWarmUp {
         return started.get();
     }
 
-    /** Starts the warm-up for {@code session}'s ciphers if enabled and none has run in this pool already. */
-    void startAfterFirstConnection(ClientSession session) {
+    /**
+     * Starts the warm-up for {@code session}'s ciphers if enabled and none has run in this pool
+     * already; {@code then} runs on the same thread once it is done (the upload warm-up).
+     */
+    void startAfterFirstConnection(ClientSession session, Runnable then) {
         if (!enabled || started.get()) {
             return;
         }
@@ -70,7 +75,8 @@ final class CipherWarmUp {
             } catch (Exception | LinkageError e) {
                 log.debug("cipher warm-up stopped: {}", e.toString());
             }
-        }, "fleet-cipher-warm-up");
+            then.run();
+        }, THREAD_NAME);
         thread.setDaemon(true);
         // Behind the server's own threads where the OS honours Java priorities (Linux does not).
         thread.setPriority(Thread.MIN_PRIORITY);

@@ -286,7 +286,7 @@ public final class SshChannel implements MemberChannel {
                 try (FileChannel in = FileChannel.open(localFile, StandardOpenOption.READ);
                      SftpClient.CloseableHandle handle = sftp.open(part,
                              SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive);
-                     SftpOutputStreamAsync out = writer(part, handle, request)) {
+                     SftpOutputStreamAsync out = PipelinedWrites.to(sftp, part, handle, request)) {
                     // Before the first byte: the copy gets the file's own permission bits, so a file only
                     // its owner may read is never readable by others on the member, not even midway.
                     if (mode != CopiedModes.UNKNOWN && mode != CopiedModes.USUAL) {
@@ -302,17 +302,6 @@ public final class SshChannel implements MemberChannel {
                     removeQuietly(part);
                 }
             }
-        }
-
-        /**
-         * Pipelined writes to the part file just created (the stream leaves the handle to its
-         * caller). MINA's SFTP client is always its AbstractSftpClient; anything else is a setup fault.
-         */
-        private SftpOutputStreamAsync writer(String part, SftpClient.CloseableHandle handle, int request) throws IOException {
-            if (!(sftp instanceof org.apache.sshd.sftp.client.impl.AbstractSftpClient client)) {
-                throw new IOException("the SFTP client " + sftp.getClass().getName() + " cannot pipeline writes");
-            }
-            return new SftpOutputStreamAsync(client, request, part, handle, false);
         }
 
         /** Renames over an existing file: atomically where the server offers POSIX rename (OpenSSH does). */

@@ -40,6 +40,8 @@ import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.signature.BuiltinSignatures;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,14 +83,22 @@ public final class SshPool implements AutoCloseable {
     private final Map<String, Pooled> pool = new ConcurrentHashMap<>();
     private final Map<String, Object> connectLocks = new ConcurrentHashMap<>();
     private final CipherWarmUp cipherWarmUp = new CipherWarmUp(CipherWarmUp.BUDGET_BYTES, System::nanoTime);
+    private final UploadWarmUp uploadWarmUp;
+    /** What the upload warm-up did, once it has run (tests). */
+    private volatile UploadWarmUp.Outcome lastUploadWarmUp;
     private volatile SshClient client;
     private volatile ScheduledExecutorService reaper;
 
     public SshPool(TofuHostKeys hostKeys, Clock clock, Duration connectTimeout, Duration idleClose) {
+        this(hostKeys, clock, connectTimeout, idleClose, UploadWarmUp.usual());
+    }
+
+    SshPool(TofuHostKeys hostKeys, Clock clock, Duration connectTimeout, Duration idleClose, UploadWarmUp uploadWarmUp) {
         this.hostKeys = hostKeys;
         this.clock = clock;
         this.connectTimeout = connectTimeout;
         this.idleClose = idleClose;
+        this.uploadWarmUp = uploadWarmUp;
     }
 
     /** A pooled connection and the permit to open one channel on it; release the lease when done. */
@@ -104,7 +114,8 @@ public final class SshPool implements AutoCloseable {
                     }
                     p = new Pooled(connect(target));
                     pool.put(target.key(), p);
-                    cipherWarmUp.startAfterFirstConnection(p.session);
+                    Pooled first = p;
+                    cipherWarmUp.startAfterFirstConnection(p.session, () -> warmUploads(target.key(), first));
                 }
             }
         }
@@ -119,6 +130,27 @@ public final class SshPool implements AutoCloseable {
         }
         p.lastUsed = clock.instant();
         return new Lease(this, target.key(), p);
+    }
+
+    /**
+     * The upload warm-up ({@link UploadWarmUp}) on its own SFTP channel of {@code p}, if one is free
+     * at once: the warm-up never makes a call wait for a channel. Its failures only mean the first
+     * transfer compiles the path itself.
+     */
+    private void warmUploads(String key, Pooled p) {
+        UploadWarmUp.Outcome outcome;
+        if (!p.session.isOpen() || !p.channels.tryAcquire()) {
+            outcome = new UploadWarmUp.Skipped("no free channel");
+        } else {
+            try (Lease lease = new Lease(this, key, p);
+                 SftpClient sftp = SftpClientFactory.instance().createSftpClient(lease.session())) {
+                outcome = uploadWarmUp.run(lease.session(), sftp);
+            } catch (IOException | RuntimeException e) {
+                outcome = new UploadWarmUp.Skipped("stopped: " + e);
+            }
+        }
+        lastUploadWarmUp = outcome;
+        log.debug("upload warm-up on {}: {}", key, outcome);
     }
 
     /**
@@ -199,6 +231,11 @@ public final class SshPool implements AutoCloseable {
     /** Whether the cipher warm-up after the first connection has begun (tests). */
     boolean cipherWarmUpStarted() {
         return cipherWarmUp.hasStarted();
+    }
+
+    /** What the upload warm-up did; null until it has run (tests). */
+    UploadWarmUp.Outcome lastUploadWarmUp() {
+        return lastUploadWarmUp;
     }
 
     /** Opens a separate, unpooled connection: used to prove that a login works. */

@@ -25,11 +25,16 @@ final class SshChannelFixture implements AutoCloseable {
     final Path work;
 
     SshChannelFixture(Path dir) throws Exception {
+        this(dir, UploadWarmUp.usual());
+    }
+
+    /** With the upload warm-up a test chose (its pool runs it only once told to warm up). */
+    SshChannelFixture(Path dir, UploadWarmUp uploadWarmUp) throws Exception {
         TestHome home = new TestHome(dir);
         sshd = new TestSshServer(home, dir.resolve("sshd")).start();
         Path key = TestKeys.write(dir.resolve("keys/k"), "ssh-ed25519", 256, null);
         TestKeys.authorize(home, key);
-        pool = new SshPool(new TofuHostKeys(dir.resolve("known_hosts")), clock, Duration.ofSeconds(5), Duration.ofMinutes(5));
+        pool = new SshPool(new TofuHostKeys(dir.resolve("known_hosts")), clock, Duration.ofSeconds(5), Duration.ofMinutes(5), uploadWarmUp);
         channel = new SshChannel("m1", new SshTarget("m1|x", "127.0.0.1", sshd.port(), TestSshServer.USER, null, key), pool,
                 OsCommands.forOs(MemberOs.LINUX), new SpillFiles(dir.resolve("out"), clock));
         work = java.nio.file.Files.createDirectories(dir.resolve("work")).toRealPath();

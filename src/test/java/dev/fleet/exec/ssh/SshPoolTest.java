@@ -41,7 +41,7 @@ class SshPoolTest {
     void aPoolOfAOneShotCommandNeverWarmsTheCipher() throws Exception {
         assertThat(ssh.channel.exec(CommandRequest.probe("echo hi", Duration.ofSeconds(10))).stdout()).contains("hi");
         assertThat(ssh.pool.cipherWarmUpStarted()).isFalse();
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("fleet-cipher-warm-up"));
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals(CipherWarmUp.THREAD_NAME));
     }
 
     @Test
@@ -51,7 +51,7 @@ class SshPoolTest {
         assertThat(ssh.channel.exec(CommandRequest.probe("echo hi", Duration.ofSeconds(10))).stdout()).contains("hi");
         assertThat(ssh.pool.cipherWarmUpStarted()).isTrue();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.getName().equals("fleet-cipher-warm-up")));
+                .noneMatch(t -> t.getName().equals(CipherWarmUp.THREAD_NAME)));
         assertThat(ssh.channel.exec(CommandRequest.probe("echo again", Duration.ofSeconds(10))).stdout()).contains("again");
     }
 
