@@ -285,13 +285,13 @@ public final class Fleet implements AutoCloseable {
     /**
      * Starts what only a long-lived server runs (the MCP server and the daemon call this; one-shot
      * commands do not): the idle auto-stop of cloud members, the budget watch, SSH readied in the
-     * background, the cipher warm-up after the first connection, and memory handed back after work.
+     * background, the transfer warm-ups after connections, and memory handed back after work.
      */
     public void startIdleWatcher() {
         idleWatcher.start(idleInterval);
         budgetWatcher.start(idleInterval);
         prepareSshIfUsed();
-        ssh.warmCipherAfterFirstConnection();
+        ssh.warmTransfersAfterConnections();
         // A long-lived server also hands memory back after work (one-shot commands end instead).
         trimChecks = Background.repeat("fleet-memory-trim", MEMORY_TRIM_CHECK, memoryTrim::check,
                 e -> log.warn("returning memory after work failed: {}", Failures.shown(e)));

@@ -36,6 +36,7 @@ public final class TestSshServer implements AutoCloseable {
     private final Path memberHome;
     private Integer channelLimit;
     private int[] sftpLimits;
+    private Integer sftpVersion;
     private final java.util.concurrent.atomic.AtomicInteger largestWrite = new java.util.concurrent.atomic.AtomicInteger();
     /** Every file written over SFTP, as the server resolved it, and how many bytes each received. */
     private final java.util.Map<Path, java.util.concurrent.atomic.AtomicLong> written = new java.util.concurrent.ConcurrentHashMap<>();
@@ -87,6 +88,9 @@ public final class TestSshServer implements AutoCloseable {
         String homeDir = memberHome.toString();
         s.setCommandFactory((channel, command) -> new InvertedShellWrapper(
                 new ProcessShell(List.of("/usr/bin/env", "HOME=" + homeDir, "USER=" + USER, "/bin/sh", "-c", command))));
+        if (sftpVersion != null) {
+            SftpModuleProperties.SFTP_VERSION.set(s, sftpVersion);
+        }
         if (sftpLimits != null) {
             SftpModuleProperties.MAX_READDATA_PACKET_LENGTH.set(s, sftpLimits[0]);
             SftpModuleProperties.MAX_WRITEDATA_PACKET_LENGTH.set(s, sftpLimits[1]);
@@ -132,6 +136,12 @@ public final class TestSshServer implements AutoCloseable {
      * The largest SFTP read and write requests the server takes (and states in its
      * {@code limits@openssh.com} answer); a larger write is refused. Applies from the next start.
      */
+    /** Speaks only this SFTP version (OpenSSH speaks 3; MINA's server offers up to 6); call before start. */
+    public TestSshServer sftpVersion(int version) {
+        sftpVersion = version;
+        return this;
+    }
+
     public TestSshServer limitSftpRequests(int read, int write) {
         this.sftpLimits = new int[] {read, write};
         return this;

@@ -1,7 +1,6 @@
 package dev.fleet.exec.ssh;
 
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
@@ -11,10 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Once per fleet process, right after its first SSH connection: runs a few megabytes of dummy
- * packets through the cipher that connection negotiated (encrypting as an upload does, decrypting
- * as a download does), on a background thread of its own, so that the JIT has compiled the
- * encryption into the CPU's AES instructions before the first file transfer needs it.
+ * Once per fleet process, right after its first SSH connection ({@link TransferWarmUps}): runs a
+ * few megabytes of dummy packets through the cipher that connection negotiated (encrypting as an
+ * upload does, decrypting as a download does), so that the JIT has compiled the encryption into
+ * the CPU's AES instructions before the first file transfer needs it.
  *
  * <p>Why: on a fresh JVM the first 256 MiB upload ran at under 0.6x {@code scp}'s speed, partly
  * because AES-GCM still ran as plain Java while the JIT caught up; with the warm-up, about 0.65-0.7x
@@ -32,55 +31,25 @@ final class CipherWarmUp {
     static final long BUDGET_BYTES = 16L * 1024 * 1024;
     /** A machine without AES instructions would take long over the budget: the warm-up stops here. */
     private static final long TIME_LIMIT_NANOS = 2_000_000_000L;
-    /** The warm-up's thread, which then runs the upload warm-up too. */
-    static final String THREAD_NAME = "fleet-transfer-warm-up";
 
     private final long budgetBytes;
     private final LongSupplier nanoTime;
-    private final AtomicBoolean started = new AtomicBoolean();
-    /** Only a long-lived server warms the cipher: a one-shot command would spend the CPU on no later transfer. */
-    private volatile boolean enabled;
 
     CipherWarmUp(long budgetBytes, LongSupplier nanoTime) {
         this.budgetBytes = budgetBytes;
         this.nanoTime = nanoTime;
     }
 
-    /** From now on, the next connection starts the warm-up (once). */
-    void enable() {
-        enabled = true;
-    }
-
-    boolean hasStarted() {
-        return started.get();
-    }
-
-    /**
-     * Starts the warm-up for {@code session}'s ciphers if enabled and none has run in this pool
-     * already; {@code then} runs on the same thread once it is done (the upload warm-up).
-     */
-    void startAfterFirstConnection(ClientSession session, Runnable then) {
-        if (!enabled || started.get()) {
-            return;
-        }
+    /** Runs {@code session}'s negotiated ciphers through the warm-up; false if they are not MINA's built-in ones. */
+    boolean runFor(ClientSession session) throws Exception {
         BuiltinCiphers up = BuiltinCiphers.fromFactoryName(session.getNegotiatedKexParameter(KexProposalOption.C2SENC));
         BuiltinCiphers down = BuiltinCiphers.fromFactoryName(session.getNegotiatedKexParameter(KexProposalOption.S2CENC));
-        if (up == null || down == null || !started.compareAndSet(false, true)) {
-            return;
+        if (up == null || down == null) {
+            return false;
         }
-        Thread thread = new Thread(() -> {
-            try {
-                long done = run(up, down);
-                log.debug("cipher warm-up: {} and {} over {} bytes", up.getName(), down.getName(), done);
-            } catch (Exception | LinkageError e) {
-                log.debug("cipher warm-up stopped: {}", e.toString());
-            }
-            then.run();
-        }, THREAD_NAME);
-        thread.setDaemon(true);
-        // Behind the server's own threads where the OS honours Java priorities (Linux does not).
-        thread.setPriority(Thread.MIN_PRIORITY);
-        thread.start();
+        long done = run(up, down);
+        log.debug("cipher warm-up: {} and {} over {} bytes", up.getName(), down.getName(), done);
+        return true;
     }
 
     /**

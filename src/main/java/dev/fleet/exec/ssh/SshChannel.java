@@ -181,6 +181,7 @@ public final class SshChannel implements MemberChannel {
     public FileSession files() throws ChannelException {
         SshPool.Lease lease = pool.lease(target);
         try {
+            lease.copiesFiles();
             return new SftpSession(lease, sftp(lease.session()), target.address());
         } catch (ChannelException | RuntimeException e) {
             lease.close();

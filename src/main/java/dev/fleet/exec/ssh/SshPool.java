@@ -40,8 +40,6 @@ import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.signature.BuiltinSignatures;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
-import org.apache.sshd.sftp.client.SftpClient;
-import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,10 +80,7 @@ public final class SshPool implements AutoCloseable {
     private final Duration idleClose;
     private final Map<String, Pooled> pool = new ConcurrentHashMap<>();
     private final Map<String, Object> connectLocks = new ConcurrentHashMap<>();
-    private final CipherWarmUp cipherWarmUp = new CipherWarmUp(CipherWarmUp.BUDGET_BYTES, System::nanoTime);
-    private final UploadWarmUp uploadWarmUp;
-    /** What the upload warm-up did, once it has run (tests). */
-    private volatile UploadWarmUp.Outcome lastUploadWarmUp;
+    private final TransferWarmUps warmUps;
     private volatile SshClient client;
     private volatile ScheduledExecutorService reaper;
 
@@ -98,7 +93,7 @@ public final class SshPool implements AutoCloseable {
         this.clock = clock;
         this.connectTimeout = connectTimeout;
         this.idleClose = idleClose;
-        this.uploadWarmUp = uploadWarmUp;
+        this.warmUps = new TransferWarmUps(new CipherWarmUp(CipherWarmUp.BUDGET_BYTES, System::nanoTime), uploadWarmUp);
     }
 
     /** A pooled connection and the permit to open one channel on it; release the lease when done. */
@@ -114,8 +109,9 @@ public final class SshPool implements AutoCloseable {
                     }
                     p = new Pooled(connect(target));
                     pool.put(target.key(), p);
-                    Pooled first = p;
-                    cipherWarmUp.startAfterFirstConnection(p.session, () -> warmUploads(target.key(), first));
+                    Pooled fresh = p;
+                    warmUps.afterConnection(target, p.session, () -> leaseIfFree(target.key(), fresh),
+                            () -> fresh.transfers.get() > 0);
                 }
             }
         }
@@ -132,25 +128,15 @@ public final class SshPool implements AutoCloseable {
         return new Lease(this, target.key(), p);
     }
 
-    /**
-     * The upload warm-up ({@link UploadWarmUp}) on its own SFTP channel of {@code p}, if one is free
-     * at once: the warm-up never makes a call wait for a channel. Its failures only mean the first
-     * transfer compiles the path itself.
-     */
-    private void warmUploads(String key, Pooled p) {
-        UploadWarmUp.Outcome outcome;
-        if (!p.session.isOpen() || !p.channels.tryAcquire()) {
-            outcome = new UploadWarmUp.Skipped("no free channel");
-        } else {
-            try (Lease lease = new Lease(this, key, p);
-                 SftpClient sftp = SftpClientFactory.instance().createSftpClient(lease.session())) {
-                outcome = uploadWarmUp.run(lease.session(), sftp);
-            } catch (IOException | RuntimeException e) {
-                outcome = new UploadWarmUp.Skipped("stopped: " + e);
+    /** A lease on one of {@code p}'s channels if one is free at once and the connection still takes work, else null. */
+    private Lease leaseIfFree(String key, Pooled p) {
+        synchronized (p) {
+            if (p.retired || !p.session.isOpen() || !p.channels.tryAcquire()) {
+                return null;
             }
         }
-        lastUploadWarmUp = outcome;
-        log.debug("upload warm-up on {}: {}", key, outcome);
+        p.lastUsed = clock.instant();
+        return new Lease(this, key, p);
     }
 
     /**
@@ -221,21 +207,27 @@ public final class SshPool implements AutoCloseable {
     }
 
     /**
-     * From now on, the first new connection starts the cipher warm-up ({@link CipherWarmUp}); a
-     * server calls this as it starts, one-shot commands do not.
+     * From now on, new connections start the transfer warm-ups ({@link TransferWarmUps}); a server
+     * calls this as it starts, one-shot commands do not.
      */
-    public void warmCipherAfterFirstConnection() {
-        cipherWarmUp.enable();
+    public void warmTransfersAfterConnections() {
+        warmUps.enable();
     }
 
     /** Whether the cipher warm-up after the first connection has begun (tests). */
     boolean cipherWarmUpStarted() {
-        return cipherWarmUp.hasStarted();
+        return warmUps.cipherStarted();
     }
 
-    /** What the upload warm-up did; null until it has run (tests). */
+    /** What the last upload warm-up did; null until one has ended (tests). */
     UploadWarmUp.Outcome lastUploadWarmUp() {
-        return lastUploadWarmUp;
+        return warmUps.lastUpload();
+    }
+
+    /** Channels of {@code key}'s pooled connection free now (tests). */
+    int freeChannels(String key) {
+        Pooled p = pool.get(key);
+        return p == null ? CHANNELS_PER_CONNECTION : p.channels.availablePermits();
     }
 
     /** Opens a separate, unpooled connection: used to prove that a login works. */
@@ -394,6 +386,8 @@ public final class SshPool implements AutoCloseable {
     private static final class Pooled {
         final ClientSession session;
         final Semaphore channels = new Semaphore(CHANNELS_PER_CONNECTION);
+        /** Leases copying files on this connection now: the upload warm-up gives way to them. */
+        final java.util.concurrent.atomic.AtomicInteger transfers = new java.util.concurrent.atomic.AtomicInteger();
         volatile Instant lastUsed = Instant.EPOCH;
         /** Out of the pool: closed when its last lease is given back. */
         boolean retired;
@@ -409,6 +403,7 @@ public final class SshPool implements AutoCloseable {
         private final String key;
         private final Pooled pooled;
         private boolean released;
+        private boolean copiesFiles;
 
         private Lease(SshPool owner, String key, Pooled pooled) {
             this.owner = owner;
@@ -428,10 +423,21 @@ public final class SshPool implements AutoCloseable {
             owner.retire(key, pooled);
         }
 
+        /** This lease copies files until it is closed: the upload warm-up on its connection gives way. */
+        void copiesFiles() {
+            if (!copiesFiles && !released) {
+                copiesFiles = true;
+                pooled.transfers.incrementAndGet();
+            }
+        }
+
         @Override
         public void close() {
             if (!released) {
                 released = true;
+                if (copiesFiles) {
+                    pooled.transfers.decrementAndGet();
+                }
                 synchronized (pooled) {
                     pooled.channels.release();
                     if (pooled.retired && pooled.channels.availablePermits() == CHANNELS_PER_CONNECTION) {

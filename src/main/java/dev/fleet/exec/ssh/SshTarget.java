@@ -18,6 +18,11 @@ public record SshTarget(String key, String host, int port, String username, Stri
         this(key, host, port, username, password, keyFile, null);
     }
 
+    /** Whether this is a cloud instance (known by its id, not its address). */
+    public boolean isCloudInstance() {
+        return hostKeyPin != null;
+    }
+
     /** The name the host key is recorded under: the pin, else the host. */
     public String hostKeyName() {
         return hostKeyPin != null ? hostKeyPin : host;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
@@ -11,20 +12,23 @@ import org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync;
 import org.apache.sshd.sftp.common.SftpConstants;
 
 /**
- * Once per long-lived fleet process, after the cipher warm-up of its first SSH connection, and only
- * where the link is fast: pipes a few megabytes of zeros over SFTP into the member's
- * {@code /dev/null}, as an upload does, so that the JIT has compiled the whole upload path (SFTP
- * write requests, channel windows, packet encoding and padding, socket writes, the server's
- * replies) before the first real transfer runs on it.
+ * Once per long-lived fleet process ({@link TransferWarmUps}), after a new SSH connection to a
+ * member that is no cloud instance, and only where the link is fast: pipes a few megabytes of
+ * zeros over SFTP into the member's {@code /dev/null}, as an upload does, so that the JIT has
+ * compiled the whole upload path (SFTP write requests, channel windows, packet encoding and
+ * padding, socket writes, the server's replies) before the first real transfer runs on it.
+ * A transfer that starts on the connection meanwhile ends it: the warm-up never competes with one.
  *
  * <p>Why: on a fresh JVM the first large upload over a fast link ran at about 0.7x {@code scp}'s
  * speed while the JIT compiled that path on the same two cores; after 32 MiB sent first, about
  * 0.9x (bench S3). The cipher warm-up alone cannot reach that code: it runs only with a session.
  *
- * <p>What it may touch: only a character device at {@link #SINK}, checked first (a regular file,
- * a folder or anything else under that name is left alone), opened for writing without creating
- * or truncating. Where a round trip takes longer than {@link #FAST_ROUND_TRIP_NANOS} the link, not
- * the CPU, limits transfers: nothing is sent there.
+ * <p>What it may touch: only a character device at {@link #SINK}, as the server states the file
+ * type (a regular file, a folder or anything else under that name is left alone), checked before
+ * it is opened and again on the open handle, and opened for writing without creating or
+ * truncating. Where a round trip takes longer than {@link #FAST_ROUND_TRIP_NANOS} the link, not
+ * the CPU, limits transfers: nothing is sent there. A cloud instance gets nothing at all: an SFTP
+ * session on it counts as a transfer and would keep it running (the idle check).
  */
 final class UploadWarmUp {
     /** Where the zeros go: every POSIX system has it, and writing to it keeps nothing. */
@@ -33,7 +37,7 @@ final class UploadWarmUp {
     static final long BUDGET_BYTES = 32L * 1024 * 1024;
     /** A LAN or this machine; a member farther away is limited by its link, where the warm-up would only cost bytes. */
     static final long FAST_ROUND_TRIP_NANOS = 5_000_000L;
-    /** However fast the link looked, the warm-up never keeps the link busy for longer than this. */
+    /** However fast the link looked, no more zeros are offered after this. */
     static final long TIME_LIMIT_NANOS = 1_000_000_000L;
     /** The fastest of a few round trips: the first calls still run cold code. */
     private static final int ROUND_TRIPS = 3;
@@ -53,21 +57,32 @@ final class UploadWarmUp {
     private final String sink;
     private final long budgetBytes;
     private final long fastRoundTripNanos;
+    private final long timeLimitNanos;
     private final LongSupplier nanoTime;
 
-    UploadWarmUp(String sink, long budgetBytes, long fastRoundTripNanos, LongSupplier nanoTime) {
+    UploadWarmUp(String sink, long budgetBytes, long fastRoundTripNanos, long timeLimitNanos, LongSupplier nanoTime) {
         this.sink = sink;
         this.budgetBytes = budgetBytes;
         this.fastRoundTripNanos = fastRoundTripNanos;
+        this.timeLimitNanos = timeLimitNanos;
         this.nanoTime = nanoTime;
     }
 
     static UploadWarmUp usual() {
-        return new UploadWarmUp(SINK, BUDGET_BYTES, FAST_ROUND_TRIP_NANOS, System::nanoTime);
+        return new UploadWarmUp(SINK, BUDGET_BYTES, FAST_ROUND_TRIP_NANOS, TIME_LIMIT_NANOS, System::nanoTime);
     }
 
-    /** Checks the sink and the link over {@code sftp}, an SFTP client on {@code session}, and sends if both allow. */
-    Outcome run(ClientSession session, SftpClient sftp) throws IOException {
+    /** How long the warm-up may hold its channel at most, replies included; past it, its SFTP session is closed. */
+    long holdLimitNanos() {
+        return timeLimitNanos + 4_000_000_000L;
+    }
+
+    /**
+     * Checks the sink and the link over {@code sftp}, an SFTP client on {@code session}, and sends
+     * if both allow, until the budget or the time limit is reached or {@code transferRunning} says
+     * a transfer has started on the connection.
+     */
+    Outcome run(ClientSession session, SftpClient sftp, BooleanSupplier transferRunning) throws IOException {
         long roundTrip = Long.MAX_VALUE;
         SftpClient.Attributes attributes = null;
         for (int i = 0; i < ROUND_TRIPS; i++) {
@@ -79,37 +94,48 @@ final class UploadWarmUp {
             return new Skipped(String.format(Locale.ROOT, "a round trip took %.1f ms: the link, not the CPU, sets the transfer speed",
                     roundTrip / 1e6));
         }
-        // The file type as the server states it (OpenSSH does; a server that states none gets nothing).
-        if ((attributes.getPermissions() & SftpConstants.S_IFMT) != SftpConstants.S_IFCHR) {
+        if (!isCharacterDevice(attributes)) {
             return new Skipped(sink + " is not a character device");
         }
         int request = SftpRequestSizes.of(session, sftp).write();
-        Zeros zeros = new Zeros(budgetBytes, nanoTime.getAsLong() + TIME_LIMIT_NANOS, nanoTime);
+        Zeros zeros = new Zeros(budgetBytes, nanoTime.getAsLong() + timeLimitNanos, nanoTime, transferRunning);
         // Write only: the sink is never created or truncated.
-        try (SftpClient.CloseableHandle handle = sftp.open(sink, SftpClient.OpenMode.Write);
-             SftpOutputStreamAsync out = PipelinedWrites.to(sftp, sink, handle, request)) {
-            out.transferFrom(zeros, Long.MAX_VALUE);
+        try (SftpClient.CloseableHandle handle = sftp.open(sink, SftpClient.OpenMode.Write)) {
+            // What was opened, not only what the name showed a moment before.
+            if (!isCharacterDevice(sftp.stat(handle))) {
+                return new Skipped(sink + " is not a character device");
+            }
+            try (SftpOutputStreamAsync out = PipelinedWrites.to(sftp, sink, handle, request)) {
+                out.transferFrom(zeros, Long.MAX_VALUE);
+            }
         }
         return new Sent(zeros.given);
     }
 
-    /** Zeros until the budget is given or the time is up, whichever comes first. */
+    /** The file type as the server states it (OpenSSH does; a server that states none gets nothing). */
+    private static boolean isCharacterDevice(SftpClient.Attributes attributes) {
+        return (attributes.getPermissions() & SftpConstants.S_IFMT) == SftpConstants.S_IFCHR;
+    }
+
+    /** Zeros until the budget is given, the time is up or a transfer has started, whichever comes first. */
     private static final class Zeros implements ReadableByteChannel {
         private static final byte[] ZERO = new byte[64 * 1024];
         private final long budget;
         private final long deadline;
         private final LongSupplier nanoTime;
+        private final BooleanSupplier transferRunning;
         long given;
 
-        Zeros(long budget, long deadline, LongSupplier nanoTime) {
+        Zeros(long budget, long deadline, LongSupplier nanoTime, BooleanSupplier transferRunning) {
             this.budget = budget;
             this.deadline = deadline;
             this.nanoTime = nanoTime;
+            this.transferRunning = transferRunning;
         }
 
         @Override
         public int read(ByteBuffer into) {
-            if (given >= budget || nanoTime.getAsLong() - deadline > 0) {
+            if (given >= budget || nanoTime.getAsLong() - deadline > 0 || transferRunning.getAsBoolean()) {
                 return -1;
             }
             int n = (int) Math.min(into.remaining(), budget - given);

@@ -21,6 +21,7 @@ final class SshChannelFixture implements AutoCloseable {
     final TestSshServer sshd;
     final SshPool pool;
     final SshChannel channel;
+    private final SshTarget target;
     /** A folder on the member (the same machine), by its real path, for files the test copies or links. */
     final Path work;
 
@@ -30,14 +31,29 @@ final class SshChannelFixture implements AutoCloseable {
 
     /** With the upload warm-up a test chose (its pool runs it only once told to warm up). */
     SshChannelFixture(Path dir, UploadWarmUp uploadWarmUp) throws Exception {
+        this(dir, uploadWarmUp, 0, null);
+    }
+
+    /**
+     * With the upload warm-up a test chose, a server speaking only {@code sftpVersion} (0: any), and
+     * the member known as a cloud instance of that id when {@code instanceId} is not null.
+     */
+    SshChannelFixture(Path dir, UploadWarmUp uploadWarmUp, int sftpVersion, String instanceId) throws Exception {
         TestHome home = new TestHome(dir);
-        sshd = new TestSshServer(home, dir.resolve("sshd")).start();
+        TestSshServer server = new TestSshServer(home, dir.resolve("sshd"));
+        sshd = (sftpVersion > 0 ? server.sftpVersion(sftpVersion) : server).start();
         Path key = TestKeys.write(dir.resolve("keys/k"), "ssh-ed25519", 256, null);
         TestKeys.authorize(home, key);
         pool = new SshPool(new TofuHostKeys(dir.resolve("known_hosts")), clock, Duration.ofSeconds(5), Duration.ofMinutes(5), uploadWarmUp);
-        channel = new SshChannel("m1", new SshTarget("m1|x", "127.0.0.1", sshd.port(), TestSshServer.USER, null, key), pool,
+        target = new SshTarget("m1|x", "127.0.0.1", sshd.port(), TestSshServer.USER, null, key, instanceId);
+        channel = new SshChannel("m1", target, pool,
                 OsCommands.forOs(MemberOs.LINUX), new SpillFiles(dir.resolve("out"), clock));
         work = java.nio.file.Files.createDirectories(dir.resolve("work")).toRealPath();
+    }
+
+    /** Where and how the channel logs in. */
+    SshTarget channelTarget() {
+        return target;
     }
 
     @Override

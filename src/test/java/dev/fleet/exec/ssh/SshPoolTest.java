@@ -41,17 +41,17 @@ class SshPoolTest {
     void aPoolOfAOneShotCommandNeverWarmsTheCipher() throws Exception {
         assertThat(ssh.channel.exec(CommandRequest.probe("echo hi", Duration.ofSeconds(10))).stdout()).contains("hi");
         assertThat(ssh.pool.cipherWarmUpStarted()).isFalse();
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals(CipherWarmUp.THREAD_NAME));
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals(TransferWarmUps.THREAD_NAME));
     }
 
     @Test
     void aServersFirstConnectionStartsTheCipherWarmUpAndItEndsOnItsOwn() throws Exception {
-        ssh.pool.warmCipherAfterFirstConnection();
+        ssh.pool.warmTransfersAfterConnections();
         assertThat(ssh.pool.cipherWarmUpStarted()).as("no connection yet").isFalse();
         assertThat(ssh.channel.exec(CommandRequest.probe("echo hi", Duration.ofSeconds(10))).stdout()).contains("hi");
         assertThat(ssh.pool.cipherWarmUpStarted()).isTrue();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.getName().equals(CipherWarmUp.THREAD_NAME)));
+                .noneMatch(t -> t.getName().equals(TransferWarmUps.THREAD_NAME)));
         assertThat(ssh.channel.exec(CommandRequest.probe("echo again", Duration.ofSeconds(10))).stdout()).contains("again");
     }
 

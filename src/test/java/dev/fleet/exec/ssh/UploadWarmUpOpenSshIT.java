@@ -14,8 +14,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongSupplier;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,12 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The upload warm-up against a real OpenSSH sshd, which states file types as a POSIX system has
- * them: a server's first connection sends the budget into {@code /dev/null}, leaves the member's
- * home as it was, and stops at its time limit with budget left.
+ * them: a server's first connection sends the budget into {@code /dev/null} and leaves the
+ * member's home as it was; the warm-up stops at its time limit with budget left, and gives way to
+ * a transfer that starts on the connection.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UploadWarmUpOpenSshIT {
     private static final long BUDGET = 4L * 1024 * 1024;
+    private static final long GIB = 1024L * 1024 * 1024;
+    private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-12-04T12:00:00Z"));
 
     @TempDir
     static Path tmp;
@@ -51,43 +56,64 @@ class UploadWarmUpOpenSshIT {
     @Test
     void aServersFirstConnectionSendsItsBudgetIntoDevNullAndLeavesTheHomeAlone() throws Exception {
         List<String> before = listing(sshd.home);
-        UploadWarmUp.Outcome outcome = warmUpAfterFirstConnection("whole",
-                new UploadWarmUp(UploadWarmUp.SINK, BUDGET, UploadWarmUp.FAST_ROUND_TRIP_NANOS, System::nanoTime));
-        assertThat(outcome).isEqualTo(new UploadWarmUp.Sent(BUDGET));
+        Path dir = Files.createDirectories(tmp.resolve("whole"));
+        try (SshPool pool = pool(dir, warmUp(BUDGET, UploadWarmUp.TIME_LIMIT_NANOS))) {
+            SshTarget target = target("whole");
+            SshChannel channel = new SshChannel("m1", target, pool, OsCommands.forOs(MemberOs.LINUX),
+                    new SpillFiles(dir.resolve("out"), CLOCK));
+            pool.warmTransfersAfterConnections();
+            assertThat(channel.exec(CommandRequest.probe("echo hi", Duration.ofSeconds(10))).stdout()).contains("hi");
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> pool.lastUploadWarmUp() != null);
+            assertThat(pool.lastUploadWarmUp()).isEqualTo(new UploadWarmUp.Sent(BUDGET));
+            assertThat(pool.freeChannels(target.key())).as("its channel given back").isEqualTo(SshPool.CHANNELS_PER_CONNECTION);
+            assertThat(channel.exec(CommandRequest.probe("echo after", Duration.ofSeconds(10))).stdout())
+                    .as("the connection still serves calls").contains("after");
+        }
         assertThat(listing(sshd.home)).isEqualTo(before);
-        assertThat(Files.size(Path.of(UploadWarmUp.SINK))).isZero();
     }
 
     @Test
     void itStopsAtItsTimeLimitWithBudgetLeft() throws Exception {
-        // After the link check and the first reads, every reading of the clock is past the limit.
-        AtomicInteger readings = new AtomicInteger();
-        LongSupplier clock = () -> System.nanoTime() + (readings.incrementAndGet() > 9 ? 2 * UploadWarmUp.TIME_LIMIT_NANOS : 0);
-        UploadWarmUp.Outcome outcome = warmUpAfterFirstConnection("limited",
-                new UploadWarmUp(UploadWarmUp.SINK, 1024 * BUDGET, UploadWarmUp.FAST_ROUND_TRIP_NANOS, clock));
+        // 50 ms for a gibibyte: the limit ends it, not the budget.
+        UploadWarmUp.Outcome outcome = runByHand("limited", warmUp(GIB, 50_000_000L), () -> false);
         assertThat(outcome).isInstanceOf(UploadWarmUp.Sent.class);
-        assertThat(((UploadWarmUp.Sent) outcome).bytes()).isPositive().isLessThan(BUDGET);
+        assertThat(((UploadWarmUp.Sent) outcome).bytes()).isLessThan(GIB);
     }
 
-    /** A server's pool (told to warm up) makes its first connection; what the warm-up did once it ended. */
-    private UploadWarmUp.Outcome warmUpAfterFirstConnection(String name, UploadWarmUp warmUp) throws Exception {
+    @Test
+    void aTransferStartingOnTheConnectionEndsIt() throws Exception {
+        // The transfer "starts" once the warm-up has been offered its first zeros.
+        AtomicInteger asked = new AtomicInteger();
+        UploadWarmUp.Outcome outcome = runByHand("yields", warmUp(GIB, 60_000_000_000L), () -> asked.incrementAndGet() > 3);
+        assertThat(outcome).isInstanceOf(UploadWarmUp.Sent.class);
+        assertThat(((UploadWarmUp.Sent) outcome).bytes()).isPositive().isLessThan(GIB);
+    }
+
+    private static UploadWarmUp warmUp(long budget, long timeLimitNanos) {
+        return new UploadWarmUp(UploadWarmUp.SINK, budget, UploadWarmUp.FAST_ROUND_TRIP_NANOS, timeLimitNanos, System::nanoTime);
+    }
+
+    /** The warm-up run on a channel of a pool that does not warm up on its own, with the test's transfer signal. */
+    private UploadWarmUp.Outcome runByHand(String name, UploadWarmUp warmUp, BooleanSupplier transferRunning) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve(name));
-        MutableClock clock = new MutableClock(Instant.parse("2026-12-04T12:00:00Z"));
-        try (SshPool pool = new SshPool(new TofuHostKeys(dir.resolve("known_hosts")), clock, Duration.ofSeconds(10),
-                Duration.ofMinutes(5), warmUp)) {
-            SshChannel channel = new SshChannel("m1", new SshTarget("m1|" + name, "127.0.0.1", sshd.port, sshd.user, null, sshd.key),
-                    pool, OsCommands.forOs(MemberOs.LINUX), new SpillFiles(dir.resolve("out"), clock));
-            pool.warmCipherAfterFirstConnection();
-            assertThat(channel.exec(CommandRequest.probe("echo hi", Duration.ofSeconds(10))).stdout()).contains("hi");
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> pool.lastUploadWarmUp() != null);
-            assertThat(channel.exec(CommandRequest.probe("echo after", Duration.ofSeconds(10))).stdout())
-                    .as("the connection still serves calls").contains("after");
-            return pool.lastUploadWarmUp();
+        try (SshPool pool = pool(dir, warmUp);
+             SshPool.Lease lease = pool.lease(target(name));
+             SftpClient sftp = SftpClientFactory.instance().createSftpClient(lease.session())) {
+            return warmUp.run(lease.session(), sftp, transferRunning);
         }
     }
 
+    private static SshPool pool(Path dir, UploadWarmUp warmUp) {
+        return new SshPool(new TofuHostKeys(dir.resolve("known_hosts")), CLOCK, Duration.ofSeconds(10), Duration.ofMinutes(5), warmUp);
+    }
+
+    private SshTarget target(String name) {
+        return new SshTarget("m1|" + name, "127.0.0.1", sshd.port, sshd.user, null, sshd.key);
+    }
+
+    /** Every file and folder under {@code folder} (three levels deep), with its modification time. */
     private static List<String> listing(Path folder) throws Exception {
-        try (Stream<Path> files = Files.list(folder)) {
+        try (Stream<Path> files = Files.walk(folder, 3)) {
             return files.map(f -> {
                 try {
                     return f.getFileName() + " " + Files.getLastModifiedTime(f);

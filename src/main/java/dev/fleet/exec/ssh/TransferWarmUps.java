@@ -1,0 +1,126 @@
+package dev.fleet.exec.ssh;
+
+import dev.fleet.base.Background;
+import dev.fleet.base.Failures;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The warm-ups a long-lived fleet process (the standalone server or the daemon) runs after SSH
+ * connections, so that its first file transfer does not also pay for a JIT that has never run
+ * one: the cipher warm-up once, after the first connection ({@link CipherWarmUp}), and the upload
+ * warm-up ({@link UploadWarmUp}) after a new connection to a member that is no cloud instance,
+ * once per member until one has sent. One background thread runs them one after another and ends
+ * when there is nothing left to do. A one-shot command never enables them.
+ */
+final class TransferWarmUps {
+    private static final Logger log = LoggerFactory.getLogger(TransferWarmUps.class);
+    static final String THREAD_NAME = "fleet-transfer-warm-up";
+
+    private final CipherWarmUp cipher;
+    private final UploadWarmUp upload;
+    private final ExecutorService thread = new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+            Background.threads(THREAD_NAME));
+    private final AtomicBoolean cipherStarted = new AtomicBoolean();
+    /** Members (by connection key) whose connection has had its upload warm-up, whatever came of it. */
+    private final Set<String> uploadTried = ConcurrentHashMap.newKeySet();
+    private volatile boolean uploadSent;
+    private volatile boolean enabled;
+    private volatile UploadWarmUp.Outcome lastUpload;
+
+    TransferWarmUps(CipherWarmUp cipher, UploadWarmUp upload) {
+        this.cipher = cipher;
+        this.upload = upload;
+    }
+
+    /** From now on, new connections start the warm-ups; a server calls this as it starts. */
+    void enable() {
+        enabled = true;
+    }
+
+    boolean cipherStarted() {
+        return cipherStarted.get();
+    }
+
+    /** What the last upload warm-up did; null until one has ended (tests). */
+    UploadWarmUp.Outcome lastUpload() {
+        return lastUpload;
+    }
+
+    /**
+     * A new connection to {@code target} is up: queues what is left to warm for it.
+     * {@code freeChannel} gives a lease on one of its channels if one is free at once (else null),
+     * and {@code transferRunning} tells whether a file transfer runs on it.
+     */
+    void afterConnection(SshTarget target, ClientSession session, Supplier<SshPool.Lease> freeChannel,
+            BooleanSupplier transferRunning) {
+        if (!enabled) {
+            return;
+        }
+        if (cipherStarted.compareAndSet(false, true)) {
+            thread.execute(() -> warmCipher(session));
+        }
+        if (!uploadSent && !target.isCloudInstance() && uploadTried.add(target.key())) {
+            thread.execute(() -> warmUploads(target.key(), freeChannel, transferRunning));
+        }
+    }
+
+    private void warmCipher(ClientSession session) {
+        try {
+            cipher.runFor(session);
+        } catch (Exception | LinkageError e) {
+            log.debug("cipher warm-up stopped: {}", Failures.shown(e));
+        }
+    }
+
+    /** On a channel of its own, if one is free at once: the warm-up never takes one a call is waiting for. */
+    private void warmUploads(String key, Supplier<SshPool.Lease> freeChannel, BooleanSupplier transferRunning) {
+        UploadWarmUp.Outcome outcome;
+        SshPool.Lease lease = uploadSent || transferRunning.getAsBoolean() ? null : freeChannel.get();
+        if (lease == null) {
+            outcome = new UploadWarmUp.Skipped("no free channel, a transfer running, or warmed already");
+        } else {
+            outcome = warmUploadsOn(lease, transferRunning);
+        }
+        if (outcome instanceof UploadWarmUp.Sent) {
+            uploadSent = true;
+        }
+        lastUpload = outcome;
+        log.debug("upload warm-up on {}: {}", key, outcome);
+    }
+
+    private UploadWarmUp.Outcome warmUploadsOn(SshPool.Lease lease, BooleanSupplier transferRunning) {
+        ScheduledExecutorService watchdog = Background.scheduler(THREAD_NAME + "-watchdog");
+        try (lease; SftpClient sftp = SftpClientFactory.instance().createSftpClient(lease.session())) {
+            // A member that stops answering would hold the channel until MINA's idle timeout.
+            watchdog.schedule(() -> closeQuietly(sftp), upload.holdLimitNanos(), TimeUnit.NANOSECONDS);
+            return upload.run(lease.session(), sftp, transferRunning);
+        } catch (Exception | LinkageError e) {
+            // The member's own words stay out of the log: it is told by the failure's kind.
+            return new UploadWarmUp.Skipped("stopped: " + Failures.shown(e));
+        } finally {
+            watchdog.shutdownNow();
+        }
+    }
+
+    private static void closeQuietly(SftpClient sftp) {
+        try {
+            sftp.close();
+        } catch (Exception e) {
+            log.debug("upload warm-up: closing its SFTP session failed: {}", Failures.shown(e));
+        }
+    }
+}
