@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.client.ClientBuilder;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
@@ -387,7 +388,7 @@ public final class SshPool implements AutoCloseable {
         final ClientSession session;
         final Semaphore channels = new Semaphore(CHANNELS_PER_CONNECTION);
         /** Leases copying files on this connection now: the upload warm-up gives way to them. */
-        final java.util.concurrent.atomic.AtomicInteger transfers = new java.util.concurrent.atomic.AtomicInteger();
+        final AtomicInteger transfers = new AtomicInteger();
         volatile Instant lastUsed = Instant.EPOCH;
         /** Out of the pool: closed when its last lease is given back. */
         boolean retired;
