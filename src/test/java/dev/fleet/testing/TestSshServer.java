@@ -132,16 +132,16 @@ public final class TestSshServer implements AutoCloseable {
         };
     }
 
-    /**
-     * The largest SFTP read and write requests the server takes (and states in its
-     * {@code limits@openssh.com} answer); a larger write is refused. Applies from the next start.
-     */
     /** Speaks only this SFTP version (OpenSSH speaks 3; MINA's server offers up to 6); call before start. */
     public TestSshServer sftpVersion(int version) {
         sftpVersion = version;
         return this;
     }
 
+    /**
+     * The largest SFTP read and write requests the server takes (and states in its
+     * {@code limits@openssh.com} answer); a larger write is refused. Applies from the next start.
+     */
     public TestSshServer limitSftpRequests(int read, int write) {
         this.sftpLimits = new int[] {read, write};
         return this;
