@@ -153,6 +153,8 @@ public final class Fleet implements AutoCloseable {
     private final SpendLedger ledger;
     private final BudgetWatcher budgetWatcher;
     private final Duration idleInterval;
+    /** {@code FLEET_TRANSFER_WARM_UP}: whether a long-lived server warms its transfer path after connections. */
+    private final boolean transferWarmUp;
     private final StatuslineService statusline;
     private final IdleMemoryTrim memoryTrim;
     private final SshPool ssh;
@@ -227,6 +229,7 @@ public final class Fleet implements AutoCloseable {
         this.budgetWatcher = new BudgetWatcher(store, lifecycle, budgets,
                 m -> log.info("{}: {}", m.friendlyName(), guard.settingsChanged(m).sentence()));
         this.idleInterval = settings.idleCheckInterval();
+        this.transferWarmUp = settings.transferWarmUp();
 
         // The services the tools call.
         Registrar registrar = new Registrar(store, channels, secrets, lifecycle, localPaths,
@@ -285,13 +288,16 @@ public final class Fleet implements AutoCloseable {
     /**
      * Starts what only a long-lived server runs (the MCP server and the daemon call this; one-shot
      * commands do not): the idle auto-stop of cloud members, the budget watch, SSH readied in the
-     * background, the transfer warm-ups after connections, and memory handed back after work.
+     * background, the transfer warm-ups after connections (unless switched off), and memory handed
+     * back after work.
      */
     public void startIdleWatcher() {
         idleWatcher.start(idleInterval);
         budgetWatcher.start(idleInterval);
         prepareSshIfUsed();
-        ssh.warmTransfersAfterConnections();
+        if (transferWarmUp) {
+            ssh.warmTransfersAfterConnections();
+        }
         // A long-lived server also hands memory back after work (one-shot commands end instead).
         trimChecks = Background.repeat("fleet-memory-trim", MEMORY_TRIM_CHECK, memoryTrim::check,
                 e -> log.warn("returning memory after work failed: {}", Failures.shown(e)));

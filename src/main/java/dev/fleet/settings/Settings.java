@@ -49,6 +49,9 @@ import java.util.Map;
  *                          loopback address too. Only tests want that: such a member is this very machine
  * @param guardGrace        {@code FLEET_GUARD_GRACE_MIN}: how long the guard waits beyond the idle timeout (10 minutes)
  * @param gpuSamples        {@code FLEET_GPU_SAMPLES}: samples a GPU utilization threshold is averaged over (5)
+ * @param transferWarmUp    {@code FLEET_TRANSFER_WARM_UP}: {@code off} keeps a long-lived server from warming its
+ *                          transfer path after SSH connections (the cipher on its own, zeros into a member's
+ *                          {@code /dev/null} over a fast link); default on
  * @param problems          malformed values, each naming its variable and the default used instead
  */
 public record Settings(
@@ -76,6 +79,7 @@ public record Settings(
         boolean guardAllowLoopback,
         Duration guardGrace,
         int gpuSamples,
+        boolean transferWarmUp,
         List<String> problems) {
 
     public static final String DATA_DIR = "APRA_FLEET_DATA_DIR";
@@ -123,6 +127,7 @@ public record Settings(
                 flag(env, "FLEET_GUARD_ALLOW_LOOPBACK", "1", "0", false, problems),
                 Duration.ofMinutes(whole(env, "FLEET_GUARD_GRACE_MIN", 10, 0, 1440, problems)),
                 (int) whole(env, "FLEET_GPU_SAMPLES", 5, 1, 60, problems),
+                flag(env, "FLEET_TRANSFER_WARM_UP", "on", "off", true, problems),
                 problems);
     }
 
@@ -284,7 +289,7 @@ public record Settings(
                 + ", standalone=" + standalone + ", daemonIdleExit=" + daemonIdleExit
                 + ", budgetUsdPerDay=" + budgetUsdPerDay + ", budgetIdleTimeout=" + budgetIdleTimeout + ", guard=" + guard
                 + ", guardAllowLoopback=" + guardAllowLoopback + ", guardGrace=" + guardGrace + ", gpuSamples=" + gpuSamples
-                + ", problems=" + problems + "]";
+                + ", transferWarmUp=" + transferWarmUp + ", problems=" + problems + "]";
     }
 
     private static String nonBlank(String value) {

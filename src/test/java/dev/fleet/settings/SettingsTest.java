@@ -33,7 +33,17 @@ class SettingsTest {
         assertThat(s.guardAllowLoopback()).isFalse();
         assertThat(s.guardGrace()).isEqualTo(Duration.ofMinutes(10));
         assertThat(s.gpuSamples()).isEqualTo(5);
+        assertThat(s.transferWarmUp()).isTrue();
         assertThat(s.problems()).isEmpty();
+    }
+
+    @Test
+    void theTransferWarmUpCanBeSwitchedOffAndAnUnreadableValueLeavesItOn() {
+        assertThat(Settings.from(Map.of("HOME", "/home/pm", "FLEET_TRANSFER_WARM_UP", " Off ")).transferWarmUp()).isFalse();
+        assertThat(Settings.from(Map.of("HOME", "/home/pm", "FLEET_TRANSFER_WARM_UP", "on")).transferWarmUp()).isTrue();
+        Settings bad = Settings.from(Map.of("HOME", "/home/pm", "FLEET_TRANSFER_WARM_UP", "no"));
+        assertThat(bad.transferWarmUp()).isTrue();
+        assertThat(bad.problems()).containsExactly("FLEET_TRANSFER_WARM_UP='no' is neither on nor off; using the default on");
     }
 
     @Test

@@ -40,6 +40,7 @@ public final class TestSshServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger largestWrite = new java.util.concurrent.atomic.AtomicInteger();
     /** Every file written over SFTP, as the server resolved it, and how many bytes each received. */
     private final java.util.Map<Path, java.util.concurrent.atomic.AtomicLong> written = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger sftpSessions = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicReference<TransferCut> cut = new java.util.concurrent.atomic.AtomicReference<>();
 
     /** A pending kill: the file (by a part of its name) and how many of its bytes pass first. */
@@ -152,6 +153,11 @@ public final class TestSshServer implements AutoCloseable {
         return largestWrite.get();
     }
 
+    /** SFTP sessions clients have started so far (each past its version negotiation). */
+    public int sftpSessions() {
+        return sftpSessions.get();
+    }
+
     /** The files SFTP clients have written to so far, with the bytes each received. */
     public java.util.Map<Path, Long> writtenFiles() {
         java.util.Map<Path, Long> copy = new java.util.HashMap<>();
@@ -203,9 +209,14 @@ public final class TestSshServer implements AutoCloseable {
         return c.done();
     }
 
-    /** Records the size of each write, and kills the server mid-transfer when asked to. */
+    /** Counts SFTP sessions, records the size of each write, and kills the server mid-transfer when asked to. */
     private SftpEventListener sftpWatch() {
         return new SftpEventListener() {
+            @Override
+            public void initialized(ServerSession session, int version) {
+                sftpSessions.incrementAndGet();
+            }
+
             @Override
             public void reading(ServerSession session, String remoteHandle, FileHandle localHandle, long offset,
                     byte[] data, int dataOffset, int dataLen) throws IOException {
