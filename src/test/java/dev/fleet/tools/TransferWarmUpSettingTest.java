@@ -3,6 +3,7 @@ package dev.fleet.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.fleet.exec.ssh.SshPool;
 import dev.fleet.testing.TestKeys;
 import dev.fleet.testing.TestSshServer;
 import java.nio.file.Path;
@@ -17,9 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the setting is off, and then starts nothing and opens no SFTP session on the member.
  */
 class TransferWarmUpSettingTest {
-    /** The warm-ups' one thread (TransferWarmUps.THREAD_NAME): it starts with the connection that queues them. */
-    private static final String WARM_UP_THREAD = "fleet-transfer-warm-up";
-
     @TempDir
     Path tmp;
 
@@ -36,7 +34,8 @@ class TransferWarmUpSettingTest {
         await("another test's warm-up has ended").atMost(Duration.ofSeconds(30)).until(() -> !warmUpThreadRuns());
         try (Member member = new Member(tmp, Map.of("FLEET_TRANSFER_WARM_UP", "off"))) {
             member.registerAndRun();
-            // The warm-ups are queued while the connection is made: by now their thread would run.
+            // The warm-ups are queued while the connection is made, and their thread starts with
+            // them: by now it would run. (The member sees SFTP only later, after the cipher's turn.)
             assertThat(warmUpThreadRuns()).isFalse();
             assertThat(member.sshd.sftpSessions()).isZero();
             assertThat(member.sshd.writtenFiles()).isEmpty();
@@ -44,7 +43,7 @@ class TransferWarmUpSettingTest {
     }
 
     private static boolean warmUpThreadRuns() {
-        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(WARM_UP_THREAD));
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(SshPool.TRANSFER_WARM_UP_THREAD));
     }
 
     /** A long-lived in-process fleet with the given settings, and a member on the in-process SSH server. */

@@ -54,6 +54,9 @@ public final class SshPool implements AutoCloseable {
     /** OpenSSH allows 10 sessions (channels) per connection by default; stay under it. */
     static final int CHANNELS_PER_CONNECTION = 8;
 
+    /** The name of the one thread the warm-ups run on, while they run: what shows them from outside. */
+    public static final String TRANSFER_WARM_UP_THREAD = TransferWarmUps.THREAD_NAME;
+
     /**
      * Key exchanges in the order offered. ML-KEM hybrid first (post-quantum, and quick); then
      * X25519, before sntrup761: MINA computes sntrup761 in plain Java, and on a fresh JVM that
