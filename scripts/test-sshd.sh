@@ -21,6 +21,12 @@ start)
   [ -f "$dir/client_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C fleet-test -f "$dir/client_ed25519"
   cp "$dir/client_ed25519.pub" "$dir/authorized_keys"
   chmod 600 "$dir/authorized_keys"
+  # OpenSSH's own sftp-server program where this system has it, as a stock sshd_config runs it:
+  # a process per SFTP session, which the activity checks look for. internal-sftp otherwise.
+  sftp=internal-sftp
+  for f in /usr/lib/openssh/sftp-server /usr/libexec/openssh/sftp-server /usr/libexec/sftp-server /usr/lib/ssh/sftp-server; do
+    if [ -x "$f" ]; then sftp=$f; break; fi
+  done
   port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
           || shuf -i 20000-60000 -n 1)"
   cat > "$dir/sshd_config" <<CFG
@@ -39,7 +45,7 @@ MaxSessions 30
 MaxStartups 200
 LogLevel ERROR
 SetEnv HOME=$dir/home
-Subsystem sftp internal-sftp
+Subsystem sftp $sftp
 CFG
   if [ "$(id -u)" = 0 ]; then mkdir -p /run/sshd; chmod 755 /run/sshd; fi
   # Detached from our stdout: a caller reading our output must not wait for sshd to exit.
@@ -54,6 +60,7 @@ CFG
   echo "FLEET_TEST_SSHD_KEY=$dir/client_ed25519"
   echo "FLEET_TEST_SSHD_USER=$(id -un)"
   echo "FLEET_TEST_SSHD_HOME=$dir/home"
+  echo "FLEET_TEST_SSHD_SFTP=$sftp"
   ;;
 stop)
   if [ -f "$dir/sshd.bgpid" ]; then

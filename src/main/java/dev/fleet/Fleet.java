@@ -221,7 +221,7 @@ public final class Fleet implements AutoCloseable {
         CloudGate gate = new CloudGate(lifecycle);
         TaskMonitor taskMonitor = new TaskMonitor(channels, settings.taskActivity());
         ActivityProbe activityProbe = new ActivityProbe(channels, settings.activityTimeout(), taskMonitor.asProbeStep(), gpu,
-                budgets::idleTimeoutMin);
+                budgets::idleTimeoutMin, clock);
         // The one place fleet decides on its own to stop an instance: the idle watcher and auto_stop.
         IdleStop idleStop = new IdleStop(work, activityProbe, activity, store, lifecycle, clock);
         this.idleWatcher = new IdleWatcher(store, idleStop, lifecycle, clock, PARALLEL_IDLE_CHECKS, budgets::idleTimeoutMin);

@@ -53,11 +53,13 @@ public interface OsCommands {
     java.util.Optional<String> fleetCommands(String runTag);
 
     /**
-     * Prints {@code transfers <n>}, the user's file transfers in progress (OpenSSH's
-     * {@code sftp-server} serving an SFTP session: fleet's from any server, or anyone's), and,
-     * where the machine keeps a login record, {@code logins <n>}: login sessions whose terminal
-     * saw input within {@code activeWithinMinutes} (people working there by hand; fleet's own
-     * commands open none). Empty where the OS shows neither.
+     * Prints a line {@code transfer <pid> <counters>} for each of the user's SFTP sessions (OpenSSH's
+     * {@code sftp-server}: fleet's from any server, or anyone's, a mounted {@code sshfs} too), where
+     * counters are the bytes it has read and written so far ({@code <read>/<written>/}, from
+     * {@code /proc}) or {@code -} where they cannot be read; then {@code transfers <n>}, how many
+     * there are; and, where the machine keeps a login record, {@code logins <n>}: login sessions
+     * whose terminal saw input within {@code activeWithinMinutes} (people working there by hand;
+     * fleet's own commands open none). Empty where the OS shows neither.
      */
     default java.util.Optional<String> transfersAndLogins(int activeWithinMinutes) {
         return java.util.Optional.empty();

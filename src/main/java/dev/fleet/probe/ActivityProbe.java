@@ -7,6 +7,7 @@ import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.member.Member;
 import dev.fleet.os.OsCommands;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -20,8 +21,9 @@ import java.util.function.ToIntFunction;
  * processes (as the member's utilization policy judges them, see {@link GpuProbe}), the member's
  * own activity command, fleet commands still running there (whichever fleet server started them:
  * they carry the member's run tag in their environment), live fleet tasks, agent processes in its
- * work folder, then file transfers in progress (an SFTP server process of the member's user) and
- * login sessions in use (someone working there by hand). The first sign of work wins. Any check
+ * work folder, then file transfers in progress (an SFTP server process of the member's user that
+ * moved data within the idle timeout, see {@link TransferMotion}) and login sessions in use
+ * (someone working there by hand). The first sign of work wins. Any check
  * that cannot be completed (SSH down, a command that hangs or fails) makes the answer unknown, and
  * unknown never stops an instance.
  */
@@ -30,23 +32,29 @@ public final class ActivityProbe {
     private static final int TASKS_NAMED = 5;
     /** Marks the line with the work folder's resolved name (no process line starts so). */
     private static final String RESOLVED = "@@folder ";
+    /** An SFTP session's byte counters as the transfer listing prints them: read, then written. */
+    private static final String COUNTERS = "[0-9]{1,20}/[0-9]{1,20}/";
 
     private final Channels channels;
     private final Duration checkTimeout;
     private final LiveTasks liveTasks;
     private final GpuProbe gpu;
     private final ToIntFunction<Member> idleTimeoutMin;
+    private final TransferMotion motion;
 
     /**
      * @param checkTimeout   bound of each check on the member
      * @param liveTasks      the task step: which fleet tasks are alive on a member
      * @param gpu            the GPU step, as the member's utilization policy judges it
      * @param idleTimeoutMin the member's idle timeout in force (a budget may have shortened it): a login counts as
-     *                       someone working when its terminal saw input within it
+     *                       someone working when its terminal saw input within it, an SFTP session when it moved
+     *                       data within it
+     * @param clock          when a look happens: an SFTP session's stillness is timed by it ({@link TransferMotion})
      */
     public ActivityProbe(Channels channels, Duration checkTimeout, LiveTasks liveTasks, GpuProbe gpu,
-                         ToIntFunction<Member> idleTimeoutMin) {
+                         ToIntFunction<Member> idleTimeoutMin, Clock clock) {
         this.channels = channels;
+        this.motion = new TransferMotion(clock);
         this.idleTimeoutMin = idleTimeoutMin;
         this.gpu = gpu;
         this.checkTimeout = checkTimeout;
@@ -167,16 +175,21 @@ public final class ActivityProbe {
         }
         CommandResult r = run(channel, script.get());
         Map<String, Integer> counts = new HashMap<>();
+        Map<String, String> sessions = new HashMap<>();
         for (String line : r.stdout().strip().split("\n")) {
             String[] kv = line.strip().split(" ");
             if (kv.length == 2 && kv[1].matches("[0-9]{1,6}")) {
                 counts.put(kv[0], Integer.parseInt(kv[1]));
+            } else if (kv.length == 3 && kv[0].equals("transfer") && kv[1].matches("[0-9]{1,10}")) {
+                sessions.put(kv[1], kv[2].matches(COUNTERS) ? kv[2] : null);
             }
         }
         if (!r.succeeded() || !counts.containsKey("transfers")) {
             return new Activity.Unknown("could not list file transfers and logins (exit " + r.exitCode() + ")");
         }
-        int transfers = counts.get("transfers");
+        // A session the listing counted but did not show readably counts as moving.
+        int unshown = Math.max(0, counts.get("transfers") - sessions.size());
+        int transfers = unshown + motion.moving(m.id(), sessions, Duration.ofMinutes(Math.max(1, idleTimeoutMin.applyAsInt(m))));
         if (transfers > 0) {
             return new Activity.Busy(transfers + " file transfer" + (transfers == 1 ? "" : "s") + " in progress (sftp-server)");
         }

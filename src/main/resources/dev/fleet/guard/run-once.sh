@@ -7,6 +7,7 @@
 #   timeout-min, grace-min   idle timeout and grace period, in minutes (fleet writes them)
 #   heartbeat                touched by fleet whenever it uses this machine; its time counts
 #   last-busy                epoch seconds of the last run that found work
+#   sftp-sessions            each SFTP session's byte counters at the last run (pid read/written/)
 #   gpu-busy-min-util        GPU utilization (%) that counts as work; 0: any compute process
 #   gpu-samples-n            how many recent GPU samples that threshold is averaged over
 #   work-folder, activity-command   what the checks look at
@@ -234,9 +235,14 @@ done
 # environment; the command that runs this guard by hand, if any, does not count, nor do fleet's
 # looks at the machine (their id holds "-look-"). A file transfer
 # runs no such command: OpenSSH serves each SFTP session (fleet opens one per transfer and closes
-# it after) with an sftp-server process of this user, which counts as work too.
+# it after) with an sftp-server process of this user, which counts as work while it moves data:
+# its byte counters (/proc/PID/io) differ from the last run's, or cannot be read, or it is new.
+# One that sat still since the last run (a folder mounted with sshfs and not used) is no work, so
+# the idle time runs from the last run that saw it move. The counters are compared as text.
 running=0
 transfers=0
+still=0
+sessions=''
 own=${FLEET_RUN_ID:-}
 for f in $(grep -lzxF "HOME=$HOME" /proc/[0-9]*/environ 2>/dev/null); do
     p=${f#/proc/}
@@ -249,9 +255,19 @@ for f in $(grep -lzxF "HOME=$HOME" /proc/[0-9]*/environ 2>/dev/null); do
         continue
     fi
     case "$(tr '\0' ' ' 2>/dev/null < "/proc/$p/cmdline")" in
-        sftp-server*|*/sftp-server*) transfers=$((transfers + 1)) ;;
+        sftp-server*|*/sftp-server*)
+            io=$(sed -n 's/^[rw]char: *\([0-9][0-9]*\)$/\1/p' "/proc/$p/io" 2>/dev/null | tr '\n' /)
+            if [ -n "$io" ] && grep -qxF "$p $io" "$g/sftp-sessions" 2>/dev/null; then
+                still=$((still + 1))
+            else
+                transfers=$((transfers + 1))
+            fi
+            [ -n "$io" ] && sessions="$sessions$p $io
+"
+            ;;
     esac
 done
+printf '%s' "$sessions" > "$g/sftp-sessions.tmp" && mv -f "$g/sftp-sessions.tmp" "$g/sftp-sessions"
 [ "$running" -gt 0 ] && busy "$running process(es) of fleet commands still running"
 [ "$transfers" -gt 0 ] && busy "$transfers file transfer(s) in progress (sftp-server)"
 

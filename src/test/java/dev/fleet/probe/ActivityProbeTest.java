@@ -15,13 +15,16 @@ import dev.fleet.member.Member;
 import dev.fleet.member.MemberOs;
 import dev.fleet.os.OsCommands;
 import dev.fleet.tasks.TaskMonitor;
+import dev.fleet.testing.MutableClock;
 import dev.fleet.testing.NoRemoteMembers;
 import dev.fleet.testing.TestLogins;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -53,7 +56,7 @@ class ActivityProbeTest {
         channels = new Channels(new LocalChannel(OsCommands.forOs(MemberOs.current()), new LoginEnvironment(env, home),
                 new SpillFiles(tmp.resolve("out"), Clock.systemUTC()), pool), new NoRemoteMembers());
         probe = new ActivityProbe(channels, Duration.ofSeconds(10), new TaskMonitor(channels, Duration.ofSeconds(30)).asProbeStep(),
-                new GpuProbe(channels), Member::ownIdleTimeoutMin);
+                new GpuProbe(channels), Member::ownIdleTimeoutMin, Clock.systemUTC());
     }
 
     @AfterEach
@@ -162,6 +165,58 @@ class ActivityProbeTest {
             transfer.destroyForcibly().waitFor();
         }
         assertThat(probe.check(here)).isEqualTo(new Activity.Idle());
+    }
+
+    /**
+     * An SFTP session counts as a transfer while it moves data: one that has sat still for the
+     * idle timeout (a folder mounted with sshfs and left alone) no longer keeps the machine up;
+     * one that moves does, however long it runs. Fleet's first look at a session, with no history
+     * of it, counts it as moving.
+     */
+    @Test
+    void anSftpSessionCountsAsATransferOnlyWhileItMovesData() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-04T10:00:00Z"));
+        ActivityProbe timed = new ActivityProbe(channels, Duration.ofSeconds(10),
+                new TaskMonitor(channels, Duration.ofSeconds(30)).asProbeStep(), new GpuProbe(channels), m -> 30, clock);
+        Member here = local("5c1d2e3f-aaaa-4bbb-8ccc-000000000008", "mounted");
+        Path openssh = Files.createDirectories(tmp.resolve("openssh"));
+        Activity oneTransfer = new Activity.Busy("1 file transfer in progress (sftp-server)");
+
+        Path idleServer = Files.copy(Path.of("/bin/sleep"), openssh.resolve("sftp-server"), StandardCopyOption.COPY_ATTRIBUTES);
+        Process mount = new ProcessBuilder(idleServer.toString(), "120").start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> timed.check(here) instanceof Activity.Busy);
+            clock.advance(Duration.ofMinutes(29));
+            assertThat(timed.check(here)).isEqualTo(oneTransfer);
+            clock.advance(Duration.ofMinutes(2));
+            assertThat(timed.check(here)).isEqualTo(new Activity.Idle());
+            // Another probe (another fleet process) has no history of it: moving until it has seen it still.
+            assertThat(probe.check(here)).isEqualTo(oneTransfer);
+
+            // A session that writes, beside the still one: the machine stays up however long it runs.
+            Path busyServer = Files.copy(Path.of("/bin/sh"), Files.createDirectories(tmp.resolve("usr-lib")).resolve("sftp-server"),
+                    StandardCopyOption.COPY_ATTRIBUTES);
+            Process transfer = new ProcessBuilder(busyServer.toString(), "-c", "while :; do echo chunk; sleep 0.05; done")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                for (int look = 0; look < 3; look++) {
+                    clock.advance(Duration.ofMinutes(45));
+                    String before = ioOf(transfer.pid());
+                    await().atMost(Duration.ofSeconds(10)).until(() -> !ioOf(transfer.pid()).equals(before));
+                    assertThat(timed.check(here)).isEqualTo(oneTransfer);
+                }
+            } finally {
+                transfer.destroyForcibly().waitFor();
+            }
+            assertThat(timed.check(here)).isEqualTo(new Activity.Idle());
+        } finally {
+            mount.destroyForcibly().waitFor();
+        }
+    }
+
+    private static String ioOf(long pid) throws java.io.IOException {
+        return Files.readAllLines(Path.of("/proc/" + pid + "/io")).stream().filter(l -> l.matches("[rw]char: .*"))
+                .reduce("", String::concat);
     }
 
     /** "idle" from an activity command that failed (a volume not mounted, a tool missing) is no answer. */

@@ -19,6 +19,8 @@ public final class RealSshd implements AutoCloseable {
     public final Path key;
     public final String user;
     public final Path home;
+    /** What serves SFTP sessions: OpenSSH's sftp-server program (a process per session), or internal-sftp. */
+    public final String sftpServer;
     private final Path ownDir;
 
     private RealSshd(Map<String, String> vars, Path ownDir) {
@@ -26,6 +28,7 @@ public final class RealSshd implements AutoCloseable {
         this.key = Path.of(vars.get("FLEET_TEST_SSHD_KEY"));
         this.user = vars.get("FLEET_TEST_SSHD_USER");
         this.home = Path.of(vars.get("FLEET_TEST_SSHD_HOME"));
+        this.sftpServer = vars.getOrDefault("FLEET_TEST_SSHD_SFTP", "internal-sftp");
         this.ownDir = ownDir;
     }
 

@@ -1,0 +1,93 @@
+package dev.fleet.exec.ssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fleet.exec.CommandRequest;
+import dev.fleet.exec.SpillFiles;
+import dev.fleet.member.MemberOs;
+import dev.fleet.os.OsCommands;
+import dev.fleet.testing.MutableClock;
+import dev.fleet.testing.RealSshd;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The transfer listing of the activity check against a real OpenSSH sshd: the {@code sftp-server}
+ * it starts for an SFTP session is listed with byte counters its user can read, and they change
+ * when data moves through the session, which is what tells a transfer from an idle mount.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SftpSessionCountersOpenSshIT {
+    private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-12-04T12:00:00Z"));
+    private static final Pattern SESSION = Pattern.compile("(?m)^transfer ([0-9]+) (\\S+)$");
+
+    @TempDir
+    static Path tmp;
+    RealSshd sshd;
+
+    @BeforeAll
+    void start() throws Exception {
+        sshd = RealSshd.startOrUseCi(tmp);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (sshd != null) {
+            sshd.close();
+        }
+    }
+
+    @Test
+    void anSftpSessionIsListedWithCountersThatMoveWithItsData() throws Exception {
+        Assumptions.assumeFalse(sshd.sftpServer.equals("internal-sftp"),
+                "this sshd serves SFTP in its own process (no sftp-server program found): no session process to list");
+        SshTarget target = new SshTarget("m1|counters", "127.0.0.1", sshd.port, sshd.user, null, sshd.key);
+        try (SshPool pool = new SshPool(new TofuHostKeys(tmp.resolve("known_hosts")), CLOCK, Duration.ofSeconds(10),
+                Duration.ofMinutes(5), UploadWarmUp.usual())) {
+            SshChannel channel = new SshChannel("m1", target, pool, OsCommands.forOs(MemberOs.LINUX),
+                    new SpillFiles(tmp.resolve("out"), CLOCK));
+            String listing = OsCommands.forOs(MemberOs.LINUX).transfersAndLogins(30).orElseThrow();
+            Map<String, String> before = sessions(channel.exec(CommandRequest.probe(listing, Duration.ofSeconds(10))).stdout());
+
+            try (SshPool.Lease lease = pool.lease(target);
+                 SftpClient sftp = SftpClientFactory.instance().createSftpClient(lease.session())) {
+                sftp.stat(sshd.home.toString());
+                Map<String, String> open = sessions(channel.exec(CommandRequest.probe(listing, Duration.ofSeconds(10))).stdout());
+                open.keySet().removeAll(before.keySet());
+                assertThat(open).as("the new session's sftp-server").hasSize(1);
+                String pid = open.keySet().iterator().next();
+                assertThat(open.get(pid)).as("its counters, readable by its user").matches("[0-9]+/[0-9]+/");
+
+                try (OutputStream out = sftp.write(sshd.home.resolve("counted-" + System.nanoTime() + ".bin").toString())) {
+                    out.write(new byte[256 * 1024]);
+                }
+                Map<String, String> after = sessions(channel.exec(CommandRequest.probe(listing, Duration.ofSeconds(10))).stdout());
+                assertThat(after.get(pid)).as("counters after 256 KiB went through it").matches("[0-9]+/[0-9]+/")
+                        .isNotEqualTo(open.get(pid));
+            }
+        }
+    }
+
+    private static Map<String, String> sessions(String stdout) {
+        Map<String, String> found = new HashMap<>();
+        Matcher m = SESSION.matcher(stdout);
+        while (m.find()) {
+            found.put(m.group(1), m.group(2));
+        }
+        return found;
+    }
+}

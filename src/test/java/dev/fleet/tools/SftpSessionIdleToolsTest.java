@@ -1,0 +1,115 @@
+package dev.fleet.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.fleet.Fleet;
+import dev.fleet.cloud.IdleAction;
+import dev.fleet.cloud.IdleWatcher;
+import dev.fleet.testing.FakeEc2;
+import dev.fleet.testing.MutableClock;
+import dev.fleet.testing.SimulatedCloud;
+import dev.fleet.testing.TestSshServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SFTP sessions on a cloud instance, through the tools and the idle watcher over SSH: a session
+ * that has moved no data for the idle timeout (a folder mounted with sshfs and left alone) lets
+ * the instance stop; one that moves data keeps it up however long it runs. The sessions are real
+ * processes named {@code sftp-server}, as OpenSSH names the one it starts for each SFTP session.
+ */
+class SftpSessionIdleToolsTest {
+    static final String ID = "i-0123456789abcdefb";
+    private static final String ONE_TRANSFER = "1 file transfer in progress (sftp-server)";
+
+    @TempDir
+    Path tmp;
+    SimulatedCloud cloud;
+    MutableClock clock = new MutableClock(Instant.now());
+    Fleet fleet;
+    final List<Process> started = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        cloud = new SimulatedCloud(tmp, 102);
+        cloud.ec2.clock(clock);
+        Map<String, String> env = cloud.env();
+        env.put("FLEET_ACTIVITY_TIMEOUT_MS", "5000");
+        fleet = new Fleet(env, clock, () -> { });
+        cloud.machine(ID, "g5.xlarge", FakeEc2.State.RUNNING);
+        ToolResult r = FleetHarness.call(fleet, "register_member", "friendly_name", "gpu", "member_type", "remote",
+                "username", TestSshServer.USER, "port", cloud.sshPort, "work_folder", cloud.memberHome.resolve("train").toString(),
+                "cloud_instance_id", ID, "cloud_ssh_key_path", cloud.key.toString(), "cloud_idle_timeout_min", 30);
+        assertThat(r.isError()).as(r.text()).isFalse();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (Process p : started) {
+            p.destroyForcibly().waitFor();
+        }
+        fleet.close();
+        cloud.close();
+    }
+
+    /** An SFTP server process on the instance (this machine) running {@code program} with {@code args}. */
+    private Process sftpServer(String program, String folder, String... args) throws IOException {
+        Path server = Files.copy(Path.of(program), Files.createDirectories(tmp.resolve(folder)).resolve("sftp-server"),
+                StandardCopyOption.COPY_ATTRIBUTES);
+        List<String> command = new ArrayList<>(List.of(server.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        started.add(p);
+        return p;
+    }
+
+    private IdleWatcher.Decision idleCycle() {
+        clock.advance(Duration.ofMinutes(31));
+        fleet.channels().releaseAll();
+        List<IdleWatcher.Decision> decisions = fleet.idleWatcher().cycle();
+        assertThat(decisions).hasSize(1);
+        return decisions.get(0);
+    }
+
+    private static String bytesMovedBy(Process p) throws IOException {
+        return Files.readAllLines(Path.of("/proc/" + p.pid() + "/io")).stream().filter(l -> l.matches("[rw]char: .*"))
+                .reduce("", String::concat);
+    }
+
+    @Test
+    void aStillSessionLetsTheInstanceStopWhileAMovingOneKeepsItUp() throws Exception {
+        sftpServer("/bin/sleep", "mount", "300");
+        // Fleet has no history of the session yet: it may be a transfer, and the instance stays.
+        IdleWatcher.Decision first = idleCycle();
+        assertThat(first.action()).isEqualTo(IdleAction.KEEP);
+        assertThat(first.reason()).contains(ONE_TRANSFER);
+
+        // A transfer that writes all along, beside the mount that has now sat still for the timeout.
+        Process transfer = sftpServer("/bin/sh", "transfer", "-c", "while :; do echo chunk; sleep 0.05; done");
+        for (int cycle = 0; cycle < 3; cycle++) {
+            String before = bytesMovedBy(transfer);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !bytesMovedBy(transfer).equals(before));
+            IdleWatcher.Decision d = idleCycle();
+            assertThat(d.action()).as(d.reason()).isEqualTo(IdleAction.KEEP);
+            assertThat(d.reason()).contains(ONE_TRANSFER);
+        }
+        assertThat(cloud.ec2.requests("StopInstances")).isZero();
+
+        transfer.destroyForcibly().waitFor();
+        IdleWatcher.Decision last = idleCycle();
+        assertThat(last.action()).as(last.reason()).isEqualTo(IdleAction.STOP);
+        assertThat(cloud.ec2.requests("StopInstances")).isEqualTo(1);
+    }
+}
