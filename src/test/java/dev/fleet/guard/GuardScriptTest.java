@@ -1,18 +1,17 @@
 package dev.fleet.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.fleet.testing.GpuHolderProcesses;
 import dev.fleet.testing.GpuScenarios;
 import dev.fleet.testing.GuardFakes;
+import dev.fleet.testing.SftpServerProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -233,36 +232,24 @@ class GuardScriptTest {
      */
     @Test
     void anSftpSessionKeepsTheMachineUpOnlyWhileItMovesData() throws Exception {
-        Path idleServer = Files.copy(Path.of("/bin/sleep"), Files.createDirectories(tmp.resolve("openssh")).resolve("sftp-server"),
-                StandardCopyOption.COPY_ATTRIBUTES);
-        ProcessBuilder mounted = new ProcessBuilder(idleServer.toString(), "120");
-        mounted.environment().put("HOME", home.toString());
-        start(mounted);
-        assertThat(decideAt(50)).contains("keep busy: 1 file transfer(s) in progress (sftp-server)");
-        assertThat(decideAt(51)).contains("keep idle for 1 min of 40");
-        assertThat(decideAt(89)).contains("keep idle for 39 min of 40");
+        try (SftpServerProcesses sessions = new SftpServerProcesses(tmp.resolve("openssh"), Map.of("HOME", home.toString()))) {
+            sessions.still();
+            assertThat(decideAt(50)).contains("keep busy: 1 file transfer(s) in progress (sftp-server)");
+            assertThat(decideAt(51)).contains("keep idle for 1 min of 40");
+            assertThat(decideAt(89)).contains("keep idle for 39 min of 40");
 
-        Path busyServer = Files.copy(Path.of("/bin/sh"), Files.createDirectories(tmp.resolve("usr-lib")).resolve("sftp-server"),
-                StandardCopyOption.COPY_ATTRIBUTES);
-        ProcessBuilder moving = new ProcessBuilder(busyServer.toString(), "-c", "while :; do echo chunk; sleep 0.05; done");
-        moving.environment().put("HOME", home.toString());
-        Process transfer = start(moving);
-        // The checks run once more than the timeout and grace have passed since the last sign of work.
-        for (long minute = 91; minute < 200; minute += 42) {
-            String before = ioOf(transfer.pid());
-            await().atMost(Duration.ofSeconds(10)).until(() -> !ioOf(transfer.pid()).equals(before));
-            assertThat(decideAt(minute)).contains("keep busy: 1 file transfer(s) in progress (sftp-server)");
+            Process transfer = sessions.moving();
+            // The checks run once more than the timeout and grace have passed since the last sign of work.
+            for (long minute = 91; minute < 200; minute += 42) {
+                SftpServerProcesses.awaitMoved(transfer);
+                assertThat(decideAt(minute)).contains("keep busy: 1 file transfer(s) in progress (sftp-server)");
+            }
+            transfer.destroyForcibly().waitFor();
+            assertThat(decideAt(183)).contains("keep idle for 8 min of 40");
+            assertThat(fakes.powerOffs()).isEmpty();
+            assertThat(decideAt(216)).contains("poweroff idle for 41 min");
+            assertThat(fakes.powerOffs()).containsExactly("powered-off");
         }
-        transfer.destroyForcibly().waitFor();
-        assertThat(decideAt(183)).contains("keep idle for 8 min of 40");
-        assertThat(fakes.powerOffs()).isEmpty();
-        assertThat(decideAt(216)).contains("poweroff idle for 41 min");
-        assertThat(fakes.powerOffs()).containsExactly("powered-off");
-    }
-
-    private static String ioOf(long pid) throws IOException {
-        return Files.readAllLines(Path.of("/proc/" + pid + "/io")).stream().filter(l -> l.matches("[rw]char: .*"))
-                .reduce("", String::concat);
     }
 
     @Test

@@ -17,11 +17,11 @@ import dev.fleet.os.OsCommands;
 import dev.fleet.tasks.TaskMonitor;
 import dev.fleet.testing.MutableClock;
 import dev.fleet.testing.NoRemoteMembers;
+import dev.fleet.testing.SftpServerProcesses;
 import dev.fleet.testing.TestLogins;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -179,12 +179,10 @@ class ActivityProbeTest {
         ActivityProbe timed = new ActivityProbe(channels, Duration.ofSeconds(10),
                 new TaskMonitor(channels, Duration.ofSeconds(30)).asProbeStep(), new GpuProbe(channels), m -> 30, clock);
         Member here = local("5c1d2e3f-aaaa-4bbb-8ccc-000000000008", "mounted");
-        Path openssh = Files.createDirectories(tmp.resolve("openssh"));
         Activity oneTransfer = new Activity.Busy("1 file transfer in progress (sftp-server)");
 
-        Path idleServer = Files.copy(Path.of("/bin/sleep"), openssh.resolve("sftp-server"), StandardCopyOption.COPY_ATTRIBUTES);
-        Process mount = new ProcessBuilder(idleServer.toString(), "120").start();
-        try {
+        try (SftpServerProcesses sessions = new SftpServerProcesses(tmp.resolve("openssh"), Map.of())) {
+            sessions.still();
             await().atMost(Duration.ofSeconds(10)).until(() -> timed.check(here) instanceof Activity.Busy);
             clock.advance(Duration.ofMinutes(29));
             assertThat(timed.check(here)).isEqualTo(oneTransfer);
@@ -194,29 +192,15 @@ class ActivityProbeTest {
             assertThat(probe.check(here)).isEqualTo(oneTransfer);
 
             // A session that writes, beside the still one: the machine stays up however long it runs.
-            Path busyServer = Files.copy(Path.of("/bin/sh"), Files.createDirectories(tmp.resolve("usr-lib")).resolve("sftp-server"),
-                    StandardCopyOption.COPY_ATTRIBUTES);
-            Process transfer = new ProcessBuilder(busyServer.toString(), "-c", "while :; do echo chunk; sleep 0.05; done")
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            try {
-                for (int look = 0; look < 3; look++) {
-                    clock.advance(Duration.ofMinutes(45));
-                    String before = ioOf(transfer.pid());
-                    await().atMost(Duration.ofSeconds(10)).until(() -> !ioOf(transfer.pid()).equals(before));
-                    assertThat(timed.check(here)).isEqualTo(oneTransfer);
-                }
-            } finally {
-                transfer.destroyForcibly().waitFor();
+            Process transfer = sessions.moving();
+            for (int look = 0; look < 3; look++) {
+                clock.advance(Duration.ofMinutes(45));
+                SftpServerProcesses.awaitMoved(transfer);
+                assertThat(timed.check(here)).isEqualTo(oneTransfer);
             }
+            transfer.destroyForcibly().waitFor();
             assertThat(timed.check(here)).isEqualTo(new Activity.Idle());
-        } finally {
-            mount.destroyForcibly().waitFor();
         }
-    }
-
-    private static String ioOf(long pid) throws java.io.IOException {
-        return Files.readAllLines(Path.of("/proc/" + pid + "/io")).stream().filter(l -> l.matches("[rw]char: .*"))
-                .reduce("", String::concat);
     }
 
     /** "idle" from an activity command that failed (a volume not mounted, a tool missing) is no answer. */

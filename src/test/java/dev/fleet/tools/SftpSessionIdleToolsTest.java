@@ -1,22 +1,18 @@
 package dev.fleet.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.fleet.Fleet;
 import dev.fleet.cloud.IdleAction;
 import dev.fleet.cloud.IdleWatcher;
 import dev.fleet.testing.FakeEc2;
 import dev.fleet.testing.MutableClock;
+import dev.fleet.testing.SftpServerProcesses;
 import dev.fleet.testing.SimulatedCloud;
 import dev.fleet.testing.TestSshServer;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +35,7 @@ class SftpSessionIdleToolsTest {
     SimulatedCloud cloud;
     MutableClock clock = new MutableClock(Instant.now());
     Fleet fleet;
-    final List<Process> started = new ArrayList<>();
+    SftpServerProcesses sessions;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -49,6 +45,7 @@ class SftpSessionIdleToolsTest {
         env.put("FLEET_ACTIVITY_TIMEOUT_MS", "5000");
         fleet = new Fleet(env, clock, () -> { });
         cloud.machine(ID, "g5.xlarge", FakeEc2.State.RUNNING);
+        sessions = new SftpServerProcesses(tmp.resolve("instance"), Map.of());
         ToolResult r = FleetHarness.call(fleet, "register_member", "friendly_name", "gpu", "member_type", "remote",
                 "username", TestSshServer.USER, "port", cloud.sshPort, "work_folder", cloud.memberHome.resolve("train").toString(),
                 "cloud_instance_id", ID, "cloud_ssh_key_path", cloud.key.toString(), "cloud_idle_timeout_min", 30);
@@ -57,22 +54,9 @@ class SftpSessionIdleToolsTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        for (Process p : started) {
-            p.destroyForcibly().waitFor();
-        }
+        sessions.close();
         fleet.close();
         cloud.close();
-    }
-
-    /** An SFTP server process on the instance (this machine) running {@code program} with {@code args}. */
-    private Process sftpServer(String program, String folder, String... args) throws IOException {
-        Path server = Files.copy(Path.of(program), Files.createDirectories(tmp.resolve(folder)).resolve("sftp-server"),
-                StandardCopyOption.COPY_ATTRIBUTES);
-        List<String> command = new ArrayList<>(List.of(server.toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        started.add(p);
-        return p;
     }
 
     private IdleWatcher.Decision idleCycle() {
@@ -83,24 +67,18 @@ class SftpSessionIdleToolsTest {
         return decisions.get(0);
     }
 
-    private static String bytesMovedBy(Process p) throws IOException {
-        return Files.readAllLines(Path.of("/proc/" + p.pid() + "/io")).stream().filter(l -> l.matches("[rw]char: .*"))
-                .reduce("", String::concat);
-    }
-
     @Test
     void aStillSessionLetsTheInstanceStopWhileAMovingOneKeepsItUp() throws Exception {
-        sftpServer("/bin/sleep", "mount", "300");
+        sessions.still();
         // Fleet has no history of the session yet: it may be a transfer, and the instance stays.
         IdleWatcher.Decision first = idleCycle();
         assertThat(first.action()).isEqualTo(IdleAction.KEEP);
         assertThat(first.reason()).contains(ONE_TRANSFER);
 
         // A transfer that writes all along, beside the mount that has now sat still for the timeout.
-        Process transfer = sftpServer("/bin/sh", "transfer", "-c", "while :; do echo chunk; sleep 0.05; done");
+        Process transfer = sessions.moving();
         for (int cycle = 0; cycle < 3; cycle++) {
-            String before = bytesMovedBy(transfer);
-            await().atMost(Duration.ofSeconds(10)).until(() -> !bytesMovedBy(transfer).equals(before));
+            SftpServerProcesses.awaitMoved(transfer);
             IdleWatcher.Decision d = idleCycle();
             assertThat(d.action()).as(d.reason()).isEqualTo(IdleAction.KEEP);
             assertThat(d.reason()).contains(ONE_TRANSFER);
