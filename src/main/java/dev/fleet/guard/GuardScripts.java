@@ -4,6 +4,7 @@ import dev.fleet.base.BundledText;
 import dev.fleet.os.ActiveLogins;
 import dev.fleet.os.AgentProcessNames;
 import dev.fleet.os.GpuHoldersCpu;
+import dev.fleet.os.SftpCounters;
 import dev.fleet.security.ShellQuote;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -21,6 +22,7 @@ public final class GuardScripts {
     private static final String RUN_ONCE = load("run-once.sh").replace("@VERSION@", Integer.toString(VERSION))
             .replace("@GPU_HOLDERS_CPU@", GpuHoldersCpu.FUNCTION.strip())
             .replace("@ACTIVE_LOGINS@", ActiveLogins.FUNCTION.strip())
+            .replace("@SFTP_COUNTERS@", SftpCounters.FUNCTION.strip())
             .replace("@CPU_WORK_PERCENT@", Integer.toString(GpuHoldersCpu.WORK_PERCENT))
             .replace("@CPU_WINDOW_SEC@", Long.toString(GpuHoldersCpu.WINDOW.toSeconds()))
             .replace("@CPU_READINGS@", Integer.toString(GpuHoldersCpu.READINGS))

@@ -278,18 +278,16 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
 
     @Override
     public java.util.Optional<String> transfersAndLogins(int activeWithinMinutes) {
-        // ps failing must read as unknown, not as no transfer. An SFTP session's byte counters are
-        // printed as the kernel shows them, digits only: the caller compares them between looks
-        // (no shell arithmetic, which some awks print rounded). A login counts while its terminal
-        // saw input within the idle time (who -u's idle column): a session left open for days, or a
-        // stale record whose terminal is gone ('?'), is nobody working. The PATH is the agents'
-        // (~/.local/bin first), as for every look.
-        return java.util.Optional.of(AGENT_PATH + needs("ps") + needs("awk") + "u=$(id -u) || exit 3; "
+        // ps failing must read as unknown, not as no transfer. Each SFTP session's byte counters
+        // go to the caller, which compares them between looks (SftpCounters). A login counts while
+        // its terminal saw input within the idle time (who -u's idle column): a session left open
+        // for days, or a stale record whose terminal is gone ('?'), is nobody working. The PATH is
+        // the agents' (~/.local/bin first), as for every look.
+        return java.util.Optional.of(AGENT_PATH + needs("ps") + needs("awk") + SftpCounters.FUNCTION + "\nu=$(id -u) || exit 3; "
                 + "p=$(ps -o pid=,args= -u \"$u\") || exit 3; "
                 + "s=$(printf '%s\\n' \"$p\" | awk '$2 ~ /^([^ ]*\\/)?sftp-server$/ { print $1 }') || exit 3; n=0; "
-                + "for t in $s; do n=$((n + 1)); "
-                + "c=$(sed -n 's/^[rw]char: *\\([0-9][0-9]*\\)$/\\1/p' \"/proc/$t/io\" 2>/dev/null | tr '\\n' /); "
-                + "echo \"transfer $t ${c:--}\"; done; echo \"transfers $n\"; "
+                + "for t in $s; do n=$((n + 1)); c=$(fleet_sftp_counters \"$t\"); echo \"transfer $t ${c:--}\"; done; "
+                + "echo \"transfers $n\"; "
                 + "command -v who >/dev/null 2>&1 || exit 0\n" + ActiveLogins.FUNCTION
                 + "\necho \"logins $(fleet_active_logins " + Math.max(1, activeWithinMinutes) + ")\"");
     }

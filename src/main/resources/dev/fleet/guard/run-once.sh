@@ -78,6 +78,8 @@ limited() {
 
 @ACTIVE_LOGINS@
 
+@SFTP_COUNTERS@
+
 mtime() {
     stat -c %Y "$1" 2>/dev/null || date -r "$1" +%s 2>/dev/null || echo 0
 }
@@ -238,7 +240,7 @@ done
 # it after) with an sftp-server process of this user, which counts as work while it moves data:
 # its byte counters (/proc/PID/io) differ from the last run's, or cannot be read, or it is new.
 # One that sat still since the last run (a folder mounted with sshfs and not used) is no work, so
-# the idle time runs from the last run that saw it move. The counters are compared as text.
+# the idle time runs from the last run that saw it move.
 running=0
 transfers=0
 still=0
@@ -256,7 +258,7 @@ for f in $(grep -lzxF "HOME=$HOME" /proc/[0-9]*/environ 2>/dev/null); do
     fi
     case "$(tr '\0' ' ' 2>/dev/null < "/proc/$p/cmdline")" in
         sftp-server*|*/sftp-server*)
-            io=$(sed -n 's/^[rw]char: *\([0-9][0-9]*\)$/\1/p' "/proc/$p/io" 2>/dev/null | tr '\n' /)
+            io=$(fleet_sftp_counters "$p")
             if [ -n "$io" ] && grep -qxF "$p $io" "$g/sftp-sessions" 2>/dev/null; then
                 still=$((still + 1))
             else
