@@ -34,8 +34,11 @@ public final class IdleStop {
             ChangedMeanwhile, StopFailed {
     }
 
-    /** Nothing worked there: the stop was requested; {@code now} is the state the provider reported. */
-    public record Stopped(InstanceState now) implements Outcome {
+    /**
+     * Nothing worked there: the stop was requested; {@code now} is the state the provider
+     * reported, {@code aside} what the look saw that was no work ({@link Activity.Idle#aside()}).
+     */
+    public record Stopped(InstanceState now, String aside) implements Outcome {
     }
 
     /** Work was found; {@code reason} says which. */
@@ -154,7 +157,7 @@ public final class IdleStop {
             return new ChangedMeanwhile();
         }
         try {
-            return new Stopped(lifecycle.stop(now, false).state());
+            return new Stopped(lifecycle.stop(now, false).state(), ((Activity.Idle) seen).aside());
         } catch (CloudLifecycle.WorkInFlightException e) {
             return working(m, e.getMessage());
         } catch (CloudException e) {

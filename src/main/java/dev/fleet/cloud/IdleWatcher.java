@@ -139,7 +139,7 @@ public final class IdleWatcher implements AutoCloseable {
         }
         if (outcome instanceof IdleStop.Stopped stopped) {
             return new Decision(name, IdleAction.STOP, "idle for more than " + idleTimeoutMin.applyAsInt(m)
-                    + " min; instance now " + stopped.now().label());
+                    + " min; " + (stopped.aside().isEmpty() ? "" : stopped.aside() + "; ") + "instance now " + stopped.now().label());
         }
         if (outcome instanceof IdleStop.Working w) {
             return new Decision(name, IdleAction.KEEP, "busy: " + w.reason());

@@ -5,7 +5,14 @@ public sealed interface Activity {
     record Busy(String reason) implements Activity {
     }
 
-    record Idle() implements Activity {
+    /**
+     * @param aside what was seen but is no work, for the one who wonders why the instance stopped
+     *              (an SFTP session left open by a mount); empty when nothing was
+     */
+    record Idle(String aside) implements Activity {
+        public Idle() {
+            this("");
+        }
     }
 
     /** The check could not be completed; unknown never stops an instance. */

@@ -189,13 +189,19 @@ public final class ActivityProbe {
         }
         // A session the listing counted but did not show readably counts as moving.
         int unshown = Math.max(0, counts.get("transfers") - sessions.size());
-        int transfers = unshown + motion.moving(m.id(), sessions, Duration.ofMinutes(Math.max(1, idleTimeoutMin.applyAsInt(m))));
+        int timeoutMin = Math.max(1, idleTimeoutMin.applyAsInt(m));
+        TransferMotion.Seen seen = motion.look(m.id(), sessions, Duration.ofMinutes(timeoutMin));
+        int transfers = unshown + seen.moving();
         if (transfers > 0) {
             return new Activity.Busy(transfers + " file transfer" + (transfers == 1 ? "" : "s") + " in progress (sftp-server)");
         }
         int logins = counts.getOrDefault("logins", 0);
-        return logins > 0 ? new Activity.Busy(logins + " login session" + (logins == 1 ? "" : "s") + " in use (who)")
-                : new Activity.Idle();
+        if (logins > 0) {
+            return new Activity.Busy(logins + " login session" + (logins == 1 ? "" : "s") + " in use (who)");
+        }
+        // A mount that goes with the machine surprises its user: the stop says why it did not count.
+        return new Activity.Idle(seen.still() == 0 ? "" : seen.still() + " SFTP session" + (seen.still() == 1 ? "" : "s")
+                + " open but moving no data for " + timeoutMin + " min (an sshfs mount left alone does not keep the instance up)");
     }
 
     private CommandResult run(MemberChannel channel, String script) throws ChannelException {

@@ -28,20 +28,25 @@ final class TransferMotion {
     private record Still(String counters, Instant since) {
     }
 
+    /** What one look found: sessions that moved data within the window, and sessions that sat still for all of it. */
+    record Seen(int moving, int still) {
+    }
+
     TransferMotion(Clock clock) {
         this.clock = clock;
     }
 
     /**
      * Records a look at {@code memberId}'s SFTP sessions, {@code countersByPid} (null counters:
-     * unreadable), and returns how many of them moved data within {@code window}. Sessions no
-     * longer there are forgotten.
+     * unreadable), and returns how many of them moved data within {@code window} and how many did
+     * not. Sessions no longer there are forgotten.
      */
-    synchronized int moving(String memberId, Map<String, String> countersByPid, Duration window) {
+    synchronized Seen look(String memberId, Map<String, String> countersByPid, Duration window) {
         Instant now = clock.instant();
         Map<String, Still> before = byMember.getOrDefault(memberId, Map.of());
         Map<String, Still> after = new HashMap<>();
         int moving = 0;
+        int still = 0;
         for (Map.Entry<String, String> session : countersByPid.entrySet()) {
             String counters = session.getValue();
             if (counters == null) {
@@ -49,10 +54,12 @@ final class TransferMotion {
                 continue;
             }
             Still last = before.get(session.getKey());
-            Still still = last != null && last.counters().equals(counters) ? last : new Still(counters, now);
-            after.put(session.getKey(), still);
-            if (Duration.between(still.since(), now).compareTo(window) < 0) {
+            Still since = last != null && last.counters().equals(counters) ? last : new Still(counters, now);
+            after.put(session.getKey(), since);
+            if (Duration.between(since.since(), now).compareTo(window) < 0) {
                 moving++;
+            } else {
+                still++;
             }
         }
         if (after.isEmpty()) {
@@ -60,6 +67,6 @@ final class TransferMotion {
         } else {
             byMember.put(memberId, after);
         }
-        return moving;
+        return new Seen(moving, still);
     }
 }

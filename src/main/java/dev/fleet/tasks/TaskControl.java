@@ -142,7 +142,8 @@ public final class TaskControl {
         String instance = m.cloud().instanceId();
         IdleStop.Outcome outcome = idleStop.stopAfterTask(m, report.id().value());
         if (outcome instanceof IdleStop.Stopped stopped) {
-            return "stopped instance " + instance + " (now " + stopped.now().label() + ")";
+            return "stopped instance " + instance + " (now " + stopped.now().label() + ")"
+                    + (stopped.aside().isEmpty() ? "" : "; " + stopped.aside());
         }
         if (outcome instanceof IdleStop.Working w) {
             return "not stopped: the instance is still working (" + w.reason() + ")";

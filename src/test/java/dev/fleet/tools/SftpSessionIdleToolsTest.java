@@ -1,6 +1,7 @@
 package dev.fleet.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.fleet.Fleet;
 import dev.fleet.cloud.IdleAction;
@@ -88,6 +89,27 @@ class SftpSessionIdleToolsTest {
         transfer.destroyForcibly().waitFor();
         IdleWatcher.Decision last = idleCycle();
         assertThat(last.action()).as(last.reason()).isEqualTo(IdleAction.STOP);
+        // Whoever finds the mount gone can read why in the decision.
+        assertThat(last.reason()).contains("1 SFTP session open but moving no data for 30 min");
+        assertThat(cloud.ec2.requests("StopInstances")).isEqualTo(1);
+    }
+
+    /** auto_stop stops by the same rule, and its answer names the session it did not count. */
+    @Test
+    void autoStopNamesTheStillSessionItStoppedBeside() throws Exception {
+        sessions.still();
+        assertThat(idleCycle().reason()).contains(ONE_TRANSFER); // first sight: fleet starts timing it
+
+        ToolResult launched = FleetHarness.call(fleet, "execute_command", "member_name", "gpu", "command", "echo trained",
+                "long_running", true);
+        assertThat(launched.isError()).as(launched.text()).isFalse();
+        String task = (String) ((Map<?, ?>) launched.structured()).get("taskId");
+        await().atMost(Duration.ofSeconds(30)).until(() -> FleetHarness.call(fleet, "monitor_task", "member_name", "gpu",
+                "task_id", task).text().contains("\"completed\""));
+
+        clock.advance(Duration.ofMinutes(31));
+        ToolResult stopped = FleetHarness.call(fleet, "monitor_task", "member_name", "gpu", "task_id", task, "auto_stop", true);
+        assertThat(stopped.text()).contains("stopped instance " + ID, "1 SFTP session open but moving no data for 30 min");
         assertThat(cloud.ec2.requests("StopInstances")).isEqualTo(1);
     }
 }
