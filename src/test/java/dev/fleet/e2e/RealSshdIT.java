@@ -22,6 +22,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RealSshdIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @RegisterExtension
+    static final RealSshd.ForClass SSHD = new RealSshd.ForClass();
     @TempDir
     static Path tmp;
     RealSshd sshd;
@@ -41,7 +44,7 @@ class RealSshdIT {
 
     @BeforeAll
     void start() throws Exception {
-        sshd = RealSshd.startOrUseCi(tmp);
+        sshd = SSHD.get();
         home = new TestHome(tmp);
         work = sshd.home.resolve("fleet-e2e-" + System.nanoTime());
         // The agent CLI where its installer puts it on the member, outside the non-interactive PATH.
@@ -55,9 +58,6 @@ class RealSshdIT {
     void stop() throws Exception {
         if (server != null) {
             server.close();
-        }
-        if (sshd != null) {
-            sshd.close();
         }
     }
 

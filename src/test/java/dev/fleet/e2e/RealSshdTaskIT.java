@@ -15,10 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RealSshdTaskIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @RegisterExtension
+    static final RealSshd.ForClass SSHD = new RealSshd.ForClass();
     @TempDir
     static Path tmp;
     RealSshd sshd;
@@ -37,7 +39,7 @@ class RealSshdTaskIT {
 
     @BeforeAll
     void start() throws Exception {
-        sshd = RealSshd.startOrUseCi(tmp);
+        sshd = SSHD.get();
         home = new TestHome(tmp);
         env = new LinkedHashMap<>(home.env());
         env.put("FLEET_TASK_ACTIVITY_SEC", "1");
@@ -47,13 +49,6 @@ class RealSshdTaskIT {
                     "host", "127.0.0.1", "port", sshd.port, "username", sshd.user, "auth_type", "key",
                     "key_path", sshd.key.toString(), "work_folder", sshd.home.resolve("tasks-e2e").toString());
             assertThat(r.isError()).as(text(r)).isFalse();
-        }
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (sshd != null) {
-            sshd.close();
         }
     }
 

@@ -1,13 +1,19 @@
 package dev.fleet.testing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real OpenSSH sshd for the end-to-end suite. CI starts one with scripts/test-sshd.sh and passes
@@ -57,6 +63,47 @@ public final class RealSshd implements AutoCloseable {
         if (ownDir != null) {
             new ProcessBuilder(Path.of("scripts/test-sshd.sh").toAbsolutePath().toString(), "stop", ownDir.toString())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * One sshd for a test class, registered as a static {@code @RegisterExtension} field: started
+     * before the class's {@code @BeforeAll} methods (which may use it) and stopped after its
+     * {@code @AfterAll} ones (which may still close a server talking to it), in a scratch folder of
+     * its own. Where sshd is not installed, the class is skipped with the reason.
+     */
+    public static final class ForClass implements BeforeAllCallback, AfterAllCallback {
+        private Path scratch;
+        private RealSshd sshd;
+
+        public RealSshd get() {
+            if (sshd == null) {
+                throw new IllegalStateException("the sshd starts before the class's @BeforeAll methods; not yet");
+            }
+            return sshd;
+        }
+
+        @Override
+        public void beforeAll(ExtensionContext context) throws Exception {
+            scratch = Files.createTempDirectory("fleet-sshd-");
+            sshd = startOrUseCi(scratch);
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) throws Exception {
+            try {
+                if (sshd != null) {
+                    sshd.close();
+                }
+            } finally {
+                try (Stream<Path> all = Files.walk(scratch)) {
+                    for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                } catch (IOException | UncheckedIOException e) {
+                    // A folder a test made unreadable stays in the system's temp folder; the tests' outcome stands.
+                }
+            }
         }
     }
 }

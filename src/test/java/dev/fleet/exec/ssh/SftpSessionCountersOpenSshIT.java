@@ -18,11 +18,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,27 +34,16 @@ class SftpSessionCountersOpenSshIT {
     private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-12-04T12:00:00Z"));
     private static final Pattern SESSION = Pattern.compile("(?m)^transfer ([0-9]+) (\\S+)$");
 
+    @RegisterExtension
+    static final RealSshd.ForClass SSHD = new RealSshd.ForClass();
     @TempDir
     static Path tmp;
-    RealSshd sshd;
-
-    @BeforeAll
-    void start() throws Exception {
-        sshd = RealSshd.startOrUseCi(tmp);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (sshd != null) {
-            sshd.close();
-        }
-    }
 
     @Test
     void anSftpSessionIsListedWithCountersThatMoveWithItsData() throws Exception {
-        Assumptions.assumeFalse(sshd.sftpServer.equals("internal-sftp"),
+        Assumptions.assumeFalse(SSHD.get().sftpServer.equals("internal-sftp"),
                 "this sshd serves SFTP in its own process (no sftp-server program found): no session process to list");
-        SshTarget target = new SshTarget("m1|counters", "127.0.0.1", sshd.port, sshd.user, null, sshd.key);
+        SshTarget target = new SshTarget("m1|counters", "127.0.0.1", SSHD.get().port, SSHD.get().user, null, SSHD.get().key);
         try (SshPool pool = new SshPool(new TofuHostKeys(tmp.resolve("known_hosts")), CLOCK, Duration.ofSeconds(10),
                 Duration.ofMinutes(5), UploadWarmUp.usual())) {
             SshChannel channel = new SshChannel("m1", target, pool, OsCommands.forOs(MemberOs.LINUX),
@@ -65,14 +53,14 @@ class SftpSessionCountersOpenSshIT {
 
             try (SshPool.Lease lease = pool.lease(target);
                  SftpClient sftp = SftpClientFactory.instance().createSftpClient(lease.session())) {
-                sftp.stat(sshd.home.toString());
+                sftp.stat(SSHD.get().home.toString());
                 Map<String, String> open = sessions(channel.exec(CommandRequest.probe(listing, Duration.ofSeconds(10))).stdout());
                 open.keySet().removeAll(before.keySet());
                 assertThat(open).as("the new session's sftp-server").hasSize(1);
                 String pid = open.keySet().iterator().next();
                 assertThat(open.get(pid)).as("its counters, readable by its user").matches("[0-9]+/[0-9]+/");
 
-                try (OutputStream out = sftp.write(sshd.home.resolve("counted-" + System.nanoTime() + ".bin").toString())) {
+                try (OutputStream out = sftp.write(SSHD.get().home.resolve("counted-" + System.nanoTime() + ".bin").toString())) {
                     out.write(new byte[256 * 1024]);
                 }
                 Map<String, String> after = sessions(channel.exec(CommandRequest.probe(listing, Duration.ofSeconds(10))).stdout());

@@ -19,10 +19,9 @@ import java.util.stream.Stream;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,25 +36,14 @@ class UploadWarmUpOpenSshIT {
     private static final long GIB = 1024L * 1024 * 1024;
     private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-12-04T12:00:00Z"));
 
+    @RegisterExtension
+    static final RealSshd.ForClass SSHD = new RealSshd.ForClass();
     @TempDir
     static Path tmp;
-    RealSshd sshd;
-
-    @BeforeAll
-    void start() throws Exception {
-        sshd = RealSshd.startOrUseCi(tmp);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (sshd != null) {
-            sshd.close();
-        }
-    }
 
     @Test
     void aServersFirstConnectionSendsItsBudgetIntoDevNullAndLeavesTheHomeAlone() throws Exception {
-        List<String> before = listing(sshd.home);
+        List<String> before = listing(SSHD.get().home);
         Path dir = Files.createDirectories(tmp.resolve("whole"));
         try (SshPool pool = pool(dir, warmUp(BUDGET, UploadWarmUp.TIME_LIMIT_NANOS))) {
             SshTarget target = target("whole");
@@ -69,7 +57,7 @@ class UploadWarmUpOpenSshIT {
             assertThat(channel.exec(CommandRequest.probe("echo after", Duration.ofSeconds(10))).stdout())
                     .as("the connection still serves calls").contains("after");
         }
-        assertThat(listing(sshd.home)).isEqualTo(before);
+        assertThat(listing(SSHD.get().home)).isEqualTo(before);
     }
 
     @Test
@@ -108,7 +96,7 @@ class UploadWarmUpOpenSshIT {
     }
 
     private SshTarget target(String name) {
-        return new SshTarget("m1|" + name, "127.0.0.1", sshd.port, sshd.user, null, sshd.key);
+        return new SshTarget("m1|" + name, "127.0.0.1", SSHD.get().port, SSHD.get().user, null, SSHD.get().key);
     }
 
     /** Every file and folder under {@code folder} (three levels deep), with its modification time. */
