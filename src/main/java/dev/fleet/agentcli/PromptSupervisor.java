@@ -56,10 +56,11 @@ public final class PromptSupervisor {
     AgentReply run(Member member, MemberChannel channel, AgentShell shell, ProviderAdapter cli, Invocation invocation,
                    Input input, Duration timeout, Duration inactivity) throws ChannelException {
         String runId = HexFormat.of().formatHex(randomBytes());
-        String promptFile = cli.promptInput() == PromptLaunch.Input.FILE_IN_FOLDER ? ".fleet-prompt-" + runId + ".md" : null;
-        Invocation inv = new Invocation(invocation.resumeSession(), invocation.model(), invocation.mode(), invocation.maxTurns(), promptFile);
+        String promptFolder = cli.promptInput() == PromptLaunch.Input.FILE_IN_FOLDER ? ".fleet-prompt-" + runId : null;
+        Invocation inv = new Invocation(invocation.resumeSession(), invocation.model(), invocation.mode(), invocation.maxTurns(),
+                promptFolder == null ? null : PromptLaunch.promptPath(promptFolder));
         PromptLaunch launch = new PromptLaunch(runId, member.id(), cli.executable(), cli.promptArgs(inv), input.secretVariable(),
-                cli.promptInput(), promptFile);
+                cli.promptInput(), promptFolder);
         RunningPrompts.Handle handle = running.begin(member.id(), runId);
         watchers.submit(() -> watch(member, channel, shell, cli, handle, timeout, inactivity));
         CommandResult r;

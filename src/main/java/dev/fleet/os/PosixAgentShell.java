@@ -153,7 +153,10 @@ final class PosixAgentShell implements AgentShell {
                 .append(RUN_TAG).append('=').append(l.runId()).append("; export ").append(RUN_TAG).append("; ");
         boolean file = l.input() == PromptLaunch.Input.FILE_IN_FOLDER;
         if (file) {
-            c.append("cp \"$d/prompt\" ").append(posix(l.promptFileName()))
+            // mkdir fails on any name already there (a link included), and the folder it makes is
+            // this user's alone (umask 077): the copy cannot be led outside the work folder.
+            c.append("mkdir ").append(posix(l.promptFolder())).append(" && cp \"$d/prompt\" ")
+                    .append(posix(PromptLaunch.promptPath(l.promptFolder())))
                     .append(" || { echo 'fleet: cannot write the prompt file into the work folder' >&2; rm -rf \"$d\"; exit 73; }; ");
         }
         // A stop that came before the CLI started leaves its reason: the CLI is then never started.
@@ -168,7 +171,8 @@ final class PosixAgentShell implements AgentShell {
         }
         c.append("printf '%s\\n' \"$fleet_pid\" > \"$d/pid\"; { wait \"$fleet_pid\"; } 2>/dev/null; fleet_code=$?; set +m; fi; ");
         if (file) {
-            c.append("rm -f ").append(posix(l.promptFileName())).append("; ");
+            // No trailing slash: a link put in the folder's place is removed, not followed.
+            c.append("rm -rf ").append(posix(l.promptFolder())).append("; ");
         }
         return c.append("cat \"$d/out\" 2>/dev/null; cat \"$d/err\" >&2 2>/dev/null; ")
                 .append("if [ -f \"$d/ended-by\" ]; then printf '\\n%s%s\\n' '").append(ENDED_BY_MARK)

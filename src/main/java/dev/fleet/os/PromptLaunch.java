@@ -14,11 +14,14 @@ import java.util.List;
  * @param args           arguments, quoted by the OS builder
  * @param secretVariable environment variable that receives the secret from the payload; null for none
  * @param input          how the prompt reaches the CLI
- * @param promptFileName for {@link Input#FILE_IN_FOLDER}: the file name in the work folder the
- *                       arguments point the agent at; it is removed when the run ends
+ * @param promptFolder   for {@link Input#FILE_IN_FOLDER}: a hidden folder the wrapper creates in the work folder
+ *                       for the prompt file ({@link #promptPath}, which the arguments point the agent at); it is
+ *                       removed when the run ends
  */
 public record PromptLaunch(String runId, String memberId, String executable, List<String> args, String secretVariable,
-                           Input input, String promptFileName) {
+                           Input input, String promptFolder) {
+    /** The prompt file's name in {@link #promptFolder}. */
+    public static final String PROMPT_FILE = "prompt.md";
 
     /** How the prompt reaches the CLI. */
     public enum Input {
@@ -42,9 +45,19 @@ public record PromptLaunch(String runId, String memberId, String executable, Lis
         if (secretVariable != null && !secretVariable.matches("[A-Z][A-Z0-9_]{0,63}")) {
             throw new IllegalArgumentException("secret variable must be an upper-case variable name");
         }
-        if (input == Input.FILE_IN_FOLDER && (promptFileName == null || !promptFileName.matches("\\.[A-Za-z0-9._-]{1,80}"))) {
-            throw new IllegalArgumentException("a prompt file name must be a hidden plain file name");
+        if (input == Input.FILE_IN_FOLDER && (promptFolder == null || !promptFolder.matches("\\.[A-Za-z0-9._-]{1,80}"))) {
+            throw new IllegalArgumentException("a prompt folder must be a hidden plain folder name");
         }
+    }
+
+    /**
+     * Where the prompt file is, relative to the work folder. It is written into a folder the
+     * wrapper has just created (which fails when anything has that name already), never straight
+     * into the work folder: a link planted there under the file's name would be written through,
+     * to a file outside the work folder.
+     */
+    public static String promptPath(String promptFolder) {
+        return promptFolder + "/" + PROMPT_FILE;
     }
 
     /**

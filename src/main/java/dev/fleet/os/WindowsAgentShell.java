@@ -127,7 +127,10 @@ final class WindowsAgentShell implements AgentShell {
                 .append("$env:FLEET_PROMPT_RUN = '").append(l.runId()).append("'; ");
         String input = "(Join-Path $d 'prompt')";
         if (file) {
-            c.append("Copy-Item -LiteralPath (Join-Path $d 'prompt') -Destination ").append(powershell(l.promptFileName())).append("; ");
+            // New-Item without -Force fails on any name already there: the copy goes into a folder made now.
+            c.append("New-Item -ItemType Directory -Path ").append(powershell(l.promptFolder())).append(" | Out-Null; ")
+                    .append("Copy-Item -LiteralPath (Join-Path $d 'prompt') -Destination ")
+                    .append(powershell(PromptLaunch.promptPath(l.promptFolder()))).append("; ");
             input = "(Join-Path $d 'none')";
             c.append("Set-Content -LiteralPath (Join-Path $d 'none') -Value '' -Encoding ascii; ");
         }
@@ -139,7 +142,7 @@ final class WindowsAgentShell implements AgentShell {
                 .append("$null = $p.Handle; Set-Content -LiteralPath (Join-Path $d 'pid') -Value $p.Id -Encoding ascii; ")
                 .append("$p.WaitForExit(); $code = $p.ExitCode }; ");
         if (file) {
-            c.append("Remove-Item -Force -ErrorAction SilentlyContinue ").append(powershell(l.promptFileName())).append("; ");
+            c.append("Remove-Item -Recurse -Force -ErrorAction SilentlyContinue -LiteralPath ").append(powershell(l.promptFolder())).append("; ");
         }
         return c.append("if (Test-Path (Join-Path $d 'out')) { [Console]::Out.Write([IO.File]::ReadAllText((Join-Path $d 'out'))) }; ")
                 .append("if (Test-Path (Join-Path $d 'err')) { [Console]::Error.Write([IO.File]::ReadAllText((Join-Path $d 'err'))) }; ")

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** The exact arguments each CLI gets per unattended mode, resume and model; never the prompt. */
 class ProviderFlagsTest {
     private static List<String> args(ProviderAdapter cli, UnattendedMode mode, String session, String model) {
-        return cli.promptArgs(new Invocation(session, model, mode, 7, ".fleet-prompt-abc123.md"));
+        return cli.promptArgs(new Invocation(session, model, mode, 7, ".fleet-prompt-abc123/prompt.md"));
     }
 
     @Test
@@ -55,7 +55,7 @@ class ProviderFlagsTest {
     void agyIsPointedAtThePromptFileAndNeverEscalatesAuto() {
         List<String> a = args(AgyAdapter.INSTANCE, UnattendedMode.AUTO, "c-1", "Gemini 3.1 Pro (Low)");
         assertThat(a.get(0)).isEqualTo("-p");
-        assertThat(a.get(1)).contains(".fleet-prompt-abc123.md");
+        assertThat(a.get(1)).contains(".fleet-prompt-abc123/prompt.md");
         assertThat(a.subList(2, a.size())).containsExactly("--output-format", "json", "--conversation", "c-1", "--model",
                 "Gemini 3.1 Pro (Low)", "--mode", "accept-edits");
         assertThat(args(AgyAdapter.INSTANCE, UnattendedMode.DANGEROUS, null, null)).endsWith("--dangerously-skip-permissions");
@@ -69,7 +69,7 @@ class ProviderFlagsTest {
             p.adapter().ifPresent(a -> {
                 assertThat(AgentProcessNames.NAMES).contains(a.executable());
                 assertThat(AgentProcessNames.matches("/home/u/.local/bin/" + a.executable() + " " + String.join(" ",
-                        a.promptArgs(new Invocation(null, null, UnattendedMode.OFF, 5, ".fleet-prompt-x1.md"))))).isTrue();
+                        a.promptArgs(new Invocation(null, null, UnattendedMode.OFF, 5, ".fleet-prompt-x1/prompt.md"))))).isTrue();
                 assertThat(a.defaultTiers()).containsOnlyKeys(Arrays.asList(ModelTier.values()));
                 assertThat(a.transcripts()).isNotEmpty();
             });

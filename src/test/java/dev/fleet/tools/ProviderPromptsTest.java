@@ -151,7 +151,7 @@ class ProviderPromptsTest {
         assertThat(String.join("\n", first)).doesNotContain("rm -rf", "whoami", "xxxxxxxx");
         if (cli.equals("agy")) {
             assertThat(first.get(0)).isEqualTo("-p");
-            assertThat(first.get(1)).matches("Your task is written in the file \\.fleet-prompt-[0-9a-f]+\\.md in the current folder\\..*");
+            assertThat(first.get(1)).matches("Your task is written in the file \\.fleet-prompt-[0-9a-f]+/prompt\\.md in the current folder\\..*");
             assertThat(first.subList(2, first.size())).isEqualTo(firstCall(cli));
         } else {
             assertThat(first).isEqualTo(firstCall(cli));
