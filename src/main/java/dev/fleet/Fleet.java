@@ -58,6 +58,7 @@ import dev.fleet.registration.MemberCleanup;
 import dev.fleet.registration.Registrar;
 import dev.fleet.registration.SshKeySetup;
 import dev.fleet.security.SecretBox;
+import dev.fleet.security.SecretsOnMembers;
 import dev.fleet.settings.Settings;
 import dev.fleet.status.FleetProbe;
 import dev.fleet.statusline.StatuslineService;
@@ -69,6 +70,7 @@ import dev.fleet.tasks.TaskResume;
 import dev.fleet.tools.BudgetNotes;
 import dev.fleet.tools.CloudControl;
 import dev.fleet.tools.ComposePermissions;
+import dev.fleet.tools.MemberSecrets;
 import dev.fleet.tools.ExecuteCommand;
 import dev.fleet.tools.ExecutePrompt;
 import dev.fleet.tools.FleetStatus;
@@ -190,10 +192,11 @@ public final class Fleet implements AutoCloseable {
                 new SshChannels(ssh, stored, spills, localPaths));
 
         // Git credentials on members: needed after a cloud start, before work, and when a member is removed.
+        SecretsOnMembers deployedSecrets = new SecretsOnMembers();
         VcsAuthService vcs = new VcsAuthService(store, channels, new GitAppStore(dataDir, mapper),
                 new VcsSettings(settings.githubApi(), settings.githubHost(), settings.bitbucketApi(), settings.bitbucketHost(),
                         settings.azureDevOpsApi(), GIT_HOSTING_API_TIMEOUT),
-                localPaths, mapper, clock);
+                localPaths, mapper, clock, deployedSecrets);
         this.statusline = new StatuslineService(dataDir, store, mapper);
 
         // Prompts on members' agent CLIs, and their logins (put back after a cloud start too).
@@ -274,7 +277,8 @@ public final class Fleet implements AutoCloseable {
         // The statusline follows the calls that change what it shows, without those tools knowing.
         // The original's later releases named these two for any agent CLI; both names call the same tool.
         this.tools = new ToolRunner(StatuslineTracking.wrap(all, statusline, store),
-                Map.of("provision_llm_auth", "provision_auth", "update_llm_cli", "update_claude"), new BudgetNotes(store, budgets));
+                Map.of("provision_llm_auth", "provision_auth", "update_llm_cli", "update_claude"), new BudgetNotes(store, budgets),
+                new MemberSecrets(store, secrets, deployedSecrets));
     }
 
     public ToolRunner tools() {

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Runs tools by name for every front end (MCP and command line). This is the one place where
  * failures become error results: invalid input names the parameter, a {@link RequestRefused}
  * (from a tool or a service) keeps its message, anything unexpected is reported without its internals, and every secret
- * passed in the call is redacted from whatever goes back. It is also the one place where notes that
+ * passed in the call, or held for the member it is about, is redacted from whatever goes back (text and
+ * structured data). It is also the one place where notes that
  * concern every result about a member ({@link ResultNotes}: a budget nearly spent) are added.
  */
 public final class ToolRunner {
@@ -31,6 +32,7 @@ public final class ToolRunner {
     private final Map<String, Tool> byName = new LinkedHashMap<>();
     private final List<Listing> listings = new ArrayList<>();
     private final ResultNotes notes;
+    private final KnownSecrets known;
 
     /** Warnings every successful result about a member carries (its budget nearly spent), from the call's input. */
     public interface ResultNotes {
@@ -39,8 +41,19 @@ public final class ToolRunner {
         List<String> about(ToolInput input);
     }
 
+    /**
+     * Secrets fleet holds for the member a call is about (its stored password and API key, the git
+     * credentials this server put there): starred out of the answer like the call's own, since a
+     * member can print them (an agent echoing its key, {@code git credential fill}).
+     */
+    public interface KnownSecrets {
+        KnownSecrets NONE = input -> List.of();
+
+        List<String> of(ToolInput input);
+    }
+
     public ToolRunner(List<Tool> tools) {
-        this(tools, Map.of(), ResultNotes.NONE);
+        this(tools, Map.of(), ResultNotes.NONE, KnownSecrets.NONE);
     }
 
     /**
@@ -48,9 +61,11 @@ public final class ToolRunner {
      *                later releases renamed some tools; a PM prompt written for either name keeps working,
      *                and both names reach the one tool.
      * @param notes   warnings added to every successful result about a member
+     * @param known   secrets held for the member a call is about, redacted like the call's own
      */
-    public ToolRunner(List<Tool> tools, Map<String, String> aliases, ResultNotes notes) {
+    public ToolRunner(List<Tool> tools, Map<String, String> aliases, ResultNotes notes, KnownSecrets known) {
         this.notes = notes;
+        this.known = known;
         for (Tool t : tools) {
             this.tools.put(t.name(), t);
             byName.put(t.name(), t);
@@ -94,12 +109,12 @@ public final class ToolRunner {
         }
         try {
             ToolResult result = tool.call(input, call);
-            return redact(withNotes(result, input), input.secrets());
+            return redact(withNotes(result, input), input);
         } catch (RequestRefused e) {
-            return redact(ToolResult.error(e.getMessage()), input.secrets());
+            return redact(ToolResult.error(e.getMessage()), input);
         } catch (ChannelException e) {
             // The member could not be reached or the channel broke: expected, and the message says why.
-            return redact(ToolResult.error(e.getMessage()), input.secrets());
+            return redact(ToolResult.error(e.getMessage()), input);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ToolResult.error(name + " was interrupted");
@@ -108,7 +123,7 @@ public final class ToolRunner {
             // (messages can quote input, a secret among it).
             log.error("{} failed unexpectedly: {}", name, Failures.withoutMessages(e));
             String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            return redact(ToolResult.error(name + " failed: " + detail), input.secrets());
+            return redact(ToolResult.error(name + " failed: " + detail), input);
         } finally {
             // Work the call entered (see MemberTarget.work) leaves the ledger, whatever the outcome.
             input.end();
@@ -136,15 +151,15 @@ public final class ToolRunner {
         return new ToolResult(text.toString(), structured, result.isError());
     }
 
-    private static ToolResult redact(ToolResult result, List<String> secrets) {
-        if (secrets.isEmpty()) {
-            return result;
+    /** The call's own secrets and those fleet holds for the member it is about, starred out of the answer. */
+    private ToolResult redact(ToolResult result, ToolInput input) {
+        List<String> all = new ArrayList<>(input.secrets());
+        try {
+            all.addAll(known.of(input));
+        } catch (RuntimeException e) {
+            // The call's own secrets are still starred; a member's stored ones could not be read now.
+            log.warn("secrets held for the member of a {} call could not be read: {}", input.tool(), e.getClass().getSimpleName());
         }
-        String text = result.text();
-        for (String s : secrets) {
-            text = text.replace(s, "********");
-        }
-        // Structured data is built from records that never hold secrets; text is the only carrier.
-        return new ToolResult(text, result.structured(), result.isError());
+        return new Redaction(all).apply(result);
     }
 }

@@ -7,6 +7,7 @@ import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.member.Member;
 import dev.fleet.os.GitCredentialCommands;
+import dev.fleet.security.SecretsOnMembers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -15,9 +16,11 @@ final class MemberGitCredentials {
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(15);
 
     private final Channels channels;
+    private final SecretsOnMembers deployed;
 
-    MemberGitCredentials(Channels channels) {
+    MemberGitCredentials(Channels channels, SecretsOnMembers deployed) {
         this.channels = channels;
+        this.deployed = deployed;
     }
 
     /** The helper's shell text for the OS the channel reaches. */
@@ -27,6 +30,8 @@ final class MemberGitCredentials {
 
     /** The secret travels on standard input, never on a command line. */
     void install(Member m, String host, String username, String secret) throws VcsException, ChannelException {
+        // Known from before it is on the member: whatever prints it from now on has it starred.
+        deployed.deployed(m.id(), secret);
         byte[] stdin = (username + "\n" + secret + "\n").getBytes(StandardCharsets.UTF_8);
         MemberChannel channel = channels.forMember(m);
         CommandResult r = channel.exec(CommandRequest.probe(commands(channel).install(host), COMMAND_TIMEOUT).withStdin(stdin));

@@ -8,6 +8,7 @@ import dev.fleet.member.GitAccess;
 import dev.fleet.member.LocalPaths;
 import dev.fleet.member.Member;
 import dev.fleet.member.RegistryStore;
+import dev.fleet.security.SecretsOnMembers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ public final class VcsAuthService implements CredentialRenewal {
     private final Map<String, ReentrantLock> renewing = new ConcurrentHashMap<>();
 
     public VcsAuthService(RegistryStore store, Channels channels, GitAppStore apps, VcsSettings settings, LocalPaths localPaths,
-                          ObjectMapper mapper, Clock clock) {
+                          ObjectMapper mapper, Clock clock, SecretsOnMembers deployed) {
         this.store = store;
         this.channels = channels;
         this.apps = apps;
@@ -69,7 +70,7 @@ public final class VcsAuthService implements CredentialRenewal {
         ApiClient http = new ApiClient(mapper, settings.httpTimeout());
         this.github = new GitHubApi(settings.githubApi(), http, clock);
         this.others = new OtherApis(http, clock);
-        this.helper = new MemberGitCredentials(channels);
+        this.helper = new MemberGitCredentials(channels, deployed);
     }
 
     /** The GitHub App as registered: what GitHub calls it, whose installation it is, and where its key is now kept. */

@@ -71,6 +71,31 @@ class ParamSpecTest {
         assertThat(r.text()).doesNotContain("hunter2").contains("********");
     }
 
+    /** A service may quote a secret back in what becomes structured data (a check's text): it is starred there too. */
+    record Check(String text, int attempt) {
+    }
+
+    @Test
+    void aSecretIsStarredOutOfStructuredDataAllThrough() {
+        Tool quoting = new Tool() {
+            public String name() { return "quoting"; }
+            public String description() { return "d"; }
+            public ParamSpec params() { return spec; }
+            public ToolResult call(ToolInput in, ToolCall call) {
+                String pw = in.string("pw");
+                Map<String, Object> data = new java.util.LinkedHashMap<>();
+                data.put("verification", List.of("Bad credentials: you sent Bearer " + pw));
+                data.put("nested", Map.of("key-" + pw, com.fasterxml.jackson.databind.node.TextNode.valueOf(pw)));
+                data.put("check", new Check("sent " + pw, 1));
+                data.put("count", 3);
+                return ToolResult.ok("checked", data);
+            }
+        };
+        ToolResult r = new ToolRunner(List.of(quoting)).run("quoting", Map.of("name", "a", "pw", "hunter2"), ToolCall.NONE);
+        String shown = r.structured().toString();
+        assertThat(shown).doesNotContain("hunter2").contains("Bearer ********", "key-********", "sent ********", "count=3");
+    }
+
     @Test
     void aSecretWhoseStarsWouldGiveItAwayIsLeftAsTheResultHasIt() {
         Tool greet = new Tool() {

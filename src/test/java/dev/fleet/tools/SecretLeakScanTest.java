@@ -100,4 +100,49 @@ class SecretLeakScanTest {
             assertThat(seen).as("places holding " + secret.substring(0, 4) + "…").noneMatch(s -> s.contains(secret));
         }
     }
+
+    /**
+     * A member can print what fleet put there (an agent's key file, the git credentials, a
+     * script echoing the login password): the secrets fleet holds for that member are starred out
+     * of the answer, its text and its structured data, though the call itself passed none of them.
+     */
+    @Test
+    void secretsFleetHoldsForAMemberAreStarredOutOfWhatTheMemberPrints() throws Exception {
+        Path memberHome = tmp.resolve("member-home");
+        ObjectMapper json = new ObjectMapper();
+        try (FakeGitHosting hosting = new FakeGitHosting(); FleetHarness fleet = new FleetHarness(tmp.resolve("pm"), hosting.env())) {
+            hosting.validPats.add(PAT);
+            TestHome.installFakeAgentCli(memberHome, "2.1.0");
+            try (TestSshServer sshd = new TestSshServer(fleet.home, tmp.resolve("sshd"), memberHome).start()) {
+                Path work = Files.createDirectories(memberHome.resolve("work"));
+                Files.writeString(work.resolve("login.txt"), "the password is " + TestSshServer.PASSWORD + "\n");
+                assertThat(fleet.call("register_member", "friendly_name", "pw", "member_type", "remote", "host", "127.0.0.1",
+                        "port", sshd.port(), "username", TestSshServer.USER, "auth_type", "password",
+                        "password", TestSshServer.PASSWORD, "work_folder", work.toString()).isError()).isFalse();
+                assertThat(fleet.call("provision_auth", "member_name", "pw", "api_key", API_KEY).isError()).isFalse();
+                ToolResult vcs = fleet.call("provision_vcs_auth", "member_name", "pw", "provider", "github", "github_mode", "pat",
+                        "token", PAT, "git_access", "push");
+                assertThat(vcs.isError()).as(vcs.text()).isFalse();
+
+                ToolResult printed = fleet.call("execute_command", "member_name", "pw", "command",
+                        "cat login.txt; cat ~/.apra-fleet-keys; cat ~/.fleet-git/hosts/*");
+                assertThat(printed.isError()).as(printed.text()).isFalse();
+                String structured = json.writeValueAsString(printed.structured());
+                assertThat(printed.text()).contains("the password is ********", "********");
+                for (String secret : List.of(TestSshServer.PASSWORD, API_KEY, PAT)) {
+                    assertThat(printed.text()).as("the text").doesNotContain(secret);
+                    assertThat(structured).as("the structured data").doesNotContain(secret);
+                }
+                // The member really printed them: only the answer is starred.
+                assertThat(Files.readString(memberHome.resolve(".apra-fleet-keys"))).contains(API_KEY);
+
+                // Another member's call is no place for this member's secrets: nothing is starred there.
+                ToolResult local = fleet.call("register_member", "friendly_name", "here", "member_type", "local",
+                        "work_folder", Files.createDirectories(tmp.resolve("here")).toString());
+                assertThat(local.isError()).as(local.text()).isFalse();
+                assertThat(fleet.call("execute_command", "member_name", "here", "command", "echo plain-words-only").text())
+                        .contains("plain-words-only");
+            }
+        }
+    }
 }

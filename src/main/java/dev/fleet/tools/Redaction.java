@@ -1,0 +1,94 @@
+package dev.fleet.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stars out secrets in a tool's answer: its text and its structured data alike. The structured
+ * data is no safer than the text: it carries what members print (a command's output, an agent's
+ * reply) and what services answer (an error quoting the request), so it is searched all through.
+ */
+final class Redaction {
+    static final String STARS = "********";
+    private static final ObjectMapper TREES = new ObjectMapper().findAndRegisterModules();
+
+    private final List<String> secrets;
+
+    Redaction(List<String> secrets) {
+        // The longest first: a secret that contains another is starred whole.
+        this.secrets = secrets.stream().distinct().sorted((a, b) -> b.length() - a.length()).toList();
+    }
+
+    ToolResult apply(ToolResult result) {
+        if (secrets.isEmpty()) {
+            return result;
+        }
+        return new ToolResult(text(result.text()), structured(result.structured()), result.isError());
+    }
+
+    String text(String s) {
+        if (s == null) {
+            return null;
+        }
+        for (String secret : secrets) {
+            s = s.replace(secret, STARS);
+        }
+        return s;
+    }
+
+    private Object structured(Object v) {
+        if (v == null || v instanceof Number || v instanceof Boolean || v instanceof Enum<?>) {
+            return v;
+        }
+        if (v instanceof CharSequence s) {
+            return text(s.toString());
+        }
+        if (v instanceof Map<?, ?> map) {
+            Map<Object, Object> copy = new LinkedHashMap<>();
+            map.forEach((k, value) -> copy.put(structured(k), structured(value)));
+            return copy;
+        }
+        if (v instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>(list.size());
+            list.forEach(item -> copy.add(structured(item)));
+            return copy;
+        }
+        if (v instanceof JsonNode node) {
+            return tree(node.deepCopy());
+        }
+        try {
+            // A record or any other value is shown as its JSON form: that form is what is searched.
+            return tree(TREES.valueToTree(v));
+        } catch (IllegalArgumentException e) {
+            return null; // what cannot be searched is not shown; the text still is
+        }
+    }
+
+    private JsonNode tree(JsonNode node) {
+        if (node.isTextual()) {
+            return TextNode.valueOf(text(node.asText()));
+        }
+        if (node instanceof ObjectNode object) {
+            ObjectNode copy = object.objectNode();
+            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                copy.set(text(e.getKey()), tree(e.getValue()));
+            }
+            return copy;
+        }
+        if (node instanceof ArrayNode array) {
+            ArrayNode copy = array.arrayNode();
+            array.forEach(item -> copy.add(tree(item)));
+            return copy;
+        }
+        return node;
+    }
+}
