@@ -18,6 +18,8 @@ import java.util.Map;
  */
 final class Redaction {
     static final String STARS = "********";
+    /** The shortest start of a secret starred at a cut line's end: fewer characters tell nothing. */
+    private static final int MIN_CUT = 4;
     private static final ObjectMapper TREES = new ObjectMapper().findAndRegisterModules();
 
     private final List<String> secrets;
@@ -42,6 +44,33 @@ final class Redaction {
             s = s.replace(secret, STARS);
         }
         return s;
+    }
+
+    /**
+     * A progress message: the newest lines of a command's output, each possibly cut (at a length
+     * limit, or where the output has arrived so far). Besides whole secrets, a line that ends in
+     * the first characters of one (four or more) has them starred: the rest may never be shown.
+     */
+    String tail(String message) {
+        if (message == null || secrets.isEmpty()) {
+            return message;
+        }
+        String[] lines = text(message).split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            lines[i] = withoutCutSecret(lines[i]);
+        }
+        return String.join("\n", lines);
+    }
+
+    private String withoutCutSecret(String line) {
+        for (String secret : secrets) {
+            for (int n = Math.min(secret.length() - 1, line.length()); n >= MIN_CUT; n--) {
+                if (line.endsWith(secret.substring(0, n))) {
+                    return line.substring(0, line.length() - n) + STARS;
+                }
+            }
+        }
+        return line;
     }
 
     private Object structured(Object v) {

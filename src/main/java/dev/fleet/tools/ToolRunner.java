@@ -4,6 +4,7 @@ import dev.fleet.base.Failures;
 import dev.fleet.base.InvalidRequest;
 import dev.fleet.base.RequestRefused;
 import dev.fleet.exec.ChannelException;
+import dev.fleet.exec.OutputListener;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,7 +109,7 @@ public final class ToolRunner {
             return ToolResult.error(e.getMessage());
         }
         try {
-            ToolResult result = tool.call(input, call);
+            ToolResult result = tool.call(input, redacting(call, input));
             return redact(withNotes(result, input), input);
         } catch (RequestRefused e) {
             return redact(ToolResult.error(e.getMessage()), input);
@@ -153,6 +154,11 @@ public final class ToolRunner {
 
     /** The call's own secrets and those fleet holds for the member it is about, starred out of the answer. */
     private ToolResult redact(ToolResult result, ToolInput input) {
+        return redaction(input).apply(result);
+    }
+
+    /** Read anew for each use: a call may store a secret (register_member, provision_auth) on the way. */
+    private Redaction redaction(ToolInput input) {
         List<String> all = new ArrayList<>(input.secrets());
         try {
             all.addAll(known.of(input));
@@ -160,6 +166,34 @@ public final class ToolRunner {
             // The call's own secrets are still starred; a member's stored ones could not be read now.
             log.warn("secrets held for the member of a {} call could not be read: {}", input.tool(), e.getClass().getSimpleName());
         }
-        return new Redaction(all).apply(result);
+        return new Redaction(all);
+    }
+
+    /**
+     * Progress goes to the client while the call runs (a command's newest output lines): it is
+     * redacted like the answer. A terminal's live output ({@code fleet exec}) is the user's own
+     * screen, as an SSH session of theirs would be, and is passed on as it comes.
+     */
+    private ToolCall redacting(ToolCall call, ToolInput input) {
+        if (!call.wanted()) {
+            return call;
+        }
+        Redaction redaction = redaction(input);
+        return new ToolCall() {
+            @Override
+            public void progress(double done, Double total, String message) {
+                call.progress(done, total, redaction.tail(message));
+            }
+
+            @Override
+            public boolean wanted() {
+                return true;
+            }
+
+            @Override
+            public OutputListener liveOutput() {
+                return call.liveOutput();
+            }
+        };
     }
 }

@@ -133,6 +133,21 @@ class SecretLeakScanTest {
                     assertThat(printed.text()).as("the text").doesNotContain(secret);
                     assertThat(structured).as("the structured data").doesNotContain(secret);
                 }
+                // Progress carries the newest output lines while the command runs, the line it is writing
+                // included: a key that arrives in two pieces has its first piece starred as well.
+                List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+                ToolCall watching = (done, total, message) -> progress.add(message);
+                ToolResult streamed = fleet.fleet.tools().run("execute_command", java.util.Map.of("member_name", "pw", "command",
+                        "cat login.txt; printf 'key=" + API_KEY.substring(0, 14) + "'; sleep 2; printf '" + API_KEY.substring(14)
+                                + "\\n'; sleep 2"), watching);
+                assertThat(streamed.isError()).as(streamed.text()).isFalse();
+                assertThat(progress).as("progress sent while it ran").isNotEmpty();
+                assertThat(progress).anyMatch(m -> m.contains("the password is ********"));
+                for (String m : progress) {
+                    assertThat(m).doesNotContain(TestSshServer.PASSWORD, API_KEY.substring(0, 14));
+                }
+                assertThat(streamed.text()).contains("key=********").doesNotContain(API_KEY);
+
                 // The member really printed them: only the answer is starred.
                 assertThat(Files.readString(memberHome.resolve(".apra-fleet-keys"))).contains(API_KEY);
 
