@@ -182,7 +182,8 @@ public final class FileTransfers {
             String realRoot = files.realPath(root);
             List<Unchanged.Pair<SourceFile>> destinations = plan.stream().filter(p -> p.dest() != null)
                     .map(p -> new Unchanged.Pair<>(p.dest(), p.source())).toList();
-            Map<String, FileStat> listed = files.describe(foldersInside(files, realRoot, destinations));
+            FolderSwaps swaps = new FolderSwaps(realRoot);
+            Map<String, FileStat> listed = files.describe(foldersInside(files, realRoot, destinations, swaps));
             Set<String> same = Unchanged.onMember(skip, channel, listed, destinations);
             removeLeftParts(files, listed, destinations);
             FileResult[] done = new FileResult[plan.size()];
@@ -197,6 +198,7 @@ public final class FileTransfers {
                     done[i] = FileResult.failed(p.source().path().toString(), "not copied: " + e.getClass().getSimpleName());
                 }
             });
+            markSwapped(done, plan, swaps.check(channel));
             skipped = 0;
             for (int i = 0; i < done.length; i++) {
                 if (unchanged[i]) {
@@ -217,18 +219,34 @@ public final class FileTransfers {
      * listed, to compare files and to clean up left part files: a folder a link leads outside is
      * neither read nor cleaned, and its files are refused one by one when their turn comes.
      */
-    private static Set<String> foldersInside(FileSession files, String realRoot, List<Unchanged.Pair<SourceFile>> destinations)
-            throws IOException, ChannelException {
+    private static Set<String> foldersInside(FileSession files, String realRoot, List<Unchanged.Pair<SourceFile>> destinations,
+                                             FolderSwaps swaps) throws IOException, ChannelException {
         Set<String> folders = new HashSet<>();
         // Destinations are absolute, so each has a folder above it.
         destinations.forEach(d -> folders.add(MemberPaths.parent(d.member())));
         Set<String> inside = new HashSet<>();
         for (String folder : folders) {
-            if (MemberPaths.isInside(realRoot, files.realPath(folder))) {
+            String real = files.realPath(folder);
+            if (MemberPaths.isInside(realRoot, real)) {
                 inside.add(folder);
+                swaps.seen(folder, real);
             }
         }
         return inside;
+    }
+
+    /** A file sent through a folder that now leads out of the work folder is no success: it may be out there. */
+    private static void markSwapped(FileResult[] done, List<Planned> plan, FolderSwaps.Moved moved) {
+        for (int i = 0; i < done.length; i++) {
+            if (done[i] == null || !done[i].ok()) {
+                continue;
+            }
+            String folder = MemberPaths.parent(plan.get(i).dest());
+            int at = i;
+            moved.of(folder).ifPresent(to -> done[at] = FileResult.failed(done[at].from(), "its folder " + folder
+                    + " was replaced by a link to " + to + ", outside the work folder, while the transfer ran: this file may have"
+                    + " been written there; check that folder"));
+        }
     }
 
     /**
@@ -375,6 +393,12 @@ public final class FileTransfers {
             List<Unchanged.Pair<Path>> pairs = locals.entrySet().stream()
                     .map(e -> new Unchanged.Pair<>(e.getKey(), e.getValue())).toList();
             Set<String> same = Unchanged.onThisMachine(skip, channel, listed, pairs);
+            FolderSwaps swaps = new FolderSwaps(realRoot);
+            Set<String> folders = new HashSet<>();
+            plan.stream().filter(f -> f.local() != null).forEach(f -> folders.add(MemberPaths.parent(f.source())));
+            for (String folder : folders) {
+                swaps.seen(folder, files.realPath(folder));
+            }
             // Counted in files: a progress in bytes would need every size before the first byte moves.
             int done = 0;
             for (Fetch f : plan) {
@@ -387,8 +411,33 @@ public final class FileTransfers {
                 }
             }
             progress.report(plan.size(), (double) plan.size(), "done");
+            unlessSwapped(results, swaps.check(channel));
         }
         return new Report(member, results, skipped);
+    }
+
+    /**
+     * A file read through a folder that now leads out of the work folder may hold what lies out
+     * there: its copy is removed from this machine and the file reported failed.
+     */
+    private static void unlessSwapped(List<FileResult> results, FolderSwaps.Moved moved) {
+        for (int i = 0; i < results.size(); i++) {
+            FileResult r = results.get(i);
+            String folder = r.ok() ? MemberPaths.parent(r.from()) : null;
+            if (folder == null || moved.of(folder).isEmpty()) {
+                continue;
+            }
+            String note;
+            try {
+                Files.deleteIfExists(Path.of(r.to()));
+                note = "its copy here was removed";
+            } catch (IOException e) {
+                note = "remove its copy " + r.to() + " yourself";
+            }
+            results.set(i, FileResult.failed(r.from(), "its folder " + folder + " on the member was replaced by a link to "
+                    + moved.of(folder).get() + ", outside the work folder, while the transfer ran: the copy may hold a file from"
+                    + " there; " + note));
+        }
     }
 
     /** A member file planned by its name below {@code dest}: the local path the policy gives it, or why there is none. */
