@@ -21,25 +21,33 @@ final class TransferText {
             SkipUnchanged.params().toArray(String[]::new)).withDefault(SkipUnchanged.DEFAULT.param());
 
     /**
-     * A file name (or a message quoting one) on one line of the text: names come from the member
-     * and are untrusted, and a newline or carriage return in one would let it write lines of its
-     * own ("ok ..." for a file that failed). Control characters are shown escaped; the structured
-     * result keeps the names as they are.
+     * A file name (or a message quoting one) on one line of the text, shown as it is: names come
+     * from the member and are untrusted. A newline or carriage return in one would let it write
+     * lines of its own ("ok ..." for a file that failed), and an invisible format character would
+     * make the line read otherwise than it is: after a right-to-left override (U+202E) the rest
+     * of a name reads backwards, so a name ending in "gpj.exe" looks like one ending in "exe.jpg".
+     * So control characters (C0 and C1), line and paragraph separators and every format character
+     * (bidi marks, embeddings, overrides and isolates, zero-width characters) are shown escaped;
+     * the structured result keeps the names as they are.
      */
     static String oneLine(Object value) {
         String v = String.valueOf(value);
         StringBuilder b = new StringBuilder(v.length());
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
+        v.codePoints().forEach(c -> {
             if (c == '\n') {
                 b.append("\\n");
-            } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-                b.append(String.format("\\u%04x", (int) c));
+            } else if (hidesOrMoves(c)) {
+                b.append(c > 0xFFFF ? String.format("\\U%08x", c) : String.format("\\u%04x", c));
             } else {
-                b.append(c);
+                b.appendCodePoint(c);
             }
-        }
+        });
         return b.toString();
+    }
+
+    /** A character that is not shown as itself: it breaks the line, is invisible, or reorders what follows. */
+    private static boolean hidesOrMoves(int c) {
+        return Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || Character.getType(c) == Character.FORMAT;
     }
 
     /** {@code verb}: "Sent" or "Received". The call is an error when the report says it failed as a whole. */

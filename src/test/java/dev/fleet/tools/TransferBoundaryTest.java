@@ -137,6 +137,33 @@ class TransferBoundaryTest {
         assertThat(results(r)).singleElement().satisfies(f -> assertThat((String) f.get("from")).contains("real.txt\n"));
     }
 
+    /**
+     * A member's file name with invisible format characters cannot make its result line read
+     * otherwise: a right-to-left override, bidi marks, embeddings and isolates, and C1 controls
+     * are shown escaped, like C0 controls; the structured result keeps the names as they are.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "remote"})
+    void aMemberFileNameWithBidiOrFormatCharactersIsShownEscaped(String kind) throws Exception {
+        Path work = member(kind);
+        Path out = Files.createDirectories(work.resolve("out"));
+        List<String> names = List.of("invoice\u202Egpj.exe", "lrm\u200E\u200Fmarks", "embed\u202A\u202B\u202C\u202Dx",
+                "isolate\u2066\u2067\u2068\u2069y", "c1\u0085\u009Bz", "zero\u200Bwidth\uFEFF");
+        for (String name : names) {
+            Files.writeString(out.resolve(name), "odd name");
+        }
+        Path dest = Files.createDirectories(tmp.resolve("pm-side"));
+
+        ToolResult r = fleet.call("receive_files", "member_name", "m", "remote_paths", List.of("out"), "local_dest", dest.toString());
+
+        assertThat(r.text()).contains("Received 6 of 6", "invoice\\u202egpj.exe", "lrm\\u200e\\u200fmarks",
+                "embed\\u202a\\u202b\\u202c\\u202dx", "isolate\\u2066\\u2067\\u2068\\u2069y", "c1\\u0085\\u009bz",
+                "zero\\u200bwidth\\ufeff");
+        assertThat(r.text().codePoints()).noneMatch(c -> Character.getType(c) == Character.FORMAT || (c >= 0x80 && c <= 0x9F));
+        assertThat(results(r)).extracting(f -> Path.of((String) f.get("from")).getFileName().toString())
+                .containsExactlyInAnyOrderElementsOf(names);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"local", "remote"})
     void aLinkInLocalDestCannotCarryAReceivedFileOutside(String kind) throws Exception {
