@@ -118,6 +118,11 @@ public final class FileTransfers {
             throw new InvalidRequest("remote_subfolder", "must stay inside the work folder " + chosen.workFolder()
                     + " (relative, no leading / or ~, no '..' above it, no NUL character)");
         }
+        String tooLong = subfolder == null ? null : MemberPaths.tooLongName(subfolder, chosen.osOrAssumed());
+        if (tooLong != null) {
+            throw new InvalidRequest("remote_subfolder", "holds a name too long for a file system ("
+                    + TransferPaths.describeLength(tooLong) + "): " + MemberPaths.nameLimitRule(chosen.osOrAssumed()));
+        }
         List<Given> sources = localPaths.stream().map(local -> new Given(local, this.localPaths.absolute(local, "local_paths"))).toList();
         Unchanged.refuseUnsupported(skip, channels.os(chosen));
         return gate.run(chosen, progress, member -> upload(member, sources, subfolder, skip, progress));
@@ -182,23 +187,23 @@ public final class FileTransfers {
             String realRoot = files.realPath(root);
             List<Unchanged.Pair<SourceFile>> destinations = plan.stream().filter(p -> p.dest() != null)
                     .map(p -> new Unchanged.Pair<>(p.dest(), p.source())).toList();
-            FolderSwaps swaps = new FolderSwaps(realRoot);
-            Map<String, FileStat> listed = files.describe(foldersInside(files, realRoot, destinations, swaps));
+            FolderSwaps swaps = new FolderSwaps(realRoot, os);
+            Map<String, FileStat> listed = files.describe(foldersInside(files, realRoot, destinations, os, swaps));
             Set<String> same = Unchanged.onMember(skip, channel, listed, destinations);
-            removeLeftParts(files, listed, destinations);
+            removeLeftParts(files, listed, destinations, os);
             FileResult[] done = new FileResult[plan.size()];
             boolean[] unchanged = new boolean[plan.size()];
             SideBySide.run(files, channel, plan.size(), (session, i) -> {
                 Planned p = plan.get(i);
                 try {
-                    FileResult r = sendOne(session, p, realRoot, same, bytes);
+                    FileResult r = sendOne(session, p, realRoot, os, same, bytes);
                     unchanged[i] = r == null;
                     done[i] = r;
                 } catch (RuntimeException e) {
                     done[i] = FileResult.failed(p.source().path().toString(), "not copied: " + e.getClass().getSimpleName());
                 }
             });
-            markSwapped(done, plan, swaps.check(channel));
+            markSwapped(done, plan, swaps, swaps.check(channel));
             skipped = 0;
             for (int i = 0; i < done.length; i++) {
                 if (unchanged[i]) {
@@ -220,14 +225,14 @@ public final class FileTransfers {
      * neither read nor cleaned, and its files are refused one by one when their turn comes.
      */
     private static Set<String> foldersInside(FileSession files, String realRoot, List<Unchanged.Pair<SourceFile>> destinations,
-                                             FolderSwaps swaps) throws IOException, ChannelException {
+                                             MemberOs os, FolderSwaps swaps) throws IOException, ChannelException {
         Set<String> folders = new HashSet<>();
         // Destinations are absolute, so each has a folder above it.
-        destinations.forEach(d -> folders.add(MemberPaths.parent(d.member())));
+        destinations.forEach(d -> folders.add(MemberPaths.parent(d.member(), os)));
         Set<String> inside = new HashSet<>();
         for (String folder : folders) {
             String real = files.realPath(folder);
-            if (MemberPaths.isInside(realRoot, real)) {
+            if (MemberPaths.isInside(realRoot, real, os)) {
                 inside.add(folder);
                 swaps.seen(folder, real);
             }
@@ -236,12 +241,12 @@ public final class FileTransfers {
     }
 
     /** A file sent through a folder that now leads out of the work folder is no success: it may be out there. */
-    private static void markSwapped(FileResult[] done, List<Planned> plan, FolderSwaps.Moved moved) {
+    private static void markSwapped(FileResult[] done, List<Planned> plan, FolderSwaps swaps, FolderSwaps.Moved moved) {
         for (int i = 0; i < done.length; i++) {
             if (done[i] == null || !done[i].ok()) {
                 continue;
             }
-            String folder = MemberPaths.parent(plan.get(i).dest());
+            String folder = swaps.folderOf(plan.get(i).dest());
             int at = i;
             moved.of(folder).ifPresent(to -> done[at] = FileResult.failed(done[at].from(), "its folder " + folder
                     + " was replaced by a link to " + to + ", outside the work folder, while the transfer ran: this file may have"
@@ -255,13 +260,16 @@ public final class FileTransfers {
      * part files of this call's destinations, untouched for {@link #LEFT_PART_AGE}; one that cannot
      * be removed is left (the copy itself does not depend on it).
      */
-    private void removeLeftParts(FileSession files, Map<String, FileStat> listed, List<Unchanged.Pair<SourceFile>> destinations) {
-        Set<String> dests = new HashSet<>();
-        destinations.forEach(d -> dests.add(d.member()));
+    private void removeLeftParts(FileSession files, Map<String, FileStat> listed, List<Unchanged.Pair<SourceFile>> destinations,
+                                 MemberOs os) {
+        // By stem: a long destination name is cut short in its part files' names, so the name cannot be read back.
+        Map<String, String> destinationByStem = new HashMap<>();
+        destinations.forEach(d -> destinationByStem.put(PartFile.stemFor(d.member(), os), d.member()));
         long untouchedSince = clock.instant().minus(LEFT_PART_AGE).getEpochSecond();
         for (Map.Entry<String, FileStat> e : listed.entrySet()) {
-            String of = PartFile.destinationOf(e.getKey());
-            if (of != null && dests.contains(of) && e.getValue().modifiedSeconds() < untouchedSince) {
+            String stem = PartFile.stemOf(e.getKey(), os);
+            String of = stem == null ? null : destinationByStem.get(stem);
+            if (of != null && e.getValue().modifiedSeconds() < untouchedSince) {
                 try {
                     files.removeFile(e.getKey());
                     log.info("removed {}, left by an earlier copy to {} that was cut off", e.getKey(), of);
@@ -308,7 +316,8 @@ public final class FileTransfers {
     }
 
     /** One file through the path policy, then left alone when unchanged (null), else sent with its time. */
-    private static FileResult sendOne(FileSession files, Planned p, String realRoot, Set<String> same, ByteProgress bytes) {
+    private static FileResult sendOne(FileSession files, Planned p, String realRoot, MemberOs os, Set<String> same,
+                                      ByteProgress bytes) {
         Path source = p.source().path();
         long size = p.source().stat().size();
         ByteProgress.File progress = bytes.file(source.getFileName().toString());
@@ -319,7 +328,7 @@ public final class FileTransfers {
             // Resolved on the member just before the copy, on purpose: the file's own name each time, its
             // folder when the transfer first uses it, so a link made since the plan (in the name, or in a
             // folder before the transfer reached it) cannot lead outside.
-            if (!MemberPaths.isInside(realRoot, files.realPath(p.dest()))) {
+            if (!MemberPaths.isInside(realRoot, files.realPath(p.dest()), os)) {
                 return FileResult.failed(source.toString(), "destination escapes the work folder; refused");
             }
             if (same.contains(p.dest())) {
@@ -339,7 +348,7 @@ public final class FileTransfers {
 
     private static Planned planned(SourceFile source, String name, String destRoot, MemberOs os) {
         try {
-            return new Planned(source, MemberPaths.join(destRoot, TransferPaths.parts(name), os), null);
+            return new Planned(source, MemberPaths.join(destRoot, TransferPaths.fitting(TransferPaths.parts(name), os), os), null);
         } catch (TransferPaths.Refused e) {
             return new Planned(source, null, e.getMessage());
         }
@@ -366,8 +375,14 @@ public final class FileTransfers {
             Map<String, FileStat> listed = new HashMap<>();
             for (String rel : remotes) {
                 String source = MemberPaths.resolveInside(root, rel, os);
+                String tooLong = MemberPaths.tooLongName(rel, os);
+                if (tooLong != null) {
+                    results.add(FileResult.failed(rel, "a name in it is too long (" + TransferPaths.describeLength(tooLong) + "): "
+                            + MemberPaths.nameLimitRule(os) + "; refused"));
+                    continue;
+                }
                 try {
-                    if (source == null || !MemberPaths.isInside(realRoot, files.realPath(source))) {
+                    if (source == null || !MemberPaths.isInside(realRoot, files.realPath(source), os)) {
                         results.add(FileResult.failed(rel, MemberPaths.holdsNul(rel) ? "holds a NUL character, which no path can; refused"
                                 : "outside the work folder " + root + "; refused"));
                         continue;
@@ -378,7 +393,7 @@ public final class FileTransfers {
                         results.add(FileResult.failed(rel, "no such file or folder in the work folder"));
                         continue;
                     }
-                    String base = MemberPaths.fileName(source);
+                    String base = MemberPaths.fileName(source, os);
                     for (String f : stats.keySet()) {
                         plan.add(planFetch(dest, f, f.equals(source) ? base : base + "/" + f.substring(source.length() + 1)));
                     }
@@ -393,9 +408,9 @@ public final class FileTransfers {
             List<Unchanged.Pair<Path>> pairs = locals.entrySet().stream()
                     .map(e -> new Unchanged.Pair<>(e.getKey(), e.getValue())).toList();
             Set<String> same = Unchanged.onThisMachine(skip, channel, listed, pairs);
-            FolderSwaps swaps = new FolderSwaps(realRoot);
+            FolderSwaps swaps = new FolderSwaps(realRoot, os);
             Set<String> folders = new HashSet<>();
-            plan.stream().filter(f -> f.local() != null).forEach(f -> folders.add(MemberPaths.parent(f.source())));
+            plan.stream().filter(f -> f.local() != null).forEach(f -> folders.add(swaps.folderOf(f.source())));
             for (String folder : folders) {
                 swaps.seen(folder, files.realPath(folder));
             }
@@ -403,7 +418,7 @@ public final class FileTransfers {
             int done = 0;
             for (Fetch f : plan) {
                 progress.report(done++, (double) plan.size(), "receiving " + f.name());
-                FileResult r = fetch(files, realRoot, dest, f, same.contains(f.source()), listed.get(f.source()));
+                FileResult r = fetch(files, realRoot, os, dest, f, same.contains(f.source()), listed.get(f.source()));
                 if (r == null) {
                     skipped++;
                 } else {
@@ -411,7 +426,7 @@ public final class FileTransfers {
                 }
             }
             progress.report(plan.size(), (double) plan.size(), "done");
-            unlessSwapped(results, swaps.check(channel));
+            unlessSwapped(results, swaps, swaps.check(channel));
         }
         return new Report(member, results, skipped);
     }
@@ -420,10 +435,10 @@ public final class FileTransfers {
      * A file read through a folder that now leads out of the work folder may hold what lies out
      * there: its copy is removed from this machine and the file reported failed.
      */
-    private static void unlessSwapped(List<FileResult> results, FolderSwaps.Moved moved) {
+    private static void unlessSwapped(List<FileResult> results, FolderSwaps swaps, FolderSwaps.Moved moved) {
         for (int i = 0; i < results.size(); i++) {
             FileResult r = results.get(i);
-            String folder = r.ok() ? MemberPaths.parent(r.from()) : null;
+            String folder = r.ok() ? swaps.folderOf(r.from()) : null;
             if (folder == null || moved.of(folder).isEmpty()) {
                 continue;
             }
@@ -443,7 +458,8 @@ public final class FileTransfers {
     /** A member file planned by its name below {@code dest}: the local path the policy gives it, or why there is none. */
     private static Fetch planFetch(Path dest, String source, String name) {
         try {
-            return new Fetch(source, name, TransferPaths.local(dest, TransferPaths.parts(name)), null);
+            List<String> parts = TransferPaths.fitting(TransferPaths.parts(name), MemberOs.current());
+            return new Fetch(source, name, TransferPaths.local(dest, parts), null);
         } catch (TransferPaths.Refused | IOException e) {
             return new Fetch(source, name, null, e.getMessage());
         }
@@ -457,7 +473,7 @@ public final class FileTransfers {
      * Null when the file passed those checks and the destination already holds the same file
      * ({@code unchanged}).
      */
-    private static FileResult fetch(FileSession files, String realRoot, Path dest, Fetch f, boolean unchanged,
+    private static FileResult fetch(FileSession files, String realRoot, MemberOs os, Path dest, Fetch f, boolean unchanged,
                                     FileStat remote) {
         if (f.error() != null) {
             return FileResult.failed(f.source(), f.error());
@@ -470,7 +486,7 @@ public final class FileTransfers {
             // must not lead the writes out (on the member: the file's own name each time, its folder
             // when the transfer first uses it).
             TransferPaths.linksStayInside(dest, local);
-            if (!MemberPaths.isInside(realRoot, files.realPath(f.source()))) {
+            if (!MemberPaths.isInside(realRoot, files.realPath(f.source()), os)) {
                 return FileResult.failed(f.source(), "a link leads outside the work folder; refused");
             }
             if (unchanged) {

@@ -4,6 +4,7 @@ import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.FileSession;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.exec.MemberPaths;
+import dev.fleet.member.MemberOs;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,10 +24,17 @@ import org.slf4j.LoggerFactory;
 final class FolderSwaps {
     private static final Logger log = LoggerFactory.getLogger(FolderSwaps.class);
     private final String realRoot;
+    private final MemberOs os;
     private final Map<String, String> seen = new HashMap<>();
 
-    FolderSwaps(String realRoot) {
+    FolderSwaps(String realRoot, MemberOs os) {
         this.realRoot = realRoot;
+        this.os = os;
+    }
+
+    /** The folder a member file is in, as this check names it. */
+    String folderOf(String memberPath) {
+        return MemberPaths.parent(memberPath, os);
     }
 
     void seen(String folder, String realPath) {
@@ -53,7 +61,7 @@ final class FolderSwaps {
         try (FileSession fresh = channel.files()) {
             for (Map.Entry<String, String> e : seen.entrySet()) {
                 String now = fresh.realPath(e.getKey());
-                if (!now.equals(e.getValue()) && !MemberPaths.isInside(realRoot, now)) {
+                if (!now.equals(e.getValue()) && !MemberPaths.isInside(realRoot, now, os)) {
                     moved.put(e.getKey(), now);
                 }
             }

@@ -1,6 +1,8 @@
 package dev.fleet.transfer;
 
 import dev.fleet.exec.MemberPaths;
+import dev.fleet.member.MemberOs;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -61,6 +63,27 @@ final class TransferPaths {
             throw new Refused("its name is empty; refused");
         }
         return parts;
+    }
+
+    /**
+     * {@code parts} when each fits in a file name on {@code os} (where the file is written); a
+     * longer name is refused here, saying so, rather than by the file system in its own words.
+     */
+    static List<String> fitting(List<String> parts, MemberOs os) throws Refused {
+        for (String part : parts) {
+            if (MemberPaths.tooLong(part, os)) {
+                throw new Refused("its name is too long (" + describeLength(part) + "): " + MemberPaths.nameLimitRule(os)
+                        + "; refused");
+            }
+        }
+        return parts;
+    }
+
+    /** A name too long to show whole, by its start and its length. */
+    static String describeLength(String name) {
+        int start = name.offsetByCodePoints(0, Math.min(24, name.codePointCount(0, name.length())));
+        return "'" + name.substring(0, start) + "…', " + name.getBytes(StandardCharsets.UTF_8).length + " bytes, "
+                + name.length() + " characters";
     }
 
     /**

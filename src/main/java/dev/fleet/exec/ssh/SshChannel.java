@@ -182,7 +182,7 @@ public final class SshChannel implements MemberChannel {
         SshPool.Lease lease = pool.lease(target);
         try {
             lease.copiesFiles();
-            return new SftpSession(lease, sftp(lease.session()), target.address());
+            return new SftpSession(lease, sftp(lease.session()), target.address(), os.os());
         } catch (ChannelException | RuntimeException e) {
             lease.close();
             throw e;
@@ -193,14 +193,17 @@ public final class SshChannel implements MemberChannel {
         private final SshPool.Lease lease;
         private final SftpClient sftp;
         private final String address;
+        /** The member's OS: which characters separate the names of its paths. */
+        private final MemberOs memberOs;
         private final ResolvedFolders folders = new ResolvedFolders();
         /** Folders this session has seen exist or has made: a folder of many files asks about each once. */
         private final java.util.Set<String> madeFolders = new java.util.HashSet<>();
 
-        SftpSession(SshPool.Lease lease, SftpClient sftp, String address) {
+        SftpSession(SshPool.Lease lease, SftpClient sftp, String address, MemberOs memberOs) {
             this.lease = lease;
             this.sftp = sftp;
             this.address = address;
+            this.memberOs = memberOs;
         }
 
         /** Asked by the first copy, so a batch that only lists or stats pays no round trip for it. */
@@ -274,12 +277,35 @@ public final class SshChannel implements MemberChannel {
          */
         @Override
         public void upload(Path localFile, String memberPath, LongConsumer progress) throws IOException, ChannelException {
-            copyOne(progress, p -> uploadVia(localFile, memberPath, p));
+            try {
+                copyOne(progress, p -> uploadVia(localFile, memberPath, p));
+            } catch (SftpException e) {
+                throw explained(e, memberPath);
+            }
+        }
+
+        /**
+         * The server's refusal in words a user can act on when a name was too long: OpenSSH answers
+         * a name or path past the file system's limit (ENAMETOOLONG) with the bare status "Bad
+         * message", and other servers with a general failure. Any other refusal passes as it is.
+         */
+        private IOException explained(SftpException e, String memberPath) {
+            String tooLong = MemberPaths.tooLongName(memberPath, memberOs);
+            if (tooLong != null) {
+                return new IOException(memberPath + " holds a name of " + tooLong.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                        + " bytes: " + MemberPaths.nameLimitRule(memberOs) + "; not copied", e);
+            }
+            if (e.getStatus() == SftpConstants.SSH_FX_BAD_MESSAGE) {
+                return new IOException("the member refused " + memberPath + " (\"" + e.getMessage()
+                        + "\"): a name or the whole path is longer than its file system allows (" + MemberPaths.NAME_LIMIT
+                        + " bytes a name on most); not copied", e);
+            }
+            return e;
         }
 
         private void uploadVia(Path localFile, String memberPath, LongConsumer progress) throws IOException {
-            makeParents(sftp, memberPath, madeFolders);
-            String part = PartFile.beside(memberPath);
+            makeParents(sftp, memberPath, madeFolders, memberOs);
+            String part = PartFile.beside(memberPath, memberOs);
             int mode = CopiedModes.of(localFile);
             boolean placed = false;
             try {
@@ -324,7 +350,7 @@ public final class SshChannel implements MemberChannel {
         }
 
         private void renameAside(String from, String to, Exception refused) throws IOException {
-            String aside = to + ".fleet-old-" + Long.toHexString(System.nanoTime());
+            String aside = PartFile.aside(to, memberOs);
             boolean hadOld = exists(to);
             if (hadOld) {
                 sftp.rename(to, aside);
@@ -365,7 +391,11 @@ public final class SshChannel implements MemberChannel {
 
         @Override
         public void download(String memberPath, Path localFile, LongConsumer progress) throws IOException, ChannelException {
-            copyOne(progress, p -> downloadVia(memberPath, localFile, p));
+            try {
+                copyOne(progress, p -> downloadVia(memberPath, localFile, p));
+            } catch (SftpException e) {
+                throw explained(e, memberPath);
+            }
         }
 
         private void downloadVia(String memberPath, Path localFile, LongConsumer progress) throws IOException {
@@ -603,9 +633,9 @@ public final class SshChannel implements MemberChannel {
     }
 
     /** Makes the folders missing above {@code path}; {@code known} holds those seen to exist, and gains those found or made. */
-    private static void makeParents(SftpClient sftp, String path, java.util.Set<String> known) throws IOException {
-        String parent = MemberPaths.parent(path);
-        if (parent == null || MemberPaths.isRoot(parent) || known.contains(parent)) {
+    private static void makeParents(SftpClient sftp, String path, java.util.Set<String> known, MemberOs os) throws IOException {
+        String parent = MemberPaths.parent(path, os);
+        if (parent == null || MemberPaths.isRoot(parent, os) || known.contains(parent)) {
             return;
         }
         try {
@@ -618,7 +648,7 @@ public final class SshChannel implements MemberChannel {
                 throw e;
             }
         }
-        makeParents(sftp, parent, known);
+        makeParents(sftp, parent, known, os);
         try {
             sftp.mkdir(parent);
         } catch (SftpException e) {
