@@ -1,6 +1,8 @@
 package dev.fleet.cloud;
 
 import dev.fleet.member.CloudConfig;
+import dev.fleet.security.KnownSecrets;
+import dev.fleet.security.ServiceMessage;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -87,11 +89,17 @@ public final class Ec2Provider implements CloudProvider {
                 : InstanceState.fromName(changes.get(0).currentState().nameAsString());
     }
 
-    private static CloudException translate(String action, CloudConfig c, SdkException e) {
+    /**
+     * An SDK failure as fleet says it. What AWS (or an endpoint standing in for it) said is quoted
+     * through {@link ServiceMessage}: an answer may quote the request's signed headers back, the
+     * session token among them.
+     */
+    private CloudException translate(String action, CloudConfig c, SdkException e) {
         String where = c.instanceId() + " in " + c.region() + (c.profile() == null ? "" : " (profile " + c.profile() + ")");
+        KnownSecrets sent = KnownSecrets.of(env.get("AWS_SECRET_ACCESS_KEY"), env.get("AWS_SESSION_TOKEN"));
         if (e instanceof Ec2Exception ec2 && ec2.awsErrorDetails() != null) {
             String code = ec2.awsErrorDetails().errorCode();
-            String msg = ec2.awsErrorDetails().errorMessage();
+            String msg = ServiceMessage.quote(ec2.awsErrorDetails().errorMessage(), sent);
             String hint = switch (code == null ? "" : code) {
                 case "InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed" -> " (check cloud_instance_id and cloud_region)";
                 case "UnauthorizedOperation", "AuthFailure" -> " (the AWS identity lacks permission; see docs/cloud.md)";
@@ -100,12 +108,12 @@ public final class Ec2Provider implements CloudProvider {
                         " (a fault on AWS's side that lasted through retries; try again shortly)";
                 default -> "";
             };
-            return new CloudException("AWS refused to " + action + " " + where + ": " + code + " " + msg + hint, e);
+            return new CloudException("AWS refused to " + action + " " + where + ": " + ServiceMessage.quote(code, sent) + " " + msg + hint, e);
         }
         if (e instanceof SdkClientException) {
-            return new CloudException("could not " + action + " " + where + ": " + e.getMessage(), e);
+            return new CloudException("could not " + action + " " + where + ": " + ServiceMessage.quote(e.getMessage(), sent), e);
         }
-        return new CloudException("AWS error while trying to " + action + " " + where + ": " + e.getMessage(), e);
+        return new CloudException("AWS error while trying to " + action + " " + where + ": " + ServiceMessage.quote(e.getMessage(), sent), e);
     }
 
     private Ec2Client client(CloudConfig c) {

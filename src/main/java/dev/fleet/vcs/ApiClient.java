@@ -2,6 +2,8 @@ package dev.fleet.vcs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleet.security.KnownSecrets;
+import dev.fleet.security.ServiceMessage;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,8 +25,11 @@ import java.util.Optional;
 final class ApiClient {
     static final String USER_AGENT = "apra-fleet";
 
-    /** An answer: status, parsed JSON body (a missing node when the body is not JSON) and its headers. */
-    record Response(int status, JsonNode body, java.net.http.HttpHeaders headers) {
+    /**
+     * An answer: status, parsed JSON body (a missing node when the body is not JSON), its headers,
+     * and the secrets the request carried, which the service's message is cleaned of.
+     */
+    record Response(int status, JsonNode body, java.net.http.HttpHeaders headers, KnownSecrets sent) {
         boolean ok() {
             return status >= 200 && status < 300;
         }
@@ -86,11 +91,12 @@ final class ApiClient {
         } else {
             b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         }
+        KnownSecrets sent = KnownSecrets.ofAuthorization(headers.get("Authorization"));
         HttpResponse<byte[]> r;
         try {
             r = client().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new Unreachable("cannot reach " + uri.getHost() + " (" + reason(e) + ")");
+            throw new Unreachable("cannot reach " + uri.getHost() + " (" + reason(e, sent) + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unreachable("interrupted while asking " + uri.getHost());
@@ -101,17 +107,19 @@ final class ApiClient {
         } catch (IOException e) {
             json = mapper.missingNode();
         }
-        return new Response(r.statusCode(), json == null ? mapper.missingNode() : json, r.headers());
+        return new Response(r.statusCode(), json == null ? mapper.missingNode() : json, r.headers(), sent);
     }
 
-    private static String reason(IOException e) {
+    /** The failure's type and message; a malformed answer's message quotes the service (a bad status line, a bad header). */
+    private static String reason(IOException e, KnownSecrets sent) {
         String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
+        return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + ServiceMessage.quote(m, sent));
     }
 
     /**
      * The service's own explanation: {@code message} (GitHub, Azure DevOps) or
-     * {@code error.message} (Bitbucket); never an HTML page.
+     * {@code error.message} (Bitbucket); never an HTML page. Cleaned of the request's credential
+     * in all its forms and of anything shaped like one, since services may quote the request back.
      */
     static String message(Response r) {
         String m = r.text("message");
@@ -119,10 +127,7 @@ final class ApiClient {
             JsonNode nested = r.body().path("error").path("message");
             m = nested.isValueNode() ? nested.asText() : null;
         }
-        if (m == null || m.isBlank()) {
-            return "unknown error";
-        }
-        return m.length() > 300 ? m.substring(0, 300) + "…" : m;
+        return ServiceMessage.quote(m, r.sent());
     }
 
     /** A rate-limit answer (GitHub: 403/429 with no requests left or a Retry-After), with when to try again. */

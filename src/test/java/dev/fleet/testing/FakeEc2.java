@@ -116,6 +116,7 @@ public final class FakeEc2 implements AutoCloseable {
 
     private int throttle;
     private int fail;
+    private int quoteHeaders;
     private int delayCount;
     private Duration delay = Duration.ZERO;
     private boolean closed;
@@ -363,6 +364,17 @@ public final class FakeEc2 implements AutoCloseable {
         }
     }
 
+    /**
+     * The next n requests are refused (403 AuthFailure) with a message quoting the request's
+     * signed headers back: its Authorization and its X-Amz-Security-Token (the session token).
+     */
+    public FakeEc2 refuseQuotingHeadersNext(int n) {
+        synchronized (lock) {
+            quoteHeaders = n;
+            return this;
+        }
+    }
+
     /** The next n requests are answered only after sleeping d (then normally, or with a queued fault). */
     public FakeEc2 delayNext(int n, Duration d) {
         synchronized (lock) {
@@ -427,6 +439,7 @@ public final class FakeEc2 implements AutoCloseable {
             Reply reply;
             try {
                 Map<String, String> params = parseParams(exchange);
+                refuseQuotingHeaders(exchange);
                 reply = dispatch(params);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -443,6 +456,19 @@ public final class FakeEc2 implements AutoCloseable {
                 out.write(body);
             }
         }
+    }
+
+    private void refuseQuotingHeaders(HttpExchange exchange) throws ApiError {
+        synchronized (lock) {
+            if (quoteHeaders == 0) {
+                return;
+            }
+            quoteHeaders--;
+        }
+        throw new ApiError(403, "AuthFailure", "Request refused; it carried Authorization: "
+                + exchange.getRequestHeaders().getFirst("Authorization") + " and X-Amz-Security-Token: "
+                + exchange.getRequestHeaders().getFirst("X-Amz-Security-Token") + " (session "
+                + exchange.getRequestHeaders().getFirst("X-Amz-Security-Token") + ")");
     }
 
     private static Map<String, String> parseParams(HttpExchange exchange) throws IOException {

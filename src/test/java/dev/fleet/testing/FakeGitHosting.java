@@ -51,6 +51,14 @@ public final class FakeGitHosting implements AutoCloseable {
     public record MintRequest(String iss, long iat, long exp, Map<String, String> permissions, List<String> repositories) {
     }
 
+    /**
+     * In a canned answer's body, replaced by the request's Authorization header as it arrived
+     * (JSON-escaped): a service that quotes the request back in its error.
+     */
+    public static final String REQUEST_AUTHORIZATION = "{{request Authorization}}";
+    /** Likewise, the header's credential alone (after "Basic " or "Bearer "). */
+    public static final String REQUEST_CREDENTIAL = "{{request credential}}";
+
     /** A canned answer for the next request to a path suffix. */
     public record Answer(int status, String body, Map<String, String> headers) {
     }
@@ -63,6 +71,8 @@ public final class FakeGitHosting implements AutoCloseable {
     public final Set<String> validPats = ConcurrentHashMap.newKeySet();
     public final Map<String, String> bitbucketTokens = new ConcurrentHashMap<>();
     public final Map<String, String> azurePats = new ConcurrentHashMap<>();
+    /** The Authorization headers put into canned answers, as sent (a Basic credential, a Bearer JWT or token). */
+    public final List<String> quotedAuthorizations = new CopyOnWriteArrayList<>();
     private final Map<String, ConcurrentLinkedQueue<Answer>> canned = new ConcurrentHashMap<>();
     private final AtomicInteger tokenCounter = new AtomicInteger();
     private volatile Supplier<String> tokens = () -> "ghs_" + "fleetTestToken".repeat(2) + tokenCounter.incrementAndGet();
@@ -119,6 +129,30 @@ public final class FakeGitHosting implements AutoCloseable {
                 Map.of("x-ratelimit-remaining", "0", "x-ratelimit-reset", String.valueOf(Instant.now().getEpochSecond() + 1200)));
     }
 
+    /**
+     * The next request whose path ends with {@code pathSuffix} is refused with {@code status} and
+     * a message that quotes its Authorization header whole and its credential bare, in GitHub's and
+     * Bitbucket's shapes at once.
+     */
+    public void quoteAuthorizationNext(String pathSuffix, int status) {
+        String said = "Bad credentials: you sent " + REQUEST_AUTHORIZATION + "; we found no user for " + REQUEST_CREDENTIAL + ".";
+        answerNext(pathSuffix, status, "{\"message\":\"" + said + "\",\"error\":{\"message\":\"" + said + "\"}}", Map.of());
+    }
+
+    private String quotingAuthorization(HttpExchange ex, String body) {
+        if (!body.contains(REQUEST_AUTHORIZATION) && !body.contains(REQUEST_CREDENTIAL)) {
+            return body;
+        }
+        String auth = String.valueOf(ex.getRequestHeaders().getFirst("Authorization"));
+        quotedAuthorizations.add(auth);
+        return body.replace(REQUEST_AUTHORIZATION, jsonText(auth)).replace(REQUEST_CREDENTIAL, jsonText(auth.substring(auth.indexOf(' ') + 1)));
+    }
+
+    private static String jsonText(String s) {
+        String quoted = JSON.getNodeFactory().textNode(s).toString();
+        return quoted.substring(1, quoted.length() - 1);
+    }
+
     public Path writePkcs1Key(Path file) throws IOException {
         StringWriter w = new StringWriter();
         try (JcaPEMWriter pem = new JcaPEMWriter(w)) {
@@ -149,7 +183,7 @@ public final class FakeGitHosting implements AutoCloseable {
                     Answer a = e.getValue().poll();
                     if (a != null) {
                         ex.getRequestBody().readAllBytes();
-                        send(ex, a.status(), a.body(), a.headers());
+                        send(ex, a.status(), quotingAuthorization(ex, a.body()), a.headers());
                         return;
                     }
                 }
