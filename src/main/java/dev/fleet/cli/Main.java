@@ -1,6 +1,7 @@
 package dev.fleet.cli;
 
 import dev.fleet.base.ClassDataArchive;
+import dev.fleet.base.LogSafety;
 import dev.fleet.daemon.Daemon;
 import dev.fleet.daemon.DaemonOptions;
 import dev.fleet.daemon.Relay;
@@ -24,6 +25,8 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        // First: before any logger exists (see LogSafety).
+        LogSafety.enforce();
         ClassDataArchive.checkAtStart();
         // The hot paths skip command-line parsing entirely: start-up time matters to MCP clients.
         List<String> a = Arrays.asList(args);

@@ -1,6 +1,7 @@
 package dev.fleet.daemon;
 
 import dev.fleet.base.ClassDataArchive;
+import dev.fleet.base.LogSafety;
 import dev.fleet.settings.RelaySettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -104,6 +105,8 @@ public final class Relay {
      * The launcher runs the full jar instead for {@code FLEET_STANDALONE=1} and {@code --standalone}.
      */
     public static void main(String[] args) throws IOException, InterruptedException {
+        // The relay loads no logger today; every entry point starts with this, so none is missed later (see LogSafety).
+        LogSafety.enforce();
         ClassDataArchive.checkAtStart();
         if (!(args.length == 0 || (args.length == 1 && args[0].equals("serve")))) {
             System.err.println("fleet: " + CodeLocation.RELAY_JAR + " only relays 'fleet serve'; run " + CodeLocation.SERVER_JAR

@@ -1,0 +1,109 @@
+package dev.fleet.base;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Keeps the loggers that print what fleet is sent or sends below the level where they do, whatever
+ * the user set with {@code -D} options (FLEET_JAVA_OPTS): at debug the MCP SDK logs every JSON-RPC
+ * message whole, tool arguments included, so every password and API key a PM passes would land on
+ * stderr and in daemon.log. Runs first in every main, before any SLF4J logger exists: slf4j-simple
+ * reads a logger's level once, when the logger is made.
+ */
+public final class LogSafety {
+    static final String LOGGER_LEVEL = "org.slf4j.simpleLogger.log.";
+    static final String DEFAULT_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+    /** slf4j-simple's levels, most verbose first; a name it does not know means info. */
+    private static final List<String> LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
+
+    /** Each logger family that prints request or response bodies, and the most verbose level it may have. */
+    static final Map<String, String> CAPS = caps();
+
+    /**
+     * JDK switches that print HTTP headers (the Authorization of a hosting-service call) or TLS
+     * plaintext; they are read when the HTTP or TLS classes first load, so clearing them here holds.
+     */
+    static final List<String> JDK_WIRE_SWITCHES = List.of("jdk.httpclient.HttpClient.log", "jdk.internal.httpclient.debug",
+            "javax.net.debug");
+
+    private LogSafety() {
+    }
+
+    private static Map<String, String> caps() {
+        Map<String, String> caps = new LinkedHashMap<>();
+        // Debug: "Received request: JSONRPCRequest[... arguments={..., password=...}]", and every answer.
+        caps.put("io.modelcontextprotocol", "warn");
+        // Debug and trace: requests as signed, credential resolution.
+        caps.put("software.amazon.awssdk", "info");
+        // Trace: packets dumped before encryption, a password login among them.
+        caps.put("org.apache.sshd", "debug");
+        return java.util.Collections.unmodifiableMap(caps);
+    }
+
+    /** On this process's system properties; one line on stderr if a request for more was overruled. */
+    public static void enforce() {
+        enforce(System.getProperties(), System.err);
+    }
+
+    static void enforce(Properties props, PrintStream err) {
+        List<String> overruled = new ArrayList<>();
+        for (Map.Entry<String, String> cap : CAPS.entrySet()) {
+            capFamily(props, cap.getKey(), cap.getValue(), overruled);
+        }
+        for (String name : JDK_WIRE_SWITCHES) {
+            if (props.getProperty(name) != null) {
+                props.remove(name);
+                overruled.add(name + " (cleared)");
+            }
+        }
+        if (!overruled.isEmpty()) {
+            err.println("fleet: logging that would print passwords and keys stays off: " + String.join(", ", overruled));
+        }
+    }
+
+    /** The family's own setting, its members' and what it inherits (an ancestor's, the default) are each held to {@code cap}. */
+    private static void capFamily(Properties props, String family, String cap, List<String> overruled) {
+        for (String key : props.stringPropertyNames()) {
+            if (key.startsWith(LOGGER_LEVEL)) {
+                String logger = key.substring(LOGGER_LEVEL.length());
+                if ((logger.equals(family) || logger.startsWith(family + ".")) && moreVerbose(props.getProperty(key), cap)) {
+                    overruled.add(logger + " at " + cap + " (asked: " + props.getProperty(key).strip() + ")");
+                    props.setProperty(key, cap);
+                }
+            }
+        }
+        if (props.getProperty(LOGGER_LEVEL + family) == null) {
+            String inherited = inherited(props, family);
+            if (inherited != null && moreVerbose(inherited, cap)) {
+                overruled.add(family + " at " + cap + " (asked: " + inherited.strip() + ")");
+                props.setProperty(LOGGER_LEVEL + family, cap);
+            }
+        }
+    }
+
+    /** What slf4j-simple would give the family from the user's settings: the nearest ancestor's level, else the default. */
+    private static String inherited(Properties props, String family) {
+        String name = family;
+        for (int dot = name.lastIndexOf('.'); dot > 0; dot = name.lastIndexOf('.')) {
+            name = name.substring(0, dot);
+            String level = props.getProperty(LOGGER_LEVEL + name);
+            if (level != null) {
+                return level;
+            }
+        }
+        return props.getProperty(DEFAULT_LEVEL);
+    }
+
+    private static boolean moreVerbose(String level, String cap) {
+        return rank(level) < rank(cap);
+    }
+
+    private static int rank(String level) {
+        int i = LEVELS.indexOf(level.strip().toLowerCase(java.util.Locale.ROOT));
+        return i < 0 ? LEVELS.indexOf("info") : i;
+    }
+}
