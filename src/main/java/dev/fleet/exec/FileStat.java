@@ -18,6 +18,16 @@ public record FileStat(long size, long modifiedSeconds) {
         return new FileStat(attributes.size(), attributes.lastModifiedTime().to(TimeUnit.SECONDS));
     }
 
+    /** The attributes of the regular file {@code path} is or leads to (a link followed); null for anything else. */
+    public static FileStat ofTarget(Path path) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+            return a.isRegularFile() ? of(a) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /**
      * A regular file's size and time on this machine, links not followed; null for anything else
      * (a link, a folder, nothing): what is not a plain file is never taken for an unchanged one.

@@ -218,7 +218,9 @@ public final class LocalChannel implements MemberChannel {
             public java.util.Map<String, FileStat> listFileStats(String memberPath) throws IOException {
                 java.util.Map<String, FileStat> stats = new java.util.LinkedHashMap<>();
                 for (String f : LocalChannel.listFiles(path(memberPath))) {
-                    FileStat s = FileStat.ofLocal(Path.of(f));
+                    // A link to a file is listed with its target's attributes, as SFTP lists it: whether
+                    // it may be read (its target in the work folder) is judged per file, with a result.
+                    FileStat s = FileStat.ofTarget(Path.of(f));
                     if (s != null) {
                         stats.put(f, s);
                     }

@@ -14,7 +14,7 @@ import java.util.List;
  * credentials this process put there. A member may print any of them in a command's or an
  * agent's output; none may reach the answer.
  */
-public final class MemberSecrets implements ToolRunner.KnownSecrets {
+public final class MemberSecrets implements ToolRunner.HeldSecrets {
     private final RegistryStore store;
     private final SecretBox box;
     private final SecretsOnMembers deployed;

@@ -33,7 +33,7 @@ public final class ToolRunner {
     private final Map<String, Tool> byName = new LinkedHashMap<>();
     private final List<Listing> listings = new ArrayList<>();
     private final ResultNotes notes;
-    private final KnownSecrets known;
+    private final HeldSecrets known;
 
     /** Warnings every successful result about a member carries (its budget nearly spent), from the call's input. */
     public interface ResultNotes {
@@ -47,14 +47,14 @@ public final class ToolRunner {
      * credentials this server put there): starred out of the answer like the call's own, since a
      * member can print them (an agent echoing its key, {@code git credential fill}).
      */
-    public interface KnownSecrets {
-        KnownSecrets NONE = input -> List.of();
+    public interface HeldSecrets {
+        HeldSecrets NONE = input -> List.of();
 
         List<String> of(ToolInput input);
     }
 
     public ToolRunner(List<Tool> tools) {
-        this(tools, Map.of(), ResultNotes.NONE, KnownSecrets.NONE);
+        this(tools, Map.of(), ResultNotes.NONE, HeldSecrets.NONE);
     }
 
     /**
@@ -64,7 +64,7 @@ public final class ToolRunner {
      * @param notes   warnings added to every successful result about a member
      * @param known   secrets held for the member a call is about, redacted like the call's own
      */
-    public ToolRunner(List<Tool> tools, Map<String, String> aliases, ResultNotes notes, KnownSecrets known) {
+    public ToolRunner(List<Tool> tools, Map<String, String> aliases, ResultNotes notes, HeldSecrets known) {
         this.notes = notes;
         this.known = known;
         for (Tool t : tools) {

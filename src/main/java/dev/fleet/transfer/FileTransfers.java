@@ -163,12 +163,17 @@ public final class FileTransfers {
                     // link's name, as scp does; links met inside it are still not followed.
                     Path folder = own.isSymbolicLink() ? source.toRealPath() : source;
                     List<Path> leadingOut = new ArrayList<>();
-                    for (SourceFile f : filesBelow(folder, leadingOut)) {
+                    List<Path> folderLinks = new ArrayList<>();
+                    for (SourceFile f : filesBelow(folder, leadingOut, folderLinks)) {
                         plan.add(planned(f, source.getFileName() + "/" + folder.relativize(f.path()), destRoot, os));
                     }
                     for (Path link : leadingOut) {
                         results.add(FileResult.failed(link.toString(), "a link to a file outside " + source
                                 + "; not sent (name the file itself in local_paths to send it)"));
+                    }
+                    for (Path link : folderLinks) {
+                        results.add(FileResult.failed(link.toString(), "a link to a folder; not followed, its files not sent"
+                                + " (name the folder itself in local_paths to send it)"));
                     }
                 } catch (IOException e) {
                     results.add(FileResult.failed(given.written(), e.getMessage()));
@@ -287,7 +292,7 @@ public final class FileTransfers {
      * never carries a file from elsewhere on this machine (a cloned repository's link to
      * {@code ~/.ssh/id_ed25519}, say) to a member.
      */
-    private static List<SourceFile> filesBelow(Path folder, List<Path> leadingOut) throws IOException {
+    private static List<SourceFile> filesBelow(Path folder, List<Path> leadingOut, List<Path> folderLinks) throws IOException {
         Path realFolder = folder.toRealPath();
         List<SourceFile> found = new ArrayList<>();
         Files.walkFileTree(folder, new SimpleFileVisitor<>() {
@@ -298,12 +303,15 @@ public final class FileTransfers {
                     leadingOut.add(file);
                 } else if (f != null) {
                     found.add(f);
+                } else if (own.isSymbolicLink() && Files.isDirectory(file)) {
+                    folderLinks.add(file); // not walked into (it may loop, or lead anywhere), and said so
                 }
                 return FileVisitResult.CONTINUE;
             }
         });
         found.sort(Comparator.comparing(SourceFile::path));
         leadingOut.sort(Comparator.naturalOrder());
+        folderLinks.sort(Comparator.naturalOrder());
         return found;
     }
 

@@ -182,6 +182,40 @@ class TransferBoundaryTest {
         assertThat(results(r)).hasSize(2).allSatisfy(f -> assertThat((String) f.get("error")).contains("outside", "refused"));
     }
 
+    /**
+     * Links in the work folder are received alike from both kinds of member: one to a file in the
+     * work folder arrives as that file (named, or in a folder), one leading outside is refused with
+     * its own result, never silently dropped nor "no such file".
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "remote"})
+    void linksInTheWorkFolderAreReceivedAlikeFromEitherKindOfMember(String kind) throws Exception {
+        Path work = member(kind);
+        Path data = Files.createDirectories(work.resolve("data"));
+        Files.writeString(data.resolve("real.txt"), "inside");
+        Files.createSymbolicLink(data.resolve("alias.txt"), data.resolve("real.txt"));
+        Files.writeString(outside.resolve("secret.txt"), "OUTSIDE");
+        Files.createSymbolicLink(data.resolve("out.txt"), outside.resolve("secret.txt"));
+        Path dest = Files.createDirectories(tmp.resolve("dest-" + kind));
+
+        ToolResult named = fleet.call("receive_files", "member_name", "m", "remote_paths", List.of("data/alias.txt"),
+                "local_dest", dest.resolve("named").toString());
+        assertThat(named.isError()).as(named.text()).isFalse();
+        assertThat(Files.readString(dest.resolve("named/alias.txt"))).isEqualTo("inside");
+
+        ToolResult folder = fleet.call("receive_files", "member_name", "m", "remote_paths", List.of("data"),
+                "local_dest", dest.resolve("folder").toString());
+        assertThat(files(dest.resolve("folder"))).containsExactlyInAnyOrder("data/alias.txt", "data/real.txt");
+        assertThat(results(folder)).filteredOn(f -> Boolean.FALSE.equals(f.get("ok")))
+                .singleElement().satisfies(f -> assertThat(String.valueOf(f.get("error"))).contains("outside the work folder"));
+        assertThat(folder.text()).doesNotContain("OUTSIDE");
+
+        ToolResult out = fleet.call("receive_files", "member_name", "m", "remote_paths", List.of("data/out.txt"),
+                "local_dest", dest.resolve("out").toString());
+        assertThat(out.text()).contains("outside the work folder").doesNotContain("no such file");
+        assertThat(dest.resolve("out/out.txt")).doesNotExist();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"local", "remote"})
     void aChainOfMoreLinksThanTheKernelFollowsIsRefusedNotGuessed(String kind) throws Exception {
