@@ -2,8 +2,6 @@ package dev.fleet.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fleet.testing.TestKeys;
-import dev.fleet.testing.TestSshServer;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,29 +26,22 @@ class FolderSwapTest {
 
     @TempDir
     Path tmp;
+    TransferMembers members;
     FleetHarness fleet;
-    TestSshServer sshd;
     Path work;
     Path outside;
 
     @BeforeEach
     void setUp() throws Exception {
-        fleet = new FleetHarness(tmp.resolve("pm"));
-        sshd = new TestSshServer(fleet.home, tmp.resolve("sshd"), tmp.resolve("member-home")).start();
+        members = new TransferMembers(tmp);
+        fleet = members.fleet;
         outside = Files.createDirectories(tmp.resolve("outside"));
-        Path key = TestKeys.write(tmp.resolve("keys/id"), "ssh-ed25519", 256, null);
-        TestKeys.authorize(tmp.resolve("member-home"), key);
-        work = Files.createDirectories(tmp.resolve("member-home/work"));
-        ToolResult r = fleet.call("register_member", "friendly_name", "m", "member_type", "remote", "host", "127.0.0.1",
-                "port", sshd.port(), "username", TestSshServer.USER, "auth_type", "key", "key_path", key.toString(),
-                "work_folder", work.toString());
-        assertThat(r.isError()).as(r.text()).isFalse();
+        work = members.member("remote", "work");
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        fleet.close();
-        sshd.close();
+        members.close();
     }
 
     private static void sparse(Path file, long size) throws Exception {

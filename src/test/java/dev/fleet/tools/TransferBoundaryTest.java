@@ -1,15 +1,13 @@
 package dev.fleet.tools;
 
+import static dev.fleet.tools.TransferMembers.files;
+import static dev.fleet.tools.TransferMembers.results;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fleet.testing.TestKeys;
-import dev.fleet.testing.TestSshServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,49 +23,23 @@ class TransferBoundaryTest {
     @TempDir
     Path tmp;
     FleetHarness fleet;
-    TestSshServer sshd;
+    TransferMembers members;
     Path outside;
 
     @BeforeEach
     void setUp() throws Exception {
-        fleet = new FleetHarness(tmp.resolve("pm"));
-        sshd = new TestSshServer(fleet.home, tmp.resolve("sshd"), tmp.resolve("member-home")).start();
+        members = new TransferMembers(tmp);
+        fleet = members.fleet;
         outside = Files.createDirectories(tmp.resolve("outside"));
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        fleet.close();
-        sshd.close();
+        members.close();
     }
 
-    /** Registers the member; returns its work folder (on this machine either way). */
     private Path member(String kind) throws Exception {
-        if (kind.equals("local")) {
-            Path work = Files.createDirectories(tmp.resolve("local-work"));
-            fleet.registerLocal("m", work);
-            return work;
-        }
-        Path key = TestKeys.write(tmp.resolve("keys/id"), "ssh-ed25519", 256, null);
-        TestKeys.authorize(tmp.resolve("member-home"), key);
-        Path work = tmp.resolve("member-home/work");
-        ToolResult r = fleet.call("register_member", "friendly_name", "m", "member_type", "remote", "host", "127.0.0.1",
-                "port", sshd.port(), "username", TestSshServer.USER, "auth_type", "key", "key_path", key.toString(),
-                "work_folder", work.toString());
-        assertThat(r.isError()).as(r.text()).isFalse();
-        return work;
-    }
-
-    /** Every regular file below {@code root}, relative. */
-    private static List<String> files(Path root) throws Exception {
-        try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> results(ToolResult r) {
-        return (List<Map<String, Object>>) ((Map<String, Object>) r.structured()).get("files");
+        return members.member(kind, "work");
     }
 
     @ParameterizedTest
