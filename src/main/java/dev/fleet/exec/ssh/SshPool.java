@@ -339,6 +339,10 @@ public final class SshPool implements AutoCloseable {
                     created.setKeyExchangeFactories(keyExchanges());
                     // Identities come from the member, never from ~/.ssh or an agent.
                     created.setKeyIdentityProvider(s -> java.util.List.of());
+                    // And the address, port and user as registered: the library would otherwise read the
+                    // account's ~/.ssh/config, whose Host entries could send a member's connection elsewhere
+                    // (or offer its IdentityFile keys), unseen by fleet's host-key and error messages.
+                    created.setHostConfigEntryResolver(org.apache.sshd.client.config.hosts.HostConfigEntryResolver.EMPTY);
                     created.setFilePasswordProvider(FilePasswordProvider.EMPTY);
                     created.start();
                     client = created;
