@@ -5,6 +5,7 @@ import dev.fleet.os.ActiveLogins;
 import dev.fleet.os.AgentProcessNames;
 import dev.fleet.os.GpuHoldersCpu;
 import dev.fleet.os.SftpCounters;
+import dev.fleet.os.TransferServers;
 import dev.fleet.security.ShellQuote;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -16,7 +17,7 @@ import java.util.Base64;
  */
 public final class GuardScripts {
     /** Raised whenever the guard's behaviour changes: members with an older guard get the new one. */
-    public static final int VERSION = 4;
+    public static final int VERSION = 5;
     static final String FOLDER = "$HOME/.fleet/guard";
 
     private static final String RUN_ONCE = load("run-once.sh").replace("@VERSION@", Integer.toString(VERSION))
@@ -26,7 +27,8 @@ public final class GuardScripts {
             .replace("@CPU_WORK_PERCENT@", Integer.toString(GpuHoldersCpu.WORK_PERCENT))
             .replace("@CPU_WINDOW_SEC@", Long.toString(GpuHoldersCpu.WINDOW.toSeconds()))
             .replace("@CPU_READINGS@", Integer.toString(GpuHoldersCpu.READINGS))
-            .replace("@AGENT_PROCESS_ERE@", AgentProcessNames.POSIX_ERE);
+            .replace("@AGENT_PROCESS_ERE@", AgentProcessNames.POSIX_ERE)
+            .replace("@TRANSFER_SERVERS@", TransferServers.AWK_CONDITION);
     private static final String UNINSTALL = load("uninstall.sh");
     private static final String INSTALL = load("install.sh");
 

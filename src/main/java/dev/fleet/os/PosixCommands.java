@@ -285,7 +285,7 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
         // the agents' (~/.local/bin first), as for every look.
         return java.util.Optional.of(AGENT_PATH + needs("ps") + needs("awk") + SftpCounters.FUNCTION + "\nu=$(id -u) || exit 3; "
                 + "p=$(ps -o pid=,args= -u \"$u\") || exit 3; "
-                + "s=$(printf '%s\\n' \"$p\" | awk '$2 ~ /^([^ ]*\\/)?sftp-server$/ { print $1 }') || exit 3; n=0; "
+                + "s=$(printf '%s\\n' \"$p\" | awk '" + TransferServers.AWK_CONDITION + " { print $1 }') || exit 3; n=0; "
                 + "for t in $s; do n=$((n + 1)); c=$(fleet_sftp_counters \"$t\"); echo \"transfer $t ${c:--}\"; done; "
                 + "echo \"transfers $n\"; "
                 + "command -v who >/dev/null 2>&1 || exit 0\n" + ActiveLogins.FUNCTION

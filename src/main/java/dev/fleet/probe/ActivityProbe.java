@@ -193,7 +193,7 @@ public final class ActivityProbe {
         TransferMotion.Seen seen = motion.look(m.id(), sessions, Duration.ofMinutes(timeoutMin));
         int transfers = unshown + seen.moving();
         if (transfers > 0) {
-            return new Activity.Busy(transfers + " file transfer" + (transfers == 1 ? "" : "s") + " in progress (sftp-server)");
+            return new Activity.Busy(transfers + " file transfer" + (transfers == 1 ? "" : "s") + " in progress (sftp-server, rsync or scp)");
         }
         int logins = counts.getOrDefault("logins", 0);
         if (logins > 0) {

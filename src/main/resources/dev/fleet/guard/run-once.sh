@@ -235,16 +235,8 @@ done
 
 # Commands fleet started and that still run carry FLEET_RUN_ID (and this user's HOME) in their
 # environment; the command that runs this guard by hand, if any, does not count, nor do fleet's
-# looks at the machine (their id holds "-look-"). A file transfer
-# runs no such command: OpenSSH serves each SFTP session (fleet opens one per transfer and closes
-# it after) with an sftp-server process of this user, which counts as work while it moves data:
-# its byte counters (/proc/PID/io) differ from the last run's, or cannot be read, or it is new.
-# One that sat still since the last run (a folder mounted with sshfs and not used) is no work, so
-# the idle time runs from the last run that saw it move.
+# looks at the machine (their id holds "-look-").
 running=0
-transfers=0
-still=0
-sessions=''
 own=${FLEET_RUN_ID:-}
 for f in $(grep -lzxF "HOME=$HOME" /proc/[0-9]*/environ 2>/dev/null); do
     p=${f#/proc/}
@@ -254,24 +246,34 @@ for f in $(grep -lzxF "HOME=$HOME" /proc/[0-9]*/environ 2>/dev/null); do
     case "$tag" in *-look-*) tag='' ;; esac # fleet looking at the machine (status, activity) is no work
     if [ -n "$tag" ] && [ "$tag" != "$own" ]; then
         running=$((running + 1))
-        continue
     fi
-    case "$(tr '\0' ' ' 2>/dev/null < "/proc/$p/cmdline")" in
-        sftp-server*|*/sftp-server*)
-            io=$(fleet_sftp_counters "$p")
-            if [ -n "$io" ] && grep -qxF "$p $io" "$g/sftp-sessions" 2>/dev/null; then
-                still=$((still + 1))
-            else
-                transfers=$((transfers + 1))
-            fi
-            [ -n "$io" ] && sessions="$sessions$p $io
+done
+[ "$running" -gt 0 ] && busy "$running process(es) of fleet commands still running"
+
+# A file transfer runs no such command. Its server side is a process of this user, found by its
+# user id and command line as fleet's own look finds it (an environment may have been overwritten
+# by a program that sets its process title): OpenSSH's sftp-server for an SFTP session (fleet
+# opens one per transfer and closes it after), "rsync --server" for rsync over SSH, "scp -t" or
+# "scp -f" for the legacy scp protocol. Each counts as work while it moves data: its byte
+# counters (/proc/PID/io) differ from the last run's, or cannot be read, or it is new. One that
+# sat still since the last run (a folder mounted with sshfs and not used) is no work, so the idle
+# time runs from the last run that saw it move.
+servers=$(ps -o pid=,args= -u "$(id -u)" 2>/dev/null) || unknown 'the processes of this user could not be listed (ps)'
+transfers=0
+still=0
+sessions=''
+for p in $(printf '%s\n' "$servers" | awk '@TRANSFER_SERVERS@ { print $1 }'); do
+    io=$(fleet_sftp_counters "$p")
+    if [ -n "$io" ] && grep -qxF "$p $io" "$g/sftp-sessions" 2>/dev/null; then
+        still=$((still + 1))
+    else
+        transfers=$((transfers + 1))
+    fi
+    [ -n "$io" ] && sessions="$sessions$p $io
 "
-            ;;
-    esac
 done
 printf '%s' "$sessions" > "$g/sftp-sessions.tmp" && mv -f "$g/sftp-sessions.tmp" "$g/sftp-sessions"
-[ "$running" -gt 0 ] && busy "$running process(es) of fleet commands still running"
-[ "$transfers" -gt 0 ] && busy "$transfers file transfer(s) in progress (sftp-server)"
+[ "$transfers" -gt 0 ] && busy "$transfers file transfer(s) in progress (sftp-server, rsync or scp)"
 
 if [ -n "$work" ]; then
     # Processes show their folder with links resolved: a work folder registered through a link

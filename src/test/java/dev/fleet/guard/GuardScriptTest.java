@@ -178,9 +178,18 @@ class GuardScriptTest {
         ProcessBuilder sftp = new ProcessBuilder(sftpServer.toString(), "60");
         sftp.environment().put("HOME", home.toString());
         Process transfer = start(sftp);
-        assertThat(decideAt(50)).contains("keep busy: 1 file transfer(s) in progress (sftp-server)");
+        assertThat(decideAt(50)).contains("keep busy: 1 file transfer(s) in progress (sftp-server, rsync or scp)");
         transfer.destroyForcibly().waitFor();
         notBusyBefore();
+        // rsync over SSH and the legacy scp protocol: their server sides count the same.
+        try (SftpServerProcesses others = new SftpServerProcesses(tmp.resolve("others"), Map.of("HOME", home.toString()))) {
+            for (String server : List.of("rsync --server -vlogDtprze.iLsfxCIvu . /data/", "scp -t /data/", "/usr/bin/scp -r -f /data/")) {
+                Process other = others.titled(server);
+                assertThat(decideAt(50)).as(server).contains("keep busy: 1 file transfer(s) in progress (sftp-server, rsync or scp)");
+                other.destroyForcibly().waitFor();
+                notBusyBefore();
+            }
+        }
 
         // An agent process in the work folder.
         Path agent = Files.copy(Path.of("/bin/sleep"), Files.createDirectories(tmp.resolve("bin")).resolve("claude"),
@@ -199,6 +208,10 @@ class GuardScriptTest {
 
         // Somebody logged in over SSH and typing there (who -u: input this minute)...
         fakes.logins("ubuntu   pts/0        2026-11-28 09:12   .          4321 (203.0.113.7)\n");
+        assertThat(decideAt(50)).contains("keep busy: 1 login session(s) with input in the last 40 min (who -u)");
+        notBusyBefore();
+        // ...over mosh too, whose comment holds spaces.
+        fakes.logins("ubuntu   pts/1        2026-11-28 09:12   .          4242 (203.0.113.9 via mosh [4241])\n");
         assertThat(decideAt(50)).contains("keep busy: 1 login session(s) with input in the last 40 min (who -u)");
         notBusyBefore();
         // ...but sessions left open and untouched for longer than the timeout and grace are nobody working.
@@ -234,7 +247,7 @@ class GuardScriptTest {
     void anSftpSessionKeepsTheMachineUpOnlyWhileItMovesData() throws Exception {
         try (SftpServerProcesses sessions = new SftpServerProcesses(tmp.resolve("openssh"), Map.of("HOME", home.toString()))) {
             sessions.still();
-            assertThat(decideAt(50)).contains("keep busy: 1 file transfer(s) in progress (sftp-server)");
+            assertThat(decideAt(50)).contains("keep busy: 1 file transfer(s) in progress (sftp-server, rsync or scp)");
             assertThat(decideAt(51)).contains("keep idle for 1 min of 40");
             assertThat(decideAt(89)).contains("keep idle for 39 min of 40");
 
@@ -242,7 +255,7 @@ class GuardScriptTest {
             // The checks run once more than the timeout and grace have passed since the last sign of work.
             for (long minute = 91; minute < 200; minute += 42) {
                 SftpServerProcesses.awaitMoved(transfer);
-                assertThat(decideAt(minute)).contains("keep busy: 1 file transfer(s) in progress (sftp-server)");
+                assertThat(decideAt(minute)).contains("keep busy: 1 file transfer(s) in progress (sftp-server, rsync or scp)");
             }
             transfer.destroyForcibly().waitFor();
             assertThat(decideAt(183)).contains("keep idle for 8 min of 40");

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -153,6 +154,10 @@ class ActivityProbeTest {
         TestLogins.show(home, "ubuntu   pts/0        2026-11-28 09:12   .     4242 (203.0.113.7)\n"
                 + "carl     pts/2        Nov 28 09:12       00:05 4244\n");
         assertThat(probe.check(here)).isEqualTo(new Activity.Busy("2 login sessions in use (who)"));
+        // mosh writes a comment with spaces in it: someone typing over mosh works there all the same.
+        TestLogins.show(home, "ubuntu   pts/1        2026-11-28 09:12   .     4242 (203.0.113.9 via mosh [4241])\n"
+                + "ann      pts/5        2026-11-28 09:12   00:50 4250 (198.51.100.3 via mosh [4249])\n");
+        assertThat(probe.check(here)).isEqualTo(new Activity.Busy("1 login session in use (who)"));
         TestLogins.show(home, "");
 
         Path sftpServer = Files.copy(Path.of("/bin/sleep"), Files.createDirectories(tmp.resolve("openssh")).resolve("sftp-server"),
@@ -160,11 +165,26 @@ class ActivityProbeTest {
         Process transfer = new ProcessBuilder(sftpServer.toString(), "60").start();
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> probe.check(here) instanceof Activity.Busy);
-            assertThat(probe.check(here)).isEqualTo(new Activity.Busy("1 file transfer in progress (sftp-server)"));
+            assertThat(probe.check(here)).isEqualTo(new Activity.Busy("1 file transfer in progress (sftp-server, rsync or scp)"));
         } finally {
             transfer.destroyForcibly().waitFor();
         }
         assertThat(probe.check(here)).isEqualTo(new Activity.Idle());
+
+        // rsync over SSH and the legacy scp protocol run no sftp-server: their server sides count the same.
+        try (SftpServerProcesses others = new SftpServerProcesses(tmp.resolve("others"), Map.of())) {
+            for (String server : List.of("rsync --server -vlogDtprze.iLsfxCIvu . /data/", "rsync --server --sender -vlogDtpre.iLsfxCIvu . /data/",
+                    "scp -t /data/", "/usr/bin/scp -r -f /data/")) {
+                Process other = others.titled(server);
+                await().atMost(Duration.ofSeconds(10)).until(() -> probe.check(here) instanceof Activity.Busy);
+                assertThat(probe.check(here)).as(server).isEqualTo(new Activity.Busy("1 file transfer in progress (sftp-server, rsync or scp)"));
+                other.destroyForcibly().waitFor();
+            }
+            // An rsync or scp run here as a client is no transfer into this machine.
+            others.titled("rsync -av /data/ elsewhere:/backup/");
+            others.titled("scp notes.txt elsewhere:");
+            assertThat(probe.check(here)).isEqualTo(new Activity.Idle());
+        }
     }
 
     /**
@@ -179,7 +199,7 @@ class ActivityProbeTest {
         ActivityProbe timed = new ActivityProbe(channels, Duration.ofSeconds(10),
                 new TaskMonitor(channels, Duration.ofSeconds(30)).asProbeStep(), new GpuProbe(channels), m -> 30, clock);
         Member here = local("5c1d2e3f-aaaa-4bbb-8ccc-000000000008", "mounted");
-        Activity oneTransfer = new Activity.Busy("1 file transfer in progress (sftp-server)");
+        Activity oneTransfer = new Activity.Busy("1 file transfer in progress (sftp-server, rsync or scp)");
         Activity stillMount = new Activity.Idle("1 SFTP session open but moving no data for 30 min"
                 + " (an sshfs mount left alone does not keep the instance up)");
 

@@ -38,6 +38,23 @@ public final class SftpServerProcesses implements AutoCloseable {
         return start("/bin/sh", "moving", "-c", "while :; do echo chunk; sleep 0.05; done");
     }
 
+    /**
+     * The server side of another kind of transfer, showing {@code commandLine} as its command
+     * line ({@code rsync --server ...}, {@code scp -t ...}), as those programs show theirs; it
+     * moves no data after it has started.
+     */
+    public Process titled(String commandLine) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("perl", "-e", "$0 = shift; sleep 300", commandLine).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        started.add(p);
+        // Shown once perl has set it: a look before that would see perl.
+        Path cmdline = Path.of("/proc/" + p.pid() + "/cmdline");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(cmdline).startsWith(commandLine));
+        return p;
+    }
+
     /** Waits until {@code p}'s byte counters have changed from what they are now. */
     public static void awaitMoved(Process p) throws IOException {
         String before = bytesMoved(p);

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SftpSessionIdleToolsTest {
     static final String ID = "i-0123456789abcdefb";
-    private static final String ONE_TRANSFER = "1 file transfer in progress (sftp-server)";
+    private static final String ONE_TRANSFER = "1 file transfer in progress (sftp-server, rsync or scp)";
 
     @TempDir
     Path tmp;
