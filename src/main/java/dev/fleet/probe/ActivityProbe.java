@@ -19,8 +19,9 @@ import java.util.function.ToIntFunction;
 /**
  * Decides whether a running cloud member is doing work, in the order users rely on: GPU compute
  * processes (as the member's utilization policy judges them, see {@link GpuProbe}), the member's
- * own activity command, fleet commands still running there (whichever fleet server started them:
- * they carry the member's run tag in their environment), live fleet tasks, agent processes in its
+ * own activity command, live fleet tasks, fleet commands still running there (whichever fleet
+ * server started them: they carry the member's run tag in their environment; so does what a
+ * task's command left running after the task completed), agent processes in its
  * work folder, then file transfers in progress (an SFTP server process of the member's user that
  * moved data within the idle timeout, see {@link TransferMotion}) and login sessions in use
  * (someone working there by hand). The first sign of work wins. Any check
@@ -83,13 +84,14 @@ public final class ActivityProbe {
                     return custom;
                 }
             }
-            Activity commands = commands(channel, os, m);
-            if (!(commands instanceof Activity.Idle)) {
-                return commands;
-            }
+            // Live tasks first: a task's command runs as a fleet command too, and the task names itself.
             Activity tasks = tasks(m, finishedTask);
             if (!(tasks instanceof Activity.Idle)) {
                 return tasks;
+            }
+            Activity commands = commands(channel, os, m);
+            if (!(commands instanceof Activity.Idle)) {
+                return commands;
             }
             Activity agents = agents(channel, os, m);
             if (!(agents instanceof Activity.Idle)) {

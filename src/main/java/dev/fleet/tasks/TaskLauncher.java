@@ -5,6 +5,7 @@ import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.MemberChannel;
+import dev.fleet.exec.RunTag;
 import dev.fleet.member.Member;
 import dev.fleet.os.OsCommands;
 import dev.fleet.os.TaskCommands;
@@ -45,7 +46,7 @@ public final class TaskLauncher {
         long seconds = Math.max(1, activityInterval.toSeconds());
         for (int attempt = 1; ; attempt++) {
             TaskId id = ids.next();
-            byte[] script = TaskWrapperScript.render(id, command, restartCommand, maxRetries, folder)
+            byte[] script = TaskWrapperScript.render(id, command, restartCommand, maxRetries, folder, RunTag.next(member.id()))
                     .getBytes(StandardCharsets.UTF_8);
             CommandResult r = channel.exec(new CommandRequest(os.taskLaunch(id.value(), seconds), folder,
                     LAUNCH_TIMEOUT, CommandRequest.DEFAULT_OUTPUT_CAP).withStdin(script));

@@ -21,15 +21,25 @@ public final class TaskWrapperScript {
      * @param restartCommand command for retries (checkpoint resume); null: retries rerun {@code command}
      * @param workFolder     absolute folder on the member the commands run in
      */
-    public static String render(TaskId id, String command, String restartCommand, int maxRetries, String workFolder) {
+    /**
+     * @param runId the run id the task's command (not the wrapper) carries, a fresh one of the
+     *              member's ({@link dev.fleet.exec.RunTag#next}): whatever the command leaves
+     *              running after the task has completed counts as a fleet command still running,
+     *              and no kill of the launching command's id reaches it
+     */
+    public static String render(TaskId id, String command, String restartCommand, int maxRetries, String workFolder, String runId) {
         if (maxRetries < 0 || maxRetries > 10) {
             throw new IllegalArgumentException("maxRetries must be 0 to 10");
+        }
+        if (!runId.matches("[a-z0-9]{1,12}-[0-9a-f]{32}")) {
+            throw new IllegalArgumentException("runId must be a member tag and 32 hex digits");
         }
         // The folder is the only free text; it goes in last so no later placeholder can match inside it.
         return TEMPLATE.replace("@TASK_ID@", ShellQuote.posix(id.value()))
                 .replace("@MAX_RETRIES@", Integer.toString(maxRetries))
                 .replace("@COMMAND_B64@", "'" + base64(command) + "'")
                 .replace("@RESTART_B64@", restartCommand == null ? "''" : "'" + base64(restartCommand) + "'")
+                .replace("@RUN_ID@", runId)
                 .replace("@WORK_FOLDER@", ShellQuote.posix(workFolder));
     }
 

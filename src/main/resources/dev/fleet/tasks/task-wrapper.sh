@@ -94,7 +94,9 @@ attempt() {
         code=143
         return
     fi
-    bash "$1" >> "$log" 2>&1 < /dev/null &
+    # The command carries a run id of its own (the wrapper none): what it leaves running in the
+    # background after the task has completed is seen as a fleet command still running.
+    FLEET_RUN_ID=@RUN_ID@ bash "$1" >> "$log" 2>&1 < /dev/null &
     child=$!
     (
         pause=''

@@ -146,6 +146,28 @@ class CloudTaskToolsTest {
         assertThat(sim.ec2.requests("StopInstances")).isZero();
     }
 
+    /**
+     * A task whose command starts a job in the background and returns (a launch script, `docker
+     * compose up -d` style) is completed while the job runs: the job still carries a fleet run id,
+     * so auto_stop keeps the instance, and stops it once the job has ended.
+     */
+    @Test
+    void autoStopKeepsTheInstanceWhileAJobACompletedTaskLeftRunningWorks() throws Exception {
+        runningMachine();
+        registerGpu();
+        Path done = sim.memberHome.resolve("train/job-done");
+        String task = launch("nohup sh -c 'sleep 4; touch job-done' > /dev/null 2>&1 & echo launched");
+        await().atMost(Duration.ofSeconds(30)).until(() -> monitor(task, false).get("status").asText().equals("completed"));
+
+        JsonNode held = monitor(task, true);
+        assertThat(held.get("autoStop").asText()).contains("not stopped", "fleet command");
+        assertThat(sim.ec2.requests("StopInstances")).isZero();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(done));
+        await().atMost(Duration.ofSeconds(30)).until(() -> monitor(task, true).get("autoStop").asText().startsWith("stopped instance"));
+        assertThat(sim.ec2.requests("StopInstances")).isEqualTo(1);
+    }
+
     @Test
     void autoStopStopsTheInstanceOnceTheTaskIsDoneAndNeverStartsItAgainForThat() throws Exception {
         FakeEc2.SimInstance instance = runningMachine();
