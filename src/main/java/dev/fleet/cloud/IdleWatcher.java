@@ -2,6 +2,7 @@ package dev.fleet.cloud;
 
 import dev.fleet.base.Background;
 import dev.fleet.base.Durations;
+import dev.fleet.member.ActivityRecorder;
 import dev.fleet.member.Member;
 import dev.fleet.member.RegistryStore;
 import java.time.Clock;
@@ -102,11 +103,14 @@ public final class IdleWatcher implements AutoCloseable {
     }
 
     private boolean idleLongEnough(Member m) {
+        Instant now = clock.instant();
         Instant last = m.lastUsed() != null ? m.lastUsed() : m.createdAt();
         // A member with no date at all (written by hand, or by an older tool) is checked: the checks
         // themselves decide, and the instance's start still counts as use. Never checking it left
-        // an idle instance running (and billing) for good.
-        return last == null || last.plus(Duration.ofMinutes(idleTimeoutMin.applyAsInt(m))).isBefore(clock.instant());
+        // an idle instance running (and billing) for good. So is one whose date lies ahead of the
+        // clock (written while a clock was wrong): waiting for it could take hours or years.
+        return last == null || ActivityRecorder.aheadOf(last, now)
+                || last.plus(Duration.ofMinutes(idleTimeoutMin.applyAsInt(m))).isBefore(now);
     }
 
     /**

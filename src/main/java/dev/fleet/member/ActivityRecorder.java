@@ -2,6 +2,7 @@ package dev.fleet.member;
 
 import dev.fleet.base.Background;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,11 +19,15 @@ import org.slf4j.LoggerFactory;
  * costs one registry write, and a command's round trip never waits for an fsync. The idle clock
  * of cloud members reads {@code lastUsed}, so it survives a restart; {@link #flush()} runs at
  * shutdown so nothing recorded is lost. A later time never loses to an earlier one, even when
- * another process wrote meanwhile.
+ * another process wrote meanwhile; but a recorded time ahead of the clock by more than
+ * {@link #AHEAD} (written while a clock was wrong) is no use, and would hold a member's idle clock
+ * for as long: any use replaces it.
  */
 public final class ActivityRecorder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ActivityRecorder.class);
     private static final long WRITE_DELAY_MS = 1000;
+    /** How far ahead of the clock a recorded use may lie before it is taken for a wrong clock's. */
+    public static final Duration AHEAD = Duration.ofMinutes(5);
 
     private final RegistryStore store;
     private final Clock clock;
@@ -65,17 +70,23 @@ public final class ActivityRecorder implements AutoCloseable {
         }
         Map<String, Instant> batch = Map.copyOf(pending);
         batch.forEach((id, at) -> pending.remove(id, at));
+        Instant now = clock.instant();
         store.update(registry -> {
-            boolean changed = registry.members().stream().anyMatch(m -> isNewer(batch.get(m.id()), m.lastUsed()));
+            boolean changed = registry.members().stream().anyMatch(m -> replaces(batch.get(m.id()), m.lastUsed(), now));
             if (!changed) {
                 return registry;
             }
-            return registry.mapMembers(m -> isNewer(batch.get(m.id()), m.lastUsed()) ? m.withLastUsed(batch.get(m.id())) : m);
+            return registry.mapMembers(m -> replaces(batch.get(m.id()), m.lastUsed(), now) ? m.withLastUsed(batch.get(m.id())) : m);
         });
     }
 
-    private static boolean isNewer(Instant candidate, Instant current) {
-        return candidate != null && (current == null || candidate.isAfter(current));
+    private static boolean replaces(Instant candidate, Instant current, Instant now) {
+        return candidate != null && (current == null || candidate.isAfter(current) || aheadOf(current, now));
+    }
+
+    /** Whether {@code recorded} lies so far ahead of {@code now} that a wrong clock must have written it. */
+    public static boolean aheadOf(Instant recorded, Instant now) {
+        return recorded.isAfter(now.plus(AHEAD));
     }
 
     @Override

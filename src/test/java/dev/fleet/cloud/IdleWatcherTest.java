@@ -348,4 +348,26 @@ class IdleWatcherTest {
         mapper.writeValue(registry.toFile(), root);
         assertThat(cycleAfter(Duration.ofMinutes(11))).singleElement().satisfies(x -> assertThat(x.action()).isEqualTo(IdleAction.STOP));
     }
+
+    /**
+     * A last use recorded ahead of the clock (a PM whose clock once ran hours ahead) does not hold
+     * the member out of the checks until then: it is checked, found idle and stopped
+     * ({@code ActivityRecorderTest}: a use recorded now replaces the wrong time).
+     */
+    @Test
+    void aLastUseRecordedAheadOfTheClockDoesNotHoldTheMemberOutOfTheChecks() throws Exception {
+        running(ID);
+        register("ahead", ID, 10, null);
+        Path registry = sim.cloud.home.dataDir().resolve("registry.json");
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var root = mapper.readTree(registry.toFile());
+        String ahead = clock.instant().plus(Duration.ofHours(5)).toString();
+        for (var m : root.get("agents")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) m).put("lastUsed", ahead);
+        }
+        mapper.writeValue(registry.toFile(), root);
+
+        // Within the idle timeout of the instance's start nothing is stopped; after it, the checks decide.
+        assertThat(cycleAfter(Duration.ofMinutes(11))).singleElement().satisfies(x -> assertThat(x.action()).isEqualTo(IdleAction.STOP));
+    }
 }
