@@ -20,6 +20,13 @@
 set -u
 umask 077
 g=$(cd "$(dirname "$0")" && pwd) || exit 70
+# Only as the user it belongs to: run through sudo, it would look at root's home, tasks and
+# processes, find none of the user's work, and could power off under it.
+owner=$(stat -c %u "$g" 2>/dev/null) || exit 70
+if [ "$(id -u)" != "$owner" ]; then
+    echo "fleet guard: run it as the user it belongs to (uid $owner), not as $(id -un); it decided nothing" >&2
+    exit 77
+fi
 HOME=${HOME:-${g%/.fleet/guard}}
 export HOME
 PATH="$HOME/.local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}"

@@ -110,6 +110,29 @@ class GuardScriptTest {
                 .anySatisfy(l -> assertThat(l).contains(" poweroff "));
     }
 
+    /**
+     * Run as another user than the one it belongs to (through sudo, say), the guard would see that
+     * user's home, tasks and processes, none of the work: it refuses and decides nothing. Here the
+     * guard's folder is given to another user (which only root may do).
+     */
+    @Test
+    void runAsAnotherUserTheGuardRefusesAndDecidesNothing() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "only root can give the guard's folder to another user (CI runs as root)");
+        fakes.now(base + 50 * 60); // idle past timeout and grace: a guard that ran would power off
+        Path log = guard.resolve("decisions.log");
+        String before = Files.exists(log) ? Files.readString(log) : "";
+        Files.setAttribute(guard, "unix:uid", 65534);
+        try {
+            String out = bash("bash \"$HOME/.fleet/guard/run-once\"; echo \"exit=$?\"\n", Map.of());
+            assertThat(out).contains("fleet guard: run it as the user it belongs to (uid 65534)", "exit=77");
+            assertThat(fakes.powerOffs()).isEmpty();
+            assertThat(Files.exists(log) ? Files.readString(log) : "").isEqualTo(before);
+        } finally {
+            Files.setAttribute(guard, "unix:uid", 0);
+        }
+    }
+
     @Test
     void aFreshHeartbeatKeepsTheMachineUp() throws Exception {
         heartbeatAt(base + 55 * 60);
