@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class Daemon {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
     private static final Duration LOCK_WAIT = Duration.ofSeconds(10);
+    /** How long the accept loop waits after a connection it could not take. */
+    private static final Duration ACCEPT_PAUSE = Duration.ofMillis(100);
 
     private final DaemonPaths paths;
     private final DaemonOptions options;
@@ -217,31 +219,67 @@ public final class Daemon {
     }
 
     private void acceptAll(ServerSocketChannel listener) {
-        while (listener.isOpen()) {
+        acceptAll(listener::accept, listener::isOpen, this::serveOnThread, ACCEPT_PAUSE);
+    }
+
+    /** One accepted connection, or a failure to take one. */
+    @FunctionalInterface
+    interface Accept {
+        SocketChannel next() throws IOException;
+    }
+
+    /**
+     * Takes connections while {@code open} says the listener is, each served by {@code serve}. A
+     * failed accept while it is still open (no file descriptor to spare: another user's flood of
+     * HTTP connections can use them all) is waited out for {@code pause} and tried again: ending
+     * here left the socket unanswered for good, and the daemon alive, holding its lock, so no other
+     * could start.
+     */
+    static void acceptAll(Accept accept, java.util.function.BooleanSupplier open, java.util.function.Consumer<SocketChannel> serve,
+                          Duration pause) {
+        while (open.getAsBoolean()) {
             SocketChannel ch;
             try {
-                ch = listener.accept();
+                ch = accept.next();
             } catch (IOException e) {
-                return;
-            }
-            try {
-                Thread t = new Thread(() -> handle(ch), "fleet-daemon-conn");
-                t.setDaemon(true);
-                t.start();
-            } catch (OutOfMemoryError | RuntimeException e) {
-                // No thread to spare right now (the user's process limit): this relay is turned away,
-                // but the daemon keeps accepting; ending this loop left every later relay unanswered.
-                log.warn("could not take a connection: {}", e.toString());
-                try {
-                    ch.close();
-                    Thread.sleep(100);
-                } catch (IOException closing) {
-                    // already gone
-                } catch (InterruptedException stop) {
-                    Thread.currentThread().interrupt();
+                if (!open.getAsBoolean()) {
+                    return; // closed on the way out
+                }
+                log.warn("could not take a connection, trying again: {}", e.toString());
+                if (!pause(pause)) {
                     return;
                 }
+                continue;
             }
+            serve.accept(ch);
+        }
+    }
+
+    private static boolean pause(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+            return true;
+        } catch (InterruptedException stop) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void serveOnThread(SocketChannel ch) {
+        try {
+            Thread t = new Thread(() -> handle(ch), "fleet-daemon-conn");
+            t.setDaemon(true);
+            t.start();
+        } catch (OutOfMemoryError | RuntimeException e) {
+            // No thread to spare right now (the user's process limit): this relay is turned away,
+            // but the daemon keeps accepting; ending the loop left every later relay unanswered.
+            log.warn("could not take a connection: {}", e.toString());
+            try {
+                ch.close();
+            } catch (IOException closing) {
+                // already gone
+            }
+            pause(ACCEPT_PAUSE);
         }
     }
 
