@@ -52,6 +52,14 @@ public final class StreamableHttpServer implements McpStreamableServerTransportP
     private static final Logger log = LoggerFactory.getLogger(StreamableHttpServer.class);
     private static final String PATH = "/mcp";
     private static final int MAX_BODY = 16 * 1024 * 1024;
+    /**
+     * Bytes of request bodies held at once, over every request: 32 workers each reading a 16 MiB
+     * body would need more heap than the daemon has, and the requests that ran out of it were
+     * dropped unanswered. A body waits for its share; one that cannot get it soon is refused 503.
+     */
+    static final int BODY_BYTES_IN_FLIGHT = 4 * MAX_BODY;
+    private static final Duration BODY_BUDGET_WAIT = Duration.ofSeconds(10);
+    private final java.util.concurrent.Semaphore bodyBytes = new java.util.concurrent.Semaphore(BODY_BYTES_IN_FLIGHT, true);
     private static final Duration FORGET_UNUSED_SESSION = Duration.ofDays(1);
     /** Requests served at once (a long tool call holds one); more wait their turn. */
     static final int MAX_WORKERS = 32;
@@ -290,6 +298,17 @@ public final class StreamableHttpServer implements McpStreamableServerTransportP
         }
     }
 
+    /** The body length the request declares ({@code Content-Length}); empty when it does not (chunked) or says nonsense. */
+    private static java.util.Optional<Long> declaredLength(HttpExchange ex) {
+        String v = ex.getRequestHeaders().getFirst("Content-Length");
+        try {
+            long n = v == null ? -1 : Long.parseLong(v.strip());
+            return n >= 0 ? java.util.Optional.of(n) : java.util.Optional.empty();
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     private boolean authorized(String header, String pathToken) {
         String offered = null;
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -302,15 +321,40 @@ public final class StreamableHttpServer implements McpStreamableServerTransportP
     }
 
     private void post(HttpExchange ex) throws IOException {
-        byte[] body;
-        try (InputStream in = ex.getRequestBody()) {
-            body = in.readNBytes(MAX_BODY + 1);
+        // The share is what the client says it sends (all that may be, when it does not say), at most a whole body.
+        int share = declaredLength(ex).map(n -> (int) Math.min(n, MAX_BODY + 1L)).orElse(MAX_BODY + 1);
+        if (share > MAX_BODY) {
+            if (declaredLength(ex).isPresent()) {
+                plain(ex, 413, "a message may be at most " + MAX_BODY + " bytes");
+                return;
+            }
+            share = MAX_BODY;
         }
-        if (body.length > MAX_BODY) {
-            plain(ex, 413, "a message may be at most " + MAX_BODY + " bytes");
+        try {
+            if (!bodyBytes.tryAcquire(share, BODY_BUDGET_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                ex.getResponseHeaders().set("Retry-After", "1");
+                plain(ex, 503, "too many large messages at once; send it again shortly");
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return;
         }
-        JsonRpcGate.Verdict verdict = gate.check(new String(body, StandardCharsets.UTF_8));
+        JsonRpcGate.Verdict verdict;
+        // The share is held while the body is read and parsed, when its copies weigh the most.
+        try {
+            byte[] body;
+            try (InputStream in = ex.getRequestBody()) {
+                body = in.readNBytes(MAX_BODY + 1);
+            }
+            if (body.length > MAX_BODY) {
+                plain(ex, 413, "a message may be at most " + MAX_BODY + " bytes");
+                return;
+            }
+            verdict = gate.check(new String(body, StandardCharsets.UTF_8));
+        } finally {
+            bodyBytes.release(share);
+        }
         if (verdict instanceof JsonRpcGate.Rejected rejected) {
             json(ex, 400, rejected.errorResponse());
             return;
@@ -403,6 +447,9 @@ public final class StreamableHttpServer implements McpStreamableServerTransportP
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
+            // Out now: closing first reads away what is left of the request, and a body refused
+            // unread (too large, no room) may never come, which would hold the answer back.
+            out.flush();
         }
     }
 

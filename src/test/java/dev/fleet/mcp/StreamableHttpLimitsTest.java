@@ -67,6 +67,49 @@ class StreamableHttpLimitsTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> post("Bearer " + TOKEN).statusCode() != 401);
     }
 
+    /** Opens a request with the token that declares a body of {@code length} bytes and sends only its start. */
+    private Socket startedBody(long length) throws Exception {
+        Socket s = new Socket("127.0.0.1", uri.getPort());
+        s.setSoTimeout(20_000);
+        OutputStream out = s.getOutputStream();
+        out.write(("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN + "\r\nContent-Type: application/json\r\n"
+                + "Accept: application/json, text/event-stream\r\nContent-Length: " + length + "\r\n\r\n{\"jsonrpc\":\"2.0\",")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return s;
+    }
+
+    private static String statusLine(Socket s) throws Exception {
+        return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+    }
+
+    /**
+     * Large bodies held at once are bounded (32 workers reading 16 MiB each ran the daemon out of
+     * heap, and those requests went unanswered): past the budget a large body is refused 503, told
+     * to come back; once the others are done it is taken. A body declared past the limit is 413.
+     */
+    @Test
+    void theBytesOfBodiesHeldAtOnceAreBounded() throws Exception {
+        int whole = 16 * 1024 * 1024;
+        List<Socket> holding = new ArrayList<>();
+        try {
+            for (int i = 0; i < StreamableHttpServer.BODY_BYTES_IN_FLIGHT / whole; i++) {
+                holding.add(startedBody(whole));
+            }
+            try (Socket more = startedBody(whole)) {
+                assertThat(statusLine(more)).isEqualTo("HTTP/1.1 503 Service Unavailable");
+            }
+        } finally {
+            for (Socket s : holding) {
+                s.close();
+            }
+        }
+        try (Socket tooLarge = startedBody(whole + 1L)) {
+            assertThat(statusLine(tooLarge)).isEqualTo("HTTP/1.1 413 Request Entity Too Large");
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> post("Bearer " + TOKEN).statusCode() != 503);
+    }
+
     /** A request without the token is refused and does not count as use (the daemon exits when idle all the same). */
     @Test
     void aRequestWithoutTheTokenDoesNotKeepTheServerInUse() throws Exception {
