@@ -165,6 +165,24 @@ class LauncherIT {
         }
     }
 
+    /** The launcher starts the daemon with its log rotated at 10 MB, as `fleet daemon restart` does. */
+    @Test
+    void theDaemonTheLauncherStartsGetsALogRotatedAtTenMegabytes() throws Exception {
+        Path clone = fakeClone("clone8");
+        Path data = Files.createDirectories(tmp.resolve("data8"));
+        Map<String, String> env = cloneEnv("8");
+        Files.write(data.resolve("daemon.log"), new byte[11 * 1024 * 1024]);
+        try {
+            assertThat(relayExchange(clone, env, tmp.resolve("relay8.log"))).anySatisfy(line -> assertThat(line).contains("\"id\":2"));
+            assertThat(Files.size(data.resolve("daemon.log.1"))).isEqualTo(11L * 1024 * 1024);
+            assertThat(Files.size(data.resolve("daemon.log"))).isLessThan(1024 * 1024);
+            assertThat(Files.readString(data.resolve("daemon.log"))).contains("serving");
+        } finally {
+            launch(clone, env, "daemon", "stop");
+            Files.deleteIfExists(clone.resolve("target/lib"));
+        }
+    }
+
     @Test
     void theRelaysArchiveRecordingNeverStartsADaemonOfItsOwn() throws Exception {
         Path clone = fakeClone("clone5");
