@@ -660,7 +660,8 @@ public final class Relay {
             throw new RelayException("no fleet daemon answers, and the launcher's class-data recording starts none");
         }
         if (launcherStartedDaemon) {
-            // The launcher script started one while this JVM booted: wait for it rather than start a rival.
+            // The launcher script started one while this JVM booted: wait for it rather than start a rival
+            // (its reason is in the log from before this wait began, if it has failed already).
             launcherStartedDaemon = false;
             DaemonLink l = awaitDaemon(null, LAUNCHER_START_LIMIT);
             if (l != null) {
@@ -680,10 +681,16 @@ public final class Relay {
         return l;
     }
 
+    /** About when the launcher started this relay, and a daemon beside it: a log written since may be that daemon's. */
+    private static final java.time.Instant LAUNCHED_SINCE = java.time.Instant.now().minusSeconds(10);
+
     /** Polls the socket until a daemon answers; null at the deadline. {@code daemon} (if known) failing early ends the wait. */
     private DaemonLink awaitDaemon(Process daemon, Duration limit) throws RelayException {
         long deadline = System.nanoTime() + limit.toNanos();
         long exitedAt = 0;
+        // A daemon that cannot start says why in the log: that ends the wait with the reason.
+        DaemonLogTail tail = new DaemonLogTail(paths.log());
+        long nextLogLook = System.nanoTime();
         // A connect attempt to a socket not yet there costs microseconds; a long pause would be
         // added whole to the client's wait for a daemon that is just starting.
         long pause = 2;
@@ -692,6 +699,16 @@ public final class Relay {
                 DaemonLink l = connectSafely();
                 if (l != null) {
                     return l;
+                }
+                if (System.nanoTime() >= nextLogLook) {
+                    nextLogLook = System.nanoTime() + Duration.ofMillis(200).toNanos();
+                    java.util.Optional<String> why = tail.cannotStart();
+                    if (why.isEmpty() && daemon == null) {
+                        why = DaemonLogTail.endsWithCannotStart(paths.log(), LAUNCHED_SINCE);
+                    }
+                    if (why.isPresent()) {
+                        throw new RelayException("the fleet daemon cannot start: " + why.get() + " (see " + paths.log() + ")");
+                    }
                 }
                 if (daemon != null && !daemon.isAlive()) {
                     // It may have lost a start race to another relay's daemon: give that one time to bind.

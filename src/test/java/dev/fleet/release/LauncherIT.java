@@ -165,6 +165,26 @@ class LauncherIT {
         }
     }
 
+    /**
+     * A daemon that cannot start (its socket path longer than a socket's may be) is not waited for:
+     * the client's first answer says why, from the daemon's own words in the log.
+     */
+    @Test
+    void aDaemonThatCannotStartIsReportedWithItsReason() throws Exception {
+        Path clone = fakeClone("clone9");
+        Map<String, String> env = new java.util.HashMap<>(cloneEnv("9"));
+        Path deep = Files.createDirectories(tmp.resolve("d".repeat(60) + "/" + "e".repeat(60)));
+        env.put("APRA_FLEET_DATA_DIR", deep.toString());
+        try {
+            List<String> lines = relayExchange(clone, env, tmp.resolve("relay9.log"));
+            assertThat(lines).anySatisfy(line -> assertThat(line).contains("the fleet daemon cannot start", "cannot listen on",
+                    "too long for a socket"));
+        } finally {
+            launch(clone, env, "daemon", "stop");
+            Files.deleteIfExists(clone.resolve("target/lib"));
+        }
+    }
+
     /** The launcher starts the daemon with its log rotated at 10 MB, as `fleet daemon restart` does. */
     @Test
     void theDaemonTheLauncherStartsGetsALogRotatedAtTenMegabytes() throws Exception {
