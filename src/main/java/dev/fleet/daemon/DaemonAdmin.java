@@ -89,8 +89,17 @@ public final class DaemonAdmin {
         while (System.nanoTime() < deadline) {
             String answer = DaemonControl.ask(paths, "status");
             if (answer != null && answer.startsWith(RelayProtocol.STATUS)) {
-                out.println("fleet daemon started (pid " + DaemonControl.fields(answer).get("pid") + ")"
-                        + (use.isEmpty() ? "" : " with " + String.join(" ", use)));
+                String pid = DaemonControl.fields(answer).get("pid");
+                // A relay whose daemon went away may have started one of its own meanwhile, with its
+                // options, and ours then found the lock taken: that one must not pass for ours.
+                if (!startedBy(p, pid)) {
+                    List<String> running = DaemonLock.read(paths.lock()).options();
+                    out.println("fleet daemon (pid " + pid + ") was started by a client meanwhile, with "
+                            + String.join(" ", running) + "; not with " + (use.isEmpty() ? "the options it had" : String.join(" ", use))
+                            + ": run this restart again");
+                    return 1;
+                }
+                out.println("fleet daemon started (pid " + pid + ")" + (use.isEmpty() ? "" : " with " + String.join(" ", use)));
                 return 0;
             }
             if (!p.isAlive() && p.exitValue() != 0) {
@@ -101,6 +110,16 @@ public final class DaemonAdmin {
         }
         out.println("fleet daemon did not answer within " + START_LIMIT.toSeconds() + " s; see " + paths.log());
         return 1;
+    }
+
+    /** Whether the daemon answering as {@code pid} is {@code started} (or what it runs: setsid may fork first). */
+    private static boolean startedBy(Process started, String pid) {
+        try {
+            long answering = Long.parseLong(pid);
+            return started.pid() == answering || started.descendants().anyMatch(h -> h.pid() == answering);
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** The process holding the daemon lock, if the lock is held. */
