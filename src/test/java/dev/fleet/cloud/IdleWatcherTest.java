@@ -334,18 +334,23 @@ class IdleWatcherTest {
         assertThat(sim.ec2.instance(other).state()).isEqualTo(FakeEc2.State.RUNNING);
     }
 
+    /** Edits every member in the registry file, as a person or an older tool may have written it. */
+    private void editMembers(java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit) throws Exception {
+        Path registry = sim.cloud.home.dataDir().resolve("registry.json");
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var root = mapper.readTree(registry.toFile());
+        for (var m : root.get("agents")) {
+            edit.accept((com.fasterxml.jackson.databind.node.ObjectNode) m);
+        }
+        mapper.writeValue(registry.toFile(), root);
+    }
+
     /** A member the registry holds no date for (written by hand, or by an older tool) is checked like any other. */
     @Test
     void aMemberWithoutAnyDateIsCheckedAndStoppedWhenIdle() throws Exception {
         running(ID);
         register("undated", ID, 10, null);
-        Path registry = sim.cloud.home.dataDir().resolve("registry.json");
-        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-        var root = mapper.readTree(registry.toFile());
-        for (var m : root.get("agents")) {
-            ((com.fasterxml.jackson.databind.node.ObjectNode) m).remove(List.of("lastUsed", "createdAt"));
-        }
-        mapper.writeValue(registry.toFile(), root);
+        editMembers(m -> m.remove(List.of("lastUsed", "createdAt")));
         assertThat(cycleAfter(Duration.ofMinutes(11))).singleElement().satisfies(x -> assertThat(x.action()).isEqualTo(IdleAction.STOP));
     }
 
@@ -358,14 +363,7 @@ class IdleWatcherTest {
     void aLastUseRecordedAheadOfTheClockDoesNotHoldTheMemberOutOfTheChecks() throws Exception {
         running(ID);
         register("ahead", ID, 10, null);
-        Path registry = sim.cloud.home.dataDir().resolve("registry.json");
-        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-        var root = mapper.readTree(registry.toFile());
-        String ahead = clock.instant().plus(Duration.ofHours(5)).toString();
-        for (var m : root.get("agents")) {
-            ((com.fasterxml.jackson.databind.node.ObjectNode) m).put("lastUsed", ahead);
-        }
-        mapper.writeValue(registry.toFile(), root);
+        editMembers(m -> m.put("lastUsed", clock.instant().plus(Duration.ofHours(5)).toString()));
 
         // Within the idle timeout of the instance's start nothing is stopped; after it, the checks decide.
         assertThat(cycleAfter(Duration.ofMinutes(11))).singleElement().satisfies(x -> assertThat(x.action()).isEqualTo(IdleAction.STOP));
