@@ -298,6 +298,11 @@ public final class StreamableHttpServer implements McpStreamableServerTransportP
         }
     }
 
+    /** Bytes of the body budget no request holds now. */
+    int bodyBytesFree() {
+        return bodyBytes.availablePermits();
+    }
+
     /** The body length the request declares ({@code Content-Length}); empty when it does not (chunked) or says nonsense. */
     private static java.util.Optional<Long> declaredLength(HttpExchange ex) {
         String v = ex.getRequestHeaders().getFirst("Content-Length");
