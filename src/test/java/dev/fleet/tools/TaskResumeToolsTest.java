@@ -67,8 +67,11 @@ class TaskResumeToolsTest {
         Path dir = cloud.memberHome.resolve(".fleet-tasks/" + id);
         long pid = Long.parseLong(Files.readString(dir.resolve("task.pid")).strip());
         ProcessHandle.of(pid).ifPresent(wrapper -> {
-            wrapper.descendants().forEach(ProcessHandle::destroyForcibly);
+            // The wrapper first, as a power loss takes all at once: killed after its command, it could
+            // still record the command's end (and a retry) in the moment between.
+            java.util.List<ProcessHandle> tree = wrapper.descendants().toList();
             wrapper.destroyForcibly();
+            tree.forEach(ProcessHandle::destroyForcibly);
         });
         await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
         // Forced: the task's activity marker is still fresh, and an explicit stop refuses while a task looks live.
