@@ -7,7 +7,7 @@ public sealed interface Activity {
 
     /**
      * @param aside what was seen but is no work, for the one who wonders why the instance stopped
-     *              (an SFTP session left open by a mount); empty when nothing was
+     *              (a transfer session left open by a mount); empty when nothing was
      */
     record Idle(String aside) implements Activity {
         public Idle() {

@@ -202,7 +202,7 @@ public final class ActivityProbe {
             return new Activity.Busy(logins + " login session" + (logins == 1 ? "" : "s") + " in use (who)");
         }
         // A mount that goes with the machine surprises its user: the stop says why it did not count.
-        return new Activity.Idle(seen.still() == 0 ? "" : seen.still() + " SFTP session" + (seen.still() == 1 ? "" : "s")
+        return new Activity.Idle(seen.still() == 0 ? "" : seen.still() + " transfer session" + (seen.still() == 1 ? "" : "s")
                 + " open but moving no data for " + timeoutMin + " min (an sshfs mount left alone does not keep the instance up)");
     }
 

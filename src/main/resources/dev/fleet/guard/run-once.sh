@@ -305,7 +305,7 @@ fi
 # --- Idle: power off, once.
 echo "$now" > "$g/poweroff-issued"
 quiet=''
-[ "$still" -gt 0 ] && quiet="; $still SFTP session(s) open but moving no data since the last check"
+[ "$still" -gt 0 ] && quiet="; $still transfer session(s) open but moving no data since the last check"
 decide poweroff "idle for $((idle_for / 60)) min (timeout $timeout_min + grace $grace_min min); ${gpu_reason}; no other activity$quiet"
 if [ -n "$FLEET_GUARD_POWEROFF" ]; then
     out=$(bash -c "$FLEET_GUARD_POWEROFF" 2>&1 < /dev/null)

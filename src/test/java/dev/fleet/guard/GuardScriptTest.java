@@ -283,7 +283,7 @@ class GuardScriptTest {
             transfer.destroyForcibly().waitFor();
             assertThat(decideAt(183)).contains("keep idle for 8 min of 40");
             assertThat(fakes.powerOffs()).isEmpty();
-            assertThat(decideAt(216)).contains("poweroff idle for 41 min", "; 1 SFTP session(s) open but moving no data since the last check");
+            assertThat(decideAt(216)).contains("poweroff idle for 41 min", "; 1 transfer session(s) open but moving no data since the last check");
             assertThat(fakes.powerOffs()).containsExactly("powered-off");
         }
     }

@@ -200,7 +200,7 @@ class ActivityProbeTest {
                 new TaskMonitor(channels, Duration.ofSeconds(30)).asProbeStep(), new GpuProbe(channels), m -> 30, clock);
         Member here = local("5c1d2e3f-aaaa-4bbb-8ccc-000000000008", "mounted");
         Activity oneTransfer = new Activity.Busy("1 file transfer in progress (sftp-server, rsync or scp)");
-        Activity stillMount = new Activity.Idle("1 SFTP session open but moving no data for 30 min"
+        Activity stillMount = new Activity.Idle("1 transfer session open but moving no data for 30 min"
                 + " (an sshfs mount left alone does not keep the instance up)");
 
         try (SftpServerProcesses sessions = new SftpServerProcesses(tmp.resolve("openssh"), Map.of())) {

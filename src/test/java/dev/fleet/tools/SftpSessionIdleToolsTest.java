@@ -90,7 +90,7 @@ class SftpSessionIdleToolsTest {
         IdleWatcher.Decision last = idleCycle();
         assertThat(last.action()).as(last.reason()).isEqualTo(IdleAction.STOP);
         // Whoever finds the mount gone can read why in the decision.
-        assertThat(last.reason()).contains("1 SFTP session open but moving no data for 30 min");
+        assertThat(last.reason()).contains("1 transfer session open but moving no data for 30 min");
         assertThat(cloud.ec2.requests("StopInstances")).isEqualTo(1);
     }
 
@@ -109,7 +109,7 @@ class SftpSessionIdleToolsTest {
 
         clock.advance(Duration.ofMinutes(31));
         ToolResult stopped = FleetHarness.call(fleet, "monitor_task", "member_name", "gpu", "task_id", task, "auto_stop", true);
-        assertThat(stopped.text()).contains("stopped instance " + ID, "1 SFTP session open but moving no data for 30 min");
+        assertThat(stopped.text()).contains("stopped instance " + ID, "1 transfer session open but moving no data for 30 min");
         assertThat(cloud.ec2.requests("StopInstances")).isEqualTo(1);
     }
 }
