@@ -1,7 +1,6 @@
 package dev.fleet.tools;
 
 import dev.fleet.budget.Budgets;
-import dev.fleet.member.Member;
 import dev.fleet.member.RegistryStore;
 import java.util.List;
 
@@ -18,15 +17,9 @@ public final class BudgetNotes implements ToolRunner.ResultNotes {
     @Override
     public List<String> about(ToolInput in) {
         // A format=json answer is one JSON document: member_detail carries the budget as a key there.
-        if (!MemberTarget.named(in) || "json".equals(in.string("format"))) {
+        if ("json".equals(in.string("format"))) {
             return List.of();
         }
-        Member m;
-        try {
-            m = MemberTarget.ref(in).resolve(store.read());
-        } catch (RuntimeException e) {
-            return List.of(); // removed by this very call, or never there: nothing to note
-        }
-        return budgets.check(m).warning().stream().toList();
+        return MemberTarget.named(in, store.read()).flatMap(m -> budgets.check(m).warning()).stream().toList();
     }
 }

@@ -27,14 +27,9 @@ public final class MemberSecrets implements ToolRunner.HeldSecrets {
 
     @Override
     public List<String> of(ToolInput in) {
-        if (!MemberTarget.named(in)) {
+        Member m = MemberTarget.named(in, store.read()).orElse(null);
+        if (m == null) {
             return List.of();
-        }
-        Member m;
-        try {
-            m = MemberTarget.ref(in).resolve(store.read());
-        } catch (RuntimeException e) {
-            return List.of(); // no such member (or removed by this very call): it holds nothing here
         }
         List<String> held = new ArrayList<>(deployed.of(m.id()));
         if (m.encryptedPassword() != null) {

@@ -4,6 +4,7 @@ import dev.fleet.member.ActivityRecorder;
 import dev.fleet.member.Member;
 import dev.fleet.member.MemberRef;
 import dev.fleet.member.MemberRules;
+import dev.fleet.member.Registry;
 import dev.fleet.member.RegistryStore;
 import dev.fleet.member.WorkLedger;
 
@@ -58,5 +59,21 @@ public final class MemberTarget {
 
     public static boolean named(ToolInput in) {
         return ref(in).given();
+    }
+
+    /**
+     * The member the call names, as {@code registry} has it; empty when it names none, or one not
+     * there (never registered, or removed by this very call). For what goes along with any call
+     * about a member (notes, redaction), which must not fail the call.
+     */
+    public static java.util.Optional<Member> named(ToolInput in, Registry registry) {
+        if (!named(in)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(ref(in).resolve(registry));
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
     }
 }
