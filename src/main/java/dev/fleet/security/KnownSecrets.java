@@ -107,7 +107,7 @@ public final class KnownSecrets {
     }
 
     /** {@code text} with every known form replaced by {@code replacement}. */
-    String removeFrom(String text, String replacement) {
+    public String removeFrom(String text, String replacement) {
         String out = text;
         for (String form : forms) {
             out = out.replace(form, replacement);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.fleet.security.KnownSecrets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -15,6 +16,8 @@ import java.util.Map;
  * Stars out secrets in a tool's answer: its text and its structured data alike. The structured
  * data is no safer than the text: it carries what members print (a command's output, an agent's
  * reply) and what services answer (an error quoting the request), so it is searched all through.
+ * Each secret is looked for in every form it may be printed in ({@link KnownSecrets}: as given,
+ * URL-encoded, base64), as in what services say.
  */
 final class Redaction {
     static final String STARS = "********";
@@ -23,10 +26,13 @@ final class Redaction {
     private static final ObjectMapper TREES = new ObjectMapper().findAndRegisterModules();
 
     private final List<String> secrets;
+    /** Every secret in each form it may be printed in (as given, URL-encoded, base64), longest first. */
+    private final KnownSecrets forms;
 
     Redaction(List<String> secrets) {
         // The longest first: a secret that contains another is starred whole.
         this.secrets = secrets.stream().distinct().sorted((a, b) -> b.length() - a.length()).toList();
+        this.forms = KnownSecrets.of(this.secrets.toArray(String[]::new));
     }
 
     ToolResult apply(ToolResult result) {
@@ -37,13 +43,7 @@ final class Redaction {
     }
 
     String text(String s) {
-        if (s == null) {
-            return null;
-        }
-        for (String secret : secrets) {
-            s = s.replace(secret, STARS);
-        }
-        return s;
+        return s == null ? null : forms.removeFrom(s, STARS);
     }
 
     /**

@@ -24,5 +24,8 @@ class RedactionTest {
         Redaction nested = new Redaction(List.of("abcd", "xxabcdxx"));
         assertThat(nested.text("a xxabcdxx b abcd c")).isEqualTo("a ******** b ******** c");
         assertThat(redaction.text("ends with sk-ant")).isEqualTo("ends with sk-ant");
+        // A member may print a secret encoded (a script that base64s a login): that form is starred too.
+        String encoded = java.util.Base64.getEncoder().encodeToString("hunter2-long".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(redaction.text("auth=" + encoded)).isEqualTo("auth=********");
     }
 }
