@@ -327,14 +327,12 @@ public final class StreamableHttpServer implements McpStreamableServerTransportP
 
     private void post(HttpExchange ex) throws IOException {
         // The share is what the client says it sends (all that may be, when it does not say), at most a whole body.
-        int share = declaredLength(ex).map(n -> (int) Math.min(n, MAX_BODY + 1L)).orElse(MAX_BODY + 1);
-        if (share > MAX_BODY) {
-            if (declaredLength(ex).isPresent()) {
-                plain(ex, 413, "a message may be at most " + MAX_BODY + " bytes");
-                return;
-            }
-            share = MAX_BODY;
+        java.util.Optional<Long> declared = declaredLength(ex);
+        if (declared.isPresent() && declared.get() > MAX_BODY) {
+            plain(ex, 413, "a message may be at most " + MAX_BODY + " bytes");
+            return;
         }
+        int share = declared.map(Long::intValue).orElse(MAX_BODY);
         try {
             if (!bodyBytes.tryAcquire(share, BODY_BUDGET_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 ex.getResponseHeaders().set("Retry-After", "1");
