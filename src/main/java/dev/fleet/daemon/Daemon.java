@@ -105,64 +105,83 @@ public final class Daemon {
         }
         try (lock) {
             lock.record(pid, build, options.toArgs());
-            InetSocketAddress httpAddress = options.http() == null ? null : httpAddress(options.http(), options.allowRemote());
-            // Binding sets up the JDK's socket and secure-random classes, about 20 ms of a start: it
-            // runs beside building fleet, so a relay that started this daemon waits only for the
-            // slower of the two. Connections are served once the daemon is ready, as before.
-            FutureTask<ServerSocketChannel> binding = new FutureTask<>(this::bind);
-            Thread binder = new Thread(binding, "fleet-daemon-bind");
-            binder.setDaemon(true);
-            binder.start();
-            SessionStopper stopper = new SessionStopper();
-            Fleet fleet;
             try {
-                fleet = new Fleet(settings, clock, Sleeper.REAL, stopper);
-            } catch (RuntimeException | Error e) {
-                closeWhenBound(binding);
-                throw e;
+                serveHolding();
+            } finally {
+                markStopped(lock);
             }
-            ServerSocketChannel listener;
-            try {
-                listener = bound(binding);
-            } catch (IOException e) {
-                fleet.close();
-                throw e;
-            }
-            Runtime.getRuntime().addShutdownHook(new Thread(this::stopFromSignal, "fleet-daemon-stop"));
-            Thread acceptor = new Thread(() -> acceptAll(listener), "fleet-daemon-accept");
-            acceptor.setDaemon(true);
-            acceptor.start();
-
-            mcp = new FleetMcp(fleet, stopper, clock);
-            sessions = mcp.lineSessions();
-            McpSyncServer socketServer = mcp.serve(sessions);
-            McpSyncServer httpServer = null;
-            if (httpAddress != null) {
-                http = new StreamableHttpServer(new StreamableHttpServer.Config(httpAddress, token(), options.tokenInPath()),
-                        mcp.json(), mcp.gate(), clock);
-                httpServer = mcp.serve(http, http::end);
-                http.start();
-            }
-            ready.countDown();
-            fleet.startIdleWatcher();
-            ScheduledExecutorService idle = idleChecks(fleet.idleWatcher());
-            log.info("fleet daemon {} (pid {}) serving {} on {}{}", Version.get(), pid, paths.dataDir(), paths.socket(),
-                    http == null ? "" : " and " + http.url());
-            stop.await();
-
-            log.info("fleet daemon stopping");
-            idle.shutdownNow();
-            listener.close();
-            Files.deleteIfExists(paths.socket());
-            socketServer.close();
-            if (httpServer != null) {
-                httpServer.close();
-            }
-            fleet.close();
         } finally {
             stopped.countDown();
         }
         return 0;
+    }
+
+    /** Marks the lock's record as that of a daemon that ended in order; a killed one never gets here. */
+    private static void markStopped(DaemonLock lock) {
+        try {
+            lock.markStopped();
+        } catch (IOException e) {
+            // The next relay then takes this daemon for a killed one and starts the next with its options.
+            log.warn("cannot mark the daemon's lock record as stopped: {}", e.getMessage());
+        }
+    }
+
+    /** Serves until asked to stop, holding the lock. */
+    private void serveHolding() throws IOException, InterruptedException {
+        InetSocketAddress httpAddress = options.http() == null ? null : httpAddress(options.http(), options.allowRemote());
+        // Binding sets up the JDK's socket and secure-random classes, about 20 ms of a start: it
+        // runs beside building fleet, so a relay that started this daemon waits only for the
+        // slower of the two. Connections are served once the daemon is ready, as before.
+        FutureTask<ServerSocketChannel> binding = new FutureTask<>(this::bind);
+        Thread binder = new Thread(binding, "fleet-daemon-bind");
+        binder.setDaemon(true);
+        binder.start();
+        SessionStopper stopper = new SessionStopper();
+        Fleet fleet;
+        try {
+            fleet = new Fleet(settings, clock, Sleeper.REAL, stopper);
+        } catch (RuntimeException | Error e) {
+            closeWhenBound(binding);
+            throw e;
+        }
+        ServerSocketChannel listener;
+        try {
+            listener = bound(binding);
+        } catch (IOException e) {
+            fleet.close();
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stopFromSignal, "fleet-daemon-stop"));
+        Thread acceptor = new Thread(() -> acceptAll(listener), "fleet-daemon-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+
+        mcp = new FleetMcp(fleet, stopper, clock);
+        sessions = mcp.lineSessions();
+        McpSyncServer socketServer = mcp.serve(sessions);
+        McpSyncServer httpServer = null;
+        if (httpAddress != null) {
+            http = new StreamableHttpServer(new StreamableHttpServer.Config(httpAddress, token(), options.tokenInPath()),
+                    mcp.json(), mcp.gate(), clock);
+            httpServer = mcp.serve(http, http::end);
+            http.start();
+        }
+        ready.countDown();
+        fleet.startIdleWatcher();
+        ScheduledExecutorService idle = idleChecks(fleet.idleWatcher());
+        log.info("fleet daemon {} (pid {}) serving {} on {}{}", Version.get(), pid, paths.dataDir(), paths.socket(),
+                http == null ? "" : " and " + http.url());
+        stop.await();
+
+        log.info("fleet daemon stopping");
+        idle.shutdownNow();
+        listener.close();
+        Files.deleteIfExists(paths.socket());
+        socketServer.close();
+        if (httpServer != null) {
+            httpServer.close();
+        }
+        fleet.close();
     }
 
     /**

@@ -60,17 +60,33 @@ final class DaemonLock implements AutoCloseable {
         channel.force(true);
     }
 
+    /**
+     * Adds {@code stopped} to the record: the daemon ended in order (a stop, its idle exit, a
+     * signal, a failed start). A record without it, and no daemon holding the lock, is one of a
+     * daemon that was killed or crashed.
+     */
+    void markStopped() throws IOException {
+        channel.write(ByteBuffer.wrap(STOPPED_LINE.getBytes(StandardCharsets.UTF_8)), channel.size());
+        channel.force(true);
+    }
+
+    private static final String STOPPED_LINE = "stopped\n";
+
     /** What the last daemon recorded; empty values when there is no lock file. */
     static Recorded read(Path file) throws IOException {
         long pid = -1;
         List<String> options = new ArrayList<>();
+        boolean stopped = false;
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            return new Recorded(-1, List.of());
+            return new Recorded(-1, List.of(), true);
         }
         for (String line : lines) {
+            if (line.equals("stopped")) {
+                stopped = true;
+            }
             if (line.startsWith("pid ")) {
                 try {
                     pid = Long.parseLong(line.substring(4).strip());
@@ -81,10 +97,14 @@ final class DaemonLock implements AutoCloseable {
                 options.add(line.substring(7));
             }
         }
-        return new Recorded(pid, List.copyOf(options));
+        return new Recorded(pid, List.copyOf(options), stopped);
     }
 
-    record Recorded(long pid, List<String> options) {
+    /**
+     * @param stopped whether that daemon ended in order; false while it runs, and for good if it
+     *                was killed or crashed
+     */
+    record Recorded(long pid, List<String> options, boolean stopped) {
     }
 
     @Override

@@ -62,7 +62,10 @@ public final class Relay {
     private final PrintStream log;
     private final IntConsumer exit;
     private final Object state = new Object();
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** Calls sent to the daemon and not yet answered: id to the line, kept for those safe to send again. */
+    private final Map<String, String> inFlight = new ConcurrentHashMap<>();
+    /** Ids of calls already sent again to a new daemon: a second loss answers them with the error. */
+    private final Set<String> sentAgain = ConcurrentHashMap.newKeySet();
     private DaemonLink link;
     private String initialize;
     private String initializeId;
@@ -275,7 +278,7 @@ public final class Relay {
                 return;
             }
             if (scan.isRequest()) {
-                inFlight.add(scan.id());
+                inFlight.put(scan.id(), SAFE_AGAIN.contains(scan.method()) ? line : "");
             }
             try {
                 l.send(line);
@@ -524,7 +527,18 @@ public final class Relay {
         }
     }
 
-    /** The daemon is gone: every call it had is answered with an error; the next message reconnects. */
+    /**
+     * Requests that change nothing, so a relay whose daemon went away while one was on its way
+     * sends it to the next daemon instead of answering it with an error: a client started while
+     * the daemon stopped (or was killed) is then served, not left with a failed handshake.
+     */
+    private static final Set<String> SAFE_AGAIN = Set.of("initialize", "ping", "tools/list", "prompts/list",
+            "resources/list", "resources/templates/list");
+
+    /**
+     * The daemon is gone: calls that change nothing are sent again to a new daemon (once each);
+     * every other call it had is answered with an error, and the next message reconnects.
+     */
     private void lost(DaemonLink l) {
         l.markClosed();
         if (link != l) {
@@ -532,7 +546,16 @@ public final class Relay {
         }
         link = null;
         l.close();
-        List<String> unanswered = new ArrayList<>(inFlight);
+        List<String> unanswered = new ArrayList<>();
+        List<String> again = new ArrayList<>();
+        for (Map.Entry<String, String> call : inFlight.entrySet()) {
+            boolean safe = !call.getValue().isEmpty() && !inputEnded && sentAgain.add(call.getKey());
+            if (safe) {
+                again.add(call.getValue());
+            } else {
+                unanswered.add(call.getKey());
+            }
+        }
         inFlight.clear();
         if (!unanswered.isEmpty()) {
             log.println("fleet: the fleet daemon went away with " + unanswered.size() + " call(s) in flight");
@@ -541,6 +564,12 @@ public final class Relay {
             answer(LineScan.error(id, DAEMON_ERROR, "The fleet daemon stopped while this call was running, so its "
                     + "result is unknown (the work may be partly done). The next call starts a new daemon; see "
                     + paths.log() + " for why it stopped."));
+        }
+        if (!again.isEmpty()) {
+            log.println("fleet: the fleet daemon went away; sending " + again.size() + " call(s) that change nothing to a new one");
+            for (String line : again) {
+                forward(line);
+            }
         }
     }
 
@@ -578,6 +607,18 @@ public final class Relay {
                 return l;
             }
             l.close();
+            if (reply == null && attempt < 2) {
+                // Closed during the handshake: a daemon on its way out (stopped, or killed just
+                // then). The next attempt connects to the next one, or starts it; a daemon that
+                // stays closes this attempt's connection too, and the last says so.
+                try {
+                    DaemonControl.awaitGone(paths, Duration.ofSeconds(2));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new RelayException("interrupted");
+                }
+                continue;
+            }
             if (words.length >= 3 && words[0].equals(RelayProtocol.REFUSED) && words[2].equals("stopping")) {
                 // Maybe retired by another relay of this build that raced this one: whichever starts
                 // the next daemon gives it the options of the one going away.
@@ -663,33 +704,74 @@ public final class Relay {
             // The launcher script started one while this JVM booted: wait for it rather than start a rival
             // (its reason is in the log from before this wait began, if it has failed already).
             launcherStartedDaemon = false;
-            DaemonLink l = awaitDaemon(null, LAUNCHER_START_LIMIT);
+            DaemonLink l = awaitDaemon(null, new DaemonLogTail(paths.log()), LAUNCHER_START_LIMIT);
             if (l != null) {
                 return l;
             }
         }
+        List<String> options = inheritedOptions.isEmpty() ? optionsOfAKilledDaemon() : inheritedOptions;
+        DaemonLink l;
+        try {
+            l = startWith(options);
+        } catch (RelayException e) {
+            if (options.isEmpty() || !inheritedOptions.isEmpty()) {
+                throw e;
+            }
+            // The killed daemon's options no longer work (its HTTP port taken meanwhile, say): the
+            // client is served by a daemon with the defaults rather than not at all.
+            log.println("fleet: " + e.getMessage() + "; starting it with the default options instead");
+            l = startWith(List.of());
+        }
+        return l;
+    }
+
+    private DaemonLink startWith(List<String> options) throws RelayException {
+        // Watched from before the start: a daemon that fails at once is not missed.
+        DaemonLogTail tail = new DaemonLogTail(paths.log());
         Process daemon;
         try {
-            daemon = DaemonStarter.start(paths, env, inheritedOptions);
+            daemon = DaemonStarter.start(paths, env, options);
         } catch (IOException e) {
             throw new RelayException("cannot start the fleet daemon: " + e.getMessage());
         }
-        DaemonLink l = awaitDaemon(daemon, START_LIMIT);
+        DaemonLink l = awaitDaemon(daemon, tail, START_LIMIT);
         if (l == null) {
             throw new RelayException("the fleet daemon did not answer within " + START_LIMIT.toSeconds() + " s; see " + paths.log());
         }
         return l;
     }
 
+    /**
+     * The options of the last daemon if it was killed or crashed (its record was never marked
+     * stopped), else none. Its replacement takes them, as one replacing another build's daemon
+     * does: with the defaults, a configured HTTP port would be free for another user's process
+     * to take while clients kept sending their bearer token there. A daemon that stopped in order
+     * (a stop, its idle exit, a signal) is followed by one with the defaults, as documented.
+     */
+    private List<String> optionsOfAKilledDaemon() {
+        DaemonLock.Recorded last;
+        try {
+            last = DaemonLock.read(paths.lock());
+        } catch (IOException e) {
+            log.println("fleet: cannot read " + paths.lock() + " (" + e.getMessage() + "); the daemon starts with the default options");
+            return List.of();
+        }
+        if (last.stopped() || last.options().isEmpty()) {
+            return List.of();
+        }
+        log.println("fleet: the last fleet daemon (pid " + last.pid() + ") ended without stopping; starting a new one with its options "
+                + String.join(" ", last.options()));
+        return last.options();
+    }
+
     /** About when the launcher started this relay, and a daemon beside it: a log written since may be that daemon's. */
     private static final java.time.Instant LAUNCHED_SINCE = java.time.Instant.now().minusSeconds(10);
 
     /** Polls the socket until a daemon answers; null at the deadline. {@code daemon} (if known) failing early ends the wait. */
-    private DaemonLink awaitDaemon(Process daemon, Duration limit) throws RelayException {
+    private DaemonLink awaitDaemon(Process daemon, DaemonLogTail tail, Duration limit) throws RelayException {
         long deadline = System.nanoTime() + limit.toNanos();
         long exitedAt = 0;
-        // A daemon that cannot start says why in the log: that ends the wait with the reason.
-        DaemonLogTail tail = new DaemonLogTail(paths.log());
+        // A daemon that cannot start says why in the log (read through tail): that ends the wait with the reason.
         long nextLogLook = System.nanoTime();
         // A connect attempt to a socket not yet there costs microseconds; a long pause would be
         // added whole to the client's wait for a daemon that is just starting.

@@ -382,6 +382,43 @@ class DaemonIT {
         }
     }
 
+    /**
+     * A daemon serving HTTP, killed (kill -9, as the OOM killer would): the daemon the next client's
+     * relay starts serves the same address again. Before, it ran with the defaults, and the port
+     * was free for anyone to take while HTTP clients kept sending their bearer token there. After
+     * an orderly stop, the next daemon has the defaults, as documented.
+     */
+    @Test
+    void aDaemonKilledWhileServingHttpIsFollowedByOneOnTheSameAddressAndAStoppedOneByTheDefaults() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        String address = "127.0.0.1:" + port;
+        FleetCommand.Run started = FleetCommand.run(env, "daemon", "restart", "--http", address, "--idle-exit", "7m");
+        assertThat(started.out()).as(started.err()).contains("fleet daemon started");
+        long killed = daemonPid();
+        ProcessHandle handle = ProcessHandle.of(killed).orElseThrow();
+        handle.destroyForcibly();
+        handle.onExit().get(30, TimeUnit.SECONDS);
+        Path lock = home.dataDir().resolve("daemon.lock");
+        assertThat(DaemonLock.read(lock).stopped()).as("a killed daemon's record is not marked stopped").isFalse();
+
+        try (FleetServer fleet = new FleetServer(env, true)) {
+            fleet.client().initialize();
+            assertThat(daemonPid()).isNotEqualTo(killed);
+            assertThat(FleetCommand.run(env, "daemon", "status").out()).contains("http: http://" + address);
+            assertThat(DaemonLock.read(lock).options()).containsExactly("--http", address, "--idle-exit", "420s");
+        }
+        // Closing that client stopped the daemon ('fleet daemon stop').
+        assertThat(DaemonLock.read(lock).stopped()).isTrue();
+        try (FleetServer fleet = new FleetServer(env, true)) {
+            fleet.client().initialize();
+            assertThat(FleetCommand.run(env, "daemon", "status").out()).contains("http: off");
+            assertThat(DaemonLock.read(lock).options()).doesNotContain("--http");
+        }
+    }
+
     @Test
     void aSecondDaemonStartedByHandRefusesAndRacingRelaysEndWithOneDaemon() throws Exception {
         List<FleetServer> racing = List.of(new FleetServer(env, true), new FleetServer(env, true));

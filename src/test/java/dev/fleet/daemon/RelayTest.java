@@ -209,6 +209,126 @@ class RelayTest {
         }
     }
 
+    /**
+     * A daemon that goes away (stopped, or killed) while requests that change nothing are on
+     * their way: those are sent again to the next daemon, so a client started just then gets its
+     * handshake and its tools; a tool call, which may have done part of its work, is answered with
+     * the error instead. Before, the client's initialize was answered with -32000.
+     */
+    @Test
+    void requestsThatChangeNothingGoToTheNextDaemonWhenTheirsGoesAwayAndAToolCallGetsTheError() throws Exception {
+        Path calls = tmp.resolve("launcher-calls");
+        withLauncher(launcher(calls, ""), () -> {
+            daemon = ScriptedDaemon.start(paths, BUILD, INIT, TOOLS).silent();
+            client = ClientEnd.start(paths, false);
+            client.send(INITIALIZE);
+            awaitReceived(1);
+            daemon.vanish();
+            awaitLines(calls, 1);
+            daemon = ScriptedDaemon.start(paths, BUILD, INIT, TOOLS);
+            assertThat(client.next()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":" + INIT + "}");
+
+            daemon.silent();
+            client.send(INITIALIZED);
+            client.send(TOOLS_LIST);
+            client.send(CALL);
+            awaitReceived(4);
+            daemon.vanish();
+            assertThat(client.next()).startsWith("{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":")
+                    .contains("stopped while this call was running");
+            awaitLines(calls, 2);
+            daemon = ScriptedDaemon.start(paths, BUILD, INIT, TOOLS);
+            assertThat(client.next()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":" + TOOLS + "}");
+            assertThat(daemon.received()).as("the handshake, then the listing; the tool call is not sent again")
+                    .containsExactly(INITIALIZE, INITIALIZED, TOOLS_LIST);
+            assertThat(client.log()).contains("sending 1 call(s) that change nothing to a new one");
+        });
+    }
+
+    /**
+     * The daemon a relay starts where none runs: with the options of the last one if that one was
+     * killed (its record is not marked stopped), so a configured HTTP port is served again rather
+     * than left free; with the defaults after an orderly stop.
+     */
+    @Test
+    void aDaemonStartedAfterOneWasKilledTakesItsOptionsAndOneAfterAnOrderlyStopTheDefaults() throws Exception {
+        String record = "pid 4242\nbuild " + BUILD + "\noption --http\noption 127.0.0.1:8765\noption --idle-exit\noption 420s\n";
+        Files.writeString(paths.lock(), record);
+        Path calls = tmp.resolve("launcher-calls");
+        withLauncher(launcher(calls, ""), () -> {
+            client = ClientEnd.start(paths, false);
+            client.send(INITIALIZE);
+            awaitLines(calls, 1);
+            assertThat(Files.readAllLines(calls)).containsExactly("daemon --http 127.0.0.1:8765 --idle-exit 420s");
+            assertThat(client.log()).contains("the last fleet daemon (pid 4242) ended without stopping");
+            daemon = ScriptedDaemon.start(paths, BUILD, INIT, TOOLS);
+            assertThat(client.next()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":" + INIT + "}");
+            client.close();
+            daemon.vanish();
+
+            Files.writeString(paths.lock(), record + "stopped\n");
+            client = ClientEnd.start(paths, false);
+            client.send(INITIALIZE);
+            awaitLines(calls, 2);
+            assertThat(Files.readAllLines(calls).get(1)).isEqualTo("daemon");
+        });
+    }
+
+    /**
+     * The killed daemon's options no longer work (its HTTP port was taken meanwhile): the next
+     * daemon starts with the defaults, so the client is served, and the reason is named.
+     */
+    @Test
+    void whenAKilledDaemonsOptionsCannotStartTheNextDaemonHasTheDefaults() throws Exception {
+        Files.writeString(paths.lock(), "pid 4242\nbuild " + BUILD + "\noption --http\noption 127.0.0.1:8765\n");
+        Path calls = tmp.resolve("launcher-calls");
+        String refuseHttp = "case \"$*\" in *--http*) echo 'fleet: the daemon cannot start: Address already in use'; exit 1;; esac\n";
+        withLauncher(launcher(calls, refuseHttp), () -> {
+            client = ClientEnd.start(paths, false);
+            client.send(INITIALIZE);
+            awaitLines(calls, 2);
+            assertThat(Files.readAllLines(calls)).containsExactly("daemon --http 127.0.0.1:8765", "daemon");
+            daemon = ScriptedDaemon.start(paths, BUILD, INIT, TOOLS);
+            assertThat(client.next()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":" + INIT + "}");
+            assertThat(client.log()).contains("Address already in use", "starting it with the default options instead");
+        });
+    }
+
+    /** A stand-in for the fleet launcher: records each call's arguments in {@code calls}, then runs {@code then}. */
+    private Path launcher(Path calls, String then) throws IOException {
+        Path launcher = tmp.resolve("fleet");
+        Files.writeString(launcher, "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '" + calls + "'\n" + then);
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
+        return launcher;
+    }
+
+    private interface Steps {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code steps} with daemons started through {@code launcher}. */
+    private static void withLauncher(Path launcher, Steps steps) throws Exception {
+        String before = System.getProperty("fleet.launcher");
+        System.setProperty("fleet.launcher", launcher.toString());
+        try {
+            steps.run();
+        } finally {
+            if (before == null) {
+                System.clearProperty("fleet.launcher");
+            } else {
+                System.setProperty("fleet.launcher", before);
+            }
+        }
+    }
+
+    private static void awaitLines(Path file, int n) throws Exception {
+        for (int i = 0; i < 200 && (!Files.exists(file) || Files.readAllLines(file).size() < n); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(file).as("the relay started a daemon " + n + " time(s)").exists();
+        assertThat(Files.readAllLines(file)).hasSizeGreaterThanOrEqualTo(n);
+    }
+
     @Test
     void aRecordCutShortOrThroughALinkIsNotRead() throws Exception {
         RelayWelcome welcome = new RelayWelcome(BUILD, VERSION, bytes(INIT), bytes(TOOLS));

@@ -29,8 +29,12 @@ final class ScriptedDaemon implements AutoCloseable {
     private final List<SocketChannel> connections = new CopyOnWriteArrayList<>();
     /** Set: every relay is refused with this reason (a daemon on its way out says {@code stopping}). */
     private volatile String refusal;
+    /** Set: requests are kept but never answered, as by a daemon busy with them until it goes away. */
+    private volatile boolean silent;
+    private final DaemonPaths paths;
 
-    private ScriptedDaemon(ServerSocketChannel server, String build, String initializeResult, String toolsResult) {
+    private ScriptedDaemon(DaemonPaths paths, ServerSocketChannel server, String build, String initializeResult, String toolsResult) {
+        this.paths = paths;
         this.server = server;
         this.build = build;
         this.initializeResult = initializeResult;
@@ -44,7 +48,7 @@ final class ScriptedDaemon implements AutoCloseable {
         server.bind(UnixDomainSocketAddress.of(fresh));
         Files.setPosixFilePermissions(fresh, PosixFilePermissions.fromString("rw-------"));
         Files.move(fresh, paths.socket(), StandardCopyOption.ATOMIC_MOVE);
-        ScriptedDaemon daemon = new ScriptedDaemon(server, build, initializeResult, toolsResult);
+        ScriptedDaemon daemon = new ScriptedDaemon(paths, server, build, initializeResult, toolsResult);
         Thread acceptor = new Thread(daemon::acceptAll, "scripted-daemon");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -55,6 +59,18 @@ final class ScriptedDaemon implements AutoCloseable {
     ScriptedDaemon refusing(String reason) {
         refusal = reason;
         return this;
+    }
+
+    /** From now on, answers no request. */
+    ScriptedDaemon silent() {
+        silent = true;
+        return this;
+    }
+
+    /** Goes away as a killed daemon does, except that its socket file goes too (as a stopped one's does). */
+    void vanish() throws IOException {
+        close();
+        Files.deleteIfExists(paths.socket());
     }
 
     /** Every MCP line the relays sent, in order of arrival. */
@@ -94,7 +110,7 @@ final class ScriptedDaemon implements AutoCloseable {
             while ((line = RelayProtocol.readLine(in)) != null) {
                 received.add(line);
                 LineScan scan = LineScan.of(line);
-                if (!scan.isRequest()) {
+                if (!scan.isRequest() || silent) {
                     continue;
                 }
                 String result = switch (scan.method()) {
