@@ -25,10 +25,14 @@ final class DaemonCommand implements Callable<Integer> {
     @Mixin
     Options options;
 
+    @Option(names = Daemon.SERVICE_FLAG, hidden = true,
+            description = "Started by the installed service: another daemon already serving is success, not an error.")
+    boolean service;
+
     @Override
     public Integer call() throws Exception {
         Settings settings = Settings.from(System.getenv());
-        return Daemon.run(settings, options.options(settings));
+        return Daemon.run(settings, options.options(settings), service);
     }
 
     /** The options every form of starting a daemon shares. */

@@ -86,22 +86,36 @@ public final class Daemon {
      * relay started it.
      */
     public static int run(Settings settings, DaemonOptions options) throws InterruptedException {
+        return run(settings, options, false);
+    }
+
+    /**
+     * The flag an installed service starts the daemon with. A service's daemon that finds another
+     * daemon serving (one a relay started while the service's was down) ends with success: the
+     * service's purpose, a daemon for this user, is met, and a failure would have the service
+     * manager start it again every few seconds for as long as the other one runs.
+     */
+    public static final String SERVICE_FLAG = "--service";
+
+    /** As {@link #run(Settings, DaemonOptions)}; {@code service} when an installed service started it. */
+    public static int run(Settings settings, DaemonOptions options, boolean service) throws InterruptedException {
         try {
             new DataDir(settings.dataDir()).ensureExists();
-            return new Daemon(new DaemonPaths(settings.dataDir()), options, settings, Clock.systemUTC()).serve();
+            return new Daemon(new DaemonPaths(settings.dataDir()), options, settings, Clock.systemUTC()).serve(service);
         } catch (IOException e) {
             System.err.println("fleet: the daemon cannot start: " + e.getMessage());
             return 1;
         }
     }
 
-    int serve() throws IOException, InterruptedException {
+    int serve(boolean service) throws IOException, InterruptedException {
         DaemonLock lock = DaemonLock.acquire(paths.lock(), LOCK_WAIT);
         if (lock == null) {
             long other = DaemonLock.read(paths.lock()).pid();
             System.err.println("fleet: a fleet daemon already runs for " + paths.dataDir() + " (pid " + other
-                    + "); 'fleet daemon status' shows it, 'fleet daemon stop' stops it");
-            return 1;
+                    + "); 'fleet daemon status' shows it, 'fleet daemon stop' stops it"
+                    + (service ? "; this service's daemon leaves it serving and ends" : ""));
+            return service ? 0 : 1;
         }
         try (lock) {
             lock.record(pid, build, options.toArgs());

@@ -72,6 +72,7 @@ public final class ServiceInstaller {
     /** The service file's text for a daemon with these options. */
     public String content(DaemonOptions options) {
         List<String> command = new ArrayList<>(daemonCommand);
+        command.add(Daemon.SERVICE_FLAG);
         command.addAll(options.toArgs());
         return platform == Platform.LAUNCHD ? launchdPlist(command) : systemdUnit(command);
     }

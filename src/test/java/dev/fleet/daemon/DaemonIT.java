@@ -434,6 +434,11 @@ class DaemonIT {
             FleetCommand.Run second = FleetCommand.run(env, Duration.ofSeconds(60), System.getProperty("fleet.jar"), "daemon");
             assertThat(second.exit()).isEqualTo(1);
             assertThat(second.err()).contains("a fleet daemon already runs", "pid " + daemonPid());
+            // The installed service's daemon, started while a relay's serves: success, so the
+            // service manager does not start it again every few seconds.
+            FleetCommand.Run service = FleetCommand.run(env, Duration.ofSeconds(60), System.getProperty("fleet.jar"), "daemon", "--service");
+            assertThat(service.exit()).as(service.err()).isZero();
+            assertThat(service.err()).contains("a fleet daemon already runs", "this service's daemon leaves it serving and ends");
         } finally {
             racing.forEach(FleetServer::disconnect);
         }

@@ -43,7 +43,7 @@ class ServiceInstallerTest {
         assertThat(s.file()).isEqualTo(unit);
         String text = Files.readString(unit);
         assertThat(text).contains("[Service]", "Type=simple", "Restart=on-failure", "WantedBy=default.target",
-                "ExecStart=\"/opt/my fleet/fleet\" \"daemon\" \"--http\" \"127.0.0.1:7777\" \"--idle-exit\" \"0\"",
+                "ExecStart=\"/opt/my fleet/fleet\" \"daemon\" \"--service\" \"--http\" \"127.0.0.1:7777\" \"--idle-exit\" \"0\"",
                 "Environment=\"APRA_FLEET_DATA_DIR=" + home.resolve("data") + "\"",
                 "Environment=\"PATH=/usr/bin:/bin\"");
         assertThat(ran).containsExactly(List.of("systemctl", "--user", "daemon-reload"),
@@ -74,7 +74,7 @@ class ServiceInstallerTest {
         Path plist = home.resolve("Library/LaunchAgents/dev.fleet.apra-fleet.plist");
         String text = Files.readString(plist);
         assertThat(text).contains("<key>Label</key>", "<string>dev.fleet.apra-fleet</string>", "<string>/opt/my fleet/fleet</string>",
-                "<string>daemon</string>", "<key>RunAtLoad</key>", "<true/>", "<key>SuccessfulExit</key>",
+                "<string>daemon</string>\n    <string>--service</string>", "<key>RunAtLoad</key>", "<true/>", "<key>SuccessfulExit</key>",
                 "data &amp; more", "daemon.log</string>");
         javax.xml.parsers.DocumentBuilderFactory f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
         f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
