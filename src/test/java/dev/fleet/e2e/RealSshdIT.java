@@ -112,6 +112,23 @@ class RealSshdIT {
         assertThat(Files.mismatch(tmp.resolve("payload/blob.bin"), tmp.resolve("back/blob.bin"))).isEqualTo(-1);
     }
 
+    /**
+     * A path whose every name fits but whose whole is past Linux's 4,096-byte limit: OpenSSH's
+     * SFTP server answers ENAMETOOLONG with the bare status "Bad message"; the user reads the path
+     * and the rule instead.
+     */
+    @Test
+    @Order(3)
+    void aPathLongerThanTheMembersFileSystemAllowsIsRefusedInWords() throws Exception {
+        // remote_subfolder itself stays within the 4,096 characters fleet takes; the file's path does not.
+        Path file = Files.writeString(tmp.resolve("f".repeat(240)), "deep");
+        String deep = String.join("/", java.util.Collections.nCopies(16, "d".repeat(250)));
+        McpSchema.CallToolResult sent = server.call("send_files", "member_name", "openssh", "remote_subfolder", deep,
+                "local_paths", List.of(file.toString()));
+        assertThat(text(sent)).contains("Sent 0 of 1", "(\"Bad message\"): the path is ", " bytes, longer than its file system allows",
+                "not copied").doesNotContain("Exception");
+    }
+
     @Test
     @Order(4)
     void statusAndDetail() throws Exception {

@@ -296,9 +296,10 @@ public final class SshChannel implements MemberChannel {
                         + " bytes: " + MemberPaths.nameLimitRule(memberOs) + "; not copied", e);
             }
             if (e.getStatus() == SftpConstants.SSH_FX_BAD_MESSAGE) {
-                return new IOException("the member refused " + memberPath + " (\"" + e.getMessage()
-                        + "\"): a name or the whole path is longer than its file system allows (" + MemberPaths.NAME_LIMIT
-                        + " bytes a name on most); not copied", e);
+                // Every name fits (checked above), so it is most likely the whole path: say how long it is.
+                return new IOException("the member refused " + memberPath + " (\"" + e.getMessage() + "\"): the path is "
+                        + memberPath.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + " bytes, longer than its file "
+                        + "system allows (4,096 bytes a path on Linux, 1,024 on macOS); not copied", e);
             }
             return e;
         }
