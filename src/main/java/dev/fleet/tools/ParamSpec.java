@@ -180,6 +180,9 @@ public final class ParamSpec {
 
     /** What a bad value was, for the error: its kind only when the parameter is a secret (even a number may be one). */
     private static String describe(Param p, Object v) {
+        if (v == null) {
+            return "null";
+        }
         if (!p.sensitive()) {
             return describe(v);
         }

@@ -42,6 +42,9 @@ class ParamSpecTest {
         assertThatThrownBy(() -> spec.parse(Map.of("name", "a", "flag", "yes"))).hasMessageContaining("flag must be true or false");
         assertThatThrownBy(() -> spec.parse(Map.of("name", "a", "items", "x"))).hasMessageContaining("items must be a list of strings");
         assertThatThrownBy(() -> spec.parse(Map.of("name", "a", "items", List.of(1)))).hasMessageContaining("items must contain only strings");
+        // A null inside a list (JSON [null]) is named like any other wrong item, not a crash of the check.
+        assertThatThrownBy(() -> spec.parse(Map.of("name", "a", "items", java.util.Arrays.asList("x", null))))
+                .hasMessageContaining("items must contain only strings, got null");
         assertThatThrownBy(() -> spec.parse(Map.of("name", "a", "mode", "medium"))).hasMessageContaining("mode must be one of fast, slow");
         assertThatThrownBy(() -> spec.parse(Map.of("name", "a", "extra", 1))).hasMessageContaining("extra is not a parameter");
         assertThat(spec.parse(Map.of("name", "a", "count", 2.0)).integer("count")).isEqualTo(2);
