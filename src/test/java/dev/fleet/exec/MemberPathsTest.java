@@ -1,6 +1,7 @@
 package dev.fleet.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fleet.member.MemberOs;
 import java.util.List;
@@ -90,5 +91,90 @@ class MemberPathsTest {
         assertThat(MemberPaths.tooLongName("C:\\w\\" + bytes255 + "y", MemberOs.WINDOWS)).isNull();
         assertThat(MemberPaths.tooLongName("C:\\w\\" + "x".repeat(256), MemberOs.WINDOWS)).hasSize(256);
         assertThat(MemberPaths.nameLimitRule(MemberOs.LINUX)).contains("255 bytes");
+    }
+
+    /** On a Windows member a drive letter or a name in another case is the same place, as are the root's forms. */
+    @Test
+    void onAWindowsMemberCaseAndTheFormOfTheRootDoNotMatter() {
+        MemberOs win = MemberOs.WINDOWS;
+        assertThat(MemberPaths.isInside("C:\\Work", "c:\\work\\x", win)).isTrue();
+        assertThat(MemberPaths.isInside("c:\\work", "C:\\WORK", win)).isTrue();
+        assertThat(MemberPaths.isInside("/C:/Users/x/work", "C:\\Users\\X\\Work\\a.txt", win)).isTrue();
+        assertThat(MemberPaths.isInside("C:\\Users\\x\\work", "/c:/users/x/work/a.txt", win)).isTrue();
+        assertThat(MemberPaths.isInside("C:/Users\\x/work\\", "C:\\Users/x\\work/sub\\a.txt", win)).as("mixed separators").isTrue();
+        assertThat(MemberPaths.isInside("C:\\work", "\\\\?\\C:\\work\\a.txt", win)).as("verbatim form").isTrue();
+        assertThat(MemberPaths.isInside("C:\\work", "\\??\\c:\\work\\a.txt", win)).as("NT form").isTrue();
+        assertThat(MemberPaths.isInside("/C:", "C:\\anything", win)).as("the SFTP form of a drive's root").isTrue();
+        assertThat(MemberPaths.isInside("\\\\Host\\Share\\w", "\\\\?\\UNC\\host\\share\\W\\a", win)).as("a share in both forms").isTrue();
+    }
+
+    /** Nothing outside the work folder is taken for inside, whatever its case or form. */
+    @Test
+    void onAWindowsMemberNoPathOutsideIsTakenForInside() {
+        MemberOs win = MemberOs.WINDOWS;
+        String root = "C:\\Users\\x\\work";
+        for (String outside : List.of(
+                "C:\\Users\\x\\WORK-other\\a.txt", "c:/users/x/Work-other", "/C:/Users/x/work-other/a.txt",
+                "\\\\?\\C:\\Users\\x\\WORK-other\\a.txt", "\\\\?\\C:\\Users\\x\\other",
+                "\\\\host\\share\\Users\\x\\work\\a.txt", "\\\\?\\UNC\\host\\share\\Users\\x\\work",
+                "/\\\\host\\share\\Users\\x\\work", "\\\\.\\C:\\Users\\x\\work\\a.txt",
+                "\\\\?\\Volume{8e3b8a3c-0000-0000-0000-100000000000}\\Users\\x\\work\\a.txt",
+                "D:\\Users\\x\\work\\a.txt", "/c:/Users/x/work/../x", "C:\\Users\\x\\work\\..\\..\\x",
+                "C:\\Users\\x\\work\\...\\x", "C:\\Users\\x\\work\\.. \\x", "C:\\Users\\x\\work\\D:\\x",
+                "C:Users\\x\\work\\a.txt", "\\Users\\x\\work\\a.txt", "Users\\x\\work", "C:")) {
+            assertThat(MemberPaths.isInside(root, outside, win)).as(outside).isFalse();
+        }
+        // A name whose letters differ only in a case Windows may not fold like Java (long s, Kelvin sign) is another name.
+        assertThat(MemberPaths.isInside("C:\\tasks", "C:\\ta\u017Fks\\a", win)).isFalse();
+        assertThat(MemberPaths.isInside("C:\\work", "C:\\wor\u212A\\a", win)).isFalse();
+    }
+
+    /** Where Windows does not keep a name as written, the path is refused, naming the rule. */
+    @Test
+    void aWindowsNameEndingInADotOrSpaceIsRefusedWithTheRule() {
+        MemberOs win = MemberOs.WINDOWS;
+        assertThat(MemberPaths.isInside("C:\\work", "C:\\work.\\a.txt", win)).isFalse();
+        assertThat(MemberPaths.isInside("C:\\work.", "C:\\work\\a.txt", win)).isFalse();
+        assertThat(MemberPaths.undecidable("C:\\work.\\a.txt", win)).contains("ending in a dot or a space");
+        assertThat(MemberPaths.undecidable("C:\\work\\a.txt:s", win)).contains("alternate data stream");
+        assertThat(MemberPaths.undecidable("\\\\host\\share\\a", win)).isNull();
+        assertThat(MemberPaths.undecidable("C:\\work\\a.", MemberOs.LINUX)).isNull();
+        for (String rel : List.of("sub.", "sub \\a", "...\\x", ".. \\x", "a\\b:stream")) {
+            assertThat(MemberPaths.resolveInside("C:\\work", rel, win)).as(rel).isNull();
+            assertThat(MemberPaths.nameRule(rel, win)).as(rel).isNotNull();
+        }
+        assertThat(MemberPaths.resolveInside("C:\\work", "a.b\\c d", win)).isEqualTo("C:\\work\\a.b\\c d");
+        assertThat(MemberPaths.nameRule("sub./x ", MemberOs.LINUX)).isNull();
+    }
+
+    @Test
+    void aWindowsPathIsReadInAnyOfItsForms() throws Exception {
+        for (String form : List.of("C:\\Users\\x", "c:/Users/x", "/C:/Users/x", "/c:\\Users\\x\\", "\\\\?\\C:\\Users\\x",
+                "\\??\\C:\\Users\\x", "//?/c:/Users/x", "/\\\\?\\C:\\Users\\x")) {
+            MemberPaths.WindowsPath p = MemberPaths.windowsPath(form);
+            assertThat(p.root()).as(form).isEqualTo("C:");
+            assertThat(p.names()).as(form).containsExactly("Users", "x");
+        }
+        assertThat(MemberPaths.windowsPath("\\\\?\\UNC\\host\\share\\a").root()).isEqualTo("\\\\host\\share");
+        assertThat(MemberPaths.windowsPath("//host/share/a").network()).isTrue();
+        assertThat(MemberPaths.windowsPath("/C:").names()).isEmpty();
+        assertThatThrownBy(() -> MemberPaths.windowsPath("C:x")).hasMessageContaining("current folder");
+        assertThatThrownBy(() -> MemberPaths.windowsPath("\\x")).hasMessageContaining("without a drive letter");
+        assertThatThrownBy(() -> MemberPaths.windowsPath("\\\\.\\pipe\\x")).hasMessageContaining("device path");
+        assertThatThrownBy(() -> MemberPaths.windowsPath("\\\\?\\C:")).hasMessageContaining("device or volume");
+        assertThatThrownBy(() -> MemberPaths.windowsPath("\\\\host")).hasMessageContaining("a host and a share");
+        assertThat(MemberPaths.isWindowsRelative("..\\other")).isTrue();
+        assertThat(List.of("\\other", "/C:/x", "C:x", "\\\\h\\s")).noneMatch(MemberPaths::isWindowsRelative);
+    }
+
+    /** The POSIX rules stay as they were: case counts, and a drive-like name is a name. */
+    @Test
+    void onAPosixMemberCaseCountsAndNoWindowsRuleApplies() {
+        for (MemberOs posix : List.of(MemberOs.LINUX, MemberOs.MACOS)) {
+            assertThat(MemberPaths.isInside("/w", "/W/x", posix)).isFalse();
+            assertThat(MemberPaths.isInside("/c:/w", "/C:/w/x", posix)).isFalse();
+            assertThat(MemberPaths.isInside("/w", "/w/x./y ", posix)).isTrue();
+            assertThat(MemberPaths.resolveInside("/w", "x./y :z", posix)).isEqualTo("/w/x./y :z");
+        }
     }
 }
