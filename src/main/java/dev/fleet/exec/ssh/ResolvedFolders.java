@@ -1,5 +1,7 @@
 package dev.fleet.exec.ssh;
 
+import dev.fleet.exec.MemberPaths;
+import dev.fleet.member.MemberOs;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,18 +22,28 @@ import org.apache.sshd.sftp.common.SftpException;
  */
 final class ResolvedFolders {
     private final Map<String, String> real = new HashMap<>();
+    /** The member's OS: which characters separate names, and how its paths are read. */
+    private final MemberOs os;
 
-    /** The path with every link resolved; parts that do not exist are kept as written. */
+    ResolvedFolders(MemberOs os) {
+        this.os = os;
+    }
+
+    /**
+     * The path with every link resolved; parts that do not exist are kept as written. A path
+     * whose folder is a root, or whose last part is no plain name, is resolved whole.
+     */
     String realPath(SftpClient sftp, String path) throws IOException {
-        int slash = path.lastIndexOf('/');
-        String name = path.substring(slash + 1);
-        if (slash <= 0 || path.indexOf('\\') >= 0 || name.isEmpty() || name.equals(".") || name.equals("..")) {
-            return SshChannel.resolveLinks(sftp, path);
+        String folder = MemberPaths.parent(path, os);
+        String name = path.substring(MemberPaths.nameStart(path, os));
+        if (folder == null || MemberPaths.isRoot(folder, os) || name.isEmpty() || name.equals(".") || name.equals("..")
+                || (os != MemberOs.WINDOWS && path.indexOf('\\') >= 0)
+                || (os == MemberOs.WINDOWS && MemberPaths.windowsNameRule(name) != null)) {
+            return SshChannel.resolveLinks(sftp, path, os);
         }
-        String folder = path.substring(0, slash);
         String realFolder = real.get(folder);
         if (realFolder == null) {
-            SshChannel.Resolved resolved = SshChannel.resolve(sftp, folder);
+            SshChannel.Resolved resolved = SshChannel.resolve(sftp, folder, os);
             if (!resolved.exists()) {
                 // Below a missing folder nothing can be a link yet: the name is kept as written.
                 return join(resolved.path(), name);
@@ -47,9 +59,10 @@ final class ResolvedFolders {
         } catch (SftpException notThere) {
             return candidate;
         }
-        return SshChannel.resolveLinks(sftp, candidate);
+        return SshChannel.resolveLinks(sftp, candidate, os);
     }
 
+    /** A name below a real folder as {@link SshChannel#resolve} gives it: always with {@code /}, the SFTP form. */
     private static String join(String folder, String name) {
         return folder.endsWith("/") ? folder + name : folder + "/" + name;
     }

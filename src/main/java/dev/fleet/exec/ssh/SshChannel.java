@@ -195,7 +195,7 @@ public final class SshChannel implements MemberChannel {
         private final String address;
         /** The member's OS: which characters separate the names of its paths. */
         private final MemberOs memberOs;
-        private final ResolvedFolders folders = new ResolvedFolders();
+        private final ResolvedFolders folders;
         /** Folders this session has seen exist or has made: a folder of many files asks about each once. */
         private final java.util.Set<String> madeFolders = new java.util.HashSet<>();
 
@@ -204,6 +204,7 @@ public final class SshChannel implements MemberChannel {
             this.sftp = sftp;
             this.address = address;
             this.memberOs = memberOs;
+            this.folders = new ResolvedFolders(memberOs);
         }
 
         /** Asked by the first copy, so a batch that only lists or stats pays no round trip for it. */
@@ -575,16 +576,23 @@ public final class SshChannel implements MemberChannel {
      * Resolves symbolic links component by component with lstat and readlink, as the kernel would.
      * SFTP servers differ in whether realpath follows links, so fleet does not rely on it. Parts that
      * do not exist yet are kept as written; more than 40 links (a loop) is an error, never a guess.
+     * On a Windows member the path and each link's target are read by Windows' rules
+     * ({@link MemberPaths#windowsPath}), and the result is in the form OpenSSH for Windows uses over
+     * SFTP ({@code /C:/Users/x/work}).
      */
-    static String resolveLinks(SftpClient sftp, String path) throws IOException {
-        return resolve(sftp, path).path();
+    static String resolveLinks(SftpClient sftp, String path, MemberOs os) throws IOException {
+        return resolve(sftp, path, os).path();
     }
 
     /** Where {@link #resolveLinks} ended, and whether every part of the path exists (none was kept by name only). */
     record Resolved(String path, boolean exists) {
     }
 
-    static Resolved resolve(SftpClient sftp, String path) throws IOException {
+    static Resolved resolve(SftpClient sftp, String path, MemberOs os) throws IOException {
+        return os == MemberOs.WINDOWS ? resolveOnWindows(sftp, path) : resolveOnPosix(sftp, path);
+    }
+
+    private static Resolved resolveOnPosix(SftpClient sftp, String path) throws IOException {
         java.util.Deque<String> unresolved = new java.util.ArrayDeque<>(List.of(path.split("/")));
         java.util.Deque<String> resolved = new java.util.ArrayDeque<>();
         int hops = 0;
@@ -613,11 +621,7 @@ public final class SshChannel implements MemberChannel {
                 continue;
             }
             if (attrs.isSymbolicLink()) {
-                if (++hops > MAX_LINKS) {
-                    // Fail closed: a name kept unresolved would pass the boundary check wherever it leads.
-                    throw new IOException("more than " + MAX_LINKS + " symbolic links on the way to " + path
-                            + " (a loop?); refused");
-                }
+                hops = countHop(hops, path);
                 String link = sftp.readLink(candidate);
                 List<String> parts = List.of(link.split("/"));
                 for (int i = parts.size() - 1; i >= 0; i--) {
@@ -631,6 +635,91 @@ public final class SshChannel implements MemberChannel {
             }
         }
         return new Resolved("/" + String.join("/", resolved), !beyondExisting);
+    }
+
+    /**
+     * As on Linux, with Windows' rules: {@code /} and {@code \} both separate names; the path and an
+     * absolute link target may be written in any form of a drive's root ({@code C:\}, {@code /C:/},
+     * {@code \\?\C:\}); {@code ..} at a drive's root stays there. A network share (UNC) or device
+     * path, a target without a drive ({@code \x}) or relative to a drive's current folder
+     * ({@code C:x}), and a name Windows does not keep as written (a trailing dot or space, a
+     * {@code :}) are refused, naming the rule: fleet cannot tell where they lead.
+     */
+    private static Resolved resolveOnWindows(SftpClient sftp, String path) throws IOException {
+        MemberPaths.WindowsPath start = onADrive(path, MemberPaths.windowsPath(path));
+        String drive = start.root();
+        java.util.Deque<String> unresolved = new java.util.ArrayDeque<>(start.names());
+        java.util.Deque<String> resolved = new java.util.ArrayDeque<>();
+        int hops = 0;
+        boolean beyondExisting = false;
+        while (!unresolved.isEmpty()) {
+            String part = unresolved.pollFirst();
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                resolved.pollLast();
+                continue;
+            }
+            String rule = MemberPaths.windowsNameRule(part);
+            if (rule != null) {
+                throw new MemberPaths.RefusedPath(path, rule);
+            }
+            if (beyondExisting) {
+                resolved.addLast(part);
+                continue;
+            }
+            String candidate = sftpForm(drive, resolved) + (resolved.isEmpty() ? "" : "/") + part;
+            SftpClient.Attributes attrs;
+            try {
+                attrs = sftp.lstat(candidate);
+            } catch (SftpException e) {
+                beyondExisting = true;
+                resolved.addLast(part);
+                continue;
+            }
+            if (!attrs.isSymbolicLink()) {
+                resolved.addLast(part);
+                continue;
+            }
+            hops = countHop(hops, path);
+            String link = sftp.readLink(candidate);
+            List<String> parts;
+            if (MemberPaths.isWindowsRelative(link)) {
+                parts = List.of(link.split("[/\\\\]"));
+            } else {
+                MemberPaths.WindowsPath target = onADrive(path, MemberPaths.windowsPath(link));
+                drive = target.root();
+                resolved.clear();
+                parts = target.names();
+            }
+            for (int i = parts.size() - 1; i >= 0; i--) {
+                unresolved.addFirst(parts.get(i));
+            }
+        }
+        return new Resolved(sftpForm(drive, resolved), !beyondExisting);
+    }
+
+    /** {@code p} when it lies on a drive; a network share is not followed over SFTP. */
+    private static MemberPaths.WindowsPath onADrive(String path, MemberPaths.WindowsPath p) throws MemberPaths.RefusedPath {
+        if (p.network()) {
+            throw new MemberPaths.RefusedPath(path, "it leads to the network share " + p.root()
+                    + ", which is not followed over SFTP (a work folder lies on a drive of the member)");
+        }
+        return p;
+    }
+
+    /** A drive and names in the form OpenSSH for Windows gives over SFTP: {@code /C:/a/b}, {@code /C:/} for the root. */
+    private static String sftpForm(String drive, java.util.Collection<String> names) {
+        return "/" + drive + "/" + String.join("/", names);
+    }
+
+    private static int countHop(int hops, String path) throws IOException {
+        if (hops + 1 > MAX_LINKS) {
+            // Fail closed: a name kept unresolved would pass the boundary check wherever it leads.
+            throw new IOException("more than " + MAX_LINKS + " symbolic links on the way to " + path + " (a loop?); refused");
+        }
+        return hops + 1;
     }
 
     /** Makes the folders missing above {@code path}; {@code known} holds those seen to exist, and gains those found or made. */
