@@ -435,7 +435,7 @@ public final class SshChannel implements MemberChannel {
             if (attrs.isRegularFile()) {
                 stats.put(memberPath, stat(attrs));
             } else if (attrs.isDirectory()) {
-                walkStats(sftp, memberPath, stats, 0);
+                walkStats(sftp, memberPath, stats, 0, memberOs);
             }
             return stats;
         }
@@ -443,26 +443,7 @@ public final class SshChannel implements MemberChannel {
         @Override
         public java.util.Map<String, FileStat> describe(java.util.Collection<String> memberFolders)
                 throws IOException, ChannelException {
-            return overConnection(() -> statsIn(memberFolders), () -> "while comparing files; nothing was copied");
-        }
-
-        private java.util.Map<String, FileStat> statsIn(java.util.Collection<String> memberFolders) throws IOException {
-            java.util.Map<String, FileStat> stats = new java.util.HashMap<>();
-            for (String folder : memberFolders) {
-                try {
-                    // The listing is read lazily: a missing folder shows while iterating.
-                    for (SftpClient.DirEntry e : sftp.readDir(folder)) {
-                        if (e.getAttributes().isRegularFile()) {
-                            stats.put(child(folder, e.getFilename()), stat(e.getAttributes()));
-                        }
-                    }
-                } catch (java.io.UncheckedIOException e) {
-                    if (!(e.getCause() instanceof SftpException f) || f.getStatus() != SftpConstants.SSH_FX_NO_SUCH_FILE) {
-                        throw e.getCause();
-                    }
-                }
-            }
-            return stats;
+            return overConnection(() -> statsIn(sftp, memberFolders, memberOs), () -> "while comparing files; nothing was copied");
         }
 
         @Override
@@ -545,15 +526,41 @@ public final class SshChannel implements MemberChannel {
         return new FileStat(a.getSize(), a.getModifyTime() == null ? -1 : a.getModifyTime().to(java.util.concurrent.TimeUnit.SECONDS));
     }
 
-    private static String child(String dir, String name) {
-        return dir.endsWith("/") ? dir + name : dir + "/" + name;
+    /**
+     * The regular files right in {@code memberFolders}, by their paths on the member: each folder's
+     * path and the file's name joined with the member's separator, so that they are the very
+     * strings {@link MemberPaths#join} gives the same files as destinations.
+     */
+    static java.util.Map<String, FileStat> statsIn(SftpClient sftp, java.util.Collection<String> memberFolders, MemberOs os)
+            throws IOException {
+        java.util.Map<String, FileStat> stats = new java.util.HashMap<>();
+        for (String folder : memberFolders) {
+            try {
+                // The listing is read lazily: a missing folder shows while iterating.
+                for (SftpClient.DirEntry e : sftp.readDir(folder)) {
+                    if (e.getAttributes().isRegularFile()) {
+                        stats.put(child(folder, e.getFilename(), os), stat(e.getAttributes()));
+                    }
+                }
+            } catch (java.io.UncheckedIOException e) {
+                if (!(e.getCause() instanceof SftpException f) || f.getStatus() != SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                    throw e.getCause();
+                }
+            }
+        }
+        return stats;
+    }
+
+    private static String child(String dir, String name, MemberOs os) {
+        return MemberPaths.join(dir, List.of(name), os);
     }
 
     /**
      * Regular files and links below {@code dir} with their size and time (links get none, so they
      * never look unchanged); stops at a depth of 64 (a link loop or an absurdly deep tree).
      */
-    private static void walkStats(SftpClient sftp, String dir, java.util.Map<String, FileStat> files, int depth) throws IOException {
+    static void walkStats(SftpClient sftp, String dir, java.util.Map<String, FileStat> files, int depth, MemberOs os)
+            throws IOException {
         if (depth > 64) {
             return;
         }
@@ -562,10 +569,10 @@ public final class SshChannel implements MemberChannel {
             if (name.equals(".") || name.equals("..")) {
                 continue;
             }
-            String path = child(dir, name);
+            String path = child(dir, name, os);
             SftpClient.Attributes a = e.getAttributes();
             if (a.isDirectory()) {
-                walkStats(sftp, path, files, depth + 1);
+                walkStats(sftp, path, files, depth + 1, os);
             } else if (a.isRegularFile() || a.isSymbolicLink()) {
                 files.put(path, a.isRegularFile() ? stat(a) : new FileStat(-1, -1));
             }

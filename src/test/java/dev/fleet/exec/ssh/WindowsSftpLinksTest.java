@@ -3,6 +3,7 @@ package dev.fleet.exec.ssh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fleet.exec.FileStat;
 import dev.fleet.exec.MemberPaths;
 import dev.fleet.member.MemberOs;
 import java.io.IOException;
@@ -112,5 +113,16 @@ class WindowsSftpLinksTest {
         fs.link(WORK + "\\loop-a", "C:\\Users\\x\\work\\loop-b");
         fs.link(WORK + "\\loop-b", "loop-a");
         assertThatThrownBy(() -> real(WORK + "\\loop-a\\x")).isInstanceOf(IOException.class).hasMessageContaining("symbolic links");
+    }
+
+    /** Listed files carry the member's separator, so they match their destinations (skip unchanged, left part files). */
+    @Test
+    void listedFilesAreNamedAsTheirDestinationsAre() throws Exception {
+        Map<String, FileStat> listed = SshChannel.statsIn(sftp, List.of(WORK + "\\sub"), WIN);
+        String destination = MemberPaths.join(WORK + "\\sub", List.of("a.txt"), WIN);
+        assertThat(listed).containsOnlyKeys(destination);
+        Map<String, FileStat> walked = new java.util.TreeMap<>();
+        SshChannel.walkStats(sftp, WORK, walked, 0, WIN);
+        assertThat(walked).containsKey(MemberPaths.join(WORK, List.of("sub", "a.txt"), WIN));
     }
 }
