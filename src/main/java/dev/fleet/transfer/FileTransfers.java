@@ -115,7 +115,9 @@ public final class FileTransfers {
             throws Exception {
         // Bad input is refused before anything changes: before a cloud instance is started for it.
         if (subfolder != null && MemberPaths.resolveInside(chosen.workFolder(), subfolder, chosen.osOrAssumed()) == null) {
-            throw new InvalidRequest("remote_subfolder", "must stay inside the work folder " + chosen.workFolder()
+            String rule = MemberPaths.nameRule(subfolder, chosen.osOrAssumed());
+            throw new InvalidRequest("remote_subfolder", rule != null ? rule + "; refused"
+                    : "must stay inside the work folder " + chosen.workFolder()
                     + " (relative, no leading / or ~, no '..' above it, no NUL character)");
         }
         String tooLong = subfolder == null ? null : MemberPaths.tooLongName(subfolder, chosen.osOrAssumed());
@@ -189,7 +191,7 @@ public final class FileTransfers {
         ByteProgress bytes = new ByteProgress(progress, totalBytes, "sending");
         int skipped;
         try (FileSession files = channel.files()) {
-            String realRoot = files.realPath(root);
+            String realRoot = realRoot(files, root, os);
             List<Unchanged.Pair<SourceFile>> destinations = plan.stream().filter(p -> p.dest() != null)
                     .map(p -> new Unchanged.Pair<>(p.dest(), p.source())).toList();
             FolderSwaps swaps = new FolderSwaps(realRoot, os);
@@ -222,6 +224,32 @@ public final class FileTransfers {
             }
         }
         return new Report(member, results, skipped);
+    }
+
+    /**
+     * The work folder's real path on the member; refused whole when the member's OS has a rule
+     * against comparing it (on Windows: a name ending in a dot, a device path, …), as then no file
+     * could be placed in it or outside it.
+     */
+    private static String realRoot(FileSession files, String root, MemberOs os) throws IOException, ChannelException {
+        String real = files.realPath(root);
+        String rule = MemberPaths.undecidable(real, os);
+        if (rule != null) {
+            throw new IOException("the work folder " + root + " cannot be compared with the paths in it: " + rule);
+        }
+        return real;
+    }
+
+    /**
+     * Null when {@code real} (a real path on the member) lies in the work folder; else why not:
+     * the rule of the member's OS it breaks, or {@code otherwise} when it lies outside.
+     */
+    static String outside(String realRoot, String real, MemberOs os, String otherwise) {
+        if (MemberPaths.isInside(realRoot, real, os)) {
+            return null;
+        }
+        String rule = MemberPaths.undecidable(real, os);
+        return rule != null ? rule : otherwise;
     }
 
     /**
@@ -336,8 +364,9 @@ public final class FileTransfers {
             // Resolved on the member just before the copy, on purpose: the file's own name each time, its
             // folder when the transfer first uses it, so a link made since the plan (in the name, or in a
             // folder before the transfer reached it) cannot lead outside.
-            if (!MemberPaths.isInside(realRoot, files.realPath(p.dest()), os)) {
-                return FileResult.failed(source.toString(), "destination escapes the work folder; refused");
+            String refused = outside(realRoot, files.realPath(p.dest()), os, "destination escapes the work folder; refused");
+            if (refused != null) {
+                return FileResult.failed(source.toString(), refused);
             }
             if (same.contains(p.dest())) {
                 return null;
@@ -378,7 +407,7 @@ public final class FileTransfers {
         List<FileResult> results = new ArrayList<>();
         int skipped = 0;
         try (FileSession files = channel.files()) {
-            String realRoot = files.realPath(root);
+            String realRoot = realRoot(files, root, os);
             List<Fetch> plan = new ArrayList<>();
             Map<String, FileStat> listed = new HashMap<>();
             for (String rel : remotes) {
@@ -390,9 +419,13 @@ public final class FileTransfers {
                     continue;
                 }
                 try {
-                    if (source == null || !MemberPaths.isInside(realRoot, files.realPath(source), os)) {
-                        results.add(FileResult.failed(rel, MemberPaths.holdsNul(rel) ? "holds a NUL character, which no path can; refused"
-                                : "outside the work folder " + root + "; refused"));
+                    String outsideRoot = "outside the work folder " + root + "; refused";
+                    String rule = MemberPaths.nameRule(rel, os);
+                    String refused = MemberPaths.holdsNul(rel) ? "holds a NUL character, which no path can; refused"
+                            : source == null && rule != null ? rule + "; refused"
+                            : source == null ? outsideRoot : outside(realRoot, files.realPath(source), os, outsideRoot);
+                    if (refused != null) {
+                        results.add(FileResult.failed(rel, refused));
                         continue;
                     }
                     Map<String, FileStat> stats = files.listFileStats(source);
@@ -494,8 +527,9 @@ public final class FileTransfers {
             // must not lead the writes out (on the member: the file's own name each time, its folder
             // when the transfer first uses it).
             TransferPaths.linksStayInside(dest, local);
-            if (!MemberPaths.isInside(realRoot, files.realPath(f.source()), os)) {
-                return FileResult.failed(f.source(), "a link leads outside the work folder; refused");
+            String refused = outside(realRoot, files.realPath(f.source()), os, "a link leads outside the work folder; refused");
+            if (refused != null) {
+                return FileResult.failed(f.source(), refused);
             }
             if (unchanged) {
                 return null;
