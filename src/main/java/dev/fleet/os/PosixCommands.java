@@ -235,7 +235,7 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     }
 
     @Override
-    public String taskReport(String taskId, int logLines) {
+    public String taskReport(String taskId, int logLines, int logBytes) {
         return taskVars(taskId) + "[ -d \"$d\" ] || { echo '@@fleet-task:missing'; exit 0; }; " + TASK_FUNCTIONS
                 + "echo '@@fleet-task:dir'; echo \"$d\"; "
                 + "echo '@@fleet-task:pid'; " + TASK_PID
@@ -248,7 +248,8 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
                 + "printf '%s\\n' \"$apps\" | while IFS=', ' read -r p mem rest; do case \"$p\" in ''|*[!0-9]*) continue ;; esac; "
                 + "if " + taskTagged("$p") + "; then echo \"$p, $mem, task\"; else echo \"$p, $mem, other\"; fi; done; "
                 + "else echo unavailable; fi; "
-                + "echo '@@fleet-task:log'; tail -n " + Math.max(1, logLines) + " \"$d/task.log\" 2>/dev/null; exit 0";
+                + "echo '@@fleet-task:log'; tail -c " + Math.max(1, logBytes) + " \"$d/task.log\" 2>/dev/null | tail -n " + Math.max(1, logLines)
+                + "; exit 0";
     }
 
     @Override

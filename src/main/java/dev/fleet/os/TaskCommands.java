@@ -43,12 +43,15 @@ public interface TaskCommands {
      *       CSV lines, or {@code unavailable}</li>
      *   <li>{@code gpu-apps}: {@code nvidia-smi --query-compute-apps=pid,used_memory} CSV lines
      *       ({@code pid, MiB}), or {@code unavailable}</li>
-     *   <li>{@code log}: the last {@code logLines} lines of {@code task.log}, to the end of the output</li>
+     *   <li>{@code log}: the last {@code logLines} lines among the last {@code logBytes} bytes of
+     *       {@code task.log}, to the end of the output. The byte bound keeps one look small whatever
+     *       the task prints (progress bars redrawn with carriage returns make one line of megabytes):
+     *       the sections before the log always reach the reader</li>
      * </ul>
      * The pid is read before the status: the wrapper writes its final status before removing
      * {@code task.pid}, so a dead pid next to a running status really means a crash.
      */
-    String taskReport(String taskId, int logLines);
+    String taskReport(String taskId, int logLines, int logBytes);
 
     /**
      * Stops one task and everything it started: writes the {@code cancel} marker (the wrapper

@@ -16,6 +16,11 @@ import java.util.Optional;
 public final class TaskMonitor {
     static final int LOG_LINES = 50;
     static final int MAX_LOG_CHARS = 16 * 1024;
+    /**
+     * Bytes of task.log one look reads on the member: with the other sections it stays within
+     * one answer's inline output, so a log of huge lines never pushes the task's state out of it.
+     */
+    static final int LOG_BYTES = 32 * 1024;
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
     /** The stop script waits up to 10 s for the wrapper to record the cancel, then kills. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(45);
@@ -43,8 +48,8 @@ public final class TaskMonitor {
     public Optional<TaskReport> read(Member member, TaskId id) throws TaskException, ChannelException {
         MemberChannel channel = channels.forMember(member);
         TaskCommands os = TaskLauncher.taskCommands(member, channel.os());
-        CommandResult r = run(channel, member, CommandRequest.look(os.taskReport(id.value(), LOG_LINES), READ_TIMEOUT), "read task " + id);
-        return TaskReport.parse(id, r.stdout(), MAX_LOG_CHARS);
+        CommandResult r = run(channel, member, CommandRequest.look(os.taskReport(id.value(), LOG_LINES, LOG_BYTES), READ_TIMEOUT), "read task " + id);
+        return TaskReport.parse(id, r.stdout(), MAX_LOG_CHARS, LOG_BYTES);
     }
 
     public StopOutcome stop(Member member, TaskId id) throws TaskException, ChannelException {

@@ -1,6 +1,7 @@
 package dev.fleet.tasks;
 
 import dev.fleet.probe.GpuReading;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,8 +53,17 @@ public record TaskReport(TaskId id, String taskDir, Optional<TaskStatus> status,
 
     static final String MARK = "@@fleet-task:";
 
-    /** Parses a report; empty when the task's folder does not exist. */
+    /** Parses a report whose log the member did not cut; empty when the task's folder does not exist. */
     static Optional<TaskReport> parse(TaskId id, String output, int maxLogChars) {
+        return parse(id, output, maxLogChars, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Parses a report; empty when the task's folder does not exist.
+     *
+     * @param logBytes the bytes of task.log the member read at most: a log that long may start mid-line
+     */
+    static Optional<TaskReport> parse(TaskId id, String output, int maxLogChars, int logBytes) {
         Map<String, String> sections = new LinkedHashMap<>();
         int logAt = output.indexOf(MARK + "log\n");
         String head = logAt < 0 ? output : output.substring(0, logAt);
@@ -129,12 +139,34 @@ public record TaskReport(TaskId id, String taskDir, Optional<TaskStatus> status,
                 }
             }
         }
-        if (log.length() > maxLogChars) {
-            log = log.substring(log.length() - maxLogChars);
-            int nl = log.indexOf('\n');
-            log = nl >= 0 && nl < log.length() - 1 ? log.substring(nl + 1) : log;
-        }
         return Optional.of(new TaskReport(id, sections.get("dir"), TaskStatus.parse(sections.get("status")), pid, alive,
-                "yes".equals(sections.get("cancel")), age, interval, gpu, List.copyOf(holders), log));
+                "yes".equals(sections.get("cancel")), age, interval, gpu, List.copyOf(holders), tail(log, maxLogChars, logBytes)));
+    }
+
+    /**
+     * The log's newest {@code maxChars} at most. Where it was cut (here, or on the member that read
+     * only its last {@code logBytes}), it starts after the first line break, carriage returns
+     * included (a progress bar redraws its line with them): no cut line start, which could be the
+     * end of a secret, is shown. A single cut line without any break is kept as it is.
+     */
+    static String tail(String log, int maxChars, int logBytes) {
+        // Undecodable bytes came back as U+FFFD (3 bytes): counted so, a log is at worst taken for cut.
+        boolean cut = log.getBytes(StandardCharsets.UTF_8).length >= logBytes;
+        if (log.length() > maxChars) {
+            log = log.substring(log.length() - maxChars);
+            cut = true;
+        }
+        if (!cut) {
+            return log;
+        }
+        for (int i = 0; i < log.length() - 1; i++) {
+            char c = log.charAt(i);
+            if (c == '\n' || c == '\r') {
+                int from = c == '\r' && log.charAt(i + 1) == '\n' ? i + 2 : i + 1;
+                return log.substring(from);
+            }
+        }
+        // No break: never begin with half of a character.
+        return !log.isEmpty() && Character.isLowSurrogate(log.charAt(0)) ? log.substring(1) : log;
     }
 }

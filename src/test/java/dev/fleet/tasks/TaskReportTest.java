@@ -51,4 +51,18 @@ class TaskReportTest {
         String longLog = "@@fleet-task:dir\n/d\n@@fleet-task:log\n" + "x".repeat(50) + "\n" + "tail line\n";
         assertThat(TaskReport.parse(new TaskId("task-abcd"), longLog, 20).orElseThrow().logTail()).isEqualTo("tail line\n");
     }
+
+    @Test
+    void aCutLogStartsAfterALineBreakSoNoCutLineStartIsShown() {
+        // Cut here: the newest characters, from the first break on (a carriage return counts).
+        assertThat(TaskReport.tail("secret-end\nkept\n", 12, Integer.MAX_VALUE)).isEqualTo("kept\n");
+        assertThat(TaskReport.tail("xx-secret-end\rprogress 9%\rprogress 10%", 30, Integer.MAX_VALUE))
+                .isEqualTo("progress 9%\rprogress 10%");
+        assertThat(TaskReport.tail("ab-end\r\nnext\n", 12, Integer.MAX_VALUE)).isEqualTo("next\n");
+        // Cut on the member (it read only the last bytes): the first line may be partial, though short here.
+        assertThat(TaskReport.tail("ret-end\nwhole line\n", 1000, 19)).isEqualTo("whole line\n");
+        assertThat(TaskReport.tail("short\nlog\n", 1000, 100)).isEqualTo("short\nlog\n");
+        // One line longer than the bound: its end is kept, never half a character.
+        assertThat(TaskReport.tail("a\uD83D\uDE00bcd", 4, Integer.MAX_VALUE)).isEqualTo("bcd");
+    }
 }
