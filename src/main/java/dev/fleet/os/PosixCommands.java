@@ -72,7 +72,7 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
         long minutes = Math.max(1, (freshSeconds + 59) / 60);
         // A task launched with an interval of its own (status.json's activityIntervalSec) refreshes its
         // marker that often: fresh means within two of its intervals, not this server's.
-        return TASK_FUNCTIONS + "for d in \"$HOME\"/.fleet-tasks/task-*/; do [ -d \"$d\" ] || continue; id=$(basename \"$d\"); "
+        return TASK_FUNCTIONS + "for d in \"$HOME\"/.fleet-tasks/task-*/; do [ -d \"$d\" ] && [ ! -L \"${d%/}\" ] || continue; id=$(basename \"$d\"); "
                 + TASK_PID + "if [ -n \"$pid\" ] && fleet_task_alive \"$pid\" \"$id\"; then echo \"$id\"; "
                 + "elif grep -qE '\"status\":\"(completed|failed|cancelled|interrupted)\"' \"$d/status.json\" 2>/dev/null; then :; "
                 + "else m=" + minutes + "; iv=$(grep -oE '\"activityIntervalSec\":[0-9]{1,7}' \"$d/status.json\" 2>/dev/null "
@@ -167,7 +167,20 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
             + "'') kill -0 \"$1\" 2>/dev/null ;; *Z*) return 1 ;; *) return 0 ;; esac; }; "
             + "fleet_task_alive() { case \"$1\" in ''|*[!0-9]*|0*|1) return 1 ;; esac; fleet_alive \"$1\" || return 1; "
             + "a=$(ps -o args= -p \"$1\" 2>/dev/null) || return 0; "
-            + "case \"$a\" in '') return 0 ;; *\"/$2/run.sh\"*) return 0 ;; *) return 1 ;; esac; }; ";
+            + "case \"$a\" in '') return 0 ;; *\"/$2/run.sh\"*) return 0 ;; *) return 1 ;; esac; }; "
+            // The task folder's files are fleet's own: a symbolic link planted among them is never
+            // followed. A file is written anew and exclusively (noclobber never opens through a link);
+            // the log is appended to once a link in its place has been removed.
+            + "fleet_new() { rm -f -- \"$1\" && ( set -C; cat > \"$1\" ); }; "
+            + "fleet_log() { [ ! -L \"$d/task.log\" ] || rm -f -- \"$d/task.log\"; cat >> \"$d/task.log\"; }; "
+            + "fleet_status_is() { [ ! -L \"$d/status.json\" ] && grep -qE \"\\\"status\\\":\\\"($1)\\\"\" \"$d/status.json\" 2>/dev/null; }; ";
+
+    /**
+     * A task folder that is a symbolic link is not one fleet made (it makes each with mkdir): it is
+     * refused, with exit 3 and a message, and nothing in or behind it is read or written.
+     */
+    private static final String NO_LINKED_TASK_DIR = "[ -L \"$d\" ] && { echo \"fleet: $d is a symbolic link, not a task "
+            + "folder fleet made; it is not followed\" >&2; exit 3; }; ";
 
     private static String taskVars(String taskId) {
         return "id=" + posix(taskId) + "; d=\"$HOME/.fleet-tasks/$id\"; ";
@@ -177,26 +190,28 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
      * The wrapper's pid from {@code task.pid}, a file on the member: digits only, and never 0, 1 or
      * one written with leading zeros ({@code kill -- -1} would signal every process of the user).
      */
-    private static final String TASK_PID = "pid=$(cat \"$d/task.pid\" 2>/dev/null); case \"$pid\" in ''|*[!0-9]*|0*|1) pid='' ;; esac; ";
+    private static final String TASK_PID = "pid=$([ -L \"$d/task.pid\" ] || cat \"$d/task.pid\" 2>/dev/null); case \"$pid\" in ''|*[!0-9]*|0*|1) pid='' ;; esac; ";
 
     @Override
     public String markResumable(String taskId) {
-        return taskVars(taskId) + "[ -d \"$d\" ] && true > \"$d/resume-on-restart\"";
+        return taskVars(taskId) + NO_LINKED_TASK_DIR
+                + "[ -d \"$d\" ] && rm -f -- \"$d/resume-on-restart\" && ( set -C; : > \"$d/resume-on-restart\" )";
     }
 
     @Override
     public String resumeInterrupted() {
         return "[ -d \"$HOME/.fleet-tasks\" ] || exit 0; unset FLEET_RUN_ID; umask 077; " + TASK_FUNCTIONS
-                + "for d in \"$HOME\"/.fleet-tasks/task-*/; do d=${d%/}; [ -f \"$d/resume-on-restart\" ] || continue; id=${d##*/}; "
-                + "grep -qE '\"status\":\"(running|retrying|resumed)\"' \"$d/status.json\" 2>/dev/null || continue; "
-                + "pid=$(tr -dc '0-9' 2>/dev/null < \"$d/task.pid\"); "
+                + "for d in \"$HOME\"/.fleet-tasks/task-*/; do d=${d%/}; [ -L \"$d\" ] && continue; "
+                + "[ -f \"$d/resume-on-restart\" ] || continue; id=${d##*/}; "
+                + "fleet_status_is 'running|retrying|resumed' || continue; "
+                + "pid=$([ -L \"$d/task.pid\" ] || tr -dc '0-9' 2>/dev/null < \"$d/task.pid\"); "
                 + "if [ -n \"$pid\" ] && fleet_task_alive \"$pid\" \"$id\"; then continue; fi; "
                 + "now=$(date -u +%Y-%m-%dT%H:%M:%SZ); "
                 + "sed -e 's/\"status\":\"[a-z]*\"/\"status\":\"interrupted\"/' -e \"s/\\\"updated\\\":\\\"[^\\\"]*\\\"/\\\"updated\\\":\\\"$now\\\"/\" "
-                + "\"$d/status.json\" > \"$d/status.json.tmp\" && mv -f \"$d/status.json.tmp\" \"$d/status.json\"; rm -f \"$d/task.pid\"; "
+                + "\"$d/status.json\" | fleet_new \"$d/status.json.tmp\" && mv -f \"$d/status.json.tmp\" \"$d/status.json\"; rm -f \"$d/task.pid\"; "
                 + "if mkdir \"$d/resumed\" 2>/dev/null; then "
                 + "what='the command'; [ -s \"$d/restart.sh\" ] && what=restart_command; "
-                + "printf '[fleet-task %s] interrupted by an instance stop; relaunched once with %s\\n' \"$now\" \"$what\" >> \"$d/task.log\"; "
+                + "printf '[fleet-task %s] interrupted by an instance stop; relaunched once with %s\\n' \"$now\" \"$what\" | fleet_log; "
                 + "iv=$(grep -oE '\"activityIntervalSec\":[0-9]+' \"$d/status.json\" | tr -dc '0-9'); [ -n \"$iv\" ] || iv=300; "
                 + "FLEET_TASK_RESUME=1 FLEET_TASK_ACTIVITY_INTERVAL=$iv; export FLEET_TASK_RESUME FLEET_TASK_ACTIVITY_INTERVAL; "
                 + "if command -v setsid >/dev/null 2>&1; then nohup setsid bash \"$d/run.sh\" >/dev/null 2>&1 </dev/null & "
@@ -204,7 +219,7 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
                 + "i=0; while grep -q '\"status\":\"interrupted\"' \"$d/status.json\" 2>/dev/null && [ \"$i\" -lt 100 ]; do "
                 + "sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; echo \"resumed $id\"; "
                 + "else printf '[fleet-task %s] interrupted by an instance stop again; it was resumed once already and is not relaunched\\n' "
-                + "\"$now\" >> \"$d/task.log\"; echo \"interrupted $id\"; fi; done; true";
+                + "\"$now\" | fleet_log; echo \"interrupted $id\"; fi; done; true";
     }
 
     /** Ends every process whose environment holds {@code FLEET_TASK_ID=$id} (those that left the task's process group). */
@@ -236,29 +251,30 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
 
     @Override
     public String taskReport(String taskId, int logLines, int logBytes) {
-        return taskVars(taskId) + "[ -d \"$d\" ] || { echo '@@fleet-task:missing'; exit 0; }; " + TASK_FUNCTIONS
+        return taskVars(taskId) + NO_LINKED_TASK_DIR + "[ -d \"$d\" ] || { echo '@@fleet-task:missing'; exit 0; }; " + TASK_FUNCTIONS
                 + "echo '@@fleet-task:dir'; echo \"$d\"; "
                 + "echo '@@fleet-task:pid'; " + TASK_PID
                 + "if [ -n \"$pid\" ]; then if fleet_task_alive \"$pid\" \"$id\"; then echo \"$pid alive\"; else echo \"$pid dead\"; fi; fi; "
-                + "echo '@@fleet-task:status'; cat \"$d/status.json\" 2>/dev/null; echo; "
-                + "echo '@@fleet-task:activity'; cat \"$d/activity\" 2>/dev/null; echo \"now $(date +%s)\"; "
-                + "echo '@@fleet-task:cancel'; [ -f \"$d/cancel\" ] && echo yes; "
+                + "echo '@@fleet-task:status'; [ -L \"$d/status.json\" ] || cat \"$d/status.json\" 2>/dev/null; echo; "
+                + "echo '@@fleet-task:activity'; [ -L \"$d/activity\" ] || cat \"$d/activity\" 2>/dev/null; echo \"now $(date +%s)\"; "
+                + "echo '@@fleet-task:cancel'; [ -f \"$d/cancel\" ] && [ ! -L \"$d/cancel\" ] && echo yes; "
                 + "echo '@@fleet-task:gpu'; ( " + gpuUtilization() + " ) 2>/dev/null || echo unavailable; "
                 + "echo '@@fleet-task:gpu-apps'; if apps=$( ( " + gpuComputeProcesses() + " ) 2>/dev/null ); then "
                 + "printf '%s\\n' \"$apps\" | while IFS=', ' read -r p mem rest; do case \"$p\" in ''|*[!0-9]*) continue ;; esac; "
                 + "if " + taskTagged("$p") + "; then echo \"$p, $mem, task\"; else echo \"$p, $mem, other\"; fi; done; "
                 + "else echo unavailable; fi; "
-                + "echo '@@fleet-task:log'; tail -c " + Math.max(1, logBytes) + " \"$d/task.log\" 2>/dev/null | tail -n " + Math.max(1, logLines)
-                + "; exit 0";
+                + "echo '@@fleet-task:log'; if [ -L \"$d/task.log\" ]; then "
+                + "echo '[fleet: task.log is a symbolic link, not the log the task wrote; it was not read]'; "
+                + "else tail -c " + Math.max(1, logBytes) + " \"$d/task.log\" 2>/dev/null | tail -n " + Math.max(1, logLines) + "; fi; exit 0";
     }
 
     @Override
     public String taskStop(String taskId) {
-        return taskVars(taskId) + "[ -d \"$d\" ] || { echo '@@fleet-task:missing'; exit 0; }; " + TASK_FUNCTIONS + TASK_PID
+        return taskVars(taskId) + NO_LINKED_TASK_DIR + "[ -d \"$d\" ] || { echo '@@fleet-task:missing'; exit 0; }; " + TASK_FUNCTIONS + TASK_PID
                 + "running=no; [ -n \"$pid\" ] && fleet_task_alive \"$pid\" \"$id\" && running=yes; "
-                + "if [ \"$running\" = no ] && ! grep -qE '\"status\":\"(running|retrying|resumed|interrupted)\"' \"$d/status.json\" 2>/dev/null; then "
+                + "if [ \"$running\" = no ] && ! fleet_status_is 'running|retrying|resumed|interrupted'; then "
                 + "echo '@@fleet-task:finished'; exit 0; fi; "
-                + ": > \"$d/cancel\"; "
+                + "fleet_new \"$d/cancel\" < /dev/null; "
                 // The wrapper leads the task's process group; its TERM trap ends the command and records 'cancelled'.
                 // Only a wrapper seen alive as this task's is signalled, with its group: the pid of one that
                 // died may belong to another process by now. The task's own processes carry its tag and
@@ -268,12 +284,12 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
                 + "i=0; while fleet_task_alive \"$pid\" \"$id\" && [ \"$i\" -lt 100 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; "
                 + "kill -KILL -- \"-$pid\" 2>/dev/null; fleet_task_alive \"$pid\" \"$id\" && kill -KILL \"$pid\" 2>/dev/null; fi; "
                 + killTaskTagged()
-                + "if grep -qE '\"status\":\"(running|retrying|resumed|interrupted)\"' \"$d/status.json\" 2>/dev/null; then "
+                + "if fleet_status_is 'running|retrying|resumed|interrupted'; then "
                 + "now=$(date -u +%Y-%m-%dT%H:%M:%SZ); "
                 + "sed -e 's/\"status\":\"[a-z]*\"/\"status\":\"cancelled\"/' -e \"s/\\\"updated\\\":\\\"[^\\\"]*\\\"/\\\"updated\\\":\\\"$now\\\"/\" "
-                + "\"$d/status.json\" > \"$d/status.json.tmp\" && mv -f \"$d/status.json.tmp\" \"$d/status.json\"; "
+                + "\"$d/status.json\" | fleet_new \"$d/status.json.tmp\" && mv -f \"$d/status.json.tmp\" \"$d/status.json\"; "
                 + "printf '[fleet-task %s] task cancelled by stop_task (its wrapper had ended without recording it)\\n' \"$now\" "
-                + ">> \"$d/task.log\"; fi; "
+                + "| fleet_log; fi; "
                 + "rm -f \"$d/task.pid\"; echo '@@fleet-task:stopped'";
     }
 

@@ -9,9 +9,13 @@
 #   activity     "<epoch seconds> <interval seconds>", rewritten every interval while a command runs
 #   cancel       written by stop_task: end now and never retry
 #   command.sh, restart.sh  the commands, decoded from the base64 below
+# These files are fleet's own: a symbolic link planted among them is removed, never followed, so
+# no write of the wrapper lands outside its folder. Every file is created anew and exclusively
+# (noclobber), and the log is appended to only after a link in its place has been removed.
 # Relaunched after an instance stop (FLEET_TASK_RESUME=1, see TaskResume), it starts with the
 # restart command and reports "resumed" instead of "running".
 set -u
+set -C
 umask 077
 
 task_id=@TASK_ID@
@@ -25,6 +29,7 @@ case "$interval" in ''|*[!0-9]*) interval=300 ;; esac
 [ "$interval" -ge 1 ] || interval=300
 
 dir=$(cd "$(dirname "$0")" && pwd) || exit 70
+[ ! -L "$dir" ] || exit 70
 log="$dir/task.log"
 export FLEET_TASK_ID="$task_id"
 unset FLEET_RUN_ID
@@ -40,15 +45,24 @@ cancelling=0
 
 now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 
-note() { printf '[fleet-task %s] %s\n' "$(now)" "$*" >> "$log"; }
+# A file of the task folder about to be written: whatever is in its place (a planted link, a
+# stale copy) goes first; the write then creates it (noclobber: never through a link).
+fresh() { rm -f -- "$1"; }
+
+# The log is appended to: only a link in its place is removed.
+own_log() { [ ! -L "$log" ] || rm -f -- "$log"; }
+
+note() { own_log; printf '[fleet-task %s] %s\n' "$(now)" "$*" >> "$log"; }
 
 write_status() {
+    fresh "$dir/status.json.tmp"
     printf '{"taskId":"%s","status":"%s","started":"%s","updated":"%s","exitCode":%s,"retries":%s,"maxRetries":%s,"pid":%s,"activityIntervalSec":%s}\n' \
         "$task_id" "$1" "$started" "$(now)" "$exit_code" "$retries" "$max_retries" "$$" "$interval" \
         > "$dir/status.json.tmp" && mv -f "$dir/status.json.tmp" "$dir/status.json"
 }
 
 mark_activity() {
+    fresh "$dir/activity.tmp"
     printf '%s %s\n' "$(date +%s)" "$interval" > "$dir/activity.tmp" && mv -f "$dir/activity.tmp" "$dir/activity"
 }
 
@@ -78,11 +92,14 @@ finish() {
     exit "$code"
 }
 
+# stop_task wrote the cancel marker (a link in its place is not fleet's and means nothing).
+stop_requested() { [ -f "$dir/cancel" ] && [ ! -L "$dir/cancel" ]; }
+
 # stop_task (or a TERM/INT sent by hand): no retry follows; the whole process group is ended.
 on_stop() {
     trap '' TERM INT
     cancelling=1
-    : > "$dir/cancel"
+    stop_requested || { fresh "$dir/cancel"; : > "$dir/cancel"; }
     note "stop requested; ending the command and everything it started"
     kill -TERM -- "-$$" 2>/dev/null || { [ -n "$child" ] && kill -TERM "$child" 2>/dev/null; }
 }
@@ -90,12 +107,13 @@ trap on_stop TERM INT
 
 # Runs one attempt, keeping the activity marker fresh while its command lives; sets $code.
 attempt() {
-    if [ -f "$dir/cancel" ]; then
+    if stop_requested; then
         code=143
         return
     fi
     # The command carries a run id of its own (the wrapper none): what it leaves running in the
     # background after the task has completed is seen as a fleet command still running.
+    own_log
     FLEET_RUN_ID=@RUN_ID@ bash "$1" >> "$log" 2>&1 < /dev/null &
     child=$!
     (
@@ -123,6 +141,7 @@ attempt() {
     exit_code=$code
 }
 
+fresh "$dir/task.pid"
 printf '%s\n' "$$" > "$dir/task.pid"
 if ! cd -- "$work_folder" 2>/dev/null; then
     code=127
@@ -130,6 +149,8 @@ if ! cd -- "$work_folder" 2>/dev/null; then
     note "work folder $work_folder does not exist"
     finish failed
 fi
+fresh "$dir/command.sh"
+fresh "$dir/restart.sh"
 if ! decode "$command_b64" > "$dir/command.sh" || { [ -n "$restart_b64" ] && ! decode "$restart_b64" > "$dir/restart.sh"; }; then
     code=126
     exit_code=126
@@ -154,7 +175,7 @@ note "attempt 1: $first_label"
 attempt "$first"
 note "attempt 1 ended with exit code $code"
 
-while [ "$code" -ne 0 ] && [ ! -f "$dir/cancel" ] && [ "$retries" -lt "$max_retries" ]; do
+while [ "$code" -ne 0 ] && ! stop_requested && [ "$retries" -lt "$max_retries" ]; do
     retries=$((retries + 1))
     write_status retrying
     if [ -n "$restart_b64" ]; then
@@ -169,7 +190,7 @@ done
 
 if [ "$code" -eq 0 ]; then
     finish completed
-elif [ -f "$dir/cancel" ]; then
+elif stop_requested; then
     finish cancelled
 else
     finish failed

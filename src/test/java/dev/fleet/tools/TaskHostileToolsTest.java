@@ -122,4 +122,79 @@ class TaskHostileToolsTest {
         assertThat(tail.endsWith("progress 20000%\r")).as("the tail ends with the newest output").isTrue();
         assertThat(tail.startsWith("progress ")).as("the tail starts after a carriage return").isTrue();
     }
+
+    /**
+     * The task folder is fleet's own, but whatever runs as the member's user can plant links in
+     * it: neither the wrapper, nor monitor_task, nor stop_task may read or write through them.
+     */
+    @Test
+    void linksPlantedInATaskFolderAreNeverFollowed() throws Exception {
+        Path secretFile = Files.writeString(tmp.resolve("outside-notes.txt"), "outside content\n");
+        Path keep = Files.writeString(tmp.resolve("outside-keep.txt"), "keep me\n");
+        String id = launch("loc", "sleep 60");
+        await().atMost(WAIT).until(() -> monitor("loc", id).get("pidAlive").asBoolean());
+        Path d = taskDir(id);
+        Files.delete(d.resolve("task.log"));
+        Files.createSymbolicLink(d.resolve("task.log"), secretFile);
+        Files.createSymbolicLink(d.resolve("cancel"), keep);
+        Files.createSymbolicLink(d.resolve("activity.tmp"), keep);
+        Files.createSymbolicLink(d.resolve("status.json.tmp"), keep);
+
+        JsonNode seen = monitor("loc", id);
+        assertThat(seen.get("logTail").asText()).doesNotContain("outside content").contains("symbolic link", "not read");
+        assertThat(seen.get("stopRequested").asBoolean()).as("a planted cancel link is no stop request").isFalse();
+        // The wrapper rewrites its activity marker every second: it does so beside the link, not through it.
+        String mark = Files.readString(d.resolve("activity"));
+        await().atMost(WAIT).until(() -> !Files.readString(d.resolve("activity")).equals(mark));
+        assertThat(seen.get("status").asText()).isEqualTo("running");
+
+        ToolResult stop = fleet.call("stop_task", "member_name", "loc", "task_id", id);
+        assertThat(stop.isError()).as(stop.text()).isFalse();
+        assertThat(monitor("loc", id).get("status").asText()).isEqualTo("cancelled");
+        assertThat(Files.readString(secretFile)).isEqualTo("outside content\n");
+        assertThat(Files.readString(keep)).isEqualTo("keep me\n");
+        assertThat(Files.isSymbolicLink(d.resolve("cancel"))).isFalse();
+    }
+
+    /** A wrapper that died leaves stop_task to record the end itself: not through planted links either. */
+    @Test
+    void stopTaskRecordsACrashedTaskBesidePlantedLinks() throws Exception {
+        Path secretFile = Files.writeString(tmp.resolve("outside-notes.txt"), "outside content\n");
+        Path keep = Files.writeString(tmp.resolve("outside-keep.txt"), "keep me\n");
+        String id = launch("loc", "sleep 60");
+        await().atMost(WAIT).until(() -> monitor("loc", id).get("pidAlive").asBoolean());
+        Path d = taskDir(id);
+        ProcessHandle.of(Long.parseLong(Files.readString(d.resolve("task.pid")).strip())).orElseThrow().destroyForcibly();
+        await().atMost(WAIT).until(() -> monitor("loc", id).get("crashed").asBoolean());
+        Files.delete(d.resolve("task.log"));
+        Files.createSymbolicLink(d.resolve("task.log"), secretFile);
+        Files.createSymbolicLink(d.resolve("status.json.tmp"), keep);
+
+        ToolResult stop = fleet.call("stop_task", "member_name", "loc", "task_id", id);
+        assertThat(stop.isError()).as(stop.text()).isFalse();
+        assertThat(monitor("loc", id).get("status").asText()).isEqualTo("cancelled");
+        assertThat(Files.readString(secretFile)).isEqualTo("outside content\n");
+        assertThat(Files.readString(keep)).isEqualTo("keep me\n");
+        assertThat(Files.readString(d.resolve("task.log"))).contains("task cancelled by stop_task");
+    }
+
+    /** A task folder that is itself a link was not made by fleet: refused by name, nothing behind it touched. */
+    @Test
+    void aTaskFolderThatIsALinkIsRefused() throws Exception {
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.writeString(elsewhere.resolve("status.json"), "{\"status\":\"running\"}");
+        Files.writeString(elsewhere.resolve("task.log"), "outside content\n");
+        Path tasks = Files.createDirectories(fleet.home.home().resolve(".fleet-tasks"));
+        Files.createSymbolicLink(tasks.resolve("task-linked1234"), elsewhere);
+
+        for (String tool : new String[] {"monitor_task", "stop_task"}) {
+            ToolResult r = fleet.call(tool, "member_name", "loc", "task_id", "task-linked1234");
+            assertThat(r.isError()).as(tool).isTrue();
+            assertThat(r.text()).as(tool).contains("is a symbolic link", "not followed").doesNotContain("outside content");
+        }
+        try (var left = Files.list(elsewhere)) {
+            assertThat(left.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("status.json", "task.log");
+        }
+        assertThat(Files.readString(elsewhere.resolve("status.json"))).isEqualTo("{\"status\":\"running\"}");
+    }
 }
