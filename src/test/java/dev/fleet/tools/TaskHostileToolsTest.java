@@ -197,4 +197,27 @@ class TaskHostileToolsTest {
         }
         assertThat(Files.readString(elsewhere.resolve("status.json"))).isEqualTo("{\"status\":\"running\"}");
     }
+
+    /** A password fleet holds for the member, printed by the task (as is and base64-encoded), is starred in monitor_task. */
+    @Test
+    void aSecretFleetHoldsForTheMemberIsStarredInTheLogTail() throws Exception {
+        memberHome = tmp.resolve("member-home");
+        sshd = new TestSshServer(fleet.home, tmp.resolve("sshd"), memberHome).start();
+        Path remoteWork = Files.createDirectories(memberHome.resolve("remote-work"));
+        ToolResult reg = fleet.call("register_member", "friendly_name", "pw", "member_type", "remote", "host", "127.0.0.1",
+                "port", sshd.port(), "username", TestSshServer.USER, "auth_type", "password", "password", TestSshServer.PASSWORD,
+                "work_folder", remoteWork.toString());
+        assertThat(reg.isError()).as(reg.text()).isFalse();
+        Files.writeString(remoteWork.resolve("leak.txt"), TestSshServer.PASSWORD);
+        String id = launch("pw", "printf 'pw=%s\\n' \"$(cat leak.txt)\"; printf 'b64=%s\\n' \"$(base64 < leak.txt)\"; exit 2",
+                "max_retries", 0);
+        JsonNode done = awaitFinished("pw", id);
+        assertThat(done.get("status").asText()).isEqualTo("failed");
+        String tail = done.get("logTail").asText();
+        assertThat(tail).contains("pw=" + Redaction.STARS, "b64=" + Redaction.STARS);
+        ToolResult raw = monitorResult("pw", id);
+        String b64 = java.util.Base64.getEncoder().encodeToString(TestSshServer.PASSWORD.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(raw.text()).doesNotContain(TestSshServer.PASSWORD, b64);
+        assertThat(String.valueOf(raw.structured())).doesNotContain(TestSshServer.PASSWORD, b64);
+    }
 }
