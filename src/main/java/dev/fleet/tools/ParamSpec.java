@@ -118,7 +118,7 @@ public final class ParamSpec {
                         throw new InvalidInputException(p.name(), "must contain only strings, got " + describe(p, item));
                     }
                     if (p.pattern() != null && !p.pattern().matcher(s).matches()) {
-                        throw new InvalidInputException(p.name(), "item '" + s + "' " + p.patternRule());
+                        throw new InvalidInputException(p.name(), "item " + quote(s) + " " + p.patternRule());
                     }
                     out.add(s);
                 }
@@ -126,6 +126,8 @@ public final class ParamSpec {
             }
         };
     }
+
+    private static final int QUOTED_CHARS = 40;
 
     private static String checkString(Param p, Object v) {
         if (v instanceof Boolean b && p.allowed() != null && p.allowed().contains(b.toString())) {
@@ -136,7 +138,7 @@ public final class ParamSpec {
             throw new InvalidInputException(p.name(), "must be a string, got " + describe(p, v));
         }
         if (p.allowed() != null && !p.allowed().contains(s)) {
-            throw new InvalidInputException(p.name(), "must be one of " + String.join(", ", p.allowed()) + ", got '" + s + "'");
+            throw new InvalidInputException(p.name(), "must be one of " + String.join(", ", p.allowed()) + ", got " + quote(s));
         }
         if (p.min() != null && (s.length() < p.min() || s.length() > p.max())) {
             throw new InvalidInputException(p.name(), p.min() == 1
@@ -145,7 +147,7 @@ public final class ParamSpec {
         }
         if (p.pattern() != null && !p.pattern().matcher(s).matches()) {
             // Secrets never reach a message, even when they are malformed.
-            throw new InvalidInputException(p.name(), p.patternRule() + (p.sensitive() ? "" : ", got '" + s + "'"));
+            throw new InvalidInputException(p.name(), p.patternRule() + (p.sensitive() ? "" : ", got " + quote(s)));
         }
         return s;
     }
@@ -198,9 +200,28 @@ public final class ParamSpec {
         return v instanceof List ? "a list" : "an object";
     }
 
+    /**
+     * A caller's value quoted back in a message: its first 40 characters, control and format
+     * characters (newlines, terminal escapes, bidirectional overrides) shown as {@code \\uXXXX}. A
+     * hostile value can neither flood the answer nor act on the screen that shows it.
+     */
+    static String quote(String s) {
+        int end = s.length() > QUOTED_CHARS ? s.offsetByCodePoints(0, s.codePointCount(0, QUOTED_CHARS)) : s.length();
+        StringBuilder out = new StringBuilder("'");
+        s.substring(0, end).codePoints().forEach(c -> {
+            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+                    || Character.getType(c) == Character.LINE_SEPARATOR || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.append(end < s.length() ? "…'" : "'").toString();
+    }
+
     private static String describe(Object v) {
         if (v instanceof String s) {
-            return "the string '" + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "'";
+            return "the string " + quote(s);
         }
         if (v instanceof List) {
             return "a list";

@@ -34,6 +34,19 @@ class ParamSpecTest {
     }
 
     @Test
+    void aRefusedValueIsQuotedBackBoundedWithControlCharactersEscaped() {
+        assertThatThrownBy(() -> spec.parse(Map.of("name", "A".repeat(100_000))))
+                .hasMessage("Invalid input: name must be 1-5 lowercase letters, got '" + "A".repeat(40) + "…'");
+        assertThatThrownBy(() -> spec.parse(Map.of("name", "X\u001b[2J\nY\u202e")))
+                .hasMessage("Invalid input: name must be 1-5 lowercase letters, got 'X\\u001b[2J\\u000aY\\u202e'");
+        assertThatThrownBy(() -> spec.parse(Map.of("name", "a", "mode", "m\r\n" + "m".repeat(50))))
+                .hasMessageContaining("mode must be one of fast, slow, got 'm\\u000d\\u000a" + "m".repeat(37) + "…'");
+        // Never half of a character: a cut lands between code points.
+        assertThatThrownBy(() -> spec.parse(Map.of("name", "😀".repeat(30))))
+                .hasMessage("Invalid input: name must be 1-5 lowercase letters, got '" + "😀".repeat(20) + "…'");
+    }
+
+    @Test
     void everyViolationNamesTheParameterAndTheRule() {
         assertThatThrownBy(() -> spec.parse(Map.of())).hasMessage("Invalid input: name is required");
         assertThatThrownBy(() -> spec.parse(Map.of("name", "ABC"))).hasMessageContaining("name must be 1-5 lowercase letters, got 'ABC'");

@@ -220,4 +220,24 @@ class TaskHostileToolsTest {
         assertThat(raw.text()).doesNotContain(TestSshServer.PASSWORD, b64);
         assertThat(String.valueOf(raw.structured())).doesNotContain(TestSshServer.PASSWORD, b64);
     }
+
+    /**
+     * A malformed task id is refused by name and rule; the value it quotes back is bounded and
+     * shows control characters escaped, so a hostile id can neither flood the answer nor drive
+     * the terminal that shows it.
+     */
+    @Test
+    void aMalformedTaskIdIsQuotedBackBoundedAndWithoutControlCharacters() throws Exception {
+        for (String bad : new String[] {"task-" + "a".repeat(100_000), "task-abcd\u001b]0;owned\u0007\u001b[2J\nfake: line",
+            "task-ａｂｃｄ", "TASK-ABCD", "task-abcd/../../x"}) {
+            for (String tool : new String[] {"monitor_task", "stop_task"}) {
+                ToolResult r = fleet.call(tool, "member_name", "loc", "task_id", bad);
+                assertThat(r.isError()).isTrue();
+                assertThat(r.text()).as(tool).startsWith("Invalid input: task_id must be task- followed by 4 to 32 lowercase");
+                assertThat(r.text().length()).as(tool + ": the answer stays short").isLessThan(400);
+                assertThat(r.text()).as(tool).doesNotContain("\u001b", "\u0007", "\n");
+            }
+        }
+        assertThat(fleet.home.home().resolve(".fleet-tasks")).doesNotExist();
+    }
 }
