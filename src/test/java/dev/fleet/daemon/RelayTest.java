@@ -263,14 +263,16 @@ class RelayTest {
             assertThat(client.log()).contains("the last fleet daemon (pid 4242) ended without stopping");
             daemon = ScriptedDaemon.start(paths, BUILD, INIT, TOOLS);
             assertThat(client.next()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":" + INIT + "}");
-            client.close();
             daemon.vanish();
+            client.close();
 
             Files.writeString(paths.lock(), record + "stopped\n");
             client = ClientEnd.start(paths, false);
             client.send(INITIALIZE);
             awaitLines(calls, 2);
             assertThat(Files.readAllLines(calls).get(1)).isEqualTo("daemon");
+            daemon = ScriptedDaemon.start(paths, BUILD, INIT, TOOLS);
+            assertThat(client.next()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":" + INIT + "}");
         });
     }
 
@@ -321,12 +323,13 @@ class RelayTest {
         }
     }
 
-    private static void awaitLines(Path file, int n) throws Exception {
-        for (int i = 0; i < 200 && (!Files.exists(file) || Files.readAllLines(file).size() < n); i++) {
+    private void awaitLines(Path file, int n) throws Exception {
+        for (int i = 0; i < 400 && (!Files.exists(file) || Files.readAllLines(file).size() < n); i++) {
             Thread.sleep(50);
         }
-        assertThat(file).as("the relay started a daemon " + n + " time(s)").exists();
-        assertThat(Files.readAllLines(file)).hasSizeGreaterThanOrEqualTo(n);
+        String log = client == null ? "" : client.log();
+        assertThat(file).as("the relay started a daemon " + n + " time(s); relay log: " + log).exists();
+        assertThat(Files.readAllLines(file)).as("relay log: " + log).hasSizeGreaterThanOrEqualTo(n);
     }
 
     @Test
@@ -360,9 +363,10 @@ class RelayTest {
     }
 
     private void awaitReceived(int n) throws InterruptedException {
-        for (int i = 0; i < 100 && daemon.received().size() < n; i++) {
+        for (int i = 0; i < 400 && daemon.received().size() < n; i++) {
             Thread.sleep(50);
         }
+        assertThat(daemon.received()).as("lines the daemon received").hasSizeGreaterThanOrEqualTo(n);
     }
 
     private static byte[] bytes(String text) {

@@ -31,6 +31,7 @@ final class ScriptedDaemon implements AutoCloseable {
     private volatile String refusal;
     /** Set: requests are kept but never answered, as by a daemon busy with them until it goes away. */
     private volatile boolean silent;
+    private volatile boolean closed;
     private final DaemonPaths paths;
 
     private ScriptedDaemon(DaemonPaths paths, ServerSocketChannel server, String build, String initializeResult, String toolsResult) {
@@ -67,10 +68,14 @@ final class ScriptedDaemon implements AutoCloseable {
         return this;
     }
 
-    /** Goes away as a killed daemon does, except that its socket file goes too (as a stopped one's does). */
+    /**
+     * Goes away as a stopped daemon does: its socket file first (so no relay finds it while the
+     * listener closes: the JDK closes a listener blocked in accept only once that thread wakes),
+     * then the listener and every connection.
+     */
     void vanish() throws IOException {
-        close();
         Files.deleteIfExists(paths.socket());
+        close();
     }
 
     /** Every MCP line the relays sent, in order of arrival. */
@@ -94,6 +99,10 @@ final class ScriptedDaemon implements AutoCloseable {
 
     private void serve(SocketChannel ch) {
         try (ch) {
+            if (closed) {
+                // Accepted while closing: a daemon that is gone answers no one.
+                return;
+            }
             InputStream in = ChannelStreams.in(ch);
             OutputStream out = ChannelStreams.out(ch);
             String hello = RelayProtocol.readLine(in);
@@ -127,6 +136,7 @@ final class ScriptedDaemon implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        closed = true;
         server.close();
         for (SocketChannel ch : connections) {
             ch.close();
