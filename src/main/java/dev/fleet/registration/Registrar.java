@@ -15,6 +15,7 @@ import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.MemberChannel;
+import dev.fleet.exec.MemberPaths;
 import dev.fleet.guard.GuardReport;
 import dev.fleet.guard.GuardService;
 import dev.fleet.member.AgentType;
@@ -396,14 +397,18 @@ public final class Registrar {
     /** One member per folder per machine; {@code exceptId} is the member being updated. */
     static void refuseDuplicateFolder(Registry registry, String exceptId, String deviceKey, String folder) {
         for (Member m : registry.members()) {
-            if (!m.id().equals(exceptId) && m.deviceKey().equals(deviceKey) && sameFolder(m.workFolder(), folder)) {
+            if (!m.id().equals(exceptId) && m.deviceKey().equals(deviceKey) && sameFolder(m.workFolder(), folder, m.osOrAssumed())) {
                 throw new InvalidRequest("work_folder", "'" + folder + "' is already the folder of member "
                         + m.friendlyName() + " on the same machine; one member per folder");
             }
         }
     }
 
-    private static boolean sameFolder(String a, String b) {
+    /** The same folder as the machine's OS reads paths: on Windows {@code C:\\Work} is {@code c:\\work\\}. */
+    private static boolean sameFolder(String a, String b, MemberOs os) {
+        if (os == MemberOs.WINDOWS) {
+            return MemberPaths.isInside(a, b, os) && MemberPaths.isInside(b, a, os);
+        }
         return strip(a).equals(strip(b));
     }
 

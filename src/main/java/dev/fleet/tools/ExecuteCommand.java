@@ -5,9 +5,18 @@ import java.time.Duration;
 
 /** execute_command: runs a shell command in a member's folder and returns what it printed. */
 public final class ExecuteCommand implements Tool {
+    /**
+     * A command of spaces only runs nothing and "succeeds": a long-running task of it completes at
+     * once with exit 0, which a caller would take for work done. (Written so that JSON Schema's
+     * regular expressions read it too, and in linear time.)
+     */
+    private static final String NOT_BLANK = "[\\s\\S]*\\S[\\s\\S]*";
+    private static final String NOT_BLANK_RULE = "must hold a command, not only spaces";
+
     private static final ParamSpec PARAMS = ParamSpec.of(
             MemberTarget.MEMBER_ID, MemberTarget.MEMBER_NAME,
-            Param.string("command", "Shell command to run (bash on Linux/macOS, PowerShell on Windows).").length(1, 100_000).required(),
+            Param.string("command", "Shell command to run (bash on Linux/macOS, PowerShell on Windows).").length(1, 100_000)
+                    .matching(NOT_BLANK, NOT_BLANK_RULE).required(),
             Param.integer("timeout_ms", "Time limit in milliseconds; on expiry the command and all it started are ended.",
                     100, 86_400_000).withDefault(120_000L),
             Param.string("work_folder", "Folder to run in instead of the member's work folder (absolute path).")
@@ -18,7 +27,7 @@ public final class ExecuteCommand implements Tool {
                     .withDefault(false),
             Param.integer("max_retries", "With long_running: retries after a non-zero exit.", 0, 10).withDefault(3L),
             Param.string("restart_command", "With long_running: command used for retries instead of the original "
-                    + "(e.g. resume from a checkpoint).").length(1, 100_000),
+                    + "(e.g. resume from a checkpoint).").length(1, 100_000).matching(NOT_BLANK, NOT_BLANK_RULE),
             Param.bool("resume_on_restart", "With long_running, on a cloud member: if the instance stops under the task "
                     + "(idle stop, guard, spot reclaim, a person), fleet relaunches it once with restart_command (or the "
                     + "command) when it next starts the instance; monitor_task then shows status resumed.").withDefault(false));

@@ -107,6 +107,11 @@ class LocalMemberToolsTest {
                 .contains("member_name", "does not match any registered member");
         assertThat(fleet.call("execute_command", "command", "true").text()).contains("member_id", "member_name is required");
         assertThat(fleet.call("list_members", "verbose", true).text()).contains("verbose", "is not a parameter");
+        // A command of spaces would run nothing and report success (a task of it "completed").
+        assertThat(fleet.call("execute_command", "member_name", "x", "command", " \n\t ").text())
+                .contains("command must hold a command, not only spaces");
+        assertThat(fleet.call("execute_command", "member_name", "x", "command", "true", "long_running", true,
+                "restart_command", "  ").text()).contains("restart_command must hold a command, not only spaces");
         assertThat(Files.exists(fleet.home.dataDir().resolve("registry.json"))).isFalse();
         assertThat(Files.exists(work)).isFalse();
     }
