@@ -165,7 +165,6 @@ public final class Daemon {
             fleet.close();
             throw e;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(this::stopFromSignal, "fleet-daemon-stop"));
         Thread acceptor = new Thread(() -> acceptAll(listener), "fleet-daemon-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -178,8 +177,19 @@ public final class Daemon {
             http = new StreamableHttpServer(new StreamableHttpServer.Config(httpAddress, token(), options.tokenInPath()),
                     mcp.json(), mcp.gate(), clock);
             httpServer = mcp.serve(http, http::end);
-            http.start();
+            try {
+                http.start();
+            } catch (IOException | RuntimeException e) {
+                // Its address is taken, say: this daemon does not start, and leaves no socket that
+                // relays would take for a daemon's (the log ends with the reason, for them to tell).
+                listener.close();
+                Files.deleteIfExists(paths.socket());
+                fleet.close();
+                throw e;
+            }
         }
+        // From here a signal stops the daemon in order; before, the JVM's exit is all there is to it.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stopFromSignal, "fleet-daemon-stop"));
         ready.countDown();
         fleet.startIdleWatcher();
         ScheduledExecutorService idle = idleChecks(fleet.idleWatcher());

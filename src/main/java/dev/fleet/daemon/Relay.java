@@ -704,9 +704,16 @@ public final class Relay {
             // The launcher script started one while this JVM booted: wait for it rather than start a rival
             // (its reason is in the log from before this wait began, if it has failed already).
             launcherStartedDaemon = false;
-            DaemonLink l = awaitDaemon(null, new DaemonLogTail(paths.log()), LAUNCHER_START_LIMIT);
-            if (l != null) {
-                return l;
+            try {
+                DaemonLink l = awaitDaemon(null, new DaemonLogTail(paths.log()), LAUNCHER_START_LIMIT);
+                if (l != null) {
+                    return l;
+                }
+            } catch (RelayException e) {
+                // It could not start: with a killed daemon's options that no longer work, say (its
+                // record is now marked stopped, so the next start has the defaults). One more try
+                // here; a reason that stays (a socket path too long) is told by that one.
+                log.println("fleet: " + e.getMessage() + "; trying once more");
             }
         }
         List<String> options = inheritedOptions.isEmpty() ? optionsOfAKilledDaemon() : inheritedOptions;

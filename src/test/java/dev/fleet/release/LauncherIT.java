@@ -185,6 +185,42 @@ class LauncherIT {
         }
     }
 
+    /**
+     * After a daemon serving HTTP was killed, the daemon the launcher starts beside the next relay
+     * takes its options from the lock's record, so the address is served again; when that address
+     * was taken meanwhile, the relay starts one with the defaults and the client is served.
+     */
+    @Test
+    void theDaemonTheLauncherStartsAfterAKilledOneTakesItsOptionsOrElseTheDefaults() throws Exception {
+        Path clone = fakeClone("clone10");
+        Map<String, String> env = cloneEnv("10");
+        Path data = Files.createDirectories(tmp.resolve("data10"));
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        // The record a daemon killed with kill -9 leaves: its pid is gone, and no "stopped" line.
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        String killed = "pid " + gone.pid() + "\nbuild 0\noption --http\noption 127.0.0.1:" + port + "\noption --idle-exit\noption 420s\n";
+        Files.writeString(data.resolve("daemon.lock"), killed);
+        try {
+            assertThat(relayExchange(clone, env, tmp.resolve("relay10.log"))).anySatisfy(line -> assertThat(line).contains("\"id\":2"));
+            assertThat(launch(clone, env, "daemon", "status")).contains("http: http://127.0.0.1:" + port + "/mcp");
+            launch(clone, env, "daemon", "stop");
+
+            Files.writeString(data.resolve("daemon.lock"), killed);
+            try (java.net.ServerSocket taken = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                assertThat(relayExchange(clone, env, tmp.resolve("relay10b.log"))).anySatisfy(line -> assertThat(line).contains("\"id\":2"));
+                assertThat(launch(clone, env, "daemon", "status")).contains("http: off");
+                assertThat(Files.readString(data.resolve("daemon.log"))).contains("fleet: the daemon cannot start: Address already in use");
+            }
+        } finally {
+            launch(clone, env, "daemon", "stop");
+            Files.deleteIfExists(clone.resolve("target/lib"));
+        }
+    }
+
     /** The launcher starts the daemon with its log rotated at 10 MB, as `fleet daemon restart` does. */
     @Test
     void theDaemonTheLauncherStartsGetsALogRotatedAtTenMegabytes() throws Exception {
