@@ -293,8 +293,11 @@ public final class SshChannel implements MemberChannel {
         private IOException explained(SftpException e, String memberPath) {
             String tooLong = MemberPaths.tooLongName(memberPath, memberOs);
             if (tooLong != null) {
-                return new IOException(memberPath + " holds a name of " + tooLong.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
-                        + " bytes: " + MemberPaths.nameLimitRule(memberOs) + "; not copied", e);
+                // Measured as the member's OS measures it: UTF-16 units on Windows, bytes elsewhere.
+                String size = memberOs == MemberOs.WINDOWS ? tooLong.length() + " characters"
+                        : tooLong.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + " bytes";
+                return new IOException(memberPath + " holds a name of " + size + ": " + MemberPaths.nameLimitRule(memberOs)
+                        + "; not copied", e);
             }
             if (e.getStatus() == SftpConstants.SSH_FX_BAD_MESSAGE) {
                 // Every name fits (checked above), so it is most likely the whole path: say how long it is.
