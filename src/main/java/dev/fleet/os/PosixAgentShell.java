@@ -77,7 +77,11 @@ final class PosixAgentShell implements AgentShell {
         // sources the file; a profile that fails keeps its old content, and the call fails.
         return "{ set +x; } 2>/dev/null; umask 077; key=\"$(cat)\"; "
                 + "case \"$key\" in ''|*[!A-Za-z0-9_-]*) echo 'fleet: malformed key' >&2; exit 2;; esac; "
-                + "failed=0; f=" + KEY_FILE + "; { [ -f \"$f\" ] || : > \"$f\"; } && chmod 600 \"$f\" || exit 1; "
+                // The key file is fleet's own: a link in its place (to a file others may read, or that
+                // is not the user's) is refused, never written through.
+                + "failed=0; f=" + KEY_FILE + "; [ -L \"$f\" ] && { echo 'fleet: ~/.apra-fleet-keys is a symbolic link; "
+                + "fleet writes no key through it (remove the link and provision again)' >&2; exit 1; }; "
+                + "{ [ -f \"$f\" ] || ( set -C; : > \"$f\" ); } && chmod 600 \"$f\" || exit 1; "
                 + PosixCommands.rewrite("-v -e '^export " + variable + "='",
                         "printf \"export " + variable + "='%s'\\n\" \"$key\" >> \"$n\"")
                 + "[ $failed = 0 ] || exit 1; "
@@ -98,8 +102,11 @@ final class PosixAgentShell implements AgentShell {
         // Written owner-only (umask) beside the file and renamed into place; a copy that fails midway
         // (a full disk) is removed, never left behind. The marker comes right after the rename, so
         // remove_member finds every file fleet put there.
+        // The copy is a new file (noclobber: a file or link planted under its name is removed
+        // first, never written through), and the rename replaces a link at the file's own name.
         return "umask 077; f=\"$HOME\"/" + posix(file.path()) + "; mkdir -p \"$(dirname \"$f\")\" && "
-                + "{ cat > \"$f.fleet-tmp\" && mv -f \"$f.fleet-tmp\" \"$f\" || { rm -f \"$f.fleet-tmp\"; exit 1; }; } && "
+                + "{ rm -f -- \"$f.fleet-tmp\" && ( set -C; cat > \"$f.fleet-tmp\" ) && mv -f -- \"$f.fleet-tmp\" \"$f\" "
+                + "|| { rm -f -- \"$f.fleet-tmp\"; exit 1; }; } && "
                 + "touch \"$HOME\"/" + posix(file.marker()) + " && chmod 600 \"$f\"";
     }
 

@@ -46,11 +46,12 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
      * nothing: the new content is built in a copy beside the file (same mode) and renamed over it,
      * so a failure at any step (a full disk, a read error) leaves the file as it was, removes the
      * copy, says so on stderr and sets {@code failed=1}. A linked file is edited where the link
-     * points, so the user's link stays a link.
+     * points, so the user's link stays a link. The copy is made anew (noclobber) after whatever held
+     * its name is removed: a link planted under that name is never written through.
      */
     static String rewrite(String filter, String append) {
         return "t=\"$f\"; if [ -L \"$f\" ]; then t=$(readlink -f -- \"$f\" 2>/dev/null) || t=''; fi; n=''; "
-                + "if [ -n \"$t\" ] && n=\"$t.fleet-tmp\" && cp -p -- \"$t\" \"$n\" "
+                + "if [ -n \"$t\" ] && n=\"$t.fleet-tmp\" && rm -f -- \"$n\" && ( set -C; : > \"$n\" ) && cp -p -- \"$t\" \"$n\" "
                 + "&& { grep " + filter + " -- \"$t\" > \"$n\"; [ $? -le 1 ]; }"
                 + (append == null ? "" : " && " + append)
                 + " && mv -f -- \"$n\" \"$t\"; then :; else [ -z \"$n\" ] || rm -f -- \"$n\"; "

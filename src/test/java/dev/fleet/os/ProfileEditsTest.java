@@ -204,4 +204,49 @@ class ProfileEditsTest {
         assertThat(file).hasContent("{\"token\":\"secret\"}");
         assertThat(file.getParent()).isDirectoryNotContaining(f -> f.getFileName().toString().contains("fleet-tmp"));
     }
+    /**
+     * Anything that runs as the member's user (a build script of a cloned repository) can plant
+     * links under the names fleet writes a login or a key to, pointing at a file others may read
+     * or one the user cares about (here: a file outside the home standing for ~/.bashrc). A secret
+     * is only ever written into a file fleet has just created, never through such a link, and a
+     * link in place of fleet's own key file is refused.
+     */
+    @Test
+    void secretsAreNeverWrittenThroughLinksPlantedUnderTheNamesFleetWrites(@TempDir Path elsewhere) throws Exception {
+        Path outside = Files.writeString(elsewhere.resolve("bashrc"), "outside content\n");
+        Files.setPosixFilePermissions(outside, PosixFilePermissions.fromString("rw-r--r--"));
+        AgentShell.HomeFile login = CLAUDE_LOGIN.get(0);
+        Files.createDirectories(home.resolve(".claude"));
+        Files.createSymbolicLink(home.resolve(login.path() + ".fleet-tmp"), outside);
+        Files.createSymbolicLink(home.resolve(".apra-fleet-keys.fleet-tmp"), outside);
+        Files.createSymbolicLink(home.resolve(".profile.fleet-tmp"), outside);
+        file(".profile", "export EDITOR=vi\n", "rw-r--r--");
+
+        Run copied = run(agents.installHomeFile(login), "{\"token\":\"sk-login-secret\"}", false);
+        assertThat(copied.exit()).as(copied.stderr()).isZero();
+        Run persisted = run(agents.persistVariable("ANTHROPIC_API_KEY"), "sk-ant-planted-0123456789", false);
+        assertThat(persisted.exit()).as(persisted.stderr()).isZero();
+
+        assertThat(outside).hasContent("outside content");
+        assertThat(mode(outside)).isEqualTo("rw-r--r--");
+        Path loginFile = home.resolve(login.path());
+        assertThat(Files.isSymbolicLink(loginFile)).isFalse();
+        assertThat(loginFile).hasContent("{\"token\":\"sk-login-secret\"}");
+        assertThat(mode(loginFile)).isEqualTo("rw-------");
+        Path keys = home.resolve(".apra-fleet-keys");
+        assertThat(Files.isSymbolicLink(keys)).isFalse();
+        assertThat(keys).hasContent("export ANTHROPIC_API_KEY='sk-ant-planted-0123456789'");
+        assertThat(mode(keys)).isEqualTo("rw-------");
+        assertThat(Files.isSymbolicLink(home.resolve(".profile"))).isFalse();
+        assertThat(Files.readString(home.resolve(".profile"))).startsWith("export EDITOR=vi\n").contains(".apra-fleet-keys");
+
+        // fleet's key file itself a link: refused, nothing written there.
+        Files.delete(keys);
+        Files.createSymbolicLink(keys, outside);
+        Run refused = run(agents.persistVariable("ANTHROPIC_API_KEY"), "sk-ant-refused-0123456789", false);
+        assertThat(refused.exit()).isNotZero();
+        assertThat(refused.stderr()).contains("symbolic link").doesNotContain("sk-ant-refused");
+        assertThat(outside).hasContent("outside content");
+        assertThat(mode(outside)).isEqualTo("rw-r--r--");
+    }
 }
