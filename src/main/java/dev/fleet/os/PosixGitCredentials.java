@@ -30,23 +30,33 @@ final class PosixGitCredentials implements GitCredentialCommands {
             "");
 
     private static final String DIR = "d=\"$HOME/.fleet-git\"; ";
+    /**
+     * The folder is fleet's own, made by fleet: one that is a link (or holds a link as
+     * {@code hosts}) was planted, and neither the helper nor a credential is written through it.
+     */
+    private static final String NO_LINKED_DIR = "if [ -L \"$d\" ] || [ -L \"$d/hosts\" ]; then "
+            + "echo \"fleet: $d or $d/hosts is a symbolic link, not the folder fleet made; nothing is written through it "
+            + "(remove the link and provision again)\" >&2; exit 4; fi; ";
+    /** Writes standard input to a new file (noclobber), after removing whatever held its name: never through a link. */
+    private static final String NEW_FILE = "fleet_new() { rm -f -- \"$1\" && ( set -C; cat > \"$1\" ); }; ";
 
     @Override
     public String install(String host) {
         return "[ -n \"${HOME:-}\" ] || { echo 'fleet: HOME is not set on the member' >&2; exit 4; }; "
                 + "command -v git >/dev/null 2>&1 || { echo 'fleet: git is not installed on the member' >&2; exit 3; }; "
-                + "umask 077; " + DIR
+                + "umask 077; " + DIR + NEW_FILE + NO_LINKED_DIR
                 + "mkdir -p \"$d/hosts\" && chmod 700 \"$d\" \"$d/hosts\" || { echo \"fleet: cannot create $d\" >&2; exit 4; }\n"
-                + "cat > \"$d/helper.tmp\" <<'FLEET_GIT_HELPER'\n" + HELPER + "FLEET_GIT_HELPER\n"
+                + "fleet_new \"$d/helper.tmp\" <<'FLEET_GIT_HELPER'\n" + HELPER + "FLEET_GIT_HELPER\n"
                 + "chmod 700 \"$d/helper.tmp\" && mv -f \"$d/helper.tmp\" \"$d/helper\" || { echo 'fleet: cannot write the helper' >&2; exit 4; }; "
                 // The user's own helpers, saved once: a later install must not save fleet's as "theirs".
                 + "if [ ! -f \"$d/previous-helpers\" ]; then "
-                + "git config --global --get-all credential.helper 2>/dev/null | grep -v 'fleet-git/helper' > \"$d/previous-helpers.tmp\"; "
+                + "fleet_new \"$d/previous-helpers.tmp\" < /dev/null && { "
+                + "git config --global --get-all credential.helper 2>/dev/null | grep -v 'fleet-git/helper' >> \"$d/previous-helpers.tmp\"; "
                 // grep -v exits 1 when nothing is left (no helper of theirs); 2 means the copy failed.
-                + "[ $? -le 1 ] && mv -f \"$d/previous-helpers.tmp\" \"$d/previous-helpers\" "
+                + "[ $? -le 1 ]; } && mv -f \"$d/previous-helpers.tmp\" \"$d/previous-helpers\" "
                 + "|| { rm -f \"$d/previous-helpers.tmp\"; echo 'fleet: cannot save the previous credential helpers' >&2; exit 4; }; fi; "
                 + "f=\"$d/hosts/\"" + posix(host) + "; "
-                + "cat > \"$f.tmp\" && chmod 600 \"$f.tmp\" && mv -f \"$f.tmp\" \"$f\" "
+                + "fleet_new \"$f.tmp\" && chmod 600 \"$f.tmp\" && mv -f -- \"$f.tmp\" \"$f\" "
                 + "|| { rm -f \"$f.tmp\"; echo 'fleet: cannot store the credential' >&2; exit 4; }; "
                 + "if [ \"$(git config --global --get-all credential.helper 2>/dev/null | tr '\\n' '|')\" != "
                 + posix("|" + HELPER_CONFIG_VALUE + "|") + " ]; then "
@@ -58,7 +68,7 @@ final class PosixGitCredentials implements GitCredentialCommands {
 
     @Override
     public String remove(String host) {
-        return DIR + "rm -f \"$d/hosts/\"" + posix(host) + "; "
+        return DIR + NO_LINKED_DIR + "rm -f \"$d/hosts/\"" + posix(host) + "; "
                 + "for f in \"$d\"/hosts/*; do [ -e \"$f\" ] && { echo fleet-git:kept; exit 0; }; done; "
                 + "if [ -d \"$d\" ] || git config --global --get-all credential.helper 2>/dev/null | grep -q 'fleet-git/helper'; then "
                 + "git config --global --unset-all credential.helper 2>/dev/null; "
