@@ -136,10 +136,13 @@ final class PosixAgentShell implements AgentShell {
         StringBuilder c = new StringBuilder("{ set +x; } 2>/dev/null; umask 077; ")
                 .append("fleet_b64d() { base64 -d 2>/dev/null || base64 -D; }; ")
                 .append("r=\"$HOME/.fleet-prompts\"; d=").append(runDir(l.runId())).append("; ")
+                // The runs' folder is fleet's own: one that is a link was planted, and its clean-up
+                // below would delete folders wherever it points.
+                .append("[ -L \"$r\" ] && { echo \"fleet: $r is a symbolic link, not the folder fleet made; it is not followed\" >&2; exit 70; }; ")
                 .append("mkdir -p \"$r\" && mkdir \"$d\" || { echo \"fleet: cannot create the prompt folder $d\" >&2; exit 70; }; ")
                 // Runs that ended without their wrapper (killed by a time limit) leave folders: an
-                // hour-old folder whose CLI is gone is removed.
-                .append("for o in \"$r\"/*/; do o=${o%/}; [ \"$o\" = \"$d\" ] && continue; [ -d \"$o\" ] || continue; ")
+                // hour-old folder whose CLI is gone is removed (a link among them is no run of fleet's: left alone).
+                .append("for o in \"$r\"/*/; do o=${o%/}; [ \"$o\" = \"$d\" ] && continue; [ -d \"$o\" ] && [ ! -L \"$o\" ] || continue; ")
                 .append("[ -n \"$(find \"$o\" -maxdepth 0 -mmin +60 2>/dev/null)\" ] || continue; p=$(cat \"$o/pid\" 2>/dev/null); ")
                 .append("{ [ -n \"$p\" ] && kill -0 \"$p\" 2>/dev/null; } || rm -rf \"$o\"; done; ")
                 .append("printf '%s\\n' ").append(posix(l.memberId())).append(" > \"$d/member\"; : > \"$d/mark\"; ")
@@ -224,7 +227,8 @@ final class PosixAgentShell implements AgentShell {
                 + "fleet_any_alive() { for x in \"$@\"; do fleet_alive \"$x\" && return 0; done; return 1; }; "
                 + "fleet_not_me() { for x in \"$@\"; do [ \"$x\" = \"$$\" ] || echo \"$x\"; done; }; "
                 + "fleet_mark() { [ -f \"$1/ended-by\" ] || printf '%s\\n' '" + reason + "' > \"$1/ended-by\"; }; "
-                + "for d in \"$HOME\"/.fleet-prompts/*/; do d=${d%/}; [ -f \"$d/member\" ] || continue; "
+                + "[ -L \"$HOME/.fleet-prompts\" ] && exit 0; "
+                + "for d in \"$HOME\"/.fleet-prompts/*/; do d=${d%/}; [ -L \"$d\" ] && continue; [ -f \"$d/member\" ] || continue; "
                 + "[ \"$(cat \"$d/member\" 2>/dev/null)\" = " + posix(memberId) + " ] || continue; id=${d##*/}; "
                 + (runId == null ? "" : "[ \"$id\" = " + posix(runId) + " ] || continue; ")
                 // A run whose CLI already ended is left alone: it is finishing, not running.

@@ -36,6 +36,8 @@ class PromptFileTest {
         Process p = pb.start();
         try (var in = p.getOutputStream()) {
             in.write(PromptLaunch.payload(null, "the PM's task text"));
+        } catch (java.io.IOException refusedBeforeReading) {
+            // The wrapper ended before it read its input (a refusal): its exit and stderr tell.
         }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -74,5 +76,36 @@ class PromptFileTest {
             assertThat(inside).isEmpty();
         }
         assertThat(tmp.resolve("not-there-yet")).doesNotExist();
+    }
+
+    /**
+     * Each run's private folder lies in ~/.fleet-prompts, whose hour-old leftovers every run
+     * clears. That folder, or a run folder in it, being a link (planted by anything that runs as
+     * the member's user) must never lead the clean-up to delete folders elsewhere.
+     */
+    @Test
+    void aLinkedRunsFolderIsRefusedAndNothingBehindALinkIsCleared() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Path projects = Files.createDirectories(tmp.resolve("projects"));
+        Path old = Files.createDirectories(projects.resolve("old-project/src"));
+        Files.writeString(old.resolve("main.c"), "int main;\n");
+        Files.setLastModifiedTime(old.getParent(), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3 * 3_600_000L));
+        Path runs = Files.createDirectories(tmp.resolve("home")).resolve(".fleet-prompts");
+        Files.createSymbolicLink(runs, projects);
+
+        Run refused = launch(work);
+        assertThat(old.resolve("main.c")).hasContent("int main;");
+        assertThat(refused.exit()).isEqualTo(70);
+        assertThat(refused.stderr()).contains(".fleet-prompts is a symbolic link");
+
+        // A link among the runs' folders: the run goes ahead, and the link and its target stay.
+        Files.delete(runs);
+        Files.createDirectories(runs);
+        Path linkedRun = Files.createSymbolicLink(runs.resolve("a1b2c3d4e5f6"), old.getParent());
+        Run ok = launch(work);
+        assertThat(ok.exit()).as(ok.stderr()).isZero();
+        assertThat(ok.stdout()).isEqualTo("the PM's task text");
+        assertThat(Files.isSymbolicLink(linkedRun)).isTrue();
+        assertThat(old.resolve("main.c")).hasContent("int main;");
     }
 }
