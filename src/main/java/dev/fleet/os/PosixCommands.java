@@ -20,8 +20,15 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
         return List.of(shell, "-c", script);
     }
 
-    /** {@code true}, not {@code :}: a failed redirection of a special builtin would end a POSIX sh. */
-    static final String GUARD_HEARTBEAT = "[ -d \"$HOME/.fleet/guard\" ] && true 2>/dev/null > \"$HOME/.fleet/guard/heartbeat\"; ";
+    /**
+     * {@code true}, not {@code :}: a failed redirection of a special builtin would end a POSIX sh.
+     * The guard's folder is fleet's own, yet anything running as the member's user can plant links
+     * in it: a linked folder is left alone, and a link in the heartbeat's place is removed rather
+     * than truncating whatever it points at (every command in a folder runs this).
+     */
+    static final String GUARD_HEARTBEAT = "[ -d \"$HOME/.fleet/guard\" ] && [ ! -L \"$HOME/.fleet\" ] && [ ! -L \"$HOME/.fleet/guard\" ] "
+            + "&& { [ ! -L \"$HOME/.fleet/guard/heartbeat\" ] || rm -f -- \"$HOME/.fleet/guard/heartbeat\"; } "
+            + "&& true 2>/dev/null > \"$HOME/.fleet/guard/heartbeat\"; ";
 
     @Override
     public String remoteCommand(String script, String folder, String runId) {
@@ -107,7 +114,10 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
                 // Memory held at 0 %: do the holders work on the CPU meanwhile (a job's CPU phase)?
                 + "cpu=-; if [ \"$procs\" != - ] && [ \"$top\" = 0 ]; then cpu=$(fleet_holders_cpu \"$procs\"); fi; "
                 + "f=\"$HOME/.fleet/gpu-samples\"; "
-                + "if mkdir -p \"$HOME/.fleet\" 2>/dev/null; then chmod 700 \"$HOME/.fleet\" 2>/dev/null; "
+                // The history lives in fleet's own folder: not kept when that is a link, and a link in
+                // the file's (or its copy's) place is removed, never written through.
+                + "if [ ! -L \"$HOME/.fleet\" ] && mkdir -p \"$HOME/.fleet\" 2>/dev/null; then chmod 700 \"$HOME/.fleet\" 2>/dev/null; "
+                + "for x in \"$f\" \"$f.tmp\"; do [ ! -L \"$x\" ] || rm -f -- \"$x\"; done; "
                 + "printf '%s %s %s %s\\n' \"$now\" \"$top\" \"$procs\" \"$cpu\" >> \"$f\"; "
                 + "if [ \"$(wc -l < \"$f\")\" -gt " + (2 * GPU_SAMPLES_KEPT) + " ]; then tail -n " + GPU_SAMPLES_KEPT
                 + " \"$f\" > \"$f.tmp\" && mv -f \"$f.tmp\" \"$f\"; fi; fi; "

@@ -6,7 +6,20 @@ umask 077
 PATH="$HOME/.local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}"
 export PATH
 g="$HOME/.fleet/guard"
+# Fleet's own folders: one that is a link was not made by fleet, and nothing is written through it.
+for x in "$HOME/.fleet" "$g"; do
+    [ ! -L "$x" ] || { echo "fleet: $x is a symbolic link, not the folder fleet made; the guard is not installed through it" >&2; exit 71; }
+done
 mkdir -p "$g" && chmod 700 "$HOME/.fleet" "$g" || { echo "fleet: cannot create $g" >&2; exit 71; }
+# A link in place of a file the guard writes (planted by anything that runs as this user) is
+# removed, never written through: it could point at any file of the user's.
+unlink_planted() {
+    for x in "$@"; do [ ! -L "$x" ] || rm -f -- "$x"; done
+}
+for x in run-once uninstall timeout-min grace-min gpu-busy-min-util gpu-samples-n member work-folder activity-command \
+    heartbeat decisions.log scheduler poweroff version; do
+    unlink_planted "$g/$x" "$g/$x.tmp"
+done
 
 decode() {
     if printf 'eA==' | base64 -d >/dev/null 2>&1; then printf '%s' "$1" | base64 -d; else printf '%s' "$1" | base64 -D; fi
@@ -24,7 +37,8 @@ printf '%s\n' @MEMBER@ > "$g/member"
 decode @WORK_FOLDER_B64@ > "$g/work-folder"
 activity=@ACTIVITY_B64@
 if [ -n "$activity" ]; then decode "$activity" > "$g/activity-command"; else rm -f "$g/activity-command"; fi
-if [ ! -f "$g/guard.env" ]; then
+# The user's settings file is only read: one there, a link too, is kept as it is.
+if [ ! -e "$g/guard.env" ] && [ ! -L "$g/guard.env" ]; then
     cat > "$g/guard.env" <<'ENV'
 # Settings of the fleet guard, read as shell on every run; fleet never overwrites this file.
 # The command that powers this machine off (default: sudo -n shutdown -h now), for example:
@@ -80,6 +94,7 @@ if [ "$scheduler" = none ] && [ "$systemd" = yes ] && systemctl --user show-envi
     fi
     if [ "$linger" = yes ]; then
         d="$HOME/.config/systemd/user"
+        unlink_planted "$d/fleet-guard.service" "$d/fleet-guard.timer"
         mkdir -p "$d" && service_unit '' > "$d/fleet-guard.service" && timer_unit > "$d/fleet-guard.timer" \
             && systemctl --user daemon-reload >/dev/null 2>&1 \
             && systemctl --user enable --now fleet-guard.timer >/dev/null 2>&1 && scheduler=systemd-user

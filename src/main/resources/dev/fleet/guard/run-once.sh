@@ -31,6 +31,12 @@ HOME=${HOME:-${g%/.fleet/guard}}
 export HOME
 PATH="$HOME/.local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}"
 export PATH
+# A link in place of a file the guard writes (planted by anything that runs as this user) is
+# removed, never written through: it could point at any file of the user's.
+for x in "$g/run.lock" "$g/decisions.log" "$g/decisions.log.tmp" "$g/last-busy" "$g/sftp-sessions" "$g/sftp-sessions.tmp" \
+    "$g/poweroff-issued" "$HOME/.fleet/gpu-samples" "$HOME/.fleet/gpu-samples.tmp"; do
+    [ ! -L "$x" ] || rm -f -- "$x"
+done
 FLEET_GUARD_POWEROFF=''
 FLEET_GUARD_NOW_FILE=''
 if [ -f "$g/guard.env" ]; then

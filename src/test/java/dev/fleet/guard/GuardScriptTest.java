@@ -393,4 +393,37 @@ class GuardScriptTest {
         assertThat(Files.readString(guard.resolve("activity-command")).strip()).isEqualTo("echo idle");
         assertThat(fakes.crontab().lines().filter(l -> l.contains("fleet-guard")).count()).isEqualTo(1);
     }
+
+    /**
+     * The guard's folder is fleet's own, yet anything that runs as the member's user can plant
+     * links in it. Neither a reinstall, nor a decision, nor the heartbeat every command in the
+     * work folder refreshes writes or truncates through them: each link is replaced by the
+     * guard's own file, and the files they pointed at (here standing for ~/.bashrc) stay as they were.
+     */
+    @Test
+    void linksPlantedInTheGuardsFolderAreNeverWrittenThrough() throws Exception {
+        Path outside = Files.writeString(tmp.resolve("bashrc"), "outside content\n");
+        List<Path> planted = List.of(guard.resolve("heartbeat"), guard.resolve("decisions.log"), guard.resolve("timeout-min"),
+                guard.resolve("run-once.tmp"), guard.resolve("last-busy"), home.resolve(".fleet/gpu-samples"));
+        for (Path p : planted) {
+            Files.deleteIfExists(p);
+            Files.createSymbolicLink(p, outside);
+        }
+        bash(GuardScripts.installer(new GuardScripts.Config("trainer", work.toString(), 30, 10, 0, 5, null)), Map.of());
+        Files.deleteIfExists(guard.resolve("heartbeat"));
+        Files.createSymbolicLink(guard.resolve("heartbeat"), outside);
+        bash(dev.fleet.os.OsCommands.forOs(dev.fleet.member.MemberOs.LINUX).remoteCommand("true", work.toString(), "run-1") + "\n",
+                Map.of());
+        fakes.gpu(50, "4242, 19000");
+        String decision = decideAt(5);
+
+        assertThat(outside).hasContent("outside content");
+        assertThat(decision).contains("keep");
+        for (Path p : planted) {
+            assertThat(Files.isSymbolicLink(p)).as(p.toString()).isFalse();
+        }
+        assertThat(Files.readString(guard.resolve("timeout-min")).strip()).isEqualTo("30");
+        assertThat(Files.readAllLines(guard.resolve("decisions.log"))).hasSize(1);
+        assertThat(Files.readAllLines(home.resolve(".fleet/gpu-samples"))).last().asString().contains(" 50 4242:19000");
+    }
 }
