@@ -16,6 +16,11 @@ public interface FolderFileCommands {
      * link leading out of the work folder (the file itself: any link): nothing was read or written.
      */
     int OUTSIDE = 5;
+    /**
+     * Exit status of {@link #read} and {@link #write} when the file's name is taken by something
+     * that is not a file (a folder), or a folder on its way is a file: nothing was read or written.
+     */
+    int NOT_A_FILE = 6;
 
     static FolderFileCommands forOs(MemberOs os) {
         return os == MemberOs.WINDOWS ? new WindowsFolderFiles() : new PosixFolderFiles();

@@ -52,6 +52,10 @@ final class PosixFolderFiles implements FolderFileCommands {
                 .append(" 2>/dev/null || { echo 'fleet: work folder does not exist' >&2; exit 3; }; w=$(pwd -P); d=.; ");
         for (int i = 0; i < parts.length - 1; i++) {
             String part = posix(parts[i]);
+            // Something on the way that is neither a folder nor a link: named for what it is.
+            c.append("if [ -e \"$d\"/").append(part).append(" ] && [ ! -d \"$d\"/").append(part).append(" ]; then echo ")
+                    .append(posix("fleet: " + parts[i] + " in the work folder is a file, not a folder; fleet reads and writes nothing there"))
+                    .append(" >&2; exit ").append(NOT_A_FILE).append("; fi; ");
             c.append("if [ -e \"$d\"/").append(part).append(" ] || [ -L \"$d\"/").append(part).append(" ]; then ")
                     .append("r=$(cd -- \"$d\"/").append(part).append(" 2>/dev/null && pwd -P) && case \"$r/\" in \"$w\"/*) ;; *) r=;; esac; ")
                     .append("[ -n \"$r\" ] || { echo ").append(posix("fleet: " + parts[i] + " in the work folder leads out of it "
@@ -60,8 +64,12 @@ final class PosixFolderFiles implements FolderFileCommands {
             c.append("d=\"$d\"/").append(part).append("; ");
         }
         String name = posix(parts[parts.length - 1]);
+        // A folder under the file's name would take the new file inside it (mv into a folder) while
+        // the agent CLI reads no settings: refused, never reported as written.
         return c.append("f=\"$d\"/").append(name).append("; [ -L \"$f\" ] && { echo ")
                 .append(posix("fleet: " + relative + " is a link; fleet reads and writes nothing through it")).append(" >&2; exit ")
-                .append(OUTSIDE).append("; }; ").toString();
+                .append(OUTSIDE).append("; }; [ -e \"$f\" ] && [ ! -f \"$f\" ] && { echo ")
+                .append(posix("fleet: " + relative + " is not a file (a folder?); fleet reads and writes nothing there")).append(" >&2; exit ")
+                .append(NOT_A_FILE).append("; }; ").toString();
     }
 }

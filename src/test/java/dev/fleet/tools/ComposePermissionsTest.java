@@ -345,6 +345,30 @@ class ComposePermissionsTest {
         assertThat(inside.resolve("shared/settings.local.json")).exists();
     }
 
+    /**
+     * A repository can hold a folder under the settings file's name, or a file under its folder's:
+     * the call fails naming what is in the way, instead of reporting permissions the agent CLI
+     * never reads (the new file used to be moved into the folder of that name).
+     */
+    @Test
+    void somethingOtherThanAFileUnderTheSettingsNameIsRefusedNotReportedWritten() throws Exception {
+        Path folderNamed = project("folder-named", "go.mod");
+        Path taken = Files.createDirectories(folderNamed.resolve(".claude/settings.local.json"));
+        ToolResult r = fleet.call("compose_permissions", "member_name", "folder-named", "role", "doer");
+        assertThat(r.isError()).as(r.text()).isTrue();
+        assertThat(r.text()).contains(".claude/settings.local.json is not a file");
+        try (var inside = Files.list(taken)) {
+            assertThat(inside).isEmpty();
+        }
+
+        Path fileNamed = project("file-named", "go.mod");
+        Files.writeString(fileNamed.resolve(".claude"), "a file\n");
+        r = fleet.call("compose_permissions", "member_name", "file-named", "role", "doer");
+        assertThat(r.isError()).as(r.text()).isTrue();
+        assertThat(r.text()).contains(".claude in the work folder is a file, not a folder").doesNotContain("leads out");
+        assertThat(fileNamed.resolve(".claude")).hasContent("a file");
+    }
+
     @Test
     void onARemoteMemberTheWorkFolderIsInspectedAndWrittenNotTheHome() throws Exception {
         Path memberHome = tmp.resolve("member-home");
