@@ -233,6 +233,40 @@ class PromptToolsTest {
         assertThat(fleet.call("provision_auth", "member_name", "remote").text()).contains("Warning:", "within a day");
     }
 
+    /**
+     * Links planted on the member (by a build script of a cloned repository, say) under the names
+     * provision_auth writes, pointing at a file outside (standing for the user's ~/.bashrc): the
+     * login and the key land in fresh owner-only files, never in the file behind a link; a link
+     * in place of fleet's key file fails the call, saying so, with the key shown nowhere.
+     */
+    @Test
+    void provisionWritesNoSecretThroughLinksPlantedOnTheMember() throws Exception {
+        Path outside = Files.writeString(tmp.resolve("users-bashrc"), "alias ll='ls -l'\n");
+        Files.createSymbolicLink(Files.createDirectories(memberHome.resolve(".claude")).resolve(".credentials.json.fleet-tmp"), outside);
+        Files.createSymbolicLink(memberHome.resolve(".apra-fleet-keys.fleet-tmp"), outside);
+        writePmCredentials(Instant.now().plus(Duration.ofDays(30)), "refresh-token-value");
+        String key = "sk-ant-api03-" + "Z9y8X7w6".repeat(6);
+
+        ToolResult login = fleet.call("provision_auth", "member_name", "remote");
+        ToolResult keyed = fleet.call("provision_auth", "member_name", "remote", "api_key", key);
+        assertThat(login.isError()).as(login.text()).isFalse();
+        assertThat(keyed.isError()).as(keyed.text()).isFalse();
+        assertThat(outside).hasContent("alias ll='ls -l'");
+        assertThat(Files.readString(memberHome.resolve(".claude/.credentials.json"))).contains("access-token-value");
+        assertThat(Files.readString(memberHome.resolve(".apra-fleet-keys"))).contains(key);
+        for (Path secret : List.of(memberHome.resolve(".claude/.credentials.json"), memberHome.resolve(".apra-fleet-keys"))) {
+            assertThat(Files.isSymbolicLink(secret)).as(secret.toString()).isFalse();
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).as(secret.toString()).isEqualTo("rw-------");
+        }
+
+        Files.delete(memberHome.resolve(".apra-fleet-keys"));
+        Files.createSymbolicLink(memberHome.resolve(".apra-fleet-keys"), outside);
+        ToolResult refused = fleet.call("provision_auth", "member_name", "remote", "api_key", key);
+        assertThat(refused.isError()).isTrue();
+        assertThat(refused.text()).contains("symbolic link").doesNotContain(key);
+        assertThat(outside).hasContent("alias ll='ls -l'");
+    }
+
     @Test
     void anApiKeyIsPersistedOnceAndNeverShown() throws Exception {
         String key = "sk-ant-api03-" + "A1b2C3d4".repeat(6);
