@@ -599,65 +599,9 @@ public final class SshChannel implements MemberChannel {
     }
 
     static Resolved resolve(SftpClient sftp, String path, MemberOs os) throws IOException {
-        return os == MemberOs.WINDOWS ? resolveOnWindows(sftp, path) : resolveOnPosix(sftp, path);
-    }
-
-    private static Resolved resolveOnPosix(SftpClient sftp, String path) throws IOException {
-        java.util.Deque<String> unresolved = new java.util.ArrayDeque<>(List.of(path.split("/")));
-        java.util.Deque<String> resolved = new java.util.ArrayDeque<>();
-        int hops = 0;
-        boolean beyondExisting = false;
-        while (!unresolved.isEmpty()) {
-            String part = unresolved.pollFirst();
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                resolved.pollLast();
-                continue;
-            }
-            if (beyondExisting) {
-                // Below a missing folder nothing can be a link: the rest is resolved by name only.
-                resolved.addLast(part);
-                continue;
-            }
-            String candidate = "/" + String.join("/", resolved) + (resolved.isEmpty() ? "" : "/") + part;
-            SftpClient.Attributes attrs;
-            try {
-                attrs = sftp.lstat(candidate);
-            } catch (SftpException e) {
-                beyondExisting = true;
-                resolved.addLast(part);
-                continue;
-            }
-            if (attrs.isSymbolicLink()) {
-                hops = countHop(hops, path);
-                String link = sftp.readLink(candidate);
-                List<String> parts = List.of(link.split("/"));
-                for (int i = parts.size() - 1; i >= 0; i--) {
-                    unresolved.addFirst(parts.get(i));
-                }
-                if (link.startsWith("/")) {
-                    resolved.clear();
-                }
-            } else {
-                resolved.addLast(part);
-            }
-        }
-        return new Resolved("/" + String.join("/", resolved), !beyondExisting);
-    }
-
-    /**
-     * As on Linux, with Windows' rules: {@code /} and {@code \} both separate names; the path and an
-     * absolute link target may be written in any form of a drive's root ({@code C:\}, {@code /C:/},
-     * {@code \\?\C:\}); {@code ..} at a drive's root stays there. A network share (UNC) or device
-     * path, a target without a drive ({@code \x}) or relative to a drive's current folder
-     * ({@code C:x}), and a name Windows does not keep as written (a trailing dot or space, a
-     * {@code :}) are refused, naming the rule: fleet cannot tell where they lead.
-     */
-    private static Resolved resolveOnWindows(SftpClient sftp, String path) throws IOException {
-        MemberPaths.WindowsPath start = onADrive(path, MemberPaths.windowsPath(path));
-        String drive = start.root();
+        LinkRules rules = os == MemberOs.WINDOWS ? WINDOWS_LINKS : POSIX_LINKS;
+        Placed start = rules.place(path, path);
+        String root = start.root();
         java.util.Deque<String> unresolved = new java.util.ArrayDeque<>(start.names());
         java.util.Deque<String> resolved = new java.util.ArrayDeque<>();
         int hops = 0;
@@ -668,18 +612,17 @@ public final class SshChannel implements MemberChannel {
                 continue;
             }
             if (part.equals("..")) {
+                // At a root it stays there, as the kernel (and Windows) have it.
                 resolved.pollLast();
                 continue;
             }
-            String rule = MemberPaths.windowsNameRule(part);
-            if (rule != null) {
-                throw new MemberPaths.RefusedPath(path, rule);
-            }
+            rules.checkName(path, part);
             if (beyondExisting) {
+                // Below a missing folder nothing can be a link: the rest is resolved by name only.
                 resolved.addLast(part);
                 continue;
             }
-            String candidate = sftpForm(drive, resolved) + (resolved.isEmpty() ? "" : "/") + part;
+            String candidate = rules.spell(root, resolved) + (resolved.isEmpty() ? "" : "/") + part;
             SftpClient.Attributes attrs;
             try {
                 attrs = sftp.lstat(candidate);
@@ -694,21 +637,105 @@ public final class SshChannel implements MemberChannel {
             }
             hops = countHop(hops, path);
             String link = sftp.readLink(candidate);
-            List<String> parts;
-            if (MemberPaths.isWindowsRelative(link)) {
-                parts = List.of(link.split("[/\\\\]"));
-            } else {
-                MemberPaths.WindowsPath target = onADrive(path, MemberPaths.windowsPath(link));
-                drive = target.root();
+            Placed target = rules.isRelative(link) ? new Placed(null, List.of(link.split(rules.separators())))
+                    : rules.place(path, link);
+            if (target.root() != null) {
+                root = target.root();
                 resolved.clear();
-                parts = target.names();
             }
+            List<String> parts = target.names();
             for (int i = parts.size() - 1; i >= 0; i--) {
                 unresolved.addFirst(parts.get(i));
             }
         }
-        return new Resolved(sftpForm(drive, resolved), !beyondExisting);
+        return new Resolved(rules.spell(root, resolved), !beyondExisting);
     }
+
+    /** A path taken apart: its root ({@code ""} for {@code /}, a drive on Windows; null for a relative link target) and names. */
+    private record Placed(String root, List<String> names) {
+    }
+
+    /**
+     * How a member's OS writes paths, for {@link #resolve}. On Windows: {@code /} and {@code \}
+     * both separate names; a path or absolute link target may be written in any form of a drive's
+     * root ({@code C:\}, {@code /C:/}, {@code \\?\C:\}) and comes out in the form OpenSSH for Windows
+     * uses over SFTP ({@code /C:/Users/x/work}); a network share (UNC) or device path, a target
+     * without a drive ({@code \x}) or relative to a drive's current folder ({@code C:x}), and a
+     * name Windows does not keep as written (a trailing dot or space, a {@code :}) are refused,
+     * naming the rule: fleet cannot tell where they lead.
+     */
+    private interface LinkRules {
+        /** {@code p}, absolute, taken apart ({@code path} is the one being resolved, for messages). */
+        Placed place(String path, String p) throws IOException;
+
+        boolean isRelative(String target);
+
+        /** A regular expression matching the separators of names. */
+        String separators();
+
+        void checkName(String path, String name) throws IOException;
+
+        /** The path of {@code names} below {@code root}, as the SFTP server takes it. */
+        String spell(String root, java.util.Collection<String> names);
+    }
+
+    private static final LinkRules POSIX_LINKS = new LinkRules() {
+        @Override
+        public Placed place(String path, String p) {
+            return new Placed("", List.of(p.split("/")));
+        }
+
+        @Override
+        public boolean isRelative(String target) {
+            return !target.startsWith("/");
+        }
+
+        @Override
+        public String separators() {
+            return "/";
+        }
+
+        @Override
+        public void checkName(String path, String name) {
+            // Every name but NUL and '/' is kept as written.
+        }
+
+        @Override
+        public String spell(String root, java.util.Collection<String> names) {
+            return "/" + String.join("/", names);
+        }
+    };
+
+    private static final LinkRules WINDOWS_LINKS = new LinkRules() {
+        @Override
+        public Placed place(String path, String p) throws IOException {
+            MemberPaths.WindowsPath w = onADrive(path, MemberPaths.windowsPath(p));
+            return new Placed(w.root(), w.names());
+        }
+
+        @Override
+        public boolean isRelative(String target) {
+            return MemberPaths.isWindowsRelative(target);
+        }
+
+        @Override
+        public String separators() {
+            return "[/\\\\]";
+        }
+
+        @Override
+        public void checkName(String path, String name) throws IOException {
+            String rule = MemberPaths.windowsNameRule(name);
+            if (rule != null) {
+                throw new MemberPaths.RefusedPath(path, rule);
+            }
+        }
+
+        @Override
+        public String spell(String root, java.util.Collection<String> names) {
+            return sftpForm(root, names);
+        }
+    };
 
     /** {@code p} when it lies on a drive; a network share is not followed over SFTP. */
     private static MemberPaths.WindowsPath onADrive(String path, MemberPaths.WindowsPath p) throws MemberPaths.RefusedPath {
