@@ -52,6 +52,8 @@ class ProfileEditsTest {
         Process p = pb.start();
         try (var in = p.getOutputStream()) {
             in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        } catch (java.io.IOException refusedBeforeReading) {
+            // The script ended before it read its input (a refusal): its exit and stderr tell.
         }
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
