@@ -315,16 +315,20 @@ public final class Registrar {
      * created on the member. New connection details take effect on the next call.
      */
     public Updated update(MemberRef ref, MemberFields f) {
-        // Encrypt outside the lock: key derivation is slow and must not hold other writers.
-        String sealedPassword = f.password() == null ? null : secrets.encrypt(f.password());
         Updated updated = store.update(registry -> {
             Member m = ref.resolve(registry);
             List<String> changed = new ArrayList<>();
-            Member next = MemberChanges.apply(registry, m, f, sealedPassword, changed, localPaths);
+            Member next = MemberChanges.apply(registry, m, f, f.password() == null ? null : PASSWORD_TO_SEAL, changed, localPaths);
             if (changed.contains("work_folder") || changed.contains("host") || changed.contains("port")) {
                 refuseDuplicateFolder(registry, m.id(), next.deviceKey(), next.workFolder());
             }
             refuseTakenInstance(registry, m.id(), next.cloud());
+            if (PASSWORD_TO_SEAL.equals(next.encryptedPassword())) {
+                // Sealed once every check has passed: a refused update changes nothing, not even by
+                // making the key file of a fleet that stored no secret before. (Sealing takes a
+                // random key from that file: cheap enough to do while holding the registry.)
+                next = next.toBuilder().encryptedPassword(secrets.encrypt(f.password())).build();
+            }
             return new Updated(next, changed, Optional.empty());
         }, (registry, u) -> u.changed().isEmpty() ? registry : registry.replacing(u.member().id(), old -> u.member()));
         // A connection opened with the old details must not serve the next call.
@@ -393,6 +397,9 @@ public final class Registrar {
             }
         }
     }
+
+    /** Stands for the new password in an update until it is sealed; never stored. */
+    private static final String PASSWORD_TO_SEAL = "(password to seal)";
 
     /** One member per folder per machine; {@code exceptId} is the member being updated. */
     static void refuseDuplicateFolder(Registry registry, String exceptId, String deviceKey, String folder) {

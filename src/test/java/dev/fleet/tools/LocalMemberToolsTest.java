@@ -183,6 +183,10 @@ class LocalMemberToolsTest {
         assertThat(fleet.call("list_members").text()).contains("🚀 beta", id, "push acme/app");
         assertThat(fleet.call("update_member", "member_name", "beta", "host", "example.org").text())
                 .contains("host", "remote members only");
+        // A refused password changes nothing: not even the key file of a fleet that stored no secret yet.
+        assertThat(fleet.call("update_member", "member_name", "beta", "password", "never-stored-pw").text())
+                .contains("password", "remote members only");
+        assertThat(fleet.home.dataDir().resolve("secret.key")).doesNotExist();
         assertThat(fleet.call("update_member", "member_id", id, "member_name", "alpha").text())
                 .contains("member_name", "different member");
 
