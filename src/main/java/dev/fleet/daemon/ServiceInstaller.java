@@ -60,6 +60,25 @@ public final class ServiceInstaller {
         return DaemonStarter.command();
     }
 
+    /**
+     * What is wrong with the installed service file, if one is installed and was written by a
+     * fleet before {@link Daemon#SERVICE_FLAG}: its daemon, started while a relay's daemon serves,
+     * fails, and the service manager starts it again every few seconds for as long as that one
+     * runs. Null when none is installed, or it is current.
+     */
+    public String outdated() {
+        Path f = file();
+        try {
+            if (!Files.isRegularFile(f) || Files.readString(f).contains(Daemon.SERVICE_FLAG)) {
+                return null;
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return "the service file " + f + " was written by an older fleet: while a daemon started by a client runs, the "
+                + "service manager starts the service's again every few seconds";
+    }
+
     public Path file() {
         if (platform == Platform.LAUNCHD) {
             return home.resolve("Library/LaunchAgents/" + LAUNCHD_LABEL + ".plist");

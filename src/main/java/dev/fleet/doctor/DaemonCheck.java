@@ -4,10 +4,11 @@ import dev.fleet.daemon.BuildId;
 import dev.fleet.daemon.DaemonControl;
 import dev.fleet.daemon.DaemonPaths;
 import dev.fleet.daemon.RelayProtocol;
+import dev.fleet.daemon.ServiceInstaller;
+import dev.fleet.settings.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,19 +22,29 @@ public final class DaemonCheck implements Check {
     private final DaemonPaths paths;
     private final boolean standalone;
     private final String thisBuild;
+    private final ServiceInstaller service;
 
     /**
      * @param standalone {@code FLEET_STANDALONE=1}: {@code fleet serve} runs the fleet in-process and needs no daemon
      * @param thisBuild  the build of this fleet, which a relay insists the daemon runs too
      */
     public DaemonCheck(DaemonPaths paths, boolean standalone, String thisBuild) {
+        this(paths, standalone, thisBuild, null);
+    }
+
+    /** @param service the installed service, where this OS has a service manager fleet installs for */
+    public DaemonCheck(DaemonPaths paths, boolean standalone, String thisBuild, ServiceInstaller service) {
         this.paths = paths;
         this.standalone = standalone;
         this.thisBuild = thisBuild;
+        this.service = service;
     }
 
-    public static DaemonCheck of(Path dataDir, boolean standalone) {
-        return new DaemonCheck(new DaemonPaths(dataDir), standalone, BuildId.current());
+    public static DaemonCheck of(Settings settings) {
+        ServiceInstaller.Platform platform = ServiceInstaller.Platform.current();
+        ServiceInstaller service = platform == null ? null
+                : new ServiceInstaller(platform, settings, ServiceInstaller.defaultDaemonCommand(), command -> 1, System.out);
+        return new DaemonCheck(new DaemonPaths(settings.dataDir()), settings.standalone(), BuildId.current(), service);
     }
 
     @Override
@@ -43,6 +54,16 @@ public final class DaemonCheck implements Check {
 
     @Override
     public List<Finding> run() {
+        List<Finding> findings = new ArrayList<>();
+        String outdated = service == null ? null : service.outdated();
+        if (outdated != null) {
+            findings.add(Finding.problem(outdated, "fleet daemon install, with the options the file's command line shows (it writes the file anew from the options given)"));
+        }
+        findings.addAll(daemon());
+        return findings;
+    }
+
+    private List<Finding> daemon() {
         String answer;
         try {
             answer = DaemonControl.ask(paths, "status");

@@ -49,6 +49,6 @@ public final class StandardChecks {
                 new AwsCheck(store, env, home, clock),
                 new PricingCheck(data.pricingFile()),
                 new ClaudeWiringCheck(wiring, claude.isPresent()),
-                DaemonCheck.of(settings.dataDir(), settings.standalone()));
+                DaemonCheck.of(settings));
     }
 }
