@@ -1,5 +1,6 @@
 package dev.fleet.exec;
 
+import dev.fleet.base.CutText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -129,31 +130,16 @@ public final class OutputCapture {
         } else {
             out = java.util.Arrays.copyOf(tail, tailPos);
         }
-        int from = tailWrapped ? cleanStart(out) : 0;
-        return new String(out, from, out.length - from, StandardCharsets.UTF_8);
-    }
-
-    /** How far into a cut tail a line break is looked for; past it the tail starts mid-line. */
-    static final int LINE_SEARCH = 4096;
-
-    /**
-     * Where a tail cut at an arbitrary byte is shown from: after its first line break if one comes
-     * soon, so the answer never starts with the end of a cut line (which could be the end of a
-     * secret whose start was cut away, where the redaction of whole secrets cannot find it), else
-     * after any continuation bytes of a character cut in two.
-     */
-    static int cleanStart(byte[] b) {
-        int limit = Math.min(b.length, LINE_SEARCH);
-        for (int i = 0; i < limit; i++) {
-            if (b[i] == '\n') {
-                return i + 1;
-            }
+        if (!tailWrapped) {
+            return new String(out, StandardCharsets.UTF_8);
         }
-        int i = 0;
-        while (i < b.length && i < 3 && (b[i] & 0xC0) == 0x80) {
-            i++;
+        // Cut at an arbitrary byte: never begin with half of a character, nor with the end of a cut line or word.
+        int from = 0;
+        while (from < out.length && from < 3 && (out[from] & 0xC0) == 0x80) {
+            from++;
         }
-        return i;
+        String cut = new String(out, from, out.length - from, StandardCharsets.UTF_8);
+        return cut.substring(CutText.cleanStart(cut));
     }
 
     public long totalBytes() {

@@ -1,5 +1,6 @@
 package dev.fleet.tasks;
 
+import dev.fleet.base.CutText;
 import dev.fleet.probe.GpuReading;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -147,7 +148,7 @@ public record TaskReport(TaskId id, String taskDir, Optional<TaskStatus> status,
      * The log's newest {@code maxChars} at most. Where it was cut (here, or on the member that read
      * only its last {@code logBytes}), it starts after the first line break, carriage returns
      * included (a progress bar redraws its line with them): no cut line start, which could be the
-     * end of a secret, is shown. A single cut line without any break is kept as it is.
+     * end of a secret, is shown. A single cut line without any break starts after its cut word.
      */
     static String tail(String log, int maxChars, int logBytes) {
         // Undecodable bytes came back as U+FFFD (3 bytes): counted so, a log is at worst taken for cut.
@@ -166,7 +167,9 @@ public record TaskReport(TaskId id, String taskDir, Optional<TaskStatus> status,
                 return log.substring(from);
             }
         }
-        // No break: never begin with half of a character.
+        // No break: after the cut word if it ends soon (it may be the end of a secret), and never
+        // with half of a character.
+        log = log.substring(CutText.afterCutWord(log));
         return !log.isEmpty() && Character.isLowSurrogate(log.charAt(0)) ? log.substring(1) : log;
     }
 }

@@ -38,9 +38,18 @@ class OutputCaptureTest {
 
     @Test
     void aTailWithoutALineBreakSoonStartsAtAWholeCharacter() throws Exception {
-        String output = "é".repeat(OutputCapture.LINE_SEARCH * 2);
-        OutputCapture c = captured(output, OutputCapture.LINE_SEARCH + 1);
+        String output = "é".repeat(dev.fleet.base.CutText.LINE_SEARCH * 2);
+        OutputCapture c = captured(output, dev.fleet.base.CutText.LINE_SEARCH + 1);
         assertThat(c.text()).doesNotContain("\uFFFD").matches("é+");
+    }
+
+    /** One long line (minified JSON) cut inside a secret: the answer starts after that word. */
+    @Test
+    void aTailCutInsideAWordOfALongLineStartsAfterIt() throws Exception {
+        String output = "{\"pad\":\"" + "x".repeat(9000) + "\",\"password\":\"hunter2-the-member-password\",\"next\":\"value\"}";
+        int cap = "member-password\",\"next\":\"value\"}".length();
+        OutputCapture c = captured(output, cap);
+        assertThat(c.text()).isEqualTo(",\"next\":\"value\"}").doesNotContain("member-password");
     }
 
     @Test

@@ -64,5 +64,7 @@ class TaskReportTest {
         assertThat(TaskReport.tail("short\nlog\n", 1000, 100)).isEqualTo("short\nlog\n");
         // One line longer than the bound: its end is kept, never half a character.
         assertThat(TaskReport.tail("a\uD83D\uDE00bcd", 4, Integer.MAX_VALUE)).isEqualTo("bcd");
+        // One line without a break, cut inside a word (maybe a secret's end): it starts after that word.
+        assertThat(TaskReport.tail("{\"token\":\"ghp_secretEnd\",\"step\":7}", 21, Integer.MAX_VALUE)).isEqualTo(",\"step\":7}");
     }
 }
