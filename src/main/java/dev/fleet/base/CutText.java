@@ -18,13 +18,25 @@ public final class CutText {
 
     /** Where {@code cut} (text cut at its start) is shown from; 0 when no place nearby is cleaner. */
     public static int cleanStart(String cut) {
-        int lines = Math.min(cut.length(), LINE_SEARCH);
+        return cleanStart(cut, LINE_SEARCH);
+    }
+
+    /**
+     * As {@link #cleanStart(String)}, a line break looked for in the first {@code lineSearch}
+     * characters. A carriage return counts as one (a progress bar redraws its line with it), and
+     * {@code \r\n} as one break.
+     */
+    public static int cleanStart(String cut, int lineSearch) {
+        int lines = Math.min(cut.length() - 1, lineSearch);
         for (int i = 0; i < lines; i++) {
-            if (cut.charAt(i) == '\n') {
-                return i + 1;
+            char c = cut.charAt(i);
+            if (c == '\n' || c == '\r') {
+                return c == '\r' && cut.charAt(i + 1) == '\n' ? i + 2 : i + 1;
             }
         }
-        return afterCutWord(cut);
+        int start = afterCutWord(cut);
+        // Never begin with the second half of a character.
+        return start < cut.length() && Character.isLowSurrogate(cut.charAt(start)) ? start + 1 : start;
     }
 
     /** After the first character within {@link #WORD_SEARCH} that no credential word holds; 0 if none. */

@@ -157,19 +157,6 @@ public record TaskReport(TaskId id, String taskDir, Optional<TaskStatus> status,
             log = log.substring(log.length() - maxChars);
             cut = true;
         }
-        if (!cut) {
-            return log;
-        }
-        for (int i = 0; i < log.length() - 1; i++) {
-            char c = log.charAt(i);
-            if (c == '\n' || c == '\r') {
-                int from = c == '\r' && log.charAt(i + 1) == '\n' ? i + 2 : i + 1;
-                return log.substring(from);
-            }
-        }
-        // No break: after the cut word if it ends soon (it may be the end of a secret), and never
-        // with half of a character.
-        log = log.substring(CutText.afterCutWord(log));
-        return !log.isEmpty() && Character.isLowSurrogate(log.charAt(0)) ? log.substring(1) : log;
+        return cut ? log.substring(CutText.cleanStart(log, log.length())) : log;
     }
 }
