@@ -165,6 +165,9 @@ public final class Daemon {
             fleet.close();
             throw e;
         }
+        // From here a signal stops the daemon in order (the stop waits for the start to finish).
+        Thread signalStop = new Thread(this::stopFromSignal, "fleet-daemon-stop");
+        Runtime.getRuntime().addShutdownHook(signalStop);
         Thread acceptor = new Thread(() -> acceptAll(listener), "fleet-daemon-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -182,14 +185,14 @@ public final class Daemon {
             } catch (IOException | RuntimeException e) {
                 // Its address is taken, say: this daemon does not start, and leaves no socket that
                 // relays would take for a daemon's (the log ends with the reason, for them to tell).
+                // Nor is the exit that follows a signal's stop: the log ends with the reason.
+                Runtime.getRuntime().removeShutdownHook(signalStop);
                 listener.close();
                 Files.deleteIfExists(paths.socket());
                 fleet.close();
                 throw e;
             }
         }
-        // From here a signal stops the daemon in order; before, the JVM's exit is all there is to it.
-        Runtime.getRuntime().addShutdownHook(new Thread(this::stopFromSignal, "fleet-daemon-stop"));
         ready.countDown();
         fleet.startIdleWatcher();
         ScheduledExecutorService idle = idleChecks(fleet.idleWatcher());
