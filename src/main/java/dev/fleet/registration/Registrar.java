@@ -165,7 +165,8 @@ public final class Registrar {
         }
         draft.host(f.host()).port(f.port()).username(f.username()).authType(auth)
                 .keyPath(auth == AuthType.KEY ? localPaths.expand(f.keyPath()) : null)
-                .encryptedPassword(auth == AuthType.PASSWORD ? secrets.encrypt(f.password()) : null)
+                // For now: the key file is made only when the member is saved, after it has logged in.
+                .encryptedPassword(auth == AuthType.PASSWORD ? secrets.sealForNow(f.password()) : null)
                 .workFolder(f.workFolder());
         return connectAndFinish(draft, new ArrayList<>());
     }
@@ -301,7 +302,9 @@ public final class Registrar {
             refuseTakenName(current, member.friendlyName());
             refuseDuplicateFolder(current, null, member.deviceKey(), member.workFolder());
             refuseTakenInstance(current, null, member.cloud());
-            return MemberIcons.withIcon(current, member);
+            // Sealed with the key file only now that every check has passed (see SecretBox#sealForNow).
+            Member kept = member.toBuilder().encryptedPassword(secrets.kept(member.encryptedPassword())).build();
+            return MemberIcons.withIcon(current, kept);
         }, Registry::with);
         if (saved.cloud() != null) {
             // The backstop for when no fleet server watches the instance.

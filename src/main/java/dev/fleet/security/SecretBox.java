@@ -29,12 +29,18 @@ import javax.crypto.spec.SecretKeySpec;
  * salt file; such values ({@code v1:}) still decrypt while that host name holds, and
  * {@link #isCurrent} tells callers to seal them again with the key. The key is read lazily: a
  * fleet without stored secrets never reads or writes it.
+ *
+ * <p>A secret that is to be kept only if what it is for succeeds (the password of a member being
+ * registered, which must first log in) is sealed {@linkplain #sealForNow for now}: with a key
+ * that lives in this process's memory only ({@code v0:}), so a registration that fails leaves no
+ * key file behind. {@link #kept} seals it again with the key file once it is to be stored.
  */
 public final class SecretBox {
     /** The key file's name in the data directory. */
     public static final String KEY_FILE = "secret.key";
     private static final String PREFIX = "v2:";
     private static final String LEGACY_PREFIX = "v1:";
+    private static final String FOR_NOW_PREFIX = "v0:";
     private static final int KEY_BYTES = 32;
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
@@ -46,6 +52,7 @@ public final class SecretBox {
     private final SecureRandom random = new SecureRandom();
     private volatile SecretKey key;
     private volatile SecretKey legacyKey;
+    private volatile SecretKey forNowKey;
 
     /**
      * The secrets of the data directory holding {@code saltFile}: the key file lives beside it;
@@ -74,17 +81,38 @@ public final class SecretBox {
         return host + "\u0000" + System.getProperty("user.name", "unknown-user");
     }
 
+    /** Seals {@code plaintext} with the data directory's key, creating the key file if there is none yet. */
     public String encrypt(String plaintext) {
+        return seal(plaintext, key(true), PREFIX);
+    }
+
+    /**
+     * Seals {@code plaintext} for this process only: {@link #decrypt} opens it until the process
+     * ends, and nothing is written. Such a value must pass through {@link #kept} before it is stored.
+     */
+    public String sealForNow(String plaintext) {
+        return seal(plaintext, forNowKey(), FOR_NOW_PREFIX);
+    }
+
+    /**
+     * The value to store for {@code sealed}: a value sealed {@linkplain #sealForNow for now} sealed
+     * again with the key file (created if need be); any other value (null included) as it is.
+     */
+    public String kept(String sealed) {
+        return sealed != null && sealed.startsWith(FOR_NOW_PREFIX) ? encrypt(decrypt(sealed)) : sealed;
+    }
+
+    private String seal(String plaintext, SecretKey with, String prefix) {
         try {
             byte[] iv = new byte[IV_BYTES];
             random.nextBytes(iv);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, key(true), new GCMParameterSpec(TAG_BITS, iv));
+            cipher.init(Cipher.ENCRYPT_MODE, with, new GCMParameterSpec(TAG_BITS, iv));
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
             byte[] out = new byte[IV_BYTES + sealed.length];
             System.arraycopy(iv, 0, out, 0, IV_BYTES);
             System.arraycopy(sealed, 0, out, IV_BYTES, sealed.length);
-            return PREFIX + Base64.getEncoder().encodeToString(out);
+            return prefix + Base64.getEncoder().encodeToString(out);
         } catch (GeneralSecurityException e) {
             throw new SecretBoxException("could not encrypt the secret (" + e.getClass().getSimpleName() + ")");
         }
@@ -93,7 +121,8 @@ public final class SecretBox {
     /** Opens a value sealed by {@link #encrypt} (or by an earlier version, while its host name holds). */
     public String decrypt(String sealed) {
         boolean legacy = sealed != null && sealed.startsWith(LEGACY_PREFIX);
-        if (sealed == null || !(legacy || sealed.startsWith(PREFIX))) {
+        boolean forNow = sealed != null && sealed.startsWith(FOR_NOW_PREFIX);
+        if (sealed == null || !(legacy || forNow || sealed.startsWith(PREFIX))) {
             throw new SecretBoxException("stored secret has an unknown format");
         }
         byte[] raw;
@@ -105,7 +134,10 @@ public final class SecretBox {
         if (raw.length <= IV_BYTES) {
             throw new SecretBoxException("stored secret is truncated");
         }
-        SecretKey k = legacy ? legacyKey() : key(false);
+        if (forNow && forNowKey == null) {
+            throw new SecretBoxException("stored secret was sealed for one process only and cannot be opened here");
+        }
+        SecretKey k = legacy ? legacyKey() : forNow ? forNowKey : key(false);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, k, new GCMParameterSpec(TAG_BITS, raw, 0, IV_BYTES));
@@ -121,9 +153,13 @@ public final class SecretBox {
         }
     }
 
-    /** True when the value is sealed with the key file; false for a value an earlier version sealed. */
+    /**
+     * False for a value an earlier version sealed (it should be sealed again with the key file);
+     * true for any other: one sealed with the key file, or one sealed for now, which {@link #kept}
+     * turns into one when it is stored.
+     */
     public boolean isCurrent(String sealed) {
-        return sealed != null && sealed.startsWith(PREFIX);
+        return sealed != null && (sealed.startsWith(PREFIX) || sealed.startsWith(FOR_NOW_PREFIX));
     }
 
     private SecretKey key(boolean create) {
@@ -136,6 +172,23 @@ public final class SecretBox {
                     Arrays.fill(bytes, (byte) 0);
                 }
                 k = key;
+            }
+        }
+        return k;
+    }
+
+    /** Made on first use, in memory only. */
+    private SecretKey forNowKey() {
+        SecretKey k = forNowKey;
+        if (k == null) {
+            synchronized (this) {
+                if (forNowKey == null) {
+                    byte[] bytes = new byte[KEY_BYTES];
+                    random.nextBytes(bytes);
+                    forNowKey = new SecretKeySpec(bytes, "AES");
+                    Arrays.fill(bytes, (byte) 0);
+                }
+                k = forNowKey;
             }
         }
         return k;

@@ -75,6 +75,25 @@ class SecretBoxTest {
         assertThatThrownBy(() -> box(tmp, "renamed-host\0user").decrypt(old)).hasMessageContaining("cannot be decrypted");
     }
 
+    @Test
+    void aSecretSealedForNowOpensInThisProcessOnlyWritesNoKeyAndIsKeptWithTheKeyFile() throws Exception {
+        SecretBox box = box(tmp, "host\0user");
+        String forNow = box.sealForNow("pending-password");
+        assertThat(forNow).startsWith("v0:").doesNotContain("pending");
+        assertThat(box.decrypt(forNow)).isEqualTo("pending-password");
+        assertThat(box.isCurrent(forNow)).as("not to be sealed again as an old value").isTrue();
+        assertThat(tmp.resolve("secret.key")).as("nothing written for a value sealed for now").doesNotExist();
+        assertThatThrownBy(() -> box(tmp, "host\0user").decrypt(forNow)).as("another process")
+                .hasMessageContaining("one process only").satisfies(e -> assertThat(e.getMessage()).doesNotContain("pending"));
+
+        String kept = box.kept(forNow);
+        assertThat(kept).startsWith("v2:");
+        assertThat(tmp.resolve("secret.key")).exists();
+        assertThat(box(tmp, "host\0user").decrypt(kept)).isEqualTo("pending-password");
+        assertThat(box.kept(kept)).as("a value sealed with the key file stays as it is").isEqualTo(kept);
+        assertThat(box.kept(null)).isNull();
+    }
+
     private static String tampered(String sealed) {
         char[] c = sealed.toCharArray();
         int i = c.length / 2;

@@ -100,6 +100,8 @@ class RemoteMemberToolsTest {
         assertThat(r.isError()).as(r.text()).isFalse();
         String stored = Files.readString(fleet.home.dataDir().resolve("registry.json"));
         assertThat(stored).contains("encryptedPassword").doesNotContain(TestSshServer.PASSWORD);
+        assertThat(registry().get("agents").get(0).get("encryptedPassword").asText()).as("sealed with the key file").startsWith("v2:");
+        assertThat(fleet.home.dataDir().resolve("secret.key")).exists();
         assertThat(fleet.call("list_members").text()).doesNotContain(TestSshServer.PASSWORD, "encryptedPassword");
         assertThat(fleet.call("execute_command", "member_name", "pw", "command", "echo via-password").text()).contains("via-password");
     }
@@ -131,6 +133,7 @@ class RemoteMemberToolsTest {
                 "host", "127.0.0.1", "port", sshd.port(), "username", TestSshServer.USER, "auth_type", "password",
                 "password", "wrong-password", "work_folder", work.toString());
         assertThat(wrongPassword.text()).contains("authentication failed", "not registered").doesNotContain("wrong-password");
+        assertThat(fleet.home.dataDir().resolve("secret.key")).as("a refused password leaves no key file").doesNotExist();
 
         int closedPort;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
