@@ -31,6 +31,14 @@ HOME=${HOME:-${g%/.fleet/guard}}
 export HOME
 PATH="$HOME/.local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}"
 export PATH
+# Fleet's own folders, made by the installer: one that has become a link since (anything that runs
+# as this user can plant one) is not written through. Nothing is decided, so the machine stays up.
+for x in "$HOME/.fleet" "$g"; do
+    if [ -L "$x" ]; then
+        echo "fleet guard: $x is a symbolic link, not the folder fleet made; it decided nothing (install the guard again)" >&2
+        exit 71
+    fi
+done
 # A link in place of a file the guard writes (planted by anything that runs as this user) is
 # removed, never written through: it could point at any file of the user's.
 for x in "$g/run.lock" "$g/decisions.log" "$g/decisions.log.tmp" "$g/last-busy" "$g/sftp-sessions" "$g/sftp-sessions.tmp" \

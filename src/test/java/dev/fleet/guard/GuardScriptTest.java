@@ -426,4 +426,24 @@ class GuardScriptTest {
         assertThat(Files.readAllLines(guard.resolve("decisions.log"))).hasSize(1);
         assertThat(Files.readAllLines(home.resolve(".fleet/gpu-samples"))).last().asString().contains(" 50 4242:19000");
     }
+
+    /**
+     * The guard's folder (or ~/.fleet) replaced by a link after install: the guard's run writes
+     * nothing through it and decides nothing, so the machine stays up, and says why.
+     */
+    @Test
+    void aGuardFolderTurnedIntoALinkAfterInstallIsNotWrittenThroughAndDecidesNothing() throws Exception {
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Path moved = Files.move(guard, elsewhere.resolve("guard"));
+        Files.createSymbolicLink(guard, moved);
+        long logBefore = Files.size(moved.resolve("decisions.log"));
+
+        String out = decideAt(60);
+
+        assertThat(out).contains(guard.toString(), "is a symbolic link", "decided nothing");
+        assertThat(fakes.powerOffs()).isEmpty();
+        assertThat(Files.size(moved.resolve("decisions.log"))).isEqualTo(logBefore);
+        assertThat(moved.resolve("last-busy")).doesNotExist();
+        assertThat(moved.resolve("run.lock")).doesNotExist();
+    }
 }
