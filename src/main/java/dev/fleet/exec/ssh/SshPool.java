@@ -156,11 +156,22 @@ public final class SshPool implements AutoCloseable {
         log.debug("SSH connection {} takes no new work; it closes when its commands have ended", key);
     }
 
-    /** Closes the member's connection, if any (registration changes, removal, or a dead session). */
+    /**
+     * Takes the member's connection, if any, out of the pool (registration changes, removal, an
+     * instance stop): the next call connects afresh, with the member's details as they are now.
+     * Commands and transfers that other calls run on it go on to their end, and it closes when the
+     * last of them has (at once when none runs). Closing it at once cut off another client's
+     * command on the member whenever a member was renamed, given a new icon or removed.
+     */
     public void invalidate(String key) {
         Pooled p = pool.remove(key);
         if (p != null) {
-            p.session.close(true);
+            synchronized (p) {
+                p.retired = true;
+                if (p.channels.availablePermits() == CHANNELS_PER_CONNECTION) {
+                    p.session.close(false);
+                }
+            }
         }
     }
 

@@ -102,6 +102,39 @@ class SshPoolTest {
         assertThat(ssh.channel.exec(CommandRequest.probe("echo after", Duration.ofSeconds(10))).stdout()).contains("after");
     }
 
+    /**
+     * Another client renames the member, gives it an icon or removes it while a command runs on it:
+     * the pool lets go of the connection (new calls connect afresh), but the running command keeps
+     * its connection to its end, which then closes.
+     */
+    @Test
+    void aConnectionLetGoWhileACommandRunsOnItServesThatCommandToItsEndThenCloses() throws Exception {
+        java.util.concurrent.CompletableFuture<dev.fleet.exec.CommandResult> running = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> {
+                    try {
+                        return ssh.channel.exec(CommandRequest.probe("echo started; sleep 2; echo finished",
+                                Duration.ofSeconds(30)));
+                    } catch (dev.fleet.exec.ChannelException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ssh.sshd.openChannels() == 1);
+
+        ssh.pool.invalidatePrefix("m1|");
+
+        assertThat(ssh.pool.openConnections()).as("out of the pool at once").isZero();
+        assertThat(ssh.channel.exec(CommandRequest.probe("echo next", Duration.ofSeconds(10))).stdout())
+                .as("a new call connects afresh").contains("next");
+        dev.fleet.exec.CommandResult r = running.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.exitCode()).as("the running command was not cut off: " + r.stderr()).isZero();
+        assertThat(r.stdout()).contains("started", "finished");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ssh.sshd.sessions() == 1);
+
+        // With nothing running on it, a connection let go closes at once.
+        ssh.pool.invalidatePrefix("m1|");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ssh.sshd.sessions() == 0);
+    }
+
     @Test
     void aRefusedConnectionIsUnreachableSoCallersMayRetrySafely() throws Exception {
         ssh.sshd.stop();
