@@ -407,9 +407,16 @@ public final class Registrar {
     /** One member per folder per machine; {@code exceptId} is the member being updated. */
     static void refuseDuplicateFolder(Registry registry, String exceptId, String deviceKey, String folder) {
         for (Member m : registry.members()) {
-            if (!m.id().equals(exceptId) && m.deviceKey().equals(deviceKey) && sameFolder(m.workFolder(), folder, m.osOrAssumed())) {
+            if (m.id().equals(exceptId) || !m.deviceKey().equals(deviceKey)) {
+                continue;
+            }
+            if (sameFolder(m.workFolder(), folder, m.osOrAssumed())) {
                 throw new InvalidRequest("work_folder", "'" + folder + "' is already the folder of member "
                         + m.friendlyName() + " on the same machine; one member per folder");
+            }
+            if (m.isLocal() && LocalFolders.same(m.workFolder(), folder)) {
+                throw new InvalidRequest("work_folder", "'" + folder + "' is the folder of member " + m.friendlyName()
+                        + " (" + m.workFolder() + ") reached through a link; one member per folder");
             }
         }
     }

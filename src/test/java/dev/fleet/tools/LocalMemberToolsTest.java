@@ -235,6 +235,34 @@ class LocalMemberToolsTest {
         assertThat(r.text()).contains("work_folder", "already the folder of member a");
     }
 
+    /**
+     * A link to a member's folder is that folder: registering (or moving) a second member onto it
+     * through the link is refused like any other second member there, and changes nothing.
+     */
+    @Test
+    void aLinkToAMembersFolderIsThatFolderForRegisterAndUpdate() throws Exception {
+        fleet.registerLocal("a", work);
+        Path link = Files.createSymbolicLink(tmp.resolve("link-to-work"), work);
+        Files.createDirectories(work.resolve("inner"));
+        Path linkedParent = Files.createSymbolicLink(tmp.resolve("link-to-parent"), work.getParent());
+        String before = Files.readString(fleet.home.dataDir().resolve("registry.json"));
+
+        for (Path same : List.of(link, linkedParent.resolve(work.getFileName()))) {
+            ToolResult r = fleet.call("register_member", "friendly_name", "b", "member_type", "local", "work_folder", same.toString());
+            assertThat(r.isError()).as(same + ": " + r.text()).isTrue();
+            assertThat(r.text()).contains("work_folder", "is the folder of member a", "through a link", "one member per folder");
+        }
+        assertThat(Files.readString(fleet.home.dataDir().resolve("registry.json"))).isEqualTo(before);
+
+        fleet.registerLocal("c", tmp.resolve("c"));
+        ToolResult moved = fleet.call("update_member", "member_name", "c", "work_folder", link.toString());
+        assertThat(moved.isError()).isTrue();
+        assertThat(moved.text()).contains("work_folder", "is the folder of member a");
+        // A folder inside a member's folder, through the link, is another folder and stays allowed.
+        assertThat(fleet.call("update_member", "member_name", "c", "work_folder", link.resolve("inner").toString()).isError())
+                .isFalse();
+    }
+
     @Test
     void unknownRegistryFieldsSurviveEveryRewrite() throws Exception {
         fleet.registerLocal("keep", work);
