@@ -221,6 +221,33 @@ class LauncherIT {
         }
     }
 
+    /**
+     * The daemon the launcher starts beside a relay runs with the user's umask, as one started by
+     * `fleet daemon restart` does: files its commands make on a local member and files it receives
+     * are as open as from a terminal. Only its new log is owner-only.
+     */
+    @Test
+    void theDaemonTheLauncherStartsKeepsTheUsersUmaskAndItsNewLogIsPrivate() throws Exception {
+        Path clone = fakeClone("clone11");
+        Path data = Files.createDirectories(tmp.resolve("data11"));
+        Map<String, String> env = cloneEnv("11");
+        try {
+            assertThat(relayExchange(clone, env, tmp.resolve("relay11.log"))).anySatisfy(line -> assertThat(line).contains("\"id\":2"));
+            String pid = Files.readAllLines(data.resolve("daemon.lock")).stream().filter(l -> l.startsWith("pid "))
+                    .findFirst().orElseThrow().substring(4);
+            assertThat(umaskOf("/proc/" + pid + "/status")).as("the daemon's umask").isEqualTo(umaskOf("/proc/self/status"));
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("daemon.log"))))
+                    .isEqualTo("rw-------");
+        } finally {
+            launch(clone, env, "daemon", "stop");
+            Files.deleteIfExists(clone.resolve("target/lib"));
+        }
+    }
+
+    private static String umaskOf(String procStatus) throws IOException {
+        return Files.readAllLines(Path.of(procStatus)).stream().filter(l -> l.startsWith("Umask:")).findFirst().orElseThrow();
+    }
+
     /** The launcher starts the daemon with its log rotated at 10 MB, as `fleet daemon restart` does. */
     @Test
     void theDaemonTheLauncherStartsGetsALogRotatedAtTenMegabytes() throws Exception {
