@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -67,6 +68,8 @@ public final class StatuslineService implements AutoCloseable {
     private boolean renderQueued;
     private final ScheduledThreadPoolExecutor writer = new ScheduledThreadPoolExecutor(1, Background.threads("fleet-statusline"));
     private final Duration join;
+    /** Work that other fleet processes on the data dir run: it keeps a member busy here too. */
+    private final WorkElsewhere elsewhere;
 
     public StatuslineService(DataDir dataDir, RegistryStore store, ObjectMapper mapper) {
         this(dataDir, store, mapper, JOIN);
@@ -81,6 +84,7 @@ public final class StatuslineService implements AutoCloseable {
         this.store = store;
         this.mapper = mapper;
         this.inProcess = IN_PROCESS_LOCKS.computeIfAbsent(lockFile.toAbsolutePath().normalize(), p -> new ReentrantLock());
+        this.elsewhere = new WorkElsewhere(dataDir.root().resolve("statusline-work.json"), mapper);
     }
 
     /** The line's file in the data dir (the printer reads it without loading this class). */
@@ -147,6 +151,10 @@ public final class StatuslineService implements AutoCloseable {
         try (FileChannel lockChannel = SecureFiles.openLockFile(lockFile); FileLock ignored = lockChannel.lock()) {
             Registry registry = store.read();
             Map<String, MemberState> states = readStates();
+            // A call here that ended (or a probe) says idle, but another fleet process still runs
+            // work on that member (the daemon, a fleet exec): it stays busy.
+            Set<String> workedOnElsewhere = elsewhere.record(Set.copyOf(working.keySet()));
+            overrides.replaceAll((id, s) -> s == MemberState.IDLE && workedOnElsewhere.contains(id) ? MemberState.BUSY : s);
             states.putAll(overrides);
             states.keySet().retainAll(registry.members().stream().map(Member::id).toList());
             ObjectNode stateJson = mapper.createObjectNode();

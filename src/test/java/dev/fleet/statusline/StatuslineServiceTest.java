@@ -133,4 +133,37 @@ class StatuslineServiceTest {
         assertThat(Files.getLastModifiedTime(lineFile)).as("the same line is not written again").isEqualTo(past);
         assertThat(line()).contains("alpha:⚡ busy", "beta:❌ offline");
     }
+    /**
+     * Two fleet processes on one data dir (the daemon and a {@code fleet exec}): a call that ends
+     * in one leaves the member busy while the other still runs work there, and work of a process
+     * that is gone no longer counts. The other process here is a real one whose record says it
+     * works on alpha.
+     */
+    @Test
+    void workThatAnotherLiveProcessRunsKeepsTheMemberBusyUntilThatProcessIsGone() throws Exception {
+        Process other = new ProcessBuilder("sleep", "60").start();
+        try {
+            long start = other.toHandle().info().startInstant().orElseThrow().toEpochMilli();
+            Files.writeString(tmp.resolve("statusline-work.json"),
+                    "{\"" + other.pid() + "\":{\"start\":" + start + ",\"members\":[\"alpha-id\"]}}");
+            try (StatuslineService statusline = service()) {
+                statusline.workStarted("alpha-id");
+                statusline.workStarted("beta-id");
+                statusline.workEnded("alpha-id", MemberState.IDLE);
+                statusline.workEnded("beta-id", MemberState.IDLE);
+            }
+            assertThat(line()).contains("alpha:⚡ busy", "beta:💤 idle");
+            assertThat(Files.readString(tmp.resolve("statusline-work.json")))
+                    .as("this process recorded no work left; the other's record stays").contains("\"" + other.pid() + "\"")
+                    .doesNotContain("\"" + ProcessHandle.current().pid() + "\"");
+        } finally {
+            other.destroyForcibly().waitFor();
+        }
+        try (StatuslineService statusline = service()) {
+            statusline.workStarted("alpha-id");
+            statusline.workEnded("alpha-id", MemberState.IDLE);
+        }
+        assertThat(line()).contains("alpha:💤 idle", "beta:💤 idle");
+        assertThat(Files.readString(tmp.resolve("statusline-work.json"))).isEqualTo("{}");
+    }
 }

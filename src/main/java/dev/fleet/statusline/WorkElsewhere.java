@@ -1,0 +1,109 @@
+package dev.fleet.statusline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fleet.security.SecureFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Which members other fleet processes on the data dir are working on now. The daemon and each
+ * command-line run ({@code fleet exec}, {@code fleet send}, …) count their own calls only; without
+ * this, a {@code fleet exec} that ended marked a member idle while the daemon still ran another
+ * client's command there. Each process records the members it works on in
+ * {@code statusline-work.json} ({@code {"<pid>":{"start":<ms>,"members":[…]}}}), read and written
+ * only under the status line's file lock. A process that is gone (killed, or stopped with calls
+ * running) no longer counts: its entry is dropped by the next process that renders, so its calls
+ * do not keep a member busy for ever. The process's start time tells a reused pid apart.
+ */
+final class WorkElsewhere {
+    private final Path file;
+    private final ObjectMapper mapper;
+    private final String self;
+    private final long selfStart;
+
+    WorkElsewhere(Path file, ObjectMapper mapper) {
+        this.file = file;
+        this.mapper = mapper;
+        ProcessHandle me = ProcessHandle.current();
+        this.self = Long.toString(me.pid());
+        this.selfStart = startOf(me);
+    }
+
+    /**
+     * Records that this process works on {@code mine} and returns the members live other processes
+     * work on. Call with the status line's file lock held.
+     */
+    Set<String> record(Set<String> mine) throws IOException {
+        ObjectNode all = read();
+        Set<String> others = new TreeSet<>();
+        Iterator<Map.Entry<String, JsonNode>> entries = all.fields();
+        while (entries.hasNext()) {
+            Map.Entry<String, JsonNode> e = entries.next();
+            if (e.getKey().equals(self)) {
+                continue;
+            }
+            if (!alive(e.getKey(), e.getValue().path("start").asLong(-1))) {
+                entries.remove();
+                continue;
+            }
+            e.getValue().path("members").forEach(m -> others.add(m.asText()));
+        }
+        if (mine.isEmpty()) {
+            all.remove(self);
+        } else {
+            ObjectNode entry = all.putObject(self);
+            entry.put("start", selfStart);
+            ArrayNode members = entry.putArray("members");
+            new TreeSet<>(mine).forEach(members::add);
+        }
+        byte[] next = mapper.writeValueAsBytes(all);
+        byte[] before = Files.exists(file) ? Files.readAllBytes(file) : null;
+        if (!java.util.Arrays.equals(next, before) && !(before == null && all.isEmpty())) {
+            Path tmp = file.resolveSibling(file.getFileName() + "." + self + ".tmp");
+            try {
+                SecureFiles.writePrivate(tmp, next, false);
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
+        return others;
+    }
+
+    private ObjectNode read() {
+        try {
+            JsonNode root = mapper.readTree(Files.readAllBytes(file));
+            if (root != null && root.isObject()) {
+                return (ObjectNode) root;
+            }
+        } catch (NoSuchFileException e) {
+            // No process has recorded work yet.
+        } catch (IOException e) {
+            // Unreadable: started afresh; each live process records itself again at its next render.
+        }
+        return mapper.createObjectNode();
+    }
+
+    private static boolean alive(String pid, long start) {
+        try {
+            return ProcessHandle.of(Long.parseLong(pid)).filter(ProcessHandle::isAlive)
+                    .map(h -> start < 0 || startOf(h) < 0 || startOf(h) == start).orElse(false);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static long startOf(ProcessHandle h) {
+        return h.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(-1L);
+    }
+}
