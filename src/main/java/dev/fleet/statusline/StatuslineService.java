@@ -153,8 +153,15 @@ public final class StatuslineService implements AutoCloseable {
             Map<String, MemberState> states = readStates();
             // A call here that ended (or a probe) says idle, but another fleet process still runs
             // work on that member (the daemon, a fleet exec): it stays busy.
-            Set<String> workedOnElsewhere = elsewhere.record(Set.copyOf(working.keySet()));
-            overrides.replaceAll((id, s) -> s == MemberState.IDLE && workedOnElsewhere.contains(id) ? MemberState.BUSY : s);
+            WorkElsewhere.Seen seen = elsewhere.record(Set.copyOf(working.keySet()));
+            overrides.replaceAll((id, s) -> s == MemberState.IDLE && seen.others().contains(id) ? MemberState.BUSY : s);
+            // A process that ended with calls running (a daemon stopped or killed) set their members
+            // busy and never ended them: no longer busy for those calls.
+            seen.cutShort().forEach(id -> {
+                if (states.get(id) == MemberState.BUSY && !overrides.containsKey(id)) {
+                    states.put(id, MemberState.IDLE);
+                }
+            });
             states.putAll(overrides);
             states.keySet().retainAll(registry.members().stream().map(Member::id).toList());
             ObjectNode stateJson = mapper.createObjectNode();

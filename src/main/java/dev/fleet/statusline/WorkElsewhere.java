@@ -43,9 +43,10 @@ final class WorkElsewhere {
      * Records that this process works on {@code mine} and returns the members live other processes
      * work on. Call with the status line's file lock held.
      */
-    Set<String> record(Set<String> mine) throws IOException {
+    Seen record(Set<String> mine) throws IOException {
         ObjectNode all = read();
         Set<String> others = new TreeSet<>();
+        Set<String> cutShort = new TreeSet<>();
         Iterator<Map.Entry<String, JsonNode>> entries = all.fields();
         while (entries.hasNext()) {
             Map.Entry<String, JsonNode> e = entries.next();
@@ -53,6 +54,7 @@ final class WorkElsewhere {
                 continue;
             }
             if (!alive(e.getKey(), e.getValue().path("start").asLong(-1))) {
+                e.getValue().path("members").forEach(m -> cutShort.add(m.asText()));
                 entries.remove();
                 continue;
             }
@@ -77,7 +79,17 @@ final class WorkElsewhere {
                 Files.deleteIfExists(tmp);
             }
         }
-        return others;
+        cutShort.removeAll(others);
+        cutShort.removeAll(mine);
+        return new Seen(others, cutShort);
+    }
+
+    /**
+     * {@code others}: members live other processes work on. {@code cutShort}: members a process
+     * that is gone was working on when it ended (killed, or stopped with calls running), and no
+     * live process works on now: the busy mark its call set is stale.
+     */
+    record Seen(Set<String> others, Set<String> cutShort) {
     }
 
     private ObjectNode read() {

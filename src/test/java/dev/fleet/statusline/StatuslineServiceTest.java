@@ -166,4 +166,22 @@ class StatuslineServiceTest {
         assertThat(line()).contains("alpha:💤 idle", "beta:💤 idle");
         assertThat(Files.readString(tmp.resolve("statusline-work.json"))).isEqualTo("{}");
     }
+    /**
+     * A daemon stopped (or killed) while a command ran: its busy mark is stale once it is gone, and
+     * the next render by any fleet process shows the member idle again. A member a live process
+     * still works on, or busy for another reason, is left as it is.
+     */
+    @Test
+    void aBusyMarkLeftByAProcessThatIsGoneIsClearedAtTheNextRender() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Files.writeString(tmp.resolve("statusline-state.json"), "{\"alpha-id\":\"busy\",\"beta-id\":\"busy\"}");
+        Files.writeString(tmp.resolve("statusline-work.json"),
+                "{\"" + gone.pid() + "\":{\"start\":1,\"members\":[\"alpha-id\"]}}");
+        try (StatuslineService statusline = service()) {
+            statusline.refresh();
+        }
+        assertThat(line()).contains("alpha:💤 idle", "beta:⚡ busy");
+        assertThat(Files.readString(tmp.resolve("statusline-work.json"))).isEqualTo("{}");
+    }
 }
