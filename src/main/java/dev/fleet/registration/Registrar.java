@@ -353,7 +353,12 @@ public final class Registrar {
     public Removed remove(MemberRef ref) {
         Member member = ref.resolve(store.read());
         List<String> warnings = cleanup.takeBack(member);
-        Member removed = store.update(ref::resolve, (registry, m) -> registry.without(m.id()));
+        // By its id, not by the name given: taking back can take seconds on a remote member, and
+        // another client may rename it meanwhile (the name then names nothing, or a member
+        // registered under it since, which would be removed in its place). The member whose
+        // credentials were just taken back is the one forgotten.
+        Member removed = store.update(registry -> registry.byId(member.id()).orElse(member),
+                (registry, m) -> registry.byId(m.id()).isPresent() ? registry.without(m.id()) : registry);
         channels.release(removed);
         return new Removed(removed, warnings);
     }

@@ -340,4 +340,34 @@ class RemoteMemberToolsTest {
             assertThat(keys.toList()).isEmpty();
         }
     }
+
+    /**
+     * remove_member takes back what fleet deployed before it forgets the member, which on a slow
+     * member takes seconds. A client that renames the member meanwhile and registers another under
+     * the old name must not have that other member removed in its place: the member forgotten is
+     * the one whose credentials were taken back.
+     */
+    @Test
+    void aMemberRenamedWhileItIsRemovedIsTheOneRemovedNotTheOneRegisteredUnderItsOldName() throws Exception {
+        assertThat(registerKey("x", key, work).isError()).isFalse();
+        // A port that takes connections and never answers: the removal's clean-up waits for it.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            assertThat(fleet.call("update_member", "member_name", "x", "port", silent.getLocalPort()).isError()).isFalse();
+            String oldId = registry().get("agents").get(0).get("id").asText();
+            java.util.concurrent.CompletableFuture<ToolResult> removal = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> fleet.call("remove_member", "member_name", "x"));
+            Thread.sleep(1500);
+            assertThat(removal).as("still taking back").isNotDone();
+            assertThat(fleet.call("update_member", "member_name", "x", "friendly_name", "renamed").isError()).isFalse();
+            assertThat(fleet.registerLocal("x", tmp.resolve("local-x")).isError()).isFalse();
+
+            ToolResult removed = removal.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(removed.isError()).as(removed.text()).isFalse();
+            assertThat(removed.text()).contains(oldId);
+        }
+        List<String> names = new java.util.ArrayList<>();
+        registry().get("agents").forEach(a -> names.add(a.get("friendlyName").asText()));
+        assertThat(names).containsExactly("x");
+        assertThat(registry().get("agents").get(0).get("agentType").asText()).isEqualTo("local");
+    }
 }
