@@ -68,6 +68,17 @@ public final class SecureFiles {
     }
 
     /** Opens (creating with mode 0600 if needed) a file for locking; its content is left alone. */
+    /**
+     * Opens a file to add to its end, creating it 0600 when missing, in one step: a file another
+     * process created meanwhile is appended to, never truncated (as {@link #openPrivate} would).
+     */
+    public static FileChannel openPrivateAppend(Path file) throws IOException {
+        var options = EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        return POSIX
+                ? FileChannel.open(file, options, PosixFilePermissions.asFileAttribute(FILE_0600))
+                : FileChannel.open(file, options);
+    }
+
     public static FileChannel openLockFile(Path file) throws IOException {
         var options = EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         return POSIX

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardCopyOption;
 import java.net.SocketAddress;
 import java.security.PublicKey;
 import java.util.ArrayList;
@@ -53,9 +53,15 @@ public final class TofuHostKeys implements ServerKeyVerifier {
         try {
             List<PublicKey> known = knownKeys(host);
             if (known.isEmpty()) {
-                append(host, key);
-                log.info("trusted the host key of {} on first use: {}", host, KeyUtils.getFingerPrint(key));
-                return true;
+                try (Writing w = writing()) {
+                    // Another fleet process may have recorded this host meanwhile: its key rules.
+                    known = knownKeys(host);
+                    if (known.isEmpty()) {
+                        append(host, key);
+                        log.info("trusted the host key of {} on first use: {}", host, KeyUtils.getFingerPrint(key));
+                        return true;
+                    }
+                }
             }
             for (PublicKey k : known) {
                 if (KeyUtils.compareKeys(k, key)) {
@@ -83,18 +89,72 @@ public final class TofuHostKeys implements ServerKeyVerifier {
     /** Forgets every key recorded for a host; the next connection records the key it presents. */
     public synchronized int forget(String host, int port) throws IOException {
         String id = hostId(host, port);
-        List<String> lines = lines();
-        List<String> kept = new ArrayList<>();
-        for (String line : lines) {
-            if (!id.equals(firstField(line))) {
-                kept.add(line);
+        try (Writing w = writing()) {
+            List<String> lines = lines();
+            List<String> kept = new ArrayList<>();
+            for (String line : lines) {
+                if (!id.equals(firstField(line))) {
+                    kept.add(line);
+                }
+            }
+            if (kept.size() != lines.size()) {
+                // Written aside and renamed over: a process reading meanwhile sees every other host's
+                // key, never an empty file that would have it trust any key on "first use".
+                Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+                try {
+                    SecureFiles.writePrivate(tmp, (String.join("\n", kept) + (kept.isEmpty() ? "" : "\n"))
+                            .getBytes(StandardCharsets.UTF_8));
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+            lastRefusal.remove(id);
+            return lines.size() - kept.size();
+        }
+    }
+
+    /**
+     * Every fleet process on the data dir writes this file (the daemon, each command-line run):
+     * writers take turns on an OS lock beside it ({@code known_hosts.lock}), and on a lock shared
+     * by the instances of this JVM (which hands a file lock out once). Before, two processes
+     * trusting new hosts at once could each truncate the file the other had just created, and a
+     * host's recorded key was lost (its next connection trusted any key again).
+     */
+    private Writing writing() throws IOException {
+        Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+        java.util.concurrent.locks.ReentrantLock inProcess = IN_PROCESS_LOCKS.computeIfAbsent(
+                lockFile.toAbsolutePath().normalize(), p -> new java.util.concurrent.locks.ReentrantLock());
+        inProcess.lock();
+        try {
+            java.nio.channels.FileChannel channel = SecureFiles.openLockFile(lockFile);
+            try {
+                return new Writing(inProcess, channel, channel.lock());
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        } catch (IOException | RuntimeException e) {
+            inProcess.unlock();
+            throw e;
+        }
+    }
+
+    private static final java.util.concurrent.ConcurrentMap<Path, java.util.concurrent.locks.ReentrantLock> IN_PROCESS_LOCKS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The write lock held; closing releases both locks. */
+    private record Writing(java.util.concurrent.locks.ReentrantLock inProcess, java.nio.channels.FileChannel channel,
+                           java.nio.channels.FileLock lock) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            try {
+                lock.release();
+                channel.close();
+            } finally {
+                inProcess.unlock();
             }
         }
-        if (kept.size() != lines.size()) {
-            SecureFiles.writePrivate(file, (String.join("\n", kept) + (kept.isEmpty() ? "" : "\n")).getBytes(StandardCharsets.UTF_8));
-        }
-        lastRefusal.remove(id);
-        return lines.size() - kept.size();
     }
 
     private List<PublicKey> knownKeys(String host) throws IOException {
@@ -112,12 +172,15 @@ public final class TofuHostKeys implements ServerKeyVerifier {
         return keys;
     }
 
+    /** Adds a line at the end; creates the file (0600) when missing, in the same step, never truncating it. */
     private void append(String host, PublicKey key) throws IOException {
-        String line = host + " " + PublicKeyEntry.toString(key) + "\n";
-        if (!Files.exists(file)) {
-            SecureFiles.writePrivate(file, new byte[0]);
+        java.nio.ByteBuffer line = java.nio.ByteBuffer.wrap((host + " " + PublicKeyEntry.toString(key) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+        try (java.nio.channels.FileChannel ch = SecureFiles.openPrivateAppend(file)) {
+            while (line.hasRemaining()) {
+                ch.write(line);
+            }
         }
-        Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
     private List<String> lines() throws IOException {
