@@ -209,9 +209,16 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
                 + "[ -d \"$d\" ] && rm -f -- \"$d/resume-on-restart\" && ( set -C; : > \"$d/resume-on-restart\" )";
     }
 
+    /**
+     * The umask a task's command gets back from its wrapper (task-wrapper.sh), which makes its own
+     * files under umask 077 as the launch does: files a task makes in the work folder are then as
+     * open as those execute_command makes, not owner-only.
+     */
+    private static final String KEEP_UMASK = "FLEET_TASK_UMASK=$(umask); export FLEET_TASK_UMASK; ";
+
     @Override
     public String resumeInterrupted() {
-        return "[ -d \"$HOME/.fleet-tasks\" ] || exit 0; unset FLEET_RUN_ID; umask 077; " + TASK_FUNCTIONS
+        return "[ -d \"$HOME/.fleet-tasks\" ] || exit 0; unset FLEET_RUN_ID; " + KEEP_UMASK + "umask 077; " + TASK_FUNCTIONS
                 + "for d in \"$HOME\"/.fleet-tasks/task-*/; do d=${d%/}; [ -L \"$d\" ] && continue; "
                 + "[ -f \"$d/resume-on-restart\" ] || continue; id=${d##*/}; "
                 + "fleet_status_is 'running|retrying|resumed' || continue; "
@@ -246,7 +253,7 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     public String taskLaunch(String taskId, long activitySeconds) {
         return "[ -n \"${HOME:-}\" ] || { echo 'fleet: HOME is not set on the member' >&2; exit 72; }; "
                 + "command -v bash >/dev/null 2>&1 || { echo 'fleet: long-running tasks need bash on the member' >&2; exit 75; }; "
-                + "umask 077; " + taskVars(taskId)
+                + KEEP_UMASK + "umask 077; " + taskVars(taskId)
                 + "mkdir -p \"$HOME/.fleet-tasks\" && chmod 700 \"$HOME/.fleet-tasks\" || exit 71; "
                 + "if ! mkdir \"$d\" 2>/dev/null; then [ -e \"$d\" ] && { echo fleet-task-exists; exit 73; }; "
                 + "echo \"fleet: cannot create $d\" >&2; exit 71; fi; "

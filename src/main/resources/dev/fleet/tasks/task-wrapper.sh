@@ -16,6 +16,12 @@
 # restart command and reports "resumed" instead of "running".
 set -u
 set -C
+# The wrapper's own files are owner-only; the task's command gets back the umask fleet's launch
+# found (FLEET_TASK_UMASK), so what it makes in the work folder is as open as what execute_command
+# makes there.
+task_umask="${FLEET_TASK_UMASK:-}"
+case "$task_umask" in ''|*[!0-7]*) task_umask="$(umask)" ;; esac
+unset FLEET_TASK_UMASK
 umask 077
 
 task_id=@TASK_ID@
@@ -114,7 +120,7 @@ attempt() {
     # The command carries a run id of its own (the wrapper none): what it leaves running in the
     # background after the task has completed is seen as a fleet command still running.
     own_log
-    FLEET_RUN_ID=@RUN_ID@ bash "$1" >> "$log" 2>&1 < /dev/null &
+    ( umask "$task_umask"; FLEET_RUN_ID=@RUN_ID@ exec bash "$1" ) >> "$log" 2>&1 < /dev/null &
     child=$!
     (
         pause=''

@@ -177,6 +177,22 @@ class TaskToolsTest {
         }
     }
 
+    /**
+     * A task's command makes files as open as execute_command makes them: the wrapper keeps its
+     * own files owner-only, but gives the command back the umask it was started with.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "remote"})
+    void aTasksCommandMakesFilesWithTheUmaskExecuteCommandHas(String kind) throws Exception {
+        Target t = member(kind);
+        ToolResult direct = fleet.call("execute_command", "member_name", t.name(), "command", "umask; touch by-command");
+        assertThat(direct.isError()).as(direct.text()).isFalse();
+        String id = launch(t, "umask; touch by-task");
+        awaitStatus(t, id, "completed");
+        assertThat(Files.getPosixFilePermissions(t.work().resolve("by-task")))
+                .as(log(t, id)).isEqualTo(Files.getPosixFilePermissions(t.work().resolve("by-command")));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"local", "remote"})
     void aFailureIsRetriedWithTheRestartCommand(String kind) throws Exception {
