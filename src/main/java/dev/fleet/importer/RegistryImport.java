@@ -130,7 +130,9 @@ public final class RegistryImport {
         List<String> problems = new ArrayList<>();
         List<Item> items = new ArrayList<>();
         Map<String, String> plaintexts = new LinkedHashMap<>();
-        for (Member m : source.members()) {
+        List<Member> members = source.members();
+        for (int index = 0; index < members.size(); index++) {
+            Member m = members.get(index);
             String secret = m.encryptedPassword();
             boolean needsReseal = OriginalSecrets.isSealedByOriginal(secret);
             if (needsReseal) {
@@ -141,23 +143,30 @@ public final class RegistryImport {
                     try {
                         plaintexts.put(m.id(), original.open(secret));
                     } catch (OriginalSecrets.UnsealException e) {
-                        problems.add(m.friendlyName() + ": its password " + e.getMessage() + " (host name \"" + hostName
+                        problems.add(SourceMembers.shown(m.friendlyName()) + ": its password " + e.getMessage() + " (host name \"" + hostName
                                 + "\", user \"" + userName + "\"); import on the machine and account that wrote it, or give "
                                 + "--host-name and --user-name");
                     }
                 }
             } else if (secret != null && !opensWithFleet(secret)) {
-                problems.add(m.friendlyName() + ": its password is sealed in a way neither fleet nor the original can open "
+                problems.add(SourceMembers.shown(m.friendlyName()) + ": its password is sealed in a way neither fleet nor the original can open "
                         + "here; set it again after the import with update_member, or remove it from the file");
             }
             if (inPlace) {
-                items.add(new Item(m.friendlyName(), m.id(), needsReseal ? Action.RESEAL : Action.ALREADY_THERE,
+                // Already fleet's members: only their passwords change, so they are not held to the rules below.
+                items.add(new Item(SourceMembers.shown(m.friendlyName()), m.id(), needsReseal ? Action.RESEAL : Action.ALREADY_THERE,
                         needsReseal ? "password sealed again with fleet's key" : "already in fleet's registry"));
                 continue;
             }
-            Member existing = current.byId(m.id()).orElse(null);
+            Member existing = m.id() == null ? null : current.byId(m.id()).orElse(null);
             if (existing != null) {
-                items.add(new Item(m.friendlyName(), m.id(), Action.ALREADY_THERE, "already in fleet's registry (same id); left as it is"));
+                items.add(new Item(SourceMembers.shown(m.friendlyName()), m.id(), Action.ALREADY_THERE,
+                        "already in fleet's registry (same id); left as it is"));
+                continue;
+            }
+            List<String> broken = SourceMembers.problems(index, m);
+            if (!broken.isEmpty()) {
+                problems.addAll(broken);
                 continue;
             }
             String clash = clash(current, m);
@@ -168,11 +177,18 @@ public final class RegistryImport {
                     + (needsReseal ? "; password sealed again with fleet's key" : "")));
         }
         List<String> namesSeen = new ArrayList<>();
+        List<String> idsSeen = new ArrayList<>();
         for (Member m : source.members()) {
-            if (namesSeen.contains(m.friendlyName())) {
-                problems.add("the source holds two members named " + m.friendlyName() + "; rename one in the file first");
+            if (m.friendlyName() != null && namesSeen.contains(m.friendlyName())) {
+                problems.add("the source holds two members named " + SourceMembers.shown(m.friendlyName())
+                        + "; rename one in the file first");
             }
             namesSeen.add(m.friendlyName());
+            if (m.id() != null && idsSeen.contains(m.id())) {
+                problems.add("the source holds two members with the id " + SourceMembers.shown(m.id())
+                        + "; each member needs an id of its own");
+            }
+            idsSeen.add(m.id());
         }
         return new Prepared(new Plan(registryFile, inPlace, items, problems), source.members(), plaintexts);
     }
@@ -180,7 +196,7 @@ public final class RegistryImport {
     private Registry merge(Registry current, Prepared p, Map<String, String> sealed) {
         Registry next = current;
         for (Member m : p.members) {
-            Item item = p.plan.items().stream().filter(i -> i.id().equals(m.id())).findFirst().orElseThrow();
+            Item item = p.plan.items().stream().filter(i -> Objects.equals(i.id(), m.id())).findFirst().orElseThrow();
             String newSecret = sealed.get(m.id());
             if (item.action() == Action.RESEAL) {
                 Member now = current.byId(m.id()).orElseThrow(() -> new Clash(m.friendlyName() + " was removed meanwhile"));

@@ -4,6 +4,13 @@ package dev.fleet.member;
 public final class MemberRules {
     public static final String NAME_REGEX = "[A-Za-z0-9._-]{1,64}";
     public static final String NAME_RULE = "must be 1 to 64 characters of letters, digits, '.', '_' or '-'";
+    /** Absolute POSIX or Windows path, or ~-relative; no control characters (newlines included). */
+    public static final String PATH_REGEX = "(?:/|~(?:/|$)|[A-Za-z]:[\\\\/])[^\\x00-\\x1f\\x7f]{0,4095}";
+    public static final String PATH_RULE = "must be an absolute path (/..., C:\\... or ~/...) without control characters";
+    public static final String HOST_REGEX = "[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\\[?[0-9A-Fa-f:.]{2,45}\\]?";
+    public static final String HOST_RULE = "must be a hostname, an IPv4 address or an IPv6 address";
+    public static final String USERNAME_REGEX = "[A-Za-z0-9._][A-Za-z0-9._@\\\\-]{0,63}";
+    public static final String USERNAME_RULE = "must be 1 to 64 characters of letters, digits, '.', '_', '@', '\\' or '-'";
     /** Session ids come from the agent CLI; anything else is refused before it can reach a command line. */
     public static final String SESSION_ID_REGEX = "[A-Za-z0-9_-]{1,128}";
 

@@ -13,11 +13,11 @@ import java.util.Map;
 
 /** Parameters shared by register_member and update_member, declared once. */
 final class RegistrationParams {
-    /** Absolute POSIX or Windows path, or ~-relative; no control characters (newlines included). */
-    static final String PATH_REGEX = "(?:/|~(?:/|$)|[A-Za-z]:[\\\\/])[^\\x00-\\x1f\\x7f]{0,4095}";
-    static final String PATH_RULE = "must be an absolute path (/..., C:\\... or ~/...) without control characters";
-    static final String HOST_REGEX = "[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\\[?[0-9A-Fa-f:.]{2,45}\\]?";
-    static final String HOST_RULE = "must be a hostname, an IPv4 address or an IPv6 address";
+    /** The rules live in MemberRules: fleet import-registry holds imported members to them too. */
+    static final String PATH_REGEX = MemberRules.PATH_REGEX;
+    static final String PATH_RULE = MemberRules.PATH_RULE;
+    static final String HOST_REGEX = MemberRules.HOST_REGEX;
+    static final String HOST_RULE = MemberRules.HOST_RULE;
 
     static final Param FRIENDLY_NAME = Param.string("friendly_name",
             "Unique name for the member, used in every other tool (member_name). 1-64 of letters, digits, '.', '_', '-'.")
@@ -29,7 +29,7 @@ final class RegistrationParams {
             .matching(HOST_REGEX, HOST_RULE);
     static final Param PORT = Param.integer("port", "Remote only: SSH port.", 1, 65535);
     static final Param USERNAME = Param.string("username", "Remote only: SSH user name.")
-            .matching("[A-Za-z0-9._][A-Za-z0-9._@\\\\-]{0,63}", "must be 1 to 64 characters of letters, digits, '.', '_', '@', '\\' or '-'");
+            .matching(MemberRules.USERNAME_REGEX, MemberRules.USERNAME_RULE);
     static final Param AUTH_TYPE = Param.oneOf("auth_type", "Remote only: 'password' or 'key' (an SSH private key file).",
             "password", "key");
     static final Param PASSWORD = Param.string("password",

@@ -1,0 +1,89 @@
+package dev.fleet.importer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleet.member.DataDir;
+import dev.fleet.member.RegistryCodec;
+import dev.fleet.member.RegistryStore;
+import dev.fleet.security.SecretBox;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A registry from elsewhere is not trusted: its members meet register_member's rules, or nothing is imported. */
+class RegistryImportRulesTest {
+    @TempDir
+    Path tmp;
+    DataDir data;
+    RegistryImport importer;
+    Path source;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        data = new DataDir(tmp.resolve("fleet-data"));
+        RegistryCodec codec = new RegistryCodec(new ObjectMapper());
+        importer = new RegistryImport(new RegistryStore(data, codec), data, codec,
+                new SecretBox(data.saltFile(), "test-identity"));
+        source = Files.createDirectories(tmp.resolve("other"));
+    }
+
+    private RegistryImport.ImportException refused(String registry) throws Exception {
+        Files.writeString(source.resolve("registry.json"), registry);
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> importer.apply(source, "h", "u"));
+        assertThat(t).isInstanceOf(RegistryImport.ImportException.class);
+        assertThat(data.registryFile()).doesNotExist();
+        return (RegistryImport.ImportException) t;
+    }
+
+    @Test
+    void aLocalMemberWithARelativeWorkFolderIsRefusedNamingTheField() throws Exception {
+        var e = refused("{\"agents\":[{\"id\":\"r1\",\"friendlyName\":\"rel\",\"agentType\":\"local\",\"workFolder\":\"../x\"}]}");
+        assertThat(e.getMessage()).contains("member 1 (rel)").contains("workFolder").contains("must be an absolute path");
+    }
+
+    @Test
+    void aNameWithControlCharactersIsRefusedAndShownEscaped() throws Exception {
+        var e = refused("{\"agents\":[{\"id\":\"a1\",\"friendlyName\":\"bad\\u001b[31mRED\\nline2\",\"agentType\":\"local\","
+                + "\"workFolder\":\"/w\"}]}");
+        assertThat(e.getMessage()).contains("friendlyName must be 1 to 64 characters")
+                .contains("bad\\u001B[31mRED\\u000Aline2").doesNotContain("\u001b").doesNotContain("RED\nline2");
+    }
+
+    @Test
+    void aMemberWithoutIdOrNameIsRefusedInsteadOfStoredWithNulls() throws Exception {
+        assertThat(refused("{\"agents\":[{\"id\":\"x\"}]}").getMessage())
+                .contains("friendlyName is missing").contains("workFolder is missing").contains("host is missing");
+        assertThat(refused("{\"agents\":[{\"friendlyName\":\"n\",\"agentType\":\"local\",\"workFolder\":\"/w\"}]}").getMessage())
+                .contains("member 1 (n): id is missing");
+    }
+
+    @Test
+    void badHostUserPortAndKeyPathAreEachNamed() throws Exception {
+        var e = refused("{\"agents\":[{\"id\":\"a2\",\"friendlyName\":\"ok\",\"host\":\"-oProxyCommand=x\",\"username\":\"u;rm\","
+                + "\"port\":99999,\"authType\":\"key\",\"keyPath\":\"rel/key\",\"workFolder\":\"/w\"}]}");
+        assertThat(e.getMessage()).contains("host must be a hostname").contains("username must be 1 to 64")
+                .contains("port must be between 1 and 65535").contains("keyPath must be an absolute path");
+    }
+
+    @Test
+    void twoMembersWithOneIdAreRefused() throws Exception {
+        var e = refused("{\"agents\":[{\"id\":\"y\",\"friendlyName\":\"m\",\"agentType\":\"local\",\"workFolder\":\"/a\"},"
+                + "{\"id\":\"y\",\"friendlyName\":\"m2\",\"agentType\":\"local\",\"workFolder\":\"/b\"}]}");
+        assertThat(e.getMessage()).contains("two members with the id y");
+    }
+
+    @Test
+    void aWellFormedMemberIsStillImported() throws Exception {
+        Files.writeString(source.resolve("registry.json"), "{\"agents\":[{\"id\":\"6f1c-1\",\"friendlyName\":\"fine\","
+                + "\"agentType\":\"remote\",\"host\":\"127.0.0.1\",\"port\":2222,\"username\":\"me\",\"authType\":\"key\","
+                + "\"keyPath\":\"~/.ssh/id_ed25519\",\"workFolder\":\"~/w\"}]}");
+        RegistryImport.Plan plan = importer.apply(source, "h", "u");
+        assertThat(plan.problems()).isEmpty();
+        assertThat(Files.readString(data.registryFile())).contains("\"fine\"");
+        assertThatCode(() -> importer.apply(source, "h", "u")).doesNotThrowAnyException();
+    }
+}
