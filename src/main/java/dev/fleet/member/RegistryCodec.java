@@ -35,7 +35,16 @@ public final class RegistryCodec {
     }
 
     public Registry parse(byte[] json) throws IOException {
-        JsonNode root = mapper.readTree(json);
+        JsonNode root;
+        try {
+            root = mapper.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // Where, never what: the parser's own message quotes the text it stopped at (up to 256
+            // characters), which in a damaged or hand-edited registry may be a password or token, and
+            // this message reaches the terminal, tool results and logs.
+            throw new IOException("registry is not valid JSON" + (e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
+        }
         if (root == null || root.isMissingNode() || root.isNull()) {
             // Fleet never writes an empty file; treating one as "no members" would let the next
             // update silently drop whatever the file held before it was emptied.

@@ -53,6 +53,15 @@ class RegistryCodecTest {
             """;
 
     @Test
+    void aDamagedRegistryIsReportedByPlaceNeverByTheTextItHolds() throws Exception {
+        // A hand-edited file with a password left unquoted: the parser's own message would quote it.
+        byte[] damaged = "{\"agents\": [{\"id\": \"a\", \"password\": hunter2SecretValue}]}".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> codec.parse(damaged))
+                .hasMessage("registry is not valid JSON at line 1, column 37")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
     void readsTheOriginalShapeAndWritesItBackWithoutLosingAnything() throws Exception {
         Registry r = codec.parse(ORIGINAL.getBytes(StandardCharsets.UTF_8));
         Member m = r.members().get(0);
