@@ -95,23 +95,37 @@ public final class ClaudeCodeWiring {
         }
         InstallRecord earlier = InstallRecord.read(recordFile);
         String backup = null;
+        boolean settingsCreated = settings == null && !wired.said().isEmpty();
+        boolean skillDirCreated = !Files.isDirectory(layout.skillDir());
+        // The record is written after each step that changed something, not once at the end: a step
+        // that fails later (claude mcp add exits non-zero, a disk fills) must not leave changes made
+        // before it unrecorded, which fleet uninstall could then never take back.
         if (!wired.said().isEmpty()) {
             backup = backup(layout.settingsFile());
             JsonFiles.replace(layout.settingsFile(), JsonFiles.pretty(wired.settings()).getBytes(StandardCharsets.UTF_8));
+            new InstallRecord(settingsCreated, backup, wired.changes(), false, List.of(), null, null)
+                    .after(earlier).write(recordFile);
         }
-        boolean skillDirCreated = !Files.isDirectory(layout.skillDir());
-        for (String name : skillWrites) {
-            JsonFiles.replace(layout.skillDir().resolve(name), skill.get(name));
+        List<String> skillWritten = new ArrayList<>();
+        try {
+            for (String name : skillWrites) {
+                JsonFiles.replace(layout.skillDir().resolve(name), skill.get(name));
+                skillWritten.add(name);
+            }
+        } finally {
+            if (!skillWritten.isEmpty()) {
+                new InstallRecord(settingsCreated, backup, wired.changes(), skillDirCreated, skillWritten, null, null)
+                        .after(earlier).write(recordFile);
+            }
         }
         if (register) {
             if (current.isPresent()) {
                 claude.get().remove(layout.scope(), serverName, workingDir());
             }
             claude.get().add(layout.scope(), serverName, argv, workingDir());
+            new InstallRecord(settingsCreated, backup, wired.changes(), skillDirCreated && !skillWritten.isEmpty(), skillWritten,
+                    argv, current.orElse(null)).after(earlier).write(recordFile);
         }
-        new InstallRecord(settings == null && !wired.said().isEmpty(), backup, wired.changes(),
-                skillDirCreated && !skillWrites.isEmpty(), skillWrites,
-                register ? argv : null, register ? current.orElse(null) : null).after(earlier).write(recordFile);
         return new Report(changes, notes);
     }
 

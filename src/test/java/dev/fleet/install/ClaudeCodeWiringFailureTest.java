@@ -1,0 +1,46 @@
+package dev.fleet.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A step of fleet install that fails after others changed files leaves those changes recorded for uninstall. */
+class ClaudeCodeWiringFailureTest {
+    private static final String USER_SETTINGS = "{\"model\": \"opus\"}\n";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aFailingClaudeMcpAddLeavesTheSettingsAndSkillChangesForUninstallToTakeBack() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path claude = bin.resolve("claude");
+        Files.writeString(claude, "#!/bin/sh\necho 'claude: not logged in' >&2\nexit 3\n");
+        Files.setPosixFilePermissions(claude, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path settings = home.resolve(".claude/settings.json");
+        Files.createDirectories(settings.getParent());
+        Files.writeString(settings, USER_SETTINGS);
+        ClaudeCodeWiring wiring = new ClaudeCodeWiring(ClaudeCodeLayout.of(InstallScope.USER, home, tmp),
+                new FleetLaunch(List.of("/opt/fleet/bin/fleet")), "apra-fleet",
+                ClaudeCli.find(Map.of("PATH", bin.toString()), home), tmp.resolve("data/installs"), Clock.systemUTC());
+
+        assertThatThrownBy(() -> wiring.install(false)).isInstanceOf(IOException.class).hasMessageContaining("exit 3");
+        assertThat(Files.readString(settings)).contains("mcp__apra-fleet__*", "post-register-member");
+        assertThat(home.resolve(".claude/skills/fleet/SKILL.md")).exists();
+
+        ClaudeCodeWiring.Report undone = wiring.uninstall(false);
+        assertThat(undone.changes()).isNotEmpty();
+        assertThat(settings).content().isEqualTo(USER_SETTINGS);
+        assertThat(home.resolve(".claude/skills/fleet")).doesNotExist();
+    }
+}
