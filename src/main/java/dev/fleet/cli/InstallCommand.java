@@ -10,7 +10,10 @@ import dev.fleet.install.InstallScope;
 import dev.fleet.mcp.McpFleetServer;
 import dev.fleet.member.DataDir;
 import dev.fleet.settings.Settings;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -40,8 +43,12 @@ final class InstallCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         FleetLaunch launch = FleetLaunch.current();
         if (!printOnly) {
-            ClaudeCodeWiring wiring = wiring(scope);
-            ClaudeCodeWiring.Report report = wiring.install(dryRun);
+            ClaudeCodeWiring.Report report;
+            try {
+                report = wiring(scope).install(dryRun);
+            } catch (IOException | IllegalStateException | UncheckedIOException e) {
+                return failed("install", e);
+            }
             print(report, dryRun, "install", System.out);
         }
         List<String> serve = launch.argv("serve");
@@ -60,6 +67,19 @@ final class InstallCommand implements Callable<Integer> {
         return new ClaudeCodeWiring(layout, FleetLaunch.current(), McpFleetServer.SERVER_NAME,
                 ClaudeCli.find(settings.environment(), layout.home()), new DataDir(settings.dataDir()).installsDir(),
                 Clock.systemUTC());
+    }
+
+    /**
+     * One line on stderr and exit 1 for what stops an install or uninstall (a settings file that is
+     * not JSON, a claude command that fails, a file that cannot be written): the message names the
+     * file and the rule; a stack trace would bury it and says nothing more to the user.
+     */
+    static int failed(String verb, Exception e) {
+        String why = e instanceof UncheckedIOException u && u.getCause() != null ? u.getMessage() + ": " + u.getCause().getMessage()
+                : e.getMessage();
+        String kind = e instanceof FileSystemException ? " (" + e.getClass().getSimpleName() + ")" : "";
+        System.err.println("fleet " + verb + ": " + why + kind);
+        return 1;
     }
 
     /** Turns --scope into a scope, with picocli's usage message for anything else. */

@@ -2,6 +2,8 @@ package dev.fleet.cli;
 
 import dev.fleet.install.ClaudeCodeWiring;
 import dev.fleet.install.InstallScope;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +20,12 @@ final class UninstallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ClaudeCodeWiring.Report report = InstallCommand.wiring(scope).uninstall(dryRun);
+        ClaudeCodeWiring.Report report;
+        try {
+            report = InstallCommand.wiring(scope).uninstall(dryRun);
+        } catch (IOException | IllegalStateException | UncheckedIOException e) {
+            return InstallCommand.failed("uninstall", e);
+        }
         InstallCommand.print(report, dryRun, "uninstall", System.out);
         return 0;
     }

@@ -176,6 +176,27 @@ class InstallIT {
         return out;
     }
 
+    @Test
+    void aSettingsFileFleetCannotReadStopsInstallAndUninstallWithOneLineNamingIt() throws Exception {
+        Files.createDirectories(settings.getParent());
+        String broken = "{\"model\": sk-ant-notQuoted }\n";
+        Files.writeString(settings, broken);
+        for (String verb : List.of("install", "uninstall")) {
+            Files.createDirectories(tmp.resolve("data/installs"));
+            Files.writeString(tmp.resolve("data/installs/claude-code-user.json"), "{\"settingsCreated\": false}\n");
+            Run r = fleet(home, verb);
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.err().strip()).startsWith("fleet " + verb + ": " + settings + " is not valid JSON at line 1, column 11")
+                    .doesNotContain("Exception", "\tat ", "sk-ant").hasLineCount(1);
+        }
+        Files.writeString(settings, "{\"permissions\": []}\n");
+        Run r = fleet(home, "install");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("fleet install: settings.json: \"permissions\" is not a JSON object; fix it by hand first");
+        assertThat(settings).content().isEqualTo("{\"permissions\": []}\n");
+        assertThat(home.resolve(".claude/skills")).doesNotExist();
+    }
+
     private static List<String> javaJar() {
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 Path.of(System.getProperty("fleet.jar")).toAbsolutePath().toString());
