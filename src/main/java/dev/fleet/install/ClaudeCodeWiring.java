@@ -71,6 +71,13 @@ public final class ClaudeCodeWiring {
         List<String> skillWrites = new ArrayList<>();
         for (Map.Entry<String, byte[]> f : skill.entrySet()) {
             Path target = layout.skillDir().resolve(f.getKey());
+            if (Files.isSymbolicLink(target)) {
+                // Unlike settings.json (a dotfiles link is common and meant), a skill file is fleet's own:
+                // writing through a link there would replace whatever it leads to (a ~/.bashrc) with a page
+                // of fleet's skill. Refused before anything is changed.
+                throw new IOException(target + " is a symbolic link; fleet writes its skill files only as files of its own, "
+                        + "never through a link: remove the link (what it leads to is left as it is), then run fleet install again");
+            }
             boolean exists = Files.isRegularFile(target);
             if (!exists || !Arrays.equals(Files.readAllBytes(target), f.getValue())) {
                 skillWrites.add(f.getKey());
@@ -161,7 +168,8 @@ public final class ClaudeCodeWiring {
         List<Path> skillFiles = new ArrayList<>();
         for (String name : record.skillFiles()) {
             Path f = layout.skillDir().resolve(name);
-            if (Files.isRegularFile(f)) {
+            // Only a file fleet wrote is removed; a link put at its name since is the user's.
+            if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 skillFiles.add(f);
                 changes.add("skill: remove " + f);
             }

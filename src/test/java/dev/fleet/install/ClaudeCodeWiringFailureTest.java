@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A step of fleet install that fails after others changed files leaves those changes recorded for uninstall. */
+/** fleet install when something is in its way: a step that fails, a link planted among the skill files. */
 class ClaudeCodeWiringFailureTest {
     private static final String USER_SETTINGS = "{\"model\": \"opus\"}\n";
 
@@ -42,5 +42,27 @@ class ClaudeCodeWiringFailureTest {
         assertThat(undone.changes()).isNotEmpty();
         assertThat(settings).content().isEqualTo(USER_SETTINGS);
         assertThat(home.resolve(".claude/skills/fleet")).doesNotExist();
+    }
+
+    @Test
+    void aLinkInPlaceOfASkillFileIsNeverWrittenThroughAndNothingChanges() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Path profile = Files.writeString(home.resolve(".bashrc"), "export MINE=1\n");
+        Path skillDir = Files.createDirectories(home.resolve(".claude/skills/fleet"));
+        Files.createSymbolicLink(skillDir.resolve("work.md"), profile);
+        ClaudeCodeWiring wiring = new ClaudeCodeWiring(ClaudeCodeLayout.of(InstallScope.USER, home, tmp),
+                new FleetLaunch(List.of("/opt/fleet/bin/fleet")), "apra-fleet", java.util.Optional.empty(),
+                tmp.resolve("data/installs"), Clock.systemUTC());
+
+        for (boolean dryRun : List.of(true, false)) {
+            assertThatThrownBy(() -> wiring.install(dryRun)).isInstanceOf(IOException.class)
+                    .hasMessageContaining(skillDir.resolve("work.md") + " is a symbolic link");
+        }
+        assertThat(profile).content().isEqualTo("export MINE=1\n");
+        assertThat(home.resolve(".claude/settings.json")).doesNotExist();
+        try (var left = Files.list(skillDir)) {
+            assertThat(left).containsExactly(skillDir.resolve("work.md"));
+        }
+        assertThat(tmp.resolve("data/installs")).doesNotExist();
     }
 }
