@@ -1,6 +1,7 @@
 package dev.fleet.install;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fleet.security.SecureFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,8 +68,10 @@ public final class ClaudeCodeWiring {
         SettingsWiring.Outcome wired = SettingsWiring.install(settings, wanted());
         wired.said().forEach(s -> changes.add(layout.settingsFile() + ": " + s));
 
+        InstallRecord earlier = InstallRecord.read(recordFile);
         Map<String, byte[]> skill = SkillBundle.files();
         List<String> skillWrites = new ArrayList<>();
+        List<String> usersOwn = new ArrayList<>();
         for (Map.Entry<String, byte[]> f : skill.entrySet()) {
             Path target = layout.skillDir().resolve(f.getKey());
             if (Files.isSymbolicLink(target)) {
@@ -81,7 +84,13 @@ public final class ClaudeCodeWiring {
             boolean exists = Files.isRegularFile(target);
             if (!exists || !Arrays.equals(Files.readAllBytes(target), f.getValue())) {
                 skillWrites.add(f.getKey());
-                changes.add("skill: " + (exists ? "update " : "write ") + target);
+                // A file fleet did not write (the user's own, or another tool's) is kept before it is replaced.
+                boolean theirs = exists && (earlier == null || !earlier.skillFiles().contains(f.getKey()));
+                if (theirs) {
+                    usersOwn.add(f.getKey());
+                }
+                changes.add("skill: " + (exists ? "update " : "write ") + target
+                        + (theirs ? " (not fleet's: a copy is kept in " + skillOriginals() + " and fleet uninstall puts it back)" : ""));
             }
         }
 
@@ -100,7 +109,6 @@ public final class ClaudeCodeWiring {
         if (dryRun || changes.isEmpty()) {
             return new Report(changes, notes);
         }
-        InstallRecord earlier = InstallRecord.read(recordFile);
         String backup = null;
         boolean settingsCreated = settings == null && !wired.said().isEmpty();
         boolean skillDirCreated = !Files.isDirectory(layout.skillDir());
@@ -116,6 +124,9 @@ public final class ClaudeCodeWiring {
         List<String> skillWritten = new ArrayList<>();
         try {
             for (String name : skillWrites) {
+                if (usersOwn.contains(name)) {
+                    keepOriginal(name);
+                }
                 JsonFiles.replace(layout.skillDir().resolve(name), skill.get(name));
                 skillWritten.add(name);
             }
@@ -171,7 +182,8 @@ public final class ClaudeCodeWiring {
             // Only a file fleet wrote is removed; a link put at its name since is the user's.
             if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 skillFiles.add(f);
-                changes.add("skill: remove " + f);
+                changes.add(Files.isRegularFile(skillOriginals().resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        ? "skill: put back the file that was there before fleet install: " + f : "skill: remove " + f);
             }
         }
 
@@ -201,7 +213,20 @@ public final class ClaudeCodeWiring {
             JsonFiles.replace(layout.settingsFile(), newSettings);
         }
         for (Path f : skillFiles) {
-            Files.delete(f);
+            Path original = skillOriginals().resolve(f.getFileName().toString());
+            if (Files.isRegularFile(original, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                JsonFiles.replace(f, Files.readAllBytes(original));
+                Files.delete(original);
+            } else {
+                Files.delete(f);
+            }
+        }
+        if (Files.isDirectory(skillOriginals(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (var left = Files.list(skillOriginals())) {
+                if (left.findAny().isEmpty()) {
+                    Files.delete(skillOriginals());
+                }
+            }
         }
         if (record.skillDirCreated() && Files.isDirectory(layout.skillDir())) {
             try (var left = Files.list(layout.skillDir())) {
@@ -222,6 +247,21 @@ public final class ClaudeCodeWiring {
 
     private Path workingDir() {
         return layout.projectDir() != null ? layout.projectDir() : layout.home();
+    }
+
+    /** Where the skill files that were there before fleet's (not written by fleet) are kept, in fleet's data folder. */
+    private Path skillOriginals() {
+        return recordFile.resolveSibling(layout.recordName().replace(".json", "") + "-skill-originals");
+    }
+
+    /** Copies the user's own skill file aside before fleet's replaces it; a copy kept by an earlier run stays. */
+    private void keepOriginal(String name) throws IOException {
+        Path copy = skillOriginals().resolve(name);
+        if (Files.exists(copy, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        SecureFiles.createPrivateDirectories(skillOriginals());
+        Files.copy(layout.skillDir().resolve(name), copy, StandardCopyOption.COPY_ATTRIBUTES);
     }
 
     /** A dated copy of the file next to it, before fleet changes it; null when there is no file yet. */

@@ -65,4 +65,31 @@ class ClaudeCodeWiringFailureTest {
         }
         assertThat(tmp.resolve("data/installs")).doesNotExist();
     }
+
+    @Test
+    void aSkillFileOfTheUsersOwnIsKeptAsideAndPutBackByUninstall() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Path skillDir = Files.createDirectories(home.resolve(".claude/skills/fleet"));
+        Path mine = Files.writeString(skillDir.resolve("work.md"), "my own notes\n");
+        ClaudeCodeWiring wiring = new ClaudeCodeWiring(ClaudeCodeLayout.of(InstallScope.USER, home, tmp),
+                new FleetLaunch(List.of("/opt/fleet/bin/fleet")), "apra-fleet", java.util.Optional.empty(),
+                tmp.resolve("data/installs"), Clock.systemUTC());
+
+        assertThat(wiring.install(true).changes()).anySatisfy(c -> assertThat(c)
+                .startsWith("skill: update " + mine).contains("not fleet's", "fleet uninstall puts it back"));
+        wiring.install(false);
+        assertThat(Files.readString(mine)).isEqualTo(new String(SkillBundle.files().get("work.md"), java.nio.charset.StandardCharsets.UTF_8));
+        // A second install (fleet's page is there now) keeps the first copy, not its own page.
+        Files.writeString(mine, "fleet's page, edited\n");
+        wiring.install(false);
+
+        assertThat(wiring.uninstall(false).changes()).contains("skill: put back the file that was there before fleet install: " + mine);
+        assertThat(mine).content().isEqualTo("my own notes\n");
+        try (var left = Files.list(skillDir)) {
+            assertThat(left).containsExactly(mine);
+        }
+        try (var left = Files.list(tmp.resolve("data/installs"))) {
+            assertThat(left).isEmpty();
+        }
+    }
 }
