@@ -113,7 +113,7 @@ public final class RegistryImport {
         Path saltFile = registryFile.resolveSibling("salt");
         Registry source;
         try {
-            source = codec.parse(Files.readAllBytes(registryFile));
+            source = codec.parse(SourceFiles.read(registryFile, SourceFiles.MAX_REGISTRY_BYTES));
         } catch (NoSuchFileException e) {
             throw new ImportException("no registry at " + registryFile + " (give the original's data folder, by default ~/.apra-fleet/data)");
         } catch (IOException e) {
@@ -251,15 +251,15 @@ public final class RegistryImport {
 
     private static OriginalSecrets originalKey(Path saltFile, String hostName, String userName, List<String> problems) {
         try {
-            String salt = Files.readString(saltFile, StandardCharsets.UTF_8).strip();
+            String salt = new String(SourceFiles.read(saltFile, SourceFiles.MAX_SALT_BYTES), StandardCharsets.UTF_8).strip();
             if (salt.isEmpty()) {
                 problems.add(saltFile + " is empty; the original's passwords cannot be opened without it");
                 return null;
             }
             return new OriginalSecrets(salt, hostName, userName);
         } catch (IOException e) {
-            problems.add("cannot read " + saltFile + " (" + e.getClass().getSimpleName()
-                    + "); the original's passwords cannot be opened without the salt file beside its registry");
+            String why = e instanceof java.nio.file.FileSystemException ? e.getClass().getSimpleName() : e.getMessage();
+            problems.add("cannot read " + saltFile + " (" + why + "); the original's passwords cannot be opened without the salt file beside its registry");
             return null;
         }
     }

@@ -86,4 +86,36 @@ class RegistryImportRulesTest {
         assertThat(Files.readString(data.registryFile())).contains("\"fine\"");
         assertThatCode(() -> importer.apply(source, "h", "u")).doesNotThrowAnyException();
     }
+
+    @Test
+    // Before the mend a pipe's read waited for ever: the time limit makes that a failure, not a hang.
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aPipeADeviceOrAHugeFileIsRefusedNamingTheRuleInsteadOfHangingOrFillingTheHeap() throws Exception {
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> importer.plan(Path.of("/dev/zero"), "h", "u")))
+                .isInstanceOf(RegistryImport.ImportException.class).hasMessageContaining("not a regular file");
+
+        Path huge = tmp.resolve("huge/registry.json");
+        Files.createDirectories(huge.getParent());
+        try (var ch = java.nio.channels.FileChannel.open(huge, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {' '}), 32 * 1024 * 1024); // sparse: one byte past the limit
+        }
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> importer.plan(huge, "h", "u")))
+                .isInstanceOf(RegistryImport.ImportException.class).hasMessageContaining("larger than 32768 KiB");
+
+        Path fifo = tmp.resolve("fifo-data/registry.json");
+        Files.createDirectories(fifo.getParent());
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertThat(mk.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> importer.plan(fifo.getParent(), "h", "u")))
+                .isInstanceOf(RegistryImport.ImportException.class).hasMessageContaining("not a regular file");
+        Path saltPipe = tmp.resolve("salt-pipe");
+        Files.createDirectories(saltPipe);
+        Files.writeString(saltPipe.resolve("registry.json"), "{\"agents\":[{\"id\":\"p1\",\"friendlyName\":\"pw\","
+                + "\"host\":\"127.0.0.1\",\"username\":\"me\",\"authType\":\"password\",\"workFolder\":\"/w\","
+                + "\"encryptedPassword\":\"00112233445566778899aabbccddeeff:00112233445566778899aabbccddeeff:abcd\"}]}");
+        Process mk2 = new ProcessBuilder("mkfifo", saltPipe.resolve("salt").toString()).start();
+        assertThat(mk2.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(importer.plan(saltPipe, "h", "u").problems()).anySatisfy(p -> assertThat(p).contains("salt", "not a regular file"));
+    }
 }
