@@ -55,8 +55,18 @@ public final class RegistryCodec {
         }
         List<Member> members = new ArrayList<>();
         JsonNode agents = root.get("agents");
+        // Like an empty file: "agents" of another type read as no members would have the next update
+        // write back an empty list over whatever the file held, so it is refused instead.
+        if (agents != null && !agents.isNull() && !agents.isArray()) {
+            throw new IOException("registry field \"agents\" must be a JSON array of members, not " + agents.getNodeType().name().toLowerCase());
+        }
         if (agents != null && agents.isArray()) {
+            int index = 0;
             for (JsonNode a : agents) {
+                index++;
+                if (!a.isObject()) {
+                    throw new IOException("registry member " + index + " must be a JSON object, not " + a.getNodeType().name().toLowerCase());
+                }
                 members.add(member(a));
             }
         }

@@ -53,6 +53,16 @@ class RegistryCodecTest {
             """;
 
     @Test
+    void membersOfAnotherTypeAreRefusedNotReadAsNoMembers() throws Exception {
+        // Read as "no members", the next update would have written an empty list over them.
+        assertThatThrownBy(() -> codec.parse("{\"agents\": {\"a\": {\"id\": \"x\"}}}".getBytes(StandardCharsets.UTF_8)))
+                .hasMessage("registry field \"agents\" must be a JSON array of members, not object");
+        assertThatThrownBy(() -> codec.parse("{\"agents\": [{\"id\": \"x\"}, 5]}".getBytes(StandardCharsets.UTF_8)))
+                .hasMessage("registry member 2 must be a JSON object, not number");
+        assertThat(codec.parse("{\"agents\": null}".getBytes(StandardCharsets.UTF_8)).members()).isEmpty();
+    }
+
+    @Test
     void aDamagedRegistryIsReportedByPlaceNeverByTheTextItHolds() throws Exception {
         // A hand-edited file with a password left unquoted: the parser's own message would quote it.
         byte[] damaged = "{\"agents\": [{\"id\": \"a\", \"password\": hunter2SecretValue}]}".getBytes(StandardCharsets.UTF_8);
