@@ -94,4 +94,18 @@ class CommandLineIT {
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("\"mcpServers\"", "\"apra-fleet\"", "\"serve\"");
     }
+
+    @Test
+    void forgetHostRefusesAPortOrHostNoMemberCanHaveNamingTheRule() throws Exception {
+        Run overflow = fleet("forget-host", "h:99999999999");
+        assertThat(overflow.exit()).isEqualTo(2);
+        assertThat(overflow.err().strip()).isEqualTo("Invalid input: HOST[:PORT] port must be between 1 and 65535, got 99999999999");
+        assertThat(fleet("forget-host", "[10.0.0.5]:70000").err()).contains("port must be between 1 and 65535, got 70000");
+        Run badHost = fleet("forget-host", "bad host;rm");
+        assertThat(badHost.exit()).isEqualTo(2);
+        assertThat(badHost.err()).startsWith("Invalid input: HOST[:PORT] host must be a hostname");
+        Run fine = fleet("forget-host", "[10.0.0.5]:2222");
+        assertThat(fine.exit()).isZero();
+        assertThat(fine.out()).contains("No key was recorded for [10.0.0.5]:2222.");
+    }
 }
