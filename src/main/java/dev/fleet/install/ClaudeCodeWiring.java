@@ -63,6 +63,7 @@ public final class ClaudeCodeWiring {
     public Report install(boolean dryRun) throws IOException {
         List<String> changes = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        ProjectBounds.check(layout);
 
         ObjectNode settings = JsonFiles.readObject(layout.settingsFile());
         SettingsWiring.Outcome wired = SettingsWiring.install(settings, wanted());
@@ -155,6 +156,7 @@ public final class ClaudeCodeWiring {
         }
         List<String> changes = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        ProjectBounds.check(layout);
 
         ObjectNode settings = JsonFiles.readObject(layout.settingsFile());
         byte[] newSettings = null;

@@ -92,4 +92,43 @@ class ClaudeCodeWiringFailureTest {
             assertThat(left).isEmpty();
         }
     }
+
+    @Test
+    void projectScopeWritesNothingThroughLinksThatLeadOutOfTheProject() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Path elsewhere = Files.createDirectories(home.resolve("elsewhere"));
+        Path config = Files.writeString(elsewhere.resolve("config.json"), "{\"app\": \"config\"}\n");
+        Path project = Files.createDirectories(tmp.resolve("cloned-repo"));
+        Files.createDirectories(project.resolve(".claude"));
+        Files.createSymbolicLink(project.resolve(".claude/settings.json"), config);
+        ClaudeCodeWiring wiring = new ClaudeCodeWiring(ClaudeCodeLayout.of(InstallScope.PROJECT, home, project),
+                new FleetLaunch(List.of("/opt/fleet/bin/fleet")), "apra-fleet", java.util.Optional.empty(),
+                tmp.resolve("data/installs"), Clock.systemUTC());
+
+        assertThatThrownBy(() -> wiring.install(false)).isInstanceOf(IOException.class)
+                .hasMessageContaining(project.resolve(".claude/settings.json") + " leads outside the project folder");
+        assertThat(config).content().isEqualTo("{\"app\": \"config\"}\n");
+
+        // The skills folder, or .claude itself, a link out of the project: refused alike, before anything is written.
+        Files.delete(project.resolve(".claude/settings.json"));
+        Files.createSymbolicLink(project.resolve(".claude/skills"), elsewhere);
+        assertThatThrownBy(() -> wiring.install(true)).hasMessageContaining(project.resolve(".claude/skills/fleet")
+                + " leads outside the project folder");
+        Files.delete(project.resolve(".claude/skills"));
+        Files.delete(project.resolve(".claude"));
+        Files.createSymbolicLink(project.resolve(".claude"), elsewhere);
+        assertThatThrownBy(() -> wiring.install(false)).hasMessageContaining("leads outside the project folder");
+        try (var left = Files.list(elsewhere)) {
+            assertThat(left).containsExactly(config);
+        }
+        assertThat(project.resolve(".claude/settings.json")).doesNotExist();
+
+        // A link that stays inside the project is followed as before.
+        Files.delete(project.resolve(".claude"));
+        Files.createDirectories(project.resolve("config/claude"));
+        Files.createSymbolicLink(project.resolve(".claude"), project.resolve("config/claude"));
+        wiring.install(false);
+        assertThat(project.resolve("config/claude/settings.json")).content().contains("mcp__apra-fleet__*");
+        assertThat(project.resolve("config/claude/skills/fleet/SKILL.md")).exists();
+    }
 }
