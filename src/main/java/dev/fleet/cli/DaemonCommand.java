@@ -83,6 +83,17 @@ final class DaemonCommand implements Callable<Integer> {
         }
     }
 
+    /** False, having said why on stderr, when the options would not start a daemon; checked before anything is stopped or written. */
+    static boolean valid(DaemonOptions options) {
+        try {
+            options.check();
+            return true;
+        } catch (IllegalArgumentException e) {
+            System.err.println("Invalid input: " + e.getMessage());
+            return false;
+        }
+    }
+
     @Command(name = "stop", description = "Stop the daemon; calls in flight are cut short (clients start a new one on their next call).")
     static final class Stop implements Callable<Integer> {
         @Override
@@ -99,6 +110,9 @@ final class DaemonCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             Settings settings = Settings.from(System.getenv());
+            if (options.given() && !valid(options.options(settings))) {
+                return 2;
+            }
             List<String> args = options.given() ? options.options(settings).toArgs() : List.of();
             return new DaemonAdmin(settings, System.out).restart(args);
         }
@@ -115,6 +129,9 @@ final class DaemonCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             Settings settings = Settings.from(System.getenv());
+            if (!valid(options.options(settings))) {
+                return 2;
+            }
             ServiceInstaller installer = installer(settings);
             if (installer == null) {
                 return 1;

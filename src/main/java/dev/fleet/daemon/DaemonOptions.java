@@ -21,6 +21,27 @@ public record DaemonOptions(String http, Duration idleExit, boolean allowRemote,
         return new DaemonOptions(null, settings.daemonIdleExit(), false, false);
     }
 
+    /**
+     * Checks the options as the daemon will read them, so that {@code fleet daemon restart} and
+     * {@code install} refuse a bad {@code --http} before they stop the running daemon or write a
+     * service file: before, the running daemon was stopped and the new one failed to start.
+     *
+     * @throws IllegalArgumentException naming the option and the rule
+     */
+    public void check() {
+        if (http == null) {
+            return;
+        }
+        try {
+            Daemon.httpAddress(http, allowRemote);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("--http host in '" + http + "' is not known on this machine; give a loopback "
+                    + "address such as 127.0.0.1:7777");
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--http '" + http + "' cannot be used: " + e.getMessage());
+        }
+    }
+
     /** The command-line form, for restarts and service files. */
     public List<String> toArgs() {
         List<String> args = new ArrayList<>();

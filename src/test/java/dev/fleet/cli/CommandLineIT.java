@@ -108,4 +108,22 @@ class CommandLineIT {
         assertThat(fine.exit()).isZero();
         assertThat(fine.out()).contains("No key was recorded for [10.0.0.5]:2222.");
     }
+
+    @Test
+    void aDaemonHttpAddressThatCannotBeUsedIsRefusedBeforeAnythingIsStoppedOrWritten() throws Exception {
+        Run restart = fleet("daemon", "restart", "--http", "0.0.0.0:7777");
+        assertThat(restart.exit()).isEqualTo(2);
+        assertThat(restart.err()).contains("Invalid input: --http 0.0.0.0 is not a loopback address");
+        // Nothing was stopped (before, "fleet daemon: not running" / "stopped" came first, then a failed start).
+        assertThat(restart.out()).isEmpty();
+        Run port = fleet("daemon", "restart", "--http", "127.0.0.1:99999");
+        assertThat(port.exit()).isEqualTo(2);
+        assertThat(port.err()).contains("--http port 99999 must be from 0 to 65535");
+
+        Run install = fleet("daemon", "install", "--no-start", "--http", "10.0.0.1:80");
+        assertThat(install.exit()).isEqualTo(2);
+        assertThat(install.err()).contains("--http 10.0.0.1 is not a loopback address");
+        assertThat(install.out()).isEmpty();
+        assertThat(fleet("daemon", "status").out()).contains("not running");
+    }
 }
