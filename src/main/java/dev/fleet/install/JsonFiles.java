@@ -17,6 +17,13 @@ import java.nio.file.attribute.PosixFileAttributeView;
 /** JSON files a person also edits: read as trees, written with two-space indents, replaced atomically. */
 final class JsonFiles {
     static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Files fleet may rewrite are read refusing duplicate keys: a JSON reader keeps only the last of
+     * them, so a rewrite would drop the user's first one ({@code "env"} written twice lost the first
+     * block's variables) without a word.
+     */
+    private static final com.fasterxml.jackson.databind.ObjectReader STRICT =
+            MAPPER.reader().with(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter()
             .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
             .withObjectIndenter(new DefaultIndenter("  ", "\n"))
@@ -38,12 +45,17 @@ final class JsonFiles {
         }
         JsonNode node;
         try {
-            node = MAPPER.readTree(bytes);
+            node = STRICT.readTree(bytes);
         } catch (IOException e) {
             // Where, never what: the parser's own message quotes the text it stopped at, which in a
             // settings file may be a token or key.
             String where = e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
                     ? " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() : "";
+            if (e instanceof com.fasterxml.jackson.core.JsonParseException p && p.getOriginalMessage() != null
+                    && p.getOriginalMessage().startsWith("Duplicate field")) {
+                throw new IOException(file + " holds the same key twice in one object" + where + " (only the last would be kept, "
+                        + "the first lost); fix it by hand first, fleet changes nothing in it");
+            }
             throw new IOException(file + " is not valid JSON" + where + "; fix it by hand first, fleet changes nothing in it");
         }
         if (!(node instanceof ObjectNode object)) {

@@ -25,6 +25,18 @@ class JsonFilesTest {
                 .hasMessageNotContaining("sk-ant");
     }
 
+    /** A key written twice would lose its first value in a rewrite: refused, naming where, nothing changed. */
+    @Test
+    void aKeyWrittenTwiceIsRefusedInsteadOfLosingTheFirst() throws Exception {
+        String text = "{\"env\": {\"A\": \"first\"},\n \"model\": \"opus\",\n \"env\": {\"B\": \"second\"}}\n";
+        Path settings = Files.writeString(tmp.resolve("settings.json"), text);
+        assertThatThrownBy(() -> JsonFiles.readObject(settings))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("settings.json holds the same key twice in one object at line 3")
+                .hasMessageContaining("fleet changes nothing in it");
+        assertThat(settings).content().isEqualTo(text);
+    }
+
     /** A settings file kept in a dotfiles repository is a link: it stays one, its target gets the new content and keeps its mode. */
     @Test
     void aLinkedFileStaysALinkAndItsTargetIsReplaced() throws Exception {
