@@ -30,11 +30,27 @@ public record ClaudeCodeLayout(InstallScope scope, Path home, Path projectDir, P
                 project.resolve(".mcp.json"), "Read(.claude/skills/fleet/**)");
     }
 
-    /** A short name for this wiring's record: one per user, one per project folder. */
+    /**
+     * A short name for this wiring's record: one per user, one per project folder. The project's is
+     * named by a SHA-256 of its path: a 32-bit String hash is shared by folders as plain as
+     * {@code Aa} and {@code BB}, whose installs then overwrote each other's record.
+     */
     public String recordName() {
         if (scope == InstallScope.USER) {
             return "claude-code-user.json";
         }
-        return "claude-code-project-" + Integer.toHexString(projectDir.toString().hashCode()) + ".json";
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(projectDir.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "claude-code-project-" + java.util.HexFormat.of().formatHex(digest, 0, 12) + ".json";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    /** The name an earlier version gave this project's record (String hash), still read when no record has the new name. */
+    public String legacyRecordName() {
+        return scope == InstallScope.USER ? recordName()
+                : "claude-code-project-" + Integer.toHexString(projectDir.toString().hashCode()) + ".json";
     }
 }

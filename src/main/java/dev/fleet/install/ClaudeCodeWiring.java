@@ -47,7 +47,9 @@ public final class ClaudeCodeWiring {
         this.launch = launch;
         this.serverName = serverName;
         this.claude = claude;
-        this.recordFile = recordDir.resolve(layout.recordName());
+        Path named = recordDir.resolve(layout.recordName());
+        Path legacy = recordDir.resolve(layout.legacyRecordName());
+        this.recordFile = !Files.exists(named) && Files.exists(legacy) ? legacy : named;
         this.clock = clock;
     }
 
@@ -253,7 +255,7 @@ public final class ClaudeCodeWiring {
 
     /** Where the skill files that were there before fleet's (not written by fleet) are kept, in fleet's data folder. */
     private Path skillOriginals() {
-        return recordFile.resolveSibling(layout.recordName().replace(".json", "") + "-skill-originals");
+        return recordFile.resolveSibling(recordFile.getFileName().toString().replace(".json", "") + "-skill-originals");
     }
 
     /** Copies the user's own skill file aside before fleet's replaces it; a copy kept by an earlier run stays. */

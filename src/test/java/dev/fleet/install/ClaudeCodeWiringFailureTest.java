@@ -131,4 +131,28 @@ class ClaudeCodeWiringFailureTest {
         assertThat(project.resolve("config/claude/settings.json")).content().contains("mcp__apra-fleet__*");
         assertThat(project.resolve("config/claude/skills/fleet/SKILL.md")).exists();
     }
+
+    @Test
+    void twoProjectsWhoseFolderNamesShareAStringHashKeepRecordsOfTheirOwn() throws Exception {
+        // "Aa".hashCode() == "BB".hashCode(): the record's name came from that hash.
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Path a = Files.createDirectories(tmp.resolve("Aa"));
+        Path b = Files.createDirectories(tmp.resolve("BB"));
+        ClaudeCodeWiring inA = project(home, a);
+        ClaudeCodeWiring inB = project(home, b);
+        inA.install(false);
+        inB.install(false);
+        inB.uninstall(false);
+
+        assertThat(inA.uninstall(false).changes()).isNotEmpty();
+        assertThat(a.resolve(".claude/settings.json")).doesNotExist();
+        assertThat(a.resolve(".claude/skills/fleet")).doesNotExist();
+        assertThat(b.resolve(".claude/settings.json")).doesNotExist();
+    }
+
+    private ClaudeCodeWiring project(Path home, Path project) {
+        return new ClaudeCodeWiring(ClaudeCodeLayout.of(InstallScope.PROJECT, home, project),
+                new FleetLaunch(List.of("/opt/fleet/bin/fleet")), "apra-fleet", java.util.Optional.empty(),
+                tmp.resolve("data/installs"), Clock.systemUTC());
+    }
 }
