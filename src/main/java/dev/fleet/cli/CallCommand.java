@@ -20,9 +20,22 @@ final class CallCommand implements Callable<Integer> {
             + "then stay out of the process list and the shell's history."})
     String json;
 
+    static final int MAX_STDIN_BYTES = 16 * 1024 * 1024;
+
     @Override
     public Integer call() throws IOException {
-        String text = "-".equals(json) ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : json;
+        String text = json;
+        if ("-".equals(json)) {
+            // Bounded: a file or stream without end (a wrong redirect, /dev/zero) filled the heap and
+            // ended in an OutOfMemoryError. No tool's arguments come near this size.
+            byte[] in = System.in.readNBytes(MAX_STDIN_BYTES + 1);
+            if (in.length > MAX_STDIN_BYTES) {
+                System.err.println("Invalid input: JSON on standard input must be at most " + MAX_STDIN_BYTES / (1024 * 1024)
+                        + " MiB; nothing was called");
+                return 2;
+            }
+            text = new String(in, StandardCharsets.UTF_8);
+        }
         Map<String, Object> args;
         try {
             args = text == null || text.isBlank() ? Map.of() : new ObjectMapper().readValue(text, new TypeReference<Map<String, Object>>() { });

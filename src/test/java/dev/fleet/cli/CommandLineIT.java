@@ -33,13 +33,17 @@ class CommandLineIT {
 
     /** The built jar with {@code stdin} (or nothing) on its standard input. */
     private Run fleetWithInput(String stdin, String... args) throws Exception {
+        return fleetReading(stdin == null ? new java.io.File("/dev/null") : Files.writeString(tmp.resolve("in.txt"), stdin).toFile(), args);
+    }
+
+    /** The built jar reading {@code input} on its standard input. */
+    private Run fleetReading(java.io.File input, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", System.getProperty("fleet.jar")));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(home.env());
-        pb.redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
-                : ProcessBuilder.Redirect.from(Files.writeString(tmp.resolve("in.txt"), stdin).toFile()));
+        pb.redirectInput(ProcessBuilder.Redirect.from(input));
         Path out = tmp.resolve("out.txt");
         Path err = tmp.resolve("err.txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -125,5 +129,13 @@ class CommandLineIT {
         assertThat(install.err()).contains("--http 10.0.0.1 is not a loopback address");
         assertThat(install.out()).isEmpty();
         assertThat(fleet("daemon", "status").out()).contains("not running");
+    }
+
+    @Test
+    void argumentsOnStandardInputAreBoundedInsteadOfFillingTheHeap() throws Exception {
+        Run endless = fleetReading(new java.io.File("/dev/zero"), "call", "list_members", "-");
+        assertThat(endless.exit()).isEqualTo(2);
+        assertThat(endless.err().strip()).isEqualTo("Invalid input: JSON on standard input must be at most 16 MiB; nothing was called");
+        assertThat(fleetWithInput("{}", "call", "list_members", "-").exit()).isZero();
     }
 }
