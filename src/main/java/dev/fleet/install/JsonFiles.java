@@ -39,6 +39,11 @@ final class JsonFiles {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return null;
+        } catch (IOException e) {
+            // The JDK's own message may name neither the file nor the problem ("Is a directory").
+            String why = Files.isDirectory(file) ? "it is a folder, not a file"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
+            throw new IOException("cannot read " + file + ": " + why + "; fleet changes nothing in it");
         }
         if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {
             return MAPPER.createObjectNode();

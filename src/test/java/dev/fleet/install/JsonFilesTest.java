@@ -37,6 +37,15 @@ class JsonFilesTest {
         assertThat(settings).content().isEqualTo(text);
     }
 
+    /** Something other than a readable file under the name is named with the file, not as the JDK's bare "Is a directory". */
+    @Test
+    void aFolderUnderTheNameIsNamedWithTheFile() throws Exception {
+        Path settings = Files.createDirectories(tmp.resolve("settings.json"));
+        assertThatThrownBy(() -> JsonFiles.readObject(settings))
+                .isInstanceOf(IOException.class)
+                .hasMessage("cannot read " + settings + ": it is a folder, not a file; fleet changes nothing in it");
+    }
+
     /** A settings file kept in a dotfiles repository is a link: it stays one, its target gets the new content and keeps its mode. */
     @Test
     void aLinkedFileStaysALinkAndItsTargetIsReplaced() throws Exception {
