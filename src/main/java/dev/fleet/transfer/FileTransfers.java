@@ -183,6 +183,9 @@ public final class FileTransfers {
             } else if (target != null && target.isRegularFile()) {
                 plan.add(planned(new SourceFile(source, FileStat.of(target), own.isSymbolicLink()), source.getFileName().toString(),
                         destRoot, os));
+            } else if (target != null) {
+                // It exists (a pipe, a device, a socket): saying "no such file" would send the user looking for a typo.
+                results.add(FileResult.failed(given.written(), "not a regular file or folder (a pipe, device or socket); not sent"));
             } else {
                 results.add(FileResult.failed(given.written(), "no such file or folder on this machine"));
             }

@@ -65,6 +65,28 @@ class TransferBoundaryTest {
         assertThat(r.isError()).isFalse();
     }
 
+    /** A pipe or device named in local_paths exists: it is refused as what it is, not reported missing. */
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "remote"})
+    void aPipeOrDeviceIsRefusedAsSuchNotAsMissing(String kind) throws Exception {
+        Path work = member(kind);
+        Path pipe = tmp.resolve("pm-src/pipe");
+        Files.createDirectories(pipe.getParent());
+        Process mk = new ProcessBuilder("mkfifo", pipe.toString()).start();
+        assertThat(mk.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        ToolResult r = fleet.call("send_files", "member_name", "m", "local_paths", List.of(pipe.toString(), "/dev/zero",
+                tmp.resolve("pm-src/missing").toString()));
+
+        assertThat(results(r)).extracting(f -> (String) f.get("error")).containsExactly(
+                "not a regular file or folder (a pipe, device or socket); not sent",
+                "not a regular file or folder (a pipe, device or socket); not sent",
+                "no such file or folder on this machine");
+        try (var sent = Files.list(work)) {
+            assertThat(sent).isEmpty();
+        }
+    }
+
     /** A member's file name with a newline cannot write a line of its own into the result text. */
     /**
      * A copy is no more open than its source, both ways (as {@code scp -p}): a file only its owner
