@@ -12,6 +12,6 @@ final class DetailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return ToolCli.print(ToolCli.run("member_detail", Map.of("member_name", member)), System.out, System.err);
+        return ToolCli.printTyped(ToolCli.run("member_detail", Map.of("member_name", member)), System.out, System.err);
     }
 }

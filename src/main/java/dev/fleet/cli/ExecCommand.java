@@ -59,6 +59,6 @@ final class ExecCommand implements Callable<Integer> {
             }
             return (Integer) exit;
         }
-        return ToolCli.print(r, System.out, System.err);
+        return ToolCli.printTyped(r, System.out, System.err);
     }
 }

@@ -37,6 +37,6 @@ final class SendCommand implements Callable<Integer> {
         TerminalCall call = ToolCli.withProgress();
         ToolResult r = ToolCli.run(tool, args, call);
         call.done();
-        return ToolCli.print(r, System.out, System.err);
+        return ToolCli.printTyped(r, System.out, System.err);
     }
 }

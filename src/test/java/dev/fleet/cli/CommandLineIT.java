@@ -138,4 +138,23 @@ class CommandLineIT {
         assertThat(endless.err().strip()).isEqualTo("Invalid input: JSON on standard input must be at most 16 MiB; nothing was called");
         assertThat(fleetWithInput("{}", "call", "list_members", "-").exit()).isZero();
     }
+
+    @Test
+    void errorsAboutWhatWasTypedNameTheOptionOrArgumentAsTyped() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("typed-work"));
+        assertThat(fleet("call", "register_member", "{\"friendly_name\":\"typed\",\"member_type\":\"local\",\"work_folder\":\""
+                + work + "\"}").exit()).isZero();
+        Path file = Files.writeString(tmp.resolve("f.txt"), "x");
+
+        Run send = fleet("send", "typed", file.toString(), "--to", "../x");
+        assertThat(send.exit()).isEqualTo(1);
+        assertThat(send.err()).startsWith("Invalid input: --to (remote_subfolder) must stay inside the work folder");
+        Run exec = fleet("exec", "nosuch", "--", "true");
+        assertThat(exec.err()).startsWith("Invalid input: MEMBER (member_name) does not match any registered member");
+        Run timeout = fleet("exec", "typed", "--timeout-ms", "-5", "--", "true");
+        assertThat(timeout.err()).startsWith("Invalid input: --timeout-ms (timeout_ms) ");
+        // fleet call takes the tool's own names, and its errors keep them.
+        Run call = fleet("call", "member_detail", "{\"member_name\":\"nosuch\"}");
+        assertThat(call.err()).startsWith("Invalid input: member_name does not match");
+    }
 }
