@@ -42,7 +42,16 @@ final class SourceMembers {
         }
         check(out, who, "keyPath", m.keyPath(), MemberRules.PATH_REGEX, MemberRules.PATH_RULE, false);
         if (m.cloud() != null) {
+            // The region becomes part of the AWS endpoint's host name, where a stray '/' or '?' would
+            // send signed requests elsewhere; the instance id and profile go into the same calls.
+            check(out, who, "cloud.instanceId", m.cloud().instanceId(), MemberRules.CLOUD_INSTANCE_ID_REGEX,
+                    MemberRules.CLOUD_INSTANCE_ID_RULE, true);
+            check(out, who, "cloud.region", m.cloud().region(), MemberRules.CLOUD_REGION_REGEX, MemberRules.CLOUD_REGION_RULE, true);
+            check(out, who, "cloud.profile", m.cloud().profile(), MemberRules.CLOUD_PROFILE_REGEX, MemberRules.CLOUD_PROFILE_RULE, false);
             check(out, who, "cloud.sshKeyPath", m.cloud().sshKeyPath(), MemberRules.PATH_REGEX, MemberRules.PATH_RULE, false);
+            if (m.cloud().activityCommand() != null && m.cloud().activityCommand().length() > 4096) {
+                out.add(who + ": cloud.activityCommand must be at most 4096 characters");
+            }
         }
         return out;
     }

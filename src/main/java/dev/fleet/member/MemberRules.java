@@ -11,6 +11,12 @@ public final class MemberRules {
     public static final String HOST_RULE = "must be a hostname, an IPv4 address or an IPv6 address";
     public static final String USERNAME_REGEX = "[A-Za-z0-9._][A-Za-z0-9._@\\\\-]{0,63}";
     public static final String USERNAME_RULE = "must be 1 to 64 characters of letters, digits, '.', '_', '@', '\\' or '-'";
+    public static final String CLOUD_INSTANCE_ID_REGEX = "i-[0-9a-f]{8,17}";
+    public static final String CLOUD_INSTANCE_ID_RULE = "must be 'i-' followed by 8 to 17 lowercase hex digits";
+    public static final String CLOUD_REGION_REGEX = "[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}";
+    public static final String CLOUD_REGION_RULE = "must be an AWS region name such as us-east-1 or eu-west-2";
+    public static final String CLOUD_PROFILE_REGEX = "[A-Za-z0-9._+=@,-]{1,64}";
+    public static final String CLOUD_PROFILE_RULE = "must be 1 to 64 characters of letters, digits and . _ + = @ , -";
     /** Session ids come from the agent CLI; anything else is refused before it can reach a command line. */
     public static final String SESSION_ID_REGEX = "[A-Za-z0-9_-]{1,128}";
 

@@ -46,11 +46,11 @@ final class RegistrationParams {
             .matching("[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+){1,3}", "must look like owner/name (letters, digits, '.', '_', '-')");
     static final Param CLOUD_PROVIDER = Param.oneOf("cloud_provider", "Makes this a cloud member: the VM's provider. Only 'aws' for now.", "aws");
     static final Param CLOUD_INSTANCE_ID = Param.string("cloud_instance_id", "Cloud: the EC2 instance id, e.g. i-0abc12345def67890.")
-            .matching("i-[0-9a-f]{8,17}", "must be 'i-' followed by 8 to 17 lowercase hex digits");
+            .matching(MemberRules.CLOUD_INSTANCE_ID_REGEX, MemberRules.CLOUD_INSTANCE_ID_RULE);
     static final Param CLOUD_REGION = Param.string("cloud_region", "Cloud: AWS region of the instance (default us-east-1).")
-            .matching("[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}", "must be an AWS region name such as us-east-1 or eu-west-2");
+            .matching(MemberRules.CLOUD_REGION_REGEX, MemberRules.CLOUD_REGION_RULE);
     static final Param CLOUD_PROFILE = Param.string("cloud_profile", "Cloud: named AWS profile on this machine (default: the default credential chain).")
-            .matching("[A-Za-z0-9._+=@,-]{1,64}", "must be 1 to 64 characters of letters, digits and . _ + = @ , -");
+            .matching(MemberRules.CLOUD_PROFILE_REGEX, MemberRules.CLOUD_PROFILE_RULE);
     static final Param CLOUD_IDLE_TIMEOUT_MIN = Param.integer("cloud_idle_timeout_min",
             "Cloud: stop the instance after this many idle minutes (default 30).", 1, 1440);
     static final Param CLOUD_SSH_KEY_PATH = Param.string("cloud_ssh_key_path",

@@ -70,6 +70,15 @@ class RegistryImportRulesTest {
     }
 
     @Test
+    void aCloudBlockIsHeldToTheRulesOfRegistrationToo() throws Exception {
+        var e = refused("{\"agents\":[{\"id\":\"c1\",\"friendlyName\":\"gpu\",\"host\":\"127.0.0.1\",\"username\":\"me\","
+                + "\"workFolder\":\"/w\",\"cloud\":{\"provider\":\"aws\",\"instanceId\":\"i-; rm\","
+                + "\"region\":\"x.example.com/?\",\"profile\":\"a b\"}}]}");
+        assertThat(e.getMessage()).contains("cloud.instanceId must be 'i-'", "cloud.region must be an AWS region name",
+                "cloud.profile must be 1 to 64 characters");
+    }
+
+    @Test
     void twoMembersWithOneIdAreRefused() throws Exception {
         var e = refused("{\"agents\":[{\"id\":\"y\",\"friendlyName\":\"m\",\"agentType\":\"local\",\"workFolder\":\"/a\"},"
                 + "{\"id\":\"y\",\"friendlyName\":\"m2\",\"agentType\":\"local\",\"workFolder\":\"/b\"}]}");
