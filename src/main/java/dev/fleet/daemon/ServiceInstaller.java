@@ -100,7 +100,16 @@ public final class ServiceInstaller {
     public int install(DaemonOptions options, boolean start) throws IOException, InterruptedException {
         Path file = file();
         Files.createDirectories(file.getParent());
-        Files.writeString(file, content(options));
+        // Through a new file and a rename: a link planted at the unit's name is replaced, never
+        // written through (truncating whatever it leads to), and a full disk leaves the old unit whole.
+        Path tmp = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".fleet-tmp");
+        try {
+            Files.writeString(tmp, content(options));
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
         out.println("Wrote " + file);
         if (!start) {
             out.println("Start it with: " + String.join(" ", startCommands(file).get(startCommands(file).size() - 1)));

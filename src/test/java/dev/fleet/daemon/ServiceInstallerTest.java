@@ -56,6 +56,24 @@ class ServiceInstallerTest {
                 List.of("systemctl", "--user", "daemon-reload"));
     }
 
+    /** A link planted at the unit's name is replaced by the unit; what it led to is untouched. */
+    @Test
+    void aLinkAtTheUnitsNameIsReplacedNotWrittenThrough() throws Exception {
+        Path profile = Files.writeString(home.resolve(".bashrc"), "export MINE=1\n");
+        Path unit = Files.createDirectories(home.resolve(".config/systemd/user")).resolve("apra-fleet.service");
+        Files.createSymbolicLink(unit, profile);
+        ServiceInstaller s = installer(ServiceInstaller.Platform.SYSTEMD, Map.of("HOME", home.toString()));
+
+        assertThat(s.install(new DaemonOptions(null, Duration.ZERO, false, false), false)).isZero();
+
+        assertThat(profile).content().isEqualTo("export MINE=1\n");
+        assertThat(Files.isSymbolicLink(unit)).isFalse();
+        assertThat(Files.readString(unit)).contains("[Service]");
+        try (var left = Files.list(unit.getParent())) {
+            assertThat(left).containsExactly(unit);
+        }
+    }
+
     @Test
     void xdgConfigHomeIsHonouredAndNoStartOnlyWritesTheFile() throws Exception {
         Path xdg = home.resolve("xdg");
