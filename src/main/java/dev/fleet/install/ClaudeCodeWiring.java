@@ -182,6 +182,13 @@ public final class ClaudeCodeWiring {
 
         List<Path> skillFiles = new ArrayList<>();
         for (String name : record.skillFiles()) {
+            // A record names plain files of the skill folder; anything else (a damaged or edited
+            // record: "../../.bashrc") is no file of fleet's and is never deleted.
+            if (!name.matches("[A-Za-z0-9._-]+") || name.equals(".") || name.equals("..")) {
+                notes.add("the install record names a skill file \"" + name.replaceAll("\\p{Cntrl}", "?")
+                        + "\" that is not a plain file name; left alone");
+                continue;
+            }
             Path f = layout.skillDir().resolve(name);
             // Only a file fleet wrote is removed; a link put at its name since is the user's.
             if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

@@ -150,6 +150,21 @@ class ClaudeCodeWiringFailureTest {
         assertThat(b.resolve(".claude/settings.json")).doesNotExist();
     }
 
+    @Test
+    void aRecordNamingAFileOutsideTheSkillFolderDeletesNothingThere() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Path profile = Files.writeString(home.resolve(".bashrc"), "export MINE=1\n");
+        Path installs = Files.createDirectories(tmp.resolve("data/installs"));
+        Files.writeString(installs.resolve("claude-code-user.json"), "{\"skillFiles\": [\"../../../.bashrc\"]}\n");
+        ClaudeCodeWiring wiring = new ClaudeCodeWiring(ClaudeCodeLayout.of(InstallScope.USER, home, tmp),
+                new FleetLaunch(List.of("/opt/fleet/bin/fleet")), "apra-fleet", java.util.Optional.empty(), installs, Clock.systemUTC());
+
+        ClaudeCodeWiring.Report r = wiring.uninstall(false);
+
+        assertThat(profile).content().isEqualTo("export MINE=1\n");
+        assertThat(r.notes()).anySatisfy(n -> assertThat(n).contains("not a plain file name"));
+    }
+
     private ClaudeCodeWiring project(Path home, Path project) {
         return new ClaudeCodeWiring(ClaudeCodeLayout.of(InstallScope.PROJECT, home, project),
                 new FleetLaunch(List.of("/opt/fleet/bin/fleet")), "apra-fleet", java.util.Optional.empty(),
