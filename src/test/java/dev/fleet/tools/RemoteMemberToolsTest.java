@@ -104,6 +104,7 @@ class RemoteMemberToolsTest {
         assertThat(fleet.home.dataDir().resolve("secret.key")).exists();
         assertThat(fleet.call("list_members").text()).doesNotContain(TestSshServer.PASSWORD, "encryptedPassword");
         assertThat(fleet.call("execute_command", "member_name", "pw", "command", "echo via-password").text()).contains("via-password");
+        assertThat(sshd.sessions()).as("the call uses the connection the registration opened").isEqualTo(1);
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.fleet.member.SshLogin;
 import dev.fleet.member.StoredSecrets;
 import dev.fleet.os.OsCommands;
 import dev.fleet.security.SecretBox;
+import dev.fleet.security.SecretTag;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -63,8 +64,10 @@ public final class SshChannels implements RemoteChannels {
             keyPath = login.authType() == AuthType.PASSWORD ? null : keyPath;
         }
         int port = login.portOrDefault();
+        // The password by what it is, not by how it is sealed: a member registered with a password sealed
+        // for the first contact, and stored sealed again, keeps the connection its registration opened.
         String fingerprint = Integer.toHexString(Objects.hash(login.host(), port, login.username(), keyPath,
-                login.encryptedPassword()));
+                password == null ? null : SecretTag.of(password)));
         return new SshTarget(m.id() + "|" + fingerprint, login.host(), port, login.username(), password,
                 keyPath == null ? null : Path.of(localPaths.expand(keyPath)),
                 m.cloud() == null ? null : m.cloud().instanceId());
