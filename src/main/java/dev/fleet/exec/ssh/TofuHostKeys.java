@@ -2,6 +2,9 @@ package dev.fleet.exec.ssh;
 
 import dev.fleet.security.SecureFiles;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -13,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
@@ -89,6 +94,11 @@ public final class TofuHostKeys implements ServerKeyVerifier {
     /** Forgets every key recorded for a host; the next connection records the key it presents. */
     public synchronized int forget(String host, int port) throws IOException {
         String id = hostId(host, port);
+        if (!Files.exists(file)) {
+            // Nothing recorded: no lock taken, so a fleet that never connected anywhere (no data folder yet) makes none.
+            lastRefusal.remove(id);
+            return 0;
+        }
         try (Writing w = writing()) {
             List<String> lines = lines();
             List<String> kept = new ArrayList<>();
@@ -123,11 +133,11 @@ public final class TofuHostKeys implements ServerKeyVerifier {
      */
     private Writing writing() throws IOException {
         Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
-        java.util.concurrent.locks.ReentrantLock inProcess = IN_PROCESS_LOCKS.computeIfAbsent(
-                lockFile.toAbsolutePath().normalize(), p -> new java.util.concurrent.locks.ReentrantLock());
+        ReentrantLock inProcess = IN_PROCESS_LOCKS.computeIfAbsent(
+                lockFile.toAbsolutePath().normalize(), p -> new ReentrantLock());
         inProcess.lock();
         try {
-            java.nio.channels.FileChannel channel = SecureFiles.openLockFile(lockFile);
+            FileChannel channel = SecureFiles.openLockFile(lockFile);
             try {
                 return new Writing(inProcess, channel, channel.lock());
             } catch (IOException | RuntimeException e) {
@@ -140,12 +150,12 @@ public final class TofuHostKeys implements ServerKeyVerifier {
         }
     }
 
-    private static final java.util.concurrent.ConcurrentMap<Path, java.util.concurrent.locks.ReentrantLock> IN_PROCESS_LOCKS =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentMap<Path, ReentrantLock> IN_PROCESS_LOCKS =
+            new ConcurrentHashMap<>();
 
     /** The write lock held; closing releases both locks. */
-    private record Writing(java.util.concurrent.locks.ReentrantLock inProcess, java.nio.channels.FileChannel channel,
-                           java.nio.channels.FileLock lock) implements AutoCloseable {
+    private record Writing(ReentrantLock inProcess, FileChannel channel,
+                           FileLock lock) implements AutoCloseable {
         @Override
         public void close() throws IOException {
             try {
@@ -174,9 +184,9 @@ public final class TofuHostKeys implements ServerKeyVerifier {
 
     /** Adds a line at the end; creates the file (0600) when missing, in the same step, never truncating it. */
     private void append(String host, PublicKey key) throws IOException {
-        java.nio.ByteBuffer line = java.nio.ByteBuffer.wrap((host + " " + PublicKeyEntry.toString(key) + "\n")
+        ByteBuffer line = ByteBuffer.wrap((host + " " + PublicKeyEntry.toString(key) + "\n")
                 .getBytes(StandardCharsets.UTF_8));
-        try (java.nio.channels.FileChannel ch = SecureFiles.openPrivateAppend(file)) {
+        try (FileChannel ch = SecureFiles.openPrivateAppend(file)) {
             while (line.hasRemaining()) {
                 ch.write(line);
             }
