@@ -58,14 +58,14 @@ public final class RegistryCodec {
         // Like an empty file: "agents" of another type read as no members would have the next update
         // write back an empty list over whatever the file held, so it is refused instead.
         if (agents != null && !agents.isNull() && !agents.isArray()) {
-            throw new IOException("registry field \"agents\" must be a JSON array of members, not " + agents.getNodeType().name().toLowerCase());
+            throw new IOException("registry field \"agents\" must be a JSON array of members, not " + agents.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
         }
         if (agents != null && agents.isArray()) {
             int index = 0;
             for (JsonNode a : agents) {
                 index++;
                 if (!a.isObject()) {
-                    throw new IOException("registry member " + index + " must be a JSON object, not " + a.getNodeType().name().toLowerCase());
+                    throw new IOException("registry member " + index + " must be a JSON object, not " + a.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
                 }
                 members.add(member(a));
             }
