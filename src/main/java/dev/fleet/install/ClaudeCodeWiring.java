@@ -106,7 +106,7 @@ public final class ClaudeCodeWiring {
             register = false;
         } else if (register) {
             changes.add("register the MCP server with Claude Code: " + ClaudeCli.shown(layout.scope(), serverName, argv)
-                    + current.map(c -> " (replacing " + String.join(" ", c) + ")").orElse(""));
+                    + current.map(c -> " (replacing " + replacedShown(c) + ")").orElse(""));
         }
 
         if (dryRun || changes.isEmpty()) {
@@ -143,7 +143,11 @@ public final class ClaudeCodeWiring {
             if (current.isPresent()) {
                 claude.get().remove(layout.scope(), serverName, workingDir());
             }
-            claude.get().add(layout.scope(), serverName, argv, workingDir());
+            try {
+                claude.get().add(layout.scope(), serverName, argv, workingDir());
+            } catch (IOException failed) {
+                throw current.isPresent() ? putBack(current.get(), failed) : failed;
+            }
             new InstallRecord(settingsCreated, backup, wired.changes(), skillDirCreated && !skillWritten.isEmpty(), skillWritten,
                     argv, current.orElse(null)).after(earlier).write(recordFile);
         }
@@ -258,6 +262,32 @@ public final class ClaudeCodeWiring {
 
     private Path workingDir() {
         return layout.projectDir() != null ? layout.projectDir() : layout.home();
+    }
+
+    /**
+     * fleet's registration failed after the one it replaces was removed: that one is registered
+     * again, so a failed install leaves Claude Code with the server it had. What is said of it
+     * never quotes its arguments (see {@link #replacedShown}).
+     */
+    private IOException putBack(List<String> replaced, IOException failed) {
+        try {
+            claude.get().add(layout.scope(), serverName, replaced, workingDir());
+            return new IOException(failed.getMessage() + "; the registration it was to replace (" + replacedShown(replaced)
+                    + ") is registered again", failed);
+        } catch (IOException again) {
+            return new IOException(failed.getMessage() + "; the registration it was to replace (" + replacedShown(replaced)
+                    + ") was removed and could not be registered again: register it by hand", failed);
+        }
+    }
+
+    /**
+     * The registration being replaced, as far as it names a program and its script (node and a
+     * path, say): from the first option on, arguments may carry a token (--api-key X) and are left out.
+     */
+    static String replacedShown(List<String> argv) {
+        List<String> shown = argv.stream().takeWhile(a -> !a.startsWith("-")).limit(4).toList();
+        String more = shown.size() < argv.size() ? " ..." : "";
+        return shown.isEmpty() ? "the earlier registration" : String.join(" ", shown) + more;
     }
 
     /** Where the skill files that were there before fleet's (not written by fleet) are kept, in fleet's data folder. */

@@ -44,6 +44,36 @@ class ClaudeCodeWiringFailureTest {
         assertThat(home.resolve(".claude/skills/fleet")).doesNotExist();
     }
 
+    /**
+     * claude mcp add failing after the registration fleet replaces was removed: that registration
+     * is put back, and what is said of it leaves out its options (a token may be among them).
+     */
+    @Test
+    void aFailingAddPutsBackTheRegistrationItWasToReplace() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path calls = tmp.resolve("calls.log");
+        Path claude = bin.resolve("claude");
+        // Fails only to add fleet's own launcher; every other call succeeds and is logged.
+        Files.writeString(claude, "#!/bin/sh\necho \"$*\" >> '" + calls + "'\n"
+                + "case \"$*\" in *'mcp add'*/opt/fleet/bin/fleet*) echo 'claude: not logged in' >&2; exit 3;; esac\nexit 0\n");
+        Files.setPosixFilePermissions(claude, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(home.resolve(".claude.json"), "{\"mcpServers\":{\"apra-fleet\":{\"type\":\"stdio\",\"command\":\"node\","
+                + "\"args\":[\"/old/index.js\",\"--api-key\",\"sk-old-secret\"],\"env\":{}}}}\n");
+        ClaudeCodeWiring wiring = new ClaudeCodeWiring(ClaudeCodeLayout.of(InstallScope.USER, home, tmp),
+                new FleetLaunch(List.of("/opt/fleet/bin/fleet")), "apra-fleet",
+                ClaudeCli.find(Map.of("PATH", bin.toString()), home), tmp.resolve("data/installs"), Clock.systemUTC());
+
+        assertThatThrownBy(() -> wiring.install(false)).isInstanceOf(IOException.class)
+                .hasMessageContaining("exit 3")
+                .hasMessageContaining("(node /old/index.js ...) is registered again")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("sk-old-secret"));
+        assertThat(Files.readAllLines(calls)).containsExactly(
+                "mcp remove --scope user apra-fleet",
+                "mcp add --scope user apra-fleet -- /opt/fleet/bin/fleet serve",
+                "mcp add --scope user apra-fleet -- node /old/index.js --api-key sk-old-secret");
+    }
+
     @Test
     void aLinkInPlaceOfASkillFileIsNeverWrittenThroughAndNothingChanges() throws Exception {
         Path home = Files.createDirectories(tmp.resolve("home"));
