@@ -16,7 +16,15 @@ import java.nio.file.attribute.PosixFileAttributeView;
 
 /** JSON files a person also edits: read as trees, written with two-space indents, replaced atomically. */
 final class JsonFiles {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Numbers are kept as written where a double cannot hold them: a rewrite of the user's file
+     * must not turn 1.10000000000000000001 into 1.1 (decimals are read exactly and written plain).
+     */
+    static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .nodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
+            .build();
     /**
      * Files fleet may rewrite are read refusing duplicate keys: a JSON reader keeps only the last of
      * them, so a rewrite would drop the user's first one ({@code "env"} written twice lost the first

@@ -25,6 +25,16 @@ class JsonFilesTest {
                 .hasMessageNotContaining("sk-ant");
     }
 
+    /** A rewrite keeps the user's numbers as they are: decimals a double cannot hold, long integers. */
+    @Test
+    void numbersSurviveARewriteExactly() throws Exception {
+        Path settings = Files.writeString(tmp.resolve("settings.json"),
+                "{\"a\": 1.10000000000000000001, \"b\": 12345678901234567890123, \"c\": 0.5, \"d\": 3}\n");
+        String rewritten = JsonFiles.pretty(JsonFiles.readObject(settings));
+        assertThat(rewritten).contains("\"a\": 1.10000000000000000001", "\"b\": 12345678901234567890123", "\"c\": 0.5",
+                "\"d\": 3");
+    }
+
     /** A key written twice would lose its first value in a rewrite: refused, naming where, nothing changed. */
     @Test
     void aKeyWrittenTwiceIsRefusedInsteadOfLosingTheFirst() throws Exception {
