@@ -12,6 +12,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "hook", hidden = true, description = "Claude Code hooks that fleet install wires: post-register-member.")
 final class HookCommand implements Callable<Integer> {
     private static final int MAX_EVENT_BYTES = 1 << 20;
+    private static final long MAX_READ_BYTES = 64L << 20;
 
     @Parameters(index = "0", paramLabel = "EVENT", description = "post-register-member")
     String event;
@@ -29,12 +30,18 @@ final class HookCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Claude Code writes the event as JSON on stdin; reading it all lets the writer finish. Bounded. */
-    private static String readEvent(InputStream in) throws IOException {
+    /**
+     * Claude Code writes the event as JSON on stdin; reading it all lets the writer finish. Bounded:
+     * at most {@link #MAX_EVENT_BYTES} are kept, and past {@link #MAX_READ_BYTES} the hook stops
+     * reading (an endless input, such as a device, would otherwise keep it running for ever).
+     */
+    static String readEvent(InputStream in) throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         byte[] chunk = new byte[8192];
+        long read = 0;
         int n;
-        while ((n = in.read(chunk)) != -1) {
+        while (read < MAX_READ_BYTES && (n = in.read(chunk)) != -1) {
+            read += n;
             if (buf.size() < MAX_EVENT_BYTES) {
                 buf.write(chunk, 0, Math.min(n, MAX_EVENT_BYTES - buf.size()));
             }
