@@ -231,6 +231,10 @@ public final class ClaudeCodeWiring {
             Path original = skillOriginals().resolve(f.getFileName().toString());
             if (Files.isRegularFile(original, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 JsonFiles.replace(f, Files.readAllBytes(original));
+                // With the permissions it had (the copy kept them), not those of fleet's page it replaces.
+                if (Files.getFileAttributeView(f, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
+                    Files.setPosixFilePermissions(f, Files.getPosixFilePermissions(original));
+                }
                 Files.delete(original);
             } else {
                 Files.delete(f);

@@ -101,6 +101,7 @@ class ClaudeCodeWiringFailureTest {
         Path home = Files.createDirectories(tmp.resolve("home"));
         Path skillDir = Files.createDirectories(home.resolve(".claude/skills/fleet"));
         Path mine = Files.writeString(skillDir.resolve("work.md"), "my own notes\n");
+        Files.setPosixFilePermissions(mine, PosixFilePermissions.fromString("rw-------"));
         ClaudeCodeWiring wiring = new ClaudeCodeWiring(ClaudeCodeLayout.of(InstallScope.USER, home, tmp),
                 new FleetLaunch(List.of("/opt/fleet/bin/fleet")), "apra-fleet", java.util.Optional.empty(),
                 tmp.resolve("data/installs"), Clock.systemUTC());
@@ -115,6 +116,7 @@ class ClaudeCodeWiringFailureTest {
 
         assertThat(wiring.uninstall(false).changes()).contains("skill: put back the file that was there before fleet install: " + mine);
         assertThat(mine).content().isEqualTo("my own notes\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(mine))).as("its own permissions too").isEqualTo("rw-------");
         try (var left = Files.list(skillDir)) {
             assertThat(left).containsExactly(mine);
         }
