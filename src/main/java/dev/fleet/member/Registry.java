@@ -26,7 +26,8 @@ public record Registry(String version, List<Member> members, Map<String, JsonNod
     }
 
     public Optional<Member> byName(String name) {
-        return members.stream().filter(m -> m.friendlyName().equals(name)).findFirst();
+        // name first: a member written without a name (by an older import) must not end the lookup.
+        return members.stream().filter(m -> name != null && name.equals(m.friendlyName())).findFirst();
     }
 
     public Registry with(Member added) {

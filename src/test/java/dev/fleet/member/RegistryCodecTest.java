@@ -62,6 +62,16 @@ class RegistryCodecTest {
         assertThat(codec.parse("{\"agents\": null}".getBytes(StandardCharsets.UTF_8)).members()).isEmpty();
     }
 
+    /** A member an older import wrote without a name does not end every lookup by name. */
+    @Test
+    void aMemberWithoutANameIsPassedOverByANameLookup() throws Exception {
+        Registry r = codec.parse("{\"agents\": [{\"id\": \"x\"}, {\"id\": \"y\", \"friendlyName\": \"named\"}]}"
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(r.byName("named")).map(Member::id).contains("y");
+        assertThat(r.byName("other")).isEmpty();
+        assertThat(r.byName(null)).isEmpty();
+    }
+
     @Test
     void aDamagedRegistryIsReportedByPlaceNeverByTheTextItHolds() throws Exception {
         // A hand-edited file with a password left unquoted: the parser's own message would quote it.
