@@ -321,17 +321,15 @@ public final class Registrar {
         Updated updated = store.update(registry -> {
             Member m = ref.resolve(registry);
             List<String> changed = new ArrayList<>();
-            Member next = MemberChanges.apply(registry, m, f, f.password() == null ? null : PASSWORD_TO_SEAL, changed, localPaths);
+            // Sealed for now, and with the key file only once every check has passed (below): a refused
+            // update changes nothing, not even by making the key file of a fleet that stored no secret before.
+            Member next = MemberChanges.apply(registry, m, f, f.password() == null ? null : secrets.sealForNow(f.password()),
+                    changed, localPaths);
             if (changed.contains("work_folder") || changed.contains("host") || changed.contains("port")) {
                 refuseDuplicateFolder(registry, m.id(), next.deviceKey(), next.workFolder());
             }
             refuseTakenInstance(registry, m.id(), next.cloud());
-            if (PASSWORD_TO_SEAL.equals(next.encryptedPassword())) {
-                // Sealed once every check has passed: a refused update changes nothing, not even by
-                // making the key file of a fleet that stored no secret before. (Sealing takes a
-                // random key from that file: cheap enough to do while holding the registry.)
-                next = next.toBuilder().encryptedPassword(secrets.encrypt(f.password())).build();
-            }
+            next = next.toBuilder().encryptedPassword(secrets.kept(next.encryptedPassword())).build();
             return new Updated(next, changed, Optional.empty());
         }, (registry, u) -> u.changed().isEmpty() ? registry : registry.replacing(u.member().id(), old -> u.member()));
         // A connection opened with the old details must not serve the next call.
@@ -405,9 +403,6 @@ public final class Registrar {
             }
         }
     }
-
-    /** Stands for the new password in an update until it is sealed; never stored. */
-    private static final String PASSWORD_TO_SEAL = "(password to seal)";
 
     /** One member per folder per machine; {@code exceptId} is the member being updated. */
     static void refuseDuplicateFolder(Registry registry, String exceptId, String deviceKey, String folder) {
