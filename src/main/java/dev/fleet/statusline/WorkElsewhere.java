@@ -44,7 +44,8 @@ final class WorkElsewhere {
      * work on. Call with the status line's file lock held.
      */
     Seen record(Set<String> mine) throws IOException {
-        ObjectNode all = read();
+        byte[] before = bytes();
+        ObjectNode all = parse(before);
         Set<String> others = new TreeSet<>();
         Set<String> cutShort = new TreeSet<>();
         Iterator<Map.Entry<String, JsonNode>> entries = all.fields();
@@ -69,7 +70,6 @@ final class WorkElsewhere {
             new TreeSet<>(mine).forEach(members::add);
         }
         byte[] next = mapper.writeValueAsBytes(all);
-        byte[] before = Files.exists(file) ? Files.readAllBytes(file) : null;
         if (!java.util.Arrays.equals(next, before) && !(before == null && all.isEmpty())) {
             Path tmp = file.resolveSibling(file.getFileName() + "." + self + ".tmp");
             try {
@@ -92,16 +92,25 @@ final class WorkElsewhere {
     record Seen(Set<String> others, Set<String> cutShort) {
     }
 
-    private ObjectNode read() {
+    /** The file as it is; null when no process has recorded work yet. */
+    private byte[] bytes() throws IOException {
         try {
-            JsonNode root = mapper.readTree(Files.readAllBytes(file));
-            if (root != null && root.isObject()) {
-                return (ObjectNode) root;
-            }
+            return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            // No process has recorded work yet.
-        } catch (IOException e) {
-            // Unreadable: started afresh; each live process records itself again at its next render.
+            return null;
+        }
+    }
+
+    private ObjectNode parse(byte[] bytes) {
+        if (bytes != null) {
+            try {
+                JsonNode root = mapper.readTree(bytes);
+                if (root != null && root.isObject()) {
+                    return (ObjectNode) root;
+                }
+            } catch (IOException e) {
+                // Unreadable: started afresh; each live process records itself again at its next render.
+            }
         }
         return mapper.createObjectNode();
     }
