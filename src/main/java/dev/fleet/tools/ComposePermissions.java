@@ -2,6 +2,7 @@ package dev.fleet.tools;
 
 import dev.fleet.exec.ChannelException;
 import dev.fleet.member.Member;
+import dev.fleet.member.MemberRules;
 import dev.fleet.permissions.PermissionComposer;
 import dev.fleet.permissions.PermissionException;
 import dev.fleet.permissions.Role;
@@ -16,7 +17,7 @@ public final class ComposePermissions implements Tool {
                     + "feedback files only).", "doer", "reviewer").required(),
             Param.string("project_folder", "Existing folder on this machine that keeps the project's permissions.json ledger "
                     + "(stacks found, permissions granted; the file is created if missing). Without it no ledger is kept.")
-                    .matching(RegistrationParams.PATH_REGEX, RegistrationParams.PATH_RULE),
+                    .matching(MemberRules.PATH_REGEX, MemberRules.PATH_RULE),
             Param.stringList("grant", "Mid-sprint: permissions to add now (Claude Code rules such as Bash(docker:*)), for a "
                     + "member that was denied one. Added to what it has; role is then not used. sudo, su, env, printenv, nc, "
                     + "nmap, chmod 777 and allow-everything rules are refused: ask the user.")

@@ -1,6 +1,7 @@
 package dev.fleet.tools;
 
 import dev.fleet.commands.Commands;
+import dev.fleet.member.MemberRules;
 import java.time.Duration;
 
 /** execute_command: runs a shell command in a member's folder and returns what it printed. */
@@ -20,7 +21,7 @@ public final class ExecuteCommand implements Tool {
             Param.integer("timeout_ms", "Time limit in milliseconds; on expiry the command and all it started are ended.",
                     100, 86_400_000).withDefault(120_000L),
             Param.string("work_folder", "Folder to run in instead of the member's work folder (absolute path).")
-                    .matching(RegistrationParams.PATH_REGEX, RegistrationParams.PATH_RULE),
+                    .matching(MemberRules.PATH_REGEX, MemberRules.PATH_RULE),
             Param.bool("long_running", "Run as a detached background task on the member (survives this call and the "
                     + "connection) and return its task_id at once; follow it with monitor_task, end it with stop_task. "
                     + "For jobs longer than a few minutes (training, long builds). timeout_ms does not apply.")

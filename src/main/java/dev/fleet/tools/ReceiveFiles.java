@@ -1,5 +1,6 @@
 package dev.fleet.tools;
 
+import dev.fleet.member.MemberRules;
 import dev.fleet.transfer.FileTransfers;
 import dev.fleet.transfer.SkipUnchanged;
 
@@ -31,7 +32,7 @@ public final class ReceiveFiles implements Tool {
         return ParamSpec.of(MemberTarget.MEMBER_ID, MemberTarget.MEMBER_NAME,
                 Param.stringList("remote_paths", "Files or folders relative to the member's work folder.").required(),
                 Param.string("local_dest", "Absolute folder on this machine to put them in (created if missing).")
-                        .matching(RegistrationParams.PATH_REGEX, RegistrationParams.PATH_RULE).required(),
+                        .matching(MemberRules.PATH_REGEX, MemberRules.PATH_RULE).required(),
                 TransferText.SKIP_UNCHANGED);
     }
 

@@ -13,12 +13,6 @@ import java.util.Map;
 
 /** Parameters shared by register_member and update_member, declared once. */
 final class RegistrationParams {
-    /** The rules live in MemberRules: fleet import-registry holds imported members to them too. */
-    static final String PATH_REGEX = MemberRules.PATH_REGEX;
-    static final String PATH_RULE = MemberRules.PATH_RULE;
-    static final String HOST_REGEX = MemberRules.HOST_REGEX;
-    static final String HOST_RULE = MemberRules.HOST_RULE;
-
     static final Param FRIENDLY_NAME = Param.string("friendly_name",
             "Unique name for the member, used in every other tool (member_name). 1-64 of letters, digits, '.', '_', '-'.")
             .matching(MemberRules.NAME_REGEX, MemberRules.NAME_RULE);
@@ -26,7 +20,7 @@ final class RegistrationParams {
             "'local' = a folder on this machine; 'remote' = a folder on another machine over SSH.", "local", "remote")
             .withDefault("remote");
     static final Param HOST = Param.string("host", "Remote only: hostname or IP address of the SSH server.")
-            .matching(HOST_REGEX, HOST_RULE);
+            .matching(MemberRules.HOST_REGEX, MemberRules.HOST_RULE);
     static final Param PORT = Param.integer("port", "Remote only: SSH port.", 1, 65535);
     static final Param USERNAME = Param.string("username", "Remote only: SSH user name.")
             .matching(MemberRules.USERNAME_REGEX, MemberRules.USERNAME_RULE);
@@ -36,10 +30,10 @@ final class RegistrationParams {
             "Remote only, with auth_type=password. Stored encrypted (AES-256-GCM); never shown again.")
             .length(1, 1024).secret();
     static final Param KEY_PATH = Param.string("key_path", "Remote only, with auth_type=key: path of the private key on this machine.")
-            .matching(PATH_REGEX, PATH_RULE);
+            .matching(MemberRules.PATH_REGEX, MemberRules.PATH_RULE);
     static final Param WORK_FOLDER = Param.string("work_folder",
             "Absolute folder on the member where commands and prompts run; created if missing. One member per folder per machine.")
-            .matching(PATH_REGEX, PATH_RULE);
+            .matching(MemberRules.PATH_REGEX, MemberRules.PATH_RULE);
     static final Param GIT_ACCESS = Param.oneOf("git_access", "Git access level this member should get: read, push, admin, issues or full.",
             GitAccess.names());
     static final Param GIT_REPOS = Param.stringList("git_repos", "Repositories (owner/name) the member works on.")
@@ -55,7 +49,7 @@ final class RegistrationParams {
             "Cloud: stop the instance after this many idle minutes (default 30).", 1, 1440);
     static final Param CLOUD_SSH_KEY_PATH = Param.string("cloud_ssh_key_path",
             "Cloud: private key for SSH to the instance (required for cloud members; also the member's SSH key).")
-            .matching(PATH_REGEX, PATH_RULE);
+            .matching(MemberRules.PATH_REGEX, MemberRules.PATH_RULE);
     static final Param CLOUD_ACTIVITY_COMMAND = Param.string("cloud_activity_command",
             "Cloud: shell command run on the instance that prints 'busy' or 'idle'; consulted before an idle stop.")
             .length(0, 4096);

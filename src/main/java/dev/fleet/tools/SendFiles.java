@@ -1,5 +1,6 @@
 package dev.fleet.tools;
 
+import dev.fleet.member.MemberRules;
 import dev.fleet.transfer.FileTransfers;
 import dev.fleet.transfer.SkipUnchanged;
 
@@ -31,7 +32,7 @@ public final class SendFiles implements Tool {
     public ParamSpec params() {
         return ParamSpec.of(MemberTarget.MEMBER_ID, MemberTarget.MEMBER_NAME,
                 Param.stringList("local_paths", "Absolute paths of files or folders on this machine.")
-                        .matching(RegistrationParams.PATH_REGEX, RegistrationParams.PATH_RULE).required(),
+                        .matching(MemberRules.PATH_REGEX, MemberRules.PATH_RULE).required(),
                 Param.string("remote_subfolder", "Subfolder of the work folder to put them in (relative; created if missing).")
                         .length(1, 4096),
                 TransferText.SKIP_UNCHANGED);

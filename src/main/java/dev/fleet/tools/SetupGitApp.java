@@ -1,5 +1,6 @@
 package dev.fleet.tools;
 
+import dev.fleet.member.MemberRules;
 import dev.fleet.vcs.VcsAuthService;
 import dev.fleet.vcs.VcsException;
 import java.util.LinkedHashMap;
@@ -12,7 +13,7 @@ public final class SetupGitApp implements Tool {
                     .matching("[0-9]{1,20}", "must be the App's numeric id (digits only)").required(),
             Param.string("private_key_path", "Path on this machine of the App's private key (.pem file downloaded from GitHub; "
                     + "PKCS#1 or PKCS#8). Fleet keeps its own copy (0600) in its data folder.")
-                    .matching(RegistrationParams.PATH_REGEX, RegistrationParams.PATH_RULE).required(),
+                    .matching(MemberRules.PATH_REGEX, MemberRules.PATH_RULE).required(),
             Param.integer("installation_id", "The id of the App's installation on your organization or account "
                     + "(the number at the end of the installation's settings URL).", 1, 999_999_999_999L).required());
 
