@@ -13,7 +13,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -178,9 +177,7 @@ public final class SpendLedger {
                     n.put("from", r.from().toString());
                     n.put("lastSeen", r.lastSeen().toString());
                 }
-                Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-                SecureFiles.writePrivate(tmp, json.writeValueAsBytes(root));
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                SecureFiles.replacePrivate(file, json.writeValueAsBytes(root), true);
             }
             written = t;
             dirty = false;

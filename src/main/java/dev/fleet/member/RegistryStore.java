@@ -11,11 +11,9 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -47,7 +45,6 @@ public final class RegistryStore {
             new java.util.concurrent.ConcurrentHashMap<>();
 
     private final ReentrantLock inProcess;
-    private final AtomicLong tmpCounter = new AtomicLong();
     private volatile Parsed lastParsed;
 
     /** A registry as parsed from the file whose attributes were these, before and after reading it. */
@@ -152,14 +149,7 @@ public final class RegistryStore {
     }
 
     private void replace(Registry next) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "-"
-                + tmpCounter.incrementAndGet() + ".tmp");
-        try {
-            SecureFiles.writePrivate(tmp, codec.write(next));
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        SecureFiles.replacePrivate(file, codec.write(next), true);
         syncDirectory();
         // Under the write lock nobody else replaced it since: the next read need not parse it again.
         lastParsed = Parsed.of(Files.readAttributes(file, BasicFileAttributes.class), next);

@@ -46,6 +46,27 @@ public final class SecureFiles {
         }
     }
 
+    /** Numbers the temporary files of {@link #replacePrivate} apart between threads of one process. */
+    private static final java.util.concurrent.atomic.AtomicLong REPLACEMENTS = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Replaces {@code file} with {@code content} (mode 0600) in one step: written to a new file
+     * beside it, named for this process and call, then renamed over it. A reader sees the old file
+     * or the new one, never half of one; a link at the file's name is replaced, never written
+     * through; a failed write leaves the old file and no temporary one. {@code durable} as for
+     * {@link #writePrivate(Path, byte[], boolean)}.
+     */
+    public static void replacePrivate(Path file, byte[] content, boolean durable) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                + REPLACEMENTS.incrementAndGet() + ".tmp");
+        try {
+            writePrivate(tmp, content, durable);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     /**
      * Creates a new empty file, mode 0600 from the start; fails if anything (a file, a link) is
      * already under that name, so nothing is ever written through.

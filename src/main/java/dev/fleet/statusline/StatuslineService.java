@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -222,13 +221,7 @@ public final class StatuslineService implements AutoCloseable {
 
     /** Readers (the status line command) see the old file or the new one, never half of one. */
     private static void replace(Path file, byte[] content) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-        try {
-            SecureFiles.writePrivate(tmp, content, false);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        SecureFiles.replacePrivate(file, content, false);
     }
 
     /** Writes what is still waiting to join, at once, so the last state reaches the disk. */

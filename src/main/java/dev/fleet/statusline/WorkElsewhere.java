@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -71,13 +70,7 @@ final class WorkElsewhere {
         }
         byte[] next = mapper.writeValueAsBytes(all);
         if (!java.util.Arrays.equals(next, before) && !(before == null && all.isEmpty())) {
-            Path tmp = file.resolveSibling(file.getFileName() + "." + self + ".tmp");
-            try {
-                SecureFiles.writePrivate(tmp, next, false);
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            SecureFiles.replacePrivate(file, next, false);
         }
         cutShort.removeAll(others);
         cutShort.removeAll(mine);

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.net.SocketAddress;
 import java.security.PublicKey;
 import java.util.ArrayList;
@@ -110,14 +109,8 @@ public final class TofuHostKeys implements ServerKeyVerifier {
             if (kept.size() != lines.size()) {
                 // Written aside and renamed over: a process reading meanwhile sees every other host's
                 // key, never an empty file that would have it trust any key on "first use".
-                Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-                try {
-                    SecureFiles.writePrivate(tmp, (String.join("\n", kept) + (kept.isEmpty() ? "" : "\n"))
-                            .getBytes(StandardCharsets.UTF_8));
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
+                SecureFiles.replacePrivate(file, (String.join("\n", kept) + (kept.isEmpty() ? "" : "\n"))
+                        .getBytes(StandardCharsets.UTF_8), true);
             }
             lastRefusal.remove(id);
             return lines.size() - kept.size();
