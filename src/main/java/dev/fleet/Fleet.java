@@ -186,6 +186,7 @@ public final class Fleet implements AutoCloseable {
 
         // The member boundary: how each member is reached.
         this.ssh = new SshPool(new TofuHostKeys(dataDir.knownHostsFile()), clock, SSH_CONNECT_TIMEOUT, SSH_IDLE_CLOSE);
+        ssh.streamUploads(settings.uploadStream());
         this.channels = new Channels(
                 new LocalChannel(OsCommands.forOs(MemberOs.current()), new LoginEnvironment(settings.environment(), settings.home()),
                         spills, workers),

@@ -88,6 +88,25 @@ public interface OsCommands {
         return java.util.Optional.empty();
     }
 
+    /** What {@link #streamedWriteCheck} prints where {@link #streamedWrite} works. */
+    String STREAMED_WRITE_OK = "fleet-streamed-write-ok";
+
+    /**
+     * Shell text that copies its stdin, byte for byte, into {@code file}, a file that already
+     * exists: it never creates, truncates or follows a link at that name, and with
+     * {@code deviceOnly} it writes nothing unless the name is a character device. Exits non-zero
+     * with the reason on stderr when it cannot write. Empty where this OS has no such tool; whether
+     * the member's own tool takes it is what {@link #streamedWriteCheck} asks.
+     */
+    default java.util.Optional<String> streamedWrite(String file, boolean deviceOnly) {
+        return java.util.Optional.empty();
+    }
+
+    /** Prints {@link #STREAMED_WRITE_OK} where {@link #streamedWrite} works on the member; empty where it never does. */
+    default java.util.Optional<String> streamedWriteCheck() {
+        return java.util.Optional.empty();
+    }
+
     /**
      * Prints {@code <sha256 hex>  <path>} for each file whose absolute path arrives NUL-separated on
      * stdin (a file that cannot be read is left out); empty where this OS has no such tool.

@@ -163,6 +163,26 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
         return java.util.Optional.of("cd -- " + posix(folder) + " 2>/dev/null && pwd -P");
     }
 
+    /**
+     * GNU dd into an existing file ({@code nocreat}) without truncating it ({@code notrunc}) or
+     * following a link at its name ({@code nofollow}); silent unless it fails. Other dd programs
+     * (BSD's on macOS, BusyBox's) refuse these options, which {@link #streamedWriteCheck} finds
+     * out before anything is sent.
+     */
+    private static final String DD_INTO = "dd bs=1M oflag=nofollow conv=notrunc,nocreat status=none of=";
+
+    @Override
+    public java.util.Optional<String> streamedWrite(String file, boolean deviceOnly) {
+        String quoted = posix(file);
+        return java.util.Optional.of((deviceOnly ? "[ -c " + quoted + " ] || { echo 'fleet: not a character device' >&2; exit 3; }; " : "")
+                + "exec " + DD_INTO + quoted);
+    }
+
+    @Override
+    public java.util.Optional<String> streamedWriteCheck() {
+        return java.util.Optional.of(DD_INTO + "/dev/null </dev/null && echo " + STREAMED_WRITE_OK);
+    }
+
     @Override
     public String diskProbe(String folder) {
         return "df -Pk -- " + posix(folder) + " | awk 'NR==2 {print \"disk_total_kb=\" $2; print \"disk_available_kb=\" $4}'";

@@ -52,6 +52,8 @@ import java.util.Map;
  * @param transferWarmUp    {@code FLEET_TRANSFER_WARM_UP}: {@code off} keeps a long-lived server from warming its
  *                          transfer path after SSH connections (the cipher on its own, zeros into a member's
  *                          {@code /dev/null} over a fast link); default on
+ * @param uploadStream      {@code FLEET_UPLOAD_STREAM}: {@code off} sends every file to a member over SFTP write
+ *                          requests; by default a large file goes to a member whose dd takes it as one stream
  * @param problems          malformed values, each naming its variable and the default used instead
  */
 public record Settings(
@@ -80,6 +82,7 @@ public record Settings(
         Duration guardGrace,
         int gpuSamples,
         boolean transferWarmUp,
+        boolean uploadStream,
         List<String> problems) {
 
     public static final String DATA_DIR = "APRA_FLEET_DATA_DIR";
@@ -128,6 +131,7 @@ public record Settings(
                 Duration.ofMinutes(whole(env, "FLEET_GUARD_GRACE_MIN", 10, 0, 1440, problems)),
                 (int) whole(env, "FLEET_GPU_SAMPLES", 5, 1, 60, problems),
                 flag(env, "FLEET_TRANSFER_WARM_UP", "on", "off", true, problems),
+                flag(env, "FLEET_UPLOAD_STREAM", "on", "off", true, problems),
                 problems);
     }
 
@@ -289,7 +293,7 @@ public record Settings(
                 + ", standalone=" + standalone + ", daemonIdleExit=" + daemonIdleExit
                 + ", budgetUsdPerDay=" + budgetUsdPerDay + ", budgetIdleTimeout=" + budgetIdleTimeout + ", guard=" + guard
                 + ", guardAllowLoopback=" + guardAllowLoopback + ", guardGrace=" + guardGrace + ", gpuSamples=" + gpuSamples
-                + ", transferWarmUp=" + transferWarmUp + ", problems=" + problems + "]";
+                + ", transferWarmUp=" + transferWarmUp + ", uploadStream=" + uploadStream + ", problems=" + problems + "]";
     }
 
     private static String nonBlank(String value) {

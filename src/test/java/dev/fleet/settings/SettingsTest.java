@@ -34,6 +34,7 @@ class SettingsTest {
         assertThat(s.guardGrace()).isEqualTo(Duration.ofMinutes(10));
         assertThat(s.gpuSamples()).isEqualTo(5);
         assertThat(s.transferWarmUp()).isTrue();
+        assertThat(s.uploadStream()).isTrue();
         assertThat(s.problems()).isEmpty();
     }
 
@@ -44,6 +45,14 @@ class SettingsTest {
         Settings bad = Settings.from(Map.of("HOME", "/home/pm", "FLEET_TRANSFER_WARM_UP", "no"));
         assertThat(bad.transferWarmUp()).isTrue();
         assertThat(bad.problems()).containsExactly("FLEET_TRANSFER_WARM_UP='no' is neither on nor off; using the default on");
+    }
+
+    @Test
+    void streamedUploadsCanBeSwitchedOffAndAnUnreadableValueLeavesThemOn() {
+        assertThat(Settings.from(Map.of("HOME", "/home/pm", "FLEET_UPLOAD_STREAM", "OFF")).uploadStream()).isFalse();
+        Settings bad = Settings.from(Map.of("HOME", "/home/pm", "FLEET_UPLOAD_STREAM", "sftp"));
+        assertThat(bad.uploadStream()).isTrue();
+        assertThat(bad.problems()).containsExactly("FLEET_UPLOAD_STREAM='sftp' is neither on nor off; using the default on");
     }
 
     @Test

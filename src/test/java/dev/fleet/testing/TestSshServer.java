@@ -88,7 +88,7 @@ public final class TestSshServer implements AutoCloseable {
                 && keys.authenticate(user, key, session));
         String homeDir = memberHome.toString();
         s.setCommandFactory((channel, command) -> new InvertedShellWrapper(
-                new ProcessShell(List.of("/usr/bin/env", "HOME=" + homeDir, "USER=" + USER, "/bin/sh", "-c", command))));
+                new WatchedShell(List.of("/usr/bin/env", "HOME=" + homeDir, "USER=" + USER, "/bin/sh", "-c", command), command)));
         if (sftpVersion != null) {
             SftpModuleProperties.SFTP_VERSION.set(s, sftpVersion);
         }
@@ -238,9 +238,13 @@ public final class TestSshServer implements AutoCloseable {
      * server stopped from another thread, since stopping waits for this very request to end.
      */
     private void cutIfDue(ServerSession session, FileHandle file, long offset) throws IOException {
+        cutIfDue(session, file.getFile().getFileName().toString(), offset);
+    }
+
+    /** {@code name}: the file's name, or a command that writes the file (a streamed upload names it). */
+    private void cutIfDue(ServerSession session, String name, long offset) throws IOException {
         TransferCut c = cut.get();
-        if (c == null || offset < c.afterBytes() || !file.getFile().getFileName().toString().contains(c.nameContains())
-                || !cut.compareAndSet(c, null)) {
+        if (c == null || offset < c.afterBytes() || !name.contains(c.nameContains()) || !cut.compareAndSet(c, null)) {
             return;
         }
         session.close(true);
@@ -255,6 +259,41 @@ public final class TestSshServer implements AutoCloseable {
         killer.setDaemon(true);
         killer.start();
         throw new IOException("server killed mid-transfer");
+    }
+
+    /**
+     * A command run by this machine's shell whose stdin is counted: a streamed upload (the file
+     * named in the command line) is cut like an SFTP one once that many bytes went in.
+     */
+    private final class WatchedShell extends ProcessShell {
+        private final String command;
+        private volatile ServerSession session;
+
+        WatchedShell(List<String> argv, String command) {
+            super(argv);
+            this.command = command;
+        }
+
+        @Override
+        public void start(org.apache.sshd.server.channel.ChannelSession channel, org.apache.sshd.server.Environment env)
+                throws IOException {
+            session = channel.getServerSession();
+            super.start(channel, env);
+        }
+
+        @Override
+        public java.io.OutputStream getInputStream() {
+            return new java.io.FilterOutputStream(super.getInputStream()) {
+                private long in;
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                    in += len;
+                    cutIfDue(session, command, in);
+                }
+            };
+        }
     }
 
     public void stop() throws IOException {

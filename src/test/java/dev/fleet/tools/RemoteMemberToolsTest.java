@@ -278,6 +278,30 @@ class RemoteMemberToolsTest {
     }
 
     @Test
+    void aLargeFileIsSentAsAStreamUnlessTheUserSwitchedThatOff() throws Exception {
+        Path big = Files.write(tmp.resolve("big.bin"), new byte[5 * 1024 * 1024]);
+        registerKey("streamed", key, work);
+        assertThat(fleet.call("send_files", "member_name", "streamed", "local_paths", List.of(big.toString())).text())
+                .contains("Sent 1 of 1");
+        assertThat(Files.mismatch(big, work.resolve("big.bin"))).isEqualTo(-1);
+        assertThat(sshd.writtenFiles()).as("no SFTP write").isEmpty();
+
+        Path other = tmp.resolve("switched-off");
+        try (FleetHarness off = new FleetHarness(other, java.util.Map.of("FLEET_UPLOAD_STREAM", "off"));
+             TestSshServer offSshd = new TestSshServer(off.home, other.resolve("sshd")).start()) {
+            TestKeys.authorize(off.home, key);
+            Path offWork = other.resolve("remote-work");
+            off.call("register_member", "friendly_name", "sftp-only", "member_type", "remote", "host", "127.0.0.1",
+                    "port", offSshd.port(), "username", TestSshServer.USER, "auth_type", "key", "key_path", key.toString(),
+                    "work_folder", offWork.toString());
+            assertThat(off.call("send_files", "member_name", "sftp-only", "local_paths", List.of(big.toString())).text())
+                    .contains("Sent 1 of 1");
+            assertThat(Files.mismatch(big, offWork.resolve("big.bin"))).isEqualTo(-1);
+            assertThat(offSshd.writtenFiles().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(5L * 1024 * 1024);
+        }
+    }
+
+    @Test
     void statusAndDetailCoverRemoteMembersAndReportOfflineOnesWithTheReason() throws Exception {
         fleet.home.installFakeAgentCli("3.0.0");
         registerKey("r1", key, work);

@@ -55,6 +55,11 @@ public final class SshChannel implements MemberChannel {
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(15);
     /** How long a transport failure may wait for its session to show that it is closing. */
     private static final Duration CLOSE_SETTLE = Duration.ofMillis(300);
+    /**
+     * How long the member's copy tool may take to finish after a streamed upload's last byte: the
+     * bytes still in flight (a channel window, 2 MiB from OpenSSH) written to a slow disk.
+     */
+    private static final Duration STREAM_EXIT_WAIT = Duration.ofMinutes(2);
     /** As many links as Linux follows in one path. */
     private static final int MAX_LINKS = 40;
 
@@ -182,7 +187,7 @@ public final class SshChannel implements MemberChannel {
         SshPool.Lease lease = pool.lease(target);
         try {
             lease.copiesFiles();
-            return new SftpSession(lease, sftp(lease.session()), target.address(), os.os());
+            return new SftpSession(lease, sftp(lease.session()), target.address(), os, memberId, pool.streamsUploads());
         } catch (ChannelException | RuntimeException e) {
             lease.close();
             throw e;
@@ -195,15 +200,23 @@ public final class SshChannel implements MemberChannel {
         private final String address;
         /** The member's OS: which characters separate the names of its paths. */
         private final MemberOs memberOs;
+        private final OsCommands os;
+        /** The member whose run tag a streamed upload carries. */
+        private final String memberId;
+        /** Whether large uploads may go as a stream ({@link StreamedWrites}) where the member takes one. */
+        private final boolean streamUploads;
         private final ResolvedFolders folders;
         /** Folders this session has seen exist or has made: a folder of many files asks about each once. */
         private final java.util.Set<String> madeFolders = new java.util.HashSet<>();
 
-        SftpSession(SshPool.Lease lease, SftpClient sftp, String address, MemberOs memberOs) {
+        SftpSession(SshPool.Lease lease, SftpClient sftp, String address, OsCommands os, String memberId, boolean streamUploads) {
             this.lease = lease;
             this.sftp = sftp;
             this.address = address;
-            this.memberOs = memberOs;
+            this.memberOs = os.os();
+            this.os = os;
+            this.memberId = memberId;
+            this.streamUploads = streamUploads;
             this.folders = new ResolvedFolders(memberOs);
         }
 
@@ -314,18 +327,21 @@ public final class SshChannel implements MemberChannel {
             int mode = CopiedModes.of(localFile);
             boolean placed = false;
             try {
-                int request = sizes().write();
                 try (FileChannel in = FileChannel.open(localFile, StandardOpenOption.READ);
                      SftpClient.CloseableHandle handle = sftp.open(part,
-                             SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive);
-                     SftpOutputStreamAsync out = PipelinedWrites.to(sftp, part, handle, request)) {
+                             SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive)) {
                     // Before the first byte: the copy gets the file's own permission bits, so a file only
                     // its owner may read is never readable by others on the member, not even midway.
                     if (mode != CopiedModes.UNKNOWN && mode != CopiedModes.USUAL) {
                         sftp.setStat(handle, new SftpClient.Attributes().perms(mode));
                     }
-                    // Reads the file straight into each request's buffer: one copy of every byte fewer.
-                    out.transferFrom(new CountingChannel(in, progress), Long.MAX_VALUE);
+                    ReadableByteChannel counted = new CountingChannel(in, progress);
+                    if (!streamed(in.size(), part, handle, counted, memberPath)) {
+                        try (SftpOutputStreamAsync out = PipelinedWrites.to(sftp, part, handle, sizes().write())) {
+                            // Reads the file straight into each request's buffer: one copy of every byte fewer.
+                            out.transferFrom(counted, Long.MAX_VALUE);
+                        }
+                    }
                 }
                 replace(part, memberPath);
                 placed = true;
@@ -333,6 +349,45 @@ public final class SshChannel implements MemberChannel {
                 if (!placed) {
                     removeQuietly(part);
                 }
+            }
+        }
+
+        /**
+         * Sends a large file into {@code part}, the empty file just created over SFTP (open as
+         * {@code handle}), as one stream ({@link StreamedWrites}) where the member takes it and a
+         * second channel of the connection is free at once; returns false, with nothing sent,
+         * where the SFTP writes should do it instead. What arrived is checked on the handle: the
+         * very file fleet created must hold every byte, or the copy fails.
+         */
+        private boolean streamed(long size, String part, SftpClient.CloseableHandle handle, ReadableByteChannel source,
+                String memberPath) throws IOException {
+            if (!streamUploads || size < StreamedWrites.SMALLEST_FILE) {
+                return false;
+            }
+            Optional<String> script = os.streamedWrite(part, false);
+            if (script.isEmpty()) {
+                return false;
+            }
+            try (SshPool.Lease second = lease.alsoIfFree()) {
+                if (second == null || !StreamedWrites.works(second.session(), os)) {
+                    return false;
+                }
+                StreamedWrites.Outcome outcome = StreamedWrites.write(second.session(), os, script.get(),
+                        RunTag.next(memberId, false), source, STREAM_EXIT_WAIT);
+                if (outcome instanceof StreamedWrites.NotStarted) {
+                    return false;
+                }
+                if (outcome instanceof StreamedWrites.Failed failed) {
+                    throw new IOException("the member could not write " + memberPath
+                            + (failed.said().isEmpty() ? " (exit " + failed.exit() + ")" : ": " + failed.said()) + "; not copied");
+                }
+                long written = ((StreamedWrites.Written) outcome).bytes();
+                long arrived = sftp.stat(handle).getSize();
+                if (arrived != written) {
+                    throw new IOException("the copy of " + memberPath + " on the member holds " + arrived + " bytes, not the "
+                            + written + " sent (its part file was changed meanwhile); not copied");
+                }
+                return true;
             }
         }
 

@@ -85,6 +85,7 @@ public final class SshPool implements AutoCloseable {
     private final Map<String, Pooled> pool = new ConcurrentHashMap<>();
     private final Map<String, Object> connectLocks = new ConcurrentHashMap<>();
     private final TransferWarmUps warmUps;
+    private volatile boolean streamUploads = true;
     private volatile SshClient client;
     private volatile ScheduledExecutorService reaper;
 
@@ -97,7 +98,8 @@ public final class SshPool implements AutoCloseable {
         this.clock = clock;
         this.connectTimeout = connectTimeout;
         this.idleClose = idleClose;
-        this.warmUps = new TransferWarmUps(new CipherWarmUp(CipherWarmUp.BUDGET_BYTES, System::nanoTime), uploadWarmUp);
+        this.warmUps = new TransferWarmUps(new CipherWarmUp(CipherWarmUp.BUDGET_BYTES, System::nanoTime), uploadWarmUp,
+                () -> streamUploads);
     }
 
     /** A pooled connection and the permit to open one channel on it; release the lease when done. */
@@ -227,6 +229,18 @@ public final class SshPool implements AutoCloseable {
      */
     public void warmTransfersAfterConnections() {
         warmUps.enable();
+    }
+
+    /**
+     * Whether large uploads may go as a stream where the member takes one (on unless
+     * {@code FLEET_UPLOAD_STREAM=off}); else every upload uses SFTP write requests.
+     */
+    public void streamUploads(boolean on) {
+        streamUploads = on;
+    }
+
+    boolean streamsUploads() {
+        return streamUploads;
     }
 
     /** Whether the cipher warm-up after the first connection has begun (tests). */
@@ -440,6 +454,14 @@ public final class SshPool implements AutoCloseable {
          */
         public void retire() {
             owner.retire(key, pooled);
+        }
+
+        /**
+         * A second lease on this one's connection if one of its channels is free at once, else
+         * null: for work that needs another channel beside this one's, and that can do without.
+         */
+        Lease alsoIfFree() {
+            return owner.leaseIfFree(key, pooled);
         }
 
         /** This lease copies files until it is closed: the upload warm-up on its connection gives way. */

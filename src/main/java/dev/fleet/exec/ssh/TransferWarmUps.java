@@ -2,6 +2,9 @@ package dev.fleet.exec.ssh;
 
 import dev.fleet.base.Background;
 import dev.fleet.base.Failures;
+import dev.fleet.member.MemberOs;
+import dev.fleet.os.OsCommands;
+import java.io.Closeable;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -10,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.sshd.client.session.ClientSession;
@@ -40,10 +44,18 @@ final class TransferWarmUps {
     private volatile boolean uploadSent;
     private volatile boolean enabled;
     private volatile UploadWarmUp.Outcome lastUpload;
+    /** Whether the pool sends large uploads as streams where members take them. */
+    private final BooleanSupplier streamUploads;
+    /**
+     * The warm-up runs before the member's OS is known; only a member whose tool answers the
+     * check ({@link StreamedWrites#works}) gets a stream, and those speak POSIX shell.
+     */
+    private static final OsCommands STREAM_COMMANDS = OsCommands.forOs(MemberOs.LINUX);
 
-    TransferWarmUps(CipherWarmUp cipher, UploadWarmUp upload) {
+    TransferWarmUps(CipherWarmUp cipher, UploadWarmUp upload, BooleanSupplier streamUploads) {
         this.cipher = cipher;
         this.upload = upload;
+        this.streamUploads = streamUploads;
     }
 
     /** From now on, new connections start the warm-ups; a server calls this as it starts. */
@@ -104,10 +116,18 @@ final class TransferWarmUps {
 
     private UploadWarmUp.Outcome warmUploadsOn(SshPool.Lease lease, BooleanSupplier transferRunning) {
         ScheduledExecutorService watchdog = Background.scheduler(THREAD_NAME + "-watchdog");
-        try (lease; SftpClient sftp = SftpClientFactory.instance().createSftpClient(lease.session())) {
-            // A member that stops answering would hold the channel until MINA's idle timeout.
-            watchdog.schedule(() -> closeQuietly(sftp), upload.holdLimitNanos(), TimeUnit.NANOSECONDS);
-            return upload.run(lease.session(), sftp, transferRunning);
+        // What the warm-up holds open: its SFTP session, then the stream's channel where it streams.
+        AtomicReference<Closeable> held = new AtomicReference<>();
+        try (lease) {
+            // The member's large uploads will go as a stream where it takes one: that is the path to warm.
+            OsCommands stream = streamUploads.getAsBoolean() && StreamedWrites.works(lease.session(), STREAM_COMMANDS)
+                    ? STREAM_COMMANDS : null;
+            try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(lease.session())) {
+                held.set(sftp);
+                // A member that stops answering would hold the channel until MINA's idle timeout.
+                watchdog.schedule(() -> closeQuietly(held.get()), upload.holdLimitNanos(), TimeUnit.NANOSECONDS);
+                return upload.run(lease.session(), sftp, transferRunning, stream, held::set);
+            }
         } catch (Exception | LinkageError e) {
             // The member's own words stay out of the log: it is told by the failure's kind.
             return new UploadWarmUp.Skipped("stopped: " + Failures.shown(e));
@@ -116,11 +136,11 @@ final class TransferWarmUps {
         }
     }
 
-    private static void closeQuietly(SftpClient sftp) {
+    private static void closeQuietly(Closeable open) {
         try {
-            sftp.close();
+            open.close();
         } catch (Exception e) {
-            log.debug("upload warm-up: closing its SFTP session failed: {}", Failures.shown(e));
+            log.debug("upload warm-up: closing its channel failed: {}", Failures.shown(e));
         }
     }
 }

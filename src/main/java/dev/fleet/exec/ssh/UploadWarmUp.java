@@ -1,10 +1,15 @@
 package dev.fleet.exec.ssh;
 
+import dev.fleet.os.OsCommands;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
@@ -83,6 +88,18 @@ final class UploadWarmUp {
      * a transfer has started on the connection.
      */
     Outcome run(ClientSession session, SftpClient sftp, BooleanSupplier transferRunning) throws IOException {
+        return run(session, sftp, transferRunning, null, open -> { });
+    }
+
+    /**
+     * The same, sending as the member's large uploads go: where {@code stream} is given (the
+     * member takes streamed writes, {@link StreamedWrites}), the checks are made over
+     * {@code sftp}, which is then closed, and the zeros go as a stream on the channel it held,
+     * into the sink only if it is still a character device when the member's tool opens it.
+     * {@code opened} is handed that stream's channel, so that a watchdog can close it.
+     */
+    Outcome run(ClientSession session, SftpClient sftp, BooleanSupplier transferRunning, OsCommands stream,
+            Consumer<Closeable> opened) throws IOException {
         long roundTrip = Long.MAX_VALUE;
         SftpClient.Attributes attributes = null;
         for (int i = 0; i < ROUND_TRIPS; i++) {
@@ -97,8 +114,11 @@ final class UploadWarmUp {
         if (!isCharacterDevice(attributes)) {
             return new Skipped(sink + " is not a character device");
         }
-        int request = SftpRequestSizes.of(session, sftp).write();
         Zeros zeros = new Zeros(budgetBytes, nanoTime.getAsLong() + timeLimitNanos, nanoTime, transferRunning);
+        if (stream != null) {
+            return streamed(session, sftp, stream, zeros, opened);
+        }
+        int request = SftpRequestSizes.of(session, sftp).write();
         // Write only: the sink is never created or truncated.
         try (SftpClient.CloseableHandle handle = sftp.open(sink, SftpClient.OpenMode.Write)) {
             // What was opened, not only what the name showed a moment before.
@@ -110,6 +130,23 @@ final class UploadWarmUp {
             }
         }
         return new Sent(zeros.given);
+    }
+
+    private Outcome streamed(ClientSession session, SftpClient sftp, OsCommands stream, Zeros zeros, Consumer<Closeable> opened)
+            throws IOException {
+        Optional<String> script = stream.streamedWrite(sink, true);
+        if (script.isEmpty()) {
+            return new Skipped("the member takes no streamed writes");
+        }
+        // Its channel permit is the stream's now.
+        sftp.close();
+        StreamedWrites.Outcome outcome = StreamedWrites.write(session, stream, script.get(), "upload-warm-up", zeros,
+                Duration.ofNanos(holdLimitNanos() - timeLimitNanos), opened);
+        if (outcome instanceof StreamedWrites.Written written) {
+            return new Sent(written.bytes());
+        }
+        // The member's own words stay out of the log: the outcome is told by its kind.
+        return new Skipped("the stream " + (outcome instanceof StreamedWrites.NotStarted ? "did not start" : "failed"));
     }
 
     /** The file type as the server states it (OpenSSH does; a server that states none gets nothing). */

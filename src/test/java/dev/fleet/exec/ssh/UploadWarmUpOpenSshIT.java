@@ -77,17 +77,56 @@ class UploadWarmUpOpenSshIT {
         assertThat(((UploadWarmUp.Sent) outcome).bytes()).isPositive().isLessThan(GIB);
     }
 
+    @Test
+    void asAStreamItStopsAtItsTimeLimitToo() throws Exception {
+        UploadWarmUp.Outcome outcome = runByHand("limited-stream", warmUp(GIB, 50_000_000L), () -> false, true);
+        assertThat(outcome).isInstanceOf(UploadWarmUp.Sent.class);
+        assertThat(((UploadWarmUp.Sent) outcome).bytes()).isLessThan(GIB);
+    }
+
+    @Test
+    void asAStreamItGivesWayToATransferToo() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        UploadWarmUp.Outcome outcome = runByHand("yields-stream", warmUp(GIB, 60_000_000_000L), () -> asked.incrementAndGet() > 3, true);
+        assertThat(outcome).isInstanceOf(UploadWarmUp.Sent.class);
+        assertThat(((UploadWarmUp.Sent) outcome).bytes()).isPositive().isLessThan(GIB);
+    }
+
+    @Test
+    void asAStreamItSendsItsBudgetIntoDevNullAndHandsOverItsChannel() throws Exception {
+        List<java.io.Closeable> handed = new java.util.ArrayList<>();
+        Path dir = Files.createDirectories(tmp.resolve("handed"));
+        UploadWarmUp warmUp = warmUp(BUDGET, UploadWarmUp.TIME_LIMIT_NANOS);
+        List<String> before = listing(SSHD.get().home);
+        try (SshPool pool = pool(dir, warmUp);
+             SshPool.Lease lease = pool.lease(target("handed"));
+             SftpClient sftp = SftpClientFactory.instance().createSftpClient(lease.session())) {
+            assertThat(warmUp.run(lease.session(), sftp, () -> false, OsCommands.forOs(MemberOs.LINUX), handed::add))
+                    .isEqualTo(new UploadWarmUp.Sent(BUDGET));
+            assertThat(sftp.isOpen()).as("its SFTP session closed before the stream took the channel").isFalse();
+        }
+        assertThat(handed).as("the stream's channel, for the watchdog").hasSize(1);
+        assertThat(listing(SSHD.get().home)).isEqualTo(before);
+    }
+
     private static UploadWarmUp warmUp(long budget, long timeLimitNanos) {
         return new UploadWarmUp(UploadWarmUp.SINK, budget, UploadWarmUp.FAST_ROUND_TRIP_NANOS, timeLimitNanos, System::nanoTime);
     }
 
     /** The warm-up run on a channel of a pool that does not warm up on its own, with the test's transfer signal. */
     private UploadWarmUp.Outcome runByHand(String name, UploadWarmUp warmUp, BooleanSupplier transferRunning) throws Exception {
+        return runByHand(name, warmUp, transferRunning, false);
+    }
+
+    /** {@code streamed}: as a member whose large uploads go as streams gets it. */
+    private UploadWarmUp.Outcome runByHand(String name, UploadWarmUp warmUp, BooleanSupplier transferRunning, boolean streamed)
+            throws Exception {
         Path dir = Files.createDirectories(tmp.resolve(name));
         try (SshPool pool = pool(dir, warmUp);
              SshPool.Lease lease = pool.lease(target(name));
              SftpClient sftp = SftpClientFactory.instance().createSftpClient(lease.session())) {
-            return warmUp.run(lease.session(), sftp, transferRunning);
+            return streamed ? warmUp.run(lease.session(), sftp, transferRunning, OsCommands.forOs(MemberOs.LINUX), c -> { })
+                    : warmUp.run(lease.session(), sftp, transferRunning);
         }
     }
 
