@@ -5,8 +5,10 @@ import dev.fleet.security.SecureFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -115,13 +117,16 @@ public final class ClaudeCodeWiring {
         String backup = null;
         boolean settingsCreated = settings == null && !wired.said().isEmpty();
         boolean skillDirCreated = !Files.isDirectory(layout.skillDir());
+        // Anything under the name, a link that leads nowhere included, counts as there before: only a
+        // folder fleet made itself is ever removed by uninstall.
+        boolean skillsFolderCreated = !Files.exists(layout.skillDir().getParent(), LinkOption.NOFOLLOW_LINKS);
         // The record is written after each step that changed something, not once at the end: a step
         // that fails later (claude mcp add exits non-zero, a disk fills) must not leave changes made
         // before it unrecorded, which fleet uninstall could then never take back.
         if (!wired.said().isEmpty()) {
             backup = backup(layout.settingsFile());
             JsonFiles.replace(layout.settingsFile(), JsonFiles.pretty(wired.settings()).getBytes(StandardCharsets.UTF_8));
-            new InstallRecord(settingsCreated, backup, wired.changes(), false, List.of(), null, null)
+            new InstallRecord(settingsCreated, backup, wired.changes(), false, false, List.of(), null, null)
                     .after(earlier).write(recordFile);
         }
         List<String> skillWritten = new ArrayList<>();
@@ -135,7 +140,8 @@ public final class ClaudeCodeWiring {
             }
         } finally {
             if (!skillWritten.isEmpty()) {
-                new InstallRecord(settingsCreated, backup, wired.changes(), skillDirCreated, skillWritten, null, null)
+                new InstallRecord(settingsCreated, backup, wired.changes(), skillDirCreated, skillsFolderCreated, skillWritten,
+                        null, null)
                         .after(earlier).write(recordFile);
             }
         }
@@ -148,8 +154,9 @@ public final class ClaudeCodeWiring {
             } catch (IOException failed) {
                 throw current.isPresent() ? putBack(current.get(), failed) : failed;
             }
-            new InstallRecord(settingsCreated, backup, wired.changes(), skillDirCreated && !skillWritten.isEmpty(), skillWritten,
-                    argv, current.orElse(null)).after(earlier).write(recordFile);
+            new InstallRecord(settingsCreated, backup, wired.changes(), skillDirCreated && !skillWritten.isEmpty(),
+                    skillsFolderCreated && !skillWritten.isEmpty(), skillWritten, argv, current.orElse(null))
+                    .after(earlier).write(recordFile);
         }
         return new Report(changes, notes);
     }
@@ -185,6 +192,7 @@ public final class ClaudeCodeWiring {
         }
 
         List<Path> skillFiles = new ArrayList<>();
+        List<Path> skillFilesGone = new ArrayList<>();
         for (String name : record.skillFiles()) {
             // A record names plain files of the skill folder; anything else (a damaged or edited
             // record: "../../.bashrc") is no file of fleet's and is never deleted.
@@ -195,11 +203,28 @@ public final class ClaudeCodeWiring {
             }
             Path f = layout.skillDir().resolve(name);
             // Only a file fleet wrote is removed; a link put at its name since is the user's.
-            if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
                 skillFiles.add(f);
-                changes.add(Files.isRegularFile(skillOriginals().resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                        ? "skill: put back the file that was there before fleet install: " + f : "skill: remove " + f);
+                boolean putBack = Files.isRegularFile(skillOriginals().resolve(name), LinkOption.NOFOLLOW_LINKS);
+                if (!putBack) {
+                    skillFilesGone.add(f);
+                }
+                changes.add(putBack ? "skill: put back the file that was there before fleet install: " + f : "skill: remove " + f);
             }
+        }
+
+        // The folders install created go too, each only when it is a real folder of its own (never a
+        // link or junction) that holds nothing once fleet's files are gone: a file the user put there
+        // since, or a folder the user had before install, stays.
+        Path skillsFolder = layout.skillDir().getParent();
+        boolean removeSkillDir = record.skillDirCreated() && emptiedBy(layout.skillDir(), skillFilesGone);
+        boolean removeSkillsFolder = record.skillsFolderCreated()
+                && emptiedBy(skillsFolder, removeSkillDir ? List.of(layout.skillDir()) : List.of());
+        if (removeSkillDir) {
+            changes.add("skill: remove the folder " + layout.skillDir() + " (fleet install created it and nothing else is in it)");
+        }
+        if (removeSkillsFolder) {
+            changes.add("skill: remove the folder " + skillsFolder + " (fleet install created it and nothing else is in it)");
         }
 
         boolean unregister = false;
@@ -229,7 +254,7 @@ public final class ClaudeCodeWiring {
         }
         for (Path f : skillFiles) {
             Path original = skillOriginals().resolve(f.getFileName().toString());
-            if (Files.isRegularFile(original, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.isRegularFile(original, LinkOption.NOFOLLOW_LINKS)) {
                 JsonFiles.replace(f, Files.readAllBytes(original));
                 // With the permissions it had (the copy kept them), not those of fleet's page it replaces.
                 if (Files.getFileAttributeView(f, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
@@ -240,19 +265,18 @@ public final class ClaudeCodeWiring {
                 Files.delete(f);
             }
         }
-        if (Files.isDirectory(skillOriginals(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.isDirectory(skillOriginals(), LinkOption.NOFOLLOW_LINKS)) {
             try (var left = Files.list(skillOriginals())) {
                 if (left.findAny().isEmpty()) {
                     Files.delete(skillOriginals());
                 }
             }
         }
-        if (record.skillDirCreated() && Files.isDirectory(layout.skillDir())) {
-            try (var left = Files.list(layout.skillDir())) {
-                if (left.findAny().isEmpty()) {
-                    Files.delete(layout.skillDir());
-                }
-            }
+        if (removeSkillDir) {
+            deleteIfEmptyFolder(layout.skillDir());
+        }
+        if (removeSkillsFolder) {
+            deleteIfEmptyFolder(skillsFolder);
         }
         if (unregister) {
             claude.get().remove(layout.scope(), serverName, workingDir());
@@ -262,6 +286,44 @@ public final class ClaudeCodeWiring {
         }
         Files.delete(recordFile);
         return new Report(changes, notes);
+    }
+
+    /**
+     * Whether {@code dir} is a real folder (not a link, not a junction or other reparse point) that
+     * holds nothing but {@code goingAway}.
+     */
+    private static boolean emptiedBy(Path dir, List<Path> goingAway) throws IOException {
+        if (!realFolder(dir)) {
+            return false;
+        }
+        try (var entries = Files.list(dir)) {
+            return entries.allMatch(goingAway::contains);
+        }
+    }
+
+    private static boolean realFolder(Path dir) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            // On Windows a junction reads as a folder that is also "other" (a reparse point).
+            return a.isDirectory() && !a.isSymbolicLink() && !a.isOther();
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    /**
+     * Deletes a folder checked just before to be real and empty. Something put there in between
+     * keeps it: deleting a folder that is not empty fails, and a link that took its place is left.
+     */
+    private static void deleteIfEmptyFolder(Path dir) throws IOException {
+        if (!realFolder(dir)) {
+            return;
+        }
+        try {
+            Files.delete(dir);
+        } catch (java.nio.file.DirectoryNotEmptyException | java.nio.file.NoSuchFileException kept) {
+            // someone else's now, or already gone
+        }
     }
 
     private Path workingDir() {
@@ -302,7 +364,7 @@ public final class ClaudeCodeWiring {
     /** Copies the user's own skill file aside before fleet's replaces it; a copy kept by an earlier run stays. */
     private void keepOriginal(String name) throws IOException {
         Path copy = skillOriginals().resolve(name);
-        if (Files.exists(copy, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(copy, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         SecureFiles.createPrivateDirectories(skillOriginals());

@@ -1,0 +1,134 @@
+package dev.fleet.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code .claude/skills} folder around fleet's skill: uninstall removes it only when install
+ * created it, it is a real folder and nothing else is in it.
+ */
+class SkillsFolderUninstallTest {
+    @TempDir
+    Path tmp;
+
+    private Path home;
+    private Path skills;
+    private Path records;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        home = Files.createDirectories(tmp.resolve("home"));
+        skills = home.resolve(".claude/skills");
+        records = tmp.resolve("data/installs");
+    }
+
+    private ClaudeCodeWiring wiring() {
+        // No claude CLI: install still writes the settings and the skill, which is what this is about.
+        return new ClaudeCodeWiring(ClaudeCodeLayout.of(InstallScope.USER, home, tmp),
+                new FleetLaunch(List.of("/opt/fleet/bin/fleet")), "apra-fleet", Optional.empty(), records, Clock.systemUTC());
+    }
+
+    @Test
+    void theSkillsFolderInstallCreatedGoesWithUninstall() throws Exception {
+        wiring().install(false);
+        assertThat(skills.resolve("fleet/SKILL.md")).isRegularFile();
+
+        ClaudeCodeWiring.Report dry = wiring().uninstall(true);
+        assertThat(dry.changes()).contains(
+                "skill: remove the folder " + skills.resolve("fleet") + " (fleet install created it and nothing else is in it)",
+                "skill: remove the folder " + skills + " (fleet install created it and nothing else is in it)");
+        assertThat(skills.resolve("fleet/SKILL.md")).isRegularFile();
+
+        wiring().uninstall(false);
+        assertThat(skills).doesNotExist();
+        assertThat(home.resolve(".claude")).isDirectory();
+    }
+
+    @Test
+    void aSecondInstallKeepsTheWordThatTheFirstCreatedTheFolder() throws Exception {
+        wiring().install(false);
+        wiring().install(false);
+        wiring().uninstall(false);
+        assertThat(skills).doesNotExist();
+    }
+
+    @Test
+    void theUsersOwnSkillsFolderStaysEvenWhenEmpty() throws Exception {
+        Files.createDirectories(skills);
+        wiring().install(false);
+        wiring().uninstall(false);
+        assertThat(skills.resolve("fleet")).doesNotExist();
+        assertThat(skills).isDirectory().isEmptyDirectory();
+    }
+
+    @Test
+    void aSkillsFolderInstallCreatedStaysWhenItHoldsAnythingElse() throws Exception {
+        wiring().install(false);
+        Path mine = Files.writeString(skills.resolve("notes.md"), "mine\n");
+        Path otherSkill = Files.createDirectories(skills.resolve("other-skill"));
+
+        ClaudeCodeWiring.Report dry = wiring().uninstall(true);
+        assertThat(dry.changes()).noneMatch(c -> c.startsWith("skill: remove the folder " + skills + " "));
+
+        wiring().uninstall(false);
+        assertThat(skills.resolve("fleet")).doesNotExist();
+        assertThat(mine).content().isEqualTo("mine\n");
+        assertThat(otherSkill).isDirectory();
+    }
+
+    @Test
+    void aFileTheUserPutInFleetsFolderKeepsBothFolders() throws Exception {
+        wiring().install(false);
+        Path mine = Files.writeString(skills.resolve("fleet/mine.md"), "mine\n");
+        wiring().uninstall(false);
+        assertThat(skills.resolve("fleet/SKILL.md")).doesNotExist();
+        assertThat(mine).content().isEqualTo("mine\n");
+    }
+
+    @Test
+    void aLinkInPlaceOfTheSkillsFolderIsLeftAndSoIsWhatItLeadsTo() throws Exception {
+        wiring().install(false);
+        Path moved = Files.move(skills, home.resolve(".claude/skills-elsewhere"));
+        Files.createSymbolicLink(skills, moved);
+
+        wiring().uninstall(false);
+        assertThat(Files.isSymbolicLink(skills)).isTrue();
+        assertThat(moved).isDirectory();
+    }
+
+    @Test
+    void aLinkInPlaceOfFleetsOwnFolderIsLeftAndSoIsTheSkillsFolderHoldingIt() throws Exception {
+        wiring().install(false);
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        for (String name : SkillBundle.files().keySet()) {
+            Files.move(skills.resolve("fleet").resolve(name), elsewhere.resolve(name));
+        }
+        Files.delete(skills.resolve("fleet"));
+        Files.createSymbolicLink(skills.resolve("fleet"), elsewhere);
+
+        wiring().uninstall(false);
+        assertThat(Files.exists(skills.resolve("fleet"), LinkOption.NOFOLLOW_LINKS)).isTrue();
+        assertThat(skills).isDirectory();
+    }
+
+    @Test
+    void aRecordFromBeforeThisWasRecordedNeverRemovesTheSkillsFolder() throws Exception {
+        wiring().install(false);
+        Path record = records.resolve("claude-code-user.json");
+        assertThat(record).content().contains("\"skillsFolderCreated\": true");
+        Files.writeString(record, Files.readString(record).replaceAll("\"skillsFolderCreated\": true,\\s*", ""));
+
+        wiring().uninstall(false);
+        assertThat(skills.resolve("fleet")).doesNotExist();
+        assertThat(skills).isDirectory();
+    }
+}
