@@ -50,17 +50,27 @@ final class WindowsAgentShell implements AgentShell {
 
     @Override
     public String persistVariable(String variable) {
-        return "$k = [Console]::In.ReadToEnd().Trim(); if ($k -notmatch '^[A-Za-z0-9_-]+$') { [Console]::Error.WriteLine('fleet: malformed key'); exit 2 }; "
+        // The list of names is fleet's own file: a link in its place is refused before anything changes.
+        return WindowsLinks.FUNCTIONS + "$vf = " + VARIABLES_FILE + "; " + WindowsLinks.refuseLink("$vf", "~/.fleet-variables", 1)
+                + "$k = [Console]::In.ReadToEnd().Trim(); if ($k -notmatch '^[A-Za-z0-9_-]+$') { [Console]::Error.WriteLine('fleet: malformed key'); exit 2 }; "
                 + "[Environment]::SetEnvironmentVariable(" + powershell(variable) + ", $k, 'User'); "
-                + "if (-not (Test-Path " + VARIABLES_FILE + ") -or -not (Select-String -Quiet -SimpleMatch -Path " + VARIABLES_FILE
-                + " -Pattern " + powershell(variable) + ")) { Add-Content -Path " + VARIABLES_FILE + " -Value " + powershell(variable) + " }";
+                + "if (-not (Test-Path -LiteralPath $vf) -or -not (Select-String -Quiet -SimpleMatch -LiteralPath $vf"
+                + " -Pattern " + powershell(variable) + ")) { Add-Content -LiteralPath $vf -Value " + powershell(variable) + " }";
     }
 
     @Override
     public String installHomeFile(HomeFile file) {
-        return "$f = " + home(file.path()) + "; New-Item -ItemType Directory -Force -Path (Split-Path -Parent $f) | Out-Null; "
-                + "[IO.File]::WriteAllText($f, [Console]::In.ReadToEnd()); "
-                + "New-Item -ItemType File -Force -Path " + home(file.marker()) + " | Out-Null";
+        // As on POSIX members: the secret goes into a copy created new beside the file, after whatever
+        // held the copy's name (a link, a junction, a link leading nowhere) is removed, and the copy
+        // then takes the file's name, so neither a link there nor one at the file's own name is written
+        // through. The marker is kept when it is a plain file, else made anew the same way.
+        return WindowsLinks.FUNCTIONS + "$f = " + home(file.path()) + "; $t = \"$f.fleet-tmp\"; $m = " + home(file.marker()) + "; "
+                + "try { New-Item -ItemType Directory -Force -Path (Split-Path -Parent $f) -ErrorAction Stop | Out-Null; "
+                + "New-FleetFile $t ([Text.Encoding]::UTF8.GetBytes([Console]::In.ReadToEnd())); "
+                + "Clear-FleetName $f; [IO.File]::Move($t, $f); "
+                + "if (-not [IO.File]::Exists($m) -or (Test-FleetLink $m)) { New-FleetFile $m ([byte[]]@()) } "
+                + "} catch { [Console]::Error.WriteLine(\"fleet: cannot write $f`: $($_.Exception.Message)\"); "
+                + "try { Clear-FleetName $t } catch { }; exit 1 }";
     }
 
     @Override
@@ -105,8 +115,12 @@ final class WindowsAgentShell implements AgentShell {
     @Override
     public String launchPrompt(PromptLaunch l) {
         boolean file = l.input() == PromptLaunch.Input.FILE_IN_FOLDER;
-        StringBuilder c = new StringBuilder("$ErrorActionPreference = 'Stop'; $d = ").append(runDir(l.runId())).append("; ")
-                .append("New-Item -ItemType Directory -Force -Path $d | Out-Null; ")
+        // The runs' folder is fleet's own: one that is a link or junction was planted and is not
+        // followed. The run's folder is made new (no -Force: any name already there fails).
+        StringBuilder c = new StringBuilder(WindowsLinks.FUNCTIONS).append("$ErrorActionPreference = 'Stop'; ")
+                .append("$r = Join-Path $env:USERPROFILE '.fleet-prompts'; ").append(WindowsLinks.refuseLink("$r", "~/.fleet-prompts", 70))
+                .append("$d = ").append(runDir(l.runId())).append("; ")
+                .append("New-Item -ItemType Directory -Force -Path $r | Out-Null; New-Item -ItemType Directory -Path $d | Out-Null; ")
                 .append("Set-Content -LiteralPath (Join-Path $d 'member') -Value ").append(powershell(l.memberId())).append(" -Encoding ascii; ")
                 .append("Set-Content -LiteralPath (Join-Path $d 'mark') -Value '' -Encoding ascii; ")
                 .append("$in = [Console]::In.ReadToEnd() -split \"`n\", 2; ")
@@ -123,12 +137,15 @@ final class WindowsAgentShell implements AgentShell {
                 .append(powershell(l.executable() + ".cmd")).append(" -ErrorAction SilentlyContinue | Select-Object -First 1; ")
                 .append("if (-not $exe) { [Console]::Error.WriteLine(")
                 .append(powershell("fleet: " + l.executable() + " is not installed on the member (not found on PATH)"))
-                .append("); Remove-Item -Recurse -Force $d; exit 127 }; ")
+                .append("); Remove-FleetTree $d; exit 127 }; ")
                 .append("$env:FLEET_PROMPT_RUN = '").append(l.runId()).append("'; ");
         String input = "(Join-Path $d 'prompt')";
         if (file) {
             // New-Item without -Force fails on any name already there: the copy goes into a folder made now.
-            c.append("New-Item -ItemType Directory -Path ").append(powershell(l.promptFolder())).append(" | Out-Null; ")
+            // The folder is named in full: .NET's calls below resolve a relative name against the
+            // process's folder, which Set-Location into the work folder does not change.
+            c.append("$pf = Join-Path (Get-Location).ProviderPath ").append(powershell(l.promptFolder())).append("; ")
+                    .append("New-Item -ItemType Directory -Path $pf | Out-Null; ")
                     .append("Copy-Item -LiteralPath (Join-Path $d 'prompt') -Destination ")
                     .append(powershell(PromptLaunch.promptPath(l.promptFolder()))).append("; ");
             input = "(Join-Path $d 'none')";
@@ -142,18 +159,20 @@ final class WindowsAgentShell implements AgentShell {
                 .append("$null = $p.Handle; Set-Content -LiteralPath (Join-Path $d 'pid') -Value $p.Id -Encoding ascii; ")
                 .append("$p.WaitForExit(); $code = $p.ExitCode }; ");
         if (file) {
-            c.append("Remove-Item -Recurse -Force -ErrorAction SilentlyContinue -LiteralPath ").append(powershell(l.promptFolder())).append("; ");
+            // Links in the folder, or in its place, are removed as links, never followed.
+            c.append("try { Remove-FleetTree $pf } catch { }; ");
         }
         return c.append("if (Test-Path (Join-Path $d 'out')) { [Console]::Out.Write([IO.File]::ReadAllText((Join-Path $d 'out'))) }; ")
                 .append("if (Test-Path (Join-Path $d 'err')) { [Console]::Error.Write([IO.File]::ReadAllText((Join-Path $d 'err'))) }; ")
                 .append("if (Test-Path (Join-Path $d 'ended-by')) { [Console]::Error.WriteLine(\"`n").append(ENDED_BY_MARK)
                 .append("\" + (Get-Content -LiteralPath (Join-Path $d 'ended-by') -First 1)) }; ")
-                .append("Remove-Item -Recurse -Force $d; exit $code").toString();
+                .append("try { Remove-FleetTree $d } catch { }; exit $code").toString();
     }
 
     @Override
     public String pollPrompt(String runId, List<PromptLaunch.WatchedFolder> watched) {
-        StringBuilder c = new StringBuilder("$d = ").append(runDir(runId)).append("; if (-not (Test-Path $d)) { 'state=gone'; exit 0 }; ")
+        StringBuilder c = new StringBuilder(WindowsLinks.FUNCTIONS).append("$d = ").append(runDir(runId))
+                .append("; if (-not (Test-Path $d)) { 'state=gone'; exit 0 }; ")
                 .append("foreach ($n in 'out', 'err') { $f = Get-Item -LiteralPath (Join-Path $d $n) -ErrorAction SilentlyContinue; ")
                 .append("\"$n=$(if ($f) { $f.Length } else { 0 })\" }; ")
                 .append("$pidFile = Join-Path $d 'pid'; if (-not (Test-Path $pidFile)) { 'alive=starting' } ")
@@ -167,7 +186,9 @@ final class WindowsAgentShell implements AgentShell {
         // Test-Path first: Get-ChildItem on a missing folder can hang on some PowerShell versions.
         return c.append(")) { if ((Test-Path -LiteralPath $w) -and (Get-ChildItem -LiteralPath $w -Recurse -File -ErrorAction SilentlyContinue | ")
                 .append("Where-Object { $_.LastWriteTimeUtc -gt $mark } | Select-Object -First 1)) { 'transcript=changed'; break } }; ")
-                .append("(Get-Item -LiteralPath (Join-Path $d 'mark')).LastWriteTimeUtc = $now").toString();
+                // Setting a time writes through a link: a run folder or mark put in as one is not touched.
+                .append("$m = Join-Path $d 'mark'; if (-not (Test-FleetLink $d) -and -not (Test-FleetLink $m)) { ")
+                .append("(Get-Item -LiteralPath $m).LastWriteTimeUtc = $now }").toString();
     }
 
     @Override
@@ -175,16 +196,21 @@ final class WindowsAgentShell implements AgentShell {
         if (!reason.matches("[a-z_]{1,32}")) {
             throw new IllegalArgumentException("reason must be a lower-case word");
         }
-        return "$r = Join-Path $env:USERPROFILE '.fleet-prompts'; if (-not (Test-Path $r)) { exit 0 }; "
-                + "foreach ($d in Get-ChildItem -LiteralPath $r -Directory) { $m = Join-Path $d.FullName 'member'; "
+        // A linked runs' folder, or a link among the run folders, is no run of fleet's: left alone.
+        // The reason is written into a file made new, never through a link at its name.
+        String mark = "New-FleetFile $e ([Text.Encoding]::ASCII.GetBytes(\"" + reason + "`r`n\"))";
+        return WindowsLinks.FUNCTIONS + "$r = Join-Path $env:USERPROFILE '.fleet-prompts'; "
+                + "if (-not (Test-Path $r) -or (Test-FleetLink $r)) { exit 0 }; "
+                + "foreach ($d in Get-ChildItem -LiteralPath $r -Directory) { if (Test-FleetLink $d.FullName) { continue }; "
+                + "$m = Join-Path $d.FullName 'member'; "
                 + "if (-not (Test-Path $m) -or (Get-Content -LiteralPath $m -First 1) -ne " + powershell(memberId) + ") { continue }; "
                 + (runId == null ? "" : "if ($d.Name -ne " + powershell(runId) + ") { continue }; ")
                 + "$e = Join-Path $d.FullName 'ended-by'; $pidFile = Join-Path $d.FullName 'pid'; "
-                + "if (-not (Test-Path $pidFile)) { if (-not (Test-Path $e)) { Set-Content -LiteralPath $e -Value '" + reason
-                + "' -Encoding ascii }; \"pending $($d.Name)\"; continue }; "
+                + "$needed = -not [IO.File]::Exists($e) -or (Test-FleetLink $e); "
+                + "if (-not (Test-Path $pidFile)) { if ($needed) { " + mark + " }; \"pending $($d.Name)\"; continue }; "
                 // A run whose CLI already ended is left alone: it is finishing, not running.
                 + "$p = [int](Get-Content -LiteralPath $pidFile -First 1); if (-not (Get-Process -Id $p -ErrorAction SilentlyContinue)) { continue }; "
-                + "if (-not (Test-Path $e)) { Set-Content -LiteralPath $e -Value '" + reason + "' -Encoding ascii }; "
+                + "if ($needed) { " + mark + " }; "
                 // /T takes the whole tree; Windows console programs get no polite signal from outside, hence /F.
                 + "taskkill /F /T /PID $p 2>&1 | Out-Null; \"stopped $p\" }";
     }

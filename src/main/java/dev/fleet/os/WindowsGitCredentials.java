@@ -9,6 +9,10 @@ import static dev.fleet.security.ShellQuote.powershell;
  */
 final class WindowsGitCredentials implements GitCredentialCommands {
     private static final String DIR = "$d = Join-Path $env:USERPROFILE '.fleet-git'; $h = Join-Path $d 'hosts'; ";
+    /** As on POSIX members: a linked {@code ~/.fleet-git} or {@code hosts} was planted; nothing is written or removed through it. */
+    private static final String NO_LINKED_DIR = WindowsLinks.FUNCTIONS + "if ((Test-FleetLink $d) -or (Test-FleetLink $h)) { "
+            + "[Console]::Error.WriteLine(\"fleet: $d or $h is a symbolic link or junction, not the folder fleet made; nothing is written "
+            + "through it (remove the link and provision again)\"); exit 4 }; ";
     /**
      * Windows PowerShell 5.1 drops an empty argument on its way to a native program; {@code '""'}
      * reaches git as an empty string there. PowerShell 7.3+ passes {@code ''} as it is.
@@ -19,16 +23,21 @@ final class WindowsGitCredentials implements GitCredentialCommands {
     @Override
     public String install(String host) {
         return "if (-not (Get-Command git -ErrorAction SilentlyContinue)) { [Console]::Error.WriteLine('fleet: git is not installed on the member'); exit 3 }; "
-                + DIR + EMPTY_ARG
-                + "try { New-Item -ItemType Directory -Force -Path $h | Out-Null; "
+                + DIR + NO_LINKED_DIR + EMPTY_ARG
+                // Each file is written into a copy created new (whatever held its name removed first) and
+                // then takes the file's name: no link planted at either name is written through.
+                + "try { New-Item -ItemType Directory -Force -Path $h -ErrorAction Stop | Out-Null; "
                 + "icacls $d /inheritance:r /grant:r \"$($env:USERNAME):(OI)(CI)F\" | Out-Null; "
                 + "$helper = @'\n" + PosixGitCredentials.HELPER + "'@\n"
-                + "[IO.File]::WriteAllText((Join-Path $d 'helper'), $helper.Replace(\"`r`n\", \"`n\")); "
+                + "$t = Join-Path $d 'helper.tmp'; New-FleetFile $t ([Text.Encoding]::UTF8.GetBytes($helper.Replace(\"`r`n\", \"`n\"))); "
+                + "$hp = Join-Path $d 'helper'; Clear-FleetName $hp; [IO.File]::Move($t, $hp); "
                 + "$prev = Join-Path $d 'previous-helpers'; "
-                + "if (-not (Test-Path $prev)) { $old = @(git config --global --get-all credential.helper 2>$null) | "
-                + "Where-Object { $_ -notmatch 'fleet-git/helper' }; [IO.File]::WriteAllText($prev, (($old | ForEach-Object { \"$_`n\" }) -join '')) }; "
+                + "if (-not [IO.File]::Exists($prev) -or (Test-FleetLink $prev)) { $old = @(git config --global --get-all credential.helper 2>$null) | "
+                + "Where-Object { $_ -notmatch 'fleet-git/helper' }; "
+                + "New-FleetFile $prev ([Text.Encoding]::UTF8.GetBytes((($old | ForEach-Object { \"$_`n\" }) -join ''))) }; "
                 + "$f = Join-Path $h " + powershell(host) + "; "
-                + "[IO.File]::WriteAllText(\"$f.tmp\", [Console]::In.ReadToEnd()); Move-Item -Force \"$f.tmp\" $f "
+                + "New-FleetFile \"$f.tmp\" ([Text.Encoding]::UTF8.GetBytes([Console]::In.ReadToEnd())); Clear-FleetName $f; "
+                + "[IO.File]::Move(\"$f.tmp\", $f) "
                 + "} catch { [Console]::Error.WriteLine(\"fleet: cannot store the credential: $($_.Exception.Message)\"); exit 4 }; "
                 + "$cur = @(git config --global --get-all credential.helper 2>$null) -join '|'; "
                 + "if ($cur -ne ('|' + " + powershell(GitCredentialCommands.HELPER_CONFIG_VALUE) + ")) { "
@@ -41,7 +50,7 @@ final class WindowsGitCredentials implements GitCredentialCommands {
 
     @Override
     public String remove(String host) {
-        return DIR + EMPTY_ARG
+        return DIR + NO_LINKED_DIR + EMPTY_ARG
                 + "Remove-Item -Force -ErrorAction SilentlyContinue (Join-Path $h " + powershell(host) + "); "
                 + "if (Test-Path (Join-Path $h '*')) { 'fleet-git:kept'; exit 0 }; "
                 + "$ours = @(git config --global --get-all credential.helper 2>$null) -match 'fleet-git/helper'; "
@@ -50,7 +59,7 @@ final class WindowsGitCredentials implements GitCredentialCommands {
                 + "if (Test-Path $prev) { foreach ($line in [IO.File]::ReadAllLines($prev)) { "
                 + "if ($line -eq '') { git config --global --add credential.helper $empty } "
                 + "else { git config --global --add credential.helper $line } } }; "
-                + "Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $d }; "
+                + "try { Remove-FleetTree $d } catch { } }; "
                 + "'fleet-git:removed'; exit 0";
     }
 

@@ -24,7 +24,7 @@ class AgentShellTest {
                 "Set-Content -LiteralPath (Join-Path $d 'pid') -Value $p.Id", AgentShell.ENDED_BY_MARK, "exit $code");
         assertThat(launch).contains("'\"exec\" \"--json\" \"--model\" \"gpt-5 \\\"quoted\\\"\" \"-\"'");
         String stop = w.stopPrompts("member-1", null, "cancelled");
-        assertThat(stop).contains("taskkill /F /T /PID $p", "'cancelled'", "\"stopped $p\"", "'member-1'");
+        assertThat(stop).contains("taskkill /F /T /PID $p", "\"cancelled`r`n\"", "\"stopped $p\"", "'member-1'");
         assertThat(w.pollPrompt("0a1b2c3d4e5f60718293a4b5", List.of(new PromptLaunch.WatchedFolder(".codex/sessions", 4))))
                 .contains("'out', 'err'", "transcript=changed", "(Join-Path $env:USERPROFILE '.codex/sessions')");
     }
