@@ -145,7 +145,12 @@ final class StreamedWrites {
             try (OutputStream in = channel.getInvertedIn()) {
                 for (boolean end = false; !end; ) {
                     chunk.clear();
-                    end = fill(chunk, source);
+                    try {
+                        end = fill(chunk, source);
+                    } catch (IOException e) {
+                        // This machine's file failed, not the member: told as it is, not as the tool's failure.
+                        throw new SourceFailed(e);
+                    }
                     try {
                         in.write(chunk.array(), 0, chunk.position());
                     } catch (IOException e) {
@@ -173,8 +178,23 @@ final class StreamedWrites {
                 return new Written(sent);
             }
             return new Failed(sent, exit, err.firstLine());
+        } catch (SourceFailed e) {
+            throw e.getCause();
         } finally {
+            // Ends the tool where it still runs; the caller removes whatever it wrote.
             channel.close(true);
+        }
+    }
+
+    /** A read of the source that failed, carried past the stream's own handling of write failures. */
+    private static final class SourceFailed extends RuntimeException {
+        SourceFailed(IOException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
         }
     }
 

@@ -157,6 +157,42 @@ class StreamedUploadTest {
         }
     }
 
+    @Test
+    void aLocalReadFailureIsThrownAsItIsNotTakenForTheMembersFailure() throws Exception {
+        try (SshChannelFixture ssh = new SshChannelFixture(tmp.resolve("m"))) {
+            Path part = Files.createFile(ssh.work.resolve("part"));
+            java.nio.channels.ReadableByteChannel failing = new java.nio.channels.ReadableByteChannel() {
+                private int reads;
+
+                @Override
+                public int read(java.nio.ByteBuffer into) throws IOException {
+                    if (++reads > 3) {
+                        throw new IOException("disk read error on this machine");
+                    }
+                    int n = into.remaining();
+                    into.position(into.limit());
+                    return n;
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return true;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            OsCommands linux = OsCommands.forOs(MemberOs.LINUX);
+            try (SshPool.Lease lease = ssh.pool.lease(ssh.channelTarget())) {
+                assertThatThrownBy(() -> StreamedWrites.write(lease.session(), linux,
+                        linux.streamedWrite(part.toString(), false).orElseThrow(), "test", failing, java.time.Duration.ofSeconds(30)))
+                        .isInstanceOf(IOException.class).hasMessage("disk read error on this machine");
+            }
+            assertThat(ssh.pool.freeChannels(ssh.channelTarget().key())).isEqualTo(SshPool.CHANNELS_PER_CONNECTION);
+        }
+    }
+
     private static SshChannel channel(SshChannelFixture ssh, OsCommands os) {
         return new SshChannel("m1", ssh.channelTarget(), ssh.pool, os, new SpillFiles(ssh.work.resolve("../out"), ssh.clock));
     }
