@@ -94,8 +94,10 @@ public interface OsCommands {
     /**
      * Shell text that copies its stdin, byte for byte, into {@code file}, a file that already
      * exists: it never creates, truncates or follows a link at that name, and with
-     * {@code deviceOnly} it writes nothing unless the name is a character device. Exits non-zero
-     * with the reason on stderr when it cannot write. Empty where this OS has no such tool; whether
+     * {@code deviceOnly} it writes nothing unless the name is a character device, and prints
+     * {@link #STREAMED_WRITE_OK} once it has written everything (which tells, as
+     * {@link #streamedWriteCheck} does, that the member's tool takes these options). Exits
+     * non-zero with the reason on stderr when it cannot write. Empty where this OS has no such tool; whether
      * the member's own tool takes it is what {@link #streamedWriteCheck} asks.
      */
     default java.util.Optional<String> streamedWrite(String file, boolean deviceOnly) {

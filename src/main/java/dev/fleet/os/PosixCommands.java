@@ -174,8 +174,11 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     @Override
     public java.util.Optional<String> streamedWrite(String file, boolean deviceOnly) {
         String quoted = posix(file);
-        return java.util.Optional.of((deviceOnly ? "[ -c " + quoted + " ] || { echo 'fleet: not a character device' >&2; exit 3; }; " : "")
-                + "exec " + DD_INTO + quoted);
+        if (deviceOnly) {
+            return java.util.Optional.of("[ -c " + quoted + " ] || { echo 'fleet: not a character device' >&2; exit 3; }; "
+                    + DD_INTO + quoted + " && echo " + STREAMED_WRITE_OK);
+        }
+        return java.util.Optional.of("exec " + DD_INTO + quoted);
     }
 
     @Override

@@ -63,8 +63,11 @@ final class StreamedWrites {
     record NotStarted(String reason) implements Outcome {
     }
 
-    /** The tool took every byte and exited 0. */
-    record Written(long bytes) implements Outcome {
+    /**
+     * The tool took every byte and exited 0; {@code confirmed}: it also printed
+     * {@link OsCommands#STREAMED_WRITE_OK} (a device-only write does), which proves its options work.
+     */
+    record Written(long bytes, boolean confirmed) implements Outcome {
     }
 
     /** The tool failed after it started: its exit status and the first line it wrote to stderr (member text). */
@@ -87,6 +90,16 @@ final class StreamedWrites {
         boolean works = ask(session, os);
         session.setAttribute(WORKS_ON_SESSION, works);
         return works;
+    }
+
+    /** What {@link #works} found or was told for {@code session}'s connection; null: not known yet. */
+    static Boolean known(ClientSession session) {
+        return session.getAttribute(WORKS_ON_SESSION);
+    }
+
+    /** A confirmed write ({@link Written#confirmed}) answers {@link #works} for the connection without asking. */
+    static void confirmed(ClientSession session) {
+        session.setAttribute(WORKS_ON_SESSION, true);
     }
 
     private static boolean ask(ClientSession session, OsCommands os) {
@@ -128,10 +141,11 @@ final class StreamedWrites {
     static Outcome write(ClientSession session, OsCommands os, String script, String runId, ReadableByteChannel source,
             Duration exitWait, Consumer<Closeable> opened) throws IOException {
         Kept err = new Kept(STDERR_KEPT);
+        Kept out = new Kept(STDOUT_KEPT);
         ChannelExec channel;
         try {
             channel = session.createExecChannel(os.remoteCommand(script, null, runId));
-            channel.setOut(OutputStream.nullOutputStream());
+            channel.setOut(out);
             channel.setErr(err);
             channel.open().verify(OPEN_TIMEOUT);
         } catch (IOException | RuntimeException e) {
@@ -175,7 +189,7 @@ final class StreamedWrites {
             }
             channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), CLOSE_AFTER_EXIT);
             if (exit == 0 && cut == null) {
-                return new Written(sent);
+                return new Written(sent, out.text().strip().equals(OsCommands.STREAMED_WRITE_OK));
             }
             return new Failed(sent, exit, err.firstLine());
         } catch (SourceFailed e) {

@@ -47,8 +47,8 @@ final class TransferWarmUps {
     /** Whether the pool sends large uploads as streams where members take them. */
     private final BooleanSupplier streamUploads;
     /**
-     * The warm-up runs before the member's OS is known; only a member whose tool answers the
-     * check ({@link StreamedWrites#works}) gets a stream, and those speak POSIX shell.
+     * The warm-up runs before the member's OS is known; a member whose shell or dd does not take
+     * the stream refuses it before a byte is offered, and then gets the SFTP warm-up.
      */
     private static final OsCommands STREAM_COMMANDS = OsCommands.forOs(MemberOs.LINUX);
 
@@ -119,8 +119,10 @@ final class TransferWarmUps {
         // What the warm-up holds open: its SFTP session, then the stream's channel where it streams.
         AtomicReference<Closeable> held = new AtomicReference<>();
         try (lease) {
-            // The member's large uploads will go as a stream where it takes one: that is the path to warm.
-            OsCommands stream = streamUploads.getAsBoolean() && StreamedWrites.works(lease.session(), STREAM_COMMANDS)
+            // The member's large uploads will go as a stream where it takes one: that is the path to
+            // warm. Tried without asking first (the stream itself tells, and falls back to SFTP):
+            // one process fewer on the member while the server's first calls still run.
+            OsCommands stream = streamUploads.getAsBoolean() && !Boolean.FALSE.equals(StreamedWrites.known(lease.session()))
                     ? STREAM_COMMANDS : null;
             try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(lease.session())) {
                 held.set(sftp);

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync;
 import org.apache.sshd.sftp.common.SftpConstants;
 
@@ -92,11 +93,13 @@ final class UploadWarmUp {
     }
 
     /**
-     * The same, sending as the member's large uploads go: where {@code stream} is given (the
-     * member takes streamed writes, {@link StreamedWrites}), the checks are made over
-     * {@code sftp}, which is then closed, and the zeros go as a stream on the channel it held,
-     * into the sink only if it is still a character device when the member's tool opens it.
-     * {@code opened} is handed that stream's channel, so that a watchdog can close it.
+     * The same, sending as the member's large uploads go: where {@code stream} is given (large
+     * uploads may go as streams, {@link StreamedWrites}), the checks are made over {@code sftp},
+     * which is then closed, and the zeros go as a stream on the channel it held, into the sink only
+     * if it is still a character device when the member's tool opens it. A member that refuses the
+     * stream (its dd lacks the options) gets the SFTP warm-up instead, on a new SFTP session.
+     * {@code opened} is handed each channel the warm-up opens after {@code sftp}, so that a
+     * watchdog can close it.
      */
     Outcome run(ClientSession session, SftpClient sftp, BooleanSupplier transferRunning, OsCommands stream,
             Consumer<Closeable> opened) throws IOException {
@@ -116,7 +119,7 @@ final class UploadWarmUp {
         }
         Zeros zeros = new Zeros(budgetBytes, nanoTime.getAsLong() + timeLimitNanos, nanoTime, transferRunning);
         if (stream != null) {
-            return streamed(session, sftp, stream, zeros, opened);
+            return streamed(session, sftp, stream, zeros, transferRunning, opened);
         }
         int request = SftpRequestSizes.of(session, sftp).write();
         // Write only: the sink is never created or truncated.
@@ -132,8 +135,8 @@ final class UploadWarmUp {
         return new Sent(zeros.given);
     }
 
-    private Outcome streamed(ClientSession session, SftpClient sftp, OsCommands stream, Zeros zeros, Consumer<Closeable> opened)
-            throws IOException {
+    private Outcome streamed(ClientSession session, SftpClient sftp, OsCommands stream, Zeros zeros,
+            BooleanSupplier transferRunning, Consumer<Closeable> opened) throws IOException {
         Optional<String> script = stream.streamedWrite(sink, true);
         if (script.isEmpty()) {
             return new Skipped("the member takes no streamed writes");
@@ -143,10 +146,22 @@ final class UploadWarmUp {
         StreamedWrites.Outcome outcome = StreamedWrites.write(session, stream, script.get(), "upload-warm-up", zeros,
                 Duration.ofNanos(holdLimitNanos() - timeLimitNanos), opened);
         if (outcome instanceof StreamedWrites.Written written) {
+            if (written.confirmed()) {
+                // The member's dd took the options: its first large upload need not ask again.
+                StreamedWrites.confirmed(session);
+            }
             return new Sent(written.bytes());
         }
-        // The member's own words stay out of the log: the outcome is told by its kind.
-        return new Skipped("the stream " + (outcome instanceof StreamedWrites.NotStarted ? "did not start" : "failed"));
+        if (outcome instanceof StreamedWrites.NotStarted) {
+            return new Skipped("the stream did not start");
+        }
+        // Refused (most likely a dd without these options, BSD's or BusyBox's): that member's
+        // uploads go over SFTP, so the SFTP path is the one to warm, after its own checks.
+        SftpClient again = SftpClientFactory.instance().createSftpClient(session);
+        opened.accept(again);
+        try (again) {
+            return run(session, again, transferRunning, null, opened);
+        }
     }
 
     /** The file type as the server states it (OpenSSH does; a server that states none gets nothing). */

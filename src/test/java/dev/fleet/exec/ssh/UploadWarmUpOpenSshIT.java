@@ -101,12 +101,33 @@ class UploadWarmUpOpenSshIT {
         try (SshPool pool = pool(dir, warmUp);
              SshPool.Lease lease = pool.lease(target("handed"));
              SftpClient sftp = SftpClientFactory.instance().createSftpClient(lease.session())) {
+            assertThat(StreamedWrites.known(lease.session())).as("nothing asked beforehand").isNull();
             assertThat(warmUp.run(lease.session(), sftp, () -> false, OsCommands.forOs(MemberOs.LINUX), handed::add))
                     .isEqualTo(new UploadWarmUp.Sent(BUDGET));
             assertThat(sftp.isOpen()).as("its SFTP session closed before the stream took the channel").isFalse();
+            assertThat(StreamedWrites.known(lease.session())).as("the member's dd confirmed the options").isTrue();
         }
         assertThat(handed).as("the stream's channel, for the watchdog").hasSize(1);
         assertThat(listing(SSHD.get().home)).isEqualTo(before);
+    }
+
+    @Test
+    void aMemberThatRefusesTheStreamGetsTheSftpWarmUpInstead() throws Exception {
+        // A dd without GNU's options: the stream fails at once, and the zeros go over SFTP.
+        OsCommands bsdLike = (OsCommands) java.lang.reflect.Proxy.newProxyInstance(OsCommands.class.getClassLoader(),
+                new Class<?>[] {OsCommands.class}, (proxy, m, args) -> m.getName().equals("streamedWrite")
+                        ? java.util.Optional.of("echo 'dd: unknown operand oflag' >&2; exit 1")
+                        : m.invoke(OsCommands.forOs(MemberOs.LINUX), args));
+        Path dir = Files.createDirectories(tmp.resolve("refused"));
+        UploadWarmUp warmUp = warmUp(BUDGET, UploadWarmUp.TIME_LIMIT_NANOS);
+        List<java.io.Closeable> handed = new java.util.ArrayList<>();
+        try (SshPool pool = pool(dir, warmUp);
+             SshPool.Lease lease = pool.lease(target("refused"));
+             SftpClient sftp = SftpClientFactory.instance().createSftpClient(lease.session())) {
+            assertThat(warmUp.run(lease.session(), sftp, () -> false, bsdLike, handed::add)).isEqualTo(new UploadWarmUp.Sent(BUDGET));
+            assertThat(StreamedWrites.known(lease.session())).isNull();
+        }
+        assertThat(handed).as("the stream's channel, then the new SFTP session").hasSize(2);
     }
 
     private static UploadWarmUp warmUp(long budget, long timeLimitNanos) {
