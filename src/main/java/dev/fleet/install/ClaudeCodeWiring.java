@@ -77,6 +77,11 @@ public final class ClaudeCodeWiring {
         Map<String, byte[]> skill = SkillBundle.files();
         List<String> skillWrites = new ArrayList<>();
         List<String> usersOwn = new ArrayList<>();
+        if (Files.isSymbolicLink(layout.skillDir())) {
+            // The same for fleet's skill folder: its pages would land wherever the link leads.
+            throw new IOException(layout.skillDir() + " is a symbolic link; fleet writes its skill only into a folder of its own, "
+                    + "never through a link: remove the link (what it leads to is left as it is), then run fleet install again");
+        }
         for (Map.Entry<String, byte[]> f : skill.entrySet()) {
             Path target = layout.skillDir().resolve(f.getKey());
             if (Files.isSymbolicLink(target)) {
@@ -193,7 +198,14 @@ public final class ClaudeCodeWiring {
 
         List<Path> skillFiles = new ArrayList<>();
         List<Path> skillFilesGone = new ArrayList<>();
-        for (String name : record.skillFiles()) {
+        // Install made fleet's skill folder a folder of its own; a link put in its place since leads
+        // to someone else's files, whatever their names: none of them is fleet's to remove.
+        boolean skillDirLinked = Files.isSymbolicLink(layout.skillDir());
+        if (skillDirLinked && !record.skillFiles().isEmpty()) {
+            notes.add(layout.skillDir() + " is now a symbolic link, not the folder fleet install wrote; "
+                    + "the files behind it are left alone");
+        }
+        for (String name : skillDirLinked ? List.<String>of() : record.skillFiles()) {
             // A record names plain files of the skill folder; anything else (a damaged or edited
             // record: "../../.bashrc") is no file of fleet's and is never deleted.
             if (!name.matches("[A-Za-z0-9._-]+") || name.equals(".") || name.equals("..")) {

@@ -115,9 +115,26 @@ class SkillsFolderUninstallTest {
         Files.delete(skills.resolve("fleet"));
         Files.createSymbolicLink(skills.resolve("fleet"), elsewhere);
 
-        wiring().uninstall(false);
+        ClaudeCodeWiring.Report report = wiring().uninstall(false);
         assertThat(Files.exists(skills.resolve("fleet"), LinkOption.NOFOLLOW_LINKS)).isTrue();
         assertThat(skills).isDirectory();
+        // Files with the skill's names behind the link are not fleet's: none is removed.
+        for (String name : SkillBundle.files().keySet()) {
+            assertThat(elsewhere.resolve(name)).isRegularFile();
+        }
+        assertThat(String.join("\n", report.notes())).contains("is now a symbolic link");
+    }
+
+    @Test
+    void installRefusesToWriteItsSkillThroughALinkedSkillFolder() throws Exception {
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.createDirectories(skills);
+        Files.createSymbolicLink(skills.resolve("fleet"), elsewhere);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> wiring().install(false))
+                .hasMessageContaining("is a symbolic link").hasMessageContaining("never through a link");
+        try (var files = Files.list(elsewhere)) {
+            assertThat(files).isEmpty();
+        }
     }
 
     @Test
