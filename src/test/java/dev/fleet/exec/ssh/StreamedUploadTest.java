@@ -56,6 +56,24 @@ class StreamedUploadTest {
     }
 
     @Test
+    void aNameFullOfShellCharactersReachesDdAsOneWordAndNothingElseRuns() throws Exception {
+        try (SshChannelFixture ssh = new SshChannelFixture(tmp.resolve("m"))) {
+            String name = "-x ' \"$(touch pwned)\" `touch pwned2`; touch pwned3 \\ of=y\nz=1 *.bin";
+            Path source = randomFile(tmp.resolve("big.bin"), LARGE);
+            Path dest = ssh.work.resolve(name);
+            try (FileSession files = ssh.channel.files()) {
+                files.upload(source, dest.toString(), n -> { });
+            }
+            assertThat(Files.mismatch(source, dest)).isEqualTo(-1);
+            assertThat(ssh.sshd.writtenFiles()).as("it went as a stream").isEmpty();
+            assertThat(names(ssh.work)).containsExactly(name);
+            try (Stream<Path> all = Files.walk(tmp)) {
+                assertThat(all.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("pwned"));
+            }
+        }
+    }
+
+    @Test
     void smallFilesAndAPoolToldNotToStreamUseSftp() throws Exception {
         try (SshChannelFixture ssh = new SshChannelFixture(tmp.resolve("m"))) {
             Path small = randomFile(tmp.resolve("small.bin"), (int) StreamedWrites.SMALLEST_FILE - 1);
