@@ -20,9 +20,10 @@ import org.apache.sshd.sftp.common.SftpConstants;
 /**
  * Once per long-lived fleet process ({@link TransferWarmUps}), after a new SSH connection to a
  * member that is no cloud instance, and only where the link is fast: pipes a few megabytes of
- * zeros over SFTP into the member's {@code /dev/null}, as an upload does, so that the JIT has
- * compiled the whole upload path (SFTP write requests, channel windows, packet encoding and
- * padding, socket writes, the server's replies) before the first real transfer runs on it.
+ * zeros into the member's {@code /dev/null} the way its large uploads go (as a stream into its
+ * dd, {@link StreamedWrites}, or else over SFTP), so that the JIT has compiled the whole upload
+ * path (the stream or the SFTP write requests, channel windows, packet encoding and padding,
+ * socket writes, the server's replies) before the first real transfer runs on it.
  * A transfer that starts on the connection meanwhile ends it: the warm-up never competes with one.
  *
  * <p>Why: on a fresh JVM the first large upload over a fast link ran at about 0.7x {@code scp}'s
@@ -31,8 +32,8 @@ import org.apache.sshd.sftp.common.SftpConstants;
  *
  * <p>What it may touch: only a character device at {@link #SINK}, as the server states the file
  * type (a regular file, a folder or anything else under that name is left alone), checked before
- * it is opened and again on the open handle, and opened for writing without creating or
- * truncating. Where a round trip takes longer than {@link #FAST_ROUND_TRIP_NANOS} the link, not
+ * it is opened and again on the open handle (a stream: again in the member's shell right before
+ * its dd opens it), and opened for writing without creating or truncating. Where a round trip takes longer than {@link #FAST_ROUND_TRIP_NANOS} the link, not
  * the CPU, limits transfers: nothing is sent there. A cloud instance gets nothing at all: an SFTP
  * session on it counts as a transfer and would keep it running (the idle check).
  */
