@@ -187,10 +187,27 @@ public final class SshChannel implements MemberChannel {
         SshPool.Lease lease = pool.lease(target);
         try {
             lease.copiesFiles();
-            return new SftpSession(lease, sftp(lease.session()), target.address(), os, memberId, pool.streamsUploads());
+            return new SftpSession(lease, sftp(lease.session()), target.address(), os, memberId, pool.streamsUploads(),
+                    this::takesStreamedWrites);
         } catch (ChannelException | RuntimeException e) {
             lease.close();
             throw e;
+        }
+    }
+
+    /** The member's answer to {@link OsCommands#streamedWriteCheck}, asked on {@code session} as any command runs there. */
+    private boolean takesStreamedWrites(ClientSession session) {
+        Optional<String> check = os.streamedWriteCheck();
+        if (check.isEmpty()) {
+            return false;
+        }
+        String runId = "streamed-write-check";
+        try {
+            CommandResult r = runOn(session, os.remoteCommand(check.get(), null, runId), runId,
+                    CommandRequest.probe(check.get(), OPEN_TIMEOUT));
+            return r.succeeded() && r.stdout().strip().equals(OsCommands.STREAMED_WRITE_OK);
+        } catch (ChannelException | NotStarted e) {
+            return false;
         }
     }
 
@@ -205,11 +222,14 @@ public final class SshChannel implements MemberChannel {
         private final String memberId;
         /** Whether large uploads may go as a stream ({@link StreamedWrites}) where the member takes one. */
         private final boolean streamUploads;
+        /** Asks a connection's member whether it takes streamed writes ({@link StreamedWrites#works}). */
+        private final java.util.function.Predicate<ClientSession> asksStreams;
         private final ResolvedFolders folders;
         /** Folders this session has seen exist or has made: a folder of many files asks about each once. */
         private final java.util.Set<String> madeFolders = new java.util.HashSet<>();
 
-        SftpSession(SshPool.Lease lease, SftpClient sftp, String address, OsCommands os, String memberId, boolean streamUploads) {
+        SftpSession(SshPool.Lease lease, SftpClient sftp, String address, OsCommands os, String memberId, boolean streamUploads,
+                java.util.function.Predicate<ClientSession> asksStreams) {
             this.lease = lease;
             this.sftp = sftp;
             this.address = address;
@@ -217,6 +237,7 @@ public final class SshChannel implements MemberChannel {
             this.os = os;
             this.memberId = memberId;
             this.streamUploads = streamUploads;
+            this.asksStreams = asksStreams;
             this.folders = new ResolvedFolders(memberOs);
         }
 
@@ -369,7 +390,7 @@ public final class SshChannel implements MemberChannel {
                 return false;
             }
             try (SshPool.Lease second = lease.alsoIfFree()) {
-                if (second == null || !StreamedWrites.works(second.session(), os)) {
+                if (second == null || !StreamedWrites.works(second.session(), asksStreams)) {
                     return false;
                 }
                 StreamedWrites.Outcome outcome = StreamedWrites.write(second.session(), os, script.get(),

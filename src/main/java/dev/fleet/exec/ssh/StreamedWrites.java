@@ -11,8 +11,8 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
@@ -46,6 +46,7 @@ final class StreamedWrites {
     private static final int CHUNK = 256 * 1024;
     /** Enough of the tool's complaint for its first line. */
     private static final int STDERR_KEPT = 4096;
+    /** Enough for the marker a device-only write prints. */
     private static final int STDOUT_KEPT = 256;
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(15);
     /** After a failed write, the moment the channel has to show the tool's exit status. */
@@ -71,28 +72,29 @@ final class StreamedWrites {
     }
 
     /** The tool failed after it started: its exit status and the first line it wrote to stderr (member text). */
-    record Failed(long bytesSent, int exit, String said) implements Outcome {
+    record Failed(int exit, String said) implements Outcome {
     }
 
     private StreamedWrites() {
     }
 
     /**
-     * Whether {@code session}'s member takes streamed writes: asked once per connection (one
-     * exec round trip, on the caller's channel permit) and kept with it. Anything but the
-     * expected answer, a failure to ask included, means no: the caller copies over SFTP.
+     * Whether {@code session}'s member takes streamed writes: {@code ask} (the member's answer to
+     * {@link OsCommands#streamedWriteCheck}) is put once per connection, and the answer kept with
+     * it. Anything but the expected answer, a failure to ask included, means no: the caller copies
+     * over SFTP.
      */
-    static boolean works(ClientSession session, OsCommands os) {
+    static boolean works(ClientSession session, Predicate<ClientSession> ask) {
         Boolean known = session.getAttribute(WORKS_ON_SESSION);
         if (known != null) {
             return known;
         }
-        boolean works = ask(session, os);
+        boolean works = ask.test(session);
         session.setAttribute(WORKS_ON_SESSION, works);
         return works;
     }
 
-    /** What {@link #works} found or was told for {@code session}'s connection; null: not known yet. */
+    /** What {@link #works} found or was told for {@code session}'s connection; null: not known yet (tests). */
     static Boolean known(ClientSession session) {
         return session.getAttribute(WORKS_ON_SESSION);
     }
@@ -100,30 +102,6 @@ final class StreamedWrites {
     /** A confirmed write ({@link Written#confirmed}) answers {@link #works} for the connection without asking. */
     static void confirmed(ClientSession session) {
         session.setAttribute(WORKS_ON_SESSION, true);
-    }
-
-    private static boolean ask(ClientSession session, OsCommands os) {
-        Optional<String> check = os.streamedWriteCheck();
-        if (check.isEmpty()) {
-            return false;
-        }
-        Kept out = new Kept(STDOUT_KEPT);
-        try {
-            ChannelExec channel = session.createExecChannel(os.remoteCommand(check.get(), null, "streamed-write-check"));
-            try {
-                channel.setIn(new java.io.ByteArrayInputStream(new byte[0]));
-                channel.setOut(out);
-                channel.setErr(OutputStream.nullOutputStream());
-                channel.open().verify(OPEN_TIMEOUT);
-                channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), OPEN_TIMEOUT);
-                Integer exit = channel.getExitStatus();
-                return exit != null && exit == 0 && out.text().strip().equals(OsCommands.STREAMED_WRITE_OK);
-            } finally {
-                channel.close(true);
-            }
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
     }
 
     /**
@@ -191,7 +169,7 @@ final class StreamedWrites {
             if (exit == 0 && cut == null) {
                 return new Written(sent, out.text().strip().equals(OsCommands.STREAMED_WRITE_OK));
             }
-            return new Failed(sent, exit, err.firstLine());
+            return new Failed(exit, err.firstLine());
         } catch (SourceFailed e) {
             throw e.getCause();
         } finally {

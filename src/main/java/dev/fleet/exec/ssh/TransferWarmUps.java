@@ -122,8 +122,7 @@ final class TransferWarmUps {
             // The member's large uploads will go as a stream where it takes one: that is the path to
             // warm. Tried without asking first (the stream itself tells, and falls back to SFTP):
             // one process fewer on the member while the server's first calls still run.
-            OsCommands stream = streamUploads.getAsBoolean() && !Boolean.FALSE.equals(StreamedWrites.known(lease.session()))
-                    ? STREAM_COMMANDS : null;
+            OsCommands stream = streamUploads.getAsBoolean() ? STREAM_COMMANDS : null;
             try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(lease.session())) {
                 held.set(sftp);
                 // A member that stops answering would hold the channel until MINA's idle timeout.

@@ -87,16 +87,10 @@ final class UploadWarmUp {
     /**
      * Checks the sink and the link over {@code sftp}, an SFTP client on {@code session}, and sends
      * if both allow, until the budget or the time limit is reached or {@code transferRunning} says
-     * a transfer has started on the connection.
-     */
-    Outcome run(ClientSession session, SftpClient sftp, BooleanSupplier transferRunning) throws IOException {
-        return run(session, sftp, transferRunning, null, open -> { });
-    }
-
-    /**
-     * The same, sending as the member's large uploads go: where {@code stream} is given (large
-     * uploads may go as streams, {@link StreamedWrites}), the checks are made over {@code sftp},
-     * which is then closed, and the zeros go as a stream on the channel it held, into the sink only
+     * a transfer has started on the connection. Sends as the member's large uploads go: where
+     * {@code stream} is given (large uploads may go as streams, {@link StreamedWrites}), the
+     * checks are made over {@code sftp}, which is then closed, and the zeros go as a stream on the
+     * channel it held, into the sink only
      * if it is still a character device when the member's tool opens it. A member that refuses the
      * stream (its dd lacks the options) gets the SFTP warm-up instead, on a new SFTP session.
      * {@code opened} is handed each channel the warm-up opens after {@code sftp}, so that a

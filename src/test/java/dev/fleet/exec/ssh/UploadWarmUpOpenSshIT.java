@@ -147,7 +147,7 @@ class UploadWarmUpOpenSshIT {
              SshPool.Lease lease = pool.lease(target(name));
              SftpClient sftp = SftpClientFactory.instance().createSftpClient(lease.session())) {
             return streamed ? warmUp.run(lease.session(), sftp, transferRunning, OsCommands.forOs(MemberOs.LINUX), c -> { })
-                    : warmUp.run(lease.session(), sftp, transferRunning);
+                    : warmUp.run(lease.session(), sftp, transferRunning, null, c -> { });
         }
     }
 
