@@ -10,9 +10,8 @@ import static dev.fleet.security.ShellQuote.powershell;
 final class WindowsGitCredentials implements GitCredentialCommands {
     private static final String DIR = "$d = Join-Path $env:USERPROFILE '.fleet-git'; $h = Join-Path $d 'hosts'; ";
     /** As on POSIX members: a linked {@code ~/.fleet-git} or {@code hosts} was planted; nothing is written or removed through it. */
-    private static final String NO_LINKED_DIR = WindowsLinks.FUNCTIONS + "if ((Test-FleetLink $d) -or (Test-FleetLink $h)) { "
-            + "[Console]::Error.WriteLine(\"fleet: $d or $h is a symbolic link or junction, not the folder fleet made; nothing is written "
-            + "through it (remove the link and provision again)\"); exit 4 }; ";
+    private static final String NO_LINKED_DIR = WindowsLinks.FUNCTIONS + WindowsLinks.refuseLink("$d", "~/.fleet-git", 4)
+            + WindowsLinks.refuseLink("$h", "~/.fleet-git/hosts", 4);
     /**
      * Windows PowerShell 5.1 drops an empty argument on its way to a native program; {@code '""'}
      * reaches git as an empty string there. PowerShell 7.3+ passes {@code ''} as it is.

@@ -115,7 +115,7 @@ class WindowsLinksTest {
     void gitCredentialsRefuseALinkedFolderBeforeWritingAndWriteEachFileNew() {
         String install = git.install("github.com");
         functionsFirst(install);
-        inOrder(install, "if ((Test-FleetLink $d) -or (Test-FleetLink $h)) {", "exit 4 }", "New-Item -ItemType Directory -Force -Path $h",
+        inOrder(install, "if (Test-FleetLink $d) {", "if (Test-FleetLink $h) {", "exit 4 }", "New-Item -ItemType Directory -Force -Path $h",
                 "icacls $d",
                 "New-FleetFile $t", "Clear-FleetName $hp", "[IO.File]::Move($t, $hp)",
                 "if (-not [IO.File]::Exists($prev) -or (Test-FleetLink $prev))", "New-FleetFile $prev",
@@ -126,7 +126,7 @@ class WindowsLinksTest {
 
         String remove = git.remove("github.com");
         functionsFirst(remove);
-        inOrder(remove, "if ((Test-FleetLink $d) -or (Test-FleetLink $h)) {", "exit 4 }", "Remove-Item -Force", "Remove-FleetTree $d");
+        inOrder(remove, "if (Test-FleetLink $d) {", "if (Test-FleetLink $h) {", "exit 4 }", "Remove-Item -Force", "Remove-FleetTree $d");
         assertThat(remove).doesNotContain("Remove-Item -Recurse");
     }
 }
