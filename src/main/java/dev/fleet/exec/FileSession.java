@@ -12,10 +12,37 @@ public interface FileSession extends AutoCloseable {
 
     /**
      * Copies one local file to an absolute path on the member, creating parent folders. The bytes go
-     * to a part file beside the destination, renamed into place when complete: a copy cut off midway
-     * never leaves half a file under the name. {@code progress} receives the bytes copied so far.
+     * to a part file beside the destination, which gets {@code modifiedSeconds} as its modification
+     * time (so that a later transfer can tell it is unchanged) and is renamed into place when
+     * complete: a copy cut off midway never leaves half a file under the name. Where the destination
+     * really lies (links resolved, as {@link #realPath} gives it) is shown to {@code placement}
+     * before anything is made and again right before the rename; a refusal ends the copy with
+     * {@link Refused}, nothing left behind. {@code progress} receives the bytes copied so far.
      */
-    void upload(Path localFile, String memberPath, LongConsumer progress) throws IOException, ChannelException;
+    void upload(Path localFile, String memberPath, long modifiedSeconds, Placement placement, LongConsumer progress)
+            throws IOException, ChannelException;
+
+    /** Where an upload's destination may lie. */
+    @FunctionalInterface
+    interface Placement {
+        /** Null when a file may be put where {@code realPath} lies; else why not, in words for the user. */
+        String refusal(String realPath);
+
+        /** Throws {@link Refused} with the words of this placement's refusal of {@code realPath}, if it has one. */
+        default void check(String realPath) throws Refused {
+            String refusal = refusal(realPath);
+            if (refusal != null) {
+                throw new Refused(refusal);
+            }
+        }
+    }
+
+    /** An upload its {@link Placement} refused; the message is the refusal's words. */
+    final class Refused extends IOException {
+        public Refused(String refusal) {
+            super(refusal);
+        }
+    }
 
     /**
      * Copies one file from an absolute path on the member to a new local file, creating parent
@@ -35,9 +62,6 @@ public interface FileSession extends AutoCloseable {
      * (links and folders are left out, as are folders that do not exist), by absolute member path.
      */
     java.util.Map<String, FileStat> describe(java.util.Collection<String> memberFolders) throws IOException, ChannelException;
-
-    /** Sets a member file's modification time, so that a later transfer can tell it is unchanged. */
-    void setModified(String memberPath, long epochSeconds) throws IOException, ChannelException;
 
     /** Removes one regular file on the member (a link is removed, not what it leads to); a file already gone is no error. */
     void removeFile(String memberPath) throws IOException, ChannelException;

@@ -195,12 +195,18 @@ public final class LocalChannel implements MemberChannel {
     public FileSession files() {
         return new FileSession() {
             @Override
-            public void upload(Path localFile, String memberPath, java.util.function.LongConsumer progress) throws IOException {
+            public void upload(Path localFile, String memberPath, long modifiedSeconds, Placement placement,
+                               java.util.function.LongConsumer progress) throws IOException {
                 Path to = path(memberPath);
+                placement.check(LocalChannel.realPath(to));
                 // A part file renamed into place: an interrupted copy never leaves half a file under the name.
                 Path part = PartFile.beside(to);
                 try {
                     copy(localFile, part);
+                    Files.setLastModifiedTime(part, java.nio.file.attribute.FileTime.from(modifiedSeconds,
+                            java.util.concurrent.TimeUnit.SECONDS));
+                    // Again right before the rename: a link made in the name since the first look is seen.
+                    placement.check(LocalChannel.realPath(to));
                     Files.move(part, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 } finally {
                     Files.deleteIfExists(part);
@@ -251,12 +257,6 @@ public final class LocalChannel implements MemberChannel {
             @Override
             public void removeFile(String memberPath) throws IOException {
                 Files.deleteIfExists(Path.of(memberPath));
-            }
-
-            @Override
-            public void setModified(String memberPath, long epochSeconds) throws IOException {
-                Files.setLastModifiedTime(Path.of(memberPath), java.nio.file.attribute.FileTime.from(epochSeconds,
-                        java.util.concurrent.TimeUnit.SECONDS));
             }
 
             @Override

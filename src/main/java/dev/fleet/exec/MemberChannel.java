@@ -27,13 +27,6 @@ public interface MemberChannel extends AutoCloseable {
     /** The member's files for a batch of operations (one SFTP session over SSH); close it when done. */
     FileSession files() throws ChannelException;
 
-    /** One upload in a session of its own; batches use {@link #files()}. */
-    default void upload(Path localFile, String memberPath, LongConsumer progress) throws IOException, ChannelException {
-        try (FileSession f = files()) {
-            f.upload(localFile, memberPath, progress);
-        }
-    }
-
     /** One download in a session of its own; batches use {@link #files()}. */
     default void download(String memberPath, Path localFile, LongConsumer progress) throws IOException, ChannelException {
         try (FileSession f = files()) {

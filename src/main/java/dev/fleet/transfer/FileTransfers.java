@@ -364,20 +364,16 @@ public final class FileTransfers {
             if (p.refused() != null) {
                 return FileResult.failed(source.toString(), p.refused());
             }
-            // Resolved on the member just before the copy, on purpose: the file's own name each time, its
-            // folder when the transfer first uses it, so a link made since the plan (in the name, or in a
-            // folder before the transfer reached it) cannot lead outside.
-            String refused = outside(realRoot, files.realPath(p.dest()), os, "destination escapes the work folder; refused");
-            if (refused != null) {
-                return FileResult.failed(source.toString(), refused);
-            }
             if (same.contains(p.dest())) {
                 return null;
             }
-            files.upload(source, p.dest(), progress);
-            // The source's time as planned, read before its bytes were: a file changed since then looks
-            // changed to a later send (and is sent again), never unchanged.
-            files.setModified(p.dest(), p.source().stat().modifiedSeconds());
+            // Where the destination lies is judged on the member, on purpose: its folder before the copy makes
+            // anything, its own name right before the rename, so a link made since the plan (in the name, or
+            // in a folder before the transfer reached it) cannot lead outside. The source's time as planned,
+            // read before its bytes were: a file changed since then looks changed to a later send (and is sent
+            // again), never unchanged.
+            files.upload(source, p.dest(), p.source().stat().modifiedSeconds(),
+                    real -> outside(realRoot, real, os, "destination escapes the work folder; refused"), progress);
             return FileResult.done(source.toString(), p.dest(), size);
         } catch (IOException | ChannelException e) {
             return FileResult.failed(source.toString(), e.getMessage());

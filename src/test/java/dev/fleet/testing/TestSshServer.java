@@ -42,6 +42,8 @@ public final class TestSshServer implements AutoCloseable {
     private final java.util.Map<Path, java.util.concurrent.atomic.AtomicLong> written = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger sftpSessions = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicReference<TransferCut> cut = new java.util.concurrent.atomic.AtomicReference<>();
+    /** Files (by a part of their name) whose SFTP writes the server refuses, as a full disk would. */
+    private final java.util.Set<String> refusedWrites = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** A pending kill: the file (by a part of its name) and how many of its bytes pass first. */
     private record TransferCut(String nameContains, long afterBytes, java.util.concurrent.CompletableFuture<Void> done) {
@@ -153,6 +155,15 @@ public final class TestSshServer implements AutoCloseable {
         return largestWrite.get();
     }
 
+    /**
+     * Refuses every SFTP write to a file whose name contains {@code nameContains}, with a failure
+     * status as a full disk gets one: the request is answered, the session stays up.
+     */
+    public TestSshServer refuseWritesTo(String nameContains) {
+        refusedWrites.add(nameContains);
+        return this;
+    }
+
     /** SFTP sessions clients have started so far (each past its version negotiation). */
     public int sftpSessions() {
         return sftpSessions.get();
@@ -226,6 +237,10 @@ public final class TestSshServer implements AutoCloseable {
             @Override
             public void writing(ServerSession session, String remoteHandle, FileHandle localHandle, long offset,
                     byte[] data, int dataOffset, int dataLen) throws IOException {
+                String name = localHandle.getFile().getFileName().toString();
+                if (refusedWrites.stream().anyMatch(name::contains)) {
+                    throw new IOException("No space left on device");
+                }
                 largestWrite.accumulateAndGet(dataLen, Math::max);
                 written.computeIfAbsent(localHandle.getFile(), f -> new java.util.concurrent.atomic.AtomicLong()).addAndGet(dataLen);
                 cutIfDue(session, localHandle, offset);

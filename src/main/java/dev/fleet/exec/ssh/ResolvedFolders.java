@@ -34,32 +34,51 @@ final class ResolvedFolders {
      * whose folder is a root, or whose last part is no plain name, is resolved whole.
      */
     String realPath(SftpClient sftp, String path) throws IOException {
+        String candidate = folderResolved(sftp, path);
+        if (candidate == null) {
+            return SshChannel.resolveLinks(sftp, path, os);
+        }
+        SftpClient.Attributes own;
+        try {
+            own = sftp.lstat(candidate);
+        } catch (SftpException notThere) {
+            own = null;
+        }
+        return named(sftp, candidate, own);
+    }
+
+    /**
+     * The path with its folder resolved (once a session, see the class) and its own name as
+     * written, not yet looked at; null for a path {@link #realPath} resolves whole (its folder a
+     * root, its last part no plain name). Below a folder that does not exist yet the rest is kept
+     * as written: nothing there can be a link yet.
+     */
+    String folderResolved(SftpClient sftp, String path) throws IOException {
         String folder = MemberPaths.parent(path, os);
         String name = path.substring(MemberPaths.nameStart(path, os));
         if (folder == null || MemberPaths.isRoot(folder, os) || name.isEmpty() || name.equals(".") || name.equals("..")
                 || (os != MemberOs.WINDOWS && path.indexOf('\\') >= 0)
                 || (os == MemberOs.WINDOWS && MemberPaths.windowsNameRule(name) != null)) {
-            return SshChannel.resolveLinks(sftp, path, os);
+            return null;
         }
         String realFolder = real.get(folder);
         if (realFolder == null) {
             SshChannel.Resolved resolved = SshChannel.resolve(sftp, folder, os);
             if (!resolved.exists()) {
-                // Below a missing folder nothing can be a link yet: the name is kept as written.
                 return join(resolved.path(), name);
             }
             realFolder = resolved.path();
             real.put(folder, realFolder);
         }
-        String candidate = join(realFolder, name);
-        try {
-            if (!sftp.lstat(candidate).isSymbolicLink()) {
-                return candidate;
-            }
-        } catch (SftpException notThere) {
-            return candidate;
-        }
-        return SshChannel.resolveLinks(sftp, candidate, os);
+        return join(realFolder, name);
+    }
+
+    /**
+     * The real path of {@code candidate} (from {@link #folderResolved}) given its own attributes
+     * ({@code null}: nothing there): a link is followed, anything else is where it is.
+     */
+    String named(SftpClient sftp, String candidate, SftpClient.Attributes own) throws IOException {
+        return own != null && own.isSymbolicLink() ? SshChannel.resolveLinks(sftp, candidate, os) : candidate;
     }
 
     /** A name below a real folder as {@link SshChannel#resolve} gives it: always with {@code /}, the SFTP form. */

@@ -37,7 +37,6 @@ import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.client.session.ClientSession.ClientSessionEvent;
 import org.apache.sshd.sftp.client.SftpClient;
-import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
 import org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync;
 import org.apache.sshd.sftp.common.SftpConstants;
@@ -213,7 +212,7 @@ public final class SshChannel implements MemberChannel {
 
     private static final class SftpSession implements FileSession {
         private final SshPool.Lease lease;
-        private final SftpClient sftp;
+        private final FlightSftpClient sftp;
         private final String address;
         /** The member's OS: which characters separate the names of its paths. */
         private final MemberOs memberOs;
@@ -228,7 +227,7 @@ public final class SshChannel implements MemberChannel {
         /** Folders this session has seen exist or has made: a folder of many files asks about each once. */
         private final java.util.Set<String> madeFolders = new java.util.HashSet<>();
 
-        SftpSession(SshPool.Lease lease, SftpClient sftp, String address, OsCommands os, String memberId, boolean streamUploads,
+        SftpSession(SshPool.Lease lease, FlightSftpClient sftp, String address, OsCommands os, String memberId, boolean streamUploads,
                 java.util.function.Predicate<ClientSession> asksStreams) {
             this.lease = lease;
             this.sftp = sftp;
@@ -264,7 +263,7 @@ public final class SshChannel implements MemberChannel {
             try {
                 return call.run();
             } catch (IOException e) {
-                if (stillConnected(e)) {
+                if (e instanceof Refused || stillConnected(e)) {
                     throw e;
                 }
                 throw new ChannelException("the connection to " + address + " was lost " + during.get(), e);
@@ -311,9 +310,10 @@ public final class SshChannel implements MemberChannel {
          * transfer cut off midway leaves the earlier file (or none) under the name, never half a file.
          */
         @Override
-        public void upload(Path localFile, String memberPath, LongConsumer progress) throws IOException, ChannelException {
+        public void upload(Path localFile, String memberPath, long modifiedSeconds, Placement placement, LongConsumer progress)
+                throws IOException, ChannelException {
             try {
-                copyOne(progress, p -> uploadVia(localFile, memberPath, p));
+                copyOne(progress, p -> uploadVia(localFile, memberPath, modifiedSeconds, placement, p));
             } catch (SftpException e) {
                 throw explained(e, memberPath);
             }
@@ -342,28 +342,24 @@ public final class SshChannel implements MemberChannel {
             return e;
         }
 
-        private void uploadVia(Path localFile, String memberPath, LongConsumer progress) throws IOException {
+        private void uploadVia(Path localFile, String memberPath, long modifiedSeconds, Placement placement, LongConsumer progress)
+                throws IOException {
+            // Before anything is made: a folder on the way that leads elsewhere is refused here.
+            String before = folders.folderResolved(sftp, memberPath);
+            placement.check(before != null ? before : folders.realPath(sftp, memberPath));
             makeParents(sftp, memberPath, madeFolders, memberOs);
+            // The folder exists now, and is resolved once for the session; the name is looked at with the last bytes.
+            String candidate = before == null ? null : folders.folderResolved(sftp, memberPath);
             String part = PartFile.beside(memberPath, memberOs);
             int mode = CopiedModes.of(localFile);
             boolean placed = false;
             try {
-                try (FileChannel in = FileChannel.open(localFile, StandardOpenOption.READ);
-                     SftpClient.CloseableHandle handle = sftp.open(part,
-                             SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive)) {
-                    // Before the first byte: the copy gets the file's own permission bits, so a file only
-                    // its owner may read is never readable by others on the member, not even midway.
-                    if (mode != CopiedModes.UNKNOWN && mode != CopiedModes.USUAL) {
-                        sftp.setStat(handle, new SftpClient.Attributes().perms(mode));
-                    }
-                    ReadableByteChannel counted = new CountingChannel(in, progress);
-                    if (!streamed(in.size(), part, handle, counted, memberPath)) {
-                        try (SftpOutputStreamAsync out = PipelinedWrites.to(sftp, part, handle, sizes().write())) {
-                            // Reads the file straight into each request's buffer: one copy of every byte fewer.
-                            out.transferFrom(counted, Long.MAX_VALUE);
-                        }
-                    }
+                SftpClient.Attributes own;
+                try (FileChannel in = FileChannel.open(localFile, StandardOpenOption.READ)) {
+                    own = copyInto(part, in, mode, modifiedSeconds, candidate, memberPath, progress);
                 }
+                // Right before the rename, from the name as it was a moment ago: a link made there since the plan is seen.
+                placement.check(candidate == null ? folders.realPath(sftp, memberPath) : folders.named(sftp, candidate, own));
                 replace(part, memberPath);
                 placed = true;
             } finally {
@@ -371,6 +367,60 @@ public final class SshChannel implements MemberChannel {
                     removeQuietly(part);
                 }
             }
+        }
+
+        /**
+         * Copies {@code in} into {@code part}, a new file, and closes it with the given time. A file
+         * that fits one write request goes in one flight of requests with its time, the close and
+         * the lstat of {@code candidate} (the destination's name, when given): one round trip after
+         * the open. A larger one is written first (streamed, or in pipelined SFTP writes), then the
+         * same flight ends it. Returns the lstat's answer (null: nothing there, or none asked).
+         */
+        private SftpClient.Attributes copyInto(String part, FileChannel in, int mode, long modifiedSeconds, String candidate,
+                String memberPath, LongConsumer progress) throws IOException {
+            SftpClient.CloseableHandle handle = sftp.open(part,
+                    SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive);
+            FlightSftpClient.Flight last = sftp.flight();
+            try {
+                // Before the first byte: the copy gets the file's own permission bits, so a file only
+                // its owner may read is never readable by others on the member, not even midway.
+                SftpClient.Attributes perms = mode != CopiedModes.UNKNOWN && mode != CopiedModes.USUAL
+                        ? new SftpClient.Attributes().perms(mode) : null;
+                ReadableByteChannel counted = new CountingChannel(in, progress);
+                int request = sizes().write();
+                if (in.size() <= request) {
+                    if (perms != null) {
+                        last.setAttributes(handle, perms);
+                    }
+                    last.writeAll(handle, 0, counted, request);
+                } else {
+                    if (perms != null) {
+                        sftp.setStat(handle, perms);
+                    }
+                    if (!streamed(in.size(), part, handle, counted, memberPath)) {
+                        try (SftpOutputStreamAsync out = PipelinedWrites.to(sftp, part, handle, request)) {
+                            // Reads the file straight into each request's buffer: one copy of every byte fewer.
+                            out.transferFrom(counted, Long.MAX_VALUE);
+                        }
+                    }
+                }
+                java.nio.file.attribute.FileTime t = java.nio.file.attribute.FileTime.from(modifiedSeconds,
+                        java.util.concurrent.TimeUnit.SECONDS);
+                last.setAttributes(handle, new SftpClient.Attributes().modifyTime(t).accessTime(t));
+            } catch (IOException | RuntimeException e) {
+                try {
+                    last.close(handle);
+                    last.finish();
+                } catch (IOException | RuntimeException also) {
+                    e.addSuppressed(also);
+                }
+                throw e;
+            }
+            last.close(handle);
+            if (candidate != null) {
+                last.lstat(candidate);
+            }
+            return last.finish();
         }
 
         /**
@@ -523,12 +573,6 @@ public final class SshChannel implements MemberChannel {
         public java.util.Map<String, FileStat> describe(java.util.Collection<String> memberFolders)
                 throws IOException, ChannelException {
             return overConnection(() -> statsIn(sftp, memberFolders, memberOs), () -> "while comparing files; nothing was copied");
-        }
-
-        @Override
-        public void setModified(String memberPath, long epochSeconds) throws IOException {
-            java.nio.file.attribute.FileTime t = java.nio.file.attribute.FileTime.from(epochSeconds, java.util.concurrent.TimeUnit.SECONDS);
-            sftp.setStat(memberPath, new SftpClient.Attributes().modifyTime(t).accessTime(t));
         }
 
         @Override
@@ -862,9 +906,9 @@ public final class SshChannel implements MemberChannel {
         known.add(parent);
     }
 
-    private SftpClient sftp(ClientSession session) throws ChannelException {
+    private FlightSftpClient sftp(ClientSession session) throws ChannelException {
         try {
-            return SftpClientFactory.instance().createSftpClient(session);
+            return FlightSftpClient.open(session);
         } catch (IOException e) {
             throw new ChannelException("cannot open SFTP on " + target.address() + ": " + e.getMessage(), e);
         }

@@ -32,7 +32,7 @@ class SftpNameLimitTest {
         Path local = Files.writeString(tmp.resolve("a.txt"), "a");
         String tooLong = ssh.work + "/" + "n".repeat(300) + "/a.txt";
         try (FileSession files = ssh.channel.files()) {
-            assertThatThrownBy(() -> files.upload(local, tooLong, b -> { }))
+            assertThatThrownBy(() -> files.upload(local, tooLong, 0, real -> null, b -> { }))
                     .isInstanceOf(IOException.class).hasMessageContaining(tooLong).hasMessageContaining("255 bytes");
             assertThatThrownBy(() -> files.download(tooLong, tmp.resolve("back.txt"), b -> { }))
                     .isInstanceOf(IOException.class).hasMessageContaining(tooLong).hasMessageContaining("255 bytes");

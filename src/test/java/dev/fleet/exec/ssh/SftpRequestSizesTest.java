@@ -66,7 +66,7 @@ class SftpRequestSizesTest {
     void aServerThatStatesLargeLimitsGetsLargeWrites() throws Exception {
         String dest = ssh.work + "/blob.bin";
         try (FileSession files = ssh.channel.files()) {
-            files.upload(file, dest, done -> { });
+            files.upload(file, dest, 0, real -> null, done -> { });
         }
         assertThat(Files.mismatch(file, Path.of(dest))).isEqualTo(-1);
         // MINA's server states 256 KiB writes: fleet sends its largest, not the 63 KiB it sends unasked.
@@ -80,7 +80,7 @@ class SftpRequestSizesTest {
         String dest = ssh.work + "/blob.bin";
         Path back = tmp.resolve("back.bin");
         try (FileSession files = ssh.channel.files()) {
-            files.upload(file, dest, done -> { });
+            files.upload(file, dest, 0, real -> null, done -> { });
             files.download(dest, back, done -> { });
         }
         assertThat(Files.mismatch(file, Path.of(dest))).isEqualTo(-1);
@@ -100,7 +100,7 @@ class SftpRequestSizesTest {
                 Path sent = Files.write(tmp.resolve("f" + size), bytes);
                 String dest = ssh.work + "/f" + size;
                 List<Long> progress = new ArrayList<>();
-                files.upload(sent, dest, progress::add);
+                files.upload(sent, dest, 0, real -> null, progress::add);
                 assertThat(Files.mismatch(sent, Path.of(dest))).as("%d bytes", size).isEqualTo(-1);
                 assertThat(progress).as("progress of %d bytes", size).isSorted();
                 if (size > 0) {

@@ -49,7 +49,7 @@ class StreamedUploadOpenSshIT {
         try (SshPool pool = pool(dir)) {
             SshChannel channel = new SshChannel("m1", target("whole"), pool, LINUX, new SpillFiles(dir.resolve("out"), CLOCK));
             try (FileSession files = channel.files()) {
-                files.upload(source, work.resolve("big.bin").toString(), n -> { });
+                files.upload(source, work.resolve("big.bin").toString(), 0, real -> null, n -> { });
             }
             try (SshPool.Lease lease = pool.lease(target("whole"))) {
                 assertThat(StreamedWrites.known(lease.session())).as("the real dd took the options: it went as a stream").isTrue();

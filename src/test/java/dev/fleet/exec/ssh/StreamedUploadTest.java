@@ -44,7 +44,7 @@ class StreamedUploadTest {
             Path dest = ssh.work.resolve("big.bin");
             AtomicLong progress = new AtomicLong();
             try (FileSession files = ssh.channel.files()) {
-                files.upload(source, dest.toString(), progress::set);
+                files.upload(source, dest.toString(), 0, real -> null, progress::set);
             }
             assertThat(Files.mismatch(source, dest)).isEqualTo(-1);
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dest))).isEqualTo("rw-------");
@@ -62,7 +62,7 @@ class StreamedUploadTest {
             Path source = randomFile(tmp.resolve("big.bin"), LARGE);
             Path dest = ssh.work.resolve(name);
             try (FileSession files = ssh.channel.files()) {
-                files.upload(source, dest.toString(), n -> { });
+                files.upload(source, dest.toString(), 0, real -> null, n -> { });
             }
             assertThat(Files.mismatch(source, dest)).isEqualTo(-1);
             assertThat(ssh.sshd.writtenFiles()).as("it went as a stream").isEmpty();
@@ -80,8 +80,8 @@ class StreamedUploadTest {
             Path large = randomFile(tmp.resolve("large.bin"), LARGE);
             ssh.pool.streamUploads(false);
             try (FileSession files = ssh.channel.files()) {
-                files.upload(small, ssh.work.resolve("small.bin").toString(), n -> { });
-                files.upload(large, ssh.work.resolve("large.bin").toString(), n -> { });
+                files.upload(small, ssh.work.resolve("small.bin").toString(), 0, real -> null, n -> { });
+                files.upload(large, ssh.work.resolve("large.bin").toString(), 0, real -> null, n -> { });
             }
             assertThat(Files.mismatch(small, ssh.work.resolve("small.bin"))).isEqualTo(-1);
             assertThat(Files.mismatch(large, ssh.work.resolve("large.bin"))).isEqualTo(-1);
@@ -98,7 +98,7 @@ class StreamedUploadTest {
                 for (int i = 1; i < SshPool.CHANNELS_PER_CONNECTION; i++) {
                     held.add(ssh.pool.lease(ssh.channelTarget()));
                 }
-                files.upload(large, ssh.work.resolve("large.bin").toString(), n -> { });
+                files.upload(large, ssh.work.resolve("large.bin").toString(), 0, real -> null, n -> { });
             } finally {
                 held.forEach(SshPool.Lease::close);
             }
@@ -114,7 +114,7 @@ class StreamedUploadTest {
             OsCommands os = linuxWith("streamedWriteCheck", Optional.of("echo 'dd: unknown operand oflag' >&2; exit 1"), null);
             Path large = randomFile(tmp.resolve("large.bin"), LARGE);
             try (FileSession files = channel(ssh, os).files()) {
-                files.upload(large, ssh.work.resolve("large.bin").toString(), n -> { });
+                files.upload(large, ssh.work.resolve("large.bin").toString(), 0, real -> null, n -> { });
             }
             assertThat(Files.mismatch(large, ssh.work.resolve("large.bin"))).isEqualTo(-1);
             assertThat(sftpWritten(ssh)).isEqualTo((long) LARGE);
@@ -130,7 +130,7 @@ class StreamedUploadTest {
             Path dest = Files.writeString(ssh.work.resolve("data.bin"), "the old content");
             Path large = randomFile(tmp.resolve("large.bin"), LARGE);
             try (FileSession files = channel(ssh, os).files()) {
-                assertThatThrownBy(() -> files.upload(large, dest.toString(), n -> { }))
+                assertThatThrownBy(() -> files.upload(large, dest.toString(), 0, real -> null, n -> { }))
                         .isInstanceOf(IOException.class)
                         .hasMessageContaining("could not write " + dest)
                         // The in-process server, unlike OpenSSH, may drop a command's stderr once its
@@ -151,7 +151,7 @@ class StreamedUploadTest {
             Path dest = Files.writeString(ssh.work.resolve("data.bin"), "the old content");
             Path large = randomFile(tmp.resolve("large.bin"), LARGE);
             try (FileSession files = channel(ssh, os).files()) {
-                assertThatThrownBy(() -> files.upload(large, dest.toString(), n -> { }))
+                assertThatThrownBy(() -> files.upload(large, dest.toString(), 0, real -> null, n -> { }))
                         .isInstanceOf(IOException.class)
                         .hasMessageContaining("holds 0 bytes, not the " + LARGE + " sent");
             }
@@ -169,7 +169,7 @@ class StreamedUploadTest {
                     + "'; exec dd bs=1M conv=notrunc,nocreat status=none of=\"$0\"");
             Path large = randomFile(tmp.resolve("large.bin"), LARGE);
             try (FileSession files = channel(ssh, os).files()) {
-                files.upload(large, ssh.work.resolve("large.bin").toString(), n -> { });
+                files.upload(large, ssh.work.resolve("large.bin").toString(), 0, real -> null, n -> { });
             }
             assertThat(Files.readString(seen)).startsWith(OsCommands.runTag("m1") + "-").doesNotContain("-look-");
         }

@@ -1,0 +1,173 @@
+package dev.fleet.exec.ssh;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpErrorDataHandler;
+import org.apache.sshd.sftp.client.SftpVersionSelector;
+import org.apache.sshd.sftp.client.impl.DefaultSftpClient;
+import org.apache.sshd.sftp.client.impl.SftpResponse;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
+
+/**
+ * MINA's SFTP client that can also send several requests before reading a reply ({@link Flight}).
+ * A small file's copy otherwise waits for a reply after each of its steps: the bytes, the times,
+ * the close and the look at the destination's name are four round trips, and over a folder of
+ * many small files those waits are most of the time. SFTP answers each request by its id, and a
+ * server carries out the requests on one file in the order they came (OpenSSH's sftp-server and
+ * MINA's serve a session's requests one by one), so times sent after the last write are the
+ * file's times, and the close comes after both.
+ */
+final class FlightSftpClient extends DefaultSftpClient {
+    /** Room MINA's send fills in before a request's own fields: length, type and id. */
+    private static final int HEADER = Integer.BYTES + 1 + Integer.BYTES;
+    /** Writes of one flight in the air at most: a file that grew after it was planned small cannot queue without bound. */
+    private static final int MOST_WRITES = 4;
+
+    private FlightSftpClient(ClientSession session) throws IOException {
+        super(session, SftpVersionSelector.CURRENT, SftpErrorDataHandler.EMPTY);
+    }
+
+    /** A session on {@code session}, its version agreed as MINA's own factory agrees it. */
+    static FlightSftpClient open(ClientSession session) throws IOException {
+        FlightSftpClient client = new FlightSftpClient(session);
+        try {
+            client.negotiateVersion(SftpVersionSelector.CURRENT);
+            return client;
+        } catch (IOException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    Flight flight() {
+        return new Flight();
+    }
+
+    /**
+     * Requests sent without waiting, answered all at once by {@link #finish}. At most one lstat
+     * per flight; its answer is what {@code finish} returns.
+     */
+    final class Flight {
+        private final Deque<Sent> writes = new ArrayDeque<>();
+        private final Deque<Sent> others = new ArrayDeque<>();
+        private IOException failed;
+        private Sent lstat;
+
+        private record Sent(int cmd, int id) {
+        }
+
+        void setAttributes(SftpClient.Handle handle, SftpClient.Attributes attributes) throws IOException {
+            Buffer b = request(handle.length() + 64);
+            b.putBytes(handle.getIdentifier());
+            writeAttributes(SftpConstants.SSH_FXP_FSETSTAT, b, attributes);
+            others.add(new Sent(SftpConstants.SSH_FXP_FSETSTAT, send(SftpConstants.SSH_FXP_FSETSTAT, b)));
+        }
+
+        /**
+         * Writes what {@code from} holds, from {@code offset} to its end, in requests of at most
+         * {@code request} bytes each read straight into the request; returns the bytes sent.
+         */
+        long writeAll(SftpClient.Handle handle, long offset, ReadableByteChannel from, int request) throws IOException {
+            byte[] id = handle.getIdentifier();
+            int head = HEADER + Integer.BYTES + id.length + Long.BYTES + Integer.BYTES;
+            long sent = 0;
+            while (true) {
+                byte[] packet = new byte[head + request];
+                ByteBuffer into = ByteBuffer.wrap(packet, head, request);
+                while (into.hasRemaining() && from.read(into) >= 0) {
+                    // a file reads until full or at its end
+                }
+                int n = into.position() - head;
+                if (n == 0) {
+                    return sent;
+                }
+                if (writes.size() >= MOST_WRITES) {
+                    keep(writes.poll());
+                }
+                Buffer b = new ByteArrayBuffer(packet, false);
+                b.rpos(HEADER);
+                b.wpos(HEADER);
+                b.putBytes(id);
+                b.putLong(offset + sent);
+                b.putInt(n);
+                b.wpos(head + n);
+                writes.add(new Sent(SftpConstants.SSH_FXP_WRITE, send(SftpConstants.SSH_FXP_WRITE, b)));
+                sent += n;
+                if (n < request) {
+                    return sent;
+                }
+            }
+        }
+
+        void close(SftpClient.Handle handle) throws IOException {
+            Buffer b = request(handle.length() + 8);
+            b.putBytes(handle.getIdentifier());
+            others.add(new Sent(SftpConstants.SSH_FXP_CLOSE, send(SftpConstants.SSH_FXP_CLOSE, b)));
+        }
+
+        /** Asks for {@code path}'s own attributes (a link is not followed). */
+        void lstat(String path) throws IOException {
+            Buffer b = request(path.length() * 3 + 8);
+            putReferencedName(SftpConstants.SSH_FXP_LSTAT, b, path, 0);
+            if (getVersion() >= SftpConstants.SFTP_V4) {
+                // From version 4 on the request names the attributes it wants, as MINA's own lstat asks: all.
+                b.putUInt(SftpConstants.SSH_FILEXFER_ATTR_ALL);
+            }
+            lstat = new Sent(SftpConstants.SSH_FXP_LSTAT, send(SftpConstants.SSH_FXP_LSTAT, b));
+        }
+
+        /**
+         * Reads every reply. The first refusal is thrown once all are read, so none is left waiting;
+         * else the lstat's attributes, or null when nothing is at its path (or none was asked).
+         */
+        SftpClient.Attributes finish() throws IOException {
+            while (!writes.isEmpty()) {
+                keep(writes.poll());
+            }
+            while (!others.isEmpty()) {
+                keep(others.poll());
+            }
+            SftpClient.Attributes attributes = null;
+            if (lstat != null) {
+                try {
+                    attributes = checkAttributesResponse(SftpResponse.parse(lstat.cmd(), receive(lstat.id())));
+                } catch (SftpException notThere) {
+                    // Nothing to look at under that name (or the server would not say): nothing there can lead elsewhere.
+                }
+                lstat = null;
+            }
+            if (failed != null) {
+                IOException e = failed;
+                failed = null;
+                throw e;
+            }
+            return attributes;
+        }
+
+        /** Reads one reply; a refusal is kept (the first one) and the rest still read. A lost session throws at once. */
+        private void keep(Sent sent) throws IOException {
+            try {
+                checkResponseStatus(SftpResponse.parse(sent.cmd(), receive(sent.id())));
+            } catch (SftpException refused) {
+                if (failed == null) {
+                    failed = refused;
+                }
+            }
+        }
+
+        private Buffer request(int size) {
+            Buffer b = new ByteArrayBuffer(HEADER + size, false);
+            b.rpos(HEADER);
+            b.wpos(HEADER);
+            return b;
+        }
+    }
+}
