@@ -73,15 +73,19 @@ final class FlightSftpClient extends DefaultSftpClient {
 
         /**
          * Writes what {@code from} holds, from {@code offset} to its end, in requests of at most
-         * {@code request} bytes each read straight into the request; returns the bytes sent.
+         * {@code request} bytes each read straight into the request; returns the bytes sent. The
+         * first request has room for the {@code expected} bytes and one more, so a small file
+         * costs a packet of its own size, not of a whole request, and its end shows at once.
          */
-        long writeAll(SftpClient.Handle handle, long offset, ReadableByteChannel from, int request) throws IOException {
+        long writeAll(SftpClient.Handle handle, long offset, ReadableByteChannel from, int request, long expected)
+                throws IOException {
             byte[] id = handle.getIdentifier();
             int head = HEADER + Integer.BYTES + id.length + Long.BYTES + Integer.BYTES;
+            int room = (int) Math.min(request, Math.max(0, expected) + 1);
             long sent = 0;
             while (true) {
-                byte[] packet = new byte[head + request];
-                ByteBuffer into = ByteBuffer.wrap(packet, head, request);
+                byte[] packet = new byte[head + room];
+                ByteBuffer into = ByteBuffer.wrap(packet, head, room);
                 while (into.hasRemaining() && from.read(into) >= 0) {
                     // a file reads until full or at its end
                 }
@@ -101,9 +105,11 @@ final class FlightSftpClient extends DefaultSftpClient {
                 b.wpos(head + n);
                 writes.add(new Sent(SftpConstants.SSH_FXP_WRITE, send(SftpConstants.SSH_FXP_WRITE, b)));
                 sent += n;
-                if (n < request) {
+                if (n < room) {
                     return sent;
                 }
+                // It grew since it was planned: the rest in whole requests.
+                room = request;
             }
         }
 

@@ -392,7 +392,7 @@ public final class SshChannel implements MemberChannel {
                     if (perms != null) {
                         last.setAttributes(handle, perms);
                     }
-                    last.writeAll(handle, 0, counted, request);
+                    last.writeAll(handle, 0, counted, request, in.size());
                 } else {
                     if (perms != null) {
                         sftp.setStat(handle, perms);

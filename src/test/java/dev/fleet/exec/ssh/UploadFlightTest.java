@@ -103,6 +103,35 @@ class UploadFlightTest {
         }
     }
 
+    /**
+     * A file planned small that holds more by the time it is read (it grew) still arrives whole:
+     * past the room planned for it, the rest goes in whole requests, at most a few in the air.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {3, 6})
+    void aFileLongerThanPlannedArrivesWhole(int sftpVersion) throws Exception {
+        try (SshChannelFixture ssh = new SshChannelFixture(tmp.resolve("m"), UploadWarmUp.usual(), sftpVersion, null);
+             SshPool.Lease lease = ssh.pool.lease(ssh.channelTarget());
+             FlightSftpClient sftp = FlightSftpClient.open(lease.session())) {
+            Path source = randomFile(tmp.resolve("grew.bin"), 300_000);
+            Path dest = ssh.work.resolve("grew.bin");
+            org.apache.sshd.sftp.client.SftpClient.CloseableHandle handle = sftp.open(dest.toString(),
+                    org.apache.sshd.sftp.client.SftpClient.OpenMode.Write, org.apache.sshd.sftp.client.SftpClient.OpenMode.Create);
+            FlightSftpClient.Flight flight = sftp.flight();
+            long sent;
+            try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(source)) {
+                // Planned at 10 bytes, sent in requests of 32 KiB: ten requests after the first.
+                sent = flight.writeAll(handle, 0, in, 32 * 1024, 10);
+            }
+            flight.close(handle);
+            flight.lstat(ssh.work.resolve("nothing-here").toString());
+            assertThat(flight.finish()).as("nothing under that name").isNull();
+            assertThat(sent).isEqualTo(300_000);
+            assertThat(Files.mismatch(source, dest)).isEqualTo(-1);
+            assertThat(ssh.sshd.largestSftpWrite()).isEqualTo(32 * 1024);
+        }
+    }
+
     private static Path randomFile(Path file, int size) throws Exception {
         byte[] bytes = new byte[size];
         new Random(size).nextBytes(bytes);
