@@ -194,19 +194,26 @@ public final class SshChannel implements MemberChannel {
         }
     }
 
-    /** The member's answer to {@link OsCommands#streamedWriteCheck}, asked on {@code session} as any command runs there. */
-    private boolean takesStreamedWrites(ClientSession session) {
+    /**
+     * The member's answer to {@link OsCommands#streamedWriteCheck}, asked on {@code session} as any
+     * command runs there; empty when there was no answer (the command could not start, timed out,
+     * or ended without an exit status), which {@link StreamedWrites#works} does not keep.
+     */
+    private Optional<Boolean> takesStreamedWrites(ClientSession session) {
         Optional<String> check = os.streamedWriteCheck();
         if (check.isEmpty()) {
-            return false;
+            return Optional.of(false);
         }
         String runId = "streamed-write-check";
         try {
             CommandResult r = runOn(session, os.remoteCommand(check.get(), null, runId), runId,
                     CommandRequest.probe(check.get(), OPEN_TIMEOUT));
-            return r.succeeded() && r.stdout().strip().equals(OsCommands.STREAMED_WRITE_OK);
+            if (r.timedOut() || r.exitCode() == null) {
+                return Optional.empty();
+            }
+            return Optional.of(r.succeeded() && r.stdout().strip().equals(OsCommands.STREAMED_WRITE_OK));
         } catch (ChannelException | NotStarted e) {
-            return false;
+            return Optional.empty();
         }
     }
 
@@ -222,13 +229,13 @@ public final class SshChannel implements MemberChannel {
         /** Whether large uploads may go as a stream ({@link StreamedWrites}) where the member takes one. */
         private final boolean streamUploads;
         /** Asks a connection's member whether it takes streamed writes ({@link StreamedWrites#works}). */
-        private final java.util.function.Predicate<ClientSession> asksStreams;
+        private final java.util.function.Function<ClientSession, Optional<Boolean>> asksStreams;
         private final ResolvedFolders folders;
         /** Folders this session has seen exist or has made: a folder of many files asks about each once. */
         private final java.util.Set<String> madeFolders = new java.util.HashSet<>();
 
         SftpSession(SshPool.Lease lease, FlightSftpClient sftp, String address, OsCommands os, String memberId, boolean streamUploads,
-                java.util.function.Predicate<ClientSession> asksStreams) {
+                java.util.function.Function<ClientSession, Optional<Boolean>> asksStreams) {
             this.lease = lease;
             this.sftp = sftp;
             this.address = address;

@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
+import java.util.Optional;
+import java.util.function.Function;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
@@ -81,17 +82,19 @@ final class StreamedWrites {
     /**
      * Whether {@code session}'s member takes streamed writes: {@code ask} (the member's answer to
      * {@link OsCommands#streamedWriteCheck}) is put once per connection, and the answer kept with
-     * it. Anything but the expected answer, a failure to ask included, means no: the caller copies
-     * over SFTP.
+     * it. Anything but the expected answer means no: the caller copies over SFTP. No answer at all
+     * (the question could not be put, or timed out) is no for this copy only and is not kept: the
+     * next large upload on the connection asks again, so a passing failure does not leave a
+     * connection without streams for its whole life.
      */
-    static boolean works(ClientSession session, Predicate<ClientSession> ask) {
+    static boolean works(ClientSession session, Function<ClientSession, Optional<Boolean>> ask) {
         Boolean known = session.getAttribute(WORKS_ON_SESSION);
         if (known != null) {
             return known;
         }
-        boolean works = ask.test(session);
-        session.setAttribute(WORKS_ON_SESSION, works);
-        return works;
+        Optional<Boolean> answer = ask.apply(session);
+        answer.ifPresent(works -> session.setAttribute(WORKS_ON_SESSION, works));
+        return answer.orElse(false);
     }
 
     /** What {@link #works} found or was told for {@code session}'s connection; null: not known yet (tests). */

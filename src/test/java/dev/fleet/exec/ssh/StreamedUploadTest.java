@@ -121,6 +121,34 @@ class StreamedUploadTest {
         }
     }
 
+    /**
+     * A member that could not be asked (here its server refuses a second channel, as OpenSSH's
+     * MaxSessions would) gets SFTP for this copy, and the missing answer is not kept: the next
+     * large upload on the connection asks again.
+     */
+    @Test
+    void noAnswerToTheStreamQuestionIsNotKeptForTheConnection() throws Exception {
+        try (SshChannelFixture ssh = new SshChannelFixture(tmp.resolve("m"))) {
+            ssh.sshd.restartLimitedTo(1);
+            Path large = randomFile(tmp.resolve("large.bin"), LARGE);
+            try (FileSession files = ssh.channel.files()) {
+                files.upload(large, ssh.work.resolve("large.bin").toString(), 0, real -> null, n -> { });
+            }
+            assertThat(Files.mismatch(large, ssh.work.resolve("large.bin"))).isEqualTo(-1);
+            assertThat(sftpWritten(ssh)).isEqualTo((long) LARGE);
+            try (SshPool.Lease lease = ssh.pool.lease(ssh.channelTarget())) {
+                assertThat(StreamedWrites.known(lease.session())).as("no answer kept").isNull();
+                // An answer is kept, and then not asked for again.
+                assertThat(StreamedWrites.works(lease.session(), s -> Optional.empty())).isFalse();
+                assertThat(StreamedWrites.known(lease.session())).isNull();
+                assertThat(StreamedWrites.works(lease.session(), s -> Optional.of(true))).isTrue();
+                assertThat(StreamedWrites.works(lease.session(), s -> {
+                    throw new AssertionError("asked again");
+                })).isTrue();
+            }
+        }
+    }
+
     @Test
     void aToolThatFailsMidwayFailsTheCopyAndLeavesTheDestinationAsItWas() throws Exception {
         try (SshChannelFixture ssh = new SshChannelFixture(tmp.resolve("m"))) {
