@@ -15,8 +15,9 @@ public interface FileSession extends AutoCloseable {
      * to a part file beside the destination, which gets {@code modifiedSeconds} as its modification
      * time (so that a later transfer can tell it is unchanged) and is renamed into place when
      * complete: a copy cut off midway never leaves half a file under the name. Where the destination
-     * really lies (links resolved, as {@link #realPath} gives it) is shown to {@code placement}
-     * before anything is made and again right before the rename; a refusal ends the copy with
+     * lies is shown to {@code placement} before anything is made (its folder's links resolved at
+     * least; an implementation may leave the name itself as written then) and again right before
+     * the rename (every link resolved, as {@link #realPath} gives it); a refusal ends the copy with
      * {@link Refused}, nothing left behind. {@code progress} receives the bytes copied so far.
      */
     void upload(Path localFile, String memberPath, long modifiedSeconds, Placement placement, LongConsumer progress)
