@@ -353,7 +353,7 @@ public final class SshPool implements AutoCloseable {
     /**
      * MINA reads these settings on every packet it sends or reads and on every SFTP request. Unset,
      * each read falls through to the system properties, building the setting's full name as a new
-     * string every time: about a fifth of what a folder of small files allocated (bench S5). Set on
+     * string every time: about a tenth of what a folder of small files allocated (bench S5). Set on
      * the client to their own defaults, they are found there and nothing changes but the cost.
      */
     private static void pinDefaults(SshClient client) {
