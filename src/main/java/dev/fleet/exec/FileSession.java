@@ -23,6 +23,39 @@ public interface FileSession extends AutoCloseable {
     void upload(Path localFile, String memberPath, long modifiedSeconds, Placement placement, LongConsumer progress)
             throws IOException, ChannelException;
 
+    /**
+     * Copies many files at once where the member can take them so, each as {@link #upload} would:
+     * a part file beside its destination with the given time, where it lies shown to
+     * {@code placement} before anything is made and right before the rename, and renamed into
+     * place only once whole. Returns what became of each, in the order given: a file this way
+     * does not suit (too large, or the member has no way to take many at once) is
+     * {@link Together.Left} and should go through {@link #upload} alone. The default leaves
+     * every file.
+     */
+    default java.util.List<Together> uploadTogether(java.util.List<Upload> uploads, Placement placement)
+            throws ChannelException {
+        return uploads.stream().map(u -> (Together) new Together.Left()).toList();
+    }
+
+    /** One file of {@link #uploadTogether}; {@code progress} receives its bytes copied so far. */
+    record Upload(Path localFile, String memberPath, long modifiedSeconds, LongConsumer progress) {
+    }
+
+    /** What became of one file of {@link #uploadTogether}. */
+    sealed interface Together {
+        /** In place under its name, {@code bytes} long. */
+        record Placed(long bytes) implements Together {
+        }
+
+        /** Not copied, for a reason that would hold for a copy alone too (a {@link Refused} placement); nothing left behind. */
+        record Failed(IOException error) implements Together {
+        }
+
+        /** Not copied this way, nothing left behind: copy it alone. */
+        record Left() implements Together {
+        }
+    }
+
     /** Where an upload's destination may lie. */
     @FunctionalInterface
     interface Placement {

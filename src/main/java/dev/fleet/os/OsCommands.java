@@ -109,6 +109,26 @@ public interface OsCommands {
         return java.util.Optional.empty();
     }
 
+    /** What {@link #archiveExtractCheck} prints where {@link #archiveExtract} works, followed by a space and the umask in octal. */
+    String ARCHIVE_EXTRACT_OK = "fleet-archive-extract-ok";
+
+    /**
+     * Shell text that extracts the tar archive on its stdin (regular files only, GNU long names,
+     * names relative to the root folder) as the member's user: each file created anew (one
+     * already under its name, a link included, is replaced, never written through), with the
+     * archive's time and permission bits, never the archive's owner.
+     * Exits non-zero when any file could not be written. Empty where this OS has no such tool;
+     * whether the member's own tool takes it is what {@link #archiveExtractCheck} asks.
+     */
+    default java.util.Optional<String> archiveExtract() {
+        return java.util.Optional.empty();
+    }
+
+    /** Prints {@link #ARCHIVE_EXTRACT_OK} where {@link #archiveExtract} works on the member; empty where it never does. */
+    default java.util.Optional<String> archiveExtractCheck() {
+        return java.util.Optional.empty();
+    }
+
     /**
      * Prints {@code <sha256 hex>  <path>} for each file whose absolute path arrives NUL-separated on
      * stdin (a file that cannot be read is left out); empty where this OS has no such tool.

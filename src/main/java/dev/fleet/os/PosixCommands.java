@@ -186,6 +186,32 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
         return java.util.Optional.of(DD_INTO + "/dev/null </dev/null && echo " + STREAMED_WRITE_OK);
     }
 
+    /**
+     * GNU tar, reading the archive from stdin. The permission bits are the archive's, exactly (as
+     * SFTP's set-attributes gives them; the sender puts what the user's umask would give where it
+     * has no bits of its own to send); the owner is never the archive's (as root, tar would take
+     * it by default); timestamp warnings (a file from 1970 or from the future is sent as it is) are
+     * not errors. GNU tar removes whatever is under a name before it creates the file there, so a
+     * link at that name is replaced, not followed. Other tar programs (BSD's on macOS, BusyBox's)
+     * differ in these points, which {@link #archiveExtractCheck} finds out before anything is sent.
+     */
+    private static final String TAR_FROM_STDIN = "tar -x --same-permissions --no-same-owner --warning=no-timestamp -f -";
+
+    @Override
+    public java.util.Optional<String> archiveExtract() {
+        return java.util.Optional.of("cd / && exec " + TAR_FROM_STDIN);
+    }
+
+    /**
+     * GNU tar by its own words, then an empty archive through the very options
+     * {@link #archiveExtract} uses; the mark is followed by the shell's umask.
+     */
+    @Override
+    public java.util.Optional<String> archiveExtractCheck() {
+        return java.util.Optional.of("case \"$(tar --version 2>/dev/null)\" in 'tar (GNU tar)'*) head -c 1024 /dev/zero | "
+                + TAR_FROM_STDIN + " && echo " + ARCHIVE_EXTRACT_OK + " \"$(umask)\";; esac");
+    }
+
     @Override
     public String diskProbe(String folder) {
         return "df -Pk -- " + posix(folder) + " | awk 'NR==2 {print \"disk_total_kb=\" $2; print \"disk_available_kb=\" $4}'";

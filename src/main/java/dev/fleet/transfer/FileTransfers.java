@@ -203,10 +203,13 @@ public final class FileTransfers {
             removeLeftParts(files, listed, destinations, os);
             FileResult[] done = new FileResult[plan.size()];
             boolean[] unchanged = new boolean[plan.size()];
-            SideBySide.run(files, channel, plan.size(), (session, i) -> {
+            Placements placements = new Placements(realRoot, os);
+            List<Integer> alone = sendTogether(files, plan, same, placements, bytes, done);
+            SideBySide.run(files, channel, alone.size(), (session, at) -> {
+                int i = alone.get(at);
                 Planned p = plan.get(i);
                 try {
-                    FileResult r = sendOne(session, p, realRoot, os, same, bytes);
+                    FileResult r = sendOne(session, p, placements, same, bytes);
                     unchanged[i] = r == null;
                     done[i] = r;
                 } catch (RuntimeException e) {
@@ -354,9 +357,66 @@ public final class FileTransfers {
         }
     }
 
+    /**
+     * Where a destination may lie: in the work folder, judged on the member on its real path. It
+     * is judged there on purpose: its folder before the copy makes anything, its own name right
+     * before the rename, so a link made since the plan (in the name, or in a folder before the
+     * transfer reached it) cannot lead outside.
+     */
+    private record Placements(String realRoot, MemberOs os) implements FileSession.Placement {
+        @Override
+        public String refusal(String realPath) {
+            return outside(realRoot, realPath, os, "destination escapes the work folder; refused");
+        }
+    }
+
+    /**
+     * Offers the files to send (not refused, not unchanged) to the session to send together
+     * ({@link FileSession#uploadTogether}), records what became of those it took, and returns
+     * the indexes of the files left to go one by one: the ones it left, and the refused and
+     * unchanged ones, which {@link #sendOne} accounts for.
+     */
+    private static List<Integer> sendTogether(FileSession files, List<Planned> plan, Set<String> same, Placements placements,
+                                              ByteProgress bytes, FileResult[] done) throws ChannelException {
+        List<Integer> offered = new ArrayList<>();
+        List<FileSession.Upload> uploads = new ArrayList<>();
+        List<ByteProgress.File> progress = new ArrayList<>();
+        for (int i = 0; i < plan.size(); i++) {
+            Planned p = plan.get(i);
+            if (p.refused() == null && !same.contains(p.dest())) {
+                ByteProgress.File file = bytes.file(p.source().path().getFileName().toString());
+                offered.add(i);
+                progress.add(file);
+                // The source's time as planned, read before its bytes are (see sendOne).
+                uploads.add(new FileSession.Upload(p.source().path(), p.dest(), p.source().stat().modifiedSeconds(), file));
+            }
+        }
+        List<FileSession.Together> outcomes = uploads.isEmpty() ? List.of() : files.uploadTogether(uploads, placements);
+        Set<Integer> taken = new HashSet<>();
+        for (int k = 0; k < offered.size(); k++) {
+            int i = offered.get(k);
+            String from = plan.get(i).source().path().toString();
+            if (outcomes.get(k) instanceof FileSession.Together.Placed placed) {
+                done[i] = FileResult.done(from, plan.get(i).dest(), placed.bytes());
+                progress.get(k).done(placed.bytes());
+                taken.add(i);
+            } else if (outcomes.get(k) instanceof FileSession.Together.Failed failed) {
+                done[i] = FileResult.failed(from, failed.error().getMessage());
+                progress.get(k).done(plan.get(i).source().stat().size());
+                taken.add(i);
+            }
+        }
+        List<Integer> alone = new ArrayList<>();
+        for (int i = 0; i < plan.size(); i++) {
+            if (!taken.contains(i)) {
+                alone.add(i);
+            }
+        }
+        return alone;
+    }
+
     /** One file through the path policy, then left alone when unchanged (null), else sent with its time. */
-    private static FileResult sendOne(FileSession files, Planned p, String realRoot, MemberOs os, Set<String> same,
-                                      ByteProgress bytes) {
+    private static FileResult sendOne(FileSession files, Planned p, Placements placements, Set<String> same, ByteProgress bytes) {
         Path source = p.source().path();
         long size = p.source().stat().size();
         ByteProgress.File progress = bytes.file(source.getFileName().toString());
@@ -367,13 +427,9 @@ public final class FileTransfers {
             if (same.contains(p.dest())) {
                 return null;
             }
-            // Where the destination lies is judged on the member, on purpose: its folder before the copy makes
-            // anything, its own name right before the rename, so a link made since the plan (in the name, or
-            // in a folder before the transfer reached it) cannot lead outside. The source's time as planned,
-            // read before its bytes were: a file changed since then looks changed to a later send (and is sent
-            // again), never unchanged.
-            files.upload(source, p.dest(), p.source().stat().modifiedSeconds(),
-                    real -> outside(realRoot, real, os, "destination escapes the work folder; refused"), progress);
+            // The source's time as planned, read before its bytes were: a file changed since then looks
+            // changed to a later send (and is sent again), never unchanged.
+            files.upload(source, p.dest(), p.source().stat().modifiedSeconds(), placements, progress);
             return FileResult.done(source.toString(), p.dest(), size);
         } catch (IOException | ChannelException e) {
             return FileResult.failed(source.toString(), e.getMessage());

@@ -277,6 +277,46 @@ class TransferBoundaryTest {
     }
 
     /**
+     * The same links met by a folder of many small files, which a remote member takes as one
+     * archive (its files renamed into place one by one after): a folder link out and a file name
+     * that is one are refused with the same words, nothing outside changes or appears, and the
+     * other files arrive; none of them went as an SFTP write.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "remote"})
+    void manySmallFilesSentTogetherMeetTheLinksAsFilesSentAloneDo(String kind) throws Exception {
+        Path work = member(kind);
+        Path landing = Files.createDirectories(work.resolve("project"));
+        Files.createSymbolicLink(landing.resolve("sub"), outside);
+        Files.writeString(outside.resolve("victim.txt"), "keep");
+        Files.createSymbolicLink(landing.resolve("named.txt"), outside.resolve("victim.txt"));
+        Path folder = Files.createDirectories(tmp.resolve("to-send/project"));
+        Files.createDirectories(folder.resolve("sub"));
+        Files.createDirectories(folder.resolve("ok"));
+        List<String> names = new java.util.ArrayList<>(List.of("named.txt", "sub/x.txt", "sub/y.txt"));
+        for (int i = 0; i < 20; i++) {
+            names.add("ok/f" + i + ".txt");
+        }
+        for (String name : names) {
+            Files.writeString(folder.resolve(name), "sent " + name);
+        }
+
+        ToolResult r = fleet.call("send_files", "member_name", "m", "local_paths", List.of(folder.toString()));
+
+        assertThat(files(outside)).containsExactly("victim.txt");
+        assertThat(Files.readString(outside.resolve("victim.txt"))).isEqualTo("keep");
+        assertThat(Files.isSymbolicLink(landing.resolve("named.txt"))).isTrue();
+        assertThat(results(r)).filteredOn(f -> Boolean.FALSE.equals(f.get("ok"))).hasSize(3)
+                .allSatisfy(f -> assertThat((String) f.get("error")).contains("escapes the work folder"));
+        for (int i = 0; i < 20; i++) {
+            assertThat(Files.readString(landing.resolve("ok/f" + i + ".txt"))).isEqualTo("sent ok/f" + i + ".txt");
+        }
+        assertThat(files(landing.resolve("ok"))).hasSize(20);
+        assertThat(r.text()).contains("20 of 23");
+        assertThat(members.sshd.writtenFiles()).isEmpty();
+    }
+
+    /**
      * Before a send, fleet lists each destination folder, to skip unchanged files and to remove the
      * part files that copies cut off there left behind. A folder reached through a link that leads
      * outside the work folder is not listed and nothing in it is removed: an old part file of the

@@ -30,6 +30,7 @@ final class FlightSftpClient extends DefaultSftpClient {
     private static final int HEADER = Integer.BYTES + 1 + Integer.BYTES;
     /** Writes of one flight in the air at most: a file that grew after it was planned small cannot queue without bound. */
     private static final int MOST_WRITES = 4;
+    private static final String POSIX_RENAME = "posix-rename@openssh.com";
 
     private FlightSftpClient(ClientSession session) throws IOException {
         super(session, SftpVersionSelector.CURRENT, SftpErrorDataHandler.EMPTY);
@@ -49,6 +50,87 @@ final class FlightSftpClient extends DefaultSftpClient {
 
     Flight flight() {
         return new Flight();
+    }
+
+    Replies replies() {
+        return new Replies();
+    }
+
+    /**
+     * Requests on many files (looks at names, renames, removals) sent without waiting for each
+     * other's replies, at most {@link #IN_THE_AIR} unanswered at a time; each reply is kept by the
+     * number its request was given, a refusal as its {@link SftpException}. A lost session throws
+     * at once.
+     */
+    final class Replies {
+        /** Enough to keep a connection busy with small requests; bounded, so that replies never queue without end. */
+        static final int IN_THE_AIR = 64;
+        private final Deque<Pending> unread = new ArrayDeque<>();
+        private final java.util.List<Object> answers = new java.util.ArrayList<>();
+
+        private record Pending(int cmd, int id, int index) {
+        }
+
+        /** Asks for {@code path}'s own attributes (a link is not followed); its answer is the attributes, or a refusal. */
+        int lstat(String path) throws IOException {
+            Buffer b = request(path.length() * 3 + 8);
+            putReferencedName(SftpConstants.SSH_FXP_LSTAT, b, path, 0);
+            if (getVersion() >= SftpConstants.SFTP_V4) {
+                b.putUInt(SftpConstants.SSH_FILEXFER_ATTR_ALL);
+            }
+            return sent(SftpConstants.SSH_FXP_LSTAT, b);
+        }
+
+        /** Renames {@code from} over {@code to} ({@code posix-rename@openssh.com}: atomic, replacing what is there). */
+        int posixRename(String from, String to) throws IOException {
+            Buffer b = request(POSIX_RENAME.length() + (from.length() + to.length()) * 3 + 16);
+            b.putString(POSIX_RENAME);
+            putReferencedName(SftpConstants.SSH_FXP_EXTENDED, b, from, 0);
+            putReferencedName(SftpConstants.SSH_FXP_EXTENDED, b, to, 1);
+            return sent(SftpConstants.SSH_FXP_EXTENDED, b);
+        }
+
+        /** Removes {@code path} (a link, not what it leads to). */
+        int remove(String path) throws IOException {
+            Buffer b = request(path.length() * 3 + 8);
+            putReferencedName(SftpConstants.SSH_FXP_REMOVE, b, path, 0);
+            return sent(SftpConstants.SSH_FXP_REMOVE, b);
+        }
+
+        /** Reads every reply still due; then each request's answer is {@link #answer}. */
+        void finish() throws IOException {
+            while (!unread.isEmpty()) {
+                read(unread.poll());
+            }
+        }
+
+        /** Request {@code index}'s answer once {@link #finish} has read it: attributes (an lstat), null (done), or the refusal. */
+        Object answer(int index) {
+            return answers.get(index);
+        }
+
+        private int sent(int cmd, Buffer b) throws IOException {
+            if (unread.size() >= IN_THE_AIR) {
+                read(unread.poll());
+            }
+            int index = answers.size();
+            answers.add(null);
+            unread.add(new Pending(cmd, send(cmd, b), index));
+            return index;
+        }
+
+        private void read(Pending p) throws IOException {
+            SftpResponse response = SftpResponse.parse(p.cmd(), receive(p.id()));
+            try {
+                if (p.cmd() == SftpConstants.SSH_FXP_LSTAT) {
+                    answers.set(p.index(), checkAttributesResponse(response));
+                } else {
+                    checkResponseStatus(response);
+                }
+            } catch (SftpException refused) {
+                answers.set(p.index(), refused);
+            }
+        }
     }
 
     /**
@@ -168,12 +250,13 @@ final class FlightSftpClient extends DefaultSftpClient {
                 }
             }
         }
+    }
 
-        private Buffer request(int size) {
-            Buffer b = new ByteArrayBuffer(HEADER + size, false);
-            b.rpos(HEADER);
-            b.wpos(HEADER);
-            return b;
-        }
+    /** A request's buffer, with room for what MINA's send puts before its fields. */
+    private static Buffer request(int size) {
+        Buffer b = new ByteArrayBuffer(HEADER + size, false);
+        b.rpos(HEADER);
+        b.wpos(HEADER);
+        return b;
     }
 }

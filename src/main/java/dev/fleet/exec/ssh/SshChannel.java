@@ -187,7 +187,7 @@ public final class SshChannel implements MemberChannel {
         try {
             lease.copiesFiles();
             return new SftpSession(lease, sftp(lease.session()), target.address(), os, memberId, pool.streamsUploads(),
-                    this::takesStreamedWrites);
+                    this::takesStreamedWrites, this::extractsArchives);
         } catch (ChannelException | RuntimeException e) {
             lease.close();
             throw e;
@@ -196,22 +196,44 @@ public final class SshChannel implements MemberChannel {
 
     /**
      * The member's answer to {@link OsCommands#streamedWriteCheck}, asked on {@code session} as any
-     * command runs there; empty when there was no answer (the command could not start, timed out,
-     * or ended without an exit status), which {@link StreamedWrites#works} does not keep.
+     * command runs there; empty when there was no answer, which {@link StreamedWrites#works} does
+     * not keep.
      */
     private Optional<Boolean> takesStreamedWrites(ClientSession session) {
-        Optional<String> check = os.streamedWriteCheck();
-        if (check.isEmpty()) {
-            return Optional.of(false);
+        return os.streamedWriteCheck().map(check -> answer(session, check, "streamed-write-check")
+                .map(out -> out.equals(OsCommands.STREAMED_WRITE_OK))).orElse(Optional.of(false));
+    }
+
+    /**
+     * The member's umask where its tar takes archives ({@link OsCommands#archiveExtractCheck}),
+     * else {@link ArchiveUploads#NO_ARCHIVES}; empty when there was no answer, which is not kept.
+     */
+    private Optional<Integer> extractsArchives(ClientSession session) {
+        return os.archiveExtractCheck().map(check -> answer(session, check, "archive-extract-check")
+                .map(SshChannel::umaskAfterMark)).orElse(Optional.of(ArchiveUploads.NO_ARCHIVES));
+    }
+
+    /** The umask printed after {@link OsCommands#ARCHIVE_EXTRACT_OK}; {@link ArchiveUploads#NO_ARCHIVES} for anything else. */
+    static int umaskAfterMark(String out) {
+        String mark = OsCommands.ARCHIVE_EXTRACT_OK + " ";
+        if (!out.startsWith(mark) || !out.substring(mark.length()).matches("0?[0-7]{1,4}")) {
+            return ArchiveUploads.NO_ARCHIVES;
         }
-        String runId = "streamed-write-check";
+        return Integer.parseInt(out.substring(mark.length()), 8) & CopiedModes.BITS;
+    }
+
+    /**
+     * What {@code check} printed on {@code session} (stripped) where it succeeded, "" where it
+     * failed; empty when there was no answer at all (the command could not start, timed out, or
+     * ended without an exit status).
+     */
+    private Optional<String> answer(ClientSession session, String check, String runId) {
         try {
-            CommandResult r = runOn(session, os.remoteCommand(check.get(), null, runId), runId,
-                    CommandRequest.probe(check.get(), OPEN_TIMEOUT));
+            CommandResult r = runOn(session, os.remoteCommand(check, null, runId), runId, CommandRequest.probe(check, OPEN_TIMEOUT));
             if (r.timedOut() || r.exitCode() == null) {
                 return Optional.empty();
             }
-            return Optional.of(r.succeeded() && r.stdout().strip().equals(OsCommands.STREAMED_WRITE_OK));
+            return Optional.of(r.succeeded() ? r.stdout().strip() : "");
         } catch (ChannelException | NotStarted e) {
             return Optional.empty();
         }
@@ -233,9 +255,11 @@ public final class SshChannel implements MemberChannel {
         private final ResolvedFolders folders;
         /** Folders this session has seen exist or has made: a folder of many files asks about each once. */
         private final java.util.Set<String> madeFolders = new java.util.HashSet<>();
+        private final ArchiveUploads archives;
 
         SftpSession(SshPool.Lease lease, FlightSftpClient sftp, String address, OsCommands os, String memberId, boolean streamUploads,
-                java.util.function.Function<ClientSession, Optional<Boolean>> asksStreams) {
+                java.util.function.Function<ClientSession, Optional<Boolean>> asksStreams,
+                java.util.function.Function<ClientSession, Optional<Integer>> asksArchives) {
             this.lease = lease;
             this.sftp = sftp;
             this.address = address;
@@ -245,6 +269,8 @@ public final class SshChannel implements MemberChannel {
             this.streamUploads = streamUploads;
             this.asksStreams = asksStreams;
             this.folders = new ResolvedFolders(memberOs);
+            this.archives = new ArchiveUploads(sftp, folders, path -> makeParents(sftp, path, madeFolders, memberOs), os, memberId,
+                    asksArchives);
         }
 
         /** Asked by the first copy, so a batch that only lists or stats pays no round trip for it. */
@@ -347,6 +373,15 @@ public final class SshChannel implements MemberChannel {
                         + "system allows (4,096 bytes a path on Linux, 1,024 on macOS); not copied", e);
             }
             return e;
+        }
+
+        /** Many small files as one archive where the member takes it ({@link ArchiveUploads}); streams turned off: each goes alone. */
+        @Override
+        public List<Together> uploadTogether(List<Upload> uploads, Placement placement) throws ChannelException {
+            if (!streamUploads) {
+                return FileSession.super.uploadTogether(uploads, placement);
+            }
+            return archives.send(lease, uploads, placement);
         }
 
         private void uploadVia(Path localFile, String memberPath, long modifiedSeconds, Placement placement, LongConsumer progress)

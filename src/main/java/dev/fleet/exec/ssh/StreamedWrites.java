@@ -17,7 +17,6 @@ import java.util.function.Function;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
 
 /**
  * Bytes into a member file as one plain stream: the member's own copy tool
@@ -55,7 +54,7 @@ final class StreamedWrites {
     /** After the exit status, the moment the last of stderr has to arrive. */
     private static final Duration CLOSE_AFTER_EXIT = Duration.ofSeconds(2);
 
-    private static final AttributeKey<Boolean> WORKS_ON_SESSION = new AttributeKey<>();
+    private static final ConnectionAnswer<Boolean> WORKS = new ConnectionAnswer<>();
 
     /** What a stream came to. */
     sealed interface Outcome permits NotStarted, Written, Failed {
@@ -88,23 +87,17 @@ final class StreamedWrites {
      * connection without streams for its whole life.
      */
     static boolean works(ClientSession session, Function<ClientSession, Optional<Boolean>> ask) {
-        Boolean known = session.getAttribute(WORKS_ON_SESSION);
-        if (known != null) {
-            return known;
-        }
-        Optional<Boolean> answer = ask.apply(session);
-        answer.ifPresent(works -> session.setAttribute(WORKS_ON_SESSION, works));
-        return answer.orElse(false);
+        return WORKS.get(session, ask).orElse(false);
     }
 
     /** What {@link #works} found or was told for {@code session}'s connection; null: not known yet (tests). */
     static Boolean known(ClientSession session) {
-        return session.getAttribute(WORKS_ON_SESSION);
+        return WORKS.known(session);
     }
 
     /** A confirmed write ({@link Written#confirmed}) answers {@link #works} for the connection without asking. */
     static void confirmed(ClientSession session) {
-        session.setAttribute(WORKS_ON_SESSION, true);
+        WORKS.keep(session, true);
     }
 
     /**

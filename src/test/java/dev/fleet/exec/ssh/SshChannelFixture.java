@@ -39,6 +39,11 @@ final class SshChannelFixture implements AutoCloseable {
      * the member known as a cloud instance of that id when {@code instanceId} is not null.
      */
     SshChannelFixture(Path dir, UploadWarmUp uploadWarmUp, int sftpVersion, String instanceId) throws Exception {
+        this(dir, uploadWarmUp, sftpVersion, instanceId, OsCommands.forOs(MemberOs.LINUX));
+    }
+
+    /** The same, with the member's commands a test chose (a Linux member's, some of them changed). */
+    SshChannelFixture(Path dir, UploadWarmUp uploadWarmUp, int sftpVersion, String instanceId, OsCommands os) throws Exception {
         TestHome home = new TestHome(dir);
         TestSshServer server = new TestSshServer(home, dir.resolve("sshd"));
         sshd = (sftpVersion > 0 ? server.sftpVersion(sftpVersion) : server).start();
@@ -46,8 +51,7 @@ final class SshChannelFixture implements AutoCloseable {
         TestKeys.authorize(home, key);
         pool = new SshPool(new TofuHostKeys(dir.resolve("known_hosts")), clock, Duration.ofSeconds(5), Duration.ofMinutes(5), uploadWarmUp);
         target = new SshTarget("m1|x", "127.0.0.1", sshd.port(), TestSshServer.USER, null, key, instanceId);
-        channel = new SshChannel("m1", target, pool,
-                OsCommands.forOs(MemberOs.LINUX), new SpillFiles(dir.resolve("out"), clock));
+        channel = new SshChannel("m1", target, pool, os, new SpillFiles(dir.resolve("out"), clock));
         work = java.nio.file.Files.createDirectories(dir.resolve("work")).toRealPath();
     }
 

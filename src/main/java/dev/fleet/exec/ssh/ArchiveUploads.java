@@ -1,0 +1,280 @@
+package dev.fleet.exec.ssh;
+
+import dev.fleet.exec.FileSession.Placement;
+import dev.fleet.exec.FileSession.Refused;
+import dev.fleet.exec.FileSession.Together;
+import dev.fleet.exec.FileSession.Upload;
+import dev.fleet.exec.PartFile;
+import dev.fleet.exec.RunTag;
+import dev.fleet.member.MemberOs;
+import dev.fleet.os.OsCommands;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
+import org.apache.sshd.sftp.common.SftpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Many small files to a member at once: their bytes as one tar archive into the member's GNU tar
+ * over an exec channel ({@link ArchiveStream}, {@link OsCommands#archiveExtract}), each into a
+ * part file beside its destination, then the part files renamed into place over SFTP, many
+ * requests in the air at a time. Over SFTP alone a small file costs an open, a flight of writes,
+ * times and close, and a rename: three round trips and six requests, each its own packet,
+ * answered one by one. Here the bytes travel as one stream, and each file costs a look at its
+ * name and a rename, sent without waiting for each other.
+ *
+ * <p>What a copy alone promises holds here too. Before anything is made, a file's folder is
+ * resolved and shown to the placement; right before the renames, each destination's name is
+ * looked at and, where it is a link, judged where it leads. Tar creates each part file anew (a
+ * link planted under that name is replaced, not followed), with the file's time and permission
+ * bits. The archive names the part files by their real paths, each in a folder already resolved
+ * and checked; tar follows a folder that was swapped for a link since, as SFTP's open would (see
+ * {@link ResolvedFolders}).
+ *
+ * <p>Anything this way cannot do is left for the copy alone, with nothing left behind: a file too
+ * large, a name resolved whole, a member without GNU tar or without POSIX renames over SFTP, a
+ * tar that fails (its part files are removed), a rename that fails. A connection lost midway
+ * leaves the files not yet renamed to the copy alone, which then says so.
+ */
+final class ArchiveUploads {
+    /** Fewer files than this go alone: the archive costs a channel, a process and a question per connection. */
+    static final int FEWEST = 16;
+    /**
+     * Larger files go alone. Below this a file's copy alone costs more round trips than bytes;
+     * each file is held in memory once while it goes into the archive.
+     */
+    static final long LARGEST = 1024 * 1024;
+    /** What a new file gets from the member's SFTP server where no bits are sent: 0666, the umask applied. */
+    private static final int CREATED = 0666;
+    /** How long tar may take after the archive's last byte: files in flight written to a slow disk. */
+    private static final Duration EXIT_WAIT = Duration.ofMinutes(2);
+    private static final Logger log = LoggerFactory.getLogger(ArchiveUploads.class);
+    /** Per connection: the member's umask where its tar takes archives ({@link OsCommands#archiveExtractCheck}), else -1. */
+    private static final ConnectionAnswer<Integer> UMASK = new ConnectionAnswer<>();
+    static final int NO_ARCHIVES = -1;
+
+    /** Makes the folders above a member path that are not there yet. */
+    interface Parents {
+        void make(String memberPath) throws IOException;
+    }
+
+    private final FlightSftpClient sftp;
+    private final ResolvedFolders folders;
+    private final Parents parents;
+    private final OsCommands os;
+    private final MemberOs memberOs;
+    private final String memberId;
+    private final Function<ClientSession, Optional<Integer>> asksUmask;
+
+    /**
+     * {@code asksUmask}: the member's answer to {@link OsCommands#archiveExtractCheck} on a
+     * connection (its umask, {@link #NO_ARCHIVES}), empty when there was none.
+     */
+    ArchiveUploads(FlightSftpClient sftp, ResolvedFolders folders, Parents parents, OsCommands os, String memberId,
+            Function<ClientSession, Optional<Integer>> asksUmask) {
+        this.sftp = sftp;
+        this.folders = folders;
+        this.parents = parents;
+        this.os = os;
+        this.memberOs = os.os();
+        this.memberId = memberId;
+        this.asksUmask = asksUmask;
+    }
+
+    /** What the member answered on {@code session}'s connection; null: not asked yet (tests). */
+    static Integer known(ClientSession session) {
+        return UMASK.known(session);
+    }
+
+    /** One file on its way: where its part file and destination lie (real folders), and its request numbers. */
+    private static final class Staged {
+        final int index;
+        final Upload upload;
+        final String destination;
+        final String part;
+        long bytes = -1;
+        int asked;
+
+        Staged(int index, Upload upload, String destination, String part) {
+            this.index = index;
+            this.upload = upload;
+            this.destination = destination;
+            this.part = part;
+        }
+    }
+
+    /** See {@link dev.fleet.exec.FileSession#uploadTogether}; {@code lease} is the connection the SFTP session is on. */
+    List<Together> send(SshPool.Lease lease, List<Upload> uploads, Placement placement) {
+        Together[] outcomes = new Together[uploads.size()];
+        Arrays.fill(outcomes, new Together.Left());
+        Optional<String> script = os.archiveExtract();
+        if (uploads.size() < FEWEST || script.isEmpty() || !posixRenames()) {
+            return List.of(outcomes);
+        }
+        List<Staged> staged = List.of();
+        try (SshPool.Lease second = lease.alsoIfFree()) {
+            int umask = second == null ? NO_ARCHIVES : UMASK.get(second.session(), asksUmask).orElse(NO_ARCHIVES);
+            if (umask == NO_ARCHIVES) {
+                return List.of(outcomes);
+            }
+            staged = stage(uploads, placement, outcomes);
+            if (!staged.isEmpty() && extracted(second.session(), script.get(), staged, umask)) {
+                place(staged, placement, outcomes);
+            }
+        } catch (IOException | RuntimeException e) {
+            // A lost connection most often: what is in place stays so, the rest goes alone and says what happened.
+            log.debug("files sent together stopped; the rest go one by one: {}", e.toString());
+            removeParts(staged.stream().filter(st -> st.bytes >= 0 && !(outcomes[st.index] instanceof Together.Placed)).toList());
+        }
+        return List.of(outcomes);
+    }
+
+    private boolean posixRenames() {
+        OpenSSHPosixRenameExtension posix = sftp.getExtension(OpenSSHPosixRenameExtension.class);
+        return posix != null && posix.isSupported();
+    }
+
+    /**
+     * The files this way suits, each with its folder checked and made: before anything is made, a
+     * folder on the way that leads elsewhere is refused here, as for a copy alone.
+     */
+    private List<Staged> stage(List<Upload> uploads, Placement placement, Together[] outcomes) throws IOException {
+        List<Staged> staged = new ArrayList<>();
+        for (int i = 0; i < uploads.size(); i++) {
+            Upload u = uploads.get(i);
+            if (!suits(u)) {
+                continue;
+            }
+            String before = folders.folderResolved(sftp, u.memberPath());
+            if (before == null) {
+                continue;
+            }
+            try {
+                placement.check(before);
+                parents.make(u.memberPath());
+            } catch (Refused refused) {
+                outcomes[i] = new Together.Failed(refused);
+                continue;
+            } catch (SftpException cannot) {
+                // The copy alone tries again and says why.
+                continue;
+            }
+            String destination = folders.folderResolved(sftp, u.memberPath());
+            if (destination != null && destination.startsWith("/")) {
+                staged.add(new Staged(i, u, destination, PartFile.beside(destination, memberOs)));
+            }
+        }
+        return staged;
+    }
+
+    private static boolean suits(Upload u) {
+        try {
+            return Files.size(u.localFile()) <= LARGEST && u.modifiedSeconds() >= 0 && u.modifiedSeconds() <= ArchiveStream.LARGEST_NUMBER;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Streams the archive of the staged files into the member's tar; true when it took all of it.
+     * Where tar failed, the part files it may have made are removed and every file goes alone.
+     */
+    private boolean extracted(ClientSession session, String script, List<Staged> staged, int umask) throws IOException {
+        List<ArchiveStream.Entry> entries = new ArrayList<>();
+        for (Staged s : staged) {
+            int mode = CopiedModes.of(s.upload.localFile());
+            int bits = mode == CopiedModes.UNKNOWN || mode == CopiedModes.USUAL ? CREATED & ~umask : mode;
+            // Relative to the root folder, where tar runs: tar takes no name that starts with a slash.
+            entries.add(new ArchiveStream.Entry(s.upload.localFile(), s.part.substring(1), bits, s.upload.modifiedSeconds(),
+                    LARGEST));
+        }
+        ArchiveStream archive = new ArchiveStream(entries);
+        StreamedWrites.Outcome outcome;
+        try {
+            outcome = StreamedWrites.write(session, os, script, RunTag.next(memberId, false), archive, EXIT_WAIT);
+        } catch (IOException e) {
+            removeParts(staged);
+            throw e;
+        }
+        if (outcome instanceof StreamedWrites.Written) {
+            for (int i = 0; i < staged.size(); i++) {
+                staged.get(i).bytes = archive.archived(i);
+            }
+            return true;
+        }
+        if (outcome instanceof StreamedWrites.Failed failed) {
+            log.debug("the member's tar failed (exit {}): {}; the files go one by one", failed.exit(), failed.said());
+            removeParts(staged);
+        }
+        return false;
+    }
+
+    /**
+     * Looks at each destination's name, then renames each part file over it where its placement
+     * allows, many requests in the air at once. A refused file's part file is removed, and so is
+     * one whose rename failed (that file goes alone).
+     */
+    private void place(List<Staged> staged, Placement placement, Together[] outcomes) throws IOException {
+        List<Staged> archived = staged.stream().filter(s -> s.bytes >= 0).toList();
+        int batch = FlightSftpClient.Replies.IN_THE_AIR * 4;
+        for (int from = 0; from < archived.size(); from += batch) {
+            List<Staged> some = archived.subList(from, Math.min(archived.size(), from + batch));
+            FlightSftpClient.Replies looks = sftp.replies();
+            for (Staged s : some) {
+                s.asked = looks.lstat(s.destination);
+            }
+            looks.finish();
+            FlightSftpClient.Replies moves = sftp.replies();
+            List<Staged> moved = new ArrayList<>();
+            for (Staged s : some) {
+                Object own = looks.answer(s.asked);
+                // Nothing under that name (or the server would not say): nothing there can lead elsewhere.
+                String real = folders.named(sftp, s.destination, own instanceof SftpClient.Attributes a ? a : null);
+                String refusal = placement.refusal(real);
+                if (refusal != null) {
+                    outcomes[s.index] = new Together.Failed(new Refused(refusal));
+                    moves.remove(s.part);
+                } else {
+                    s.asked = moves.posixRename(s.part, s.destination);
+                    moved.add(s);
+                }
+            }
+            moves.finish();
+            List<Staged> failed = new ArrayList<>();
+            for (Staged s : moved) {
+                if (moves.answer(s.asked) == null) {
+                    outcomes[s.index] = new Together.Placed(s.bytes);
+                    s.upload.progress().accept(s.bytes);
+                } else {
+                    failed.add(s);
+                }
+            }
+            removeParts(failed);
+        }
+    }
+
+    /** Removes the part files of {@code staged}, not waiting for each other; one that cannot be removed is left (a later send cleans it). */
+    private void removeParts(List<Staged> staged) {
+        if (staged.isEmpty()) {
+            return;
+        }
+        try {
+            FlightSftpClient.Replies removals = sftp.replies();
+            for (Staged s : staged) {
+                removals.remove(s.part);
+            }
+            removals.finish();
+        } catch (IOException | RuntimeException e) {
+            log.debug("could not remove the part files of files sent together: {}", e.toString());
+        }
+    }
+}
