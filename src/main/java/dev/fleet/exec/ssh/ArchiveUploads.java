@@ -55,6 +55,12 @@ final class ArchiveUploads {
     static final long LARGEST = 1024 * 1024;
     /** What a new file gets from the member's SFTP server where no bits are sent: 0666, the umask applied. */
     private static final int CREATED = 0666;
+    /**
+     * Staged files per archive: more go as several archives side by side, at most
+     * {@link #MOST_ARCHIVES}, each on a channel of the connection that is free at once.
+     */
+    static final int FILES_PER_ARCHIVE = 250;
+    static final int MOST_ARCHIVES = 4;
     /** How long tar may take after the archive's last byte: files in flight written to a slow disk. */
     private static final Duration EXIT_WAIT = Duration.ofMinutes(2);
     private static final Logger log = LoggerFactory.getLogger(ArchiveUploads.class);
@@ -101,14 +107,17 @@ final class ArchiveUploads {
         final Upload upload;
         final String destination;
         final String part;
+        /** The permission bits it goes with. */
+        final int bits;
         long bytes = -1;
         int asked;
 
-        Staged(int index, Upload upload, String destination, String part) {
+        Staged(int index, Upload upload, String destination, String part, int bits) {
             this.index = index;
             this.upload = upload;
             this.destination = destination;
             this.part = part;
+            this.bits = bits;
         }
     }
 
@@ -121,19 +130,43 @@ final class ArchiveUploads {
             return List.of(outcomes);
         }
         List<Staged> staged = List.of();
-        try (SshPool.Lease second = lease.alsoIfFree()) {
-            int umask = second == null ? NO_ARCHIVES : UMASK.get(second.session(), asksUmask).orElse(NO_ARCHIVES);
+        List<SshPool.Lease> leases = new ArrayList<>();
+        List<Extraction> running = new ArrayList<>();
+        try {
+            SshPool.Lease first = lease.alsoIfFree();
+            if (first == null) {
+                return List.of(outcomes);
+            }
+            leases.add(first);
+            int umask = UMASK.get(first.session(), asksUmask).orElse(NO_ARCHIVES);
             if (umask == NO_ARCHIVES) {
                 return List.of(outcomes);
             }
-            staged = stage(uploads, placement, outcomes);
-            if (!staged.isEmpty() && extracted(second.session(), script.get(), staged, umask)) {
-                place(staged, placement, outcomes);
+            staged = stage(uploads, placement, umask, outcomes);
+            int wanted = Math.min(MOST_ARCHIVES, Math.max(1, staged.size() / FILES_PER_ARCHIVE));
+            for (SshPool.Lease more; leases.size() < wanted && (more = lease.alsoIfFree()) != null; ) {
+                leases.add(more);
             }
-        } catch (IOException | RuntimeException e) {
+            for (int k = 0; k < leases.size() && !staged.isEmpty(); k++) {
+                List<Staged> slice = staged.subList(k * staged.size() / leases.size(), (k + 1) * staged.size() / leases.size());
+                running.add(new Extraction(leases.get(k).session(), script.get(), slice));
+            }
+            // Each archive's files are placed as soon as its tar is done, while the others still run.
+            for (Extraction x : running) {
+                if (x.extracted()) {
+                    place(x.slice, placement, outcomes);
+                }
+            }
+        } catch (IOException | RuntimeException | InterruptedException e) {
             // A lost connection most often: what is in place stays so, the rest goes alone and says what happened.
             log.debug("files sent together stopped; the rest go one by one: {}", e.toString());
-            removeParts(staged.stream().filter(st -> st.bytes >= 0 && !(outcomes[st.index] instanceof Together.Placed)).toList());
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            running.forEach(Extraction::stop);
+            removeParts(staged.stream().filter(st -> outcomes[st.index] instanceof Together.Left).toList());
+        } finally {
+            leases.forEach(SshPool.Lease::close);
         }
         return List.of(outcomes);
     }
@@ -147,11 +180,12 @@ final class ArchiveUploads {
      * The files this way suits, each with its folder checked and made: before anything is made, a
      * folder on the way that leads elsewhere is refused here, as for a copy alone.
      */
-    private List<Staged> stage(List<Upload> uploads, Placement placement, Together[] outcomes) throws IOException {
+    private List<Staged> stage(List<Upload> uploads, Placement placement, int umask, Together[] outcomes) throws IOException {
         List<Staged> staged = new ArrayList<>();
         for (int i = 0; i < uploads.size(); i++) {
             Upload u = uploads.get(i);
-            if (!suits(u)) {
+            int bits = suits(u) ? permissionBits(u, umask) : CopiedModes.UNKNOWN;
+            if (bits == CopiedModes.UNKNOWN) {
                 continue;
             }
             String before = folders.folderResolved(sftp, u.memberPath());
@@ -170,10 +204,24 @@ final class ArchiveUploads {
             }
             String destination = folders.folderResolved(sftp, u.memberPath());
             if (destination != null && destination.startsWith("/")) {
-                staged.add(new Staged(i, u, destination, PartFile.beside(destination, memberOs)));
+                staged.add(new Staged(i, u, destination, PartFile.beside(destination, memberOs), bits));
             }
         }
         return staged;
+    }
+
+    /**
+     * The bits a file's copy gets, as a copy alone would: its own where they are unusual, else what
+     * the member's SFTP server gives a file it creates; {@link CopiedModes#UNKNOWN} when they
+     * cannot be read (the copy alone fails it, saying why).
+     */
+    private static int permissionBits(Upload u, int umask) {
+        try {
+            int mode = CopiedModes.of(u.localFile());
+            return mode == CopiedModes.UNKNOWN || mode == CopiedModes.USUAL ? CREATED & ~umask : mode;
+        } catch (IOException e) {
+            return CopiedModes.UNKNOWN;
+        }
     }
 
     private static boolean suits(Upload u) {
@@ -185,37 +233,84 @@ final class ArchiveUploads {
     }
 
     /**
-     * Streams the archive of the staged files into the member's tar; true when it took all of it.
-     * Where tar failed, the part files it may have made are removed and every file goes alone.
+     * One archive of staged files streaming into a tar of its own on the member, on a thread of
+     * its own: on a member whose file system is slow to create files (most of the time of a
+     * small file there), several tars side by side create them on several cores, as the member's
+     * SFTP server processes do for files sent alone side by side.
      */
-    private boolean extracted(ClientSession session, String script, List<Staged> staged, int umask) throws IOException {
-        List<ArchiveStream.Entry> entries = new ArrayList<>();
-        for (Staged s : staged) {
-            int mode = CopiedModes.of(s.upload.localFile());
-            int bits = mode == CopiedModes.UNKNOWN || mode == CopiedModes.USUAL ? CREATED & ~umask : mode;
-            // Relative to the root folder, where tar runs: tar takes no name that starts with a slash.
-            entries.add(new ArchiveStream.Entry(s.upload.localFile(), s.part.substring(1), bits, s.upload.modifiedSeconds(),
-                    LARGEST));
-        }
-        ArchiveStream archive = new ArchiveStream(entries);
-        StreamedWrites.Outcome outcome;
-        try {
-            outcome = StreamedWrites.write(session, os, script, RunTag.next(memberId, false), archive, EXIT_WAIT);
-        } catch (IOException e) {
-            removeParts(staged);
-            throw e;
-        }
-        if (outcome instanceof StreamedWrites.Written) {
-            for (int i = 0; i < staged.size(); i++) {
-                staged.get(i).bytes = archive.archived(i);
+    private final class Extraction {
+        private static final long STOP_WAIT_MS = 5_000;
+        final List<Staged> slice;
+        private final Thread thread;
+        private volatile java.io.Closeable channel;
+        private StreamedWrites.Outcome outcome;
+        private IOException failure;
+        private long[] archived;
+
+        Extraction(ClientSession session, String script, List<Staged> slice) {
+            this.slice = slice;
+            List<ArchiveStream.Entry> entries = new ArrayList<>();
+            for (Staged s : slice) {
+                // Relative to the root folder, where tar runs: tar takes no name that starts with a slash.
+                entries.add(new ArchiveStream.Entry(s.upload.localFile(), s.part.substring(1), s.bits, s.upload.modifiedSeconds(),
+                        LARGEST));
             }
-            return true;
+            thread = new Thread(() -> run(session, script, entries), "fleet-transfer-archive");
+            thread.setDaemon(true);
+            thread.start();
         }
-        if (outcome instanceof StreamedWrites.Failed failed) {
-            log.debug("the member's tar failed (exit {}): {}; the files go one by one", failed.exit(), failed.said());
-            removeParts(staged);
+
+        private void run(ClientSession session, String script, List<ArchiveStream.Entry> entries) {
+            ArchiveStream archive = new ArchiveStream(entries);
+            try {
+                outcome = StreamedWrites.write(session, os, script, RunTag.next(memberId, false), archive, EXIT_WAIT,
+                        open -> channel = open);
+            } catch (IOException e) {
+                failure = e;
+            }
+            archived = new long[entries.size()];
+            for (int i = 0; i < archived.length; i++) {
+                archived[i] = archive.archived(i);
+            }
         }
-        return false;
+
+        /**
+         * Waits for the tar; true when it took the whole archive (each file's length is then
+         * known). Where it failed, the part files it may have made are removed: its files go alone.
+         */
+        boolean extracted() throws InterruptedException {
+            thread.join();
+            if (outcome instanceof StreamedWrites.Written) {
+                for (int i = 0; i < slice.size(); i++) {
+                    slice.get(i).bytes = archived[i];
+                }
+                return true;
+            }
+            if (outcome instanceof StreamedWrites.Failed failed) {
+                log.debug("the member's tar failed (exit {}): {}; its files go one by one", failed.exit(), failed.said());
+            } else if (failure != null) {
+                log.debug("an archive to the member was cut off: {}; its files go one by one", failure.toString());
+            }
+            if (!(outcome instanceof StreamedWrites.NotStarted)) {
+                removeParts(slice);
+            }
+            return false;
+        }
+
+        /** Ends the stream where it still runs, and waits a moment for its thread. */
+        void stop() {
+            java.io.Closeable open = channel;
+            try {
+                if (open != null) {
+                    open.close();
+                }
+                thread.join(STOP_WAIT_MS);
+            } catch (IOException | InterruptedException e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
     }
 
     /**
