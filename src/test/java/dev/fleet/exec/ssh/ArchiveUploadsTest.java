@@ -193,6 +193,27 @@ class ArchiveUploadsTest {
         }
     }
 
+    /** More files than one archive takes go as several, side by side, each into a tar of its own; every file arrives. */
+    @Test
+    void manyMoreFilesGoAsSeveralArchivesSideBySide() throws Exception {
+        Path runs = tmp.resolve("tar-runs");
+        OsCommands countedTar = changed(Map.of("archiveExtract", Optional.of("echo run >> '" + runs + "'; "
+                + OsCommands.forOs(MemberOs.LINUX).archiveExtract().orElseThrow())));
+        try (SshChannelFixture ssh = new SshChannelFixture(tmp.resolve("m"), UploadWarmUp.usual(), 3, null, countedTar)) {
+            List<Upload> uploads = files(ssh, ArchiveUploads.FILES_PER_ARCHIVE * 3, "d/f");
+            List<Together> outcomes;
+            try (FileSession files = ssh.channel.files()) {
+                outcomes = files.uploadTogether(uploads, insideOnly(ssh, new ArrayList<>()));
+            }
+            assertThat(outcomes).allMatch(Together.Placed.class::isInstance);
+            assertThat(Files.readAllLines(runs)).hasSize(3);
+            for (Upload u : uploads) {
+                assertThat(Files.mismatch(u.localFile(), Path.of(u.memberPath()))).isEqualTo(-1);
+            }
+            assertThat(partFiles(ssh.work)).isEmpty();
+        }
+    }
+
     @Test
     void theUmaskFollowsTheMarkOrNothingIsTaken() {
         assertThat(SshChannel.umaskAfterMark(OsCommands.ARCHIVE_EXTRACT_OK + " 0022")).isEqualTo(022);
