@@ -53,7 +53,8 @@ import java.util.Map;
  *                          transfer path after SSH connections (the cipher on its own, zeros into a member's
  *                          {@code /dev/null} over a fast link); default on
  * @param uploadStream      {@code FLEET_UPLOAD_STREAM}: {@code off} sends every file to a member over SFTP write
- *                          requests; by default a large file goes to a member whose dd takes it as one stream
+ *                          requests; by default a large file goes to a member whose dd takes it as one stream,
+ *                          and many small files to a member whose tar takes them as archives
  * @param problems          malformed values, each naming its variable and the default used instead
  */
 public record Settings(

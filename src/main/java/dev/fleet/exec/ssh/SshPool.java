@@ -232,8 +232,9 @@ public final class SshPool implements AutoCloseable {
     }
 
     /**
-     * Whether large uploads may go as a stream where the member takes one (on unless
-     * {@code FLEET_UPLOAD_STREAM=off}); else every upload uses SFTP write requests.
+     * Whether large uploads may go as a stream, and many small ones as archives, where the member
+     * takes them (on unless {@code FLEET_UPLOAD_STREAM=off}); else every upload uses SFTP write
+     * requests.
      */
     public void streamUploads(boolean on) {
         streamUploads = on;
