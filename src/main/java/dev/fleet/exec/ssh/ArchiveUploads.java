@@ -244,7 +244,8 @@ final class ArchiveUploads {
         private final Thread thread;
         private volatile java.io.Closeable channel;
         private StreamedWrites.Outcome outcome;
-        private IOException failure;
+        /** The stream cut off (a lost connection, most often), or the SSH library failing. */
+        private Exception failure;
         private long[] archived;
 
         Extraction(ClientSession session, String script, List<Staged> slice) {
@@ -265,7 +266,7 @@ final class ArchiveUploads {
             try {
                 outcome = StreamedWrites.write(session, os, script, RunTag.next(memberId, false), archive, EXIT_WAIT,
                         open -> channel = open);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 failure = e;
             }
             archived = new long[entries.size()];
