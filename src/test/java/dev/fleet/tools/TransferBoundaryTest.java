@@ -254,13 +254,8 @@ class TransferBoundaryTest {
     @ValueSource(strings = {"local", "remote"})
     void linksOnTheMemberWhereSentFilesWouldLandCannotCarryThemOutside(String kind) throws Exception {
         Path work = member(kind);
-        Path landing = Files.createDirectories(work.resolve("project"));
-        Files.createSymbolicLink(landing.resolve("sub"), outside);
-        Files.writeString(outside.resolve("victim.txt"), "keep");
-        Files.createSymbolicLink(landing.resolve("named.txt"), outside.resolve("victim.txt"));
-        Path folder = Files.createDirectories(tmp.resolve("to-send/project"));
-        Files.createDirectories(folder.resolve("sub"));
-        Files.createDirectories(folder.resolve("ok"));
+        Path landing = landingWithLinksOut(work);
+        Path folder = folderToSend();
         for (String name : List.of("a.txt", "b.txt", "named.txt", "sub/x.txt", "sub/y.txt", "sub/z.txt", "ok/p.txt", "ok/q.txt")) {
             Files.writeString(folder.resolve(name), "sent " + name);
         }
@@ -286,13 +281,8 @@ class TransferBoundaryTest {
     @ValueSource(strings = {"local", "remote"})
     void manySmallFilesSentTogetherMeetTheLinksAsFilesSentAloneDo(String kind) throws Exception {
         Path work = member(kind);
-        Path landing = Files.createDirectories(work.resolve("project"));
-        Files.createSymbolicLink(landing.resolve("sub"), outside);
-        Files.writeString(outside.resolve("victim.txt"), "keep");
-        Files.createSymbolicLink(landing.resolve("named.txt"), outside.resolve("victim.txt"));
-        Path folder = Files.createDirectories(tmp.resolve("to-send/project"));
-        Files.createDirectories(folder.resolve("sub"));
-        Files.createDirectories(folder.resolve("ok"));
+        Path landing = landingWithLinksOut(work);
+        Path folder = folderToSend();
         List<String> names = new java.util.ArrayList<>(List.of("named.txt", "sub/x.txt", "sub/y.txt"));
         for (int i = 0; i < 20; i++) {
             names.add("ok/f" + i + ".txt");
@@ -342,5 +332,22 @@ class TransferBoundaryTest {
         assertThat(files(outside)).containsExactly("other/lib/.util.c.fleet-part-3f");
         assertThat(results(r)).singleElement()
                 .satisfies(f -> assertThat((String) f.get("error")).contains("escapes the work folder"));
+    }
+
+    /** {@code project} in the work folder, with {@code sub} a link to the outside folder and {@code named.txt} a link to a file there. */
+    private Path landingWithLinksOut(Path work) throws Exception {
+        Path landing = Files.createDirectories(work.resolve("project"));
+        Files.createSymbolicLink(landing.resolve("sub"), outside);
+        Files.writeString(outside.resolve("victim.txt"), "keep");
+        Files.createSymbolicLink(landing.resolve("named.txt"), outside.resolve("victim.txt"));
+        return landing;
+    }
+
+    /** A local {@code project} folder to send, with the subfolders {@code sub} and {@code ok}. */
+    private Path folderToSend() throws Exception {
+        Path folder = Files.createDirectories(tmp.resolve("to-send/project"));
+        Files.createDirectories(folder.resolve("sub"));
+        Files.createDirectories(folder.resolve("ok"));
+        return folder;
     }
 }

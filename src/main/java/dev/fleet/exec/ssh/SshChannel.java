@@ -375,7 +375,7 @@ public final class SshChannel implements MemberChannel {
             return e;
         }
 
-        /** Many small files as one archive where the member takes it ({@link ArchiveUploads}); streams turned off: each goes alone. */
+        /** Many small files as archives where the member takes them ({@link ArchiveUploads}); streams turned off: each goes alone. */
         @Override
         public List<Together> uploadTogether(List<Upload> uploads, Placement placement) throws ChannelException {
             if (!streamUploads) {
