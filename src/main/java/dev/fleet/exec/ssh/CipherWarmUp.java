@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Once per fleet process, right after its first SSH connection ({@link TransferWarmUps}): runs a
+ * Once per fleet process, after its first SSH connection, once the call that made it is done
+ * ({@link TransferWarmUps}): runs a
  * few megabytes of dummy packets through the cipher that connection negotiated (encrypting as an
  * upload does, decrypting as a download does), so that the JIT has compiled the encryption into
  * the CPU's AES instructions before the first file transfer needs it.

@@ -117,7 +117,7 @@ public final class SshPool implements AutoCloseable {
                     pool.put(target.key(), p);
                     Pooled fresh = p;
                     warmUps.afterConnection(target, p.session, () -> leaseIfFree(target.key(), fresh),
-                            () -> fresh.transfers.get() > 0);
+                            () -> fresh.transfers.get() > 0, fresh::quietForNanos);
                 }
             }
         }
@@ -131,6 +131,7 @@ public final class SshPool implements AutoCloseable {
             throw new ChannelException("interrupted while waiting for a free channel");
         }
         p.lastUsed = clock.instant();
+        p.leaseChanged();
         return new Lease(this, target.key(), p);
     }
 
@@ -142,6 +143,7 @@ public final class SshPool implements AutoCloseable {
             }
         }
         p.lastUsed = clock.instant();
+        p.leaseChanged();
         return new Lease(this, key, p);
     }
 
@@ -444,9 +446,20 @@ public final class SshPool implements AutoCloseable {
         volatile Instant lastUsed = Instant.EPOCH;
         /** Out of the pool: closed when its last lease is given back. */
         boolean retired;
+        /** When a lease was last taken or given back ({@link System#nanoTime}): how long the connection has been quiet. */
+        private volatile long leaseChangedNanos = System.nanoTime();
 
         Pooled(ClientSession session) {
             this.session = session;
+        }
+
+        void leaseChanged() {
+            leaseChangedNanos = System.nanoTime();
+        }
+
+        /** How long no channel of this connection has been in use; 0 while one is. */
+        long quietForNanos() {
+            return channels.availablePermits() < CHANNELS_PER_CONNECTION ? 0 : System.nanoTime() - leaseChangedNanos;
         }
     }
 
@@ -501,6 +514,7 @@ public final class SshPool implements AutoCloseable {
                 }
                 synchronized (pooled) {
                     pooled.channels.release();
+                    pooled.leaseChanged();
                     if (pooled.retired && pooled.channels.availablePermits() == CHANNELS_PER_CONNECTION) {
                         pooled.session.close(false);
                     }

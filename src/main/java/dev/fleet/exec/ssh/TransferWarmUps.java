@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
@@ -33,6 +34,14 @@ import org.slf4j.LoggerFactory;
 final class TransferWarmUps {
     private static final Logger log = LoggerFactory.getLogger(TransferWarmUps.class);
     static final String THREAD_NAME = "fleet-transfer-warm-up";
+    /** Quiet this long, the connection's first call is taken to be done. */
+    static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * The warm-ups start at most this long after the connection came up, quiet or not. A
+     * registration's own work after its connection took about 200 ms here (bench S1).
+     */
+    static final long MOST_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
+    private static final long QUIET_POLL_MS = 10;
 
     private final CipherWarmUp cipher;
     private final UploadWarmUp upload;
@@ -46,6 +55,8 @@ final class TransferWarmUps {
     private volatile UploadWarmUp.Outcome lastUpload;
     /** Whether the pool sends large uploads as streams where members take them. */
     private final BooleanSupplier streamUploads;
+    private final long quietNanos;
+    private final long mostDelayNanos;
     /**
      * The warm-up runs before the member's OS is known; a member whose shell or dd does not take
      * the stream refuses it before a byte is offered, and then gets the SFTP warm-up.
@@ -53,9 +64,17 @@ final class TransferWarmUps {
     private static final OsCommands STREAM_COMMANDS = OsCommands.forOs(MemberOs.LINUX);
 
     TransferWarmUps(CipherWarmUp cipher, UploadWarmUp upload, BooleanSupplier streamUploads) {
+        this(cipher, upload, streamUploads, QUIET_NANOS, MOST_DELAY_NANOS);
+    }
+
+    /** With the quiet that lets the warm-ups start, and their longest delay after a connection, as a test sets them. */
+    TransferWarmUps(CipherWarmUp cipher, UploadWarmUp upload, BooleanSupplier streamUploads, long quietNanos,
+            long mostDelayNanos) {
         this.cipher = cipher;
         this.upload = upload;
         this.streamUploads = streamUploads;
+        this.quietNanos = quietNanos;
+        this.mostDelayNanos = mostDelayNanos;
     }
 
     /** From now on, new connections start the warm-ups; a server calls this as it starts. */
@@ -75,18 +94,45 @@ final class TransferWarmUps {
     /**
      * A new connection to {@code target} is up: queues what is left to warm for it.
      * {@code freeChannel} gives a lease on one of its channels if one is free at once (else null),
-     * and {@code transferRunning} tells whether a file transfer runs on it.
+     * {@code transferRunning} tells whether a file transfer runs on it, and {@code quietForNanos}
+     * how long none of its channels has been in use. Each warm-up first waits for the connection
+     * to fall quiet ({@link #awaitQuiet}).
      */
     void afterConnection(SshTarget target, ClientSession session, Supplier<SshPool.Lease> freeChannel,
-            BooleanSupplier transferRunning) {
+            BooleanSupplier transferRunning, LongSupplier quietForNanos) {
         if (!enabled) {
             return;
         }
+        long upNanos = System.nanoTime();
         if (cipherStarted.compareAndSet(false, true)) {
-            thread.execute(() -> warmCipher(session));
+            thread.execute(() -> {
+                awaitQuiet(quietForNanos, upNanos);
+                warmCipher(session);
+            });
         }
         if (!uploadSent && !target.isCloudInstance() && uploadTried.add(target.key())) {
-            thread.execute(() -> warmUploads(target.key(), freeChannel, transferRunning));
+            thread.execute(() -> {
+                awaitQuiet(quietForNanos, upNanos);
+                warmUploads(target.key(), freeChannel, transferRunning);
+            });
+        }
+    }
+
+    /**
+     * Waits until the connection has been quiet for {@link #QUIET_NANOS}, or until
+     * {@link #MOST_DELAY_NANOS} after it came up ({@code upNanos}), whichever comes first (a test
+     * may set both). The call
+     * that made the connection (a registration's probes, say) then finishes without the warm-ups
+     * taking the CPU from it; a connection kept busy still has its transfer path compiled soon
+     * after, before a transfer is likely to come.
+     */
+    private void awaitQuiet(LongSupplier quietForNanos, long upNanos) {
+        try {
+            while (quietForNanos.getAsLong() < quietNanos && System.nanoTime() - upNanos < mostDelayNanos) {
+                TimeUnit.MILLISECONDS.sleep(QUIET_POLL_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
