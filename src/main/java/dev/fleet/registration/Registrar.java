@@ -406,6 +406,9 @@ public final class Registrar {
 
     /** One member per folder per machine; {@code exceptId} is the member being updated. */
     static void refuseDuplicateFolder(Registry registry, String exceptId, String deviceKey, String folder) {
+        // Read once, only if a local member is met: each member's folder then costs one look.
+        LocalFolders.OnDisk onDisk = null;
+        boolean looked = false;
         for (Member m : registry.members()) {
             if (m.id().equals(exceptId) || !m.deviceKey().equals(deviceKey)) {
                 continue;
@@ -414,7 +417,11 @@ public final class Registrar {
                 throw new InvalidRequest("work_folder", "'" + folder + "' is already the folder of member "
                         + m.friendlyName() + " on the same machine; one member per folder");
             }
-            if (m.isLocal() && LocalFolders.same(m.workFolder(), folder)) {
+            if (m.isLocal() && !looked) {
+                onDisk = LocalFolders.of(folder);
+                looked = true;
+            }
+            if (m.isLocal() && onDisk != null && onDisk.sameAs(m.workFolder())) {
                 throw new InvalidRequest("work_folder", "'" + folder + "' is the folder of member " + m.friendlyName()
                         + " (" + m.workFolder() + ") reached through a link; one member per folder");
             }
