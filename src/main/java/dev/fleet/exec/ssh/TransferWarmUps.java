@@ -121,10 +121,9 @@ final class TransferWarmUps {
     /**
      * Waits until the connection has been quiet for {@link #QUIET_NANOS}, or until
      * {@link #MOST_DELAY_NANOS} after it came up ({@code upNanos}), whichever comes first (a test
-     * may set both). The call
-     * that made the connection (a registration's probes, say) then finishes without the warm-ups
-     * taking the CPU from it; a connection kept busy still has its transfer path compiled soon
-     * after, before a transfer is likely to come.
+     * may set both). The call that made the connection (a registration's probes, say) then
+     * finishes without the warm-ups taking the CPU from it; a connection kept busy still has its
+     * transfer path compiled soon after, before a transfer is likely to come.
      */
     private void awaitQuiet(LongSupplier quietForNanos, long upNanos) {
         try {
