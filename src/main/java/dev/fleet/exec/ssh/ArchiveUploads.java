@@ -18,7 +18,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
-import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
 import org.apache.sshd.sftp.common.SftpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +95,15 @@ final class ArchiveUploads {
         this.asksUmask = asksUmask;
     }
 
+    /** The umask printed after {@link OsCommands#ARCHIVE_EXTRACT_OK}; {@link #NO_ARCHIVES} for anything else. */
+    static int umaskAfterMark(String out) {
+        String mark = OsCommands.ARCHIVE_EXTRACT_OK + " ";
+        if (!out.startsWith(mark) || !out.substring(mark.length()).matches("0?[0-7]{1,4}")) {
+            return NO_ARCHIVES;
+        }
+        return Integer.parseInt(out.substring(mark.length()), 8) & CopiedModes.BITS;
+    }
+
     /** What the member answered on {@code session}'s connection; null: not asked yet (tests). */
     static Integer known(ClientSession session) {
         return UMASK.known(session);
@@ -126,7 +134,7 @@ final class ArchiveUploads {
         Together[] outcomes = new Together[uploads.size()];
         Arrays.fill(outcomes, new Together.Left());
         Optional<String> script = os.archiveExtract();
-        if (uploads.size() < FEWEST || script.isEmpty() || !posixRenames()) {
+        if (uploads.size() < FEWEST || script.isEmpty() || !sftp.renamesPosix()) {
             return List.of(outcomes);
         }
         List<Staged> staged = List.of();
@@ -169,11 +177,6 @@ final class ArchiveUploads {
             leases.forEach(SshPool.Lease::close);
         }
         return List.of(outcomes);
-    }
-
-    private boolean posixRenames() {
-        OpenSSHPosixRenameExtension posix = sftp.getExtension(OpenSSHPosixRenameExtension.class);
-        return posix != null && posix.isSupported();
     }
 
     /**

@@ -11,6 +11,7 @@ import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpErrorDataHandler;
 import org.apache.sshd.sftp.client.SftpVersionSelector;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
 import org.apache.sshd.sftp.client.impl.DefaultSftpClient;
 import org.apache.sshd.sftp.client.impl.SftpResponse;
 import org.apache.sshd.sftp.common.SftpConstants;
@@ -73,12 +74,7 @@ final class FlightSftpClient extends DefaultSftpClient {
 
         /** Asks for {@code path}'s own attributes (a link is not followed); its answer is the attributes, or a refusal. */
         int lstat(String path) throws IOException {
-            Buffer b = request(path.length() * 3 + 8);
-            putReferencedName(SftpConstants.SSH_FXP_LSTAT, b, path, 0);
-            if (getVersion() >= SftpConstants.SFTP_V4) {
-                b.putUInt(SftpConstants.SSH_FILEXFER_ATTR_ALL);
-            }
-            return sent(SftpConstants.SSH_FXP_LSTAT, b);
+            return sent(SftpConstants.SSH_FXP_LSTAT, lstatRequest(path));
         }
 
         /** Renames {@code from} over {@code to} ({@code posix-rename@openssh.com}: atomic, replacing what is there). */
@@ -203,13 +199,7 @@ final class FlightSftpClient extends DefaultSftpClient {
 
         /** Asks for {@code path}'s own attributes (a link is not followed). */
         void lstat(String path) throws IOException {
-            Buffer b = request(path.length() * 3 + 8);
-            putReferencedName(SftpConstants.SSH_FXP_LSTAT, b, path, 0);
-            if (getVersion() >= SftpConstants.SFTP_V4) {
-                // From version 4 on the request names the attributes it wants, as MINA's own lstat asks: all.
-                b.putUInt(SftpConstants.SSH_FILEXFER_ATTR_ALL);
-            }
-            lstat = new Sent(SftpConstants.SSH_FXP_LSTAT, send(SftpConstants.SSH_FXP_LSTAT, b));
+            lstat = new Sent(SftpConstants.SSH_FXP_LSTAT, send(SftpConstants.SSH_FXP_LSTAT, lstatRequest(path)));
         }
 
         /**
@@ -250,6 +240,23 @@ final class FlightSftpClient extends DefaultSftpClient {
                 }
             }
         }
+    }
+
+    /** Whether the server renames over an existing file in one step ({@code posix-rename@openssh.com}; OpenSSH's does). */
+    boolean renamesPosix() {
+        OpenSSHPosixRenameExtension posix = getExtension(OpenSSHPosixRenameExtension.class);
+        return posix != null && posix.isSupported();
+    }
+
+    /** An lstat of {@code path}: its own attributes, a link not followed. */
+    private Buffer lstatRequest(String path) {
+        Buffer b = request(path.length() * 3 + 8);
+        putReferencedName(SftpConstants.SSH_FXP_LSTAT, b, path, 0);
+        if (getVersion() >= SftpConstants.SFTP_V4) {
+            // From version 4 on the request names the attributes it wants, as MINA's own lstat asks: all.
+            b.putUInt(SftpConstants.SSH_FILEXFER_ATTR_ALL);
+        }
+        return b;
     }
 
     /** A request's buffer, with room for what MINA's send puts before its fields. */

@@ -210,16 +210,7 @@ public final class SshChannel implements MemberChannel {
      */
     private Optional<Integer> extractsArchives(ClientSession session) {
         return os.archiveExtractCheck().map(check -> answer(session, check, "archive-extract-check")
-                .map(SshChannel::umaskAfterMark)).orElse(Optional.of(ArchiveUploads.NO_ARCHIVES));
-    }
-
-    /** The umask printed after {@link OsCommands#ARCHIVE_EXTRACT_OK}; {@link ArchiveUploads#NO_ARCHIVES} for anything else. */
-    static int umaskAfterMark(String out) {
-        String mark = OsCommands.ARCHIVE_EXTRACT_OK + " ";
-        if (!out.startsWith(mark) || !out.substring(mark.length()).matches("0?[0-7]{1,4}")) {
-            return ArchiveUploads.NO_ARCHIVES;
-        }
-        return Integer.parseInt(out.substring(mark.length()), 8) & CopiedModes.BITS;
+                .map(ArchiveUploads::umaskAfterMark)).orElse(Optional.of(ArchiveUploads.NO_ARCHIVES));
     }
 
     /**
@@ -506,9 +497,8 @@ public final class SshChannel implements MemberChannel {
 
         /** Renames over an existing file: atomically where the server offers POSIX rename (OpenSSH does). */
         private void replace(String from, String to) throws IOException {
-            OpenSSHPosixRenameExtension posix = sftp.getExtension(OpenSSHPosixRenameExtension.class);
-            if (posix != null && posix.isSupported()) {
-                posix.posixRename(from, to);
+            if (sftp.renamesPosix()) {
+                sftp.getExtension(OpenSSHPosixRenameExtension.class).posixRename(from, to);
                 return;
             }
             try {

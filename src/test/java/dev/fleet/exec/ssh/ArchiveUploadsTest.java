@@ -216,12 +216,12 @@ class ArchiveUploadsTest {
 
     @Test
     void theUmaskFollowsTheMarkOrNothingIsTaken() {
-        assertThat(SshChannel.umaskAfterMark(OsCommands.ARCHIVE_EXTRACT_OK + " 0022")).isEqualTo(022);
-        assertThat(SshChannel.umaskAfterMark(OsCommands.ARCHIVE_EXTRACT_OK + " 0077")).isEqualTo(077);
-        assertThat(SshChannel.umaskAfterMark(OsCommands.ARCHIVE_EXTRACT_OK + " 002")).isEqualTo(002);
-        assertThat(SshChannel.umaskAfterMark(OsCommands.ARCHIVE_EXTRACT_OK)).isEqualTo(ArchiveUploads.NO_ARCHIVES);
-        assertThat(SshChannel.umaskAfterMark(OsCommands.ARCHIVE_EXTRACT_OK + " u=rwx")).isEqualTo(ArchiveUploads.NO_ARCHIVES);
-        assertThat(SshChannel.umaskAfterMark("")).isEqualTo(ArchiveUploads.NO_ARCHIVES);
+        assertThat(ArchiveUploads.umaskAfterMark(OsCommands.ARCHIVE_EXTRACT_OK + " 0022")).isEqualTo(022);
+        assertThat(ArchiveUploads.umaskAfterMark(OsCommands.ARCHIVE_EXTRACT_OK + " 0077")).isEqualTo(077);
+        assertThat(ArchiveUploads.umaskAfterMark(OsCommands.ARCHIVE_EXTRACT_OK + " 002")).isEqualTo(002);
+        assertThat(ArchiveUploads.umaskAfterMark(OsCommands.ARCHIVE_EXTRACT_OK)).isEqualTo(ArchiveUploads.NO_ARCHIVES);
+        assertThat(ArchiveUploads.umaskAfterMark(OsCommands.ARCHIVE_EXTRACT_OK + " u=rwx")).isEqualTo(ArchiveUploads.NO_ARCHIVES);
+        assertThat(ArchiveUploads.umaskAfterMark("")).isEqualTo(ArchiveUploads.NO_ARCHIVES);
     }
 
     private List<Upload> files(SshChannelFixture ssh, int count, String prefix) throws Exception {
