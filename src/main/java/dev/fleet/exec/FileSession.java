@@ -37,8 +37,11 @@ public interface FileSession extends AutoCloseable {
         return uploads.stream().map(u -> (Together) new Together.Left()).toList();
     }
 
-    /** One file of {@link #uploadTogether}; {@code progress} receives its bytes copied so far. */
-    record Upload(Path localFile, String memberPath, long modifiedSeconds, LongConsumer progress) {
+    /**
+     * One file of {@link #uploadTogether}: {@code size} as planned (what it holds when read is what
+     * is sent); {@code progress} receives its bytes copied so far.
+     */
+    record Upload(Path localFile, String memberPath, long modifiedSeconds, long size, LongConsumer progress) {
     }
 
     /** What became of one file of {@link #uploadTogether}. */

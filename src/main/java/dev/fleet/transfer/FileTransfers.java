@@ -388,27 +388,26 @@ public final class FileTransfers {
                 offered.add(i);
                 progress.add(file);
                 // The source's time as planned, read before its bytes are (see sendOne).
-                uploads.add(new FileSession.Upload(p.source().path(), p.dest(), p.source().stat().modifiedSeconds(), file));
+                uploads.add(new FileSession.Upload(p.source().path(), p.dest(), p.source().stat().modifiedSeconds(),
+                        p.source().stat().size(), file));
             }
         }
         List<FileSession.Together> outcomes = uploads.isEmpty() ? List.of() : files.uploadTogether(uploads, placements);
-        Set<Integer> taken = new HashSet<>();
         for (int k = 0; k < offered.size(); k++) {
             int i = offered.get(k);
             String from = plan.get(i).source().path().toString();
             if (outcomes.get(k) instanceof FileSession.Together.Placed placed) {
                 done[i] = FileResult.done(from, plan.get(i).dest(), placed.bytes());
                 progress.get(k).done(placed.bytes());
-                taken.add(i);
             } else if (outcomes.get(k) instanceof FileSession.Together.Failed failed) {
                 done[i] = FileResult.failed(from, failed.error().getMessage());
                 progress.get(k).done(plan.get(i).source().stat().size());
-                taken.add(i);
             }
         }
+        // Only the files taken have a result yet.
         List<Integer> alone = new ArrayList<>();
         for (int i = 0; i < plan.size(); i++) {
-            if (!taken.contains(i)) {
+            if (done[i] == null) {
                 alone.add(i);
             }
         }

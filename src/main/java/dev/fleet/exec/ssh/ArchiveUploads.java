@@ -9,7 +9,6 @@ import dev.fleet.exec.RunTag;
 import dev.fleet.member.MemberOs;
 import dev.fleet.os.OsCommands;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -134,7 +133,8 @@ final class ArchiveUploads {
         Together[] outcomes = new Together[uploads.size()];
         Arrays.fill(outcomes, new Together.Left());
         Optional<String> script = os.archiveExtract();
-        if (uploads.size() < FEWEST || script.isEmpty() || !sftp.renamesPosix()) {
+        // Asked before any question to the member: a call of few files, or of large ones, costs nothing here.
+        if (uploads.stream().filter(ArchiveUploads::suits).count() < FEWEST || script.isEmpty() || !sftp.renamesPosix()) {
             return List.of(outcomes);
         }
         List<Staged> staged = List.of();
@@ -227,12 +227,9 @@ final class ArchiveUploads {
         }
     }
 
+    /** Small enough, as planned (the archive reads it whole and checks again), with a time a tar header holds. */
     private static boolean suits(Upload u) {
-        try {
-            return Files.size(u.localFile()) <= LARGEST && u.modifiedSeconds() >= 0 && u.modifiedSeconds() <= ArchiveStream.LARGEST_NUMBER;
-        } catch (IOException e) {
-            return false;
-        }
+        return u.size() <= LARGEST && u.modifiedSeconds() >= 0 && u.modifiedSeconds() <= ArchiveStream.LARGEST_NUMBER;
     }
 
     /**

@@ -57,7 +57,7 @@ class ArchiveUploadOpenSshIT {
             byte[] bytes = new byte[i * 13 % 5000];
             new Random(i).nextBytes(bytes);
             Path source = Files.write(Files.createDirectories(dir.resolve("src")).resolve("f" + i), bytes);
-            uploads.add(new Upload(source, work.resolve("d" + i % 10 + "/f" + i / 10).toString(), TIME + i, n -> { }));
+            uploads.add(upload(source, work.resolve("d" + i % 10 + "/f" + i / 10).toString(), TIME + i, n -> { }));
         }
         Files.setPosixFilePermissions(uploads.get(1).localFile(), PosixFilePermissions.fromString("rw-------"));
         Files.setPosixFilePermissions(uploads.get(2).localFile(), PosixFilePermissions.fromString("rwxrwxr-x"));
@@ -120,5 +120,10 @@ class ArchiveUploadOpenSshIT {
 
     private SshTarget target(String name) {
         return new SshTarget("m1|" + name, "127.0.0.1", SSHD.get().port, SSHD.get().user, null, SSHD.get().key);
+    }
+
+    /** An upload of {@code source} as planned now: its size read from the file. */
+    private static Upload upload(Path source, String memberPath, long time, java.util.function.LongConsumer progress) throws Exception {
+        return new Upload(source, memberPath, time, Files.size(source), progress);
     }
 }

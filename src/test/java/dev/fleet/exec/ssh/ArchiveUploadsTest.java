@@ -54,7 +54,7 @@ class ArchiveUploadsTest {
                     default -> (i % 2 == 0 ? "a/" : "new/") + "f" + i + ".txt";
                 };
                 sources.add(source);
-                uploads.add(new Upload(source, ssh.work.resolve(name).toString(), TIME + i, n -> reported[0] += n));
+                uploads.add(upload(source, ssh.work.resolve(name).toString(), TIME + i, n -> reported[0] += n));
             }
             Files.setPosixFilePermissions(sources.get(2), PosixFilePermissions.fromString("rw-------"));
             Files.setPosixFilePermissions(sources.get(3), PosixFilePermissions.fromString("rwxrwxr-x"));
@@ -94,12 +94,12 @@ class ArchiveUploadsTest {
             Path nameLink = Files.createSymbolicLink(ssh.work.resolve("named.txt"), victim);
             Path folderLink = Files.createSymbolicLink(ssh.work.resolve("out"), outside);
             List<Upload> uploads = new ArrayList<>();
-            uploads.add(new Upload(randomFile(tmp.resolve("src/x"), 100), nameLink.toString(), TIME, n -> { }));
-            uploads.add(new Upload(randomFile(tmp.resolve("src/y"), 100), folderLink.resolve("planted.txt").toString(), TIME, n -> { }));
-            uploads.add(new Upload(randomFile(tmp.resolve("src/z"), 100), folderLink.resolve("sub/planted.txt").toString(), TIME,
+            uploads.add(upload(randomFile(tmp.resolve("src/x"), 100), nameLink.toString(), TIME, n -> { }));
+            uploads.add(upload(randomFile(tmp.resolve("src/y"), 100), folderLink.resolve("planted.txt").toString(), TIME, n -> { }));
+            uploads.add(upload(randomFile(tmp.resolve("src/z"), 100), folderLink.resolve("sub/planted.txt").toString(), TIME,
                     n -> { }));
             for (int i = 0; i < 17; i++) {
-                uploads.add(new Upload(randomFile(tmp.resolve("src/f" + i), 50), ssh.work.resolve("ok/f" + i).toString(), TIME, n -> { }));
+                uploads.add(upload(randomFile(tmp.resolve("src/f" + i), 50), ssh.work.resolve("ok/f" + i).toString(), TIME, n -> { }));
             }
             List<String> judged = new ArrayList<>();
             List<Together> outcomes;
@@ -142,7 +142,7 @@ class ArchiveUploadsTest {
         try (SshChannelFixture ssh = new SshChannelFixture(tmp.resolve("m"), UploadWarmUp.usual(), 3, null)) {
             List<Upload> few = files(ssh, ArchiveUploads.FEWEST - 1, "few/f");
             List<Upload> many = files(ssh, 20, "many/f");
-            many.set(0, new Upload(randomFile(tmp.resolve("src/large"), (int) ArchiveUploads.LARGEST + 1),
+            many.set(0, upload(randomFile(tmp.resolve("src/large"), (int) ArchiveUploads.LARGEST + 1),
                     ssh.work.resolve("many/large").toString(), TIME, n -> { }));
             try (FileSession files = ssh.channel.files()) {
                 assertThat(files.uploadTogether(few, insideOnly(ssh, new ArrayList<>()))).allMatch(Together.Left.class::isInstance);
@@ -228,7 +228,7 @@ class ArchiveUploadsTest {
         List<Upload> uploads = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Path source = randomFile(tmp.resolve("src/" + prefix.replace('/', '-') + i), 64 + i);
-            uploads.add(new Upload(source, ssh.work.resolve(prefix + i).toString(), TIME, n -> { }));
+            uploads.add(upload(source, ssh.work.resolve(prefix + i).toString(), TIME, n -> { }));
         }
         return uploads;
     }
@@ -280,5 +280,10 @@ class ArchiveUploadsTest {
         try (Stream<Path> s = Files.list(folder)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
         }
+    }
+
+    /** An upload of {@code source} as planned now: its size read from the file. */
+    private static Upload upload(Path source, String memberPath, long time, java.util.function.LongConsumer progress) throws Exception {
+        return new Upload(source, memberPath, time, Files.size(source), progress);
     }
 }
