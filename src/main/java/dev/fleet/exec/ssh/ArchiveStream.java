@@ -1,6 +1,5 @@
 package dev.fleet.exec.ssh;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -28,6 +27,8 @@ final class ArchiveStream implements ReadableByteChannel {
     /** A name longer than this goes in a long-name entry before its header. */
     private static final int NAME_FIELD = 100;
     private static final byte[] LONG_NAME = "././@LongLink".getBytes(StandardCharsets.US_ASCII);
+    /** Padding is read from here, never written. */
+    private static final byte[] ZEROS = new byte[BLOCK];
 
     /**
      * One file: read from {@code source}, named {@code name} in the archive (UTF-8, no NUL), with
@@ -40,7 +41,8 @@ final class ArchiveStream implements ReadableByteChannel {
     /** Each entry's length in the archive; -1 until it is there, and for one left out. */
     private final long[] archived;
     private int next;
-    private ByteBuffer pending = ByteBuffer.allocate(0);
+    /** What is made and not yet read: headers, a file's bytes and its padding, each as it is (no copy into one array). */
+    private final java.util.ArrayDeque<ByteBuffer> pending = new java.util.ArrayDeque<>();
     private long written;
     private boolean trailerWritten;
     private boolean open = true;
@@ -60,13 +62,20 @@ final class ArchiveStream implements ReadableByteChannel {
     public int read(ByteBuffer into) {
         int n = 0;
         while (into.hasRemaining()) {
-            if (!pending.hasRemaining() && !advance()) {
-                return n == 0 ? -1 : n;
+            ByteBuffer head = pending.peek();
+            if (head == null) {
+                if (!advance()) {
+                    return n == 0 ? -1 : n;
+                }
+                continue;
             }
-            int take = Math.min(into.remaining(), pending.remaining());
-            into.put(pending.array(), pending.arrayOffset() + pending.position(), take);
-            pending.position(pending.position() + take);
+            int take = Math.min(into.remaining(), head.remaining());
+            into.put(head.array(), head.arrayOffset() + head.position(), take);
+            head.position(head.position() + take);
             n += take;
+            if (!head.hasRemaining()) {
+                pending.poll();
+            }
         }
         return n;
     }
@@ -78,8 +87,7 @@ final class ArchiveStream implements ReadableByteChannel {
             Entry e = entries.get(i);
             byte[] bytes = contents(e);
             if (bytes != null) {
-                pending = ByteBuffer.wrap(entry(e, bytes));
-                written += pending.remaining();
+                queue(e, bytes);
                 archived[i] = bytes.length;
                 return true;
             }
@@ -89,8 +97,7 @@ final class ArchiveStream implements ReadableByteChannel {
         }
         trailerWritten = true;
         long end = written + 2L * BLOCK;
-        pending = ByteBuffer.allocate((int) (2L * BLOCK + (RECORD - end % RECORD) % RECORD));
-        written += pending.remaining();
+        add(ByteBuffer.allocate((int) (2L * BLOCK + (RECORD - end % RECORD) % RECORD)));
         return true;
     }
 
@@ -119,19 +126,25 @@ final class ArchiveStream implements ReadableByteChannel {
         }
     }
 
-    private static byte[] entry(Entry e, byte[] bytes) {
+    /** One file's entry: a long-name entry first where its name needs one, its header, its bytes, their padding. */
+    private void queue(Entry e, byte[] bytes) {
         byte[] name = e.name().getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(3 * BLOCK + bytes.length);
         if (name.length > NAME_FIELD) {
             byte[] longName = java.util.Arrays.copyOf(name, name.length + 1);
-            out.writeBytes(header(LONG_NAME, 0, 0, longName.length, 'L'));
-            out.writeBytes(longName);
-            out.writeBytes(new byte[padding(longName.length)]);
+            add(ByteBuffer.wrap(header(LONG_NAME, 0, 0, longName.length, 'L')));
+            add(ByteBuffer.wrap(longName));
+            add(ByteBuffer.wrap(ZEROS, 0, padding(longName.length)));
         }
-        out.writeBytes(header(name, e.mode(), e.modifiedSeconds(), bytes.length, '0'));
-        out.writeBytes(bytes);
-        out.writeBytes(new byte[padding(bytes.length)]);
-        return out.toByteArray();
+        add(ByteBuffer.wrap(header(name, e.mode(), e.modifiedSeconds(), bytes.length, '0')));
+        add(ByteBuffer.wrap(bytes));
+        add(ByteBuffer.wrap(ZEROS, 0, padding(bytes.length)));
+    }
+
+    private void add(ByteBuffer part) {
+        if (part.hasRemaining()) {
+            pending.add(part);
+            written += part.remaining();
+        }
     }
 
     private static int padding(long length) {
