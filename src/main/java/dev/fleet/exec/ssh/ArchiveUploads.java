@@ -66,14 +66,18 @@ final class ArchiveUploads {
     private static final ConnectionAnswer<Integer> UMASK = new ConnectionAnswer<>();
     static final int NO_ARCHIVES = -1;
 
-    /** Makes the folders above a member path that are not there yet. */
-    interface Parents {
-        void make(String memberPath) throws IOException;
+    /**
+     * Shows where a member path lies to a placement before anything is made, makes its folders,
+     * and returns it with its folder resolved; null for a path resolved whole (the session's
+     * {@code placedFolder}, the same step a copy alone takes).
+     */
+    interface PlacedFolder {
+        String of(String memberPath, Placement placement) throws IOException;
     }
 
     private final FlightSftpClient sftp;
     private final ResolvedFolders folders;
-    private final Parents parents;
+    private final PlacedFolder placedFolder;
     private final OsCommands os;
     private final MemberOs memberOs;
     private final String memberId;
@@ -83,11 +87,11 @@ final class ArchiveUploads {
      * {@code asksUmask}: the member's answer to {@link OsCommands#archiveExtractCheck} on a
      * connection (its umask, {@link #NO_ARCHIVES}), empty when there was none.
      */
-    ArchiveUploads(FlightSftpClient sftp, ResolvedFolders folders, Parents parents, OsCommands os, String memberId,
+    ArchiveUploads(FlightSftpClient sftp, ResolvedFolders folders, PlacedFolder placedFolder, OsCommands os, String memberId,
             Function<ClientSession, Optional<Integer>> asksUmask) {
         this.sftp = sftp;
         this.folders = folders;
-        this.parents = parents;
+        this.placedFolder = placedFolder;
         this.os = os;
         this.memberOs = os.os();
         this.memberId = memberId;
@@ -191,13 +195,9 @@ final class ArchiveUploads {
             if (bits == CopiedModes.UNKNOWN) {
                 continue;
             }
-            String before = folders.folderResolved(sftp, u.memberPath());
-            if (before == null) {
-                continue;
-            }
+            String destination;
             try {
-                placement.check(before);
-                parents.make(u.memberPath());
+                destination = placedFolder.of(u.memberPath(), placement);
             } catch (Refused refused) {
                 outcomes[i] = new Together.Failed(refused);
                 continue;
@@ -205,7 +205,7 @@ final class ArchiveUploads {
                 // The copy alone tries again and says why.
                 continue;
             }
-            String destination = folders.folderResolved(sftp, u.memberPath());
+            // A path resolved whole (a rare name) goes alone.
             if (destination != null && destination.startsWith("/")) {
                 staged.add(new Staged(i, u, destination, PartFile.beside(destination, memberOs), bits));
             }

@@ -260,8 +260,7 @@ public final class SshChannel implements MemberChannel {
             this.streamUploads = streamUploads;
             this.asksStreams = asksStreams;
             this.folders = new ResolvedFolders(memberOs);
-            this.archives = new ArchiveUploads(sftp, folders, path -> makeParents(sftp, path, madeFolders, memberOs), os, memberId,
-                    asksArchives);
+            this.archives = new ArchiveUploads(sftp, folders, this::placedFolder, os, memberId, asksArchives);
         }
 
         /** Asked by the first copy, so a batch that only lists or stats pays no round trip for it. */
@@ -375,14 +374,23 @@ public final class SshChannel implements MemberChannel {
             return archives.send(lease, uploads, placement);
         }
 
-        private void uploadVia(Path localFile, String memberPath, long modifiedSeconds, Placement placement, LongConsumer progress)
-                throws IOException {
-            // Before anything is made: a folder on the way that leads elsewhere is refused here.
+        /**
+         * Shows where {@code memberPath} lies to {@code placement} before anything is made (a folder
+         * on the way that leads elsewhere is refused here, {@link Refused}), makes its folders, and
+         * returns it with its folder, which exists now, resolved once for the session and its name
+         * as written; null for a path resolved whole (checked whole).
+         */
+        private String placedFolder(String memberPath, Placement placement) throws IOException {
             String before = folders.folderResolved(sftp, memberPath);
             placement.check(before != null ? before : folders.realPath(sftp, memberPath));
             makeParents(sftp, memberPath, madeFolders, memberOs);
-            // The folder exists now, and is resolved once for the session; the name is looked at with the last bytes.
-            String candidate = before == null ? null : folders.folderResolved(sftp, memberPath);
+            return before == null ? null : folders.folderResolved(sftp, memberPath);
+        }
+
+        private void uploadVia(Path localFile, String memberPath, long modifiedSeconds, Placement placement, LongConsumer progress)
+                throws IOException {
+            // The name is looked at with the last bytes.
+            String candidate = placedFolder(memberPath, placement);
             String part = PartFile.beside(memberPath, memberOs);
             int mode = CopiedModes.of(localFile);
             boolean placed = false;
