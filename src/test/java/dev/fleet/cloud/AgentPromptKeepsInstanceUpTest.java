@@ -46,7 +46,6 @@ class AgentPromptKeepsInstanceUpTest {
         cloud = new SimulatedCloud(tmp, 61);
         cloud.ec2.clock(clock); // launch times on the clock the fleet reads
         Map<String, String> env = cloud.env();
-        env.put("FLEET_ACTIVITY_TIMEOUT_MS", "5000");
         fleet = new Fleet(env, clock, () -> { });
         other = new Fleet(env, clock, () -> { });
         TestHome.installFakeCli(cloud.memberHome, "codex", "codex-cli 0.46.0");

@@ -41,7 +41,7 @@ class WorkInFlightTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        sim = new CloudFleet(tmp, 101, clock, Map.of("FLEET_ACTIVITY_TIMEOUT_MS", "5000"));
+        sim = new CloudFleet(tmp, 101, clock, Map.of());
         sim.cloud.machine(ID, "g5.xlarge", FakeEc2.State.RUNNING);
         work = sim.memberHome.resolve("w");
         ToolResult r = call(sim.fleet(), "register_member", "friendly_name", "gpu", "member_type", "remote", "username",

@@ -48,7 +48,6 @@ class GpuPolicyToolsTest {
         cloud.ec2.clock(clock);
         fakes = GuardFakes.install(cloud.memberHome);
         Map<String, String> env = cloud.env();
-        env.put("FLEET_ACTIVITY_TIMEOUT_MS", "5000");
         fleet = new Fleet(env, clock, () -> { });
         cloud.machine(ID, "g5.xlarge", FakeEc2.State.RUNNING);
     }

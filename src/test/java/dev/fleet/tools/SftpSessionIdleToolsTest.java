@@ -43,7 +43,6 @@ class SftpSessionIdleToolsTest {
         cloud = new SimulatedCloud(tmp, 102);
         cloud.ec2.clock(clock);
         Map<String, String> env = cloud.env();
-        env.put("FLEET_ACTIVITY_TIMEOUT_MS", "5000");
         fleet = new Fleet(env, clock, () -> { });
         cloud.machine(ID, "g5.xlarge", FakeEc2.State.RUNNING);
         sessions = new SftpServerProcesses(tmp.resolve("instance"), Map.of());
