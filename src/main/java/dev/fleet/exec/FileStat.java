@@ -9,13 +9,30 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What a transfer compares to tell an unchanged file: its size and its modification time in whole
- * seconds (the precision SFTP carries).
+ * seconds (the precision SFTP carries). Its access time ({@code -1}: not read) is never compared;
+ * it tells a part file that is being written from one a cut-off copy left (see
+ * {@link #lastTouchedSeconds}).
  */
-public record FileStat(long size, long modifiedSeconds) {
+public record FileStat(long size, long modifiedSeconds, long accessedSeconds) {
 
-    /** The size and time of attributes already read. */
+    /** A size and a modification time, the access time not read. */
+    public FileStat(long size, long modifiedSeconds) {
+        this(size, modifiedSeconds, -1);
+    }
+
+    /** The size and times of attributes already read. */
     public static FileStat of(BasicFileAttributes attributes) {
-        return new FileStat(attributes.size(), attributes.lastModifiedTime().to(TimeUnit.SECONDS));
+        return new FileStat(attributes.size(), attributes.lastModifiedTime().to(TimeUnit.SECONDS),
+                attributes.lastAccessTime().to(TimeUnit.SECONDS));
+    }
+
+    /**
+     * The later of its modification and access times. GNU tar gives a file it extracts the time of
+     * the file it came from but the access time of the extraction, so a part file that a send
+     * into the member's tar made a moment ago shows as touched now, whatever its source's age.
+     */
+    public long lastTouchedSeconds() {
+        return Math.max(modifiedSeconds, accessedSeconds);
     }
 
     /** The attributes of the regular file {@code path} is or leads to (a link followed); null for anything else. */

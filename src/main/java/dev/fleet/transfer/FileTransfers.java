@@ -91,9 +91,10 @@ public final class FileTransfers {
 
     /**
      * How long a part file must have been left untouched before a later send to its destination
-     * removes it: a copy in progress writes to its part file all the time, so this only ever
-     * finds the leftovers of copies cut off (a lost connection, a killed server), with room for a
-     * member clock that is behind this machine's.
+     * removes it: a copy in progress writes to its part file all the time, and one that goes into
+     * the member's tar has the time of its extraction as access time (its modification time is
+     * its source's at once), so this only ever finds the leftovers of copies cut off (a lost
+     * connection, a killed server), with room for a member clock that is behind this machine's.
      */
     static final Duration LEFT_PART_AGE = Duration.ofHours(1);
     private static final Logger log = LoggerFactory.getLogger(FileTransfers.class);
@@ -308,7 +309,8 @@ public final class FileTransfers {
         for (Map.Entry<String, FileStat> e : listed.entrySet()) {
             String stem = PartFile.stemOf(e.getKey(), os);
             String of = stem == null ? null : destinationByStem.get(stem);
-            if (of != null && e.getValue().modifiedSeconds() < untouchedSince) {
+            // Written or made within the hour (the access time of a part file a tar is filling), it stays.
+            if (of != null && e.getValue().lastTouchedSeconds() < untouchedSince) {
                 try {
                     files.removeFile(e.getKey());
                     log.info("removed {}, left by an earlier copy to {} that was cut off", e.getKey(), of);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -14,10 +15,22 @@ class FileStatTest {
     Path tmp;
 
     @Test
-    void aLocalRegularFileHasItsSizeAndTimeInWholeSeconds() throws Exception {
+    void aLocalRegularFileHasItsSizeAndTimesInWholeSeconds() throws Exception {
         Path f = Files.writeString(tmp.resolve("f.txt"), "12345");
-        Files.setLastModifiedTime(f, FileTime.from(Instant.parse("2026-01-02T03:04:05.678Z")));
-        assertThat(FileStat.ofLocal(f)).isEqualTo(new FileStat(5, Instant.parse("2026-01-02T03:04:05Z").getEpochSecond()));
+        Files.getFileAttributeView(f, BasicFileAttributeView.class).setTimes(FileTime.from(Instant.parse("2026-01-02T03:04:05.678Z")),
+                FileTime.from(Instant.parse("2026-01-02T04:00:00.5Z")), null);
+        FileStat s = FileStat.ofLocal(f);
+        assertThat(s).isEqualTo(new FileStat(5, Instant.parse("2026-01-02T03:04:05Z").getEpochSecond(),
+                Instant.parse("2026-01-02T04:00:00Z").getEpochSecond()));
+        assertThat(s.lastTouchedSeconds()).as("the later of the two").isEqualTo(s.accessedSeconds());
+    }
+
+    /** A part file a tar is filling: its source's time (old) at once, the extraction's access time (now). */
+    @Test
+    void theLastTouchIsTheLaterTimeAndAnUnreadAccessTimeCountsForNothing() {
+        assertThat(new FileStat(1, 100, 5_000).lastTouchedSeconds()).isEqualTo(5_000);
+        assertThat(new FileStat(1, 5_000, 100).lastTouchedSeconds()).isEqualTo(5_000);
+        assertThat(new FileStat(1, 100).lastTouchedSeconds()).isEqualTo(100);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static dev.fleet.tools.TransferMembers.files;
 import static dev.fleet.tools.TransferMembers.results;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fleet.testing.LeftParts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -319,9 +320,8 @@ class TransferBoundaryTest {
         Path project = Files.createDirectories(work.resolve("project"));
         Path elsewhere = Files.createDirectories(outside.resolve("other/lib"));
         Files.createSymbolicLink(project.resolve("shared"), outside.resolve("other"));
-        Path leftPart = Files.writeString(elsewhere.resolve(".util.c.fleet-part-3f"), "not fleet's to remove");
-        Files.setLastModifiedTime(leftPart, java.nio.file.attribute.FileTime.from(
-                java.time.Instant.now().minus(java.time.Duration.ofHours(3))));
+        Path leftPart = LeftParts.untouchedFor(Files.writeString(elsewhere.resolve(".util.c.fleet-part-3f"), "not fleet's to remove"),
+                java.time.Duration.ofHours(3));
         Path lib = Files.createDirectories(tmp.resolve("to-send/lib"));
         Files.writeString(lib.resolve("util.c"), "int main;");
 

@@ -5,12 +5,11 @@ import static dev.fleet.tools.TransferMembers.results;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleet.exec.PartFile;
+import dev.fleet.testing.LeftParts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -146,7 +145,7 @@ class TransferPosixNamesTest {
         Path leftOfSent = Files.writeString(PartFile.beside(work.resolve(name)), "half");
         Path leftOfOther = Files.writeString(PartFile.beside(work.resolve(alike)), "half");
         for (Path p : List.of(leftOfSent, leftOfOther)) {
-            Files.setLastModifiedTime(p, FileTime.from(Instant.now().minus(Duration.ofHours(3))));
+            LeftParts.untouchedFor(p, Duration.ofHours(3));
         }
         Path src = Files.writeString(Files.createDirectories(tmp.resolve("src")).resolve(name), "whole");
 

@@ -2,10 +2,12 @@ package dev.fleet.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fleet.testing.LeftParts;
 import dev.fleet.testing.TestKeys;
 import dev.fleet.testing.TestSshServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
@@ -166,10 +168,14 @@ class TransferSkipUnchangedTest {
         // Not this send's to touch: a copy still writing (fresh), a file this send does not write,
         // and a user's file that only looks alike.
         Path fresh = Files.writeString(folder.resolve(".file-11.txt.fleet-part-77"), "being written");
+        // Another send's, whose archive the member's tar is extracting: the time of its source
+        // (hours old) at once, but the extraction's access time.
+        Path extracting = Files.writeString(folder.resolve(".file-19.txt.fleet-part-4e"), "from an archive");
+        Files.getFileAttributeView(extracting, BasicFileAttributeView.class).setTimes(FileTime.from(longAgo), FileTime.from(Instant.now()), null);
         Path otherFile = Files.writeString(folder.resolve(".notes.txt.fleet-part-55"), "half");
         Path lookalike = Files.writeString(folder.resolve(".file-15.txt.fleet-part-draft"), "mine");
         for (Path p : List.of(leftOfSent, leftOfSkipped, otherFile, lookalike)) {
-            Files.setLastModifiedTime(p, FileTime.from(longAgo));
+            LeftParts.untouchedFor(p, java.time.Duration.ofHours(3));
         }
         Files.writeString(src.resolve("d3/file-7.txt"), "changed");
 
@@ -178,6 +184,7 @@ class TransferSkipUnchangedTest {
         assertThat(leftOfSent).doesNotExist();
         assertThat(leftOfSkipped).as("its destination was unchanged, still this send's").doesNotExist();
         assertThat(fresh).exists();
+        assertThat(extracting).as("a part file an archive is filling").exists();
         assertThat(otherFile).exists();
         assertThat(lookalike).exists();
         assertAllIdentical();

@@ -686,7 +686,12 @@ public final class SshChannel implements MemberChannel {
     }
 
     private static FileStat stat(SftpClient.Attributes a) {
-        return new FileStat(a.getSize(), a.getModifyTime() == null ? -1 : a.getModifyTime().to(java.util.concurrent.TimeUnit.SECONDS));
+        return new FileStat(a.getSize(), seconds(a.getModifyTime()), seconds(a.getAccessTime()));
+    }
+
+    /** A time the server stated, in whole seconds; -1 when it stated none. */
+    private static long seconds(java.nio.file.attribute.FileTime t) {
+        return t == null ? -1 : t.to(java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /**

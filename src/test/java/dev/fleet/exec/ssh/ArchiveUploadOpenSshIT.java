@@ -63,10 +63,15 @@ class ArchiveUploadOpenSshIT {
         Files.setPosixFilePermissions(uploads.get(2).localFile(), PosixFilePermissions.fromString("rwxrwxr-x"));
         String root = work.toString();
         List<Together> outcomes;
+        long sent = Instant.now().getEpochSecond() - 1;
         try (SshPool pool = pool(dir)) {
             SshChannel channel = new SshChannel("m1", target("many"), pool, LINUX, new SpillFiles(dir.resolve("out"), CLOCK));
             try (FileSession files = channel.files()) {
                 outcomes = files.uploadTogether(uploads, real -> real.startsWith(root + "/") ? null : "outside; refused");
+                // The real tar gives the extraction's time as access time, and OpenSSH's listing
+                // states it: what tells another send that a part file is being filled.
+                assertThat(files.describe(List.of(work.resolve("d0").toString())).values())
+                        .isNotEmpty().allSatisfy(s -> assertThat(s.lastTouchedSeconds()).isGreaterThanOrEqualTo(sent));
             }
             try (SshPool.Lease lease = pool.lease(target("many"))) {
                 assertThat(ArchiveUploads.known(lease.session())).as("the real tar took the options").isBetween(0, 0777);

@@ -60,12 +60,17 @@ class ArchiveUploadsTest {
             Files.setPosixFilePermissions(sources.get(3), PosixFilePermissions.fromString("rwxrwxr-x"));
             Files.createDirectories(ssh.work.resolve("a"));
             List<Together> outcomes;
+            Instant sent = Instant.now().minusSeconds(1);
             try (FileSession files = ssh.channel.files()) {
                 outcomes = files.uploadTogether(uploads, insideOnly(ssh, new ArrayList<>()));
             }
             for (int i = 0; i < 20; i++) {
                 Path arrived = Path.of(uploads.get(i).memberPath());
                 assertThat(outcomes.get(i)).as("file %d", i).isEqualTo(new Together.Placed(i * 700L));
+                // The extraction's time as access time, whatever the file's own: what tells another
+                // send that a part file is being filled, not left by a copy cut off hours ago.
+                assertThat(Files.readAttributes(arrived, java.nio.file.attribute.BasicFileAttributes.class).lastAccessTime().toInstant())
+                        .as("file %d", i).isAfterOrEqualTo(sent);
                 assertThat(Files.mismatch(sources.get(i), arrived)).as("file %d", i).isEqualTo(-1);
                 assertThat(Files.getLastModifiedTime(arrived)).isEqualTo(FileTime.from(Instant.ofEpochSecond(TIME + i)));
             }
