@@ -125,13 +125,14 @@ public final class ClaudeCodeWiring {
         // Anything under the name, a link that leads nowhere included, counts as there before: only a
         // folder fleet made itself is ever removed by uninstall.
         boolean skillsFolderCreated = !Files.exists(layout.skillDir().getParent(), LinkOption.NOFOLLOW_LINKS);
+        boolean claudeFolderCreated = !Files.exists(claudeFolder(), LinkOption.NOFOLLOW_LINKS);
         // The record is written after each step that changed something, not once at the end: a step
         // that fails later (claude mcp add exits non-zero, a disk fills) must not leave changes made
         // before it unrecorded, which fleet uninstall could then never take back.
         if (!wired.said().isEmpty()) {
             backup = backup(layout.settingsFile());
             JsonFiles.replace(layout.settingsFile(), JsonFiles.pretty(wired.settings()).getBytes(StandardCharsets.UTF_8));
-            new InstallRecord(settingsCreated, backup, wired.changes(), false, false, List.of(), null, null)
+            new InstallRecord(settingsCreated, backup, wired.changes(), false, false, claudeFolderCreated, List.of(), null, null)
                     .after(earlier).write(recordFile);
         }
         List<String> skillWritten = new ArrayList<>();
@@ -145,8 +146,8 @@ public final class ClaudeCodeWiring {
             }
         } finally {
             if (!skillWritten.isEmpty()) {
-                new InstallRecord(settingsCreated, backup, wired.changes(), skillDirCreated, skillsFolderCreated, skillWritten,
-                        null, null)
+                new InstallRecord(settingsCreated, backup, wired.changes(), skillDirCreated, skillsFolderCreated,
+                        claudeFolderCreated, skillWritten, null, null)
                         .after(earlier).write(recordFile);
             }
         }
@@ -160,7 +161,9 @@ public final class ClaudeCodeWiring {
                 throw current.isPresent() ? putBack(current.get(), failed) : failed;
             }
             new InstallRecord(settingsCreated, backup, wired.changes(), skillDirCreated && !skillWritten.isEmpty(),
-                    skillsFolderCreated && !skillWritten.isEmpty(), skillWritten, argv, current.orElse(null))
+                    skillsFolderCreated && !skillWritten.isEmpty(),
+                    claudeFolderCreated && (!skillWritten.isEmpty() || !wired.said().isEmpty()), skillWritten, argv,
+                    current.orElse(null))
                     .after(earlier).write(recordFile);
         }
         return new Report(changes, notes);
@@ -238,6 +241,18 @@ public final class ClaudeCodeWiring {
         if (removeSkillsFolder) {
             changes.add("skill: remove the folder " + skillsFolder + " (fleet install created it and nothing else is in it)");
         }
+        // The .claude folder itself, by the same rule: what fleet put in it goes, and nothing else is there.
+        List<Path> leaving = new ArrayList<>();
+        if (deleteSettings) {
+            leaving.add(layout.settingsFile());
+        }
+        if (removeSkillsFolder) {
+            leaving.add(skillsFolder);
+        }
+        boolean removeClaudeFolder = record.claudeFolderCreated() && !leaving.isEmpty() && emptiedBy(claudeFolder(), leaving);
+        if (removeClaudeFolder) {
+            changes.add("remove the folder " + claudeFolder() + " (fleet install created it and nothing else is in it)");
+        }
 
         boolean unregister = false;
         if (record.registered() != null) {
@@ -258,7 +273,8 @@ public final class ClaudeCodeWiring {
             return new Report(changes, notes);
         }
         if (deleteSettings) {
-            backup(layout.settingsFile());
+            // Fleet created it and nothing but fleet's entries was in it: there is nothing of the
+            // user's to keep a copy of (a copy would also keep a folder install created).
             Files.delete(layout.settingsFile());
         } else if (newSettings != null) {
             backup(layout.settingsFile());
@@ -289,6 +305,9 @@ public final class ClaudeCodeWiring {
         }
         if (removeSkillsFolder) {
             deleteIfEmptyFolder(skillsFolder);
+        }
+        if (removeClaudeFolder) {
+            deleteIfEmptyFolder(claudeFolder());
         }
         if (unregister) {
             claude.get().remove(layout.scope(), serverName, workingDir());
@@ -369,6 +388,11 @@ public final class ClaudeCodeWiring {
     }
 
     /** Where the skill files that were there before fleet's (not written by fleet) are kept, in fleet's data folder. */
+    /** The folder that holds settings.json and the skills ({@code ~/.claude}, or the project's {@code .claude}). */
+    private Path claudeFolder() {
+        return layout.settingsFile().getParent();
+    }
+
     private Path skillOriginals() {
         return recordFile.resolveSibling(recordFile.getFileName().toString().replace(".json", "") + "-skill-originals");
     }

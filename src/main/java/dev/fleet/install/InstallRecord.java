@@ -22,15 +22,18 @@ import java.util.List;
  * @param skillDirCreated  the skill folder did not exist before
  * @param skillsFolderCreated the folder that holds it ({@code .claude/skills}) did not exist before either:
  *                         uninstall removes it when it is empty then (a record without this says no)
+ * @param claudeFolderCreated the {@code .claude} folder that holds settings.json and the skills did not exist
+ *                         before: uninstall removes it when nothing else is in it then (a record without this says no)
  * @param skillFiles       skill files fleet wrote
  * @param registered       the server command fleet registered with Claude Code (null: it did not)
  * @param replacedServer   the command registered under the same name before (null: none)
  */
 record InstallRecord(boolean settingsCreated, String settingsOriginal, SettingsWiring.Changes settings,
-                     boolean skillDirCreated, boolean skillsFolderCreated, List<String> skillFiles, List<String> registered,
-                     List<String> replacedServer) {
+                     boolean skillDirCreated, boolean skillsFolderCreated, boolean claudeFolderCreated, List<String> skillFiles,
+                     List<String> registered, List<String> replacedServer) {
 
-    static final InstallRecord NONE = new InstallRecord(false, null, SettingsWiring.Changes.NONE, false, false, List.of(), null, null);
+    static final InstallRecord NONE = new InstallRecord(false, null, SettingsWiring.Changes.NONE, false, false, false, List.of(), null,
+            null);
 
     InstallRecord {
         skillFiles = List.copyOf(skillFiles);
@@ -52,6 +55,8 @@ record InstallRecord(boolean settingsCreated, String settingsOriginal, SettingsW
                 settings.after(earlier.settings),
                 earlier.skillDirCreated || (earlier.skillFiles.isEmpty() && skillDirCreated),
                 earlier.skillsFolderCreated || (earlier.skillFiles.isEmpty() && skillsFolderCreated),
+                // Missing now, the folder holds nothing of an earlier install either.
+                earlier.claudeFolderCreated || claudeFolderCreated,
                 List.copyOf(files),
                 registered != null ? registered : earlier.registered,
                 earlier.registered != null ? earlier.replacedServer : replacedServer);
@@ -66,7 +71,8 @@ record InstallRecord(boolean settingsCreated, String settingsOriginal, SettingsW
         return new InstallRecord(n.path("settingsCreated").asBoolean(), text(n, "settingsOriginal"),
                 new SettingsWiring.Changes(strings(s.path("addedAllow")), strings(s.path("createdContainers")),
                         node(s, "hookEntry"), node(s, "replacedHookEntry"), node(s, "statusLine"), node(s, "previousStatusLine")),
-                n.path("skillDirCreated").asBoolean(), n.path("skillsFolderCreated").asBoolean(), strings(n.path("skillFiles")),
+                n.path("skillDirCreated").asBoolean(), n.path("skillsFolderCreated").asBoolean(),
+                n.path("claudeFolderCreated").asBoolean(), strings(n.path("skillFiles")),
                 n.has("registered") ? strings(n.get("registered")) : null,
                 n.has("replacedServer") ? strings(n.get("replacedServer")) : null);
     }
@@ -86,6 +92,7 @@ record InstallRecord(boolean settingsCreated, String settingsOriginal, SettingsW
         putNode(s, "previousStatusLine", settings.previousStatusLine());
         n.put("skillDirCreated", skillDirCreated);
         n.put("skillsFolderCreated", skillsFolderCreated);
+        n.put("claudeFolderCreated", claudeFolderCreated);
         strings(n.putArray("skillFiles"), skillFiles);
         if (registered != null) {
             strings(n.putArray("registered"), registered);

@@ -150,6 +150,7 @@ class InstallIT {
         assertThat(fleetIn(project, "uninstall", "--scope", "project").exit()).isZero();
         assertThat(projectSettings).doesNotExist();
         assertThat(project.resolve(".claude/skills/fleet")).doesNotExist();
+        assertThat(project.resolve(".claude")).as("install created it; nothing else is in it").doesNotExist();
         assertThat(JSON.readTree(project.resolve(".mcp.json").toFile()).get("mcpServers").isEmpty()).isTrue();
         assertThat(Files.readAllLines(calls)).containsExactly(
                 "mcp add --scope project apra-fleet -- " + String.join(" ", javaJar()) + " serve",

@@ -50,7 +50,58 @@ class SkillsFolderUninstallTest {
 
         wiring().uninstall(false);
         assertThat(skills).doesNotExist();
-        assertThat(home.resolve(".claude")).isDirectory();
+        // Install made .claude here too, and nothing else is in it: it goes as well (below).
+        assertThat(home.resolve(".claude")).doesNotExist();
+    }
+
+    @Test
+    void theClaudeFolderInstallCreatedGoesWithUninstallAndNoCopyOfFleetsOwnSettingsIsLeft() throws Exception {
+        Path claude = home.resolve(".claude");
+        wiring().install(false);
+        assertThat(claude.resolve("settings.json")).isRegularFile();
+
+        ClaudeCodeWiring.Report dry = wiring().uninstall(true);
+        assertThat(dry.changes()).contains("remove the folder " + claude + " (fleet install created it and nothing else is in it)");
+        assertThat(claude.resolve("settings.json")).isRegularFile();
+
+        wiring().uninstall(false);
+        assertThat(claude).doesNotExist();
+        assertThat(home).isEmptyDirectory();
+    }
+
+    @Test
+    void aClaudeFolderTheUserHadStaysEvenWhenEmpty() throws Exception {
+        Path claude = Files.createDirectories(home.resolve(".claude"));
+        wiring().install(false);
+        assertThat(wiring().uninstall(true).changes()).noneMatch(c -> c.startsWith("remove the folder " + claude + " "));
+        wiring().uninstall(false);
+        assertThat(claude).isDirectory().isEmptyDirectory();
+    }
+
+    @Test
+    void aClaudeFolderInstallCreatedStaysWhenItHoldsAnythingElse() throws Exception {
+        Path claude = home.resolve(".claude");
+        wiring().install(false);
+        // Claude Code's own file, written there since.
+        Path local = Files.writeString(claude.resolve("settings.local.json"), "{}\n");
+        wiring().uninstall(false);
+        assertThat(claude.resolve("settings.json")).doesNotExist();
+        assertThat(skills).doesNotExist();
+        assertThat(local).content().isEqualTo("{}\n");
+    }
+
+    @Test
+    void aRecordWrittenBeforeTheClaudeFolderWasRecordedNeverRemovesIt() throws Exception {
+        Path claude = home.resolve(".claude");
+        wiring().install(false);
+        try (var recordFiles = Files.list(records)) {
+            for (Path f : recordFiles.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
+                Files.writeString(f, Files.readString(f).replaceAll("\"claudeFolderCreated\" *: *true", "\"claudeFolderCreated\" : false"));
+            }
+        }
+        wiring().uninstall(false);
+        assertThat(skills).doesNotExist();
+        assertThat(claude).isDirectory().isEmptyDirectory();
     }
 
     @Test
