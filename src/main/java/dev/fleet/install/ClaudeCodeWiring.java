@@ -387,12 +387,12 @@ public final class ClaudeCodeWiring {
         return shown.isEmpty() ? "the earlier registration" : String.join(" ", shown) + more;
     }
 
-    /** Where the skill files that were there before fleet's (not written by fleet) are kept, in fleet's data folder. */
     /** The folder that holds settings.json and the skills ({@code ~/.claude}, or the project's {@code .claude}). */
     private Path claudeFolder() {
         return layout.settingsFile().getParent();
     }
 
+    /** Where the skill files that were there before fleet's (not written by fleet) are kept, in fleet's data folder. */
     private Path skillOriginals() {
         return recordFile.resolveSibling(recordFile.getFileName().toString().replace(".json", "") + "-skill-originals");
     }
