@@ -110,6 +110,7 @@ class SkillsFolderUninstallTest {
         wiring().install(false);
         wiring().uninstall(false);
         assertThat(skills).doesNotExist();
+        assertThat(home.resolve(".claude")).doesNotExist();
     }
 
     @Test
