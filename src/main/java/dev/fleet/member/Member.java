@@ -36,6 +36,9 @@ public record Member(
         CloudConfig cloud,
         Map<String, JsonNode> extra) {
 
+    /** The {@link #deviceKey} of every local member: they all live on this machine. */
+    public static final String LOCAL_DEVICE = "local";
+
     public Member {
         gitRepos = gitRepos == null ? null : List.copyOf(gitRepos);
         // Insertion order kept: unknown fields are rewritten where they stood.
@@ -77,7 +80,7 @@ public record Member(
 
     /** Host as shown to people and used for duplicate checks; local members live on "localhost". */
     public String deviceKey() {
-        return isLocal() ? "local" : (host == null ? "" : host.toLowerCase(java.util.Locale.ROOT)) + ":" + (port == null ? 22 : port);
+        return isLocal() ? LOCAL_DEVICE : (host == null ? "" : host.toLowerCase(java.util.Locale.ROOT)) + ":" + (port == null ? 22 : port);
     }
 
     public Builder toBuilder() {

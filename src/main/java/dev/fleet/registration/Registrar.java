@@ -136,7 +136,7 @@ public final class Registrar {
             }
         }
         String folder = localPaths.normalise(f.workFolder(), "work_folder");
-        refuseDuplicateFolder(store.read(), null, "local", folder);
+        refuseDuplicateFolder(store.read(), null, Member.LOCAL_DEVICE, folder);
         Member member = draft.workFolder(folder).os(MemberOs.current()).build();
         return finishLocal(member, channels.forMember(member), new ArrayList<>());
     }
@@ -406,9 +406,9 @@ public final class Registrar {
 
     /** One member per folder per machine; {@code exceptId} is the member being updated. */
     static void refuseDuplicateFolder(Registry registry, String exceptId, String deviceKey, String folder) {
-        // Read once, only if a local member is met: each member's folder then costs one look.
-        LocalFolders.OnDisk onDisk = null;
-        boolean looked = false;
+        // A folder on this machine is read once: each local member's folder then costs one look.
+        // The members compared are those of the same device, so all local when the folder is.
+        LocalFolders.OnDisk onDisk = deviceKey.equals(Member.LOCAL_DEVICE) ? LocalFolders.of(folder) : null;
         for (Member m : registry.members()) {
             if (m.id().equals(exceptId) || !m.deviceKey().equals(deviceKey)) {
                 continue;
@@ -417,11 +417,7 @@ public final class Registrar {
                 throw new InvalidRequest("work_folder", "'" + folder + "' is already the folder of member "
                         + m.friendlyName() + " on the same machine; one member per folder");
             }
-            if (m.isLocal() && !looked) {
-                onDisk = LocalFolders.of(folder);
-                looked = true;
-            }
-            if (m.isLocal() && onDisk != null && onDisk.sameAs(m.workFolder())) {
+            if (onDisk != null && onDisk.sameAs(m.workFolder())) {
                 throw new InvalidRequest("work_folder", "'" + folder + "' is the folder of member " + m.friendlyName()
                         + " (" + m.workFolder() + ") reached through a link; one member per folder");
             }
