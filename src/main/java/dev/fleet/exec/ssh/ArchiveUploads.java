@@ -25,10 +25,11 @@ import org.slf4j.LoggerFactory;
  * Many small files to a member at once: their bytes as tar archives into the member's GNU tar,
  * each over an exec channel of its own ({@link ArchiveStream}, {@link OsCommands#archiveExtract};
  * up to {@link #MOST_ARCHIVES} side by side), each file into a part file beside its destination,
- * then the part files renamed into place over SFTP, many requests in the air at a time. Over SFTP alone a small file costs an open, a flight of writes,
- * times and close, and a rename: three round trips and six requests, each its own packet,
- * answered one by one. Here the bytes travel as one stream, and each file costs a look at its
- * name and a rename, sent without waiting for each other.
+ * then the part files renamed into place over SFTP, many requests in the air at a time. Over
+ * SFTP alone a small file costs an open, a flight of writes, times and close, and a rename: three
+ * round trips and six requests, each its own packet, answered one by one. Here the bytes travel
+ * as one stream, and each file costs a look at its name and a rename, sent without waiting for
+ * each other.
  *
  * <p>What a copy alone promises holds here too. Before anything is made, a file's folder is
  * resolved and shown to the placement; right before the renames, each destination's name is
