@@ -56,4 +56,25 @@ class LoginEnvironmentTest {
         writeProfile(".bashrc", "export FLEET_RC_MARK=new\n", 20);
         assertThat(env.get()).containsEntry("FLEET_RC_MARK", "new");
     }
+
+    @Test
+    void aProfileRemovedAfterTheCaptureCountsAsAChange() throws Exception {
+        writeProfile(".profile", "export FLEET_PROFILE_MARK=one\n", 10);
+        LoginEnvironment env = login();
+        assertThat(env.get()).containsEntry("FLEET_PROFILE_MARK", "one");
+        Files.delete(home.resolve(".profile"));
+        assertThat(env.get()).doesNotContainKey("FLEET_PROFILE_MARK");
+    }
+
+    @Test
+    void aLinkedProfileWhoseTargetAppearsCountsAsAChange() throws Exception {
+        // A dotfiles checkout not there yet: the link leads nowhere, the profile is missing.
+        Path dotfiles = Files.createDirectory(home.resolve("dotfiles"));
+        writeProfile(".profile", "[ -f \"$HOME/.bashrc\" ] && . \"$HOME/.bashrc\"\n", 10);
+        Files.createSymbolicLink(home.resolve(".bashrc"), dotfiles.resolve("bashrc"));
+        LoginEnvironment env = login();
+        assertThat(env.get()).doesNotContainKey("FLEET_RC_MARK");
+        Files.writeString(dotfiles.resolve("bashrc"), "export FLEET_RC_MARK=linked\n");
+        assertThat(env.get()).containsEntry("FLEET_RC_MARK", "linked");
+    }
 }
