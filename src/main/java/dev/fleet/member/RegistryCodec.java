@@ -1,13 +1,17 @@
 package dev.fleet.member;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +32,14 @@ public final class RegistryCodec {
     private static final Set<String> CLOUD_FIELDS = Set.of("provider", "instanceId", "region", "profile",
             "idleTimeoutMin", "sshKeyPath", "activityCommand", "budgetUsdPerDay", "gpuBusyMinUtil", "guard");
 
+    /** One level of the pretty printer's indent (Jackson's default). */
+    private static final String INDENT = "  ";
+
     private final ObjectMapper mapper;
+    /** Each member's text as last written, by instance (see {@link #write}); replaced whole, so it needs no lock. */
+    private volatile Map<Member, SerializedString> written = Map.of();
+    /** The last file's size and some room: the next one is written without growing its buffer. */
+    private volatile int bytesHint = 4096;
 
     public RegistryCodec(ObjectMapper mapper) {
         this.mapper = mapper.copy().enable(SerializationFeature.INDENT_OUTPUT);
@@ -74,15 +85,50 @@ public final class RegistryCodec {
         return new Registry(version == null ? Registry.CURRENT_VERSION : version, members, extra(root, TOP_FIELDS));
     }
 
+    /**
+     * The registry as the file's bytes. A member written before, as the same instance, is written
+     * again from its text of then: members are values (a change makes a new one), so registering
+     * one member among a thousand serialises one, not a thousand and one. Only the texts of the
+     * members last written are kept.
+     */
     public byte[] write(Registry registry) throws IOException {
-        ObjectNode root = mapper.createObjectNode();
-        root.put("version", registry.version());
-        ArrayNode agents = root.putArray("agents");
-        for (Member m : registry.members()) {
-            agents.add(memberNode(m));
+        Map<Member, SerializedString> before = written;
+        Map<Member, SerializedString> now = new IdentityHashMap<>();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytesHint);
+        try (JsonGenerator g = mapper.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("version", registry.version());
+            g.writeArrayFieldStart("agents");
+            for (Member m : registry.members()) {
+                SerializedString text = before.get(m);
+                if (text == null) {
+                    text = memberText(m);
+                }
+                now.put(m, text);
+                g.writeRawValue(text);
+            }
+            g.writeEndArray();
+            for (Map.Entry<String, JsonNode> e : registry.extra().entrySet()) {
+                // The fields written above are the registry's own; an unknown one never takes their place.
+                if (!TOP_FIELDS.contains(e.getKey())) {
+                    g.writeFieldName(e.getKey());
+                    g.writeTree(e.getValue());
+                }
+            }
+            g.writeEndObject();
         }
-        registry.extra().forEach(root::set);
-        return mapper.writeValueAsBytes(root);
+        written = now;
+        bytesHint = Math.max(256, out.size() + out.size() / 8);
+        return out.toByteArray();
+    }
+
+    /**
+     * A member's JSON as it stands inside the file's {@code agents} array: written on its own, one
+     * level deeper. Only the pretty printer puts a line break in JSON text (one inside a string is
+     * written as the two characters {@code \n}), so each line break takes one more indent.
+     */
+    private SerializedString memberText(Member m) throws IOException {
+        return new SerializedString(mapper.writeValueAsString(memberNode(m)).replace("\n", "\n" + INDENT));
     }
 
     public ObjectNode memberNode(Member m) {

@@ -136,9 +136,9 @@ public final class Registrar {
             }
         }
         String folder = localPaths.normalise(f.workFolder(), "work_folder");
-        refuseDuplicateFolder(store.read(), null, Member.LOCAL_DEVICE, folder);
+        FreeFolder free = refuseDuplicateFolder(store.read(), null, Member.LOCAL_DEVICE, folder);
         Member member = draft.workFolder(folder).os(MemberOs.current()).build();
-        return finishLocal(member, channels.forMember(member), new ArrayList<>());
+        return finishLocal(member, channels.forMember(member), free, new ArrayList<>());
     }
 
     private Registered registerRemote(MemberFields f, Member.Builder draft) throws ChannelException {
@@ -254,9 +254,9 @@ public final class Registrar {
         try {
             FirstContact.Contacted c = firstContact.reach(draft);
             warnings.addAll(c.warnings());
-            refuseDuplicateFolder(store.read(), null, c.member().deviceKey(), c.member().workFolder());
+            FreeFolder free = refuseDuplicateFolder(store.read(), null, c.member().deviceKey(), c.member().workFolder());
             requireFolder(c.member(), c.folderMade());
-            return save(c.member(), c.latencyMs(), c.agent(), warnings);
+            return save(c.member(), c.latencyMs(), c.agent(), free, warnings);
         } catch (ChannelException e) {
             Member probe = draft.build();
             channels.release(probe);
@@ -272,7 +272,8 @@ public final class Registrar {
      * A local member: its folder is on this machine, so it is created here, without a shell; the
      * agent CLI's version comes from a cache kept per binary (see {@link AgentVersions}).
      */
-    private Registered finishLocal(Member draft, MemberChannel channel, List<String> warnings) throws ChannelException {
+    private Registered finishLocal(Member draft, MemberChannel channel, FreeFolder free, List<String> warnings)
+            throws ChannelException {
         Optional<String> agent = firstContact.agentVersion(channel, draft);
         try {
             Files.createDirectories(Path.of(draft.workFolder()));
@@ -280,7 +281,7 @@ public final class Registrar {
             throw new RequestRefused("Cannot create the work folder " + draft.workFolder() + ": " + e.getMessage()
                     + ". The member was not registered.");
         }
-        return save(draft, 0, agent, warnings);
+        return save(draft, 0, agent, free, warnings);
     }
 
     private static void requireFolder(Member draft, CommandResult mkdir) {
@@ -291,7 +292,8 @@ public final class Registrar {
         }
     }
 
-    private Registered save(Member draft, long latencyMs, Optional<String> agent, List<String> warnings) {
+    /** {@code free}: the check of the member's folder made before it was reached; repeated under the lock unless it still holds. */
+    private Registered save(Member draft, long latencyMs, Optional<String> agent, FreeFolder free, List<String> warnings) {
         Optional<ProviderAdapter> cli = MemberAgent.cli(draft);
         if (cli.isPresent() && agent.isEmpty()) {
             warnings.add(AgentCli.missingWarning(cli.get()));
@@ -300,7 +302,9 @@ public final class Registrar {
         Member saved = store.update(current -> {
             // Checked again under the lock: another fleet process may have registered meanwhile.
             refuseTakenName(current, member.friendlyName());
-            refuseDuplicateFolder(current, null, member.deviceKey(), member.workFolder());
+            if (!free.holdsFor(current)) {
+                refuseDuplicateFolder(current, null, member.deviceKey(), member.workFolder());
+            }
             refuseTakenInstance(current, null, member.cloud());
             // Sealed with the key file only now that every check has passed (see SecretBox#sealForNow).
             Member kept = member.toBuilder().encryptedPassword(secrets.kept(member.encryptedPassword())).build();
@@ -404,8 +408,22 @@ public final class Registrar {
         }
     }
 
+    /**
+     * A folder found free of other members in {@code registry}. The check need not be made again
+     * when the member is saved if the registry is still that one and the folder was compared as it
+     * stood on disk: with a thousand local members it costs a thousand file reads, and a
+     * registration would otherwise pay them twice. A folder that did not exist yet is checked again
+     * once the registration has made it, since it may be made through a link into another member's
+     * (missing) folder.
+     */
+    record FreeFolder(Registry registry, boolean settled) {
+        boolean holdsFor(Registry current) {
+            return settled && current == registry;
+        }
+    }
+
     /** One member per folder per machine; {@code exceptId} is the member being updated. */
-    static void refuseDuplicateFolder(Registry registry, String exceptId, String deviceKey, String folder) {
+    static FreeFolder refuseDuplicateFolder(Registry registry, String exceptId, String deviceKey, String folder) {
         // A folder on this machine is read once: each local member's folder then costs one look.
         // The members compared are those of the same device, so all local when the folder is.
         LocalFolders.OnDisk onDisk = deviceKey.equals(Member.LOCAL_DEVICE) ? LocalFolders.of(folder) : null;
@@ -422,6 +440,8 @@ public final class Registrar {
                         + " (" + m.workFolder() + ") reached through a link; one member per folder");
             }
         }
+        // A remote member's folder is compared as written; only a local one is compared on disk.
+        return new FreeFolder(registry, onDisk != null || !deviceKey.equals(Member.LOCAL_DEVICE));
     }
 
     /** The same folder as the machine's OS reads paths: on Windows {@code C:\\Work} is {@code c:\\work\\}. */

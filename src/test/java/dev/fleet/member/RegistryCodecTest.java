@@ -117,4 +117,47 @@ class RegistryCodecTest {
         Registry chosen = r.replacing(r.members().get(0).id(), m -> m.toBuilder().gitAccess(GitAccess.READ).build());
         assertThat(mapper.readTree(codec.write(chosen)).get("agents").get(0).get("gitAccess").asText()).isEqualTo("read");
     }
+    /**
+     * Members kept from the last write are written again from their text of then (a registration
+     * among a thousand members serialises one). The file must still be exactly what the whole
+     * registry serialised afresh would be, and a changed member must never come back as it was.
+     */
+    @Test
+    void aMemberWrittenBeforeIsWrittenAsTheWholeRegistryWouldBeAndAChangeAlwaysShows() throws Exception {
+        Registry r = codec.parse(ORIGINAL.getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < 3; i++) {
+            r = r.with(Member.builder().id("id-" + i).friendlyName("m" + i).agentType(AgentType.LOCAL)
+                    // A line break and a quote in a folder's name are legal on Linux; they stay inside the string.
+                    .workFolder("/tmp/odd\n  \"name\" " + i).os(MemberOs.LINUX).icon("🟢").build());
+        }
+        assertThat(codec.write(r)).asString(StandardCharsets.UTF_8).isEqualTo(wholeTree(r));
+        assertThat(codec.write(r)).as("written again from the kept texts").asString(StandardCharsets.UTF_8)
+                .isEqualTo(wholeTree(r));
+
+        Registry changed = r.replacing("id-1", m -> m.toBuilder().workFolder("/tmp/moved").build())
+                .without("id-0").with(Member.builder().id("id-9").friendlyName("m9").agentType(AgentType.LOCAL)
+                        .workFolder("/tmp/new").os(MemberOs.LINUX).build());
+        byte[] written = codec.write(changed);
+        assertThat(written).asString(StandardCharsets.UTF_8).isEqualTo(wholeTree(changed));
+        Registry back = codec.parse(written);
+        assertThat(back.byId("id-1").orElseThrow().workFolder()).isEqualTo("/tmp/moved");
+        assertThat(back.byId("id-0")).isEmpty();
+        assertThat(back.byId("id-2").orElseThrow().workFolder()).isEqualTo("/tmp/odd\n  \"name\" 2");
+        assertThat(back.members()).extracting(Member::friendlyName).containsExactly("gpu-box", "m1", "m2", "m9");
+
+        // Another codec's (or a parse's) instances are other members: nothing is taken for them by value.
+        Registry reparsed = codec.parse(written);
+        assertThat(codec.write(reparsed)).isEqualTo(written);
+    }
+
+    /** The registry as one tree, pretty printed by Jackson: what the file held before member texts were kept. */
+    private String wholeTree(Registry r) throws Exception {
+        ObjectMapper mapper = new ObjectMapper().enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+        com.fasterxml.jackson.databind.node.ObjectNode root = mapper.createObjectNode();
+        root.put("version", r.version());
+        com.fasterxml.jackson.databind.node.ArrayNode agents = root.putArray("agents");
+        r.members().forEach(m -> agents.add(codec.memberNode(m)));
+        r.extra().forEach(root::set);
+        return mapper.writeValueAsString(root);
+    }
 }

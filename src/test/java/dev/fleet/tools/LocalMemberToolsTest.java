@@ -11,6 +11,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -261,6 +266,60 @@ class LocalMemberToolsTest {
         // A folder inside a member's folder, through the link, is another folder and stays allowed.
         assertThat(fleet.call("update_member", "member_name", "c", "work_folder", link.resolve("inner").toString()).isError())
                 .isFalse();
+    }
+
+    /**
+     * The folder check made before a member is saved is not made again under the registry's lock
+     * when nothing was registered meanwhile. Two registrations of one folder at once (one through a
+     * link) must still end with one member there: the second to save sees the first's member.
+     */
+    @Test
+    void twoRegistrationsOfOneFolderAtOnceLeaveOneMember() throws Exception {
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20; round++) {
+                Path folder = Files.createDirectories(tmp.resolve("same-" + round));
+                Path link = Files.createSymbolicLink(tmp.resolve("link-" + round), folder);
+                CyclicBarrier start = new CyclicBarrier(2);
+                String a = "a" + round;
+                String b = "b" + round;
+                Future<ToolResult> plain = two.submit(() -> {
+                    start.await(10, TimeUnit.SECONDS);
+                    return fleet.call("register_member", "friendly_name", a, "member_type", "local", "work_folder", folder.toString());
+                });
+                Future<ToolResult> linked = two.submit(() -> {
+                    start.await(10, TimeUnit.SECONDS);
+                    return fleet.call("register_member", "friendly_name", b, "member_type", "local", "work_folder", link.toString());
+                });
+                List<ToolResult> both = List.of(plain.get(30, TimeUnit.SECONDS), linked.get(30, TimeUnit.SECONDS));
+                assertThat(both).as("round " + round + ": " + both.get(0).text() + " / " + both.get(1).text())
+                        .filteredOn(ToolResult::isError).hasSize(1)
+                        .allSatisfy(r -> assertThat(r.text()).contains("work_folder", "one member per folder"));
+            }
+        } finally {
+            two.shutdownNow();
+        }
+        assertThat(registry().get("agents")).hasSize(20);
+    }
+
+    /**
+     * A folder that does not exist yet is made by its registration, maybe through a link into the
+     * folder of a member whose folder was removed: made, it is that member's folder, and refused.
+     */
+    @Test
+    void aFolderMadeThroughALinkIntoAMissingMembersFolderIsRefused() throws Exception {
+        Path real = tmp.resolve("real");
+        fleet.registerLocal("a", real.resolve("x"));
+        Files.delete(real.resolve("x"));
+        Path via = Files.createSymbolicLink(tmp.resolve("via"), real);
+        String before = Files.readString(fleet.home.dataDir().resolve("registry.json"));
+
+        ToolResult r = fleet.call("register_member", "friendly_name", "b", "member_type", "local", "work_folder",
+                via.resolve("x").toString());
+
+        assertThat(r.isError()).as(r.text()).isTrue();
+        assertThat(r.text()).contains("work_folder", "is the folder of member a", "through a link");
+        assertThat(Files.readString(fleet.home.dataDir().resolve("registry.json"))).isEqualTo(before);
     }
 
     @Test
