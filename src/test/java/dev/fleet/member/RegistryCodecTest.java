@@ -143,6 +143,7 @@ class RegistryCodecTest {
         assertThat(back.byId("id-1").orElseThrow().workFolder()).isEqualTo("/tmp/moved");
         assertThat(back.byId("id-0")).isEmpty();
         assertThat(back.byId("id-2").orElseThrow().workFolder()).isEqualTo("/tmp/odd\n  \"name\" 2");
+        assertThat(back.byId("id-2").orElseThrow().icon()).isEqualTo("🟢");
         assertThat(back.members()).extracting(Member::friendlyName).containsExactly("gpu-box", "m1", "m2", "m9");
 
         // Another codec's (or a parse's) instances are other members: nothing is taken for them by value.
