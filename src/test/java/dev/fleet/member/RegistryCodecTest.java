@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,6 +120,7 @@ class RegistryCodecTest {
         Registry chosen = r.replacing(r.members().get(0).id(), m -> m.toBuilder().gitAccess(GitAccess.READ).build());
         assertThat(mapper.readTree(codec.write(chosen)).get("agents").get(0).get("gitAccess").asText()).isEqualTo("read");
     }
+
     /**
      * Members kept from the last write are written again from their text of then (a registration
      * among a thousand members serialises one). The file must still be exactly what the whole
@@ -153,10 +157,10 @@ class RegistryCodecTest {
 
     /** The registry as one tree, pretty printed by Jackson: what the file held before member texts were kept. */
     private String wholeTree(Registry r) throws Exception {
-        ObjectMapper mapper = new ObjectMapper().enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
-        com.fasterxml.jackson.databind.node.ObjectNode root = mapper.createObjectNode();
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
         root.put("version", r.version());
-        com.fasterxml.jackson.databind.node.ArrayNode agents = root.putArray("agents");
+        ArrayNode agents = root.putArray("agents");
         r.members().forEach(m -> agents.add(codec.memberNode(m)));
         r.extra().forEach(root::set);
         return mapper.writeValueAsString(root);
