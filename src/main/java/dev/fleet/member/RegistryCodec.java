@@ -38,8 +38,6 @@ public final class RegistryCodec {
     private final ObjectMapper mapper;
     /** Each member's text as last written, by instance (see {@link #write}); replaced whole, so it needs no lock. */
     private volatile Map<Member, SerializedString> written = Map.of();
-    /** The last file's size and some room: the next one is written without growing its buffer. */
-    private volatile int bytesHint = 4096;
 
     public RegistryCodec(ObjectMapper mapper) {
         this.mapper = mapper.copy().enable(SerializationFeature.INDENT_OUTPUT);
@@ -94,7 +92,7 @@ public final class RegistryCodec {
     public byte[] write(Registry registry) throws IOException {
         Map<Member, SerializedString> before = written;
         Map<Member, SerializedString> now = new IdentityHashMap<>();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(bytesHint);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = mapper.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("version", registry.version());
@@ -118,7 +116,6 @@ public final class RegistryCodec {
             g.writeEndObject();
         }
         written = now;
-        bytesHint = Math.max(256, out.size() + out.size() / 8);
         return out.toByteArray();
     }
 

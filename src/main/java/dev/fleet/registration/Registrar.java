@@ -426,7 +426,8 @@ public final class Registrar {
     static FreeFolder refuseDuplicateFolder(Registry registry, String exceptId, String deviceKey, String folder) {
         // A folder on this machine is read once: each local member's folder then costs one look.
         // The members compared are those of the same device, so all local when the folder is.
-        LocalFolders.OnDisk onDisk = deviceKey.equals(Member.LOCAL_DEVICE) ? LocalFolders.of(folder) : null;
+        boolean local = deviceKey.equals(Member.LOCAL_DEVICE);
+        LocalFolders.OnDisk onDisk = local ? LocalFolders.of(folder) : null;
         for (Member m : registry.members()) {
             if (m.id().equals(exceptId) || !m.deviceKey().equals(deviceKey)) {
                 continue;
@@ -441,7 +442,7 @@ public final class Registrar {
             }
         }
         // A remote member's folder is compared as written; only a local one is compared on disk.
-        return new FreeFolder(registry, onDisk != null || !deviceKey.equals(Member.LOCAL_DEVICE));
+        return new FreeFolder(registry, !local || onDisk != null);
     }
 
     /** The same folder as the machine's OS reads paths: on Windows {@code C:\\Work} is {@code c:\\work\\}. */
