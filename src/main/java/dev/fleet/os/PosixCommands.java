@@ -14,10 +14,12 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
      */
     static final String AGENT_PATH = AgentFolders.posixPathExport();
 
+    /** Looked up once: a system's shells do not come and go while fleet runs, and every local command starts one. */
+    private static final String LOCAL_SHELL = new File("/bin/bash").canExecute() ? "/bin/bash" : "/bin/sh";
+
     @Override
     public List<String> shellArgv(String script) {
-        String shell = new File("/bin/bash").canExecute() ? "/bin/bash" : "/bin/sh";
-        return List.of(shell, "-c", script);
+        return List.of(LOCAL_SHELL, "-c", script);
     }
 
     /**

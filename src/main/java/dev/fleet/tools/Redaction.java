@@ -25,6 +25,9 @@ final class Redaction {
     private static final int MIN_CUT = 4;
     private static final ObjectMapper TREES = new ObjectMapper().findAndRegisterModules();
 
+    /** Nothing to star: most calls hold no secret, and need not build a search for none. */
+    static final Redaction NONE = new Redaction(List.of());
+
     private final List<String> secrets;
     /** Every secret in each form it may be printed in (as given, URL-encoded, base64), longest first. */
     private final KnownSecrets forms;
