@@ -81,4 +81,25 @@ class AgentVersionsTest {
         assertThat(AgentVersions.find(Map.of("HOME", home.toString(), "PATH", "bin:/usr/bin"), CLAUDE))
                 .as("a relative PATH folder depends on where the command runs").isInstanceOf(AgentVersions.Lookup.Unsure.class);
     }
+
+    @Test
+    void aFolderOrAFileThatCannotRunIsPassedOverAsTheShellPassesIt() throws Exception {
+        Path asFolder = Files.createDirectories(home.resolve("p1/claude"));
+        Path notRunnable = Files.createDirectories(home.resolve("p2")).resolve("claude");
+        Files.writeString(notRunnable, "#!/bin/sh\necho no\n");
+        Files.setPosixFilePermissions(notRunnable, PosixFilePermissions.fromString("rw-r--r--"));
+        Path real = Files.createDirectories(home.resolve("real")).resolve("claude-2.0");
+        Files.writeString(real, "#!/bin/sh\necho '2.0.0 (Claude Code)'\n");
+        Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path linked = Files.createDirectories(home.resolve("p3")).resolve("claude");
+        Files.createSymbolicLink(linked, real);
+        String path = asFolder.getParent() + ":" + notRunnable.getParent() + ":" + linked.getParent();
+
+        AgentVersions.Lookup found = AgentVersions.find(Map.of("HOME", home.toString(), "PATH", path), CLAUDE);
+
+        assertThat(found).isInstanceOf(AgentVersions.Lookup.Found.class);
+        AgentVersions.Binary binary = ((AgentVersions.Lookup.Found) found).binary();
+        assertThat(binary.realPath()).isEqualTo(real.toRealPath());
+        assertThat(binary.size()).isEqualTo(Files.size(real));
+    }
 }
