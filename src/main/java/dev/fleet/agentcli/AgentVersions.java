@@ -4,10 +4,9 @@ import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.member.MemberOs;
 import dev.fleet.os.AgentFolders;
+import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,17 +76,15 @@ public final class AgentVersions {
                 return new Lookup.Unsure();
             }
             Path candidate = d.resolve(cli.executable());
-            // Asked without exceptions first: the CLI is missing from most folders, and an
-            // exception for each missing name made this search 14 % of a local registration's CPU.
-            java.io.File file = candidate.toFile();
+            // Asked through File, which answers a missing name without an exception: the CLI is
+            // missing from most folders, and an exception for each made this search 14 % of a
+            // local registration's CPU. Links are followed, as the shell follows them.
+            File file = candidate.toFile();
             if (!file.isFile() || !file.canExecute()) {
                 continue;
             }
             try {
-                BasicFileAttributes a = Files.readAttributes(candidate, BasicFileAttributes.class);
-                if (a.isRegularFile()) {
-                    return new Lookup.Found(new Binary(cli.provider(), candidate.toRealPath(), a.lastModifiedTime().toMillis(), a.size()));
-                }
+                return new Lookup.Found(new Binary(cli.provider(), candidate.toRealPath(), file.lastModified(), file.length()));
             } catch (IOException e) {
                 // Gone since the look; the next folder.
             }
