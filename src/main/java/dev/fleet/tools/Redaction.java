@@ -26,13 +26,17 @@ final class Redaction {
     private static final ObjectMapper TREES = new ObjectMapper().findAndRegisterModules();
 
     /** Nothing to star: most calls hold no secret, and need not build a search for none. */
-    static final Redaction NONE = new Redaction(List.of());
+    private static final Redaction NONE = new Redaction(List.of());
 
     private final List<String> secrets;
     /** Every secret in each form it may be printed in (as given, URL-encoded, base64), longest first. */
     private final KnownSecrets forms;
 
-    Redaction(List<String> secrets) {
+    static Redaction of(List<String> secrets) {
+        return secrets.isEmpty() ? NONE : new Redaction(secrets);
+    }
+
+    private Redaction(List<String> secrets) {
         // The longest first: a secret that contains another is starred whole.
         this.secrets = secrets.stream().distinct().sorted((a, b) -> b.length() - a.length()).toList();
         this.forms = KnownSecrets.of(this.secrets.toArray(String[]::new));

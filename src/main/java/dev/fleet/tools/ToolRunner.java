@@ -166,7 +166,7 @@ public final class ToolRunner {
             // The call's own secrets are still starred; a member's stored ones could not be read now.
             log.warn("secrets held for the member of a {} call could not be read: {}", input.tool(), e.getClass().getSimpleName());
         }
-        return all.isEmpty() ? Redaction.NONE : new Redaction(all);
+        return Redaction.of(all);
     }
 
     /**

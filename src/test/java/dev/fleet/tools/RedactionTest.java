@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /** Progress messages carry output lines that may be cut mid-secret: the start of one is starred too. */
 class RedactionTest {
-    private final Redaction redaction = new Redaction(List.of("sk-ant-0123456789", "hunter2-long"));
+    private final Redaction redaction = Redaction.of(List.of("sk-ant-0123456789", "hunter2-long"));
 
     @Test
     void aLineEndingInTheStartOfASecretHasThatStartStarred() {
@@ -21,7 +21,7 @@ class RedactionTest {
 
     @Test
     void theAnswersTextStarsWholeSecretsOnlyAndTheLongestFirst() {
-        Redaction nested = new Redaction(List.of("abcd", "xxabcdxx"));
+        Redaction nested = Redaction.of(List.of("abcd", "xxabcdxx"));
         assertThat(nested.text("a xxabcdxx b abcd c")).isEqualTo("a ******** b ******** c");
         assertThat(redaction.text("ends with sk-ant")).isEqualTo("ends with sk-ant");
         // A member may print a secret encoded (a script that base64s a login): that form is starred too.
