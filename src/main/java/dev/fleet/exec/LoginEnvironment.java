@@ -1,5 +1,6 @@
 package dev.fleet.exec;
 
+import dev.fleet.os.LocalShell;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -100,7 +101,7 @@ public final class LoginEnvironment {
         if (shell != null && new java.io.File(shell).canExecute()) {
             return shell;
         }
-        return new java.io.File("/bin/bash").canExecute() ? "/bin/bash" : "/bin/sh";
+        return LocalShell.path();
     }
 
     private Map<String, String> capture() {

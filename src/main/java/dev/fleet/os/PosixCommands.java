@@ -2,7 +2,6 @@ package dev.fleet.os;
 
 import static dev.fleet.security.ShellQuote.posix;
 
-import java.io.File;
 import java.util.List;
 
 /** What Linux and macOS share: a POSIX shell and the usual tools. */
@@ -14,12 +13,9 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
      */
     static final String AGENT_PATH = AgentFolders.posixPathExport();
 
-    /** Looked up once: a system's shells do not come and go while fleet runs, and every local command starts one. */
-    private static final String LOCAL_SHELL = new File("/bin/bash").canExecute() ? "/bin/bash" : "/bin/sh";
-
     @Override
     public List<String> shellArgv(String script) {
-        return List.of(LOCAL_SHELL, "-c", script);
+        return List.of(LocalShell.path(), "-c", script);
     }
 
     /**

@@ -2,6 +2,9 @@ package dev.fleet.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fleet.member.MemberOs;
+import dev.fleet.os.LocalShell;
+import dev.fleet.os.OsCommands;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -76,5 +79,22 @@ class LoginEnvironmentTest {
         assertThat(env.get()).doesNotContainKey("FLEET_RC_MARK");
         Files.writeString(dotfiles.resolve("bashrc"), "export FLEET_RC_MARK=linked\n");
         assertThat(env.get()).containsEntry("FLEET_RC_MARK", "linked");
+    }
+
+    @Test
+    void aShellThatCannotRunGivesWayToThisMachinesPosixShell() throws Exception {
+        Path notRunnable = Files.writeString(home.resolve("fakesh"), "#!/bin/sh\n");
+        writeProfile(".profile", "export FLEET_PROFILE_MARK=fallback\n", 10);
+        LoginEnvironment env = new LoginEnvironment(
+                Map.of("HOME", home.toString(), "USER", "tester", "SHELL", notRunnable.toString()), home);
+        assertThat(env.seed()).containsEntry("SHELL", LocalShell.path());
+        assertThat(env.get()).containsEntry("FLEET_PROFILE_MARK", "fallback");
+    }
+
+    @Test
+    void localCommandsAndTheFallbackUseOneShellBashWhereItCanRun() {
+        String expected = new java.io.File("/bin/bash").canExecute() ? "/bin/bash" : "/bin/sh";
+        assertThat(LocalShell.path()).isEqualTo(expected);
+        assertThat(OsCommands.forOs(MemberOs.LINUX).shellArgv("true")).containsExactly(expected, "-c", "true");
     }
 }
