@@ -75,4 +75,25 @@ class RegistryStoreTest {
         Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(5)));
         assertThat(mine.read().members()).extracting(Member::friendlyName).containsExactly("a", "c");
     }
+
+    @Test
+    void aWriteRemovesTheTemporariesOfAKilledWriterAndNothingElse() throws Exception {
+        RegistryStore store = store();
+        store.update(r -> r.with(local("a", null)));
+        Path stale = Files.writeString(tmp.resolve("registry.json.4242-7.tmp"), "{\"half\":");
+        Path[] others = {
+            Files.writeString(tmp.resolve("registry.json.tmp"), "x"),
+            Files.writeString(tmp.resolve("registry.jsonl.1-1.tmp"), "x"),
+            Files.writeString(tmp.resolve("other.json.1-1.tmp"), "x"),
+            Files.writeString(tmp.resolve("registry.json.1-1.tmp.keep"), "x"),
+        };
+
+        store.update(r -> r.with(local("b", null)));
+
+        assertThat(stale).doesNotExist();
+        for (Path other : others) {
+            assertThat(other).as("not a temporary of the registry").exists();
+        }
+        assertThat(store.read().members()).extracting(Member::friendlyName).containsExactly("a", "b");
+    }
 }
