@@ -166,14 +166,7 @@ public final class RegistryStore {
 
     /** Under the write lock no one else writes, so any temporary left here belongs to a killed writer. */
     private void removeStaleTemporaries() throws IOException {
-        // The names replacePrivate gives: the file's name, a dot, the writer's numbers, ".tmp". A plain
-        // name test, not a glob: a glob is compiled to a pattern on every write.
-        String prefix = file.getFileName() + ".";
-        DirectoryStream.Filter<Path> temporary = p -> {
-            String name = p.getFileName().toString();
-            return name.length() > prefix.length() + ".tmp".length() && name.startsWith(prefix) && name.endsWith(".tmp");
-        };
-        try (DirectoryStream<Path> tmps = Files.newDirectoryStream(file.getParent(), temporary)) {
+        try (DirectoryStream<Path> tmps = Files.newDirectoryStream(file.getParent(), p -> SecureFiles.isTemporaryOf(file, p))) {
             for (Path t : tmps) {
                 Files.deleteIfExists(t);
             }

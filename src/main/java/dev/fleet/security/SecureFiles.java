@@ -46,6 +46,20 @@ public final class SecureFiles {
         }
     }
 
+    private static final String TEMPORARY_SUFFIX = ".tmp";
+
+    /**
+     * Whether {@code candidate} has the name {@link #replacePrivate} gives its temporary files for
+     * {@code file}: the file's name, a dot, the writer's numbers, ".tmp". A plain name test (no
+     * glob to compile): a store that cleans up after a killed writer asks it on every write.
+     */
+    public static boolean isTemporaryOf(Path file, Path candidate) {
+        String prefix = file.getFileName() + ".";
+        String name = candidate.getFileName().toString();
+        return name.length() > prefix.length() + TEMPORARY_SUFFIX.length() && name.startsWith(prefix)
+                && name.endsWith(TEMPORARY_SUFFIX);
+    }
+
     /** Numbers the temporary files of {@link #replacePrivate} apart between threads of one process. */
     private static final java.util.concurrent.atomic.AtomicLong REPLACEMENTS = new java.util.concurrent.atomic.AtomicLong();
 
@@ -58,7 +72,7 @@ public final class SecureFiles {
      */
     public static void replacePrivate(Path file, byte[] content, boolean durable) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "-"
-                + REPLACEMENTS.incrementAndGet() + ".tmp");
+                + REPLACEMENTS.incrementAndGet() + TEMPORARY_SUFFIX);
         try {
             writePrivate(tmp, content, durable);
             Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -2,9 +2,7 @@ package dev.fleet.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fleet.member.MemberOs;
 import dev.fleet.os.LocalShell;
-import dev.fleet.os.OsCommands;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -89,12 +87,5 @@ class LoginEnvironmentTest {
                 Map.of("HOME", home.toString(), "USER", "tester", "SHELL", notRunnable.toString()), home);
         assertThat(env.seed()).containsEntry("SHELL", LocalShell.path());
         assertThat(env.get()).containsEntry("FLEET_PROFILE_MARK", "fallback");
-    }
-
-    @Test
-    void localCommandsAndTheFallbackUseOneShellBashWhereItCanRun() {
-        String expected = new java.io.File("/bin/bash").canExecute() ? "/bin/bash" : "/bin/sh";
-        assertThat(LocalShell.path()).isEqualTo(expected);
-        assertThat(OsCommands.forOs(MemberOs.LINUX).shellArgv("true")).containsExactly(expected, "-c", "true");
     }
 }
