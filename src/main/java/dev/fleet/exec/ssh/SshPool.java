@@ -383,6 +383,9 @@ public final class SshPool implements AutoCloseable {
                     pinDefaults(created);
                     created.setServerKeyVerifier(hostKeys);
                     created.setCipherFactories(new java.util.ArrayList<>(CIPHERS));
+                    // One for all sessions, as MINA's own default is.
+                    BatchedRandom random = BatchedRandom.usual();
+                    created.setRandomFactory(() -> random);
                     created.setKeyExchangeFactories(keyExchanges());
                     // Identities come from the member, never from ~/.ssh or an agent.
                     created.setKeyIdentityProvider(s -> java.util.List.of());
