@@ -10,11 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Once per fleet process, after its first SSH connection, once the call that made it is done
- * ({@link TransferWarmUps}): runs a few megabytes of dummy packets through the cipher that
- * connection negotiated (encrypting as an upload does, decrypting as a download does), so that
- * the JIT has compiled the encryption into the CPU's AES instructions before the first file
- * transfer needs it.
+ * Once per fleet process, after an SSH connection whose upload warm-up sent nothing (a cloud
+ * instance, a slow link; {@link TransferWarmUps}), once the call that made it is done: runs a few
+ * megabytes of dummy packets through the cipher that connection negotiated (encrypting as an
+ * upload does, decrypting as a download does), so that the JIT has compiled the encryption into
+ * the CPU's AES instructions before the first file transfer needs it.
  *
  * <p>Why: on a fresh JVM the first 256 MiB upload ran at under 0.6x {@code scp}'s speed, partly
  * because AES-GCM still ran as plain Java while the JIT caught up; with the warm-up, about 0.65-0.7x

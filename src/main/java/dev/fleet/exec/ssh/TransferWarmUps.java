@@ -26,10 +26,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The warm-ups a long-lived fleet process (the standalone server or the daemon) runs after SSH
  * connections, so that its first file transfer does not also pay for a JIT that has never run
- * one: the cipher warm-up once, after the first connection ({@link CipherWarmUp}), and the upload
- * warm-up ({@link UploadWarmUp}) after a new connection to a member that is no cloud instance,
- * once per member until one has sent. One background thread runs them one after another and ends
- * when there is nothing left to do. A one-shot command never enables them.
+ * one: the upload warm-up ({@link UploadWarmUp}) after a new connection to a member that is no
+ * cloud instance, once per member until one has sent, and the cipher warm-up
+ * ({@link CipherWarmUp}) once, only while no upload warm-up has sent: one that has sent ran the
+ * same cipher over 32 MiB of real packets, so the cipher warm-up would only take the JIT's time
+ * from the rest of the upload path (bench S3, docs/decisions.md). A connection that gets no upload
+ * warm-up (a cloud instance, or after a member's warm-up was skipped) gets the cipher warm-up. One
+ * background thread runs them one after another and ends when there is nothing left to do. A
+ * one-shot command never enables them.
  */
 final class TransferWarmUps {
     private static final Logger log = LoggerFactory.getLogger(TransferWarmUps.class);
@@ -104,18 +108,20 @@ final class TransferWarmUps {
             return;
         }
         long upNanos = System.nanoTime();
-        if (cipherStarted.compareAndSet(false, true)) {
-            thread.execute(() -> {
-                awaitQuiet(quietForNanos, upNanos);
-                warmCipher(session);
-            });
+        boolean upload = !uploadSent && !target.isCloudInstance() && uploadTried.add(target.key());
+        if (!upload && (uploadSent || cipherStarted.get())) {
+            return;
         }
-        if (!uploadSent && !target.isCloudInstance() && uploadTried.add(target.key())) {
-            thread.execute(() -> {
-                awaitQuiet(quietForNanos, upNanos);
+        thread.execute(() -> {
+            awaitQuiet(quietForNanos, upNanos);
+            if (upload) {
                 warmUploads(target.key(), freeChannel, transferRunning);
-            });
-        }
+            }
+            // Checked once the upload warm-up has ended: where it sent, the cipher is warm already.
+            if (!uploadSent && cipherStarted.compareAndSet(false, true)) {
+                warmCipher(session);
+            }
+        });
     }
 
     /**

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The upload warm-up against a real OpenSSH sshd, which states file types as a POSIX system has
  * them: a server's first connection sends the budget into {@code /dev/null} and leaves the
- * member's home as it was; the warm-up stops at its time limit with budget left, and gives way to
+ * member's home as it was, and then needs no cipher warm-up; the warm-up stops at its time limit with budget left, and gives way to
  * a transfer that starts on the connection.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -53,6 +53,9 @@ class UploadWarmUpOpenSshIT {
             assertThat(channel.exec(CommandRequest.probe("echo hi", Duration.ofSeconds(10))).stdout()).contains("hi");
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> pool.lastUploadWarmUp() != null);
             assertThat(pool.lastUploadWarmUp()).isEqualTo(new UploadWarmUp.Sent(BUDGET));
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().equals(TransferWarmUps.THREAD_NAME)));
+            assertThat(pool.cipherWarmUpStarted()).as("the upload warm-up ran the cipher over real packets already").isFalse();
             assertThat(pool.freeChannels(target.key())).as("its channel given back").isEqualTo(SshPool.CHANNELS_PER_CONNECTION);
             assertThat(channel.exec(CommandRequest.probe("echo after", Duration.ofSeconds(10))).stdout())
                     .as("the connection still serves calls").contains("after");

@@ -95,7 +95,7 @@ class UploadWarmUpTest {
         try (SshChannelFixture ssh = new SshChannelFixture(tmp.resolve("busy"), warmUp(UploadWarmUp.SINK))) {
             ssh.pool.warmTransfersAfterConnections();
             SshTarget target = ssh.channelTarget();
-            // Every channel taken before the warm-up's turn (the cipher warm-up runs first).
+            // Every channel taken before the warm-up's turn (it waits for the connection to fall quiet).
             List<SshPool.Lease> held = new ArrayList<>();
             for (int i = 0; i < SshPool.CHANNELS_PER_CONNECTION; i++) {
                 held.add(ssh.pool.lease(target));
