@@ -111,7 +111,7 @@ final class SshBench {
         this.smallFileCount = Math.max(10, intOpt(opts, "small-files", 2000));
         this.resendMb = Math.max(16, intOpt(opts, "resend-mb", 1024));
         this.firstCallRounds = Math.max(3, intOpt(opts, "first-call-rounds", 5));
-        this.firstTransferRounds = Math.max(1, intOpt(opts, "first-transfer-rounds", 3));
+        this.firstTransferRounds = Math.max(1, intOpt(opts, "first-transfer-rounds", 5));
     }
 
     void run() throws Exception {
