@@ -324,22 +324,6 @@ class LauncherIT {
     }
 
     @Test
-    void serversDaemonsAndCommandsStartWithATwentyMegabyteSerialHeap() throws Exception {
-        // The old generation of the JVM's default 16 MB heap was too small for a server's live
-        // objects after its first remote calls: the first large transfer's full collection then
-        // grew the heap by 10 MB (bench S3, docs/decisions.md).
-        Path clone = fakeClone("clone-heap");
-        Map<String, String> env = new HashMap<>(cloneEnv("-heap"));
-        env.put("FLEET_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
-        try {
-            assertThat(launch(clone, env, "--version")).contains("-XX:InitialHeapSize=20971520", "-XX:+UseSerialGC",
-                    "-XX:SurvivorRatio=2");
-        } finally {
-            Files.deleteIfExists(clone.resolve("target/lib"));
-        }
-    }
-
-    @Test
     void aFleetOfLocalMembersNeverSetsUpSshOrBouncyCastle() throws Exception {
         Path clone = fakeClone("clone5");
         Map<String, String> env = new HashMap<>(cloneEnv("5"));

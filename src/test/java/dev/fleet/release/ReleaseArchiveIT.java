@@ -73,11 +73,9 @@ class ReleaseArchiveIT {
             // removes one a Java or fleet update cannot map, and the JVM's archive messages off stdout.
             assertThat(cmd).contains("fleet-relay", "fleet-daemon", "fleet-cli", "\"-Dfleet.classdata.archive=%FLEET_ARCHIVE%\"",
                     "-Dfleet.classdata.recording=true", "-Xlog:cds=off:stderr");
-            // And the same JVM options per kind: the relay's small G1 heap, the servers' serial heap
-            // of 20 MB from the start, their early compilation of the transfer path (its output kept
-            // off stdout).
+            // And the same JVM options per kind: the relay's small G1 heap, the servers' early
+            // compilation of the transfer path (its output kept off stdout).
             assertThat(cmd).contains("%FLEET_KIND_OPTS%", "-XX:+UseG1GC -Xss256k -Xms8m -Xmx96m",
-                    "-XX:+UseSerialGC -Xms20m -XX:SurvivorRatio=2",
                     "-XX:CompileCommand=quiet \"-XX:CompileCommand=option,com.sun.crypto.provider.*::*");
         }
     }
