@@ -37,8 +37,9 @@ final class BatchedRandom extends AbstractRandom {
     private final byte[] batch;
     /** Where the next unused byte of {@link #batch} is; {@code batch.length}: none left. */
     private int next;
-    /** Open on {@link #device} once the first batch is read from it; null before, and for good once it failed. */
+    /** Open on {@link #device} once the first batch is read from it; null before, and for good once it failed or was closed. */
     private FileChannel open;
+    /** The device failed or was let go: the JDK's generator fills the batches from now on. */
     private boolean deviceFailed;
 
     BatchedRandom(Path device, SecureRandom fallback, int batchBytes) {
@@ -83,7 +84,16 @@ final class BatchedRandom extends AbstractRandom {
         return fallback.nextInt(bound);
     }
 
-    /** Whether the batches come from the device (tests); false before the first batch. */
+    /**
+     * Lets the device go (the pool closes it with its client). A session still asking afterwards
+     * gets the JDK's generator's bytes.
+     */
+    synchronized void close() {
+        deviceFailed = true;
+        closeQuietly();
+    }
+
+    /** Whether the batches come from the device (tests); false before the first batch, after a failure and once closed. */
     synchronized boolean fromDevice() {
         return open != null;
     }

@@ -88,6 +88,8 @@ public final class SshPool implements AutoCloseable {
     private volatile boolean streamUploads = true;
     private volatile SshClient client;
     private volatile ScheduledExecutorService reaper;
+    /** The client's random bytes, made with it; its device is closed with the pool. */
+    private volatile BatchedRandom random;
 
     public SshPool(TofuHostKeys hostKeys, Clock clock, Duration connectTimeout, Duration idleClose) {
         this(hostKeys, clock, connectTimeout, idleClose, UploadWarmUp.usual());
@@ -384,8 +386,9 @@ public final class SshPool implements AutoCloseable {
                     created.setServerKeyVerifier(hostKeys);
                     created.setCipherFactories(new java.util.ArrayList<>(CIPHERS));
                     // One for all sessions, as MINA's own default is.
-                    BatchedRandom random = BatchedRandom.usual();
-                    created.setRandomFactory(() -> random);
+                    BatchedRandom shared = BatchedRandom.usual();
+                    created.setRandomFactory(() -> shared);
+                    random = shared;
                     created.setKeyExchangeFactories(keyExchanges());
                     // Identities come from the member, never from ~/.ssh or an agent.
                     created.setKeyIdentityProvider(s -> java.util.List.of());
@@ -432,6 +435,9 @@ public final class SshPool implements AutoCloseable {
         }
         if (client != null) {
             client.stop();
+        }
+        if (random != null) {
+            random.close();
         }
     }
 

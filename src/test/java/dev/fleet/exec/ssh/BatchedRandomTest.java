@@ -78,6 +78,22 @@ class BatchedRandomTest {
     }
 
     @Test
+    void onceClosedItLetsTheDeviceGoAndStillGivesBytes() throws Exception {
+        Path file = Files.write(tmp.resolve("device"), new byte[64]);
+        CountingRandom jdk = new CountingRandom();
+        BatchedRandom random = new BatchedRandom(file, jdk, 8);
+        random.fill(new byte[4], 0, 4);
+        assertThat(random.fromDevice()).isTrue();
+        random.close();
+        assertThat(random.fromDevice()).isFalse();
+        byte[] late = new byte[8];
+        random.fill(late, 0, 8);
+        // The rest of the batch read before closing, then the JDK's generator.
+        assertThat(late).startsWith(0, 0, 0, 0).endsWith(7, 7, 7, 7);
+        assertThat(jdk.batches).isEqualTo(1);
+    }
+
+    @Test
     void boundedNumbersStayWithinTheirBound() {
         BatchedRandom random = BatchedRandom.usual();
         for (int i = 0; i < 1000; i++) {
