@@ -248,7 +248,7 @@ public final class SshPool implements AutoCloseable {
         return streamUploads;
     }
 
-    /** Whether the cipher warm-up after the first connection has begun (tests). */
+    /** Whether the cipher warm-up (where no upload warm-up has sent) has begun (tests). */
     boolean cipherWarmUpStarted() {
         return warmUps.cipherStarted();
     }
