@@ -56,8 +56,27 @@ public final class SecureFiles {
     public static boolean isTemporaryOf(Path file, Path candidate) {
         String prefix = file.getFileName() + ".";
         String name = candidate.getFileName().toString();
-        return name.length() > prefix.length() + TEMPORARY_SUFFIX.length() && name.startsWith(prefix)
-                && name.endsWith(TEMPORARY_SUFFIX);
+        if (name.length() <= prefix.length() + TEMPORARY_SUFFIX.length() || !name.startsWith(prefix)
+                || !name.endsWith(TEMPORARY_SUFFIX)) {
+            return false;
+        }
+        // The writer's numbers as replacePrivate writes them: process id, a dash, the call's number.
+        String numbers = name.substring(prefix.length(), name.length() - TEMPORARY_SUFFIX.length());
+        int dash = numbers.indexOf('-');
+        return dash > 0 && allDigits(numbers, 0, dash) && allDigits(numbers, dash + 1, numbers.length());
+    }
+
+    private static boolean allDigits(String text, int from, int to) {
+        if (from >= to) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Numbers the temporary files of {@link #replacePrivate} apart between threads of one process. */

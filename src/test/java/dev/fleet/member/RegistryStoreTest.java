@@ -86,6 +86,8 @@ class RegistryStoreTest {
             Files.writeString(tmp.resolve("registry.jsonl.1-1.tmp"), "x"),
             Files.writeString(tmp.resolve("other.json.1-1.tmp"), "x"),
             Files.writeString(tmp.resolve("registry.json.1-1.tmp.keep"), "x"),
+            Files.writeString(tmp.resolve("registry.json.old.tmp"), "x"),
+            Files.writeString(tmp.resolve("registry.json.1-.tmp"), "x"),
         };
 
         store.update(r -> r.with(local("b", null)));
