@@ -3,6 +3,7 @@ package dev.fleet.guard;
 import dev.fleet.base.BundledText;
 import dev.fleet.os.ActiveLogins;
 import dev.fleet.os.AgentProcessNames;
+import dev.fleet.os.FleetSessions;
 import dev.fleet.os.GpuHoldersCpu;
 import dev.fleet.os.SftpCounters;
 import dev.fleet.os.TransferServers;
@@ -17,13 +18,14 @@ import java.util.Base64;
  */
 public final class GuardScripts {
     /** Raised whenever the guard's behaviour changes: members with an older guard get the new one. */
-    public static final int VERSION = 7;
+    public static final int VERSION = 8;
     static final String FOLDER = "$HOME/.fleet/guard";
 
     private static final String RUN_ONCE = load("run-once.sh").replace("@VERSION@", Integer.toString(VERSION))
             .replace("@GPU_HOLDERS_CPU@", GpuHoldersCpu.FUNCTION.strip())
             .replace("@ACTIVE_LOGINS@", ActiveLogins.FUNCTION.strip())
             .replace("@SFTP_COUNTERS@", SftpCounters.FUNCTION.strip())
+            .replace("@FLEET_SESSIONS@", FleetSessions.FUNCTION.strip())
             .replace("@CPU_WORK_PERCENT@", Integer.toString(GpuHoldersCpu.WORK_PERCENT))
             .replace("@CPU_WINDOW_SEC@", Long.toString(GpuHoldersCpu.WINDOW.toSeconds()))
             .replace("@CPU_READINGS@", Integer.toString(GpuHoldersCpu.READINGS))

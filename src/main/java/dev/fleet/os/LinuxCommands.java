@@ -11,10 +11,20 @@ final class LinuxCommands extends PosixCommands {
     @Override
     public java.util.Optional<String> fleetCommands(String runTag) {
         // Each environment is one NUL-separated record per variable; a command's processes share its tag.
-        // Without a readable /proc nothing would be listed, and that would read as idle.
-        return java.util.Optional.of("[ -r /proc/self/environ ] || { echo 'fleet: /proc is not readable' >&2; exit 3; }; "
-                + "grep -ahzx '" + RUN_TAG + "=" + runTag + "-[0-9a-f]*' /proc/[0-9]*/environ 2>/dev/null "
-                + "| tr '\\0' '\\n' | grep -vxF \"" + RUN_TAG + "=${" + RUN_TAG + ":-}\" | sort -u; true");
+        // Without a readable /proc nothing would be listed, and that would read as idle. A command whose
+        // processes no longer show the tag is found by its recorded session (FleetSessions).
+        String tagged = RUN_TAG + "=" + runTag + "-[0-9a-f]*";
+        return java.util.Optional.of("[ -r /proc/self/environ ] || { echo 'fleet: /proc is not readable' >&2; exit 3; }\n"
+                + FleetSessions.FUNCTION + "\n"
+                + "fleet_s=$(fleet_sessions \"" + FleetSessions.FOLDER + "\") "
+                + "|| { echo 'fleet: the sessions of fleet commands could not be checked (ps)' >&2; exit 3; }; "
+                + "{ grep -ahzx '" + tagged + "' /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n'; printf '%s\\n' \"$fleet_s\"; } "
+                + "| grep -x '" + tagged + "' | grep -vxF \"" + RUN_TAG + "=${" + RUN_TAG + ":-}\" | sort -u; true");
+    }
+
+    @Override
+    String sessionRecord(String runId) {
+        return FleetSessions.record(runId);
     }
 
     @Override

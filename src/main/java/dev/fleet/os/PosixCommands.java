@@ -34,7 +34,7 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
         if (folder != null) {
             // A command in a folder is real use (probes run without one): the on-instance guard's
             // heartbeat is refreshed on the way, with builtins only (no extra process, no round trip).
-            c.append(GUARD_HEARTBEAT);
+            c.append(GUARD_HEARTBEAT).append(sessionRecord(runId));
             c.append("cd ").append(posix(folder)).append(" 2>/dev/null || { printf 'fleet: work folder %s does not exist on the member\\n' ")
                     .append(posix(folder)).append(" >&2; exit 127; }; ");
         }
@@ -43,6 +43,11 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
         c.append("if command -v bash >/dev/null 2>&1; then fleet_sh=bash; else fleet_sh=sh; fi; ")
                 .append(RUN_TAG).append('=').append(runId).append(" exec \"$fleet_sh\" -c ").append(posix(script));
         return c.toString();
+    }
+
+    /** Shell that records the session a command in a work folder runs in (see {@link FleetSessions}); none by default. */
+    String sessionRecord(String runId) {
+        return "";
     }
 
     /**

@@ -11,6 +11,9 @@ for x in "$HOME/.fleet" "$g"; do
     [ ! -L "$x" ] || { echo "fleet: $x is a symbolic link, not the folder fleet made; the guard is not installed through it" >&2; exit 71; }
 done
 mkdir -p "$g" && chmod 700 "$HOME/.fleet" "$g" || { echo "fleet: cannot create $g" >&2; exit 71; }
+# Where fleet's command wrapper records the session each command runs in (fleet_sessions).
+[ ! -L "$g/sessions" ] || rm -f -- "$g/sessions"
+mkdir -p "$g/sessions" && chmod 700 "$g/sessions" || { echo "fleet: cannot create $g/sessions" >&2; exit 71; }
 # A link in place of a file the guard writes (planted by anything that runs as this user) is
 # removed, never written through: it could point at any file of the user's.
 unlink_planted() {

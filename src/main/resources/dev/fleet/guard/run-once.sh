@@ -101,6 +101,8 @@ limited() {
 
 @SFTP_COUNTERS@
 
+@FLEET_SESSIONS@
+
 mtime() {
     stat -c %Y "$1" 2>/dev/null || date -r "$1" +%s 2>/dev/null || echo 0
 }
@@ -216,6 +218,10 @@ idle_since=$heartbeat
 [ "$boot" -gt "$idle_since" ] && idle_since=$boot
 idle_for=$((now - idle_since))
 limit=$(((timeout_min + grace_min) * 60))
+# The sessions of fleet's commands (see fleet_sessions) are looked at on every run, busy or not, so
+# that the records of sessions that are over do not pile up while the machine is in use.
+session_runs=$(fleet_sessions "$g/sessions")
+sessions_listed=$?
 [ "$gpu" = busy ] && busy "$gpu_reason"
 if [ "$idle_for" -le "$limit" ]; then
     decide keep "idle for $((idle_for / 60)) min of $((limit / 60)) (timeout $timeout_min + grace $grace_min min since the last fleet use, work or boot)"
@@ -270,6 +276,18 @@ for f in $(grep -lzxF "HOME=$HOME" /proc/[0-9]*/environ 2>/dev/null); do
     fi
 done
 [ "$running" -gt 0 ] && busy "$running process(es) of fleet commands still running"
+
+# ...and those whose environment no longer shows the tag (a program that set its process title wrote
+# over it), found by the session OpenSSH started the command in.
+[ "$sessions_listed" -eq 0 ] || unknown 'the sessions of fleet commands could not be checked (ps)'
+sessions=0
+for t in $session_runs; do
+    t=${t#FLEET_RUN_ID=}
+    case "$t" in *-look-*) continue ;; esac
+    [ -n "$own" ] && [ "$t" = "$own" ] && continue
+    sessions=$((sessions + 1))
+done
+[ "$sessions" -gt 0 ] && busy "$sessions session(s) of fleet commands still running (their processes no longer show fleet's tag)"
 
 # A file transfer runs no such command. Its server side is a process of this user, found by its
 # user id and command line as fleet's own look finds it (an environment may have been overwritten

@@ -111,6 +111,42 @@ class WorkInFlightTest {
                 .satisfies(x -> assertThat(x.action()).isEqualTo(IdleAction.STOP));
     }
 
+    /**
+     * A job a command left running that wrote over its environment with its process title (as
+     * Python's setproctitle does for Ray, celery or vLLM, and Perl's {@code $0}) no longer shows
+     * the run id; the session the SSH server started the command in still finds it.
+     */
+    @Test
+    void aJobThatSetItsProcessTitleKeepsTheInstanceRunningAndThenItStops() throws Exception {
+        Files.createDirectories(work);
+        // Commands record their sessions beside the on-instance guard, whose installer makes the folder
+        // (GuardScriptTest); fleet installs no guard on a member at a loopback address, as this one is.
+        Files.createDirectories(sim.memberHome.resolve(".fleet/guard/sessions"));
+        ToolResult r = call(sim.fleet(), "execute_command", "member_name", "gpu", "command",
+                "nohup perl -e '$0 = \"trainer \" . (\"x\" x 8000); sleep 120' >/dev/null 2>&1 & echo \"job=$!\"");
+        assertThat(r.isError()).as(r.text()).isFalse();
+        java.util.regex.Matcher job = java.util.regex.Pattern.compile("job=(\\d+)").matcher(r.text());
+        assertThat(job.find()).as(r.text()).isTrue();
+        ProcessHandle trainer = ProcessHandle.of(Long.parseLong(job.group(1))).orElseThrow();
+        try {
+            Path environ = Path.of("/proc/" + trainer.pid() + "/environ");
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    !Files.readString(environ, java.nio.charset.StandardCharsets.ISO_8859_1).contains("FLEET_RUN_ID"));
+            List<IdleWatcher.Decision> d = cycleAfter(sim.fleet(), Duration.ofMinutes(31));
+            assertThat(d).singleElement().satisfies(x -> {
+                assertThat(x.action()).isEqualTo(IdleAction.KEEP);
+                assertThat(x.reason()).contains("busy:", "1 fleet command still running there");
+            });
+            assertThat(sim.ec2.requests("StopInstances")).isZero();
+        } finally {
+            trainer.destroyForcibly();
+            trainer.onExit().get(20, TimeUnit.SECONDS);
+        }
+        sim.fleet().channels().releaseAll();
+        assertThat(cycleAfter(sim.fleet(), Duration.ofMinutes(31))).singleElement()
+                .satisfies(x -> assertThat(x.action()).isEqualTo(IdleAction.STOP));
+    }
+
     @Test
     void aCallThatCameWhileTheInstanceWasCheckedIsSeenBeforeTheStop() throws Exception {
         // The activity check takes 3 s; during it, a call uses the member and is over before the stop.

@@ -87,6 +87,50 @@ class RealSshdIT {
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> !Files.exists(marker));
     }
 
+    /**
+     * OpenSSH starts each command in a session its shell leads, so fleet's wrapper records it where
+     * the on-instance guard keeps its folder, and a job that wrote over its environment with its
+     * process title is still found by that session (see FleetSessionsTest for the check itself).
+     */
+    @Test
+    @Order(2)
+    void aJobThatSetItsProcessTitleIsFoundByTheSessionOpenSshStartedItIn() throws Exception {
+        Path sessions = Files.createDirectories(sshd.home.resolve(".fleet/guard/sessions"));
+        ProcessHandle job = null;
+        try {
+            McpSchema.CallToolResult r = server.call("execute_command", "member_name", "openssh", "command",
+                    "nohup perl -e '$0 = \"trainer \" . (\"x\" x 8000); sleep 120' >/dev/null 2>&1 & echo \"job=$!\"");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("job=(\\d+)").matcher(text(r));
+            assertThat(m.find()).as(text(r)).isTrue();
+            job = ProcessHandle.of(Long.parseLong(m.group(1))).orElseThrow();
+            String stat = Files.readString(Path.of("/proc/" + job.pid() + "/stat"));
+            String session = stat.substring(stat.lastIndexOf(") ") + 2).split(" ")[3];
+            Path record = sessions.resolve(session);
+            assertThat(record).exists();
+            assertThat(Files.readString(record)).matches("\\d+ [0-9a-f]{12}-[0-9a-f]{32}\n");
+            String runId = Files.readString(record).strip().split(" ")[1];
+
+            ProcessBuilder check = new ProcessBuilder("bash", "-c", dev.fleet.os.FleetSessions.FUNCTION + "\nfleet_sessions \"$1\"",
+                    "check", sessions.toString());
+            Process p = check.start();
+            assertThat(new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("FLEET_RUN_ID=" + runId + "\n");
+            assertThat(p.waitFor()).isZero();
+        } finally {
+            if (job != null) {
+                job.destroyForcibly();
+                job.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            // Other tests share this member's home: without the guard's folder their commands record nothing.
+            try (var left = Files.list(sessions)) {
+                for (Path f : left.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(sessions);
+        }
+    }
+
     @Test
     @Order(3)
     void movesFilesBothWaysWithProgress() throws Exception {

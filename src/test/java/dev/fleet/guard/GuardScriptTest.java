@@ -262,6 +262,41 @@ class GuardScriptTest {
     }
 
     /**
+     * A job a fleet command left running that wrote over its environment with its process title
+     * (Python's setproctitle, Perl's {@code $0}) shows no run id, yet its session is the command's:
+     * the machine stays up while it runs, and the session's record goes once it has ended. Records
+     * are looked at on every run, so they do not pile up while the machine is in use.
+     */
+    @Test
+    void aJobThatSetItsProcessTitleKeepsTheMachineUpByItsSession() throws Exception {
+        assertThat(guard.resolve("sessions")).isDirectory();
+        String runId = dev.fleet.exec.RunTag.next("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+        String wrapper = dev.fleet.os.OsCommands.forOs(dev.fleet.member.MemberOs.LINUX).remoteCommand(
+                "nohup perl -e '$0 = \"trainer \" . (\"x\" x 8000); sleep 120' >/dev/null 2>&1 & echo \"job=$!\"", work.toString(), runId);
+        // As sshd starts a command: its shell leads a session of its own.
+        String out = bash("exec setsid bash -c " + dev.fleet.security.ShellQuote.posix(wrapper) + "\n", Map.of());
+        long pid = Long.parseLong(out.strip().substring("job=".length()));
+        ProcessHandle job = ProcessHandle.of(pid).orElseThrow();
+        try {
+            for (int i = 0; i < 500 && Files.readString(Path.of("/proc/" + pid + "/environ"), StandardCharsets.ISO_8859_1)
+                    .contains("FLEET_RUN_ID"); i++) {
+                Thread.sleep(10);
+            }
+            heartbeatAt(base);
+            assertThat(decideAt(50)).contains("keep busy: 1 session(s) of fleet commands still running (their processes no longer show fleet's tag)");
+        } finally {
+            job.destroyForcibly();
+            job.onExit().orTimeout(20, TimeUnit.SECONDS).join();
+        }
+        notBusyBefore();
+        // Used a minute ago, so no check runs; the record of the session that ended goes all the same.
+        assertThat(guard.resolve("sessions")).isNotEmptyDirectory();
+        assertThat(decideAt(1)).contains("keep idle for 1 min");
+        assertThat(guard.resolve("sessions")).isEmptyDirectory();
+        assertThat(decideAt(50)).contains("poweroff idle for 50 min");
+    }
+
+    /**
      * An SFTP session keeps the machine up while it moves data between runs; one that sits still
      * (a folder mounted with sshfs and left alone) counts from the last run that saw it move, and
      * the machine is powered off once the timeout and grace have passed without it moving.

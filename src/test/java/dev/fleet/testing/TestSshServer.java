@@ -89,8 +89,9 @@ public final class TestSshServer implements AutoCloseable {
         s.setPublickeyAuthenticator((user, key, session) -> USER.equals(user) && Files.exists(authorized)
                 && keys.authenticate(user, key, session));
         String homeDir = memberHome.toString();
+        // As OpenSSH does, each command runs in a session of its own, led by its shell (setsid keeps the pid).
         s.setCommandFactory((channel, command) -> new InvertedShellWrapper(
-                new WatchedShell(List.of("/usr/bin/env", "HOME=" + homeDir, "USER=" + USER, "/bin/sh", "-c", command), command)));
+                new WatchedShell(List.of("setsid", "/usr/bin/env", "HOME=" + homeDir, "USER=" + USER, "/bin/sh", "-c", command), command)));
         if (sftpVersion != null) {
             SftpModuleProperties.SFTP_VERSION.set(s, sftpVersion);
         }

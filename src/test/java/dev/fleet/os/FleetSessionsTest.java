@@ -1,0 +1,198 @@
+package dev.fleet.os;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fleet.exec.RunTag;
+import dev.fleet.member.MemberOs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A command whose processes write over their environment (a process title set with Python's
+ * setproctitle or Perl's {@code $0}) loses the run id fleet's activity checks look for; the session
+ * OpenSSH started it in still finds it. Real processes: each "member command" is the real wrapper
+ * run by a shell that leads a session of its own ({@code setsid}, as sshd starts one), and the
+ * check is the real listing fleet's idle watcher runs.
+ */
+class FleetSessionsTest {
+    private static final String MEMBER = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+    private final OsCommands linux = OsCommands.forOs(MemberOs.LINUX);
+    private final List<Long> started = new ArrayList<>();
+
+    @TempDir
+    Path tmp;
+    Path home;
+    Path sessions;
+    Path work;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        home = Files.createDirectories(tmp.resolve("home"));
+        sessions = Files.createDirectories(home.resolve(".fleet/guard/sessions"));
+        work = Files.createDirectories(tmp.resolve("work"));
+    }
+
+    @AfterEach
+    void stopLeftovers() {
+        for (long pid : started) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private record Run(int exit, String stdout, String stderr) {
+    }
+
+    private Run run(String... argv) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.environment().clear();
+        pb.environment().put("HOME", home.toString());
+        pb.environment().put("PATH", System.getenv("PATH"));
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), out, err);
+    }
+
+    /** The wrapper fleet sends, run by {@code shell} leading a new session; returns what the command printed. */
+    private String memberCommand(String shell, String script, String runId) throws Exception {
+        Run r = run("setsid", shell, "-c", linux.remoteCommand(script, work.toString(), runId));
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stderr()).isEmpty();
+        return r.stdout().strip();
+    }
+
+    /** Starts, through the wrapper, a detached job that overwrites its environment with its title; returns its pid. */
+    private long jobThatSetsItsTitle(String shell, String runId) throws Exception {
+        long pid = Long.parseLong(memberCommand(shell,
+                "nohup perl -e '$0 = \"trainer \" . (\"x\" x 8000); sleep 120' >/dev/null 2>&1 & echo $!", runId));
+        started.add(pid);
+        // Perl writes the title once it runs: wait until the tag is gone from its environment.
+        for (int i = 0; i < 500 && environ(pid).contains(OsCommands.RUN_TAG); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(environ(pid)).as("the job's environment after it set its title").doesNotContain(runId);
+        return pid;
+    }
+
+    private static String environ(long pid) throws IOException {
+        return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ")), StandardCharsets.ISO_8859_1);
+    }
+
+    private String listed() throws Exception {
+        Run r = run("bash", "-c", linux.fleetCommands(OsCommands.runTag(MEMBER)).orElseThrow());
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        return r.stdout();
+    }
+
+    private static void stop(long pid) throws InterruptedException {
+        ProcessHandle h = ProcessHandle.of(pid).orElseThrow();
+        h.destroyForcibly();
+        h.onExit().orTimeout(20, TimeUnit.SECONDS).join();
+    }
+
+    @Test
+    void aJobThatWritesOverItsEnvironmentIsStillFoundByItsSessionUntilItEnds() throws Exception {
+        String runId = RunTag.next(MEMBER);
+        long job = jobThatSetsItsTitle("bash", runId);
+
+        assertThat(listed()).isEqualTo(OsCommands.RUN_TAG + "=" + runId + "\n");
+
+        stop(job);
+        assertThat(listed()).isEmpty();
+        assertThat(sessions).isEmptyDirectory(); // the record of a session that is over goes
+    }
+
+    /** The wrapper runs in the member user's login shell: dash (a plain POSIX sh) and zsh, where it is installed. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"dash", "zsh"})
+    void aLoginShellThatIsNotBashRecordsItsSessionToo(String shell) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(run("sh", "-c", "command -v " + shell).exit() == 0, shell + " is not installed");
+        String runId = RunTag.next(MEMBER);
+        long job = jobThatSetsItsTitle(shell, runId);
+        assertThat(listed()).isEqualTo(OsCommands.RUN_TAG + "=" + runId + "\n");
+        stop(job);
+        assertThat(listed()).isEmpty();
+    }
+
+    @Test
+    void anotherMembersSessionsAndLooksAreNotListed() throws Exception {
+        long other = jobThatSetsItsTitle("bash", RunTag.next("7a6b5c4d-3e2f-1a0b-9c8d-7e6f5a4b3c2d"));
+        long look = jobThatSetsItsTitle("bash", RunTag.next(MEMBER, true));
+        assertThat(listed()).isEmpty();
+        assertThat(Files.list(sessions).count()).as("records of sessions that still run stay").isEqualTo(2);
+        stop(other);
+        stop(look);
+    }
+
+    @Test
+    void nothingIsRecordedWithoutTheGuardsFolderOrWhereTheShellLeadsNoSessionOfItsOwn() throws Exception {
+        // Not a session leader: a local command, or an SSH server that starts commands in its own session.
+        Run r = run("bash", "-c", linux.remoteCommand("true", work.toString(), RunTag.next(MEMBER)));
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(sessions).isEmptyDirectory();
+        // A plain SSH host: no guard, so nothing would ever clean records up, and none are written.
+        Files.delete(sessions);
+        assertThat(memberCommand("bash", "echo ran", RunTag.next(MEMBER))).isEqualTo("ran");
+        assertThat(sessions).doesNotExist();
+        // A command with no work folder (fleet's looks, probes) records nothing either.
+        Files.createDirectories(sessions);
+        Run probe = run("setsid", "bash", "-c", linux.remoteCommand("true", null, RunTag.next(MEMBER)));
+        assertThat(probe.exit()).as(probe.stderr()).isZero();
+        assertThat(sessions).isEmptyDirectory();
+    }
+
+    @Test
+    void aReusedPidIsNotTheCommandsAndRecordsOfEndedSessionsGo() throws Exception {
+        String runId = RunTag.next(MEMBER);
+        // A session leader alive now, but started after the record was written: its pid was reused.
+        ProcessBuilder pb = new ProcessBuilder("setsid", "sleep", "120");
+        Process reused = pb.start();
+        started.add(reused.pid());
+        Files.writeString(sessions.resolve(Long.toString(reused.pid())), "1 " + runId + "\n");
+        // A session with no process left.
+        Files.writeString(sessions.resolve("99999999"), "12345 " + runId + "\n");
+        // Not fleet's names: left alone.
+        Files.writeString(sessions.resolve("notes.txt"), "mine\n");
+
+        assertThat(listed()).isEmpty();
+        try (var left = Files.list(sessions)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("notes.txt");
+        }
+    }
+
+    @Test
+    void aLinkPlantedUnderARecordsNameIsNeverWrittenOrReadThrough() throws Exception {
+        Path precious = Files.writeString(tmp.resolve("precious"), "keep me\n");
+        // The shell that will run the wrapper finds a link at its own record's name (exec keeps its pid).
+        String runId = RunTag.next(MEMBER);
+        String wrapper = linux.remoteCommand("echo ran", work.toString(), runId);
+        Run r = run("setsid", "bash", "-c", "ln -s '" + precious + "' \"$HOME/.fleet/guard/sessions/$$\"; exec bash -c "
+                + dev.fleet.security.ShellQuote.posix(wrapper));
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).isEqualTo("ran\n");
+        assertThat(precious).hasContent("keep me");
+        try (var records = Files.list(sessions)) {
+            assertThat(records).singleElement().satisfies(p -> {
+                assertThat(p).isRegularFile().isNotEqualTo(precious);
+                assertThat(Files.isSymbolicLink(p)).isFalse();
+            });
+        }
+
+        // A link the check meets is removed, and what it points at is left as it was.
+        Files.createSymbolicLink(sessions.resolve("4242"), precious);
+        assertThat(listed()).isEmpty();
+        assertThat(precious).hasContent("keep me");
+        assertThat(sessions.resolve("4242")).doesNotExist();
+    }
+}
