@@ -471,8 +471,8 @@ public final class Bench {
             double ratio = r.value / r.baseline;
             String target = switch (r.goal) {
                 case AT_MOST -> "<= " + num(r.target, r.unit);
-                case RATIO_AT_MOST -> String.format(Locale.ROOT, "<= %.1fx", r.target);
-                case RATIO_AT_LEAST -> String.format(Locale.ROOT, ">= %.1fx", r.target);
+                case RATIO_AT_MOST -> "<= " + factor(r.target);
+                case RATIO_AT_LEAST -> ">= " + factor(r.target);
                 case NONE -> "-";
             };
             String met = switch (r.goal) {
@@ -488,6 +488,12 @@ public final class Bench {
         for (String n : notes) {
             say("  NOTE: " + n);
         }
+    }
+
+    /** A target factor as the issue states it: 0.05x stays 0.05x (one decimal printed it as 0.1x), 2x as 2.0x. */
+    static String factor(double target) {
+        java.math.BigDecimal d = java.math.BigDecimal.valueOf(target).stripTrailingZeros();
+        return (d.scale() < 1 ? d.setScale(1) : d).toPlainString() + "x";
     }
 
     static String num(double v, String unit) {
