@@ -1,5 +1,7 @@
 package dev.fleet.os;
 
+import static dev.fleet.security.ShellQuote.posix;
+
 import dev.fleet.member.MemberOs;
 
 final class LinuxCommands extends PosixCommands {
@@ -39,8 +41,13 @@ final class LinuxCommands extends PosixCommands {
 
     @Override
     public String killTagged(String runId) {
+        // Runs in the login shell as it is (zsh splits no words): the sessions' part runs in sh, and
+        // ends every process of the command's sessions, title set or not.
         return "for f in $(grep -lzx " + RUN_TAG + "=" + runId + " /proc/[0-9]*/environ 2>/dev/null); do "
-                + "p=${f#/proc/}; kill -KILL \"${p%/environ}\" 2>/dev/null; done; true";
+                + "p=${f#/proc/}; kill -KILL \"${p%/environ}\" 2>/dev/null; done; "
+                + "[ ! -d \"" + FleetSessions.FOLDER + "\" ] || sh -c " + posix(FleetSessions.FUNCTION
+                        + "\nfor s in $(fleet_sessions \"$1\" \"$2\"); do pkill -KILL -s \"$s\" 2>/dev/null; done")
+                + " sh \"" + FleetSessions.FOLDER + "\" " + posix(runId) + "; true";
     }
 
     @Override

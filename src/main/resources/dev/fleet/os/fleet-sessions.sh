@@ -9,8 +9,10 @@
 # gone and some process of the session alive, is the command's work; the leader's pid alive with
 # another start time means the session ended and its pid went to a new process. Returns 3 (and
 # prints nothing) when the processes cannot be listed; a folder that is a link is not read.
+# fleet_sessions DIR RUNID prints instead the ids of that run's sessions with a process left.
 fleet_sessions() {
     fs_dir=$1
+    fs_run=${2:-}
     [ -d "$fs_dir" ] && [ ! -L "$fs_dir" ] || return 0
     fs_sids=''
     fs_out=''
@@ -45,8 +47,13 @@ fleet_sessions() {
             case $fs_sids in *" $fs_sid "*) fs_live=1 ;; esac
         fi
         if [ -n "$fs_live" ] && [ -n "$fs_id" ]; then
-            fs_out="${fs_out}FLEET_RUN_ID=$fs_id
+            if [ -z "$fs_run" ]; then
+                fs_out="${fs_out}FLEET_RUN_ID=$fs_id
 "
+            elif [ "$fs_id" = "$fs_run" ]; then
+                fs_out="$fs_out$fs_sid
+"
+            fi
         else
             fs_gone="$fs_gone $fs_sid"
         fi

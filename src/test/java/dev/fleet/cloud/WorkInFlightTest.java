@@ -8,6 +8,7 @@ import dev.fleet.testing.CloudFleet;
 import dev.fleet.testing.FakeEc2;
 import dev.fleet.testing.MutableClock;
 import dev.fleet.testing.TestSshServer;
+import dev.fleet.testing.TitledJobs;
 import dev.fleet.tools.ToolCall;
 import dev.fleet.tools.ToolResult;
 import java.nio.file.Files;
@@ -122,16 +123,10 @@ class WorkInFlightTest {
         // Commands record their sessions beside the on-instance guard, whose installer makes the folder
         // (GuardScriptTest); fleet installs no guard on a member at a loopback address, as this one is.
         Files.createDirectories(sim.memberHome.resolve(".fleet/guard/sessions"));
-        ToolResult r = call(sim.fleet(), "execute_command", "member_name", "gpu", "command",
-                "nohup perl -e '$0 = \"trainer \" . (\"x\" x 8000); sleep 120' >/dev/null 2>&1 & echo \"job=$!\"");
+        ToolResult r = call(sim.fleet(), "execute_command", "member_name", "gpu", "command", TitledJobs.COMMAND);
         assertThat(r.isError()).as(r.text()).isFalse();
-        java.util.regex.Matcher job = java.util.regex.Pattern.compile("job=(\\d+)").matcher(r.text());
-        assertThat(job.find()).as(r.text()).isTrue();
-        ProcessHandle trainer = ProcessHandle.of(Long.parseLong(job.group(1))).orElseThrow();
+        ProcessHandle trainer = TitledJobs.started(r.text());
         try {
-            Path environ = Path.of("/proc/" + trainer.pid() + "/environ");
-            await().atMost(Duration.ofSeconds(10)).until(() ->
-                    !Files.readString(environ, java.nio.charset.StandardCharsets.ISO_8859_1).contains("FLEET_RUN_ID"));
             List<IdleWatcher.Decision> d = cycleAfter(sim.fleet(), Duration.ofMinutes(31));
             assertThat(d).singleElement().satisfies(x -> {
                 assertThat(x.action()).isEqualTo(IdleAction.KEEP);
@@ -139,8 +134,7 @@ class WorkInFlightTest {
             });
             assertThat(sim.ec2.requests("StopInstances")).isZero();
         } finally {
-            trainer.destroyForcibly();
-            trainer.onExit().get(20, TimeUnit.SECONDS);
+            TitledJobs.end(trainer);
         }
         sim.fleet().channels().releaseAll();
         assertThat(cycleAfter(sim.fleet(), Duration.ofMinutes(31))).singleElement()

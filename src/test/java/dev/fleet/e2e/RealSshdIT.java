@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.testing.RealSshd;
 import dev.fleet.testing.FleetServer;
 import dev.fleet.testing.TestHome;
+import dev.fleet.testing.TitledJobs;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Files;
@@ -98,11 +99,8 @@ class RealSshdIT {
         Path sessions = Files.createDirectories(sshd.home.resolve(".fleet/guard/sessions"));
         ProcessHandle job = null;
         try {
-            McpSchema.CallToolResult r = server.call("execute_command", "member_name", "openssh", "command",
-                    "nohup perl -e '$0 = \"trainer \" . (\"x\" x 8000); sleep 120' >/dev/null 2>&1 & echo \"job=$!\"");
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("job=(\\d+)").matcher(text(r));
-            assertThat(m.find()).as(text(r)).isTrue();
-            job = ProcessHandle.of(Long.parseLong(m.group(1))).orElseThrow();
+            McpSchema.CallToolResult r = server.call("execute_command", "member_name", "openssh", "command", TitledJobs.COMMAND);
+            job = TitledJobs.started(text(r));
             String stat = Files.readString(Path.of("/proc/" + job.pid() + "/stat"));
             String session = stat.substring(stat.lastIndexOf(") ") + 2).split(" ")[3];
             Path record = sessions.resolve(session);
@@ -116,10 +114,18 @@ class RealSshdIT {
             assertThat(new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
                     .isEqualTo("FLEET_RUN_ID=" + runId + "\n");
             assertThat(p.waitFor()).isZero();
+
+            // A command whose time is up is ended with what it left running, the job whose title hides its tag too.
+            McpSchema.CallToolResult slow = server.call("execute_command", "member_name", "openssh", "timeout_ms", 3000,
+                    "command", TitledJobs.COMMAND + "; sleep 60");
+            assertThat(text(slow)).contains("Timed out after 3000 ms");
+            java.util.regex.Matcher left = java.util.regex.Pattern.compile("job=(\\d+)").matcher(text(slow));
+            assertThat(left.find()).as(text(slow)).isTrue();
+            long leftPid = Long.parseLong(left.group(1));
+            await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(leftPid).isEmpty());
         } finally {
             if (job != null) {
-                job.destroyForcibly();
-                job.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+                TitledJobs.end(job);
             }
             // Other tests share this member's home: without the guard's folder their commands record nothing.
             try (var left = Files.list(sessions)) {

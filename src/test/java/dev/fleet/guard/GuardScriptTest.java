@@ -6,6 +6,7 @@ import dev.fleet.testing.GpuHolderProcesses;
 import dev.fleet.testing.GpuScenarios;
 import dev.fleet.testing.GuardFakes;
 import dev.fleet.testing.SftpServerProcesses;
+import dev.fleet.testing.TitledJobs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -272,21 +273,14 @@ class GuardScriptTest {
         assertThat(guard.resolve("sessions")).isDirectory();
         String runId = dev.fleet.exec.RunTag.next("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
         String wrapper = dev.fleet.os.OsCommands.forOs(dev.fleet.member.MemberOs.LINUX).remoteCommand(
-                "nohup perl -e '$0 = \"trainer \" . (\"x\" x 8000); sleep 120' >/dev/null 2>&1 & echo \"job=$!\"", work.toString(), runId);
+                TitledJobs.COMMAND, work.toString(), runId);
         // As sshd starts a command: its shell leads a session of its own.
-        String out = bash("exec setsid bash -c " + dev.fleet.security.ShellQuote.posix(wrapper) + "\n", Map.of());
-        long pid = Long.parseLong(out.strip().substring("job=".length()));
-        ProcessHandle job = ProcessHandle.of(pid).orElseThrow();
+        ProcessHandle job = TitledJobs.started(bash("exec setsid bash -c " + dev.fleet.security.ShellQuote.posix(wrapper) + "\n", Map.of()));
         try {
-            for (int i = 0; i < 500 && Files.readString(Path.of("/proc/" + pid + "/environ"), StandardCharsets.ISO_8859_1)
-                    .contains("FLEET_RUN_ID"); i++) {
-                Thread.sleep(10);
-            }
             heartbeatAt(base);
             assertThat(decideAt(50)).contains("keep busy: 1 session(s) of fleet commands still running (their processes no longer show fleet's tag)");
         } finally {
-            job.destroyForcibly();
-            job.onExit().orTimeout(20, TimeUnit.SECONDS).join();
+            TitledJobs.end(job);
         }
         notBusyBefore();
         // Used a minute ago, so no check runs; the record of the session that ended goes all the same.

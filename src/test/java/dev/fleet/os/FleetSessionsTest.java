@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleet.exec.RunTag;
 import dev.fleet.member.MemberOs;
+import dev.fleet.testing.TitledJobs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,21 +73,11 @@ class FleetSessionsTest {
         return r.stdout().strip();
     }
 
-    /** Starts, through the wrapper, a detached job that overwrites its environment with its title; returns its pid. */
+    /** Starts, through the wrapper, a detached job that writes over its environment with its title; returns its pid. */
     private long jobThatSetsItsTitle(String shell, String runId) throws Exception {
-        long pid = Long.parseLong(memberCommand(shell,
-                "nohup perl -e '$0 = \"trainer \" . (\"x\" x 8000); sleep 120' >/dev/null 2>&1 & echo $!", runId));
+        long pid = TitledJobs.started(memberCommand(shell, TitledJobs.COMMAND, runId)).pid();
         started.add(pid);
-        // Perl writes the title once it runs: wait until the tag is gone from its environment.
-        for (int i = 0; i < 500 && environ(pid).contains(OsCommands.RUN_TAG); i++) {
-            Thread.sleep(10);
-        }
-        assertThat(environ(pid)).as("the job's environment after it set its title").doesNotContain(runId);
         return pid;
-    }
-
-    private static String environ(long pid) throws IOException {
-        return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ")), StandardCharsets.ISO_8859_1);
     }
 
     private String listed() throws Exception {
@@ -95,10 +86,8 @@ class FleetSessionsTest {
         return r.stdout();
     }
 
-    private static void stop(long pid) throws InterruptedException {
-        ProcessHandle h = ProcessHandle.of(pid).orElseThrow();
-        h.destroyForcibly();
-        h.onExit().orTimeout(20, TimeUnit.SECONDS).join();
+    private static void stop(long pid) {
+        TitledJobs.end(ProcessHandle.of(pid).orElseThrow());
     }
 
     @Test
@@ -123,6 +112,28 @@ class FleetSessionsTest {
         assertThat(listed()).isEqualTo(OsCommands.RUN_TAG + "=" + runId + "\n");
         stop(job);
         assertThat(listed()).isEmpty();
+    }
+
+    /**
+     * Ending a command (its time is up, or it is stopped) ends what it left running, as it ends
+     * what shows the run id: a job that wrote over it goes too, another command's job stays. The
+     * kill runs in the member user's login shell, whichever it is.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"bash", "dash", "zsh"})
+    void endingACommandEndsItsJobThatSetItsTitle(String shell) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(run("sh", "-c", "command -v " + shell).exit() == 0, shell + " is not installed");
+        String runId = RunTag.next(MEMBER);
+        long job = jobThatSetsItsTitle("bash", runId);
+        long other = jobThatSetsItsTitle("bash", RunTag.next(MEMBER));
+
+        Run r = run(shell, "-c", linux.killTagged(runId));
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stderr()).isEmpty();
+        ProcessHandle.of(job).ifPresent(h -> h.onExit().orTimeout(10, TimeUnit.SECONDS).join());
+        assertThat(ProcessHandle.of(job)).as("the ended command's job").isEmpty();
+        assertThat(ProcessHandle.of(other)).as("another command's job").isPresent();
+        stop(other);
     }
 
     @Test
