@@ -96,7 +96,9 @@ class RealSshdIT {
     @Test
     @Order(2)
     void aJobThatSetItsProcessTitleIsFoundByTheSessionOpenSshStartedItIn() throws Exception {
-        Path sessions = Files.createDirectories(sshd.home.resolve(".fleet/guard/sessions"));
+        Path fleetFolder = sshd.home.resolve(".fleet");
+        boolean hadFleetFolder = Files.exists(fleetFolder);
+        Path sessions = Files.createDirectories(fleetFolder.resolve("guard/sessions"));
         ProcessHandle job = null;
         try {
             McpSchema.CallToolResult r = server.call("execute_command", "member_name", "openssh", "command", TitledJobs.COMMAND);
@@ -128,12 +130,12 @@ class RealSshdIT {
                 TitledJobs.end(job);
             }
             // Other tests share this member's home: without the guard's folder their commands record nothing.
-            try (var left = Files.list(sessions)) {
-                for (Path f : left.toList()) {
+            Path removed = hadFleetFolder ? sessions : fleetFolder;
+            try (var all = Files.walk(removed)) {
+                for (Path f : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
                     Files.delete(f);
                 }
             }
-            Files.delete(sessions);
         }
     }
 
