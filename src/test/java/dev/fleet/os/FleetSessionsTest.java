@@ -6,7 +6,6 @@ import dev.fleet.exec.RunTag;
 import dev.fleet.member.MemberOs;
 import dev.fleet.testing.TitledJobs;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,25 +48,17 @@ class FleetSessionsTest {
         }
     }
 
-    private record Run(int exit, String stdout, String stderr) {
-    }
-
-    private Run run(String... argv) throws Exception {
+    private ShellRun run(String... argv) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().clear();
         pb.environment().put("HOME", home.toString());
         pb.environment().put("PATH", System.getenv("PATH"));
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), out, err);
+        return ShellRun.of(pb);
     }
 
     /** The wrapper fleet sends, run by {@code shell} leading a new session; returns what the command printed. */
     private String memberCommand(String shell, String script, String runId) throws Exception {
-        Run r = run("setsid", shell, "-c", linux.remoteCommand(script, work.toString(), runId));
+        ShellRun r = run("setsid", shell, "-c", linux.remoteCommand(script, work.toString(), runId));
         assertThat(r.exit()).as(r.stderr()).isZero();
         assertThat(r.stderr()).isEmpty();
         return r.stdout().strip();
@@ -81,7 +72,7 @@ class FleetSessionsTest {
     }
 
     private String listed() throws Exception {
-        Run r = run("bash", "-c", linux.fleetCommands(OsCommands.runTag(MEMBER)).orElseThrow());
+        ShellRun r = run("bash", "-c", linux.fleetCommands(OsCommands.runTag(MEMBER)).orElseThrow());
         assertThat(r.exit()).as(r.stderr()).isZero();
         return r.stdout();
     }
@@ -127,7 +118,7 @@ class FleetSessionsTest {
         long job = jobThatSetsItsTitle("bash", runId);
         long other = jobThatSetsItsTitle("bash", RunTag.next(MEMBER));
 
-        Run r = run(shell, "-c", linux.killTagged(runId));
+        ShellRun r = run(shell, "-c", linux.killTagged(runId));
         assertThat(r.exit()).as(r.stderr()).isZero();
         assertThat(r.stderr()).isEmpty();
         ProcessHandle.of(job).ifPresent(h -> h.onExit().orTimeout(10, TimeUnit.SECONDS).join());
@@ -149,7 +140,7 @@ class FleetSessionsTest {
     @Test
     void nothingIsRecordedWithoutTheGuardsFolderOrWhereTheShellLeadsNoSessionOfItsOwn() throws Exception {
         // Not a session leader: a local command, or an SSH server that starts commands in its own session.
-        Run r = run("bash", "-c", linux.remoteCommand("true", work.toString(), RunTag.next(MEMBER)));
+        ShellRun r = run("bash", "-c", linux.remoteCommand("true", work.toString(), RunTag.next(MEMBER)));
         assertThat(r.exit()).as(r.stderr()).isZero();
         assertThat(sessions).isEmptyDirectory();
         // A plain SSH host: no guard, so nothing would ever clean records up, and none are written.
@@ -158,7 +149,7 @@ class FleetSessionsTest {
         assertThat(sessions).doesNotExist();
         // A command with no work folder (fleet's looks, probes) records nothing either.
         Files.createDirectories(sessions);
-        Run probe = run("setsid", "bash", "-c", linux.remoteCommand("true", null, RunTag.next(MEMBER)));
+        ShellRun probe = run("setsid", "bash", "-c", linux.remoteCommand("true", null, RunTag.next(MEMBER)));
         assertThat(probe.exit()).as(probe.stderr()).isZero();
         assertThat(sessions).isEmptyDirectory();
     }
@@ -188,7 +179,7 @@ class FleetSessionsTest {
         // The shell that will run the wrapper finds a link at its own record's name (exec keeps its pid).
         String runId = RunTag.next(MEMBER);
         String wrapper = linux.remoteCommand("echo ran", work.toString(), runId);
-        Run r = run("setsid", "bash", "-c", "ln -s '" + precious + "' \"$HOME/.fleet/guard/sessions/$$\"; exec bash -c "
+        ShellRun r = run("setsid", "bash", "-c", "ln -s '" + precious + "' \"$HOME/.fleet/guard/sessions/$$\"; exec bash -c "
                 + dev.fleet.security.ShellQuote.posix(wrapper));
         assertThat(r.exit()).as(r.stderr()).isZero();
         assertThat(r.stdout()).isEqualTo("ran\n");
