@@ -38,12 +38,13 @@ public final class FleetSessions {
      * folder. Nothing is written where the guard's folder is missing or a link, where /proc cannot
      * be read, or where the shell does not lead its session (a local command, an SSH server that
      * starts none); the fields are split by {@code read}, which every POSIX shell and zsh do alike.
-     * A link planted under the record's name is removed rather than written through.
+     * A link planted under the record's name is removed rather than written through; an old
+     * record under it (a pid used again) is overwritten even where the shell is set to noclobber.
      */
     static String record(String runId) {
         return "if [ -d \"" + FOLDER + "\" ] && [ ! -L \"$HOME/.fleet\" ] && [ ! -L \"$HOME/.fleet/guard\" ] && [ ! -L \"" + FOLDER
                 + "\" ] && read -r " + STAT_FIELDS + " 2>/dev/null < /proc/$$/stat && [ \"$fleet_sid\" = \"$$\" ]; then "
                 + "fleet_rec=\"" + FOLDER + "/$$\"; { [ ! -L \"$fleet_rec\" ] || rm -f -- \"$fleet_rec\"; }; "
-                + "printf '%s %s\\n' \"$fleet_st\" " + posix(runId) + " 2>/dev/null > \"$fleet_rec\"; fi; ";
+                + "printf '%s %s\\n' \"$fleet_st\" " + posix(runId) + " 2>/dev/null >| \"$fleet_rec\"; fi; ";
     }
 }

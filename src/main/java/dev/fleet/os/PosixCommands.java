@@ -22,11 +22,13 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
      * {@code true}, not {@code :}: a failed redirection of a special builtin would end a POSIX sh.
      * The guard's folder is fleet's own, yet anything running as the member's user can plant links
      * in it: a linked folder is left alone, and a link in the heartbeat's place is removed rather
-     * than truncating whatever it points at (every command in a folder runs this).
+     * than truncating whatever it points at (every command in a folder runs this). {@code >|}: a
+     * login shell set to noclobber (zsh's {@code .zshenv} is read by every command) would refuse
+     * to truncate the heartbeat, and the guard would count a machine fleet uses as idle.
      */
     static final String GUARD_HEARTBEAT = "[ -d \"$HOME/.fleet/guard\" ] && [ ! -L \"$HOME/.fleet\" ] && [ ! -L \"$HOME/.fleet/guard\" ] "
             + "&& { [ ! -L \"$HOME/.fleet/guard/heartbeat\" ] || rm -f -- \"$HOME/.fleet/guard/heartbeat\"; } "
-            + "&& true 2>/dev/null > \"$HOME/.fleet/guard/heartbeat\"; ";
+            + "&& true 2>/dev/null >| \"$HOME/.fleet/guard/heartbeat\"; ";
 
     @Override
     public String remoteCommand(String script, String folder, String runId) {

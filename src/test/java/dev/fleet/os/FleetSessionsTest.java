@@ -154,6 +154,27 @@ class FleetSessionsTest {
         assertThat(sessions).isEmptyDirectory();
     }
 
+    /**
+     * The member user's login shell may be set to noclobber (zsh reads {@code .zshenv} for every
+     * command): the heartbeat is still refreshed, and an old record under the shell's pid (an
+     * earlier session of that id, not yet cleaned up) is overwritten rather than kept.
+     */
+    @Test
+    void aLoginShellSetToNoclobberStillRefreshesTheHeartbeatAndRecordsItsSession() throws Exception {
+        Path heartbeat = Files.writeString(home.resolve(".fleet/guard/heartbeat"), "");
+        Files.setLastModifiedTime(heartbeat, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
+        String runId = RunTag.next(MEMBER);
+        String wrapper = linux.remoteCommand("echo ran", work.toString(), runId);
+        ShellRun r = run("setsid", "bash", "-c", "printf '1 stale\\n' > \"$HOME/.fleet/guard/sessions/$$\"; exec bash -C -c "
+                + dev.fleet.security.ShellQuote.posix(wrapper));
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).isEqualTo("ran\n");
+        assertThat(Files.getLastModifiedTime(heartbeat).toInstant()).isAfter(java.time.Instant.now().minusSeconds(60));
+        try (var records = Files.list(sessions)) {
+            assertThat(records).singleElement().satisfies(p -> assertThat(Files.readString(p)).endsWith(" " + runId + "\n"));
+        }
+    }
+
     @Test
     void aReusedPidIsNotTheCommandsAndRecordsOfEndedSessionsGo() throws Exception {
         String runId = RunTag.next(MEMBER);
