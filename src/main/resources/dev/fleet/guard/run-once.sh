@@ -281,12 +281,14 @@ done
 # over it), found by the session OpenSSH started the command in.
 [ "$sessions_listed" -eq 0 ] || unknown 'the sessions of fleet commands could not be checked (ps)'
 sessions=0
+set -f # the run ids come from files anything of this user's can write: split, never expanded as patterns
 for t in $session_runs; do
     t=${t#FLEET_RUN_ID=}
     case "$t" in *-look-*) continue ;; esac
     [ -n "$own" ] && [ "$t" = "$own" ] && continue
     sessions=$((sessions + 1))
 done
+set +f
 [ "$sessions" -gt 0 ] && busy "$sessions session(s) of fleet commands still running (their processes no longer show fleet's tag)"
 
 # A file transfer runs no such command. Its server side is a process of this user, found by its
