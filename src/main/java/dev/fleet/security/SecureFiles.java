@@ -47,11 +47,13 @@ public final class SecureFiles {
     }
 
     private static final String TEMPORARY_SUFFIX = ".tmp";
+    /** The middle of a temporary's name: the writer's process id, a dash, the call's number. */
+    private static final java.util.regex.Pattern WRITER_NUMBERS = java.util.regex.Pattern.compile("[0-9]+-[0-9]+");
 
     /**
      * Whether {@code candidate} has the name {@link #replacePrivate} gives its temporary files for
-     * {@code file}: the file's name, a dot, the writer's numbers, ".tmp". A plain name test (no
-     * glob to compile): a store that cleans up after a killed writer asks it on every write.
+     * {@code file}: the file's name, a dot, the writer's numbers, ".tmp". A plain name test (its one
+     * pattern compiled once): a store that cleans up after a killed writer asks it on every write.
      */
     public static boolean isTemporaryOf(Path file, Path candidate) {
         String prefix = file.getFileName() + ".";
@@ -61,22 +63,7 @@ public final class SecureFiles {
             return false;
         }
         // The writer's numbers as replacePrivate writes them: process id, a dash, the call's number.
-        String numbers = name.substring(prefix.length(), name.length() - TEMPORARY_SUFFIX.length());
-        int dash = numbers.indexOf('-');
-        return dash > 0 && allDigits(numbers, 0, dash) && allDigits(numbers, dash + 1, numbers.length());
-    }
-
-    private static boolean allDigits(String text, int from, int to) {
-        if (from >= to) {
-            return false;
-        }
-        for (int i = from; i < to; i++) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
+        return WRITER_NUMBERS.matcher(name.substring(prefix.length(), name.length() - TEMPORARY_SUFFIX.length())).matches();
     }
 
     /** Numbers the temporary files of {@link #replacePrivate} apart between threads of one process. */
