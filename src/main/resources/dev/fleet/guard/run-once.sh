@@ -8,6 +8,8 @@
 #   heartbeat                touched by fleet whenever it uses this machine; its time counts
 #   last-busy                epoch seconds of the last run that found work
 #   sftp-sessions            each SFTP session's byte counters at the last run (pid read/written/)
+#   sessions/                one file per session a fleet command ran in: its leader's start time
+#                            and the command's run id (written by fleet's wrapper; see fleet_sessions)
 #   gpu-busy-min-util        GPU utilization (%) that counts as work; 0: any compute process
 #   gpu-samples-n            how many recent GPU samples that threshold is averaged over
 #   work-folder, activity-command   what the checks look at

@@ -121,9 +121,7 @@ class RealSshdIT {
             McpSchema.CallToolResult slow = server.call("execute_command", "member_name", "openssh", "timeout_ms", 3000,
                     "command", TitledJobs.COMMAND + "; sleep 60");
             assertThat(text(slow)).contains("Timed out after 3000 ms");
-            java.util.regex.Matcher left = java.util.regex.Pattern.compile("job=(\\d+)").matcher(text(slow));
-            assertThat(left.find()).as(text(slow)).isTrue();
-            long leftPid = Long.parseLong(left.group(1));
+            long leftPid = TitledJobs.pid(text(slow));
             await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(leftPid).isEmpty());
         } finally {
             if (job != null) {

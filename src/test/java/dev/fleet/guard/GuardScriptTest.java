@@ -2,6 +2,10 @@ package dev.fleet.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fleet.exec.RunTag;
+import dev.fleet.member.MemberOs;
+import dev.fleet.os.OsCommands;
+import dev.fleet.security.ShellQuote;
 import dev.fleet.testing.GpuHolderProcesses;
 import dev.fleet.testing.GpuScenarios;
 import dev.fleet.testing.GuardFakes;
@@ -271,11 +275,11 @@ class GuardScriptTest {
     @Test
     void aJobThatSetItsProcessTitleKeepsTheMachineUpByItsSession() throws Exception {
         assertThat(guard.resolve("sessions")).isDirectory();
-        String runId = dev.fleet.exec.RunTag.next("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
-        String wrapper = dev.fleet.os.OsCommands.forOs(dev.fleet.member.MemberOs.LINUX).remoteCommand(
+        String runId = RunTag.next("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+        String wrapper = OsCommands.forOs(MemberOs.LINUX).remoteCommand(
                 TitledJobs.COMMAND, work.toString(), runId);
         // As sshd starts a command: its shell leads a session of its own.
-        ProcessHandle job = TitledJobs.started(bash("exec setsid bash -c " + dev.fleet.security.ShellQuote.posix(wrapper) + "\n", Map.of()));
+        ProcessHandle job = TitledJobs.started(bash("exec setsid bash -c " + ShellQuote.posix(wrapper) + "\n", Map.of()));
         try {
             heartbeatAt(base);
             assertThat(decideAt(50)).contains("keep busy: 1 session(s) of fleet commands still running (their processes no longer show fleet's tag)");
@@ -441,7 +445,7 @@ class GuardScriptTest {
         bash(GuardScripts.installer(new GuardScripts.Config("trainer", work.toString(), 30, 10, 0, 5, null)), Map.of());
         Files.deleteIfExists(guard.resolve("heartbeat"));
         Files.createSymbolicLink(guard.resolve("heartbeat"), outside);
-        bash(dev.fleet.os.OsCommands.forOs(dev.fleet.member.MemberOs.LINUX).remoteCommand("true", work.toString(), "run-1") + "\n",
+        bash(OsCommands.forOs(MemberOs.LINUX).remoteCommand("true", work.toString(), "run-1") + "\n",
                 Map.of());
         fakes.gpu(50, "4242, 19000");
         String decision = decideAt(5);

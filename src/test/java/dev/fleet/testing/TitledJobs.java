@@ -27,9 +27,7 @@ public final class TitledJobs {
 
     /** The job {@link #COMMAND} printed, once its title shows and its environment no longer holds a run id. */
     public static ProcessHandle started(String output) throws IOException, InterruptedException {
-        Matcher m = PID.matcher(output);
-        assertThat(m.find()).as(output).isTrue();
-        long pid = Long.parseLong(m.group(1));
+        long pid = pid(output);
         ProcessHandle job = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("the job " + pid + " is not running"));
         // nohup and perl start first; the title comes once perl runs.
         for (int i = 0; i < 1000 && !read(pid, "cmdline").startsWith("trainer"); i++) {
@@ -38,6 +36,13 @@ public final class TitledJobs {
         assertThat(read(pid, "cmdline")).startsWith("trainer");
         assertThat(read(pid, "environ")).as("the job's environment after it set its title").doesNotContain("FLEET_RUN_ID");
         return job;
+    }
+
+    /** The pid {@link #COMMAND} printed. */
+    public static long pid(String output) {
+        Matcher m = PID.matcher(output);
+        assertThat(m.find()).as(output).isTrue();
+        return Long.parseLong(m.group(1));
     }
 
     /** Ends the job and waits for it. */
