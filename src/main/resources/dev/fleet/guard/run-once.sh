@@ -8,8 +8,9 @@
 #   heartbeat                touched by fleet whenever it uses this machine; its time counts
 #   last-busy                epoch seconds of the last run that found work
 #   sftp-sessions            each SFTP session's byte counters at the last run (pid read/written/)
-#   sessions/                one file per session a fleet command ran in: its leader's start time
-#                            and the command's run id (written by fleet's wrapper; see fleet_sessions)
+#   sessions/                one file per session a fleet command ran in: its leader's start time,
+#                            the command's run id and the login's scope under systemd-logind
+#                            (written by fleet's wrapper; see fleet_sessions)
 #   gpu-busy-min-util        GPU utilization (%) that counts as work; 0: any compute process
 #   gpu-samples-n            how many recent GPU samples that threshold is averaged over
 #   work-folder, activity-command   what the checks look at
@@ -280,7 +281,8 @@ done
 [ "$running" -gt 0 ] && busy "$running process(es) of fleet commands still running"
 
 # ...and those whose environment no longer shows the tag (a program that set its process title wrote
-# over it), found by the session OpenSSH started the command in.
+# over it), found by the session OpenSSH started the command in, or by the login's scope when they
+# also left that session (a daemon).
 [ "$sessions_listed" -eq 0 ] || unknown 'the sessions of fleet commands could not be checked (ps)'
 sessions=0
 set -f # the run ids come from files anything of this user's can write: split, never expanded as patterns

@@ -2,14 +2,20 @@
 # still has a process, and removes the records of sessions that are over. OpenSSH starts each
 # command in a session of its own, led by the user's shell; fleet's wrapper records it there as a
 # file named after the session id (the leader's pid) holding the leader's start time (field 22 of
-# /proc/PID/stat) and the command's run id. The session finds the command's processes whatever
+# /proc/PID/stat), the command's run id and, where systemd-logind gives each SSH login a scope of
+# its own, the scope's line of /proc/PID/cgroup. The session finds the command's processes whatever
 # they did to their environment, where the run id is: a program that sets its process title
 # (Python's setproctitle, Perl's $0) writes over it. Linux never gives a new process the pid of a
 # session that still has one, so: the leader alive with the recorded start time, or the leader
 # gone and some process of the session alive, is the command's work; the leader's pid alive with
-# another start time means the session ended and its pid went to a new process. Returns 3 (and
-# prints nothing) when the processes cannot be listed; a folder that is a link is not read.
-# fleet_sessions DIR RUNID prints instead the ids of that run's sessions with a process left.
+# another start time means the session ended and its pid went to a new process. A program that
+# also leaves its session (a daemon, such as Ray's or `gunicorn --daemon`) stays in the login's
+# scope: a process there that none of fleet's other checks accounts for (no run id in its
+# environment, not in a session still recorded alive, not OpenSSH's own nor its sftp-server, not
+# the shell doing this look) keeps one record of that scope, and its run id, listed. Returns 3
+# (and prints nothing) when the processes cannot be listed; a folder that is a link is not read.
+# fleet_sessions DIR RUNID prints instead the ids of that run's sessions with a process left (the
+# scope is never used for this: it holds the other commands of the same login too).
 fleet_sessions() {
     fs_dir=$1
     fs_run=${2:-}
@@ -17,6 +23,8 @@ fleet_sessions() {
     fs_sids=''
     fs_out=''
     fs_gone=''
+    fs_alive=' '  # the sessions found alive, which the scope check leaves to them
+    fs_ended=''   # records of ended sessions that name a scope: looked at once the live ones are known
     for fs_f in "$fs_dir"/*; do
         fs_sid=${fs_f##*/}
         case $fs_sid in
@@ -34,7 +42,8 @@ fleet_sessions() {
         fi
         fs_st=''
         fs_id=''
-        read -r fs_st fs_id fs_x 2>/dev/null < "$fs_f"
+        fs_scope=''
+        read -r fs_st fs_id fs_scope 2>/dev/null < "$fs_f"
         fs_live=''
         if read -r fs_stat 2>/dev/null < "/proc/$fs_sid/stat"; then
             # The fields after the command name, which may hold spaces: the start time is the 20th.
@@ -46,7 +55,10 @@ fleet_sessions() {
         else
             case $fs_sids in *" $fs_sid "*) fs_live=1 ;; esac
         fi
-        if [ -n "$fs_live" ] && [ -n "$fs_id" ]; then
+        if [ -z "$fs_id" ]; then
+            fs_gone="$fs_gone $fs_sid"
+        elif [ -n "$fs_live" ]; then
+            fs_alive="$fs_alive$fs_sid "
             if [ -z "$fs_run" ]; then
                 fs_out="${fs_out}FLEET_RUN_ID=$fs_id
 "
@@ -54,11 +66,81 @@ fleet_sessions() {
                 fs_out="$fs_out$fs_sid
 "
             fi
+        elif [ -n "$fs_scope" ]; then
+            fs_ended="$fs_ended $fs_sid"
         else
             fs_gone="$fs_gone $fs_sid"
         fi
     done
+    if [ -n "$fs_ended" ]; then
+        fleet_sessions_scopes
+    fi
     # Digits only, so the list splits safely; one rm for all of them.
     [ -z "$fs_gone" ] || (cd "$fs_dir" && rm -f -- $fs_gone)
     printf '%s' "$fs_out"
+}
+
+# The records of ended sessions that name a scope: of each scope that still has a process no other
+# check accounts for, one record stays and is listed (the scope may hold one daemon for hours while
+# a thousand commands come and go); every other record goes.
+fleet_sessions_scopes() {
+    fs_nl='
+'
+    fs_busy=$fs_nl
+    fs_idle=$fs_nl
+    # The processes that show a run id (fleet's other checks count them) and the shell doing this look.
+    fs_tagged=' '
+    for fs_x in $(grep -lz '^FLEET_RUN_ID=' /proc/[0-9]*/environ 2>/dev/null); do
+        fs_x=${fs_x#/proc/}
+        fs_tagged="$fs_tagged${fs_x%/environ} "
+    done
+    fs_own=''
+    if read -r fs_stat 2>/dev/null < "/proc/$$/stat"; then
+        set -- ${fs_stat##*) }
+        [ $# -ge 4 ] && fs_own=$4
+    fi
+    for fs_sid in $fs_ended; do
+        fs_st=''
+        fs_id=''
+        fs_scope=''
+        read -r fs_st fs_id fs_scope 2>/dev/null < "$fs_dir/$fs_sid"
+        case $fs_busy in
+            *"$fs_nl$fs_scope$fs_nl"*) fs_gone="$fs_gone $fs_sid"; continue ;; # another record keeps it
+        esac
+        case $fs_idle in
+            *"$fs_nl$fs_scope$fs_nl"*) fs_gone="$fs_gone $fs_sid"; continue ;;
+        esac
+        if fleet_scope_busy "$fs_scope"; then
+            fs_busy="$fs_busy$fs_scope$fs_nl"
+            # Listed as work, never as a session to end: its id may belong to a new session by now.
+            [ -n "$fs_run" ] || fs_out="${fs_out}FLEET_RUN_ID=$fs_id$fs_nl"
+        else
+            fs_idle="$fs_idle$fs_scope$fs_nl"
+            fs_gone="$fs_gone $fs_sid"
+        fi
+    done
+}
+
+# Whether the scope whose /proc/PID/cgroup line is $1 has a process that no other check accounts for.
+fleet_scope_busy() {
+    case $1 in
+        @SCOPE_LINE@) ;;
+        *) return 1 ;; # not a login's scope: a record anything of this user's can write names no other group
+    esac
+    for fs_x in $(grep -lFx -e "$1" /proc/[0-9]*/cgroup 2>/dev/null); do
+        fs_x=${fs_x#/proc/}
+        fs_x=${fs_x%/cgroup}
+        case $fs_tagged in *" $fs_x "*) continue ;; esac
+        read -r fs_stat 2>/dev/null < "/proc/$fs_x/stat" || continue
+        fs_comm=${fs_stat#*(}
+        fs_comm=${fs_comm%)*}
+        # OpenSSH's processes of the login (fleet's own connection is one) and its SFTP server.
+        case $fs_comm in sshd | sshd-session | sshd-auth | sftp-server) continue ;; esac
+        set -- ${fs_stat##*) }
+        [ $# -ge 4 ] || continue
+        case $fs_alive in *" $4 "*) continue ;; esac
+        [ "$4" = "$fs_own" ] && continue
+        return 0
+    done
+    return 1
 }

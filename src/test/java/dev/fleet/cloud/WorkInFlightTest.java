@@ -8,6 +8,7 @@ import dev.fleet.testing.CloudFleet;
 import dev.fleet.testing.FakeEc2;
 import dev.fleet.testing.MutableClock;
 import dev.fleet.testing.TestSshServer;
+import dev.fleet.testing.LoginScope;
 import dev.fleet.testing.TitledJobs;
 import dev.fleet.tools.ToolCall;
 import dev.fleet.tools.ToolResult;
@@ -139,6 +140,38 @@ class WorkInFlightTest {
         sim.fleet().channels().releaseAll();
         assertThat(cycleAfter(sim.fleet(), Duration.ofMinutes(31))).singleElement()
                 .satisfies(x -> assertThat(x.action()).isEqualTo(IdleAction.STOP));
+    }
+
+    /**
+     * A daemon a command started that also set its title (Ray's processes, {@code gunicorn
+     * --daemon}) is neither in the command's environment nor in its session; where the SSH server
+     * starts each login in a scope of its own (systemd-logind), the scope still holds it.
+     */
+    @Test
+    void aDaemonThatSetItsTitleKeepsTheInstanceRunningByTheLoginsScopeAndThenItStops() throws Exception {
+        java.util.Optional<LoginScope> made = LoginScope.make();
+        org.junit.jupiter.api.Assumptions.assumeTrue(made.isPresent(), "no control group can be made here");
+        try (LoginScope scope = made.get()) {
+            sim.cloud.server(ID).loginScope(scope);
+            Files.createDirectories(work);
+            Files.createDirectories(sim.memberHome.resolve(".fleet/guard/sessions"));
+            ToolResult r = call(sim.fleet(), "execute_command", "member_name", "gpu", "command", TitledJobs.DAEMON);
+            assertThat(r.isError()).as(r.text()).isFalse();
+            ProcessHandle daemon = TitledJobs.started(r.text());
+            try {
+                List<IdleWatcher.Decision> d = cycleAfter(sim.fleet(), Duration.ofMinutes(31));
+                assertThat(d).singleElement().satisfies(x -> {
+                    assertThat(x.action()).isEqualTo(IdleAction.KEEP);
+                    assertThat(x.reason()).contains("busy:", "1 fleet command still running there");
+                });
+                assertThat(sim.ec2.requests("StopInstances")).isZero();
+            } finally {
+                TitledJobs.end(daemon);
+            }
+            sim.fleet().channels().releaseAll();
+            assertThat(cycleAfter(sim.fleet(), Duration.ofMinutes(31))).singleElement()
+                    .satisfies(x -> assertThat(x.action()).isEqualTo(IdleAction.STOP));
+        }
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.fleet.testing.GpuHolderProcesses;
 import dev.fleet.testing.GpuScenarios;
 import dev.fleet.testing.GuardFakes;
 import dev.fleet.testing.SftpServerProcesses;
+import dev.fleet.testing.LoginScope;
 import dev.fleet.testing.TitledJobs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -292,6 +293,32 @@ class GuardScriptTest {
         assertThat(decideAt(1)).contains("keep idle for 1 min");
         assertThat(guard.resolve("sessions")).isEmptyDirectory();
         assertThat(decideAt(50)).contains("poweroff idle for 50 min");
+    }
+
+    /**
+     * A daemon a fleet command started that also set its title (Ray's processes, {@code gunicorn
+     * --daemon}) is in neither the command's environment nor its session; under systemd-logind it
+     * is still in the SSH login's scope, and that keeps the machine up until it ends.
+     */
+    @Test
+    void aDaemonThatSetItsTitleKeepsTheMachineUpByTheLoginsScope() throws Exception {
+        java.util.Optional<LoginScope> made = LoginScope.make();
+        org.junit.jupiter.api.Assumptions.assumeTrue(made.isPresent(), "no control group can be made here");
+        try (LoginScope scope = made.get()) {
+            String wrapper = OsCommands.forOs(MemberOs.LINUX).remoteCommand(
+                    TitledJobs.DAEMON, work.toString(), RunTag.next("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"));
+            ProcessHandle daemon = TitledJobs.started(bash("exec setsid bash -c " + ShellQuote.posix(scope.enter()
+                    + " && exec bash -c " + ShellQuote.posix(wrapper)) + "\n", Map.of()));
+            try {
+                heartbeatAt(base);
+                assertThat(decideAt(50)).contains("keep busy: 1 session(s) of fleet commands still running");
+            } finally {
+                TitledJobs.end(daemon);
+            }
+            notBusyBefore();
+            assertThat(decideAt(50)).contains("poweroff idle for 50 min");
+            assertThat(guard.resolve("sessions")).isEmptyDirectory();
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleet.exec.RunTag;
 import dev.fleet.member.MemberOs;
+import dev.fleet.testing.LoginScope;
 import dev.fleet.testing.TitledJobs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -217,5 +218,68 @@ class FleetSessionsTest {
         assertThat(listed()).isEmpty();
         assertThat(precious).hasContent("keep me");
         assertThat(sessions.resolve("4242")).doesNotExist();
+    }
+
+    /** The wrapper fleet sends, run as sshd runs it under systemd-logind: a new session, inside the login's scope. */
+    private String memberCommandInScope(LoginScope scope, String script, String runId) throws Exception {
+        ShellRun r = run("setsid", "bash", "-c", scope.enter() + " && exec bash -c "
+                + dev.fleet.security.ShellQuote.posix(linux.remoteCommand(script, work.toString(), runId)));
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stderr()).isEmpty();
+        return r.stdout().strip();
+    }
+
+    /**
+     * A daemon (a title set over its environment, and a session of its own, as Ray's processes
+     * have) has left everything fleet's tag and the command's session show; under systemd-logind it
+     * is still in the SSH login's scope, and that keeps it listed until it ends. Of the records of
+     * that scope's ended commands one stays, so a daemon running for hours does not keep a record
+     * of every command run meanwhile; OpenSSH's own processes in the scope are no work.
+     */
+    @Test
+    void aDaemonThatSetItsTitleAndLeftItsSessionIsFoundByTheLoginsScope() throws Exception {
+        java.util.Optional<LoginScope> made = LoginScope.make();
+        org.junit.jupiter.api.Assumptions.assumeTrue(made.isPresent(), "no control group can be made here");
+        try (LoginScope scope = made.get()) {
+            String runId = RunTag.next(MEMBER);
+            long daemon = TitledJobs.started(memberCommandInScope(scope, TitledJobs.DAEMON, runId)).pid();
+            started.add(daemon);
+            try (var records = Files.list(sessions)) {
+                assertThat(records).singleElement().satisfies(p -> assertThat(Files.readString(p))
+                        .contains(" " + runId + " ").endsWith("/user.slice/user-0.slice/session-9.scope\n"));
+            }
+
+            assertThat(listed()).isEqualTo(OsCommands.RUN_TAG + "=" + runId + "\n");
+
+            // Other commands of the same login come and go: one record of the scope is left.
+            for (int i = 0; i < 3; i++) {
+                assertThat(memberCommandInScope(scope, "echo ran", RunTag.next(MEMBER))).isEqualTo("ran");
+            }
+            assertThat(listed()).hasLineCount(1).startsWith(OsCommands.RUN_TAG + "=");
+            assertThat(Files.list(sessions).count()).isEqualTo(1);
+
+            // Ending a command by its id never reaches into the scope (it holds other commands' work too).
+            ShellRun kill = run("bash", "-c", linux.killTagged(runId));
+            assertThat(kill.exit()).as(kill.stderr()).isZero();
+            assertThat(ProcessHandle.of(daemon)).isPresent();
+
+            // OpenSSH's processes of the login (fleet's own connection) and its SFTP server are no work.
+            Path sshd = Files.copy(Path.of("/bin/sleep"), tmp.resolve("sshd"));
+            ShellRun openssh = run("setsid", "bash", "-c", scope.enter() + " && { setsid '" + sshd + "' 120 </dev/null >/dev/null 2>&1 & }");
+            assertThat(openssh.exit()).as(openssh.stderr()).isZero();
+            stop(daemon);
+            assertThat(listed()).isEmpty();
+            assertThat(sessions).isEmptyDirectory();
+        }
+    }
+
+    /** A record whose third field names something other than a login's scope counts for nothing. */
+    @Test
+    void aRecordNamingAnotherGroupIsNoWork() throws Exception {
+        // The group this test runs in has processes (this JVM); a record naming it must not keep anything up.
+        String own = Files.readAllLines(Path.of("/proc/self/cgroup")).get(0);
+        Files.writeString(sessions.resolve("99999999"), "12345 " + RunTag.next(MEMBER) + " " + own + "\n");
+        assertThat(listed()).isEmpty();
+        assertThat(sessions).isEmptyDirectory();
     }
 }

@@ -61,6 +61,13 @@ public final class TestSshServer implements AutoCloseable {
     }
 
     private String host = "127.0.0.1";
+    private volatile LoginScope loginScope;
+
+    /** From now on, each command's shell starts in {@code scope}, as under systemd-logind (null: none). */
+    public TestSshServer loginScope(LoginScope scope) {
+        this.loginScope = scope;
+        return this;
+    }
 
     public TestSshServer start() throws IOException {
         return startOn(0);
@@ -90,8 +97,14 @@ public final class TestSshServer implements AutoCloseable {
                 && keys.authenticate(user, key, session));
         String homeDir = memberHome.toString();
         // As OpenSSH does, each command runs in a session of its own, led by its shell (setsid keeps the pid).
-        s.setCommandFactory((channel, command) -> new InvertedShellWrapper(
-                new WatchedShell(List.of("setsid", "/usr/bin/env", "HOME=" + homeDir, "USER=" + USER, "/bin/sh", "-c", command), command)));
+        s.setCommandFactory((channel, command) -> {
+            LoginScope scope = loginScope;
+            List<String> argv = scope == null
+                    ? List.of("setsid", "/usr/bin/env", "HOME=" + homeDir, "USER=" + USER, "/bin/sh", "-c", command)
+                    : List.of("setsid", "/bin/sh", "-c", scope.enter() + " && exec /usr/bin/env HOME=\"$1\" USER=\"$2\" /bin/sh -c \"$3\"",
+                            "sh", homeDir, USER, command);
+            return new InvertedShellWrapper(new WatchedShell(argv, command));
+        });
         if (sftpVersion != null) {
             SftpModuleProperties.SFTP_VERSION.set(s, sftpVersion);
         }

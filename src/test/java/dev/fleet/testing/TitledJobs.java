@@ -20,6 +20,13 @@ public final class TitledJobs {
     public static final String COMMAND =
             "nohup perl -e '$0 = \"trainer \" . (\"x\" x 8000); sleep 120' >/dev/null 2>&1 & echo \"job=$!\"";
 
+    /**
+     * Like {@link #COMMAND}, for a daemon: the job also starts a session of its own (as Ray's
+     * processes or {@code gunicorn --daemon} do), so the command's session no longer holds it.
+     */
+    public static final String DAEMON =
+            "setsid perl -e '$0 = \"trainer \" . (\"x\" x 8000); sleep 120' </dev/null >/dev/null 2>&1 & echo \"job=$!\"";
+
     private static final Pattern PID = Pattern.compile("job=(\\d+)");
 
     private TitledJobs() {
