@@ -120,26 +120,7 @@ class WorkInFlightTest {
      */
     @Test
     void aJobThatSetItsProcessTitleKeepsTheInstanceRunningAndThenItStops() throws Exception {
-        Files.createDirectories(work);
-        // Commands record their sessions beside the on-instance guard, whose installer makes the folder
-        // (GuardScriptTest); fleet installs no guard on a member at a loopback address, as this one is.
-        Files.createDirectories(sim.memberHome.resolve(".fleet/guard/sessions"));
-        ToolResult r = call(sim.fleet(), "execute_command", "member_name", "gpu", "command", TitledJobs.COMMAND);
-        assertThat(r.isError()).as(r.text()).isFalse();
-        ProcessHandle trainer = TitledJobs.started(r.text());
-        try {
-            List<IdleWatcher.Decision> d = cycleAfter(sim.fleet(), Duration.ofMinutes(31));
-            assertThat(d).singleElement().satisfies(x -> {
-                assertThat(x.action()).isEqualTo(IdleAction.KEEP);
-                assertThat(x.reason()).contains("busy:", "1 fleet command still running there");
-            });
-            assertThat(sim.ec2.requests("StopInstances")).isZero();
-        } finally {
-            TitledJobs.end(trainer);
-        }
-        sim.fleet().channels().releaseAll();
-        assertThat(cycleAfter(sim.fleet(), Duration.ofMinutes(31))).singleElement()
-                .satisfies(x -> assertThat(x.action()).isEqualTo(IdleAction.STOP));
+        keepsTheInstanceRunningUntilItEnds(TitledJobs.COMMAND);
     }
 
     /**
@@ -153,25 +134,32 @@ class WorkInFlightTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(made.isPresent(), "no control group can be made here");
         try (LoginScope scope = made.get()) {
             sim.cloud.server(ID).loginScope(scope);
-            Files.createDirectories(work);
-            Files.createDirectories(sim.memberHome.resolve(".fleet/guard/sessions"));
-            ToolResult r = call(sim.fleet(), "execute_command", "member_name", "gpu", "command", TitledJobs.DAEMON);
-            assertThat(r.isError()).as(r.text()).isFalse();
-            ProcessHandle daemon = TitledJobs.started(r.text());
-            try {
-                List<IdleWatcher.Decision> d = cycleAfter(sim.fleet(), Duration.ofMinutes(31));
-                assertThat(d).singleElement().satisfies(x -> {
-                    assertThat(x.action()).isEqualTo(IdleAction.KEEP);
-                    assertThat(x.reason()).contains("busy:", "1 fleet command still running there");
-                });
-                assertThat(sim.ec2.requests("StopInstances")).isZero();
-            } finally {
-                TitledJobs.end(daemon);
-            }
-            sim.fleet().channels().releaseAll();
-            assertThat(cycleAfter(sim.fleet(), Duration.ofMinutes(31))).singleElement()
-                    .satisfies(x -> assertThat(x.action()).isEqualTo(IdleAction.STOP));
+            keepsTheInstanceRunningUntilItEnds(TitledJobs.DAEMON);
         }
+    }
+
+    /** Starts a titled job with {@code command} (see {@link TitledJobs}): the watcher keeps the instance while it runs, and stops it after. */
+    private void keepsTheInstanceRunningUntilItEnds(String command) throws Exception {
+        Files.createDirectories(work);
+        // Commands record their sessions beside the on-instance guard, whose installer makes the folder
+        // (GuardScriptTest); fleet installs no guard on a member at a loopback address, as this one is.
+        Files.createDirectories(sim.memberHome.resolve(".fleet/guard/sessions"));
+        ToolResult r = call(sim.fleet(), "execute_command", "member_name", "gpu", "command", command);
+        assertThat(r.isError()).as(r.text()).isFalse();
+        ProcessHandle job = TitledJobs.started(r.text());
+        try {
+            List<IdleWatcher.Decision> d = cycleAfter(sim.fleet(), Duration.ofMinutes(31));
+            assertThat(d).singleElement().satisfies(x -> {
+                assertThat(x.action()).isEqualTo(IdleAction.KEEP);
+                assertThat(x.reason()).contains("busy:", "1 fleet command still running there");
+            });
+            assertThat(sim.ec2.requests("StopInstances")).isZero();
+        } finally {
+            TitledJobs.end(job);
+        }
+        sim.fleet().channels().releaseAll();
+        assertThat(cycleAfter(sim.fleet(), Duration.ofMinutes(31))).singleElement()
+                .satisfies(x -> assertThat(x.action()).isEqualTo(IdleAction.STOP));
     }
 
     @Test
