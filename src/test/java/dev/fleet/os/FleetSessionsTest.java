@@ -220,6 +220,30 @@ class FleetSessionsTest {
         assertThat(sessions.resolve("4242")).doesNotExist();
     }
 
+    /**
+     * As {@code sudo} starts a job: with its environment reset (no run id) and as another user,
+     * whose environment the member user's look could not read anyway. The session finds it: the
+     * look reads only {@code /proc/PID/stat}, which every user may read.
+     */
+    @Test
+    void aJobStartedAsAnotherUserWithItsEnvironmentResetIsFoundByItsSession() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(run("sh", "-c", "command -v setpriv").exit() == 0, "setpriv is not installed");
+        String runId = RunTag.next(MEMBER);
+        long job = TitledJobs.pid(memberCommand("bash", "env -i setpriv --reuid=65534 --regid=65534 --clear-groups sleep 120 "
+                + "</dev/null >/dev/null 2>&1 & echo \"job=$!\"", runId));
+        started.add(job);
+        Path status = Path.of("/proc/" + job + "/status");
+        for (int i = 0; i < 1000 && !Files.readString(status).contains("\nUid:\t65534"); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(Files.readString(status)).contains("\nUid:\t65534");
+        assertThat(Files.readString(Path.of("/proc/" + job + "/environ"))).doesNotContain(OsCommands.RUN_TAG);
+
+        assertThat(listed()).isEqualTo(OsCommands.RUN_TAG + "=" + runId + "\n");
+        stop(job);
+        assertThat(listed()).isEmpty();
+    }
+
     /** The wrapper fleet sends, run as sshd runs it under systemd-logind: a new session, inside the login's scope. */
     private String memberCommandInScope(LoginScope scope, String script, String runId) throws Exception {
         ShellRun r = run("setsid", "bash", "-c", scope.enter() + " && exec bash -c "
