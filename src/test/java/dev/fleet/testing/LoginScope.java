@@ -37,9 +37,20 @@ public final class LoginScope implements AutoCloseable {
             Path scope = top.resolve("user.slice/user-0.slice/session-9.scope");
             try {
                 Files.createDirectories(scope);
-                return Optional.of(new LoginScope(top, scope));
+                LoginScope made = new LoginScope(top, scope);
+                // A folder may be made where no process may be moved (a delegated hierarchy): tried once.
+                Process p = new ProcessBuilder("/bin/sh", "-c", made.enter()).redirectErrorStream(true).start();
+                if (p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    return Optional.of(made);
+                }
+                p.destroyForcibly();
+                removeQuietly(top, scope);
             } catch (IOException | RuntimeException e) {
                 removeQuietly(top, scope);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                removeQuietly(top, scope);
+                return Optional.empty();
             }
         }
         return Optional.empty();
