@@ -293,7 +293,7 @@ for t in $session_runs; do
     sessions=$((sessions + 1))
 done
 set +f
-[ "$sessions" -gt 0 ] && busy "$sessions session(s) of fleet commands still running (their processes no longer show fleet's tag)"
+[ "$sessions" -gt 0 ] && busy "$sessions fleet command(s) still running, found by their session or login scope (their processes no longer show fleet's tag)"
 
 # A file transfer runs no such command. Its server side is a process of this user, found by its
 # user id and command line as fleet's own look finds it (an environment may have been overwritten

@@ -283,7 +283,7 @@ class GuardScriptTest {
         ProcessHandle job = TitledJobs.started(bash("exec setsid bash -c " + ShellQuote.posix(wrapper) + "\n", Map.of()));
         try {
             heartbeatAt(base);
-            assertThat(decideAt(50)).contains("keep busy: 1 session(s) of fleet commands still running (their processes no longer show fleet's tag)");
+            assertThat(decideAt(50)).contains("keep busy: 1 fleet command(s) still running, found by their session or login scope (their processes no longer show fleet's tag)");
         } finally {
             TitledJobs.end(job);
         }
@@ -311,7 +311,7 @@ class GuardScriptTest {
                     + " && exec bash -c " + ShellQuote.posix(wrapper)) + "\n", Map.of()));
             try {
                 heartbeatAt(base);
-                assertThat(decideAt(50)).contains("keep busy: 1 session(s) of fleet commands still running");
+                assertThat(decideAt(50)).contains("keep busy: 1 fleet command(s) still running, found by their session or login scope");
             } finally {
                 TitledJobs.end(daemon);
             }
