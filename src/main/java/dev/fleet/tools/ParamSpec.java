@@ -117,6 +117,7 @@ public final class ParamSpec {
                     if (!(item instanceof String s)) {
                         throw new InvalidInputException(p.name(), "must contain only strings, got " + describe(p, item));
                     }
+                    refuseNul(p, s);
                     if (p.pattern() != null && !p.pattern().matcher(s).matches()) {
                         throw new InvalidInputException(p.name(), "item " + quote(s) + " " + p.patternRule());
                     }
@@ -129,6 +130,17 @@ public final class ParamSpec {
 
     private static final int QUOTED_CHARS = 40;
 
+    /**
+     * No parameter may hold a NUL character: no path, command or name can, and an SSH server that
+     * meets one in a command (OpenSSH) drops the whole connection, and with it every other command
+     * and transfer fleet runs on that member at the time.
+     */
+    private static void refuseNul(Param p, String s) {
+        if (s.indexOf('\0') >= 0) {
+            throw new InvalidInputException(p.name(), "must not contain a NUL character (U+0000)");
+        }
+    }
+
     private static String checkString(Param p, Object v) {
         if (v instanceof Boolean b && p.allowed() != null && p.allowed().contains(b.toString())) {
             // A choice that includes "false" (unattended) also takes the JSON boolean clients naturally send.
@@ -137,6 +149,7 @@ public final class ParamSpec {
         if (!(v instanceof String s)) {
             throw new InvalidInputException(p.name(), "must be a string, got " + describe(p, v));
         }
+        refuseNul(p, s);
         if (p.allowed() != null && !p.allowed().contains(s)) {
             throw new InvalidInputException(p.name(), "must be one of " + String.join(", ", p.allowed()) + ", got " + quote(s));
         }

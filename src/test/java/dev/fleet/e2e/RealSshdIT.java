@@ -89,6 +89,28 @@ class RealSshdIT {
     }
 
     /**
+     * OpenSSH drops the whole connection over a NUL in a command, and with it every other command on
+     * the member: the parameter is refused before anything is sent, and a command already running
+     * on the same pooled connection finishes.
+     */
+    @Test
+    @Order(2)
+    void aNulInACommandIsRefusedAndTheCommandRunningBesideItFinishes() throws Exception {
+        Path started = work.resolve("beside-started");
+        java.util.concurrent.CompletableFuture<McpSchema.CallToolResult> beside = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> server.call("execute_command", "member_name", "openssh", "command", "touch " + started + "; sleep 2; echo still-here"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(started) || beside.isDone());
+
+        McpSchema.CallToolResult nul = server.call("execute_command", "member_name", "openssh", "command", "echo a\u0000b");
+        assertThat(nul.isError()).isTrue();
+        assertThat(text(nul)).contains("command must not contain a NUL character (U+0000)");
+
+        McpSchema.CallToolResult r = beside.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.isError()).as(text(r)).isFalse();
+        assertThat(text(r)).contains("still-here");
+    }
+
+    /**
      * OpenSSH starts each command in a session its shell leads, so fleet's wrapper records it where
      * the on-instance guard keeps its folder, and a job that wrote over its environment with its
      * process title is still found by that session (see FleetSessionsTest for the check itself).

@@ -63,6 +63,19 @@ class ParamSpecTest {
         assertThat(spec.parse(Map.of("name", "a", "count", 2.0)).integer("count")).isEqualTo(2);
     }
 
+    /** A NUL reaches no shell and no SSH server (OpenSSH drops the whole connection over one), whatever the parameter. */
+    @Test
+    void noParameterHoldsANulCharacter() {
+        ParamSpec free = ParamSpec.of(Param.string("command", "c"), Param.stringList("paths", "p"), Param.string("key", "k").secret());
+        assertThatThrownBy(() -> free.parse(Map.of("command", "a\u0000b")))
+                .hasMessage("Invalid input: command must not contain a NUL character (U+0000)");
+        assertThatThrownBy(() -> free.parse(Map.of("paths", List.of("ok", "x\u0000y"))))
+                .hasMessage("Invalid input: paths must not contain a NUL character (U+0000)");
+        assertThatThrownBy(() -> free.parse(Map.of("key", "s3cr3t\u0000")))
+                .hasMessage("Invalid input: key must not contain a NUL character (U+0000)");
+        assertThat(free.parse(Map.of("command", "a\tb\u0001")).string("command")).isEqualTo("a\tb\u0001");
+    }
+
     @Test
     void aSecretNeverAppearsInAnErrorOrAResult() {
         assertThatThrownBy(() -> spec.parse(Map.of("name", "a", "pw", "hunter2-but-too-long")))
