@@ -10,6 +10,9 @@ import org.apache.sshd.common.file.nativefs.NativeFileSystemFactory;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.config.keys.AuthorizedKeysAuthenticator;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.shell.InvertedShell;
 import org.apache.sshd.server.shell.InvertedShellWrapper;
 import org.apache.sshd.server.shell.ProcessShell;
 import org.apache.sshd.server.session.ServerSession;
@@ -103,7 +106,7 @@ public final class TestSshServer implements AutoCloseable {
                     ? List.of("setsid", "/usr/bin/env", "HOME=" + homeDir, "USER=" + USER, "/bin/sh", "-c", command)
                     : List.of("setsid", "/bin/sh", "-c", scope.enter() + " && exec /usr/bin/env HOME=\"$1\" USER=\"$2\" /bin/sh -c \"$3\"",
                             "sh", homeDir, USER, command);
-            return new InvertedShellWrapper(new WatchedShell(argv, command));
+            return new StartedShellWrapper(new WatchedShell(argv, command));
         });
         if (sftpVersion != null) {
             SftpModuleProperties.SFTP_VERSION.set(s, sftpVersion);
@@ -288,6 +291,32 @@ public final class TestSshServer implements AutoCloseable {
         killer.setDaemon(true);
         killer.start();
         throw new IOException("server killed mid-transfer");
+    }
+
+    /**
+     * MINA's wrapper closes, on destroy, streams it has only once its command started: a channel
+     * closed before that, or a start that failed, logged a NullPointerException. A command that
+     * never started has nothing to destroy.
+     */
+    private static final class StartedShellWrapper extends InvertedShellWrapper {
+        private boolean started;
+
+        StartedShellWrapper(InvertedShell shell) {
+            super(shell);
+        }
+
+        @Override
+        public synchronized void start(ChannelSession channel, Environment env) throws IOException {
+            super.start(channel, env);
+            started = true;
+        }
+
+        @Override
+        public synchronized void destroy(ChannelSession channel) throws Exception {
+            if (started) {
+                super.destroy(channel);
+            }
+        }
     }
 
     /**
