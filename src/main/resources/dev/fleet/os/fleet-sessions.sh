@@ -45,13 +45,8 @@ fleet_sessions() {
         fs_scope=''
         read -r fs_st fs_id fs_scope 2>/dev/null < "$fs_f"
         fs_live=''
-        if read -r fs_stat 2>/dev/null < "/proc/$fs_sid/stat"; then
-            # The fields after the command name, which may hold spaces: the start time is the 20th.
-            set -- ${fs_stat##*) }
-            if [ $# -ge 20 ]; then
-                shift 19
-                [ "$1" = "$fs_st" ] && fs_live=1
-            fi
+        if fleet_proc "$fs_sid"; then
+            [ "$fs_start" = "$fs_st" ] && fs_live=1
         else
             case $fs_sids in *" $fs_sid "*) fs_live=1 ;; esac
         fi
@@ -95,10 +90,7 @@ fleet_sessions_scopes() {
         fs_tagged="$fs_tagged${fs_x%/environ} "
     done
     fs_own=''
-    if read -r fs_stat 2>/dev/null < "/proc/$$/stat"; then
-        set -- ${fs_stat##*) }
-        [ $# -ge 4 ] && fs_own=$4
-    fi
+    fleet_proc "$$" && fs_own=$fs_sess
     for fs_sid in $fs_ended; do
         fs_st=''
         fs_id=''
@@ -131,16 +123,26 @@ fleet_scope_busy() {
         fs_x=${fs_x#/proc/}
         fs_x=${fs_x%/cgroup}
         case $fs_tagged in *" $fs_x "*) continue ;; esac
-        read -r fs_stat 2>/dev/null < "/proc/$fs_x/stat" || continue
-        fs_comm=${fs_stat#*(}
-        fs_comm=${fs_comm%)*}
+        fleet_proc "$fs_x" || continue
         # OpenSSH's processes of the login (fleet's own connection is one) and its SFTP server.
         case $fs_comm in sshd | sshd-session | sshd-auth | sftp-server) continue ;; esac
-        set -- ${fs_stat##*) }
-        [ $# -ge 4 ] || continue
-        case $fs_alive in *" $4 "*) continue ;; esac
-        [ "$4" = "$fs_own" ] && continue
+        case $fs_alive in *" $fs_sess "*) continue ;; esac
+        [ "$fs_sess" = "$fs_own" ] && continue
         return 0
     done
     return 1
+}
+
+# Reads /proc/$1/stat into fs_comm (the command name), fs_sess (its session id) and fs_start (its
+# start time, field 22); returns 1 when there is no such process. The name may hold spaces and
+# parentheses, so the fields are counted from after its last ')'.
+fleet_proc() {
+    fs_stat=''
+    read -r fs_stat 2>/dev/null < "/proc/$1/stat" || return 1
+    fs_comm=${fs_stat#*(}
+    fs_comm=${fs_comm%)*}
+    set -- ${fs_stat##*) }
+    [ $# -ge 20 ] || return 1
+    fs_sess=$4
+    fs_start=${20}
 }
