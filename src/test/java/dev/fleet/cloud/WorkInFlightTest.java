@@ -130,9 +130,7 @@ class WorkInFlightTest {
      */
     @Test
     void aDaemonThatSetItsTitleKeepsTheInstanceRunningByTheLoginsScopeAndThenItStops() throws Exception {
-        java.util.Optional<LoginScope> made = LoginScope.make();
-        org.junit.jupiter.api.Assumptions.assumeTrue(made.isPresent(), "no control group can be made here");
-        try (LoginScope scope = made.get()) {
+        try (LoginScope scope = LoginScope.required()) {
             sim.cloud.server(ID).loginScope(scope);
             keepsTheInstanceRunningUntilItEnds(TitledJobs.DAEMON);
         }

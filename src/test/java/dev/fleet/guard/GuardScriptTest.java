@@ -302,9 +302,7 @@ class GuardScriptTest {
      */
     @Test
     void aDaemonThatSetItsTitleKeepsTheMachineUpByTheLoginsScope() throws Exception {
-        java.util.Optional<LoginScope> made = LoginScope.make();
-        org.junit.jupiter.api.Assumptions.assumeTrue(made.isPresent(), "no control group can be made here");
-        try (LoginScope scope = made.get()) {
+        try (LoginScope scope = LoginScope.required()) {
             String wrapper = OsCommands.forOs(MemberOs.LINUX).remoteCommand(
                     TitledJobs.DAEMON, work.toString(), RunTag.next("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"));
             ProcessHandle daemon = TitledJobs.started(bash("exec setsid bash -c " + ShellQuote.posix(scope.enter()

@@ -59,7 +59,11 @@ class FleetSessionsTest {
 
     /** The wrapper fleet sends, run by {@code shell} leading a new session; returns what the command printed. */
     private String memberCommand(String shell, String script, String runId) throws Exception {
-        ShellRun r = run("setsid", shell, "-c", linux.remoteCommand(script, work.toString(), runId));
+        return ranWell(run("setsid", shell, "-c", linux.remoteCommand(script, work.toString(), runId)));
+    }
+
+    /** What a member command printed, once it is seen to have ended well and said nothing on stderr. */
+    private static String ranWell(ShellRun r) {
         assertThat(r.exit()).as(r.stderr()).isZero();
         assertThat(r.stderr()).isEmpty();
         return r.stdout().strip();
@@ -246,11 +250,8 @@ class FleetSessionsTest {
 
     /** The wrapper fleet sends, run as sshd runs it under systemd-logind: a new session, inside the login's scope. */
     private String memberCommandInScope(LoginScope scope, String script, String runId) throws Exception {
-        ShellRun r = run("setsid", "bash", "-c", scope.enter() + " && exec bash -c "
-                + dev.fleet.security.ShellQuote.posix(linux.remoteCommand(script, work.toString(), runId)));
-        assertThat(r.exit()).as(r.stderr()).isZero();
-        assertThat(r.stderr()).isEmpty();
-        return r.stdout().strip();
+        return ranWell(run("setsid", "bash", "-c", scope.enter() + " && exec bash -c "
+                + dev.fleet.security.ShellQuote.posix(linux.remoteCommand(script, work.toString(), runId))));
     }
 
     /**
@@ -262,9 +263,7 @@ class FleetSessionsTest {
      */
     @Test
     void aDaemonThatSetItsTitleAndLeftItsSessionIsFoundByTheLoginsScope() throws Exception {
-        java.util.Optional<LoginScope> made = LoginScope.make();
-        org.junit.jupiter.api.Assumptions.assumeTrue(made.isPresent(), "no control group can be made here");
-        try (LoginScope scope = made.get()) {
+        try (LoginScope scope = LoginScope.required()) {
             String runId = RunTag.next(MEMBER);
             long daemon = TitledJobs.started(memberCommandInScope(scope, TitledJobs.DAEMON, runId)).pid();
             started.add(daemon);

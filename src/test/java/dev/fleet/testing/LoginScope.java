@@ -1,5 +1,6 @@
 package dev.fleet.testing;
 
+import dev.fleet.security.ShellQuote;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * .../user.slice/user-N.slice/session-M.scope}), made in a hierarchy this test process may write
  * (root in a container: cgroup v1's name=systemd, or v2). Processes moved into it show the scope in
  * {@code /proc/PID/cgroup} as they would under logind, and stay in it when they start a session of
- * their own, as a daemon does. {@link #make} is empty where no hierarchy can be written.
+ * their own, as a daemon does. {@link #required} skips the test where none can be made.
  */
 public final class LoginScope implements AutoCloseable {
     private static final List<Path> HIERARCHIES = List.of(
@@ -28,7 +29,7 @@ public final class LoginScope implements AutoCloseable {
     }
 
     /** A new scope, or empty where this machine lets the test make none. */
-    public static Optional<LoginScope> make() {
+    private static Optional<LoginScope> make() {
         for (Path h : HIERARCHIES) {
             if (!Files.isRegularFile(h.resolve("cgroup.procs")) || !Files.isWritable(h)) {
                 continue;
@@ -56,9 +57,16 @@ public final class LoginScope implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** A new scope; the test is skipped where this machine lets it make none. */
+    public static LoginScope required() {
+        Optional<LoginScope> made = make();
+        org.junit.jupiter.api.Assumptions.assumeTrue(made.isPresent(), "no control group can be made here");
+        return made.get();
+    }
+
     /** Shell that moves the shell running it into this scope; its children are born there. */
     public String enter() {
-        return "echo $$ > '" + scope.resolve("cgroup.procs") + "'";
+        return "echo $$ > " + ShellQuote.posix(scope.resolve("cgroup.procs").toString());
     }
 
     /** Ends what is left in the scope and removes it. */
