@@ -79,6 +79,11 @@ class RealSshdIT {
     void runsCommandsAndEndsThemOnTimeout() throws Exception {
         McpSchema.CallToolResult r = server.call("execute_command", "member_name", "openssh", "command", "pwd; echo $HOME; exit 3");
         assertThat(text(r)).contains("Exit code 3", work.toString(), sshd.home.toString());
+        // A command that reads its input gets end of file at once: fleet gives it none.
+        McpSchema.CallToolResult reads = server.call("execute_command", "member_name", "openssh", "timeout_ms", 20_000,
+                "command", "cat; echo input-ended");
+        assertThat(reads.isError()).isFalse();
+        assertThat(text(reads)).contains("input-ended");
 
         Path marker = work.resolve("survivor");
         McpSchema.CallToolResult slow = server.call("execute_command", "member_name", "openssh", "timeout_ms", 500,

@@ -114,12 +114,19 @@ public final class SshChannel implements MemberChannel {
         ChannelExec channel;
         try {
             channel = session.createExecChannel(commandLine);
-            channel.setIn(new ByteArrayInputStream(request.stdin() == null ? new byte[0] : request.stdin()));
+            // Input is pumped by a thread MINA starts for the channel; without input there is no
+            // pump: the channel's own input stream is closed at once, so the command sees end of file.
+            if (request.stdin() != null) {
+                channel.setIn(new ByteArrayInputStream(request.stdin()));
+            }
             channel.setOut(out.sink());
             channel.setErr(err.sink());
             channel.open().verify(OPEN_TIMEOUT);
         } catch (IOException | RuntimeException e) {
             throw new NotStarted(e);
+        }
+        if (request.stdin() == null) {
+            endInput(channel);
         }
         boolean timedOut = false;
         try {
@@ -143,6 +150,18 @@ public final class SshChannel implements MemberChannel {
             channel.close(true);
             out.finish();
             err.finish();
+        }
+    }
+
+    /**
+     * Sends end of file on a started command's input. Not a reason to start it again when it
+     * fails: the command was asked for already, and a connection that broke shows as one.
+     */
+    private static void endInput(ChannelExec channel) {
+        try {
+            channel.getInvertedIn().close();
+        } catch (IOException e) {
+            // The wait that follows sees the channel closed without an exit status: "connection lost".
         }
     }
 
