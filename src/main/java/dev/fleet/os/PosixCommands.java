@@ -85,7 +85,7 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
         long minutes = Math.max(1, (freshSeconds + 59) / 60);
         // A task launched with an interval of its own (status.json's activityIntervalSec) refreshes its
         // marker that often: fresh means within two of its intervals, not this server's.
-        return TASK_FUNCTIONS + "for d in \"$HOME\"/.fleet-tasks/task-*/; do [ -d \"$d\" ] && [ ! -L \"${d%/}\" ] || continue; id=$(basename \"$d\"); "
+        return TASKS_ROOT + TASK_FUNCTIONS + "for d in \"$HOME\"/.fleet-tasks/task-*/; do [ -d \"$d\" ] && [ ! -L \"${d%/}\" ] || continue; id=$(basename \"$d\"); "
                 + TASK_PID + "if [ -n \"$pid\" ] && fleet_task_alive \"$pid\" \"$id\"; then echo \"$id\"; "
                 + "elif grep -qE '\"status\":\"(completed|failed|cancelled|interrupted)\"' \"$d/status.json\" 2>/dev/null; then :; "
                 + "else m=" + minutes + "; iv=$(grep -oE '\"activityIntervalSec\":[0-9]{1,7}' \"$d/status.json\" 2>/dev/null "
@@ -241,11 +241,22 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
             + "fleet_status_is() { [ ! -L \"$d/status.json\" ] && grep -qE \"\\\"status\\\":\\\"($1)\\\"\" \"$d/status.json\" 2>/dev/null; }; ";
 
     /**
-     * A task folder that is a symbolic link is not one fleet made (it makes each with mkdir): it is
-     * refused, with exit 3 and a message, and nothing in or behind it is read or written.
+     * The folder of every task, and each task's folder, are made by fleet (with mkdir): one that is
+     * a symbolic link was planted, and is refused, with a message and exit {@code code}; nothing in
+     * or behind it is read or written, and the folder it points at keeps its permissions.
      */
-    private static final String NO_LINKED_TASK_DIR = "[ -L \"$d\" ] && { echo \"fleet: $d is a symbolic link, not a task "
-            + "folder fleet made; it is not followed\" >&2; exit 3; }; ";
+    private static String noLinkedTaskFolders(int code) {
+        return "[ -L \"$HOME/.fleet-tasks\" ] && { echo \"fleet: $HOME/.fleet-tasks is a symbolic link, not the folder fleet "
+                + "made for tasks; it is not followed\" >&2; exit " + code + "; }; "
+                + "[ -L \"$d\" ] && { echo \"fleet: $d is a symbolic link, not a task folder fleet made; it is not followed\" >&2; "
+                + "exit " + code + "; }; ";
+    }
+
+    /** For a look at one task: exit 3 with the message. */
+    private static final String NO_LINKED_TASK_DIR = noLinkedTaskFolders(3);
+
+    /** For a look at every task: a linked folder of tasks holds none of fleet's. */
+    private static final String TASKS_ROOT = "[ -d \"$HOME/.fleet-tasks\" ] && [ ! -L \"$HOME/.fleet-tasks\" ] || exit 0; ";
 
     private static String taskVars(String taskId) {
         return "id=" + posix(taskId) + "; d=\"$HOME/.fleet-tasks/$id\"; ";
@@ -272,7 +283,7 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
 
     @Override
     public String resumeInterrupted() {
-        return "[ -d \"$HOME/.fleet-tasks\" ] || exit 0; unset FLEET_RUN_ID; " + KEEP_UMASK + "umask 077; " + TASK_FUNCTIONS
+        return TASKS_ROOT + "unset FLEET_RUN_ID; " + KEEP_UMASK + "umask 077; " + TASK_FUNCTIONS
                 + "for d in \"$HOME\"/.fleet-tasks/task-*/; do d=${d%/}; [ -L \"$d\" ] && continue; "
                 + "[ -f \"$d/resume-on-restart\" ] || continue; id=${d##*/}; "
                 + "fleet_status_is 'running|retrying|resumed' || continue; "
@@ -307,7 +318,7 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
     public String taskLaunch(String taskId, long activitySeconds) {
         return "[ -n \"${HOME:-}\" ] || { echo 'fleet: HOME is not set on the member' >&2; exit 72; }; "
                 + "command -v bash >/dev/null 2>&1 || { echo 'fleet: long-running tasks need bash on the member' >&2; exit 75; }; "
-                + KEEP_UMASK + "umask 077; " + taskVars(taskId)
+                + KEEP_UMASK + "umask 077; " + taskVars(taskId) + noLinkedTaskFolders(71)
                 + "mkdir -p \"$HOME/.fleet-tasks\" && chmod 700 \"$HOME/.fleet-tasks\" || exit 71; "
                 + "if ! mkdir \"$d\" 2>/dev/null; then [ -e \"$d\" ] && { echo fleet-task-exists; exit 73; }; "
                 + "echo \"fleet: cannot create $d\" >&2; exit 71; fi; "

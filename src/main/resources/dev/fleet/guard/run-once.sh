@@ -247,8 +247,10 @@ if [ -s "$g/activity-command" ]; then
 fi
 
 live=0
+# Fleet makes the folder of tasks and each task's folder: a link in either place was planted, and
+# is not followed (the commands of a task run there would still be seen by their run id, below).
 for d in "$HOME"/.fleet-tasks/task-*/; do
-    [ -d "$d" ] || continue
+    [ -d "$d" ] && [ ! -L "$HOME/.fleet-tasks" ] && [ ! -L "${d%/}" ] || continue
     id=$(basename "$d")
     pid=$(tr -dc '0-9' 2>/dev/null < "$d/task.pid")
     if [ -n "$pid" ] && alive "$pid"; then

@@ -11,7 +11,9 @@
 #   command.sh, restart.sh  the commands, decoded from the base64 below
 # These files are fleet's own: a symbolic link planted among them is removed, never followed, so
 # no write of the wrapper lands outside its folder. Every file is created anew and exclusively
-# (noclobber), and the log is appended to only after a link in its place has been removed.
+# (noclobber). The log is opened once, before any command of the task runs (a link in its place
+# removed first), and written through that descriptor only: a link the task plants there later
+# is never written through.
 # Relaunched after an instance stop (FLEET_TASK_RESUME=1, see TaskResume), it starts with the
 # restart command and reports "resumed" instead of "running".
 set -u
@@ -55,10 +57,8 @@ now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 # stale copy) goes first; the write then creates it (noclobber: never through a link).
 fresh() { rm -f -- "$1"; }
 
-# The log is appended to: only a link in its place is removed.
-own_log() { [ ! -L "$log" ] || rm -f -- "$log"; }
-
-note() { own_log; printf '[fleet-task %s] %s\n' "$(now)" "$*" >> "$log"; }
+# Descriptor 3 is the log (opened below, before any command of the task runs).
+note() { printf '[fleet-task %s] %s\n' "$(now)" "$*" >&3; }
 
 write_status() {
     fresh "$dir/status.json.tmp"
@@ -119,8 +119,7 @@ attempt() {
     fi
     # The command carries a run id of its own (the wrapper none): what it leaves running in the
     # background after the task has completed is seen as a fleet command still running.
-    own_log
-    ( umask "$task_umask"; FLEET_RUN_ID=@RUN_ID@ exec bash "$1" ) >> "$log" 2>&1 < /dev/null &
+    ( umask "$task_umask"; FLEET_RUN_ID=@RUN_ID@ exec bash "$1" 3>&- ) >&3 2>&3 < /dev/null &
     child=$!
     (
         pause=''
@@ -147,6 +146,8 @@ attempt() {
     exit_code=$code
 }
 
+[ ! -L "$log" ] || rm -f -- "$log"
+exec 3>> "$log" || exit 70
 fresh "$dir/task.pid"
 printf '%s\n' "$$" > "$dir/task.pid"
 if ! cd -- "$work_folder" 2>/dev/null; then

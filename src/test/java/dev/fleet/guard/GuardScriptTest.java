@@ -262,6 +262,32 @@ class GuardScriptTest {
     }
 
     /** Busy counts as activity: after work was found, the guard waits its full timeout again. */
+    /**
+     * Fleet makes each task's folder with mkdir: one planted as a link is not read, and what it
+     * points at is no sign of work (a task's commands would still show their run id).
+     */
+    @Test
+    void aTaskFolderPlantedAsALinkIsNotRead() throws Exception {
+        Path tasks = Files.createDirectories(home.resolve(".fleet-tasks"));
+        Files.createSymbolicLink(tasks.resolve("task-planted01"), liveLookingTask("task-planted01"));
+        assertThat(decideAt(50)).contains("poweroff idle").doesNotContain("live fleet task");
+    }
+
+    /** The same for the folder of tasks itself. */
+    @Test
+    void aFolderOfTasksPlantedAsALinkIsNotRead() throws Exception {
+        Files.createSymbolicLink(home.resolve(".fleet-tasks"), liveLookingTask("task-planted02").getParent());
+        assertThat(decideAt(50)).contains("poweroff idle").doesNotContain("live fleet task");
+    }
+
+    /** Outside fleet's folders: a task folder that would count as live, its activity marked a moment ago. */
+    private Path liveLookingTask(String id) throws IOException {
+        Path planted = Files.createDirectories(home.resolve("elsewhere/tasks").resolve(id));
+        Files.writeString(planted.resolve("status.json"), "{\"taskId\":\"" + id + "\",\"status\":\"running\"}\n");
+        Files.writeString(planted.resolve("activity"), (base + 50 * 60 - 120) + " 300\n");
+        return planted;
+    }
+
     private void notBusyBefore() throws IOException {
         assertThat(guard.resolve("last-busy")).exists();
         Files.delete(guard.resolve("last-busy"));

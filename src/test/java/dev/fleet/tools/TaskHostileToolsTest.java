@@ -198,6 +198,61 @@ class TaskHostileToolsTest {
         assertThat(Files.readString(elsewhere.resolve("status.json"))).isEqualTo("{\"status\":\"running\"}");
     }
 
+    /**
+     * The folder of every task is fleet's too: one planted as a link is refused by launch and by
+     * each look, and the folder it points at gets no task folder and keeps its permissions.
+     */
+    @Test
+    void aLinkedFolderOfTasksIsRefusedAndWhatItPointsAtIsLeftAlone() throws Exception {
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere-tasks"));
+        Files.setPosixFilePermissions(elsewhere, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path taskDir = Files.createDirectories(elsewhere.resolve("task-planted1234"));
+        Files.writeString(taskDir.resolve("status.json"), "{\"status\":\"running\"}");
+        Files.writeString(taskDir.resolve("task.log"), "outside content\n");
+        Files.createSymbolicLink(fleet.home.home().resolve(".fleet-tasks"), elsewhere);
+
+        ToolResult launch = fleet.call("execute_command", "member_name", "loc", "command", "echo hi", "long_running", true);
+        assertThat(launch.isError()).isTrue();
+        assertThat(launch.text()).contains(".fleet-tasks is a symbolic link", "not followed");
+        for (String tool : new String[] {"monitor_task", "stop_task"}) {
+            ToolResult r = fleet.call(tool, "member_name", "loc", "task_id", "task-planted1234");
+            assertThat(r.isError()).as(tool).isTrue();
+            assertThat(r.text()).as(tool).contains(".fleet-tasks is a symbolic link").doesNotContain("outside content");
+        }
+        ToolResult status = fleet.call("fleet_status");
+        assertThat(status.isError()).as(status.text()).isFalse();
+
+        try (var left = Files.list(elsewhere)) {
+            assertThat(left.map(f -> f.getFileName().toString())).containsExactly("task-planted1234");
+        }
+        try (var left = Files.list(taskDir)) {
+            assertThat(left.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("status.json", "task.log");
+        }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(elsewhere)))
+                .isEqualTo("rwxr-xr-x");
+    }
+
+    /**
+     * A task that keeps planting a link in its log's place while the wrapper notes its attempts:
+     * the wrapper writes through the log it opened before the task began, never through the link.
+     * (Before, it removed a link and then opened the log by name, and the task won that race.)
+     */
+    @Test
+    void aLinkTheTaskKeepsPlantingAtItsLogIsNeverWrittenThrough() throws Exception {
+        Path outside = tmp.resolve("outside-log-target");
+        // Each attempt leaves a planter behind: bounded in count, and ending once the wrapper has.
+        String id = launch("loc", "d=\"$HOME/.fleet-tasks/$FLEET_TASK_ID\"; w=$(cat \"$d/task.pid\"); "
+                + "( i=0; while [ \"$i\" -lt 3000 ] && kill -0 \"$w\" 2>/dev/null; do ln -sfn " + outside
+                + " \"$d/task.log\"; i=$((i+1)); done ) & sleep 0.2; exit 1", "max_retries", 4);
+
+        JsonNode done = awaitFinished("loc", id);
+        assertThat(done.get("status").asText()).isEqualTo("failed");
+        assertThat(done.get("retries").asInt()).isEqualTo(4);
+        assertThat(outside).doesNotExist();
+        // The planters see the wrapper gone at their next step; the folder is left to the clean-up after that.
+        Thread.sleep(300);
+    }
+
     /** A password fleet holds for the member, printed by the task (as is and base64-encoded), is starred in monitor_task. */
     @Test
     void aSecretFleetHoldsForTheMemberIsStarredInTheLogTail() throws Exception {
