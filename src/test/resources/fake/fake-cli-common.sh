@@ -18,6 +18,9 @@
 #             go to children.txt), prints progress, then waits forever
 #   echoes    prints the work folder's notes.txt (what an agent read from the member) and exits 1
 #             without any error of its own, as a CLI that crashed mid-run
+#   tamper    a hostile CLI: for tamper-seconds (default 3 s) it keeps putting a link to
+#             "<tamper-target>-mark" in place of its run folder's mark.next (each poll's mark),
+#             then replaces its out and err with links to "<tamper-target>-secret", then answers
 fake_state="$HOME/.fake-$FAKE_NAME"
 mkdir -p "$fake_state"
 fake_version="$(cat "$fake_state/version" 2>/dev/null || echo "$FAKE_DEFAULT_VERSION")"
@@ -56,6 +59,14 @@ fake_common_modes() {
     chatty)
       i=0; end=$(( $(cat "$fake_state/chatty-seconds" 2>/dev/null || echo 3) * 5 ))
       while [ "$i" -lt "$end" ]; do emit_progress; sleep 0.2; i=$((i + 1)); done ;;
+    tamper)
+      run="$HOME/.fleet-prompts/$FLEET_PROMPT_RUN"; target=$(cat "$fake_state/tamper-target")
+      i=0; end=$(( $(cat "$fake_state/tamper-seconds" 2>/dev/null || echo 3) * 10 ))
+      while [ "$i" -lt "$end" ]; do
+        rm -f "$run/mark.next"; ln -s "$target-mark" "$run/mark.next"; emit_progress; sleep 0.1; i=$((i + 1))
+      done
+      rm -f "$run/out" "$run/err"
+      ln -s "$target-secret" "$run/out"; ln -s "$target-secret" "$run/err" ;;
     stubborn)
       trap '' TERM
       echo "$$" > "$fake_state/children.txt"

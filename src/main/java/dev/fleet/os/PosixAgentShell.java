@@ -124,6 +124,9 @@ final class PosixAgentShell implements AgentShell {
                 .append("done; exit $failed").toString();
     }
 
+    /** A run folder's {@code pid} file as written (its user checks it is digits); a link is not read. */
+    private static final String READ_PID = "[ -L \"$d/pid\" ] || head -c 16 \"$d/pid\" 2>/dev/null";
+
     private static String runDir(String runId) {
         return "\"$HOME/.fleet-prompts/" + runId + "\"";
     }
@@ -143,7 +146,7 @@ final class PosixAgentShell implements AgentShell {
                 // Runs that ended without their wrapper (killed by a time limit) leave folders: an
                 // hour-old folder whose CLI is gone is removed (a link among them is no run of fleet's: left alone).
                 .append("for o in \"$r\"/*/; do o=${o%/}; [ \"$o\" = \"$d\" ] && continue; [ -d \"$o\" ] && [ ! -L \"$o\" ] || continue; ")
-                .append("[ -n \"$(find \"$o\" -maxdepth 0 -mmin +60 2>/dev/null)\" ] || continue; p=$(cat \"$o/pid\" 2>/dev/null); ")
+                .append("[ -n \"$(find \"$o\" -maxdepth 0 -mmin +60 2>/dev/null)\" ] || continue; p=$(").append(READ_PID.replace("$d", "$o")).append("); ")
                 .append("{ [ -n \"$p\" ] && kill -0 \"$p\" 2>/dev/null; } || rm -rf \"$o\"; done; ")
                 .append("printf '%s\\n' ").append(posix(l.memberId())).append(" > \"$d/member\"; : > \"$d/mark\"; ")
                 .append("IFS= read -r fleet_secret || { echo 'fleet: no prompt arrived on stdin' >&2; rm -rf \"$d\"; exit 90; }; ")
@@ -169,36 +172,47 @@ final class PosixAgentShell implements AgentShell {
                     .append(posix(PromptLaunch.promptPath(l.promptFolder())))
                     .append(" || { echo 'fleet: cannot write the prompt file into the work folder' >&2; rm -rf \"$d\"; exit 73; }; ");
         }
+        // The run folder is the CLI's to tamper with once it runs (it runs as the same user): its output
+        // files are made and opened here, before it starts, and read back through these descriptors,
+        // so a link it puts in their place is never read through.
+        c.append(": > \"$d/out\" && : > \"$d/err\" && exec 4< \"$d/out\" 5< \"$d/err\" 6>> \"$d/out\" 7>> \"$d/err\" "
+                + "|| { echo 'fleet: cannot create the prompt output files' >&2; rm -rf \"$d\"; exit 70; }; ");
+        String streams = " >&6 2>&7 4<&- 5<&- 6>&- 7>&-";
         // A stop that came before the CLI started leaves its reason: the CLI is then never started.
         c.append("if [ -f \"$d/ended-by\" ]; then fleet_code=130; else set -m; ");
         if (file) {
-            c.append(command(exe, l.args())).append(" < /dev/null > \"$d/out\" 2> \"$d/err\" & fleet_pid=$!; ");
+            c.append(command(exe, l.args())).append(" < /dev/null").append(streams).append(" & fleet_pid=$!; ");
         } else {
             // The prompt file is opened here and unlinked before the CLI starts: only the open
             // descriptor holds it.
             c.append("exec 3< \"$d/prompt\"; rm -f \"$d/prompt\"; ").append(command(exe, l.args()))
-                    .append(" <&3 > \"$d/out\" 2> \"$d/err\" & fleet_pid=$!; exec 3<&-; ");
+                    .append(" <&3").append(streams).append(" & fleet_pid=$!; exec 3<&-; ");
         }
-        c.append("printf '%s\\n' \"$fleet_pid\" > \"$d/pid\"; { wait \"$fleet_pid\"; } 2>/dev/null; fleet_code=$?; set +m; fi; ");
+        // Written after the CLI started, so made anew (noclobber): never through a link it planted.
+        c.append("rm -f \"$d/pid\"; ( set -C; printf '%s\\n' \"$fleet_pid\" > \"$d/pid\" ) 2>/dev/null; "
+                + "{ wait \"$fleet_pid\"; } 2>/dev/null; fleet_code=$?; set +m; fi; exec 6>&- 7>&-; ");
         if (file) {
             // No trailing slash: a link put in the folder's place is removed, not followed.
             c.append("rm -rf ").append(posix(l.promptFolder())).append("; ");
         }
-        return c.append("cat \"$d/out\" 2>/dev/null; cat \"$d/err\" >&2 2>/dev/null; ")
-                .append("if [ -f \"$d/ended-by\" ]; then printf '\\n%s%s\\n' '").append(ENDED_BY_MARK)
-                .append("' \"$(cat \"$d/ended-by\")\" >&2; fi; ")
+        // The reason a stop left is one lower-case word: no more is read, and a link is not read at all.
+        return c.append("cat <&4 2>/dev/null; cat <&5 >&2 2>/dev/null; exec 4<&- 5<&-; ")
+                .append("if [ -f \"$d/ended-by\" ] && [ ! -L \"$d/ended-by\" ]; then printf '\\n%s%s\\n' '").append(ENDED_BY_MARK)
+                .append("' \"$(head -c 32 \"$d/ended-by\" 2>/dev/null | tr -dc 'a-z_')\" >&2; fi; ")
                 .append("rm -rf \"$d\"; exit \"$fleet_code\"").toString();
     }
 
     @Override
     public String pollPrompt(String runId, List<PromptLaunch.WatchedFolder> watched) {
         StringBuilder c = new StringBuilder("d=").append(runDir(runId)).append("; [ -d \"$d\" ] || { echo state=gone; exit 0; }; ")
-                .append("echo \"out=$(wc -c < \"$d/out\" 2>/dev/null | tr -d ' ')\"; ")
-                .append("echo \"err=$(wc -c < \"$d/err\" 2>/dev/null | tr -d ' ')\"; ")
-                .append("p=$(cat \"$d/pid\" 2>/dev/null); if [ -z \"$p\" ]; then echo alive=starting; ")
+                // Sizes as the folder lists them (ls does not open a file, nor follow a link in its place).
+                .append("echo \"out=$(ls -ln -- \"$d/out\" 2>/dev/null | awk '{print $5}')\"; ")
+                .append("echo \"err=$(ls -ln -- \"$d/err\" 2>/dev/null | awk '{print $5}')\"; ")
+                .append("p=$(").append(READ_PID).append("); if [ -z \"$p\" ]; then echo alive=starting; ")
                 .append("elif kill -0 \"$p\" 2>/dev/null; then echo alive=yes; else echo alive=no; fi; ")
                 // The next mark is set before looking, so a change made while looking counts next time too.
-                .append("touch \"$d/mark.next\"; changed=; ");
+                // Made anew (noclobber), never touched through a link put in its place.
+                .append("rm -f \"$d/mark.next\"; ( set -C; : > \"$d/mark.next\" ) 2>/dev/null; changed=; ");
         for (PromptLaunch.WatchedFolder w : watched) {
             c.append("[ -z \"$changed\" ] && [ -d \"$HOME\"/").append(posix(w.homeRelativePath())).append(" ] && ")
                     .append("[ -n \"$(find \"$HOME\"/").append(posix(w.homeRelativePath())).append(" -maxdepth ").append(w.depth())
@@ -226,13 +240,15 @@ final class PosixAgentShell implements AgentShell {
                 + tagged
                 + "fleet_any_alive() { for x in \"$@\"; do fleet_alive \"$x\" && return 0; done; return 1; }; "
                 + "fleet_not_me() { for x in \"$@\"; do [ \"$x\" = \"$$\" ] || echo \"$x\"; done; }; "
-                + "fleet_mark() { [ -f \"$1/ended-by\" ] || printf '%s\\n' '" + reason + "' > \"$1/ended-by\"; }; "
+                // The reason is made anew (noclobber) once whatever held its name is gone: never written through a link.
+                + "fleet_mark() { [ -f \"$1/ended-by\" ] && [ ! -L \"$1/ended-by\" ] && return 0; rm -f -- \"$1/ended-by\"; "
+                + "( set -C; printf '%s\\n' '" + reason + "' > \"$1/ended-by\" ) 2>/dev/null; }; "
                 + "[ -L \"$HOME/.fleet-prompts\" ] && exit 0; "
-                + "for d in \"$HOME\"/.fleet-prompts/*/; do d=${d%/}; [ -L \"$d\" ] && continue; [ -f \"$d/member\" ] || continue; "
-                + "[ \"$(cat \"$d/member\" 2>/dev/null)\" = " + posix(memberId) + " ] || continue; id=${d##*/}; "
+                + "for d in \"$HOME\"/.fleet-prompts/*/; do d=${d%/}; [ -L \"$d\" ] && continue; [ -f \"$d/member\" ] && [ ! -L \"$d/member\" ] || continue; "
+                + "[ \"$(head -c 64 \"$d/member\" 2>/dev/null)\" = " + posix(memberId) + " ] || continue; id=${d##*/}; "
                 + (runId == null ? "" : "[ \"$id\" = " + posix(runId) + " ] || continue; ")
                 // A run whose CLI already ended is left alone: it is finishing, not running.
-                + "p=$(cat \"$d/pid\" 2>/dev/null); case \"$p\" in ''|*[!0-9]*) fleet_mark \"$d\"; echo \"pending $id\"; continue;; esac; "
+                + "p=$(" + READ_PID + "); case \"$p\" in ''|*[!0-9]*) fleet_mark \"$d\"; echo \"pending $id\"; continue;; esac; "
                 + "fleet_alive \"$p\" || continue; fleet_mark \"$d\"; "
                 + "t=$(fleet_not_me $(fleet_tree \"$p\") $(fleet_tagged \"$id\")); "
                 + "kill -TERM -- \"-$p\" 2>/dev/null; kill -TERM $t 2>/dev/null; "

@@ -86,6 +86,49 @@ class PromptSupervisionTest {
         return failure == null ? null : (String) failure.get("class");
     }
 
+    /**
+     * The run folder is the CLI's to tamper with while it runs (it runs as the member's user): a CLI
+     * that keeps putting a link in place of each poll's mark, then swaps its output files for links
+     * to a file outside, gets nothing touched through the one nor read through the others.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"local-claude", "remote-claude"})
+    void aCliThatPlantsLinksInItsRunFolderGetsNothingTouchedOrReadThroughThem(String member) throws Exception {
+        Path target = tmp.resolve("outside-" + member);
+        Path secret = Files.writeString(Path.of(target + "-secret"), "SECRET-OUTSIDE-THE-FOLDERS\n");
+        Files.writeString(state(member).resolve("tamper-target"), target.toString());
+        mode(member, "tamper");
+
+        ToolResult r = fleet.call("execute_prompt", "member_name", member, "prompt", "hello", "inactivity_timeout_ms", 2000,
+                "timeout_ms", 60_000);
+
+        assertThat(r.isError()).as(r.text()).isFalse();
+        assertThat(r.text()).contains("Done: received").doesNotContain("SECRET-OUTSIDE");
+        assertThat(Path.of(target + "-mark")).doesNotExist();
+        assertThat(Files.readString(secret)).isEqualTo("SECRET-OUTSIDE-THE-FOLDERS\n");
+    }
+
+    /** A stop writes its reason beside a link planted in a run folder, never through it (one that leads nowhere included). */
+    @ParameterizedTest
+    @ValueSource(strings = {"local-claude", "remote-claude"})
+    void stopPromptWritesItsReasonNeverThroughALinkInARunFolder(String member) throws Exception {
+        Path home = member.startsWith("local") ? fleet.home.home() : memberHome;
+        Path run = Files.createDirectories(home.resolve(".fleet-prompts/run-planted"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> detail = (Map<String, Object>) fleet.call("member_detail", "member_name", member).structured();
+        Files.writeString(run.resolve("member"), detail.get("id") + "\n");
+        Path outside = tmp.resolve("outside-ended-by-" + member);
+        Files.createSymbolicLink(run.resolve("ended-by"), outside);
+
+        ToolResult stop = fleet.call("stop_prompt", "member_name", member);
+
+        assertThat(stop.isError()).as(stop.text()).isFalse();
+        assertThat(stop.text()).contains("before starting");
+        assertThat(outside).doesNotExist();
+        assertThat(Files.isSymbolicLink(run.resolve("ended-by"))).isFalse();
+        assertThat(Files.readString(run.resolve("ended-by"))).isEqualTo("cancelled\n");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"local-codex", "remote-codex", "remote-claude"})
     void stopPromptEndsACliThatIgnoresSigtermAndEverythingItStarted(String member) throws Exception {
