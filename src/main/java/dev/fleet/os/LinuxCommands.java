@@ -35,8 +35,8 @@ final class LinuxCommands extends PosixCommands {
     }
 
     @Override
-    public java.util.Optional<String> sha256Files() {
-        return java.util.Optional.of("xargs -0 -r sha256sum -- 2>/dev/null; true");
+    public java.util.Optional<String> sha256Files(String realRoot) {
+        return java.util.Optional.of(PosixCommands.filesInside(realRoot) + " | xargs -0 -r sha256sum -- 2>/dev/null; true");
     }
 
     @Override

@@ -21,8 +21,8 @@ final class MacOsCommands extends PosixCommands {
     }
 
     @Override
-    public java.util.Optional<String> sha256Files() {
-        return java.util.Optional.of("xargs -0 shasum -a 256 -- 2>/dev/null; true");
+    public java.util.Optional<String> sha256Files(String realRoot) {
+        return java.util.Optional.of(PosixCommands.filesInside(realRoot) + " | xargs -0 shasum -a 256 -- 2>/dev/null; true");
     }
 
     @Override

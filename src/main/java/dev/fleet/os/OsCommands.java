@@ -141,9 +141,11 @@ public interface OsCommands {
 
     /**
      * Prints {@code <sha256 hex>  <path>} for each file whose absolute path arrives NUL-separated on
-     * stdin (a file that cannot be read is left out); empty where this OS has no such tool.
+     * stdin and that is a regular file, not a link, in a folder whose real path lies in
+     * {@code realRoot} (the work folder's real path); any other is left out unread, as is a file
+     * that cannot be read. Empty where this OS has no such tool.
      */
-    default java.util.Optional<String> sha256Files() {
+    default java.util.Optional<String> sha256Files(String realRoot) {
         return java.util.Optional.empty();
     }
 

@@ -241,6 +241,20 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
             + "fleet_status_is() { [ ! -L \"$d/status.json\" ] && grep -qE \"\\\"status\\\":\\\"($1)\\\"\" \"$d/status.json\" 2>/dev/null; }; ";
 
     /**
+     * Of the absolute paths arriving NUL-separated on stdin, passes on (NUL-separated) those of
+     * regular files, not links, whose folder's real path lies in {@code realRoot}: a link, or a
+     * folder a link leads out of the work folder, is never opened. One real-path look per folder.
+     */
+    static String filesInside(String realRoot) {
+        String root = realRoot.endsWith("/") ? realRoot.substring(0, realRoot.length() - 1) : realRoot;
+        return "xargs -0 sh -c 'root=$1; shift; last=; real=; for f do [ -f \"$f\" ] && [ ! -L \"$f\" ] || continue; "
+                + "dir=${f%/*}; [ -n \"$dir\" ] || dir=/; if [ \"$dir\" != \"$last\" ]; then last=$dir; "
+                + "real=$(cd -P -- \"$dir\" 2>/dev/null && pwd -P) || real=; fi; "
+                + "[ -n \"$real\" ] || continue; case \"$real/\" in \"$root\"/*) printf \"%s\\0\" \"$f\" ;; esac; done' sh "
+                + posix(root);
+    }
+
+    /**
      * The folder of every task, and each task's folder, are made by fleet (with mkdir): one that is
      * a symbolic link was planted, and is refused, with a message and exit {@code code}; nothing in
      * or behind it is read or written, and the folder it points at keeps its permissions.

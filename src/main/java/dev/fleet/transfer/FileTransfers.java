@@ -200,7 +200,7 @@ public final class FileTransfers {
                     .map(p -> new Unchanged.Pair<>(p.dest(), p.source())).toList();
             FolderSwaps swaps = new FolderSwaps(realRoot, os);
             Map<String, FileStat> listed = files.describe(foldersInside(files, realRoot, destinations, os, swaps));
-            Set<String> same = Unchanged.onMember(skip, channel, listed, destinations);
+            Set<String> same = Unchanged.onMember(skip, channel, realRoot, listed, destinations);
             removeLeftParts(files, listed, destinations, os);
             FileResult[] done = new FileResult[plan.size()];
             boolean[] unchanged = new boolean[plan.size()];
@@ -504,7 +504,7 @@ public final class FileTransfers {
             plan.stream().filter(f -> f.local() != null).forEach(f -> locals.put(f.source(), f.local()));
             List<Unchanged.Pair<Path>> pairs = locals.entrySet().stream()
                     .map(e -> new Unchanged.Pair<>(e.getKey(), e.getValue())).toList();
-            Set<String> same = Unchanged.onThisMachine(skip, channel, listed, pairs);
+            Set<String> same = Unchanged.onThisMachine(skip, channel, realRoot, listed, pairs);
             FolderSwaps swaps = new FolderSwaps(realRoot, os);
             Set<String> folders = new HashSet<>();
             plan.stream().filter(f -> f.local() != null).forEach(f -> folders.add(swaps.folderOf(f.source())));

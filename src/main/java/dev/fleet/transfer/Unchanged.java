@@ -61,7 +61,7 @@ final class Unchanged {
      */
     static void refuseUnsupported(SkipUnchanged mode, OsCommands member) {
         if (mode == SkipUnchanged.CHECKSUM) {
-            checksumCommand(member);
+            checksumCommand(member, "/");
         }
     }
 
@@ -69,21 +69,21 @@ final class Unchanged {
      * Member destinations (of files about to be sent) that already hold the same file;
      * {@code listed} holds the member's files in the destinations' folders ({@link FileSession#describe}).
      */
-    static Set<String> onMember(SkipUnchanged mode, MemberChannel channel, Map<String, FileStat> listed, List<Pair<SourceFile>> plan)
-            throws IOException, ChannelException {
+    static Set<String> onMember(SkipUnchanged mode, MemberChannel channel, String realRoot, Map<String, FileStat> listed,
+                                List<Pair<SourceFile>> plan) throws IOException, ChannelException {
         if (mode == SkipUnchanged.NEVER || plan.isEmpty()) {
             return Set.of();
         }
-        return same(mode, plan, member(channel, listed), thisMachine(SourceFile::comparable, SourceFile::path));
+        return same(mode, plan, member(channel, realRoot, listed), thisMachine(SourceFile::comparable, SourceFile::path));
     }
 
     /** Member files (with their size and time as listed) whose copy at the given local path is already the same. */
-    static Set<String> onThisMachine(SkipUnchanged mode, MemberChannel channel, Map<String, FileStat> listed,
+    static Set<String> onThisMachine(SkipUnchanged mode, MemberChannel channel, String realRoot, Map<String, FileStat> listed,
                                      List<Pair<Path>> plan) throws ChannelException, IOException {
         if (mode == SkipUnchanged.NEVER || plan.isEmpty()) {
             return Set.of();
         }
-        return same(mode, plan, member(channel, listed), thisMachine(FileStat::ofLocal, Function.identity()));
+        return same(mode, plan, member(channel, realRoot, listed), thisMachine(FileStat::ofLocal, Function.identity()));
     }
 
     /**
@@ -125,7 +125,7 @@ final class Unchanged {
     }
 
     /** The member's end: size and time as already listed, hashes by one command. */
-    private static Side<String> member(MemberChannel channel, Map<String, FileStat> listed) {
+    private static Side<String> member(MemberChannel channel, String realRoot, Map<String, FileStat> listed) {
         return new Side<>() {
             @Override
             public FileStat stat(String file) {
@@ -134,7 +134,7 @@ final class Unchanged {
 
             @Override
             public Map<String, String> hashes(Collection<String> files) throws ChannelException {
-                return memberHashes(channel, files);
+                return memberHashes(channel, realRoot, files);
             }
         };
     }
@@ -158,17 +158,22 @@ final class Unchanged {
         };
     }
 
-    private static String checksumCommand(OsCommands member) {
-        return member.sha256Files().orElseThrow(() -> new InvalidRequest("skip_unchanged",
+    private static String checksumCommand(OsCommands member, String realRoot) {
+        return member.sha256Files(realRoot).orElseThrow(() -> new InvalidRequest("skip_unchanged",
                 "checksum needs a Linux or macOS member; use size_and_mtime or never"));
     }
 
-    /** SHA-256 of member files, one command for all of them; paths travel on stdin, never on a command line. */
-    private static Map<String, String> memberHashes(MemberChannel channel, Collection<String> paths) throws ChannelException {
+    /**
+     * SHA-256 of member files, one command for all of them; paths travel on stdin, never on a command
+     * line. Only files that are no link, in folders inside the work folder ({@code realRoot}), are
+     * read: a link leading out of it is never opened (it is refused when its turn comes).
+     */
+    private static Map<String, String> memberHashes(MemberChannel channel, String realRoot, Collection<String> paths)
+            throws ChannelException {
         if (paths.isEmpty()) {
             return Map.of();
         }
-        String command = checksumCommand(channel.os());
+        String command = checksumCommand(channel.os(), realRoot);
         ByteArrayOutputStream in = new ByteArrayOutputStream();
         for (String p : paths) {
             in.writeBytes(p.getBytes(StandardCharsets.UTF_8));

@@ -218,6 +218,37 @@ class TransferSkipUnchangedTest {
         assertThat(count(checked, "skipped")).isEqualTo(FILES);
     }
 
+    /**
+     * Checksum mode on a local member: a link in the work folder to a file outside it is refused
+     * (as in every mode) and its target is never read to be hashed first, even when a copy of the
+     * same size waits at the destination. Seen by the target's access time (skipped where reading
+     * a file does not move it).
+     */
+    @Test
+    void checksumModeNeverReadsALinksTargetOutsideTheWorkFolder() throws Exception {
+        Path localWork = Files.createDirectories(tmp.resolve("local-work"));
+        fleet.registerLocal("loc", localWork);
+        Path outside = Files.writeString(Files.createDirectories(tmp.resolve("outside")).resolve("target"), "tgt\n");
+        Files.createSymbolicLink(localWork.resolve("lnk"), outside);
+        Path dest = tmp.resolve("dest");
+        Files.createDirectories(dest.resolve("local-work"));
+        Files.writeString(dest.resolve("local-work/lnk"), "XYZ\n");
+        FileTime longAgo = FileTime.from(Instant.parse("2001-01-01T00:00:00Z"));
+        Path probe = Files.writeString(tmp.resolve("outside/probe"), "probe\n");
+        Files.setAttribute(probe, "lastAccessTime", longAgo);
+        Files.readAllBytes(probe);
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.getAttribute(probe, "lastAccessTime").equals(longAgo),
+                "reading a file does not move its access time on this file system");
+        Files.setAttribute(outside, "lastAccessTime", longAgo);
+
+        ToolResult r = fleet.call("receive_files", "member_name", "loc", "remote_paths", List.of("."), "local_dest",
+                dest.toString(), "skip_unchanged", "checksum");
+
+        assertThat(r.text()).contains("lnk", "a link leads outside the work folder; refused");
+        assertThat(Files.getAttribute(outside, "lastAccessTime")).isEqualTo(longAgo);
+        assertThat(Files.readString(dest.resolve("local-work/lnk"))).isEqualTo("XYZ\n");
+    }
+
     @Test
     void anUnknownModeIsRefusedByName() {
         ToolResult r = fleet.call("send_files", "member_name", "m", "local_paths", List.of(src.toString()), "skip_unchanged", "mtime");
