@@ -6,7 +6,9 @@ import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.MemberChannel;
+import dev.fleet.member.AuthType;
 import dev.fleet.member.Member;
+import dev.fleet.member.SshLogin;
 import dev.fleet.os.OsCommands;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,9 +77,24 @@ public final class StatusService {
         return members.stream().map(m -> byId.get(m.id())).toList();
     }
 
-    /** Members reached through the same login on the same machine. */
+    /**
+     * Members one probe answers for: the same machine, reached as the same user the same way (the
+     * probe logs in as the group's first member). Members with the same key file log in alike; a
+     * password is sealed per member and not compared, so each password member is probed through its
+     * own login. Before, a key member was reported offline for the wrong password of another member
+     * of the same user and host.
+     */
     static String machineKey(Member m) {
-        return m.isLocal() ? "local" : m.username() + "@" + m.deviceKey();
+        if (m.isLocal()) {
+            return "local";
+        }
+        SshLogin login = m.kind().sshLogin();
+        String keyPath = login == null ? null : login.keyPath() != null ? login.keyPath()
+                : m.cloud() != null ? m.cloud().sshKeyPath() : null;
+        boolean password = login != null && (login.authType() == AuthType.PASSWORD
+                || (keyPath == null && login.encryptedPassword() != null));
+        String how = password || keyPath == null ? "member " + m.id() : "key " + keyPath;
+        return m.username() + "@" + m.deviceKey() + " by " + how;
     }
 
     private Map<String, MemberStatus> probeMachine(List<Member> group) {
