@@ -27,7 +27,7 @@ final class SourceMembers {
         List<String> out = new ArrayList<>();
         check(out, who, "id", m.id(), ID_REGEX, ID_RULE, true);
         check(out, who, "friendlyName", m.friendlyName(), MemberRules.NAME_REGEX, MemberRules.NAME_RULE, true);
-        check(out, who, "workFolder", m.workFolder(), MemberRules.PATH_REGEX, MemberRules.PATH_RULE, true);
+        check(out, who, "workFolder", m.workFolder(), MemberRules.WORK_FOLDER_REGEX, MemberRules.WORK_FOLDER_RULE, true);
         if (m.isLocal() && m.workFolder() != null && m.workFolder().matches(MemberRules.PATH_REGEX)
                 && !m.workFolder().startsWith("~") && !absoluteHere(m.workFolder())) {
             out.add(who + ": workFolder must be an absolute path on this machine for a local member, got "

@@ -7,6 +7,13 @@ public final class MemberRules {
     /** Absolute POSIX or Windows path, or ~-relative; no control characters (newlines included). */
     public static final String PATH_REGEX = "(?:/|~(?:/|$)|[A-Za-z]:[\\\\/])[^\\x00-\\x1f\\x7f]{0,4095}";
     public static final String PATH_RULE = "must be an absolute path (/..., C:\\... or ~/...) without control characters";
+    /**
+     * A member's work folder: a path as above with no {@code ..} segment. On the member a {@code ..}
+     * is read through any link on the way, so the folder it names cannot be told from the text,
+     * and making the folder would make the one before the {@code ..} too, outside it.
+     */
+    public static final String WORK_FOLDER_REGEX = "(?!(?:.*[/\\\\])?\\.\\.(?:[/\\\\]|$))" + PATH_REGEX;
+    public static final String WORK_FOLDER_RULE = PATH_RULE + ", and without '..' segments (name the folder itself)";
     public static final String HOST_REGEX = "[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\\[?[0-9A-Fa-f:.]{2,45}\\]?";
     public static final String HOST_RULE = "must be a hostname, an IPv4 address or an IPv6 address";
     public static final String USERNAME_REGEX = "[A-Za-z0-9._][A-Za-z0-9._@\\\\-]{0,63}";

@@ -450,10 +450,19 @@ public final class Registrar {
         if (os == MemberOs.WINDOWS) {
             return MemberPaths.isInside(a, b, os) && MemberPaths.isInside(b, a, os);
         }
-        return strip(a).equals(strip(b));
+        return posixFolder(a).equals(posixFolder(b));
     }
 
-    private static String strip(String f) {
-        return f.length() > 1 && (f.endsWith("/") || f.endsWith("\\")) ? f.substring(0, f.length() - 1) : f;
+    /**
+     * A POSIX folder as the file system reads its text: repeated slashes are one, a {@code .}
+     * segment names the folder it is in, a trailing slash changes nothing. ({@code ..} cannot be
+     * read from the text; work folders have none.)
+     */
+    static String posixFolder(String f) {
+        String s = f.replaceAll("/+", "/").replaceAll("(?:/\\.)+(?=/|$)", "");
+        if (s.isEmpty()) {
+            return "/";
+        }
+        return s.length() > 1 && (s.endsWith("/") || s.endsWith("\\")) ? s.substring(0, s.length() - 1) : s;
     }
 }

@@ -33,7 +33,7 @@ final class RegistrationParams {
             .matching(MemberRules.PATH_REGEX, MemberRules.PATH_RULE);
     static final Param WORK_FOLDER = Param.string("work_folder",
             "Absolute folder on the member where commands and prompts run; created if missing. One member per folder per machine.")
-            .matching(MemberRules.PATH_REGEX, MemberRules.PATH_RULE);
+            .matching(MemberRules.WORK_FOLDER_REGEX, MemberRules.WORK_FOLDER_RULE);
     static final Param GIT_ACCESS = Param.oneOf("git_access", "Git access level this member should get: read, push, admin, issues or full.",
             GitAccess.names());
     static final Param GIT_REPOS = Param.stringList("git_repos", "Repositories (owner/name) the member works on.")

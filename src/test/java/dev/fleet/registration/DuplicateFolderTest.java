@@ -42,4 +42,29 @@ class DuplicateFolderTest {
         assertThatCode(() -> Registrar.refuseDuplicateFolder(registry, null, "127.0.0.1:22", "/home/dev/Work"))
                 .doesNotThrowAnyException();
     }
+
+    /** On a POSIX machine a folder's text is read as its file system reads it: "//" is "/", a "." segment is nothing. */
+    @Test
+    void onLinuxRepeatedSlashesAndDotSegmentsNameTheSameFolder() {
+        Registry registry = withMember("/home/dev/work", MemberOs.LINUX);
+        for (String same : new String[] {"/home//dev/work", "/home/dev/work/.", "/home/./dev/work/", "//home/dev/./././work//"}) {
+            assertThatThrownBy(() -> Registrar.refuseDuplicateFolder(registry, null, "127.0.0.1:22", same))
+                    .as(same).isInstanceOf(InvalidRequest.class).hasMessageContaining("already the folder of member first");
+        }
+        for (String other : new String[] {"/home/dev/work/.hidden", "/home/dev/work.", "/home/dev/work/sub"}) {
+            assertThatCode(() -> Registrar.refuseDuplicateFolder(registry, null, "127.0.0.1:22", other)).as(other)
+                    .doesNotThrowAnyException();
+        }
+    }
+
+    /** A ".." segment cannot be read from the text (it follows links on the member): a work folder has none. */
+    @Test
+    void aWorkFolderWithADotDotSegmentIsRefusedByTheRule() {
+        for (String refused : new String[] {"/tmp/x/../work", "/tmp/..", "~/../other", "C:\\Users\\..\\Work", "/..", "/a/../"}) {
+            org.assertj.core.api.Assertions.assertThat(refused.matches(dev.fleet.member.MemberRules.WORK_FOLDER_REGEX)).as(refused).isFalse();
+        }
+        for (String allowed : new String[] {"/tmp/work", "/tmp/..work", "/tmp/work..", "/tmp/a..b/c", "~/work", "~", "C:\\Work", "/"}) {
+            org.assertj.core.api.Assertions.assertThat(allowed.matches(dev.fleet.member.MemberRules.WORK_FOLDER_REGEX)).as(allowed).isTrue();
+        }
+    }
 }

@@ -57,6 +57,31 @@ class RemoteMemberToolsTest {
         return new ObjectMapper().readTree(fleet.home.dataDir().resolve("registry.json").toFile());
     }
 
+    /**
+     * One member per folder: a folder written another way ("//", a "." segment) is the same folder;
+     * a ".." is refused by name before the member is reached (making the folder made the one before
+     * the ".." too, outside it).
+     */
+    @Test
+    void aFolderWrittenAnotherWayIsTakenAndADotDotIsRefusedBeforeAnythingIsMade() throws Exception {
+        assertThat(registerKey("first", key, work).isError()).isFalse();
+        for (String same : new String[] {work + "/.", work.getParent() + "//" + work.getFileName(), work + "/./"}) {
+            ToolResult r = fleet.call("register_member", "friendly_name", "again", "member_type", "remote", "host", "127.0.0.1",
+                    "port", sshd.port(), "username", TestSshServer.USER, "auth_type", "key", "key_path", key.toString(),
+                    "work_folder", same);
+            assertThat(r.isError()).as(same).isTrue();
+            assertThat(r.text()).as(same).contains("already the folder of member first");
+        }
+        Path made = tmp.resolve("made-by-dotdot");
+        ToolResult dotDot = fleet.call("register_member", "friendly_name", "dotdot", "member_type", "remote", "host", "127.0.0.1",
+                "port", sshd.port(), "username", TestSshServer.USER, "auth_type", "key", "key_path", key.toString(),
+                "work_folder", made + "/../elsewhere");
+        assertThat(dotDot.isError()).isTrue();
+        assertThat(dotDot.text()).contains("work_folder", "'..'");
+        assertThat(made).doesNotExist();
+        assertThat(tmp.resolve("elsewhere")).doesNotExist();
+    }
+
     @Test
     void registersWithEveryKeyTypeDetectsTheOsAndCreatesTheFolder() throws Exception {
         fleet.home.installFakeAgentCli("2.0.1");
