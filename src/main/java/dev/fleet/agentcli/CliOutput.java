@@ -9,8 +9,10 @@ import java.util.List;
 
 /**
  * What an agent CLI printed and how it exited. A long stdout overflows the inline cap; it is then
- * read back whole from its spill file, so a long answer is never cut. The wrapper's own
- * "ended by" line is taken off stderr and kept apart.
+ * read back whole from its spill file, so a long answer is never cut. The spill files are then
+ * removed: no answer names them, and what an agent printed (a key it read, say) is not left on
+ * disk in the clear, where the answer has it starred. The wrapper's own "ended by" line is taken
+ * off stderr and kept apart.
  */
 public record CliOutput(String stdout, String stderr, Integer exitCode, String endedBy) {
 
@@ -23,6 +25,8 @@ public record CliOutput(String stdout, String stderr, Integer exitCode, String e
                 // The inline tail is what there is.
             }
         }
+        removeQuietly(r.stdoutFullPath());
+        removeQuietly(r.stderrFullPath());
         String err = r.stderr() == null ? "" : r.stderr();
         String endedBy = null;
         int mark = err.lastIndexOf(AgentShell.ENDED_BY_MARK);
@@ -31,6 +35,17 @@ public record CliOutput(String stdout, String stderr, Integer exitCode, String e
             err = err.substring(0, mark).stripTrailing();
         }
         return new CliOutput(out == null ? "" : out, err, r.exitCode(), endedBy == null || endedBy.isEmpty() ? null : endedBy);
+    }
+
+    private static void removeQuietly(String spill) {
+        if (spill == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(Path.of(spill));
+        } catch (IOException e) {
+            // Owner-only in fleet's data folder, and among the newest kept: the next spills push it out.
+        }
     }
 
     public boolean exitedCleanly() {

@@ -4,7 +4,9 @@ import dev.fleet.commands.Commands;
 import dev.fleet.exec.CommandResult;
 import dev.fleet.member.Member;
 import dev.fleet.tasks.TaskLauncher;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** How execute_command reports a command that ran, or one that was started as a task. */
@@ -62,7 +64,9 @@ final class CommandText {
         }
         section(t, "stdout", r.stdout(), r.stdoutBytes(), r.stdoutFullPath());
         section(t, "stderr", r.stderr(), r.stderrBytes(), r.stderrFullPath());
-        return new ToolResult(t.toString().stripTrailing(), out, r.timedOut());
+        List<Path> files = java.util.stream.Stream.of(r.stdoutFullPath(), r.stderrFullPath())
+                .filter(java.util.Objects::nonNull).map(Path::of).toList();
+        return new ToolResult(t.toString().stripTrailing(), out, r.timedOut(), files);
     }
 
     private static void section(StringBuilder t, String label, String text, long bytes, String fullPath) {

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.fleet.security.KnownSecrets;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -46,7 +49,31 @@ final class Redaction {
         if (secrets.isEmpty()) {
             return result;
         }
-        return new ToolResult(text(result.text()), structured(result.structured()), result.isError());
+        for (Path f : result.outputFiles()) {
+            try {
+                OutputFileRedaction.rewrite(f, this::text, reach());
+            } catch (IOException | RuntimeException e) {
+                // The file cannot be left holding a secret the answer hides: it goes.
+                removeQuietly(f);
+            }
+        }
+        return new ToolResult(text(result.text()), structured(result.structured()), result.isError(), result.outputFiles());
+    }
+
+    /** Characters a secret's longest form may span in output: no piece of a file is cut nearer its end than this. */
+    private int reach() {
+        int longest = secrets.stream().mapToInt(String::length).max().orElse(0);
+        // URL-encoding takes up to 9 characters for a character (3 UTF-8 bytes), base64 of user:secret a third more,
+        // and wrapped base64 a line break every 64 characters: 12 per character covers each form.
+        return 12 * longest + 256;
+    }
+
+    private static void removeQuietly(Path f) {
+        try {
+            Files.deleteIfExists(f);
+        } catch (IOException e) {
+            // Nothing more can be done here; the answer still hides the secret.
+        }
     }
 
     String text(String s) {

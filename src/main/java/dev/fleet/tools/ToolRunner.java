@@ -149,7 +149,7 @@ public final class ToolRunner {
             copy.put("budgetWarnings", extra);
             structured = copy;
         }
-        return new ToolResult(text.toString(), structured, result.isError());
+        return new ToolResult(text.toString(), structured, result.isError(), result.outputFiles());
     }
 
     /** The call's own secrets and those fleet holds for the member it is about, starred out of the answer. */

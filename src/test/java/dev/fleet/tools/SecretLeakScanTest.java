@@ -148,6 +148,17 @@ class SecretLeakScanTest {
                 }
                 assertThat(streamed.text()).contains("key=********").doesNotContain(API_KEY);
 
+                // Output past the inline limit is kept whole in a file the answer names: starred there too,
+                // while the rest of it is kept as printed.
+                ToolResult large = fleet.call("execute_command", "member_name", "pw", "command",
+                        "cat ~/.apra-fleet-keys; head -c 200000 /dev/zero | tr '\\0' a; echo; cat login.txt ~/.apra-fleet-keys");
+                assertThat(large.isError()).as(large.text()).isFalse();
+                @SuppressWarnings("unchecked")
+                String full = (String) ((java.util.Map<String, Object>) large.structured()).get("stdoutFullPath");
+                assertThat(full).isNotNull();
+                String kept = Files.readString(Path.of(full));
+                assertThat(kept).contains("the password is ********", "a".repeat(200_000)).doesNotContain(TestSshServer.PASSWORD, API_KEY);
+
                 // The member really printed them: only the answer is starred.
                 assertThat(Files.readString(memberHome.resolve(".apra-fleet-keys"))).contains(API_KEY);
 
