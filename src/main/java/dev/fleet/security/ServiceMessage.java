@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
  * the redaction of the tool's literal arguments. So every place fleet quotes a service goes
  * through {@link #quote}: the known secrets in all their forms, credential-shaped values
  * (Authorization, Basic, Bearer, {@code token=}/{@code password:} values, JWTs, GitHub tokens)
- * are removed, and what is left is one line of at most {@value #MAX_CHARS} characters.
+ * are removed, and what is left is one line of at most {@value #MAX_CHARS} characters. A value a
+ * service gives in a successful answer (a user's or an App's name) is no safer, since an endpoint
+ * standing in for the service can put the request's header there: it goes through {@link #value}.
  */
 public final class ServiceMessage {
     public static final int MAX_CHARS = 300;
@@ -41,8 +43,16 @@ public final class ServiceMessage {
      * characters. Nothing said (null or blank) reads "unknown error".
      */
     public static String quote(String said, KnownSecrets known) {
+        return value(said, known, NOTHING_SAID);
+    }
+
+    /**
+     * A value a service gave that fleet shows (a user's name, an App's name, an account), cleaned as
+     * {@link #quote} cleans a message; nothing given, or nothing left once cleaned, reads {@code absent}.
+     */
+    public static String value(String said, KnownSecrets known, String absent) {
         if (said == null || said.isBlank()) {
-            return NOTHING_SAID;
+            return absent;
         }
         // Known secrets first, before any cut could leave part of one behind.
         String text = known.removeFrom(said, REMOVED);
@@ -54,7 +64,7 @@ public final class ServiceMessage {
         text = NAMED_SECRET.matcher(text).replaceAll("$1" + REMOVED);
         text = SPACES.matcher(text.strip()).replaceAll(" ");
         if (text.isEmpty()) {
-            return NOTHING_SAID;
+            return absent;
         }
         return text.length() > MAX_CHARS ? text.substring(0, MAX_CHARS) + "…" : text;
     }

@@ -38,6 +38,15 @@ final class ApiClient {
             JsonNode v = body.path(field);
             return v.isValueNode() ? v.asText() : null;
         }
+
+        /**
+         * A value of the answer that fleet shows (a user's or an App's name). An endpoint standing
+         * in for the service may put anything there, the request's Authorization header included,
+         * so it is cleaned as the service's messages are; absent (or JSON null): {@code otherwise}.
+         */
+        String shown(JsonNode value, String otherwise) {
+            return ServiceMessage.value(value.isValueNode() && !value.isNull() ? value.asText() : null, sent, otherwise);
+        }
     }
 
     /** The service did not answer (network, DNS, TLS, timeout). */

@@ -51,7 +51,7 @@ final class GitHubApi {
         if (!r.ok()) {
             throw new VcsException("GET /app failed (" + r.status() + "): " + explain(r));
         }
-        return new App(r.text("name"));
+        return new App(r.shown(r.body().path("name"), null));
     }
 
     Installation installation(String jwt, long id) throws VcsException {
@@ -59,7 +59,7 @@ final class GitHubApi {
         if (!r.ok()) {
             throw new VcsException("Installation " + id + " not found (" + r.status() + "): " + explain(r));
         }
-        return new Installation(r.body().path("account").path("login").asText(null));
+        return new Installation(r.shown(r.body().path("account").path("login"), null));
     }
 
     /** An installation token limited to {@code repoNames} (bare names; empty = every repository of the installation). */
@@ -101,7 +101,7 @@ final class GitHubApi {
             return new ApiCheck.Inconclusive("GitHub API not checked: " + e.getMessage());
         }
         if (r.ok()) {
-            return new ApiCheck.Passed("GitHub API accepted the token (user " + r.body().path("login").asText("?") + ")");
+            return new ApiCheck.Passed("GitHub API accepted the token (user " + r.shown(r.body().path("login"), "?") + ")");
         }
         if (r.status() == 401) {
             return new ApiCheck.Rejected("GitHub rejected the token (401): " + ApiClient.message(r));

@@ -1,5 +1,6 @@
 package dev.fleet.vcs;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,8 +30,9 @@ final class OtherApis {
             return new ApiCheck.Inconclusive("Bitbucket API not checked: " + e.getMessage());
         }
         if (r.ok()) {
-            return new ApiCheck.Passed("Bitbucket API accepted the token (user " + r.body().path("display_name").asText(
-                    r.body().path("username").asText("?")) + ")");
+            JsonNode name = r.body().path("display_name");
+            return new ApiCheck.Passed("Bitbucket API accepted the token (user "
+                    + r.shown(name.isValueNode() && !name.isNull() ? name : r.body().path("username"), "?") + ")");
         }
         if (r.status() == 401) {
             return new ApiCheck.Rejected("Bitbucket rejected the email and API token (401): " + ApiClient.message(r));
@@ -48,7 +50,7 @@ final class OtherApis {
         }
         if (r.status() == 200 && r.body().has("authenticatedUser")) {
             return new ApiCheck.Passed("Azure DevOps accepted the PAT (user "
-                    + r.body().path("authenticatedUser").path("providerDisplayName").asText("?") + ")");
+                    + r.shown(r.body().path("authenticatedUser").path("providerDisplayName"), "?") + ")");
         }
         if (r.status() == 401 || r.status() == 203 || r.status() == 302 || (r.status() == 200 && r.body().isMissingNode())) {
             return new ApiCheck.Rejected("Azure DevOps rejected the PAT (" + r.status() + ")");

@@ -55,6 +55,16 @@ class ServiceMessageTest {
     }
 
     @Test
+    void aValueAServiceGaveIsCleanedAsItsMessagesAreAndAbsentReadsAsTheCallerSays() {
+        String token = "VALUE-CANARY-8080";
+        KnownSecrets known = KnownSecrets.ofAuthorization("Basic " + b64("a@b.io:" + token));
+        assertThat(ServiceMessage.value("Octo Cat", known, "?")).isEqualTo("Octo Cat");
+        assertThat(ServiceMessage.value("Octo\n" + b64("a@b.io:" + token), known, "?")).isEqualTo("Octo [removed]");
+        assertThat(ServiceMessage.value(null, known, "?")).isEqualTo("?");
+        assertThat(ServiceMessage.value("\r\n", known, null)).isNull();
+    }
+
+    @Test
     void theQuoteIsOneBoundedLine() {
         assertThat(ServiceMessage.quote("line one\r\nline\ttwo\u0000\u001b[31m red", KnownSecrets.none()))
                 .isEqualTo("line one line two [31m red");

@@ -3,6 +3,7 @@ package dev.fleet.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleet.security.ServiceMessage;
 import dev.fleet.testing.FakeGitHosting;
 import dev.fleet.testing.SecretWatch;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,6 +132,73 @@ class ServiceQuotedSecretsTest {
             }
             assertThat(watch.logs()).doesNotContain("eyJ");
         }
+    }
+
+    /**
+     * A service, or an endpoint standing in for it, that accepts the credential and gives the
+     * request's Authorization header back as the user's or the App's name, over several lines.
+     * The name is shown as one bounded line, with no form of the credential in it.
+     */
+    @Test
+    void aNameEchoingTheHeaderInASuccessfulAnswerShowsNoFormOfTheCredential() throws Exception {
+        String shortEmail = "a@b.io";
+        String token = "BBOK-CANARY-5151";
+        hosting.answerNext("/bitbucket/2.0/user", 200, echoingName("display_name"), Map.of());
+        ToolResult bitbucket = fleet.call("provision_vcs_auth", "member_name", "dev", "provider", "bitbucket", "email", shortEmail,
+                "api_token", token, "workspace", "ws");
+        assertOneBoundedNameLine(bitbucket, "Bitbucket API accepted the token (user ");
+        assertNoFormOf(bitbucket, shortEmail, token);
+
+        String azurePat = "AZOKpat-CANARY-31313131";
+        hosting.azurePats.put("acme", azurePat);
+        hosting.answerNext("/_apis/connectionData", 200, "{\"authenticatedUser\":" + echoingName("providerDisplayName") + "}",
+                Map.of());
+        ToolResult azure = fleet.call("provision_vcs_auth", "member_name", "dev", "provider", "azure-devops",
+                "org_url", "https://dev.azure.com/acme", "pat", azurePat);
+        assertOneBoundedNameLine(azure, "Azure DevOps accepted the PAT (user ");
+        assertNoFormOf(azure, "", azurePat);
+
+        String pat = "PATOK-github-CANARY-6262";
+        hosting.answerNext("/github/user", 200, echoingName("login"), Map.of());
+        ToolResult github = fleet.call("provision_vcs_auth", "member_name", "dev", "provider", "github", "github_mode", "pat",
+                "token", pat);
+        assertOneBoundedNameLine(github, "GitHub API accepted the token (user ");
+        assertNoFormOf(github, "x-access-token", pat);
+        assertThat(hosting.quotedAuthorizations).hasSize(3);
+    }
+
+    @Test
+    void setupGitAppShowsNoJwtAGitHubStandInGaveAsTheAppsOrAccountsName() throws Exception {
+        Path key = hosting.writePkcs1Key(tmp.resolve("keys/app.pem"));
+        hosting.answerNext("/github/app", 200, echoingName("name"), Map.of());
+        hosting.answerNext("/app/installations/" + FakeGitHosting.INSTALLATION_ID, 200,
+                "{\"account\":" + echoingName("login") + "}", Map.of());
+        ToolResult app = setupApp(key);
+        assertThat(app.isError()).as(app.text()).isFalse();
+        assertThat(hosting.quotedAuthorizations).hasSize(2).allMatch(a -> a.startsWith("Bearer eyJ"));
+        assertThat(app.text().lines().count()).as("the result keeps its five lines: " + app.text()).isEqualTo(5);
+        assertThat(app.text()).contains("  App: Echo Authorization: [removed]", "  Org: Echo Authorization: [removed]");
+        for (String label : List.of("  App: ", "  Org: ")) {
+            String line = app.text().lines().filter(l -> l.startsWith(label)).findFirst().orElseThrow();
+            assertThat(line).as("one bounded line").hasSizeLessThanOrEqualTo(label.length() + ServiceMessage.MAX_CHARS + 40);
+        }
+        assertNoJwt(app);
+    }
+
+    /** A name over three lines, quoting the request's Authorization header whole and its credential bare, then too long. */
+    private static String echoingName(String field) {
+        return "{\"" + field + "\":\"Echo\\nAuthorization: " + FakeGitHosting.REQUEST_AUTHORIZATION + "\\n"
+                + FakeGitHosting.REQUEST_CREDENTIAL + "; " + "x".repeat(400) + "\"}";
+    }
+
+    /** The check's line names the user once, on that line only, within the bound for what a service says. */
+    private static void assertOneBoundedNameLine(ToolResult r, String start) {
+        assertThat(r.isError()).as(r.text()).isFalse();
+        String line = r.text().lines().filter(l -> l.contains(start)).findFirst().orElseThrow(() -> new AssertionError(r.text()));
+        String name = line.substring(line.indexOf(start) + start.length());
+        assertThat(name).startsWith("Echo Authorization: [removed]").endsWith("…)");
+        assertThat(name.length()).isLessThanOrEqualTo(ServiceMessage.MAX_CHARS + 2);
+        assertThat(r.text()).doesNotContain("x".repeat(ServiceMessage.MAX_CHARS + 1));
     }
 
     private ToolResult provisionBitbucket(String token) {
