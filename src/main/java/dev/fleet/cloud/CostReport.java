@@ -27,7 +27,8 @@ public record CostReport(Duration uptime, Double hourlyRate, Double estimatedCos
         Double cost = rate == null ? null : rate * uptime.toSeconds() / 3600.0;
         if (d.state() == InstanceState.RUNNING) {
             if (rate == null) {
-                warnings.add("unknown price for " + d.instanceType() + " (add it to pricing.json in the data directory)");
+                warnings.add(d.instanceType() == null ? "unknown price: the instance type is unknown"
+                        : "unknown price for " + d.instanceType() + " (add it to pricing.json in the data directory)");
             } else if (rate > EXPENSIVE_RATE) {
                 warnings.add(String.format(Locale.ROOT, "expensive: $%.2f/h", rate));
             }

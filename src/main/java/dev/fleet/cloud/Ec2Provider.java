@@ -60,7 +60,7 @@ public final class Ec2Provider implements CloudProvider {
                     .filter(x -> cloud.instanceId().equals(x.instanceId())).findFirst()
                     .orElseThrow(() -> new CloudException("instance " + cloud.instanceId() + " not found in " + cloud.region()));
             return new InstanceDetails(i.instanceId(), InstanceState.fromName(i.state() == null ? null : i.state().nameAsString()),
-                    i.publicIpAddress(), i.instanceTypeAsString(), i.launchTime());
+                    Ec2Fields.publicIp(i.publicIpAddress()), Ec2Fields.instanceType(i.instanceTypeAsString()), i.launchTime());
         } catch (SdkException e) {
             throw translate("describe", cloud, e);
         }

@@ -58,6 +58,8 @@ public final class FakeEc2 implements AutoCloseable {
     public static final String AVAILABILITY_ZONE = "us-east-1a";
     public static final String IMAGE_ID = "ami-0fa4e0000000fee7";
     public static final Duration DEFAULT_DELAY = Duration.ofMillis(200);
+    /** In an answer, stands for the request's signed headers (see {@link SimInstance#quoteHeadersInAnswers}). */
+    private static final String REQUEST_HEADERS = "{{request headers}}";
 
     private static final DateTimeFormatter ISO_MILLIS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -233,6 +235,7 @@ public final class FakeEc2 implements AutoCloseable {
         private State state;
         private Instant launchTime;
         private String publicIp;
+        private boolean quoteHeaders;
         private Hooks hooks = defaultHooks;
         private Duration pendingDelay = DEFAULT_DELAY;
         private Duration stoppingDelay = DEFAULT_DELAY;
@@ -325,6 +328,18 @@ public final class FakeEc2 implements AutoCloseable {
         }
 
         /** Adds a tag, reported in DescribeInstances' tagSet and matched by {@code tag:KEY} filters. */
+        /**
+         * From now on DescribeInstances gives this instance's type and public address each followed
+         * by the request's Authorization and X-Amz-Security-Token headers, on lines of their own, as
+         * an endpoint standing in for EC2 that echoes the request might.
+         */
+        public SimInstance quoteHeadersInAnswers() {
+            synchronized (lock) {
+                quoteHeaders = true;
+                return this;
+            }
+        }
+
         public SimInstance tag(String key, String value) {
             synchronized (lock) {
                 tags.put(key, value);
@@ -449,7 +464,9 @@ public final class FakeEc2 implements AutoCloseable {
             } catch (RuntimeException e) {
                 reply = errorReply(new ApiError(500, "InternalError", "fake EC2 failed: " + e));
             }
-            byte[] body = reply.xml().getBytes(StandardCharsets.UTF_8);
+            byte[] body = reply.xml().replace(REQUEST_HEADERS, escape("Authorization: "
+                    + exchange.getRequestHeaders().getFirst("Authorization") + "\nX-Amz-Security-Token: "
+                    + exchange.getRequestHeaders().getFirst("X-Amz-Security-Token"))).getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/xml;charset=UTF-8");
             exchange.sendResponseHeaders(reply.status(), body.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -659,14 +676,14 @@ public final class FakeEc2 implements AutoCloseable {
                 .append(el("dnsName", i.publicIp == null ? "" : "ec2-" + i.publicIp.replace('.', '-')
                         + ".compute-1.amazonaws.com"))
                 .append(el("amiLaunchIndex", "0"))
-                .append(el("instanceType", i.instanceType))
+                .append(el("instanceType", i.instanceType + (i.quoteHeaders ? "\n" + REQUEST_HEADERS : "")))
                 .append(el("launchTime", ISO_MILLIS.format(i.launchTime)))
                 .append("<placement>").append(el("availabilityZone", AVAILABILITY_ZONE))
                 .append(el("tenancy", "default")).append("</placement>")
                 .append("<monitoring>").append(el("state", "disabled")).append("</monitoring>")
                 .append(el("privateIpAddress", i.privateIp));
         if (i.publicIp != null) {
-            xml.append(el("ipAddress", i.publicIp));
+            xml.append(el("ipAddress", i.publicIp + (i.quoteHeaders ? "\n" + REQUEST_HEADERS : "")));
         }
         xml.append(el("architecture", "x86_64"))
                 .append(el("rootDeviceType", "ebs"))

@@ -232,6 +232,39 @@ class CloudMemberToolsTest {
                 .contains("member_name", "not a cloud member");
     }
 
+    /**
+     * An endpoint standing in for EC2 that gives the request's signed headers back inside the
+     * instance's type and address: those fields have a known shape, and what is not of it is not
+     * shown (cloud_control status, member_detail, fleet_status) nor written to the spend ledger.
+     */
+    @Test
+    void signedHeadersEchoedInAnInstancesTypeAndAddressReachNoResultAndNoFile() throws Exception {
+        String sessionToken = "IQoJb3JpZ2luX2VjECHOEDTOKEN0123456789abcdef";
+        sim.close();
+        sim = new CloudFleet(tmp.resolve("with-token"), 11, Clock.systemUTC(), Map.of("AWS_SESSION_TOKEN", sessionToken));
+        FakeEc2.SimInstance i = machine(ID, "g5.2xlarge", FakeEc2.State.RUNNING);
+        assertThat(register("echo", ID).isError()).isFalse();
+        i.quoteHeadersInAnswers();
+
+        List<ToolResult> results = List.of(call("cloud_control", "member_name", "echo", "action", "status"),
+                call("member_detail", "member_name", "echo"), call("fleet_status"));
+        assertThat(results.get(0).text()).contains(ID, "running", "no public IP").doesNotContain("g5.2xlarge");
+        ObjectMapper json = new ObjectMapper();
+        List<String> seen = new ArrayList<>();
+        for (ToolResult r : results) {
+            assertThat(r.isError()).as(r.text()).isFalse();
+            seen.add(r.text());
+            seen.add(json.writeValueAsString(r.structured()));
+        }
+        try (var files = Files.walk(sim.home.dataDir())) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                seen.add(f + ": " + Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+        }
+        assertThat(seen).as("results and fleet's files").noneMatch(s -> s.contains(sessionToken) || s.contains("AWS4-HMAC-SHA256")
+                || s.contains("Signature=") || s.contains("X-Amz-Security-Token"));
+    }
+
     @Test
     void statusShowsStoppedMembersOffWithoutContactingThemAndRunningOnesWithCost() throws Exception {
         machine(ID, "g5.2xlarge", FakeEc2.State.RUNNING);
