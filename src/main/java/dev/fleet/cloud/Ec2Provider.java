@@ -36,7 +36,11 @@ public final class Ec2Provider implements CloudProvider {
 
     private final Map<String, String> env;
     private final String endpointOverride;
-    private final Map<String, Ec2Client> clients = new ConcurrentHashMap<>();
+    private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+
+    /** A client and the credentials it signs with, which an error quoting the request back may carry. */
+    private record Connection(Ec2Client client, SigningCredentials credentials) {
+    }
 
     /**
      * @param endpointOverride another EC2 endpoint ({@code FLEET_EC2_ENDPOINT}); null: the SDK's own choice
@@ -92,11 +96,12 @@ public final class Ec2Provider implements CloudProvider {
     /**
      * An SDK failure as fleet says it. What AWS (or an endpoint standing in for it) said is quoted
      * through {@link ServiceMessage}: an answer may quote the request's signed headers back, the
-     * session token among them.
+     * session token among them, so the credentials the client signed with are known secrets.
      */
     private CloudException translate(String action, CloudConfig c, SdkException e) {
         String where = c.instanceId() + " in " + c.region() + (c.profile() == null ? "" : " (profile " + c.profile() + ")");
-        KnownSecrets sent = KnownSecrets.of(env.get("AWS_SECRET_ACCESS_KEY"), env.get("AWS_SESSION_TOKEN"));
+        Connection connection = connections.get(key(c));
+        KnownSecrets sent = connection == null ? KnownSecrets.none() : connection.credentials().known();
         if (e instanceof Ec2Exception ec2 && ec2.awsErrorDetails() != null) {
             String code = ec2.awsErrorDetails().errorCode();
             String msg = ServiceMessage.quote(ec2.awsErrorDetails().errorMessage(), sent);
@@ -116,10 +121,13 @@ public final class Ec2Provider implements CloudProvider {
         return new CloudException("AWS error while trying to " + action + " " + where + ": " + ServiceMessage.quote(e.getMessage(), sent), e);
     }
 
+    private static String key(CloudConfig c) {
+        return c.region() + "|" + c.profile();
+    }
+
     private Ec2Client client(CloudConfig c) {
-        String key = c.region() + "|" + c.profile();
-        return clients.computeIfAbsent(key, k -> {
-            AwsCredentialsProvider credentials = credentials(c.profile());
+        return connections.computeIfAbsent(key(c), k -> {
+            SigningCredentials credentials = new SigningCredentials(credentials(c.profile()));
             var builder = Ec2Client.builder()
                     .region(Region.of(c.region()))
                     .credentialsProvider(credentials)
@@ -131,8 +139,8 @@ public final class Ec2Provider implements CloudProvider {
             if (endpointOverride != null) {
                 builder.endpointOverride(URI.create(endpointOverride));
             }
-            return builder.build();
-        });
+            return new Connection(builder.build(), credentials);
+        }).client();
     }
 
     /**
@@ -155,7 +163,7 @@ public final class Ec2Provider implements CloudProvider {
 
     @Override
     public void close() {
-        clients.values().forEach(Ec2Client::close);
-        clients.clear();
+        connections.values().forEach(conn -> conn.client().close());
+        connections.clear();
     }
 }
