@@ -20,7 +20,7 @@ import java.util.Map;
  * data is no safer than the text: it carries what members print (a command's output, an agent's
  * reply) and what services answer (an error quoting the request), so it is searched all through.
  * Each secret is looked for in every form it may be printed in ({@link KnownSecrets}: as given,
- * URL-encoded, base64), as in what services say.
+ * URL-encoded, base64 alone or inside larger data, wrapped over lines or not), as in what services say.
  */
 final class Redaction {
     static final String STARS = "********";
@@ -83,7 +83,9 @@ final class Redaction {
     /**
      * A progress message: the newest lines of a command's output, each possibly cut (at a length
      * limit, or where the output has arrived so far). Besides whole secrets, a line that ends in
-     * the first characters of one (four or more) has them starred: the rest may never be shown.
+     * the first characters of one in any form (four or more) has them starred: the rest may never
+     * be shown. So has a first line that begins with the last characters of a secret's base64,
+     * wrapped from a line that is no longer in the message.
      */
     String tail(String message) {
         if (message == null || secrets.isEmpty()) {
@@ -91,20 +93,9 @@ final class Redaction {
         }
         String[] lines = text(message).split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
-            lines[i] = withoutCutSecret(lines[i]);
+            lines[i] = forms.withoutCutForms(lines[i], STARS, MIN_CUT);
         }
         return String.join("\n", lines);
-    }
-
-    private String withoutCutSecret(String line) {
-        for (String secret : secrets) {
-            for (int n = Math.min(secret.length() - 1, line.length()); n >= MIN_CUT; n--) {
-                if (line.endsWith(secret.substring(0, n))) {
-                    return line.substring(0, line.length() - n) + STARS;
-                }
-            }
-        }
-        return line;
     }
 
     private Object structured(Object v) {

@@ -28,4 +28,23 @@ class RedactionTest {
         String encoded = java.util.Base64.getEncoder().encodeToString("hunter2-long".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertThat(redaction.text("auth=" + encoded)).isEqualTo("auth=********");
     }
+
+    /**
+     * A secret's base64 wrapped over lines (base64 of a key file), streamed: a message holding both
+     * lines stars both pieces; one that ends at the first line stars the piece at its end, and one
+     * that starts at the second line (the first no longer shown) the piece at its start.
+     */
+    @Test
+    void progressStarsASecretsWrappedBase64WhicheverOfItsLinesTheMessageHolds() {
+        String file = "export ANTHROPIC_API_KEY='sk-ant-0123456789'\n";
+        String[] lines = java.util.Base64.getMimeEncoder(24, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .encodeToString(file.getBytes(java.nio.charset.StandardCharsets.UTF_8)).split("\n");
+        // The key's bytes 26 to 42 are bits 208 to 343, so characters 35 to 56 of the encoding are its own: lines 1 and 2 of 24 columns.
+        String[] both = redaction.tail(lines[0] + "\n" + lines[1] + "\n" + lines[2]).split("\n");
+        assertThat(both[0]).isEqualTo(lines[0]);
+        assertThat(both[1]).isEqualTo(lines[1].substring(0, 11) + "********");
+        assertThat(both[2]).isEqualTo("********" + lines[2].substring(9));
+        assertThat(redaction.tail(lines[0] + "\n" + lines[1])).endsWith(lines[1].substring(0, 11) + "********");
+        assertThat(redaction.tail(lines[2])).isEqualTo("********" + lines[2].substring(9));
+    }
 }

@@ -171,4 +171,57 @@ class SecretLeakScanTest {
             }
         }
     }
+
+    /**
+     * Ordinary ways of printing a stored secret encoded: {@code base64} of the key file (wrapped at
+     * 76 columns), {@code base64 -w 64} (as PEM and openssl wrap), and the secret inside a longer
+     * string at each byte offset. None of them gives it back, in the answer or in progress.
+     */
+    @Test
+    void storedSecretsPrintedAsBase64OfLargerDataOrWrappedAreStarred() throws Exception {
+        Path memberHome = tmp.resolve("member-home");
+        try (FleetHarness fleet = new FleetHarness(tmp.resolve("pm"), java.util.Map.of())) {
+            TestHome.installFakeAgentCli(memberHome, "2.1.0");
+            try (TestSshServer sshd = new TestSshServer(fleet.home, tmp.resolve("sshd"), memberHome).start()) {
+                Path work = Files.createDirectories(memberHome.resolve("work"));
+                assertThat(fleet.call("register_member", "friendly_name", "pw", "member_type", "remote", "host", "127.0.0.1",
+                        "port", sshd.port(), "username", TestSshServer.USER, "auth_type", "password",
+                        "password", TestSshServer.PASSWORD, "work_folder", work.toString()).isError()).isFalse();
+                assertThat(fleet.call("provision_auth", "member_name", "pw", "api_key", API_KEY).isError()).isFalse();
+                String command = "base64 ~/.apra-fleet-keys; base64 -w 64 ~/.apra-fleet-keys; sleep 1; "
+                        + "for p in '' x xy; do printf %s \"$p" + API_KEY + "!\" | base64; "
+                        + "printf %s \"$p" + TestSshServer.PASSWORD + "!\" | base64; done";
+                List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+                ToolResult printed = fleet.fleet.tools().run("execute_command", java.util.Map.of("member_name", "pw",
+                        "command", command), (done, total, message) -> progress.add(message));
+                assertThat(printed.isError()).as(printed.text()).isFalse();
+                assertThat(printed.text()).contains("********");
+                List<String> seen = new ArrayList<>(progress);
+                seen.add(printed.text());
+                seen.add(new ObjectMapper().writeValueAsString(printed.structured()));
+                for (String shown : seen) {
+                    for (String secret : List.of(API_KEY, TestSshServer.PASSWORD)) {
+                        assertThat(decoded(shown)).as("base64 in what was shown").noneMatch(d -> d.contains(secret));
+                    }
+                }
+                // The member really printed them: the key file holds the key.
+                assertThat(Files.readString(memberHome.resolve(".apra-fleet-keys"))).contains(API_KEY);
+            }
+        }
+    }
+
+    /** Every run of base64 in {@code text}, line breaks left out, decoded from each of its first four characters. */
+    private static List<String> decoded(String text) {
+        List<String> out = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("[A-Za-z0-9+/]+(?:\\\\n|\\r?\\n)?(?:[A-Za-z0-9+/]+(?:\\\\n|\\r?\\n)?)*")
+                .matcher(text);
+        while (m.find()) {
+            String run = m.group().replace("\\n", "").replaceAll("\\s", "");
+            for (int skip = 0; skip < 4 && run.length() - skip >= 4; skip++) {
+                String part = run.substring(skip, skip + (run.length() - skip) / 4 * 4);
+                out.add(new String(java.util.Base64.getDecoder().decode(part), StandardCharsets.ISO_8859_1));
+            }
+        }
+        return out;
+    }
 }
