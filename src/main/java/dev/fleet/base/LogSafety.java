@@ -6,6 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
 
 /**
  * Keeps the loggers that print what fleet is sent or sends below the level where they do, whatever
@@ -29,6 +34,19 @@ public final class LogSafety {
      */
     static final List<String> JDK_WIRE_SWITCHES = List.of("jdk.httpclient.HttpClient.log", "jdk.internal.httpclient.debug",
             "javax.net.debug");
+
+    /**
+     * The JDK's own loggers (java.util.logging) that print what an HTTP client sends: the AWS SDK's
+     * url-connection client goes through {@code HttpURLConnection} (HTTPS too), which logs each
+     * request's headers at FINE, the SigV4 Authorization and the session token among them; the
+     * others are java.net.http's and TLS's, which print headers or plaintext below WARNING.
+     */
+    static final List<String> JDK_WIRE_LOGGERS = List.of("sun.net.www.protocol.http.HttpURLConnection", "jdk.httpclient.HttpClient",
+            "jdk.internal.httpclient.debug", "javax.net.ssl");
+    private static final Level JDK_WIRE_CAP = Level.WARNING;
+    /** java.util.logging holds loggers weakly: a level set on one that nobody holds is lost when it is collected. */
+    private static final CopyOnWriteArrayList<Logger> CAPPED = new CopyOnWriteArrayList<>();
+    private static final AtomicBoolean WATCHING_CONFIGURATION = new AtomicBoolean();
 
     private LogSafety() {
     }
@@ -60,9 +78,51 @@ public final class LogSafety {
                 overruled.add(name + " (cleared)");
             }
         }
+        if (props.getProperty("java.util.logging.config.file") != null || props.getProperty("java.util.logging.config.class") != null) {
+            capJdkLoggers(overruled);
+        }
         if (!overruled.isEmpty()) {
             err.println("fleet: logging that would print passwords and keys stays off: " + String.join(", ", overruled));
         }
+    }
+
+    /**
+     * Holds the JDK's wire loggers at WARNING, whatever the user's java.util.logging configuration
+     * asks for them or their ancestors. Only when one is named: unconfigured, the JDK's loggers
+     * print nothing below INFO, and setting up java.util.logging would cost every start (the
+     * status line's included) some 20 ms. A configuration read again later is capped again.
+     */
+    private static void capJdkLoggers(List<String> overruled) {
+        for (String name : JDK_WIRE_LOGGERS) {
+            Logger logger = Logger.getLogger(name);
+            CAPPED.addIfAbsent(logger);
+            Level asked = effectiveLevel(logger);
+            if (asked.intValue() < JDK_WIRE_CAP.intValue()) {
+                overruled.add(name + " at " + JDK_WIRE_CAP + " (asked: " + asked + ")");
+            }
+        }
+        recapJdkLoggers();
+        if (WATCHING_CONFIGURATION.compareAndSet(false, true)) {
+            LogManager.getLogManager().addConfigurationListener(LogSafety::recapJdkLoggers);
+        }
+    }
+
+    private static void recapJdkLoggers() {
+        for (Logger logger : CAPPED) {
+            if (effectiveLevel(logger).intValue() < JDK_WIRE_CAP.intValue()) {
+                logger.setLevel(JDK_WIRE_CAP);
+            }
+        }
+    }
+
+    /** The level a JDK logger logs at: its own, else its nearest ancestor's. */
+    private static Level effectiveLevel(Logger logger) {
+        for (Logger l = logger; l != null; l = l.getParent()) {
+            if (l.getLevel() != null) {
+                return l.getLevel();
+            }
+        }
+        return Level.INFO;
     }
 
     /** The family's own setting, its members' and what it inherits (an ancestor's, the default) are each held to {@code cap}. */
