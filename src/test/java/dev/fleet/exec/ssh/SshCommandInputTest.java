@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -59,41 +61,32 @@ class SshCommandInputTest {
 
     @Test
     void aCommandGivenNoInputStartsNoPumpThread() throws Exception {
-        CompletableFuture<CommandResult> running = CompletableFuture.supplyAsync(() -> {
-            try {
-                return ssh.channel.exec(CommandRequest.probe("sleep 2; echo slept", Duration.ofSeconds(20)));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        java.util.Set<String> pumps = new java.util.TreeSet<>();
-        // Looked at while the command runs (bounded: 40 looks, 50 ms apart, within its 2 s).
-        for (int i = 0; i < 40 && !running.isDone(); i++) {
-            pumps.addAll(pumpThreads());
-            Thread.sleep(50);
-        }
-        assertThat(running.get(20, TimeUnit.SECONDS).stdout()).isEqualTo("slept\n");
-        assertThat(pumps).isEmpty();
+        assertThat(pumpsSeenWhileItRuns(CommandRequest.probe("sleep 2; echo slept", Duration.ofSeconds(20)))).isEmpty();
     }
 
     @Test
     void aCommandGivenInputHasItsPumpWhileItRuns() throws Exception {
         // The other side of the test above: the look does see a pump where there is one.
+        assertThat(pumpsSeenWhileItRuns(CommandRequest.probe("cat >/dev/null; sleep 2; echo slept", Duration.ofSeconds(20))
+                .withStdin("x".getBytes(StandardCharsets.UTF_8)))).isNotEmpty();
+    }
+
+    /** Runs a command that prints "slept" after 2 s, looking at the threads meanwhile (40 looks, 50 ms apart). */
+    private Set<String> pumpsSeenWhileItRuns(CommandRequest request) throws Exception {
         CompletableFuture<CommandResult> running = CompletableFuture.supplyAsync(() -> {
             try {
-                return ssh.channel.exec(CommandRequest.probe("cat >/dev/null; sleep 2; echo slept", Duration.ofSeconds(20))
-                        .withStdin("x".getBytes(StandardCharsets.UTF_8)));
+                return ssh.channel.exec(request);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
-        boolean seen = false;
-        for (int i = 0; i < 40 && !running.isDone() && !seen; i++) {
-            seen = !pumpThreads().isEmpty();
+        Set<String> pumps = new TreeSet<>();
+        for (int i = 0; i < 40 && !running.isDone(); i++) {
+            pumps.addAll(pumpThreads());
             Thread.sleep(50);
         }
         assertThat(running.get(20, TimeUnit.SECONDS).stdout()).isEqualTo("slept\n");
-        assertThat(seen).isTrue();
+        return pumps;
     }
 
     private static List<String> pumpThreads() {
