@@ -28,11 +28,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -177,7 +175,7 @@ public final class Daemon {
         McpSyncServer socketServer = mcp.serve(sessions);
         McpSyncServer httpServer = null;
         if (httpAddress != null) {
-            http = new StreamableHttpServer(new StreamableHttpServer.Config(httpAddress, token(), options.tokenInPath()),
+            http = new StreamableHttpServer(new StreamableHttpServer.Config(httpAddress, HttpToken.readOrMake(paths.httpToken()), options.tokenInPath()),
                     mcp.json(), mcp.gate(), clock);
             httpServer = mcp.serve(http, http::end);
             try {
@@ -478,23 +476,6 @@ public final class Daemon {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** The HTTP bearer token: made once (0600) and kept, so configured clients keep working across restarts. */
-    private String token() throws IOException {
-        Path file = paths.httpToken();
-        if (Files.exists(file)) {
-            SecureFiles.restrictToOwner(file);
-            String existing = Files.readString(file, StandardCharsets.UTF_8).strip();
-            if (existing.length() >= 32) {
-                return existing;
-            }
-        }
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        SecureFiles.writePrivate(file, (token + "\n").getBytes(StandardCharsets.UTF_8));
-        return token;
     }
 
     /** {@code HOST:PORT} or {@code PORT}; loopback only unless remote addresses are allowed. */

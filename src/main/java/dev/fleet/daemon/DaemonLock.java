@@ -78,8 +78,12 @@ final class DaemonLock implements AutoCloseable {
         List<String> options = new ArrayList<>();
         boolean stopped = false;
         List<String> lines;
+        if (Files.isSymbolicLink(file)) {
+            // Not a record of fleet's (it makes none as a link): no options are taken from what it leads to.
+            return new Recorded(-1, List.of(), true);
+        }
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            lines = new String(SecureFiles.readOwn(file), StandardCharsets.UTF_8).lines().toList();
         } catch (NoSuchFileException e) {
             return new Recorded(-1, List.of(), true);
         }

@@ -4,7 +4,9 @@ import dev.fleet.security.SecureFiles;
 import dev.fleet.settings.Settings;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,11 +28,16 @@ public final class DaemonStarter {
     public static Process start(DaemonPaths paths, Map<String, String> env, List<String> options) throws IOException {
         SecureFiles.createPrivateDirectories(paths.dataDir());
         Path log = paths.log();
-        if (Files.exists(log) && Files.size(log) > LOG_ROTATE_BYTES) {
+        // The log is fleet's own: a link in its place (fleet makes none) is removed, so neither the
+        // size check nor the daemon's output goes through it to another file.
+        SecureFiles.removeLink(log);
+        if (Files.isRegularFile(log, LinkOption.NOFOLLOW_LINKS) && Files.size(log) > LOG_ROTATE_BYTES) {
             Files.move(log, paths.dataDir().resolve("daemon.log.1"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
-        if (!Files.exists(log)) {
-            SecureFiles.writePrivate(log, new byte[0]);
+        try {
+            SecureFiles.createPrivateNew(log);
+        } catch (FileAlreadyExistsException kept) {
+            // the log so far, appended to
         }
         List<String> cmd = new ArrayList<>();
         String setsid = onPath(env, "setsid");
@@ -48,6 +55,8 @@ public final class DaemonStarter {
         pb.directory(paths.dataDir().toFile());
         boolean windows = System.getProperty("os.name", "").startsWith("Windows");
         pb.redirectInput(ProcessBuilder.Redirect.from(new File(windows ? "NUL" : "/dev/null")));
+        // The JDK opens the log by name and follows a link: one put in its place within the
+        // moment since the checks above (by someone who can write the data dir) is not caught.
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.redirectErrorStream(true);
         return pb.start();

@@ -88,7 +88,10 @@ public final class OutputCapture {
 
     private void startSpilling() throws IOException {
         spillPath = spillFileFactory.get();
-        spill = Files.newOutputStream(spillPath);
+        // Made a moment ago, empty and owner-only, by the spill folder: opened as that file, never
+        // through a link put in its place meanwhile.
+        spill = Files.newOutputStream(spillPath, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.LinkOption.NOFOLLOW_LINKS);
         byte[] buffered = head.toByteArray();
         spill.write(buffered);
         tail = new byte[cap];

@@ -63,6 +63,12 @@ record InstallRecord(boolean settingsCreated, String settingsOriginal, SettingsW
     }
 
     static InstallRecord read(Path file) throws IOException {
+        if (Files.isSymbolicLink(file)) {
+            // Fleet writes its record as a file: a link there is someone else's, and what it leads
+            // to is neither read as a record nor overwritten; install and uninstall stop here.
+            throw new IOException(file + " is a symbolic link, not fleet's install record: fleet neither reads nor "
+                    + "writes its own files through a link (remove the link and run the command again)");
+        }
         ObjectNode n = JsonFiles.readObject(file);
         if (n == null) {
             return null;

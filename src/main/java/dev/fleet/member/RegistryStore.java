@@ -73,7 +73,7 @@ public final class RegistryStore {
             if (p != null && p.describes(before)) {
                 return p.registry();
             }
-            Registry registry = codec.parse(Files.readAllBytes(file));
+            Registry registry = codec.parse(SecureFiles.readOwn(file));
             BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class);
             if (Parsed.of(before, registry).describes(after)) {
                 // Kept only when no writer replaced the file while it was read.

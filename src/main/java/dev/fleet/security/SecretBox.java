@@ -213,7 +213,7 @@ public final class SecretBox {
                     Files.deleteIfExists(tmp);
                 }
             }
-            byte[] bytes = Files.readAllBytes(keyFile);
+            byte[] bytes = SecureFiles.readOwn(keyFile);
             if (bytes.length != KEY_BYTES) {
                 throw new SecretBoxException("the key file " + keyFile + " is damaged (" + bytes.length + " bytes, not "
                         + KEY_BYTES + ")");

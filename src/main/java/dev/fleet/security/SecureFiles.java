@@ -3,13 +3,18 @@ package dev.fleet.security;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.ByteBuffer;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
 import java.util.Set;
 
 /** File helpers for data that must stay private to the user: folders 0700, files 0600. */
@@ -21,21 +26,65 @@ public final class SecureFiles {
     private SecureFiles() {
     }
 
+    /**
+     * Creates {@code dir} and every missing folder on the way to it owner-only (0700), each from
+     * its creation: a data dir made by fleet's first command is private all the way down, not only
+     * its last folder. Folders that already existed on the way are left as they are (they may be
+     * the user's own); the last one is tightened to 0700, but never through a link: a link there
+     * is left alone (the user may keep the data dir elsewhere), and nothing it leads to is chmod'ed.
+     */
     public static void createPrivateDirectories(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        if (POSIX) {
-            Files.setPosixFilePermissions(dir, DIR_0700);
+        Path absolute = dir.toAbsolutePath();
+        java.util.ArrayDeque<Path> missing = new java.util.ArrayDeque<>();
+        for (Path p = absolute; p != null && !Files.exists(p); p = p.getParent()) {
+            missing.push(p);
+        }
+        for (Path p : missing) {
+            try {
+                if (POSIX) {
+                    Files.createDirectory(p, PosixFilePermissions.asFileAttribute(DIR_0700));
+                    // The mode given at creation is narrowed by the umask only; set it exactly.
+                    Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                            .setPermissions(DIR_0700);
+                } else {
+                    Files.createDirectory(p);
+                }
+            } catch (FileAlreadyExistsException raced) {
+                // made meanwhile by another process: it is theirs to have made, and left as it is
+                if (!Files.isDirectory(p)) {
+                    throw raced;
+                }
+            }
+        }
+        if (POSIX && !Files.isSymbolicLink(absolute)) {
+            // Through an open of the folder itself (O_NOFOLLOW, fchmod): a link put there
+            // meanwhile fails this, rather than having its target's mode changed.
+            Files.getFileAttributeView(absolute, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setPermissions(DIR_0700);
         }
     }
 
-    /** Creates (or truncates) a file with mode 0600 from the first byte, then writes and fsyncs it. */
+    /**
+     * Writes {@code file} anew with {@code content}, mode 0600, and fsyncs it: as
+     * {@link #replacePrivate}, so whatever was under the name (a link included) is replaced,
+     * never written through.
+     */
     public static void writePrivate(Path file, byte[] content) throws IOException {
-        writePrivate(file, content, true);
+        replacePrivate(file, content, true);
     }
 
     /** Like {@link #writePrivate(Path, byte[])}; {@code durable} false skips the fsync (for files that only show a state). */
     public static void writePrivate(Path file, byte[] content, boolean durable) throws IOException {
-        try (FileChannel ch = openPrivate(file)) {
+        replacePrivate(file, content, durable);
+    }
+
+    /** Writes a file that must not exist yet (created exclusively, 0600, never through a link). */
+    private static void writeNew(Path file, byte[] content, boolean durable) throws IOException {
+        var options = Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
+        try (FileChannel ch = POSIX
+                ? FileChannel.open(file, options, PosixFilePermissions.asFileAttribute(FILE_0600))
+                : FileChannel.open(file, options)) {
             ByteBuffer buf = ByteBuffer.wrap(content);
             while (buf.hasRemaining()) {
                 ch.write(buf);
@@ -80,7 +129,7 @@ public final class SecureFiles {
         Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "-"
                 + REPLACEMENTS.incrementAndGet() + TEMPORARY_SUFFIX);
         try {
-            writePrivate(tmp, content, durable);
+            writeNew(tmp, content, durable);
             Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
@@ -95,41 +144,94 @@ public final class SecureFiles {
         return POSIX ? Files.createFile(file, PosixFilePermissions.asFileAttribute(FILE_0600)) : Files.createFile(file);
     }
 
-    public static FileChannel openPrivate(Path file) throws IOException {
-        var options = EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
-        FileChannel ch = POSIX
-                ? FileChannel.open(file, options, PosixFilePermissions.asFileAttribute(FILE_0600))
-                : FileChannel.open(file, options);
-        if (POSIX) {
-            // The attribute applies only when the file is new; an existing file is tightened too.
-            Files.setPosixFilePermissions(file, FILE_0600);
-        }
-        return ch;
-    }
-
-    /** Opens (creating with mode 0600 if needed) a file for locking; its content is left alone. */
     /**
-     * Opens a file to add to its end, creating it 0600 when missing, in one step: a file another
-     * process created meanwhile is appended to, never truncated (as {@link #openPrivate} would).
+     * Opens one of fleet's own files to add to its end, creating it 0600 when missing, in one
+     * step: a file another process created meanwhile is appended to, never truncated. Never
+     * through a link: see {@link #openOwn}.
      */
     public static FileChannel openPrivateAppend(Path file) throws IOException {
-        var options = EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        return POSIX
-                ? FileChannel.open(file, options, PosixFilePermissions.asFileAttribute(FILE_0600))
-                : FileChannel.open(file, options);
+        return openOwn(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     }
 
+    /** Opens (creating with mode 0600 if needed) one of fleet's files for locking; its content is left alone. */
     public static FileChannel openLockFile(Path file) throws IOException {
-        var options = EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        return POSIX
-                ? FileChannel.open(file, options, PosixFilePermissions.asFileAttribute(FILE_0600))
-                : FileChannel.open(file, options);
+        return openOwn(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     }
 
+    /**
+     * Opens a file of fleet's own folder, never through a link: a link found under its name was put
+     * there by someone else (fleet makes none), so it is removed, and the open then refuses to
+     * follow one put back meanwhile (O_NOFOLLOW), failing with a message naming the file.
+     */
+    private static FileChannel openOwn(Path file, StandardOpenOption... how) throws IOException {
+        removeLink(file);
+        Set<OpenOption> options = new java.util.HashSet<>(java.util.List.of(how));
+        options.add(LinkOption.NOFOLLOW_LINKS);
+        try {
+            return POSIX
+                    ? FileChannel.open(file, options, PosixFilePermissions.asFileAttribute(FILE_0600))
+                    : FileChannel.open(file, options);
+        } catch (IOException e) {
+            if (Files.isSymbolicLink(file)) {
+                throw linkRefused(file);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Reads one of fleet's own files whole, never through a link (O_NOFOLLOW); a link under its name
+     * fails with a message naming the file and the rule.
+     */
+    public static byte[] readOwn(Path file) throws IOException {
+        try (var ch = Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+             var in = java.nio.channels.Channels.newInputStream(ch)) {
+            return in.readAllBytes();
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (IOException e) {
+            if (Files.isSymbolicLink(file)) {
+                throw linkRefused(file);
+            }
+            throw e;
+        }
+    }
+
+    /** Removes a link under {@code file}'s name (the link, not what it leads to); whether there was one. */
+    public static boolean removeLink(Path file) throws IOException {
+        if (Files.isSymbolicLink(file)) {
+            Files.deleteIfExists(file);
+            return true;
+        }
+        return false;
+    }
+
+    private static IOException linkRefused(Path file) {
+        return new IOException(file + " is a symbolic link: fleet reads and writes its own files only as files of "
+                + "its own, never through a link (remove the link)");
+    }
+
+    /**
+     * Makes {@code file} owner-only (0600, a folder 0700), never through a link: a link there is
+     * refused, naming it, and its target keeps its mode.
+     */
     public static void restrictToOwner(Path file) throws IOException {
-        if (POSIX) {
-            Files.setPosixFilePermissions(file, Files.isDirectory(file) ? DIR_0700 : FILE_0600);
+        if (!POSIX) {
+            return;
+        }
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (a.isSymbolicLink()) {
+            throw linkRefused(file);
+        }
+        if (a.isRegularFile() || a.isDirectory()) {
+            // fchmod on an O_NOFOLLOW open: a link swapped in after the look above fails it.
+            Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setPermissions(a.isDirectory() ? DIR_0700 : FILE_0600);
+        } else {
+            // A socket cannot be opened to fchmod it, so it is chmod'ed by name: a link swapped in
+            // within the microseconds since the look above would be followed. Fleet's sockets are
+            // bound in its own folder a moment before.
+            Files.setPosixFilePermissions(file, FILE_0600);
         }
     }
 }
