@@ -244,6 +244,47 @@ class LauncherIT {
         }
     }
 
+    /**
+     * Links planted in the data dir before the launcher starts a daemon: the log is not appended
+     * through, the lock record gives no options, and the folders the launcher makes on the way to
+     * the data dir are owner-only.
+     */
+    @Test
+    void theLauncherWritesTheDaemonsLogIntoAFileOfItsOwnNeverThroughALink() throws Exception {
+        Path clone = fakeClone("clone13");
+        Path home = Files.createDirectories(tmp.resolve("home13"));
+        Path data = home.resolve("made/on/the/way/data");
+        Map<String, String> env = Map.of("HOME", home.toString(), "APRA_FLEET_DATA_DIR", data.toString(),
+                "JAVA_HOME", System.getProperty("java.home"));
+        try {
+            assertThat(relayExchange(clone, env, tmp.resolve("relay13a.log"))).anySatisfy(line -> assertThat(line).contains("\"id\":2"));
+            for (String folder : List.of("made", "made/on", "made/on/the", "made/on/the/way", "made/on/the/way/data")) {
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve(folder)))).as(folder)
+                        .isEqualTo("rwx------");
+            }
+            launch(clone, env, "daemon", "stop");
+
+            Path bashrc = Files.writeString(home.resolve(".bashrc"), "export MINE=1\n");
+            Files.delete(data.resolve("daemon.log"));
+            Files.createSymbolicLink(data.resolve("daemon.log"), bashrc);
+            Path planted = Files.writeString(tmp.resolve("planted-record"), "pid 1\noption --idle-exit\noption 419s\n");
+            Files.delete(data.resolve("daemon.lock"));
+            Files.createSymbolicLink(data.resolve("daemon.lock"), planted);
+
+            assertThat(relayExchange(clone, env, tmp.resolve("relay13b.log"))).anySatisfy(line -> assertThat(line).contains("\"id\":2"));
+            // The daemon's first lines come a moment after the relay's answer: waited for before the checks.
+            await().atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> Files.readString(data.resolve("daemon.log")).contains("serving"));
+            assertThat(Files.isSymbolicLink(data.resolve("daemon.log"))).isFalse();
+            assertThat(bashrc).hasContent("export MINE=1");
+            assertThat(planted).hasContent("pid 1\noption --idle-exit\noption 419s");
+            assertThat(launch(clone, env, "daemon", "status")).doesNotContain("419");
+        } finally {
+            launch(clone, env, "daemon", "stop");
+            Files.deleteIfExists(clone.resolve("target/lib"));
+        }
+    }
+
     private static String umaskOf(String procStatus) throws IOException {
         return Files.readAllLines(Path.of(procStatus)).stream().filter(l -> l.startsWith("Umask:")).findFirst().orElseThrow();
     }
