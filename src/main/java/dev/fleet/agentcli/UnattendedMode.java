@@ -1,5 +1,6 @@
 package dev.fleet.agentcli;
 
+import dev.fleet.base.Quoted;
 import java.util.Arrays;
 import java.util.List;
 
@@ -35,6 +36,6 @@ public enum UnattendedMode {
                 return m;
             }
         }
-        throw new IllegalArgumentException("unattended must be one of " + names() + ", got '" + value + "'");
+        throw new IllegalArgumentException("unattended must be one of " + names() + ", got " + Quoted.value(value));
     }
 }

@@ -1,5 +1,6 @@
 package dev.fleet.daemon;
 
+import dev.fleet.base.Quoted;
 import dev.fleet.Fleet;
 import dev.fleet.Version;
 import dev.fleet.base.Background;
@@ -488,7 +489,7 @@ public final class Daemon {
         try {
             port = Integer.parseInt(spec.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--http '" + spec + "' must be HOST:PORT or PORT, e.g. 127.0.0.1:7777");
+            throw new IllegalArgumentException("--http " + Quoted.value(spec) + " must be HOST:PORT or PORT, e.g. 127.0.0.1:7777");
         }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--http port " + port + " must be from 0 to 65535");

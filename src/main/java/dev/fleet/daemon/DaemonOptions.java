@@ -1,5 +1,6 @@
 package dev.fleet.daemon;
 
+import dev.fleet.base.Quoted;
 import dev.fleet.settings.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,10 +36,10 @@ public record DaemonOptions(String http, Duration idleExit, boolean allowRemote,
         try {
             Daemon.httpAddress(http, allowRemote);
         } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException("--http host in '" + http + "' is not known on this machine; give a loopback "
+            throw new IllegalArgumentException("--http host in " + Quoted.value(http) + " is not known on this machine; give a loopback "
                     + "address such as 127.0.0.1:7777");
         } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("--http '" + http + "' cannot be used: " + e.getMessage());
+            throw new IllegalArgumentException("--http " + Quoted.value(http) + " cannot be used: " + e.getMessage());
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.fleet.install;
 
+import dev.fleet.base.Quoted;
+
 /** Where Claude Code wiring goes: for this user everywhere, or for one project folder only. */
 public enum InstallScope {
     USER("user"),
@@ -22,6 +24,6 @@ public enum InstallScope {
                 return s;
             }
         }
-        throw new IllegalArgumentException("--scope must be user or project, not '" + text + "'");
+        throw new IllegalArgumentException("--scope must be user or project, not " + Quoted.value(text));
     }
 }

@@ -1,5 +1,6 @@
 package dev.fleet.member;
 
+import dev.fleet.base.Quoted;
 import dev.fleet.base.InvalidRequest;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ public final class LocalPaths {
         }
         if (!p.isAbsolute()) {
             throw new InvalidRequest(parameter, "must be an absolute path on this machine (" + this.home.getRoot()
-                    + "... or ~/...), got '" + path + "'");
+                    + "... or ~/...), got " + Quoted.value(path));
         }
         return p;
     }

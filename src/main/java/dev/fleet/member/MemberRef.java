@@ -1,5 +1,6 @@
 package dev.fleet.member;
 
+import dev.fleet.base.Quoted;
 import dev.fleet.base.InvalidRequest;
 
 /**
@@ -19,15 +20,15 @@ public record MemberRef(String id, String name) {
         }
         if (id != null) {
             Member byId = registry.byId(id).orElseThrow(() -> new InvalidRequest("member_id",
-                    "does not match any registered member ('" + id + "'); list_members shows the ids"));
+                    "does not match any registered member (" + Quoted.value(id) + "); list_members shows the ids"));
             if (name != null && !name.equals(byId.friendlyName())) {
-                throw new InvalidRequest("member_name", "'" + name + "' names a different member than member_id '"
-                        + id + "' (" + byId.friendlyName() + "); give one of them");
+                throw new InvalidRequest("member_name", Quoted.value(name) + " names a different member than member_id "
+                        + Quoted.value(id) + " (" + byId.friendlyName() + "); give one of them");
             }
             return byId;
         }
         return registry.byName(name).orElseThrow(() -> new InvalidRequest("member_name",
-                "does not match any registered member ('" + name + "'); list_members shows the names"));
+                "does not match any registered member (" + Quoted.value(name) + "); list_members shows the names"));
     }
 
     /** The parameter that named the member, for errors about the member itself. */

@@ -1,5 +1,6 @@
 package dev.fleet.registration;
 
+import dev.fleet.base.Quoted;
 import dev.fleet.agentcli.MemberAgent;
 import dev.fleet.base.InvalidRequest;
 import dev.fleet.member.AuthType;
@@ -37,7 +38,7 @@ final class MemberChanges {
         String name = f.friendlyName();
         if (name != null && !name.equals(m.friendlyName())) {
             registry.byName(name).ifPresent(other -> {
-                throw new InvalidRequest("friendly_name", "'" + name + "' is already taken by another member");
+                throw new InvalidRequest("friendly_name", Quoted.value(name) + " is already taken by another member");
             });
             b.friendlyName(name);
             changed.add("friendly_name");
@@ -82,7 +83,7 @@ final class MemberChanges {
                 // register_member expands ~ on the member; an update does not contact it, and a folder
                 // kept as "~/x" would later be made as a folder literally named "~" in the login folder.
                 throw new InvalidRequest("work_folder", "must be an absolute path on the member when changed with update_member "
-                        + "(~ is expanded on the member by register_member only), got '" + f.workFolder() + "'");
+                        + "(~ is expanded on the member by register_member only), got " + Quoted.value(f.workFolder()));
             }
             b.workFolder(m.isLocal() ? localPaths.normalise(f.workFolder(), "work_folder") : f.workFolder());
             changed.add("work_folder");
@@ -97,7 +98,7 @@ final class MemberChanges {
         }
         if (f.given("icon")) {
             b.icon(MemberIcons.resolve(f.icon()).orElseThrow(() -> new InvalidRequest("icon",
-                    MemberIcons.RULE + ", got '" + f.icon() + "'")));
+                    MemberIcons.RULE + ", got " + Quoted.value(f.icon()))));
             changed.add("icon");
         }
         b.cloud(cloud(m.cloud(), f, changed));

@@ -1,5 +1,6 @@
 package dev.fleet.registration;
 
+import dev.fleet.base.Quoted;
 import dev.fleet.agentcli.AgentCli;
 import dev.fleet.agentcli.AgentVersions;
 import dev.fleet.agentcli.LlmProvider;
@@ -116,7 +117,7 @@ public final class Registrar {
             }
         }
         if (store.read().byName(f.friendlyName()).isPresent()) {
-            throw new InvalidRequest("friendly_name", "'" + f.friendlyName() + "' is already taken by another member; choose a unique name");
+            throw new InvalidRequest("friendly_name", Quoted.value(f.friendlyName()) + " is already taken by another member; choose a unique name");
         }
         Member.Builder draft = Member.builder().id(UUID.randomUUID().toString()).friendlyName(f.friendlyName())
                 .agentType(local ? AgentType.LOCAL : AgentType.REMOTE).gitAccess(f.gitAccess()).gitRepos(f.gitRepos());
@@ -226,7 +227,7 @@ public final class Registrar {
     private String requireKeyFile(String parameter, String path) {
         String expanded = localPaths.expand(path);
         if (!Files.isRegularFile(Path.of(expanded))) {
-            throw new InvalidRequest(parameter, "must name an existing private key file on this machine ('" + path + "' does not exist)");
+            throw new InvalidRequest(parameter, "must name an existing private key file on this machine (" + Quoted.value(path) + " does not exist)");
         }
         return expanded;
     }
@@ -383,7 +384,7 @@ public final class Registrar {
 
     private static void refuseTakenName(Registry registry, String name) {
         if (registry.byName(name).isPresent()) {
-            throw new InvalidRequest("friendly_name", "'" + name + "' is already taken by another member");
+            throw new InvalidRequest("friendly_name", Quoted.value(name) + " is already taken by another member");
         }
     }
 
@@ -401,7 +402,7 @@ public final class Registrar {
             CloudConfig other = m.cloud();
             if (other != null && !m.id().equals(exceptId) && other.provider().equals(cloud.provider())
                     && other.region().equals(cloud.region()) && other.instanceId().equals(cloud.instanceId())) {
-                throw new InvalidRequest("cloud_instance_id", "'" + cloud.instanceId() + "' is already the instance of member "
+                throw new InvalidRequest("cloud_instance_id", Quoted.value(cloud.instanceId()) + " is already the instance of member "
                         + m.friendlyName() + "; one member per cloud instance (the idle watcher judges an instance by its "
                         + "member's work, and would stop it under another member's); use that member, or remove it first");
             }
@@ -433,11 +434,11 @@ public final class Registrar {
                 continue;
             }
             if (sameFolder(m.workFolder(), folder, m.osOrAssumed())) {
-                throw new InvalidRequest("work_folder", "'" + folder + "' is already the folder of member "
+                throw new InvalidRequest("work_folder", Quoted.value(folder) + " is already the folder of member "
                         + m.friendlyName() + " on the same machine; one member per folder");
             }
             if (onDisk != null && onDisk.sameAs(m.workFolder())) {
-                throw new InvalidRequest("work_folder", "'" + folder + "' is the folder of member " + m.friendlyName()
+                throw new InvalidRequest("work_folder", Quoted.value(folder) + " is the folder of member " + m.friendlyName()
                         + " (" + m.workFolder() + ") reached through a link; one member per folder");
             }
         }

@@ -128,7 +128,6 @@ public final class ParamSpec {
         };
     }
 
-    private static final int QUOTED_CHARS = 40;
 
     /**
      * No parameter may hold a NUL character: no path, command or name can, and an SSH server that
@@ -219,17 +218,7 @@ public final class ParamSpec {
      * hostile value can neither flood the answer nor act on the screen that shows it.
      */
     static String quote(String s) {
-        int end = s.length() > QUOTED_CHARS ? s.offsetByCodePoints(0, s.codePointCount(0, QUOTED_CHARS)) : s.length();
-        StringBuilder out = new StringBuilder("'");
-        s.substring(0, end).codePoints().forEach(c -> {
-            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
-                    || Character.getType(c) == Character.LINE_SEPARATOR || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
-                out.append(String.format("\\u%04x", c));
-            } else {
-                out.appendCodePoint(c);
-            }
-        });
-        return out.append(end < s.length() ? "…'" : "'").toString();
+        return dev.fleet.base.Quoted.value(s);
     }
 
     private static String describe(Object v) {

@@ -1,5 +1,6 @@
 package dev.fleet.tools;
 
+import dev.fleet.base.Quoted;
 import dev.fleet.base.Failures;
 import dev.fleet.base.InvalidRequest;
 import dev.fleet.base.RequestRefused;
@@ -100,7 +101,7 @@ public final class ToolRunner {
     public ToolResult run(String name, Map<String, Object> arguments, ToolCall call) {
         Tool tool = byName.get(name);
         if (tool == null) {
-            return ToolResult.error("Unknown tool '" + name + "'. Tools: " + String.join(", ", byName.keySet()));
+            return ToolResult.error("Unknown tool " + Quoted.value(name) + ". Tools: " + String.join(", ", byName.keySet()));
         }
         ToolInput input;
         try {

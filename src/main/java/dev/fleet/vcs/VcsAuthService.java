@@ -1,5 +1,6 @@
 package dev.fleet.vcs;
 
+import dev.fleet.base.Quoted;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.Channels;
@@ -306,7 +307,7 @@ public final class VcsAuthService implements CredentialRenewal {
         }
         for (String r : repos) {
             if (!REPO.matcher(r).matches()) {
-                throw new VcsException("Token mint failed: Invalid repo name format: '" + r + "' (owner/name, or * for all)");
+                throw new VcsException("Token mint failed: Invalid repo name format: " + Quoted.value(r) + " (owner/name, or * for all)");
             }
         }
         List<String> names = repos.stream().filter(r -> !r.equals("*")).map(r -> r.substring(r.lastIndexOf('/') + 1)).distinct().toList();

@@ -78,6 +78,15 @@ class IconsStatuslineFormatTest {
         assertThat(fleet.call("list_members").text()).contains("🟥 c (local)");
     }
 
+    /** A refused icon is quoted back escaped: a terminal escape in it cannot act on the screen that shows the error. */
+    @Test
+    void aRefusedIconIsQuotedBackEscaped() throws Exception {
+        fleet.registerLocal("c", tmp.resolve("c"));
+        ToolResult bad = fleet.call("update_member", "member_name", "c", "icon", "\u001b]0;PWN\u0007");
+        assertThat(bad.isError()).isTrue();
+        assertThat(bad.text()).endsWith("got '\\u001b]0;PWN\\u0007'").doesNotContain("\u001b").doesNotContain("\u0007");
+    }
+
     @Test
     void membersWithoutAnIconGetOneWhenFleetStarts() throws Exception {
         fleet.registerLocal("old1", tmp.resolve("o1"));
