@@ -1,6 +1,7 @@
 package dev.fleet.importer;
 
 import dev.fleet.member.Member;
+import dev.fleet.member.MemberIcons;
 import dev.fleet.member.MemberRules;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -41,6 +42,11 @@ final class SourceMembers {
             }
         }
         check(out, who, "keyPath", m.keyPath(), MemberRules.PATH_REGEX, MemberRules.PATH_RULE, false);
+        // Shown on every status line and member list: an icon update_member would refuse (a terminal
+        // escape, a long text) is refused here too. No icon at all is fine: fleet hands one out.
+        if (m.icon() != null && !m.icon().isEmpty() && !MemberIcons.valid(m.icon())) {
+            out.add(who + ": icon " + MemberIcons.RULE + ", got \"" + shown(m.icon()) + "\"");
+        }
         if (m.cloud() != null) {
             // The region becomes part of the AWS endpoint's host name, where a stray '/' or '?' would
             // send signed requests elsewhere; the instance id and profile go into the same calls.

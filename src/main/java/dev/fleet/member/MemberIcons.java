@@ -1,5 +1,6 @@
 package dev.fleet.member;
 
+import dev.fleet.base.Quoted;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,9 +42,18 @@ public final class MemberIcons {
         return Map.copyOf(a);
     }
 
-    /** The icon to show for a member. */
+    /**
+     * The icon to show for a member, with control and format characters escaped: icons are checked
+     * when set, yet a registry is a file (edited by hand, written by another build), and an icon
+     * holding a terminal escape must not act on the screen or status line that shows it.
+     */
     public static String display(Member m) {
-        return m.icon() == null || m.icon().isEmpty() ? NONE : m.icon();
+        return m.icon() == null || m.icon().isEmpty() ? NONE : Quoted.emoji(m.icon());
+    }
+
+    /** Whether {@code icon}, as stored in a registry, meets the rule: a pool icon, a short icon with a number, or an emoji. */
+    public static boolean valid(String icon) {
+        return resolve(icon).filter(icon::equals).isPresent();
     }
 
     /**

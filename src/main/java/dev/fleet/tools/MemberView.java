@@ -4,6 +4,7 @@ import dev.fleet.agentcli.MemberAgent;
 import dev.fleet.agentcli.ModelTier;
 import dev.fleet.member.CloudConfig;
 import dev.fleet.member.Member;
+import dev.fleet.member.MemberIcons;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,7 +73,7 @@ final class MemberView {
 
     static String block(Member m, Clock clock) {
         StringBuilder b = new StringBuilder(256);
-        b.append(m.icon() == null ? "" : m.icon() + " ").append(m.friendlyName())
+        b.append(m.icon() == null || m.icon().isEmpty() ? "" : MemberIcons.display(m) + " ").append(m.friendlyName())
                 .append(" (").append(m.agentType().json()).append(m.isCloud() ? ", cloud" : "").append(")\n");
         b.append("  id:        ").append(m.id()).append('\n');
         if (!m.isLocal()) {

@@ -79,6 +79,16 @@ class RegistryImportRulesTest {
     }
 
     @Test
+    void anIconHoldingATerminalEscapeIsRefusedAndShownEscaped() throws Exception {
+        var e = refused("{\"agents\":[{\"id\":\"i1\",\"friendlyName\":\"ico\",\"agentType\":\"local\","
+                + "\"workFolder\":\"/w\",\"icon\":\"\\u001b]0;PWN\\u0007\"}]}");
+        assertThat(e.getMessage()).contains("member 1 (ico): icon must be a named alias")
+                .contains("\\u001B]0;PWN\\u0007").doesNotContain("\u001b").doesNotContain("\u0007");
+        assertThat(refused("{\"agents\":[{\"id\":\"i2\",\"friendlyName\":\"long\",\"agentType\":\"local\","
+                + "\"workFolder\":\"/w\",\"icon\":\"a very long icon text\"}]}").getMessage()).contains("icon must be");
+    }
+
+    @Test
     void twoMembersWithOneIdAreRefused() throws Exception {
         var e = refused("{\"agents\":[{\"id\":\"y\",\"friendlyName\":\"m\",\"agentType\":\"local\",\"workFolder\":\"/a\"},"
                 + "{\"id\":\"y\",\"friendlyName\":\"m2\",\"agentType\":\"local\",\"workFolder\":\"/b\"}]}");
@@ -89,7 +99,7 @@ class RegistryImportRulesTest {
     void aWellFormedMemberIsStillImported() throws Exception {
         Files.writeString(source.resolve("registry.json"), "{\"agents\":[{\"id\":\"6f1c-1\",\"friendlyName\":\"fine\","
                 + "\"agentType\":\"remote\",\"host\":\"127.0.0.1\",\"port\":2222,\"username\":\"me\",\"authType\":\"key\","
-                + "\"keyPath\":\"~/.ssh/id_ed25519\",\"workFolder\":\"~/w\"}]}");
+                + "\"keyPath\":\"~/.ssh/id_ed25519\",\"workFolder\":\"~/w\",\"icon\":\"🟣\"}]}");
         RegistryImport.Plan plan = importer.apply(source, "h", "u");
         assertThat(plan.problems()).isEmpty();
         assertThat(Files.readString(data.registryFile())).contains("\"fine\"");

@@ -87,6 +87,23 @@ class IconsStatuslineFormatTest {
         assertThat(bad.text()).endsWith("got '\\u001b]0;PWN\\u0007'").doesNotContain("\u001b").doesNotContain("\u0007");
     }
 
+    /** An icon in the registry is never shown raw, wherever it came from. */
+    @Test
+    void anIconHoldingATerminalEscapeIsShownEscapedEverywhere() throws Exception {
+        fleet.registerLocal("c", tmp.resolve("c"));
+        // A registry written elsewhere (by hand, by an older import) holding such an icon.
+        fleet.close();
+        Path registry = fleet.home.dataDir().resolve("registry.json");
+        JsonNode root = JSON.readTree(registry.toFile());
+        ((ObjectNode) root.get("agents").get(0)).put("icon", "\u001b]0;PWN\u0007");
+        Files.writeString(registry, JSON.writeValueAsString(root));
+        fleet = new FleetHarness(tmp);
+        assertThat(fleet.call("list_members").text()).contains("\\u001b]0;PWN\\u0007 c (local)").doesNotContain("\u001b");
+        assertThat(fleet.call("member_detail", "member_name", "c").text()).doesNotContain("\u001b");
+        assertThat(fleet.call("fleet_status").text()).contains("\\u001b]0;PWN\\u0007 c").doesNotContain("\u001b");
+        await().atMost(Duration.ofSeconds(10)).until(() -> line().equals("\\u001b]0;PWN\\u0007 c:💤 idle\n"));
+    }
+
     @Test
     void membersWithoutAnIconGetOneWhenFleetStarts() throws Exception {
         fleet.registerLocal("old1", tmp.resolve("o1"));
