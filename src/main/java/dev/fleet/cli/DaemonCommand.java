@@ -1,6 +1,7 @@
 package dev.fleet.cli;
 
 import dev.fleet.base.Durations;
+import dev.fleet.base.Quoted;
 import dev.fleet.daemon.Daemon;
 import dev.fleet.daemon.DaemonAdmin;
 import dev.fleet.daemon.DaemonOptions;
@@ -70,7 +71,8 @@ final class DaemonCommand implements Callable<Integer> {
             try {
                 return Durations.parse(value);
             } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
+                // picocli puts "Invalid value for option '--idle-exit': " in front.
+                throw new TypeConversionException(Quoted.value(value) + " " + e.getMessage());
             }
         }
     }

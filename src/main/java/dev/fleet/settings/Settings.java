@@ -217,8 +217,7 @@ public record Settings(
         try {
             return Durations.parse(raw);
         } catch (IllegalArgumentException e) {
-            problems.add(name + "='" + shown(raw) + "' is not 0 or a whole number with s, m or h (e.g. 30m); using the default "
-                    + Durations.human(fallback));
+            problems.add(name + "='" + shown(raw) + "' " + e.getMessage() + "; using the default " + Durations.human(fallback));
             return fallback;
         }
     }

@@ -21,12 +21,27 @@ class DaemonSettingsTest {
 
     @Test
     void aMalformedDaemonIdleTimeIsReportedAndThirtyMinutesUsed() {
-        for (String bad : new String[] {"soon", "5d", "-1m", "m"}) {
+        for (String bad : new String[] {"soon", "-1m", "m"}) {
             Settings s = Settings.from(Map.of("HOME", "/home/pm", "FLEET_DAEMON_IDLE_EXIT", bad));
             assertThat(s.daemonIdleExit()).as(bad).isEqualTo(Duration.ofMinutes(30));
             assertThat(s.problems()).containsExactly("FLEET_DAEMON_IDLE_EXIT='" + bad
-                    + "' is not 0 or a whole number with s, m or h (e.g. 30m); using the default 30m");
+                    + "' is not 0 or a whole number with s, m or h (e.g. 90s, 30m, 2h); using the default 30m");
         }
+        assertThat(Settings.from(Map.of("HOME", "/home/pm", "FLEET_DAEMON_IDLE_EXIT", "5d")).problems())
+                .containsExactly("FLEET_DAEMON_IDLE_EXIT='5d' must end in s, m or h (e.g. 90s, 30m, 2h); using the default 30m");
+    }
+
+    /** A huge value is named like any malformed one; it once got through and crashed the daemon with a long overflow. */
+    @Test
+    void anIdleTimeLongerThanAYearIsReportedAndThirtyMinutesUsed() {
+        for (String huge : new String[] {"99999999999999h", "9223372036854775807h", "99999999999999999999999999s", "8761h"}) {
+            Settings s = Settings.from(Map.of("HOME", "/home/pm", "FLEET_DAEMON_IDLE_EXIT", huge));
+            assertThat(s.daemonIdleExit()).as(huge).isEqualTo(Duration.ofMinutes(30));
+            assertThat(s.problems()).containsExactly("FLEET_DAEMON_IDLE_EXIT='" + huge
+                    + "' is longer than 365 days, the most fleet takes; using the default 30m");
+        }
+        assertThat(Settings.from(Map.of("HOME", "/home/pm", "FLEET_DAEMON_IDLE_EXIT", "8760h")).daemonIdleExit())
+                .isEqualTo(Duration.ofDays(365));
     }
 
     @Test
