@@ -1,5 +1,6 @@
 package dev.fleet.cli;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,16 +37,70 @@ final class CallCommand implements Callable<Integer> {
             }
             text = new String(in, StandardCharsets.UTF_8);
         }
-        Map<String, Object> args;
+        String refused = null;
+        Map<String, Object> args = Map.of();
         try {
-            args = text == null || text.isBlank() ? Map.of() : new ObjectMapper().readValue(text, new TypeReference<Map<String, Object>>() { });
+            args = arguments(text);
         } catch (JsonProcessingException e) {
-            // Where, never what: the parser's message quotes the text it stopped at, which may be a secret.
-            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")";
-            System.err.println("Invalid input: JSON must be a JSON object of arguments; this is not one" + where);
+            refused = refusal(e);
+        }
+        if (refused != null) {
+            System.err.println(refused);
             return 2;
         }
         return ToolCli.print(ToolCli.run(tool, args), System.out, System.err);
+    }
+
+    /**
+     * Strict: text after the object, or a key given twice, is refused rather than ignored or
+     * decided for the caller (with {@code "command"} twice the second ran, and an object followed
+     * by {@code garbage {{{} ran as if the rest were not there).
+     */
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() { };
+
+    /** Text after the arguments' object: refused, whatever it is (JSON or not). */
+    static final class TextAfterObject extends JsonProcessingException {
+        TextAfterObject(com.fasterxml.jackson.core.JsonLocation where) {
+            super("text after the object", where);
+        }
+    }
+
+    static Map<String, Object> arguments(String text) throws JsonProcessingException {
+        if (text == null || text.isBlank()) {
+            return Map.of();
+        }
+        try (JsonParser parser = MAPPER.createParser(text)) {
+            Map<String, Object> args = MAPPER.readValue(parser, OBJECT);
+            com.fasterxml.jackson.core.JsonLocation end = parser.currentLocation();
+            try {
+                if (parser.nextToken() != null) {
+                    throw new TextAfterObject(parser.currentTokenLocation());
+                }
+            } catch (com.fasterxml.jackson.core.JsonParseException notJson) {
+                throw new TextAfterObject(notJson.getLocation() != null ? notJson.getLocation() : end);
+            }
+            return args;
+        } catch (java.io.IOException e) {
+            if (e instanceof JsonProcessingException j) {
+                throw j;
+            }
+            throw new IllegalStateException("reading a string cannot fail", e);
+        }
+    }
+
+    /** Where, never what: the parser's message quotes the text it stopped at, which may be a secret. */
+    static String refusal(JsonProcessingException e) {
+        String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                + e.getLocation().getColumnNr() + ")";
+        String said = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        if (said.startsWith("Duplicate field")) {
+            return "Invalid input: JSON names the same argument twice" + where + "; give each argument once; nothing was called";
+        }
+        if (e instanceof TextAfterObject) {
+            return "Invalid input: JSON must be one JSON object of arguments with nothing after it; there is more text" + where
+                    + "; nothing was called";
+        }
+        return "Invalid input: JSON must be a JSON object of arguments; this is not one" + where;
     }
 }
