@@ -1,7 +1,6 @@
 package dev.fleet.install;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,13 +54,17 @@ public final class ClaudeCli {
         return executable;
     }
 
-    /** The command and arguments registered under {@code name}, read from Claude Code's file; empty if none. */
-    public static Optional<List<String>> registered(Path serversFile, String name) throws IOException {
-        ObjectNode root = JsonFiles.readObject(serversFile);
-        if (root == null) {
+    /**
+     * The command and arguments registered under {@code name}, read from Claude Code's file; empty if
+     * none. Only its {@code mcpServers} is kept; the file is read only when it is a regular file of at
+     * most {@code maxBytes}.
+     */
+    public static Optional<List<String>> registered(Path serversFile, long maxBytes, String name) throws IOException {
+        JsonNode servers = JsonFiles.readTopField(serversFile, maxBytes, "mcpServers");
+        if (servers == null) {
             return Optional.empty();
         }
-        JsonNode server = root.path("mcpServers").path(name);
+        JsonNode server = servers.path(name);
         if (!server.isObject() || !server.path("command").isTextual()) {
             return Optional.empty();
         }

@@ -31,6 +31,14 @@ public record ClaudeCodeLayout(InstallScope scope, Path home, Path projectDir, P
     }
 
     /**
+     * The most fleet reads of {@link #serversFile}: Claude Code's own state file keeps history and
+     * grows large; a project's {@code .mcp.json} is configuration, and may come with a cloned repository.
+     */
+    public long serversFileMaxBytes() {
+        return scope == InstallScope.USER ? JsonFiles.MAX_STATE_BYTES : JsonFiles.MAX_BYTES;
+    }
+
+    /**
      * A short name for this wiring's record: one per user, one per project folder. The project's is
      * named by a SHA-256 of its path: a 32-bit String hash is shared by folders as plain as
      * {@code Aa} and {@code BB}, whose installs then overwrote each other's record.

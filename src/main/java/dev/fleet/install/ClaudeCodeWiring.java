@@ -92,7 +92,8 @@ public final class ClaudeCodeWiring {
                         + "never through a link: remove the link (what it leads to is left as it is), then run fleet install again");
             }
             boolean exists = Files.isRegularFile(target);
-            if (!exists || !Arrays.equals(Files.readAllBytes(target), f.getValue())) {
+            // Compared by size first: a file of another size is not fleet's page, however large it is.
+            if (!exists || Files.size(target) != f.getValue().length || !Arrays.equals(Files.readAllBytes(target), f.getValue())) {
                 skillWrites.add(f.getKey());
                 // A file fleet did not write (the user's own, or another tool's) is kept before it is replaced.
                 boolean theirs = exists && (earlier == null || !earlier.skillFiles().contains(f.getKey()));
@@ -105,7 +106,7 @@ public final class ClaudeCodeWiring {
         }
 
         List<String> argv = launch.argv("serve");
-        Optional<List<String>> current = ClaudeCli.registered(layout.serversFile(), serverName);
+        Optional<List<String>> current = ClaudeCli.registered(layout.serversFile(), layout.serversFileMaxBytes(), serverName);
         boolean register = !current.equals(Optional.of(argv));
         if (register && claude.isEmpty()) {
             notes.add("Claude Code (claude) was not found on PATH: the MCP server is not registered. "
@@ -256,7 +257,7 @@ public final class ClaudeCodeWiring {
 
         boolean unregister = false;
         if (record.registered() != null) {
-            Optional<List<String>> current = ClaudeCli.registered(layout.serversFile(), serverName);
+            Optional<List<String>> current = ClaudeCli.registered(layout.serversFile(), layout.serversFileMaxBytes(), serverName);
             if (current.equals(Optional.of(record.registered()))) {
                 if (claude.isEmpty()) {
                     notes.add("Claude Code (claude) was not found on PATH: remove the server yourself with: claude mcp remove --scope "

@@ -1,11 +1,14 @@
 package dev.fleet.install;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fleet.base.RegularFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,18 +43,28 @@ final class JsonFiles {
     private JsonFiles() {
     }
 
-    /** The file's object, or null when the file does not exist. */
+    /**
+     * The most fleet reads of a settings file, a project's {@code .mcp.json} or its own install
+     * record: far above any real one (a few KB), low enough that a hostile file (a cloned
+     * repository's {@code .mcp.json}) cannot fill the command's heap.
+     */
+    static final int MAX_BYTES = 4 * 1024 * 1024;
+    /**
+     * The most fleet reads of Claude Code's own state file ({@code ~/.claude.json}), which keeps
+     * every project's history and is known to grow past 100 MB. It is read as a stream, keeping only
+     * the part fleet needs ({@link #readTopField}), so this bounds the time spent, not the memory.
+     */
+    static final long MAX_STATE_BYTES = 512L * 1024 * 1024;
+
+    /** The file's object, or null when the file does not exist; only a regular file (or a link to one) of at most {@link #MAX_BYTES}. */
     static ObjectNode readObject(Path file) throws IOException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = RegularFiles.read(file, MAX_BYTES);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
-            // The JDK's own message may name neither the file nor the problem ("Is a directory").
-            String why = Files.isDirectory(file) ? "it is a folder, not a file"
-                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
-            throw new IOException("cannot read " + file + ": " + why + "; fleet changes nothing in it");
+            throw cannotRead(file, e);
         }
         if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {
             return MAPPER.createObjectNode();
@@ -60,21 +73,70 @@ final class JsonFiles {
         try {
             node = STRICT.readTree(bytes);
         } catch (IOException e) {
-            // Where, never what: the parser's own message quotes the text it stopped at, which in a
-            // settings file may be a token or key.
-            String where = e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
-                    ? " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() : "";
-            if (e instanceof com.fasterxml.jackson.core.JsonParseException p && p.getOriginalMessage() != null
-                    && p.getOriginalMessage().startsWith("Duplicate field")) {
-                throw new IOException(file + " holds the same key twice in one object" + where + " (only the last would be kept, "
-                        + "the first lost); fix it by hand first, fleet changes nothing in it");
-            }
-            throw new IOException(file + " is not valid JSON" + where + "; fix it by hand first, fleet changes nothing in it");
+            throw notJson(file, e);
         }
         if (!(node instanceof ObjectNode object)) {
             throw new IOException(file + " does not hold a JSON object; fix it by hand first, fleet changes nothing in it");
         }
         return object;
+    }
+
+    /**
+     * One field of the file's top-level object, read as a stream: the rest is skipped, not kept.
+     * Null when the file or the field does not exist. Same rules as {@link #readObject} otherwise.
+     */
+    static JsonNode readTopField(Path file, long maxBytes, String field) throws IOException {
+        java.io.InputStream in;
+        try {
+            in = RegularFiles.open(file, maxBytes);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw cannotRead(file, e);
+        }
+        try (in; JsonParser parser = STRICT.createParser(in)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                return null;
+            }
+            if (first != JsonToken.START_OBJECT) {
+                throw new IOException(file + " does not hold a JSON object; fix it by hand first, fleet changes nothing in it");
+            }
+            JsonNode found = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                if (name.equals(field)) {
+                    found = STRICT.readTree(parser);
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            return found;
+        } catch (RegularFiles.TooLarge e) {
+            throw cannotRead(file, e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw notJson(file, e);
+        }
+    }
+
+    private static IOException cannotRead(Path file, IOException e) {
+        // The JDK's own message may name neither the file nor the problem.
+        String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
+        return new IOException("cannot read " + file + ": " + why + "; fleet changes nothing in it");
+    }
+
+    private static IOException notJson(Path file, IOException e) {
+        // Where, never what: the parser's own message quotes the text it stopped at, which in a
+        // settings file may be a token or key.
+        String where = e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
+                ? " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() : "";
+        if (e instanceof com.fasterxml.jackson.core.JsonParseException p && p.getOriginalMessage() != null
+                && p.getOriginalMessage().startsWith("Duplicate field")) {
+            return new IOException(file + " holds the same key twice in one object" + where + " (only the last would be kept, "
+                    + "the first lost); fix it by hand first, fleet changes nothing in it");
+        }
+        return new IOException(file + " is not valid JSON" + where + "; fix it by hand first, fleet changes nothing in it");
     }
 
     static String pretty(JsonNode node) throws IOException {
