@@ -1,5 +1,6 @@
 package dev.fleet.cli;
 
+import dev.fleet.base.Quoted;
 import dev.fleet.install.ClaudeCodeWiring;
 import dev.fleet.install.InstallScope;
 import java.io.IOException;
@@ -27,6 +28,8 @@ final class UninstallCommand implements Callable<Integer> {
             return InstallCommand.failed("uninstall", e);
         }
         InstallCommand.print(report, dryRun, "uninstall", System.out);
+        // Files of the user's that fleet leaves are worth a look even when stdout is not read.
+        report.kept().forEach(k -> System.err.println("fleet uninstall: " + Quoted.inert(k)));
         return 0;
     }
 }

@@ -36,10 +36,15 @@ public final class ClaudeCodeWiring {
     private final Clock clock;
 
     /** What a run did (or, for a dry run, would do), and what the user should know. */
-    public record Report(List<String> changes, List<String> notes) {
+    public record Report(List<String> changes, List<String> notes, List<String> kept) {
         public Report {
             changes = List.copyOf(changes);
             notes = List.copyOf(notes);
+            kept = List.copyOf(kept);
+        }
+
+        public Report(List<String> changes, List<String> notes) {
+            this(changes, notes, List.of());
         }
     }
 
@@ -133,7 +138,8 @@ public final class ClaudeCodeWiring {
         if (!wired.said().isEmpty()) {
             backup = backup(layout.settingsFile());
             JsonFiles.replace(layout.settingsFile(), JsonFiles.pretty(wired.settings()).getBytes(StandardCharsets.UTF_8));
-            new InstallRecord(settingsCreated, backup, wired.changes(), false, false, claudeFolderCreated, List.of(), null, null)
+            new InstallRecord(settingsCreated, backup, wired.changes(), false, false, claudeFolderCreated, List.of(), null, null,
+                    Map.of())
                     .after(earlier).write(recordFile);
         }
         List<String> skillWritten = new ArrayList<>();
@@ -148,7 +154,7 @@ public final class ClaudeCodeWiring {
         } finally {
             if (!skillWritten.isEmpty()) {
                 new InstallRecord(settingsCreated, backup, wired.changes(), skillDirCreated, skillsFolderCreated,
-                        claudeFolderCreated, skillWritten, null, null)
+                        claudeFolderCreated, skillWritten, null, null, hashes(skillWritten, skill))
                         .after(earlier).write(recordFile);
             }
         }
@@ -164,7 +170,7 @@ public final class ClaudeCodeWiring {
             new InstallRecord(settingsCreated, backup, wired.changes(), skillDirCreated && !skillWritten.isEmpty(),
                     skillsFolderCreated && !skillWritten.isEmpty(),
                     claudeFolderCreated && (!skillWritten.isEmpty() || !wired.said().isEmpty()), skillWritten, argv,
-                    current.orElse(null))
+                    current.orElse(null), hashes(skillWritten, skill))
                     .after(earlier).write(recordFile);
         }
         return new Report(changes, notes);
@@ -202,6 +208,7 @@ public final class ClaudeCodeWiring {
 
         List<Path> skillFiles = new ArrayList<>();
         List<Path> skillFilesGone = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
         // Install made fleet's skill folder a folder of its own; a link put in its place since leads
         // to someone else's files, whatever their names: none of them is fleet's to remove.
         boolean skillDirLinked = Files.isSymbolicLink(layout.skillDir());
@@ -219,7 +226,9 @@ public final class ClaudeCodeWiring {
             }
             Path f = layout.skillDir().resolve(name);
             // Only a file fleet wrote is removed; a link put at its name since is the user's.
-            if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) && !asFleetLeftIt(f, record.skillHashes().get(name), name)) {
+                kept.add(f + ": edited since fleet install wrote it; kept (delete it yourself if it is no longer wanted)");
+            } else if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
                 skillFiles.add(f);
                 boolean putBack = Files.isRegularFile(skillOriginals().resolve(name), LinkOption.NOFOLLOW_LINKS);
                 if (!putBack) {
@@ -271,7 +280,7 @@ public final class ClaudeCodeWiring {
             }
         }
         if (dryRun) {
-            return new Report(changes, notes);
+            return new Report(changes, notes, kept);
         }
         if (deleteSettings) {
             // Fleet created it and nothing but fleet's entries was in it: there is nothing of the
@@ -317,7 +326,29 @@ public final class ClaudeCodeWiring {
             }
         }
         Files.delete(recordFile);
-        return new Report(changes, notes);
+        return new Report(changes, notes, kept);
+    }
+
+    /**
+     * Whether a skill file is still as fleet install wrote it: its content has the SHA-256 the
+     * record keeps. A record written before hashes were kept is compared with the page this build
+     * would write: a file that differs may be one the user edited, and is kept rather than lost (a
+     * page of an older fleet, never edited, is kept the same way; it is named, and one delete away).
+     */
+    private static boolean asFleetLeftIt(Path f, String recordedHash, String name) throws IOException {
+        byte[] bundled = SkillBundle.files().get(name);
+        long size = Files.size(f);
+        if (recordedHash == null) {
+            return bundled != null && size == bundled.length && Arrays.equals(Files.readAllBytes(f), bundled);
+        }
+        // Fleet's pages are a few KB: a file far larger is not one of them, and is not read whole.
+        return size <= JsonFiles.MAX_BYTES && InstallRecord.sha256(Files.readAllBytes(f)).equals(recordedHash);
+    }
+
+    private static Map<String, String> hashes(List<String> names, Map<String, byte[]> skill) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        names.forEach(n -> out.put(n, InstallRecord.sha256(skill.get(n))));
+        return out;
     }
 
     /**

@@ -8,9 +8,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What {@code fleet install} changed for one scope, kept in fleet's data folder so that
@@ -27,18 +33,30 @@ import java.util.List;
  * @param skillFiles       skill files fleet wrote
  * @param registered       the server command fleet registered with Claude Code (null: it did not)
  * @param replacedServer   the command registered under the same name before (null: none)
+ * @param skillHashes      each skill file's SHA-256 (hex) as fleet wrote it: uninstall removes only a file that
+ *                         still has it (a record without it: see {@link ClaudeCodeWiring#uninstall})
  */
 record InstallRecord(boolean settingsCreated, String settingsOriginal, SettingsWiring.Changes settings,
                      boolean skillDirCreated, boolean skillsFolderCreated, boolean claudeFolderCreated, List<String> skillFiles,
-                     List<String> registered, List<String> replacedServer) {
+                     List<String> registered, List<String> replacedServer, Map<String, String> skillHashes) {
 
     static final InstallRecord NONE = new InstallRecord(false, null, SettingsWiring.Changes.NONE, false, false, false, List.of(), null,
-            null);
+            null, Map.of());
 
     InstallRecord {
         skillFiles = List.copyOf(skillFiles);
         registered = registered == null ? null : List.copyOf(registered);
         replacedServer = replacedServer == null ? null : List.copyOf(replacedServer);
+        skillHashes = Collections.unmodifiableMap(new LinkedHashMap<>(skillHashes));
+    }
+
+    /** The SHA-256 of a file's content, as the record keeps it. */
+    static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     /** This install on top of an earlier one: what existed before the first install is kept from the first. */
@@ -59,7 +77,14 @@ record InstallRecord(boolean settingsCreated, String settingsOriginal, SettingsW
                 earlier.claudeFolderCreated || claudeFolderCreated,
                 List.copyOf(files),
                 registered != null ? registered : earlier.registered,
-                earlier.registered != null ? earlier.replacedServer : replacedServer);
+                earlier.registered != null ? earlier.replacedServer : replacedServer,
+                hashesAfter(earlier.skillHashes, skillHashes));
+    }
+
+    private static Map<String, String> hashesAfter(Map<String, String> earlier, Map<String, String> now) {
+        Map<String, String> all = new LinkedHashMap<>(earlier);
+        all.putAll(now);
+        return all;
     }
 
     static InstallRecord read(Path file) throws IOException {
@@ -80,7 +105,7 @@ record InstallRecord(boolean settingsCreated, String settingsOriginal, SettingsW
                 n.path("skillDirCreated").asBoolean(), n.path("skillsFolderCreated").asBoolean(),
                 n.path("claudeFolderCreated").asBoolean(), strings(n.path("skillFiles")),
                 n.has("registered") ? strings(n.get("registered")) : null,
-                n.has("replacedServer") ? strings(n.get("replacedServer")) : null);
+                n.has("replacedServer") ? strings(n.get("replacedServer")) : null, hashes(n.path("skillHashes")));
     }
 
     void write(Path file) throws IOException {
@@ -106,6 +131,8 @@ record InstallRecord(boolean settingsCreated, String settingsOriginal, SettingsW
         if (replacedServer != null) {
             strings(n.putArray("replacedServer"), replacedServer);
         }
+        ObjectNode hashes = n.putObject("skillHashes");
+        skillHashes.forEach(hashes::put);
         SecureFiles.createPrivateDirectories(file.getParent());
         SecureFiles.writePrivate(file, JsonFiles.pretty(n).getBytes(StandardCharsets.UTF_8));
     }
@@ -123,6 +150,16 @@ record InstallRecord(boolean settingsCreated, String settingsOriginal, SettingsW
     private static List<String> strings(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(v -> out.add(v.asText()));
+        return out;
+    }
+
+    private static Map<String, String> hashes(JsonNode object) {
+        Map<String, String> out = new LinkedHashMap<>();
+        object.fields().forEachRemaining(e -> {
+            if (e.getValue().isTextual()) {
+                out.put(e.getKey(), e.getValue().asText());
+            }
+        });
         return out;
     }
 
