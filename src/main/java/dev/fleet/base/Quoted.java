@@ -18,7 +18,8 @@ public final class Quoted {
         if (s == null) {
             return "null";
         }
-        int end = s.codePointCount(0, s.length()) > MAX_CHARS ? s.offsetByCodePoints(0, MAX_CHARS) : s.length();
+        // 40 UTF-16 characters, never half of one: a cut lands between code points.
+        int end = s.length() > MAX_CHARS ? s.offsetByCodePoints(0, s.codePointCount(0, MAX_CHARS)) : s.length();
         return "'" + inert(s.substring(0, end)) + (end < s.length() ? "…'" : "'");
     }
 
