@@ -6,6 +6,7 @@ import dev.fleet.daemon.Daemon;
 import dev.fleet.daemon.DaemonOptions;
 import dev.fleet.daemon.Relay;
 import dev.fleet.mcp.McpFleetServer;
+import dev.fleet.member.DataDir;
 import dev.fleet.settings.RelaySettings;
 import dev.fleet.settings.Settings;
 import dev.fleet.statusline.StatuslinePrinter;
@@ -25,6 +26,16 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        try {
+            run(args);
+        } catch (DataDir.Unusable e) {
+            // Nothing can be done without it: one line saying why, never a stack trace.
+            System.err.println("fleet: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         // First: before any logger exists (see LogSafety).
         LogSafety.enforce();
         ClassDataArchive.checkAtStart();
@@ -46,8 +57,16 @@ public final class Main {
             Settings settings = Settings.from(env);
             System.exit(Daemon.run(settings, DaemonOptions.defaults(settings)));
         }
-        int code = new CommandLine(new FleetCommand()).execute(args);
-        System.exit(code);
+        CommandLine cli = new CommandLine(new FleetCommand());
+        CommandLine.IExecutionExceptionHandler usual = cli.getExecutionExceptionHandler();
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof DataDir.Unusable) {
+                line.getErr().println("fleet: " + e.getMessage());
+                return 1;
+            }
+            return usual == null ? 1 : usual.handleExecutionException(e, line, parsed);
+        });
+        System.exit(cli.execute(args));
     }
 
     /**

@@ -79,6 +79,12 @@ public final class DaemonAdmin {
     /** Stops the daemon and starts it again in the background, with {@code options} or else the ones it had. */
     public int restart(List<String> options) throws IOException, InterruptedException {
         List<String> previous = DaemonLock.read(paths.lock()).options();
+        String taken = httpTaken(options, previous);
+        if (taken != null) {
+            // Refused before the running daemon is stopped: a restart that cannot listen would leave none.
+            System.err.println("Invalid input: --http " + taken + "; the running daemon was left as it was");
+            return 2;
+        }
         int stopped = stop();
         if (stopped != 0) {
             return stopped;
@@ -110,6 +116,33 @@ public final class DaemonAdmin {
         }
         out.println("fleet daemon did not answer within " + START_LIMIT.toSeconds() + " s; see " + paths.log());
         return 1;
+    }
+
+    /**
+     * Why the HTTP address {@code options} name cannot be listened on now (something holds its port),
+     * or null: no address, port 0, or the address the running daemon listens on ({@code previous}),
+     * which its stop frees.
+     */
+    static String httpTaken(List<String> options, List<String> previous) throws IOException {
+        String http = valueAfter(options, "--http");
+        if (http == null || http.equals(valueAfter(previous, "--http"))) {
+            return null;
+        }
+        java.net.InetSocketAddress address = Daemon.httpAddress(http, options.contains("--allow-remote"));
+        if (address.getPort() == 0) {
+            return null;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(address);
+            return null;
+        } catch (IOException e) {
+            return dev.fleet.base.Quoted.value(http) + " cannot be used: its port is taken (" + e.getMessage() + ")";
+        }
+    }
+
+    private static String valueAfter(List<String> args, String option) {
+        int at = args.indexOf(option);
+        return at >= 0 && at + 1 < args.size() ? args.get(at + 1) : null;
     }
 
     /** Whether the daemon answering as {@code pid} is {@code started} (or what it runs: setsid may fork first). */

@@ -739,7 +739,8 @@ public final class Relay {
         try {
             daemon = DaemonStarter.start(paths, env, options);
         } catch (IOException e) {
-            throw new RelayException("cannot start the fleet daemon: " + e.getMessage());
+            // The JDK's message of a refused or missing file is its path alone: the cause goes with it.
+            throw new RelayException("cannot start the fleet daemon: " + e.getMessage() + ": " + dev.fleet.base.Failures.ioReason(e));
         }
         DaemonLink l = awaitDaemon(daemon, tail, START_LIMIT);
         if (l == null) {

@@ -1,5 +1,6 @@
 package dev.fleet.member;
 
+import dev.fleet.base.Failures;
 import dev.fleet.security.SecureFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,13 +9,25 @@ import java.nio.file.Path;
 /** Where fleet keeps its state (the folder comes from the settings: {@code $APRA_FLEET_DATA_DIR}, else {@code ~/.apra-fleet/data}). */
 public record DataDir(Path root) {
 
-    /** Creates the folder (0700) if needed; every later file lands inside a private folder. */
+    /**
+     * Creates the folder (0700) if needed; every later file lands inside a private folder.
+     *
+     * @throws Unusable when it cannot be made or used, saying why in the OS's words
+     */
     public DataDir ensureExists() {
         try {
             SecureFiles.createPrivateDirectories(root);
             return this;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the data directory " + root, e);
+            throw new Unusable("cannot create or use the data directory " + root + ": " + Failures.ioReason(e)
+                    + " (set APRA_FLEET_DATA_DIR to a folder of yours)", e);
+        }
+    }
+
+    /** The data directory cannot be made or used: fleet can do nothing, and says why in one line. */
+    public static final class Unusable extends UncheckedIOException {
+        public Unusable(String message, IOException cause) {
+            super(message, cause);
         }
     }
 

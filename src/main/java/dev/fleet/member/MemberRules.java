@@ -14,7 +14,8 @@ public final class MemberRules {
      */
     public static final String WORK_FOLDER_REGEX = "(?!(?:.*[/\\\\])?\\.\\.(?:[/\\\\]|$))" + PATH_REGEX;
     public static final String WORK_FOLDER_RULE = PATH_RULE + ", and without '..' segments (name the folder itself)";
-    public static final String HOST_REGEX = "[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\\[?[0-9A-Fa-f:.]{2,45}\\]?";
+    /** A name, an IPv4 address, or an IPv6 address bare or in brackets (both of them or neither). */
+    public static final String HOST_REGEX = "[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\\[[0-9A-Fa-f:.]{2,45}\\]|[0-9A-Fa-f:.]{2,45}";
     public static final String HOST_RULE = "must be a hostname, an IPv4 address or an IPv6 address";
     public static final String USERNAME_REGEX = "[A-Za-z0-9._][A-Za-z0-9._@\\\\-]{0,63}";
     public static final String USERNAME_RULE = "must be 1 to 64 characters of letters, digits, '.', '_', '@', '\\' or '-'";

@@ -5,9 +5,7 @@ import dev.fleet.security.SecureFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -130,22 +128,11 @@ public final class RegistryStore {
         } catch (IOException e) {
             // An expected fault (a read-only or full disk, a locked file): the caller learns why, and
             // that the registry is as it was, since it is only ever replaced whole.
-            throw new RequestRefused("cannot update " + file + ": " + reason(e)
+            throw new RequestRefused("cannot update " + file + ": " + dev.fleet.base.Failures.ioReason(e)
                     + " (nothing was changed; fleet needs to write its data folder)", e);
         } finally {
             inProcess.unlock();
         }
-    }
-
-    /** Why a file operation failed, without the file's content (only the OS's words or the kind of failure). */
-    private static String reason(IOException e) {
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        return e.getClass().getSimpleName();
     }
 
     private void replace(Registry next) throws IOException {

@@ -22,6 +22,9 @@ class CommandLineIT {
     record Run(int exit, String out, String err) {
     }
 
+    /** Set on top of the test home's environment for the runs of one test. */
+    final java.util.Map<String, String> environment = new java.util.HashMap<>();
+
     @BeforeEach
     void setUp() throws Exception {
         home = new TestHome(tmp);
@@ -43,6 +46,7 @@ class CommandLineIT {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(home.env());
+        pb.environment().putAll(environment);
         pb.redirectInput(ProcessBuilder.Redirect.from(input));
         Path out = tmp.resolve("out.txt");
         Path err = tmp.resolve("err.txt");
@@ -53,6 +57,27 @@ class CommandLineIT {
             throw new AssertionError("fleet " + String.join(" ", args) + " did not finish");
         }
         return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A data folder that cannot be made (here: its parent is a file, which stops root too) leaves
+     * fleet nothing to do: every entry point says why in one line, with no stack trace, and the
+     * MCP server writes nothing on stdout (it carries MCP messages only).
+     */
+    @Test
+    void aDataFolderThatCannotBeMadeIsOneLineSayingWhy() throws Exception {
+        Path file = Files.writeString(tmp.resolve("a-file"), "not a folder\n");
+        String unusable = file.resolve("data").toString();
+        environment.put("APRA_FLEET_DATA_DIR", unusable);
+        for (String[] args : new String[][] {{"serve", "--standalone"}, {"members"},
+                {"call", "list_members", "{}"}, {"daemon"}}) {
+            Run r = fleet(args);
+            assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(1);
+            assertThat(r.out()).as(String.join(" ", args)).isEmpty();
+            assertThat(r.err().strip()).as(String.join(" ", args))
+                    .contains("cannot create or use the data directory " + unusable, "Not a directory", "APRA_FLEET_DATA_DIR")
+                    .doesNotContain("\tat ", "Exception");
+        }
     }
 
     @Test
@@ -108,6 +133,13 @@ class CommandLineIT {
         Run badHost = fleet("forget-host", "bad host;rm");
         assertThat(badHost.exit()).isEqualTo(2);
         assertThat(badHost.err()).startsWith("Invalid input: HOST[:PORT] host must be a hostname");
+        // An IPv6 address is bracketed whole or not at all.
+        for (String unbalanced : new String[] {"[::1", "::1]"}) {
+            Run r = fleet("forget-host", unbalanced);
+            assertThat(r.exit()).as(unbalanced).isEqualTo(2);
+            assertThat(r.err()).as(unbalanced).startsWith("Invalid input: HOST[:PORT] host must be a hostname");
+        }
+        assertThat(fleet("forget-host", "::1").exit()).isZero();
         Run fine = fleet("forget-host", "[10.0.0.5]:2222");
         assertThat(fine.exit()).isZero();
         assertThat(fine.out()).contains("No key was recorded for [10.0.0.5]:2222.");
@@ -123,6 +155,13 @@ class CommandLineIT {
         Run port = fleet("daemon", "restart", "--http", "127.0.0.1:99999");
         assertThat(port.exit()).isEqualTo(2);
         assertThat(port.err()).contains("--http port 99999 must be from 0 to 65535");
+
+        try (java.net.ServerSocket holder = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Run taken = fleet("daemon", "restart", "--http", "127.0.0.1:" + holder.getLocalPort());
+            assertThat(taken.exit()).isEqualTo(2);
+            assertThat(taken.err()).contains("Invalid input: --http", "its port is taken", "the running daemon was left as it was");
+            assertThat(taken.out()).isEmpty();
+        }
 
         Run install = fleet("daemon", "install", "--no-start", "--http", "10.0.0.1:80");
         assertThat(install.exit()).isEqualTo(2);
