@@ -460,6 +460,10 @@ public final class Registrar {
      * read from the text; work folders have none.)
      */
     static String posixFolder(String f) {
+        if (!f.contains("//") && !f.contains("/.")) {
+            // The usual folder, written plainly: no pattern to run (a registration compares every member's folder).
+            return f.length() > 1 && (f.endsWith("/") || f.endsWith("\\")) ? f.substring(0, f.length() - 1) : f;
+        }
         String s = f.replaceAll("/+", "/").replaceAll("(?:/\\.)+(?=/|$)", "");
         if (s.isEmpty()) {
             return "/";

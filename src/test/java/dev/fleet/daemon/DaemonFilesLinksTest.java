@@ -1,10 +1,11 @@
 package dev.fleet.daemon;
 
+import static dev.fleet.testing.FileModes.assertUntouched;
+import static dev.fleet.testing.FileModes.mode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -32,15 +33,6 @@ class DaemonFilesLinksTest {
         paths = new DaemonPaths(Files.createDirectories(tmp.resolve("data")));
         bashrc = Files.writeString(tmp.resolve(".bashrc"), LONG);
         Files.setPosixFilePermissions(bashrc, PosixFilePermissions.fromString("rw-r--r--"));
-    }
-
-    private void assertUntouched(Path file, String content) throws IOException {
-        assertThat(Files.readString(file)).isEqualTo(content);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
-    }
-
-    private static String mode(Path p) throws IOException {
-        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.fleet.security;
 
+import static dev.fleet.testing.FileModes.assertUntouched;
+import static dev.fleet.testing.FileModes.mode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,20 +35,11 @@ class SecureFilesLinksTest {
         Files.setPosixFilePermissions(bashrc, PosixFilePermissions.fromString("rw-r--r--"));
     }
 
-    private void assertUntouched(Path file) throws IOException {
-        assertThat(Files.readString(file)).isEqualTo(MINE);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
-    }
-
-    private static String mode(Path p) throws IOException {
-        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
-    }
-
     @Test
     void writePrivateReplacesALinkAndNeverWritesThroughIt() throws IOException {
         Path record = Files.createSymbolicLink(data.resolve("record.json"), bashrc);
         SecureFiles.writePrivate(record, "{}\n".getBytes(StandardCharsets.UTF_8));
-        assertUntouched(bashrc);
+        assertUntouched(bashrc, MINE);
         assertThat(Files.isSymbolicLink(record)).isFalse();
         assertThat(record).hasContent("{}");
         assertThat(mode(record)).isEqualTo("rw-------");
@@ -75,7 +67,7 @@ class SecureFilesLinksTest {
         try (FileChannel ch = SecureFiles.openPrivateAppend(hosts)) {
             ch.write(ByteBuffer.wrap("host key\n".getBytes(StandardCharsets.UTF_8)));
         }
-        assertUntouched(bashrc);
+        assertUntouched(bashrc, MINE);
         assertThat(lock).hasContent("pid 1");
         assertThat(hosts).hasContent("host key");
         assertThat(mode(lock)).isEqualTo("rw-------");
@@ -91,7 +83,7 @@ class SecureFilesLinksTest {
         Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path linkedFolder = Files.createSymbolicLink(data.resolve("output"), folder);
         assertThatThrownBy(() -> SecureFiles.restrictToOwner(linkedFolder)).isInstanceOf(IOException.class);
-        assertUntouched(bashrc);
+        assertUntouched(bashrc, MINE);
         assertThat(mode(folder)).isEqualTo("rwxr-xr-x");
     }
 
