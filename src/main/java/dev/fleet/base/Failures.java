@@ -19,30 +19,6 @@ public final class Failures {
         return e.getClass().getSimpleName();
     }
 
-    /**
-     * Why a file operation failed, in the OS's words (permission denied, no such file, not a
-     * folder, …) or by the failure's kind: never the file's content. The JDK's own message of a
-     * missing or refused file is only its path, which tells a person nothing of the cause.
-     */
-    public static String ioReason(java.io.IOException e) {
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "no such file or folder";
-        }
-        if (e instanceof java.nio.file.FileAlreadyExistsException) {
-            return "something else is already there";
-        }
-        if (e instanceof java.nio.file.NotDirectoryException) {
-            return "not a folder";
-        }
-        return e.getClass().getSimpleName();
-    }
-
     /** The exception and its causes as type names and stack frames only. */
     public static String withoutMessages(Throwable e) {
         StringBuilder t = new StringBuilder();

@@ -740,7 +740,7 @@ public final class Relay {
             daemon = DaemonStarter.start(paths, env, options);
         } catch (IOException e) {
             // The JDK's message of a refused or missing file is its path alone: the cause goes with it.
-            throw new RelayException("cannot start the fleet daemon: " + e.getMessage() + ": " + dev.fleet.base.Failures.ioReason(e));
+            throw new RelayException("cannot start the fleet daemon: " + e.getMessage() + ": " + dev.fleet.base.IoReasons.of(e));
         }
         DaemonLink l = awaitDaemon(daemon, tail, START_LIMIT);
         if (l == null) {

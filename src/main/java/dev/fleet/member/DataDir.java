@@ -1,6 +1,6 @@
 package dev.fleet.member;
 
-import dev.fleet.base.Failures;
+import dev.fleet.base.IoReasons;
 import dev.fleet.security.SecureFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +19,7 @@ public record DataDir(Path root) {
             SecureFiles.createPrivateDirectories(root);
             return this;
         } catch (IOException e) {
-            throw new Unusable("cannot create or use the data directory " + root + ": " + Failures.ioReason(e)
+            throw new Unusable("cannot create or use the data directory " + root + ": " + IoReasons.of(e)
                     + " (set APRA_FLEET_DATA_DIR to a folder of yours)", e);
         }
     }

@@ -128,7 +128,7 @@ public final class RegistryStore {
         } catch (IOException e) {
             // An expected fault (a read-only or full disk, a locked file): the caller learns why, and
             // that the registry is as it was, since it is only ever replaced whole.
-            throw new RequestRefused("cannot update " + file + ": " + dev.fleet.base.Failures.ioReason(e)
+            throw new RequestRefused("cannot update " + file + ": " + dev.fleet.base.IoReasons.of(e)
                     + " (nothing was changed; fleet needs to write its data folder)", e);
         } finally {
             inProcess.unlock();
