@@ -35,7 +35,8 @@ public final class SpillFiles {
             // Formatter built here, not statically: spills are rare and start-up time is not.
             String name = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(clock.instant()) + "-" + UUID.randomUUID().toString().substring(0, 8) + "." + stream + ".log";
             Path file = dir.resolve(name);
-            SecureFiles.writePrivate(file, new byte[0]);
+            // A new name each time (time and random digits): made exclusively, never through a link.
+            SecureFiles.createPrivateNew(file);
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create an output file in " + dir, e);

@@ -121,8 +121,8 @@ final class JsonFiles {
     }
 
     private static IOException cannotRead(Path file, IOException e) {
-        // The JDK's own message may name neither the file nor the problem.
-        String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
+        // The JDK's own message may name neither the file nor the problem; fleet's own (RegularFiles) says the rule.
+        String why = e instanceof java.nio.file.FileSystemException ? dev.fleet.base.IoReasons.of(e) : String.valueOf(e.getMessage());
         return new IOException("cannot read " + file + ": " + why + "; fleet changes nothing in it");
     }
 

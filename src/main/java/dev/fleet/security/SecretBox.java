@@ -204,7 +204,7 @@ public final class SecretBox {
                 byte[] fresh = new byte[KEY_BYTES];
                 random.nextBytes(fresh);
                 Path tmp = keyFile.resolveSibling(keyFile.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-                SecureFiles.writePrivate(tmp, fresh);
+                SecureFiles.writeNew(tmp, fresh);
                 Arrays.fill(fresh, (byte) 0);
                 try {
                     // Another process may have created the key meanwhile: the first one wins.

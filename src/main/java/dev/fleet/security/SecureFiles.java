@@ -73,12 +73,11 @@ public final class SecureFiles {
         replacePrivate(file, content, true);
     }
 
-    /** Like {@link #writePrivate(Path, byte[])}; {@code durable} false skips the fsync (for files that only show a state). */
-    public static void writePrivate(Path file, byte[] content, boolean durable) throws IOException {
-        replacePrivate(file, content, durable);
+    /** Writes and fsyncs a file that must not exist yet (created exclusively, 0600, never through a link). */
+    public static void writeNew(Path file, byte[] content) throws IOException {
+        writeNew(file, content, true);
     }
 
-    /** Writes a file that must not exist yet (created exclusively, 0600, never through a link). */
     private static void writeNew(Path file, byte[] content, boolean durable) throws IOException {
         var options = Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS);
@@ -122,8 +121,8 @@ public final class SecureFiles {
      * Replaces {@code file} with {@code content} (mode 0600) in one step: written to a new file
      * beside it, named for this process and call, then renamed over it. A reader sees the old file
      * or the new one, never half of one; a link at the file's name is replaced, never written
-     * through; a failed write leaves the old file and no temporary one. {@code durable} as for
-     * {@link #writePrivate(Path, byte[], boolean)}.
+     * through; a failed write leaves the old file and no temporary one. {@code durable} false skips
+     * the fsync (for files that only show a state).
      */
     public static void replacePrivate(Path file, byte[] content, boolean durable) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "-"
