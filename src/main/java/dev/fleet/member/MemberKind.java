@@ -25,4 +25,30 @@ public sealed interface MemberKind {
         }
         return null;
     }
+
+    /**
+     * Whether the SSH login uses the stored password: asked for by name, or no key file to use and
+     * a password stored. False for a local member. The SSH connection and the status probe's
+     * grouping of members by login read it from here.
+     */
+    default boolean logsInWithPassword() {
+        SshLogin login = sshLogin();
+        return login != null && (login.authType() == AuthType.PASSWORD || (keyFile() == null && login.encryptedPassword() != null));
+    }
+
+    /** The private key file the SSH login uses (a cloud member's key when the login names none); null without one. */
+    default String loginKeyPath() {
+        return logsInWithPassword() ? null : keyFile();
+    }
+
+    private String keyFile() {
+        SshLogin login = sshLogin();
+        if (login == null) {
+            return null;
+        }
+        if (login.keyPath() != null) {
+            return login.keyPath();
+        }
+        return this instanceof Cloud c ? c.cloud().sshKeyPath() : null;
+    }
 }

@@ -6,9 +6,7 @@ import dev.fleet.exec.Channels;
 import dev.fleet.exec.CommandRequest;
 import dev.fleet.exec.CommandResult;
 import dev.fleet.exec.MemberChannel;
-import dev.fleet.member.AuthType;
 import dev.fleet.member.Member;
-import dev.fleet.member.SshLogin;
 import dev.fleet.os.OsCommands;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,12 +86,8 @@ public final class StatusService {
         if (m.isLocal()) {
             return "local";
         }
-        SshLogin login = m.kind().sshLogin();
-        String keyPath = login == null ? null : login.keyPath() != null ? login.keyPath()
-                : m.cloud() != null ? m.cloud().sshKeyPath() : null;
-        boolean password = login != null && (login.authType() == AuthType.PASSWORD
-                || (keyPath == null && login.encryptedPassword() != null));
-        String how = password || keyPath == null ? "member " + m.id() : "key " + keyPath;
+        String keyPath = m.kind().loginKeyPath();
+        String how = keyPath == null ? "member " + m.id() : "key " + keyPath;
         return m.username() + "@" + m.deviceKey() + " by " + how;
     }
 

@@ -4,7 +4,6 @@ import dev.fleet.exec.ChannelException;
 import dev.fleet.exec.MemberChannel;
 import dev.fleet.exec.RemoteChannels;
 import dev.fleet.exec.SpillFiles;
-import dev.fleet.member.AuthType;
 import dev.fleet.member.LocalPaths;
 import dev.fleet.member.Member;
 import dev.fleet.member.SshLogin;
@@ -48,9 +47,9 @@ public final class SshChannels implements RemoteChannels {
         if (login == null || login.host() == null || login.username() == null) {
             throw new ChannelException("member " + m.friendlyName() + " has no host or username registered");
         }
-        String keyPath = login.keyPath() != null ? login.keyPath() : m.cloud() != null ? m.cloud().sshKeyPath() : null;
+        String keyPath = m.kind().loginKeyPath();
         String password = null;
-        if (login.authType() == AuthType.PASSWORD || (keyPath == null && login.encryptedPassword() != null)) {
+        if (m.kind().logsInWithPassword()) {
             if (login.encryptedPassword() == null) {
                 throw new ChannelException("member " + m.friendlyName() + " uses password auth but has no stored password; "
                         + "set one with update_member");
@@ -61,7 +60,6 @@ public final class SshChannels implements RemoteChannels {
                 throw new ChannelException("the stored password of " + m.friendlyName() + " " + e.getMessage()
                         + "; set it again with update_member");
             }
-            keyPath = login.authType() == AuthType.PASSWORD ? null : keyPath;
         }
         int port = login.portOrDefault();
         // The password by what it is, not by how it is sealed: a member registered with a password sealed
