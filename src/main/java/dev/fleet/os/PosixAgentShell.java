@@ -124,8 +124,10 @@ final class PosixAgentShell implements AgentShell {
                 .append("done; exit $failed").toString();
     }
 
-    /** A run folder's {@code pid} file as written (its user checks it is digits); a link is not read. */
-    private static final String READ_PID = "[ -L \"$d/pid\" ] || head -c 16 \"$d/pid\" 2>/dev/null";
+    /** The {@code pid} file of the run folder in shell variable {@code dir}, as written (its user checks it is digits); a link is not read. */
+    private static String readPid(String dir) {
+        return "[ -L \"$" + dir + "/pid\" ] || head -c 16 \"$" + dir + "/pid\" 2>/dev/null";
+    }
 
     private static String runDir(String runId) {
         return "\"$HOME/.fleet-prompts/" + runId + "\"";
@@ -146,7 +148,7 @@ final class PosixAgentShell implements AgentShell {
                 // Runs that ended without their wrapper (killed by a time limit) leave folders: an
                 // hour-old folder whose CLI is gone is removed (a link among them is no run of fleet's: left alone).
                 .append("for o in \"$r\"/*/; do o=${o%/}; [ \"$o\" = \"$d\" ] && continue; [ -d \"$o\" ] && [ ! -L \"$o\" ] || continue; ")
-                .append("[ -n \"$(find \"$o\" -maxdepth 0 -mmin +60 2>/dev/null)\" ] || continue; p=$(").append(READ_PID.replace("$d", "$o")).append("); ")
+                .append("[ -n \"$(find \"$o\" -maxdepth 0 -mmin +60 2>/dev/null)\" ] || continue; p=$(").append(readPid("o")).append("); ")
                 .append("{ [ -n \"$p\" ] && kill -0 \"$p\" 2>/dev/null; } || rm -rf \"$o\"; done; ")
                 .append("printf '%s\\n' ").append(posix(l.memberId())).append(" > \"$d/member\"; : > \"$d/mark\"; ")
                 .append("IFS= read -r fleet_secret || { echo 'fleet: no prompt arrived on stdin' >&2; rm -rf \"$d\"; exit 90; }; ")
@@ -208,7 +210,7 @@ final class PosixAgentShell implements AgentShell {
                 // Sizes as the folder lists them (ls does not open a file, nor follow a link in its place).
                 .append("echo \"out=$(ls -ln -- \"$d/out\" 2>/dev/null | awk '{print $5}')\"; ")
                 .append("echo \"err=$(ls -ln -- \"$d/err\" 2>/dev/null | awk '{print $5}')\"; ")
-                .append("p=$(").append(READ_PID).append("); if [ -z \"$p\" ]; then echo alive=starting; ")
+                .append("p=$(").append(readPid("d")).append("); if [ -z \"$p\" ]; then echo alive=starting; ")
                 .append("elif kill -0 \"$p\" 2>/dev/null; then echo alive=yes; else echo alive=no; fi; ")
                 // The next mark is set before looking, so a change made while looking counts next time too.
                 // Made anew (noclobber), never touched through a link put in its place.
@@ -248,7 +250,7 @@ final class PosixAgentShell implements AgentShell {
                 + "[ \"$(head -c 64 \"$d/member\" 2>/dev/null)\" = " + posix(memberId) + " ] || continue; id=${d##*/}; "
                 + (runId == null ? "" : "[ \"$id\" = " + posix(runId) + " ] || continue; ")
                 // A run whose CLI already ended is left alone: it is finishing, not running.
-                + "p=$(" + READ_PID + "); case \"$p\" in ''|*[!0-9]*) fleet_mark \"$d\"; echo \"pending $id\"; continue;; esac; "
+                + "p=$(" + readPid("d") + "); case \"$p\" in ''|*[!0-9]*) fleet_mark \"$d\"; echo \"pending $id\"; continue;; esac; "
                 + "fleet_alive \"$p\" || continue; fleet_mark \"$d\"; "
                 + "t=$(fleet_not_me $(fleet_tree \"$p\") $(fleet_tagged \"$id\")); "
                 + "kill -TERM -- \"-$p\" 2>/dev/null; kill -TERM $t 2>/dev/null; "
