@@ -30,7 +30,24 @@ public final class SftpServerProcesses implements AutoCloseable {
 
     /** A session that moves no data after it has started. */
     public Process still() throws IOException {
-        return start("/bin/sleep", "still", "300");
+        Process p = start("/bin/sleep", "still", "300");
+        awaitSettled(p);
+        return p;
+    }
+
+    /**
+     * Until {@code p} has finished starting: the loader's reads of its libraries move its byte
+     * counters, and on a loaded machine they may come after a first look, which would then see a
+     * still session move (two looks 100 ms apart agree; at most 10 s).
+     */
+    private static void awaitSettled(Process p) {
+        String[] last = {null};
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            String now = bytesMoved(p);
+            boolean settled = now.equals(last[0]);
+            last[0] = now;
+            return settled;
+        });
     }
 
     /** A session that writes a few bytes every 50 ms. */
