@@ -240,17 +240,24 @@ class TaskHostileToolsTest {
     @Test
     void aLinkTheTaskKeepsPlantingAtItsLogIsNeverWrittenThrough() throws Exception {
         Path outside = tmp.resolve("outside-log-target");
-        // Each attempt leaves a planter behind: bounded in count, and ending once the wrapper has.
-        String id = launch("loc", "d=\"$HOME/.fleet-tasks/$FLEET_TASK_ID\"; w=$(cat \"$d/task.pid\"); "
-                + "( i=0; while [ \"$i\" -lt 3000 ] && kill -0 \"$w\" 2>/dev/null; do ln -sfn " + outside
-                + " \"$d/task.log\"; i=$((i+1)); done ) & sleep 0.2; exit 1", "max_retries", 4);
+        Path started = tmp.resolve("planters-started");
+        Path ended = tmp.resolve("planters-ended");
+        // Each attempt leaves a planter behind: bounded in count, and ending once the wrapper has
+        // (a wrapper left a zombie by a parent that does not reap counts as ended). Each attempt
+        // notes its planter before starting it, and the planter notes its own end.
+        String id = launch("loc", "d=\"$HOME/.fleet-tasks/$FLEET_TASK_ID\"; w=$(cat \"$d/task.pid\"); echo >> " + started + "; "
+                + "( i=0; while [ \"$i\" -lt 3000 ]; do case \"$(ps -o stat= -p \"$w\" 2>/dev/null)\" in ''|*Z*) break ;; esac; "
+                + "ln -sfn " + outside + " \"$d/task.log\"; i=$((i+1)); done; echo >> " + ended + " ) & sleep 0.2; exit 1",
+                "max_retries", 4);
 
         JsonNode done = awaitFinished("loc", id);
         assertThat(done.get("status").asText()).isEqualTo("failed");
         assertThat(done.get("retries").asInt()).isEqualTo(4);
         assertThat(outside).doesNotExist();
-        // The planters see the wrapper gone at their next step; the folder is left to the clean-up after that.
-        Thread.sleep(300);
+        // The folder is left to the clean-up once every planter has ended; under load that can take a while.
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+                assertThat(Files.readAllLines(ended)).hasSameSizeAs(Files.readAllLines(started)).hasSize(5));
+        assertThat(outside).doesNotExist();
     }
 
     /** A password fleet holds for the member, printed by the task (as is and base64-encoded), is starred in monitor_task. */
