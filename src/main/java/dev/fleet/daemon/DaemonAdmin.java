@@ -1,5 +1,6 @@
 package dev.fleet.daemon;
 
+import dev.fleet.member.DataDir;
 import dev.fleet.settings.Settings;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,7 +20,8 @@ public final class DaemonAdmin {
     private final PrintStream out;
 
     public DaemonAdmin(Settings settings, PrintStream out) {
-        this.paths = new DaemonPaths(settings.dataDir());
+        // What the daemon's files say (its pid, its options) is acted on: only in a folder no one else can write.
+        this.paths = new DaemonPaths(new DataDir(settings.dataDir()).requireTrusted().root());
         this.env = settings.environment();
         this.out = out;
     }

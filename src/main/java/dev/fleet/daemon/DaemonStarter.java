@@ -26,7 +26,7 @@ public final class DaemonStarter {
      * daemon log. Two relays may both start one: the second finds the first holding the lock and exits.
      */
     public static Process start(DaemonPaths paths, Map<String, String> env, List<String> options) throws IOException {
-        SecureFiles.createPrivateDirectories(paths.dataDir());
+        SecureFiles.createTrustedDirectories(paths.dataDir());
         Path log = paths.log();
         // The log is fleet's own: a link in its place (fleet makes none) is removed, so neither the
         // size check nor the daemon's output goes through it to another file.

@@ -740,7 +740,8 @@ public final class Relay {
             daemon = DaemonStarter.start(paths, env, options);
         } catch (IOException e) {
             // The JDK's message of a refused or missing file is its path alone: the cause goes with it.
-            throw new RelayException("cannot start the fleet daemon: " + e.getMessage() + ": " + dev.fleet.base.IoReasons.of(e));
+            String where = e instanceof java.nio.file.FileSystemException f && f.getFile() != null ? f.getFile() : e.getMessage();
+            throw new RelayException("cannot start the fleet daemon: " + where + ": " + dev.fleet.base.IoReasons.of(e));
         }
         DaemonLink l = awaitDaemon(daemon, tail, START_LIMIT);
         if (l == null) {

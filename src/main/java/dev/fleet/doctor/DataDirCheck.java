@@ -1,6 +1,7 @@
 package dev.fleet.doctor;
 
 import dev.fleet.member.DataDir;
+import dev.fleet.security.SecureFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,13 @@ public final class DataDirCheck implements Check {
         }
         List<Finding> found = new ArrayList<>();
         try {
+            try {
+                SecureFiles.requireUnshared(root);
+            } catch (SecureFiles.SharedFolder shared) {
+                // Refused by every entry point until mended: say so, with the same reason they give.
+                return List.of(Finding.problem(root + ": fleet will not use it: " + shared.getReason(), "chmod 700 " + root
+                        + " once you have checked what is in it, or set APRA_FLEET_DATA_DIR to a folder of yours"));
+            }
             Optional<String> open = FileModes.openToOthers(root);
             if (open.isPresent()) {
                 found.add(Finding.problem(root + " is open to other users (" + open.get() + ")", "chmod 700 " + root));

@@ -10,18 +10,38 @@ import java.nio.file.Path;
 public record DataDir(Path root) {
 
     /**
-     * Creates the folder (0700) if needed; every later file lands inside a private folder.
+     * Creates the folder (0700) if needed; every later file lands inside a private folder. A folder
+     * already there must be the user's own and writable by nobody else: fleet trusts its files.
      *
      * @throws Unusable when it cannot be made or used, saying why in the OS's words
      */
     public DataDir ensureExists() {
         try {
-            SecureFiles.createPrivateDirectories(root);
+            SecureFiles.createTrustedDirectories(root);
             return this;
         } catch (IOException e) {
-            throw new Unusable("cannot create or use the data directory " + root + ": " + IoReasons.of(e)
-                    + " (set APRA_FLEET_DATA_DIR to a folder of yours)", e);
+            throw unusable("create or use", e);
         }
+    }
+
+    /**
+     * For commands that only look (the daemon's status, stop and restart): the folder, if it is
+     * there, must be the user's own and writable by nobody else, as {@link #ensureExists} asks.
+     *
+     * @throws Unusable when it is not, saying why
+     */
+    public DataDir requireTrusted() {
+        try {
+            SecureFiles.requireUnshared(root);
+            return this;
+        } catch (IOException e) {
+            throw unusable("use", e);
+        }
+    }
+
+    private Unusable unusable(String what, IOException e) {
+        return new Unusable("cannot " + what + " the data directory " + root + ": " + IoReasons.of(e)
+                + " (set APRA_FLEET_DATA_DIR to a folder of yours)", e);
     }
 
     /** The data directory cannot be made or used: fleet can do nothing, and says why in one line. */

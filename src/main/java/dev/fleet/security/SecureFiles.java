@@ -65,6 +65,71 @@ public final class SecureFiles {
     }
 
     /**
+     * As {@link #createPrivateDirectories}, for a folder whose files fleet trusts as its own (its
+     * data dir: the daemon's lock and options, the HTTP token, the registry). A folder that is
+     * already there must be the user's own and writable by nobody else, as OpenSSH asks of
+     * {@code ~/.ssh}: what another user could have put in it is refused, not tightened and then
+     * trusted. A link there is judged by the folder it leads to (the user may keep the data dir
+     * elsewhere).
+     *
+     * @throws SharedFolder when another user owns the folder or can write to it
+     */
+    public static void createTrustedDirectories(Path dir) throws IOException {
+        requireUnshared(dir);
+        createPrivateDirectories(dir);
+    }
+
+    /**
+     * Refuses an existing folder that another user owns or can write to (group or others write
+     * bit); a folder that is not there yet, or a file system without POSIX modes, passes.
+     */
+    public static void requireUnshared(Path dir) throws IOException {
+        if (!POSIX || !Files.isDirectory(dir)) {
+            return;
+        }
+        java.nio.file.attribute.PosixFileAttributes attributes = Files.readAttributes(dir,
+                java.nio.file.attribute.PosixFileAttributes.class);
+        if (!CurrentUser.owns(dir, attributes)) {
+            throw new SharedFolder(dir, "it belongs to another user (" + attributes.owner().getName()
+                    + "); fleet keeps its files only in a folder of yours");
+        }
+        Set<PosixFilePermission> mode = attributes.permissions();
+        if (mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new SharedFolder(dir, "other users can write to it (mode " + PosixFilePermissions.toString(mode)
+                    + "), so files in it may not be fleet's; check what is in it, then chmod 700 " + dir);
+        }
+    }
+
+    /** A folder fleet would trust the files of is open to another user; the reason says how. */
+    public static final class SharedFolder extends java.nio.file.FileSystemException {
+        SharedFolder(Path dir, String reason) {
+            super(dir.toString(), null, reason);
+        }
+    }
+
+    /** Who this process runs as, to compare with a folder's owner. */
+    private static final class CurrentUser {
+        /** The process's user id as the OS gives it (Linux), or null where there is no {@code /proc/self}. */
+        private static final Integer UID = readUid();
+
+        private static Integer readUid() {
+            try {
+                return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+                return null;
+            }
+        }
+
+        static boolean owns(Path dir, java.nio.file.attribute.PosixFileAttributes attributes) throws IOException {
+            if (UID != null) {
+                return UID.equals(Files.getAttribute(dir, "unix:uid"));
+            }
+            // Without /proc (macOS), by name: every account there has one.
+            return attributes.owner().getName().equals(System.getProperty("user.name"));
+        }
+    }
+
+    /**
      * Writes {@code file} anew with {@code content}, mode 0600, and fsyncs it: as
      * {@link #replacePrivate}, so whatever was under the name (a link included) is replaced,
      * never written through.

@@ -80,6 +80,39 @@ class CommandLineIT {
         }
     }
 
+    /**
+     * A data folder another user can write to may hold files fleet did not make (a daemon lock
+     * naming options, a token of their choosing): every entry point refuses it in one line, and
+     * neither tightens it nor writes anything into it.
+     */
+    @Test
+    void aDataFolderOthersCanWriteToIsRefusedAndLeftAsItIs() throws Exception {
+        Path shared = Files.createDirectories(tmp.resolve("shared-data"));
+        Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.writeString(shared.resolve("daemon.lock"), "planted\n");
+        environment.put("APRA_FLEET_DATA_DIR", shared.toString());
+        String why = shared + ": other users can write to it (mode rwxrwxrwx), so files in it may not be fleet's; "
+                + "check what is in it, then chmod 700 " + shared;
+        for (String[] args : new String[][] {{"serve", "--standalone"}, {"members"},
+                {"call", "list_members", "{}"}, {"daemon"}, {"daemon", "status"}, {"daemon", "stop"}}) {
+            Run r = fleet(args);
+            String what = String.join(" ", args);
+            assertThat(r.exit()).as(what).isEqualTo(1);
+            assertThat(r.out()).as(what).isEmpty();
+            assertThat(r.err().strip()).as(what).contains(why).doesNotContain("\tat ", "Exception");
+        }
+        // The relay cannot start a daemon there: the MCP client is answered why, on stdout as an MCP error.
+        Run relay = fleetWithInput("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}\n", "serve");
+        assertThat(relay.out().lines()).singleElement().satisfies(line -> assertThat(line)
+                .startsWith("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":").contains("cannot start the fleet daemon: " + why));
+        assertThat(relay.err()).contains(why).doesNotContain("\tat ", "Exception");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(shared))).isEqualTo("rwxrwxrwx");
+        try (var files = Files.list(shared)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("daemon.lock");
+        }
+    }
+
     @Test
     void versionMembersStatusAndExec() throws Exception {
         assertThat(fleet("--version").out()).contains("fleet " + System.getProperty("fleet.version"));

@@ -106,6 +106,8 @@ class DoctorIT {
                 "pricing", "claude code", "daemon");
 
         broken(() -> chmod(data, "rwxr-xr-x"), "data folder", "is open to other users", "chmod 700 " + data);
+        broken(() -> chmod(data, "rwxrwx---"), "data folder", "fleet will not use it: other users can write to it (mode rwxrwx---)",
+                "chmod 700 " + data + " once you have checked what is in it");
         broken(() -> chmod(data.resolve("registry.json"), "rw-r--r--"), "data folder", "registry.json is readable by other users",
                 "chmod 600");
         broken(() -> replaceInRegistry("\"encryptedPassword\" : \"[^\"]*\"",
