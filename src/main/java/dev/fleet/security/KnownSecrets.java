@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * Secrets in every form they may be printed or quoted back in: as given, URL-encoded, base64
- * (standard and URL-safe, with and without padding), and for a login the base64 of
- * {@code user:secret} that HTTP Basic sends. Base64 is also looked for where a secret is part of
+ * (standard and URL-safe, with and without padding), hex (lower and upper case), and for a login
+ * the encodings of {@code user:secret} (HTTP Basic sends its base64). Base64 is also looked for where a secret is part of
  * larger encoded data ({@code base64 ~/.apra-fleet-keys}: the secret at any byte offset) and where
  * the encoding is wrapped over lines (coreutils' 76 columns, PEM's 64). Literal redaction of the
  * tool's arguments catches only the first of these.
@@ -32,7 +32,7 @@ public final class KnownSecrets {
 
     /** Longest first, so a form that contains another is removed whole. */
     private final List<String> forms;
-    /** The base64 forms among them, longest first: wrapped output may break them over lines. */
+    /** The encoded forms among them (base64, hex), longest first: wrapped output may break them over lines. */
     private final List<String> encoded;
 
     private KnownSecrets(List<String> forms, List<String> encoded) {
@@ -97,7 +97,7 @@ public final class KnownSecrets {
      * same wherever it lies in larger data: base64 turns each three bytes into four characters, so
      * data holding the value at a byte offset of 0, 1 or 2 (mod 3) encodes it as one of three
      * strings, less the first and last characters, which mix in the neighbouring bytes. Each in the
-     * standard and the URL-safe alphabet.
+     * standard and the URL-safe alphabet. Then its hex, in lower and upper case.
      */
     private static List<String> encodings(String value) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
@@ -111,6 +111,11 @@ public final class KnownSecrets {
         }
         List<String> all = new ArrayList<>(standard);
         standard.forEach(f -> all.add(f.replace('+', '-').replace('/', '_')));
+        // Hex (xxd -p, hexdump, a script's .hex()): two characters a byte, so the same string
+        // wherever the value lies in larger data; xxd -p wraps it at 60 columns.
+        String hex = java.util.HexFormat.of().formatHex(bytes);
+        all.add(hex);
+        all.add(hex.toUpperCase(java.util.Locale.ROOT));
         return all;
     }
 

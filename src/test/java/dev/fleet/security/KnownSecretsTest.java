@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
-/** How a stored secret printed as base64 is found: alone or inside larger data, on one line or wrapped. */
+/** How a stored secret printed as base64 or hex is found: alone or inside larger data, on one line or wrapped. */
 class KnownSecretsTest {
     private static final String KEY = "sk-ant-api03-knownSECRET0123456789abcdef";
     private static final KnownSecrets KNOWN = KnownSecrets.of(KEY);
@@ -44,6 +44,27 @@ class KnownSecretsTest {
         // Text around it is left as it was.
         String around = "before\n" + wrapped(file, 76, "\n") + "\nafter line";
         assertThat(KNOWN.removeFrom(around, "*")).startsWith("before\n").endsWith("\nafter line");
+    }
+
+    /** As {@code xxd -p} prints (60 columns), at any byte offset, in either case; the line breaks stay. */
+    @Test
+    void hexOfTheSecretIsFoundInsideLargerDataAndAcrossLineBreaks() {
+        for (String before : new String[] {"", "x", "export ANTHROPIC_API_KEY='"}) {
+            String hex = java.util.HexFormat.of().formatHex((before + KEY + "'\n").getBytes(StandardCharsets.UTF_8));
+            for (String output : new String[] {hex, hex.toUpperCase(java.util.Locale.ROOT), hex.replaceAll("(.{60})", "$1\n")}) {
+                String shown = KNOWN.removeFrom(output + "\n", "*");
+                assertThat(shown).as(output).contains("*");
+                assertThat(shown.lines().count()).as("the lines stay").isEqualTo((output + "\n").lines().count());
+                String joined = shown.replace("\n", "").toLowerCase(java.util.Locale.ROOT);
+                String keyHex = java.util.HexFormat.of().formatHex(KEY.getBytes(StandardCharsets.UTF_8));
+                for (int i = 0; i + 16 <= keyHex.length(); i += 2) {
+                    assertThat(joined).as("no 8 bytes of the key in hex").doesNotContain(keyHex.substring(i, i + 16));
+                }
+            }
+        }
+        // Hex that is not the key's is left alone.
+        String other = java.util.HexFormat.of().formatHex("unrelated data".getBytes(StandardCharsets.UTF_8));
+        assertThat(KNOWN.removeFrom(other, "*")).isEqualTo(other);
     }
 
     @Test

@@ -174,11 +174,12 @@ class SecretLeakScanTest {
 
     /**
      * Ordinary ways of printing a stored secret encoded: {@code base64} of the key file (wrapped at
-     * 76 columns), {@code base64 -w 64} (as PEM and openssl wrap), and the secret inside a longer
-     * string at each byte offset. None of them gives it back, in the answer or in progress.
+     * 76 columns), {@code base64 -w 64} (as PEM and openssl wrap), the secret inside a longer
+     * string at each byte offset, and hex as {@code xxd -p} prints it or in upper case. None of
+     * them gives it back, in the answer or in progress.
      */
     @Test
-    void storedSecretsPrintedAsBase64OfLargerDataOrWrappedAreStarred() throws Exception {
+    void storedSecretsPrintedAsBase64OrHexOfLargerDataOrWrappedAreStarred() throws Exception {
         Path memberHome = tmp.resolve("member-home");
         try (FleetHarness fleet = new FleetHarness(tmp.resolve("pm"), java.util.Map.of())) {
             TestHome.installFakeAgentCli(memberHome, "2.1.0");
@@ -190,7 +191,10 @@ class SecretLeakScanTest {
                 assertThat(fleet.call("provision_auth", "member_name", "pw", "api_key", API_KEY).isError()).isFalse();
                 String command = "base64 ~/.apra-fleet-keys; base64 -w 64 ~/.apra-fleet-keys; sleep 1; "
                         + "for p in '' x xy; do printf %s \"$p" + API_KEY + "!\" | base64; "
-                        + "printf %s \"$p" + TestSshServer.PASSWORD + "!\" | base64; done";
+                        + "printf %s \"$p" + TestSshServer.PASSWORD + "!\" | base64; done; "
+                        // Hex as xxd -p prints it (60 columns), and in upper case.
+                        + "od -An -v -tx1 ~/.apra-fleet-keys | tr -d ' \\n' | fold -w 60; echo; "
+                        + "printf %s \"x" + TestSshServer.PASSWORD + "!\" | od -An -v -tx1 | tr -d ' \\n' | tr a-f A-F; echo";
                 List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
                 ToolResult printed = fleet.fleet.tools().run("execute_command", java.util.Map.of("member_name", "pw",
                         "command", command), (done, total, message) -> progress.add(message));
@@ -202,6 +206,9 @@ class SecretLeakScanTest {
                 for (String shown : seen) {
                     for (String secret : List.of(API_KEY, TestSshServer.PASSWORD)) {
                         assertThat(decoded(shown)).as("base64 in what was shown").noneMatch(d -> d.contains(secret));
+                        String hex = java.util.HexFormat.of().formatHex(secret.getBytes(StandardCharsets.UTF_8));
+                        assertThat(shown.replaceAll("\\\\n|\\s", "").toLowerCase(java.util.Locale.ROOT))
+                                .as("hex in what was shown").doesNotContain(hex.substring(0, 16), hex.substring(hex.length() - 16));
                     }
                 }
                 // The member really printed them: the key file holds the key.
