@@ -285,6 +285,30 @@ class LauncherIT {
         }
     }
 
+    /**
+     * A data dir another user can write to is refused: the launcher starts no daemon there and
+     * writes no log into it, and the client is told why by the relay.
+     */
+    @Test
+    void theLauncherLeavesADataDirOthersCanWriteToAsItIs() throws Exception {
+        Path clone = fakeClone("clone14");
+        Path home = Files.createDirectories(tmp.resolve("home14"));
+        Path data = Files.createDirectories(tmp.resolve("shared14"));
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Map<String, String> env = Map.of("HOME", home.toString(), "APRA_FLEET_DATA_DIR", data.toString(),
+                "JAVA_HOME", System.getProperty("java.home"));
+        try {
+            assertThat(relayExchange(clone, env, tmp.resolve("relay14.log"))).anySatisfy(line -> assertThat(line)
+                    .contains("\"id\":2", "\"error\"", data + ": other users can write to it (mode rwxrwxrwx)"));
+            try (var left = Files.list(data)) {
+                assertThat(left).isEmpty();
+            }
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwxrwxrwx");
+        } finally {
+            Files.deleteIfExists(clone.resolve("target/lib"));
+        }
+    }
+
     private static String umaskOf(String procStatus) throws IOException {
         return Files.readAllLines(Path.of(procStatus)).stream().filter(l -> l.startsWith("Umask:")).findFirst().orElseThrow();
     }

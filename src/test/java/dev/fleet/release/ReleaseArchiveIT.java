@@ -39,7 +39,7 @@ class ReleaseArchiveIT {
 
     /** What bin/fleet needs besides java; deliberately no mvn. */
     private static final List<String> SHELL_TOOLS = List.of("bash", "dirname", "uname", "cksum", "cut", "sed", "head",
-            "mkdir", "chmod", "mv", "rm", "readlink", "sleep");
+            "mkdir", "chmod", "mv", "rm", "readlink", "sleep", "ls");
 
     @TempDir
     Path tmp;
