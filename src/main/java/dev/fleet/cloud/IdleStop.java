@@ -19,7 +19,8 @@ import java.util.function.Predicate;
  * member idle past its timeout, and by {@code monitor_task auto_stop} once the member's task has
  * finished. Either way the instance is stopped only when nothing works there, looked at in this
  * order: fleet calls in flight in this server; the instance running at all, and (for the idle
- * watcher) started longer than the idle timeout ago; what the member shows
+ * watcher) started longer than the idle timeout ago; fleet calls in flight through another member
+ * at the instance's address (the machine under a second name); what the member shows
  * ({@link ActivityProbe}: GPU work, its activity command, fleet commands, live fleet tasks, agents
  * in its work folder); and, since that look takes a few seconds, whether a call used the member
  * meanwhile (in this server, or in another one that has written its {@code lastUsed} by then:
@@ -137,6 +138,10 @@ public final class IdleStop {
         }
         // Started again outside fleet, the instance may have a new address: look there, not at the old one.
         m = lifecycle.withCurrentAddress(m, details);
+        Optional<String> otherName = workUnderAnotherName(m);
+        if (otherName.isPresent()) {
+            return working(m, otherName.get());
+        }
         Activity seen = probe.check(m, finishedTask);
         if (seen instanceof Activity.Busy busy) {
             return working(m, busy.reason());
@@ -163,6 +168,33 @@ public final class IdleStop {
         } catch (CloudException e) {
             return new StopFailed(e.getMessage());
         }
+    }
+
+    /**
+     * Fleet calls in flight in this server through another member at the instance's address (the
+     * machine registered again as a plain remote member): that is work on the instance too. The
+     * look at the machine ({@link ActivityProbe}) finds the commands of any member there as well;
+     * this finds what has no process yet, or runs none (a transfer starting, a connection opening).
+     */
+    private Optional<String> workUnderAnotherName(Member cloudMember) {
+        if (cloudMember.host() == null) {
+            return Optional.empty();
+        }
+        for (Member other : store.read().members()) {
+            if (!other.id().equals(cloudMember.id()) && !other.isLocal() && cloudMember.host().equalsIgnoreCase(other.host())
+                    && sshPort(cloudMember) == sshPort(other)) {
+                Optional<String> calls = work.describe(other.id());
+                if (calls.isPresent()) {
+                    return Optional.of("fleet work in flight through " + other.friendlyName() + ", another member on this machine ("
+                            + calls.get() + ")");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static int sshPort(Member m) {
+        return m.port() == null ? 22 : m.port();
     }
 
     /** Whether {@code now} is still what was looked at: the same instance, address, folder and activity command. */

@@ -57,10 +57,21 @@ public interface OsCommands {
 
     /**
      * Prints one line per fleet command still running on the machine whose run id starts with
-     * {@code runTag} (started by any fleet server), leaving out the command that asks. Empty where
-     * the OS does not show other processes' environments (Windows).
+     * {@code runTag} (started by any fleet server), leaving out the command that asks and every
+     * look (a look's id is not of a command's shape). Empty where the OS does not show other
+     * processes' environments (Windows).
      */
-    java.util.Optional<String> fleetCommands(String runTag);
+    default java.util.Optional<String> fleetCommands(String runTag) {
+        return fleetCommands(runTag, false);
+    }
+
+    /**
+     * The same, and with {@code otherMembersOfThisLogin} also the commands of any other member
+     * that run as this login (the same home): a cloud instance is one member's machine, but it
+     * may be reached under another name too (its address registered again as a plain remote
+     * member), and a fleet command there is work on the instance.
+     */
+    java.util.Optional<String> fleetCommands(String runTag, boolean otherMembersOfThisLogin);
 
     /**
      * Prints a line {@code transfer <pid> <counters>} for each of the user's SFTP sessions (OpenSSH's

@@ -121,7 +121,9 @@ public final class ActivityProbe {
     }
 
     private Activity commands(MemberChannel channel, OsCommands os, Member m) throws ChannelException {
-        Optional<String> list = os.fleetCommands(OsCommands.runTag(m.id()));
+        // A cloud instance is stopped whole: a fleet command of another member of the same login there
+        // (the machine registered under a second name) is work on it. Elsewhere, the member's own commands.
+        Optional<String> list = os.fleetCommands(OsCommands.runTag(m.id()), m.cloud() != null);
         if (list.isEmpty()) {
             return new Activity.Idle(); // the OS does not show them; the other signs decide
         }

@@ -36,4 +36,43 @@ class ActivityChecksTest {
         assertThat(r.exit()).as(r.stderr()).isZero();
         assertThat(r.stdout()).isEmpty();
     }
+
+    /**
+     * A cloud instance's check counts a fleet command of another member of the same login (the
+     * machine under another name): here one tagged for another member, with this login's home. A
+     * look is never counted, nor one of another home, nor by a member's own check another member's
+     * command.
+     */
+    @Test
+    void theCheckOfALoginListsItsOtherMembersCommandsButNoLookNorAnotherHomes() throws Exception {
+        String other = "othername-" + "0123456789abcdef".repeat(2);
+        String look = "othername-look-" + "fedcba9876543210".repeat(2);
+        String elsewhere = "othername-" + "00112233445566778899aabbccddeeff";
+        String home = tmp.toString();
+        Process command = tagged(other, home);
+        Process looking = tagged(look, home);
+        Process otherHome = tagged(elsewhere, tmp.resolve("another-home").toString());
+        try {
+            ShellRun login = bash(linux.fleetCommands("0123456789ab", true).orElseThrow(), Map.of("HOME", home));
+            assertThat(login.exit()).as(login.stderr()).isZero();
+            assertThat(login.stdout().lines()).containsExactly(OsCommands.RUN_TAG + "=" + other);
+            ShellRun own = bash(linux.fleetCommands("0123456789ab").orElseThrow(), Map.of("HOME", home));
+            assertThat(own.exit()).as(own.stderr()).isZero();
+            assertThat(own.stdout()).isEmpty();
+        } finally {
+            for (Process p : new Process[] {command, looking, otherHome}) {
+                p.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path tmp;
+
+    private static Process tagged(String runId, String home) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("sleep", "60");
+        pb.environment().put(OsCommands.RUN_TAG, runId);
+        pb.environment().put("HOME", home);
+        return pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
 }
