@@ -200,9 +200,27 @@ public final class SpendLedger {
                 read.put(r.key(), r);
             }
         } catch (IOException | RuntimeException e) {
-            log.warn("ignoring unreadable {} ({}); spend counts from now on", file, e.getMessage());
+            log.warn("ignoring unreadable {} ({}); spend counts from now on", file, whyUnreadable(e));
         }
         return read;
+    }
+
+    /**
+     * Where and what kind, never the message: the JSON parser's and the time parser's quote the
+     * text they stopped at, and a damaged or hand-edited file may hold anything, a token included.
+     */
+    static String whyUnreadable(Exception e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+            return "not valid JSON" + (j.getLocation() == null ? ""
+                    : " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr());
+        }
+        if (e instanceof java.time.format.DateTimeParseException) {
+            return "a run's time is not an ISO-8601 instant";
+        }
+        if (e instanceof IOException io) {
+            return dev.fleet.base.IoReasons.of(io);
+        }
+        return e.getClass().getSimpleName();
     }
 
     /** Keeps, for each run, the latest sighting either side knows of. */

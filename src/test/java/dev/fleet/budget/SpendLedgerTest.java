@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.fleet.cloud.InstanceDetails;
 import dev.fleet.cloud.InstanceState;
 import dev.fleet.testing.MutableClock;
+import dev.fleet.testing.SecretWatch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,5 +92,22 @@ class SpendLedgerTest {
         ledger.observed(running(clock.instant().minus(Duration.ofHours(1))), 1.0);
         assertThat(ledger.spentOn(ID, DAY).usd()).isCloseTo(1.0, within(0.001));
         assertThat(Files.readString(data.resolve("cost-ledger.json"))).contains("\"runs\"", ID);
+    }
+
+    @Test
+    void aDamagedLedgerIsLoggedByPlaceNeverByItsText() throws Exception {
+        // The JSON parser's own message quotes the token it stopped at; the time parser's the text it could not read.
+        String badToken = "ghp_ledgerSecretToken0123456789";
+        String badTime = "sk-ledgerSecretKey9876543210";
+        Path ledgerFile = data.resolve("cost-ledger.json");
+        try (SecretWatch watch = new SecretWatch()) {
+            Files.writeString(ledgerFile, "{\"runs\": [\n  {\"instanceId\": " + badToken + "}]}");
+            new SpendLedger(data, clock);
+            Files.writeString(ledgerFile, "{\"runs\": [{\"instanceId\": \"" + ID + "\", \"from\": \"" + badTime
+                    + "\", \"lastSeen\": \"" + badTime + "\"}]}");
+            new SpendLedger(data, clock);
+            assertThat(watch.logs()).contains(ledgerFile.toString(), "not valid JSON at line 2, column",
+                    "a run's time is not an ISO-8601 instant").doesNotContain(badToken).doesNotContain(badTime);
+        }
     }
 }
