@@ -56,9 +56,14 @@ public final class SetupGitApp implements Tool {
         out.put("installationId", app.installationId());
         out.put("privateKeyPath", app.storedKey().toString());
         return ToolResult.ok("✅ GitHub App configured successfully\n"
-                + "  App: " + app.appName() + " (ID: " + app.appId() + ")\n"
-                + "  Org: " + app.account() + "\n"
+                + "  App: " + orNone(app.appName(), "name") + " (ID: " + app.appId() + ")\n"
+                + "  Org: " + orNone(app.account(), "account") + "\n"
                 + "  Installation: " + app.installationId() + "\n"
                 + "  Private key stored: " + app.storedKey(), out);
+    }
+
+    /** GitHub may answer without a field (or with one fleet does not take); the text says so rather than "null". */
+    private static String orNone(String said, String what) {
+        return said != null && !said.isBlank() ? said : "(GitHub returned no " + what + ")";
     }
 }

@@ -98,6 +98,21 @@ class VcsToolsTest {
     }
 
     @Test
+    void setupGitAppSaysWhenGitHubNamesNoAppOrAccount() throws Exception {
+        hosting.answerNext("/app", 200, "{\"id\":" + FakeGitHosting.APP_ID + ",\"slug\":\"fleet-test-app\"}", Map.of());
+        hosting.answerNext("/app/installations/" + FakeGitHosting.INSTALLATION_ID, 200,
+                "{\"id\":" + FakeGitHosting.INSTALLATION_ID + ",\"account\":{\"login\":null}}", Map.of());
+        ToolResult r = call("setup_git_app", "app_id", FakeGitHosting.APP_ID,
+                "private_key_path", hosting.writePkcs1Key(tmp.resolve("keys/app.pem")).toString(),
+                "installation_id", FakeGitHosting.INSTALLATION_ID);
+
+        assertThat(r.isError()).as(r.text()).isFalse();
+        assertThat(r.text()).startsWith("✅ GitHub App configured successfully\n"
+                + "  App: (GitHub returned no name) (ID: " + FakeGitHosting.APP_ID + ")\n"
+                + "  Org: (GitHub returned no account)\n").doesNotContain("null");
+    }
+
+    @Test
     void setupGitAppTakesPkcs8KeysAndRefusesWhatGitHubWouldNot() throws Exception {
         ToolResult pkcs8 = call("setup_git_app", "app_id", FakeGitHosting.APP_ID,
                 "private_key_path", hosting.writePkcs8Key(tmp.resolve("keys/app8.pem")).toString(),
