@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -34,12 +35,24 @@ public final class Ec2Provider implements CloudProvider {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
 
-    private final Map<String, String> env;
+    private final Function<String, AwsCredentialsProvider> credentialsFor;
     private final String endpointOverride;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
 
     /** A client and the credentials it signs with, which an error quoting the request back may carry. */
     private record Connection(Ec2Client client, SigningCredentials credentials) {
+        /**
+         * The client, then its credentials: a profile's SSO or role provider holds an HTTP client
+         * and a refreshing thread of its own. Whether a client closes a provider it was given has
+         * changed between SDK versions, so fleet closes what it made itself (closing twice is harmless).
+         */
+        void close() {
+            try {
+                client.close();
+            } finally {
+                credentials.close();
+            }
+        }
     }
 
     /**
@@ -47,7 +60,12 @@ public final class Ec2Provider implements CloudProvider {
      * @param env              the server's environment, where AWS keys are looked up
      */
     public Ec2Provider(String endpointOverride, Map<String, String> env) {
-        this.env = Map.copyOf(env);
+        this(endpointOverride, pmCredentials(Map.copyOf(env)));
+    }
+
+    /** @param credentialsFor the credential provider for a profile (null: none named); each is closed with its client */
+    Ec2Provider(String endpointOverride, Function<String, AwsCredentialsProvider> credentialsFor) {
+        this.credentialsFor = credentialsFor;
         this.endpointOverride = endpointOverride;
     }
 
@@ -127,27 +145,40 @@ public final class Ec2Provider implements CloudProvider {
 
     private Ec2Client client(CloudConfig c) {
         return connections.computeIfAbsent(key(c), k -> {
-            SigningCredentials credentials = new SigningCredentials(credentials(c.profile()));
-            var builder = Ec2Client.builder()
-                    .region(Region.of(c.region()))
-                    .credentialsProvider(credentials)
-                    .httpClient(UrlConnectionHttpClient.builder()
-                            .connectionTimeout(Duration.ofSeconds(5))
-                            .socketTimeout(ATTEMPT_TIMEOUT)
-                            .build())
-                    .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT).apiCallAttemptTimeout(ATTEMPT_TIMEOUT));
-            if (endpointOverride != null) {
-                builder.endpointOverride(URI.create(endpointOverride));
+            SigningCredentials credentials = new SigningCredentials(credentialsFor.apply(c.profile()));
+            try {
+                return new Connection(build(c, credentials), credentials);
+            } catch (RuntimeException e) {
+                credentials.close();
+                throw e;
             }
-            return new Connection(builder.build(), credentials);
         }).client();
+    }
+
+    private Ec2Client build(CloudConfig c, SigningCredentials credentials) {
+        var builder = Ec2Client.builder()
+                .region(Region.of(c.region()))
+                .credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(5))
+                        .socketTimeout(ATTEMPT_TIMEOUT)
+                        .build())
+                .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT).apiCallAttemptTimeout(ATTEMPT_TIMEOUT));
+        if (endpointOverride != null) {
+            builder.endpointOverride(URI.create(endpointOverride));
+        }
+        return builder.build();
+    }
+
+    private static Function<String, AwsCredentialsProvider> pmCredentials(Map<String, String> env) {
+        return profile -> credentials(profile, env);
     }
 
     /**
      * A named profile from the user's AWS files (SSO and role profiles included); else keys in the
      * environment; else the SDK's default chain. Nothing is stored by fleet.
      */
-    private AwsCredentialsProvider credentials(String profile) {
+    private static AwsCredentialsProvider credentials(String profile, Map<String, String> env) {
         if (profile != null) {
             return ProfileCredentialsProvider.builder().profileName(profile).build();
         }
@@ -163,7 +194,11 @@ public final class Ec2Provider implements CloudProvider {
 
     @Override
     public void close() {
-        connections.values().forEach(conn -> conn.client().close());
-        connections.clear();
+        for (String key : connections.keySet()) {
+            Connection conn = connections.remove(key);
+            if (conn != null) {
+                conn.close();
+            }
+        }
     }
 }
