@@ -1,5 +1,7 @@
 package dev.fleet.member;
 
+import dev.fleet.base.Quoted;
+
 /** How a member is reached: a folder on this machine, or a folder on another machine over SSH. */
 public enum AgentType {
     LOCAL("local"), REMOTE("remote");
@@ -20,6 +22,7 @@ public enum AgentType {
                 return t;
             }
         }
-        throw new IllegalArgumentException("unknown agentType '" + value + "'");
+        // Read from the registry, a file that may be edited by hand: quoted inert and short.
+        throw new IllegalArgumentException("unknown agentType " + Quoted.value(value));
     }
 }

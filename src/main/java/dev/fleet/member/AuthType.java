@@ -1,5 +1,7 @@
 package dev.fleet.member;
 
+import dev.fleet.base.Quoted;
+
 public enum AuthType {
     PASSWORD("password"), KEY("key");
 
@@ -19,6 +21,7 @@ public enum AuthType {
                 return t;
             }
         }
-        throw new IllegalArgumentException("unknown authType '" + value + "'");
+        // Read from the registry, a file that may be edited by hand: quoted inert and short.
+        throw new IllegalArgumentException("unknown authType " + Quoted.value(value));
     }
 }

@@ -1,5 +1,7 @@
 package dev.fleet.member;
 
+import dev.fleet.base.Quoted;
+
 public enum MemberOs {
     LINUX("linux"), MACOS("macos"), WINDOWS("windows");
 
@@ -19,7 +21,8 @@ public enum MemberOs {
                 return o;
             }
         }
-        throw new IllegalArgumentException("unknown os '" + value + "'");
+        // Read from the registry, a file that may be edited by hand: quoted inert and short.
+        throw new IllegalArgumentException("unknown os " + Quoted.value(value));
     }
 
     /** The OS of the machine this JVM runs on. */

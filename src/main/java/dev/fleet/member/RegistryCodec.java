@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fleet.base.Quoted;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
@@ -237,7 +238,7 @@ public final class RegistryCodec {
                     .extra(extra)
                     .build();
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
-            throw new IOException("registry member " + text(a, "friendlyName") + " is malformed: " + e.getMessage(), e);
+            throw new IOException("registry member " + Quoted.value(text(a, "friendlyName")) + " is malformed: " + e.getMessage(), e);
         }
     }
 
@@ -278,7 +279,15 @@ public final class RegistryCodec {
 
     private static Instant instant(JsonNode node, String field) {
         String v = text(node, field);
-        return v == null || v.isBlank() ? null : Instant.parse(v);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(v);
+        } catch (java.time.format.DateTimeParseException e) {
+            // The parser's own message quotes the whole text, unbounded and raw.
+            throw new IllegalArgumentException(field + " " + Quoted.value(v) + " is not an ISO-8601 instant", e);
+        }
     }
 
     private static void putIfPresent(ObjectNode n, String field, String value) {

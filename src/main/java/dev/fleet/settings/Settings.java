@@ -1,6 +1,7 @@
 package dev.fleet.settings;
 
 import dev.fleet.base.Durations;
+import dev.fleet.base.Quoted;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -156,7 +157,7 @@ public record Settings(
         } catch (java.net.URISyntaxException e) {
             // reported below, like a URL of another scheme
         }
-        problems.add(name + "='" + shown(raw) + "' is not an http(s) URL; using the default " + fallback);
+        problems.add(name + "=" + Quoted.value(raw) + " is not an http(s) URL; using the default " + fallback);
         return URI.create(fallback);
     }
 
@@ -169,7 +170,7 @@ public record Settings(
         if (raw.strip().matches(HOST_NAME)) {
             return raw.strip();
         }
-        problems.add(name + "='" + shown(raw) + "' is not a host name (letters, digits, dots and dashes); using the default "
+        problems.add(name + "=" + Quoted.value(raw) + " is not a host name (letters, digits, dots and dashes); using the default "
                 + fallback);
         return fallback;
     }
@@ -204,7 +205,7 @@ public record Settings(
         if (raw.equals("1")) {
             return true;
         }
-        problems.add(STANDALONE + "='" + shown(raw) + "' is not 1 or 0; relaying to the fleet daemon (the default)");
+        problems.add(STANDALONE + "=" + Quoted.value(raw) + " is not 1 or 0; relaying to the fleet daemon (the default)");
         return false;
     }
 
@@ -217,7 +218,7 @@ public record Settings(
         try {
             return Durations.parse(raw);
         } catch (IllegalArgumentException e) {
-            problems.add(name + "='" + shown(raw) + "' " + e.getMessage() + "; using the default " + Durations.human(fallback));
+            problems.add(name + "=" + Quoted.value(raw) + " " + e.getMessage() + "; using the default " + Durations.human(fallback));
             return fallback;
         }
     }
@@ -242,7 +243,7 @@ public record Settings(
             // reported below, like a value out of range
         }
         String range = max != Long.MAX_VALUE ? " from " + min + " to " + max : min > 0 ? " of at least " + min : " of 0 or more";
-        problems.add(name + "='" + shown(raw) + "' is not a whole number" + range + "; using the default " + fallback);
+        problems.add(name + "=" + Quoted.value(raw) + " is not a whole number" + range + "; using the default " + fallback);
         return fallback;
     }
 
@@ -260,7 +261,7 @@ public record Settings(
         } catch (NumberFormatException e) {
             // reported below, like a value out of range
         }
-        problems.add(name + "='" + shown(raw) + "' is not a positive amount of US dollars; no fleet-wide budget applies");
+        problems.add(name + "=" + Quoted.value(raw) + " is not a positive amount of US dollars; no fleet-wide budget applies");
         return null;
     }
 
@@ -277,7 +278,7 @@ public record Settings(
         if (raw.strip().equalsIgnoreCase(off)) {
             return false;
         }
-        problems.add(name + "='" + shown(raw) + "' is neither " + on + " nor " + off + "; using the default "
+        problems.add(name + "=" + Quoted.value(raw) + " is neither " + on + " nor " + off + "; using the default "
                 + (fallback ? on : off));
         return fallback;
     }
@@ -298,10 +299,5 @@ public record Settings(
 
     private static String nonBlank(String value) {
         return value == null || value.isBlank() ? null : value;
-    }
-
-    private static String shown(String raw) {
-        String oneLine = raw.replaceAll("\\p{Cntrl}", "?");
-        return oneLine.length() > 40 ? oneLine.substring(0, 40) + "…" : oneLine;
     }
 }

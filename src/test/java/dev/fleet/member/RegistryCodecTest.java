@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +64,23 @@ class RegistryCodecTest {
         assertThatThrownBy(() -> codec.parse("{\"agents\": [{\"id\": \"x\"}, 5]}".getBytes(StandardCharsets.UTF_8)))
                 .hasMessage("registry member 2 must be a JSON object, not number");
         assertThat(codec.parse("{\"agents\": null}".getBytes(StandardCharsets.UTF_8)).members()).isEmpty();
+    }
+
+    /** A hand-edited registry's values reach the terminal and logs through these messages: inert and short. */
+    @Test
+    void anUnknownOsAgentTypeOrAuthTypeIsQuotedBackInertAndShort() {
+        String escape = "\\u001b]0;PWN\\u0007";
+        String long60 = "x".repeat(60);
+        for (String field : List.of("os", "agentType", "authType")) {
+            String member = "{\"agents\": [{\"id\": \"x\", \"friendlyName\": \"a\\u202eb\", \"" + field + "\": \"" + escape + long60 + "\"}]}";
+            assertThatThrownBy(() -> codec.parse(member.getBytes(StandardCharsets.UTF_8)))
+                    .hasMessage("registry member 'a\\u202eb' is malformed: unknown " + field + " '\\u001b]0;PWN\\u0007"
+                            + "x".repeat(40 - 8) + "…'");
+        }
+        String badTime = "{\"agents\": [{\"id\": \"x\", \"friendlyName\": \"a\", \"createdAt\": \"" + escape + long60 + "\"}]}";
+        assertThatThrownBy(() -> codec.parse(badTime.getBytes(StandardCharsets.UTF_8)))
+                .hasMessage("registry member 'a' is malformed: createdAt '\\u001b]0;PWN\\u0007" + "x".repeat(40 - 8)
+                        + "…' is not an ISO-8601 instant");
     }
 
     /** A member an older import wrote without a name does not end every lookup by name. */

@@ -47,6 +47,14 @@ class SettingsTest {
         assertThat(bad.problems()).containsExactly("FLEET_TRANSFER_WARM_UP='no' is neither on nor off; using the default on");
     }
 
+    /** A setting's value reaches stderr and the daemon's log: control and format characters escaped, at most 40 characters. */
+    @Test
+    void anUnreadableValueIsQuotedBackInertAndShort() {
+        Settings bad = Settings.from(Map.of("HOME", "/home/pm", "FLEET_UPLOAD_STREAM", "\u001b]0;PWN\u0007o\u202eff" + "x".repeat(60)));
+        assertThat(bad.problems()).containsExactly("FLEET_UPLOAD_STREAM='\\u001b]0;PWN\\u0007o\\u202eff" + "x".repeat(40 - 12)
+                + "…' is neither on nor off; using the default on");
+    }
+
     @Test
     void streamedUploadsCanBeSwitchedOffAndAnUnreadableValueLeavesThemOn() {
         assertThat(Settings.from(Map.of("HOME", "/home/pm", "FLEET_UPLOAD_STREAM", "OFF")).uploadStream()).isFalse();
