@@ -45,7 +45,7 @@ final class SourceMembers {
         // Shown on every status line and member list: an icon update_member would refuse (a terminal
         // escape, a long text) is refused here too. No icon at all is fine: fleet hands one out.
         if (m.icon() != null && !m.icon().isEmpty() && !MemberIcons.valid(m.icon())) {
-            out.add(who + ": icon " + MemberIcons.RULE + ", got \"" + shown(m.icon()) + "\"");
+            out.add(who + ": icon " + MemberIcons.ruleBroken(m.icon()) + ", got \"" + shown(m.icon()) + "\"");
         }
         if (m.cloud() != null) {
             // The region becomes part of the AWS endpoint's host name, where a stray '/' or '?' would

@@ -24,6 +24,10 @@ public final class MemberIcons {
     public static final String NONE = "⚪";
     public static final String RULE = "must be a named alias (e.g. blue-circle, red-square, green-square) or an emoji "
             + "of at most 8 characters";
+    /** The rule an icon with an invisible formatting character breaks (one that passes the others: {@code 🔵\u202e2}). */
+    public static final String INVISIBLE_RULE = "must not hold a character that reorders or hides text (a direction mark, "
+            + "embedding, override or isolate such as U+202E, or another invisible formatting character; the zero-width "
+            + "joiner of emoji sequences is allowed)";
 
     private static final List<String> COLOURS = List.of("blue", "green", "red", "yellow", "purple", "orange", "brown", "black");
     private static final Map<String, String> ALIASES = aliases();
@@ -68,13 +72,29 @@ public final class MemberIcons {
         if (alias != null) {
             return Optional.of(alias);
         }
-        if (input.isEmpty() || input.length() > 8 || input.codePoints().anyMatch(Character::isISOControl)) {
+        if (input.isEmpty() || input.length() > 8 || input.codePoints().anyMatch(Character::isISOControl)
+                || hasInvisibleFormat(input)) {
             return Optional.empty();
         }
         boolean ok = POOL.contains(input)
                 || SHORT_NUMBERED.matcher(input).matches()
                 || input.codePoints().anyMatch(cp -> cp >= FIRST_EMOJI_BLOCK);
         return ok ? Optional.of(input) : Optional.empty();
+    }
+
+    /** The rule a refused icon breaks, for the refusal to name: the invisible-character rule when it holds one. */
+    public static String ruleBroken(String input) {
+        return input != null && hasInvisibleFormat(input) ? INVISIBLE_RULE : RULE;
+    }
+
+    /**
+     * A direction mark, embedding, override or isolate (U+200E, U+200F, U+061C, U+202A..U+202E,
+     * U+2066..U+2069) or another invisible formatting character: beside a member's name it makes
+     * the line read in another order, or two icons look alike that are not. The zero-width joiner
+     * is kept: emoji sequences are written with it, and it moves nothing.
+     */
+    private static boolean hasInvisibleFormat(String s) {
+        return s.codePoints().anyMatch(c -> Character.getType(c) == Character.FORMAT && c != 0x200D);
     }
 
     /** The first pool icon no member uses; past 16 members, numbered ones ({@code 🔵2}, {@code 🟢2}, …). */

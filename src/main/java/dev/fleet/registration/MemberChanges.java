@@ -98,7 +98,7 @@ final class MemberChanges {
         }
         if (f.given("icon")) {
             b.icon(MemberIcons.resolve(f.icon()).orElseThrow(() -> new InvalidRequest("icon",
-                    MemberIcons.RULE + ", got " + Quoted.value(f.icon()))));
+                    MemberIcons.ruleBroken(f.icon()) + ", got " + Quoted.value(f.icon()))));
             changed.add("icon");
         }
         b.cloud(cloud(m.cloud(), f, changed));

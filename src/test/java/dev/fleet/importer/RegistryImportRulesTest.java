@@ -88,6 +88,15 @@ class RegistryImportRulesTest {
                 + "\"workFolder\":\"/w\",\"icon\":\"a very long icon text\"}]}").getMessage()).contains("icon must be");
     }
 
+    /** A numbered icon holding a right-to-left override passes every other rule (short, a number, an emoji). */
+    @Test
+    void anIconHoldingADirectionOverrideIsRefusedByItsOwnRule() throws Exception {
+        var e = refused("{\"agents\":[{\"id\":\"i1\",\"friendlyName\":\"bidi\",\"agentType\":\"local\","
+                + "\"workFolder\":\"/w\",\"icon\":\"\\ud83d\\udd35\\u202e2\"}]}");
+        assertThat(e.getMessage()).contains("member 1 (bidi): icon must not hold a character that reorders or hides text")
+                .doesNotContain("\u202e");
+    }
+
     @Test
     void twoMembersWithOneIdAreRefused() throws Exception {
         var e = refused("{\"agents\":[{\"id\":\"y\",\"friendlyName\":\"m\",\"agentType\":\"local\",\"workFolder\":\"/a\"},"

@@ -43,6 +43,22 @@ class MemberIconsTest {
         }
     }
 
+    /** Direction marks, embeddings, overrides and isolates make a member's line read in another order; the joiner of emoji sequences is kept. */
+    @Test
+    void anIconHoldingADirectionOrOtherInvisibleFormattingCharacterIsRefused() {
+        for (int c : new int[] {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0x200E, 0x200F, 0x061C,
+                0x200B, 0xFEFF}) {
+            for (String icon : List.of("🔵" + Character.toString(c) + "2", Character.toString(c) + "🚀", "🟢2" + Character.toString(c))) {
+                String shown = String.format("U+%04X in %s", c, icon);
+                assertThat(MemberIcons.resolve(icon)).as(shown).isEmpty();
+                assertThat(MemberIcons.valid(icon)).as(shown).isFalse();
+                assertThat(MemberIcons.ruleBroken(icon)).as(shown).isEqualTo(MemberIcons.INVISIBLE_RULE);
+            }
+        }
+        assertThat(MemberIcons.resolve("👩\u200d💻")).as("an emoji sequence with the zero-width joiner").contains("👩\u200d💻");
+        assertThat(MemberIcons.ruleBroken("hello")).isEqualTo(MemberIcons.RULE);
+    }
+
     @Test
     void membersWithoutAnIconGetFreeOnesInRegistrationOrder() {
         Registry r = new Registry("1.0", List.of(member("a", null), member("b", "🔵"), member("c", ""), member("d", "🟢")), Map.of());

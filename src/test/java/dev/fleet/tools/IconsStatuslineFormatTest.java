@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fleet.Fleet;
+import dev.fleet.member.MemberIcons;
 import dev.fleet.testing.TestKeys;
 import dev.fleet.testing.TestSshServer;
 import java.nio.file.Files;
@@ -85,6 +86,16 @@ class IconsStatuslineFormatTest {
         ToolResult bad = fleet.call("update_member", "member_name", "c", "icon", "\u001b]0;PWN\u0007");
         assertThat(bad.isError()).isTrue();
         assertThat(bad.text()).endsWith("got '\\u001b]0;PWN\\u0007'").doesNotContain("\u001b").doesNotContain("\u0007");
+    }
+
+    /** A numbered icon with a right-to-left override is refused by its own rule, and the member keeps its icon. */
+    @Test
+    void anIconHoldingADirectionOverrideIsRefused() throws Exception {
+        fleet.registerLocal("c", tmp.resolve("c"));
+        ToolResult bad = fleet.call("update_member", "member_name", "c", "icon", "🔵\u202e2");
+        assertThat(bad.isError()).isTrue();
+        assertThat(bad.text()).isEqualTo("Invalid input: icon " + MemberIcons.INVISIBLE_RULE + ", got '🔵\\u202e2'");
+        assertThat(fleet.call("list_members").text()).contains("🔵 c (local)").doesNotContain("\u202e");
     }
 
     /** An icon in the registry is never shown raw, wherever it came from. */
