@@ -227,7 +227,9 @@ public final class ClaudeCodeWiring {
             Path f = layout.skillDir().resolve(name);
             // Only a file fleet wrote is removed; a link put at its name since is the user's.
             if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) && !asFleetLeftIt(f, record.skillHashes().get(name), name)) {
-                kept.add(f + ": edited since fleet install wrote it; kept (delete it yourself if it is no longer wanted)");
+                // A dry run changes nothing, so it says what a real run would do, as its changes do.
+                kept.add(f + ": edited since fleet install wrote it; " + (dryRun ? "would keep it" : "kept")
+                        + " (delete it yourself if it is no longer wanted)");
             } else if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
                 skillFiles.add(f);
                 boolean putBack = Files.isRegularFile(skillOriginals().resolve(name), LinkOption.NOFOLLOW_LINKS);

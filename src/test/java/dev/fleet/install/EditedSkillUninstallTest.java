@@ -49,11 +49,15 @@ class EditedSkillUninstallTest {
         installAndEditWorkMd();
         String edited = Files.readString(skill.resolve("work.md"));
         ClaudeCodeWiring.Report dry = wiring().uninstall(true);
-        assertThat(dry.kept()).singleElement().asString().startsWith(skill.resolve("work.md") + ": edited since fleet install");
+        assertThat(dry.kept()).singleElement().asString()
+                .isEqualTo(skill.resolve("work.md") + ": edited since fleet install wrote it; would keep it "
+                        + "(delete it yourself if it is no longer wanted)");
         assertThat(dry.changes()).noneMatch(c -> c.contains("work.md")).anyMatch(c -> c.equals("skill: remove " + skill.resolve("SKILL.md")));
 
         ClaudeCodeWiring.Report done = wiring().uninstall(false);
-        assertThat(done.kept()).hasSize(1);
+        assertThat(done.kept()).singleElement().asString()
+                .isEqualTo(skill.resolve("work.md") + ": edited since fleet install wrote it; kept "
+                        + "(delete it yourself if it is no longer wanted)");
         assertThat(skill.resolve("work.md")).content().isEqualTo(edited);
         assertThat(skill.resolve("SKILL.md")).doesNotExist();
         try (var left = Files.list(skill)) {
