@@ -82,6 +82,7 @@ public final class ClaudeCodeWiring {
         Map<String, byte[]> skill = SkillBundle.files();
         List<String> skillWrites = new ArrayList<>();
         List<String> usersOwn = new ArrayList<>();
+        Map<String, Path> editedCopies = new java.util.LinkedHashMap<>();
         if (Files.isSymbolicLink(layout.skillDir())) {
             // The same for fleet's skill folder: its pages would land wherever the link leads.
             throw new IOException(layout.skillDir() + " is a symbolic link; fleet writes its skill only into a folder of its own, "
@@ -105,8 +106,15 @@ public final class ClaudeCodeWiring {
                 if (theirs) {
                     usersOwn.add(f.getKey());
                 }
+                // Fleet's page, changed since fleet wrote it: the user's edits are kept beside it, as uninstall keeps them.
+                boolean edited = exists && !theirs && !asFleetLeftIt(target, earlier.skillHashes().get(f.getKey()), f.getKey());
+                if (edited) {
+                    editedCopies.put(f.getKey(), editedCopyName(target));
+                }
                 changes.add("skill: " + (exists ? "update " : "write ") + target
-                        + (theirs ? " (not fleet's: a copy is kept in " + skillOriginals() + " and fleet uninstall puts it back)" : ""));
+                        + (theirs ? " (not fleet's: a copy is kept in " + skillOriginals() + " and fleet uninstall puts it back)" : "")
+                        + (edited ? " (edited since fleet install wrote it: your page " + (dryRun ? "would be" : "is")
+                        + " kept as " + editedCopies.get(f.getKey()) + ")" : ""));
             }
         }
 
@@ -147,6 +155,9 @@ public final class ClaudeCodeWiring {
             for (String name : skillWrites) {
                 if (usersOwn.contains(name)) {
                     keepOriginal(name);
+                }
+                if (editedCopies.containsKey(name)) {
+                    keepEdited(layout.skillDir().resolve(name), editedCopies.get(name));
                 }
                 JsonFiles.replace(layout.skillDir().resolve(name), skill.get(name));
                 skillWritten.add(name);
@@ -439,6 +450,29 @@ public final class ClaudeCodeWiring {
         }
         SecureFiles.createPrivateDirectories(skillOriginals());
         Files.copy(layout.skillDir().resolve(name), copy, StandardCopyOption.COPY_ATTRIBUTES);
+    }
+
+    /** A free name beside a skill page for the user's edited copy of it: {@code work.md.edited-<time>}. */
+    private Path editedCopyName(Path page) {
+        String stamp = BACKUP_STAMP.format(clock.instant().atZone(ZoneId.systemDefault()));
+        Path copy = page.resolveSibling(page.getFileName() + ".edited-" + stamp);
+        for (int n = 2; Files.exists(copy, LinkOption.NOFOLLOW_LINKS); n++) {
+            copy = page.resolveSibling(page.getFileName() + ".edited-" + stamp + "-" + n);
+        }
+        return copy;
+    }
+
+    /**
+     * Copies the user's edited page to {@code copy}, owner-only: the page is read without following
+     * a link, and the copy is created anew, so something put under its name meanwhile (a link
+     * included) stops the install before the page is replaced rather than being written through.
+     */
+    private static void keepEdited(Path page, Path copy) throws IOException {
+        SecureFiles.createPrivateNew(copy);
+        try (var in = Files.newInputStream(page, LinkOption.NOFOLLOW_LINKS);
+             var out = Files.newOutputStream(copy, LinkOption.NOFOLLOW_LINKS, java.nio.file.StandardOpenOption.WRITE)) {
+            in.transferTo(out);
+        }
     }
 
     /** A dated copy of the file next to it, before fleet changes it; null when there is no file yet. */

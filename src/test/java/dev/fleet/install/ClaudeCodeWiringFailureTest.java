@@ -110,15 +110,22 @@ class ClaudeCodeWiringFailureTest {
                 .startsWith("skill: update " + mine).contains("not fleet's", "fleet uninstall puts it back"));
         wiring.install(false);
         assertThat(Files.readString(mine)).isEqualTo(new String(SkillBundle.files().get("work.md"), java.nio.charset.StandardCharsets.UTF_8));
-        // A second install (fleet's page is there now) keeps the first copy, not its own page.
+        // A second install (fleet's page is there now) keeps the first copy, not its own page; the
+        // edit of fleet's page is kept beside it, the user's as well (EditedSkillReinstallTest).
         Files.writeString(mine, "fleet's page, edited\n");
-        wiring.install(false);
+        assertThat(wiring.install(false).changes()).anySatisfy(c -> assertThat(c)
+                .startsWith("skill: update " + mine + " (edited since fleet install wrote it: your page is kept as " + mine + ".edited-"));
+        Path editedCopy;
+        try (var copies = Files.list(skillDir)) {
+            editedCopy = copies.filter(p -> p.getFileName().toString().startsWith("work.md.edited-")).findFirst().orElseThrow();
+        }
+        assertThat(editedCopy).content().isEqualTo("fleet's page, edited\n");
 
         assertThat(wiring.uninstall(false).changes()).contains("skill: put back the file that was there before fleet install: " + mine);
         assertThat(mine).content().isEqualTo("my own notes\n");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(mine))).as("its own permissions too").isEqualTo("rw-------");
         try (var left = Files.list(skillDir)) {
-            assertThat(left).containsExactly(mine);
+            assertThat(left).containsExactlyInAnyOrder(mine, editedCopy);
         }
         try (var left = Files.list(tmp.resolve("data/installs"))) {
             assertThat(left).isEmpty();
