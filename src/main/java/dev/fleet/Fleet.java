@@ -217,7 +217,7 @@ public final class Fleet implements AutoCloseable {
         GuardService guard = new GuardService(channels, cloudProviders, store, new GuardSettings(settings.guard(),
                 settings.guardAllowLoopback(), (int) settings.guardGrace().toMinutes(), settings.gpuSamples()),
                 budgets::idleTimeoutMin);
-        GpuProbe gpu = new GpuProbe(channels, settings.gpuSamples(), budgets::idleTimeoutMin);
+        GpuProbe gpu = new GpuProbe(channels, budgets::idleTimeoutMin);
         CloudLifecycle lifecycle = new CloudLifecycle(cloudProviders, store, clock,
                 CloudLifecycle.Timing.of(settings.cloudStateWait(), settings.sshWait(), settings.cloudFirstPoll()), sleeper,
                 new AfterCloudStart(channels, login, vcs, guard, new TaskResume(channels)), channels,

@@ -7,6 +7,7 @@ import dev.fleet.os.FleetSessions;
 import dev.fleet.os.GpuHoldersCpu;
 import dev.fleet.os.SftpCounters;
 import dev.fleet.os.TransferServers;
+import dev.fleet.probe.UtilizationPolicy;
 import dev.fleet.security.ShellQuote;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -18,7 +19,7 @@ import java.util.Base64;
  */
 public final class GuardScripts {
     /** Raised whenever the guard's behaviour changes: members with an older guard get the new one. */
-    public static final int VERSION = 10;
+    public static final int VERSION = 11;
     static final String FOLDER = "$HOME/.fleet/guard";
 
     private static final String RUN_ONCE = load("run-once.sh").replace("@VERSION@", Integer.toString(VERSION))
@@ -29,6 +30,7 @@ public final class GuardScripts {
             .replace("@CPU_WORK_PERCENT@", Integer.toString(GpuHoldersCpu.WORK_PERCENT))
             .replace("@CPU_WINDOW_SEC@", Long.toString(GpuHoldersCpu.WINDOW.toSeconds()))
             .replace("@CPU_READINGS@", Integer.toString(GpuHoldersCpu.READINGS))
+            .replace("@GPU_BUSY_WINDOW_SEC@", Long.toString(UtilizationPolicy.BUSY_WINDOW.toSeconds()))
             .replace("@AGENT_PROCESS_ERE@", AgentProcessNames.POSIX_ERE)
             .replace("@TRANSFER_SERVERS@", TransferServers.AWK_CONDITION);
     private static final String UNINSTALL = load("uninstall.sh");

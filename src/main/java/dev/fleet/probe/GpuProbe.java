@@ -28,21 +28,16 @@ public final class GpuProbe {
     }
 
     private final Channels channels;
-    private final int samples;
     private final ToIntFunction<Member> idleTimeoutMin;
 
-    /** The default policy: the member's own idle timeout, {@link UtilizationPolicy#DEFAULT_SAMPLES} samples. */
+    /** The default policy: the member's own idle timeout. */
     public GpuProbe(Channels channels) {
-        this(channels, UtilizationPolicy.DEFAULT_SAMPLES, Member::ownIdleTimeoutMin);
+        this(channels, Member::ownIdleTimeoutMin);
     }
 
-    /**
-     * @param samples        how many recent samples a utilization threshold is averaged over
-     * @param idleTimeoutMin the member's idle timeout in force (a budget may have shortened it)
-     */
-    public GpuProbe(Channels channels, int samples, ToIntFunction<Member> idleTimeoutMin) {
+    /** @param idleTimeoutMin the member's idle timeout in force (a budget may have shortened it) */
+    public GpuProbe(Channels channels, ToIntFunction<Member> idleTimeoutMin) {
         this.channels = channels;
-        this.samples = samples;
         this.idleTimeoutMin = idleTimeoutMin;
     }
 
@@ -113,7 +108,7 @@ public final class GpuProbe {
 
     private GpuVerdict judge(Member m, GpuLook look) {
         int threshold = m.cloud() == null ? 0 : m.cloud().gpuBusyMinUtil();
-        return new UtilizationPolicy(threshold, samples, Duration.ofMinutes(idleTimeoutMin.applyAsInt(m)),
+        return new UtilizationPolicy(threshold, Duration.ofMinutes(idleTimeoutMin.applyAsInt(m)),
                 UtilizationPolicy.DEFAULT_MAX_GAP).judge(look.history(), look.nowEpochSec());
     }
 

@@ -3,14 +3,11 @@ package dev.fleet.probe;
 import dev.fleet.os.GpuHoldersCpu;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Decides whether GPU compute processes are doing work, from the recent sample history.
  *
  * <ul>
- *   <li>No compute process: nothing to say, unless the busiest GPU is in use anyway (at or
- *       above the threshold, and above 0 %): work nvidia-smi cannot show the processes of.</li>
  *   <li>Processes held GPU memory at 0 % in every sample of a stretch longer than the idle
  *       timeout: "holding the GPU idle" (a dead DataLoader worker, a forgotten notebook kernel).
  *       Such a stretch counts only when its samples are close together ({@code maxGap}): a long
@@ -19,20 +16,29 @@ import java.util.Locale;
  *       ({@link GpuHoldersCpu#WORK_PERCENT} of a core or more: a job in a CPU phase, such as
  *       evaluation or writing a checkpoint); and fewer than {@link GpuHoldersCpu#READINGS} readings there,
  *       or one that could not tell, is doubt (unknown), never idle.</li>
- *   <li>Threshold 0 (the default): any other compute process is work.</li>
- *   <li>Threshold above 0: work when the average utilization over the last {@code samples}
- *       samples is at or above it. An average, not a minimum: a job that pauses for data loading
- *       or a checkpoint for a minute is still working.</li>
+ *   <li>Otherwise the GPU is busy when any sample of the last {@link #BUSY_WINDOW} (on the
+ *       member's clock) shows work: a compute process at threshold 0 (the default); the busiest
+ *       GPU at or above a threshold above 0; or, with no process listed, the busiest GPU above
+ *       0 % and at or above the threshold (work nvidia-smi cannot show the processes of).</li>
  * </ul>
- * The same rules run in bash in the on-instance guard.
+ * A span of time, not a count of samples: every report that looks at the GPU adds a sample, so a
+ * count would let a dashboard polling through a few seconds' pause (data loading, a checkpoint)
+ * push a job's working minutes out of the judgement, and a single reading that lands on such a
+ * pause must not outweigh the minutes before it either. The same rules run in bash in the
+ * on-instance guard.
  */
-public record UtilizationPolicy(int busyMinUtil, int samples, Duration idleTimeout, Duration maxGap) {
-    public static final int DEFAULT_SAMPLES = 5;
+public record UtilizationPolicy(int busyMinUtil, Duration idleTimeout, Duration maxGap) {
     public static final Duration DEFAULT_MAX_GAP = Duration.ofMinutes(10);
+    /**
+     * How far back a sample showing work keeps the GPU busy: longer than any pause a working job
+     * takes (a data-loading stall, a checkpoint, an evaluation pass), and short enough that a
+     * finished job's instance is stopped soon after its idle timeout.
+     */
+    public static final Duration BUSY_WINDOW = Duration.ofMinutes(10);
 
     public UtilizationPolicy {
-        if (busyMinUtil < 0 || busyMinUtil > 100 || samples < 1) {
-            throw new IllegalArgumentException("threshold must be 0-100 and samples at least 1");
+        if (busyMinUtil < 0 || busyMinUtil > 100) {
+            throw new IllegalArgumentException("threshold must be 0-100");
         }
     }
 
@@ -42,14 +48,69 @@ public record UtilizationPolicy(int busyMinUtil, int samples, Duration idleTimeo
             return new GpuVerdict.NoProcesses();
         }
         GpuSample latest = history.get(history.size() - 1);
-        if (!latest.hasProcesses()) {
-            Integer u = latest.utilizationPercent();
-            // Work whose processes nvidia-smi cannot show (another container or PID namespace, some
-            // virtual GPUs) still keeps the GPU busy; a GPU at rest shows 0 %.
-            return u != null && u > 0 && u >= busyMinUtil
-                    ? new GpuVerdict.Busy("GPU at " + u + " % with no compute process visible (another container's or user's)")
-                    : new GpuVerdict.NoProcesses();
+        if (latest.hasProcesses()) {
+            GpuVerdict held = heldIdle(history, latest, nowEpochSec);
+            if (held != null) {
+                return held;
+            }
         }
+        long since = nowEpochSec - BUSY_WINDOW.toSeconds();
+        int peak = -1;
+        for (int i = history.size() - 1; i >= 0 && (i == history.size() - 1 || history.get(i).epochSec() >= since); i--) {
+            GpuSample s = history.get(i);
+            if (showsWork(s)) {
+                return new GpuVerdict.Busy(what(s) + ago(s, nowEpochSec));
+            }
+            if (s.utilizationPercent() != null) {
+                peak = Math.max(peak, s.utilizationPercent());
+            }
+        }
+        if (!latest.hasProcesses()) {
+            return new GpuVerdict.NoProcesses();
+        }
+        return new GpuVerdict.BelowThreshold(processes(latest) + " but the GPU at " + peak + " % at most in the last "
+                + BUSY_WINDOW.toMinutes() + " min, below the threshold of " + busyMinUtil + " %");
+    }
+
+    /** Whether one sample shows work by the threshold; an unreadable utilization with processes listed is doubt, so work. */
+    private boolean showsWork(GpuSample s) {
+        Integer u = s.utilizationPercent();
+        if (s.hasProcesses() && (busyMinUtil == 0 || u == null)) {
+            return true;
+        }
+        // A GPU at rest shows 0 %, so with no process listed only use above 0 % is work.
+        return u != null && u > 0 && u >= busyMinUtil;
+    }
+
+    private String what(GpuSample s) {
+        Integer u = s.utilizationPercent();
+        if (!s.hasProcesses()) {
+            return "GPU at " + u + " % with no compute process visible (another container's or user's)";
+        }
+        if (busyMinUtil == 0) {
+            return processes(s);
+        }
+        return u == null ? processes(s) + " (utilization unreadable)"
+                : processes(s) + ", GPU at " + u + " % (threshold " + busyMinUtil + " %)";
+    }
+
+    /** When an earlier sample showed the work, how long ago: the reason must not pass it off as the GPU now. */
+    private static String ago(GpuSample s, long nowEpochSec) {
+        long seconds = nowEpochSec - s.epochSec();
+        if (seconds <= 0) {
+            return "";
+        }
+        return " " + (seconds < 60 ? seconds + " s" : seconds / 60 + " min") + " ago (work in the last "
+                + BUSY_WINDOW.toMinutes() + " min counts)";
+    }
+
+    private static String processes(GpuSample s) {
+        int n = s.processes().size();
+        return n + " GPU compute process" + (n == 1 ? "" : "es");
+    }
+
+    /** Memory held at 0 % past the idle timeout: idle, or busy or unknown by the holders' CPU use; null when not so held. */
+    private GpuVerdict heldIdle(List<GpuSample> history, GpuSample latest, long nowEpochSec) {
         long heldSince = latest.epochSec();
         long newer = latest.epochSec();
         for (int i = history.size() - 1; i >= 0; i--) {
@@ -67,22 +128,7 @@ public record UtilizationPolicy(int busyMinUtil, int samples, Duration idleTimeo
             GpuVerdict cpu = holdersOnTheCpu(history, nowEpochSec, "GPU memory held at 0 % for " + held.toMinutes() + " min");
             return cpu != null ? cpu : new GpuVerdict.HoldingIdle(latest.processes(), held);
         }
-        int n = latest.processes().size();
-        String processes = n + " GPU compute process" + (n == 1 ? "" : "es");
-        if (busyMinUtil == 0) {
-            return new GpuVerdict.Busy(processes);
-        }
-        List<GpuSample> recent = history.subList(Math.max(0, history.size() - samples), history.size()).stream()
-                .filter(s -> s.utilizationPercent() != null).toList();
-        if (recent.isEmpty()) {
-            return new GpuVerdict.Busy(processes + " (utilization unreadable)");
-        }
-        double average = recent.stream().mapToInt(GpuSample::utilizationPercent).average().orElse(0);
-        String measured = String.format(Locale.ROOT, "GPU at %.0f %% on average over the last %d sample%s", average,
-                recent.size(), recent.size() == 1 ? "" : "s");
-        return average >= busyMinUtil
-                ? new GpuVerdict.Busy(processes + ", " + measured + " (threshold " + busyMinUtil + " %)")
-                : new GpuVerdict.BelowThreshold(processes + " but " + measured + ", below the threshold of " + busyMinUtil + " %");
+        return null;
     }
 
     /**

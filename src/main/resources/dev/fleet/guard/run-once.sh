@@ -12,7 +12,6 @@
 #                            the command's run id and the login's scope under systemd-logind
 #                            (written by fleet's wrapper; see fleet_sessions)
 #   gpu-busy-min-util        GPU utilization (%) that counts as work; 0: any compute process
-#   gpu-samples-n            how many recent GPU samples that threshold is averaged over
 #   work-folder, activity-command   what the checks look at
 #   guard.env                your settings, read as shell on every run (fleet keeps it):
 #                              FLEET_GUARD_POWEROFF  replaces 'sudo -n shutdown -h now'
@@ -74,7 +73,6 @@ setting() {
 timeout_min=$(setting timeout-min 30)
 grace_min=$(setting grace-min 10)
 min_util=$(setting gpu-busy-min-util 0)
-n_samples=$(setting gpu-samples-n 5)
 work=$(cat "$g/work-folder" 2>/dev/null)
 max_gap=600
 
@@ -149,23 +147,37 @@ if command -v nvidia-smi >/dev/null 2>&1; then
         samples="$HOME/.fleet/gpu-samples"
         printf '%s %s %s %s\n' "$now" "$top" "$procs" "$cpu" >> "$samples"
         trim "$samples" 1500
-        verdict=$(awk -v now="$now" -v tmo=$((timeout_min * 60)) -v gap="$max_gap" -v min="$min_util" -v n="$n_samples" \
+        verdict=$(awk -v now="$now" -v tmo=$((timeout_min * 60)) -v gap="$max_gap" -v min="$min_util" -v win=@GPU_BUSY_WINDOW_SEC@ \
                 -v cpu_work=@CPU_WORK_PERCENT@ -v cwin=@CPU_WINDOW_SEC@ -v creads=@CPU_READINGS@ '
+            # One sample shows work: a process at threshold 0, or with an unreadable utilization (doubt);
+            # else the busiest GPU above 0 % (a GPU at rest) and at or above the threshold.
+            function works(i) {
+                if (p[i] != "-" && (min == 0 || u[i] !~ /^[0-9]+$/)) return 1
+                return u[i] ~ /^[0-9]+$/ && u[i] + 0 > 0 && u[i] + 0 >= min + 0
+            }
+            function what(i,   k, x) {
+                if (p[i] == "-") return sprintf("GPU at %d %% with no compute process visible (another container'"'"'s or user'"'"'s)", u[i])
+                k = split(p[i], x, ",")
+                x[0] = k " GPU compute process" (k == 1 ? "" : "es")
+                if (min == 0) return x[0]
+                if (u[i] !~ /^[0-9]+$/) return x[0] " (utilization unreadable)"
+                return sprintf("%s, GPU at %d %% (threshold %d %%)", x[0], u[i], min)
+            }
+            function ago(i,   s) {
+                s = now - t[i]
+                if (s <= 0) return ""
+                return sprintf(" %d %s ago (work in the last %d min counts)", (s < 60 ? s : int(s / 60)), (s < 60 ? "s" : "min"), win / 60)
+            }
             { t[NR] = $1; u[NR] = $2; p[NR] = $3; cr[NR] = (NF >= 4 ? $4 : "-") }
             END {
-                if (NR == 0 || p[NR] == "-") {
-                    if (NR > 0 && u[NR] ~ /^[0-9]+$/ && u[NR] > 0 && u[NR] >= min + 0) {
-                        printf "busy GPU at %d %% with no compute process visible (another container'"'"'s or user'"'"'s)\n", u[NR]
-                    } else print "idle no GPU compute process"
-                    exit
-                }
+                if (NR == 0) { print "idle no GPU compute process"; exit }
                 since = t[NR]; newer = t[NR]
                 for (i = NR; i >= 1; i--) {
                     if (p[i] == "-" || u[i] != "0" || newer - t[i] > gap) break
                     since = t[i]; newer = t[i]
                 }
                 np = split(p[NR], procs, ",")
-                if (u[NR] == "0" && now - t[NR] <= gap && now - since > tmo) {
+                if (p[NR] != "-" && u[NR] == "0" && now - t[NR] <= gap && now - since > tmo) {
                     held = sprintf("GPU memory held at 0 %% for %d min", int((now - since) / 60))
                     # CPU readings of the holders in the last window: any at work is work; doubt or too few is unknown.
                     r = 0; most = 0; doubt = 0
@@ -180,15 +192,14 @@ if command -v nvidia-smi >/dev/null 2>&1; then
                     printf "idle holding the GPU idle: pid %s hold%s %d MiB of GPU memory at 0 %% utilization for %d min\n", pids, (np == 1 ? "s" : ""), mem, int((now - since) / 60)
                     exit
                 }
-                what = np " GPU compute process" (np == 1 ? "" : "es")
-                if (min == 0) { print "busy " what; exit }
-                s = 0; c = 0
-                for (i = NR; i >= 1 && i > NR - n; i--) if (u[i] ~ /^[0-9]+$/) { s += u[i]; c++ }
-                if (c == 0) { print "busy " what " (utilization unreadable)"; exit }
-                avg = s / c
-                measured = sprintf("GPU at %.0f %% on average over the last %d sample%s", avg, c, (c == 1 ? "" : "s"))
-                if (avg >= min) printf "busy %s, %s (threshold %d %%)\n", what, measured, min
-                else printf "idle %s but %s, below the threshold of %d %%\n", what, measured, min
+                # Work in any sample of the last window counts: a span of time, not a count of samples.
+                peak = -1
+                for (i = NR; i >= 1 && (i == NR || now - t[i] <= win); i--) {
+                    if (works(i)) { print "busy " what(i) ago(i); exit }
+                    if (u[i] ~ /^[0-9]+$/ && u[i] + 0 > peak) peak = u[i] + 0
+                }
+                if (p[NR] == "-") { print "idle no GPU compute process"; exit }
+                printf "idle %d GPU compute process%s but the GPU at %d %% at most in the last %d min, below the threshold of %d %%\n", np, (np == 1 ? "" : "es"), peak, win / 60, min
             }' "$samples")
         gpu=${verdict%% *}
         gpu_reason=${verdict#* }

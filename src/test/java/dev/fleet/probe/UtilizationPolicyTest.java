@@ -20,7 +20,7 @@ class UtilizationPolicyTest {
 
     private static GpuVerdict judge(GpuScenarios.Scenario s) {
         List<GpuSample> history = s.lines(NOW).stream().map(l -> GpuSample.parse(l).orElseThrow()).toList();
-        return new UtilizationPolicy(s.threshold(), UtilizationPolicy.DEFAULT_SAMPLES,
+        return new UtilizationPolicy(s.threshold(),
                 Duration.ofMinutes(GpuScenarios.IDLE_TIMEOUT_MIN), UtilizationPolicy.DEFAULT_MAX_GAP).judge(history, NOW);
     }
 
@@ -58,7 +58,7 @@ class UtilizationPolicyTest {
         for (int m = 45; m >= 0; m -= everyMin) {
             history.add(GpuSample.parse((NOW - m * 60L) + " 0 4242:19000 " + cpu).orElseThrow());
         }
-        return new UtilizationPolicy(0, UtilizationPolicy.DEFAULT_SAMPLES, Duration.ofMinutes(GpuScenarios.IDLE_TIMEOUT_MIN),
+        return new UtilizationPolicy(0, Duration.ofMinutes(GpuScenarios.IDLE_TIMEOUT_MIN),
                 UtilizationPolicy.DEFAULT_MAX_GAP).judge(history, NOW);
     }
 
@@ -79,9 +79,9 @@ class UtilizationPolicyTest {
 
     @Test
     void theThresholdReasonSaysWhatWasMeasured() {
-        assertThat(judge(scenario("training with data-loading dips")).reason()).contains("GPU at 54 % on average over the last 5 samples",
-                "threshold 30 %");
-        assertThat(judge(scenario("notebook kernel idling")).reason()).contains("below the threshold of 30 %");
+        assertThat(judge(scenario("training with data-loading dips")).reason()).contains("GPU at 93 % (threshold 30 %) 1 min ago",
+                "work in the last 10 min counts");
+        assertThat(judge(scenario("notebook kernel idling")).reason()).contains("the GPU at 4 % at most in the last 10 min, below the threshold of 30 %");
     }
 
     @Test

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Recorded GPU histories (one nvidia-smi look a minute, as the guard takes them) with the verdict
+ * Recorded GPU histories (mostly one nvidia-smi look a minute, as the guard takes them) with the verdict
  * the utilization policy must reach. The same scenarios are judged by fleet (Java) and by the
  * on-instance guard (bash), so the two implementations cannot drift apart. Idle timeout 30 min.
  */
@@ -92,15 +92,21 @@ public final class GpuScenarios {
                 new Scenario("a history written before CPU readings were taken", 0, Expect.UNKNOWN, olderVersion()),
                 new Scenario("a 15-minute gap in the samples could hide work", 0, Expect.BUSY, gap()),
                 new Scenario("notebook kernel idling below the threshold", 30, Expect.BELOW_THRESHOLD, minutes(8, m -> 4, "777:3000")),
-                new Scenario("training with data-loading dips, above the threshold on average", 30, Expect.BUSY,
+                new Scenario("training with data-loading dips, above the threshold within the last minutes", 30, Expect.BUSY,
                         pattern(new int[] {91, 0, 88, 93, 0}, "4242:19000")),
-                new Scenario("short spike, below the threshold on average", 30, Expect.BELOW_THRESHOLD,
-                        pattern(new int[] {0, 0, 0, 0, 100}, "4242:19000")),
+                new Scenario("training at 90 % for 30 min, then a pause of seconds looked at five times", 30, Expect.BUSY,
+                        pauseLookedAtOften()),
+                new Scenario("a spike 12 minutes ago, at rest since", 30, Expect.BELOW_THRESHOLD,
+                        minutes(15, m -> m == 12 ? 100 : 0, "4242:19000")),
                 new Scenario("no compute process", 0, Expect.NO_PROCESSES, minutes(10, m -> 0, "-")),
                 new Scenario("GPU in full use by processes nvidia-smi cannot show (another container)", 0, Expect.BUSY,
                         minutes(10, m -> 100, "-")),
                 new Scenario("GPU in light use by unseen processes, below the threshold", 30, Expect.NO_PROCESSES,
-                        minutes(10, m -> 12, "-")));
+                        minutes(10, m -> 12, "-")),
+                new Scenario("GPU at 95 % by unseen processes for 30 min, at 0 % this one look", 0, Expect.BUSY,
+                        minutes(30, m -> m == 0 ? 0 : 95, "-")),
+                new Scenario("GPU used by unseen processes until 12 minutes ago", 0, Expect.NO_PROCESSES,
+                        minutes(30, m -> m >= 12 ? 95 : 0, "-")));
     }
 
     /** A reading where the GPU sample takes one: memory held at 0 % (the holders idle on the CPU), else none. */
@@ -121,6 +127,18 @@ public final class GpuScenarios {
         List<Look> looks = new ArrayList<>();
         for (int i = 0; i < utils.length; i++) {
             looks.add(new Look((utils.length - 1 - i) * 60L, utils[i], processes, reading(utils[i], processes)));
+        }
+        return looks;
+    }
+
+    /** 90 % a minute for 30 minutes, then 0 % in four looks over the last few seconds and in the current one. */
+    private static List<Look> pauseLookedAtOften() {
+        List<Look> looks = new ArrayList<>();
+        for (int m = 30; m >= 1; m--) {
+            looks.add(new Look(m * 60L, 90, "4242:19000", "-"));
+        }
+        for (int s = 4; s >= 0; s--) {
+            looks.add(new Look(s, 0, "4242:19000", "0"));
         }
         return looks;
     }

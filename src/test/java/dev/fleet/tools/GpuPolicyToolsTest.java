@@ -137,8 +137,7 @@ class GpuPolicyToolsTest {
         history(10, 80, "4242:19000");
         assertThat(idleCycle()).singleElement().satisfies(d -> {
             assertThat(d.action()).isEqualTo(IdleAction.KEEP);
-            assertThat(d.reason()).contains("busy: 1 GPU compute process, GPU at 80 % on average over the last 5 samples",
-                    "threshold 30 %");
+            assertThat(d.reason()).isEqualTo("busy: 1 GPU compute process, GPU at 80 % (threshold 30 %)");
         });
         assertThat(call("cloud_control", "member_name", "gpu", "action", "status").text()).doesNotContain("holding");
 
@@ -155,7 +154,7 @@ class GpuPolicyToolsTest {
         fakes.gpus(List.of(0, 0, 100, 0, 0, 0, 0, 0), "4242, 19000");
         assertThat(idleCycle()).singleElement().satisfies(d -> {
             assertThat(d.action()).isEqualTo(IdleAction.KEEP);
-            assertThat(d.reason()).contains("GPU at 100 % on average over the last 5 samples");
+            assertThat(d.reason()).contains("GPU at 100 % (threshold 30 %)");
         });
         assertThat(Files.readAllLines(cloud.memberHome.resolve(".fleet/gpu-samples"))).last().asString().contains(" 100 4242:19000");
         assertThat(cloud.ec2.requests("StopInstances")).isZero();
