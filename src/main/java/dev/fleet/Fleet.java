@@ -215,7 +215,7 @@ public final class Fleet implements AutoCloseable {
                 new Ec2Provider(settings.ec2Endpoint(), settings.environment()), ledger, pricing));
         Budgets budgets = new Budgets(ledger, settings.budgetUsdPerDay(), (int) settings.budgetIdleTimeout().toMinutes(), clock);
         GuardService guard = new GuardService(channels, cloudProviders, store, new GuardSettings(settings.guard(),
-                settings.guardAllowLoopback(), (int) settings.guardGrace().toMinutes(), settings.gpuSamples()),
+                settings.guardAllowLoopback(), (int) settings.guardGrace().toMinutes()),
                 budgets::idleTimeoutMin);
         GpuProbe gpu = new GpuProbe(channels, budgets::idleTimeoutMin);
         CloudLifecycle lifecycle = new CloudLifecycle(cloudProviders, store, clock,

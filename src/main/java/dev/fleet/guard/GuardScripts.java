@@ -40,7 +40,7 @@ public final class GuardScripts {
     }
 
     /** The guard's settings on one member. */
-    public record Config(String member, String workFolder, int timeoutMin, int graceMin, int gpuBusyMinUtil, int gpuSamples,
+    public record Config(String member, String workFolder, int timeoutMin, int graceMin, int gpuBusyMinUtil,
                          String activityCommand) {
     }
 
@@ -58,7 +58,6 @@ public final class GuardScripts {
                 .replace("@TIMEOUT_MIN@", Integer.toString(c.timeoutMin()))
                 .replace("@GRACE_MIN@", Integer.toString(c.graceMin()))
                 .replace("@GPU_MIN_UTIL@", Integer.toString(c.gpuBusyMinUtil()))
-                .replace("@GPU_SAMPLES@", Integer.toString(c.gpuSamples()))
                 .replace("@MEMBER@", ShellQuote.posix(c.member()))
                 .replace("@ACTIVITY_B64@", c.activityCommand() == null ? "''" : b64(c.activityCommand()))
                 .replace("@WORK_FOLDER_B64@", b64(c.workFolder()));

@@ -98,7 +98,7 @@ public final class GuardService {
         }
         CloudConfig c = m.cloud();
         GuardScripts.Config config = new GuardScripts.Config(m.friendlyName(), m.workFolder(), idleTimeoutMin.applyAsInt(m),
-                settings.graceMin(), c.gpuBusyMinUtil(), settings.gpuSamples(), c.activityCommand());
+                settings.graceMin(), c.gpuBusyMinUtil(), c.activityCommand());
         try {
             CommandResult r = channels.forMember(m).exec(CommandRequest.probe("bash -s", INSTALL_TIMEOUT)
                     .withStdin(GuardScripts.installer(config).getBytes(StandardCharsets.UTF_8)));

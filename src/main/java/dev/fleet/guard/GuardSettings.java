@@ -8,7 +8,6 @@ package dev.fleet.guard;
  *                      address too. Only tests want that: a loopback member is this very machine,
  *                      and fleet never installs a power-off guard on the machine it runs on
  * @param graceMin      minutes the guard waits beyond the idle timeout ({@code FLEET_GUARD_GRACE_MIN})
- * @param gpuSamples    samples the GPU threshold is averaged over ({@code FLEET_GPU_SAMPLES})
  */
-public record GuardSettings(boolean enabled, boolean allowLoopback, int graceMin, int gpuSamples) {
+public record GuardSettings(boolean enabled, boolean allowLoopback, int graceMin) {
 }

@@ -49,7 +49,6 @@ import java.util.Map;
  * @param guardAllowLoopback {@code FLEET_GUARD_ALLOW_LOOPBACK=1}: install the guard on members reached at a
  *                          loopback address too. Only tests want that: such a member is this very machine
  * @param guardGrace        {@code FLEET_GUARD_GRACE_MIN}: how long the guard waits beyond the idle timeout (10 minutes)
- * @param gpuSamples        {@code FLEET_GPU_SAMPLES}: samples a GPU utilization threshold is averaged over (5)
  * @param transferWarmUp    {@code FLEET_TRANSFER_WARM_UP}: {@code off} keeps a long-lived server from warming its
  *                          transfer path after SSH connections (the cipher on its own, zeros into a member's
  *                          {@code /dev/null} over a fast link); default on
@@ -82,7 +81,6 @@ public record Settings(
         boolean guard,
         boolean guardAllowLoopback,
         Duration guardGrace,
-        int gpuSamples,
         boolean transferWarmUp,
         boolean uploadStream,
         List<String> problems) {
@@ -111,6 +109,11 @@ public record Settings(
         URI githubApi = url(env, "FLEET_GITHUB_API_URL", PUBLIC_GITHUB_API, problems);
         String githubHost = host(env, "FLEET_GITHUB_HOST",
                 "api.github.com".equalsIgnoreCase(githubApi.getHost()) ? "github.com" : githubApi.getHost(), problems);
+        if (env.containsKey("FLEET_GPU_SAMPLES")) {
+            // Named, not silently dropped: whoever set it meant to tune the GPU judgement, which is now over time.
+            problems.add("FLEET_GPU_SAMPLES is no longer read: the GPU counts as busy when it worked at any time in the "
+                    + "last 10 minutes, however many samples were taken");
+        }
         return new Settings(env, home, dataDir, nonBlank(env.get("FLEET_EC2_ENDPOINT")),
                 Duration.ofMillis(whole(env, "FLEET_OVERLOADED_RETRY_MS", 10_000, 0, problems)),
                 Duration.ofSeconds(whole(env, "FLEET_TASK_ACTIVITY_SEC", 300, 1, problems)),
@@ -131,7 +134,6 @@ public record Settings(
                 flag(env, "FLEET_GUARD", "on", "off", true, problems),
                 flag(env, "FLEET_GUARD_ALLOW_LOOPBACK", "1", "0", false, problems),
                 Duration.ofMinutes(whole(env, "FLEET_GUARD_GRACE_MIN", 10, 0, 1440, problems)),
-                (int) whole(env, "FLEET_GPU_SAMPLES", 5, 1, 60, problems),
                 flag(env, "FLEET_TRANSFER_WARM_UP", "on", "off", true, problems),
                 flag(env, "FLEET_UPLOAD_STREAM", "on", "off", true, problems),
                 problems);
@@ -293,7 +295,7 @@ public record Settings(
                 + ", bitbucketApi=" + bitbucketApi + ", bitbucketHost=" + bitbucketHost + ", azureDevOpsApi=" + azureDevOpsApi
                 + ", standalone=" + standalone + ", daemonIdleExit=" + daemonIdleExit
                 + ", budgetUsdPerDay=" + budgetUsdPerDay + ", budgetIdleTimeout=" + budgetIdleTimeout + ", guard=" + guard
-                + ", guardAllowLoopback=" + guardAllowLoopback + ", guardGrace=" + guardGrace + ", gpuSamples=" + gpuSamples
+                + ", guardAllowLoopback=" + guardAllowLoopback + ", guardGrace=" + guardGrace
                 + ", transferWarmUp=" + transferWarmUp + ", uploadStream=" + uploadStream + ", problems=" + problems + "]";
     }
 

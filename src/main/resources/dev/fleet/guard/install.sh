@@ -19,7 +19,7 @@ mkdir -p "$g/sessions" && chmod 700 "$g/sessions" || { echo "fleet: cannot creat
 unlink_planted() {
     for x in "$@"; do [ ! -L "$x" ] || rm -f -- "$x"; done
 }
-for x in run-once uninstall timeout-min grace-min gpu-busy-min-util gpu-samples-n member work-folder activity-command \
+for x in run-once uninstall timeout-min grace-min gpu-busy-min-util member work-folder activity-command \
     heartbeat decisions.log scheduler poweroff version; do
     unlink_planted "$g/$x" "$g/$x.tmp"
 done
@@ -35,7 +35,8 @@ place uninstall @UNINSTALL_B64@ || { echo 'fleet: cannot write the guard script'
 printf '%s\n' @TIMEOUT_MIN@ > "$g/timeout-min"
 printf '%s\n' @GRACE_MIN@ > "$g/grace-min"
 printf '%s\n' @GPU_MIN_UTIL@ > "$g/gpu-busy-min-util"
-printf '%s\n' @GPU_SAMPLES@ > "$g/gpu-samples-n"
+# Left by guards before version 11, which averaged a count of GPU samples; the GPU is judged over time now.
+rm -f -- "$g/gpu-samples-n"
 printf '%s\n' @MEMBER@ > "$g/member"
 decode @WORK_FOLDER_B64@ > "$g/work-folder"
 activity=@ACTIVITY_B64@

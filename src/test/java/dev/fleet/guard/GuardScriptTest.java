@@ -56,7 +56,7 @@ class GuardScriptTest {
         fakes = GuardFakes.install(home);
         guard = fakes.guardFolder();
         base = Instant.now().getEpochSecond();
-        String out = bash(GuardScripts.installer(new GuardScripts.Config("trainer", work.toString(), 30, 10, 0, 5, null)), Map.of());
+        String out = bash(GuardScripts.installer(new GuardScripts.Config("trainer", work.toString(), 30, 10, 0, null)), Map.of());
         assertThat(out).contains("@@guard:version=" + GuardScripts.VERSION, "@@guard:scheduler=cron", "@@guard:poweroff=custom");
         heartbeatAt(base);
     }
@@ -469,7 +469,7 @@ class GuardScriptTest {
     void aReinstallKeepsTheUsersSettingsAndHistory() throws Exception {
         decideAt(5);
         Files.writeString(guard.resolve("guard.env"), Files.readString(guard.resolve("guard.env")) + "# mine\n");
-        bash(GuardScripts.installer(new GuardScripts.Config("trainer", work.toString(), 45, 10, 20, 5, "echo idle")), Map.of());
+        bash(GuardScripts.installer(new GuardScripts.Config("trainer", work.toString(), 45, 10, 20, "echo idle")), Map.of());
         assertThat(Files.readString(guard.resolve("guard.env"))).contains("# mine", "FLEET_GUARD_POWEROFF");
         assertThat(Files.readAllLines(guard.resolve("decisions.log"))).hasSize(1);
         assertThat(Files.readString(guard.resolve("timeout-min")).strip()).isEqualTo("45");
@@ -493,7 +493,7 @@ class GuardScriptTest {
             Files.deleteIfExists(p);
             Files.createSymbolicLink(p, outside);
         }
-        bash(GuardScripts.installer(new GuardScripts.Config("trainer", work.toString(), 30, 10, 0, 5, null)), Map.of());
+        bash(GuardScripts.installer(new GuardScripts.Config("trainer", work.toString(), 30, 10, 0, null)), Map.of());
         Files.deleteIfExists(guard.resolve("heartbeat"));
         Files.createSymbolicLink(guard.resolve("heartbeat"), outside);
         bash(OsCommands.forOs(MemberOs.LINUX).remoteCommand("true", work.toString(), "run-1") + "\n",

@@ -32,7 +32,6 @@ class SettingsTest {
         assertThat(s.guard()).isTrue();
         assertThat(s.guardAllowLoopback()).isFalse();
         assertThat(s.guardGrace()).isEqualTo(Duration.ofMinutes(10));
-        assertThat(s.gpuSamples()).isEqualTo(5);
         assertThat(s.transferWarmUp()).isTrue();
         assertThat(s.uploadStream()).isTrue();
         assertThat(s.problems()).isEmpty();
@@ -67,13 +66,12 @@ class SettingsTest {
     void costSafetySettingsAreReadAndMalformedOnesReported() {
         Settings given = Settings.from(Map.of("HOME", "/home/pm", "FLEET_BUDGET_USD_PER_DAY", " 12.50 ",
                 "FLEET_BUDGET_IDLE_TIMEOUT_MIN", "3", "FLEET_GUARD", "OFF", "FLEET_GUARD_ALLOW_LOOPBACK", "1",
-                "FLEET_GUARD_GRACE_MIN", "0", "FLEET_GPU_SAMPLES", "12"));
+                "FLEET_GUARD_GRACE_MIN", "0"));
         assertThat(given.budgetUsdPerDay()).isEqualTo(12.5);
         assertThat(given.budgetIdleTimeout()).isEqualTo(Duration.ofMinutes(3));
         assertThat(given.guard()).isFalse();
         assertThat(given.guardAllowLoopback()).isTrue();
         assertThat(given.guardGrace()).isEqualTo(Duration.ZERO);
-        assertThat(given.gpuSamples()).isEqualTo(12);
         assertThat(given.problems()).isEmpty();
 
         Settings bad = Settings.from(Map.of("HOME", "/home/pm", "FLEET_BUDGET_USD_PER_DAY", "-3",
@@ -83,13 +81,13 @@ class SettingsTest {
         assertThat(bad.guard()).as("a guard setting nobody can read leaves the guard on").isTrue();
         assertThat(bad.guardAllowLoopback()).isFalse();
         assertThat(bad.guardGrace()).isEqualTo(Duration.ofMinutes(10));
-        assertThat(bad.gpuSamples()).isEqualTo(5);
         assertThat(bad.problems()).containsExactlyInAnyOrder(
                 "FLEET_BUDGET_USD_PER_DAY='-3' is not a positive amount of US dollars; no fleet-wide budget applies",
                 "FLEET_GUARD='disabled' is neither on nor off; using the default on",
                 "FLEET_GUARD_ALLOW_LOOPBACK='yes' is neither 1 nor 0; using the default 0",
                 "FLEET_GUARD_GRACE_MIN='2000' is not a whole number from 0 to 1440; using the default 10",
-                "FLEET_GPU_SAMPLES='0' is not a whole number from 1 to 60; using the default 5");
+                "FLEET_GPU_SAMPLES is no longer read: the GPU counts as busy when it worked at any time in the last 10 "
+                        + "minutes, however many samples were taken");
     }
 
     @Test

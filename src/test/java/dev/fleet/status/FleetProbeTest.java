@@ -97,7 +97,7 @@ class FleetProbeTest {
         return new FleetProbe(store, new StatusService(channels, pool, Duration.ofSeconds(5)),
                 new DetailService(channels, pool, Duration.ofSeconds(5), AgentCli::checks),
                 new CloudStatus(lifecycle, new Pricing(tmp.resolve("pricing.json")), clock), new GpuProbe(channels), budgets,
-                new GuardService(channels, providers, store, new GuardSettings(true, false, 5, 3), m -> 30), pool,
+                new GuardService(channels, providers, store, new GuardSettings(true, false, 5), m -> 30), pool,
                 Duration.ofSeconds(10), m -> java.util.Optional.empty());
     }
 
