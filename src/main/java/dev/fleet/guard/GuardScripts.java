@@ -39,9 +39,16 @@ public final class GuardScripts {
     private GuardScripts() {
     }
 
-    /** The guard's settings on one member. */
+    /**
+     * The guard's settings on one member. {@code runTag} ({@link dev.fleet.os.OsCommands#runTag}, null: none) is
+     * how the guard knows the member's commands by their run id whatever HOME they set.
+     */
     public record Config(String member, String workFolder, int timeoutMin, int graceMin, int gpuBusyMinUtil,
-                         String activityCommand) {
+                         String activityCommand, String runTag) {
+        public Config(String member, String workFolder, int timeoutMin, int graceMin, int gpuBusyMinUtil,
+                      String activityCommand) {
+            this(member, workFolder, timeoutMin, graceMin, gpuBusyMinUtil, activityCommand, null);
+        }
     }
 
     /** The run-once script itself (tests run it directly). */
@@ -59,6 +66,7 @@ public final class GuardScripts {
                 .replace("@GRACE_MIN@", Integer.toString(c.graceMin()))
                 .replace("@GPU_MIN_UTIL@", Integer.toString(c.gpuBusyMinUtil()))
                 .replace("@MEMBER@", ShellQuote.posix(c.member()))
+                .replace("@RUN_TAG@", c.runTag() == null ? "''" : ShellQuote.posix(c.runTag()))
                 .replace("@ACTIVITY_B64@", c.activityCommand() == null ? "''" : b64(c.activityCommand()))
                 .replace("@WORK_FOLDER_B64@", b64(c.workFolder()));
     }

@@ -12,6 +12,7 @@ import dev.fleet.member.CloudConfig;
 import dev.fleet.member.Member;
 import dev.fleet.member.MemberOs;
 import dev.fleet.member.RegistryStore;
+import dev.fleet.os.OsCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,7 +99,7 @@ public final class GuardService {
         }
         CloudConfig c = m.cloud();
         GuardScripts.Config config = new GuardScripts.Config(m.friendlyName(), m.workFolder(), idleTimeoutMin.applyAsInt(m),
-                settings.graceMin(), c.gpuBusyMinUtil(), c.activityCommand());
+                settings.graceMin(), c.gpuBusyMinUtil(), c.activityCommand(), OsCommands.runTag(m.id()));
         try {
             CommandResult r = channels.forMember(m).exec(CommandRequest.probe("bash -s", INSTALL_TIMEOUT)
                     .withStdin(GuardScripts.installer(config).getBytes(StandardCharsets.UTF_8)));

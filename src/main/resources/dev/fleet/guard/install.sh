@@ -19,7 +19,7 @@ mkdir -p "$g/sessions" && chmod 700 "$g/sessions" || { echo "fleet: cannot creat
 unlink_planted() {
     for x in "$@"; do [ ! -L "$x" ] || rm -f -- "$x"; done
 }
-for x in run-once uninstall timeout-min grace-min gpu-busy-min-util member work-folder activity-command \
+for x in run-once uninstall timeout-min grace-min gpu-busy-min-util member run-tags work-folder activity-command \
     heartbeat decisions.log scheduler poweroff version; do
     unlink_planted "$g/$x" "$g/$x.tmp"
 done
@@ -38,6 +38,10 @@ printf '%s\n' @GPU_MIN_UTIL@ > "$g/gpu-busy-min-util"
 # Left by guards before version 11, which averaged a count of GPU samples; the GPU is judged over time now.
 rm -f -- "$g/gpu-samples-n"
 printf '%s\n' @MEMBER@ > "$g/member"
+# Every member that installs the guard on this home adds its run tag, kept: the guard counts the
+# commands of each (their run ids start with it), not only those of the last to install.
+tag=@RUN_TAG@
+if [ -n "$tag" ] && ! grep -qxF -- "$tag" "$g/run-tags" 2>/dev/null; then printf '%s\n' "$tag" >> "$g/run-tags"; fi
 decode @WORK_FOLDER_B64@ > "$g/work-folder"
 activity=@ACTIVITY_B64@
 if [ -n "$activity" ]; then decode "$activity" > "$g/activity-command"; else rm -f "$g/activity-command"; fi

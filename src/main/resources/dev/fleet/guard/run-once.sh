@@ -8,9 +8,10 @@
 #   heartbeat                touched by fleet whenever it uses this machine; its time counts
 #   last-busy                epoch seconds of the last run that found work
 #   sftp-sessions            each SFTP session's byte counters at the last run (pid read/written/)
-#   sessions/                one file per session a fleet command ran in: its leader's start time,
-#                            the command's run id and the login's scope under systemd-logind
-#                            (written by fleet's wrapper; see fleet_sessions)
+#   sessions/                one file per session a fleet command or task ran in: its leader's start
+#                            time, the command's run id and the login's scope under systemd-logind
+#                            (written by fleet's wrapper and task wrapper; see fleet_sessions)
+#   run-tags                 the run tags of the members that installed this guard (fleet_tagged)
 #   gpu-busy-min-util        GPU utilization (%) that counts as work; 0: any compute process
 #   work-folder, activity-command   what the checks look at
 #   guard.env                your settings, read as shell on every run (fleet keeps it):
@@ -234,6 +235,10 @@ idle_for=$((now - idle_since))
 limit=$(((timeout_min + grace_min) * 60))
 # The sessions of fleet's commands (see fleet_sessions) are looked at on every run, busy or not, so
 # that the records of sessions that are over do not pile up while the machine is in use.
+# The tag check's rule (fleet_tagged), shared with the scope check so that no tagged process falls
+# between them: the run tags of the members that installed this guard, and this user's HOME.
+fs_tags=$(tr -c 'a-z0-9' ' ' 2>/dev/null < "$g/run-tags")
+fs_home=$HOME
 session_runs=$(fleet_sessions "$g/sessions")
 sessions_listed=$?
 [ "$gpu" = busy ] && busy "$gpu_reason"
@@ -276,21 +281,13 @@ for d in "$HOME"/.fleet-tasks/task-*/; do
 done
 [ "$live" -gt 0 ] && busy "$live live fleet task(s)"
 
-# Commands fleet started and that still run carry FLEET_RUN_ID (and this user's HOME) in their
-# environment; the command that runs this guard by hand, if any, does not count, nor do fleet's
-# looks at the machine (their id holds "-look-").
-running=0
+# Commands fleet started and that still run carry FLEET_RUN_ID in their environment: one of its
+# members' run ids, whatever HOME the job set, or any run id with this user's HOME (fleet_tagged).
+# The command that runs this guard by hand, if any, does not count, nor do fleet's looks at the
+# machine (their id holds "-look-").
 own=${FLEET_RUN_ID:-}
-for f in $(grep -lzxF "HOME=$HOME" /proc/[0-9]*/environ 2>/dev/null); do
-    p=${f#/proc/}
-    p=${p%/environ}
-    [ "$p" = "$$" ] && continue
-    tag=$(tr '\0' '\n' 2>/dev/null < "$f" | sed -n 's/^FLEET_RUN_ID=//p' | head -n 1)
-    case "$tag" in *-look-*) tag='' ;; esac # fleet looking at the machine (status, activity) is no work
-    if [ -n "$tag" ] && [ "$tag" != "$own" ]; then
-        running=$((running + 1))
-    fi
-done
+fleet_tagged "$fs_tags" "$fs_home"
+running=$(printf '%s' "$fs_runs" | grep -c .)
 [ "$running" -gt 0 ] && busy "$running process(es) of fleet commands still running"
 
 # ...and those whose environment no longer shows the tag (a program that set its process title wrote

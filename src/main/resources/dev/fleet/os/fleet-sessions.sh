@@ -10,9 +10,10 @@
 # gone and some process of the session alive, is the command's work; the leader's pid alive with
 # another start time means the session ended and its pid went to a new process. A program that
 # also leaves its session (a daemon, such as Ray's or `gunicorn --daemon`) stays in the login's
-# scope: a process there that none of fleet's other checks accounts for (no run id in its
-# environment, not in a session still recorded alive, not OpenSSH's own nor its sftp-server, not
-# the shell doing this look) keeps one record of that scope, and its run id, listed. Returns 3
+# scope: a process there that none of fleet's other checks accounts for (not counted by the tag
+# check, which is fleet_tagged with the caller's fs_tags and fs_home; not in a session still
+# recorded alive; not OpenSSH's own nor its sftp-server; not the shell doing this look) keeps one
+# record of that scope, and its run id, listed. Returns 3
 # (and prints nothing) when the processes cannot be listed; a folder that is a link is not read.
 # fleet_sessions DIR RUNID prints instead the ids of that run's sessions with a process left (the
 # scope is never used for this: it holds the other commands of the same login too).
@@ -83,12 +84,9 @@ fleet_sessions_scopes() {
 '
     fs_busy=$fs_nl
     fs_idle=$fs_nl
-    # The processes that show a run id (fleet's other checks count them) and the shell doing this look.
-    fs_tagged=' '
-    for fs_x in $(grep -lz '^FLEET_RUN_ID=' /proc/[0-9]*/environ 2>/dev/null); do
-        fs_x=${fs_x#/proc/}
-        fs_tagged="$fs_tagged${fs_x%/environ} "
-    done
+    # The processes the tag check counts (the same rule, fleet_tagged, as the caller's) and the shell
+    # doing this look: a tagged process that check leaves out is still looked at here.
+    fleet_tagged "${fs_tags:-}" "${fs_home:-}"
     fs_own=''
     fleet_proc "$$" && fs_own=$fs_sess
     for fs_sid in $fs_ended; do
@@ -145,4 +143,46 @@ fleet_proc() {
     [ $# -ge 20 ] || return 1
     fs_sess=$4
     fs_start=${20}
+}
+
+# fleet_tagged TAGS [HOME] sets fs_runs to one "FLEET_RUN_ID=<run id>" line per process whose run id
+# counts as a fleet command at work, and fs_tagged to the pids (" 12 34 ") the login-scope check
+# leaves to this one: those counted, fleet's looks (a run id holding "-look-": fleet looking at the
+# machine is no work) and the asker's own ($FLEET_RUN_ID). A run id counts when it is <tag>-<hex>
+# with its tag one of TAGS (the run tags of the members that use this home: fleet's look gives its
+# member's, the guard those of every member that installed it), or, given HOME, when the process's
+# environment still holds HOME=<HOME>. The second is the guard's older rule, kept for guards
+# installed before fleet gave them the tags; the first is why a job that changed its HOME (a cache
+# or a tool redirected, HOME=/scratch) still counts. Either way only processes of this user are
+# read: /proc/PID/environ shows no one else's (root's guard looks at other users' too, and counts
+# only those that carry its members' run ids or its HOME).
+fleet_tagged() {
+    fs_runs=''
+    fs_tagged=' '
+    for fs_f in $(grep -lz '^FLEET_RUN_ID=' /proc/[0-9]*/environ 2>/dev/null); do
+        fs_x=${fs_f#/proc/}
+        fs_x=${fs_x%/environ}
+        fs_id=$(tr '\0' '\n' 2>/dev/null < "$fs_f" | sed -n 's/^FLEET_RUN_ID=//p' | head -n 1)
+        [ -n "$fs_id" ] || continue
+        case $fs_id in
+            *-look-*) fs_tagged="$fs_tagged$fs_x "; continue ;;
+        esac
+        if [ "$fs_id" = "${FLEET_RUN_ID:-}" ]; then
+            fs_tagged="$fs_tagged$fs_x "
+            continue
+        fi
+        fs_ok=''
+        for fs_t in $1; do
+            fs_h=${fs_id#"$fs_t"-}
+            [ "$fs_h" != "$fs_id" ] || continue
+            case $fs_h in '' | *[!0-9a-f]*) ;; *) fs_ok=1 ;; esac
+        done
+        if [ -z "$fs_ok" ] && [ -n "${2:-}" ] && grep -qzxF "HOME=$2" "$fs_f" 2>/dev/null; then
+            fs_ok=1
+        fi
+        [ -n "$fs_ok" ] || continue
+        fs_tagged="$fs_tagged$fs_x "
+        fs_runs="${fs_runs}FLEET_RUN_ID=$fs_id
+"
+    done
 }
