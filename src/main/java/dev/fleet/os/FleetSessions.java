@@ -53,8 +53,9 @@ public final class FleetSessions {
      * starts none); the fields are split by {@code read}, which every POSIX shell and zsh do alike.
      * A link planted under the record's name is removed rather than written through; an old
      * record under it (a pid used again) is overwritten even where the shell is set to noclobber.
+     * The task wrapper runs it too: it leads the session its task's command runs in.
      */
-    static String record(String runId) {
+    public static String record(String runId) {
         return "if [ -d \"" + FOLDER + "\" ] && [ ! -L \"$HOME/.fleet\" ] && [ ! -L \"$HOME/.fleet/guard\" ] && [ ! -L \"" + FOLDER
                 + "\" ] && read -r " + STAT_FIELDS + " 2>/dev/null < /proc/$$/stat && [ \"$fleet_sid\" = \"$$\" ]; then "
                 + "fleet_rec=\"" + FOLDER + "/$$\"; { [ ! -L \"$fleet_rec\" ] || rm -f -- \"$fleet_rec\"; }; "

@@ -1,6 +1,7 @@
 package dev.fleet.tasks;
 
 import dev.fleet.base.BundledText;
+import dev.fleet.os.FleetSessions;
 import dev.fleet.security.ShellQuote;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -39,6 +40,7 @@ public final class TaskWrapperScript {
                 .replace("@MAX_RETRIES@", Integer.toString(maxRetries))
                 .replace("@COMMAND_B64@", "'" + base64(command) + "'")
                 .replace("@RESTART_B64@", restartCommand == null ? "''" : "'" + base64(restartCommand) + "'")
+                .replace("@SESSION_RECORD@", FleetSessions.record(runId))
                 .replace("@RUN_ID@", runId)
                 .replace("@WORK_FOLDER@", ShellQuote.posix(workFolder));
     }

@@ -150,6 +150,11 @@ attempt() {
 exec 3>> "$log" || exit 70
 fresh "$dir/task.pid"
 printf '%s\n' "$$" > "$dir/task.pid"
+# The wrapper leads a session of its own (setsid), which the task's command and what it leaves
+# running share: recorded beside the guard as fleet's command wrapper records its session (same
+# format, same checks), so a job that set its process title (writing over its run id) is still
+# found by fleet's look and the guard once the task has completed.
+@SESSION_RECORD@
 if ! cd -- "$work_folder" 2>/dev/null; then
     code=127
     exit_code=127
