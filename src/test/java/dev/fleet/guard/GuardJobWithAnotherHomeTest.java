@@ -101,6 +101,8 @@ class GuardJobWithAnotherHomeTest {
         assertThat(m.find()).as(out).isTrue();
         job = ProcessHandle.of(Long.parseLong(m.group(1))).orElseThrow();
         Thread.sleep(300);
+        // The wrapper refreshed the heartbeat (a command in the work folder): back to the test's clock.
+        Files.setLastModifiedTime(fakes.guardFolder().resolve("heartbeat"), FileTime.fromMillis(base * 1000));
         String env = Files.readString(Path.of("/proc/" + job.pid() + "/environ"), StandardCharsets.ISO_8859_1);
         assertThat(env).as("the job carries the run id and another HOME").contains("FLEET_RUN_ID=" + runId, "HOME=/tmp/elsewhere");
         return runId;
