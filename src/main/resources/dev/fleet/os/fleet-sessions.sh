@@ -153,9 +153,8 @@ fleet_proc() {
 # member's, the guard those of every member that installed it), or, given HOME, when the process's
 # environment still holds HOME=<HOME>. The second is the guard's older rule, kept for guards
 # installed before fleet gave them the tags; the first is why a job that changed its HOME (a cache
-# or a tool redirected, HOME=/scratch) still counts. Either way only processes of this user are
-# read: /proc/PID/environ shows no one else's (root's guard looks at other users' too, and counts
-# only those that carry its members' run ids or its HOME).
+# or a tool redirected, HOME=/scratch) still counts. Not by owner alone: one user may run several
+# fleets on a machine (tests, CI), and a run id already says whose command it is.
 fleet_tagged() {
     fs_runs=''
     fs_tagged=' '
