@@ -197,14 +197,19 @@ public final class IdleStop {
         return m.port() == null ? 22 : m.port();
     }
 
-    /** Whether {@code now} is still what was looked at: the same instance, address, folder and activity command. */
-    private static boolean sameTarget(Member looked, Member now) {
+    /**
+     * Whether {@code now} is still what was looked at: the same instance, address, folder and
+     * activity command. Compared by value: {@code now} is read again after the look, and a registry
+     * read anew from its file (another write meanwhile, this server's own activity flush among them)
+     * holds equal values in other objects.
+     */
+    static boolean sameTarget(Member looked, Member now) {
         CloudConfig a = looked.cloud();
         CloudConfig b = now.cloud();
         return Objects.equals(a.provider(), b.provider()) && Objects.equals(a.instanceId(), b.instanceId())
                 && Objects.equals(a.region(), b.region()) && Objects.equals(a.profile(), b.profile())
                 && Objects.equals(a.activityCommand(), b.activityCommand()) && a.gpuBusyMinUtil() == b.gpuBusyMinUtil()
-                && Objects.equals(looked.host(), now.host()) && looked.port() == now.port()
+                && Objects.equals(looked.host(), now.host()) && sshPort(looked) == sshPort(now)
                 && Objects.equals(looked.username(), now.username()) && Objects.equals(looked.workFolder(), now.workFolder());
     }
 
