@@ -8,10 +8,8 @@ import dev.fleet.doctor.Finding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,12 +26,7 @@ class ClaudeFilesBoundTest {
     Path tmp;
 
     private ClaudeCodeWiring wiring(InstallScope scope, Path home, Path project) throws IOException {
-        Path bin = Files.createDirectories(tmp.resolve("bin"));
-        Path claude = bin.resolve("claude");
-        Files.writeString(claude, "#!/bin/sh\nexit 0\n");
-        Files.setPosixFilePermissions(claude, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return new ClaudeCodeWiring(ClaudeCodeLayout.of(scope, home, project), new FleetLaunch(List.of("/opt/fleet/bin/fleet")),
-                "apra-fleet", ClaudeCli.find(Map.of("PATH", bin.toString()), home), tmp.resolve("data/installs"), Clock.systemUTC());
+        return QuietClaudeWiring.of(tmp, scope, home, project, Clock.systemUTC());
     }
 
     private static void mkfifo(Path p) throws Exception {

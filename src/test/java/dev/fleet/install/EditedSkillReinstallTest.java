@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,12 +30,7 @@ class EditedSkillReinstallTest {
     Path skill;
 
     private ClaudeCodeWiring wiring() throws IOException {
-        Path bin = Files.createDirectories(tmp.resolve("bin"));
-        Path claude = bin.resolve("claude");
-        Files.writeString(claude, "#!/bin/sh\nexit 0\n");
-        Files.setPosixFilePermissions(claude, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return new ClaudeCodeWiring(ClaudeCodeLayout.of(InstallScope.USER, home, tmp), new FleetLaunch(List.of("/opt/fleet/bin/fleet")),
-                "apra-fleet", ClaudeCli.find(Map.of("PATH", bin.toString()), home), tmp.resolve("data/installs"), CLOCK);
+        return QuietClaudeWiring.of(tmp, InstallScope.USER, home, tmp, CLOCK);
     }
 
     private String installAndEditWorkMd() throws IOException {

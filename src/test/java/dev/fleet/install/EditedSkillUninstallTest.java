@@ -8,10 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,12 +25,7 @@ class EditedSkillUninstallTest {
     Path skill;
 
     private ClaudeCodeWiring wiring() throws IOException {
-        Path bin = Files.createDirectories(tmp.resolve("bin"));
-        Path claude = bin.resolve("claude");
-        Files.writeString(claude, "#!/bin/sh\nexit 0\n");
-        Files.setPosixFilePermissions(claude, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return new ClaudeCodeWiring(ClaudeCodeLayout.of(InstallScope.USER, home, tmp), new FleetLaunch(List.of("/opt/fleet/bin/fleet")),
-                "apra-fleet", ClaudeCli.find(Map.of("PATH", bin.toString()), home), tmp.resolve("data/installs"), Clock.systemUTC());
+        return QuietClaudeWiring.of(tmp, InstallScope.USER, home, tmp, Clock.systemUTC());
     }
 
     private void installAndEditWorkMd() throws IOException {
