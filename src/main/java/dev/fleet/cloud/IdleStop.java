@@ -10,6 +10,7 @@ import dev.fleet.probe.ActivityProbe;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -138,11 +139,12 @@ public final class IdleStop {
         }
         // Started again outside fleet, the instance may have a new address: look there, not at the old one.
         m = lifecycle.withCurrentAddress(m, details);
-        Optional<String> otherName = workUnderAnotherName(m);
+        List<Member> otherNames = otherNamesOf(m);
+        Optional<String> otherName = workInFlightThrough(otherNames);
         if (otherName.isPresent()) {
             return working(m, otherName.get());
         }
-        Activity seen = probe.check(m, finishedTask);
+        Activity seen = probe.check(m, finishedTask, otherNames);
         if (seen instanceof Activity.Busy busy) {
             return working(m, busy.reason());
         }
@@ -171,23 +173,30 @@ public final class IdleStop {
     }
 
     /**
-     * Fleet calls in flight in this server through another member at the instance's address (the
-     * machine registered again as a plain remote member): that is work on the instance too. The
-     * look at the machine ({@link ActivityProbe}) finds the commands of any member there as well;
+     * The plain remote members at the instance's address and port: the machine registered again.
+     * Work through them is work on the instance. Another cloud member is another instance, whatever
+     * address it was last seen at (a stopped instance's old address may be given to another).
+     */
+    private List<Member> otherNamesOf(Member cloudMember) {
+        if (cloudMember.host() == null) {
+            return List.of();
+        }
+        return store.read().members().stream().filter(other -> !other.id().equals(cloudMember.id()) && !other.isLocal()
+                && !other.isCloud()
+                && cloudMember.host().equalsIgnoreCase(other.host()) && sshPort(cloudMember) == sshPort(other)).toList();
+    }
+
+    /**
+     * Fleet calls in flight in this server through another name of the machine. The look at the
+     * machine ({@link ActivityProbe}) finds those names' commands too, whichever server runs them;
      * this finds what has no process yet, or runs none (a transfer starting, a connection opening).
      */
-    private Optional<String> workUnderAnotherName(Member cloudMember) {
-        if (cloudMember.host() == null) {
-            return Optional.empty();
-        }
-        for (Member other : store.read().members()) {
-            if (!other.id().equals(cloudMember.id()) && !other.isLocal() && cloudMember.host().equalsIgnoreCase(other.host())
-                    && sshPort(cloudMember) == sshPort(other)) {
-                Optional<String> calls = work.describe(other.id());
-                if (calls.isPresent()) {
-                    return Optional.of("fleet work in flight through " + other.friendlyName() + ", another member on this machine ("
-                            + calls.get() + ")");
-                }
+    private Optional<String> workInFlightThrough(List<Member> otherNames) {
+        for (Member other : otherNames) {
+            Optional<String> calls = work.describe(other.id());
+            if (calls.isPresent()) {
+                return Optional.of("fleet work in flight through " + other.friendlyName() + ", another member on this machine ("
+                        + calls.get() + ")");
             }
         }
         return Optional.empty();

@@ -11,22 +11,21 @@ final class LinuxCommands extends PosixCommands {
     }
 
     @Override
-    public java.util.Optional<String> fleetCommands(String runTag, boolean otherMembersOfThisLogin) {
-        // A command's processes share its tag (fleet_tagged, the member's tag: whatever HOME they set;
-        // for otherMembersOfThisLogin also any run id in a process with this login's HOME). Without a
-        // readable /proc nothing would be listed, and that would read as idle. A command whose
+    public java.util.Optional<String> fleetCommands(java.util.List<String> runTags) {
+        // A command's processes share its tag (fleet_tagged, the members' tags: whatever HOME they set).
+        // Without a readable /proc nothing would be listed, and that would read as idle. A command whose
         // processes no longer show the tag is found by its recorded session (FleetSessions), whose
-        // login-scope check leaves out exactly what the tag check counted; sessions are recorded
-        // under this login's home, so every member's recorded there is this login's.
-        String own = RUN_TAG + "=" + runTag + "-[0-9a-f]*";
-        String anyMember = RUN_TAG + "=[a-z0-9][a-z0-9]*-[0-9a-f]*";
+        // login-scope check leaves out exactly what the tag check counted.
+        StringBuilder sessionsOfTheseMembers = new StringBuilder("grep -x");
+        for (String tag : runTags) {
+            sessionsOfTheseMembers.append(" -e '").append(RUN_TAG).append('=').append(tag).append("-[0-9a-f]*'");
+        }
         return java.util.Optional.of("[ -r /proc/self/environ ] || { echo 'fleet: /proc is not readable' >&2; exit 3; }\n"
                 + FleetSessions.FUNCTION + "\n"
-                + "fs_tags=" + runTag + "; fs_home=" + (otherMembersOfThisLogin ? "\"$HOME\"" : "''")
-                + "; fleet_tagged \"$fs_tags\" \"$fs_home\"; "
+                + "fs_tags='" + String.join(" ", runTags) + "'; fs_home=''; fleet_tagged \"$fs_tags\" ''; "
                 + "fleet_s=$(fleet_sessions \"" + FleetSessions.FOLDER + "\") "
                 + "|| { echo 'fleet: the sessions of fleet commands could not be checked (ps)' >&2; exit 3; }; "
-                + "{ printf '%s' \"$fs_runs\"; printf '%s\\n' \"$fleet_s\" | grep -x '" + (otherMembersOfThisLogin ? anyMember : own) + "'; } "
+                + "{ printf '%s' \"$fs_runs\"; printf '%s\\n' \"$fleet_s\" | " + sessionsOfTheseMembers + "; } "
                 + "| grep -vxF \"" + RUN_TAG + "=${" + RUN_TAG + ":-}\" | sort -u; true");
     }
 

@@ -9,14 +9,11 @@ final class MacOsCommands extends PosixCommands {
     }
 
     @Override
-    public java.util.Optional<String> fleetCommands(String runTag, boolean otherMembersOfThisLogin) {
+    public java.util.Optional<String> fleetCommands(java.util.List<String> runTags) {
         // ps -E appends each process's environment to its command line, variables separated by spaces.
-        String own = "grep -oE '(^| )" + RUN_TAG + "=" + runTag + "-[0-9a-f]+( |$)'";
-        String anyMemberOfThisLogin = "grep -F \" HOME=$HOME \" | grep -oE '(^| )" + RUN_TAG + "=[a-z0-9]+-[0-9a-f]+( |$)'";
-        return java.util.Optional.of(needs("ps") + "fleet_ps=$(ps -axwwE -o command= 2>/dev/null); "
-                + "{ printf '%s\\n' \"$fleet_ps\" | " + own + "; "
-                + (otherMembersOfThisLogin ? "printf '%s\\n' \"$fleet_ps\" | " + anyMemberOfThisLogin + "; " : "")
-                + "} | tr -d ' ' | grep -vxF \"" + RUN_TAG + "=${" + RUN_TAG + ":-}\" | sort -u; true");
+        return java.util.Optional.of(needs("ps") + "ps -axwwE -o command= 2>/dev/null | grep -oE '(^| )" + RUN_TAG + "=("
+                + String.join("|", runTags) + ")-[0-9a-f]+( |$)' | tr -d ' ' | grep -vxF \"" + RUN_TAG + "=${" + RUN_TAG
+                + ":-}\" | sort -u; true");
     }
 
     @Override

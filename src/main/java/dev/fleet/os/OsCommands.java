@@ -62,16 +62,15 @@ public interface OsCommands {
      * processes' environments (Windows).
      */
     default java.util.Optional<String> fleetCommands(String runTag) {
-        return fleetCommands(runTag, false);
+        return fleetCommands(java.util.List.of(runTag));
     }
 
     /**
-     * The same, and with {@code otherMembersOfThisLogin} also the commands of any other member
-     * that run as this login (the same home): a cloud instance is one member's machine, but it
-     * may be reached under another name too (its address registered again as a plain remote
-     * member), and a fleet command there is work on the instance.
+     * The same for several members' tags: a cloud instance may be reached under another name too
+     * (its address registered again as a plain remote member), and a fleet command run through
+     * that member is work on the instance.
      */
-    java.util.Optional<String> fleetCommands(String runTag, boolean otherMembersOfThisLogin);
+    java.util.Optional<String> fleetCommands(java.util.List<String> runTags);
 
     /**
      * Prints a line {@code transfer <pid> <counters>} for each of the user's SFTP sessions (OpenSSH's

@@ -40,7 +40,7 @@ final class WindowsCommands implements OsCommands {
     }
 
     @Override
-    public java.util.Optional<String> fleetCommands(String runTag, boolean otherMembersOfThisLogin) {
+    public java.util.Optional<String> fleetCommands(java.util.List<String> runTags) {
         // No other process's environment is visible: the activity check relies on the other signs.
         return java.util.Optional.empty();
     }

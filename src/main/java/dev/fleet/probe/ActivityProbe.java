@@ -71,6 +71,14 @@ public final class ActivityProbe {
      * machine its task ran on, and that task's wrapper may still be exiting.
      */
     public Activity check(Member m, String finishedTask) {
+        return check(m, finishedTask, List.of());
+    }
+
+    /**
+     * The same, also counting the fleet commands of {@code otherNames}: other members that reach
+     * the same machine (a cloud instance's address registered again as a plain remote member).
+     */
+    public Activity check(Member m, String finishedTask, List<Member> otherNames) {
         try {
             MemberChannel channel = channels.forMember(m);
             OsCommands os = channel.os();
@@ -89,7 +97,7 @@ public final class ActivityProbe {
             if (!(tasks instanceof Activity.Idle)) {
                 return tasks;
             }
-            Activity commands = commands(channel, os, m);
+            Activity commands = commands(channel, os, m, otherNames);
             if (!(commands instanceof Activity.Idle)) {
                 return commands;
             }
@@ -120,10 +128,10 @@ public final class ActivityProbe {
         return new Activity.Unknown("activity command printed neither busy nor idle (exit " + r.exitCode() + ")");
     }
 
-    private Activity commands(MemberChannel channel, OsCommands os, Member m) throws ChannelException {
-        // A cloud instance is stopped whole: a fleet command of another member of the same login there
-        // (the machine registered under a second name) is work on it. Elsewhere, the member's own commands.
-        Optional<String> list = os.fleetCommands(OsCommands.runTag(m.id()), m.cloud() != null);
+    private Activity commands(MemberChannel channel, OsCommands os, Member m, List<Member> otherNames) throws ChannelException {
+        List<String> tags = new java.util.ArrayList<>(List.of(OsCommands.runTag(m.id())));
+        otherNames.stream().map(o -> OsCommands.runTag(o.id())).filter(t -> !tags.contains(t)).forEach(tags::add);
+        Optional<String> list = os.fleetCommands(tags);
         if (list.isEmpty()) {
             return new Activity.Idle(); // the OS does not show them; the other signs decide
         }

@@ -38,41 +38,34 @@ class ActivityChecksTest {
     }
 
     /**
-     * A cloud instance's check counts a fleet command of another member of the same login (the
-     * machine under another name): here one tagged for another member, with this login's home. A
-     * look is never counted, nor one of another home, nor by a member's own check another member's
-     * command.
+     * A cloud instance's check counts the fleet commands of the members named with it (the machine
+     * under another name), and no other member's; a look is never counted.
      */
     @Test
-    void theCheckOfALoginListsItsOtherMembersCommandsButNoLookNorAnotherHomes() throws Exception {
-        String other = "othername-" + "0123456789abcdef".repeat(2);
-        String look = "othername-look-" + "fedcba9876543210".repeat(2);
-        String elsewhere = "othername-" + "00112233445566778899aabbccddeeff";
-        String home = tmp.toString();
-        Process command = tagged(other, home);
-        Process looking = tagged(look, home);
-        Process otherHome = tagged(elsewhere, tmp.resolve("another-home").toString());
+    void theCheckListsTheCommandsOfTheMembersNamedButNoLookNorAnotherMembers() throws Exception {
+        String second = "secondname-" + "0123456789abcdef".repeat(2);
+        String look = "secondname-look-" + "fedcba9876543210".repeat(2);
+        String unrelated = "anothermemb-" + "00112233445566778899aabbccddeeff";
+        Process command = tagged(second);
+        Process looking = tagged(look);
+        Process other = tagged(unrelated);
         try {
-            ShellRun login = bash(linux.fleetCommands("0123456789ab", true).orElseThrow(), Map.of("HOME", home));
-            assertThat(login.exit()).as(login.stderr()).isZero();
-            assertThat(login.stdout().lines()).containsExactly(OsCommands.RUN_TAG + "=" + other);
-            ShellRun own = bash(linux.fleetCommands("0123456789ab").orElseThrow(), Map.of("HOME", home));
+            ShellRun both = bash(linux.fleetCommands(java.util.List.of("0123456789ab", "secondname")).orElseThrow(), Map.of());
+            assertThat(both.exit()).as(both.stderr()).isZero();
+            assertThat(both.stdout().lines()).containsExactly(OsCommands.RUN_TAG + "=" + second);
+            ShellRun own = bash(linux.fleetCommands("0123456789ab").orElseThrow(), Map.of());
             assertThat(own.exit()).as(own.stderr()).isZero();
             assertThat(own.stdout()).isEmpty();
         } finally {
-            for (Process p : new Process[] {command, looking, otherHome}) {
+            for (Process p : new Process[] {command, looking, other}) {
                 p.destroyForcibly().waitFor();
             }
         }
     }
 
-    @org.junit.jupiter.api.io.TempDir
-    java.nio.file.Path tmp;
-
-    private static Process tagged(String runId, String home) throws Exception {
+    private static Process tagged(String runId) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("sleep", "60");
         pb.environment().put(OsCommands.RUN_TAG, runId);
-        pb.environment().put("HOME", home);
         return pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 }
