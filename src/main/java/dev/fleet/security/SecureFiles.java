@@ -109,14 +109,22 @@ public final class SecureFiles {
 
     /** Who this process runs as, to compare with a folder's owner. */
     private static final class CurrentUser {
-        /** The process's user id as the OS gives it (Linux), or null where there is no {@code /proc/self}. */
+        /**
+         * The process's user id as the OS gives it: the owner of {@code /proc/self} (Linux). Null
+         * where the JDK has no "unix" attribute view or there is no {@code /proc} (macOS), and
+         * {@link #owns} then compares account names instead.
+         */
         private static final Integer UID = readUid();
 
         private static Integer readUid() {
-            try {
-                return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-            } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            Path self = Path.of("/proc/self");
+            if (!FileSystems.getDefault().supportedFileAttributeViews().contains("unix") || !Files.isDirectory(self)) {
                 return null;
+            }
+            try {
+                return (Integer) Files.getAttribute(self, "unix:uid");
+            } catch (IOException unreadable) {
+                return null; // a /proc mounted without access to it: names decide, as without one
             }
         }
 
