@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fleet's own decision to stop an instance, taken in this one place: by the idle watcher for a
@@ -31,6 +33,8 @@ import java.util.function.Predicate;
  * when a call began after all that. Work found counts as use: the member's idle clock starts again.
  */
 public final class IdleStop {
+    private static final Logger log = LoggerFactory.getLogger(IdleStop.class);
+
     /** What the decision came to. Only {@link Stopped} means a stop was requested. */
     public sealed interface Outcome permits Stopped, Working, RecentlyStarted, Unsure, NotRunning, NoLongerCloud, UsedMeanwhile,
             ChangedMeanwhile, StopFailed {
@@ -170,6 +174,45 @@ public final class IdleStop {
         } catch (CloudException e) {
             return new StopFailed(e.getMessage());
         }
+    }
+
+    /**
+     * The fleet work a stop a person asked for ({@code cloud_control stop} without {@code force})
+     * would cut off, whichever fleet server does it and under whichever name of the machine: calls
+     * in flight in this server through another member at the instance's address, then, on the
+     * instance, live fleet tasks and fleet commands of the member and of those names. The calls in
+     * flight in this server on the member itself come first, named; the stop checks them once more
+     * as it is made ({@link CloudLifecycle#stop}).
+     * Empty when none is found, when the instance is not running, and when the look cannot be
+     * completed (a hung machine is what a person most often stops by hand): that stop goes ahead,
+     * and the cause is logged.
+     */
+    public Optional<String> fleetWorkBeforeStopByHand(Member m) {
+        Optional<String> calls = work.describe(m.id());
+        if (calls.isPresent()) {
+            return Optional.of("fleet has work in flight there (" + calls.get() + ")");
+        }
+        InstanceDetails details;
+        try {
+            details = lifecycle.describe(m);
+        } catch (CloudException e) {
+            return Optional.empty(); // the stop itself asks the provider again and says what failed
+        }
+        if (details.state() != InstanceState.RUNNING) {
+            return Optional.empty();
+        }
+        m = lifecycle.withCurrentAddress(m, details);
+        List<Member> otherNames = otherNamesOf(m);
+        Optional<String> through = workInFlightThrough(otherNames);
+        if (through.isPresent()) {
+            return through;
+        }
+        Activity seen = probe.fleetWork(m, otherNames);
+        if (seen instanceof Activity.Unknown unknown) {
+            log.warn("{}: could not look for fleet work before the stop ({}); stopping as asked", m.friendlyName(),
+                    unknown.cause());
+        }
+        return seen instanceof Activity.Busy busy ? Optional.of(busy.reason()) : Optional.empty();
     }
 
     /**

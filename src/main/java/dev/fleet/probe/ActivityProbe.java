@@ -111,6 +111,24 @@ public final class ActivityProbe {
         }
     }
 
+    /**
+     * Fleet's own work on the machine and nothing else: live fleet tasks, then fleet commands of
+     * the member and of {@code otherNames}, whichever fleet server started them. A stop a person
+     * asked for looks at this only: the GPU, agents and logins are theirs to judge.
+     */
+    public Activity fleetWork(Member m, List<Member> otherNames) {
+        Activity tasks = tasks(m, null);
+        if (!(tasks instanceof Activity.Idle)) {
+            return tasks;
+        }
+        try {
+            MemberChannel channel = channels.forMember(m);
+            return commands(channel, channel.os(), m, otherNames);
+        } catch (ChannelException e) {
+            return new Activity.Unknown("member unreachable: " + e.getMessage());
+        }
+    }
+
     private Activity custom(MemberChannel channel, String command) throws ChannelException {
         CommandResult r = run(channel, command);
         if (r.timedOut()) {

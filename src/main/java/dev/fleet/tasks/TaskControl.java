@@ -8,14 +8,9 @@ import dev.fleet.cloud.CloudGate;
 import dev.fleet.cloud.CloudLifecycle;
 import dev.fleet.cloud.IdleStop;
 import dev.fleet.cloud.InstanceState;
-import dev.fleet.exec.ChannelException;
 import dev.fleet.member.Member;
 import dev.fleet.probe.GpuProbe;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Looking at and stopping long-running tasks, with the rules around cloud instances: a call about
@@ -25,7 +20,6 @@ import org.slf4j.LoggerFactory;
  * while a fleet task runs, unless forced.
  */
 public final class TaskControl {
-    private static final Logger log = LoggerFactory.getLogger(TaskControl.class);
     /** The member's instance is stopped, stopping or gone: no task runs there, and it was not started. */
     public record InstanceDown(Member member, TaskId id, InstanceState state) implements Look, Stop {
     }
@@ -78,25 +72,21 @@ public final class TaskControl {
     }
 
     /**
-     * {@code cloud_control stop}: refused, like a stop with fleet calls in flight, while fleet tasks
-     * run on the instance, unless {@code force}. A task leaves fleet's record of work in flight
-     * once it is launched, so only the instance can say whether one still runs: one SSH look. When
-     * that look fails (the machine hung, say), the user's explicit stop goes ahead.
+     * {@code cloud_control stop}: refused, unless {@code force}, while fleet work runs on the
+     * instance that the stop would cut off: a fleet call of this server on the member, and (one
+     * look at the instance, {@link IdleStop#fleetWorkBeforeStopByHand}) live fleet tasks and the
+     * fleet commands of any fleet server, through this member or another name of the machine. A
+     * task leaves fleet's record of calls in flight once it is launched, so only the instance can
+     * say whether one still runs. When that look fails (the machine hung, say), the stop goes ahead.
      */
     public CloudLifecycle.Stopped stopInstance(Member m, boolean force) throws CloudException {
-        if (!force && notRunning(m).isEmpty()) {
-            List<String> live = new ArrayList<>();
-            try {
-                monitor.liveTasks(m).forEach(t -> live.add(t.value()));
-            } catch (TaskException | ChannelException e) {
-                log.warn("{}: could not check for live fleet tasks before the stop ({}); stopping as asked", m.friendlyName(),
-                        e.getMessage());
-            }
-            if (!live.isEmpty()) {
+        if (!force) {
+            Optional<String> work = idleStop.fleetWorkBeforeStopByHand(m);
+            if (work.isPresent()) {
                 throw new CloudLifecycle.WorkInFlightException("instance " + m.cloud().instanceId() + " of " + m.friendlyName()
-                        + " was not stopped: fleet tasks still run there (" + String.join(", ", live) + "; a stop interrupts "
-                        + "them: those launched with resume_on_restart are relaunched from their checkpoint at the next "
-                        + "start, the others end as interrupted)");
+                        + " was not stopped: " + work.get() + "; a stop would cut that work off (of fleet tasks, only those "
+                        + "launched with resume_on_restart are relaunched from their checkpoint at the next start; the others "
+                        + "end as interrupted)");
             }
         }
         return lifecycle.stop(m, force);

@@ -69,12 +69,10 @@ public final class TaskMonitor {
                 + "check it with monitor_task");
     }
 
-    /** The member's live tasks (see {@code OsCommands.liveTasks}); empty on members that cannot run tasks. */
-    public List<TaskId> liveTasks(Member member) throws TaskException, ChannelException {
-        return liveTasks(member, READ_TIMEOUT);
-    }
-
-    /** The same, asked within {@code timeout}: the idle checks bound each of their steps. */
+    /**
+     * The member's live tasks (see {@code OsCommands.liveTasks}), asked within {@code timeout}
+     * (the idle checks bound each of their steps); empty on members that cannot run tasks.
+     */
     public List<TaskId> liveTasks(Member member, Duration timeout) throws TaskException, ChannelException {
         MemberChannel channel = channels.forMember(member);
         Optional<TaskCommands> os = channel.os().tasks();

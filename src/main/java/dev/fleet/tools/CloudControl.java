@@ -38,8 +38,9 @@ public final class CloudControl implements Tool {
     public String description() {
         return "Control a cloud member's VM. action=start: start it if needed, wait until SSH answers, put the agent "
                 + "login back, and return the new address (takes 1-3 minutes from stopped). action=stop: stop it now; "
-                + "refused while a fleet call (command, prompt, transfer) is still working on it or a fleet task "
-                + "(execute_command long_running) still runs there, unless force=true (that work is cut off). "
+                + "refused while a fleet call (command, prompt, transfer) is still working on it, a fleet command of "
+                + "another fleet session runs there, or a fleet task (execute_command long_running) still runs there, "
+                + "unless force=true (that work is cut off). "
                 + "action=status: state, type, address, uptime, hourly rate, estimated cost, GPU use, idle timeout and "
                 + "warnings (one AWS call). action=guard_off: remove "
                 + "the on-instance guard (which powers the machine off when idle even with no fleet running) and stop "

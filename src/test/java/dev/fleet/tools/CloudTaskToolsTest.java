@@ -86,7 +86,7 @@ class CloudTaskToolsTest {
 
         ToolResult refused = call("cloud_control", "member_name", "gpu", "action", "stop");
         assertThat(refused.isError()).isTrue();
-        assertThat(refused.text()).contains("refused", "fleet tasks still run there", training, "force=true");
+        assertThat(refused.text()).contains("refused", "1 live fleet task", training, "force=true");
         assertThat(sim.ec2.requests("StopInstances")).isZero();
 
         ToolResult forced = call("cloud_control", "member_name", "gpu", "action", "stop", "force", true);
