@@ -222,7 +222,7 @@ public final class Fleet implements AutoCloseable {
                 CloudLifecycle.Timing.of(settings.cloudStateWait(), settings.sshWait(), settings.cloudFirstPoll()), sleeper,
                 new AfterCloudStart(channels, login, vcs, guard, new TaskResume(channels)), channels,
                 work, budgets::gateStart);
-        CloudGate gate = new CloudGate(lifecycle);
+        CloudGate gate = new CloudGate(lifecycle, activity, store);
         TaskMonitor taskMonitor = new TaskMonitor(channels, settings.taskActivity());
         ActivityProbe activityProbe = new ActivityProbe(channels, settings.activityTimeout(), taskMonitor.asProbeStep(), gpu,
                 budgets::idleTimeoutMin, clock);

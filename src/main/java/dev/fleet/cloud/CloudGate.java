@@ -3,7 +3,12 @@ package dev.fleet.cloud;
 import dev.fleet.base.Progress;
 import dev.fleet.base.RequestRefused;
 import dev.fleet.exec.UnreachableException;
+import dev.fleet.member.ActivityRecorder;
 import dev.fleet.member.Member;
+import dev.fleet.member.RegistryStore;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The step every service that touches a member takes first: a cloud member's instance is brought
@@ -12,6 +17,8 @@ import dev.fleet.member.Member;
  * Members without a cloud block pass straight through.
  */
 public final class CloudGate {
+    private static final Logger log = LoggerFactory.getLogger(CloudGate.class);
+
     /** Work on a member that is ready. */
     @FunctionalInterface
     public interface MemberOp<T> {
@@ -19,13 +26,18 @@ public final class CloudGate {
     }
 
     private final CloudLifecycle lifecycle;
+    private final ActivityRecorder activity;
+    private final RegistryStore store;
 
-    public CloudGate(CloudLifecycle lifecycle) {
+    public CloudGate(CloudLifecycle lifecycle, ActivityRecorder activity, RegistryStore store) {
         this.lifecycle = lifecycle;
+        this.activity = activity;
+        this.store = store;
     }
 
     /** The member, with its instance running and its address current. */
     public Member ready(Member m, Progress progress) {
+        awaitClaimedStop(m, progress);
         if (m.cloud() == null) {
             return m;
         }
@@ -33,6 +45,39 @@ public final class CloudGate {
             return lifecycle.ensureReady(m, progress);
         } catch (CloudException e) {
             throw new RequestRefused("Cloud member " + m.friendlyName() + " is not ready: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Before a call works on a machine that has a cloud instance behind it (a cloud member, or a
+     * plain remote member at an instance's address): its use is written to the registry at once,
+     * not a second later as other uses are, so a stop another fleet server claims from now on
+     * sees it and does not go ahead. A stop claimed already is waited for (bounded), and the call
+     * then finds the instance stopping and starts it again, instead of running on a machine that
+     * is going away.
+     */
+    private void awaitClaimedStop(Member m, Progress progress) {
+        if (m.isLocal() || (!m.isCloud() && SameMachine.cloudMembersOf(store.read(), m).isEmpty())) {
+            return;
+        }
+        Set<String> claimed;
+        try {
+            claimed = activity.touchNow(m.id(), r -> lifecycle.claimedStops(r, m));
+        } catch (RegistryStore.RegistryException | RequestRefused e) {
+            // A registry fleet cannot write (a full disk, a read-only file) stops no work, and no
+            // server can claim a stop in it either: what is claimed is read all the same.
+            log.warn("{}: could not record its use before the call ({})", m.friendlyName(), e.getMessage());
+            claimed = lifecycle.claimedStops(store.read(), m);
+        }
+        if (claimed.isEmpty()) {
+            return;
+        }
+        progress.message("a stop of this machine's instance is being requested; waiting for it, then starting it again");
+        try {
+            lifecycle.awaitClaimedStops(m, claimed);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RequestRefused("interrupted while waiting for a stop of " + m.friendlyName() + "'s instance");
         }
     }
 

@@ -2,10 +2,12 @@ package dev.fleet.cloud;
 
 import dev.fleet.base.Durations;
 import dev.fleet.base.Progress;
+import dev.fleet.base.RequestRefused;
 import dev.fleet.base.Sleeper;
 import dev.fleet.exec.Channels;
 import dev.fleet.member.CloudConfig;
 import dev.fleet.member.Member;
+import dev.fleet.member.Registry;
 import dev.fleet.member.RegistryStore;
 import dev.fleet.member.WorkLedger;
 import java.io.IOException;
@@ -14,11 +16,14 @@ import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +43,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class CloudLifecycle {
     private static final Logger log = LoggerFactory.getLogger(CloudLifecycle.class);
+    /**
+     * How long a claimed stop holds calls back at most: the stop request's own limit (30 s) and
+     * the wait for this server's calls to let it in, with room. A claim older than this was left
+     * by a server that ended in the middle of a stop.
+     */
+    static final Duration CLAIM_LAPSES = Duration.ofSeconds(60);
+    private static final Duration CLAIM_POLL = Duration.ofMillis(100);
+    private static final int CLAIM_POLLS = (int) (CLAIM_LAPSES.toMillis() / CLAIM_POLL.toMillis());
 
     /**
      * Put back what a fresh start may have lost (the work folder, the agent login, the on-instance
@@ -170,9 +183,78 @@ public final class CloudLifecycle {
      * it, unless {@code force} (the user's explicit word: that work is cut off and the result says
      * which). Otherwise the stop is requested, the member is no longer taken for running and its
      * pooled connection is ended (the instance is going away). No new fleet work begins on the
-     * member between the check and the request.
+     * member between the check and the request, in this server or another ({@link #claimStop}).
      */
     public Stopped stop(Member member, boolean force) throws CloudException {
+        Instant claim = clock.instant();
+        try {
+            claimStop(member.id(), claim, registry -> null);
+        } catch (RegistryStore.RegistryException | RequestRefused e) {
+            // The person's stop goes ahead; only another server's call beginning right now is not held back.
+            log.warn("{}: could not claim the stop in the registry ({}); stopping as asked", member.friendlyName(), e.getMessage());
+        }
+        try {
+            return stopClaimed(member, force);
+        } finally {
+            releaseStop(member.id(), claim);
+        }
+    }
+
+    /**
+     * Claims a stop of the member's instance in the registry, under its lock, unless
+     * {@code objection} finds a reason against it in the registry as stored right now: then
+     * nothing is written and that reason is returned. Once claimed (null is
+     * returned), a call that begins on the machine in any fleet server waits until the claim is
+     * released ({@link #awaitClaimedStops}), then finds the instance stopping and starts it again,
+     * rather than run on a machine that is going away. And a call that began before the claim
+     * has recorded its use by then, under the same lock, for {@code objection} to see. The claimer
+     * must {@link #stopClaimed stop} and then {@link #releaseStop release}.
+     */
+    public <R> R claimStop(String memberId, Instant claim, Function<Registry, R> objection) {
+        return store.update(objection, (r, against) -> against != null ? r
+                : r.replacing(memberId, m -> m.toBuilder().stopRequestedAt(claim).build()));
+    }
+
+    /** Ends the claim {@code claim} (a later claim is left alone); a failure is logged, and the claim then lapses. */
+    public void releaseStop(String memberId, Instant claim) {
+        try {
+            store.update(r -> r.byId(memberId).filter(m -> claim.equals(m.stopRequestedAt())).isPresent()
+                    ? r.replacing(memberId, m -> m.toBuilder().stopRequestedAt(null).build()) : r);
+        } catch (RuntimeException e) {
+            log.warn("{}: could not release the stop claim ({}); it lapses after {} s", memberId, e.getMessage(),
+                    CLAIM_LAPSES.toSeconds());
+        }
+    }
+
+    /**
+     * The cloud members whose instance {@code m} works on (itself, or the instance it is a second
+     * name of) with a stop claimed in {@code registry} and not lapsed.
+     */
+    public Set<String> claimedStops(Registry registry, Member m) {
+        Instant now = clock.instant();
+        Set<String> claimed = new HashSet<>();
+        for (Member c : SameMachine.cloudMembersOf(registry, m)) {
+            // Read as stored now: the member handed in may be older than the registry.
+            registry.byId(c.id()).map(Member::stopRequestedAt).filter(at -> at.plus(CLAIM_LAPSES).isAfter(now))
+                    .ifPresent(at -> claimed.add(c.id()));
+        }
+        return claimed;
+    }
+
+    /**
+     * Waits until the stops claimed for {@code memberIds} are released or lapse (bounded in polls),
+     * then forgets that those instances were running: the call that waited finds them stopping,
+     * and starts them again.
+     */
+    public void awaitClaimedStops(Member m, Set<String> memberIds) throws InterruptedException {
+        for (int i = 0; i < CLAIM_POLLS && claimedStops(store.read(), m).stream().anyMatch(memberIds::contains); i++) {
+            sleeper.sleep(CLAIM_POLL);
+        }
+        memberIds.forEach(confirmed::remove);
+    }
+
+    /** {@link #stop}, for a caller holding a claim. */
+    public Stopped stopClaimed(Member member, boolean force) throws CloudException {
         CloudConfig cloud = member.cloud();
         // No new fleet work begins on the member between this check and the stop request.
         return work.exclusive(member.id(), () -> {

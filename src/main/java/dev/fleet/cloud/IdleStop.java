@@ -1,8 +1,10 @@
 package dev.fleet.cloud;
 
+import dev.fleet.base.RequestRefused;
 import dev.fleet.member.ActivityRecorder;
 import dev.fleet.member.CloudConfig;
 import dev.fleet.member.Member;
+import dev.fleet.member.Registry;
 import dev.fleet.member.RegistryStore;
 import dev.fleet.member.WorkLedger;
 import dev.fleet.probe.Activity;
@@ -26,11 +28,13 @@ import org.slf4j.LoggerFactory;
  * at the instance's address (the machine under a second name); what the member shows
  * ({@link ActivityProbe}: GPU work, its activity command, fleet commands, live fleet tasks, agents
  * in its work folder); and, since that look takes a few seconds, whether a call used the member
- * meanwhile (in this server, or in another one that has written its {@code lastUsed} by then:
- * another server writes it up to about a second after its call, so a call it began in the last
- * second before the stop can be missed), and whether the member still points at what was looked
- * at (an {@code update_member} meanwhile). The stop itself ({@link CloudLifecycle#stop}) is refused
- * when a call began after all that. Work found counts as use: the member's idle clock starts again.
+ * (or a second name of its machine) meanwhile, in any fleet server, and whether the member still
+ * points at what was looked at (an {@code update_member} meanwhile). That last look is made under
+ * the registry's lock as the stop is claimed there ({@link CloudLifecycle#claimStop}): a call on
+ * the machine writes its use under the same lock before it works there ({@link CloudGate}), so it
+ * either is seen by the last look or begins after the claim, and then waits for the stop request
+ * and starts the instance again. The stop itself is refused when a call of this server began after
+ * all that. Work found counts as use: the member's idle clock starts again.
  */
 public final class IdleStop {
     private static final Logger log = LoggerFactory.getLogger(IdleStop.class);
@@ -122,6 +126,7 @@ public final class IdleStop {
 
     /** {@code idleTimeout}: a start less than this long ago counts as use (null: it does not). */
     private Outcome stopUnlessWorking(Member m, String finishedTask, Duration idleTimeout, Predicate<Member> unused) {
+        Instant lookStarted = clock.instant();
         Optional<String> calls = work.describe(m.id());
         if (calls.isPresent()) {
             return working(m, "fleet work in flight (" + calls.get() + ")");
@@ -155,25 +160,53 @@ public final class IdleStop {
         if (seen instanceof Activity.Unknown unknown) {
             return new Unsure(unknown.cause());
         }
-        // The look took a while: read again what was recorded meanwhile, by this server or another.
+        // The look took a while: what was recorded meanwhile, by this server or another, decides,
+        // read under the registry's lock as the stop is claimed: a call that begins from now on, in
+        // any fleet server, waits for the stop request (CloudGate), and one that began before has
+        // written its use by then.
         activity.flush();
-        Member now = store.read().byId(m.id()).orElse(null);
+        Member looked = m;
+        Instant claim = clock.instant();
+        Outcome against;
+        try {
+            against = lifecycle.claimStop(m.id(), claim, registry -> lastLook(registry, looked, otherNames, unused, lookStarted));
+        } catch (RegistryStore.RegistryException | RequestRefused e) {
+            return new Unsure("could not claim the stop in the registry (" + e.getMessage() + ")");
+        }
+        if (against != null) {
+            return against;
+        }
+        try {
+            return new Stopped(lifecycle.stopClaimed(m, false).state(), ((Activity.Idle) seen).aside());
+        } catch (CloudLifecycle.WorkInFlightException e) {
+            return working(m, e.getMessage());
+        } catch (CloudException e) {
+            return new StopFailed(e.getMessage());
+        } finally {
+            lifecycle.releaseStop(m.id(), claim);
+        }
+    }
+
+    /**
+     * What speaks against the stop in the registry as it stands after the look; null: nothing.
+     * The member removed or no longer a cloud member, used meanwhile (by {@code unused}; through a
+     * second name: since the look began), or pointed at something else than what was looked at.
+     */
+    private static Outcome lastLook(Registry registry, Member looked, List<Member> otherNames, Predicate<Member> unused,
+                                    Instant lookStarted) {
+        Member now = registry.byId(looked.id()).orElse(null);
         if (now == null || now.cloud() == null) {
             return new NoLongerCloud();
         }
         if (!unused.test(now)) {
             return new UsedMeanwhile();
         }
-        if (!sameTarget(m, now)) {
-            return new ChangedMeanwhile();
+        boolean usedThroughAnotherName = otherNames.stream().map(o -> registry.byId(o.id()).map(Member::lastUsed).orElse(null))
+                .anyMatch(at -> at != null && at.isAfter(lookStarted));
+        if (usedThroughAnotherName) {
+            return new UsedMeanwhile();
         }
-        try {
-            return new Stopped(lifecycle.stop(now, false).state(), ((Activity.Idle) seen).aside());
-        } catch (CloudLifecycle.WorkInFlightException e) {
-            return working(m, e.getMessage());
-        } catch (CloudException e) {
-            return new StopFailed(e.getMessage());
-        }
+        return sameTarget(looked, now) ? null : new ChangedMeanwhile();
     }
 
     /**
@@ -215,18 +248,9 @@ public final class IdleStop {
         return seen instanceof Activity.Busy busy ? Optional.of(busy.reason()) : Optional.empty();
     }
 
-    /**
-     * The plain remote members at the instance's address and port: the machine registered again.
-     * Work through them is work on the instance. Another cloud member is another instance, whatever
-     * address it was last seen at (a stopped instance's old address may be given to another).
-     */
+    /** The plain remote members at the instance's address and port: the machine registered again. */
     private List<Member> otherNamesOf(Member cloudMember) {
-        if (cloudMember.host() == null) {
-            return List.of();
-        }
-        return store.read().members().stream().filter(other -> !other.id().equals(cloudMember.id()) && !other.isLocal()
-                && !other.isCloud()
-                && cloudMember.host().equalsIgnoreCase(other.host()) && sshPort(cloudMember) == sshPort(other)).toList();
+        return SameMachine.secondNamesOf(store.read(), cloudMember);
     }
 
     /**
@@ -245,10 +269,6 @@ public final class IdleStop {
         return Optional.empty();
     }
 
-    private static int sshPort(Member m) {
-        return m.port() == null ? 22 : m.port();
-    }
-
     /**
      * Whether {@code now} is still what was looked at: the same instance, address, folder and
      * activity command. Compared by value: {@code now} is read again after the look, and a registry
@@ -261,7 +281,7 @@ public final class IdleStop {
         return Objects.equals(a.provider(), b.provider()) && Objects.equals(a.instanceId(), b.instanceId())
                 && Objects.equals(a.region(), b.region()) && Objects.equals(a.profile(), b.profile())
                 && Objects.equals(a.activityCommand(), b.activityCommand()) && a.gpuBusyMinUtil() == b.gpuBusyMinUtil()
-                && Objects.equals(looked.host(), now.host()) && sshPort(looked) == sshPort(now)
+                && Objects.equals(looked.host(), now.host()) && SameMachine.sshPort(looked) == SameMachine.sshPort(now)
                 && Objects.equals(looked.username(), now.username()) && Objects.equals(looked.workFolder(), now.workFolder());
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,18 @@ public final class ActivityRecorder implements AutoCloseable {
         if (scheduled.compareAndSet(false, true)) {
             writer.schedule(this::flushQuietly, WRITE_DELAY_MS, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * Records a use of the member now and writes it at once, under the registry's lock, where
+     * {@code read} takes what the caller needs from the registry as it stands: a stop claimed
+     * before this write is seen by {@code read}, and one claimed after it sees the use.
+     */
+    public <T> T touchNow(String memberId, Function<Registry, T> read) {
+        Instant at = clock.instant();
+        return store.update(read, (registry, seen) -> registry.byId(memberId)
+                .filter(m -> replaces(at, m.lastUsed(), at)).isPresent()
+                ? registry.replacing(memberId, m -> m.withLastUsed(at)) : registry);
     }
 
     private void flushQuietly() {

@@ -30,6 +30,7 @@ public record Member(
         MemberOs os,
         Instant createdAt,
         Instant lastUsed,
+        Instant stopRequestedAt,
         String icon,
         GitAccess gitAccess,
         List<String> gitRepos,
@@ -115,6 +116,7 @@ public record Member(
         private MemberOs os;
         private Instant createdAt;
         private Instant lastUsed;
+        private Instant stopRequestedAt;
         private String icon;
         private GitAccess gitAccess;
         private List<String> gitRepos;
@@ -139,6 +141,7 @@ public record Member(
             os = m.os;
             createdAt = m.createdAt;
             lastUsed = m.lastUsed;
+            stopRequestedAt = m.stopRequestedAt;
             icon = m.icon;
             gitAccess = m.gitAccess;
             gitRepos = m.gitRepos;
@@ -160,6 +163,7 @@ public record Member(
         public Builder os(MemberOs v) { os = v; return this; }
         public Builder createdAt(Instant v) { createdAt = v; return this; }
         public Builder lastUsed(Instant v) { lastUsed = v; return this; }
+        public Builder stopRequestedAt(Instant v) { stopRequestedAt = v; return this; }
         public Builder icon(String v) { icon = v; return this; }
         public Builder gitAccess(GitAccess v) { gitAccess = v; return this; }
         public Builder gitRepos(List<String> v) { gitRepos = v; return this; }
@@ -168,7 +172,7 @@ public record Member(
 
         public Member build() {
             return new Member(id, friendlyName, agentType, host, port, username, authType, encryptedPassword,
-                    keyPath, workFolder, sessionId, os, createdAt, lastUsed, icon, gitAccess, gitRepos, cloud, extra);
+                    keyPath, workFolder, sessionId, os, createdAt, lastUsed, stopRequestedAt, icon, gitAccess, gitRepos, cloud, extra);
         }
     }
 }

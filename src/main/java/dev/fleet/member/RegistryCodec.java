@@ -27,7 +27,7 @@ public final class RegistryCodec {
     private static final Set<String> TOP_FIELDS = Set.of("version", "agents");
     private static final Set<String> MEMBER_FIELDS = Set.of("id", "friendlyName", "agentType", "host", "port",
             "username", "authType", "encryptedPassword", "keyPath", "workFolder", "sessionId", "os", "createdAt",
-            "lastUsed", "icon", "gitAccess", "gitRepos", "cloud");
+            "lastUsed", "stopRequestedAt", "icon", "gitAccess", "gitRepos", "cloud");
     private static final Set<String> MEMBER_FIELDS_BUT_GIT_ACCESS = MEMBER_FIELDS.stream()
             .filter(f -> !f.equals("gitAccess")).collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final Set<String> CLOUD_FIELDS = Set.of("provider", "instanceId", "region", "profile",
@@ -155,6 +155,9 @@ public final class RegistryCodec {
         if (m.lastUsed() != null) {
             n.put("lastUsed", m.lastUsed().toString());
         }
+        if (m.stopRequestedAt() != null) {
+            n.put("stopRequestedAt", m.stopRequestedAt().toString());
+        }
         putIfPresent(n, "icon", m.icon());
         if (m.gitAccess() != null) {
             n.put("gitAccess", m.gitAccess().json());
@@ -231,6 +234,7 @@ public final class RegistryCodec {
                     .os(os == null ? null : MemberOs.fromJson(os))
                     .createdAt(instant(a, "createdAt"))
                     .lastUsed(instant(a, "lastUsed"))
+                    .stopRequestedAt(instant(a, "stopRequestedAt"))
                     .icon(text(a, "icon"))
                     .gitAccess(gitAccess)
                     .gitRepos(gitRepos)
