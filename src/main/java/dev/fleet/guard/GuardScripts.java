@@ -19,7 +19,7 @@ import java.util.Base64;
  */
 public final class GuardScripts {
     /** Raised whenever the guard's behaviour changes: members with an older guard get the new one. */
-    public static final int VERSION = 11;
+    public static final int VERSION = 12;
     static final String FOLDER = "$HOME/.fleet/guard";
 
     private static final String RUN_ONCE = load("run-once.sh").replace("@VERSION@", Integer.toString(VERSION))

@@ -3,6 +3,9 @@
 set -u
 umask 077
 [ -n "${HOME:-}" ] || { echo 'fleet: HOME is not set on the member' >&2; exit 72; }
+# The PATH of fleet's SSH session, where fleet's own look runs the activity command: the guard runs
+# it with this PATH too, not only a timer's, so a tool found there is found by the guard as well.
+session_path=${PATH:-}
 PATH="$HOME/.local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}"
 export PATH
 g="$HOME/.fleet/guard"
@@ -20,7 +23,7 @@ unlink_planted() {
     for x in "$@"; do [ ! -L "$x" ] || rm -f -- "$x"; done
 }
 for x in run-once uninstall timeout-min grace-min gpu-busy-min-util member run-tags work-folder activity-command \
-    heartbeat decisions.log scheduler poweroff version; do
+    session-path heartbeat decisions.log scheduler poweroff version; do
     unlink_planted "$g/$x" "$g/$x.tmp"
 done
 
@@ -45,6 +48,7 @@ if [ -n "$tag" ] && ! grep -qxF -- "$tag" "$g/run-tags" 2>/dev/null; then printf
 decode @WORK_FOLDER_B64@ > "$g/work-folder"
 activity=@ACTIVITY_B64@
 if [ -n "$activity" ]; then decode "$activity" > "$g/activity-command"; else rm -f "$g/activity-command"; fi
+printf '%s\n' "$session_path" > "$g/session-path"
 # The user's settings file is only read: one there, a link too, is kept as it is.
 if [ ! -e "$g/guard.env" ] && [ ! -L "$g/guard.env" ]; then
     cat > "$g/guard.env" <<'ENV'

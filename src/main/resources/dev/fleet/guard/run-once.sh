@@ -14,6 +14,7 @@
 #   run-tags                 the run tags of the members that installed this guard (fleet_tagged)
 #   gpu-busy-min-util        GPU utilization (%) that counts as work; 0: any compute process
 #   work-folder, activity-command   what the checks look at
+#   session-path             the PATH of fleet's SSH session at install; the activity command runs with it
 #   guard.env                your settings, read as shell on every run (fleet keeps it):
 #                              FLEET_GUARD_POWEROFF  replaces 'sudo -n shutdown -h now'
 #                              FLEET_GUARD_NOW_FILE  a file holding the current epoch seconds (tests)
@@ -251,7 +252,12 @@ fi
 [ "$gpu" = unknown ] && unknown "$gpu_reason"
 
 if [ -s "$g/activity-command" ]; then
-    said=$(cd "$HOME" && limited 30 bash "$g/activity-command" 2>/dev/null < /dev/null)
+    # With the PATH of fleet's SSH session first (recorded at install), as fleet's own look runs
+    # it: a timer's PATH lacks what a login adds, and `tool && echo busy || echo idle` would
+    # print idle for a tool it cannot find.
+    session_path=$(head -n 1 "$g/session-path" 2>/dev/null) || session_path=''
+    said=$(cd "$HOME" && PATH="${session_path:+$session_path:}$PATH" && export PATH \
+        && limited 30 bash "$g/activity-command" 2>/dev/null < /dev/null)
     code=$?
     said=$(printf '%s' "$said" | tr -d '[:space:]' | tr '[:upper:]' '[:lower:]')
     case "$said" in

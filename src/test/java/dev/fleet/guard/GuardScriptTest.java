@@ -456,6 +456,24 @@ class GuardScriptTest {
                 .last().asString().startsWith(now + " " + current.utilization() + " ");
     }
 
+    /**
+     * The activity command runs with the PATH of the SSH session that installed the guard, as
+     * fleet's own look runs it: from a timer's PATH, a tool found only on the login's would be
+     * missing, and {@code tool && echo busy || echo idle} would print idle under running work.
+     */
+    @Test
+    void theActivityCommandFindsWhatTheInstallingSessionsPathHas() throws Exception {
+        Path tools = Files.createDirectories(home.resolve("miniconda/bin"));
+        Path tool = Files.writeString(tools.resolve("training-running"), "#!/bin/sh\nexit 0\n");
+        tool.toFile().setExecutable(true);
+        bash(GuardScripts.installer(new GuardScripts.Config("trainer", work.toString(), 30, 10, 0,
+                "training-running && echo busy || echo idle")), Map.of("PATH", tools + ":" + System.getenv("PATH")));
+        heartbeatAt(base);
+        // The guard's own run has the timer's PATH, without the session's additions.
+        assertThat(decideAt(50)).contains("keep busy: activity command says busy");
+        assertThat(fakes.powerOffs()).isEmpty();
+    }
+
     @Test
     void uninstallRemovesTheScheduleAndTheFolder() throws Exception {
         assertThat(fakes.crontab()).contains("# fleet-guard", guard.resolve("run-once").toString());
