@@ -56,7 +56,7 @@ public final class CloudGate {
      * then finds the instance stopping and starts it again, instead of running on a machine that
      * is going away.
      */
-    private void awaitClaimedStop(Member m, Progress progress) {
+    public void awaitClaimedStop(Member m, Progress progress) {
         if (m.isLocal() || (!m.isCloud() && SameMachine.cloudMembersOf(store.read(), m).isEmpty())) {
             return;
         }

@@ -1,6 +1,7 @@
 package dev.fleet.tools;
 
 import dev.fleet.cloud.CloudException;
+import dev.fleet.cloud.CloudGate;
 import dev.fleet.cloud.CloudLifecycle;
 import dev.fleet.cloud.InstanceState;
 import dev.fleet.guard.GuardReport;
@@ -17,13 +18,16 @@ import java.util.Map;
 public final class CloudControl implements Tool {
     private final MemberTarget target;
     private final CloudLifecycle lifecycle;
+    private final CloudGate gate;
     private final FleetProbe probe;
     private final GuardService guard;
     private final TaskControl tasks;
 
-    public CloudControl(MemberTarget target, CloudLifecycle lifecycle, FleetProbe probe, GuardService guard, TaskControl tasks) {
+    public CloudControl(MemberTarget target, CloudLifecycle lifecycle, CloudGate gate, FleetProbe probe, GuardService guard,
+                        TaskControl tasks) {
         this.target = target;
         this.lifecycle = lifecycle;
+        this.gate = gate;
         this.probe = probe;
         this.guard = guard;
         this.tasks = tasks;
@@ -81,6 +85,8 @@ public final class CloudControl implements Tool {
         String instance = m.cloud().instanceId();
         try {
             if ("start".equals(action)) {
+                // A stop another server is requesting right now is waited for, not raced.
+                gate.awaitClaimedStop(m, call);
                 boolean wasRunning = lifecycle.describe(m).state() == InstanceState.RUNNING;
                 Member ready = lifecycle.ensureReady(m, call, in.bool("override_budget"));
                 Map<String, Object> data = new LinkedHashMap<>();

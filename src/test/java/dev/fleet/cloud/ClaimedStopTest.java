@@ -104,6 +104,25 @@ class ClaimedStopTest {
         assertThat(call.get(60, TimeUnit.SECONDS).text()).contains("through-the-second-name");
     }
 
+    /** A start by hand while another server's stop is being requested starts the instance again once it is stopping. */
+    @Test
+    void aStartByHandWaitsForAClaimedStop() throws Exception {
+        assertThat(run(sim.fleet(), "gpu", "echo warm").get(60, TimeUnit.SECONDS).text()).contains("warm");
+        Instant claim = claimStop();
+        Map<String, Object> args = Map.of("member_name", "gpu", "action", "start");
+        CompletableFuture<ToolResult> start = CompletableFuture.supplyAsync(() -> sim.fleet().tools().run("cloud_control", args,
+                ToolCall.NONE));
+        await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(2)).until(() -> !start.isDone());
+
+        sim.cloud.server(ID).stop();
+        sim.ec2.instance(ID).setState(FakeEc2.State.STOPPED);
+        releaseStop(claim);
+        ToolResult r = start.get(60, TimeUnit.SECONDS);
+        assertThat(r.isError()).as(r.text()).isFalse();
+        assertThat(r.text()).contains("started; SSH answers");
+        assertThat(sim.ec2.requests("StartInstances")).isOne();
+    }
+
     /** A claim left by a server that ended mid-stop holds nothing back once it has lapsed. */
     @Test
     void aLapsedClaimHoldsNothingBack() throws Exception {
