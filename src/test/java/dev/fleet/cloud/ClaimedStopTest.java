@@ -12,7 +12,7 @@ import dev.fleet.member.RegistryStore;
 import dev.fleet.testing.CloudFleet;
 import dev.fleet.testing.FakeEc2;
 import dev.fleet.testing.MutableClock;
-import dev.fleet.testing.TestSshServer;
+import dev.fleet.testing.TwoNamedInstance;
 import dev.fleet.tools.ToolCall;
 import dev.fleet.tools.ToolResult;
 import java.nio.file.Files;
@@ -43,6 +43,7 @@ class ClaimedStopTest {
     @TempDir
     Path tmp;
     MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
+    TwoNamedInstance machine;
     CloudFleet sim;
     RegistryStore registry;
     Path work;
@@ -50,24 +51,16 @@ class ClaimedStopTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        sim = new CloudFleet(tmp, 141, clock, Map.of());
-        sim.cloud.machine(ID, "g5.xlarge", FakeEc2.State.RUNNING);
-        work = Files.createDirectories(sim.memberHome.resolve("w"));
-        ToolResult r = sim.call("register_member", "friendly_name", "gpu", "member_type", "remote", "username",
-                TestSshServer.USER, "port", sim.sshPort, "work_folder", work.toString(),
-                "cloud_instance_id", ID, "cloud_ssh_key_path", sim.key.toString(), "cloud_idle_timeout_min", 30);
-        assertThat(r.isError()).as(r.text()).isFalse();
-        secondFolder = Files.createDirectories(sim.memberHome.resolve("w2"));
-        r = sim.call("register_member", "friendly_name", "gpu-ssh", "member_type", "remote",
-                "host", sim.cloud.ec2.instance(ID).publicIp(), "username", TestSshServer.USER, "port", sim.sshPort,
-                "auth_type", "key", "key_path", sim.key.toString(), "work_folder", secondFolder.toString());
-        assertThat(r.isError()).as(r.text()).isFalse();
+        machine = TwoNamedInstance.start(tmp, 141, clock, ID);
+        sim = machine.sim;
+        work = machine.work;
+        secondFolder = machine.secondFolder;
         registry = new RegistryStore(new DataDir(sim.fleet().dataDir().root()), new RegistryCodec(new ObjectMapper()));
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        sim.close();
+        machine.close();
     }
 
     /** Another server's stop, claimed before the call began: the call waits, then starts the instance again. */
@@ -81,10 +74,7 @@ class ClaimedStopTest {
         await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(2)).until(() -> !Files.exists(work.resolve("ran")));
         assertThat(call.isDone()).isFalse();
 
-        // The other server's stop request, then the end of its claim.
-        sim.cloud.server(ID).stop();
-        sim.ec2.instance(ID).setState(FakeEc2.State.STOPPED);
-        releaseStop(claim);
+        stopAndRelease(claim);
 
         ToolResult r = call.get(60, TimeUnit.SECONDS);
         assertThat(r.isError()).as(r.text()).isFalse();
@@ -114,9 +104,7 @@ class ClaimedStopTest {
                 ToolCall.NONE));
         await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(2)).until(() -> !start.isDone());
 
-        sim.cloud.server(ID).stop();
-        sim.ec2.instance(ID).setState(FakeEc2.State.STOPPED);
-        releaseStop(claim);
+        stopAndRelease(claim);
         ToolResult r = start.get(60, TimeUnit.SECONDS);
         assertThat(r.isError()).as(r.text()).isFalse();
         assertThat(r.text()).contains("started; SSH answers");
@@ -190,6 +178,13 @@ class ClaimedStopTest {
         Instant at = clock.instant();
         registry.update(r -> r.replacing(member("gpu").id(), m -> m.toBuilder().stopRequestedAt(at).build()));
         return at;
+    }
+
+    /** The other server's stop request, then the end of its claim. */
+    private void stopAndRelease(Instant claim) throws Exception {
+        sim.cloud.server(ID).stop();
+        sim.ec2.instance(ID).setState(FakeEc2.State.STOPPED);
+        releaseStop(claim);
     }
 
     private void releaseStop(Instant claim) {

@@ -5,9 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.fleet.Fleet;
 import dev.fleet.testing.CloudFleet;
-import dev.fleet.testing.FakeEc2;
 import dev.fleet.testing.MutableClock;
-import dev.fleet.testing.TestSshServer;
+import dev.fleet.testing.TwoNamedInstance;
 import dev.fleet.tools.ToolCall;
 import dev.fleet.tools.ToolResult;
 import java.nio.file.Files;
@@ -35,27 +34,20 @@ class MachineUnderTwoNamesTest {
     @TempDir
     Path tmp;
     MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
+    TwoNamedInstance machine;
     CloudFleet sim;
     Path secondFolder;
 
     @BeforeEach
     void setUp() throws Exception {
-        sim = new CloudFleet(tmp, 171, clock, Map.of());
-        sim.cloud.machine(ID, "g5.xlarge", FakeEc2.State.RUNNING);
-        ToolResult r = sim.call("register_member", "friendly_name", "gpu", "member_type", "remote", "username",
-                TestSshServer.USER, "port", sim.sshPort, "work_folder", sim.memberHome.resolve("w").toString(),
-                "cloud_instance_id", ID, "cloud_ssh_key_path", sim.key.toString(), "cloud_idle_timeout_min", 30);
-        assertThat(r.isError()).as(r.text()).isFalse();
-        secondFolder = Files.createDirectories(sim.memberHome.resolve("w2"));
-        r = sim.call("register_member", "friendly_name", "gpu-ssh", "member_type", "remote",
-                "host", sim.cloud.ec2.instance(ID).publicIp(), "username", TestSshServer.USER, "port", sim.sshPort,
-                "auth_type", "key", "key_path", sim.key.toString(), "work_folder", secondFolder.toString());
-        assertThat(r.isError()).as(r.text()).isFalse();
+        machine = TwoNamedInstance.start(tmp, 171, clock, ID);
+        sim = machine.sim;
+        secondFolder = machine.secondFolder;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        sim.close();
+        machine.close();
     }
 
     /** A call through the second name in this server: found in its calls in flight. */

@@ -5,9 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.fleet.Fleet;
 import dev.fleet.testing.CloudFleet;
-import dev.fleet.testing.FakeEc2;
 import dev.fleet.testing.MutableClock;
-import dev.fleet.testing.TestSshServer;
+import dev.fleet.testing.TwoNamedInstance;
 import dev.fleet.tools.ToolCall;
 import dev.fleet.tools.ToolResult;
 import java.nio.file.Files;
@@ -35,33 +34,24 @@ class StopByHandSeesAllFleetWorkTest {
     @TempDir
     Path tmp;
     MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
+    TwoNamedInstance machine;
     CloudFleet sim;
 
     @BeforeEach
     void setUp() throws Exception {
-        sim = new CloudFleet(tmp, 131, clock, Map.of());
-        sim.cloud.machine(ID, "g5.xlarge", FakeEc2.State.RUNNING);
-        Files.createDirectories(sim.memberHome.resolve("w"));
-        ToolResult r = sim.call("register_member", "friendly_name", "gpu", "member_type", "remote", "username",
-                TestSshServer.USER, "port", sim.sshPort, "work_folder", sim.memberHome.resolve("w").toString(),
-                "cloud_instance_id", ID, "cloud_ssh_key_path", sim.key.toString(), "cloud_idle_timeout_min", 30);
-        assertThat(r.isError()).as(r.text()).isFalse();
-        r = sim.call("register_member", "friendly_name", "gpu-ssh", "member_type", "remote",
-                "host", sim.cloud.ec2.instance(ID).publicIp(), "username", TestSshServer.USER, "port", sim.sshPort,
-                "auth_type", "key", "key_path", sim.key.toString(), "work_folder",
-                Files.createDirectories(sim.memberHome.resolve("w2")).toString());
-        assertThat(r.isError()).as(r.text()).isFalse();
+        machine = TwoNamedInstance.start(tmp, 131, clock, ID);
+        sim = machine.sim;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        sim.close();
+        machine.close();
     }
 
     @Test
     void aCommandOfAnotherServerOnTheMemberRefusesTheStop() throws Exception {
         try (Fleet other = sim.another()) {
-            Build build = Build.through(other, "gpu", sim.memberHome.resolve("w"));
+            Build build = Build.through(other, "gpu", machine.work);
             ToolResult refused = sim.call("cloud_control", "member_name", "gpu", "action", "stop");
             assertThat(refused.isError()).as(refused.text()).isTrue();
             assertThat(refused.text()).contains("refused", "1 fleet command still running there", "force=true");
@@ -76,7 +66,7 @@ class StopByHandSeesAllFleetWorkTest {
 
     @Test
     void aCommandThroughTheSecondNameInThisServerRefusesTheStop() throws Exception {
-        Build build = Build.through(sim.fleet(), "gpu-ssh", sim.memberHome.resolve("w2"));
+        Build build = Build.through(sim.fleet(), "gpu-ssh", machine.secondFolder);
         ToolResult refused = sim.call("cloud_control", "member_name", "gpu", "action", "stop");
         assertThat(refused.text()).contains("refused", "through gpu-ssh, another member on this machine");
         assertThat(sim.ec2.requests("StopInstances")).isZero();
@@ -86,7 +76,7 @@ class StopByHandSeesAllFleetWorkTest {
     @Test
     void aCommandThroughTheSecondNameInAnotherServerRefusesTheStop() throws Exception {
         try (Fleet other = sim.another()) {
-            Build build = Build.through(other, "gpu-ssh", sim.memberHome.resolve("w2"));
+            Build build = Build.through(other, "gpu-ssh", machine.secondFolder);
             ToolResult refused = sim.call("cloud_control", "member_name", "gpu", "action", "stop");
             assertThat(refused.text()).contains("refused", "1 fleet command still running there");
             assertThat(sim.ec2.requests("StopInstances")).isZero();
@@ -97,7 +87,7 @@ class StopByHandSeesAllFleetWorkTest {
     @Test
     void forceStopsItAnyway() throws Exception {
         try (Fleet other = sim.another()) {
-            Build build = Build.through(other, "gpu", sim.memberHome.resolve("w"));
+            Build build = Build.through(other, "gpu", machine.work);
             ToolResult forced = sim.call("cloud_control", "member_name", "gpu", "action", "stop", "force", true);
             assertThat(forced.isError()).as(forced.text()).isFalse();
             assertThat(sim.ec2.requests("StopInstances")).isOne();
