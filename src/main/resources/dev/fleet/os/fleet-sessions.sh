@@ -158,10 +158,20 @@ fleet_proc() {
 fleet_tagged() {
     fs_runs=''
     fs_tagged=' '
-    for fs_f in $(grep -lz '^FLEET_RUN_ID=' /proc/[0-9]*/environ 2>/dev/null); do
+    fs_prev=''
+    fs_homes=''
+    # One pass over every environment, then builtins only: a look may find hundreds of tagged
+    # processes (a job's workers inherit the tag), and a process start for each cost seconds.
+    fs_all=$(grep -Hazo '^FLEET_RUN_ID=[^[:cntrl:]]*' /proc/[0-9]*/environ 2>/dev/null | tr '\0' '\n')
+    while IFS= read -r fs_line; do
+        fs_f=${fs_line%%:FLEET_RUN_ID=*}
+        [ "$fs_f" != "$fs_line" ] || continue
+        fs_id=${fs_line#*:FLEET_RUN_ID=}
         fs_x=${fs_f#/proc/}
         fs_x=${fs_x%/environ}
-        fs_id=$(tr '\0' '\n' 2>/dev/null < "$fs_f" | sed -n 's/^FLEET_RUN_ID=//p' | head -n 1)
+        # The first run id a process holds, as its shell reads it.
+        [ "$fs_x" != "$fs_prev" ] || continue
+        fs_prev=$fs_x
         [ -n "$fs_id" ] || continue
         case $fs_id in
             *-look-*) fs_tagged="$fs_tagged$fs_x "; continue ;;
@@ -176,12 +186,18 @@ fleet_tagged() {
             [ "$fs_h" != "$fs_id" ] || continue
             case $fs_h in '' | *[!0-9a-f]*) ;; *) fs_ok=1 ;; esac
         done
-        if [ -z "$fs_ok" ] && [ -n "${2:-}" ] && grep -qzxF "HOME=$2" "$fs_f" 2>/dev/null; then
-            fs_ok=1
+        if [ -z "$fs_ok" ] && [ -n "${2:-}" ]; then
+            # The processes whose environment still holds HOME=<HOME>, listed once when first needed.
+            if [ -z "$fs_homes" ]; then
+                fs_homes=" $(grep -lzxF "HOME=$2" /proc/[0-9]*/environ 2>/dev/null | sed 's,^/proc/,,; s,/environ$,,' | tr '\n' ' ')"
+            fi
+            case $fs_homes in *" $fs_x "*) fs_ok=1 ;; esac
         fi
         [ -n "$fs_ok" ] || continue
         fs_tagged="$fs_tagged$fs_x "
         fs_runs="${fs_runs}FLEET_RUN_ID=$fs_id
 "
-    done
+    done <<FLEET_TAGGED_END
+$fs_all
+FLEET_TAGGED_END
 }

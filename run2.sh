@@ -1,0 +1,3 @@
+. ./new.sh
+fleet_tagged 'abc123' ''
+printf 'runs=[%s] tagged=[%s]\n' "$fs_runs" "$fs_tagged"
