@@ -266,7 +266,7 @@ public final class Fleet implements AutoCloseable {
                 new ReceiveFiles(target, transfers),
                 new FleetStatus(fleetProbe, clock),
                 new MemberDetail(target, fleetProbe, clock),
-                new CloudControl(target, lifecycle, gate, fleetProbe, guard, tasks),
+                new CloudControl(target, gate, fleetProbe, guard, tasks),
                 new ResetSession(prompts),
                 new SetupSshKey(target, new SshKeySetup(store, channels, dataDir)),
                 new ShutdownServer(stopper),

@@ -48,6 +48,21 @@ public final class CloudGate {
         }
     }
 
+    /** A start a person asked for: the member as started, and whether its instance was running already. */
+    public record StartedByHand(Member member, boolean wasRunning) {
+    }
+
+    /**
+     * {@code cloud_control start}: a stop another fleet server is requesting right now is waited
+     * for first, not raced; then the instance is started unless it runs. {@code overrideBudget}:
+     * past a spent daily budget.
+     */
+    public StartedByHand startByHand(Member m, Progress progress, boolean overrideBudget) throws CloudException {
+        awaitClaimedStop(m, progress);
+        boolean wasRunning = lifecycle.describe(m).state() == InstanceState.RUNNING;
+        return new StartedByHand(lifecycle.ensureReady(m, progress, overrideBudget), wasRunning);
+    }
+
     /**
      * Before a call works on a machine that has a cloud instance behind it (a cloud member, or a
      * plain remote member at an instance's address): its use is written to the registry at once,
@@ -56,7 +71,7 @@ public final class CloudGate {
      * then finds the instance stopping and starts it again, instead of running on a machine that
      * is going away.
      */
-    public void awaitClaimedStop(Member m, Progress progress) {
+    private void awaitClaimedStop(Member m, Progress progress) {
         if (m.isLocal() || (!m.isCloud() && SameMachine.cloudMembersOf(store.read(), m).isEmpty())) {
             return;
         }

@@ -3,7 +3,6 @@ package dev.fleet.tools;
 import dev.fleet.cloud.CloudException;
 import dev.fleet.cloud.CloudGate;
 import dev.fleet.cloud.CloudLifecycle;
-import dev.fleet.cloud.InstanceState;
 import dev.fleet.guard.GuardReport;
 import dev.fleet.guard.GuardService;
 import dev.fleet.member.Member;
@@ -17,16 +16,13 @@ import java.util.Map;
 /** cloud_control: start, stop or inspect a cloud member's instance by hand, or turn its on-instance guard off or on. */
 public final class CloudControl implements Tool {
     private final MemberTarget target;
-    private final CloudLifecycle lifecycle;
     private final CloudGate gate;
     private final FleetProbe probe;
     private final GuardService guard;
     private final TaskControl tasks;
 
-    public CloudControl(MemberTarget target, CloudLifecycle lifecycle, CloudGate gate, FleetProbe probe, GuardService guard,
-                        TaskControl tasks) {
+    public CloudControl(MemberTarget target, CloudGate gate, FleetProbe probe, GuardService guard, TaskControl tasks) {
         this.target = target;
-        this.lifecycle = lifecycle;
         this.gate = gate;
         this.probe = probe;
         this.guard = guard;
@@ -85,17 +81,15 @@ public final class CloudControl implements Tool {
         String instance = m.cloud().instanceId();
         try {
             if ("start".equals(action)) {
-                // A stop another server is requesting right now is waited for, not raced.
-                gate.awaitClaimedStop(m, call);
-                boolean wasRunning = lifecycle.describe(m).state() == InstanceState.RUNNING;
-                Member ready = lifecycle.ensureReady(m, call, in.bool("override_budget"));
+                CloudGate.StartedByHand started = gate.startByHand(m, call, in.bool("override_budget"));
                 Map<String, Object> data = new LinkedHashMap<>();
                 data.put("member", m.friendlyName());
                 data.put("state", "running");
-                data.put("publicIp", ready.host());
-                data.put("started", !wasRunning);
+                data.put("publicIp", started.member().host());
+                data.put("started", !started.wasRunning());
                 return ToolResult.ok("Instance " + instance + " of " + m.friendlyName() + " is running at "
-                        + ready.host() + (wasRunning ? " (it was already running)." : " (started; SSH answers).") , data);
+                        + started.member().host() + (started.wasRunning() ? " (it was already running)."
+                        : " (started; SSH answers).") , data);
             }
             if ("stop".equals(action)) {
                 CloudLifecycle.Stopped stopped = tasks.stopInstance(m, in.bool("force"));
