@@ -1,3 +1,0 @@
-. ./new.sh
-fleet_tagged 'abc123' ''
-printf 'runs=[%s] tagged=[%s]\n' "$fs_runs" "$fs_tagged"
