@@ -30,11 +30,12 @@ if "%FLEET_KIND%"=="fleet-relay" if exist "%FLEET_HOME%\lib\fleet-relay.jar" set
 rem The JVM's options per kind, as the Unix launcher gives them. The relay only copies lines: small
 rem code cache and a heap that may grow to a few times the largest message, first JIT tier only; G1, since Java 17 maps the JDK's archived module graph
 rem only with G1. The daemon, the standalone server and other commands keep the optimising JIT (SSH's
-rem AES-GCM needs it for transfers at disk speed), and compile the transfer path after a tenth of the
-rem usual calls so that a server's first large transfer is faster; "quiet" first, or the JVM prints
+rem AES-GCM needs it for transfers at disk speed), compile after twice the usual calls (a start's code
+rem mostly runs a few times) but the transfer path after a tenth of the usual calls (its factors are
+rem multiplied by the 2) so that a server's first large transfer is faster; "quiet" first, or the JVM prints
 rem each command on stdout, which carries MCP. Survivor spaces of a quarter of the young generation keep a
 rem transfer's buffers in flight out of the old generation. (The Unix launcher's C-heap trim is Linux only.)
-set FLEET_KIND_OPTS=-XX:+UseSerialGC -XX:SurvivorRatio=2 -Xss512k -XX:MaxRAM=1g -XX:-ShrinkHeapInSteps -XX:CompileCommand=quiet "-XX:CompileCommand=option,com.sun.crypto.provider.*::*,double,CompileThresholdScaling,0.05" "-XX:CompileCommand=option,org.apache.sshd.common.cipher.*::*,double,CompileThresholdScaling,0.1" "-XX:CompileCommand=option,org.apache.sshd.common.session.helpers.AbstractSession::*,double,CompileThresholdScaling,0.1" "-XX:CompileCommand=option,org.apache.sshd.common.util.buffer.*::*,double,CompileThresholdScaling,0.1" "-XX:CompileCommand=option,org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync::*,double,CompileThresholdScaling,0.1"
+set FLEET_KIND_OPTS=-XX:+UseSerialGC -XX:SurvivorRatio=2 -Xss512k -XX:MaxRAM=1g -XX:-ShrinkHeapInSteps -XX:CompileThresholdScaling=2 -XX:CompileCommand=quiet "-XX:CompileCommand=option,com.sun.crypto.provider.*::*,double,CompileThresholdScaling,0.025" "-XX:CompileCommand=option,org.apache.sshd.common.cipher.*::*,double,CompileThresholdScaling,0.05" "-XX:CompileCommand=option,org.apache.sshd.common.session.helpers.AbstractSession::*,double,CompileThresholdScaling,0.05" "-XX:CompileCommand=option,org.apache.sshd.common.util.buffer.*::*,double,CompileThresholdScaling,0.05" "-XX:CompileCommand=option,org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync::*,double,CompileThresholdScaling,0.05"
 if "%FLEET_KIND%"=="fleet-relay" set FLEET_KIND_OPTS=-XX:+UseG1GC -Xss256k -Xms8m -Xmx96m -XX:MaxMetaspaceSize=32m -XX:ReservedCodeCacheSize=8m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:CompileThresholdScaling=10 -XX:-UsePerfData
 
 rem The archive is mapped when there is one and recorded as the JVM exits when there is none. The

@@ -180,7 +180,7 @@ public final class Fleet implements AutoCloseable {
         this.activity = new ActivityRecorder(store, clock);
         WorkLedger work = new WorkLedger(clock, activity);
         this.memoryTrim = new IdleMemoryTrim(work, clock, MEMORY_TRIM_QUIET, System::gc);
-        SecretBox secrets = new SecretBox(dataDir.saltFile(), SecretBox.localMachineIdentity());
+        SecretBox secrets = new SecretBox(dataDir.saltFile());
         StoredSecrets stored = new StoredSecrets(secrets, store);
         SpillFiles spills = new SpillFiles(dataDir.outputDir(), clock);
 

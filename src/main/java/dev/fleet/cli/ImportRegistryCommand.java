@@ -38,7 +38,7 @@ final class ImportRegistryCommand implements Callable<Integer> {
         Path source = path != null ? path.toAbsolutePath().normalize() : data.root();
         RegistryImport importer = new RegistryImport(new RegistryStore(data, new RegistryCodec(new ObjectMapper())),
                 data, new RegistryCodec(new ObjectMapper()),
-                new SecretBox(data.saltFile(), SecretBox.localMachineIdentity()));
+                new SecretBox(data.saltFile()));
         String host = hostName != null ? hostName : OriginalMachine.hostName();
         String user = userName != null ? userName : OriginalMachine.userName();
         RegistryImport.Plan plan;

@@ -42,7 +42,7 @@ public final class StandardChecks {
                 JavaCheck.current(),
                 new SettingsCheck(settings),
                 new DataDirCheck(data),
-                new RegistryCheck(data.registryFile(), store, () -> new SecretBox(data.saltFile(), SecretBox.localMachineIdentity())),
+                new RegistryCheck(data.registryFile(), store, () -> new SecretBox(data.saltFile())),
                 new KnownHostsCheck(data.knownHostsFile()),
                 new SshKeysCheck(store, home),
                 new AgentCliCheck(env, home, clock),

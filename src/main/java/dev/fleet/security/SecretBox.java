@@ -10,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.function.Supplier;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.SecretKeyFactory;
@@ -48,24 +49,49 @@ public final class SecretBox {
 
     private final Path keyFile;
     private final Path legacySaltFile;
-    private final String legacyIdentity;
-    private final SecureRandom random = new SecureRandom();
+    /** Asked only to open a value sealed by an earlier version: the host name may take a lookup. */
+    private final Supplier<String> legacyIdentity;
+    /** Made on first use: its provider set-up is some milliseconds of every start otherwise. */
+    private volatile SecureRandom random;
     private volatile SecretKey key;
     private volatile SecretKey legacyKey;
     private volatile SecretKey forNowKey;
 
     /**
-     * The secrets of the data directory holding {@code saltFile}: the key file lives beside it;
-     * the salt and {@code machineIdentity} open values sealed by earlier versions.
+     * The secrets of the data directory holding {@code saltFile}, on this machine: the key file
+     * lives beside it; the salt and {@link #localMachineIdentity()} (looked up only when such a
+     * value is met) open values sealed by earlier versions.
      */
+    public SecretBox(Path saltFile) {
+        this(saltFile.resolveSibling(KEY_FILE), saltFile, SecretBox::localMachineIdentity);
+    }
+
+    /** As {@link #SecretBox(Path)}, with the machine identity given. */
     public SecretBox(Path saltFile, String machineIdentity) {
-        this(saltFile.resolveSibling(KEY_FILE), saltFile, machineIdentity);
+        this(saltFile.resolveSibling(KEY_FILE), saltFile, () -> machineIdentity);
     }
 
     public SecretBox(Path keyFile, Path legacySaltFile, String legacyIdentity) {
+        this(keyFile, legacySaltFile, () -> legacyIdentity);
+    }
+
+    SecretBox(Path keyFile, Path legacySaltFile, Supplier<String> legacyIdentity) {
         this.keyFile = keyFile;
         this.legacySaltFile = legacySaltFile;
         this.legacyIdentity = legacyIdentity;
+    }
+
+    private SecureRandom random() {
+        SecureRandom r = random;
+        if (r == null) {
+            synchronized (this) {
+                if (random == null) {
+                    random = new SecureRandom();
+                }
+                r = random;
+            }
+        }
+        return r;
     }
 
     /** Host name plus OS user: what earlier versions derived their key from (to open their secrets). */
@@ -105,7 +131,7 @@ public final class SecretBox {
     private String seal(String plaintext, SecretKey with, String prefix) {
         try {
             byte[] iv = new byte[IV_BYTES];
-            random.nextBytes(iv);
+            random().nextBytes(iv);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, with, new GCMParameterSpec(TAG_BITS, iv));
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
@@ -184,7 +210,7 @@ public final class SecretBox {
             synchronized (this) {
                 if (forNowKey == null) {
                     byte[] bytes = new byte[KEY_BYTES];
-                    random.nextBytes(bytes);
+                    random().nextBytes(bytes);
                     forNowKey = new SecretKeySpec(bytes, "AES");
                     Arrays.fill(bytes, (byte) 0);
                 }
@@ -202,7 +228,7 @@ public final class SecretBox {
                             + " is missing (secrets open only with the data directory they were sealed in)");
                 }
                 byte[] fresh = new byte[KEY_BYTES];
-                random.nextBytes(fresh);
+                random().nextBytes(fresh);
                 Path tmp = keyFile.resolveSibling(keyFile.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
                 SecureFiles.writeNew(tmp, fresh);
                 Arrays.fill(fresh, (byte) 0);
@@ -249,7 +275,7 @@ public final class SecretBox {
     }
 
     private SecretKey derive(byte[] salt) {
-        PBEKeySpec spec = new PBEKeySpec(legacyIdentity.toCharArray(), salt, PBKDF2_ROUNDS, 256);
+        PBEKeySpec spec = new PBEKeySpec(legacyIdentity.get().toCharArray(), salt, PBKDF2_ROUNDS, 256);
         try {
             byte[] bytes = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
             SecretKey derived = new SecretKeySpec(bytes, "AES");

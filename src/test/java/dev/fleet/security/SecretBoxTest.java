@@ -7,6 +7,7 @@ import dev.fleet.testing.LegacySeal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,6 +74,26 @@ class SecretBoxTest {
         assertThat(box.isCurrent(old)).isFalse();
         assertThat(box.decrypt(old)).isEqualTo("old-password");
         assertThatThrownBy(() -> box(tmp, "renamed-host\0user").decrypt(old)).hasMessageContaining("cannot be decrypted");
+    }
+
+    @Test
+    void theMachineIdentityIsLookedUpOnlyToOpenAValueSealedTheOldWayAndOnce() throws Exception {
+        // The host name may take a name lookup (seconds on a machine whose own name does not
+        // resolve): a start, and every value sealed with the key file, must not wait for it.
+        AtomicInteger lookups = new AtomicInteger();
+        SecretBox box = new SecretBox(tmp.resolve(SecretBox.KEY_FILE), tmp.resolve("salt"), () -> {
+            lookups.incrementAndGet();
+            return "host\0user";
+        });
+        String sealed = box.encrypt("s3cret-value");
+        assertThat(box.decrypt(sealed)).isEqualTo("s3cret-value");
+        assertThat(box.decrypt(box.sealForNow("pending"))).isEqualTo("pending");
+        assertThat(lookups).as("no old value met yet").hasValue(0);
+
+        String old = LegacySeal.seal("old-password", tmp.resolve("salt"), "host\0user");
+        assertThat(box.decrypt(old)).isEqualTo("old-password");
+        assertThat(box.decrypt(old)).isEqualTo("old-password");
+        assertThat(lookups).as("looked up for the first old value, then kept").hasValue(1);
     }
 
     @Test
