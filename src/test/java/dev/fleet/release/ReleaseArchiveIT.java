@@ -83,16 +83,22 @@ class ReleaseArchiveIT {
     @Test
     void bouncyCastleShipsOnceAndWithoutSignatureFiles() throws Exception {
         try (ZipFile zip = new ZipFile(TARGET.resolve("fleet-" + VERSION + ".zip").toFile())) {
-            List<String> copies = zip.stream().map(java.util.zip.ZipEntry::getName)
-                    .filter(n -> n.contains("/lib/bcprov-")).toList();
-            assertThat(copies).hasSize(1);
-            Path jar = Files.write(tmp.resolve("bcprov.jar"), zip.getInputStream(zip.getEntry(copies.get(0))).readAllBytes());
-            try (java.util.jar.JarFile bc = new java.util.jar.JarFile(jar.toFile())) {
-                // Signed, the JVM would check every class it reads and keep none in a class-data archive.
-                assertThat(bc.stream().map(java.util.zip.ZipEntry::getName))
-                        .noneMatch(n -> n.startsWith("META-INF/") && n.matches("(?i).*\\.(sf|rsa|dsa|ec)$"));
-                // Its classes for newer JDKs are found only in a multi-release jar.
-                assertThat(bc.isMultiRelease()).isTrue();
+            for (String name : List.of("bcprov", "bcpkix", "bcutil")) {
+                List<String> copies = zip.stream().map(java.util.zip.ZipEntry::getName)
+                        .filter(n -> n.contains("/lib/" + name + "-")).toList();
+                assertThat(copies).as(name).hasSize(1);
+                Path jar = Files.write(tmp.resolve(name + ".jar"), zip.getInputStream(zip.getEntry(copies.get(0))).readAllBytes());
+                try (java.util.jar.JarFile bc = new java.util.jar.JarFile(jar.toFile())) {
+                    // Signed, the JVM would check every class it reads and keep none in a class-data
+                    // archive; and every start would parse a manifest listing a digest of each class.
+                    assertThat(bc.stream().map(java.util.zip.ZipEntry::getName)).as(name)
+                            .noneMatch(n -> n.startsWith("META-INF/") && n.matches("(?i).*\\.(sf|rsa|dsa|ec)$"));
+                    assertThat(bc.getManifest().getEntries()).as(name + ": no per-class digests").isEmpty();
+                    // Their classes for newer JDKs are found only in a multi-release jar.
+                    assertThat(bc.isMultiRelease()).as(name).isTrue();
+                }
+            }
+            try (java.util.jar.JarFile bc = new java.util.jar.JarFile(tmp.resolve("bcprov.jar").toFile())) {
                 assertThat(bc.getEntry("META-INF/services/java.security.Provider")).isNotNull();
             }
         }
