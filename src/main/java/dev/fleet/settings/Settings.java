@@ -111,6 +111,8 @@ public record Settings(
                 "api.github.com".equalsIgnoreCase(githubApi.getHost()) ? "github.com" : githubApi.getHost(), problems);
         if (env.containsKey("FLEET_GPU_SAMPLES")) {
             // Named, not silently dropped: whoever set it meant to tune the GPU judgement, which is now over time.
+            // The window is UtilizationPolicy.BUSY_WINDOW written out: the relay's jar reads these settings
+            // without the GPU policy's classes (SettingsTest holds the two together).
             problems.add("FLEET_GPU_SAMPLES is no longer read: the GPU counts as busy when it worked at any time in the "
                     + "last 10 minutes, however many samples were taken");
         }

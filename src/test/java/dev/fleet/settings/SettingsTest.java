@@ -86,8 +86,10 @@ class SettingsTest {
                 "FLEET_GUARD='disabled' is neither on nor off; using the default on",
                 "FLEET_GUARD_ALLOW_LOOPBACK='yes' is neither 1 nor 0; using the default 0",
                 "FLEET_GUARD_GRACE_MIN='2000' is not a whole number from 0 to 1440; using the default 10",
-                "FLEET_GPU_SAMPLES is no longer read: the GPU counts as busy when it worked at any time in the last 10 "
-                        + "minutes, however many samples were taken");
+                // The window is written out in Settings (the relay's jar, which reads the settings,
+                // has no GPU policy): it must stay the policy's.
+                "FLEET_GPU_SAMPLES is no longer read: the GPU counts as busy when it worked at any time in the last "
+                        + dev.fleet.probe.UtilizationPolicy.BUSY_WINDOW.toMinutes() + " minutes, however many samples were taken");
     }
 
     @Test
