@@ -71,10 +71,6 @@ public final class SecretBox {
         this(saltFile.resolveSibling(KEY_FILE), saltFile, () -> machineIdentity);
     }
 
-    public SecretBox(Path keyFile, Path legacySaltFile, String legacyIdentity) {
-        this(keyFile, legacySaltFile, () -> legacyIdentity);
-    }
-
     SecretBox(Path keyFile, Path legacySaltFile, Supplier<String> legacyIdentity) {
         this.keyFile = keyFile;
         this.legacySaltFile = legacySaltFile;
