@@ -51,8 +51,6 @@ public final class SecretBox {
     private final Path legacySaltFile;
     /** Asked only to open a value sealed by an earlier version: the host name may take a lookup. */
     private final Supplier<String> legacyIdentity;
-    /** Made on first use: its provider set-up is some milliseconds of every start otherwise. */
-    private volatile SecureRandom random;
     private volatile SecretKey key;
     private volatile SecretKey legacyKey;
     private volatile SecretKey forNowKey;
@@ -77,17 +75,16 @@ public final class SecretBox {
         this.legacyIdentity = legacyIdentity;
     }
 
-    private SecureRandom random() {
-        SecureRandom r = random;
-        if (r == null) {
-            synchronized (this) {
-                if (random == null) {
-                    random = new SecureRandom();
-                }
-                r = random;
-            }
-        }
-        return r;
+    /**
+     * Made on first use (a class is initialised when first touched): its provider set-up is some
+     * milliseconds of every start otherwise. One for all boxes; a SecureRandom is thread-safe.
+     */
+    private static final class SharedRandom {
+        static final SecureRandom INSTANCE = new SecureRandom();
+    }
+
+    private static SecureRandom random() {
+        return SharedRandom.INSTANCE;
     }
 
     /** Host name plus OS user: what earlier versions derived their key from (to open their secrets). */
