@@ -278,7 +278,13 @@ class LauncherIT {
             assertThat(Files.isSymbolicLink(data.resolve("daemon.log"))).isFalse();
             assertThat(bashrc).hasContent("export MINE=1");
             assertThat(planted).hasContent("pid 1\noption --idle-exit\noption 419s");
-            assertThat(launch(clone, env, "daemon", "status")).doesNotContain("419");
+            // The planted record's options were not taken: the daemon runs without them. (Not a
+            // bare "419" in the status: the test's temporary folder has random digits in its name.)
+            String status = launch(clone, env, "daemon", "status");
+            java.util.regex.Matcher pid = java.util.regex.Pattern.compile("running, pid (\\d+)").matcher(status);
+            assertThat(pid.find()).as(status).isTrue();
+            String daemonArgs = Files.readString(Path.of("/proc", pid.group(1), "cmdline")).replace('\0', ' ');
+            assertThat(daemonArgs).contains(" daemon").doesNotContain("419s").doesNotContain("--idle-exit");
         } finally {
             launch(clone, env, "daemon", "stop");
             Files.deleteIfExists(clone.resolve("target/lib"));
