@@ -667,7 +667,13 @@ public final class Bench {
         final Process process;
         final long startedNanos;
         private final OutputStream stdin;
-        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        /** Each line of stdout with the moment it was read whole. */
+        private final BlockingQueue<Arrived> lines = new LinkedBlockingQueue<>();
+        /** When the last response {@link #awaitResponse} returned had arrived. */
+        private long lastResponseNanos;
+
+        private record Arrived(String line, long nanos) {
+        }
 
         private RawServer(Process process, long startedNanos) {
             this.process = process;
@@ -677,12 +683,12 @@ public final class Bench {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = r.readLine()) != null) {
-                        lines.add(line);
+                        lines.add(new Arrived(line, System.nanoTime()));
                     }
                 } catch (IOException ignored) {
                     // Treated as end of output.
                 }
-                lines.add(EOF);
+                lines.add(new Arrived(EOF, System.nanoTime()));
             }, "bench-stdout-" + process.pid());
             reader.setDaemon(true);
             reader.start();
@@ -752,15 +758,28 @@ public final class Bench {
         }
 
         String awaitLine(long timeoutMs) throws InterruptedException {
-            String line = lines.poll(timeoutMs, TimeUnit.MILLISECONDS);
+            return awaitArrival(timeoutMs).line();
+        }
+
+        private Arrived awaitArrival(long timeoutMs) throws InterruptedException {
+            Arrived line = lines.poll(timeoutMs, TimeUnit.MILLISECONDS);
             if (line == null) {
                 throw new IllegalStateException("no output from pid " + process.pid() + " within " + timeoutMs + " ms");
             }
-            if (line.equals(EOF)) {
+            if (line.line().equals(EOF)) {
                 throw new IllegalStateException("pid " + process.pid() + " closed its stdout (exit code "
                         + (process.isAlive() ? "n/a, still running" : process.exitValue()) + ")");
             }
             return line;
+        }
+
+        /**
+         * Milliseconds from {@code startNanos} to the moment the last response {@link #awaitResponse} returned
+         * had been read whole: the bench's own parsing of it (several milliseconds for a large answer, in a
+         * JVM whose JSON code is not compiled yet) is not the server's time.
+         */
+        double msToLastResponse(long startNanos) {
+            return ms(lastResponseNanos - startNanos);
         }
 
         /** Skips notifications and other lines until the response with this id; bounded by the timeout. */
@@ -771,7 +790,8 @@ public final class Bench {
                 if (left <= 0) {
                     break;
                 }
-                String line = awaitLine(left);
+                Arrived arrived = awaitArrival(left);
+                String line = arrived.line();
                 JsonNode node;
                 try {
                     node = json.readTree(line);
@@ -782,6 +802,7 @@ public final class Bench {
                     if (node.has("error")) {
                         throw new IllegalStateException("request " + id + " failed: " + node.get("error"));
                     }
+                    lastResponseNanos = arrived.nanos();
                     return node;
                 }
             }

@@ -617,10 +617,10 @@ final class SshBench {
             for (int i = 0; i < 3 + statusCalls; i++) {
                 long t0 = System.nanoTime();
                 JsonNode r = sMany.ok("fleet_status", Map.of("format", "compact"), WAIT_MS, bench.json);
-                double a = ms(System.nanoTime() - t0);
+                double a = sMany.msToLastResponse(t0);
                 long t1 = System.nanoTime();
                 sOne.ok("fleet_status", Map.of("format", "compact"), WAIT_MS, bench.json);
-                double b = ms(System.nanoTime() - t1);
+                double b = sOne.msToLastResponse(t1);
                 String text = Bench.RawServer.text(r);
                 if (!text.startsWith("Fleet: " + (n + 1) + " members, " + (n + 1) + " online")) {
                     throw new IllegalStateException("fleet_status over " + n + ": " + text.lines().findFirst().orElse(""));
