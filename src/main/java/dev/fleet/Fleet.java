@@ -19,11 +19,12 @@ import dev.fleet.budget.BudgetWatcher;
 import dev.fleet.budget.Budgets;
 import dev.fleet.budget.MeteredProvider;
 import dev.fleet.budget.SpendLedger;
+import dev.fleet.cloud.AwsRuntime;
+import dev.fleet.cloud.CloudException;
 import dev.fleet.cloud.CloudGate;
 import dev.fleet.cloud.CloudLifecycle;
 import dev.fleet.cloud.CloudProviders;
 import dev.fleet.cloud.CloudStatus;
-import dev.fleet.cloud.Ec2Provider;
 import dev.fleet.cloud.IdleStop;
 import dev.fleet.cloud.IdleWatcher;
 import dev.fleet.cloud.Pricing;
@@ -41,6 +42,7 @@ import dev.fleet.member.ActivityRecorder;
 import dev.fleet.member.DataDir;
 import dev.fleet.member.IdleMemoryTrim;
 import dev.fleet.member.LocalPaths;
+import dev.fleet.member.Member;
 import dev.fleet.member.MemberOs;
 import dev.fleet.member.RegistryCodec;
 import dev.fleet.member.RegistryStore;
@@ -212,7 +214,7 @@ public final class Fleet implements AutoCloseable {
         Pricing pricing = new Pricing(dataDir.pricingFile());
         this.ledger = new SpendLedger(dataDir.root(), clock);
         this.cloudProviders = new CloudProviders(() -> new MeteredProvider(
-                new Ec2Provider(settings.ec2Endpoint(), settings.environment()), ledger, pricing));
+                AwsRuntime.sdk().ec2(settings.ec2Endpoint(), settings.environment()), ledger, pricing));
         Budgets budgets = new Budgets(ledger, settings.budgetUsdPerDay(), (int) settings.budgetIdleTimeout().toMinutes(), clock);
         GuardService guard = new GuardService(channels, cloudProviders, store, new GuardSettings(settings.guard(),
                 settings.guardAllowLoopback(), (int) settings.guardGrace().toMinutes()),
@@ -299,7 +301,7 @@ public final class Fleet implements AutoCloseable {
     public void startIdleWatcher() {
         idleWatcher.start(idleInterval);
         budgetWatcher.start(idleInterval);
-        prepareSshIfUsed();
+        prepareWhatTheRegistryUses();
         if (transferWarmUp) {
             ssh.warmTransfersAfterConnections();
         }
@@ -311,24 +313,41 @@ public final class Fleet implements AutoCloseable {
     /**
      * When the registry holds members reached over SSH, the SSH machinery is readied in the
      * background (no connection is made), so the first call to one of them does not also pay for
-     * a JVM that has never done SSH. A fleet of local members only never loads it.
+     * a JVM that has never done SSH. A fleet of local members only never loads it. Likewise the
+     * AWS SDK when a member is a cloud instance: it is loaded from its own jars, outside the
+     * class-data archive (see {@link dev.fleet.cloud.AwsRuntime}), and its client is built (no
+     * request is sent), which took a first cloud call about half a second more on a slow host.
      */
-    private void prepareSshIfUsed() {
-        boolean used;
+    private void prepareWhatTheRegistryUses() {
+        List<Member> members;
         try {
-            used = store.read().members().stream().anyMatch(m -> !m.isLocal());
+            members = store.read().members();
         } catch (RuntimeException e) {
             return; // an unreadable registry is reported by the calls that need it
         }
-        if (used) {
-            sshWarmUp = workers.submit(() -> {
-                Thread.currentThread().setPriority(Thread.MIN_PRIORITY);
-                try {
-                    ssh.prepare();
-                } finally {
-                    Thread.currentThread().setPriority(Thread.NORM_PRIORITY);
-                }
-            });
+        if (members.stream().anyMatch(m -> !m.isLocal())) {
+            sshWarmUp = workers.submit(() -> inBackground(ssh::prepare));
+        }
+        members.stream().filter(m -> m.cloud() != null).findFirst()
+                .ifPresent(m -> workers.submit(() -> inBackground(() -> prepareCloud(m))));
+    }
+
+    private void prepareCloud(Member m) {
+        try {
+            cloudProviders.prepare(m.cloud());
+        } catch (CloudException | RuntimeException e) {
+            // The first cloud call meets the same fault and reports it to whoever made it.
+            log.debug("readying the cloud client failed: {}", Failures.shown(e));
+        }
+    }
+
+    /** Runs {@code work} at the lowest priority: a warm-up must not hold back the calls being served. */
+    private static void inBackground(Runnable work) {
+        Thread.currentThread().setPriority(Thread.MIN_PRIORITY);
+        try {
+            work.run();
+        } finally {
+            Thread.currentThread().setPriority(Thread.NORM_PRIORITY);
         }
     }
 

@@ -47,6 +47,11 @@ public final class MeteredProvider implements CloudProvider {
     }
 
     @Override
+    public void prepare(CloudConfig cloud) throws CloudException {
+        delegate.prepare(cloud);
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

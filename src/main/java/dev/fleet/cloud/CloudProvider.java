@@ -19,6 +19,13 @@ public interface CloudProvider extends AutoCloseable {
     /** Asks the instance to stop; returns the state reported right after the request. */
     InstanceState stop(CloudConfig cloud) throws CloudException;
 
+    /**
+     * Readies what a call about {@code cloud} will need (its client, and the classes behind it)
+     * without calling the cloud, so that a server's first call does not also pay for them.
+     */
+    default void prepare(CloudConfig cloud) throws CloudException {
+    }
+
     @Override
     void close();
 }

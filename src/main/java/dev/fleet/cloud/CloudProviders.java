@@ -1,14 +1,19 @@
 package dev.fleet.cloud;
 
 import dev.fleet.member.CloudConfig;
-import java.util.function.Supplier;
 
 /** The provider for a cloud block, created on first use (the AWS SDK is large; local fleets never load it). */
 public final class CloudProviders implements AutoCloseable {
-    private final Supplier<CloudProvider> awsFactory;
+    /** Makes a provider; a provider that cannot be made (its SDK is missing) is a {@link CloudException}. */
+    @FunctionalInterface
+    public interface Factory {
+        CloudProvider make() throws CloudException;
+    }
+
+    private final Factory awsFactory;
     private volatile CloudProvider aws;
 
-    public CloudProviders(Supplier<CloudProvider> awsFactory) {
+    public CloudProviders(Factory awsFactory) {
         this.awsFactory = awsFactory;
     }
 
@@ -20,12 +25,17 @@ public final class CloudProviders implements AutoCloseable {
         if (p == null) {
             synchronized (this) {
                 if (aws == null) {
-                    aws = awsFactory.get();
+                    aws = awsFactory.make();
                 }
                 p = aws;
             }
         }
         return p;
+    }
+
+    /** Readies the provider of {@code cloud} and its client (see {@link CloudProvider#prepare}). */
+    public void prepare(CloudConfig cloud) throws CloudException {
+        forConfig(cloud).prepare(cloud);
     }
 
     @Override

@@ -2,6 +2,9 @@ package dev.fleet.doctor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleet.cloud.AwsProfiles;
+import dev.fleet.cloud.AwsRuntime;
+import dev.fleet.cloud.CloudException;
 import dev.fleet.member.Member;
 import dev.fleet.member.Registry;
 import dev.fleet.member.RegistryStore;
@@ -21,8 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.profiles.Profile;
-import software.amazon.awssdk.profiles.ProfileFile;
 
 /**
  * Whether the AWS credentials cloud members need can be found, without calling AWS: keys in the
@@ -65,14 +66,20 @@ public final class AwsCheck extends MemberCheck {
         if (byProfile.isEmpty()) {
             return List.of(Finding.note("no cloud members, so no AWS credentials are needed"));
         }
-        ProfileFile files = profileFiles();
+        AwsProfiles files;
+        try {
+            files = AwsRuntime.sdk().profiles(credentialsFile(), configFile());
+        } catch (CloudException e) {
+            found.add(Finding.problem(e.getMessage(), "reinstall fleet (or run ./fleet once in its folder to rebuild it)"));
+            return found;
+        }
         for (Map.Entry<String, List<String>> e : byProfile.entrySet()) {
             found.add(credentials(e.getKey(), String.join(", ", e.getValue()), files));
         }
         return found;
     }
 
-    private Finding credentials(String memberProfile, String members, ProfileFile files) {
+    private Finding credentials(String memberProfile, String members, AwsProfiles files) {
         if (memberProfile.isEmpty()) {
             if (present("AWS_ACCESS_KEY_ID") && present("AWS_SECRET_ACCESS_KEY")) {
                 return Finding.ok(members + ": AWS keys from the environment" + (present("AWS_SESSION_TOKEN") ? " (with a session token)" : ""));
@@ -83,26 +90,26 @@ public final class AwsCheck extends MemberCheck {
         return profile(memberProfile, members, files, "its cloud_profile");
     }
 
-    private Finding profile(String name, String members, ProfileFile files, String source) {
-        Optional<Profile> found = files.profile(name);
+    private Finding profile(String name, String members, AwsProfiles files, String source) {
+        Optional<Map<String, String>> found = files.profile(name);
         if (found.isEmpty()) {
             return Finding.problem(members + ": no AWS credentials: " + source + " \"" + name + "\" is not in "
                     + configFile() + " or " + credentialsFile() + ", and no keys are in the environment",
                     "aws configure --profile " + name + " (or aws configure sso), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
         }
-        Profile p = found.get();
+        Map<String, String> p = found.get();
         String who = members + ": profile " + name;
-        if (p.property("aws_access_key_id").isPresent()) {
+        if (property(p, "aws_access_key_id").isPresent()) {
             return Finding.ok(who + " has access keys");
         }
-        if (p.property("sso_session").isPresent() || p.property("sso_start_url").isPresent()) {
+        if (property(p, "sso_session").isPresent() || property(p, "sso_start_url").isPresent()) {
             return sso(p, who, name);
         }
-        if (p.property("role_arn").isPresent()) {
-            return Finding.ok(who + " assumes role " + p.property("role_arn").get()
-                    + p.property("source_profile").map(s -> " from profile " + s).orElse(""));
+        if (property(p, "role_arn").isPresent()) {
+            return Finding.ok(who + " assumes role " + property(p, "role_arn").get()
+                    + property(p, "source_profile").map(s -> " from profile " + s).orElse(""));
         }
-        if (p.property("credential_process").isPresent()) {
+        if (property(p, "credential_process").isPresent()) {
             return Finding.ok(who + " gets credentials from a credential_process");
         }
         return Finding.problem(who + " has no keys, SSO, role or credential process",
@@ -110,8 +117,8 @@ public final class AwsCheck extends MemberCheck {
     }
 
     /** SSO logins are cached under ~/.aws/sso/cache/, named by the SHA-1 of the session name (or start URL). */
-    private Finding sso(Profile p, String who, String name) {
-        String cacheKey = p.property("sso_session").orElseGet(() -> p.property("sso_start_url").orElse(""));
+    private Finding sso(Map<String, String> p, String who, String name) {
+        String cacheKey = property(p, "sso_session").orElseGet(() -> property(p, "sso_start_url").orElse(""));
         Path cached = home.resolve(".aws").resolve("sso").resolve("cache").resolve(sha1(cacheKey) + ".json");
         String login = "aws sso login --profile " + name;
         if (!Files.exists(cached)) {
@@ -129,15 +136,8 @@ public final class AwsCheck extends MemberCheck {
         }
     }
 
-    private ProfileFile profileFiles() {
-        ProfileFile.Aggregator all = ProfileFile.aggregator();
-        if (Files.isRegularFile(credentialsFile())) {
-            all.addFile(ProfileFile.builder().content(credentialsFile()).type(ProfileFile.Type.CREDENTIALS).build());
-        }
-        if (Files.isRegularFile(configFile())) {
-            all.addFile(ProfileFile.builder().content(configFile()).type(ProfileFile.Type.CONFIGURATION).build());
-        }
-        return all.build();
+    private static Optional<String> property(Map<String, String> profile, String name) {
+        return Optional.ofNullable(profile.get(name));
     }
 
     private Path configFile() {

@@ -83,6 +83,19 @@ class LayeringTest {
                 .check(classes);
     }
 
+    /**
+     * The AWS SDK's jars are not on fleet's class path (fleet.jar's manifest keeps them apart):
+     * AwsRuntime loads them, with dev.fleet.cloud.aws, in a class loader of their own on the first
+     * cloud call. A class elsewhere that named one of them would fail to load in an installed fleet.
+     */
+    @Test
+    void onlyTheAwsPackageKnowsTheAwsSdkAndNothingNamesThatPackage() {
+        noClasses().that().resideOutsideOfPackage("dev.fleet.cloud.aws..")
+                .should().dependOnClassesThat().resideInAnyPackage("software.amazon..", "dev.fleet.cloud.aws..")
+                .because("only AwsRuntime reaches dev.fleet.cloud.aws, by name, through the SDK's own class loader")
+                .check(classes);
+    }
+
     @Test
     void onlyTheOsPackageKnowsTheConcreteOsCommandBuilders() {
         noClasses().that().resideOutsideOfPackage("dev.fleet.os..")

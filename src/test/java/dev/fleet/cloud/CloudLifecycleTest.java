@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.base.Sleeper;
+import dev.fleet.cloud.aws.Ec2Provider;
 import dev.fleet.member.ActivityRecorder;
 import dev.fleet.member.DataDir;
 import dev.fleet.member.Member;

@@ -104,6 +104,34 @@ class ReleaseArchiveIT {
         }
     }
 
+    /**
+     * The AWS SDK sits in lib/aws, off the class path every start opens, and fleet.jar's manifest
+     * lists exactly those jars for the class loader of the first cloud call (AwsRuntime).
+     */
+    @Test
+    void theAwsSdkShipsInLibAwsOffTheClassPathAndFleetJarListsEachOfItsJars() throws Exception {
+        try (ZipFile zip = new ZipFile(TARGET.resolve("fleet-" + VERSION + ".zip").toFile())) {
+            String lib = "fleet-" + VERSION + "/lib/";
+            List<String> names = zip.stream().map(java.util.zip.ZipEntry::getName).filter(n -> n.startsWith(lib)).toList();
+            List<String> awsJars = names.stream().filter(n -> n.startsWith(lib + "aws/") && n.endsWith(".jar"))
+                    .map(n -> n.substring(lib.length())).toList();
+            assertThat(awsJars).as("lib/aws").anyMatch(n -> n.startsWith("aws/ec2-")).anyMatch(n -> n.startsWith("aws/sdk-core-"));
+            assertThat(names).as("no SDK jar beside fleet.jar").noneMatch(n -> n.matches(".*/lib/(ec2|sdk-core|aws-core|regions)-[^/]*\\.jar"));
+            Path jar = Files.write(tmp.resolve("fleet.jar"), zip.getInputStream(zip.getEntry(lib + "fleet.jar")).readAllBytes());
+            try (java.util.jar.JarFile fleet = new java.util.jar.JarFile(jar.toFile())) {
+                java.util.jar.Attributes main = fleet.getManifest().getMainAttributes();
+                List<String> classPath = List.of(main.getValue("Class-Path").trim().split("\\s+"));
+                assertThat(classPath).anyMatch(e -> e.startsWith("./mcp-core-")).anyMatch(e -> e.startsWith("./sshd-core-"));
+                for (String entry : classPath) {
+                    assertThat(names).as("class-path entry " + entry).contains(lib + entry.replaceFirst("^\\./", ""));
+                    assertThat(entry).as("class-path entry").doesNotContain("aws/");
+                }
+                List<String> listed = List.of(main.getValue("Fleet-Aws-Class-Path").trim().split("\\s+"));
+                assertThat(listed).containsExactlyInAnyOrderElementsOf(awsJars);
+            }
+        }
+    }
+
     @Test
     void unpackedArchiveServesWithOnlyJavaOnThePath() throws Exception {
         Path install = tmp.resolve("opt");

@@ -20,7 +20,15 @@ public final class FleetCommand {
 
     /** {@code java -jar fleet.jar ARGS} (or another jar), stdin empty, bounded in time. */
     public static Run run(Map<String, String> env, Duration limit, String jar, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-jar", jar));
+        return run(env, limit, List.of(), jar, args);
+    }
+
+    /** The same with {@code jvmOptions} before {@code -jar}. */
+    public static Run run(Map<String, String> env, Duration limit, List<String> jvmOptions, String jar, String... args)
+            throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(java()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", jar));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);

@@ -1,5 +1,9 @@
-package dev.fleet.cloud;
+package dev.fleet.cloud.aws;
 
+import dev.fleet.cloud.CloudException;
+import dev.fleet.cloud.CloudProvider;
+import dev.fleet.cloud.InstanceDetails;
+import dev.fleet.cloud.InstanceState;
 import dev.fleet.member.CloudConfig;
 import dev.fleet.security.KnownSecrets;
 import dev.fleet.security.ServiceMessage;
@@ -103,6 +107,16 @@ public final class Ec2Provider implements CloudProvider {
             return current(client(cloud).stopInstances(b -> b.instanceIds(cloud.instanceId())).stoppingInstances());
         } catch (SdkException e) {
             throw translate("stop", cloud, e);
+        }
+    }
+
+    /** Builds the client for the member's region and profile (no request is sent): the SDK's classes load now. */
+    @Override
+    public void prepare(CloudConfig cloud) throws CloudException {
+        try {
+            client(cloud);
+        } catch (SdkException e) {
+            throw translate("prepare a client for", cloud, e);
         }
     }
 

@@ -1,8 +1,10 @@
-package dev.fleet.cloud;
+package dev.fleet.cloud.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fleet.cloud.CloudException;
+import dev.fleet.cloud.InstanceState;
 import dev.fleet.member.CloudConfig;
 import dev.fleet.testing.FakeEc2;
 import java.nio.file.Files;

@@ -1,7 +1,8 @@
-package dev.fleet.cloud;
+package dev.fleet.cloud.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fleet.cloud.InstanceState;
 import dev.fleet.member.CloudConfig;
 import dev.fleet.testing.FakeEc2;
 import java.util.Map;
@@ -15,7 +16,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
-/** The credential providers fleet makes for its EC2 clients end with them. */
+/** The clients fleet makes for EC2, readied ahead of a first call, and the credential providers that end with them. */
 class Ec2ProviderCloseTest {
     static final String INSTANCE = "i-0123456789abcdef0";
 
@@ -71,6 +72,22 @@ class Ec2ProviderCloseTest {
         made.clear();
         assertThat(provider.describe(cloud("one")).state()).isEqualTo(InstanceState.RUNNING);
         provider.close();
+        assertThat(made.get("one").closes).hasValue(1);
+    }
+
+    @Test
+    void preparingBuildsTheClientTheFirstCallThenUsesWithoutAskingEc2Anything() throws Exception {
+        Map<String, HeldCredentials> made = new ConcurrentHashMap<>();
+        try (Ec2Provider provider = new Ec2Provider(ec2.endpoint().toString(),
+                profile -> made.computeIfAbsent(profile, p -> new HeldCredentials()))) {
+            provider.prepare(cloud("one"));
+            assertThat(made).containsOnlyKeys("one");
+            assertThat(ec2.actions()).as("requests sent while preparing").isEmpty();
+
+            assertThat(provider.describe(cloud("one")).state()).isEqualTo(InstanceState.RUNNING);
+            assertThat(made).as("the prepared client served the call").containsOnlyKeys("one");
+            assertThat(ec2.requests("DescribeInstances")).isEqualTo(1);
+        }
         assertThat(made.get("one").closes).hasValue(1);
     }
 }

@@ -1,4 +1,4 @@
-package dev.fleet.cloud;
+package dev.fleet.cloud.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

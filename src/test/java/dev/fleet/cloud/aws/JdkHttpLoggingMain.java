@@ -1,4 +1,4 @@
-package dev.fleet.cloud;
+package dev.fleet.cloud.aws;
 
 import dev.fleet.base.LogSafety;
 import dev.fleet.member.CloudConfig;

@@ -1,4 +1,4 @@
-package dev.fleet.cloud;
+package dev.fleet.cloud.aws;
 
 import java.util.regex.Pattern;
 

@@ -1,4 +1,4 @@
-package dev.fleet.cloud;
+package dev.fleet.cloud.aws;
 
 import dev.fleet.security.KnownSecrets;
 import java.util.ArrayDeque;
