@@ -8,6 +8,12 @@ import java.util.Map;
  * reaches it through this interface, from {@link AwsRuntime}, which loads the SDK on first use.
  */
 public interface AwsSdk {
+    /** Where the SDK comes from ({@code AwsRuntime::sdk}); one that cannot be loaded is a {@link CloudException}. */
+    @FunctionalInterface
+    interface Source {
+        AwsSdk get() throws CloudException;
+    }
+
     /**
      * EC2 with the PM machine's own AWS configuration (fleet stores no AWS keys).
      *

@@ -3,7 +3,7 @@ package dev.fleet.doctor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.cloud.AwsProfiles;
-import dev.fleet.cloud.AwsRuntime;
+import dev.fleet.cloud.AwsSdk;
 import dev.fleet.cloud.CloudException;
 import dev.fleet.member.Member;
 import dev.fleet.member.Registry;
@@ -36,12 +36,15 @@ public final class AwsCheck extends MemberCheck {
     private final Map<String, String> env;
     private final Path home;
     private final Clock clock;
+    private final AwsSdk.Source sdk;
 
-    public AwsCheck(RegistryStore store, Map<String, String> env, Path home, Clock clock) {
+    /** @param sdk the AWS SDK, through which the user's profiles are read as the SDK will read them */
+    public AwsCheck(RegistryStore store, Map<String, String> env, Path home, Clock clock, AwsSdk.Source sdk) {
         super(store);
         this.env = env;
         this.home = home;
         this.clock = clock;
+        this.sdk = sdk;
     }
 
     @Override
@@ -68,7 +71,7 @@ public final class AwsCheck extends MemberCheck {
         }
         AwsProfiles files;
         try {
-            files = AwsRuntime.sdk().profiles(credentialsFile(), configFile());
+            files = sdk.get().profiles(credentialsFile(), configFile());
         } catch (CloudException e) {
             found.add(Finding.problem(e.getMessage(), "reinstall fleet (or run ./fleet once in its folder to rebuild it)"));
             return found;

@@ -1,6 +1,7 @@
 package dev.fleet.doctor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleet.cloud.AwsRuntime;
 import dev.fleet.install.ClaudeCli;
 import dev.fleet.install.ClaudeCodeLayout;
 import dev.fleet.install.ClaudeCodeWiring;
@@ -46,7 +47,7 @@ public final class StandardChecks {
                 new KnownHostsCheck(data.knownHostsFile()),
                 new SshKeysCheck(store, home),
                 new AgentCliCheck(env, home, clock),
-                new AwsCheck(store, env, home, clock),
+                new AwsCheck(store, env, home, clock, AwsRuntime::sdk),
                 new PricingCheck(data.pricingFile()),
                 new ClaudeWiringCheck(wiring, claude.isPresent()),
                 DaemonCheck.of(settings));

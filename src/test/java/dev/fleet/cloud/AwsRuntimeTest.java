@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fleet.member.CloudConfig;
 import dev.fleet.testing.FakeEc2;
 import java.io.File;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -99,7 +98,7 @@ class AwsRuntimeTest {
     }
 
     /** A fleet.jar holding dev.fleet.cloud.aws, whose manifest lists {@code sdk} copied into lib/aws beside it. */
-    private Path installation(List<Path> sdk) throws IOException {
+    private Path installation(List<Path> sdk) throws Exception {
         Path aws = Files.createDirectories(dir.resolve("lib/aws"));
         List<String> listed = new ArrayList<>();
         for (Path j : sdk) {
@@ -109,7 +108,7 @@ class AwsRuntimeTest {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().putValue(AwsRuntime.MANIFEST_ATTRIBUTE, String.join(" ", listed));
-        Path classes = Path.of(AwsRuntime.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        Path classes = Path.of(AwsRuntime.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path own = classes.resolve("dev/fleet/cloud/aws");
         Path jar = dir.resolve("fleet.jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest);
