@@ -110,6 +110,13 @@ public interface FileSession extends AutoCloseable {
      */
     String realPath(String memberPath) throws IOException, ChannelException;
 
+    /**
+     * {@link #realPath}, with nothing this session has resolved before taken as known: every part
+     * of the path is looked at now. A transfer asks this once it is done, to see whether a folder
+     * it went through was swapped for a link meanwhile.
+     */
+    String realPathAfresh(String memberPath) throws IOException, ChannelException;
+
     @Override
     void close() throws IOException;
 }

@@ -265,6 +265,12 @@ public final class LocalChannel implements MemberChannel {
             }
 
             @Override
+            public String realPathAfresh(String memberPath) throws IOException {
+                // This machine's paths are resolved by the kernel on every call: nothing is kept.
+                return realPath(memberPath);
+            }
+
+            @Override
             public void close() {
                 // nothing held
             }

@@ -217,7 +217,7 @@ public final class FileTransfers {
                     done[i] = FileResult.failed(p.source().path().toString(), "not copied: " + e.getClass().getSimpleName());
                 }
             });
-            markSwapped(done, plan, swaps, swaps.check(channel));
+            markSwapped(done, plan, swaps, swaps.check(files, channel));
             skipped = 0;
             for (int i = 0; i < done.length; i++) {
                 if (unchanged[i]) {
@@ -523,7 +523,7 @@ public final class FileTransfers {
                 }
             }
             progress.report(plan.size(), (double) plan.size(), "done");
-            unlessSwapped(results, swaps, swaps.check(channel));
+            unlessSwapped(results, swaps, swaps.check(files, channel));
         }
         return new Report(member, results, skipped);
     }

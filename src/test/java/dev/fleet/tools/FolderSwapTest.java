@@ -95,6 +95,32 @@ class FolderSwapTest {
         assertThat(r.text()).doesNotContain("ok b.txt");
     }
 
+    /**
+     * The look at the folders after a transfer goes over the transfer's own SFTP session, each
+     * folder resolved anew: a session of its own would start one more SFTP server on the member
+     * for every call (a process with OpenSSH's). The two tests above hold that it still sees a swap.
+     */
+    @Test
+    void oneSendAndOneReceiveEachOpenOneSftpSessionOnTheMember() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src/sub"));
+        Files.writeString(src.resolve("a.txt"), "a");
+        int before = members.sshd.sftpSessions();
+
+        ToolResult sent = fleet.call("send_files", "member_name", "m", "local_paths", List.of(src.toString()));
+
+        assertThat(sent.isError()).as(sent.text()).isFalse();
+        assertThat(work.resolve("sub/a.txt")).hasContent("a");
+        assertThat(members.sshd.sftpSessions() - before).as("SFTP sessions of one send_files").isEqualTo(1);
+        before = members.sshd.sftpSessions();
+        Path dest = Files.createDirectories(tmp.resolve("back"));
+
+        ToolResult got = fleet.call("receive_files", "member_name", "m", "remote_paths", List.of("sub"), "local_dest", dest.toString());
+
+        assertThat(got.isError()).as(got.text()).isFalse();
+        assertThat(dest.resolve("sub/a.txt")).hasContent("a");
+        assertThat(members.sshd.sftpSessions() - before).as("SFTP sessions of one receive_files").isEqualTo(1);
+    }
+
     @Test
     void aFileReceivedThroughAFolderSwappedMidTransferIsRemovedHere() throws Exception {
         Path folder = Files.createDirectories(work.resolve("rbig"));

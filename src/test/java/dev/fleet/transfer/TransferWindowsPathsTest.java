@@ -57,24 +57,26 @@ class TransferWindowsPathsTest {
         now.put(sub, "/C:/Users/x/WORK-other");
         now.put(same, "c:\\users\\x\\WORK\\same");
         now.put(dotted, "/C:/Users/x/work/../secrets");
-        FolderSwaps.Moved moved = swaps.check(channel(now));
+        FolderSwaps.Moved moved = swaps.check(session(now), noOtherSession());
         assertThat(moved.of(sub)).contains("/C:/Users/x/WORK-other");
         assertThat(moved.of(same)).isEmpty();
         assertThat(moved.of(dotted)).isPresent();
     }
 
-    /** A member whose file sessions answer only realPath, from {@code real}. */
-    private static MemberChannel channel(Map<String, String> real) {
-        FileSession files = (FileSession) Proxy.newProxyInstance(FileSession.class.getClassLoader(), new Class<?>[] {FileSession.class},
+    /** A transfer's file session that answers only realPathAfresh, from {@code real}. */
+    private static FileSession session(Map<String, String> real) {
+        return (FileSession) Proxy.newProxyInstance(FileSession.class.getClassLoader(), new Class<?>[] {FileSession.class},
                 (proxy, method, args) -> switch (method.getName()) {
-                    case "realPath" -> real.get((String) args[0]);
-                    case "close" -> null;
+                    case "realPathAfresh" -> real.get((String) args[0]);
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
+    }
+
+    /** A member none of whose calls this test expects: the transfer's own session answers. */
+    private static MemberChannel noOtherSession() {
         return (MemberChannel) Proxy.newProxyInstance(MemberChannel.class.getClassLoader(), new Class<?>[] {MemberChannel.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "files" -> files;
-                    default -> throw new UnsupportedOperationException(method.getName());
+                (proxy, method, args) -> {
+                    throw new UnsupportedOperationException(method.getName());
                 });
     }
 }

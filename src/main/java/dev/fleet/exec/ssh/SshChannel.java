@@ -651,6 +651,12 @@ public final class SshChannel implements MemberChannel {
         }
 
         @Override
+        public String realPathAfresh(String memberPath) throws IOException, ChannelException {
+            // Past this session's resolved folders: an lstat of every part of the path, and a readlink of every link, now.
+            return overConnection(() -> resolveLinks(sftp, memberPath, memberOs), () -> "while checking where it lies");
+        }
+
+        @Override
         public void close() throws IOException {
             try {
                 sftp.close();
