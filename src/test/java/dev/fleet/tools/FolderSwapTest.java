@@ -98,7 +98,8 @@ class FolderSwapTest {
     /**
      * The look at the folders after a transfer goes over the transfer's own SFTP session, each
      * folder resolved anew: a session of its own would start one more SFTP server on the member
-     * for every call (a process with OpenSSH's). The two tests above hold that it still sees a swap.
+     * for every call (a process with OpenSSH's). The two swap tests of this class hold that it still
+     * sees a swap, sent and received.
      */
     @Test
     void oneSendAndOneReceiveEachOpenOneSftpSessionOnTheMember() throws Exception {
