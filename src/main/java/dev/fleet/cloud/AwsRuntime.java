@@ -30,6 +30,11 @@ import java.util.jar.Manifest;
 public final class AwsRuntime {
     static final String MANIFEST_ATTRIBUTE = "Fleet-Aws-Class-Path";
     static final String ENTRY = "dev.fleet.cloud.aws.SdkEntry";
+    /**
+     * What mends an installation whose SDK jars are missing: a release has no {@code ./fleet} to
+     * run (its launcher is {@code bin/fleet}, and its folder may be read-only), a checkout rebuilds.
+     */
+    public static final String REPAIR = "reinstall fleet (in a checkout, run ./fleet once to rebuild it)";
 
     private static AwsSdk loaded;
 
@@ -80,7 +85,7 @@ public final class AwsRuntime {
                 Path jar = Path.of(base.resolve(entry));
                 if (!Files.isRegularFile(jar)) {
                     throw new CloudException("the AWS SDK of this installation is incomplete: " + jar + " is missing (" + code.getFileName()
-                            + " lists it); reinstall fleet, or run ./fleet once to rebuild it");
+                            + " lists it); " + REPAIR);
                 }
                 urls.add(jar.toUri().toURL());
             }

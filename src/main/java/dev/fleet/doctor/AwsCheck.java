@@ -3,6 +3,7 @@ package dev.fleet.doctor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.cloud.AwsProfiles;
+import dev.fleet.cloud.AwsRuntime;
 import dev.fleet.cloud.AwsSdk;
 import dev.fleet.cloud.CloudException;
 import dev.fleet.member.Member;
@@ -73,7 +74,7 @@ public final class AwsCheck extends MemberCheck {
         try {
             files = sdk.get().profiles(credentialsFile(), configFile());
         } catch (CloudException e) {
-            found.add(Finding.problem(e.getMessage(), "reinstall fleet (or run ./fleet once in its folder to rebuild it)"));
+            found.add(Finding.problem(e.getMessage(), AwsRuntime.REPAIR));
             return found;
         }
         for (Map.Entry<String, List<String>> e : byProfile.entrySet()) {
