@@ -270,7 +270,7 @@ final class SshBench {
             List<Double> fresh = new ArrayList<>();
             List<String> noMaster = concat(List.of("ssh", "-F", "/dev/null", "-o", "ControlMaster=no", "-o", "ControlPath=none",
                     "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-                    "-i", key.toString(), "-p", String.valueOf(port), user + "@" + HOST), List.of("echo", "hi"));
+                    "-i", key.toString(), "-c", FLEET_CIPHER, "-p", String.valueOf(port), user + "@" + HOST), List.of("echo", "hi"));
             for (int i = 0; i < 10; i++) {
                 fresh.add(sshEcho(noMaster));
             }
@@ -556,8 +556,8 @@ final class SshBench {
 
     private List<String> sshTrue() {
         return List.of("ssh", "-F", "/dev/null", "-o", "ControlMaster=no", "-o", "ControlPath=none", "-o", "BatchMode=yes",
-                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-i", key.toString(), "-p",
-                String.valueOf(port), user + "@" + HOST, "true");
+                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-i", key.toString(), "-c", FLEET_CIPHER,
+                "-p", String.valueOf(port), user + "@" + HOST, "true");
     }
 
     /**
