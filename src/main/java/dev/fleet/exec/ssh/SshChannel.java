@@ -794,6 +794,8 @@ public final class SshChannel implements MemberChannel {
         String root = start.root();
         java.util.Deque<String> unresolved = new java.util.ArrayDeque<>(start.names());
         java.util.Deque<String> resolved = new java.util.ArrayDeque<>();
+        // Answers asked ahead (see lookAhead), by the exact name asked; emptied at every link.
+        java.util.Map<String, Object> ahead = new java.util.HashMap<>();
         int hops = 0;
         boolean beyondExisting = false;
         while (!unresolved.isEmpty()) {
@@ -815,7 +817,10 @@ public final class SshChannel implements MemberChannel {
             String candidate = rules.spell(root, resolved) + (resolved.isEmpty() ? "" : "/") + part;
             SftpClient.Attributes attrs;
             try {
-                attrs = sftp.lstat(candidate);
+                if (sftp instanceof FlightSftpClient flight && !ahead.containsKey(candidate)) {
+                    lookAhead(flight, plainWalk(rules, path, root, resolved, part, unresolved), ahead);
+                }
+                attrs = ahead.isEmpty() ? sftp.lstat(candidate) : answered(ahead.get(candidate));
             } catch (SftpException e) {
                 beyondExisting = true;
                 resolved.addLast(part);
@@ -825,6 +830,8 @@ public final class SshChannel implements MemberChannel {
                 resolved.addLast(part);
                 continue;
             }
+            // The path ahead is the link's now: what was asked for the old one is not used.
+            ahead.clear();
             hops = countHop(hops, path);
             String link = sftp.readLink(candidate);
             Placed target = rules.isRelative(link) ? new Placed(null, List.of(link.split(rules.separators())))
@@ -839,6 +846,77 @@ public final class SshChannel implements MemberChannel {
             }
         }
         return new Resolved(rules.spell(root, resolved), !beyondExisting);
+    }
+
+    /** Most lstats one look-ahead sends: every part of a usual path, bounded for an unusual one. */
+    private static final int LOOK_AHEAD = 32;
+
+    /**
+     * The names {@link #resolve} goes on to lstat from where it stands ({@code part} next) if no
+     * part ahead is a link and every part exists, in the order it would ask them, up to
+     * {@link #LOOK_AHEAD}; it stops before a name the walk would refuse.
+     */
+    private static List<String> plainWalk(LinkRules rules, String path, String root, java.util.Collection<String> resolved,
+            String part, java.util.Collection<String> unresolved) {
+        List<String> names = new ArrayList<>(resolved);
+        List<String> asked = new ArrayList<>();
+        List<String> parts = new ArrayList<>(unresolved.size() + 1);
+        parts.add(part);
+        parts.addAll(unresolved);
+        for (String p : parts) {
+            if (p.isEmpty() || p.equals(".")) {
+                continue;
+            }
+            if (p.equals("..")) {
+                if (!names.isEmpty()) {
+                    names.remove(names.size() - 1);
+                }
+                continue;
+            }
+            try {
+                rules.checkName(path, p);
+            } catch (IOException refused) {
+                break;
+            }
+            asked.add(rules.spell(root, names) + (names.isEmpty() ? "" : "/") + p);
+            names.add(p);
+            if (asked.size() == LOOK_AHEAD) {
+                break;
+            }
+        }
+        return asked;
+    }
+
+    /**
+     * Sends an lstat for each of {@code names} before reading any reply, and keeps each answer
+     * (the attributes, or the refusal) in {@code into}, replacing what it held. A walk asks the
+     * parts of a path one after the other, each waiting for the one before: over a link with
+     * latency each part cost a round trip (a work folder five parts deep, five; and the look after
+     * a transfer as many again). Asked at once they cost one. The walk uses an answer only while
+     * every part before it was a plain, existing entry, which is when it would have asked that
+     * same name itself; the server answers requests in the order they came, so each answer is as
+     * fresh as its own lstat would have been in the walk. A lost session throws.
+     */
+    private static void lookAhead(FlightSftpClient sftp, List<String> names, java.util.Map<String, Object> into)
+            throws IOException {
+        into.clear();
+        FlightSftpClient.Replies replies = sftp.replies();
+        List<Integer> asked = new ArrayList<>(names.size());
+        for (String name : names) {
+            asked.add(replies.lstat(name));
+        }
+        replies.finish();
+        for (int i = 0; i < names.size(); i++) {
+            into.put(names.get(i), replies.answer(asked.get(i)));
+        }
+    }
+
+    /** An answer {@link #lookAhead} kept: the attributes, or its refusal thrown as the lstat would have thrown it. */
+    private static SftpClient.Attributes answered(Object answer) throws SftpException {
+        if (answer instanceof SftpException refused) {
+            throw refused;
+        }
+        return (SftpClient.Attributes) answer;
     }
 
     /** A path taken apart: its root ({@code ""} for {@code /}, a drive on Windows; null for a relative link target) and names. */
