@@ -84,7 +84,7 @@ public final class Bench {
     private final int statusCalls;
     private final String only;
     /** Sections that {@code --sections} names (empty: all); the figures of issue 13 one at a time on a shared machine. */
-    private static final List<String> SECTIONS = List.of("COLD", "L1", "L3", "STATUS", "5A", "5C", "S1", "S2", "S3", "S5", "S6");
+    private static final List<String> SECTIONS = List.of("COLD", "L1", "L3", "STATUS", "5A", "5C", "S1", "S2", "S3", "S5", "S6", "S7");
     private final Set<String> sections;
     private final Map<String, String> opts;
     final ObjectMapper json = new ObjectMapper();
@@ -204,7 +204,7 @@ public final class Bench {
                 fleetStatus();
             }
         }
-        if (!only.equals("local") && Stream.of("5A", "5C", "S1", "S2", "S3", "S5", "S6").anyMatch(this::wants)) {
+        if (!only.equals("local") && Stream.of("5A", "5C", "S1", "S2", "S3", "S5", "S6", "S7").anyMatch(this::wants)) {
             new SshBench(this, opts).run();
         }
 

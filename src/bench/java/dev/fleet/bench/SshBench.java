@@ -74,6 +74,9 @@ final class SshBench {
     private static final String HOST = "127.0.0.1";
     private static final double MIB = 1024 * 1024;
     private static final String SCP_MASTER = "scp, ControlMaster";
+    /** S7's link: about a cloud region away. */
+    private static final long FAR_ROUND_TRIP_MS = 100;
+    private static final int FAR_RUNS = 4;
     private static final String SCP_MASTER_DEFAULT_CIPHER = "scp, ControlMaster, OpenSSH's default cipher";
     /**
      * The cipher fleet negotiates with OpenSSH (the first of {@code SshPool.CIPHERS}), which every
@@ -164,6 +167,7 @@ final class SshBench {
             sections.put("5C", this::transfer);
             sections.put("S5", this::smallFiles);
             sections.put("S6", this::resend);
+            sections.put("S7", this::farMember);
             for (Map.Entry<String, ThrowingRunnable> e : sections.entrySet()) {
                 if (bench.wants(e.getKey())) {
                     e.getValue().run();
@@ -314,6 +318,8 @@ final class SshBench {
         private final List<String> cipher;
         private final AtomicBoolean closed = new AtomicBoolean();
 
+        private final int masterPort;
+
         /** A master on fleet's cipher ({@link #FLEET_CIPHER}). */
         Master(String label) throws IOException {
             this(label, FLEET_CIPHER);
@@ -321,8 +327,14 @@ final class SshBench {
 
         /** {@code cipher}: null for OpenSSH's own choice. */
         Master(String label, String cipher) throws IOException {
+            this(label, cipher, port);
+        }
+
+        /** To the sshd through {@code masterPort} (a {@link DelayedLink}'s). */
+        Master(String label, String cipher, int masterPort) throws IOException {
             this.dir = bench.newTempDir(label);
             this.cipher = cipher == null ? List.of() : List.of("-c", cipher);
+            this.masterPort = masterPort;
             Bench.onExit(this::close);
         }
 
@@ -330,7 +342,7 @@ final class SshBench {
         List<String> opts(String portFlag) {
             return concat(List.of("-F", "/dev/null", "-o", "ControlMaster=auto", "-o", "ControlPath=" + dir + "/cm-%C",
                     "-o", "ControlPersist=60", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
-                    "-o", "UserKnownHostsFile=/dev/null", "-i", key.toString(), portFlag, String.valueOf(port)), cipher);
+                    "-o", "UserKnownHostsFile=/dev/null", "-i", key.toString(), portFlag, String.valueOf(masterPort)), cipher);
         }
 
         /** Opens the master (this call forks it into the background and returns); the time it took. */
@@ -772,6 +784,63 @@ final class SshBench {
         } finally {
             Files.deleteIfExists(blob);
             Files.deleteIfExists(dest);
+        }
+    }
+
+    /**
+     * S7. A member far away: a small file's {@code send_files} over a {@link DelayedLink} with a
+     * round trip of {@link #FAR_ROUND_TRIP_MS}, against {@code scp} over a ControlMaster through the
+     * same link, alternating. On loopback a call's waits for the member's answers cost next to
+     * nothing; over such a link each costs a round trip, and the count of them is the figure.
+     */
+    private void farMember() throws Exception {
+        long oneWay = FAR_ROUND_TRIP_MS / 2;
+        say("== S7. A member " + FAR_ROUND_TRIP_MS + " ms away (a delaying forwarder on 127.0.0.1): send_files of a 1 KiB file "
+                + "vs scp over a ControlMaster through the same link, " + FAR_RUNS + " timed runs each after one, alternating ==");
+        Path srcDir = bench.newTempDir("s7-src");
+        Path file = srcDir.resolve("small.txt");
+        writeRandom(file, 1024, 7);
+        Path work = home.resolve("fleet-bench-s7");
+        Files.createDirectories(work);
+        Path data = bench.newTempDir("s7-data");
+        try (DelayedLink link = new DelayedLink(port, oneWay);
+             Master master = new Master("cm7", FLEET_CIPHER, link.port());
+             Bench.RawServer s = Bench.RawServer.serve(bench, data, null)) {
+            Map<String, Object> args = remoteArgs("far", work);
+            args.put("port", link.port());
+            s.ok("register_member", args, WAIT_MS, bench.json);
+            master.open();
+            List<Double> fleet = new ArrayList<>();
+            List<Double> scp = new ArrayList<>();
+            for (int run = 0; run <= FAR_RUNS; run++) {
+                for (int k = 0; k < 2; k++) {
+                    boolean fleetTurn = (run + k) % 2 == 0;
+                    Files.deleteIfExists(work.resolve("small.txt"));
+                    long t0 = System.nanoTime();
+                    if (fleetTurn) {
+                        s.ok("send_files", Map.of("member_name", "far", "local_paths", List.of(file.toString())), TRANSFER_WAIT_MS,
+                                bench.json);
+                    } else {
+                        scpOrSftp(concat(List.of("scp", "-q"), master.opts("-P"), List.of(file.toString(), user + "@" + HOST + ":" + work)));
+                    }
+                    double ms = ms(System.nanoTime() - t0);
+                    checkCopy(file, work.resolve("small.txt"), fleetTurn ? "fleet send_files" : "scp");
+                    if (run > 0) {
+                        (fleetTurn ? fleet : scp).add(ms);
+                    }
+                }
+            }
+            Bench.Stats sf = Bench.Stats.of(fleet);
+            Bench.Stats ss = Bench.Stats.of(scp);
+            say(String.format(Locale.ROOT, "  %-48s %s", "send_files, 1 KiB", sf.brief()));
+            say(String.format(Locale.ROOT, "  %-48s %s", "baseline: scp over a ControlMaster, 1 KiB", ss.brief()));
+            say(String.format(Locale.ROOT, "  (both in round trips of %d ms: send_files %.1f, scp %.1f)", FAR_ROUND_TRIP_MS,
+                    sf.median() / FAR_ROUND_TRIP_MS, ss.median() / FAR_ROUND_TRIP_MS));
+            say("");
+            bench.summary.add(new Bench.Row("S7 send_files 1 KiB, member " + FAR_ROUND_TRIP_MS + " ms away", sf.median(), "ms",
+                    ss.median(), "scp, ControlMaster, same link", Double.NaN, Double.NaN, Bench.Goal.NONE));
+        } finally {
+            deleteTree(work);
         }
     }
 
