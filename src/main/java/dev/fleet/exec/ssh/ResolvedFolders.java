@@ -15,13 +15,17 @@ import org.apache.sshd.sftp.common.SftpException;
  * every file's path; checking every part made that folder take about 1.7 times as long (bench S5).
  *
  * <p>A session serves one transfer. What it remembers is only a folder that existed in full when
- * first resolved: a folder not there yet could appear as a link before the copy makes it, so it is
+ * first resolved (asked about as a path of its own, a folder is kept when its own name is a
+ * plain folder, not a link; and whether it is a folder at all, so that making a file's folders
+ * need not ask again): a folder not there yet could appear as a link before the copy makes it, so it is
  * resolved again for the next file. A folder swapped for a link while the transfer runs is not
  * seen again; no check over SFTP can close that window, since SFTP has no way to open a file
  * without following links (docs/decisions.md, "Transfers resolve each folder once").
  */
 final class ResolvedFolders {
     private final Map<String, String> real = new HashMap<>();
+    /** Of the folders in {@link #real}, those whose last part was seen to be a folder (not a file). */
+    private final java.util.Set<String> seenAsFolders = new java.util.HashSet<>();
     /** The member's OS: which characters separate names, and how its paths are read. */
     private final MemberOs os;
 
@@ -34,6 +38,11 @@ final class ResolvedFolders {
      * whose folder is a root, or whose last part is no plain name, is resolved whole.
      */
     String realPath(SftpClient sftp, String path) throws IOException {
+        String known = real.get(path);
+        if (known != null) {
+            // A folder this session resolved already (see the class).
+            return known;
+        }
         String candidate = folderResolved(sftp, path);
         if (candidate == null) {
             return SshChannel.resolveLinks(sftp, path, os);
@@ -44,7 +53,17 @@ final class ResolvedFolders {
         } catch (SftpException notThere) {
             own = null;
         }
+        if (own != null && own.isDirectory() && real.containsKey(MemberPaths.parent(path, os))) {
+            // A folder whose every part exists and none is a link: resolved, as folders are once a session.
+            real.put(path, candidate);
+            seenAsFolders.add(path);
+        }
         return named(sftp, candidate, own);
+    }
+
+    /** Whether {@code folder} (as written) was resolved in this session and found to be a folder. */
+    boolean seenAsFolder(String folder) {
+        return seenAsFolders.contains(folder);
     }
 
     /**
@@ -69,6 +88,9 @@ final class ResolvedFolders {
             }
             realFolder = resolved.path();
             real.put(folder, realFolder);
+            if (resolved.folder()) {
+                seenAsFolders.add(folder);
+            }
         }
         return join(realFolder, name);
     }

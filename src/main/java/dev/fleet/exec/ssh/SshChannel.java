@@ -402,6 +402,11 @@ public final class SshChannel implements MemberChannel {
         private String placedFolder(String memberPath, Placement placement) throws IOException {
             String before = folders.folderResolved(sftp, memberPath);
             placement.check(before != null ? before : folders.realPath(sftp, memberPath));
+            String folder = MemberPaths.parent(memberPath, memberOs);
+            if (folder != null && folders.seenAsFolder(folder)) {
+                // Its look just now found a folder there: asking again whether it is one would cost a round trip.
+                madeFolders.add(folder);
+            }
             makeParents(sftp, memberPath, madeFolders, memberOs);
             return before == null ? null : folders.folderResolved(sftp, memberPath);
         }
@@ -784,8 +789,12 @@ public final class SshChannel implements MemberChannel {
         return resolve(sftp, path, os).path();
     }
 
-    /** Where {@link #resolveLinks} ended, and whether every part of the path exists (none was kept by name only). */
-    record Resolved(String path, boolean exists) {
+    /**
+     * Where {@link #resolveLinks} ended, whether every part of the path exists (none was kept by
+     * name only), and whether its last part was seen to be a folder (false where not known: a path
+     * ending in {@code ..}, a root).
+     */
+    record Resolved(String path, boolean exists, boolean folder) {
     }
 
     static Resolved resolve(SftpClient sftp, String path, MemberOs os) throws IOException {
@@ -798,6 +807,7 @@ public final class SshChannel implements MemberChannel {
         java.util.Map<String, Object> ahead = new java.util.HashMap<>();
         int hops = 0;
         boolean beyondExisting = false;
+        boolean lastIsFolder = false;
         while (!unresolved.isEmpty()) {
             String part = unresolved.pollFirst();
             if (part.isEmpty() || part.equals(".")) {
@@ -806,6 +816,7 @@ public final class SshChannel implements MemberChannel {
             if (part.equals("..")) {
                 // At a root it stays there, as the kernel (and Windows) have it.
                 resolved.pollLast();
+                lastIsFolder = false;
                 continue;
             }
             rules.checkName(path, part);
@@ -828,6 +839,7 @@ public final class SshChannel implements MemberChannel {
             }
             if (!attrs.isSymbolicLink()) {
                 resolved.addLast(part);
+                lastIsFolder = attrs.isDirectory();
                 continue;
             }
             // The path ahead is the link's now: what was asked for the old one is not used.
@@ -845,7 +857,7 @@ public final class SshChannel implements MemberChannel {
                 unresolved.addFirst(parts.get(i));
             }
         }
-        return new Resolved(rules.spell(root, resolved), !beyondExisting);
+        return new Resolved(rules.spell(root, resolved), !beyondExisting, !beyondExisting && lastIsFolder);
     }
 
     /** Most lstats one look-ahead sends: every part of a usual path, bounded for an unusual one. */
