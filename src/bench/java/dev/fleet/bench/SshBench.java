@@ -796,7 +796,8 @@ final class SshBench {
     private void farMember() throws Exception {
         long oneWay = FAR_ROUND_TRIP_MS / 2;
         say("== S7. A member " + FAR_ROUND_TRIP_MS + " ms away (a delaying forwarder on 127.0.0.1): send_files of a 1 KiB file "
-                + "vs scp over a ControlMaster through the same link, " + FAR_RUNS + " timed runs each after one, alternating ==");
+                + "vs scp, and execute_command vs ssh, over a ControlMaster through the same link, " + FAR_RUNS
+                + " timed runs each after one, alternating ==");
         Path srcDir = bench.newTempDir("s7-src");
         Path file = srcDir.resolve("small.txt");
         writeRandom(file, 1024, 7);
@@ -830,13 +831,37 @@ final class SshBench {
                     }
                 }
             }
+            // The same link for a command: execute_command against ssh over the master.
+            List<Double> exec = new ArrayList<>();
+            List<Double> ssh = new ArrayList<>();
+            List<String> echo = concat(List.of("ssh"), master.opts("-p"), List.of(user + "@" + HOST, "echo", "hi"));
+            for (int run = 0; run <= FAR_RUNS; run++) {
+                long t0 = System.nanoTime();
+                JsonNode r = s.ok("execute_command", Map.of("member_name", "far", "command", "echo hi"), WAIT_MS, bench.json);
+                double e = ms(System.nanoTime() - t0);
+                if (!Bench.RawServer.text(r).contains("hi")) {
+                    throw new IllegalStateException("execute_command over the far link: " + Bench.RawServer.text(r));
+                }
+                double h = sshEcho(echo);
+                if (run > 0) {
+                    exec.add(e);
+                    ssh.add(h);
+                }
+            }
+            Bench.Stats se = Bench.Stats.of(exec);
+            Bench.Stats sh = Bench.Stats.of(ssh);
             Bench.Stats sf = Bench.Stats.of(fleet);
             Bench.Stats ss = Bench.Stats.of(scp);
+            say(String.format(Locale.ROOT, "  %-48s %s", "execute_command echo hi", se.brief()));
+            say(String.format(Locale.ROOT, "  %-48s %s", "baseline: ssh echo hi over a ControlMaster", sh.brief()));
             say(String.format(Locale.ROOT, "  %-48s %s", "send_files, 1 KiB", sf.brief()));
             say(String.format(Locale.ROOT, "  %-48s %s", "baseline: scp over a ControlMaster, 1 KiB", ss.brief()));
-            say(String.format(Locale.ROOT, "  (both in round trips of %d ms: send_files %.1f, scp %.1f)", FAR_ROUND_TRIP_MS,
+            say(String.format(Locale.ROOT, "  (in round trips of %d ms: execute_command %.1f, ssh %.1f, send_files %.1f, scp %.1f)",
+                    FAR_ROUND_TRIP_MS, se.median() / FAR_ROUND_TRIP_MS, sh.median() / FAR_ROUND_TRIP_MS,
                     sf.median() / FAR_ROUND_TRIP_MS, ss.median() / FAR_ROUND_TRIP_MS));
             say("");
+            bench.summary.add(new Bench.Row("S7 execute_command, member " + FAR_ROUND_TRIP_MS + " ms away", se.median(), "ms",
+                    sh.median(), "ssh, ControlMaster, same link", Double.NaN, Double.NaN, Bench.Goal.NONE));
             bench.summary.add(new Bench.Row("S7 send_files 1 KiB, member " + FAR_ROUND_TRIP_MS + " ms away", sf.median(), "ms",
                     ss.median(), "scp, ControlMaster, same link", Double.NaN, Double.NaN, Bench.Goal.NONE));
         } finally {
