@@ -88,6 +88,17 @@ class ShellSafetyTest {
                     .contains("Sent 1 of 1");
             ToolResult task = fleet.call("execute_command", "member_name", "r" + i, "command", "true", "long_running", true);
             assertThat(task.isError()).as(task.text()).isFalse();
+            // The task's wrapper writes its folder in the member's home after the call returns: the
+            // test waits for it to finish, or its folder would still be written while the test's is removed.
+            String id = (String) ((java.util.Map<?, ?>) task.structured()).get("taskId");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(200))
+                    .untilAsserted(() -> {
+                        ToolResult m = fleet.call("monitor_task", "member_name", "r" + i, "task_id", id);
+                        assertThat(m.isError()).as(m.text()).isFalse();
+                        com.fasterxml.jackson.databind.JsonNode status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(m.text());
+                        assertThat(status.get("status").asText()).as(m.text()).isEqualTo("completed");
+                        assertThat(status.get("pidAlive").asBoolean()).as("the wrapper has exited").isFalse();
+                    });
         }
     }
 
