@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
  * A TCP forwarder on 127.0.0.1 that holds every chunk it reads for a fixed time before passing it
  * on, each way: a link with a round trip of twice that, for the figures where a member far away
  * differs from one on loopback (how many times a call waits for an answer). This host has no
- * {@code netem}. Bytes keep their order; the forwarder's own throughput is far above what a link
- * of such latency carries, so the latency is what it measures. Closed with everything it opened.
+ * {@code netem}. Bytes keep their order. It is made for calls that move little (S7's 1 KiB): it
+ * copies every chunk once more and hands it between two threads, so for bulk bytes it would be a
+ * bottleneck of its own. Closed with everything it opened.
  */
 final class DelayedLink implements AutoCloseable {
     /** Chunks held at once, each way: bounds the memory a fast sender can fill (a read blocks when it is full). */

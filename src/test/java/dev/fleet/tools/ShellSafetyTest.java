@@ -1,10 +1,16 @@
 package dev.fleet.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * would create a file named PWNED if any shell interpreted it.
  */
 class ShellSafetyTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] HOSTILE = {
         "a'b; touch PWNED; echo 'c",
         "$(touch PWNED)",
@@ -90,12 +97,12 @@ class ShellSafetyTest {
             assertThat(task.isError()).as(task.text()).isFalse();
             // The task's wrapper writes its folder in the member's home after the call returns: the
             // test waits for it to finish, or its folder would still be written while the test's is removed.
-            String id = (String) ((java.util.Map<?, ?>) task.structured()).get("taskId");
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(200))
+            String id = (String) ((Map<?, ?>) task.structured()).get("taskId");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> {
                         ToolResult m = fleet.call("monitor_task", "member_name", "r" + i, "task_id", id);
                         assertThat(m.isError()).as(m.text()).isFalse();
-                        com.fasterxml.jackson.databind.JsonNode status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(m.text());
+                        JsonNode status = JSON.readTree(m.text());
                         assertThat(status.get("status").asText()).as(m.text()).isEqualTo("completed");
                         assertThat(status.get("pidAlive").asBoolean()).as("the wrapper has exited").isFalse();
                     });
