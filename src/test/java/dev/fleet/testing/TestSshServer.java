@@ -44,6 +44,7 @@ public final class TestSshServer implements AutoCloseable {
     /** Every file written over SFTP, as the server resolved it, and how many bytes each received. */
     private final java.util.Map<Path, java.util.concurrent.atomic.AtomicLong> written = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger sftpSessions = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger openHandles = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicReference<TransferCut> cut = new java.util.concurrent.atomic.AtomicReference<>();
     /** Files (by a part of their name) whose SFTP writes the server refuses, as a full disk would. */
     private final java.util.Set<String> refusedWrites = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -186,6 +187,11 @@ public final class TestSshServer implements AutoCloseable {
         return sftpSessions.get();
     }
 
+    /** Files and folders SFTP clients have open right now (opened and not yet closed). */
+    public int openSftpHandles() {
+        return openHandles.get();
+    }
+
     /** The files SFTP clients have written to so far, with the bytes each received. */
     public java.util.Map<Path, Long> writtenFiles() {
         java.util.Map<Path, Long> copy = new java.util.HashMap<>();
@@ -243,6 +249,17 @@ public final class TestSshServer implements AutoCloseable {
             @Override
             public void initialized(ServerSession session, int version) {
                 sftpSessions.incrementAndGet();
+            }
+
+            @Override
+            public void open(ServerSession session, String remoteHandle, org.apache.sshd.sftp.server.Handle localHandle) {
+                openHandles.incrementAndGet();
+            }
+
+            @Override
+            public void closed(ServerSession session, String remoteHandle, org.apache.sshd.sftp.server.Handle localHandle,
+                    Throwable thrown) {
+                openHandles.decrementAndGet();
             }
 
             @Override

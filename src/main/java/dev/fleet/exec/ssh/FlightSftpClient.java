@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
@@ -32,6 +34,8 @@ final class FlightSftpClient extends DefaultSftpClient {
     /** Writes of one flight in the air at most: a file that grew after it was planned small cannot queue without bound. */
     private static final int MOST_WRITES = 4;
     private static final String POSIX_RENAME = "posix-rename@openssh.com";
+    /** Requests whose replies nothing waits for (a listing's close), read by {@link #settle}. */
+    private final Deque<Integer> dropped = new ArrayDeque<>();
 
     private FlightSftpClient(ClientSession session) throws IOException {
         super(session, SftpVersionSelector.CURRENT, SftpErrorDataHandler.EMPTY);
@@ -51,6 +55,67 @@ final class FlightSftpClient extends DefaultSftpClient {
 
     Flight flight() {
         return new Flight();
+    }
+
+    /**
+     * The entries of the folder {@code path}, as MINA's {@code readDir} gives them, in fewer round
+     * trips: its reads go two at a time, so a folder whose entries fit one reply (OpenSSH's
+     * sftp-server puts up to 100 in each) ends in the first pair, and its close is not waited for:
+     * that reply is read with a later one ({@link #settle}). A folder that is not there, or not
+     * readable, throws the server's refusal as {@code readDir} does.
+     */
+    List<SftpClient.DirEntry> list(String path) throws IOException {
+        Handle dir = openDir(path);
+        // The opendir's reply came after every reply still unread, so reading those costs no wait.
+        settle();
+        List<SftpClient.DirEntry> entries = new ArrayList<>();
+        try {
+            boolean end = false;
+            while (!end) {
+                int first = readDirRequest(dir);
+                int second = readDirRequest(dir);
+                try {
+                    end = readInto(first, entries);
+                } catch (IOException | RuntimeException e) {
+                    dropped.add(second);
+                    throw e;
+                }
+                // After an end the second read can only say so again; its reply is read all the same.
+                end = readInto(second, end ? new ArrayList<>() : entries) || end;
+            }
+        } finally {
+            Buffer b = request(dir.length() + 8);
+            b.putBytes(dir.getIdentifier());
+            dropped.add(send(SftpConstants.SSH_FXP_CLOSE, b));
+        }
+        return entries;
+    }
+
+    /**
+     * Reads the replies left unread (a listing's close, a read sent beside a refused one) and
+     * drops them: their requests changed nothing that a later request depends on. Replies come in
+     * the order of their requests, so once a later reply is in, this does not wait.
+     */
+    void settle() throws IOException {
+        while (!dropped.isEmpty()) {
+            receive(dropped.poll());
+        }
+    }
+
+    private int readDirRequest(Handle dir) throws IOException {
+        Buffer b = request(dir.length() + 8);
+        b.putBytes(dir.getIdentifier());
+        return send(SftpConstants.SSH_FXP_READDIR, b);
+    }
+
+    /** Adds what the read {@code id} answered to {@code entries}; true when it said the listing has ended. */
+    private boolean readInto(int id, List<SftpClient.DirEntry> entries) throws IOException {
+        List<SftpClient.DirEntry> got = checkDirResponse(SftpResponse.parse(SftpConstants.SSH_FXP_READDIR, receive(id)), null);
+        if (got == null) {
+            return true;
+        }
+        entries.addAll(got);
+        return false;
     }
 
     Replies replies() {

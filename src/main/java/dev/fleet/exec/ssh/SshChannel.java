@@ -628,7 +628,7 @@ public final class SshChannel implements MemberChannel {
             if (attrs.isRegularFile()) {
                 stats.put(memberPath, stat(attrs));
             } else if (attrs.isDirectory()) {
-                walkStats(sftp, memberPath, stats, 0, memberOs);
+                walkStats(sftp::list, memberPath, stats, 0, memberOs);
             }
             return stats;
         }
@@ -636,7 +636,7 @@ public final class SshChannel implements MemberChannel {
         @Override
         public java.util.Map<String, FileStat> describe(java.util.Collection<String> memberFolders)
                 throws IOException, ChannelException {
-            return overConnection(() -> statsIn(sftp, memberFolders, memberOs), () -> "while comparing files; nothing was copied");
+            return overConnection(() -> statsIn(sftp::list, memberFolders, memberOs), () -> "while comparing files; nothing was copied");
         }
 
         @Override
@@ -729,24 +729,31 @@ public final class SshChannel implements MemberChannel {
      * path and the file's name joined with the member's separator, so that they are the very
      * strings {@link MemberPaths#join} gives the same files as destinations.
      */
-    static java.util.Map<String, FileStat> statsIn(SftpClient sftp, java.util.Collection<String> memberFolders, MemberOs os)
+    static java.util.Map<String, FileStat> statsIn(Listing listing, java.util.Collection<String> memberFolders, MemberOs os)
             throws IOException {
         java.util.Map<String, FileStat> stats = new java.util.HashMap<>();
         for (String folder : memberFolders) {
+            List<SftpClient.DirEntry> entries;
             try {
-                // The listing is read lazily: a missing folder shows while iterating.
-                for (SftpClient.DirEntry e : sftp.readDir(folder)) {
-                    if (e.getAttributes().isRegularFile()) {
-                        stats.put(child(folder, e.getFilename(), os), stat(e.getAttributes()));
-                    }
+                entries = listing.of(folder);
+            } catch (SftpException e) {
+                if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                    continue;
                 }
-            } catch (java.io.UncheckedIOException e) {
-                if (!(e.getCause() instanceof SftpException f) || f.getStatus() != SftpConstants.SSH_FX_NO_SUCH_FILE) {
-                    throw e.getCause();
+                throw e;
+            }
+            for (SftpClient.DirEntry e : entries) {
+                if (e.getAttributes().isRegularFile()) {
+                    stats.put(child(folder, e.getFilename(), os), stat(e.getAttributes()));
                 }
             }
         }
         return stats;
+    }
+
+    /** One folder's entries on the member ({@link FlightSftpClient#list}); a folder that is not there throws the server's refusal. */
+    interface Listing {
+        List<SftpClient.DirEntry> of(String folder) throws IOException;
     }
 
     private static String child(String dir, String name, MemberOs os) {
@@ -757,12 +764,12 @@ public final class SshChannel implements MemberChannel {
      * Regular files and links below {@code dir} with their size and time (links get none, so they
      * never look unchanged); stops at a depth of 64 (a link loop or an absurdly deep tree).
      */
-    static void walkStats(SftpClient sftp, String dir, java.util.Map<String, FileStat> files, int depth, MemberOs os)
+    static void walkStats(Listing listing, String dir, java.util.Map<String, FileStat> files, int depth, MemberOs os)
             throws IOException {
         if (depth > 64) {
             return;
         }
-        for (SftpClient.DirEntry e : sftp.readDir(dir)) {
+        for (SftpClient.DirEntry e : listing.of(dir)) {
             String name = e.getFilename();
             if (name.equals(".") || name.equals("..")) {
                 continue;
@@ -770,7 +777,7 @@ public final class SshChannel implements MemberChannel {
             String path = child(dir, name, os);
             SftpClient.Attributes a = e.getAttributes();
             if (a.isDirectory()) {
-                walkStats(sftp, path, files, depth + 1, os);
+                walkStats(listing, path, files, depth + 1, os);
             } else if (a.isRegularFile() || a.isSymbolicLink()) {
                 files.put(path, a.isRegularFile() ? stat(a) : new FileStat(-1, -1));
             }

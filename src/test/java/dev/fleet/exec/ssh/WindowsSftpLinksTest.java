@@ -118,11 +118,17 @@ class WindowsSftpLinksTest {
     /** Listed files carry the member's separator, so they match their destinations (skip unchanged, left part files). */
     @Test
     void listedFilesAreNamedAsTheirDestinationsAre() throws Exception {
-        Map<String, FileStat> listed = SshChannel.statsIn(sftp, List.of(WORK + "\\sub"), WIN);
+        Map<String, FileStat> listed = SshChannel.statsIn(this::listed, List.of(WORK + "\\sub"), WIN);
         String destination = MemberPaths.join(WORK + "\\sub", List.of("a.txt"), WIN);
         assertThat(listed).containsOnlyKeys(destination);
         Map<String, FileStat> walked = new java.util.TreeMap<>();
-        SshChannel.walkStats(sftp, WORK, walked, 0, WIN);
+        SshChannel.walkStats(this::listed, WORK, walked, 0, WIN);
         assertThat(walked).containsKey(MemberPaths.join(WORK, List.of("sub", "a.txt"), WIN));
+    }
+
+    private List<SftpClient.DirEntry> listed(String folder) throws IOException {
+        List<SftpClient.DirEntry> entries = new java.util.ArrayList<>();
+        sftp.readDir(folder).forEach(entries::add);
+        return entries;
     }
 }
