@@ -27,6 +27,14 @@ public interface MemberChannel extends AutoCloseable {
     /** The member's files for a batch of operations (one SFTP session over SSH); close it when done. */
     FileSession files() throws ChannelException;
 
+    /**
+     * Ends the file session an earlier batch left open for the next one, if there is one, and
+     * waits (a few seconds at most) until the member has ended it: a look at the member's file
+     * transfers must not count fleet's own idle session as one.
+     */
+    default void endKeptFileSession() {
+    }
+
     /** One download in a session of its own; batches use {@link #files()}. */
     default void download(String memberPath, Path localFile, LongConsumer progress) throws IOException, ChannelException {
         try (FileSession f = files()) {

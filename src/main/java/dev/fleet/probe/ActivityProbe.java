@@ -203,6 +203,8 @@ public final class ActivityProbe {
         if (script.isEmpty()) {
             return new Activity.Idle();
         }
+        // Fleet's own SFTP session, kept after a transfer for the next one, is no transfer.
+        channel.endKeptFileSession();
         CommandResult r = run(channel, script.get());
         Map<String, Integer> counts = new HashMap<>();
         Map<String, String> sessions = new HashMap<>();

@@ -314,7 +314,7 @@ set +f
 # A file transfer runs no such command. Its server side is a process of this user, found by its
 # user id and command line as fleet's own look finds it (an environment may have been overwritten
 # by a program that sets its process title): OpenSSH's sftp-server for an SFTP session (fleet
-# opens one per transfer and closes it after), "rsync --server" for rsync over SSH, "scp -t" or
+# opens one per transfer and keeps it at most 15 s after), "rsync --server" for rsync over SSH, "scp -t" or
 # "scp -f" for the legacy scp protocol. Each counts as work while it moves data: its byte
 # counters (/proc/PID/io) differ from the last run's, or cannot be read, or it is new. One that
 # sat still since the last run (a folder mounted with sshfs and not used) is no work, so the idle

@@ -95,11 +95,20 @@ public final class SshChannel implements MemberChannel {
                 try {
                     return runOn(lease.session(), commandLine, runId, request);
                 } catch (NotStarted e) {
+                    NotStarted last = e;
+                    if (lease.dropKeptSftp()) {
+                        // Refused, maybe, for the server's session limit, which a kept SFTP session counts against.
+                        try {
+                            return runOn(lease.session(), commandLine, runId, request);
+                        } catch (NotStarted again) {
+                            last = again;
+                        }
+                    }
                     // Dead, or refusing channels (its server's session limit): new work goes to a fresh
                     // connection; commands still running on this one are not cut off.
                     lease.retire();
                     if (attempt == 2) {
-                        throw new ChannelException("connection to " + target.address() + " failed: " + e.getMessage(), e);
+                        throw new ChannelException("connection to " + target.address() + " failed: " + last.getMessage(), last);
                     }
                 }
             }
@@ -199,18 +208,36 @@ public final class SshChannel implements MemberChannel {
         return OsDetection.parse(r.stdout());
     }
 
-    /** One pooled channel and one SFTP session for the whole batch; both are given back on close. */
+    /**
+     * One pooled channel and one SFTP session for the whole batch: the session an earlier batch
+     * left open on the connection where there is one ({@link SshPool#SFTP_KEPT}), else a new one.
+     * On close both are given back, the session kept open for the next batch where the batch
+     * ended without a failure.
+     */
     @Override
     public FileSession files() throws ChannelException {
+        SshPool.KeptSftp kept = pool.takeKeptSftp(target);
+        if (kept != null) {
+            return session(kept.lease(), kept.sftp());
+        }
         SshPool.Lease lease = pool.lease(target);
         try {
             lease.copiesFiles();
-            return new SftpSession(lease, sftp(lease.session()), target.address(), os, memberId, pool.streamsUploads(),
-                    this::takesStreamedWrites, this::extractsArchives);
+            return session(lease, sftp(lease.session()));
         } catch (ChannelException | RuntimeException e) {
             lease.close();
             throw e;
         }
+    }
+
+    @Override
+    public void endKeptFileSession() {
+        pool.dropKeptSftp(target);
+    }
+
+    private SftpSession session(SshPool.Lease lease, FlightSftpClient sftp) {
+        return new SftpSession(lease, sftp, target.address(), os, memberId, pool.streamsUploads(), this::takesStreamedWrites,
+                this::extractsArchives);
     }
 
     /**
@@ -266,6 +293,8 @@ public final class SshChannel implements MemberChannel {
         /** Folders this session has seen exist or has made: a folder of many files asks about each once. */
         private final java.util.Set<String> madeFolders = new java.util.HashSet<>();
         private final ArchiveUploads archives;
+        /** Whether an operation of this batch failed (a placement's refusal aside): its session is not kept. */
+        private boolean failed;
 
         SftpSession(SshPool.Lease lease, FlightSftpClient sftp, String address, OsCommands os, String memberId, boolean streamUploads,
                 java.util.function.Function<ClientSession, Optional<Boolean>> asksStreams,
@@ -300,15 +329,23 @@ public final class SshChannel implements MemberChannel {
         private <T> T overConnection(SftpCall<T> call, java.util.function.Supplier<String> during)
                 throws IOException, ChannelException {
             if (!connected()) {
+                failed = true;
                 throw new ChannelException("the connection to " + address + " was lost before this file; not copied");
             }
             try {
                 return call.run();
+            } catch (Refused e) {
+                // The placement's answer, given before the file's requests or after their replies.
+                throw e;
             } catch (IOException e) {
-                if (e instanceof Refused || stillConnected(e)) {
+                failed = true;
+                if (stillConnected(e)) {
                     throw e;
                 }
                 throw new ChannelException("the connection to " + address + " was lost " + during.get(), e);
+            } catch (RuntimeException e) {
+                failed = true;
+                throw e;
             }
         }
 
@@ -390,7 +427,16 @@ public final class SshChannel implements MemberChannel {
             if (!streamUploads) {
                 return FileSession.super.uploadTogether(uploads, placement);
             }
-            return archives.send(lease, uploads, placement);
+            try {
+                List<Together> sent = archives.send(lease, uploads, placement);
+                if (sent.stream().anyMatch(t -> t instanceof Together.Failed f && !(f.error() instanceof Refused))) {
+                    failed = true;
+                }
+                return sent;
+            } catch (RuntimeException e) {
+                failed = true;
+                throw e;
+            }
         }
 
         /**
@@ -645,8 +691,12 @@ public final class SshChannel implements MemberChannel {
                 sftp.remove(memberPath);
             } catch (SftpException e) {
                 if (e.getStatus() != SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                    failed = true;
                     throw e;
                 }
+            } catch (IOException | RuntimeException e) {
+                failed = true;
+                throw e;
             }
         }
 
@@ -661,8 +711,23 @@ public final class SshChannel implements MemberChannel {
             return overConnection(() -> resolveLinks(sftp, memberPath, memberOs), () -> "while checking where it lies");
         }
 
+        /**
+         * Keeps the SFTP session open for the next batch ({@link SshPool.Lease#keepSftp}) where
+         * nothing in this one failed: a failure can leave requests whose replies were never read,
+         * or a file open on the member. Else closes it and gives its channel back.
+         */
         @Override
         public void close() throws IOException {
+            if (!failed && connected()) {
+                try {
+                    sftp.settle();
+                    if (lease.keepSftp(sftp)) {
+                        return;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // Not kept then; closed below as any other.
+                }
+            }
             try {
                 sftp.close();
             } finally {

@@ -54,6 +54,16 @@ public final class SshPool implements AutoCloseable {
     /** OpenSSH allows 10 sessions (channels) per connection by default; stay under it. */
     static final int CHANNELS_PER_CONNECTION = 8;
 
+    /**
+     * How long a transfer's SFTP session is kept open after its call, for the next transfer call to
+     * the member ({@link Lease#keepSftp}): opening one costs three round trips and a process on the
+     * member. Short, since a kept session is a process on the member and one of the connection's
+     * channels, and the member's idle check sees it as a transfer the first time it looks.
+     */
+    static final Duration SFTP_KEPT = Duration.ofSeconds(15);
+    /** How long the end of a kept SFTP session is waited for. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+
     /** The name of the one thread the warm-ups run on, while they run: what shows them from outside. */
     public static final String TRANSFER_WARM_UP_THREAD = TransferWarmUps.THREAD_NAME;
 
@@ -123,6 +133,10 @@ public final class SshPool implements AutoCloseable {
                 }
             }
         }
+        if (p.channels.availablePermits() == 0) {
+            // A kept SFTP session gives its channel to new work.
+            dropKeptSftp(p);
+        }
         try {
             if (!p.channels.tryAcquire(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new ChannelException("all " + CHANNELS_PER_CONNECTION + " channels to " + target.address()
@@ -140,8 +154,16 @@ public final class SshPool implements AutoCloseable {
     /** A lease on one of {@code p}'s channels if one is free at once and the connection still takes work, else null. */
     private Lease leaseIfFree(String key, Pooled p) {
         synchronized (p) {
-            if (p.retired || !p.session.isOpen() || !p.channels.tryAcquire()) {
+            if (p.retired || !p.session.isOpen()) {
                 return null;
+            }
+        }
+        if (!p.channels.tryAcquire()) {
+            dropKeptSftp(p);
+            synchronized (p) {
+                if (p.retired || !p.session.isOpen() || !p.channels.tryAcquire()) {
+                    return null;
+                }
             }
         }
         p.lastUsed = clock.instant();
@@ -159,6 +181,7 @@ public final class SshPool implements AutoCloseable {
         synchronized (p) {
             p.retired = true;
         }
+        dropKeptSftp(p);
         log.debug("SSH connection {} takes no new work; it closes when its commands have ended", key);
     }
 
@@ -172,6 +195,7 @@ public final class SshPool implements AutoCloseable {
     public void invalidate(String key) {
         Pooled p = pool.remove(key);
         if (p != null) {
+            dropKeptSftp(p);
             synchronized (p) {
                 p.retired = true;
                 if (p.channels.availablePermits() == CHANNELS_PER_CONNECTION) {
@@ -179,6 +203,94 @@ public final class SshPool implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The SFTP session kept on {@code target}'s pooled connection since an earlier transfer call,
+     * with the lease on its channel, now the caller's; null when none is kept, or the one kept is
+     * no longer open (it is closed then).
+     */
+    KeptSftp takeKeptSftp(SshTarget target) {
+        Pooled p = pool.get(target.key());
+        if (p == null) {
+            return null;
+        }
+        KeptSftp kept;
+        synchronized (p) {
+            kept = p.keptSftp;
+            p.keptSftp = null;
+        }
+        if (kept == null) {
+            return null;
+        }
+        if (!kept.sftp().isOpen() || !p.session.isOpen() || p.session.isClosing()) {
+            kept.close();
+            return null;
+        }
+        p.lastUsed = clock.instant();
+        p.leaseChanged();
+        kept.lease().copiesFiles();
+        return kept;
+    }
+
+    /** Ends the SFTP session kept on {@code target}'s pooled connection, if one is, once the server has closed it too. */
+    void dropKeptSftp(SshTarget target) {
+        Pooled p = pool.get(target.key());
+        if (p != null) {
+            dropKeptSftp(p);
+        }
+    }
+
+    /** An SFTP session kept between transfer calls, and the lease on the channel it holds. */
+    record KeptSftp(Lease lease, FlightSftpClient sftp, Instant since) {
+        /**
+         * Ends the session and gives its channel back once the server has closed it too (a few
+         * seconds at most): the server's limit of sessions per connection counts it until then.
+         */
+        void close() {
+            try {
+                sftp.getClientChannel().close(false).await(CLOSE_WAIT.toMillis());
+            } catch (IOException | RuntimeException e) {
+                log.debug("closing a kept SFTP session: {}", e.toString());
+            } finally {
+                lease.close();
+            }
+        }
+    }
+
+    private boolean keepSftp(Lease lease, FlightSftpClient sftp) {
+        Pooled p = lease.pooled;
+        synchronized (p) {
+            if (p.retired || p.keptSftp != null || pool.get(lease.key) != p || !p.session.isOpen() || p.session.isClosing()
+                    || !sftp.isOpen()) {
+                return false;
+            }
+            lease.copiesNoMore();
+            p.keptSftp = new KeptSftp(lease, sftp, clock.instant());
+            p.leaseChanged();
+        }
+        ScheduledExecutorService r = reaper;
+        if (r != null) {
+            try {
+                r.schedule(this::closeIdle, SFTP_KEPT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // The pool is closing: the session goes with its connection.
+            }
+        }
+        return true;
+    }
+
+    private static boolean dropKeptSftp(Pooled p) {
+        KeptSftp kept;
+        synchronized (p) {
+            kept = p.keptSftp;
+            p.keptSftp = null;
+        }
+        if (kept == null) {
+            return false;
+        }
+        kept.close();
+        return true;
     }
 
     /** Closes every connection whose key starts with {@code prefix} (all of one member's). */
@@ -258,10 +370,16 @@ public final class SshPool implements AutoCloseable {
         return warmUps.lastUpload();
     }
 
-    /** Channels of {@code key}'s pooled connection free now (tests). */
+    /** Channels of {@code key}'s pooled connection free now, a kept SFTP session's among them: it gives its channel to new work (tests). */
     int freeChannels(String key) {
         Pooled p = pool.get(key);
-        return p == null ? CHANNELS_PER_CONNECTION : p.channels.availablePermits();
+        return p == null ? CHANNELS_PER_CONNECTION : p.freeChannels();
+    }
+
+    /** Whether an SFTP session is kept on {@code key}'s pooled connection now (tests). */
+    boolean keepsSftp(String key) {
+        Pooled p = pool.get(key);
+        return p != null && p.keptSftp != null;
     }
 
     /** Opens a separate, unpooled connection: used to prove that a login works. */
@@ -409,8 +527,24 @@ public final class SshPool implements AutoCloseable {
         return c;
     }
 
-    /** Closes connections nobody used for the idle period and that carry no open channel. */
+    /**
+     * Closes SFTP sessions kept longer than {@link #SFTP_KEPT}, then connections nobody used for
+     * the idle period and that carry no open channel.
+     */
     void closeIdle() {
+        Instant keptCutoff = clock.instant().minus(SFTP_KEPT);
+        pool.values().forEach(p -> {
+            KeptSftp kept = p.keptSftp;
+            if (kept != null && !kept.since().isAfter(keptCutoff)) {
+                synchronized (p) {
+                    if (p.keptSftp != kept) {
+                        return;
+                    }
+                    p.keptSftp = null;
+                }
+                kept.close();
+            }
+        });
         Instant cutoff = clock.instant().minus(idleClose);
         pool.forEach((key, p) -> {
             if (p.lastUsed.isBefore(cutoff) && p.channels.availablePermits() == CHANNELS_PER_CONNECTION) {
@@ -455,6 +589,8 @@ public final class SshPool implements AutoCloseable {
         volatile Instant lastUsed = Instant.EPOCH;
         /** Out of the pool: closed when its last lease is given back. */
         boolean retired;
+        /** The SFTP session kept since the last transfer call, if any ({@link #SFTP_KEPT}); guarded by this. */
+        volatile KeptSftp keptSftp;
         /** When a lease was last taken or given back ({@link System#nanoTime}): how long the connection has been quiet. */
         private volatile long leaseChangedNanos = System.nanoTime();
 
@@ -466,9 +602,14 @@ public final class SshPool implements AutoCloseable {
             leaseChangedNanos = System.nanoTime();
         }
 
-        /** How long no channel of this connection has been in use; 0 while one is. */
+        /** How long no channel of this connection has been in use (a kept SFTP session uses none); 0 while one is. */
         long quietForNanos() {
-            return channels.availablePermits() < CHANNELS_PER_CONNECTION ? 0 : System.nanoTime() - leaseChangedNanos;
+            return freeChannels() < CHANNELS_PER_CONNECTION ? 0 : System.nanoTime() - leaseChangedNanos;
+        }
+
+        /** Channels free now, a kept SFTP session's among them. */
+        int freeChannels() {
+            return channels.availablePermits() + (keptSftp != null ? 1 : 0);
         }
     }
 
@@ -506,6 +647,21 @@ public final class SshPool implements AutoCloseable {
             return owner.leaseIfFree(key, pooled);
         }
 
+        /**
+         * Keeps {@code sftp}, this lease's SFTP session with every reply read, open on the pooled
+         * connection for the next transfer call ({@link SshPool#takeKeptSftp}) with this lease,
+         * for at most {@link SshPool#SFTP_KEPT}; a session kept already, or a connection taking
+         * no new work, keeps none. Returns false where it was not kept: the caller closes both.
+         */
+        boolean keepSftp(FlightSftpClient sftp) {
+            return !released && owner.keepSftp(this, sftp);
+        }
+
+        /** Ends the SFTP session kept on this lease's connection, if one is, giving its channel back; whether one was. */
+        boolean dropKeptSftp() {
+            return SshPool.dropKeptSftp(pooled);
+        }
+
         /** This lease copies files until it is closed: the upload warm-up on its connection gives way. */
         void copiesFiles() {
             if (!copiesFiles && !released) {
@@ -514,13 +670,19 @@ public final class SshPool implements AutoCloseable {
             }
         }
 
+        /** Its copying is over, though it stays leased (a kept SFTP session's). */
+        private void copiesNoMore() {
+            if (copiesFiles) {
+                copiesFiles = false;
+                pooled.transfers.decrementAndGet();
+            }
+        }
+
         @Override
         public void close() {
             if (!released) {
                 released = true;
-                if (copiesFiles) {
-                    pooled.transfers.decrementAndGet();
-                }
+                copiesNoMore();
                 synchronized (pooled) {
                     pooled.channels.release();
                     pooled.leaseChanged();

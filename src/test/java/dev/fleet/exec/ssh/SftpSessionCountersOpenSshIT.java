@@ -70,6 +70,39 @@ class SftpSessionCountersOpenSshIT {
         }
     }
 
+    /**
+     * A transfer's session kept for the next call is an {@code sftp-server} on the member, which
+     * the member's transfer listing would count; {@link SshChannel#endKeptFileSession}, which the
+     * activity check calls before that listing, has it gone from the member when it returns.
+     */
+    @Test
+    void aKeptSessionIsGoneFromTheMemberOnceEnded() throws Exception {
+        Assumptions.assumeFalse(SSHD.get().sftpServer.equals("internal-sftp"),
+                "this sshd serves SFTP in its own process (no sftp-server program found): no session process to list");
+        SshTarget target = new SshTarget("m1|kept", "127.0.0.1", SSHD.get().port, SSHD.get().user, null, SSHD.get().key);
+        try (SshPool pool = new SshPool(new TofuHostKeys(tmp.resolve("known_hosts-kept")), CLOCK, Duration.ofSeconds(10),
+                Duration.ofMinutes(5), UploadWarmUp.usual())) {
+            SshChannel channel = new SshChannel("m1", target, pool, OsCommands.forOs(MemberOs.LINUX),
+                    new SpillFiles(tmp.resolve("out-kept"), CLOCK));
+            String listing = OsCommands.forOs(MemberOs.LINUX).transfersAndLogins(30).orElseThrow();
+            Map<String, String> before = sessions(channel.exec(CommandRequest.probe(listing, Duration.ofSeconds(10))).stdout());
+            java.nio.file.Path local = java.nio.file.Files.writeString(tmp.resolve("kept.txt"), "kept");
+            try (dev.fleet.exec.FileSession files = channel.files()) {
+                files.upload(local, SSHD.get().home.resolve("kept-" + System.nanoTime() + ".txt").toString(), 0, real -> null, n -> { });
+            }
+            assertThat(pool.keepsSftp(target.key())).isTrue();
+            Map<String, String> kept = sessions(channel.exec(CommandRequest.probe(listing, Duration.ofSeconds(10))).stdout());
+            kept.keySet().removeAll(before.keySet());
+            assertThat(kept).as("the kept session's sftp-server").hasSize(1);
+
+            channel.endKeptFileSession();
+
+            Map<String, String> after = sessions(channel.exec(CommandRequest.probe(listing, Duration.ofSeconds(10))).stdout());
+            assertThat(after).as("sftp-servers once the kept session was ended").doesNotContainKeys(kept.keySet().toArray(String[]::new));
+            assertThat(pool.keepsSftp(target.key())).isFalse();
+        }
+    }
+
     private static Map<String, String> sessions(String stdout) {
         Map<String, String> found = new HashMap<>();
         Matcher m = SESSION.matcher(stdout);
