@@ -153,13 +153,18 @@ public final class SshPool implements AutoCloseable {
 
     /** A lease on one of {@code p}'s channels if one is free at once and the connection still takes work, else null. */
     private Lease leaseIfFree(String key, Pooled p) {
+        boolean acquired;
         synchronized (p) {
             if (p.retired || !p.session.isOpen()) {
                 return null;
             }
+            acquired = p.channels.tryAcquire();
         }
-        if (!p.channels.tryAcquire()) {
-            dropKeptSftp(p);
+        if (!acquired) {
+            // A kept SFTP session gives its channel to new work.
+            if (!dropKeptSftp(p)) {
+                return null;
+            }
             synchronized (p) {
                 if (p.retired || !p.session.isOpen() || !p.channels.tryAcquire()) {
                     return null;

@@ -74,16 +74,35 @@ class KeptSftpSessionTest {
     @Test
     void aKeptSessionGivesItsChannelToNewWork() throws Exception {
         try (SshChannelFixture ssh = new SshChannelFixture(tmp.resolve("m"))) {
-            send(ssh, Files.writeString(tmp.resolve("a.txt"), "alpha"), ssh.work.resolve("one.txt"));
+            Path local = Files.writeString(tmp.resolve("a.txt"), "alpha");
+            String key = ssh.channelTarget().key();
+            send(ssh, local, ssh.work.resolve("one.txt"));
             List<SshPool.Lease> leases = new ArrayList<>();
+            try {
+                for (int i = 1; i < SshPool.CHANNELS_PER_CONNECTION; i++) {
+                    leases.add(ssh.pool.lease(ssh.channelTarget()));
+                }
+                assertThat(ssh.pool.keepsSftp(key)).as("kept while a channel was free beside it").isTrue();
+                // A second channel beside a transfer's (a stream's), taken only if free at once: the kept session's.
+                SshPool.Lease beside = leases.get(0).alsoIfFree();
+                assertThat(beside).isNotNull();
+                leases.add(beside);
+                assertThat(ssh.pool.keepsSftp(key)).isFalse();
+            } finally {
+                leases.forEach(SshPool.Lease::close);
+                leases.clear();
+            }
+
+            send(ssh, local, ssh.work.resolve("two.txt"));
             try {
                 for (int i = 0; i < SshPool.CHANNELS_PER_CONNECTION; i++) {
                     leases.add(ssh.pool.lease(ssh.channelTarget()));
                 }
-                assertThat(ssh.pool.keepsSftp(ssh.channelTarget().key())).isFalse();
+                assertThat(ssh.pool.keepsSftp(key)).isFalse();
             } finally {
                 leases.forEach(SshPool.Lease::close);
             }
+            assertThat(ssh.pool.freeChannels(key)).isEqualTo(SshPool.CHANNELS_PER_CONNECTION);
         }
     }
 
