@@ -795,8 +795,8 @@ final class SshBench {
      */
     private void farMember() throws Exception {
         long oneWay = FAR_ROUND_TRIP_MS / 2;
-        say("== S7. A member " + FAR_ROUND_TRIP_MS + " ms away (a delaying forwarder on 127.0.0.1): send_files of a 1 KiB file "
-                + "vs scp, and execute_command vs ssh, over a ControlMaster through the same link, " + FAR_RUNS
+        say("== S7. A member " + FAR_ROUND_TRIP_MS + " ms away (a delaying forwarder on 127.0.0.1): send_files and receive_files "
+                + "of a 1 KiB file vs scp, and execute_command vs ssh, over a ControlMaster through the same link, " + FAR_RUNS
                 + " timed runs each after one, alternating ==");
         Path srcDir = bench.newTempDir("s7-src");
         Path file = srcDir.resolve("small.txt");
@@ -831,6 +831,29 @@ final class SshBench {
                     }
                 }
             }
+            // The same file back: receive_files against scp from the member, alternating.
+            List<Double> got = new ArrayList<>();
+            List<Double> scpBack = new ArrayList<>();
+            Path back = bench.newTempDir("s7-back");
+            for (int run = 0; run <= FAR_RUNS; run++) {
+                for (int k = 0; k < 2; k++) {
+                    boolean fleetTurn = (run + k) % 2 == 0;
+                    Files.deleteIfExists(back.resolve("small.txt"));
+                    long t0 = System.nanoTime();
+                    if (fleetTurn) {
+                        s.ok("receive_files", Map.of("member_name", "far", "remote_paths", List.of("small.txt"), "local_dest",
+                                back.toString()), TRANSFER_WAIT_MS, bench.json);
+                    } else {
+                        scpOrSftp(concat(List.of("scp", "-q"), master.opts("-P"),
+                                List.of(user + "@" + HOST + ":" + work.resolve("small.txt"), back.toString())));
+                    }
+                    double ms = ms(System.nanoTime() - t0);
+                    checkCopy(file, back.resolve("small.txt"), fleetTurn ? "fleet receive_files" : "scp from the member");
+                    if (run > 0) {
+                        (fleetTurn ? got : scpBack).add(ms);
+                    }
+                }
+            }
             // The same link for a command: execute_command against ssh over the master.
             List<Double> exec = new ArrayList<>();
             List<Double> ssh = new ArrayList<>();
@@ -852,18 +875,25 @@ final class SshBench {
             Bench.Stats sh = Bench.Stats.of(ssh);
             Bench.Stats sf = Bench.Stats.of(fleet);
             Bench.Stats ss = Bench.Stats.of(scp);
+            Bench.Stats rf = Bench.Stats.of(got);
+            Bench.Stats rs = Bench.Stats.of(scpBack);
             say(String.format(Locale.ROOT, "  %-48s %s", "execute_command echo hi", se.brief()));
             say(String.format(Locale.ROOT, "  %-48s %s", "baseline: ssh echo hi over a ControlMaster", sh.brief()));
             say(String.format(Locale.ROOT, "  %-48s %s", "send_files, 1 KiB", sf.brief()));
             say(String.format(Locale.ROOT, "  %-48s %s", "baseline: scp over a ControlMaster, 1 KiB", ss.brief()));
-            say(String.format(Locale.ROOT, "  (in round trips of %d ms: execute_command %.1f, ssh %.1f, send_files %.1f, scp %.1f)",
-                    FAR_ROUND_TRIP_MS, se.median() / FAR_ROUND_TRIP_MS, sh.median() / FAR_ROUND_TRIP_MS,
-                    sf.median() / FAR_ROUND_TRIP_MS, ss.median() / FAR_ROUND_TRIP_MS));
+            say(String.format(Locale.ROOT, "  %-48s %s", "receive_files, 1 KiB", rf.brief()));
+            say(String.format(Locale.ROOT, "  %-48s %s", "baseline: scp from the member over a ControlMaster", rs.brief()));
+            say(String.format(Locale.ROOT, "  (in round trips of %d ms: execute_command %.1f, ssh %.1f, send_files %.1f, scp %.1f, "
+                    + "receive_files %.1f, scp back %.1f)", FAR_ROUND_TRIP_MS, se.median() / FAR_ROUND_TRIP_MS,
+                    sh.median() / FAR_ROUND_TRIP_MS, sf.median() / FAR_ROUND_TRIP_MS, ss.median() / FAR_ROUND_TRIP_MS,
+                    rf.median() / FAR_ROUND_TRIP_MS, rs.median() / FAR_ROUND_TRIP_MS));
             say("");
             bench.summary.add(new Bench.Row("S7 execute_command, member " + FAR_ROUND_TRIP_MS + " ms away", se.median(), "ms",
                     sh.median(), "ssh, ControlMaster, same link", Double.NaN, Double.NaN, Bench.Goal.NONE));
             bench.summary.add(new Bench.Row("S7 send_files 1 KiB, member " + FAR_ROUND_TRIP_MS + " ms away", sf.median(), "ms",
                     ss.median(), "scp, ControlMaster, same link", Double.NaN, Double.NaN, Bench.Goal.NONE));
+            bench.summary.add(new Bench.Row("S7 receive_files 1 KiB, member " + FAR_ROUND_TRIP_MS + " ms away", rf.median(), "ms",
+                    rs.median(), "scp, ControlMaster, same link", Double.NaN, Double.NaN, Bench.Goal.NONE));
         } finally {
             deleteTree(work);
         }

@@ -34,7 +34,7 @@ final class FlightSftpClient extends DefaultSftpClient {
     /** Writes of one flight in the air at most: a file that grew after it was planned small cannot queue without bound. */
     private static final int MOST_WRITES = 4;
     private static final String POSIX_RENAME = "posix-rename@openssh.com";
-    /** Requests whose replies nothing waits for (a listing's close), read by {@link #settle}. */
+    /** Requests whose replies nothing waits for (a listing's close, a download's), read by {@link #settle}. */
     private final Deque<Integer> dropped = new ArrayDeque<>();
 
     private FlightSftpClient(ClientSession session) throws IOException {
@@ -84,15 +84,13 @@ final class FlightSftpClient extends DefaultSftpClient {
                 end = readInto(second, end ? new ArrayList<>() : entries) || end;
             }
         } finally {
-            Buffer b = request(dir.length() + 8);
-            b.putBytes(dir.getIdentifier());
-            dropped.add(send(SftpConstants.SSH_FXP_CLOSE, b));
+            closeUnwaited(dir);
         }
         return entries;
     }
 
     /**
-     * Reads the replies left unread (a listing's close, a read sent beside a refused one) and
+     * Reads the replies left unread (a close of something only read, a read sent beside a refused one) and
      * drops them: their requests changed nothing that a later request depends on. Replies come in
      * the order of their requests, so once a later reply is in, this does not wait.
      */
@@ -100,6 +98,56 @@ final class FlightSftpClient extends DefaultSftpClient {
         while (!dropped.isEmpty()) {
             receive(dropped.poll());
         }
+    }
+
+    /** A file's attributes on its open handle and its first bytes ({@link #firstRead}). */
+    record FirstRead(SftpClient.Attributes attributes, byte[] bytes) {
+    }
+
+    /**
+     * The attributes of the file open as {@code handle} and its first {@code length} bytes (fewer
+     * at its end; none for an empty file), asked together: a file that fits one read comes whole,
+     * with its permission bits, in one round trip after the open.
+     */
+    FirstRead firstRead(Handle handle, int length) throws IOException {
+        byte[] id = handle.getIdentifier();
+        Buffer fstat = request(id.length + 16);
+        fstat.putBytes(id);
+        if (getVersion() >= SftpConstants.SFTP_V4) {
+            fstat.putUInt(SftpConstants.SSH_FILEXFER_ATTR_ALL);
+        }
+        int statId = send(SftpConstants.SSH_FXP_FSTAT, fstat);
+        Buffer read = request(id.length + 16);
+        read.putBytes(id);
+        read.putLong(0);
+        read.putUInt(length);
+        int readId = send(SftpConstants.SSH_FXP_READ, read);
+        SftpClient.Attributes attributes;
+        try {
+            attributes = checkAttributesResponse(SftpResponse.parse(SftpConstants.SSH_FXP_FSTAT, receive(statId)));
+        } catch (IOException | RuntimeException e) {
+            dropped.add(readId);
+            throw e;
+        }
+        SftpResponse data = SftpResponse.parse(SftpConstants.SSH_FXP_READ, receive(readId));
+        if (data.getType() == SftpConstants.SSH_FXP_DATA) {
+            return new FirstRead(attributes, data.getBuffer().getBytes());
+        }
+        try {
+            checkResponseStatus(data);
+        } catch (SftpException e) {
+            if (e.getStatus() != SftpConstants.SSH_FX_EOF) {
+                throw e;
+            }
+        }
+        return new FirstRead(attributes, new byte[0]);
+    }
+
+    /** Closes {@code handle}, a file or folder only read, without waiting: its reply is read by {@link #settle}. */
+    void closeUnwaited(Handle handle) throws IOException {
+        Buffer b = request(handle.length() + 8);
+        b.putBytes(handle.getIdentifier());
+        dropped.add(send(SftpConstants.SSH_FXP_CLOSE, b));
     }
 
     private int readDirRequest(Handle dir) throws IOException {

@@ -38,6 +38,7 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.client.session.ClientSession.ClientSessionEvent;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
+import org.apache.sshd.sftp.client.impl.SftpInputStreamAsync;
 import org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
@@ -645,13 +646,45 @@ public final class SshChannel implements MemberChannel {
                 Files.createDirectories(parent);
             }
             int request = sizes().read();
-            // The copy gets the member file's permission bits (this machine's umask applies), set as
-            // it is created: a file only its owner may read there is never readable by others here.
-            int mode = sftp.stat(memberPath).getPermissions() & CopiedModes.BITS;
-            try (InputStream in = sftp.read(memberPath, request);
-                 // A new file only: a file or link already under this name is never written through.
-                 OutputStream out = CopiedModes.createNew(localFile, mode)) {
-                copy(in, out, request, progress);
+            SftpClient.CloseableHandle handle = sftp.open(memberPath, SftpClient.OpenMode.Read);
+            boolean closed = false;
+            try {
+                // Its attributes and first bytes in one round trip: a small file comes whole.
+                FlightSftpClient.FirstRead first = sftp.firstRead(handle, request);
+                // Earlier closes not waited for were answered before these replies: read without a wait.
+                sftp.settle();
+                // The copy gets the member file's permission bits (this machine's umask applies), set as
+                // it is created: a file only its owner may read there is never readable by others here.
+                int mode = first.attributes().getPermissions() & CopiedModes.BITS;
+                byte[] head = first.bytes();
+                // A new file only: a file or link already under this name is never written through.
+                try (OutputStream out = CopiedModes.createNew(localFile, mode)) {
+                    out.write(head);
+                    progress.accept(head.length);
+                    if (head.length == request || head.length < first.attributes().getSize()) {
+                        // More may follow: read on from there, reads pipelined, until the member says the end.
+                        try (InputStream rest = new SftpInputStreamAsync(sftp, request, head.length, first.attributes().getSize(),
+                                memberPath, handle, false)) {
+                            copy(rest, out, request, done -> progress.accept(head.length + done));
+                        }
+                    }
+                }
+                // Only read: its close need not be waited for.
+                sftp.closeUnwaited(handle);
+                closed = true;
+            } finally {
+                if (!closed) {
+                    closeQuietly(handle);
+                }
+            }
+        }
+
+        /** After a failure, which is what is told: the session is not kept after it either way. */
+        private static void closeQuietly(SftpClient.CloseableHandle handle) {
+            try {
+                handle.close();
+            } catch (IOException | RuntimeException e) {
+                // The session may be gone (that is often why).
             }
         }
 

@@ -1,0 +1,54 @@
+package dev.fleet.exec.ssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fleet.exec.FileSession;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A download asks for the file's attributes and its first bytes in one flight after the open,
+ * and reads on with pipelined reads only where more may follow: files empty, of one byte, just
+ * under, at and over one read's worth, and of several, arrive byte for byte with their permission
+ * bits, progress counts every byte, and every file is closed on the member.
+ */
+class DownloadFlightTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everySizeArrivesWholeWithItsModeAndTheFileIsClosedOnTheMember() throws Exception {
+        try (SshChannelFixture ssh = new SshChannelFixture(tmp.resolve("m"))) {
+            int request;
+            try (SshPool.Lease lease = ssh.pool.lease(ssh.channelTarget());
+                 FlightSftpClient sftp = FlightSftpClient.open(lease.session())) {
+                request = SftpRequestSizes.of(lease.session(), sftp).read();
+            }
+            Random random = new Random(13);
+            Path back = Files.createDirectories(tmp.resolve("back"));
+            try (FileSession files = ssh.channel.files()) {
+                for (int size : new int[] {0, 1, request - 1, request, request + 1, 3 * request + 7}) {
+                    byte[] bytes = new byte[size];
+                    random.nextBytes(bytes);
+                    Path remote = Files.write(ssh.work.resolve("f" + size + ".bin"), bytes);
+                    Files.setPosixFilePermissions(remote, PosixFilePermissions.fromString(size % 2 == 0 ? "rw-------" : "rw-r-----"));
+                    Path local = back.resolve("f" + size + ".bin");
+                    AtomicLong progress = new AtomicLong();
+                    files.download(remote.toString(), local, progress::set);
+                    assertThat(Files.readAllBytes(local)).as("%d bytes", size).isEqualTo(bytes);
+                    assertThat(progress.get()).as("progress of %d bytes", size).isEqualTo(size);
+                    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(local))).as("mode of %d bytes", size)
+                            .isEqualTo(size % 2 == 0 ? "rw-------" : "rw-r-----");
+                }
+                // A look after them: every close not waited for has been answered by then.
+                files.realPathAfresh(ssh.work.toString());
+            }
+            assertThat(ssh.sshd.openSftpHandles()).as("files left open on the member").isZero();
+        }
+    }
+}
