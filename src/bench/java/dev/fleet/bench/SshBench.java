@@ -813,47 +813,19 @@ final class SshBench {
             master.open();
             List<Double> fleet = new ArrayList<>();
             List<Double> scp = new ArrayList<>();
-            for (int run = 0; run <= FAR_RUNS; run++) {
-                for (int k = 0; k < 2; k++) {
-                    boolean fleetTurn = (run + k) % 2 == 0;
-                    Files.deleteIfExists(work.resolve("small.txt"));
-                    long t0 = System.nanoTime();
-                    if (fleetTurn) {
-                        s.ok("send_files", Map.of("member_name", "far", "local_paths", List.of(file.toString())), TRANSFER_WAIT_MS,
-                                bench.json);
-                    } else {
-                        scpOrSftp(concat(List.of("scp", "-q"), master.opts("-P"), List.of(file.toString(), user + "@" + HOST + ":" + work)));
-                    }
-                    double ms = ms(System.nanoTime() - t0);
-                    checkCopy(file, work.resolve("small.txt"), fleetTurn ? "fleet send_files" : "scp");
-                    if (run > 0) {
-                        (fleetTurn ? fleet : scp).add(ms);
-                    }
-                }
-            }
-            // The same file back: receive_files against scp from the member, alternating.
+            alternate(file, work.resolve("small.txt"), fleet, scp,
+                    () -> s.ok("send_files", Map.of("member_name", "far", "local_paths", List.of(file.toString())), TRANSFER_WAIT_MS,
+                            bench.json),
+                    () -> scpOrSftp(concat(List.of("scp", "-q"), master.opts("-P"), List.of(file.toString(), user + "@" + HOST + ":" + work))));
+            // The same file back: receive_files against scp from the member.
             List<Double> got = new ArrayList<>();
             List<Double> scpBack = new ArrayList<>();
             Path back = bench.newTempDir("s7-back");
-            for (int run = 0; run <= FAR_RUNS; run++) {
-                for (int k = 0; k < 2; k++) {
-                    boolean fleetTurn = (run + k) % 2 == 0;
-                    Files.deleteIfExists(back.resolve("small.txt"));
-                    long t0 = System.nanoTime();
-                    if (fleetTurn) {
-                        s.ok("receive_files", Map.of("member_name", "far", "remote_paths", List.of("small.txt"), "local_dest",
-                                back.toString()), TRANSFER_WAIT_MS, bench.json);
-                    } else {
-                        scpOrSftp(concat(List.of("scp", "-q"), master.opts("-P"),
-                                List.of(user + "@" + HOST + ":" + work.resolve("small.txt"), back.toString())));
-                    }
-                    double ms = ms(System.nanoTime() - t0);
-                    checkCopy(file, back.resolve("small.txt"), fleetTurn ? "fleet receive_files" : "scp from the member");
-                    if (run > 0) {
-                        (fleetTurn ? got : scpBack).add(ms);
-                    }
-                }
-            }
+            alternate(file, back.resolve("small.txt"), got, scpBack,
+                    () -> s.ok("receive_files", Map.of("member_name", "far", "remote_paths", List.of("small.txt"), "local_dest",
+                            back.toString()), TRANSFER_WAIT_MS, bench.json),
+                    () -> scpOrSftp(concat(List.of("scp", "-q"), master.opts("-P"),
+                            List.of(user + "@" + HOST + ":" + work.resolve("small.txt"), back.toString()))));
             // The same link for a command: execute_command against ssh over the master.
             List<Double> exec = new ArrayList<>();
             List<Double> ssh = new ArrayList<>();
@@ -896,6 +868,33 @@ final class SshBench {
                     rs.median(), "scp, ControlMaster, same link", Double.NaN, Double.NaN, Bench.Goal.NONE));
         } finally {
             deleteTree(work);
+        }
+    }
+
+    /** One copy by fleet or by OpenSSH. */
+    private interface Copy {
+        void run() throws Exception;
+    }
+
+    /**
+     * Copies {@code source} to {@code copy} by fleet and by OpenSSH in turns (who goes first
+     * alternates), {@link #FAR_RUNS} timed runs each after one untimed; each copy is checked and
+     * removed before the next, and the times go to {@code fleetMs} and {@code openSshMs}.
+     */
+    private void alternate(Path source, Path copy, List<Double> fleetMs, List<Double> openSshMs, Copy byFleet, Copy byOpenSsh)
+            throws Exception {
+        for (int run = 0; run <= FAR_RUNS; run++) {
+            for (int k = 0; k < 2; k++) {
+                boolean fleetTurn = (run + k) % 2 == 0;
+                Files.deleteIfExists(copy);
+                long t0 = System.nanoTime();
+                (fleetTurn ? byFleet : byOpenSsh).run();
+                double ms = ms(System.nanoTime() - t0);
+                checkCopy(source, copy, fleetTurn ? "fleet" : "OpenSSH");
+                if (run > 0) {
+                    (fleetTurn ? fleetMs : openSshMs).add(ms);
+                }
+            }
         }
     }
 

@@ -220,11 +220,7 @@ public final class SshPool implements AutoCloseable {
         if (p == null) {
             return null;
         }
-        KeptSftp kept;
-        synchronized (p) {
-            kept = p.keptSftp;
-            p.keptSftp = null;
-        }
+        KeptSftp kept = p.takeKept();
         if (kept == null) {
             return null;
         }
@@ -286,11 +282,7 @@ public final class SshPool implements AutoCloseable {
     }
 
     private static boolean dropKeptSftp(Pooled p) {
-        KeptSftp kept;
-        synchronized (p) {
-            kept = p.keptSftp;
-            p.keptSftp = null;
-        }
+        KeptSftp kept = p.takeKept();
         if (kept == null) {
             return false;
         }
@@ -610,6 +602,13 @@ public final class SshPool implements AutoCloseable {
         /** How long no channel of this connection has been in use (a kept SFTP session uses none); 0 while one is. */
         long quietForNanos() {
             return freeChannels() < CHANNELS_PER_CONNECTION ? 0 : System.nanoTime() - leaseChangedNanos;
+        }
+
+        /** The kept SFTP session, now the caller's to use or close; null when none is kept. */
+        synchronized KeptSftp takeKept() {
+            KeptSftp kept = keptSftp;
+            keptSftp = null;
+            return kept;
         }
 
         /** Channels free now, a kept SFTP session's among them. */
