@@ -661,8 +661,10 @@ public final class SshChannel implements MemberChannel {
                 try (OutputStream out = CopiedModes.createNew(localFile, mode)) {
                     out.write(head);
                     progress.accept(head.length);
-                    if (head.length == request || head.length < first.attributes().getSize()) {
-                        // More may follow: read on from there, reads pipelined, until the member says the end.
+                    if (head.length == request || head.length < first.attributes().getSize()
+                            || !first.attributes().getFlags().contains(SftpClient.Attribute.Size)) {
+                        // More may follow (a read may also come back short before the end, where the
+                        // size is not stated): read on from there, reads pipelined, until the member says the end.
                         try (InputStream rest = new SftpInputStreamAsync(sftp, request, head.length, first.attributes().getSize(),
                                 memberPath, handle, false)) {
                             copy(rest, out, request, done -> progress.accept(head.length + done));
