@@ -379,6 +379,13 @@ public final class SshPool implements AutoCloseable {
         return p != null && p.keptSftp != null;
     }
 
+    /** Whether the SFTP session kept on {@code key}'s pooled connection is open as far as fleet has heard (tests). */
+    boolean keptSftpOpen(String key) {
+        Pooled p = pool.get(key);
+        KeptSftp kept = p == null ? null : p.keptSftp;
+        return kept != null && kept.sftp().isOpen();
+    }
+
     /** Opens a separate, unpooled connection: used to prove that a login works. */
     public ClientSession connectOnce(SshTarget target) throws ChannelException {
         return connect(target);

@@ -103,6 +103,45 @@ class SftpSessionCountersOpenSshIT {
         }
     }
 
+    /**
+     * A kept session whose {@code sftp-server} ended on the member (killed, or the member's own
+     * limit closed it) is not handed to the next transfer once the member's word of it has
+     * arrived: that one opens a new session and copies.
+     */
+    @Test
+    void aKeptSessionThatEndedOnTheMemberIsNotHandedOn() throws Exception {
+        Assumptions.assumeFalse(SSHD.get().sftpServer.equals("internal-sftp"),
+                "this sshd serves SFTP in its own process (no sftp-server program found): no session process to end");
+        SshTarget target = new SshTarget("m1|killed", "127.0.0.1", SSHD.get().port, SSHD.get().user, null, SSHD.get().key);
+        try (SshPool pool = new SshPool(new TofuHostKeys(tmp.resolve("known_hosts-killed")), CLOCK, Duration.ofSeconds(10),
+                Duration.ofMinutes(5), UploadWarmUp.usual())) {
+            SshChannel channel = new SshChannel("m1", target, pool, OsCommands.forOs(MemberOs.LINUX),
+                    new SpillFiles(tmp.resolve("out-killed"), CLOCK));
+            String listing = OsCommands.forOs(MemberOs.LINUX).transfersAndLogins(30).orElseThrow();
+            Map<String, String> before = sessions(channel.exec(CommandRequest.probe(listing, Duration.ofSeconds(10))).stdout());
+            java.nio.file.Path local = java.nio.file.Files.writeString(tmp.resolve("killed.txt"), "again");
+            String dest = SSHD.get().home.resolve("killed-" + System.nanoTime() + ".txt").toString();
+            try (dev.fleet.exec.FileSession files = channel.files()) {
+                files.upload(local, dest, 0, real -> null, n -> { });
+            }
+            Map<String, String> kept = sessions(channel.exec(CommandRequest.probe(listing, Duration.ofSeconds(10))).stdout());
+            kept.keySet().removeAll(before.keySet());
+            assertThat(kept).hasSize(1);
+            channel.exec(CommandRequest.probe("kill " + kept.keySet().iterator().next(), Duration.ofSeconds(10)));
+            // Once the member's word that the session ended has reached fleet (its channel's close).
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !pool.keptSftpOpen(target.key()));
+            assertThat(pool.keepsSftp(target.key())).as("still in its place, to be found closed").isTrue();
+
+            try (dev.fleet.exec.FileSession files = channel.files()) {
+                files.upload(local, dest + ".2", 0, real -> null, n -> { });
+            }
+            try (SshPool.Lease lease = pool.lease(target);
+                 SftpClient sftp = SftpClientFactory.instance().createSftpClient(lease.session())) {
+                assertThat(sftp.stat(dest + ".2").getSize()).isEqualTo(5);
+            }
+        }
+    }
+
     private static Map<String, String> sessions(String stdout) {
         Map<String, String> found = new HashMap<>();
         Matcher m = SESSION.matcher(stdout);
