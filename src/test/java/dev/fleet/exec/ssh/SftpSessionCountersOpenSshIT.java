@@ -9,6 +9,7 @@ import dev.fleet.os.OsCommands;
 import dev.fleet.testing.MutableClock;
 import dev.fleet.testing.RealSshd;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,23 +40,53 @@ class SftpSessionCountersOpenSshIT {
     @TempDir
     static Path tmp;
 
-    @Test
-    void anSftpSessionIsListedWithCountersThatMoveWithItsData() throws Exception {
+    /** A pool and a channel to the test sshd, under a key and folders of their own. */
+    private record Reached(SshTarget target, SshPool pool, SshChannel channel) implements AutoCloseable {
+        /** The member's SFTP sessions now, by process id, with their counters. */
+        Map<String, String> sessions() throws Exception {
+            String listing = OsCommands.forOs(MemberOs.LINUX).transfersAndLogins(30).orElseThrow();
+            return SftpSessionCountersOpenSshIT.sessions(channel.exec(CommandRequest.probe(listing, Duration.ofSeconds(10))).stdout());
+        }
+
+        /** The SFTP sessions that are there now and were not in {@code before}. */
+        Map<String, String> newSince(Map<String, String> before) throws Exception {
+            Map<String, String> now = sessions();
+            now.keySet().removeAll(before.keySet());
+            return now;
+        }
+
+        /** Sends {@code local} to {@code dest} as a transfer call does: one batch, its session kept after it. */
+        void send(Path local, String dest) throws Exception {
+            try (dev.fleet.exec.FileSession files = channel.files()) {
+                files.upload(local, dest, 0, real -> null, n -> { });
+            }
+        }
+
+        @Override
+        public void close() {
+            pool.close();
+        }
+    }
+
+    private static Reached reach(String name) {
         Assumptions.assumeFalse(SSHD.get().sftpServer.equals("internal-sftp"),
                 "this sshd serves SFTP in its own process (no sftp-server program found): no session process to list");
-        SshTarget target = new SshTarget("m1|counters", "127.0.0.1", SSHD.get().port, SSHD.get().user, null, SSHD.get().key);
-        try (SshPool pool = new SshPool(new TofuHostKeys(tmp.resolve("known_hosts")), CLOCK, Duration.ofSeconds(10),
-                Duration.ofMinutes(5), UploadWarmUp.usual())) {
-            SshChannel channel = new SshChannel("m1", target, pool, OsCommands.forOs(MemberOs.LINUX),
-                    new SpillFiles(tmp.resolve("out"), CLOCK));
-            String listing = OsCommands.forOs(MemberOs.LINUX).transfersAndLogins(30).orElseThrow();
-            Map<String, String> before = sessions(channel.exec(CommandRequest.probe(listing, Duration.ofSeconds(10))).stdout());
+        SshTarget target = new SshTarget("m1|" + name, "127.0.0.1", SSHD.get().port, SSHD.get().user, null, SSHD.get().key);
+        SshPool pool = new SshPool(new TofuHostKeys(tmp.resolve("known_hosts-" + name)), CLOCK, Duration.ofSeconds(10),
+                Duration.ofMinutes(5), UploadWarmUp.usual());
+        SshChannel channel = new SshChannel("m1", target, pool, OsCommands.forOs(MemberOs.LINUX),
+                new SpillFiles(tmp.resolve("out-" + name), CLOCK));
+        return new Reached(target, pool, channel);
+    }
 
-            try (SshPool.Lease lease = pool.lease(target);
+    @Test
+    void anSftpSessionIsListedWithCountersThatMoveWithItsData() throws Exception {
+        try (Reached m = reach("counters")) {
+            Map<String, String> before = m.sessions();
+            try (SshPool.Lease lease = m.pool().lease(m.target());
                  SftpClient sftp = SftpClientFactory.instance().createSftpClient(lease.session())) {
                 sftp.stat(SSHD.get().home.toString());
-                Map<String, String> open = sessions(channel.exec(CommandRequest.probe(listing, Duration.ofSeconds(10))).stdout());
-                open.keySet().removeAll(before.keySet());
+                Map<String, String> open = m.newSince(before);
                 assertThat(open).as("the new session's sftp-server").hasSize(1);
                 String pid = open.keySet().iterator().next();
                 assertThat(open.get(pid)).as("its counters, readable by its user").matches("[0-9]+/[0-9]+/");
@@ -63,8 +94,7 @@ class SftpSessionCountersOpenSshIT {
                 try (OutputStream out = sftp.write(SSHD.get().home.resolve("counted-" + System.nanoTime() + ".bin").toString())) {
                     out.write(new byte[256 * 1024]);
                 }
-                Map<String, String> after = sessions(channel.exec(CommandRequest.probe(listing, Duration.ofSeconds(10))).stdout());
-                assertThat(after.get(pid)).as("counters after 256 KiB went through it").matches("[0-9]+/[0-9]+/")
+                assertThat(m.sessions().get(pid)).as("counters after 256 KiB went through it").matches("[0-9]+/[0-9]+/")
                         .isNotEqualTo(open.get(pid));
             }
         }
@@ -77,29 +107,17 @@ class SftpSessionCountersOpenSshIT {
      */
     @Test
     void aKeptSessionIsGoneFromTheMemberOnceEnded() throws Exception {
-        Assumptions.assumeFalse(SSHD.get().sftpServer.equals("internal-sftp"),
-                "this sshd serves SFTP in its own process (no sftp-server program found): no session process to list");
-        SshTarget target = new SshTarget("m1|kept", "127.0.0.1", SSHD.get().port, SSHD.get().user, null, SSHD.get().key);
-        try (SshPool pool = new SshPool(new TofuHostKeys(tmp.resolve("known_hosts-kept")), CLOCK, Duration.ofSeconds(10),
-                Duration.ofMinutes(5), UploadWarmUp.usual())) {
-            SshChannel channel = new SshChannel("m1", target, pool, OsCommands.forOs(MemberOs.LINUX),
-                    new SpillFiles(tmp.resolve("out-kept"), CLOCK));
-            String listing = OsCommands.forOs(MemberOs.LINUX).transfersAndLogins(30).orElseThrow();
-            Map<String, String> before = sessions(channel.exec(CommandRequest.probe(listing, Duration.ofSeconds(10))).stdout());
-            java.nio.file.Path local = java.nio.file.Files.writeString(tmp.resolve("kept.txt"), "kept");
-            try (dev.fleet.exec.FileSession files = channel.files()) {
-                files.upload(local, SSHD.get().home.resolve("kept-" + System.nanoTime() + ".txt").toString(), 0, real -> null, n -> { });
-            }
-            assertThat(pool.keepsSftp(target.key())).isTrue();
-            Map<String, String> kept = sessions(channel.exec(CommandRequest.probe(listing, Duration.ofSeconds(10))).stdout());
-            kept.keySet().removeAll(before.keySet());
+        try (Reached m = reach("kept")) {
+            Map<String, String> before = m.sessions();
+            m.send(Files.writeString(tmp.resolve("kept.txt"), "kept"), SSHD.get().home.resolve("kept-" + System.nanoTime() + ".txt").toString());
+            assertThat(m.pool().keepsSftp(m.target().key())).isTrue();
+            Map<String, String> kept = m.newSince(before);
             assertThat(kept).as("the kept session's sftp-server").hasSize(1);
 
-            channel.endKeptFileSession();
+            m.channel().endKeptFileSession();
 
-            Map<String, String> after = sessions(channel.exec(CommandRequest.probe(listing, Duration.ofSeconds(10))).stdout());
-            assertThat(after).as("sftp-servers once the kept session was ended").doesNotContainKeys(kept.keySet().toArray(String[]::new));
-            assertThat(pool.keepsSftp(target.key())).isFalse();
+            assertThat(m.sessions()).as("sftp-servers once the kept session was ended").doesNotContainKeys(kept.keySet().toArray(String[]::new));
+            assertThat(m.pool().keepsSftp(m.target().key())).isFalse();
         }
     }
 
@@ -110,32 +128,20 @@ class SftpSessionCountersOpenSshIT {
      */
     @Test
     void aKeptSessionThatEndedOnTheMemberIsNotHandedOn() throws Exception {
-        Assumptions.assumeFalse(SSHD.get().sftpServer.equals("internal-sftp"),
-                "this sshd serves SFTP in its own process (no sftp-server program found): no session process to end");
-        SshTarget target = new SshTarget("m1|killed", "127.0.0.1", SSHD.get().port, SSHD.get().user, null, SSHD.get().key);
-        try (SshPool pool = new SshPool(new TofuHostKeys(tmp.resolve("known_hosts-killed")), CLOCK, Duration.ofSeconds(10),
-                Duration.ofMinutes(5), UploadWarmUp.usual())) {
-            SshChannel channel = new SshChannel("m1", target, pool, OsCommands.forOs(MemberOs.LINUX),
-                    new SpillFiles(tmp.resolve("out-killed"), CLOCK));
-            String listing = OsCommands.forOs(MemberOs.LINUX).transfersAndLogins(30).orElseThrow();
-            Map<String, String> before = sessions(channel.exec(CommandRequest.probe(listing, Duration.ofSeconds(10))).stdout());
-            java.nio.file.Path local = java.nio.file.Files.writeString(tmp.resolve("killed.txt"), "again");
+        try (Reached m = reach("killed")) {
+            Map<String, String> before = m.sessions();
+            Path local = Files.writeString(tmp.resolve("killed.txt"), "again");
             String dest = SSHD.get().home.resolve("killed-" + System.nanoTime() + ".txt").toString();
-            try (dev.fleet.exec.FileSession files = channel.files()) {
-                files.upload(local, dest, 0, real -> null, n -> { });
-            }
-            Map<String, String> kept = sessions(channel.exec(CommandRequest.probe(listing, Duration.ofSeconds(10))).stdout());
-            kept.keySet().removeAll(before.keySet());
+            m.send(local, dest);
+            Map<String, String> kept = m.newSince(before);
             assertThat(kept).hasSize(1);
-            channel.exec(CommandRequest.probe("kill " + kept.keySet().iterator().next(), Duration.ofSeconds(10)));
+            m.channel().exec(CommandRequest.probe("kill " + kept.keySet().iterator().next(), Duration.ofSeconds(10)));
             // Once the member's word that the session ended has reached fleet (its channel's close).
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !pool.keptSftpOpen(target.key()));
-            assertThat(pool.keepsSftp(target.key())).as("still in its place, to be found closed").isTrue();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !m.pool().keptSftpOpen(m.target().key()));
+            assertThat(m.pool().keepsSftp(m.target().key())).as("still in its place, to be found closed").isTrue();
 
-            try (dev.fleet.exec.FileSession files = channel.files()) {
-                files.upload(local, dest + ".2", 0, real -> null, n -> { });
-            }
-            try (SshPool.Lease lease = pool.lease(target);
+            m.send(local, dest + ".2");
+            try (SshPool.Lease lease = m.pool().lease(m.target());
                  SftpClient sftp = SftpClientFactory.instance().createSftpClient(lease.session())) {
                 assertThat(sftp.stat(dest + ".2").getSize()).isEqualTo(5);
             }
