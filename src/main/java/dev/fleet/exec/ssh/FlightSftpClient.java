@@ -90,9 +90,9 @@ final class FlightSftpClient extends DefaultSftpClient {
     }
 
     /**
-     * Reads the replies left unread (a close of something only read, a read sent beside a refused one) and
-     * drops them: their requests changed nothing that a later request depends on. Replies come in
-     * the order of their requests, so once a later reply is in, this does not wait.
+     * Reads the replies left unread (a close of something only read, a read sent beside a refused
+     * one) and drops them: their requests changed nothing that a later request depends on. Replies
+     * come in the order of their requests, so once a later reply is in, this does not wait.
      */
     void settle() throws IOException {
         while (!dropped.isEmpty()) {

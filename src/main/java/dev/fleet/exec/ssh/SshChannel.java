@@ -851,7 +851,10 @@ public final class SshChannel implements MemberChannel {
         return stats;
     }
 
-    /** One folder's entries on the member ({@link FlightSftpClient#list}); a folder that is not there throws the server's refusal. */
+    /**
+     * One folder's entries on the member ({@link FlightSftpClient#list}); a folder that is not
+     * there throws the server's refusal.
+     */
     interface Listing {
         List<SftpClient.DirEntry> of(String folder) throws IOException;
     }

@@ -367,7 +367,10 @@ public final class SshPool implements AutoCloseable {
         return warmUps.lastUpload();
     }
 
-    /** Channels of {@code key}'s pooled connection free now, a kept SFTP session's among them: it gives its channel to new work (tests). */
+    /**
+     * Channels of {@code key}'s pooled connection free now, a kept SFTP session's among them: it
+     * gives its channel to new work (tests).
+     */
     int freeChannels(String key) {
         Pooled p = pool.get(key);
         return p == null ? CHANNELS_PER_CONNECTION : p.freeChannels();
