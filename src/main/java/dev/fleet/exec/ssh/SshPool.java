@@ -541,14 +541,8 @@ public final class SshPool implements AutoCloseable {
     void closeIdle() {
         Instant keptCutoff = clock.instant().minus(SFTP_KEPT);
         pool.values().forEach(p -> {
-            KeptSftp kept = p.keptSftp;
-            if (kept != null && !kept.since().isAfter(keptCutoff)) {
-                synchronized (p) {
-                    if (p.keptSftp != kept) {
-                        return;
-                    }
-                    p.keptSftp = null;
-                }
+            KeptSftp kept = p.takeKeptSince(keptCutoff);
+            if (kept != null) {
                 kept.close();
             }
         });
@@ -616,7 +610,15 @@ public final class SshPool implements AutoCloseable {
 
         /** The kept SFTP session, now the caller's to use or close; null when none is kept. */
         synchronized KeptSftp takeKept() {
+            return takeKeptSince(Instant.MAX);
+        }
+
+        /** {@link #takeKept}, only of a session kept at or before {@code cutoff}; else null, and it stays. */
+        synchronized KeptSftp takeKeptSince(Instant cutoff) {
             KeptSftp kept = keptSftp;
+            if (kept == null || kept.since().isAfter(cutoff)) {
+                return null;
+            }
             keptSftp = null;
             return kept;
         }
