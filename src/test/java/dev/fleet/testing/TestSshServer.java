@@ -40,6 +40,8 @@ public final class TestSshServer implements AutoCloseable {
     private Integer channelLimit;
     private int[] sftpLimits;
     private Integer sftpVersion;
+    /** The most bytes one read of a file gives the SFTP server (0: as many as asked for). */
+    private volatile int shortReads;
     private final java.util.concurrent.atomic.AtomicInteger largestWrite = new java.util.concurrent.atomic.AtomicInteger();
     /** Every file written over SFTP, as the server resolved it, and how many bytes each received. */
     private final java.util.Map<Path, java.util.concurrent.atomic.AtomicLong> written = new java.util.concurrent.ConcurrentHashMap<>();
@@ -118,6 +120,7 @@ public final class TestSshServer implements AutoCloseable {
         }
         SftpSubsystemFactory sftp = new SftpSubsystemFactory();
         sftp.addSftpEventListener(sftpWatch());
+        sftp.setFileSystemAccessor(new ShortReadsAccessor());
         s.setSubsystemFactories(List.of(sftp));
         s.setFileSystemFactory(new NativeFileSystemFactory());
         s.start();
@@ -166,6 +169,93 @@ public final class TestSshServer implements AutoCloseable {
     public TestSshServer limitSftpRequests(int read, int write) {
         this.sftpLimits = new int[] {read, write};
         return this;
+    }
+
+    /**
+     * From now on, a read of an open file gives the SFTP server at most {@code bytes}, so its read
+     * replies come back short before the file's end, as a server may answer (0: reads as usual).
+     */
+    public TestSshServer shortReads(int bytes) {
+        this.shortReads = bytes;
+        return this;
+    }
+
+    /**
+     * Files as the default accessor opens them; one opened only for reading while
+     * {@link #shortReads} is set has each read cut to it (a file written to stays MINA's own
+     * channel, which its fsync needs).
+     */
+    private final class ShortReadsAccessor implements org.apache.sshd.sftp.server.SftpFileSystemAccessor {
+        @Override
+        public java.nio.channels.SeekableByteChannel openFile(org.apache.sshd.sftp.server.SftpSubsystemProxy subsystem,
+                FileHandle fileHandle, Path file, String handle, java.util.Set<? extends java.nio.file.OpenOption> options,
+                java.nio.file.attribute.FileAttribute<?>... attrs) throws IOException {
+            java.nio.channels.SeekableByteChannel opened = org.apache.sshd.sftp.server.SftpFileSystemAccessor.super.openFile(
+                    subsystem, fileHandle, file, handle, options, attrs);
+            boolean readOnly = !options.contains(java.nio.file.StandardOpenOption.WRITE)
+                    && !options.contains(java.nio.file.StandardOpenOption.APPEND);
+            return shortReads > 0 && readOnly ? new ShortReads(opened) : opened;
+        }
+    }
+
+    /** A file channel whose reads give at most {@link #shortReads} bytes each; everything else as it is. */
+    private final class ShortReads implements java.nio.channels.SeekableByteChannel {
+        private final java.nio.channels.SeekableByteChannel file;
+
+        ShortReads(java.nio.channels.SeekableByteChannel file) {
+            this.file = file;
+        }
+
+        @Override
+        public int read(java.nio.ByteBuffer dst) throws IOException {
+            int most = shortReads;
+            if (most <= 0 || dst.remaining() <= most) {
+                return file.read(dst);
+            }
+            java.nio.ByteBuffer part = dst.slice().limit(most);
+            int n = file.read(part);
+            if (n > 0) {
+                dst.position(dst.position() + n);
+            }
+            return n;
+        }
+
+        @Override
+        public int write(java.nio.ByteBuffer src) throws IOException {
+            return file.write(src);
+        }
+
+        @Override
+        public long position() throws IOException {
+            return file.position();
+        }
+
+        @Override
+        public java.nio.channels.SeekableByteChannel position(long newPosition) throws IOException {
+            file.position(newPosition);
+            return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return file.size();
+        }
+
+        @Override
+        public java.nio.channels.SeekableByteChannel truncate(long size) throws IOException {
+            file.truncate(size);
+            return this;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return file.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            file.close();
+        }
     }
 
     /** The most data any one SFTP write request carried so far. */
