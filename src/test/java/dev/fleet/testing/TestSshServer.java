@@ -42,6 +42,8 @@ public final class TestSshServer implements AutoCloseable {
     private Integer sftpVersion;
     /** The most bytes one read of a file gives the SFTP server (0: as many as asked for). */
     private volatile int shortReads;
+    /** Whether the SFTP server leaves every file's size out of the attributes it reports. */
+    private volatile boolean statesNoSize;
     private final java.util.concurrent.atomic.AtomicInteger largestWrite = new java.util.concurrent.atomic.AtomicInteger();
     /** Every file written over SFTP, as the server resolved it, and how many bytes each received. */
     private final java.util.Map<Path, java.util.concurrent.atomic.AtomicLong> written = new java.util.concurrent.ConcurrentHashMap<>();
@@ -120,7 +122,7 @@ public final class TestSshServer implements AutoCloseable {
         }
         SftpSubsystemFactory sftp = new SftpSubsystemFactory();
         sftp.addSftpEventListener(sftpWatch());
-        sftp.setFileSystemAccessor(new ShortReadsAccessor());
+        sftp.setFileSystemAccessor(new AlteredFileAccess());
         s.setSubsystemFactories(List.of(sftp));
         s.setFileSystemFactory(new NativeFileSystemFactory());
         s.start();
@@ -180,12 +182,19 @@ public final class TestSshServer implements AutoCloseable {
         return this;
     }
 
+    /** From now on, the SFTP server reports files' attributes without their size, as a server may. */
+    public TestSshServer statesNoSize() {
+        this.statesNoSize = true;
+        return this;
+    }
+
     /**
      * Files as the default accessor opens them; one opened only for reading while
      * {@link #shortReads} is set has each read cut to it (a file written to stays MINA's own
-     * channel, which its fsync needs).
+     * channel, which its fsync needs). Attributes as the default reports them, without the size
+     * once {@link #statesNoSize} is set.
      */
-    private final class ShortReadsAccessor implements org.apache.sshd.sftp.server.SftpFileSystemAccessor {
+    private final class AlteredFileAccess implements org.apache.sshd.sftp.server.SftpFileSystemAccessor {
         @Override
         public java.nio.channels.SeekableByteChannel openFile(org.apache.sshd.sftp.server.SftpSubsystemProxy subsystem,
                 FileHandle fileHandle, Path file, String handle, java.util.Set<? extends java.nio.file.OpenOption> options,
@@ -195,6 +204,21 @@ public final class TestSshServer implements AutoCloseable {
             boolean readOnly = !options.contains(java.nio.file.StandardOpenOption.WRITE)
                     && !options.contains(java.nio.file.StandardOpenOption.APPEND);
             return shortReads > 0 && readOnly ? new ShortReads(opened) : opened;
+        }
+
+        @Override
+        public java.util.NavigableMap<String, Object> resolveReportedFileAttributes(
+                org.apache.sshd.sftp.server.SftpSubsystemProxy subsystem, Path file, int flags,
+                java.util.NavigableMap<String, Object> attrs, java.nio.file.LinkOption... options) throws IOException {
+            java.util.NavigableMap<String, Object> reported = org.apache.sshd.sftp.server.SftpFileSystemAccessor.super
+                    .resolveReportedFileAttributes(subsystem, file, flags, attrs, options);
+            if (!statesNoSize) {
+                return reported;
+            }
+            java.util.NavigableMap<String, Object> without = new java.util.TreeMap<>(reported.comparator());
+            without.putAll(reported);
+            without.remove("size");
+            return without;
         }
     }
 

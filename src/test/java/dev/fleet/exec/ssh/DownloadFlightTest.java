@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and reads on with pipelined reads only where more may follow: files empty, of one byte, just
  * under, at and over one read's worth, and of several, arrive byte for byte with their permission
  * bits, progress counts every byte, and every file is closed on the member. A server whose first
- * read comes back short before the file's end is read on, not taken as the end.
+ * read comes back short before the file's end is read on, not taken as the end; so is one whose
+ * first reply is not full where the server states no size at all.
  */
 class DownloadFlightTest {
     @TempDir
@@ -73,6 +74,28 @@ class DownloadFlightTest {
                     assertThat(Files.size(local)).as("length of %d bytes", size).isEqualTo(size);
                     assertThat(Files.readAllBytes(local)).as("%d bytes", size).isEqualTo(bytes);
                     assertThat(progress.get()).as("progress of %d bytes", size).isEqualTo(size);
+                }
+                files.realPathAfresh(ssh.work.toString());
+            }
+            assertThat(ssh.sshd.openSftpHandles()).as("files left open on the member").isZero();
+        }
+    }
+
+    @Test
+    void whereTheServerStatesNoSizeAShortFirstReadIsReadOn() throws Exception {
+        try (SshChannelFixture ssh = new SshChannelFixture(tmp.resolve("m"))) {
+            ssh.sshd.shortReads(1000).statesNoSize();
+            Random random = new Random(19);
+            Path back = Files.createDirectories(tmp.resolve("back"));
+            try (FileSession files = ssh.channel.files()) {
+                for (int size : new int[] {0, 999, 1000, 1001, 70_007}) {
+                    byte[] bytes = new byte[size];
+                    random.nextBytes(bytes);
+                    Path remote = Files.write(ssh.work.resolve("n" + size + ".bin"), bytes);
+                    Path local = back.resolve("n" + size + ".bin");
+                    files.download(remote.toString(), local, done -> { });
+                    assertThat(Files.size(local)).as("length of %d bytes", size).isEqualTo(size);
+                    assertThat(Files.readAllBytes(local)).as("%d bytes", size).isEqualTo(bytes);
                 }
                 files.realPathAfresh(ssh.work.toString());
             }
