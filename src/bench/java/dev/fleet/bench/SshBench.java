@@ -77,6 +77,8 @@ final class SshBench {
     /** S7's link: about a cloud region away. */
     private static final long FAR_ROUND_TRIP_MS = 100;
     private static final int FAR_RUNS = 4;
+    /** S7's large file: enough to show what one channel's window allows over the link. */
+    private static final long FAR_LARGE_MB = 32;
     private static final String SCP_MASTER_DEFAULT_CIPHER = "scp, ControlMaster, OpenSSH's default cipher";
     /**
      * The cipher fleet negotiates with OpenSSH (the first of {@code SshPool.CIPHERS}), which every
@@ -826,6 +828,22 @@ final class SshBench {
                             back.toString()), TRANSFER_WAIT_MS, bench.json),
                     () -> scpOrSftp(concat(List.of("scp", "-q"), master.opts("-P"),
                             List.of(user + "@" + HOST + ":" + work.resolve("small.txt"), back.toString()))));
+            // A large file each way: what a channel's window allows over such a link.
+            Path large = srcDir.resolve("large.bin");
+            writeRandom(large, FAR_LARGE_MB * 1024L * 1024, 77);
+            List<Double> sendLarge = new ArrayList<>();
+            List<Double> scpLarge = new ArrayList<>();
+            alternate(large, work.resolve("large.bin"), sendLarge, scpLarge,
+                    () -> s.ok("send_files", Map.of("member_name", "far", "local_paths", List.of(large.toString())), TRANSFER_WAIT_MS,
+                            bench.json),
+                    () -> scpOrSftp(concat(List.of("scp", "-q"), master.opts("-P"), List.of(large.toString(), user + "@" + HOST + ":" + work))));
+            List<Double> getLarge = new ArrayList<>();
+            List<Double> scpBackLarge = new ArrayList<>();
+            alternate(large, back.resolve("large.bin"), getLarge, scpBackLarge,
+                    () -> s.ok("receive_files", Map.of("member_name", "far", "remote_paths", List.of("large.bin"), "local_dest",
+                            back.toString()), TRANSFER_WAIT_MS, bench.json),
+                    () -> scpOrSftp(concat(List.of("scp", "-q"), master.opts("-P"),
+                            List.of(user + "@" + HOST + ":" + work.resolve("large.bin"), back.toString()))));
             // The same link for a command: execute_command against ssh over the master.
             List<Double> exec = new ArrayList<>();
             List<Double> ssh = new ArrayList<>();
@@ -855,6 +873,18 @@ final class SshBench {
             say(String.format(Locale.ROOT, "  %-48s %s", "baseline: scp over a ControlMaster, 1 KiB", ss.brief()));
             say(String.format(Locale.ROOT, "  %-48s %s", "receive_files, 1 KiB", rf.brief()));
             say(String.format(Locale.ROOT, "  %-48s %s", "baseline: scp from the member over a ControlMaster", rs.brief()));
+            Bench.Stats lf = Bench.Stats.of(sendLarge);
+            Bench.Stats ls = Bench.Stats.of(scpLarge);
+            Bench.Stats lg = Bench.Stats.of(getLarge);
+            Bench.Stats lb = Bench.Stats.of(scpBackLarge);
+            say(String.format(Locale.ROOT, "  %-48s %s  (%.1f MiB/s)", "send_files, " + FAR_LARGE_MB + " MiB", lf.brief(),
+                    FAR_LARGE_MB / (lf.median() / 1000)));
+            say(String.format(Locale.ROOT, "  %-48s %s  (%.1f MiB/s)", "baseline: scp over a ControlMaster, " + FAR_LARGE_MB + " MiB",
+                    ls.brief(), FAR_LARGE_MB / (ls.median() / 1000)));
+            say(String.format(Locale.ROOT, "  %-48s %s  (%.1f MiB/s)", "receive_files, " + FAR_LARGE_MB + " MiB", lg.brief(),
+                    FAR_LARGE_MB / (lg.median() / 1000)));
+            say(String.format(Locale.ROOT, "  %-48s %s  (%.1f MiB/s)", "baseline: scp from the member, " + FAR_LARGE_MB + " MiB",
+                    lb.brief(), FAR_LARGE_MB / (lb.median() / 1000)));
             say(String.format(Locale.ROOT, "  (in round trips of %d ms: execute_command %.1f, ssh %.1f, send_files %.1f, scp %.1f, "
                     + "receive_files %.1f, scp back %.1f)", FAR_ROUND_TRIP_MS, se.median() / FAR_ROUND_TRIP_MS,
                     sh.median() / FAR_ROUND_TRIP_MS, sf.median() / FAR_ROUND_TRIP_MS, ss.median() / FAR_ROUND_TRIP_MS,
@@ -866,6 +896,10 @@ final class SshBench {
                     ss.median(), "scp, ControlMaster, same link", Double.NaN, Double.NaN, Bench.Goal.NONE));
             bench.summary.add(new Bench.Row("S7 receive_files 1 KiB, member " + FAR_ROUND_TRIP_MS + " ms away", rf.median(), "ms",
                     rs.median(), "scp, ControlMaster, same link", Double.NaN, Double.NaN, Bench.Goal.NONE));
+            bench.summary.add(new Bench.Row("S7 send_files " + FAR_LARGE_MB + " MiB, member " + FAR_ROUND_TRIP_MS + " ms away",
+                    lf.median(), "ms", ls.median(), "scp, ControlMaster, same link", Double.NaN, Double.NaN, Bench.Goal.NONE));
+            bench.summary.add(new Bench.Row("S7 receive_files " + FAR_LARGE_MB + " MiB, member " + FAR_ROUND_TRIP_MS + " ms away",
+                    lg.median(), "ms", lb.median(), "scp, ControlMaster, same link", Double.NaN, Double.NaN, Bench.Goal.NONE));
         } finally {
             deleteTree(work);
         }

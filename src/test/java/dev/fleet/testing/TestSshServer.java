@@ -4,6 +4,7 @@ import dev.fleet.exec.ssh.CryptoProviders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.common.file.nativefs.NativeFileSystemFactory;
@@ -44,6 +45,8 @@ public final class TestSshServer implements AutoCloseable {
     private volatile int shortReads;
     /** Whether the SFTP server leaves every file's size out of the attributes it reports. */
     private volatile boolean statesNoSize;
+    /** How long the server waits before it answers each keepalive question, in turn, the last for all later ones (null: at once). */
+    private List<Duration> keepAliveAnswers;
     private final java.util.concurrent.atomic.AtomicInteger largestWrite = new java.util.concurrent.atomic.AtomicInteger();
     /** Every file written over SFTP, as the server resolved it, and how many bytes each received. */
     private final java.util.Map<Path, java.util.concurrent.atomic.AtomicLong> written = new java.util.concurrent.ConcurrentHashMap<>();
@@ -113,6 +116,13 @@ public final class TestSshServer implements AutoCloseable {
                             "sh", homeDir, USER, command);
             return new StartedShellWrapper(new WatchedShell(argv, command));
         });
+        if (keepAliveAnswers != null) {
+            List<org.apache.sshd.common.channel.RequestHandler<org.apache.sshd.common.session.ConnectionService>> handlers =
+                    new java.util.ArrayList<>();
+            handlers.add(new LateKeepAlive(keepAliveAnswers, new java.util.concurrent.atomic.AtomicInteger()));
+            handlers.addAll(org.apache.sshd.server.ServerBuilder.DEFAULT_GLOBAL_REQUEST_HANDLERS);
+            s.setGlobalRequestHandlers(handlers);
+        }
         if (sftpVersion != null) {
             SftpModuleProperties.SFTP_VERSION.set(s, sftpVersion);
         }
@@ -156,6 +166,39 @@ public final class TestSshServer implements AutoCloseable {
                 return open >= limit ? null : org.apache.sshd.server.channel.ChannelSessionFactory.INSTANCE.createChannel(session);
             }
         };
+    }
+
+    /**
+     * Answers a client's {@code keepalive@openssh.com} questions only after these delays, in turn
+     * (the last for every later question), as a server that far away would; everything else goes
+     * at loopback speed. Applies from the next start.
+     */
+    public TestSshServer answerKeepAliveAfter(Duration... delays) {
+        this.keepAliveAnswers = List.of(delays);
+        return this;
+    }
+
+    /** Refuses the keepalive question, as OpenSSH does, after the delay of its turn. */
+    private record LateKeepAlive(List<Duration> delays, java.util.concurrent.atomic.AtomicInteger asked)
+            implements org.apache.sshd.common.channel.RequestHandler<org.apache.sshd.common.session.ConnectionService> {
+        @Override
+        public Result process(org.apache.sshd.common.session.ConnectionService service, String request, boolean wantReply,
+                org.apache.sshd.common.util.buffer.Buffer buffer) {
+            if (!"keepalive@openssh.com".equals(request)) {
+                return Result.Unsupported;
+            }
+            org.apache.sshd.common.session.Session session = service.getSession();
+            Duration delay = delays.get(Math.min(asked.getAndIncrement(), delays.size() - 1));
+            java.util.concurrent.CompletableFuture.delayedExecutor(delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .execute(() -> {
+                        try {
+                            session.writePacket(session.createBuffer(org.apache.sshd.common.SshConstants.SSH_MSG_REQUEST_FAILURE, 8));
+                        } catch (IOException e) {
+                            // The session ended meanwhile: nobody waits for the answer.
+                        }
+                    });
+            return Result.Replied;
+        }
     }
 
     /** Speaks only this SFTP version (OpenSSH speaks 3; MINA's server offers up to 6); call before start. */

@@ -126,6 +126,8 @@ public final class SshPool implements AutoCloseable {
                         pool.remove(target.key(), p);
                     }
                     p = new Pooled(connect(target));
+                    // Nothing waits for it: channels opened meanwhile keep the usual window.
+                    LinkWindow.measure(p.session, System::nanoTime);
                     pool.put(target.key(), p);
                     Pooled fresh = p;
                     warmUps.afterConnection(target, p.session, () -> leaseIfFree(target.key(), fresh),
