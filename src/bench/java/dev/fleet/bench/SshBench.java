@@ -10,6 +10,7 @@ import static dev.fleet.bench.Bench.text;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fleet.testing.DelayedLink;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -124,6 +124,20 @@ public interface OsCommands {
         return java.util.Optional.empty();
     }
 
+    /** The unit {@link #streamedWriteAt} counts its start in: a region of a file starts at a whole number of these. */
+    long STREAMED_WRITE_BLOCK = 1024L * 1024;
+
+    /**
+     * As {@link #streamedWrite} (never a device), but its first byte goes {@code blocks} times
+     * {@link #STREAMED_WRITE_BLOCK} into {@code file}, which keeps every byte outside what it
+     * writes: one region of a file that several such writes fill side by side. Empty where this
+     * OS has no such tool; where {@link #streamedWriteCheck} says {@link #streamedWrite} works,
+     * this does too.
+     */
+    default java.util.Optional<String> streamedWriteAt(String file, long blocks) {
+        return java.util.Optional.empty();
+    }
+
     /** Prints {@link #STREAMED_WRITE_OK} where {@link #streamedWrite} works on the member; empty where it never does. */
     default java.util.Optional<String> streamedWriteCheck() {
         return java.util.Optional.empty();

@@ -174,7 +174,10 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
      * (BSD's on macOS, BusyBox's) refuse these options, which {@link #streamedWriteCheck} finds
      * out before anything is sent.
      */
-    private static final String DD_INTO = "dd bs=1M oflag=nofollow conv=notrunc,nocreat status=none of=";
+    private static final String DD_OPTIONS = "oflag=nofollow conv=notrunc,nocreat status=none";
+    /** dd's block: {@link OsCommands#STREAMED_WRITE_BLOCK}, which its {@code seek} counts in. */
+    private static final String DD_BLOCK = "bs=1M";
+    private static final String DD_INTO = "dd " + DD_BLOCK + " " + DD_OPTIONS + " of=";
 
     @Override
     public java.util.Optional<String> streamedWrite(String file, boolean deviceOnly) {
@@ -184,6 +187,18 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
                     + DD_INTO + quoted + " && echo " + STREAMED_WRITE_OK);
         }
         return java.util.Optional.of("exec " + DD_INTO + quoted);
+    }
+
+    /**
+     * The same dd, its output started {@code blocks} of its 1 MiB blocks in ({@code seek}, which
+     * every dd takes, in units of its block size); {@code notrunc} keeps the rest of the file.
+     */
+    @Override
+    public java.util.Optional<String> streamedWriteAt(String file, long blocks) {
+        if (blocks < 0) {
+            throw new IllegalArgumentException("a region starts at block 0 or later, not " + blocks);
+        }
+        return java.util.Optional.of("exec dd " + DD_BLOCK + " seek=" + blocks + " " + DD_OPTIONS + " of=" + posix(file));
     }
 
     @Override

@@ -45,6 +45,8 @@ public final class TestSshServer implements AutoCloseable {
     private volatile int shortReads;
     /** Whether the SFTP server leaves every file's size out of the attributes it reports. */
     private volatile boolean statesNoSize;
+    /** Every command clients have run, in the order they came. */
+    private final List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** How long the server waits before it answers each keepalive question, in turn, the last for all later ones (null: at once). */
     private List<Duration> keepAliveAnswers;
     private final java.util.concurrent.atomic.AtomicInteger largestWrite = new java.util.concurrent.atomic.AtomicInteger();
@@ -109,6 +111,7 @@ public final class TestSshServer implements AutoCloseable {
         String homeDir = memberHome.toString();
         // As OpenSSH does, each command runs in a session of its own, led by its shell (setsid keeps the pid).
         s.setCommandFactory((channel, command) -> {
+            commands.add(command);
             LoginScope scope = loginScope;
             List<String> argv = scope == null
                     ? List.of("setsid", "/usr/bin/env", "HOME=" + homeDir, "USER=" + USER, "/bin/sh", "-c", command)
@@ -337,6 +340,11 @@ public final class TestSshServer implements AutoCloseable {
     public TestSshServer refuseWritesTo(String nameContains) {
         refusedWrites.add(nameContains);
         return this;
+    }
+
+    /** The commands clients have run so far (exec requests, as the client sent them). */
+    public List<String> commands() {
+        return List.copyOf(commands);
     }
 
     /** SFTP sessions clients have started so far (each past its version negotiation). */

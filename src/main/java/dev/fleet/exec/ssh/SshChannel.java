@@ -509,7 +509,7 @@ public final class SshChannel implements MemberChannel {
                     if (perms != null) {
                         sftp.setStat(handle, perms);
                     }
-                    if (!streamed(in.size(), part, handle, counted, memberPath)) {
+                    if (!streamed(in, part, handle, counted, progress, memberPath)) {
                         try (SftpOutputStreamAsync out = PipelinedWrites.to(sftp, part, handle, request)) {
                             // Reads the file straight into each request's buffer: one copy of every byte fewer.
                             out.transferFrom(counted, Long.MAX_VALUE);
@@ -538,12 +538,17 @@ public final class SshChannel implements MemberChannel {
         /**
          * Sends a large file into {@code part}, the empty file just created over SFTP (open as
          * {@code handle}), as one stream ({@link StreamedWrites}) where the member takes it and a
-         * second channel of the connection is free at once; returns false, with nothing sent,
-         * where the SFTP writes should do it instead. What arrived is checked on the handle: the
-         * very file fleet created must hold every byte, or the copy fails.
+         * second channel of the connection is free at once, or as several side by side, each
+         * writing its own region ({@link RegionStreams}), where the member is far enough for one
+         * stream's window to hold it back and more channels are free; returns false, with
+         * nothing promised about the part file's bytes, where the SFTP writes should do it
+         * instead. What arrived is checked on the handle: the very file fleet created must hold
+         * every byte, or the copy fails. {@code source} reads {@code file} from its start and
+         * tells {@code progress}; several streams read {@code file} by position and tell it too.
          */
-        private boolean streamed(long size, String part, SftpClient.CloseableHandle handle, ReadableByteChannel source,
-                String memberPath) throws IOException {
+        private boolean streamed(FileChannel file, String part, SftpClient.CloseableHandle handle, ReadableByteChannel source,
+                LongConsumer progress, String memberPath) throws IOException {
+            long size = file.size();
             if (!streamUploads || size < StreamedWrites.SMALLEST_FILE) {
                 return false;
             }
@@ -551,12 +556,25 @@ public final class SshChannel implements MemberChannel {
             if (script.isEmpty()) {
                 return false;
             }
-            try (SshPool.Lease second = lease.alsoIfFree()) {
-                if (second == null || !StreamedWrites.works(second.session(), asksStreams)) {
+            int wanted = os.streamedWriteAt(part, 0).isPresent()
+                    ? RegionStreams.count(size, LinkWindow.roundTrip(lease.session())) : 1;
+            List<SshPool.Lease> streams = new ArrayList<>();
+            try {
+                for (int i = 0; i < wanted; i++) {
+                    SshPool.Lease more = lease.alsoIfFree();
+                    if (more == null) {
+                        break;
+                    }
+                    streams.add(more);
+                }
+                if (streams.isEmpty() || !StreamedWrites.works(streams.get(0).session(), asksStreams)) {
                     return false;
                 }
-                StreamedWrites.Outcome outcome = StreamedWrites.write(second.session(), os, script.get(),
-                        RunTag.next(memberId, false), source, STREAM_EXIT_WAIT);
+                ClientSession session = streams.get(0).session();
+                StreamedWrites.Outcome outcome = streams.size() == 1
+                        ? StreamedWrites.write(session, os, script.get(), RunTag.next(memberId, false), source, STREAM_EXIT_WAIT)
+                        : RegionStreams.write(session, streams.size(), os, part, file, progress, () -> RunTag.next(memberId, false),
+                                STREAM_EXIT_WAIT);
                 if (outcome instanceof StreamedWrites.NotStarted) {
                     return false;
                 }
@@ -571,6 +589,8 @@ public final class SshChannel implements MemberChannel {
                             + written + " sent (its part file was changed meanwhile); not copied");
                 }
                 return true;
+            } finally {
+                streams.forEach(SshPool.Lease::close);
             }
         }
 

@@ -1,4 +1,4 @@
-package dev.fleet.bench;
+package dev.fleet.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,12 +16,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * A TCP forwarder on 127.0.0.1 that holds every chunk it reads for a fixed time before passing it
  * on, each way: a link with a round trip of twice that, for the figures where a member far away
- * differs from one on loopback (how many times a call waits for an answer). This host has no
- * {@code netem}. Bytes keep their order. It is made for calls that move little (S7's 1 KiB): it
- * copies every chunk once more and hands it between two threads, so for bulk bytes it would be a
- * bottleneck of its own. Closed with everything it opened.
+ * differs from one on loopback (how many times a call waits for an answer, how much a channel's
+ * window lets through), in the benchmark (S7) and the tests. This host has no {@code netem}.
+ * Bytes keep their order. It copies every chunk once more and hands it between two threads: tens
+ * of MiB/s, not loopback's hundreds. Closed with everything it opened.
  */
-final class DelayedLink implements AutoCloseable {
+public final class DelayedLink implements AutoCloseable {
     /** Chunks held at once, each way: bounds the memory a fast sender can fill (a read blocks when it is full). */
     private static final int HELD = 4096;
     private static final int CHUNK = 64 * 1024;
@@ -37,14 +37,14 @@ final class DelayedLink implements AutoCloseable {
     }
 
     /** Forwards to {@code targetPort} on 127.0.0.1, {@code oneWayMs} each way. */
-    DelayedLink(int targetPort, long oneWayMs) throws IOException {
+    public DelayedLink(int targetPort, long oneWayMs) throws IOException {
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.targetPort = targetPort;
         this.delayNanos = TimeUnit.MILLISECONDS.toNanos(oneWayMs);
-        daemon("bench-link-accept", this::accept).start();
+        daemon("delayed-link-accept", this::accept).start();
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 
@@ -61,7 +61,7 @@ final class DelayedLink implements AutoCloseable {
                 pipe(out, in);
             } catch (IOException e) {
                 if (!closed) {
-                    System.err.println("bench: the delayed link failed to accept: " + e);
+                    System.err.println("delayed link: accepting failed: " + e);
                 }
                 return;
             }
@@ -71,7 +71,7 @@ final class DelayedLink implements AutoCloseable {
     /** One direction: a reader that stamps each chunk, a writer that passes it on when due. */
     private void pipe(Socket from, Socket to) {
         BlockingQueue<Held> queue = new ArrayBlockingQueue<>(HELD);
-        daemon("bench-link-read", () -> {
+        daemon("delayed-link-read", () -> {
             try (InputStream in = from.getInputStream()) {
                 byte[] buf = new byte[CHUNK];
                 for (int n; (n = in.read(buf)) >= 0; ) {
@@ -86,7 +86,7 @@ final class DelayedLink implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }).start();
-        daemon("bench-link-write", () -> {
+        daemon("delayed-link-write", () -> {
             try {
                 OutputStream out = to.getOutputStream();
                 while (true) {

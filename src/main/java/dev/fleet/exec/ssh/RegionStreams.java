@@ -1,0 +1,244 @@
+package dev.fleet.exec.ssh;
+
+import dev.fleet.os.OsCommands;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
+import org.apache.sshd.client.session.ClientSession;
+
+/**
+ * One large file to a far member over several streams of its connection, side by side, each
+ * writing its own region of the part file ({@link OsCommands#streamedWriteAt}).
+ *
+ * <p>Why: a channel moves at most one window per round trip, and the member sets that window
+ * (OpenSSH: 2 MiB a session channel). One stream to a member 100 ms away moves 20 MiB/s at best
+ * however fast both ends are; four move four windows per round trip. A near member gains
+ * nothing: there one stream keeps both ends busy, and more would only add processes. So the
+ * count follows the connection's measured round trip ({@link LinkWindow}).
+ *
+ * <p>Every region is a whole number of the member tool's blocks from the file's start, the last
+ * one takes the rest; the regions cover the file once, without overlap. A region that fails ends
+ * the others (their channels are closed), and the first failure is what the caller hears.
+ */
+final class RegionStreams {
+    /** Streams for one file, at most: with the transfer's own SFTP session, five of OpenSSH's ten sessions per connection. */
+    static final int MOST = 4;
+    /** A region smaller than this is not worth a stream's start (a channel, a process on the member). */
+    static final long SMALLEST_REGION = 8L * 1024 * 1024;
+
+    /** A part of the file: {@code length} bytes from {@code start}. */
+    record Region(long start, long length) {
+    }
+
+    private RegionStreams() {
+    }
+
+    /**
+     * How many streams a file of {@code size} bytes should go over to a member whose measured
+     * round trip is {@code roundTrip}: as many member windows as the link holds at the rate fleet
+     * aims for ({@link LinkWindow#forRoundTrip}), at most {@link #MOST} and no region under
+     * {@link #SMALLEST_REGION}; 1 where the round trip is not known yet or the member is near.
+     */
+    static int count(long size, Optional<Duration> roundTrip) {
+        if (roundTrip.isEmpty()) {
+            return 1;
+        }
+        long windows = (LinkWindow.forRoundTrip(roundTrip.get()) + LinkWindow.USUAL - 1) / LinkWindow.USUAL;
+        long bySize = size / SMALLEST_REGION;
+        return (int) Math.max(1, Math.min(MOST, Math.min(windows, bySize)));
+    }
+
+    /** {@code size} bytes in {@code count} regions, each but the last a whole number of {@code block}s, together the whole once. */
+    static List<Region> split(long size, int count, long block) {
+        if (count < 1) {
+            throw new IllegalArgumentException("a file goes in 1 region or more, not " + count);
+        }
+        long blocks = (size + block - 1) / block;
+        long perRegion = Math.max(1, (blocks + count - 1) / count) * block;
+        List<Region> regions = new ArrayList<>();
+        for (long start = 0; start < size && regions.size() < count; start += perRegion) {
+            boolean last = regions.size() == count - 1 || start + perRegion >= size;
+            regions.add(new Region(start, last ? size - start : perRegion));
+            if (last) {
+                break;
+            }
+        }
+        if (regions.isEmpty()) {
+            regions.add(new Region(0, 0));
+        }
+        return regions;
+    }
+
+    /**
+     * Writes {@code file}'s bytes into {@code part} on the member over {@code count} streams of
+     * {@code session} (the caller holds a channel for each), one region of {@link #split} each, the
+     * first on this thread and the others on threads of their own, and returns once all have ended. {@code progress} hears the total so far.
+     * A {@link StreamedWrites.Written} for the whole file where every region was written; else
+     * the first region's failure: {@link StreamedWrites.NotStarted} (nothing is promised about
+     * what the others wrote: the caller writes the whole file another way), a
+     * {@link StreamedWrites.Failed}, or its I/O error thrown.
+     */
+    static StreamedWrites.Outcome write(ClientSession session, int count, OsCommands os, String part, FileChannel file,
+            LongConsumer progress, java.util.function.Supplier<String> runIds, Duration exitWait) throws IOException {
+        List<Region> regions = split(file.size(), count, OsCommands.STREAMED_WRITE_BLOCK);
+        Ending ending = new Ending();
+        SharedProgress shared = new SharedProgress(progress);
+        List<Thread> others = new ArrayList<>();
+        for (int i = 1; i < regions.size(); i++) {
+            Region r = regions.get(i);
+            String runId = runIds.get();
+            Thread t = new Thread(() -> ending.settle(() -> one(session, os, part, file, r, shared, runId, exitWait, ending)),
+                    "fleet-stream-region-" + i);
+            t.setDaemon(true);
+            others.add(t);
+            t.start();
+        }
+        ending.settle(() -> one(session, os, part, file, regions.get(0), shared, runIds.get(), exitWait, ending));
+        for (Thread t : others) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                ending.endAll();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the file's streams ran");
+            }
+        }
+        return ending.outcome(file.size());
+    }
+
+    private interface Stream {
+        StreamedWrites.Outcome run() throws IOException;
+    }
+
+    private static StreamedWrites.Outcome one(ClientSession session, OsCommands os, String part, FileChannel file, Region r,
+            SharedProgress progress, String runId, Duration exitWait, Ending ending) throws IOException {
+        String script = os.streamedWriteAt(part, r.start() / OsCommands.STREAMED_WRITE_BLOCK)
+                .orElseThrow(() -> new IOException("the member's OS has no streamed write"));
+        return StreamedWrites.write(session, os, script, runId, new RegionReader(file, r, progress), exitWait, ending::opened);
+    }
+
+    /** The first region that did not write everything, and every open stream, to end the others with. */
+    private static final class Ending {
+        private final List<Closeable> open = new CopyOnWriteArrayList<>();
+        private final AtomicReference<Object> first = new AtomicReference<>();
+        private volatile boolean ended;
+
+        void opened(Closeable stream) {
+            open.add(stream);
+            if (ended) {
+                closeQuietly(stream);
+            }
+        }
+
+        /** Runs one region's stream; one that did not write everything is kept as the first failure (unless one came before) and ends the rest. */
+        void settle(Stream stream) {
+            Object result;
+            try {
+                result = stream.run();
+            } catch (IOException | RuntimeException e) {
+                result = e;
+            }
+            if (!(result instanceof StreamedWrites.Written) && first.compareAndSet(null, result)) {
+                endAll();
+            }
+        }
+
+        void endAll() {
+            ended = true;
+            open.forEach(RegionStreams::closeQuietly);
+        }
+
+        StreamedWrites.Outcome outcome(long size) throws IOException {
+            Object failure = first.get();
+            if (failure == null) {
+                return new StreamedWrites.Written(size, false);
+            }
+            if (failure instanceof IOException e) {
+                throw e;
+            }
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            return (StreamedWrites.Outcome) failure;
+        }
+    }
+
+    private static void closeQuietly(Closeable c) {
+        try {
+            c.close();
+        } catch (IOException | RuntimeException e) {
+            // Ending a stream that failed or is failing: its own outcome tells.
+        }
+    }
+
+    /** The progress of all regions as one total, told in order. */
+    private static final class SharedProgress {
+        private final LongConsumer progress;
+        private long total;
+
+        SharedProgress(LongConsumer progress) {
+            this.progress = progress;
+        }
+
+        synchronized void add(long bytes) {
+            total += bytes;
+            progress.accept(total);
+        }
+    }
+
+    /** One region of the local file, read by position (the regions' readers share the file). */
+    private static final class RegionReader implements ReadableByteChannel {
+        private final FileChannel file;
+        private final SharedProgress progress;
+        private long at;
+        private final long end;
+
+        RegionReader(FileChannel file, Region region, SharedProgress progress) {
+            this.file = file;
+            this.progress = progress;
+            this.at = region.start();
+            this.end = region.start() + region.length();
+        }
+
+        @Override
+        public int read(ByteBuffer into) throws IOException {
+            if (at >= end) {
+                return -1;
+            }
+            ByteBuffer part = into;
+            if (into.remaining() > end - at) {
+                part = into.slice().limit((int) (end - at));
+            }
+            int n = file.read(part, at);
+            if (n < 0) {
+                // The file is shorter than it was: the bytes of the region are not all there.
+                throw new IOException("the file got shorter while it was sent");
+            }
+            if (part != into) {
+                into.position(into.position() + n);
+            }
+            at += n;
+            progress.add(n);
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return file.isOpen();
+        }
+
+        @Override
+        public void close() {
+            // The file is the caller's.
+        }
+    }
+}

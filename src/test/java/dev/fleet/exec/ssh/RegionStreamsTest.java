@@ -1,0 +1,188 @@
+package dev.fleet.exec.ssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.fleet.exec.FileSession;
+import dev.fleet.member.MemberOs;
+import dev.fleet.os.OsCommands;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A large file to a far member goes over several streams side by side, each into its own region
+ * of the part file (the in-process SSH server runs the member's real GNU dd): the count follows
+ * the measured round trip, the regions cover the file once, the file arrives byte for byte under
+ * its name (shell characters and all) with its mode, progress counts every byte once and only
+ * upwards, and a region that fails fails the copy and leaves nothing behind. A near member's
+ * file goes as one stream, as before.
+ */
+class RegionStreamsTest {
+    private static final long MIB = 1024 * 1024;
+    private static final Pattern SEEK = Pattern.compile(" seek=(\\d+) ");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theCountFollowsTheRoundTripAndTheSizeUpToFour() {
+        assertThat(RegionStreams.count(256 * MIB, Optional.empty())).isEqualTo(1);
+        assertThat(RegionStreams.count(256 * MIB, Optional.of(Duration.ofMillis(1)))).isEqualTo(1);
+        assertThat(RegionStreams.count(256 * MIB, Optional.of(Duration.ofMillis(10)))).isEqualTo(1);
+        // 30 ms: a window of 4.8 MiB, three of the member's 2 MiB.
+        assertThat(RegionStreams.count(256 * MIB, Optional.of(Duration.ofMillis(30)))).isEqualTo(3);
+        assertThat(RegionStreams.count(256 * MIB, Optional.of(Duration.ofMillis(100)))).isEqualTo(RegionStreams.MOST);
+        assertThat(RegionStreams.count(20 * MIB, Optional.of(Duration.ofMillis(100)))).isEqualTo(2);
+        assertThat(RegionStreams.count(8 * MIB, Optional.of(Duration.ofMillis(100)))).isEqualTo(1);
+    }
+
+    @Test
+    void regionsStartAtWholeBlocksAndCoverTheFileOnce() {
+        for (long size : new long[] {1, MIB - 1, MIB, MIB + 1, 10 * MIB + 5, 40 * MIB + 123, 5 * MIB}) {
+            for (int count = 1; count <= 4; count++) {
+                List<RegionStreams.Region> regions = RegionStreams.split(size, count, MIB);
+                assertThat(regions).as("%d bytes in %d", size, count).hasSizeBetween(1, count);
+                long next = 0;
+                for (RegionStreams.Region r : regions) {
+                    assertThat(r.start()).as("start of a region of %d bytes in %d", size, count).isEqualTo(next);
+                    assertThat(r.start() % MIB).isZero();
+                    assertThat(r.length()).isPositive();
+                    next = r.start() + r.length();
+                }
+                assertThat(next).as("end of %d bytes in %d", size, count).isEqualTo(size);
+            }
+        }
+        assertThat(RegionStreams.split(10 * MIB + 5, 4, MIB)).containsExactly(new RegionStreams.Region(0, 3 * MIB),
+                new RegionStreams.Region(3 * MIB, 3 * MIB), new RegionStreams.Region(6 * MIB, 3 * MIB),
+                new RegionStreams.Region(9 * MIB, MIB + 5));
+    }
+
+    @Test
+    void aFarMembersLargeFileGoesOverFourStreamsAndArrivesWhole() throws Exception {
+        try (SshChannelFixture ssh = far(tmp.resolve("m"))) {
+            long size = 40 * MIB + 123;
+            Path source = randomFile(tmp.resolve("big.bin"), size);
+            Files.setPosixFilePermissions(source, PosixFilePermissions.fromString("rw-------"));
+            String name = "a b 'c' \"$(touch pwned)\"; d.bin";
+            Path dest = ssh.work.resolve(name);
+            List<Long> progress = new ArrayList<>();
+            try (FileSession files = ssh.channel.files()) {
+                files.upload(source, dest.toString(), 0, real -> null, n -> {
+                    synchronized (progress) {
+                        progress.add(n);
+                    }
+                });
+            }
+            assertThat(Files.mismatch(source, dest)).isEqualTo(-1);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dest))).isEqualTo("rw-------");
+            assertThat(progress).isSorted().last().isEqualTo(size);
+            assertThat(seeks(ssh)).containsExactlyInAnyOrder(0L, 11L, 22L, 33L);
+            assertThat(ssh.sshd.writtenFiles()).as("no byte went as an SFTP write").isEmpty();
+            assertThat(names(ssh.work)).containsExactly(name);
+            assertThat(ssh.pool.freeChannels(ssh.channelTarget().key())).isEqualTo(SshPool.CHANNELS_PER_CONNECTION);
+            try (Stream<Path> all = Files.walk(tmp)) {
+                assertThat(all.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("pwned"));
+            }
+        }
+    }
+
+    @Test
+    void aNearMembersLargeFileGoesAsOneStream() throws Exception {
+        try (SshChannelFixture ssh = new SshChannelFixture(tmp.resolve("m"))) {
+            try (SshPool.Lease lease = ssh.pool.lease(ssh.channelTarget())) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> LinkWindow.roundTrip(lease.session()).isPresent());
+            }
+            Path source = randomFile(tmp.resolve("big.bin"), 40 * MIB);
+            Path dest = ssh.work.resolve("big.bin");
+            try (FileSession files = ssh.channel.files()) {
+                files.upload(source, dest.toString(), 0, real -> null, n -> { });
+            }
+            assertThat(Files.mismatch(source, dest)).isEqualTo(-1);
+            assertThat(seeks(ssh)).isEmpty();
+            assertThat(ssh.sshd.commands()).filteredOn(c -> c.contains("exec dd bs=1M")).hasSize(1);
+        }
+    }
+
+    @Test
+    void aRegionThatFailsFailsTheCopyAndLeavesNothingBehind() throws Exception {
+        try (SshChannelFixture ssh = far(tmp.resolve("m"))) {
+            Path source = randomFile(tmp.resolve("big.bin"), 40 * MIB);
+            Path dest = ssh.work.resolve("big.bin");
+            Files.writeString(dest, "the earlier file");
+            SshChannel channel = new SshChannel("m1", ssh.channelTarget(), ssh.pool, failingAfterTheFirstRegion(),
+                    new dev.fleet.exec.SpillFiles(ssh.work.resolve("../out"), ssh.clock));
+            try (FileSession files = channel.files()) {
+                assertThatThrownBy(() -> files.upload(source, dest.toString(), 0, real -> null, n -> { }))
+                        .isInstanceOf(IOException.class).hasMessageContaining("No space left on device");
+            }
+            assertThat(Files.readString(dest)).isEqualTo("the earlier file");
+            assertThat(names(ssh.work)).containsExactly("big.bin");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> ssh.pool.freeChannels(ssh.channelTarget().key()) == SshPool.CHANNELS_PER_CONNECTION);
+        }
+    }
+
+    /** A member 60 ms away as far as the round trip fleet measures goes (the bytes go at loopback speed). */
+    private static SshChannelFixture far(Path dir) throws Exception {
+        SshChannelFixture ssh = new SshChannelFixture(dir);
+        ssh.sshd.answerKeepAliveAfter(Duration.ofMillis(60)).restart();
+        try (SshPool.Lease lease = ssh.pool.lease(ssh.channelTarget())) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> LinkWindow.roundTrip(lease.session()).isPresent());
+        }
+        return ssh;
+    }
+
+    /** Linux's commands, but a region after the first fails as a full disk would. */
+    private static OsCommands failingAfterTheFirstRegion() {
+        OsCommands real = OsCommands.forOs(MemberOs.LINUX);
+        return (OsCommands) Proxy.newProxyInstance(OsCommands.class.getClassLoader(), new Class<?>[] {OsCommands.class},
+                (proxy, m, args) -> {
+                    if (m.getName().equals("streamedWriteAt") && (long) args[1] > 0) {
+                        return Optional.of("cat > /dev/null; echo \"dd: error writing: No space left on device\" >&2; exit 1");
+                    }
+                    try {
+                        return m.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private static List<Long> seeks(SshChannelFixture ssh) {
+        List<Long> seeks = new ArrayList<>();
+        for (String c : ssh.sshd.commands()) {
+            Matcher m = SEEK.matcher(c);
+            if (m.find()) {
+                seeks.add(Long.parseLong(m.group(1)));
+            }
+        }
+        return seeks;
+    }
+
+    private static Path randomFile(Path file, long size) throws IOException {
+        byte[] bytes = new byte[(int) size];
+        new Random(size).nextBytes(bytes);
+        return Files.write(file, bytes);
+    }
+
+    private static List<String> names(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+}
