@@ -791,15 +791,16 @@ final class SshBench {
     }
 
     /**
-     * S7. A member far away: a small file's {@code send_files} over a {@link DelayedLink} with a
-     * round trip of {@link #FAR_ROUND_TRIP_MS}, against {@code scp} over a ControlMaster through the
-     * same link, alternating. On loopback a call's waits for the member's answers cost next to
-     * nothing; over such a link each costs a round trip, and the count of them is the figure.
+     * S7. A member far away: a small file's {@code send_files} and {@code receive_files} over a
+     * {@link DelayedLink} with a round trip of {@link #FAR_ROUND_TRIP_MS}, against {@code scp} over
+     * a ControlMaster through the same link, alternating. On loopback a call's waits for the
+     * member's answers cost next to nothing; over such a link each costs a round trip, and the
+     * count of them is the figure. A large file each way shows what a channel's window lets through.
      */
     private void farMember() throws Exception {
         long oneWay = FAR_ROUND_TRIP_MS / 2;
         say("== S7. A member " + FAR_ROUND_TRIP_MS + " ms away (a delaying forwarder on 127.0.0.1): send_files and receive_files "
-                + "of a 1 KiB file vs scp, and execute_command vs ssh, over a ControlMaster through the same link, " + FAR_RUNS
+                + "of a 1 KiB and a " + FAR_LARGE_MB + " MiB file vs scp, and execute_command vs ssh, over a ControlMaster through the same link, " + FAR_RUNS
                 + " timed runs each after one, alternating ==");
         Path srcDir = bench.newTempDir("s7-src");
         Path file = srcDir.resolve("small.txt");
