@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository;
 
 /**
  * One large file to a far member over several streams of its connection, side by side, each
@@ -35,6 +36,9 @@ final class RegionStreams {
     /** A region smaller than this is not worth a stream's start (a channel, a process on the member). */
     static final long SMALLEST_REGION = 8L * 1024 * 1024;
 
+    /** Set on a connection where streams side by side could not all start: its files go as one stream. */
+    private static final AttributeRepository.AttributeKey<Boolean> ONE_STREAM = new AttributeRepository.AttributeKey<>();
+
     /** A part of the file: {@code length} bytes from {@code start}. */
     record Region(long start, long length) {
     }
@@ -55,6 +59,26 @@ final class RegionStreams {
         long windows = (LinkWindow.forRoundTrip(roundTrip.get()) + LinkWindow.USUAL - 1) / LinkWindow.USUAL;
         long bySize = size / SMALLEST_REGION;
         return (int) Math.max(1, Math.min(MOST, Math.min(windows, bySize)));
+    }
+
+    /**
+     * {@link #count(long, Optional)} for a file to {@code session}'s member, by its measured round
+     * trip; 1 on a connection where several streams could not all start ({@link #oneFromNowOn}).
+     */
+    static int count(ClientSession session, long size) {
+        if (Boolean.TRUE.equals(session.getAttribute(ONE_STREAM))) {
+            return 1;
+        }
+        return count(size, LinkWindow.roundTrip(session));
+    }
+
+    /**
+     * Files to {@code session}'s member go as one stream from now on: a stream beside others could
+     * not start (its channel refused: the member's sshd allows fewer sessions per connection, or
+     * they were taken), and trying again for every file would send each over SFTP instead.
+     */
+    static void oneFromNowOn(ClientSession session) {
+        session.setAttribute(ONE_STREAM, Boolean.TRUE);
     }
 
     /** {@code size} bytes in {@code count} regions, each but the last a whole number of {@code block}s, together the whole once. */

@@ -368,13 +368,19 @@ public final class SshChannel implements MemberChannel {
             void run(LongConsumer progress) throws IOException;
         }
 
-        /** A copy of one file; cut off by a lost connection, the error tells how many of its bytes had passed. */
+        /**
+         * A copy of one file; cut off by a lost connection, the error tells how many of its bytes had
+         * passed. Progress only goes up: a copy that starts over another way (streams that could not
+         * all start, then SFTP writes from the first byte) is silent until it passes what was told.
+         */
         private void copyOne(LongConsumer progress, Copy copy) throws IOException, ChannelException {
             long[] passed = {0};
             overConnection(() -> {
                 copy.run(done -> {
-                    passed[0] = done;
-                    progress.accept(done);
+                    if (done > passed[0]) {
+                        passed[0] = done;
+                        progress.accept(done);
+                    }
                 });
                 return null;
             }, () -> "after " + passed[0] + " bytes of this file; the partial copy was not put in its place");
@@ -556,8 +562,7 @@ public final class SshChannel implements MemberChannel {
             if (script.isEmpty()) {
                 return false;
             }
-            int wanted = os.streamedWriteAt(part, 0).isPresent()
-                    ? RegionStreams.count(size, LinkWindow.roundTrip(lease.session())) : 1;
+            int wanted = os.streamedWriteAt(part, 0).isPresent() ? RegionStreams.count(lease.session(), size) : 1;
             List<SshPool.Lease> streams = new ArrayList<>();
             try {
                 for (int i = 0; i < wanted; i++) {
@@ -576,6 +581,10 @@ public final class SshChannel implements MemberChannel {
                         : RegionStreams.write(session, streams.size(), os, part, file, progress, () -> RunTag.next(memberId, false),
                                 STREAM_EXIT_WAIT);
                 if (outcome instanceof StreamedWrites.NotStarted) {
+                    if (streams.size() > 1) {
+                        // A channel refused (a member's sshd allowing fewer sessions): one stream from now on.
+                        RegionStreams.oneFromNowOn(session);
+                    }
                     return false;
                 }
                 if (outcome instanceof StreamedWrites.Failed failed) {

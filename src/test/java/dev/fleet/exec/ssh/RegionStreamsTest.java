@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * of the part file (the in-process SSH server runs the member's real GNU dd): the count follows
  * the measured round trip, the regions cover the file once, the file arrives byte for byte under
  * its name (shell characters and all) with its mode, progress counts every byte once and only
- * upwards, and a region that fails fails the copy and leaves nothing behind. A near member's
- * file goes as one stream, as before.
+ * upwards, and a region that fails fails the copy and leaves nothing behind. A member whose
+ * sshd refuses a stream's channel gets the file over SFTP, and one stream a file after that. A
+ * near member's file goes as one stream, as before.
  */
 class RegionStreamsTest {
     private static final long MIB = 1024 * 1024;
@@ -137,9 +138,47 @@ class RegionStreamsTest {
         }
     }
 
+    @Test
+    void aMemberThatAllowsFewerSessionsGetsTheFileAllTheSameThenOneStreamAFile() throws Exception {
+        // Three sessions a connection: the transfer's SFTP session and two streams, not four.
+        try (SshChannelFixture ssh = far(tmp.resolve("m"), 3)) {
+            Path source = randomFile(tmp.resolve("big.bin"), 40 * MIB);
+            try (SshPool.Lease lease = ssh.pool.lease(ssh.channelTarget())) {
+                assertThat(RegionStreams.count(lease.session(), 40 * MIB)).isEqualTo(RegionStreams.MOST);
+            }
+            List<Long> progress = new ArrayList<>();
+            Path dest = ssh.work.resolve("big.bin");
+            try (FileSession files = ssh.channel.files()) {
+                files.upload(source, dest.toString(), 0, real -> null, n -> {
+                    synchronized (progress) {
+                        progress.add(n);
+                    }
+                });
+            }
+            assertThat(Files.mismatch(source, dest)).isEqualTo(-1);
+            // The streams could not all start: the file went over SFTP, its progress never going back.
+            assertThat(ssh.sshd.writtenFiles().values()).containsExactly(40 * MIB);
+            assertThat(progress).isSorted().last().isEqualTo(40 * MIB);
+            assertThat(names(ssh.work)).containsExactly("big.bin");
+            try (SshPool.Lease lease = ssh.pool.lease(ssh.channelTarget())) {
+                assertThat(RegionStreams.count(lease.session(), 40 * MIB)).as("streams for the connection's next file").isEqualTo(1);
+            }
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> ssh.pool.freeChannels(ssh.channelTarget().key()) == SshPool.CHANNELS_PER_CONNECTION);
+        }
+    }
+
     /** A member 60 ms away as far as the round trip fleet measures goes (the bytes go at loopback speed). */
     private static SshChannelFixture far(Path dir) throws Exception {
+        return far(dir, 0);
+    }
+
+    /** The same, allowing only {@code sessions} session channels per connection (0: no limit). */
+    private static SshChannelFixture far(Path dir, int sessions) throws Exception {
         SshChannelFixture ssh = new SshChannelFixture(dir);
+        if (sessions > 0) {
+            ssh.sshd.limitChannels(sessions);
+        }
         ssh.sshd.answerKeepAliveAfter(Duration.ofMillis(60)).restart();
         try (SshPool.Lease lease = ssh.pool.lease(ssh.channelTarget())) {
             await().atMost(Duration.ofSeconds(10)).until(() -> LinkWindow.roundTrip(lease.session()).isPresent());
