@@ -111,7 +111,10 @@ final class StreamedWrites {
         return write(session, os, script, runId, source, exitWait, open -> { });
     }
 
-    /** The same, handing the open channel to {@code opened} first (a watchdog may close it). */
+    /**
+     * The same, handing {@code opened} a way to end the stream first (a watchdog may end it): it
+     * closes the channel and ends the member's tool.
+     */
     static Outcome write(ClientSession session, OsCommands os, String script, String runId, ReadableByteChannel source,
             Duration exitWait, Consumer<Closeable> opened) throws IOException {
         Kept err = new Kept(STDERR_KEPT);
@@ -125,7 +128,8 @@ final class StreamedWrites {
         } catch (IOException | RuntimeException e) {
             return new NotStarted(Failures.shown(e));
         }
-        opened.accept(channel);
+        ChannelExec stream = channel;
+        opened.accept(() -> end(stream));
         try {
             long sent = 0;
             IOException cut = null;
@@ -170,7 +174,19 @@ final class StreamedWrites {
             throw e.getCause();
         } finally {
             // Ends the tool where it still runs; the caller removes whatever it wrote.
-            channel.close(true);
+            end(channel);
+        }
+    }
+
+    /**
+     * Ends {@code channel} and, where its tool still runs, the tool: the member is told the
+     * channel is closed (MINA's immediate close does not tell it, and OpenSSH's sshd then keeps
+     * the tool, its stdin open, until the connection ends), so it closes the tool's stdin and the
+     * tool ends. Not waited for: a member that does not answer holds no thread of fleet's.
+     */
+    private static void end(ChannelExec channel) {
+        if (!channel.isClosed()) {
+            channel.close(false);
         }
     }
 
