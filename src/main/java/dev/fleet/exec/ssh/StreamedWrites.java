@@ -129,7 +129,7 @@ final class StreamedWrites {
             return new NotStarted(Failures.shown(e));
         }
         ChannelExec stream = channel;
-        opened.accept(() -> end(stream));
+        opened.accept(() -> ChannelEnds.end(stream));
         try {
             long sent = 0;
             IOException cut = null;
@@ -174,19 +174,7 @@ final class StreamedWrites {
             throw e.getCause();
         } finally {
             // Ends the tool where it still runs; the caller removes whatever it wrote.
-            end(channel);
-        }
-    }
-
-    /**
-     * Ends {@code channel} and, where its tool still runs, the tool: the member is told the
-     * channel is closed (MINA's immediate close does not tell it, and OpenSSH's sshd then keeps
-     * the tool, its stdin open, until the connection ends), so it closes the tool's stdin and the
-     * tool ends. Not waited for: a member that does not answer holds no thread of fleet's.
-     */
-    private static void end(ChannelExec channel) {
-        if (!channel.isClosed()) {
-            channel.close(false);
+            ChannelEnds.end(channel);
         }
     }
 
