@@ -1,5 +1,6 @@
 package dev.fleet.exec.ssh;
 
+import java.io.IOException;
 import org.apache.sshd.client.channel.ClientChannel;
 
 /**
@@ -9,8 +10,15 @@ import org.apache.sshd.client.channel.ClientChannel;
  * <p>Why: MINA's immediate close ({@code close(true)}, also what {@code Closeable.close()} does)
  * drops the channel on fleet's side without telling the member. OpenSSH's sshd then keeps the
  * command running, its stdin open, and the session counted against its limit, until the whole
- * connection ends (a pooled one may live for hours). Closing gracefully sends the channel's
- * close: the member closes the command's stdin (a copy tool ends there) and frees the session.
+ * connection ends (a pooled one may live for hours).
+ *
+ * <p>The channel's close is sent only by the thread that writes to it, after its last write
+ * ({@link #end}). OpenSSH ends the whole connection at once when a packet names a channel it has
+ * already freed, and it frees a channel once both sides have sent its close; a close sent from
+ * another thread while the writer may still send data could be followed by such a packet (an
+ * end-to-end test lost its connection that way). Another thread stops a stream
+ * ({@link #stop}) by closing the member's window on fleet's side only: no packet is sent, the
+ * writer's next write fails at once, and the writer ends its input and the channel in order.
  *
  * <p>Only for fleet's own tools: a user's command may have left a job in the background that
  * still writes to the channel, and the member would close that job's output too. A command's
@@ -20,7 +28,22 @@ final class ChannelEnds {
     private ChannelEnds() {
     }
 
-    /** Ends {@code channel} where it is still open, telling the member; not waited for, so a member that does not answer holds no thread. */
+    /**
+     * Stops the writes to {@code channel}, from any thread: its writer's next write (or the one it
+     * waits in) fails, and the writer then ends the channel ({@link #end}). Sends nothing.
+     */
+    static void stop(ClientChannel channel) {
+        try {
+            channel.getRemoteWindow().close();
+        } catch (IOException | RuntimeException e) {
+            // A window that cannot close is already closed: its channel is going.
+        }
+    }
+
+    /**
+     * Ends {@code channel} where it is still open, telling the member; only from the thread that
+     * wrote to it, after its last write. Not waited for, so a member that does not answer holds no thread.
+     */
     static void end(ClientChannel channel) {
         if (!channel.isClosed() && !channel.isClosing()) {
             channel.close(false);

@@ -112,8 +112,9 @@ final class StreamedWrites {
     }
 
     /**
-     * The same, handing {@code opened} a way to end the stream first (a watchdog may end it): it
-     * closes the channel and ends the member's tool.
+     * The same, handing {@code opened} a way to end the stream first (a watchdog may end it, from
+     * any thread): it stops the writes ({@link ChannelEnds#stop}), and this method then ends the
+     * tool's input and the channel, so the tool exits on the member.
      */
     static Outcome write(ClientSession session, OsCommands os, String script, String runId, ReadableByteChannel source,
             Duration exitWait, Consumer<Closeable> opened) throws IOException {
@@ -129,7 +130,7 @@ final class StreamedWrites {
             return new NotStarted(Failures.shown(e));
         }
         ChannelExec stream = channel;
-        opened.accept(() -> ChannelEnds.end(stream));
+        opened.accept(() -> ChannelEnds.stop(stream));
         try {
             long sent = 0;
             IOException cut = null;
@@ -155,6 +156,11 @@ final class StreamedWrites {
             } catch (IOException e) {
                 // Closing stdin (the end of the stream) failed: the same as a failed write.
                 cut = cut != null ? cut : e;
+            }
+            if (cut != null && !channel.getRemoteWindow().isOpen()) {
+                // Stopped (ChannelEnds.stop), or closed by the member: this thread writes no
+                // more, so the close goes now and the member ends the tool.
+                ChannelEnds.end(channel);
             }
             channel.waitFor(EnumSet.of(ClientChannelEvent.EXIT_STATUS, ClientChannelEvent.CLOSED),
                     cut == null ? exitWait : EXIT_AFTER_CUT);
