@@ -175,8 +175,8 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
      * out before anything is sent.
      */
     private static final String DD_OPTIONS = "oflag=nofollow conv=notrunc,nocreat status=none";
-    /** dd's block: {@link OsCommands#STREAMED_WRITE_BLOCK}, which its {@code seek} counts in. */
-    private static final String DD_BLOCK = "bs=1M";
+    /** dd's block, {@link OsCommands#STREAMED_WRITE_BLOCK} (in MiB, as dd writes it), which its {@code seek} counts in. */
+    private static final String DD_BLOCK = "bs=" + STREAMED_WRITE_BLOCK / (1024 * 1024) + "M";
     private static final String DD_INTO = "dd " + DD_BLOCK + " " + DD_OPTIONS + " of=";
 
     @Override

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.core.CoreModuleProperties;
@@ -42,8 +41,8 @@ final class LinkWindow {
     static final String PROBE = "keepalive@openssh.com";
     /** Questions a round trip is measured with, at most. */
     static final int PROBES = 3;
-    /** The round trip {@link #measure} found for a session, kept with it. */
-    private static final AttributeRepository.AttributeKey<Duration> ROUND_TRIP = new AttributeRepository.AttributeKey<>();
+    /** The round trip {@link #measure} found for a connection, kept with it. */
+    private static final ConnectionAnswer<Duration> ROUND_TRIP = new ConnectionAnswer<>();
 
     private LinkWindow() {
     }
@@ -85,7 +84,7 @@ final class LinkWindow {
                 if (window != USUAL) {
                     CoreModuleProperties.WINDOW_SIZE.set(session, window);
                 }
-                session.setAttribute(ROUND_TRIP, best);
+                ROUND_TRIP.keep(session, best);
                 log.debug("round trip to {}: {} ms, channel window {} KiB", session.getRemoteAddress(), best.toMillis(),
                         window / 1024);
             });
@@ -96,10 +95,10 @@ final class LinkWindow {
 
     /** The round trip measured for {@code session}; empty until its answer has come. */
     static Optional<Duration> roundTrip(ClientSession session) {
-        return Optional.ofNullable(session.getAttribute(ROUND_TRIP));
+        return Optional.ofNullable(ROUND_TRIP.known(session));
     }
 
-    /** The window channels opened on {@code session} now get. */
+    /** The window channels opened on {@code session} now get (tests). */
     static long of(ClientSession session) {
         return CoreModuleProperties.WINDOW_SIZE.getRequired(session);
     }

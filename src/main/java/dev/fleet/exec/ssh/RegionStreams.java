@@ -14,7 +14,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.AttributeRepository;
 
 /**
  * One large file to a far member over several streams of its connection, side by side, each
@@ -37,7 +36,7 @@ final class RegionStreams {
     static final long SMALLEST_REGION = 8L * 1024 * 1024;
 
     /** Set on a connection where streams side by side could not all start: its files go as one stream. */
-    private static final AttributeRepository.AttributeKey<Boolean> ONE_STREAM = new AttributeRepository.AttributeKey<>();
+    private static final ConnectionAnswer<Boolean> ONE_STREAM = new ConnectionAnswer<>();
 
     /** A part of the file: {@code length} bytes from {@code start}. */
     record Region(long start, long length) {
@@ -66,7 +65,7 @@ final class RegionStreams {
      * trip; 1 on a connection where several streams could not all start ({@link #oneFromNowOn}).
      */
     static int count(ClientSession session, long size) {
-        if (Boolean.TRUE.equals(session.getAttribute(ONE_STREAM))) {
+        if (Boolean.TRUE.equals(ONE_STREAM.known(session))) {
             return 1;
         }
         return count(size, LinkWindow.roundTrip(session));
@@ -78,7 +77,7 @@ final class RegionStreams {
      * they were taken), and trying again for every file would send each over SFTP instead.
      */
     static void oneFromNowOn(ClientSession session) {
-        session.setAttribute(ONE_STREAM, Boolean.TRUE);
+        ONE_STREAM.keep(session, Boolean.TRUE);
     }
 
     /** {@code size} bytes in {@code count} regions, each but the last a whole number of {@code block}s, together the whole once. */
@@ -88,13 +87,10 @@ final class RegionStreams {
         }
         long blocks = (size + block - 1) / block;
         long perRegion = Math.max(1, (blocks + count - 1) / count) * block;
+        // count regions of perRegion bytes reach past the end, so at most count are made.
         List<Region> regions = new ArrayList<>();
-        for (long start = 0; start < size && regions.size() < count; start += perRegion) {
-            boolean last = regions.size() == count - 1 || start + perRegion >= size;
-            regions.add(new Region(start, last ? size - start : perRegion));
-            if (last) {
-                break;
-            }
+        for (long start = 0; start < size; start += perRegion) {
+            regions.add(new Region(start, Math.min(perRegion, size - start)));
         }
         if (regions.isEmpty()) {
             regions.add(new Region(0, 0));

@@ -36,16 +36,10 @@ class FarMemberOpenSshIT {
 
     @Test
     void aLargeFileGoesOverSeveralStreamsAndComesBackOverALargerWindow() throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2026-12-07T12:00:00Z"));
-        try (DelayedLink link = new DelayedLink(SSHD.get().port, 30);
-             SshPool pool = new SshPool(new TofuHostKeys(tmp.resolve("known_hosts")), clock, Duration.ofSeconds(10),
-                     Duration.ofMinutes(5), UploadWarmUp.usual())) {
-            SshTarget target = new SshTarget("m1|far", "127.0.0.1", link.port(), SSHD.get().user, null, SSHD.get().key);
-            SshChannel channel = new SshChannel("m1", target, pool, OsCommands.forOs(MemberOs.LINUX),
-                    new SpillFiles(tmp.resolve("out"), clock));
+        try (FarMember far = new FarMember(tmp)) {
+            SshChannel channel = far.channel(OsCommands.forOs(MemberOs.LINUX));
             long size = 40 * MIB + 77;
-            try (SshPool.Lease lease = pool.lease(target)) {
-                await().atMost(Duration.ofSeconds(20)).until(() -> LinkWindow.roundTrip(lease.session()).isPresent());
+            try (SshPool.Lease lease = far.pool.lease(far.target)) {
                 Duration roundTrip = LinkWindow.roundTrip(lease.session()).get();
                 assertThat(roundTrip).isGreaterThanOrEqualTo(Duration.ofMillis(60));
                 assertThat(LinkWindow.of(lease.session())).isGreaterThan(LinkWindow.USUAL);
@@ -75,28 +69,11 @@ class FarMemberOpenSshIT {
 
     @Test
     void aRegionThatFailsEndsTheOtherStreamsOnTheMemberAndLeavesNothingBehind() throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2026-12-07T12:00:00Z"));
-        try (DelayedLink link = new DelayedLink(SSHD.get().port, 30);
-             SshPool pool = new SshPool(new TofuHostKeys(tmp.resolve("known_hosts")), clock, Duration.ofSeconds(10),
-                     Duration.ofMinutes(5), UploadWarmUp.usual())) {
-            SshTarget target = new SshTarget("m1|far-fail", "127.0.0.1", link.port(), SSHD.get().user, null, SSHD.get().key);
-            try (SshPool.Lease lease = pool.lease(target)) {
-                await().atMost(Duration.ofSeconds(20)).until(() -> LinkWindow.roundTrip(lease.session()).isPresent());
-            }
+        try (FarMember far = new FarMember(tmp)) {
             // The last region's tool fails at once, as a full disk would; the others are mid-copy then.
-            OsCommands linux = OsCommands.forOs(MemberOs.LINUX);
-            OsCommands lastFails = (OsCommands) java.lang.reflect.Proxy.newProxyInstance(OsCommands.class.getClassLoader(),
-                    new Class<?>[] {OsCommands.class}, (proxy, m, args) -> {
-                        if (m.getName().equals("streamedWriteAt") && (long) args[1] >= 30) {
-                            return java.util.Optional.of("echo 'dd: error writing: No space left on device' >&2; exit 1");
-                        }
-                        try {
-                            return m.invoke(linux, args);
-                        } catch (java.lang.reflect.InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
-            SshChannel channel = new SshChannel("m1", target, pool, lastFails, new SpillFiles(tmp.resolve("out"), clock));
+            OsCommands lastFails = LinuxCommandsWith.answering((name, args) -> name.equals("streamedWriteAt") && (long) args[1] >= 30
+                    ? java.util.Optional.of("echo 'dd: error writing: No space left on device' >&2; exit 1") : null);
+            SshChannel channel = far.channel(lastFails);
             byte[] bytes = new byte[(int) (40 * MIB)];
             new Random(31).nextBytes(bytes);
             Path source = Files.write(tmp.resolve("big.bin"), bytes);
@@ -113,6 +90,36 @@ class FarMemberOpenSshIT {
             }
             // No dd of this copy is left running on the member.
             await().atMost(Duration.ofSeconds(10)).until(() -> ddsWriting(folder) == 0);
+        }
+    }
+
+    /** The test sshd behind a forwarder that holds each chunk 30 ms each way, and a pool whose connection to it has measured its round trip. */
+    private static final class FarMember implements AutoCloseable {
+        final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T12:00:00Z"));
+        final DelayedLink link;
+        final SshPool pool;
+        final SshTarget target;
+        private final Path dir;
+
+        FarMember(Path dir) throws Exception {
+            this.dir = dir;
+            link = new DelayedLink(SSHD.get().port, 30);
+            pool = new SshPool(new TofuHostKeys(dir.resolve("known_hosts")), clock, Duration.ofSeconds(10), Duration.ofMinutes(5),
+                    UploadWarmUp.usual());
+            target = new SshTarget("m1|far", "127.0.0.1", link.port(), SSHD.get().user, null, SSHD.get().key);
+            try (SshPool.Lease lease = pool.lease(target)) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> LinkWindow.roundTrip(lease.session()).isPresent());
+            }
+        }
+
+        SshChannel channel(OsCommands os) {
+            return new SshChannel("m1", target, pool, os, new SpillFiles(dir.resolve("out"), clock));
+        }
+
+        @Override
+        public void close() throws Exception {
+            pool.close();
+            link.close();
         }
     }
 

@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.fleet.exec.FileSession;
-import dev.fleet.member.MemberOs;
 import dev.fleet.os.OsCommands;
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -188,18 +185,8 @@ class RegionStreamsTest {
 
     /** Linux's commands, but a region after the first fails as a full disk would. */
     private static OsCommands failingAfterTheFirstRegion() {
-        OsCommands real = OsCommands.forOs(MemberOs.LINUX);
-        return (OsCommands) Proxy.newProxyInstance(OsCommands.class.getClassLoader(), new Class<?>[] {OsCommands.class},
-                (proxy, m, args) -> {
-                    if (m.getName().equals("streamedWriteAt") && (long) args[1] > 0) {
-                        return Optional.of("cat > /dev/null; echo \"dd: error writing: No space left on device\" >&2; exit 1");
-                    }
-                    try {
-                        return m.invoke(real, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        return LinuxCommandsWith.answering((name, args) -> name.equals("streamedWriteAt") && (long) args[1] > 0
+                ? Optional.of("cat > /dev/null; echo \"dd: error writing: No space left on device\" >&2; exit 1") : null);
     }
 
     private static List<Long> seeks(SshChannelFixture ssh) {

@@ -8,8 +8,6 @@ import dev.fleet.exec.SpillFiles;
 import dev.fleet.member.MemberOs;
 import dev.fleet.os.OsCommands;
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -248,23 +246,13 @@ class StreamedUploadTest {
      * write {@code script} run with the part file as {@code $0} (as the real one names it).
      */
     private static OsCommands linuxWith(String method, Optional<String> answer, String script) {
-        OsCommands real = OsCommands.forOs(MemberOs.LINUX);
-        return (OsCommands) Proxy.newProxyInstance(OsCommands.class.getClassLoader(), new Class<?>[] {OsCommands.class},
-                (proxy, m, args) -> {
-                    if (m.getName().equals(method)) {
-                        if (answer != null) {
-                            return answer;
-                        }
-                        String file = (String) args[0];
-                        return Optional.of("exec sh -c " + dev.fleet.security.ShellQuote.posix(script) + " "
-                                + dev.fleet.security.ShellQuote.posix(file));
-                    }
-                    try {
-                        return m.invoke(real, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        return LinuxCommandsWith.answering((name, args) -> {
+            if (!name.equals(method)) {
+                return null;
+            }
+            return answer != null ? answer : Optional.of("exec sh -c " + dev.fleet.security.ShellQuote.posix(script) + " "
+                    + dev.fleet.security.ShellQuote.posix((String) args[0]));
+        });
     }
 
     private static long sftpWritten(SshChannelFixture ssh) {
