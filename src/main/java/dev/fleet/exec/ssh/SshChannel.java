@@ -123,7 +123,7 @@ public final class SshChannel implements MemberChannel {
         long start = System.nanoTime();
         ChannelExec channel;
         try {
-            channel = session.createExecChannel(commandLine);
+            channel = OrderlyExec.on(session, commandLine);
             // Input is pumped by a thread MINA starts for the channel; without input there is no
             // pump: the channel's own input stream is closed at once, so the command sees end of file.
             if (request.stdin() != null) {

@@ -122,7 +122,7 @@ final class StreamedWrites {
         Kept out = new Kept(STDOUT_KEPT);
         ChannelExec channel;
         try {
-            channel = session.createExecChannel(os.remoteCommand(script, null, runId));
+            channel = OrderlyExec.on(session, os.remoteCommand(script, null, runId));
             channel.setOut(out);
             channel.setErr(err);
             channel.open().verify(OPEN_TIMEOUT);

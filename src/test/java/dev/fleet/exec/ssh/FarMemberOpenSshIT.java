@@ -68,9 +68,6 @@ class FarMemberOpenSshIT {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("Open defect (issue 13's note): where the member's tool exits while fleet still writes to "
-            + "its stream over a far link, OpenSSH can drop the whole connection (a data packet reaching a channel it has "
-            + "freed); this test caught it in about one run of six. Run it alone to reproduce.")
     void aRegionThatFailsEndsTheOtherStreamsOnTheMemberAndLeavesNothingBehind() throws Exception {
         try (FarMember far = new FarMember(tmp)) {
             // The last region's tool fails at once, as a full disk would; the others are mid-copy then.
