@@ -44,9 +44,9 @@ public final class FleetServer implements AutoCloseable {
         this.relay = relay;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> args = relay ? List.of("-jar", relayJar(jar), "serve") : List.of("-jar", jar, "serve", "--standalone");
-        client = McpClient.sync(new StdioClientTransport(ServerParameters.builder(java)
+        client = McpClient.sync(new OneSenderTransport(new StdioClientTransport(ServerParameters.builder(java)
                         .args(args).env(env).build(),
-                        new JacksonMcpJsonMapper(new ObjectMapper())))
+                        new JacksonMcpJsonMapper(new ObjectMapper()))))
                 // The longest call a suite makes (a 200 s synchronous command) must fit.
                 .requestTimeout(Duration.ofSeconds(300))
                 .initializationTimeout(Duration.ofSeconds(60))
