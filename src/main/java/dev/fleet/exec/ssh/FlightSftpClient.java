@@ -7,7 +7,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import org.apache.sshd.client.channel.ChannelSubsystem;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.sftp.client.SftpClient;
@@ -50,6 +52,32 @@ final class FlightSftpClient extends DefaultSftpClient {
         } catch (IOException | RuntimeException e) {
             client.close();
             throw e;
+        }
+    }
+
+    /** The session's channel answers the member's close only after the request being sent has gone out ({@link CloseAfterWrites}). */
+    @Override
+    protected ChannelSubsystem createSftpChannelSubsystem(ClientSession session) {
+        return new OrderlySftpChannel();
+    }
+
+    /** MINA's SFTP channel, its writes and the member's close taken in order. */
+    private final class OrderlySftpChannel extends SftpChannelSubsystem {
+        private final CloseAfterWrites writes = new CloseAfterWrites();
+
+        @Override
+        public IoWriteFuture writePacket(Buffer buffer) throws IOException {
+            return writes.write(() -> super.writePacket(buffer));
+        }
+
+        @Override
+        protected IoWriteFuture sendEof() throws IOException {
+            return writes.write(super::sendEof);
+        }
+
+        @Override
+        public void handleClose() throws IOException {
+            writes.memberClosed(super::handleClose);
         }
     }
 

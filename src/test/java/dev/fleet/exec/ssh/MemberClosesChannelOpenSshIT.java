@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the packet goes out, until the member's close has arrived and OpenSSH has had time to free the
  * channel. The connection must live on. (On MINA's plain exec channel it is dropped.)
  */
-class OrderlyExecOpenSshIT {
+class MemberClosesChannelOpenSshIT {
     @RegisterExtension
     static final RealSshd.ForClass SSHD = new RealSshd.ForClass();
     @TempDir

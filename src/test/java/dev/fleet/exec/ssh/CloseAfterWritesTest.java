@@ -1,0 +1,90 @@
+package dev.fleet.exec.ssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.EOFException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The order a channel's packets leave in when the member closes it: the member's close, arriving
+ * while fleet sends, is answered after that packet, never before it.
+ */
+class CloseAfterWritesTest {
+    private final List<String> wire = new CopyOnWriteArrayList<>();
+    private final CloseAfterWrites writes = new CloseAfterWrites();
+
+    @Test
+    void aCloseThatArrivesDuringASendIsAnsweredAfterIt() throws Exception {
+        CountDownLatch sending = new CountDownLatch(1);
+        CountDownLatch closeArrived = new CountDownLatch(1);
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            try {
+                writes.write(() -> {
+                    sending.countDown();
+                    await(closeArrived);
+                    wire.add("data");
+                    return null;
+                });
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(sending.await(10, TimeUnit.SECONDS)).isTrue();
+        writes.memberClosed(() -> wire.add("close"));
+        assertThat(wire).as("held while the data is on its way").isEmpty();
+        closeArrived.countDown();
+        writer.get(10, TimeUnit.SECONDS);
+        assertThat(wire).containsExactly("data", "close");
+    }
+
+    @Test
+    void aCloseWithNothingBeingSentIsAnsweredAtOnceAndLaterWritesAreRefused() throws Exception {
+        writes.write(() -> {
+            wire.add("data");
+            return null;
+        });
+        writes.memberClosed(() -> wire.add("close"));
+        assertThat(wire).containsExactly("data", "close");
+        assertThatThrownBy(() -> writes.write(() -> {
+            wire.add("late");
+            return null;
+        })).isInstanceOf(EOFException.class).hasMessage("the member closed the channel");
+        assertThat(wire).containsExactly("data", "close");
+    }
+
+    @Test
+    void aSendThatFailsStillAnswersTheHeldClose() throws Exception {
+        CountDownLatch sending = new CountDownLatch(1);
+        CountDownLatch closeArrived = new CountDownLatch(1);
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            try {
+                writes.write(() -> {
+                    sending.countDown();
+                    await(closeArrived);
+                    throw new java.io.IOException("broken pipe");
+                });
+            } catch (Exception e) {
+                wire.add("failed: " + e.getMessage());
+            }
+        });
+        assertThat(sending.await(10, TimeUnit.SECONDS)).isTrue();
+        writes.memberClosed(() -> wire.add("close"));
+        closeArrived.countDown();
+        writer.get(10, TimeUnit.SECONDS);
+        assertThat(wire).containsExactly("close", "failed: broken pipe");
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
