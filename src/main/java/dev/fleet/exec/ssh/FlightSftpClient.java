@@ -55,13 +55,19 @@ final class FlightSftpClient extends DefaultSftpClient {
         }
     }
 
-    /** The session's channel answers the member's close only after the request being sent has gone out ({@link CloseAfterWrites}). */
+    /**
+     * The session's channel answers the member's close only after the request being sent has
+     * gone out ({@link CloseAfterWrites}).
+     */
     @Override
     protected ChannelSubsystem createSftpChannelSubsystem(ClientSession session) {
         return new OrderlySftpChannel();
     }
 
-    /** MINA's SFTP channel, its writes and the member's close taken in order. */
+    /**
+     * MINA's SFTP channel, its writes and the member's close taken in order: the same three hooks
+     * as {@link OrderlyExec}, whose channel class shares no parent with this one.
+     */
     private final class OrderlySftpChannel extends SftpChannelSubsystem {
         private final CloseAfterWrites writes = new CloseAfterWrites();
 

@@ -21,21 +21,11 @@ class CloseAfterWritesTest {
 
     @Test
     void aCloseThatArrivesDuringASendIsAnsweredAfterIt() throws Exception {
-        CountDownLatch sending = new CountDownLatch(1);
         CountDownLatch closeArrived = new CountDownLatch(1);
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-            try {
-                writes.write(() -> {
-                    sending.countDown();
-                    await(closeArrived);
-                    wire.add("data");
-                    return null;
-                });
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+        CompletableFuture<Void> writer = sendingUntil(closeArrived, () -> {
+            wire.add("data");
+            return null;
         });
-        assertThat(sending.await(10, TimeUnit.SECONDS)).isTrue();
         writes.memberClosed(() -> wire.add("close"));
         assertThat(wire).as("held while the data is on its way").isEmpty();
         closeArrived.countDown();
@@ -60,24 +50,32 @@ class CloseAfterWritesTest {
 
     @Test
     void aSendThatFailsStillAnswersTheHeldClose() throws Exception {
-        CountDownLatch sending = new CountDownLatch(1);
         CountDownLatch closeArrived = new CountDownLatch(1);
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-            try {
-                writes.write(() -> {
-                    sending.countDown();
-                    await(closeArrived);
-                    throw new java.io.IOException("broken pipe");
-                });
-            } catch (Exception e) {
-                wire.add("failed: " + e.getMessage());
-            }
+        CompletableFuture<Void> writer = sendingUntil(closeArrived, () -> {
+            throw new java.io.IOException("broken pipe");
         });
-        assertThat(sending.await(10, TimeUnit.SECONDS)).isTrue();
         writes.memberClosed(() -> wire.add("close"));
         closeArrived.countDown();
         writer.get(10, TimeUnit.SECONDS);
         assertThat(wire).containsExactly("close", "failed: broken pipe");
+    }
+
+    /** A write on another thread, in its send once this returns; the send goes on ({@code then}) once {@code release} opens. */
+    private CompletableFuture<Void> sendingUntil(CountDownLatch release, CloseAfterWrites.Send then) throws InterruptedException {
+        CountDownLatch sending = new CountDownLatch(1);
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            try {
+                writes.write(() -> {
+                    sending.countDown();
+                    await(release);
+                    return then.go();
+                });
+            } catch (java.io.IOException e) {
+                wire.add("failed: " + e.getMessage());
+            }
+        });
+        assertThat(sending.await(10, TimeUnit.SECONDS)).isTrue();
+        return writer;
     }
 
     private static void await(CountDownLatch latch) {
