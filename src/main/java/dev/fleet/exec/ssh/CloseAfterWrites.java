@@ -2,6 +2,7 @@ package dev.fleet.exec.ssh;
 
 import java.io.EOFException;
 import java.io.IOException;
+import org.apache.sshd.common.io.AbstractIoWriteFuture;
 import org.apache.sshd.common.io.IoWriteFuture;
 
 /**
@@ -20,7 +21,7 @@ import org.apache.sshd.common.io.IoWriteFuture;
  *
  * <p>How: a write counts itself in before it sends and out after. The member's close, arriving
  * while a write is in, is held and answered by that write as it leaves; arriving with none in, it
- * is answered at once, and every later write is refused as a closed channel's. No lock is held
+ * is answered at once, and every later write is dropped as a closed channel's. No lock is held
  * while a packet is sent: a send may wait for a key exchange, which needs the I/O thread the
  * close arrives on.
  */
@@ -40,11 +41,16 @@ final class CloseAfterWrites {
     private boolean memberClosed;
     private Answer held;
 
-    /** Sends a packet of fleet's, unless the member has closed the channel (then {@link EOFException}). */
+    /**
+     * Sends a packet of fleet's. Once the member has closed the channel, the packet is dropped and
+     * its future fails with an {@link EOFException}, as MINA itself answers a write to a closing
+     * channel: a throw would reach MINA's own writes on its I/O thread, and a throw there ends the
+     * whole connection.
+     */
     IoWriteFuture write(Send send) throws IOException {
         synchronized (gate) {
             if (memberClosed) {
-                throw new EOFException("the member closed the channel");
+                return AbstractIoWriteFuture.fulfilled(this, new EOFException("the member closed the channel"));
             }
             writing++;
         }
