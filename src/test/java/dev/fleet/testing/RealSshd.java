@@ -38,6 +38,11 @@ public final class RealSshd implements AutoCloseable {
         this.ownDir = ownDir;
     }
 
+    /** A member on this sshd as fleet registers one (its key, no password); {@code name} keeps tests' pooled connections apart. */
+    public dev.fleet.exec.ssh.SshTarget target(String name) {
+        return new dev.fleet.exec.ssh.SshTarget("m1|" + name, "127.0.0.1", port, user, null, key);
+    }
+
     public static RealSshd startOrUseCi(Path scratch) throws IOException, InterruptedException {
         if (System.getenv("FLEET_TEST_SSHD_PORT") != null) {
             return new RealSshd(System.getenv(), null);

@@ -65,7 +65,7 @@ class ArchiveUploadOpenSshIT {
         List<Together> outcomes;
         long sent = Instant.now().getEpochSecond() - 1;
         try (SshPool pool = pool(dir)) {
-            SshChannel channel = new SshChannel("m1", target("many"), pool, LINUX, new SpillFiles(dir.resolve("out"), CLOCK));
+            SshChannel channel = new SshChannel("m1", SSHD.get().target("many"), pool, LINUX, new SpillFiles(dir.resolve("out"), CLOCK));
             try (FileSession files = channel.files()) {
                 outcomes = files.uploadTogether(uploads, real -> real.startsWith(root + "/") ? null : "outside; refused");
                 // The real tar gives the extraction's time as access time, and OpenSSH's listing
@@ -73,7 +73,7 @@ class ArchiveUploadOpenSshIT {
                 assertThat(files.describe(List.of(work.resolve("d0").toString())).values())
                         .isNotEmpty().allSatisfy(s -> assertThat(s.lastTouchedSeconds()).isGreaterThanOrEqualTo(sent));
             }
-            try (SshPool.Lease lease = pool.lease(target("many"))) {
+            try (SshPool.Lease lease = pool.lease(SSHD.get().target("many"))) {
                 assertThat(ArchiveUploads.known(lease.session())).as("the real tar took the options").isBetween(0, 0777);
             }
         }
@@ -109,7 +109,7 @@ class ArchiveUploadOpenSshIT {
         Path source = Files.writeString(dir.resolve("source"), "new bytes");
         ArchiveStream archive = new ArchiveStream(List.of(new ArchiveStream.Entry(source, link.toString().substring(1), 0600, TIME,
                 ArchiveUploads.LARGEST)));
-        try (SshPool pool = pool(dir); SshPool.Lease lease = pool.lease(target("tar-link"))) {
+        try (SshPool pool = pool(dir); SshPool.Lease lease = pool.lease(SSHD.get().target("tar-link"))) {
             StreamedWrites.Outcome outcome = StreamedWrites.write(lease.session(), LINUX, LINUX.archiveExtract().orElseThrow(), "test",
                     archive, Duration.ofSeconds(30));
             assertThat(outcome).isInstanceOf(StreamedWrites.Written.class);
@@ -121,10 +121,6 @@ class ArchiveUploadOpenSshIT {
 
     private static SshPool pool(Path dir) {
         return new SshPool(new TofuHostKeys(dir.resolve("known_hosts")), CLOCK, Duration.ofSeconds(10), Duration.ofMinutes(5));
-    }
-
-    private SshTarget target(String name) {
-        return new SshTarget("m1|" + name, "127.0.0.1", SSHD.get().port, SSHD.get().user, null, SSHD.get().key);
     }
 
     /** An upload of {@code source} as planned now: its size read from the file. */

@@ -36,9 +36,9 @@ class DownloadFlightOpenSshIT {
     @Test
     void filesAroundOneReadsWorthArriveWholeWithTheirMode() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-12-07T12:00:00Z"));
-        SshTarget target = new SshTarget("m1|download", "127.0.0.1", SSHD.get().port, SSHD.get().user, null, SSHD.get().key);
+        SshTarget target = SSHD.get().target("download");
         try (SshPool pool = new SshPool(new TofuHostKeys(tmp.resolve("known_hosts")), clock, Duration.ofSeconds(10),
-                Duration.ofMinutes(5), UploadWarmUp.usual())) {
+                Duration.ofMinutes(5))) {
             SshChannel channel = new SshChannel("m1", target, pool, OsCommands.forOs(MemberOs.LINUX), new SpillFiles(tmp.resolve("out"), clock));
             String root = SSHD.get().home.resolve("download-" + System.nanoTime()).toString();
             Random random = new Random(17);

@@ -32,9 +32,9 @@ class FolderListingOpenSshIT {
 
     @Test
     void aListingHoldsWhatMinasOwnListingHoldsAroundOneReplysWorth() throws Exception {
-        SshTarget target = new SshTarget("m1|listing", "127.0.0.1", SSHD.get().port, SSHD.get().user, null, SSHD.get().key);
+        SshTarget target = SSHD.get().target("listing");
         try (SshPool pool = new SshPool(new TofuHostKeys(tmp.resolve("known_hosts")), new MutableClock(Instant.parse("2026-12-07T12:00:00Z")),
-                Duration.ofSeconds(10), Duration.ofMinutes(5), UploadWarmUp.usual());
+                Duration.ofSeconds(10), Duration.ofMinutes(5));
              SshPool.Lease lease = pool.lease(target);
              SftpClient plain = SftpClientFactory.instance().createSftpClient(lease.session());
              FlightSftpClient sftp = FlightSftpClient.open(lease.session())) {

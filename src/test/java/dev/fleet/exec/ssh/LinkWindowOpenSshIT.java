@@ -26,9 +26,9 @@ class LinkWindowOpenSshIT {
     @Test
     void theRoundTripIsMeasuredAndALoopbackMemberKeepsTheUsualWindow() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-12-07T12:00:00Z"));
-        SshTarget target = new SshTarget("m1|window", "127.0.0.1", SSHD.get().port, SSHD.get().user, null, SSHD.get().key);
+        SshTarget target = SSHD.get().target("window");
         try (SshPool pool = new SshPool(new TofuHostKeys(tmp.resolve("known_hosts")), clock, Duration.ofSeconds(10),
-                Duration.ofMinutes(5), UploadWarmUp.usual());
+                Duration.ofMinutes(5));
              SshPool.Lease lease = pool.lease(target)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> LinkWindow.roundTrip(lease.session()).isPresent());
             assertThat(LinkWindow.roundTrip(lease.session()).get()).isLessThan(Duration.ofSeconds(1));

@@ -38,9 +38,9 @@ class MemberClosesChannelOpenSshIT {
     @Test
     void aWriteCaughtByTheMembersCloseDoesNotCostTheConnection() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-12-07T12:00:00Z"));
-        SshTarget target = new SshTarget("m1|orderly", "127.0.0.1", SSHD.get().port, SSHD.get().user, null, SSHD.get().key);
+        SshTarget target = SSHD.get().target("orderly");
         try (SshPool pool = new SshPool(new TofuHostKeys(tmp.resolve("known_hosts")), clock, Duration.ofSeconds(10),
-                Duration.ofMinutes(5), UploadWarmUp.usual());
+                Duration.ofMinutes(5));
              SshPool.Lease lease = pool.lease(target)) {
             ClientSession session = lease.session();
             HeldWrite channel = new HeldWrite("sleep 1");

@@ -71,9 +71,9 @@ class SftpSessionCountersOpenSshIT {
     private static Reached reach(String name) {
         Assumptions.assumeFalse(SSHD.get().sftpServer.equals("internal-sftp"),
                 "this sshd serves SFTP in its own process (no sftp-server program found): no session process to list");
-        SshTarget target = new SshTarget("m1|" + name, "127.0.0.1", SSHD.get().port, SSHD.get().user, null, SSHD.get().key);
+        SshTarget target = SSHD.get().target(name);
         SshPool pool = new SshPool(new TofuHostKeys(tmp.resolve("known_hosts-" + name)), CLOCK, Duration.ofSeconds(10),
-                Duration.ofMinutes(5), UploadWarmUp.usual());
+                Duration.ofMinutes(5));
         SshChannel channel = new SshChannel("m1", target, pool, OsCommands.forOs(MemberOs.LINUX),
                 new SpillFiles(tmp.resolve("out-" + name), CLOCK));
         return new Reached(target, pool, channel);

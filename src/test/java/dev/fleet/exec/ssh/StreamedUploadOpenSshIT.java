@@ -47,11 +47,11 @@ class StreamedUploadOpenSshIT {
         Path source = Files.write(dir.resolve("big.bin"), bytes);
         Files.setPosixFilePermissions(source, PosixFilePermissions.fromString("rwxr-x---"));
         try (SshPool pool = pool(dir)) {
-            SshChannel channel = new SshChannel("m1", target("whole"), pool, LINUX, new SpillFiles(dir.resolve("out"), CLOCK));
+            SshChannel channel = new SshChannel("m1", SSHD.get().target("whole"), pool, LINUX, new SpillFiles(dir.resolve("out"), CLOCK));
             try (FileSession files = channel.files()) {
                 files.upload(source, work.resolve("big.bin").toString(), 0, real -> null, n -> { });
             }
-            try (SshPool.Lease lease = pool.lease(target("whole"))) {
+            try (SshPool.Lease lease = pool.lease(SSHD.get().target("whole"))) {
                 assertThat(StreamedWrites.known(lease.session())).as("the real dd took the options: it went as a stream").isTrue();
             }
         }
@@ -91,7 +91,7 @@ class StreamedUploadOpenSshIT {
 
     private StreamedWrites.Outcome stream(String name, String script, String content) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve(name + "-pool"));
-        try (SshPool pool = pool(dir); SshPool.Lease lease = pool.lease(target(name))) {
+        try (SshPool pool = pool(dir); SshPool.Lease lease = pool.lease(SSHD.get().target(name))) {
             return StreamedWrites.write(lease.session(), LINUX, script, "test", Channels.newChannel(
                     new ByteArrayInputStream(content.getBytes(java.nio.charset.StandardCharsets.UTF_8))), Duration.ofSeconds(30));
         }
@@ -99,9 +99,5 @@ class StreamedUploadOpenSshIT {
 
     private static SshPool pool(Path dir) {
         return new SshPool(new TofuHostKeys(dir.resolve("known_hosts")), CLOCK, Duration.ofSeconds(10), Duration.ofMinutes(5));
-    }
-
-    private SshTarget target(String name) {
-        return new SshTarget("m1|" + name, "127.0.0.1", SSHD.get().port, SSHD.get().user, null, SSHD.get().key);
     }
 }

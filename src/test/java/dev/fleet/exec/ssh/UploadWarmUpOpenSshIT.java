@@ -46,7 +46,7 @@ class UploadWarmUpOpenSshIT {
         List<String> before = listing(SSHD.get().home);
         Path dir = Files.createDirectories(tmp.resolve("whole"));
         try (SshPool pool = pool(dir, warmUp(BUDGET, UploadWarmUp.TIME_LIMIT_NANOS))) {
-            SshTarget target = target("whole");
+            SshTarget target = SSHD.get().target("whole");
             SshChannel channel = new SshChannel("m1", target, pool, OsCommands.forOs(MemberOs.LINUX),
                     new SpillFiles(dir.resolve("out"), CLOCK));
             pool.warmTransfersAfterConnections();
@@ -102,7 +102,7 @@ class UploadWarmUpOpenSshIT {
         UploadWarmUp warmUp = warmUp(BUDGET, UploadWarmUp.TIME_LIMIT_NANOS);
         List<String> before = listing(SSHD.get().home);
         try (SshPool pool = pool(dir, warmUp);
-             SshPool.Lease lease = pool.lease(target("handed"));
+             SshPool.Lease lease = pool.lease(SSHD.get().target("handed"));
              SftpClient sftp = SftpClientFactory.instance().createSftpClient(lease.session())) {
             assertThat(StreamedWrites.known(lease.session())).as("nothing asked beforehand").isNull();
             assertThat(warmUp.run(lease.session(), sftp, () -> false, OsCommands.forOs(MemberOs.LINUX), handed::add))
@@ -125,7 +125,7 @@ class UploadWarmUpOpenSshIT {
         UploadWarmUp warmUp = warmUp(BUDGET, UploadWarmUp.TIME_LIMIT_NANOS);
         List<java.io.Closeable> handed = new java.util.ArrayList<>();
         try (SshPool pool = pool(dir, warmUp);
-             SshPool.Lease lease = pool.lease(target("refused"));
+             SshPool.Lease lease = pool.lease(SSHD.get().target("refused"));
              SftpClient sftp = SftpClientFactory.instance().createSftpClient(lease.session())) {
             assertThat(warmUp.run(lease.session(), sftp, () -> false, bsdLike, handed::add)).isEqualTo(new UploadWarmUp.Sent(BUDGET));
             assertThat(StreamedWrites.known(lease.session())).isNull();
@@ -147,7 +147,7 @@ class UploadWarmUpOpenSshIT {
             throws Exception {
         Path dir = Files.createDirectories(tmp.resolve(name));
         try (SshPool pool = pool(dir, warmUp);
-             SshPool.Lease lease = pool.lease(target(name));
+             SshPool.Lease lease = pool.lease(SSHD.get().target(name));
              SftpClient sftp = SftpClientFactory.instance().createSftpClient(lease.session())) {
             return streamed ? warmUp.run(lease.session(), sftp, transferRunning, OsCommands.forOs(MemberOs.LINUX), c -> { })
                     : warmUp.run(lease.session(), sftp, transferRunning, null, c -> { });
@@ -156,10 +156,6 @@ class UploadWarmUpOpenSshIT {
 
     private static SshPool pool(Path dir, UploadWarmUp warmUp) {
         return new SshPool(new TofuHostKeys(dir.resolve("known_hosts")), CLOCK, Duration.ofSeconds(10), Duration.ofMinutes(5), warmUp);
-    }
-
-    private SshTarget target(String name) {
-        return new SshTarget("m1|" + name, "127.0.0.1", SSHD.get().port, SSHD.get().user, null, SSHD.get().key);
     }
 
     /** Every file and folder under {@code folder} (three levels deep), with its modification time. */
