@@ -13,12 +13,11 @@ import org.apache.sshd.client.channel.ClientChannel;
  * connection ends (a pooled one may live for hours).
  *
  * <p>The channel's close is sent only by the thread that writes to it, after its last write
- * ({@link #end}). OpenSSH ends the whole connection at once when a packet names a channel it has
- * already freed, and it frees a channel once both sides have sent its close; a close sent from
- * another thread while the writer may still send data could be followed by such a packet (an
- * end-to-end test lost its connection that way). Another thread stops a stream
- * ({@link #stop}) by closing the member's window on fleet's side only: no packet is sent, the
- * writer's next write fails at once, and the writer ends its input and the channel in order.
+ * ({@link #end}): a packet that follows fleet's close can cost the whole connection, as
+ * {@link CloseAfterWrites} tells (it orders the member's close; this class, fleet's own). Another
+ * thread stops a stream ({@link #stop}) by closing the member's window on fleet's side only: no
+ * packet is sent, the writer's next write fails at once, and the writer ends its input and the
+ * channel in order.
  *
  * <p>Only for fleet's own tools: a user's command may have left a job in the background that
  * still writes to the channel, and the member would close that job's output too. A command's

@@ -10,7 +10,8 @@ import org.apache.sshd.common.util.buffer.Buffer;
 
 /**
  * An exec channel that answers the member's close only after the packet fleet is sending on it
- * has gone out ({@link CloseAfterWrites}): every command and stream of fleet's runs on one.
+ * has gone out ({@link CloseAfterWrites}): every exec channel of fleet's is one (commands,
+ * streams, the kill of a command's tree, the key-login proof).
  */
 class OrderlyExec extends ChannelExec {
     private final CloseAfterWrites writes = new CloseAfterWrites();

@@ -178,7 +178,7 @@ public final class SshChannel implements MemberChannel {
     /** Ends the tagged command tree over a fresh channel; best effort, bounded. */
     private void endRemote(ClientSession session, String runId) {
         try {
-            ChannelExec kill = session.createExecChannel(os.killTagged(runId));
+            ChannelExec kill = OrderlyExec.on(session, os.killTagged(runId));
             kill.open().verify(OPEN_TIMEOUT);
             kill.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(10));
             kill.close(true);

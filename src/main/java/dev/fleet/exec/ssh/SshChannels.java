@@ -85,7 +85,7 @@ public final class SshChannels implements RemoteChannels {
     public void proveLogin(Member member) throws ChannelException {
         SshTarget target = target(member);
         try (ClientSession session = pool.connectOnce(target)) {
-            ChannelExec exec = session.createExecChannel("echo fleet-key-ok");
+            ChannelExec exec = OrderlyExec.on(session, "echo fleet-key-ok");
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             exec.setOut(out);
             exec.open().verify(Duration.ofSeconds(10));
