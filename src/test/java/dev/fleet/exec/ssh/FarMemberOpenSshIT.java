@@ -1,6 +1,7 @@
 package dev.fleet.exec.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.fleet.exec.FileSession;
@@ -10,12 +11,15 @@ import dev.fleet.os.OsCommands;
 import dev.fleet.testing.DelayedLink;
 import dev.fleet.testing.MutableClock;
 import dev.fleet.testing.RealSshd;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +65,7 @@ class FarMemberOpenSshIT {
                 files.download(remote, back, n -> { });
             }
             assertThat(Files.mismatch(source, back)).isEqualTo(-1);
-            try (java.util.stream.Stream<Path> left = Files.list(folder)) {
+            try (Stream<Path> left = Files.list(folder)) {
                 assertThat(left.map(p -> p.getFileName().toString())).containsExactly("big.bin");
             }
         }
@@ -72,7 +76,7 @@ class FarMemberOpenSshIT {
         try (FarMember far = new FarMember(tmp)) {
             // The last region's tool fails at once, as a full disk would; the others are mid-copy then.
             OsCommands lastFails = LinuxCommandsWith.answering((name, args) -> name.equals("streamedWriteAt") && (long) args[1] >= 30
-                    ? java.util.Optional.of("echo 'dd: error writing: No space left on device' >&2; exit 1") : null);
+                    ? Optional.of("echo 'dd: error writing: No space left on device' >&2; exit 1") : null);
             SshChannel channel = far.channel(lastFails);
             byte[] bytes = new byte[(int) (40 * MIB)];
             new Random(31).nextBytes(bytes);
@@ -81,11 +85,11 @@ class FarMemberOpenSshIT {
             Path remote = folder.resolve("big.bin");
             Files.writeString(remote, "the earlier file");
             try (FileSession files = channel.files()) {
-                org.assertj.core.api.Assertions.assertThatThrownBy(() -> files.upload(source, remote.toString(), 0, real -> null, n -> { }))
+                assertThatThrownBy(() -> files.upload(source, remote.toString(), 0, real -> null, n -> { }))
                         .hasMessageContaining("No space left on device");
             }
             assertThat(Files.readString(remote)).isEqualTo("the earlier file");
-            try (java.util.stream.Stream<Path> left = Files.list(folder)) {
+            try (Stream<Path> left = Files.list(folder)) {
                 assertThat(left.map(p -> p.getFileName().toString())).containsExactly("big.bin");
             }
             // No dd of this copy is left running on the member.
@@ -126,7 +130,7 @@ class FarMemberOpenSshIT {
     /** The member's processes whose command line names {@code folder} (the part file's dd). */
     private static long ddsWriting(Path folder) throws Exception {
         Process p = new ProcessBuilder("pgrep", "-f", "dd .*" + folder).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
         return out.lines().filter(l -> !l.isBlank()).count();
     }
