@@ -2,6 +2,8 @@
 # A throwaway OpenSSH server on 127.0.0.1 for the end-to-end suite and the benchmarks.
 #   scripts/test-sshd.sh start DIR   -> starts sshd, prints FLEET_TEST_SSHD_* lines to source
 #   scripts/test-sshd.sh stop DIR    -> stops it by PID
+# FLEET_TEST_SSHD_MAX_SESSIONS sets its MaxSessions (default 30), for tests of a member that
+# allows fewer channels per connection.
 # Key auth only, its own host key, config, authorized_keys and HOME; nothing outside DIR is changed
 # except /run/sshd (the privilege-separation folder sshd requires when started as root).
 set -euo pipefail
@@ -27,6 +29,8 @@ start)
   for f in /usr/lib/openssh/sftp-server /usr/libexec/openssh/sftp-server /usr/libexec/sftp-server /usr/lib/ssh/sftp-server; do
     if [ -x "$f" ]; then sftp=$f; break; fi
   done
+  max_sessions="${FLEET_TEST_SSHD_MAX_SESSIONS:-30}"
+  [[ "$max_sessions" =~ ^[0-9]+$ ]] || { echo "test-sshd: FLEET_TEST_SSHD_MAX_SESSIONS must be a whole number, not '$max_sessions'" >&2; exit 2; }
   port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
           || shuf -i 20000-60000 -n 1)"
   cat > "$dir/sshd_config" <<CFG
@@ -41,7 +45,7 @@ KbdInteractiveAuthentication no
 PermitRootLogin prohibit-password
 StrictModes no
 UsePAM no
-MaxSessions 30
+MaxSessions $max_sessions
 MaxStartups 200
 LogLevel ERROR
 SetEnv HOME=$dir/home

@@ -12,6 +12,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP forwarder on 127.0.0.1 that holds every chunk it reads for a fixed time before passing it
@@ -31,6 +32,7 @@ public final class DelayedLink implements AutoCloseable {
     private final int targetPort;
     private final long delayNanos;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final AtomicLong towardTarget = new AtomicLong();
     private volatile boolean closed;
 
     private record Held(long due, byte[] bytes) {
@@ -57,8 +59,8 @@ public final class DelayedLink implements AutoCloseable {
                     s.setTcpNoDelay(true);
                     sockets.add(s);
                 }
-                pipe(in, out);
-                pipe(out, in);
+                pipe(in, out, towardTarget);
+                pipe(out, in, new AtomicLong());
             } catch (IOException e) {
                 if (!closed) {
                     System.err.println("delayed link: accepting failed: " + e);
@@ -68,8 +70,13 @@ public final class DelayedLink implements AutoCloseable {
         }
     }
 
-    /** One direction: a reader that stamps each chunk, a writer that passes it on when due. */
-    private void pipe(Socket from, Socket to) {
+    /** Bytes passed on toward the target so far, over all connections: what a client sent. */
+    public long bytesTowardTarget() {
+        return towardTarget.get();
+    }
+
+    /** One direction: a reader that stamps each chunk, a writer that passes it on when due and counts it into {@code passed}. */
+    private void pipe(Socket from, Socket to, AtomicLong passed) {
         BlockingQueue<Held> queue = new ArrayBlockingQueue<>(HELD);
         daemon("delayed-link-read", () -> {
             try (InputStream in = from.getInputStream()) {
@@ -100,6 +107,7 @@ public final class DelayedLink implements AutoCloseable {
                         return;
                     }
                     out.write(h.bytes());
+                    passed.addAndGet(h.bytes().length);
                 }
             } catch (IOException | InterruptedException e) {
                 // the connection ended

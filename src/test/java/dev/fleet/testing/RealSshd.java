@@ -47,10 +47,24 @@ public final class RealSshd implements AutoCloseable {
         if (System.getenv("FLEET_TEST_SSHD_PORT") != null) {
             return new RealSshd(System.getenv(), null);
         }
+        return start(scratch, Map.of());
+    }
+
+    /**
+     * An sshd of the test's own (never CI's shared one) that allows {@code sessions} session
+     * channels per connection (OpenSSH's MaxSessions), as a member's administrator may set it.
+     */
+    public static RealSshd allowingSessions(Path scratch, int sessions) throws IOException, InterruptedException {
+        return start(scratch, Map.of("FLEET_TEST_SSHD_MAX_SESSIONS", Integer.toString(sessions)));
+    }
+
+    private static RealSshd start(Path scratch, Map<String, String> env) throws IOException, InterruptedException {
         Path script = Path.of("scripts/test-sshd.sh").toAbsolutePath();
         Path dir = Files.createDirectories(scratch.resolve("sshd"));
-        Process p = new ProcessBuilder(script.toString(), "start", dir.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder start = new ProcessBuilder(script.toString(), "start", dir.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        start.environment().putAll(env);
+        Process p = start.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         boolean done = p.waitFor(60, TimeUnit.SECONDS);
         Assumptions.assumeTrue(done && p.exitValue() == 0,

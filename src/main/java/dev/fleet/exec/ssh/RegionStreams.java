@@ -8,10 +8,14 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 import org.apache.sshd.client.session.ClientSession;
 
@@ -26,8 +30,9 @@ import org.apache.sshd.client.session.ClientSession;
  * count follows the connection's measured round trip ({@link LinkWindow}).
  *
  * <p>Every region is a whole number of the member tool's blocks from the file's start, the last
- * one takes the rest; the regions cover the file once, without overlap. A region that fails ends
- * the others (their channels are closed), and the first failure is what the caller hears.
+ * one takes the rest; the regions cover the file once, without overlap, and each is sent once: a
+ * region whose channel is refused waits for a stream that has one. A region that fails ends the
+ * others (their channels are closed), and the first failure is what the caller hears.
  */
 final class RegionStreams {
     /** Streams for one file, at most: with the transfer's own SFTP session, five of OpenSSH's ten sessions per connection. */
@@ -35,8 +40,8 @@ final class RegionStreams {
     /** A region smaller than this is not worth a stream's start (a channel, a process on the member). */
     static final long SMALLEST_REGION = 8L * 1024 * 1024;
 
-    /** Set on a connection where streams side by side could not all start: its files go as one stream. */
-    private static final ConnectionAnswer<Boolean> ONE_STREAM = new ConnectionAnswer<>();
+    /** On a connection where streams side by side could not all start: how many did (at least 1), the most its files get. */
+    private static final ConnectionAnswer<Integer> AT_ONCE = new ConnectionAnswer<>();
 
     /** A part of the file: {@code length} bytes from {@code start}. */
     record Region(long start, long length) {
@@ -62,22 +67,26 @@ final class RegionStreams {
 
     /**
      * {@link #count(long, Optional)} for a file to {@code session}'s member, by its measured round
-     * trip; 1 on a connection where several streams could not all start ({@link #oneFromNowOn}).
+     * trip, and no more than the connection's streams that once ran side by side where others
+     * could not start ({@link #took}).
      */
     static int count(ClientSession session, long size) {
-        if (Boolean.TRUE.equals(ONE_STREAM.known(session))) {
-            return 1;
-        }
-        return count(size, LinkWindow.roundTrip(session));
+        int wanted = count(size, LinkWindow.roundTrip(session));
+        Integer atOnce = AT_ONCE.known(session);
+        return atOnce == null ? wanted : Math.min(wanted, atOnce);
     }
 
     /**
-     * Files to {@code session}'s member go as one stream from now on: a stream beside others could
-     * not start (its channel refused: the member's sshd allows fewer sessions per connection, or
-     * they were taken), and trying again for every file would send each over SFTP instead.
+     * {@code streams} of {@code session}'s ran side by side where more could not start (their
+     * channels refused: the member's sshd allows fewer sessions per connection than OpenSSH's ten,
+     * or other work of fleet's held them): the connection's later files go over no more. The
+     * fewest that ever ran is kept.
      */
-    static void oneFromNowOn(ClientSession session) {
-        ONE_STREAM.keep(session, Boolean.TRUE);
+    private static void took(ClientSession session, int streams) {
+        Integer before = AT_ONCE.known(session);
+        if (before == null || streams < before) {
+            AT_ONCE.keep(session, Math.max(1, streams));
+        }
     }
 
     /** {@code size} bytes in {@code count} regions, each but the last a whole number of {@code block}s, together the whole once. */
@@ -100,29 +109,51 @@ final class RegionStreams {
 
     /**
      * Writes {@code file}'s bytes into {@code part} on the member over {@code count} streams of
-     * {@code session} (the caller holds a channel for each), one region of {@link #split} each, the
-     * first on this thread and the others on threads of their own, and returns once all have ended. {@code progress} hears the total so far.
-     * A {@link StreamedWrites.Written} for the whole file where every region was written; else
-     * the first region's failure: {@link StreamedWrites.NotStarted} (nothing is promised about
-     * what the others wrote: the caller writes the whole file another way), a
-     * {@link StreamedWrites.Failed}, or its I/O error thrown.
+     * {@code session} (the caller holds a channel for each), one region of {@link #split} at a
+     * time each, the first stream on this thread and the others on threads of their own, and
+     * returns once all have ended. {@code progress} hears the total so far.
+     *
+     * <p>A region whose stream cannot start (its channel refused) goes back to the others: a
+     * stream that ends its region takes the next one left, and what is left when all have ended
+     * is written here, one region after another. So every region is sent once, however few
+     * streams the member takes, and the connection's later files go over no more than it took
+     * ({@link #took}).
+     *
+     * <p>A {@link StreamedWrites.Written} for the whole file where every region was written; else
+     * the first region's failure: {@link StreamedWrites.Failed}, its I/O error thrown, or
+     * {@link StreamedWrites.NotStarted} where a region could not start even alone (nothing is
+     * promised about what the others wrote: the caller writes the whole file another way).
      */
     static StreamedWrites.Outcome write(ClientSession session, int count, OsCommands os, String part, FileChannel file,
             LongConsumer progress, java.util.function.Supplier<String> runIds, Duration exitWait) throws IOException {
         List<Region> regions = split(file.size(), count, OsCommands.STREAMED_WRITE_BLOCK);
+        Deque<Region> left = new ConcurrentLinkedDeque<>(regions);
         Ending ending = new Ending();
         SharedProgress shared = new SharedProgress(progress);
+        Function<Region, Stream> run = region -> () -> one(session, os, part, file, region, shared, runIds.get(), exitWait, ending);
+        AtomicInteger refusedAtOnce = new AtomicInteger();
+        Runnable worker = () -> {
+            boolean hadChannel = false;
+            for (Region r = ending.next(left); r != null; r = ending.next(left)) {
+                if (ending.settle(run.apply(r)) instanceof StreamedWrites.NotStarted) {
+                    // The member takes no more channels now (or fleet's other work holds them).
+                    left.addFirst(r);
+                    if (!hadChannel) {
+                        refusedAtOnce.incrementAndGet();
+                    }
+                    return;
+                }
+                hadChannel = true;
+            }
+        };
         List<Thread> others = new ArrayList<>();
         for (int i = 1; i < regions.size(); i++) {
-            Region r = regions.get(i);
-            String runId = runIds.get();
-            Thread t = new Thread(() -> ending.settle(() -> one(session, os, part, file, r, shared, runId, exitWait, ending)),
-                    "fleet-stream-region-" + i);
+            Thread t = new Thread(worker, "fleet-stream-region-" + i);
             t.setDaemon(true);
             others.add(t);
             t.start();
         }
-        ending.settle(() -> one(session, os, part, file, regions.get(0), shared, runIds.get(), exitWait, ending));
+        worker.run();
         for (Thread t : others) {
             try {
                 t.join();
@@ -130,6 +161,15 @@ final class RegionStreams {
                 ending.endAll();
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while the file's streams ran");
+            }
+        }
+        if (refusedAtOnce.get() > 0) {
+            took(session, regions.size() - refusedAtOnce.get());
+        }
+        // Regions given back after every other stream had ended: written one after another.
+        for (Region r = ending.next(left); r != null; r = ending.next(left)) {
+            if (ending.settle(run.apply(r)) instanceof StreamedWrites.NotStarted notStarted) {
+                return notStarted;
             }
         }
         return ending.outcome(file.size());
@@ -146,7 +186,7 @@ final class RegionStreams {
         return StreamedWrites.write(session, os, script, runId, new RegionReader(file, r, progress), exitWait, ending::opened);
     }
 
-    /** The first region that did not write everything, and every open stream, to end the others with. */
+    /** The first region that failed, and every open stream, to end the others with. */
     private static final class Ending {
         private final List<Closeable> open = new CopyOnWriteArrayList<>();
         private final AtomicReference<Object> first = new AtomicReference<>();
@@ -159,17 +199,30 @@ final class RegionStreams {
             }
         }
 
-        /** Runs one region's stream; one that did not write everything is kept as the first failure (unless one came before) and ends the rest. */
-        void settle(Stream stream) {
+        /**
+         * Runs one region's stream and returns its outcome (null: it threw). One that started and did not write everything is
+         * kept as the first failure (unless one came before) and ends the rest; one that could not
+         * start fails nothing, since its region can go another way.
+         */
+        StreamedWrites.Outcome settle(Stream stream) {
             Object result;
             try {
                 result = stream.run();
             } catch (IOException | RuntimeException e) {
                 result = e;
             }
+            if (result instanceof StreamedWrites.NotStarted notStarted) {
+                return notStarted;
+            }
             if (!(result instanceof StreamedWrites.Written) && first.compareAndSet(null, result)) {
                 endAll();
             }
+            return result instanceof StreamedWrites.Outcome outcome ? outcome : null;
+        }
+
+        /** The next region left to write; null when none is, or a failure has ended the copy. */
+        Region next(Deque<Region> left) {
+            return ended ? null : left.poll();
         }
 
         void endAll() {

@@ -581,10 +581,6 @@ public final class SshChannel implements MemberChannel {
                         : RegionStreams.write(session, streams.size(), os, part, file, progress, () -> RunTag.next(memberId, false),
                                 STREAM_EXIT_WAIT);
                 if (outcome instanceof StreamedWrites.NotStarted) {
-                    if (streams.size() > 1) {
-                        // A channel refused (a member's sshd allowing fewer sessions): one stream from now on.
-                        RegionStreams.oneFromNowOn(session);
-                    }
                     return false;
                 }
                 if (outcome instanceof StreamedWrites.Failed failed) {

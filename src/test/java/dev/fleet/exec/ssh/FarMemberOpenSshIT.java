@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * offers a larger channel window for what the member sends, and sends a large file over several
  * streams into regions of its part file; the file arrives byte for byte both ways. A region whose
  * tool fails fails the copy, the earlier file stays, and no dd of the copy is left on the member.
+ * A member whose sshd allows fewer sessions gets every region once, over the streams it takes.
  */
 class FarMemberOpenSshIT {
     private static final long MIB = 1024 * 1024;
@@ -97,6 +98,33 @@ class FarMemberOpenSshIT {
         }
     }
 
+    @Test
+    void aMemberAllowingThreeSessionsGetsEveryRegionOnceOverTheStreamsItTakes(@TempDir Path own) throws Exception {
+        // MaxSessions 3: the transfer's SFTP session and two streams, where fleet would use four.
+        try (RealSshd few = RealSshd.allowingSessions(own, 3); FarMember far = new FarMember(tmp, few)) {
+            SshChannel channel = far.channel(OsCommands.forOs(MemberOs.LINUX));
+            Path folder = Files.createDirectories(few.home.resolve("few-" + System.nanoTime()));
+            for (String name : new String[] {"first.bin", "second.bin"}) {
+                byte[] bytes = new byte[(int) (40 * MIB)];
+                new Random(name.hashCode()).nextBytes(bytes);
+                Path source = Files.write(tmp.resolve(name), bytes);
+                long before = far.link.bytesTowardTarget();
+                try (FileSession files = channel.files()) {
+                    files.upload(source, folder.resolve(name).toString(), 0, real -> null, n -> { });
+                }
+                assertThat(Files.mismatch(source, folder.resolve(name))).as(name).isEqualTo(-1);
+                // Every byte went once: a file sent again after refused streams would pass 60 MiB or more.
+                assertThat(far.link.bytesTowardTarget() - before).as("bytes sent for %s", name).isBetween(40 * MIB, 44 * MIB);
+                try (SshPool.Lease lease = far.pool.lease(far.target)) {
+                    assertThat(RegionStreams.count(lease.session(), 40 * MIB)).as("streams after %s", name).isEqualTo(2);
+                }
+            }
+            try (Stream<Path> left = Files.list(folder)) {
+                assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("first.bin", "second.bin");
+            }
+        }
+    }
+
     /** The test sshd behind a forwarder that holds each chunk 30 ms each way, and a pool whose connection to it has measured its round trip. */
     private static final class FarMember implements AutoCloseable {
         final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T12:00:00Z"));
@@ -106,11 +134,15 @@ class FarMemberOpenSshIT {
         private final Path dir;
 
         FarMember(Path dir) throws Exception {
+            this(dir, SSHD.get());
+        }
+
+        FarMember(Path dir, RealSshd sshd) throws Exception {
             this.dir = dir;
-            link = new DelayedLink(SSHD.get().port, 30);
+            link = new DelayedLink(sshd.port, 30);
             pool = new SshPool(new TofuHostKeys(dir.resolve("known_hosts")), clock, Duration.ofSeconds(10), Duration.ofMinutes(5),
                     UploadWarmUp.usual());
-            target = new SshTarget("m1|far", "127.0.0.1", link.port(), SSHD.get().user, null, SSHD.get().key);
+            target = new SshTarget("m1|far", "127.0.0.1", link.port(), sshd.user, null, sshd.key);
             try (SshPool.Lease lease = pool.lease(target)) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> LinkWindow.roundTrip(lease.session()).isPresent());
             }

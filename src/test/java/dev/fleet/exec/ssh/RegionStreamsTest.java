@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the measured round trip, the regions cover the file once, the file arrives byte for byte under
  * its name (shell characters and all) with its mode, progress counts every byte once and only
  * upwards, and a region that fails fails the copy and leaves nothing behind. A member whose
- * sshd refuses a stream's channel gets the file over SFTP, and one stream a file after that. A
- * near member's file goes as one stream, as before.
+ * sshd refuses some streams' channels gets every region once over the streams it takes, and
+ * later files over no more. A near member's file goes as one stream, as before.
  */
 class RegionStreamsTest {
     private static final long MIB = 1024 * 1024;
@@ -136,7 +136,7 @@ class RegionStreamsTest {
     }
 
     @Test
-    void aMemberThatAllowsFewerSessionsGetsTheFileAllTheSameThenOneStreamAFile() throws Exception {
+    void aMemberThatAllowsFewerSessionsGetsEveryRegionOnceOverTheStreamsItTakes() throws Exception {
         // Three sessions a connection: the transfer's SFTP session and two streams, not four.
         try (SshChannelFixture ssh = far(tmp.resolve("m"), 3)) {
             Path source = randomFile(tmp.resolve("big.bin"), 40 * MIB);
@@ -153,15 +153,45 @@ class RegionStreamsTest {
                 });
             }
             assertThat(Files.mismatch(source, dest)).isEqualTo(-1);
-            // The streams could not all start: the file went over SFTP, its progress never going back.
-            assertThat(ssh.sshd.writtenFiles().values()).containsExactly(40 * MIB);
+            // Two streams could not start; their regions went over the two that did, each once.
+            assertThat(seeks(ssh)).containsExactlyInAnyOrder(0L, 10L, 20L, 30L);
+            assertThat(ssh.sshd.writtenFiles()).as("no byte went as an SFTP write").isEmpty();
             assertThat(progress).isSorted().last().isEqualTo(40 * MIB);
             assertThat(names(ssh.work)).containsExactly("big.bin");
             try (SshPool.Lease lease = ssh.pool.lease(ssh.channelTarget())) {
-                assertThat(RegionStreams.count(lease.session(), 40 * MIB)).as("streams for the connection's next file").isEqualTo(1);
+                assertThat(RegionStreams.count(lease.session(), 40 * MIB)).as("streams for the connection's next file").isEqualTo(2);
             }
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> ssh.pool.freeChannels(ssh.channelTarget().key()) == SshPool.CHANNELS_PER_CONNECTION);
+
+            // The next file goes over the two streams the member takes, none refused.
+            int before = ssh.sshd.commands().size();
+            Path second = randomFile(tmp.resolve("second.bin"), 40 * MIB + 1);
+            try (FileSession files = ssh.channel.files()) {
+                files.upload(second, ssh.work.resolve("second.bin").toString(), 0, real -> null, n -> { });
+            }
+            assertThat(Files.mismatch(second, ssh.work.resolve("second.bin"))).isEqualTo(-1);
+            assertThat(seeks(ssh.sshd.commands().subList(before, ssh.sshd.commands().size())))
+                    .containsExactlyInAnyOrder(0L, 21L);
+        }
+    }
+
+    @Test
+    void aMemberThatTakesOneStreamBesideTheSftpSessionGetsEveryRegionOneAfterAnother() throws Exception {
+        // Two sessions a connection: the transfer's SFTP session and one more, which the first
+        // region takes; the others wait for it and go one after another.
+        try (SshChannelFixture ssh = far(tmp.resolve("m"), 2)) {
+            Path source = randomFile(tmp.resolve("big.bin"), 40 * MIB);
+            Path dest = ssh.work.resolve("big.bin");
+            try (FileSession files = ssh.channel.files()) {
+                files.upload(source, dest.toString(), 0, real -> null, n -> { });
+            }
+            assertThat(Files.mismatch(source, dest)).isEqualTo(-1);
+            assertThat(seeks(ssh)).containsExactlyInAnyOrder(0L, 10L, 20L, 30L);
+            assertThat(ssh.sshd.writtenFiles()).isEmpty();
+            try (SshPool.Lease lease = ssh.pool.lease(ssh.channelTarget())) {
+                assertThat(RegionStreams.count(lease.session(), 40 * MIB)).isEqualTo(1);
+            }
         }
     }
 
@@ -190,8 +220,12 @@ class RegionStreamsTest {
     }
 
     private static List<Long> seeks(SshChannelFixture ssh) {
+        return seeks(ssh.sshd.commands());
+    }
+
+    private static List<Long> seeks(List<String> commands) {
         List<Long> seeks = new ArrayList<>();
-        for (String c : ssh.sshd.commands()) {
+        for (String c : commands) {
             Matcher m = SEEK.matcher(c);
             if (m.find()) {
                 seeks.add(Long.parseLong(m.group(1)));
