@@ -186,7 +186,12 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
             return java.util.Optional.of("[ -c " + quoted + " ] || { echo 'fleet: not a character device' >&2; exit 3; }; "
                     + DD_INTO + quoted + " && echo " + STREAMED_WRITE_OK);
         }
-        return java.util.Optional.of("exec " + DD_INTO + quoted);
+        return java.util.Optional.of(beforeStreamedRead() + "exec " + DD_INTO + quoted);
+    }
+
+    /** Shell run before a stream's copy tool starts reading stdin (ending in {@code "; "}); nothing by default. */
+    String beforeStreamedRead() {
+        return "";
     }
 
     /**
@@ -198,7 +203,7 @@ abstract class PosixCommands implements OsCommands, TaskCommands {
         if (blocks < 0) {
             throw new IllegalArgumentException("a region starts at block 0 or later, not " + blocks);
         }
-        return java.util.Optional.of("exec dd " + DD_BLOCK + " seek=" + blocks + " " + DD_OPTIONS + " of=" + posix(file));
+        return java.util.Optional.of(beforeStreamedRead() + "exec dd " + DD_BLOCK + " seek=" + blocks + " " + DD_OPTIONS + " of=" + posix(file));
     }
 
     @Override
