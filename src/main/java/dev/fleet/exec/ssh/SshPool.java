@@ -524,6 +524,8 @@ public final class SshPool implements AutoCloseable {
                     // (or offer its IdentityFile keys), unseen by fleet's host-key and error messages.
                     created.setHostConfigEntryResolver(org.apache.sshd.client.config.hosts.HostConfigEntryResolver.EMPTY);
                     created.setFilePasswordProvider(FilePasswordProvider.EMPTY);
+                    // Queued packets leave in one socket write, as OpenSSH's client sends its buffer.
+                    created.setIoServiceFactoryFactory(new GatheredWrites.Factory());
                     created.start();
                     client = created;
                     Duration every = Duration.ofSeconds(Math.max(1, idleClose.toSeconds() / 5));

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * of the part file (the in-process SSH server runs the member's real GNU dd): the count follows
  * the measured round trip, the regions cover the file once, the file arrives byte for byte under
  * its name (shell characters and all) with its mode, progress counts every byte once and only
- * upwards, and a region that fails fails the copy and leaves nothing behind. A member whose
+ * upwards (the four writers' packets sharing socket writes, {@link GatheredWrites}), and a region
+ * that fails fails the copy and leaves nothing behind. A member whose
  * sshd refuses some streams' channels gets every region once over the streams it takes, and
  * later files over no more. A near member's file goes as one stream, as before.
  */
@@ -91,6 +92,10 @@ class RegionStreamsTest {
             assertThat(progress).isSorted().last().isEqualTo(size);
             assertThat(seeks(ssh)).containsExactlyInAnyOrder(0L, 11L, 22L, 33L);
             assertThat(ssh.sshd.writtenFiles()).as("no byte went as an SFTP write").isEmpty();
+            try (SshPool.Lease lease = ssh.pool.lease(ssh.channelTarget())) {
+                // Four writers' packets, queued together, left in shared socket writes and arrived in order.
+                assertThat(((GatheredWrites) lease.session().getIoSession()).packetsSentAlong()).isPositive();
+            }
             assertThat(names(ssh.work)).containsExactly(name);
             assertThat(ssh.pool.freeChannels(ssh.channelTarget().key())).isEqualTo(SshPool.CHANNELS_PER_CONNECTION);
             try (Stream<Path> all = Files.walk(tmp)) {
