@@ -32,8 +32,8 @@ import org.apache.sshd.core.CoreModuleProperties;
  *
  * <p>Why: a large upload queues encrypted packets of 32 KiB (OpenSSH's largest channel packet)
  * while one is being written, and MINA gives each its own system call and its own turn of its
- * I/O thread, where OpenSSH's client writes all it holds at once. Warm 256 MiB sends went 1-7%
- * faster with it, in three of three interleaved pairs (bench S4; docs/decisions.md "Queued
+ * I/O thread, where OpenSSH's client writes all it holds at once. A small gain: warm 256 MiB
+ * sends went 1-7% faster with it in interleaved pairs (bench S4; docs/decisions.md "Queued
  * packets leave in one socket write").
  *
  * <p>How, without a queue of fleet's own: MINA's session still queues every packet and completes
@@ -43,13 +43,15 @@ import org.apache.sshd.core.CoreModuleProperties;
  * socket is MINA's queue order either way.
  */
 final class GatheredWrites extends Nio2Session {
-    /** At most this much in one write (16 of OpenSSH's largest channel packets). */
-    static final int MOST_BYTES = 512 * 1024;
+    /** At most this much in one write (4 of OpenSSH's largest channel packets). */
+    static final int MOST_BYTES = 128 * 1024;
     /**
-     * At most this many packets in one write. Each packet sent along is completed later by MINA,
-     * one nested call per packet on the I/O thread's stack, so this also bounds that depth.
+     * At most this many packets in one write. The JDK copies each into a temporary direct buffer
+     * that it keeps for the thread: 16 packets a write (512 KiB) left the server about 10 MB larger
+     * right after a 256 MiB upload (bench S3), 4 about as large as single writes. And each packet
+     * sent along is completed later by MINA, one nested call per packet on the I/O thread's stack.
      */
-    static final int MOST_PACKETS = 16;
+    static final int MOST_PACKETS = 4;
 
     /** Packets MINA has queued and not yet completed, in its queue's order. */
     private final ConcurrentLinkedDeque<ByteBuffer> queued = new ConcurrentLinkedDeque<>();
