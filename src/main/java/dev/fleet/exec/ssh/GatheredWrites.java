@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +56,7 @@ final class GatheredWrites extends Nio2Session {
     private final ConcurrentLinkedDeque<ByteBuffer> queued = new ConcurrentLinkedDeque<>();
     private final PropertyResolver properties;
     private final AtomicLong sentAlong = new AtomicLong();
+    private volatile boolean outputEnding;
 
     GatheredWrites(Nio2Service service, PropertyResolver properties, IoHandler handler,
             AsynchronousSocketChannel socket, SocketAddress acceptance) throws IOException {
@@ -100,14 +100,15 @@ final class GatheredWrites extends Nio2Session {
             handler.completed(0, null);
             return;
         }
-        ByteBuffer[] batch = batchFrom(head);
-        if (batch.length == 1) {
+        ByteBuffer[] batch = new ByteBuffer[MOST_PACKETS];
+        int count = gather(head, batch);
+        if (count == 1) {
             super.doWriteCycle(head, handler);
             return;
         }
-        sentAlong.addAndGet(batch.length - 1);
+        sentAlong.addAndGet(count - 1);
         Duration timeout = CoreModuleProperties.NIO2_MIN_WRITE_TIMEOUT.getRequired(properties);
-        getSocket().write(batch, 0, batch.length, timeout.toMillis(), TimeUnit.MILLISECONDS, null,
+        getSocket().write(batch, 0, count, timeout.toMillis(), TimeUnit.MILLISECONDS, null,
                 new CompletionHandler<Long, Object>() {
                     @Override
                     public void completed(Long bytes, Object attachment) {
@@ -121,27 +122,29 @@ final class GatheredWrites extends Nio2Session {
                 });
     }
 
-    /** {@code head} and the packets queued behind it, within the bounds; {@code head} alone when it is not in view. */
-    private ByteBuffer[] batchFrom(ByteBuffer head) {
+    /**
+     * Puts {@code head} and the packets queued behind it, within the bounds, into {@code batch};
+     * returns how many. Just {@code head} when it is not in view, or once the socket's output is
+     * to end: MINA's end of output is in its queue but not in this view, and nothing may pass it.
+     */
+    private int gather(ByteBuffer head, ByteBuffer[] batch) {
+        batch[0] = head;
         forgetBefore(head);
-        ByteBuffer[] batch = new ByteBuffer[MOST_PACKETS];
-        int count = 0;
-        long bytes = 0;
         Iterator<ByteBuffer> it = queued.iterator();
-        if (!it.hasNext() || it.next() != head) {
-            return new ByteBuffer[] {head};
+        if (outputEnding || !it.hasNext() || it.next() != head) {
+            return 1;
         }
-        batch[count++] = head;
-        bytes += head.remaining();
-        while (it.hasNext() && count < MOST_PACKETS) {
+        int count = 1;
+        long bytes = head.remaining();
+        while (it.hasNext() && count < batch.length) {
             ByteBuffer next = it.next();
-            if (bytes + next.remaining() > MOST_BYTES) {
+            bytes += next.remaining();
+            if (bytes > MOST_BYTES) {
                 break;
             }
             batch[count++] = next;
-            bytes += next.remaining();
         }
-        return Arrays.copyOf(batch, count);
+        return count;
     }
 
     /**
@@ -170,6 +173,12 @@ final class GatheredWrites extends Nio2Session {
     /** Packets that went out with an earlier one's write, so far on this connection. */
     long packetsSentAlong() {
         return sentAlong.get();
+    }
+
+    @Override
+    public void shutdownOutputStream() throws IOException {
+        outputEnding = true;
+        super.shutdownOutputStream();
     }
 
     @Override
