@@ -1,5 +1,6 @@
 package dev.fleet.exec.ssh;
 
+import dev.fleet.base.Sleeper;
 import dev.fleet.os.OsCommands;
 import java.io.Closeable;
 import java.io.IOException;
@@ -42,6 +43,15 @@ final class RegionStreams {
 
     /** On a connection where streams side by side could not all start: how many did (at least 1), the most its files get. */
     private static final ConnectionAnswer<Integer> AT_ONCE = new ConnectionAnswer<>();
+
+    /**
+     * A stream's next channel is asked for this many times while it is refused, {@link #REOPEN_PAUSE}
+     * apart: right after its last channel closed, a member that allows no more may not have
+     * counted that close yet (seen on the in-process server: a region refused at the limit after
+     * another's channel had closed, so the whole file went over SFTP).
+     */
+    private static final int REOPENS = 5;
+    private static final Duration REOPEN_PAUSE = Duration.ofMillis(20);
 
     /** A part of the file: {@code length} bytes from {@code start}. */
     record Region(long start, long length) {
@@ -135,8 +145,10 @@ final class RegionStreams {
         Runnable worker = () -> {
             boolean hadChannel = false;
             for (Region r = ending.next(left); r != null; r = ending.next(left)) {
-                if (ending.settle(run.apply(r)) instanceof StreamedWrites.NotStarted) {
-                    // The member takes no more channels now (or fleet's other work holds them).
+                // A stream's first channel refused: the member takes no more now (or fleet's other
+                // work holds them). A later one may be refused only because the member has not yet
+                // counted this stream's last channel as closed: asked again a few times.
+                if (ending.settle(run.apply(r), hadChannel ? REOPENS : 1) instanceof StreamedWrites.NotStarted) {
                     left.addFirst(r);
                     if (!hadChannel) {
                         refusedAtOnce.incrementAndGet();
@@ -168,7 +180,7 @@ final class RegionStreams {
         }
         // Regions given back after every other stream had ended: written one after another.
         for (Region r = ending.next(left); r != null; r = ending.next(left)) {
-            if (ending.settle(run.apply(r)) instanceof StreamedWrites.NotStarted notStarted) {
+            if (ending.settle(run.apply(r), REOPENS) instanceof StreamedWrites.NotStarted notStarted) {
                 return notStarted;
             }
         }
@@ -200,19 +212,25 @@ final class RegionStreams {
         }
 
         /**
-         * Runs one region's stream and returns its outcome (null: it threw). One that started and did not write everything is
+         * Runs one region's stream, up to {@code tries} times while its channel is refused, and
+         * returns its outcome (null: it threw). One that started and did not write everything is
          * kept as the first failure (unless one came before) and ends the rest; one that could not
          * start fails nothing, since its region can go another way.
          */
-        StreamedWrites.Outcome settle(Stream stream) {
+        StreamedWrites.Outcome settle(Stream stream, int tries) {
             Object result;
-            try {
-                result = stream.run();
-            } catch (IOException | RuntimeException e) {
-                result = e;
-            }
-            if (result instanceof StreamedWrites.NotStarted notStarted) {
-                return notStarted;
+            for (int tried = 1; ; tried++) {
+                try {
+                    result = stream.run();
+                } catch (IOException | RuntimeException e) {
+                    result = e;
+                }
+                if (!(result instanceof StreamedWrites.NotStarted notStarted)) {
+                    break;
+                }
+                if (tried >= tries || ended || !paused()) {
+                    return notStarted;
+                }
             }
             if (!(result instanceof StreamedWrites.Written) && first.compareAndSet(null, result)) {
                 endAll();
@@ -242,6 +260,17 @@ final class RegionStreams {
                 throw e;
             }
             return (StreamedWrites.Outcome) failure;
+        }
+    }
+
+    /** Waits {@link #REOPEN_PAUSE}; false when interrupted (the interrupt is kept). */
+    private static boolean paused() {
+        try {
+            Sleeper.REAL.sleep(REOPEN_PAUSE);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
