@@ -391,6 +391,19 @@ public final class TestSshServer implements AutoCloseable {
         restart();
     }
 
+    /**
+     * Stops reading from every connected client's socket, as a member too busy to keep up would:
+     * what a client sends then waits in the kernel's buffers, and once they are full, in the client.
+     */
+    public void pauseReading() {
+        server.getActiveSessions().forEach(session -> session.getIoSession().suspendRead());
+    }
+
+    /** Reads from every connected client's socket again, after {@link #pauseReading}. */
+    public void resumeReading() {
+        server.getActiveSessions().forEach(session -> session.getIoSession().resumeRead());
+    }
+
     /** Drops every connected client at once, as a network failure would. */
     public void dropConnections() {
         server.getActiveSessions().forEach(session -> session.close(true));

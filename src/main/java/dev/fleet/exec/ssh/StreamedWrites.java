@@ -145,6 +145,8 @@ final class StreamedWrites {
                         throw new SourceFailed(e);
                     }
                     try {
+                        // A chunk at a time, and only once the connection has sent what waited (GatheredWrites).
+                        GatheredWrites.awaitRoom(session.getIoSession());
                         in.write(chunk.array(), 0, chunk.position());
                     } catch (IOException e) {
                         // The tool may have ended (a full disk): its exit status tells, below.
