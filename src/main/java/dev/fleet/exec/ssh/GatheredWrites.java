@@ -63,8 +63,9 @@ final class GatheredWrites extends Nio2Session {
      * packets of the connection wait in MINA's queue. Without it, a large upload to a member
      * slower than fleet kept about 16 packets waiting on average and up to the member's whole
      * window (2 MiB): young collections met them alive, and those promoted grew the heap (bench
-     * S3: the server held 5-6 MB more right after a first 256 MiB upload, and 20 s later). Four packets, with the eight a chunk adds, keep the socket fed between the writer's
-     * turns; the kernel's socket buffer holds the rest.
+     * S3: the server held 5-6 MB more right after a first 256 MiB upload, and 20 s later). Four
+     * packets, with the eight a 256 KiB chunk adds, keep the socket fed between the writer's turns;
+     * the kernel's socket buffer holds the rest.
      */
     static final int MOST_WAITING = 4;
     /** A writer waits for room at most this long at a time, then writes anyway (MINA's window still holds it). */

@@ -1,5 +1,6 @@
 package dev.fleet.exec.ssh;
 
+import static dev.fleet.exec.ssh.SshChannelFixture.randomFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleet.exec.FileSession;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -272,13 +272,6 @@ class ArchiveUploadsTest {
         try (Stream<Path> s = Files.walk(root)) {
             return s.filter(p -> p.getFileName().toString().contains(".fleet-part-")).toList();
         }
-    }
-
-    private static Path randomFile(Path file, int size) throws Exception {
-        byte[] bytes = new byte[size];
-        new Random(size).nextBytes(bytes);
-        Files.createDirectories(file.getParent());
-        return Files.write(file, bytes);
     }
 
     private static List<String> names(Path folder) throws Exception {

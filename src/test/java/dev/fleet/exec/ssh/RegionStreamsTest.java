@@ -1,5 +1,6 @@
 package dev.fleet.exec.ssh;
 
+import static dev.fleet.exec.ssh.SshChannelFixture.randomFile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -14,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -237,12 +237,6 @@ class RegionStreamsTest {
             }
         }
         return seeks;
-    }
-
-    private static Path randomFile(Path file, long size) throws IOException {
-        byte[] bytes = new byte[(int) size];
-        new Random(size).nextBytes(bytes);
-        return Files.write(file, bytes);
     }
 
     private static List<String> names(Path folder) throws IOException {

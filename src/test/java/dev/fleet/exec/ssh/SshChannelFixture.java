@@ -55,6 +55,14 @@ final class SshChannelFixture implements AutoCloseable {
         work = java.nio.file.Files.createDirectories(dir.resolve("work")).toRealPath();
     }
 
+    /** A file of {@code size} pseudo-random bytes (the same bytes for the same size), its folder made if missing. */
+    static Path randomFile(Path file, long size) throws java.io.IOException {
+        byte[] bytes = new byte[Math.toIntExact(size)];
+        new java.util.Random(size).nextBytes(bytes);
+        java.nio.file.Files.createDirectories(file.getParent());
+        return java.nio.file.Files.write(file, bytes);
+    }
+
     /** Where and how the channel logs in. */
     SshTarget channelTarget() {
         return target;

@@ -1,5 +1,6 @@
 package dev.fleet.exec.ssh;
 
+import static dev.fleet.exec.ssh.SshChannelFixture.randomFile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +15,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -257,12 +257,6 @@ class StreamedUploadTest {
 
     private static long sftpWritten(SshChannelFixture ssh) {
         return ssh.sshd.writtenFiles().values().stream().mapToLong(Long::longValue).sum();
-    }
-
-    private static Path randomFile(Path file, int size) throws IOException {
-        byte[] bytes = new byte[size];
-        new Random(size).nextBytes(bytes);
-        return Files.write(file, bytes);
     }
 
     private static List<String> names(Path folder) throws IOException {

@@ -1,5 +1,6 @@
 package dev.fleet.exec.ssh;
 
+import static dev.fleet.exec.ssh.SshChannelFixture.randomFile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -130,12 +130,6 @@ class UploadFlightTest {
             assertThat(Files.mismatch(source, dest)).isEqualTo(-1);
             assertThat(ssh.sshd.largestSftpWrite()).isEqualTo(32 * 1024);
         }
-    }
-
-    private static Path randomFile(Path file, int size) throws Exception {
-        byte[] bytes = new byte[size];
-        new Random(size).nextBytes(bytes);
-        return Files.write(file, bytes);
     }
 
     private static java.util.List<String> names(Path folder) throws Exception {

@@ -1,6 +1,8 @@
 package dev.fleet.exec.ssh;
 
+import static dev.fleet.exec.ssh.SshChannelFixture.randomFile;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.fleet.member.MemberOs;
 import dev.fleet.os.OsCommands;
@@ -11,12 +13,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,7 +58,9 @@ class WaitingPacketsTest {
                 });
                 // Once its tool has started, the member stops reading. Its window is 2 MiB, 64 packets: the queue is
                 // watched until it stops growing, or for 3 s.
-                assertThat(within(Duration.ofSeconds(20), () -> started(ssh, dest))).as("the member's tool started").isTrue();
+                // Looked at every millisecond: the whole file takes tens of them once the member reads.
+                await().atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                        .until(() -> started(ssh, dest));
                 ssh.sshd.pauseReading();
                 int most = 0;
                 long lastGrew = System.nanoTime();
@@ -97,27 +99,18 @@ class WaitingPacketsTest {
                         return e;
                     }
                 });
-                assertThat(within(Duration.ofSeconds(20), () -> started(ssh, dest))).as("the member's tool started").isTrue();
+                // Looked at every millisecond: the whole file takes tens of them once the member reads.
+                await().atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                        .until(() -> started(ssh, dest));
                 ssh.sshd.pauseReading();
-                assertThat(within(Duration.ofSeconds(20), () -> io.packetsWaiting() > GatheredWrites.MOST_WAITING))
-                        .as("the writer filled the queue").isTrue();
+                await("the writer filled the queue").atMost(Duration.ofSeconds(20))
+                        .until(() -> io.packetsWaiting() > GatheredWrites.MOST_WAITING);
                 lease.session().close(true);
                 // Let go at once, not after the writer's longest wait for room.
                 assertThat(sent.get(GatheredWrites.MOST_ROOM_WAIT.toSeconds() / 3, TimeUnit.SECONDS))
                         .isInstanceOf(IOException.class);
             }
         }
-    }
-
-    private static boolean within(Duration most, BooleanSupplier condition) {
-        long until = System.nanoTime() + most.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > until) {
-                return false;
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
-        return true;
     }
 
     /**
@@ -131,11 +124,5 @@ class WaitingPacketsTest {
 
     private static boolean started(SshChannelFixture ssh, Path dest) {
         return ssh.sshd.commands().stream().anyMatch(c -> c.contains(dest.toString()));
-    }
-
-    private static Path randomFile(Path file, int size) throws IOException {
-        byte[] bytes = new byte[size];
-        new Random(size).nextBytes(bytes);
-        return Files.write(file, bytes);
     }
 }
