@@ -1,6 +1,7 @@
 package dev.fleet.exec.ssh;
 
 import java.util.Optional;
+import java.util.function.BinaryOperator;
 import java.util.function.Function;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
@@ -33,5 +34,15 @@ final class ConnectionAnswer<T> {
     /** Keeps {@code answer} for {@code session}'s connection, found without asking. */
     void keep(ClientSession session, T answer) {
         session.setAttribute(key, answer);
+    }
+
+    /**
+     * Keeps {@code answer} combined with the one kept before ({@code combine(before, answer)}; the
+     * answer alone when there was none), as one step: two calls at once on one connection (two files
+     * sent side by side) each see the other's answer, where a look and then a keep could lose one.
+     */
+    synchronized void combine(ClientSession session, T answer, BinaryOperator<T> combine) {
+        T before = session.getAttribute(key);
+        session.setAttribute(key, before == null ? answer : combine.apply(before, answer));
     }
 }

@@ -93,10 +93,7 @@ final class RegionStreams {
      * fewest that ever ran is kept.
      */
     private static void took(ClientSession session, int streams) {
-        Integer before = AT_ONCE.known(session);
-        if (before == null || streams < before) {
-            AT_ONCE.keep(session, Math.max(1, streams));
-        }
+        AT_ONCE.combine(session, Math.max(1, streams), Math::min);
     }
 
     /** {@code size} bytes in {@code count} regions, each but the last a whole number of {@code block}s, together the whole once. */
