@@ -199,6 +199,11 @@ public final class LocalChannel implements MemberChannel {
                                java.util.function.LongConsumer progress) throws IOException {
                 Path to = path(memberPath);
                 placement.check(LocalChannel.realPath(to));
+                if (LinkFreePaths.SUPPORTED) {
+                    LinkFreeCopies.upload(localFile, to, modifiedSeconds, placement);
+                    progress.accept(Files.size(localFile));
+                    return;
+                }
                 // A part file renamed into place: an interrupted copy never leaves half a file under the name.
                 Path part = PartFile.beside(to);
                 try {
@@ -216,7 +221,11 @@ public final class LocalChannel implements MemberChannel {
 
             @Override
             public void download(String memberPath, Path localFile, java.util.function.LongConsumer progress) throws IOException {
-                copy(path(memberPath), localFile);
+                if (LinkFreePaths.SUPPORTED) {
+                    LinkFreeCopies.download(path(memberPath), localFile);
+                } else {
+                    copy(path(memberPath), localFile);
+                }
                 progress.accept(Files.size(localFile));
             }
 
@@ -312,7 +321,7 @@ public final class LocalChannel implements MemberChannel {
         }
     }
 
-    private static String realPath(Path path) throws IOException {
+    static String realPath(Path path) throws IOException {
         Path p = path.toAbsolutePath().normalize();
         Path existing = p;
         while (existing != null && !Files.exists(existing)) {

@@ -583,7 +583,8 @@ public final class FileTransfers {
             // must not lead the writes out (on the member: the file's own name each time, its folder
             // when the transfer first uses it).
             TransferPaths.linksStayInside(dest, local);
-            String refused = outside(realRoot, files.realPath(f.source()), os, "a link leads outside the work folder; refused");
+            String realSource = files.realPath(f.source());
+            String refused = outside(realRoot, realSource, os, "a link leads outside the work folder; refused");
             if (refused != null) {
                 return FileResult.failed(f.source(), refused);
             }
@@ -593,7 +594,9 @@ public final class FileTransfers {
             Files.createDirectories(local.getParent());
             TransferPaths.stillInside(dest, local);
             part = PartFile.beside(local);
-            files.download(f.source(), part, bytes -> { });
+            // By the real path just checked: a local member then follows no link on the way, so a
+            // folder or the file swapped for a link since this check fails the copy.
+            files.download(realSource, part, bytes -> { });
             if (remote != null && remote.modifiedSeconds() >= 0) {
                 // The member's time: a later receive of the same file can tell it is unchanged.
                 Files.setLastModifiedTime(part, FileTime.from(remote.modifiedSeconds(), TimeUnit.SECONDS));
