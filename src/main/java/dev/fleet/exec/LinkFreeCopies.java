@@ -8,6 +8,7 @@ import static java.nio.file.StandardOpenOption.WRITE;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
  * work folder) fails the copy instead of leading it outside.
  */
 final class LinkFreeCopies {
+    private static final String SWAPPED = "a link now (it changed after fleet checked where it leads); refused";
     private LinkFreeCopies() {
     }
 
@@ -81,6 +83,26 @@ final class LinkFreeCopies {
         }
     }
 
+    /** The file {@code name} in {@code folder}, to read; a link there now (swapped in since the look) is refused. */
+    private static SeekableByteChannel open(SecureDirectoryStream<Path> folder, Path name) throws IOException {
+        try {
+            return folder.newByteChannel(name, Set.of(READ, NOFOLLOW_LINKS));
+        } catch (FileSystemException e) {
+            if (isLink(folder, name)) {
+                throw new IOException(SWAPPED, e);
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isLink(SecureDirectoryStream<Path> folder, Path name) {
+        try {
+            return folder.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW_LINKS).readAttributes().isSymbolicLink();
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
     /**
      * {@link FileSession#download} of the file at {@code realFile} (a real path: no link on the
      * way, the name included, or the copy is refused) to a new local file, with its permissions
@@ -98,15 +120,17 @@ final class LinkFreeCopies {
                     .readAttributes();
             if (!file.isRegularFile()) {
                 // Looked at before opening: opening a pipe would wait for a writer.
-                throw new NoSuchFileException(realFile.toString(), null, file.isSymbolicLink()
-                        ? "a link (it changed after fleet checked where it leads); refused" : "not a regular file");
+                if (file.isSymbolicLink()) {
+                    throw new IOException(SWAPPED);
+                }
+                throw new NoSuchFileException(realFile.toString(), null, "not a regular file");
             }
             Path localParent = localFile.toAbsolutePath().getParent();
             if (localParent != null) {
                 Files.createDirectories(localParent);
             }
             // A new file only (callers copy to fresh part files): a file or link already there is never written through.
-            try (SeekableByteChannel in = folder.newByteChannel(name, Set.of(READ, NOFOLLOW_LINKS));
+            try (SeekableByteChannel in = open(folder, name);
                  FileChannel out = FileChannel.open(localFile, CREATE_NEW, WRITE)) {
                 long done = 0;
                 long n;
