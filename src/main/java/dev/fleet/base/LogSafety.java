@@ -29,6 +29,13 @@ public final class LogSafety {
     static final Map<String, String> CAPS = caps();
 
     /**
+     * Families whose level fleet's simplelogger.properties sets: slf4j-simple takes a logger's most
+     * specific setting, so what they inherit (an ancestor's level, the default) cannot open them,
+     * and only a setting of their own or of a member is held to the cap.
+     */
+    static final java.util.Set<String> PINNED_IN_PROPERTIES = java.util.Set.of("software.amazon.awssdk.profiles");
+
+    /**
      * JDK switches that print HTTP headers (the Authorization of a hosting-service call) or TLS
      * plaintext; they are read when the HTTP or TLS classes first load, so clearing them here holds.
      */
@@ -57,6 +64,8 @@ public final class LogSafety {
         caps.put("io.modelcontextprotocol", "warn");
         // Debug and trace: requests as signed, credential resolution.
         caps.put("software.amazon.awssdk", "info");
+        // Warn: a line of ~/.aws/credentials it cannot read, quoted whole, the key or token on it included.
+        caps.put("software.amazon.awssdk.profiles", "error");
         // Trace: packets dumped before encryption, a password login among them.
         caps.put("org.apache.sshd", "debug");
         return java.util.Collections.unmodifiableMap(caps);
@@ -136,7 +145,7 @@ public final class LogSafety {
                 }
             }
         }
-        if (props.getProperty(LOGGER_LEVEL + family) == null) {
+        if (props.getProperty(LOGGER_LEVEL + family) == null && !PINNED_IN_PROPERTIES.contains(family)) {
             String inherited = inherited(props, family);
             if (inherited != null && moreVerbose(inherited, cap)) {
                 overruled.add(family + " at " + cap + " (asked: " + inherited.strip() + ")");

@@ -62,4 +62,20 @@ class LogSafetyTest {
         assertThat(p.getProperty(LogSafety.LOGGER_LEVEL + "software.amazon.awssdk")).isNull();
         assertThat(said()).isEmpty();
     }
+
+    @Test
+    void theAwsProfileReaderWhichQuotesACredentialsLineItCannotReadIsHeldAtError() throws Exception {
+        Properties asked = enforced(LogSafety.LOGGER_LEVEL + "software.amazon.awssdk.profiles.internal.ProfileFileReader", "warn",
+                LogSafety.DEFAULT_LEVEL, "debug");
+        assertThat(asked.getProperty(LogSafety.LOGGER_LEVEL + "software.amazon.awssdk.profiles.internal.ProfileFileReader"))
+                .isEqualTo("error");
+        assertThat(said()).contains("software.amazon.awssdk.profiles.internal.ProfileFileReader at error (asked: warn)");
+
+        // Unasked, fleet's own settings hold the family at error, below anything it inherits.
+        Properties shipped = new Properties();
+        try (java.io.Reader r = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of("src/main/resources/simplelogger.properties"))) {
+            shipped.load(r);
+        }
+        assertThat(shipped.getProperty(LogSafety.LOGGER_LEVEL + "software.amazon.awssdk.profiles")).isEqualTo("error");
+    }
 }

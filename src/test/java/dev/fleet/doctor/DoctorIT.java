@@ -195,6 +195,26 @@ class DoctorIT {
         restoreTree(snapshot, tmp);
     }
 
+    /** The AWS SDK's profile reader quotes a line it cannot read; on such a line of a credentials file sits a secret. */
+    @Test
+    void aCredentialsLineTheAwsSdkCannotReadIsNotPrinted() throws Exception {
+        String secret = "S3CRETsessiontokenFwoGZXIvYXdz";
+        Files.createDirectories(home.resolve(".aws"));
+        Files.writeString(home.resolve(".aws/credentials"), "[default]\naws_access_key_id = AKIDFLEETFILE\n"
+                + "aws_secret_access_key: " + secret + "==\n");
+        chmod(home.resolve(".aws/credentials"), "rw-------");
+        Map<String, String> env = env();
+        env.remove("AWS_ACCESS_KEY_ID");
+        env.remove("AWS_SECRET_ACCESS_KEY");
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                System.getProperty("fleet.jar"), "doctor");
+
+        Run r = run(env, cmd.toArray(String[]::new));
+
+        assertThat(r.out()).contains("aws");
+        assertThat(r.out() + r.err()).doesNotContain(secret);
+    }
+
     private static Doctor.Report inProcess(Map<String, String> env) {
         // The same launch command the jar's own install registered.
         FleetLaunch jar = new FleetLaunch(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
