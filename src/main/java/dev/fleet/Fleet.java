@@ -206,7 +206,7 @@ public final class Fleet implements AutoCloseable {
         RunningPrompts running = new RunningPrompts();
         PromptRunner prompter = new PromptRunner(new PromptSupervisor(running, workers, clock),
                 new PricingTable(dataDir.root().resolve(PricingTable.OVERRIDE_FILE)), stored, settings.overloadedRetry(), clock, sleeper);
-        AgentLogin login = new AgentLogin(channels, store, secrets, prompter, settings.home(), clock);
+        AgentLogin login = new AgentLogin(channels, store, secrets, prompter, settings.home(), clock, deployedSecrets);
 
         // Cloud instances: start, stop, idle stop. Every describe and stop is metered for the daily
         // budgets (at no extra cloud call); a member over budget is not started by fleet itself and

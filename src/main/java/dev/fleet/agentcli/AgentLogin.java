@@ -12,6 +12,7 @@ import dev.fleet.member.RegistryStore;
 import dev.fleet.os.AgentShell;
 import dev.fleet.os.OsCommands;
 import dev.fleet.security.SecretBox;
+import dev.fleet.security.SecretsOnMembers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,8 +39,12 @@ public final class AgentLogin {
     private final PromptRunner runner;
     private final Path pmHome;
     private final Clock clock;
+    private final SecretsOnMembers deployed;
 
-    public AgentLogin(Channels channels, RegistryStore store, SecretBox secrets, PromptRunner runner, Path pmHome, Clock clock) {
+    /** @param deployed where the tokens of login files copied to members are kept, for redaction */
+    public AgentLogin(Channels channels, RegistryStore store, SecretBox secrets, PromptRunner runner, Path pmHome, Clock clock,
+                      SecretsOnMembers deployed) {
+        this.deployed = deployed;
         this.channels = channels;
         this.store = store;
         this.secrets = secrets;
@@ -151,6 +156,8 @@ public final class AgentLogin {
                     throw new LoginProblem("cannot read " + local + " (" + e.getClass().getSimpleName() + ")");
                 }
             }
+            // Known before the copy: the member can print its copy from the moment it lands.
+            LoginTokens.in(content).forEach(token -> deployed.deployed(member.id(), token));
             deploy(channel, shell.installHomeFile(f), content, member);
             copied.add(f.path());
         }

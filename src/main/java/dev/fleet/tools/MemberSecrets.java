@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * What fleet holds for the member a call names, for redaction: the SSH password and the agent
  * CLI's API key from the registry (opened here, in memory for the call only), and the git
- * credentials this process put there. A member may print any of them in a command's or an
+ * credentials and agent login tokens this process put there. A member may print any of them in a command's or an
  * agent's output; none may reach the answer.
  */
 public final class MemberSecrets implements ToolRunner.HeldSecrets {

@@ -109,14 +109,17 @@ public final class ToolRunner {
         } catch (InvalidRequest e) {
             return ToolResult.error(e.getMessage());
         }
+        // Held before the call as well as after it: a call that forgets the member (remove_member)
+        // may quote what the member printed on the way out, its key among it.
+        List<String> heldBefore = held(input);
         try {
-            ToolResult result = tool.call(input, redacting(call, input));
-            return redact(withNotes(result, input), input);
+            ToolResult result = tool.call(input, redacting(call, input, heldBefore));
+            return redact(withNotes(result, input), input, heldBefore);
         } catch (RequestRefused e) {
-            return redact(ToolResult.error(e.getMessage()), input);
+            return redact(ToolResult.error(e.getMessage()), input, heldBefore);
         } catch (ChannelException e) {
             // The member could not be reached or the channel broke: expected, and the message says why.
-            return redact(ToolResult.error(e.getMessage()), input);
+            return redact(ToolResult.error(e.getMessage()), input, heldBefore);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ToolResult.error(name + " was interrupted");
@@ -125,7 +128,7 @@ public final class ToolRunner {
             // (messages can quote input, a secret among it).
             log.error("{} failed unexpectedly: {}", name, Failures.withoutMessages(e));
             String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            return redact(ToolResult.error(name + " failed: " + detail), input);
+            return redact(ToolResult.error(name + " failed: " + detail), input, heldBefore);
         } finally {
             // Work the call entered (see MemberTarget.work) leaves the ledger, whatever the outcome.
             input.end();
@@ -153,21 +156,31 @@ public final class ToolRunner {
         return new ToolResult(text.toString(), structured, result.isError(), result.outputFiles());
     }
 
-    /** The call's own secrets and those fleet holds for the member it is about, starred out of the answer. */
-    private ToolResult redact(ToolResult result, ToolInput input) {
-        return redaction(input).apply(result);
+    /**
+     * The call's own secrets and those fleet holds for the member it is about, before the call
+     * ({@code heldBefore}) and now, starred out of the answer.
+     */
+    private ToolResult redact(ToolResult result, ToolInput input, List<String> heldBefore) {
+        // Read again after the call: it may have stored a secret on the way (register_member, provision_auth).
+        List<String> held = new ArrayList<>(heldBefore);
+        held.addAll(held(input));
+        return redaction(input, held).apply(result);
     }
 
-    /** Read anew for each use: a call may store a secret (register_member, provision_auth) on the way. */
-    private Redaction redaction(ToolInput input) {
+    private static Redaction redaction(ToolInput input, List<String> held) {
         List<String> all = new ArrayList<>(input.secrets());
+        all.addAll(held);
+        return Redaction.of(all);
+    }
+
+    private List<String> held(ToolInput input) {
         try {
-            all.addAll(known.of(input));
+            return known.of(input);
         } catch (RuntimeException e) {
             // The call's own secrets are still starred; a member's stored ones could not be read now.
             log.warn("secrets held for the member of a {} call could not be read: {}", input.tool(), e.getClass().getSimpleName());
+            return List.of();
         }
-        return Redaction.of(all);
     }
 
     /**
@@ -175,11 +188,11 @@ public final class ToolRunner {
      * redacted like the answer. A terminal's live output ({@code fleet exec}) is the user's own
      * screen, as an SSH session of theirs would be, and is passed on as it comes.
      */
-    private ToolCall redacting(ToolCall call, ToolInput input) {
+    private ToolCall redacting(ToolCall call, ToolInput input, List<String> heldBefore) {
         if (!call.wanted()) {
             return call;
         }
-        Redaction redaction = redaction(input);
+        Redaction redaction = redaction(input, heldBefore);
         return new ToolCall() {
             @Override
             public void progress(double done, Double total, String message) {

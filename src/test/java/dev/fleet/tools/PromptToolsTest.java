@@ -180,6 +180,9 @@ class PromptToolsTest {
         assertThat(Files.readString(copied)).contains("access-token-value");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copied))).isEqualTo("rw-------");
         assertThat(calls("remote").get(0)).contains("--max-turns 1");
+        // The member may print its copy: the tokens in it are starred like its password.
+        ToolResult printed = fleet.call("execute_command", "member_name", "remote", "command", "cat ~/.claude/.credentials.json");
+        assertThat(printed.text()).contains("accessToken", "expiresAt").doesNotContain("access-token-value", "refresh-token-value");
 
         fleet.call("remove_member", "member_name", "remote");
         assertThat(copied).doesNotExist();

@@ -56,4 +56,42 @@ class ToolRunnerTest {
         assertThat(r.isError()).isTrue();
         assertThat(r.text()).contains("private-input-4711").doesNotContain("tok-secret-0815");
     }
+
+    /** A tool that forgets its member, as remove_member does, and quotes what the member printed on the way. */
+    private static final class Forgetting implements Tool {
+        final java.util.concurrent.atomic.AtomicBoolean forgotten = new java.util.concurrent.atomic.AtomicBoolean();
+
+        @Override
+        public String name() {
+            return "forgetting";
+        }
+
+        @Override
+        public String description() {
+            return "forgets the member";
+        }
+
+        @Override
+        public ParamSpec params() {
+            return ParamSpec.of(Param.string("member_name", "the member"));
+        }
+
+        @Override
+        public ToolResult call(ToolInput in, ToolCall call) {
+            forgotten.set(true);
+            return ToolResult.ok("Removed. Warning: the cleanup printed ++ export ANTHROPIC_API_KEY=sk-held-key-0123456789");
+        }
+    }
+
+    @Test
+    void whatTheMemberHeldBeforeTheCallIsStarredAlsoWhenTheCallForgetsTheMember() {
+        Forgetting tool = new Forgetting();
+        // The member's key is held until the call forgets the member.
+        ToolRunner.HeldSecrets held = input -> tool.forgotten.get() ? List.of() : List.of("sk-held-key-0123456789");
+
+        ToolResult r = new ToolRunner(List.of(tool), Map.of(), ToolRunner.ResultNotes.NONE, held)
+                .run("forgetting", Map.of("member_name", "gone"), ToolCall.NONE);
+
+        assertThat(r.text()).contains("Removed.", "ANTHROPIC_API_KEY=").doesNotContain("sk-held-key-0123456789");
+    }
 }
