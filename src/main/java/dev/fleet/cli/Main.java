@@ -66,7 +66,41 @@ public final class Main {
             }
             return usual == null ? 1 : usual.handleExecutionException(e, line, parsed);
         });
+        CommandLine.IParameterExceptionHandler parseErrors = cli.getParameterExceptionHandler();
+        // Under a command only: a word fleet itself does not know is a mistyped command, named back with suggestions.
+        cli.setParameterExceptionHandler((e, given) -> e instanceof CommandLine.UnmatchedArgumentException unmatched
+                && e.getCommandLine() != cli ? unmatched(unmatched) : parseErrors.handleParseException(e, given));
         System.exit(cli.execute(args));
+    }
+
+    /**
+     * An argument the command does not take is named, not quoted: picocli's own message repeats it
+     * whole, and a mis-quoted {@code fleet call} puts a JSON object with a password in that place.
+     * An option is shown up to its {@code =}, so a typo in its name stays easy to see.
+     */
+    private static int unmatched(CommandLine.UnmatchedArgumentException e) {
+        CommandLine line = e.getCommandLine();
+        List<String> shown = new java.util.ArrayList<>();
+        int hidden = 0;
+        for (String arg : e.getUnmatched()) {
+            if (arg.startsWith("-")) {
+                int eq = arg.indexOf('=');
+                shown.add(eq < 0 ? arg : arg.substring(0, eq + 1) + "...");
+            } else {
+                hidden++;
+            }
+        }
+        String command = line.getCommandSpec().qualifiedName();
+        List<String> said = new java.util.ArrayList<>();
+        if (!shown.isEmpty()) {
+            said.add(command + " does not take " + (shown.size() == 1 ? "the option " : "the options ") + String.join(", ", shown));
+        }
+        if (hidden > 0) {
+            said.add(command + " was given " + hidden + (hidden == 1 ? " argument" : " arguments") + " more than it takes "
+                    + "(not repeated here: an argument may hold a secret)");
+        }
+        line.getErr().println(String.join("; ", said) + ". See " + command + " --help.");
+        return line.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /**

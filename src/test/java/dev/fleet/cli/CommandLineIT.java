@@ -148,6 +148,13 @@ class CommandLineIT {
         Run bad = fleetWithInput("{\"member_name\":\"piped\",\"password\": hunter2-not-quoted}", "call", "update_member", "-");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("JSON must be a JSON object", "line 1, column").doesNotContain("hunter2");
+
+        // Mis-quoted: the password went in an argument of its own, which the command does not take.
+        Run extra = fleet("call", "update_member", "{\"member_name\":\"piped\"}", "{\"password\":\"hunter2-extra-arg\"}",
+                "--token=hunter3-option-value");
+        assertThat(extra.exit()).isEqualTo(2);
+        assertThat(extra.err()).contains("fleet call does not take the option --token=...",
+                "was given 1 argument more than it takes (not repeated here").doesNotContain("hunter2", "hunter3");
     }
 
     @Test
