@@ -37,7 +37,8 @@ final class LinkFreeCopies {
      * get the time and the source's permissions, and are renamed into place within that folder
      * once {@code placement} has seen where the name itself leads.
      */
-    static void upload(Path localFile, Path to, long modifiedSeconds, FileSession.Placement placement) throws IOException {
+    static void upload(LinkFreeFolders folders, Path localFile, Path to, long modifiedSeconds, FileSession.Placement placement)
+            throws IOException {
         Path absolute = to.toAbsolutePath();
         Path parent = absolute.getParent();
         Path name = absolute.getFileName();
@@ -51,34 +52,33 @@ final class LinkFreeCopies {
             throw new NoSuchFileException(localFile.toString(), null, "not a regular file");
         }
         Path part = PartFile.beside(absolute).getFileName();
-        try (SecureDirectoryStream<Path> folder = LinkFreePaths.openFolder(realParent, true)) {
-            try {
-                try (FileChannel in = FileChannel.open(localFile, READ);
-                     SeekableByteChannel out = folder.newByteChannel(part, Set.of(WRITE, CREATE_NEW, NOFOLLOW_LINKS))) {
-                    long size = in.size();
-                    long done = 0;
-                    while (done < size) {
-                        long n = in.transferTo(done, size - done, out);
-                        if (n <= 0) {
-                            break;
-                        }
-                        done += n;
+        SecureDirectoryStream<Path> folder = folders.folder(realParent, true);
+        try {
+            try (FileChannel in = FileChannel.open(localFile, READ);
+                 SeekableByteChannel out = folder.newByteChannel(part, Set.of(WRITE, CREATE_NEW, NOFOLLOW_LINKS))) {
+                long size = in.size();
+                long done = 0;
+                while (done < size) {
+                    long n = in.transferTo(done, size - done, out);
+                    if (n <= 0) {
+                        break;
                     }
+                    done += n;
                 }
-                PosixFileAttributeView made = folder.getFileAttributeView(part, PosixFileAttributeView.class, NOFOLLOW_LINKS);
-                // The time first: setting it opens the file to read, which permissions without the
-                // owner's read would refuse.
-                made.setTimes(FileTime.from(modifiedSeconds, TimeUnit.SECONDS), null, null);
-                made.setPermissions(source.permissions());
-                // Again right before the rename: a link made in the name since the first look is seen.
-                placement.check(LocalChannel.realPath(to));
-                folder.move(part, folder, name);
-            } finally {
-                try {
-                    folder.deleteFile(part);
-                } catch (NoSuchFileException renamed) {
-                    // In place under its name: nothing left to remove.
-                }
+            }
+            PosixFileAttributeView made = folder.getFileAttributeView(part, PosixFileAttributeView.class, NOFOLLOW_LINKS);
+            // The time first: setting it opens the file to read, which permissions without the
+            // owner's read would refuse.
+            made.setTimes(FileTime.from(modifiedSeconds, TimeUnit.SECONDS), null, null);
+            made.setPermissions(source.permissions());
+            // Again right before the rename: a link made in the name since the first look is seen.
+            placement.check(LocalChannel.realPath(to));
+            folder.move(part, folder, name);
+        } finally {
+            try {
+                folder.deleteFile(part);
+            } catch (NoSuchFileException renamed) {
+                // In place under its name: nothing left to remove.
             }
         }
     }
@@ -108,39 +108,38 @@ final class LinkFreeCopies {
      * way, the name included, or the copy is refused) to a new local file, with its permissions
      * and times.
      */
-    static void download(Path realFile, Path localFile) throws IOException {
+    static void download(LinkFreeFolders folders, Path realFile, Path localFile) throws IOException {
         Path absolute = realFile.toAbsolutePath();
         Path parent = absolute.getParent();
         Path name = absolute.getFileName();
         if (parent == null || name == null) {
             throw new NoSuchFileException(realFile.toString(), null, "not a regular file");
         }
-        try (SecureDirectoryStream<Path> folder = LinkFreePaths.openFolder(parent, false)) {
-            PosixFileAttributes file = folder.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW_LINKS)
-                    .readAttributes();
-            if (!file.isRegularFile()) {
-                // Looked at before opening: opening a pipe would wait for a writer.
-                if (file.isSymbolicLink()) {
-                    throw new IOException(SWAPPED);
-                }
-                throw new NoSuchFileException(realFile.toString(), null, "not a regular file");
+        SecureDirectoryStream<Path> folder = folders.folder(parent, false);
+        PosixFileAttributes file = folder.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW_LINKS)
+                .readAttributes();
+        if (!file.isRegularFile()) {
+            // Looked at before opening: opening a pipe would wait for a writer.
+            if (file.isSymbolicLink()) {
+                throw new IOException(SWAPPED);
             }
-            Path localParent = localFile.toAbsolutePath().getParent();
-            if (localParent != null) {
-                Files.createDirectories(localParent);
-            }
-            // A new file only (callers copy to fresh part files): a file or link already there is never written through.
-            try (SeekableByteChannel in = open(folder, name);
-                 FileChannel out = FileChannel.open(localFile, CREATE_NEW, WRITE)) {
-                long done = 0;
-                long n;
-                while ((n = out.transferFrom(in, done, 1L << 30)) > 0) {
-                    done += n;
-                }
-            }
-            PosixFileAttributeView copy = Files.getFileAttributeView(localFile, PosixFileAttributeView.class, NOFOLLOW_LINKS);
-            copy.setTimes(file.lastModifiedTime(), file.lastAccessTime(), null);
-            copy.setPermissions(file.permissions());
+            throw new NoSuchFileException(realFile.toString(), null, "not a regular file");
         }
+        Path localParent = localFile.toAbsolutePath().getParent();
+        if (localParent != null) {
+            Files.createDirectories(localParent);
+        }
+        // A new file only (callers copy to fresh part files): a file or link already there is never written through.
+        try (SeekableByteChannel in = open(folder, name);
+             FileChannel out = FileChannel.open(localFile, CREATE_NEW, WRITE)) {
+            long done = 0;
+            long n;
+            while ((n = out.transferFrom(in, done, 1L << 30)) > 0) {
+                done += n;
+            }
+        }
+        PosixFileAttributeView copy = Files.getFileAttributeView(localFile, PosixFileAttributeView.class, NOFOLLOW_LINKS);
+        copy.setTimes(file.lastModifiedTime(), file.lastAccessTime(), null);
+        copy.setPermissions(file.permissions());
     }
 }

@@ -46,18 +46,37 @@ final class LinkFreePaths {
         if (root == null) {
             throw new IOException(realDir + ": not an absolute path");
         }
-        SecureDirectoryStream<Path> folder = (SecureDirectoryStream<Path>) Files.newDirectoryStream(root);
-        Path reached = root;
+        try (SecureDirectoryStream<Path> top = (SecureDirectoryStream<Path>) Files.newDirectoryStream(root)) {
+            return openBelow(top, root, root.relativize(realDir), make);
+        }
+    }
+
+    /**
+     * The folder {@code below} under {@code from} (open at {@code fromPath}), each folder on the way
+     * opened relative to the one before as {@link #openFolder} does; {@code from} stays open, and
+     * an empty {@code below} opens {@code from} once more. Close what is returned when done.
+     */
+    static SecureDirectoryStream<Path> openBelow(SecureDirectoryStream<Path> from, Path fromPath, Path below, boolean make)
+            throws IOException {
+        SecureDirectoryStream<Path> folder = from;
+        Path reached = fromPath;
         try {
-            for (Path name : realDir) {
+            for (Path name : below) {
+                if (name.toString().isEmpty()) {
+                    continue;
+                }
                 reached = reached.resolve(name);
                 SecureDirectoryStream<Path> next = openIn(folder, name, reached, make);
-                folder.close();
+                if (folder != from) {
+                    folder.close();
+                }
                 folder = next;
             }
-            return folder;
+            return folder != from ? folder : from.newDirectoryStream(fromPath.getFileSystem().getPath("."), LinkOption.NOFOLLOW_LINKS);
         } catch (IOException | RuntimeException e) {
-            folder.close();
+            if (folder != from) {
+                folder.close();
+            }
             throw e;
         }
     }

@@ -193,6 +193,7 @@ public final class LocalChannel implements MemberChannel {
     /** Local files need no session: every operation works on the file system directly. */
     @Override
     public FileSession files() {
+        LinkFreeFolders folders = new LinkFreeFolders();
         return new FileSession() {
             @Override
             public void upload(Path localFile, String memberPath, long modifiedSeconds, Placement placement,
@@ -200,7 +201,7 @@ public final class LocalChannel implements MemberChannel {
                 Path to = path(memberPath);
                 placement.check(LocalChannel.realPath(to));
                 if (LinkFreePaths.SUPPORTED) {
-                    LinkFreeCopies.upload(localFile, to, modifiedSeconds, placement);
+                    LinkFreeCopies.upload(folders, localFile, to, modifiedSeconds, placement);
                     progress.accept(Files.size(localFile));
                     return;
                 }
@@ -222,7 +223,7 @@ public final class LocalChannel implements MemberChannel {
             @Override
             public void download(String memberPath, Path localFile, java.util.function.LongConsumer progress) throws IOException {
                 if (LinkFreePaths.SUPPORTED) {
-                    LinkFreeCopies.download(path(memberPath), localFile);
+                    LinkFreeCopies.download(folders, path(memberPath), localFile);
                 } else {
                     copy(path(memberPath), localFile);
                 }
@@ -281,7 +282,7 @@ public final class LocalChannel implements MemberChannel {
 
             @Override
             public void close() {
-                // nothing held
+                folders.close();
             }
         };
     }

@@ -28,6 +28,12 @@ class LinkFreeCopiesTest {
     Path tmp;
     Path work;
     Path outside;
+    LinkFreeFolders folders = new LinkFreeFolders();
+
+    @org.junit.jupiter.api.AfterEach
+    void closeFolders() {
+        folders.close();
+    }
 
     @BeforeEach
     void setUp() throws IOException {
@@ -76,7 +82,7 @@ class LinkFreeCopiesTest {
         Files.setPosixFilePermissions(local, PosixFilePermissions.fromString("rwxr-x---"));
         Path to = work.resolve("new/deeper/a.sh");
 
-        LinkFreeCopies.upload(local, to, 1_700_000_000L, placement(0, () -> { }));
+        LinkFreeCopies.upload(folders, local, to, 1_700_000_000L, placement(0, () -> { }));
 
         assertThat(to).hasContent("#!/bin/sh\necho hi\n");
         assertThat(Files.getLastModifiedTime(to)).isEqualTo(FileTime.from(1_700_000_000L, TimeUnit.SECONDS));
@@ -90,7 +96,7 @@ class LinkFreeCopiesTest {
         Path sub = Files.createDirectories(work.resolve("sub"));
         Path to = sub.resolve("payload.txt");
 
-        assertThatThrownBy(() -> LinkFreeCopies.upload(local, to, 1_700_000_000L, placement(1, () -> swapForLink(sub, outside))))
+        assertThatThrownBy(() -> LinkFreeCopies.upload(folders, local, to, 1_700_000_000L, placement(1, () -> swapForLink(sub, outside))))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("is a link or not a folder");
 
@@ -104,7 +110,7 @@ class LinkFreeCopiesTest {
         Path sub = Files.createDirectories(work.resolve("sub"));
         Path to = sub.resolve("new/payload.txt");
 
-        assertThatThrownBy(() -> LinkFreeCopies.upload(local, to, 1_700_000_000L, placement(1, () -> swapForLink(sub, outside))))
+        assertThatThrownBy(() -> LinkFreeCopies.upload(folders, local, to, 1_700_000_000L, placement(1, () -> swapForLink(sub, outside))))
                 .isInstanceOf(IOException.class);
 
         assertThat(everythingIn(outside)).isEmpty();
@@ -117,7 +123,7 @@ class LinkFreeCopiesTest {
         Path to = work.resolve("payload.txt");
 
         // The second check is the last look at the name before the rename.
-        LinkFreeCopies.upload(local, to, 1_700_000_000L, placement(2, () -> Files.createSymbolicLink(to, victim)));
+        LinkFreeCopies.upload(folders, local, to, 1_700_000_000L, placement(2, () -> Files.createSymbolicLink(to, victim)));
 
         assertThat(Files.isSymbolicLink(to)).isFalse();
         assertThat(to).hasContent("payload");
@@ -132,7 +138,7 @@ class LinkFreeCopiesTest {
         Files.setLastModifiedTime(file, FileTime.from(1_600_000_000L, TimeUnit.SECONDS));
         Path local = tmp.resolve("dest/result.txt");
 
-        LinkFreeCopies.download(file, local);
+        LinkFreeCopies.download(folders, file, local);
 
         assertThat(local).hasContent("numbers");
         assertThat(Files.getLastModifiedTime(local)).isEqualTo(FileTime.from(1_600_000_000L, TimeUnit.SECONDS));
@@ -147,7 +153,7 @@ class LinkFreeCopiesTest {
         swapForLink(sub, outside);
         Path local = tmp.resolve("dest/f.txt");
 
-        assertThatThrownBy(() -> LinkFreeCopies.download(checked, local))
+        assertThatThrownBy(() -> LinkFreeCopies.download(folders, checked, local))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("is a link or not a folder");
         assertThat(local).doesNotExist();
@@ -160,7 +166,7 @@ class LinkFreeCopiesTest {
         Files.createSymbolicLink(checked, Files.writeString(outside.resolve("secret.txt"), "CANARY outside"));
         Path local = tmp.resolve("dest/f.txt");
 
-        assertThatThrownBy(() -> LinkFreeCopies.download(checked, local))
+        assertThatThrownBy(() -> LinkFreeCopies.download(folders, checked, local))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("a link now");
         assertThat(local).doesNotExist();
@@ -169,9 +175,34 @@ class LinkFreeCopiesTest {
         Process mkfifo = new ProcessBuilder("mkfifo", checked.toString()).start();
         assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(mkfifo.exitValue()).isZero();
-        assertThatThrownBy(() -> LinkFreeCopies.download(checked, local))
+        assertThatThrownBy(() -> LinkFreeCopies.download(folders, checked, local))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("not a regular file");
         assertThat(local).doesNotExist();
+    }
+
+    @Test
+    void aBatchKeepsAFewFoldersOpenAndClosesThemAll() throws Exception {
+        Path local = Files.writeString(tmp.resolve("small.txt"), "small");
+        long before = openDescriptors();
+        int folderCount = LinkFreeFolders.MOST_OPEN + 8;
+        for (int i = 0; i < folderCount; i++) {
+            for (int j = 0; j < 3; j++) {
+                LinkFreeCopies.upload(folders, local, work.resolve("tree/d" + i + "/f" + j + ".txt"), 1_700_000_000L,
+                        placement(0, () -> { }));
+            }
+        }
+        assertThat(openDescriptors() - before).as("at most the kept folders are open, two descriptors each").isLessThanOrEqualTo(2L * LinkFreeFolders.MOST_OPEN);
+        folders.close();
+        assertThat(openDescriptors()).isLessThanOrEqualTo(before);
+        try (Stream<Path> files = Files.walk(work.resolve("tree"))) {
+            assertThat(files.filter(Files::isRegularFile).count()).isEqualTo(3L * folderCount);
+        }
+    }
+
+    private static long openDescriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
     }
 }
