@@ -88,7 +88,9 @@ final class LinkFreeCopies {
         try {
             return folder.newByteChannel(name, Set.of(READ, NOFOLLOW_LINKS));
         } catch (FileSystemException e) {
-            if (isLink(folder, name)) {
+            // The JDK says which refusal O_NOFOLLOW gave; the name may be a file again by the time it is looked at.
+            boolean refusedALink = e.getReason() != null && e.getReason().endsWith("(NOFOLLOW_LINKS specified)");
+            if (refusedALink || isLink(folder, name)) {
                 throw new IOException(SWAPPED, e);
             }
             throw e;
