@@ -70,6 +70,14 @@ class LinkFreeCopiesTest {
         Files.createSymbolicLink(folder, target);
     }
 
+    /** The download of {@code checked} fails saying {@code why}, and no local file is made. */
+    private void assertRefusedUnread(Path checked, Path local, String why) {
+        assertThatThrownBy(() -> LinkFreeCopies.download(folders, checked, local))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(why);
+        assertThat(local).doesNotExist();
+    }
+
     private List<Path> everythingIn(Path folder) throws IOException {
         try (Stream<Path> all = Files.walk(folder)) {
             return all.filter(p -> !p.equals(folder)).toList();
@@ -90,30 +98,20 @@ class LinkFreeCopiesTest {
         assertThat(everythingIn(work)).containsExactlyInAnyOrder(work.resolve("new"), work.resolve("new/deeper"), to);
     }
 
-    @Test
-    void aFolderSwappedForALinkAfterTheCheckLeadsNoUploadOutside() throws Exception {
+    /** Into the swapped folder itself, and into a folder still to be made under it. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"payload.txt", "new/payload.txt"})
+    void aFolderSwappedForALinkAfterTheCheckLeadsNoUploadOutside(String underSub) throws Exception {
         Path local = Files.writeString(tmp.resolve("payload.txt"), "payload");
         Path sub = Files.createDirectories(work.resolve("sub"));
-        Path to = sub.resolve("payload.txt");
+        Path to = sub.resolve(underSub);
 
         assertThatThrownBy(() -> LinkFreeCopies.upload(folders, local, to, 1_700_000_000L, placement(1, () -> swapForLink(sub, outside))))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("is a link or not a folder");
 
-        assertThat(everythingIn(outside)).as("nothing made outside, no part file either").isEmpty();
+        assertThat(everythingIn(outside)).as("nothing made outside, no folder or part file either").isEmpty();
         assertThat(everythingIn(work.resolve("sub-aside"))).isEmpty();
-    }
-
-    @Test
-    void aFolderOnTheWaySwappedForALinkLeadsNoNewFolderOutside() throws Exception {
-        Path local = Files.writeString(tmp.resolve("payload.txt"), "payload");
-        Path sub = Files.createDirectories(work.resolve("sub"));
-        Path to = sub.resolve("new/payload.txt");
-
-        assertThatThrownBy(() -> LinkFreeCopies.upload(folders, local, to, 1_700_000_000L, placement(1, () -> swapForLink(sub, outside))))
-                .isInstanceOf(IOException.class);
-
-        assertThat(everythingIn(outside)).isEmpty();
     }
 
     @Test
@@ -153,10 +151,7 @@ class LinkFreeCopiesTest {
         swapForLink(sub, outside);
         Path local = tmp.resolve("dest/f.txt");
 
-        assertThatThrownBy(() -> LinkFreeCopies.download(folders, checked, local))
-                .isInstanceOf(IOException.class)
-                .hasMessageContaining("is a link or not a folder");
-        assertThat(local).doesNotExist();
+        assertRefusedUnread(checked, local, "is a link or not a folder");
     }
 
     @Test
@@ -166,19 +161,13 @@ class LinkFreeCopiesTest {
         Files.createSymbolicLink(checked, Files.writeString(outside.resolve("secret.txt"), "CANARY outside"));
         Path local = tmp.resolve("dest/f.txt");
 
-        assertThatThrownBy(() -> LinkFreeCopies.download(folders, checked, local))
-                .isInstanceOf(IOException.class)
-                .hasMessageContaining("a link now");
-        assertThat(local).doesNotExist();
+        assertRefusedUnread(checked, local, "a link now");
 
         Files.delete(checked);
         Process mkfifo = new ProcessBuilder("mkfifo", checked.toString()).start();
         assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(mkfifo.exitValue()).isZero();
-        assertThatThrownBy(() -> LinkFreeCopies.download(folders, checked, local))
-                .isInstanceOf(IOException.class)
-                .hasMessageContaining("not a regular file");
-        assertThat(local).doesNotExist();
+        assertRefusedUnread(checked, local, "not a regular file");
     }
 
     @Test
