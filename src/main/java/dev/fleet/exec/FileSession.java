@@ -83,7 +83,9 @@ public interface FileSession extends AutoCloseable {
 
     /**
      * Copies one file from an absolute path on the member to a new local file, creating parent
-     * folders; a file or link already under that name is an error, never written through.
+     * folders; a file or link already under that name is an error, never written through. Give
+     * the path as {@link #realPath} gave it when it was checked: a local member then follows no
+     * link on the way to the file, and refuses the copy when a folder or the file is a link now.
      */
     void download(String memberPath, Path localFile, LongConsumer progress) throws IOException, ChannelException;
 
