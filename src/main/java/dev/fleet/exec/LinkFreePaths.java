@@ -1,6 +1,7 @@
 package dev.fleet.exec;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -89,6 +90,8 @@ final class LinkFreePaths {
             if (!make) {
                 throw missing;
             }
+        } catch (AccessDeniedException denied) {
+            throw denied;
         } catch (IOException e) {
             throw changed(reached, e);
         }
@@ -99,6 +102,8 @@ final class LinkFreePaths {
         }
         try {
             return folder.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+        } catch (AccessDeniedException denied) {
+            throw denied;
         } catch (IOException e) {
             throw changed(reached, e);
         }
