@@ -157,7 +157,7 @@ public final class AgentLogin {
                 }
             }
             // Known before the copy: the member can print its copy from the moment it lands.
-            LoginTokens.in(content).forEach(token -> deployed.deployed(member.id(), token));
+            deployed.loginCopied(member.id(), LoginTokens.in(content));
             deploy(channel, shell.installHomeFile(f), content, member);
             copied.add(f.path());
         }
