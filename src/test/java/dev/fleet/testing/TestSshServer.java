@@ -165,7 +165,11 @@ public final class TestSshServer implements AutoCloseable {
             public org.apache.sshd.common.channel.Channel createChannel(org.apache.sshd.common.session.Session session)
                     throws IOException {
                 var service = session.getService(org.apache.sshd.common.session.ConnectionService.class);
-                int open = ((org.apache.sshd.common.session.helpers.AbstractConnectionService) service).getChannels().size();
+                // Channels the client has closed are not counted, though MINA keeps them until their
+                // command's threads are done: OpenSSH frees a session on the client's close, which
+                // reaches it before the next open on the same connection.
+                long open = ((org.apache.sshd.common.session.helpers.AbstractConnectionService) service).getChannels().stream()
+                        .filter(c -> c.isOpen() && !c.isClosing()).count();
                 return open >= limit ? null : org.apache.sshd.server.channel.ChannelSessionFactory.INSTANCE.createChannel(session);
             }
         };
